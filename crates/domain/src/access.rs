@@ -1,0 +1,204 @@
+//! Who may see and change what (D22), decided from facts the caller loads.
+//!
+//! Storage filters lists with the same rules in SQL (`storage::scope`); single records
+//! are checked here after they are loaded, so a route that forgets the list filter
+//! still cannot hand out a record. Both are tested against each other.
+
+use crate::{Role, UnitId, UserId};
+
+/// The person acting, with the facts about them that access depends on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// Who.
+    pub user: UserId,
+    /// Their role.
+    pub role: Role,
+    /// Their own unit (a department, or the organisation itself).
+    pub unit: UnitId,
+    /// The organisation (tenant) their unit belongs to.
+    pub org: UnitId,
+    /// For a leader: the units in charge (分管单位).
+    pub units_in_charge: Vec<UnitId>,
+    /// For the upper level: the organisations under theirs (their own excluded).
+    pub orgs_below: Vec<UnitId>,
+}
+
+/// How far an actor may go with a record. Ordered: each level includes the ones before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Access {
+    /// Not even its existence (answered as 404).
+    None,
+    /// May read it.
+    Read,
+    /// May add progress entries and files (工作留痕).
+    Contribute,
+    /// May change its content.
+    Edit,
+}
+
+/// The owners of one measure, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeasureOwners {
+    /// The inspected organisation whose ledger holds the measure.
+    pub org: UnitId,
+    /// 牵头单位.
+    pub lead_unit: UnitId,
+    /// 配合单位.
+    pub cooperating: Vec<UnitId>,
+    /// 责任领导, when one is set.
+    pub leader: Option<UserId>,
+}
+
+impl Actor {
+    /// Access to an organisation's ledger as a whole: inspections, aspects, problems
+    /// and creating measures. Leaders and units reach a ledger only through their
+    /// measures, so this is `None` for them.
+    pub fn ledger_access(&self, org: UnitId) -> Access {
+        match self.role {
+            Role::Office if org == self.org => Access::Edit,
+            Role::Supervisor if org == self.org => Access::Read,
+            Role::Upper if self.orgs_below.contains(&org) => Access::Read,
+            _ => Access::None,
+        }
+    }
+
+    /// Access to one measure.
+    pub fn measure_access(&self, m: &MeasureOwners) -> Access {
+        let ledger = self.ledger_access(m.org);
+        if ledger > Access::None {
+            return ledger;
+        }
+        match self.role {
+            Role::Unit if m.org == self.org => {
+                if m.lead_unit == self.unit {
+                    Access::Edit
+                } else if m.cooperating.contains(&self.unit) {
+                    Access::Contribute
+                } else {
+                    Access::None
+                }
+            }
+            Role::Leader if m.org == self.org => {
+                let in_charge = self.units_in_charge.contains(&m.lead_unit)
+                    || m.cooperating
+                        .iter()
+                        .any(|u| self.units_in_charge.contains(u));
+                if in_charge || m.leader == Some(self.user) {
+                    Access::Contribute
+                } else {
+                    Access::None
+                }
+            }
+            _ => Access::None,
+        }
+    }
+
+    /// Whether the actor sees only some measures of a ledger (and so reaches problems
+    /// and inspections only through them).
+    pub fn sees_by_measure(&self) -> bool {
+        matches!(self.role, Role::Unit | Role::Leader)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ORG: UnitId = UnitId(1);
+    const OTHER_ORG: UnitId = UnitId(100);
+    const FINANCE: UnitId = UnitId(2);
+    const HR: UnitId = UnitId(3);
+    const NEWS: UnitId = UnitId(4);
+
+    fn actor(role: Role, unit: UnitId) -> Actor {
+        Actor {
+            user: UserId(7),
+            role,
+            unit,
+            org: ORG,
+            units_in_charge: vec![],
+            orgs_below: vec![],
+        }
+    }
+
+    fn measure() -> MeasureOwners {
+        MeasureOwners {
+            org: ORG,
+            lead_unit: FINANCE,
+            cooperating: vec![HR],
+            leader: None,
+        }
+    }
+
+    #[test]
+    fn unit_users_reach_only_their_own_measures() {
+        assert_eq!(
+            actor(Role::Unit, FINANCE).measure_access(&measure()),
+            Access::Edit
+        );
+        assert_eq!(
+            actor(Role::Unit, HR).measure_access(&measure()),
+            Access::Contribute
+        );
+        assert_eq!(
+            actor(Role::Unit, NEWS).measure_access(&measure()),
+            Access::None
+        );
+        assert_eq!(actor(Role::Unit, FINANCE).ledger_access(ORG), Access::None);
+    }
+
+    #[test]
+    fn a_unit_of_another_organisation_with_the_same_unit_id_is_refused() {
+        let mut a = actor(Role::Unit, FINANCE);
+        a.org = OTHER_ORG;
+        assert_eq!(a.measure_access(&measure()), Access::None);
+    }
+
+    #[test]
+    fn leaders_see_the_units_in_charge_and_their_own_measures() {
+        let mut leader = actor(Role::Leader, ORG);
+        assert_eq!(leader.measure_access(&measure()), Access::None);
+        leader.units_in_charge = vec![HR];
+        assert_eq!(leader.measure_access(&measure()), Access::Contribute);
+        leader.units_in_charge = vec![];
+        let mut m = measure();
+        m.leader = Some(leader.user);
+        assert_eq!(leader.measure_access(&m), Access::Contribute);
+    }
+
+    #[test]
+    fn office_edits_its_organisation_only() {
+        let office = actor(Role::Office, ORG);
+        assert_eq!(office.measure_access(&measure()), Access::Edit);
+        assert_eq!(office.ledger_access(OTHER_ORG), Access::None);
+    }
+
+    #[test]
+    fn supervisors_and_upper_level_read_only() {
+        assert_eq!(
+            actor(Role::Supervisor, ORG).measure_access(&measure()),
+            Access::Read
+        );
+        let mut upper = actor(Role::Upper, OTHER_ORG);
+        upper.org = OTHER_ORG;
+        assert_eq!(upper.measure_access(&measure()), Access::None);
+        upper.orgs_below = vec![ORG];
+        assert_eq!(upper.measure_access(&measure()), Access::Read);
+    }
+
+    #[test]
+    fn administrators_see_no_business_data() {
+        for role in [
+            Role::SysAdmin,
+            Role::SecAdmin,
+            Role::AuditAdmin,
+            Role::Unassigned,
+        ] {
+            let mut a = actor(role, FINANCE);
+            a.units_in_charge = vec![FINANCE, HR];
+            a.orgs_below = vec![ORG];
+            assert_eq!(a.measure_access(&measure()), Access::None, "{role:?}");
+            assert_eq!(a.ledger_access(ORG), Access::None, "{role:?}");
+        }
+    }
+}

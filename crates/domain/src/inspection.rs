@@ -1,0 +1,125 @@
+//! Inspections and the sources of problems.
+
+use serde::{Deserialize, Serialize};
+
+/// The kind of an inspection round (巡视、巡察、审计 …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum InspectionKind {
+    /// 巡视 — by a central or provincial inspection group.
+    Xunshi,
+    /// 巡察 — by a city or county inspection group.
+    Xuncha,
+    /// 审计 — an audit.
+    Audit,
+    /// 督查 — a supervision round.
+    Supervision,
+    /// 自查 — self-inspection.
+    SelfInspection,
+    /// 民主生活会 — a democratic life meeting.
+    DemocraticMeeting,
+    /// 其他 — any other source.
+    Other,
+}
+
+impl InspectionKind {
+    /// Every kind, in the order forms offer them.
+    pub const ALL: [InspectionKind; 7] = [
+        Self::Xunshi,
+        Self::Xuncha,
+        Self::Audit,
+        Self::Supervision,
+        Self::SelfInspection,
+        Self::DemocraticMeeting,
+        Self::Other,
+    ];
+
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Xunshi => "xunshi",
+            Self::Xuncha => "xuncha",
+            Self::Audit => "audit",
+            Self::Supervision => "supervision",
+            Self::SelfInspection => "self_inspection",
+            Self::DemocraticMeeting => "democratic_meeting",
+            Self::Other => "other",
+        }
+    }
+
+    /// Reads a stored code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// The Chinese name offices use.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Xunshi => "巡视",
+            Self::Xuncha => "巡察",
+            Self::Audit => "审计",
+            Self::Supervision => "督查",
+            Self::SelfInspection => "自查",
+            Self::DemocraticMeeting => "民主生活会",
+            Self::Other => "其他",
+        }
+    }
+
+    /// The English name.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Xunshi => "Inspection (xunshi)",
+            Self::Xuncha => "Inspection (xuncha)",
+            Self::Audit => "Audit",
+            Self::Supervision => "Supervision",
+            Self::SelfInspection => "Self-inspection",
+            Self::DemocraticMeeting => "Democratic life meeting",
+            Self::Other => "Other",
+        }
+    }
+}
+
+/// Where a problem came from (D2): handed over by the inspection, or found by the
+/// organisation itself (自查自纠、举一反三).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemSource {
+    /// 巡察反馈 — in the feedback.
+    Inspection,
+    /// 自查发现 — found by the organisation itself.
+    SelfFound,
+}
+
+impl ProblemSource {
+    /// Both sources.
+    pub const ALL: [ProblemSource; 2] = [Self::Inspection, Self::SelfFound];
+
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Inspection => "inspection",
+            Self::SelfFound => "self_found",
+        }
+    }
+
+    /// Reads a stored code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip() {
+        for k in InspectionKind::ALL {
+            assert_eq!(InspectionKind::from_code(k.code()), Some(k));
+        }
+        for s in ProblemSource::ALL {
+            assert_eq!(ProblemSource::from_code(s.code()), Some(s));
+        }
+        assert_eq!(InspectionKind::from_code("巡视"), None);
+    }
+}

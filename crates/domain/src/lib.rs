@@ -1,0 +1,18 @@
+//! The domain rules of zhenggai (整改): plain Rust, no I/O.
+//!
+//! Everything here is a pure function of its inputs — "today" included, which comes
+//! from a [`clock::Clock`] passed in by the caller. Storage, pages and the CLI sit
+//! around this crate and never re-implement what it decides.
+
+pub mod access;
+pub mod clock;
+pub mod counts;
+pub mod deadline;
+pub mod ids;
+pub mod inspection;
+pub mod role;
+pub mod status;
+pub mod validate;
+
+pub use ids::*;
+pub use role::Role;

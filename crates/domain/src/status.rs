@@ -1,0 +1,255 @@
+//! The state of a measure: what is stored (its progress state) and what is derived
+//! from it, its deadline and today (overdue is never stored, DOMAIN lifecycle).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::deadline::{Deadline, DeadlineKind};
+
+/// The stored progress state of a measure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MeasureState {
+    /// 挂号 — registered, no progress yet.
+    Registered,
+    /// 整改中 — work under way.
+    InProgress,
+    /// 已完成 — done, with its evidence.
+    Done,
+}
+
+impl MeasureState {
+    /// Every state.
+    pub const ALL: [MeasureState; 3] = [Self::Registered, Self::InProgress, Self::Done];
+
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Registered => "registered",
+            Self::InProgress => "in_progress",
+            Self::Done => "done",
+        }
+    }
+
+    /// Reads a stored code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
+/// Where a measure stands today: derived, never stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case", tag = "standing")]
+pub enum Standing {
+    /// Done by its deadline.
+    DoneOnTime,
+    /// Done after its deadline.
+    DoneLate,
+    /// 长期坚持 — never overdue.
+    LongTerm,
+    /// 立行立改 and not yet done.
+    Immediate,
+    /// Not due yet.
+    NotDue,
+    /// Due within the warning window.
+    DueSoon {
+        /// Calendar days left, 0 on the day itself.
+        days_left: i64,
+    },
+    /// Past its deadline and not done.
+    Overdue {
+        /// Calendar days past the deadline.
+        days: i64,
+    },
+}
+
+/// The filters a ledger offers on standing; each one is a condition the SQL layer can
+/// state too (`storage::ledger`), and [`Standing::matches`] is its reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StandingFilter {
+    /// Not done.
+    Open,
+    /// Done.
+    Done,
+    /// Past the deadline and not done.
+    Overdue,
+    /// Due within the warning window.
+    DueSoon,
+    /// 长期坚持.
+    LongTerm,
+}
+
+impl StandingFilter {
+    /// Every filter.
+    pub const ALL: [StandingFilter; 5] = [
+        Self::Open,
+        Self::Done,
+        Self::Overdue,
+        Self::DueSoon,
+        Self::LongTerm,
+    ];
+
+    /// The code used in URLs.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Done => "done",
+            Self::Overdue => "overdue",
+            Self::DueSoon => "due_soon",
+            Self::LongTerm => "long_term",
+        }
+    }
+
+    /// Reads a URL code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
+/// Days before a deadline from which a measure counts as due soon, until the
+/// organisation's own three-colour thresholds are configured.
+pub const DUE_SOON_DAYS: i64 = 20;
+
+impl Standing {
+    /// Derives the standing of a measure.
+    pub fn of(
+        state: MeasureState,
+        deadline: &Deadline,
+        done_on: Option<NaiveDate>,
+        today: NaiveDate,
+    ) -> Standing {
+        match (state, deadline.kind, deadline.date) {
+            (MeasureState::Done, _, Some(due)) if done_on.is_some_and(|d| d > due) => {
+                Standing::DoneLate
+            }
+            (MeasureState::Done, _, _) => Standing::DoneOnTime,
+            (_, DeadlineKind::LongTerm, _) => Standing::LongTerm,
+            (_, DeadlineKind::Immediate, _) | (_, DeadlineKind::Dated, None) => Standing::Immediate,
+            (_, DeadlineKind::Dated, Some(due)) => {
+                let left = (due - today).num_days();
+                if left < 0 {
+                    Standing::Overdue { days: -left }
+                } else if left <= DUE_SOON_DAYS {
+                    Standing::DueSoon { days_left: left }
+                } else {
+                    Standing::NotDue
+                }
+            }
+        }
+    }
+
+    /// Whether this standing passes a ledger filter.
+    pub fn matches(self, filter: StandingFilter) -> bool {
+        let done = matches!(self, Standing::DoneOnTime | Standing::DoneLate);
+        match filter {
+            StandingFilter::Open => !done,
+            StandingFilter::Done => done,
+            StandingFilter::Overdue => matches!(self, Standing::Overdue { .. }),
+            StandingFilter::DueSoon => matches!(self, Standing::DueSoon { .. }),
+            StandingFilter::LongTerm => self == Standing::LongTerm,
+        }
+    }
+
+    /// A short code for styling and the API.
+    pub fn code(self) -> &'static str {
+        match self {
+            Standing::DoneOnTime => "done_on_time",
+            Standing::DoneLate => "done_late",
+            Standing::LongTerm => "long_term",
+            Standing::Immediate => "immediate",
+            Standing::NotDue => "not_due",
+            Standing::DueSoon { .. } => "due_soon",
+            Standing::Overdue { .. } => "overdue",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deadline::Precision;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn dated(due: NaiveDate) -> Deadline {
+        Deadline {
+            text: "x".into(),
+            kind: DeadlineKind::Dated,
+            date: Some(due),
+            precision: Some(Precision::Day),
+        }
+    }
+
+    #[test]
+    fn derives_standing_around_the_deadline() {
+        let due = d(2024, 4, 30);
+        let s = |state, today, done_on| Standing::of(state, &dated(due), done_on, today);
+        assert_eq!(
+            s(MeasureState::InProgress, d(2024, 3, 1), None),
+            Standing::NotDue
+        );
+        assert_eq!(
+            s(MeasureState::InProgress, d(2024, 4, 10), None),
+            Standing::DueSoon { days_left: 20 }
+        );
+        assert_eq!(
+            s(MeasureState::InProgress, d(2024, 4, 30), None),
+            Standing::DueSoon { days_left: 0 }
+        );
+        assert_eq!(
+            s(MeasureState::Registered, d(2024, 5, 2), None),
+            Standing::Overdue { days: 2 }
+        );
+        assert_eq!(
+            s(MeasureState::Done, d(2024, 5, 2), Some(d(2024, 4, 30))),
+            Standing::DoneOnTime
+        );
+        assert_eq!(
+            s(MeasureState::Done, d(2024, 5, 2), Some(d(2024, 5, 1))),
+            Standing::DoneLate
+        );
+    }
+
+    #[test]
+    fn long_term_is_never_overdue() {
+        let deadline = Deadline {
+            text: "长期坚持".into(),
+            kind: DeadlineKind::LongTerm,
+            date: None,
+            precision: None,
+        };
+        let s = Standing::of(MeasureState::InProgress, &deadline, None, d(2099, 1, 1));
+        assert_eq!(s, Standing::LongTerm);
+        assert!(!s.matches(StandingFilter::Overdue));
+        assert!(s.matches(StandingFilter::Open));
+    }
+
+    #[test]
+    fn filters_partition_done_and_open() {
+        let all = [
+            Standing::DoneOnTime,
+            Standing::DoneLate,
+            Standing::LongTerm,
+            Standing::Immediate,
+            Standing::NotDue,
+            Standing::DueSoon { days_left: 3 },
+            Standing::Overdue { days: 3 },
+        ];
+        for s in all {
+            assert_ne!(
+                s.matches(StandingFilter::Open),
+                s.matches(StandingFilter::Done),
+                "{s:?}"
+            );
+            if s.matches(StandingFilter::Overdue) || s.matches(StandingFilter::DueSoon) {
+                assert!(s.matches(StandingFilter::Open));
+            }
+        }
+        for f in StandingFilter::ALL {
+            assert_eq!(StandingFilter::from_code(f.code()), Some(f));
+        }
+    }
+}

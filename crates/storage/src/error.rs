@@ -1,0 +1,72 @@
+//! Storage errors. The web edge maps each variant to one response (web `error.rs`);
+//! database errors are logged there once and never shown to users.
+
+use serde::Serialize;
+use zhenggai_domain::validate::FieldError;
+
+/// What a storage operation can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The record does not exist, or the actor may not know that it does.
+    #[error("not found")]
+    NotFound,
+    /// The actor sees the record but may not do this to it.
+    #[error("not allowed")]
+    Forbidden,
+    /// Input failed its checks; each error names its field.
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    /// Someone else changed the record since the actor read it.
+    #[error("the record was changed by someone else")]
+    Conflict(Box<Conflict>),
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+    /// Anything else (files, serialisation).
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+/// Result of a storage operation.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A concurrent edit: the second writer is told what changed, not overwritten.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Conflict {
+    /// The version the writer had read.
+    pub your_version: i64,
+    /// The version now stored.
+    pub current_version: i64,
+    /// Who made the latest change, by display name.
+    pub changed_by: Option<String>,
+    /// When.
+    pub changed_at: Option<String>,
+    /// Each field that differs between the two versions.
+    pub changes: Vec<FieldChange>,
+}
+
+/// One field changed by the other writer.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FieldChange {
+    /// The column.
+    pub field: String,
+    /// Its value in the version the writer read.
+    #[schema(value_type = Object)]
+    pub was: serde_json::Value,
+    /// Its value now.
+    #[schema(value_type = Object)]
+    pub now: serde_json::Value,
+}
+
+impl StoreError {
+    /// One invalid field.
+    pub fn invalid(field: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        StoreError::Invalid(vec![FieldError::new(field, zh, en)])
+    }
+}
+
+impl From<Vec<FieldError>> for StoreError {
+    fn from(errors: Vec<FieldError>) -> Self {
+        StoreError::Invalid(errors)
+    }
+}

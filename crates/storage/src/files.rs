@@ -1,0 +1,111 @@
+//! Evidence and attachments, stored by content (SHA-256) behind [`FileStore`], so that
+//! an object store can stand in for the local directory when several instances serve
+//! one organisation. Names and types come from the database, never from a user's path.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use sha2::{Digest, Sha256};
+
+/// A place to keep file contents by their hash.
+#[async_trait::async_trait]
+pub trait FileStore: Send + Sync + std::fmt::Debug {
+    /// Stores the bytes; returns their SHA-256 in hex. Storing the same bytes twice is
+    /// harmless and keeps one copy.
+    async fn put(&self, bytes: &[u8]) -> anyhow::Result<String>;
+    /// The bytes stored under a hash.
+    async fn get(&self, sha256: &str) -> anyhow::Result<Vec<u8>>;
+}
+
+/// Files in a directory, fanned out by the first two bytes of the hash.
+#[derive(Debug, Clone)]
+pub struct LocalFiles {
+    root: PathBuf,
+}
+
+impl LocalFiles {
+    /// Files under `root` (created when the first file arrives).
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+
+    fn path(&self, sha256: &str) -> anyhow::Result<PathBuf> {
+        // The hash is the only part of the path, and it must be exactly a hash.
+        anyhow::ensure!(
+            sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()),
+            "not a SHA-256 hash: {sha256}"
+        );
+        Ok(self.root.join(&sha256[..2]).join(&sha256[2..4]).join(sha256))
+    }
+}
+
+#[async_trait::async_trait]
+impl FileStore for LocalFiles {
+    async fn put(&self, bytes: &[u8]) -> anyhow::Result<String> {
+        let sha = hex::encode(Sha256::digest(bytes));
+        let path = self.path(&sha)?;
+        if tokio::fs::try_exists(&path).await.unwrap_or(false) {
+            return Ok(sha);
+        }
+        let dir = path.parent().context("a hash path has a parent")?;
+        tokio::fs::create_dir_all(dir).await.with_context(|| format!("creating {}", dir.display()))?;
+        // Write beside, then rename: a reader never sees half a file.
+        let tmp = dir.join(format!(".{sha}.{}.tmp", rand::random::<u64>()));
+        tokio::fs::write(&tmp, bytes).await.with_context(|| format!("writing {}", tmp.display()))?;
+        tokio::fs::rename(&tmp, &path).await.with_context(|| format!("storing {}", path.display()))?;
+        Ok(sha)
+    }
+
+    async fn get(&self, sha256: &str) -> anyhow::Result<Vec<u8>> {
+        let path = self.path(sha256)?;
+        tokio::fs::read(&path).await.with_context(|| format!("reading {}", path.display()))
+    }
+}
+
+/// The kinds of file accepted as evidence, recognised by their first bytes and
+/// their extension together: a renamed executable is refused.
+pub fn sniff(filename: &str, bytes: &[u8]) -> Option<&'static str> {
+    let ext = filename.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    let starts = |magic: &[u8]| bytes.starts_with(magic);
+    match ext.as_str() {
+        "pdf" if starts(b"%PDF-") => Some("application/pdf"),
+        "png" if starts(b"\x89PNG\r\n\x1a\n") => Some("image/png"),
+        "jpg" | "jpeg" if starts(b"\xff\xd8\xff") => Some("image/jpeg"),
+        "docx" if starts(b"PK\x03\x04") => {
+            Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        }
+        "xlsx" if starts(b"PK\x03\x04") => Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        "doc" if starts(b"\xd0\xcf\x11\xe0") => Some("application/msword"),
+        "xls" if starts(b"\xd0\xcf\x11\xe0") => Some("application/vnd.ms-excel"),
+        "ofd" if starts(b"PK\x03\x04") => Some("application/ofd"),
+        "txt" if std::str::from_utf8(bytes).is_ok() => Some("text/plain; charset=utf-8"),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn stores_by_content_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = LocalFiles::new(dir.path());
+        let a = files.put(b"%PDF-1.4 evidence").await.unwrap();
+        let b = files.put(b"%PDF-1.4 evidence").await.unwrap();
+        assert_eq!(a, b);
+        assert_eq!(files.get(&a).await.unwrap(), b"%PDF-1.4 evidence");
+        assert!(files.get("../../etc/passwd").await.is_err());
+        assert!(files.get(&a.to_uppercase()).await.is_err());
+    }
+
+    #[test]
+    fn sniffs_type_from_bytes_and_name_together() {
+        assert_eq!(sniff("报告.pdf", b"%PDF-1.7"), Some("application/pdf"));
+        assert_eq!(sniff("报告.PDF", b"%PDF-1.7"), Some("application/pdf"));
+        assert_eq!(sniff("报告.pdf", b"MZ\x90\x00"), None);
+        assert_eq!(sniff("run.exe", b"MZ\x90\x00"), None);
+        assert_eq!(sniff("说明.txt", "整改说明".as_bytes()), Some("text/plain; charset=utf-8"));
+        assert_eq!(sniff("noext", b"%PDF-1.7"), None);
+    }
+}

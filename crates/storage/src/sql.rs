@@ -1,0 +1,207 @@
+//! Small pieces every query uses: a builder for queries assembled at run time (filters,
+//! scope), the text forms of dates and instants, and reading rows.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::query::Query;
+use sqlx::{Any, Column, Row};
+
+/// A bound value.
+#[derive(Debug, Clone)]
+pub enum Param {
+    /// An integer.
+    Int(i64),
+    /// A text.
+    Text(String),
+}
+
+impl From<i64> for Param {
+    fn from(v: i64) -> Self {
+        Param::Int(v)
+    }
+}
+impl From<&str> for Param {
+    fn from(v: &str) -> Self {
+        Param::Text(v.to_string())
+    }
+}
+impl From<String> for Param {
+    fn from(v: String) -> Self {
+        Param::Text(v)
+    }
+}
+
+/// SQL text with numbered placeholders and their values, built piece by piece.
+#[derive(Debug, Clone, Default)]
+pub struct Sql {
+    text: String,
+    params: Vec<Param>,
+}
+
+impl Sql {
+    /// Starts with a fragment.
+    pub fn new(text: &str) -> Sql {
+        Sql { text: text.to_string(), params: Vec::new() }
+    }
+
+    /// Appends literal SQL (never user input).
+    pub fn push(&mut self, text: &str) -> &mut Sql {
+        self.text.push_str(text);
+        self
+    }
+
+    /// Appends a placeholder bound to a value.
+    pub fn bind(&mut self, value: impl Into<Param>) -> &mut Sql {
+        self.params.push(value.into());
+        self.text.push('$');
+        self.text.push_str(&self.params.len().to_string());
+        self
+    }
+
+    /// Appends `(v1, v2, …)` bound to the values; `(NULL)` for none, which matches nothing.
+    pub fn bind_list(&mut self, values: impl IntoIterator<Item = i64>) -> &mut Sql {
+        self.push("(");
+        let mut any = false;
+        for (i, v) in values.into_iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.bind(v);
+            any = true;
+        }
+        if !any {
+            self.push("NULL");
+        }
+        self.push(")")
+    }
+
+    /// Appends another builder's text and values.
+    pub fn append(&mut self, other: &Sql) -> &mut Sql {
+        let offset = self.params.len();
+        let mut text = String::new();
+        let mut chars = other.text.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '$' {
+                let mut n = String::new();
+                while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                    n.push(*d);
+                    chars.next();
+                }
+                match n.parse::<usize>() {
+                    Ok(i) => text.push_str(&format!("${}", i + offset)),
+                    Err(_) => text.push('$'),
+                }
+            } else {
+                text.push(c);
+            }
+        }
+        self.text.push_str(&text);
+        self.params.extend(other.params.iter().cloned());
+        self
+    }
+
+    /// The query, ready to run.
+    pub fn query(&self) -> Query<'_, Any, AnyArguments<'_>> {
+        let mut q = sqlx::query(&self.text);
+        for p in &self.params {
+            q = match p {
+                Param::Int(v) => q.bind(*v),
+                Param::Text(v) => q.bind(v.as_str()),
+            };
+        }
+        q
+    }
+
+    /// The SQL text (for tests and logs).
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+/// An instant as stored: RFC 3339 UTC with microseconds, fixed width so it sorts.
+pub fn stamp(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+/// Reads a stored instant.
+pub fn parse_stamp(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s).ok().map(|d| d.with_timezone(&Utc))
+}
+
+/// A date as stored.
+pub fn day(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// Reads a stored date.
+pub fn parse_day(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+/// Reads an optional stored date column.
+pub fn opt_day(row: &AnyRow, col: &str) -> Result<Option<NaiveDate>, sqlx::Error> {
+    Ok(row.try_get::<Option<String>, _>(col)?.as_deref().and_then(parse_day))
+}
+
+/// A whole row as JSON, column by column: what the audit trail stores of a record.
+pub fn row_json(row: &AnyRow) -> serde_json::Value {
+    let mut map = serde_json::Map::new();
+    for (i, col) in row.columns().iter().enumerate() {
+        let value = if let Ok(v) = row.try_get::<Option<i64>, _>(i) {
+            v.map(serde_json::Value::from)
+        } else if let Ok(v) = row.try_get::<Option<String>, _>(i) {
+            v.map(serde_json::Value::from)
+        } else if let Ok(v) = row.try_get::<Option<f64>, _>(i) {
+            v.map(serde_json::Value::from)
+        } else {
+            None
+        };
+        map.insert(col.name().to_string(), value.unwrap_or(serde_json::Value::Null));
+    }
+    serde_json::Value::Object(map)
+}
+
+/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
+pub fn like_pattern(words: &str) -> String {
+    let mut out = String::from("%");
+    for c in words.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_and_renumbered_when_appended() {
+        let mut inner = Sql::new("a = ");
+        inner.bind(1).push(" AND b IN ").bind_list([2, 3]);
+        let mut outer = Sql::new("SELECT * FROM t WHERE x = ");
+        outer.bind("x").push(" AND ").append(&inner);
+        assert_eq!(outer.text(), "SELECT * FROM t WHERE x = $1 AND a = $2 AND b IN ($3, $4)");
+        let mut empty = Sql::new("y IN ");
+        empty.bind_list([]);
+        assert_eq!(empty.text(), "y IN (NULL)");
+    }
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(like_pattern("公车"), "%公车%");
+        assert_eq!(like_pattern("10%_a\\"), "%10\\%\\_a\\\\%");
+    }
+
+    #[test]
+    fn stamps_sort_as_text() {
+        use chrono::TimeZone;
+        let a = Utc.with_ymd_and_hms(2024, 3, 5, 9, 0, 0).unwrap();
+        let b = Utc.with_ymd_and_hms(2024, 12, 25, 9, 0, 0).unwrap();
+        assert!(stamp(a) < stamp(b));
+        assert_eq!(parse_stamp(&stamp(a)), Some(a));
+    }
+}
