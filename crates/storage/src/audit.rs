@@ -100,7 +100,10 @@ pub async fn record(
     before: Option<&Value>,
     after: Option<&Value>,
 ) -> StoreResult<()> {
-    let version = after.or(before).and_then(|v| v.get("version")).and_then(Value::as_i64);
+    let version = after
+        .or(before)
+        .and_then(|v| v.get("version"))
+        .and_then(Value::as_i64);
     sqlx::query(
         "INSERT INTO audit_log (at, actor_id, action, entity, entity_id, entity_version, reason, before_json, after_json) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -120,7 +123,12 @@ pub async fn record(
 }
 
 /// Records a row just inserted.
-pub async fn created(conn: &mut AnyConnection, change: Change<'_>, entity: Entity, id: i64) -> StoreResult<()> {
+pub async fn created(
+    conn: &mut AnyConnection,
+    change: Change<'_>,
+    entity: Entity,
+    id: i64,
+) -> StoreResult<()> {
     let after = snapshot(conn, entity, id).await?;
     record(conn, change, "create", entity, id, None, Some(&after)).await
 }
@@ -149,7 +157,16 @@ pub async fn update(
         return Err(conflict(conn, entity, id, expected_version, &before).await);
     }
     let after = snapshot(conn, entity, id).await?;
-    record(conn, change, action, entity, id, Some(&before), Some(&after)).await?;
+    record(
+        conn,
+        change,
+        action,
+        entity,
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
     Ok(after)
 }
 
@@ -162,15 +179,27 @@ pub async fn withdraw(
     expected_version: i64,
 ) -> StoreResult<Value> {
     let Some(reason) = change.reason.filter(|r| !r.trim().is_empty()) else {
-        return Err(StoreError::invalid("reason", "撤回须说明原因。", "Say why it is withdrawn."));
+        return Err(StoreError::invalid(
+            "reason",
+            "撤回须说明原因。",
+            "Say why it is withdrawn.",
+        ));
     };
     let mut set = Sql::new("withdrawn_at = ");
     set.bind(stamp(change.at)).push(", withdrawn_by = ");
-    set.bind(change.actor.map(|u| u.0).unwrap_or(0)).push(", withdrawn_reason = ").bind(reason);
+    set.bind(change.actor.map(|u| u.0).unwrap_or(0))
+        .push(", withdrawn_reason = ")
+        .bind(reason);
     update(conn, change, "withdraw", entity, id, expected_version, &set).await
 }
 
-async fn conflict(conn: &mut AnyConnection, entity: Entity, id: i64, seen: i64, current: &Value) -> StoreError {
+async fn conflict(
+    conn: &mut AnyConnection,
+    entity: Entity,
+    id: i64,
+    seen: i64,
+    current: &Value,
+) -> StoreError {
     let current_version = current.get("version").and_then(Value::as_i64).unwrap_or(0);
     let row = sqlx::query(
         "SELECT after_json FROM audit_log WHERE entity = $1 AND entity_id = $2 AND entity_version = $3 \
@@ -205,7 +234,9 @@ async fn conflict(conn: &mut AnyConnection, entity: Entity, id: i64, seen: i64, 
     StoreError::Conflict(Box::new(Conflict {
         your_version: seen,
         current_version,
-        changed_by: last.as_ref().and_then(|r| r.try_get::<Option<String>, _>(1).ok().flatten()),
+        changed_by: last
+            .as_ref()
+            .and_then(|r| r.try_get::<Option<String>, _>(1).ok().flatten()),
         changed_at: last.as_ref().and_then(|r| r.try_get::<String, _>(0).ok()),
         changes,
     }))
@@ -220,8 +251,15 @@ pub fn diff(was: &Value, now: &Value) -> Vec<FieldChange> {
         .iter()
         .filter(|(k, _)| k.as_str() != "version")
         .filter_map(|(k, v)| {
-            let old = was_obj.and_then(|o| o.get(k)).cloned().unwrap_or(Value::Null);
-            (old != *v).then(|| FieldChange { field: k.clone(), was: old, now: v.clone() })
+            let old = was_obj
+                .and_then(|o| o.get(k))
+                .cloned()
+                .unwrap_or(Value::Null);
+            (old != *v).then(|| FieldChange {
+                field: k.clone(),
+                was: old,
+                now: v.clone(),
+            })
         })
         .collect()
 }
@@ -248,7 +286,11 @@ pub struct AuditEntry {
 }
 
 /// The trail of one record, oldest first.
-pub async fn trail(conn: &mut AnyConnection, entity: Entity, id: i64) -> StoreResult<Vec<AuditEntry>> {
+pub async fn trail(
+    conn: &mut AnyConnection,
+    entity: Entity,
+    id: i64,
+) -> StoreResult<Vec<AuditEntry>> {
     let rows = sqlx::query(
         "SELECT a.id, a.at, u.display_name, a.action, a.entity, a.entity_id, a.reason, a.before_json, a.after_json \
          FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id \
@@ -274,7 +316,10 @@ pub async fn recent(pool: &sqlx::AnyPool, limit: i64) -> StoreResult<Vec<AuditEn
 }
 
 fn entry(r: &sqlx::any::AnyRow) -> StoreResult<AuditEntry> {
-    let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str::<Value>(&s).ok()).unwrap_or(Value::Null);
+    let parse = |s: Option<String>| {
+        s.and_then(|s| serde_json::from_str::<Value>(&s).ok())
+            .unwrap_or(Value::Null)
+    };
     let before = parse(r.try_get(7)?);
     let after = parse(r.try_get(8)?);
     Ok(AuditEntry {

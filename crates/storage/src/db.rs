@@ -90,7 +90,8 @@ impl Db {
             .max_connections(max_connections)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
-                    conn.execute(sqlx::raw_sql(dialect::on_connect(backend))).await?;
+                    conn.execute(sqlx::raw_sql(dialect::on_connect(backend)))
+                        .await?;
                     Ok(())
                 })
             })
@@ -98,7 +99,11 @@ impl Db {
             .await
             .with_context(|| format!("connecting to {}", redact(&url)))?;
         let writer = (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(())));
-        Ok(Db { pool, backend, writer })
+        Ok(Db {
+            pool,
+            backend,
+            writer,
+        })
     }
 
     /// The backend in use.
@@ -118,7 +123,10 @@ impl Db {
             None => None,
         };
         let inner = self.pool.begin().await?;
-        Ok(Tx { inner, _writer: guard })
+        Ok(Tx {
+            inner,
+            _writer: guard,
+        })
     }
 
     /// Whether the database answers (for `/healthz`).
@@ -154,14 +162,16 @@ impl Db {
                 .execute(sqlx::raw_sql(&sql))
                 .await
                 .with_context(|| format!("migration {version} {name}"))?;
-            sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
-                .bind(*version)
-                .bind(*name)
-                .bind(crate::sql::stamp(zhenggai_domain::clock::Clock::now(
-                    &zhenggai_domain::clock::SystemClock,
-                )))
-                .execute(tx.conn())
-                .await?;
+            sqlx::query(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+            )
+            .bind(*version)
+            .bind(*name)
+            .bind(crate::sql::stamp(zhenggai_domain::clock::Clock::now(
+                &zhenggai_domain::clock::SystemClock,
+            )))
+            .execute(tx.conn())
+            .await?;
             ran += 1;
         }
         tx.commit().await?;
@@ -180,7 +190,12 @@ pub fn redact(url: &str) -> String {
         (Some(scheme), Some(at)) if at > scheme => {
             let userinfo = &url[scheme + 3..at];
             match userinfo.find(':') {
-                Some(colon) => format!("{}{}:***{}", &url[..scheme + 3], &userinfo[..colon], &url[at..]),
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme + 3],
+                    &userinfo[..colon],
+                    &url[at..]
+                ),
                 None => url.to_string(),
             }
         }
@@ -195,13 +210,19 @@ mod tests {
     #[test]
     fn backends_from_urls() {
         assert_eq!(Backend::from_url("sqlite://x.db").unwrap(), Backend::Sqlite);
-        assert_eq!(Backend::from_url("postgres://u@h/d").unwrap(), Backend::Postgres);
+        assert_eq!(
+            Backend::from_url("postgres://u@h/d").unwrap(),
+            Backend::Postgres
+        );
         assert!(Backend::from_url("mysql://u@h/d").is_err());
     }
 
     #[test]
     fn passwords_are_redacted() {
-        assert_eq!(redact("postgres://u:secret@h:5432/d"), "postgres://u:***@h:5432/d");
+        assert_eq!(
+            redact("postgres://u:secret@h:5432/d"),
+            "postgres://u:***@h:5432/d"
+        );
         assert_eq!(redact("postgres://u@h/d"), "postgres://u@h/d");
     }
 }

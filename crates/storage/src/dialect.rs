@@ -33,3 +33,14 @@ pub fn migration_lock(backend: Backend) -> Option<&'static str> {
         Backend::Postgres => Some("SELECT pg_advisory_xact_lock(727001)"),
     }
 }
+
+/// After rows were inserted with explicit ids (the bulk generator), the next generated
+/// id must follow them. SQLite's AUTOINCREMENT does this itself.
+pub fn after_explicit_ids(backend: Backend, table: &str) -> Option<String> {
+    match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => Some(format!(
+            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))"
+        )),
+    }
+}

@@ -32,10 +32,17 @@ impl LocalFiles {
     fn path(&self, sha256: &str) -> anyhow::Result<PathBuf> {
         // The hash is the only part of the path, and it must be exactly a hash.
         anyhow::ensure!(
-            sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()),
+            sha256.len() == 64
+                && sha256
+                    .bytes()
+                    .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()),
             "not a SHA-256 hash: {sha256}"
         );
-        Ok(self.root.join(&sha256[..2]).join(&sha256[2..4]).join(sha256))
+        Ok(self
+            .root
+            .join(&sha256[..2])
+            .join(&sha256[2..4])
+            .join(sha256))
     }
 }
 
@@ -48,24 +55,35 @@ impl FileStore for LocalFiles {
             return Ok(sha);
         }
         let dir = path.parent().context("a hash path has a parent")?;
-        tokio::fs::create_dir_all(dir).await.with_context(|| format!("creating {}", dir.display()))?;
+        tokio::fs::create_dir_all(dir)
+            .await
+            .with_context(|| format!("creating {}", dir.display()))?;
         // Write beside, then rename: a reader never sees half a file.
         let tmp = dir.join(format!(".{sha}.{}.tmp", rand::random::<u64>()));
-        tokio::fs::write(&tmp, bytes).await.with_context(|| format!("writing {}", tmp.display()))?;
-        tokio::fs::rename(&tmp, &path).await.with_context(|| format!("storing {}", path.display()))?;
+        tokio::fs::write(&tmp, bytes)
+            .await
+            .with_context(|| format!("writing {}", tmp.display()))?;
+        tokio::fs::rename(&tmp, &path)
+            .await
+            .with_context(|| format!("storing {}", path.display()))?;
         Ok(sha)
     }
 
     async fn get(&self, sha256: &str) -> anyhow::Result<Vec<u8>> {
         let path = self.path(sha256)?;
-        tokio::fs::read(&path).await.with_context(|| format!("reading {}", path.display()))
+        tokio::fs::read(&path)
+            .await
+            .with_context(|| format!("reading {}", path.display()))
     }
 }
 
 /// The kinds of file accepted as evidence, recognised by their first bytes and
 /// their extension together: a renamed executable is refused.
 pub fn sniff(filename: &str, bytes: &[u8]) -> Option<&'static str> {
-    let ext = filename.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    let ext = filename
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
     let starts = |magic: &[u8]| bytes.starts_with(magic);
     match ext.as_str() {
         "pdf" if starts(b"%PDF-") => Some("application/pdf"),
@@ -74,7 +92,9 @@ pub fn sniff(filename: &str, bytes: &[u8]) -> Option<&'static str> {
         "docx" if starts(b"PK\x03\x04") => {
             Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
         }
-        "xlsx" if starts(b"PK\x03\x04") => Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        "xlsx" if starts(b"PK\x03\x04") => {
+            Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        }
         "doc" if starts(b"\xd0\xcf\x11\xe0") => Some("application/msword"),
         "xls" if starts(b"\xd0\xcf\x11\xe0") => Some("application/vnd.ms-excel"),
         "ofd" if starts(b"PK\x03\x04") => Some("application/ofd"),
@@ -105,7 +125,10 @@ mod tests {
         assert_eq!(sniff("报告.PDF", b"%PDF-1.7"), Some("application/pdf"));
         assert_eq!(sniff("报告.pdf", b"MZ\x90\x00"), None);
         assert_eq!(sniff("run.exe", b"MZ\x90\x00"), None);
-        assert_eq!(sniff("说明.txt", "整改说明".as_bytes()), Some("text/plain; charset=utf-8"));
+        assert_eq!(
+            sniff("说明.txt", "整改说明".as_bytes()),
+            Some("text/plain; charset=utf-8")
+        );
         assert_eq!(sniff("noext", b"%PDF-1.7"), None);
     }
 }

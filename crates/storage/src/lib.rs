@@ -17,6 +17,7 @@ pub mod ledger;
 pub mod scale;
 pub mod scope;
 pub mod sql;
+pub mod test_db;
 pub mod units;
 pub mod users;
 

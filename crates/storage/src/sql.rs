@@ -13,6 +13,10 @@ pub enum Param {
     Int(i64),
     /// A text.
     Text(String),
+    /// NULL in a text column.
+    NullText,
+    /// NULL in an integer column (PostgreSQL types its parameters).
+    NullInt,
 }
 
 impl From<i64> for Param {
@@ -30,6 +34,16 @@ impl From<String> for Param {
         Param::Text(v)
     }
 }
+impl From<Option<String>> for Param {
+    fn from(v: Option<String>) -> Self {
+        v.map_or(Param::NullText, Param::Text)
+    }
+}
+impl From<Option<i64>> for Param {
+    fn from(v: Option<i64>) -> Self {
+        v.map_or(Param::NullInt, Param::Int)
+    }
+}
 
 /// SQL text with numbered placeholders and their values, built piece by piece.
 #[derive(Debug, Clone, Default)]
@@ -41,7 +55,10 @@ pub struct Sql {
 impl Sql {
     /// Starts with a fragment.
     pub fn new(text: &str) -> Sql {
-        Sql { text: text.to_string(), params: Vec::new() }
+        Sql {
+            text: text.to_string(),
+            params: Vec::new(),
+        }
     }
 
     /// Appends literal SQL (never user input).
@@ -107,6 +124,8 @@ impl Sql {
             q = match p {
                 Param::Int(v) => q.bind(*v),
                 Param::Text(v) => q.bind(v.as_str()),
+                Param::NullText => q.bind(None::<String>),
+                Param::NullInt => q.bind(None::<i64>),
             };
         }
         q
@@ -125,7 +144,9 @@ pub fn stamp(at: DateTime<Utc>) -> String {
 
 /// Reads a stored instant.
 pub fn parse_stamp(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s).ok().map(|d| d.with_timezone(&Utc))
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
 }
 
 /// A date as stored.
@@ -140,7 +161,10 @@ pub fn parse_day(s: &str) -> Option<NaiveDate> {
 
 /// Reads an optional stored date column.
 pub fn opt_day(row: &AnyRow, col: &str) -> Result<Option<NaiveDate>, sqlx::Error> {
-    Ok(row.try_get::<Option<String>, _>(col)?.as_deref().and_then(parse_day))
+    Ok(row
+        .try_get::<Option<String>, _>(col)?
+        .as_deref()
+        .and_then(parse_day))
 }
 
 /// A whole row as JSON, column by column: what the audit trail stores of a record.
@@ -156,7 +180,10 @@ pub fn row_json(row: &AnyRow) -> serde_json::Value {
         } else {
             None
         };
-        map.insert(col.name().to_string(), value.unwrap_or(serde_json::Value::Null));
+        map.insert(
+            col.name().to_string(),
+            value.unwrap_or(serde_json::Value::Null),
+        );
     }
     serde_json::Value::Object(map)
 }
@@ -184,7 +211,10 @@ mod tests {
         inner.bind(1).push(" AND b IN ").bind_list([2, 3]);
         let mut outer = Sql::new("SELECT * FROM t WHERE x = ");
         outer.bind("x").push(" AND ").append(&inner);
-        assert_eq!(outer.text(), "SELECT * FROM t WHERE x = $1 AND a = $2 AND b IN ($3, $4)");
+        assert_eq!(
+            outer.text(),
+            "SELECT * FROM t WHERE x = $1 AND a = $2 AND b IN ($3, $4)"
+        );
         let mut empty = Sql::new("y IN ");
         empty.bind_list([]);
         assert_eq!(empty.text(), "y IN (NULL)");

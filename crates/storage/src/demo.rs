@@ -1,0 +1,845 @@
+//! The demo organisation: the newspaper of speech S1, inspected by the city
+//! committee's first inspection group, with the eight aspects, the problems the speech
+//! lists and the measures it gives, owned by plausible departments and leaders.
+//!
+//! Dates are placed around "today" so that the ledger always shows a realistic mix:
+//! measures done, due soon, overdue and long-term.
+
+use chrono::{Datelike, Duration, NaiveDate};
+use zhenggai_domain::deadline::Deadline;
+use zhenggai_domain::inspection::{InspectionKind, ProblemSource};
+use zhenggai_domain::{InspectionId, Role, UnitId, UserId};
+
+use crate::audit::Change;
+use crate::db::{Db, Tx};
+use crate::error::StoreResult;
+use crate::ledger::aspects::{self, TitleInput};
+use crate::ledger::inspections::{self, InspectionInput};
+use crate::ledger::measures::{self, NewMeasure};
+use crate::ledger::{problems, progress};
+use crate::sql::day;
+use crate::units::{self, UnitKind};
+use crate::users::{self, NewUser};
+
+/// The password of every demo account (printed by `serve --demo`).
+pub const DEMO_PASSWORD: &str = "Zhenggai-demo-2024";
+
+/// The demo accounts: username, name, unit short name, role, units in charge.
+pub const DEMO_USERS: &[(&str, &str, &str, Role, &[&str])] = &[
+    ("office", "李明", "办公室", Role::Office, &[]),
+    (
+        "leader_wang",
+        "王建国",
+        "报社",
+        Role::Leader,
+        &["财务部", "经营管理部", "行政后勤部"],
+    ),
+    (
+        "leader_zhao",
+        "赵志红",
+        "报社",
+        Role::Leader,
+        &[
+            "总编室",
+            "新闻采访中心",
+            "新媒体中心",
+            "党群工作部",
+            "人力资源部",
+        ],
+    ),
+    ("finance", "陈静", "财务部", Role::Unit, &[]),
+    ("hr", "刘洋", "人力资源部", Role::Unit, &[]),
+    ("logistics", "孙强", "行政后勤部", Role::Unit, &[]),
+    ("newsroom", "周敏", "总编室", Role::Unit, &[]),
+    ("party", "黄丽", "党群工作部", Role::Unit, &[]),
+    ("business", "何伟", "经营管理部", Role::Unit, &[]),
+    ("jijian", "吴刚", "纪检监察室", Role::Supervisor, &[]),
+    ("xunchaban", "郑华", "市委巡察办", Role::Upper, &[]),
+    ("sysadmin", "系统管理员", "办公室", Role::SysAdmin, &[]),
+    ("secadmin", "安全管理员", "办公室", Role::SecAdmin, &[]),
+    ("auditadmin", "审计管理员", "办公室", Role::AuditAdmin, &[]),
+];
+
+const DEPARTMENTS: &[(&str, &str)] = &[
+    ("报社办公室（巡察整改办）", "办公室"),
+    ("党群工作部", "党群工作部"),
+    ("纪检监察室", "纪检监察室"),
+    ("总编室", "总编室"),
+    ("新闻采访中心", "新闻采访中心"),
+    ("新媒体中心", "新媒体中心"),
+    ("经营管理部", "经营管理部"),
+    ("人力资源部", "人力资源部"),
+    ("财务部", "财务部"),
+    ("行政后勤部", "行政后勤部"),
+];
+
+/// A deadline relative to the feedback date, written the way offices write it.
+#[derive(Clone, Copy)]
+enum When {
+    Now,
+    LongTerm,
+    /// End of the month `n` months after feedback: "2024年4月底前".
+    MonthEnd(u32),
+    /// A 旬 of the month `n` months after feedback: "5月中旬".
+    Xun(u32, &'static str),
+}
+
+struct M {
+    content: &'static str,
+    lead: &'static str,
+    coop: &'static [&'static str],
+    leader: &'static str,
+    person: &'static str,
+    target: &'static str,
+    when: When,
+    /// Progress: days after feedback, what was done, whether it finished the measure.
+    progress: &'static [(i64, &'static str, bool)],
+}
+
+struct P {
+    title: &'static str,
+    description: &'static str,
+    measures: &'static [M],
+}
+
+const ASPECTS: &[(&str, &[P])] = &[
+    (
+        "班子建设方面",
+        &[
+            P {
+                title: "缺乏大局意识、执行党委决策不到位",
+                description: "班子成员缺乏大局意识，执行党委决策不到位，凡是集体讨论决定的事情落实不够有力。",
+                measures: &[
+                    M {
+                        content: "制订并落实报社党委理论中心组学习制度、年度学习计划，结合主题教育加强理想信念教育",
+                        lead: "党群工作部",
+                        coop: &["办公室"],
+                        leader: "leader_zhao",
+                        person: "黄丽",
+                        target: "印发学习制度1项、年度学习计划1份；中心组每月集中学习不少于1次",
+                        when: When::MonthEnd(1),
+                        progress: &[
+                            (
+                                5,
+                                "起草《报社党委理论学习中心组学习制度》初稿，征求班子成员意见。",
+                                false,
+                            ),
+                            (
+                                20,
+                                "党委会审议通过学习制度和年度学习计划，已印发（报社党发〔2024〕3号）。",
+                                true,
+                            ),
+                        ],
+                    },
+                    M {
+                        content: "科学界定党委会、编委会、总经理办公会职责范围，落实议事规则和决策程序，“三重一大”事项集体决策",
+                        lead: "办公室",
+                        coop: &["纪检监察室"],
+                        leader: "leader_zhao",
+                        person: "李明",
+                        target: "修订三项会议议事规则；“三重一大”事项100%集体决策并留存记录",
+                        when: When::Xun(2, "中旬"),
+                        progress: &[(
+                            12,
+                            "梳理近三年“三重一大”事项决策记录，形成问题清单12条。",
+                            false,
+                        )],
+                    },
+                ],
+            },
+            P {
+                title: "主体责任传导层层递减",
+                description: "“一岗双责”落实不到位，主体责任传导层层递减。",
+                measures: &[M {
+                    content: "班子成员签订党风廉政建设责任书，对分管口开展领导、指导和监督，做到同研究、同部署、同落实",
+                    lead: "纪检监察室",
+                    coop: &["办公室"],
+                    leader: "leader_zhao",
+                    person: "吴刚",
+                    target: "责任书签订率100%；每季度听取分管部门汇报1次",
+                    when: When::LongTerm,
+                    progress: &[(15, "组织班子成员与分管部门签订责任书14份。", false)],
+                }],
+            },
+        ],
+    ),
+    (
+        "党的建设方面",
+        &[
+            P {
+                title: "抓党建的时间和精力不足",
+                description: "党委抓党建的时间和精力不足，党建与业务“两张皮”。",
+                measures: &[M {
+                    content: "纪委对主题学习教育开展立项监督，重点督查党支部落实主体责任情况",
+                    lead: "纪检监察室",
+                    coop: &["党群工作部"],
+                    leader: "leader_zhao",
+                    person: "吴刚",
+                    target: "完成对全部党支部的督查，形成督查报告1份",
+                    when: When::MonthEnd(2),
+                    progress: &[],
+                }],
+            },
+            P {
+                title: "“三会一课”制度在基层组织落实不到位",
+                description: "部分党支部“三会一课”记录不全，组织生活不规范。",
+                measures: &[
+                    M {
+                        content: "严格执行“周一夜学”制度，各党支部每月集中学习不少于一次，不定期抽查抽考并公开通报",
+                        lead: "党群工作部",
+                        coop: &[],
+                        leader: "leader_zhao",
+                        person: "黄丽",
+                        target: "每月集中学习记录齐全；每季度抽查1次并通报",
+                        when: When::LongTerm,
+                        progress: &[
+                            (10, "印发《关于严格执行“周一夜学”制度的通知》。", false),
+                            (
+                                32,
+                                "第一次抽查：抽查党支部5个、党员40名，通报2个支部。",
+                                false,
+                            ),
+                        ],
+                    },
+                    M {
+                        content: "对组织关系转移进行全面摸排，正式签约员工党组织关系一律转入报社",
+                        lead: "党群工作部",
+                        coop: &["人力资源部"],
+                        leader: "leader_zhao",
+                        person: "黄丽",
+                        target: "摸排全部在职党员；应转尽转",
+                        when: When::Now,
+                        progress: &[(7, "完成摸排，需转入11人，已全部办理转入手续。", true)],
+                    },
+                ],
+            },
+            P {
+                title: "发展党员缺少规划",
+                description: "发展党员工作缺少规划，业务骨干中党员比例偏低。",
+                measures: &[M {
+                    content: "开展“双培双推”，把党员培养成业务骨干，把业务骨干培养为党员，将中层干部纳入党员发展对象",
+                    lead: "党群工作部",
+                    coop: &["人力资源部"],
+                    leader: "leader_zhao",
+                    person: "黄丽",
+                    target: "制定三年发展党员规划；年度发展对象中业务骨干不少于60%",
+                    when: When::Xun(1, "下旬"),
+                    progress: &[],
+                }],
+            },
+        ],
+    ),
+    (
+        "纪律作风方面",
+        &[
+            P {
+                title: "接待费用超标、接待列支烟酒",
+                description: "部分公务接待超标准，接待费用中列支烟酒。",
+                measures: &[
+                    M {
+                        content: "制订报社（集团）公务接待管理规定，由行政各综合管理部门对八项规定精神落实情况开展经常性督查",
+                        lead: "办公室",
+                        coop: &["财务部", "纪检监察室"],
+                        leader: "leader_wang",
+                        person: "李明",
+                        target: "印发接待管理规定1项；每季度督查1次",
+                        when: When::MonthEnd(1),
+                        progress: &[(18, "《公务接待管理规定》经党委会审议通过并印发。", true)],
+                    },
+                    M {
+                        content: "对超标准接待费用和列支烟酒费用逐笔核查，责任人个人承担并清退",
+                        lead: "财务部",
+                        coop: &["纪检监察室"],
+                        leader: "leader_wang",
+                        person: "陈静",
+                        target: "核查近三年接待费用凭证；清退金额全部到账",
+                        when: When::Now,
+                        progress: &[(
+                            9,
+                            "核查凭证326笔，发现超标准接待9笔，清退金额1.86万元已全部到账。",
+                            true,
+                        )],
+                    },
+                ],
+            },
+            P {
+                title: "利用报社影响力从事第二职业",
+                description: "一些人员利用报社影响力和个人荣誉从事第二职业。",
+                measures: &[M {
+                    content: "严肃查处违规从事、参与营利性活动或兼任职务领取报酬行为",
+                    lead: "纪检监察室",
+                    coop: &["人力资源部"],
+                    leader: "leader_zhao",
+                    person: "吴刚",
+                    target: "全员签订承诺书；对查实问题依纪依规处理",
+                    when: When::MonthEnd(2),
+                    progress: &[(25, "全员签订不从事第二职业承诺书，排查线索3条。", false)],
+                }],
+            },
+            P {
+                title: "出国出境不请假不报备",
+                description: "个别中层干部出国出境不请假、不报备，证照未按规定上交。",
+                measures: &[
+                    M {
+                        content: "规范因私出国境审批制度，对中层干部及副高职称员工证照上交情况进行专项清理",
+                        lead: "人力资源部",
+                        coop: &["纪检监察室"],
+                        leader: "leader_zhao",
+                        person: "刘洋",
+                        target: "证照集中保管率100%",
+                        when: When::Xun(1, "上旬"),
+                        progress: &[],
+                    },
+                    M {
+                        content: "升级采编大楼门禁系统，实行员工考勤制度，定期公示出勤情况并与绩效考核挂钩",
+                        lead: "行政后勤部",
+                        coop: &["人力资源部"],
+                        leader: "leader_wang",
+                        person: "孙强",
+                        target: "门禁考勤系统上线；每月公示出勤",
+                        when: When::MonthEnd(3),
+                        progress: &[(30, "完成门禁系统招标，供应商进场安装。", false)],
+                    },
+                ],
+            },
+        ],
+    ),
+    (
+        "新闻采编方面",
+        &[
+            P {
+                title: "新闻报道吸引力不够",
+                description: "新闻报道吸引力不够，融合传播力不强。",
+                measures: &[M {
+                    content: "进一步制订完善新闻移动媒体平台建设方案，强化纸媒与新媒沟通协作",
+                    lead: "新媒体中心",
+                    coop: &["总编室", "新闻采访中心"],
+                    leader: "leader_zhao",
+                    person: "周敏",
+                    target: "印发平台建设方案；新媒体首发稿件占比不低于50%",
+                    when: When::MonthEnd(3),
+                    progress: &[],
+                }],
+            },
+            P {
+                title: "新闻把关不够严格",
+                description: "编辑、校对、审读岗位责任落实不严，出现差错。",
+                measures: &[M {
+                    content: "形成覆盖全媒体、各环节的全流程舆论导向管理机制，严格落实编辑、校对、审读岗位责任",
+                    lead: "总编室",
+                    coop: &[],
+                    leader: "leader_zhao",
+                    person: "周敏",
+                    target: "制定导向管理实施细则；差错率同比下降50%",
+                    when: When::Xun(2, "下旬"),
+                    progress: &[(
+                        14,
+                        "起草《舆论导向管理实施细则》，已提交编委会讨论。",
+                        false,
+                    )],
+                }],
+            },
+            P {
+                title: "少数人员插手版面安排编发“人情稿”",
+                description: "少数人员插手版面安排，编发“人情稿”。",
+                measures: &[M {
+                    content: "建立版面安排审批留痕制度，对“人情稿”问题开展专项清查",
+                    lead: "总编室",
+                    coop: &["纪检监察室"],
+                    leader: "leader_zhao",
+                    person: "周敏",
+                    target: "版面审批全程留痕；专项清查报告1份",
+                    when: When::Now,
+                    progress: &[],
+                }],
+            },
+        ],
+    ),
+    (
+        "经营管理方面",
+        &[
+            P {
+                title: "投资决策缺少风险评估",
+                description: "对外投资决策缺少风险评估，个别项目损失较大。",
+                measures: &[M {
+                    content: "制订《日报社（报业集团）重大经营决策风险评估办法》，对重大经营决策事项确定风险等级和防范措施",
+                    lead: "经营管理部",
+                    coop: &["财务部"],
+                    leader: "leader_wang",
+                    person: "何伟",
+                    target: "印发风险评估办法1项；重大决策评估率100%",
+                    when: When::MonthEnd(1),
+                    progress: &[(21, "风险评估办法初稿完成，征求法律顾问意见。", false)],
+                }],
+            },
+            P {
+                title: "经营部门自行发放薪酬、自行制订报销制度",
+                description: "一些经营部门自行发放薪酬，自行制订差旅费和手机费报销制度。",
+                measures: &[M {
+                    content: "对违规报销和发放的费用全面清退，取消以汽油费发票报销提成的方式，业务提成全部以工资形式发放并按实缴纳个税",
+                    lead: "财务部",
+                    coop: &["经营管理部", "人力资源部"],
+                    leader: "leader_wang",
+                    person: "陈静",
+                    target: "废止部门自定报销制度；清退金额全部到账",
+                    when: When::Xun(1, "中旬"),
+                    progress: &[(16, "废止部门自定报销办法4项，清退工作正在推进。", false)],
+                }],
+            },
+        ],
+    ),
+    (
+        "人力资源方面",
+        &[
+            P {
+                title: "人员招聘缺乏整体规划和程序",
+                description: "人员招聘缺乏整体规划，程序不规范。",
+                measures: &[M {
+                    content: "制订人才发展规划，对人才引进、培养、使用和激励进行系统谋划",
+                    lead: "人力资源部",
+                    coop: &[],
+                    leader: "leader_zhao",
+                    person: "刘洋",
+                    target: "印发人才发展规划（三年）",
+                    when: When::MonthEnd(3),
+                    progress: &[],
+                }],
+            },
+            P {
+                title: "违规将相关人员转为事业编制",
+                description: "违反程序将相关人员转为事业编制。",
+                measures: &[M {
+                    content: "对违反程序非公开招聘及违规进入事业编制的人员逐一核查，作出相应处理",
+                    lead: "人力资源部",
+                    coop: &["纪检监察室"],
+                    leader: "leader_zhao",
+                    person: "刘洋",
+                    target: "核查全部涉及人员；处理结果报市委组织部备案",
+                    when: When::MonthEnd(1),
+                    progress: &[],
+                }],
+            },
+            P {
+                title: "人事档案管理不规范",
+                description: "人事档案管理不规范，下属公司员工档案未纳入统一管理。",
+                measures: &[M {
+                    content: "制订人事档案管理规定，将下属公司员工档案全面纳入报社人事部门管理，开展专项清理",
+                    lead: "人力资源部",
+                    coop: &["办公室"],
+                    leader: "leader_zhao",
+                    person: "刘洋",
+                    target: "档案专项审核率100%，材料齐全完整",
+                    when: When::Xun(2, "上旬"),
+                    progress: &[(28, "完成在职人员档案审核120卷，补充材料35份。", false)],
+                }],
+            },
+        ],
+    ),
+    (
+        "财务管理方面",
+        &[
+            P {
+                title: "广告应收款管理薄弱",
+                description: "广告应收款管理薄弱，长期挂账金额较大。",
+                measures: &[M {
+                    content: "建立应收款台账和催收责任制，严把合同、票据审核关和到款指标预警关",
+                    lead: "财务部",
+                    coop: &["经营管理部"],
+                    leader: "leader_wang",
+                    person: "陈静",
+                    target: "应收款台账建立；逾期一年以上应收款压降30%",
+                    when: When::MonthEnd(2),
+                    progress: &[],
+                }],
+            },
+            P {
+                title: "多头开设银行账户",
+                description: "报社及下属公司多头开设银行账户，资金管理分散。",
+                measures: &[M {
+                    content: "规范各类金融账户管理，清理撤并多余银行账户，强化资金内部控制",
+                    lead: "财务部",
+                    coop: &[],
+                    leader: "leader_wang",
+                    person: "陈静",
+                    target: "撤并多余账户；账户数量压减至核定数",
+                    when: When::Now,
+                    progress: &[(11, "清理银行账户23个，撤销9个，其余纳入统一管理。", true)],
+                }],
+            },
+            P {
+                title: "报销审批把关不严、虚构内容报销",
+                description: "报销审批把关不严，存在虚构内容报销现象。",
+                measures: &[M {
+                    content: "强化财务部门对经济活动真实性、合法性和合理性的审查，对虚构内容报销问题逐笔核查并追责",
+                    lead: "财务部",
+                    coop: &["纪检监察室"],
+                    leader: "leader_wang",
+                    person: "陈静",
+                    target: "核查近两年报销凭证；问题线索移交纪检",
+                    when: When::Xun(1, "下旬"),
+                    progress: &[],
+                }],
+            },
+        ],
+    ),
+    (
+        "物业管理方面",
+        &[
+            P {
+                title: "房产出租流程不规范",
+                description: "房产出租流程不规范，部分租金低于评估价。",
+                measures: &[M {
+                    content: "对报社房产进行全面排查，修订房产出租工作流程，对内外出租一律上党委会讨论，出租价格不得低于评估价",
+                    lead: "行政后勤部",
+                    coop: &["财务部"],
+                    leader: "leader_wang",
+                    person: "孙强",
+                    target: "房产台账建立；出租合同100%经党委会审议",
+                    when: When::MonthEnd(2),
+                    progress: &[(19, "完成房产全面排查，建立房产台账，共47处。", false)],
+                }],
+            },
+            P {
+                title: "物资采购流程不规范",
+                description: "物资采购未严格执行招投标制度。",
+                measures: &[M {
+                    content: "健全报社物资采购招投标制度，杜绝设置不合理前置条件排斥潜在投标人",
+                    lead: "行政后勤部",
+                    coop: &["纪检监察室"],
+                    leader: "leader_wang",
+                    person: "孙强",
+                    target: "修订采购管理办法1项",
+                    when: When::MonthEnd(1),
+                    progress: &[],
+                }],
+            },
+            P {
+                title: "公车私用、车辆维修把关不严",
+                description: "存在公车私用现象，车辆维修审核把关不严。",
+                measures: &[M {
+                    content: "禁止使用公车参与公务活动以外的一切活动，严格执行公务车辆定点维修制度，加强车辆维修审核",
+                    lead: "行政后勤部",
+                    coop: &[],
+                    leader: "leader_wang",
+                    person: "孙强",
+                    target: "公车全部安装定位；维修单100%审核",
+                    when: When::Now,
+                    progress: &[(6, "公车全部安装北斗定位，维修实行定点审批。", true)],
+                }],
+            },
+        ],
+    ),
+];
+
+/// A self-found problem (自查自纠、举一反三) joins the same ledger.
+const SELF_FOUND: P = P {
+    title: "档案室消防设施老化",
+    description: "举一反三自查发现：档案室消防设施老化，存在安全隐患。",
+    measures: &[M {
+        content: "更换档案室消防设施，建立定期巡检制度",
+        lead: "行政后勤部",
+        coop: &["办公室"],
+        leader: "leader_wang",
+        person: "孙强",
+        target: "消防设施全部更换；每月巡检记录",
+        when: When::Xun(1, "中旬"),
+        progress: &[],
+    }],
+};
+
+fn month_after(d: NaiveDate, n: u32) -> (i32, u32) {
+    let m0 = d.month0() + n;
+    (d.year() + (m0 / 12) as i32, m0 % 12 + 1)
+}
+
+fn words(when: When, feedback: NaiveDate) -> String {
+    match when {
+        When::Now => "立行立改".to_string(),
+        When::LongTerm => "长期坚持".to_string(),
+        When::MonthEnd(n) => {
+            let (y, m) = month_after(feedback, n);
+            format!("{y}年{m}月底前")
+        }
+        When::Xun(n, xun) => {
+            let (_, m) = month_after(feedback, n);
+            format!("{m}月{xun}")
+        }
+    }
+}
+
+/// Whether the database holds no organisation yet.
+pub async fn is_empty(db: &Db) -> StoreResult<bool> {
+    use sqlx::Row;
+    let n: i64 = sqlx::query("SELECT COUNT(*) FROM units")
+        .fetch_one(db.pool())
+        .await?
+        .try_get(0)?;
+    Ok(n == 0)
+}
+
+/// Loads the demo organisation, in one transaction. `today` places the dates.
+pub async fn load(db: &Db, today: NaiveDate, at: chrono::DateTime<chrono::Utc>) -> StoreResult<()> {
+    let change = Change {
+        actor: None,
+        at,
+        reason: Some("演示数据 demo data"),
+    };
+    let mut tx = db.begin().await?;
+    let city = units::insert(
+        &mut tx,
+        change,
+        None,
+        UnitKind::Org,
+        "中共某市委员会",
+        Some("市委"),
+    )
+    .await?;
+    let xunchaban = units::insert(
+        &mut tx,
+        change,
+        Some(city),
+        UnitKind::Dept,
+        "市委巡察工作领导小组办公室",
+        Some("市委巡察办"),
+    )
+    .await?;
+    let paper = units::insert(
+        &mut tx,
+        change,
+        Some(city),
+        UnitKind::Org,
+        "某市日报社（报业集团）",
+        Some("报社"),
+    )
+    .await?;
+    let mut unit_of = vec![("市委巡察办", xunchaban), ("报社", paper)];
+    for (name, short) in DEPARTMENTS {
+        unit_of.push((
+            short,
+            units::insert(
+                &mut tx,
+                change,
+                Some(paper),
+                UnitKind::Dept,
+                name,
+                Some(short),
+            )
+            .await?,
+        ));
+    }
+    let unit = |short: &str| {
+        unit_of
+            .iter()
+            .find(|(s, _)| *s == short)
+            .map(|(_, id)| *id)
+            .unwrap_or(paper)
+    };
+    let mut user_of = Vec::new();
+    for (username, name, short, role, in_charge) in DEMO_USERS {
+        let id = users::insert(
+            &mut tx,
+            change,
+            &NewUser {
+                username,
+                display_name: name,
+                unit: unit(short),
+                role: *role,
+                units_in_charge: in_charge.iter().map(|s| unit(s)).collect(),
+                password: DEMO_PASSWORD,
+                must_change_password: false,
+            },
+        )
+        .await?;
+        user_of.push((*username, id));
+    }
+    let user = |name: &str| user_of.iter().find(|(n, _)| *n == name).map(|(_, id)| *id);
+    let office = user("office");
+
+    let feedback = today - Duration::days(40);
+    let inspection = inspections::insert(
+        &mut tx,
+        change,
+        paper,
+        &InspectionInput {
+            kind: InspectionKind::Xuncha.code().into(),
+            title: "市委第一巡察组对市日报社党委的专项巡察".into(),
+            group_name: "市委第一巡察组".into(),
+            period_start: day(feedback - Duration::days(120)),
+            period_end: day(feedback - Duration::days(80)),
+            feedback_date: day(feedback),
+            notes: "巡察反馈意见及信访件已移交；须在收到反馈后15个工作日内提交整改方案，两个月内完成集中整改。".into(),
+        },
+    )
+    .await?;
+    for (title, problems) in ASPECTS {
+        let aspect = aspects::insert(
+            &mut tx,
+            change,
+            inspection,
+            &TitleInput {
+                title: title.to_string(),
+            },
+        )
+        .await?;
+        for p in *problems {
+            insert_problem(
+                &mut tx,
+                change,
+                inspection,
+                aspect,
+                p,
+                ProblemSource::Inspection,
+                feedback,
+                today,
+                &unit,
+                &user,
+                office,
+            )
+            .await?;
+        }
+    }
+    let last_aspect = aspects::insert(
+        &mut tx,
+        change,
+        inspection,
+        &TitleInput {
+            title: "举一反三自查问题".into(),
+        },
+    )
+    .await?;
+    insert_problem(
+        &mut tx,
+        change,
+        inspection,
+        last_aspect,
+        &SELF_FOUND,
+        ProblemSource::SelfFound,
+        feedback,
+        today,
+        &unit,
+        &user,
+        office,
+    )
+    .await?;
+
+    // A second source beside the inspection (D2: several live side by side).
+    let audit_feedback = today - Duration::days(75);
+    let audit = inspections::insert(
+        &mut tx,
+        change,
+        paper,
+        &InspectionInput {
+            kind: InspectionKind::Audit.code().into(),
+            title: "市审计局对报社原社长任期经济责任审计".into(),
+            group_name: "市审计局".into(),
+            period_start: day(audit_feedback - Duration::days(60)),
+            period_end: day(audit_feedback - Duration::days(20)),
+            feedback_date: day(audit_feedback),
+            notes: String::new(),
+        },
+    )
+    .await?;
+    let aspect = aspects::insert(
+        &mut tx,
+        change,
+        audit,
+        &TitleInput {
+            title: "财务收支方面".into(),
+        },
+    )
+    .await?;
+    let p = P {
+        title: "专项资金未专款专用",
+        description: "融媒体建设专项资金部分用于日常办公支出。",
+        measures: &[M {
+            content: "收回挪用资金，归还专项资金账户，完善专项资金管理办法",
+            lead: "财务部",
+            coop: &["新媒体中心"],
+            leader: "leader_wang",
+            person: "陈静",
+            target: "挪用资金全部归还；管理办法印发",
+            when: When::MonthEnd(2),
+            progress: &[(20, "已归还专项资金账户12.5万元。", false)],
+        }],
+    };
+    insert_problem(
+        &mut tx,
+        change,
+        audit,
+        aspect,
+        &p,
+        ProblemSource::Inspection,
+        audit_feedback,
+        today,
+        &unit,
+        &user,
+        office,
+    )
+    .await?;
+    tx.commit().await
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the demo's lookups travel together"
+)]
+async fn insert_problem(
+    tx: &mut Tx,
+    change: Change<'_>,
+    inspection: InspectionId,
+    aspect: zhenggai_domain::AspectId,
+    p: &P,
+    source: ProblemSource,
+    feedback: NaiveDate,
+    today: NaiveDate,
+    unit: &dyn Fn(&str) -> UnitId,
+    user: &dyn Fn(&str) -> Option<UserId>,
+    office: Option<UserId>,
+) -> StoreResult<()> {
+    let problem = problems::insert(
+        tx,
+        change,
+        inspection,
+        p.title,
+        Some(p.description),
+        aspect,
+        None,
+        source,
+    )
+    .await?;
+    for m in p.measures {
+        let text = words(m.when, feedback);
+        let deadline = Deadline::parse(&text, feedback)
+            .map_err(|e| anyhow::anyhow!("demo deadline {text}: {e}"))?;
+        let id = measures::insert(
+            tx,
+            change,
+            problem,
+            &NewMeasure {
+                content: m.content.to_string(),
+                lead_unit: unit(m.lead),
+                cooperating: m.coop.iter().map(|c| unit(c)).collect(),
+                leader: user(m.leader),
+                responsible_person: Some(m.person.to_string()),
+                target: Some(m.target.to_string()),
+                deadline,
+            },
+        )
+        .await?;
+        let author = user(
+            DEMO_USERS
+                .iter()
+                .find(|u| u.2 == m.lead)
+                .map_or("office", |u| u.0),
+        )
+        .or(office);
+        for (days, text, done) in m.progress {
+            let on = (feedback + Duration::days(*days)).min(today);
+            let current = measures::load(tx, id, today).await?;
+            if let Some(author) = author {
+                progress::insert_entry(tx, change, &current, on, text, author, *done).await?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,303 @@
+//! 巡视 / 巡察 轮次 — inspections and their counts (D1, D2).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::counts::LedgerCounts;
+use zhenggai_domain::inspection::InspectionKind;
+use zhenggai_domain::validate::{Checker, FieldError};
+use zhenggai_domain::{InspectionId, UnitId};
+
+use super::{inspection_org, require_ledger};
+use crate::audit::{self, Change, Entity};
+use crate::db::{Db, Tx};
+use crate::error::{StoreError, StoreResult};
+use crate::scope;
+use crate::sql::{Sql, day, opt_day, parse_day, stamp};
+
+/// An inspection as entered in a form or sent to the API; every field as written.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct InspectionInput {
+    /// xunshi, xuncha, audit, supervision, self_inspection, democratic_meeting, other.
+    pub kind: String,
+    /// e.g. 市委第一巡察组对市日报社的专项巡察.
+    pub title: String,
+    /// 巡察组, e.g. 市委第一巡察组.
+    pub group_name: String,
+    /// First day on site (YYYY-MM-DD), if known.
+    pub period_start: String,
+    /// Last day on site.
+    pub period_end: String,
+    /// 反馈日期 (YYYY-MM-DD): deadlines without a year count from it.
+    pub feedback_date: String,
+    /// Anything else.
+    pub notes: String,
+}
+
+struct Checked {
+    kind: InspectionKind,
+    title: String,
+    group_name: String,
+    period_start: Option<NaiveDate>,
+    period_end: Option<NaiveDate>,
+    feedback_date: NaiveDate,
+    notes: Option<String>,
+}
+
+impl InspectionInput {
+    fn check(&self) -> Result<Checked, Vec<FieldError>> {
+        let mut c = Checker::default();
+        let kind = InspectionKind::from_code(self.kind.trim());
+        if kind.is_none() {
+            c.push(FieldError::new(
+                "kind",
+                "请选择巡察类别。",
+                "Choose the kind of inspection.",
+            ));
+        }
+        let title = c.text("title", &self.title, 200);
+        let group_name = c.text("group_name", &self.group_name, 100);
+        let period_start = c.optional_date("period_start", &self.period_start);
+        let period_end = c.optional_date("period_end", &self.period_end);
+        if let (Some(s), Some(e)) = (period_start, period_end) {
+            if e < s {
+                c.push(FieldError::new(
+                    "period_end",
+                    "结束日期早于开始日期，请检查。",
+                    "The period ends before it starts: check the dates.",
+                ));
+            }
+        }
+        let feedback_date = c.date("feedback_date", &self.feedback_date);
+        let notes = c.optional_text("notes", &self.notes, 2000);
+        c.finish()?;
+        match (kind, feedback_date) {
+            (Some(kind), Some(feedback_date)) => Ok(Checked {
+                kind,
+                title,
+                group_name,
+                period_start,
+                period_end,
+                feedback_date,
+                notes,
+            }),
+            _ => Err(vec![FieldError::new(
+                "feedback_date",
+                "请填写反馈日期。",
+                "Give the feedback date.",
+            )]),
+        }
+    }
+}
+
+/// An inspection as shown.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Inspection {
+    /// Id.
+    pub id: InspectionId,
+    /// The inspected organisation.
+    pub org_id: UnitId,
+    /// Its name.
+    pub org_name: String,
+    /// Kind.
+    pub kind: InspectionKind,
+    /// Title.
+    pub title: String,
+    /// 巡察组.
+    pub group_name: String,
+    /// On site from.
+    pub period_start: Option<NaiveDate>,
+    /// On site until.
+    pub period_end: Option<NaiveDate>,
+    /// 反馈日期.
+    pub feedback_date: NaiveDate,
+    /// Notes.
+    pub notes: Option<String>,
+    /// Version, for concurrent edits.
+    pub version: i64,
+    /// "xx个方面xx项xx个问题，措施xx条" — for those who read the whole ledger.
+    pub counts: Option<LedgerCounts>,
+}
+
+const COLUMNS: &str = "i.id, i.org_id, o.name AS org_name, i.kind, i.title, i.group_name, i.period_start, \
+                       i.period_end, i.feedback_date, i.notes, i.version";
+
+impl Inspection {
+    fn from_row(r: &AnyRow) -> Result<Inspection, sqlx::Error> {
+        Ok(Inspection {
+            id: InspectionId(r.try_get("id")?),
+            org_id: UnitId(r.try_get("org_id")?),
+            org_name: r.try_get("org_name")?,
+            kind: InspectionKind::from_code(&r.try_get::<String, _>("kind")?)
+                .unwrap_or(InspectionKind::Other),
+            title: r.try_get("title")?,
+            group_name: r.try_get("group_name")?,
+            period_start: opt_day(r, "period_start")?,
+            period_end: opt_day(r, "period_end")?,
+            feedback_date: parse_day(&r.try_get::<String, _>("feedback_date")?).unwrap_or_default(),
+            notes: r.try_get("notes")?,
+            version: r.try_get("version")?,
+            counts: None,
+        })
+    }
+}
+
+/// Registers an inspection of the office's own organisation.
+pub async fn create(
+    db: &Db,
+    actor: &Actor,
+    change: Change<'_>,
+    input: &InspectionInput,
+) -> StoreResult<InspectionId> {
+    require_ledger(actor, actor.org, Access::Edit)?;
+    let mut tx = db.begin().await?;
+    let id = insert(&mut tx, change, actor.org, input).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Checks and inserts an inspection of `org` (also the demo loader and the generator).
+pub async fn insert(
+    tx: &mut Tx,
+    change: Change<'_>,
+    org: UnitId,
+    input: &InspectionInput,
+) -> StoreResult<InspectionId> {
+    let c = input.check()?;
+    let id: i64 = sqlx::query(
+        "INSERT INTO inspections (org_id, kind, title, group_name, period_start, period_end, feedback_date, notes, created_at, created_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+    )
+    .bind(org.0)
+    .bind(c.kind.code())
+    .bind(&c.title)
+    .bind(&c.group_name)
+    .bind(c.period_start.map(day))
+    .bind(c.period_end.map(day))
+    .bind(day(c.feedback_date))
+    .bind(c.notes.as_deref())
+    .bind(stamp(change.at))
+    .bind(change.actor.map(|u| u.0))
+    .fetch_one(tx.conn())
+    .await?
+    .try_get(0)?;
+    audit::created(tx.conn(), change, Entity::Inspection, id).await?;
+    Ok(InspectionId(id))
+}
+
+/// Changes an inspection read at `version`.
+pub async fn update(
+    db: &Db,
+    actor: &Actor,
+    change: Change<'_>,
+    id: InspectionId,
+    version: i64,
+    input: &InspectionInput,
+) -> StoreResult<()> {
+    let mut tx = db.begin().await?;
+    let org = inspection_org(tx.conn(), id).await?;
+    require_ledger(actor, org, Access::Edit)?;
+    let c = input.check()?;
+    let mut set = Sql::new("kind = ");
+    set.bind(c.kind.code())
+        .push(", title = ")
+        .bind(c.title)
+        .push(", group_name = ")
+        .bind(c.group_name)
+        .push(", period_start = ")
+        .bind(c.period_start.map(day))
+        .push(", period_end = ")
+        .bind(c.period_end.map(day))
+        .push(", feedback_date = ")
+        .bind(day(c.feedback_date))
+        .push(", notes = ")
+        .bind(c.notes);
+    audit::update(
+        tx.conn(),
+        change,
+        "update",
+        Entity::Inspection,
+        id.0,
+        version,
+        &set,
+    )
+    .await?;
+    tx.commit().await
+}
+
+/// One inspection, if the actor may read it.
+pub async fn get(db: &Db, actor: &Actor, id: InspectionId) -> StoreResult<Inspection> {
+    let mut sql = Sql::new(&format!(
+        "SELECT {COLUMNS} FROM inspections i JOIN units o ON o.id = i.org_id WHERE i.withdrawn_at IS NULL AND i.id = "
+    ));
+    sql.bind(id.0)
+        .push(" AND ")
+        .append(&scope::inspections(actor));
+    let row = sql
+        .query()
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let mut inspection = Inspection::from_row(&row)?;
+    if actor.ledger_access(inspection.org_id) >= Access::Read {
+        inspection.counts = Some(counts(db, id).await?);
+    }
+    Ok(inspection)
+}
+
+/// The inspections the actor may read, newest feedback first.
+pub async fn list(db: &Db, actor: &Actor) -> StoreResult<Vec<Inspection>> {
+    let mut sql = Sql::new(&format!(
+        "SELECT {COLUMNS} FROM inspections i JOIN units o ON o.id = i.org_id WHERE i.withdrawn_at IS NULL AND "
+    ));
+    sql.append(&scope::inspections(actor))
+        .push(" ORDER BY i.feedback_date DESC, i.id DESC");
+    let rows = sql.query().fetch_all(db.pool()).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let mut inspection = Inspection::from_row(r)?;
+        if actor.ledger_access(inspection.org_id) >= Access::Read {
+            inspection.counts = Some(counts(db, inspection.id).await?);
+        }
+        out.push(inspection);
+    }
+    Ok(out)
+}
+
+/// The counts of one inspection's ledger (D2).
+pub async fn counts(db: &Db, id: InspectionId) -> StoreResult<LedgerCounts> {
+    let row = sqlx::query(
+        "SELECT \
+           (SELECT COUNT(*) FROM aspects WHERE inspection_id = $1 AND withdrawn_at IS NULL), \
+           (SELECT COUNT(*) FROM items it JOIN aspects a ON a.id = it.aspect_id WHERE a.inspection_id = $1 AND it.withdrawn_at IS NULL), \
+           (SELECT COUNT(*) FROM problems WHERE inspection_id = $1 AND withdrawn_at IS NULL), \
+           (SELECT COUNT(*) FROM measures WHERE inspection_id = $1 AND withdrawn_at IS NULL), \
+           (SELECT COUNT(*) FROM measures WHERE inspection_id = $1 AND withdrawn_at IS NULL AND state = 'done')",
+    )
+    .bind(id.0)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(LedgerCounts {
+        aspects: row.try_get(0)?,
+        items: row.try_get(1)?,
+        problems: row.try_get(2)?,
+        measures: row.try_get(3)?,
+        measures_done: row.try_get(4)?,
+    })
+}
+
+/// The input that would recreate an inspection (to fill an edit form).
+pub fn input_of(i: &Inspection) -> InspectionInput {
+    InspectionInput {
+        kind: i.kind.code().to_string(),
+        title: i.title.clone(),
+        group_name: i.group_name.clone(),
+        period_start: i.period_start.map(day).unwrap_or_default(),
+        period_end: i.period_end.map(day).unwrap_or_default(),
+        feedback_date: day(i.feedback_date),
+        notes: i.notes.clone().unwrap_or_default(),
+    }
+}

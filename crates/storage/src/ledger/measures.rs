@@ -1,0 +1,527 @@
+//! 整改措施 — measures: their owners (D3), targets and deadlines (D4), and state.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use zhenggai_domain::access::{Access, Actor, MeasureOwners};
+use zhenggai_domain::deadline::{Deadline, DeadlineKind, Precision};
+use zhenggai_domain::status::{MeasureState, Standing};
+use zhenggai_domain::validate::{Checker, FieldError};
+use zhenggai_domain::{InspectionId, MeasureId, ProblemId, Role, UnitId, UserId};
+
+use super::{UnitRef, UserRef, require_ledger};
+use crate::audit::{self, Change, Entity};
+use crate::db::{Db, Tx};
+use crate::error::{StoreError, StoreResult};
+use crate::sql::{Sql, day, opt_day, parse_day, stamp};
+
+/// A measure as entered.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct MeasureInput {
+    /// What will be done.
+    pub content: String,
+    /// 牵头单位.
+    pub lead_unit_id: i64,
+    /// 配合单位.
+    pub cooperating_unit_ids: Vec<i64>,
+    /// 责任领导 (a user with the leader role), if set.
+    pub leader_id: Option<i64>,
+    /// 责任人, by name.
+    pub responsible_person: String,
+    /// 整改目标 / 检验指标: a number where possible, else a visible check (D4).
+    pub target: String,
+    /// 整改时限 as written: 立行立改, 2024年4月底前, 5月中旬, 长期坚持 …
+    pub deadline: String,
+}
+
+/// A measure ready to store.
+#[derive(Debug, Clone)]
+pub struct NewMeasure {
+    /// What will be done.
+    pub content: String,
+    /// 牵头单位.
+    pub lead_unit: UnitId,
+    /// 配合单位.
+    pub cooperating: Vec<UnitId>,
+    /// 责任领导.
+    pub leader: Option<UserId>,
+    /// 责任人.
+    pub responsible_person: Option<String>,
+    /// 检验指标.
+    pub target: Option<String>,
+    /// 整改时限.
+    pub deadline: Deadline,
+}
+
+impl MeasureInput {
+    async fn check(
+        &self,
+        tx: &mut Tx,
+        org: UnitId,
+        feedback: NaiveDate,
+    ) -> StoreResult<NewMeasure> {
+        let mut c = Checker::default();
+        let content = c.text("content", &self.content, 2000);
+        let responsible_person =
+            c.optional_text("responsible_person", &self.responsible_person, 50);
+        let target = c.optional_text("target", &self.target, 1000);
+        let deadline = match Deadline::parse(&self.deadline, feedback) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                c.push(FieldError::new("deadline", format!("{e}"), format!("{e}")));
+                None
+            }
+        };
+        let units: Vec<i64> =
+            sqlx::query("SELECT id FROM units WHERE org_id = $1 AND withdrawn_at IS NULL")
+                .bind(org.0)
+                .fetch_all(tx.conn())
+                .await?
+                .iter()
+                .map(|r| r.try_get(0))
+                .collect::<Result<_, _>>()?;
+        if !units.contains(&self.lead_unit_id) {
+            c.push(FieldError::new(
+                "lead_unit_id",
+                "请选择本单位的一个部门作为牵头单位。",
+                "Choose a department of this organisation as the lead unit.",
+            ));
+        }
+        let mut cooperating: Vec<UnitId> = Vec::new();
+        for u in &self.cooperating_unit_ids {
+            if !units.contains(u) {
+                c.push(FieldError::new(
+                    "cooperating_unit_ids",
+                    "配合单位须是本单位的部门，请重新选择。",
+                    "Cooperating units must be departments of this organisation.",
+                ));
+            } else if *u == self.lead_unit_id {
+                c.push(FieldError::new(
+                    "cooperating_unit_ids",
+                    "牵头单位不必再列为配合单位。",
+                    "The lead unit need not cooperate with itself.",
+                ));
+            } else if !cooperating.contains(&UnitId(*u)) {
+                cooperating.push(UnitId(*u));
+            }
+        }
+        if let Some(leader) = self.leader_id.filter(|l| *l > 0) {
+            let ok = sqlx::query(
+                "SELECT 1 FROM users u JOIN units un ON un.id = u.unit_id \
+                 WHERE u.id = $1 AND u.role = 'leader' AND un.org_id = $2 AND u.withdrawn_at IS NULL",
+            )
+            .bind(leader)
+            .bind(org.0)
+            .fetch_optional(tx.conn())
+            .await?
+            .is_some();
+            if !ok {
+                c.push(FieldError::new(
+                    "leader_id",
+                    "责任领导须是本单位的领导，请重新选择。",
+                    "The responsible leader must be a leader of this organisation.",
+                ));
+            }
+        }
+        c.finish()?;
+        Ok(NewMeasure {
+            content,
+            lead_unit: UnitId(self.lead_unit_id),
+            cooperating,
+            leader: self.leader_id.filter(|l| *l > 0).map(UserId),
+            responsible_person,
+            target,
+            deadline: deadline.ok_or_else(|| {
+                StoreError::invalid("deadline", "请填写整改时限。", "Give the deadline.")
+            })?,
+        })
+    }
+}
+
+/// A measure as shown.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Measure {
+    /// Id.
+    pub id: MeasureId,
+    /// Its problem.
+    pub problem_id: ProblemId,
+    /// The problem's one line.
+    pub problem_title: String,
+    /// Its inspection.
+    pub inspection_id: InspectionId,
+    /// The inspection's title.
+    pub inspection_title: String,
+    /// The inspected organisation.
+    pub org_id: UnitId,
+    /// Position within the problem.
+    pub ordinal: i64,
+    /// What will be done.
+    pub content: String,
+    /// 牵头单位.
+    pub lead_unit: UnitRef,
+    /// 配合单位.
+    pub cooperating: Vec<UnitRef>,
+    /// 责任领导.
+    pub leader: Option<UserRef>,
+    /// 责任人.
+    pub responsible_person: Option<String>,
+    /// 检验指标.
+    pub target: Option<String>,
+    /// 整改时限: the words and how they were read.
+    pub deadline: Deadline,
+    /// Stored progress state.
+    pub state: MeasureState,
+    /// The day it was done.
+    pub done_on: Option<NaiveDate>,
+    /// Where it stands today (derived).
+    pub standing: Standing,
+    /// Version, for concurrent edits.
+    pub version: i64,
+}
+
+impl Measure {
+    /// Its owners, for access decisions.
+    pub fn owners(&self) -> MeasureOwners {
+        MeasureOwners {
+            org: self.org_id,
+            lead_unit: self.lead_unit.id,
+            cooperating: self.cooperating.iter().map(|u| u.id).collect(),
+            leader: self.leader.as_ref().map(|l| l.id),
+        }
+    }
+
+    pub(crate) fn from_row(r: &AnyRow, today: NaiveDate) -> Result<Measure, sqlx::Error> {
+        let deadline = Deadline {
+            text: r.try_get("deadline_text")?,
+            kind: DeadlineKind::from_code(&r.try_get::<String, _>("deadline_kind")?)
+                .unwrap_or(DeadlineKind::Dated),
+            date: opt_day(r, "deadline_date")?,
+            precision: r
+                .try_get::<Option<String>, _>("deadline_precision")?
+                .as_deref()
+                .and_then(Precision::from_code),
+        };
+        let state = MeasureState::from_code(&r.try_get::<String, _>("state")?)
+            .unwrap_or(MeasureState::Registered);
+        let done_on = opt_day(r, "done_on")?;
+        Ok(Measure {
+            id: MeasureId(r.try_get("id")?),
+            problem_id: ProblemId(r.try_get("problem_id")?),
+            problem_title: r.try_get("problem_title")?,
+            inspection_id: InspectionId(r.try_get("inspection_id")?),
+            inspection_title: r.try_get("inspection_title")?,
+            org_id: UnitId(r.try_get("org_id")?),
+            ordinal: r.try_get("ordinal")?,
+            content: r.try_get("content")?,
+            lead_unit: UnitRef {
+                id: UnitId(r.try_get("lead_unit_id")?),
+                name: r.try_get("lead_unit_name")?,
+            },
+            cooperating: Vec::new(),
+            leader: match r.try_get::<Option<i64>, _>("leader_id")? {
+                Some(id) => Some(UserRef {
+                    id: UserId(id),
+                    name: r
+                        .try_get::<Option<String>, _>("leader_name")?
+                        .unwrap_or_default(),
+                }),
+                None => None,
+            },
+            responsible_person: r.try_get("responsible_person")?,
+            target: r.try_get("target")?,
+            standing: Standing::of(state, &deadline, done_on, today),
+            deadline,
+            state,
+            done_on,
+            version: r.try_get("version")?,
+        })
+    }
+}
+
+/// The columns and joins every measure query selects.
+pub(crate) const SELECT: &str = "SELECT m.id, m.problem_id, p.title AS problem_title, m.inspection_id, i.title AS inspection_title, \
+    m.org_id, m.ordinal, m.content, m.lead_unit_id, COALESCE(lu.short_name, lu.name) AS lead_unit_name, m.leader_id, \
+    ld.display_name AS leader_name, m.responsible_person, m.target, m.deadline_text, m.deadline_kind, m.deadline_date, \
+    m.deadline_precision, m.state, m.done_on, m.version \
+    FROM measures m JOIN problems p ON p.id = m.problem_id JOIN inspections i ON i.id = m.inspection_id \
+    JOIN units lu ON lu.id = m.lead_unit_id LEFT JOIN users ld ON ld.id = m.leader_id";
+
+/// Fills in the cooperating units of measures, in one query.
+pub(crate) async fn load_cooperating(db: &Db, measures: &mut [Measure]) -> StoreResult<()> {
+    if measures.is_empty() {
+        return Ok(());
+    }
+    let mut sql = Sql::new(
+        "SELECT mu.measure_id, mu.unit_id, COALESCE(u.short_name, u.name) FROM measure_units mu JOIN units u ON u.id = mu.unit_id \
+         WHERE mu.withdrawn_at IS NULL AND mu.measure_id IN ",
+    );
+    sql.bind_list(measures.iter().map(|m| m.id.0))
+        .push(" ORDER BY mu.id");
+    for r in sql.query().fetch_all(db.pool()).await? {
+        let measure = MeasureId(r.try_get(0)?);
+        let unit = UnitRef {
+            id: UnitId(r.try_get(1)?),
+            name: r.try_get(2)?,
+        };
+        if let Some(m) = measures.iter_mut().find(|m| m.id == measure) {
+            m.cooperating.push(unit);
+        }
+    }
+    Ok(())
+}
+
+/// One measure, if the actor may read it, with the actor's access to it.
+pub async fn get(
+    db: &Db,
+    actor: &Actor,
+    id: MeasureId,
+    today: NaiveDate,
+) -> StoreResult<(Measure, Access)> {
+    let row = sqlx::query(&format!(
+        "{SELECT} WHERE m.id = $1 AND m.withdrawn_at IS NULL"
+    ))
+    .bind(id.0)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let mut measures = vec![Measure::from_row(&row, today)?];
+    load_cooperating(db, &mut measures).await?;
+    let measure = measures.pop().ok_or(StoreError::NotFound)?;
+    match actor.measure_access(&measure.owners()) {
+        Access::None => Err(StoreError::NotFound),
+        access => Ok((measure, access)),
+    }
+}
+
+/// A measure read inside a write transaction (without its cooperating units).
+pub async fn load(tx: &mut Tx, id: MeasureId, today: NaiveDate) -> StoreResult<Measure> {
+    let row = sqlx::query(&format!("{SELECT} WHERE m.id = $1"))
+        .bind(id.0)
+        .fetch_optional(tx.conn())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    Ok(Measure::from_row(&row, today)?)
+}
+
+struct ProblemFacts {
+    inspection: InspectionId,
+    org: UnitId,
+    feedback: NaiveDate,
+}
+
+async fn problem_facts(tx: &mut Tx, problem: ProblemId) -> StoreResult<ProblemFacts> {
+    let row = sqlx::query(
+        "SELECT p.inspection_id, i.org_id, i.feedback_date FROM problems p JOIN inspections i ON i.id = p.inspection_id \
+         WHERE p.id = $1 AND p.withdrawn_at IS NULL AND i.withdrawn_at IS NULL",
+    )
+    .bind(problem.0)
+    .fetch_optional(tx.conn())
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    Ok(ProblemFacts {
+        inspection: InspectionId(row.try_get(0)?),
+        org: UnitId(row.try_get(1)?),
+        feedback: parse_day(&row.try_get::<String, _>(2)?).unwrap_or_default(),
+    })
+}
+
+/// Adds a measure to a problem (the office assigns its owners, D3).
+pub async fn create(
+    db: &Db,
+    actor: &Actor,
+    change: Change<'_>,
+    problem: ProblemId,
+    input: &MeasureInput,
+) -> StoreResult<MeasureId> {
+    let mut tx = db.begin().await?;
+    let facts = problem_facts(&mut tx, problem).await?;
+    require_ledger(actor, facts.org, Access::Edit)?;
+    let new = input.check(&mut tx, facts.org, facts.feedback).await?;
+    let id = insert(&mut tx, change, problem, &new).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Inserts a checked measure (also the demo loader and the generator).
+pub async fn insert(
+    tx: &mut Tx,
+    change: Change<'_>,
+    problem: ProblemId,
+    m: &NewMeasure,
+) -> StoreResult<MeasureId> {
+    let facts = problem_facts(tx, problem).await?;
+    let id: i64 = sqlx::query(
+        "INSERT INTO measures (problem_id, inspection_id, org_id, ordinal, content, lead_unit_id, leader_id, responsible_person, \
+           target, deadline_text, deadline_kind, deadline_date, deadline_precision, state, created_at) \
+         VALUES ($1, $2, $3, (SELECT COALESCE(MAX(ordinal), 0) + 1 FROM measures WHERE problem_id = $1), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+         RETURNING id",
+    )
+    .bind(problem.0)
+    .bind(facts.inspection.0)
+    .bind(facts.org.0)
+    .bind(&m.content)
+    .bind(m.lead_unit.0)
+    .bind(m.leader.map(|l| l.0))
+    .bind(m.responsible_person.as_deref())
+    .bind(m.target.as_deref())
+    .bind(&m.deadline.text)
+    .bind(m.deadline.kind.code())
+    .bind(m.deadline.date.map(day))
+    .bind(m.deadline.precision.map(Precision::code))
+    .bind(MeasureState::Registered.code())
+    .bind(stamp(change.at))
+    .fetch_one(tx.conn())
+    .await?
+    .try_get(0)?;
+    audit::created(tx.conn(), change, Entity::Measure, id).await?;
+    for unit in &m.cooperating {
+        add_cooperating(tx, change, MeasureId(id), *unit).await?;
+    }
+    Ok(MeasureId(id))
+}
+
+async fn add_cooperating(
+    tx: &mut Tx,
+    change: Change<'_>,
+    measure: MeasureId,
+    unit: UnitId,
+) -> StoreResult<()> {
+    let id: i64 = sqlx::query("INSERT INTO measure_units (measure_id, unit_id, created_at) VALUES ($1, $2, $3) RETURNING id")
+        .bind(measure.0)
+        .bind(unit.0)
+        .bind(stamp(change.at))
+        .fetch_one(tx.conn())
+        .await?
+        .try_get(0)?;
+    audit::created(tx.conn(), change, Entity::MeasureUnit, id).await
+}
+
+/// Changes a measure read at `version`. The office changes everything; the lead unit
+/// changes its target and responsible person, not who owns the measure or when it is due.
+pub async fn update(
+    db: &Db,
+    actor: &Actor,
+    change: Change<'_>,
+    id: MeasureId,
+    version: i64,
+    input: &MeasureInput,
+    today: NaiveDate,
+) -> StoreResult<()> {
+    let (current, access) = get(db, actor, id, today).await?;
+    if access < Access::Edit {
+        return Err(StoreError::Forbidden);
+    }
+    let mut tx = db.begin().await?;
+    let facts = problem_facts(&mut tx, current.problem_id).await?;
+    let new = input.check(&mut tx, facts.org, facts.feedback).await?;
+    if actor.role != Role::Office {
+        let mut refused = Vec::new();
+        let mut now_coop: Vec<UnitId> = current.cooperating.iter().map(|u| u.id).collect();
+        let mut new_coop = new.cooperating.clone();
+        now_coop.sort();
+        new_coop.sort();
+        let owned = [
+            ("content", new.content != current.content),
+            ("lead_unit_id", new.lead_unit != current.lead_unit.id),
+            ("cooperating_unit_ids", new_coop != now_coop),
+            (
+                "leader_id",
+                new.leader != current.leader.as_ref().map(|l| l.id),
+            ),
+            ("deadline", new.deadline.text != current.deadline.text),
+        ];
+        for (field, changed) in owned {
+            if changed {
+                refused.push(FieldError::new(
+                    field,
+                    "此项由整改办确定，如需调整请联系整改办。",
+                    "The rectification office sets this: ask them to change it.",
+                ));
+            }
+        }
+        if !refused.is_empty() {
+            return Err(StoreError::Invalid(refused));
+        }
+    }
+    let mut set = Sql::new("content = ");
+    set.bind(new.content.clone())
+        .push(", lead_unit_id = ")
+        .bind(new.lead_unit.0)
+        .push(", leader_id = ")
+        .bind(new.leader.map(|l| l.0))
+        .push(", responsible_person = ")
+        .bind(new.responsible_person.clone())
+        .push(", target = ")
+        .bind(new.target.clone())
+        .push(", deadline_text = ")
+        .bind(new.deadline.text.clone())
+        .push(", deadline_kind = ")
+        .bind(new.deadline.kind.code())
+        .push(", deadline_date = ")
+        .bind(new.deadline.date.map(day))
+        .push(", deadline_precision = ")
+        .bind(new.deadline.precision.map(|p| p.code().to_string()));
+    audit::update(
+        tx.conn(),
+        change,
+        "update",
+        Entity::Measure,
+        id.0,
+        version,
+        &set,
+    )
+    .await?;
+    let rows = sqlx::query(
+        "SELECT id, unit_id FROM measure_units WHERE measure_id = $1 AND withdrawn_at IS NULL",
+    )
+    .bind(id.0)
+    .fetch_all(tx.conn())
+    .await?;
+    let mut kept = Vec::new();
+    for r in &rows {
+        let (link, unit): (i64, i64) = (r.try_get(0)?, r.try_get(1)?);
+        if new.cooperating.contains(&UnitId(unit)) {
+            kept.push(UnitId(unit));
+        } else {
+            let before = audit::snapshot(tx.conn(), Entity::MeasureUnit, link).await?;
+            sqlx::query(
+                "UPDATE measure_units SET withdrawn_at = $1, withdrawn_by = $2 WHERE id = $3",
+            )
+            .bind(stamp(change.at))
+            .bind(actor.user.0)
+            .bind(link)
+            .execute(tx.conn())
+            .await?;
+            let after = audit::snapshot(tx.conn(), Entity::MeasureUnit, link).await?;
+            audit::record(
+                tx.conn(),
+                change,
+                "withdraw",
+                Entity::MeasureUnit,
+                link,
+                Some(&before),
+                Some(&after),
+            )
+            .await?;
+        }
+    }
+    for unit in new.cooperating.iter().filter(|u| !kept.contains(u)) {
+        add_cooperating(&mut tx, change, id, *unit).await?;
+    }
+    tx.commit().await
+}
+
+/// The input that would recreate a measure (to fill an edit form).
+pub fn input_of(m: &Measure) -> MeasureInput {
+    MeasureInput {
+        content: m.content.clone(),
+        lead_unit_id: m.lead_unit.id.0,
+        cooperating_unit_ids: m.cooperating.iter().map(|u| u.id.0).collect(),
+        leader_id: m.leader.as_ref().map(|l| l.id.0),
+        responsible_person: m.responsible_person.clone().unwrap_or_default(),
+        target: m.target.clone().unwrap_or_default(),
+        deadline: m.deadline.text.clone(),
+    }
+}

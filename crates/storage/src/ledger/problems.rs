@@ -1,0 +1,282 @@
+//! 问题 — the findings of an inspection, and those the organisation found itself.
+
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::inspection::ProblemSource;
+use zhenggai_domain::validate::{Checker, FieldError};
+use zhenggai_domain::{AspectId, InspectionId, ItemId, ProblemId, UnitId};
+
+use super::{inspection_org, require_ledger};
+use crate::audit::{self, Change, Entity};
+use crate::db::{Db, Tx};
+use crate::error::{StoreError, StoreResult};
+use crate::sql::{Sql, stamp};
+
+/// A problem as entered.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct ProblemInput {
+    /// The aspect (方面) it belongs to.
+    pub aspect_id: i64,
+    /// The item (项), when the ledger uses items.
+    pub item_id: Option<i64>,
+    /// The problem in one line, e.g. 公车私用.
+    pub title: String,
+    /// The problem as the feedback describes it.
+    pub description: String,
+    /// inspection (巡察反馈) or self_found (自查发现).
+    pub source: String,
+}
+
+struct Checked {
+    aspect: AspectId,
+    item: Option<ItemId>,
+    title: String,
+    description: Option<String>,
+    source: ProblemSource,
+}
+
+impl ProblemInput {
+    async fn check(&self, tx: &mut Tx, inspection: InspectionId) -> StoreResult<Checked> {
+        let mut c = Checker::default();
+        let title = c.text("title", &self.title, 500);
+        let description = c.optional_text("description", &self.description, 5000);
+        let source = ProblemSource::from_code(self.source.trim());
+        if source.is_none() {
+            c.push(FieldError::new(
+                "source",
+                "请选择问题来源。",
+                "Choose where the problem came from.",
+            ));
+        }
+        let aspect_ok = sqlx::query(
+            "SELECT 1 FROM aspects WHERE id = $1 AND inspection_id = $2 AND withdrawn_at IS NULL",
+        )
+        .bind(self.aspect_id)
+        .bind(inspection.0)
+        .fetch_optional(tx.conn())
+        .await?
+        .is_some();
+        if !aspect_ok {
+            c.push(FieldError::new(
+                "aspect_id",
+                "请选择本轮巡察的一个方面。",
+                "Choose an aspect of this inspection.",
+            ));
+        }
+        if let Some(item) = self.item_id.filter(|i| *i > 0) {
+            let item_ok = sqlx::query(
+                "SELECT 1 FROM items WHERE id = $1 AND aspect_id = $2 AND withdrawn_at IS NULL",
+            )
+            .bind(item)
+            .bind(self.aspect_id)
+            .fetch_optional(tx.conn())
+            .await?
+            .is_some();
+            if !item_ok {
+                c.push(FieldError::new(
+                    "item_id",
+                    "所选的项不属于该方面，请重新选择。",
+                    "That item is not under the chosen aspect.",
+                ));
+            }
+        }
+        c.finish()?;
+        Ok(Checked {
+            aspect: AspectId(self.aspect_id),
+            item: self.item_id.filter(|i| *i > 0).map(ItemId),
+            title,
+            description,
+            source: source.unwrap_or(ProblemSource::Inspection),
+        })
+    }
+}
+
+/// A problem as shown.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// Id.
+    pub id: ProblemId,
+    /// Its inspection.
+    pub inspection_id: InspectionId,
+    /// The inspection's title.
+    pub inspection_title: String,
+    /// The inspected organisation.
+    pub org_id: UnitId,
+    /// Its aspect.
+    pub aspect_id: AspectId,
+    /// The aspect's title.
+    pub aspect_title: String,
+    /// Its item, if any.
+    pub item_id: Option<ItemId>,
+    /// Number within the inspection.
+    pub ordinal: i64,
+    /// One line.
+    pub title: String,
+    /// As the feedback describes it.
+    pub description: Option<String>,
+    /// Where it came from.
+    pub source: ProblemSource,
+    /// Version, for concurrent edits.
+    pub version: i64,
+}
+
+/// Adds a problem to an inspection.
+pub async fn create(
+    db: &Db,
+    actor: &Actor,
+    change: Change<'_>,
+    inspection: InspectionId,
+    input: &ProblemInput,
+) -> StoreResult<ProblemId> {
+    let mut tx = db.begin().await?;
+    let org = inspection_org(tx.conn(), inspection).await?;
+    require_ledger(actor, org, Access::Edit)?;
+    let c = input.check(&mut tx, inspection).await?;
+    let id = insert(
+        &mut tx,
+        change,
+        inspection,
+        &c.title,
+        c.description.as_deref(),
+        c.aspect,
+        c.item,
+        c.source,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Inserts a checked problem (also the demo loader and the generator).
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one column each; a struct would only rename them"
+)]
+pub async fn insert(
+    tx: &mut Tx,
+    change: Change<'_>,
+    inspection: InspectionId,
+    title: &str,
+    description: Option<&str>,
+    aspect: AspectId,
+    item: Option<ItemId>,
+    source: ProblemSource,
+) -> StoreResult<ProblemId> {
+    let id: i64 = sqlx::query(
+        "INSERT INTO problems (inspection_id, aspect_id, item_id, ordinal, title, description, source, created_at) \
+         VALUES ($1, $2, $3, (SELECT COALESCE(MAX(ordinal), 0) + 1 FROM problems WHERE inspection_id = $1), $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(inspection.0)
+    .bind(aspect.0)
+    .bind(item.map(|i| i.0))
+    .bind(title)
+    .bind(description)
+    .bind(source.code())
+    .bind(stamp(change.at))
+    .fetch_one(tx.conn())
+    .await?
+    .try_get(0)?;
+    audit::created(tx.conn(), change, Entity::Problem, id).await?;
+    Ok(ProblemId(id))
+}
+
+/// Changes a problem read at `version`.
+pub async fn update(
+    db: &Db,
+    actor: &Actor,
+    change: Change<'_>,
+    id: ProblemId,
+    version: i64,
+    input: &ProblemInput,
+) -> StoreResult<()> {
+    let mut tx = db.begin().await?;
+    let inspection = problem_inspection(&mut tx, id).await?;
+    let org = inspection_org(tx.conn(), inspection).await?;
+    require_ledger(actor, org, Access::Edit)?;
+    let c = input.check(&mut tx, inspection).await?;
+    let mut set = Sql::new("aspect_id = ");
+    set.bind(c.aspect.0)
+        .push(", item_id = ")
+        .bind(c.item.map(|i| i.0))
+        .push(", title = ")
+        .bind(c.title)
+        .push(", description = ")
+        .bind(c.description)
+        .push(", source = ")
+        .bind(c.source.code());
+    audit::update(
+        tx.conn(),
+        change,
+        "update",
+        Entity::Problem,
+        id.0,
+        version,
+        &set,
+    )
+    .await?;
+    tx.commit().await
+}
+
+async fn problem_inspection(tx: &mut Tx, id: ProblemId) -> StoreResult<InspectionId> {
+    let row =
+        sqlx::query("SELECT inspection_id FROM problems WHERE id = $1 AND withdrawn_at IS NULL")
+            .bind(id.0)
+            .fetch_optional(tx.conn())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+    Ok(InspectionId(row.try_get(0)?))
+}
+
+/// One problem, if the actor may read it: the whole ledger's readers, or those who
+/// see one of its measures.
+pub async fn get(db: &Db, actor: &Actor, id: ProblemId) -> StoreResult<Problem> {
+    let row = sqlx::query(
+        "SELECT p.id, p.inspection_id, i.title, i.org_id, p.aspect_id, a.title, p.item_id, p.ordinal, p.title, \
+                p.description, p.source, p.version \
+         FROM problems p JOIN inspections i ON i.id = p.inspection_id JOIN aspects a ON a.id = p.aspect_id \
+         WHERE p.id = $1 AND p.withdrawn_at IS NULL AND i.withdrawn_at IS NULL",
+    )
+    .bind(id.0)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let problem = Problem {
+        id: ProblemId(row.try_get(0)?),
+        inspection_id: InspectionId(row.try_get(1)?),
+        inspection_title: row.try_get(2)?,
+        org_id: UnitId(row.try_get(3)?),
+        aspect_id: AspectId(row.try_get(4)?),
+        aspect_title: row.try_get(5)?,
+        item_id: row.try_get::<Option<i64>, _>(6)?.map(ItemId),
+        ordinal: row.try_get(7)?,
+        title: row.try_get(8)?,
+        description: row.try_get(9)?,
+        source: ProblemSource::from_code(&row.try_get::<String, _>(10)?)
+            .unwrap_or(ProblemSource::Inspection),
+        version: row.try_get(11)?,
+    };
+    if actor.ledger_access(problem.org_id) >= Access::Read {
+        return Ok(problem);
+    }
+    let mut sql = Sql::new("SELECT 1 FROM measures m WHERE m.problem_id = ");
+    sql.bind(id.0)
+        .push(" AND m.withdrawn_at IS NULL AND ")
+        .append(&crate::scope::measures(actor));
+    match sql.query().fetch_optional(db.pool()).await? {
+        Some(_) => Ok(problem),
+        None => Err(StoreError::NotFound),
+    }
+}
+
+/// The input that would recreate a problem (to fill an edit form).
+pub fn input_of(p: &Problem) -> ProblemInput {
+    ProblemInput {
+        aspect_id: p.aspect_id.0,
+        item_id: p.item_id.map(|i| i.0),
+        title: p.title.clone(),
+        description: p.description.clone().unwrap_or_default(),
+        source: p.source.code().to_string(),
+    }
+}

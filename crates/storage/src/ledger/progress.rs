@@ -1,0 +1,352 @@
+//! 工作留痕 — progress entries with their files (D7). A measure marks itself done
+//! with its evidence.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::status::MeasureState;
+use zhenggai_domain::validate::{Checker, FieldError};
+use zhenggai_domain::{AttachmentId, MeasureId, ProgressId, UserId};
+
+use super::UserRef;
+use super::measures;
+use crate::audit::{self, Change, Entity};
+use crate::db::{Db, Tx};
+use crate::error::{StoreError, StoreResult};
+use crate::files::{FileStore, sniff};
+use crate::sql::{Sql, day, parse_day, stamp};
+
+/// A progress entry as entered.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct ProgressInput {
+    /// The day the work was done (YYYY-MM-DD), not in the future.
+    pub happened_on: String,
+    /// What was done: meetings held, rules drafted, money returned …
+    pub content: String,
+    /// This entry completes the measure; it, or an earlier entry, must carry evidence.
+    pub mark_done: bool,
+}
+
+/// A file that arrived with an entry.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    /// The name it had on the sender's machine (shown, never used as a path).
+    pub filename: String,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// Limits on uploads.
+#[derive(Debug, Clone, Copy)]
+pub struct UploadLimits {
+    /// Largest file, in bytes.
+    pub max_file_bytes: usize,
+    /// Most files in one entry.
+    pub max_files: usize,
+}
+
+impl Default for UploadLimits {
+    fn default() -> Self {
+        Self {
+            max_file_bytes: 20 * 1024 * 1024,
+            max_files: 10,
+        }
+    }
+}
+
+/// A progress entry as shown.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Progress {
+    /// Id.
+    pub id: ProgressId,
+    /// Its measure.
+    pub measure_id: MeasureId,
+    /// The day of the work.
+    pub happened_on: NaiveDate,
+    /// What was done.
+    pub content: String,
+    /// Who wrote it.
+    pub author: UserRef,
+    /// When it was written (RFC 3339).
+    pub created_at: String,
+    /// Its files.
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file of a progress entry.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Attachment {
+    /// Id (the download address uses it, never the name).
+    pub id: AttachmentId,
+    /// The original name.
+    pub filename: String,
+    /// The checked type.
+    pub content_type: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// SHA-256 of the content.
+    pub sha256: String,
+}
+
+/// Adds a progress entry with its files, and moves the measure on: registered becomes
+/// in progress; "done" marks it done on the entry's day.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the entry, its files and their limits"
+)]
+pub async fn add(
+    db: &Db,
+    files: &dyn FileStore,
+    actor: &Actor,
+    change: Change<'_>,
+    measure: MeasureId,
+    input: &ProgressInput,
+    uploads: &[Upload],
+    limits: UploadLimits,
+    today: NaiveDate,
+) -> StoreResult<ProgressId> {
+    let (m, access) = measures::get(db, actor, measure, today).await?;
+    if access < Access::Contribute {
+        return Err(StoreError::Forbidden);
+    }
+    let mut c = Checker::default();
+    let happened_on = c.date("happened_on", &input.happened_on);
+    if happened_on.is_some_and(|d| d > today) {
+        c.push(FieldError::new(
+            "happened_on",
+            "日期不能晚于今天，请填写工作实际发生的日期。",
+            "The date cannot be after today: give the day the work was done.",
+        ));
+    }
+    let content = c.text("content", &input.content, 5000);
+    if uploads.len() > limits.max_files {
+        c.push(FieldError::new(
+            "files",
+            format!("每次最多上传{}个文件，请分次上传。", limits.max_files),
+            format!(
+                "At most {} files at a time: upload the rest in another entry.",
+                limits.max_files
+            ),
+        ));
+    }
+    let mut checked = Vec::new();
+    for u in uploads.iter().filter(|u| !u.bytes.is_empty()) {
+        if u.bytes.len() > limits.max_file_bytes {
+            c.push(FieldError::new(
+                "files",
+                format!(
+                    "文件“{}”超过{}MB，请压缩或拆分后上传。",
+                    u.filename,
+                    limits.max_file_bytes / 1024 / 1024
+                ),
+                format!(
+                    "“{}” is larger than {} MB: compress or split it.",
+                    u.filename,
+                    limits.max_file_bytes / 1024 / 1024
+                ),
+            ));
+            continue;
+        }
+        match sniff(&u.filename, &u.bytes) {
+            Some(kind) => checked.push((u, kind)),
+            None => c.push(FieldError::new(
+                "files",
+                format!("文件“{}”的类型不受支持：请上传 PDF、图片（PNG/JPG）、Word、Excel、OFD 或文本文件。", u.filename),
+                format!("“{}” is not an accepted type: upload PDF, PNG/JPG, Word, Excel, OFD or text.", u.filename),
+            )),
+        }
+    }
+    if input.mark_done && m.state == MeasureState::Done {
+        c.push(FieldError::new(
+            "mark_done",
+            "该措施已标记完成。",
+            "This measure is already marked done.",
+        ));
+    }
+    if input.mark_done && checked.is_empty() && !has_evidence(db, measure).await? {
+        c.push(FieldError::new(
+            "files",
+            "标记完成须附佐证材料，请上传文件。",
+            "Marking it done needs evidence: attach a file.",
+        ));
+    }
+    c.finish()?;
+    let happened_on = happened_on
+        .ok_or_else(|| StoreError::invalid("happened_on", "请填写日期。", "Give the date."))?;
+    // Contents first: a stored blob without a row is harmless; a row without its blob is not.
+    let mut stored = Vec::new();
+    for (u, kind) in &checked {
+        stored.push((u, *kind, files.put(&u.bytes).await?));
+    }
+    let mut tx = db.begin().await?;
+    let id = insert_entry(
+        &mut tx,
+        change,
+        &m,
+        happened_on,
+        &content,
+        actor.user,
+        input.mark_done,
+    )
+    .await?;
+    for (u, kind, sha) in stored {
+        let att: i64 = sqlx::query(
+            "INSERT INTO attachments (progress_id, sha256, filename, content_type, size, uploaded_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(id.0)
+        .bind(sha)
+        .bind(u.filename.chars().take(200).collect::<String>())
+        .bind(kind)
+        .bind(i64::try_from(u.bytes.len()).unwrap_or(i64::MAX))
+        .bind(actor.user.0)
+        .bind(stamp(change.at))
+        .fetch_one(tx.conn())
+        .await?
+        .try_get(0)?;
+        audit::created(tx.conn(), change, Entity::Attachment, att).await?;
+    }
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Inserts an entry and moves its measure on: registered becomes in progress, and
+/// `done` marks it done on the entry's day (also the demo loader and the generator).
+pub async fn insert_entry(
+    tx: &mut Tx,
+    change: Change<'_>,
+    m: &measures::Measure,
+    happened_on: NaiveDate,
+    content: &str,
+    author: UserId,
+    done: bool,
+) -> StoreResult<ProgressId> {
+    let id: i64 = sqlx::query(
+        "INSERT INTO progress (measure_id, happened_on, content, author_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(m.id.0)
+    .bind(day(happened_on))
+    .bind(content)
+    .bind(author.0)
+    .bind(stamp(change.at))
+    .fetch_one(tx.conn())
+    .await?
+    .try_get(0)?;
+    audit::created(tx.conn(), change, Entity::Progress, id).await?;
+    let next = if done {
+        Some(MeasureState::Done)
+    } else if m.state == MeasureState::Registered {
+        Some(MeasureState::InProgress)
+    } else {
+        None
+    };
+    if let Some(state) = next {
+        let mut set = Sql::new("state = ");
+        set.bind(state.code());
+        if state == MeasureState::Done {
+            set.push(", done_on = ").bind(day(happened_on));
+        }
+        audit::update(
+            tx.conn(),
+            change,
+            "progress",
+            Entity::Measure,
+            m.id.0,
+            m.version,
+            &set,
+        )
+        .await?;
+    }
+    Ok(ProgressId(id))
+}
+
+async fn has_evidence(db: &Db, measure: MeasureId) -> StoreResult<bool> {
+    Ok(sqlx::query(
+        "SELECT 1 FROM attachments a JOIN progress p ON p.id = a.progress_id \
+         WHERE p.measure_id = $1 AND a.withdrawn_at IS NULL AND p.withdrawn_at IS NULL",
+    )
+    .bind(measure.0)
+    .fetch_optional(db.pool())
+    .await?
+    .is_some())
+}
+
+/// The timeline of a measure, newest first. The caller has checked read access.
+pub async fn list(db: &Db, measure: MeasureId) -> StoreResult<Vec<Progress>> {
+    let rows = sqlx::query(
+        "SELECT p.id, p.measure_id, p.happened_on, p.content, p.author_id, u.display_name, p.created_at \
+         FROM progress p JOIN users u ON u.id = p.author_id \
+         WHERE p.measure_id = $1 AND p.withdrawn_at IS NULL ORDER BY p.happened_on DESC, p.id DESC",
+    )
+    .bind(measure.0)
+    .fetch_all(db.pool())
+    .await?;
+    let mut entries: Vec<Progress> = rows
+        .iter()
+        .map(|r| {
+            Ok(Progress {
+                id: ProgressId(r.try_get(0)?),
+                measure_id: MeasureId(r.try_get(1)?),
+                happened_on: parse_day(&r.try_get::<String, _>(2)?).unwrap_or_default(),
+                content: r.try_get(3)?,
+                author: UserRef {
+                    id: UserId(r.try_get(4)?),
+                    name: r.try_get(5)?,
+                },
+                created_at: r.try_get(6)?,
+                attachments: Vec::new(),
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()?;
+    let atts = sqlx::query(
+        "SELECT a.id, a.progress_id, a.filename, a.content_type, a.size, a.sha256 FROM attachments a \
+         JOIN progress p ON p.id = a.progress_id WHERE p.measure_id = $1 AND a.withdrawn_at IS NULL ORDER BY a.id",
+    )
+    .bind(measure.0)
+    .fetch_all(db.pool())
+    .await?;
+    for r in &atts {
+        let progress = ProgressId(r.try_get(1)?);
+        let att = Attachment {
+            id: AttachmentId(r.try_get(0)?),
+            filename: r.try_get(2)?,
+            content_type: r.try_get(3)?,
+            size: r.try_get(4)?,
+            sha256: r.try_get(5)?,
+        };
+        if let Some(e) = entries.iter_mut().find(|e| e.id == progress) {
+            e.attachments.push(att);
+        }
+    }
+    Ok(entries)
+}
+
+/// An attachment's description and bytes, if the actor may read its measure.
+pub async fn attachment(
+    db: &Db,
+    files: &dyn FileStore,
+    actor: &Actor,
+    id: AttachmentId,
+    today: NaiveDate,
+) -> StoreResult<(Attachment, Vec<u8>)> {
+    let row = sqlx::query(
+        "SELECT a.id, a.filename, a.content_type, a.size, a.sha256, p.measure_id FROM attachments a \
+         JOIN progress p ON p.id = a.progress_id WHERE a.id = $1 AND a.withdrawn_at IS NULL",
+    )
+    .bind(id.0)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    measures::get(db, actor, MeasureId(row.try_get(5)?), today).await?;
+    let att = Attachment {
+        id: AttachmentId(row.try_get(0)?),
+        filename: row.try_get(1)?,
+        content_type: row.try_get(2)?,
+        size: row.try_get(3)?,
+        sha256: row.try_get(4)?,
+    };
+    let bytes = files.get(&att.sha256).await?;
+    Ok((att, bytes))
+}

@@ -1,0 +1,464 @@
+//! The ledger as pages and the API list it: one inspection's problems grouped by
+//! aspect with their measures, and measure lists across inspections; both filtered,
+//! searched, paged, and limited to what the actor may see.
+
+use chrono::{Duration, NaiveDate};
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::inspection::ProblemSource;
+use zhenggai_domain::status::{DUE_SOON_DAYS, StandingFilter};
+use zhenggai_domain::validate::{Checker, FieldError};
+use zhenggai_domain::{AspectId, InspectionId, ItemId, ProblemId, UnitId, UserId};
+
+use super::measures::{self, Measure};
+use crate::db::Db;
+use crate::error::{StoreError, StoreResult};
+use crate::scope;
+use crate::sql::{Sql, day, like_pattern};
+
+/// Filters as they arrive in a query string; every field optional, empty means "any".
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams, utoipa::ToSchema)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct FilterInput {
+    /// An aspect id.
+    pub aspect: String,
+    /// A unit id: measures it leads or cooperates on.
+    pub unit: String,
+    /// A leader's user id.
+    pub leader: String,
+    /// open, done, overdue, due_soon, long_term.
+    pub status: String,
+    /// inspection or self_found.
+    pub source: String,
+    /// Deadlines on or after (YYYY-MM-DD).
+    pub due_from: String,
+    /// Deadlines on or before (YYYY-MM-DD).
+    pub due_to: String,
+    /// Words to find in problems and measures (two Chinese characters are enough).
+    pub q: String,
+    /// Page number, from 1.
+    pub page: String,
+    /// Rows per page (problems in a ledger, measures in a list), at most 200.
+    pub per_page: String,
+}
+
+/// Checked filters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Aspect.
+    pub aspect: Option<AspectId>,
+    /// Unit (lead or cooperating).
+    pub unit: Option<UnitId>,
+    /// Responsible leader.
+    pub leader: Option<UserId>,
+    /// Standing.
+    pub status: Option<StandingFilter>,
+    /// Source.
+    pub source: Option<ProblemSource>,
+    /// Deadline from.
+    pub due_from: Option<NaiveDate>,
+    /// Deadline to.
+    pub due_to: Option<NaiveDate>,
+    /// Search words.
+    pub q: Option<String>,
+    /// Page, from 1.
+    pub page: i64,
+    /// Rows per page.
+    pub per_page: i64,
+}
+
+fn id_field(c: &mut Checker, field: &str, v: &str) -> Option<i64> {
+    let v = v.trim();
+    if v.is_empty() {
+        return None;
+    }
+    match v.parse::<i64>() {
+        Ok(n) if n > 0 => Some(n),
+        _ => {
+            c.push(FieldError::new(
+                field,
+                "筛选条件无效，请从列表中选择。",
+                "Not a valid choice: pick one from the list.",
+            ));
+            None
+        }
+    }
+}
+
+impl FilterInput {
+    /// Checks the filters; each bad one is named.
+    pub fn check(&self, default_per_page: i64) -> Result<Filter, StoreError> {
+        let mut c = Checker::default();
+        let aspect = id_field(&mut c, "aspect", &self.aspect).map(AspectId);
+        let unit = id_field(&mut c, "unit", &self.unit).map(UnitId);
+        let leader = id_field(&mut c, "leader", &self.leader).map(UserId);
+        let status = match self.status.trim() {
+            "" => None,
+            s => {
+                let f = StandingFilter::from_code(s);
+                if f.is_none() {
+                    c.push(FieldError::new(
+                        "status",
+                        "状态筛选应为 open、done、overdue、due_soon 或 long_term。",
+                        "Status is one of open, done, overdue, due_soon, long_term.",
+                    ));
+                }
+                f
+            }
+        };
+        let source = match self.source.trim() {
+            "" => None,
+            s => {
+                let f = ProblemSource::from_code(s);
+                if f.is_none() {
+                    c.push(FieldError::new(
+                        "source",
+                        "来源应为 inspection 或 self_found。",
+                        "Source is inspection or self_found.",
+                    ));
+                }
+                f
+            }
+        };
+        let due_from = c.optional_date("due_from", &self.due_from);
+        let due_to = c.optional_date("due_to", &self.due_to);
+        let q = c.optional_text("q", &self.q, 100);
+        let page = id_field(&mut c, "page", &self.page).unwrap_or(1);
+        let per_page = id_field(&mut c, "per_page", &self.per_page)
+            .unwrap_or(default_per_page)
+            .min(200);
+        c.finish()?;
+        Ok(Filter {
+            aspect,
+            unit,
+            leader,
+            status,
+            source,
+            due_from,
+            due_to,
+            q,
+            page,
+            per_page,
+        })
+    }
+}
+
+impl Filter {
+    fn offset(&self) -> i64 {
+        (self.page - 1).saturating_mul(self.per_page)
+    }
+
+    /// Whether any condition applies to measures (not only to problems).
+    fn filters_measures(&self) -> bool {
+        self.unit.is_some()
+            || self.leader.is_some()
+            || self.status.is_some()
+            || self.due_from.is_some()
+            || self.due_to.is_some()
+    }
+
+    /// The conditions on measures alias `m`, the actor's scope included.
+    fn measure_conditions(&self, actor: &Actor, today: NaiveDate) -> Sql {
+        let mut sql = Sql::new("m.withdrawn_at IS NULL AND ");
+        sql.append(&scope::measures(actor));
+        if let Some(unit) = self.unit {
+            sql.push(" AND m.id IN ")
+                .append(&scope::measures_of_units(&[unit.0]));
+        }
+        if let Some(leader) = self.leader {
+            sql.push(" AND m.leader_id = ").bind(leader.0);
+        }
+        if let Some(from) = self.due_from {
+            sql.push(" AND m.deadline_date >= ").bind(day(from));
+        }
+        if let Some(to) = self.due_to {
+            sql.push(" AND m.deadline_date <= ").bind(day(to));
+        }
+        // Each arm states `Standing::matches` in SQL; the tests compare the two.
+        match self.status {
+            None => {}
+            Some(StandingFilter::Open) => {
+                sql.push(" AND m.state <> 'done'");
+            }
+            Some(StandingFilter::Done) => {
+                sql.push(" AND m.state = 'done'");
+            }
+            Some(StandingFilter::Overdue) => {
+                sql.push(
+                    " AND m.state <> 'done' AND m.deadline_kind = 'dated' AND m.deadline_date < ",
+                )
+                .bind(day(today));
+            }
+            Some(StandingFilter::DueSoon) => {
+                sql.push(
+                    " AND m.state <> 'done' AND m.deadline_kind = 'dated' AND m.deadline_date >= ",
+                )
+                .bind(day(today))
+                .push(" AND m.deadline_date <= ")
+                .bind(day(today + Duration::days(DUE_SOON_DAYS)));
+            }
+            Some(StandingFilter::LongTerm) => {
+                sql.push(" AND m.state <> 'done' AND m.deadline_kind = 'long_term'");
+            }
+        }
+        sql
+    }
+}
+
+/// A problem of a ledger page with the measures the actor sees.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LedgerProblem {
+    /// Id.
+    pub id: ProblemId,
+    /// Number within the inspection.
+    pub ordinal: i64,
+    /// One line.
+    pub title: String,
+    /// As the feedback describes it.
+    pub description: Option<String>,
+    /// Where it came from.
+    pub source: ProblemSource,
+    /// Its item, if any.
+    pub item_id: Option<ItemId>,
+    /// Its measures (those the actor sees and the filters keep).
+    pub measures: Vec<Measure>,
+}
+
+/// An aspect of a ledger page with its problems on this page.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LedgerAspect {
+    /// Id.
+    pub id: AspectId,
+    /// Position.
+    pub ordinal: i64,
+    /// Title.
+    pub title: String,
+    /// The problems.
+    pub problems: Vec<LedgerProblem>,
+}
+
+/// One page of an inspection's ledger.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LedgerPage {
+    /// Aspects in order, each with its problems on this page.
+    pub aspects: Vec<LedgerAspect>,
+    /// Problems matching the filters, on all pages.
+    pub total_problems: i64,
+    /// This page.
+    pub page: i64,
+    /// Problems per page.
+    pub per_page: i64,
+}
+
+/// A page of an inspection's ledger. The caller has loaded the inspection for the
+/// actor (so the actor may read it).
+pub async fn ledger(
+    db: &Db,
+    actor: &Actor,
+    inspection: InspectionId,
+    org: UnitId,
+    filter: &Filter,
+    today: NaiveDate,
+) -> StoreResult<LedgerPage> {
+    let whole = actor.ledger_access(org) >= Access::Read;
+    let measure_cond = filter.measure_conditions(actor, today);
+    let mut cond = Sql::new("p.inspection_id = ");
+    cond.bind(inspection.0).push(" AND p.withdrawn_at IS NULL");
+    if let Some(aspect) = filter.aspect {
+        cond.push(" AND p.aspect_id = ").bind(aspect.0);
+    }
+    if let Some(source) = filter.source {
+        cond.push(" AND p.source = ").bind(source.code());
+    }
+    if let Some(q) = &filter.q {
+        let pattern = like_pattern(q);
+        cond.push(" AND (p.title LIKE ")
+            .bind(pattern.clone())
+            .push(" ESCAPE '\\' OR p.description LIKE ")
+            .bind(pattern.clone())
+            .push(" ESCAPE '\\' OR EXISTS (SELECT 1 FROM measures m WHERE m.problem_id = p.id AND m.content LIKE ")
+            .bind(pattern)
+            .push(" ESCAPE '\\' AND ")
+            .append(&measure_cond)
+            .push("))");
+    }
+    if !whole || filter.filters_measures() {
+        cond.push(" AND EXISTS (SELECT 1 FROM measures m WHERE m.problem_id = p.id AND ")
+            .append(&measure_cond)
+            .push(")");
+    }
+    let mut count = Sql::new("SELECT COUNT(*) FROM problems p WHERE ");
+    count.append(&cond);
+    let total: i64 = count.query().fetch_one(db.pool()).await?.try_get(0)?;
+
+    let mut select = Sql::new(
+        "SELECT p.id, p.ordinal, p.title, p.description, p.source, p.item_id, a.id, a.ordinal, a.title \
+         FROM problems p JOIN aspects a ON a.id = p.aspect_id WHERE ",
+    );
+    select
+        .append(&cond)
+        .push(" ORDER BY a.ordinal, a.id, p.ordinal, p.id LIMIT ")
+        .bind(filter.per_page)
+        .push(" OFFSET ")
+        .bind(filter.offset());
+    let rows = select.query().fetch_all(db.pool()).await?;
+    let mut aspects: Vec<LedgerAspect> = Vec::new();
+    let mut ids = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let problem = LedgerProblem {
+            id: ProblemId(r.try_get(0)?),
+            ordinal: r.try_get(1)?,
+            title: r.try_get(2)?,
+            description: r.try_get(3)?,
+            source: ProblemSource::from_code(&r.try_get::<String, _>(4)?)
+                .unwrap_or(ProblemSource::Inspection),
+            item_id: r.try_get::<Option<i64>, _>(5)?.map(ItemId),
+            measures: Vec::new(),
+        };
+        ids.push(problem.id.0);
+        let aspect_id = AspectId(r.try_get(6)?);
+        if aspects.last().is_none_or(|a| a.id != aspect_id) {
+            aspects.push(LedgerAspect {
+                id: aspect_id,
+                ordinal: r.try_get(7)?,
+                title: r.try_get(8)?,
+                problems: Vec::new(),
+            });
+        }
+        if let Some(a) = aspects.last_mut() {
+            a.problems.push(problem);
+        }
+    }
+    if !ids.is_empty() {
+        let mut sql = Sql::new(&format!("{} WHERE m.problem_id IN ", measures::SELECT));
+        sql.bind_list(ids)
+            .push(" AND ")
+            .append(&measure_cond)
+            .push(" ORDER BY m.problem_id, m.ordinal, m.id");
+        let rows = sql.query().fetch_all(db.pool()).await?;
+        let mut list = rows
+            .iter()
+            .map(|r| Measure::from_row(r, today))
+            .collect::<Result<Vec<_>, _>>()?;
+        measures::load_cooperating(db, &mut list).await?;
+        for m in list {
+            if let Some(p) = aspects
+                .iter_mut()
+                .flat_map(|a| a.problems.iter_mut())
+                .find(|p| p.id == m.problem_id)
+            {
+                p.measures.push(m);
+            }
+        }
+    }
+    Ok(LedgerPage {
+        aspects,
+        total_problems: total,
+        page: filter.page,
+        per_page: filter.per_page,
+    })
+}
+
+/// A page of measures across inspections, nearest deadline first.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MeasurePage {
+    /// The measures.
+    pub measures: Vec<Measure>,
+    /// Measures matching, on all pages.
+    pub total: i64,
+    /// This page.
+    pub page: i64,
+    /// Per page.
+    pub per_page: i64,
+}
+
+/// Measures the actor sees, filtered; optionally within one inspection.
+pub async fn measure_list(
+    db: &Db,
+    actor: &Actor,
+    inspection: Option<InspectionId>,
+    filter: &Filter,
+    today: NaiveDate,
+) -> StoreResult<MeasurePage> {
+    let mut cond = filter.measure_conditions(actor, today);
+    if let Some(i) = inspection {
+        cond.push(" AND m.inspection_id = ").bind(i.0);
+    }
+    if let Some(aspect) = filter.aspect {
+        cond.push(" AND m.problem_id IN (SELECT id FROM problems WHERE aspect_id = ")
+            .bind(aspect.0)
+            .push(")");
+    }
+    if let Some(q) = &filter.q {
+        let pattern = like_pattern(q);
+        cond.push(" AND (m.content LIKE ")
+            .bind(pattern.clone())
+            .push(" ESCAPE '\\' OR m.problem_id IN (SELECT id FROM problems WHERE title LIKE ")
+            .bind(pattern)
+            .push(" ESCAPE '\\'))");
+    }
+    cond.push(" AND m.inspection_id IN (SELECT id FROM inspections WHERE withdrawn_at IS NULL)");
+    let mut count = Sql::new("SELECT COUNT(*) FROM measures m WHERE ");
+    count.append(&cond);
+    let total: i64 = count.query().fetch_one(db.pool()).await?.try_get(0)?;
+    let mut sql = Sql::new(&format!("{} WHERE ", measures::SELECT));
+    sql.append(&cond)
+        .push(" ORDER BY CASE WHEN m.deadline_date IS NULL THEN 1 ELSE 0 END, m.deadline_date, m.id LIMIT ")
+        .bind(filter.per_page)
+        .push(" OFFSET ")
+        .bind(filter.offset());
+    let rows = sql.query().fetch_all(db.pool()).await?;
+    let mut list = rows
+        .iter()
+        .map(|r| Measure::from_row(r, today))
+        .collect::<Result<Vec<_>, _>>()?;
+    measures::load_cooperating(db, &mut list).await?;
+    Ok(MeasurePage {
+        measures: list,
+        total,
+        page: filter.page,
+        per_page: filter.per_page,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters_are_checked_and_named() {
+        let f = FilterInput {
+            aspect: "3".into(),
+            status: "overdue".into(),
+            q: " 公车 ".into(),
+            ..Default::default()
+        }
+        .check(50)
+        .unwrap();
+        assert_eq!(f.aspect, Some(AspectId(3)));
+        assert_eq!(f.status, Some(StandingFilter::Overdue));
+        assert_eq!(f.q.as_deref(), Some("公车"));
+        assert_eq!((f.page, f.per_page), (1, 50));
+        let Err(StoreError::Invalid(errors)) = FilterInput {
+            unit: "x".into(),
+            status: "late".into(),
+            due_to: "2024-13-01".into(),
+            per_page: "0".into(),
+            ..Default::default()
+        }
+        .check(50) else {
+            panic!("bad filters were accepted");
+        };
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["unit", "status", "due_to", "per_page"]);
+        let big = FilterInput {
+            per_page: "100000".into(),
+            ..Default::default()
+        }
+        .check(50)
+        .unwrap();
+        assert_eq!(big.per_page, 200);
+    }
+}

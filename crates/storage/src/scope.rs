@@ -1,0 +1,80 @@
+//! The access rules of `zhenggai_domain::access`, as SQL conditions for lists.
+//!
+//! Each function returns a condition on a table alias; a list query ANDs it in. The
+//! rules must agree with `Actor::measure_access` — the test suite checks every role
+//! against both.
+
+use zhenggai_domain::Role;
+use zhenggai_domain::access::Actor;
+
+use crate::sql::Sql;
+
+/// The organisations whose whole ledger the actor reads (office, supervisor, upper).
+fn ledger_orgs(actor: &Actor) -> Option<Vec<i64>> {
+    match actor.role {
+        Role::Office | Role::Supervisor => Some(vec![actor.org.0]),
+        Role::Upper => Some(actor.orgs_below.iter().map(|o| o.0).collect()),
+        _ => None,
+    }
+}
+
+/// The measures of one unit (lead or cooperating), as an `IN` list that the indexes
+/// on lead unit and on measure_units can answer without scanning.
+pub fn measures_of_units(units: &[i64]) -> Sql {
+    let mut sql = Sql::new("(SELECT id FROM measures WHERE lead_unit_id IN ");
+    sql.bind_list(units.iter().copied())
+        .push(" UNION SELECT measure_id FROM measure_units WHERE withdrawn_at IS NULL AND unit_id IN ")
+        .bind_list(units.iter().copied())
+        .push(")");
+    sql
+}
+
+/// Condition on measures alias `m`: the measures the actor may read.
+pub fn measures(actor: &Actor) -> Sql {
+    if let Some(orgs) = ledger_orgs(actor) {
+        let mut sql = Sql::new("m.org_id IN ");
+        sql.bind_list(orgs);
+        return sql;
+    }
+    match actor.role {
+        Role::Unit => {
+            let mut sql = Sql::new("(m.org_id = ");
+            sql.bind(actor.org.0)
+                .push(" AND m.id IN ")
+                .append(&measures_of_units(&[actor.unit.0]))
+                .push(")");
+            sql
+        }
+        Role::Leader => {
+            let units: Vec<i64> = actor.units_in_charge.iter().map(|u| u.0).collect();
+            let mut sql = Sql::new("(m.org_id = ");
+            sql.bind(actor.org.0)
+                .push(" AND (m.leader_id = ")
+                .bind(actor.user.0)
+                .push(" OR m.id IN ")
+                .append(&measures_of_units(&units))
+                .push("))");
+            sql
+        }
+        _ => Sql::new("1 = 0"),
+    }
+}
+
+/// Condition on inspections alias `i`: the inspections the actor may read — whole
+/// ledgers for office, supervisor and upper level; for leaders and units, those
+/// holding at least one of their measures.
+pub fn inspections(actor: &Actor) -> Sql {
+    if let Some(orgs) = ledger_orgs(actor) {
+        let mut sql = Sql::new("i.org_id IN ");
+        sql.bind_list(orgs);
+        return sql;
+    }
+    if !actor.role.reads_business_data() {
+        return Sql::new("1 = 0");
+    }
+    let mut sql = Sql::new(
+        "EXISTS (SELECT 1 FROM measures m WHERE m.inspection_id = i.id AND m.withdrawn_at IS NULL AND ",
+    );
+    sql.append(&measures(actor)).push(")");
+    sql
+}

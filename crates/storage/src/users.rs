@@ -1,0 +1,354 @@
+//! People and their roles. The system administrator creates accounts and resets
+//! passwords; the security administrator assigns roles; neither sees business data
+//! (三员分立, D22).
+
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use zhenggai_domain::access::Actor;
+use zhenggai_domain::{Role, UnitId, UserId};
+
+use crate::audit::{self, Change, Entity};
+use crate::auth::{check_password_strength, hash_password};
+use crate::db::{Db, Tx};
+use crate::error::{StoreError, StoreResult};
+use crate::sql::{Sql, stamp};
+use crate::units;
+
+/// A user as shown (never the password hash).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct User {
+    /// Id.
+    pub id: UserId,
+    /// Login name.
+    pub username: String,
+    /// Name shown on pages.
+    pub display_name: String,
+    /// Their unit.
+    pub unit_id: UnitId,
+    /// Their unit's name.
+    pub unit_name: String,
+    /// Their role.
+    pub role: Role,
+    /// For a leader: the units in charge.
+    pub units_in_charge: Vec<UnitId>,
+    /// Locked after failed logins until then (RFC 3339), if locked.
+    pub locked_until: Option<String>,
+    /// Version, for concurrent edits.
+    pub version: i64,
+}
+
+const COLUMNS: &str = "u.id, u.username, u.display_name, u.unit_id, un.name AS unit_name, u.role, \
+                       u.units_in_charge, u.locked_until, u.version";
+
+impl User {
+    fn from_row(r: &AnyRow) -> Result<User, sqlx::Error> {
+        let in_charge: String = r.try_get("units_in_charge")?;
+        Ok(User {
+            id: UserId(r.try_get("id")?),
+            username: r.try_get("username")?,
+            display_name: r.try_get("display_name")?,
+            unit_id: UnitId(r.try_get("unit_id")?),
+            unit_name: r.try_get("unit_name")?,
+            role: Role::from_code(&r.try_get::<String, _>("role")?).unwrap_or(Role::Unassigned),
+            units_in_charge: serde_json::from_str::<Vec<i64>>(&in_charge)
+                .unwrap_or_default()
+                .into_iter()
+                .map(UnitId)
+                .collect(),
+            locked_until: r.try_get("locked_until")?,
+            version: r.try_get("version")?,
+        })
+    }
+}
+
+/// A new account.
+#[derive(Debug, Clone)]
+pub struct NewUser<'a> {
+    /// Login name: letters, digits, `.`, `_`, `-`.
+    pub username: &'a str,
+    /// Name shown on pages.
+    pub display_name: &'a str,
+    /// Their unit.
+    pub unit: UnitId,
+    /// Their role.
+    pub role: Role,
+    /// For a leader: the units in charge.
+    pub units_in_charge: Vec<UnitId>,
+    /// The first password.
+    pub password: &'a str,
+    /// Whether the first login must change it.
+    pub must_change_password: bool,
+}
+
+fn check_username(username: &str) -> StoreResult<()> {
+    let ok = (2..=32).contains(&username.len())
+        && username
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(StoreError::invalid(
+            "username",
+            "用户名为2–32位字母、数字或 . _ -，请修改。",
+            "A username is 2–32 letters, digits, '.', '_' or '-'.",
+        ))
+    }
+}
+
+/// Inserts an account (the shell and the demo loader; people go through [`create`]).
+pub async fn insert(tx: &mut Tx, change: Change<'_>, new: &NewUser<'_>) -> StoreResult<UserId> {
+    check_username(new.username)?;
+    let display = new.display_name.trim();
+    if display.is_empty() || display.chars().count() > 50 {
+        return Err(StoreError::invalid(
+            "display_name",
+            "请填写姓名（不超过50字）。",
+            "Give the person's name (at most 50 characters).",
+        ));
+    }
+    check_password_strength(new.password)?;
+    let taken = sqlx::query("SELECT 1 FROM users WHERE username = $1")
+        .bind(new.username)
+        .fetch_optional(tx.conn())
+        .await?
+        .is_some();
+    if taken {
+        return Err(StoreError::invalid(
+            "username",
+            "该用户名已被使用，请换一个。",
+            "That username is taken: choose another.",
+        ));
+    }
+    let unit_exists = sqlx::query("SELECT 1 FROM units WHERE id = $1 AND withdrawn_at IS NULL")
+        .bind(new.unit.0)
+        .fetch_optional(tx.conn())
+        .await?
+        .is_some();
+    if !unit_exists {
+        return Err(StoreError::invalid(
+            "unit_id",
+            "所选单位不存在，请重新选择。",
+            "That unit does not exist: choose another.",
+        ));
+    }
+    let hash = hash_password(new.password)?;
+    let in_charge =
+        serde_json::to_string(&new.units_in_charge.iter().map(|u| u.0).collect::<Vec<_>>())
+            .map_err(anyhow::Error::from)?;
+    let id: i64 = sqlx::query(
+        "INSERT INTO users (username, display_name, unit_id, role, units_in_charge, password_hash, must_change_password, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(new.username)
+    .bind(display)
+    .bind(new.unit.0)
+    .bind(new.role.code())
+    .bind(in_charge)
+    .bind(hash)
+    .bind(i64::from(new.must_change_password))
+    .bind(stamp(change.at))
+    .fetch_one(tx.conn())
+    .await?
+    .try_get(0)?;
+    audit::created(tx.conn(), change, Entity::User, id).await?;
+    Ok(UserId(id))
+}
+
+/// Creates an account for the system administrator. The role is left for the security
+/// administrator to assign (三员分立).
+pub async fn create(
+    db: &Db,
+    actor: &Actor,
+    change: Change<'_>,
+    new: &NewUser<'_>,
+) -> StoreResult<UserId> {
+    if !actor.role.manages_accounts() {
+        return Err(StoreError::Forbidden);
+    }
+    let new = NewUser {
+        role: Role::Unassigned,
+        units_in_charge: Vec::new(),
+        ..new.clone()
+    };
+    let mut tx = db.begin().await?;
+    let id = insert(&mut tx, change, &new).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Sets a password (the shell, or the system administrator for someone else).
+pub async fn set_password(
+    db: &Db,
+    change: Change<'_>,
+    user: UserId,
+    password: &str,
+    must_change: bool,
+) -> StoreResult<()> {
+    check_password_strength(password)?;
+    let hash = hash_password(password)?;
+    let mut tx = db.begin().await?;
+    let version = current_version(&mut tx, user).await?;
+    let mut set = Sql::new("password_hash = ");
+    set.bind(hash)
+        .push(", must_change_password = ")
+        .bind(i64::from(must_change))
+        .push(", failed_logins = 0, locked_until = NULL");
+    audit::update(
+        tx.conn(),
+        change,
+        "set_password",
+        Entity::User,
+        user.0,
+        version,
+        &set,
+    )
+    .await?;
+    tx.commit().await
+}
+
+/// A system administrator resets someone's password.
+pub async fn reset_password(
+    db: &Db,
+    actor: &Actor,
+    change: Change<'_>,
+    user: UserId,
+    password: &str,
+) -> StoreResult<()> {
+    if !actor.role.manages_accounts() {
+        return Err(StoreError::Forbidden);
+    }
+    set_password(db, change, user, password, true).await
+}
+
+/// Assigns a role (the security administrator, or the shell with `actor = None`).
+pub async fn set_role(
+    db: &Db,
+    actor: Option<&Actor>,
+    change: Change<'_>,
+    user: UserId,
+    expected_version: i64,
+    role: Role,
+    units_in_charge: &[UnitId],
+) -> StoreResult<()> {
+    if let Some(actor) = actor {
+        if !actor.role.assigns_roles() {
+            return Err(StoreError::Forbidden);
+        }
+        if actor.user == user {
+            return Err(StoreError::invalid(
+                "role",
+                "不能给自己分配角色。",
+                "You cannot assign a role to yourself.",
+            ));
+        }
+    }
+    let in_charge = serde_json::to_string(&units_in_charge.iter().map(|u| u.0).collect::<Vec<_>>())
+        .map_err(anyhow::Error::from)?;
+    let mut tx = db.begin().await?;
+    let mut set = Sql::new("role = ");
+    set.bind(role.code())
+        .push(", units_in_charge = ")
+        .bind(in_charge);
+    audit::update(
+        tx.conn(),
+        change,
+        "set_role",
+        Entity::User,
+        user.0,
+        expected_version,
+        &set,
+    )
+    .await?;
+    tx.commit().await
+}
+
+async fn current_version(tx: &mut Tx, user: UserId) -> StoreResult<i64> {
+    let row = sqlx::query("SELECT version FROM users WHERE id = $1")
+        .bind(user.0)
+        .fetch_optional(tx.conn())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    Ok(row.try_get(0)?)
+}
+
+/// One user.
+pub async fn get(db: &Db, id: UserId) -> StoreResult<User> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM users u JOIN units un ON un.id = u.unit_id WHERE u.id = $1"
+    ))
+    .bind(id.0)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    Ok(User::from_row(&row)?)
+}
+
+/// A user by login name.
+pub async fn find(db: &Db, username: &str) -> StoreResult<Option<User>> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM users u JOIN units un ON un.id = u.unit_id WHERE u.username = $1"
+    ))
+    .bind(username)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(match row {
+        Some(r) => Some(User::from_row(&r)?),
+        None => None,
+    })
+}
+
+/// Every account.
+pub async fn list(db: &Db) -> StoreResult<Vec<User>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM users u JOIN units un ON un.id = u.unit_id WHERE u.withdrawn_at IS NULL ORDER BY u.id"
+    ))
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| User::from_row(r).map_err(StoreError::from))
+        .collect()
+}
+
+/// The leaders of an organisation, for the responsible-leader choice of a measure.
+pub async fn leaders(db: &Db, org: UnitId) -> StoreResult<Vec<User>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM users u JOIN units un ON un.id = u.unit_id \
+         WHERE u.role = 'leader' AND un.org_id = $1 AND u.withdrawn_at IS NULL ORDER BY u.id"
+    ))
+    .bind(org.0)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| User::from_row(r).map_err(StoreError::from))
+        .collect()
+}
+
+/// Whether a user must change the password given to them.
+pub async fn must_change_password(db: &Db, id: UserId) -> StoreResult<bool> {
+    let row = sqlx::query("SELECT must_change_password FROM users WHERE id = $1")
+        .bind(id.0)
+        .fetch_one(db.pool())
+        .await?;
+    Ok(row.try_get::<i64, _>(0)? != 0)
+}
+
+/// The acting person with everything access decisions need.
+pub async fn actor(db: &Db, id: UserId) -> StoreResult<Actor> {
+    let user = get(db, id).await?;
+    let unit = units::get(db, user.unit_id).await?;
+    let orgs_below = if user.role == Role::Upper {
+        units::orgs_below(db, unit.org_id).await?
+    } else {
+        Vec::new()
+    };
+    Ok(Actor {
+        user: user.id,
+        role: user.role,
+        unit: user.unit_id,
+        org: unit.org_id,
+        units_in_charge: user.units_in_charge,
+        orgs_below,
+    })
+}
