@@ -1,1 +1,17 @@
+//! The pages and the JSON API of zhenggai, served by one axum router.
+//!
+//! `App::new` builds the state; [`router::router`] lists every route; `serve` in the
+//! binary only wires configuration → state → router → graceful shutdown. Tests use
+//! the same router in process.
 
+pub mod api;
+pub mod error;
+pub mod form;
+pub mod i18n;
+pub mod pages;
+pub mod router;
+pub mod session;
+pub mod state;
+
+pub use router::router;
+pub use state::{App, WebConfig};

@@ -374,17 +374,34 @@ pub struct MeasurePage {
     pub per_page: i64,
 }
 
-/// Measures the actor sees, filtered; optionally within one inspection.
+/// Where a measure list looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Within {
+    /// Every inspection the actor sees.
+    All,
+    /// One inspection.
+    Inspection(InspectionId),
+    /// One problem.
+    Problem(ProblemId),
+}
+
+/// Measures the actor sees, filtered, within all inspections, one, or one problem.
 pub async fn measure_list(
     db: &Db,
     actor: &Actor,
-    inspection: Option<InspectionId>,
+    within: Within,
     filter: &Filter,
     today: NaiveDate,
 ) -> StoreResult<MeasurePage> {
     let mut cond = filter.measure_conditions(actor, today);
-    if let Some(i) = inspection {
-        cond.push(" AND m.inspection_id = ").bind(i.0);
+    match within {
+        Within::All => {}
+        Within::Inspection(i) => {
+            cond.push(" AND m.inspection_id = ").bind(i.0);
+        }
+        Within::Problem(p) => {
+            cond.push(" AND m.problem_id = ").bind(p.0);
+        }
     }
     if let Some(aspect) = filter.aspect {
         cond.push(" AND m.problem_id IN (SELECT id FROM problems WHERE aspect_id = ")
@@ -403,9 +420,14 @@ pub async fn measure_list(
     let mut count = Sql::new("SELECT COUNT(*) FROM measures m WHERE ");
     count.append(&cond);
     let total: i64 = count.query().fetch_one(db.pool()).await?.try_get(0)?;
+    let order = if matches!(within, Within::Problem(_)) {
+        " ORDER BY m.ordinal, m.id LIMIT "
+    } else {
+        " ORDER BY CASE WHEN m.deadline_date IS NULL THEN 1 ELSE 0 END, m.deadline_date, m.id LIMIT "
+    };
     let mut sql = Sql::new(&format!("{} WHERE ", measures::SELECT));
     sql.append(&cond)
-        .push(" ORDER BY CASE WHEN m.deadline_date IS NULL THEN 1 ELSE 0 END, m.deadline_date, m.id LIMIT ")
+        .push(order)
         .bind(filter.per_page)
         .push(" OFFSET ")
         .bind(filter.offset());

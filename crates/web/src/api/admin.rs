@@ -1,0 +1,217 @@
+//! Accounts, units, tokens and the audit trail through the API, for the roles that
+//! hold them (三员分立).
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use zhenggai_domain::{Role, UnitId, UserId};
+use zhenggai_storage::audit::{self, AuditEntry, Change};
+use zhenggai_storage::units::{self, Unit, UnitKind};
+use zhenggai_storage::users::{self, NewUser, User};
+use zhenggai_storage::{StoreError, auth};
+
+use super::{ApiJson, Created};
+use crate::error::{ApiError, ApiErrorBody};
+use crate::session::ApiViewer;
+use crate::state::App;
+
+fn change(app: &App, v: &ApiViewer) -> Change<'static> {
+    Change {
+        actor: Some(v.0.user.id),
+        at: app.clock.now(),
+        reason: None,
+    }
+}
+
+/// The caller.
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts", responses((status = 200, body = User), (status = 401, body = ApiErrorBody)))]
+pub async fn me(v: ApiViewer) -> Json<User> {
+    Json(v.0.user)
+}
+
+/// A token request.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct TokenInput {
+    /// What the token is for.
+    pub name: String,
+}
+
+/// A new token, shown once.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct NewToken {
+    /// Send as `Authorization: Bearer …`.
+    pub token: String,
+}
+
+/// Creates an API token with the caller's own access.
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = TokenInput, responses((status = 201, body = NewToken), (status = 422, body = ApiErrorBody)))]
+pub async fn create_token(
+    State(app): State<App>,
+    v: ApiViewer,
+    ApiJson(input): ApiJson<TokenInput>,
+) -> Result<(StatusCode, Json<NewToken>), ApiError> {
+    let token = auth::create_api_token(&app.db, v.0.user.id, &input.name, app.clock.now()).await?;
+    Ok((StatusCode::CREATED, Json(NewToken { token: token.0 })))
+}
+
+/// Units: the whole tree for the system administrator, the caller's organisation for
+/// business roles.
+#[utoipa::path(get, path = "/api/v1/units", tag = "accounts", responses((status = 200, body = Vec<Unit>)))]
+pub async fn list_units(State(app): State<App>, v: ApiViewer) -> Result<Json<Vec<Unit>>, ApiError> {
+    let role = v.0.actor.role;
+    let units = if role.manages_accounts() || role.assigns_roles() {
+        units::list(&app.db, None).await?
+    } else if role.reads_business_data() {
+        units::list(&app.db, Some(v.0.actor.org)).await?
+    } else {
+        return Err(StoreError::Forbidden.into());
+    };
+    Ok(Json(units))
+}
+
+/// A new unit.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct UnitInput {
+    /// The unit above (required for a department).
+    pub parent_id: Option<i64>,
+    /// org or dept.
+    pub kind: String,
+    /// Full name.
+    pub name: String,
+    /// Short name.
+    pub short_name: Option<String>,
+}
+
+/// Adds a unit (system administrator).
+#[utoipa::path(post, path = "/api/v1/units", tag = "accounts", request_body = UnitInput, responses((status = 201, body = Created), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn create_unit(
+    State(app): State<App>,
+    v: ApiViewer,
+    ApiJson(input): ApiJson<UnitInput>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let kind = match input.kind.as_str() {
+        "org" => UnitKind::Org,
+        "dept" => UnitKind::Dept,
+        _ => {
+            return Err(StoreError::invalid(
+                "kind",
+                "类别应为 org（单位）或 dept（部门）。",
+                "kind is org or dept.",
+            )
+            .into());
+        }
+    };
+    let id = units::create(
+        &app.db,
+        &v.0.actor,
+        change(&app, &v),
+        input.parent_id.map(UnitId),
+        kind,
+        &input.name,
+        input.short_name.as_deref(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(Created { id: id.0 })))
+}
+
+/// Every account (system and security administrators).
+#[utoipa::path(get, path = "/api/v1/users", tag = "accounts", responses((status = 200, body = Vec<User>), (status = 403, body = ApiErrorBody)))]
+pub async fn list_users(State(app): State<App>, v: ApiViewer) -> Result<Json<Vec<User>>, ApiError> {
+    let role = v.0.actor.role;
+    if !(role.manages_accounts() || role.assigns_roles()) {
+        return Err(StoreError::Forbidden.into());
+    }
+    Ok(Json(users::list(&app.db).await?))
+}
+
+/// A new account.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct UserInput {
+    /// Login name.
+    pub username: String,
+    /// Name shown.
+    pub display_name: String,
+    /// Unit.
+    pub unit_id: i64,
+}
+
+/// A new account and its one-time password.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct NewAccount {
+    /// Id.
+    pub id: i64,
+    /// One-time password, to be changed at first login.
+    pub password: String,
+}
+
+/// Creates an account without a role (system administrator); the security
+/// administrator assigns the role.
+#[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = UserInput, responses((status = 201, body = NewAccount), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn create_user(
+    State(app): State<App>,
+    v: ApiViewer,
+    ApiJson(input): ApiJson<UserInput>,
+) -> Result<(StatusCode, Json<NewAccount>), ApiError> {
+    let password = auth::generate_password();
+    let new = NewUser {
+        username: input.username.trim(),
+        display_name: &input.display_name,
+        unit: UnitId(input.unit_id),
+        role: Role::Unassigned,
+        units_in_charge: Vec::new(),
+        password: &password,
+        must_change_password: true,
+    };
+    let id = users::create(&app.db, &v.0.actor, change(&app, &v), &new).await?;
+    Ok((StatusCode::CREATED, Json(NewAccount { id: id.0, password })))
+}
+
+/// A role assignment.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct RoleInput {
+    /// The account's version as read.
+    pub version: i64,
+    /// office, leader, unit, supervisor, upper, sysadmin, secadmin, auditadmin, unassigned.
+    pub role: String,
+    /// For a leader: the units in charge.
+    #[serde(default)]
+    pub units_in_charge: Vec<i64>,
+}
+
+/// Assigns a role (security administrator; never to oneself).
+#[utoipa::path(put, path = "/api/v1/users/{id}/role", tag = "accounts", params(("id" = i64, Path)), request_body = RoleInput,
+    responses((status = 204), (status = 403, body = ApiErrorBody), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn set_role(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<RoleInput>,
+) -> Result<StatusCode, ApiError> {
+    let role = Role::from_code(&input.role)
+        .ok_or_else(|| StoreError::invalid("role", "未知角色。", "Unknown role."))?;
+    let in_charge: Vec<UnitId> = input.units_in_charge.into_iter().map(UnitId).collect();
+    users::set_role(
+        &app.db,
+        Some(&v.0.actor),
+        change(&app, &v),
+        UserId(id),
+        input.version,
+        role,
+        &in_charge,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The latest 200 entries of the audit trail (audit administrator).
+#[utoipa::path(get, path = "/api/v1/audit", tag = "accounts", responses((status = 200, body = Vec<AuditEntry>), (status = 403, body = ApiErrorBody)))]
+pub async fn audit_trail(
+    State(app): State<App>,
+    v: ApiViewer,
+) -> Result<Json<Vec<AuditEntry>>, ApiError> {
+    if !v.0.actor.role.reads_audit_trail() {
+        return Err(StoreError::Forbidden.into());
+    }
+    Ok(Json(audit::recent(app.db.pool(), 200).await?))
+}

@@ -1,0 +1,383 @@
+//! The ledger through the API: inspections, aspects, problems, measures, progress.
+
+use axum::Json;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use zhenggai_domain::{AspectId, AttachmentId, InspectionId, MeasureId, ProblemId};
+use zhenggai_storage::audit::Change;
+use zhenggai_storage::ledger::aspects::{self, Aspect, TitleInput};
+use zhenggai_storage::ledger::inspections::{self, Inspection, InspectionInput};
+use zhenggai_storage::ledger::measures::{self, Measure, MeasureInput};
+use zhenggai_storage::ledger::problems::{self, Problem, ProblemInput};
+use zhenggai_storage::ledger::progress::{self, Progress};
+use zhenggai_storage::ledger::query::{self, FilterInput, LedgerPage, MeasurePage, Within};
+
+use super::{ApiJson, Created};
+use crate::error::{ApiError, ApiErrorBody};
+use crate::session::ApiViewer;
+use crate::state::App;
+
+fn change(app: &App, v: &ApiViewer) -> Change<'static> {
+    Change {
+        actor: Some(v.0.user.id),
+        at: app.clock.now(),
+        reason: None,
+    }
+}
+
+/// A change to a record read at `version`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct Versioned<T> {
+    /// The version read; a newer stored version answers 409 with what changed.
+    pub version: i64,
+    /// The new content.
+    #[serde(flatten)]
+    pub input: T,
+}
+
+/// The inspections the caller may read.
+#[utoipa::path(get, path = "/api/v1/inspections", tag = "ledger", responses((status = 200, body = Vec<Inspection>), (status = 401, body = ApiErrorBody)))]
+pub async fn list_inspections(
+    State(app): State<App>,
+    v: ApiViewer,
+) -> Result<Json<Vec<Inspection>>, ApiError> {
+    Ok(Json(inspections::list(&app.db, &v.0.actor).await?))
+}
+
+/// Registers an inspection of the caller's organisation (office).
+#[utoipa::path(post, path = "/api/v1/inspections", tag = "ledger", request_body = InspectionInput,
+    responses((status = 201, body = Created), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn create_inspection(
+    State(app): State<App>,
+    v: ApiViewer,
+    ApiJson(input): ApiJson<InspectionInput>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let id = inspections::create(&app.db, &v.0.actor, change(&app, &v), &input).await?;
+    Ok((StatusCode::CREATED, Json(Created { id: id.0 })))
+}
+
+/// One inspection, with its counts (xx个方面xx个问题，措施xx条).
+#[utoipa::path(get, path = "/api/v1/inspections/{id}", tag = "ledger", params(("id" = i64, Path)), responses((status = 200, body = Inspection), (status = 404, body = ApiErrorBody)))]
+pub async fn get_inspection(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+) -> Result<Json<Inspection>, ApiError> {
+    Ok(Json(
+        inspections::get(&app.db, &v.0.actor, InspectionId(id)).await?,
+    ))
+}
+
+/// Changes an inspection.
+#[utoipa::path(put, path = "/api/v1/inspections/{id}", tag = "ledger", params(("id" = i64, Path)), request_body = Versioned<InspectionInput>,
+    responses((status = 200, body = Inspection), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn update_inspection(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<Versioned<InspectionInput>>,
+) -> Result<Json<Inspection>, ApiError> {
+    inspections::update(
+        &app.db,
+        &v.0.actor,
+        change(&app, &v),
+        InspectionId(id),
+        body.version,
+        &body.input,
+    )
+    .await?;
+    Ok(Json(
+        inspections::get(&app.db, &v.0.actor, InspectionId(id)).await?,
+    ))
+}
+
+/// The aspects (方面) of an inspection with their items (项).
+#[utoipa::path(get, path = "/api/v1/inspections/{id}/aspects", tag = "ledger", params(("id" = i64, Path)), responses((status = 200, body = Vec<Aspect>), (status = 404, body = ApiErrorBody)))]
+pub async fn list_aspects(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<Aspect>>, ApiError> {
+    let i = inspections::get(&app.db, &v.0.actor, InspectionId(id)).await?;
+    Ok(Json(aspects::list(&app.db, i.id).await?))
+}
+
+/// Adds an aspect.
+#[utoipa::path(post, path = "/api/v1/inspections/{id}/aspects", tag = "ledger", params(("id" = i64, Path)), request_body = TitleInput,
+    responses((status = 201, body = Created), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn create_aspect(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<TitleInput>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let id = aspects::create(
+        &app.db,
+        &v.0.actor,
+        change(&app, &v),
+        InspectionId(id),
+        &input,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(Created { id: id.0 })))
+}
+
+/// Renames an aspect.
+#[utoipa::path(put, path = "/api/v1/aspects/{id}", tag = "ledger", params(("id" = i64, Path)), request_body = Versioned<TitleInput>,
+    responses((status = 204), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn update_aspect(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<Versioned<TitleInput>>,
+) -> Result<StatusCode, ApiError> {
+    aspects::update(
+        &app.db,
+        &v.0.actor,
+        change(&app, &v),
+        AspectId(id),
+        body.version,
+        &body.input,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A page of an inspection's ledger: problems by aspect with the measures the caller sees.
+#[utoipa::path(get, path = "/api/v1/inspections/{id}/ledger", tag = "ledger", params(("id" = i64, Path), FilterInput),
+    responses((status = 200, body = LedgerPage), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn get_ledger(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+    Query(filter): Query<FilterInput>,
+) -> Result<Json<LedgerPage>, ApiError> {
+    let i = inspections::get(&app.db, &v.0.actor, InspectionId(id)).await?;
+    let filter = filter.check(app.config.page_size)?;
+    Ok(Json(
+        query::ledger(
+            &app.db,
+            &v.0.actor,
+            i.id,
+            i.org_id,
+            &filter,
+            app.clock.today(),
+        )
+        .await?,
+    ))
+}
+
+/// Adds a problem to an inspection.
+#[utoipa::path(post, path = "/api/v1/inspections/{id}/problems", tag = "ledger", params(("id" = i64, Path)), request_body = ProblemInput,
+    responses((status = 201, body = Created), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn create_problem(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<ProblemInput>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let id = problems::create(
+        &app.db,
+        &v.0.actor,
+        change(&app, &v),
+        InspectionId(id),
+        &input,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(Created { id: id.0 })))
+}
+
+/// One problem.
+#[utoipa::path(get, path = "/api/v1/problems/{id}", tag = "ledger", params(("id" = i64, Path)), responses((status = 200, body = Problem), (status = 404, body = ApiErrorBody)))]
+pub async fn get_problem(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+) -> Result<Json<Problem>, ApiError> {
+    Ok(Json(
+        problems::get(&app.db, &v.0.actor, ProblemId(id)).await?,
+    ))
+}
+
+/// Changes a problem.
+#[utoipa::path(put, path = "/api/v1/problems/{id}", tag = "ledger", params(("id" = i64, Path)), request_body = Versioned<ProblemInput>,
+    responses((status = 200, body = Problem), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn update_problem(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<Versioned<ProblemInput>>,
+) -> Result<Json<Problem>, ApiError> {
+    problems::update(
+        &app.db,
+        &v.0.actor,
+        change(&app, &v),
+        ProblemId(id),
+        body.version,
+        &body.input,
+    )
+    .await?;
+    Ok(Json(
+        problems::get(&app.db, &v.0.actor, ProblemId(id)).await?,
+    ))
+}
+
+/// The measures of a problem that the caller sees.
+#[utoipa::path(get, path = "/api/v1/problems/{id}/measures", tag = "ledger", params(("id" = i64, Path)), responses((status = 200, body = MeasurePage), (status = 404, body = ApiErrorBody)))]
+pub async fn problem_measures(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+) -> Result<Json<MeasurePage>, ApiError> {
+    let p = problems::get(&app.db, &v.0.actor, ProblemId(id)).await?;
+    let filter = FilterInput {
+        per_page: "200".into(),
+        ..Default::default()
+    }
+    .check(200)?;
+    Ok(Json(
+        query::measure_list(
+            &app.db,
+            &v.0.actor,
+            Within::Problem(p.id),
+            &filter,
+            app.clock.today(),
+        )
+        .await?,
+    ))
+}
+
+/// Adds a measure to a problem, with its owners and deadline (office).
+#[utoipa::path(post, path = "/api/v1/problems/{id}/measures", tag = "ledger", params(("id" = i64, Path)), request_body = MeasureInput,
+    responses((status = 201, body = Created), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn create_measure(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<MeasureInput>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let id = measures::create(&app.db, &v.0.actor, change(&app, &v), ProblemId(id), &input).await?;
+    Ok((StatusCode::CREATED, Json(Created { id: id.0 })))
+}
+
+/// Measures the caller sees across inspections, nearest deadline first.
+#[utoipa::path(get, path = "/api/v1/measures", tag = "ledger", params(FilterInput), responses((status = 200, body = MeasurePage), (status = 422, body = ApiErrorBody)))]
+pub async fn list_measures(
+    State(app): State<App>,
+    v: ApiViewer,
+    Query(filter): Query<FilterInput>,
+) -> Result<Json<MeasurePage>, ApiError> {
+    let filter = filter.check(app.config.page_size)?;
+    Ok(Json(
+        query::measure_list(&app.db, &v.0.actor, Within::All, &filter, app.clock.today()).await?,
+    ))
+}
+
+/// One measure.
+#[utoipa::path(get, path = "/api/v1/measures/{id}", tag = "ledger", params(("id" = i64, Path)), responses((status = 200, body = Measure), (status = 404, body = ApiErrorBody)))]
+pub async fn get_measure(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+) -> Result<Json<Measure>, ApiError> {
+    Ok(Json(
+        measures::get(&app.db, &v.0.actor, MeasureId(id), app.clock.today())
+            .await?
+            .0,
+    ))
+}
+
+/// Changes a measure (office: everything; lead unit: target and responsible person).
+#[utoipa::path(put, path = "/api/v1/measures/{id}", tag = "ledger", params(("id" = i64, Path)), request_body = Versioned<MeasureInput>,
+    responses((status = 200, body = Measure), (status = 403, body = ApiErrorBody), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn update_measure(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<Versioned<MeasureInput>>,
+) -> Result<Json<Measure>, ApiError> {
+    let today = app.clock.today();
+    measures::update(
+        &app.db,
+        &v.0.actor,
+        change(&app, &v),
+        MeasureId(id),
+        body.version,
+        &body.input,
+        today,
+    )
+    .await?;
+    Ok(Json(
+        measures::get(&app.db, &v.0.actor, MeasureId(id), today)
+            .await?
+            .0,
+    ))
+}
+
+/// The progress timeline of a measure, newest first.
+#[utoipa::path(get, path = "/api/v1/measures/{id}/progress", tag = "ledger", params(("id" = i64, Path)), responses((status = 200, body = Vec<Progress>), (status = 404, body = ApiErrorBody)))]
+pub async fn list_progress(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<Progress>>, ApiError> {
+    let (m, _) = measures::get(&app.db, &v.0.actor, MeasureId(id), app.clock.today()).await?;
+    Ok(Json(progress::list(&app.db, m.id).await?))
+}
+
+/// Adds a progress entry: `multipart/form-data` with `happened_on`, `content`,
+/// optional `mark_done` and any number of `files`.
+#[utoipa::path(post, path = "/api/v1/measures/{id}/progress", tag = "ledger", params(("id" = i64, Path)),
+    request_body(content_type = "multipart/form-data", content = String, description = "fields happened_on, content, mark_done; files"),
+    responses((status = 201, body = Created), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn add_progress(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+    mut multipart: Multipart,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let (input, _, uploads) = crate::form::progress_form(&mut multipart)
+        .await
+        .map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let id = progress::add(
+        &app.db,
+        app.files.as_ref(),
+        &v.0.actor,
+        change(&app, &v),
+        MeasureId(id),
+        &input,
+        &uploads,
+        app.config.uploads,
+        app.clock.today(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(Created { id: id.0 })))
+}
+
+/// The bytes of an attachment.
+#[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "ledger", params(("id" = i64, Path)), responses((status = 200, content_type = "application/octet-stream"), (status = 404, body = ApiErrorBody)))]
+pub async fn get_attachment(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let (att, bytes) = progress::attachment(
+        &app.db,
+        app.files.as_ref(),
+        &v.0.actor,
+        AttachmentId(id),
+        app.clock.today(),
+    )
+    .await?;
+    let mut resp = bytes.into_response();
+    if let Ok(v) = HeaderValue::from_str(&att.content_type) {
+        resp.headers_mut().insert(header::CONTENT_TYPE, v);
+    }
+    resp.headers_mut().insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    Ok(resp)
+}

@@ -1,0 +1,119 @@
+//! The JSON API under `/api/v1`: everything the pages do, for scripts. Authenticated
+//! by a Bearer token (scoped exactly like its owner) or a browser session. The OpenAPI
+//! document at `/api/v1/openapi.json` is generated from these handlers.
+
+pub mod admin;
+pub mod ledger;
+
+use axum::extract::{FromRequest, Request};
+use axum::response::IntoResponse;
+use axum::{Json, Router};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use utoipa::OpenApi;
+
+use crate::error::{ApiError, ApiErrorBody};
+use crate::state::App;
+
+/// A JSON body whose errors are answered in the API's error format.
+#[derive(Debug, Clone)]
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(e) => Err(ApiError::BadRequest(e.body_text())),
+        }
+    }
+}
+
+/// The id of a record just created.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Created {
+    /// Its id.
+    pub id: i64,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "zhenggai 整改 API", description = "巡视巡察整改台账接口 — the rectification ledger API. Authenticate with `Authorization: Bearer TOKEN` (create a token on the /tokens page). Errors are JSON objects naming the field."),
+    paths(
+        admin::me, admin::create_token, admin::list_units, admin::create_unit, admin::list_users, admin::create_user,
+        admin::set_role, admin::audit_trail,
+        ledger::list_inspections, ledger::create_inspection, ledger::get_inspection, ledger::update_inspection,
+        ledger::list_aspects, ledger::create_aspect, ledger::update_aspect, ledger::get_ledger,
+        ledger::create_problem, ledger::get_problem, ledger::update_problem, ledger::problem_measures,
+        ledger::list_measures, ledger::create_measure, ledger::get_measure, ledger::update_measure,
+        ledger::list_progress, ledger::add_progress, ledger::get_attachment,
+    ),
+    components(schemas(ApiErrorBody, Created)),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+async fn openapi_json() -> impl IntoResponse {
+    Json(ApiDoc::openapi())
+}
+
+/// The API routes, mounted under `/api/v1`.
+pub fn routes() -> Router<App> {
+    use axum::routing::{get, post, put};
+    Router::new()
+        .route("/openapi.json", get(openapi_json))
+        .route("/me", get(admin::me))
+        .route("/tokens", post(admin::create_token))
+        .route("/units", get(admin::list_units).post(admin::create_unit))
+        .route("/users", get(admin::list_users).post(admin::create_user))
+        .route("/users/{id}/role", put(admin::set_role))
+        .route("/audit", get(admin::audit_trail))
+        .route(
+            "/inspections",
+            get(ledger::list_inspections).post(ledger::create_inspection),
+        )
+        .route(
+            "/inspections/{id}",
+            get(ledger::get_inspection).put(ledger::update_inspection),
+        )
+        .route(
+            "/inspections/{id}/aspects",
+            get(ledger::list_aspects).post(ledger::create_aspect),
+        )
+        .route("/aspects/{id}", put(ledger::update_aspect))
+        .route("/inspections/{id}/ledger", get(ledger::get_ledger))
+        .route("/inspections/{id}/problems", post(ledger::create_problem))
+        .route(
+            "/problems/{id}",
+            get(ledger::get_problem).put(ledger::update_problem),
+        )
+        .route(
+            "/problems/{id}/measures",
+            get(ledger::problem_measures).post(ledger::create_measure),
+        )
+        .route("/measures", get(ledger::list_measures))
+        .route(
+            "/measures/{id}",
+            get(ledger::get_measure).put(ledger::update_measure),
+        )
+        .route(
+            "/measures/{id}/progress",
+            get(ledger::list_progress).post(ledger::add_progress),
+        )
+        .route("/attachments/{id}", get(ledger::get_attachment))
+}

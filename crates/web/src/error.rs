@@ -1,0 +1,272 @@
+//! Errors at the web edge, mapped to responses in one place each: [`PageError`] for
+//! pages (an HTML page, or a redirect to the login), [`ApiError`] for the JSON API.
+//!
+//! Policy: users see what went wrong and what to do, never internals. A database or
+//! file failure is logged here, once, with its cause, and answered with a plain 500.
+//! Records the person may not know of are 404, records they see but may not change
+//! are 403, bad input is 422 naming each field, a stale version is 409 with the changes.
+
+use askama::Template;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Serialize;
+use zhenggai_domain::validate::FieldError;
+use zhenggai_storage::StoreError;
+use zhenggai_storage::error::Conflict;
+
+/// What a page handler can fail with.
+#[derive(Debug)]
+pub enum PageError {
+    /// From storage.
+    Store(StoreError),
+    /// Not logged in: go to the login page, then back to `next`.
+    Login {
+        /// Where to return after logging in.
+        next: String,
+    },
+    /// Must set a new password first.
+    ChangePassword,
+    /// A form without the session's CSRF token.
+    Csrf,
+    /// A body larger than allowed.
+    TooLarge,
+}
+
+impl From<StoreError> for PageError {
+    fn from(e: StoreError) -> Self {
+        PageError::Store(e)
+    }
+}
+
+impl From<anyhow::Error> for PageError {
+    fn from(e: anyhow::Error) -> Self {
+        PageError::Store(StoreError::Other(e))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    status: u16,
+    zh: &'a str,
+    en: &'a str,
+    fields: &'a [FieldError],
+}
+
+fn error_page(status: StatusCode, zh: &str, en: &str, fields: &[FieldError]) -> Response {
+    let page = ErrorPage {
+        status: status.as_u16(),
+        zh,
+        en,
+        fields,
+    };
+    match page.render() {
+        Ok(body) => (status, Html(body)).into_response(),
+        Err(_) => (status, format!("{zh} / {en}")).into_response(),
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        match self {
+            PageError::Login { next } => {
+                Redirect::to(&format!("/login?next={}", urlencoding::encode(&next))).into_response()
+            }
+            PageError::ChangePassword => Redirect::to("/password").into_response(),
+            PageError::Csrf => error_page(
+                StatusCode::FORBIDDEN,
+                "表单已过期或来源不明，请返回上一页刷新后重新提交。",
+                "The form has expired or did not come from this site: go back, reload and submit again.",
+                &[],
+            ),
+            PageError::TooLarge => error_page(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "提交的内容过大，请精简后重试。",
+                "What you sent is too large: shorten it and try again.",
+                &[],
+            ),
+            PageError::Store(e) => match e {
+                StoreError::NotFound => error_page(
+                    StatusCode::NOT_FOUND,
+                    "找不到该页面，或您无权查看。",
+                    "Not found, or not yours to see.",
+                    &[],
+                ),
+                StoreError::Forbidden => error_page(
+                    StatusCode::FORBIDDEN,
+                    "您的角色或单位无权进行此操作。",
+                    "Your role or unit may not do this.",
+                    &[],
+                ),
+                StoreError::Invalid(fields) => error_page(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "提交的内容有误，请按提示修改。",
+                    "Some of what you sent needs correcting.",
+                    &fields,
+                ),
+                StoreError::Conflict(c) => error_page(
+                    StatusCode::CONFLICT,
+                    &format!(
+                        "该记录已被{}修改，请刷新后在最新版本上修改。",
+                        c.changed_by.as_deref().unwrap_or("他人")
+                    ),
+                    "Someone else changed this record: reload it and make your change on the latest version.",
+                    &[],
+                ),
+                StoreError::Db(e) => {
+                    tracing::error!(error = %e, "database error");
+                    error_page(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "系统暂时无法完成操作，请稍后重试；如仍不行请联系系统管理员。",
+                        "The system could not do this now: try again later, or tell the system administrator.",
+                        &[],
+                    )
+                }
+                StoreError::Other(e) => {
+                    tracing::error!(error = format!("{e:#}"), "internal error");
+                    error_page(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "系统暂时无法完成操作，请稍后重试；如仍不行请联系系统管理员。",
+                        "The system could not do this now: try again later, or tell the system administrator.",
+                        &[],
+                    )
+                }
+            },
+        }
+    }
+}
+
+/// What an API handler can fail with.
+#[derive(Debug)]
+pub enum ApiError {
+    /// From storage.
+    Store(StoreError),
+    /// No valid token or session.
+    Unauthenticated,
+    /// A cookie-authenticated write without the `X-CSRF-Token` header.
+    Csrf,
+    /// A malformed request body.
+    BadRequest(String),
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        ApiError::Store(e)
+    }
+}
+
+/// The body of every API error.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ApiErrorBody {
+    /// not_found, forbidden, invalid, conflict, unauthenticated, csrf, bad_request, internal.
+    pub error: &'static str,
+    /// What happened and what to do, in Chinese.
+    pub message: String,
+    /// The same in English.
+    pub message_en: String,
+    /// For `invalid`: each field and what is wrong with it.
+    pub fields: Vec<FieldError>,
+    /// For `conflict`: what the other writer changed.
+    pub conflict: Option<Conflict>,
+}
+
+fn body(error: &'static str, zh: &str, en: &str) -> ApiErrorBody {
+    ApiErrorBody {
+        error,
+        message: zh.to_string(),
+        message_en: en.to_string(),
+        fields: Vec::new(),
+        conflict: None,
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, b) = match self {
+            ApiError::Unauthenticated => (
+                StatusCode::UNAUTHORIZED,
+                body(
+                    "unauthenticated",
+                    "请登录，或在 Authorization 头中提供 Bearer 令牌。",
+                    "Log in, or send a Bearer token in the Authorization header.",
+                ),
+            ),
+            ApiError::Csrf => (
+                StatusCode::FORBIDDEN,
+                body(
+                    "csrf",
+                    "使用会话调用写接口时须带 X-CSRF-Token 头。",
+                    "Writes with a session cookie need the X-CSRF-Token header.",
+                ),
+            ),
+            ApiError::BadRequest(detail) => (
+                StatusCode::BAD_REQUEST,
+                body(
+                    "bad_request",
+                    &format!("请求格式有误：{detail}"),
+                    &format!("Malformed request: {detail}"),
+                ),
+            ),
+            ApiError::Store(e) => match e {
+                StoreError::NotFound => (
+                    StatusCode::NOT_FOUND,
+                    body(
+                        "not_found",
+                        "找不到该记录，或您无权查看。",
+                        "Not found, or not yours to see.",
+                    ),
+                ),
+                StoreError::Forbidden => (
+                    StatusCode::FORBIDDEN,
+                    body(
+                        "forbidden",
+                        "您的角色或单位无权进行此操作。",
+                        "Your role or unit may not do this.",
+                    ),
+                ),
+                StoreError::Invalid(fields) => {
+                    let mut b = body(
+                        "invalid",
+                        "提交的内容有误，请按 fields 修改。",
+                        "Some fields need correcting: see fields.",
+                    );
+                    b.fields = fields;
+                    (StatusCode::UNPROCESSABLE_ENTITY, b)
+                }
+                StoreError::Conflict(c) => {
+                    let mut b = body(
+                        "conflict",
+                        "该记录已被他人修改：请重新读取，在最新版本上修改。",
+                        "Someone else changed this record: read it again and change the latest version.",
+                    );
+                    b.conflict = Some(*c);
+                    (StatusCode::CONFLICT, b)
+                }
+                StoreError::Db(e) => {
+                    tracing::error!(error = %e, "database error");
+                    (
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        body(
+                            "internal",
+                            "系统暂时无法完成操作，请稍后重试。",
+                            "The system could not do this now: try again later.",
+                        ),
+                    )
+                }
+                StoreError::Other(e) => {
+                    tracing::error!(error = format!("{e:#}"), "internal error");
+                    (
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        body(
+                            "internal",
+                            "系统暂时无法完成操作，请稍后重试。",
+                            "The system could not do this now: try again later.",
+                        ),
+                    )
+                }
+            },
+        };
+        (status, Json(b)).into_response()
+    }
+}

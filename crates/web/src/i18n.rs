@@ -1,0 +1,364 @@
+//! Chinese first, English available: every text a page shows comes from [`TEXTS`].
+//! A test reads the templates and fails if one uses a key this table lacks.
+
+use std::borrow::Borrow;
+
+use axum::http::HeaderMap;
+use zhenggai_domain::Role;
+use zhenggai_domain::inspection::{InspectionKind, ProblemSource};
+use zhenggai_domain::status::Standing;
+
+use crate::session::{LANG_COOKIE, cookie};
+
+/// A page language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// 中文 (the default).
+    #[default]
+    Zh,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// From the language cookie; Chinese unless English was chosen.
+    pub fn from_headers(headers: &HeaderMap) -> Lang {
+        match cookie(headers, LANG_COOKIE) {
+            Some("en") => Lang::En,
+            _ => Lang::Zh,
+        }
+    }
+
+    /// The `lang` attribute of the page.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// Picks the text of this language.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
+/// The translator handed to templates.
+#[derive(Debug, Clone, Copy)]
+pub struct Tr(pub Lang);
+
+impl Tr {
+    /// The text of a key; the key itself when missing (the template test prevents it).
+    pub fn s(&self, key: &str) -> &'static str {
+        match TEXTS.iter().find(|(k, _, _)| *k == key) {
+            Some((_, zh, en)) => self.0.pick(zh, en),
+            None => "??",
+        }
+    }
+
+    /// Whether the page is in English.
+    pub fn en(&self) -> bool {
+        self.0 == Lang::En
+    }
+
+    /// The `lang` attribute.
+    pub fn code(&self) -> &'static str {
+        self.0.code()
+    }
+
+    /// Where a measure stands, with its days.
+    pub fn standing(&self, s: impl Borrow<Standing>) -> String {
+        match *s.borrow() {
+            Standing::Overdue { days } => match self.0 {
+                Lang::Zh => format!("逾期{days}天"),
+                Lang::En => format!("Overdue {days} d"),
+            },
+            Standing::DueSoon { days_left } => match self.0 {
+                Lang::Zh => format!("剩{days_left}天"),
+                Lang::En => format!("{days_left} d left"),
+            },
+            other => self.s(&format!("standing_{}", other.code())).to_string(),
+        }
+    }
+
+    /// An inspection kind.
+    pub fn kind(&self, k: impl Borrow<InspectionKind>) -> &'static str {
+        let k = *k.borrow();
+        self.0.pick(k.label_zh(), k.label_en())
+    }
+
+    /// A problem source.
+    pub fn source(&self, s: impl Borrow<ProblemSource>) -> &'static str {
+        match s.borrow() {
+            ProblemSource::Inspection => self.s("source_inspection"),
+            ProblemSource::SelfFound => self.s("source_self_found"),
+        }
+    }
+
+    /// A role.
+    pub fn role(&self, r: impl Borrow<Role>) -> &'static str {
+        let r = *r.borrow();
+        self.0.pick(r.label_zh(), r.label_en())
+    }
+}
+
+/// key, 中文, English.
+pub const TEXTS: &[(&str, &str, &str)] = &[
+    ("app", "整改台账", "Rectification ledger"),
+    (
+        "app_long",
+        "巡视巡察整改管理系统",
+        "Inspection rectification system",
+    ),
+    ("nav_home", "首页", "Home"),
+    ("nav_inspections", "巡察整改", "Inspections"),
+    ("nav_measures", "整改措施", "Measures"),
+    ("nav_units", "单位管理", "Units"),
+    ("nav_users", "用户管理", "Users"),
+    ("nav_audit", "审计日志", "Audit trail"),
+    ("nav_tokens", "API 令牌", "API tokens"),
+    ("logout", "退出", "Log out"),
+    ("switch_lang", "English", "中文"),
+    ("login", "登录", "Log in"),
+    ("username", "用户名", "Username"),
+    ("password", "密码", "Password"),
+    (
+        "login_failed",
+        "用户名或密码错误。",
+        "Wrong username or password.",
+    ),
+    (
+        "login_locked",
+        "登录失败次数过多，账户已锁定，请稍后再试或联系系统管理员。",
+        "Too many failed logins: the account is locked. Try later or ask the system administrator.",
+    ),
+    ("change_password", "修改密码", "Change password"),
+    ("old_password", "原密码", "Current password"),
+    ("new_password", "新密码", "New password"),
+    (
+        "password_rule",
+        "至少10位，包含大写字母、小写字母、数字、符号中的至少三类。",
+        "At least 10 characters, with three of: upper case, lower case, digits, symbols.",
+    ),
+    (
+        "must_change",
+        "首次登录请先设置自己的密码。",
+        "Set your own password before you go on.",
+    ),
+    ("save", "保存", "Save"),
+    ("cancel", "取消", "Cancel"),
+    ("edit", "修改", "Edit"),
+    ("create", "新建", "Create"),
+    ("search", "查询", "Search"),
+    ("reset", "重置", "Reset"),
+    ("all", "全部", "All"),
+    ("none", "无", "None"),
+    ("prev", "上一页", "Previous"),
+    ("next", "下一页", "Next"),
+    ("page_of", "页，共", "page, total"),
+    ("print", "打印", "Print"),
+    ("home_title", "我的待办", "What needs you"),
+    (
+        "home_open",
+        "我的未完成措施（按时限排序）",
+        "My open measures, nearest deadline first",
+    ),
+    (
+        "home_nothing",
+        "暂无待办的整改措施。",
+        "No open measures for you.",
+    ),
+    (
+        "home_admin",
+        "您是管理员：管理员不查看业务数据（三员分立）。请从上方菜单进入管理功能。",
+        "You are an administrator: administrators do not see business data. Use the menu above.",
+    ),
+    (
+        "home_unassigned",
+        "您的账户尚未分配角色，请联系安全管理员。",
+        "Your account has no role yet: ask the security administrator.",
+    ),
+    ("overdue_count", "已逾期", "Overdue"),
+    ("due_soon_count", "即将到期", "Due soon"),
+    ("open_count", "未完成", "Open"),
+    ("done_count", "已完成", "Done"),
+    (
+        "inspections",
+        "巡察（整改来源）",
+        "Inspections and other sources",
+    ),
+    ("new_inspection", "登记新一轮巡察", "Register an inspection"),
+    ("edit_inspection", "修改巡察信息", "Edit inspection"),
+    ("kind", "类别", "Kind"),
+    ("title", "名称", "Title"),
+    ("group_name", "巡察组", "Inspection group"),
+    ("org", "被巡察单位", "Inspected organisation"),
+    ("period", "巡察时间", "On site"),
+    ("period_start", "进驻日期", "On site from"),
+    ("period_end", "结束日期", "On site until"),
+    ("feedback_date", "反馈日期", "Feedback date"),
+    ("notes", "备注", "Notes"),
+    ("counts", "问题数量", "Size"),
+    ("progress_rate", "措施完成率", "Measures done"),
+    ("open_ledger", "查看台账", "Open ledger"),
+    (
+        "no_inspections",
+        "暂无可查看的巡察。",
+        "No inspections to show.",
+    ),
+    ("ledger", "整改台账", "Rectification ledger"),
+    ("aspect", "方面", "Aspect"),
+    ("add_aspect", "新增方面", "Add aspect"),
+    ("aspect_title", "方面名称", "Aspect title"),
+    ("problem", "问题", "Problem"),
+    ("problems", "问题", "Problems"),
+    ("add_problem", "新增问题", "Add problem"),
+    ("edit_problem", "修改问题", "Edit problem"),
+    ("problem_title", "问题概述", "Problem in one line"),
+    ("description", "问题描述", "Description"),
+    ("source", "来源", "Source"),
+    ("source_inspection", "巡察反馈", "Inspection feedback"),
+    ("source_self_found", "自查发现", "Found by ourselves"),
+    ("item", "项", "Item"),
+    ("measure", "整改措施", "Measure"),
+    ("measures", "整改措施", "Measures"),
+    ("add_measure", "新增整改措施", "Add measure"),
+    ("edit_measure", "修改整改措施", "Edit measure"),
+    ("content", "措施内容", "What will be done"),
+    ("lead_unit", "牵头单位", "Lead unit"),
+    ("cooperating", "配合单位", "Cooperating units"),
+    ("leader", "责任领导", "Responsible leader"),
+    ("person", "责任人", "Responsible person"),
+    ("target", "检验指标", "Target / check"),
+    ("deadline", "整改时限", "Deadline"),
+    (
+        "deadline_hint",
+        "按方案原文填写，如：立行立改、2024年4月底前、5月中旬、二季度末、长期坚持",
+        "As written in the plan, e.g. 立行立改, 2024年4月底前, 5月中旬, 二季度末, 长期坚持",
+    ),
+    ("deadline_read", "识别为", "Read as"),
+    ("status", "状态", "Status"),
+    ("due_from", "时限自", "Due from"),
+    ("due_to", "时限至", "Due until"),
+    ("keywords", "关键词", "Words"),
+    ("keywords_hint", "如：公车、档案", "e.g. 公车, 档案"),
+    ("st_open", "未完成", "Open"),
+    ("st_done", "已完成", "Done"),
+    ("st_overdue", "已逾期", "Overdue"),
+    ("st_due_soon", "即将到期", "Due soon"),
+    ("st_long_term", "长期坚持", "Long-term"),
+    ("standing_done_on_time", "按期完成", "Done on time"),
+    ("standing_done_late", "逾期完成", "Done late"),
+    ("standing_long_term", "长期坚持", "Long-term"),
+    ("standing_immediate", "立行立改", "Immediate"),
+    ("standing_not_due", "整改中", "In progress"),
+    ("standing_due_soon", "即将到期", "Due soon"),
+    ("standing_overdue", "已逾期", "Overdue"),
+    ("days_left", "天后到期", "days left"),
+    ("days_overdue", "逾期天数", "days overdue"),
+    ("no_rows", "没有符合条件的记录。", "Nothing matches."),
+    ("total_problems", "个问题", "problems"),
+    ("timeline", "工作留痕", "Progress timeline"),
+    ("add_progress", "填报整改进展", "Report progress"),
+    ("happened_on", "日期", "Date"),
+    ("progress_content", "工作内容", "What was done"),
+    ("files", "佐证材料", "Evidence files"),
+    (
+        "files_hint",
+        "PDF、图片、Word、Excel、OFD、文本，每个不超过20MB",
+        "PDF, images, Word, Excel, OFD, text; at most 20 MB each",
+    ),
+    (
+        "mark_done",
+        "本措施已完成（须附佐证材料）",
+        "This measure is done (attach evidence)",
+    ),
+    ("no_progress", "尚无进展记录。", "No progress yet."),
+    ("author", "填报人", "By"),
+    ("submit", "提交", "Submit"),
+    ("done_on", "完成日期", "Done on"),
+    ("back_to_ledger", "返回台账", "Back to the ledger"),
+    ("version", "版本", "Version"),
+    ("units", "单位与部门", "Organisations and departments"),
+    ("add_unit", "新增单位或部门", "Add a unit"),
+    ("unit_name", "名称", "Name"),
+    ("short_name", "简称", "Short name"),
+    ("parent", "上级", "Parent"),
+    ("kind_org", "单位", "Organisation"),
+    ("kind_dept", "部门", "Department"),
+    ("users", "用户", "Users"),
+    ("add_user", "新建用户", "Add user"),
+    ("display_name", "姓名", "Name"),
+    ("unit", "所在单位", "Unit"),
+    ("role", "角色", "Role"),
+    ("units_in_charge", "分管单位", "Units in charge"),
+    ("set_role", "分配角色", "Assign role"),
+    ("reset_password", "重置密码", "Reset password"),
+    ("locked", "已锁定", "Locked"),
+    (
+        "new_user_note",
+        "新用户的角色由安全管理员分配（三员分立）。",
+        "The security administrator assigns the new user's role.",
+    ),
+    ("audit", "审计日志", "Audit trail"),
+    ("when", "时间", "When"),
+    ("who", "操作人", "Who"),
+    ("action", "操作", "Action"),
+    ("record", "记录", "Record"),
+    ("changes", "变更内容", "Changes"),
+    ("system", "系统", "System"),
+    ("tokens", "API 令牌", "API tokens"),
+    ("token_name", "用途", "Use"),
+    (
+        "token_created",
+        "令牌已生成，只显示这一次，请妥善保存：",
+        "Your token, shown only this once: keep it safe.",
+    ),
+    (
+        "token_note",
+        "脚本通过 Authorization: Bearer 令牌 调用 /api/v1，权限与您本人相同。",
+        "Scripts call /api/v1 with Authorization: Bearer TOKEN, with exactly your access.",
+    ),
+    ("api_docs", "接口文档（OpenAPI）", "API document (OpenAPI)"),
+    (
+        "form_has_errors",
+        "提交的内容有误，请按红色提示修改。",
+        "Please correct the fields marked in red.",
+    ),
+    ("saved", "已保存。", "Saved."),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_used_by_a_template_exists_in_both_languages() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
+        let mut missing = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            for part in text.split("t.s(\"").skip(1) {
+                let key = part.split('"').next().unwrap();
+                if !TEXTS
+                    .iter()
+                    .any(|(k, zh, en)| *k == key && !zh.is_empty() && !en.is_empty())
+                {
+                    missing.push(format!("{}: {key}", path.display()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "{missing:#?}");
+    }
+
+    #[test]
+    fn keys_are_unique() {
+        for (i, (k, _, _)) in TEXTS.iter().enumerate() {
+            assert!(!TEXTS[i + 1..].iter().any(|(k2, _, _)| k2 == k), "{k}");
+        }
+    }
+}

@@ -1,0 +1,336 @@
+//! Administration (三员分立): the system administrator keeps units and accounts, the
+//! security administrator assigns roles, the audit administrator reads the trail.
+//! Each page refuses the other roles; none of them shows business data.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use zhenggai_domain::{Role, UnitId, UserId};
+use zhenggai_storage::audit::{self, AuditEntry, Change};
+use zhenggai_storage::units::{self, Unit, UnitKind};
+use zhenggai_storage::users::{self, NewUser, User};
+use zhenggai_storage::{StoreError, auth};
+
+use super::{Errors, Nav, field_errors, render, render_status, see_other, tr};
+use crate::error::PageError;
+use crate::form::FormData;
+use crate::i18n::Tr;
+use crate::session::Viewer;
+use crate::state::App;
+
+fn require(ok: bool) -> Result<(), PageError> {
+    if ok {
+        Ok(())
+    } else {
+        Err(StoreError::Forbidden.into())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin_units.html")]
+struct UnitsPage {
+    t: Tr,
+    nav: Nav,
+    units: Vec<Unit>,
+    org_kind: UnitKind,
+    errors: Errors,
+}
+
+/// GET /admin/units
+pub async fn units_page(State(app): State<App>, v: Viewer) -> Result<Response, PageError> {
+    require(v.actor.role.manages_accounts())?;
+    let units = units::list(&app.db, None).await?;
+    Ok(render(&UnitsPage {
+        t: tr(&v),
+        nav: Nav::new(&v, "units", "/admin/units"),
+        units,
+        org_kind: UnitKind::Org,
+        errors: Errors::none(v.lang),
+    }))
+}
+
+/// POST /admin/units
+pub async fn add_unit(
+    State(app): State<App>,
+    v: Viewer,
+    form: FormData,
+) -> Result<Response, PageError> {
+    v.check_csrf(form.get("csrf"))?;
+    let kind = if form.get("kind") == "org" {
+        UnitKind::Org
+    } else {
+        UnitKind::Dept
+    };
+    let change = Change {
+        actor: Some(v.user.id),
+        at: app.clock.now(),
+        reason: None,
+    };
+    let short = Some(form.get("short_name")).filter(|s| !s.trim().is_empty());
+    match units::create(
+        &app.db,
+        &v.actor,
+        change,
+        form.id("parent_id").map(UnitId),
+        kind,
+        form.get("name"),
+        short,
+    )
+    .await
+    {
+        Ok(_) => Ok(see_other("/admin/units")),
+        Err(e) => {
+            let errors = Errors {
+                list: field_errors(e)?,
+                lang: v.lang,
+            };
+            let units = units::list(&app.db, None).await?;
+            Ok(render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &UnitsPage {
+                    t: tr(&v),
+                    nav: Nav::new(&v, "units", "/admin/units"),
+                    units,
+                    org_kind: UnitKind::Org,
+                    errors,
+                },
+            ))
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin_users.html")]
+struct UsersPage {
+    t: Tr,
+    nav: Nav,
+    users: Vec<User>,
+    units: Vec<Unit>,
+    roles: [Role; 9],
+    sysadmin: bool,
+    secadmin: bool,
+    notice: Option<String>,
+    errors: Errors,
+}
+
+async fn users_page_with(
+    app: &App,
+    v: &Viewer,
+    notice: Option<String>,
+    errors: Errors,
+) -> Result<UsersPage, PageError> {
+    Ok(UsersPage {
+        t: tr(v),
+        nav: Nav::new(v, "users", "/admin/users"),
+        users: users::list(&app.db).await?,
+        units: units::list(&app.db, None).await?,
+        roles: Role::ALL,
+        sysadmin: v.actor.role == Role::SysAdmin,
+        secadmin: v.actor.role == Role::SecAdmin,
+        notice,
+        errors,
+    })
+}
+
+/// GET /admin/users
+pub async fn users_page(State(app): State<App>, v: Viewer) -> Result<Response, PageError> {
+    require(v.actor.role.manages_accounts() || v.actor.role.assigns_roles())?;
+    Ok(render(
+        &users_page_with(&app, &v, None, Errors::none(v.lang)).await?,
+    ))
+}
+
+/// POST /admin/users — a new account with a one-time password, shown once.
+pub async fn add_user(
+    State(app): State<App>,
+    v: Viewer,
+    form: FormData,
+) -> Result<Response, PageError> {
+    v.check_csrf(form.get("csrf"))?;
+    require(v.actor.role.manages_accounts())?;
+    let password = auth::generate_password();
+    let new = NewUser {
+        username: form.get("username").trim(),
+        display_name: form.get("display_name"),
+        unit: UnitId(form.id("unit_id").unwrap_or(0)),
+        role: Role::Unassigned,
+        units_in_charge: Vec::new(),
+        password: &password,
+        must_change_password: true,
+    };
+    let change = Change {
+        actor: Some(v.user.id),
+        at: app.clock.now(),
+        reason: None,
+    };
+    match users::create(&app.db, &v.actor, change, &new).await {
+        Ok(_) => {
+            let notice = v
+                .lang
+                .pick(
+                    "用户已创建，一次性密码（首次登录须修改）：",
+                    "Account created. One-time password (to be changed at first login): ",
+                )
+                .to_string()
+                + &password;
+            Ok(render(
+                &users_page_with(&app, &v, Some(notice), Errors::none(v.lang)).await?,
+            ))
+        }
+        Err(e) => {
+            let errors = Errors {
+                list: field_errors(e)?,
+                lang: v.lang,
+            };
+            Ok(render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &users_page_with(&app, &v, None, errors).await?,
+            ))
+        }
+    }
+}
+
+/// POST /admin/users/{id}/password — a new one-time password, shown once.
+pub async fn reset_password(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    v.check_csrf(form.get("csrf"))?;
+    require(v.actor.role.manages_accounts())?;
+    let password = auth::generate_password();
+    let change = Change {
+        actor: Some(v.user.id),
+        at: app.clock.now(),
+        reason: Some("reset by the system administrator"),
+    };
+    users::reset_password(&app.db, &v.actor, change, UserId(id), &password).await?;
+    let user = users::get(&app.db, UserId(id)).await?;
+    let notice = format!(
+        "{} {}：{password}",
+        user.username,
+        v.lang.pick("的新一次性密码", "— new one-time password")
+    );
+    Ok(render(
+        &users_page_with(&app, &v, Some(notice), Errors::none(v.lang)).await?,
+    ))
+}
+
+/// POST /admin/users/{id}/role
+pub async fn set_role(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    v.check_csrf(form.get("csrf"))?;
+    require(v.actor.role.assigns_roles())?;
+    let role = Role::from_code(form.get("role"))
+        .ok_or_else(|| StoreError::invalid("role", "请选择角色。", "Choose a role."))?;
+    let in_charge: Vec<UnitId> = form
+        .get("units_in_charge")
+        .split([',', '，', ' '])
+        .filter_map(|s| s.trim().parse().ok())
+        .map(UnitId)
+        .collect();
+    let change = Change {
+        actor: Some(v.user.id),
+        at: app.clock.now(),
+        reason: None,
+    };
+    let result = users::set_role(
+        &app.db,
+        Some(&v.actor),
+        change,
+        UserId(id),
+        form.id("version").unwrap_or(0),
+        role,
+        &in_charge,
+    )
+    .await;
+    match result {
+        Ok(()) => Ok(see_other("/admin/users")),
+        Err(e) => {
+            let errors = Errors {
+                list: field_errors(e)?,
+                lang: v.lang,
+            };
+            Ok(render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &users_page_with(&app, &v, None, errors).await?,
+            ))
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    t: Tr,
+    nav: Nav,
+    entries: Vec<AuditEntry>,
+}
+
+/// GET /admin/audit — the latest entries of the trail.
+pub async fn audit_page(State(app): State<App>, v: Viewer) -> Result<Response, PageError> {
+    require(v.actor.role.reads_audit_trail())?;
+    let entries = audit::recent(app.db.pool(), 200).await?;
+    Ok(render(&AuditPage {
+        t: tr(&v),
+        nav: Nav::new(&v, "audit", "/admin/audit"),
+        entries,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "tokens.html")]
+struct TokensPage {
+    t: Tr,
+    nav: Nav,
+    token: Option<String>,
+    errors: Errors,
+}
+
+/// GET /tokens
+pub async fn tokens_page(v: Viewer) -> Result<Response, PageError> {
+    Ok(render(&TokensPage {
+        t: tr(&v),
+        nav: Nav::new(&v, "tokens", "/tokens"),
+        token: None,
+        errors: Errors::none(v.lang),
+    }))
+}
+
+/// POST /tokens — a token with the person's own access, shown once.
+pub async fn create_token(
+    State(app): State<App>,
+    v: Viewer,
+    form: FormData,
+) -> Result<Response, PageError> {
+    v.check_csrf(form.get("csrf"))?;
+    match auth::create_api_token(&app.db, v.user.id, form.get("name"), app.clock.now()).await {
+        Ok(token) => Ok(render(&TokensPage {
+            t: tr(&v),
+            nav: Nav::new(&v, "tokens", "/tokens"),
+            token: Some(token.0),
+            errors: Errors::none(v.lang),
+        })),
+        Err(e) => {
+            let errors = Errors {
+                list: field_errors(e)?,
+                lang: v.lang,
+            };
+            Ok(render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &TokensPage {
+                    t: tr(&v),
+                    nav: Nav::new(&v, "tokens", "/tokens"),
+                    token: None,
+                    errors,
+                },
+            ))
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! The home page: what needs this person now.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use zhenggai_storage::ledger::query::{self, FilterInput, MeasurePage, Within};
+
+use super::{Nav, render, tr};
+use crate::error::PageError;
+use crate::i18n::Tr;
+use crate::session::Viewer;
+use crate::state::App;
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    t: Tr,
+    nav: Nav,
+    page: MeasurePage,
+    overdue: i64,
+    due_soon: i64,
+    open: i64,
+    done: i64,
+}
+
+async fn count(app: &App, v: &Viewer, status: &str) -> Result<i64, PageError> {
+    let filter = FilterInput {
+        status: status.into(),
+        per_page: "1".into(),
+        ..Default::default()
+    }
+    .check(1)?;
+    Ok(
+        query::measure_list(&app.db, &v.actor, Within::All, &filter, app.clock.today())
+            .await?
+            .total,
+    )
+}
+
+/// GET /
+pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageError> {
+    let filter = FilterInput {
+        status: "open".into(),
+        per_page: "15".into(),
+        ..Default::default()
+    }
+    .check(15)?;
+    let page =
+        query::measure_list(&app.db, &v.actor, Within::All, &filter, app.clock.today()).await?;
+    let (overdue, due_soon, done) = (
+        count(&app, &v, "overdue").await?,
+        count(&app, &v, "due_soon").await?,
+        count(&app, &v, "done").await?,
+    );
+    let open = page.total;
+    Ok(render(&HomePage {
+        t: tr(&v),
+        nav: Nav::new(&v, "home", "/"),
+        page,
+        overdue,
+        due_soon,
+        open,
+        done,
+    }))
+}

@@ -1,0 +1,207 @@
+//! Inspections: the list, registering one, editing it, adding aspects.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use zhenggai_domain::access::Access;
+use zhenggai_domain::inspection::InspectionKind;
+use zhenggai_domain::{InspectionId, Role};
+use zhenggai_storage::audit::Change;
+use zhenggai_storage::ledger::aspects::{self, TitleInput};
+use zhenggai_storage::ledger::inspections::{self, Inspection, InspectionInput};
+
+use super::{Errors, Nav, field_errors, render, render_status, see_other, tr};
+use crate::error::PageError;
+use crate::form::FormData;
+use crate::i18n::Tr;
+use crate::session::Viewer;
+use crate::state::App;
+
+#[derive(Template)]
+#[template(path = "inspections.html")]
+struct ListPage {
+    t: Tr,
+    nav: Nav,
+    list: Vec<Inspection>,
+    can_create: bool,
+}
+
+/// GET /inspections
+pub async fn list(State(app): State<App>, v: Viewer) -> Result<Response, PageError> {
+    let list = inspections::list(&app.db, &v.actor).await?;
+    let can_create = v.actor.role == Role::Office;
+    Ok(render(&ListPage {
+        t: tr(&v),
+        nav: Nav::new(&v, "inspections", "/inspections"),
+        list,
+        can_create,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "inspection_form.html")]
+struct FormPage {
+    t: Tr,
+    nav: Nav,
+    id: Option<InspectionId>,
+    version: i64,
+    input: InspectionInput,
+    kinds: [InspectionKind; 7],
+    errors: Errors,
+}
+
+fn input_from(form: &FormData) -> InspectionInput {
+    InspectionInput {
+        kind: form.get("kind").into(),
+        title: form.get("title").into(),
+        group_name: form.get("group_name").into(),
+        period_start: form.get("period_start").into(),
+        period_end: form.get("period_end").into(),
+        feedback_date: form.get("feedback_date").into(),
+        notes: form.get("notes").into(),
+    }
+}
+
+/// GET /inspections/new
+pub async fn new(v: Viewer) -> Result<Response, PageError> {
+    if v.actor.ledger_access(v.actor.org) < Access::Edit {
+        return Err(zhenggai_storage::StoreError::Forbidden.into());
+    }
+    let input = InspectionInput {
+        kind: "xuncha".into(),
+        ..Default::default()
+    };
+    Ok(render(&FormPage {
+        t: tr(&v),
+        nav: Nav::new(&v, "inspections", "/inspections/new"),
+        id: None,
+        version: 0,
+        input,
+        kinds: InspectionKind::ALL,
+        errors: Errors::none(v.lang),
+    }))
+}
+
+/// POST /inspections
+pub async fn create(
+    State(app): State<App>,
+    v: Viewer,
+    form: FormData,
+) -> Result<Response, PageError> {
+    v.check_csrf(form.get("csrf"))?;
+    let input = input_from(&form);
+    let change = Change {
+        actor: Some(v.user.id),
+        at: app.clock.now(),
+        reason: None,
+    };
+    match inspections::create(&app.db, &v.actor, change, &input).await {
+        Ok(id) => Ok(see_other(&format!("/inspections/{id}"))),
+        Err(e) => {
+            let errors = Errors {
+                list: field_errors(e)?,
+                lang: v.lang,
+            };
+            Ok(render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &FormPage {
+                    t: tr(&v),
+                    nav: Nav::new(&v, "inspections", "/inspections/new"),
+                    id: None,
+                    version: 0,
+                    input,
+                    kinds: InspectionKind::ALL,
+                    errors,
+                },
+            ))
+        }
+    }
+}
+
+/// GET /inspections/{id}/edit
+pub async fn edit(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let i = inspections::get(&app.db, &v.actor, InspectionId(id)).await?;
+    if v.actor.ledger_access(i.org_id) < Access::Edit {
+        return Err(zhenggai_storage::StoreError::Forbidden.into());
+    }
+    let path = format!("/inspections/{id}/edit");
+    Ok(render(&FormPage {
+        t: tr(&v),
+        nav: Nav::new(&v, "inspections", &path),
+        id: Some(i.id),
+        version: i.version,
+        input: inspections::input_of(&i),
+        kinds: InspectionKind::ALL,
+        errors: Errors::none(v.lang),
+    }))
+}
+
+/// POST /inspections/{id}/edit
+pub async fn update(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    v.check_csrf(form.get("csrf"))?;
+    let input = input_from(&form);
+    let version = form.id("version").unwrap_or(0);
+    let change = Change {
+        actor: Some(v.user.id),
+        at: app.clock.now(),
+        reason: None,
+    };
+    match inspections::update(&app.db, &v.actor, change, InspectionId(id), version, &input).await {
+        Ok(()) => Ok(see_other(&format!("/inspections/{id}"))),
+        Err(e) => {
+            let errors = Errors {
+                list: field_errors(e)?,
+                lang: v.lang,
+            };
+            let path = format!("/inspections/{id}/edit");
+            Ok(render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &FormPage {
+                    t: tr(&v),
+                    nav: Nav::new(&v, "inspections", &path),
+                    id: Some(InspectionId(id)),
+                    version,
+                    input,
+                    kinds: InspectionKind::ALL,
+                    errors,
+                },
+            ))
+        }
+    }
+}
+
+/// POST /inspections/{id}/aspects
+pub async fn add_aspect(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    v.check_csrf(form.get("csrf"))?;
+    let change = Change {
+        actor: Some(v.user.id),
+        at: app.clock.now(),
+        reason: None,
+    };
+    aspects::create(
+        &app.db,
+        &v.actor,
+        change,
+        InspectionId(id),
+        &TitleInput {
+            title: form.get("title").into(),
+        },
+    )
+    .await?;
+    Ok(see_other(&format!("/inspections/{id}")))
+}

@@ -1,0 +1,132 @@
+//! An inspection's ledger (整改台账): problems grouped by aspect with their measures,
+//! filtered, searched and paged.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use zhenggai_domain::InspectionId;
+use zhenggai_domain::access::Access;
+use zhenggai_domain::inspection::ProblemSource;
+use zhenggai_storage::ledger::aspects::{self, Aspect};
+use zhenggai_storage::ledger::inspections::{self, Inspection};
+use zhenggai_storage::ledger::query::{self, Filter, FilterInput, LedgerPage};
+use zhenggai_storage::units::{self, Unit};
+use zhenggai_storage::users::{self, User};
+
+use super::{Errors, Nav, Pager, STATUSES, field_errors, render, tr};
+use crate::error::PageError;
+use crate::i18n::Tr;
+use crate::session::Viewer;
+use crate::state::App;
+
+/// The filters of a query string (unknown names are ignored).
+pub fn filter_input(pairs: &[(String, String)]) -> FilterInput {
+    let mut f = FilterInput::default();
+    for (k, v) in pairs {
+        let slot = match k.as_str() {
+            "aspect" => &mut f.aspect,
+            "unit" => &mut f.unit,
+            "leader" => &mut f.leader,
+            "status" => &mut f.status,
+            "source" => &mut f.source,
+            "due_from" => &mut f.due_from,
+            "due_to" => &mut f.due_to,
+            "q" => &mut f.q,
+            "page" => &mut f.page,
+            "per_page" => &mut f.per_page,
+            _ => continue,
+        };
+        *slot = v.clone();
+    }
+    f
+}
+
+/// Checks filters; bad ones are reported and the rest of the page still shows.
+pub fn checked_filter(
+    input: &FilterInput,
+    per_page: i64,
+    v: &Viewer,
+) -> Result<(Filter, Errors), PageError> {
+    match input.check(per_page) {
+        Ok(f) => Ok((f, Errors::none(v.lang))),
+        Err(e) => {
+            let errors = Errors {
+                list: field_errors(e)?,
+                lang: v.lang,
+            };
+            Ok((
+                FilterInput {
+                    per_page: per_page.to_string(),
+                    ..Default::default()
+                }
+                .check(per_page)?,
+                errors,
+            ))
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "ledger.html")]
+struct LedgerView {
+    t: Tr,
+    nav: Nav,
+    inspection: Inspection,
+    aspects: Vec<Aspect>,
+    units: Vec<Unit>,
+    leaders: Vec<User>,
+    statuses: [(&'static str, &'static str); 5],
+    filter: FilterInput,
+    page: LedgerPage,
+    pager: Pager,
+    errors: Errors,
+    can_edit: bool,
+    self_found: ProblemSource,
+}
+
+/// GET /inspections/{id}
+pub async fn show(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let inspection = inspections::get(&app.db, &v.actor, InspectionId(id)).await?;
+    let input = filter_input(&pairs);
+    let (filter, errors) = checked_filter(&input, app.config.page_size, &v)?;
+    let page = query::ledger(
+        &app.db,
+        &v.actor,
+        inspection.id,
+        inspection.org_id,
+        &filter,
+        app.clock.today(),
+    )
+    .await?;
+    let path = format!("/inspections/{id}");
+    let pager = Pager::new(&path, &pairs, page.page, page.per_page, page.total_problems);
+    let units = units::list(&app.db, Some(inspection.org_id))
+        .await?
+        .into_iter()
+        .filter(|u| u.id != inspection.org_id)
+        .collect();
+    let leaders = users::leaders(&app.db, inspection.org_id).await?;
+    let aspects = aspects::list(&app.db, inspection.id).await?;
+    let can_edit = v.actor.ledger_access(inspection.org_id) >= Access::Edit;
+    let nav = Nav::new(&v, "inspections", &path);
+    Ok(render(&LedgerView {
+        t: tr(&v),
+        nav,
+        inspection,
+        aspects,
+        units,
+        leaders,
+        statuses: STATUSES,
+        filter: input,
+        page,
+        pager,
+        errors,
+        can_edit,
+        self_found: ProblemSource::SelfFound,
+    }))
+}

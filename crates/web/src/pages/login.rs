@@ -1,0 +1,240 @@
+//! Logging in and out, changing one's password, choosing the language.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use zhenggai_storage::audit::Change;
+use zhenggai_storage::auth::{self, LoginRefused};
+use zhenggai_storage::users;
+
+use super::{Errors, Nav, field_errors, render, render_status, tr};
+use crate::error::PageError;
+use crate::form::FormData;
+use crate::i18n::Tr;
+use crate::session::{LANG_COOKIE, RequestLang, SESSION_COOKIE, Viewer, set_cookie};
+use crate::state::App;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    t: Tr,
+    error: Option<&'static str>,
+    pub next: String,
+    username: String,
+}
+
+/// Where to go after logging in: only a path on this site.
+fn safe_next(next: &str) -> String {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next.to_string()
+    } else {
+        "/".to_string()
+    }
+}
+
+#[derive(Deserialize)]
+/// `?next=` of the login page.
+pub struct NextQuery {
+    #[serde(default)]
+    pub next: String,
+}
+
+/// GET /login
+pub async fn login_page(RequestLang(lang): RequestLang, Query(q): Query<NextQuery>) -> Response {
+    render(&LoginPage {
+        t: Tr(lang),
+        error: None,
+        next: safe_next(&q.next),
+        username: String::new(),
+    })
+}
+
+/// POST /login — the one form without a session, hence without a CSRF token; the
+/// session cookie is SameSite, and a new session is issued on every login.
+pub async fn login(
+    State(app): State<App>,
+    RequestLang(lang): RequestLang,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let username = form.get("username").trim().to_string();
+    let next = safe_next(form.get("next"));
+    let t = Tr(lang);
+    match auth::login(
+        &app.db,
+        &username,
+        form.get("password"),
+        app.clock.now(),
+        app.config.auth,
+    )
+    .await?
+    {
+        Ok(user) => {
+            let session = auth::start_session(&app.db, user, app.clock.now()).await?;
+            let mut resp = Redirect::to(&next).into_response();
+            let cookie = set_cookie(
+                SESSION_COOKIE,
+                &session.token.0,
+                None,
+                app.config.secure_cookies,
+            );
+            resp.headers_mut().insert(
+                header::SET_COOKIE,
+                HeaderValue::from_str(&cookie).map_err(anyhow::Error::from)?,
+            );
+            Ok(resp)
+        }
+        Err(refused) => {
+            let error = match refused {
+                LoginRefused::BadCredentials => t.s("login_failed"),
+                LoginRefused::Locked(_) => t.s("login_locked"),
+            };
+            Ok(render_status(
+                StatusCode::UNAUTHORIZED,
+                &LoginPage {
+                    t,
+                    error: Some(error),
+                    next,
+                    username,
+                },
+            ))
+        }
+    }
+}
+
+/// POST /logout
+pub async fn logout(
+    State(app): State<App>,
+    v: Viewer,
+    form: FormData,
+) -> Result<Response, PageError> {
+    v.check_csrf(form.get("csrf"))?;
+    if let Some(id) = v.session_id {
+        auth::end_session(&app.db, id, app.clock.now()).await?;
+    }
+    let mut resp = Redirect::to("/login").into_response();
+    let cookie = set_cookie(SESSION_COOKIE, "", Some(0), app.config.secure_cookies);
+    resp.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&cookie).map_err(anyhow::Error::from)?,
+    );
+    Ok(resp)
+}
+
+#[derive(Deserialize)]
+/// `?back=` of the language switch.
+pub struct BackQuery {
+    #[serde(default)]
+    pub back: String,
+}
+
+/// GET /lang/{zh|en} — remembers the language in a cookie and returns to the page.
+pub async fn set_lang(
+    Path(code): Path<String>,
+    Query(q): Query<BackQuery>,
+    State(app): State<App>,
+) -> Response {
+    let lang = if code == "en" { "en" } else { "zh" };
+    let mut resp = Redirect::to(&safe_next(&q.back)).into_response();
+    let cookie = set_cookie(
+        LANG_COOKIE,
+        lang,
+        Some(365 * 24 * 3600),
+        app.config.secure_cookies,
+    );
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        resp.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordPage {
+    t: Tr,
+    nav: Nav,
+    must: bool,
+    errors: Errors,
+}
+
+/// GET /password
+pub async fn password_page(State(app): State<App>, v: Viewer) -> Result<Response, PageError> {
+    let must = users::must_change_password(&app.db, v.user.id).await?;
+    Ok(render(&PasswordPage {
+        t: tr(&v),
+        nav: Nav::new(&v, "home", "/password"),
+        must,
+        errors: Errors::none(v.lang),
+    }))
+}
+
+/// POST /password — the person's own password, proven by the current one.
+pub async fn change_password(
+    State(app): State<App>,
+    v: Viewer,
+    form: FormData,
+) -> Result<Response, PageError> {
+    v.check_csrf(form.get("csrf"))?;
+    let now = app.clock.now();
+    let ok = auth::login(
+        &app.db,
+        &v.user.username,
+        form.get("old_password"),
+        now,
+        app.config.auth,
+    )
+    .await?
+    .is_ok();
+    let result = if ok {
+        let change = Change {
+            actor: Some(v.user.id),
+            at: now,
+            reason: None,
+        };
+        users::set_password(&app.db, change, v.user.id, form.get("password"), false).await
+    } else {
+        Err(zhenggai_storage::StoreError::invalid(
+            "old_password",
+            "原密码不正确。",
+            "The current password is wrong.",
+        ))
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to("/").into_response()),
+        Err(e) => {
+            let errors = Errors {
+                list: field_errors(e)?,
+                lang: v.lang,
+            };
+            let must = users::must_change_password(&app.db, v.user.id).await?;
+            Ok(render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &PasswordPage {
+                    t: tr(&v),
+                    nav: Nav::new(&v, "home", "/password"),
+                    must,
+                    errors,
+                },
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(safe_next("/inspections/3?x=1"), "/inspections/3?x=1");
+        for evil in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "",
+        ] {
+            assert_eq!(safe_next(evil), "/", "{evil}");
+        }
+    }
+}

@@ -1,0 +1,405 @@
+//! Measures: the filtered list, a measure's page with its timeline (工作留痕), the
+//! forms to add and edit measures, progress entries with files, and downloads.
+
+use askama::Template;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use zhenggai_domain::access::Access;
+use zhenggai_domain::status::MeasureState;
+use zhenggai_domain::{AttachmentId, MeasureId, ProblemId, Role};
+use zhenggai_storage::audit::Change;
+use zhenggai_storage::ledger::measures::{self, Measure, MeasureInput};
+use zhenggai_storage::ledger::problems::{self, Problem};
+use zhenggai_storage::ledger::progress::{self, Progress, ProgressInput};
+use zhenggai_storage::ledger::query::{self, FilterInput, MeasurePage, Within};
+use zhenggai_storage::units::{self, Unit};
+use zhenggai_storage::{StoreError, users};
+
+use super::ledger::{checked_filter, filter_input};
+use super::{
+    Choice, Errors, Nav, Pager, STATUSES, field_errors, render, render_status, see_other, tr,
+};
+use crate::error::PageError;
+use crate::form::FormData;
+use crate::i18n::Tr;
+use crate::session::Viewer;
+use crate::state::App;
+
+#[derive(Template)]
+#[template(path = "measures.html")]
+struct ListPage {
+    t: Tr,
+    nav: Nav,
+    units: Vec<Unit>,
+    statuses: [(&'static str, &'static str); 5],
+    filter: FilterInput,
+    page: MeasurePage,
+    pager: Pager,
+    errors: Errors,
+}
+
+/// GET /measures — every measure the person sees, nearest deadline first.
+pub async fn list(
+    State(app): State<App>,
+    v: Viewer,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let input = filter_input(&pairs);
+    let (filter, errors) = checked_filter(&input, app.config.page_size, &v)?;
+    let page =
+        query::measure_list(&app.db, &v.actor, Within::All, &filter, app.clock.today()).await?;
+    let pager = Pager::new("/measures", &pairs, page.page, page.per_page, page.total);
+    let units = if v.actor.role.reads_business_data() {
+        units::list(&app.db, Some(v.actor.org))
+            .await?
+            .into_iter()
+            .filter(|u| u.id != v.actor.org)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(render(&ListPage {
+        t: tr(&v),
+        nav: Nav::new(&v, "measures", "/measures"),
+        units,
+        statuses: STATUSES,
+        filter: input,
+        page,
+        pager,
+        errors,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "measure.html")]
+struct MeasurePageView {
+    t: Tr,
+    nav: Nav,
+    m: Measure,
+    timeline: Vec<Progress>,
+    can_edit: bool,
+    can_contribute: bool,
+    input: ProgressInput,
+    errors: Errors,
+    today: String,
+    done_state: MeasureState,
+}
+
+async fn measure_page(
+    app: &App,
+    v: &Viewer,
+    id: MeasureId,
+    input: ProgressInput,
+    errors: Errors,
+) -> Result<MeasurePageView, PageError> {
+    let today = app.clock.today();
+    let (m, access) = measures::get(&app.db, &v.actor, id, today).await?;
+    let timeline = progress::list(&app.db, m.id).await?;
+    let path = format!("/measures/{id}");
+    Ok(MeasurePageView {
+        t: tr(v),
+        nav: Nav::new(v, "measures", &path),
+        m,
+        timeline,
+        can_edit: access >= Access::Edit,
+        can_contribute: access >= Access::Contribute,
+        input,
+        errors,
+        today: today.to_string(),
+        done_state: MeasureState::Done,
+    })
+}
+
+/// GET /measures/{id}
+pub async fn show(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let input = ProgressInput {
+        happened_on: app.clock.today().to_string(),
+        ..Default::default()
+    };
+    let page = measure_page(&app, &v, MeasureId(id), input, Errors::none(v.lang)).await?;
+    Ok(render(&page))
+}
+
+/// POST /measures/{id}/progress (multipart: the entry and its files)
+pub async fn add_progress(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    mut multipart: Multipart,
+) -> Result<Response, PageError> {
+    let (input, csrf, uploads) = crate::form::progress_form(&mut multipart)
+        .await
+        .map_err(|_| PageError::TooLarge)?;
+    v.check_csrf(&csrf)?;
+    let change = Change {
+        actor: Some(v.user.id),
+        at: app.clock.now(),
+        reason: None,
+    };
+    let result = progress::add(
+        &app.db,
+        app.files.as_ref(),
+        &v.actor,
+        change,
+        MeasureId(id),
+        &input,
+        &uploads,
+        app.config.uploads,
+        app.clock.today(),
+    )
+    .await;
+    match result {
+        Ok(_) => Ok(see_other(&format!("/measures/{id}"))),
+        Err(e) => {
+            let errors = Errors {
+                list: field_errors(e)?,
+                lang: v.lang,
+            };
+            let page = measure_page(&app, &v, MeasureId(id), input, errors).await?;
+            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+    }
+}
+
+/// GET /attachments/{id} — served by id from the content store, never by a path the
+/// person wrote; always as a download, with the type checked on upload.
+pub async fn attachment(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let (att, bytes) = progress::attachment(
+        &app.db,
+        app.files.as_ref(),
+        &v.actor,
+        AttachmentId(id),
+        app.clock.today(),
+    )
+    .await?;
+    let mut resp = bytes.into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&att.content_type)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    let disposition = format!(
+        "attachment; filename=\"file\"; filename*=UTF-8''{}",
+        urlencoding::encode(&att.filename)
+    );
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, value);
+    }
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    Ok(resp)
+}
+
+#[derive(Template)]
+#[template(path = "measure_form.html")]
+struct FormPage {
+    t: Tr,
+    nav: Nav,
+    id: Option<MeasureId>,
+    version: i64,
+    problem: Problem,
+    office: bool,
+    lead_units: Vec<Choice>,
+    coop_units: Vec<Choice>,
+    leaders: Vec<Choice>,
+    input: MeasureInput,
+    errors: Errors,
+}
+
+fn input_from(form: &FormData) -> MeasureInput {
+    MeasureInput {
+        content: form.get("content").into(),
+        lead_unit_id: form.id("lead_unit_id").unwrap_or(0),
+        cooperating_unit_ids: form
+            .all("cooperating_unit_ids")
+            .iter()
+            .filter_map(|s| s.parse().ok())
+            .collect(),
+        leader_id: form.id("leader_id"),
+        responsible_person: form.get("responsible_person").into(),
+        target: form.get("target").into(),
+        deadline: form.get("deadline").into(),
+    }
+}
+
+async fn form_page(
+    app: &App,
+    v: &Viewer,
+    problem: Problem,
+    id: Option<MeasureId>,
+    version: i64,
+    input: MeasureInput,
+    errors: Errors,
+) -> Result<FormPage, PageError> {
+    let depts: Vec<Unit> = units::list(&app.db, Some(problem.org_id))
+        .await?
+        .into_iter()
+        .filter(|u| u.id != problem.org_id)
+        .collect();
+    let choice = |u: &Unit, selected: bool| Choice {
+        id: u.id.0,
+        label: u.label().to_string(),
+        selected,
+    };
+    let lead_units = depts
+        .iter()
+        .map(|u| choice(u, u.id.0 == input.lead_unit_id))
+        .collect();
+    let coop_units = depts
+        .iter()
+        .map(|u| choice(u, input.cooperating_unit_ids.contains(&u.id.0)))
+        .collect();
+    let leaders = users::leaders(&app.db, problem.org_id)
+        .await?
+        .into_iter()
+        .map(|l| Choice {
+            id: l.id.0,
+            label: l.display_name,
+            selected: Some(l.id.0) == input.leader_id,
+        })
+        .collect();
+    let path = match id {
+        Some(m) => format!("/measures/{m}/edit"),
+        None => format!("/problems/{}/measures/new", problem.id),
+    };
+    Ok(FormPage {
+        t: tr(v),
+        nav: Nav::new(v, "measures", &path),
+        id,
+        version,
+        problem,
+        office: v.actor.role == Role::Office,
+        lead_units,
+        coop_units,
+        leaders,
+        input,
+        errors,
+    })
+}
+
+/// GET /problems/{id}/measures/new
+pub async fn new(
+    State(app): State<App>,
+    v: Viewer,
+    Path(problem): Path<i64>,
+) -> Result<Response, PageError> {
+    let problem = problems::get(&app.db, &v.actor, ProblemId(problem)).await?;
+    if v.actor.ledger_access(problem.org_id) < Access::Edit {
+        return Err(StoreError::Forbidden.into());
+    }
+    let page = form_page(
+        &app,
+        &v,
+        problem,
+        None,
+        0,
+        MeasureInput::default(),
+        Errors::none(v.lang),
+    )
+    .await?;
+    Ok(render(&page))
+}
+
+/// POST /problems/{id}/measures
+pub async fn create(
+    State(app): State<App>,
+    v: Viewer,
+    Path(problem): Path<i64>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    v.check_csrf(form.get("csrf"))?;
+    let problem = problems::get(&app.db, &v.actor, ProblemId(problem)).await?;
+    let input = input_from(&form);
+    let change = Change {
+        actor: Some(v.user.id),
+        at: app.clock.now(),
+        reason: None,
+    };
+    match measures::create(&app.db, &v.actor, change, problem.id, &input).await {
+        Ok(id) => Ok(see_other(&format!("/measures/{id}"))),
+        Err(e) => {
+            let errors = Errors {
+                list: field_errors(e)?,
+                lang: v.lang,
+            };
+            let page = form_page(&app, &v, problem, None, 0, input, errors).await?;
+            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+    }
+}
+
+/// GET /measures/{id}/edit
+pub async fn edit(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let (m, access) = measures::get(&app.db, &v.actor, MeasureId(id), app.clock.today()).await?;
+    if access < Access::Edit {
+        return Err(StoreError::Forbidden.into());
+    }
+    let problem = problems::get(&app.db, &v.actor, m.problem_id).await?;
+    let page = form_page(
+        &app,
+        &v,
+        problem,
+        Some(m.id),
+        m.version,
+        measures::input_of(&m),
+        Errors::none(v.lang),
+    )
+    .await?;
+    Ok(render(&page))
+}
+
+/// POST /measures/{id}/edit
+pub async fn update(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    v.check_csrf(form.get("csrf"))?;
+    let (m, _) = measures::get(&app.db, &v.actor, MeasureId(id), app.clock.today()).await?;
+    let input = input_from(&form);
+    let version = form.id("version").unwrap_or(0);
+    let change = Change {
+        actor: Some(v.user.id),
+        at: app.clock.now(),
+        reason: None,
+    };
+    match measures::update(
+        &app.db,
+        &v.actor,
+        change,
+        m.id,
+        version,
+        &input,
+        app.clock.today(),
+    )
+    .await
+    {
+        Ok(()) => Ok(see_other(&format!("/measures/{id}"))),
+        Err(e) => {
+            let errors = Errors {
+                list: field_errors(e)?,
+                lang: v.lang,
+            };
+            let problem = problems::get(&app.db, &v.actor, m.problem_id).await?;
+            let page = form_page(&app, &v, problem, Some(m.id), version, input, errors).await?;
+            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+    }
+}

@@ -1,0 +1,200 @@
+//! Server-rendered pages, grouped by what the person does. Every page handler takes a
+//! [`Viewer`], checks the form's CSRF token before it changes anything, and renders an
+//! askama template (auto-escaped; no HTML is built by hand).
+
+pub mod admin;
+pub mod home;
+pub mod inspections;
+pub mod ledger;
+pub mod login;
+pub mod measures;
+pub mod problems;
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use zhenggai_domain::Role;
+use zhenggai_domain::validate::FieldError;
+use zhenggai_storage::StoreError;
+
+use crate::error::PageError;
+use crate::i18n::{Lang, Tr};
+use crate::session::Viewer;
+
+/// What the page frame shows: who is logged in, which menu entries they have.
+#[derive(Debug, Clone)]
+pub struct Nav {
+    /// Display name.
+    pub user_name: String,
+    /// Unit name.
+    pub unit_name: String,
+    /// Role, in the page's language.
+    pub role_label: &'static str,
+    /// The session's CSRF token.
+    pub csrf: String,
+    /// Sees business data.
+    pub business: bool,
+    /// Is one of the three administrators.
+    pub admin: bool,
+    /// 系统管理员.
+    pub sysadmin: bool,
+    /// 安全管理员.
+    pub secadmin: bool,
+    /// 审计管理员.
+    pub auditadmin: bool,
+    /// The menu entry to highlight.
+    pub section: &'static str,
+    /// This page's address, for the language switch to return to.
+    pub path_encoded: String,
+}
+
+impl Nav {
+    /// The frame of a page.
+    pub fn new(v: &Viewer, section: &'static str, path: &str) -> Nav {
+        let role = v.actor.role;
+        Nav {
+            user_name: v.user.display_name.clone(),
+            unit_name: v.user.unit_name.clone(),
+            role_label: v.lang.pick(role.label_zh(), role.label_en()),
+            csrf: v.csrf_token().to_string(),
+            business: role.reads_business_data(),
+            admin: role.is_admin(),
+            sysadmin: role == Role::SysAdmin,
+            secadmin: role == Role::SecAdmin,
+            auditadmin: role == Role::AuditAdmin,
+            section,
+            path_encoded: urlencoding::encode(path).into_owned(),
+        }
+    }
+}
+
+/// Field errors of a form, in the page's language.
+#[derive(Debug, Clone, Default)]
+pub struct Errors {
+    /// The errors.
+    pub list: Vec<FieldError>,
+    /// The language to show them in.
+    pub lang: Lang,
+}
+
+impl Errors {
+    /// No errors.
+    pub fn none(lang: Lang) -> Errors {
+        Errors {
+            list: Vec::new(),
+            lang,
+        }
+    }
+
+    /// Whether there are any.
+    pub fn any(&self) -> bool {
+        !self.list.is_empty()
+    }
+
+    /// The message for a field, if it failed.
+    pub fn of(&self, field: &str) -> Option<&str> {
+        self.list
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| self.message(e))
+    }
+
+    /// One error's message.
+    pub fn message<'a>(&self, e: &'a FieldError) -> &'a str {
+        self.lang.pick(&e.message, &e.message_en)
+    }
+}
+
+/// An option of a select or a checkbox list.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    /// Its value.
+    pub id: i64,
+    /// What the person reads.
+    pub label: String,
+    /// Whether it is chosen.
+    pub selected: bool,
+}
+
+/// Page links that keep the filters.
+#[derive(Debug, Clone)]
+pub struct Pager {
+    /// This page.
+    pub page: i64,
+    /// Pages in all.
+    pub pages: i64,
+    base: String,
+}
+
+impl Pager {
+    /// A pager over `total` rows.
+    pub fn new(
+        base_path: &str,
+        query: &[(String, String)],
+        page: i64,
+        per_page: i64,
+        total: i64,
+    ) -> Pager {
+        let kept: Vec<String> = query
+            .iter()
+            .filter(|(k, v)| k != "page" && !v.is_empty())
+            .map(|(k, v)| format!("{}={}", urlencoding::encode(k), urlencoding::encode(v)))
+            .collect();
+        let sep = if kept.is_empty() {
+            "?".to_string()
+        } else {
+            format!("?{}&", kept.join("&"))
+        };
+        Pager {
+            page,
+            pages: ((total + per_page - 1) / per_page.max(1)).max(1),
+            base: format!("{base_path}{sep}"),
+        }
+    }
+
+    /// The address of a page.
+    pub fn link(&self, page: i64) -> String {
+        format!("{}page={page}", self.base)
+    }
+}
+
+/// The status filters offered on lists: URL code (`StandingFilter::code`) and text key.
+pub const STATUSES: [(&str, &str); 5] = [
+    ("open", "st_open"),
+    ("done", "st_done"),
+    ("overdue", "st_overdue"),
+    ("due_soon", "st_due_soon"),
+    ("long_term", "st_long_term"),
+];
+
+/// Renders a template.
+pub fn render<T: Template>(page: &T) -> Response {
+    render_status(StatusCode::OK, page)
+}
+
+/// Renders a template with a status (422 for a form returned with errors).
+pub fn render_status<T: Template>(status: StatusCode, page: &T) -> Response {
+    match page.render() {
+        Ok(body) => (status, Html(body)).into_response(),
+        Err(e) => PageError::Store(StoreError::Other(anyhow::anyhow!("rendering a page: {e}")))
+            .into_response(),
+    }
+}
+
+/// After a successful POST: to the page that shows the result.
+pub fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+/// Splits an error into the form's field errors, or passes it on.
+pub fn field_errors(e: StoreError) -> Result<Vec<FieldError>, PageError> {
+    match e {
+        StoreError::Invalid(list) => Ok(list),
+        other => Err(PageError::Store(other)),
+    }
+}
+
+/// The translator of a viewer.
+pub fn tr(v: &Viewer) -> Tr {
+    Tr(v.lang)
+}

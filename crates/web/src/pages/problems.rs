@@ -1,0 +1,232 @@
+//! A problem's page, and the forms to add and edit problems.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use zhenggai_domain::access::Access;
+use zhenggai_domain::{InspectionId, ProblemId};
+use zhenggai_storage::audit::Change;
+use zhenggai_storage::ledger::aspects::{self, Aspect};
+use zhenggai_storage::ledger::inspections::{self, Inspection};
+use zhenggai_storage::ledger::problems::{self, Problem, ProblemInput};
+use zhenggai_storage::ledger::query::{self, FilterInput, MeasurePage, Within};
+
+use super::{Errors, Nav, field_errors, render, render_status, see_other, tr};
+use crate::error::PageError;
+use crate::form::FormData;
+use crate::i18n::Tr;
+use crate::session::Viewer;
+use crate::state::App;
+
+#[derive(Template)]
+#[template(path = "problem.html")]
+struct ProblemPage {
+    t: Tr,
+    nav: Nav,
+    problem: Problem,
+    page: MeasurePage,
+    can_edit: bool,
+}
+
+/// The measures of one problem that the viewer sees.
+pub async fn problem_measures(
+    app: &App,
+    v: &Viewer,
+    problem: &Problem,
+) -> Result<MeasurePage, PageError> {
+    let filter = FilterInput {
+        per_page: "200".into(),
+        ..Default::default()
+    }
+    .check(200)?;
+    Ok(query::measure_list(
+        &app.db,
+        &v.actor,
+        Within::Problem(problem.id),
+        &filter,
+        app.clock.today(),
+    )
+    .await?)
+}
+
+/// GET /problems/{id}
+pub async fn show(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let problem = problems::get(&app.db, &v.actor, ProblemId(id)).await?;
+    let page = problem_measures(&app, &v, &problem).await?;
+    let can_edit = v.actor.ledger_access(problem.org_id) >= Access::Edit;
+    let path = format!("/problems/{id}");
+    Ok(render(&ProblemPage {
+        t: tr(&v),
+        nav: Nav::new(&v, "inspections", &path),
+        problem,
+        page,
+        can_edit,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "problem_form.html")]
+struct FormPage {
+    t: Tr,
+    nav: Nav,
+    id: Option<ProblemId>,
+    version: i64,
+    inspection: Inspection,
+    aspects: Vec<Aspect>,
+    input: ProblemInput,
+    errors: Errors,
+}
+
+fn input_from(form: &FormData) -> ProblemInput {
+    ProblemInput {
+        aspect_id: form.id("aspect_id").unwrap_or(0),
+        item_id: form.id("item_id"),
+        title: form.get("title").into(),
+        description: form.get("description").into(),
+        source: form.get("source").into(),
+    }
+}
+
+async fn form_page(
+    app: &App,
+    v: &Viewer,
+    inspection: InspectionId,
+    id: Option<ProblemId>,
+    version: i64,
+    input: ProblemInput,
+    errors: Errors,
+) -> Result<FormPage, PageError> {
+    let inspection = inspections::get(&app.db, &v.actor, inspection).await?;
+    if v.actor.ledger_access(inspection.org_id) < Access::Edit {
+        return Err(zhenggai_storage::StoreError::Forbidden.into());
+    }
+    let aspects = aspects::list(&app.db, inspection.id).await?;
+    let path = match id {
+        Some(p) => format!("/problems/{p}/edit"),
+        None => format!("/inspections/{}/problems/new", inspection.id),
+    };
+    Ok(FormPage {
+        t: tr(v),
+        nav: Nav::new(v, "inspections", &path),
+        id,
+        version,
+        inspection,
+        aspects,
+        input,
+        errors,
+    })
+}
+
+/// GET /inspections/{id}/problems/new
+pub async fn new(
+    State(app): State<App>,
+    v: Viewer,
+    Path(inspection): Path<i64>,
+) -> Result<Response, PageError> {
+    let input = ProblemInput {
+        source: "inspection".into(),
+        ..Default::default()
+    };
+    let page = form_page(
+        &app,
+        &v,
+        InspectionId(inspection),
+        None,
+        0,
+        input,
+        Errors::none(v.lang),
+    )
+    .await?;
+    Ok(render(&page))
+}
+
+/// POST /inspections/{id}/problems
+pub async fn create(
+    State(app): State<App>,
+    v: Viewer,
+    Path(inspection): Path<i64>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    v.check_csrf(form.get("csrf"))?;
+    let input = input_from(&form);
+    let change = Change {
+        actor: Some(v.user.id),
+        at: app.clock.now(),
+        reason: None,
+    };
+    match problems::create(&app.db, &v.actor, change, InspectionId(inspection), &input).await {
+        Ok(id) => Ok(see_other(&format!("/problems/{id}"))),
+        Err(e) => {
+            let errors = Errors {
+                list: field_errors(e)?,
+                lang: v.lang,
+            };
+            let page =
+                form_page(&app, &v, InspectionId(inspection), None, 0, input, errors).await?;
+            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+    }
+}
+
+/// GET /problems/{id}/edit
+pub async fn edit(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let p = problems::get(&app.db, &v.actor, ProblemId(id)).await?;
+    let page = form_page(
+        &app,
+        &v,
+        p.inspection_id,
+        Some(p.id),
+        p.version,
+        problems::input_of(&p),
+        Errors::none(v.lang),
+    )
+    .await?;
+    Ok(render(&page))
+}
+
+/// POST /problems/{id}/edit
+pub async fn update(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    v.check_csrf(form.get("csrf"))?;
+    let p = problems::get(&app.db, &v.actor, ProblemId(id)).await?;
+    let input = input_from(&form);
+    let version = form.id("version").unwrap_or(0);
+    let change = Change {
+        actor: Some(v.user.id),
+        at: app.clock.now(),
+        reason: None,
+    };
+    match problems::update(&app.db, &v.actor, change, p.id, version, &input).await {
+        Ok(()) => Ok(see_other(&format!("/problems/{id}"))),
+        Err(e) => {
+            let errors = Errors {
+                list: field_errors(e)?,
+                lang: v.lang,
+            };
+            let page = form_page(
+                &app,
+                &v,
+                p.inspection_id,
+                Some(p.id),
+                version,
+                input,
+                errors,
+            )
+            .await?;
+            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! Every route of zhenggai, in one place.
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+
+use crate::pages::{admin, home, inspections, ledger, login, measures, problems};
+use crate::state::App;
+
+const CSS: &str = include_str!("../assets/app.css");
+const JS: &str = include_str!("../assets/app.js");
+
+async fn css() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        CSS,
+    )
+}
+
+async fn js() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        JS,
+    )
+}
+
+/// 200 when the database answers, 503 otherwise.
+async fn healthz(State(app): State<App>) -> impl IntoResponse {
+    if app.db.ping().await {
+        (StatusCode::OK, "ok")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+    }
+}
+
+/// Headers every response carries: no framing by other sites, no sniffing, nothing
+/// loaded from outside (the pages use only their own assets).
+async fn security_headers(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    h.insert(
+        "content-security-policy",
+        HeaderValue::from_static("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'"),
+    );
+    resp
+}
+
+/// The application's router.
+pub fn router(app: App) -> Router {
+    let upload_limit = app
+        .config
+        .uploads
+        .max_file_bytes
+        .saturating_mul(app.config.uploads.max_files)
+        .saturating_add(1024 * 1024);
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/assets/app.css", get(css))
+        .route("/assets/app.js", get(js))
+        .route("/login", get(login::login_page).post(login::login))
+        .route("/logout", post(login::logout))
+        .route(
+            "/password",
+            get(login::password_page).post(login::change_password),
+        )
+        .route("/lang/{code}", get(login::set_lang))
+        .route("/", get(home::home))
+        .route(
+            "/inspections",
+            get(inspections::list).post(inspections::create),
+        )
+        .route("/inspections/new", get(inspections::new))
+        .route("/inspections/{id}", get(ledger::show))
+        .route(
+            "/inspections/{id}/edit",
+            get(inspections::edit).post(inspections::update),
+        )
+        .route("/inspections/{id}/aspects", post(inspections::add_aspect))
+        .route("/inspections/{id}/problems/new", get(problems::new))
+        .route("/inspections/{id}/problems", post(problems::create))
+        .route("/problems/{id}", get(problems::show))
+        .route(
+            "/problems/{id}/edit",
+            get(problems::edit).post(problems::update),
+        )
+        .route("/problems/{id}/measures/new", get(measures::new))
+        .route("/problems/{id}/measures", post(measures::create))
+        .route("/measures", get(measures::list))
+        .route("/measures/{id}", get(measures::show))
+        .route(
+            "/measures/{id}/edit",
+            get(measures::edit).post(measures::update),
+        )
+        .route(
+            "/measures/{id}/progress",
+            post(measures::add_progress).layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route("/attachments/{id}", get(measures::attachment))
+        .route("/tokens", get(admin::tokens_page).post(admin::create_token))
+        .route("/admin/units", get(admin::units_page).post(admin::add_unit))
+        .route("/admin/users", get(admin::users_page).post(admin::add_user))
+        .route("/admin/users/{id}/password", post(admin::reset_password))
+        .route("/admin/users/{id}/role", post(admin::set_role))
+        .route("/admin/audit", get(admin::audit_page))
+        .nest(
+            "/api/v1",
+            crate::api::routes().layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .layer(axum::middleware::from_fn(security_headers))
+        .with_state(app)
+}

@@ -1,0 +1,200 @@
+//! Who is asking: the session cookie (pages, and the API from a browser) or a Bearer
+//! token (scripts). Sessions live in the database, so several instances share them.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, header};
+use zhenggai_domain::access::Actor;
+use zhenggai_storage::users::{self, User};
+use zhenggai_storage::{StoreError, auth};
+
+use crate::error::{ApiError, PageError};
+use crate::i18n::Lang;
+use crate::state::App;
+
+/// The session cookie.
+pub const SESSION_COOKIE: &str = "zg_session";
+/// The language cookie.
+pub const LANG_COOKIE: &str = "zg_lang";
+
+/// A cookie's value from the request headers.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, whole site.
+pub fn set_cookie(name: &str, value: &str, max_age_secs: Option<i64>, secure: bool) -> String {
+    let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+    if let Some(age) = max_age_secs {
+        c.push_str(&format!("; Max-Age={age}"));
+    }
+    if secure {
+        c.push_str("; Secure");
+    }
+    c
+}
+
+/// The person behind a request, with what access decisions need.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    /// For access decisions.
+    pub actor: Actor,
+    /// For display.
+    pub user: User,
+    /// The session's CSRF token; `None` for a Bearer token.
+    pub csrf: Option<String>,
+    /// The session row, to end it on logout.
+    pub session_id: Option<i64>,
+    /// The page language.
+    pub lang: Lang,
+}
+
+impl Viewer {
+    /// Refuses a form that does not carry this session's CSRF token.
+    pub fn check_csrf(&self, token: &str) -> Result<(), PageError> {
+        match &self.csrf {
+            Some(csrf) if constant_time_eq(csrf.as_bytes(), token.as_bytes()) => Ok(()),
+            _ => Err(PageError::Csrf),
+        }
+    }
+
+    /// The CSRF token for forms ("" when there is no session).
+    pub fn csrf_token(&self) -> &str {
+        self.csrf.as_deref().unwrap_or("")
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+async fn from_session(app: &App, headers: &HeaderMap) -> Result<Option<Viewer>, StoreError> {
+    let Some(token) = cookie(headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let Some(session) =
+        auth::find_session(&app.db, token, app.clock.now(), app.config.auth).await?
+    else {
+        return Ok(None);
+    };
+    let user = users::get(&app.db, session.user).await?;
+    let actor = users::actor(&app.db, session.user).await?;
+    Ok(Some(Viewer {
+        actor,
+        user,
+        csrf: Some(session.csrf),
+        session_id: Some(session.id),
+        lang: Lang::from_headers(headers),
+    }))
+}
+
+impl FromRequestParts<App> for Viewer {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        let next = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/".into());
+        let viewer = from_session(app, &parts.headers)
+            .await?
+            .ok_or(PageError::Login { next })?;
+        if parts.uri.path() != "/password"
+            && parts.uri.path() != "/logout"
+            && users::must_change_password(&app.db, viewer.user.id).await?
+        {
+            return Err(PageError::ChangePassword);
+        }
+        Ok(viewer)
+    }
+}
+
+/// The person behind an API request: a Bearer token, or a browser session (whose
+/// writes must carry `X-CSRF-Token`).
+#[derive(Debug, Clone)]
+pub struct ApiViewer(pub Viewer);
+
+impl FromRequestParts<App> for ApiViewer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        let bearer = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        if let Some(token) = bearer {
+            let user = auth::find_api_token(&app.db, token.trim())
+                .await?
+                .ok_or(ApiError::Unauthenticated)?;
+            let actor = users::actor(&app.db, user).await?;
+            let user = users::get(&app.db, user).await?;
+            return Ok(ApiViewer(Viewer {
+                actor,
+                user,
+                csrf: None,
+                session_id: None,
+                lang: Lang::Zh,
+            }));
+        }
+        let viewer = from_session(app, &parts.headers)
+            .await?
+            .ok_or(ApiError::Unauthenticated)?;
+        if !matches!(parts.method, Method::GET | Method::HEAD) {
+            let sent = parts
+                .headers
+                .get("x-csrf-token")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            viewer.check_csrf(sent).map_err(|_| ApiError::Csrf)?;
+        }
+        Ok(ApiViewer(viewer))
+    }
+}
+
+/// The page language of a request that may have no session (the login page).
+#[derive(Debug, Clone, Copy)]
+pub struct RequestLang(pub Lang);
+
+impl<S: Send + Sync> FromRequestParts<S> for RequestLang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(RequestLang(Lang::from_headers(&parts.headers)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn reads_cookies() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; zg_session=abc; zg_lang=en"),
+        );
+        assert_eq!(cookie(&h, SESSION_COOKIE), Some("abc"));
+        assert_eq!(cookie(&h, LANG_COOKIE), Some("en"));
+        assert_eq!(cookie(&h, "b"), None);
+    }
+
+    #[test]
+    fn cookies_are_http_only_and_same_site() {
+        let c = set_cookie(SESSION_COOKIE, "t", None, true);
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.contains("Secure"));
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+}

@@ -1,0 +1,128 @@
+//! The command line. Every setting is a flag, an environment variable (`ZHENGGAI_*`)
+//! or a key of the TOML file given by `--config`, in that order of precedence.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// 整改 — the rectification ledger.
+#[derive(Debug, Parser)]
+#[command(
+    name = "zhenggai",
+    version,
+    about = "整改台账 — carries every inspection problem to a verified closure"
+)]
+pub struct Cli {
+    /// Settings shared by every command.
+    #[command(flatten)]
+    pub common: Common,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where the data lives.
+#[derive(Debug, Clone, Args)]
+pub struct Common {
+    /// A TOML file with settings (keys as in the README's table).
+    #[arg(long, global = true, env = "ZHENGGAI_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// The data directory: the embedded database and the files.
+    #[arg(long, global = true, env = "ZHENGGAI_DATA")]
+    pub data: Option<PathBuf>,
+    /// sqlite://PATH or postgres://USER@HOST:PORT/DB (default: SQLite in the data directory).
+    #[arg(long, global = true, env = "ZHENGGAI_DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Runs the web server (pages and API).
+    Serve(ServeArgs),
+    /// Applies database migrations.
+    Migrate,
+    /// Manages user accounts from the shell.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Loads demo data: the newspaper of speech S1, or a large generated organisation.
+    Demo(DemoArgs),
+    /// Measures page times over a generated large organisation.
+    Bench(BenchArgs),
+}
+
+/// `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "ZHENGGAI_LISTEN")]
+    pub listen: Option<String>,
+    /// Load the demo organisation if the database is empty.
+    #[arg(long, env = "ZHENGGAI_DEMO")]
+    pub demo: bool,
+}
+
+/// `user …`.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Creates an account; prints its password when none is given.
+    Add {
+        /// Login name.
+        username: String,
+        /// Name shown on pages.
+        #[arg(long)]
+        name: String,
+        /// Unit id or name.
+        #[arg(long)]
+        unit: String,
+        /// office, leader, unit, supervisor, upper, sysadmin, secadmin, auditadmin.
+        #[arg(long)]
+        role: String,
+        /// For a leader: unit ids or names in charge, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        in_charge: Vec<String>,
+        /// The password (default: generated and printed; must be changed at first login).
+        #[arg(long, env = "ZHENGGAI_NEW_PASSWORD")]
+        password: Option<String>,
+    },
+    /// Sets a password; prints a generated one when none is given.
+    Passwd {
+        /// Login name.
+        username: String,
+        /// The new password (default: generated, to be changed at first login).
+        #[arg(long, env = "ZHENGGAI_NEW_PASSWORD")]
+        password: Option<String>,
+    },
+    /// Lists accounts.
+    List,
+}
+
+/// `demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Generate 2,000 units, 200 inspections, 200,000 problems and 1,000,000 measures.
+    #[arg(long)]
+    pub scale: bool,
+    /// Divide the generated size by this (1 = full size).
+    #[arg(long, default_value_t = 1)]
+    pub divide: i64,
+}
+
+/// `bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Requests per measured page.
+    #[arg(long, default_value_t = 300)]
+    pub requests: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

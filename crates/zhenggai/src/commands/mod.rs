@@ -1,0 +1,41 @@
+//! One module per subcommand.
+
+mod bench;
+mod demo;
+mod serve;
+mod user;
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use zhenggai_storage::Db;
+
+use crate::cli::{Cli, Command};
+use crate::config::Settings;
+
+/// Runs a parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Serve(args) => serve::run(&cli.common, args).await,
+        Command::Migrate => {
+            let settings = Settings::resolve(&cli.common, None)?;
+            let db = open(&settings).await?;
+            let ran = db.migrate().await?;
+            println!("migrations applied: {ran}");
+            db.close().await;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User(cmd) => user::run(&cli.common, cmd).await,
+        Command::Demo(args) => demo::run(&cli.common, args).await,
+        Command::Bench(args) => bench::run(&cli.common, args).await,
+    }
+}
+
+/// Opens the configured database, creating the data directory for SQLite.
+pub async fn open(settings: &Settings) -> anyhow::Result<Db> {
+    if settings.database_url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&settings.data)
+            .with_context(|| format!("creating the data directory {}", settings.data.display()))?;
+    }
+    Db::connect(&settings.database_url, settings.max_connections).await
+}

@@ -1,0 +1,127 @@
+//! `zhenggai serve`: configuration → state → router → graceful shutdown.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use zhenggai_domain::Role;
+use zhenggai_domain::clock::{Clock, SystemClock};
+use zhenggai_storage::audit::Change;
+use zhenggai_storage::files::LocalFiles;
+use zhenggai_storage::units::{self, UnitKind};
+use zhenggai_storage::users::{self, NewUser};
+use zhenggai_storage::{Db, auth, demo};
+use zhenggai_web::App;
+
+use crate::cli::{Common, ServeArgs};
+use crate::config::Settings;
+
+pub async fn run(common: &Common, args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let settings = Settings::resolve(common, args.listen.as_deref())?;
+    let db = super::open(&settings).await?;
+    db.migrate().await.context("migrating the database")?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    if demo::is_empty(&db).await? {
+        if args.demo {
+            demo::load(&db, clock.today(), clock.now())
+                .await
+                .context("loading the demo data")?;
+            print_demo_accounts();
+        } else {
+            first_start(&db, clock.as_ref()).await?;
+        }
+    } else if args.demo {
+        println!(
+            "数据库已有数据，未重复载入演示数据 / the database already holds data: demo not loaded again"
+        );
+        print_demo_accounts();
+    }
+    let app = App::new(
+        db.clone(),
+        Arc::new(LocalFiles::new(settings.data.join("files"))),
+        clock,
+        settings.web.clone(),
+    );
+    let listener = tokio::net::TcpListener::bind(&settings.listen)
+        .await
+        .with_context(|| format!("listening on {}", settings.listen))?;
+    let addr = listener.local_addr()?;
+    println!(
+        "zhenggai 整改台账 listening on http://{addr}/  (database: {})",
+        zhenggai_storage::db::redact(&settings.database_url)
+    );
+    axum::serve(listener, zhenggai_web::router(app))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    // In-flight requests have finished; their transactions are committed. Close cleanly.
+    db.close().await;
+    println!("zhenggai stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_demo_accounts() {
+    println!(
+        "演示账户 / demo accounts (password: {}):",
+        demo::DEMO_PASSWORD
+    );
+    for (username, name, unit, role, _) in demo::DEMO_USERS {
+        println!("  {username:<12} {name}（{unit}，{}）", role.label_zh());
+    }
+}
+
+/// An empty database gets one organisation and a system administrator whose password
+/// is printed once and must be changed at first login.
+async fn first_start(db: &Db, clock: &dyn Clock) -> anyhow::Result<()> {
+    let password = auth::generate_password();
+    let change = Change {
+        actor: None,
+        at: clock.now(),
+        reason: Some("first start"),
+    };
+    let mut tx = db.begin().await?;
+    let org = units::insert(&mut tx, change, None, UnitKind::Org, "本单位", None).await?;
+    users::insert(
+        &mut tx,
+        change,
+        &NewUser {
+            username: "admin",
+            display_name: "系统管理员",
+            unit: org,
+            role: Role::SysAdmin,
+            units_in_charge: vec![],
+            password: &password,
+            must_change_password: true,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    println!(
+        "首次启动：系统管理员 admin 的一次性密码 / first start: one-time password of admin: {password}"
+    );
+    println!(
+        "  (add the security and audit administrators with `zhenggai user add … --role secadmin|auditadmin`)"
+    );
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    println!("shutting down: finishing requests in flight");
+}

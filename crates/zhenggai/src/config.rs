@@ -1,0 +1,169 @@
+//! Settings: flags and `ZHENGGAI_*` variables (through clap) over the TOML file over
+//! the defaults. The README's configuration table lists every key.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use chrono::Duration;
+use serde::Deserialize;
+use zhenggai_storage::auth::AuthPolicy;
+use zhenggai_storage::ledger::progress::UploadLimits;
+use zhenggai_web::WebConfig;
+
+use crate::cli::Common;
+
+/// The keys of the TOML file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    /// Data directory.
+    pub data: Option<PathBuf>,
+    /// Database URL.
+    pub database_url: Option<String>,
+    /// Listen address.
+    pub listen: Option<String>,
+    /// Minutes a session may stay unused.
+    pub session_idle_minutes: Option<i64>,
+    /// Failed logins before a lockout.
+    pub lockout_failures: Option<i64>,
+    /// Minutes a lockout lasts.
+    pub lockout_minutes: Option<i64>,
+    /// Largest upload, in MB.
+    pub max_upload_mb: Option<usize>,
+    /// Files per progress entry.
+    pub max_upload_files: Option<usize>,
+    /// Set `Secure` on cookies (behind HTTPS).
+    pub secure_cookies: Option<bool>,
+    /// Rows per page.
+    pub page_size: Option<i64>,
+    /// Database connections.
+    pub max_connections: Option<u32>,
+}
+
+/// The resolved settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Data directory.
+    pub data: PathBuf,
+    /// Database URL.
+    pub database_url: String,
+    /// Listen address.
+    pub listen: String,
+    /// Web settings.
+    pub web: WebConfig,
+    /// Database connections.
+    pub max_connections: u32,
+}
+
+fn env<T: std::str::FromStr>(name: &str) -> anyhow::Result<Option<T>> {
+    match std::env::var(name) {
+        Ok(v) if !v.is_empty() => v
+            .parse()
+            .map(Some)
+            .map_err(|_| anyhow::anyhow!("{name}={v} is not a valid value")),
+        _ => Ok(None),
+    }
+}
+
+impl Settings {
+    /// Resolves the settings of a command.
+    pub fn resolve(common: &Common, listen_flag: Option<&str>) -> anyhow::Result<Settings> {
+        let file = match &common.config {
+            Some(path) => read_file(path)?,
+            None => FileConfig::default(),
+        };
+        let data = common
+            .data
+            .clone()
+            .or(file.data)
+            .unwrap_or_else(|| PathBuf::from("zhenggai-data"));
+        let database_url = common
+            .database_url
+            .clone()
+            .or(file.database_url)
+            .unwrap_or_else(|| format!("sqlite://{}", data.join("zhenggai.db").display()));
+        let listen = listen_flag
+            .map(str::to_string)
+            .or(file.listen)
+            .unwrap_or_else(|| "127.0.0.1:8080".to_string());
+        let defaults = AuthPolicy::default();
+        let auth = AuthPolicy {
+            max_failures: env("ZHENGGAI_LOCKOUT_FAILURES")?
+                .or(file.lockout_failures)
+                .unwrap_or(defaults.max_failures),
+            lockout: env::<i64>("ZHENGGAI_LOCKOUT_MINUTES")?
+                .or(file.lockout_minutes)
+                .map(Duration::minutes)
+                .unwrap_or(defaults.lockout),
+            idle_timeout: env::<i64>("ZHENGGAI_SESSION_IDLE_MINUTES")?
+                .or(file.session_idle_minutes)
+                .map(Duration::minutes)
+                .unwrap_or(defaults.idle_timeout),
+        };
+        let upload_defaults = UploadLimits::default();
+        let uploads = UploadLimits {
+            max_file_bytes: env::<usize>("ZHENGGAI_MAX_UPLOAD_MB")?
+                .or(file.max_upload_mb)
+                .map(|mb| mb * 1024 * 1024)
+                .unwrap_or(upload_defaults.max_file_bytes),
+            max_files: env("ZHENGGAI_MAX_UPLOAD_FILES")?
+                .or(file.max_upload_files)
+                .unwrap_or(upload_defaults.max_files),
+        };
+        let web = WebConfig {
+            auth,
+            uploads,
+            secure_cookies: env("ZHENGGAI_SECURE_COOKIES")?
+                .or(file.secure_cookies)
+                .unwrap_or(false),
+            page_size: env("ZHENGGAI_PAGE_SIZE")?.or(file.page_size).unwrap_or(50),
+        };
+        let max_connections = env("ZHENGGAI_MAX_CONNECTIONS")?
+            .or(file.max_connections)
+            .unwrap_or(10);
+        Ok(Settings {
+            data,
+            database_url,
+            listen,
+            web,
+            max_connections,
+        })
+    }
+}
+
+fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading the settings file {}", path.display()))?;
+    toml::from_str(&text).with_context(|| {
+        format!(
+            "{}: not a valid settings file (see the README's table of keys)",
+            path.display()
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_file_is_read_and_unknown_keys_are_refused() {
+        let ok: FileConfig =
+            toml::from_str("listen = \"0.0.0.0:80\"\nsession_idle_minutes = 10\n").unwrap();
+        assert_eq!(ok.listen.as_deref(), Some("0.0.0.0:80"));
+        assert_eq!(ok.session_idle_minutes, Some(10));
+        assert!(toml::from_str::<FileConfig>("lisen = \"x\"").is_err());
+    }
+
+    #[test]
+    fn defaults_need_no_configuration() {
+        let common = Common {
+            config: None,
+            data: None,
+            database_url: None,
+        };
+        let s = Settings::resolve(&common, None).unwrap();
+        assert_eq!(s.listen, "127.0.0.1:8080");
+        assert_eq!(s.database_url, "sqlite://zhenggai-data/zhenggai.db");
+    }
+}
