@@ -635,8 +635,9 @@ pub async fn load(db: &Db, today: NaiveDate, at: chrono::DateTime<chrono::Utc>) 
             .unwrap_or(paper)
     };
     let mut user_of = Vec::new();
+    let hash = crate::auth::hash_password(DEMO_PASSWORD)?;
     for (username, name, short, role, in_charge) in DEMO_USERS {
-        let id = users::insert(
+        let id = users::insert_hashed(
             &mut tx,
             change,
             &NewUser {
@@ -648,6 +649,7 @@ pub async fn load(db: &Db, today: NaiveDate, at: chrono::DateTime<chrono::Utc>) 
                 password: DEMO_PASSWORD,
                 must_change_password: false,
             },
+            &hash,
         )
         .await?;
         user_of.push((*username, id));

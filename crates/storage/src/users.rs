@@ -99,6 +99,19 @@ fn check_username(username: &str) -> StoreResult<()> {
 
 /// Inserts an account (the shell and the demo loader; people go through [`create`]).
 pub async fn insert(tx: &mut Tx, change: Change<'_>, new: &NewUser<'_>) -> StoreResult<UserId> {
+    check_password_strength(new.password)?;
+    let hash = hash_password(new.password)?;
+    insert_hashed(tx, change, new, &hash).await
+}
+
+/// Inserts an account whose password is already hashed (the demo loader hashes its
+/// one password once for all its accounts).
+pub async fn insert_hashed(
+    tx: &mut Tx,
+    change: Change<'_>,
+    new: &NewUser<'_>,
+    hash: &str,
+) -> StoreResult<UserId> {
     check_username(new.username)?;
     let display = new.display_name.trim();
     if display.is_empty() || display.chars().count() > 50 {
@@ -108,7 +121,6 @@ pub async fn insert(tx: &mut Tx, change: Change<'_>, new: &NewUser<'_>) -> Store
             "Give the person's name (at most 50 characters).",
         ));
     }
-    check_password_strength(new.password)?;
     let taken = sqlx::query("SELECT 1 FROM users WHERE username = $1")
         .bind(new.username)
         .fetch_optional(tx.conn())
@@ -133,7 +145,6 @@ pub async fn insert(tx: &mut Tx, change: Change<'_>, new: &NewUser<'_>) -> Store
             "That unit does not exist: choose another.",
         ));
     }
-    let hash = hash_password(new.password)?;
     let in_charge =
         serde_json::to_string(&new.units_in_charge.iter().map(|u| u.0).collect::<Vec<_>>())
             .map_err(anyhow::Error::from)?;

@@ -1,0 +1,180 @@
+//! 三员分立: the three administrators do each other's work no more than business data.
+
+use axum::http::StatusCode;
+use serde_json::json;
+
+use crate::util::*;
+
+#[tokio::test]
+async fn the_system_administrator_creates_accounts_and_the_security_administrator_assigns_roles() {
+    let t = TestApp::new().await;
+    let sys = t.token("sysadmin").await;
+    let sec = t.token("secadmin").await;
+    let units = t.api(&sys, "GET", "/api/v1/units", None).await.json();
+    let finance = units
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["short_name"] == "财务部")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let created = t
+        .api(
+            &sys,
+            "POST",
+            "/api/v1/users",
+            Some(json!({"username": "zhangsan", "display_name": "张三", "unit_id": finance})),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let id = created.json()["id"].as_i64().unwrap();
+    let user = t.api(&sys, "GET", "/api/v1/users", None).await.json();
+    let user = user
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["id"] == id)
+        .unwrap()
+        .clone();
+    assert_eq!(
+        user["role"], "unassigned",
+        "the system administrator assigned a role"
+    );
+
+    // The system administrator may not assign roles; the security administrator may.
+    let body = json!({"version": user["version"], "role": "unit"});
+    assert_eq!(
+        t.api(
+            &sys,
+            "PUT",
+            &format!("/api/v1/users/{id}/role"),
+            Some(body.clone())
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        t.api(&sec, "PUT", &format!("/api/v1/users/{id}/role"), Some(body))
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+
+    // The security administrator may not create accounts, nor raise their own role.
+    let r = t
+        .api(
+            &sec,
+            "POST",
+            "/api/v1/users",
+            Some(json!({"username": "lisi", "display_name": "李四", "unit_id": finance})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let me = t.api(&sec, "GET", "/api/v1/me", None).await.json();
+    let own = t
+        .api(
+            &sec,
+            "PUT",
+            &format!("/api/v1/users/{}/role", me["id"]),
+            Some(json!({"version": me["version"], "role": "office"})),
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn only_the_audit_administrator_reads_the_trail_and_nobody_else_reaches_administration() {
+    let t = TestApp::new().await;
+    let audit = t.login("auditadmin").await;
+    let page = t.get(Some(&audit), "/admin/audit").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("measures"));
+    for who in ["office", "finance", "jijian", "sysadmin", "secadmin"] {
+        let s = t.login(who).await;
+        assert_eq!(
+            t.get(Some(&s), "/admin/audit").await.status,
+            StatusCode::FORBIDDEN,
+            "{who} read the trail"
+        );
+        let token = t.token(who).await;
+        assert_eq!(
+            t.api(&token, "GET", "/api/v1/audit", None).await.status,
+            StatusCode::FORBIDDEN,
+            "{who}"
+        );
+    }
+    for who in ["office", "finance", "jijian", "auditadmin"] {
+        let s = t.login(who).await;
+        assert_eq!(
+            t.get(Some(&s), "/admin/users").await.status,
+            StatusCode::FORBIDDEN,
+            "{who} reached users"
+        );
+        assert_eq!(
+            t.get(Some(&s), "/admin/units").await.status,
+            StatusCode::FORBIDDEN,
+            "{who} reached units"
+        );
+        let r = t
+            .post(
+                Some(&s),
+                "/admin/users",
+                &[("username", "x1"), ("display_name", "x"), ("unit_id", "1")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{who} created a user");
+    }
+}
+
+#[tokio::test]
+async fn a_new_account_must_change_its_one_time_password() {
+    let t = TestApp::new().await;
+    let sys = t.login("sysadmin").await;
+    let r = t
+        .post(
+            Some(&sys),
+            "/admin/users",
+            &[
+                ("username", "wangwu"),
+                ("display_name", "王五"),
+                ("unit_id", "4"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let password = r
+        .body
+        .split("首次登录须修改）：")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .trim()
+        .to_string();
+    let login = t
+        .post(
+            None,
+            "/login",
+            &[("username", "wangwu"), ("password", &password)],
+        )
+        .await;
+    let cookie = login
+        .headers
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let s = Session {
+        cookie,
+        csrf: String::new(),
+    };
+    let home = t.get(Some(&s), "/").await;
+    assert_eq!(home.location(), "/password");
+}

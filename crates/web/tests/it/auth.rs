@@ -1,0 +1,245 @@
+//! Logging in, lockout, idle sessions, CSRF on every form, the language switch.
+
+use axum::http::{StatusCode, header};
+use chrono::Duration;
+
+use crate::util::*;
+
+#[tokio::test]
+async fn login_sets_an_http_only_same_site_session_and_logout_ends_it() {
+    let t = TestApp::new().await;
+    let r = t
+        .post(
+            None,
+            "/login",
+            &[
+                ("username", "office"),
+                ("password", PASSWORD),
+                ("next", "/inspections"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/inspections");
+    let cookie = r
+        .headers
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    let session = Session {
+        cookie: cookie.split(';').next().unwrap().to_string(),
+        csrf: String::new(),
+    };
+    let home = t.get(Some(&session), "/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.body.contains("李明"));
+    let csrf = home
+        .body
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let session = Session { csrf, ..session };
+    assert_eq!(
+        t.post(Some(&session), "/logout", &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        t.get(Some(&session), "/").await.status,
+        StatusCode::SEE_OTHER,
+        "the session outlived logout"
+    );
+}
+
+#[tokio::test]
+async fn a_login_elsewhere_is_refused_as_next() {
+    let t = TestApp::new().await;
+    let r = t
+        .post(
+            None,
+            "/login",
+            &[
+                ("username", "office"),
+                ("password", PASSWORD),
+                ("next", "https://evil.example/"),
+            ],
+        )
+        .await;
+    assert_eq!(r.location(), "/");
+}
+
+#[tokio::test]
+async fn repeated_failures_lock_the_account_for_a_while() {
+    let t = TestApp::new().await;
+    for _ in 0..5 {
+        let r = t
+            .post(
+                None,
+                "/login",
+                &[("username", "finance"), ("password", "wrong-password")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    let locked = t
+        .post(
+            None,
+            "/login",
+            &[("username", "finance"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(
+        locked.status,
+        StatusCode::UNAUTHORIZED,
+        "the right password opened a locked account"
+    );
+    assert!(locked.body.contains("锁定"));
+    t.advance(Duration::minutes(16));
+    let r = t
+        .post(
+            None,
+            "/login",
+            &[("username", "finance"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn an_idle_session_expires() {
+    let t = TestApp::new().await;
+    let s = t.login("office").await;
+    t.advance(Duration::minutes(20));
+    assert_eq!(t.get(Some(&s), "/").await.status, StatusCode::OK);
+    t.advance(Duration::minutes(20));
+    assert_eq!(
+        t.get(Some(&s), "/").await.status,
+        StatusCode::OK,
+        "use keeps a session alive"
+    );
+    t.advance(Duration::minutes(31));
+    let r = t.get(Some(&s), "/").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(r.location().starts_with("/login"));
+}
+
+#[tokio::test]
+async fn every_form_refuses_a_missing_or_wrong_csrf_token() {
+    let t = TestApp::new().await;
+    let inspection = t.inspection().await;
+    let problem = t.problem("多头开设银行账户").await;
+    let measure = t.measure(FINANCE_LEAD).await;
+    let forms = [
+        ("office", "/logout".to_string()),
+        ("office", "/password".to_string()),
+        ("office", "/inspections".to_string()),
+        ("office", format!("/inspections/{inspection}/edit")),
+        ("office", format!("/inspections/{inspection}/aspects")),
+        ("office", format!("/inspections/{inspection}/problems")),
+        ("office", format!("/problems/{problem}/edit")),
+        ("office", format!("/problems/{problem}/measures")),
+        ("office", format!("/measures/{measure}/edit")),
+        ("office", "/tokens".to_string()),
+        ("sysadmin", "/admin/units".to_string()),
+        ("sysadmin", "/admin/users".to_string()),
+        ("sysadmin", "/admin/users/1/password".to_string()),
+        ("secadmin", "/admin/users/1/role".to_string()),
+    ];
+    for (who, path) in &forms {
+        let s = t.login(who).await;
+        for token in ["", "not-the-token"] {
+            let r = t
+                .post(
+                    Some(&s),
+                    path,
+                    &[("csrf", token), ("title", "x"), ("name", "x")],
+                )
+                .await;
+            assert_eq!(
+                r.status,
+                StatusCode::FORBIDDEN,
+                "{path} accepted csrf={token:?}"
+            );
+        }
+    }
+    let s = t.login("finance").await;
+    let r = t
+        .post_progress(
+            Auth::Session(&s),
+            &format!("/measures/{measure}/progress"),
+            &[("happened_on", "2024-04-20"), ("content", "x")],
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "progress without csrf");
+    assert_eq!(
+        t.count(&format!(
+            "SELECT COUNT(*) FROM progress WHERE measure_id = {measure} AND content = 'x'"
+        ))
+        .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn a_browser_session_writes_to_the_api_only_with_the_csrf_header() {
+    let t = TestApp::new().await;
+    let s = t.login("office").await;
+    let req = axum::http::Request::post("/api/v1/tokens")
+        .header(header::COOKIE, &s.cookie)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(axum::body::Body::from(r#"{"name":"x"}"#))
+        .unwrap();
+    assert_eq!(t.send(req).await.status, StatusCode::FORBIDDEN);
+    let req = axum::http::Request::post("/api/v1/tokens")
+        .header(header::COOKIE, &s.cookie)
+        .header("x-csrf-token", &s.csrf)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(axum::body::Body::from(r#"{"name":"x"}"#))
+        .unwrap();
+    assert_eq!(t.send(req).await.status, StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn pages_are_chinese_first_with_english_available() {
+    let t = TestApp::new().await;
+    let s = t.login("office").await;
+    let zh = t.get(Some(&s), "/inspections").await;
+    assert!(zh.body.contains("lang=\"zh-CN\"") && zh.body.contains("整改台账"));
+    let switch = t.get(Some(&s), "/lang/en?back=/inspections").await;
+    assert_eq!(switch.location(), "/inspections");
+    assert!(
+        switch
+            .headers
+            .get(header::SET_COOKIE)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("zg_lang=en")
+    );
+    let en = Session {
+        cookie: format!("{}; zg_lang=en", s.cookie),
+        ..s
+    };
+    let page = t.get(Some(&en), "/inspections").await;
+    assert!(
+        page.body.contains("lang=\"en\"")
+            && page.body.contains("Rectification ledger")
+            && page.body.contains("Register an inspection")
+    );
+}
+
+#[tokio::test]
+async fn healthz_answers_when_the_database_does() {
+    let t = TestApp::empty().await;
+    assert_eq!(t.get(None, "/healthz").await.status, StatusCode::OK);
+}

@@ -1,0 +1,382 @@
+//! The ledger pages: the demo as a newcomer sees it, filters, search, paging, forms
+//! with errors at their fields, progress with evidence, concurrent edits.
+
+use axum::http::StatusCode;
+
+use crate::util::*;
+
+#[tokio::test]
+async fn the_demo_ledger_shows_the_eight_aspects_of_s1_with_counts() {
+    let t = TestApp::new().await;
+    let s = t.login("office").await;
+    let inspection = t.inspection().await;
+    let page = t.get(Some(&s), &format!("/inspections/{inspection}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for aspect in [
+        "班子建设方面",
+        "党的建设方面",
+        "纪律作风方面",
+        "新闻采编方面",
+        "经营管理方面",
+        "人力资源方面",
+    ] {
+        assert!(page.body.contains(aspect), "{aspect}");
+    }
+    assert!(page.body.contains("9个方面23个问题，整改措施27条"));
+    let all = t
+        .get(Some(&s), &format!("/inspections/{inspection}?per_page=200"))
+        .await;
+    for aspect in ["财务管理方面", "物业管理方面", "举一反三自查问题"] {
+        assert!(all.body.contains(aspect), "{aspect}");
+    }
+    for words in ["立行立改", "长期坚持", "中旬"] {
+        assert!(all.body.contains(words), "{words}");
+    }
+    let list = t.get(Some(&s), "/inspections").await;
+    assert!(list.body.contains("市委第一巡察组") && list.body.contains("市审计局"));
+    let home = t.get(Some(&s), "/").await;
+    assert!(home.body.contains("逾期") || home.body.contains("剩"));
+}
+
+#[tokio::test]
+async fn filters_and_two_character_search_narrow_the_ledger() {
+    let t = TestApp::new().await;
+    let s = t.login("office").await;
+    let i = t.inspection().await;
+    let car = t
+        .get(Some(&s), &format!("/inspections/{i}?q=%E5%85%AC%E8%BD%A6"))
+        .await; // 公车
+    assert!(car.body.contains("公车私用") && !car.body.contains("人事档案管理不规范"));
+    let files = t
+        .get(Some(&s), &format!("/inspections/{i}?q=%E6%A1%A3%E6%A1%88"))
+        .await; // 档案
+    assert!(files.body.contains("人事档案管理不规范") && !files.body.contains("公车私用"));
+    let finance = t
+        .count("SELECT id FROM units WHERE short_name = '财务部'")
+        .await;
+    let by_unit = t
+        .get(
+            Some(&s),
+            &format!("/inspections/{i}?unit={finance}&per_page=200"),
+        )
+        .await;
+    assert!(
+        by_unit.body.contains(FINANCE_LEAD)
+            && by_unit.body.contains(FINANCE_COOP)
+            && !by_unit.body.contains(HR_ONLY)
+    );
+    let done = t
+        .get(
+            Some(&s),
+            &format!("/inspections/{i}?status=done&per_page=200"),
+        )
+        .await;
+    assert!(done.body.contains("公车全部安装定位") && !done.body.contains(HR_ONLY));
+    let self_found = t
+        .get(Some(&s), &format!("/inspections/{i}?source=self_found"))
+        .await;
+    assert!(
+        self_found.body.contains("档案室消防设施老化") && !self_found.body.contains("公车私用")
+    );
+    let bad = t
+        .get(
+            Some(&s),
+            &format!("/inspections/{i}?status=late&due_to=2024-13-01"),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::OK);
+    assert!(bad.body.contains("状态筛选应为") && bad.body.contains("YYYY-MM-DD"));
+}
+
+#[tokio::test]
+async fn paging_keeps_the_filters() {
+    let t = TestApp::new().await;
+    let s = t.login("office").await;
+    let i = t.inspection().await;
+    let first = t
+        .get(
+            Some(&s),
+            &format!("/inspections/{i}?per_page=10&source=inspection"),
+        )
+        .await;
+    assert!(
+        first.body.contains("1 / 3"),
+        "22 inspection problems at 10 a page"
+    );
+    let pager = first
+        .body
+        .split("class=\"pager\"")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        pager.contains("per_page=10&#38;source=inspection&#38;page=2"),
+        "{pager}"
+    );
+    let third = t
+        .get(
+            Some(&s),
+            &format!("/inspections/{i}?per_page=10&source=inspection&page=3"),
+        )
+        .await;
+    assert!(third.body.contains("3 / 3") && third.body.contains("公车私用"));
+}
+
+#[tokio::test]
+async fn forms_show_errors_at_the_field_and_store_nothing() {
+    let t = TestApp::new().await;
+    let s = t.login("office").await;
+    let before = t.count("SELECT COUNT(*) FROM inspections").await;
+    let r = t
+        .post(
+            Some(&s),
+            "/inspections",
+            &[
+                ("kind", "xuncha"),
+                ("title", ""),
+                ("group_name", "市委第二巡察组"),
+                ("feedback_date", "2024-02-30"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("data-field=\"title\"") && r.body.contains("data-field=\"feedback_date\"")
+    );
+    assert!(r.body.contains("市委第二巡察组"), "what was typed is kept");
+    assert_eq!(t.count("SELECT COUNT(*) FROM inspections").await, before);
+
+    let problem = t.problem("多头开设银行账户").await;
+    let finance = t
+        .count("SELECT id FROM units WHERE short_name = '财务部'")
+        .await
+        .to_string();
+    let r = t
+        .post(
+            Some(&s),
+            &format!("/problems/{problem}/measures"),
+            &[
+                ("content", "再次核查"),
+                ("lead_unit_id", &finance),
+                ("deadline", "尽快"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("data-field=\"deadline\"") && r.body.contains("尽快"));
+}
+
+#[tokio::test]
+async fn the_office_builds_a_ledger_and_a_unit_reports_progress_with_evidence() {
+    let t = TestApp::new().await;
+    let office = t.login("office").await;
+    let r = t
+        .post(
+            Some(&office),
+            "/inspections",
+            &[
+                ("kind", "supervision"),
+                ("title", "2024年一季度督查"),
+                ("group_name", "市委督查室"),
+                ("feedback_date", "2024-04-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let ledger = r.location().to_string();
+    let id = ledger.rsplit('/').next().unwrap().to_string();
+    assert_eq!(
+        t.post(
+            Some(&office),
+            &format!("/inspections/{id}/aspects"),
+            &[("title", "作风建设方面")]
+        )
+        .await
+        .status,
+        StatusCode::SEE_OTHER
+    );
+    let aspect = t
+        .count(&format!(
+            "SELECT id FROM aspects WHERE inspection_id = {id}"
+        ))
+        .await
+        .to_string();
+    let r = t
+        .post(
+            Some(&office),
+            &format!("/inspections/{id}/problems"),
+            &[
+                ("aspect_id", &aspect),
+                ("title", "会议室空调长开"),
+                ("source", "inspection"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let problem = r.location().rsplit('/').next().unwrap().to_string();
+    let logistics = t
+        .count("SELECT id FROM units WHERE short_name = '行政后勤部'")
+        .await
+        .to_string();
+    let finance = t
+        .count("SELECT id FROM units WHERE short_name = '财务部'")
+        .await
+        .to_string();
+    let r = t
+        .post(
+            Some(&office),
+            &format!("/problems/{problem}/measures"),
+            &[
+                ("content", "安装空调定时控制"),
+                ("lead_unit_id", &logistics),
+                ("cooperating_unit_ids", &finance),
+                ("responsible_person", "孙强"),
+                ("target", "全部会议室安装"),
+                ("deadline", "5月中旬"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let measure = r.location().to_string();
+    let page = t.get(Some(&office), &measure).await;
+    assert!(page.body.contains("5月中旬") && page.body.contains("2024-05-20"));
+
+    let unit = t.login("logistics").await;
+    let bad = t
+        .post_progress(
+            Auth::Session(&unit),
+            &format!("{measure}/progress"),
+            &[
+                ("csrf", &unit.csrf),
+                ("happened_on", "2024-04-24"),
+                ("content", "完成安装"),
+                ("mark_done", "on"),
+            ],
+            &[("setup.exe", b"MZ\x90\x00")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("data-field=\"files\"") && bad.body.contains("setup.exe"));
+    let ok = t
+        .post_progress(
+            Auth::Session(&unit),
+            &format!("{measure}/progress"),
+            &[
+                ("csrf", &unit.csrf),
+                ("happened_on", "2024-04-24"),
+                ("content", "完成全部会议室定时控制安装"),
+                ("mark_done", "on"),
+            ],
+            &[("验收单.pdf", PDF)],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let page = t.get(Some(&unit), &measure).await;
+    assert!(
+        page.body.contains("完成全部会议室定时控制安装")
+            && page.body.contains("验收单.pdf")
+            && page.body.contains("按期完成")
+    );
+    let att = t.count("SELECT MAX(id) FROM attachments").await;
+    let file = t.get(Some(&unit), &format!("/attachments/{att}")).await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert_eq!(file.bytes, PDF);
+    assert_eq!(file.headers.get("content-type").unwrap(), "application/pdf");
+    assert!(
+        file.headers
+            .get("content-disposition")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    let hr = t.login("hr").await;
+    assert_eq!(
+        t.get(Some(&hr), &format!("/attachments/{att}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_stale_edit_is_refused_and_says_who_changed_it() {
+    let t = TestApp::new().await;
+    let s = t.login("office").await;
+    let i = t.inspection().await;
+    let fields = |title: &'static str| {
+        vec![
+            ("version", "1"),
+            ("kind", "xuncha"),
+            ("title", title),
+            ("group_name", "市委第一巡察组"),
+            ("feedback_date", "2024-03-16"),
+        ]
+    };
+    assert_eq!(
+        t.post(
+            Some(&s),
+            &format!("/inspections/{i}/edit"),
+            &fields("第一次修改")
+        )
+        .await
+        .status,
+        StatusCode::SEE_OTHER
+    );
+    let second = t
+        .post(
+            Some(&s),
+            &format!("/inspections/{i}/edit"),
+            &fields("第二次修改"),
+        )
+        .await;
+    assert_eq!(second.status, StatusCode::CONFLICT);
+    assert!(second.body.contains("李明"));
+    assert_eq!(
+        t.count(&format!("SELECT version FROM inspections WHERE id = {i}"))
+            .await,
+        2
+    );
+}
+
+#[tokio::test]
+async fn every_page_of_the_demo_renders_for_its_roles() {
+    let t = TestApp::new().await;
+    let i = t.inspection().await;
+    let p = t.problem("多头开设银行账户").await;
+    let m = t.measure(FINANCE_LEAD).await;
+    let office = t.login("office").await;
+    for path in [
+        "/".to_string(),
+        "/inspections".into(),
+        "/inspections/new".into(),
+        format!("/inspections/{i}"),
+        format!("/inspections/{i}/edit"),
+        format!("/inspections/{i}/problems/new"),
+        format!("/problems/{p}"),
+        format!("/problems/{p}/edit"),
+        format!("/problems/{p}/measures/new"),
+        format!("/measures/{m}"),
+        format!("/measures/{m}/edit"),
+        "/measures".into(),
+        "/tokens".into(),
+        "/password".into(),
+    ] {
+        let r = t.get(Some(&office), &path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert!(!r.body.contains("??"), "{path} has a missing text");
+    }
+    for (who, path) in [
+        ("sysadmin", "/admin/units"),
+        ("sysadmin", "/admin/users"),
+        ("secadmin", "/admin/users"),
+        ("auditadmin", "/admin/audit"),
+        ("sysadmin", "/"),
+    ] {
+        let s = t.login(who).await;
+        assert_eq!(
+            t.get(Some(&s), path).await.status,
+            StatusCode::OK,
+            "{who} {path}"
+        );
+    }
+}
