@@ -329,6 +329,17 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "Please correct the fields marked in red.",
     ),
     ("saved", "已保存。", "Saved."),
+    ("withdraw", "撤回", "Withdraw"),
+    ("withdraw_problem", "撤回该问题", "Withdraw this problem"),
+    ("withdraw_measure", "撤回该措施", "Withdraw this measure"),
+    ("withdraw_reason", "撤回原因（必填）", "Why (required)"),
+    (
+        "withdraw_hint",
+        "撤回的记录不会删除：它连同撤回人、时间和原因保存在审计日志中。",
+        "Nothing is deleted: the record stays, with who withdrew it, when and why.",
+    ),
+    ("add_item", "新增项", "Add item"),
+    ("item_title", "项的名称", "Item title"),
 ];
 
 #[cfg(test)]

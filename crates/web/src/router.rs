@@ -93,6 +93,9 @@ pub fn router(app: App) -> Router {
             get(inspections::edit).post(inspections::update),
         )
         .route("/inspections/{id}/aspects", post(inspections::add_aspect))
+        .route("/inspections/{id}/items", post(inspections::add_item))
+        .route("/problems/{id}/withdraw", post(problems::withdraw))
+        .route("/measures/{id}/withdraw", post(measures::withdraw))
         .route("/inspections/{id}/problems/new", get(problems::new))
         .route("/inspections/{id}/problems", post(problems::create))
         .route("/problems/{id}", get(problems::show))

@@ -62,14 +62,14 @@ impl InspectionInput {
         let group_name = c.text("group_name", &self.group_name, 100);
         let period_start = c.optional_date("period_start", &self.period_start);
         let period_end = c.optional_date("period_end", &self.period_end);
-        if let (Some(s), Some(e)) = (period_start, period_end) {
-            if e < s {
-                c.push(FieldError::new(
-                    "period_end",
-                    "结束日期早于开始日期，请检查。",
-                    "The period ends before it starts: check the dates.",
-                ));
-            }
+        if let (Some(s), Some(e)) = (period_start, period_end)
+            && e < s
+        {
+            c.push(FieldError::new(
+                "period_end",
+                "结束日期早于开始日期，请检查。",
+                "The period ends before it starts: check the dates.",
+            ));
         }
         let feedback_date = c.date("feedback_date", &self.feedback_date);
         let notes = c.optional_text("notes", &self.notes, 2000);

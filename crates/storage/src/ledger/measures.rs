@@ -525,3 +525,23 @@ pub fn input_of(m: &Measure) -> MeasureInput {
         deadline: m.deadline.text.clone(),
     }
 }
+
+/// Withdraws a measure read at `version` (撤回, D21): the office only; it stays in the
+/// database, marked with who, when and why, and leaves the ledger.
+pub async fn withdraw(
+    db: &Db,
+    actor: &Actor,
+    change: Change<'_>,
+    id: MeasureId,
+    version: i64,
+    today: NaiveDate,
+) -> StoreResult<()> {
+    let (m, _) = get(db, actor, id, today).await?;
+    // The actor sees the measure (or `get` said 404): refusing now is a 403.
+    if actor.ledger_access(m.org_id) < Access::Edit {
+        return Err(StoreError::Forbidden);
+    }
+    let mut tx = db.begin().await?;
+    audit::withdraw(tx.conn(), change, Entity::Measure, id.0, version).await?;
+    tx.commit().await
+}

@@ -280,3 +280,36 @@ pub fn input_of(p: &Problem) -> ProblemInput {
         source: p.source.code().to_string(),
     }
 }
+
+/// Withdraws a problem read at `version` (撤回, D21): it and its measures stay in the
+/// database, marked with who, when and why, and leave the ledger.
+pub async fn withdraw(
+    db: &Db,
+    actor: &Actor,
+    change: Change<'_>,
+    id: ProblemId,
+    version: i64,
+) -> StoreResult<()> {
+    let mut tx = db.begin().await?;
+    let inspection = problem_inspection(&mut tx, id).await?;
+    let org = inspection_org(tx.conn(), inspection).await?;
+    require_ledger(actor, org, Access::Edit)?;
+    audit::withdraw(tx.conn(), change, Entity::Problem, id.0, version).await?;
+    let measures = sqlx::query(
+        "SELECT id, version FROM measures WHERE problem_id = $1 AND withdrawn_at IS NULL",
+    )
+    .bind(id.0)
+    .fetch_all(tx.conn())
+    .await?;
+    for m in &measures {
+        audit::withdraw(
+            tx.conn(),
+            change,
+            Entity::Measure,
+            m.try_get(0)?,
+            m.try_get(1)?,
+        )
+        .await?;
+    }
+    tx.commit().await
+}

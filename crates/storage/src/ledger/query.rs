@@ -416,6 +416,7 @@ pub async fn measure_list(
             .bind(pattern)
             .push(" ESCAPE '\\'))");
     }
+    // Withdrawing a problem withdraws its measures too; an inspection is checked here.
     cond.push(" AND m.inspection_id IN (SELECT id FROM inspections WHERE withdrawn_at IS NULL)");
     let mut count = Sql::new("SELECT COUNT(*) FROM measures m WHERE ");
     count.append(&cond);

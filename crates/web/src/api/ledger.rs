@@ -381,3 +381,70 @@ pub async fn get_attachment(
     );
     Ok(resp)
 }
+
+/// A withdrawal: the version read and why.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct WithdrawInput {
+    /// The version read.
+    pub version: i64,
+    /// Why it is withdrawn (required; kept in the audit trail).
+    pub reason: String,
+}
+
+/// Withdraws a problem and its measures (office); nothing is deleted.
+#[utoipa::path(post, path = "/api/v1/problems/{id}/withdraw", tag = "ledger", params(("id" = i64, Path)), request_body = WithdrawInput,
+    responses((status = 204), (status = 403, body = ApiErrorBody), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn withdraw_problem(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<WithdrawInput>,
+) -> Result<StatusCode, ApiError> {
+    let change = Change {
+        actor: Some(v.0.user.id),
+        at: app.clock.now(),
+        reason: Some(&input.reason),
+    };
+    problems::withdraw(&app.db, &v.0.actor, change, ProblemId(id), input.version).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Withdraws a measure (office); nothing is deleted.
+#[utoipa::path(post, path = "/api/v1/measures/{id}/withdraw", tag = "ledger", params(("id" = i64, Path)), request_body = WithdrawInput,
+    responses((status = 204), (status = 403, body = ApiErrorBody), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn withdraw_measure(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<WithdrawInput>,
+) -> Result<StatusCode, ApiError> {
+    let change = Change {
+        actor: Some(v.0.user.id),
+        at: app.clock.now(),
+        reason: Some(&input.reason),
+    };
+    measures::withdraw(
+        &app.db,
+        &v.0.actor,
+        change,
+        MeasureId(id),
+        input.version,
+        app.clock.today(),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Adds an item (项) under an aspect.
+#[utoipa::path(post, path = "/api/v1/aspects/{id}/items", tag = "ledger", params(("id" = i64, Path)), request_body = TitleInput,
+    responses((status = 201, body = Created), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn create_item(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<TitleInput>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let id =
+        aspects::create_item(&app.db, &v.0.actor, change(&app, &v), AspectId(id), &input).await?;
+    Ok((StatusCode::CREATED, Json(Created { id: id.0 })))
+}

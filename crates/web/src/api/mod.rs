@@ -48,6 +48,7 @@ pub struct Created {
         ledger::create_problem, ledger::get_problem, ledger::update_problem, ledger::problem_measures,
         ledger::list_measures, ledger::create_measure, ledger::get_measure, ledger::update_measure,
         ledger::list_progress, ledger::add_progress, ledger::get_attachment,
+        ledger::withdraw_problem, ledger::withdraw_measure, ledger::create_item,
     ),
     components(schemas(ApiErrorBody, Created)),
     modifiers(&BearerAuth),
@@ -96,6 +97,9 @@ pub fn routes() -> Router<App> {
             get(ledger::list_aspects).post(ledger::create_aspect),
         )
         .route("/aspects/{id}", put(ledger::update_aspect))
+        .route("/aspects/{id}/items", post(ledger::create_item))
+        .route("/problems/{id}/withdraw", post(ledger::withdraw_problem))
+        .route("/measures/{id}/withdraw", post(ledger::withdraw_measure))
         .route("/inspections/{id}/ledger", get(ledger::get_ledger))
         .route("/inspections/{id}/problems", post(ledger::create_problem))
         .route(

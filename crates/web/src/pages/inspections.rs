@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use zhenggai_domain::access::Access;
 use zhenggai_domain::inspection::InspectionKind;
-use zhenggai_domain::{InspectionId, Role};
+use zhenggai_domain::{AspectId, InspectionId, Role};
 use zhenggai_storage::audit::Change;
 use zhenggai_storage::ledger::aspects::{self, TitleInput};
 use zhenggai_storage::ledger::inspections::{self, Inspection, InspectionInput};
@@ -198,6 +198,45 @@ pub async fn add_aspect(
         &v.actor,
         change,
         InspectionId(id),
+        &TitleInput {
+            title: form.get("title").into(),
+        },
+    )
+    .await?;
+    Ok(see_other(&format!("/inspections/{id}")))
+}
+
+/// POST /inspections/{id}/items — adds an item (项) under one of the inspection's aspects.
+pub async fn add_item(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    v.check_csrf(form.get("csrf"))?;
+    let aspect = AspectId(form.id("aspect_id").unwrap_or(0));
+    if aspects::list(&app.db, InspectionId(id))
+        .await?
+        .iter()
+        .all(|a| a.id != aspect)
+    {
+        return Err(zhenggai_storage::StoreError::invalid(
+            "aspect_id",
+            "请选择本轮巡察的一个方面。",
+            "Choose an aspect of this inspection.",
+        )
+        .into());
+    }
+    let change = Change {
+        actor: Some(v.user.id),
+        at: app.clock.now(),
+        reason: None,
+    };
+    aspects::create_item(
+        &app.db,
+        &v.actor,
+        change,
+        aspect,
         &TitleInput {
             title: form.get("title").into(),
         },

@@ -79,6 +79,7 @@ struct MeasurePageView {
     m: Measure,
     timeline: Vec<Progress>,
     can_edit: bool,
+    can_withdraw: bool,
     can_contribute: bool,
     input: ProgressInput,
     errors: Errors,
@@ -96,6 +97,7 @@ async fn measure_page(
     let today = app.clock.today();
     let (m, access) = measures::get(&app.db, &v.actor, id, today).await?;
     let timeline = progress::list(&app.db, m.id).await?;
+    let can_withdraw = v.actor.ledger_access(m.org_id) >= Access::Edit;
     let path = format!("/measures/{id}");
     Ok(MeasurePageView {
         t: tr(v),
@@ -103,6 +105,7 @@ async fn measure_page(
         m,
         timeline,
         can_edit: access >= Access::Edit,
+        can_withdraw,
         can_contribute: access >= Access::Contribute,
         input,
         errors,
@@ -402,4 +405,32 @@ pub async fn update(
             Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
     }
+}
+
+/// POST /measures/{id}/withdraw — the office withdraws a measure, saying why.
+pub async fn withdraw(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    v.check_csrf(form.get("csrf"))?;
+    let today = app.clock.today();
+    let (m, _) = measures::get(&app.db, &v.actor, MeasureId(id), today).await?;
+    let reason = form.get("reason").trim().to_string();
+    let change = Change {
+        actor: Some(v.user.id),
+        at: app.clock.now(),
+        reason: Some(&reason),
+    };
+    measures::withdraw(
+        &app.db,
+        &v.actor,
+        change,
+        m.id,
+        form.id("version").unwrap_or(0),
+        today,
+    )
+    .await?;
+    Ok(see_other(&format!("/problems/{}", m.problem_id)))
 }

@@ -12,7 +12,7 @@ use zhenggai_storage::ledger::inspections::{self, Inspection};
 use zhenggai_storage::ledger::problems::{self, Problem, ProblemInput};
 use zhenggai_storage::ledger::query::{self, FilterInput, MeasurePage, Within};
 
-use super::{Errors, Nav, field_errors, render, render_status, see_other, tr};
+use super::{Choice, Errors, Nav, field_errors, render, render_status, see_other, tr};
 use crate::error::PageError;
 use crate::form::FormData;
 use crate::i18n::Tr;
@@ -78,6 +78,7 @@ struct FormPage {
     version: i64,
     inspection: Inspection,
     aspects: Vec<Aspect>,
+    items: Vec<Choice>,
     input: ProblemInput,
     errors: Errors,
 }
@@ -110,6 +111,15 @@ async fn form_page(
         Some(p) => format!("/problems/{p}/edit"),
         None => format!("/inspections/{}/problems/new", inspection.id),
     };
+    let items = aspects
+        .iter()
+        .flat_map(|a| a.items.iter().map(move |it| (a, it)))
+        .map(|(a, it)| Choice {
+            id: it.id.0,
+            label: format!("{} › {}", a.title, it.title),
+            selected: input.item_id == Some(it.id.0),
+        })
+        .collect();
     Ok(FormPage {
         t: tr(v),
         nav: Nav::new(v, "inspections", &path),
@@ -117,6 +127,7 @@ async fn form_page(
         version,
         inspection,
         aspects,
+        items,
         input,
         errors,
     })
@@ -229,4 +240,30 @@ pub async fn update(
             Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
     }
+}
+
+/// POST /problems/{id}/withdraw — the office withdraws a problem, saying why.
+pub async fn withdraw(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    v.check_csrf(form.get("csrf"))?;
+    let p = problems::get(&app.db, &v.actor, ProblemId(id)).await?;
+    let reason = form.get("reason").trim().to_string();
+    let change = Change {
+        actor: Some(v.user.id),
+        at: app.clock.now(),
+        reason: Some(&reason),
+    };
+    problems::withdraw(
+        &app.db,
+        &v.actor,
+        change,
+        p.id,
+        form.id("version").unwrap_or(0),
+    )
+    .await?;
+    Ok(see_other(&format!("/inspections/{}", p.inspection_id)))
 }

@@ -380,3 +380,103 @@ async fn every_page_of_the_demo_renders_for_its_roles() {
         );
     }
 }
+
+#[tokio::test]
+async fn withdrawing_keeps_the_record_with_who_and_why() {
+    let t = TestApp::new().await;
+    let office = t.login("office").await;
+    let p = t.problem("多头开设银行账户").await;
+    let m = t.measure(FINANCE_LEAD).await;
+    let i = t.inspection().await;
+    let no_reason = t
+        .post(
+            Some(&office),
+            &format!("/problems/{p}/withdraw"),
+            &[("version", "1"), ("reason", " ")],
+        )
+        .await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let finance = t.login("finance").await;
+    assert_eq!(
+        t.post(
+            Some(&finance),
+            &format!("/measures/{m}/withdraw"),
+            &[("version", "1"), ("reason", "x")]
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    let r = t
+        .post(
+            Some(&office),
+            &format!("/problems/{p}/withdraw"),
+            &[("version", "1"), ("reason", "与第16个问题重复")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let ledger = t
+        .get(Some(&office), &format!("/inspections/{i}?per_page=200"))
+        .await;
+    assert!(!ledger.body.contains("多头开设银行账户") && !ledger.body.contains(FINANCE_LEAD));
+    assert_eq!(
+        t.get(Some(&office), &format!("/measures/{m}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        t.count(&format!(
+            "SELECT COUNT(*) FROM problems WHERE id = {p} AND withdrawn_reason = '与第16个问题重复'"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        t.count(&format!(
+            "SELECT COUNT(*) FROM measures WHERE id = {m} AND withdrawn_at IS NOT NULL"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(t.count("SELECT COUNT(*) FROM audit_log WHERE action = 'withdraw' AND reason = '与第16个问题重复'").await, 2);
+}
+
+#[tokio::test]
+async fn items_group_problems_between_aspects_and_problems() {
+    let t = TestApp::new().await;
+    let office = t.token("office").await;
+    let i = t.inspection().await;
+    let aspects = t
+        .api(
+            &office,
+            "GET",
+            &format!("/api/v1/inspections/{i}/aspects"),
+            None,
+        )
+        .await
+        .json();
+    let aspect = aspects[0]["id"].as_i64().unwrap();
+    let item = t
+        .api(
+            &office,
+            "POST",
+            &format!("/api/v1/aspects/{aspect}/items"),
+            Some(serde_json::json!({"title": "理论学习"})),
+        )
+        .await;
+    assert_eq!(item.status, StatusCode::CREATED, "{}", item.body);
+    let item = item.json()["id"].as_i64().unwrap();
+    let other_aspect = aspects[1]["id"].as_i64().unwrap();
+    let wrong = t.api(&office, "POST", &format!("/api/v1/inspections/{i}/problems"), Some(serde_json::json!({"aspect_id": other_aspect, "item_id": item, "title": "x", "source": "inspection"}))).await;
+    assert_eq!(wrong.json()["fields"][0]["field"], "item_id");
+    let ok = t.api(&office, "POST", &format!("/api/v1/inspections/{i}/problems"), Some(serde_json::json!({"aspect_id": aspect, "item_id": item, "title": "学习流于形式", "source": "inspection"}))).await;
+    assert_eq!(ok.status, StatusCode::CREATED);
+    let counts = t
+        .api(&office, "GET", &format!("/api/v1/inspections/{i}"), None)
+        .await
+        .json()["counts"]
+        .clone();
+    assert_eq!(counts["items"], 1);
+    let s = t.login("office").await;
+    let page = t.get(Some(&s), &format!("/inspections/{i}")).await;
+    assert!(page.body.contains("9个方面1项24个问题，整改措施27条"));
+}
