@@ -144,7 +144,7 @@ CREATE TABLE measures (
     withdrawn_reason TEXT
 );
 CREATE INDEX measures_problem ON measures(problem_id, ordinal);
-CREATE INDEX measures_inspection ON measures(inspection_id);
+CREATE INDEX measures_inspection ON measures(inspection_id, state);
 CREATE INDEX measures_lead_unit ON measures(lead_unit_id, state, deadline_date);
 CREATE INDEX measures_leader ON measures(leader_id);
 

@@ -94,6 +94,7 @@ pub fn router(app: App) -> Router {
         )
         .route("/inspections/{id}/aspects", post(inspections::add_aspect))
         .route("/inspections/{id}/items", post(inspections::add_item))
+        .route("/aspects/{id}/edit", post(inspections::rename_aspect))
         .route("/problems/{id}/withdraw", post(problems::withdraw))
         .route("/measures/{id}/withdraw", post(measures::withdraw))
         .route("/inspections/{id}/problems/new", get(problems::new))

@@ -5,6 +5,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 use zhenggai_domain::access::Actor;
+use zhenggai_storage::audit::Change;
 use zhenggai_storage::users::{self, User};
 use zhenggai_storage::{StoreError, auth};
 
@@ -62,6 +63,15 @@ impl Viewer {
         match &self.csrf {
             Some(csrf) if constant_time_eq(csrf.as_bytes(), token.as_bytes()) => Ok(()),
             _ => Err(PageError::Csrf),
+        }
+    }
+
+    /// A change made by this person now (for the audit trail).
+    pub fn change(&self, app: &App) -> Change<'static> {
+        Change {
+            actor: Some(self.user.id),
+            at: app.clock.now(),
+            reason: None,
         }
     }
 

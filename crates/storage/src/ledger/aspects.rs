@@ -113,7 +113,7 @@ pub async fn update(
     input: &TitleInput,
 ) -> StoreResult<()> {
     let mut tx = db.begin().await?;
-    let inspection = aspect_inspection(db, id).await?;
+    let inspection = inspection_of(db, id).await?;
     let org = inspection_org(tx.conn(), inspection).await?;
     require_ledger(actor, org, Access::Edit)?;
     let title = input.check()?;
@@ -141,7 +141,7 @@ pub async fn create_item(
     input: &TitleInput,
 ) -> StoreResult<ItemId> {
     let mut tx = db.begin().await?;
-    let inspection = aspect_inspection(db, aspect).await?;
+    let inspection = inspection_of(db, aspect).await?;
     let org = inspection_org(tx.conn(), inspection).await?;
     require_ledger(actor, org, Access::Edit)?;
     let title = input.check()?;
@@ -160,8 +160,8 @@ pub async fn create_item(
     Ok(ItemId(id))
 }
 
-/// The inspection an aspect belongs to.
-pub(crate) async fn aspect_inspection(db: &Db, id: AspectId) -> StoreResult<InspectionId> {
+/// The inspection an aspect belongs to (not an access check: callers check first).
+pub async fn inspection_of(db: &Db, id: AspectId) -> StoreResult<InspectionId> {
     let row =
         sqlx::query("SELECT inspection_id FROM aspects WHERE id = $1 AND withdrawn_at IS NULL")
             .bind(id.0)

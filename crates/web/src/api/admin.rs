@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use zhenggai_domain::{Role, UnitId, UserId};
-use zhenggai_storage::audit::{self, AuditEntry, Change};
+use zhenggai_storage::audit::{self, AuditEntry};
 use zhenggai_storage::units::{self, Unit, UnitKind};
 use zhenggai_storage::users::{self, NewUser, User};
 use zhenggai_storage::{StoreError, auth};
@@ -15,14 +15,6 @@ use super::{ApiJson, Created};
 use crate::error::{ApiError, ApiErrorBody};
 use crate::session::ApiViewer;
 use crate::state::App;
-
-fn change(app: &App, v: &ApiViewer) -> Change<'static> {
-    Change {
-        actor: Some(v.0.user.id),
-        at: app.clock.now(),
-        reason: None,
-    }
-}
 
 /// The caller.
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", responses((status = 200, body = User), (status = 401, body = ApiErrorBody)))]
@@ -105,7 +97,7 @@ pub async fn create_unit(
     let id = units::create(
         &app.db,
         &v.0.actor,
-        change(&app, &v),
+        v.0.change(&app),
         input.parent_id.map(UnitId),
         kind,
         &input.name,
@@ -163,7 +155,7 @@ pub async fn create_user(
         password: &password,
         must_change_password: true,
     };
-    let id = users::create(&app.db, &v.0.actor, change(&app, &v), &new).await?;
+    let id = users::create(&app.db, &v.0.actor, v.0.change(&app), &new).await?;
     Ok((StatusCode::CREATED, Json(NewAccount { id: id.0, password })))
 }
 
@@ -194,7 +186,7 @@ pub async fn set_role(
     users::set_role(
         &app.db,
         Some(&v.0.actor),
-        change(&app, &v),
+        v.0.change(&app),
         UserId(id),
         input.version,
         role,

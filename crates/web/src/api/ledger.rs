@@ -19,14 +19,6 @@ use crate::error::{ApiError, ApiErrorBody};
 use crate::session::ApiViewer;
 use crate::state::App;
 
-fn change(app: &App, v: &ApiViewer) -> Change<'static> {
-    Change {
-        actor: Some(v.0.user.id),
-        at: app.clock.now(),
-        reason: None,
-    }
-}
-
 /// A change to a record read at `version`.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct Versioned<T> {
@@ -54,7 +46,7 @@ pub async fn create_inspection(
     v: ApiViewer,
     ApiJson(input): ApiJson<InspectionInput>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let id = inspections::create(&app.db, &v.0.actor, change(&app, &v), &input).await?;
+    let id = inspections::create(&app.db, &v.0.actor, v.0.change(&app), &input).await?;
     Ok((StatusCode::CREATED, Json(Created { id: id.0 })))
 }
 
@@ -82,7 +74,7 @@ pub async fn update_inspection(
     inspections::update(
         &app.db,
         &v.0.actor,
-        change(&app, &v),
+        v.0.change(&app),
         InspectionId(id),
         body.version,
         &body.input,
@@ -116,7 +108,7 @@ pub async fn create_aspect(
     let id = aspects::create(
         &app.db,
         &v.0.actor,
-        change(&app, &v),
+        v.0.change(&app),
         InspectionId(id),
         &input,
     )
@@ -136,7 +128,7 @@ pub async fn update_aspect(
     aspects::update(
         &app.db,
         &v.0.actor,
-        change(&app, &v),
+        v.0.change(&app),
         AspectId(id),
         body.version,
         &body.input,
@@ -181,7 +173,7 @@ pub async fn create_problem(
     let id = problems::create(
         &app.db,
         &v.0.actor,
-        change(&app, &v),
+        v.0.change(&app),
         InspectionId(id),
         &input,
     )
@@ -213,7 +205,7 @@ pub async fn update_problem(
     problems::update(
         &app.db,
         &v.0.actor,
-        change(&app, &v),
+        v.0.change(&app),
         ProblemId(id),
         body.version,
         &body.input,
@@ -258,7 +250,7 @@ pub async fn create_measure(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<MeasureInput>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let id = measures::create(&app.db, &v.0.actor, change(&app, &v), ProblemId(id), &input).await?;
+    let id = measures::create(&app.db, &v.0.actor, v.0.change(&app), ProblemId(id), &input).await?;
     Ok((StatusCode::CREATED, Json(Created { id: id.0 })))
 }
 
@@ -302,7 +294,7 @@ pub async fn update_measure(
     measures::update(
         &app.db,
         &v.0.actor,
-        change(&app, &v),
+        v.0.change(&app),
         MeasureId(id),
         body.version,
         &body.input,
@@ -345,7 +337,7 @@ pub async fn add_progress(
         &app.db,
         app.files.as_ref(),
         &v.0.actor,
-        change(&app, &v),
+        v.0.change(&app),
         MeasureId(id),
         &input,
         &uploads,
@@ -445,6 +437,6 @@ pub async fn create_item(
     ApiJson(input): ApiJson<TitleInput>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     let id =
-        aspects::create_item(&app.db, &v.0.actor, change(&app, &v), AspectId(id), &input).await?;
+        aspects::create_item(&app.db, &v.0.actor, v.0.change(&app), AspectId(id), &input).await?;
     Ok((StatusCode::CREATED, Json(Created { id: id.0 })))
 }

@@ -62,11 +62,7 @@ pub async fn add_unit(
     } else {
         UnitKind::Dept
     };
-    let change = Change {
-        actor: Some(v.user.id),
-        at: app.clock.now(),
-        reason: None,
-    };
+    let change = v.change(&app);
     let short = Some(form.get("short_name")).filter(|s| !s.trim().is_empty());
     match units::create(
         &app.db,
@@ -159,11 +155,7 @@ pub async fn add_user(
         password: &password,
         must_change_password: true,
     };
-    let change = Change {
-        actor: Some(v.user.id),
-        at: app.clock.now(),
-        reason: None,
-    };
+    let change = v.change(&app);
     match users::create(&app.db, &v.actor, change, &new).await {
         Ok(_) => {
             let notice = v
@@ -235,11 +227,7 @@ pub async fn set_role(
         .filter_map(|s| s.trim().parse().ok())
         .map(UnitId)
         .collect();
-    let change = Change {
-        actor: Some(v.user.id),
-        at: app.clock.now(),
-        reason: None,
-    };
+    let change = v.change(&app);
     let result = users::set_role(
         &app.db,
         Some(&v.actor),

@@ -7,7 +7,6 @@ use axum::response::Response;
 use zhenggai_domain::access::Access;
 use zhenggai_domain::inspection::InspectionKind;
 use zhenggai_domain::{AspectId, InspectionId, Role};
-use zhenggai_storage::audit::Change;
 use zhenggai_storage::ledger::aspects::{self, TitleInput};
 use zhenggai_storage::ledger::inspections::{self, Inspection, InspectionInput};
 
@@ -91,11 +90,7 @@ pub async fn create(
 ) -> Result<Response, PageError> {
     v.check_csrf(form.get("csrf"))?;
     let input = input_from(&form);
-    let change = Change {
-        actor: Some(v.user.id),
-        at: app.clock.now(),
-        reason: None,
-    };
+    let change = v.change(&app);
     match inspections::create(&app.db, &v.actor, change, &input).await {
         Ok(id) => Ok(see_other(&format!("/inspections/{id}"))),
         Err(e) => {
@@ -151,11 +146,7 @@ pub async fn update(
     v.check_csrf(form.get("csrf"))?;
     let input = input_from(&form);
     let version = form.id("version").unwrap_or(0);
-    let change = Change {
-        actor: Some(v.user.id),
-        at: app.clock.now(),
-        reason: None,
-    };
+    let change = v.change(&app);
     match inspections::update(&app.db, &v.actor, change, InspectionId(id), version, &input).await {
         Ok(()) => Ok(see_other(&format!("/inspections/{id}"))),
         Err(e) => {
@@ -188,11 +179,7 @@ pub async fn add_aspect(
     form: FormData,
 ) -> Result<Response, PageError> {
     v.check_csrf(form.get("csrf"))?;
-    let change = Change {
-        actor: Some(v.user.id),
-        at: app.clock.now(),
-        reason: None,
-    };
+    let change = v.change(&app);
     aspects::create(
         &app.db,
         &v.actor,
@@ -227,11 +214,7 @@ pub async fn add_item(
         )
         .into());
     }
-    let change = Change {
-        actor: Some(v.user.id),
-        at: app.clock.now(),
-        reason: None,
-    };
+    let change = v.change(&app);
     aspects::create_item(
         &app.db,
         &v.actor,
@@ -243,4 +226,29 @@ pub async fn add_item(
     )
     .await?;
     Ok(see_other(&format!("/inspections/{id}")))
+}
+
+/// POST /aspects/{id}/edit — renames an aspect read at `version`.
+pub async fn rename_aspect(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    v.check_csrf(form.get("csrf"))?;
+    let change = v.change(&app);
+    let version = form.id("version").unwrap_or(0);
+    aspects::update(
+        &app.db,
+        &v.actor,
+        change,
+        AspectId(id),
+        version,
+        &TitleInput {
+            title: form.get("title").into(),
+        },
+    )
+    .await?;
+    let inspection = aspects::inspection_of(&app.db, AspectId(id)).await?;
+    Ok(see_other(&format!("/inspections/{inspection}")))
 }

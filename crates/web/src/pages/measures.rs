@@ -139,11 +139,7 @@ pub async fn add_progress(
         .await
         .map_err(|_| PageError::TooLarge)?;
     v.check_csrf(&csrf)?;
-    let change = Change {
-        actor: Some(v.user.id),
-        at: app.clock.now(),
-        reason: None,
-    };
+    let change = v.change(&app);
     let result = progress::add(
         &app.db,
         app.files.as_ref(),
@@ -325,11 +321,7 @@ pub async fn create(
     v.check_csrf(form.get("csrf"))?;
     let problem = problems::get(&app.db, &v.actor, ProblemId(problem)).await?;
     let input = input_from(&form);
-    let change = Change {
-        actor: Some(v.user.id),
-        at: app.clock.now(),
-        reason: None,
-    };
+    let change = v.change(&app);
     match measures::create(&app.db, &v.actor, change, problem.id, &input).await {
         Ok(id) => Ok(see_other(&format!("/measures/{id}"))),
         Err(e) => {
@@ -378,11 +370,7 @@ pub async fn update(
     let (m, _) = measures::get(&app.db, &v.actor, MeasureId(id), app.clock.today()).await?;
     let input = input_from(&form);
     let version = form.id("version").unwrap_or(0);
-    let change = Change {
-        actor: Some(v.user.id),
-        at: app.clock.now(),
-        reason: None,
-    };
+    let change = v.change(&app);
     match measures::update(
         &app.db,
         &v.actor,

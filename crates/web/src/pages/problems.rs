@@ -165,11 +165,7 @@ pub async fn create(
 ) -> Result<Response, PageError> {
     v.check_csrf(form.get("csrf"))?;
     let input = input_from(&form);
-    let change = Change {
-        actor: Some(v.user.id),
-        at: app.clock.now(),
-        reason: None,
-    };
+    let change = v.change(&app);
     match problems::create(&app.db, &v.actor, change, InspectionId(inspection), &input).await {
         Ok(id) => Ok(see_other(&format!("/problems/{id}"))),
         Err(e) => {
@@ -215,11 +211,7 @@ pub async fn update(
     let p = problems::get(&app.db, &v.actor, ProblemId(id)).await?;
     let input = input_from(&form);
     let version = form.id("version").unwrap_or(0);
-    let change = Change {
-        actor: Some(v.user.id),
-        at: app.clock.now(),
-        reason: None,
-    };
+    let change = v.change(&app);
     match problems::update(&app.db, &v.actor, change, p.id, version, &input).await {
         Ok(()) => Ok(see_other(&format!("/problems/{id}"))),
         Err(e) => {

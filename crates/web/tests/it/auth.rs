@@ -150,6 +150,7 @@ async fn every_form_refuses_a_missing_or_wrong_csrf_token() {
         ("office", format!("/measures/{measure}/edit")),
         ("office", "/tokens".to_string()),
         ("office", format!("/inspections/{inspection}/items")),
+        ("office", "/aspects/1/edit".to_string()),
         ("office", format!("/problems/{problem}/withdraw")),
         ("office", format!("/measures/{measure}/withdraw")),
         ("sysadmin", "/admin/units".to_string()),

@@ -480,3 +480,39 @@ async fn items_group_problems_between_aspects_and_problems() {
     let page = t.get(Some(&s), &format!("/inspections/{i}")).await;
     assert!(page.body.contains("9个方面1项24个问题，整改措施27条"));
 }
+
+#[tokio::test]
+async fn the_office_renames_an_aspect_and_others_may_not() {
+    let t = TestApp::new().await;
+    let i = t.inspection().await;
+    let aspect = t
+        .count(&format!(
+            "SELECT MIN(id) FROM aspects WHERE inspection_id = {i}"
+        ))
+        .await;
+    let jijian = t.login("jijian").await;
+    let refused = t
+        .post(
+            Some(&jijian),
+            &format!("/aspects/{aspect}/edit"),
+            &[("version", "1"), ("title", "改名")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let office = t.login("office").await;
+    let r = t
+        .post(
+            Some(&office),
+            &format!("/aspects/{aspect}/edit"),
+            &[("version", "1"), ("title", "领导班子建设方面")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), format!("/inspections/{i}"));
+    assert!(
+        t.get(Some(&office), &format!("/inspections/{i}"))
+            .await
+            .body
+            .contains("领导班子建设方面")
+    );
+}

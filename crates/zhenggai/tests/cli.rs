@@ -1,0 +1,160 @@
+//! The binary itself: `serve` on an empty data directory prints the one-time admin
+//! password, answers `/healthz`, and stops cleanly on SIGTERM; `user` and `migrate`
+//! work from the shell.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_zhenggai");
+
+fn zhenggai(data: &std::path::Path) -> Command {
+    let mut c = Command::new(BIN);
+    c.arg("--data")
+        .arg(data)
+        .env_remove("ZHENGGAI_DATABASE_URL")
+        .env_remove("ZHENGGAI_CONFIG");
+    c
+}
+
+fn http_get(addr: &str, path: &str) -> String {
+    let mut s = TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn serve_starts_with_no_configuration_and_stops_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = zhenggai(dir.path())
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut password = None;
+    let mut addr = None;
+    let started = Instant::now();
+    while addr.is_none() && started.elapsed() < Duration::from_secs(60) {
+        let line = lines.next().unwrap().unwrap();
+        if let Some(p) = line.split("one-time password of admin: ").nth(1) {
+            password = Some(p.trim().to_string());
+        }
+        if let Some(a) = line.split("listening on http://").nth(1) {
+            addr = Some(a.split('/').next().unwrap().to_string());
+        }
+    }
+    let addr = addr.expect("serve printed its address");
+    assert_eq!(
+        password.as_deref().map(str::len),
+        Some(16),
+        "the first start prints a generated password"
+    );
+    assert!(http_get(&addr, "/healthz").starts_with("HTTP/1.1 200"));
+    assert!(
+        dir.path().join("zhenggai.db").exists(),
+        "the embedded database is created in the data directory"
+    );
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = child.wait().unwrap();
+    assert!(exit.success(), "serve exited with {exit:?} on SIGTERM");
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(
+        rest.iter().any(|l| l.contains("zhenggai stopped")),
+        "{rest:?}"
+    );
+}
+
+#[test]
+fn users_are_managed_from_the_shell() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(
+        zhenggai(dir.path())
+            .arg("migrate")
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert!(
+        zhenggai(dir.path())
+            .arg("demo")
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    let out = zhenggai(dir.path())
+        .args([
+            "user",
+            "add",
+            "zhaoliu",
+            "--name",
+            "赵六",
+            "--unit",
+            "财务部",
+            "--role",
+            "unit",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("one-time password"));
+    let bad = zhenggai(dir.path())
+        .args([
+            "user",
+            "add",
+            "x",
+            "--name",
+            "X",
+            "--unit",
+            "不存在的部门",
+            "--role",
+            "unit",
+        ])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("不存在的部门"));
+    let bad_role = zhenggai(dir.path())
+        .args([
+            "user",
+            "add",
+            "y",
+            "--name",
+            "Y",
+            "--unit",
+            "财务部",
+            "--role",
+            "root",
+        ])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&bad_role.stderr).contains("unknown role"));
+    let list = zhenggai(dir.path())
+        .args(["user", "list"])
+        .output()
+        .unwrap();
+    let list = String::from_utf8_lossy(&list.stdout);
+    assert!(list.contains("zhaoliu") && list.contains("赵六") && list.contains("finance"));
+    let weak = zhenggai(dir.path())
+        .args(["user", "passwd", "zhaoliu", "--password", "short"])
+        .output()
+        .unwrap();
+    assert!(!weak.status.success());
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("password"));
+}
