@@ -1,3 +1,4 @@
+#![expect(clippy::unwrap_used, reason = "a failing unwrap is a failing test")]
 //! The binary itself: `serve` on an empty data directory prints the one-time admin
 //! password, answers `/healthz`, and stops cleanly on SIGTERM; `user` and `migrate`
 //! work from the shell.
