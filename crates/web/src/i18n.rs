@@ -84,6 +84,18 @@ impl Tr {
         }
     }
 
+    /// A file size for people: bytes, KB or MB.
+    pub fn size(&self, bytes: impl Borrow<i64>) -> String {
+        let b = *bytes.borrow();
+        if b < 1024 {
+            format!("{b} B")
+        } else if b < 1024 * 1024 {
+            format!("{:.0} KB", b as f64 / 1024.0)
+        } else {
+            format!("{:.1} MB", b as f64 / 1024.0 / 1024.0)
+        }
+    }
+
     /// An inspection kind.
     pub fn kind(&self, k: impl Borrow<InspectionKind>) -> &'static str {
         let k = *k.borrow();
