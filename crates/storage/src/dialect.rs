@@ -21,7 +21,9 @@ pub fn on_connect(backend: Backend) -> &'static str {
             "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; \
              PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;"
         }
-        Backend::Postgres => "SET TIME ZONE 'UTC'",
+        // Ledger filters are parameter-sensitive (one unit's overdue measures versus a
+        // whole inspection): a plan made for the values at hand beats a generic one.
+        Backend::Postgres => "SET TIME ZONE 'UTC'; SET plan_cache_mode = force_custom_plan",
     }
 }
 
