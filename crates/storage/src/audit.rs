@@ -3,13 +3,23 @@
 //!
 //! Records are kept whole as JSON snapshots of their row, so that any version can be
 //! compared with any other, and a concurrent edit can be answered with what changed.
+//!
+//! The trail is a hash chain (SM3, GB/T 32905): each entry's hash covers the hash of the
+//! entry before it and the entry's content, so an entry changed, removed or reordered
+//! breaks the chain, and a business row changed or removed behind the system's back no
+//! longer matches its latest entry (`verify`). Entries wait in the transaction and are
+//! appended at commit ([`append`]).
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
+use sm3::{Digest, Sm3};
+use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use zhenggai_domain::UserId;
 
+use crate::db::{Backend, Tx};
+use crate::dialect;
 use crate::error::{Conflict, FieldChange, StoreError, StoreResult};
 use crate::sql::{Sql, row_json, stamp};
 
@@ -41,6 +51,26 @@ pub enum Entity {
 }
 
 impl Entity {
+    /// Every recorded table, in the order `verify` checks them.
+    pub const ALL: [Entity; 11] = [
+        Entity::Unit,
+        Entity::User,
+        Entity::ApiToken,
+        Entity::Inspection,
+        Entity::Aspect,
+        Entity::Item,
+        Entity::Problem,
+        Entity::Measure,
+        Entity::MeasureUnit,
+        Entity::Progress,
+        Entity::Attachment,
+    ];
+
+    /// The entity of a table name.
+    pub fn from_table(table: &str) -> Option<Entity> {
+        Entity::ALL.into_iter().find(|e| e.table() == table)
+    }
+
     /// The table (and the entity's name in the trail).
     pub fn table(self) -> &'static str {
         match self {
@@ -70,29 +100,158 @@ pub struct Change<'a> {
     pub reason: Option<&'a str>,
 }
 
-/// The current row of a record, as the trail stores it.
-pub async fn snapshot(conn: &mut AnyConnection, entity: Entity, id: i64) -> StoreResult<Value> {
-    let sql = format!("SELECT * FROM {} WHERE id = $1", entity.table());
-    let row = sqlx::query(&sql)
-        .bind(id)
-        .fetch_optional(conn)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let mut value = row_json(&row);
-    // Secrets never enter the trail: it is readable by auditors.
+/// Columns that change without being business data (login counters) stay out of the
+/// trail; secrets enter it only as their SM3, so that auditors can read the trail and a
+/// secret changed behind the system's back is still detected.
+const VOLATILE: [&str; 3] = ["failed_logins", "locked_until", "last_used_at"];
+const SECRETS: [&str; 2] = ["password_hash", "token_hash"];
+
+/// A row as the trail stores it.
+pub fn normalise(row: &AnyRow) -> Value {
+    let mut value = row_json(row);
     if let Some(obj) = value.as_object_mut() {
-        for secret in ["password_hash", "token_hash"] {
-            if obj.contains_key(secret) {
-                obj.insert(secret.to_string(), Value::from("***"));
+        for col in VOLATILE {
+            obj.remove(col);
+        }
+        for secret in SECRETS {
+            if let Some(Value::String(s)) = obj.get(secret) {
+                let digest = format!("sm3:{}", sm3_hex(s.as_bytes()));
+                obj.insert(secret.to_string(), Value::from(digest));
             }
         }
     }
-    Ok(value)
+    value
 }
 
-/// Appends one entry.
+/// The current row of a record, as the trail stores it.
+pub async fn snapshot(conn: &mut AnyConnection, entity: Entity, id: i64) -> StoreResult<Value> {
+    let sql = format!("SELECT * FROM {} WHERE id = $1", entity.table());
+    let row = sqlx::query(&sql).bind(id).fetch_optional(conn).await?.ok_or(StoreError::NotFound)?;
+    Ok(normalise(&row))
+}
+
+/// SM3 of bytes, in lower-case hex.
+pub fn sm3_hex(bytes: &[u8]) -> String {
+    hex::encode(Sm3::digest(bytes))
+}
+
+/// The hash before the first entry.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// One entry waiting in its transaction.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    at: String,
+    actor: Option<i64>,
+    action: String,
+    entity: &'static str,
+    entity_id: i64,
+    version: Option<i64>,
+    reason: Option<String>,
+    before: Option<String>,
+    after: Option<String>,
+}
+
+/// The fields of an entry that its hash covers.
+#[derive(Debug, Clone, Copy)]
+pub struct EntryFields<'a> {
+    /// Position in the trail.
+    pub id: i64,
+    /// The previous entry's hash.
+    pub prev_hash: &'a str,
+    /// When.
+    pub at: &'a str,
+    /// Who.
+    pub actor: Option<i64>,
+    /// What.
+    pub action: &'a str,
+    /// Which table.
+    pub entity: &'a str,
+    /// Which row.
+    pub entity_id: i64,
+    /// The row's version after the change.
+    pub version: Option<i64>,
+    /// Why.
+    pub reason: Option<&'a str>,
+    /// The row before, as JSON.
+    pub before: Option<&'a str>,
+    /// The row after, as JSON.
+    pub after: Option<&'a str>,
+}
+
+/// The SM3 hash of an entry: the fields as one JSON array (unambiguous), with the row
+/// contents by their own SM3.
+pub fn entry_hash(f: &EntryFields<'_>) -> String {
+    let content = |c: Option<&str>| c.map(|c| sm3_hex(c.as_bytes()));
+    let canonical = serde_json::json!([
+        "zhenggai-audit-1",
+        f.id,
+        f.prev_hash,
+        f.at,
+        f.actor,
+        f.action,
+        f.entity,
+        f.entity_id,
+        f.version,
+        f.reason,
+        content(f.before),
+        content(f.after),
+    ]);
+    sm3_hex(canonical.to_string().as_bytes())
+}
+
+/// Chains and inserts a transaction's entries: under the chain lock, after the last
+/// entry, with consecutive ids (a gap is a removed entry).
+pub async fn append(conn: &mut AnyConnection, backend: Backend, pending: Vec<Pending>) -> StoreResult<()> {
+    if let Some(lock) = dialect::chain_lock(backend) {
+        sqlx::query(lock).execute(&mut *conn).await?;
+    }
+    let last = sqlx::query("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetch_optional(&mut *conn).await?;
+    let (mut id, mut prev) = match last {
+        Some(r) => (r.try_get::<i64, _>(0)?, r.try_get::<Option<String>, _>(1)?.unwrap_or_else(|| GENESIS.to_string())),
+        None => (0, GENESIS.to_string()),
+    };
+    for p in pending {
+        id += 1;
+        let hash = entry_hash(&EntryFields {
+            id,
+            prev_hash: &prev,
+            at: &p.at,
+            actor: p.actor,
+            action: &p.action,
+            entity: p.entity,
+            entity_id: p.entity_id,
+            version: p.version,
+            reason: p.reason.as_deref(),
+            before: p.before.as_deref(),
+            after: p.after.as_deref(),
+        });
+        sqlx::query(
+            "INSERT INTO audit_log (id, at, actor_id, action, entity, entity_id, entity_version, reason, before_json, after_json, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(id)
+        .bind(&p.at)
+        .bind(p.actor)
+        .bind(&p.action)
+        .bind(p.entity)
+        .bind(p.entity_id)
+        .bind(p.version)
+        .bind(p.reason.as_deref())
+        .bind(p.before.as_deref())
+        .bind(p.after.as_deref())
+        .bind(&prev)
+        .bind(&hash)
+        .execute(&mut *conn)
+        .await?;
+        prev = hash;
+    }
+    Ok(())
+}
+
+/// Records one change; it joins the chain when the transaction commits.
 pub async fn record(
-    conn: &mut AnyConnection,
+    tx: &mut Tx,
     change: Change<'_>,
     action: &str,
     entity: Entity,
@@ -100,44 +259,32 @@ pub async fn record(
     before: Option<&Value>,
     after: Option<&Value>,
 ) -> StoreResult<()> {
-    let version = after
-        .or(before)
-        .and_then(|v| v.get("version"))
-        .and_then(Value::as_i64);
-    sqlx::query(
-        "INSERT INTO audit_log (at, actor_id, action, entity, entity_id, entity_version, reason, before_json, after_json) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(stamp(change.at))
-    .bind(change.actor.map(|u| u.0))
-    .bind(action)
-    .bind(entity.table())
-    .bind(id)
-    .bind(version)
-    .bind(change.reason)
-    .bind(before.map(Value::to_string))
-    .bind(after.map(Value::to_string))
-    .execute(conn)
-    .await?;
+    let version = after.or(before).and_then(|v| v.get("version")).and_then(Value::as_i64);
+    tx.pending.push(Pending {
+        at: stamp(change.at),
+        actor: change.actor.map(|u| u.0),
+        action: action.to_string(),
+        entity: entity.table(),
+        entity_id: id,
+        version,
+        reason: change.reason.map(str::to_string),
+        before: before.map(Value::to_string),
+        after: after.map(Value::to_string),
+    });
     Ok(())
 }
 
 /// Records a row just inserted.
-pub async fn created(
-    conn: &mut AnyConnection,
-    change: Change<'_>,
-    entity: Entity,
-    id: i64,
-) -> StoreResult<()> {
-    let after = snapshot(conn, entity, id).await?;
-    record(conn, change, "create", entity, id, None, Some(&after)).await
+pub async fn created(tx: &mut Tx, change: Change<'_>, entity: Entity, id: i64) -> StoreResult<()> {
+    let after = snapshot(tx.conn(), entity, id).await?;
+    record(tx, change, "create", entity, id, None, Some(&after)).await
 }
 
 /// Updates a record if it is still at `expected_version`, bumps its version and records
 /// the change. `set` is the `SET` list (`title = $1, …`). When someone else changed the
 /// record first, nothing is written and the answer says what they changed.
 pub async fn update(
-    conn: &mut AnyConnection,
+    tx: &mut Tx,
     change: Change<'_>,
     action: &str,
     entity: Entity,
@@ -145,6 +292,7 @@ pub async fn update(
     expected_version: i64,
     set: &Sql,
 ) -> StoreResult<Value> {
+    let conn = tx.conn();
     let before = snapshot(conn, entity, id).await?;
     let mut sql = Sql::new(&format!("UPDATE {} SET ", entity.table()));
     sql.append(set)
@@ -158,7 +306,7 @@ pub async fn update(
     }
     let after = snapshot(conn, entity, id).await?;
     record(
-        conn,
+        tx,
         change,
         action,
         entity,
@@ -172,7 +320,7 @@ pub async fn update(
 
 /// Withdraws a record (撤回): it stays, marked with who, when and why (D21).
 pub async fn withdraw(
-    conn: &mut AnyConnection,
+    tx: &mut Tx,
     change: Change<'_>,
     entity: Entity,
     id: i64,
@@ -190,7 +338,7 @@ pub async fn withdraw(
     set.bind(change.actor.map(|u| u.0).unwrap_or(0))
         .push(", withdrawn_reason = ")
         .bind(reason);
-    update(conn, change, "withdraw", entity, id, expected_version, &set).await
+    update(tx, change, "withdraw", entity, id, expected_version, &set).await
 }
 
 async fn conflict(

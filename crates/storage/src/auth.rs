@@ -313,7 +313,7 @@ pub async fn create_api_token(
         at: now,
         reason: None,
     };
-    crate::audit::created(tx.conn(), change, crate::audit::Entity::ApiToken, id).await?;
+    crate::audit::created(&mut tx, change, crate::audit::Entity::ApiToken, id).await?;
     tx.commit().await?;
     Ok(Secret(token))
 }

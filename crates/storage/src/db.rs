@@ -36,11 +36,10 @@ impl Backend {
 }
 
 /// The versioned migrations, embedded in the binary. Append only.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "foundation",
-    include_str!("../migrations/0001_foundation.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
+    (2, "audit_chain", include_str!("../migrations/0002_audit_chain.sql")),
+];
 
 /// The database: a pool and its backend. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -53,9 +52,15 @@ pub struct Db {
 }
 
 /// A write transaction. Dropped without [`Tx::commit`], it rolls back.
+///
+/// Audit records made during the transaction wait in it and are chained and appended
+/// at commit, so that the chain's lock is held only for the append and the commit,
+/// never for the work before them.
 pub struct Tx {
     inner: sqlx::Transaction<'static, Any>,
     _writer: Option<OwnedMutexGuard<()>>,
+    backend: Backend,
+    pub(crate) pending: Vec<crate::audit::Pending>,
 }
 
 impl Tx {
@@ -64,8 +69,12 @@ impl Tx {
         &mut self.inner
     }
 
-    /// Makes the changes durable.
-    pub async fn commit(self) -> StoreResult<()> {
+    /// Appends the transaction's audit records to the chain and makes everything durable.
+    pub async fn commit(mut self) -> StoreResult<()> {
+        if !self.pending.is_empty() {
+            let pending = std::mem::take(&mut self.pending);
+            crate::audit::append(&mut self.inner, self.backend, pending).await?;
+        }
         self.inner.commit().await?;
         Ok(())
     }
@@ -123,10 +132,7 @@ impl Db {
             None => None,
         };
         let inner = self.pool.begin().await?;
-        Ok(Tx {
-            inner,
-            _writer: guard,
-        })
+        Ok(Tx { inner, _writer: guard, backend: self.backend, pending: Vec::new() })
     }
 
     /// Whether the database answers (for `/healthz`).

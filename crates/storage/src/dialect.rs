@@ -46,3 +46,13 @@ pub fn after_explicit_ids(backend: Backend, table: &str) -> Option<String> {
         )),
     }
 }
+
+/// Taken before the audit records of a transaction are appended, so that concurrent
+/// transactions on PostgreSQL extend the chain one after the other. Held until commit:
+/// the append is the last thing a transaction does. SQLite's one writer does the same.
+pub fn chain_lock(backend: Backend) -> Option<&'static str> {
+    match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => Some("SELECT pg_advisory_xact_lock(727002)"),
+    }
+}

@@ -20,6 +20,7 @@ pub mod sql;
 pub mod test_db;
 pub mod units;
 pub mod users;
+pub mod verify;
 
 pub use db::{Backend, Db, Tx};
 pub use error::{StoreError, StoreResult};

@@ -143,7 +143,7 @@ pub async fn insert(
             .execute(tx.conn())
             .await?;
     }
-    audit::created(tx.conn(), change, Entity::Unit, id).await?;
+    audit::created(tx, change, Entity::Unit, id).await?;
     Ok(UnitId(id))
 }
 

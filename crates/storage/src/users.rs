@@ -163,7 +163,7 @@ pub async fn insert_hashed(
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
-    audit::created(tx.conn(), change, Entity::User, id).await?;
+    audit::created(tx, change, Entity::User, id).await?;
     Ok(UserId(id))
 }
 
@@ -207,7 +207,7 @@ pub async fn set_password(
         .bind(i64::from(must_change))
         .push(", failed_logins = 0, locked_until = NULL");
     audit::update(
-        tx.conn(),
+        &mut tx,
         change,
         "set_password",
         Entity::User,
@@ -263,7 +263,7 @@ pub async fn set_role(
         .push(", units_in_charge = ")
         .bind(in_charge);
     audit::update(
-        tx.conn(),
+        &mut tx,
         change,
         "set_role",
         Entity::User,

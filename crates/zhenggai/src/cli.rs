@@ -49,6 +49,21 @@ pub enum Command {
     Demo(DemoArgs),
     /// Measures page times over a generated large organisation.
     Bench(BenchArgs),
+    /// Checks the audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+/// `audit …`.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Checks the SM3 chain of the audit trail and every business row against its latest
+    /// entry; exits 1 and names the first mismatch when anything was tampered with.
+    Verify {
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// `serve`.

@@ -99,7 +99,7 @@ pub async fn insert(
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
-    audit::created(tx.conn(), change, Entity::Aspect, id).await?;
+    audit::created(tx, change, Entity::Aspect, id).await?;
     Ok(AspectId(id))
 }
 
@@ -120,7 +120,7 @@ pub async fn update(
     let mut set = Sql::new("title = ");
     set.bind(title);
     audit::update(
-        tx.conn(),
+        &mut tx,
         change,
         "update",
         Entity::Aspect,
@@ -155,7 +155,7 @@ pub async fn create_item(
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
-    audit::created(tx.conn(), change, Entity::Item, id).await?;
+    audit::created(&mut tx, change, Entity::Item, id).await?;
     tx.commit().await?;
     Ok(ItemId(id))
 }

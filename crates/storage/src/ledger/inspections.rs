@@ -184,7 +184,7 @@ pub async fn insert(
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
-    audit::created(tx.conn(), change, Entity::Inspection, id).await?;
+    audit::created(tx, change, Entity::Inspection, id).await?;
     Ok(InspectionId(id))
 }
 
@@ -216,7 +216,7 @@ pub async fn update(
         .push(", notes = ")
         .bind(c.notes);
     audit::update(
-        tx.conn(),
+        &mut tx,
         change,
         "update",
         Entity::Inspection,

@@ -375,7 +375,7 @@ pub async fn insert(
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
-    audit::created(tx.conn(), change, Entity::Measure, id).await?;
+    audit::created(tx, change, Entity::Measure, id).await?;
     for unit in &m.cooperating {
         add_cooperating(tx, change, MeasureId(id), *unit).await?;
     }
@@ -395,7 +395,7 @@ async fn add_cooperating(
         .fetch_one(tx.conn())
         .await?
         .try_get(0)?;
-    audit::created(tx.conn(), change, Entity::MeasureUnit, id).await
+    audit::created(tx, change, Entity::MeasureUnit, id).await
 }
 
 /// Changes a measure read at `version`. The office changes everything; the lead unit
@@ -464,7 +464,7 @@ pub async fn update(
         .push(", deadline_precision = ")
         .bind(new.deadline.precision.map(|p| p.code().to_string()));
     audit::update(
-        tx.conn(),
+        &mut tx,
         change,
         "update",
         Entity::Measure,
@@ -496,7 +496,7 @@ pub async fn update(
             .await?;
             let after = audit::snapshot(tx.conn(), Entity::MeasureUnit, link).await?;
             audit::record(
-                tx.conn(),
+                &mut tx,
                 change,
                 "withdraw",
                 Entity::MeasureUnit,
@@ -542,6 +542,6 @@ pub async fn withdraw(
         return Err(StoreError::Forbidden);
     }
     let mut tx = db.begin().await?;
-    audit::withdraw(tx.conn(), change, Entity::Measure, id.0, version).await?;
+    audit::withdraw(&mut tx, change, Entity::Measure, id.0, version).await?;
     tx.commit().await
 }

@@ -178,7 +178,7 @@ pub async fn insert(
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
-    audit::created(tx.conn(), change, Entity::Problem, id).await?;
+    audit::created(tx, change, Entity::Problem, id).await?;
     Ok(ProblemId(id))
 }
 
@@ -207,7 +207,7 @@ pub async fn update(
         .push(", source = ")
         .bind(c.source.code());
     audit::update(
-        tx.conn(),
+        &mut tx,
         change,
         "update",
         Entity::Problem,
@@ -294,7 +294,7 @@ pub async fn withdraw(
     let inspection = problem_inspection(&mut tx, id).await?;
     let org = inspection_org(tx.conn(), inspection).await?;
     require_ledger(actor, org, Access::Edit)?;
-    audit::withdraw(tx.conn(), change, Entity::Problem, id.0, version).await?;
+    audit::withdraw(&mut tx, change, Entity::Problem, id.0, version).await?;
     let measures = sqlx::query(
         "SELECT id, version FROM measures WHERE problem_id = $1 AND withdrawn_at IS NULL",
     )
@@ -303,7 +303,7 @@ pub async fn withdraw(
     .await?;
     for m in &measures {
         audit::withdraw(
-            tx.conn(),
+            &mut tx,
             change,
             Entity::Measure,
             m.try_get(0)?,

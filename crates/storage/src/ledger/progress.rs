@@ -206,7 +206,7 @@ pub async fn add(
         .fetch_one(tx.conn())
         .await?
         .try_get(0)?;
-        audit::created(tx.conn(), change, Entity::Attachment, att).await?;
+        audit::created(&mut tx, change, Entity::Attachment, att).await?;
     }
     tx.commit().await?;
     Ok(id)
@@ -234,7 +234,7 @@ pub async fn insert_entry(
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
-    audit::created(tx.conn(), change, Entity::Progress, id).await?;
+    audit::created(tx, change, Entity::Progress, id).await?;
     let next = if done {
         Some(MeasureState::Done)
     } else if m.state == MeasureState::Registered {
@@ -249,7 +249,7 @@ pub async fn insert_entry(
             set.push(", done_on = ").bind(day(happened_on));
         }
         audit::update(
-            tx.conn(),
+            tx,
             change,
             "progress",
             Entity::Measure,

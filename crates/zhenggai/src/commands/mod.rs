@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+mod audit;
 mod bench;
 mod demo;
 mod serve;
@@ -28,6 +29,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User(cmd) => user::run(&cli.common, cmd).await,
         Command::Demo(args) => demo::run(&cli.common, args).await,
         Command::Bench(args) => bench::run(&cli.common, args).await,
+        Command::Audit(cmd) => audit::run(&cli.common, cmd).await,
     }
 }
 

@@ -1,0 +1,115 @@
+//! `zhenggai audit verify`: the trail is an unbroken SM3 chain, and every business row
+//! is what its latest entry says it is (D21). Finds a row changed or removed behind the
+//! system's back, and an entry changed, removed or reordered.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use sqlx::Row;
+
+use crate::audit::{Entity, EntryFields, GENESIS, entry_hash, normalise};
+use crate::db::Db;
+use crate::error::StoreResult;
+
+/// What verification found.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Report {
+    /// Entries checked.
+    pub entries: i64,
+    /// Business rows checked.
+    pub rows: i64,
+    /// The hash of the last entry: note it down elsewhere, and a later run that ends
+    /// elsewhere shows that the end of the trail was cut off.
+    pub head: String,
+    /// Everything that does not match, first problem first; empty when intact.
+    pub problems: Vec<String>,
+}
+
+impl Report {
+    /// Whether nothing was found.
+    pub fn intact(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// Checks the chain, then every business row against its latest entry.
+pub async fn verify(db: &Db) -> StoreResult<Report> {
+    let mut problems = Vec::new();
+    let mut latest: HashMap<(String, i64), Option<String>> = HashMap::new();
+    let rows = sqlx::query(
+        "SELECT id, at, actor_id, action, entity, entity_id, entity_version, reason, before_json, after_json, prev_hash, hash \
+         FROM audit_log ORDER BY id",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    let mut prev = GENESIS.to_string();
+    let mut expected_id = 1;
+    for r in &rows {
+        let id: i64 = r.try_get(0)?;
+        let at: String = r.try_get(1)?;
+        let entity: String = r.try_get(4)?;
+        let entity_id: i64 = r.try_get(5)?;
+        let before: Option<String> = r.try_get(8)?;
+        let after: Option<String> = r.try_get(9)?;
+        let prev_hash: Option<String> = r.try_get(10)?;
+        let hash: Option<String> = r.try_get(11)?;
+        if id != expected_id {
+            problems.push(format!("audit entry #{expected_id} is missing: the trail jumps from #{} to #{id}", expected_id - 1));
+        }
+        if prev_hash.as_deref() != Some(prev.as_str()) {
+            problems.push(format!("audit entry #{id} does not follow the entry before it (removed, inserted or reordered entries)"));
+        }
+        let computed = entry_hash(&EntryFields {
+            id,
+            prev_hash: prev_hash.as_deref().unwrap_or(""),
+            at: &at,
+            actor: r.try_get(2)?,
+            action: &r.try_get::<String, _>(3)?,
+            entity: &entity,
+            entity_id,
+            version: r.try_get(6)?,
+            reason: r.try_get::<Option<String>, _>(7)?.as_deref(),
+            before: before.as_deref(),
+            after: after.as_deref(),
+        });
+        if hash.as_deref() != Some(computed.as_str()) {
+            problems.push(format!("audit entry #{id} ({entity} #{entity_id}, {at}) was changed after it was written"));
+        }
+        prev = hash.unwrap_or_default();
+        expected_id = id + 1;
+        latest.insert((entity, entity_id), after);
+    }
+    let mut checked = 0;
+    for entity in Entity::ALL {
+        let table = entity.table();
+        let current = sqlx::query(&format!("SELECT * FROM {table} ORDER BY id")).fetch_all(db.pool()).await?;
+        let mut seen = std::collections::HashSet::new();
+        for row in &current {
+            checked += 1;
+            let id: i64 = row.try_get("id")?;
+            seen.insert(id);
+            let now = normalise(row);
+            match latest.get(&(table.to_string(), id)) {
+                None => problems.push(format!("{table} #{id} has no audit entry: it was written behind the system's back")),
+                Some(None) => problems.push(format!("{table} #{id} exists, but its latest audit entry removes it")),
+                Some(Some(recorded)) => {
+                    let recorded: serde_json::Value = serde_json::from_str(recorded).unwrap_or(serde_json::Value::Null);
+                    if recorded != now {
+                        let fields = crate::audit::diff(&recorded, &now).into_iter().map(|c| c.field).collect::<Vec<_>>().join(", ");
+                        problems.push(format!("{table} #{id} differs from its latest audit entry in: {fields}"));
+                    }
+                }
+            }
+        }
+        let mut gone: Vec<i64> = latest
+            .iter()
+            .filter(|((t, id), after)| t == table && after.is_some() && !seen.contains(id))
+            .map(|((_, id), _)| *id)
+            .collect();
+        gone.sort();
+        for id in gone {
+            problems.push(format!("{table} #{id} was deleted: its audit entry says it exists"));
+        }
+    }
+    Ok(Report { entries: rows.len() as i64, rows: checked, head: prev, problems })
+}
