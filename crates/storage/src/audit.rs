@@ -126,7 +126,11 @@ pub fn normalise(row: &AnyRow) -> Value {
 /// The current row of a record, as the trail stores it.
 pub async fn snapshot(conn: &mut AnyConnection, entity: Entity, id: i64) -> StoreResult<Value> {
     let sql = format!("SELECT * FROM {} WHERE id = $1", entity.table());
-    let row = sqlx::query(&sql).bind(id).fetch_optional(conn).await?.ok_or(StoreError::NotFound)?;
+    let row = sqlx::query(&sql)
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
     Ok(normalise(&row))
 }
 
@@ -202,13 +206,23 @@ pub fn entry_hash(f: &EntryFields<'_>) -> String {
 
 /// Chains and inserts a transaction's entries: under the chain lock, after the last
 /// entry, with consecutive ids (a gap is a removed entry).
-pub async fn append(conn: &mut AnyConnection, backend: Backend, pending: Vec<Pending>) -> StoreResult<()> {
+pub async fn append(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    pending: Vec<Pending>,
+) -> StoreResult<()> {
     if let Some(lock) = dialect::chain_lock(backend) {
         sqlx::query(lock).execute(&mut *conn).await?;
     }
-    let last = sqlx::query("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetch_optional(&mut *conn).await?;
+    let last = sqlx::query("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
+        .fetch_optional(&mut *conn)
+        .await?;
     let (mut id, mut prev) = match last {
-        Some(r) => (r.try_get::<i64, _>(0)?, r.try_get::<Option<String>, _>(1)?.unwrap_or_else(|| GENESIS.to_string())),
+        Some(r) => (
+            r.try_get::<i64, _>(0)?,
+            r.try_get::<Option<String>, _>(1)?
+                .unwrap_or_else(|| GENESIS.to_string()),
+        ),
         None => (0, GENESIS.to_string()),
     };
     for p in pending {
@@ -259,7 +273,10 @@ pub async fn record(
     before: Option<&Value>,
     after: Option<&Value>,
 ) -> StoreResult<()> {
-    let version = after.or(before).and_then(|v| v.get("version")).and_then(Value::as_i64);
+    let version = after
+        .or(before)
+        .and_then(|v| v.get("version"))
+        .and_then(Value::as_i64);
     tx.pending.push(Pending {
         at: stamp(change.at),
         actor: change.actor.map(|u| u.0),
@@ -305,16 +322,7 @@ pub async fn update(
         return Err(conflict(conn, entity, id, expected_version, &before).await);
     }
     let after = snapshot(conn, entity, id).await?;
-    record(
-        tx,
-        change,
-        action,
-        entity,
-        id,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
+    record(tx, change, action, entity, id, Some(&before), Some(&after)).await?;
     Ok(after)
 }
 

@@ -37,8 +37,16 @@ impl Backend {
 
 /// The versioned migrations, embedded in the binary. Append only.
 const MIGRATIONS: &[(i64, &str, &str)] = &[
-    (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
-    (2, "audit_chain", include_str!("../migrations/0002_audit_chain.sql")),
+    (
+        1,
+        "foundation",
+        include_str!("../migrations/0001_foundation.sql"),
+    ),
+    (
+        2,
+        "audit_chain",
+        include_str!("../migrations/0002_audit_chain.sql"),
+    ),
 ];
 
 /// The database: a pool and its backend. Cheap to clone.
@@ -132,7 +140,12 @@ impl Db {
             None => None,
         };
         let inner = self.pool.begin().await?;
-        Ok(Tx { inner, _writer: guard, backend: self.backend, pending: Vec::new() })
+        Ok(Tx {
+            inner,
+            _writer: guard,
+            backend: self.backend,
+            pending: Vec::new(),
+        })
     }
 
     /// Whether the database answers (for `/healthz`).

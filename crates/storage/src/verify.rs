@@ -54,7 +54,10 @@ pub async fn verify(db: &Db) -> StoreResult<Report> {
         let prev_hash: Option<String> = r.try_get(10)?;
         let hash: Option<String> = r.try_get(11)?;
         if id != expected_id {
-            problems.push(format!("audit entry #{expected_id} is missing: the trail jumps from #{} to #{id}", expected_id - 1));
+            problems.push(format!(
+                "audit entry #{expected_id} is missing: the trail jumps from #{} to #{id}",
+                expected_id - 1
+            ));
         }
         if prev_hash.as_deref() != Some(prev.as_str()) {
             problems.push(format!("audit entry #{id} does not follow the entry before it (removed, inserted or reordered entries)"));
@@ -73,7 +76,9 @@ pub async fn verify(db: &Db) -> StoreResult<Report> {
             after: after.as_deref(),
         });
         if hash.as_deref() != Some(computed.as_str()) {
-            problems.push(format!("audit entry #{id} ({entity} #{entity_id}, {at}) was changed after it was written"));
+            problems.push(format!(
+                "audit entry #{id} ({entity} #{entity_id}, {at}) was changed after it was written"
+            ));
         }
         prev = hash.unwrap_or_default();
         expected_id = id + 1;
@@ -82,7 +87,9 @@ pub async fn verify(db: &Db) -> StoreResult<Report> {
     let mut checked = 0;
     for entity in Entity::ALL {
         let table = entity.table();
-        let current = sqlx::query(&format!("SELECT * FROM {table} ORDER BY id")).fetch_all(db.pool()).await?;
+        let current = sqlx::query(&format!("SELECT * FROM {table} ORDER BY id"))
+            .fetch_all(db.pool())
+            .await?;
         let mut seen = std::collections::HashSet::new();
         for row in &current {
             checked += 1;
@@ -90,13 +97,24 @@ pub async fn verify(db: &Db) -> StoreResult<Report> {
             seen.insert(id);
             let now = normalise(row);
             match latest.get(&(table.to_string(), id)) {
-                None => problems.push(format!("{table} #{id} has no audit entry: it was written behind the system's back")),
-                Some(None) => problems.push(format!("{table} #{id} exists, but its latest audit entry removes it")),
+                None => problems.push(format!(
+                    "{table} #{id} has no audit entry: it was written behind the system's back"
+                )),
+                Some(None) => problems.push(format!(
+                    "{table} #{id} exists, but its latest audit entry removes it"
+                )),
                 Some(Some(recorded)) => {
-                    let recorded: serde_json::Value = serde_json::from_str(recorded).unwrap_or(serde_json::Value::Null);
+                    let recorded: serde_json::Value =
+                        serde_json::from_str(recorded).unwrap_or(serde_json::Value::Null);
                     if recorded != now {
-                        let fields = crate::audit::diff(&recorded, &now).into_iter().map(|c| c.field).collect::<Vec<_>>().join(", ");
-                        problems.push(format!("{table} #{id} differs from its latest audit entry in: {fields}"));
+                        let fields = crate::audit::diff(&recorded, &now)
+                            .into_iter()
+                            .map(|c| c.field)
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        problems.push(format!(
+                            "{table} #{id} differs from its latest audit entry in: {fields}"
+                        ));
                     }
                 }
             }
@@ -108,8 +126,15 @@ pub async fn verify(db: &Db) -> StoreResult<Report> {
             .collect();
         gone.sort();
         for id in gone {
-            problems.push(format!("{table} #{id} was deleted: its audit entry says it exists"));
+            problems.push(format!(
+                "{table} #{id} was deleted: its audit entry says it exists"
+            ));
         }
     }
-    Ok(Report { entries: rows.len() as i64, rows: checked, head: prev, problems })
+    Ok(Report {
+        entries: rows.len() as i64,
+        rows: checked,
+        head: prev,
+        problems,
+    })
 }

@@ -9,16 +9,30 @@ use zhenggai_storage::{demo, verify};
 async fn demo_db() -> TestDb {
     let t = TestDb::new().await.unwrap();
     let today = NaiveDate::from_ymd_opt(2024, 4, 25).unwrap();
-    demo::load(&t.db, today, Utc.with_ymd_and_hms(2024, 4, 25, 1, 0, 0).unwrap()).await.unwrap();
+    demo::load(
+        &t.db,
+        today,
+        Utc.with_ymd_and_hms(2024, 4, 25, 1, 0, 0).unwrap(),
+    )
+    .await
+    .unwrap();
     t
 }
 
 async fn id(t: &TestDb, sql: &str) -> i64 {
-    sqlx::query(sql).fetch_one(t.db.pool()).await.unwrap().try_get(0).unwrap()
+    sqlx::query(sql)
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap()
 }
 
 async fn tamper(t: &TestDb, sql: &str) {
-    t.db.pool().execute(sql).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    t.db.pool()
+        .execute(sql)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
 
 async fn first_problem(t: &TestDb) -> String {
@@ -34,7 +48,11 @@ async fn an_intact_trail_verifies_and_chains_every_entry() {
     assert!(report.intact(), "{:#?}", report.problems);
     assert!(report.entries > 100 && report.rows > 50, "{report:?}");
     assert_eq!(report.head.len(), 64);
-    let unchained = id(&t, "SELECT COUNT(*) FROM audit_log WHERE hash IS NULL OR prev_hash IS NULL").await;
+    let unchained = id(
+        &t,
+        "SELECT COUNT(*) FROM audit_log WHERE hash IS NULL OR prev_hash IS NULL",
+    )
+    .await;
     assert_eq!(unchained, 0);
 }
 
@@ -42,9 +60,16 @@ async fn an_intact_trail_verifies_and_chains_every_entry() {
 async fn a_business_row_changed_in_the_database_is_caught() {
     let t = demo_db().await;
     let m = id(&t, "SELECT MIN(id) FROM measures").await;
-    tamper(&t, &format!("UPDATE measures SET deadline_text = '长期坚持' WHERE id = {m}")).await;
+    tamper(
+        &t,
+        &format!("UPDATE measures SET deadline_text = '长期坚持' WHERE id = {m}"),
+    )
+    .await;
     let p = first_problem(&t).await;
-    assert!(p.contains(&format!("measures #{m}")) && p.contains("deadline_text"), "{p}");
+    assert!(
+        p.contains(&format!("measures #{m}")) && p.contains("deadline_text"),
+        "{p}"
+    );
 }
 
 #[tokio::test]
@@ -53,14 +78,21 @@ async fn a_business_row_deleted_is_caught() {
     let p = id(&t, "SELECT MAX(id) FROM progress").await;
     tamper(&t, &format!("DELETE FROM progress WHERE id = {p}")).await;
     let found = first_problem(&t).await;
-    assert_eq!(found, format!("progress #{p} was deleted: its audit entry says it exists"));
+    assert_eq!(
+        found,
+        format!("progress #{p} was deleted: its audit entry says it exists")
+    );
 }
 
 #[tokio::test]
 async fn a_business_row_inserted_behind_the_systems_back_is_caught() {
     let t = demo_db().await;
     let inspection = id(&t, "SELECT MIN(id) FROM inspections").await;
-    let aspect = id(&t, &format!("SELECT MIN(id) FROM aspects WHERE inspection_id = {inspection}")).await;
+    let aspect = id(
+        &t,
+        &format!("SELECT MIN(id) FROM aspects WHERE inspection_id = {inspection}"),
+    )
+    .await;
     tamper(&t, &format!(
         "INSERT INTO problems (inspection_id, aspect_id, ordinal, title, source, created_at) VALUES ({inspection}, {aspect}, 99, '伪造的问题', 'inspection', '2024-04-25T00:00:00.000000Z')"
     )).await;
@@ -70,29 +102,54 @@ async fn a_business_row_inserted_behind_the_systems_back_is_caught() {
 #[tokio::test]
 async fn a_password_hash_replaced_in_the_database_is_caught() {
     let t = demo_db().await;
-    tamper(&t, "UPDATE users SET password_hash = 'x' WHERE username = 'office'").await;
+    tamper(
+        &t,
+        "UPDATE users SET password_hash = 'x' WHERE username = 'office'",
+    )
+    .await;
     let p = first_problem(&t).await;
-    assert!(p.starts_with("users #") && p.contains("password_hash"), "{p}");
+    assert!(
+        p.starts_with("users #") && p.contains("password_hash"),
+        "{p}"
+    );
 }
 
 #[tokio::test]
 async fn an_audit_entry_changed_is_caught() {
     let t = demo_db().await;
-    tamper(&t, "UPDATE audit_log SET reason = '看起来无害' WHERE id = 5").await;
+    tamper(
+        &t,
+        "UPDATE audit_log SET reason = '看起来无害' WHERE id = 5",
+    )
+    .await;
     assert!(first_problem(&t).await.starts_with("audit entry #5 "));
     let t = demo_db().await;
     // Rewriting the content and recomputing nothing: the entry's hash no longer fits.
-    let last = id(&t, "SELECT MAX(id) FROM audit_log WHERE entity = 'measures'").await;
+    let last = id(
+        &t,
+        "SELECT MAX(id) FROM audit_log WHERE entity = 'measures'",
+    )
+    .await;
     tamper(&t, &format!("UPDATE audit_log SET after_json = REPLACE(after_json, 'in_progress', 'done') WHERE id = {last}")).await;
     let report = verify::verify(&t.db).await.unwrap();
-    assert!(report.problems.iter().any(|p| p.starts_with(&format!("audit entry #{last} "))), "{:#?}", report.problems);
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.starts_with(&format!("audit entry #{last} "))),
+        "{:#?}",
+        report.problems
+    );
 }
 
 #[tokio::test]
 async fn an_audit_entry_deleted_is_caught() {
     let t = demo_db().await;
     tamper(&t, "DELETE FROM audit_log WHERE id = 7").await;
-    assert_eq!(first_problem(&t).await, "audit entry #7 is missing: the trail jumps from #6 to #8");
+    assert_eq!(
+        first_problem(&t).await,
+        "audit entry #7 is missing: the trail jumps from #6 to #8"
+    );
 }
 
 #[tokio::test]
@@ -110,8 +167,21 @@ async fn the_chain_survives_later_writes_after_tampering_is_repaired() {
     let t = demo_db().await;
     let before = verify::verify(&t.db).await.unwrap();
     let mut tx = t.db.begin().await.unwrap();
-    let change = zhenggai_storage::audit::Change { actor: None, at: Utc.with_ymd_and_hms(2024, 4, 26, 1, 0, 0).unwrap(), reason: None };
-    zhenggai_storage::units::insert(&mut tx, change, None, zhenggai_storage::units::UnitKind::Org, "另一单位", None).await.unwrap();
+    let change = zhenggai_storage::audit::Change {
+        actor: None,
+        at: Utc.with_ymd_and_hms(2024, 4, 26, 1, 0, 0).unwrap(),
+        reason: None,
+    };
+    zhenggai_storage::units::insert(
+        &mut tx,
+        change,
+        None,
+        zhenggai_storage::units::UnitKind::Org,
+        "另一单位",
+        None,
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     let after = verify::verify(&t.db).await.unwrap();
     assert!(after.intact(), "{:#?}", after.problems);

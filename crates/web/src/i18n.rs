@@ -351,6 +351,8 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "Nothing is deleted: the record stays, with who withdrew it, when and why.",
     ),
     ("add_item", "新增项", "Add item"),
+    ("export_csv", "导出 CSV", "Export CSV"),
+    ("trail", "修改记录", "Change record"),
     ("edit_aspects", "方面名称与顺序", "Aspects"),
     ("item_title", "项的名称", "Item title"),
 ];

@@ -6,7 +6,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 
-use crate::pages::{admin, home, inspections, ledger, login, measures, problems};
+use crate::pages::{admin, home, inspections, ledger, login, measures, problems, trail};
 use crate::state::App;
 
 const CSS: &str = include_str!("../assets/app.css");
@@ -123,6 +123,8 @@ pub fn router(app: App) -> Router {
         .route("/admin/users/{id}/password", post(admin::reset_password))
         .route("/admin/users/{id}/role", post(admin::set_role))
         .route("/admin/audit", get(admin::audit_page))
+        .route("/records/{table}/{id}/trail", get(trail::page))
+        .route("/records/{table}/{id}/trail.csv", get(trail::export))
         .nest(
             "/api/v1",
             crate::api::routes().layer(DefaultBodyLimit::max(upload_limit)),

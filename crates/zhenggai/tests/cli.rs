@@ -163,22 +163,48 @@ fn users_are_managed_from_the_shell() {
 #[test]
 fn audit_verify_passes_on_the_demo_and_fails_naming_a_tampered_row() {
     let dir = tempfile::tempdir().unwrap();
-    assert!(zhenggai(dir.path()).arg("demo").output().unwrap().status.success());
-    let ok = zhenggai(dir.path()).args(["audit", "verify"]).output().unwrap();
-    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stdout));
+    assert!(
+        zhenggai(dir.path())
+            .arg("demo")
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    let ok = zhenggai(dir.path())
+        .args(["audit", "verify"])
+        .output()
+        .unwrap();
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
     assert!(String::from_utf8_lossy(&ok.stdout).contains("audit trail intact"));
     // Tamper with the database file directly, as someone with file access could.
     let url = format!("sqlite://{}", dir.path().join("zhenggai.db").display());
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let db = zhenggai_storage::Db::connect(&url, 1).await.unwrap();
-        sqlx_exec(&db, "UPDATE measures SET responsible_person = '无关人员' WHERE id = 3").await;
+        sqlx_exec(
+            &db,
+            "UPDATE measures SET responsible_person = '无关人员' WHERE id = 3",
+        )
+        .await;
         db.close().await;
     });
-    let bad = zhenggai(dir.path()).args(["audit", "verify"]).output().unwrap();
+    let bad = zhenggai(dir.path())
+        .args(["audit", "verify"])
+        .output()
+        .unwrap();
     assert_eq!(bad.status.code(), Some(1));
     let out = String::from_utf8_lossy(&bad.stdout);
-    assert!(out.contains("first problem: measures #3 differs from its latest audit entry in: responsible_person"), "{out}");
+    assert!(
+        out.contains(
+            "first problem: measures #3 differs from its latest audit entry in: responsible_person"
+        ),
+        "{out}"
+    );
 }
 
 async fn sqlx_exec(db: &zhenggai_storage::Db, sql: &str) {

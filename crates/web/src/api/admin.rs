@@ -207,3 +207,16 @@ pub async fn audit_trail(
     }
     Ok(Json(audit::recent(app.db.pool(), 200).await?))
 }
+
+/// The trail of one record (audit administrator: any record; supervisor: inspections,
+/// problems and measures they can read).
+#[utoipa::path(get, path = "/api/v1/audit/{table}/{id}", tag = "accounts", params(("table" = String, Path), ("id" = i64, Path)),
+    responses((status = 200, body = Vec<AuditEntry>), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub async fn record_trail(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path((table, id)): Path<(String, i64)>,
+) -> Result<Json<Vec<AuditEntry>>, ApiError> {
+    let (_, entries) = crate::pages::trail::readable_trail(&app, &v.0, &table, id).await?;
+    Ok(Json(entries))
+}

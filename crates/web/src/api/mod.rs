@@ -42,7 +42,7 @@ pub struct Created {
     info(title = "zhenggai 整改 API", description = "巡视巡察整改台账接口 — the rectification ledger API. Authenticate with `Authorization: Bearer TOKEN` (create a token on the /tokens page). Errors are JSON objects naming the field."),
     paths(
         admin::me, admin::create_token, admin::list_units, admin::create_unit, admin::list_users, admin::create_user,
-        admin::set_role, admin::audit_trail,
+        admin::set_role, admin::audit_trail, admin::record_trail,
         ledger::list_inspections, ledger::create_inspection, ledger::get_inspection, ledger::update_inspection,
         ledger::list_aspects, ledger::create_aspect, ledger::update_aspect, ledger::get_ledger,
         ledger::create_problem, ledger::get_problem, ledger::update_problem, ledger::problem_measures,
@@ -84,6 +84,7 @@ pub fn routes() -> Router<App> {
         .route("/users", get(admin::list_users).post(admin::create_user))
         .route("/users/{id}/role", put(admin::set_role))
         .route("/audit", get(admin::audit_trail))
+        .route("/audit/{table}/{id}", get(admin::record_trail))
         .route(
             "/inspections",
             get(ledger::list_inspections).post(ledger::create_inspection),

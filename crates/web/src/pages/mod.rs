@@ -9,6 +9,7 @@ pub mod ledger;
 pub mod login;
 pub mod measures;
 pub mod problems;
+pub mod trail;
 
 use askama::Template;
 use axum::http::StatusCode;
@@ -42,6 +43,8 @@ pub struct Nav {
     pub secadmin: bool,
     /// 审计管理员.
     pub auditadmin: bool,
+    /// 纪检 (reads change records of what they read).
+    pub supervisor: bool,
     /// The menu entry to highlight.
     pub section: &'static str,
     /// This page's address, for the language switch to return to.
@@ -62,6 +65,7 @@ impl Nav {
             sysadmin: role == Role::SysAdmin,
             secadmin: role == Role::SecAdmin,
             auditadmin: role == Role::AuditAdmin,
+            supervisor: role == Role::Supervisor,
             section,
             path_encoded: urlencoding::encode(path).into_owned(),
         }

@@ -178,3 +178,93 @@ async fn a_new_account_must_change_its_one_time_password() {
     let home = t.get(Some(&s), "/").await;
     assert_eq!(home.location(), "/password");
 }
+
+#[tokio::test]
+async fn supervisors_and_the_audit_administrator_read_and_export_a_records_trail() {
+    let t = TestApp::new().await;
+    let m = t.measure(FINANCE_LEAD).await;
+    // A change to read back.
+    let finance = t.token("finance").await;
+    let r = t
+        .post_progress(
+            Auth::Token(&finance),
+            &format!("/api/v1/measures/{m}/progress"),
+            &[("happened_on", "2024-04-20"), ("content", "补充账户清单")],
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    for who in ["jijian", "auditadmin"] {
+        let s = t.login(who).await;
+        let page = t
+            .get(Some(&s), &format!("/records/measures/{m}/trail"))
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{who}");
+        assert!(
+            page.body.contains("陈静") && page.body.contains("create"),
+            "{who}"
+        );
+        let csv = t
+            .get(Some(&s), &format!("/records/measures/{m}/trail.csv"))
+            .await;
+        assert_eq!(csv.status, StatusCode::OK);
+        assert!(
+            csv.headers
+                .get("content-type")
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .starts_with("text/csv")
+        );
+        assert!(
+            csv.body.starts_with("\u{feff}entry,at,actor,action") && csv.body.contains("\"state\""),
+            "{}",
+            csv.body
+        );
+        let token = t.token(who).await;
+        let json = t
+            .api(&token, "GET", &format!("/api/v1/audit/measures/{m}"), None)
+            .await;
+        assert_eq!(json.status, StatusCode::OK, "{who}");
+        assert!(json.json().as_array().unwrap().len() >= 2);
+    }
+    let jijian = t.login("jijian").await;
+    let page = t.get(Some(&jijian), &format!("/measures/{m}")).await;
+    assert!(
+        page.body.contains(&format!("/records/measures/{m}/trail")),
+        "the supervisor is offered the trail on the record's page"
+    );
+    // Supervisors read trails of ledger records, not of accounts; others read none.
+    assert_eq!(
+        t.get(Some(&jijian), "/records/users/1/trail").await.status,
+        StatusCode::FORBIDDEN
+    );
+    for who in ["office", "finance", "sysadmin", "secadmin"] {
+        let s = t.login(who).await;
+        assert_eq!(
+            t.get(Some(&s), &format!("/records/measures/{m}/trail"))
+                .await
+                .status,
+            StatusCode::FORBIDDEN,
+            "{who}"
+        );
+        assert_eq!(
+            t.get(Some(&s), &format!("/records/measures/{m}/trail.csv"))
+                .await
+                .status,
+            StatusCode::FORBIDDEN,
+            "{who}"
+        );
+    }
+    let audit = t.login("auditadmin").await;
+    assert_eq!(
+        t.get(Some(&audit), "/records/users/1/trail").await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        t.get(Some(&audit), "/records/sessions/1/trail")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}

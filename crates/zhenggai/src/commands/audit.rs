@@ -16,14 +16,26 @@ pub async fn run(common: &Common, cmd: AuditCommand) -> anyhow::Result<ExitCode>
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else if report.intact() {
-        println!("audit trail intact: {} entries, {} rows match their latest entries", report.entries, report.rows);
+        println!(
+            "audit trail intact: {} entries, {} rows match their latest entries",
+            report.entries, report.rows
+        );
         println!("chain head (SM3): {}", report.head);
     } else {
         println!("AUDIT TRAIL BROKEN — first problem: {}", report.problems[0]);
         for p in &report.problems[1..] {
             println!("  also: {p}");
         }
-        println!("{} entries, {} rows checked, {} problems", report.entries, report.rows, report.problems.len());
+        println!(
+            "{} entries, {} rows checked, {} problems",
+            report.entries,
+            report.rows,
+            report.problems.len()
+        );
     }
-    Ok(if report.intact() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if report.intact() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
