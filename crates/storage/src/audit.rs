@@ -159,8 +159,12 @@ pub struct Pending {
 /// The fields of an entry that its hash covers.
 #[derive(Debug, Clone, Copy)]
 pub struct EntryFields<'a> {
-    /// Position in the trail.
+    /// The entry's id.
     pub id: i64,
+    /// Which chain.
+    pub chain: i64,
+    /// Position in its chain, from 1.
+    pub seq: i64,
     /// The previous entry's hash.
     pub prev_hash: &'a str,
     /// When.
@@ -190,6 +194,8 @@ pub fn entry_hash(f: &EntryFields<'_>) -> String {
     let canonical = serde_json::json!([
         "zhenggai-audit-1",
         f.id,
+        f.chain,
+        f.seq,
         f.prev_hash,
         f.at,
         f.actor,
@@ -204,31 +210,58 @@ pub fn entry_hash(f: &EntryFields<'_>) -> String {
     sm3_hex(canonical.to_string().as_bytes())
 }
 
-/// Chains and inserts a transaction's entries: under the chain lock, after the last
-/// entry, with consecutive ids (a gap is a removed entry).
+/// Chains and inserts a transaction's entries: all in one chain (chosen by the first
+/// entry's record, so that one record's history stays in one chain), under that chain's
+/// lock, after its last entry, with consecutive positions (a gap is a removed entry).
 pub async fn append(
     conn: &mut AnyConnection,
     backend: Backend,
+    chain: bool,
     pending: Vec<Pending>,
 ) -> StoreResult<()> {
-    if let Some(lock) = dialect::chain_lock(backend) {
-        sqlx::query(lock).execute(&mut *conn).await?;
+    if !chain {
+        return append_unchained(conn, pending).await;
     }
-    let last = sqlx::query("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
-        .fetch_optional(&mut *conn)
-        .await?;
-    let (mut id, mut prev) = match last {
-        Some(r) => (
-            r.try_get::<i64, _>(0)?,
-            r.try_get::<Option<String>, _>(1)?
-                .unwrap_or_else(|| GENESIS.to_string()),
-        ),
-        None => (0, GENESIS.to_string()),
+    let Some(first) = pending.first() else {
+        return Ok(());
     };
-    for p in pending {
-        id += 1;
+    let chain_no = first.entity_id.rem_euclid(dialect::audit_chains(backend));
+    let head = match sqlx::query(dialect::chain_head(backend))
+        .bind(chain_no)
+        .fetch_optional(&mut *conn)
+        .await?
+    {
+        Some(head) => head,
+        None => {
+            // The chain's first entry: its head row appears once.
+            sqlx::query("INSERT INTO audit_heads (chain, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (chain) DO NOTHING")
+                .bind(chain_no)
+                .bind(GENESIS)
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query(dialect::chain_head(backend))
+                .bind(chain_no)
+                .fetch_one(&mut *conn)
+                .await?
+        }
+    };
+    let mut seq: i64 = head.try_get(0)?;
+    let mut prev: String = head.try_get(1)?;
+    let mut next_id: Option<i64> = Some(head.try_get(2)?);
+    let count = pending.len();
+    for (i, p) in pending.into_iter().enumerate() {
+        seq += 1;
+        let id = match next_id.take() {
+            Some(id) => id,
+            None => sqlx::query(dialect::next_audit_id(backend))
+                .fetch_one(&mut *conn)
+                .await?
+                .try_get(0)?,
+        };
         let hash = entry_hash(&EntryFields {
             id,
+            chain: chain_no,
+            seq,
             prev_hash: &prev,
             at: &p.at,
             actor: p.actor,
@@ -240,11 +273,43 @@ pub async fn append(
             before: p.before.as_deref(),
             after: p.after.as_deref(),
         });
+        sqlx::query(dialect::insert_entry(backend, i + 1 == count))
+            .bind(id)
+            .bind(&p.at)
+            .bind(p.actor)
+            .bind(&p.action)
+            .bind(p.entity)
+            .bind(p.entity_id)
+            .bind(p.version)
+            .bind(p.reason.as_deref())
+            .bind(p.before.as_deref())
+            .bind(p.after.as_deref())
+            .bind(chain_no)
+            .bind(seq)
+            .bind(&prev)
+            .bind(&hash)
+            .execute(&mut *conn)
+            .await?;
+        prev = hash;
+    }
+    if !dialect::head_moves_with_last_entry(backend) {
+        sqlx::query("UPDATE audit_heads SET seq = $1, hash = $2 WHERE chain = $3")
+            .bind(seq)
+            .bind(&prev)
+            .bind(chain_no)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The same entries without the chain: what the chain's cost is measured against.
+async fn append_unchained(conn: &mut AnyConnection, pending: Vec<Pending>) -> StoreResult<()> {
+    for p in pending {
         sqlx::query(
-            "INSERT INTO audit_log (id, at, actor_id, action, entity, entity_id, entity_version, reason, before_json, after_json, prev_hash, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            "INSERT INTO audit_log (at, actor_id, action, entity, entity_id, entity_version, reason, before_json, after_json) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
-        .bind(id)
         .bind(&p.at)
         .bind(p.actor)
         .bind(&p.action)
@@ -254,11 +319,8 @@ pub async fn append(
         .bind(p.reason.as_deref())
         .bind(p.before.as_deref())
         .bind(p.after.as_deref())
-        .bind(&prev)
-        .bind(&hash)
         .execute(&mut *conn)
         .await?;
-        prev = hash;
     }
     Ok(())
 }

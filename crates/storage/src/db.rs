@@ -57,6 +57,9 @@ pub struct Db {
     /// SQLite has one writer at a time; taking this lock before `BEGIN` turns lock
     /// contention into a queue instead of `SQLITE_BUSY` errors.
     writer: Option<Arc<Mutex<()>>>,
+    /// Whether audit entries are chained (always, but for the benchmark that measures
+    /// what the chain costs).
+    chain: bool,
 }
 
 /// A write transaction. Dropped without [`Tx::commit`], it rolls back.
@@ -68,6 +71,7 @@ pub struct Tx {
     inner: sqlx::Transaction<'static, Any>,
     _writer: Option<OwnedMutexGuard<()>>,
     backend: Backend,
+    chain: bool,
     pub(crate) pending: Vec<crate::audit::Pending>,
 }
 
@@ -81,7 +85,7 @@ impl Tx {
     pub async fn commit(mut self) -> StoreResult<()> {
         if !self.pending.is_empty() {
             let pending = std::mem::take(&mut self.pending);
-            crate::audit::append(&mut self.inner, self.backend, pending).await?;
+            crate::audit::append(&mut self.inner, self.backend, self.chain, pending).await?;
         }
         self.inner.commit().await?;
         Ok(())
@@ -120,7 +124,17 @@ impl Db {
             pool,
             backend,
             writer,
+            chain: true,
         })
+    }
+
+    /// The same database with unchained audit entries: only for measuring the chain's
+    /// cost (`zhenggai bench --writes`); `verify` rejects what it writes.
+    pub fn without_chain(&self) -> Db {
+        Db {
+            chain: false,
+            ..self.clone()
+        }
     }
 
     /// The backend in use.
@@ -144,6 +158,7 @@ impl Db {
             inner,
             _writer: guard,
             backend: self.backend,
+            chain: self.chain,
             pending: Vec::new(),
         })
     }
@@ -194,6 +209,12 @@ impl Db {
             ran += 1;
         }
         tx.commit().await?;
+        if self.backend == Backend::Sqlite {
+            // Fresh planner statistics for tables that have grown since the last start.
+            sqlx::query("PRAGMA optimize=0x10002")
+                .execute(&self.pool)
+                .await?;
+        }
         Ok(ran)
     }
 

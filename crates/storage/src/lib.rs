@@ -10,7 +10,7 @@ pub mod audit;
 pub mod auth;
 pub mod db;
 pub mod demo;
-mod dialect;
+pub mod dialect;
 pub mod error;
 pub mod files;
 pub mod ledger;

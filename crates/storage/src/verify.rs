@@ -18,8 +18,8 @@ pub struct Report {
     pub entries: i64,
     /// Business rows checked.
     pub rows: i64,
-    /// The hash of the last entry: note it down elsewhere, and a later run that ends
-    /// elsewhere shows that the end of the trail was cut off.
+    /// SM3 over the last entry of every chain: note it down elsewhere, and a later run
+    /// whose chains end earlier shows that the end of the trail was cut off.
     pub head: String,
     /// Everything that does not match, first problem first; empty when intact.
     pub problems: Vec<String>,
@@ -37,13 +37,16 @@ pub async fn verify(db: &Db) -> StoreResult<Report> {
     let mut problems = Vec::new();
     let mut latest: HashMap<(String, i64), Option<String>> = HashMap::new();
     let rows = sqlx::query(
-        "SELECT id, at, actor_id, action, entity, entity_id, entity_version, reason, before_json, after_json, prev_hash, hash \
-         FROM audit_log ORDER BY id",
+        "SELECT id, at, actor_id, action, entity, entity_id, entity_version, reason, before_json, after_json, chain, seq, prev_hash, hash \
+         FROM audit_log ORDER BY chain, seq, id",
     )
     .fetch_all(db.pool())
     .await?;
-    let mut prev = GENESIS.to_string();
-    let mut expected_id = 1;
+    // Per chain: the last hash, position and id seen.
+    let mut current_chain: Option<i64> = None;
+    let (mut prev, mut expected_seq, mut prev_id) = (GENESIS.to_string(), 1, 0);
+    let mut ends: Vec<(i64, i64, String)> = Vec::new();
+    let mut latest_id: HashMap<(String, i64), i64> = HashMap::new();
     for r in &rows {
         let id: i64 = r.try_get(0)?;
         let at: String = r.try_get(1)?;
@@ -51,12 +54,36 @@ pub async fn verify(db: &Db) -> StoreResult<Report> {
         let entity_id: i64 = r.try_get(5)?;
         let before: Option<String> = r.try_get(8)?;
         let after: Option<String> = r.try_get(9)?;
-        let prev_hash: Option<String> = r.try_get(10)?;
-        let hash: Option<String> = r.try_get(11)?;
-        if id != expected_id {
+        let (Some(chain), Some(seq)) = (
+            r.try_get::<Option<i64>, _>(10)?,
+            r.try_get::<Option<i64>, _>(11)?,
+        ) else {
             problems.push(format!(
-                "audit entry #{expected_id} is missing: the trail jumps from #{} to #{id}",
-                expected_id - 1
+                "audit entry #{id} is not chained: it was written behind the system's back"
+            ));
+            continue;
+        };
+        let prev_hash: Option<String> = r.try_get(12)?;
+        let hash: Option<String> = r.try_get(13)?;
+        if current_chain != Some(chain) {
+            if let Some(c) = current_chain {
+                ends.push((c, expected_seq - 1, prev.clone()));
+            }
+            current_chain = Some(chain);
+            (prev, expected_seq, prev_id) = (GENESIS.to_string(), 1, 0);
+        }
+        if seq != expected_seq {
+            problems.push(if prev_id == 0 {
+                format!(
+                    "audit entries are missing before #{id}: its chain starts at position {seq}"
+                )
+            } else {
+                format!("audit entries are missing between #{prev_id} and #{id}")
+            });
+        }
+        if id <= prev_id {
+            problems.push(format!(
+                "audit entry #{id} is out of order in its chain (after #{prev_id})"
             ));
         }
         if prev_hash.as_deref() != Some(prev.as_str()) {
@@ -64,6 +91,8 @@ pub async fn verify(db: &Db) -> StoreResult<Report> {
         }
         let computed = entry_hash(&EntryFields {
             id,
+            chain,
+            seq,
             prev_hash: prev_hash.as_deref().unwrap_or(""),
             at: &at,
             actor: r.try_get(2)?,
@@ -81,9 +110,48 @@ pub async fn verify(db: &Db) -> StoreResult<Report> {
             ));
         }
         prev = hash.unwrap_or_default();
-        expected_id = id + 1;
-        latest.insert((entity, entity_id), after);
+        expected_seq = seq + 1;
+        prev_id = id;
+        let key = (entity, entity_id);
+        if latest_id.get(&key).is_none_or(|known| *known < id) {
+            latest_id.insert(key.clone(), id);
+            latest.insert(key, after);
+        }
     }
+    if let Some(c) = current_chain {
+        ends.push((c, expected_seq - 1, prev.clone()));
+    }
+    // Each chain ends where its head row says: entries cut off its end show here.
+    let recorded: HashMap<i64, (i64, String)> =
+        sqlx::query("SELECT chain, seq, hash FROM audit_heads")
+            .fetch_all(db.pool())
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?))))
+            .collect::<Result<_, sqlx::Error>>()?;
+    for (chain, seq, hash) in &ends {
+        match recorded.get(chain) {
+            Some((s, h)) if s == seq && h == hash => {}
+            Some((s, _)) if s > seq => problems.push(format!("audit entries were cut off the end of chain {chain}: it ends at position {seq}, its head says {s}")),
+            _ => problems.push(format!("the head of audit chain {chain} does not match its last entry (position {seq})")),
+        }
+    }
+    for (chain, (s, _)) in &recorded {
+        if *s > 0 && !ends.iter().any(|(c, _, _)| c == chain) {
+            problems.push(format!(
+                "all {s} entries of audit chain {chain} were removed"
+            ));
+        }
+    }
+    let head = if ends.is_empty() {
+        GENESIS.to_string()
+    } else {
+        let joined: Vec<String> = ends
+            .iter()
+            .map(|(c, s, h)| format!("{c}:{s}:{h}"))
+            .collect();
+        crate::audit::sm3_hex(joined.join("\n").as_bytes())
+    };
     let mut checked = 0;
     for entity in Entity::ALL {
         let table = entity.table();
@@ -134,7 +202,7 @@ pub async fn verify(db: &Db) -> StoreResult<Report> {
     Ok(Report {
         entries: rows.len() as i64,
         rows: checked,
-        head: prev,
+        head,
         problems,
     })
 }

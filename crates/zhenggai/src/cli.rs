@@ -129,6 +129,12 @@ pub struct BenchArgs {
     /// Requests per measured page.
     #[arg(long, default_value_t = 300)]
     pub requests: usize,
+    /// Instead of pages: this many audited writes, with and without the audit chain.
+    #[arg(long)]
+    pub writes: Option<usize>,
+    /// Concurrent writers for `--writes`.
+    #[arg(long, default_value_t = 8)]
+    pub writers: usize,
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use anyhow::Context;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
+use sqlx::Row;
 use tower::ServiceExt;
 use zhenggai_domain::clock::{Clock, SystemClock};
 use zhenggai_storage::files::LocalFiles;
@@ -27,6 +28,10 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 pub async fn run(common: &Common, args: BenchArgs) -> anyhow::Result<ExitCode> {
     let settings = Settings::resolve(common, None)?;
     let db = super::open(&settings).await?;
+    db.migrate().await?;
+    if let Some(writes) = args.writes {
+        return writes_bench(&db, writes, args.writers.max(1)).await;
+    }
     let clock = Arc::new(SystemClock);
     let office = users::find(&db, "bench_office")
         .await?
@@ -113,4 +118,92 @@ pub async fn run(common: &Common, args: BenchArgs) -> anyhow::Result<ExitCode> {
     println!("  paths:  /inspections/1   /measures?unit={unit}&status=overdue");
     db.close().await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Audited writes per second, without the chain and then with it: each write is one
+/// transaction that changes a measure's target and records the change.
+async fn writes_bench(
+    db: &zhenggai_storage::Db,
+    writes: usize,
+    writers: usize,
+) -> anyhow::Result<ExitCode> {
+    let ids: Vec<i64> = sqlx::query("SELECT id FROM measures ORDER BY id LIMIT $1")
+        .bind(i64::try_from(writes * 2).unwrap_or(i64::MAX))
+        .fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<Result<_, _>>()?;
+    anyhow::ensure!(
+        ids.len() >= writes * 2,
+        "fill the database with `zhenggai demo --scale` first"
+    );
+    if let Some(sql) = zhenggai_storage::dialect::after_explicit_ids(db.backend(), "audit_log") {
+        sqlx::query(&sql).execute(db.pool()).await?;
+    }
+    println!(
+        "backend: {:?}; {writes} audited writes each way, {writers} concurrent writers, in 4 alternating rounds",
+        db.backend()
+    );
+    // Alternating rounds, so that drift (a growing trail, a warming cache) falls on both.
+    const ROUNDS: usize = 4;
+    let per_round = writes / ROUNDS;
+    let mut elapsed = [Duration::ZERO; 2];
+    for round in 0..ROUNDS {
+        for (way, target) in [db.without_chain(), db.clone()].into_iter().enumerate() {
+            let start = (round * 2 + way) * per_round;
+            let ids = &ids[start..start + per_round];
+            let started = Instant::now();
+            let mut tasks = Vec::new();
+            for chunk in ids.chunks(per_round.div_ceil(writers)) {
+                let db = target.clone();
+                let chunk = chunk.to_vec();
+                tasks.push(tokio::spawn(async move { write_some(&db, &chunk).await }));
+            }
+            for t in tasks {
+                t.await??;
+            }
+            elapsed[way] += started.elapsed();
+        }
+    }
+    let rate = |d: Duration| (per_round * ROUNDS) as f64 / d.as_secs_f64();
+    let (without, with) = (rate(elapsed[0]), rate(elapsed[1]));
+    println!("{:<20} {without:>9.0} writes/s", "without the chain");
+    println!("{:<20} {with:>9.0} writes/s", "with the SM3 chain");
+    println!(
+        "the chain costs {:.1} % of write throughput",
+        (1.0 - with / without) * 100.0
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn write_some(db: &zhenggai_storage::Db, ids: &[i64]) -> anyhow::Result<()> {
+    use zhenggai_storage::audit::{self, Change, Entity};
+    for id in ids {
+        let mut tx = db.begin().await?;
+        let version: i64 = sqlx::query("SELECT version FROM measures WHERE id = $1")
+            .bind(*id)
+            .fetch_one(tx.conn())
+            .await?
+            .try_get(0)?;
+        let mut set = zhenggai_storage::sql::Sql::new("target = ");
+        set.bind(format!("基准写入 {id}"));
+        let change = Change {
+            actor: None,
+            at: SystemClock.now(),
+            reason: Some("benchmark"),
+        };
+        audit::update(
+            &mut tx,
+            change,
+            "update",
+            Entity::Measure,
+            *id,
+            version,
+            &set,
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    Ok(())
 }
