@@ -10,6 +10,7 @@ pub mod counts;
 pub mod deadline;
 pub mod ids;
 pub mod inspection;
+pub mod lifecycle;
 pub mod role;
 pub mod status;
 pub mod validate;

@@ -1,0 +1,949 @@
+//! The life of a problem, from 挂号 to 销号 and back (DOMAIN "the lifecycle"; D3, D5,
+//! D11, D12): states, the actions that move between them, who may take each, what each
+//! must carry, and the one record each leaves. Pure: storage applies the outcome.
+//!
+//! ```text
+//! registered ─claim─► claimed ─submit─► plan submitted ─sign─► plan signed ─compile─► plan compiled ─approve─► in progress
+//!     │  ▲                ▲                 │ return              │ return               │ return               │
+//!     dispute │ assign    └─────────────────┴─────────────────────┴──────────────────────┘                      │
+//!     ▼  │                                                                                                     ▼
+//!   disputed                                in progress ◄─return (留号)── closure requested ◄─request── (all measures done)
+//!                                                ▲                             │ accept
+//!                                                └──── reopen (回炉) ──── closed (销号) ─confirm─► consolidated (巩固)
+//! ```
+//! Overdue and on-schedule are derived elsewhere (`status`), never stored here.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::access::Actor;
+use crate::{Role, UnitId, UserId};
+
+/// Where a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemState {
+    /// 挂号 — distributed to a lead unit, not yet claimed.
+    Registered,
+    /// 有异议 — the unit disputes it; the leader in charge decides.
+    Disputed,
+    /// 已认领 — claimed: the lead unit drafts its measures.
+    Claimed,
+    /// 方案已报 — the draft measures are with the leader in charge.
+    PlanSubmitted,
+    /// 领导审定 — signed off by the leader in charge.
+    PlanSigned,
+    /// 整改办汇总 — compiled by the office into the plan.
+    PlanCompiled,
+    /// 整改中 — the plan is approved: the baseline is frozen and work goes on.
+    InProgress,
+    /// 销号申请 — every measure done; the closure request is with the office.
+    ClosureRequested,
+    /// 已销号 — closure accepted.
+    Closed,
+    /// 已巩固 — confirmed by a look-back.
+    Consolidated,
+}
+
+impl ProblemState {
+    /// Every state.
+    pub const ALL: [ProblemState; 10] = [
+        Self::Registered,
+        Self::Disputed,
+        Self::Claimed,
+        Self::PlanSubmitted,
+        Self::PlanSigned,
+        Self::PlanCompiled,
+        Self::InProgress,
+        Self::ClosureRequested,
+        Self::Closed,
+        Self::Consolidated,
+    ];
+
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Registered => "registered",
+            Self::Disputed => "disputed",
+            Self::Claimed => "claimed",
+            Self::PlanSubmitted => "plan_submitted",
+            Self::PlanSigned => "plan_signed",
+            Self::PlanCompiled => "plan_compiled",
+            Self::InProgress => "in_progress",
+            Self::ClosureRequested => "closure_requested",
+            Self::Closed => "closed",
+            Self::Consolidated => "consolidated",
+        }
+    }
+
+    /// Reads a stored code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// Whether the problem is off the ledger (销号).
+    pub fn is_closed(self) -> bool {
+        matches!(self, Self::Closed | Self::Consolidated)
+    }
+
+    /// Whether the plan is approved, so that deadlines are a frozen baseline.
+    pub fn baseline_frozen(self) -> bool {
+        matches!(
+            self,
+            Self::InProgress | Self::ClosureRequested | Self::Closed | Self::Consolidated
+        )
+    }
+}
+
+/// The facts about one problem that the lifecycle decides on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Where it is.
+    pub state: ProblemState,
+    /// The organisation whose ledger holds it.
+    pub org: UnitId,
+    /// 牵头单位.
+    pub lead_unit: UnitId,
+    /// 责任领导 (the leader in charge), when assigned.
+    pub leader: Option<UserId>,
+    /// Measures in all.
+    pub measures: u32,
+    /// Measures not yet done.
+    pub measures_open: u32,
+    /// Approved deadline extensions so far.
+    pub extensions: u32,
+}
+
+/// What someone does to a problem, with what the action must carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// 认领 — the lead unit takes the problem.
+    Claim,
+    /// 提出异议 — the unit says it is not theirs, and why.
+    Dispute {
+        /// Why.
+        reason: String,
+    },
+    /// 领导裁定 — the leader in charge decides who leads.
+    Assign {
+        /// The unit that will lead.
+        unit: UnitId,
+        /// Why.
+        reason: String,
+    },
+    /// 拟定措施 — the lead unit adds a measure to its draft (or the office, any time
+    /// before approval).
+    AddMeasure,
+    /// 报送方案 — the lead unit submits its measures.
+    SubmitPlan,
+    /// 审定签字 — the leader in charge signs them off.
+    SignPlan,
+    /// 汇总 — the office compiles them into the plan.
+    CompilePlan,
+    /// 党委审批 — the Party committee approved the plan at a meeting (recorded by the office).
+    ApprovePlan {
+        /// The meeting.
+        meeting: String,
+        /// Its date.
+        on: NaiveDate,
+    },
+    /// 退回 — the draft goes back to the lead unit, with the reason.
+    ReturnPlan {
+        /// Why.
+        reason: String,
+    },
+    /// A measure is done, with its evidence.
+    MeasureDone,
+    /// 延期 — an approved extension of a deadline.
+    Extend {
+        /// The new date.
+        to: NaiveDate,
+        /// Why.
+        reason: String,
+    },
+    /// 销号申请 — every measure done: the special report, signed off by the leader.
+    RequestClosure {
+        /// The special report (专项报告), by its title or number.
+        report: String,
+    },
+    /// 销号 — the office accepts the closure.
+    AcceptClosure,
+    /// 留号 — the office returns it with the reason and a new deadline (限时办结).
+    ReturnClosure {
+        /// Why.
+        reason: String,
+        /// The new deadline.
+        deadline: NaiveDate,
+    },
+    /// 回头看·巩固 — a look-back confirms the closure.
+    Confirm,
+    /// 回头看·回炉 — a look-back reopens it, with the reason and a new deadline.
+    Reopen {
+        /// Why.
+        reason: String,
+        /// The new deadline.
+        deadline: NaiveDate,
+    },
+}
+
+impl Action {
+    /// The action's code in records.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Action::Claim => "claim",
+            Action::Dispute { .. } => "dispute",
+            Action::Assign { .. } => "assign",
+            Action::AddMeasure => "add_measure",
+            Action::SubmitPlan => "submit_plan",
+            Action::SignPlan => "sign_plan",
+            Action::CompilePlan => "compile_plan",
+            Action::ApprovePlan { .. } => "approve_plan",
+            Action::ReturnPlan { .. } => "return_plan",
+            Action::MeasureDone => "measure_done",
+            Action::Extend { .. } => "extend",
+            Action::RequestClosure { .. } => "request_closure",
+            Action::AcceptClosure => "accept_closure",
+            Action::ReturnClosure { .. } => "return_closure",
+            Action::Confirm => "confirm",
+            Action::Reopen { .. } => "reopen",
+        }
+    }
+
+    /// What the action says, for its record.
+    fn note(&self) -> Option<String> {
+        match self {
+            Action::Dispute { reason } | Action::ReturnPlan { reason } => Some(reason.clone()),
+            Action::Assign { unit, reason } => Some(format!("unit {unit}: {reason}")),
+            Action::ApprovePlan { meeting, on } => Some(format!("{meeting} ({on})")),
+            Action::Extend { to, reason } => Some(format!("{to}: {reason}")),
+            Action::RequestClosure { report } => Some(report.clone()),
+            Action::ReturnClosure { reason, deadline } | Action::Reopen { reason, deadline } => {
+                Some(format!("{deadline}: {reason}"))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Why an action was refused. Each says what would make it possible.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// The actor's role or unit may not take this action on this problem.
+    #[error("this role or unit may not {0} this problem")]
+    NotYours(&'static str),
+    /// The problem is not in a state where the action applies.
+    #[error("a problem that is {state} cannot be {action}: {hint}")]
+    WrongState {
+        /// The action.
+        action: &'static str,
+        /// The current state.
+        state: &'static str,
+        /// What to do instead.
+        hint: &'static str,
+    },
+    /// A required text (a reason, a report, a meeting) is empty.
+    #[error("the {0} is required")]
+    Missing(&'static str),
+    /// Measures are still open.
+    #[error("{0} measure(s) are still open: every measure must be done before closure")]
+    MeasuresOpen(u32),
+    /// No measures yet.
+    #[error("the problem has no measures: draft them first")]
+    NoMeasures,
+    /// Too many extensions.
+    #[error("the maximum of {0} approved extensions is reached")]
+    TooManyExtensions(u32),
+}
+
+/// What an accepted action leaves: exactly one record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// The action's code.
+    pub action: &'static str,
+    /// Who.
+    pub actor: UserId,
+    /// State before.
+    pub from: ProblemState,
+    /// State after.
+    pub to: ProblemState,
+    /// What the action carried (reason, report, meeting, new deadline).
+    pub note: Option<String>,
+}
+
+/// Rules an organisation sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policy {
+    /// Approved extensions allowed per problem.
+    pub max_extensions: u32,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self { max_extensions: 2 }
+    }
+}
+
+fn required(text: &str, what: &'static str) -> Result<(), Refusal> {
+    if text.trim().is_empty() {
+        Err(Refusal::Missing(what))
+    } else {
+        Ok(())
+    }
+}
+
+/// Who may act: the office of the problem's organisation, the lead unit, the leader in
+/// charge (the problem's leader, or a leader with the lead unit in charge).
+fn is_office(a: &Actor, p: &Problem) -> bool {
+    a.role == Role::Office && a.org == p.org
+}
+fn is_lead_unit(a: &Actor, p: &Problem) -> bool {
+    a.role == Role::Unit && a.org == p.org && a.unit == p.lead_unit
+}
+fn is_leader(a: &Actor, p: &Problem) -> bool {
+    a.role == Role::Leader
+        && a.org == p.org
+        && (p.leader == Some(a.user) || a.units_in_charge.contains(&p.lead_unit))
+}
+
+/// Decides an action: the problem as it will be and the one record it leaves, or why not.
+pub fn apply(
+    problem: &Problem,
+    actor: &Actor,
+    action: &Action,
+    policy: Policy,
+) -> Result<(Problem, Record), Refusal> {
+    use ProblemState as S;
+    let state = problem.state;
+    let wrong = |action: &'static str, hint: &'static str| Refusal::WrongState {
+        action,
+        state: state.code(),
+        hint,
+    };
+    let mut next = problem.clone();
+    let allowed = match action {
+        Action::Claim
+        | Action::Dispute { .. }
+        | Action::SubmitPlan
+        | Action::MeasureDone
+        | Action::RequestClosure { .. } => is_lead_unit(actor, problem),
+        Action::Assign { .. } | Action::SignPlan | Action::Extend { .. } => {
+            is_leader(actor, problem)
+        }
+        Action::ReturnPlan { .. } => is_leader(actor, problem) || is_office(actor, problem),
+        Action::AddMeasure => is_lead_unit(actor, problem) || is_office(actor, problem),
+        Action::CompilePlan
+        | Action::ApprovePlan { .. }
+        | Action::AcceptClosure
+        | Action::ReturnClosure { .. }
+        | Action::Confirm
+        | Action::Reopen { .. } => is_office(actor, problem),
+    };
+    if !allowed {
+        return Err(Refusal::NotYours(action.code()));
+    }
+    next.state = match (action, state) {
+        (Action::Claim, S::Registered) => S::Claimed,
+        (Action::Claim, _) => return Err(wrong("claimed", "only a registered problem is claimed")),
+        (Action::Dispute { reason }, S::Registered) => {
+            required(reason, "reason")?;
+            S::Disputed
+        }
+        (Action::Dispute { .. }, _) => return Err(wrong("disputed", "dispute before claiming")),
+        (Action::Assign { unit, reason }, S::Disputed) => {
+            required(reason, "reason")?;
+            next.lead_unit = *unit;
+            // The leader's decision binds: the assigned unit leads without a second claim.
+            S::Claimed
+        }
+        (Action::Assign { .. }, _) => {
+            return Err(wrong(
+                "assigned",
+                "the leader decides only disputed problems",
+            ));
+        }
+        (Action::AddMeasure, S::Registered | S::Disputed | S::Claimed) => {
+            next.measures += 1;
+            next.measures_open += 1;
+            state
+        }
+        (Action::AddMeasure, _) => {
+            return Err(wrong(
+                "given new measures",
+                "after submission, the draft comes back by a return; after approval, by a look-back",
+            ));
+        }
+        (Action::SubmitPlan, S::Claimed) => {
+            if problem.measures == 0 {
+                return Err(Refusal::NoMeasures);
+            }
+            S::PlanSubmitted
+        }
+        (Action::SubmitPlan, _) => {
+            return Err(wrong("submitted", "claim it and draft its measures first"));
+        }
+        (Action::SignPlan, S::PlanSubmitted) => S::PlanSigned,
+        (Action::SignPlan, _) => {
+            return Err(wrong("signed off", "the lead unit submits the plan first"));
+        }
+        (Action::CompilePlan, S::PlanSigned) => S::PlanCompiled,
+        (Action::CompilePlan, _) => {
+            return Err(wrong("compiled", "the leader in charge signs it off first"));
+        }
+        (Action::ApprovePlan { meeting, .. }, S::PlanCompiled) => {
+            required(meeting, "meeting")?;
+            S::InProgress
+        }
+        (Action::ApprovePlan { .. }, _) => {
+            return Err(wrong("approved", "the office compiles the plan first"));
+        }
+        (Action::ReturnPlan { reason }, S::PlanSubmitted | S::PlanSigned | S::PlanCompiled) => {
+            required(reason, "reason")?;
+            S::Claimed
+        }
+        (Action::ReturnPlan { .. }, _) => {
+            return Err(wrong("returned", "only a plan under review goes back"));
+        }
+        (Action::MeasureDone, S::InProgress) => {
+            if problem.measures_open == 0 {
+                return Err(wrong(
+                    "given a done measure",
+                    "every measure is already done",
+                ));
+            }
+            next.measures_open -= 1;
+            state
+        }
+        (Action::MeasureDone, _) => {
+            return Err(wrong(
+                "worked on",
+                "measures are done after the plan is approved",
+            ));
+        }
+        (Action::Extend { reason, .. }, S::InProgress) => {
+            required(reason, "reason")?;
+            if problem.extensions >= policy.max_extensions {
+                return Err(Refusal::TooManyExtensions(policy.max_extensions));
+            }
+            next.extensions += 1;
+            state
+        }
+        (Action::Extend { .. }, _) => {
+            return Err(wrong(
+                "extended",
+                "deadlines change by extension only while work is in progress",
+            ));
+        }
+        (Action::RequestClosure { report }, S::InProgress) => {
+            required(report, "special report")?;
+            if problem.measures == 0 {
+                return Err(Refusal::NoMeasures);
+            }
+            if problem.measures_open > 0 {
+                return Err(Refusal::MeasuresOpen(problem.measures_open));
+            }
+            S::ClosureRequested
+        }
+        (Action::RequestClosure { .. }, _) => {
+            return Err(wrong(
+                "put up for closure",
+                "closure is requested while in progress",
+            ));
+        }
+        (Action::AcceptClosure, S::ClosureRequested) => S::Closed,
+        (Action::AcceptClosure, _) => {
+            return Err(wrong("closed", "the lead unit requests closure first"));
+        }
+        (Action::ReturnClosure { reason, .. }, S::ClosureRequested) => {
+            required(reason, "reason")?;
+            // 留号: back to work on every measure, by the new deadline.
+            next.measures_open = problem.measures;
+            S::InProgress
+        }
+        (Action::ReturnClosure { .. }, _) => {
+            return Err(wrong("returned", "only a closure request goes back"));
+        }
+        (Action::Confirm, S::Closed) => S::Consolidated,
+        (Action::Confirm, _) => {
+            return Err(wrong("confirmed", "a look-back confirms closed problems"));
+        }
+        (Action::Reopen { reason, .. }, S::Closed | S::Consolidated) => {
+            required(reason, "reason")?;
+            next.measures_open = problem.measures;
+            S::InProgress
+        }
+        (Action::Reopen { .. }, _) => {
+            return Err(wrong("reopened", "a look-back reopens closed problems"));
+        }
+    };
+    let record = Record {
+        action: action.code(),
+        actor: actor.user,
+        from: state,
+        to: next.state,
+        note: action.note(),
+    };
+    Ok((next, record))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const ORG: UnitId = UnitId(1);
+    const FINANCE: UnitId = UnitId(2);
+    const HR: UnitId = UnitId(3);
+
+    fn actor(user: i64, role: Role, unit: UnitId) -> Actor {
+        Actor {
+            user: UserId(user),
+            role,
+            unit,
+            org: ORG,
+            units_in_charge: vec![],
+            orgs_below: vec![],
+        }
+    }
+    fn office() -> Actor {
+        actor(1, Role::Office, ORG)
+    }
+    fn finance() -> Actor {
+        actor(2, Role::Unit, FINANCE)
+    }
+    fn hr() -> Actor {
+        actor(3, Role::Unit, HR)
+    }
+    fn leader() -> Actor {
+        Actor {
+            units_in_charge: vec![FINANCE, HR],
+            ..actor(4, Role::Leader, ORG)
+        }
+    }
+    fn supervisor() -> Actor {
+        actor(5, Role::Supervisor, ORG)
+    }
+    fn other_office() -> Actor {
+        Actor {
+            org: UnitId(99),
+            ..actor(6, Role::Office, UnitId(99))
+        }
+    }
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2024, 6, 30).unwrap()
+    }
+    fn new_problem() -> Problem {
+        Problem {
+            state: ProblemState::Registered,
+            org: ORG,
+            lead_unit: FINANCE,
+            leader: None,
+            measures: 0,
+            measures_open: 0,
+            extensions: 0,
+        }
+    }
+
+    fn run(p: &mut Problem, steps: &[(Actor, Action)]) {
+        for (a, act) in steps {
+            let (next, _) = apply(p, a, act, Policy::default())
+                .unwrap_or_else(|e| panic!("{act:?} by {:?}: {e}", a.role));
+            *p = next;
+        }
+    }
+
+    #[test]
+    fn the_whole_road_from_registration_to_consolidation() {
+        let mut p = new_problem();
+        run(
+            &mut p,
+            &[
+                (finance(), Action::Claim),
+                (finance(), Action::AddMeasure),
+                (finance(), Action::AddMeasure),
+                (finance(), Action::SubmitPlan),
+                (leader(), Action::SignPlan),
+                (office(), Action::CompilePlan),
+                (
+                    office(),
+                    Action::ApprovePlan {
+                        meeting: "党委会2024年第5次会议".into(),
+                        on: day(),
+                    },
+                ),
+            ],
+        );
+        assert_eq!(p.state, ProblemState::InProgress);
+        assert!(p.state.baseline_frozen());
+        run(
+            &mut p,
+            &[
+                (
+                    leader(),
+                    Action::Extend {
+                        to: day(),
+                        reason: "招标流程".into(),
+                    },
+                ),
+                (finance(), Action::MeasureDone),
+            ],
+        );
+        assert_eq!(
+            apply(
+                &p,
+                &finance(),
+                &Action::RequestClosure {
+                    report: "专项报告".into()
+                },
+                Policy::default()
+            ),
+            Err(Refusal::MeasuresOpen(1))
+        );
+        run(
+            &mut p,
+            &[
+                (finance(), Action::MeasureDone),
+                (
+                    finance(),
+                    Action::RequestClosure {
+                        report: "关于问题整改情况的专项报告".into(),
+                    },
+                ),
+                (
+                    office(),
+                    Action::ReturnClosure {
+                        reason: "佐证材料不全".into(),
+                        deadline: day(),
+                    },
+                ),
+            ],
+        );
+        assert_eq!(
+            (p.state, p.measures_open),
+            (ProblemState::InProgress, 2),
+            "留号 sends every measure back"
+        );
+        run(
+            &mut p,
+            &[
+                (finance(), Action::MeasureDone),
+                (finance(), Action::MeasureDone),
+                (
+                    finance(),
+                    Action::RequestClosure {
+                        report: "补充报告".into(),
+                    },
+                ),
+                (office(), Action::AcceptClosure),
+                (
+                    office(),
+                    Action::Reopen {
+                        reason: "回头看发现反弹".into(),
+                        deadline: day(),
+                    },
+                ),
+            ],
+        );
+        assert_eq!(p.state, ProblemState::InProgress);
+        run(
+            &mut p,
+            &[
+                (finance(), Action::MeasureDone),
+                (finance(), Action::MeasureDone),
+                (
+                    finance(),
+                    Action::RequestClosure {
+                        report: "再次报告".into(),
+                    },
+                ),
+                (office(), Action::AcceptClosure),
+                (office(), Action::Confirm),
+            ],
+        );
+        assert_eq!(p.state, ProblemState::Consolidated);
+    }
+
+    #[test]
+    fn a_disputed_problem_is_assigned_by_the_leader() {
+        let mut p = new_problem();
+        assert_eq!(
+            apply(
+                &p,
+                &finance(),
+                &Action::Dispute { reason: " ".into() },
+                Policy::default()
+            ),
+            Err(Refusal::Missing("reason"))
+        );
+        run(
+            &mut p,
+            &[(
+                finance(),
+                Action::Dispute {
+                    reason: "属人事管理".into(),
+                },
+            )],
+        );
+        assert_eq!(
+            apply(
+                &p,
+                &office(),
+                &Action::Assign {
+                    unit: HR,
+                    reason: "x".into()
+                },
+                Policy::default()
+            ),
+            Err(Refusal::NotYours("assign"))
+        );
+        run(
+            &mut p,
+            &[(
+                leader(),
+                Action::Assign {
+                    unit: HR,
+                    reason: "人事档案归人力资源部".into(),
+                },
+            )],
+        );
+        assert_eq!((p.state, p.lead_unit), (ProblemState::Claimed, HR));
+        assert_eq!(
+            apply(&p, &finance(), &Action::AddMeasure, Policy::default()),
+            Err(Refusal::NotYours("add_measure"))
+        );
+        run(&mut p, &[(hr(), Action::AddMeasure)]);
+    }
+
+    #[test]
+    fn wrong_roles_and_units_are_refused() {
+        let p = new_problem();
+        for a in [hr(), office(), leader(), supervisor(), other_office()] {
+            assert_eq!(
+                apply(&p, &a, &Action::Claim, Policy::default()),
+                Err(Refusal::NotYours("claim")),
+                "{:?}",
+                a.role
+            );
+        }
+        let mut closing = new_problem();
+        run(
+            &mut closing,
+            &[
+                (finance(), Action::Claim),
+                (finance(), Action::AddMeasure),
+                (finance(), Action::SubmitPlan),
+                (leader(), Action::SignPlan),
+                (office(), Action::CompilePlan),
+                (
+                    office(),
+                    Action::ApprovePlan {
+                        meeting: "党委会".into(),
+                        on: day(),
+                    },
+                ),
+                (finance(), Action::MeasureDone),
+                (
+                    finance(),
+                    Action::RequestClosure {
+                        report: "报告".into(),
+                    },
+                ),
+            ],
+        );
+        for a in [finance(), leader(), supervisor(), other_office()] {
+            assert_eq!(
+                apply(&closing, &a, &Action::AcceptClosure, Policy::default()),
+                Err(Refusal::NotYours("accept_closure"))
+            );
+        }
+    }
+
+    #[test]
+    fn extensions_are_counted_against_the_maximum() {
+        let mut p = new_problem();
+        run(
+            &mut p,
+            &[
+                (finance(), Action::Claim),
+                (office(), Action::AddMeasure),
+                (finance(), Action::SubmitPlan),
+                (leader(), Action::SignPlan),
+                (office(), Action::CompilePlan),
+                (
+                    office(),
+                    Action::ApprovePlan {
+                        meeting: "党委会".into(),
+                        on: day(),
+                    },
+                ),
+            ],
+        );
+        let extend = Action::Extend {
+            to: day(),
+            reason: "客观原因".into(),
+        };
+        run(
+            &mut p,
+            &[(leader(), extend.clone()), (leader(), extend.clone())],
+        );
+        assert_eq!(
+            apply(&p, &leader(), &extend, Policy::default()),
+            Err(Refusal::TooManyExtensions(2))
+        );
+        assert!(apply(&p, &leader(), &extend, Policy { max_extensions: 3 }).is_ok());
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for s in ProblemState::ALL {
+            assert_eq!(ProblemState::from_code(s.code()), Some(s));
+        }
+    }
+
+    fn any_actor() -> impl Strategy<Value = Actor> {
+        prop_oneof![
+            Just(office()),
+            Just(finance()),
+            Just(hr()),
+            Just(leader()),
+            Just(supervisor()),
+            Just(other_office())
+        ]
+    }
+
+    fn any_action() -> impl Strategy<Value = Action> {
+        let text = prop_oneof![Just(String::new()), Just("原因".to_string())];
+        prop_oneof![
+            Just(Action::Claim),
+            text.clone().prop_map(|reason| Action::Dispute { reason }),
+            (prop_oneof![Just(FINANCE), Just(HR)], text.clone())
+                .prop_map(|(unit, reason)| Action::Assign { unit, reason }),
+            Just(Action::AddMeasure),
+            Just(Action::SubmitPlan),
+            Just(Action::SignPlan),
+            Just(Action::CompilePlan),
+            text.clone()
+                .prop_map(|meeting| Action::ApprovePlan { meeting, on: day() }),
+            text.clone()
+                .prop_map(|reason| Action::ReturnPlan { reason }),
+            Just(Action::MeasureDone),
+            Just(Action::MeasureDone),
+            Just(Action::MeasureDone),
+            text.clone()
+                .prop_map(|reason| Action::Extend { to: day(), reason }),
+            text.clone()
+                .prop_map(|report| Action::RequestClosure { report }),
+            Just(Action::AcceptClosure),
+            text.clone().prop_map(|reason| Action::ReturnClosure {
+                reason,
+                deadline: day()
+            }),
+            Just(Action::Confirm),
+            text.prop_map(|reason| Action::Reopen {
+                reason,
+                deadline: day()
+            }),
+        ]
+    }
+
+    /// A step that moves the problem on from where it is, so that random histories
+    /// reach closure, returns and look-backs often rather than by luck.
+    fn natural(p: &Problem, pick: u8) -> (Actor, Action) {
+        use ProblemState as S;
+        let lead = if p.lead_unit == HR { hr() } else { finance() };
+        let reason = "原因".to_string();
+        match (p.state, pick % 3) {
+            (S::Registered, 0) => (lead, Action::Dispute { reason }),
+            (S::Registered, _) => (lead, Action::Claim),
+            (S::Disputed, _) => (
+                leader(),
+                Action::Assign {
+                    unit: if pick % 2 == 0 { FINANCE } else { HR },
+                    reason,
+                },
+            ),
+            (S::Claimed, 0) if p.measures > 0 => (lead, Action::SubmitPlan),
+            (S::Claimed, _) => (lead, Action::AddMeasure),
+            (S::PlanSubmitted, 0) => (leader(), Action::ReturnPlan { reason }),
+            (S::PlanSubmitted, _) => (leader(), Action::SignPlan),
+            (S::PlanSigned, _) => (office(), Action::CompilePlan),
+            (S::PlanCompiled, _) => (
+                office(),
+                Action::ApprovePlan {
+                    meeting: "党委会".into(),
+                    on: day(),
+                },
+            ),
+            (S::InProgress, 0) => (leader(), Action::Extend { to: day(), reason }),
+            (S::InProgress, _) if p.measures_open > 0 => (lead, Action::MeasureDone),
+            (S::InProgress, _) => (
+                lead,
+                Action::RequestClosure {
+                    report: "专项报告".into(),
+                },
+            ),
+            (S::ClosureRequested, 0) => (
+                office(),
+                Action::ReturnClosure {
+                    reason,
+                    deadline: day(),
+                },
+            ),
+            (S::ClosureRequested, _) => (office(), Action::AcceptClosure),
+            (S::Closed, 0) => (office(), Action::Confirm),
+            (S::Closed | S::Consolidated, _) => (
+                office(),
+                Action::Reopen {
+                    reason,
+                    deadline: day(),
+                },
+            ),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        /// Over random sequences of actions by random actors: no illegal state, never
+        /// closed with an open measure, reopened only by a look-back, and exactly one
+        /// record per accepted action.
+        #[test]
+        fn random_histories_keep_the_invariants(steps in proptest::collection::vec((any::<u8>(), any_actor(), any_action()), 1..150)) {
+            let mut p = new_problem();
+            let mut records = Vec::new();
+            let mut accepted = 0;
+            for (pick, random_actor, random_action) in &steps {
+                // Three steps in four move the problem on; the fourth is anyone doing anything.
+                let (actor, action) = if pick % 4 == 0 { (random_actor.clone(), random_action.clone()) } else { natural(&p, pick / 4) };
+                let (actor, action) = (&actor, &action);
+                let before = p.clone();
+                match apply(&p, actor, action, Policy::default()) {
+                    Ok((next, record)) => {
+                        accepted += 1;
+                        prop_assert_eq!(record.from, before.state);
+                        prop_assert_eq!(record.to, next.state);
+                        prop_assert_eq!(record.actor, actor.user);
+                        records.push(record);
+                        if before.state.is_closed() && !next.state.is_closed() {
+                            prop_assert!(matches!(action, Action::Reopen { .. }), "left closure by {:?}", action);
+                        }
+                        if next.state != before.state {
+                            prop_assert!(matches!(actor.role, Role::Office | Role::Unit | Role::Leader));
+                        }
+                        p = next;
+                    }
+                    Err(_) => prop_assert_eq!(&p, &before),
+                }
+                prop_assert!(p.measures_open <= p.measures);
+                prop_assert!(p.extensions <= Policy::default().max_extensions);
+                if matches!(p.state, ProblemState::ClosureRequested | ProblemState::Closed | ProblemState::Consolidated) {
+                    prop_assert_eq!(p.measures_open, 0, "closed with open measures");
+                    prop_assert!(p.measures > 0);
+                }
+                if p.state.baseline_frozen() {
+                    prop_assert!(p.measures > 0);
+                }
+            }
+            prop_assert_eq!(records.len(), accepted);
+        }
+    }
+}
