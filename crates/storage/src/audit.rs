@@ -48,11 +48,13 @@ pub enum Entity {
     Progress,
     /// 附件.
     Attachment,
+    /// A lifecycle step (认领, 审定, 销号 …).
+    ProblemEvent,
 }
 
 impl Entity {
     /// Every recorded table, in the order `verify` checks them.
-    pub const ALL: [Entity; 11] = [
+    pub const ALL: [Entity; 12] = [
         Entity::Unit,
         Entity::User,
         Entity::ApiToken,
@@ -64,6 +66,7 @@ impl Entity {
         Entity::MeasureUnit,
         Entity::Progress,
         Entity::Attachment,
+        Entity::ProblemEvent,
     ];
 
     /// The entity of a table name.
@@ -85,6 +88,7 @@ impl Entity {
             Entity::MeasureUnit => "measure_units",
             Entity::Progress => "progress",
             Entity::Attachment => "attachments",
+            Entity::ProblemEvent => "problem_events",
         }
     }
 }

@@ -47,6 +47,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "audit_chain",
         include_str!("../migrations/0002_audit_chain.sql"),
     ),
+    (
+        3,
+        "lifecycle",
+        include_str!("../migrations/0003_lifecycle.sql"),
+    ),
 ];
 
 /// The database: a pool and its backend. Cheap to clone.

@@ -6,6 +6,7 @@
 //! measures done, due soon, overdue and long-term.
 
 use chrono::{Datelike, Duration, NaiveDate};
+use zhenggai_domain::access::Actor;
 use zhenggai_domain::deadline::Deadline;
 use zhenggai_domain::inspection::{InspectionKind, ProblemSource};
 use zhenggai_domain::{InspectionId, Role, UnitId, UserId};
@@ -15,6 +16,7 @@ use crate::db::{Db, Tx};
 use crate::error::StoreResult;
 use crate::ledger::aspects::{self, TitleInput};
 use crate::ledger::inspections::{self, InspectionInput};
+use crate::ledger::lifecycle::{self, StepInput};
 use crate::ledger::measures::{self, NewMeasure};
 use crate::ledger::{problems, progress};
 use crate::sql::day;
@@ -53,6 +55,9 @@ pub const DEMO_USERS: &[(&str, &str, &str, Role, &[&str])] = &[
     ("newsroom", "周敏", "总编室", Role::Unit, &[]),
     ("party", "黄丽", "党群工作部", Role::Unit, &[]),
     ("business", "何伟", "经营管理部", Role::Unit, &[]),
+    ("general", "钱敏", "办公室", Role::Unit, &[]),
+    ("discipline", "冯涛", "纪检监察室", Role::Unit, &[]),
+    ("newmedia", "韩雪", "新媒体中心", Role::Unit, &[]),
     ("jijian", "吴刚", "纪检监察室", Role::Supervisor, &[]),
     ("xunchaban", "郑华", "市委巡察办", Role::Upper, &[]),
     ("sysadmin", "系统管理员", "办公室", Role::SysAdmin, &[]),
@@ -547,6 +552,40 @@ const SELF_FOUND: P = P {
     }],
 };
 
+/// How far each demo problem has come, so that the demo shows every state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Script {
+    /// 挂号, not yet claimed.
+    Registered,
+    /// Disputed by its unit, awaiting the leader.
+    Disputed,
+    /// Plan with the leader in charge.
+    Submitted,
+    /// Plan approved, work in progress.
+    Approved,
+    /// Approved, with an extension granted.
+    Extended,
+    /// 销号, then confirmed by a look-back.
+    Consolidated,
+    /// Closure requested and returned (留号).
+    Returned,
+    /// 销号, then reopened by a look-back (回炉).
+    Reopened,
+}
+
+fn script(title: &str) -> Script {
+    match title {
+        "档案室消防设施老化" => Script::Registered,
+        "违规将相关人员转为事业编制" => Script::Disputed,
+        "少数人员插手版面安排编发“人情稿”" => Script::Submitted,
+        "人事档案管理不规范" => Script::Extended,
+        "接待费用超标、接待列支烟酒" => Script::Consolidated,
+        "多头开设银行账户" => Script::Returned,
+        "公车私用、车辆维修把关不严" => Script::Reopened,
+        _ => Script::Approved,
+    }
+}
+
 fn month_after(d: NaiveDate, n: u32) -> (i32, u32) {
     let m0 = d.month0() + n;
     (d.year() + (m0 / 12) as i32, m0 % 12 + 1)
@@ -656,6 +695,22 @@ pub async fn load(db: &Db, today: NaiveDate, at: chrono::DateTime<chrono::Utc>) 
     }
     let user = |name: &str| user_of.iter().find(|(n, _)| *n == name).map(|(_, id)| *id);
     let office = user("office");
+    let actors: Vec<(&str, Actor)> = DEMO_USERS
+        .iter()
+        .filter_map(|(username, _, short, role, in_charge)| {
+            Some((
+                *username,
+                Actor {
+                    user: user(username)?,
+                    role: *role,
+                    unit: unit(short),
+                    org: paper,
+                    units_in_charge: in_charge.iter().map(|s| unit(s)).collect(),
+                    orgs_below: Vec::new(),
+                },
+            ))
+        })
+        .collect();
 
     let feedback = today - Duration::days(40);
     let inspection = inspections::insert(
@@ -696,6 +751,7 @@ pub async fn load(db: &Db, today: NaiveDate, at: chrono::DateTime<chrono::Utc>) 
                 &unit,
                 &user,
                 office,
+                &actors,
             )
             .await?;
         }
@@ -721,6 +777,7 @@ pub async fn load(db: &Db, today: NaiveDate, at: chrono::DateTime<chrono::Utc>) 
         &unit,
         &user,
         office,
+        &actors,
     )
     .await?;
 
@@ -776,6 +833,7 @@ pub async fn load(db: &Db, today: NaiveDate, at: chrono::DateTime<chrono::Utc>) 
         &unit,
         &user,
         office,
+        &actors,
     )
     .await?;
     tx.commit().await
@@ -797,18 +855,19 @@ async fn insert_problem(
     unit: &dyn Fn(&str) -> UnitId,
     user: &dyn Fn(&str) -> Option<UserId>,
     office: Option<UserId>,
+    actors: &[(&str, Actor)],
 ) -> StoreResult<()> {
-    let problem = problems::insert(
-        tx,
-        change,
-        inspection,
-        p.title,
-        Some(p.description),
+    let new = problems::NewProblem {
+        title: p.title.to_string(),
+        description: Some(p.description.to_string()),
         aspect,
-        None,
+        item: None,
         source,
-    )
-    .await?;
+        lead_unit: p.measures.first().map(|m| unit(m.lead)),
+        leader: p.measures.first().and_then(|m| user(m.leader)),
+    };
+    let problem = problems::insert(tx, change, inspection, &new).await?;
+    let mut measure_ids = Vec::new();
     for m in p.measures {
         let text = words(m.when, feedback);
         let deadline = Deadline::parse(&text, feedback)
@@ -828,6 +887,57 @@ async fn insert_problem(
             },
         )
         .await?;
+        measure_ids.push(id);
+    }
+    let plan = script(p.title);
+    let lead = p
+        .measures
+        .first()
+        .and_then(|m| {
+            DEMO_USERS
+                .iter()
+                .find(|u| u.2 == m.lead && u.3 == Role::Unit)
+        })
+        .map_or("office", |u| u.0);
+    let leader = p.measures.first().map_or("leader_wang", |m| m.leader);
+    let step = |who: &'static str, input: StepInput| (who, input);
+    let act = |action: &str| StepInput {
+        action: action.to_string(),
+        ..Default::default()
+    };
+    let mut steps = Vec::new();
+    match plan {
+        Script::Registered => {}
+        Script::Disputed => steps.push(step(
+            lead,
+            StepInput {
+                reason: "该问题涉及编制管理，应由组织人事部门牵头".into(),
+                ..act("dispute")
+            },
+        )),
+        Script::Submitted => {
+            steps.extend([step(lead, act("claim")), step(lead, act("submit_plan"))])
+        }
+        _ => steps.extend([
+            step(lead, act("claim")),
+            step(lead, act("submit_plan")),
+            step(leader, act("sign_plan")),
+            step("office", act("compile_plan")),
+            step(
+                "office",
+                StepInput {
+                    meeting: "报社党委会2024年第6次会议".into(),
+                    meeting_date: day(feedback + Duration::days(12)),
+                    ..act("approve_plan")
+                },
+            ),
+        ]),
+    }
+    for (who, input) in &steps {
+        take(tx, change, actors, who, problem, input).await?;
+    }
+    for (m, id) in p.measures.iter().zip(&measure_ids) {
+        let id = *id;
         let author = user(
             DEMO_USERS
                 .iter()
@@ -843,5 +953,80 @@ async fn insert_problem(
             }
         }
     }
+    let report = || StepInput {
+        report: format!("关于“{}”问题整改情况的专项报告", p.title),
+        ..act("request_closure")
+    };
+    let new_deadline = day(today + Duration::days(15));
+    let after: Vec<(&str, StepInput)> = match plan {
+        Script::Consolidated => vec![
+            step(lead, report()),
+            step("office", act("accept_closure")),
+            step("office", act("confirm")),
+        ],
+        Script::Returned => vec![
+            step(lead, report()),
+            step(
+                "office",
+                StepInput {
+                    reason: "佐证材料不全，缺少撤销账户的银行回单".into(),
+                    deadline: new_deadline.clone(),
+                    ..act("return_closure")
+                },
+            ),
+        ],
+        Script::Reopened => vec![
+            step(lead, report()),
+            step("office", act("accept_closure")),
+            step(
+                "office",
+                StepInput {
+                    reason: "回头看发现仍有公车节假日停放在私人小区".into(),
+                    deadline: new_deadline.clone(),
+                    ..act("reopen")
+                },
+            ),
+        ],
+        Script::Extended => {
+            let (y, mo) = month_after(today, 2);
+            vec![step(
+                leader,
+                StepInput {
+                    measure_id: measure_ids.first().map(|m| m.0),
+                    deadline: format!("{y}年{mo}月底前"),
+                    reason: "下属公司档案移交需公司化改造完成后进行".into(),
+                    ..act("extend")
+                },
+            )]
+        }
+        _ => vec![],
+    };
+    for (who, input) in &after {
+        take(tx, change, actors, who, problem, input).await?;
+    }
+    Ok(())
+}
+
+/// One lifecycle step by a demo account.
+async fn take(
+    tx: &mut Tx,
+    change: Change<'_>,
+    actors: &[(&str, Actor)],
+    who: &str,
+    problem: zhenggai_domain::ProblemId,
+    input: &StepInput,
+) -> StoreResult<()> {
+    let actor = actors
+        .iter()
+        .find(|(n, _)| *n == who)
+        .map(|(_, a)| a)
+        .ok_or_else(|| anyhow::anyhow!("no demo actor {who}"))?;
+    let change = Change {
+        actor: Some(actor.user),
+        ..change
+    };
+    lifecycle::step_in(tx, actor, change, problem, input)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo step {} by {who}: {e:?}", input.action))?;
     Ok(())
 }

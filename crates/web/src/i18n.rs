@@ -6,6 +6,7 @@ use std::borrow::Borrow;
 use axum::http::HeaderMap;
 use zhenggai_domain::Role;
 use zhenggai_domain::inspection::{InspectionKind, ProblemSource};
+use zhenggai_domain::lifecycle::ProblemState;
 use zhenggai_domain::status::Standing;
 
 use crate::session::{LANG_COOKIE, cookie};
@@ -94,6 +95,51 @@ impl Tr {
         } else {
             format!("{:.1} MB", b as f64 / 1024.0 / 1024.0)
         }
+    }
+
+    /// A lifecycle state.
+    pub fn state(&self, s: impl Borrow<ProblemState>) -> &'static str {
+        self.state_code(s.borrow().code())
+    }
+
+    /// A lifecycle state by its code.
+    pub fn state_code(&self, code: impl AsRef<str>) -> &'static str {
+        let (zh, en) = match code.as_ref() {
+            "registered" => ("已挂号", "Registered"),
+            "disputed" => ("有异议", "Disputed"),
+            "claimed" => ("已认领", "Claimed"),
+            "plan_submitted" => ("方案待审定", "Plan submitted"),
+            "plan_signed" => ("领导已审定", "Plan signed off"),
+            "plan_compiled" => ("整改办已汇总", "Plan compiled"),
+            "in_progress" => ("整改中", "In progress"),
+            "closure_requested" => ("销号待审核", "Closure requested"),
+            "closed" => ("已销号", "Closed"),
+            "consolidated" => ("已巩固", "Consolidated"),
+            _ => ("—", "—"),
+        };
+        self.0.pick(zh, en)
+    }
+
+    /// A lifecycle action by its code.
+    pub fn act(&self, code: impl AsRef<str>) -> &'static str {
+        let (zh, en) = match code.as_ref() {
+            "claim" => ("认领", "Claim"),
+            "dispute" => ("提出异议", "Dispute"),
+            "assign" => ("裁定牵头单位", "Assign the lead unit"),
+            "submit_plan" => ("报送整改措施", "Submit the plan"),
+            "sign_plan" => ("审定签字", "Sign off"),
+            "compile_plan" => ("汇总入方案", "Compile"),
+            "approve_plan" => ("登记党委审批", "Record the committee's approval"),
+            "return_plan" => ("退回修改", "Return the plan"),
+            "extend" => ("批准延期", "Grant an extension"),
+            "request_closure" => ("申请销号", "Request closure"),
+            "accept_closure" => ("同意销号", "Accept closure"),
+            "return_closure" => ("留号（限时办结）", "Keep open (new deadline)"),
+            "confirm" => ("回头看：巩固", "Look-back: confirm"),
+            "reopen" => ("回头看：回炉", "Look-back: reopen"),
+            _ => ("—", "—"),
+        };
+        self.0.pick(zh, en)
     }
 
     /// An inspection kind.
@@ -352,6 +398,27 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ),
     ("add_item", "新增项", "Add item"),
     ("export_csv", "导出 CSV", "Export CSV"),
+    ("state", "整改状态", "State"),
+    ("extensions", "已延期次数", "Extensions"),
+    ("next_steps", "可进行的操作", "What you can do next"),
+    ("reason", "原因", "Reason"),
+    (
+        "meeting",
+        "审批会议（如：党委会2024年第6次会议）",
+        "Approving meeting",
+    ),
+    (
+        "new_deadline_words",
+        "延期后的时限，如2024年7月底前",
+        "New deadline, e.g. 2024年7月底前",
+    ),
+    ("new_deadline", "新的整改时限", "New deadline"),
+    (
+        "special_report",
+        "专项报告名称或文号",
+        "Special report (title or number)",
+    ),
+    ("lifecycle_record", "整改流程记录", "Steps taken"),
     ("trail", "修改记录", "Change record"),
     ("edit_aspects", "方面名称与顺序", "Aspects"),
     ("item_title", "项的名称", "Item title"),

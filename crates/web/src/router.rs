@@ -96,6 +96,7 @@ pub fn router(app: App) -> Router {
         .route("/inspections/{id}/items", post(inspections::add_item))
         .route("/aspects/{id}/edit", post(inspections::rename_aspect))
         .route("/problems/{id}/withdraw", post(problems::withdraw))
+        .route("/problems/{id}/step", post(problems::step))
         .route("/measures/{id}/withdraw", post(measures::withdraw))
         .route("/inspections/{id}/problems/new", get(problems::new))
         .route("/inspections/{id}/problems", post(problems::create))

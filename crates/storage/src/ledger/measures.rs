@@ -6,6 +6,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use zhenggai_domain::access::{Access, Actor, MeasureOwners};
 use zhenggai_domain::deadline::{Deadline, DeadlineKind, Precision};
+use zhenggai_domain::lifecycle::ProblemState;
 use zhenggai_domain::status::{MeasureState, Standing};
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::{InspectionId, MeasureId, ProblemId, Role, UnitId, UserId};
@@ -335,10 +336,25 @@ pub async fn create(
     problem: ProblemId,
     input: &MeasureInput,
 ) -> StoreResult<MeasureId> {
+    // The office drafts measures any time; the lead unit drafts its own until it
+    // submits them (lifecycle: AddMeasure).
+    let view = super::problems::get(db, actor, problem).await?;
+    let drafting = matches!(view.state, ProblemState::Registered | ProblemState::Claimed)
+        && actor.role == Role::Unit
+        && super::problems::owns(actor, &view);
+    if !drafting {
+        require_ledger(actor, view.org_id, Access::Edit)?;
+    }
     let mut tx = db.begin().await?;
     let facts = problem_facts(&mut tx, problem).await?;
-    require_ledger(actor, facts.org, Access::Edit)?;
     let new = input.check(&mut tx, facts.org, facts.feedback).await?;
+    if drafting && new.lead_unit != actor.unit {
+        return Err(StoreError::invalid(
+            "lead_unit_id",
+            "牵头单位拟定的措施由本单位牵头。",
+            "A lead unit drafts measures it leads itself.",
+        ));
+    }
     let id = insert(&mut tx, change, problem, &new).await?;
     tx.commit().await?;
     Ok(id)
@@ -416,6 +432,20 @@ pub async fn update(
     let mut tx = db.begin().await?;
     let facts = problem_facts(&mut tx, current.problem_id).await?;
     let new = input.check(&mut tx, facts.org, facts.feedback).await?;
+    let state: String = sqlx::query("SELECT state FROM problems WHERE id = $1")
+        .bind(current.problem_id.0)
+        .fetch_one(tx.conn())
+        .await?
+        .try_get(0)?;
+    let frozen = zhenggai_domain::lifecycle::ProblemState::from_code(&state)
+        .is_some_and(|s| s.baseline_frozen());
+    if frozen && new.deadline.text != current.deadline.text {
+        return Err(StoreError::invalid(
+            "deadline",
+            "整改方案已批准，时限只能通过延期申请调整。",
+            "The plan is approved: the deadline changes only through an extension.",
+        ));
+    }
     if actor.role != Role::Office {
         let mut refused = Vec::new();
         let mut now_coop: Vec<UnitId> = current.cooperating.iter().map(|u| u.id).collect();

@@ -8,6 +8,7 @@
 
 pub mod aspects;
 pub mod inspections;
+pub mod lifecycle;
 pub mod measures;
 pub mod problems;
 pub mod progress;

@@ -27,9 +27,15 @@ pub struct ProblemInput {
     pub description: String,
     /// inspection (巡察反馈) or self_found (自查发现).
     pub source: String,
+    /// 牵头单位 the problem is distributed to (D3), which then claims it.
+    pub lead_unit_id: Option<i64>,
+    /// 责任领导: the one leader in charge of the problem.
+    pub leader_id: Option<i64>,
 }
 
 struct Checked {
+    lead_unit: Option<i64>,
+    leader: Option<i64>,
     aspect: AspectId,
     item: Option<ItemId>,
     title: String,
@@ -82,8 +88,47 @@ impl ProblemInput {
                 ));
             }
         }
+        let lead_unit = self.lead_unit_id.filter(|u| *u > 0);
+        if let Some(unit) = lead_unit {
+            let ok = sqlx::query(
+                "SELECT 1 FROM units u JOIN inspections i ON i.org_id = u.org_id WHERE u.id = $1 AND i.id = $2 AND u.kind = 'dept' AND u.withdrawn_at IS NULL",
+            )
+            .bind(unit)
+            .bind(inspection.0)
+            .fetch_optional(tx.conn())
+            .await?
+            .is_some();
+            if !ok {
+                c.push(FieldError::new(
+                    "lead_unit_id",
+                    "请选择本单位的一个部门作为牵头单位。",
+                    "Choose a department of this organisation as the lead unit.",
+                ));
+            }
+        }
+        let leader = self.leader_id.filter(|l| *l > 0);
+        if let Some(leader) = leader {
+            let ok = sqlx::query(
+                "SELECT 1 FROM users u JOIN units un ON un.id = u.unit_id JOIN inspections i ON i.org_id = un.org_id \
+                 WHERE u.id = $1 AND i.id = $2 AND u.role = 'leader' AND u.withdrawn_at IS NULL",
+            )
+            .bind(leader)
+            .bind(inspection.0)
+            .fetch_optional(tx.conn())
+            .await?
+            .is_some();
+            if !ok {
+                c.push(FieldError::new(
+                    "leader_id",
+                    "责任领导须是本单位的领导，请重新选择。",
+                    "The responsible leader must be a leader of this organisation.",
+                ));
+            }
+        }
         c.finish()?;
         Ok(Checked {
+            lead_unit,
+            leader,
             aspect: AspectId(self.aspect_id),
             item: self.item_id.filter(|i| *i > 0).map(ItemId),
             title,
@@ -118,6 +163,14 @@ pub struct Problem {
     pub description: Option<String>,
     /// Where it came from.
     pub source: ProblemSource,
+    /// Where it is in its lifecycle.
+    pub state: zhenggai_domain::lifecycle::ProblemState,
+    /// 牵头单位: as distributed, else the first measure's lead unit.
+    pub lead_unit: Option<super::UnitRef>,
+    /// 责任领导.
+    pub leader: Option<super::UserRef>,
+    /// Approved deadline extensions.
+    pub extensions: i64,
     /// Version, for concurrent edits.
     pub version: i64,
 }
@@ -134,46 +187,58 @@ pub async fn create(
     let org = inspection_org(tx.conn(), inspection).await?;
     require_ledger(actor, org, Access::Edit)?;
     let c = input.check(&mut tx, inspection).await?;
-    let id = insert(
-        &mut tx,
-        change,
-        inspection,
-        &c.title,
-        c.description.as_deref(),
-        c.aspect,
-        c.item,
-        c.source,
-    )
-    .await?;
+    let new = NewProblem {
+        title: c.title,
+        description: c.description,
+        aspect: c.aspect,
+        item: c.item,
+        source: c.source,
+        lead_unit: c.lead_unit.map(UnitId),
+        leader: c.leader.map(zhenggai_domain::UserId),
+    };
+    let id = insert(&mut tx, change, inspection, &new).await?;
     tx.commit().await?;
     Ok(id)
 }
 
-/// Inserts a checked problem (also the demo loader and the generator).
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one column each; a struct would only rename them"
-)]
+/// A checked problem, ready to store.
+#[derive(Debug, Clone)]
+pub struct NewProblem {
+    /// One line.
+    pub title: String,
+    /// As the feedback describes it.
+    pub description: Option<String>,
+    /// Its aspect.
+    pub aspect: AspectId,
+    /// Its item, if any.
+    pub item: Option<ItemId>,
+    /// Where it came from.
+    pub source: ProblemSource,
+    /// 牵头单位 it is distributed to.
+    pub lead_unit: Option<UnitId>,
+    /// 责任领导.
+    pub leader: Option<zhenggai_domain::UserId>,
+}
+
+/// Inserts a checked problem, registered (挂号) (also the demo loader).
 pub async fn insert(
     tx: &mut Tx,
     change: Change<'_>,
     inspection: InspectionId,
-    title: &str,
-    description: Option<&str>,
-    aspect: AspectId,
-    item: Option<ItemId>,
-    source: ProblemSource,
+    p: &NewProblem,
 ) -> StoreResult<ProblemId> {
     let id: i64 = sqlx::query(
-        "INSERT INTO problems (inspection_id, aspect_id, item_id, ordinal, title, description, source, created_at) \
-         VALUES ($1, $2, $3, (SELECT COALESCE(MAX(ordinal), 0) + 1 FROM problems WHERE inspection_id = $1), $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO problems (inspection_id, aspect_id, item_id, ordinal, title, description, source, lead_unit_id, leader_id, created_at) \
+         VALUES ($1, $2, $3, (SELECT COALESCE(MAX(ordinal), 0) + 1 FROM problems WHERE inspection_id = $1), $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(inspection.0)
-    .bind(aspect.0)
-    .bind(item.map(|i| i.0))
-    .bind(title)
-    .bind(description)
-    .bind(source.code())
+    .bind(p.aspect.0)
+    .bind(p.item.map(|i| i.0))
+    .bind(&p.title)
+    .bind(p.description.as_deref())
+    .bind(p.source.code())
+    .bind(p.lead_unit.map(|u| u.0))
+    .bind(p.leader.map(|u| u.0))
     .bind(stamp(change.at))
     .fetch_one(tx.conn())
     .await?
@@ -205,7 +270,11 @@ pub async fn update(
         .push(", description = ")
         .bind(c.description)
         .push(", source = ")
-        .bind(c.source.code());
+        .bind(c.source.code())
+        .push(", lead_unit_id = ")
+        .bind(c.lead_unit)
+        .push(", leader_id = ")
+        .bind(c.leader);
     audit::update(
         &mut tx,
         change,
@@ -234,14 +303,31 @@ async fn problem_inspection(tx: &mut Tx, id: ProblemId) -> StoreResult<Inspectio
 pub async fn get(db: &Db, actor: &Actor, id: ProblemId) -> StoreResult<Problem> {
     let row = sqlx::query(
         "SELECT p.id, p.inspection_id, i.title, i.org_id, p.aspect_id, a.title, p.item_id, p.ordinal, p.title, \
-                p.description, p.source, p.version \
+                p.description, p.source, p.version, p.state, lu.id, COALESCE(lu.short_name, lu.name), ld.id, ld.display_name, p.extensions \
          FROM problems p JOIN inspections i ON i.id = p.inspection_id JOIN aspects a ON a.id = p.aspect_id \
+         LEFT JOIN units lu ON lu.id = COALESCE(p.lead_unit_id, \
+             (SELECT m.lead_unit_id FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL ORDER BY m.ordinal LIMIT 1)) \
+         LEFT JOIN users ld ON ld.id = p.leader_id \
          WHERE p.id = $1 AND p.withdrawn_at IS NULL AND i.withdrawn_at IS NULL",
     )
     .bind(id.0)
     .fetch_optional(db.pool())
     .await?
     .ok_or(StoreError::NotFound)?;
+    let lead_unit = match row.try_get::<Option<i64>, _>(13)? {
+        Some(u) => Some(super::UnitRef {
+            id: UnitId(u),
+            name: row.try_get::<Option<String>, _>(14)?.unwrap_or_default(),
+        }),
+        None => None,
+    };
+    let leader = match row.try_get::<Option<i64>, _>(15)? {
+        Some(u) => Some(super::UserRef {
+            id: zhenggai_domain::UserId(u),
+            name: row.try_get::<Option<String>, _>(16)?.unwrap_or_default(),
+        }),
+        None => None,
+    };
     let problem = Problem {
         id: ProblemId(row.try_get(0)?),
         inspection_id: InspectionId(row.try_get(1)?),
@@ -256,8 +342,13 @@ pub async fn get(db: &Db, actor: &Actor, id: ProblemId) -> StoreResult<Problem> 
         source: ProblemSource::from_code(&row.try_get::<String, _>(10)?)
             .unwrap_or(ProblemSource::Inspection),
         version: row.try_get(11)?,
+        state: zhenggai_domain::lifecycle::ProblemState::from_code(&row.try_get::<String, _>(12)?)
+            .unwrap_or(zhenggai_domain::lifecycle::ProblemState::Registered),
+        lead_unit,
+        leader,
+        extensions: row.try_get(17)?,
     };
-    if actor.ledger_access(problem.org_id) >= Access::Read {
+    if actor.ledger_access(problem.org_id) >= Access::Read || owns(actor, &problem) {
         return Ok(problem);
     }
     let mut sql = Sql::new("SELECT 1 FROM measures m WHERE m.problem_id = ");
@@ -270,6 +361,23 @@ pub async fn get(db: &Db, actor: &Actor, id: ProblemId) -> StoreResult<Problem> 
     }
 }
 
+/// Whether the actor is the problem's lead unit or its leader in charge (who must see a
+/// problem distributed to them before it has measures, to claim or decide it).
+pub fn owns(actor: &Actor, p: &Problem) -> bool {
+    if actor.org != p.org_id {
+        return false;
+    }
+    let lead = p.lead_unit.as_ref().map(|u| u.id);
+    match actor.role {
+        zhenggai_domain::Role::Unit => lead == Some(actor.unit),
+        zhenggai_domain::Role::Leader => {
+            p.leader.as_ref().map(|l| l.id) == Some(actor.user)
+                || lead.is_some_and(|u| actor.units_in_charge.contains(&u))
+        }
+        _ => false,
+    }
+}
+
 /// The input that would recreate a problem (to fill an edit form).
 pub fn input_of(p: &Problem) -> ProblemInput {
     ProblemInput {
@@ -278,6 +386,8 @@ pub fn input_of(p: &Problem) -> ProblemInput {
         title: p.title.clone(),
         description: p.description.clone().unwrap_or_default(),
         source: p.source.code().to_string(),
+        lead_unit_id: p.lead_unit.as_ref().map(|u| u.id.0),
+        leader_id: p.leader.as_ref().map(|l| l.id.0),
     }
 }
 

@@ -9,6 +9,7 @@ use zhenggai_domain::{AspectId, AttachmentId, InspectionId, MeasureId, ProblemId
 use zhenggai_storage::audit::Change;
 use zhenggai_storage::ledger::aspects::{self, Aspect, TitleInput};
 use zhenggai_storage::ledger::inspections::{self, Inspection, InspectionInput};
+use zhenggai_storage::ledger::lifecycle::{self, Event, StepInput};
 use zhenggai_storage::ledger::measures::{self, Measure, MeasureInput};
 use zhenggai_storage::ledger::problems::{self, Problem, ProblemInput};
 use zhenggai_storage::ledger::progress::{self, Progress};
@@ -439,4 +440,47 @@ pub async fn create_item(
     let id =
         aspects::create_item(&app.db, &v.0.actor, v.0.change(&app), AspectId(id), &input).await?;
     Ok((StatusCode::CREATED, Json(Created { id: id.0 })))
+}
+
+/// Takes a lifecycle step on a problem (认领、审定、销号、回头看 …); answers its new state
+/// and the steps the caller may take next.
+#[utoipa::path(post, path = "/api/v1/problems/{id}/steps", tag = "lifecycle", params(("id" = i64, Path)), request_body = StepInput,
+    responses((status = 200, body = StepResult), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn take_step(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<StepInput>,
+) -> Result<Json<StepResult>, ApiError> {
+    let change = Change {
+        actor: Some(v.0.user.id),
+        at: app.clock.now(),
+        reason: Some(input.reason.as_str()).filter(|r| !r.trim().is_empty()),
+    };
+    let state = lifecycle::step(&app.db, &v.0.actor, change, ProblemId(id), &input).await?;
+    let (_, next) = lifecycle::actions_for(&app.db, &v.0.actor, ProblemId(id)).await?;
+    Ok(Json(StepResult {
+        state,
+        next: next.into_iter().map(str::to_string).collect(),
+    }))
+}
+
+/// The outcome of a step.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct StepResult {
+    /// The problem's state now.
+    pub state: zhenggai_domain::lifecycle::ProblemState,
+    /// The actions the caller may take next.
+    pub next: Vec<String>,
+}
+
+/// The steps taken on a problem, oldest first.
+#[utoipa::path(get, path = "/api/v1/problems/{id}/steps", tag = "lifecycle", params(("id" = i64, Path)), responses((status = 200, body = Vec<Event>), (status = 404, body = ApiErrorBody)))]
+pub async fn list_steps(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<Event>>, ApiError> {
+    let p = problems::get(&app.db, &v.0.actor, ProblemId(id)).await?;
+    Ok(Json(lifecycle::events(&app.db, p.id).await?))
 }

@@ -49,6 +49,7 @@ pub struct Created {
         ledger::list_measures, ledger::create_measure, ledger::get_measure, ledger::update_measure,
         ledger::list_progress, ledger::add_progress, ledger::get_attachment,
         ledger::withdraw_problem, ledger::withdraw_measure, ledger::create_item,
+        ledger::take_step, ledger::list_steps,
     ),
     components(schemas(ApiErrorBody, Created)),
     modifiers(&BearerAuth),
@@ -100,6 +101,10 @@ pub fn routes() -> Router<App> {
         .route("/aspects/{id}", put(ledger::update_aspect))
         .route("/aspects/{id}/items", post(ledger::create_item))
         .route("/problems/{id}/withdraw", post(ledger::withdraw_problem))
+        .route(
+            "/problems/{id}/steps",
+            get(ledger::list_steps).post(ledger::take_step),
+        )
         .route("/measures/{id}/withdraw", post(ledger::withdraw_measure))
         .route("/inspections/{id}/ledger", get(ledger::get_ledger))
         .route("/inspections/{id}/problems", post(ledger::create_problem))

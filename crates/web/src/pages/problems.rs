@@ -9,6 +9,7 @@ use zhenggai_domain::{InspectionId, ProblemId};
 use zhenggai_storage::audit::Change;
 use zhenggai_storage::ledger::aspects::{self, Aspect};
 use zhenggai_storage::ledger::inspections::{self, Inspection};
+use zhenggai_storage::ledger::lifecycle::{self, Event, StepInput};
 use zhenggai_storage::ledger::problems::{self, Problem, ProblemInput};
 use zhenggai_storage::ledger::query::{self, FilterInput, MeasurePage, Within};
 
@@ -27,6 +28,86 @@ struct ProblemPage {
     problem: Problem,
     page: MeasurePage,
     can_edit: bool,
+    events: Vec<Event>,
+    actions: Vec<&'static str>,
+    units: Vec<Choice>,
+    errors: Errors,
+    today: String,
+}
+
+async fn problem_page(
+    app: &App,
+    v: &Viewer,
+    id: ProblemId,
+    errors: Errors,
+) -> Result<ProblemPage, PageError> {
+    let problem = problems::get(&app.db, &v.actor, id).await?;
+    let page = problem_measures(app, v, &problem).await?;
+    let can_edit = v.actor.ledger_access(problem.org_id) >= Access::Edit;
+    let (_, actions) = lifecycle::actions_for(&app.db, &v.actor, id).await?;
+    let events = lifecycle::events(&app.db, id).await?;
+    let units = zhenggai_storage::units::list(&app.db, Some(problem.org_id))
+        .await?
+        .into_iter()
+        .filter(|u| u.id != problem.org_id)
+        .map(|u| Choice {
+            id: u.id.0,
+            label: u.label().to_string(),
+            selected: false,
+        })
+        .collect();
+    let path = format!("/problems/{id}");
+    Ok(ProblemPage {
+        t: tr(v),
+        nav: Nav::new(v, "inspections", &path),
+        problem,
+        page,
+        can_edit,
+        events,
+        actions,
+        units,
+        errors,
+        today: app.clock.today().to_string(),
+    })
+}
+
+fn step_from(form: &FormData) -> StepInput {
+    StepInput {
+        action: form.get("action").into(),
+        reason: form.get("reason").into(),
+        unit_id: form.id("unit_id"),
+        meeting: form.get("meeting").into(),
+        meeting_date: form.get("meeting_date").into(),
+        report: form.get("report").into(),
+        measure_id: form.id("measure_id"),
+        deadline: form.get("deadline").into(),
+    }
+}
+
+/// POST /problems/{id}/step — one lifecycle step (认领、审定、销号 …).
+pub async fn step(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    v.check_csrf(form.get("csrf"))?;
+    let change = Change {
+        actor: Some(v.user.id),
+        at: app.clock.now(),
+        reason: Some(form.get("reason")).filter(|r| !r.trim().is_empty()),
+    };
+    match lifecycle::step(&app.db, &v.actor, change, ProblemId(id), &step_from(&form)).await {
+        Ok(_) => Ok(see_other(&format!("/problems/{id}"))),
+        Err(e) => {
+            let errors = Errors {
+                list: field_errors(e)?,
+                lang: v.lang,
+            };
+            let page = problem_page(&app, &v, ProblemId(id), errors).await?;
+            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+    }
 }
 
 /// The measures of one problem that the viewer sees.
@@ -56,17 +137,8 @@ pub async fn show(
     v: Viewer,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let problem = problems::get(&app.db, &v.actor, ProblemId(id)).await?;
-    let page = problem_measures(&app, &v, &problem).await?;
-    let can_edit = v.actor.ledger_access(problem.org_id) >= Access::Edit;
-    let path = format!("/problems/{id}");
-    Ok(render(&ProblemPage {
-        t: tr(&v),
-        nav: Nav::new(&v, "inspections", &path),
-        problem,
-        page,
-        can_edit,
-    }))
+    let page = problem_page(&app, &v, ProblemId(id), Errors::none(v.lang)).await?;
+    Ok(render(&page))
 }
 
 #[derive(Template)]
@@ -79,6 +151,8 @@ struct FormPage {
     inspection: Inspection,
     aspects: Vec<Aspect>,
     items: Vec<Choice>,
+    lead_units: Vec<Choice>,
+    leaders: Vec<Choice>,
     input: ProblemInput,
     errors: Errors,
 }
@@ -90,6 +164,8 @@ fn input_from(form: &FormData) -> ProblemInput {
         title: form.get("title").into(),
         description: form.get("description").into(),
         source: form.get("source").into(),
+        lead_unit_id: form.id("lead_unit_id"),
+        leader_id: form.id("leader_id"),
     }
 }
 
@@ -111,6 +187,25 @@ async fn form_page(
         Some(p) => format!("/problems/{p}/edit"),
         None => format!("/inspections/{}/problems/new", inspection.id),
     };
+    let lead_units = zhenggai_storage::units::list(&app.db, Some(inspection.org_id))
+        .await?
+        .into_iter()
+        .filter(|u| u.id != inspection.org_id)
+        .map(|u| Choice {
+            id: u.id.0,
+            label: u.label().to_string(),
+            selected: input.lead_unit_id == Some(u.id.0),
+        })
+        .collect();
+    let leaders = zhenggai_storage::users::leaders(&app.db, inspection.org_id)
+        .await?
+        .into_iter()
+        .map(|l| Choice {
+            id: l.id.0,
+            label: l.display_name,
+            selected: input.leader_id == Some(l.id.0),
+        })
+        .collect();
     let items = aspects
         .iter()
         .flat_map(|a| a.items.iter().map(move |it| (a, it)))
@@ -128,6 +223,8 @@ async fn form_page(
         inspection,
         aspects,
         items,
+        lead_units,
+        leaders,
         input,
         errors,
     })

@@ -152,6 +152,7 @@ async fn every_form_refuses_a_missing_or_wrong_csrf_token() {
         ("office", format!("/inspections/{inspection}/items")),
         ("office", "/aspects/1/edit".to_string()),
         ("office", format!("/problems/{problem}/withdraw")),
+        ("office", format!("/problems/{problem}/step")),
         ("office", format!("/measures/{measure}/withdraw")),
         ("sysadmin", "/admin/units".to_string()),
         ("sysadmin", "/admin/users".to_string()),

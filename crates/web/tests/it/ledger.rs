@@ -71,7 +71,10 @@ async fn filters_and_two_character_search_narrow_the_ledger() {
             &format!("/inspections/{i}?status=done&per_page=200"),
         )
         .await;
-    assert!(done.body.contains("公车全部安装定位") && !done.body.contains(HR_ONLY));
+    assert!(
+        done.body.contains("对超标准接待费用和列支烟酒费用逐笔核查")
+            && !done.body.contains(HR_ONLY)
+    );
     let self_found = t
         .get(Some(&s), &format!("/inspections/{i}?source=self_found"))
         .await;
@@ -407,11 +410,15 @@ async fn withdrawing_keeps_the_record_with_who_and_why() {
         .status,
         StatusCode::FORBIDDEN
     );
+    let version = t
+        .count(&format!("SELECT version FROM problems WHERE id = {p}"))
+        .await
+        .to_string();
     let r = t
         .post(
             Some(&office),
             &format!("/problems/{p}/withdraw"),
-            &[("version", "1"), ("reason", "与第16个问题重复")],
+            &[("version", &version), ("reason", "与第16个问题重复")],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);

@@ -7,4 +7,5 @@ mod admin;
 mod api;
 mod auth;
 mod ledger;
+mod lifecycle;
 mod util;

@@ -1,0 +1,413 @@
+//! From 挂号 to 销号 and back: every step by the role that takes it, and refused for
+//! one that may not (DOMAIN lifecycle; D3, D5, D11, D12).
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::util::*;
+
+async fn step(t: &TestApp, token: &str, problem: i64, body: Value) -> crate::util::Resp {
+    t.api(
+        token,
+        "POST",
+        &format!("/api/v1/problems/{problem}/steps"),
+        Some(body),
+    )
+    .await
+}
+
+async fn state(t: &TestApp, token: &str, problem: i64) -> String {
+    t.api(token, "GET", &format!("/api/v1/problems/{problem}"), None)
+        .await
+        .json()["state"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn one_problem_travels_the_whole_road_and_wrong_roles_are_refused() {
+    let t = TestApp::new().await;
+    let office = t.token("office").await;
+    let finance = t.token("finance").await;
+    let hr = t.token("hr").await;
+    let wang = t.token("leader_wang").await;
+    let zhao = t.token("leader_zhao").await;
+    let jijian = t.token("jijian").await;
+    let i = t.inspection().await;
+    let aspect = t
+        .count(&format!(
+            "SELECT MIN(id) FROM aspects WHERE inspection_id = {i}"
+        ))
+        .await;
+    let finance_unit = t
+        .count("SELECT id FROM units WHERE short_name = '财务部'")
+        .await;
+    let wang_id = t
+        .count("SELECT id FROM users WHERE username = 'leader_wang'")
+        .await;
+
+    // 挂号: the office distributes a problem to the finance department.
+    let p = t.api(&office, "POST", &format!("/api/v1/inspections/{i}/problems"), Some(json!({
+        "aspect_id": aspect, "title": "小金库问题", "source": "inspection", "lead_unit_id": finance_unit, "leader_id": wang_id
+    }))).await;
+    assert_eq!(p.status, StatusCode::CREATED, "{}", p.body);
+    let p = p.json()["id"].as_i64().unwrap();
+    assert_eq!(state(&t, &finance, p).await, "registered");
+
+    // 认领: only the lead unit.
+    assert_eq!(
+        step(&t, &hr, p, json!({"action": "claim"})).await.status,
+        StatusCode::NOT_FOUND,
+        "another unit does not even see it"
+    );
+    assert_eq!(
+        step(&t, &office, p, json!({"action": "claim"}))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let r = step(&t, &finance, p, json!({"action": "claim"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["state"], "claimed");
+
+    // The lead unit drafts its measure and submits the plan.
+    let m = t.api(&finance, "POST", &format!("/api/v1/problems/{p}/measures"), Some(json!({
+        "content": "清理账外资金，全部纳入统一核算", "lead_unit_id": finance_unit, "deadline": "2024年5月底前"
+    }))).await;
+    assert_eq!(m.status, StatusCode::CREATED, "{}", m.body);
+    let m = m.json()["id"].as_i64().unwrap();
+    assert_eq!(
+        step(&t, &finance, p, json!({"action": "submit_plan"}))
+            .await
+            .json()["state"],
+        "plan_submitted"
+    );
+
+    // 审定: the leader in charge, not the office, nor a leader of other units.
+    assert_eq!(
+        step(&t, &office, p, json!({"action": "sign_plan"}))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        step(&t, &zhao, p, json!({"action": "sign_plan"}))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        step(&t, &wang, p, json!({"action": "sign_plan"}))
+            .await
+            .json()["state"],
+        "plan_signed"
+    );
+
+    // 汇总 and the Party committee's approval: the office, with the meeting recorded.
+    assert_eq!(
+        step(&t, &finance, p, json!({"action": "compile_plan"}))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        step(&t, &office, p, json!({"action": "compile_plan"}))
+            .await
+            .json()["state"],
+        "plan_compiled"
+    );
+    let missing = step(
+        &t,
+        &office,
+        p,
+        json!({"action": "approve_plan", "meeting_date": "2024-04-20"}),
+    )
+    .await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(missing.json()["fields"][0]["field"], "meeting");
+    let approved = step(&t, &office, p, json!({"action": "approve_plan", "meeting": "党委会2024年第7次会议", "meeting_date": "2024-04-20"})).await;
+    assert_eq!(approved.json()["state"], "in_progress");
+
+    // The baseline is frozen: the deadline changes only by an approved extension.
+    let frozen = t.count(&format!("SELECT COUNT(*) FROM measures WHERE id = {m} AND original_deadline_text = '2024年5月底前'")).await;
+    assert_eq!(frozen, 1);
+    let measure = t
+        .api(&office, "GET", &format!("/api/v1/measures/{m}"), None)
+        .await
+        .json();
+    let edit = t.api(&office, "PUT", &format!("/api/v1/measures/{m}"), Some(json!({
+        "version": measure["version"], "content": measure["content"], "lead_unit_id": finance_unit, "deadline": "2024年6月底前"
+    }))).await;
+    assert_eq!(edit.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(edit.json()["fields"][0]["field"], "deadline");
+    assert_eq!(
+        step(
+            &t,
+            &finance,
+            p,
+            json!({"action": "extend", "measure_id": m, "deadline": "6月底前", "reason": "x"})
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    let extended = step(&t, &wang, p, json!({"action": "extend", "measure_id": m, "deadline": "6月底前", "reason": "需等待年度审计结论"})).await;
+    assert_eq!(extended.status, StatusCode::OK, "{}", extended.body);
+    let measure = t
+        .api(&office, "GET", &format!("/api/v1/measures/{m}"), None)
+        .await
+        .json();
+    assert_eq!(measure["deadline"]["date"], "2024-06-30");
+
+    // 销号申请 needs every measure done.
+    let early = step(
+        &t,
+        &finance,
+        p,
+        json!({"action": "request_closure", "report": "专项报告"}),
+    )
+    .await;
+    assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        early.json()["message"].as_str().unwrap().contains("未完成")
+            || early.json()["fields"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("未完成")
+    );
+    let done = t
+        .post_progress(
+            Auth::Token(&finance),
+            &format!("/api/v1/measures/{m}/progress"),
+            &[
+                ("happened_on", "2024-04-24"),
+                ("content", "账外资金全部入账"),
+                ("mark_done", "true"),
+            ],
+            &[("入账凭证.pdf", PDF)],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::CREATED, "{}", done.body);
+    assert_eq!(
+        step(
+            &t,
+            &finance,
+            p,
+            json!({"action": "request_closure", "report": "关于小金库问题整改情况的专项报告"})
+        )
+        .await
+        .json()["state"],
+        "closure_requested"
+    );
+
+    // 留号: the office returns it with a reason and a new deadline; the measure is back at work.
+    assert_eq!(
+        step(&t, &finance, p, json!({"action": "accept_closure"}))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        step(&t, &jijian, p, json!({"action": "accept_closure"}))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let returned = step(
+        &t,
+        &office,
+        p,
+        json!({"action": "return_closure", "reason": "缺少银行对账单", "deadline": "2024-05-10"}),
+    )
+    .await;
+    assert_eq!(returned.json()["state"], "in_progress");
+    let measure = t
+        .api(&office, "GET", &format!("/api/v1/measures/{m}"), None)
+        .await
+        .json();
+    assert_eq!(
+        (
+            measure["state"].as_str(),
+            measure["deadline"]["date"].as_str()
+        ),
+        (Some("in_progress"), Some("2024-05-10"))
+    );
+
+    // Done again, closed (销号), then a look-back reopens it (回炉), and a later one confirms it.
+    t.post_progress(
+        Auth::Token(&finance),
+        &format!("/api/v1/measures/{m}/progress"),
+        &[
+            ("happened_on", "2024-04-25"),
+            ("content", "补充银行对账单"),
+            ("mark_done", "true"),
+        ],
+        &[],
+    )
+    .await;
+    step(
+        &t,
+        &finance,
+        p,
+        json!({"action": "request_closure", "report": "补充报告"}),
+    )
+    .await;
+    assert_eq!(
+        step(&t, &office, p, json!({"action": "accept_closure"}))
+            .await
+            .json()["state"],
+        "closed"
+    );
+    assert_eq!(
+        step(
+            &t,
+            &finance,
+            p,
+            json!({"action": "reopen", "reason": "x", "deadline": "2024-06-01"})
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(step(&t, &office, p, json!({"action": "reopen", "reason": "回头看发现新的账外收入", "deadline": "2024-06-01"})).await.json()["state"], "in_progress");
+    t.post_progress(
+        Auth::Token(&finance),
+        &format!("/api/v1/measures/{m}/progress"),
+        &[
+            ("happened_on", "2024-04-25"),
+            ("content", "新发现的收入已入账"),
+            ("mark_done", "true"),
+        ],
+        &[],
+    )
+    .await;
+    step(
+        &t,
+        &finance,
+        p,
+        json!({"action": "request_closure", "report": "第二次专项报告"}),
+    )
+    .await;
+    step(&t, &office, p, json!({"action": "accept_closure"})).await;
+    let confirmed = step(&t, &office, p, json!({"action": "confirm"})).await;
+    assert_eq!(confirmed.json()["state"], "consolidated");
+    assert_eq!(confirmed.json()["next"], json!(["reopen"]));
+
+    // Every step left one record, by the person who took it.
+    let steps = t
+        .api(&jijian, "GET", &format!("/api/v1/problems/{p}/steps"), None)
+        .await
+        .json();
+    let actions: Vec<&str> = steps
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "claim",
+            "submit_plan",
+            "sign_plan",
+            "compile_plan",
+            "approve_plan",
+            "extend",
+            "request_closure",
+            "return_closure",
+            "request_closure",
+            "accept_closure",
+            "reopen",
+            "request_closure",
+            "accept_closure",
+            "confirm",
+        ]
+    );
+    assert_eq!(steps[2]["actor"], "王建国");
+    let report = zhenggai_storage::verify::verify(&t.app.db).await.unwrap();
+    assert!(report.intact(), "{:#?}", report.problems);
+}
+
+#[tokio::test]
+async fn a_disputed_problem_is_assigned_by_the_leader_in_charge() {
+    let t = TestApp::new().await;
+    let hr = t.token("hr").await;
+    let zhao = t.token("leader_zhao").await;
+    let office = t.token("office").await;
+    let p = t.problem("违规将相关人员转为事业编制").await;
+    assert_eq!(
+        state(&t, &hr, p).await,
+        "disputed",
+        "the demo holds a disputed problem"
+    );
+    let party = t
+        .count("SELECT id FROM units WHERE short_name = '党群工作部'")
+        .await;
+    assert_eq!(
+        step(
+            &t,
+            &office,
+            p,
+            json!({"action": "assign", "unit_id": party, "reason": "x"})
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    let no_reason = step(&t, &zhao, p, json!({"action": "assign", "unit_id": party})).await;
+    assert_eq!(no_reason.json()["fields"][0]["field"], "reason");
+    let r = step(
+        &t,
+        &zhao,
+        p,
+        json!({"action": "assign", "unit_id": party, "reason": "编制问题由党群工作部牵头"}),
+    )
+    .await;
+    assert_eq!(r.json()["state"], "claimed", "{}", r.body);
+    let now = t
+        .api(&office, "GET", &format!("/api/v1/problems/{p}"), None)
+        .await
+        .json();
+    assert_eq!(now["lead_unit"]["name"], "党群工作部");
+}
+
+#[tokio::test]
+async fn the_page_offers_each_role_its_own_steps_only() {
+    let t = TestApp::new().await;
+    let p = t.problem("档案室消防设施老化").await; // registered, led by 行政后勤部
+    let logistics = t.login("logistics").await;
+    let page = t.get(Some(&logistics), &format!("/problems/{p}")).await;
+    assert!(
+        page.body.contains("data-action=\"claim\"")
+            && page.body.contains("data-action=\"dispute\"")
+    );
+    assert!(!page.body.contains("data-action=\"accept_closure\""));
+    for who in ["office", "jijian", "leader_zhao"] {
+        let s = t.login(who).await;
+        let page = t.get(Some(&s), &format!("/problems/{p}")).await;
+        assert!(
+            !page.body.contains("data-action=\"claim\""),
+            "{who} is offered the claim"
+        );
+    }
+    let office = t.login("office").await;
+    let refused = t
+        .post(
+            Some(&office),
+            &format!("/problems/{p}/step"),
+            &[("action", "claim")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let claimed = t
+        .post(
+            Some(&logistics),
+            &format!("/problems/{p}/step"),
+            &[("action", "claim")],
+        )
+        .await;
+    assert_eq!(claimed.status, StatusCode::SEE_OTHER);
+    let page = t.get(Some(&logistics), &format!("/problems/{p}")).await;
+    assert!(page.body.contains("已认领") && page.body.contains("孙强"));
+}
