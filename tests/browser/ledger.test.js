@@ -2,64 +2,21 @@
 // refused. Screenshots go to tests/browser/artifacts/ (kept by CI as test artifacts).
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { spawn } = require('node:child_process');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
-const { chromium } = require('playwright-core');
+const harness = require('./harness');
 
-const root = path.resolve(__dirname, '..', '..');
-const bin = process.env.ZHENGGAI_BIN || path.join(root, 'target', 'debug', 'zhenggai');
 const artifacts = path.join(__dirname, 'artifacts');
-const PASSWORD = 'Zhenggai-demo-2024';
-let server, base, browser, dataDir;
-
-function startServer() {
-  return new Promise((resolve, reject) => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhenggai-browser-'));
-    server = spawn(bin, ['serve', '--demo', '--data', dataDir, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('zhenggai did not start:\n' + out)), 60000);
-    server.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/listening on (http:\/\/[0-9.:]+)\//);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
-    });
-    server.stderr.on('data', (d) => { out += d; });
-    server.on('exit', (code) => reject(new Error(`zhenggai exited with ${code}:\n${out}`)));
-  });
-}
-
+let env, base, dataDir;
 before(async () => {
-  assert.ok(fs.existsSync(bin), `build zhenggai first: ${bin} is missing`);
-  fs.mkdirSync(artifacts, { recursive: true });
-  base = await startServer();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-  });
+  env = await harness.start();
+  base = env.base;
+  dataDir = env.dataDir;
 });
+after(async () => { await harness.stop(env); });
 
-after(async () => {
-  if (browser) await browser.close();
-  if (server) server.kill('SIGTERM');
-});
-
-async function login(username, lang) {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
-  if (lang) await context.addCookies([{ name: 'zg_lang', value: lang, url: base }]);
-  const page = await context.newPage();
-  const failed = [];
-  page.on('requestfailed', (r) => failed.push(r.url()));
-  page.on('response', (r) => { if (!r.url().startsWith(base)) failed.push('external: ' + r.url()); });
-  await page.goto(base + '/login');
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
-  return { page, context, failed };
-}
-
-const shot = (page, name) => page.screenshot({ path: path.join(artifacts, name), fullPage: false });
+const login = (username, lang) => harness.login(env, username, lang);
+const shot = harness.shot;
 
 test('a unit user filters the ledger to its measures and records progress', async () => {
   const { page, context, failed } = await login('finance');

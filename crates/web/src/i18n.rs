@@ -97,6 +97,15 @@ impl Tr {
         }
     }
 
+    /// A stored instant as people read it: Beijing time to the minute.
+    pub fn when(&self, at: impl AsRef<str>) -> String {
+        let beijing = chrono::FixedOffset::east_opt(8 * 3600);
+        match (chrono::DateTime::parse_from_rfc3339(at.as_ref()), beijing) {
+            (Ok(d), Some(cst)) => d.with_timezone(&cst).format("%Y-%m-%d %H:%M").to_string(),
+            _ => at.as_ref().to_string(),
+        }
+    }
+
     /// A lifecycle state.
     pub fn state(&self, s: impl Borrow<ProblemState>) -> &'static str {
         self.state_code(s.borrow().code())

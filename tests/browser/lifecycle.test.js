@@ -1,0 +1,95 @@
+// Browser test: one problem walks from 挂号 to 销号 and through a look-back reopen, each
+// step taken by the role that takes it; a wrong role's step is refused.
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { start, stop, login, shot } = require('./harness');
+
+let env;
+before(async () => { env = await start(); });
+after(async () => { await stop(env); });
+
+async function stepOn(page, action, fill = {}) {
+  const form = page.locator(`form.step-form[data-action="${action}"]`);
+  assert.equal(await form.count(), 1, `the ${action} step is not offered`);
+  for (const [name, value] of Object.entries(fill)) {
+    await form.locator(`[name="${name}"]`).fill(value);
+  }
+  await Promise.all([page.waitForNavigation(), form.locator('button').click()]);
+  assert.equal(await page.locator('.alert').count(), 0, await page.locator('body').innerText());
+}
+
+async function openProblem(who, url) {
+  const s = await login(env, who);
+  await s.page.goto(url);
+  return s;
+}
+
+test('a problem travels from distribution to closure and back through a look-back', async () => {
+  // Find the registered self-found problem in the ledger, as the office.
+  const office = await login(env, 'office');
+  await office.page.goto(env.base + '/inspections/1?q=' + encodeURIComponent('档案室'));
+  await office.page.click('text=档案室消防设施老化');
+  const url = office.page.url();
+  assert.match(await office.page.locator('#problem-state').innerText(), /已挂号/);
+  assert.equal(await office.page.locator('form.step-form[data-action="claim"]').count(), 0, 'the office is offered the claim');
+  await office.context.close();
+
+  // The lead unit claims and submits its measures.
+  let s = await openProblem('logistics', url);
+  await stepOn(s.page, 'claim');
+  assert.match(await s.page.locator('#problem-state').innerText(), /已认领/);
+  await stepOn(s.page, 'submit_plan');
+  await shot(s.page, 'lifecycle-01-submitted.png');
+  // A wrong role's step is refused even when sent by hand.
+  const refused = await s.page.evaluate(async (u) => {
+    const csrf = document.querySelector('input[name=csrf]').value;
+    const r = await fetch(u + '/step', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `csrf=${csrf}&action=sign_plan` });
+    return r.status;
+  }, url);
+  assert.equal(refused, 403);
+  await s.context.close();
+
+  // The leader in charge signs it off; the office compiles it and records the approval.
+  s = await openProblem('leader_wang', url);
+  await stepOn(s.page, 'sign_plan');
+  await s.context.close();
+  s = await openProblem('office', url);
+  await stepOn(s.page, 'compile_plan');
+  await stepOn(s.page, 'approve_plan', { meeting: '报社党委会2024年第8次会议' });
+  assert.match(await s.page.locator('#problem-state').innerText(), /整改中/);
+  await s.context.close();
+
+  // The lead unit finishes the measure with evidence and requests closure.
+  s = await openProblem('logistics', url);
+  await s.page.click('table.measures a[href^="/measures/"]');
+  await s.page.fill('textarea[name=content]', '档案室消防设施全部更换，建立月度巡检制度');
+  const evidence = path.join(env.dataDir, '验收报告.pdf');
+  fs.writeFileSync(evidence, '%PDF-1.4\n% acceptance\n');
+  await s.page.setInputFiles('input[name=files]', evidence);
+  await s.page.check('input[name=mark_done]');
+  await Promise.all([s.page.waitForNavigation(), s.page.click('form[action$="/progress"] button.primary')]);
+  assert.match(await s.page.locator('ol.timeline').innerText(), /验收报告\.pdf/);
+  await s.page.goto(url);
+  await stepOn(s.page, 'request_closure', { report: '关于档案室消防隐患整改情况的专项报告' });
+  assert.match(await s.page.locator('#problem-state').innerText(), /销号待审核/);
+  await s.context.close();
+
+  // The office accepts the closure (销号); a look-back reopens it (回炉).
+  s = await openProblem('office', url);
+  await stepOn(s.page, 'accept_closure');
+  assert.match(await s.page.locator('#problem-state').innerText(), /已销号/);
+  await shot(s.page, 'lifecycle-02-closed.png');
+  const form = s.page.locator('form.step-form[data-action="reopen"]');
+  await form.locator('input[name=reason]').fill('回头看发现巡检记录缺失');
+  await form.locator('input[name=deadline]').fill('2030-12-31');
+  await Promise.all([s.page.waitForNavigation(), form.locator('button').click()]);
+  assert.match(await s.page.locator('#problem-state').innerText(), /整改中/);
+  const record = await s.page.locator('ol.events').innerText();
+  for (const step of ['认领', '报送整改措施', '审定签字', '汇总入方案', '登记党委审批', '申请销号', '同意销号', '回头看：回炉']) {
+    assert.ok(record.includes(step), `the record lacks ${step}`);
+  }
+  await shot(s.page, 'lifecycle-03-reopened.png');
+  await s.context.close();
+});
