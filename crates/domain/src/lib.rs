@@ -11,6 +11,7 @@ pub mod deadline;
 pub mod ids;
 pub mod inspection;
 pub mod lifecycle;
+pub mod outcomes;
 pub mod role;
 pub mod status;
 pub mod validate;

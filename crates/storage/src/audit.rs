@@ -50,11 +50,19 @@ pub enum Entity {
     Attachment,
     /// A lifecycle step (认领, 审定, 销号 …).
     ProblemEvent,
+    /// 问责.
+    Accountability,
+    /// 制度.
+    Institution,
+    /// 清退 / 追缴.
+    Recovery,
+    /// An outcome's link to a problem or measure.
+    OutcomeLink,
 }
 
 impl Entity {
     /// Every recorded table, in the order `verify` checks them.
-    pub const ALL: [Entity; 12] = [
+    pub const ALL: [Entity; 16] = [
         Entity::Unit,
         Entity::User,
         Entity::ApiToken,
@@ -67,6 +75,10 @@ impl Entity {
         Entity::Progress,
         Entity::Attachment,
         Entity::ProblemEvent,
+        Entity::Accountability,
+        Entity::Institution,
+        Entity::Recovery,
+        Entity::OutcomeLink,
     ];
 
     /// The entity of a table name.
@@ -89,6 +101,10 @@ impl Entity {
             Entity::Progress => "progress",
             Entity::Attachment => "attachments",
             Entity::ProblemEvent => "problem_events",
+            Entity::Accountability => "accountability",
+            Entity::Institution => "institutions",
+            Entity::Recovery => "recoveries",
+            Entity::OutcomeLink => "outcome_links",
         }
     }
 }

@@ -52,6 +52,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "lifecycle",
         include_str!("../migrations/0003_lifecycle.sql"),
     ),
+    (
+        4,
+        "outcomes",
+        include_str!("../migrations/0004_outcomes.sql"),
+    ),
 ];
 
 /// The database: a pool and its backend. Cheap to clone.

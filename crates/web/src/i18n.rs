@@ -7,6 +7,7 @@ use axum::http::HeaderMap;
 use zhenggai_domain::Role;
 use zhenggai_domain::inspection::{InspectionKind, ProblemSource};
 use zhenggai_domain::lifecycle::ProblemState;
+use zhenggai_domain::outcomes::{AccountabilityForm, InstitutionChange};
 use zhenggai_domain::status::Standing;
 
 use crate::session::{LANG_COOKIE, cookie};
@@ -103,6 +104,24 @@ impl Tr {
         match (chrono::DateTime::parse_from_rfc3339(at.as_ref()), beijing) {
             (Ok(d), Some(cst)) => d.with_timezone(&cst).format("%Y-%m-%d %H:%M").to_string(),
             _ => at.as_ref().to_string(),
+        }
+    }
+
+    /// One of the four forms (四种形态), by its code.
+    pub fn form(&self, code: impl AsRef<str>) -> &'static str {
+        match AccountabilityForm::from_code(code.as_ref()) {
+            Some(f) => self.0.pick(f.label_zh(), f.label_en()),
+            None => "—",
+        }
+    }
+
+    /// Made, revised or abolished, by its code.
+    pub fn change(&self, code: impl AsRef<str>) -> &'static str {
+        match InstitutionChange::from_code(code.as_ref()) {
+            Some(InstitutionChange::Made) => self.0.pick("制定", "Made"),
+            Some(InstitutionChange::Revised) => self.0.pick("修订", "Revised"),
+            Some(InstitutionChange::Abolished) => self.0.pick("废止", "Abolished"),
+            None => "—",
         }
     }
 
@@ -428,6 +447,39 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "Special report (title or number)",
     ),
     ("lifecycle_record", "整改流程记录", "Steps taken"),
+    ("outcomes", "整改成效", "Outcomes"),
+    ("people_accountable", "问责人数", "People held accountable"),
+    ("units_accountable", "问责单位", "Units held accountable"),
+    (
+        "institutions_made_revised",
+        "建章立制（制定、修订）",
+        "Institutions made or revised",
+    ),
+    ("money_recovered", "清退追缴金额", "Money recovered"),
+    ("accountability", "问责情况", "Accountability"),
+    ("subject", "问责对象", "Who"),
+    ("form_of_four", "四种形态", "Form"),
+    ("decided_on", "决定日期", "Decided on"),
+    ("person_subject", "个人", "Person"),
+    ("unit_subject", "单位", "Unit"),
+    ("problem_numbers", "问题编号（逗号分隔）", "Problem ids"),
+    ("measure_numbers", "措施编号（逗号分隔）", "Measure ids"),
+    ("institutions", "建章立制", "Institutions"),
+    ("made", "制定", "Made"),
+    ("revised", "修订", "Revised"),
+    ("abolished", "废止", "Abolished"),
+    ("doc_number", "文号", "Document number"),
+    ("change_kind", "类别", "Change"),
+    ("issued_on", "印发日期", "Issued on"),
+    ("recoveries", "清退追缴", "Money recovered"),
+    ("amount", "金额", "Amount"),
+    (
+        "amount_hint",
+        "金额，如18600或1.86万元",
+        "Amount, e.g. 18600 or 1.86万元",
+    ),
+    ("what", "款项内容", "What it was"),
+    ("recovered_on", "到账日期", "Recovered on"),
     ("trail", "修改记录", "Change record"),
     ("edit_aspects", "方面名称与顺序", "Aspects"),
     ("item_title", "项的名称", "Item title"),

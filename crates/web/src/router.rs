@@ -6,7 +6,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 
-use crate::pages::{admin, home, inspections, ledger, login, measures, problems, trail};
+use crate::pages::{admin, home, inspections, ledger, login, measures, outcomes, problems, trail};
 use crate::state::App;
 
 const CSS: &str = include_str!("../assets/app.css");
@@ -94,6 +94,10 @@ pub fn router(app: App) -> Router {
         )
         .route("/inspections/{id}/aspects", post(inspections::add_aspect))
         .route("/inspections/{id}/items", post(inspections::add_item))
+        .route(
+            "/inspections/{id}/outcomes",
+            get(outcomes::show).post(outcomes::record),
+        )
         .route("/aspects/{id}/edit", post(inspections::rename_aspect))
         .route("/problems/{id}/withdraw", post(problems::withdraw))
         .route("/problems/{id}/step", post(problems::step))

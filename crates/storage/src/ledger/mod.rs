@@ -10,6 +10,7 @@ pub mod aspects;
 pub mod inspections;
 pub mod lifecycle;
 pub mod measures;
+pub mod outcomes;
 pub mod problems;
 pub mod progress;
 pub mod query;

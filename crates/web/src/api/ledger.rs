@@ -11,6 +11,9 @@ use zhenggai_storage::ledger::aspects::{self, Aspect, TitleInput};
 use zhenggai_storage::ledger::inspections::{self, Inspection, InspectionInput};
 use zhenggai_storage::ledger::lifecycle::{self, Event, StepInput};
 use zhenggai_storage::ledger::measures::{self, Measure, MeasureInput};
+use zhenggai_storage::ledger::outcomes::{
+    self, AccountabilityInput, InstitutionInput, Outcomes, RecoveryInput,
+};
 use zhenggai_storage::ledger::problems::{self, Problem, ProblemInput};
 use zhenggai_storage::ledger::progress::{self, Progress};
 use zhenggai_storage::ledger::query::{self, FilterInput, LedgerPage, MeasurePage, Within};
@@ -483,4 +486,76 @@ pub async fn list_steps(
 ) -> Result<Json<Vec<Event>>, ApiError> {
     let p = problems::get(&app.db, &v.0.actor, ProblemId(id)).await?;
     Ok(Json(lifecycle::events(&app.db, p.id).await?))
+}
+
+/// An inspection's outcomes with their counts (D13, D15).
+#[utoipa::path(get, path = "/api/v1/inspections/{id}/outcomes", tag = "outcomes", params(("id" = i64, Path)), responses((status = 200, body = Outcomes), (status = 404, body = ApiErrorBody)))]
+pub async fn get_outcomes(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+) -> Result<Json<Outcomes>, ApiError> {
+    Ok(Json(
+        outcomes::list(&app.db, &v.0.actor, InspectionId(id)).await?,
+    ))
+}
+
+/// Records accountability (supervisors and the office).
+#[utoipa::path(post, path = "/api/v1/inspections/{id}/accountability", tag = "outcomes", params(("id" = i64, Path)), request_body = AccountabilityInput,
+    responses((status = 201, body = Created), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn create_accountability(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<AccountabilityInput>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let id = outcomes::record_accountability(
+        &app.db,
+        &v.0.actor,
+        v.0.change(&app),
+        InspectionId(id),
+        &input,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+/// Records an institution made, revised or abolished (the office).
+#[utoipa::path(post, path = "/api/v1/inspections/{id}/institutions", tag = "outcomes", params(("id" = i64, Path)), request_body = InstitutionInput,
+    responses((status = 201, body = Created), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn create_institution(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<InstitutionInput>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let id = outcomes::record_institution(
+        &app.db,
+        &v.0.actor,
+        v.0.change(&app),
+        InspectionId(id),
+        &input,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+/// Records money recovered (the office).
+#[utoipa::path(post, path = "/api/v1/inspections/{id}/recoveries", tag = "outcomes", params(("id" = i64, Path)), request_body = RecoveryInput,
+    responses((status = 201, body = Created), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn create_recovery(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<RecoveryInput>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let id = outcomes::record_recovery(
+        &app.db,
+        &v.0.actor,
+        v.0.change(&app),
+        InspectionId(id),
+        &input,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
 }

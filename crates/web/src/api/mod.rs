@@ -50,6 +50,7 @@ pub struct Created {
         ledger::list_progress, ledger::add_progress, ledger::get_attachment,
         ledger::withdraw_problem, ledger::withdraw_measure, ledger::create_item,
         ledger::take_step, ledger::list_steps,
+        ledger::get_outcomes, ledger::create_accountability, ledger::create_institution, ledger::create_recovery,
     ),
     components(schemas(ApiErrorBody, Created)),
     modifiers(&BearerAuth),
@@ -108,6 +109,19 @@ pub fn routes() -> Router<App> {
         .route("/measures/{id}/withdraw", post(ledger::withdraw_measure))
         .route("/inspections/{id}/ledger", get(ledger::get_ledger))
         .route("/inspections/{id}/problems", post(ledger::create_problem))
+        .route("/inspections/{id}/outcomes", get(ledger::get_outcomes))
+        .route(
+            "/inspections/{id}/accountability",
+            post(ledger::create_accountability),
+        )
+        .route(
+            "/inspections/{id}/institutions",
+            post(ledger::create_institution),
+        )
+        .route(
+            "/inspections/{id}/recoveries",
+            post(ledger::create_recovery),
+        )
         .route(
             "/problems/{id}",
             get(ledger::get_problem).put(ledger::update_problem),

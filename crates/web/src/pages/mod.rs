@@ -8,6 +8,7 @@ pub mod inspections;
 pub mod ledger;
 pub mod login;
 pub mod measures;
+pub mod outcomes;
 pub mod problems;
 pub mod trail;
 

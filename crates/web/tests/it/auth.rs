@@ -153,6 +153,7 @@ async fn every_form_refuses_a_missing_or_wrong_csrf_token() {
         ("office", "/aspects/1/edit".to_string()),
         ("office", format!("/problems/{problem}/withdraw")),
         ("office", format!("/problems/{problem}/step")),
+        ("office", format!("/inspections/{inspection}/outcomes")),
         ("office", format!("/measures/{measure}/withdraw")),
         ("sysadmin", "/admin/units".to_string()),
         ("sysadmin", "/admin/users".to_string()),

@@ -8,4 +8,5 @@ mod api;
 mod auth;
 mod ledger;
 mod lifecycle;
+mod outcomes;
 mod util;

@@ -1,0 +1,489 @@
+//! 问责、制度、清退 — what rectification produced (D13), linked to the problems and
+//! measures it came from, and counted per inspection (D15).
+
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::outcomes::{AccountabilityForm, InstitutionChange, format_yuan, parse_fen};
+use zhenggai_domain::validate::{Checker, FieldError};
+use zhenggai_domain::{InspectionId, Role};
+
+use super::{inspection_org, require_ledger};
+use crate::audit::{self, Change, Entity};
+use crate::db::{Db, Tx};
+use crate::error::StoreResult;
+use crate::sql::{day, stamp};
+
+/// An accountability record as entered.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct AccountabilityInput {
+    /// person or unit.
+    pub subject_kind: String,
+    /// Who: a person's name and post, or a unit.
+    pub subject: String,
+    /// Why: 整改不力、敷衍了事、弄虚作假 …
+    pub reason: String,
+    /// first, second, third, fourth (四种形态).
+    pub form: String,
+    /// The day of the decision (YYYY-MM-DD).
+    pub decided_on: String,
+    /// The problems it concerns.
+    pub problem_ids: Vec<i64>,
+}
+
+/// An institution as entered.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct InstitutionInput {
+    /// Its title, e.g. 《公务接待管理规定》.
+    pub title: String,
+    /// Its document number, e.g. 报社党发〔2024〕3号.
+    pub doc_number: String,
+    /// made, revised or abolished.
+    pub change_kind: String,
+    /// The day it was issued (YYYY-MM-DD).
+    pub issued_on: String,
+    /// The problems it answers.
+    pub problem_ids: Vec<i64>,
+}
+
+/// Money recovered, as entered.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct RecoveryInput {
+    /// The amount as written: 18600, 18,600.50, 1.86万元.
+    pub amount: String,
+    /// What it was: 违规发放津补贴、超标准接待费用 …
+    pub what: String,
+    /// The day it was recovered (YYYY-MM-DD).
+    pub recovered_on: String,
+    /// The measures it came from.
+    pub measure_ids: Vec<i64>,
+}
+
+/// One accountability record.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Accountability {
+    /// Id.
+    pub id: i64,
+    /// person or unit.
+    pub subject_kind: String,
+    /// Who.
+    pub subject: String,
+    /// Why.
+    pub reason: String,
+    /// The form.
+    pub form: AccountabilityForm,
+    /// When decided.
+    pub decided_on: String,
+}
+
+/// One institution.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Institution {
+    /// Id.
+    pub id: i64,
+    /// Title.
+    pub title: String,
+    /// Document number.
+    pub doc_number: Option<String>,
+    /// Made, revised or abolished.
+    pub change_kind: InstitutionChange,
+    /// Issued on.
+    pub issued_on: String,
+}
+
+/// One recovery.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Recovery {
+    /// Id.
+    pub id: i64,
+    /// Amount in fen (分).
+    pub amount_fen: i64,
+    /// The amount for people, e.g. 18,600.00元.
+    pub amount: String,
+    /// What it was.
+    pub what: String,
+    /// When recovered.
+    pub recovered_on: String,
+}
+
+/// The counts the speeches quote (S7, S8).
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct OutcomeCounts {
+    /// People held accountable.
+    pub people: i64,
+    /// Units held accountable.
+    pub units: i64,
+    /// Records by form: first, second, third, fourth.
+    pub by_form: [i64; 4],
+    /// Institutions made.
+    pub made: i64,
+    /// Institutions revised.
+    pub revised: i64,
+    /// Institutions abolished.
+    pub abolished: i64,
+    /// Money recovered, in fen.
+    pub recovered_fen: i64,
+    /// The same for people.
+    pub recovered: String,
+}
+
+/// An inspection's outcomes.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Outcomes {
+    /// 问责.
+    pub accountability: Vec<Accountability>,
+    /// 制度.
+    pub institutions: Vec<Institution>,
+    /// 清退 / 追缴.
+    pub recoveries: Vec<Recovery>,
+    /// Counts.
+    pub counts: OutcomeCounts,
+}
+
+async fn check_links(
+    tx: &mut Tx,
+    c: &mut Checker,
+    inspection: InspectionId,
+    table: &str,
+    ids: &[i64],
+    field: &str,
+) -> StoreResult<()> {
+    for id in ids {
+        let ok = sqlx::query(&format!(
+            "SELECT 1 FROM {table} WHERE id = $1 AND inspection_id = $2 AND withdrawn_at IS NULL"
+        ))
+        .bind(*id)
+        .bind(inspection.0)
+        .fetch_optional(tx.conn())
+        .await?
+        .is_some();
+        if !ok {
+            c.push(FieldError::new(
+                field,
+                format!("编号{id}不属于本轮巡察，请重新选择。"),
+                format!("#{id} is not part of this inspection."),
+            ));
+        }
+    }
+    Ok(())
+}
+
+async fn link(
+    tx: &mut Tx,
+    change: Change<'_>,
+    outcome: &str,
+    outcome_id: i64,
+    problems: &[i64],
+    measures: &[i64],
+) -> StoreResult<()> {
+    for (problem, measure) in problems
+        .iter()
+        .map(|p| (Some(*p), None))
+        .chain(measures.iter().map(|m| (None, Some(*m))))
+    {
+        let id: i64 = sqlx::query(
+            "INSERT INTO outcome_links (outcome, outcome_id, problem_id, measure_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(outcome)
+        .bind(outcome_id)
+        .bind(problem)
+        .bind(measure)
+        .bind(stamp(change.at))
+        .fetch_one(tx.conn())
+        .await?
+        .try_get(0)?;
+        audit::created(tx, change, Entity::OutcomeLink, id).await?;
+    }
+    Ok(())
+}
+
+/// Records accountability: supervisors (纪检) and the office of the organisation.
+pub async fn record_accountability(
+    db: &Db,
+    actor: &Actor,
+    change: Change<'_>,
+    inspection: InspectionId,
+    input: &AccountabilityInput,
+) -> StoreResult<i64> {
+    let mut tx = db.begin().await?;
+    let id = record_accountability_in(&mut tx, actor, change, inspection, input).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The same inside a transaction the caller commits (also the demo loader).
+pub async fn record_accountability_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    change: Change<'_>,
+    inspection: InspectionId,
+    input: &AccountabilityInput,
+) -> StoreResult<i64> {
+    let org = inspection_org(tx.conn(), inspection).await?;
+    let may = match actor.role {
+        Role::Supervisor => actor.org == org,
+        _ => actor.ledger_access(org) >= Access::Edit,
+    };
+    if !may {
+        require_ledger(actor, org, Access::Edit)?;
+    }
+    let mut c = Checker::default();
+    if !matches!(input.subject_kind.as_str(), "person" | "unit") {
+        c.push(FieldError::new(
+            "subject_kind",
+            "请选择问责对象是个人还是单位。",
+            "Choose person or unit.",
+        ));
+    }
+    let subject = c.text("subject", &input.subject, 100);
+    let reason = c.text("reason", &input.reason, 1000);
+    let form = AccountabilityForm::from_code(&input.form);
+    if form.is_none() {
+        c.push(FieldError::new(
+            "form",
+            "请选择“四种形态”中的一种。",
+            "Choose one of the four forms.",
+        ));
+    }
+    let decided_on = c.date("decided_on", &input.decided_on);
+    check_links(
+        tx,
+        &mut c,
+        inspection,
+        "problems",
+        &input.problem_ids,
+        "problem_ids",
+    )
+    .await?;
+    c.finish()?;
+    let id: i64 = sqlx::query(
+        "INSERT INTO accountability (inspection_id, subject_kind, subject, reason, form, decided_on, created_at, created_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(inspection.0)
+    .bind(&input.subject_kind)
+    .bind(subject)
+    .bind(reason)
+    .bind(form.map(AccountabilityForm::code).unwrap_or_default())
+    .bind(decided_on.map(day).unwrap_or_default())
+    .bind(stamp(change.at))
+    .bind(actor.user.0)
+    .fetch_one(tx.conn())
+    .await?
+    .try_get(0)?;
+    audit::created(tx, change, Entity::Accountability, id).await?;
+    link(tx, change, "accountability", id, &input.problem_ids, &[]).await?;
+    Ok(id)
+}
+
+/// Records an institution made, revised or abolished: the office.
+pub async fn record_institution(
+    db: &Db,
+    actor: &Actor,
+    change: Change<'_>,
+    inspection: InspectionId,
+    input: &InstitutionInput,
+) -> StoreResult<i64> {
+    let mut tx = db.begin().await?;
+    let id = record_institution_in(&mut tx, actor, change, inspection, input).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The same inside a transaction the caller commits (also the demo loader).
+pub async fn record_institution_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    change: Change<'_>,
+    inspection: InspectionId,
+    input: &InstitutionInput,
+) -> StoreResult<i64> {
+    let org = inspection_org(tx.conn(), inspection).await?;
+    require_ledger(actor, org, Access::Edit)?;
+    let mut c = Checker::default();
+    let title = c.text("title", &input.title, 200);
+    let doc_number = c.optional_text("doc_number", &input.doc_number, 100);
+    let change_kind = InstitutionChange::from_code(&input.change_kind);
+    if change_kind.is_none() {
+        c.push(FieldError::new(
+            "change_kind",
+            "请选择制定、修订或废止。",
+            "Choose made, revised or abolished.",
+        ));
+    }
+    let issued_on = c.date("issued_on", &input.issued_on);
+    check_links(
+        tx,
+        &mut c,
+        inspection,
+        "problems",
+        &input.problem_ids,
+        "problem_ids",
+    )
+    .await?;
+    c.finish()?;
+    let id: i64 = sqlx::query(
+        "INSERT INTO institutions (inspection_id, title, doc_number, change_kind, issued_on, created_at, created_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(inspection.0)
+    .bind(title)
+    .bind(doc_number)
+    .bind(change_kind.map(InstitutionChange::code).unwrap_or_default())
+    .bind(issued_on.map(day).unwrap_or_default())
+    .bind(stamp(change.at))
+    .bind(actor.user.0)
+    .fetch_one(tx.conn())
+    .await?
+    .try_get(0)?;
+    audit::created(tx, change, Entity::Institution, id).await?;
+    link(tx, change, "institution", id, &input.problem_ids, &[]).await?;
+    Ok(id)
+}
+
+/// Records money recovered: the office.
+pub async fn record_recovery(
+    db: &Db,
+    actor: &Actor,
+    change: Change<'_>,
+    inspection: InspectionId,
+    input: &RecoveryInput,
+) -> StoreResult<i64> {
+    let mut tx = db.begin().await?;
+    let id = record_recovery_in(&mut tx, actor, change, inspection, input).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The same inside a transaction the caller commits (also the demo loader).
+pub async fn record_recovery_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    change: Change<'_>,
+    inspection: InspectionId,
+    input: &RecoveryInput,
+) -> StoreResult<i64> {
+    let org = inspection_org(tx.conn(), inspection).await?;
+    require_ledger(actor, org, Access::Edit)?;
+    let mut c = Checker::default();
+    let fen = parse_fen(&input.amount).filter(|f| *f > 0);
+    if fen.is_none() {
+        c.push(FieldError::new(
+            "amount",
+            "金额应写作18600、18,600.50或1.86万元。",
+            "Write the amount as 18600, 18,600.50 or 1.86万元.",
+        ));
+    }
+    let what = c.text("what", &input.what, 500);
+    let recovered_on = c.date("recovered_on", &input.recovered_on);
+    check_links(
+        tx,
+        &mut c,
+        inspection,
+        "measures",
+        &input.measure_ids,
+        "measure_ids",
+    )
+    .await?;
+    c.finish()?;
+    let id: i64 = sqlx::query(
+        "INSERT INTO recoveries (inspection_id, amount_fen, what, recovered_on, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(inspection.0)
+    .bind(fen.unwrap_or_default())
+    .bind(what)
+    .bind(recovered_on.map(day).unwrap_or_default())
+    .bind(stamp(change.at))
+    .bind(actor.user.0)
+    .fetch_one(tx.conn())
+    .await?
+    .try_get(0)?;
+    audit::created(tx, change, Entity::Recovery, id).await?;
+    link(tx, change, "recovery", id, &[], &input.measure_ids).await?;
+    Ok(id)
+}
+
+/// An inspection's outcomes, for those who read its whole ledger.
+pub async fn list(db: &Db, actor: &Actor, inspection: InspectionId) -> StoreResult<Outcomes> {
+    let mut conn = db.pool().acquire().await?;
+    let org = inspection_org(&mut conn, inspection).await?;
+    require_ledger(actor, org, Access::Read)?;
+    let accountability: Vec<Accountability> = sqlx::query(
+        "SELECT id, subject_kind, subject, reason, form, decided_on FROM accountability WHERE inspection_id = $1 AND withdrawn_at IS NULL ORDER BY decided_on, id",
+    )
+    .bind(inspection.0)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Accountability {
+            id: r.try_get(0)?,
+            subject_kind: r.try_get(1)?,
+            subject: r.try_get(2)?,
+            reason: r.try_get(3)?,
+            form: AccountabilityForm::from_code(&r.try_get::<String, _>(4)?).unwrap_or(AccountabilityForm::First),
+            decided_on: r.try_get(5)?,
+        })
+    })
+    .collect::<Result<_, sqlx::Error>>()?;
+    let institutions: Vec<Institution> = sqlx::query(
+        "SELECT id, title, doc_number, change_kind, issued_on FROM institutions WHERE inspection_id = $1 AND withdrawn_at IS NULL ORDER BY issued_on, id",
+    )
+    .bind(inspection.0)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Institution {
+            id: r.try_get(0)?,
+            title: r.try_get(1)?,
+            doc_number: r.try_get(2)?,
+            change_kind: InstitutionChange::from_code(&r.try_get::<String, _>(3)?).unwrap_or(InstitutionChange::Made),
+            issued_on: r.try_get(4)?,
+        })
+    })
+    .collect::<Result<_, sqlx::Error>>()?;
+    let recoveries: Vec<Recovery> = sqlx::query(
+        "SELECT id, amount_fen, what, recovered_on FROM recoveries WHERE inspection_id = $1 AND withdrawn_at IS NULL ORDER BY recovered_on, id",
+    )
+    .bind(inspection.0)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| {
+        let fen: i64 = r.try_get(1)?;
+        Ok(Recovery { id: r.try_get(0)?, amount_fen: fen, amount: format_yuan(fen), what: r.try_get(2)?, recovered_on: r.try_get(3)? })
+    })
+    .collect::<Result<_, sqlx::Error>>()?;
+    let mut counts = OutcomeCounts::default();
+    for a in &accountability {
+        if a.subject_kind == "unit" {
+            counts.units += 1;
+        } else {
+            counts.people += 1;
+        }
+        let i = AccountabilityForm::ALL
+            .iter()
+            .position(|f| *f == a.form)
+            .unwrap_or(0);
+        counts.by_form[i] += 1;
+    }
+    for i in &institutions {
+        match i.change_kind {
+            InstitutionChange::Made => counts.made += 1,
+            InstitutionChange::Revised => counts.revised += 1,
+            InstitutionChange::Abolished => counts.abolished += 1,
+        }
+    }
+    counts.recovered_fen = recoveries.iter().map(|r| r.amount_fen).sum();
+    counts.recovered = format_yuan(counts.recovered_fen);
+    Ok(Outcomes {
+        accountability,
+        institutions,
+        recoveries,
+        counts,
+    })
+}

@@ -1,0 +1,137 @@
+//! An inspection's outcomes (D13): accountability by the four forms, institutions,
+//! money recovered — with their counts, and the forms to record them.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use zhenggai_domain::access::Access;
+use zhenggai_domain::outcomes::{AccountabilityForm, InstitutionChange};
+use zhenggai_domain::{InspectionId, Role};
+use zhenggai_storage::ledger::inspections::{self, Inspection};
+use zhenggai_storage::ledger::outcomes::{
+    self, AccountabilityInput, InstitutionInput, Outcomes, RecoveryInput,
+};
+
+use super::{Errors, Nav, field_errors, render, render_status, see_other, tr};
+use crate::error::PageError;
+use crate::form::FormData;
+use crate::i18n::Tr;
+use crate::session::Viewer;
+use crate::state::App;
+
+#[derive(Template)]
+#[template(path = "outcomes.html")]
+struct OutcomesPage {
+    t: Tr,
+    nav: Nav,
+    inspection: Inspection,
+    outcomes: Outcomes,
+    forms: [AccountabilityForm; 4],
+    changes: [InstitutionChange; 3],
+    can_hold_accountable: bool,
+    can_record: bool,
+    errors: Errors,
+    today: String,
+}
+
+async fn page(
+    app: &App,
+    v: &Viewer,
+    id: InspectionId,
+    errors: Errors,
+) -> Result<OutcomesPage, PageError> {
+    let inspection = inspections::get(&app.db, &v.actor, id).await?;
+    let outcomes = outcomes::list(&app.db, &v.actor, id).await?;
+    let can_record = v.actor.ledger_access(inspection.org_id) >= Access::Edit;
+    let can_hold_accountable =
+        can_record || (v.actor.role == Role::Supervisor && v.actor.org == inspection.org_id);
+    let path = format!("/inspections/{id}/outcomes");
+    Ok(OutcomesPage {
+        t: tr(v),
+        nav: Nav::new(v, "inspections", &path),
+        inspection,
+        outcomes,
+        forms: AccountabilityForm::ALL,
+        changes: InstitutionChange::ALL,
+        can_hold_accountable,
+        can_record,
+        errors,
+        today: app.clock.today().to_string(),
+    })
+}
+
+/// GET /inspections/{id}/outcomes
+pub async fn show(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    Ok(render(
+        &page(&app, &v, InspectionId(id), Errors::none(v.lang)).await?,
+    ))
+}
+
+fn ids(form: &FormData, name: &str) -> Vec<i64> {
+    form.get(name)
+        .split([',', '，', ' '])
+        .filter_map(|s| s.trim().parse().ok())
+        .collect()
+}
+
+/// POST /inspections/{id}/outcomes — one of the three kinds, by `kind`.
+pub async fn record(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    v.check_csrf(form.get("csrf"))?;
+    let change = v.change(&app);
+    let inspection = InspectionId(id);
+    let result = match form.get("kind") {
+        "accountability" => {
+            let input = AccountabilityInput {
+                subject_kind: form.get("subject_kind").into(),
+                subject: form.get("subject").into(),
+                reason: form.get("reason").into(),
+                form: form.get("form").into(),
+                decided_on: form.get("decided_on").into(),
+                problem_ids: ids(&form, "problem_ids"),
+            };
+            outcomes::record_accountability(&app.db, &v.actor, change, inspection, &input).await
+        }
+        "institution" => {
+            let input = InstitutionInput {
+                title: form.get("title").into(),
+                doc_number: form.get("doc_number").into(),
+                change_kind: form.get("change_kind").into(),
+                issued_on: form.get("issued_on").into(),
+                problem_ids: ids(&form, "problem_ids"),
+            };
+            outcomes::record_institution(&app.db, &v.actor, change, inspection, &input).await
+        }
+        _ => {
+            let input = RecoveryInput {
+                amount: form.get("amount").into(),
+                what: form.get("what").into(),
+                recovered_on: form.get("recovered_on").into(),
+                measure_ids: ids(&form, "measure_ids"),
+            };
+            outcomes::record_recovery(&app.db, &v.actor, change, inspection, &input).await
+        }
+    };
+    match result {
+        Ok(_) => Ok(see_other(&format!("/inspections/{id}/outcomes"))),
+        Err(e) => {
+            let errors = Errors {
+                list: field_errors(e)?,
+                lang: v.lang,
+            };
+            Ok(render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &page(&app, &v, inspection, errors).await?,
+            ))
+        }
+    }
+}
