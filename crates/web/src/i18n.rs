@@ -247,6 +247,7 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("page_of", "页，共", "page, total"),
     ("print", "打印", "Print"),
     ("home_title", "我的待办", "What needs you"),
+    ("home_waiting", "待我处理的问题", "Problems waiting for you"),
     (
         "home_open",
         "我的未完成措施（按时限排序）",

@@ -483,3 +483,66 @@ pub async fn events(db: &Db, id: ProblemId) -> StoreResult<Vec<Event>> {
         .collect::<Result<_, sqlx::Error>>()
         .map_err(StoreError::from)
 }
+
+/// A problem waiting for the person, with the steps they may take on it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Waiting {
+    /// The problem.
+    pub problem_id: ProblemId,
+    /// Its one line.
+    pub title: String,
+    /// Its inspection's title.
+    pub inspection_title: String,
+    /// Where it is.
+    pub state: ProblemState,
+    /// What the person may do now.
+    pub actions: Vec<&'static str>,
+}
+
+/// The problems on which the person has a step to take now (待办): claims for lead units,
+/// disputes and sign-offs for leaders, compiling, approval and closure for the office.
+pub async fn waiting(db: &Db, actor: &Actor) -> StoreResult<Vec<Waiting>> {
+    if !matches!(
+        actor.role,
+        zhenggai_domain::Role::Office | zhenggai_domain::Role::Unit | zhenggai_domain::Role::Leader
+    ) {
+        return Ok(Vec::new());
+    }
+    let rows = sqlx::query(
+        "SELECT p.id, p.title, i.title FROM problems p JOIN inspections i ON i.id = p.inspection_id \
+         WHERE i.org_id = $1 AND p.withdrawn_at IS NULL AND i.withdrawn_at IS NULL \
+           AND p.state IN ('registered', 'disputed', 'claimed', 'plan_submitted', 'plan_signed', 'plan_compiled', 'in_progress', 'closure_requested') \
+         ORDER BY i.feedback_date, p.ordinal LIMIT 2000",
+    )
+    .bind(actor.org.0)
+    .fetch_all(db.pool())
+    .await?;
+    let mut conn = db.pool().acquire().await?;
+    let mut out = Vec::new();
+    for r in &rows {
+        let id = ProblemId(r.try_get(0)?);
+        let (problem, _, _) = facts(&mut conn, id).await?;
+        // Extensions and look-backs are decided when asked for, not waiting work.
+        let actions: Vec<&'static str> = available(actor, &problem)
+            .into_iter()
+            .filter(|a| !matches!(*a, "extend" | "reopen" | "confirm"))
+            .collect();
+        // An approved problem waits for its lead unit only once every measure is done.
+        let actions: Vec<&'static str> =
+            if problem.state == ProblemState::InProgress && problem.measures_open > 0 {
+                Vec::new()
+            } else {
+                actions
+            };
+        if !actions.is_empty() {
+            out.push(Waiting {
+                problem_id: id,
+                title: r.try_get(1)?,
+                inspection_title: r.try_get(2)?,
+                state: problem.state,
+                actions,
+            });
+        }
+    }
+    Ok(out)
+}

@@ -3,6 +3,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
+use zhenggai_storage::ledger::lifecycle::{self, Waiting};
 use zhenggai_storage::ledger::query::{self, FilterInput, MeasurePage, Within};
 
 use super::{Nav, render, tr};
@@ -17,6 +18,7 @@ struct HomePage {
     t: Tr,
     nav: Nav,
     page: MeasurePage,
+    waiting: Vec<Waiting>,
     overdue: i64,
     due_soon: i64,
     open: i64,
@@ -53,10 +55,12 @@ pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
         count(&app, &v, "done").await?,
     );
     let open = page.total;
+    let waiting = lifecycle::waiting(&app.db, &v.actor).await?;
     Ok(render(&HomePage {
         t: tr(&v),
         nav: Nav::new(&v, "home", "/"),
         page,
+        waiting,
         overdue,
         due_soon,
         open,

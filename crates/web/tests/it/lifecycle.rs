@@ -411,3 +411,32 @@ async fn the_page_offers_each_role_its_own_steps_only() {
     let page = t.get(Some(&logistics), &format!("/problems/{p}")).await;
     assert!(page.body.contains("已认领") && page.body.contains("孙强"));
 }
+
+#[tokio::test]
+async fn the_home_page_lists_the_problems_waiting_for_each_person() {
+    let t = TestApp::new().await;
+    // 违规将相关人员转为事业编制 is disputed: it waits for its leader in charge.
+    let zhao = t.login("leader_zhao").await;
+    let home = t.get(Some(&zhao), "/").await;
+    assert!(
+        home.body.contains("待我处理的问题")
+            && home.body.contains("违规将相关人员转为事业编制")
+            && home.body.contains("裁定牵头单位"),
+        "{}",
+        home.body.split("<main>").nth(1).unwrap_or("")
+    );
+    // 少数人员插手版面… awaits his sign-off too.
+    assert!(home.body.contains("审定签字"));
+    // The registered self-found problem waits for 行政后勤部 to claim it.
+    let logistics = t.login("logistics").await;
+    let home = t.get(Some(&logistics), "/").await;
+    assert!(home.body.contains("档案室消防设施老化") && home.body.contains("认领"));
+    // Nothing waits for the supervisor.
+    let jijian = t.login("jijian").await;
+    assert!(
+        !t.get(Some(&jijian), "/")
+            .await
+            .body
+            .contains("待我处理的问题")
+    );
+}
