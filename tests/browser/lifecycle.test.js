@@ -73,7 +73,13 @@ test('a problem travels from distribution to closure and back through a look-bac
   assert.match(await s.page.locator('ol.timeline').innerText(), /验收报告\.pdf/);
   await s.page.goto(url);
   await stepOn(s.page, 'request_closure', { report: '关于档案室消防隐患整改情况的专项报告' });
-  assert.match(await s.page.locator('#problem-state').innerText(), /销号待审核/);
+  assert.match(await s.page.locator('#problem-state').innerText(), /销号待领导签字/);
+  await s.context.close();
+
+  // The leader in charge signs the closure request off (D11).
+  s = await openProblem('leader_wang', url);
+  await stepOn(s.page, 'sign_closure');
+  assert.match(await s.page.locator('#problem-state').innerText(), /销号待整改办审核/);
   await s.context.close();
 
   // The office accepts the closure (销号); a look-back reopens it (回炉).
@@ -87,7 +93,7 @@ test('a problem travels from distribution to closure and back through a look-bac
   await Promise.all([s.page.waitForNavigation(), form.locator('button').click()]);
   assert.match(await s.page.locator('#problem-state').innerText(), /整改中/);
   const record = await s.page.locator('ol.events').innerText();
-  for (const step of ['认领', '报送整改措施', '审定签字', '汇总入方案', '登记党委审批', '申请销号', '同意销号', '回头看：回炉']) {
+  for (const step of ['认领', '报送整改措施', '审定签字', '汇总入方案', '登记党委审批', '申请销号', '销号签字', '同意销号', '回头看：回炉']) {
     assert.ok(record.includes(step), `the record lacks ${step}`);
   }
   await shot(s.page, 'lifecycle-03-reopened.png');

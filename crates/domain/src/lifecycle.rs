@@ -37,8 +37,10 @@ pub enum ProblemState {
     PlanCompiled,
     /// 整改中 — the plan is approved: the baseline is frozen and work goes on.
     InProgress,
-    /// 销号申请 — every measure done; the closure request is with the office.
+    /// 销号申请 — every measure done; the request waits for the leader's signature.
     ClosureRequested,
+    /// 领导已签字 — the leader in charge signed the request off; it is with the office.
+    ClosureSigned,
     /// 已销号 — closure accepted.
     Closed,
     /// 已巩固 — confirmed by a look-back.
@@ -47,7 +49,7 @@ pub enum ProblemState {
 
 impl ProblemState {
     /// Every state.
-    pub const ALL: [ProblemState; 10] = [
+    pub const ALL: [ProblemState; 11] = [
         Self::Registered,
         Self::Disputed,
         Self::Claimed,
@@ -56,6 +58,7 @@ impl ProblemState {
         Self::PlanCompiled,
         Self::InProgress,
         Self::ClosureRequested,
+        Self::ClosureSigned,
         Self::Closed,
         Self::Consolidated,
     ];
@@ -71,6 +74,7 @@ impl ProblemState {
             Self::PlanCompiled => "plan_compiled",
             Self::InProgress => "in_progress",
             Self::ClosureRequested => "closure_requested",
+            Self::ClosureSigned => "closure_signed",
             Self::Closed => "closed",
             Self::Consolidated => "consolidated",
         }
@@ -166,6 +170,8 @@ pub enum Action {
         /// The special report (专项报告), by its title or number.
         report: String,
     },
+    /// 领导签字 — the leader in charge signs the closure request off (D11).
+    SignClosure,
     /// 销号 — the office accepts the closure.
     AcceptClosure,
     /// 留号 — the office returns it with the reason and a new deadline (限时办结).
@@ -202,6 +208,7 @@ impl Action {
             Action::MeasureDone => "measure_done",
             Action::Extend { .. } => "extend",
             Action::RequestClosure { .. } => "request_closure",
+            Action::SignClosure => "sign_closure",
             Action::AcceptClosure => "accept_closure",
             Action::ReturnClosure { .. } => "return_closure",
             Action::Confirm => "confirm",
@@ -326,15 +333,16 @@ pub fn apply(
         | Action::SubmitPlan
         | Action::MeasureDone
         | Action::RequestClosure { .. } => is_lead_unit(actor, problem),
-        Action::Assign { .. } | Action::SignPlan | Action::Extend { .. } => {
+        Action::Assign { .. } | Action::SignPlan | Action::SignClosure | Action::Extend { .. } => {
             is_leader(actor, problem)
         }
-        Action::ReturnPlan { .. } => is_leader(actor, problem) || is_office(actor, problem),
+        Action::ReturnPlan { .. } | Action::ReturnClosure { .. } => {
+            is_leader(actor, problem) || is_office(actor, problem)
+        }
         Action::AddMeasure => is_lead_unit(actor, problem) || is_office(actor, problem),
         Action::CompilePlan
         | Action::ApprovePlan { .. }
         | Action::AcceptClosure
-        | Action::ReturnClosure { .. }
         | Action::Confirm
         | Action::Reopen { .. } => is_office(actor, problem),
     };
@@ -449,11 +457,21 @@ pub fn apply(
                 "closure is requested while in progress",
             ));
         }
-        (Action::AcceptClosure, S::ClosureRequested) => S::Closed,
-        (Action::AcceptClosure, _) => {
-            return Err(wrong("closed", "the lead unit requests closure first"));
+        (Action::SignClosure, S::ClosureRequested) => S::ClosureSigned,
+        (Action::SignClosure, _) => {
+            return Err(wrong(
+                "signed off for closure",
+                "the lead unit requests closure first",
+            ));
         }
-        (Action::ReturnClosure { reason, .. }, S::ClosureRequested) => {
+        (Action::AcceptClosure, S::ClosureSigned) => S::Closed,
+        (Action::AcceptClosure, _) => {
+            return Err(wrong(
+                "closed",
+                "the leader in charge signs the closure request off first",
+            ));
+        }
+        (Action::ReturnClosure { reason, .. }, S::ClosureRequested | S::ClosureSigned) => {
             required(reason, "reason")?;
             // 留号: back to work on every measure, by the new deadline.
             next.measures_open = problem.measures;
@@ -633,6 +651,7 @@ mod tests {
                         report: "补充报告".into(),
                     },
                 ),
+                (leader(), Action::SignClosure),
                 (office(), Action::AcceptClosure),
                 (
                     office(),
@@ -655,6 +674,7 @@ mod tests {
                         report: "再次报告".into(),
                     },
                 ),
+                (leader(), Action::SignClosure),
                 (office(), Action::AcceptClosure),
                 (office(), Action::Confirm),
             ],
@@ -747,6 +767,7 @@ mod tests {
                         report: "报告".into(),
                     },
                 ),
+                (leader(), Action::SignClosure),
             ],
         );
         for a in [finance(), leader(), supervisor(), other_office()] {
@@ -832,6 +853,7 @@ mod tests {
                 .prop_map(|reason| Action::Extend { to: day(), reason }),
             text.clone()
                 .prop_map(|report| Action::RequestClosure { report }),
+            Just(Action::SignClosure),
             Just(Action::AcceptClosure),
             text.clone().prop_map(|reason| Action::ReturnClosure {
                 reason,
@@ -882,13 +904,21 @@ mod tests {
                 },
             ),
             (S::ClosureRequested, 0) => (
+                leader(),
+                Action::ReturnClosure {
+                    reason,
+                    deadline: day(),
+                },
+            ),
+            (S::ClosureRequested, _) => (leader(), Action::SignClosure),
+            (S::ClosureSigned, 0) => (
                 office(),
                 Action::ReturnClosure {
                     reason,
                     deadline: day(),
                 },
             ),
-            (S::ClosureRequested, _) => (office(), Action::AcceptClosure),
+            (S::ClosureSigned, _) => (office(), Action::AcceptClosure),
             (S::Closed, 0) => (office(), Action::Confirm),
             (S::Closed | S::Consolidated, _) => (
                 office(),
@@ -935,7 +965,7 @@ mod tests {
                 }
                 prop_assert!(p.measures_open <= p.measures);
                 prop_assert!(p.extensions <= Policy::default().max_extensions);
-                if matches!(p.state, ProblemState::ClosureRequested | ProblemState::Closed | ProblemState::Consolidated) {
+                if matches!(p.state, ProblemState::ClosureRequested | ProblemState::ClosureSigned | ProblemState::Closed | ProblemState::Consolidated) {
                     prop_assert_eq!(p.measures_open, 0, "closed with open measures");
                     prop_assert!(p.measures > 0);
                 }

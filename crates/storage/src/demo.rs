@@ -963,11 +963,13 @@ async fn insert_problem(
     let after: Vec<(&str, StepInput)> = match plan {
         Script::Consolidated => vec![
             step(lead, report()),
+            step(leader, act("sign_closure")),
             step("office", act("accept_closure")),
             step("office", act("confirm")),
         ],
         Script::Returned => vec![
             step(lead, report()),
+            step(leader, act("sign_closure")),
             step(
                 "office",
                 StepInput {
@@ -979,6 +981,7 @@ async fn insert_problem(
         ],
         Script::Reopened => vec![
             step(lead, report()),
+            step(leader, act("sign_closure")),
             step("office", act("accept_closure")),
             step(
                 "office",

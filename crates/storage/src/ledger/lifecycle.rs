@@ -22,7 +22,8 @@ use crate::sql::{Sql, day, parse_day, stamp};
 #[serde(default)]
 pub struct StepInput {
     /// claim, dispute, assign, submit_plan, sign_plan, compile_plan, approve_plan,
-    /// return_plan, extend, request_closure, accept_closure, return_closure, confirm, reopen.
+    /// return_plan, extend, request_closure, sign_closure, accept_closure, return_closure,
+    /// confirm, reopen.
     pub action: String,
     /// Why (dispute, assign, return_plan, extend, return_closure, reopen).
     pub reason: String,
@@ -84,6 +85,7 @@ pub fn available(actor: &Actor, problem: &lifecycle::Problem) -> Vec<&'static st
             reason: text(),
         },
         Action::RequestClosure { report: text() },
+        Action::SignClosure,
         Action::AcceptClosure,
         Action::ReturnClosure {
             reason: text(),
@@ -252,6 +254,7 @@ fn action_of(input: &StepInput, feedback: NaiveDate) -> Result<ReadStep, Vec<Fie
         "request_closure" => Action::RequestClosure {
             report: input.report.trim().to_string(),
         },
+        "sign_closure" => Action::SignClosure,
         "accept_closure" => Action::AcceptClosure,
         "return_closure" => Action::ReturnClosure {
             reason,
@@ -511,7 +514,7 @@ pub async fn waiting(db: &Db, actor: &Actor) -> StoreResult<Vec<Waiting>> {
     let rows = sqlx::query(
         "SELECT p.id, p.title, i.title FROM problems p JOIN inspections i ON i.id = p.inspection_id \
          WHERE i.org_id = $1 AND p.withdrawn_at IS NULL AND i.withdrawn_at IS NULL \
-           AND p.state IN ('registered', 'disputed', 'claimed', 'plan_submitted', 'plan_signed', 'plan_compiled', 'in_progress', 'closure_requested') \
+           AND p.state IN ('registered', 'disputed', 'claimed', 'plan_submitted', 'plan_signed', 'plan_compiled', 'in_progress', 'closure_requested', 'closure_signed') \
          ORDER BY i.feedback_date, p.ordinal LIMIT 2000",
     )
     .bind(actor.org.0)

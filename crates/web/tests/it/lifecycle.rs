@@ -256,6 +256,21 @@ async fn one_problem_travels_the_whole_road_and_wrong_roles_are_refused() {
     assert_eq!(
         step(&t, &office, p, json!({"action": "accept_closure"}))
             .await
+            .status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not before the leader signs"
+    );
+    assert_eq!(
+        step(&t, &office, p, json!({"action": "sign_closure"}))
+            .await
+            .status,
+        StatusCode::FORBIDDEN,
+        "the leader in charge signs, not the office"
+    );
+    step(&t, &wang, p, json!({"action": "sign_closure"})).await;
+    assert_eq!(
+        step(&t, &office, p, json!({"action": "accept_closure"}))
+            .await
             .json()["state"],
         "closed"
     );
@@ -289,6 +304,7 @@ async fn one_problem_travels_the_whole_road_and_wrong_roles_are_refused() {
         json!({"action": "request_closure", "report": "第二次专项报告"}),
     )
     .await;
+    step(&t, &wang, p, json!({"action": "sign_closure"})).await;
     step(&t, &office, p, json!({"action": "accept_closure"})).await;
     let confirmed = step(&t, &office, p, json!({"action": "confirm"})).await;
     assert_eq!(confirmed.json()["state"], "consolidated");
@@ -317,9 +333,11 @@ async fn one_problem_travels_the_whole_road_and_wrong_roles_are_refused() {
             "request_closure",
             "return_closure",
             "request_closure",
+            "sign_closure",
             "accept_closure",
             "reopen",
             "request_closure",
+            "sign_closure",
             "accept_closure",
             "confirm",
         ]
