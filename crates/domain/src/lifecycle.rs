@@ -37,6 +37,9 @@ pub enum ProblemState {
     PlanCompiled,
     /// 整改中 — the plan is approved: the baseline is frozen and work goes on.
     InProgress,
+    /// 阶段性销号 — every dated measure is done; the long-term ones (长期坚持) go on
+    /// under periodic review.
+    LongTermReview,
     /// 销号申请 — every measure done; the request waits for the leader's signature.
     ClosureRequested,
     /// 领导已签字 — the leader in charge signed the request off; it is with the office.
@@ -49,7 +52,7 @@ pub enum ProblemState {
 
 impl ProblemState {
     /// Every state.
-    pub const ALL: [ProblemState; 11] = [
+    pub const ALL: [ProblemState; 12] = [
         Self::Registered,
         Self::Disputed,
         Self::Claimed,
@@ -57,6 +60,7 @@ impl ProblemState {
         Self::PlanSigned,
         Self::PlanCompiled,
         Self::InProgress,
+        Self::LongTermReview,
         Self::ClosureRequested,
         Self::ClosureSigned,
         Self::Closed,
@@ -73,6 +77,7 @@ impl ProblemState {
             Self::PlanSigned => "plan_signed",
             Self::PlanCompiled => "plan_compiled",
             Self::InProgress => "in_progress",
+            Self::LongTermReview => "long_term_review",
             Self::ClosureRequested => "closure_requested",
             Self::ClosureSigned => "closure_signed",
             Self::Closed => "closed",
@@ -114,6 +119,10 @@ pub struct Problem {
     pub measures: u32,
     /// Measures not yet done.
     pub measures_open: u32,
+    /// Long-term measures (长期坚持), of all the measures.
+    pub long_term_measures: u32,
+    /// Long-term measures not yet done, of the open ones.
+    pub long_term_open: u32,
     /// Approved deadline extensions so far.
     pub extensions: u32,
 }
@@ -156,8 +165,18 @@ pub enum Action {
         /// Why.
         reason: String,
     },
+    /// A long-term measure (长期坚持) joins the draft.
+    AddLongTermMeasure,
     /// A measure is done, with its evidence.
     MeasureDone,
+    /// A long-term measure is done for good.
+    LongTermMeasureDone,
+    /// 阶段性销号 — every dated measure done, the office closes the phase; the
+    /// long-term measures stay under periodic review.
+    ClosePhase {
+        /// The phase summary (阶段性总结).
+        summary: String,
+    },
     /// 延期 — an approved extension of a deadline.
     Extend {
         /// The new date.
@@ -206,6 +225,9 @@ impl Action {
             Action::ApprovePlan { .. } => "approve_plan",
             Action::ReturnPlan { .. } => "return_plan",
             Action::MeasureDone => "measure_done",
+            Action::AddLongTermMeasure => "add_long_term_measure",
+            Action::LongTermMeasureDone => "long_term_measure_done",
+            Action::ClosePhase { .. } => "close_phase",
             Action::Extend { .. } => "extend",
             Action::RequestClosure { .. } => "request_closure",
             Action::SignClosure => "sign_closure",
@@ -223,7 +245,9 @@ impl Action {
             Action::Assign { unit, reason } => Some(format!("unit {unit}: {reason}")),
             Action::ApprovePlan { meeting, on } => Some(format!("{meeting} ({on})")),
             Action::Extend { to, reason } => Some(format!("{to}: {reason}")),
-            Action::RequestClosure { report } => Some(report.clone()),
+            Action::RequestClosure { report } | Action::ClosePhase { summary: report } => {
+                Some(report.clone())
+            }
             Action::ReturnClosure { reason, deadline } | Action::Reopen { reason, deadline } => {
                 Some(format!("{deadline}: {reason}"))
             }
@@ -332,6 +356,7 @@ pub fn apply(
         | Action::Dispute { .. }
         | Action::SubmitPlan
         | Action::MeasureDone
+        | Action::LongTermMeasureDone
         | Action::RequestClosure { .. } => is_lead_unit(actor, problem),
         Action::Assign { .. } | Action::SignPlan | Action::SignClosure | Action::Extend { .. } => {
             is_leader(actor, problem)
@@ -339,10 +364,13 @@ pub fn apply(
         Action::ReturnPlan { .. } | Action::ReturnClosure { .. } => {
             is_leader(actor, problem) || is_office(actor, problem)
         }
-        Action::AddMeasure => is_lead_unit(actor, problem) || is_office(actor, problem),
+        Action::AddMeasure | Action::AddLongTermMeasure => {
+            is_lead_unit(actor, problem) || is_office(actor, problem)
+        }
         Action::CompilePlan
         | Action::ApprovePlan { .. }
         | Action::AcceptClosure
+        | Action::ClosePhase { .. }
         | Action::Confirm
         | Action::Reopen { .. } => is_office(actor, problem),
     };
@@ -374,7 +402,14 @@ pub fn apply(
             next.measures_open += 1;
             state
         }
-        (Action::AddMeasure, _) => {
+        (Action::AddLongTermMeasure, S::Registered | S::Disputed | S::Claimed) => {
+            next.measures += 1;
+            next.measures_open += 1;
+            next.long_term_measures += 1;
+            next.long_term_open += 1;
+            state
+        }
+        (Action::AddMeasure | Action::AddLongTermMeasure, _) => {
             return Err(wrong(
                 "given new measures",
                 "after submission, the draft comes back by a return; after approval, by a look-back",
@@ -412,16 +447,48 @@ pub fn apply(
             return Err(wrong("returned", "only a plan under review goes back"));
         }
         (Action::MeasureDone, S::InProgress) => {
-            if problem.measures_open == 0 {
+            if problem.measures_open <= problem.long_term_open {
                 return Err(wrong(
                     "given a done measure",
-                    "every measure is already done",
+                    "every dated measure is already done",
                 ));
             }
             next.measures_open -= 1;
             state
         }
-        (Action::MeasureDone, _) => {
+        (Action::LongTermMeasureDone, S::InProgress | S::LongTermReview) => {
+            if problem.long_term_open == 0 {
+                return Err(wrong(
+                    "given a done long-term measure",
+                    "no long-term measure is open",
+                ));
+            }
+            next.measures_open -= 1;
+            next.long_term_open -= 1;
+            state
+        }
+        (Action::ClosePhase { summary }, S::InProgress) => {
+            required(summary, "phase summary")?;
+            if problem.long_term_open == 0 {
+                return Err(wrong(
+                    "closed for a phase",
+                    "a phase closes when long-term measures go on; otherwise request closure",
+                ));
+            }
+            if problem.measures_open > problem.long_term_open {
+                return Err(Refusal::MeasuresOpen(
+                    problem.measures_open - problem.long_term_open,
+                ));
+            }
+            S::LongTermReview
+        }
+        (Action::ClosePhase { .. }, _) => {
+            return Err(wrong(
+                "closed for a phase",
+                "a phase closes while work is in progress",
+            ));
+        }
+        (Action::LongTermMeasureDone, _) | (Action::MeasureDone, _) => {
             return Err(wrong(
                 "worked on",
                 "measures are done after the plan is approved",
@@ -441,7 +508,7 @@ pub fn apply(
                 "deadlines change by extension only while work is in progress",
             ));
         }
-        (Action::RequestClosure { report }, S::InProgress) => {
+        (Action::RequestClosure { report }, S::InProgress | S::LongTermReview) => {
             required(report, "special report")?;
             if problem.measures == 0 {
                 return Err(Refusal::NoMeasures);
@@ -475,6 +542,7 @@ pub fn apply(
             required(reason, "reason")?;
             // 留号: back to work on every measure, by the new deadline.
             next.measures_open = problem.measures;
+            next.long_term_open = problem.long_term_measures;
             S::InProgress
         }
         (Action::ReturnClosure { .. }, _) => {
@@ -484,9 +552,10 @@ pub fn apply(
         (Action::Confirm, _) => {
             return Err(wrong("confirmed", "a look-back confirms closed problems"));
         }
-        (Action::Reopen { reason, .. }, S::Closed | S::Consolidated) => {
+        (Action::Reopen { reason, .. }, S::Closed | S::Consolidated | S::LongTermReview) => {
             required(reason, "reason")?;
             next.measures_open = problem.measures;
+            next.long_term_open = problem.long_term_measures;
             S::InProgress
         }
         (Action::Reopen { .. }, _) => {
@@ -557,6 +626,8 @@ mod tests {
             leader: None,
             measures: 0,
             measures_open: 0,
+            long_term_measures: 0,
+            long_term_open: 0,
             extensions: 0,
         }
     }
@@ -839,6 +910,10 @@ mod tests {
             (prop_oneof![Just(FINANCE), Just(HR)], text.clone())
                 .prop_map(|(unit, reason)| Action::Assign { unit, reason }),
             Just(Action::AddMeasure),
+            Just(Action::AddLongTermMeasure),
+            Just(Action::LongTermMeasureDone),
+            text.clone()
+                .prop_map(|summary| Action::ClosePhase { summary }),
             Just(Action::SubmitPlan),
             Just(Action::SignPlan),
             Just(Action::CompilePlan),
@@ -884,6 +959,7 @@ mod tests {
                 },
             ),
             (S::Claimed, 0) if p.measures > 0 => (lead, Action::SubmitPlan),
+            (S::Claimed, 1) if pick % 2 == 0 => (lead, Action::AddLongTermMeasure),
             (S::Claimed, _) => (lead, Action::AddMeasure),
             (S::PlanSubmitted, 0) => (leader(), Action::ReturnPlan { reason }),
             (S::PlanSubmitted, _) => (leader(), Action::SignPlan),
@@ -896,7 +972,22 @@ mod tests {
                 },
             ),
             (S::InProgress, 0) => (leader(), Action::Extend { to: day(), reason }),
-            (S::InProgress, _) if p.measures_open > 0 => (lead, Action::MeasureDone),
+            (S::InProgress, _) if p.measures_open > p.long_term_open => (lead, Action::MeasureDone),
+            (S::InProgress, 1) if p.long_term_open > 0 => (
+                office(),
+                Action::ClosePhase {
+                    summary: "阶段性总结".into(),
+                },
+            ),
+            (S::InProgress | S::LongTermReview, _) if p.long_term_open > 0 => {
+                (lead, Action::LongTermMeasureDone)
+            }
+            (S::LongTermReview, _) => (
+                lead,
+                Action::RequestClosure {
+                    report: "专项报告".into(),
+                },
+            ),
             (S::InProgress, _) => (
                 lead,
                 Action::RequestClosure {
@@ -964,6 +1055,13 @@ mod tests {
                     Err(_) => prop_assert_eq!(&p, &before),
                 }
                 prop_assert!(p.measures_open <= p.measures);
+                prop_assert!(p.long_term_open <= p.measures_open && p.long_term_open <= p.long_term_measures);
+                prop_assert!(p.long_term_measures <= p.measures);
+                if p.state == ProblemState::LongTermReview {
+                    // Under review only long-term measures are open (possibly none, once they
+                    // are done and the closure is still to be requested).
+                    prop_assert!(p.measures_open == p.long_term_open, "a phase closed with dated measures open");
+                }
                 prop_assert!(p.extensions <= Policy::default().max_extensions);
                 if matches!(p.state, ProblemState::ClosureRequested | ProblemState::ClosureSigned | ProblemState::Closed | ProblemState::Consolidated) {
                     prop_assert_eq!(p.measures_open, 0, "closed with open measures");
@@ -975,5 +1073,76 @@ mod tests {
             }
             prop_assert_eq!(records.len(), accepted);
         }
+    }
+}
+
+#[cfg(test)]
+mod long_term_tests {
+    use super::*;
+
+    #[test]
+    fn a_phase_closes_while_long_term_measures_go_on() {
+        let office = Actor {
+            user: UserId(1),
+            role: Role::Office,
+            unit: UnitId(1),
+            org: UnitId(1),
+            units_in_charge: vec![],
+            orgs_below: vec![],
+        };
+        let unit = Actor {
+            user: UserId(2),
+            role: Role::Unit,
+            unit: UnitId(2),
+            ..office.clone()
+        };
+        let mut p = Problem {
+            state: ProblemState::InProgress,
+            org: UnitId(1),
+            lead_unit: UnitId(2),
+            leader: None,
+            measures: 2,
+            measures_open: 2,
+            long_term_measures: 1,
+            long_term_open: 1,
+            extensions: 0,
+        };
+        let close = Action::ClosePhase {
+            summary: "阶段性整改总结".into(),
+        };
+        assert_eq!(
+            apply(&p, &office, &close, Policy::default()),
+            Err(Refusal::MeasuresOpen(1))
+        );
+        p = apply(&p, &unit, &Action::MeasureDone, Policy::default())
+            .unwrap()
+            .0;
+        assert!(
+            apply(&p, &unit, &Action::MeasureDone, Policy::default()).is_err(),
+            "the long-term measure is not done by the dated path"
+        );
+        assert_eq!(
+            apply(&p, &unit, &close, Policy::default()),
+            Err(Refusal::NotYours("close_phase"))
+        );
+        p = apply(&p, &office, &close, Policy::default()).unwrap().0;
+        assert_eq!(p.state, ProblemState::LongTermReview);
+        assert!(
+            !p.state.is_closed(),
+            "a long-term problem stays on the ledger"
+        );
+        p = apply(&p, &unit, &Action::LongTermMeasureDone, Policy::default())
+            .unwrap()
+            .0;
+        let (p, _) = apply(
+            &p,
+            &unit,
+            &Action::RequestClosure {
+                report: "报告".into(),
+            },
+            Policy::default(),
+        )
+        .unwrap();
+        assert_eq!(p.state, ProblemState::ClosureRequested);
     }
 }

@@ -47,6 +47,11 @@ pub enum Standing {
     DoneLate,
     /// 长期坚持 — never overdue.
     LongTerm,
+    /// 长期坚持 without progress for longer than the review interval.
+    LongTermStale {
+        /// Days since the last progress entry; `None` when there has been none.
+        days_without_progress: Option<i64>,
+    },
     /// 立行立改 and not yet done.
     Immediate,
     /// Not due yet.
@@ -111,12 +116,17 @@ impl StandingFilter {
 /// organisation's own three-colour thresholds are configured.
 pub const DUE_SOON_DAYS: i64 = 20;
 
+/// Days a long-term measure may go without progress before it is flagged, until the
+/// organisation's own interval is configured.
+pub const LONG_TERM_REVIEW_DAYS: i64 = 90;
+
 impl Standing {
     /// Derives the standing of a measure.
     pub fn of(
         state: MeasureState,
         deadline: &Deadline,
         done_on: Option<NaiveDate>,
+        last_progress: Option<NaiveDate>,
         today: NaiveDate,
     ) -> Standing {
         match (state, deadline.kind, deadline.date) {
@@ -124,7 +134,16 @@ impl Standing {
                 Standing::DoneLate
             }
             (MeasureState::Done, _, _) => Standing::DoneOnTime,
-            (_, DeadlineKind::LongTerm, _) => Standing::LongTerm,
+            (_, DeadlineKind::LongTerm, _) => {
+                let days = last_progress.map(|d| (today - d).num_days());
+                if days.is_none_or(|d| d > LONG_TERM_REVIEW_DAYS) {
+                    Standing::LongTermStale {
+                        days_without_progress: days,
+                    }
+                } else {
+                    Standing::LongTerm
+                }
+            }
             (_, DeadlineKind::Immediate, _) | (_, DeadlineKind::Dated, None) => Standing::Immediate,
             (_, DeadlineKind::Dated, Some(due)) => {
                 let left = (due - today).num_days();
@@ -147,7 +166,9 @@ impl Standing {
             StandingFilter::Done => done,
             StandingFilter::Overdue => matches!(self, Standing::Overdue { .. }),
             StandingFilter::DueSoon => matches!(self, Standing::DueSoon { .. }),
-            StandingFilter::LongTerm => self == Standing::LongTerm,
+            StandingFilter::LongTerm => {
+                matches!(self, Standing::LongTerm | Standing::LongTermStale { .. })
+            }
         }
     }
 
@@ -157,6 +178,7 @@ impl Standing {
             Standing::DoneOnTime => "done_on_time",
             Standing::DoneLate => "done_late",
             Standing::LongTerm => "long_term",
+            Standing::LongTermStale { .. } => "long_term_stale",
             Standing::Immediate => "immediate",
             Standing::NotDue => "not_due",
             Standing::DueSoon { .. } => "due_soon",
@@ -186,7 +208,7 @@ mod tests {
     #[test]
     fn derives_standing_around_the_deadline() {
         let due = d(2024, 4, 30);
-        let s = |state, today, done_on| Standing::of(state, &dated(due), done_on, today);
+        let s = |state, today, done_on| Standing::of(state, &dated(due), done_on, None, today);
         assert_eq!(
             s(MeasureState::InProgress, d(2024, 3, 1), None),
             Standing::NotDue
@@ -221,10 +243,44 @@ mod tests {
             date: None,
             precision: None,
         };
-        let s = Standing::of(MeasureState::InProgress, &deadline, None, d(2099, 1, 1));
-        assert_eq!(s, Standing::LongTerm);
-        assert!(!s.matches(StandingFilter::Overdue));
-        assert!(s.matches(StandingFilter::Open));
+        let recent = Standing::of(
+            MeasureState::InProgress,
+            &deadline,
+            None,
+            Some(d(2098, 12, 1)),
+            d(2099, 1, 1),
+        );
+        assert_eq!(recent, Standing::LongTerm);
+        let stale = Standing::of(
+            MeasureState::InProgress,
+            &deadline,
+            None,
+            Some(d(2098, 9, 1)),
+            d(2099, 1, 1),
+        );
+        assert_eq!(
+            stale,
+            Standing::LongTermStale {
+                days_without_progress: Some(122)
+            }
+        );
+        let never = Standing::of(
+            MeasureState::InProgress,
+            &deadline,
+            None,
+            None,
+            d(2099, 1, 1),
+        );
+        assert_eq!(
+            never,
+            Standing::LongTermStale {
+                days_without_progress: None
+            }
+        );
+        for s in [recent, stale, never] {
+            assert!(!s.matches(StandingFilter::Overdue));
+            assert!(s.matches(StandingFilter::Open) && s.matches(StandingFilter::LongTerm));
+        }
     }
 
     #[test]
@@ -233,6 +289,9 @@ mod tests {
             Standing::DoneOnTime,
             Standing::DoneLate,
             Standing::LongTerm,
+            Standing::LongTermStale {
+                days_without_progress: None,
+            },
             Standing::Immediate,
             Standing::NotDue,
             Standing::DueSoon { days_left: 3 },

@@ -571,6 +571,8 @@ enum Script {
     Returned,
     /// 销号, then reopened by a look-back (回炉).
     Reopened,
+    /// Dated measures done, the phase closed; long-term measures under review.
+    PhaseClosed,
 }
 
 fn script(title: &str) -> Script {
@@ -582,6 +584,7 @@ fn script(title: &str) -> Script {
         "接待费用超标、接待列支烟酒" => Script::Consolidated,
         "多头开设银行账户" => Script::Returned,
         "公车私用、车辆维修把关不严" => Script::Reopened,
+        "“三会一课”制度在基层组织落实不到位" => Script::PhaseClosed,
         _ => Script::Approved,
     }
 }
@@ -992,6 +995,13 @@ async fn insert_problem(
                 },
             ),
         ],
+        Script::PhaseClosed => vec![step(
+            "office",
+            StepInput {
+                report: "党建方面阶段性整改总结：组织关系已全部转入，“周一夜学”长期坚持".into(),
+                ..act("close_phase")
+            },
+        )],
         Script::Extended => {
             let (y, mo) = month_after(today, 2);
             vec![step(

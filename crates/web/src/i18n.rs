@@ -82,6 +82,14 @@ impl Tr {
                 Lang::Zh => format!("剩{days_left}天"),
                 Lang::En => format!("{days_left} d left"),
             },
+            Standing::LongTermStale {
+                days_without_progress,
+            } => match (self.0, days_without_progress) {
+                (Lang::Zh, Some(d)) => format!("长期坚持·{d}天未报进展"),
+                (Lang::Zh, None) => "长期坚持·尚无进展".to_string(),
+                (Lang::En, Some(d)) => format!("Long-term, no progress for {d} d"),
+                (Lang::En, None) => "Long-term, no progress yet".to_string(),
+            },
             other => self.s(&format!("standing_{}", other.code())).to_string(),
         }
     }
@@ -140,6 +148,7 @@ impl Tr {
             "plan_signed" => ("领导已审定", "Plan signed off"),
             "plan_compiled" => ("整改办已汇总", "Plan compiled"),
             "in_progress" => ("整改中", "In progress"),
+            "long_term_review" => ("阶段性销号·长期坚持", "Phase closed, long-term review"),
             "closure_requested" => ("销号待领导签字", "Closure requested"),
             "closure_signed" => ("销号待整改办审核", "Closure signed off"),
             "closed" => ("已销号", "Closed"),
@@ -162,6 +171,7 @@ impl Tr {
             "return_plan" => ("退回修改", "Return the plan"),
             "extend" => ("批准延期", "Grant an extension"),
             "request_closure" => ("申请销号", "Request closure"),
+            "close_phase" => ("阶段性销号", "Close the phase"),
             "sign_closure" => ("销号签字", "Sign off the closure"),
             "accept_closure" => ("同意销号", "Accept closure"),
             "return_closure" => ("留号（限时办结）", "Keep open (new deadline)"),
@@ -250,6 +260,7 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("print", "打印", "Print"),
     ("home_title", "我的待办", "What needs you"),
     ("home_waiting", "待我处理的问题", "Problems waiting for you"),
+    ("phase_summary", "阶段性整改总结", "Phase summary"),
     (
         "home_open",
         "我的未完成措施（按时限排序）",

@@ -22,8 +22,8 @@ use crate::sql::{Sql, day, parse_day, stamp};
 #[serde(default)]
 pub struct StepInput {
     /// claim, dispute, assign, submit_plan, sign_plan, compile_plan, approve_plan,
-    /// return_plan, extend, request_closure, sign_closure, accept_closure, return_closure,
-    /// confirm, reopen.
+    /// return_plan, extend, close_phase, request_closure, sign_closure, accept_closure,
+    /// return_closure, confirm, reopen.
     pub action: String,
     /// Why (dispute, assign, return_plan, extend, return_closure, reopen).
     pub reason: String,
@@ -33,7 +33,7 @@ pub struct StepInput {
     pub meeting: String,
     /// Its date, YYYY-MM-DD (approve_plan).
     pub meeting_date: String,
-    /// The special report (request_closure).
+    /// The special report (request_closure), or the phase summary (close_phase).
     pub report: String,
     /// The measure to extend (extend).
     pub measure_id: Option<i64>,
@@ -85,6 +85,7 @@ pub fn available(actor: &Actor, problem: &lifecycle::Problem) -> Vec<&'static st
             reason: text(),
         },
         Action::RequestClosure { report: text() },
+        Action::ClosePhase { summary: text() },
         Action::SignClosure,
         Action::AcceptClosure,
         Action::ReturnClosure {
@@ -114,7 +115,9 @@ pub async fn facts(
               (SELECT m.lead_unit_id FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL ORDER BY m.ordinal LIMIT 1)), \
             p.leader_id, p.extensions, i.feedback_date, p.version, \
             (SELECT COUNT(*) FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL), \
-            (SELECT COUNT(*) FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL AND m.state <> 'done') \
+            (SELECT COUNT(*) FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL AND m.state <> 'done'), \
+            (SELECT COUNT(*) FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL AND m.deadline_kind = 'long_term'), \
+            (SELECT COUNT(*) FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL AND m.deadline_kind = 'long_term' AND m.state <> 'done') \
          FROM problems p JOIN inspections i ON i.id = p.inspection_id \
          WHERE p.id = $1 AND p.withdrawn_at IS NULL AND i.withdrawn_at IS NULL",
     )
@@ -134,6 +137,8 @@ pub async fn facts(
         extensions: count(4)?,
         measures: count(7)?,
         measures_open: count(8)?,
+        long_term_measures: count(9)?,
+        long_term_open: count(10)?,
     };
     let feedback = parse_day(&row.try_get::<String, _>(5)?).unwrap_or_default();
     Ok((problem, feedback, row.try_get(6)?))
@@ -144,7 +149,7 @@ fn refusal(r: Refusal) -> StoreError {
         Refusal::NotYours(_) => StoreError::Forbidden,
         Refusal::Missing(what) => {
             let field = match what {
-                "special report" => "report",
+                "special report" | "phase summary" => "report",
                 other => other,
             };
             StoreError::Invalid(vec![FieldError::new(
@@ -253,6 +258,9 @@ fn action_of(input: &StepInput, feedback: NaiveDate) -> Result<ReadStep, Vec<Fie
         }
         "request_closure" => Action::RequestClosure {
             report: input.report.trim().to_string(),
+        },
+        "close_phase" => Action::ClosePhase {
+            summary: input.report.trim().to_string(),
         },
         "sign_closure" => Action::SignClosure,
         "accept_closure" => Action::AcceptClosure,
@@ -514,7 +522,7 @@ pub async fn waiting(db: &Db, actor: &Actor) -> StoreResult<Vec<Waiting>> {
     let rows = sqlx::query(
         "SELECT p.id, p.title, i.title FROM problems p JOIN inspections i ON i.id = p.inspection_id \
          WHERE i.org_id = $1 AND p.withdrawn_at IS NULL AND i.withdrawn_at IS NULL \
-           AND p.state IN ('registered', 'disputed', 'claimed', 'plan_submitted', 'plan_signed', 'plan_compiled', 'in_progress', 'closure_requested', 'closure_signed') \
+           AND p.state IN ('registered', 'disputed', 'claimed', 'plan_submitted', 'plan_signed', 'plan_compiled', 'in_progress', 'long_term_review', 'closure_requested', 'closure_signed') \
          ORDER BY i.feedback_date, p.ordinal LIMIT 2000",
     )
     .bind(actor.org.0)

@@ -232,7 +232,13 @@ impl Measure {
             },
             responsible_person: r.try_get("responsible_person")?,
             target: r.try_get("target")?,
-            standing: Standing::of(state, &deadline, done_on, today),
+            standing: Standing::of(
+                state,
+                &deadline,
+                done_on,
+                opt_day(r, "last_progress")?,
+                today,
+            ),
             deadline,
             state,
             done_on,
@@ -245,7 +251,8 @@ impl Measure {
 pub(crate) const SELECT: &str = "SELECT m.id, m.problem_id, p.title AS problem_title, m.inspection_id, i.title AS inspection_title, \
     m.org_id, m.ordinal, m.content, m.lead_unit_id, COALESCE(lu.short_name, lu.name) AS lead_unit_name, m.leader_id, \
     ld.display_name AS leader_name, m.responsible_person, m.target, m.deadline_text, m.deadline_kind, m.deadline_date, \
-    m.deadline_precision, m.state, m.done_on, m.version \
+    m.deadline_precision, m.state, m.done_on, m.version, \
+    (SELECT MAX(pr.happened_on) FROM progress pr WHERE pr.measure_id = m.id AND pr.withdrawn_at IS NULL) AS last_progress \
     FROM measures m JOIN problems p ON p.id = m.problem_id JOIN inspections i ON i.id = m.inspection_id \
     JOIN units lu ON lu.id = m.lead_unit_id LEFT JOIN users ld ON ld.id = m.leader_id";
 

@@ -458,3 +458,61 @@ async fn the_home_page_lists_the_problems_waiting_for_each_person() {
             .contains("待我处理的问题")
     );
 }
+
+#[tokio::test]
+async fn a_long_term_problem_closes_its_phase_and_stays_under_review() {
+    let t = TestApp::new().await;
+    let office = t.token("office").await;
+    let discipline = t.token("discipline").await;
+    // The demo closed the phase of 三会一课: its long-term measure goes on.
+    let shown = t.problem("“三会一课”制度在基层组织落实不到位").await;
+    assert_eq!(state(&t, &office, shown).await, "long_term_review");
+    // 主体责任传导层层递减 has one long-term measure and nothing dated open.
+    let p = t.problem("主体责任传导层层递减").await;
+    assert_eq!(
+        step(
+            &t,
+            &discipline,
+            p,
+            json!({"action": "close_phase", "report": "x"})
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    let no_summary = step(&t, &office, p, json!({"action": "close_phase"})).await;
+    assert_eq!(no_summary.json()["fields"][0]["field"], "report");
+    let r = step(
+        &t,
+        &office,
+        p,
+        json!({"action": "close_phase", "report": "阶段性整改总结"}),
+    )
+    .await;
+    assert_eq!(r.json()["state"], "long_term_review", "{}", r.body);
+    // A dated problem cannot close a phase: it requests closure instead.
+    let dated = t.problem("投资决策缺少风险评估").await;
+    let refused = step(
+        &t,
+        &office,
+        dated,
+        json!({"action": "close_phase", "report": "x"}),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The problem stays on the ledger, under review; a look-back may reopen it.
+    let s = t.login("office").await;
+    let page = t.get(Some(&s), &format!("/problems/{p}")).await;
+    assert!(
+        page.body.contains("阶段性销号·长期坚持") && page.body.contains("data-action=\"reopen\"")
+    );
+    let m = t.measure("班子成员签订党风廉政建设责任书").await;
+    let measure = t
+        .api(&office, "GET", &format!("/api/v1/measures/{m}"), None)
+        .await
+        .json();
+    assert_eq!(
+        measure["standing"]["standing"], "long_term",
+        "progress 10 days ago keeps it fresh"
+    );
+}
