@@ -58,11 +58,15 @@ pub enum Entity {
     Recovery,
     /// An outcome's link to a problem or measure.
     OutcomeLink,
+    /// 回头看 round.
+    LookbackRound,
+    /// A problem in a look-back round, and its decision.
+    LookbackItem,
 }
 
 impl Entity {
     /// Every recorded table, in the order `verify` checks them.
-    pub const ALL: [Entity; 16] = [
+    pub const ALL: [Entity; 18] = [
         Entity::Unit,
         Entity::User,
         Entity::ApiToken,
@@ -79,6 +83,8 @@ impl Entity {
         Entity::Institution,
         Entity::Recovery,
         Entity::OutcomeLink,
+        Entity::LookbackRound,
+        Entity::LookbackItem,
     ];
 
     /// The entity of a table name.
@@ -105,6 +111,8 @@ impl Entity {
             Entity::Institution => "institutions",
             Entity::Recovery => "recoveries",
             Entity::OutcomeLink => "outcome_links",
+            Entity::LookbackRound => "lookback_rounds",
+            Entity::LookbackItem => "lookback_items",
         }
     }
 }

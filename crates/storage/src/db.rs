@@ -57,6 +57,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "outcomes",
         include_str!("../migrations/0004_outcomes.sql"),
     ),
+    (
+        5,
+        "lookbacks",
+        include_str!("../migrations/0005_lookbacks.sql"),
+    ),
 ];
 
 /// The database: a pool and its backend. Cheap to clone.

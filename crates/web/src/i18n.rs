@@ -261,6 +261,19 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("home_title", "我的待办", "What needs you"),
     ("home_waiting", "待我处理的问题", "Problems waiting for you"),
     ("phase_summary", "阶段性整改总结", "Phase summary"),
+    ("lookbacks", "整改“回头看”", "Look-backs"),
+    ("lookback_decision", "结论", "Decision"),
+    (
+        "open_lookback",
+        "开展新一轮“回头看”",
+        "Open a look-back round",
+    ),
+    (
+        "no_closed_problems",
+        "本轮巡察尚无已销号的问题。",
+        "No closed problems yet.",
+    ),
+    ("closed_problems", "已销号的问题", "Closed problems"),
     (
         "home_open",
         "我的未完成措施（按时限排序）",

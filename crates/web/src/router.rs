@@ -6,7 +6,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 
-use crate::pages::{admin, home, inspections, ledger, login, measures, outcomes, problems, trail};
+use crate::pages::{
+    admin, home, inspections, ledger, login, lookbacks, measures, outcomes, problems, trail,
+};
 use crate::state::App;
 
 const CSS: &str = include_str!("../assets/app.css");
@@ -97,6 +99,10 @@ pub fn router(app: App) -> Router {
         .route(
             "/inspections/{id}/outcomes",
             get(outcomes::show).post(outcomes::record),
+        )
+        .route(
+            "/inspections/{id}/lookbacks",
+            get(lookbacks::show).post(lookbacks::open),
         )
         .route("/aspects/{id}/edit", post(inspections::rename_aspect))
         .route("/problems/{id}/withdraw", post(problems::withdraw))

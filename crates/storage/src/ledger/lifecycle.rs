@@ -40,6 +40,8 @@ pub struct StepInput {
     /// The new deadline: words for an extension (2024年7月底前), a date YYYY-MM-DD for a
     /// return or a reopening (限时办结).
     pub deadline: String,
+    /// The look-back round a confirm or reopen decides for (回头看).
+    pub round_id: Option<i64>,
 }
 
 /// One step taken, as shown.
@@ -382,6 +384,9 @@ pub async fn step_in(
             }
         }
         _ => {}
+    }
+    if let (Some(round), Action::Confirm | Action::Reopen { .. }) = (input.round_id, &action) {
+        super::lookbacks::decide(tx, change, round, id, record.action).await?;
     }
     let event: i64 = sqlx::query(
         "INSERT INTO problem_events (problem_id, action, from_state, to_state, note, actor_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",

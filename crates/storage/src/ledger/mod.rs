@@ -9,6 +9,7 @@
 pub mod aspects;
 pub mod inspections;
 pub mod lifecycle;
+pub mod lookbacks;
 pub mod measures;
 pub mod outcomes;
 pub mod problems;

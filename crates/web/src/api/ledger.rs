@@ -10,6 +10,7 @@ use zhenggai_storage::audit::Change;
 use zhenggai_storage::ledger::aspects::{self, Aspect, TitleInput};
 use zhenggai_storage::ledger::inspections::{self, Inspection, InspectionInput};
 use zhenggai_storage::ledger::lifecycle::{self, Event, StepInput};
+use zhenggai_storage::ledger::lookbacks::{self, Round, RoundInput};
 use zhenggai_storage::ledger::measures::{self, Measure, MeasureInput};
 use zhenggai_storage::ledger::outcomes::{
     self, AccountabilityInput, InstitutionInput, Outcomes, RecoveryInput,
@@ -555,6 +556,40 @@ pub async fn create_recovery(
         v.0.change(&app),
         InspectionId(id),
         &input,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+/// The look-back rounds of an inspection (回头看), newest first.
+#[utoipa::path(get, path = "/api/v1/inspections/{id}/lookbacks", tag = "lifecycle", params(("id" = i64, Path)), responses((status = 200, body = Vec<Round>), (status = 404, body = ApiErrorBody)))]
+pub async fn list_lookbacks(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<Round>>, ApiError> {
+    Ok(Json(
+        lookbacks::list(&app.db, &v.0.actor, InspectionId(id)).await?,
+    ))
+}
+
+/// Opens a look-back round over closed problems (the office). Each problem is then
+/// confirmed or reopened by a step with `round_id`.
+#[utoipa::path(post, path = "/api/v1/inspections/{id}/lookbacks", tag = "lifecycle", params(("id" = i64, Path)), request_body = RoundInput,
+    responses((status = 201, body = Created), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn open_lookback(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<RoundInput>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let id = lookbacks::open(
+        &app.db,
+        &v.0.actor,
+        v.0.change(&app),
+        InspectionId(id),
+        &input,
+        app.clock.today(),
     )
     .await?;
     Ok((StatusCode::CREATED, Json(Created { id })))

@@ -26,7 +26,7 @@ struct LoginPage {
 }
 
 /// Where to go after logging in: only a path on this site.
-fn safe_next(next: &str) -> String {
+pub(crate) fn safe_next(next: &str) -> String {
     if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
         next.to_string()
     } else {

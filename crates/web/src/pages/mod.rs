@@ -7,6 +7,7 @@ pub mod home;
 pub mod inspections;
 pub mod ledger;
 pub mod login;
+pub mod lookbacks;
 pub mod measures;
 pub mod outcomes;
 pub mod problems;

@@ -81,6 +81,7 @@ fn step_from(form: &FormData) -> StepInput {
         report: form.get("report").into(),
         measure_id: form.id("measure_id"),
         deadline: form.get("deadline").into(),
+        round_id: form.id("round_id"),
     }
 }
 
@@ -98,7 +99,15 @@ pub async fn step(
         reason: Some(form.get("reason")).filter(|r| !r.trim().is_empty()),
     };
     match lifecycle::step(&app.db, &v.actor, change, ProblemId(id), &step_from(&form)).await {
-        Ok(_) => Ok(see_other(&format!("/problems/{id}"))),
+        Ok(_) => {
+            // A step taken from a look-back round returns there.
+            let back = super::login::safe_next(form.get("back"));
+            Ok(see_other(&if back == "/" {
+                format!("/problems/{id}")
+            } else {
+                back
+            }))
+        }
         Err(e) => {
             let errors = Errors {
                 list: field_errors(e)?,

@@ -516,3 +516,83 @@ async fn a_long_term_problem_closes_its_phase_and_stays_under_review() {
         "progress 10 days ago keeps it fresh"
     );
 }
+
+#[tokio::test]
+async fn a_look_back_round_confirms_or_reopens_each_closed_problem_once() {
+    let t = TestApp::new().await;
+    let i = t.inspection().await;
+    let consolidated = t.problem("接待费用超标、接待列支烟酒").await; // consolidated in the demo
+    let open_one = t.problem("投资决策缺少风险评估").await; // in progress
+    let office = t.login("office").await;
+    let jijian = t.login("jijian").await;
+    // Only closed problems go into a round, and only the office opens one.
+    let bad = t
+        .post(
+            Some(&office),
+            &format!("/inspections/{i}/lookbacks"),
+            &[
+                ("title", "二季度回头看"),
+                ("problem_ids", &open_one.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let refused = t
+        .post(
+            Some(&jijian),
+            &format!("/inspections/{i}/lookbacks"),
+            &[("title", "x"), ("problem_ids", &consolidated.to_string())],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let ok = t
+        .post(
+            Some(&office),
+            &format!("/inspections/{i}/lookbacks"),
+            &[
+                ("title", "二季度回头看"),
+                ("problem_ids", &consolidated.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let round = t
+        .count("SELECT MAX(id) FROM lookback_rounds")
+        .await
+        .to_string();
+    let page = t
+        .get(Some(&office), &format!("/inspections/{i}/lookbacks"))
+        .await;
+    assert!(page.body.contains("二季度回头看") && page.body.contains("接待费用超标"));
+    // The round reopens it (回炉), returning to the round's page; a second decision is refused.
+    let back = format!("/inspections/{i}/lookbacks");
+    let r = t
+        .post(
+            Some(&office),
+            &format!("/problems/{consolidated}/step"),
+            &[
+                ("action", "reopen"),
+                ("round_id", &round),
+                ("reason", "回头看发现接待仍有超标"),
+                ("deadline", "2024-06-15"),
+                ("back", &back),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), back);
+    let page = t.get(Some(&jijian), &back).await;
+    assert!(
+        page.body.contains("回头看：回炉"),
+        "the supervisor reads the round and its decision"
+    );
+    assert_eq!(
+        t.count(&format!(
+            "SELECT COUNT(*) FROM lookback_items WHERE round_id = {round} AND decision = 'reopen'"
+        ))
+        .await,
+        1
+    );
+    let report = zhenggai_storage::verify::verify(&t.app.db).await.unwrap();
+    assert!(report.intact(), "{:#?}", report.problems);
+}

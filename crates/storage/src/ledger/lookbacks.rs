@@ -1,0 +1,252 @@
+//! 回头看 — look-back rounds (D12): the office picks closed problems of an inspection;
+//! each is then confirmed (巩固) or reopened (回炉) by a lifecycle step that names the
+//! round, and the round keeps the decision.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::lifecycle::ProblemState;
+use zhenggai_domain::validate::{Checker, FieldError};
+use zhenggai_domain::{InspectionId, ProblemId};
+
+use super::{inspection_org, require_ledger};
+use crate::audit::{self, Change, Entity};
+use crate::db::{Db, Tx};
+use crate::error::{StoreError, StoreResult};
+use crate::sql::{Sql, day, stamp};
+
+/// A round as the office opens it.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct RoundInput {
+    /// e.g. 2024年二季度整改“回头看”.
+    pub title: String,
+    /// The closed problems to look at again.
+    pub problem_ids: Vec<i64>,
+}
+
+/// A look-back round with its problems.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Round {
+    /// Id.
+    pub id: i64,
+    /// Its inspection.
+    pub inspection_id: InspectionId,
+    /// Title.
+    pub title: String,
+    /// Opened on.
+    pub opened_on: String,
+    /// The problems, with their decisions.
+    pub items: Vec<RoundItem>,
+}
+
+/// A problem in a round.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RoundItem {
+    /// The problem.
+    pub problem_id: ProblemId,
+    /// Its one line.
+    pub title: String,
+    /// Its state now.
+    pub state: ProblemState,
+    /// confirm or reopen, once decided.
+    pub decision: Option<String>,
+}
+
+/// The states a look-back looks at.
+fn lookable(state: ProblemState) -> bool {
+    matches!(
+        state,
+        ProblemState::Closed | ProblemState::Consolidated | ProblemState::LongTermReview
+    )
+}
+
+/// Opens a round (the office).
+pub async fn open(
+    db: &Db,
+    actor: &Actor,
+    change: Change<'_>,
+    inspection: InspectionId,
+    input: &RoundInput,
+    today: NaiveDate,
+) -> StoreResult<i64> {
+    let mut tx = db.begin().await?;
+    let org = inspection_org(tx.conn(), inspection).await?;
+    require_ledger(actor, org, Access::Edit)?;
+    let mut c = Checker::default();
+    let title = c.text("title", &input.title, 200);
+    if input.problem_ids.is_empty() {
+        c.push(FieldError::new(
+            "problem_ids",
+            "请至少选择一个已销号的问题。",
+            "Choose at least one closed problem.",
+        ));
+    }
+    for id in &input.problem_ids {
+        let row = sqlx::query("SELECT state FROM problems WHERE id = $1 AND inspection_id = $2 AND withdrawn_at IS NULL")
+            .bind(*id)
+            .bind(inspection.0)
+            .fetch_optional(tx.conn())
+            .await?;
+        let ok = match row {
+            Some(r) => ProblemState::from_code(&r.try_get::<String, _>(0)?).is_some_and(lookable),
+            None => false,
+        };
+        if !ok {
+            c.push(FieldError::new(
+                "problem_ids",
+                format!("问题{id}不是本轮巡察已销号的问题。"),
+                format!("Problem {id} is not a closed problem of this inspection."),
+            ));
+        }
+    }
+    c.finish()?;
+    let id: i64 = sqlx::query("INSERT INTO lookback_rounds (inspection_id, title, opened_on, created_at, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+        .bind(inspection.0)
+        .bind(title)
+        .bind(day(today))
+        .bind(stamp(change.at))
+        .bind(actor.user.0)
+        .fetch_one(tx.conn())
+        .await?
+        .try_get(0)?;
+    audit::created(&mut tx, change, Entity::LookbackRound, id).await?;
+    for problem in &input.problem_ids {
+        let item: i64 = sqlx::query("INSERT INTO lookback_items (round_id, problem_id, created_at) VALUES ($1, $2, $3) RETURNING id")
+            .bind(id)
+            .bind(*problem)
+            .bind(stamp(change.at))
+            .fetch_one(tx.conn())
+            .await?
+            .try_get(0)?;
+        audit::created(&mut tx, change, Entity::LookbackItem, item).await?;
+    }
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Records a round's decision on a problem (a confirm or reopen step naming the round).
+pub(crate) async fn decide(
+    tx: &mut Tx,
+    change: Change<'_>,
+    round: i64,
+    problem: ProblemId,
+    decision: &str,
+) -> StoreResult<()> {
+    let row = sqlx::query(
+        "SELECT id, version, decision FROM lookback_items WHERE round_id = $1 AND problem_id = $2",
+    )
+    .bind(round)
+    .bind(problem.0)
+    .fetch_optional(tx.conn())
+    .await?
+    .ok_or_else(|| {
+        StoreError::invalid(
+            "round_id",
+            "该问题不在这一轮“回头看”中。",
+            "This problem is not in that look-back round.",
+        )
+    })?;
+    if row.try_get::<Option<String>, _>(2)?.is_some() {
+        return Err(StoreError::invalid(
+            "round_id",
+            "本轮“回头看”已对该问题作出结论。",
+            "This round has already decided on the problem.",
+        ));
+    }
+    let mut set = Sql::new("decision = ");
+    set.bind(decision)
+        .push(", decided_at = ")
+        .bind(stamp(change.at))
+        .push(", decided_by = ")
+        .bind(change.actor.map(|u| u.0));
+    audit::update(
+        tx,
+        change,
+        decision,
+        Entity::LookbackItem,
+        row.try_get(0)?,
+        row.try_get(1)?,
+        &set,
+    )
+    .await?;
+    Ok(())
+}
+
+async fn items(db: &Db, round: i64) -> StoreResult<Vec<RoundItem>> {
+    let rows = sqlx::query(
+        "SELECT li.problem_id, p.title, p.state, li.decision FROM lookback_items li JOIN problems p ON p.id = li.problem_id \
+         WHERE li.round_id = $1 ORDER BY p.ordinal",
+    )
+    .bind(round)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(RoundItem {
+                problem_id: ProblemId(r.try_get(0)?),
+                title: r.try_get(1)?,
+                state: ProblemState::from_code(&r.try_get::<String, _>(2)?)
+                    .unwrap_or(ProblemState::Closed),
+                decision: r.try_get(3)?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(StoreError::from)
+}
+
+/// The rounds of an inspection, newest first, for those who read its whole ledger.
+pub async fn list(db: &Db, actor: &Actor, inspection: InspectionId) -> StoreResult<Vec<Round>> {
+    let mut conn = db.pool().acquire().await?;
+    let org = inspection_org(&mut conn, inspection).await?;
+    drop(conn);
+    require_ledger(actor, org, Access::Read)?;
+    let rows = sqlx::query("SELECT id, title, opened_on FROM lookback_rounds WHERE inspection_id = $1 AND withdrawn_at IS NULL ORDER BY id DESC")
+        .bind(inspection.0)
+        .fetch_all(db.pool())
+        .await?;
+    let mut out = Vec::new();
+    for r in &rows {
+        let id: i64 = r.try_get(0)?;
+        out.push(Round {
+            id,
+            inspection_id: inspection,
+            title: r.try_get(1)?,
+            opened_on: r.try_get(2)?,
+            items: items(db, id).await?,
+        });
+    }
+    Ok(out)
+}
+
+/// The closed problems of an inspection a new round may pick.
+pub async fn candidates(
+    db: &Db,
+    actor: &Actor,
+    inspection: InspectionId,
+) -> StoreResult<Vec<RoundItem>> {
+    let mut conn = db.pool().acquire().await?;
+    let org = inspection_org(&mut conn, inspection).await?;
+    drop(conn);
+    require_ledger(actor, org, Access::Read)?;
+    let rows = sqlx::query(
+        "SELECT id, title, state FROM problems WHERE inspection_id = $1 AND withdrawn_at IS NULL \
+         AND state IN ('closed', 'consolidated', 'long_term_review') ORDER BY ordinal",
+    )
+    .bind(inspection.0)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(RoundItem {
+                problem_id: ProblemId(r.try_get(0)?),
+                title: r.try_get(1)?,
+                state: ProblemState::from_code(&r.try_get::<String, _>(2)?)
+                    .unwrap_or(ProblemState::Closed),
+                decision: None,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(StoreError::from)
+}
