@@ -125,6 +125,8 @@ pub struct Problem {
     pub long_term_open: u32,
     /// Approved deadline extensions so far.
     pub extensions: u32,
+    /// Whether an extension request waits for the leader's decision.
+    pub extension_pending: bool,
 }
 
 /// What someone does to a problem, with what the action must carry.
@@ -177,10 +179,22 @@ pub enum Action {
         /// The phase summary (阶段性总结).
         summary: String,
     },
-    /// 延期 — an approved extension of a deadline.
-    Extend {
-        /// The new date.
+    /// 延期申请 — the lead unit asks for a later deadline, with the date and the reason.
+    RequestExtension {
+        /// The proposed date.
         to: NaiveDate,
+        /// Why.
+        reason: String,
+    },
+    /// 批准延期 — the leader in charge approves the pending request.
+    Extend {
+        /// The new date (the request's).
+        to: NaiveDate,
+        /// The leader's comment.
+        reason: String,
+    },
+    /// 不予延期 — the leader in charge refuses the pending request, saying why.
+    RefuseExtension {
         /// Why.
         reason: String,
     },
@@ -228,7 +242,9 @@ impl Action {
             Action::AddLongTermMeasure => "add_long_term_measure",
             Action::LongTermMeasureDone => "long_term_measure_done",
             Action::ClosePhase { .. } => "close_phase",
+            Action::RequestExtension { .. } => "request_extension",
             Action::Extend { .. } => "extend",
+            Action::RefuseExtension { .. } => "refuse_extension",
             Action::RequestClosure { .. } => "request_closure",
             Action::SignClosure => "sign_closure",
             Action::AcceptClosure => "accept_closure",
@@ -244,7 +260,10 @@ impl Action {
             Action::Dispute { reason } | Action::ReturnPlan { reason } => Some(reason.clone()),
             Action::Assign { unit, reason } => Some(format!("unit {unit}: {reason}")),
             Action::ApprovePlan { meeting, on } => Some(format!("{meeting} ({on})")),
-            Action::Extend { to, reason } => Some(format!("{to}: {reason}")),
+            Action::Extend { to, reason } | Action::RequestExtension { to, reason } => {
+                Some(format!("{to}: {reason}"))
+            }
+            Action::RefuseExtension { reason } => Some(reason.clone()),
             Action::RequestClosure { report } | Action::ClosePhase { summary: report } => {
                 Some(report.clone())
             }
@@ -357,10 +376,13 @@ pub fn apply(
         | Action::SubmitPlan
         | Action::MeasureDone
         | Action::LongTermMeasureDone
+        | Action::RequestExtension { .. }
         | Action::RequestClosure { .. } => is_lead_unit(actor, problem),
-        Action::Assign { .. } | Action::SignPlan | Action::SignClosure | Action::Extend { .. } => {
-            is_leader(actor, problem)
-        }
+        Action::Assign { .. }
+        | Action::SignPlan
+        | Action::SignClosure
+        | Action::Extend { .. }
+        | Action::RefuseExtension { .. } => is_leader(actor, problem),
         Action::ReturnPlan { .. } | Action::ReturnClosure { .. } => {
             is_leader(actor, problem) || is_office(actor, problem)
         }
@@ -494,15 +516,49 @@ pub fn apply(
                 "measures are done after the plan is approved",
             ));
         }
+        (Action::RequestExtension { reason, .. }, S::InProgress) => {
+            required(reason, "reason")?;
+            if problem.extension_pending {
+                return Err(wrong(
+                    "asked for another extension",
+                    "the leader in charge decides the pending request first",
+                ));
+            }
+            if problem.extensions >= policy.max_extensions {
+                return Err(Refusal::TooManyExtensions(policy.max_extensions));
+            }
+            next.extension_pending = true;
+            state
+        }
         (Action::Extend { reason, .. }, S::InProgress) => {
             required(reason, "reason")?;
+            if !problem.extension_pending {
+                return Err(wrong(
+                    "extended",
+                    "the lead unit requests the extension first",
+                ));
+            }
             if problem.extensions >= policy.max_extensions {
                 return Err(Refusal::TooManyExtensions(policy.max_extensions));
             }
             next.extensions += 1;
+            next.extension_pending = false;
             state
         }
-        (Action::Extend { .. }, _) => {
+        (Action::RefuseExtension { reason }, S::InProgress) => {
+            required(reason, "reason")?;
+            if !problem.extension_pending {
+                return Err(wrong("refused an extension", "no extension is pending"));
+            }
+            next.extension_pending = false;
+            state
+        }
+        (
+            Action::Extend { .. }
+            | Action::RequestExtension { .. }
+            | Action::RefuseExtension { .. },
+            _,
+        ) => {
             return Err(wrong(
                 "extended",
                 "deadlines change by extension only while work is in progress",
@@ -629,6 +685,7 @@ mod tests {
             long_term_measures: 0,
             long_term_open: 0,
             extensions: 0,
+            extension_pending: false,
         }
     }
 
@@ -667,10 +724,17 @@ mod tests {
             &mut p,
             &[
                 (
+                    finance(),
+                    Action::RequestExtension {
+                        to: day(),
+                        reason: "招标流程".into(),
+                    },
+                ),
+                (
                     leader(),
                     Action::Extend {
                         to: day(),
-                        reason: "招标流程".into(),
+                        reason: "同意".into(),
                     },
                 ),
                 (finance(), Action::MeasureDone),
@@ -869,19 +933,51 @@ mod tests {
                 ),
             ],
         );
-        let extend = Action::Extend {
+        let ask = Action::RequestExtension {
             to: day(),
             reason: "客观原因".into(),
         };
-        run(
-            &mut p,
-            &[(leader(), extend.clone()), (leader(), extend.clone())],
+        let extend = Action::Extend {
+            to: day(),
+            reason: "同意".into(),
+        };
+        assert!(
+            apply(&p, &leader(), &extend, Policy::default()).is_err(),
+            "no request, no extension"
         );
         assert_eq!(
-            apply(&p, &leader(), &extend, Policy::default()),
+            apply(&p, &leader(), &ask, Policy::default()),
+            Err(Refusal::NotYours("request_extension"))
+        );
+        run(&mut p, &[(finance(), ask.clone())]);
+        assert!(
+            apply(&p, &finance(), &ask, Policy::default()).is_err(),
+            "one request at a time"
+        );
+        run(
+            &mut p,
+            &[(
+                leader(),
+                Action::RefuseExtension {
+                    reason: "理由不充分".into(),
+                },
+            )],
+        );
+        assert_eq!(p.extensions, 0, "a refusal is not counted");
+        run(
+            &mut p,
+            &[
+                (finance(), ask.clone()),
+                (leader(), extend.clone()),
+                (finance(), ask.clone()),
+                (leader(), extend.clone()),
+            ],
+        );
+        assert_eq!(
+            apply(&p, &finance(), &ask, Policy::default()),
             Err(Refusal::TooManyExtensions(2))
         );
-        assert!(apply(&p, &leader(), &extend, Policy { max_extensions: 3 }).is_ok());
+        assert!(apply(&p, &finance(), &ask, Policy { max_extensions: 3 }).is_ok());
     }
 
     #[test]
@@ -927,6 +1023,10 @@ mod tests {
             text.clone()
                 .prop_map(|reason| Action::Extend { to: day(), reason }),
             text.clone()
+                .prop_map(|reason| Action::RequestExtension { to: day(), reason }),
+            text.clone()
+                .prop_map(|reason| Action::RefuseExtension { reason }),
+            text.clone()
                 .prop_map(|report| Action::RequestClosure { report }),
             Just(Action::SignClosure),
             Just(Action::AcceptClosure),
@@ -971,7 +1071,13 @@ mod tests {
                     on: day(),
                 },
             ),
-            (S::InProgress, 0) => (leader(), Action::Extend { to: day(), reason }),
+            (S::InProgress, 0) if p.extension_pending && pick % 2 == 0 => {
+                (leader(), Action::RefuseExtension { reason })
+            }
+            (S::InProgress, 0) if p.extension_pending => {
+                (leader(), Action::Extend { to: day(), reason })
+            }
+            (S::InProgress, 0) => (lead, Action::RequestExtension { to: day(), reason }),
             (S::InProgress, _) if p.measures_open > p.long_term_open => (lead, Action::MeasureDone),
             (S::InProgress, 1) if p.long_term_open > 0 => (
                 office(),
@@ -1106,6 +1212,7 @@ mod long_term_tests {
             long_term_measures: 1,
             long_term_open: 1,
             extensions: 0,
+            extension_pending: false,
         };
         let close = Action::ClosePhase {
             summary: "阶段性整改总结".into(),

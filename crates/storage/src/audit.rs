@@ -62,11 +62,13 @@ pub enum Entity {
     LookbackRound,
     /// A problem in a look-back round, and its decision.
     LookbackItem,
+    /// 延期申请 and its decision.
+    ExtensionRequest,
 }
 
 impl Entity {
     /// Every recorded table, in the order `verify` checks them.
-    pub const ALL: [Entity; 18] = [
+    pub const ALL: [Entity; 19] = [
         Entity::Unit,
         Entity::User,
         Entity::ApiToken,
@@ -85,6 +87,7 @@ impl Entity {
         Entity::OutcomeLink,
         Entity::LookbackRound,
         Entity::LookbackItem,
+        Entity::ExtensionRequest,
     ];
 
     /// The entity of a table name.
@@ -113,6 +116,7 @@ impl Entity {
             Entity::OutcomeLink => "outcome_links",
             Entity::LookbackRound => "lookback_rounds",
             Entity::LookbackItem => "lookback_items",
+            Entity::ExtensionRequest => "extension_requests",
         }
     }
 }

@@ -62,6 +62,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "lookbacks",
         include_str!("../migrations/0005_lookbacks.sql"),
     ),
+    (
+        6,
+        "extension_requests",
+        include_str!("../migrations/0006_extension_requests.sql"),
+    ),
 ];
 
 /// The database: a pool and its backend. Cheap to clone.

@@ -1004,15 +1004,24 @@ async fn insert_problem(
         )],
         Script::Extended => {
             let (y, mo) = month_after(today, 2);
-            vec![step(
-                leader,
-                StepInput {
-                    measure_id: measure_ids.first().map(|m| m.0),
-                    deadline: format!("{y}年{mo}月底前"),
-                    reason: "下属公司档案移交需公司化改造完成后进行".into(),
-                    ..act("extend")
-                },
-            )]
+            vec![
+                step(
+                    lead,
+                    StepInput {
+                        measure_id: measure_ids.first().map(|m| m.0),
+                        deadline: format!("{y}年{mo}月底前"),
+                        reason: "下属公司档案移交需公司化改造完成后进行".into(),
+                        ..act("request_extension")
+                    },
+                ),
+                step(
+                    leader,
+                    StepInput {
+                        reason: "同意延期，须按月报告进度".into(),
+                        ..act("extend")
+                    },
+                ),
+            ]
         }
         _ => vec![],
     };

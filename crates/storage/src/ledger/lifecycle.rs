@@ -82,10 +82,15 @@ pub fn available(actor: &Actor, problem: &lifecycle::Problem) -> Vec<&'static st
             on: day,
         },
         Action::ReturnPlan { reason: text() },
+        Action::RequestExtension {
+            to: day,
+            reason: text(),
+        },
         Action::Extend {
             to: day,
             reason: text(),
         },
+        Action::RefuseExtension { reason: text() },
         Action::RequestClosure { report: text() },
         Action::ClosePhase { summary: text() },
         Action::SignClosure,
@@ -119,7 +124,8 @@ pub async fn facts(
             (SELECT COUNT(*) FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL), \
             (SELECT COUNT(*) FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL AND m.state <> 'done'), \
             (SELECT COUNT(*) FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL AND m.deadline_kind = 'long_term'), \
-            (SELECT COUNT(*) FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL AND m.deadline_kind = 'long_term' AND m.state <> 'done') \
+            (SELECT COUNT(*) FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL AND m.deadline_kind = 'long_term' AND m.state <> 'done'), \
+            (SELECT COUNT(*) FROM extension_requests e WHERE e.problem_id = p.id AND e.decision IS NULL) \
          FROM problems p JOIN inspections i ON i.id = p.inspection_id \
          WHERE p.id = $1 AND p.withdrawn_at IS NULL AND i.withdrawn_at IS NULL",
     )
@@ -141,6 +147,7 @@ pub async fn facts(
         measures_open: count(8)?,
         long_term_measures: count(9)?,
         long_term_open: count(10)?,
+        extension_pending: count(11)? > 0,
     };
     let feedback = parse_day(&row.try_get::<String, _>(5)?).unwrap_or_default();
     Ok((problem, feedback, row.try_get(6)?))
@@ -226,7 +233,12 @@ fn action_of(input: &StepInput, feedback: NaiveDate) -> Result<ReadStep, Vec<Fie
             }
         }
         "return_plan" => Action::ReturnPlan { reason },
-        "extend" => {
+        "extend" => Action::Extend {
+            to: NaiveDate::default(),
+            reason,
+        },
+        "refuse_extension" => Action::RefuseExtension { reason },
+        "request_extension" => {
             let measure = input.measure_id.filter(|m| *m > 0);
             if measure.is_none() {
                 c.push(FieldError::new(
@@ -256,7 +268,7 @@ fn action_of(input: &StepInput, feedback: NaiveDate) -> Result<ReadStep, Vec<Fie
                     NaiveDate::default()
                 }
             };
-            Action::Extend { to, reason }
+            Action::RequestExtension { to, reason }
         }
         "request_closure" => Action::RequestClosure {
             report: input.report.trim().to_string(),
@@ -327,6 +339,15 @@ pub async fn step_in(
             ));
         }
     }
+    // Approving applies the pending request: its measure and its deadline.
+    let pending = pending_extension(tx, id).await?;
+    let action = match (action, &pending) {
+        (Action::Extend { reason, .. }, Some((_, _, d))) => Action::Extend {
+            to: d.date.unwrap_or_default(),
+            reason,
+        },
+        (other, _) => other,
+    };
     let (next, record) =
         lifecycle::apply(&problem, actor, &action, Policy::default()).map_err(refusal)?;
     if let Some((measure, _)) = &extension {
@@ -365,9 +386,55 @@ pub async fn step_in(
     .await?;
     match &action {
         Action::ApprovePlan { .. } => freeze_baseline(tx, change, id).await?,
-        Action::Extend { .. } => {
+        Action::RequestExtension { reason, .. } => {
             if let Some((measure, deadline)) = &extension {
-                set_deadline(tx, change, "extend", *measure, deadline, false).await?;
+                let req: i64 = sqlx::query(
+                    "INSERT INTO extension_requests (problem_id, measure_id, proposed_text, proposed_date, reason, requested_by, requested_at, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+                )
+                .bind(id.0)
+                .bind(*measure)
+                .bind(&deadline.text)
+                .bind(deadline.date.map(day))
+                .bind(reason)
+                .bind(actor.user.0)
+                .bind(stamp(change.at))
+                .fetch_one(tx.conn())
+                .await?
+                .try_get(0)?;
+                audit::created(tx, change, Entity::ExtensionRequest, req).await?;
+            }
+        }
+        Action::Extend { reason, .. } | Action::RefuseExtension { reason } => {
+            if let Some((req, measure, deadline)) = &pending {
+                let approved = matches!(action, Action::Extend { .. });
+                let version: i64 =
+                    sqlx::query("SELECT version FROM extension_requests WHERE id = $1")
+                        .bind(*req)
+                        .fetch_one(tx.conn())
+                        .await?
+                        .try_get(0)?;
+                let mut set = Sql::new("decision = ");
+                set.bind(if approved { "approved" } else { "refused" })
+                    .push(", decided_by = ")
+                    .bind(actor.user.0)
+                    .push(", decided_at = ")
+                    .bind(stamp(change.at))
+                    .push(", decision_note = ")
+                    .bind(reason.clone());
+                audit::update(
+                    tx,
+                    change,
+                    record.action,
+                    Entity::ExtensionRequest,
+                    *req,
+                    version,
+                    &set,
+                )
+                .await?;
+                if approved {
+                    set_deadline(tx, change, "extend", *measure, deadline, false).await?;
+                }
             }
         }
         Action::ReturnClosure { deadline, .. } | Action::Reopen { deadline, .. } => {
@@ -403,6 +470,27 @@ pub async fn step_in(
     .try_get(0)?;
     audit::created(tx, change, Entity::ProblemEvent, event).await?;
     Ok(next.state)
+}
+
+/// The extension request waiting for a decision, if any: its id, measure and deadline.
+async fn pending_extension(
+    tx: &mut Tx,
+    id: ProblemId,
+) -> StoreResult<Option<(i64, i64, Deadline)>> {
+    let row = sqlx::query(
+        "SELECT id, measure_id, proposed_text, proposed_date FROM extension_requests WHERE problem_id = $1 AND decision IS NULL ORDER BY id LIMIT 1",
+    )
+    .bind(id.0)
+    .fetch_optional(tx.conn())
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    let deadline = Deadline {
+        text: r.try_get(2)?,
+        kind: DeadlineKind::Dated,
+        date: crate::sql::opt_day(&r, "proposed_date")?,
+        precision: None,
+    };
+    Ok(Some((r.try_get(0)?, r.try_get(1)?, deadline)))
 }
 
 /// Approval freezes the baseline: each measure keeps its deadline as approved.

@@ -152,7 +152,27 @@ async fn one_problem_travels_the_whole_road_and_wrong_roles_are_refused() {
         .status,
         StatusCode::FORBIDDEN
     );
-    let extended = step(&t, &wang, p, json!({"action": "extend", "measure_id": m, "deadline": "6月底前", "reason": "需等待年度审计结论"})).await;
+    assert_eq!(
+        step(&t, &wang, p, json!({"action": "extend", "reason": "同意"}))
+            .await
+            .status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no request, nothing to approve"
+    );
+    assert_eq!(
+        step(&t, &wang, p, json!({"action": "request_extension", "measure_id": m, "deadline": "6月底前", "reason": "x"})).await.status,
+        StatusCode::FORBIDDEN,
+        "the lead unit asks, the leader decides"
+    );
+    let asked = step(&t, &finance, p, json!({"action": "request_extension", "measure_id": m, "deadline": "6月底前", "reason": "需等待年度审计结论"})).await;
+    assert_eq!(asked.status, StatusCode::OK, "{}", asked.body);
+    let extended = step(
+        &t,
+        &wang,
+        p,
+        json!({"action": "extend", "reason": "同意延期"}),
+    )
+    .await;
     assert_eq!(extended.status, StatusCode::OK, "{}", extended.body);
     let measure = t
         .api(&office, "GET", &format!("/api/v1/measures/{m}"), None)
@@ -329,6 +349,7 @@ async fn one_problem_travels_the_whole_road_and_wrong_roles_are_refused() {
             "sign_plan",
             "compile_plan",
             "approve_plan",
+            "request_extension",
             "extend",
             "request_closure",
             "return_closure",
