@@ -67,6 +67,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "extension_requests",
         include_str!("../migrations/0006_extension_requests.sql"),
     ),
+    (
+        7,
+        "plan_filing",
+        include_str!("../migrations/0007_plan_filing.sql"),
+    ),
 ];
 
 /// The database: a pool and its backend. Cheap to clone.

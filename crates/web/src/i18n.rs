@@ -264,6 +264,13 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("home_waiting", "待我处理的问题", "Problems waiting for you"),
     ("phase_summary", "阶段性整改总结", "Phase summary"),
     ("lookbacks", "整改“回头看”", "Look-backs"),
+    ("plan_filed", "整改方案已备案", "Plan filed"),
+    (
+        "plan_document",
+        "整改方案文件名称或文号，如报社党发〔2024〕8号",
+        "Plan document (title or number)",
+    ),
+    ("file_plan", "报上级备案", "File with the upper level"),
     ("lookback_decision", "结论", "Decision"),
     (
         "open_lookback",

@@ -105,6 +105,7 @@ pub fn router(app: App) -> Router {
             get(lookbacks::show).post(lookbacks::open),
         )
         .route("/aspects/{id}/edit", post(inspections::rename_aspect))
+        .route("/inspections/{id}/file-plan", post(inspections::file_plan))
         .route("/problems/{id}/withdraw", post(problems::withdraw))
         .route("/problems/{id}/step", post(problems::step))
         .route("/measures/{id}/withdraw", post(measures::withdraw))

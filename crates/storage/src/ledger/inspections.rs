@@ -120,10 +120,14 @@ pub struct Inspection {
     pub version: i64,
     /// "xx个方面xx项xx个问题，措施xx条" — for those who read the whole ledger.
     pub counts: Option<LedgerCounts>,
+    /// 备案: when the approved plan was filed with the upper level.
+    pub plan_filed_on: Option<NaiveDate>,
+    /// The filed plan's document (title or number).
+    pub plan_document: Option<String>,
 }
 
 const COLUMNS: &str = "i.id, i.org_id, o.name AS org_name, i.kind, i.title, i.group_name, i.period_start, \
-                       i.period_end, i.feedback_date, i.notes, i.version";
+                       i.period_end, i.feedback_date, i.notes, i.version, i.plan_filed_on, i.plan_document";
 
 impl Inspection {
     fn from_row(r: &AnyRow) -> Result<Inspection, sqlx::Error> {
@@ -141,6 +145,8 @@ impl Inspection {
             notes: r.try_get("notes")?,
             version: r.try_get("version")?,
             counts: None,
+            plan_filed_on: opt_day(r, "plan_filed_on")?,
+            plan_document: r.try_get("plan_document")?,
         })
     }
 }
@@ -300,4 +306,68 @@ pub fn input_of(i: &Inspection) -> InspectionInput {
         feedback_date: day(i.feedback_date),
         notes: i.notes.clone().unwrap_or_default(),
     }
+}
+
+/// 备案: the office files the approved plan with the upper level, once every problem's
+/// plan is approved (D5).
+pub async fn file_plan(
+    db: &Db,
+    actor: &Actor,
+    change: Change<'_>,
+    id: InspectionId,
+    document: &str,
+    on: NaiveDate,
+) -> StoreResult<()> {
+    let mut tx = db.begin().await?;
+    let org = inspection_org(tx.conn(), id).await?;
+    require_ledger(actor, org, Access::Edit)?;
+    let document = document.trim();
+    if document.is_empty() || document.chars().count() > 200 {
+        return Err(StoreError::invalid(
+            "plan_document",
+            "请填写报备的整改方案文件名称或文号。",
+            "Name the plan document (title or number).",
+        ));
+    }
+    let row = sqlx::query("SELECT version, plan_filed_on FROM inspections WHERE id = $1")
+        .bind(id.0)
+        .fetch_one(tx.conn())
+        .await?;
+    if row.try_get::<Option<String>, _>(1)?.is_some() {
+        return Err(StoreError::invalid(
+            "plan_document",
+            "整改方案已经备案。",
+            "The plan is already filed.",
+        ));
+    }
+    let unapproved: i64 = sqlx::query(
+        "SELECT COUNT(*) FROM problems WHERE inspection_id = $1 AND withdrawn_at IS NULL \
+         AND state IN ('registered', 'disputed', 'claimed', 'plan_submitted', 'plan_signed', 'plan_compiled')",
+    )
+    .bind(id.0)
+    .fetch_one(tx.conn())
+    .await?
+    .try_get(0)?;
+    if unapproved > 0 {
+        return Err(StoreError::invalid(
+            "plan_document",
+            format!("还有{unapproved}个问题的整改措施未经党委审批，审批后才能备案。"),
+            format!(
+                "{unapproved} problems are not approved yet: file the plan after their approval."
+            ),
+        ));
+    }
+    let mut set = Sql::new("plan_filed_on = ");
+    set.bind(day(on)).push(", plan_document = ").bind(document);
+    audit::update(
+        &mut tx,
+        change,
+        "file_plan",
+        Entity::Inspection,
+        id.0,
+        row.try_get(0)?,
+        &set,
+    )
+    .await?;
+    tx.commit().await
 }

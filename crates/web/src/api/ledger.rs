@@ -594,3 +594,34 @@ pub async fn open_lookback(
     .await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
+
+/// 备案 — what the office files.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct FilePlanInput {
+    /// The plan's document: title or number.
+    pub plan_document: String,
+}
+
+/// Files the approved plan of an inspection with the upper level (the office), once every
+/// problem's plan is approved.
+#[utoipa::path(post, path = "/api/v1/inspections/{id}/file-plan", tag = "lifecycle", params(("id" = i64, Path)), request_body = FilePlanInput,
+    responses((status = 200, body = Inspection), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn file_plan(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<FilePlanInput>,
+) -> Result<Json<Inspection>, ApiError> {
+    inspections::file_plan(
+        &app.db,
+        &v.0.actor,
+        v.0.change(&app),
+        InspectionId(id),
+        &input.plan_document,
+        app.clock.today(),
+    )
+    .await?;
+    Ok(Json(
+        inspections::get(&app.db, &v.0.actor, InspectionId(id)).await?,
+    ))
+}

@@ -50,7 +50,7 @@ pub struct Created {
         ledger::list_progress, ledger::add_progress, ledger::get_attachment,
         ledger::withdraw_problem, ledger::withdraw_measure, ledger::create_item,
         ledger::take_step, ledger::list_steps,
-        ledger::list_lookbacks, ledger::open_lookback,
+        ledger::list_lookbacks, ledger::open_lookback, ledger::file_plan,
         ledger::get_outcomes, ledger::create_accountability, ledger::create_institution, ledger::create_recovery,
     ),
     components(schemas(ApiErrorBody, Created)),
@@ -111,6 +111,7 @@ pub fn routes() -> Router<App> {
         .route("/inspections/{id}/ledger", get(ledger::get_ledger))
         .route("/inspections/{id}/problems", post(ledger::create_problem))
         .route("/inspections/{id}/outcomes", get(ledger::get_outcomes))
+        .route("/inspections/{id}/file-plan", post(ledger::file_plan))
         .route(
             "/inspections/{id}/lookbacks",
             get(ledger::list_lookbacks).post(ledger::open_lookback),

@@ -252,3 +252,23 @@ pub async fn rename_aspect(
     let inspection = aspects::inspection_of(&app.db, AspectId(id)).await?;
     Ok(see_other(&format!("/inspections/{inspection}")))
 }
+
+/// POST /inspections/{id}/file-plan — 备案: the approved plan filed with the upper level.
+pub async fn file_plan(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    v.check_csrf(form.get("csrf"))?;
+    inspections::file_plan(
+        &app.db,
+        &v.actor,
+        v.change(&app),
+        InspectionId(id),
+        form.get("plan_document"),
+        app.clock.today(),
+    )
+    .await?;
+    Ok(see_other(&format!("/inspections/{id}")))
+}

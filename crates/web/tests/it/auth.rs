@@ -155,6 +155,7 @@ async fn every_form_refuses_a_missing_or_wrong_csrf_token() {
         ("office", format!("/problems/{problem}/step")),
         ("office", format!("/inspections/{inspection}/outcomes")),
         ("office", format!("/inspections/{inspection}/lookbacks")),
+        ("office", format!("/inspections/{inspection}/file-plan")),
         ("office", format!("/measures/{measure}/withdraw")),
         ("sysadmin", "/admin/units".to_string()),
         ("sysadmin", "/admin/users".to_string()),

@@ -617,3 +617,76 @@ async fn a_look_back_round_confirms_or_reopens_each_closed_problem_once() {
     let report = zhenggai_storage::verify::verify(&t.app.db).await.unwrap();
     assert!(report.intact(), "{:#?}", report.problems);
 }
+
+#[tokio::test]
+async fn the_approved_plan_is_filed_with_the_upper_level_once() {
+    let t = TestApp::new().await;
+    let office = t.token("office").await;
+    let upper = t.token("xunchaban").await;
+    let s1 = t.inspection().await;
+    // The S1 ledger still has problems before approval (registered, disputed, submitted).
+    let early = t
+        .api(
+            &office,
+            "POST",
+            &format!("/api/v1/inspections/{s1}/file-plan"),
+            Some(json!({"plan_document": "报社党发〔2024〕8号"})),
+        )
+        .await;
+    assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        early.json()["fields"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("未经党委审批")
+    );
+    // The audit's single problem is approved: its plan can be filed, once, by the office.
+    let audit = t
+        .count("SELECT id FROM inspections WHERE group_name = '市审计局'")
+        .await;
+    let body = json!({"plan_document": "关于审计发现问题的整改方案"});
+    assert_eq!(
+        t.api(
+            &upper,
+            "POST",
+            &format!("/api/v1/inspections/{audit}/file-plan"),
+            Some(body.clone())
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    let filed = t
+        .api(
+            &office,
+            "POST",
+            &format!("/api/v1/inspections/{audit}/file-plan"),
+            Some(body.clone()),
+        )
+        .await;
+    assert_eq!(filed.status, StatusCode::OK, "{}", filed.body);
+    assert_eq!(
+        t.api(
+            &office,
+            "POST",
+            &format!("/api/v1/inspections/{audit}/file-plan"),
+            Some(body)
+        )
+        .await
+        .status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let seen = t
+        .api(&upper, "GET", &format!("/api/v1/inspections/{audit}"), None)
+        .await
+        .json();
+    assert_eq!(seen["plan_filed_on"], "2024-04-25");
+    assert_eq!(seen["plan_document"], "关于审计发现问题的整改方案");
+    let s = t.login("xunchaban").await;
+    assert!(
+        t.get(Some(&s), &format!("/inspections/{audit}"))
+            .await
+            .body
+            .contains("整改方案已备案")
+    );
+}
