@@ -34,12 +34,14 @@ pub struct User {
     pub units_in_charge: Vec<UnitId>,
     /// Locked after failed logins until then (RFC 3339), if locked.
     pub locked_until: Option<String>,
+    /// Whether the person must set a new password before going on.
+    pub must_change_password: bool,
     /// Version, for concurrent edits.
     pub version: i64,
 }
 
 const COLUMNS: &str = "u.id, u.username, u.display_name, u.unit_id, un.name AS unit_name, u.role, \
-                       u.units_in_charge, u.locked_until, u.version";
+                       u.units_in_charge, u.locked_until, u.must_change_password, u.version";
 
 impl User {
     fn from_row(r: &AnyRow) -> Result<User, sqlx::Error> {
@@ -57,6 +59,7 @@ impl User {
                 .map(UnitId)
                 .collect(),
             locked_until: r.try_get("locked_until")?,
+            must_change_password: r.try_get::<i64, _>("must_change_password")? != 0,
             version: r.try_get("version")?,
         })
     }
@@ -336,18 +339,13 @@ pub async fn leaders(db: &Db, org: UnitId) -> StoreResult<Vec<User>> {
         .collect()
 }
 
-/// Whether a user must change the password given to them.
-pub async fn must_change_password(db: &Db, id: UserId) -> StoreResult<bool> {
-    let row = sqlx::query("SELECT must_change_password FROM users WHERE id = $1")
-        .bind(id.0)
-        .fetch_one(db.pool())
-        .await?;
-    Ok(row.try_get::<i64, _>(0)? != 0)
-}
-
 /// The acting person with everything access decisions need.
 pub async fn actor(db: &Db, id: UserId) -> StoreResult<Actor> {
-    let user = get(db, id).await?;
+    actor_of(db, &get(db, id).await?).await
+}
+
+/// The acting person of a user already loaded.
+pub async fn actor_of(db: &Db, user: &User) -> StoreResult<Actor> {
     let unit = units::get(db, user.unit_id).await?;
     let orgs_below = if user.role == Role::Upper {
         units::orgs_below(db, unit.org_id).await?
@@ -359,7 +357,7 @@ pub async fn actor(db: &Db, id: UserId) -> StoreResult<Actor> {
         role: user.role,
         unit: user.unit_id,
         org: unit.org_id,
-        units_in_charge: user.units_in_charge,
+        units_in_charge: user.units_in_charge.clone(),
         orgs_below,
     })
 }

@@ -95,7 +95,7 @@ async fn from_session(app: &App, headers: &HeaderMap) -> Result<Option<Viewer>, 
         return Ok(None);
     };
     let user = users::get(&app.db, session.user).await?;
-    let actor = users::actor(&app.db, session.user).await?;
+    let actor = users::actor_of(&app.db, &user).await?;
     Ok(Some(Viewer {
         actor,
         user,
@@ -119,7 +119,7 @@ impl FromRequestParts<App> for Viewer {
             .ok_or(PageError::Login { next })?;
         if parts.uri.path() != "/password"
             && parts.uri.path() != "/logout"
-            && users::must_change_password(&app.db, viewer.user.id).await?
+            && viewer.user.must_change_password
         {
             return Err(PageError::ChangePassword);
         }
@@ -145,8 +145,8 @@ impl FromRequestParts<App> for ApiViewer {
             let user = auth::find_api_token(&app.db, token.trim())
                 .await?
                 .ok_or(ApiError::Unauthenticated)?;
-            let actor = users::actor(&app.db, user).await?;
             let user = users::get(&app.db, user).await?;
+            let actor = users::actor_of(&app.db, &user).await?;
             return Ok(ApiViewer(Viewer {
                 actor,
                 user,

@@ -159,8 +159,8 @@ struct PasswordPage {
 }
 
 /// GET /password
-pub async fn password_page(State(app): State<App>, v: Viewer) -> Result<Response, PageError> {
-    let must = users::must_change_password(&app.db, v.user.id).await?;
+pub async fn password_page(v: Viewer) -> Result<Response, PageError> {
+    let must = v.user.must_change_password;
     Ok(render(&PasswordPage {
         t: tr(&v),
         nav: Nav::new(&v, "home", "/password"),
@@ -207,7 +207,7 @@ pub async fn change_password(
                 list: field_errors(e)?,
                 lang: v.lang,
             };
-            let must = users::must_change_password(&app.db, v.user.id).await?;
+            let must = v.user.must_change_password;
             Ok(render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &PasswordPage {
