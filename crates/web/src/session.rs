@@ -75,6 +75,14 @@ impl Viewer {
         }
     }
 
+    /// A change made by this person now, for the reason they gave (none when blank).
+    pub fn change_because<'a>(&self, app: &App, reason: &'a str) -> Change<'a> {
+        Change {
+            reason: Some(reason).filter(|r| !r.trim().is_empty()),
+            ..self.change(app)
+        }
+    }
+
     /// The CSRF token for forms ("" when there is no session).
     pub fn csrf_token(&self) -> &str {
         self.csrf.as_deref().unwrap_or("")

@@ -385,14 +385,9 @@ pub enum Within {
     Problem(ProblemId),
 }
 
-/// Measures the actor sees, filtered, within all inspections, one, or one problem.
-pub async fn measure_list(
-    db: &Db,
-    actor: &Actor,
-    within: Within,
-    filter: &Filter,
-    today: NaiveDate,
-) -> StoreResult<MeasurePage> {
+/// The conditions of a measure list: the filters, the scope, where it looks, and only
+/// measures of inspections still on the books.
+fn list_conditions(actor: &Actor, within: Within, filter: &Filter, today: NaiveDate) -> Sql {
     let mut cond = filter.measure_conditions(actor, today);
     match within {
         Within::All => {}
@@ -418,9 +413,37 @@ pub async fn measure_list(
     }
     // Withdrawing a problem withdraws its measures too; an inspection is checked here.
     cond.push(" AND m.inspection_id IN (SELECT id FROM inspections WHERE withdrawn_at IS NULL)");
+    cond
+}
+
+async fn count_where(db: &Db, cond: &Sql) -> StoreResult<i64> {
     let mut count = Sql::new("SELECT COUNT(*) FROM measures m WHERE ");
-    count.append(&cond);
-    let total: i64 = count.query().fetch_one(db.pool()).await?.try_get(0)?;
+    count.append(cond);
+    Ok(count.query().fetch_one(db.pool()).await?.try_get(0)?)
+}
+
+/// How many measures a list would hold, without reading them (the home page's tiles).
+pub async fn measure_count(
+    db: &Db,
+    actor: &Actor,
+    within: Within,
+    filter: &Filter,
+    today: NaiveDate,
+) -> StoreResult<i64> {
+    count_where(db, &list_conditions(actor, within, filter, today)).await
+}
+
+/// Measures the actor sees, filtered, within all inspections, one, or one problem.
+pub async fn measure_list(
+    db: &Db,
+    actor: &Actor,
+    within: Within,
+    filter: &Filter,
+    today: NaiveDate,
+) -> StoreResult<MeasurePage> {
+    let cond = list_conditions(actor, within, filter, today);
+    let total = count_where(db, &cond).await?;
+
     let order = if matches!(within, Within::Problem(_)) {
         " ORDER BY m.ordinal, m.id LIMIT "
     } else {

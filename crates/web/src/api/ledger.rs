@@ -6,7 +6,6 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use zhenggai_domain::{AspectId, AttachmentId, InspectionId, MeasureId, ProblemId};
-use zhenggai_storage::audit::Change;
 use zhenggai_storage::ledger::aspects::{self, Aspect, TitleInput};
 use zhenggai_storage::ledger::inspections::{self, Inspection, InspectionInput};
 use zhenggai_storage::ledger::lifecycle::{self, Event, StepInput};
@@ -397,11 +396,7 @@ pub async fn withdraw_problem(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<WithdrawInput>,
 ) -> Result<StatusCode, ApiError> {
-    let change = Change {
-        actor: Some(v.0.user.id),
-        at: app.clock.now(),
-        reason: Some(&input.reason),
-    };
+    let change = v.0.change_because(&app, &input.reason);
     problems::withdraw(&app.db, &v.0.actor, change, ProblemId(id), input.version).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -415,11 +410,7 @@ pub async fn withdraw_measure(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<WithdrawInput>,
 ) -> Result<StatusCode, ApiError> {
-    let change = Change {
-        actor: Some(v.0.user.id),
-        at: app.clock.now(),
-        reason: Some(&input.reason),
-    };
+    let change = v.0.change_because(&app, &input.reason);
     measures::withdraw(
         &app.db,
         &v.0.actor,
@@ -456,11 +447,7 @@ pub async fn take_step(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<StepInput>,
 ) -> Result<Json<StepResult>, ApiError> {
-    let change = Change {
-        actor: Some(v.0.user.id),
-        at: app.clock.now(),
-        reason: Some(input.reason.as_str()).filter(|r| !r.trim().is_empty()),
-    };
+    let change = v.0.change_because(&app, &input.reason);
     let state = lifecycle::step(&app.db, &v.0.actor, change, ProblemId(id), &input).await?;
     let (_, next) = lifecycle::actions_for(&app.db, &v.0.actor, ProblemId(id)).await?;
     Ok(Json(StepResult {

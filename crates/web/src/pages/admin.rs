@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use zhenggai_domain::{Role, UnitId, UserId};
-use zhenggai_storage::audit::{self, AuditEntry, Change};
+use zhenggai_storage::audit::{self, AuditEntry};
 use zhenggai_storage::units::{self, Unit, UnitKind};
 use zhenggai_storage::users::{self, NewUser, User};
 use zhenggai_storage::{StoreError, auth};
@@ -193,11 +193,7 @@ pub async fn reset_password(
     v.check_csrf(form.get("csrf"))?;
     require(v.actor.role.manages_accounts())?;
     let password = auth::generate_password();
-    let change = Change {
-        actor: Some(v.user.id),
-        at: app.clock.now(),
-        reason: Some("reset by the system administrator"),
-    };
+    let change = v.change_because(&app, "reset by the system administrator");
     users::reset_password(&app.db, &v.actor, change, UserId(id), &password).await?;
     let user = users::get(&app.db, UserId(id)).await?;
     let notice = format!(

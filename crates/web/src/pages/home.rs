@@ -28,15 +28,10 @@ struct HomePage {
 async fn count(app: &App, v: &Viewer, status: &str) -> Result<i64, PageError> {
     let filter = FilterInput {
         status: status.into(),
-        per_page: "1".into(),
         ..Default::default()
     }
     .check(1)?;
-    Ok(
-        query::measure_list(&app.db, &v.actor, Within::All, &filter, app.clock.today())
-            .await?
-            .total,
-    )
+    Ok(query::measure_count(&app.db, &v.actor, Within::All, &filter, app.clock.today()).await?)
 }
 
 /// GET /

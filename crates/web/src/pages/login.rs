@@ -5,7 +5,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use zhenggai_storage::audit::Change;
 use zhenggai_storage::auth::{self, LoginRefused};
 use zhenggai_storage::users;
 
@@ -187,11 +186,7 @@ pub async fn change_password(
     .await?
     .is_ok();
     let result = if ok {
-        let change = Change {
-            actor: Some(v.user.id),
-            at: now,
-            reason: None,
-        };
+        let change = v.change(&app);
         users::set_password(&app.db, change, v.user.id, form.get("password"), false).await
     } else {
         Err(zhenggai_storage::StoreError::invalid(

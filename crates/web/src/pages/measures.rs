@@ -8,7 +8,6 @@ use axum::response::{IntoResponse, Response};
 use zhenggai_domain::access::Access;
 use zhenggai_domain::status::MeasureState;
 use zhenggai_domain::{AttachmentId, MeasureId, ProblemId, Role};
-use zhenggai_storage::audit::Change;
 use zhenggai_storage::ledger::measures::{self, Measure, MeasureInput};
 use zhenggai_storage::ledger::problems::{self, Problem};
 use zhenggai_storage::ledger::progress::{self, Progress, ProgressInput};
@@ -406,11 +405,7 @@ pub async fn withdraw(
     let today = app.clock.today();
     let (m, _) = measures::get(&app.db, &v.actor, MeasureId(id), today).await?;
     let reason = form.get("reason").trim().to_string();
-    let change = Change {
-        actor: Some(v.user.id),
-        at: app.clock.now(),
-        reason: Some(&reason),
-    };
+    let change = v.change_because(&app, &reason);
     measures::withdraw(
         &app.db,
         &v.actor,

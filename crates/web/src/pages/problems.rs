@@ -6,7 +6,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use zhenggai_domain::access::Access;
 use zhenggai_domain::{InspectionId, ProblemId};
-use zhenggai_storage::audit::Change;
 use zhenggai_storage::ledger::aspects::{self, Aspect};
 use zhenggai_storage::ledger::inspections::{self, Inspection};
 use zhenggai_storage::ledger::lifecycle::{self, Event, StepInput};
@@ -93,11 +92,7 @@ pub async fn step(
     form: FormData,
 ) -> Result<Response, PageError> {
     v.check_csrf(form.get("csrf"))?;
-    let change = Change {
-        actor: Some(v.user.id),
-        at: app.clock.now(),
-        reason: Some(form.get("reason")).filter(|r| !r.trim().is_empty()),
-    };
+    let change = v.change_because(&app, form.get("reason"));
     match lifecycle::step(&app.db, &v.actor, change, ProblemId(id), &step_from(&form)).await {
         Ok(_) => {
             // A step taken from a look-back round returns there.
@@ -350,11 +345,7 @@ pub async fn withdraw(
     v.check_csrf(form.get("csrf"))?;
     let p = problems::get(&app.db, &v.actor, ProblemId(id)).await?;
     let reason = form.get("reason").trim().to_string();
-    let change = Change {
-        actor: Some(v.user.id),
-        at: app.clock.now(),
-        reason: Some(&reason),
-    };
+    let change = v.change_because(&app, &reason);
     problems::withdraw(
         &app.db,
         &v.actor,
