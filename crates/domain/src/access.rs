@@ -92,12 +92,6 @@ impl Actor {
             _ => Access::None,
         }
     }
-
-    /// Whether the actor sees only some measures of a ledger (and so reaches problems
-    /// and inspections only through them).
-    pub fn sees_by_measure(&self) -> bool {
-        matches!(self.role, Role::Unit | Role::Leader)
-    }
 }
 
 #[cfg(test)]

@@ -104,11 +104,6 @@ impl Checker {
         self.errors.push(error);
     }
 
-    /// Whether a field already failed.
-    pub fn failed(&self, field: &str) -> bool {
-        self.errors.iter().any(|e| e.field == field)
-    }
-
     /// The errors, or `Ok` when there are none.
     pub fn finish(self) -> Result<(), Vec<FieldError>> {
         if self.errors.is_empty() {

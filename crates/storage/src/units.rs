@@ -5,8 +5,8 @@
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
+use zhenggai_domain::UnitId;
 use zhenggai_domain::access::Actor;
-use zhenggai_domain::{Role, UnitId};
 
 use crate::audit::{self, Change, Entity};
 use crate::db::{Db, Tx};
@@ -186,15 +186,6 @@ pub async fn list(db: &Db, org: Option<UnitId>) -> StoreResult<Vec<Unit>> {
     rows.iter()
         .map(|r| Unit::from_row(r).map_err(StoreError::from))
         .collect()
-}
-
-/// The units an actor may pick as owners of a measure: the departments of their
-/// organisation, for the office; nothing for others.
-pub async fn assignable(db: &Db, actor: &Actor) -> StoreResult<Vec<Unit>> {
-    if actor.role != Role::Office {
-        return Ok(Vec::new());
-    }
-    list(db, Some(actor.org)).await
 }
 
 /// One unit.
