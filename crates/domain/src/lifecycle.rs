@@ -99,7 +99,12 @@ impl ProblemState {
     pub fn baseline_frozen(self) -> bool {
         matches!(
             self,
-            Self::InProgress | Self::ClosureRequested | Self::Closed | Self::Consolidated
+            Self::InProgress
+                | Self::LongTermReview
+                | Self::ClosureRequested
+                | Self::ClosureSigned
+                | Self::Closed
+                | Self::Consolidated
         )
     }
 }
@@ -127,6 +132,86 @@ pub struct Problem {
     pub extensions: u32,
     /// Whether an extension request waits for the leader's decision.
     pub extension_pending: bool,
+    /// What the organisation's closure rules have recorded since the latest closure
+    /// request (三方验收, 满意度, 公示).
+    pub checks: ClosureChecks,
+}
+
+/// 验收方 — a party to three-party acceptance (三方验收).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Party {
+    /// 巡视巡察办 — the inspection office.
+    InspectionOffice,
+    /// 巡视巡察组 — the inspection group that found the problem.
+    InspectionGroup,
+    /// 被巡视巡察单位 — the inspected organisation.
+    InspectedUnit,
+}
+
+impl Party {
+    /// Every party, in the order they sign.
+    pub const ALL: [Party; 3] = [
+        Self::InspectionOffice,
+        Self::InspectionGroup,
+        Self::InspectedUnit,
+    ];
+
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::InspectionOffice => "inspection_office",
+            Self::InspectionGroup => "inspection_group",
+            Self::InspectedUnit => "inspected_unit",
+        }
+    }
+
+    /// Reads a stored code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.code() == code)
+    }
+}
+
+/// 满意度测评 — how many of the people affected were asked and how many were satisfied
+/// ("群众不认可不罢休").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Survey {
+    /// People asked.
+    pub surveyed: u32,
+    /// Of them, satisfied.
+    pub satisfied: u32,
+}
+
+impl Survey {
+    /// Whether the satisfied share reaches `min_percent`, in whole numbers so that
+    /// 80 of 100 meets 80%.
+    pub fn meets(self, min_percent: u8) -> bool {
+        u64::from(self.satisfied) * 100 >= u64::from(self.surveyed) * u64::from(min_percent)
+    }
+}
+
+/// 整改结果公示 — where the public posting of the result stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Posting {
+    /// Not posted yet.
+    #[default]
+    NotPosted,
+    /// Posted; the period (公示期) is still running.
+    Running,
+    /// Posted and the period is over.
+    Over,
+}
+
+/// What has been recorded for the organisation's closure rules since the latest closure
+/// request. A return (留号) or a reopening starts them again.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ClosureChecks {
+    /// The parties that have signed the acceptance.
+    pub accepted_by: Vec<Party>,
+    /// The latest satisfaction survey.
+    pub survey: Option<Survey>,
+    /// The public posting.
+    pub posting: Posting,
 }
 
 /// What someone does to a problem, with what the action must carry.
@@ -202,6 +287,27 @@ pub enum Action {
     RequestClosure {
         /// The special report (专项报告), by its title or number.
         report: String,
+        /// Evidence files sent with the request (整改成果): at least one.
+        evidence: u32,
+    },
+    /// 三方验收 — one party signs the acceptance (where the organisation requires it).
+    RecordAcceptance {
+        /// The party.
+        party: Party,
+        /// Who signed for it.
+        signer: String,
+    },
+    /// 满意度测评 — the people affected were asked (where the organisation requires it).
+    RecordSurvey {
+        /// The result.
+        survey: Survey,
+        /// How they were asked (问卷、座谈、走访 …).
+        method: String,
+    },
+    /// 整改结果公示 — the result is posted publicly (where the organisation requires it).
+    PostResult {
+        /// Where it is posted (公示栏、内网 …).
+        place: String,
     },
     /// 领导签字 — the leader in charge signs the closure request off (D11).
     SignClosure,
@@ -246,6 +352,9 @@ impl Action {
             Action::Extend { .. } => "extend",
             Action::RefuseExtension { .. } => "refuse_extension",
             Action::RequestClosure { .. } => "request_closure",
+            Action::RecordAcceptance { .. } => "record_acceptance",
+            Action::RecordSurvey { .. } => "record_survey",
+            Action::PostResult { .. } => "post_result",
             Action::SignClosure => "sign_closure",
             Action::AcceptClosure => "accept_closure",
             Action::ReturnClosure { .. } => "return_closure",
@@ -264,9 +373,17 @@ impl Action {
                 Some(format!("{to}: {reason}"))
             }
             Action::RefuseExtension { reason } => Some(reason.clone()),
-            Action::RequestClosure { report } | Action::ClosePhase { summary: report } => {
+            Action::RequestClosure { report, .. } | Action::ClosePhase { summary: report } => {
                 Some(report.clone())
             }
+            Action::RecordAcceptance { party, signer } => {
+                Some(format!("{}: {signer}", party.code()))
+            }
+            Action::RecordSurvey { survey, method } => Some(format!(
+                "{}/{}: {method}",
+                survey.satisfied, survey.surveyed
+            )),
+            Action::PostResult { place } => Some(place.clone()),
             Action::ReturnClosure { reason, deadline } | Action::Reopen { reason, deadline } => {
                 Some(format!("{deadline}: {reason}"))
             }
@@ -303,6 +420,42 @@ pub enum Refusal {
     /// Too many extensions.
     #[error("the maximum of {0} approved extensions is reached")]
     TooManyExtensions(u32),
+    /// The organisation's closure rules are not yet met.
+    #[error("closure cannot be accepted yet: {0}")]
+    Unmet(Unmet),
+    /// A survey whose numbers do not add up.
+    #[error("a survey asks at least one person, and no more are satisfied than were asked")]
+    BadSurvey,
+    /// The organisation does not use this closure rule.
+    #[error("this organisation does not require {0}")]
+    NotRequired(&'static str),
+}
+
+/// A closure rule not yet met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Unmet {
+    /// A party has not signed the acceptance.
+    #[error("the {} has not signed the acceptance", .0.code())]
+    Acceptance(Party),
+    /// Nobody has been asked.
+    #[error("the satisfaction survey is not recorded")]
+    NoSurvey,
+    /// Too few were satisfied: return the closure (留号).
+    #[error("{satisfied} of {surveyed} satisfied is below the required {min}%: return it")]
+    LowSatisfaction {
+        /// Satisfied.
+        satisfied: u32,
+        /// Asked.
+        surveyed: u32,
+        /// The organisation's minimum share, in percent.
+        min: u8,
+    },
+    /// The result is not posted.
+    #[error("the result has not been posted publicly")]
+    NotPosted,
+    /// The posting period is still running.
+    #[error("the posting period is still running")]
+    PostingRunning,
 }
 
 /// What an accepted action leaves: exactly one record.
@@ -325,11 +478,58 @@ pub struct Record {
 pub struct Policy {
     /// Approved extensions allowed per problem.
     pub max_extensions: u32,
+    /// 三方验收 — closure needs the acceptance of all three parties.
+    pub three_party: bool,
+    /// 满意度测评 — closure needs a survey of the people affected with at least this
+    /// share satisfied, in percent.
+    pub min_satisfaction: Option<u8>,
+    /// 整改结果公示 — closure needs the result posted for this many days (0: no posting).
+    pub posting_days: u32,
 }
 
 impl Default for Policy {
     fn default() -> Self {
-        Self { max_extensions: 2 }
+        Self {
+            max_extensions: 2,
+            three_party: false,
+            min_satisfaction: None,
+            posting_days: 0,
+        }
+    }
+}
+
+impl Policy {
+    /// The first closure rule the checks do not yet meet.
+    pub fn unmet(&self, checks: &ClosureChecks) -> Option<Unmet> {
+        if self.three_party {
+            if let Some(p) = Party::ALL
+                .into_iter()
+                .find(|p| !checks.accepted_by.contains(p))
+            {
+                return Some(Unmet::Acceptance(p));
+            }
+        }
+        if let Some(min) = self.min_satisfaction {
+            match checks.survey {
+                None => return Some(Unmet::NoSurvey),
+                Some(s) if !s.meets(min) => {
+                    return Some(Unmet::LowSatisfaction {
+                        satisfied: s.satisfied,
+                        surveyed: s.surveyed,
+                        min,
+                    });
+                }
+                Some(_) => {}
+            }
+        }
+        if self.posting_days > 0 {
+            match checks.posting {
+                Posting::NotPosted => return Some(Unmet::NotPosted),
+                Posting::Running => return Some(Unmet::PostingRunning),
+                Posting::Over => {}
+            }
+        }
+        None
     }
 }
 
@@ -348,6 +548,10 @@ fn is_office(a: &Actor, p: &Problem) -> bool {
 }
 fn is_lead_unit(a: &Actor, p: &Problem) -> bool {
     a.role == Role::Unit && a.org == p.org && a.unit == p.lead_unit
+}
+/// The inspecting side (上级巡察办) signs for itself and for its group.
+fn is_upper(a: &Actor, p: &Problem) -> bool {
+    a.role == Role::Upper && a.orgs_below.contains(&p.org)
 }
 fn is_leader(a: &Actor, p: &Problem) -> bool {
     a.role == Role::Leader
@@ -394,7 +598,15 @@ pub fn apply(
         | Action::AcceptClosure
         | Action::ClosePhase { .. }
         | Action::Confirm
+        | Action::RecordSurvey { .. }
+        | Action::PostResult { .. }
         | Action::Reopen { .. } => is_office(actor, problem),
+        // The office records the signed acceptance form; the inspecting side may sign
+        // its own parts itself.
+        Action::RecordAcceptance { party, .. } => {
+            is_office(actor, problem)
+                || (is_upper(actor, problem) && *party != Party::InspectedUnit)
+        }
     };
     if !allowed {
         return Err(Refusal::NotYours(action.code()));
@@ -419,22 +631,29 @@ pub fn apply(
                 "the leader decides only disputed problems",
             ));
         }
-        (Action::AddMeasure, S::Registered | S::Disputed | S::Claimed) => {
+        // The lead unit drafts until it submits; the office also completes a plan under
+        // review and supplements one in progress (补充措施, as after a look-back's 回炉),
+        // the frozen deadlines of the others staying as they are.
+        (Action::AddMeasure | Action::AddLongTermMeasure, _)
+            if matches!(state, S::Registered | S::Disputed | S::Claimed)
+                || (is_office(actor, problem)
+                    && matches!(
+                        state,
+                        S::PlanSubmitted | S::PlanSigned | S::PlanCompiled | S::InProgress
+                    )) =>
+        {
             next.measures += 1;
             next.measures_open += 1;
-            state
-        }
-        (Action::AddLongTermMeasure, S::Registered | S::Disputed | S::Claimed) => {
-            next.measures += 1;
-            next.measures_open += 1;
-            next.long_term_measures += 1;
-            next.long_term_open += 1;
+            if matches!(action, Action::AddLongTermMeasure) {
+                next.long_term_measures += 1;
+                next.long_term_open += 1;
+            }
             state
         }
         (Action::AddMeasure | Action::AddLongTermMeasure, _) => {
             return Err(wrong(
                 "given new measures",
-                "after submission, the draft comes back by a return; after approval, by a look-back",
+                "after submission the lead unit's draft comes back by a return; the office supplements a plan until closure is requested, and a closed problem by a look-back",
             ));
         }
         (Action::SubmitPlan, S::Claimed) => {
@@ -564,13 +783,16 @@ pub fn apply(
                 "deadlines change by extension only while work is in progress",
             ));
         }
-        (Action::RequestClosure { report }, S::InProgress | S::LongTermReview) => {
-            required(report, "special report")?;
+        (Action::RequestClosure { report, evidence }, S::InProgress | S::LongTermReview) => {
             if problem.measures == 0 {
                 return Err(Refusal::NoMeasures);
             }
             if problem.measures_open > 0 {
                 return Err(Refusal::MeasuresOpen(problem.measures_open));
+            }
+            required(report, "special report")?;
+            if *evidence == 0 {
+                return Err(Refusal::Missing("evidence"));
             }
             S::ClosureRequested
         }
@@ -587,7 +809,57 @@ pub fn apply(
                 "the lead unit requests closure first",
             ));
         }
-        (Action::AcceptClosure, S::ClosureSigned) => S::Closed,
+        (Action::RecordAcceptance { party, signer }, S::ClosureSigned) => {
+            if !policy.three_party {
+                return Err(Refusal::NotRequired("three-party acceptance"));
+            }
+            required(signer, "signer")?;
+            if problem.checks.accepted_by.contains(party) {
+                return Err(wrong(
+                    "signed again by the same party",
+                    "each party signs once per closure request",
+                ));
+            }
+            next.checks.accepted_by.push(*party);
+            state
+        }
+        (Action::RecordSurvey { survey, method }, S::ClosureSigned) => {
+            if policy.min_satisfaction.is_none() {
+                return Err(Refusal::NotRequired("a satisfaction survey"));
+            }
+            required(method, "survey method")?;
+            if survey.surveyed == 0 || survey.satisfied > survey.surveyed {
+                return Err(Refusal::BadSurvey);
+            }
+            next.checks.survey = Some(*survey);
+            state
+        }
+        (Action::PostResult { place }, S::ClosureSigned) => {
+            if policy.posting_days == 0 {
+                return Err(Refusal::NotRequired("public posting"));
+            }
+            required(place, "posting place")?;
+            if problem.checks.posting != Posting::NotPosted {
+                return Err(wrong("posted again", "the result is already posted"));
+            }
+            next.checks.posting = Posting::Running;
+            state
+        }
+        (
+            Action::RecordAcceptance { .. } | Action::RecordSurvey { .. } | Action::PostResult { .. },
+            _,
+        ) => {
+            return Err(wrong(
+                "checked for closure",
+                "acceptance, survey and posting follow the leader's signature on the closure request",
+            ));
+        }
+        (Action::AcceptClosure, S::ClosureSigned) => {
+            if let Some(unmet) = policy.unmet(&problem.checks) {
+                return Err(Refusal::Unmet(unmet));
+            }
+            S::Closed
+        }
         (Action::AcceptClosure, _) => {
             return Err(wrong(
                 "closed",
@@ -599,6 +871,7 @@ pub fn apply(
             // 留号: back to work on every measure, by the new deadline.
             next.measures_open = problem.measures;
             next.long_term_open = problem.long_term_measures;
+            next.checks = ClosureChecks::default();
             S::InProgress
         }
         (Action::ReturnClosure { .. }, _) => {
@@ -612,6 +885,7 @@ pub fn apply(
             required(reason, "reason")?;
             next.measures_open = problem.measures;
             next.long_term_open = problem.long_term_measures;
+            next.checks = ClosureChecks::default();
             S::InProgress
         }
         (Action::Reopen { .. }, _) => {
@@ -686,6 +960,7 @@ mod tests {
             long_term_open: 0,
             extensions: 0,
             extension_pending: false,
+            checks: ClosureChecks::default(),
         }
     }
 
@@ -745,7 +1020,8 @@ mod tests {
                 &p,
                 &finance(),
                 &Action::RequestClosure {
-                    report: "专项报告".into()
+                    report: "专项报告".into(),
+                    evidence: 1,
                 },
                 Policy::default()
             ),
@@ -759,6 +1035,7 @@ mod tests {
                     finance(),
                     Action::RequestClosure {
                         report: "关于问题整改情况的专项报告".into(),
+                        evidence: 1,
                     },
                 ),
                 (
@@ -784,6 +1061,7 @@ mod tests {
                     finance(),
                     Action::RequestClosure {
                         report: "补充报告".into(),
+                        evidence: 1,
                     },
                 ),
                 (leader(), Action::SignClosure),
@@ -807,6 +1085,7 @@ mod tests {
                     finance(),
                     Action::RequestClosure {
                         report: "再次报告".into(),
+                        evidence: 1,
                     },
                 ),
                 (leader(), Action::SignClosure),
@@ -900,6 +1179,7 @@ mod tests {
                     finance(),
                     Action::RequestClosure {
                         report: "报告".into(),
+                        evidence: 1,
                     },
                 ),
                 (leader(), Action::SignClosure),
@@ -977,7 +1257,217 @@ mod tests {
             apply(&p, &finance(), &ask, Policy::default()),
             Err(Refusal::TooManyExtensions(2))
         );
-        assert!(apply(&p, &finance(), &ask, Policy { max_extensions: 3 }).is_ok());
+        assert!(apply(&p, &finance(), &ask, Policy {
+                max_extensions: 3,
+                ..Policy::default()
+            }).is_ok());
+    }
+
+    /// A problem whose closure request the leader has signed.
+    fn signed_for_closure() -> Problem {
+        Problem {
+            state: ProblemState::ClosureSigned,
+            measures: 1,
+            ..new_problem()
+        }
+    }
+
+    fn upper() -> Actor {
+        Actor {
+            orgs_below: vec![ORG],
+            ..actor(7, Role::Upper, UnitId(50))
+        }
+    }
+
+    #[test]
+    fn closure_rules_of_the_organisation_come_before_acceptance() {
+        let policy = Policy::strict();
+        let mut p = signed_for_closure();
+        let accept = |p: &Problem| apply(p, &office(), &Action::AcceptClosure, policy);
+        assert_eq!(
+            accept(&p),
+            Err(Refusal::Unmet(Unmet::Acceptance(Party::InspectionOffice)))
+        );
+        let sign = |party| Action::RecordAcceptance {
+            party,
+            signer: "王某".into(),
+        };
+        // The inspecting side signs its own parts, never the inspected unit's.
+        assert_eq!(
+            apply(&p, &upper(), &sign(Party::InspectedUnit), policy),
+            Err(Refusal::NotYours("record_acceptance"))
+        );
+        assert!(apply(&p, &finance(), &sign(Party::InspectionOffice), policy).is_err());
+        p = apply(&p, &upper(), &sign(Party::InspectionOffice), policy)
+            .unwrap()
+            .0;
+        assert!(matches!(
+            apply(&p, &upper(), &sign(Party::InspectionOffice), policy),
+            Err(Refusal::WrongState { .. })
+        ));
+        p = apply(&p, &upper(), &sign(Party::InspectionGroup), policy)
+            .unwrap()
+            .0;
+        p = apply(&p, &office(), &sign(Party::InspectedUnit), policy)
+            .unwrap()
+            .0;
+        assert_eq!(accept(&p), Err(Refusal::Unmet(Unmet::NoSurvey)));
+        let survey = |surveyed, satisfied| Action::RecordSurvey {
+            survey: Survey {
+                surveyed,
+                satisfied,
+            },
+            method: "问卷调查".into(),
+        };
+        assert_eq!(
+            apply(&p, &office(), &survey(0, 0), policy),
+            Err(Refusal::BadSurvey)
+        );
+        assert_eq!(
+            apply(&p, &office(), &survey(5, 6), policy),
+            Err(Refusal::BadSurvey)
+        );
+        // 群众不认可不罢休: too few satisfied, and closure waits.
+        p = apply(&p, &office(), &survey(50, 39), policy).unwrap().0;
+        assert_eq!(
+            accept(&p),
+            Err(Refusal::Unmet(Unmet::LowSatisfaction {
+                satisfied: 39,
+                surveyed: 50,
+                min: 80
+            }))
+        );
+        p = apply(&p, &office(), &survey(50, 40), policy).unwrap().0;
+        assert_eq!(accept(&p), Err(Refusal::Unmet(Unmet::NotPosted)));
+        let post = Action::PostResult {
+            place: "单位公示栏".into(),
+        };
+        p = apply(&p, &office(), &post, policy).unwrap().0;
+        assert_eq!(accept(&p), Err(Refusal::Unmet(Unmet::PostingRunning)));
+        p.checks.posting = Posting::Over;
+        let (closed, record) = accept(&p).unwrap();
+        assert_eq!(closed.state, ProblemState::Closed);
+        assert_eq!(record.action, "accept_closure");
+        // A return starts the checks again.
+        let (back, _) = apply(
+            &p,
+            &office(),
+            &Action::ReturnClosure {
+                reason: "群众不满意".into(),
+                deadline: day(),
+            },
+            policy,
+        )
+        .unwrap();
+        assert_eq!(back.checks, ClosureChecks::default());
+    }
+
+    #[test]
+    fn rules_an_organisation_does_not_use_are_refused() {
+        let p = signed_for_closure();
+        let d = Policy::default();
+        let sign = Action::RecordAcceptance {
+            party: Party::InspectedUnit,
+            signer: "王某".into(),
+        };
+        assert_eq!(
+            apply(&p, &office(), &sign, d),
+            Err(Refusal::NotRequired("three-party acceptance"))
+        );
+        assert!(apply(&p, &office(), &Action::AcceptClosure, d).is_ok());
+        // Checks follow the leader's signature, not before.
+        let requested = Problem {
+            state: ProblemState::ClosureRequested,
+            ..p
+        };
+        assert!(matches!(
+            apply(&requested, &office(), &sign, Policy::strict()),
+            Err(Refusal::WrongState { .. })
+        ));
+    }
+
+    #[test]
+    fn a_closure_request_carries_evidence() {
+        let p = Problem {
+            state: ProblemState::InProgress,
+            measures: 1,
+            ..new_problem()
+        };
+        let ask = |evidence| Action::RequestClosure {
+            report: "专项报告".into(),
+            evidence,
+        };
+        assert_eq!(
+            apply(&p, &finance(), &ask(0), Policy::default()),
+            Err(Refusal::Missing("evidence"))
+        );
+        assert!(apply(&p, &finance(), &ask(2), Policy::default()).is_ok());
+    }
+
+    #[test]
+    fn after_submission_only_the_office_adds_measures_and_never_to_a_closure() {
+        use ProblemState as S;
+        for state in ProblemState::ALL {
+            let p = Problem {
+                state,
+                measures: 1,
+                ..new_problem()
+            };
+            let by_unit = apply(&p, &finance(), &Action::AddMeasure, Policy::default());
+            let by_office = apply(&p, &office(), &Action::AddMeasure, Policy::default());
+            let drafting = matches!(state, S::Registered | S::Disputed | S::Claimed);
+            let supplementing = matches!(
+                state,
+                S::PlanSubmitted | S::PlanSigned | S::PlanCompiled | S::InProgress
+            );
+            assert_eq!(by_unit.is_ok(), drafting, "{state:?} by the unit");
+            assert_eq!(
+                by_office.is_ok(),
+                drafting || supplementing,
+                "{state:?} by the office"
+            );
+            if let Ok((next, _)) = by_office {
+                assert_eq!(next.state, state);
+                assert_eq!(next.measures_open, 1);
+            }
+        }
+    }
+
+    #[test]
+    fn survey_share_is_whole_percent() {
+        let s = |surveyed, satisfied| Survey {
+            surveyed,
+            satisfied,
+        };
+        assert!(s(100, 80).meets(80));
+        assert!(!s(100, 79).meets(80));
+        assert!(s(3, 3).meets(100));
+        assert!(!s(3, 2).meets(67));
+        assert!(s(u32::MAX, u32::MAX).meets(100));
+    }
+
+    #[test]
+    fn the_baseline_stays_frozen_from_approval_on() {
+        use ProblemState as S;
+        for state in ProblemState::ALL {
+            let before_approval = matches!(
+                state,
+                S::Registered
+                    | S::Disputed
+                    | S::Claimed
+                    | S::PlanSubmitted
+                    | S::PlanSigned
+                    | S::PlanCompiled
+            );
+            assert_eq!(state.baseline_frozen(), !before_approval, "{state:?}");
+        }
+    }
+
+    #[test]
+    fn party_codes_round_trip() {
+        for p in Party::ALL {
+            assert_eq!(Party::from_code(p.code()), Some(p));
+        }
     }
 
     #[test]
@@ -1027,9 +1517,25 @@ mod tests {
             text.clone()
                 .prop_map(|reason| Action::RefuseExtension { reason }),
             text.clone()
-                .prop_map(|report| Action::RequestClosure { report }),
+                .prop_map(|report| Action::RequestClosure { report, evidence: 1 }),
+            Just(Action::RequestClosure {
+                report: "专项报告".into(),
+                evidence: 0
+            }),
             Just(Action::SignClosure),
             Just(Action::AcceptClosure),
+            (prop::sample::select(Party::ALL.to_vec()), text.clone())
+                .prop_map(|(party, signer)| Action::RecordAcceptance { party, signer }),
+            (0u32..5, 0u32..5, text.clone()).prop_map(|(surveyed, satisfied, method)| {
+                Action::RecordSurvey {
+                    survey: Survey {
+                        surveyed,
+                        satisfied,
+                    },
+                    method,
+                }
+            }),
+            text.clone().prop_map(|place| Action::PostResult { place }),
             text.clone().prop_map(|reason| Action::ReturnClosure {
                 reason,
                 deadline: day()
@@ -1092,12 +1598,14 @@ mod tests {
                 lead,
                 Action::RequestClosure {
                     report: "专项报告".into(),
+                    evidence: 1,
                 },
             ),
             (S::InProgress, _) => (
                 lead,
                 Action::RequestClosure {
                     report: "专项报告".into(),
+                    evidence: 1,
                 },
             ),
             (S::ClosureRequested, 0) => (
@@ -1115,7 +1623,32 @@ mod tests {
                     deadline: day(),
                 },
             ),
-            (S::ClosureSigned, _) => (office(), Action::AcceptClosure),
+            (S::ClosureSigned, _) => match Policy::strict().unmet(&p.checks) {
+                Some(Unmet::Acceptance(party)) => (
+                    office(),
+                    Action::RecordAcceptance {
+                        party,
+                        signer: "签字人".into(),
+                    },
+                ),
+                Some(Unmet::NoSurvey | Unmet::LowSatisfaction { .. }) => (
+                    office(),
+                    Action::RecordSurvey {
+                        survey: Survey {
+                            surveyed: 10,
+                            satisfied: if pick % 2 == 0 { 9 } else { 5 },
+                        },
+                        method: "问卷".into(),
+                    },
+                ),
+                Some(Unmet::NotPosted) => (
+                    office(),
+                    Action::PostResult {
+                        place: "公示栏".into(),
+                    },
+                ),
+                Some(Unmet::PostingRunning) | None => (office(), Action::AcceptClosure),
+            },
             (S::Closed, 0) => (office(), Action::Confirm),
             (S::Closed | S::Consolidated, _) => (
                 office(),
@@ -1127,6 +1660,18 @@ mod tests {
         }
     }
 
+    impl Policy {
+        /// Every closure rule on.
+        fn strict() -> Self {
+            Self {
+                max_extensions: 1,
+                three_party: true,
+                min_satisfaction: Some(80),
+                posting_days: 5,
+            }
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
 
@@ -1134,7 +1679,8 @@ mod tests {
         /// closed with an open measure, reopened only by a look-back, and exactly one
         /// record per accepted action.
         #[test]
-        fn random_histories_keep_the_invariants(steps in proptest::collection::vec((any::<u8>(), any_actor(), any_action()), 1..150)) {
+        fn random_histories_keep_the_invariants(strict in any::<bool>(), posting_over in any::<bool>(), steps in proptest::collection::vec((any::<u8>(), any_actor(), any_action()), 1..150)) {
+            let policy = if strict { Policy::strict() } else { Policy::default() };
             let mut p = new_problem();
             let mut records = Vec::new();
             let mut accepted = 0;
@@ -1143,8 +1689,16 @@ mod tests {
                 let (actor, action) = if pick % 4 == 0 { (random_actor.clone(), random_action.clone()) } else { natural(&p, pick / 4) };
                 let (actor, action) = (&actor, &action);
                 let before = p.clone();
-                match apply(&p, actor, action, Policy::default()) {
-                    Ok((next, record)) => {
+                match apply(&p, actor, action, policy) {
+                    Ok((mut next, record)) => {
+                        if before.state == ProblemState::ClosureSigned && next.state == ProblemState::Closed {
+                            prop_assert_eq!(policy.unmet(&before.checks), None, "closed with a closure rule unmet");
+                        }
+                        // Storage reads the posting period against the calendar; here the
+                        // period ends at random.
+                        if posting_over && next.checks.posting == Posting::Running {
+                            next.checks.posting = Posting::Over;
+                        }
                         accepted += 1;
                         prop_assert_eq!(record.from, before.state);
                         prop_assert_eq!(record.to, next.state);
@@ -1168,7 +1722,10 @@ mod tests {
                     // are done and the closure is still to be requested).
                     prop_assert!(p.measures_open == p.long_term_open, "a phase closed with dated measures open");
                 }
-                prop_assert!(p.extensions <= Policy::default().max_extensions);
+                prop_assert!(p.extensions <= policy.max_extensions);
+                if !matches!(p.state, ProblemState::ClosureSigned | ProblemState::Closed | ProblemState::Consolidated) {
+                    prop_assert_eq!(&p.checks, &ClosureChecks::default(), "checks left from an earlier closure");
+                }
                 if matches!(p.state, ProblemState::ClosureRequested | ProblemState::ClosureSigned | ProblemState::Closed | ProblemState::Consolidated) {
                     prop_assert_eq!(p.measures_open, 0, "closed with open measures");
                     prop_assert!(p.measures > 0);
@@ -1213,6 +1770,7 @@ mod long_term_tests {
             long_term_open: 1,
             extensions: 0,
             extension_pending: false,
+            checks: ClosureChecks::default(),
         };
         let close = Action::ClosePhase {
             summary: "阶段性整改总结".into(),
@@ -1246,6 +1804,7 @@ mod long_term_tests {
             &unit,
             &Action::RequestClosure {
                 report: "报告".into(),
+                evidence: 1,
             },
             Policy::default(),
         )

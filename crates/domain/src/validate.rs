@@ -99,6 +99,38 @@ impl Checker {
         self.optional_date(field, value)
     }
 
+    /// A whole number from `min` to `max` written in a form field, or nothing when empty.
+    pub fn optional_number(&mut self, field: &str, value: &str, min: u32, max: u32) -> Option<u32> {
+        let v = value.trim();
+        if v.is_empty() {
+            return None;
+        }
+        match v.parse::<u32>() {
+            Ok(n) if (min..=max).contains(&n) => Some(n),
+            _ => {
+                self.errors.push(FieldError::new(
+                    field,
+                    format!("请填写{min}到{max}之间的整数。"),
+                    format!("Give a whole number from {min} to {max}."),
+                ));
+                None
+            }
+        }
+    }
+
+    /// A whole number from `min` to `max` that must be present.
+    pub fn number(&mut self, field: &str, value: &str, min: u32, max: u32) -> Option<u32> {
+        if value.trim().is_empty() {
+            self.errors.push(FieldError::new(
+                field,
+                "此项必填，请填写数字。",
+                "Required: please give a number.",
+            ));
+            return None;
+        }
+        self.optional_number(field, value, min, max)
+    }
+
     /// Adds an error found by other means.
     pub fn push(&mut self, error: FieldError) {
         self.errors.push(error);
@@ -117,6 +149,20 @@ impl Checker {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_in_range_or_an_error_at_their_field() {
+        let mut c = Checker::default();
+        assert_eq!(c.number("a", " 5 ", 0, 10), Some(5));
+        assert_eq!(c.optional_number("b", "", 0, 10), None);
+        assert_eq!(c.number("c", "", 0, 10), None);
+        assert_eq!(c.number("d", "11", 0, 10), None);
+        assert_eq!(c.number("e", "-1", 0, 10), None);
+        assert_eq!(c.number("f", "五", 0, 10), None);
+        let errors = c.finish().unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["c", "d", "e", "f"]);
+    }
 
     #[test]
     fn collects_every_error_with_its_field() {

@@ -64,11 +64,17 @@ pub enum Entity {
     LookbackItem,
     /// 延期申请 and its decision.
     ExtensionRequest,
+    /// An organisation's 销号 rules.
+    ClosureRules,
+    /// 三方验收, 满意度测评 or 公示 recorded for a closure.
+    ClosureCheck,
+    /// A file sent with a lifecycle step.
+    EventFile,
 }
 
 impl Entity {
     /// Every recorded table, in the order `verify` checks them.
-    pub const ALL: [Entity; 19] = [
+    pub const ALL: [Entity; 22] = [
         Entity::Unit,
         Entity::User,
         Entity::ApiToken,
@@ -88,6 +94,9 @@ impl Entity {
         Entity::LookbackRound,
         Entity::LookbackItem,
         Entity::ExtensionRequest,
+        Entity::ClosureRules,
+        Entity::ClosureCheck,
+        Entity::EventFile,
     ];
 
     /// The entity of a table name.
@@ -117,6 +126,9 @@ impl Entity {
             Entity::LookbackRound => "lookback_rounds",
             Entity::LookbackItem => "lookback_items",
             Entity::ExtensionRequest => "extension_requests",
+            Entity::ClosureRules => "closure_rules",
+            Entity::ClosureCheck => "closure_checks",
+            Entity::EventFile => "event_files",
         }
     }
 }

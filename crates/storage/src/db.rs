@@ -72,6 +72,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "plan_filing",
         include_str!("../migrations/0007_plan_filing.sql"),
     ),
+    (
+        8,
+        "closure_rules",
+        include_str!("../migrations/0008_closure_rules.sql"),
+    ),
 ];
 
 /// The database: a pool and its backend. Cheap to clone.

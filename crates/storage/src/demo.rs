@@ -14,6 +14,8 @@ use zhenggai_domain::{InspectionId, Role, UnitId, UserId};
 use crate::audit::Change;
 use crate::db::{Db, Tx};
 use crate::error::StoreResult;
+use crate::files::{FileStore, Upload, UploadLimits, check_uploads, store_uploads, Stored};
+use zhenggai_domain::validate::Checker;
 use crate::ledger::aspects::{self, TitleInput};
 use crate::ledger::inspections::{self, InspectionInput};
 use crate::ledger::lifecycle::{self, StepInput};
@@ -609,6 +611,15 @@ fn words(when: When, feedback: NaiveDate) -> String {
     }
 }
 
+/// The demo accounts acting, and the evidence their closure requests carry.
+struct Cast<'a> {
+    actors: Vec<(&'a str, Actor)>,
+    evidence: Vec<Stored>,
+}
+
+/// The file a demo closure request carries.
+const DEMO_EVIDENCE: &str = "整改成果及佐证材料清单\n\n一、专项报告（经牵头责任领导审签）\n二、制度文件\n三、会议纪要\n四、清退款项凭证\n";
+
 /// Whether the database holds no organisation yet.
 pub async fn is_empty(db: &Db) -> StoreResult<bool> {
     use sqlx::Row;
@@ -620,12 +631,25 @@ pub async fn is_empty(db: &Db) -> StoreResult<bool> {
 }
 
 /// Loads the demo organisation, in one transaction. `today` places the dates.
-pub async fn load(db: &Db, today: NaiveDate, at: chrono::DateTime<chrono::Utc>) -> StoreResult<()> {
+pub async fn load(
+    db: &Db,
+    store: &dyn FileStore,
+    today: NaiveDate,
+    at: chrono::DateTime<chrono::Utc>,
+) -> StoreResult<()> {
     let change = Change {
         actor: None,
         at,
         reason: Some("演示数据 demo data"),
     };
+    let report = Upload {
+        filename: "整改成果及佐证材料清单.txt".into(),
+        bytes: DEMO_EVIDENCE.as_bytes().to_vec(),
+    };
+    let mut c = Checker::default();
+    let checked = check_uploads(&mut c, std::slice::from_ref(&report), UploadLimits::default());
+    c.finish()?;
+    let evidence = store_uploads(store, &checked).await?;
     let mut tx = db.begin().await?;
     let city = units::insert(
         &mut tx,
@@ -714,6 +738,7 @@ pub async fn load(db: &Db, today: NaiveDate, at: chrono::DateTime<chrono::Utc>) 
             ))
         })
         .collect();
+    let cast = Cast { actors, evidence };
 
     let feedback = today - Duration::days(40);
     let inspection = inspections::insert(
@@ -754,7 +779,7 @@ pub async fn load(db: &Db, today: NaiveDate, at: chrono::DateTime<chrono::Utc>) 
                 &unit,
                 &user,
                 office,
-                &actors,
+                &cast,
             )
             .await?;
         }
@@ -780,11 +805,11 @@ pub async fn load(db: &Db, today: NaiveDate, at: chrono::DateTime<chrono::Utc>) 
         &unit,
         &user,
         office,
-        &actors,
+        &cast,
     )
     .await?;
 
-    demo_outcomes(&mut tx, change, &actors, inspection, today).await?;
+    demo_outcomes(&mut tx, change, &cast, inspection, today).await?;
 
     // A second source beside the inspection (D2: several live side by side).
     let audit_feedback = today - Duration::days(75);
@@ -838,7 +863,7 @@ pub async fn load(db: &Db, today: NaiveDate, at: chrono::DateTime<chrono::Utc>) 
         &unit,
         &user,
         office,
-        &actors,
+        &cast,
     )
     .await?;
     tx.commit().await
@@ -860,7 +885,7 @@ async fn insert_problem(
     unit: &dyn Fn(&str) -> UnitId,
     user: &dyn Fn(&str) -> Option<UserId>,
     office: Option<UserId>,
-    actors: &[(&str, Actor)],
+    cast: &Cast<'_>,
 ) -> StoreResult<()> {
     let new = problems::NewProblem {
         title: p.title.to_string(),
@@ -939,7 +964,7 @@ async fn insert_problem(
         ]),
     }
     for (who, input) in &steps {
-        take(tx, change, actors, who, problem, input).await?;
+        take(tx, change, cast, who, problem, input).await?;
     }
     for (m, id) in p.measures.iter().zip(&measure_ids) {
         let id = *id;
@@ -1026,7 +1051,7 @@ async fn insert_problem(
         _ => vec![],
     };
     for (who, input) in &after {
-        take(tx, change, actors, who, problem, input).await?;
+        take(tx, change, cast, who, problem, input).await?;
     }
     Ok(())
 }
@@ -1035,14 +1060,14 @@ async fn insert_problem(
 async fn demo_outcomes(
     tx: &mut Tx,
     change: Change<'_>,
-    actors: &[(&str, Actor)],
+    cast: &Cast<'_>,
     inspection: InspectionId,
     today: NaiveDate,
 ) -> StoreResult<()> {
     use crate::ledger::outcomes::{self, AccountabilityInput, InstitutionInput, RecoveryInput};
     use sqlx::Row;
     let actor = |who: &str| {
-        actors
+        cast.actors
             .iter()
             .find(|(n, _)| *n == who)
             .map(|(_, a)| a.clone())
@@ -1163,12 +1188,13 @@ async fn demo_outcomes(
 async fn take(
     tx: &mut Tx,
     change: Change<'_>,
-    actors: &[(&str, Actor)],
+    cast: &Cast<'_>,
     who: &str,
     problem: zhenggai_domain::ProblemId,
     input: &StepInput,
 ) -> StoreResult<()> {
-    let actor = actors
+    let actor = cast
+        .actors
         .iter()
         .find(|(n, _)| *n == who)
         .map(|(_, a)| a)
@@ -1177,7 +1203,13 @@ async fn take(
         actor: Some(actor.user),
         ..change
     };
-    lifecycle::step_in(tx, actor, change, problem, input)
+    // A closure request goes with its report as a file, as the office would receive it.
+    let files = if input.action == "request_closure" {
+        cast.evidence.as_slice()
+    } else {
+        &[]
+    };
+    lifecycle::step_in(tx, actor, change, problem, input, files)
         .await
         .map_err(|e| anyhow::anyhow!("demo step {} by {who}: {e:?}", input.action))?;
     Ok(())

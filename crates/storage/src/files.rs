@@ -6,6 +6,125 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use sha2::{Digest, Sha256};
+use zhenggai_domain::validate::{Checker, FieldError};
+
+/// A file that arrived with a form (a progress entry, a closure request).
+#[derive(Debug, Clone)]
+pub struct Upload {
+    /// The name it had on the sender's machine (shown, never used as a path).
+    pub filename: String,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// Limits on uploads.
+#[derive(Debug, Clone, Copy)]
+pub struct UploadLimits {
+    /// Largest file, in bytes.
+    pub max_file_bytes: usize,
+    /// Most files in one form.
+    pub max_files: usize,
+}
+
+impl Default for UploadLimits {
+    fn default() -> Self {
+        Self {
+            max_file_bytes: 20 * 1024 * 1024,
+            max_files: 10,
+        }
+    }
+}
+
+/// Checks uploads against the limits and the accepted kinds; each refusal is a field
+/// error on `files` naming the file and what to do. Empty parts (a file input left
+/// empty) are skipped.
+pub fn check_uploads<'a>(
+    c: &mut Checker,
+    uploads: &'a [Upload],
+    limits: UploadLimits,
+) -> Vec<(&'a Upload, &'static str)> {
+    if uploads.len() > limits.max_files {
+        c.push(FieldError::new(
+            "files",
+            format!("每次最多上传{}个文件，请分次上传。", limits.max_files),
+            format!(
+                "At most {} files at a time: upload the rest separately.",
+                limits.max_files
+            ),
+        ));
+    }
+    let mut checked = Vec::new();
+    for u in uploads.iter().filter(|u| !u.bytes.is_empty()) {
+        let mb = limits.max_file_bytes / 1024 / 1024;
+        if u.bytes.len() > limits.max_file_bytes {
+            c.push(FieldError::new(
+                "files",
+                format!("文件“{}”超过{mb}MB，请压缩或拆分后上传。", u.filename),
+                format!("“{}” is larger than {mb} MB: compress or split it.", u.filename),
+            ));
+            continue;
+        }
+        match sniff(&u.filename, &u.bytes) {
+            Some(kind) => checked.push((u, kind)),
+            None => c.push(FieldError::new(
+                "files",
+                format!("文件“{}”的类型不受支持：请上传 PDF、图片（PNG/JPG）、Word、Excel、OFD 或文本文件。", u.filename),
+                format!("“{}” is not an accepted type: upload PDF, PNG/JPG, Word, Excel, OFD or text.", u.filename),
+            )),
+        }
+    }
+    checked
+}
+
+/// Files that arrived with a form, and the limits they are checked against.
+#[derive(Debug, Clone, Copy)]
+pub struct Sent<'a> {
+    /// The files.
+    pub files: &'a [Upload],
+    /// The limits.
+    pub limits: UploadLimits,
+}
+
+impl Sent<'_> {
+    /// No files.
+    pub fn none() -> Sent<'static> {
+        Sent {
+            files: &[],
+            limits: UploadLimits::default(),
+        }
+    }
+}
+
+/// A checked file whose contents are stored: what its row records.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    /// The name it had, at most 200 characters.
+    pub filename: String,
+    /// The checked type.
+    pub content_type: &'static str,
+    /// SHA-256 of the content (where the store keeps it).
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: i64,
+}
+
+/// Stores checked uploads' contents, before the rows that name them are written: a
+/// stored blob without a row is harmless, a row without its blob is not.
+pub async fn store_uploads(
+    files: &dyn FileStore,
+    checked: &[(&Upload, &'static str)],
+) -> anyhow::Result<Vec<Stored>> {
+    let mut stored = Vec::new();
+    for (u, kind) in checked {
+        stored.push(Stored {
+            filename: u.filename.chars().take(200).collect(),
+            content_type: kind,
+            sha256: files.put(&u.bytes).await?,
+            size: i64::try_from(u.bytes.len()).unwrap_or(i64::MAX),
+        });
+    }
+    Ok(stored)
+}
 
 /// A place to keep file contents by their hash.
 #[async_trait::async_trait]

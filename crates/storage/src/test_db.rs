@@ -17,6 +17,9 @@ pub struct TestDb {
     /// Its URL.
     pub url: String,
     _dir: Option<tempfile::TempDir>,
+    /// A file store of its own, in a temporary directory.
+    pub files: crate::files::LocalFiles,
+    _files_dir: tempfile::TempDir,
     drop_pg: Option<(String, String)>,
 }
 
@@ -52,10 +55,13 @@ impl TestDb {
         };
         let db = Db::connect(&url, 5).await?;
         db.migrate().await?;
+        let files_dir = tempfile::tempdir()?;
         Ok(TestDb {
             db,
             url,
             _dir: dir,
+            files: crate::files::LocalFiles::new(files_dir.path()),
+            _files_dir: files_dir,
             drop_pg,
         })
     }

@@ -11,6 +11,7 @@ async fn demo_db() -> TestDb {
     let today = NaiveDate::from_ymd_opt(2024, 4, 25).unwrap();
     demo::load(
         &t.db,
+        &t.files,
         today,
         Utc.with_ymd_and_hms(2024, 4, 25, 1, 0, 0).unwrap(),
     )

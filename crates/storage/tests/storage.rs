@@ -22,6 +22,7 @@ async fn migrations_are_idempotent_and_the_demo_loads_once() {
     assert!(demo::is_empty(&t.db).await.unwrap());
     demo::load(
         &t.db,
+        &t.files,
         today(),
         Utc.with_ymd_and_hms(2024, 4, 25, 1, 0, 0).unwrap(),
     )
@@ -56,6 +57,7 @@ async fn search_finds_two_character_words() {
     let t = TestDb::new().await.unwrap();
     demo::load(
         &t.db,
+        &t.files,
         today(),
         Utc.with_ymd_and_hms(2024, 4, 25, 1, 0, 0).unwrap(),
     )
@@ -107,6 +109,7 @@ async fn a_stale_version_is_refused_with_what_changed() {
     let t = TestDb::new().await.unwrap();
     demo::load(
         &t.db,
+        &t.files,
         today(),
         Utc.with_ymd_and_hms(2024, 4, 25, 1, 0, 0).unwrap(),
     )

@@ -4,7 +4,11 @@
 use axum::body::to_bytes;
 use axum::extract::{FromRequest, Request};
 
-use zhenggai_storage::ledger::progress::{ProgressInput, Upload};
+use zhenggai_storage::files::Upload;
+use axum::extract::Multipart;
+use axum::extract::multipart::MultipartError;
+use zhenggai_storage::ledger::lifecycle::StepInput;
+use zhenggai_storage::ledger::progress::ProgressInput;
 
 use crate::error::PageError;
 
@@ -61,21 +65,54 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
     }
 }
 
-/// A progress entry sent as `multipart/form-data` (the page's form and the API alike):
-/// the entry, the CSRF token if any, and the files.
-pub async fn progress_form(
-    multipart: &mut axum::extract::Multipart,
-) -> Result<(ProgressInput, String, Vec<Upload>), axum::extract::multipart::MultipartError> {
-    let mut input = ProgressInput::default();
-    let mut csrf = String::new();
-    let mut uploads = Vec::new();
+/// A form that may carry files: `multipart/form-data` (the page's forms with a file
+/// input, and API clients sending files) or a plain urlencoded body.
+#[derive(Debug, Default)]
+pub struct WithFiles {
+    /// The fields.
+    pub form: FormData,
+    /// The files (parts named `files`), empty ones skipped.
+    pub files: Vec<Upload>,
+}
+
+impl<S: Send + Sync> FromRequest<S> for WithFiles {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if !is_multipart(&req) {
+            let form = FormData::from_request(req, state).await?;
+            return Ok(WithFiles {
+                form,
+                files: Vec::new(),
+            });
+        }
+        let mut multipart = Multipart::from_request(req, state)
+            .await
+            .map_err(|_| PageError::TooLarge)?;
+        read_multipart(&mut multipart)
+            .await
+            .map_err(|_| PageError::TooLarge)
+    }
+}
+
+/// Whether a request's body is `multipart/form-data`.
+pub fn is_multipart(req: &Request) -> bool {
+    req.headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"))
+}
+
+/// Reads a multipart body: its text fields in order, and its files.
+pub async fn read_multipart(multipart: &mut Multipart) -> Result<WithFiles, MultipartError> {
+    let mut out = WithFiles::default();
     while let Some(field) = multipart.next_field().await? {
         let name = field.name().unwrap_or_default().to_string();
         if name == "files" {
             let filename = field.file_name().unwrap_or("file").to_string();
             let bytes = field.bytes().await?;
             if !bytes.is_empty() {
-                uploads.push(Upload {
+                out.files.push(Upload {
                     filename,
                     bytes: bytes.to_vec(),
                 });
@@ -83,15 +120,42 @@ pub async fn progress_form(
             continue;
         }
         let text = field.text().await?;
-        match name.as_str() {
-            "csrf" => csrf = text,
-            "happened_on" => input.happened_on = text,
-            "content" => input.content = text,
-            "mark_done" => input.mark_done = matches!(text.as_str(), "on" | "true" | "1"),
-            _ => {}
+        out.form.0.push((name, text));
+    }
+    Ok(out)
+}
+
+impl FormData {
+    /// A progress entry.
+    pub fn progress(&self) -> ProgressInput {
+        ProgressInput {
+            happened_on: self.get("happened_on").into(),
+            content: self.get("content").into(),
+            mark_done: self.checked("mark_done"),
         }
     }
-    Ok((input, csrf, uploads))
+
+    /// A lifecycle step.
+    pub fn step(&self) -> StepInput {
+        let number = |name: &str| self.get(name).trim().parse::<u32>().ok();
+        StepInput {
+            action: self.get("action").into(),
+            reason: self.get("reason").into(),
+            unit_id: self.id("unit_id"),
+            meeting: self.get("meeting").into(),
+            meeting_date: self.get("meeting_date").into(),
+            report: self.get("report").into(),
+            measure_id: self.id("measure_id"),
+            deadline: self.get("deadline").into(),
+            round_id: self.id("round_id"),
+            party: self.get("party").into(),
+            signer: self.get("signer").into(),
+            surveyed: number("surveyed"),
+            satisfied: number("satisfied"),
+            method: self.get("method").into(),
+            place: self.get("place").into(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -179,6 +179,22 @@ impl Tr {
             "return_closure" => ("留号（限时办结）", "Keep open (new deadline)"),
             "confirm" => ("回头看：巩固", "Look-back: confirm"),
             "reopen" => ("回头看：回炉", "Look-back: reopen"),
+            "add_measure" => ("拟定措施", "Add a measure"),
+            "add_long_term_measure" => ("拟定长期措施", "Add a long-term measure"),
+            "record_acceptance" => ("三方验收签字", "Record acceptance"),
+            "record_survey" => ("登记满意度测评", "Record the satisfaction survey"),
+            "post_result" => ("整改结果公示", "Post the result publicly"),
+            _ => ("—", "—"),
+        };
+        self.0.pick(zh, en)
+    }
+
+    /// A party to three-party acceptance (三方验收) by its code.
+    pub fn party(&self, code: impl AsRef<str>) -> &'static str {
+        let (zh, en) = match code.as_ref() {
+            "inspection_office" => ("巡察办", "Inspection office"),
+            "inspection_group" => ("巡察组", "Inspection group"),
+            "inspected_unit" => ("被巡察单位", "Inspected unit"),
             _ => ("—", "—"),
         };
         self.0.pick(zh, en)
@@ -207,6 +223,49 @@ impl Tr {
 
 /// key, 中文, English.
 pub const TEXTS: &[(&str, &str, &str)] = &[
+    ("nav_postings", "结果公示", "Posted results"),
+    ("nav_rules", "销号规则", "Closure rules"),
+    ("closure_rules_title", "销号规则", "Closure rules"),
+    (
+        "closure_rules_hint",
+        "本单位问题销号前须满足的条件。修改会被记录，只对此后的销号审核生效。",
+        "What closure needs in this organisation. Changes are recorded and apply to closures reviewed from now on.",
+    ),
+    ("max_extensions", "每个问题最多批准延期次数", "Approved extensions allowed per problem"),
+    (
+        "three_party_required",
+        "销号须经三方验收（巡察办、巡察组、被巡察单位）",
+        "Closure needs three-party acceptance (inspection office, inspection group, inspected unit)",
+    ),
+    ("min_satisfaction", "群众满意度测评：满意比例不低于（%）", "Satisfaction survey: at least this share satisfied (%)"),
+    ("min_satisfaction_none", "不填则不要求测评", "Empty: no survey"),
+    ("posting_days", "整改结果公示天数（0为不公示）", "Days the result is posted (0: no posting)"),
+    ("rules_current", "现行规则", "Rules now"),
+    ("postings_title", "整改结果公示", "Rectification results posted"),
+    (
+        "postings_hint",
+        "销号前公示的整改结果，本单位全体人员可见。对公示结果有异议的，请向整改办反映。",
+        "Results posted before closure, visible to everyone in the organisation. Objections go to the rectification office.",
+    ),
+    ("special_report_short", "专项报告", "Special report"),
+    ("posting_place_short", "公示地点", "Posted at"),
+    ("posting_period", "公示期", "Posting period"),
+    ("closure_evidence", "专项报告及佐证材料", "Report and evidence files"),
+    ("signer", "签字人", "Signed by"),
+    ("surveyed", "测评人数", "People asked"),
+    ("satisfied", "满意人数", "Satisfied"),
+    ("survey_method", "测评方式（问卷、座谈、走访）", "How (questionnaire, meeting, visits)"),
+    ("posting_place", "公示地点（公示栏、内网）", "Where posted (notice board, intranet)"),
+    ("closure_rules", "销号条件", "Closure conditions"),
+    ("three_party", "三方验收", "Three-party acceptance"),
+    ("satisfaction", "群众满意度", "Satisfaction of those affected"),
+    ("not_yet", "尚未进行", "Not yet"),
+    ("posting", "整改结果公示", "Public posting of the result"),
+    ("days", "天", " days"),
+    ("not_posted", "尚未公示", "Not posted"),
+    ("running", "公示中", "Posting"),
+    ("over", "公示期满", "Posting period over"),
+    ("posted_until", "公示至", "until"),
     ("app", "整改台账", "Rectification ledger"),
     (
         "app_long",

@@ -5,6 +5,7 @@
 //! the same router in process.
 
 pub mod api;
+pub mod download;
 pub mod error;
 pub mod form;
 pub mod i18n;

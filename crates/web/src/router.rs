@@ -7,7 +7,7 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 
 use crate::pages::{
-    admin, home, inspections, ledger, login, lookbacks, measures, outcomes, problems, trail,
+    admin, home, inspections, ledger, login, lookbacks, measures, outcomes, problems, rules, trail,
 };
 use crate::state::App;
 
@@ -108,6 +108,9 @@ pub fn router(app: App) -> Router {
         .route("/inspections/{id}/file-plan", post(inspections::file_plan))
         .route("/problems/{id}/withdraw", post(problems::withdraw))
         .route("/problems/{id}/step", post(problems::step))
+        .route("/step-files/{id}", get(problems::step_file))
+        .route("/settings/closure", get(rules::show).post(rules::save))
+        .route("/postings", get(rules::postings))
         .route("/measures/{id}/withdraw", post(measures::withdraw))
         .route("/inspections/{id}/problems/new", get(problems::new))
         .route("/inspections/{id}/problems", post(problems::create))

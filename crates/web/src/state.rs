@@ -6,7 +6,7 @@ use zhenggai_domain::clock::Clock;
 use zhenggai_storage::Db;
 use zhenggai_storage::auth::AuthPolicy;
 use zhenggai_storage::files::FileStore;
-use zhenggai_storage::ledger::progress::UploadLimits;
+use zhenggai_storage::files::UploadLimits;
 
 /// Settings of the web layer (see the README's configuration table).
 #[derive(Debug, Clone)]

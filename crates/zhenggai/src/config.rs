@@ -7,7 +7,7 @@ use anyhow::Context;
 use chrono::Duration;
 use serde::Deserialize;
 use zhenggai_storage::auth::AuthPolicy;
-use zhenggai_storage::ledger::progress::UploadLimits;
+use zhenggai_storage::files::UploadLimits;
 use zhenggai_web::WebConfig;
 
 use crate::cli::Common;

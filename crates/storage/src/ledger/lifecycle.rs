@@ -7,7 +7,10 @@ use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
 use zhenggai_domain::access::Actor;
 use zhenggai_domain::deadline::{Deadline, DeadlineKind};
-use zhenggai_domain::lifecycle::{self, Action, Policy, ProblemState, Refusal};
+use zhenggai_domain::clock::china_date;
+use zhenggai_domain::lifecycle::{
+    self, Action, ClosureChecks, Party, Policy, Posting, ProblemState, Refusal, Survey, Unmet,
+};
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::{ProblemId, UnitId, UserId};
 
@@ -15,6 +18,7 @@ use super::problems;
 use crate::audit::{self, Change, Entity};
 use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
+use crate::files::{FileStore, Sent, Stored, check_uploads, store_uploads};
 use crate::sql::{Sql, day, parse_day, stamp};
 
 /// A step as sent by a form or the API: the action and what it carries.
@@ -42,6 +46,34 @@ pub struct StepInput {
     pub deadline: String,
     /// The look-back round a confirm or reopen decides for (回头看).
     pub round_id: Option<i64>,
+    /// The party signing the acceptance (record_acceptance): inspection_office,
+    /// inspection_group or inspected_unit.
+    pub party: String,
+    /// Who signed for the party (record_acceptance).
+    pub signer: String,
+    /// People asked (record_survey).
+    pub surveyed: Option<u32>,
+    /// Of them, satisfied (record_survey).
+    pub satisfied: Option<u32>,
+    /// How they were asked: 问卷、座谈、走访 … (record_survey).
+    pub method: String,
+    /// Where the result is posted (post_result).
+    pub place: String,
+}
+
+/// What the state machine decides on, read in one place.
+#[derive(Debug, Clone)]
+pub struct Facts {
+    /// The problem as the domain sees it.
+    pub problem: lifecycle::Problem,
+    /// Its organisation's rules.
+    pub policy: Policy,
+    /// Its inspection's feedback date (deadline words are read against it).
+    pub feedback: NaiveDate,
+    /// The problem row's version.
+    pub version: i64,
+    /// When the current posting period ends, if the result is posted.
+    pub posted_until: Option<NaiveDate>,
 }
 
 /// One step taken, as shown.
@@ -61,13 +93,31 @@ pub struct Event {
     pub actor: String,
     /// When (RFC 3339).
     pub at: String,
+    /// Files sent with the step (the closure request's report and evidence).
+    pub files: Vec<EventFile>,
+}
+
+/// A file sent with a step.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct EventFile {
+    /// Id (the download address uses it).
+    pub id: i64,
+    /// The original name.
+    pub filename: String,
+    /// The checked type.
+    pub content_type: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// SHA-256 of the content.
+    pub sha256: String,
 }
 
 /// The actions the person may take on a problem now, by code (for the page's buttons).
-pub fn available(actor: &Actor, problem: &lifecycle::Problem) -> Vec<&'static str> {
+pub fn available(actor: &Actor, problem: &lifecycle::Problem, policy: Policy) -> Vec<&'static str> {
     let day = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
     let text = || "x".to_string();
     let candidates = [
+        Action::AddMeasure,
         Action::Claim,
         Action::Dispute { reason: text() },
         Action::Assign {
@@ -91,9 +141,32 @@ pub fn available(actor: &Actor, problem: &lifecycle::Problem) -> Vec<&'static st
             reason: text(),
         },
         Action::RefuseExtension { reason: text() },
-        Action::RequestClosure { report: text() },
+        Action::RequestClosure {
+            report: text(),
+            evidence: 1,
+        },
         Action::ClosePhase { summary: text() },
         Action::SignClosure,
+        Action::RecordAcceptance {
+            party: Party::InspectionOffice,
+            signer: text(),
+        },
+        Action::RecordAcceptance {
+            party: Party::InspectionGroup,
+            signer: text(),
+        },
+        Action::RecordAcceptance {
+            party: Party::InspectedUnit,
+            signer: text(),
+        },
+        Action::RecordSurvey {
+            survey: Survey {
+                surveyed: 1,
+                satisfied: 1,
+            },
+            method: text(),
+        },
+        Action::PostResult { place: text() },
         Action::AcceptClosure,
         Action::ReturnClosure {
             reason: text(),
@@ -105,10 +178,26 @@ pub fn available(actor: &Actor, problem: &lifecycle::Problem) -> Vec<&'static st
             deadline: day,
         },
     ];
-    candidates
+    let mut codes: Vec<&'static str> = candidates
         .iter()
-        .filter(|a| lifecycle::apply(problem, actor, a, Policy::default()).is_ok())
+        .filter(|a| lifecycle::apply(problem, actor, a, policy).is_ok())
         .map(Action::code)
+        .collect();
+    codes.dedup();
+    codes
+}
+
+/// The parties that may still sign the acceptance, for this person (the page's choice).
+pub fn parties_to_sign(actor: &Actor, f: &Facts) -> Vec<Party> {
+    Party::ALL
+        .into_iter()
+        .filter(|party| {
+            let sign = Action::RecordAcceptance {
+                party: *party,
+                signer: "x".into(),
+            };
+            lifecycle::apply(&f.problem, actor, &sign, f.policy).is_ok()
+        })
         .collect()
 }
 
@@ -116,7 +205,8 @@ pub fn available(actor: &Actor, problem: &lifecycle::Problem) -> Vec<&'static st
 pub async fn facts(
     conn: &mut AnyConnection,
     id: ProblemId,
-) -> StoreResult<(lifecycle::Problem, NaiveDate, i64)> {
+    today: NaiveDate,
+) -> StoreResult<Facts> {
     let row = sqlx::query(
         "SELECT p.state, i.org_id, COALESCE(p.lead_unit_id, \
               (SELECT m.lead_unit_id FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL ORDER BY m.ordinal LIMIT 1)), \
@@ -130,7 +220,7 @@ pub async fn facts(
          WHERE p.id = $1 AND p.withdrawn_at IS NULL AND i.withdrawn_at IS NULL",
     )
     .bind(id.0)
-    .fetch_optional(conn)
+    .fetch_optional(&mut *conn)
     .await?
     .ok_or(StoreError::NotFound)?;
     let count = |i: usize| -> Result<u32, sqlx::Error> {
@@ -148,10 +238,71 @@ pub async fn facts(
         long_term_measures: count(9)?,
         long_term_open: count(10)?,
         extension_pending: count(11)? > 0,
+        checks: ClosureChecks::default(),
     };
     let feedback = parse_day(&row.try_get::<String, _>(5)?).unwrap_or_default();
-    Ok((problem, feedback, row.try_get(6)?))
+    let version = row.try_get(6)?;
+    let policy = super::rules::get(&mut *conn, problem.org).await?.policy();
+    let (checks, posted_until) = closure_checks(conn, id, today).await?;
+    Ok(Facts {
+        problem: lifecycle::Problem { checks, ..problem },
+        policy,
+        feedback,
+        version,
+        posted_until,
+    })
 }
+
+/// What was recorded for the closure rules since the problem's latest closure request,
+/// with the end of the posting period if the result is posted.
+async fn closure_checks(
+    conn: &mut AnyConnection,
+    id: ProblemId,
+    today: NaiveDate,
+) -> StoreResult<(ClosureChecks, Option<NaiveDate>)> {
+    let rows = sqlx::query(
+        "SELECT kind, party, surveyed, satisfied, posted_until FROM closure_checks \
+         WHERE problem_id = $1 AND event_id > COALESCE((SELECT MAX(id) FROM problem_events WHERE problem_id = $1 AND action = 'request_closure'), 0) \
+         ORDER BY id",
+    )
+    .bind(id.0)
+    .fetch_all(conn)
+    .await?;
+    let mut checks = ClosureChecks::default();
+    let mut until = None;
+    for r in &rows {
+        match r.try_get::<String, _>(0)?.as_str() {
+            "acceptance" => {
+                if let Some(p) = r.try_get::<Option<String>, _>(1)?.as_deref().and_then(Party::from_code) {
+                    checks.accepted_by.push(p);
+                }
+            }
+            "survey" => {
+                let n = |i: usize| -> Result<u32, sqlx::Error> {
+                    Ok(u32::try_from(r.try_get::<Option<i64>, _>(i)?.unwrap_or(0)).unwrap_or(0))
+                };
+                checks.survey = Some(Survey {
+                    surveyed: n(2)?,
+                    satisfied: n(3)?,
+                });
+            }
+            "posting" => {
+                let end = r.try_get::<Option<String>, _>(4)?.as_deref().and_then(parse_day);
+                // The period's last day is still a posting day.
+                checks.posting = if end.is_some_and(|e| e < today) {
+                    Posting::Over
+                } else {
+                    Posting::Running
+                };
+                until = end;
+            }
+            _ => {}
+        }
+    }
+    Ok((checks, until))
+}
+
+
 
 fn refusal(r: Refusal) -> StoreError {
     match r {
@@ -159,6 +310,9 @@ fn refusal(r: Refusal) -> StoreError {
         Refusal::Missing(what) => {
             let field = match what {
                 "special report" | "phase summary" => "report",
+                "evidence" => "files",
+                "survey method" => "method",
+                "posting place" => "place",
                 other => other,
             };
             StoreError::Invalid(vec![FieldError::new(
@@ -176,6 +330,10 @@ fn zh(field: &str) -> &'static str {
         "reason" => "原因",
         "report" => "专项报告",
         "meeting" => "审批会议",
+        "files" => "佐证材料（至少上传一个文件）",
+        "signer" => "签字人",
+        "method" => "测评方式",
+        "place" => "公示地点",
         _ => "此项",
     }
 }
@@ -190,6 +348,37 @@ fn zh_refusal(r: &Refusal) -> String {
         Refusal::TooManyExtensions(n) => format!("已达到延期次数上限（{n}次）。"),
         Refusal::NotYours(_) => "您的角色或单位无权进行此操作。".to_string(),
         Refusal::Missing(_) => "缺少必填内容。".to_string(),
+        Refusal::BadSurvey => "测评人数至少为1，满意人数不能多于测评人数。".to_string(),
+        Refusal::NotRequired(what) => format!(
+            "本单位的销号规则不要求{}。",
+            match *what {
+                "three-party acceptance" => "三方验收",
+                "a satisfaction survey" => "满意度测评",
+                _ => "整改结果公示",
+            }
+        ),
+        Refusal::Unmet(u) => match u {
+            Unmet::Acceptance(p) => format!("尚不能销号：{}尚未验收签字。", zh_party(*p)),
+            Unmet::NoSurvey => "尚不能销号：须先进行群众满意度测评。".to_string(),
+            Unmet::LowSatisfaction {
+                satisfied,
+                surveyed,
+                min,
+            } => format!(
+                "尚不能销号：满意度测评{surveyed}人中满意{satisfied}人，低于要求的{min}%，请退回限时办结（留号）。"
+            ),
+            Unmet::NotPosted => "尚不能销号：整改结果须先公示。".to_string(),
+            Unmet::PostingRunning => "尚不能销号：公示期尚未结束。".to_string(),
+        },
+    }
+}
+
+/// A party's name.
+pub fn zh_party(p: Party) -> &'static str {
+    match p {
+        Party::InspectionOffice => "巡察办",
+        Party::InspectionGroup => "巡察组",
+        Party::InspectedUnit => "被巡察单位",
     }
 }
 
@@ -197,7 +386,11 @@ fn zh_refusal(r: &Refusal) -> String {
 type ReadStep = (Action, Option<(i64, Deadline)>);
 
 /// Reads a step's input into a domain action; each bad field is named.
-fn action_of(input: &StepInput, feedback: NaiveDate) -> Result<ReadStep, Vec<FieldError>> {
+fn action_of(
+    input: &StepInput,
+    feedback: NaiveDate,
+    evidence: usize,
+) -> Result<ReadStep, Vec<FieldError>> {
     let mut c = Checker::default();
     let reason = input.reason.trim().to_string();
     let date = |c: &mut Checker, field: &str, v: &str| c.date(field, v).unwrap_or_default();
@@ -272,6 +465,42 @@ fn action_of(input: &StepInput, feedback: NaiveDate) -> Result<ReadStep, Vec<Fie
         }
         "request_closure" => Action::RequestClosure {
             report: input.report.trim().to_string(),
+            evidence: u32::try_from(evidence).unwrap_or(u32::MAX),
+        },
+        "record_acceptance" => match Party::from_code(input.party.trim()) {
+            Some(party) => Action::RecordAcceptance {
+                party,
+                signer: input.signer.trim().to_string(),
+            },
+            None => {
+                c.push(FieldError::new(
+                    "party",
+                    "请选择验收方：巡察办、巡察组或被巡察单位。",
+                    "Choose the party: inspection office, inspection group or inspected unit.",
+                ));
+                Action::SignClosure
+            }
+        },
+        "record_survey" => {
+            for (field, v) in [("surveyed", input.surveyed), ("satisfied", input.satisfied)] {
+                if v.is_none() {
+                    c.push(FieldError::new(
+                        field,
+                        "请填写人数（整数）。",
+                        "Give the number of people (a whole number).",
+                    ));
+                }
+            }
+            Action::RecordSurvey {
+                survey: Survey {
+                    surveyed: input.surveyed.unwrap_or(0),
+                    satisfied: input.satisfied.unwrap_or(0),
+                },
+                method: input.method.trim().to_string(),
+            }
+        }
+        "post_result" => Action::PostResult {
+            place: input.place.trim().to_string(),
         },
         "close_phase" => Action::ClosePhase {
             summary: input.report.trim().to_string(),
@@ -296,19 +525,25 @@ fn action_of(input: &StepInput, feedback: NaiveDate) -> Result<ReadStep, Vec<Fie
     Ok((action, extension))
 }
 
-/// Takes a step. Returns the problem's new state.
+/// Takes a step with the files sent with it. Returns the problem's new state.
 pub async fn step(
     db: &Db,
+    store: &dyn FileStore,
     actor: &Actor,
     change: Change<'_>,
     id: ProblemId,
     input: &StepInput,
+    sent: Sent<'_>,
 ) -> StoreResult<ProblemState> {
     // Reading the problem first answers 404 for those who may not know of it; a refusal
     // after that is a 403.
     problems::get(db, actor, id).await?;
+    let mut c = Checker::default();
+    let checked = check_uploads(&mut c, sent.files, sent.limits);
+    c.finish()?;
+    let stored = store_uploads(store, &checked).await?;
     let mut tx = db.begin().await?;
-    let state = step_in(&mut tx, actor, change, id, input).await?;
+    let state = step_in(&mut tx, actor, change, id, input, &stored).await?;
     tx.commit().await?;
     Ok(state)
 }
@@ -321,9 +556,16 @@ pub async fn step_in(
     change: Change<'_>,
     id: ProblemId,
     input: &StepInput,
+    files: &[Stored],
 ) -> StoreResult<ProblemState> {
-    let (problem, feedback, version) = facts(tx.conn(), id).await?;
-    let (action, extension) = action_of(input, feedback)?;
+    let Facts {
+        problem,
+        policy,
+        feedback,
+        version,
+        ..
+    } = facts(tx.conn(), id, china_date(change.at)).await?;
+    let (action, extension) = action_of(input, feedback, files.len())?;
     if let Action::Assign { unit, .. } = &action {
         let ok = sqlx::query("SELECT 1 FROM units WHERE id = $1 AND org_id = $2 AND kind = 'dept' AND withdrawn_at IS NULL")
             .bind(unit.0)
@@ -349,7 +591,7 @@ pub async fn step_in(
         (other, _) => other,
     };
     let (next, record) =
-        lifecycle::apply(&problem, actor, &action, Policy::default()).map_err(refusal)?;
+        lifecycle::apply(&problem, actor, &action, policy).map_err(refusal)?;
     if let Some((measure, _)) = &extension {
         let belongs = sqlx::query(
             "SELECT 1 FROM measures WHERE id = $1 AND problem_id = $2 AND withdrawn_at IS NULL",
@@ -455,6 +697,37 @@ pub async fn step_in(
     if let (Some(round), Action::Confirm | Action::Reopen { .. }) = (input.round_id, &action) {
         super::lookbacks::decide(tx, change, round, id, record.action).await?;
     }
+    let event = record_event(tx, actor, change, id, &record).await?;
+    record_checks(tx, change, id, event, &action, policy).await?;
+    for f in files {
+        let file: i64 = sqlx::query(
+            "INSERT INTO event_files (problem_id, event_id, sha256, filename, content_type, size, uploaded_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(id.0)
+        .bind(event)
+        .bind(&f.sha256)
+        .bind(&f.filename)
+        .bind(f.content_type)
+        .bind(f.size)
+        .bind(actor.user.0)
+        .bind(stamp(change.at))
+        .fetch_one(tx.conn())
+        .await?
+        .try_get(0)?;
+        audit::created(tx, change, Entity::EventFile, file).await?;
+    }
+    Ok(next.state)
+}
+
+/// Writes the one record an accepted action leaves.
+async fn record_event(
+    tx: &mut Tx,
+    actor: &Actor,
+    change: Change<'_>,
+    id: ProblemId,
+    record: &lifecycle::Record,
+) -> StoreResult<i64> {
     let event: i64 = sqlx::query(
         "INSERT INTO problem_events (problem_id, action, from_state, to_state, note, actor_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
@@ -469,7 +742,81 @@ pub async fn step_in(
     .await?
     .try_get(0)?;
     audit::created(tx, change, Entity::ProblemEvent, event).await?;
-    Ok(next.state)
+    Ok(event)
+}
+
+/// A measure joins a problem's plan (拟定措施, or the office's 补充措施 after approval):
+/// the state machine decides, and the step is recorded. Answers whether the plan is
+/// approved, so that the new measure's deadline is frozen as its baseline at once.
+pub(crate) async fn add_measure(
+    tx: &mut Tx,
+    actor: &Actor,
+    change: Change<'_>,
+    id: ProblemId,
+    long_term: bool,
+) -> StoreResult<bool> {
+    let f = facts(tx.conn(), id, china_date(change.at)).await?;
+    let action = if long_term {
+        Action::AddLongTermMeasure
+    } else {
+        Action::AddMeasure
+    };
+    let (_, record) = lifecycle::apply(&f.problem, actor, &action, f.policy).map_err(refusal)?;
+    record_event(tx, actor, change, id, &record).await?;
+    Ok(f.problem.state.baseline_frozen())
+}
+
+/// What a closure check carries beyond its event: the party, the survey, the period.
+async fn record_checks(
+    tx: &mut Tx,
+    change: Change<'_>,
+    problem: ProblemId,
+    event: i64,
+    action: &Action,
+    policy: Policy,
+) -> StoreResult<()> {
+    let mut row = Sql::new(
+        "INSERT INTO closure_checks (problem_id, event_id, created_at, kind, party, signer, surveyed, satisfied, method, place, posted_from, posted_until) VALUES (",
+    );
+    row.bind(problem.0)
+        .push(", ")
+        .bind(event)
+        .push(", ")
+        .bind(stamp(change.at))
+        .push(", ");
+    match action {
+        Action::RecordAcceptance { party, signer } => {
+            row.bind("acceptance").push(", ").bind(party.code()).push(", ").bind(signer.clone());
+            row.push(", NULL, NULL, NULL, NULL, NULL, NULL");
+        }
+        Action::RecordSurvey { survey, method } => {
+            row.bind("survey")
+                .push(", NULL, NULL, ")
+                .bind(i64::from(survey.surveyed))
+                .push(", ")
+                .bind(i64::from(survey.satisfied))
+                .push(", ")
+                .bind(method.clone())
+                .push(", NULL, NULL, NULL");
+        }
+        Action::PostResult { place } => {
+            // The period counts the posting day itself: five days posted on the 1st
+            // run to the 5th.
+            let from = china_date(change.at);
+            let until = from + chrono::Duration::days(i64::from(policy.posting_days.max(1)) - 1);
+            row.bind("posting")
+                .push(", NULL, NULL, NULL, NULL, NULL, ")
+                .bind(place.clone())
+                .push(", ")
+                .bind(day(from))
+                .push(", ")
+                .bind(day(until));
+        }
+        _ => return Ok(()),
+    }
+    row.push(") RETURNING id");
+    let id: i64 = row.query().fetch_one(tx.conn()).await?.try_get(0)?;
+    audit::created(tx, change, Entity::ClosureCheck, id).await
 }
 
 /// The extension request waiting for a decision, if any: its id, measure and deadline.
@@ -556,11 +903,12 @@ pub async fn actions_for(
     db: &Db,
     actor: &Actor,
     id: ProblemId,
-) -> StoreResult<(lifecycle::Problem, Vec<&'static str>)> {
+    today: NaiveDate,
+) -> StoreResult<(Facts, Vec<&'static str>)> {
     let mut conn = db.pool().acquire().await?;
-    let (problem, _, _) = facts(&mut conn, id).await?;
-    let actions = available(actor, &problem);
-    Ok((problem, actions))
+    let f = facts(&mut conn, id, today).await?;
+    let actions = available(actor, &f.problem, f.policy);
+    Ok((f, actions))
 }
 
 /// The steps taken on a problem, oldest first. The caller has checked read access.
@@ -572,7 +920,8 @@ pub async fn events(db: &Db, id: ProblemId) -> StoreResult<Vec<Event>> {
     .bind(id.0)
     .fetch_all(db.pool())
     .await?;
-    rows.iter()
+    let mut events: Vec<Event> = rows
+        .iter()
         .map(|r| {
             Ok(Event {
                 id: r.try_get(0)?,
@@ -582,10 +931,55 @@ pub async fn events(db: &Db, id: ProblemId) -> StoreResult<Vec<Event>> {
                 note: r.try_get(4)?,
                 actor: r.try_get(5)?,
                 at: r.try_get(6)?,
+                files: Vec::new(),
             })
         })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(StoreError::from)
+        .collect::<Result<_, sqlx::Error>>()?;
+    let files = sqlx::query(
+        "SELECT id, event_id, filename, content_type, size, sha256 FROM event_files \
+         WHERE problem_id = $1 AND withdrawn_at IS NULL ORDER BY id",
+    )
+    .bind(id.0)
+    .fetch_all(db.pool())
+    .await?;
+    for r in &files {
+        let event: i64 = r.try_get(1)?;
+        let file = event_file(r)?;
+        if let Some(e) = events.iter_mut().find(|e| e.id == event) {
+            e.files.push(file);
+        }
+    }
+    Ok(events)
+}
+
+fn event_file(r: &sqlx::any::AnyRow) -> Result<EventFile, sqlx::Error> {
+    Ok(EventFile {
+        id: r.try_get("id")?,
+        filename: r.try_get("filename")?,
+        content_type: r.try_get("content_type")?,
+        size: r.try_get("size")?,
+        sha256: r.try_get("sha256")?,
+    })
+}
+
+/// A step's file with its bytes, if the person may read its problem.
+pub async fn file(
+    db: &Db,
+    store: &dyn FileStore,
+    actor: &Actor,
+    id: i64,
+) -> StoreResult<(EventFile, Vec<u8>)> {
+    let row = sqlx::query(
+        "SELECT id, filename, content_type, size, sha256, problem_id FROM event_files WHERE id = $1 AND withdrawn_at IS NULL",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    problems::get(db, actor, ProblemId(row.try_get("problem_id")?)).await?;
+    let f = event_file(&row)?;
+    let bytes = store.get(&f.sha256).await?;
+    Ok((f, bytes))
 }
 
 /// A problem waiting for the person, with the steps they may take on it.
@@ -605,7 +999,7 @@ pub struct Waiting {
 
 /// The problems on which the person has a step to take now (待办): claims for lead units,
 /// disputes and sign-offs for leaders, compiling, approval and closure for the office.
-pub async fn waiting(db: &Db, actor: &Actor) -> StoreResult<Vec<Waiting>> {
+pub async fn waiting(db: &Db, actor: &Actor, today: NaiveDate) -> StoreResult<Vec<Waiting>> {
     if !matches!(
         actor.role,
         zhenggai_domain::Role::Office | zhenggai_domain::Role::Unit | zhenggai_domain::Role::Leader
@@ -625,11 +1019,13 @@ pub async fn waiting(db: &Db, actor: &Actor) -> StoreResult<Vec<Waiting>> {
     let mut out = Vec::new();
     for r in &rows {
         let id = ProblemId(r.try_get(0)?);
-        let (problem, _, _) = facts(&mut conn, id).await?;
+        let Facts {
+            problem, policy, ..
+        } = facts(&mut conn, id, today).await?;
         // Extensions and look-backs are decided when asked for, not waiting work.
-        let actions: Vec<&'static str> = available(actor, &problem)
+        let actions: Vec<&'static str> = available(actor, &problem, policy)
             .into_iter()
-            .filter(|a| !matches!(*a, "extend" | "reopen" | "confirm"))
+            .filter(|a| !matches!(*a, "extend" | "reopen" | "confirm" | "add_measure"))
             .collect();
         // An approved problem waits for its lead unit only once every measure is done.
         let actions: Vec<&'static str> =

@@ -6,12 +6,11 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use zhenggai_domain::access::{Access, Actor, MeasureOwners};
 use zhenggai_domain::deadline::{Deadline, DeadlineKind, Precision};
-use zhenggai_domain::lifecycle::ProblemState;
 use zhenggai_domain::status::{MeasureState, Standing};
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::{InspectionId, MeasureId, ProblemId, Role, UnitId, UserId};
 
-use super::{UnitRef, UserRef, require_ledger};
+use super::{UnitRef, UserRef};
 use crate::audit::{self, Change, Entity};
 use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
@@ -343,26 +342,35 @@ pub async fn create(
     problem: ProblemId,
     input: &MeasureInput,
 ) -> StoreResult<MeasureId> {
-    // The office drafts measures any time; the lead unit drafts its own until it
-    // submits them (lifecycle: AddMeasure).
+    // Who may add a measure when is the lifecycle's rule (AddMeasure): the lead unit
+    // drafts its own until it submits them; the office completes and supplements.
     let view = super::problems::get(db, actor, problem).await?;
-    let drafting = matches!(view.state, ProblemState::Registered | ProblemState::Claimed)
-        && actor.role == Role::Unit
-        && super::problems::owns(actor, &view);
-    if !drafting {
-        require_ledger(actor, view.org_id, Access::Edit)?;
-    }
     let mut tx = db.begin().await?;
     let facts = problem_facts(&mut tx, problem).await?;
     let new = input.check(&mut tx, facts.org, facts.feedback).await?;
-    if drafting && new.lead_unit != actor.unit {
+    if actor.role == Role::Unit && new.lead_unit != actor.unit {
         return Err(StoreError::invalid(
             "lead_unit_id",
             "牵头单位拟定的措施由本单位牵头。",
             "A lead unit drafts measures it leads itself.",
         ));
     }
+    let long_term = new.deadline.kind == zhenggai_domain::deadline::DeadlineKind::LongTerm;
+    let frozen = super::lifecycle::add_measure(&mut tx, actor, change, view.id, long_term).await?;
     let id = insert(&mut tx, change, problem, &new).await?;
+    if frozen {
+        let version: i64 = sqlx::query("SELECT version FROM measures WHERE id = $1")
+            .bind(id.0)
+            .fetch_one(tx.conn())
+            .await?
+            .try_get(0)?;
+        let mut set = Sql::new("original_deadline_text = ");
+        set.bind(new.deadline.text.clone())
+            .push(", original_deadline_date = ")
+            .bind(new.deadline.date.map(day));
+        audit::update(&mut tx, change, "freeze_baseline", Entity::Measure, id.0, version, &set)
+            .await?;
+    }
     tx.commit().await?;
     Ok(id)
 }

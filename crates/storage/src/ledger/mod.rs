@@ -12,9 +12,11 @@ pub mod lifecycle;
 pub mod lookbacks;
 pub mod measures;
 pub mod outcomes;
+pub mod postings;
 pub mod problems;
 pub mod progress;
 pub mod query;
+pub mod rules;
 
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};

@@ -14,7 +14,7 @@ use super::measures;
 use crate::audit::{self, Change, Entity};
 use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
-use crate::files::{FileStore, sniff};
+use crate::files::{FileStore, Upload, UploadLimits, check_uploads, store_uploads};
 use crate::sql::{Sql, day, parse_day, stamp};
 
 /// A progress entry as entered.
@@ -27,33 +27,6 @@ pub struct ProgressInput {
     pub content: String,
     /// This entry completes the measure; it, or an earlier entry, must carry evidence.
     pub mark_done: bool,
-}
-
-/// A file that arrived with an entry.
-#[derive(Debug, Clone)]
-pub struct Upload {
-    /// The name it had on the sender's machine (shown, never used as a path).
-    pub filename: String,
-    /// Its bytes.
-    pub bytes: Vec<u8>,
-}
-
-/// Limits on uploads.
-#[derive(Debug, Clone, Copy)]
-pub struct UploadLimits {
-    /// Largest file, in bytes.
-    pub max_file_bytes: usize,
-    /// Most files in one entry.
-    pub max_files: usize,
-}
-
-impl Default for UploadLimits {
-    fn default() -> Self {
-        Self {
-            max_file_bytes: 20 * 1024 * 1024,
-            max_files: 10,
-        }
-    }
 }
 
 /// A progress entry as shown.
@@ -121,43 +94,7 @@ pub async fn add(
         ));
     }
     let content = c.text("content", &input.content, 5000);
-    if uploads.len() > limits.max_files {
-        c.push(FieldError::new(
-            "files",
-            format!("每次最多上传{}个文件，请分次上传。", limits.max_files),
-            format!(
-                "At most {} files at a time: upload the rest in another entry.",
-                limits.max_files
-            ),
-        ));
-    }
-    let mut checked = Vec::new();
-    for u in uploads.iter().filter(|u| !u.bytes.is_empty()) {
-        if u.bytes.len() > limits.max_file_bytes {
-            c.push(FieldError::new(
-                "files",
-                format!(
-                    "文件“{}”超过{}MB，请压缩或拆分后上传。",
-                    u.filename,
-                    limits.max_file_bytes / 1024 / 1024
-                ),
-                format!(
-                    "“{}” is larger than {} MB: compress or split it.",
-                    u.filename,
-                    limits.max_file_bytes / 1024 / 1024
-                ),
-            ));
-            continue;
-        }
-        match sniff(&u.filename, &u.bytes) {
-            Some(kind) => checked.push((u, kind)),
-            None => c.push(FieldError::new(
-                "files",
-                format!("文件“{}”的类型不受支持：请上传 PDF、图片（PNG/JPG）、Word、Excel、OFD 或文本文件。", u.filename),
-                format!("“{}” is not an accepted type: upload PDF, PNG/JPG, Word, Excel, OFD or text.", u.filename),
-            )),
-        }
-    }
+    let checked = check_uploads(&mut c, uploads, limits);
     if input.mark_done && m.state == MeasureState::Done {
         c.push(FieldError::new(
             "mark_done",
@@ -175,11 +112,7 @@ pub async fn add(
     c.finish()?;
     let happened_on = happened_on
         .ok_or_else(|| StoreError::invalid("happened_on", "请填写日期。", "Give the date."))?;
-    // Contents first: a stored blob without a row is harmless; a row without its blob is not.
-    let mut stored = Vec::new();
-    for (u, kind) in &checked {
-        stored.push((u, *kind, files.put(&u.bytes).await?));
-    }
+    let stored = store_uploads(files, &checked).await?;
     let mut tx = db.begin().await?;
     let id = insert_entry(
         &mut tx,
@@ -191,16 +124,16 @@ pub async fn add(
         input.mark_done,
     )
     .await?;
-    for (u, kind, sha) in stored {
+    for f in &stored {
         let att: i64 = sqlx::query(
             "INSERT INTO attachments (progress_id, sha256, filename, content_type, size, uploaded_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(id.0)
-        .bind(sha)
-        .bind(u.filename.chars().take(200).collect::<String>())
-        .bind(kind)
-        .bind(i64::try_from(u.bytes.len()).unwrap_or(i64::MAX))
+        .bind(&f.sha256)
+        .bind(&f.filename)
+        .bind(f.content_type)
+        .bind(f.size)
         .bind(actor.user.0)
         .bind(stamp(change.at))
         .fetch_one(tx.conn())

@@ -2,8 +2,8 @@
 
 use axum::Json;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use serde::Deserialize;
 use zhenggai_domain::{AspectId, AttachmentId, InspectionId, MeasureId, ProblemId};
 use zhenggai_storage::ledger::aspects::{self, Aspect, TitleInput};
@@ -20,7 +20,11 @@ use zhenggai_storage::ledger::query::{self, FilterInput, LedgerPage, MeasurePage
 
 use super::{ApiJson, Created};
 use crate::error::{ApiError, ApiErrorBody};
+use crate::download::download;
+use zhenggai_storage::ledger::postings::{self, PostedResult};
+use zhenggai_storage::ledger::rules::{self, ClosureRules, RulesInput};
 use crate::session::ApiViewer;
+use zhenggai_storage::files::Sent;
 use crate::state::App;
 
 /// A change to a record read at `version`.
@@ -334,9 +338,10 @@ pub async fn add_progress(
     Path(id): Path<i64>,
     mut multipart: Multipart,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let (input, _, uploads) = crate::form::progress_form(&mut multipart)
+    let sent = crate::form::read_multipart(&mut multipart)
         .await
         .map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let input = sent.form.progress();
     let id = progress::add(
         &app.db,
         app.files.as_ref(),
@@ -344,7 +349,7 @@ pub async fn add_progress(
         v.0.change(&app),
         MeasureId(id),
         &input,
-        &uploads,
+        &sent.files,
         app.config.uploads,
         app.clock.today(),
     )
@@ -367,15 +372,18 @@ pub async fn get_attachment(
         app.clock.today(),
     )
     .await?;
-    let mut resp = bytes.into_response();
-    if let Ok(v) = HeaderValue::from_str(&att.content_type) {
-        resp.headers_mut().insert(header::CONTENT_TYPE, v);
-    }
-    resp.headers_mut().insert(
-        "x-content-type-options",
-        HeaderValue::from_static("nosniff"),
-    );
-    Ok(resp)
+    Ok(download(&att.filename, &att.content_type, bytes))
+}
+
+/// The bytes of a file sent with a lifecycle step (a closure request's evidence).
+#[utoipa::path(get, path = "/api/v1/step-files/{id}", tag = "lifecycle", params(("id" = i64, Path)), responses((status = 200, content_type = "application/octet-stream"), (status = 404, body = ApiErrorBody)))]
+pub async fn get_step_file(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let (f, bytes) = lifecycle::file(&app.db, app.files.as_ref(), &v.0.actor, id).await?;
+    Ok(download(&f.filename, &f.content_type, bytes))
 }
 
 /// A withdrawal: the version read and why.
@@ -438,22 +446,74 @@ pub async fn create_item(
 }
 
 /// Takes a lifecycle step on a problem (认领、审定、销号、回头看 …); answers its new state
-/// and the steps the caller may take next.
-#[utoipa::path(post, path = "/api/v1/problems/{id}/steps", tag = "lifecycle", params(("id" = i64, Path)), request_body = StepInput,
+/// and the steps the caller may take next. Send JSON, or `multipart/form-data` with the
+/// same fields and any number of `files`: a closure request carries at least one (the
+/// special report and evidence).
+#[utoipa::path(post, path = "/api/v1/problems/{id}/steps", tag = "lifecycle", params(("id" = i64, Path)),
+    request_body(content(
+        (StepInput = "application/json"),
+        (StepInput = "multipart/form-data")
+    )),
     responses((status = 200, body = StepResult), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
 pub async fn take_step(
     State(app): State<App>,
     v: ApiViewer,
     Path(id): Path<i64>,
-    ApiJson(input): ApiJson<StepInput>,
+    body: StepBody,
 ) -> Result<Json<StepResult>, ApiError> {
+    let input = &body.input;
     let change = v.0.change_because(&app, &input.reason);
-    let state = lifecycle::step(&app.db, &v.0.actor, change, ProblemId(id), &input).await?;
-    let (_, next) = lifecycle::actions_for(&app.db, &v.0.actor, ProblemId(id)).await?;
+    let sent = Sent {
+        files: &body.files,
+        limits: app.config.uploads,
+    };
+    let state = lifecycle::step(
+        &app.db,
+        app.files.as_ref(),
+        &v.0.actor,
+        change,
+        ProblemId(id),
+        input,
+        sent,
+    )
+    .await?;
+    let (_, next) =
+        lifecycle::actions_for(&app.db, &v.0.actor, ProblemId(id), app.clock.today()).await?;
     Ok(Json(StepResult {
         state,
         next: next.into_iter().map(str::to_string).collect(),
     }))
+}
+
+/// A step as JSON, or as `multipart/form-data` with the same fields and `files` (the
+/// closure request's report and evidence).
+pub struct StepBody {
+    input: StepInput,
+    files: Vec<zhenggai_storage::files::Upload>,
+}
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for StepBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        if crate::form::is_multipart(&req) {
+            let mut multipart = Multipart::from_request(req, state)
+                .await
+                .map_err(|e| ApiError::BadRequest(e.body_text()))?;
+            let sent = crate::form::read_multipart(&mut multipart)
+                .await
+                .map_err(|e| ApiError::BadRequest(e.body_text()))?;
+            return Ok(StepBody {
+                input: sent.form.step(),
+                files: sent.files,
+            });
+        }
+        let ApiJson(input) = ApiJson::<StepInput>::from_request(req, state).await?;
+        Ok(StepBody {
+            input,
+            files: Vec::new(),
+        })
+    }
 }
 
 /// The outcome of a step.
@@ -610,5 +670,41 @@ pub async fn file_plan(
     .await?;
     Ok(Json(
         inspections::get(&app.db, &v.0.actor, InspectionId(id)).await?,
+    ))
+}
+
+/// The closure rules of the caller's organisation (销号规则).
+#[utoipa::path(get, path = "/api/v1/closure-rules", tag = "lifecycle", responses((status = 200, body = ClosureRules), (status = 403, body = ApiErrorBody)))]
+pub async fn get_closure_rules(
+    State(app): State<App>,
+    v: ApiViewer,
+) -> Result<Json<ClosureRules>, ApiError> {
+    let actor = &v.0.actor;
+    Ok(Json(rules::of_org(&app.db, actor, actor.org).await?))
+}
+
+/// Sets the closure rules of the caller's organisation (the office only): numbers as
+/// text as a form sends them, `version` as read (0 while the defaults apply).
+#[utoipa::path(put, path = "/api/v1/closure-rules", tag = "lifecycle", request_body = RulesInput,
+    responses((status = 200, body = ClosureRules), (status = 403, body = ApiErrorBody), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn set_closure_rules(
+    State(app): State<App>,
+    v: ApiViewer,
+    ApiJson(input): ApiJson<RulesInput>,
+) -> Result<Json<ClosureRules>, ApiError> {
+    let actor = &v.0.actor;
+    Ok(Json(
+        rules::save(&app.db, actor, v.0.change(&app), actor.org, &input).await?,
+    ))
+}
+
+/// The results posted publicly before closure (整改结果公示), newest first.
+#[utoipa::path(get, path = "/api/v1/postings", tag = "lifecycle", responses((status = 200, body = Vec<PostedResult>), (status = 403, body = ApiErrorBody)))]
+pub async fn list_postings(
+    State(app): State<App>,
+    v: ApiViewer,
+) -> Result<Json<Vec<PostedResult>>, ApiError> {
+    Ok(Json(
+        postings::list(&app.db, &v.0.actor, app.clock.today()).await?,
     ))
 }

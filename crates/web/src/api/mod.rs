@@ -49,7 +49,8 @@ pub struct Created {
         ledger::list_measures, ledger::create_measure, ledger::get_measure, ledger::update_measure,
         ledger::list_progress, ledger::add_progress, ledger::get_attachment,
         ledger::withdraw_problem, ledger::withdraw_measure, ledger::create_item,
-        ledger::take_step, ledger::list_steps,
+        ledger::take_step, ledger::list_steps, ledger::get_step_file,
+        ledger::get_closure_rules, ledger::set_closure_rules, ledger::list_postings,
         ledger::list_lookbacks, ledger::open_lookback, ledger::file_plan,
         ledger::get_outcomes, ledger::create_accountability, ledger::create_institution, ledger::create_recovery,
     ),
@@ -146,4 +147,10 @@ pub fn routes() -> Router<App> {
             get(ledger::list_progress).post(ledger::add_progress),
         )
         .route("/attachments/{id}", get(ledger::get_attachment))
+        .route("/step-files/{id}", get(ledger::get_step_file))
+        .route(
+            "/closure-rules",
+            get(ledger::get_closure_rules).put(ledger::set_closure_rules),
+        )
+        .route("/postings", get(ledger::list_postings))
 }

@@ -50,7 +50,7 @@ pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
         count(&app, &v, "done").await?,
     );
     let open = page.total;
-    let waiting = lifecycle::waiting(&app.db, &v.actor).await?;
+    let waiting = lifecycle::waiting(&app.db, &v.actor, app.clock.today()).await?;
     Ok(render(&HomePage {
         t: tr(&v),
         nav: Nav::new(&v, "home", "/"),

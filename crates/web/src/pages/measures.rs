@@ -2,9 +2,9 @@
 //! forms to add and edit measures, progress entries with files, and downloads.
 
 use askama::Template;
-use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
 use zhenggai_domain::access::Access;
 use zhenggai_domain::status::MeasureState;
 use zhenggai_domain::{AttachmentId, MeasureId, ProblemId, Role};
@@ -20,7 +20,9 @@ use super::{
     Choice, Errors, Nav, Pager, STATUSES, field_errors, render, render_status, see_other, tr,
 };
 use crate::error::PageError;
-use crate::form::FormData;
+use crate::download::download;
+use zhenggai_storage::ledger::lifecycle;
+use crate::form::{FormData, WithFiles};
 use crate::i18n::Tr;
 use crate::session::Viewer;
 use crate::state::App;
@@ -132,12 +134,10 @@ pub async fn add_progress(
     State(app): State<App>,
     v: Viewer,
     Path(id): Path<i64>,
-    mut multipart: Multipart,
+    sent: WithFiles,
 ) -> Result<Response, PageError> {
-    let (input, csrf, uploads) = crate::form::progress_form(&mut multipart)
-        .await
-        .map_err(|_| PageError::TooLarge)?;
-    v.check_csrf(&csrf)?;
+    v.check_csrf(sent.form.get("csrf"))?;
+    let input = sent.form.progress();
     let change = v.change(&app);
     let result = progress::add(
         &app.db,
@@ -146,7 +146,7 @@ pub async fn add_progress(
         change,
         MeasureId(id),
         &input,
-        &uploads,
+        &sent.files,
         app.config.uploads,
         app.clock.today(),
     )
@@ -179,25 +179,7 @@ pub async fn attachment(
         app.clock.today(),
     )
     .await?;
-    let mut resp = bytes.into_response();
-    let h = resp.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(&att.content_type)
-            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
-    );
-    let disposition = format!(
-        "attachment; filename=\"file\"; filename*=UTF-8''{}",
-        urlencoding::encode(&att.filename)
-    );
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, value);
-    }
-    h.insert(
-        "x-content-type-options",
-        HeaderValue::from_static("nosniff"),
-    );
-    Ok(resp)
+    Ok(download(&att.filename, &att.content_type, bytes))
 }
 
 #[derive(Template)]
@@ -294,7 +276,9 @@ pub async fn new(
     Path(problem): Path<i64>,
 ) -> Result<Response, PageError> {
     let problem = problems::get(&app.db, &v.actor, ProblemId(problem)).await?;
-    if v.actor.ledger_access(problem.org_id) < Access::Edit {
+    let (_, actions) =
+        lifecycle::actions_for(&app.db, &v.actor, problem.id, app.clock.today()).await?;
+    if !actions.contains(&"add_measure") {
         return Err(StoreError::Forbidden.into());
     }
     let page = form_page(

@@ -11,6 +11,7 @@ pub mod lookbacks;
 pub mod measures;
 pub mod outcomes;
 pub mod problems;
+pub mod rules;
 pub mod trail;
 
 use askama::Template;
@@ -47,6 +48,8 @@ pub struct Nav {
     pub auditadmin: bool,
     /// 纪检 (reads change records of what they read).
     pub supervisor: bool,
+    /// 整改办 (sets the organisation's rules).
+    pub office: bool,
     /// The menu entry to highlight.
     pub section: &'static str,
     /// This page's address, for the language switch to return to.
@@ -68,6 +71,7 @@ impl Nav {
             secadmin: role == Role::SecAdmin,
             auditadmin: role == Role::AuditAdmin,
             supervisor: role == Role::Supervisor,
+            office: role == Role::Office,
             section,
             path_encoded: urlencoding::encode(path).into_owned(),
         }

@@ -5,16 +5,18 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use zhenggai_domain::access::Access;
+use zhenggai_domain::lifecycle::{Party, Posting, ProblemState};
 use zhenggai_domain::{InspectionId, ProblemId};
 use zhenggai_storage::ledger::aspects::{self, Aspect};
 use zhenggai_storage::ledger::inspections::{self, Inspection};
-use zhenggai_storage::ledger::lifecycle::{self, Event, StepInput};
+use zhenggai_storage::ledger::lifecycle::{self, Event};
 use zhenggai_storage::ledger::problems::{self, Problem, ProblemInput};
 use zhenggai_storage::ledger::query::{self, FilterInput, MeasurePage, Within};
 
 use super::{Choice, Errors, Nav, field_errors, render, render_status, see_other, tr};
 use crate::error::PageError;
-use crate::form::FormData;
+use crate::form::{FormData, WithFiles};
+use zhenggai_storage::files::Sent;
 use crate::i18n::Tr;
 use crate::session::Viewer;
 use crate::state::App;
@@ -29,9 +31,73 @@ struct ProblemPage {
     can_edit: bool,
     events: Vec<Event>,
     actions: Vec<&'static str>,
+    can_add_measure: bool,
     units: Vec<Choice>,
     errors: Errors,
     today: String,
+    closure: ClosurePanel,
+}
+
+/// The organisation's closure rules and what is recorded for this problem's current
+/// closure request (三方验收, 满意度测评, 公示).
+struct ClosurePanel {
+    /// Whether the organisation uses any of the rules.
+    any: bool,
+    /// Each party when three-party acceptance is required: its code, and whether it signed.
+    parties: Vec<(&'static str, bool)>,
+    /// The parties the viewer may record now.
+    to_sign: Vec<&'static str>,
+    /// The required share satisfied, in percent.
+    min_satisfaction: Option<u8>,
+    /// The latest survey: satisfied / asked.
+    survey: Option<(u32, u32)>,
+    /// Posting days required (0: none).
+    posting_days: u32,
+    /// The posting's state code: not_posted, running, over.
+    posting: &'static str,
+    /// The last day of the posting period.
+    posted_until: String,
+}
+
+impl ClosurePanel {
+    fn new(f: &lifecycle::Facts, to_sign: Vec<Party>) -> Self {
+        let p = f.policy;
+        let checks = &f.problem.checks;
+        // Checks count for the current closure request only.
+        let current = matches!(
+            f.problem.state,
+            ProblemState::ClosureSigned | ProblemState::Closed | ProblemState::Consolidated
+        );
+        ClosurePanel {
+            any: p.three_party || p.min_satisfaction.is_some() || p.posting_days > 0,
+            parties: if p.three_party {
+                Party::ALL
+                    .into_iter()
+                    .map(|party| (party.code(), current && checks.accepted_by.contains(&party)))
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            to_sign: to_sign.into_iter().map(Party::code).collect(),
+            min_satisfaction: p.min_satisfaction,
+            survey: checks
+                .survey
+                .filter(|_| current)
+                .map(|s| (s.satisfied, s.surveyed)),
+            posting_days: p.posting_days,
+            posting: match checks.posting {
+                _ if !current => "not_posted",
+                Posting::NotPosted => "not_posted",
+                Posting::Running => "running",
+                Posting::Over => "over",
+            },
+            posted_until: f
+                .posted_until
+                .filter(|_| current)
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+        }
+    }
 }
 
 async fn problem_page(
@@ -43,7 +109,11 @@ async fn problem_page(
     let problem = problems::get(&app.db, &v.actor, id).await?;
     let page = problem_measures(app, v, &problem).await?;
     let can_edit = v.actor.ledger_access(problem.org_id) >= Access::Edit;
-    let (_, actions) = lifecycle::actions_for(&app.db, &v.actor, id).await?;
+    let (facts, mut actions) =
+        lifecycle::actions_for(&app.db, &v.actor, id, app.clock.today()).await?;
+    let can_add_measure = actions.contains(&"add_measure");
+    actions.retain(|a| *a != "add_measure");
+    let closure = ClosurePanel::new(&facts, lifecycle::parties_to_sign(&v.actor, &facts));
     let events = lifecycle::events(&app.db, id).await?;
     let units = zhenggai_storage::units::list(&app.db, Some(problem.org_id))
         .await?
@@ -64,24 +134,12 @@ async fn problem_page(
         can_edit,
         events,
         actions,
+        can_add_measure,
         units,
         errors,
         today: app.clock.today().to_string(),
+        closure,
     })
-}
-
-fn step_from(form: &FormData) -> StepInput {
-    StepInput {
-        action: form.get("action").into(),
-        reason: form.get("reason").into(),
-        unit_id: form.id("unit_id"),
-        meeting: form.get("meeting").into(),
-        meeting_date: form.get("meeting_date").into(),
-        report: form.get("report").into(),
-        measure_id: form.id("measure_id"),
-        deadline: form.get("deadline").into(),
-        round_id: form.id("round_id"),
-    }
 }
 
 /// POST /problems/{id}/step — one lifecycle step (认领、审定、销号 …).
@@ -89,11 +147,17 @@ pub async fn step(
     State(app): State<App>,
     v: Viewer,
     Path(id): Path<i64>,
-    form: FormData,
+    sent: WithFiles,
 ) -> Result<Response, PageError> {
+    let form = &sent.form;
     v.check_csrf(form.get("csrf"))?;
     let change = v.change_because(&app, form.get("reason"));
-    match lifecycle::step(&app.db, &v.actor, change, ProblemId(id), &step_from(&form)).await {
+    let files = Sent {
+        files: &sent.files,
+        limits: app.config.uploads,
+    };
+    let input = form.step();
+    match lifecycle::step(&app.db, app.files.as_ref(), &v.actor, change, ProblemId(id), &input, files).await {
         Ok(_) => {
             // A step taken from a look-back round returns there.
             let back = super::login::safe_next(form.get("back"));
@@ -112,6 +176,16 @@ pub async fn step(
             Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
     }
+}
+
+/// GET /step-files/{id} — a file sent with a step (a closure request's evidence).
+pub async fn step_file(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let (f, bytes) = lifecycle::file(&app.db, app.files.as_ref(), &v.actor, id).await?;
+    Ok(crate::download::download(&f.filename, &f.content_type, bytes))
 }
 
 /// The measures of one problem that the viewer sees.

@@ -209,16 +209,42 @@ async fn one_problem_travels_the_whole_road_and_wrong_roles_are_refused() {
         )
         .await;
     assert_eq!(done.status, StatusCode::CREATED, "{}", done.body);
-    assert_eq!(
-        step(
-            &t,
-            &finance,
-            p,
-            json!({"action": "request_closure", "report": "关于小金库问题整改情况的专项报告"})
-        )
+    // The request carries the special report and its evidence as files.
+    let bare = step(
+        &t,
+        &finance,
+        p,
+        json!({"action": "request_closure", "report": "关于小金库问题整改情况的专项报告"}),
+    )
+    .await;
+    assert_eq!(bare.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bare.json()["fields"][0]["field"], "files", "{}", bare.body);
+    let requested = request_closure(&t, &finance, p, "关于小金库问题整改情况的专项报告").await;
+    assert_eq!(requested.json()["state"], "closure_requested", "{}", requested.body);
+    let steps = t
+        .api(&office, "GET", &format!("/api/v1/problems/{p}/steps"), None)
         .await
-        .json()["state"],
-        "closure_requested"
+        .json();
+    let request = steps
+        .as_array()
+        .unwrap()
+        .iter()
+        .rfind(|e| e["action"] == "request_closure")
+        .unwrap();
+    let file = request["files"][0]["id"].as_i64().unwrap();
+    assert_eq!(request["files"][0]["filename"], "专项报告.pdf");
+    let got = t
+        .api(&office, "GET", &format!("/api/v1/step-files/{file}"), None)
+        .await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert!(got.body.starts_with("%PDF"));
+    // A unit that does not lead the problem does not reach its files.
+    let hr = t.token("hr").await;
+    assert_eq!(
+        t.api(&hr, "GET", &format!("/api/v1/step-files/{file}"), None)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
     );
 
     // 留号: the office returns it with a reason and a new deadline; the measure is back at work.
@@ -266,13 +292,7 @@ async fn one_problem_travels_the_whole_road_and_wrong_roles_are_refused() {
         &[],
     )
     .await;
-    step(
-        &t,
-        &finance,
-        p,
-        json!({"action": "request_closure", "report": "补充报告"}),
-    )
-    .await;
+    request_closure(&t, &finance, p, "补充报告").await;
     assert_eq!(
         step(&t, &office, p, json!({"action": "accept_closure"}))
             .await
@@ -317,13 +337,7 @@ async fn one_problem_travels_the_whole_road_and_wrong_roles_are_refused() {
         &[],
     )
     .await;
-    step(
-        &t,
-        &finance,
-        p,
-        json!({"action": "request_closure", "report": "第二次专项报告"}),
-    )
-    .await;
+    request_closure(&t, &finance, p, "第二次专项报告").await;
     step(&t, &wang, p, json!({"action": "sign_closure"})).await;
     step(&t, &office, p, json!({"action": "accept_closure"})).await;
     let confirmed = step(&t, &office, p, json!({"action": "confirm"})).await;
@@ -345,6 +359,7 @@ async fn one_problem_travels_the_whole_road_and_wrong_roles_are_refused() {
         actions,
         [
             "claim",
+            "add_measure",
             "submit_plan",
             "sign_plan",
             "compile_plan",
@@ -363,7 +378,7 @@ async fn one_problem_travels_the_whole_road_and_wrong_roles_are_refused() {
             "confirm",
         ]
     );
-    assert_eq!(steps[2]["actor"], "王建国");
+    assert_eq!(steps[3]["actor"], "王建国");
     let report = zhenggai_storage::verify::verify(&t.app.db).await.unwrap();
     assert!(report.intact(), "{:#?}", report.problems);
 }
@@ -689,4 +704,15 @@ async fn the_approved_plan_is_filed_with_the_upper_level_once() {
             .body
             .contains("整改方案已备案")
     );
+}
+
+/// 销号申请 with its special report as a file.
+async fn request_closure(t: &TestApp, token: &str, p: i64, report: &str) -> Resp {
+    t.post_progress(
+        Auth::Token(token),
+        &format!("/api/v1/problems/{p}/steps"),
+        &[("action", "request_closure"), ("report", report)],
+        &[("专项报告.pdf", PDF)],
+    )
+    .await
 }

@@ -77,7 +77,9 @@ impl TestApp {
     /// A fresh database with the demo organisation.
     pub async fn new() -> TestApp {
         let app = Self::empty().await;
-        demo::load(&app.app.db, today(), start()).await.unwrap();
+        demo::load(&app.app.db, app.app.files.as_ref(), today(), start())
+            .await
+            .unwrap();
         app
     }
 

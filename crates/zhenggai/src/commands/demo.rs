@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use zhenggai_domain::clock::{Clock, SystemClock};
 use zhenggai_storage::demo;
+use zhenggai_storage::files::LocalFiles;
 use zhenggai_storage::scale::{self, Scale};
 
 use crate::cli::{Common, DemoArgs};
@@ -43,7 +44,8 @@ pub async fn run(common: &Common, args: DemoArgs) -> anyhow::Result<ExitCode> {
             demo::is_empty(&db).await?,
             "the database already holds data: the demo loads into an empty one"
         );
-        demo::load(&db, clock.today(), clock.now()).await?;
+        let files = LocalFiles::new(settings.data.join("files"));
+        demo::load(&db, &files, clock.today(), clock.now()).await?;
         println!(
             "demo loaded; accounts use the password {}",
             demo::DEMO_PASSWORD

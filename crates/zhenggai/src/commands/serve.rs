@@ -21,9 +21,10 @@ pub async fn run(common: &Common, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let db = super::open(&settings).await?;
     db.migrate().await.context("migrating the database")?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let files = Arc::new(LocalFiles::new(settings.data.join("files")));
     if demo::is_empty(&db).await? {
         if args.demo {
-            demo::load(&db, clock.today(), clock.now())
+            demo::load(&db, files.as_ref(), clock.today(), clock.now())
                 .await
                 .context("loading the demo data")?;
             print_demo_accounts();
@@ -38,7 +39,7 @@ pub async fn run(common: &Common, args: ServeArgs) -> anyhow::Result<ExitCode> {
     }
     let app = App::new(
         db.clone(),
-        Arc::new(LocalFiles::new(settings.data.join("files"))),
+        files,
         clock,
         settings.web.clone(),
     );

@@ -1,0 +1,83 @@
+//! 整改结果公示 — the results posted publicly before closure: every person of the
+//! organisation may read them, whichever unit they work in, since that is what posting
+//! means; the inspecting side reads those of the organisations under it.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use sqlx::Row;
+use zhenggai_domain::access::Actor;
+use zhenggai_domain::{ProblemId, Role};
+
+use crate::db::Db;
+use crate::error::{StoreError, StoreResult};
+use crate::sql::{Sql, parse_day};
+
+/// One posted result.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PostedResult {
+    /// The problem.
+    pub problem_id: ProblemId,
+    /// Its one line.
+    pub problem: String,
+    /// Its aspect.
+    pub aspect: String,
+    /// Its inspection.
+    pub inspection: String,
+    /// The lead unit.
+    pub lead_unit: String,
+    /// The special report (专项报告) of the closure request posted.
+    pub report: String,
+    /// Where it is posted.
+    pub place: String,
+    /// First day of the period.
+    pub posted_from: NaiveDate,
+    /// Last day of the period.
+    pub posted_until: NaiveDate,
+    /// Whether the period is still running.
+    pub running: bool,
+    /// The problem's state now (closed once accepted).
+    pub state: String,
+}
+
+/// The posted results the person may read, newest first.
+pub async fn list(db: &Db, actor: &Actor, today: NaiveDate) -> StoreResult<Vec<PostedResult>> {
+    let orgs = match actor.role {
+        Role::Office | Role::Leader | Role::Unit | Role::Supervisor => vec![actor.org.0],
+        Role::Upper => actor.orgs_below.iter().map(|o| o.0).collect(),
+        _ => return Err(StoreError::Forbidden),
+    };
+    if orgs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new(
+        "SELECT p.id, p.title, a.title, i.title, COALESCE(u.short_name, u.name, ''), \
+           COALESCE((SELECT e.note FROM problem_events e WHERE e.problem_id = p.id AND e.action = 'request_closure' AND e.id < c.event_id ORDER BY e.id DESC LIMIT 1), ''), \
+           COALESCE(c.place, ''), c.posted_from, c.posted_until, p.state \
+         FROM closure_checks c JOIN problems p ON p.id = c.problem_id \
+         JOIN inspections i ON i.id = p.inspection_id JOIN aspects a ON a.id = p.aspect_id \
+         LEFT JOIN units u ON u.id = COALESCE(p.lead_unit_id, (SELECT m.lead_unit_id FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL ORDER BY m.ordinal LIMIT 1)) \
+         WHERE c.kind = 'posting' AND p.withdrawn_at IS NULL AND i.withdrawn_at IS NULL AND i.org_id IN (",
+    );
+    sql.bind_list(orgs).push(") ORDER BY c.id DESC LIMIT 500");
+    let rows = sql.query().fetch_all(db.pool()).await?;
+    rows.iter()
+        .map(|r| {
+            let from = parse_day(&r.try_get::<String, _>(7)?).unwrap_or_default();
+            let until = parse_day(&r.try_get::<String, _>(8)?).unwrap_or_default();
+            Ok(PostedResult {
+                problem_id: ProblemId(r.try_get(0)?),
+                problem: r.try_get(1)?,
+                aspect: r.try_get(2)?,
+                inspection: r.try_get(3)?,
+                lead_unit: r.try_get(4)?,
+                report: r.try_get(5)?,
+                place: r.try_get(6)?,
+                posted_from: from,
+                posted_until: until,
+                running: until >= today,
+                state: r.try_get(9)?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(StoreError::from)
+}

@@ -1,0 +1,172 @@
+//! 销号 rules an organisation sets: the maximum of approved extensions, and whether
+//! closure needs three-party acceptance (三方验收), a satisfaction survey of the people
+//! affected ("群众不认可不罢休") and public posting of the result (整改结果公示).
+
+use serde::{Deserialize, Serialize};
+use sqlx::{AnyConnection, Row};
+use zhenggai_domain::UnitId;
+use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::lifecycle::Policy;
+use zhenggai_domain::validate::Checker;
+
+use super::require_ledger;
+use crate::audit::{self, Change, Entity};
+use crate::db::Db;
+use crate::error::StoreResult;
+use crate::sql::{Sql, stamp};
+
+/// An organisation's rules as shown and edited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ClosureRules {
+    /// Approved extensions allowed per problem.
+    pub max_extensions: u32,
+    /// 三方验收 required.
+    pub three_party: bool,
+    /// 满意度测评 required, with at least this share satisfied (percent).
+    pub min_satisfaction: Option<u8>,
+    /// 整改结果公示 for this many days before closure (0: no posting).
+    pub posting_days: u32,
+    /// Version (0 while the defaults apply), for the next save.
+    pub version: i64,
+}
+
+impl ClosureRules {
+    /// The domain's policy.
+    pub fn policy(&self) -> Policy {
+        Policy {
+            max_extensions: self.max_extensions,
+            three_party: self.three_party,
+            min_satisfaction: self.min_satisfaction,
+            posting_days: self.posting_days,
+        }
+    }
+}
+
+impl Default for ClosureRules {
+    fn default() -> Self {
+        let p = Policy::default();
+        Self {
+            max_extensions: p.max_extensions,
+            three_party: p.three_party,
+            min_satisfaction: p.min_satisfaction,
+            posting_days: p.posting_days,
+            version: 0,
+        }
+    }
+}
+
+/// The rules as entered (a form's fields or the API's JSON).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct RulesInput {
+    /// 0 to 10.
+    pub max_extensions: String,
+    /// Three-party acceptance.
+    pub three_party: bool,
+    /// Empty for no survey, else 1 to 100.
+    pub min_satisfaction: String,
+    /// 0 (no posting) to 60.
+    pub posting_days: String,
+    /// The version read, so that a concurrent change is not overwritten.
+    pub version: i64,
+}
+
+/// An organisation's rules (the defaults until the office sets them).
+pub async fn get(conn: &mut AnyConnection, org: UnitId) -> StoreResult<ClosureRules> {
+    let row = sqlx::query(
+        "SELECT max_extensions, three_party, min_satisfaction, posting_days, version FROM closure_rules WHERE org_id = $1",
+    )
+    .bind(org.0)
+    .fetch_optional(conn)
+    .await?;
+    let Some(r) = row else {
+        return Ok(ClosureRules::default());
+    };
+    let small = |v: i64| u32::try_from(v).unwrap_or(0);
+    Ok(ClosureRules {
+        max_extensions: small(r.try_get(0)?),
+        three_party: r.try_get::<i64, _>(1)? != 0,
+        min_satisfaction: r
+            .try_get::<Option<i64>, _>(2)?
+            .and_then(|v| u8::try_from(v).ok()),
+        posting_days: small(r.try_get(3)?),
+        version: r.try_get(4)?,
+    })
+}
+
+/// The rules of the actor's organisation, for reading (the office and those who read
+/// its ledger).
+pub async fn of_org(db: &Db, actor: &Actor, org: UnitId) -> StoreResult<ClosureRules> {
+    require_ledger(actor, org, Access::Read)?;
+    let mut conn = db.pool().acquire().await?;
+    get(&mut conn, org).await
+}
+
+/// Sets an organisation's rules (the office of that organisation only); recorded.
+pub async fn save(
+    db: &Db,
+    actor: &Actor,
+    change: Change<'_>,
+    org: UnitId,
+    input: &RulesInput,
+) -> StoreResult<ClosureRules> {
+    require_ledger(actor, org, Access::Edit)?;
+    let mut c = Checker::default();
+    let max_extensions = c.number("max_extensions", &input.max_extensions, 0, 10);
+    let min_satisfaction = c.optional_number("min_satisfaction", &input.min_satisfaction, 1, 100);
+    let posting_days = c.number("posting_days", &input.posting_days, 0, 60);
+    c.finish()?;
+    let max_extensions = i64::from(max_extensions.unwrap_or_default());
+    let min_satisfaction = min_satisfaction.map(i64::from);
+    let posting_days = i64::from(posting_days.unwrap_or_default());
+    let three_party = i64::from(input.three_party);
+    let mut tx = db.begin().await?;
+    let existing: Option<i64> = sqlx::query("SELECT id FROM closure_rules WHERE org_id = $1")
+        .bind(org.0)
+        .fetch_optional(tx.conn())
+        .await?
+        .map(|r| r.try_get(0))
+        .transpose()?;
+    match existing {
+        Some(id) => {
+            let mut set = Sql::new("max_extensions = ");
+            set.bind(max_extensions)
+                .push(", three_party = ")
+                .bind(three_party)
+                .push(", min_satisfaction = ")
+                .bind(min_satisfaction)
+                .push(", posting_days = ")
+                .bind(posting_days);
+            audit::update(
+                &mut tx,
+                change,
+                "update",
+                Entity::ClosureRules,
+                id,
+                input.version,
+                &set,
+            )
+            .await?;
+        }
+        None => {
+            // Two first saves at once: the unique organisation refuses the second.
+            let id: i64 = sqlx::query(
+                "INSERT INTO closure_rules (org_id, max_extensions, three_party, min_satisfaction, posting_days, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(org.0)
+            .bind(max_extensions)
+            .bind(three_party)
+            .bind(min_satisfaction)
+            .bind(posting_days)
+            .bind(stamp(change.at))
+            .fetch_one(tx.conn())
+            .await?
+            .try_get(0)?;
+            audit::created(&mut tx, change, Entity::ClosureRules, id).await?;
+        }
+    }
+    let rules = get(tx.conn(), org).await?;
+    tx.commit().await?;
+    Ok(rules)
+}
