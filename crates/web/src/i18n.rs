@@ -223,6 +223,7 @@ impl Tr {
 
 /// key, 中文, English.
 pub const TEXTS: &[(&str, &str, &str)] = &[
+    ("original_deadline", "原定时限", "Approved deadline"),
     ("nav_postings", "结果公示", "Posted results"),
     ("nav_rules", "销号规则", "Closure rules"),
     ("closure_rules_title", "销号规则", "Closure rules"),

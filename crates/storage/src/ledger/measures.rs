@@ -171,6 +171,8 @@ pub struct Measure {
     pub target: Option<String>,
     /// 整改时限: the words and how they were read.
     pub deadline: Deadline,
+    /// The deadline as the approved plan set it (frozen baseline), once approved.
+    pub original_deadline: Option<String>,
     /// Stored progress state.
     pub state: MeasureState,
     /// The day it was done.
@@ -182,6 +184,13 @@ pub struct Measure {
 }
 
 impl Measure {
+    /// The approved deadline when an extension or a 限时办结 has changed it since.
+    pub fn changed_from(&self) -> Option<&str> {
+        self.original_deadline
+            .as_deref()
+            .filter(|o| *o != self.deadline.text)
+    }
+
     /// Its owners, for access decisions.
     pub fn owners(&self) -> MeasureOwners {
         MeasureOwners {
@@ -239,6 +248,7 @@ impl Measure {
                 today,
             ),
             deadline,
+            original_deadline: r.try_get("original_deadline_text")?,
             state,
             done_on,
             version: r.try_get("version")?,
@@ -250,7 +260,7 @@ impl Measure {
 pub(crate) const SELECT: &str = "SELECT m.id, m.problem_id, p.title AS problem_title, m.inspection_id, i.title AS inspection_title, \
     m.org_id, m.ordinal, m.content, m.lead_unit_id, COALESCE(lu.short_name, lu.name) AS lead_unit_name, m.leader_id, \
     ld.display_name AS leader_name, m.responsible_person, m.target, m.deadline_text, m.deadline_kind, m.deadline_date, \
-    m.deadline_precision, m.state, m.done_on, m.version, \
+    m.deadline_precision, m.original_deadline_text, m.state, m.done_on, m.version, \
     (SELECT MAX(pr.happened_on) FROM progress pr WHERE pr.measure_id = m.id AND pr.withdrawn_at IS NULL) AS last_progress \
     FROM measures m JOIN problems p ON p.id = m.problem_id JOIN inspections i ON i.id = m.inspection_id \
     JOIN units lu ON lu.id = m.lead_unit_id LEFT JOIN users ld ON ld.id = m.leader_id";

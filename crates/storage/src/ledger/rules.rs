@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
-use zhenggai_domain::UnitId;
+use zhenggai_domain::{Role, UnitId};
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::lifecycle::Policy;
 use zhenggai_domain::validate::Checker;
@@ -94,10 +94,18 @@ pub async fn get(conn: &mut AnyConnection, org: UnitId) -> StoreResult<ClosureRu
     })
 }
 
-/// The rules of the actor's organisation, for reading (the office and those who read
-/// its ledger).
+/// Whether the person works in the organisation's business (its office, leaders,
+/// units and supervisors): they may know its rules, since closure depends on them.
+fn of_the_org(actor: &Actor, org: UnitId) -> bool {
+    actor.org == org && actor.role.reads_business_data() && actor.role != Role::Upper
+}
+
+/// An organisation's rules, for reading: everyone in its business and those who read
+/// its ledger from above.
 pub async fn of_org(db: &Db, actor: &Actor, org: UnitId) -> StoreResult<ClosureRules> {
-    require_ledger(actor, org, Access::Read)?;
+    if !of_the_org(actor, org) {
+        require_ledger(actor, org, Access::Read)?;
+    }
     let mut conn = db.pool().acquire().await?;
     get(&mut conn, org).await
 }
@@ -110,6 +118,9 @@ pub async fn save(
     org: UnitId,
     input: &RulesInput,
 ) -> StoreResult<ClosureRules> {
+    if of_the_org(actor, org) && actor.ledger_access(org) < Access::Edit {
+        return Err(crate::error::StoreError::Forbidden);
+    }
     require_ledger(actor, org, Access::Edit)?;
     let mut c = Checker::default();
     let max_extensions = c.number("max_extensions", &input.max_extensions, 0, 10);

@@ -716,3 +716,284 @@ async fn request_closure(t: &TestApp, token: &str, p: i64, report: &str) -> Resp
     )
     .await
 }
+
+/// A problem of the demo in progress with every measure done, ready for a closure
+/// request by the finance department (its lead unit).
+async fn ready_for_closure(t: &TestApp, office: &str, finance: &str) -> i64 {
+    let p = t.problem("报销审批把关不严、虚构内容报销").await;
+    let _ = office;
+    for m in t
+        .api(finance, "GET", &format!("/api/v1/problems/{p}/measures"), None)
+        .await
+        .json()["measures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["state"] != "done")
+    {
+        let id = m["id"].as_i64().unwrap();
+        let done = t
+            .post_progress(
+                Auth::Token(finance),
+                &format!("/api/v1/measures/{id}/progress"),
+                &[
+                    ("happened_on", "2024-04-24"),
+                    ("content", "整改完成"),
+                    ("mark_done", "true"),
+                ],
+                &[("凭证.pdf", PDF)],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::CREATED, "{}", done.body);
+    }
+    p
+}
+
+#[tokio::test]
+async fn the_organisations_closure_rules_come_before_acceptance() {
+    let t = TestApp::new().await;
+    let office = t.token("office").await;
+    let finance = t.token("finance").await;
+    let wang = t.token("leader_wang").await;
+    let upper = t.token("xunchaban").await;
+    let jijian = t.token("jijian").await;
+
+    // Only the office sets its organisation's rules; a bad number is named by its field.
+    let rules = json!({"max_extensions": "2", "three_party": true, "min_satisfaction": "80", "posting_days": "5", "version": 0});
+    for who in [&finance, &wang, &jijian] {
+        assert_eq!(
+            t.api(who, "PUT", "/api/v1/closure-rules", Some(rules.clone()))
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+    }
+    let bad = t
+        .api(
+            &office,
+            "PUT",
+            "/api/v1/closure-rules",
+            Some(json!({"max_extensions": "两次", "posting_days": "5", "version": 0})),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.json()["fields"][0]["field"], "max_extensions");
+    // The settings page is the office's alone.
+    for who in ["finance", "leader_wang", "jijian", "sysadmin"] {
+        let s = t.login(who).await;
+        assert_eq!(
+            t.get(Some(&s), "/settings/closure").await.status,
+            StatusCode::FORBIDDEN,
+            "{who}"
+        );
+    }
+    let page = t.get(Some(&t.login("office").await), "/settings/closure").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("name=\"three_party\""));
+    let set = t
+        .api(&office, "PUT", "/api/v1/closure-rules", Some(rules.clone()))
+        .await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.body);
+    assert_eq!(set.json()["min_satisfaction"], 80);
+    // A second save with the version first read is a conflict, not an overwrite.
+    let stale = t
+        .api(&office, "PUT", "/api/v1/closure-rules", Some(rules.clone()))
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+
+    let p = ready_for_closure(&t, &office, &finance).await;
+    let asked = request_closure(&t, &finance, p, "专项报告").await;
+    assert_eq!(asked.json()["state"], "closure_requested", "{}", asked.body);
+    // Checks follow the leader's signature.
+    let early = step(
+        &t,
+        &office,
+        p,
+        json!({"action": "record_acceptance", "party": "inspected_unit", "signer": "李明"}),
+    )
+    .await;
+    assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
+    step(&t, &wang, p, json!({"action": "sign_closure"})).await;
+    let refused = step(&t, &office, p, json!({"action": "accept_closure"})).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("巡察办"), "{}", refused.body);
+
+    // 三方验收: the inspecting side signs its parts, the office records the unit's; a
+    // lead unit signs for nobody, and nobody signs twice.
+    let sign = |party: &str, signer: &str| {
+        json!({"action": "record_acceptance", "party": party, "signer": signer})
+    };
+    assert_eq!(
+        step(&t, &finance, p, sign("inspected_unit", "陈静"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        step(&t, &upper, p, sign("inspected_unit", "郑华"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    for (who, party) in [
+        (&upper, "inspection_office"),
+        (&upper, "inspection_group"),
+        (&office, "inspected_unit"),
+    ] {
+        let r = step(&t, who, p, sign(party, "签字人")).await;
+        assert_eq!(r.status, StatusCode::OK, "{party}: {}", r.body);
+    }
+    assert_eq!(
+        step(&t, &office, p, sign("inspected_unit", "李明"))
+            .await
+            .status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+
+    // 群众不认可不罢休: too few satisfied and closure waits.
+    let survey = |yes: &str| json!({"action": "record_survey", "surveyed": 50, "satisfied": yes.parse::<u32>().unwrap(), "method": "问卷调查"});
+    assert_eq!(
+        step(&t, &upper, p, survey("45")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    step(&t, &office, p, survey("30")).await;
+    let low = step(&t, &office, p, json!({"action": "accept_closure"})).await;
+    assert!(low.body.contains("低于"), "{}", low.body);
+    step(&t, &office, p, survey("45")).await;
+
+    // 公示: posted for five days, visible to everyone in the organisation.
+    let unposted = step(&t, &office, p, json!({"action": "accept_closure"})).await;
+    assert!(unposted.body.contains("公示"), "{}", unposted.body);
+    let posted = step(
+        &t,
+        &office,
+        p,
+        json!({"action": "post_result", "place": "报社内网及一楼公示栏"}),
+    )
+    .await;
+    assert_eq!(posted.status, StatusCode::OK, "{}", posted.body);
+    let hr = t.token("hr").await;
+    let list = t.api(&hr, "GET", "/api/v1/postings", None).await.json();
+    assert_eq!(list[0]["problem_id"], p);
+    assert_eq!(list[0]["place"], "报社内网及一楼公示栏");
+    assert_eq!(list[0]["posted_until"], "2024-04-29");
+    let page = t.get(Some(&t.login("hr").await), "/postings").await;
+    assert!(page.body.contains("报社内网及一楼公示栏"));
+    let sysadmin = t.login("sysadmin").await;
+    assert_eq!(
+        t.get(Some(&sysadmin), "/postings").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let running = step(&t, &office, p, json!({"action": "accept_closure"})).await;
+    assert!(running.body.contains("公示期"), "{}", running.body);
+
+    // The period's last day is still a posting day; the day after, closure.
+    t.advance(chrono::Duration::days(4));
+    assert_eq!(
+        step(&t, &office, p, json!({"action": "accept_closure"}))
+            .await
+            .status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    t.advance(chrono::Duration::days(1));
+    let closed = step(&t, &office, p, json!({"action": "accept_closure"})).await;
+    assert_eq!(closed.json()["state"], "closed", "{}", closed.body);
+    let report = zhenggai_storage::verify::verify(&t.app.db).await.unwrap();
+    assert!(report.intact(), "{:#?}", report.problems);
+}
+
+#[tokio::test]
+async fn a_returned_closure_starts_its_checks_again() {
+    let t = TestApp::new().await;
+    let office = t.token("office").await;
+    let finance = t.token("finance").await;
+    let wang = t.token("leader_wang").await;
+    t.api(
+        &office,
+        "PUT",
+        "/api/v1/closure-rules",
+        Some(json!({"max_extensions": "2", "three_party": true, "posting_days": "0", "version": 0})),
+    )
+    .await;
+    let p = ready_for_closure(&t, &office, &finance).await;
+    request_closure(&t, &finance, p, "专项报告").await;
+    step(&t, &wang, p, json!({"action": "sign_closure"})).await;
+    for party in ["inspection_office", "inspection_group", "inspected_unit"] {
+        step(
+            &t,
+            &office,
+            p,
+            json!({"action": "record_acceptance", "party": party, "signer": "签字人"}),
+        )
+        .await;
+    }
+    step(
+        &t,
+        &office,
+        p,
+        json!({"action": "return_closure", "reason": "巡察组复核发现问题", "deadline": "2024-05-20"}),
+    )
+    .await;
+    let p = ready_for_closure(&t, &office, &finance).await;
+    request_closure(&t, &finance, p, "第二次专项报告").await;
+    step(&t, &wang, p, json!({"action": "sign_closure"})).await;
+    let refused = step(&t, &office, p, json!({"action": "accept_closure"})).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the earlier signatures were for the earlier request"
+    );
+}
+
+#[tokio::test]
+async fn measures_join_a_plan_through_the_lifecycle() {
+    let t = TestApp::new().await;
+    let office = t.token("office").await;
+    let finance = t.token("finance").await;
+    let p = t.problem("报销审批把关不严、虚构内容报销").await;
+    let unit = t
+        .count("SELECT id FROM units WHERE short_name = '财务部'")
+        .await;
+    let measure = |content: &str| {
+        json!({"content": content, "lead_unit_id": unit, "deadline": "2024年6月底前"})
+    };
+    // The plan is approved: the lead unit no longer drafts, the office supplements.
+    let by_unit = t
+        .api(
+            &finance,
+            "POST",
+            &format!("/api/v1/problems/{p}/measures"),
+            Some(measure("补充措施")),
+        )
+        .await;
+    assert_eq!(
+        by_unit.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        by_unit.body
+    );
+    assert!(by_unit.body.contains("supplements"), "{}", by_unit.body);
+    let by_office = t
+        .api(
+            &office,
+            "POST",
+            &format!("/api/v1/problems/{p}/measures"),
+            Some(measure("回头看后补充的措施")),
+        )
+        .await;
+    assert_eq!(by_office.status, StatusCode::CREATED, "{}", by_office.body);
+    let m = by_office.json()["id"].as_i64().unwrap();
+    let got = t
+        .api(&office, "GET", &format!("/api/v1/measures/{m}"), None)
+        .await
+        .json();
+    assert_eq!(
+        got["original_deadline"], "2024年6月底前",
+        "its deadline is frozen as approved: {got}"
+    );
+    let steps = t
+        .api(&office, "GET", &format!("/api/v1/problems/{p}/steps"), None)
+        .await
+        .json();
+    assert_eq!(steps.as_array().unwrap().last().unwrap()["action"], "add_measure");
+}
