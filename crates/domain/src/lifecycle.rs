@@ -501,13 +501,12 @@ impl Default for Policy {
 impl Policy {
     /// The first closure rule the checks do not yet meet.
     pub fn unmet(&self, checks: &ClosureChecks) -> Option<Unmet> {
-        if self.three_party {
-            if let Some(p) = Party::ALL
+        if self.three_party
+            && let Some(p) = Party::ALL
                 .into_iter()
                 .find(|p| !checks.accepted_by.contains(p))
-            {
-                return Some(Unmet::Acceptance(p));
-            }
+        {
+            return Some(Unmet::Acceptance(p));
         }
         if let Some(min) = self.min_satisfaction {
             match checks.survey {
@@ -846,7 +845,9 @@ pub fn apply(
             state
         }
         (
-            Action::RecordAcceptance { .. } | Action::RecordSurvey { .. } | Action::PostResult { .. },
+            Action::RecordAcceptance { .. }
+            | Action::RecordSurvey { .. }
+            | Action::PostResult { .. },
             _,
         ) => {
             return Err(wrong(
@@ -1257,10 +1258,18 @@ mod tests {
             apply(&p, &finance(), &ask, Policy::default()),
             Err(Refusal::TooManyExtensions(2))
         );
-        assert!(apply(&p, &finance(), &ask, Policy {
-                max_extensions: 3,
-                ..Policy::default()
-            }).is_ok());
+        assert!(
+            apply(
+                &p,
+                &finance(),
+                &ask,
+                Policy {
+                    max_extensions: 3,
+                    ..Policy::default()
+                }
+            )
+            .is_ok()
+        );
     }
 
     /// A problem whose closure request the leader has signed.
@@ -1516,8 +1525,10 @@ mod tests {
                 .prop_map(|reason| Action::RequestExtension { to: day(), reason }),
             text.clone()
                 .prop_map(|reason| Action::RefuseExtension { reason }),
-            text.clone()
-                .prop_map(|report| Action::RequestClosure { report, evidence: 1 }),
+            text.clone().prop_map(|report| Action::RequestClosure {
+                report,
+                evidence: 1
+            }),
             Just(Action::RequestClosure {
                 report: "专项报告".into(),
                 evidence: 0
@@ -1560,12 +1571,12 @@ mod tests {
             (S::Disputed, _) => (
                 leader(),
                 Action::Assign {
-                    unit: if pick % 2 == 0 { FINANCE } else { HR },
+                    unit: if pick.is_multiple_of(2) { FINANCE } else { HR },
                     reason,
                 },
             ),
             (S::Claimed, 0) if p.measures > 0 => (lead, Action::SubmitPlan),
-            (S::Claimed, 1) if pick % 2 == 0 => (lead, Action::AddLongTermMeasure),
+            (S::Claimed, 1) if pick.is_multiple_of(2) => (lead, Action::AddLongTermMeasure),
             (S::Claimed, _) => (lead, Action::AddMeasure),
             (S::PlanSubmitted, 0) => (leader(), Action::ReturnPlan { reason }),
             (S::PlanSubmitted, _) => (leader(), Action::SignPlan),
@@ -1577,7 +1588,7 @@ mod tests {
                     on: day(),
                 },
             ),
-            (S::InProgress, 0) if p.extension_pending && pick % 2 == 0 => {
+            (S::InProgress, 0) if p.extension_pending && pick.is_multiple_of(2) => {
                 (leader(), Action::RefuseExtension { reason })
             }
             (S::InProgress, 0) if p.extension_pending => {
@@ -1636,7 +1647,7 @@ mod tests {
                     Action::RecordSurvey {
                         survey: Survey {
                             surveyed: 10,
-                            satisfied: if pick % 2 == 0 { 9 } else { 5 },
+                            satisfied: if pick.is_multiple_of(2) { 9 } else { 5 },
                         },
                         method: "问卷".into(),
                     },

@@ -185,7 +185,7 @@ mod tests {
     fn yuan_for_people() {
         assert_eq!(format_yuan(1_860_050), "18,600.50元");
         assert_eq!(format_yuan(350), "3.50元");
-        assert_eq!(format_yuan(123_456_789_00), "123,456,789.00元");
+        assert_eq!(format_yuan(12_345_678_900), "123,456,789.00元");
     }
 
     #[test]

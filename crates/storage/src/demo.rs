@@ -14,8 +14,7 @@ use zhenggai_domain::{InspectionId, Role, UnitId, UserId};
 use crate::audit::Change;
 use crate::db::{Db, Tx};
 use crate::error::StoreResult;
-use crate::files::{FileStore, Upload, UploadLimits, check_uploads, store_uploads, Stored};
-use zhenggai_domain::validate::Checker;
+use crate::files::{FileStore, Stored, Upload, UploadLimits, check_uploads, store_uploads};
 use crate::ledger::aspects::{self, TitleInput};
 use crate::ledger::inspections::{self, InspectionInput};
 use crate::ledger::lifecycle::{self, StepInput};
@@ -24,6 +23,7 @@ use crate::ledger::{problems, progress};
 use crate::sql::day;
 use crate::units::{self, UnitKind};
 use crate::users::{self, NewUser};
+use zhenggai_domain::validate::Checker;
 
 /// The password of every demo account (printed by `serve --demo`).
 pub const DEMO_PASSWORD: &str = "Zhenggai-demo-2024";
@@ -647,7 +647,11 @@ pub async fn load(
         bytes: DEMO_EVIDENCE.as_bytes().to_vec(),
     };
     let mut c = Checker::default();
-    let checked = check_uploads(&mut c, std::slice::from_ref(&report), UploadLimits::default());
+    let checked = check_uploads(
+        &mut c,
+        std::slice::from_ref(&report),
+        UploadLimits::default(),
+    );
     c.finish()?;
     let evidence = store_uploads(store, &checked).await?;
     let mut tx = db.begin().await?;

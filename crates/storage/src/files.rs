@@ -60,7 +60,10 @@ pub fn check_uploads<'a>(
             c.push(FieldError::new(
                 "files",
                 format!("文件“{}”超过{mb}MB，请压缩或拆分后上传。", u.filename),
-                format!("“{}” is larger than {mb} MB: compress or split it.", u.filename),
+                format!(
+                    "“{}” is larger than {mb} MB: compress or split it.",
+                    u.filename
+                ),
             ));
             continue;
         }

@@ -1,5 +1,9 @@
 //! The audit trail is a hash chain and `verify` catches every kind of tampering, on a
 //! real SQLite file and on PostgreSQL (`ZHENGGAI_TEST_DATABASE_URL`).
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on what it did not expect; helpers of an integration test crate are not #[test] functions"
+)]
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use sqlx::{Executor, Row};

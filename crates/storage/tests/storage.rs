@@ -1,5 +1,9 @@
 //! Storage against a real database: SQLite by default, PostgreSQL when
 //! `ZHENGGAI_TEST_DATABASE_URL` is set (the CI runs both).
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on what it did not expect; helpers of an integration test crate are not #[test] functions"
+)]
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use zhenggai_storage::audit::{self, Change, Entity};

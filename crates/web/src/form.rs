@@ -4,9 +4,9 @@
 use axum::body::to_bytes;
 use axum::extract::{FromRequest, Request};
 
-use zhenggai_storage::files::Upload;
 use axum::extract::Multipart;
 use axum::extract::multipart::MultipartError;
+use zhenggai_storage::files::Upload;
 use zhenggai_storage::ledger::lifecycle::StepInput;
 use zhenggai_storage::ledger::progress::ProgressInput;
 

@@ -1,3 +1,7 @@
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on what it did not expect; helpers of an integration test crate are not #[test] functions"
+)]
 #![expect(clippy::unwrap_used, reason = "a failing unwrap is a failing test")]
 //! The binary itself: `serve` on an empty data directory prints the one-time admin
 //! password, answers `/healthz`, and stops cleanly on SIGTERM; `user` and `migrate`

@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
 use zhenggai_domain::access::Actor;
-use zhenggai_domain::deadline::{Deadline, DeadlineKind};
 use zhenggai_domain::clock::china_date;
+use zhenggai_domain::deadline::{Deadline, DeadlineKind};
 use zhenggai_domain::lifecycle::{
     self, Action, ClosureChecks, Party, Policy, Posting, ProblemState, Refusal, Survey, Unmet,
 };
@@ -273,7 +273,11 @@ async fn closure_checks(
     for r in &rows {
         match r.try_get::<String, _>(0)?.as_str() {
             "acceptance" => {
-                if let Some(p) = r.try_get::<Option<String>, _>(1)?.as_deref().and_then(Party::from_code) {
+                if let Some(p) = r
+                    .try_get::<Option<String>, _>(1)?
+                    .as_deref()
+                    .and_then(Party::from_code)
+                {
                     checks.accepted_by.push(p);
                 }
             }
@@ -287,7 +291,10 @@ async fn closure_checks(
                 });
             }
             "posting" => {
-                let end = r.try_get::<Option<String>, _>(4)?.as_deref().and_then(parse_day);
+                let end = r
+                    .try_get::<Option<String>, _>(4)?
+                    .as_deref()
+                    .and_then(parse_day);
                 // The period's last day is still a posting day.
                 checks.posting = if end.is_some_and(|e| e < today) {
                     Posting::Over
@@ -301,8 +308,6 @@ async fn closure_checks(
     }
     Ok((checks, until))
 }
-
-
 
 fn refusal(r: Refusal) -> StoreError {
     match r {
@@ -590,8 +595,7 @@ pub async fn step_in(
         },
         (other, _) => other,
     };
-    let (next, record) =
-        lifecycle::apply(&problem, actor, &action, policy).map_err(refusal)?;
+    let (next, record) = lifecycle::apply(&problem, actor, &action, policy).map_err(refusal)?;
     if let Some((measure, _)) = &extension {
         let belongs = sqlx::query(
             "SELECT 1 FROM measures WHERE id = $1 AND problem_id = $2 AND withdrawn_at IS NULL",
@@ -786,7 +790,11 @@ async fn record_checks(
         .push(", ");
     match action {
         Action::RecordAcceptance { party, signer } => {
-            row.bind("acceptance").push(", ").bind(party.code()).push(", ").bind(signer.clone());
+            row.bind("acceptance")
+                .push(", ")
+                .bind(party.code())
+                .push(", ")
+                .bind(signer.clone());
             row.push(", NULL, NULL, NULL, NULL, NULL, NULL");
         }
         Action::RecordSurvey { survey, method } => {

@@ -378,8 +378,16 @@ pub async fn create(
         set.bind(new.deadline.text.clone())
             .push(", original_deadline_date = ")
             .bind(new.deadline.date.map(day));
-        audit::update(&mut tx, change, "freeze_baseline", Entity::Measure, id.0, version, &set)
-            .await?;
+        audit::update(
+            &mut tx,
+            change,
+            "freeze_baseline",
+            Entity::Measure,
+            id.0,
+            version,
+            &set,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(id)

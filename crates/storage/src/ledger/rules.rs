@@ -4,10 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
-use zhenggai_domain::{Role, UnitId};
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::lifecycle::Policy;
 use zhenggai_domain::validate::Checker;
+use zhenggai_domain::{Role, UnitId};
 
 use super::require_ledger;
 use crate::audit::{self, Change, Entity};

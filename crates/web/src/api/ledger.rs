@@ -19,13 +19,13 @@ use zhenggai_storage::ledger::progress::{self, Progress};
 use zhenggai_storage::ledger::query::{self, FilterInput, LedgerPage, MeasurePage, Within};
 
 use super::{ApiJson, Created};
-use crate::error::{ApiError, ApiErrorBody};
 use crate::download::download;
+use crate::error::{ApiError, ApiErrorBody};
+use crate::session::ApiViewer;
+use crate::state::App;
+use zhenggai_storage::files::Sent;
 use zhenggai_storage::ledger::postings::{self, PostedResult};
 use zhenggai_storage::ledger::rules::{self, ClosureRules, RulesInput};
-use crate::session::ApiViewer;
-use zhenggai_storage::files::Sent;
-use crate::state::App;
 
 /// A change to a record read at `version`.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

@@ -19,13 +19,13 @@ use super::ledger::{checked_filter, filter_input};
 use super::{
     Choice, Errors, Nav, Pager, STATUSES, field_errors, render, render_status, see_other, tr,
 };
-use crate::error::PageError;
 use crate::download::download;
-use zhenggai_storage::ledger::lifecycle;
+use crate::error::PageError;
 use crate::form::{FormData, WithFiles};
 use crate::i18n::Tr;
 use crate::session::Viewer;
 use crate::state::App;
+use zhenggai_storage::ledger::lifecycle;
 
 #[derive(Template)]
 #[template(path = "measures.html")]

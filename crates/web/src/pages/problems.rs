@@ -16,10 +16,10 @@ use zhenggai_storage::ledger::query::{self, FilterInput, MeasurePage, Within};
 use super::{Choice, Errors, Nav, field_errors, render, render_status, see_other, tr};
 use crate::error::PageError;
 use crate::form::{FormData, WithFiles};
-use zhenggai_storage::files::Sent;
 use crate::i18n::Tr;
 use crate::session::Viewer;
 use crate::state::App;
+use zhenggai_storage::files::Sent;
 
 #[derive(Template)]
 #[template(path = "problem.html")]
@@ -157,7 +157,17 @@ pub async fn step(
         limits: app.config.uploads,
     };
     let input = form.step();
-    match lifecycle::step(&app.db, app.files.as_ref(), &v.actor, change, ProblemId(id), &input, files).await {
+    match lifecycle::step(
+        &app.db,
+        app.files.as_ref(),
+        &v.actor,
+        change,
+        ProblemId(id),
+        &input,
+        files,
+    )
+    .await
+    {
         Ok(_) => {
             // A step taken from a look-back round returns there.
             let back = super::login::safe_next(form.get("back"));
@@ -185,7 +195,11 @@ pub async fn step_file(
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     let (f, bytes) = lifecycle::file(&app.db, app.files.as_ref(), &v.actor, id).await?;
-    Ok(crate::download::download(&f.filename, &f.content_type, bytes))
+    Ok(crate::download::download(
+        &f.filename,
+        &f.content_type,
+        bytes,
+    ))
 }
 
 /// The measures of one problem that the viewer sees.

@@ -31,7 +31,10 @@ fn input_of(r: &ClosureRules) -> RulesInput {
     RulesInput {
         max_extensions: r.max_extensions.to_string(),
         three_party: r.three_party,
-        min_satisfaction: r.min_satisfaction.map(|m| m.to_string()).unwrap_or_default(),
+        min_satisfaction: r
+            .min_satisfaction
+            .map(|m| m.to_string())
+            .unwrap_or_default(),
         posting_days: r.posting_days.to_string(),
         version: r.version,
     }

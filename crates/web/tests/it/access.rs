@@ -400,9 +400,7 @@ async fn nobody_acts_as_someone_else() {
         .await;
     assert_eq!(author, finance_id);
     let actor = t
-        .count(&format!(
-            "SELECT actor_id FROM audit_log WHERE entity = 'progress' ORDER BY id DESC LIMIT 1"
-        ))
+        .count("SELECT actor_id FROM audit_log WHERE entity = 'progress' ORDER BY id DESC LIMIT 1")
         .await;
     assert_eq!(actor, finance_id);
 }

@@ -220,7 +220,12 @@ async fn one_problem_travels_the_whole_road_and_wrong_roles_are_refused() {
     assert_eq!(bare.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(bare.json()["fields"][0]["field"], "files", "{}", bare.body);
     let requested = request_closure(&t, &finance, p, "关于小金库问题整改情况的专项报告").await;
-    assert_eq!(requested.json()["state"], "closure_requested", "{}", requested.body);
+    assert_eq!(
+        requested.json()["state"],
+        "closure_requested",
+        "{}",
+        requested.body
+    );
     let steps = t
         .api(&office, "GET", &format!("/api/v1/problems/{p}/steps"), None)
         .await
@@ -723,7 +728,12 @@ async fn ready_for_closure(t: &TestApp, office: &str, finance: &str) -> i64 {
     let p = t.problem("报销审批把关不严、虚构内容报销").await;
     let _ = office;
     for m in t
-        .api(finance, "GET", &format!("/api/v1/problems/{p}/measures"), None)
+        .api(
+            finance,
+            "GET",
+            &format!("/api/v1/problems/{p}/measures"),
+            None,
+        )
         .await
         .json()["measures"]
         .as_array()
@@ -787,7 +797,9 @@ async fn the_organisations_closure_rules_come_before_acceptance() {
             "{who}"
         );
     }
-    let page = t.get(Some(&t.login("office").await), "/settings/closure").await;
+    let page = t
+        .get(Some(&t.login("office").await), "/settings/closure")
+        .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("name=\"three_party\""));
     let set = t
@@ -820,9 +832,7 @@ async fn the_organisations_closure_rules_come_before_acceptance() {
 
     // 三方验收: the inspecting side signs its parts, the office records the unit's; a
     // lead unit signs for nobody, and nobody signs twice.
-    let sign = |party: &str, signer: &str| {
-        json!({"action": "record_acceptance", "party": party, "signer": signer})
-    };
+    let sign = |party: &str, signer: &str| json!({"action": "record_acceptance", "party": party, "signer": signer});
     assert_eq!(
         step(&t, &finance, p, sign("inspected_unit", "陈静"))
             .await
@@ -912,7 +922,9 @@ async fn a_returned_closure_starts_its_checks_again() {
         &office,
         "PUT",
         "/api/v1/closure-rules",
-        Some(json!({"max_extensions": "2", "three_party": true, "posting_days": "0", "version": 0})),
+        Some(
+            json!({"max_extensions": "2", "three_party": true, "posting_days": "0", "version": 0}),
+        ),
     )
     .await;
     let p = ready_for_closure(&t, &office, &finance).await;
@@ -954,9 +966,7 @@ async fn measures_join_a_plan_through_the_lifecycle() {
     let unit = t
         .count("SELECT id FROM units WHERE short_name = '财务部'")
         .await;
-    let measure = |content: &str| {
-        json!({"content": content, "lead_unit_id": unit, "deadline": "2024年6月底前"})
-    };
+    let measure = |content: &str| json!({"content": content, "lead_unit_id": unit, "deadline": "2024年6月底前"});
     // The plan is approved: the lead unit no longer drafts, the office supplements.
     let by_unit = t
         .api(
@@ -995,5 +1005,8 @@ async fn measures_join_a_plan_through_the_lifecycle() {
         .api(&office, "GET", &format!("/api/v1/problems/{p}/steps"), None)
         .await
         .json();
-    assert_eq!(steps.as_array().unwrap().last().unwrap()["action"], "add_measure");
+    assert_eq!(
+        steps.as_array().unwrap().last().unwrap()["action"],
+        "add_measure"
+    );
 }

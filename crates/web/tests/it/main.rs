@@ -1,6 +1,10 @@
 //! The integration tests of zhenggai: one binary, folders by feature, every test on a
 //! fresh database (SQLite, or PostgreSQL when `ZHENGGAI_TEST_DATABASE_URL` is set),
 //! requests sent in process to the same router `serve` uses.
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on what it did not expect; helpers of an integration test crate are not #[test] functions"
+)]
 
 mod access;
 mod admin;

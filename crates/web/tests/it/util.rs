@@ -157,10 +157,10 @@ impl TestApp {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        if let Some(s) = s {
-            if !fields.iter().any(|(k, _)| *k == "csrf") {
-                pairs.push(("csrf".into(), s.csrf.clone()));
-            }
+        if let Some(s) = s
+            && !fields.iter().any(|(k, _)| *k == "csrf")
+        {
+            pairs.push(("csrf".into(), s.csrf.clone()));
         }
         let body: String = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(pairs)

@@ -37,12 +37,7 @@ pub async fn run(common: &Common, args: ServeArgs) -> anyhow::Result<ExitCode> {
         );
         print_demo_accounts();
     }
-    let app = App::new(
-        db.clone(),
-        files,
-        clock,
-        settings.web.clone(),
-    );
+    let app = App::new(db.clone(), files, clock, settings.web.clone());
     let listener = tokio::net::TcpListener::bind(&settings.listen)
         .await
         .with_context(|| format!("listening on {}", settings.listen))?;
