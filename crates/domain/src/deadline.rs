@@ -136,9 +136,41 @@ impl Deadline {
                 precision: None,
             });
         }
-        let core = strip_suffixes(&compact);
+        // Excel and other programs write dates with a time; full-width digits, Chinese
+        // numerals (六月底, 二〇二四年) and separators read as their ASCII forms.
+        let compact = normalise(&compact);
         let unreadable = || DeadlineError::Unreadable(written.to_string());
-        let (year, rest) = take_year(core);
+        if let Some(date) = serial_or_packed(&compact) {
+            return Ok(dated(date, Precision::Day));
+        }
+        let core = strip_suffixes(&compact);
+        // Within N months of the reference (三个月内): an exact day.
+        if let Some(n) = core
+            .strip_suffix("个月内")
+            .or_else(|| core.strip_suffix("个月"))
+            .and_then(|n| n.parse::<u32>().ok())
+            .filter(|n| (1..=36).contains(n))
+        {
+            let date = reference
+                .checked_add_months(chrono::Months::new(n))
+                .ok_or_else(unreadable)?;
+            return Ok(dated(date, Precision::Day));
+        }
+        // 今年 / 本年 / 明年 name the year by the reference.
+        let (relative_year, core) = if let Some(r) = core.strip_prefix("明年") {
+            (Some(reference.year() + 1), r)
+        } else if let Some(r) = core
+            .strip_prefix("今年")
+            .or_else(|| core.strip_prefix("本年"))
+        {
+            (Some(reference.year()), r)
+        } else {
+            (None, core)
+        };
+        let (year, rest) = match take_year(core) {
+            (Some(y), rest) => (Some(y), rest),
+            (None, rest) => (relative_year, rest),
+        };
         let pick = |make: &dyn Fn(i32) -> Option<NaiveDate>| -> Option<NaiveDate> {
             match year {
                 Some(y) => make(y),
@@ -152,12 +184,23 @@ impl Deadline {
                 }
             }
         };
-        // 年底 / 年末 / 年内 / 2024年底 / 2024年
-        if matches!(rest, "年底" | "年末" | "年内" | "底" | "末" | "")
+        // 年底 / 年末 / 年内 / 2024年底 / 2024年 / 今年内
+        if matches!(rest, "年底" | "年末" | "年内" | "底" | "末" | "内" | "")
             && (year.is_some() || !rest.is_empty())
         {
             let date = pick(&|y| NaiveDate::from_ymd_opt(y, 12, 31)).ok_or_else(unreadable)?;
             return Ok(dated(date, Precision::Year));
+        }
+        // Half years read as the quarter they end with; 年中 as June.
+        let half = match rest {
+            "上半年" | "年上半年" => Some((6, Precision::Quarter)),
+            "下半年" | "年下半年" => Some((12, Precision::Quarter)),
+            "年中" => Some((6, Precision::Month)),
+            _ => None,
+        };
+        if let Some((month, precision)) = half {
+            let date = pick(&|y| last_day_of_month(y, month)).ok_or_else(unreadable)?;
+            return Ok(dated(date, precision));
         }
         if let Some(q) = read_quarter(rest) {
             let date = pick(&|y| last_day_of_month(y, q * 3)).ok_or_else(unreadable)?;
@@ -175,14 +218,16 @@ impl Deadline {
         }
         let month = month as u32;
         match after_sep {
-            "" | "底" | "末" | "份" | "月底" => {
+            "" | "底" | "末" | "份" | "月底" | "内" | "份内" | "底以内" => {
                 let date = pick(&|y| last_day_of_month(y, month)).ok_or_else(unreadable)?;
                 Ok(dated(date, Precision::Month))
             }
-            "上旬" | "中旬" | "下旬" => {
+            // A 旬 ends on the 10th, the 20th or the month's last day; 月初 and 月中 are
+            // written for the first two, and a span (中下旬) ends with its later 旬.
+            "上旬" | "中旬" | "下旬" | "初" | "中" | "上中旬" | "中下旬" => {
                 let day = match after_sep {
-                    "上旬" => Some(10),
-                    "中旬" => Some(20),
+                    "上旬" | "初" => Some(10),
+                    "中旬" | "中" | "上中旬" => Some(20),
                     _ => None,
                 };
                 let date = pick(&|y| match day {
@@ -203,6 +248,97 @@ impl Deadline {
                 Ok(dated(date, Precision::Day))
             }
         }
+    }
+}
+
+/// Full-width digits and separators as ASCII, Chinese numerals as digits, and a time of
+/// day after a date dropped.
+fn normalise(s: &str) -> String {
+    let mut ascii = String::with_capacity(s.len());
+    for c in s.chars() {
+        ascii.push(match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '．' | '。' => '.',
+            '／' => '/',
+            '－' | '—' => '-',
+            other => other,
+        });
+    }
+    // 2024-06-3000:00:00 (a datetime with its space removed) or 2024-06-30T00:00:00.
+    if let Some(colon) = ascii.find(':') {
+        let head = &ascii[..colon];
+        let cut = head.len().saturating_sub(2);
+        if head.is_char_boundary(cut) {
+            ascii = head[..cut].trim_end_matches('T').to_string();
+        }
+    }
+    let mut out = String::with_capacity(ascii.len());
+    let mut run = String::new();
+    for c in ascii.chars().chain(std::iter::once('\0')) {
+        if chinese_digit(c).is_some() || c == '十' {
+            run.push(c);
+            continue;
+        }
+        if !run.is_empty() {
+            out.push_str(&chinese_number(&run));
+            run.clear();
+        }
+        if c != '\0' {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn chinese_digit(c: char) -> Option<u32> {
+    Some(match c {
+        '〇' | '零' => 0,
+        '一' => 1,
+        '二' | '两' => 2,
+        '三' => 3,
+        '四' => 4,
+        '五' => 5,
+        '六' => 6,
+        '七' => 7,
+        '八' => 8,
+        '九' => 9,
+        _ => return None,
+    })
+}
+
+/// 六 → 6, 十二 → 12, 二十一 → 21, 二〇二四 → 2024.
+fn chinese_number(run: &str) -> String {
+    if let Some((tens, units)) = run.split_once('十') {
+        let tens = tens.chars().next().and_then(chinese_digit).unwrap_or(1);
+        let units = units.chars().next().and_then(chinese_digit).unwrap_or(0);
+        return (tens * 10 + units).to_string();
+    }
+    run.chars()
+        .filter_map(chinese_digit)
+        .map(|d| char::from_digit(d, 10).unwrap_or('0'))
+        .collect()
+}
+
+/// An Excel date serial (45473 is 2024-06-30) or a packed 20240630.
+fn serial_or_packed(s: &str) -> Option<NaiveDate> {
+    if !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    match s.len() {
+        5 => {
+            let n: i64 = s.parse().ok()?;
+            // 1954 to 2119: far from any other number a deadline cell holds.
+            if !(20_000..=80_000).contains(&n) {
+                return None;
+            }
+            NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_signed(chrono::Duration::days(n))
+        }
+        8 => NaiveDate::from_ymd_opt(
+            s[..4].parse().ok()?,
+            s[4..6].parse().ok()?,
+            s[6..].parse().ok()?,
+        ),
+        _ => None,
     }
 }
 
@@ -248,6 +384,15 @@ fn take_number(s: &str) -> Option<(i64, &str)> {
 }
 
 fn read_quarter(s: &str) -> Option<u32> {
+    if let Some(q) = s.strip_prefix('Q').or_else(|| s.strip_prefix('q')) {
+        return match q {
+            "1" => Some(1),
+            "2" => Some(2),
+            "3" => Some(3),
+            "4" => Some(4),
+            _ => None,
+        };
+    }
     let s = s.strip_prefix('第').unwrap_or(s);
     let mut chars = s.chars();
     let q = match chars.next()? {
@@ -258,7 +403,7 @@ fn read_quarter(s: &str) -> Option<u32> {
         _ => return None,
     };
     match chars.as_str() {
-        "季度" | "季度末" | "季度底" | "季末" => Some(q),
+        "季度" | "季度末" | "季度底" | "季末" | "季度内" => Some(q),
         _ => None,
     }
 }
@@ -412,13 +557,150 @@ mod tests {
             "2024年2月30日",
             "6月32日",
             "下个月",
-            "2024年6月中",
+            "6月中下旬末",
+            "集中整改期内",
+            "99999",
+            "四十个月内",
         ] {
             assert_eq!(
                 Deadline::parse(text, feedback),
                 Err(DeadlineError::Unreadable(text.to_string())),
                 "{text}"
             );
+        }
+    }
+
+    /// Every form the issue lists and offices write, read against a feedback date of
+    /// 2024-03-15: (words, kind, last day, precision).
+    const PHRASES: &[(&str, &str, &str, &str)] = &[
+        ("立行立改", "immediate", "", ""),
+        ("即知即改", "immediate", "", ""),
+        ("立即整改", "immediate", "", ""),
+        ("长期坚持", "long_term", "", ""),
+        ("持续整改", "long_term", "", ""),
+        ("常态化", "long_term", "", ""),
+        ("长期坚持、常抓不懈", "long_term", "", ""),
+        ("2024年6月30日", "dated", "2024-06-30", "day"),
+        ("2024年6月30日前", "dated", "2024-06-30", "day"),
+        ("2024年6月30日前完成", "dated", "2024-06-30", "day"),
+        ("2024.6.30", "dated", "2024-06-30", "day"),
+        ("2024/6/30", "dated", "2024-06-30", "day"),
+        ("2024-06-30", "dated", "2024-06-30", "day"),
+        ("2024-06-30 00:00:00", "dated", "2024-06-30", "day"),
+        ("2024-06-30T00:00:00", "dated", "2024-06-30", "day"),
+        ("２０２４年６月３０日", "dated", "2024-06-30", "day"),
+        ("２０２４．６．３０", "dated", "2024-06-30", "day"),
+        ("二〇二四年六月三十日", "dated", "2024-06-30", "day"),
+        ("45473", "dated", "2024-06-30", "day"),
+        ("20240630", "dated", "2024-06-30", "day"),
+        ("6月30日", "dated", "2024-06-30", "day"),
+        ("6月30号前", "dated", "2024-06-30", "day"),
+        ("6.30", "dated", "2024-06-30", "day"),
+        ("3月1日前", "dated", "2025-03-01", "day"),
+        ("12月31日之前", "dated", "2024-12-31", "day"),
+        ("2024年6月底前", "dated", "2024-06-30", "month"),
+        ("2024年6月底", "dated", "2024-06-30", "month"),
+        ("2024年6月", "dated", "2024-06-30", "month"),
+        ("6月底前", "dated", "2024-06-30", "month"),
+        ("6月底前完成", "dated", "2024-06-30", "month"),
+        ("6月底以前", "dated", "2024-06-30", "month"),
+        ("6月末", "dated", "2024-06-30", "month"),
+        ("6月份", "dated", "2024-06-30", "month"),
+        ("六月底前", "dated", "2024-06-30", "month"),
+        ("十二月底", "dated", "2024-12-31", "month"),
+        ("2月底", "dated", "2025-02-28", "month"),
+        ("3月底前", "dated", "2024-03-31", "month"),
+        ("明年2月底", "dated", "2025-02-28", "month"),
+        ("6月内", "dated", "2024-06-30", "month"),
+        ("6月上旬", "dated", "2024-06-10", "xun"),
+        ("6月上旬前", "dated", "2024-06-10", "xun"),
+        ("5月中旬", "dated", "2024-05-20", "xun"),
+        ("5月中旬前完成", "dated", "2024-05-20", "xun"),
+        ("6月下旬", "dated", "2024-06-30", "xun"),
+        ("2月下旬", "dated", "2025-02-28", "xun"),
+        ("2024年2月下旬", "dated", "2024-02-29", "xun"),
+        ("6月初", "dated", "2024-06-10", "xun"),
+        ("6月中", "dated", "2024-06-20", "xun"),
+        ("6月中下旬", "dated", "2024-06-30", "xun"),
+        ("六月中旬", "dated", "2024-06-20", "xun"),
+        ("二季度末", "dated", "2024-06-30", "quarter"),
+        ("第二季度", "dated", "2024-06-30", "quarter"),
+        ("第三季度", "dated", "2024-09-30", "quarter"),
+        ("三季度末前", "dated", "2024-09-30", "quarter"),
+        ("一季度末", "dated", "2024-03-31", "quarter"),
+        ("四季度", "dated", "2024-12-31", "quarter"),
+        ("2025年一季度", "dated", "2025-03-31", "quarter"),
+        ("Q2", "dated", "2024-06-30", "quarter"),
+        ("上半年", "dated", "2024-06-30", "quarter"),
+        ("下半年", "dated", "2024-12-31", "quarter"),
+        ("年中", "dated", "2024-06-30", "month"),
+        ("年底前", "dated", "2024-12-31", "year"),
+        ("年底", "dated", "2024-12-31", "year"),
+        ("年末", "dated", "2024-12-31", "year"),
+        ("年内", "dated", "2024-12-31", "year"),
+        ("今年底", "dated", "2024-12-31", "year"),
+        ("今年内完成", "dated", "2024-12-31", "year"),
+        ("2024年底", "dated", "2024-12-31", "year"),
+        ("2024年底前", "dated", "2024-12-31", "year"),
+        ("2025年", "dated", "2025-12-31", "year"),
+        ("明年底", "dated", "2025-12-31", "year"),
+        ("三个月内", "dated", "2024-06-15", "day"),
+        ("两个月内", "dated", "2024-05-15", "day"),
+        ("6个月内完成", "dated", "2024-09-15", "day"),
+    ];
+
+    #[test]
+    fn reads_every_listed_phrase() {
+        assert!(PHRASES.len() >= 60);
+        let feedback = d(2024, 3, 15);
+        for (text, kind, date, precision) in PHRASES {
+            let read = Deadline::parse(text, feedback).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(read.kind.code(), *kind, "{text}");
+            assert_eq!(
+                read.date.map(|d| d.to_string()).unwrap_or_default(),
+                *date,
+                "{text}"
+            );
+            assert_eq!(
+                read.precision.map_or("", Precision::code),
+                *precision,
+                "{text}"
+            );
+            assert_eq!(read.text, *text, "the words are kept as written");
+        }
+    }
+
+    #[test]
+    fn a_phrase_without_a_year_is_the_first_such_date_on_or_after_the_reference() {
+        for (reference, text, expected) in [
+            (d(2024, 6, 30), "6月底", "2024-06-30"),
+            (d(2024, 7, 1), "6月底", "2025-06-30"),
+            (d(2024, 12, 31), "年底", "2024-12-31"),
+            (d(2024, 5, 21), "5月中旬", "2025-05-20"),
+            (d(2024, 10, 1), "三季度", "2025-09-30"),
+        ] {
+            let read = Deadline::parse(text, reference).unwrap();
+            assert_eq!(
+                read.date.unwrap().to_string(),
+                expected,
+                "{text} from {reference}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        /// Any words at all: read or refused, never a panic, and the words kept.
+        #[test]
+        fn never_panics_and_keeps_the_words(text in "[0-9０-９〇零一二两三四五六七八九十年月日旬上中下底末前内季度Q:T .\\-/个今明本半初号]{0,16}|\\PC{0,12}") {
+            let feedback = d(2024, 3, 15);
+            match Deadline::parse(&text, feedback) {
+                Ok(read) => {
+                    proptest::prop_assert_eq!(&read.text, text.trim());
+                    proptest::prop_assert_eq!(read.date.is_some(), read.kind == DeadlineKind::Dated);
+                }
+                Err(DeadlineError::Empty) => proptest::prop_assert!(text.trim().is_empty()),
+                Err(DeadlineError::Unreadable(words)) => proptest::prop_assert_eq!(words, text.trim()),
+            }
         }
     }
 
