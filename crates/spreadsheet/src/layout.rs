@@ -1,0 +1,433 @@
+//! Where the ledger is in a workbook: which sheet, which rows are the header (one row,
+//! or two with 责任主体 over 责任领导/牵头单位/配合单位), and which column holds what, by
+//! the words offices write over them (a table of synonyms, extendable in configuration).
+
+use serde::Serialize;
+
+use crate::read::Sheet;
+
+/// What a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    /// 序号.
+    Seq,
+    /// 方面 / 问题类别.
+    Aspect,
+    /// 反馈问题.
+    Problem,
+    /// 整改措施.
+    Measure,
+    /// 整改目标 / 检验指标.
+    Target,
+    /// 责任领导.
+    Leader,
+    /// 牵头单位.
+    LeadUnit,
+    /// 配合单位.
+    Cooperating,
+    /// 责任人.
+    Responsible,
+    /// 整改时限.
+    Deadline,
+    /// 完成情况.
+    Status,
+    /// 备注.
+    Note,
+}
+
+impl Field {
+    /// The name used in configuration and in messages.
+    pub fn code(self) -> &'static str {
+        match self {
+            Field::Seq => "seq",
+            Field::Aspect => "aspect",
+            Field::Problem => "problem",
+            Field::Measure => "measure",
+            Field::Target => "target",
+            Field::Leader => "leader",
+            Field::LeadUnit => "lead_unit",
+            Field::Cooperating => "cooperating",
+            Field::Responsible => "responsible",
+            Field::Deadline => "deadline",
+            Field::Status => "status",
+            Field::Note => "note",
+        }
+    }
+
+    /// Reads a configured field name.
+    pub fn from_code(code: &str) -> Option<Field> {
+        SYNONYMS.iter().map(|(f, _)| *f).find(|f| f.code() == code)
+    }
+
+    /// The usual header word, for messages and the export.
+    pub fn zh(self) -> &'static str {
+        SYNONYMS
+            .iter()
+            .find(|(f, _)| *f == self)
+            .and_then(|(_, words)| words.first())
+            .copied()
+            .unwrap_or("")
+    }
+}
+
+/// The words offices write over each column. The first is the one zhenggai writes.
+pub const SYNONYMS: &[(Field, &[&str])] = &[
+    (Field::Seq, &["序号", "编号", "问题序号"]),
+    (
+        Field::Aspect,
+        &[
+            "方面",
+            "问题类别",
+            "问题类型",
+            "类别",
+            "所属方面",
+            "问题方面",
+            "领域",
+        ],
+    ),
+    (
+        Field::Problem,
+        &[
+            "反馈问题",
+            "问题描述",
+            "存在问题",
+            "具体问题",
+            "问题表现",
+            "问题清单",
+            "主要问题",
+            "巡察反馈问题",
+            "巡视反馈问题",
+            "问题",
+        ],
+    ),
+    (
+        Field::Measure,
+        &[
+            "整改措施",
+            "具体措施",
+            "整改举措",
+            "措施",
+            "整改任务",
+            "具体整改措施",
+        ],
+    ),
+    (
+        Field::Target,
+        &["整改目标", "检验指标", "目标", "预期目标", "整改成效"],
+    ),
+    (
+        Field::Leader,
+        &["责任领导", "牵头领导", "分管领导", "牵头责任领导"],
+    ),
+    (
+        Field::LeadUnit,
+        &[
+            "牵头单位",
+            "责任单位",
+            "责任部门",
+            "牵头部门",
+            "牵头责任单位",
+            "主责单位",
+        ],
+    ),
+    (
+        Field::Cooperating,
+        &["配合单位", "配合部门", "协同单位", "协助单位", "参与单位"],
+    ),
+    (
+        Field::Responsible,
+        &["责任人", "具体责任人", "经办人", "联系人"],
+    ),
+    (
+        Field::Deadline,
+        &[
+            "整改时限",
+            "完成时限",
+            "整改期限",
+            "时限",
+            "完成时间",
+            "整改时间",
+            "时限要求",
+        ],
+    ),
+    (
+        Field::Status,
+        &[
+            "完成情况",
+            "整改情况",
+            "进展情况",
+            "整改进展",
+            "整改进度",
+            "进度",
+        ],
+    ),
+    (Field::Note, &["备注", "说明"]),
+];
+
+/// The synonyms, with those an organisation adds in configuration.
+#[derive(Debug, Clone, Default)]
+pub struct Synonyms {
+    extra: Vec<(Field, String)>,
+}
+
+impl Synonyms {
+    /// Adds words for a field (configuration: `[import.synonyms] lead_unit = ["主办单位"]`).
+    pub fn with(mut self, field: Field, words: impl IntoIterator<Item = String>) -> Self {
+        for w in words {
+            self.extra.push((field, normalise(&w)));
+        }
+        self
+    }
+
+    /// The field a header cell names, if any: an exact word first, else the longest
+    /// word it contains ("具体整改措施（含时限）" is a measure column).
+    pub fn field_of(&self, cell: &str) -> Option<Field> {
+        let cell = normalise(cell);
+        if cell.is_empty() || cell.chars().count() > 24 {
+            return None;
+        }
+        let all = SYNONYMS
+            .iter()
+            .flat_map(|(f, words)| words.iter().map(move |w| (*f, (*w).to_string())))
+            .chain(self.extra.iter().cloned());
+        let mut best: Option<(Field, usize)> = None;
+        for (field, word) in all {
+            if cell == word {
+                return Some(field);
+            }
+            let len = word.chars().count();
+            if cell.contains(&word) && best.is_none_or(|(_, l)| len > l) {
+                best = Some((field, len));
+            }
+        }
+        best.map(|(f, _)| f)
+    }
+}
+
+/// A header cell without spaces, line breaks or a parenthesised note.
+fn normalise(cell: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0;
+    for c in cell.chars() {
+        match c {
+            '(' | '（' => depth += 1,
+            ')' | '）' => depth = (depth - 1).max(0),
+            c if c.is_whitespace() || c == '*' || c == '＊' => {}
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The header of a ledger sheet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    /// Its first row (zero-based).
+    pub row: usize,
+    /// One or two rows.
+    pub height: usize,
+    /// The columns that hold something known, left to right.
+    pub columns: Vec<(usize, Field)>,
+}
+
+impl Header {
+    /// The column of a field.
+    pub fn column(&self, field: Field) -> Option<usize> {
+        self.columns
+            .iter()
+            .find(|(_, f)| *f == field)
+            .map(|(c, _)| *c)
+    }
+
+    /// The first data row (zero-based).
+    pub fn data_row(&self) -> usize {
+        self.row + self.height
+    }
+
+    fn score(&self) -> usize {
+        self.columns.len()
+    }
+}
+
+/// Rows searched for the header.
+const HEADER_SEARCH: usize = 30;
+
+/// Finds the header: the row (or two rows) naming the most known columns, with a
+/// problem column and at least one of measure, lead unit and deadline.
+pub fn find_header(sheet: &Sheet, synonyms: &Synonyms) -> Option<Header> {
+    let width = sheet.width();
+    let fields = |r: usize| -> Vec<Option<Field>> {
+        (0..width)
+            .map(|c| synonyms.field_of(sheet.cell(r, c)))
+            .collect()
+    };
+    let mut best: Option<Header> = None;
+    for r in 0..sheet.rows.len().min(HEADER_SEARCH) {
+        let upper = fields(r);
+        let lower = fields(r + 1);
+        let one = header_of(r, 1, upper.iter().copied());
+        // A second header row counts when it names a column the first does not
+        // (责任领导 under 责任主体), and is not itself a data row.
+        let two = header_of(r, 2, upper.iter().zip(&lower).map(|(u, l)| l.or(*u)));
+        let lower_names_new = lower.iter().zip(&upper).any(|(l, u)| l.is_some() && l != u);
+        let candidate = if lower_names_new && two.score() > one.score() {
+            two
+        } else {
+            one
+        };
+        let usable = candidate.column(Field::Problem).is_some()
+            && [Field::Measure, Field::LeadUnit, Field::Deadline]
+                .iter()
+                .any(|f| candidate.column(*f).is_some());
+        if usable && best.as_ref().is_none_or(|b| candidate.score() > b.score()) {
+            best = Some(candidate);
+        }
+    }
+    best
+}
+
+fn header_of(row: usize, height: usize, cells: impl Iterator<Item = Option<Field>>) -> Header {
+    let mut columns: Vec<(usize, Field)> = Vec::new();
+    for (c, f) in cells.enumerate() {
+        if let Some(f) = f
+            && !columns.iter().any(|(_, g)| *g == f)
+        {
+            columns.push((c, f));
+        }
+    }
+    Header {
+        row,
+        height,
+        columns,
+    }
+}
+
+/// The ledger sheet of a workbook and its header: the named sheet, or the visible
+/// sheet whose header names the most columns (an instructions sheet before it is
+/// passed over).
+pub fn choose_sheet(
+    sheets: &[Sheet],
+    name: Option<&str>,
+    synonyms: &Synonyms,
+) -> Option<(usize, Header)> {
+    let candidates = sheets
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| name.is_none_or(|n| s.name == n));
+    let mut best: Option<(usize, Header, bool)> = None;
+    for (i, s) in candidates {
+        if let Some(h) = find_header(s, synonyms) {
+            let better = match &best {
+                None => true,
+                Some((_, b, hidden)) => (*hidden && !s.hidden) || h.score() > b.score(),
+            };
+            if better {
+                best = Some((i, h, s.hidden));
+            }
+        }
+    }
+    best.map(|(i, h, _)| (i, h))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sheet(rows: &[&[&str]]) -> Sheet {
+        Sheet {
+            name: "台账".into(),
+            rows: rows
+                .iter()
+                .map(|r| r.iter().map(|c| c.to_string()).collect())
+                .collect(),
+            hidden: false,
+            formulas_without_values: 0,
+        }
+    }
+
+    #[test]
+    fn header_words_vary() {
+        let s = Synonyms::default();
+        for (word, field) in [
+            ("反馈问题", Field::Problem),
+            ("问题描述", Field::Problem),
+            ("存在问题", Field::Problem),
+            ("牵头单位", Field::LeadUnit),
+            ("责任单位", Field::LeadUnit),
+            ("责任部门", Field::LeadUnit),
+            ("整改时限", Field::Deadline),
+            ("完成时限", Field::Deadline),
+            ("整改期限", Field::Deadline),
+            ("完成情况", Field::Status),
+            ("整改情况", Field::Status),
+            ("整改\n措施", Field::Measure),
+            ("具体整改措施（含阶段目标）", Field::Measure),
+            ("问题类别", Field::Aspect),
+            ("*责任领导", Field::Leader),
+        ] {
+            assert_eq!(s.field_of(word), Some(field), "{word}");
+        }
+        assert_eq!(s.field_of("某市日报社巡察整改台账"), None);
+        assert_eq!(s.field_of(""), None);
+        let custom = Synonyms::default().with(Field::LeadUnit, ["主办单位".to_string()]);
+        assert_eq!(custom.field_of("主办单位"), Some(Field::LeadUnit));
+    }
+
+    #[test]
+    fn finds_a_two_row_header_under_a_title_and_a_date_line() {
+        let s = sheet(&[
+            &["某市日报社党委巡察整改台账"],
+            &["填报日期：2024年5月10日"],
+            &[
+                "序号",
+                "反馈问题",
+                "整改措施",
+                "责任主体",
+                "责任主体",
+                "责任主体",
+                "整改时限",
+                "完成情况",
+            ],
+            &["", "", "", "责任领导", "牵头单位", "配合单位", "", ""],
+            &[
+                "1",
+                "公车私用",
+                "建立台账",
+                "王建国",
+                "行政后勤部",
+                "财务部",
+                "立行立改",
+                "已完成",
+            ],
+        ]);
+        let h = find_header(&s, &Synonyms::default()).unwrap();
+        assert_eq!((h.row, h.height, h.data_row()), (2, 2, 4));
+        assert_eq!(h.column(Field::Leader), Some(3));
+        assert_eq!(h.column(Field::LeadUnit), Some(4));
+        assert_eq!(h.column(Field::Cooperating), Some(5));
+        assert_eq!(h.column(Field::Deadline), Some(6));
+    }
+
+    #[test]
+    fn a_one_row_header_is_not_taken_for_two_when_data_follows() {
+        let s = sheet(&[
+            &["问题描述", "整改措施", "责任单位", "完成时限"],
+            &["公车私用", "建立台账", "行政后勤部", "2024年6月底前"],
+        ]);
+        let h = find_header(&s, &Synonyms::default()).unwrap();
+        assert_eq!((h.row, h.height), (0, 1));
+    }
+
+    #[test]
+    fn the_ledger_sheet_is_chosen_over_instructions() {
+        let notes = Sheet {
+            name: "填表说明".into(),
+            ..sheet(&[&["填表说明：问题一栏填写反馈问题"], &["整改措施要具体"]])
+        };
+        let ledger = sheet(&[&["反馈问题", "整改措施", "牵头单位"], &["a", "b", "c"]]);
+        let (i, _) = choose_sheet(&[notes, ledger], None, &Synonyms::default()).unwrap();
+        assert_eq!(i, 1);
+    }
+}

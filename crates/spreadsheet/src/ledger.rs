@@ -1,0 +1,564 @@
+//! Reading a ledger sheet's rows: aspects from a column merged down or from section
+//! rows ("一、班子建设方面（3个问题）"), items from "（一）" rows, a problem merged down
+//! over its measures (or written once and left empty below), one measure per row, the
+//! owners and the deadline words. Every row keeps where it came from (sheet, row), and
+//! every error and warning says where (sheet, row, column) and what to do.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use zhenggai_domain::deadline::{Deadline, DeadlineKind, Precision};
+
+use crate::layout::{Field, Header, Synonyms, choose_sheet};
+use crate::read::{Sheet, column_letter};
+
+/// How to read a workbook.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The sheet to read, when not the one that looks most like a ledger.
+    pub sheet: Option<String>,
+    /// The inspection's feedback date: deadline words without a year take the first
+    /// such date on or after it.
+    pub feedback: NaiveDate,
+    /// Header words.
+    pub synonyms: Synonyms,
+}
+
+/// A problem found while reading, where it is, and what to do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Issue {
+    /// Sheet.
+    pub sheet: String,
+    /// Row, counted from 1 as the spreadsheet shows it (0 for the whole file).
+    pub row: usize,
+    /// Column letter, when one cell is meant.
+    pub column: Option<String>,
+    /// The field (problem, measure, lead_unit, deadline …).
+    pub field: Option<&'static str>,
+    /// What is wrong and what to do, in Chinese.
+    pub message: String,
+    /// The same in English.
+    pub message_en: String,
+}
+
+/// A deadline as read from a row: the words always, the reading when there is one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeadlineReading {
+    /// The words as written.
+    pub text: String,
+    /// Immediate, dated or long-term; `None` when unreadable.
+    pub kind: Option<DeadlineKind>,
+    /// The last day, for dated deadlines.
+    pub date: Option<NaiveDate>,
+    /// How fine the words are.
+    pub precision: Option<Precision>,
+}
+
+impl DeadlineReading {
+    /// The domain's deadline, when the words were read.
+    pub fn deadline(&self) -> Option<Deadline> {
+        Some(Deadline {
+            text: self.text.clone(),
+            kind: self.kind?,
+            date: self.date,
+            precision: self.precision,
+        })
+    }
+}
+
+/// One measure as read, with where it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Row {
+    /// Sheet.
+    pub sheet: String,
+    /// Row, from 1.
+    pub row: usize,
+    /// 方面, numbering and counts stripped.
+    pub aspect: String,
+    /// 项, when the ledger has them.
+    pub item: Option<String>,
+    /// 问题.
+    pub problem: String,
+    /// 整改措施.
+    pub measure: String,
+    /// 整改目标.
+    pub target: String,
+    /// 责任领导.
+    pub leader: String,
+    /// 牵头单位.
+    pub lead_unit: String,
+    /// 配合单位.
+    pub cooperating: Vec<String>,
+    /// 责任人.
+    pub responsible: String,
+    /// 整改时限.
+    pub deadline: DeadlineReading,
+    /// 完成情况 as written.
+    pub status: String,
+}
+
+/// How a workbook was read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Reading {
+    /// Distinct aspects.
+    pub aspects: usize,
+    /// Distinct items.
+    pub items: usize,
+    /// Distinct problems.
+    pub problems: usize,
+    /// Measures (rows).
+    pub measures: usize,
+    /// What must be fixed before anything is written.
+    pub errors: Vec<Issue>,
+    /// What the office should look at.
+    pub warnings: Vec<Issue>,
+    /// One entry per measure, in the sheet's order.
+    pub rows: Vec<Row>,
+}
+
+impl Reading {
+    /// Whether it may be committed.
+    pub fn ok(&self) -> bool {
+        self.errors.is_empty()
+    }
+}
+
+/// The aspect given to problems when a ledger names none.
+pub const NO_ASPECT: &str = "反馈问题";
+
+/// Reads the ledger of a workbook's sheets.
+pub fn read_ledger(sheets: &[Sheet], options: &Options) -> Reading {
+    let mut reading = Reading::default();
+    let whole = |sheet: &str, zh: String, en: String| Issue {
+        sheet: sheet.to_string(),
+        row: 0,
+        column: None,
+        field: None,
+        message: zh,
+        message_en: en,
+    };
+    if let Some(name) = &options.sheet
+        && !sheets.iter().any(|s| &s.name == name)
+    {
+        let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
+        reading.errors.push(whole(
+            name,
+            format!(
+                "没有名为“{name}”的工作表；本文件的工作表：{}。",
+                names.join("、")
+            ),
+            format!(
+                "There is no sheet “{name}”; this file has: {}.",
+                names.join(", ")
+            ),
+        ));
+        return reading;
+    }
+    let Some((index, header)) = choose_sheet(sheets, options.sheet.as_deref(), &options.synonyms)
+    else {
+        let bare: usize = sheets.iter().map(|s| s.formulas_without_values).sum();
+        let sheet = options.sheet.clone().unwrap_or_default();
+        if bare > 0 {
+            reading.errors.push(whole(
+                &sheet,
+                format!("工作表中有{bare}个公式没有计算结果：请在 Excel 或 WPS 中打开并保存一次，或将公式粘贴为数值后再导入。"),
+                format!("{bare} formulas have no computed values: open and save the file in Excel or WPS, or paste them as values, then import."),
+            ));
+        } else {
+            reading.errors.push(whole(
+                &sheet,
+                "没有找到台账表头：表头须至少写明“反馈问题”和“整改措施”“牵头单位”“整改时限”之一。".into(),
+                "No ledger header found: a header row must name at least 反馈问题 and one of 整改措施, 牵头单位, 整改时限.".into(),
+            ));
+        }
+        return reading;
+    };
+    read_sheet(&sheets[index], &header, options, &mut reading);
+    reading
+}
+
+/// Numbering offices put before aspects, items, problems and measures: 一、 （一） (1)
+/// 1. 1、 1） ①.
+fn strip_numbering(text: &str) -> (&str, Numbering) {
+    let t = text.trim();
+    let chinese = |c: char| "一二三四五六七八九十".contains(c);
+    // （一） / (一) / （1）
+    for (open, close) in [('（', '）'), ('(', ')')] {
+        if let Some(rest) = t.strip_prefix(open)
+            && let Some(end) = rest.find(close)
+        {
+            let inner = &rest[..end];
+            if !inner.is_empty() && inner.chars().all(|c| chinese(c) || c.is_ascii_digit()) {
+                let kind = if inner.chars().all(chinese) {
+                    Numbering::ChineseParen
+                } else {
+                    Numbering::Digit
+                };
+                return (rest[end + close.len_utf8()..].trim_start(), kind);
+            }
+        }
+    }
+    // 一、 / 第一、
+    let body = t.strip_prefix('第').unwrap_or(t);
+    let n = body.chars().take_while(|c| chinese(*c)).count();
+    if n > 0 {
+        let rest: String = body.chars().skip(n).collect();
+        for sep in ["、", "，", ".", "．", "是"] {
+            if rest.starts_with(sep) {
+                let skip = body.char_indices().nth(n).map_or(body.len(), |(i, _)| i) + sep.len();
+                return (body[skip..].trim_start(), Numbering::Chinese);
+            }
+        }
+    }
+    // 1. / 1、 / 1） / 1)
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 && digits <= 3 {
+        let rest = &t[digits..];
+        for sep in ["、", ".", "．", "）", ")", " "] {
+            if let Some(r) = rest.strip_prefix(sep)
+                && !r.starts_with(|c: char| c.is_ascii_digit())
+            {
+                return (r.trim_start(), Numbering::Digit);
+            }
+        }
+    }
+    // ① … ⑳
+    if let Some(c) = t.chars().next()
+        && ('\u{2460}'..='\u{2473}').contains(&c)
+    {
+        return (t[c.len_utf8()..].trim_start(), Numbering::Digit);
+    }
+    (t, Numbering::None)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Numbering {
+    None,
+    /// 一、
+    Chinese,
+    /// （一）
+    ChineseParen,
+    /// 1. （1） ①
+    Digit,
+}
+
+/// A section title without its count: "班子建设方面（3个问题）" → "班子建设方面".
+fn strip_count(text: &str) -> &str {
+    let t = text.trim();
+    for (open, close) in [('（', '）'), ('(', ')')] {
+        if t.ends_with(close)
+            && let Some(start) = t.rfind(open)
+        {
+            let inner = &t[start + open.len_utf8()..t.len() - close.len_utf8()];
+            if inner
+                .chars()
+                .any(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
+                && ["个", "项", "条", "问题", "共"]
+                    .iter()
+                    .any(|w| inner.contains(w))
+            {
+                return t[..start].trim_end();
+            }
+        }
+    }
+    t
+}
+
+/// A title as a section row shows it: numbering and count stripped.
+fn section_title(text: &str) -> (String, Numbering) {
+    let (body, numbering) = strip_numbering(text);
+    (strip_count(body).to_string(), numbering)
+}
+
+/// Splits 配合单位 written in one cell.
+fn split_units(text: &str) -> Vec<String> {
+    text.split(['、', '，', ',', '；', ';', '/', '\n', ' ', '　'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn read_sheet(sheet: &Sheet, header: &Header, options: &Options, reading: &mut Reading) {
+    let col = |f: Field| header.column(f);
+    let issue = |row: usize, field: Option<Field>, zh: String, en: String| Issue {
+        sheet: sheet.name.clone(),
+        row: row + 1,
+        column: field.and_then(|f| header.column(f)).map(column_letter),
+        field: field.map(Field::code),
+        message: zh,
+        message_en: en,
+    };
+    if col(Field::Measure).is_none() {
+        reading.warnings.push(issue(
+            header.row,
+            None,
+            "表头没有“整改措施”列：每个问题按一条措施导入，措施内容与问题相同，请导入后补充。".into(),
+            "The header has no 整改措施 column: each problem comes in with one measure repeating it; add the measures after importing.".into(),
+        ));
+    }
+    for (field, zh) in [(Field::LeadUnit, "牵头单位"), (Field::Deadline, "整改时限")] {
+        if col(field).is_none() {
+            reading.errors.push(issue(
+                header.row,
+                None,
+                format!("表头没有“{zh}”列：请在表头中加上这一列（也可写作同义词，如“责任单位”“完成时限”）。"),
+                format!("The header has no {zh} column: add it (a synonym such as 责任单位 or 完成时限 also works)."),
+            ));
+        }
+    }
+    if !reading.errors.is_empty() {
+        return;
+    }
+    let mut aspect: Option<String> = None;
+    let mut item: Option<String> = None;
+    let mut last_problem: Option<String> = None;
+    let mut aspect_warned = false;
+    let mut problems: Vec<(String, Option<String>, String)> = Vec::new();
+    let mut items: Vec<(String, String)> = Vec::new();
+    let mut aspects: Vec<String> = Vec::new();
+    for r in header.data_row()..sheet.rows.len() {
+        let get = |f: Field| col(f).map_or("", |c| sheet.cell(r, c).trim());
+        let filled: Vec<&str> = sheet.rows[r]
+            .iter()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .collect();
+        if filled.is_empty() {
+            continue;
+        }
+        // A section row: one text across the row (merged), or only in the first column.
+        let mut distinct = filled.clone();
+        distinct.dedup();
+        let only_first = filled.len() == 1 && !sheet.cell(r, 0).trim().is_empty();
+        let measure_text = get(Field::Measure);
+        let first = distinct[0];
+        let lead_text = get(Field::LeadUnit);
+        let section = (distinct.len() == 1 || only_first)
+            && (measure_text.is_empty() || measure_text == first)
+            && (lead_text.is_empty() || lead_text == first)
+            && !first.chars().all(|c| c.is_ascii_digit());
+        if section {
+            let (title, numbering) = section_title(first);
+            // 合计 / 说明 rows at the end are not sections.
+            if title.starts_with("合计") || title.starts_with("注") || title.starts_with("说明")
+            {
+                continue;
+            }
+            match numbering {
+                Numbering::ChineseParen | Numbering::Digit if aspect.is_some() => {
+                    item = Some(title);
+                }
+                _ => {
+                    aspect = Some(title);
+                    item = None;
+                }
+            }
+            last_problem = None;
+            continue;
+        }
+        let row_aspect = match col(Field::Aspect).map(|_| get(Field::Aspect)) {
+            Some(text) if !text.is_empty() => {
+                let (title, _) = section_title(text);
+                if aspect.as_deref() != Some(title.as_str()) {
+                    item = None;
+                }
+                aspect = Some(title.clone());
+                title
+            }
+            _ => match &aspect {
+                Some(a) => a.clone(),
+                None => {
+                    if !aspect_warned {
+                        reading.warnings.push(issue(
+                            r,
+                            None,
+                            format!("台账没有“方面”列或分类行：问题归入“{NO_ASPECT}”，导入后可调整。"),
+                            format!("The ledger names no aspects: problems go under “{NO_ASPECT}”; adjust after importing."),
+                        ));
+                        aspect_warned = true;
+                    }
+                    NO_ASPECT.to_string()
+                }
+            },
+        };
+        let problem = match get(Field::Problem) {
+            "" => match &last_problem {
+                Some(p) => p.clone(),
+                None => {
+                    reading.errors.push(issue(
+                        r,
+                        Some(Field::Problem),
+                        "这一行没有“反馈问题”，上方也没有可以归属的问题：请填写问题，或删除这一行。".into(),
+                        "This row has no problem, and none above it to belong to: write the problem, or delete the row.".into(),
+                    ));
+                    continue;
+                }
+            },
+            text => strip_numbering(text).0.to_string(),
+        };
+        last_problem = Some(problem.clone());
+        let measure = match col(Field::Measure) {
+            Some(_) => strip_numbering(measure_text).0.to_string(),
+            None => problem.clone(),
+        };
+        if measure.is_empty() {
+            reading.warnings.push(issue(
+                r,
+                Some(Field::Measure),
+                "这一行没有整改措施：问题将没有措施导入，请导入后补充。".into(),
+                "This row has no measure: the problem comes in without it; add it after importing."
+                    .into(),
+            ));
+        }
+        let key = (row_aspect.clone(), item.clone(), problem.clone());
+        if !problems.contains(&key) {
+            problems.push(key);
+        }
+        if let Some(i) = &item
+            && !items.contains(&(row_aspect.clone(), i.clone()))
+        {
+            items.push((row_aspect.clone(), i.clone()));
+        }
+        if !aspects.contains(&row_aspect) {
+            aspects.push(row_aspect.clone());
+        }
+        if measure.is_empty() {
+            continue;
+        }
+        let lead_unit = get(Field::LeadUnit).to_string();
+        if lead_unit.is_empty() {
+            reading.errors.push(issue(
+                r,
+                Some(Field::LeadUnit),
+                "牵头单位为空：每条措施须有一个牵头单位，请填写。".into(),
+                "The lead unit is empty: every measure needs one; fill it in.".into(),
+            ));
+        }
+        let lead_units = split_units(&lead_unit);
+        let (lead_unit, mut cooperating) = match lead_units.split_first() {
+            // "财务部、审计部" in 牵头单位: the first leads, the others cooperate.
+            Some((first, rest)) if !rest.is_empty() => {
+                reading.warnings.push(issue(
+                    r,
+                    Some(Field::LeadUnit),
+                    format!(
+                        "牵头单位写了{}个单位：由“{first}”牵头，其余作为配合单位。",
+                        lead_units.len()
+                    ),
+                    format!(
+                        "{} lead units given: “{first}” leads, the others cooperate.",
+                        lead_units.len()
+                    ),
+                ));
+                (first.clone(), rest.to_vec())
+            }
+            _ => (lead_unit, Vec::new()),
+        };
+        for u in split_units(get(Field::Cooperating)) {
+            if !cooperating.contains(&u) && u != lead_unit {
+                cooperating.push(u);
+            }
+        }
+        let words = get(Field::Deadline);
+        let deadline = if words.is_empty() {
+            reading.errors.push(issue(
+                r,
+                Some(Field::Deadline),
+                "整改时限为空：请填写，如“2024年6月底前”“立行立改”“长期坚持”。".into(),
+                "The deadline is empty: fill it in, e.g. 2024年6月底前, 立行立改, 长期坚持.".into(),
+            ));
+            DeadlineReading {
+                text: String::new(),
+                kind: None,
+                date: None,
+                precision: None,
+            }
+        } else {
+            match Deadline::parse(words, options.feedback) {
+                Ok(d) => DeadlineReading {
+                    text: d.text,
+                    kind: Some(d.kind),
+                    date: d.date,
+                    precision: d.precision,
+                },
+                Err(e) => {
+                    reading.errors.push(issue(
+                        r,
+                        Some(Field::Deadline),
+                        format!("整改时限“{words}”无法识别：请写成日期（2024年6月30日）、期间（6月中旬、二季度末、年底前）或“立行立改”“长期坚持”。"),
+                        e.to_string(),
+                    ));
+                    DeadlineReading {
+                        text: words.to_string(),
+                        kind: None,
+                        date: None,
+                        precision: None,
+                    }
+                }
+            }
+        };
+        reading.rows.push(Row {
+            sheet: sheet.name.clone(),
+            row: r + 1,
+            aspect: row_aspect,
+            item: item.clone(),
+            problem,
+            measure,
+            target: get(Field::Target).to_string(),
+            leader: get(Field::Leader).to_string(),
+            lead_unit,
+            cooperating,
+            responsible: get(Field::Responsible).to_string(),
+            deadline,
+            status: get(Field::Status).to_string(),
+        });
+    }
+    reading.aspects = aspects.len();
+    reading.items = items.len();
+    reading.problems = problems.len();
+    reading.measures = reading.rows.len();
+    if reading.rows.is_empty() && reading.errors.is_empty() {
+        reading.errors.push(issue(
+            header.data_row(),
+            None,
+            "表头下没有措施行：请检查是否选对了工作表。".into(),
+            "No measure rows under the header: check that this is the right sheet.".into(),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbering_is_stripped() {
+        for (text, body) in [
+            ("一、班子建设方面", "班子建设方面"),
+            ("（一）思想建设", "思想建设"),
+            ("(二)作风建设", "作风建设"),
+            ("1.公车私用", "公车私用"),
+            ("1、公车私用", "公车私用"),
+            ("12．公车私用", "公车私用"),
+            ("（3）建立台账", "建立台账"),
+            ("①建立台账", "建立台账"),
+            ("第一、政治建设", "政治建设"),
+            ("2024年6月底前", "2024年6月底前"),
+            ("三会一课", "三会一课"),
+        ] {
+            assert_eq!(strip_numbering(text).0, body, "{text}");
+        }
+        assert_eq!(strip_count("班子建设方面（3个问题）"), "班子建设方面");
+        assert_eq!(strip_count("作风建设方面(共5项)"), "作风建设方面");
+        assert_eq!(strip_count("“三会一课”（基层）"), "“三会一课”（基层）");
+    }
+
+    #[test]
+    fn units_split_on_the_separators_offices_use() {
+        assert_eq!(
+            split_units("财务部、审计部，办公室; 总编室"),
+            ["财务部", "审计部", "办公室", "总编室"]
+        );
+        assert!(split_units("  ").is_empty());
+    }
+}

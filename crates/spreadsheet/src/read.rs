@@ -1,0 +1,562 @@
+//! Reading a file into sheets of text: `.xlsx` (streamed, so that a sheet too long is
+//! refused before it is all in memory), `.xls`, and `.csv` in UTF-8 (with or without a
+//! BOM) or GB18030 as Chinese Excel saves it. Merged regions are filled with their
+//! first cell's text, since offices merge an aspect down over its problems and a
+//! problem over its measures.
+
+use std::io::{Cursor, Read, Seek};
+
+use calamine::{Data, DataRef, Dimensions, Reader, SheetVisible, Xls, Xlsx};
+
+use crate::Limits;
+
+/// One sheet as text, merged regions filled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sheet {
+    /// Its name as the workbook shows it (`CSV` for a CSV file).
+    pub name: String,
+    /// Rows of cells; row 0 is the sheet's first row, whatever it holds.
+    pub rows: Vec<Vec<String>>,
+    /// Whether the sheet is hidden in the workbook.
+    pub hidden: bool,
+    /// Cells holding a formula without a computed value (a workbook written by a
+    /// program that never calculated it).
+    pub formulas_without_values: usize,
+}
+
+impl Sheet {
+    /// The text at a row and column, empty when outside.
+    pub fn cell(&self, row: usize, col: usize) -> &str {
+        self.rows
+            .get(row)
+            .and_then(|r| r.get(col))
+            .map_or("", String::as_str)
+    }
+
+    /// Columns in the widest row.
+    pub fn width(&self) -> usize {
+        self.rows.iter().map(Vec::len).max().unwrap_or(0)
+    }
+}
+
+/// Why a file could not be read. Each says what to do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReadError {
+    /// Larger than allowed.
+    #[error(
+        "the file is {size} bytes, more than the {limit} allowed: split the ledger or raise the limit"
+    )]
+    TooLarge {
+        /// Its size.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// A zip archive that would unpack to more than allowed (a zip bomb, or a huge
+    /// workbook).
+    #[error("the workbook unpacks to more than {limit} bytes: it is not an ordinary ledger")]
+    Unpacks {
+        /// The limit.
+        limit: u64,
+    },
+    /// Protected by a password.
+    #[error(
+        "the workbook is encrypted (password protected): save a copy without the password and import that"
+    )]
+    Encrypted,
+    /// Not a workbook this reader knows, or broken.
+    #[error(
+        "the file cannot be read as .xlsx, .xls or .csv ({0}): save it again from Excel or WPS as .xlsx"
+    )]
+    Malformed(String),
+    /// More sheets than allowed.
+    #[error(
+        "the workbook has {count} sheets, more than the {limit} allowed: keep the ledger and its instructions only"
+    )]
+    TooManySheets {
+        /// Sheets.
+        count: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// A sheet longer than allowed.
+    #[error("sheet “{sheet}” has more than {limit} rows: split the ledger or raise the limit")]
+    TooManyRows {
+        /// The sheet.
+        sheet: String,
+        /// The limit.
+        limit: usize,
+    },
+    /// More cells than allowed.
+    #[error("the workbook has more than {limit} cells: split the ledger or raise the limit")]
+    TooManyCells {
+        /// The limit.
+        limit: usize,
+    },
+    /// A cell longer than allowed.
+    #[error(
+        "sheet “{sheet}” row {row} column {col} holds more than {limit} characters: shorten it"
+    )]
+    CellTooLong {
+        /// The sheet.
+        sheet: String,
+        /// Row, from 1 as spreadsheets count.
+        row: usize,
+        /// Column letter.
+        col: String,
+        /// The limit.
+        limit: usize,
+    },
+}
+
+/// The kinds of file, by their first bytes (never by the name alone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Zip,
+    Cfb,
+    Text,
+}
+
+fn kind(bytes: &[u8]) -> Kind {
+    if bytes.starts_with(b"PK\x03\x04") {
+        Kind::Zip
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        Kind::Cfb
+    } else {
+        Kind::Text
+    }
+}
+
+/// Reads every sheet of a file.
+pub fn read(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
+    if bytes.len() > limits.max_file_bytes {
+        return Err(ReadError::TooLarge {
+            size: bytes.len(),
+            limit: limits.max_file_bytes,
+        });
+    }
+    let sheets = match kind(bytes) {
+        Kind::Zip => {
+            check_unpacked_size(bytes, limits)?;
+            read_xlsx(bytes, limits)?
+        }
+        Kind::Cfb => {
+            // An encrypted .xlsx is an OLE container holding an EncryptedPackage stream.
+            if contains_utf16(bytes, "EncryptedPackage") {
+                return Err(ReadError::Encrypted);
+            }
+            read_xls(bytes, limits)?
+        }
+        Kind::Text => vec![read_csv(bytes, limits)?],
+    };
+    let cells: usize = sheets
+        .iter()
+        .map(|s| s.rows.iter().map(Vec::len).sum::<usize>())
+        .sum();
+    if cells > limits.max_cells {
+        return Err(ReadError::TooManyCells {
+            limit: limits.max_cells,
+        });
+    }
+    for s in &sheets {
+        for (r, row) in s.rows.iter().enumerate() {
+            for (c, text) in row.iter().enumerate() {
+                if text.chars().count() > limits.max_cell_chars {
+                    return Err(ReadError::CellTooLong {
+                        sheet: s.name.clone(),
+                        row: r + 1,
+                        col: column_letter(c),
+                        limit: limits.max_cell_chars,
+                    });
+                }
+            }
+        }
+    }
+    Ok(sheets)
+}
+
+/// The column letters of a zero-based column: 0 → A, 26 → AA.
+pub fn column_letter(mut col: usize) -> String {
+    let mut letters = Vec::new();
+    loop {
+        letters.push(char::from(b'A' + (col % 26) as u8));
+        if col < 26 {
+            break;
+        }
+        col = col / 26 - 1;
+    }
+    letters.iter().rev().collect()
+}
+
+fn contains_utf16(bytes: &[u8], word: &str) -> bool {
+    let needle: Vec<u8> = word.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    bytes.windows(needle.len()).any(|w| w == needle.as_slice())
+}
+
+fn check_unpacked_size(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| ReadError::Malformed(e.to_string()))?;
+    if zip.len() > 10_000 {
+        return Err(ReadError::Malformed(format!("{} entries", zip.len())));
+    }
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let entry = zip
+            .by_index_raw(i)
+            .map_err(|e| ReadError::Malformed(e.to_string()))?;
+        total = total.saturating_add(entry.size());
+        // A declared size can lie; a ratio beyond any real workbook's is refused too.
+        let ratio = entry.size() / entry.compressed_size().max(1);
+        if total > limits.max_unpacked_bytes || (entry.size() > 1_000_000 && ratio > 1000) {
+            return Err(ReadError::Unpacks {
+                limit: limits.max_unpacked_bytes,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn malformed(e: impl std::fmt::Display) -> ReadError {
+    let text = e.to_string();
+    if text.contains("password") {
+        ReadError::Encrypted
+    } else {
+        ReadError::Malformed(text)
+    }
+}
+
+fn check_sheet_count(count: usize, limits: &Limits) -> Result<(), ReadError> {
+    if count > limits.max_sheets {
+        return Err(ReadError::TooManySheets {
+            count,
+            limit: limits.max_sheets,
+        });
+    }
+    Ok(())
+}
+
+fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(malformed)?;
+    let meta: Vec<(String, bool)> = book
+        .sheets_metadata()
+        .iter()
+        .map(|s| (s.name.clone(), s.visible != SheetVisible::Visible))
+        .collect();
+    check_sheet_count(meta.len(), limits)?;
+    let mut out = Vec::new();
+    for (name, hidden) in meta {
+        let merges = book.merge_cells_by_sheet_name(&name).map_err(malformed)?;
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        {
+            let mut cells = book.worksheet_cells_reader(&name).map_err(malformed)?;
+            while let Some(cell) = cells.next_cell().map_err(malformed)? {
+                let (r, c) = cell.get_position();
+                let (r, c) = (r as usize, c as usize);
+                if r >= limits.max_rows {
+                    return Err(ReadError::TooManyRows {
+                        sheet: name,
+                        limit: limits.max_rows,
+                    });
+                }
+                if c >= limits.max_columns {
+                    continue;
+                }
+                let text = text_of_ref(cell.get_value());
+                if text.is_empty() {
+                    continue;
+                }
+                put(&mut rows, r, c, text);
+            }
+        }
+        let formulas_without_values = count_bare_formulas(&mut book, &name, &rows)?;
+        fill_merged(&mut rows, &merges);
+        out.push(Sheet {
+            name,
+            rows,
+            hidden,
+            formulas_without_values,
+        });
+    }
+    Ok(out)
+}
+
+fn count_bare_formulas<RS: Read + Seek>(
+    book: &mut Xlsx<RS>,
+    name: &str,
+    rows: &[Vec<String>],
+) -> Result<usize, ReadError> {
+    let formulas = book.worksheet_formula(name).map_err(malformed)?;
+    let mut bare = 0;
+    for (r, c, f) in formulas.used_cells() {
+        if f.is_empty() {
+            continue;
+        }
+        let (r, c) = (r + formulas.start().map_or(0, |s| s.0 as usize), c);
+        let c = c + formulas.start().map_or(0, |s| s.1 as usize);
+        if rows
+            .get(r)
+            .and_then(|row| row.get(c))
+            .is_none_or(String::is_empty)
+        {
+            bare += 1;
+        }
+    }
+    Ok(bare)
+}
+
+fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
+    let mut book: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(malformed)?;
+    let meta: Vec<(String, bool)> = book
+        .sheets_metadata()
+        .iter()
+        .map(|s| (s.name.clone(), s.visible != SheetVisible::Visible))
+        .collect();
+    check_sheet_count(meta.len(), limits)?;
+    let mut out = Vec::new();
+    for (name, hidden) in meta {
+        let range = book.worksheet_range(&name).map_err(malformed)?;
+        let merges = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        let mut rows = Vec::new();
+        for (r, c, v) in range.used_cells() {
+            let (r, c) = (r + r0 as usize, c + c0 as usize);
+            if r >= limits.max_rows {
+                return Err(ReadError::TooManyRows {
+                    sheet: name,
+                    limit: limits.max_rows,
+                });
+            }
+            let text = text_of(v);
+            if !text.is_empty() && c < limits.max_columns {
+                put(&mut rows, r, c, text);
+            }
+        }
+        fill_merged(&mut rows, &merges);
+        out.push(Sheet {
+            name,
+            rows,
+            hidden,
+            formulas_without_values: 0,
+        });
+    }
+    Ok(out)
+}
+
+fn read_csv(bytes: &[u8], limits: &Limits) -> Result<Sheet, ReadError> {
+    let text = decode_text(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        if i >= limits.max_rows {
+            return Err(ReadError::TooManyRows {
+                sheet: "CSV".into(),
+                limit: limits.max_rows,
+            });
+        }
+        let record = record.map_err(|e| ReadError::Malformed(e.to_string()))?;
+        rows.push(
+            record
+                .iter()
+                .take(limits.max_columns)
+                .map(|s| s.trim().to_string())
+                .collect(),
+        );
+    }
+    Ok(Sheet {
+        name: "CSV".into(),
+        rows,
+        hidden: false,
+        formulas_without_values: 0,
+    })
+}
+
+/// UTF-8 (a BOM dropped) when the bytes are UTF-8, else GB18030 as Chinese Excel and
+/// WPS save CSV.
+pub fn decode_text(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => {
+            let (text, _, _) = encoding_rs::GB18030.decode(bytes);
+            text.into_owned()
+        }
+    }
+}
+
+fn put(rows: &mut Vec<Vec<String>>, r: usize, c: usize, text: String) {
+    if rows.len() <= r {
+        rows.resize_with(r + 1, Vec::new);
+    }
+    let row = &mut rows[r];
+    if row.len() <= c {
+        row.resize(c + 1, String::new());
+    }
+    row[c] = text;
+}
+
+/// Every cell of a merged region takes the region's first cell's text.
+fn fill_merged(rows: &mut Vec<Vec<String>>, merges: &[Dimensions]) {
+    for m in merges {
+        let (r0, c0) = (m.start.0 as usize, m.start.1 as usize);
+        let (r1, c1) = (m.end.0 as usize, m.end.1 as usize);
+        // A region reaching far past the data (a whole column merged) stops at the data.
+        let r1 = r1.min(rows.len().saturating_sub(1).max(r0));
+        let text = rows
+            .get(r0)
+            .and_then(|r| r.get(c0))
+            .cloned()
+            .unwrap_or_default();
+        if text.is_empty() {
+            continue;
+        }
+        for r in r0..=r1 {
+            for c in c0..=c1.min(c0 + 64) {
+                if r == r0 && c == c0 {
+                    continue;
+                }
+                put(rows, r, c, text.clone());
+            }
+        }
+    }
+}
+
+fn number_text(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        format!("{f}")
+    }
+}
+
+fn serial_text(serial: f64) -> String {
+    let days = serial.floor() as i64;
+    let Some(date) = chrono::NaiveDate::from_ymd_opt(1899, 12, 30)
+        .and_then(|d| d.checked_add_signed(chrono::Duration::days(days)))
+    else {
+        return number_text(serial);
+    };
+    date.to_string()
+}
+
+fn text_of(v: &Data) -> String {
+    match v {
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => number_text(*f),
+        Data::String(s) => s.trim().to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(d) if d.is_datetime() => serial_text(d.as_f64()),
+        Data::DateTime(d) => number_text(d.as_f64()),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(_) | Data::Empty => String::new(),
+    }
+}
+
+fn text_of_ref(v: &DataRef<'_>) -> String {
+    match v {
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Float(f) => number_text(*f),
+        DataRef::String(s) => s.trim().to_string(),
+        DataRef::SharedString(s) => s.trim().to_string(),
+        DataRef::Bool(b) => b.to_string(),
+        DataRef::DateTime(d) if d.is_datetime() => serial_text(d.as_f64()),
+        DataRef::DateTime(d) => number_text(d.as_f64()),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+        DataRef::Error(_) | DataRef::Empty => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_letters() {
+        assert_eq!(column_letter(0), "A");
+        assert_eq!(column_letter(25), "Z");
+        assert_eq!(column_letter(26), "AA");
+        assert_eq!(column_letter(27), "AB");
+        assert_eq!(column_letter(701), "ZZ");
+        assert_eq!(column_letter(702), "AAA");
+    }
+
+    #[test]
+    fn csv_in_gb18030_and_utf8_with_a_bom() {
+        let (gb, _, _) = encoding_rs::GB18030.encode("序号,反馈问题\n1,公车私用\n");
+        assert_eq!(decode_text(&gb), "序号,反馈问题\n1,公车私用\n");
+        let bom = "\u{FEFF}序号,反馈问题\n".as_bytes();
+        assert_eq!(decode_text(bom), "序号,反馈问题\n");
+        let sheet = read_csv(&gb, &Limits::default()).unwrap();
+        assert_eq!(sheet.cell(1, 1), "公车私用");
+    }
+
+    #[test]
+    fn merged_regions_fill_down_and_across() {
+        let mut rows = vec![
+            vec!["一、方面".to_string(), "问题".into()],
+            vec![String::new(), String::new()],
+            vec![String::new(), "下一个".into()],
+        ];
+        fill_merged(
+            &mut rows,
+            &[
+                Dimensions::new((0, 0), (2, 0)),
+                Dimensions::new((0, 1), (1, 1)),
+            ],
+        );
+        assert_eq!(rows[2][0], "一、方面");
+        assert_eq!(rows[1][1], "问题");
+        assert_eq!(rows[2][1], "下一个");
+    }
+
+    #[test]
+    fn text_files_too_large_or_too_long_are_refused() {
+        let limits = Limits {
+            max_file_bytes: 10,
+            ..Limits::default()
+        };
+        assert!(matches!(
+            read(b"0123456789ab", &limits),
+            Err(ReadError::TooLarge { .. })
+        ));
+        let limits = Limits {
+            max_rows: 2,
+            ..Limits::default()
+        };
+        assert!(matches!(
+            read(b"a\nb\nc\n", &limits),
+            Err(ReadError::TooManyRows { .. })
+        ));
+        let limits = Limits {
+            max_cell_chars: 3,
+            ..Limits::default()
+        };
+        assert_eq!(
+            read("a,abcd\n".as_bytes(), &limits),
+            Err(ReadError::CellTooLong {
+                sheet: "CSV".into(),
+                row: 1,
+                col: "B".into(),
+                limit: 3
+            })
+        );
+    }
+
+    #[test]
+    fn broken_workbooks_are_refused() {
+        assert!(matches!(
+            read(b"PK\x03\x04 not really a zip", &Limits::default()),
+            Err(ReadError::Malformed(_))
+        ));
+        let mut cfb = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+        cfb.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(read(&cfb, &Limits::default()), Err(ReadError::Encrypted));
+        let bare_cfb = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0];
+        assert!(matches!(
+            read(&bare_cfb, &Limits::default()),
+            Err(ReadError::Malformed(_))
+        ));
+    }
+}
