@@ -70,11 +70,13 @@ pub enum Entity {
     ClosureCheck,
     /// A file sent with a lifecycle step.
     EventFile,
+    /// A ledger imported from a spreadsheet.
+    Import,
 }
 
 impl Entity {
     /// Every recorded table, in the order `verify` checks them.
-    pub const ALL: [Entity; 22] = [
+    pub const ALL: [Entity; 23] = [
         Entity::Unit,
         Entity::User,
         Entity::ApiToken,
@@ -97,6 +99,7 @@ impl Entity {
         Entity::ClosureRules,
         Entity::ClosureCheck,
         Entity::EventFile,
+        Entity::Import,
     ];
 
     /// The entity of a table name.
@@ -129,6 +132,7 @@ impl Entity {
             Entity::ClosureRules => "closure_rules",
             Entity::ClosureCheck => "closure_checks",
             Entity::EventFile => "event_files",
+            Entity::Import => "imports",
         }
     }
 }

@@ -77,6 +77,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "closure_rules",
         include_str!("../migrations/0008_closure_rules.sql"),
     ),
+    (9, "imports", include_str!("../migrations/0009_imports.sql")),
 ];
 
 /// The database: a pool and its backend. Cheap to clone.

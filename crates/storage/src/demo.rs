@@ -899,6 +899,7 @@ async fn insert_problem(
         source,
         lead_unit: p.measures.first().map(|m| unit(m.lead)),
         leader: p.measures.first().and_then(|m| user(m.leader)),
+        origin: None,
     };
     let problem = problems::insert(tx, change, inspection, &new).await?;
     let mut measure_ids = Vec::new();
@@ -918,6 +919,7 @@ async fn insert_problem(
                 responsible_person: Some(m.person.to_string()),
                 target: Some(m.target.to_string()),
                 deadline,
+                origin: None,
             },
         )
         .await?;

@@ -52,6 +52,47 @@ pub enum Command {
     /// Checks the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Reads a ledger spreadsheet (.xlsx, .xls, .csv) and imports it into an inspection;
+    /// with --dry-run, only reads it (no database needed).
+    Import(ImportArgs),
+}
+
+/// `import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file.
+    pub file: std::path::PathBuf,
+    /// The sheet to read (default: the one that looks most like a ledger).
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// The inspection's feedback date (YYYY-MM-DD): deadline words without a year take
+    /// the first such date on or after it. Default: the inspection's, or today.
+    #[arg(long)]
+    pub feedback_date: Option<chrono::NaiveDate>,
+    /// Read and report only; write nothing and open no database.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print one JSON object (aspects, items, problems, measures, errors, warnings, rows).
+    #[arg(long)]
+    pub json: bool,
+    /// The inspection to import into.
+    #[arg(long, conflicts_with = "new_inspection")]
+    pub inspection: Option<i64>,
+    /// Create an inspection with this title to import into (with --org and --group).
+    #[arg(long, requires_all = ["org", "group"])]
+    pub new_inspection: Option<String>,
+    /// The inspected organisation (unit id) of a new inspection.
+    #[arg(long)]
+    pub org: Option<i64>,
+    /// The inspection group (巡察组) of a new inspection.
+    #[arg(long)]
+    pub group: Option<String>,
+    /// Import a file imported before.
+    #[arg(long)]
+    pub again: bool,
+    /// Create the units the organisation does not have yet.
+    #[arg(long)]
+    pub create_units: bool,
 }
 
 /// `audit …`.

@@ -1,7 +1,3 @@
-#![allow(
-    clippy::unwrap_used,
-    reason = "a test fails loudly on what it did not expect; helpers of an integration test crate are not #[test] functions"
-)]
 #![expect(clippy::unwrap_used, reason = "a failing unwrap is a failing test")]
 //! The binary itself: `serve` on an empty data directory prints the one-time admin
 //! password, answers `/healthz`, and stops cleanly on SIGTERM; `user` and `migrate`
@@ -214,4 +210,51 @@ fn audit_verify_passes_on_the_demo_and_fails_naming_a_tampered_row() {
 async fn sqlx_exec(db: &zhenggai_storage::Db, sql: &str) {
     use sqlx::Executor;
     db.pool().execute(sql).await.unwrap();
+}
+
+#[test]
+fn import_dry_run_reads_a_ledger_without_a_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("台账.csv");
+    let text = "序号,问题描述,整改措施,责任部门,配合部门,完成时限\n\
+                一、班子建设方面（1个问题）,,,,,\n\
+                1,民主集中制执行不严格,①完善议事规则,办公室,财务部、审计部,5月中旬\n\
+                ,,②规范决策程序,办公室,,尽快\n";
+    std::fs::write(&csv, text).unwrap();
+    let out = Command::new(BIN)
+        .args([
+            "import",
+            "--dry-run",
+            "--json",
+            "--feedback-date",
+            "2024-03-15",
+        ])
+        .arg(&csv)
+        .env("ZHENGGAI_DATABASE_URL", "postgres://nowhere.invalid/none")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "an unreadable deadline fails the run"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["aspects"], 1);
+    assert_eq!(v["problems"], 1);
+    assert_eq!(v["measures"], 2);
+    let row = &v["rows"][0];
+    assert_eq!(row["sheet"], "CSV");
+    assert_eq!(row["row"], 3);
+    assert_eq!(row["aspect"], "班子建设方面");
+    assert_eq!(row["measure"], "完善议事规则");
+    assert_eq!(row["lead_unit"], "办公室");
+    assert_eq!(row["cooperating"], serde_json::json!(["财务部", "审计部"]));
+    assert_eq!(
+        row["deadline"],
+        serde_json::json!({"text": "5月中旬", "kind": "dated", "date": "2024-05-20", "precision": "xun"})
+    );
+    assert_eq!(v["errors"][0]["row"], 4);
+    assert_eq!(v["errors"][0]["column"], "F");
+    assert_eq!(v["errors"][0]["field"], "deadline");
+    assert!(!dir.path().join("zhenggai-data").exists());
 }

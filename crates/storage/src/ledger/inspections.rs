@@ -371,3 +371,19 @@ pub async fn file_plan(
     .await?;
     tx.commit().await
 }
+
+/// An inspection's organisation and feedback date (for the command line, which acts as
+/// the system).
+pub async fn org_and_feedback(db: &Db, id: InspectionId) -> StoreResult<(UnitId, NaiveDate)> {
+    let row = sqlx::query(
+        "SELECT org_id, feedback_date FROM inspections WHERE id = $1 AND withdrawn_at IS NULL",
+    )
+    .bind(id.0)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    Ok((
+        UnitId(row.try_get(0)?),
+        parse_day(&row.try_get::<String, _>(1)?).unwrap_or_default(),
+    ))
+}

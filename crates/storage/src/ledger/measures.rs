@@ -53,6 +53,8 @@ pub struct NewMeasure {
     pub target: Option<String>,
     /// 整改时限.
     pub deadline: Deadline,
+    /// Where it was imported from ("台账!5"), if it was.
+    pub origin: Option<String>,
 }
 
 impl MeasureInput {
@@ -136,6 +138,7 @@ impl MeasureInput {
             deadline: deadline.ok_or_else(|| {
                 StoreError::invalid("deadline", "请填写整改时限。", "Give the deadline.")
             })?,
+            origin: None,
         })
     }
 }
@@ -403,8 +406,8 @@ pub async fn insert(
     let facts = problem_facts(tx, problem).await?;
     let id: i64 = sqlx::query(
         "INSERT INTO measures (problem_id, inspection_id, org_id, ordinal, content, lead_unit_id, leader_id, responsible_person, \
-           target, deadline_text, deadline_kind, deadline_date, deadline_precision, state, created_at) \
-         VALUES ($1, $2, $3, (SELECT COALESCE(MAX(ordinal), 0) + 1 FROM measures WHERE problem_id = $1), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+           target, deadline_text, deadline_kind, deadline_date, deadline_precision, state, created_at, origin) \
+         VALUES ($1, $2, $3, (SELECT COALESCE(MAX(ordinal), 0) + 1 FROM measures WHERE problem_id = $1), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
          RETURNING id",
     )
     .bind(problem.0)
@@ -421,6 +424,7 @@ pub async fn insert(
     .bind(m.deadline.precision.map(Precision::code))
     .bind(MeasureState::Registered.code())
     .bind(stamp(change.at))
+    .bind(m.origin.as_deref())
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;

@@ -195,6 +195,7 @@ pub async fn create(
         source: c.source,
         lead_unit: c.lead_unit.map(UnitId),
         leader: c.leader.map(zhenggai_domain::UserId),
+        origin: None,
     };
     let id = insert(&mut tx, change, inspection, &new).await?;
     tx.commit().await?;
@@ -218,6 +219,8 @@ pub struct NewProblem {
     pub lead_unit: Option<UnitId>,
     /// 责任领导.
     pub leader: Option<zhenggai_domain::UserId>,
+    /// Where it was imported from ("台账!5"), if it was.
+    pub origin: Option<String>,
 }
 
 /// Inserts a checked problem, registered (挂号) (also the demo loader).
@@ -228,8 +231,8 @@ pub async fn insert(
     p: &NewProblem,
 ) -> StoreResult<ProblemId> {
     let id: i64 = sqlx::query(
-        "INSERT INTO problems (inspection_id, aspect_id, item_id, ordinal, title, description, source, lead_unit_id, leader_id, created_at) \
-         VALUES ($1, $2, $3, (SELECT COALESCE(MAX(ordinal), 0) + 1 FROM problems WHERE inspection_id = $1), $4, $5, $6, $7, $8, $9) RETURNING id",
+        "INSERT INTO problems (inspection_id, aspect_id, item_id, ordinal, title, description, source, lead_unit_id, leader_id, created_at, origin) \
+         VALUES ($1, $2, $3, (SELECT COALESCE(MAX(ordinal), 0) + 1 FROM problems WHERE inspection_id = $1), $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
     .bind(inspection.0)
     .bind(p.aspect.0)
@@ -240,6 +243,7 @@ pub async fn insert(
     .bind(p.lead_unit.map(|u| u.0))
     .bind(p.leader.map(|u| u.0))
     .bind(stamp(change.at))
+    .bind(p.origin.as_deref())
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;

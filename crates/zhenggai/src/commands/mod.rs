@@ -3,6 +3,7 @@
 mod audit;
 mod bench;
 mod demo;
+mod import;
 mod serve;
 mod user;
 
@@ -30,6 +31,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo(args) => demo::run(&cli.common, args).await,
         Command::Bench(args) => bench::run(&cli.common, args).await,
         Command::Audit(cmd) => audit::run(&cli.common, cmd).await,
+        Command::Import(args) => import::run(&cli.common, args).await,
     }
 }
 

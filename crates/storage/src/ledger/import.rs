@@ -1,0 +1,513 @@
+//! Committing a ledger read from a spreadsheet (`zhenggai_spreadsheet`) into an
+//! inspection: units and leaders matched to the organisation's by name (and their
+//! common short forms), unknown units listed so that the office maps or creates them
+//! (never invented silently), a file imported once unless asked again, and all of it in
+//! one transaction: one bad row and nothing is written.
+
+use serde::Serialize;
+use sqlx::Row as _;
+use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::inspection::ProblemSource;
+use zhenggai_domain::validate::FieldError;
+use zhenggai_domain::{AspectId, InspectionId, ItemId, Role, UnitId, UserId};
+use zhenggai_spreadsheet::Reading;
+
+use super::aspects::{self, TitleInput};
+use super::measures::{self, NewMeasure};
+use super::problems::{self, NewProblem};
+use super::{inspection_org, require_ledger};
+use crate::audit::{self, Change, Entity};
+use crate::db::{Db, Tx};
+use crate::error::{StoreError, StoreResult};
+use crate::sql::stamp;
+use crate::units::{self, UnitKind};
+
+/// The file a reading came from.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Its name as uploaded.
+    pub filename: String,
+    /// SHA-256 of its bytes.
+    pub sha256: String,
+}
+
+/// What the office decided in the preview.
+#[derive(Debug, Clone, Default)]
+pub struct Decisions {
+    /// Import a file imported before.
+    pub again: bool,
+    /// Create the units the organisation does not have yet.
+    pub create_units: bool,
+    /// Names in the file mapped to existing units.
+    pub unit_map: Vec<(String, UnitId)>,
+}
+
+/// How the names in a file match the organisation's units and leaders.
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct Matching {
+    /// Names matched: (name in the file, unit id, unit's name).
+    pub units: Vec<(String, i64, String)>,
+    /// Names no unit has.
+    pub unknown_units: Vec<String>,
+    /// Leaders matched: (name in the file, user id).
+    pub leaders: Vec<(String, i64)>,
+    /// Leaders no account has (imported without a leader, with a warning).
+    pub unknown_leaders: Vec<String>,
+    /// When the same file was imported before, and by whom.
+    pub imported_before: Option<String>,
+}
+
+/// What a commit wrote.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Imported {
+    /// The import's record.
+    pub import_id: i64,
+    /// Aspects created (existing ones with the same title are reused).
+    pub aspects_created: usize,
+    /// Problems created.
+    pub problems: usize,
+    /// Measures created.
+    pub measures: usize,
+    /// Units created at the office's request.
+    pub units_created: usize,
+}
+
+/// A name as compared: no spaces, no parenthesised note.
+fn norm(name: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0i32;
+    for c in name.chars() {
+        match c {
+            '(' | '（' => depth += 1,
+            ')' | '）' => depth = (depth - 1).max(0),
+            c if c.is_whitespace() => {}
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The unit a name means: its full or short name, the same without spaces or notes, or
+/// the one unit whose name ends with it (市日报社财务部 for 财务部), or whose short name it
+/// ends with.
+fn match_unit(name: &str, units: &[units::Unit]) -> Option<UnitId> {
+    let n = norm(name);
+    if n.is_empty() {
+        return None;
+    }
+    let exact = units.iter().find(|u| {
+        u.name == name
+            || u.short_name.as_deref() == Some(name)
+            || norm(&u.name) == n
+            || u.short_name.as_deref().map(norm).as_deref() == Some(n.as_str())
+    });
+    if let Some(u) = exact {
+        return Some(u.id);
+    }
+    let loose: Vec<&units::Unit> = units
+        .iter()
+        .filter(|u| {
+            let full = norm(&u.name);
+            let short = u.short_name.as_deref().map(norm).unwrap_or_default();
+            full.ends_with(&n) || (!short.is_empty() && n.ends_with(&short)) || n.ends_with(&full)
+        })
+        .collect();
+    match loose.as_slice() {
+        [one] => Some(one.id),
+        _ => None,
+    }
+}
+
+/// Matches the names of a reading to the organisation of an inspection (the preview).
+pub async fn matching(
+    db: &Db,
+    actor: &Actor,
+    inspection: InspectionId,
+    reading: &Reading,
+    sha256: &str,
+) -> StoreResult<Matching> {
+    let mut conn = db.pool().acquire().await?;
+    let org = inspection_org(&mut conn, inspection).await?;
+    require_ledger(actor, org, Access::Edit)?;
+    let depts: Vec<units::Unit> = units::list(db, Some(org))
+        .await?
+        .into_iter()
+        .filter(|u| u.id != org)
+        .collect();
+    let leaders = crate::users::leaders(db, org).await?;
+    let mut m = Matching::default();
+    for row in &reading.rows {
+        for name in std::iter::once(&row.lead_unit).chain(&row.cooperating) {
+            if name.is_empty()
+                || m.units.iter().any(|(n, _, _)| n == name)
+                || m.unknown_units.contains(name)
+            {
+                continue;
+            }
+            match match_unit(name, &depts) {
+                Some(id) => {
+                    let label = depts
+                        .iter()
+                        .find(|u| u.id == id)
+                        .map(|u| u.label().to_string())
+                        .unwrap_or_default();
+                    m.units.push((name.clone(), id.0, label));
+                }
+                None => m.unknown_units.push(name.clone()),
+            }
+        }
+        let leader = row.leader.trim();
+        if !leader.is_empty()
+            && !m.leaders.iter().any(|(n, _)| n == leader)
+            && !m.unknown_leaders.iter().any(|n| n == leader)
+        {
+            match leaders.iter().find(|l| l.display_name == leader) {
+                Some(l) => m.leaders.push((leader.to_string(), l.id.0)),
+                None => m.unknown_leaders.push(leader.to_string()),
+            }
+        }
+    }
+    let before = sqlx::query(
+        "SELECT i.created_at, COALESCE(u.display_name, '') FROM imports i LEFT JOIN users u ON u.id = i.created_by \
+         WHERE i.org_id = $1 AND i.sha256 = $2 ORDER BY i.id DESC LIMIT 1",
+    )
+    .bind(org.0)
+    .bind(sha256)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(r) = before {
+        let at: String = r.try_get(0)?;
+        let by: String = r.try_get(1)?;
+        m.imported_before = Some(format!(
+            "{} {by}",
+            at.get(..16).unwrap_or(&at).replace('T', " ")
+        ));
+    }
+    Ok(m)
+}
+
+/// The reading's errors as field errors, each naming its sheet, row and column.
+fn reading_errors(reading: &Reading) -> Vec<FieldError> {
+    reading
+        .errors
+        .iter()
+        .map(|e| {
+            let at_zh = match (&e.column, e.row) {
+                (_, 0) => format!("工作表“{}”", e.sheet),
+                (Some(c), r) => format!("工作表“{}”第{r}行{c}列", e.sheet),
+                (None, r) => format!("工作表“{}”第{r}行", e.sheet),
+            };
+            let at_en = match (&e.column, e.row) {
+                (_, 0) => format!("sheet “{}”", e.sheet),
+                (Some(c), r) => format!("sheet “{}” row {r} column {c}", e.sheet),
+                (None, r) => format!("sheet “{}” row {r}", e.sheet),
+            };
+            FieldError::new(
+                "file",
+                format!("{at_zh}：{}", e.message),
+                format!("{at_en}: {}", e.message_en),
+            )
+        })
+        .collect()
+}
+
+/// Writes a reading into an inspection, all or nothing.
+pub async fn commit(
+    db: &Db,
+    actor: &Actor,
+    change: Change<'_>,
+    inspection: InspectionId,
+    source: &Source,
+    reading: &Reading,
+    decisions: &Decisions,
+) -> StoreResult<Imported> {
+    let m = matching(db, actor, inspection, reading, &source.sha256).await?;
+    let mut errors = reading_errors(reading);
+    if let Some(when) = &m.imported_before
+        && !decisions.again
+    {
+        errors.push(FieldError::new(
+            "again",
+            format!("这个文件已于{when}导入过。确需再次导入，请勾选“再次导入”。"),
+            format!(
+                "This file was imported before ({when}). To import it again, tick “import again”."
+            ),
+        ));
+    }
+    let unmapped: Vec<&String> = m
+        .unknown_units
+        .iter()
+        .filter(|n| !decisions.unit_map.iter().any(|(k, _)| k == *n))
+        .collect();
+    if !unmapped.is_empty() && !decisions.create_units {
+        let names: Vec<&str> = unmapped.iter().map(|s| s.as_str()).collect();
+        errors.push(FieldError::new(
+            "units",
+            format!("本单位没有这些单位：{}。请逐一对应到已有单位，或勾选“新建这些单位”。", names.join("、")),
+            format!("The organisation has no unit named: {}. Map each to an existing unit, or tick “create these units”.", names.join(", ")),
+        ));
+    }
+    if actor.role != Role::Office {
+        return Err(StoreError::Forbidden);
+    }
+    if !errors.is_empty() {
+        return Err(StoreError::Invalid(errors));
+    }
+    let mut tx = db.begin().await?;
+    let org = inspection_org(tx.conn(), inspection).await?;
+    // Mapped names must be this organisation's units.
+    let depts: Vec<UnitId> = units::list(db, Some(org))
+        .await?
+        .into_iter()
+        .map(|u| u.id)
+        .filter(|u| *u != org)
+        .collect();
+    let mut unit_of: Vec<(String, UnitId)> = m
+        .units
+        .iter()
+        .map(|(n, id, _)| (n.clone(), UnitId(*id)))
+        .collect();
+    for (name, id) in &decisions.unit_map {
+        if !depts.contains(id) {
+            return Err(StoreError::invalid(
+                "units",
+                format!("“{name}”对应的单位不属于本单位。"),
+                format!("The unit chosen for “{name}” is not one of this organisation's."),
+            ));
+        }
+        unit_of.push((name.clone(), *id));
+    }
+    let mut units_created = 0;
+    for name in unmapped {
+        let id = units::insert(&mut tx, change, Some(org), UnitKind::Dept, name, None).await?;
+        unit_of.push((name.clone(), id));
+        units_created += 1;
+    }
+    let unit = |name: &str| unit_of.iter().find(|(n, _)| n == name).map(|(_, u)| *u);
+    let leader = |name: &str| {
+        m.leaders
+            .iter()
+            .find(|(n, _)| n == name.trim())
+            .map(|(_, id)| UserId(*id))
+    };
+    let existing = aspects::list(db, inspection).await?;
+    let mut aspect_ids: Vec<(String, AspectId)> =
+        existing.iter().map(|a| (a.title.clone(), a.id)).collect();
+    let mut aspects_created = 0;
+    let mut items: Vec<((AspectId, String), ItemId)> = Vec::new();
+    let mut problem_ids: Vec<(ProblemKey, zhenggai_domain::ProblemId)> = Vec::new();
+    let mut measures_created = 0;
+    for row in &reading.rows {
+        let aspect = match aspect_ids.iter().find(|(t, _)| *t == row.aspect) {
+            Some((_, id)) => *id,
+            None => {
+                let id = aspects::insert(
+                    &mut tx,
+                    change,
+                    inspection,
+                    &TitleInput {
+                        title: row.aspect.clone(),
+                    },
+                )
+                .await?;
+                aspects_created += 1;
+                aspect_ids.push((row.aspect.clone(), id));
+                id
+            }
+        };
+        let item = match &row.item {
+            None => None,
+            Some(title) => match items.iter().find(|((a, t), _)| *a == aspect && t == title) {
+                Some((_, id)) => Some(*id),
+                None => {
+                    let id = insert_item(&mut tx, change, aspect, title).await?;
+                    items.push(((aspect, title.clone()), id));
+                    Some(id)
+                }
+            },
+        };
+        let lead = unit(&row.lead_unit).ok_or_else(|| {
+            StoreError::invalid(
+                "units",
+                format!(
+                    "第{}行的牵头单位“{}”没有对应的单位。",
+                    row.row, row.lead_unit
+                ),
+                format!(
+                    "Row {}: the lead unit “{}” has no unit.",
+                    row.row, row.lead_unit
+                ),
+            )
+        })?;
+        let origin = format!("{}!{}", row.sheet, row.row);
+        let key = (aspect, item, row.problem.clone());
+        let problem = match problem_ids.iter().find(|(k, _)| *k == key) {
+            Some((_, id)) => *id,
+            None => {
+                let (title, description) = split_title(&row.problem);
+                let id = problems::insert(
+                    &mut tx,
+                    change,
+                    inspection,
+                    &NewProblem {
+                        title,
+                        description,
+                        aspect,
+                        item,
+                        source: ProblemSource::Inspection,
+                        lead_unit: Some(lead),
+                        leader: leader(&row.leader),
+                        origin: Some(origin.clone()),
+                    },
+                )
+                .await?;
+                problem_ids.push((key, id));
+                id
+            }
+        };
+        let Some(deadline) = row.deadline.deadline() else {
+            return Err(StoreError::invalid(
+                "file",
+                format!("第{}行的整改时限无法识别。", row.row),
+                format!("Row {}: the deadline cannot be read.", row.row),
+            ));
+        };
+        measures::insert(
+            &mut tx,
+            change,
+            problem,
+            &NewMeasure {
+                content: row.measure.chars().take(2000).collect(),
+                lead_unit: lead,
+                cooperating: row
+                    .cooperating
+                    .iter()
+                    .filter_map(|c| unit(c))
+                    .filter(|u| *u != lead)
+                    .collect(),
+                leader: leader(&row.leader),
+                responsible_person: Some(row.responsible.clone()).filter(|s| !s.is_empty()),
+                target: Some(row.target.clone()).filter(|s| !s.is_empty()),
+                deadline,
+                origin: Some(origin),
+            },
+        )
+        .await?;
+        measures_created += 1;
+    }
+    let sheet = reading
+        .rows
+        .first()
+        .map(|r| r.sheet.clone())
+        .unwrap_or_default();
+    let import_id: i64 = sqlx::query(
+        "INSERT INTO imports (org_id, inspection_id, sha256, filename, sheet, problems, measures, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(org.0)
+    .bind(inspection.0)
+    .bind(&source.sha256)
+    .bind(source.filename.chars().take(200).collect::<String>())
+    .bind(sheet)
+    .bind(i64::try_from(problem_ids.len()).unwrap_or(i64::MAX))
+    .bind(i64::try_from(measures_created).unwrap_or(i64::MAX))
+    .bind(change.actor.map(|a| a.0))
+    .bind(stamp(change.at))
+    .fetch_one(tx.conn())
+    .await?
+    .try_get(0)?;
+    audit::created(&mut tx, change, Entity::Import, import_id).await?;
+    tx.commit().await?;
+    Ok(Imported {
+        import_id,
+        aspects_created,
+        problems: problem_ids.len(),
+        measures: measures_created,
+        units_created,
+    })
+}
+
+/// A problem as the file groups it: its aspect, item and text.
+type ProblemKey = (AspectId, Option<ItemId>, String);
+
+/// A problem's one line and, when the feedback is longer, the whole text as its
+/// description.
+fn split_title(text: &str) -> (String, Option<String>) {
+    let first = text.split(['。', '\n', '；']).next().unwrap_or(text).trim();
+    if first.chars().count() <= 200 && first.len() == text.trim().len() {
+        return (first.to_string(), None);
+    }
+    let title: String = first.chars().take(200).collect();
+    (title, Some(text.chars().take(5000).collect()))
+}
+
+async fn insert_item(
+    tx: &mut Tx,
+    change: Change<'_>,
+    aspect: AspectId,
+    title: &str,
+) -> StoreResult<ItemId> {
+    let id: i64 = sqlx::query(
+        "INSERT INTO items (aspect_id, ordinal, title, created_at) \
+         VALUES ($1, (SELECT COALESCE(MAX(ordinal), 0) + 1 FROM items WHERE aspect_id = $1), $2, $3) RETURNING id",
+    )
+    .bind(aspect.0)
+    .bind(title.chars().take(200).collect::<String>())
+    .bind(stamp(change.at))
+    .fetch_one(tx.conn())
+    .await?
+    .try_get(0)?;
+    audit::created(tx, change, Entity::Item, id).await?;
+    Ok(ItemId(id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(id: i64, name: &str, short: Option<&str>) -> units::Unit {
+        units::Unit {
+            id: UnitId(id),
+            parent_id: None,
+            org_id: UnitId(9),
+            kind: UnitKind::Dept,
+            name: name.into(),
+            short_name: short.map(str::to_string),
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn names_match_by_full_short_and_common_forms() {
+        let units = [
+            unit(1, "报社办公室（巡察整改办）", Some("办公室")),
+            unit(2, "市日报社财务部", Some("财务部")),
+            unit(3, "党群工作部", None),
+            unit(4, "新闻采访中心", None),
+            unit(5, "新媒体中心", None),
+        ];
+        for (name, id) in [
+            ("办公室", Some(1)),
+            ("报社办公室", Some(1)),
+            ("财务部", Some(2)),
+            ("市日报社 财务部", Some(2)),
+            ("党群工作部", Some(3)),
+            ("报社党群工作部", Some(3)),
+            ("新闻采访中心", Some(4)),
+            ("中心", None),
+            ("审计部", None),
+            ("", None),
+        ] {
+            assert_eq!(match_unit(name, &units).map(|u| u.0), id, "{name}");
+        }
+    }
+
+    #[test]
+    fn a_long_problem_keeps_its_whole_text_as_description() {
+        assert_eq!(split_title("公车私用"), ("公车私用".into(), None));
+        let (t, d) = split_title("公车私用问题突出。个别领导干部长期占用公车。");
+        assert_eq!(t, "公车私用问题突出");
+        assert!(d.unwrap().contains("长期占用"));
+    }
+}

@@ -1,0 +1,265 @@
+//! Importing a ledger spreadsheet into an inspection, on SQLite and PostgreSQL: names
+//! matched, unknown units refused until mapped or created, all or nothing, each file
+//! once, every row's origin kept, the audit trail intact.
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on what it did not expect; helpers of an integration test crate are not #[test] functions"
+)]
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use sqlx::Row;
+use zhenggai_domain::InspectionId;
+use zhenggai_spreadsheet::layout::Synonyms;
+use zhenggai_spreadsheet::ledger::Options;
+use zhenggai_spreadsheet::{Limits, Reading, read_ledger};
+use zhenggai_storage::audit::Change;
+use zhenggai_storage::ledger::import::{self, Decisions, Source};
+use zhenggai_storage::test_db::TestDb;
+use zhenggai_storage::{StoreError, demo, users, verify};
+
+const LEDGER: &str = "序号,问题描述,整改措施,责任领导,牵头单位,配合单位,完成时限\n\
+一、新增巡察反馈问题（2个问题）,,,,,,\n\
+1,印章管理不规范,建立用印登记制度,王建国,报社办公室,财务部,5月中旬\n\
+,,开展印章清查,王建国,办公室,,立行立改\n\
+2,网站信息发布审核不严,完善三审三校,赵志红,新媒体中心,总编室、法务部,二季度末\n";
+
+fn reading(text: &str) -> Reading {
+    let sheets = zhenggai_spreadsheet::read::read(text.as_bytes(), &Limits::default()).unwrap();
+    read_ledger(
+        &sheets,
+        &Options {
+            sheet: None,
+            feedback: NaiveDate::from_ymd_opt(2024, 3, 15).unwrap(),
+            synonyms: Synonyms::default(),
+        },
+    )
+}
+
+async fn setup() -> (TestDb, zhenggai_domain::access::Actor, InspectionId) {
+    let t = TestDb::new().await.unwrap();
+    demo::load(
+        &t.db,
+        &t.files,
+        NaiveDate::from_ymd_opt(2024, 4, 25).unwrap(),
+        Utc.with_ymd_and_hms(2024, 4, 25, 1, 0, 0).unwrap(),
+    )
+    .await
+    .unwrap();
+    let office = users::find(&t.db, "office").await.unwrap().unwrap();
+    let actor = users::actor(&t.db, office.id).await.unwrap();
+    let id: i64 = sqlx::query("SELECT id FROM inspections WHERE group_name = '市委第一巡察组'")
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap();
+    (t, actor, InspectionId(id))
+}
+
+fn change(actor: &zhenggai_domain::access::Actor) -> Change<'static> {
+    Change {
+        actor: Some(actor.user),
+        at: Utc.with_ymd_and_hms(2024, 4, 25, 2, 0, 0).unwrap(),
+        reason: None,
+    }
+}
+
+async fn count(t: &TestDb, sql: &str) -> i64 {
+    sqlx::query(sql)
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap()
+}
+
+fn source() -> Source {
+    Source {
+        filename: "台账.csv".into(),
+        sha256: "ab".repeat(32),
+    }
+}
+
+#[tokio::test]
+async fn a_ledger_is_imported_all_or_nothing_and_once() {
+    let (t, office, inspection) = setup().await;
+    let r = reading(LEDGER);
+    assert!(r.ok(), "{:#?}", r.errors);
+    let m = import::matching(&t.db, &office, inspection, &r, &source().sha256)
+        .await
+        .unwrap();
+    assert_eq!(m.unknown_units, ["法务部"], "{m:?}");
+    assert!(
+        m.units
+            .iter()
+            .any(|(n, _, label)| n == "报社办公室" && label == "办公室")
+    );
+    assert_eq!(m.leaders.len(), 2);
+    let problems_before = count(&t, "SELECT COUNT(*) FROM problems").await;
+    let audit_before = count(&t, "SELECT COUNT(*) FROM audit_log").await;
+
+    // An unknown unit: refused, and nothing is written.
+    let refused = import::commit(
+        &t.db,
+        &office,
+        change(&office),
+        inspection,
+        &source(),
+        &r,
+        &Decisions::default(),
+    )
+    .await;
+    match refused {
+        Err(StoreError::Invalid(fields)) => {
+            assert_eq!(fields[0].field, "units");
+            assert!(fields[0].message.contains("法务部"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        count(&t, "SELECT COUNT(*) FROM problems").await,
+        problems_before
+    );
+    assert_eq!(
+        count(&t, "SELECT COUNT(*) FROM audit_log").await,
+        audit_before
+    );
+
+    // A unit user may not import.
+    let finance = users::find(&t.db, "finance").await.unwrap().unwrap();
+    let finance = users::actor(&t.db, finance.id).await.unwrap();
+    let create = Decisions {
+        create_units: true,
+        ..Decisions::default()
+    };
+    assert!(matches!(
+        import::commit(
+            &t.db,
+            &finance,
+            change(&finance),
+            inspection,
+            &source(),
+            &r,
+            &create
+        )
+        .await,
+        Err(StoreError::NotFound | StoreError::Forbidden)
+    ));
+
+    // Creating the unknown unit, as the office asked.
+    let done = import::commit(
+        &t.db,
+        &office,
+        change(&office),
+        inspection,
+        &source(),
+        &r,
+        &create,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (
+            done.problems,
+            done.measures,
+            done.units_created,
+            done.aspects_created
+        ),
+        (2, 3, 1, 1)
+    );
+    assert_eq!(
+        count(&t, "SELECT COUNT(*) FROM problems").await,
+        problems_before + 2
+    );
+    assert_eq!(
+        count(
+            &t,
+            "SELECT COUNT(*) FROM measures WHERE origin = 'CSV!4' AND deadline_kind = 'immediate'"
+        )
+        .await,
+        1,
+        "each measure keeps its sheet and row"
+    );
+    assert_eq!(
+        count(
+            &t,
+            "SELECT COUNT(*) FROM problems WHERE origin = 'CSV!3' AND title = '印章管理不规范'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(&t, "SELECT COUNT(*) FROM measure_units mu JOIN units u ON u.id = mu.unit_id WHERE u.name = '法务部'").await,
+        1
+    );
+
+    // The same file again: refused unless asked.
+    let again = import::commit(
+        &t.db,
+        &office,
+        change(&office),
+        inspection,
+        &source(),
+        &r,
+        &create,
+    )
+    .await;
+    assert!(
+        matches!(again, Err(StoreError::Invalid(ref f)) if f[0].field == "again"),
+        "{again:?}"
+    );
+    let asked = Decisions {
+        again: true,
+        ..create
+    };
+    let twice = import::commit(
+        &t.db,
+        &office,
+        change(&office),
+        inspection,
+        &source(),
+        &r,
+        &asked,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        twice.aspects_created, 0,
+        "an aspect with the same title is reused"
+    );
+    let report = verify::verify(&t.db).await.unwrap();
+    assert!(report.intact(), "{:#?}", report.problems);
+}
+
+#[tokio::test]
+async fn a_reading_with_errors_writes_nothing_and_names_each_row() {
+    let (t, office, inspection) = setup().await;
+    let bad = format!("{LEDGER}3,会议记录不全,补齐记录,王建国,办公室,,尽快\n");
+    let r = reading(&bad);
+    let before = count(&t, "SELECT COUNT(*) FROM measures").await;
+    let decisions = Decisions {
+        create_units: true,
+        ..Decisions::default()
+    };
+    match import::commit(
+        &t.db,
+        &office,
+        change(&office),
+        inspection,
+        &source(),
+        &r,
+        &decisions,
+    )
+    .await
+    {
+        Err(StoreError::Invalid(fields)) => {
+            assert!(
+                fields[0].message.contains("第6行G列"),
+                "{}",
+                fields[0].message
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM measures").await, before);
+}
