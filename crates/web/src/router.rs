@@ -7,7 +7,8 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 
 use crate::pages::{
-    admin, home, inspections, ledger, login, lookbacks, measures, outcomes, problems, rules, trail,
+    admin, home, inspections, ledger, login, lookbacks, measures, outcomes, problems, rules,
+    spreadsheets, trail,
 };
 use crate::state::App;
 
@@ -66,6 +67,12 @@ async fn security_headers(
 
 /// The application's router.
 pub fn router(app: App) -> Router {
+    // A ledger file and the form around it.
+    let import_limit = app
+        .config
+        .import_limits
+        .max_file_bytes
+        .saturating_add(64 * 1024);
     let upload_limit = app
         .config
         .uploads
@@ -107,10 +114,24 @@ pub fn router(app: App) -> Router {
         .route("/aspects/{id}/edit", post(inspections::rename_aspect))
         .route("/inspections/{id}/file-plan", post(inspections::file_plan))
         .route("/problems/{id}/withdraw", post(problems::withdraw))
-        .route("/problems/{id}/step", post(problems::step))
+        .route(
+            "/problems/{id}/step",
+            post(problems::step).layer(DefaultBodyLimit::max(upload_limit)),
+        )
         .route("/step-files/{id}", get(problems::step_file))
         .route("/settings/closure", get(rules::show).post(rules::save))
         .route("/postings", get(rules::postings))
+        .route(
+            "/inspections/{id}/import",
+            get(spreadsheets::form)
+                .post(spreadsheets::upload)
+                .layer(DefaultBodyLimit::max(import_limit)),
+        )
+        .route(
+            "/inspections/{id}/import/commit",
+            post(spreadsheets::commit),
+        )
+        .route("/inspections/{id}/ledger.xlsx", get(spreadsheets::download))
         .route("/measures/{id}/withdraw", post(measures::withdraw))
         .route("/inspections/{id}/problems/new", get(problems::new))
         .route("/inspections/{id}/problems", post(problems::create))
@@ -142,7 +163,7 @@ pub fn router(app: App) -> Router {
         .route("/records/{table}/{id}/trail.csv", get(trail::export))
         .nest(
             "/api/v1",
-            crate::api::routes().layer(DefaultBodyLimit::max(upload_limit)),
+            crate::api::routes().layer(DefaultBodyLimit::max(upload_limit.max(import_limit))),
         )
         .layer(axum::middleware::from_fn(security_headers))
         .with_state(app)

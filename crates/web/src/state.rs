@@ -19,6 +19,10 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Problems per ledger page, measures per list page.
     pub page_size: i64,
+    /// Caps on imported spreadsheets.
+    pub import_limits: zhenggai_spreadsheet::Limits,
+    /// Header words of imported ledgers, with the organisation's own.
+    pub synonyms: zhenggai_spreadsheet::layout::Synonyms,
 }
 
 impl Default for WebConfig {
@@ -28,6 +32,8 @@ impl Default for WebConfig {
             uploads: UploadLimits::default(),
             secure_cookies: false,
             page_size: 50,
+            import_limits: zhenggai_spreadsheet::Limits::default(),
+            synonyms: zhenggai_spreadsheet::layout::Synonyms::default(),
         }
     }
 }

@@ -38,6 +38,39 @@ pub struct FileConfig {
     pub page_size: Option<i64>,
     /// Database connections.
     pub max_connections: Option<u32>,
+    /// Rows an imported sheet may have.
+    pub import_max_rows: Option<usize>,
+    /// Largest imported file, in MB.
+    pub import_max_mb: Option<usize>,
+    /// Header words an organisation adds, by field: `[import_synonyms] lead_unit = ["主办单位"]`.
+    pub import_synonyms: Option<std::collections::BTreeMap<String, Vec<String>>>,
+}
+
+fn import_limits(file: &FileConfig) -> anyhow::Result<zhenggai_spreadsheet::Limits> {
+    let d = zhenggai_spreadsheet::Limits::default();
+    Ok(zhenggai_spreadsheet::Limits {
+        max_rows: env("ZHENGGAI_IMPORT_MAX_ROWS")?
+            .or(file.import_max_rows)
+            .unwrap_or(d.max_rows),
+        max_file_bytes: env::<usize>("ZHENGGAI_IMPORT_MAX_MB")?
+            .or(file.import_max_mb)
+            .map_or(d.max_file_bytes, |mb| mb * 1024 * 1024),
+        ..d
+    })
+}
+
+fn synonyms(file: &FileConfig) -> anyhow::Result<zhenggai_spreadsheet::layout::Synonyms> {
+    use zhenggai_spreadsheet::layout::{Field, Synonyms};
+    let mut s = Synonyms::default();
+    for (field, words) in file.import_synonyms.iter().flatten() {
+        let f = Field::from_code(field).ok_or_else(|| {
+            anyhow::anyhow!(
+                "import_synonyms: “{field}” is not a ledger column; use seq, aspect, problem, measure, target, leader, lead_unit, cooperating, responsible, deadline, status or note"
+            )
+        })?;
+        s = s.with(f, words.iter().cloned());
+    }
+    Ok(s)
 }
 
 /// The resolved settings.
@@ -72,6 +105,8 @@ impl Settings {
             Some(path) => read_file(path)?,
             None => FileConfig::default(),
         };
+        let import_limits = import_limits(&file)?;
+        let synonyms = synonyms(&file)?;
         let data = common
             .data
             .clone()
@@ -117,6 +152,8 @@ impl Settings {
                 .or(file.secure_cookies)
                 .unwrap_or(false),
             page_size: env("ZHENGGAI_PAGE_SIZE")?.or(file.page_size).unwrap_or(50),
+            import_limits,
+            synonyms,
         };
         let max_connections = env("ZHENGGAI_MAX_CONNECTIONS")?
             .or(file.max_connections)

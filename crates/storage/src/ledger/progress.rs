@@ -283,3 +283,23 @@ pub async fn attachment(
     let bytes = files.get(&att.sha256).await?;
     Ok((att, bytes))
 }
+
+/// The latest progress entry of each measure of an inspection (the ledger's 整改进展
+/// column). The caller has checked read access to the measures it shows.
+pub async fn latest_by_measure(
+    db: &Db,
+    inspection: zhenggai_domain::InspectionId,
+) -> StoreResult<std::collections::HashMap<MeasureId, String>> {
+    let rows = sqlx::query(
+        "SELECT p.measure_id, p.content FROM progress p JOIN measures m ON m.id = p.measure_id \
+         WHERE m.inspection_id = $1 AND p.withdrawn_at IS NULL ORDER BY p.measure_id, p.happened_on, p.id",
+    )
+    .bind(inspection.0)
+    .fetch_all(db.pool())
+    .await?;
+    let mut latest = std::collections::HashMap::new();
+    for r in &rows {
+        latest.insert(MeasureId(r.try_get(0)?), r.try_get::<String, _>(1)?);
+    }
+    Ok(latest)
+}

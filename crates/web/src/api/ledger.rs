@@ -708,3 +708,116 @@ pub async fn list_postings(
         postings::list(&app.db, &v.0.actor, app.clock.today()).await?,
     ))
 }
+
+/// How a spreadsheet was read and how its names match, or what the import wrote.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ImportResult {
+    /// Whether anything was written.
+    pub committed: bool,
+    /// How the file was read: counts, errors and warnings by sheet, row and column, and
+    /// one row per measure.
+    #[schema(value_type = Object)]
+    pub reading: zhenggai_spreadsheet::Reading,
+    /// How its units and leaders match the organisation's.
+    pub matching: zhenggai_storage::ledger::import::Matching,
+    /// What was written, when committed.
+    pub imported: Option<zhenggai_storage::ledger::import::Imported>,
+}
+
+/// Imports a ledger spreadsheet into an inspection (the office): `multipart/form-data`
+/// with `files` (one .xlsx, .xls or .csv), optional `sheet`, and `dry_run`, `again`,
+/// `create_units` as true/false. A dry run (or a file with errors) answers how it was
+/// read and writes nothing; otherwise all or nothing.
+#[utoipa::path(post, path = "/api/v1/inspections/{id}/import", tag = "ledger", params(("id" = i64, Path)),
+    request_body(content_type = "multipart/form-data", content = String, description = "files, sheet, dry_run, again, create_units"),
+    responses((status = 200, body = ImportResult), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn import_ledger(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+    mut multipart: Multipart,
+) -> Result<Json<ImportResult>, ApiError> {
+    use sha2::Digest;
+    let sent = crate::form::read_multipart(&mut multipart)
+        .await
+        .map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let inspection = inspections::get(&app.db, &v.0.actor, InspectionId(id)).await?;
+    let Some(file) = sent.files.first() else {
+        return Err(zhenggai_storage::error::StoreError::invalid(
+            "files",
+            "请附上台账文件。",
+            "Attach the ledger file.",
+        )
+        .into());
+    };
+    let sheet = Some(sent.form.get("sheet").trim().to_string()).filter(|s| !s.is_empty());
+    let reading = crate::pages::spreadsheets::read_bytes(&file.bytes, sheet, &inspection, &app)
+        .map_err(|e| zhenggai_storage::error::StoreError::Invalid(vec![e]))?;
+    let sha256 = hex::encode(sha2::Sha256::digest(&file.bytes));
+    let matching = zhenggai_storage::ledger::import::matching(
+        &app.db,
+        &v.0.actor,
+        inspection.id,
+        &reading,
+        &sha256,
+    )
+    .await?;
+    if sent.form.checked("dry_run") || !reading.ok() {
+        return Ok(Json(ImportResult {
+            committed: false,
+            reading,
+            matching,
+            imported: None,
+        }));
+    }
+    let decisions = zhenggai_storage::ledger::import::Decisions {
+        again: sent.form.checked("again"),
+        create_units: sent.form.checked("create_units"),
+        unit_map: Vec::new(),
+    };
+    let source = zhenggai_storage::ledger::import::Source {
+        filename: file.filename.clone(),
+        sha256,
+    };
+    let imported = zhenggai_storage::ledger::import::commit(
+        &app.db,
+        &v.0.actor,
+        v.0.change(&app),
+        inspection.id,
+        &source,
+        &reading,
+        &decisions,
+    )
+    .await?;
+    Ok(Json(ImportResult {
+        committed: true,
+        reading,
+        matching,
+        imported: Some(imported),
+    }))
+}
+
+/// The ledger as the `.xlsx` offices hand upward, with the ledger's filters as query
+/// parameters (aspect, unit, leader, status, source, due_from, due_to, q).
+#[utoipa::path(get, path = "/api/v1/inspections/{id}/ledger.xlsx", tag = "ledger", params(("id" = i64, Path)),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 404, body = ApiErrorBody)))]
+pub async fn export_ledger(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+    Query(input): Query<FilterInput>,
+) -> Result<Response, ApiError> {
+    let inspection = inspections::get(&app.db, &v.0.actor, InspectionId(id)).await?;
+    let filter = input.check(app.config.page_size)?;
+    let bytes = crate::pages::spreadsheets::ledger_file(&app, &v.0.actor, &inspection, filter)
+        .await
+        .map_err(|e| match e {
+            crate::error::PageError::Store(s) => ApiError::from(s),
+            other => ApiError::BadRequest(format!("{other:?}")),
+        })?;
+    Ok(download(
+        &format!("{}整改台账.xlsx", inspection.title),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        bytes,
+    ))
+}

@@ -51,6 +51,7 @@ pub struct Created {
         ledger::withdraw_problem, ledger::withdraw_measure, ledger::create_item,
         ledger::take_step, ledger::list_steps, ledger::get_step_file,
         ledger::get_closure_rules, ledger::set_closure_rules, ledger::list_postings,
+        ledger::import_ledger, ledger::export_ledger,
         ledger::list_lookbacks, ledger::open_lookback, ledger::file_plan,
         ledger::get_outcomes, ledger::create_accountability, ledger::create_institution, ledger::create_recovery,
     ),
@@ -153,4 +154,6 @@ pub fn routes() -> Router<App> {
             get(ledger::get_closure_rules).put(ledger::set_closure_rules),
         )
         .route("/postings", get(ledger::list_postings))
+        .route("/inspections/{id}/import", post(ledger::import_ledger))
+        .route("/inspections/{id}/ledger.xlsx", get(ledger::export_ledger))
 }

@@ -82,6 +82,21 @@ struct LedgerView {
     errors: Errors,
     can_edit: bool,
     self_found: ProblemSource,
+    export_query: String,
+}
+
+/// The filters of the page as the export link's query (every row, not one page).
+fn export_query(pairs: &[(String, String)]) -> String {
+    let kept: Vec<String> = pairs
+        .iter()
+        .filter(|(k, v)| !v.is_empty() && k != "page" && k != "per_page")
+        .map(|(k, v)| format!("{}={}", urlencoding::encode(k), urlencoding::encode(v)))
+        .collect();
+    if kept.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", kept.join("&"))
+    }
 }
 
 /// GET /inspections/{id}
@@ -128,5 +143,6 @@ pub async fn show(
         errors,
         can_edit,
         self_found: ProblemSource::SelfFound,
+        export_query: export_query(&pairs),
     }))
 }

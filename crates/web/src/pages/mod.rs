@@ -12,6 +12,7 @@ pub mod measures;
 pub mod outcomes;
 pub mod problems;
 pub mod rules;
+pub mod spreadsheets;
 pub mod trail;
 
 use askama::Template;

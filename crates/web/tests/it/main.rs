@@ -13,4 +13,5 @@ mod auth;
 mod ledger;
 mod lifecycle;
 mod outcomes;
+mod spreadsheets;
 mod util;

@@ -1,0 +1,366 @@
+//! The ledger as a spreadsheet: importing the one an office already keeps (upload →
+//! preview of how every row was read → commit, all or nothing) and exporting the one it
+//! hands upward.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use sha2::{Digest, Sha256};
+use zhenggai_domain::InspectionId;
+use zhenggai_domain::UnitId;
+use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::validate::FieldError;
+use zhenggai_spreadsheet::export;
+use zhenggai_spreadsheet::ledger::Options;
+use zhenggai_spreadsheet::{Reading, read_ledger};
+use zhenggai_storage::error::StoreError;
+use zhenggai_storage::ledger::import::{self, Decisions, Matching, Source};
+use zhenggai_storage::ledger::inspections::{self, Inspection};
+use zhenggai_storage::ledger::progress;
+use zhenggai_storage::ledger::query::{self, Filter};
+use zhenggai_storage::units;
+
+use super::ledger::{checked_filter, filter_input};
+use super::{Choice, Errors, Nav, field_errors, render, render_status, see_other, tr};
+use crate::error::PageError;
+use crate::form::{FormData, WithFiles};
+use crate::i18n::{Lang, Tr};
+use crate::session::Viewer;
+use crate::state::App;
+
+/// Reads a workbook's bytes as a ledger against an inspection's feedback date.
+pub fn read_bytes(
+    bytes: &[u8],
+    sheet: Option<String>,
+    inspection: &Inspection,
+    app: &App,
+) -> Result<Reading, FieldError> {
+    let sheets = zhenggai_spreadsheet::read::read(bytes, &app.config.import_limits)
+        .map_err(|e| FieldError::new("file", read_error_zh(&e), e.to_string()))?;
+    Ok(read_ledger(
+        &sheets,
+        &Options {
+            sheet,
+            feedback: inspection.feedback_date,
+            synonyms: app.config.synonyms.clone(),
+        },
+    ))
+}
+
+/// A read error in Chinese, saying what to do.
+fn read_error_zh(e: &zhenggai_spreadsheet::ReadError) -> String {
+    use zhenggai_spreadsheet::ReadError as E;
+    match e {
+        E::TooLarge { limit, .. } => {
+            format!("文件超过{}MB，请拆分台账后分批导入。", limit / 1024 / 1024)
+        }
+        E::Unpacks { .. } => "工作簿解压后过大，不是正常的台账文件。".into(),
+        E::Encrypted => "工作簿设有密码：请另存一份不带密码的文件再导入。".into(),
+        E::Malformed(_) => "无法读取这个文件：请在 Excel 或 WPS 中另存为 .xlsx 后再导入。".into(),
+        E::TooManySheets { limit, .. } => format!("工作表超过{limit}个：请只保留台账及填表说明。"),
+        E::TooManyRows { sheet, limit } => format!("工作表“{sheet}”超过{limit}行：请拆分后导入。"),
+        E::TooManyCells { limit } => format!("单元格超过{limit}个：请拆分后导入。"),
+        E::CellTooLong {
+            sheet,
+            row,
+            col,
+            limit,
+        } => {
+            format!("工作表“{sheet}”第{row}行{col}列超过{limit}字，请精简。")
+        }
+    }
+}
+
+async fn office_inspection(app: &App, v: &Viewer, id: i64) -> Result<Inspection, PageError> {
+    let inspection = inspections::get(&app.db, &v.actor, InspectionId(id)).await?;
+    if v.actor.ledger_access(inspection.org_id) < Access::Edit {
+        return Err(StoreError::Forbidden.into());
+    }
+    Ok(inspection)
+}
+
+#[derive(Template)]
+#[template(path = "import.html")]
+struct ImportPage {
+    t: Tr,
+    nav: Nav,
+    inspection: Inspection,
+    errors: Errors,
+    preview: Option<Preview>,
+}
+
+/// What the preview shows and the commit form carries.
+struct Preview {
+    reading: Reading,
+    matching: Matching,
+    sha256: String,
+    filename: String,
+    sheet: String,
+    units: Vec<Choice>,
+}
+
+impl Preview {
+    fn unknown(&self) -> Vec<(usize, &str)> {
+        self.matching
+            .unknown_units
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (i, n.as_str()))
+            .collect()
+    }
+}
+
+fn page(
+    v: &Viewer,
+    inspection: Inspection,
+    errors: Vec<FieldError>,
+    preview: Option<Preview>,
+) -> ImportPage {
+    let path = format!("/inspections/{}/import", inspection.id);
+    ImportPage {
+        t: tr(v),
+        nav: Nav::new(v, "inspections", &path),
+        inspection,
+        errors: Errors {
+            list: errors,
+            lang: v.lang,
+        },
+        preview,
+    }
+}
+
+/// GET /inspections/{id}/import
+pub async fn form(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let inspection = office_inspection(&app, &v, id).await?;
+    Ok(render(&page(&v, inspection, Vec::new(), None)))
+}
+
+async fn preview(
+    app: &App,
+    v: &Viewer,
+    inspection: &Inspection,
+    bytes: &[u8],
+    filename: String,
+    sheet: String,
+) -> Result<Result<Preview, FieldError>, PageError> {
+    let reading = match read_bytes(
+        bytes,
+        Some(sheet.clone()).filter(|s| !s.is_empty()),
+        inspection,
+        app,
+    ) {
+        Ok(r) => r,
+        Err(e) => return Ok(Err(e)),
+    };
+    let sha256 = hex::encode(Sha256::digest(bytes));
+    let matching = import::matching(&app.db, &v.actor, inspection.id, &reading, &sha256).await?;
+    let units = units::list(&app.db, Some(inspection.org_id))
+        .await?
+        .into_iter()
+        .filter(|u| u.id != inspection.org_id)
+        .map(|u| Choice {
+            id: u.id.0,
+            label: u.label().to_string(),
+            selected: false,
+        })
+        .collect();
+    Ok(Ok(Preview {
+        reading,
+        matching,
+        sha256,
+        filename,
+        sheet,
+        units,
+    }))
+}
+
+/// POST /inspections/{id}/import — the upload: the file is kept by its hash and read;
+/// the page shows how.
+pub async fn upload(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    sent: WithFiles,
+) -> Result<Response, PageError> {
+    v.check_csrf(sent.form.get("csrf"))?;
+    let inspection = office_inspection(&app, &v, id).await?;
+    let Some(file) = sent.files.first() else {
+        let e = FieldError::new(
+            "file",
+            "请选择要导入的台账文件。",
+            "Choose the ledger file to import.",
+        );
+        return Ok(render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &page(&v, inspection, vec![e], None),
+        ));
+    };
+    app.files.put(&file.bytes).await?;
+    let sheet = sent.form.get("sheet").trim().to_string();
+    match preview(
+        &app,
+        &v,
+        &inspection,
+        &file.bytes,
+        file.filename.clone(),
+        sheet,
+    )
+    .await?
+    {
+        Ok(p) => Ok(render(&page(&v, inspection, Vec::new(), Some(p)))),
+        Err(e) => Ok(render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &page(&v, inspection, vec![e], None),
+        )),
+    }
+}
+
+/// POST /inspections/{id}/import/commit — the office's decisions on the preview; the
+/// file is read again from the store and written all or nothing.
+pub async fn commit(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    v.check_csrf(form.get("csrf"))?;
+    let inspection = office_inspection(&app, &v, id).await?;
+    let sha256 = form.get("sha256").trim().to_string();
+    let bytes = app.files.get(&sha256).await.map_err(|_| {
+        StoreError::invalid(
+            "file",
+            "上传的文件已失效，请重新上传。",
+            "The upload is gone: upload the file again.",
+        )
+    })?;
+    let filename = form.get("filename").to_string();
+    let sheet = form.get("sheet").to_string();
+    let Ok(p) = preview(&app, &v, &inspection, &bytes, filename.clone(), sheet).await? else {
+        return Err(StoreError::invalid(
+            "file",
+            "文件无法读取，请重新上传。",
+            "The file cannot be read: upload it again.",
+        )
+        .into());
+    };
+    let mut unit_map = Vec::new();
+    for (i, name) in p.matching.unknown_units.iter().enumerate() {
+        if let Some(u) = form.id(&format!("map_{i}")) {
+            unit_map.push((name.clone(), UnitId(u)));
+        }
+    }
+    let decisions = Decisions {
+        again: form.checked("again"),
+        create_units: form.checked("create_units"),
+        unit_map,
+    };
+    let source = Source { filename, sha256 };
+    match import::commit(
+        &app.db,
+        &v.actor,
+        v.change(&app),
+        inspection.id,
+        &source,
+        &p.reading,
+        &decisions,
+    )
+    .await
+    {
+        Ok(done) => Ok(see_other(&format!(
+            "/inspections/{}?imported={}",
+            inspection.id, done.measures
+        ))),
+        Err(e) => {
+            let errors = field_errors(e)?;
+            Ok(render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &page(&v, inspection, errors, Some(p)),
+            ))
+        }
+    }
+}
+
+/// The ledger (or the filtered part of it the person sees) as the `.xlsx` offices hand
+/// upward, in Chinese: status and progress as of today.
+pub async fn ledger_file(
+    app: &App,
+    actor: &Actor,
+    inspection: &Inspection,
+    mut filter: Filter,
+) -> Result<Vec<u8>, PageError> {
+    filter.page = 1;
+    filter.per_page = i64::MAX / 2;
+    let today = app.clock.today();
+    let page = query::ledger(
+        &app.db,
+        actor,
+        inspection.id,
+        inspection.org_id,
+        &filter,
+        today,
+    )
+    .await?;
+    let latest = progress::latest_by_measure(&app.db, inspection.id).await?;
+    let t = Tr(Lang::Zh);
+    let ledger = export::Ledger {
+        title: format!("{}整改台账", inspection.title),
+        date_line: format!("截至{}", today.format("%Y年%-m月%-d日")),
+        aspects: page
+            .aspects
+            .into_iter()
+            .map(|a| export::Aspect {
+                title: a.title,
+                problems: a
+                    .problems
+                    .into_iter()
+                    .map(|p| export::Problem {
+                        text: p
+                            .description
+                            .filter(|d| d.starts_with(&p.title))
+                            .unwrap_or(p.title),
+                        measures: p
+                            .measures
+                            .into_iter()
+                            .map(|m| export::Measure {
+                                progress: latest.get(&m.id).cloned().unwrap_or_default(),
+                                status: t.standing(m.standing),
+                                content: m.content,
+                                leader: m.leader.map(|l| l.name).unwrap_or_default(),
+                                lead_unit: m.lead_unit.name,
+                                cooperating: m.cooperating.into_iter().map(|u| u.name).collect(),
+                                responsible: m.responsible_person.unwrap_or_default(),
+                                deadline: m.deadline.text,
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    };
+    export::write(&ledger).map_err(|e| PageError::from(anyhow::anyhow!("writing the ledger: {e}")))
+}
+
+/// GET /inspections/{id}/ledger.xlsx — with the ledger page's filters.
+pub async fn download(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let inspection = inspections::get(&app.db, &v.actor, InspectionId(id)).await?;
+    let (filter, errors) = checked_filter(&filter_input(&pairs), app.config.page_size, &v)?;
+    if errors.any() {
+        return Err(StoreError::Invalid(errors.list).into());
+    }
+    let bytes = ledger_file(&app, &v.actor, &inspection, filter).await?;
+    Ok(crate::download::download(
+        &format!("{}整改台账.xlsx", inspection.title),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        bytes,
+    ))
+}
