@@ -4,6 +4,8 @@
 //! owners and the deadline words. Every row keeps where it came from (sheet, row), and
 //! every error and warning says where (sheet, row, column) and what to do.
 
+use std::collections::HashSet;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 use zhenggai_domain::deadline::{Deadline, DeadlineKind, Precision};
@@ -313,9 +315,9 @@ fn read_sheet(sheet: &Sheet, header: &Header, options: &Options, reading: &mut R
     let mut item: Option<String> = None;
     let mut last_problem: Option<String> = None;
     let mut aspect_warned = false;
-    let mut problems: Vec<(String, Option<String>, String)> = Vec::new();
-    let mut items: Vec<(String, String)> = Vec::new();
-    let mut aspects: Vec<String> = Vec::new();
+    let mut problems: HashSet<(String, Option<String>, String)> = HashSet::new();
+    let mut items: HashSet<(String, String)> = HashSet::new();
+    let mut aspects: HashSet<String> = HashSet::new();
     for r in header.data_row()..sheet.rows.len() {
         let get = |f: Field| col(f).map_or("", |c| sheet.cell(r, c).trim());
         let filled: Vec<&str> = sheet.rows[r]
@@ -410,18 +412,11 @@ fn read_sheet(sheet: &Sheet, header: &Header, options: &Options, reading: &mut R
                     .into(),
             ));
         }
-        let key = (row_aspect.clone(), item.clone(), problem.clone());
-        if !problems.contains(&key) {
-            problems.push(key);
+        problems.insert((row_aspect.clone(), item.clone(), problem.clone()));
+        if let Some(i) = &item {
+            items.insert((row_aspect.clone(), i.clone()));
         }
-        if let Some(i) = &item
-            && !items.contains(&(row_aspect.clone(), i.clone()))
-        {
-            items.push((row_aspect.clone(), i.clone()));
-        }
-        if !aspects.contains(&row_aspect) {
-            aspects.push(row_aspect.clone());
-        }
+        aspects.insert(row_aspect.clone());
         if measure.is_empty() {
             continue;
         }

@@ -138,14 +138,14 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
     let sheets = match kind(bytes) {
         Kind::Zip => {
             check_unpacked_size(bytes, limits)?;
-            read_xlsx(bytes, limits)?
+            guarded(|| read_xlsx(bytes, limits))?
         }
         Kind::Cfb => {
             // An encrypted .xlsx is an OLE container holding an EncryptedPackage stream.
             if contains_utf16(bytes, "EncryptedPackage") {
                 return Err(ReadError::Encrypted);
             }
-            read_xls(bytes, limits)?
+            guarded(|| read_xls(bytes, limits))?
         }
         Kind::Text => vec![read_csv(bytes, limits)?],
     };
@@ -173,6 +173,16 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
         }
     }
     Ok(sheets)
+}
+
+/// Runs a workbook parser on bytes from outside: a damaged file that makes the parser
+/// panic (the fuzzer found such .xls files) is refused like any other damaged file.
+fn guarded(read: impl FnOnce() -> Result<Vec<Sheet>, ReadError>) -> Result<Vec<Sheet>, ReadError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|_| {
+        Err(ReadError::Malformed(
+            "the workbook's structure is damaged".into(),
+        ))
+    })
 }
 
 /// The column letters of a zero-based column: 0 → A, 26 → AA.
@@ -471,6 +481,16 @@ fn text_of_ref(v: &DataRef<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Files the fuzzer (`fuzz/`) found crashing a parser, kept so that they stay refused.
+    #[test]
+    fn files_that_crashed_a_parser_are_refused() {
+        let bytes = include_bytes!("../tests/fuzz-found/cfb-slice-index.xls");
+        assert!(matches!(
+            read(bytes, &Limits::default()),
+            Err(ReadError::Malformed(_))
+        ));
+    }
 
     #[test]
     fn column_letters() {

@@ -21,7 +21,7 @@ use zhenggai_domain::UserId;
 use crate::db::{Backend, Tx};
 use crate::dialect;
 use crate::error::{Conflict, FieldChange, StoreError, StoreResult};
-use crate::sql::{Sql, row_json, stamp};
+use crate::sql::{Param, Sql, row_json, stamp};
 
 /// A table whose rows the trail records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -295,59 +295,154 @@ pub async fn append(
     };
     let mut seq: i64 = head.try_get(0)?;
     let mut prev: String = head.try_get(1)?;
-    let mut next_id: Option<i64> = Some(head.try_get(2)?);
+    let first_id: i64 = head.try_get(2)?;
     let count = pending.len();
-    for (i, p) in pending.into_iter().enumerate() {
-        seq += 1;
-        let id = match next_id.take() {
-            Some(id) => id,
-            None => sqlx::query(dialect::next_audit_id(backend))
-                .fetch_one(&mut *conn)
+    if count == 1 {
+        // One entry (most transactions): one statement, which on PostgreSQL also moves
+        // the head.
+        let p = &pending[0];
+        let hash = hash_of(first_id, chain_no, seq + 1, &prev, p);
+        bind_entry(
+            sqlx::query(dialect::insert_entry(backend, true)),
+            first_id,
+            chain_no,
+            seq + 1,
+            &prev,
+            &hash,
+            p,
+        )
+        .execute(&mut *conn)
+        .await?;
+        if !dialect::head_moves_with_last_entry(backend) {
+            move_head(conn, chain_no, seq + 1, &hash).await?;
+        }
+        return Ok(());
+    }
+    // Many entries (an import): their ids at once, their hashes in order, and the rows
+    // in as few statements as the parameter limit allows.
+    let mut ids = vec![first_id];
+    match dialect::more_audit_ids(backend) {
+        None => ids.extend((1..count as i64).map(|k| first_id + k)),
+        Some(sql) => {
+            let mut more = sqlx::query(sql)
+                .bind(count as i64 - 1)
+                .fetch_all(&mut *conn)
                 .await?
-                .try_get(0)?,
-        };
-        let hash = entry_hash(&EntryFields {
-            id,
-            chain: chain_no,
-            seq,
-            prev_hash: &prev,
-            at: &p.at,
-            actor: p.actor,
-            action: &p.action,
-            entity: p.entity,
-            entity_id: p.entity_id,
-            version: p.version,
-            reason: p.reason.as_deref(),
-            before: p.before.as_deref(),
-            after: p.after.as_deref(),
-        });
-        sqlx::query(dialect::insert_entry(backend, i + 1 == count))
-            .bind(id)
-            .bind(&p.at)
-            .bind(p.actor)
-            .bind(&p.action)
-            .bind(p.entity)
-            .bind(p.entity_id)
-            .bind(p.version)
-            .bind(p.reason.as_deref())
-            .bind(p.before.as_deref())
-            .bind(p.after.as_deref())
-            .bind(chain_no)
-            .bind(seq)
-            .bind(&prev)
-            .bind(&hash)
-            .execute(&mut *conn)
-            .await?;
-        prev = hash;
+                .iter()
+                .map(|r| r.try_get::<i64, _>(0))
+                .collect::<Result<Vec<i64>, _>>()?;
+            more.sort_unstable();
+            ids.extend(more);
+        }
     }
-    if !dialect::head_moves_with_last_entry(backend) {
-        sqlx::query("UPDATE audit_heads SET seq = $1, hash = $2 WHERE chain = $3")
-            .bind(seq)
-            .bind(&prev)
-            .bind(chain_no)
-            .execute(&mut *conn)
-            .await?;
+    let mut rows = Vec::with_capacity(count);
+    for (p, id) in pending.iter().zip(ids) {
+        seq += 1;
+        let hash = hash_of(id, chain_no, seq, &prev, p);
+        rows.push((id, seq, std::mem::replace(&mut prev, hash.clone()), hash));
     }
+    const COLUMNS: &str = "INSERT INTO audit_log (id, at, actor_id, action, entity, entity_id, entity_version, reason, before_json, after_json, chain, seq, prev_hash, hash) VALUES ";
+    for chunk in rows
+        .iter()
+        .zip(&pending)
+        .collect::<Vec<_>>()
+        .chunks(ENTRIES_PER_INSERT)
+    {
+        let mut sql = Sql::new(COLUMNS);
+        for (i, ((id, seq, prev, hash), p)) in chunk.iter().enumerate() {
+            sql.push(if i == 0 { "(" } else { ", (" })
+                .value(Param::Int(*id))
+                .push(", ")
+                .bind(p.at.clone())
+                .push(", ")
+                .value(Param::from(p.actor))
+                .push(", ")
+                .bind(p.action.clone())
+                .push(", ")
+                .bind(p.entity)
+                .push(", ")
+                .value(Param::Int(p.entity_id))
+                .push(", ")
+                .value(Param::from(p.version))
+                .push(", ")
+                .value(Param::from(p.reason.clone()))
+                .push(", ")
+                .value(Param::from(p.before.clone()))
+                .push(", ")
+                .value(Param::from(p.after.clone()))
+                .push(", ")
+                .value(Param::Int(chain_no))
+                .push(", ")
+                .value(Param::Int(*seq))
+                .push(", ")
+                .bind(prev.clone())
+                .push(", ")
+                .bind(hash.clone())
+                .push(")");
+        }
+        sql.query().execute(&mut *conn).await?;
+    }
+    move_head(conn, chain_no, seq, &prev).await
+}
+
+/// Parameters per multi-row statement. sqlx's SQLite driver finds each parameter by
+/// name, a cost that grows with the square of their number: a few hundred keep a
+/// statement cheap while still saving a round trip per row.
+const PARAMS_PER_STATEMENT: usize = 336;
+
+/// Audit rows per statement: up to 8 bound texts each.
+const ENTRIES_PER_INSERT: usize = PARAMS_PER_STATEMENT / 8;
+
+fn hash_of(id: i64, chain: i64, seq: i64, prev: &str, p: &Pending) -> String {
+    entry_hash(&EntryFields {
+        id,
+        chain,
+        seq,
+        prev_hash: prev,
+        at: &p.at,
+        actor: p.actor,
+        action: &p.action,
+        entity: p.entity,
+        entity_id: p.entity_id,
+        version: p.version,
+        reason: p.reason.as_deref(),
+        before: p.before.as_deref(),
+        after: p.after.as_deref(),
+    })
+}
+
+fn bind_entry<'q>(
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    id: i64,
+    chain: i64,
+    seq: i64,
+    prev: &'q str,
+    hash: &'q str,
+    p: &'q Pending,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    q.bind(id)
+        .bind(&p.at)
+        .bind(p.actor)
+        .bind(&p.action)
+        .bind(p.entity)
+        .bind(p.entity_id)
+        .bind(p.version)
+        .bind(p.reason.as_deref())
+        .bind(p.before.as_deref())
+        .bind(p.after.as_deref())
+        .bind(chain)
+        .bind(seq)
+        .bind(prev)
+        .bind(hash)
+}
+
+async fn move_head(conn: &mut AnyConnection, chain: i64, seq: i64, hash: &str) -> StoreResult<()> {
+    sqlx::query("UPDATE audit_heads SET seq = $1, hash = $2 WHERE chain = $3")
+        .bind(seq)
+        .bind(hash)
+        .bind(chain)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
@@ -399,6 +494,52 @@ pub async fn record(
         after: after.map(Value::to_string),
     });
     Ok(())
+}
+
+/// Inserts many rows into an entity's table in as few statements as the parameter
+/// limit allows, each recorded as created from the row as the database returned it;
+/// answers those rows, in insertion order (by id).
+pub async fn insert_many(
+    tx: &mut Tx,
+    change: Change<'_>,
+    entity: Entity,
+    columns: &[&str],
+    rows: Vec<Vec<crate::sql::Param>>,
+) -> StoreResult<Vec<AnyRow>> {
+    let texts = rows.first().map_or(1, |r| {
+        r.iter()
+            .filter(|v| matches!(v, crate::sql::Param::Text(_)))
+            .count()
+    });
+    let per_statement = (PARAMS_PER_STATEMENT / texts.max(1)).max(1);
+    let mut out = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(per_statement) {
+        let mut sql = Sql::new(&format!(
+            "INSERT INTO {} ({}) VALUES ",
+            entity.table(),
+            columns.join(", ")
+        ));
+        for (i, row) in chunk.iter().enumerate() {
+            sql.push(if i == 0 { "(" } else { ", (" });
+            for (j, value) in row.iter().enumerate() {
+                if j > 0 {
+                    sql.push(", ");
+                }
+                sql.value(value.clone());
+            }
+            sql.push(")");
+        }
+        sql.push(" RETURNING *");
+        let mut returned = sql.query().fetch_all(tx.conn()).await?;
+        returned.sort_by_key(|r| r.try_get::<i64, _>("id").unwrap_or(0));
+        out.extend(returned);
+    }
+    for row in &out {
+        let id: i64 = row.try_get("id")?;
+        let after = normalise(row);
+        record(tx, change, "create", entity, id, None, Some(&after)).await?;
+    }
+    Ok(out)
 }
 
 /// Records a row just inserted.

@@ -95,6 +95,17 @@ pub fn head_moves_with_last_entry(backend: Backend) -> bool {
     backend == Backend::Postgres
 }
 
+/// The ids of `$1` more audit entries of a transaction, after the first; `None` when
+/// they simply follow it (SQLite's one writer).
+pub fn more_audit_ids(backend: Backend) -> Option<&'static str> {
+    match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => Some(
+            "SELECT nextval(pg_get_serial_sequence('audit_log', 'id')) FROM generate_series(1, $1)",
+        ),
+    }
+}
+
 /// The id of an audit entry after the first of its transaction.
 pub fn next_audit_id(backend: Backend) -> &'static str {
     match backend {

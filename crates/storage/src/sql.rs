@@ -117,6 +117,17 @@ impl Sql {
         self
     }
 
+    /// A value in a bulk statement: integers and NULLs written into the text (they
+    /// cannot carry anything but digits), texts bound. Fewer parameters make a
+    /// multi-row statement cheaper to bind (see `audit::insert_many`).
+    pub fn value(&mut self, value: Param) -> &mut Sql {
+        match value {
+            Param::Int(v) => self.push(&v.to_string()),
+            Param::NullText | Param::NullInt => self.push("NULL"),
+            text @ Param::Text(_) => self.bind(text),
+        }
+    }
+
     /// The query, ready to run.
     pub fn query(&self) -> Query<'_, Any, AnyArguments<'_>> {
         let mut q = sqlx::query(&self.text);

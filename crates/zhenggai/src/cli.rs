@@ -176,6 +176,11 @@ pub struct BenchArgs {
     /// Concurrent writers for `--writes`.
     #[arg(long, default_value_t = 8)]
     pub writers: usize,
+    /// Instead of pages: import a generated ledger of this many rows (preview, then
+    /// commit) into the demo organisation in the configured (empty) database, then export
+    /// it.
+    #[arg(long)]
+    pub import_rows: Option<usize>,
 }
 
 #[cfg(test)]

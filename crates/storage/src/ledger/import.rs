@@ -13,14 +13,14 @@ use zhenggai_domain::{AspectId, InspectionId, ItemId, Role, UnitId, UserId};
 use zhenggai_spreadsheet::Reading;
 
 use super::aspects::{self, TitleInput};
-use super::measures::{self, NewMeasure};
-use super::problems::{self, NewProblem};
 use super::{inspection_org, require_ledger};
 use crate::audit::{self, Change, Entity};
 use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
-use crate::sql::stamp;
+use crate::sql::{Param, stamp};
 use crate::units::{self, UnitKind};
+use std::collections::HashMap;
+use zhenggai_domain::status::MeasureState;
 
 /// The file a reading came from.
 #[derive(Debug, Clone)]
@@ -296,8 +296,9 @@ pub async fn commit(
         existing.iter().map(|a| (a.title.clone(), a.id)).collect();
     let mut aspects_created = 0;
     let mut items: Vec<((AspectId, String), ItemId)> = Vec::new();
-    let mut problem_ids: Vec<(ProblemKey, zhenggai_domain::ProblemId)> = Vec::new();
-    let mut measures_created = 0;
+    // Problems in the order the file gives them, each with its measures' rows.
+    let mut keys: HashMap<ProblemKey, usize> = HashMap::new();
+    let mut groups: Vec<(ProblemKey, Vec<&zhenggai_spreadsheet::Row>)> = Vec::new();
     for row in &reading.rows {
         let aspect = match aspect_ids.iter().find(|(t, _)| *t == row.aspect) {
             Some((_, id)) => *id,
@@ -327,8 +328,8 @@ pub async fn commit(
                 }
             },
         };
-        let lead = unit(&row.lead_unit).ok_or_else(|| {
-            StoreError::invalid(
+        if unit(&row.lead_unit).is_none() {
+            return Err(StoreError::invalid(
                 "units",
                 format!(
                     "第{}行的牵头单位“{}”没有对应的单位。",
@@ -338,64 +339,167 @@ pub async fn commit(
                     "Row {}: the lead unit “{}” has no unit.",
                     row.row, row.lead_unit
                 ),
-            )
-        })?;
-        let origin = format!("{}!{}", row.sheet, row.row);
-        let key = (aspect, item, row.problem.clone());
-        let problem = match problem_ids.iter().find(|(k, _)| *k == key) {
-            Some((_, id)) => *id,
-            None => {
-                let (title, description) = split_title(&row.problem);
-                let id = problems::insert(
-                    &mut tx,
-                    change,
-                    inspection,
-                    &NewProblem {
-                        title,
-                        description,
-                        aspect,
-                        item,
-                        source: ProblemSource::Inspection,
-                        lead_unit: Some(lead),
-                        leader: leader(&row.leader),
-                        origin: Some(origin.clone()),
-                    },
-                )
-                .await?;
-                problem_ids.push((key, id));
-                id
-            }
-        };
-        let Some(deadline) = row.deadline.deadline() else {
-            return Err(StoreError::invalid(
-                "file",
-                format!("第{}行的整改时限无法识别。", row.row),
-                format!("Row {}: the deadline cannot be read.", row.row),
             ));
-        };
-        measures::insert(
-            &mut tx,
-            change,
-            problem,
-            &NewMeasure {
-                content: row.measure.chars().take(2000).collect(),
-                lead_unit: lead,
-                cooperating: row
-                    .cooperating
-                    .iter()
-                    .filter_map(|c| unit(c))
-                    .filter(|u| *u != lead)
-                    .collect(),
-                leader: leader(&row.leader),
-                responsible_person: Some(row.responsible.clone()).filter(|s| !s.is_empty()),
-                target: Some(row.target.clone()).filter(|s| !s.is_empty()),
-                deadline,
-                origin: Some(origin),
-            },
-        )
-        .await?;
-        measures_created += 1;
+        }
+        let key = (aspect, item, row.problem.clone());
+        match keys.get(&key) {
+            Some(i) => groups[*i].1.push(row),
+            None => {
+                keys.insert(key.clone(), groups.len());
+                groups.push((key, vec![row]));
+            }
+        }
     }
+    // The problems, numbered after the inspection's last.
+    let last: i64 =
+        sqlx::query("SELECT COALESCE(MAX(ordinal), 0) FROM problems WHERE inspection_id = $1")
+            .bind(inspection.0)
+            .fetch_one(tx.conn())
+            .await?
+            .try_get(0)?;
+    let at = stamp(change.at);
+    let problem_rows: Vec<Vec<Param>> = groups
+        .iter()
+        .enumerate()
+        .map(|(i, ((aspect, item, text), rows))| {
+            let first = rows[0];
+            let (title, description) = split_title(text);
+            vec![
+                Param::from(inspection.0),
+                Param::from(aspect.0),
+                Param::from(item.map(|i| i.0)),
+                Param::from(last + 1 + i as i64),
+                Param::from(title),
+                Param::from(description),
+                Param::from(ProblemSource::Inspection.code()),
+                Param::from(unit(&first.lead_unit).map(|u| u.0)),
+                Param::from(leader(&first.leader).map(|u| u.0)),
+                Param::from(at.clone()),
+                Param::from(format!("{}!{}", first.sheet, first.row)),
+            ]
+        })
+        .collect();
+    let inserted = audit::insert_many(
+        &mut tx,
+        change,
+        Entity::Problem,
+        &[
+            "inspection_id",
+            "aspect_id",
+            "item_id",
+            "ordinal",
+            "title",
+            "description",
+            "source",
+            "lead_unit_id",
+            "leader_id",
+            "created_at",
+            "origin",
+        ],
+        problem_rows,
+    )
+    .await?;
+    let mut problem_of_ordinal: HashMap<i64, i64> = HashMap::new();
+    for r in &inserted {
+        problem_of_ordinal.insert(r.try_get("ordinal")?, r.try_get("id")?);
+    }
+    // Their measures, numbered within each problem.
+    let mut measure_rows: Vec<Vec<Param>> = Vec::new();
+    let mut coop_of: HashMap<(i64, i64), Vec<UnitId>> = HashMap::new();
+    for (i, (_, rows)) in groups.iter().enumerate() {
+        let problem = problem_of_ordinal
+            .get(&(last + 1 + i as i64))
+            .copied()
+            .ok_or_else(|| anyhow::anyhow!("problem {} was not inserted", last + 1 + i as i64))?;
+        for (k, row) in rows.iter().enumerate() {
+            let Some(deadline) = row.deadline.deadline() else {
+                return Err(StoreError::invalid(
+                    "file",
+                    format!("第{}行的整改时限无法识别。", row.row),
+                    format!("Row {}: the deadline cannot be read.", row.row),
+                ));
+            };
+            let lead = unit(&row.lead_unit).ok_or_else(|| anyhow::anyhow!("matched above"))?;
+            let ordinal = k as i64 + 1;
+            let coop: Vec<UnitId> = row
+                .cooperating
+                .iter()
+                .filter_map(|c| unit(c))
+                .filter(|u| *u != lead)
+                .collect();
+            if !coop.is_empty() {
+                coop_of.insert((problem, ordinal), coop);
+            }
+            measure_rows.push(vec![
+                Param::from(problem),
+                Param::from(inspection.0),
+                Param::from(org.0),
+                Param::from(ordinal),
+                Param::from(row.measure.chars().take(2000).collect::<String>()),
+                Param::from(lead.0),
+                Param::from(leader(&row.leader).map(|u| u.0)),
+                Param::from(Some(row.responsible.clone()).filter(|s| !s.is_empty())),
+                Param::from(Some(row.target.clone()).filter(|s| !s.is_empty())),
+                Param::from(deadline.text.clone()),
+                Param::from(deadline.kind.code()),
+                Param::from(deadline.date.map(crate::sql::day)),
+                Param::from(deadline.precision.map(|p| p.code().to_string())),
+                Param::from(MeasureState::Registered.code()),
+                Param::from(at.clone()),
+                Param::from(format!("{}!{}", row.sheet, row.row)),
+            ]);
+        }
+    }
+    let measures_created = measure_rows.len();
+    let inserted = audit::insert_many(
+        &mut tx,
+        change,
+        Entity::Measure,
+        &[
+            "problem_id",
+            "inspection_id",
+            "org_id",
+            "ordinal",
+            "content",
+            "lead_unit_id",
+            "leader_id",
+            "responsible_person",
+            "target",
+            "deadline_text",
+            "deadline_kind",
+            "deadline_date",
+            "deadline_precision",
+            "state",
+            "created_at",
+            "origin",
+        ],
+        measure_rows,
+    )
+    .await?;
+    let mut coop_rows: Vec<Vec<Param>> = Vec::new();
+    for r in &inserted {
+        let key = (
+            r.try_get::<i64, _>("problem_id")?,
+            r.try_get::<i64, _>("ordinal")?,
+        );
+        let id: i64 = r.try_get("id")?;
+        for u in coop_of.get(&key).into_iter().flatten() {
+            coop_rows.push(vec![
+                Param::from(id),
+                Param::from(u.0),
+                Param::from(at.clone()),
+            ]);
+        }
+    }
+    audit::insert_many(
+        &mut tx,
+        change,
+        Entity::MeasureUnit,
+        &["measure_id", "unit_id", "created_at"],
+        coop_rows,
+    )
+    .await?;
+    let problem_ids = groups;
     let sheet = reading
         .rows
         .first()

@@ -343,13 +343,15 @@ pub async fn ledger(
             .map(|r| Measure::from_row(r, today))
             .collect::<Result<Vec<_>, _>>()?;
         measures::load_cooperating(db, &mut list).await?;
+        let mut place = std::collections::HashMap::new();
+        for (a, aspect) in aspects.iter().enumerate() {
+            for (p, problem) in aspect.problems.iter().enumerate() {
+                place.insert(problem.id, (a, p));
+            }
+        }
         for m in list {
-            if let Some(p) = aspects
-                .iter_mut()
-                .flat_map(|a| a.problems.iter_mut())
-                .find(|p| p.id == m.problem_id)
-            {
-                p.measures.push(m);
+            if let Some((a, p)) = place.get(&m.problem_id) {
+                aspects[*a].problems[*p].measures.push(m);
             }
         }
     }

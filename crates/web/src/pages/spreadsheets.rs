@@ -293,25 +293,38 @@ pub async fn ledger_file(
     inspection: &Inspection,
     mut filter: Filter,
 ) -> Result<Vec<u8>, PageError> {
-    filter.page = 1;
-    filter.per_page = i64::MAX / 2;
+    // Page by page, so that no query binds more ids than the database allows.
+    filter.per_page = 1000;
     let today = app.clock.today();
-    let page = query::ledger(
-        &app.db,
-        actor,
-        inspection.id,
-        inspection.org_id,
-        &filter,
-        today,
-    )
-    .await?;
+    let mut aspects: Vec<zhenggai_storage::ledger::query::LedgerAspect> = Vec::new();
+    for page_no in 1.. {
+        filter.page = page_no;
+        let page = query::ledger(
+            &app.db,
+            actor,
+            inspection.id,
+            inspection.org_id,
+            &filter,
+            today,
+        )
+        .await?;
+        let more = page.page * page.per_page < page.total_problems;
+        for a in page.aspects {
+            match aspects.last_mut() {
+                Some(last) if last.id == a.id => last.problems.extend(a.problems),
+                _ => aspects.push(a),
+            }
+        }
+        if !more {
+            break;
+        }
+    }
     let latest = progress::latest_by_measure(&app.db, inspection.id).await?;
     let t = Tr(Lang::Zh);
     let ledger = export::Ledger {
         title: format!("{}整改台账", inspection.title),
         date_line: format!("截至{}", today.format("%Y年%-m月%-d日")),
-        aspects: page
-            .aspects
+        aspects: aspects
             .into_iter()
             .map(|a| export::Aspect {
                 title: a.title,

@@ -32,6 +32,9 @@ pub async fn run(common: &Common, args: BenchArgs) -> anyhow::Result<ExitCode> {
     if let Some(writes) = args.writes {
         return writes_bench(&db, writes, args.writers.max(1)).await;
     }
+    if let Some(rows) = args.import_rows {
+        return import_bench(&db, &settings, rows).await;
+    }
     let clock = Arc::new(SystemClock);
     let office = users::find(&db, "bench_office")
         .await?
@@ -206,4 +209,189 @@ async fn write_some(db: &zhenggai_storage::Db, ids: &[i64]) -> anyhow::Result<()
         tx.commit().await?;
     }
     Ok(())
+}
+
+/// Peak resident memory of this process so far, in MB (Linux).
+fn peak_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// A ledger of `rows` measures over the demo's departments: three measures a problem,
+/// fifty problems an aspect, deadlines in the words offices write.
+fn generated_ledger(rows: usize) -> zhenggai_spreadsheet::export::Ledger {
+    use zhenggai_spreadsheet::export::{Aspect, Ledger, Measure, Problem};
+    const UNITS: [&str; 8] = [
+        "办公室",
+        "财务部",
+        "人力资源部",
+        "总编室",
+        "党群工作部",
+        "行政后勤部",
+        "经营管理部",
+        "新媒体中心",
+    ];
+    const WORDS: [&str; 6] = [
+        "立行立改",
+        "2024年6月底前",
+        "5月中旬",
+        "二季度末",
+        "年底前",
+        "长期坚持",
+    ];
+    let mut aspects = Vec::new();
+    let mut n = 0;
+    while n < rows {
+        let a = aspects.len();
+        let mut problems = Vec::new();
+        while problems.len() < 50 && n < rows {
+            let p = problems.len();
+            let measures = (0..3.min(rows - n))
+                .map(|k| {
+                    let i = n + k;
+                    Measure {
+                        content: format!(
+                            "第{}条整改措施：建立健全制度，明确责任分工，按期完成整改",
+                            i + 1
+                        ),
+                        leader: if i % 2 == 0 { "王建国" } else { "赵志红" }.into(),
+                        lead_unit: UNITS[i % UNITS.len()].into(),
+                        cooperating: vec![UNITS[(i + 3) % UNITS.len()].into()],
+                        responsible: format!("责任人{}", i % 97),
+                        deadline: WORDS[i % WORDS.len()].into(),
+                        ..Measure::default()
+                    }
+                })
+                .collect::<Vec<_>>();
+            n += measures.len();
+            problems.push(Problem {
+                text: format!(
+                    "第{}方面第{}个问题：制度执行不严格，监督检查不到位",
+                    a + 1,
+                    p + 1
+                ),
+                measures,
+            });
+        }
+        aspects.push(Aspect {
+            title: format!("第{}个方面", a + 1),
+            problems,
+        });
+    }
+    Ledger {
+        title: "基准测试台账".into(),
+        date_line: String::new(),
+        aspects,
+    }
+}
+
+async fn import_bench(
+    db: &zhenggai_storage::Db,
+    settings: &Settings,
+    rows: usize,
+) -> anyhow::Result<ExitCode> {
+    use zhenggai_spreadsheet::ledger::Options;
+    use zhenggai_storage::ledger::import::{self, Decisions, Source};
+    anyhow::ensure!(
+        zhenggai_storage::demo::is_empty(db).await?,
+        "the import benchmark needs an empty database (it loads the demo organisation)"
+    );
+    let clock = Arc::new(SystemClock);
+    let files = Arc::new(LocalFiles::new(settings.data.join("files")));
+    zhenggai_storage::demo::load(db, files.as_ref(), clock.today(), clock.now()).await?;
+    let office = users::find(db, "office")
+        .await?
+        .context("the demo's office")?;
+    let actor = users::actor(db, office.id).await?;
+    let inspection: i64 =
+        sqlx::query("SELECT id FROM inspections WHERE group_name = '市委第一巡察组'")
+            .fetch_one(db.pool())
+            .await?
+            .try_get(0)?;
+    let inspection = zhenggai_domain::InspectionId(inspection);
+    let bytes = zhenggai_spreadsheet::export::write(&generated_ledger(rows))?;
+    println!(
+        "generated ledger: {rows} rows, {:.1} MB .xlsx; peak memory so far {:.0} MB",
+        bytes.len() as f64 / 1e6,
+        peak_mb()
+    );
+
+    let started = Instant::now();
+    let sheets = zhenggai_spreadsheet::read::read(&bytes, &settings.web.import_limits)?;
+    let reading = zhenggai_spreadsheet::read_ledger(
+        &sheets,
+        &Options {
+            sheet: None,
+            feedback: clock.today(),
+            synonyms: settings.web.synonyms.clone(),
+        },
+    );
+    drop(sheets);
+    let matching = import::matching(db, &actor, inspection, &reading, "bench").await?;
+    let preview = started.elapsed();
+    anyhow::ensure!(
+        reading.ok() && matching.unknown_units.is_empty(),
+        "the generated ledger did not read cleanly: {:?}",
+        reading.errors.first()
+    );
+    println!(
+        "preview (read, parse, match): {:.2} s for {} measures in {} problems; peak memory {:.0} MB",
+        preview.as_secs_f64(),
+        reading.measures,
+        reading.problems,
+        peak_mb()
+    );
+
+    let started = Instant::now();
+    let change = zhenggai_storage::audit::Change {
+        actor: Some(actor.user),
+        at: clock.now(),
+        reason: None,
+    };
+    let source = Source {
+        filename: "bench.xlsx".into(),
+        sha256: "0".repeat(64),
+    };
+    let done = import::commit(
+        db,
+        &actor,
+        change,
+        inspection,
+        &source,
+        &reading,
+        &Decisions::default(),
+    )
+    .await?;
+    let commit = started.elapsed();
+    println!(
+        "commit (one transaction, audited): {:.2} s for {} measures and {} problems; peak memory {:.0} MB",
+        commit.as_secs_f64(),
+        done.measures,
+        done.problems,
+        peak_mb()
+    );
+    drop(reading);
+
+    let app = App::new(db.clone(), files, clock.clone(), settings.web.clone());
+    let inspection = zhenggai_storage::ledger::inspections::get(db, &actor, inspection).await?;
+    let filter = zhenggai_storage::ledger::query::FilterInput::default().check(50)?;
+    let started = Instant::now();
+    let file = zhenggai_web::pages::spreadsheets::ledger_file(&app, &actor, &inspection, filter)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let export = started.elapsed();
+    println!(
+        "export (query, write .xlsx): {:.2} s, {:.1} MB; peak memory {:.0} MB",
+        export.as_secs_f64(),
+        file.len() as f64 / 1e6,
+        peak_mb()
+    );
+    Ok(ExitCode::SUCCESS)
 }
