@@ -185,7 +185,9 @@ fn check_cfb(bytes: &[u8]) -> Result<(), ReadError> {
     const SPECIAL: u32 = 0xFFFF_FFFA;
     let damaged = |what: &str| ReadError::Malformed(format!("damaged compound file: {what}"));
     let u16_at = |at: usize| -> Option<u16> {
-        bytes.get(at..at + 2).map(|b| u16::from_le_bytes([b[0], b[1]]))
+        bytes
+            .get(at..at + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
     };
     let u32_at = |at: usize| -> Option<u32> {
         bytes
@@ -216,7 +218,12 @@ fn check_cfb(bytes: &[u8]) -> Result<(), ReadError> {
             return Err(damaged("DIFAT loops"));
         }
         for i in 0..size / 4 - 1 {
-            let id = u32::from_le_bytes([block[4 * i], block[4 * i + 1], block[4 * i + 2], block[4 * i + 3]]);
+            let id = u32::from_le_bytes([
+                block[4 * i],
+                block[4 * i + 1],
+                block[4 * i + 2],
+                block[4 * i + 3],
+            ]);
             if id < SPECIAL {
                 fat_sectors.push(id);
             }
@@ -227,10 +234,17 @@ fn check_cfb(bytes: &[u8]) -> Result<(), ReadError> {
     let mut fat: Vec<u32> = Vec::new();
     for id in fat_sectors {
         let block = sector(id).ok_or_else(|| damaged("FAT outside the file"))?;
-        fat.extend(block.chunks_exact(4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])));
+        fat.extend(
+            block
+                .chunks_exact(4)
+                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+        );
     }
     fat.truncate(sectors);
-    if fat.iter().any(|next| *next < SPECIAL && *next as usize >= sectors) {
+    if fat
+        .iter()
+        .any(|next| *next < SPECIAL && *next as usize >= sectors)
+    {
         return Err(damaged("a chain leaves the file"));
     }
     // Every chain must end: no sector is reached twice by following the table.
@@ -269,7 +283,9 @@ fn check_cfb(bytes: &[u8]) -> Result<(), ReadError> {
                 return Err(damaged("a stream larger than the file"));
             }
         }
-        dir = *fat.get(dir as usize).ok_or_else(|| damaged("directory chain"))?;
+        dir = *fat
+            .get(dir as usize)
+            .ok_or_else(|| damaged("directory chain"))?;
     }
     Ok(())
 }

@@ -89,7 +89,20 @@ struct LedgerView {
 fn export_query(pairs: &[(String, String)]) -> String {
     let kept: Vec<String> = pairs
         .iter()
-        .filter(|(k, v)| !v.is_empty() && k != "page" && k != "per_page")
+        .filter(|(k, v)| {
+            !v.is_empty()
+                && matches!(
+                    k.as_str(),
+                    "aspect"
+                        | "unit"
+                        | "leader"
+                        | "status"
+                        | "source"
+                        | "due_from"
+                        | "due_to"
+                        | "q"
+                )
+        })
         .map(|(k, v)| format!("{}={}", urlencoding::encode(k), urlencoding::encode(v)))
         .collect();
     if kept.is_empty() {

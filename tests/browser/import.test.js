@@ -1,0 +1,51 @@
+// Browser test: the office imports the ledger it keeps — upload, preview of every row,
+// mapping an unknown unit, commit — and exports the ledger as Excel.
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { start, stop, login, shot } = require('./harness');
+
+let env;
+before(async () => { env = await start(); });
+after(async () => { await stop(env); });
+
+const LEDGER = [
+  '序号,问题描述,整改措施,责任领导,牵头单位,配合单位,完成时限',
+  '一、新增巡察反馈问题（2个问题）,,,,,,',
+  '1,印章管理不规范,建立用印登记制度,王建国,报社办公室,财务部,5月中旬',
+  ',,开展印章清查,王建国,办公室,,立行立改',
+  '2,网站信息发布审核不严,完善三审三校,赵志红,新媒体中心,法务部,二季度末',
+].join('\n') + '\n';
+
+test('the office previews its ledger, maps an unknown unit, imports it and exports the ledger', async () => {
+  const s = await login(env, 'office');
+  await s.page.goto(env.base + '/inspections/1');
+  await Promise.all([s.page.waitForNavigation(), s.page.click('a[href="/inspections/1/import"]')]);
+  const file = path.join(env.dataDir, '整改台账.csv');
+  fs.writeFileSync(file, LEDGER);
+  await s.page.setInputFiles('input[name=files]', file);
+  await Promise.all([s.page.waitForNavigation(), s.page.click('form.import-form button.primary')]);
+  assert.match(await s.page.locator('#import-counts').innerText(), /1个方面.*2个问题.*3条措施.*0处错误/);
+  const rows = await s.page.locator('table.import-rows tbody tr').count();
+  assert.equal(rows, 3);
+  assert.match(await s.page.locator('table.import-rows').innerText(), /5月中旬\s+→ \d{4}-05-20/);
+  assert.match(await s.page.locator('fieldset.unknown-units').innerText(), /法务部/);
+  await shot(s.page, 'import-01-preview.png');
+  // Map 法务部 to an existing department rather than creating it.
+  await s.page.selectOption('select[name=map_0]', { label: '纪检监察室' });
+  await Promise.all([s.page.waitForNavigation(), s.page.click('form.commit-form button.primary')]);
+  assert.match(s.page.url(), /\/inspections\/1\?imported=3$/);
+  assert.match(await s.page.locator('body').innerText(), /印章管理不规范/);
+  await shot(s.page, 'import-02-imported.png');
+  // The export is a real download of an .xlsx.
+  const [download] = await Promise.all([s.page.waitForEvent('download'), s.page.click('#export-xlsx')]);
+  const saved = path.join(env.dataDir, 'export.xlsx');
+  await download.saveAs(saved);
+  const bytes = fs.readFileSync(saved);
+  assert.equal(bytes.subarray(0, 2).toString(), 'PK');
+  assert.match(download.suggestedFilename(), /整改台账\.xlsx$/);
+  // A download ends its navigation request; nothing else may fail or leave the server.
+  assert.deepEqual(s.failed.filter((u) => !u.includes('/ledger.xlsx')), []);
+  await s.context.close();
+});
