@@ -42,6 +42,12 @@ pub struct FileConfig {
     pub import_max_rows: Option<usize>,
     /// Largest imported file, in MB.
     pub import_max_mb: Option<usize>,
+    /// Sheets an imported workbook may have.
+    pub import_max_sheets: Option<usize>,
+    /// Cells an imported workbook may have.
+    pub import_max_cells: Option<usize>,
+    /// Characters an imported cell may have.
+    pub import_max_cell_chars: Option<usize>,
     /// Header words an organisation adds, by field: `[import_synonyms] lead_unit = ["主办单位"]`.
     pub import_synonyms: Option<std::collections::BTreeMap<String, Vec<String>>>,
 }
@@ -55,6 +61,15 @@ fn import_limits(file: &FileConfig) -> anyhow::Result<zhenggai_spreadsheet::Limi
         max_file_bytes: env::<usize>("ZHENGGAI_IMPORT_MAX_MB")?
             .or(file.import_max_mb)
             .map_or(d.max_file_bytes, |mb| mb * 1024 * 1024),
+        max_sheets: env("ZHENGGAI_IMPORT_MAX_SHEETS")?
+            .or(file.import_max_sheets)
+            .unwrap_or(d.max_sheets),
+        max_cells: env("ZHENGGAI_IMPORT_MAX_CELLS")?
+            .or(file.import_max_cells)
+            .unwrap_or(d.max_cells),
+        max_cell_chars: env("ZHENGGAI_IMPORT_MAX_CELL_CHARS")?
+            .or(file.import_max_cell_chars)
+            .unwrap_or(d.max_cell_chars),
         ..d
     })
 }

@@ -8,9 +8,8 @@ use sha2::{Digest, Sha256};
 use zhenggai_domain::access::Actor;
 use zhenggai_domain::clock::{Clock, SystemClock};
 use zhenggai_domain::{InspectionId, Role, UnitId, UserId};
-use zhenggai_spreadsheet::layout::Synonyms;
 use zhenggai_spreadsheet::ledger::Options;
-use zhenggai_spreadsheet::{Limits, Reading, read_ledger};
+use zhenggai_spreadsheet::{Reading, read_ledger};
 use zhenggai_storage::audit::Change;
 use zhenggai_storage::error::StoreError;
 use zhenggai_storage::ledger::import::{self, Decisions, Source};
@@ -23,9 +22,12 @@ pub async fn run(common: &Common, args: ImportArgs) -> anyhow::Result<ExitCode> 
     let bytes =
         std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
     let clock = SystemClock;
+    // The configuration's limits and header words apply on a dry run too; no database
+    // is opened for it.
+    let settings = Settings::resolve(common, None)?;
     if args.dry_run {
         let feedback = args.feedback_date.unwrap_or_else(|| clock.today());
-        let reading = read(&bytes, &args, feedback)?;
+        let reading = read(&bytes, &args, feedback, &settings)?;
         report(&reading, args.json)?;
         return Ok(if reading.ok() {
             ExitCode::SUCCESS
@@ -33,7 +35,6 @@ pub async fn run(common: &Common, args: ImportArgs) -> anyhow::Result<ExitCode> 
             ExitCode::FAILURE
         });
     }
-    let settings = Settings::resolve(common, None)?;
     let db = super::open(&settings).await?;
     db.migrate().await?;
     let change = Change {
@@ -78,7 +79,7 @@ pub async fn run(common: &Common, args: ImportArgs) -> anyhow::Result<ExitCode> 
             anyhow::bail!("give --inspection ID or --new-inspection TITLE (or --dry-run)")
         }
     };
-    let reading = read(&bytes, &args, feedback)?;
+    let reading = read(&bytes, &args, feedback, &settings)?;
     if !reading.ok() {
         report(&reading, args.json)?;
         return Ok(ExitCode::FAILURE);
@@ -122,15 +123,20 @@ pub async fn run(common: &Common, args: ImportArgs) -> anyhow::Result<ExitCode> 
     Ok(ExitCode::SUCCESS)
 }
 
-fn read(bytes: &[u8], args: &ImportArgs, feedback: chrono::NaiveDate) -> anyhow::Result<Reading> {
-    let sheets = zhenggai_spreadsheet::read::read(bytes, &Limits::default())
+fn read(
+    bytes: &[u8],
+    args: &ImportArgs,
+    feedback: chrono::NaiveDate,
+    settings: &Settings,
+) -> anyhow::Result<Reading> {
+    let sheets = zhenggai_spreadsheet::read::read(bytes, &settings.web.import_limits)
         .map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
     Ok(read_ledger(
         &sheets,
         &Options {
             sheet: args.sheet.clone(),
             feedback,
-            synonyms: Synonyms::default(),
+            synonyms: settings.web.synonyms.clone(),
         },
     ))
 }
