@@ -145,7 +145,7 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
             if contains_utf16(bytes, "EncryptedPackage") {
                 return Err(ReadError::Encrypted);
             }
-            check_cfb(bytes)?;
+            check_cfb(bytes, limits)?;
             guarded(|| read_xls(bytes, limits))?
         }
         Kind::Text => vec![read_csv(bytes, limits)?],
@@ -180,7 +180,7 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
 /// stays inside the file and ends, and no stream claims to be larger than the file. A
 /// few damaged bytes could otherwise send the parser round a loop or ask it for
 /// gigabytes (the fuzzer found both).
-fn check_cfb(bytes: &[u8]) -> Result<(), ReadError> {
+fn check_cfb(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
     const FREE: u32 = 0xFFFF_FFFF;
     const SPECIAL: u32 = 0xFFFF_FFFA;
     let damaged = |what: &str| ReadError::Malformed(format!("damaged compound file: {what}"));
@@ -268,9 +268,11 @@ fn check_cfb(bytes: &[u8]) -> Result<(), ReadError> {
             state[p] = 2;
         }
     }
-    // Streams no larger than the file.
+    // Streams no larger than the file; the workbook stream and the mini stream found.
     let mut dir = u32_at(0x30).ok_or_else(|| damaged("header"))?;
     let mut seen = 0;
+    let mut workbook: Option<(u32, u64)> = None;
+    let mut root: Option<(u32, u64)> = None;
     while dir < SPECIAL && dir != FREE {
         seen += 1;
         if seen > sectors {
@@ -279,15 +281,132 @@ fn check_cfb(bytes: &[u8]) -> Result<(), ReadError> {
         let block = sector(dir).ok_or_else(|| damaged("directory outside the file"))?;
         for entry in block.chunks_exact(128) {
             let size_bytes: [u8; 8] = entry[0x78..0x80].try_into().unwrap_or([0; 8]);
-            if u64::from_le_bytes(size_bytes) > bytes.len() as u64 && entry[0x42] != 0 {
+            let size = u64::from_le_bytes(size_bytes);
+            if size > bytes.len() as u64 && entry[0x42] != 0 {
                 return Err(damaged("a stream larger than the file"));
+            }
+            let start = u32::from_le_bytes([entry[0x74], entry[0x75], entry[0x76], entry[0x77]]);
+            let name_len = usize::from(u16::from_le_bytes([entry[0x40], entry[0x41]])).min(64);
+            let name: Vec<u16> = entry[..name_len.saturating_sub(2)]
+                .chunks_exact(2)
+                .map(|b| u16::from_le_bytes([b[0], b[1]]))
+                .collect();
+            let name = String::from_utf16_lossy(&name);
+            match entry[0x42] {
+                5 => root = Some((start, size)),
+                2 if name == "Workbook" || name == "Book" => workbook = Some((start, size)),
+                _ => {}
             }
         }
         dir = *fat
             .get(dir as usize)
             .ok_or_else(|| damaged("directory chain"))?;
     }
-    Ok(())
+    // The cells the parser would lay out: it builds each sheet as a dense range from
+    // the positions its cell records claim, so a few records at far positions would cost
+    // gigabytes (the fuzzer found this).
+    let Some((start, stream_size)) = workbook else {
+        return Ok(());
+    };
+    let chain = |first: u32,
+                 unit: usize,
+                 table: &[u32],
+                 area: &dyn Fn(u32) -> Option<Vec<u8>>|
+     -> Result<Vec<u8>, ReadError> {
+        let mut out = Vec::new();
+        let mut at = first;
+        let mut hops = 0;
+        while at < SPECIAL {
+            hops += 1;
+            if hops > table.len() + 1
+                || out.len() as u64 > stream_size.max(root.map_or(0, |r| r.1)) + unit as u64
+            {
+                return Err(damaged("stream chain"));
+            }
+            out.extend(area(at).ok_or_else(|| damaged("stream outside the file"))?);
+            at = *table
+                .get(at as usize)
+                .ok_or_else(|| damaged("stream chain"))?;
+        }
+        Ok(out)
+    };
+    let cutoff = u64::from(u32_at(0x38).unwrap_or(4096));
+    let stream = if stream_size >= cutoff {
+        chain(start, size, &fat, &|id| sector(id).map(<[u8]>::to_vec))?
+    } else {
+        // A small stream lives in the mini stream, whose sectors the mini FAT chains.
+        let (root_start, root_size) = root.ok_or_else(|| damaged("no root entry"))?;
+        let mini_stream = chain(root_start, size, &fat, &|id| sector(id).map(<[u8]>::to_vec))?;
+        let minifat_bytes = chain(u32_at(0x3C).unwrap_or(SPECIAL), size, &fat, &|id| {
+            sector(id).map(<[u8]>::to_vec)
+        })
+        .unwrap_or_default();
+        let minifat: Vec<u32> = minifat_bytes
+            .chunks_exact(4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect();
+        let mini = 1usize << u16_at(0x20).unwrap_or(6).min(12);
+        let limit = (root_size as usize).min(mini_stream.len());
+        chain(start, mini, &minifat, &|id| {
+            let from = (id as usize).checked_mul(mini)?;
+            mini_stream
+                .get(from..from.checked_add(mini)?.min(limit))
+                .map(<[u8]>::to_vec)
+        })?
+    };
+    let stream = &stream[..stream
+        .len()
+        .min(usize::try_from(stream_size).unwrap_or(usize::MAX))];
+    let mut total: u64 = 0;
+    let mut extent: Option<(u32, u32, u32, u32)> = None;
+    let mut close = |extent: &mut Option<(u32, u32, u32, u32)>| -> Result<(), ReadError> {
+        if let Some((r0, r1, c0, c1)) = extent.take() {
+            total = total.saturating_add(u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1));
+            if total > limits.max_cells as u64 {
+                return Err(ReadError::TooManyCells {
+                    limit: limits.max_cells,
+                });
+            }
+        }
+        Ok(())
+    };
+    let mut at = 0;
+    while at + 4 <= stream.len() {
+        let kind = u16::from_le_bytes([stream[at], stream[at + 1]]);
+        let len = usize::from(u16::from_le_bytes([stream[at + 2], stream[at + 3]]));
+        let data = stream
+            .get(at + 4..(at + 4 + len).min(stream.len()))
+            .unwrap_or(&[]);
+        at += 4 + len;
+        let word = |i: usize| {
+            data.get(i..i + 2)
+                .map(|b| u32::from(u16::from_le_bytes([b[0], b[1]])))
+        };
+        let cells = match kind {
+            // BOF and EOF bound a sheet.
+            0x0809 | 0x000A => {
+                close(&mut extent)?;
+                continue;
+            }
+            // NUMBER, RK, LABELSST, LABEL, BLANK, BOOLERR, FORMULA: one cell.
+            0x0203 | 0x027E | 0x00FD | 0x0204 | 0x0201 | 0x0205 | 0x0006 => {
+                word(0).zip(word(2)).map(|(r, c)| (r, c, c))
+            }
+            // MULRK, MULBLANK: a run of cells in one row.
+            0x00BD | 0x00BE => word(0)
+                .zip(word(2))
+                .zip(data.len().checked_sub(2).and_then(word))
+                .map(|((r, c0), c1)| (r, c0.min(c1), c0.max(c1))),
+            _ => None,
+        };
+        if let Some((r, c0, c1)) = cells {
+            extent = Some(match extent {
+                None => (r, r, c0, c1),
+                Some((a, b, c, d)) => (a.min(r), b.max(r), c.min(c0), d.max(c1)),
+            });
+        }
+    }
+    close(&mut extent)
 }
 
 /// Runs a workbook parser on bytes from outside: a damaged file that makes the parser
@@ -603,10 +722,11 @@ mod tests {
         for bytes in [
             &include_bytes!("../tests/fuzz-found/cfb-slice-index.xls")[..],
             &include_bytes!("../tests/fuzz-found/cfb-out-of-memory.xls")[..],
+            &include_bytes!("../tests/fuzz-found/xls-dense-range.xls")[..],
         ] {
             assert!(matches!(
                 read(bytes, &Limits::default()),
-                Err(ReadError::Malformed(_))
+                Err(ReadError::Malformed(_) | ReadError::TooManyCells { .. })
             ));
         }
     }
