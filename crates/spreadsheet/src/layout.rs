@@ -205,8 +205,9 @@ impl Synonyms {
     }
 }
 
-/// A header cell without spaces, line breaks or a parenthesised note.
-fn normalise(cell: &str) -> String {
+/// A header cell (or a unit's name) without spaces, line breaks, a parenthesised note
+/// or the asterisk of a required column.
+pub fn normalise(cell: &str) -> String {
     let mut out = String::new();
     let mut depth = 0;
     for c in cell.chars() {

@@ -699,17 +699,7 @@ fn text_of(v: &Data) -> String {
 }
 
 fn text_of_ref(v: &DataRef<'_>) -> String {
-    match v {
-        DataRef::Int(i) => i.to_string(),
-        DataRef::Float(f) => number_text(*f),
-        DataRef::String(s) => s.trim().to_string(),
-        DataRef::SharedString(s) => s.trim().to_string(),
-        DataRef::Bool(b) => b.to_string(),
-        DataRef::DateTime(d) if d.is_datetime() => serial_text(d.as_f64()),
-        DataRef::DateTime(d) => number_text(d.as_f64()),
-        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
-        DataRef::Error(_) | DataRef::Empty => String::new(),
-    }
+    text_of(&Data::from(v.clone()))
 }
 
 #[cfg(test)]

@@ -144,7 +144,18 @@ pub async fn create_item(
     let inspection = inspection_of(db, aspect).await?;
     let org = inspection_org(tx.conn(), inspection).await?;
     require_ledger(actor, org, Access::Edit)?;
-    let title = input.check()?;
+    let id = insert_item(&mut tx, change, aspect, &input.check()?).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Inserts an item (项) at the end of an aspect (also the import).
+pub async fn insert_item(
+    tx: &mut Tx,
+    change: Change<'_>,
+    aspect: AspectId,
+    title: &str,
+) -> StoreResult<ItemId> {
     let id: i64 = sqlx::query(
         "INSERT INTO items (aspect_id, ordinal, title, created_at) \
          VALUES ($1, (SELECT COALESCE(MAX(ordinal), 0) + 1 FROM items WHERE aspect_id = $1), $2, $3) RETURNING id",
@@ -155,8 +166,7 @@ pub async fn create_item(
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
-    audit::created(&mut tx, change, Entity::Item, id).await?;
-    tx.commit().await?;
+    audit::created(tx, change, Entity::Item, id).await?;
     Ok(ItemId(id))
 }
 

@@ -15,7 +15,7 @@ use zhenggai_spreadsheet::Reading;
 use super::aspects::{self, TitleInput};
 use super::{inspection_org, require_ledger};
 use crate::audit::{self, Change, Entity};
-use crate::db::{Db, Tx};
+use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
 use crate::sql::{Param, stamp};
 use crate::units::{self, UnitKind};
@@ -72,20 +72,9 @@ pub struct Imported {
     pub units_created: usize,
 }
 
-/// A name as compared: no spaces, no parenthesised note.
+/// A name as compared: no spaces, no parenthesised note (as header words are).
 fn norm(name: &str) -> String {
-    let mut out = String::new();
-    let mut depth = 0i32;
-    for c in name.chars() {
-        match c {
-            '(' | '（' => depth += 1,
-            ')' | '）' => depth = (depth - 1).max(0),
-            c if c.is_whitespace() => {}
-            c if depth == 0 => out.push(c),
-            _ => {}
-        }
-    }
-    out
+    zhenggai_spreadsheet::layout::normalise(name)
 }
 
 /// The unit a name means: its full or short name, the same without spaces or notes, or
@@ -322,7 +311,8 @@ pub async fn commit(
             Some(title) => match items.iter().find(|((a, t), _)| *a == aspect && t == title) {
                 Some((_, id)) => Some(*id),
                 None => {
-                    let id = insert_item(&mut tx, change, aspect, title).await?;
+                    let title: String = title.chars().take(200).collect();
+                    let id = aspects::insert_item(&mut tx, change, aspect, &title).await?;
                     items.push(((aspect, title.clone()), id));
                     Some(id)
                 }
@@ -544,26 +534,6 @@ fn split_title(text: &str) -> (String, Option<String>) {
     }
     let title: String = first.chars().take(200).collect();
     (title, Some(text.chars().take(5000).collect()))
-}
-
-async fn insert_item(
-    tx: &mut Tx,
-    change: Change<'_>,
-    aspect: AspectId,
-    title: &str,
-) -> StoreResult<ItemId> {
-    let id: i64 = sqlx::query(
-        "INSERT INTO items (aspect_id, ordinal, title, created_at) \
-         VALUES ($1, (SELECT COALESCE(MAX(ordinal), 0) + 1 FROM items WHERE aspect_id = $1), $2, $3) RETURNING id",
-    )
-    .bind(aspect.0)
-    .bind(title.chars().take(200).collect::<String>())
-    .bind(stamp(change.at))
-    .fetch_one(tx.conn())
-    .await?
-    .try_get(0)?;
-    audit::created(tx, change, Entity::Item, id).await?;
-    Ok(ItemId(id))
 }
 
 #[cfg(test)]

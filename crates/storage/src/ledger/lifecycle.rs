@@ -243,7 +243,16 @@ pub async fn facts(
     let feedback = parse_day(&row.try_get::<String, _>(5)?).unwrap_or_default();
     let version = row.try_get(6)?;
     let policy = super::rules::get(&mut *conn, problem.org).await?.policy();
-    let (checks, posted_until) = closure_checks(conn, id, today).await?;
+    // Checks count only once the leader has signed the closure request off; the home
+    // page's waiting list asks for every open problem and need not read them.
+    let (checks, posted_until) = if matches!(
+        problem.state,
+        ProblemState::ClosureSigned | ProblemState::Closed | ProblemState::Consolidated
+    ) {
+        closure_checks(conn, id, today).await?
+    } else {
+        (ClosureChecks::default(), None)
+    };
     Ok(Facts {
         problem: lifecycle::Problem { checks, ..problem },
         policy,
