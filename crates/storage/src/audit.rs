@@ -335,63 +335,70 @@ pub async fn append(
             ids.extend(more);
         }
     }
-    let mut rows = Vec::with_capacity(count);
-    for (p, id) in pending.iter().zip(ids) {
-        seq += 1;
-        let hash = hash_of(id, chain_no, seq, &prev, p);
-        rows.push((id, seq, std::mem::replace(&mut prev, hash.clone()), hash));
-    }
-    const COLUMNS: &str = "INSERT INTO audit_log (id, at, actor_id, action, entity, entity_id, entity_version, reason, before_json, after_json, chain, seq, prev_hash, hash) VALUES ";
-    for chunk in rows
-        .iter()
-        .zip(&pending)
-        .collect::<Vec<_>>()
-        .chunks(ENTRIES_PER_INSERT)
-    {
-        let mut sql = Sql::new(COLUMNS);
-        for (i, ((id, seq, prev, hash), p)) in chunk.iter().enumerate() {
-            sql.push(if i == 0 { "(" } else { ", (" })
-                .value(Param::Int(*id))
-                .push(", ")
-                .bind(p.at.clone())
-                .push(", ")
-                .value(Param::from(p.actor))
-                .push(", ")
-                .bind(p.action.clone())
-                .push(", ")
-                .bind(p.entity)
-                .push(", ")
-                .value(Param::Int(p.entity_id))
-                .push(", ")
-                .value(Param::from(p.version))
-                .push(", ")
-                .value(Param::from(p.reason.clone()))
-                .push(", ")
-                .value(Param::from(p.before.clone()))
-                .push(", ")
-                .value(Param::from(p.after.clone()))
-                .push(", ")
-                .value(Param::Int(chain_no))
-                .push(", ")
-                .value(Param::Int(*seq))
-                .push(", ")
-                .bind(prev.clone())
-                .push(", ")
-                .bind(hash.clone())
-                .push(")");
+    // Hashing is sequential and the statements wait on the database: a thread hashes
+    // and writes the next statement while the database runs this one.
+    let from = dialect::json_rows(backend);
+    let (send, mut statements) = tokio::sync::mpsc::channel::<StoreResult<Sql>>(2);
+    let hasher = tokio::task::spawn_blocking(move || {
+        let mut ids = ids.into_iter();
+        for chunk in pending.chunks(ROWS_PER_STATEMENT) {
+            let mut values = Vec::with_capacity(chunk.len());
+            for (p, id) in chunk.iter().zip(&mut ids) {
+                seq += 1;
+                let hash = hash_of(id, chain_no, seq, &prev, p);
+                values.push(vec![
+                    Param::Int(id),
+                    Param::from(p.at.clone()),
+                    Param::from(p.actor),
+                    Param::from(p.action.clone()),
+                    Param::from(p.entity),
+                    Param::Int(p.entity_id),
+                    Param::from(p.version),
+                    Param::from(p.reason.clone()),
+                    Param::from(p.before.clone()),
+                    Param::from(p.after.clone()),
+                    Param::Int(chain_no),
+                    Param::Int(seq),
+                    Param::from(std::mem::replace(&mut prev, hash.clone())),
+                    Param::from(hash),
+                ]);
+            }
+            let sql = Sql::insert_json_rows(from, "audit_log", &ENTRY_COLUMNS, &values, "")
+                .map_err(|e| StoreError::from(anyhow::Error::from(e)));
+            if send.blocking_send(sql).is_err() {
+                break;
+            }
         }
-        sql.query().execute(&mut *conn).await?;
+        (seq, prev)
+    });
+    while let Some(sql) = statements.recv().await {
+        sql?.query().execute(&mut *conn).await?;
     }
+    let (seq, prev) = hasher.await.map_err(anyhow::Error::from)?;
     move_head(conn, chain_no, seq, &prev).await
 }
 
-/// Parameters per multi-row statement. sqlx's SQLite driver finds each parameter by
-/// name, a cost that grows with the square of their number: a few hundred keep a
-/// statement cheap while still saving a round trip per row.
-const PARAMS_PER_STATEMENT: usize = 336;
+/// The columns of an audit entry as a bulk insert writes them.
+const ENTRY_COLUMNS: [&str; 14] = [
+    "id",
+    "at",
+    "actor_id",
+    "action",
+    "entity",
+    "entity_id",
+    "entity_version",
+    "reason",
+    "before_json",
+    "after_json",
+    "chain",
+    "seq",
+    "prev_hash",
+    "hash",
+];
 
-/// Audit rows per statement: up to 8 bound texts each.
-const ENTRIES_PER_INSERT: usize = PARAMS_PER_STATEMENT / 8;
+/// Rows per bulk statement (`Sql::insert_json_rows`): a megabyte or two of JSON, so
+/// that a large import needs few statements and little memory beside them.
+const ROWS_PER_STATEMENT: usize = 2_000;
 
 fn hash_of(id: i64, chain: i64, seq: i64, prev: &str, p: &Pending) -> String {
     entry_hash(&EntryFields {
@@ -496,50 +503,70 @@ pub async fn record(
     Ok(())
 }
 
-/// Inserts many rows into an entity's table in as few statements as the parameter
-/// limit allows, each recorded as created from the row as the database returned it;
-/// answers those rows, in insertion order (by id).
+/// Inserts many rows into an entity's table in a few bulk statements, each recorded as
+/// created. The database writes each row's JSON for the trail as it inserts it (the
+/// same object `normalise` makes of the row read back, which `audit verify` checks), so
+/// that a large import does not read every row back; `each` sees the id given and the
+/// `keys` columns of each row.
 pub async fn insert_many(
     tx: &mut Tx,
     change: Change<'_>,
     entity: Entity,
     columns: &[&str],
     rows: Vec<Vec<crate::sql::Param>>,
-) -> StoreResult<Vec<AnyRow>> {
-    let texts = rows.first().map_or(1, |r| {
-        r.iter()
-            .filter(|v| matches!(v, crate::sql::Param::Text(_)))
-            .count()
-    });
-    let per_statement = (PARAMS_PER_STATEMENT / texts.max(1)).max(1);
-    let mut out = Vec::with_capacity(rows.len());
-    for chunk in rows.chunks(per_statement) {
-        let mut sql = Sql::new(&format!(
-            "INSERT INTO {} ({}) VALUES ",
-            entity.table(),
-            columns.join(", ")
-        ));
-        for (i, row) in chunk.iter().enumerate() {
-            sql.push(if i == 0 { "(" } else { ", (" });
-            for (j, value) in row.iter().enumerate() {
-                if j > 0 {
-                    sql.push(", ");
-                }
-                sql.value(value.clone());
-            }
-            sql.push(")");
-        }
-        sql.push(" RETURNING *");
+    keys: &[&str],
+    mut each: impl FnMut(&AnyRow) -> StoreResult<()>,
+) -> StoreResult<()> {
+    let backend = tx.backend();
+    let all: Vec<String> = sqlx::query(dialect::table_columns(backend))
+        .bind(entity.table())
+        .fetch_all(tx.conn())
+        .await?
+        .iter()
+        .map(|r| r.try_get::<String, _>(0))
+        .collect::<Result<_, _>>()?;
+    if let Some(secret) = all.iter().find(|c| SECRETS.contains(&c.as_str())) {
+        return Err(anyhow::anyhow!(
+            "{} holds a secret ({secret}): insert its rows one by one",
+            entity.table()
+        )
+        .into());
+    }
+    let pairs: Vec<String> = all
+        .iter()
+        .filter(|c| !VOLATILE.contains(&c.as_str()))
+        .map(|c| format!("'{c}', {c}"))
+        .collect();
+    let versioned = all.iter().any(|c| c == "version");
+    let returning = format!(
+        "id, {}, {}{}",
+        dialect::json_object(backend, &pairs.join(", ")),
+        if versioned { "version" } else { "NULL" },
+        keys.iter().map(|k| format!(", {k}")).collect::<String>()
+    );
+    let from = dialect::json_rows(backend);
+    let at = stamp(change.at);
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let sql = Sql::insert_json_rows(from, entity.table(), columns, chunk, &returning)
+            .map_err(anyhow::Error::from)?;
         let mut returned = sql.query().fetch_all(tx.conn()).await?;
-        returned.sort_by_key(|r| r.try_get::<i64, _>("id").unwrap_or(0));
-        out.extend(returned);
+        returned.sort_by_key(|r| r.try_get::<i64, _>(0).unwrap_or(0));
+        for row in &returned {
+            tx.pending.push(Pending {
+                at: at.clone(),
+                actor: change.actor.map(|u| u.0),
+                action: "create".to_string(),
+                entity: entity.table(),
+                entity_id: row.try_get(0)?,
+                version: row.try_get(2)?,
+                reason: change.reason.map(str::to_string),
+                before: None,
+                after: Some(row.try_get(1)?),
+            });
+            each(row)?;
+        }
     }
-    for row in &out {
-        let id: i64 = row.try_get("id")?;
-        let after = normalise(row);
-        record(tx, change, "create", entity, id, None, Some(&after)).await?;
-    }
-    Ok(out)
+    Ok(())
 }
 
 /// Records a row just inserted.

@@ -112,6 +112,11 @@ impl Tx {
         &mut self.inner
     }
 
+    /// The database the transaction runs in.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
     /// Appends the transaction's audit records to the chain and makes everything durable.
     pub async fn commit(mut self) -> StoreResult<()> {
         if !self.pending.is_empty() {

@@ -113,3 +113,31 @@ pub fn next_audit_id(backend: Backend) -> &'static str {
         Backend::Postgres => "SELECT nextval(pg_get_serial_sequence('audit_log', 'id'))",
     }
 }
+
+/// The elements of the JSON array bound as `$1`, each as the column `value` (see
+/// `Sql::insert_json_rows`).
+pub fn json_rows(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "json_each($1)",
+        Backend::Postgres => "jsonb_array_elements(CAST($1 AS jsonb))",
+    }
+}
+
+/// The columns of table `$1`, in order.
+pub fn table_columns(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "SELECT name FROM pragma_table_info($1) ORDER BY cid",
+        Backend::Postgres => {
+            "SELECT CAST(column_name AS TEXT) FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position"
+        }
+    }
+}
+
+/// A JSON object as text from `'key', value, …` pairs (integers and texts only).
+pub fn json_object(backend: Backend, pairs: &str) -> String {
+    match backend {
+        Backend::Sqlite => format!("json_object({pairs})"),
+        Backend::Postgres => format!("CAST(json_build_object({pairs}) AS TEXT)"),
+    }
+}

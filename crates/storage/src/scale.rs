@@ -109,17 +109,9 @@ async fn flush(
     if rows.is_empty() {
         return Ok(());
     }
-    let mut sql = Sql::new(&format!("INSERT INTO {table} ({columns}) VALUES "));
-    for (i, row) in rows.drain(..).enumerate() {
-        sql.push(if i == 0 { "(" } else { ", (" });
-        for (j, v) in row.into_iter().enumerate() {
-            if j > 0 {
-                sql.push(", ");
-            }
-            sql.bind(v);
-        }
-        sql.push(")");
-    }
+    let columns: Vec<&str> = columns.split(", ").collect();
+    let sql = Sql::insert_json_rows(dialect::json_rows(db.backend()), table, &columns, rows, "")?;
+    rows.clear();
     let mut tx = db.begin().await?;
     sql.query().execute(tx.conn()).await?;
     tx.commit().await?;

@@ -22,9 +22,9 @@ fn ledger_orgs(actor: &Actor) -> Option<Vec<i64>> {
 /// on lead unit and on measure_units can answer without scanning.
 pub fn measures_of_units(units: &[i64]) -> Sql {
     let mut sql = Sql::new("(SELECT id FROM measures WHERE lead_unit_id IN ");
-    sql.bind_list(units.iter().copied())
+    sql.id_list(units.iter().copied())
         .push(" UNION SELECT measure_id FROM measure_units WHERE withdrawn_at IS NULL AND unit_id IN ")
-        .bind_list(units.iter().copied())
+        .id_list(units.iter().copied())
         .push(")");
     sql
 }
@@ -33,7 +33,7 @@ pub fn measures_of_units(units: &[i64]) -> Sql {
 pub fn measures(actor: &Actor) -> Sql {
     if let Some(orgs) = ledger_orgs(actor) {
         let mut sql = Sql::new("m.org_id IN ");
-        sql.bind_list(orgs);
+        sql.id_list(orgs);
         return sql;
     }
     match actor.role {
@@ -66,7 +66,7 @@ pub fn measures(actor: &Actor) -> Sql {
 pub fn inspections(actor: &Actor) -> Sql {
     if let Some(orgs) = ledger_orgs(actor) {
         let mut sql = Sql::new("i.org_id IN ");
-        sql.bind_list(orgs);
+        sql.id_list(orgs);
         return sql;
     }
     if !actor.role.reads_business_data() {

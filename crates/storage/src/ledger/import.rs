@@ -369,7 +369,8 @@ pub async fn commit(
             ]
         })
         .collect();
-    let inserted = audit::insert_many(
+    let mut problem_of_ordinal: HashMap<i64, i64> = HashMap::new();
+    audit::insert_many(
         &mut tx,
         change,
         Entity::Problem,
@@ -387,12 +388,13 @@ pub async fn commit(
             "origin",
         ],
         problem_rows,
+        &["ordinal"],
+        |r| {
+            problem_of_ordinal.insert(r.try_get("ordinal")?, r.try_get("id")?);
+            Ok(())
+        },
     )
     .await?;
-    let mut problem_of_ordinal: HashMap<i64, i64> = HashMap::new();
-    for r in &inserted {
-        problem_of_ordinal.insert(r.try_get("ordinal")?, r.try_get("id")?);
-    }
     // Their measures, numbered within each problem.
     let mut measure_rows: Vec<Vec<Param>> = Vec::new();
     let mut coop_of: HashMap<(i64, i64), Vec<UnitId>> = HashMap::new();
@@ -441,7 +443,8 @@ pub async fn commit(
         }
     }
     let measures_created = measure_rows.len();
-    let inserted = audit::insert_many(
+    let mut coop_rows: Vec<Vec<Param>> = Vec::new();
+    audit::insert_many(
         &mut tx,
         change,
         Entity::Measure,
@@ -464,29 +467,32 @@ pub async fn commit(
             "origin",
         ],
         measure_rows,
+        &["problem_id", "ordinal"],
+        |r| {
+            let key = (
+                r.try_get::<i64, _>("problem_id")?,
+                r.try_get::<i64, _>("ordinal")?,
+            );
+            let id: i64 = r.try_get("id")?;
+            for u in coop_of.get(&key).into_iter().flatten() {
+                coop_rows.push(vec![
+                    Param::from(id),
+                    Param::from(u.0),
+                    Param::from(at.clone()),
+                ]);
+            }
+            Ok(())
+        },
     )
     .await?;
-    let mut coop_rows: Vec<Vec<Param>> = Vec::new();
-    for r in &inserted {
-        let key = (
-            r.try_get::<i64, _>("problem_id")?,
-            r.try_get::<i64, _>("ordinal")?,
-        );
-        let id: i64 = r.try_get("id")?;
-        for u in coop_of.get(&key).into_iter().flatten() {
-            coop_rows.push(vec![
-                Param::from(id),
-                Param::from(u.0),
-                Param::from(at.clone()),
-            ]);
-        }
-    }
     audit::insert_many(
         &mut tx,
         change,
         Entity::MeasureUnit,
         &["measure_id", "unit_id", "created_at"],
         coop_rows,
+        &[],
+        |_| Ok(()),
     )
     .await?;
     let problem_ids = groups;

@@ -277,15 +277,20 @@ pub(crate) async fn load_cooperating(db: &Db, measures: &mut [Measure]) -> Store
         "SELECT mu.measure_id, mu.unit_id, COALESCE(u.short_name, u.name) FROM measure_units mu JOIN units u ON u.id = mu.unit_id \
          WHERE mu.withdrawn_at IS NULL AND mu.measure_id IN ",
     );
-    sql.bind_list(measures.iter().map(|m| m.id.0))
+    sql.id_list(measures.iter().map(|m| m.id.0))
         .push(" ORDER BY mu.id");
+    let place: std::collections::HashMap<MeasureId, usize> = measures
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.id, i))
+        .collect();
     for r in sql.query().fetch_all(db.pool()).await? {
         let measure = MeasureId(r.try_get(0)?);
         let unit = UnitRef {
             id: UnitId(r.try_get(1)?),
             name: r.try_get(2)?,
         };
-        if let Some(m) = measures.iter_mut().find(|m| m.id == measure) {
+        if let Some(m) = place.get(&measure).and_then(|i| measures.get_mut(*i)) {
             m.cooperating.push(unit);
         }
     }

@@ -58,7 +58,7 @@ pub async fn list(db: &Db, actor: &Actor, today: NaiveDate) -> StoreResult<Vec<P
          LEFT JOIN units u ON u.id = COALESCE(p.lead_unit_id, (SELECT m.lead_unit_id FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL ORDER BY m.ordinal LIMIT 1)) \
          WHERE c.kind = 'posting' AND p.withdrawn_at IS NULL AND i.withdrawn_at IS NULL AND i.org_id IN (",
     );
-    sql.bind_list(orgs).push(") ORDER BY c.id DESC LIMIT 500");
+    sql.id_list(orgs).push(") ORDER BY c.id DESC LIMIT 500");
     let rows = sql.query().fetch_all(db.pool()).await?;
     rows.iter()
         .map(|r| {

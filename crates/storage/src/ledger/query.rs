@@ -333,7 +333,7 @@ pub async fn ledger(
     }
     if !ids.is_empty() {
         let mut sql = Sql::new(&format!("{} WHERE m.problem_id IN ", measures::SELECT));
-        sql.bind_list(ids)
+        sql.id_list(ids)
             .push(" AND ")
             .append(&measure_cond)
             .push(" ORDER BY m.problem_id, m.ordinal, m.id");

@@ -293,8 +293,8 @@ pub async fn ledger_file(
     inspection: &Inspection,
     mut filter: Filter,
 ) -> Result<Vec<u8>, PageError> {
-    // Page by page, so that no query binds more ids than the database allows.
-    filter.per_page = 1000;
+    // Page by page, so that the rows of a large ledger are not all read at once.
+    filter.per_page = 5000;
     let today = app.clock.today();
     let mut aspects: Vec<zhenggai_storage::ledger::query::LedgerAspect> = Vec::new();
     for page_no in 1.. {
