@@ -5,6 +5,7 @@
 //! around this crate and never re-implement what it decides.
 
 pub mod access;
+pub mod calendar;
 pub mod clock;
 pub mod counts;
 pub mod deadline;
