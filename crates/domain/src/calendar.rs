@@ -103,6 +103,14 @@ pub struct Answer<T> {
 }
 
 impl<T> Answer<T> {
+    /// The same answer in another form.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Answer<U> {
+        Answer {
+            value: f(self.value),
+            assumed: self.assumed,
+        }
+    }
+
     /// The answer when it is certain; the first year without data otherwise.
     pub fn strict(self) -> Result<T, NoData> {
         match self.assumed.first() {
@@ -247,10 +255,7 @@ impl Calendar {
                 }
             };
             if notice.changes.iter().any(|c| c.date == date) {
-                return Err(err(
-                    "这一天已经写过。",
-                    "this date is listed twice.",
-                ));
+                return Err(err("这一天已经写过。", "this date is listed twice."));
             }
             notice.changes.push(Change {
                 date,
@@ -500,19 +505,52 @@ mod tests {
     fn adding_working_days_skips_holidays_and_counts_the_worked_weekends() {
         let c = cal();
         // 2024 Spring Festival: off 10–17 Feb, Sunday 4 Feb and Sunday 18 Feb worked.
-        assert_eq!(c.add_workdays(d("2024-02-08"), 1).strict(), Ok(d("2024-02-09")));
-        assert_eq!(c.add_workdays(d("2024-02-09"), 1).strict(), Ok(d("2024-02-18")));
-        assert_eq!(c.add_workdays(d("2024-02-09"), 2).strict(), Ok(d("2024-02-19")));
-        assert_eq!(c.add_workdays(d("2024-02-18"), -1).strict(), Ok(d("2024-02-09")));
-        assert_eq!(c.add_workdays(d("2024-02-03"), 1).strict(), Ok(d("2024-02-04")));
-        assert_eq!(c.add_workdays(d("2024-02-12"), 0).strict(), Ok(d("2024-02-12")));
+        assert_eq!(
+            c.add_workdays(d("2024-02-08"), 1).strict(),
+            Ok(d("2024-02-09"))
+        );
+        assert_eq!(
+            c.add_workdays(d("2024-02-09"), 1).strict(),
+            Ok(d("2024-02-18"))
+        );
+        assert_eq!(
+            c.add_workdays(d("2024-02-09"), 2).strict(),
+            Ok(d("2024-02-19"))
+        );
+        assert_eq!(
+            c.add_workdays(d("2024-02-18"), -1).strict(),
+            Ok(d("2024-02-09"))
+        );
+        assert_eq!(
+            c.add_workdays(d("2024-02-03"), 1).strict(),
+            Ok(d("2024-02-04"))
+        );
+        assert_eq!(
+            c.add_workdays(d("2024-02-12"), 0).strict(),
+            Ok(d("2024-02-12"))
+        );
         // National Day 2024: off 1–7 Oct, Sunday 29 Sep and Saturday 12 Oct worked.
-        assert_eq!(c.add_workdays(d("2024-09-27"), 1).strict(), Ok(d("2024-09-29")));
-        assert_eq!(c.add_workdays(d("2024-09-29"), 1).strict(), Ok(d("2024-09-30")));
-        assert_eq!(c.add_workdays(d("2024-09-30"), 1).strict(), Ok(d("2024-10-08")));
-        assert_eq!(c.add_workdays(d("2024-10-11"), 1).strict(), Ok(d("2024-10-12")));
+        assert_eq!(
+            c.add_workdays(d("2024-09-27"), 1).strict(),
+            Ok(d("2024-09-29"))
+        );
+        assert_eq!(
+            c.add_workdays(d("2024-09-29"), 1).strict(),
+            Ok(d("2024-09-30"))
+        );
+        assert_eq!(
+            c.add_workdays(d("2024-09-30"), 1).strict(),
+            Ok(d("2024-10-08"))
+        );
+        assert_eq!(
+            c.add_workdays(d("2024-10-11"), 1).strict(),
+            Ok(d("2024-10-12"))
+        );
         // 30 working days from a feedback date (D1: 整改方案 within 30 working days).
-        assert_eq!(c.add_workdays(d("2024-03-29"), 30).strict(), Ok(d("2024-05-14")));
+        assert_eq!(
+            c.add_workdays(d("2024-03-29"), 30).strict(),
+            Ok(d("2024-05-14"))
+        );
     }
 
     #[test]
@@ -523,7 +561,11 @@ mod tests {
             for n in [1i64, 5, 22] {
                 let later = c.add_workdays(day, n).strict().unwrap();
                 assert_eq!(c.workdays_between(day, later).strict(), Ok(n), "{day} +{n}");
-                assert_eq!(c.workdays_between(later, day).strict(), Ok(-n), "{day} +{n}");
+                assert_eq!(
+                    c.workdays_between(later, day).strict(),
+                    Ok(-n),
+                    "{day} +{n}"
+                );
                 assert!(c.is_workday(later).value, "{later}");
                 if c.is_workday(day).value {
                     assert_eq!(c.add_workdays(later, -n).strict(), Ok(day), "{day} +{n}");
@@ -541,9 +583,15 @@ mod tests {
         assert_eq!(answer.clone().strict(), Err(NoData { year: 2027 }));
         assert!(answer.warnings()[0].message().contains("2027年"));
         // The end of December depends on the next notice (元旦 bridges).
-        assert_eq!(c.is_workday(d("2026-12-28")).strict(), Err(NoData { year: 2027 }));
+        assert_eq!(
+            c.is_workday(d("2026-12-28")).strict(),
+            Err(NoData { year: 2027 })
+        );
         assert_eq!(c.is_workday(d("2026-12-18")).strict(), Ok(true));
-        assert_eq!(c.is_workday(d("2014-12-01")).strict(), Err(NoData { year: 2014 }));
+        assert_eq!(
+            c.is_workday(d("2014-12-01")).strict(),
+            Err(NoData { year: 2014 })
+        );
         // Counting into an unknown year says so.
         let answer = c.add_workdays(d("2026-12-01"), 40);
         assert_eq!(answer.assumed, vec![2027]);
@@ -597,8 +645,14 @@ mod tests {
         assert_eq!(Xun::of(d("2024-06-20")), Xun::Middle);
         assert_eq!(Xun::of(d("2024-06-21")), Xun::Lower);
         assert_eq!(Xun::of(d("2024-02-29")), Xun::Lower);
-        assert_eq!(Xun::Lower.span(2024, 2), Some((d("2024-02-21"), d("2024-02-29"))));
-        assert_eq!(Xun::Lower.span(2023, 2), Some((d("2023-02-21"), d("2023-02-28"))));
+        assert_eq!(
+            Xun::Lower.span(2024, 2),
+            Some((d("2024-02-21"), d("2024-02-29")))
+        );
+        assert_eq!(
+            Xun::Lower.span(2023, 2),
+            Some((d("2023-02-21"), d("2023-02-28")))
+        );
         assert_eq!(Xun::Middle.label(), "中旬");
         // Every day of a leap year falls in the 旬 whose span holds it.
         let mut day = d("2024-01-01");
@@ -614,7 +668,13 @@ mod tests {
         let c = cal();
         // Friday 4 Oct 2024 is in the National Day holiday: a report due then is due on
         // Monday 30 Sep, the last working day before it.
-        assert_eq!(c.workday_on_or_before(d("2024-10-04")).strict(), Ok(d("2024-09-30")));
-        assert_eq!(c.workday_on_or_before(d("2024-09-27")).strict(), Ok(d("2024-09-27")));
+        assert_eq!(
+            c.workday_on_or_before(d("2024-10-04")).strict(),
+            Ok(d("2024-09-30"))
+        );
+        assert_eq!(
+            c.workday_on_or_before(d("2024-09-27")).strict(),
+            Ok(d("2024-09-27"))
+        );
     }
 }

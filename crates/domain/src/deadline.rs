@@ -94,6 +94,11 @@ pub enum DeadlineError {
         "the deadline is empty: write a date (2024年6月30日), a period (6月中旬, 二季度末) or 立行立改 / 长期坚持"
     )]
     Empty,
+    /// 集中整改期内, where the inspection has no concentrated phase set.
+    #[error(
+        "“{0}” names the concentrated phase (集中整改期), which this inspection has not set: set its feedback date and phase, or write a date"
+    )]
+    NoConcentratedPhase(String),
     /// The words are not a form this reader knows.
     #[error(
         "“{0}” is not a deadline zhenggai can read: write a date (2024年6月30日), a period (6月中旬, 二季度末) or 立行立改 / 长期坚持"
@@ -103,12 +108,34 @@ pub enum DeadlineError {
 
 const IMMEDIATE: [&str; 5] = ["立行立改", "即知即改", "立即整改", "立即", "马上改"];
 const LONG_TERM: [&str; 5] = ["长期坚持", "持续整改", "常态化", "长期整改", "长期"];
+/// The concentrated phase (集中整改期): its end is the deadline.
+const CONCENTRATED: [&str; 4] = ["集中整改期", "集中整改阶段", "集中整改期间", "集中整改时间"];
 const SUFFIXES: [&str; 6] = ["完成", "以前", "之前", "前", "止", "内完成"];
+
+/// What a phrase is read against: the inspection's dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reference {
+    /// The feedback date: it supplies the year when the words have none.
+    pub feedback: NaiveDate,
+    /// The last day of the concentrated phase (集中整改期), when set.
+    pub concentrated_until: Option<NaiveDate>,
+}
 
 impl Deadline {
     /// Reads a phrase. `reference` (the inspection's feedback date) supplies the year
     /// when the words have none: the first such date on or after it.
     pub fn parse(text: &str, reference: NaiveDate) -> Result<Deadline, DeadlineError> {
+        Deadline::parse_in(
+            text,
+            &Reference {
+                feedback: reference,
+                concentrated_until: None,
+            },
+        )
+    }
+
+    /// Reads a phrase against an inspection's dates (集中整改期内 needs its phase).
+    pub fn parse_in(text: &str, reference: &Reference) -> Result<Deadline, DeadlineError> {
         let written = text.trim();
         if written.is_empty() {
             return Err(DeadlineError::Empty);
@@ -136,10 +163,24 @@ impl Deadline {
                 precision: None,
             });
         }
+        let bare = compact
+            .trim_end_matches(['前', '内', '中', '完', '成'])
+            .trim_end_matches("以")
+            .trim_end_matches("之");
+        if CONCENTRATED
+            .iter()
+            .any(|w| bare == *w || bare.strip_suffix('末') == Some(w))
+        {
+            return match reference.concentrated_until {
+                Some(date) => Ok(dated(date, Precision::Day)),
+                None => Err(DeadlineError::NoConcentratedPhase(written.to_string())),
+            };
+        }
         // Excel and other programs write dates with a time; full-width digits, Chinese
         // numerals (六月底, 二〇二四年) and separators read as their ASCII forms.
         let compact = normalise(&compact);
         let unreadable = || DeadlineError::Unreadable(written.to_string());
+        let reference = reference.feedback;
         if let Some(date) = serial_or_packed(&compact) {
             return Ok(dated(date, Precision::Day));
         }
@@ -558,7 +599,6 @@ mod tests {
             "6月32日",
             "下个月",
             "6月中下旬末",
-            "集中整改期内",
             "99999",
             "四十个月内",
         ] {
@@ -566,6 +606,36 @@ mod tests {
                 Deadline::parse(text, feedback),
                 Err(DeadlineError::Unreadable(text.to_string())),
                 "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_concentrated_phase_is_the_inspections_own() {
+        let feedback = d(2024, 3, 15);
+        let with = Reference {
+            feedback,
+            concentrated_until: Some(d(2024, 6, 14)),
+        };
+        for text in [
+            "集中整改期内",
+            "集中整改期",
+            "集中整改期内完成",
+            "集中整改期间",
+            "集中整改阶段",
+            "集中整改期末",
+            "集中整改期结束前",
+        ] {
+            if text == "集中整改期结束前" {
+                assert!(Deadline::parse_in(text, &with).is_err(), "{text}");
+                continue;
+            }
+            let read = Deadline::parse_in(text, &with).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(read.date, Some(d(2024, 6, 14)), "{text}");
+            assert_eq!(read.precision, Some(Precision::Day));
+            assert_eq!(
+                Deadline::parse(text, feedback),
+                Err(DeadlineError::NoConcentratedPhase(text.to_string()))
             );
         }
     }
@@ -647,11 +717,48 @@ mod tests {
         ("三个月内", "dated", "2024-06-15", "day"),
         ("两个月内", "dated", "2024-05-15", "day"),
         ("6个月内完成", "dated", "2024-09-15", "day"),
+        // More of what ledgers hold: spaces, other suffixes, other numerals.
+        ("立行立改，长期坚持", "immediate", "", ""),
+        ("即知即改、立行立改", "immediate", "", ""),
+        ("立即", "immediate", "", ""),
+        ("长期", "long_term", "", ""),
+        ("持续整改，长期坚持", "long_term", "", ""),
+        ("常态化推进", "long_term", "", ""),
+        ("长期整改", "long_term", "", ""),
+        ("2024 年 6 月 30 日", "dated", "2024-06-30", "day"),
+        ("2024年6月30日以前", "dated", "2024-06-30", "day"),
+        ("2024年6月30日之前", "dated", "2024-06-30", "day"),
+        ("2024年06月30日", "dated", "2024-06-30", "day"),
+        ("2024.06.30", "dated", "2024-06-30", "day"),
+        ("2024/06/30前", "dated", "2024-06-30", "day"),
+        ("2024-6-30", "dated", "2024-06-30", "day"),
+        ("2024年5月1日", "dated", "2024-05-01", "day"),
+        ("2024年4月底前", "dated", "2024-04-30", "month"),
+        ("2024年4月底之前", "dated", "2024-04-30", "month"),
+        ("2024年4月底以前完成", "dated", "2024-04-30", "month"),
+        ("2024年12月底前", "dated", "2024-12-31", "month"),
+        ("2025年1月底", "dated", "2025-01-31", "month"),
+        ("4月底前", "dated", "2024-04-30", "month"),
+        ("9月底", "dated", "2024-09-30", "month"),
+        ("十月底前", "dated", "2024-10-31", "month"),
+        ("7月上旬", "dated", "2024-07-10", "xun"),
+        ("8月中旬前", "dated", "2024-08-20", "xun"),
+        ("9月下旬前完成", "dated", "2024-09-30", "xun"),
+        ("2024年7月上旬前", "dated", "2024-07-10", "xun"),
+        ("2024年11月下旬", "dated", "2024-11-30", "xun"),
+        ("二季度末前完成", "dated", "2024-06-30", "quarter"),
+        ("第三季度末", "dated", "2024-09-30", "quarter"),
+        ("2024年三季度", "dated", "2024-09-30", "quarter"),
+        ("2024年第四季度", "dated", "2024-12-31", "quarter"),
+        ("年底前完成", "dated", "2024-12-31", "year"),
+        ("2024年年底前", "dated", "2024-12-31", "year"),
+        ("2024年内", "dated", "2024-12-31", "year"),
+        ("2025年底前", "dated", "2025-12-31", "year"),
     ];
 
     #[test]
     fn reads_every_listed_phrase() {
-        assert!(PHRASES.len() >= 60);
+        assert!(PHRASES.len() >= 100, "{}", PHRASES.len());
         let feedback = d(2024, 3, 15);
         for (text, kind, date, precision) in PHRASES {
             let read = Deadline::parse(text, feedback).unwrap_or_else(|e| panic!("{text}: {e}"));
@@ -699,7 +806,9 @@ mod tests {
                     proptest::prop_assert_eq!(read.date.is_some(), read.kind == DeadlineKind::Dated);
                 }
                 Err(DeadlineError::Empty) => proptest::prop_assert!(text.trim().is_empty()),
-                Err(DeadlineError::Unreadable(words)) => proptest::prop_assert_eq!(words, text.trim()),
+                Err(DeadlineError::Unreadable(words) | DeadlineError::NoConcentratedPhase(words)) => {
+                    proptest::prop_assert_eq!(words, text.trim())
+                }
             }
         }
     }

@@ -105,6 +105,12 @@ impl Role {
         self == Self::SysAdmin
     }
 
+    /// 系统管理员 also keeps the working-day calendar: a system setting every
+    /// organisation shares, with no business data in it.
+    pub fn keeps_calendar(self) -> bool {
+        self == Self::SysAdmin
+    }
+
     /// 安全管理员: assigns roles and the units a leader is in charge of.
     pub fn assigns_roles(self) -> bool {
         self == Self::SecAdmin

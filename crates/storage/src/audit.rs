@@ -72,11 +72,13 @@ pub enum Entity {
     EventFile,
     /// A ledger imported from a spreadsheet.
     Import,
+    /// A year of the working-day calendar, added or corrected by an administrator.
+    CalendarYear,
 }
 
 impl Entity {
     /// Every recorded table, in the order `verify` checks them.
-    pub const ALL: [Entity; 23] = [
+    pub const ALL: [Entity; 24] = [
         Entity::Unit,
         Entity::User,
         Entity::ApiToken,
@@ -100,6 +102,7 @@ impl Entity {
         Entity::ClosureCheck,
         Entity::EventFile,
         Entity::Import,
+        Entity::CalendarYear,
     ];
 
     /// The entity of a table name.
@@ -133,6 +136,7 @@ impl Entity {
             Entity::ClosureCheck => "closure_checks",
             Entity::EventFile => "event_files",
             Entity::Import => "imports",
+            Entity::CalendarYear => "calendar_years",
         }
     }
 }

@@ -78,6 +78,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0008_closure_rules.sql"),
     ),
     (9, "imports", include_str!("../migrations/0009_imports.sql")),
+    (
+        10,
+        "calendar",
+        include_str!("../migrations/0010_calendar.sql"),
+    ),
 ];
 
 /// The database: a pool and its backend. Cheap to clone.

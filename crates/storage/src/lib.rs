@@ -8,6 +8,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod db;
 pub mod demo;
 pub mod dialect;

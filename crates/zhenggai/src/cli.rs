@@ -55,6 +55,73 @@ pub enum Command {
     /// Reads a ledger spreadsheet (.xlsx, .xls, .csv) and imports it into an inspection;
     /// with --dry-run, only reads it (no database needed).
     Import(ImportArgs),
+    /// The working-day calendar (工作日历): working days, and adding or correcting a year.
+    #[command(subcommand)]
+    Calendar(CalendarCommand),
+    /// Reads a deadline phrase (整改时限) as an import or a form would: no database needed.
+    Deadline(DeadlineArgs),
+}
+
+/// `calendar`.
+#[derive(Debug, Subcommand)]
+pub enum CalendarCommand {
+    /// Prints `true` or `false`. A date in a year without holiday data is refused, unless
+    /// --assume-ordinary-week (then a warning goes to stderr).
+    IsWorkday {
+        /// YYYY-MM-DD.
+        date: chrono::NaiveDate,
+        /// Answer by the ordinary week where the year has no data.
+        #[arg(long)]
+        assume_ordinary_week: bool,
+    },
+    /// Prints the N-th working day after DATE (before it when N is negative).
+    AddWorkdays {
+        /// YYYY-MM-DD.
+        date: chrono::NaiveDate,
+        /// Working days.
+        #[arg(allow_negative_numbers = true)]
+        n: i64,
+        /// Answer by the ordinary week where a year has no data.
+        #[arg(long)]
+        assume_ordinary_week: bool,
+    },
+    /// Prints the working days after FROM up to and including TO.
+    WorkdaysBetween {
+        /// YYYY-MM-DD.
+        from: chrono::NaiveDate,
+        /// YYYY-MM-DD.
+        to: chrono::NaiveDate,
+        /// Answer by the ordinary week where a year has no data.
+        #[arg(long)]
+        assume_ordinary_week: bool,
+    },
+    /// Prints a year's notice in the calendar's data format, or the years known.
+    Show {
+        /// The year; all years' summary when omitted.
+        year: Option<i32>,
+    },
+    /// Adds or corrects years from a file in the calendar's data format (recorded).
+    Import {
+        /// The file (`year 2027 address`, then `2027-01-01 休 元旦` lines).
+        file: PathBuf,
+    },
+}
+
+/// `deadline`.
+#[derive(Debug, Args)]
+pub struct DeadlineArgs {
+    /// The words (2024年6月底前, 二季度末, 立行立改 …).
+    pub phrase: String,
+    /// The inspection's feedback date: words without a year take the first such date
+    /// on or after it (default: today).
+    #[arg(long)]
+    pub reference: Option<chrono::NaiveDate>,
+    /// The last day of the inspection's concentrated phase, for 集中整改期内.
+    #[arg(long)]
+    pub concentrated_until: Option<chrono::NaiveDate>,
+    /// Print `{"text","kind","date","precision"}`.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `import`.

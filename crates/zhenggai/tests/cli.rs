@@ -258,3 +258,141 @@ fn import_dry_run_reads_a_ledger_without_a_database() {
     assert_eq!(v["errors"][0]["field"], "deadline");
     assert!(!dir.path().join("zhenggai-data").exists());
 }
+
+fn run(data: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let out = zhenggai(data).args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn the_calendar_answers_from_the_shell_and_refuses_to_guess_a_year_without_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    // National Day 2024: 1–7 October off, Sunday 29 September and Saturday 12 October worked.
+    assert_eq!(
+        run(data, &["calendar", "is-workday", "2024-10-01"]).1,
+        "false\n"
+    );
+    assert_eq!(
+        run(data, &["calendar", "is-workday", "2024-09-29"]).1,
+        "true\n"
+    );
+    assert_eq!(
+        run(data, &["calendar", "add-workdays", "2024-09-30", "1"]).1,
+        "2024-10-08\n"
+    );
+    assert_eq!(
+        run(data, &["calendar", "add-workdays", "2024-10-08", "-1"]).1,
+        "2024-09-30\n"
+    );
+    assert_eq!(
+        run(
+            data,
+            &["calendar", "workdays-between", "2024-09-27", "2024-10-12"]
+        )
+        .1,
+        "7\n"
+    );
+    // 2027 has no notice yet: refused with the reason, unless asked to assume.
+    let (code, out, err) = run(data, &["calendar", "is-workday", "2027-01-01"]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(err.contains("2027年的节假日安排尚未录入"), "{err}");
+    let (code, out, err) = run(
+        data,
+        &[
+            "calendar",
+            "is-workday",
+            "--assume-ordinary-week",
+            "2027-01-01",
+        ],
+    );
+    assert_eq!((code, out.as_str()), (0, "true\n"));
+    assert!(err.contains("warning"), "{err}");
+    // A bad file is refused at its line, and nothing is saved.
+    let bad = data.join("bad.txt");
+    std::fs::write(
+        &bad,
+        "year 2027 https://www.gov.cn/x\n2027-01-01 放假 元旦\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(data, &["calendar", "import", bad.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("第2行"), "{err}");
+    assert_eq!(run(data, &["calendar", "is-workday", "2027-01-01"]).0, 2);
+    // The administrator adds 2027; the answer follows it.
+    let good = data.join("2027.txt");
+    std::fs::write(
+        &good,
+        "year 2027 https://www.gov.cn/x\n2027-01-01 休 元旦\n2027-02-06 班 春节\n",
+    )
+    .unwrap();
+    let (code, out, err) = run(data, &["calendar", "import", good.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("2027"), "{out}");
+    assert_eq!(
+        run(data, &["calendar", "is-workday", "2027-01-01"]).1,
+        "false\n"
+    );
+    assert_eq!(
+        run(data, &["calendar", "is-workday", "2027-02-06"]).1,
+        "true\n"
+    );
+    let (_, out, _) = run(data, &["calendar", "show"]);
+    assert!(out.contains("2027") && out.contains("entered"), "{out}");
+    assert!(out.contains("2015") && out.contains("shipped"), "{out}");
+    let (_, out, _) = run(data, &["audit", "verify"]);
+    assert!(out.contains("audit trail intact"), "{out}");
+}
+
+#[test]
+fn deadline_phrases_are_read_from_the_shell() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    for (phrase, json) in [
+        (
+            "6月中旬",
+            r#"{"date":"2024-06-20","kind":"dated","precision":"xun","text":"6月中旬"}"#,
+        ),
+        (
+            "2024年4月底前",
+            r#"{"date":"2024-04-30","kind":"dated","precision":"month","text":"2024年4月底前"}"#,
+        ),
+        (
+            "立行立改",
+            r#"{"date":null,"kind":"immediate","precision":null,"text":"立行立改"}"#,
+        ),
+        (
+            "长期坚持",
+            r#"{"date":null,"kind":"long_term","precision":null,"text":"长期坚持"}"#,
+        ),
+    ] {
+        let (code, out, _) = run(
+            data,
+            &["deadline", phrase, "--reference", "2024-03-15", "--json"],
+        );
+        assert_eq!((code, out.trim()), (0, json), "{phrase}");
+    }
+    let (code, out, _) = run(
+        data,
+        &[
+            "deadline",
+            "集中整改期内",
+            "--reference",
+            "2024-03-15",
+            "--concentrated-until",
+            "2024-06-14",
+            "--json",
+        ],
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains(r#""date":"2024-06-14""#), "{out}");
+    let (code, out, _) = run(data, &["deadline", "尽快", "--json"]);
+    assert_eq!(code, 1);
+    assert!(out.contains(r#""error""#) && out.contains("尽快"), "{out}");
+    // Reading a phrase opens no database.
+    assert!(!data.join("zhenggai.db").exists());
+}

@@ -2,6 +2,7 @@
 
 mod audit;
 mod bench;
+mod calendar;
 mod demo;
 mod import;
 mod serve;
@@ -32,6 +33,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bench(args) => bench::run(&cli.common, args).await,
         Command::Audit(cmd) => audit::run(&cli.common, cmd).await,
         Command::Import(args) => import::run(&cli.common, args).await,
+        Command::Calendar(cmd) => calendar::run(&cli.common, cmd).await,
+        Command::Deadline(args) => calendar::deadline(args),
     }
 }
 

@@ -1,0 +1,167 @@
+//! 工作日历 as stored: the calendar shipped in the binary, with the years an
+//! administrator added or corrected (each change recorded in the audit trail).
+
+use serde::Serialize;
+use sqlx::Row;
+use zhenggai_domain::access::Actor;
+use zhenggai_domain::calendar::{Calendar, notice_text};
+
+use crate::audit::{self, Change, Entity};
+use crate::db::Db;
+use crate::error::{StoreError, StoreResult};
+use crate::sql::{Sql, stamp};
+
+/// A year as the calendar page lists it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct YearRow {
+    /// The year.
+    pub year: i32,
+    /// Where the notice was published.
+    pub source: String,
+    /// Days off it lists.
+    pub days_off: usize,
+    /// Weekend days it makes working days (调休).
+    pub working_weekends: usize,
+    /// Whether an administrator entered it (else it came with zhenggai).
+    pub entered: bool,
+    /// Version of the entered year (0 when shipped), for the next correction.
+    pub version: i64,
+}
+
+/// The calendar in force: the shipped one, with each entered year replacing its own.
+pub async fn load(db: &Db) -> StoreResult<Calendar> {
+    Ok(load_with_versions(db).await?.0)
+}
+
+async fn load_with_versions(db: &Db) -> StoreResult<(Calendar, Vec<(i32, i64)>)> {
+    let mut calendar = Calendar::official();
+    let mut versions = Vec::new();
+    for r in sqlx::query("SELECT year, notice, version FROM calendar_years ORDER BY year")
+        .fetch_all(db.pool())
+        .await?
+    {
+        let year: i64 = r.try_get(0)?;
+        let text: String = r.try_get(1)?;
+        // Stored text was checked when it was saved.
+        let stored = Calendar::parse(&text)
+            .map_err(|e| anyhow::anyhow!("calendar year {year} as stored: {e}"))?;
+        for notice in stored.notices() {
+            calendar.set_notice(notice.clone());
+        }
+        versions.push((i32::try_from(year).unwrap_or_default(), r.try_get(2)?));
+    }
+    Ok((calendar, versions))
+}
+
+/// The years of the calendar in force, for the calendar page.
+pub async fn years(db: &Db) -> StoreResult<Vec<YearRow>> {
+    let (calendar, versions) = load_with_versions(db).await?;
+    Ok(calendar
+        .notices()
+        .map(|n| {
+            let version = versions.iter().find(|(y, _)| *y == n.year).map(|(_, v)| *v);
+            YearRow {
+                year: n.year,
+                source: n.source.clone(),
+                days_off: n.changes.iter().filter(|c| c.off).count(),
+                working_weekends: n.changes.iter().filter(|c| !c.off).count(),
+                entered: version.is_some(),
+                version: version.unwrap_or(0),
+            }
+        })
+        .collect())
+}
+
+/// Adds or corrects the years written in calendar data: the system administrator on
+/// the calendar page, or (`actor` `None`) whoever runs `zhenggai calendar import` on
+/// the server. Each year is one record; a correction states the version it corrects,
+/// so that two administrators do not overwrite each other. All or nothing.
+pub async fn save(
+    db: &Db,
+    actor: Option<&Actor>,
+    change: Change<'_>,
+    text: &str,
+    versions: &[(i32, i64)],
+) -> StoreResult<Vec<i32>> {
+    if actor.is_some_and(|a| !a.role.keeps_calendar()) {
+        return Err(StoreError::Forbidden);
+    }
+    let parsed = Calendar::parse(text).map_err(|e| {
+        StoreError::invalid(
+            "notice",
+            format!("第{}行：{}", e.line, e.message),
+            format!("line {}: {}", e.line, e.message_en),
+        )
+    })?;
+    let notices: Vec<_> = parsed.notices().cloned().collect();
+    if notices.is_empty() {
+        return Err(StoreError::invalid(
+            "notice",
+            "没有读到任何年份。请按“year 2027 通知网址”开头，逐行写“2027-01-01 休 元旦”。",
+            "No year was read. Start with “year 2027 address-of-notice”, then one line per date: “2027-01-01 休 元旦”.",
+        ));
+    }
+    let mut tx = db.begin().await?;
+    let mut saved = Vec::new();
+    for notice in &notices {
+        let body = notice_text(notice);
+        let existing: Option<i64> = sqlx::query("SELECT id FROM calendar_years WHERE year = $1")
+            .bind(i64::from(notice.year))
+            .fetch_optional(tx.conn())
+            .await?
+            .map(|r| r.try_get(0))
+            .transpose()?;
+        match existing {
+            Some(id) => {
+                // The shell replaces what is stored; a page states what it read.
+                let current: i64 = sqlx::query("SELECT version FROM calendar_years WHERE id = $1")
+                    .bind(id)
+                    .fetch_one(tx.conn())
+                    .await?
+                    .try_get(0)?;
+                let expected = match actor {
+                    None => current,
+                    Some(_) => versions
+                        .iter()
+                        .find(|(y, _)| *y == notice.year)
+                        .map_or(0, |(_, v)| *v),
+                };
+                let mut set = Sql::new("notice = ");
+                set.bind(body)
+                    .push(", updated_at = ")
+                    .bind(stamp(change.at));
+                audit::update(
+                    &mut tx,
+                    change,
+                    "update",
+                    Entity::CalendarYear,
+                    id,
+                    expected,
+                    &set,
+                )
+                .await?;
+            }
+            None => {
+                let id: i64 = sqlx::query(
+                    "INSERT INTO calendar_years (year, notice, created_at) VALUES ($1, $2, $3) RETURNING id",
+                )
+                .bind(i64::from(notice.year))
+                .bind(body)
+                .bind(stamp(change.at))
+                .fetch_one(tx.conn())
+                .await?
+                .try_get(0)?;
+                audit::created(&mut tx, change, Entity::CalendarYear, id).await?;
+            }
+        }
+        saved.push(notice.year);
+    }
+    tx.commit().await?;
+    Ok(saved)
+}
+
+/// The notice of a year as text, for correcting it.
+pub async fn notice(db: &Db, year: i32) -> StoreResult<Option<String>> {
+    let calendar = load(db).await?;
+    Ok(calendar.notice(year).map(notice_text))
+}
