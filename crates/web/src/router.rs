@@ -7,8 +7,8 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 
 use crate::pages::{
-    admin, home, inspections, ledger, login, lookbacks, measures, outcomes, problems, rules,
-    spreadsheets, trail,
+    admin, calendar, home, inspections, ledger, login, lookbacks, measures, outcomes, problems,
+    rules, spreadsheets, trail,
 };
 use crate::state::App;
 
@@ -121,6 +121,7 @@ pub fn router(app: App) -> Router {
         .route("/step-files/{id}", get(problems::step_file))
         .route("/settings/closure", get(rules::show).post(rules::save))
         .route("/postings", get(rules::postings))
+        .route("/calendar", get(calendar::show).post(calendar::save))
         .route(
             "/inspections/{id}/import",
             get(spreadsheets::form)

@@ -3,6 +3,7 @@
 //! askama template (auto-escaped; no HTML is built by hand).
 
 pub mod admin;
+pub mod calendar;
 pub mod home;
 pub mod inspections;
 pub mod ledger;

@@ -10,6 +10,7 @@ mod access;
 mod admin;
 mod api;
 mod auth;
+mod calendar;
 mod ledger;
 mod lifecycle;
 mod outcomes;

@@ -1,0 +1,166 @@
+//! 工作日历 — the working-day calendar: every signed-in person sees which years it
+//! holds and each year's days off and working weekends; the system administrator adds
+//! a year when the State Council publishes its notice, or corrects one (recorded).
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::Datelike;
+use serde::Deserialize;
+use zhenggai_domain::calendar::{Calendar, NoData};
+use zhenggai_storage::calendar::{self, YearRow};
+
+use super::{Errors, Nav, field_errors, render, render_status, see_other, tr};
+use crate::error::PageError;
+use crate::form::FormData;
+use crate::i18n::Tr;
+use crate::session::Viewer;
+use crate::state::App;
+
+/// A listed date of the chosen year.
+pub struct DayRow {
+    /// YYYY-MM-DD.
+    pub date: String,
+    /// 周一 … 周日.
+    pub weekday: &'static str,
+    /// A day off (else a working weekend day).
+    pub off: bool,
+    /// The holiday.
+    pub name: String,
+}
+
+const WEEKDAYS: [(&str, &str); 7] = [
+    ("周一", "Mon"),
+    ("周二", "Tue"),
+    ("周三", "Wed"),
+    ("周四", "Thu"),
+    ("周五", "Fri"),
+    ("周六", "Sat"),
+    ("周日", "Sun"),
+];
+
+#[derive(Template)]
+#[template(path = "calendar.html")]
+struct CalendarPage {
+    t: Tr,
+    nav: Nav,
+    years: Vec<YearRow>,
+    year: i32,
+    days: Vec<DayRow>,
+    source: String,
+    /// The notice as text, for the administrator to correct.
+    text: String,
+    version: i64,
+    /// What the administrator wrote, when it was refused.
+    draft: String,
+    warning: Option<String>,
+    can_edit: bool,
+    errors: Errors,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct YearQuery {
+    year: Option<i32>,
+}
+
+/// The year the calendar is missing that people will soon need: the next one, from
+/// November (when the notice usually appears) or the current one.
+fn coming_gap(calendar: &Calendar, today: chrono::NaiveDate) -> Option<NoData> {
+    let this = today.year();
+    if calendar.notice(this).is_none() {
+        return Some(NoData { year: this });
+    }
+    (today.month() >= 11 && calendar.notice(this + 1).is_none())
+        .then_some(NoData { year: this + 1 })
+}
+
+async fn page(
+    app: &App,
+    v: &Viewer,
+    year: Option<i32>,
+    draft: String,
+    errors: Errors,
+) -> Result<CalendarPage, PageError> {
+    let calendar = calendar::load(&app.db).await?;
+    let years = calendar::years(&app.db).await?;
+    let today = app.clock.today();
+    let year = year.unwrap_or_else(|| today.year());
+    let notice = calendar.notice(year);
+    let days = notice
+        .map(|n| {
+            n.changes
+                .iter()
+                .map(|c| DayRow {
+                    date: c.date.format("%Y-%m-%d").to_string(),
+                    weekday: WEEKDAYS
+                        .get(c.date.weekday().num_days_from_monday() as usize)
+                        .map_or("", |(zh, en)| v.lang.pick(zh, en)),
+                    off: c.off,
+                    name: c.name.clone(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let warning = coming_gap(&calendar, today)
+        .map(|gap| v.lang.pick(&gap.message(), &gap.message_en()).to_string());
+    Ok(CalendarPage {
+        t: tr(v),
+        nav: Nav::new(v, "calendar", "/calendar"),
+        year,
+        source: notice.map(|n| n.source.clone()).unwrap_or_default(),
+        text: notice
+            .map(zhenggai_domain::calendar::notice_text)
+            .unwrap_or_else(|| format!("year {year} \n")),
+        version: years
+            .iter()
+            .find(|y| y.year == year)
+            .map_or(0, |y| y.version),
+        years,
+        days,
+        draft,
+        warning,
+        can_edit: v.actor.role.keeps_calendar(),
+        errors,
+    })
+}
+
+/// GET /calendar?year=2024
+pub async fn show(
+    State(app): State<App>,
+    v: Viewer,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, PageError> {
+    Ok(render(
+        &page(&app, &v, q.year, String::new(), Errors::none(v.lang)).await?,
+    ))
+}
+
+/// POST /calendar — the system administrator adds or corrects years.
+pub async fn save(
+    State(app): State<App>,
+    v: Viewer,
+    form: FormData,
+) -> Result<Response, PageError> {
+    v.check_csrf(form.get("csrf"))?;
+    let text = form.get("notice").to_string();
+    let year: Option<i32> = form.get("year").trim().parse().ok();
+    let versions: Vec<(i32, i64)> = year
+        .map(|y| (y, form.get("version").trim().parse().unwrap_or(-1)))
+        .into_iter()
+        .collect();
+    match calendar::save(&app.db, Some(&v.actor), v.change(&app), &text, &versions).await {
+        Ok(saved) => Ok(see_other(&format!(
+            "/calendar?year={}",
+            saved.first().copied().or(year).unwrap_or_default()
+        ))),
+        Err(e) => {
+            let errors = Errors {
+                list: field_errors(e)?,
+                lang: v.lang,
+            };
+            let page = page(&app, &v, year, text, errors).await?;
+            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! 工作日历: everyone signed in reads it; only the system administrator adds or
+//! corrects a year, each change recorded; bad data is refused at its line.
+
+use axum::http::StatusCode;
+
+use crate::util::*;
+
+const Y2027: &str =
+    "year 2027 https://www.gov.cn/example\n2027-01-01 休 元旦\n2027-02-06 班 春节\n";
+
+#[tokio::test]
+async fn everyone_reads_the_calendar_and_only_the_system_administrator_changes_it() {
+    let t = TestApp::new().await;
+    for user in ["office", "finance", "leader_wang", "sysadmin"] {
+        let s = t.login(user).await;
+        let page = t.get(Some(&s), "/calendar?year=2024").await;
+        assert_eq!(page.status, StatusCode::OK, "{user}");
+        assert!(page.body.contains(r#"data-date="2024-10-01""#), "{user}");
+        assert!(
+            page.body.contains(r#"data-date="2024-09-29""#),
+            "{user}: 调休"
+        );
+        assert_eq!(
+            page.body.contains(r#"name="notice""#),
+            user == "sysadmin",
+            "{user}: only the system administrator gets the form"
+        );
+    }
+    // Business roles and the other administrators may not change it.
+    for user in ["office", "leader_wang", "secadmin", "auditadmin"] {
+        let s = t.login(user).await;
+        let r = t
+            .post(
+                Some(&s),
+                "/calendar",
+                &[("notice", Y2027), ("year", "2027"), ("version", "0")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{user}");
+    }
+    assert_eq!(t.count("SELECT COUNT(*) FROM calendar_years").await, 0);
+
+    let sys = t.login("sysadmin").await;
+    let page = t.get(Some(&sys), "/calendar?year=2027").await;
+    assert!(
+        page.body.contains("data-no-notice"),
+        "2027 has no notice yet"
+    );
+    let r = t
+        .post(
+            Some(&sys),
+            "/calendar",
+            &[("notice", Y2027), ("year", "2027"), ("version", "0")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), "/calendar?year=2027");
+    let page = t.get(Some(&sys), "/calendar?year=2027").await;
+    assert!(page.body.contains(r#"data-date="2027-02-06""#));
+    assert_eq!(
+        t.count(
+            "SELECT COUNT(*) FROM audit_log WHERE entity = 'calendar_years' AND action = 'create'"
+        )
+        .await,
+        1
+    );
+    // A correction states the version it read; a stale one is refused, not applied.
+    let corrected = format!("{Y2027}2027-01-02 休 元旦\n");
+    let r = t
+        .post(
+            Some(&sys),
+            "/calendar",
+            &[("notice", &corrected), ("year", "2027"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = t
+        .post(
+            Some(&sys),
+            "/calendar",
+            &[("notice", Y2027), ("year", "2027"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'calendar_years'")
+            .await,
+        2
+    );
+}
+
+#[tokio::test]
+async fn bad_calendar_data_is_refused_at_its_line_and_nothing_is_saved() {
+    let t = TestApp::new().await;
+    let sys = t.login("sysadmin").await;
+    let bad = "year 2027 https://www.gov.cn/example\n2027-01-01 休 元旦\n2027-13-01 休 元旦\n";
+    let r = t
+        .post(
+            Some(&sys),
+            "/calendar",
+            &[("notice", bad), ("year", "2027"), ("version", "0")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("第3行"), "{}", r.body);
+    assert!(
+        r.body.contains("2027-13-01"),
+        "the draft is kept: {}",
+        r.body
+    );
+    let r = t
+        .post(
+            Some(&sys),
+            "/calendar",
+            &[("notice", "  "), ("year", "2027"), ("version", "0")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(t.count("SELECT COUNT(*) FROM calendar_years").await, 0);
+}
