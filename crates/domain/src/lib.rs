@@ -16,6 +16,7 @@ pub mod outcomes;
 pub mod role;
 pub mod status;
 pub mod validate;
+pub mod warning;
 
 pub use ids::*;
 pub use role::Role;

@@ -1,0 +1,434 @@
+//! 三色预警 — three-colour warnings that widen as a deadline nears and passes, and
+//! 序时进度 — whether work keeps pace with the time elapsed.
+//!
+//! An organisation sets from how many days before a deadline a measure turns green
+//! and yellow (red: overdue) and who is warned at each colour; recipients widen with
+//! lateness, so each colour reaches at least everyone the colour before it reached.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::calendar::{Answer, Calendar};
+use crate::deadline::{Deadline, DeadlineKind};
+use crate::status::MeasureState;
+use crate::validate::FieldError;
+
+/// A warning's colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Colour {
+    /// 绿色 — the deadline is near.
+    Green,
+    /// 黄色 — the deadline is close.
+    Yellow,
+    /// 红色 — overdue.
+    Red,
+}
+
+impl Colour {
+    /// Every colour, mildest first.
+    pub const ALL: [Colour; 3] = [Colour::Green, Colour::Yellow, Colour::Red];
+
+    /// Its code (styles, URLs, the API).
+    pub fn code(self) -> &'static str {
+        match self {
+            Colour::Green => "green",
+            Colour::Yellow => "yellow",
+            Colour::Red => "red",
+        }
+    }
+
+    /// Reads a code.
+    pub fn from_code(code: &str) -> Option<Colour> {
+        Colour::ALL.into_iter().find(|c| c.code() == code)
+    }
+
+    /// Its name in Chinese.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Colour::Green => "绿色预警",
+            Colour::Yellow => "黄色预警",
+            Colour::Red => "红色预警",
+        }
+    }
+
+    /// Its name in English.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Colour::Green => "Green",
+            Colour::Yellow => "Yellow",
+            Colour::Red => "Red",
+        }
+    }
+}
+
+/// Who a warning reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Recipient {
+    /// 责任单位经办人 — the lead unit's accounts, who carry the measure.
+    Handler,
+    /// 分管领导 — the measure's responsible leader (or the leaders in charge of its unit).
+    LeaderInCharge,
+    /// 党委书记 — the organisation's Party secretary, as its rules name them.
+    Secretary,
+}
+
+impl Recipient {
+    /// Every recipient, nearest first.
+    pub const ALL: [Recipient; 3] = [
+        Recipient::Handler,
+        Recipient::LeaderInCharge,
+        Recipient::Secretary,
+    ];
+
+    /// Its code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Recipient::Handler => "handler",
+            Recipient::LeaderInCharge => "leader",
+            Recipient::Secretary => "secretary",
+        }
+    }
+
+    /// Reads a code.
+    pub fn from_code(code: &str) -> Option<Recipient> {
+        Recipient::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// Its name in Chinese.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Recipient::Handler => "责任单位",
+            Recipient::LeaderInCharge => "分管领导",
+            Recipient::Secretary => "党委书记",
+        }
+    }
+
+    /// Its name in English.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Recipient::Handler => "Lead unit",
+            Recipient::LeaderInCharge => "Leader in charge",
+            Recipient::Secretary => "Party secretary",
+        }
+    }
+}
+
+/// An organisation's warning rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct WarningRules {
+    /// Green from this many days before the deadline.
+    pub green_days: u32,
+    /// Yellow from this many days before the deadline.
+    pub yellow_days: u32,
+    /// Who green reaches.
+    pub green: Vec<Recipient>,
+    /// Who yellow reaches.
+    pub yellow: Vec<Recipient>,
+    /// Who red reaches.
+    pub red: Vec<Recipient>,
+}
+
+impl Default for WarningRules {
+    /// 20 days green to the handler, 10 days yellow with the leader in charge, overdue
+    /// red with the Party secretary too ("What practice adds").
+    fn default() -> Self {
+        WarningRules {
+            green_days: 20,
+            yellow_days: 10,
+            green: vec![Recipient::Handler],
+            yellow: vec![Recipient::Handler, Recipient::LeaderInCharge],
+            red: vec![
+                Recipient::Handler,
+                Recipient::LeaderInCharge,
+                Recipient::Secretary,
+            ],
+        }
+    }
+}
+
+/// Where a measure stands against the warning rules today.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Warning {
+    /// The colour.
+    pub colour: Colour,
+    /// The deadline.
+    pub due: NaiveDate,
+    /// Calendar days left (0 on the day; negative once overdue).
+    pub days_left: i64,
+    /// Working days overdue, by the official calendar (0 until overdue).
+    pub overdue_workdays: i64,
+    /// Years the working-day count had to assume the ordinary week for.
+    pub assumed_years: Vec<i32>,
+}
+
+impl WarningRules {
+    /// Checks rules as entered: yellow nearer than green, each colour reaching
+    /// someone and at least everyone the milder colour reaches.
+    pub fn check(&self) -> Result<(), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        if !(1..=180).contains(&self.green_days) {
+            errors.push(FieldError::new(
+                "green_days",
+                "绿色预警天数应在1到180之间。",
+                "Green days must be between 1 and 180.",
+            ));
+        }
+        if self.yellow_days == 0 || self.yellow_days >= self.green_days {
+            errors.push(FieldError::new(
+                "yellow_days",
+                "黄色预警天数应至少为1，且少于绿色预警天数。",
+                "Yellow days must be at least 1 and fewer than green days.",
+            ));
+        }
+        for (colour, list, milder) in [
+            (Colour::Green, &self.green, None),
+            (Colour::Yellow, &self.yellow, Some(&self.green)),
+            (Colour::Red, &self.red, Some(&self.yellow)),
+        ] {
+            let field = format!("{}_to", colour.code());
+            if list.is_empty() {
+                errors.push(FieldError::new(
+                    &field,
+                    format!("{}至少要通知一方。", colour.label_zh()),
+                    format!("{} must reach someone.", colour.label_en()),
+                ));
+            } else if milder.is_some_and(|m| m.iter().any(|r| !list.contains(r))) {
+                errors.push(FieldError::new(
+                    &field,
+                    format!("{}应至少通知上一级预警通知的各方（预警越重，范围越大）。", colour.label_zh()),
+                    format!(
+                        "{} must reach at least everyone the milder colour reaches.",
+                        colour.label_en()
+                    ),
+                ));
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Who a colour reaches.
+    pub fn recipients(&self, colour: Colour) -> &[Recipient] {
+        match colour {
+            Colour::Green => &self.green,
+            Colour::Yellow => &self.yellow,
+            Colour::Red => &self.red,
+        }
+    }
+
+    /// The colour of a dated measure that is not done; `None` before the green window,
+    /// for done measures, and for immediate and long-term ones (which have no date).
+    pub fn colour(&self, deadline: &Deadline, state: MeasureState, today: NaiveDate) -> Option<Colour> {
+        let due = match (state, deadline.kind, deadline.date) {
+            (MeasureState::Done, _, _) => return None,
+            (_, DeadlineKind::Dated, Some(due)) => due,
+            _ => return None,
+        };
+        let left = (due - today).num_days();
+        if left < 0 {
+            Some(Colour::Red)
+        } else if left <= i64::from(self.yellow_days) {
+            Some(Colour::Yellow)
+        } else if left <= i64::from(self.green_days) {
+            Some(Colour::Green)
+        } else {
+            None
+        }
+    }
+
+    /// The warning of a measure today, with the working days it is overdue.
+    pub fn assess(
+        &self,
+        calendar: &Calendar,
+        deadline: &Deadline,
+        state: MeasureState,
+        today: NaiveDate,
+    ) -> Option<Warning> {
+        let colour = self.colour(deadline, state, today)?;
+        let due = deadline.date?;
+        let overdue: Answer<i64> = if today > due {
+            calendar.workdays_between(due, today)
+        } else {
+            Answer {
+                value: 0,
+                assumed: Vec::new(),
+            }
+        };
+        Some(Warning {
+            colour,
+            due,
+            days_left: (due - today).num_days(),
+            overdue_workdays: overdue.value,
+            assumed_years: overdue.assumed,
+        })
+    }
+}
+
+/// 序时进度 — the share of the time elapsed against the share of the work done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Pace {
+    /// Percent of the period from start to deadline elapsed today (0–100).
+    pub elapsed: u8,
+    /// Percent of the work reported done (0–100).
+    pub done: u8,
+    /// Whether the work lags the time.
+    pub behind: bool,
+}
+
+/// The pace of work from `start` to `due` with `done` of `total` parts finished.
+pub fn pace(start: NaiveDate, due: NaiveDate, today: NaiveDate, done: u32, total: u32) -> Pace {
+    let span = (due - start).num_days().max(1);
+    let gone = (today - start).num_days().clamp(0, span);
+    let elapsed = u8::try_from(gone * 100 / span).unwrap_or(100);
+    let done_share = if total == 0 {
+        100
+    } else {
+        u8::try_from(u64::from(done.min(total)) * 100 / u64::from(total)).unwrap_or(100)
+    };
+    Pace {
+        elapsed,
+        done: done_share,
+        behind: done_share < elapsed,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::deadline::Precision;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn dated(due: NaiveDate) -> Deadline {
+        Deadline {
+            text: "x".into(),
+            kind: DeadlineKind::Dated,
+            date: Some(due),
+            precision: Some(Precision::Day),
+        }
+    }
+
+    /// Every day from 40 days before a deadline to 20 after: no colour, then green
+    /// from day −20, yellow from day −10, red from the day after.
+    #[test]
+    fn colours_change_on_the_right_days() {
+        let rules = WarningRules::default();
+        let due = d(2024, 10, 31);
+        for offset in -40i64..=20 {
+            let today = due + chrono::Duration::days(offset);
+            let expected = match -offset {
+                left if left < 0 => Some(Colour::Red),
+                0..=10 => Some(Colour::Yellow),
+                11..=20 => Some(Colour::Green),
+                _ => None,
+            };
+            assert_eq!(
+                rules.colour(&dated(due), MeasureState::InProgress, today),
+                expected,
+                "{today}"
+            );
+            assert_eq!(rules.colour(&dated(due), MeasureState::Done, today), None);
+        }
+        let custom = WarningRules {
+            green_days: 30,
+            yellow_days: 5,
+            ..WarningRules::default()
+        };
+        assert_eq!(custom.colour(&dated(due), MeasureState::Registered, d(2024, 10, 1)), Some(Colour::Green));
+        assert_eq!(custom.colour(&dated(due), MeasureState::Registered, d(2024, 10, 25)), Some(Colour::Green));
+        assert_eq!(custom.colour(&dated(due), MeasureState::Registered, d(2024, 10, 26)), Some(Colour::Yellow));
+    }
+
+    #[test]
+    fn immediate_and_long_term_measures_have_no_colour() {
+        let rules = WarningRules::default();
+        for kind in [DeadlineKind::Immediate, DeadlineKind::LongTerm] {
+            let deadline = Deadline {
+                text: "x".into(),
+                kind,
+                date: None,
+                precision: None,
+            };
+            assert_eq!(rules.colour(&deadline, MeasureState::InProgress, d(2030, 1, 1)), None);
+        }
+    }
+
+    #[test]
+    fn overdue_counts_working_days_across_national_day() {
+        let rules = WarningRules::default();
+        let calendar = Calendar::official();
+        // Due Friday 27 Sep 2024; Sunday 29 Sep worked; 1–7 Oct off; Tuesday 8 Oct.
+        let w = rules
+            .assess(&calendar, &dated(d(2024, 9, 27)), MeasureState::InProgress, d(2024, 10, 8))
+            .unwrap();
+        assert_eq!(w.colour, Colour::Red);
+        assert_eq!(w.days_left, -11);
+        assert_eq!(w.overdue_workdays, 3);
+        assert!(w.assumed_years.is_empty());
+        let w = rules
+            .assess(&calendar, &dated(d(2024, 10, 8)), MeasureState::InProgress, d(2024, 10, 8))
+            .unwrap();
+        assert_eq!((w.colour, w.overdue_workdays), (Colour::Yellow, 0));
+        let w = rules
+            .assess(&calendar, &dated(d(2026, 12, 31)), MeasureState::InProgress, d(2027, 1, 5))
+            .unwrap();
+        assert_eq!(w.assumed_years, vec![2027]);
+    }
+
+    #[test]
+    fn recipients_widen_with_lateness() {
+        let rules = WarningRules::default();
+        assert_eq!(rules.check(), Ok(()));
+        assert_eq!(rules.recipients(Colour::Green), &[Recipient::Handler]);
+        assert!(rules.recipients(Colour::Red).contains(&Recipient::Secretary));
+        let narrowing = WarningRules {
+            red: vec![Recipient::Secretary],
+            ..WarningRules::default()
+        };
+        let errors = narrowing.check().unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, "red_to");
+        let bad_days = WarningRules {
+            green_days: 10,
+            yellow_days: 10,
+            ..WarningRules::default()
+        };
+        assert_eq!(bad_days.check().unwrap_err()[0].field, "yellow_days");
+        let nobody = WarningRules {
+            green: vec![],
+            ..WarningRules::default()
+        };
+        assert_eq!(nobody.check().unwrap_err()[0].field, "green_to");
+        for r in Recipient::ALL {
+            assert_eq!(Recipient::from_code(r.code()), Some(r));
+        }
+        for c in Colour::ALL {
+            assert_eq!(Colour::from_code(c.code()), Some(c));
+        }
+    }
+
+    #[test]
+    fn pace_compares_time_elapsed_with_work_done() {
+        let start = d(2024, 3, 1);
+        let due = d(2024, 5, 1); // 61 days
+        assert_eq!(
+            pace(start, due, d(2024, 3, 31), 1, 4),
+            Pace { elapsed: 49, done: 25, behind: true }
+        );
+        assert_eq!(
+            pace(start, due, d(2024, 3, 31), 2, 4),
+            Pace { elapsed: 49, done: 50, behind: false }
+        );
+        assert_eq!(pace(start, due, d(2024, 2, 1), 0, 4).elapsed, 0);
+        assert_eq!(pace(start, due, d(2024, 9, 1), 4, 4), Pace { elapsed: 100, done: 100, behind: false });
+        assert_eq!(pace(start, start, start, 0, 0).done, 100);
+    }
+}
