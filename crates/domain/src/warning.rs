@@ -197,7 +197,10 @@ impl WarningRules {
             } else if milder.is_some_and(|m| m.iter().any(|r| !list.contains(r))) {
                 errors.push(FieldError::new(
                     &field,
-                    format!("{}应至少通知上一级预警通知的各方（预警越重，范围越大）。", colour.label_zh()),
+                    format!(
+                        "{}应至少通知上一级预警通知的各方（预警越重，范围越大）。",
+                        colour.label_zh()
+                    ),
                     format!(
                         "{} must reach at least everyone the milder colour reaches.",
                         colour.label_en()
@@ -223,7 +226,12 @@ impl WarningRules {
 
     /// The colour of a dated measure that is not done; `None` before the green window,
     /// for done measures, and for immediate and long-term ones (which have no date).
-    pub fn colour(&self, deadline: &Deadline, state: MeasureState, today: NaiveDate) -> Option<Colour> {
+    pub fn colour(
+        &self,
+        deadline: &Deadline,
+        state: MeasureState,
+        today: NaiveDate,
+    ) -> Option<Colour> {
         let due = match (state, deadline.kind, deadline.date) {
             (MeasureState::Done, _, _) => return None,
             (_, DeadlineKind::Dated, Some(due)) => due,
@@ -342,9 +350,18 @@ mod tests {
             yellow_days: 5,
             ..WarningRules::default()
         };
-        assert_eq!(custom.colour(&dated(due), MeasureState::Registered, d(2024, 10, 1)), Some(Colour::Green));
-        assert_eq!(custom.colour(&dated(due), MeasureState::Registered, d(2024, 10, 25)), Some(Colour::Green));
-        assert_eq!(custom.colour(&dated(due), MeasureState::Registered, d(2024, 10, 26)), Some(Colour::Yellow));
+        assert_eq!(
+            custom.colour(&dated(due), MeasureState::Registered, d(2024, 10, 1)),
+            Some(Colour::Green)
+        );
+        assert_eq!(
+            custom.colour(&dated(due), MeasureState::Registered, d(2024, 10, 25)),
+            Some(Colour::Green)
+        );
+        assert_eq!(
+            custom.colour(&dated(due), MeasureState::Registered, d(2024, 10, 26)),
+            Some(Colour::Yellow)
+        );
     }
 
     #[test]
@@ -357,7 +374,10 @@ mod tests {
                 date: None,
                 precision: None,
             };
-            assert_eq!(rules.colour(&deadline, MeasureState::InProgress, d(2030, 1, 1)), None);
+            assert_eq!(
+                rules.colour(&deadline, MeasureState::InProgress, d(2030, 1, 1)),
+                None
+            );
         }
     }
 
@@ -367,18 +387,33 @@ mod tests {
         let calendar = Calendar::official();
         // Due Friday 27 Sep 2024; Sunday 29 Sep worked; 1–7 Oct off; Tuesday 8 Oct.
         let w = rules
-            .assess(&calendar, &dated(d(2024, 9, 27)), MeasureState::InProgress, d(2024, 10, 8))
+            .assess(
+                &calendar,
+                &dated(d(2024, 9, 27)),
+                MeasureState::InProgress,
+                d(2024, 10, 8),
+            )
             .unwrap();
         assert_eq!(w.colour, Colour::Red);
         assert_eq!(w.days_left, -11);
         assert_eq!(w.overdue_workdays, 3);
         assert!(w.assumed_years.is_empty());
         let w = rules
-            .assess(&calendar, &dated(d(2024, 10, 8)), MeasureState::InProgress, d(2024, 10, 8))
+            .assess(
+                &calendar,
+                &dated(d(2024, 10, 8)),
+                MeasureState::InProgress,
+                d(2024, 10, 8),
+            )
             .unwrap();
         assert_eq!((w.colour, w.overdue_workdays), (Colour::Yellow, 0));
         let w = rules
-            .assess(&calendar, &dated(d(2026, 12, 31)), MeasureState::InProgress, d(2027, 1, 5))
+            .assess(
+                &calendar,
+                &dated(d(2026, 12, 31)),
+                MeasureState::InProgress,
+                d(2027, 1, 5),
+            )
             .unwrap();
         assert_eq!(w.assumed_years, vec![2027]);
     }
@@ -388,7 +423,11 @@ mod tests {
         let rules = WarningRules::default();
         assert_eq!(rules.check(), Ok(()));
         assert_eq!(rules.recipients(Colour::Green), &[Recipient::Handler]);
-        assert!(rules.recipients(Colour::Red).contains(&Recipient::Secretary));
+        assert!(
+            rules
+                .recipients(Colour::Red)
+                .contains(&Recipient::Secretary)
+        );
         let narrowing = WarningRules {
             red: vec![Recipient::Secretary],
             ..WarningRules::default()
@@ -421,14 +460,29 @@ mod tests {
         let due = d(2024, 5, 1); // 61 days
         assert_eq!(
             pace(start, due, d(2024, 3, 31), 1, 4),
-            Pace { elapsed: 49, done: 25, behind: true }
+            Pace {
+                elapsed: 49,
+                done: 25,
+                behind: true
+            }
         );
         assert_eq!(
             pace(start, due, d(2024, 3, 31), 2, 4),
-            Pace { elapsed: 49, done: 50, behind: false }
+            Pace {
+                elapsed: 49,
+                done: 50,
+                behind: false
+            }
         );
         assert_eq!(pace(start, due, d(2024, 2, 1), 0, 4).elapsed, 0);
-        assert_eq!(pace(start, due, d(2024, 9, 1), 4, 4), Pace { elapsed: 100, done: 100, behind: false });
+        assert_eq!(
+            pace(start, due, d(2024, 9, 1), 4, 4),
+            Pace {
+                elapsed: 100,
+                done: 100,
+                behind: false
+            }
+        );
         assert_eq!(pace(start, start, start, 0, 0).done, 100);
     }
 }

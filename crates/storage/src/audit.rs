@@ -74,11 +74,13 @@ pub enum Entity {
     Import,
     /// A year of the working-day calendar, added or corrected by an administrator.
     CalendarYear,
+    /// An organisation's 三色预警 rules.
+    WarningRules,
 }
 
 impl Entity {
     /// Every recorded table, in the order `verify` checks them.
-    pub const ALL: [Entity; 24] = [
+    pub const ALL: [Entity; 25] = [
         Entity::Unit,
         Entity::User,
         Entity::ApiToken,
@@ -103,6 +105,7 @@ impl Entity {
         Entity::EventFile,
         Entity::Import,
         Entity::CalendarYear,
+        Entity::WarningRules,
     ];
 
     /// The entity of a table name.
@@ -137,6 +140,7 @@ impl Entity {
             Entity::EventFile => "event_files",
             Entity::Import => "imports",
             Entity::CalendarYear => "calendar_years",
+            Entity::WarningRules => "warning_rules",
         }
     }
 }

@@ -83,6 +83,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "calendar",
         include_str!("../migrations/0010_calendar.sql"),
     ),
+    (
+        11,
+        "warnings",
+        include_str!("../migrations/0011_warnings.sql"),
+    ),
 ];
 
 /// The database: a pool and its backend. Cheap to clone.

@@ -327,9 +327,18 @@ pub async fn list(db: &Db) -> StoreResult<Vec<User>> {
 
 /// The leaders of an organisation, for the responsible-leader choice of a measure.
 pub async fn leaders(db: &Db, org: UnitId) -> StoreResult<Vec<User>> {
+    Ok(of_org(db, org)
+        .await?
+        .into_iter()
+        .filter(|u| u.role == Role::Leader)
+        .collect())
+}
+
+/// The accounts of an organisation's units (those not withdrawn).
+pub async fn of_org(db: &Db, org: UnitId) -> StoreResult<Vec<User>> {
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM users u JOIN units un ON un.id = u.unit_id \
-         WHERE u.role = 'leader' AND un.org_id = $1 AND u.withdrawn_at IS NULL ORDER BY u.id"
+         WHERE un.org_id = $1 AND u.withdrawn_at IS NULL ORDER BY u.id"
     ))
     .bind(org.0)
     .fetch_all(db.pool())

@@ -12,6 +12,42 @@ use zhenggai_domain::status::Standing;
 
 use crate::session::{LANG_COOKIE, cookie};
 
+/// A domain value with a name in each language (through any number of references,
+/// as templates hand them over).
+pub trait Labelled {
+    /// Its Chinese name.
+    fn zh(&self) -> &'static str;
+    /// Its English name.
+    fn en(&self) -> &'static str;
+}
+
+impl<T: Labelled + ?Sized> Labelled for &T {
+    fn zh(&self) -> &'static str {
+        (**self).zh()
+    }
+    fn en(&self) -> &'static str {
+        (**self).en()
+    }
+}
+
+impl Labelled for zhenggai_domain::warning::Colour {
+    fn zh(&self) -> &'static str {
+        self.label_zh()
+    }
+    fn en(&self) -> &'static str {
+        self.label_en()
+    }
+}
+
+impl Labelled for zhenggai_domain::warning::Recipient {
+    fn zh(&self) -> &'static str {
+        self.label_zh()
+    }
+    fn en(&self) -> &'static str {
+        self.label_en()
+    }
+}
+
 /// A page language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -91,6 +127,24 @@ impl Tr {
                 (Lang::En, None) => "Long-term, no progress yet".to_string(),
             },
             other => self.s(&format!("standing_{}", other.code())).to_string(),
+        }
+    }
+
+    /// The name of a domain value that has one in each language.
+    pub fn label(&self, x: impl Labelled) -> &'static str {
+        self.0.pick(x.zh(), x.en())
+    }
+
+    /// How near or late a warning is: days left, or working days (and days) overdue.
+    pub fn warning_when(&self, w: impl Borrow<zhenggai_domain::warning::Warning>) -> String {
+        let w = w.borrow();
+        match (self.0, w.days_left) {
+            (Lang::Zh, left) if left >= 0 => format!("剩{left}天"),
+            (Lang::En, left) if left >= 0 => format!("{left} d left"),
+            (Lang::Zh, left) => format!("逾期{}个工作日（{}天）", w.overdue_workdays, -left),
+            (Lang::En, left) => {
+                format!("{} working days overdue ({} d)", w.overdue_workdays, -left)
+            }
         }
     }
 
@@ -292,6 +346,59 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("nav_postings", "结果公示", "Posted results"),
     ("nav_rules", "销号规则", "Closure rules"),
     ("nav_calendar", "工作日历", "Calendar"),
+    ("nav_warnings", "三色预警", "Warnings"),
+    ("colon", "：", ": "),
+    ("warnings_title", "三色预警", "Three-colour warnings"),
+    (
+        "warnings_hint",
+        "未完成的整改措施按时限临近程度亮灯：绿色提醒责任单位，黄色同时提醒分管领导，逾期亮红灯并报党委书记。逾期天数按工作日历计算工作日。",
+        "Open measures light up as their deadlines near: green reaches the lead unit, yellow the leader in charge too, red (overdue) the Party secretary as well. Days overdue are counted in working days by the calendar.",
+    ),
+    ("warnings_rules_now", "当前规则", "Rules in force"),
+    ("warnings_green_from", "绿色：截止前", "Green from"),
+    ("warnings_yellow_from", "黄色：截止前", "Yellow from"),
+    ("warnings_red", "红色：已逾期", "Red: overdue"),
+    (
+        "warnings_none",
+        "目前没有需要预警的整改措施。",
+        "No measure needs a warning now.",
+    ),
+    (
+        "warnings_shown",
+        "按紧急程度列出前200条；更多请用整改措施列表筛选。",
+        "The 200 most urgent are listed; filter the measure list for the rest.",
+    ),
+    ("warning_colour", "预警", "Warning"),
+    ("warning_deadline", "整改时限", "Deadline"),
+    ("warning_when", "时间", "When"),
+    ("warning_reaches", "通知对象", "Reaches"),
+    ("warning_nobody", "（未指定）", "(not named)"),
+    (
+        "warning_assumed",
+        "含未录入节假日安排的年份，按常规周推算",
+        "counts a year without holiday data by the ordinary week",
+    ),
+    ("warning_settings", "预警规则", "Warning rules"),
+    (
+        "warning_settings_hint",
+        "预警越重，通知范围越大：黄色至少通知绿色的各方，红色至少通知黄色的各方。",
+        "The later, the wider: yellow reaches at least everyone green reaches, red at least everyone yellow reaches.",
+    ),
+    (
+        "green_days",
+        "绿色预警：截止前天数",
+        "Green: days before the deadline",
+    ),
+    (
+        "yellow_days",
+        "黄色预警：截止前天数",
+        "Yellow: days before the deadline",
+    ),
+    ("green_to", "绿色预警通知", "Green reaches"),
+    ("yellow_to", "黄色预警通知", "Yellow reaches"),
+    ("red_to", "红色预警通知", "Red reaches"),
+    ("secretary", "党委书记", "Party secretary"),
+    ("days_before", "天", " days before"),
     ("calendar_title", "工作日历", "Working-day calendar"),
     (
         "calendar_hint",

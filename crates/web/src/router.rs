@@ -8,7 +8,7 @@ use axum::routing::{get, post};
 
 use crate::pages::{
     admin, calendar, home, inspections, ledger, login, lookbacks, measures, outcomes, problems,
-    rules, spreadsheets, trail,
+    rules, spreadsheets, trail, warnings,
 };
 use crate::state::App;
 
@@ -122,6 +122,11 @@ pub fn router(app: App) -> Router {
         .route("/settings/closure", get(rules::show).post(rules::save))
         .route("/postings", get(rules::postings))
         .route("/calendar", get(calendar::show).post(calendar::save))
+        .route("/warnings", get(warnings::board))
+        .route(
+            "/settings/warnings",
+            get(warnings::show_rules).post(warnings::save_rules),
+        )
         .route(
             "/inspections/{id}/import",
             get(spreadsheets::form)

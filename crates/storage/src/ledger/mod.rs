@@ -18,6 +18,7 @@ pub mod problems;
 pub mod progress;
 pub mod query;
 pub mod rules;
+pub mod warnings;
 
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};

@@ -96,7 +96,7 @@ pub async fn get(conn: &mut AnyConnection, org: UnitId) -> StoreResult<ClosureRu
 
 /// Whether the person works in the organisation's business (its office, leaders,
 /// units and supervisors): they may know its rules, since closure depends on them.
-fn of_the_org(actor: &Actor, org: UnitId) -> bool {
+pub(crate) fn of_the_org(actor: &Actor, org: UnitId) -> bool {
     actor.org == org && actor.role.reads_business_data() && actor.role != Role::Upper
 }
 

@@ -15,6 +15,7 @@ pub mod problems;
 pub mod rules;
 pub mod spreadsheets;
 pub mod trail;
+pub mod warnings;
 
 use askama::Template;
 use axum::http::StatusCode;

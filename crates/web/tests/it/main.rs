@@ -16,3 +16,4 @@ mod lifecycle;
 mod outcomes;
 mod spreadsheets;
 mod util;
+mod warnings;

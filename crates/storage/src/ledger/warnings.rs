@@ -1,0 +1,379 @@
+//! 三色预警 as stored and listed: an organisation's rules (the office sets them,
+//! recorded), and the open measures each person sees, coloured, with who each warning
+//! reaches by name.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDate};
+use serde::{Deserialize, Serialize};
+use sqlx::{AnyConnection, Row};
+use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::calendar::Calendar;
+use zhenggai_domain::validate::Checker;
+use zhenggai_domain::warning::{Colour, Recipient, Warning, WarningRules};
+use zhenggai_domain::{Role, UnitId, UserId};
+
+use super::measures::Measure;
+use super::query::{self, FilterInput, Within};
+use super::require_ledger;
+use super::rules::of_the_org;
+use crate::audit::{self, Change, Entity};
+use crate::db::Db;
+use crate::error::{StoreError, StoreResult};
+use crate::sql::{Sql, day, stamp};
+use crate::users::{self, User};
+
+/// An organisation's rules as shown and edited.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Settings {
+    /// The rules.
+    pub rules: WarningRules,
+    /// The Party secretary red warnings reach.
+    pub secretary: Option<UserId>,
+    /// Version (0 while the defaults apply), for the next save.
+    pub version: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            rules: WarningRules::default(),
+            secretary: None,
+            version: 0,
+        }
+    }
+}
+
+/// The rules as entered (a form's fields or the API's JSON).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct SettingsInput {
+    /// Days before the deadline from which a measure is green.
+    pub green_days: String,
+    /// Days before the deadline from which it is yellow.
+    pub yellow_days: String,
+    /// Recipient codes of green (handler, leader, secretary).
+    pub green_to: Vec<String>,
+    /// Of yellow.
+    pub yellow_to: Vec<String>,
+    /// Of red.
+    pub red_to: Vec<String>,
+    /// The secretary's user id, or empty.
+    pub secretary: String,
+    /// The version read.
+    pub version: i64,
+}
+
+fn recipients_of(codes: &str) -> Vec<Recipient> {
+    codes.split(',').filter_map(Recipient::from_code).collect()
+}
+
+fn codes_of(list: &[Recipient]) -> String {
+    list.iter().map(|r| r.code()).collect::<Vec<_>>().join(",")
+}
+
+/// An organisation's settings (the defaults until the office sets them).
+pub async fn get(conn: &mut AnyConnection, org: UnitId) -> StoreResult<Settings> {
+    let row = sqlx::query(
+        "SELECT green_days, yellow_days, green_to, yellow_to, red_to, secretary_id, version FROM warning_rules WHERE org_id = $1",
+    )
+    .bind(org.0)
+    .fetch_optional(conn)
+    .await?;
+    let Some(r) = row else {
+        return Ok(Settings::default());
+    };
+    let days = |v: i64| u32::try_from(v).unwrap_or(0);
+    Ok(Settings {
+        rules: WarningRules {
+            green_days: days(r.try_get(0)?),
+            yellow_days: days(r.try_get(1)?),
+            green: recipients_of(&r.try_get::<String, _>(2)?),
+            yellow: recipients_of(&r.try_get::<String, _>(3)?),
+            red: recipients_of(&r.try_get::<String, _>(4)?),
+        },
+        secretary: r.try_get::<Option<i64>, _>(5)?.map(UserId),
+        version: r.try_get(6)?,
+    })
+}
+
+/// An organisation's settings, for reading: everyone in its business and those who
+/// read its ledger from above.
+pub async fn of_org(db: &Db, actor: &Actor, org: UnitId) -> StoreResult<Settings> {
+    if !of_the_org(actor, org) {
+        require_ledger(actor, org, Access::Read)?;
+    }
+    let mut conn = db.pool().acquire().await?;
+    get(&mut conn, org).await
+}
+
+/// Sets an organisation's warning rules (its office only); recorded.
+pub async fn save(
+    db: &Db,
+    actor: &Actor,
+    change: Change<'_>,
+    org: UnitId,
+    input: &SettingsInput,
+) -> StoreResult<Settings> {
+    if of_the_org(actor, org) && actor.ledger_access(org) < Access::Edit {
+        return Err(StoreError::Forbidden);
+    }
+    require_ledger(actor, org, Access::Edit)?;
+    let mut c = Checker::default();
+    let green_days = c.number("green_days", &input.green_days, 1, 180);
+    let yellow_days = c.number("yellow_days", &input.yellow_days, 1, 179);
+    let secretary = match input.secretary.trim() {
+        "" => None,
+        s => match s.parse::<i64>() {
+            Ok(id) => Some(UserId(id)),
+            Err(_) => {
+                c.push(zhenggai_domain::validate::FieldError::new(
+                    "secretary",
+                    "请从列表中选择党委书记。",
+                    "Pick the Party secretary from the list.",
+                ));
+                None
+            }
+        },
+    };
+    let pick = |codes: &[String]| -> Vec<Recipient> {
+        Recipient::ALL
+            .into_iter()
+            .filter(|r| codes.iter().any(|c| c == r.code()))
+            .collect()
+    };
+    let rules = WarningRules {
+        green_days: green_days.unwrap_or_default(),
+        yellow_days: yellow_days.unwrap_or_default(),
+        green: pick(&input.green_to),
+        yellow: pick(&input.yellow_to),
+        red: pick(&input.red_to),
+    };
+    if green_days.is_some()
+        && yellow_days.is_some()
+        && let Err(errors) = rules.check()
+    {
+        for e in errors {
+            c.push(e);
+        }
+    }
+    c.finish()?;
+    if let Some(id) = secretary {
+        let leaders = users::leaders(db, org).await?;
+        if !leaders.iter().any(|l| l.id == id) {
+            return Err(StoreError::invalid(
+                "secretary",
+                "党委书记应为本单位的领导账号。",
+                "The Party secretary must be one of the organisation's leaders.",
+            ));
+        }
+    }
+    let mut tx = db.begin().await?;
+    let existing: Option<i64> = sqlx::query("SELECT id FROM warning_rules WHERE org_id = $1")
+        .bind(org.0)
+        .fetch_optional(tx.conn())
+        .await?
+        .map(|r| r.try_get(0))
+        .transpose()?;
+    let (green, yellow) = (i64::from(rules.green_days), i64::from(rules.yellow_days));
+    match existing {
+        Some(id) => {
+            let mut set = Sql::new("green_days = ");
+            set.bind(green)
+                .push(", yellow_days = ")
+                .bind(yellow)
+                .push(", green_to = ")
+                .bind(codes_of(&rules.green))
+                .push(", yellow_to = ")
+                .bind(codes_of(&rules.yellow))
+                .push(", red_to = ")
+                .bind(codes_of(&rules.red))
+                .push(", secretary_id = ")
+                .bind(secretary.map(|s| s.0));
+            audit::update(
+                &mut tx,
+                change,
+                "update",
+                Entity::WarningRules,
+                id,
+                input.version,
+                &set,
+            )
+            .await?;
+        }
+        None => {
+            let id: i64 = sqlx::query(
+                "INSERT INTO warning_rules (org_id, green_days, yellow_days, green_to, yellow_to, red_to, secretary_id, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            )
+            .bind(org.0)
+            .bind(green)
+            .bind(yellow)
+            .bind(codes_of(&rules.green))
+            .bind(codes_of(&rules.yellow))
+            .bind(codes_of(&rules.red))
+            .bind(secretary.map(|s| s.0))
+            .bind(stamp(change.at))
+            .fetch_one(tx.conn())
+            .await?
+            .try_get(0)?;
+            audit::created(&mut tx, change, Entity::WarningRules, id).await?;
+        }
+    }
+    let settings = get(tx.conn(), org).await?;
+    tx.commit().await?;
+    Ok(settings)
+}
+
+/// Who one recipient of a warning is, by name.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Reached {
+    /// Which recipient.
+    pub recipient: Recipient,
+    /// The accounts it means (empty when the organisation has none, e.g. no secretary
+    /// named yet).
+    pub names: Vec<String>,
+    /// Their user ids.
+    pub users: Vec<UserId>,
+}
+
+/// A coloured measure.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Warned {
+    /// The measure.
+    pub measure: Measure,
+    /// Its warning.
+    pub warning: Warning,
+    /// Who it reaches.
+    pub reached: Vec<Reached>,
+}
+
+/// The warnings a person sees today.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Board {
+    /// Measures per colour, all of them.
+    pub counts: Vec<(Colour, i64)>,
+    /// The most urgent first (most overdue, then nearest deadline), at most 200.
+    pub warned: Vec<Warned>,
+    /// The rules of the person's organisation.
+    pub rules: WarningRules,
+}
+
+/// The accounts a recipient of a measure's warning means.
+pub fn resolve(
+    recipient: Recipient,
+    measure: &Measure,
+    secretary: Option<UserId>,
+    people: &[User],
+) -> Reached {
+    let chosen: Vec<&User> = match recipient {
+        Recipient::Handler => people
+            .iter()
+            .filter(|u| u.role == Role::Unit && u.unit_id == measure.lead_unit.id)
+            .collect(),
+        Recipient::LeaderInCharge => match &measure.leader {
+            Some(l) => people.iter().filter(|u| u.id == l.id).collect(),
+            None => people
+                .iter()
+                .filter(|u| {
+                    u.role == Role::Leader && u.units_in_charge.contains(&measure.lead_unit.id)
+                })
+                .collect(),
+        },
+        Recipient::Secretary => people.iter().filter(|u| Some(u.id) == secretary).collect(),
+    };
+    Reached {
+        recipient,
+        names: chosen.iter().map(|u| u.display_name.clone()).collect(),
+        users: chosen.iter().map(|u| u.id).collect(),
+    }
+}
+
+fn filter_input(
+    status: &str,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    per_page: i64,
+) -> FilterInput {
+    FilterInput {
+        status: status.to_string(),
+        due_from: from.map(day).unwrap_or_default(),
+        due_to: to.map(day).unwrap_or_default(),
+        per_page: per_page.to_string(),
+        ..FilterInput::default()
+    }
+}
+
+/// The warnings the actor sees: the measures of their scope by colour, by the rules of
+/// the actor's organisation.
+pub async fn board(
+    db: &Db,
+    actor: &Actor,
+    calendar: &Calendar,
+    today: NaiveDate,
+) -> StoreResult<Board> {
+    if !actor.role.reads_business_data() {
+        return Err(StoreError::Forbidden);
+    }
+    let settings = {
+        let mut conn = db.pool().acquire().await?;
+        get(&mut conn, actor.org).await?
+    };
+    let rules = settings.rules.clone();
+    let yellow_from = today + Duration::days(i64::from(rules.yellow_days));
+    let green_from = today + Duration::days(i64::from(rules.green_days));
+    let mut counts = Vec::new();
+    for (colour, input) in [
+        (Colour::Red, filter_input("overdue", None, None, 1)),
+        (
+            Colour::Yellow,
+            filter_input("open", Some(today), Some(yellow_from), 1),
+        ),
+        (
+            Colour::Green,
+            filter_input("open", yellow_from.succ_opt(), Some(green_from), 1),
+        ),
+    ] {
+        let filter = input.check(1)?;
+        counts.push((
+            colour,
+            query::measure_count(db, actor, Within::All, &filter, today).await?,
+        ));
+    }
+    let filter = filter_input("open", None, Some(green_from), 200).check(200)?;
+    let page = query::measure_list(db, actor, Within::All, &filter, today).await?;
+    let mut people: HashMap<UnitId, (Option<UserId>, Vec<User>)> = HashMap::new();
+    let mut warned = Vec::new();
+    for measure in page.measures {
+        let Some(warning) = rules.assess(calendar, &measure.deadline, measure.state, today) else {
+            continue;
+        };
+        if !people.contains_key(&measure.org_id) {
+            let mut conn = db.pool().acquire().await?;
+            let secretary = get(&mut conn, measure.org_id).await?.secretary;
+            people.insert(
+                measure.org_id,
+                (secretary, users::of_org(db, measure.org_id).await?),
+            );
+        }
+        let (secretary, list) = people
+            .get(&measure.org_id)
+            .map(|(s, l)| (*s, l.as_slice()))
+            .unwrap_or((None, &[]));
+        let reached = rules
+            .recipients(warning.colour)
+            .iter()
+            .map(|r| resolve(*r, &measure, secretary, list))
+            .collect();
+        warned.push(Warned {
+            measure,
+            warning,
+            reached,
+        });
+    }
+    Ok(Board {
+        counts,
+        warned,
+        rules,
+    })
+}

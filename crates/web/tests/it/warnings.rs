@@ -1,0 +1,233 @@
+//! 三色预警: a fake clock walks the days up to and past a deadline; the measure turns
+//! green, yellow and red on the right days and reaches the right people; the office
+//! sets the rules and nobody else may.
+
+use axum::http::StatusCode;
+use chrono::{Duration, NaiveDate};
+use sqlx::Row;
+
+use crate::util::*;
+
+/// The colour a measure's row shows on the warning board, if it is listed.
+fn colour_of(page: &str, measure: i64) -> Option<String> {
+    let at = page.find(&format!(r#"data-measure="{measure}" data-colour=""#))?;
+    let rest = &page[at..];
+    let start = rest.find("data-colour=\"")? + "data-colour=\"".len();
+    Some(rest[start..].split('"').next()?.to_string())
+}
+
+/// The names a recipient line of the measure's row lists.
+fn reaches(page: &str, measure: i64) -> String {
+    let at = page
+        .find(&format!(r#"data-measure="{measure}""#))
+        .unwrap_or(0);
+    let row = &page[at..];
+    let end = row.find("</tr>").unwrap_or(row.len());
+    row[..end].to_string()
+}
+
+#[tokio::test]
+async fn a_month_of_days_turns_a_measure_green_yellow_and_red_for_the_right_people() {
+    let t = TestApp::new().await;
+    let office = t.login("office").await;
+    // The office names its Party secretary and keeps the default thresholds.
+    let leader: (i64, String) = {
+        let r = sqlx::query("SELECT id, display_name FROM users WHERE username = 'leader_zhao'")
+            .fetch_one(t.app.db.pool())
+            .await
+            .unwrap();
+        (r.try_get(0).unwrap(), r.try_get(1).unwrap())
+    };
+    let r = t
+        .post(
+            Some(&office),
+            "/settings/warnings",
+            &[
+                ("green_days", "20"),
+                ("yellow_days", "10"),
+                ("green_to", "handler"),
+                ("yellow_to", "handler"),
+                ("yellow_to", "leader"),
+                ("red_to", "handler"),
+                ("red_to", "leader"),
+                ("red_to", "secretary"),
+                ("secretary", &leader.0.to_string()),
+                ("version", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    // An open measure due 30 days from now, with a responsible leader.
+    let row = sqlx::query(
+        "SELECT m.id, m.deadline_date, ld.display_name, u.display_name FROM measures m \
+         JOIN users ld ON ld.id = m.leader_id \
+         JOIN users u ON u.unit_id = m.lead_unit_id AND u.role = 'unit' \
+         WHERE m.state <> 'done' AND m.deadline_kind = 'dated' AND m.deadline_date > '2024-05-20' \
+         ORDER BY m.deadline_date, m.id LIMIT 1",
+    )
+    .fetch_one(t.app.db.pool())
+    .await
+    .unwrap();
+    let measure: i64 = row.try_get(0).unwrap();
+    let due = NaiveDate::parse_from_str(&row.try_get::<String, _>(1).unwrap(), "%Y-%m-%d").unwrap();
+    let leader_name: String = row.try_get(2).unwrap();
+    let handler_name: String = row.try_get(3).unwrap();
+    let unit_user: String = sqlx::query(
+        "SELECT u.username FROM users u JOIN measures m ON m.lead_unit_id = u.unit_id WHERE m.id = $1 AND u.role = 'unit'",
+    )
+    .bind(measure)
+    .fetch_one(t.app.db.pool())
+    .await
+    .unwrap()
+    .try_get(0)
+    .unwrap();
+    let days_to_walk = (due - today()).num_days() + 5;
+    let mut seen = Vec::new();
+    for day in 0..=days_to_walk {
+        let now = today() + Duration::days(day);
+        let left = (due - now).num_days();
+        let expected = match left {
+            l if l < 0 => Some("red"),
+            0..=10 => Some("yellow"),
+            11..=20 => Some("green"),
+            _ => None,
+        };
+        // A day later the sessions have expired: each day starts with a sign-in.
+        let office = t.login("office").await;
+        let unit = t.login(&unit_user).await;
+        let page = t.get(Some(&office), "/warnings").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert_eq!(
+            colour_of(&page.body, measure).as_deref(),
+            expected,
+            "{now}, {left} days left"
+        );
+        if let Some(colour) = expected {
+            let row = reaches(&page.body, measure);
+            assert!(
+                row.contains(&handler_name),
+                "{now}: the lead unit is warned"
+            );
+            assert_eq!(
+                row.contains(&format!("分管领导：{leader_name}")),
+                colour != "green",
+                "{now}: {row}"
+            );
+            assert_eq!(
+                row.contains(&format!("党委书记：{}", leader.1)),
+                colour == "red",
+                "{now}: {row}"
+            );
+            if colour == "red" {
+                assert!(row.contains("个工作日"), "{now}: overdue in working days");
+            }
+            // The unit sees its own measure's warning too.
+            let own = t.get(Some(&unit), "/warnings").await;
+            assert_eq!(
+                colour_of(&own.body, measure).as_deref(),
+                Some(colour),
+                "{now}"
+            );
+            if seen.last() != Some(&colour) {
+                seen.push(colour);
+            }
+        }
+        t.advance(Duration::days(1));
+    }
+    assert_eq!(seen, ["green", "yellow", "red"]);
+}
+
+#[tokio::test]
+async fn only_the_office_sets_the_warning_rules_and_bad_rules_are_refused() {
+    let t = TestApp::new().await;
+    for user in ["finance", "leader_wang", "jijian"] {
+        let s = t.login(user).await;
+        assert_eq!(
+            t.get(Some(&s), "/settings/warnings").await.status,
+            StatusCode::FORBIDDEN,
+            "{user}"
+        );
+        let r = t
+            .post(
+                Some(&s),
+                "/settings/warnings",
+                &[("green_days", "30"), ("yellow_days", "5"), ("version", "0")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{user}");
+    }
+    let sys = t.login("sysadmin").await;
+    assert_eq!(
+        t.get(Some(&sys), "/warnings").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let office = t.login("office").await;
+    // Yellow must come after green; red may not reach fewer people than yellow.
+    let r = t
+        .post(
+            Some(&office),
+            "/settings/warnings",
+            &[
+                ("green_days", "10"),
+                ("yellow_days", "10"),
+                ("green_to", "handler"),
+                ("yellow_to", "handler"),
+                ("yellow_to", "leader"),
+                ("red_to", "secretary"),
+                ("version", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains(r#"data-field="yellow_days""#), "{}", r.body);
+    assert!(r.body.contains(r#"data-field="red_to""#), "{}", r.body);
+    assert_eq!(t.count("SELECT COUNT(*) FROM warning_rules").await, 0);
+    // A user who is not one of the organisation's leaders cannot be its secretary.
+    let finance: i64 = t
+        .count("SELECT id FROM users WHERE username = 'finance'")
+        .await;
+    let r = t
+        .post(
+            Some(&office),
+            "/settings/warnings",
+            &[
+                ("green_days", "30"),
+                ("yellow_days", "5"),
+                ("green_to", "handler"),
+                ("yellow_to", "handler"),
+                ("red_to", "handler"),
+                ("secretary", &finance.to_string()),
+                ("version", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains(r#"data-field="secretary""#));
+    // Good rules are saved and recorded.
+    let r = t
+        .post(
+            Some(&office),
+            "/settings/warnings",
+            &[
+                ("green_days", "30"),
+                ("yellow_days", "5"),
+                ("green_to", "handler"),
+                ("yellow_to", "handler"),
+                ("red_to", "handler"),
+                ("version", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = t.get(Some(&office), "/warnings").await;
+    assert!(
+        page.body.contains("30"),
+        "the board states the rules in force"
+    );
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'warning_rules'")
+            .await,
+        1
+    );
+}

@@ -1,0 +1,44 @@
+// Browser test: the three-colour warning board and its rules. The office sets the
+// thresholds and its Party secretary; the board shows each colour with who it reaches.
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { start, stop, login, shot } = require('./harness');
+
+let env;
+before(async () => { env = await start(); });
+after(async () => { await stop(env); });
+
+test('the office sets warning rules and reads the board', async () => {
+  const office = await login(env, 'office');
+  await office.page.goto(env.base + '/settings/warnings');
+  // A narrowing red is refused at its field.
+  await office.page.uncheck('fieldset[data-colour=red] input[value=leader]');
+  await Promise.all([office.page.waitForNavigation(), office.page.click('form.warning-rules-form button.primary')]);
+  assert.equal(await office.page.locator('[data-field=red_to]').count(), 1);
+  await office.page.check('fieldset[data-colour=red] input[value=leader]');
+  await office.page.fill('input[name=green_days]', '60');
+  await office.page.selectOption('select[name=secretary]', { index: 1 });
+  await Promise.all([office.page.waitForNavigation(), office.page.click('form.warning-rules-form button.primary')]);
+  assert.equal(await office.page.locator('.alert').count(), 0);
+  assert.equal(await office.page.inputValue('input[name=green_days]'), '60');
+  await shot(office.page, 'warnings-01-rules.png');
+
+  await office.page.goto(env.base + '/warnings');
+  const tiles = office.page.locator('.tiles .tile');
+  assert.equal(await tiles.count(), 3);
+  const rows = office.page.locator('table.warnings tbody tr');
+  assert.ok(await rows.count() > 0, 'the demo has measures near or past their deadlines');
+  const red = office.page.locator('table.warnings tr[data-colour=red]').first();
+  if (await red.count()) {
+    assert.match(await red.innerText(), /个工作日/);
+    assert.equal(await red.locator('li[data-recipient=secretary]').count(), 1);
+  }
+  await shot(office.page, 'warnings-02-board.png');
+  await office.context.close();
+
+  const en = await login(env, 'office', 'en');
+  await en.page.goto(env.base + '/warnings');
+  assert.match(await en.page.locator('h1').innerText(), /Three-colour warnings/);
+  await shot(en.page, 'warnings-03-board-en.png');
+  await en.context.close();
+});
