@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(sheets) = zhenggai_spreadsheet::read::read(data, &limits) {
         let options = Options {
             sheet: None,
-            feedback: chrono::NaiveDate::from_ymd_opt(2024, 3, 15).unwrap_or_default(),
+            reference: chrono::NaiveDate::from_ymd_opt(2024, 3, 15).unwrap_or_default().into(),
             synonyms: Synonyms::default(),
         };
         let reading = read_ledger(&sheets, &options);

@@ -40,3 +40,18 @@ test('the office reads the calendar; the administrator adds a year', async () =>
   await shot(sys.page, 'calendar-04-added.png');
   await sys.context.close();
 });
+
+test('an inspection shows its timeline scheduled back from the report', async () => {
+  const office = await login(env, 'office');
+  await office.page.goto(env.base + '/inspections/1');
+  const nodes = office.page.locator('#timeline ol.nodes li');
+  assert.equal(await nodes.count(), 6);
+  assert.ok(await office.page.locator('#timeline li[data-node=report_due]').isVisible());
+  await shot(office.page, 'calendar-05-timeline.png');
+  await office.context.close();
+  const en = await login(env, 'office', 'en');
+  await en.page.goto(env.base + '/inspections/1');
+  assert.match(await en.page.locator('#timeline').innerText(), /Report due|report due/);
+  await shot(en.page, 'calendar-06-timeline-en.png');
+  await en.context.close();
+});

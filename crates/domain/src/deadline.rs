@@ -121,6 +121,16 @@ pub struct Reference {
     pub concentrated_until: Option<NaiveDate>,
 }
 
+impl From<NaiveDate> for Reference {
+    /// A feedback date alone (no concentrated phase known).
+    fn from(feedback: NaiveDate) -> Self {
+        Reference {
+            feedback,
+            concentrated_until: None,
+        }
+    }
+}
+
 impl Deadline {
     /// Reads a phrase. `reference` (the inspection's feedback date) supplies the year
     /// when the words have none: the first such date on or after it.

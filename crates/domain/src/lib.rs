@@ -14,6 +14,7 @@ pub mod inspection;
 pub mod lifecycle;
 pub mod outcomes;
 pub mod role;
+pub mod schedule;
 pub mod status;
 pub mod validate;
 pub mod warning;

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use zhenggai_domain::deadline::{Deadline, DeadlineKind, Precision};
+use zhenggai_domain::deadline::{Deadline, DeadlineKind, Precision, Reference};
 
 use crate::layout::{Field, Header, Synonyms, choose_sheet};
 use crate::read::{Sheet, column_letter};
@@ -18,9 +18,9 @@ use crate::read::{Sheet, column_letter};
 pub struct Options {
     /// The sheet to read, when not the one that looks most like a ledger.
     pub sheet: Option<String>,
-    /// The inspection's feedback date: deadline words without a year take the first
-    /// such date on or after it.
-    pub feedback: NaiveDate,
+    /// The inspection's dates: deadline words without a year take the first such date
+    /// on or after its feedback date; 集中整改期内 is the end of its concentrated phase.
+    pub reference: Reference,
     /// Header words.
     pub synonyms: Synonyms,
 }
@@ -469,7 +469,7 @@ fn read_sheet(sheet: &Sheet, header: &Header, options: &Options, reading: &mut R
                 precision: None,
             }
         } else {
-            match Deadline::parse(words, options.feedback) {
+            match Deadline::parse_in(words, &options.reference) {
                 Ok(d) => DeadlineReading {
                     text: d.text,
                     kind: Some(d.kind),

@@ -21,7 +21,7 @@ use zhenggai_spreadsheet::{Limits, Reading, read_ledger};
 fn options() -> Options {
     Options {
         sheet: None,
-        feedback: NaiveDate::from_ymd_opt(2024, 3, 15).unwrap(),
+        reference: NaiveDate::from_ymd_opt(2024, 3, 15).unwrap().into(),
         synonyms: Synonyms::default(),
     }
 }

@@ -88,6 +88,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "warnings",
         include_str!("../migrations/0011_warnings.sql"),
     ),
+    (
+        12,
+        "inspection_terms",
+        include_str!("../migrations/0012_inspection_terms.sql"),
+    ),
 ];
 
 /// The database: a pool and its backend. Cheap to clone.

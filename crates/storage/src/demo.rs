@@ -757,6 +757,9 @@ pub async fn load(
             period_end: day(feedback - Duration::days(80)),
             feedback_date: day(feedback),
             notes: "巡察反馈意见及信访件已移交；须在收到反馈后15个工作日内提交整改方案，两个月内完成集中整改。".into(),
+            plan_workdays: "15".into(),
+            completion_months: "2".into(),
+            concentrated_months: "2".into(),
         },
     )
     .await?;
@@ -829,6 +832,7 @@ pub async fn load(
             period_end: day(audit_feedback - Duration::days(20)),
             feedback_date: day(audit_feedback),
             notes: String::new(),
+            ..InspectionInput::default()
         },
     )
     .await?;

@@ -29,7 +29,7 @@ fn reading(text: &str) -> Reading {
         &sheets,
         &Options {
             sheet: None,
-            feedback: NaiveDate::from_ymd_opt(2024, 3, 15).unwrap(),
+            reference: NaiveDate::from_ymd_opt(2024, 3, 15).unwrap().into(),
             synonyms: Synonyms::default(),
         },
     )

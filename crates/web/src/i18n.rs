@@ -39,6 +39,15 @@ impl Labelled for zhenggai_domain::warning::Colour {
     }
 }
 
+impl Labelled for zhenggai_domain::schedule::NodeKind {
+    fn zh(&self) -> &'static str {
+        self.label_zh()
+    }
+    fn en(&self) -> &'static str {
+        self.label_en()
+    }
+}
+
 impl Labelled for zhenggai_domain::warning::Recipient {
     fn zh(&self) -> &'static str {
         self.label_zh()
@@ -348,6 +357,33 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("nav_calendar", "工作日历", "Calendar"),
     ("nav_warnings", "三色预警", "Warnings"),
     ("colon", "：", ": "),
+    (
+        "plan_workdays",
+        "整改方案报送期限（工作日）",
+        "Plan due (working days)",
+    ),
+    (
+        "completion_months",
+        "完成整改期限（月）",
+        "Completion (months)",
+    ),
+    (
+        "concentrated_months",
+        "集中整改期（月）",
+        "Concentrated phase (months)",
+    ),
+    (
+        "timeline_title",
+        "时间节点（倒排）",
+        "Timeline (scheduled backwards)",
+    ),
+    (
+        "timeline_hint",
+        "按工作日历从反馈日期推算整改方案、集中整改和整改报告的期限，并从报告期限倒排各单位报送、整改办起草和不少于一周的预审时间。",
+        "Plan, concentrated phase and report deadlines counted from the feedback date by the working-day calendar; units' submission, the office's draft and a pre-review of at least a week are scheduled back from the report.",
+    ),
+    ("timeline_done", "已过", "Past"),
+    ("timeline_next", "下一节点", "Next"),
     ("warnings_title", "三色预警", "Three-colour warnings"),
     (
         "warnings_hint",

@@ -6,7 +6,9 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::counts::LedgerCounts;
+use zhenggai_domain::deadline::Reference;
 use zhenggai_domain::inspection::InspectionKind;
+use zhenggai_domain::schedule::Terms;
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::{InspectionId, UnitId};
 
@@ -35,6 +37,12 @@ pub struct InspectionInput {
     pub feedback_date: String,
     /// Anything else.
     pub notes: String,
+    /// 整改方案 within this many working days of feedback (empty: 30).
+    pub plan_workdays: String,
+    /// Completion and the report within this many months (empty: 2).
+    pub completion_months: String,
+    /// 集中整改期 in months (empty: 2).
+    pub concentrated_months: String,
 }
 
 struct Checked {
@@ -45,6 +53,7 @@ struct Checked {
     period_end: Option<NaiveDate>,
     feedback_date: NaiveDate,
     notes: Option<String>,
+    terms: Terms,
 }
 
 impl InspectionInput {
@@ -73,6 +82,38 @@ impl InspectionInput {
         }
         let feedback_date = c.date("feedback_date", &self.feedback_date);
         let notes = c.optional_text("notes", &self.notes, 2000);
+        let defaults = Terms::default();
+        let term = |c: &mut Checker, field: &str, v: &str, default: u32, max: u32| {
+            c.optional_number(field, v, 1, max).unwrap_or(default)
+        };
+        let terms = Terms {
+            plan_workdays: term(
+                &mut c,
+                "plan_workdays",
+                &self.plan_workdays,
+                defaults.plan_workdays,
+                120,
+            ),
+            completion_months: term(
+                &mut c,
+                "completion_months",
+                &self.completion_months,
+                defaults.completion_months,
+                12,
+            ),
+            concentrated_months: term(
+                &mut c,
+                "concentrated_months",
+                &self.concentrated_months,
+                defaults.concentrated_months,
+                12,
+            ),
+        };
+        if let Err(errors) = terms.check() {
+            for e in errors {
+                c.push(e);
+            }
+        }
         c.finish()?;
         match (kind, feedback_date) {
             (Some(kind), Some(feedback_date)) => Ok(Checked {
@@ -83,6 +124,7 @@ impl InspectionInput {
                 period_end,
                 feedback_date,
                 notes,
+                terms,
             }),
             _ => Err(vec![FieldError::new(
                 "feedback_date",
@@ -124,10 +166,24 @@ pub struct Inspection {
     pub plan_filed_on: Option<NaiveDate>,
     /// The filed plan's document (title or number).
     pub plan_document: Option<String>,
+    /// Its terms: plan, completion, concentrated phase.
+    pub terms: Terms,
+}
+
+impl Inspection {
+    /// What its deadline words are read against: the feedback date, and the end of
+    /// the concentrated phase for 集中整改期内.
+    pub fn reference(&self) -> Reference {
+        Reference {
+            feedback: self.feedback_date,
+            concentrated_until: self.terms.concentrated_until(self.feedback_date),
+        }
+    }
 }
 
 const COLUMNS: &str = "i.id, i.org_id, o.name AS org_name, i.kind, i.title, i.group_name, i.period_start, \
-                       i.period_end, i.feedback_date, i.notes, i.version, i.plan_filed_on, i.plan_document";
+                       i.period_end, i.feedback_date, i.notes, i.version, i.plan_filed_on, i.plan_document, \
+                       i.plan_workdays, i.completion_months, i.concentrated_months";
 
 impl Inspection {
     fn from_row(r: &AnyRow) -> Result<Inspection, sqlx::Error> {
@@ -147,8 +203,24 @@ impl Inspection {
             counts: None,
             plan_filed_on: opt_day(r, "plan_filed_on")?,
             plan_document: r.try_get("plan_document")?,
+            terms: terms_of(r)?,
         })
     }
+}
+
+/// An inspection's terms as stored (NULL: the default).
+fn terms_of(r: &AnyRow) -> Result<Terms, sqlx::Error> {
+    let d = Terms::default();
+    let get = |col: &str, default: u32| -> Result<u32, sqlx::Error> {
+        Ok(r.try_get::<Option<i64>, _>(col)?
+            .and_then(|v| u32::try_from(v).ok())
+            .unwrap_or(default))
+    };
+    Ok(Terms {
+        plan_workdays: get("plan_workdays", d.plan_workdays)?,
+        completion_months: get("completion_months", d.completion_months)?,
+        concentrated_months: get("concentrated_months", d.concentrated_months)?,
+    })
 }
 
 /// Registers an inspection of the office's own organisation.
@@ -174,8 +246,9 @@ pub async fn insert(
 ) -> StoreResult<InspectionId> {
     let c = input.check()?;
     let id: i64 = sqlx::query(
-        "INSERT INTO inspections (org_id, kind, title, group_name, period_start, period_end, feedback_date, notes, created_at, created_by) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        "INSERT INTO inspections (org_id, kind, title, group_name, period_start, period_end, feedback_date, notes, created_at, created_by, \
+         plan_workdays, completion_months, concentrated_months) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
     )
     .bind(org.0)
     .bind(c.kind.code())
@@ -187,6 +260,9 @@ pub async fn insert(
     .bind(c.notes.as_deref())
     .bind(stamp(change.at))
     .bind(change.actor.map(|u| u.0))
+    .bind(i64::from(c.terms.plan_workdays))
+    .bind(i64::from(c.terms.completion_months))
+    .bind(i64::from(c.terms.concentrated_months))
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
@@ -220,7 +296,13 @@ pub async fn update(
         .push(", feedback_date = ")
         .bind(day(c.feedback_date))
         .push(", notes = ")
-        .bind(c.notes);
+        .bind(c.notes)
+        .push(", plan_workdays = ")
+        .bind(i64::from(c.terms.plan_workdays))
+        .push(", completion_months = ")
+        .bind(i64::from(c.terms.completion_months))
+        .push(", concentrated_months = ")
+        .bind(i64::from(c.terms.concentrated_months));
     audit::update(
         &mut tx,
         change,
@@ -305,6 +387,9 @@ pub fn input_of(i: &Inspection) -> InspectionInput {
         period_end: i.period_end.map(day).unwrap_or_default(),
         feedback_date: day(i.feedback_date),
         notes: i.notes.clone().unwrap_or_default(),
+        plan_workdays: i.terms.plan_workdays.to_string(),
+        completion_months: i.terms.completion_months.to_string(),
+        concentrated_months: i.terms.concentrated_months.to_string(),
     }
 }
 
@@ -372,18 +457,26 @@ pub async fn file_plan(
     tx.commit().await
 }
 
-/// An inspection's organisation and feedback date (for the command line, which acts as
-/// the system).
-pub async fn org_and_feedback(db: &Db, id: InspectionId) -> StoreResult<(UnitId, NaiveDate)> {
+/// The organisation of an inspection and what its deadline words are read against
+/// (the command line acts as the system; forms check access before).
+pub async fn org_and_reference(
+    conn: &mut sqlx::AnyConnection,
+    id: InspectionId,
+) -> StoreResult<(UnitId, Reference)> {
     let row = sqlx::query(
-        "SELECT org_id, feedback_date FROM inspections WHERE id = $1 AND withdrawn_at IS NULL",
+        "SELECT org_id, feedback_date, plan_workdays, completion_months, concentrated_months FROM inspections \
+         WHERE id = $1 AND withdrawn_at IS NULL",
     )
     .bind(id.0)
-    .fetch_optional(db.pool())
+    .fetch_optional(conn)
     .await?
     .ok_or(StoreError::NotFound)?;
+    let feedback = parse_day(&row.try_get::<String, _>(1)?).unwrap_or_default();
     Ok((
         UnitId(row.try_get(0)?),
-        parse_day(&row.try_get::<String, _>(1)?).unwrap_or_default(),
+        Reference {
+            feedback,
+            concentrated_until: terms_of(&row)?.concentrated_until(feedback),
+        },
     ))
 }

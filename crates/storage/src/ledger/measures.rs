@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use zhenggai_domain::access::{Access, Actor, MeasureOwners};
-use zhenggai_domain::deadline::{Deadline, DeadlineKind, Precision};
+use zhenggai_domain::deadline::{Deadline, DeadlineKind, Precision, Reference};
 use zhenggai_domain::status::{MeasureState, Standing};
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::{InspectionId, MeasureId, ProblemId, Role, UnitId, UserId};
@@ -14,7 +14,7 @@ use super::{UnitRef, UserRef};
 use crate::audit::{self, Change, Entity};
 use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
-use crate::sql::{Sql, day, opt_day, parse_day, stamp};
+use crate::sql::{Sql, day, opt_day, stamp};
 
 /// A measure as entered.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -62,14 +62,14 @@ impl MeasureInput {
         &self,
         tx: &mut Tx,
         org: UnitId,
-        feedback: NaiveDate,
+        reference: &Reference,
     ) -> StoreResult<NewMeasure> {
         let mut c = Checker::default();
         let content = c.text("content", &self.content, 2000);
         let responsible_person =
             c.optional_text("responsible_person", &self.responsible_person, 50);
         let target = c.optional_text("target", &self.target, 1000);
-        let deadline = match Deadline::parse(&self.deadline, feedback) {
+        let deadline = match Deadline::parse_in(&self.deadline, reference) {
             Ok(d) => Some(d),
             Err(e) => {
                 c.push(FieldError::new("deadline", format!("{e}"), format!("{e}")));
@@ -333,22 +333,24 @@ pub async fn load(tx: &mut Tx, id: MeasureId, today: NaiveDate) -> StoreResult<M
 struct ProblemFacts {
     inspection: InspectionId,
     org: UnitId,
-    feedback: NaiveDate,
+    reference: Reference,
 }
 
 async fn problem_facts(tx: &mut Tx, problem: ProblemId) -> StoreResult<ProblemFacts> {
     let row = sqlx::query(
-        "SELECT p.inspection_id, i.org_id, i.feedback_date FROM problems p JOIN inspections i ON i.id = p.inspection_id \
+        "SELECT p.inspection_id FROM problems p JOIN inspections i ON i.id = p.inspection_id \
          WHERE p.id = $1 AND p.withdrawn_at IS NULL AND i.withdrawn_at IS NULL",
     )
     .bind(problem.0)
     .fetch_optional(tx.conn())
     .await?
     .ok_or(StoreError::NotFound)?;
+    let inspection = InspectionId(row.try_get(0)?);
+    let (org, reference) = super::inspections::org_and_reference(tx.conn(), inspection).await?;
     Ok(ProblemFacts {
-        inspection: InspectionId(row.try_get(0)?),
-        org: UnitId(row.try_get(1)?),
-        feedback: parse_day(&row.try_get::<String, _>(2)?).unwrap_or_default(),
+        inspection,
+        org,
+        reference,
     })
 }
 
@@ -365,7 +367,7 @@ pub async fn create(
     let view = super::problems::get(db, actor, problem).await?;
     let mut tx = db.begin().await?;
     let facts = problem_facts(&mut tx, problem).await?;
-    let new = input.check(&mut tx, facts.org, facts.feedback).await?;
+    let new = input.check(&mut tx, facts.org, &facts.reference).await?;
     if actor.role == Role::Unit && new.lead_unit != actor.unit {
         return Err(StoreError::invalid(
             "lead_unit_id",
@@ -473,7 +475,7 @@ pub async fn update(
     }
     let mut tx = db.begin().await?;
     let facts = problem_facts(&mut tx, current.problem_id).await?;
-    let new = input.check(&mut tx, facts.org, facts.feedback).await?;
+    let new = input.check(&mut tx, facts.org, &facts.reference).await?;
     let state: String = sqlx::query("SELECT state FROM problems WHERE id = $1")
         .bind(current.problem_id.0)
         .fetch_one(tx.conn())

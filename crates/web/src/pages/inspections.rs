@@ -59,6 +59,9 @@ fn input_from(form: &FormData) -> InspectionInput {
         period_end: form.get("period_end").into(),
         feedback_date: form.get("feedback_date").into(),
         notes: form.get("notes").into(),
+        plan_workdays: form.get("plan_workdays").into(),
+        completion_months: form.get("completion_months").into(),
+        concentrated_months: form.get("concentrated_months").into(),
     }
 }
 

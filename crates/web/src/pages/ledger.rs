@@ -7,6 +7,7 @@ use axum::response::Response;
 use zhenggai_domain::InspectionId;
 use zhenggai_domain::access::Access;
 use zhenggai_domain::inspection::ProblemSource;
+use zhenggai_domain::schedule::Timeline;
 use zhenggai_storage::ledger::aspects::{self, Aspect};
 use zhenggai_storage::ledger::inspections::{self, Inspection};
 use zhenggai_storage::ledger::query::{self, Filter, FilterInput, LedgerPage};
@@ -83,6 +84,9 @@ struct LedgerView {
     can_edit: bool,
     self_found: ProblemSource,
     export_query: String,
+    timeline: Timeline,
+    /// Each node's place against today: "past", "next" (the first still ahead) or "".
+    node_states: Vec<&'static str>,
 }
 
 /// The filters of the page as the export link's query (every row, not one page).
@@ -110,6 +114,20 @@ fn export_query(pairs: &[(String, String)]) -> String {
     } else {
         format!("?{}", kept.join("&"))
     }
+}
+
+fn node_states(timeline: &Timeline, today: chrono::NaiveDate) -> Vec<&'static str> {
+    let next = timeline.nodes.iter().position(|n| n.date >= today);
+    timeline
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| match n.date < today {
+            true => "past",
+            false if Some(i) == next => "next",
+            false => "",
+        })
+        .collect()
 }
 
 /// GET /inspections/{id}
@@ -142,6 +160,8 @@ pub async fn show(
     let aspects = aspects::list(&app.db, inspection.id).await?;
     let can_edit = v.actor.ledger_access(inspection.org_id) >= Access::Edit;
     let nav = Nav::new(&v, "inspections", &path);
+    let calendar = zhenggai_storage::calendar::load(&app.db).await?;
+    let timeline = Timeline::of(inspection.feedback_date, &inspection.terms, &calendar);
     Ok(render(&LedgerView {
         t: tr(&v),
         nav,
@@ -157,5 +177,7 @@ pub async fn show(
         can_edit,
         self_found: ProblemSource::SelfFound,
         export_query: export_query(&pairs),
+        node_states: node_states(&timeline, app.clock.today()),
+        timeline,
     }))
 }

@@ -42,7 +42,7 @@ pub fn read_bytes(
         &sheets,
         &Options {
             sheet,
-            feedback: inspection.feedback_date,
+            reference: inspection.reference(),
             synonyms: app.config.synonyms.clone(),
         },
     ))

@@ -14,6 +14,7 @@ mod calendar;
 mod ledger;
 mod lifecycle;
 mod outcomes;
+mod schedule;
 mod spreadsheets;
 mod util;
 mod warnings;

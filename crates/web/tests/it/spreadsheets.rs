@@ -106,7 +106,7 @@ async fn the_office_previews_then_imports_its_ledger() {
         &sheets,
         &zhenggai_spreadsheet::ledger::Options {
             sheet: None,
-            feedback: today(),
+            reference: today().into(),
             synonyms: Default::default(),
         },
     );

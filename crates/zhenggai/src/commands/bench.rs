@@ -329,7 +329,7 @@ async fn import_bench(
         &sheets,
         &Options {
             sheet: None,
-            feedback: clock.today(),
+            reference: clock.today().into(),
             synonyms: settings.web.synonyms.clone(),
         },
     );

@@ -7,6 +7,7 @@ use anyhow::Context;
 use sha2::{Digest, Sha256};
 use zhenggai_domain::access::Actor;
 use zhenggai_domain::clock::{Clock, SystemClock};
+use zhenggai_domain::deadline::Reference;
 use zhenggai_domain::{InspectionId, Role, UnitId, UserId};
 use zhenggai_spreadsheet::ledger::Options;
 use zhenggai_spreadsheet::{Reading, read_ledger};
@@ -27,7 +28,7 @@ pub async fn run(common: &Common, args: ImportArgs) -> anyhow::Result<ExitCode> 
     let settings = Settings::resolve(common, None)?;
     if args.dry_run {
         let feedback = args.feedback_date.unwrap_or_else(|| clock.today());
-        let reading = read(&bytes, &args, feedback, &settings)?;
+        let reading = read(&bytes, &args, feedback.into(), &settings)?;
         report(&reading, args.json)?;
         return Ok(if reading.ok() {
             ExitCode::SUCCESS
@@ -42,14 +43,15 @@ pub async fn run(common: &Common, args: ImportArgs) -> anyhow::Result<ExitCode> 
         at: clock.now(),
         reason: Some("命令行导入 imported from the command line"),
     };
-    let (inspection, org, feedback) = match (&args.inspection, &args.new_inspection) {
+    let (inspection, org, reference) = match (&args.inspection, &args.new_inspection) {
         (Some(id), _) => {
-            let (org, feedback) = inspections::org_and_feedback(&db, InspectionId(*id)).await?;
-            (
-                InspectionId(*id),
-                org,
-                args.feedback_date.unwrap_or(feedback),
-            )
+            let mut conn = db.pool().acquire().await?;
+            let (org, mut reference) =
+                inspections::org_and_reference(&mut conn, InspectionId(*id)).await?;
+            if let Some(f) = args.feedback_date {
+                reference.feedback = f;
+            }
+            (InspectionId(*id), org, reference)
         }
         (None, Some(title)) => {
             let org = UnitId(
@@ -73,13 +75,18 @@ pub async fn run(common: &Common, args: ImportArgs) -> anyhow::Result<ExitCode> 
             .await
             .map_err(explain)?;
             tx.commit().await?;
-            (id, org, feedback)
+            let terms = zhenggai_domain::schedule::Terms::default();
+            let reference = Reference {
+                feedback,
+                concentrated_until: terms.concentrated_until(feedback),
+            };
+            (id, org, reference)
         }
         (None, None) => {
             anyhow::bail!("give --inspection ID or --new-inspection TITLE (or --dry-run)")
         }
     };
-    let reading = read(&bytes, &args, feedback, &settings)?;
+    let reading = read(&bytes, &args, reference, &settings)?;
     if !reading.ok() {
         report(&reading, args.json)?;
         return Ok(ExitCode::FAILURE);
@@ -126,7 +133,7 @@ pub async fn run(common: &Common, args: ImportArgs) -> anyhow::Result<ExitCode> 
 fn read(
     bytes: &[u8],
     args: &ImportArgs,
-    feedback: chrono::NaiveDate,
+    reference: Reference,
     settings: &Settings,
 ) -> anyhow::Result<Reading> {
     let sheets = zhenggai_spreadsheet::read::read(bytes, &settings.web.import_limits)
@@ -135,7 +142,7 @@ fn read(
         &sheets,
         &Options {
             sheet: args.sheet.clone(),
-            feedback,
+            reference,
             synonyms: settings.web.synonyms.clone(),
         },
     ))
