@@ -42,3 +42,23 @@ test('the office sets warning rules and reads the board', async () => {
   await shot(en.page, 'warnings-03-board-en.png');
   await en.context.close();
 });
+
+test('the scheduler inside serve rings the bell; a person reads and marks their notifications', async () => {
+  const s = await login(env, 'finance');
+  // The scheduler's first round runs as the server starts.
+  let count = 0;
+  for (let i = 0; i < 40 && count === 0; i++) {
+    await s.page.goto(env.base + '/notifications');
+    count = await s.page.locator('#unread-count').count();
+    if (count === 0) await new Promise((r) => setTimeout(r, 250));
+  }
+  assert.equal(count, 1, 'the bell shows unread notifications');
+  const before = Number(await s.page.locator('#unread-count').innerText());
+  assert.ok(before > 0);
+  assert.match(await s.page.locator('ul.notifications li').first().innerText(), /预警/);
+  await shot(s.page, 'warnings-04-notifications.png');
+  await Promise.all([s.page.waitForNavigation(), s.page.locator('ul.notifications li.unread button.link').first().click()]);
+  const after = await s.page.locator('#unread-count').count() ? Number(await s.page.locator('#unread-count').innerText()) : 0;
+  assert.equal(after, before - 1);
+  await s.context.close();
+});

@@ -13,6 +13,7 @@ pub mod ids;
 pub mod inspection;
 pub mod lifecycle;
 pub mod outcomes;
+pub mod reminder;
 pub mod role;
 pub mod schedule;
 pub mod status;

@@ -93,6 +93,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "inspection_terms",
         include_str!("../migrations/0012_inspection_terms.sql"),
     ),
+    (
+        13,
+        "reminders",
+        include_str!("../migrations/0013_reminders.sql"),
+    ),
 ];
 
 /// The database: a pool and its backend. Cheap to clone.

@@ -141,3 +141,12 @@ pub fn json_object(backend: Backend, pairs: &str) -> String {
         Backend::Postgres => format!("CAST(json_build_object({pairs}) AS TEXT)"),
     }
 }
+
+/// The end of a query that leases rows: on PostgreSQL, rows another instance holds are
+/// passed over rather than waited for; SQLite's one writer needs nothing.
+pub fn skip_locked(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "",
+        Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+    }
+}

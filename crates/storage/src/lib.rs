@@ -15,6 +15,7 @@ pub mod dialect;
 pub mod error;
 pub mod files;
 pub mod ledger;
+pub mod reminders;
 pub mod scale;
 pub mod scope;
 pub mod sql;

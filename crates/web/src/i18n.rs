@@ -357,6 +357,18 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("nav_calendar", "工作日历", "Calendar"),
     ("nav_warnings", "三色预警", "Warnings"),
     ("colon", "：", ": "),
+    ("nav_notifications", "消息提醒", "Notifications"),
+    ("notifications_title", "消息提醒", "Notifications"),
+    (
+        "notifications_hint",
+        "预警提醒在工作日发出：绿色、黄色各提醒一次，逾期后每个工作日提醒，直至完成。",
+        "Warnings are sent on working days: green and yellow once each, then every working day once overdue, until done.",
+    ),
+    ("notifications_none", "暂无消息。", "No notifications."),
+    ("mark_all_read", "全部标为已读", "Mark all read"),
+    ("mark_read", "标为已读", "Mark read"),
+    ("unread", "未读", "Unread"),
+    ("open_link", "去处理", "Open"),
     (
         "plan_workdays",
         "整改方案报送期限（工作日）",

@@ -7,8 +7,8 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 
 use crate::pages::{
-    admin, calendar, home, inspections, ledger, login, lookbacks, measures, outcomes, problems,
-    rules, spreadsheets, trail, warnings,
+    admin, calendar, home, inspections, ledger, login, lookbacks, measures, notifications,
+    outcomes, problems, rules, spreadsheets, trail, warnings,
 };
 use crate::state::App;
 
@@ -123,6 +123,8 @@ pub fn router(app: App) -> Router {
         .route("/postings", get(rules::postings))
         .route("/calendar", get(calendar::show).post(calendar::save))
         .route("/warnings", get(warnings::board))
+        .route("/notifications", get(notifications::list))
+        .route("/notifications/read", post(notifications::mark_read))
         .route(
             "/settings/warnings",
             get(warnings::show_rules).post(warnings::save_rules),

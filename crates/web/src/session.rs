@@ -55,6 +55,8 @@ pub struct Viewer {
     pub session_id: Option<i64>,
     /// The page language.
     pub lang: Lang,
+    /// Unread notifications (the bell).
+    pub unread: i64,
 }
 
 impl Viewer {
@@ -104,12 +106,14 @@ async fn from_session(app: &App, headers: &HeaderMap) -> Result<Option<Viewer>, 
     };
     let user = users::get(&app.db, session.user).await?;
     let actor = users::actor_of(&app.db, &user).await?;
+    let unread = zhenggai_storage::reminders::unread(&app.db, user.id).await?;
     Ok(Some(Viewer {
         actor,
         user,
         csrf: Some(session.csrf),
         session_id: Some(session.id),
         lang: Lang::from_headers(headers),
+        unread,
     }))
 }
 
@@ -161,6 +165,7 @@ impl FromRequestParts<App> for ApiViewer {
                 csrf: None,
                 session_id: None,
                 lang: Lang::Zh,
+                unread: 0,
             }));
         }
         let viewer = from_session(app, &parts.headers)

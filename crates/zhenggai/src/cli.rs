@@ -60,6 +60,9 @@ pub enum Command {
     Calendar(CalendarCommand),
     /// Reads a deadline phrase (整改时限) as an import or a form would: no database needed.
     Deadline(DeadlineArgs),
+    /// Runs the reminder scheduler (提醒) on its own; `serve` runs it too unless
+    /// --no-worker. Several workers may share one PostgreSQL.
+    Worker(WorkerArgs),
 }
 
 /// `calendar`.
@@ -183,6 +186,22 @@ pub struct ServeArgs {
     /// Load the demo organisation if the database is empty.
     #[arg(long, env = "ZHENGGAI_DEMO")]
     pub demo: bool,
+    /// Do not run the reminder scheduler inside the server (run `zhenggai worker`
+    /// separately instead).
+    #[arg(long, env = "ZHENGGAI_NO_WORKER")]
+    pub no_worker: bool,
+}
+
+/// `worker`.
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    /// Run one round (plan today's reminders, deliver what is due), print what it did as
+    /// JSON, and stop.
+    #[arg(long)]
+    pub once: bool,
+    /// Seconds between rounds.
+    #[arg(long, default_value_t = 60)]
+    pub every: u64,
 }
 
 /// `user …`.

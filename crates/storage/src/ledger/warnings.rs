@@ -259,25 +259,25 @@ pub struct Board {
     pub rules: WarningRules,
 }
 
-/// The accounts a recipient of a measure's warning means.
+/// The accounts a recipient of a measure's warning means: the lead unit's accounts,
+/// the measure's leader (or the leaders in charge of its unit), the secretary named.
 pub fn resolve(
     recipient: Recipient,
-    measure: &Measure,
+    lead_unit: UnitId,
+    leader: Option<UserId>,
     secretary: Option<UserId>,
     people: &[User],
 ) -> Reached {
     let chosen: Vec<&User> = match recipient {
         Recipient::Handler => people
             .iter()
-            .filter(|u| u.role == Role::Unit && u.unit_id == measure.lead_unit.id)
+            .filter(|u| u.role == Role::Unit && u.unit_id == lead_unit)
             .collect(),
-        Recipient::LeaderInCharge => match &measure.leader {
-            Some(l) => people.iter().filter(|u| u.id == l.id).collect(),
+        Recipient::LeaderInCharge => match leader {
+            Some(l) => people.iter().filter(|u| u.id == l).collect(),
             None => people
                 .iter()
-                .filter(|u| {
-                    u.role == Role::Leader && u.units_in_charge.contains(&measure.lead_unit.id)
-                })
+                .filter(|u| u.role == Role::Leader && u.units_in_charge.contains(&lead_unit))
                 .collect(),
         },
         Recipient::Secretary => people.iter().filter(|u| Some(u.id) == secretary).collect(),
@@ -363,7 +363,15 @@ pub async fn board(
         let reached = rules
             .recipients(warning.colour)
             .iter()
-            .map(|r| resolve(*r, &measure, secretary, list))
+            .map(|r| {
+                resolve(
+                    *r,
+                    measure.lead_unit.id,
+                    measure.leader.as_ref().map(|l| l.id),
+                    secretary,
+                    list,
+                )
+            })
             .collect();
         warned.push(Warned {
             measure,

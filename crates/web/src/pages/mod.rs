@@ -10,6 +10,7 @@ pub mod ledger;
 pub mod login;
 pub mod lookbacks;
 pub mod measures;
+pub mod notifications;
 pub mod outcomes;
 pub mod problems;
 pub mod rules;
@@ -57,6 +58,8 @@ pub struct Nav {
     pub section: &'static str,
     /// This page's address, for the language switch to return to.
     pub path_encoded: String,
+    /// Unread notifications.
+    pub unread: i64,
 }
 
 impl Nav {
@@ -77,6 +80,7 @@ impl Nav {
             office: role == Role::Office,
             section,
             path_encoded: urlencoding::encode(path).into_owned(),
+            unread: v.unread,
         }
     }
 }

@@ -160,6 +160,7 @@ async fn every_form_refuses_a_missing_or_wrong_csrf_token() {
         ("office", "/settings/closure".to_string()),
         ("sysadmin", "/calendar".to_string()),
         ("office", "/settings/warnings".to_string()),
+        ("finance", "/notifications/read".to_string()),
         ("office", format!("/inspections/{inspection}/import")),
         ("office", format!("/inspections/{inspection}/import/commit")),
         ("sysadmin", "/admin/units".to_string()),

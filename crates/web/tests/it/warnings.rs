@@ -231,3 +231,65 @@ async fn only_the_office_sets_the_warning_rules_and_bad_rules_are_refused() {
         1
     );
 }
+
+#[tokio::test]
+async fn the_bell_counts_a_persons_own_notifications_and_only_they_mark_them_read() {
+    let t = TestApp::new().await;
+    let calendar = zhenggai_storage::calendar::load(&t.app.db).await.unwrap();
+    // A working day on which the demo has warnings.
+    zhenggai_storage::reminders::tick(&t.app.db, &calendar, today(), start())
+        .await
+        .unwrap();
+    let finance = t.login("finance").await;
+    let page = t.get(Some(&finance), "/notifications").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let unread = t
+        .count("SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.username = 'finance'")
+        .await;
+    assert!(unread > 0, "the finance unit has warnings");
+    assert!(
+        page.body
+            .contains(&format!(r#"id="unread-count">{unread}<"#)),
+        "the bell shows {unread}"
+    );
+    let id = t
+        .count("SELECT MIN(n.id) FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.username = 'finance'")
+        .await
+        .to_string();
+    // Another person marks nothing of finance's.
+    let hr = t.login("hr").await;
+    let r = t
+        .post(Some(&hr), "/notifications/read", &[("id", &id)])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        t.count(&format!(
+            "SELECT COUNT(*) FROM notifications WHERE id = {id} AND read_at IS NULL"
+        ))
+        .await,
+        1
+    );
+    assert!(
+        !t.get(Some(&hr), "/notifications")
+            .await
+            .body
+            .contains(&format!(r#"data-notification="{id}""#))
+    );
+    let r = t
+        .post(Some(&finance), "/notifications/read", &[("id", &id)])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = t.get(Some(&finance), "/notifications").await;
+    assert!(
+        page.body
+            .contains(&format!(r#"id="unread-count">{}<"#, unread - 1))
+    );
+    let r = t.post(Some(&finance), "/notifications/read", &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(
+        !t.get(Some(&finance), "/notifications")
+            .await
+            .body
+            .contains("unread-count")
+    );
+}

@@ -7,6 +7,7 @@ mod demo;
 mod import;
 mod serve;
 mod user;
+pub mod worker;
 
 use std::process::ExitCode;
 
@@ -35,6 +36,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import(args) => import::run(&cli.common, args).await,
         Command::Calendar(cmd) => calendar::run(&cli.common, cmd).await,
         Command::Deadline(args) => calendar::deadline(args),
+        Command::Worker(args) => worker::run(&cli.common, args).await,
     }
 }
 

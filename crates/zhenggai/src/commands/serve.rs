@@ -37,6 +37,13 @@ pub async fn run(common: &Common, args: ServeArgs) -> anyhow::Result<ExitCode> {
         );
         print_demo_accounts();
     }
+    let scheduler = (!args.no_worker).then(|| {
+        tokio::spawn(super::worker::scheduler(
+            db.clone(),
+            clock.clone(),
+            std::time::Duration::from_secs(60),
+        ))
+    });
     let app = App::new(db.clone(), files, clock, settings.web.clone());
     let listener = tokio::net::TcpListener::bind(&settings.listen)
         .await
@@ -49,6 +56,10 @@ pub async fn run(common: &Common, args: ServeArgs) -> anyhow::Result<ExitCode> {
     axum::serve(listener, zhenggai_web::router(app))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+    // A job cut off here keeps its lease and is taken again after it runs out.
+    if let Some(s) = scheduler {
+        s.abort();
+    }
     // In-flight requests have finished; their transactions are committed. Close cleanly.
     db.close().await;
     println!("zhenggai stopped");

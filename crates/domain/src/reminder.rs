@@ -1,0 +1,141 @@
+//! 提醒 (D10) — what a reminder says and when it counts as the same reminder. A
+//! reminder is keyed so that the same event never reaches the same person twice: a
+//! green or yellow warning once per colour, a red one once per repeat period (daily by
+//! default) until the measure is done.
+
+use serde::{Deserialize, Serialize};
+
+use crate::warning::Colour;
+
+/// Days between repeated reminders of an overdue measure, until it is done.
+pub const RED_REPEAT_DAYS: i64 = 1;
+
+/// A reminder to one person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reminder {
+    /// Never sent twice: the person and this key identify it.
+    pub key: String,
+    /// Who (a user id).
+    pub user: i64,
+    /// The line a bell or an e-mail subject shows.
+    pub subject: String,
+    /// The text.
+    pub body: String,
+    /// Where to act on it.
+    pub link: String,
+}
+
+/// The facts of one warning.
+#[derive(Debug, Clone, Copy)]
+pub struct WarningFacts<'a> {
+    /// The measure.
+    pub measure: i64,
+    /// Its words.
+    pub content: &'a str,
+    /// Its lead unit's name.
+    pub unit: &'a str,
+    /// Its deadline as written.
+    pub deadline: &'a str,
+    /// The colour today.
+    pub colour: Colour,
+    /// Calendar days left (negative: overdue).
+    pub days_left: i64,
+    /// Working days overdue.
+    pub overdue_workdays: i64,
+}
+
+/// The key of a warning reminder on a day: one per colour, and for red one per repeat
+/// period counted from the deadline.
+pub fn warning_key(f: &WarningFacts<'_>, repeat_days: i64) -> String {
+    match f.colour {
+        Colour::Red => {
+            let period = (-f.days_left).max(1).div_euclid(repeat_days.max(1));
+            format!("warning:{}:red:{period}", f.measure)
+        }
+        other => format!("warning:{}:{}", f.measure, other.code()),
+    }
+}
+
+/// The reminder a warning sends to one person.
+pub fn warning_reminder(f: &WarningFacts<'_>, user: i64, repeat_days: i64) -> Reminder {
+    let content: String = f.content.chars().take(40).collect();
+    let (subject, when) = match f.colour {
+        Colour::Red => (
+            format!("【红色预警】整改措施已逾期{}个工作日", f.overdue_workdays),
+            format!("已逾期{}个工作日（{}天）", f.overdue_workdays, -f.days_left),
+        ),
+        Colour::Yellow => (
+            format!("【黄色预警】整改措施还剩{}天到期", f.days_left),
+            format!("还剩{}天", f.days_left),
+        ),
+        Colour::Green => (
+            format!("【绿色预警】整改措施还剩{}天到期", f.days_left),
+            format!("还剩{}天", f.days_left),
+        ),
+    };
+    Reminder {
+        key: warning_key(f, repeat_days),
+        user,
+        subject,
+        body: format!(
+            "{content}\n牵头单位：{}\n整改时限：{}（{when}）\n请及时推进并在系统中报送进展。",
+            f.unit, f.deadline
+        ),
+        link: format!("/measures/{}", f.measure),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn facts(colour: Colour, days_left: i64) -> WarningFacts<'static> {
+        WarningFacts {
+            measure: 7,
+            content: "清理违规发放的费用",
+            unit: "财务部",
+            deadline: "6月底前",
+            colour,
+            days_left,
+            overdue_workdays: (-days_left).max(0),
+        }
+    }
+
+    #[test]
+    fn green_and_yellow_are_sent_once_and_red_repeats_each_period() {
+        // Every day of the green window gives the same key: sent once.
+        let greens: Vec<String> = (11..=20)
+            .map(|d| warning_key(&facts(Colour::Green, d), 1))
+            .collect();
+        assert!(greens.iter().all(|k| k == "warning:7:green"));
+        let yellows: Vec<String> = (0..=10)
+            .map(|d| warning_key(&facts(Colour::Yellow, d), 1))
+            .collect();
+        assert!(yellows.iter().all(|k| k == "warning:7:yellow"));
+        // Red: a new key each day with daily repeats, each week with weekly ones.
+        let daily: Vec<String> = (1..=7)
+            .map(|d| warning_key(&facts(Colour::Red, -d), 1))
+            .collect();
+        let mut unique = daily.clone();
+        unique.dedup();
+        assert_eq!(unique.len(), 7);
+        let weekly: Vec<String> = (1..=13)
+            .map(|d| warning_key(&facts(Colour::Red, -d), 7))
+            .collect();
+        let mut unique = weekly.clone();
+        unique.dedup();
+        assert_eq!(unique.len(), 2);
+    }
+
+    #[test]
+    fn the_message_says_what_where_and_by_when() {
+        let r = warning_reminder(&facts(Colour::Red, -3), 42, 1);
+        assert_eq!(r.user, 42);
+        assert_eq!(r.subject, "【红色预警】整改措施已逾期3个工作日");
+        assert!(r.body.contains("财务部") && r.body.contains("6月底前") && r.body.contains("3天"));
+        assert_eq!(r.link, "/measures/7");
+        let y = warning_reminder(&facts(Colour::Yellow, 5), 42, 1);
+        assert_eq!(y.subject, "【黄色预警】整改措施还剩5天到期");
+    }
+}

@@ -1,0 +1,262 @@
+//! 提醒 (D10) with a fake clock: a month of working days, warnings reaching the right
+//! people on the right days, nothing sent twice, and a worker that dies in the middle
+//! (after planning, and after delivering but before marking done) changing nothing.
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on what it did not expect; helpers of an integration test crate are not #[test] functions"
+)]
+
+use std::collections::BTreeSet;
+
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use sqlx::Row;
+use zhenggai_domain::calendar::Calendar;
+use zhenggai_storage::audit::Change;
+use zhenggai_storage::ledger::warnings::{self, SettingsInput};
+use zhenggai_storage::reminders;
+use zhenggai_storage::test_db::TestDb;
+use zhenggai_storage::{Db, demo, users};
+
+fn start() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2024, 4, 25).unwrap()
+}
+
+/// 10:00 in Beijing on a day.
+fn morning(d: NaiveDate) -> chrono::DateTime<Utc> {
+    Utc.from_utc_datetime(&d.and_hms_opt(2, 0, 0).unwrap())
+}
+
+async fn prepared() -> (TestDb, i64) {
+    let t = TestDb::new().await.unwrap();
+    demo::load(&t.db, &t.files, start(), morning(start()))
+        .await
+        .unwrap();
+    let office = users::find(&t.db, "office").await.unwrap().unwrap();
+    let actor = users::actor(&t.db, office.id).await.unwrap();
+    let secretary = users::find(&t.db, "leader_zhao").await.unwrap().unwrap();
+    warnings::save(
+        &t.db,
+        &actor,
+        Change {
+            actor: Some(office.id),
+            at: morning(start()),
+            reason: None,
+        },
+        actor.org,
+        &SettingsInput {
+            green_days: "20".into(),
+            yellow_days: "10".into(),
+            green_to: vec!["handler".into()],
+            yellow_to: vec!["handler".into(), "leader".into()],
+            red_to: vec!["handler".into(), "leader".into(), "secretary".into()],
+            secretary: secretary.id.0.to_string(),
+            version: 0,
+        },
+    )
+    .await
+    .unwrap();
+    (t, secretary.id.0)
+}
+
+/// Every notification: (user, key, subject).
+async fn sent(db: &Db) -> BTreeSet<(i64, String, String)> {
+    sqlx::query("SELECT user_id, dedup_key, subject FROM notifications")
+        .fetch_all(db.pool())
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r.try_get(0).unwrap(),
+                r.try_get(1).unwrap(),
+                r.try_get(2).unwrap(),
+            )
+        })
+        .collect()
+}
+
+async fn count(db: &Db, sql: &str) -> i64 {
+    sqlx::query(sql)
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_month_of_reminders_reaches_the_right_people_once_even_across_a_restart() {
+    let calendar = Calendar::official();
+    let (steady, secretary) = prepared().await;
+    let (broken, _) = prepared().await;
+    for offset in 0..31 {
+        let day = start() + Duration::days(offset);
+        let now = morning(day);
+        reminders::tick(&steady.db, &calendar, day, now)
+            .await
+            .unwrap();
+        // Ticking twice in a day sends nothing more.
+        let again = reminders::tick(&steady.db, &calendar, day, now + Duration::hours(1))
+            .await
+            .unwrap();
+        assert_eq!(again.planned + again.delivered, 0, "{day}");
+        if offset == 12 {
+            // The worker dies after planning, before delivering …
+            reminders::plan(&broken.db, &calendar, day, now)
+                .await
+                .unwrap();
+            // … and, for the jobs of the day before, after delivering but before
+            // marking them done: their lease is still running.
+            sqlx::query("UPDATE jobs SET state = 'running', leased_until = $1 WHERE done_at < $2")
+                .bind(zhenggai_storage::sql::stamp(now + Duration::minutes(3)))
+                .bind(zhenggai_storage::sql::stamp(now))
+                .execute(broken.db.pool())
+                .await
+                .unwrap();
+            // A new worker starts after the leases ran out.
+            let later = now + Duration::minutes(10);
+            reminders::tick(&broken.db, &calendar, day, later)
+                .await
+                .unwrap();
+        } else {
+            reminders::tick(&broken.db, &calendar, day, now)
+                .await
+                .unwrap();
+        }
+    }
+    let steady_sent = sent(&steady.db).await;
+    assert!(!steady_sent.is_empty());
+    assert_eq!(
+        sent(&broken.db).await,
+        steady_sent,
+        "the restart changed what was sent"
+    );
+    assert_eq!(
+        count(
+            &steady.db,
+            "SELECT COUNT(*) FROM jobs WHERE state <> 'done'"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        count(&steady.db, "SELECT COUNT(*) FROM jobs").await,
+        i64::try_from(steady_sent.len()).unwrap(),
+        "one notification per job, none twice"
+    );
+
+    // A measure due within the month: its colours reach the right people, on working
+    // days only.
+    let row = sqlx::query(
+        "SELECT m.id, m.deadline_date, m.leader_id FROM measures m WHERE m.state <> 'done' AND m.deadline_kind = 'dated' \
+         AND m.deadline_date >= '2024-05-06' AND m.deadline_date <= '2024-05-20' AND m.leader_id IS NOT NULL AND m.leader_id <> $1 \
+         ORDER BY m.deadline_date DESC, m.id LIMIT 1",
+    )
+    .bind(secretary)
+    .fetch_one(steady.db.pool())
+    .await
+    .unwrap();
+    let measure: i64 = row.try_get(0).unwrap();
+    let due = NaiveDate::parse_from_str(&row.try_get::<String, _>(1).unwrap(), "%Y-%m-%d").unwrap();
+    let leader: i64 = row.try_get(2).unwrap();
+    let of = |key: &str| -> BTreeSet<i64> {
+        steady_sent
+            .iter()
+            .filter(|(_, k, _)| k == key)
+            .map(|(u, _, _)| *u)
+            .collect()
+    };
+    let green = of(&format!("warning:{measure}:green"));
+    let yellow = of(&format!("warning:{measure}:yellow"));
+    assert!(!green.is_empty(), "the lead unit was warned green");
+    assert!(
+        !green.contains(&leader) && !green.contains(&secretary),
+        "green reaches the unit only"
+    );
+    assert!(
+        yellow.contains(&leader) && yellow.is_superset(&green),
+        "yellow adds the leader"
+    );
+    assert!(!yellow.contains(&secretary));
+    // Red: once each working day after the deadline, to the secretary too.
+    let reds: Vec<&(i64, String, String)> = steady_sent
+        .iter()
+        .filter(|(u, k, _)| *u == secretary && k.starts_with(&format!("warning:{measure}:red:")))
+        .collect();
+    let end = start() + Duration::days(30);
+    let mut working_days_overdue = 0;
+    let mut d = due.succ_opt().unwrap();
+    while d <= end {
+        if calendar.is_workday(d).value {
+            working_days_overdue += 1;
+        }
+        d = d.succ_opt().unwrap();
+    }
+    assert_eq!(
+        reds.len(),
+        working_days_overdue,
+        "one red reminder a working day"
+    );
+    assert!(reds.iter().any(|(_, _, s)| s.contains("已逾期1个工作日")));
+    // When the green reminder went out: the first working day within 20 days.
+    let first_green: String =
+        sqlx::query("SELECT MIN(created_at) FROM notifications WHERE dedup_key = $1")
+            .bind(format!("warning:{measure}:green"))
+            .fetch_one(steady.db.pool())
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap();
+    let mut expected = due - Duration::days(20);
+    while !calendar.is_workday(expected).value || expected < start() {
+        expected = expected.succ_opt().unwrap();
+    }
+    assert_eq!(
+        &first_green[..10],
+        expected.to_string(),
+        "green on the first working day in its window"
+    );
+}
+
+#[tokio::test]
+async fn notifications_are_read_and_marked_only_by_their_owner() {
+    let calendar = Calendar::official();
+    let (t, secretary) = prepared().await;
+    let day = NaiveDate::from_ymd_opt(2024, 6, 3).unwrap();
+    reminders::tick(&t.db, &calendar, day, morning(day))
+        .await
+        .unwrap();
+    let me = zhenggai_domain::UserId(secretary);
+    let mine = reminders::list(&t.db, me, 500).await.unwrap();
+    assert!(!mine.is_empty());
+    assert_eq!(
+        reminders::unread(&t.db, me).await.unwrap(),
+        i64::try_from(mine.len()).unwrap()
+    );
+    // Someone else cannot mark the secretary's notification read.
+    let other = users::find(&t.db, "finance").await.unwrap().unwrap().id;
+    assert_eq!(
+        reminders::mark_read(&t.db, other, Some(mine[0].id), morning(day))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        reminders::mark_read(&t.db, me, Some(mine[0].id), morning(day))
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        reminders::unread(&t.db, me).await.unwrap(),
+        i64::try_from(mine.len()).unwrap() - 1
+    );
+    // A holiday plans nothing: 1 October 2024.
+    let holiday = NaiveDate::from_ymd_opt(2024, 10, 1).unwrap();
+    assert_eq!(
+        reminders::plan(&t.db, &calendar, holiday, morning(holiday))
+            .await
+            .unwrap(),
+        0
+    );
+}

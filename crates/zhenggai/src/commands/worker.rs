@@ -1,0 +1,56 @@
+//! `zhenggai worker`: the reminder scheduler (提醒, D10) — each round plans today's
+//! reminders from the warnings and delivers the jobs that are due. `serve` runs the
+//! same loop unless told not to.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use zhenggai_domain::clock::{Clock, SystemClock};
+use zhenggai_storage::Db;
+use zhenggai_storage::reminders::{self, Tick};
+
+use crate::cli::{Common, WorkerArgs};
+use crate::config::Settings;
+
+/// One round.
+pub async fn round(db: &Db, clock: &dyn Clock) -> anyhow::Result<Tick> {
+    let calendar = zhenggai_storage::calendar::load(db).await?;
+    Ok(reminders::tick(db, &calendar, clock.today(), clock.now()).await?)
+}
+
+/// Rounds every `every`, for ever; a failed round is logged and the next one tries again.
+pub async fn scheduler(db: Db, clock: Arc<dyn Clock>, every: Duration) {
+    let mut interval = tokio::time::interval(every);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        interval.tick().await;
+        match round(&db, clock.as_ref()).await {
+            Ok(t) if t.planned + t.delivered > 0 => {
+                tracing::info!(planned = t.planned, delivered = t.delivered, "reminders");
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!("reminder round failed: {e:#}"),
+        }
+    }
+}
+
+pub async fn run(common: &Common, args: WorkerArgs) -> anyhow::Result<ExitCode> {
+    let settings = Settings::resolve(common, None)?;
+    let db = super::open(&settings).await?;
+    db.migrate().await?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    if args.once {
+        let t = round(&db, clock.as_ref()).await?;
+        println!("{}", serde_json::to_string(&t)?);
+        db.close().await;
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("zhenggai worker: a round every {} s", args.every);
+    tokio::select! {
+        () = scheduler(db.clone(), clock, Duration::from_secs(args.every.max(1))) => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+    db.close().await;
+    Ok(ExitCode::SUCCESS)
+}
