@@ -62,18 +62,11 @@ pub async fn plan(
     .bind(day(today + Duration::days(WINDOW_DAYS)))
     .fetch_all(db.pool())
     .await?;
-    let mut orgs: HashMap<i64, (warnings::Settings, Vec<users::User>)> = HashMap::new();
+    let mut orgs: HashMap<UnitId, (warnings::Settings, Vec<users::User>)> = HashMap::new();
     let mut planned = 0;
     for r in &rows {
-        let org: i64 = r.try_get(1)?;
-        if !orgs.contains_key(&org) {
-            let mut conn = db.pool().acquire().await?;
-            let settings = warnings::get(&mut conn, UnitId(org)).await?;
-            orgs.insert(org, (settings, users::of_org(db, UnitId(org)).await?));
-        }
-        let Some((settings, people)) = orgs.get(&org) else {
-            continue;
-        };
+        let org = UnitId(r.try_get(1)?);
+        let (settings, people) = warnings::org_context(db, &mut orgs, org).await?;
         let text: String = r.try_get(5)?;
         let deadline = Deadline {
             text: text.clone(),

@@ -23,8 +23,9 @@ use crate::error::{StoreError, StoreResult};
 use crate::sql::{Sql, day, stamp};
 use crate::users::{self, User};
 
-/// An organisation's rules as shown and edited.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+/// An organisation's rules as shown and edited (the defaults until the office sets
+/// them: version 0).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Settings {
     /// The rules.
     pub rules: WarningRules,
@@ -32,16 +33,6 @@ pub struct Settings {
     pub secretary: Option<UserId>,
     /// Version (0 while the defaults apply), for the next save.
     pub version: i64,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            rules: WarningRules::default(),
-            secretary: None,
-            version: 0,
-        }
-    }
 }
 
 /// The rules as entered (a form's fields or the API's JSON).
@@ -259,6 +250,22 @@ pub struct Board {
     pub rules: WarningRules,
 }
 
+/// An organisation's warning settings and accounts, read once per organisation.
+pub(crate) async fn org_context<'a>(
+    db: &Db,
+    cache: &'a mut HashMap<UnitId, (Settings, Vec<User>)>,
+    org: UnitId,
+) -> StoreResult<&'a (Settings, Vec<User>)> {
+    Ok(match cache.entry(org) {
+        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+        std::collections::hash_map::Entry::Vacant(v) => {
+            let mut conn = db.pool().acquire().await?;
+            let settings = get(&mut conn, org).await?;
+            v.insert((settings, users::of_org(db, org).await?))
+        }
+    })
+}
+
 /// The accounts a recipient of a measure's warning means: the lead unit's accounts,
 /// the measure's leader (or the leaders in charge of its unit), the secretary named.
 pub fn resolve(
@@ -342,25 +349,21 @@ pub async fn board(
     }
     let filter = filter_input("open", None, Some(green_from), 200).check(200)?;
     let page = query::measure_list(db, actor, Within::All, &filter, today).await?;
-    let mut people: HashMap<UnitId, (Option<UserId>, Vec<User>)> = HashMap::new();
+    let mut people: HashMap<UnitId, (Settings, Vec<User>)> = HashMap::new();
     let mut warned = Vec::new();
     for measure in page.measures {
-        let Some(warning) = rules.assess(calendar, &measure.deadline, measure.state, today) else {
+        // Each measure by its own organisation's rules, as its reminders go out.
+        let (settings, list) = org_context(db, &mut people, measure.org_id).await?;
+        let Some(warning) =
+            settings
+                .rules
+                .assess(calendar, &measure.deadline, measure.state, today)
+        else {
             continue;
         };
-        if !people.contains_key(&measure.org_id) {
-            let mut conn = db.pool().acquire().await?;
-            let secretary = get(&mut conn, measure.org_id).await?.secretary;
-            people.insert(
-                measure.org_id,
-                (secretary, users::of_org(db, measure.org_id).await?),
-            );
-        }
-        let (secretary, list) = people
-            .get(&measure.org_id)
-            .map(|(s, l)| (*s, l.as_slice()))
-            .unwrap_or((None, &[]));
-        let reached = rules
+        let secretary = settings.secretary;
+        let reached = settings
+            .rules
             .recipients(warning.colour)
             .iter()
             .map(|r| {
