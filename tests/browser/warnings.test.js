@@ -62,3 +62,18 @@ test('the scheduler inside serve rings the bell; a person reads and marks their 
   assert.equal(after, before - 1);
   await s.context.close();
 });
+
+test('the office issues a supervision notice and prints it', async () => {
+  const office = await login(env, 'office');
+  await office.page.goto(env.base + '/warnings');
+  await office.page.locator('table.warnings tr[data-colour=red] td.wide a').first().click();
+  const form = office.page.locator('form.notice-form[data-kind=supervision]');
+  assert.equal(await form.count(), 1, 'the office is offered the first notice');
+  await Promise.all([office.page.waitForNavigation(), form.locator('button.primary').click()]);
+  assert.match(await office.page.locator('article.document .doc-title').innerText(), /督办通知书/);
+  assert.match(await office.page.locator('article.document .doc-number').innerText(), /督办〔\d{4}〕1号/);
+  await shot(office.page, 'warnings-05-notice.png');
+  await office.page.goto(env.base + '/warnings');
+  assert.equal(await office.page.locator('#notice-counts b[data-kind=supervision]').innerText(), '1');
+  await office.context.close();
+});

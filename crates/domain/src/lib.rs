@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod clock;
 pub mod counts;
 pub mod deadline;
+pub mod escalation;
 pub mod ids;
 pub mod inspection;
 pub mod lifecycle;

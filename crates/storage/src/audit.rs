@@ -76,11 +76,13 @@ pub enum Entity {
     CalendarYear,
     /// An organisation's 三色预警 rules.
     WarningRules,
+    /// A 督办 notice issued on a measure.
+    EscalationNotice,
 }
 
 impl Entity {
     /// Every recorded table, in the order `verify` checks them.
-    pub const ALL: [Entity; 25] = [
+    pub const ALL: [Entity; 26] = [
         Entity::Unit,
         Entity::User,
         Entity::ApiToken,
@@ -106,6 +108,7 @@ impl Entity {
         Entity::Import,
         Entity::CalendarYear,
         Entity::WarningRules,
+        Entity::EscalationNotice,
     ];
 
     /// The entity of a table name.
@@ -141,6 +144,7 @@ impl Entity {
             Entity::Import => "imports",
             Entity::CalendarYear => "calendar_years",
             Entity::WarningRules => "warning_rules",
+            Entity::EscalationNotice => "escalation_notices",
         }
     }
 }

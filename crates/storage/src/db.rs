@@ -98,6 +98,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "reminders",
         include_str!("../migrations/0013_reminders.sql"),
     ),
+    (
+        14,
+        "notices",
+        include_str!("../migrations/0014_notices.sql"),
+    ),
 ];
 
 /// The database: a pool and its backend. Cheap to clone.

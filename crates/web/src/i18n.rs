@@ -48,6 +48,15 @@ impl Labelled for zhenggai_domain::schedule::NodeKind {
     }
 }
 
+impl Labelled for zhenggai_domain::escalation::NoticeKind {
+    fn zh(&self) -> &'static str {
+        self.label_zh()
+    }
+    fn en(&self) -> &'static str {
+        self.label_en()
+    }
+}
+
 impl Labelled for zhenggai_domain::warning::Recipient {
     fn zh(&self) -> &'static str {
         self.label_zh()
@@ -357,6 +366,16 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("nav_calendar", "工作日历", "Calendar"),
     ("nav_warnings", "三色预警", "Warnings"),
     ("colon", "：", ": "),
+    ("notices_title", "督办", "Supervision notices"),
+    ("back", "返回", "Back"),
+    ("notice_content", "督办内容", "What it says"),
+    ("final_deadline", "最后期限", "Final deadline"),
+    ("issue", "发出", "Issue "),
+    ("notice_to", "致", "To"),
+    ("notice_measure", "整改措施", "Measure"),
+    ("notice_issued_on", "发文日期", "Issued on"),
+    ("notice_issuer", "巡察整改办公室", "Rectification office"),
+    ("notices_counts", "督办文书", "Notices issued"),
     ("nav_notifications", "消息提醒", "Notifications"),
     ("notifications_title", "消息提醒", "Notifications"),
     (

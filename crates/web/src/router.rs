@@ -141,6 +141,8 @@ pub fn router(app: App) -> Router {
         )
         .route("/inspections/{id}/ledger.xlsx", get(spreadsheets::download))
         .route("/measures/{id}/withdraw", post(measures::withdraw))
+        .route("/measures/{id}/notices", post(measures::issue_notice))
+        .route("/notices/{id}", get(measures::notice))
         .route("/inspections/{id}/problems/new", get(problems::new))
         .route("/inspections/{id}/problems", post(problems::create))
         .route("/problems/{id}", get(problems::show))

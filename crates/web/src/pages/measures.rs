@@ -6,9 +6,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use zhenggai_domain::access::Access;
+use zhenggai_domain::escalation::NoticeKind;
 use zhenggai_domain::status::MeasureState;
 use zhenggai_domain::{AttachmentId, MeasureId, ProblemId, Role};
 use zhenggai_storage::ledger::measures::{self, Measure, MeasureInput};
+use zhenggai_storage::ledger::notices::{self, Notice, NoticeInput};
 use zhenggai_storage::ledger::problems::{self, Problem};
 use zhenggai_storage::ledger::progress::{self, Progress, ProgressInput};
 use zhenggai_storage::ledger::query::{self, FilterInput, MeasurePage, Within};
@@ -86,6 +88,12 @@ struct MeasurePageView {
     errors: Errors,
     today: String,
     done_state: MeasureState,
+    /// 督办 notices issued on the measure.
+    notices: Vec<Notice>,
+    /// The rung the office may issue next (the office only).
+    next_notice: Option<NoticeKind>,
+    notice_input: NoticeInput,
+    notice_errors: Errors,
 }
 
 async fn measure_page(
@@ -100,6 +108,27 @@ async fn measure_page(
     let timeline = progress::list(&app.db, m.id).await?;
     let can_withdraw = v.actor.ledger_access(m.org_id) >= Access::Edit;
     let path = format!("/measures/{id}");
+    let notices = notices::of_measure(&app.db, &v.actor, m.id, today).await?;
+    let issued: Vec<NoticeKind> = notices.iter().map(|n| n.kind).collect();
+    let next_notice = can_withdraw
+        .then(|| zhenggai_domain::escalation::next(&issued))
+        .flatten()
+        .filter(|_| m.state != MeasureState::Done);
+    let notice_input = NoticeInput {
+        kind: next_notice
+            .map(|k| k.code().to_string())
+            .unwrap_or_default(),
+        final_deadline: String::new(),
+        content: format!(
+            "你单位牵头的整改措施“{}”（整改时限：{}）{}。请认真落实整改责任，加快推进，并于收到本通知后及时报告整改进展。",
+            m.content,
+            m.deadline.text,
+            match m.standing {
+                zhenggai_domain::status::Standing::Overdue { days } => format!("已逾期{days}天"),
+                _ => "进度滞后".to_string(),
+            }
+        ),
+    };
     Ok(MeasurePageView {
         t: tr(v),
         nav: Nav::new(v, "measures", &path),
@@ -112,7 +141,78 @@ async fn measure_page(
         errors,
         today: today.to_string(),
         done_state: MeasureState::Done,
+        notices,
+        next_notice,
+        notice_input,
+        notice_errors: Errors::none(v.lang),
     })
+}
+
+/// POST /measures/{id}/notices — the office issues the next 督办 notice.
+pub async fn issue_notice(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    v.check_csrf(form.get("csrf"))?;
+    let input = NoticeInput {
+        kind: form.get("kind").into(),
+        final_deadline: form.get("final_deadline").into(),
+        content: form.get("content").into(),
+    };
+    let today = app.clock.today();
+    match notices::issue(
+        &app.db,
+        &v.actor,
+        v.change(&app),
+        MeasureId(id),
+        &input,
+        today,
+    )
+    .await
+    {
+        Ok(notice) => Ok(see_other(&format!("/notices/{notice}"))),
+        Err(e) => {
+            let list = field_errors(e)?;
+            let progress = ProgressInput {
+                happened_on: today.to_string(),
+                ..Default::default()
+            };
+            let mut page =
+                measure_page(&app, &v, MeasureId(id), progress, Errors::none(v.lang)).await?;
+            page.notice_input = input;
+            page.notice_errors = Errors { list, lang: v.lang };
+            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "notice.html")]
+struct NoticePage {
+    t: Tr,
+    nav: Nav,
+    notice: Notice,
+    m: Measure,
+    org_name: String,
+}
+
+/// GET /notices/{id} — the notice as a printable document.
+pub async fn notice(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let (notice, m) = notices::get(&app.db, &v.actor, id, app.clock.today()).await?;
+    let org_name = units::get(&app.db, m.org_id).await?.name;
+    Ok(render(&NoticePage {
+        t: tr(&v),
+        nav: Nav::new(&v, "measures", &format!("/notices/{id}")),
+        notice,
+        m,
+        org_name,
+    }))
 }
 
 /// GET /measures/{id}

@@ -24,16 +24,24 @@ struct BoardPage {
     t: Tr,
     nav: Nav,
     board: Board,
+    /// 督办 notices issued by the organisation, for those who read its ledger.
+    notices: Vec<(zhenggai_domain::escalation::NoticeKind, i64)>,
 }
 
 /// GET /warnings
 pub async fn board(State(app): State<App>, v: Viewer) -> Result<Response, PageError> {
     let calendar = zhenggai_storage::calendar::load(&app.db).await?;
     let board = warnings::board(&app.db, &v.actor, &calendar, app.clock.today()).await?;
+    let notices = if v.actor.ledger_access(v.actor.org) >= Access::Read {
+        zhenggai_storage::ledger::notices::counts(&app.db, &v.actor, v.actor.org).await?
+    } else {
+        Vec::new()
+    };
     Ok(render(&BoardPage {
         t: tr(&v),
         nav: Nav::new(&v, "warnings", "/warnings"),
         board,
+        notices,
     }))
 }
 

@@ -161,6 +161,7 @@ async fn every_form_refuses_a_missing_or_wrong_csrf_token() {
         ("sysadmin", "/calendar".to_string()),
         ("office", "/settings/warnings".to_string()),
         ("finance", "/notifications/read".to_string()),
+        ("office", format!("/measures/{measure}/notices")),
         ("office", format!("/inspections/{inspection}/import")),
         ("office", format!("/inspections/{inspection}/import/commit")),
         ("sysadmin", "/admin/units".to_string()),

@@ -293,3 +293,149 @@ async fn the_bell_counts_a_persons_own_notifications_and_only_they_mark_them_rea
             .contains("unread-count")
     );
 }
+
+#[tokio::test]
+async fn the_office_climbs_the_escalation_ladder_one_notice_at_a_time() {
+    let t = TestApp::new().await;
+    let office = t.login("office").await;
+    // An overdue measure of the finance department.
+    let measure = t
+        .count(
+            "SELECT MIN(m.id) FROM measures m JOIN units u ON u.id = m.lead_unit_id \
+             WHERE u.short_name = '财务部' AND m.state <> 'done' AND m.deadline_kind = 'dated' AND m.deadline_date < '2024-04-25'",
+        )
+        .await;
+    assert!(measure > 0, "the demo has an overdue finance measure");
+    let path = format!("/measures/{measure}/notices");
+    let page = t.get(Some(&office), &format!("/measures/{measure}")).await;
+    assert!(
+        page.body
+            .contains(r#"class="form notice-form" data-kind="supervision""#)
+    );
+    // A unit may not issue; the admonition may not come first.
+    let finance = t.login("finance").await;
+    let r = t
+        .post(
+            Some(&finance),
+            &path,
+            &[("kind", "supervision"), ("content", "请加快")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = t
+        .post(
+            Some(&office),
+            &path,
+            &[
+                ("kind", "admonition"),
+                ("final_deadline", "2024-05-10"),
+                ("content", "告诫"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains(r#"data-field="kind""#), "{}", r.body);
+    for (kind, deadline) in [("supervision", ""), ("reminder", "")] {
+        let r = t
+            .post(
+                Some(&office),
+                &path,
+                &[
+                    ("kind", kind),
+                    ("final_deadline", deadline),
+                    ("content", "请加快推进整改"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{kind}: {}", r.body);
+    }
+    // The admonition states a final deadline after today.
+    let r = t
+        .post(
+            Some(&office),
+            &path,
+            &[
+                ("kind", "admonition"),
+                ("final_deadline", ""),
+                ("content", "告诫"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains(r#"data-field="final_deadline""#));
+    let r = t
+        .post(
+            Some(&office),
+            &path,
+            &[
+                ("kind", "admonition"),
+                ("final_deadline", "2024-05-10"),
+                ("content", "限期整改"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let printed = t.get(Some(&office), r.location()).await;
+    assert!(
+        printed.body.contains("告诫书") && printed.body.contains("督诫〔2024〕1号"),
+        "{}",
+        printed.body
+    );
+    assert!(printed.body.contains("2024-05-10"));
+    // The unit reads its own notice; a unit that does not see the measure does not see
+    // its notices either.
+    assert_eq!(
+        t.get(Some(&finance), r.location()).await.status,
+        StatusCode::OK
+    );
+    let mut refused = 0;
+    for user in [
+        "hr",
+        "newmedia",
+        "party",
+        "business",
+        "logistics",
+        "newsroom",
+    ] {
+        let s = t.login(user).await;
+        let sees_measure = t
+            .get(Some(&s), &format!("/measures/{measure}"))
+            .await
+            .status;
+        let sees_notice = t.get(Some(&s), r.location()).await.status;
+        assert_eq!(sees_notice, sees_measure, "{user}");
+        if sees_notice == StatusCode::NOT_FOUND {
+            refused += 1;
+        }
+    }
+    assert!(refused > 0, "some unit does not see the finance measure");
+    let r = t
+        .post(
+            Some(&office),
+            &path,
+            &[("kind", "accountability"), ("content", "建议问责")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // The ladder is climbed: nothing more is offered, and a fifth is refused.
+    let page = t.get(Some(&office), &format!("/measures/{measure}")).await;
+    assert!(!page.body.contains("notice-form"));
+    assert_eq!(
+        page.body.matches("data-kind=").count(),
+        4,
+        "four notices listed"
+    );
+    let r = t
+        .post(
+            Some(&office),
+            &path,
+            &[("kind", "supervision"), ("content", "再次督办")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'escalation_notices'")
+            .await,
+        4
+    );
+}

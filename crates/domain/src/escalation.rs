@@ -1,0 +1,215 @@
+//! 督办 — the escalation ladder of notices the office issues on a lagging measure:
+//! 督办通知书 → 提醒书 → 告诫书 (with a final deadline) → 问责建议. Each rung once, in
+//! order; each is recorded, numbered and counted, and printed as a document.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::validate::FieldError;
+
+/// A rung of the ladder.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeKind {
+    /// 督办通知书.
+    Supervision,
+    /// 提醒书.
+    Reminder,
+    /// 告诫书 — with a final deadline.
+    Admonition,
+    /// 问责建议 — to the discipline inspection body.
+    Accountability,
+}
+
+impl NoticeKind {
+    /// The ladder, first rung first.
+    pub const LADDER: [NoticeKind; 4] = [
+        NoticeKind::Supervision,
+        NoticeKind::Reminder,
+        NoticeKind::Admonition,
+        NoticeKind::Accountability,
+    ];
+
+    /// Its stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            NoticeKind::Supervision => "supervision",
+            NoticeKind::Reminder => "reminder",
+            NoticeKind::Admonition => "admonition",
+            NoticeKind::Accountability => "accountability",
+        }
+    }
+
+    /// Reads a code.
+    pub fn from_code(code: &str) -> Option<NoticeKind> {
+        NoticeKind::LADDER.into_iter().find(|k| k.code() == code)
+    }
+
+    /// Its title in Chinese.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            NoticeKind::Supervision => "督办通知书",
+            NoticeKind::Reminder => "提醒书",
+            NoticeKind::Admonition => "告诫书",
+            NoticeKind::Accountability => "问责建议",
+        }
+    }
+
+    /// Its title in English.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            NoticeKind::Supervision => "Supervision notice",
+            NoticeKind::Reminder => "Reminder",
+            NoticeKind::Admonition => "Admonition",
+            NoticeKind::Accountability => "Accountability proposal",
+        }
+    }
+
+    /// The word of its document number (督办〔2024〕3号).
+    pub fn number_word(self) -> &'static str {
+        match self {
+            NoticeKind::Supervision => "督办",
+            NoticeKind::Reminder => "督提",
+            NoticeKind::Admonition => "督诫",
+            NoticeKind::Accountability => "问建",
+        }
+    }
+
+    /// Whether it carries a final deadline.
+    pub fn needs_final_deadline(self) -> bool {
+        self == NoticeKind::Admonition
+    }
+}
+
+/// The rung that comes next after the notices already issued on a measure; `None`
+/// once the ladder is climbed.
+pub fn next(issued: &[NoticeKind]) -> Option<NoticeKind> {
+    NoticeKind::LADDER.into_iter().find(|k| !issued.contains(k))
+}
+
+/// Checks issuing `kind` on a measure with `issued` notices, today: the next rung only,
+/// with a final deadline after today exactly when the rung needs one.
+pub fn check_issue(
+    issued: &[NoticeKind],
+    kind: NoticeKind,
+    final_deadline: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<(), FieldError> {
+    match next(issued) {
+        None => {
+            return Err(FieldError::new(
+                "kind",
+                "督办文书已全部发出（已提出问责建议）。",
+                "Every notice has been issued (accountability already proposed).",
+            ));
+        }
+        Some(n) if n != kind => {
+            return Err(FieldError::new(
+                "kind",
+                format!("应先发{}，再发{}。", n.label_zh(), kind.label_zh()),
+                format!("Issue the {} before the {}.", n.label_en(), kind.label_en()),
+            ));
+        }
+        Some(_) => {}
+    }
+    match (kind.needs_final_deadline(), final_deadline) {
+        (true, None) => Err(FieldError::new(
+            "final_deadline",
+            "告诫书须写明最后期限。",
+            "An admonition states a final deadline.",
+        )),
+        (true, Some(d)) if d <= today => Err(FieldError::new(
+            "final_deadline",
+            "最后期限应在今天之后。",
+            "The final deadline must be after today.",
+        )),
+        (false, Some(_)) => Err(FieldError::new(
+            "final_deadline",
+            "只有告诫书写最后期限。",
+            "Only an admonition states a final deadline.",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A document number: 督办〔2024〕3号.
+pub fn number(kind: NoticeKind, year: i32, seq: i64) -> String {
+    format!("{}〔{year}〕{seq}号", kind.number_word())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn the_ladder_is_climbed_one_rung_at_a_time() {
+        let today = d(2024, 6, 3);
+        let mut issued = Vec::new();
+        for kind in NoticeKind::LADDER {
+            // Every other rung is refused now.
+            for other in NoticeKind::LADDER.into_iter().filter(|k| *k != kind) {
+                let deadline = other.needs_final_deadline().then_some(d(2024, 6, 20));
+                assert_eq!(
+                    check_issue(&issued, other, deadline, today)
+                        .unwrap_err()
+                        .field,
+                    "kind"
+                );
+            }
+            let deadline = kind.needs_final_deadline().then_some(d(2024, 6, 20));
+            assert_eq!(check_issue(&issued, kind, deadline, today), Ok(()));
+            assert_eq!(next(&issued), Some(kind));
+            issued.push(kind);
+        }
+        assert_eq!(next(&issued), None);
+        assert!(check_issue(&issued, NoticeKind::Supervision, None, today).is_err());
+    }
+
+    #[test]
+    fn an_admonition_states_a_final_deadline_after_today() {
+        let today = d(2024, 6, 3);
+        let issued = [NoticeKind::Supervision, NoticeKind::Reminder];
+        let field = |deadline| {
+            check_issue(&issued, NoticeKind::Admonition, deadline, today)
+                .unwrap_err()
+                .field
+        };
+        assert_eq!(field(None), "final_deadline");
+        assert_eq!(field(Some(today)), "final_deadline");
+        assert_eq!(
+            check_issue(&issued, NoticeKind::Admonition, Some(d(2024, 6, 4)), today),
+            Ok(())
+        );
+        assert_eq!(
+            check_issue(&[], NoticeKind::Supervision, Some(d(2024, 6, 4)), today)
+                .unwrap_err()
+                .field,
+            "final_deadline"
+        );
+    }
+
+    #[test]
+    fn numbers_and_codes() {
+        assert_eq!(number(NoticeKind::Supervision, 2024, 3), "督办〔2024〕3号");
+        for k in NoticeKind::LADDER {
+            assert_eq!(NoticeKind::from_code(k.code()), Some(k));
+        }
+    }
+}

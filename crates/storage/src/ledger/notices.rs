@@ -1,0 +1,190 @@
+//! 督办 notices as stored: the office issues the next rung of the ladder on a measure of
+//! its organisation (recorded and numbered); whoever reads the measure reads its
+//! notices; the organisation's counts by kind.
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+use sqlx::Row;
+use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::escalation::{self, NoticeKind};
+use zhenggai_domain::validate::Checker;
+use zhenggai_domain::{MeasureId, UnitId};
+
+use super::measures::{self, Measure};
+use super::require_ledger;
+use crate::audit::{self, Change, Entity};
+use crate::db::Db;
+use crate::error::{StoreError, StoreResult};
+use crate::sql::{day, opt_day, parse_day, stamp};
+
+/// An issued notice.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Notice {
+    /// Id.
+    pub id: i64,
+    /// The measure.
+    pub measure_id: MeasureId,
+    /// Which rung.
+    pub kind: NoticeKind,
+    /// 督办〔2024〕3号.
+    pub number: String,
+    /// Issued on.
+    pub issued_on: NaiveDate,
+    /// 告诫书's final deadline.
+    pub final_deadline: Option<NaiveDate>,
+    /// What it says.
+    pub content: String,
+    /// Who issued it.
+    pub issued_by: String,
+}
+
+fn notice_of(r: &sqlx::any::AnyRow) -> Result<Notice, sqlx::Error> {
+    Ok(Notice {
+        id: r.try_get(0)?,
+        measure_id: MeasureId(r.try_get(1)?),
+        kind: NoticeKind::from_code(&r.try_get::<String, _>(2)?).unwrap_or(NoticeKind::Supervision),
+        number: r.try_get(3)?,
+        issued_on: parse_day(&r.try_get::<String, _>(4)?).unwrap_or_default(),
+        final_deadline: opt_day(r, "final_deadline")?,
+        content: r.try_get(6)?,
+        issued_by: r.try_get(7)?,
+    })
+}
+
+const SELECT: &str = "SELECT n.id, n.measure_id, n.kind, n.number, n.issued_on, n.final_deadline, n.content, \
+                      COALESCE(u.display_name, '') FROM escalation_notices n LEFT JOIN users u ON u.id = n.issued_by";
+
+/// The notices of a measure the actor may read, in order.
+pub async fn of_measure(
+    db: &Db,
+    actor: &Actor,
+    id: MeasureId,
+    today: NaiveDate,
+) -> StoreResult<Vec<Notice>> {
+    measures::get(db, actor, id, today).await?;
+    let rows = sqlx::query(&format!("{SELECT} WHERE n.measure_id = $1 ORDER BY n.id"))
+        .bind(id.0)
+        .fetch_all(db.pool())
+        .await?;
+    Ok(rows.iter().map(notice_of).collect::<Result<_, _>>()?)
+}
+
+/// One notice with its measure, for printing, if the actor may read the measure.
+pub async fn get(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    today: NaiveDate,
+) -> StoreResult<(Notice, Measure)> {
+    let row = sqlx::query(&format!("{SELECT} WHERE n.id = $1"))
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let notice = notice_of(&row)?;
+    let (measure, _) = measures::get(db, actor, notice.measure_id, today).await?;
+    Ok((notice, measure))
+}
+
+/// A notice as entered.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct NoticeInput {
+    /// supervision, reminder, admonition or accountability.
+    pub kind: String,
+    /// 告诫书's final deadline (YYYY-MM-DD).
+    pub final_deadline: String,
+    /// What it says.
+    pub content: String,
+}
+
+/// Issues the next notice on a measure (the office of its organisation only).
+pub async fn issue(
+    db: &Db,
+    actor: &Actor,
+    change: Change<'_>,
+    id: MeasureId,
+    input: &NoticeInput,
+    today: NaiveDate,
+) -> StoreResult<i64> {
+    // Whoever sees the measure is told they may not; only its office issues.
+    let (measure, _) = measures::get(db, actor, id, today).await?;
+    if actor.ledger_access(measure.org_id) < Access::Edit {
+        return Err(StoreError::Forbidden);
+    }
+    let mut c = Checker::default();
+    let kind = NoticeKind::from_code(input.kind.trim());
+    if kind.is_none() {
+        c.push(zhenggai_domain::validate::FieldError::new(
+            "kind",
+            "请选择督办文书。",
+            "Choose the notice.",
+        ));
+    }
+    let final_deadline = c.optional_date("final_deadline", &input.final_deadline);
+    let content = c.text("content", &input.content, 2000);
+    c.finish()?;
+    let kind = kind.ok_or_else(|| anyhow::anyhow!("the kind was checked above"))?;
+    let mut tx = db.begin().await?;
+    let issued: Vec<NoticeKind> =
+        sqlx::query("SELECT kind FROM escalation_notices WHERE measure_id = $1")
+            .bind(id.0)
+            .fetch_all(tx.conn())
+            .await?
+            .iter()
+            .filter_map(|r| {
+                r.try_get::<String, _>(0)
+                    .ok()
+                    .as_deref()
+                    .and_then(NoticeKind::from_code)
+            })
+            .collect();
+    escalation::check_issue(&issued, kind, final_deadline, today)
+        .map_err(|e| StoreError::Invalid(vec![e]))?;
+    let seq: i64 = sqlx::query(
+        "SELECT COUNT(*) FROM escalation_notices WHERE org_id = $1 AND kind = $2 AND issued_on LIKE $3",
+    )
+    .bind(measure.org_id.0)
+    .bind(kind.code())
+    .bind(format!("{}-%", today.year()))
+    .fetch_one(tx.conn())
+    .await?
+    .try_get(0)?;
+    let notice: i64 = sqlx::query(
+        "INSERT INTO escalation_notices (measure_id, org_id, kind, number, issued_on, final_deadline, content, issued_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(id.0)
+    .bind(measure.org_id.0)
+    .bind(kind.code())
+    .bind(escalation::number(kind, today.year(), seq + 1))
+    .bind(day(today))
+    .bind(final_deadline.map(day))
+    .bind(content)
+    .bind(change.actor.map(|u| u.0))
+    .bind(stamp(change.at))
+    .fetch_one(tx.conn())
+    .await?
+    .try_get(0)?;
+    audit::created(&mut tx, change, Entity::EscalationNotice, notice).await?;
+    tx.commit().await?;
+    Ok(notice)
+}
+
+/// How many notices of each kind an organisation has issued (those who read its
+/// ledger).
+pub async fn counts(db: &Db, actor: &Actor, org: UnitId) -> StoreResult<Vec<(NoticeKind, i64)>> {
+    require_ledger(actor, org, Access::Read)?;
+    let mut out = Vec::new();
+    for kind in NoticeKind::LADDER {
+        let n: i64 =
+            sqlx::query("SELECT COUNT(*) FROM escalation_notices WHERE org_id = $1 AND kind = $2")
+                .bind(org.0)
+                .bind(kind.code())
+                .fetch_one(db.pool())
+                .await?
+                .try_get(0)?;
+        out.push((kind, n));
+    }
+    Ok(out)
+}
