@@ -20,6 +20,7 @@ pub mod schedule;
 pub mod status;
 pub mod validate;
 pub mod warning;
+pub mod weekly;
 
 pub use ids::*;
 pub use role::Role;

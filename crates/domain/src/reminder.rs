@@ -85,6 +85,38 @@ pub fn warning_reminder(f: &WarningFacts<'_>, user: i64, repeat_days: i64) -> Re
     }
 }
 
+/// The reminder of a weekly report: on its day before the hour, or — once — after the
+/// hour passed without it (叫号).
+pub fn weekly_reminder(
+    unit: i64,
+    week: chrono::NaiveDate,
+    due: chrono::NaiveDateTime,
+    missing: bool,
+    user: i64,
+) -> Reminder {
+    let when = due.format("%m月%d日%H:%M");
+    let (key, subject, body) = if missing {
+        (
+            format!("weekly:{unit}:{week}:missing"),
+            "【叫号】本周整改周报尚未报送".to_string(),
+            format!("本周整改周报应于{when}前报送，目前尚未收到。请立即报送。"),
+        )
+    } else {
+        (
+            format!("weekly:{unit}:{week}:due"),
+            format!("【周报】本周整改周报请于{when}前报送"),
+            format!("请于{when}前在系统中报送本周整改周报（已按本周进展记录预填）。"),
+        )
+    };
+    Reminder {
+        key,
+        user,
+        subject,
+        body,
+        link: "/weekly".to_string(),
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -126,6 +158,21 @@ mod tests {
         let mut unique = weekly.clone();
         unique.dedup();
         assert_eq!(unique.len(), 2);
+    }
+
+    #[test]
+    fn a_weekly_report_is_reminded_once_before_and_chased_once_after() {
+        let week = chrono::NaiveDate::from_ymd_opt(2024, 6, 10).unwrap();
+        let due = chrono::NaiveDate::from_ymd_opt(2024, 6, 14)
+            .unwrap()
+            .and_hms_opt(10, 0, 0)
+            .unwrap();
+        let before = weekly_reminder(3, week, due, false, 9);
+        let after = weekly_reminder(3, week, due, true, 9);
+        assert_eq!(before.key, "weekly:3:2024-06-10:due");
+        assert_eq!(after.key, "weekly:3:2024-06-10:missing");
+        assert!(before.subject.contains("06月14日10:00"));
+        assert!(after.subject.contains("叫号"));
     }
 
     #[test]

@@ -78,11 +78,15 @@ pub enum Entity {
     WarningRules,
     /// A 督办 notice issued on a measure.
     EscalationNotice,
+    /// An organisation's weekly report rule.
+    WeeklyRule,
+    /// A unit's weekly report.
+    WeeklyReport,
 }
 
 impl Entity {
     /// Every recorded table, in the order `verify` checks them.
-    pub const ALL: [Entity; 26] = [
+    pub const ALL: [Entity; 28] = [
         Entity::Unit,
         Entity::User,
         Entity::ApiToken,
@@ -109,6 +113,8 @@ impl Entity {
         Entity::CalendarYear,
         Entity::WarningRules,
         Entity::EscalationNotice,
+        Entity::WeeklyRule,
+        Entity::WeeklyReport,
     ];
 
     /// The entity of a table name.
@@ -145,6 +151,8 @@ impl Entity {
             Entity::CalendarYear => "calendar_years",
             Entity::WarningRules => "warning_rules",
             Entity::EscalationNotice => "escalation_notices",
+            Entity::WeeklyRule => "weekly_rules",
+            Entity::WeeklyReport => "weekly_reports",
         }
     }
 }

@@ -103,6 +103,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "notices",
         include_str!("../migrations/0014_notices.sql"),
     ),
+    (15, "weekly", include_str!("../migrations/0015_weekly.sql")),
 ];
 
 /// The database: a pool and its backend. Cheap to clone.
@@ -325,5 +326,23 @@ mod tests {
             "postgres://u:***@h:5432/d"
         );
         assert_eq!(redact("postgres://u@h/d"), "postgres://u@h/d");
+    }
+
+    /// Every file in `migrations/` is in [`MIGRATIONS`], numbered in order: a migration
+    /// written but not listed would never run.
+    #[test]
+    fn every_migration_file_is_listed_in_order() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".sql"))
+            .collect();
+        files.sort();
+        assert_eq!(files.len(), MIGRATIONS.len());
+        for (i, (file, (n, name, _))) in files.iter().zip(MIGRATIONS).enumerate() {
+            assert_eq!(*n, i64::try_from(i).unwrap() + 1);
+            assert_eq!(file, &format!("{n:04}_{name}.sql"));
+        }
     }
 }

@@ -15,14 +15,18 @@ use serde::Serialize;
 use sqlx::Row;
 use zhenggai_domain::calendar::Calendar;
 use zhenggai_domain::deadline::{Deadline, DeadlineKind};
-use zhenggai_domain::reminder::{RED_REPEAT_DAYS, Reminder, WarningFacts, warning_reminder};
+use zhenggai_domain::reminder::{
+    RED_REPEAT_DAYS, Reminder, WarningFacts, warning_reminder, weekly_reminder,
+};
 use zhenggai_domain::status::MeasureState;
-use zhenggai_domain::{UnitId, UserId};
+use zhenggai_domain::weekly::week_of;
+use zhenggai_domain::{Role, UnitId, UserId};
 
 use crate::db::Db;
 use crate::dialect;
 use crate::error::StoreResult;
 use crate::ledger::warnings::{self, resolve};
+use crate::ledger::weekly;
 use crate::sql::{day, parse_day, stamp};
 use crate::users;
 
@@ -107,6 +111,54 @@ pub async fn plan(
             let reminder = warning_reminder(&facts, user.0, RED_REPEAT_DAYS);
             if enqueue(db, &reminder, now).await? {
                 planned += 1;
+            }
+        }
+    }
+    Ok(planned + plan_weekly(db, calendar, today, now).await?)
+}
+
+/// Plans the weekly report reminders: on the report's day before its hour to every
+/// reporting unit that has not reported, and once after the hour to those still missing.
+async fn plan_weekly(
+    db: &Db,
+    calendar: &Calendar,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> StoreResult<usize> {
+    let orgs = sqlx::query("SELECT DISTINCT org_id FROM measures WHERE withdrawn_at IS NULL AND state <> 'done' ORDER BY org_id")
+        .fetch_all(db.pool())
+        .await?;
+    let local = weekly::beijing(now);
+    let mut planned = 0;
+    for r in &orgs {
+        let org = UnitId(r.try_get(0)?);
+        let Some(due) = weekly::due_of(db, org, today, calendar).await? else {
+            continue;
+        };
+        let week = week_of(today);
+        // Before the hour on its day; after the hour, any later day of the week.
+        let missing = local > due;
+        if !missing && due.date() != today {
+            continue;
+        }
+        let people = users::of_org(db, org).await?;
+        for (unit, _) in weekly::reporting_units(db, org).await? {
+            if weekly::report_of(db, unit, week).await?.is_some() {
+                continue;
+            }
+            for u in people
+                .iter()
+                .filter(|u| u.role == Role::Unit && u.unit_id == unit)
+            {
+                if enqueue(
+                    db,
+                    &weekly_reminder(unit.0, week, due, missing, u.id.0),
+                    now,
+                )
+                .await?
+                {
+                    planned += 1;
+                }
             }
         }
     }

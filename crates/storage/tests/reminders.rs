@@ -21,9 +21,14 @@ fn start() -> NaiveDate {
     NaiveDate::from_ymd_opt(2024, 4, 25).unwrap()
 }
 
-/// 10:00 in Beijing on a day.
+/// 09:00 in Beijing on a day (before weekly reports fall due at 10:00).
 fn morning(d: NaiveDate) -> chrono::DateTime<Utc> {
-    Utc.from_utc_datetime(&d.and_hms_opt(2, 0, 0).unwrap())
+    Utc.from_utc_datetime(&d.and_hms_opt(1, 0, 0).unwrap())
+}
+
+/// 15:00 in Beijing (after they fell due).
+fn afternoon(d: NaiveDate) -> chrono::DateTime<Utc> {
+    Utc.from_utc_datetime(&d.and_hms_opt(7, 0, 0).unwrap())
 }
 
 async fn prepared() -> (TestDb, i64) {
@@ -95,10 +100,18 @@ async fn a_month_of_reminders_reaches_the_right_people_once_even_across_a_restar
         reminders::tick(&steady.db, &calendar, day, now)
             .await
             .unwrap();
-        // Ticking twice in a day sends nothing more.
-        let again = reminders::tick(&steady.db, &calendar, day, now + Duration::hours(1))
+        reminders::tick(&steady.db, &calendar, day, afternoon(day))
             .await
             .unwrap();
+        // Ticking again in the same part of the day sends nothing more.
+        let again = reminders::tick(
+            &steady.db,
+            &calendar,
+            day,
+            afternoon(day) + Duration::minutes(1),
+        )
+        .await
+        .unwrap();
         assert_eq!(again.planned + again.delivered, 0, "{day}");
         if offset == 12 {
             // The worker dies after planning, before delivering …
@@ -123,6 +136,9 @@ async fn a_month_of_reminders_reaches_the_right_people_once_even_across_a_restar
                 .await
                 .unwrap();
         }
+        reminders::tick(&broken.db, &calendar, day, afternoon(day))
+            .await
+            .unwrap();
     }
     let steady_sent = sent(&steady.db).await;
     assert!(!steady_sent.is_empty());
@@ -215,6 +231,43 @@ async fn a_month_of_reminders_reaches_the_right_people_once_even_across_a_restar
         &first_green[..10],
         expected.to_string(),
         "green on the first working day in its window"
+    );
+
+    // Weekly reports: nobody reported, so every reporting unit was told on each report
+    // day before the hour and chased once after it (叫号), week by week.
+    let keys = |suffix: &str| -> BTreeSet<String> {
+        steady_sent
+            .iter()
+            .filter(|(_, k, _)| k.starts_with("weekly:") && k.ends_with(suffix))
+            .map(|(_, k, _)| k.trim_end_matches(suffix).to_string())
+            .collect()
+    };
+    let due = keys(":due");
+    assert!(!due.is_empty());
+    assert_eq!(
+        due,
+        keys(":missing"),
+        "each report told before and chased after"
+    );
+    // The weeks of 29 April to 20 May lie within the walk. In the May Day week Friday
+    // 3 May is off (1–5 May), so its report fell due on Tuesday 30 April.
+    let weeks: BTreeSet<&str> = due.iter().map(|k| k.rsplit(':').next().unwrap()).collect();
+    assert!(
+        weeks.contains("2024-04-29") && weeks.contains("2024-05-20"),
+        "{weeks:?}"
+    );
+    let first: String = sqlx::query(
+        "SELECT MIN(created_at) FROM notifications WHERE dedup_key LIKE 'weekly:%:2024-04-29:due'",
+    )
+    .fetch_one(steady.db.pool())
+    .await
+    .unwrap()
+    .try_get(0)
+    .unwrap();
+    assert_eq!(
+        &first[..10],
+        "2024-04-30",
+        "May Day week: due on Tuesday 30 April"
     );
 }
 

@@ -57,6 +57,15 @@ impl Labelled for zhenggai_domain::escalation::NoticeKind {
     }
 }
 
+impl Labelled for zhenggai_domain::weekly::ReportStatus {
+    fn zh(&self) -> &'static str {
+        self.label_zh()
+    }
+    fn en(&self) -> &'static str {
+        self.label_en()
+    }
+}
+
 impl Labelled for zhenggai_domain::warning::Recipient {
     fn zh(&self) -> &'static str {
         self.label_zh()
@@ -366,6 +375,40 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("nav_calendar", "工作日历", "Calendar"),
     ("nav_warnings", "三色预警", "Warnings"),
     ("colon", "：", ": "),
+    ("nav_weekly", "周报", "Weekly reports"),
+    ("weekly_title", "整改周报", "Weekly reports"),
+    ("weekly_week", "本周（周一）", "Week of"),
+    ("weekly_due", "报送截止", "Due"),
+    (
+        "weekly_holiday",
+        "本周放假，无需报送",
+        "Holiday week: no report due",
+    ),
+    ("weekly_prev", "上一周", "Previous week"),
+    ("weekly_next", "下一周", "Next week"),
+    ("weekly_status", "报送情况", "Status"),
+    ("weekly_content", "周报内容", "Report"),
+    ("weekly_send", "报送周报", "Send the report"),
+    ("weekly_correct", "更正周报", "Correct the report"),
+    (
+        "weekly_roster",
+        "各单位报送情况（叫号）",
+        "Who reported (roll call)",
+    ),
+    ("weekly_sent_at", "报送时间", "Sent at"),
+    (
+        "weekly_summary",
+        "一周一汇总（草稿）",
+        "Weekly summary (draft)",
+    ),
+    ("weekly_rule", "报送时间规则", "When reports are due"),
+    ("weekly_weekday", "每周星期（1–7）", "Weekday (1–7)"),
+    ("weekly_hour", "时（北京时间）", "Hour (Beijing)"),
+    (
+        "weekly_rule_hint",
+        "遇节假日提前到此前最后一个工作日；整周放假则当周不报。",
+        "A holiday moves it to the working day before; a week off has no report.",
+    ),
     ("notices_title", "督办", "Supervision notices"),
     ("back", "返回", "Back"),
     ("notice_content", "督办内容", "What it says"),

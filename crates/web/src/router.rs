@@ -8,7 +8,7 @@ use axum::routing::{get, post};
 
 use crate::pages::{
     admin, calendar, home, inspections, ledger, login, lookbacks, measures, notifications,
-    outcomes, problems, rules, spreadsheets, trail, warnings,
+    outcomes, problems, rules, spreadsheets, trail, warnings, weekly,
 };
 use crate::state::App;
 
@@ -123,6 +123,8 @@ pub fn router(app: App) -> Router {
         .route("/postings", get(rules::postings))
         .route("/calendar", get(calendar::show).post(calendar::save))
         .route("/warnings", get(warnings::board))
+        .route("/weekly", get(weekly::show).post(weekly::submit))
+        .route("/weekly/rule", post(weekly::save_rule))
         .route("/notifications", get(notifications::list))
         .route("/notifications/read", post(notifications::mark_read))
         .route(

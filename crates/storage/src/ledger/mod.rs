@@ -20,6 +20,7 @@ pub mod progress;
 pub mod query;
 pub mod rules;
 pub mod warnings;
+pub mod weekly;
 
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};

@@ -17,6 +17,7 @@ pub mod rules;
 pub mod spreadsheets;
 pub mod trail;
 pub mod warnings;
+pub mod weekly;
 
 use askama::Template;
 use axum::http::StatusCode;

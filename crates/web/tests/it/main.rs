@@ -18,3 +18,4 @@ mod schedule;
 mod spreadsheets;
 mod util;
 mod warnings;
+mod weekly;

@@ -1,0 +1,383 @@
+//! 周报 as stored (D8): the organisation's rule, each lead unit's report of a week
+//! (pre-filled from the week's progress entries), the office's roster of who reported
+//! on time, late or not at all (叫号), and its weekly summary draft (一周一汇总).
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc, Weekday};
+use serde::Serialize;
+use sqlx::Row;
+use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::calendar::Calendar;
+use zhenggai_domain::validate::Checker;
+use zhenggai_domain::weekly::{ReportStatus, WeeklyRule, week_of};
+use zhenggai_domain::{Role, UnitId};
+
+use super::require_ledger;
+use crate::audit::{self, Change, Entity};
+use crate::db::Db;
+use crate::error::{StoreError, StoreResult};
+use crate::sql::{Sql, day, parse_stamp, stamp};
+
+/// An instant as Beijing wall-clock time (the rule's hour is Beijing time).
+pub fn beijing(at: DateTime<Utc>) -> NaiveDateTime {
+    (at + Duration::hours(8)).naive_utc()
+}
+
+/// An organisation's rule and its version (0 while the default applies).
+pub async fn rule(db: &Db, org: UnitId) -> StoreResult<(WeeklyRule, i64)> {
+    let row = sqlx::query("SELECT weekday, hour, version FROM weekly_rules WHERE org_id = $1")
+        .bind(org.0)
+        .fetch_optional(db.pool())
+        .await?;
+    let Some(r) = row else {
+        return Ok((WeeklyRule::default(), 0));
+    };
+    let weekday = Weekday::try_from(u8::try_from(r.try_get::<i64, _>(0)?).unwrap_or(4))
+        .unwrap_or(Weekday::Fri);
+    let hour = u32::try_from(r.try_get::<i64, _>(1)?).unwrap_or(10);
+    Ok((WeeklyRule { weekday, hour }, r.try_get(2)?))
+}
+
+/// Sets when reports are due (the office); recorded.
+pub async fn save_rule(
+    db: &Db,
+    actor: &Actor,
+    change: Change<'_>,
+    weekday: &str,
+    hour: &str,
+    version: i64,
+) -> StoreResult<()> {
+    if actor.ledger_access(actor.org) < Access::Edit {
+        return Err(StoreError::Forbidden);
+    }
+    let mut c = Checker::default();
+    let weekday = c.number("weekday", weekday, 1, 7);
+    let hour = c.number("hour", hour, 0, 23);
+    c.finish()?;
+    let (weekday, hour) = (
+        i64::from(weekday.unwrap_or(5)) - 1,
+        i64::from(hour.unwrap_or(10)),
+    );
+    let mut tx = db.begin().await?;
+    let existing: Option<i64> = sqlx::query("SELECT id FROM weekly_rules WHERE org_id = $1")
+        .bind(actor.org.0)
+        .fetch_optional(tx.conn())
+        .await?
+        .map(|r| r.try_get(0))
+        .transpose()?;
+    match existing {
+        Some(id) => {
+            let mut set = Sql::new("weekday = ");
+            set.bind(weekday).push(", hour = ").bind(hour);
+            audit::update(
+                &mut tx,
+                change,
+                "update",
+                Entity::WeeklyRule,
+                id,
+                version,
+                &set,
+            )
+            .await?;
+        }
+        None => {
+            let id: i64 = sqlx::query(
+                "INSERT INTO weekly_rules (org_id, weekday, hour, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+            )
+            .bind(actor.org.0)
+            .bind(weekday)
+            .bind(hour)
+            .bind(stamp(change.at))
+            .fetch_one(tx.conn())
+            .await?
+            .try_get(0)?;
+            audit::created(&mut tx, change, Entity::WeeklyRule, id).await?;
+        }
+    }
+    tx.commit().await
+}
+
+/// The units that report: those leading an open measure of the organisation.
+pub async fn reporting_units(db: &Db, org: UnitId) -> StoreResult<Vec<(UnitId, String)>> {
+    let rows = sqlx::query(
+        "SELECT u.id, COALESCE(u.short_name, u.name) FROM units u WHERE u.id IN (\
+         SELECT m.lead_unit_id FROM measures m WHERE m.org_id = $1 AND m.withdrawn_at IS NULL AND m.state <> 'done' \
+         AND m.inspection_id IN (SELECT id FROM inspections WHERE withdrawn_at IS NULL)) ORDER BY u.id",
+    )
+    .bind(org.0)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| Ok((UnitId(r.try_get(0)?), r.try_get(1)?)))
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(Into::into)
+}
+
+/// A draft of a unit's report from the progress entries of its measures that week.
+pub async fn prefill(db: &Db, unit: UnitId, week: NaiveDate) -> StoreResult<String> {
+    let monday = week_of(week);
+    let rows = sqlx::query(
+        "SELECT m.content, p.happened_on, p.content FROM progress p JOIN measures m ON m.id = p.measure_id \
+         WHERE m.lead_unit_id = $1 AND p.withdrawn_at IS NULL AND m.withdrawn_at IS NULL \
+         AND p.happened_on >= $2 AND p.happened_on <= $3 ORDER BY p.happened_on, p.id",
+    )
+    .bind(unit.0)
+    .bind(day(monday))
+    .bind(day(monday + Duration::days(6)))
+    .fetch_all(db.pool())
+    .await?;
+    let mut out = String::new();
+    for r in &rows {
+        let measure: String = r.try_get(0)?;
+        let on: String = r.try_get(1)?;
+        let content: String = r.try_get(2)?;
+        let measure: String = measure.chars().take(30).collect();
+        out.push_str(&format!("{on} {measure}：{content}\n"));
+    }
+    if out.is_empty() {
+        out.push_str("本周无新的整改进展记录。\n");
+    }
+    out.push_str("下周计划：\n");
+    Ok(out)
+}
+
+/// A unit's report of a week, if sent: (content, sent at, version).
+pub async fn report_of(
+    db: &Db,
+    unit: UnitId,
+    week: NaiveDate,
+) -> StoreResult<Option<(String, DateTime<Utc>, i64)>> {
+    let row = sqlx::query("SELECT content, submitted_at, version FROM weekly_reports WHERE unit_id = $1 AND week = $2")
+        .bind(unit.0)
+        .bind(day(week_of(week)))
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(match row {
+        None => None,
+        Some(r) => Some((
+            r.try_get(0)?,
+            parse_stamp(&r.try_get::<String, _>(1)?).unwrap_or_default(),
+            r.try_get(2)?,
+        )),
+    })
+}
+
+/// A unit sends (or corrects) its report of the week of `week` — this week or the one
+/// before (a late report), never a future one.
+pub async fn submit(
+    db: &Db,
+    actor: &Actor,
+    change: Change<'_>,
+    week: NaiveDate,
+    content: &str,
+    version: i64,
+    calendar: &Calendar,
+) -> StoreResult<()> {
+    if actor.role != Role::Unit {
+        return Err(StoreError::Forbidden);
+    }
+    let monday = week_of(week);
+    let this_week = week_of(beijing(change.at).date());
+    if monday > this_week || monday < this_week - Duration::days(7) {
+        return Err(StoreError::invalid(
+            "week",
+            "只能报送本周或上周的周报。",
+            "Report this week or last week only.",
+        ));
+    }
+    let (rule, _) = rule(db, actor.org).await?;
+    if rule.due(monday, calendar).value.is_none() {
+        return Err(StoreError::invalid(
+            "week",
+            "这一周放假，无需报送周报。",
+            "This week is a holiday week: no report is due.",
+        ));
+    }
+    let mut c = Checker::default();
+    let content = c.text("content", content, 5000);
+    c.finish()?;
+    let mut tx = db.begin().await?;
+    let existing: Option<i64> =
+        sqlx::query("SELECT id FROM weekly_reports WHERE unit_id = $1 AND week = $2")
+            .bind(actor.unit.0)
+            .bind(day(monday))
+            .fetch_optional(tx.conn())
+            .await?
+            .map(|r| r.try_get(0))
+            .transpose()?;
+    match existing {
+        Some(id) => {
+            // A correction keeps the time first sent: lateness is not undone by editing.
+            let mut set = Sql::new("content = ");
+            set.bind(content);
+            audit::update(
+                &mut tx,
+                change,
+                "update",
+                Entity::WeeklyReport,
+                id,
+                version,
+                &set,
+            )
+            .await?;
+        }
+        None => {
+            let id: i64 = sqlx::query(
+                "INSERT INTO weekly_reports (org_id, unit_id, week, content, submitted_by, submitted_at, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+            )
+            .bind(actor.org.0)
+            .bind(actor.unit.0)
+            .bind(day(monday))
+            .bind(content)
+            .bind(change.actor.map(|u| u.0))
+            .bind(stamp(change.at))
+            .fetch_one(tx.conn())
+            .await?
+            .try_get(0)?;
+            audit::created(&mut tx, change, Entity::WeeklyReport, id).await?;
+        }
+    }
+    tx.commit().await
+}
+
+/// A unit's line in the office's roster.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RosterLine {
+    /// The unit.
+    pub unit: UnitId,
+    /// Its name.
+    pub name: String,
+    /// Where its report stands.
+    pub status: ReportStatus,
+    /// When it was sent (Beijing time, YYYY-MM-DD HH:MM).
+    pub sent_at: Option<String>,
+    /// What it says.
+    pub content: Option<String>,
+}
+
+/// The office's view of a week: when reports were due and each unit's standing.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Roster {
+    /// The Monday of the week.
+    pub week: NaiveDate,
+    /// When reports are due (Beijing time); `None` in a holiday week.
+    pub due: Option<NaiveDateTime>,
+    /// Every reporting unit.
+    pub lines: Vec<RosterLine>,
+}
+
+/// The roster of a week for those who read the organisation's ledger.
+pub async fn roster(
+    db: &Db,
+    actor: &Actor,
+    week: NaiveDate,
+    calendar: &Calendar,
+    now: DateTime<Utc>,
+) -> StoreResult<Roster> {
+    require_ledger(actor, actor.org, Access::Read)?;
+    let monday = week_of(week);
+    let (rule, _) = rule(db, actor.org).await?;
+    let due = rule.due(monday, calendar).value;
+    let mut lines = Vec::new();
+    for (unit, name) in reporting_units(db, actor.org).await? {
+        let report = report_of(db, unit, monday).await?;
+        let status = match (due, &report) {
+            (Some(due), r) => {
+                ReportStatus::of(r.as_ref().map(|(_, at, _)| beijing(*at)), due, beijing(now))
+            }
+            (None, Some(_)) => ReportStatus::OnTime,
+            (None, None) => ReportStatus::Pending,
+        };
+        lines.push(RosterLine {
+            unit,
+            name,
+            status,
+            sent_at: report
+                .as_ref()
+                .map(|(_, at, _)| beijing(*at).format("%Y-%m-%d %H:%M").to_string()),
+            content: report.map(|(c, _, _)| c),
+        });
+    }
+    Ok(Roster {
+        week: monday,
+        due,
+        lines,
+    })
+}
+
+/// 一周一汇总: a draft of the office's weekly summary from the roster and the ledger.
+pub async fn summary(
+    db: &Db,
+    actor: &Actor,
+    roster: &Roster,
+    today: NaiveDate,
+) -> StoreResult<String> {
+    require_ledger(actor, actor.org, Access::Read)?;
+    let row = sqlx::query(
+        "SELECT COUNT(*) FILTER (WHERE state = 'done'), COUNT(*) FILTER (WHERE state <> 'done'), \
+         COUNT(*) FILTER (WHERE state <> 'done' AND deadline_kind = 'dated' AND deadline_date < $2) \
+         FROM measures WHERE org_id = $1 AND withdrawn_at IS NULL",
+    )
+    .bind(actor.org.0)
+    .bind(day(today))
+    .fetch_one(db.pool())
+    .await?;
+    let (done, open, overdue): (i64, i64, i64) =
+        (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+    let of = |s: ReportStatus| {
+        roster
+            .lines
+            .iter()
+            .filter(|l| l.status == s)
+            .map(|l| l.name.as_str())
+            .collect::<Vec<_>>()
+    };
+    let mut out = format!(
+        "本周（{}起）整改工作汇总\n一、总体进展：整改措施已完成{done}条，未完成{open}条，其中逾期{overdue}条。\n",
+        roster.week
+    );
+    let named = |list: Vec<&str>| {
+        if list.is_empty() {
+            "0个单位".to_string()
+        } else {
+            format!("{}个单位（{}）", list.len(), list.join("、"))
+        }
+    };
+    out.push_str(&format!(
+        "二、周报报送：按时报送{}个单位，逾时报送{}，未报送{}。\n",
+        of(ReportStatus::OnTime).len(),
+        named(of(ReportStatus::Late)),
+        named(of(ReportStatus::Missing)),
+    ));
+    out.push_str("三、各单位进展：\n");
+    for l in &roster.lines {
+        if let Some(c) = &l.content {
+            let first: String = c
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .take(80)
+                .collect();
+            out.push_str(&format!("（{}）{}\n", l.name, first));
+        }
+    }
+    out.push_str("四、下一步工作：\n");
+    Ok(out)
+}
+
+/// Whether a week's report is due: its time, by the organisation's rule.
+pub async fn due_of(
+    db: &Db,
+    org: UnitId,
+    week: NaiveDate,
+    calendar: &Calendar,
+) -> StoreResult<Option<NaiveDateTime>> {
+    let (rule, _) = rule(db, org).await?;
+    Ok(rule.due(week, calendar).value)
+}
+
+/// The Monday of the current week in Beijing.
+pub fn this_week(now: DateTime<Utc>) -> NaiveDate {
+    week_of(beijing(now).date())
+}
