@@ -30,50 +30,27 @@ impl<T: Labelled + ?Sized> Labelled for &T {
     }
 }
 
-impl Labelled for zhenggai_domain::warning::Colour {
-    fn zh(&self) -> &'static str {
-        self.label_zh()
-    }
-    fn en(&self) -> &'static str {
-        self.label_en()
-    }
+/// Domain values that carry their own `label_zh` and `label_en`.
+macro_rules! labelled {
+    ($($t:ty),* $(,)?) => {$(
+        impl Labelled for $t {
+            fn zh(&self) -> &'static str {
+                self.label_zh()
+            }
+            fn en(&self) -> &'static str {
+                self.label_en()
+            }
+        }
+    )*};
 }
 
-impl Labelled for zhenggai_domain::schedule::NodeKind {
-    fn zh(&self) -> &'static str {
-        self.label_zh()
-    }
-    fn en(&self) -> &'static str {
-        self.label_en()
-    }
-}
-
-impl Labelled for zhenggai_domain::escalation::NoticeKind {
-    fn zh(&self) -> &'static str {
-        self.label_zh()
-    }
-    fn en(&self) -> &'static str {
-        self.label_en()
-    }
-}
-
-impl Labelled for zhenggai_domain::weekly::ReportStatus {
-    fn zh(&self) -> &'static str {
-        self.label_zh()
-    }
-    fn en(&self) -> &'static str {
-        self.label_en()
-    }
-}
-
-impl Labelled for zhenggai_domain::warning::Recipient {
-    fn zh(&self) -> &'static str {
-        self.label_zh()
-    }
-    fn en(&self) -> &'static str {
-        self.label_en()
-    }
-}
+labelled!(
+    zhenggai_domain::warning::Colour,
+    zhenggai_domain::schedule::NodeKind,
+    zhenggai_domain::escalation::NoticeKind,
+    zhenggai_domain::weekly::ReportStatus,
+    zhenggai_domain::warning::Recipient,
+);
 
 /// A page language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -375,6 +352,10 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("nav_calendar", "工作日历", "Calendar"),
     ("nav_warnings", "三色预警", "Warnings"),
     ("colon", "：", ": "),
+    ("pace", "序时进度", "Pace"),
+    ("pace_elapsed", "时间已过", "time elapsed"),
+    ("pace_done", "措施完成", "measures done"),
+    ("pace_behind", "进度滞后于时间", "work lags the time"),
     ("nav_weekly", "周报", "Weekly reports"),
     ("weekly_title", "整改周报", "Weekly reports"),
     ("weekly_week", "本周（周一）", "Week of"),

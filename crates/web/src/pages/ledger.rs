@@ -7,7 +7,7 @@ use axum::response::Response;
 use zhenggai_domain::InspectionId;
 use zhenggai_domain::access::Access;
 use zhenggai_domain::inspection::ProblemSource;
-use zhenggai_domain::schedule::Timeline;
+use zhenggai_domain::schedule::{NodeKind, Timeline};
 use zhenggai_storage::ledger::aspects::{self, Aspect};
 use zhenggai_storage::ledger::inspections::{self, Inspection};
 use zhenggai_storage::ledger::query::{self, Filter, FilterInput, LedgerPage};
@@ -87,6 +87,9 @@ struct LedgerView {
     timeline: Timeline,
     /// Each node's place against today: "past", "next" (the first still ahead) or "".
     node_states: Vec<&'static str>,
+    /// 序时进度: time elapsed to the report against measures done (those who read the
+    /// whole ledger).
+    pace: Option<zhenggai_domain::warning::Pace>,
 }
 
 /// The filters of the page as the export link's query (every row, not one page).
@@ -162,6 +165,19 @@ pub async fn show(
     let nav = Nav::new(&v, "inspections", &path);
     let calendar = zhenggai_storage::calendar::load(&app.db).await?;
     let timeline = Timeline::of(inspection.feedback_date, &inspection.terms, &calendar);
+    let pace = inspection
+        .counts
+        .as_ref()
+        .zip(timeline.date(NodeKind::ReportDue))
+        .map(|(c, due)| {
+            zhenggai_domain::warning::pace(
+                inspection.feedback_date,
+                due,
+                app.clock.today(),
+                u32::try_from(c.measures_done).unwrap_or(0),
+                u32::try_from(c.measures).unwrap_or(0),
+            )
+        });
     Ok(render(&LedgerView {
         t: tr(&v),
         nav,
@@ -178,6 +194,7 @@ pub async fn show(
         self_found: ProblemSource::SelfFound,
         export_query: export_query(&pairs),
         node_states: node_states(&timeline, app.clock.today()),
+        pace,
         timeline,
     }))
 }

@@ -47,6 +47,12 @@ async fn an_inspections_terms_give_its_timeline_and_its_concentrated_phase() {
     assert_eq!(node(&page, "report_due"), "2024-09-30");
     assert_eq!(node(&page, "office_draft"), "2024-09-23");
     assert_eq!(node(&page, "units_submit"), "2024-09-13");
+    // 序时进度 on the demo inspection: time elapsed against measures done.
+    let demo = t.get(Some(&office), "/inspections/1").await.body;
+    assert!(
+        demo.contains(r#"id="pace""#) && demo.contains("序时进度"),
+        "{demo}"
+    );
 
     // A measure due 集中整改期内 is due on the phase's last day.
     let id: i64 = path.rsplit('/').next().unwrap().parse().unwrap();
