@@ -33,3 +33,28 @@ test('a unit reports its week and the office calls the roll', async () => {
   await shot(en.page, 'weekly-03-office-en.png');
   await en.context.close();
 });
+
+test('the office records a supervision round and a hearing; the circular names slow units', async () => {
+  const office = await login(env, 'office');
+  await office.page.goto(env.base + '/supervision');
+  const form = office.page.locator('form.round-form');
+  await form.locator('input[name=title]').fill('第一轮督查');
+  await form.locator('select[name=unit_0]').selectOption({ label: '财务部' });
+  await form.locator('input[name=finding_0]').fill('销户进度慢');
+  await form.locator('input[name=slow_0]').check();
+  await form.locator('select[name=unit_1]').selectOption({ label: '人力资源部' });
+  await form.locator('input[name=finding_1]').fill('按计划推进');
+  await Promise.all([office.page.waitForNavigation(), form.locator('button.primary').click()]);
+  assert.equal(await office.page.locator('.alert[role=alert]').count(), 0, await office.page.locator('body').innerText());
+  const hearing = office.page.locator('form.hearing-form');
+  await hearing.locator('input[name=attendees]').fill('王建国、赵志红、李明');
+  await hearing.locator('textarea[name=notes]').fill('听取各单位整改进展，督促财务部加快销户。');
+  await Promise.all([office.page.waitForNavigation(), hearing.locator('button.primary').click()]);
+  assert.match(await office.page.locator('#hearings-month').innerText(), /1 \/ 2/);
+  await shot(office.page, 'weekly-04-supervision.png');
+  await office.page.locator('article.round a.button').first().click();
+  await office.page.waitForLoadState();
+  assert.equal(await office.page.locator('article.circular li[data-slow]').count(), 1);
+  await shot(office.page, 'weekly-05-circular.png');
+  await office.context.close();
+});

@@ -18,6 +18,7 @@ pub mod reminder;
 pub mod role;
 pub mod schedule;
 pub mod status;
+pub mod supervision;
 pub mod validate;
 pub mod warning;
 pub mod weekly;

@@ -82,11 +82,17 @@ pub enum Entity {
     WeeklyRule,
     /// A unit's weekly report.
     WeeklyReport,
+    /// A 督查 round.
+    SupervisionRound,
+    /// What a round found at a unit.
+    RoundFinding,
+    /// A leading group's progress hearing.
+    Hearing,
 }
 
 impl Entity {
     /// Every recorded table, in the order `verify` checks them.
-    pub const ALL: [Entity; 28] = [
+    pub const ALL: [Entity; 31] = [
         Entity::Unit,
         Entity::User,
         Entity::ApiToken,
@@ -115,6 +121,9 @@ impl Entity {
         Entity::EscalationNotice,
         Entity::WeeklyRule,
         Entity::WeeklyReport,
+        Entity::SupervisionRound,
+        Entity::RoundFinding,
+        Entity::Hearing,
     ];
 
     /// The entity of a table name.
@@ -153,6 +162,9 @@ impl Entity {
             Entity::EscalationNotice => "escalation_notices",
             Entity::WeeklyRule => "weekly_rules",
             Entity::WeeklyReport => "weekly_reports",
+            Entity::SupervisionRound => "supervision_rounds",
+            Entity::RoundFinding => "round_findings",
+            Entity::Hearing => "hearings",
         }
     }
 }

@@ -104,6 +104,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0014_notices.sql"),
     ),
     (15, "weekly", include_str!("../migrations/0015_weekly.sql")),
+    (
+        16,
+        "supervision",
+        include_str!("../migrations/0016_supervision.sql"),
+    ),
 ];
 
 /// The database: a pool and its backend. Cheap to clone.

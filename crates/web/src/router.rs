@@ -8,7 +8,7 @@ use axum::routing::{get, post};
 
 use crate::pages::{
     admin, calendar, home, inspections, ledger, login, lookbacks, measures, notifications,
-    outcomes, problems, rules, spreadsheets, trail, warnings, weekly,
+    outcomes, problems, rules, spreadsheets, supervision, trail, warnings, weekly,
 };
 use crate::state::App;
 
@@ -125,6 +125,13 @@ pub fn router(app: App) -> Router {
         .route("/warnings", get(warnings::board))
         .route("/weekly", get(weekly::show).post(weekly::submit))
         .route("/weekly/rule", post(weekly::save_rule))
+        .route("/supervision", get(supervision::show))
+        .route("/supervision/rounds", post(supervision::record_round))
+        .route("/supervision/hearings", post(supervision::record_hearing))
+        .route(
+            "/supervision/rounds/{id}/circular",
+            get(supervision::circular),
+        )
         .route("/notifications", get(notifications::list))
         .route("/notifications/read", post(notifications::mark_read))
         .route(

@@ -19,6 +19,7 @@ pub mod problems;
 pub mod progress;
 pub mod query;
 pub mod rules;
+pub mod supervision;
 pub mod warnings;
 pub mod weekly;
 

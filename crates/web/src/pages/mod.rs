@@ -15,6 +15,7 @@ pub mod outcomes;
 pub mod problems;
 pub mod rules;
 pub mod spreadsheets;
+pub mod supervision;
 pub mod trail;
 pub mod warnings;
 pub mod weekly;

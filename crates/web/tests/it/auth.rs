@@ -164,6 +164,8 @@ async fn every_form_refuses_a_missing_or_wrong_csrf_token() {
         ("office", format!("/measures/{measure}/notices")),
         ("finance", "/weekly".to_string()),
         ("office", "/weekly/rule".to_string()),
+        ("office", "/supervision/rounds".to_string()),
+        ("office", "/supervision/hearings".to_string()),
         ("office", format!("/inspections/{inspection}/import")),
         ("office", format!("/inspections/{inspection}/import/commit")),
         ("sysadmin", "/admin/units".to_string()),

@@ -16,6 +16,7 @@ mod lifecycle;
 mod outcomes;
 mod schedule;
 mod spreadsheets;
+mod supervision;
 mod util;
 mod warnings;
 mod weekly;

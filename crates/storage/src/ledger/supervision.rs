@@ -1,0 +1,227 @@
+//! 督查 as stored (D9): the office records supervision rounds and what each found at a
+//! unit (slow units named for the circular, 通报), and the leading group's progress
+//! hearings with date and attendees. Those who read the organisation's ledger read them.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use sqlx::Row;
+use zhenggai_domain::UnitId;
+use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::validate::{Checker, FieldError};
+
+use super::require_ledger;
+use crate::audit::{self, Change, Entity};
+use crate::db::Db;
+use crate::error::{StoreError, StoreResult};
+use crate::sql::{day, parse_day, stamp};
+
+/// A finding of a round at a unit.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Finding {
+    /// The unit's name.
+    pub unit: String,
+    /// What was found.
+    pub finding: String,
+    /// Named as slow in the circular.
+    pub slow: bool,
+}
+
+/// A round and its findings.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Round {
+    /// Id.
+    pub id: i64,
+    /// e.g. 第三轮督查.
+    pub title: String,
+    /// When.
+    pub held_on: NaiveDate,
+    /// What it found, unit by unit.
+    pub findings: Vec<Finding>,
+}
+
+/// A progress hearing of the leading group.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Hearing {
+    /// When.
+    pub held_on: NaiveDate,
+    /// Who attended.
+    pub attendees: String,
+    /// What was heard and decided.
+    pub notes: String,
+}
+
+fn edit(actor: &Actor) -> StoreResult<()> {
+    if actor.ledger_access(actor.org) < Access::Edit {
+        return Err(StoreError::Forbidden);
+    }
+    Ok(())
+}
+
+/// Records a round with its findings, all at once. Each finding line is
+/// `unit id, finding, slow` as the form sends them.
+pub async fn record_round(
+    db: &Db,
+    actor: &Actor,
+    change: Change<'_>,
+    title: &str,
+    held_on: &str,
+    findings: &[(String, String, bool)],
+) -> StoreResult<i64> {
+    edit(actor)?;
+    let mut c = Checker::default();
+    let title = c.text("title", title, 200);
+    let held_on = c.date("held_on", held_on);
+    let units: Vec<UnitId> = crate::units::list(db, Some(actor.org))
+        .await?
+        .into_iter()
+        .map(|u| u.id)
+        .collect();
+    let mut kept = Vec::new();
+    for (i, (unit, finding, slow)) in findings.iter().enumerate() {
+        if unit.trim().is_empty() && finding.trim().is_empty() {
+            continue;
+        }
+        let field = format!("finding_{i}");
+        match unit
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .map(UnitId)
+            .filter(|u| units.contains(u) && *u != actor.org)
+        {
+            None => c.push(FieldError::new(
+                &field,
+                "请为这条督查发现选择单位。",
+                "Choose the unit of this finding.",
+            )),
+            Some(u) => {
+                let text = c.text(&field, finding, 1000);
+                kept.push((u, text, *slow));
+            }
+        }
+    }
+    if kept.is_empty() {
+        c.push(FieldError::new(
+            "finding_0",
+            "至少记录一个单位的督查发现。",
+            "Record what was found at one unit at least.",
+        ));
+    }
+    c.finish()?;
+    let held_on = held_on.ok_or_else(|| anyhow::anyhow!("the date was checked above"))?;
+    let mut tx = db.begin().await?;
+    let id: i64 = sqlx::query(
+        "INSERT INTO supervision_rounds (org_id, title, held_on, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(actor.org.0)
+    .bind(title)
+    .bind(day(held_on))
+    .bind(stamp(change.at))
+    .fetch_one(tx.conn())
+    .await?
+    .try_get(0)?;
+    audit::created(&mut tx, change, Entity::SupervisionRound, id).await?;
+    for (unit, finding, slow) in kept {
+        let f: i64 = sqlx::query(
+            "INSERT INTO round_findings (round_id, unit_id, finding, slow, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(id)
+        .bind(unit.0)
+        .bind(finding)
+        .bind(i64::from(slow))
+        .bind(stamp(change.at))
+        .fetch_one(tx.conn())
+        .await?
+        .try_get(0)?;
+        audit::created(&mut tx, change, Entity::RoundFinding, f).await?;
+    }
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The organisation's rounds, newest first, with their findings.
+pub async fn rounds(db: &Db, actor: &Actor) -> StoreResult<Vec<Round>> {
+    require_ledger(actor, actor.org, Access::Read)?;
+    let rows = sqlx::query("SELECT id, title, held_on FROM supervision_rounds WHERE org_id = $1 ORDER BY held_on DESC, id DESC")
+        .bind(actor.org.0)
+        .fetch_all(db.pool())
+        .await?;
+    let mut out = Vec::new();
+    for r in &rows {
+        let id: i64 = r.try_get(0)?;
+        let findings = sqlx::query(
+            "SELECT COALESCE(u.short_name, u.name), f.finding, f.slow FROM round_findings f JOIN units u ON u.id = f.unit_id \
+             WHERE f.round_id = $1 ORDER BY f.id",
+        )
+        .bind(id)
+        .fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(|f| {
+            Ok(Finding {
+                unit: f.try_get(0)?,
+                finding: f.try_get(1)?,
+                slow: f.try_get::<i64, _>(2)? != 0,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        out.push(Round {
+            id,
+            title: r.try_get(1)?,
+            held_on: parse_day(&r.try_get::<String, _>(2)?).unwrap_or_default(),
+            findings,
+        });
+    }
+    Ok(out)
+}
+
+/// Records a progress hearing.
+pub async fn record_hearing(
+    db: &Db,
+    actor: &Actor,
+    change: Change<'_>,
+    held_on: &str,
+    attendees: &str,
+    notes: &str,
+) -> StoreResult<()> {
+    edit(actor)?;
+    let mut c = Checker::default();
+    let held_on = c.date("held_on", held_on);
+    let attendees = c.text("attendees", attendees, 500);
+    let notes = c.text("notes", notes, 2000);
+    c.finish()?;
+    let held_on = held_on.ok_or_else(|| anyhow::anyhow!("the date was checked above"))?;
+    let mut tx = db.begin().await?;
+    let id: i64 = sqlx::query(
+        "INSERT INTO hearings (org_id, held_on, attendees, notes, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(actor.org.0)
+    .bind(day(held_on))
+    .bind(attendees)
+    .bind(notes)
+    .bind(stamp(change.at))
+    .fetch_one(tx.conn())
+    .await?
+    .try_get(0)?;
+    audit::created(&mut tx, change, Entity::Hearing, id).await?;
+    tx.commit().await
+}
+
+/// The organisation's hearings, newest first.
+pub async fn hearings(db: &Db, actor: &Actor) -> StoreResult<Vec<Hearing>> {
+    require_ledger(actor, actor.org, Access::Read)?;
+    let rows = sqlx::query("SELECT held_on, attendees, notes FROM hearings WHERE org_id = $1 ORDER BY held_on DESC, id DESC")
+        .bind(actor.org.0)
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Hearing {
+                held_on: parse_day(&r.try_get::<String, _>(0)?).unwrap_or_default(),
+                attendees: r.try_get(1)?,
+                notes: r.try_get(2)?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(Into::into)
+}

@@ -1,0 +1,107 @@
+//! 督查 (D9): the office records a round with findings per unit and its circular names
+//! the slow ones; the leading group's hearings are recorded and counted by month; the
+//! discipline inspector reads; units neither read nor write.
+
+use axum::http::StatusCode;
+
+use crate::util::*;
+
+#[tokio::test]
+async fn the_office_records_rounds_and_hearings_and_the_circular_names_slow_units() {
+    let t = TestApp::new().await;
+    let office = t.login("office").await;
+    let finance = t
+        .count("SELECT id FROM units WHERE short_name = '财务部'")
+        .await
+        .to_string();
+    let hr = t
+        .count("SELECT id FROM units WHERE short_name = '人力资源部'")
+        .await
+        .to_string();
+    // A finding without its unit is refused at its row, and nothing is written.
+    let r = t
+        .post(
+            Some(&office),
+            "/supervision/rounds",
+            &[
+                ("title", "第一轮督查"),
+                ("held_on", "2024-04-20"),
+                ("finding_1", "台账不全"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains(r#"data-field="finding_1""#), "{}", r.body);
+    assert_eq!(t.count("SELECT COUNT(*) FROM supervision_rounds").await, 0);
+    let r = t
+        .post(
+            Some(&office),
+            "/supervision/rounds",
+            &[
+                ("title", "第一轮督查"),
+                ("held_on", "2024-04-20"),
+                ("unit_0", &finance),
+                ("finding_0", "销户进度慢，3个账户未清理"),
+                ("slow_0", "on"),
+                ("unit_1", &hr),
+                ("finding_1", "按计划推进"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id = t.count("SELECT id FROM supervision_rounds").await;
+    let circular = t
+        .get(Some(&office), &format!("/supervision/rounds/{id}/circular"))
+        .await;
+    assert_eq!(circular.status, StatusCode::OK);
+    assert!(
+        circular.body.contains("销户进度慢"),
+        "the slow unit is named"
+    );
+    assert!(
+        !circular.body.contains("按计划推进"),
+        "units on track are not"
+    );
+    // Hearings: one this month of the two required.
+    let r = t
+        .post(
+            Some(&office),
+            "/supervision/hearings",
+            &[
+                ("held_on", "2024-04-22"),
+                ("attendees", "王建国、赵志红、李明"),
+                ("notes", "听取财务部整改进展"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = t.get(Some(&office), "/supervision").await;
+    assert!(page.body.contains("1 / 2"), "{}", page.body);
+    // The discipline inspector reads but does not write; a unit does neither.
+    let jijian = t.login("jijian").await;
+    assert_eq!(
+        t.get(Some(&jijian), "/supervision").await.status,
+        StatusCode::OK
+    );
+    let r = t
+        .post(
+            Some(&jijian),
+            "/supervision/hearings",
+            &[
+                ("held_on", "2024-04-23"),
+                ("attendees", "x"),
+                ("notes", "y"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let unit = t.login("finance").await;
+    assert_ne!(
+        t.get(Some(&unit), "/supervision").await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM audit_log WHERE entity IN ('supervision_rounds', 'round_findings', 'hearings')").await,
+        4
+    );
+}
