@@ -152,3 +152,47 @@ async fn a_stale_version_is_refused_with_what_changed() {
         .unwrap();
     assert_eq!(trail.len(), 2, "create and one update");
 }
+
+/// The benchmark generator writes through the same one-JSON-parameter bulk statements
+/// as an import; a small organisation reads back whole.
+#[tokio::test]
+async fn the_generator_fills_an_empty_database_through_bulk_statements() {
+    use zhenggai_storage::scale::{self, Scale};
+    let t = TestDb::new().await.unwrap();
+    let small = Scale {
+        orgs: 2,
+        depts_per_org: 3,
+        inspections: 2,
+        problems: 30,
+        first_inspection_problems: 20,
+        measures_per_problem: 3,
+    };
+    scale::generate(
+        &t.db,
+        small,
+        today(),
+        Utc.with_ymd_and_hms(2024, 4, 25, 1, 0, 0).unwrap(),
+    )
+    .await
+    .unwrap();
+    let db = &t.db;
+    let count = |sql: &'static str| async move {
+        sqlx::query_scalar::<_, i64>(sql)
+            .fetch_one(db.pool())
+            .await
+            .unwrap()
+    };
+    assert_eq!(count("SELECT COUNT(*) FROM problems").await, 30);
+    assert_eq!(count("SELECT COUNT(*) FROM measures").await, 90);
+    assert_eq!(
+        count(
+            "SELECT COUNT(*) FROM problems WHERE inspection_id = (SELECT MIN(id) FROM inspections)"
+        )
+        .await,
+        20
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM measures WHERE content IS NULL OR content = ''").await,
+        0
+    );
+}
