@@ -607,6 +607,64 @@ pub async fn created(tx: &mut Tx, change: Change<'_>, entity: Entity, id: i64) -
     record(tx, change, "create", entity, id, None, Some(&after)).await
 }
 
+/// Creates the one record of `entity` whose `key` column holds the given value, or
+/// changes it when it exists, and records either. `version` is the version the writer
+/// read (a stale one is refused as in [`update`]); `None` replaces whatever is stored
+/// (the system itself, from the shell). Two first saves at once: the key's unique index
+/// refuses the second.
+pub async fn upsert(
+    tx: &mut Tx,
+    change: Change<'_>,
+    entity: Entity,
+    key: (&str, i64),
+    version: Option<i64>,
+    fields: &[(&str, Param)],
+) -> StoreResult<i64> {
+    let table = entity.table();
+    let existing = sqlx::query(&format!(
+        "SELECT id, version FROM {table} WHERE {} = $1",
+        key.0
+    ))
+    .bind(key.1)
+    .fetch_optional(tx.conn())
+    .await?;
+    if let Some(row) = existing {
+        let id: i64 = row.try_get(0)?;
+        let mut set = Sql::default();
+        for (i, (column, value)) in fields.iter().enumerate() {
+            set.push(if i == 0 { "" } else { ", " })
+                .push(column)
+                .push(" = ")
+                .bind(value.clone());
+        }
+        let version = match version {
+            Some(v) => v,
+            None => row.try_get(1)?,
+        };
+        update(tx, change, "update", entity, id, version, &set).await?;
+        return Ok(id);
+    }
+    let columns: Vec<&str> = std::iter::once(key.0)
+        .chain(fields.iter().map(|(c, _)| *c))
+        .chain(["created_at"])
+        .collect();
+    let mut insert = Sql::new(&format!(
+        "INSERT INTO {table} ({}) VALUES (",
+        columns.join(", ")
+    ));
+    insert.bind(key.1);
+    for (_, value) in fields {
+        insert.push(", ").bind(value.clone());
+    }
+    insert
+        .push(", ")
+        .bind(stamp(change.at))
+        .push(") RETURNING id");
+    let id: i64 = insert.query().fetch_one(tx.conn()).await?.try_get(0)?;
+    created(tx, change, entity, id).await?;
+    Ok(id)
+}
+
 /// Updates a record if it is still at `expected_version`, bumps its version and records
 /// the change. `set` is the `SET` list (`title = $1, …`). When someone else changed the
 /// record first, nothing is written and the answer says what they changed.

@@ -9,7 +9,7 @@ use zhenggai_domain::calendar::{Calendar, notice_text};
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
-use crate::sql::{Sql, stamp};
+use crate::sql::{Param, stamp};
 
 /// A year as the calendar page lists it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -105,63 +105,30 @@ pub async fn save(
     let mut saved = Vec::new();
     for notice in &notices {
         let body = notice_text(notice);
-        let existing: Option<i64> = sqlx::query("SELECT id FROM calendar_years WHERE year = $1")
-            .bind(i64::from(notice.year))
-            .fetch_optional(tx.conn())
-            .await?
-            .map(|r| r.try_get(0))
-            .transpose()?;
-        match existing {
-            Some(id) => {
-                // The shell replaces what is stored; a page states what it read.
-                let current: i64 = sqlx::query("SELECT version FROM calendar_years WHERE id = $1")
-                    .bind(id)
-                    .fetch_one(tx.conn())
-                    .await?
-                    .try_get(0)?;
-                let expected = match actor {
-                    None => current,
-                    Some(_) => versions
-                        .iter()
-                        .find(|(y, _)| *y == notice.year)
-                        .map_or(0, |(_, v)| *v),
-                };
-                let mut set = Sql::new("notice = ");
-                set.bind(body)
-                    .push(", updated_at = ")
-                    .bind(stamp(change.at));
-                audit::update(
-                    &mut tx,
-                    change,
-                    "update",
-                    Entity::CalendarYear,
-                    id,
-                    expected,
-                    &set,
-                )
-                .await?;
-            }
-            None => {
-                let id: i64 = sqlx::query(
-                    "INSERT INTO calendar_years (year, notice, created_at) VALUES ($1, $2, $3) RETURNING id",
-                )
-                .bind(i64::from(notice.year))
-                .bind(body)
-                .bind(stamp(change.at))
-                .fetch_one(tx.conn())
-                .await?
-                .try_get(0)?;
-                audit::created(&mut tx, change, Entity::CalendarYear, id).await?;
-            }
-        }
+        // The shell replaces what is stored; a page states the version it read.
+        let version = match actor {
+            None => None,
+            Some(_) => Some(
+                versions
+                    .iter()
+                    .find(|(y, _)| *y == notice.year)
+                    .map_or(0, |(_, v)| *v),
+            ),
+        };
+        audit::upsert(
+            &mut tx,
+            change,
+            Entity::CalendarYear,
+            ("year", i64::from(notice.year)),
+            version,
+            &[
+                ("notice", Param::from(body)),
+                ("updated_at", Param::from(stamp(change.at))),
+            ],
+        )
+        .await?;
         saved.push(notice.year);
     }
     tx.commit().await?;
     Ok(saved)
-}
-
-/// The notice of a year as text, for correcting it.
-pub async fn notice(db: &Db, year: i32) -> StoreResult<Option<String>> {
-    let calendar = load(db).await?;
-    Ok(calendar.notice(year).map(notice_text))
 }

@@ -13,7 +13,7 @@ use super::require_ledger;
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
 use crate::error::StoreResult;
-use crate::sql::{Sql, stamp};
+use crate::sql::Param;
 
 /// An organisation's rules as shown and edited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -132,51 +132,20 @@ pub async fn save(
     let posting_days = i64::from(posting_days.unwrap_or_default());
     let three_party = i64::from(input.three_party);
     let mut tx = db.begin().await?;
-    let existing: Option<i64> = sqlx::query("SELECT id FROM closure_rules WHERE org_id = $1")
-        .bind(org.0)
-        .fetch_optional(tx.conn())
-        .await?
-        .map(|r| r.try_get(0))
-        .transpose()?;
-    match existing {
-        Some(id) => {
-            let mut set = Sql::new("max_extensions = ");
-            set.bind(max_extensions)
-                .push(", three_party = ")
-                .bind(three_party)
-                .push(", min_satisfaction = ")
-                .bind(min_satisfaction)
-                .push(", posting_days = ")
-                .bind(posting_days);
-            audit::update(
-                &mut tx,
-                change,
-                "update",
-                Entity::ClosureRules,
-                id,
-                input.version,
-                &set,
-            )
-            .await?;
-        }
-        None => {
-            // Two first saves at once: the unique organisation refuses the second.
-            let id: i64 = sqlx::query(
-                "INSERT INTO closure_rules (org_id, max_extensions, three_party, min_satisfaction, posting_days, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-            )
-            .bind(org.0)
-            .bind(max_extensions)
-            .bind(three_party)
-            .bind(min_satisfaction)
-            .bind(posting_days)
-            .bind(stamp(change.at))
-            .fetch_one(tx.conn())
-            .await?
-            .try_get(0)?;
-            audit::created(&mut tx, change, Entity::ClosureRules, id).await?;
-        }
-    }
+    audit::upsert(
+        &mut tx,
+        change,
+        Entity::ClosureRules,
+        ("org_id", org.0),
+        Some(input.version),
+        &[
+            ("max_extensions", Param::from(max_extensions)),
+            ("three_party", Param::from(three_party)),
+            ("min_satisfaction", Param::from(min_satisfaction)),
+            ("posting_days", Param::from(posting_days)),
+        ],
+    )
+    .await?;
     let rules = get(tx.conn(), org).await?;
     tx.commit().await?;
     Ok(rules)

@@ -20,7 +20,7 @@ use super::rules::of_the_org;
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
-use crate::sql::{Sql, day, stamp};
+use crate::sql::{Param, day};
 use crate::users::{self, User};
 
 /// An organisation's rules as shown and edited (the defaults until the office sets
@@ -160,57 +160,22 @@ pub async fn save(
         }
     }
     let mut tx = db.begin().await?;
-    let existing: Option<i64> = sqlx::query("SELECT id FROM warning_rules WHERE org_id = $1")
-        .bind(org.0)
-        .fetch_optional(tx.conn())
-        .await?
-        .map(|r| r.try_get(0))
-        .transpose()?;
-    let (green, yellow) = (i64::from(rules.green_days), i64::from(rules.yellow_days));
-    match existing {
-        Some(id) => {
-            let mut set = Sql::new("green_days = ");
-            set.bind(green)
-                .push(", yellow_days = ")
-                .bind(yellow)
-                .push(", green_to = ")
-                .bind(codes_of(&rules.green))
-                .push(", yellow_to = ")
-                .bind(codes_of(&rules.yellow))
-                .push(", red_to = ")
-                .bind(codes_of(&rules.red))
-                .push(", secretary_id = ")
-                .bind(secretary.map(|s| s.0));
-            audit::update(
-                &mut tx,
-                change,
-                "update",
-                Entity::WarningRules,
-                id,
-                input.version,
-                &set,
-            )
-            .await?;
-        }
-        None => {
-            let id: i64 = sqlx::query(
-                "INSERT INTO warning_rules (org_id, green_days, yellow_days, green_to, yellow_to, red_to, secretary_id, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-            )
-            .bind(org.0)
-            .bind(green)
-            .bind(yellow)
-            .bind(codes_of(&rules.green))
-            .bind(codes_of(&rules.yellow))
-            .bind(codes_of(&rules.red))
-            .bind(secretary.map(|s| s.0))
-            .bind(stamp(change.at))
-            .fetch_one(tx.conn())
-            .await?
-            .try_get(0)?;
-            audit::created(&mut tx, change, Entity::WarningRules, id).await?;
-        }
-    }
+    audit::upsert(
+        &mut tx,
+        change,
+        Entity::WarningRules,
+        ("org_id", org.0),
+        Some(input.version),
+        &[
+            ("green_days", Param::from(i64::from(rules.green_days))),
+            ("yellow_days", Param::from(i64::from(rules.yellow_days))),
+            ("green_to", Param::from(codes_of(&rules.green))),
+            ("yellow_to", Param::from(codes_of(&rules.yellow))),
+            ("red_to", Param::from(codes_of(&rules.red))),
+            ("secretary_id", Param::from(secretary.map(|s| s.0))),
+        ],
+    )
+    .await?;
     let settings = get(tx.conn(), org).await?;
     tx.commit().await?;
     Ok(settings)

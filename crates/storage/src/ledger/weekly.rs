@@ -15,7 +15,7 @@ use super::require_ledger;
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
-use crate::sql::{Sql, day, parse_stamp, stamp};
+use crate::sql::{Param, Sql, day, parse_stamp, stamp};
 
 /// An instant as Beijing wall-clock time (the rule's hour is Beijing time).
 pub fn beijing(at: DateTime<Utc>) -> NaiveDateTime {
@@ -58,41 +58,18 @@ pub async fn save_rule(
         i64::from(hour.unwrap_or(10)),
     );
     let mut tx = db.begin().await?;
-    let existing: Option<i64> = sqlx::query("SELECT id FROM weekly_rules WHERE org_id = $1")
-        .bind(actor.org.0)
-        .fetch_optional(tx.conn())
-        .await?
-        .map(|r| r.try_get(0))
-        .transpose()?;
-    match existing {
-        Some(id) => {
-            let mut set = Sql::new("weekday = ");
-            set.bind(weekday).push(", hour = ").bind(hour);
-            audit::update(
-                &mut tx,
-                change,
-                "update",
-                Entity::WeeklyRule,
-                id,
-                version,
-                &set,
-            )
-            .await?;
-        }
-        None => {
-            let id: i64 = sqlx::query(
-                "INSERT INTO weekly_rules (org_id, weekday, hour, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-            )
-            .bind(actor.org.0)
-            .bind(weekday)
-            .bind(hour)
-            .bind(stamp(change.at))
-            .fetch_one(tx.conn())
-            .await?
-            .try_get(0)?;
-            audit::created(&mut tx, change, Entity::WeeklyRule, id).await?;
-        }
-    }
+    audit::upsert(
+        &mut tx,
+        change,
+        Entity::WeeklyRule,
+        ("org_id", actor.org.0),
+        Some(version),
+        &[
+            ("weekday", Param::from(weekday)),
+            ("hour", Param::from(hour)),
+        ],
+    )
+    .await?;
     tx.commit().await
 }
 
