@@ -180,10 +180,13 @@ pub struct Calendar {
 }
 
 impl Calendar {
-    /// The calendar shipped with zhenggai.
+    /// The calendar shipped with zhenggai, read once per process (pages and the
+    /// scheduler ask for it on every request and round).
     pub fn official() -> Calendar {
-        // The shipped data is checked by a test; an error here would be a build defect.
-        Calendar::parse(OFFICIAL).unwrap_or_default()
+        static OFFICIAL_CALENDAR: std::sync::LazyLock<Calendar> =
+            // The shipped data is checked by a test; an error here would be a build defect.
+            std::sync::LazyLock::new(|| Calendar::parse(OFFICIAL).unwrap_or_default());
+        OFFICIAL_CALENDAR.clone()
     }
 
     /// Reads calendar data (the format of `data/cn-calendar.txt`).

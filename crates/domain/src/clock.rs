@@ -1,7 +1,7 @@
 //! Time is passed in: deadlines, reminders and reports depend on "today", so every
 //! function that needs it takes a [`Clock`]. Only [`SystemClock`] reads the wall clock.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Utc};
 
 /// Where "now" comes from.
 pub trait Clock: Send + Sync + std::fmt::Debug {
@@ -16,8 +16,14 @@ pub trait Clock: Send + Sync + std::fmt::Debug {
 
 /// The date of an instant in China Standard Time (UTC+8, no daylight saving).
 pub fn china_date(at: DateTime<Utc>) -> NaiveDate {
+    china_time(at).date()
+}
+
+/// The wall-clock time of an instant in China Standard Time (deadlines by the hour, as
+/// weekly reports have, and times shown to people).
+pub fn china_time(at: DateTime<Utc>) -> NaiveDateTime {
     let cst = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
-    at.with_timezone(&cst).date_naive()
+    at.with_timezone(&cst).naive_local()
 }
 
 /// The real clock.

@@ -106,15 +106,12 @@ pub async fn save(
     for notice in &notices {
         let body = notice_text(notice);
         // The shell replaces what is stored; a page states the version it read.
-        let version = match actor {
-            None => None,
-            Some(_) => Some(
-                versions
-                    .iter()
-                    .find(|(y, _)| *y == notice.year)
-                    .map_or(0, |(_, v)| *v),
-            ),
-        };
+        let version = actor.map(|_| {
+            versions
+                .iter()
+                .find(|(y, _)| *y == notice.year)
+                .map_or(0, |(_, v)| *v)
+        });
         audit::upsert(
             &mut tx,
             change,

@@ -14,6 +14,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Serialize;
 use sqlx::Row;
 use zhenggai_domain::calendar::Calendar;
+use zhenggai_domain::clock::china_time;
 use zhenggai_domain::deadline::{Deadline, DeadlineKind};
 use zhenggai_domain::reminder::{
     RED_REPEAT_DAYS, Reminder, WarningFacts, warning_reminder, weekly_reminder,
@@ -128,7 +129,7 @@ async fn plan_weekly(
     let orgs = sqlx::query("SELECT DISTINCT org_id FROM measures WHERE withdrawn_at IS NULL AND state <> 'done' ORDER BY org_id")
         .fetch_all(db.pool())
         .await?;
-    let local = weekly::beijing(now);
+    let local = china_time(now);
     let mut planned = 0;
     for r in &orgs {
         let org = UnitId(r.try_get(0)?);
@@ -142,8 +143,9 @@ async fn plan_weekly(
             continue;
         }
         let people = users::of_org(db, org).await?;
+        let sent = weekly::reports_of_week(db, org, week).await?;
         for (unit, _) in weekly::reporting_units(db, org).await? {
-            if weekly::report_of(db, unit, week).await?.is_some() {
+            if sent.contains_key(&unit) {
                 continue;
             }
             for u in people
@@ -291,9 +293,7 @@ pub struct Notification {
 /// A stored instant as Beijing time, as people read it.
 fn beijing(stamp: &str) -> String {
     match crate::sql::parse_stamp(stamp) {
-        Some(at) => (at + Duration::hours(8))
-            .format("%Y-%m-%d %H:%M")
-            .to_string(),
+        Some(at) => china_time(at).format("%Y-%m-%d %H:%M").to_string(),
         None => stamp.to_string(),
     }
 }

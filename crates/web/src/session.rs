@@ -55,7 +55,7 @@ pub struct Viewer {
     pub session_id: Option<i64>,
     /// The page language.
     pub lang: Lang,
-    /// Unread notifications (the bell).
+    /// Unread notifications (the bell); 0 for API requests, which show no bell.
     pub unread: i64,
 }
 
@@ -106,14 +106,13 @@ async fn from_session(app: &App, headers: &HeaderMap) -> Result<Option<Viewer>, 
     };
     let user = users::get(&app.db, session.user).await?;
     let actor = users::actor_of(&app.db, &user).await?;
-    let unread = zhenggai_storage::reminders::unread(&app.db, user.id).await?;
     Ok(Some(Viewer {
         actor,
         user,
         csrf: Some(session.csrf),
         session_id: Some(session.id),
         lang: Lang::from_headers(headers),
-        unread,
+        unread: 0,
     }))
 }
 
@@ -126,9 +125,11 @@ impl FromRequestParts<App> for Viewer {
             .path_and_query()
             .map(|p| p.as_str().to_string())
             .unwrap_or_else(|| "/".into());
-        let viewer = from_session(app, &parts.headers)
+        let mut viewer = from_session(app, &parts.headers)
             .await?
             .ok_or(PageError::Login { next })?;
+        // The bell is on pages only; API requests do not count notifications.
+        viewer.unread = zhenggai_storage::reminders::unread(&app.db, viewer.user.id).await?;
         if parts.uri.path() != "/password"
             && parts.uri.path() != "/logout"
             && viewer.user.must_change_password

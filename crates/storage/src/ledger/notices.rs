@@ -54,14 +54,8 @@ fn notice_of(r: &sqlx::any::AnyRow) -> Result<Notice, sqlx::Error> {
 const SELECT: &str = "SELECT n.id, n.measure_id, n.kind, n.number, n.issued_on, n.final_deadline, n.content, \
                       COALESCE(u.display_name, '') FROM escalation_notices n LEFT JOIN users u ON u.id = n.issued_by";
 
-/// The notices of a measure the actor may read, in order.
-pub async fn of_measure(
-    db: &Db,
-    actor: &Actor,
-    id: MeasureId,
-    today: NaiveDate,
-) -> StoreResult<Vec<Notice>> {
-    measures::get(db, actor, id, today).await?;
+/// The notices of a measure, in order (for a measure the caller has read for the actor).
+pub async fn of_measure(db: &Db, id: MeasureId) -> StoreResult<Vec<Notice>> {
     let rows = sqlx::query(&format!("{SELECT} WHERE n.measure_id = $1 ORDER BY n.id"))
         .bind(id.0)
         .fetch_all(db.pool())
@@ -172,19 +166,21 @@ pub async fn issue(
 }
 
 /// How many notices of each kind an organisation has issued (those who read its
-/// ledger).
+/// ledger), every rung of the ladder in order.
 pub async fn counts(db: &Db, actor: &Actor, org: UnitId) -> StoreResult<Vec<(NoticeKind, i64)>> {
     require_ledger(actor, org, Access::Read)?;
-    let mut out = Vec::new();
-    for kind in NoticeKind::LADDER {
-        let n: i64 =
-            sqlx::query("SELECT COUNT(*) FROM escalation_notices WHERE org_id = $1 AND kind = $2")
-                .bind(org.0)
-                .bind(kind.code())
-                .fetch_one(db.pool())
-                .await?
-                .try_get(0)?;
-        out.push((kind, n));
+    let rows = sqlx::query(
+        "SELECT kind, COUNT(*) FROM escalation_notices WHERE org_id = $1 GROUP BY kind",
+    )
+    .bind(org.0)
+    .fetch_all(db.pool())
+    .await?;
+    let mut issued = std::collections::HashMap::new();
+    for r in &rows {
+        issued.insert(r.try_get::<String, _>(0)?, r.try_get::<i64, _>(1)?);
     }
-    Ok(out)
+    Ok(NoticeKind::LADDER
+        .into_iter()
+        .map(|k| (k, issued.get(k.code()).copied().unwrap_or(0)))
+        .collect())
 }

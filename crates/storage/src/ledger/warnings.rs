@@ -287,11 +287,13 @@ pub async fn board(
     if !actor.role.reads_business_data() {
         return Err(StoreError::Forbidden);
     }
-    let settings = {
-        let mut conn = db.pool().acquire().await?;
-        get(&mut conn, actor.org).await?
-    };
-    let rules = settings.rules.clone();
+    // Settings and accounts are read once per organisation, the actor's first.
+    let mut people: HashMap<UnitId, (Settings, Vec<User>)> = HashMap::new();
+    let rules = org_context(db, &mut people, actor.org)
+        .await?
+        .0
+        .rules
+        .clone();
     let yellow_from = today + Duration::days(i64::from(rules.yellow_days));
     let green_from = today + Duration::days(i64::from(rules.green_days));
     let mut counts = Vec::new();
@@ -314,7 +316,6 @@ pub async fn board(
     }
     let filter = filter_input("open", None, Some(green_from), 200).check(200)?;
     let page = query::measure_list(db, actor, Within::All, &filter, today).await?;
-    let mut people: HashMap<UnitId, (Settings, Vec<User>)> = HashMap::new();
     let mut warned = Vec::new();
     for measure in page.measures {
         // Each measure by its own organisation's rules, as its reminders go out.

@@ -2,11 +2,14 @@
 //! (pre-filled from the week's progress entries), the office's roster of who reported
 //! on time, late or not at all (叫号), and its weekly summary draft (一周一汇总).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc, Weekday};
 use serde::Serialize;
 use sqlx::Row;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::calendar::Calendar;
+use zhenggai_domain::clock::china_time;
 use zhenggai_domain::validate::Checker;
 use zhenggai_domain::weekly::{ReportStatus, WeeklyRule, week_of};
 use zhenggai_domain::{Role, UnitId};
@@ -16,11 +19,6 @@ use crate::audit::{self, Change, Entity};
 use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
 use crate::sql::{Param, Sql, day, parse_stamp, stamp};
-
-/// An instant as Beijing wall-clock time (the rule's hour is Beijing time).
-pub fn beijing(at: DateTime<Utc>) -> NaiveDateTime {
-    (at + Duration::hours(8)).naive_utc()
-}
 
 /// An organisation's rule and its version (0 while the default applies).
 pub async fn rule(db: &Db, org: UnitId) -> StoreResult<(WeeklyRule, i64)> {
@@ -117,25 +115,46 @@ pub async fn prefill(db: &Db, unit: UnitId, week: NaiveDate) -> StoreResult<Stri
     Ok(out)
 }
 
-/// A unit's report of a week, if sent: (content, sent at, version).
-pub async fn report_of(
+/// A report as sent: what it says, when it was first sent, its version.
+pub type Sent = (String, DateTime<Utc>, i64);
+
+fn sent_of(r: &sqlx::any::AnyRow) -> Result<Sent, sqlx::Error> {
+    Ok((
+        r.try_get("content")?,
+        parse_stamp(&r.try_get::<String, _>("submitted_at")?).unwrap_or_default(),
+        r.try_get("version")?,
+    ))
+}
+
+/// A unit's report of a week, if sent.
+pub async fn report_of(db: &Db, unit: UnitId, week: NaiveDate) -> StoreResult<Option<Sent>> {
+    let row = sqlx::query(
+        "SELECT content, submitted_at, version FROM weekly_reports WHERE unit_id = $1 AND week = $2",
+    )
+    .bind(unit.0)
+    .bind(day(week_of(week)))
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.as_ref().map(sent_of).transpose()?)
+}
+
+/// Every report of an organisation's week, by unit, in one query.
+pub async fn reports_of_week(
     db: &Db,
-    unit: UnitId,
+    org: UnitId,
     week: NaiveDate,
-) -> StoreResult<Option<(String, DateTime<Utc>, i64)>> {
-    let row = sqlx::query("SELECT content, submitted_at, version FROM weekly_reports WHERE unit_id = $1 AND week = $2")
-        .bind(unit.0)
-        .bind(day(week_of(week)))
-        .fetch_optional(db.pool())
-        .await?;
-    Ok(match row {
-        None => None,
-        Some(r) => Some((
-            r.try_get(0)?,
-            parse_stamp(&r.try_get::<String, _>(1)?).unwrap_or_default(),
-            r.try_get(2)?,
-        )),
-    })
+) -> StoreResult<HashMap<UnitId, Sent>> {
+    let rows = sqlx::query(
+        "SELECT unit_id, content, submitted_at, version FROM weekly_reports WHERE org_id = $1 AND week = $2",
+    )
+    .bind(org.0)
+    .bind(day(week_of(week)))
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| Ok((UnitId(r.try_get("unit_id")?), sent_of(r)?)))
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(Into::into)
 }
 
 /// A unit sends (or corrects) its report of the week of `week` — this week or the one
@@ -153,7 +172,7 @@ pub async fn submit(
         return Err(StoreError::Forbidden);
     }
     let monday = week_of(week);
-    let this_week = week_of(beijing(change.at).date());
+    let this_week = week_of(china_time(change.at).date());
     if monday > this_week || monday < this_week - Duration::days(7) {
         return Err(StoreError::invalid(
             "week",
@@ -255,13 +274,16 @@ pub async fn roster(
     let monday = week_of(week);
     let (rule, _) = rule(db, actor.org).await?;
     let due = rule.due(monday, calendar).value;
+    let mut sent = reports_of_week(db, actor.org, monday).await?;
     let mut lines = Vec::new();
     for (unit, name) in reporting_units(db, actor.org).await? {
-        let report = report_of(db, unit, monday).await?;
+        let report = sent.remove(&unit);
         let status = match (due, &report) {
-            (Some(due), r) => {
-                ReportStatus::of(r.as_ref().map(|(_, at, _)| beijing(*at)), due, beijing(now))
-            }
+            (Some(due), r) => ReportStatus::of(
+                r.as_ref().map(|(_, at, _)| china_time(*at)),
+                due,
+                china_time(now),
+            ),
             (None, Some(_)) => ReportStatus::OnTime,
             (None, None) => ReportStatus::Pending,
         };
@@ -271,7 +293,7 @@ pub async fn roster(
             status,
             sent_at: report
                 .as_ref()
-                .map(|(_, at, _)| beijing(*at).format("%Y-%m-%d %H:%M").to_string()),
+                .map(|(_, at, _)| china_time(*at).format("%Y-%m-%d %H:%M").to_string()),
             content: report.map(|(c, _, _)| c),
         });
     }
@@ -356,5 +378,5 @@ pub async fn due_of(
 
 /// The Monday of the current week in Beijing.
 pub fn this_week(now: DateTime<Utc>) -> NaiveDate {
-    week_of(beijing(now).date())
+    week_of(china_time(now).date())
 }

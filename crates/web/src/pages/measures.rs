@@ -108,7 +108,7 @@ async fn measure_page(
     let timeline = progress::list(&app.db, m.id).await?;
     let can_withdraw = v.actor.ledger_access(m.org_id) >= Access::Edit;
     let path = format!("/measures/{id}");
-    let notices = notices::of_measure(&app.db, &v.actor, m.id, today).await?;
+    let notices = notices::of_measure(&app.db, m.id).await?;
     let issued: Vec<NoticeKind> = notices.iter().map(|n| n.kind).collect();
     let next_notice = can_withdraw
         .then(|| zhenggai_domain::escalation::next(&issued))

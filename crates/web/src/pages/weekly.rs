@@ -10,6 +10,7 @@ use chrono::{Duration, NaiveDate};
 use serde::Deserialize;
 use zhenggai_domain::Role;
 use zhenggai_domain::access::Access;
+use zhenggai_domain::clock::china_time;
 use zhenggai_domain::weekly::{ReportStatus, WeeklyRule, week_of};
 use zhenggai_storage::ledger::weekly::{self, Roster};
 
@@ -69,9 +70,9 @@ async fn page(
         let report = weekly::report_of(&app.db, v.actor.unit, week).await?;
         let status = match due {
             Some(due) => ReportStatus::of(
-                report.as_ref().map(|(_, at, _)| weekly::beijing(*at)),
+                report.as_ref().map(|(_, at, _)| china_time(*at)),
                 due,
-                weekly::beijing(now),
+                china_time(now),
             ),
             None => ReportStatus::Pending,
         };
@@ -84,8 +85,7 @@ async fn page(
             content,
             version: report.as_ref().map_or(0, |(_, _, v)| *v),
             status,
-            sent_at: report
-                .map(|(_, at, _)| weekly::beijing(at).format("%Y-%m-%d %H:%M").to_string()),
+            sent_at: report.map(|(_, at, _)| china_time(at).format("%Y-%m-%d %H:%M").to_string()),
         })
     } else {
         None
