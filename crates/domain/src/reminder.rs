@@ -1,14 +1,12 @@
 //! 提醒 (D10) — what a reminder says and when it counts as the same reminder. A
 //! reminder is keyed so that the same event never reaches the same person twice: a
-//! green or yellow warning once per colour, a red one once per repeat period (daily by
+//! warning once per mark before the deadline (turning green, turning yellow, each
+//! reminder day, the day itself), an overdue one once per repeat period (daily by
 //! default) until the measure is done.
 
 use serde::{Deserialize, Serialize};
 
-use crate::warning::Colour;
-
-/// Days between repeated reminders of an overdue measure, until it is done.
-pub const RED_REPEAT_DAYS: i64 = 1;
+use crate::warning::{Colour, WarningRules};
 
 /// A reminder to one person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,6 +21,55 @@ pub struct Reminder {
     pub body: String,
     /// Where to act on it.
     pub link: String,
+}
+
+/// 群机器人 — the group-chat robots these offices use, each with its own webhook format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RobotKind {
+    /// 企业微信 — WeCom.
+    Wecom,
+    /// 钉钉 — DingTalk (signed with the robot's secret).
+    Dingtalk,
+    /// 飞书 — Feishu (signed with the robot's secret).
+    Feishu,
+}
+
+impl RobotKind {
+    /// Every robot.
+    pub const ALL: [RobotKind; 3] = [RobotKind::Wecom, RobotKind::Dingtalk, RobotKind::Feishu];
+
+    /// Its code.
+    pub fn code(self) -> &'static str {
+        match self {
+            RobotKind::Wecom => "wecom",
+            RobotKind::Dingtalk => "dingtalk",
+            RobotKind::Feishu => "feishu",
+        }
+    }
+
+    /// Reads a code.
+    pub fn from_code(code: &str) -> Option<RobotKind> {
+        RobotKind::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// Its name in Chinese.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            RobotKind::Wecom => "企业微信群机器人",
+            RobotKind::Dingtalk => "钉钉群机器人",
+            RobotKind::Feishu => "飞书群机器人",
+        }
+    }
+
+    /// Its name in English.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            RobotKind::Wecom => "WeCom group robot",
+            RobotKind::Dingtalk => "DingTalk group robot",
+            RobotKind::Feishu => "Feishu group robot",
+        }
+    }
 }
 
 /// The facts of one warning.
@@ -44,22 +91,33 @@ pub struct WarningFacts<'a> {
     pub overdue_workdays: i64,
 }
 
-/// The key of a warning reminder on a day: one per colour, and for red one per repeat
-/// period counted from the deadline.
-pub fn warning_key(f: &WarningFacts<'_>, repeat_days: i64) -> String {
+/// The key of a warning reminder on a day: one per mark before the deadline, and once
+/// overdue one per repeat period counted from the deadline.
+pub fn warning_key(f: &WarningFacts<'_>, rules: &WarningRules) -> String {
     match f.colour {
         Colour::Red => {
-            let period = (-f.days_left).max(1).div_euclid(repeat_days.max(1));
+            let period = (-f.days_left)
+                .max(1)
+                .div_euclid(i64::from(rules.repeat_days.max(1)));
             format!("warning:{}:red:{period}", f.measure)
         }
-        other => format!("warning:{}:{}", f.measure, other.code()),
+        other => format!(
+            "warning:{}:{}:{}",
+            f.measure,
+            other.code(),
+            rules.mark(f.days_left).unwrap_or(0)
+        ),
     }
 }
 
 /// The reminder a warning sends to one person.
-pub fn warning_reminder(f: &WarningFacts<'_>, user: i64, repeat_days: i64) -> Reminder {
+pub fn warning_reminder(f: &WarningFacts<'_>, user: i64, rules: &WarningRules) -> Reminder {
     let content: String = f.content.chars().take(40).collect();
     let (subject, when) = match f.colour {
+        colour @ (Colour::Green | Colour::Yellow) if f.days_left == 0 => (
+            format!("【{}】整改措施今天到期", colour.label_zh()),
+            "今天到期".to_string(),
+        ),
         Colour::Red => (
             format!("【红色预警】整改措施已逾期{}个工作日", f.overdue_workdays),
             format!("已逾期{}个工作日（{}天）", f.overdue_workdays, -f.days_left),
@@ -74,7 +132,7 @@ pub fn warning_reminder(f: &WarningFacts<'_>, user: i64, repeat_days: i64) -> Re
         ),
     };
     Reminder {
-        key: warning_key(f, repeat_days),
+        key: warning_key(f, rules),
         user,
         subject,
         body: format!(
@@ -117,6 +175,25 @@ pub fn weekly_reminder(
     }
 }
 
+/// 叫号 to the group: the units whose weekly report is missing after the hour.
+pub fn weekly_roll_call(
+    week: chrono::NaiveDate,
+    due: chrono::NaiveDateTime,
+    units: &[String],
+) -> Reminder {
+    Reminder {
+        key: format!("weekly:{week}:missing"),
+        user: 0,
+        subject: "【叫号】本周整改周报未按时报送".to_string(),
+        body: format!(
+            "以下单位未在{}前报送本周整改周报，请立即报送：{}",
+            due.format("%m月%d日%H:%M"),
+            units.join("、")
+        ),
+        link: "/weekly".to_string(),
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -135,25 +212,41 @@ mod tests {
     }
 
     #[test]
-    fn green_and_yellow_are_sent_once_and_red_repeats_each_period() {
+    fn each_mark_is_sent_once_and_red_repeats_each_period() {
+        let rules = WarningRules::default();
         // Every day of the green window gives the same key: sent once.
         let greens: Vec<String> = (11..=20)
-            .map(|d| warning_key(&facts(Colour::Green, d), 1))
+            .map(|d| warning_key(&facts(Colour::Green, d), &rules))
             .collect();
-        assert!(greens.iter().all(|k| k == "warning:7:green"));
-        let yellows: Vec<String> = (0..=10)
-            .map(|d| warning_key(&facts(Colour::Yellow, d), 1))
+        assert!(greens.iter().all(|k| k == "warning:7:green:20"));
+        // Yellow: on turning yellow, 3 days before, the day before and on the day.
+        let mut yellows: Vec<String> = (0..=10)
+            .rev()
+            .map(|d| warning_key(&facts(Colour::Yellow, d), &rules))
             .collect();
-        assert!(yellows.iter().all(|k| k == "warning:7:yellow"));
+        yellows.dedup();
+        assert_eq!(
+            yellows,
+            [
+                "warning:7:yellow:10",
+                "warning:7:yellow:3",
+                "warning:7:yellow:1",
+                "warning:7:yellow:0"
+            ]
+        );
         // Red: a new key each day with daily repeats, each week with weekly ones.
         let daily: Vec<String> = (1..=7)
-            .map(|d| warning_key(&facts(Colour::Red, -d), 1))
+            .map(|d| warning_key(&facts(Colour::Red, -d), &rules))
             .collect();
         let mut unique = daily.clone();
         unique.dedup();
         assert_eq!(unique.len(), 7);
+        let weekly_rules = WarningRules {
+            repeat_days: 7,
+            ..WarningRules::default()
+        };
         let weekly: Vec<String> = (1..=13)
-            .map(|d| warning_key(&facts(Colour::Red, -d), 7))
+            .map(|d| warning_key(&facts(Colour::Red, -d), &weekly_rules))
             .collect();
         let mut unique = weekly.clone();
         unique.dedup();
@@ -173,16 +266,22 @@ mod tests {
         assert_eq!(after.key, "weekly:3:2024-06-10:missing");
         assert!(before.subject.contains("06月14日10:00"));
         assert!(after.subject.contains("叫号"));
+        let call = weekly_roll_call(week, due, &["财务部".into(), "人事部".into()]);
+        assert_eq!(call.key, "weekly:2024-06-10:missing");
+        assert!(call.body.contains("06月14日10:00") && call.body.ends_with("财务部、人事部"));
     }
 
     #[test]
     fn the_message_says_what_where_and_by_when() {
-        let r = warning_reminder(&facts(Colour::Red, -3), 42, 1);
+        let rules = WarningRules::default();
+        let r = warning_reminder(&facts(Colour::Red, -3), 42, &rules);
         assert_eq!(r.user, 42);
         assert_eq!(r.subject, "【红色预警】整改措施已逾期3个工作日");
         assert!(r.body.contains("财务部") && r.body.contains("6月底前") && r.body.contains("3天"));
         assert_eq!(r.link, "/measures/7");
-        let y = warning_reminder(&facts(Colour::Yellow, 5), 42, 1);
+        let y = warning_reminder(&facts(Colour::Yellow, 5), 42, &rules);
         assert_eq!(y.subject, "【黄色预警】整改措施还剩5天到期");
+        let today = warning_reminder(&facts(Colour::Yellow, 0), 42, &rules);
+        assert_eq!(today.subject, "【黄色预警】整改措施今天到期");
     }
 }

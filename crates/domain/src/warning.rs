@@ -128,6 +128,14 @@ pub struct WarningRules {
     pub yellow: Vec<Recipient>,
     /// Who red reaches.
     pub red: Vec<Recipient>,
+    /// 提前提醒 — further reminders this many days before the deadline, besides the
+    /// day a measure turns green and the day it turns yellow (e.g. 3 and 1).
+    pub remind_days: Vec<u32>,
+    /// Days between repeated reminders of an overdue measure, until it is done.
+    pub repeat_days: u32,
+    /// 分阶段目标 (S10) — a measure running longer than this many months must carry
+    /// its own milestones.
+    pub milestone_months: u32,
 }
 
 impl Default for WarningRules {
@@ -144,6 +152,9 @@ impl Default for WarningRules {
                 Recipient::LeaderInCharge,
                 Recipient::Secretary,
             ],
+            remind_days: vec![3, 1],
+            repeat_days: 1,
+            milestone_months: 6,
         }
     }
 }
@@ -208,11 +219,47 @@ impl WarningRules {
                 ));
             }
         }
+        if self.remind_days.iter().any(|d| *d >= self.green_days) || self.remind_days.len() > 10 {
+            errors.push(FieldError::new(
+                "remind_days",
+                "提前提醒天数应少于绿色预警天数，最多10个，以逗号分隔，如“3,1”。",
+                "Reminder days must be fewer than the green days, at most 10, separated by commas, e.g. “3,1”.",
+            ));
+        }
+        if !(1..=30).contains(&self.repeat_days) {
+            errors.push(FieldError::new(
+                "repeat_days",
+                "逾期重复提醒间隔应在1到30天之间。",
+                "Overdue reminders repeat every 1 to 30 days.",
+            ));
+        }
+        if !(1..=36).contains(&self.milestone_months) {
+            errors.push(FieldError::new(
+                "milestone_months",
+                "需分阶段目标的期限应在1到36个月之间。",
+                "Milestones are required above 1 to 36 months.",
+            ));
+        }
         if errors.is_empty() {
             Ok(())
         } else {
             Err(errors)
         }
+    }
+
+    /// The reminder mark a measure with `days_left` has reached: the nearest of the
+    /// green and yellow thresholds, the reminder days and the day itself (0) that is
+    /// not before it. Each mark is reminded once; a mark that fell on a day off is
+    /// overtaken by the next, so a person never gets two reminders in one day.
+    pub fn mark(&self, days_left: i64) -> Option<u32> {
+        if days_left < 0 {
+            return None;
+        }
+        [self.green_days, self.yellow_days, 0]
+            .into_iter()
+            .chain(self.remind_days.iter().copied())
+            .filter(|m| i64::from(*m) >= days_left)
+            .min()
     }
 
     /// Who a colour reaches.
@@ -452,6 +499,46 @@ mod tests {
         for c in Colour::ALL {
             assert_eq!(Colour::from_code(c.code()), Some(c));
         }
+    }
+
+    /// Every day from 30 days before to the deadline: the mark reached each day, with
+    /// the defaults (green 20, yellow 10, reminders 3 and 1, the day itself).
+    #[test]
+    fn reminder_marks_fall_on_the_thresholds_the_reminder_days_and_the_day() {
+        let rules = WarningRules::default();
+        let expected = |left: i64| match left {
+            21.. => None,
+            11..=20 => Some(20),
+            4..=10 => Some(10),
+            2..=3 => Some(3),
+            1 => Some(1),
+            0 => Some(0),
+            _ => None,
+        };
+        for left in -5..=30 {
+            assert_eq!(rules.mark(left), expected(left), "{left} days left");
+        }
+        let none = WarningRules {
+            remind_days: vec![],
+            ..WarningRules::default()
+        };
+        assert_eq!(none.mark(3), Some(10));
+        assert_eq!(none.check(), Ok(()));
+        let beyond = WarningRules {
+            remind_days: vec![25],
+            ..WarningRules::default()
+        };
+        assert_eq!(beyond.check().unwrap_err()[0].field, "remind_days");
+        let never = WarningRules {
+            repeat_days: 0,
+            ..WarningRules::default()
+        };
+        assert_eq!(never.check().unwrap_err()[0].field, "repeat_days");
+        let months = WarningRules {
+            milestone_months: 0,
+            ..WarningRules::default()
+        };
+        assert_eq!(months.check().unwrap_err()[0].field, "milestone_months");
     }
 
     #[test]

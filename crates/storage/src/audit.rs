@@ -88,11 +88,17 @@ pub enum Entity {
     RoundFinding,
     /// A leading group's progress hearing.
     Hearing,
+    /// An organisation's reminder channels (e-mail, group-chat robot).
+    OrgChannels,
+    /// A person's e-mail address and whether they want reminders by e-mail.
+    UserChannels,
+    /// 阶段目标 of a long measure.
+    Milestone,
 }
 
 impl Entity {
     /// Every recorded table, in the order `verify` checks them.
-    pub const ALL: [Entity; 31] = [
+    pub const ALL: [Entity; 34] = [
         Entity::Unit,
         Entity::User,
         Entity::ApiToken,
@@ -124,6 +130,9 @@ impl Entity {
         Entity::SupervisionRound,
         Entity::RoundFinding,
         Entity::Hearing,
+        Entity::OrgChannels,
+        Entity::UserChannels,
+        Entity::Milestone,
     ];
 
     /// The entity of a table name.
@@ -165,6 +174,9 @@ impl Entity {
             Entity::SupervisionRound => "supervision_rounds",
             Entity::RoundFinding => "round_findings",
             Entity::Hearing => "hearings",
+            Entity::OrgChannels => "org_channels",
+            Entity::UserChannels => "user_channels",
+            Entity::Milestone => "milestones",
         }
     }
 }
@@ -184,7 +196,7 @@ pub struct Change<'a> {
 /// trail; secrets enter it only as their SM3, so that auditors can read the trail and a
 /// secret changed behind the system's back is still detected.
 const VOLATILE: [&str; 3] = ["failed_logins", "locked_until", "last_used_at"];
-const SECRETS: [&str; 2] = ["password_hash", "token_hash"];
+const SECRETS: [&str; 4] = ["password_hash", "token_hash", "robot_url", "robot_secret"];
 
 /// A row as the trail stores it.
 pub fn normalise(row: &AnyRow) -> Value {

@@ -109,6 +109,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "supervision",
         include_str!("../migrations/0016_supervision.sql"),
     ),
+    (
+        17,
+        "channels_milestones",
+        include_str!("../migrations/0017_channels_milestones.sql"),
+    ),
 ];
 
 /// The database: a pool and its backend. Cheap to clone.

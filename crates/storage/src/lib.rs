@@ -9,6 +9,7 @@
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod channels;
 pub mod db;
 pub mod demo;
 pub mod dialect;

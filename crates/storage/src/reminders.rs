@@ -7,22 +7,30 @@
 //! Jobs are leased for a while; a lease that ran out — its worker stopped — is taken
 //! again, so a restart loses nothing. Several instances share the queue on PostgreSQL
 //! by passing over rows another holds (`FOR UPDATE SKIP LOCKED`).
+//!
+//! Each reminder is a job per channel: the bell (always), e-mail (when the organisation
+//! mails and the person has an address and wants it) and the organisation's group-chat
+//! robot (once per event, not per person; the robot jobs of a batch go out as one
+//! message per organisation). What leaves the process is sent by a [`Courier`]; the
+//! addresses and the robot are read when the job runs, so a corrected address applies
+//! to reminders already queued.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use zhenggai_domain::calendar::Calendar;
 use zhenggai_domain::clock::china_time;
 use zhenggai_domain::deadline::{Deadline, DeadlineKind};
 use zhenggai_domain::reminder::{
-    RED_REPEAT_DAYS, Reminder, WarningFacts, warning_reminder, weekly_reminder,
+    Reminder, WarningFacts, warning_reminder, weekly_reminder, weekly_roll_call,
 };
 use zhenggai_domain::status::MeasureState;
 use zhenggai_domain::weekly::week_of;
 use zhenggai_domain::{Role, UnitId, UserId};
 
+use crate::channels::{self, Robot, UserChannel};
 use crate::db::Db;
 use crate::dialect;
 use crate::error::StoreResult;
@@ -38,6 +46,117 @@ const MAX_ATTEMPTS: i64 = 5;
 /// The furthest ahead a green window may reach (the rules allow 180 days).
 const WINDOW_DAYS: i64 = 180;
 
+/// Sends what leaves the process: e-mail through the configured SMTP server, robot
+/// messages to their webhooks. An error leaves the job to be tried again later.
+#[async_trait::async_trait]
+pub trait Courier: Send + Sync {
+    /// Whether e-mail can be sent at all (an SMTP server is configured).
+    fn sends_email(&self) -> bool;
+    /// Whether robot messages can be sent.
+    fn sends_robots(&self) -> bool;
+    /// Mails a reminder to a person; `id` is the job's key, the same on every attempt.
+    async fn email(&self, to: &Addressee, reminder: &Reminder, id: &str) -> anyhow::Result<()>;
+    /// Posts reminders to a group chat as one message.
+    async fn robot(&self, robot: &Robot, reminders: &[Reminder]) -> anyhow::Result<()>;
+}
+
+/// Who an e-mail goes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Addressee {
+    /// Their name.
+    pub name: String,
+    /// Their address.
+    pub email: String,
+}
+
+/// The bell only: nothing leaves the process (tests, and servers without SMTP or a
+/// way out to the robots).
+pub struct BellOnly;
+
+#[async_trait::async_trait]
+impl Courier for BellOnly {
+    fn sends_email(&self) -> bool {
+        false
+    }
+    fn sends_robots(&self) -> bool {
+        false
+    }
+    async fn email(&self, _: &Addressee, _: &Reminder, _: &str) -> anyhow::Result<()> {
+        anyhow::bail!("no SMTP server is configured")
+    }
+    async fn robot(&self, _: &Robot, _: &[Reminder]) -> anyhow::Result<()> {
+        anyhow::bail!("robots are not reachable from this server")
+    }
+}
+
+/// A robot job: the organisation whose robot posts it, and what it says.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct RobotJob {
+    org: i64,
+    reminder: Reminder,
+}
+
+/// The channels a round of planning uses.
+struct Reach<'a> {
+    courier: &'a dyn Courier,
+    people: HashMap<UserId, UserChannel>,
+    orgs: HashMap<UnitId, channels::OrgChannels>,
+}
+
+impl Reach<'_> {
+    async fn org(&mut self, db: &Db, org: UnitId) -> StoreResult<&channels::OrgChannels> {
+        Ok(match self.orgs.entry(org) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(channels::for_org(db, org).await?)
+            }
+        })
+    }
+
+    /// Queues a reminder to a person: the bell, and e-mail where it applies.
+    async fn person(
+        &mut self,
+        db: &Db,
+        org: UnitId,
+        reminder: &Reminder,
+        now: DateTime<Utc>,
+    ) -> StoreResult<usize> {
+        let mut planned =
+            usize::from(enqueue(db, "notify", &reminder.user.to_string(), reminder, now).await?);
+        let mails = self.courier.sends_email()
+            && self.org(db, org).await?.email_on
+            && self
+                .people
+                .get(&UserId(reminder.user))
+                .is_some_and(|c| c.email_on && !c.email.is_empty());
+        if mails {
+            planned +=
+                usize::from(enqueue(db, "email", &reminder.user.to_string(), reminder, now).await?);
+        }
+        Ok(planned)
+    }
+
+    /// Queues an event to the organisation's robot, once whoever it reaches.
+    async fn group(
+        &mut self,
+        db: &Db,
+        org: UnitId,
+        reminder: Reminder,
+        now: DateTime<Utc>,
+    ) -> StoreResult<usize> {
+        if !self.courier.sends_robots() || self.org(db, org).await?.robot.is_none() {
+            return Ok(0);
+        }
+        let job = RobotJob {
+            org: org.0,
+            reminder,
+        };
+        Ok(usize::from(
+            enqueue(db, "robot", &format!("org{}", org.0), &job, now).await?,
+        ))
+    }
+}
+
 /// What one tick did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Tick {
@@ -51,6 +170,7 @@ pub struct Tick {
 /// colour reaches. Only on working days, so that repeats skip weekends and holidays.
 pub async fn plan(
     db: &Db,
+    courier: &dyn Courier,
     calendar: &Calendar,
     today: NaiveDate,
     now: DateTime<Utc>,
@@ -58,6 +178,11 @@ pub async fn plan(
     if !calendar.is_workday(today).value {
         return Ok(0);
     }
+    let mut reach = Reach {
+        courier,
+        people: channels::all_users(db).await?,
+        orgs: HashMap::new(),
+    };
     let rows = sqlx::query(
         "SELECT m.id, m.org_id, m.content, m.lead_unit_id, m.leader_id, m.deadline_text, m.deadline_date, m.state, \
          COALESCE(u.short_name, u.name) FROM measures m JOIN units u ON u.id = m.lead_unit_id \
@@ -108,20 +233,30 @@ pub async fn plan(
             .collect();
         users_reached.sort();
         users_reached.dedup();
-        for user in users_reached {
-            let reminder = warning_reminder(&facts, user.0, RED_REPEAT_DAYS);
-            if enqueue(db, &reminder, now).await? {
-                planned += 1;
-            }
+        for user in &users_reached {
+            let reminder = warning_reminder(&facts, user.0, &settings.rules);
+            planned += reach.person(db, org, &reminder, now).await?;
         }
+        // The group sees who was reached, by name.
+        let names: Vec<&str> = people
+            .iter()
+            .filter(|p| users_reached.contains(&p.id))
+            .map(|p| p.display_name.as_str())
+            .collect();
+        let mut group = warning_reminder(&facts, 0, &settings.rules);
+        if !names.is_empty() {
+            group.body = format!("{}\n提醒：{}", group.body, names.join("、"));
+        }
+        planned += reach.group(db, org, group, now).await?;
     }
-    Ok(planned + plan_weekly(db, calendar, today, now).await?)
+    Ok(planned + plan_weekly(db, &mut reach, calendar, today, now).await?)
 }
 
 /// Plans the weekly report reminders: on the report's day before its hour to every
 /// reporting unit that has not reported, and once after the hour to those still missing.
 async fn plan_weekly(
     db: &Db,
+    reach: &mut Reach<'_>,
     calendar: &Calendar,
     today: NaiveDate,
     now: DateTime<Utc>,
@@ -144,7 +279,8 @@ async fn plan_weekly(
         }
         let people = users::of_org(db, org).await?;
         let sent = weekly::reports_of_week(db, org, week).await?;
-        for (unit, _) in weekly::reporting_units(db, org).await? {
+        let mut chased = Vec::new();
+        for (unit, name) in weekly::reporting_units(db, org).await? {
             if sent.contains_key(&unit) {
                 continue;
             }
@@ -152,42 +288,80 @@ async fn plan_weekly(
                 .iter()
                 .filter(|u| u.role == Role::Unit && u.unit_id == unit)
             {
-                if enqueue(
-                    db,
-                    &weekly_reminder(unit.0, week, due, missing, u.id.0),
-                    now,
-                )
-                .await?
-                {
-                    planned += 1;
-                }
+                let reminder = weekly_reminder(unit.0, week, due, missing, u.id.0);
+                planned += reach.person(db, org, &reminder, now).await?;
             }
+            chased.push(name);
+        }
+        // 叫号 in the group: the units still missing after the hour, once a week.
+        if missing && !chased.is_empty() {
+            let group = weekly_roll_call(week, due, &chased);
+            planned += reach.group(db, org, group, now).await?;
         }
     }
     Ok(planned)
 }
 
-/// Queues a reminder's delivery; false when it was queued before.
-async fn enqueue(db: &Db, reminder: &Reminder, now: DateTime<Utc>) -> StoreResult<bool> {
-    let payload = serde_json::to_string(reminder).map_err(anyhow::Error::from)?;
+/// Queues a job; false when it was queued before. Its key is the channel, who it goes
+/// to and the event, so that each is sent once.
+async fn enqueue<T: Serialize + HasKey>(
+    db: &Db,
+    kind: &str,
+    to: &str,
+    job: &T,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let payload = serde_json::to_string(job).map_err(anyhow::Error::from)?;
+    // The bell's keys stay as they were before other channels came.
+    let key = match kind {
+        "notify" => format!("{to}:{}", job.key()),
+        _ => format!("{kind}:{to}:{}", job.key()),
+    };
     let done = sqlx::query(
-        "INSERT INTO jobs (kind, dedup_key, payload, run_at, created_at) VALUES ('notify', $1, $2, $3, $3) \
+        "INSERT INTO jobs (kind, dedup_key, payload, run_at, created_at) VALUES ($4, $1, $2, $3, $3) \
          ON CONFLICT (dedup_key) DO NOTHING",
     )
-    .bind(format!("{}:{}", reminder.user, reminder.key))
+    .bind(key)
     .bind(payload)
     .bind(stamp(now))
+    .bind(kind)
     .execute(db.pool())
     .await?;
     Ok(done.rows_affected() > 0)
 }
 
+/// What identifies a job's event.
+trait HasKey {
+    fn key(&self) -> &str;
+}
+
+impl HasKey for Reminder {
+    fn key(&self) -> &str {
+        &self.key
+    }
+}
+
+impl HasKey for RobotJob {
+    fn key(&self) -> &str {
+        &self.reminder.key
+    }
+}
+
+/// A leased job.
+struct Job {
+    id: i64,
+    kind: String,
+    key: String,
+    payload: String,
+    attempts: i64,
+}
+
 /// Leases up to `limit` due jobs (and jobs whose lease ran out) for this worker.
-async fn lease(db: &Db, now: DateTime<Utc>, limit: i64) -> StoreResult<Vec<(i64, String, String)>> {
+async fn lease(db: &Db, now: DateTime<Utc>, limit: i64) -> StoreResult<Vec<Job>> {
     let sql = format!(
         "UPDATE jobs SET state = 'running', leased_until = $1, attempts = attempts + 1 WHERE id IN (\
          SELECT id FROM jobs WHERE (state = 'pending' AND run_at <= $2) OR (state = 'running' AND leased_until < $2) \
-         ORDER BY id LIMIT $3{}) RETURNING id, kind, payload",
+         ORDER BY id LIMIT $3{}) RETURNING id, kind, dedup_key, payload, attempts",
         dialect::skip_locked(db.backend())
     );
     let mut tx = db.begin().await?;
@@ -200,63 +374,156 @@ async fn lease(db: &Db, now: DateTime<Utc>, limit: i64) -> StoreResult<Vec<(i64,
     tx.commit().await?;
     let mut jobs = rows
         .iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-        .collect::<Result<Vec<(i64, String, String)>, sqlx::Error>>()?;
-    jobs.sort_by_key(|j| j.0);
+        .map(|r| {
+            Ok(Job {
+                id: r.try_get(0)?,
+                kind: r.try_get(1)?,
+                key: r.try_get(2)?,
+                payload: r.try_get(3)?,
+                attempts: r.try_get(4)?,
+            })
+        })
+        .collect::<Result<Vec<Job>, sqlx::Error>>()?;
+    jobs.sort_by_key(|j| j.id);
     Ok(jobs)
 }
 
-/// Delivers one job: an in-app notification, once per person and key.
-async fn deliver(db: &Db, kind: &str, payload: &str, now: DateTime<Utc>) -> anyhow::Result<()> {
-    anyhow::ensure!(kind == "notify", "unknown job kind {kind}");
-    let r: Reminder = serde_json::from_str(payload)?;
-    sqlx::query(
-        "INSERT INTO notifications (user_id, dedup_key, subject, body, link, created_at) VALUES ($1, $2, $3, $4, $5, $6) \
-         ON CONFLICT (user_id, dedup_key) DO NOTHING",
-    )
-    .bind(r.user)
-    .bind(&r.key)
-    .bind(&r.subject)
-    .bind(&r.body)
-    .bind(&r.link)
-    .bind(stamp(now))
-    .execute(db.pool())
-    .await?;
+/// How a job ended.
+enum Outcome {
+    /// Delivered.
+    Sent,
+    /// Not sent, for a reason that retrying will not change (the person removed their
+    /// address, the office removed the robot).
+    Skipped(&'static str),
+}
+
+/// Delivers a job to the bell or by e-mail.
+async fn deliver(
+    db: &Db,
+    courier: &dyn Courier,
+    job: &Job,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Outcome> {
+    let r: Reminder = serde_json::from_str(&job.payload)?;
+    match job.kind.as_str() {
+        "notify" => {
+            sqlx::query(
+                "INSERT INTO notifications (user_id, dedup_key, subject, body, link, created_at) VALUES ($1, $2, $3, $4, $5, $6) \
+                 ON CONFLICT (user_id, dedup_key) DO NOTHING",
+            )
+            .bind(r.user)
+            .bind(&r.key)
+            .bind(&r.subject)
+            .bind(&r.body)
+            .bind(&r.link)
+            .bind(stamp(now))
+            .execute(db.pool())
+            .await?;
+            Ok(Outcome::Sent)
+        }
+        "email" => {
+            let user = UserId(r.user);
+            let channel = channels::of_user(db, user).await?;
+            if !channel.email_on || channel.email.is_empty() {
+                return Ok(Outcome::Skipped("the person no longer wants e-mail"));
+            }
+            let to = Addressee {
+                name: users::get(db, user).await?.display_name,
+                email: channel.email,
+            };
+            courier.email(&to, &r, &job.key).await?;
+            Ok(Outcome::Sent)
+        }
+        other => anyhow::bail!("unknown job kind {other}"),
+    }
+}
+
+/// Delivers an organisation's robot jobs of a batch as one message.
+async fn deliver_robot(
+    db: &Db,
+    courier: &dyn Courier,
+    org: i64,
+    jobs: &[RobotJob],
+) -> anyhow::Result<Outcome> {
+    let Some(robot) = channels::for_org(db, UnitId(org)).await?.robot else {
+        return Ok(Outcome::Skipped("the organisation no longer has a robot"));
+    };
+    let reminders: Vec<Reminder> = jobs.iter().map(|j| j.reminder.clone()).collect();
+    courier.robot(&robot, &reminders).await?;
+    Ok(Outcome::Sent)
+}
+
+/// Records how jobs ended: done, skipped, or — after an error — pending again, later
+/// each time (10 minutes, then 20, 30 …), until it is left failed.
+async fn finish(
+    db: &Db,
+    jobs: &[&Job],
+    result: &anyhow::Result<Outcome>,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    for job in jobs {
+        let query = match result {
+            Ok(Outcome::Sent) => sqlx::query(
+                "UPDATE jobs SET state = 'done', done_at = $1, last_error = NULL WHERE id = $2",
+            )
+            .bind(stamp(now))
+            .bind(job.id),
+            Ok(Outcome::Skipped(why)) => sqlx::query(
+                "UPDATE jobs SET state = 'skipped', done_at = $1, last_error = $2 WHERE id = $3",
+            )
+            .bind(stamp(now))
+            .bind(*why)
+            .bind(job.id),
+            Err(e) => sqlx::query(
+                "UPDATE jobs SET state = CASE WHEN attempts >= $1 THEN 'failed' ELSE 'pending' END, \
+                 run_at = $2, last_error = $3 WHERE id = $4",
+            )
+            .bind(MAX_ATTEMPTS)
+            .bind(stamp(now + Duration::minutes(10 * job.attempts.max(1))))
+            .bind(format!("{e:#}"))
+            .bind(job.id),
+        };
+        query.execute(db.pool()).await?;
+    }
     Ok(())
 }
 
-/// Runs the due jobs, a batch at a time, until none is left.
-pub async fn run_due(db: &Db, now: DateTime<Utc>) -> StoreResult<usize> {
+/// Runs the due jobs, a batch at a time, until none is left; the number delivered.
+pub async fn run_due(db: &Db, courier: &dyn Courier, now: DateTime<Utc>) -> StoreResult<usize> {
+    let sent = |result: &anyhow::Result<Outcome>| matches!(result, Ok(Outcome::Sent));
     let mut delivered = 0;
     loop {
         let jobs = lease(db, now, 200).await?;
         if jobs.is_empty() {
             return Ok(delivered);
         }
-        for (id, kind, payload) in jobs {
-            match deliver(db, &kind, &payload, now).await {
-                Ok(()) => {
-                    sqlx::query("UPDATE jobs SET state = 'done', done_at = $1, last_error = NULL WHERE id = $2")
-                        .bind(stamp(now))
-                        .bind(id)
-                        .execute(db.pool())
-                        .await?;
-                    delivered += 1;
+        let mut robots: BTreeMap<i64, Vec<(&Job, RobotJob)>> = BTreeMap::new();
+        for job in &jobs {
+            if job.kind == "robot" {
+                match serde_json::from_str::<RobotJob>(&job.payload) {
+                    Ok(r) => robots.entry(r.org).or_default().push((job, r)),
+                    Err(e) => finish(db, &[job], &Err(e.into()), now).await?,
                 }
-                Err(e) => {
-                    // Retried later, a little later each time, until it gives up.
-                    sqlx::query(
-                        "UPDATE jobs SET state = CASE WHEN attempts >= $1 THEN 'failed' ELSE 'pending' END, \
-                         run_at = $2, last_error = $3 WHERE id = $4",
-                    )
-                    .bind(MAX_ATTEMPTS)
-                    .bind(stamp(now + Duration::minutes(10)))
-                    .bind(e.to_string())
-                    .bind(id)
-                    .execute(db.pool())
-                    .await?;
-                }
+                continue;
             }
+            let result = deliver(db, courier, job, now).await;
+            if let Err(e) = &result {
+                tracing::warn!(job = job.id, kind = %job.kind, "reminder not delivered: {e:#}");
+            }
+            delivered += usize::from(sent(&result));
+            finish(db, &[job], &result, now).await?;
+        }
+        for (org, list) in robots {
+            let payloads: Vec<RobotJob> = list.iter().map(|(_, r)| r.clone()).collect();
+            let result = deliver_robot(db, courier, org, &payloads).await;
+            if let Err(e) = &result {
+                tracing::warn!(org, "robot message not delivered: {e:#}");
+            }
+            if sent(&result) {
+                delivered += list.len();
+            }
+            let leased: Vec<&Job> = list.iter().map(|(j, _)| *j).collect();
+            finish(db, &leased, &result, now).await?;
         }
     }
 }
@@ -264,12 +531,13 @@ pub async fn run_due(db: &Db, now: DateTime<Utc>) -> StoreResult<usize> {
 /// One round of the scheduler: plan today's reminders, deliver what is due.
 pub async fn tick(
     db: &Db,
+    courier: &dyn Courier,
     calendar: &Calendar,
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> StoreResult<Tick> {
-    let planned = plan(db, calendar, today, now).await?;
-    let delivered = run_due(db, now).await?;
+    let planned = plan(db, courier, calendar, today, now).await?;
+    let delivered = run_due(db, courier, now).await?;
     Ok(Tick { planned, delivered })
 }
 

@@ -13,7 +13,7 @@ use sqlx::Row;
 use zhenggai_domain::calendar::Calendar;
 use zhenggai_storage::audit::Change;
 use zhenggai_storage::ledger::warnings::{self, SettingsInput};
-use zhenggai_storage::reminders;
+use zhenggai_storage::reminders::{self, BellOnly};
 use zhenggai_storage::test_db::TestDb;
 use zhenggai_storage::{Db, demo, users};
 
@@ -54,6 +54,9 @@ async fn prepared() -> (TestDb, i64) {
             green_to: vec!["handler".into()],
             yellow_to: vec!["handler".into(), "leader".into()],
             red_to: vec!["handler".into(), "leader".into(), "secretary".into()],
+            remind_days: "3,1".into(),
+            repeat_days: "1".into(),
+            milestone_months: "6".into(),
             secretary: secretary.id.0.to_string(),
             version: 0,
         },
@@ -97,15 +100,16 @@ async fn a_month_of_reminders_reaches_the_right_people_once_even_across_a_restar
     for offset in 0..31 {
         let day = start() + Duration::days(offset);
         let now = morning(day);
-        reminders::tick(&steady.db, &calendar, day, now)
+        reminders::tick(&steady.db, &BellOnly, &calendar, day, now)
             .await
             .unwrap();
-        reminders::tick(&steady.db, &calendar, day, afternoon(day))
+        reminders::tick(&steady.db, &BellOnly, &calendar, day, afternoon(day))
             .await
             .unwrap();
         // Ticking again in the same part of the day sends nothing more.
         let again = reminders::tick(
             &steady.db,
+            &BellOnly,
             &calendar,
             day,
             afternoon(day) + Duration::minutes(1),
@@ -115,7 +119,7 @@ async fn a_month_of_reminders_reaches_the_right_people_once_even_across_a_restar
         assert_eq!(again.planned + again.delivered, 0, "{day}");
         if offset == 12 {
             // The worker dies after planning, before delivering …
-            reminders::plan(&broken.db, &calendar, day, now)
+            reminders::plan(&broken.db, &BellOnly, &calendar, day, now)
                 .await
                 .unwrap();
             // … and, for the jobs of the day before, after delivering but before
@@ -128,15 +132,15 @@ async fn a_month_of_reminders_reaches_the_right_people_once_even_across_a_restar
                 .unwrap();
             // A new worker starts after the leases ran out.
             let later = now + Duration::minutes(10);
-            reminders::tick(&broken.db, &calendar, day, later)
+            reminders::tick(&broken.db, &BellOnly, &calendar, day, later)
                 .await
                 .unwrap();
         } else {
-            reminders::tick(&broken.db, &calendar, day, now)
+            reminders::tick(&broken.db, &BellOnly, &calendar, day, now)
                 .await
                 .unwrap();
         }
-        reminders::tick(&broken.db, &calendar, day, afternoon(day))
+        reminders::tick(&broken.db, &BellOnly, &calendar, day, afternoon(day))
             .await
             .unwrap();
     }
@@ -175,15 +179,33 @@ async fn a_month_of_reminders_reaches_the_right_people_once_even_across_a_restar
     let measure: i64 = row.try_get(0).unwrap();
     let due = NaiveDate::parse_from_str(&row.try_get::<String, _>(1).unwrap(), "%Y-%m-%d").unwrap();
     let leader: i64 = row.try_get(2).unwrap();
-    let of = |key: &str| -> BTreeSet<i64> {
+    let of = |prefix: &str| -> BTreeSet<i64> {
         steady_sent
             .iter()
-            .filter(|(_, k, _)| k == key)
+            .filter(|(_, k, _)| k.starts_with(prefix))
             .map(|(u, _, _)| *u)
             .collect()
     };
-    let green = of(&format!("warning:{measure}:green"));
-    let yellow = of(&format!("warning:{measure}:yellow"));
+    let green = of(&format!("warning:{measure}:green:"));
+    let yellow = of(&format!("warning:{measure}:yellow:"));
+    // Yellow reminds on turning yellow, 3 days and 1 day before, and on the day —
+    // each mark once, and a mark that fell on a day off is overtaken by the next.
+    let marks: BTreeSet<String> = steady_sent
+        .iter()
+        .filter(|(u, k, _)| *u == leader && k.starts_with(&format!("warning:{measure}:yellow:")))
+        .map(|(_, k, _)| k.rsplit(':').next().unwrap().to_string())
+        .collect();
+    let mut expected_marks = BTreeSet::new();
+    let rules = zhenggai_domain::warning::WarningRules::default();
+    let mut d = due - Duration::days(10);
+    while d <= due {
+        if calendar.is_workday(d).value {
+            expected_marks.insert(rules.mark((due - d).num_days()).unwrap().to_string());
+        }
+        d = d.succ_opt().unwrap();
+    }
+    assert!(expected_marks.len() >= 3, "{expected_marks:?}");
+    assert_eq!(marks, expected_marks, "yellow at each mark, once");
     assert!(!green.is_empty(), "the lead unit was warned green");
     assert!(
         !green.contains(&leader) && !green.contains(&secretary),
@@ -217,7 +239,7 @@ async fn a_month_of_reminders_reaches_the_right_people_once_even_across_a_restar
     // When the green reminder went out: the first working day within 20 days.
     let first_green: String =
         sqlx::query("SELECT MIN(created_at) FROM notifications WHERE dedup_key = $1")
-            .bind(format!("warning:{measure}:green"))
+            .bind(format!("warning:{measure}:green:20"))
             .fetch_one(steady.db.pool())
             .await
             .unwrap()
@@ -276,7 +298,7 @@ async fn notifications_are_read_and_marked_only_by_their_owner() {
     let calendar = Calendar::official();
     let (t, secretary) = prepared().await;
     let day = NaiveDate::from_ymd_opt(2024, 6, 3).unwrap();
-    reminders::tick(&t.db, &calendar, day, morning(day))
+    reminders::tick(&t.db, &BellOnly, &calendar, day, morning(day))
         .await
         .unwrap();
     let me = zhenggai_domain::UserId(secretary);
@@ -307,7 +329,7 @@ async fn notifications_are_read_and_marked_only_by_their_owner() {
     // A holiday plans nothing: 1 October 2024.
     let holiday = NaiveDate::from_ymd_opt(2024, 10, 1).unwrap();
     assert_eq!(
-        reminders::plan(&t.db, &calendar, holiday, morning(holiday))
+        reminders::plan(&t.db, &BellOnly, &calendar, holiday, morning(holiday))
             .await
             .unwrap(),
         0

@@ -50,6 +50,7 @@ labelled!(
     zhenggai_domain::escalation::NoticeKind,
     zhenggai_domain::weekly::ReportStatus,
     zhenggai_domain::warning::Recipient,
+    zhenggai_domain::reminder::RobotKind,
 );
 
 /// A page language.
@@ -378,6 +379,77 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ),
     ("slow", "进度滞后", "Slow"),
     ("hearings", "领导小组听取进展", "Leading group hearings"),
+    (
+        "remind_days",
+        "提前提醒天数",
+        "Reminder days before the deadline",
+    ),
+    (
+        "remind_days_hint",
+        "除转为绿色、黄色预警当天外，再于到期前这些天各提醒一次，以逗号分隔，如“3,1”；到期当天总会提醒。",
+        "Besides the days a measure turns green and yellow, remind once on each of these days before the deadline, separated by commas, e.g. “3,1”; the day itself is always reminded.",
+    ),
+    (
+        "repeat_days",
+        "逾期后每隔几天重复提醒",
+        "Repeat overdue reminders every … days",
+    ),
+    (
+        "milestone_months",
+        "期限超过几个月的措施须设阶段目标",
+        "Measures longer than … months need milestones",
+    ),
+    (
+        "milestone_months_hint",
+        "从反馈之日起算，整改期限超过此月数的措施须分解阶段目标，否则不能提交审定。",
+        "Counted from the feedback date; a longer measure must carry milestones before its plan is submitted.",
+    ),
+    ("channels_title", "提醒渠道", "Reminder channels"),
+    (
+        "channels_hint",
+        "站内消息总会发送；还可通过电子邮件和工作群机器人提醒。群机器人每批提醒合并为一条消息。",
+        "Reminders always reach the bell; they can also go by e-mail and to a group-chat robot, which gets each batch as one message.",
+    ),
+    (
+        "email_on_org",
+        "同时通过电子邮件提醒本单位人员（本人已填写邮箱且未关闭的）",
+        "Also e-mail our people (those who gave an address and did not opt out)",
+    ),
+    (
+        "email_not_configured",
+        "服务器尚未配置邮件发送（SMTP），邮件提醒暂不会发出；请联系系统管理员。",
+        "The server has no SMTP server configured, so no e-mail goes out yet; ask the system administrator.",
+    ),
+    ("robot_kind", "工作群机器人", "Group-chat robot"),
+    ("robot_none", "不使用", "None"),
+    ("robot_url", "机器人 Webhook 地址", "Robot webhook address"),
+    (
+        "robot_secret",
+        "签名密钥（钉钉、飞书）",
+        "Signing secret (DingTalk, Feishu)",
+    ),
+    (
+        "robot_secret_hint",
+        "钉钉“加签”的 SEC 密钥或飞书的签名校验密钥；留空则保留已保存的密钥。",
+        "DingTalk's SEC secret or Feishu's signature secret; leave empty to keep the one saved.",
+    ),
+    (
+        "robot_secret_kept",
+        "已保存（留空则不变）",
+        "Saved (leave empty to keep)",
+    ),
+    ("my_email", "我的邮件提醒", "My e-mail reminders"),
+    (
+        "my_email_hint",
+        "填写邮箱后，本单位开启邮件提醒时，您也会收到邮件。",
+        "With an address here, you also get reminders by e-mail when your organisation mails them.",
+    ),
+    ("email_address", "电子邮箱", "E-mail address"),
+    (
+        "email_on_mine",
+        "通过电子邮件接收提醒",
+        "Get reminders by e-mail",
+    ),
     ("hearings_this_month", "本月已听取", "Held this month"),
     (
         "hearings_short",

@@ -134,10 +134,12 @@ pub fn router(app: App) -> Router {
         )
         .route("/notifications", get(notifications::list))
         .route("/notifications/read", post(notifications::mark_read))
+        .route("/notifications/email", post(notifications::save_email))
         .route(
             "/settings/warnings",
             get(warnings::show_rules).post(warnings::save_rules),
         )
+        .route("/settings/channels", post(warnings::save_channels))
         .route(
             "/inspections/{id}/import",
             get(spreadsheets::form)

@@ -23,6 +23,8 @@ pub struct WebConfig {
     pub import_limits: zhenggai_spreadsheet::Limits,
     /// Header words of imported ledgers, with the organisation's own.
     pub synonyms: zhenggai_spreadsheet::layout::Synonyms,
+    /// Whether an SMTP server is configured (reminders can be mailed).
+    pub email_configured: bool,
 }
 
 impl Default for WebConfig {
@@ -34,6 +36,7 @@ impl Default for WebConfig {
             page_size: 50,
             import_limits: zhenggai_spreadsheet::Limits::default(),
             synonyms: zhenggai_spreadsheet::layout::Synonyms::default(),
+            email_configured: false,
         }
     }
 }

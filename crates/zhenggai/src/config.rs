@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use chrono::Duration;
 use serde::Deserialize;
+use zhenggai_notify::{Security, SmtpConfig};
 use zhenggai_storage::auth::AuthPolicy;
 use zhenggai_storage::files::UploadLimits;
 use zhenggai_web::WebConfig;
@@ -50,6 +51,54 @@ pub struct FileConfig {
     pub import_max_cell_chars: Option<usize>,
     /// Header words an organisation adds, by field: `[import_synonyms] lead_unit = ["主办单位"]`.
     pub import_synonyms: Option<std::collections::BTreeMap<String, Vec<String>>>,
+    /// The address people open zhenggai at, for the links in e-mails and robot messages.
+    pub public_url: Option<String>,
+    /// The SMTP server reminders are mailed through (none: no e-mail).
+    pub smtp: Option<SmtpConfig>,
+}
+
+/// The SMTP server: the file's `[smtp]` table, each key overridden by its
+/// `ZHENGGAI_SMTP_*` variable (the password best given only that way).
+fn smtp(file: &FileConfig) -> anyhow::Result<Option<SmtpConfig>> {
+    let host = env::<String>("ZHENGGAI_SMTP_HOST")?;
+    let mut config = match (file.smtp.clone(), host) {
+        (Some(mut c), Some(h)) => {
+            c.host = h;
+            c
+        }
+        (Some(c), None) => c,
+        (None, Some(host)) => SmtpConfig {
+            host,
+            port: None,
+            security: Security::default(),
+            username: None,
+            password: None,
+            from: String::new(),
+        },
+        (None, None) => return Ok(None),
+    };
+    if let Some(port) = env("ZHENGGAI_SMTP_PORT")? {
+        config.port = Some(port);
+    }
+    if let Some(code) = env::<String>("ZHENGGAI_SMTP_SECURITY")? {
+        config.security = Security::from_code(&code).ok_or_else(|| {
+            anyhow::anyhow!("ZHENGGAI_SMTP_SECURITY={code}: use tls, starttls or none")
+        })?;
+    }
+    if let Some(user) = env("ZHENGGAI_SMTP_USERNAME")? {
+        config.username = Some(user);
+    }
+    if let Some(password) = env("ZHENGGAI_SMTP_PASSWORD")? {
+        config.password = Some(password);
+    }
+    if let Some(from) = env("ZHENGGAI_SMTP_FROM")? {
+        config.from = from;
+    }
+    anyhow::ensure!(
+        !config.from.trim().is_empty(),
+        "smtp: give the sender as smtp.from or ZHENGGAI_SMTP_FROM, e.g. 整改办 <zhenggai@example.gov.cn>"
+    );
+    Ok(Some(config))
 }
 
 fn import_limits(file: &FileConfig) -> anyhow::Result<zhenggai_spreadsheet::Limits> {
@@ -101,6 +150,17 @@ pub struct Settings {
     pub web: WebConfig,
     /// Database connections.
     pub max_connections: u32,
+    /// The SMTP server, if reminders are mailed.
+    pub smtp: Option<SmtpConfig>,
+    /// The address people open zhenggai at.
+    pub public_url: Option<String>,
+}
+
+impl Settings {
+    /// The way reminders leave the process.
+    pub fn outbound(&self) -> anyhow::Result<zhenggai_notify::Outbound> {
+        zhenggai_notify::Outbound::new(self.smtp.as_ref(), self.public_url.clone())
+    }
 }
 
 fn env<T: std::str::FromStr>(name: &str) -> anyhow::Result<Option<T>> {
@@ -121,6 +181,14 @@ impl Settings {
             None => FileConfig::default(),
         };
         let import_limits = import_limits(&file)?;
+        let smtp = smtp(&file)?;
+        let public_url = env::<String>("ZHENGGAI_PUBLIC_URL")?.or(file.public_url.clone());
+        if let Some(url) = &public_url {
+            anyhow::ensure!(
+                url.starts_with("http://") || url.starts_with("https://"),
+                "public_url: “{url}” must start with http:// or https://"
+            );
+        }
         let synonyms = synonyms(&file)?;
         let data = common
             .data
@@ -169,6 +237,7 @@ impl Settings {
             page_size: env("ZHENGGAI_PAGE_SIZE")?.or(file.page_size).unwrap_or(50),
             import_limits,
             synonyms,
+            email_configured: smtp.is_some(),
         };
         let max_connections = env("ZHENGGAI_MAX_CONNECTIONS")?
             .or(file.max_connections)
@@ -179,6 +248,8 @@ impl Settings {
             listen,
             web,
             max_connections,
+            smtp,
+            public_url,
         })
     }
 }
@@ -205,6 +276,20 @@ mod tests {
         assert_eq!(ok.listen.as_deref(), Some("0.0.0.0:80"));
         assert_eq!(ok.session_idle_minutes, Some(10));
         assert!(toml::from_str::<FileConfig>("lisen = \"x\"").is_err());
+        let mail: FileConfig = toml::from_str(
+            "public_url = \"https://zg.example.cn\"\n[smtp]\nhost = \"mail.example.cn\"\nsecurity = \"starttls\"\nfrom = \"整改办 <zg@example.cn>\"\n",
+        )
+        .unwrap();
+        let server = smtp(&mail).unwrap().unwrap();
+        assert_eq!(server.host, "mail.example.cn");
+        assert_eq!(server.security, Security::Starttls);
+        assert!(
+            toml::from_str::<FileConfig>(
+                "[smtp]\nhost = \"m\"\nfrom = \"a@b.cn\"\nsecurity = \"ssl\"\n"
+            )
+            .is_err()
+        );
+        assert!(smtp(&FileConfig::default()).unwrap().is_none());
     }
 
     #[test]

@@ -49,6 +49,12 @@ pub struct SettingsInput {
     pub yellow_to: Vec<String>,
     /// Of red.
     pub red_to: Vec<String>,
+    /// Further reminder days before the deadline, separated by commas ("3,1").
+    pub remind_days: String,
+    /// Days between overdue reminders.
+    pub repeat_days: String,
+    /// Months above which a measure needs milestones.
+    pub milestone_months: String,
     /// The secretary's user id, or empty.
     pub secretary: String,
     /// The version read.
@@ -59,6 +65,26 @@ fn recipients_of(codes: &str) -> Vec<Recipient> {
     codes.split(',').filter_map(Recipient::from_code).collect()
 }
 
+/// Reads reminder days as entered ("3, 1", "3，1"): largest first, each once; `None`
+/// when one is not a whole number.
+pub fn days_of(text: &str) -> Option<Vec<u32>> {
+    let mut days = text
+        .split([',', '，', '、', ' '])
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse::<u32>().ok())
+        .collect::<Option<Vec<u32>>>()?;
+    days.sort_unstable_by(|a, b| b.cmp(a));
+    days.dedup();
+    Some(days)
+}
+
+fn days_text(days: &[u32]) -> String {
+    days.iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 fn codes_of(list: &[Recipient]) -> String {
     list.iter().map(|r| r.code()).collect::<Vec<_>>().join(",")
 }
@@ -66,7 +92,8 @@ fn codes_of(list: &[Recipient]) -> String {
 /// An organisation's settings (the defaults until the office sets them).
 pub async fn get(conn: &mut AnyConnection, org: UnitId) -> StoreResult<Settings> {
     let row = sqlx::query(
-        "SELECT green_days, yellow_days, green_to, yellow_to, red_to, secretary_id, version FROM warning_rules WHERE org_id = $1",
+        "SELECT green_days, yellow_days, green_to, yellow_to, red_to, secretary_id, version, remind_days, repeat_days, milestone_months \
+         FROM warning_rules WHERE org_id = $1",
     )
     .bind(org.0)
     .fetch_optional(conn)
@@ -82,6 +109,9 @@ pub async fn get(conn: &mut AnyConnection, org: UnitId) -> StoreResult<Settings>
             green: recipients_of(&r.try_get::<String, _>(2)?),
             yellow: recipients_of(&r.try_get::<String, _>(3)?),
             red: recipients_of(&r.try_get::<String, _>(4)?),
+            remind_days: days_of(&r.try_get::<String, _>(7)?).unwrap_or_default(),
+            repeat_days: days(r.try_get(8)?),
+            milestone_months: days(r.try_get(9)?),
         },
         secretary: r.try_get::<Option<i64>, _>(5)?.map(UserId),
         version: r.try_get(6)?,
@@ -113,6 +143,30 @@ pub async fn save(
     let mut c = Checker::default();
     let green_days = c.number("green_days", &input.green_days, 1, 180);
     let yellow_days = c.number("yellow_days", &input.yellow_days, 1, 179);
+    // Left out (an older form or API client): the defaults.
+    let defaults = WarningRules::default();
+    let mut or_default = |field: &str, value: &str, default: u32, max: u32| {
+        if value.trim().is_empty() {
+            Some(default)
+        } else {
+            c.number(field, value, 1, max)
+        }
+    };
+    let repeat_days = or_default("repeat_days", &input.repeat_days, defaults.repeat_days, 30);
+    let milestone_months = or_default(
+        "milestone_months",
+        &input.milestone_months,
+        defaults.milestone_months,
+        36,
+    );
+    let remind_days = days_of(&input.remind_days);
+    if remind_days.is_none() {
+        c.push(zhenggai_domain::validate::FieldError::new(
+            "remind_days",
+            "提前提醒天数应为整数，以逗号分隔，如“3,1”；不需要时留空。",
+            "Reminder days are whole numbers separated by commas, e.g. “3,1”; leave empty for none.",
+        ));
+    }
     let secretary = match input.secretary.trim() {
         "" => None,
         s => match s.parse::<i64>() {
@@ -139,9 +193,15 @@ pub async fn save(
         green: pick(&input.green_to),
         yellow: pick(&input.yellow_to),
         red: pick(&input.red_to),
+        remind_days: remind_days.clone().unwrap_or_default(),
+        repeat_days: repeat_days.unwrap_or(1),
+        milestone_months: milestone_months.unwrap_or(6),
     };
     if green_days.is_some()
         && yellow_days.is_some()
+        && remind_days.is_some()
+        && repeat_days.is_some()
+        && milestone_months.is_some()
         && let Err(errors) = rules.check()
     {
         for e in errors {
@@ -173,6 +233,12 @@ pub async fn save(
             ("yellow_to", Param::from(codes_of(&rules.yellow))),
             ("red_to", Param::from(codes_of(&rules.red))),
             ("secretary_id", Param::from(secretary.map(|s| s.0))),
+            ("remind_days", Param::from(days_text(&rules.remind_days))),
+            ("repeat_days", Param::from(i64::from(rules.repeat_days))),
+            (
+                "milestone_months",
+                Param::from(i64::from(rules.milestone_months)),
+            ),
         ],
     )
     .await?;

@@ -1,12 +1,15 @@
 //! 消息提醒 — the bell's list: a person's own notifications, newest first, and marking
-//! them read. Nobody reads or marks another's.
+//! them read; and the person's own e-mail setting. Nobody reads, marks or sets
+//! another's.
 
 use askama::Template;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
+use zhenggai_storage::channels::{self, UserChannel};
 use zhenggai_storage::reminders::{self, Notification};
 
-use super::{Nav, render, see_other, tr};
+use super::{Errors, Nav, field_errors, render, render_status, see_other, tr};
 use crate::error::PageError;
 use crate::form::FormData;
 use crate::i18n::Tr;
@@ -19,16 +22,63 @@ struct NotificationsPage {
     t: Tr,
     nav: Nav,
     list: Vec<Notification>,
+    email: UserChannel,
+    email_configured: bool,
+    errors: Errors,
+}
+
+async fn page(
+    app: &App,
+    v: &Viewer,
+    email: Option<UserChannel>,
+    errors: Errors,
+) -> Result<NotificationsPage, PageError> {
+    let email = match email {
+        Some(e) => e,
+        None => channels::of_user(&app.db, v.user.id).await?,
+    };
+    Ok(NotificationsPage {
+        t: tr(v),
+        nav: Nav::new(v, "notifications", "/notifications"),
+        list: reminders::list(&app.db, v.user.id, 200).await?,
+        email,
+        email_configured: app.config.email_configured,
+        errors,
+    })
 }
 
 /// GET /notifications
 pub async fn list(State(app): State<App>, v: Viewer) -> Result<Response, PageError> {
-    let list = reminders::list(&app.db, v.user.id, 200).await?;
-    Ok(render(&NotificationsPage {
-        t: tr(&v),
-        nav: Nav::new(&v, "notifications", "/notifications"),
-        list,
-    }))
+    let errors = Errors::none(v.lang);
+    Ok(render(&page(&app, &v, None, errors).await?))
+}
+
+/// POST /notifications/email — the person's own address and choice.
+pub async fn save_email(
+    State(app): State<App>,
+    v: Viewer,
+    form: FormData,
+) -> Result<Response, PageError> {
+    v.check_csrf(form.get("csrf"))?;
+    let email = form.get("email").to_string();
+    let email_on = form.get("email_on") == "on";
+    let version = form.get("version").trim().parse().unwrap_or(-1);
+    match channels::save_user(&app.db, &v.actor, v.change(&app), &email, email_on, version).await {
+        Ok(_) => Ok(see_other("/notifications")),
+        Err(e) => {
+            let errors = Errors {
+                list: field_errors(e)?,
+                lang: v.lang,
+            };
+            let shown = UserChannel {
+                email,
+                email_on,
+                version,
+            };
+            let page = page(&app, &v, Some(shown), errors).await?;
+            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+    }
 }
 
 /// POST /notifications/read — one (`id`) or all.

@@ -1,12 +1,15 @@
 //! 三色预警 — the warning board every business role sees for its own scope, and the
-//! rules the office sets: thresholds, who each colour reaches, the Party secretary.
+//! rules the office sets: thresholds, who each colour reaches, the Party secretary,
+//! when reminders go out, and the channels besides the bell (e-mail, a group robot).
 
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use zhenggai_domain::access::Access;
+use zhenggai_domain::reminder::RobotKind;
 use zhenggai_domain::warning::{Colour, Recipient};
+use zhenggai_storage::channels::{self, OrgChannels, OrgChannelsInput};
 use zhenggai_storage::error::StoreError;
 use zhenggai_storage::ledger::warnings::{self, Board, Settings, SettingsInput};
 use zhenggai_storage::users::{self, User};
@@ -55,6 +58,36 @@ struct RulesPage {
     colours: [Colour; 3],
     recipients: [Recipient; 3],
     errors: Errors,
+    channels: ChannelsForm,
+    robots: [RobotKind; 3],
+    email_configured: bool,
+}
+
+/// The channels form as shown: the secret is never sent back to the page.
+struct ChannelsForm {
+    email_on: bool,
+    robot_kind: String,
+    robot_url: String,
+    has_secret: bool,
+    version: i64,
+    errors: Errors,
+}
+
+impl ChannelsForm {
+    fn of(c: &OrgChannels, errors: Errors) -> ChannelsForm {
+        ChannelsForm {
+            email_on: c.email_on,
+            robot_kind: c
+                .robot
+                .as_ref()
+                .map(|r| r.kind.code().to_string())
+                .unwrap_or_default(),
+            robot_url: c.robot.as_ref().map(|r| r.url.clone()).unwrap_or_default(),
+            has_secret: c.robot.as_ref().is_some_and(|r| !r.secret.is_empty()),
+            version: c.version,
+            errors,
+        }
+    }
 }
 
 impl RulesPage {
@@ -76,6 +109,15 @@ fn input_of(s: &Settings) -> SettingsInput {
         green_to: codes(&s.rules.green),
         yellow_to: codes(&s.rules.yellow),
         red_to: codes(&s.rules.red),
+        remind_days: s
+            .rules
+            .remind_days
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(","),
+        repeat_days: s.rules.repeat_days.to_string(),
+        milestone_months: s.rules.milestone_months.to_string(),
         secretary: s.secretary.map(|u| u.0.to_string()).unwrap_or_default(),
         version: s.version,
     }
@@ -91,9 +133,21 @@ fn require_office(v: &Viewer) -> Result<(), PageError> {
 async fn rules_page(
     app: &App,
     v: &Viewer,
-    input: SettingsInput,
+    input: Option<SettingsInput>,
     errors: Errors,
+    channels: Option<ChannelsForm>,
 ) -> Result<RulesPage, PageError> {
+    let input = match input {
+        Some(i) => i,
+        None => input_of(&warnings::of_org(&app.db, &v.actor, v.actor.org).await?),
+    };
+    let channels = match channels {
+        Some(c) => c,
+        None => ChannelsForm::of(
+            &channels::for_org(&app.db, v.actor.org).await?,
+            Errors::none(v.lang),
+        ),
+    };
     Ok(RulesPage {
         t: tr(v),
         nav: Nav::new(v, "warnings", "/settings/warnings"),
@@ -102,17 +156,53 @@ async fn rules_page(
         colours: Colour::ALL,
         recipients: Recipient::ALL,
         errors,
+        channels,
+        robots: RobotKind::ALL,
+        email_configured: app.config.email_configured,
     })
 }
 
 /// GET /settings/warnings
 pub async fn show_rules(State(app): State<App>, v: Viewer) -> Result<Response, PageError> {
     require_office(&v)?;
-    let settings = warnings::of_org(&app.db, &v.actor, v.actor.org).await?;
     let errors = Errors::none(v.lang);
-    Ok(render(
-        &rules_page(&app, &v, input_of(&settings), errors).await?,
-    ))
+    Ok(render(&rules_page(&app, &v, None, errors, None).await?))
+}
+
+/// POST /settings/channels
+pub async fn save_channels(
+    State(app): State<App>,
+    v: Viewer,
+    form: FormData,
+) -> Result<Response, PageError> {
+    v.check_csrf(form.get("csrf"))?;
+    require_office(&v)?;
+    let input = OrgChannelsInput {
+        email_on: form.get("email_on") == "on",
+        robot_kind: form.get("robot_kind").into(),
+        robot_url: form.get("robot_url").into(),
+        robot_secret: form.get("robot_secret").into(),
+        version: form.get("version").trim().parse().unwrap_or(-1),
+    };
+    match channels::save_org(&app.db, &v.actor, v.change(&app), v.actor.org, &input).await {
+        Ok(_) => Ok(see_other("/settings/warnings#channels")),
+        Err(e) => {
+            let errors = Errors {
+                list: field_errors(e)?,
+                lang: v.lang,
+            };
+            let shown = ChannelsForm {
+                email_on: input.email_on,
+                robot_kind: input.robot_kind.clone(),
+                robot_url: input.robot_url.clone(),
+                has_secret: false,
+                version: input.version,
+                errors,
+            };
+            let page = rules_page(&app, &v, None, Errors::none(v.lang), Some(shown)).await?;
+            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+    }
 }
 
 /// POST /settings/warnings
@@ -129,6 +219,9 @@ pub async fn save_rules(
         green_to: all("green_to"),
         yellow_to: all("yellow_to"),
         red_to: all("red_to"),
+        remind_days: form.get("remind_days").into(),
+        repeat_days: form.get("repeat_days").into(),
+        milestone_months: form.get("milestone_months").into(),
         secretary: form.get("secretary").into(),
         version: form.get("version").trim().parse().unwrap_or(-1),
     };
@@ -139,7 +232,7 @@ pub async fn save_rules(
                 list: field_errors(e)?,
                 lang: v.lang,
             };
-            let page = rules_page(&app, &v, input, errors).await?;
+            let page = rules_page(&app, &v, Some(input), errors, None).await?;
             Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
     }

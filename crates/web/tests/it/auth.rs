@@ -161,6 +161,8 @@ async fn every_form_refuses_a_missing_or_wrong_csrf_token() {
         ("sysadmin", "/calendar".to_string()),
         ("office", "/settings/warnings".to_string()),
         ("finance", "/notifications/read".to_string()),
+        ("finance", "/notifications/email".to_string()),
+        ("office", "/settings/channels".to_string()),
         ("office", format!("/measures/{measure}/notices")),
         ("finance", "/weekly".to_string()),
         ("office", "/weekly/rule".to_string()),

@@ -237,9 +237,15 @@ async fn the_bell_counts_a_persons_own_notifications_and_only_they_mark_them_rea
     let t = TestApp::new().await;
     let calendar = zhenggai_storage::calendar::load(&t.app.db).await.unwrap();
     // A working day on which the demo has warnings.
-    zhenggai_storage::reminders::tick(&t.app.db, &calendar, today(), start())
-        .await
-        .unwrap();
+    zhenggai_storage::reminders::tick(
+        &t.app.db,
+        &zhenggai_storage::reminders::BellOnly,
+        &calendar,
+        today(),
+        start(),
+    )
+    .await
+    .unwrap();
     let finance = t.login("finance").await;
     let page = t.get(Some(&finance), "/notifications").await;
     assert_eq!(page.status, StatusCode::OK);

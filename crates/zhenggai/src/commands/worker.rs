@@ -8,24 +8,24 @@ use std::time::Duration;
 
 use zhenggai_domain::clock::{Clock, SystemClock};
 use zhenggai_storage::Db;
-use zhenggai_storage::reminders::{self, Tick};
+use zhenggai_storage::reminders::{self, Courier, Tick};
 
 use crate::cli::{Common, WorkerArgs};
 use crate::config::Settings;
 
 /// One round.
-pub async fn round(db: &Db, clock: &dyn Clock) -> anyhow::Result<Tick> {
+pub async fn round(db: &Db, courier: &dyn Courier, clock: &dyn Clock) -> anyhow::Result<Tick> {
     let calendar = zhenggai_storage::calendar::load(db).await?;
-    Ok(reminders::tick(db, &calendar, clock.today(), clock.now()).await?)
+    Ok(reminders::tick(db, courier, &calendar, clock.today(), clock.now()).await?)
 }
 
 /// Rounds every `every`, for ever; a failed round is logged and the next one tries again.
-pub async fn scheduler(db: Db, clock: Arc<dyn Clock>, every: Duration) {
+pub async fn scheduler(db: Db, courier: Arc<dyn Courier>, clock: Arc<dyn Clock>, every: Duration) {
     let mut interval = tokio::time::interval(every);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         interval.tick().await;
-        match round(&db, clock.as_ref()).await {
+        match round(&db, courier.as_ref(), clock.as_ref()).await {
             Ok(t) if t.planned + t.delivered > 0 => {
                 tracing::info!(planned = t.planned, delivered = t.delivered, "reminders");
             }
@@ -40,15 +40,16 @@ pub async fn run(common: &Common, args: WorkerArgs) -> anyhow::Result<ExitCode> 
     let db = super::open(&settings).await?;
     db.migrate().await?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let courier: Arc<dyn Courier> = Arc::new(settings.outbound()?);
     if args.once {
-        let t = round(&db, clock.as_ref()).await?;
+        let t = round(&db, courier.as_ref(), clock.as_ref()).await?;
         println!("{}", serde_json::to_string(&t)?);
         db.close().await;
         return Ok(ExitCode::SUCCESS);
     }
     println!("zhenggai worker: a round every {} s", args.every);
     tokio::select! {
-        () = scheduler(db.clone(), clock, Duration::from_secs(args.every.max(1))) => {}
+        () = scheduler(db.clone(), courier, clock, Duration::from_secs(args.every.max(1))) => {}
         _ = tokio::signal::ctrl_c() => {}
     }
     db.close().await;

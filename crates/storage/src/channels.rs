@@ -1,0 +1,277 @@
+//! 提醒渠道 — where reminders go besides the bell: e-mail to each person who has an
+//! address and wants it, and the organisation's group-chat robot. The office sets the
+//! organisation's channels; each person sets only their own address. Both recorded.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use sqlx::{AnyConnection, Row};
+use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::reminder::RobotKind;
+use zhenggai_domain::{UnitId, UserId};
+
+use crate::audit::{self, Change, Entity};
+use crate::db::Db;
+use crate::error::{StoreError, StoreResult};
+use crate::ledger::require_ledger;
+use crate::sql::Param;
+
+/// A group-chat robot: its webhook and, for DingTalk and Feishu, the signing secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Robot {
+    /// Which robot.
+    pub kind: RobotKind,
+    /// The webhook address (it holds the robot's key: kept out of the trail).
+    pub url: String,
+    /// The signing secret, or empty.
+    pub secret: String,
+}
+
+/// An organisation's channels (the bell only until the office sets them: version 0).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OrgChannels {
+    /// Whether its people get reminders by e-mail too.
+    pub email_on: bool,
+    /// Its group-chat robot, if any.
+    pub robot: Option<Robot>,
+    /// Version, for the next save.
+    pub version: i64,
+}
+
+/// The channels as entered.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct OrgChannelsInput {
+    /// "on" to mail reminders.
+    pub email_on: bool,
+    /// A robot code, or empty for none.
+    pub robot_kind: String,
+    /// Its webhook.
+    pub robot_url: String,
+    /// Its secret; empty keeps the one stored.
+    pub robot_secret: String,
+    /// The version read.
+    pub version: i64,
+}
+
+/// An organisation's channels.
+pub async fn of_org(conn: &mut AnyConnection, org: UnitId) -> StoreResult<OrgChannels> {
+    let row = sqlx::query(
+        "SELECT email_on, robot_kind, robot_url, robot_secret, version FROM org_channels WHERE org_id = $1",
+    )
+    .bind(org.0)
+    .fetch_optional(conn)
+    .await?;
+    let Some(r) = row else {
+        return Ok(OrgChannels::default());
+    };
+    let robot = RobotKind::from_code(&r.try_get::<String, _>(1)?)
+        .map(|kind| -> Result<Robot, sqlx::Error> {
+            Ok(Robot {
+                kind,
+                url: r.try_get(2)?,
+                secret: r.try_get(3)?,
+            })
+        })
+        .transpose()?;
+    Ok(OrgChannels {
+        email_on: r.try_get::<i64, _>(0)? != 0,
+        robot,
+        version: r.try_get(4)?,
+    })
+}
+
+/// An organisation's channels, on a connection of its own.
+pub async fn for_org(db: &Db, org: UnitId) -> StoreResult<OrgChannels> {
+    let mut conn = db.pool().acquire().await?;
+    of_org(&mut conn, org).await
+}
+
+/// Sets an organisation's channels (its office only); recorded.
+pub async fn save_org(
+    db: &Db,
+    actor: &Actor,
+    change: Change<'_>,
+    org: UnitId,
+    input: &OrgChannelsInput,
+) -> StoreResult<OrgChannels> {
+    require_ledger(actor, org, Access::Edit)?;
+    let mut tx = db.begin().await?;
+    let current = of_org(tx.conn(), org).await?;
+    let kind = match input.robot_kind.trim() {
+        "" => None,
+        code => Some(RobotKind::from_code(code).ok_or_else(|| {
+            StoreError::invalid(
+                "robot_kind",
+                "请选择企业微信、钉钉或飞书群机器人，或选择“不使用”。",
+                "Choose the WeCom, DingTalk or Feishu robot, or none.",
+            )
+        })?),
+    };
+    let url = input.robot_url.trim();
+    let secret = match input.robot_secret.trim() {
+        "" => current
+            .robot
+            .as_ref()
+            .map(|r| r.secret.clone())
+            .unwrap_or_default(),
+        s => s.to_string(),
+    };
+    if let Some(kind) = kind {
+        if !(url.starts_with("https://") || url.starts_with("http://")) || url.contains(' ') {
+            return Err(StoreError::invalid(
+                "robot_url",
+                "请粘贴群机器人的完整 Webhook 地址（以 https:// 开头）。",
+                "Paste the robot's whole webhook address (starting with https://).",
+            ));
+        }
+        if kind == RobotKind::Dingtalk && secret.is_empty() {
+            return Err(StoreError::invalid(
+                "robot_secret",
+                "钉钉机器人请使用“加签”安全设置，并填写以 SEC 开头的密钥。",
+                "Set the DingTalk robot to signed mode and give its secret (starting with SEC).",
+            ));
+        }
+    }
+    audit::upsert(
+        &mut tx,
+        change,
+        Entity::OrgChannels,
+        ("org_id", org.0),
+        Some(input.version),
+        &[
+            ("email_on", Param::from(i64::from(input.email_on))),
+            (
+                "robot_kind",
+                Param::from(kind.map(RobotKind::code).unwrap_or_default()),
+            ),
+            ("robot_url", Param::from(url)),
+            ("robot_secret", Param::from(secret)),
+        ],
+    )
+    .await?;
+    let saved = of_org(tx.conn(), org).await?;
+    tx.commit().await?;
+    Ok(saved)
+}
+
+/// A person's e-mail setting.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserChannel {
+    /// Their address, or empty.
+    pub email: String,
+    /// Whether they want reminders by e-mail.
+    pub email_on: bool,
+    /// Version (0 until set).
+    pub version: i64,
+}
+
+/// Every person's e-mail setting, for planning a round of reminders.
+pub async fn all_users(db: &Db) -> StoreResult<HashMap<UserId, UserChannel>> {
+    let rows = sqlx::query("SELECT user_id, email, email_on, version FROM user_channels")
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                UserId(r.try_get(0)?),
+                UserChannel {
+                    email: r.try_get(1)?,
+                    email_on: r.try_get::<i64, _>(2)? != 0,
+                    version: r.try_get(3)?,
+                },
+            ))
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(Into::into)
+}
+
+/// A person's e-mail setting.
+pub async fn of_user(db: &Db, user: UserId) -> StoreResult<UserChannel> {
+    let row = sqlx::query("SELECT email, email_on, version FROM user_channels WHERE user_id = $1")
+        .bind(user.0)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(match row {
+        Some(r) => UserChannel {
+            email: r.try_get(0)?,
+            email_on: r.try_get::<i64, _>(1)? != 0,
+            version: r.try_get(2)?,
+        },
+        None => UserChannel::default(),
+    })
+}
+
+/// Whether an address can be mailed to: one `@`, something on each side, a dot in the
+/// domain, no spaces. The mail server has the last word.
+pub fn plausible_email(address: &str) -> bool {
+    let mut parts = address.split('@');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(local), Some(domain), None) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !address.chars().any(char::is_whitespace)
+        }
+        _ => false,
+    }
+}
+
+/// Sets a person's own e-mail setting (nobody sets another's); recorded.
+pub async fn save_user(
+    db: &Db,
+    actor: &Actor,
+    change: Change<'_>,
+    email: &str,
+    email_on: bool,
+    version: i64,
+) -> StoreResult<UserChannel> {
+    let email = email.trim();
+    if !email.is_empty() && !plausible_email(email) {
+        return Err(StoreError::invalid(
+            "email",
+            "电子邮箱地址格式不正确，请检查（如 zhangsan@example.gov.cn）。",
+            "This is not an e-mail address; check it (e.g. zhangsan@example.gov.cn).",
+        ));
+    }
+    if email.is_empty() && email_on {
+        return Err(StoreError::invalid(
+            "email",
+            "要接收邮件提醒，请先填写电子邮箱地址。",
+            "Give an e-mail address to get reminders by e-mail.",
+        ));
+    }
+    let mut tx = db.begin().await?;
+    audit::upsert(
+        &mut tx,
+        change,
+        Entity::UserChannels,
+        ("user_id", actor.user.0),
+        Some(version),
+        &[
+            ("email", Param::from(email)),
+            ("email_on", Param::from(i64::from(email_on))),
+        ],
+    )
+    .await?;
+    tx.commit().await?;
+    of_user(db, actor.user).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_are_checked_for_their_shape() {
+        for ok in ["a@b.cn", "zhang.san@mail.example.gov.cn", "x+y@z.org"] {
+            assert!(plausible_email(ok), "{ok}");
+        }
+        for bad in [
+            "", "a", "a@b", "@b.cn", "a@b@c.cn", "a b@c.cn", "a@.cn", "a@cn.",
+        ] {
+            assert!(!plausible_email(bad), "{bad}");
+        }
+    }
+}
