@@ -112,7 +112,11 @@ pub fn warning_key(f: &WarningFacts<'_>, rules: &WarningRules) -> String {
 
 /// The reminder a warning sends to one person.
 pub fn warning_reminder(f: &WarningFacts<'_>, user: i64, rules: &WarningRules) -> Reminder {
-    let content: String = f.content.chars().take(40).collect();
+    let content: String = if f.content.chars().count() > 40 {
+        f.content.chars().take(39).chain(['…']).collect()
+    } else {
+        f.content.to_string()
+    };
     let (subject, when) = match f.colour {
         colour @ (Colour::Green | Colour::Yellow) if f.days_left == 0 => (
             format!("【{}】整改措施今天到期", colour.label_zh()),
@@ -120,7 +124,7 @@ pub fn warning_reminder(f: &WarningFacts<'_>, user: i64, rules: &WarningRules) -
         ),
         Colour::Red => (
             format!("【红色预警】整改措施已逾期{}个工作日", f.overdue_workdays),
-            format!("已逾期{}个工作日（{}天）", f.overdue_workdays, -f.days_left),
+            format!("已逾期{}个工作日，共{}天", f.overdue_workdays, -f.days_left),
         ),
         Colour::Yellow => (
             format!("【黄色预警】整改措施还剩{}天到期", f.days_left),

@@ -9,6 +9,9 @@
 pub mod email;
 pub mod robot;
 
+use std::sync::Arc;
+
+use zhenggai_domain::clock::Clock;
 use zhenggai_domain::reminder::Reminder;
 use zhenggai_storage::channels::Robot;
 use zhenggai_storage::reminders::{Addressee, Courier};
@@ -21,12 +24,18 @@ pub struct Outbound {
     mailer: Option<Mailer>,
     http: reqwest::Client,
     public_url: Option<String>,
+    /// Robots check a signature's time against theirs: the real clock, always.
+    clock: Arc<dyn Clock>,
 }
 
 impl Outbound {
     /// Builds the way out. `public_url` is the address people open zhenggai at, for
     /// the links in messages (without it they carry the path only).
-    pub fn new(smtp: Option<&SmtpConfig>, public_url: Option<String>) -> anyhow::Result<Outbound> {
+    pub fn new(
+        smtp: Option<&SmtpConfig>,
+        public_url: Option<String>,
+        clock: Arc<dyn Clock>,
+    ) -> anyhow::Result<Outbound> {
         let http = reqwest::Client::builder()
             .timeout(std::time::Duration::from_secs(20))
             .user_agent(concat!("zhenggai/", env!("CARGO_PKG_VERSION")))
@@ -36,6 +45,7 @@ impl Outbound {
             mailer: smtp.map(Mailer::new).transpose()?,
             http,
             public_url,
+            clock,
         })
     }
 }
@@ -58,7 +68,7 @@ impl Courier for Outbound {
     }
 
     async fn robot(&self, robot: &Robot, reminders: &[Reminder]) -> anyhow::Result<()> {
-        let now_ms = chrono::Utc::now().timestamp_millis();
+        let now_ms = self.clock.now().timestamp_millis();
         let requests = robot::requests(robot, reminders, self.public_url.as_deref(), now_ms);
         robot::post(&self.http, &requests).await
     }

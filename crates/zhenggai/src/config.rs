@@ -159,7 +159,11 @@ pub struct Settings {
 impl Settings {
     /// The way reminders leave the process.
     pub fn outbound(&self) -> anyhow::Result<zhenggai_notify::Outbound> {
-        zhenggai_notify::Outbound::new(self.smtp.as_ref(), self.public_url.clone())
+        zhenggai_notify::Outbound::new(
+            self.smtp.as_ref(),
+            self.public_url.clone(),
+            std::sync::Arc::new(zhenggai_domain::clock::SystemClock),
+        )
     }
 }
 

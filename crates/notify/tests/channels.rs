@@ -1,0 +1,555 @@
+//! 提醒 (D10) leaving the process: a local SMTP receiver and a local HTTP receiver take
+//! what the reminder worker sends for a day of the demo ledger, by e-mail and to each
+//! group-chat robot. The messages are asserted exactly (insta snapshots), and a worker
+//! that dies holding jobs, or a second worker started after a restart, sends nothing
+//! twice. Runs on SQLite and on PostgreSQL like every storage test.
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on what it did not expect; helpers of an integration test crate are not #[test] functions"
+)]
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use axum::Json;
+use axum::extract::{Request, State};
+use base64::Engine;
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use hmac::{Hmac, Mac};
+use serde_json::{Value, json};
+use sha2::Sha256;
+use sqlx::Row;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use zhenggai_domain::calendar::Calendar;
+use zhenggai_domain::clock::{Clock, SystemClock};
+use zhenggai_domain::reminder::RobotKind;
+use zhenggai_notify::{Outbound, Security, SmtpConfig};
+use zhenggai_storage::audit::Change;
+use zhenggai_storage::channels::{self, OrgChannelsInput};
+use zhenggai_storage::ledger::warnings::{self, SettingsInput};
+use zhenggai_storage::reminders;
+use zhenggai_storage::test_db::TestDb;
+use zhenggai_storage::{demo, users};
+
+/// The day of the walk: a Monday on which the demo ledger has red and yellow measures.
+fn day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2024, 5, 20).unwrap()
+}
+
+/// 09:00 in Beijing.
+fn morning(d: NaiveDate) -> chrono::DateTime<Utc> {
+    Utc.from_utc_datetime(&d.and_hms_opt(1, 0, 0).unwrap())
+}
+
+/// A mail as the receiver got it: envelope and the whole message.
+#[derive(Debug, Clone)]
+struct Mail {
+    rcpt: Vec<String>,
+    data: Vec<u8>,
+}
+
+/// A minimal SMTP receiver: answers every command the way a server that takes all
+/// mail does, and keeps each message.
+async fn smtp_receiver() -> (u16, Arc<Mutex<Vec<Mail>>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mails: Arc<Mutex<Vec<Mail>>> = Arc::default();
+    let kept = mails.clone();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let kept = kept.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let mut lines = BufReader::new(read);
+                write.write_all(b"220 receiver ESMTP\r\n").await.unwrap();
+                let mut rcpt = Vec::new();
+                let mut line = String::new();
+                loop {
+                    line.clear();
+                    if lines.read_line(&mut line).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let command = line.trim_end().to_ascii_uppercase();
+                    let reply: &[u8] = if command.starts_with("EHLO") {
+                        b"250-receiver\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n"
+                    } else if command.starts_with("RCPT TO:") {
+                        rcpt.push(line.trim_end()[8..].trim().to_string());
+                        b"250 ok\r\n"
+                    } else if command == "DATA" {
+                        write.write_all(b"354 go ahead\r\n").await.unwrap();
+                        let mut data = Vec::new();
+                        loop {
+                            let mut l = String::new();
+                            lines.read_line(&mut l).await.unwrap();
+                            if l == ".\r\n" {
+                                break;
+                            }
+                            // Dot-stuffing undone, as a receiver must.
+                            let l = l.strip_prefix('.').unwrap_or(&l);
+                            data.extend_from_slice(l.as_bytes());
+                        }
+                        kept.lock().unwrap().push(Mail {
+                            rcpt: std::mem::take(&mut rcpt),
+                            data,
+                        });
+                        b"250 queued\r\n"
+                    } else if command == "QUIT" {
+                        write.write_all(b"221 bye\r\n").await.unwrap();
+                        return;
+                    } else {
+                        b"250 ok\r\n"
+                    };
+                    write.write_all(reply).await.unwrap();
+                }
+            });
+        }
+    });
+    (port, mails)
+}
+
+/// A request a robot received.
+#[derive(Debug, Clone)]
+struct Posted {
+    path: String,
+    query: BTreeMap<String, String>,
+    body: Value,
+}
+
+#[derive(Clone, Default)]
+struct Hooks {
+    posted: Arc<Mutex<Vec<Posted>>>,
+    /// Requests to refuse before taking them (a robot that is down for a while).
+    refuse: Arc<Mutex<usize>>,
+}
+
+/// The robots' side: takes a post, answers as the robot of its path does.
+async fn hook(State(h): State<Hooks>, request: Request) -> (axum::http::StatusCode, Json<Value>) {
+    let path = request.uri().path().to_string();
+    let query: BTreeMap<String, String> = request
+        .uri()
+        .query()
+        .map(|q| {
+            q.split('&')
+                .filter_map(|kv| kv.split_once('='))
+                .map(|(k, v)| (k.to_string(), urlencoding::decode(v).unwrap().into_owned()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let bytes = axum::body::to_bytes(request.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    {
+        let mut refuse = h.refuse.lock().unwrap();
+        if *refuse > 0 {
+            *refuse -= 1;
+            return (
+                axum::http::StatusCode::OK,
+                Json(json!({"errcode": 45009, "errmsg": "api freq out of limit"})),
+            );
+        }
+    }
+    let body: Value = serde_json::from_slice(&bytes).unwrap();
+    h.posted.lock().unwrap().push(Posted {
+        path: path.clone(),
+        query,
+        body,
+    });
+    let answer = if path.ends_with("feishu") {
+        json!({"code": 0, "msg": "success", "data": {}})
+    } else {
+        json!({"errcode": 0, "errmsg": "ok"})
+    };
+    (axum::http::StatusCode::OK, Json(answer))
+}
+
+async fn http_receiver() -> (u16, Hooks) {
+    let hooks = Hooks::default();
+    let app = axum::Router::new()
+        .route("/{*path}", axum::routing::post(hook))
+        .with_state(hooks.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (port, hooks)
+}
+
+fn outbound(smtp_port: u16) -> Outbound {
+    Outbound::new(
+        Some(&SmtpConfig {
+            host: "127.0.0.1".into(),
+            port: Some(smtp_port),
+            security: Security::None,
+            username: None,
+            password: None,
+            from: "整改办 <zhenggai@example.gov.cn>".into(),
+        }),
+        Some("https://zhenggai.example.gov.cn".into()),
+        Arc::new(SystemClock),
+    )
+    .unwrap()
+}
+
+/// The demo ledger with the office's rules, the organisation mailing and posting to a
+/// robot, and addresses for the secretary and one unit account.
+async fn prepared(robot: RobotKind, hook_port: u16) -> TestDb {
+    let t = TestDb::new().await.unwrap();
+    let start = NaiveDate::from_ymd_opt(2024, 4, 25).unwrap();
+    demo::load(&t.db, &t.files, start, morning(start))
+        .await
+        .unwrap();
+    let office = users::find(&t.db, "office").await.unwrap().unwrap();
+    let actor = users::actor(&t.db, office.id).await.unwrap();
+    let change = Change {
+        actor: Some(office.id),
+        at: morning(start),
+        reason: None,
+    };
+    let secretary = users::find(&t.db, "leader_zhao").await.unwrap().unwrap();
+    warnings::save(
+        &t.db,
+        &actor,
+        change,
+        actor.org,
+        &SettingsInput {
+            green_days: "20".into(),
+            yellow_days: "10".into(),
+            green_to: vec!["handler".into()],
+            yellow_to: vec!["handler".into(), "leader".into()],
+            red_to: vec!["handler".into(), "leader".into(), "secretary".into()],
+            remind_days: "3,1".into(),
+            repeat_days: "1".into(),
+            milestone_months: "6".into(),
+            secretary: secretary.id.0.to_string(),
+            version: 0,
+        },
+    )
+    .await
+    .unwrap();
+    channels::save_org(
+        &t.db,
+        &actor,
+        change,
+        actor.org,
+        &OrgChannelsInput {
+            email_on: true,
+            robot_kind: robot.code().into(),
+            robot_url: format!("http://127.0.0.1:{hook_port}/{}", robot.code()),
+            robot_secret: "SEC0123456789abcdef".into(),
+            version: 0,
+        },
+    )
+    .await
+    .unwrap();
+    for (who, address, on) in [
+        ("leader_zhao", "zhao@example.gov.cn", true),
+        ("finance", "caiwu@example.gov.cn", true),
+        ("hr", "renshi@example.gov.cn", false),
+    ] {
+        let user = users::find(&t.db, who).await.unwrap().unwrap();
+        let actor = users::actor(&t.db, user.id).await.unwrap();
+        let change = Change {
+            actor: Some(user.id),
+            at: morning(start),
+            reason: None,
+        };
+        channels::save_user(&t.db, &actor, change, address, on, 0)
+            .await
+            .unwrap();
+    }
+    t
+}
+
+/// A received mail as people read it: who, what, and both bodies.
+fn readable(mail: &Mail) -> Value {
+    let parsed = mail_parser::MessageParser::default()
+        .parse(&mail.data)
+        .unwrap();
+    let addr = |a: Option<&mail_parser::Address>| -> String {
+        a.and_then(|a| a.first())
+            .map(|a| format!("{} <{}>", a.name().unwrap_or(""), a.address().unwrap_or("")))
+            .unwrap_or_default()
+    };
+    json!({
+        "envelope_to": mail.rcpt,
+        "from": addr(parsed.from()),
+        "to": addr(parsed.to()),
+        "subject": parsed.subject(),
+        "message_id": parsed.message_id(),
+        "text": parsed.body_text(0),
+        "html": parsed.body_html(0),
+    })
+}
+
+/// A robot request without what changes each second (timestamps and signatures).
+fn steady(p: &Posted) -> Value {
+    let mut body = p.body.clone();
+    for volatile in ["timestamp", "sign"] {
+        if body.get(volatile).is_some() {
+            body[volatile] = Value::from(format!("[{volatile}]"));
+        }
+    }
+    let query: BTreeMap<&String, String> = p
+        .query
+        .iter()
+        .map(|(k, v)| {
+            let v = if k == "timestamp" || k == "sign" {
+                format!("[{k}]")
+            } else {
+                v.clone()
+            };
+            (k, v)
+        })
+        .collect();
+    json!({"path": p.path, "query": query, "body": body})
+}
+
+fn hmac_base64(key: &[u8], message: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).unwrap();
+    mac.update(message);
+    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+}
+
+/// Checks a robot's signature as the robot's server does.
+fn signed_right(kind: RobotKind, p: &Posted) {
+    let secret = "SEC0123456789abcdef";
+    match kind {
+        RobotKind::Wecom => assert!(!p.query.contains_key("sign")),
+        RobotKind::Dingtalk => {
+            let ts = &p.query["timestamp"];
+            let age = SystemClock.now().timestamp_millis() - ts.parse::<i64>().unwrap();
+            assert!(
+                (0..3_600_000).contains(&age),
+                "DingTalk takes an hour at most"
+            );
+            let expected = hmac_base64(secret.as_bytes(), format!("{ts}\n{secret}").as_bytes());
+            assert_eq!(p.query["sign"], expected);
+        }
+        RobotKind::Feishu => {
+            let ts = p.body["timestamp"].as_str().unwrap();
+            let expected = hmac_base64(format!("{ts}\n{secret}").as_bytes(), b"");
+            assert_eq!(p.body["sign"], expected);
+        }
+    }
+}
+
+async fn job_states(t: &TestDb) -> BTreeMap<(String, String), i64> {
+    sqlx::query("SELECT kind, state, COUNT(*) FROM jobs GROUP BY kind, state")
+        .fetch_all(t.db.pool())
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                (r.try_get(0).unwrap(), r.try_get(1).unwrap()),
+                r.try_get(2).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn reminders_reach_mailboxes_and_robots_once_even_across_a_restart() {
+    let calendar = Calendar::official();
+    let (smtp_port, mails) = smtp_receiver().await;
+    let (hook_port, hooks) = http_receiver().await;
+    for kind in RobotKind::ALL {
+        mails.lock().unwrap().clear();
+        hooks.posted.lock().unwrap().clear();
+        let t = prepared(kind, hook_port).await;
+        let now = morning(day());
+
+        // The worker plans the day and dies holding the jobs it leased, before sending.
+        let first = outbound(smtp_port);
+        reminders::plan(&t.db, &first, &calendar, day(), now)
+            .await
+            .unwrap();
+        sqlx::query("UPDATE jobs SET state = 'running', leased_until = $1")
+            .bind(zhenggai_storage::sql::stamp(now + Duration::minutes(5)))
+            .execute(t.db.pool())
+            .await
+            .unwrap();
+        // A new worker, while the lease still runs: nothing goes out.
+        let second = outbound(smtp_port);
+        let early = reminders::tick(&t.db, &second, &calendar, day(), now + Duration::minutes(1))
+            .await
+            .unwrap();
+        assert_eq!(early.delivered, 0);
+        assert!(mails.lock().unwrap().is_empty());
+        // After the lease ran out, everything goes out once.
+        let later = now + Duration::minutes(10);
+        let done = reminders::tick(&t.db, &second, &calendar, day(), later)
+            .await
+            .unwrap();
+        assert!(done.delivered > 0);
+        // Restarted again, ticking again the same day: nothing new.
+        let third = outbound(smtp_port);
+        let again = reminders::tick(
+            &t.db,
+            &third,
+            &calendar,
+            day(),
+            later + Duration::minutes(30),
+        )
+        .await
+        .unwrap();
+        assert_eq!(again.planned + again.delivered, 0, "{kind:?}");
+
+        let states = job_states(&t).await;
+        assert!(
+            states.keys().all(|(_, state)| state == "done"),
+            "{kind:?}: {states:?}"
+        );
+
+        // E-mail: only to those with an address who want it (hr opted out), each
+        // reminder once, with the bell's subject.
+        let got = mails.lock().unwrap().clone();
+        let mut to: Vec<&str> = got.iter().map(|m| m.rcpt[0].as_str()).collect();
+        to.sort_unstable();
+        to.dedup();
+        assert_eq!(to, ["<caiwu@example.gov.cn>", "<zhao@example.gov.cn>"]);
+        let emails = states[&("email".to_string(), "done".to_string())];
+        assert_eq!(i64::try_from(got.len()).unwrap(), emails);
+        let ids: std::collections::BTreeSet<Option<String>> = got
+            .iter()
+            .map(|m| {
+                mail_parser::MessageParser::default()
+                    .parse(&m.data)
+                    .unwrap()
+                    .message_id()
+                    .map(str::to_string)
+            })
+            .collect();
+        assert_eq!(ids.len(), got.len(), "each mail its own message id");
+        let bell: i64 = sqlx::query(
+            "SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.username = 'leader_zhao'",
+        )
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap();
+        let to_zhao = got
+            .iter()
+            .filter(|m| m.rcpt[0] == "<zhao@example.gov.cn>")
+            .count();
+        assert_eq!(
+            i64::try_from(to_zhao).unwrap(),
+            bell,
+            "a mail for each bell notification"
+        );
+
+        // Robot: the organisation's batch as few messages as its size limit allows,
+        // each signed as its robot wants, every event in them once.
+        let posted = hooks.posted.lock().unwrap().clone();
+        let robot_jobs = states[&("robot".to_string(), "done".to_string())];
+        let texts: Vec<String> = posted
+            .iter()
+            .map(|p| {
+                signed_right(kind, p);
+                let text = match kind {
+                    RobotKind::Wecom => &p.body["markdown"]["content"],
+                    RobotKind::Dingtalk => &p.body["markdown"]["text"],
+                    RobotKind::Feishu => &p.body["content"]["text"],
+                };
+                text.as_str().unwrap().to_string()
+            })
+            .collect();
+        assert!(texts.iter().all(|t| t.len() <= 4096), "{kind:?}");
+        // Every entry links to where it is acted on.
+        let entries: usize = texts
+            .iter()
+            .map(|t| t.matches("https://zhenggai.example.gov.cn/").count())
+            .sum();
+        assert!(texts[0].contains(&format!("共{robot_jobs}条")), "{kind:?}");
+        assert_eq!(entries, usize::try_from(robot_jobs).unwrap(), "{kind:?}");
+        let steady_posts: Vec<Value> = posted.iter().map(steady).collect();
+        insta::assert_json_snapshot!(format!("robot_{}", kind.code()), steady_posts);
+        if kind == RobotKind::Wecom {
+            let mut readable_mails: Vec<Value> = got.iter().map(readable).collect();
+            readable_mails.sort_by_key(|m| (m["to"].to_string(), m["subject"].to_string()));
+            readable_mails.truncate(3);
+            insta::assert_json_snapshot!("emails", readable_mails);
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_robot_that_refuses_is_tried_again_later_and_a_removed_one_is_skipped() {
+    let calendar = Calendar::official();
+    let (smtp_port, _mails) = smtp_receiver().await;
+    let (hook_port, hooks) = http_receiver().await;
+    let t = prepared(RobotKind::Wecom, hook_port).await;
+    let courier = outbound(smtp_port);
+    let now = morning(day());
+    *hooks.refuse.lock().unwrap() = 1;
+    reminders::tick(&t.db, &courier, &calendar, day(), now)
+        .await
+        .unwrap();
+    assert!(hooks.posted.lock().unwrap().is_empty());
+    let error: String = sqlx::query(
+        "SELECT last_error FROM jobs WHERE kind = 'robot' AND state = 'pending' LIMIT 1",
+    )
+    .fetch_one(t.db.pool())
+    .await
+    .unwrap()
+    .try_get(0)
+    .unwrap();
+    assert!(error.contains("45009"), "{error}");
+    // Ten minutes later it goes out, once.
+    reminders::tick(
+        &t.db,
+        &courier,
+        &calendar,
+        day(),
+        now + Duration::minutes(11),
+    )
+    .await
+    .unwrap();
+    let sent = hooks.posted.lock().unwrap().len();
+    assert!(sent > 0);
+    reminders::tick(
+        &t.db,
+        &courier,
+        &calendar,
+        day(),
+        now + Duration::minutes(40),
+    )
+    .await
+    .unwrap();
+    assert_eq!(hooks.posted.lock().unwrap().len(), sent);
+
+    // The office removes the robot: the next day's robot jobs are skipped, not sent.
+    let office = users::find(&t.db, "office").await.unwrap().unwrap();
+    let actor = users::actor(&t.db, office.id).await.unwrap();
+    let next = NaiveDate::from_ymd_opt(2024, 5, 21).unwrap();
+    reminders::plan(&t.db, &courier, &calendar, next, morning(next))
+        .await
+        .unwrap();
+    let version = channels::for_org(&t.db, actor.org).await.unwrap().version;
+    channels::save_org(
+        &t.db,
+        &actor,
+        Change {
+            actor: Some(office.id),
+            at: morning(next),
+            reason: None,
+        },
+        actor.org,
+        &OrgChannelsInput {
+            email_on: true,
+            version,
+            ..OrgChannelsInput::default()
+        },
+    )
+    .await
+    .unwrap();
+    reminders::run_due(&t.db, &courier, morning(next))
+        .await
+        .unwrap();
+    assert_eq!(hooks.posted.lock().unwrap().len(), sent);
+    let states = job_states(&t).await;
+    assert!(
+        states.contains_key(&("robot".to_string(), "skipped".to_string())),
+        "{states:?}"
+    );
+}
