@@ -132,6 +132,9 @@ pub struct Problem {
     pub extensions: u32,
     /// Whether an extension request waits for the leader's decision.
     pub extension_pending: bool,
+    /// Measures running longer than the organisation's limit without milestones of
+    /// their own (分阶段目标, S10).
+    pub lacking_milestones: u32,
     /// What the organisation's closure rules have recorded since the latest closure
     /// request (三方验收, 满意度, 公示).
     pub checks: ClosureChecks,
@@ -417,6 +420,11 @@ pub enum Refusal {
     /// No measures yet.
     #[error("the problem has no measures: draft them first")]
     NoMeasures,
+    /// Long measures without milestones (S10).
+    #[error(
+        "{0} measure(s) run longer than the organisation's limit and need milestones of their own first"
+    )]
+    MilestonesMissing(u32),
     /// Too many extensions.
     #[error("the maximum of {0} approved extensions is reached")]
     TooManyExtensions(u32),
@@ -659,6 +667,9 @@ pub fn apply(
             if problem.measures == 0 {
                 return Err(Refusal::NoMeasures);
             }
+            if problem.lacking_milestones > 0 {
+                return Err(Refusal::MilestonesMissing(problem.lacking_milestones));
+            }
             S::PlanSubmitted
         }
         (Action::SubmitPlan, _) => {
@@ -674,6 +685,10 @@ pub fn apply(
         }
         (Action::ApprovePlan { meeting, .. }, S::PlanCompiled) => {
             required(meeting, "meeting")?;
+            // The office may have added a long measure after the unit submitted.
+            if problem.lacking_milestones > 0 {
+                return Err(Refusal::MilestonesMissing(problem.lacking_milestones));
+            }
             S::InProgress
         }
         (Action::ApprovePlan { .. }, _) => {
@@ -961,6 +976,7 @@ mod tests {
             long_term_open: 0,
             extensions: 0,
             extension_pending: false,
+            lacking_milestones: 0,
             checks: ClosureChecks::default(),
         }
     }
@@ -1270,6 +1286,41 @@ mod tests {
             )
             .is_ok()
         );
+    }
+
+    /// 分阶段目标 (S10): a plan with a long measure lacking milestones is neither
+    /// submitted nor approved until they are added.
+    #[test]
+    fn long_measures_need_milestones_before_the_plan_moves_on() {
+        let lacking = Problem {
+            state: ProblemState::Claimed,
+            measures: 2,
+            measures_open: 2,
+            lacking_milestones: 1,
+            ..new_problem()
+        };
+        assert_eq!(
+            apply(&lacking, &finance(), &Action::SubmitPlan, Policy::default()).unwrap_err(),
+            Refusal::MilestonesMissing(1)
+        );
+        let compiled = Problem {
+            state: ProblemState::PlanCompiled,
+            ..lacking.clone()
+        };
+        let approve = Action::ApprovePlan {
+            meeting: "党委会2024年第5次会议".into(),
+            on: NaiveDate::from_ymd_opt(2024, 5, 6).unwrap(),
+        };
+        assert_eq!(
+            apply(&compiled, &office(), &approve, Policy::default()).unwrap_err(),
+            Refusal::MilestonesMissing(1)
+        );
+        let ready = Problem {
+            lacking_milestones: 0,
+            ..lacking
+        };
+        let (next, _) = apply(&ready, &finance(), &Action::SubmitPlan, Policy::default()).unwrap();
+        assert_eq!(next.state, ProblemState::PlanSubmitted);
     }
 
     /// A problem whose closure request the leader has signed.
@@ -1781,6 +1832,7 @@ mod long_term_tests {
             long_term_open: 1,
             extensions: 0,
             extension_pending: false,
+            lacking_milestones: 0,
             checks: ClosureChecks::default(),
         };
         let close = Action::ClosePhase {

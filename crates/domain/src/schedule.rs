@@ -8,6 +8,7 @@ use chrono::{Duration, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::Calendar;
+use crate::deadline::{Deadline, DeadlineKind};
 use crate::validate::FieldError;
 
 /// Working days the office keeps for pre-review before the report is due: a week.
@@ -216,6 +217,19 @@ impl Timeline {
     }
 }
 
+/// 分阶段目标 (S10): whether a measure runs longer than `months` months from the
+/// feedback date and so must carry milestones of its own. Only dated measures: an
+/// immediate one is done at once, and a long-term one (长期坚持) has no end to split —
+/// it is reviewed periodically instead.
+pub fn needs_milestones(feedback: NaiveDate, deadline: &Deadline, months: u32) -> bool {
+    match (deadline.kind, deadline.date) {
+        (DeadlineKind::Dated, Some(due)) => feedback
+            .checked_add_months(Months::new(months))
+            .is_some_and(|limit| due > limit),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -322,5 +336,35 @@ mod tests {
             Terms::default().concentrated_until(d(2024, 3, 29)),
             Some(d(2024, 5, 29))
         );
+    }
+
+    #[test]
+    fn measures_longer_than_the_limit_need_milestones() {
+        let feedback = NaiveDate::from_ymd_opt(2024, 3, 15).unwrap();
+        let dated = |y, m, d| Deadline {
+            text: "x".into(),
+            kind: DeadlineKind::Dated,
+            date: NaiveDate::from_ymd_opt(y, m, d),
+            precision: None,
+        };
+        // Six months from 15 March is 15 September: on it, no; a day after, yes.
+        assert!(!needs_milestones(feedback, &dated(2024, 9, 15), 6));
+        assert!(needs_milestones(feedback, &dated(2024, 9, 16), 6));
+        assert!(!needs_milestones(feedback, &dated(2024, 9, 16), 7));
+        // From 31 August, one month ends on 30 September.
+        let end_of_month = NaiveDate::from_ymd_opt(2024, 8, 31).unwrap();
+        assert!(!needs_milestones(end_of_month, &dated(2024, 9, 30), 1));
+        assert!(needs_milestones(end_of_month, &dated(2024, 10, 1), 1));
+        let long_term = Deadline {
+            kind: DeadlineKind::LongTerm,
+            date: None,
+            ..dated(2030, 1, 1)
+        };
+        assert!(!needs_milestones(feedback, &long_term, 1));
+        let immediate = Deadline {
+            kind: DeadlineKind::Immediate,
+            ..dated(2030, 1, 1)
+        };
+        assert!(!needs_milestones(feedback, &immediate, 1));
     }
 }

@@ -439,6 +439,23 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "Saved (leave empty to keep)",
     ),
     ("my_email", "我的邮件提醒", "My e-mail reminders"),
+    ("milestones_title", "阶段目标", "Milestones"),
+    (
+        "milestones_required",
+        "本措施整改期限较长，须分解阶段目标后方可报送方案",
+        "This measure runs long: it needs milestones before the plan is submitted",
+    ),
+    (
+        "milestones_limit",
+        "本单位规定期限超过",
+        "Our limit: longer than",
+    ),
+    ("months_unit", "个月", "months"),
+    ("milestone_content", "阶段目标", "Milestone"),
+    ("milestone_due", "完成时限", "Due"),
+    ("milestone_done", "完成日期", "Reached on"),
+    ("milestone_mark_done", "标记完成", "Mark reached"),
+    ("milestone_add", "添加阶段目标", "Add milestone"),
     (
         "my_email_hint",
         "填写邮箱后，本单位开启邮件提醒时，您也会收到邮件。",

@@ -132,6 +132,11 @@ pub fn router(app: App) -> Router {
             "/supervision/rounds/{id}/circular",
             get(supervision::circular),
         )
+        .route("/measures/{id}/milestones", post(measures::add_milestone))
+        .route(
+            "/measures/{id}/milestones/{milestone}",
+            post(measures::change_milestone),
+        )
         .route("/notifications", get(notifications::list))
         .route("/notifications/read", post(notifications::mark_read))
         .route("/notifications/email", post(notifications::save_email))

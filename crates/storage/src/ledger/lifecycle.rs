@@ -238,9 +238,22 @@ pub async fn facts(
         long_term_measures: count(9)?,
         long_term_open: count(10)?,
         extension_pending: count(11)? > 0,
+        lacking_milestones: 0,
         checks: ClosureChecks::default(),
     };
     let feedback = parse_day(&row.try_get::<String, _>(5)?).unwrap_or_default();
+    // Milestones matter only while the plan is made (S10).
+    let lacking_milestones = if matches!(
+        problem.state,
+        ProblemState::Claimed
+            | ProblemState::PlanSubmitted
+            | ProblemState::PlanSigned
+            | ProblemState::PlanCompiled
+    ) {
+        super::milestones::lacking(&mut *conn, id, problem.org, feedback).await?
+    } else {
+        0
+    };
     let version = row.try_get(6)?;
     let policy = super::rules::get(&mut *conn, problem.org).await?.policy();
     // Checks count only once the leader has signed the closure request off; the home
@@ -254,7 +267,11 @@ pub async fn facts(
         (ClosureChecks::default(), None)
     };
     Ok(Facts {
-        problem: lifecycle::Problem { checks, ..problem },
+        problem: lifecycle::Problem {
+            checks,
+            lacking_milestones,
+            ..problem
+        },
         policy,
         feedback,
         version,
@@ -360,6 +377,9 @@ fn zh_refusal(r: &Refusal) -> String {
         }
         Refusal::MeasuresOpen(n) => format!("还有{n}条措施未完成：全部措施完成后才能申请销号。"),
         Refusal::NoMeasures => "该问题还没有整改措施，请先拟定措施。".to_string(),
+        Refusal::MilestonesMissing(n) => {
+            format!("有{n}条措施的整改期限超过本单位规定的月数，须先在措施页面分解阶段目标。")
+        }
         Refusal::TooManyExtensions(n) => format!("已达到延期次数上限（{n}次）。"),
         Refusal::NotYours(_) => "您的角色或单位无权进行此操作。".to_string(),
         Refusal::Missing(_) => "缺少必填内容。".to_string(),

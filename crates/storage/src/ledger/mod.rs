@@ -12,6 +12,7 @@ pub mod inspections;
 pub mod lifecycle;
 pub mod lookbacks;
 pub mod measures;
+pub mod milestones;
 pub mod notices;
 pub mod outcomes;
 pub mod postings;

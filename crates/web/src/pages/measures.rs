@@ -10,6 +10,7 @@ use zhenggai_domain::escalation::NoticeKind;
 use zhenggai_domain::status::MeasureState;
 use zhenggai_domain::{AttachmentId, MeasureId, ProblemId, Role};
 use zhenggai_storage::ledger::measures::{self, Measure, MeasureInput};
+use zhenggai_storage::ledger::milestones::{self, MilestoneInput, Milestones};
 use zhenggai_storage::ledger::notices::{self, Notice, NoticeInput};
 use zhenggai_storage::ledger::problems::{self, Problem};
 use zhenggai_storage::ledger::progress::{self, Progress, ProgressInput};
@@ -94,6 +95,10 @@ struct MeasurePageView {
     next_notice: Option<NoticeKind>,
     notice_input: NoticeInput,
     notice_errors: Errors,
+    /// 阶段目标 (S10).
+    milestones: Milestones,
+    milestone_input: MilestoneInput,
+    milestone_errors: Errors,
 }
 
 async fn measure_page(
@@ -145,7 +150,93 @@ async fn measure_page(
         next_notice,
         notice_input,
         notice_errors: Errors::none(v.lang),
+        milestones: milestones::of_measure(&app.db, &v.actor, id, today).await?,
+        milestone_input: MilestoneInput::default(),
+        milestone_errors: Errors::none(v.lang),
     })
+}
+
+/// The measure page after a milestone form was refused, with its errors.
+async fn milestone_refused(
+    app: &App,
+    v: &Viewer,
+    id: MeasureId,
+    input: MilestoneInput,
+    e: zhenggai_storage::error::StoreError,
+) -> Result<Response, PageError> {
+    let list = field_errors(e)?;
+    let progress = ProgressInput {
+        happened_on: app.clock.today().to_string(),
+        ..Default::default()
+    };
+    let mut page = measure_page(app, v, id, progress, Errors::none(v.lang)).await?;
+    page.milestone_input = input;
+    page.milestone_errors = Errors { list, lang: v.lang };
+    Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+}
+
+/// POST /measures/{id}/milestones — adds a 阶段目标.
+pub async fn add_milestone(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    v.check_csrf(form.get("csrf"))?;
+    let input = MilestoneInput {
+        content: form.get("content").into(),
+        due_text: form.get("due_text").into(),
+    };
+    let today = app.clock.today();
+    match milestones::add(
+        &app.db,
+        &v.actor,
+        v.change(&app),
+        MeasureId(id),
+        &input,
+        today,
+    )
+    .await
+    {
+        Ok(_) => Ok(see_other(&format!("/measures/{id}#milestones"))),
+        Err(e) => milestone_refused(&app, &v, MeasureId(id), input, e).await,
+    }
+}
+
+/// POST /measures/{id}/milestones/{milestone} — marks it reached (`done_on`) or
+/// withdraws it (`withdraw` with a `reason`).
+pub async fn change_milestone(
+    State(app): State<App>,
+    v: Viewer,
+    Path((id, milestone)): Path<(i64, i64)>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    v.check_csrf(form.get("csrf"))?;
+    let today = app.clock.today();
+    let version = form.get("version").trim().parse().unwrap_or(-1);
+    let reason = form.get("reason").trim().to_string();
+    let result = if form.get("withdraw") == "1" {
+        let change = zhenggai_storage::audit::Change {
+            reason: Some(reason.as_str()),
+            ..v.change(&app)
+        };
+        milestones::withdraw(&app.db, &v.actor, change, milestone, version, today).await
+    } else {
+        milestones::mark_done(
+            &app.db,
+            &v.actor,
+            v.change(&app),
+            milestone,
+            form.get("done_on"),
+            version,
+            today,
+        )
+        .await
+    };
+    match result {
+        Ok(()) => Ok(see_other(&format!("/measures/{id}#milestones"))),
+        Err(e) => milestone_refused(&app, &v, MeasureId(id), MilestoneInput::default(), e).await,
+    }
 }
 
 /// POST /measures/{id}/notices — the office issues the next 督办 notice.

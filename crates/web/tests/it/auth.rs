@@ -164,6 +164,8 @@ async fn every_form_refuses_a_missing_or_wrong_csrf_token() {
         ("finance", "/notifications/email".to_string()),
         ("office", "/settings/channels".to_string()),
         ("office", format!("/measures/{measure}/notices")),
+        ("office", format!("/measures/{measure}/milestones")),
+        ("office", format!("/measures/{measure}/milestones/1")),
         ("finance", "/weekly".to_string()),
         ("office", "/weekly/rule".to_string()),
         ("office", "/supervision/rounds".to_string()),

@@ -1,0 +1,294 @@
+//! 阶段目标 (S10): a measure that runs longer than the organisation's limit carries
+//! milestones of its own, each with a deadline as written and as read, done on a day.
+//! Those who carry the measure (its lead unit) and the office add and complete them;
+//! a wrong one is withdrawn with a reason, never deleted. A plan with a long measure
+//! lacking milestones is neither submitted nor approved (see the lifecycle).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use sqlx::{AnyConnection, Row};
+use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::deadline::{Deadline, DeadlineKind};
+use zhenggai_domain::ids::{MeasureId, ProblemId};
+use zhenggai_domain::schedule::needs_milestones;
+use zhenggai_domain::validate::{Checker, FieldError};
+
+use super::measures::{self, Measure};
+use super::warnings;
+use crate::audit::{self, Change, Entity};
+use crate::db::Db;
+use crate::error::{StoreError, StoreResult};
+use crate::sql::{Sql, day, parse_day, stamp};
+
+/// A milestone as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Milestone {
+    /// Id.
+    pub id: i64,
+    /// What is to be reached.
+    pub content: String,
+    /// By when, as written.
+    pub due_text: String,
+    /// By when, as read.
+    pub due: Option<NaiveDate>,
+    /// Reached on this day, once done.
+    pub done_on: Option<NaiveDate>,
+    /// Version, for the next change.
+    pub version: i64,
+}
+
+/// A milestone as entered.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct MilestoneInput {
+    /// What is to be reached.
+    pub content: String,
+    /// By when (a date or a period: 2024年9月底前, 三季度末).
+    pub due_text: String,
+}
+
+/// Where a measure stands on milestones.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Milestones {
+    /// Its milestones, earliest first.
+    pub list: Vec<Milestone>,
+    /// Whether its length asks for milestones.
+    pub required: bool,
+    /// The organisation's limit in months.
+    pub limit_months: u32,
+}
+
+async fn measure_for_change(
+    db: &Db,
+    actor: &Actor,
+    measure: MeasureId,
+    today: NaiveDate,
+) -> StoreResult<Measure> {
+    let (m, access) = measures::get(db, actor, measure, today).await?;
+    if access < Access::Contribute {
+        return Err(StoreError::Forbidden);
+    }
+    Ok(m)
+}
+
+/// The organisation's limit and the inspection's feedback date of a measure.
+async fn limit_and_feedback(
+    conn: &mut AnyConnection,
+    m: &Measure,
+) -> StoreResult<(u32, zhenggai_domain::deadline::Reference)> {
+    let (org, reference) =
+        super::inspections::org_and_reference(&mut *conn, m.inspection_id).await?;
+    let months = warnings::get(conn, org).await?.rules.milestone_months;
+    Ok((months, reference))
+}
+
+/// A measure's milestones, for those who may read the measure.
+pub async fn of_measure(
+    db: &Db,
+    actor: &Actor,
+    measure: MeasureId,
+    today: NaiveDate,
+) -> StoreResult<Milestones> {
+    let (m, _) = measures::get(db, actor, measure, today).await?;
+    let mut conn = db.pool().acquire().await?;
+    let (months, reference) = limit_and_feedback(&mut conn, &m).await?;
+    let rows = sqlx::query(
+        "SELECT id, content, due_text, due_date, done_on, version FROM milestones \
+         WHERE measure_id = $1 AND withdrawn_at IS NULL ORDER BY due_date, id",
+    )
+    .bind(measure.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    let list = rows
+        .iter()
+        .map(|r| {
+            Ok(Milestone {
+                id: r.try_get(0)?,
+                content: r.try_get(1)?,
+                due_text: r.try_get(2)?,
+                due: r
+                    .try_get::<Option<String>, _>(3)?
+                    .as_deref()
+                    .and_then(parse_day),
+                done_on: r
+                    .try_get::<Option<String>, _>(4)?
+                    .as_deref()
+                    .and_then(parse_day),
+                version: r.try_get(5)?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(Milestones {
+        list,
+        required: needs_milestones(reference.feedback, &m.deadline, months),
+        limit_months: months,
+    })
+}
+
+/// Adds a milestone to a measure: its deadline a date or period that falls on or
+/// before the measure's own; recorded.
+pub async fn add(
+    db: &Db,
+    actor: &Actor,
+    change: Change<'_>,
+    measure: MeasureId,
+    input: &MilestoneInput,
+    today: NaiveDate,
+) -> StoreResult<i64> {
+    let m = measure_for_change(db, actor, measure, today).await?;
+    let mut tx = db.begin().await?;
+    let (_, reference) = limit_and_feedback(tx.conn(), &m).await?;
+    let mut c = Checker::default();
+    let content = c.text("content", &input.content, 1000);
+    let due = match Deadline::parse_in(&input.due_text, &reference) {
+        Ok(d) if d.kind == DeadlineKind::Dated => d.date,
+        Ok(_) => {
+            c.push(FieldError::new(
+                "due_text",
+                "阶段目标须写明完成时间（如“2024年9月底前”“三季度末”），不能是“立行立改”或“长期坚持”。",
+                "A milestone needs a date or period (e.g. 2024年9月底前, 三季度末), not 立行立改 or 长期坚持.",
+            ));
+            None
+        }
+        Err(e) => {
+            c.push(FieldError::new("due_text", format!("{e}"), format!("{e}")));
+            None
+        }
+    };
+    if let (Some(due), Some(end)) = (due, m.deadline.date)
+        && due > end
+    {
+        c.push(FieldError::new(
+            "due_text",
+            format!("阶段目标的完成时间（{due}）不能晚于措施的整改时限（{end}）。"),
+            format!("A milestone ({due}) cannot fall after the measure's deadline ({end})."),
+        ));
+    }
+    c.finish()?;
+    let id: i64 = sqlx::query(
+        "INSERT INTO milestones (measure_id, org_id, content, due_text, due_date, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(measure.0)
+    .bind(m.org_id.0)
+    .bind(&content)
+    .bind(input.due_text.trim())
+    .bind(due.map(day))
+    .bind(stamp(change.at))
+    .fetch_one(tx.conn())
+    .await?
+    .try_get(0)?;
+    audit::created(&mut tx, change, Entity::Milestone, id).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn of_id(db: &Db, id: i64) -> StoreResult<(MeasureId, Option<String>)> {
+    let row = sqlx::query(
+        "SELECT measure_id, done_on FROM milestones WHERE id = $1 AND withdrawn_at IS NULL",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    Ok((MeasureId(row.try_get(0)?), row.try_get(1)?))
+}
+
+/// Marks a milestone reached on a day (not after today); recorded.
+pub async fn mark_done(
+    db: &Db,
+    actor: &Actor,
+    change: Change<'_>,
+    id: i64,
+    on: &str,
+    version: i64,
+    today: NaiveDate,
+) -> StoreResult<()> {
+    let (measure, done) = of_id(db, id).await?;
+    measure_for_change(db, actor, measure, today).await?;
+    let mut c = Checker::default();
+    let on = c.date("done_on", on);
+    if on.is_some_and(|d| d > today) {
+        c.push(FieldError::new(
+            "done_on",
+            "完成日期不能晚于今天。",
+            "The day it was reached cannot be after today.",
+        ));
+    }
+    if done.is_some() {
+        c.push(FieldError::new(
+            "done_on",
+            "该阶段目标已标记完成。",
+            "This milestone is already marked reached.",
+        ));
+    }
+    c.finish()?;
+    let on = on.ok_or_else(|| StoreError::invalid("done_on", "请填写日期。", "Give the date."))?;
+    let mut set = Sql::new("done_on = ");
+    set.bind(day(on));
+    let mut tx = db.begin().await?;
+    audit::update(
+        &mut tx,
+        change,
+        "done",
+        Entity::Milestone,
+        id,
+        version,
+        &set,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Withdraws a milestone entered in error (the reason is recorded).
+pub async fn withdraw(
+    db: &Db,
+    actor: &Actor,
+    change: Change<'_>,
+    id: i64,
+    version: i64,
+    today: NaiveDate,
+) -> StoreResult<()> {
+    let (measure, _) = of_id(db, id).await?;
+    measure_for_change(db, actor, measure, today).await?;
+    let mut tx = db.begin().await?;
+    audit::withdraw(&mut tx, change, Entity::Milestone, id, version).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// How many of a problem's measures run longer than the organisation's limit without
+/// a milestone (for the lifecycle's plan steps).
+pub async fn lacking(
+    conn: &mut AnyConnection,
+    problem: ProblemId,
+    org: zhenggai_domain::UnitId,
+    feedback: NaiveDate,
+) -> StoreResult<u32> {
+    let months = warnings::get(&mut *conn, org).await?.rules.milestone_months;
+    let rows = sqlx::query(
+        "SELECT m.deadline_text, m.deadline_date, \
+         (SELECT COUNT(*) FROM milestones s WHERE s.measure_id = m.id AND s.withdrawn_at IS NULL) \
+         FROM measures m WHERE m.problem_id = $1 AND m.withdrawn_at IS NULL AND m.deadline_kind = 'dated'",
+    )
+    .bind(problem.0)
+    .fetch_all(conn)
+    .await?;
+    let mut count = 0;
+    for r in &rows {
+        let deadline = Deadline {
+            text: r.try_get(0)?,
+            kind: DeadlineKind::Dated,
+            date: r
+                .try_get::<Option<String>, _>(1)?
+                .as_deref()
+                .and_then(parse_day),
+            precision: None,
+        };
+        if needs_milestones(feedback, &deadline, months) && r.try_get::<i64, _>(2)? == 0 {
+            count += 1;
+        }
+    }
+    Ok(count)
+}

@@ -1,0 +1,176 @@
+//! 提醒渠道: the office sets its organisation's e-mail and robot (the secret never
+//! shown again nor written to the trail in clear), each person sets only their own
+//! address, and others are refused.
+
+use axum::http::StatusCode;
+
+use crate::util::*;
+
+#[tokio::test]
+async fn the_office_sets_the_channels_and_each_person_their_own_address() {
+    let t = TestApp::new().await;
+    let office = t.login("office").await;
+    let page = t.get(Some(&office), "/settings/warnings").await;
+    assert!(page.body.contains("id=\"channels\""));
+    assert!(page.body.contains("钉钉群机器人"));
+
+    // DingTalk wants its signing secret; a webhook must be an address.
+    let no_secret = t
+        .post(
+            Some(&office),
+            "/settings/channels",
+            &[
+                ("email_on", "on"),
+                ("robot_kind", "dingtalk"),
+                (
+                    "robot_url",
+                    "https://oapi.dingtalk.com/robot/send?access_token=abc",
+                ),
+                ("robot_secret", ""),
+                ("version", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(no_secret.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(no_secret.body.contains("data-field=\"robot_secret\""));
+    let bad_url = t
+        .post(
+            Some(&office),
+            "/settings/channels",
+            &[
+                ("robot_kind", "wecom"),
+                ("robot_url", "qyapi key=abc"),
+                ("version", "0"),
+            ],
+        )
+        .await;
+    assert!(bad_url.body.contains("data-field=\"robot_url\""));
+    let saved = t
+        .post(
+            Some(&office),
+            "/settings/channels",
+            &[
+                ("email_on", "on"),
+                ("robot_kind", "dingtalk"),
+                (
+                    "robot_url",
+                    "https://oapi.dingtalk.com/robot/send?access_token=abc",
+                ),
+                ("robot_secret", "SECsecret123"),
+                ("version", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = t.get(Some(&office), "/settings/warnings").await;
+    assert!(
+        !page.body.contains("SECsecret123"),
+        "the secret is not shown"
+    );
+    assert!(page.body.contains("access_token=abc"));
+    // Saving again without the secret keeps it.
+    let kept = t
+        .post(
+            Some(&office),
+            "/settings/channels",
+            &[
+                ("email_on", "on"),
+                ("robot_kind", "dingtalk"),
+                (
+                    "robot_url",
+                    "https://oapi.dingtalk.com/robot/send?access_token=abc",
+                ),
+                ("version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(kept.status, StatusCode::SEE_OTHER, "{}", kept.body);
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM org_channels WHERE robot_secret = 'SECsecret123'")
+            .await,
+        1
+    );
+    assert_eq!(
+        t.count(
+            "SELECT COUNT(*) FROM audit_log WHERE entity = 'org_channels' AND (after_json LIKE '%SECsecret123%' OR after_json LIKE '%access_token%')"
+        )
+        .await,
+        0,
+        "the trail holds the robot's secrets only as digests"
+    );
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'org_channels'")
+            .await,
+        2
+    );
+
+    // Nobody but the office sets them.
+    for who in ["finance", "leader_wang", "jijian"] {
+        let s = t.login(who).await;
+        let r = t
+            .post(
+                Some(&s),
+                "/settings/channels",
+                &[("robot_kind", ""), ("version", "2")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{who}");
+    }
+
+    // Each person sets their own address.
+    let finance = t.login("finance").await;
+    let page = t.get(Some(&finance), "/notifications").await;
+    assert!(page.body.contains("id=\"email\""));
+    assert!(
+        page.body.contains("尚未配置邮件发送"),
+        "the server has no SMTP"
+    );
+    let bad = t
+        .post(
+            Some(&finance),
+            "/notifications/email",
+            &[("email", "caiwu@"), ("email_on", "on"), ("version", "0")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("data-field=\"email\""));
+    let ok = t
+        .post(
+            Some(&finance),
+            "/notifications/email",
+            &[
+                ("email", "caiwu@example.gov.cn"),
+                ("email_on", "on"),
+                ("version", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let hr = t.login("hr").await;
+    assert!(
+        !t.get(Some(&hr), "/notifications")
+            .await
+            .body
+            .contains("caiwu@example.gov.cn"),
+        "another person's address is not shown"
+    );
+    let finance_id = t
+        .count("SELECT id FROM users WHERE username = 'finance'")
+        .await;
+    assert_eq!(
+        t.count(&format!(
+            "SELECT COUNT(*) FROM user_channels WHERE user_id = {finance_id} AND email = 'caiwu@example.gov.cn'"
+        ))
+        .await,
+        1
+    );
+    // A stale form does not overwrite a newer setting.
+    let stale = t
+        .post(
+            Some(&finance),
+            "/notifications/email",
+            &[("email", "old@example.gov.cn"), ("version", "0")],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+}

@@ -1,0 +1,178 @@
+//! 阶段目标 (S10): a measure longer than the organisation's limit holds its plan back
+//! until it carries milestones; those who carry the measure add them, mark them reached
+//! and withdraw a wrong one with a reason; others may not.
+
+use axum::http::StatusCode;
+use serde_json::json;
+
+use crate::util::*;
+
+#[tokio::test]
+async fn a_long_measure_needs_milestones_before_its_plan_is_submitted() {
+    let t = TestApp::new().await;
+    let office = t.token("office").await;
+    let finance = t.token("finance").await;
+    let i = t.inspection().await;
+    let aspect = t
+        .count(&format!(
+            "SELECT MIN(id) FROM aspects WHERE inspection_id = {i}"
+        ))
+        .await;
+    let finance_unit = t
+        .count("SELECT id FROM units WHERE short_name = '财务部'")
+        .await;
+    let p = t.api(&office, "POST", &format!("/api/v1/inspections/{i}/problems"), Some(json!({
+        "aspect_id": aspect, "title": "专项资金长期挂账", "source": "inspection", "lead_unit_id": finance_unit
+    }))).await;
+    assert_eq!(p.status, StatusCode::CREATED, "{}", p.body);
+    let p = p.json()["id"].as_i64().unwrap();
+    let steps = format!("/api/v1/problems/{p}/steps");
+    let r = t
+        .api(&finance, "POST", &steps, Some(json!({"action": "claim"})))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // Feedback was on 16 March 2024: the end of December is more than six months on.
+    let m = t.api(&finance, "POST", &format!("/api/v1/problems/{p}/measures"), Some(json!({
+        "content": "清理历年挂账的专项资金，逐笔核销", "lead_unit_id": finance_unit, "deadline": "2024年12月底前"
+    }))).await;
+    assert_eq!(m.status, StatusCode::CREATED, "{}", m.body);
+    let m = m.json()["id"].as_i64().unwrap();
+
+    let refused = t
+        .api(
+            &finance,
+            "POST",
+            &steps,
+            Some(json!({"action": "submit_plan"})),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("阶段目标"), "{}", refused.body);
+
+    let unit = t.login("finance").await;
+    let page = t.get(Some(&unit), &format!("/measures/{m}")).await;
+    assert!(page.body.contains("data-milestones=\"missing\""));
+    let add = format!("/measures/{m}/milestones");
+    // A milestone needs a date within the measure's deadline.
+    for (due, says) in [
+        ("长期坚持", "不能是"),
+        ("2025年3月底前", "不能晚于"),
+        ("下个阶段", "not a deadline"),
+    ] {
+        let r = t
+            .post(
+                Some(&unit),
+                &add,
+                &[("content", "完成一半挂账的核销"), ("due_text", due)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{due}");
+        assert!(r.body.contains("data-field=\"due_text\""), "{due}");
+        assert!(r.body.contains(says), "{due}: {}", r.body);
+    }
+    // Another unit may not add one to finance's measure.
+    let hr = t.login("hr").await;
+    let other = t
+        .post(
+            Some(&hr),
+            &add,
+            &[("content", "x"), ("due_text", "2024年9月底前")],
+        )
+        .await;
+    assert!(
+        matches!(other.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
+        "{}",
+        other.status
+    );
+    for (content, due) in [
+        ("完成一半挂账的核销", "2024年9月底前"),
+        ("全部核销并建立台账", "2024年12月20日"),
+    ] {
+        let r = t
+            .post(
+                Some(&unit),
+                &add,
+                &[("content", content), ("due_text", due)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    let page = t.get(Some(&unit), &format!("/measures/{m}")).await;
+    assert!(!page.body.contains("data-milestones=\"missing\""));
+    assert!(page.body.contains("2024-09-30") && page.body.contains("全部核销并建立台账"));
+
+    // With milestones the plan goes on.
+    let r = t
+        .api(
+            &finance,
+            "POST",
+            &steps,
+            Some(json!({"action": "submit_plan"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    // Reached on a day not after today; withdrawn only with a reason; both recorded.
+    let first = t
+        .count(&format!(
+            "SELECT MIN(id) FROM milestones WHERE measure_id = {m}"
+        ))
+        .await;
+    let change = format!("/measures/{m}/milestones/{first}");
+    let future = t
+        .post(
+            Some(&unit),
+            &change,
+            &[("done_on", "2099-01-01"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(future.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let done = t
+        .post(
+            Some(&unit),
+            &change,
+            &[("done_on", &today().to_string()), ("version", "1")],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let no_reason = t
+        .post(
+            Some(&unit),
+            &change,
+            &[("withdraw", "1"), ("reason", ""), ("version", "2")],
+        )
+        .await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let withdrawn = t
+        .post(
+            Some(&unit),
+            &change,
+            &[
+                ("withdraw", "1"),
+                ("reason", "与第二项重复"),
+                ("version", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        withdrawn.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        withdrawn.body
+    );
+    assert_eq!(
+        t.count(&format!(
+            "SELECT COUNT(*) FROM milestones WHERE measure_id = {m} AND withdrawn_at IS NULL"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        t.count(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE entity = 'milestones' AND entity_id = {first}"
+        ))
+        .await,
+        3,
+        "created, reached, withdrawn"
+    );
+}
