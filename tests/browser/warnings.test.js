@@ -77,3 +77,69 @@ test('the office issues a supervision notice and prints it', async () => {
   assert.equal(await office.page.locator('#notice-counts b[data-kind=supervision]').innerText(), '1');
   await office.context.close();
 });
+
+test('the office chooses reminder days, a group robot and the milestone limit; a person gives their address', async () => {
+  const office = await login(env, 'office');
+  await office.page.goto(env.base + '/settings/warnings');
+  // Reminder days must be numbers.
+  await office.page.fill('input[name=remind_days]', '3，一');
+  await Promise.all([office.page.waitForNavigation(), office.page.click('form.warning-rules-form button.primary')]);
+  assert.equal(await office.page.locator('[data-field=remind_days]').count(), 1);
+  await office.page.fill('input[name=remind_days]', '5,3,1');
+  await office.page.fill('input[name=milestone_months]', '1');
+  await Promise.all([office.page.waitForNavigation(), office.page.click('form.warning-rules-form button.primary')]);
+  assert.equal(await office.page.locator('.alert').count(), 0);
+  assert.equal(await office.page.inputValue('input[name=remind_days]'), '5,3,1');
+
+  // A DingTalk robot without its secret is refused at the field; with it, saved.
+  const channels = office.page.locator('form.channels-form');
+  await channels.locator('select[name=robot_kind]').selectOption('dingtalk');
+  await channels.locator('input[name=robot_url]').fill('https://oapi.dingtalk.com/robot/send?access_token=demo');
+  await Promise.all([office.page.waitForNavigation(), channels.locator('button.primary').click()]);
+  assert.equal(await office.page.locator('[data-field=robot_secret]').count(), 1);
+  await channels.locator('input[name=robot_secret]').fill('SECdemo');
+  await channels.locator('input[name=email_on]').check();
+  await Promise.all([office.page.waitForNavigation(), channels.locator('button.primary').click()]);
+  assert.equal(await office.page.locator('[data-field]').count(), 0);
+  assert.equal(await channels.locator('select[name=robot_kind]').inputValue(), 'dingtalk');
+  assert.equal(await channels.locator('input[name=robot_secret]').inputValue(), '', 'the secret is not sent back');
+  await office.page.locator('#channels').scrollIntoViewIfNeeded();
+  await shot(office.page, 'warnings-06-channels.png');
+
+  // With a one-month limit, a measure due weeks from now asks for milestones.
+  await office.page.goto(env.base + '/warnings');
+  await office.page.locator('table.warnings tr[data-colour=green] td.wide a').first().click();
+  assert.equal(await office.page.locator('[data-milestones=missing]').count(), 1);
+  const today = await office.page.inputValue('input[name=happened_on]');
+  const form = office.page.locator('form.milestone-form');
+  await form.locator('input[name=content]').fill('完成前期摸底，形成问题清单');
+  await form.locator('input[name=due_text]').fill('长期坚持');
+  await Promise.all([office.page.waitForNavigation(), form.locator('button.primary').click()]);
+  assert.equal(await office.page.locator('[data-field=due_text]').count(), 1);
+  await form.locator('input[name=due_text]').fill(today);
+  await Promise.all([office.page.waitForNavigation(), form.locator('button.primary').click()]);
+  assert.equal(await office.page.locator('[data-milestones=missing]').count(), 0);
+  assert.equal(await office.page.locator('table.milestone-table tbody tr').count(), 1);
+  await office.page.locator('#milestones').scrollIntoViewIfNeeded();
+  await shot(office.page, 'warnings-07-milestones.png');
+  await office.context.close();
+
+  const en = await login(env, 'office', 'en');
+  await en.page.goto(env.base + '/settings/warnings');
+  assert.match(await en.page.locator('#channels h2').innerText(), /Reminder channels/);
+  await shot(en.page, 'warnings-08-settings-en.png');
+  await en.context.close();
+
+  const me = await login(env, 'finance');
+  await me.page.goto(env.base + '/notifications');
+  await me.page.fill('section.my-email input[name=email]', 'caiwu@example');
+  await Promise.all([me.page.waitForNavigation(), me.page.click('section.my-email button.primary')]);
+  assert.equal(await me.page.locator('[data-field=email]').count(), 1);
+  await me.page.fill('section.my-email input[name=email]', 'caiwu@example.gov.cn');
+  await me.page.check('section.my-email input[name=email_on]');
+  await Promise.all([me.page.waitForNavigation(), me.page.click('section.my-email button.primary')]);
+  assert.equal(await me.page.inputValue('section.my-email input[name=email]'), 'caiwu@example.gov.cn');
+  await me.page.locator('section.my-email').scrollIntoViewIfNeeded();
+  await shot(me.page, 'warnings-09-my-email.png');
+  await me.context.close();
+});

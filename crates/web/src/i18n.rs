@@ -457,6 +457,11 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("milestone_mark_done", "标记完成", "Mark reached"),
     ("milestone_add", "添加阶段目标", "Add milestone"),
     (
+        "milestone_due_hint",
+        "如：9月底前、三季度末、2025年3月31日",
+        "e.g. 9月底前, 三季度末, 2025-03-31",
+    ),
+    (
         "my_email_hint",
         "填写邮箱后，本单位开启邮件提醒时，您也会收到邮件。",
         "With an address here, you also get reminders by e-mail when your organisation mails them.",
