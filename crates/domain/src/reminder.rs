@@ -179,6 +179,73 @@ pub fn weekly_reminder(
     }
 }
 
+/// A step that sends a problem's work back to its lead unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Returned {
+    /// 方案退回 — the plan goes back to be redrafted.
+    Plan,
+    /// 留号 — closure refused, with a new deadline (限时办结).
+    Closure,
+    /// 回炉 — a look-back reopens a closed problem.
+    Reopened,
+}
+
+impl Returned {
+    /// The step of a recorded action code, if it returns work.
+    pub fn of_action(code: &str) -> Option<Returned> {
+        match code {
+            "return_plan" => Some(Returned::Plan),
+            "return_closure" => Some(Returned::Closure),
+            "reopen" => Some(Returned::Reopened),
+            _ => None,
+        }
+    }
+}
+
+/// The reminder of a step that sent a problem back (D10: "on returned closures"), to
+/// one person of its lead unit or its leader; `note` is the step's record ("date:
+/// reason" for a closure returned or reopened, the reason for a plan).
+pub fn returned_reminder(
+    returned: Returned,
+    event: i64,
+    problem: i64,
+    title: &str,
+    note: &str,
+    user: i64,
+) -> Reminder {
+    let (deadline, reason) = match note.split_once(": ") {
+        Some((d, r)) if returned != Returned::Plan && d.len() == 10 => (Some(d), r),
+        _ => (None, note),
+    };
+    let (subject, ask) = match returned {
+        Returned::Plan => (
+            "【退回】整改方案被退回，请修改后重新报送",
+            "请按退回意见修改措施后重新报送方案。",
+        ),
+        Returned::Closure => (
+            "【留号】销号申请未通过，请限时办结",
+            "请按意见继续整改，在新的期限前办结后再申请销号。",
+        ),
+        Returned::Reopened => (
+            "【回炉】回头看发现问题反弹，请重新整改",
+            "请重新拟定措施并在新的期限前整改到位。",
+        ),
+    };
+    let mut body = format!("问题：{title}\n意见：{reason}");
+    if let Some(d) = deadline {
+        body.push_str(&format!("\n新的期限：{d}"));
+    }
+    body.push('\n');
+    body.push_str(ask);
+    Reminder {
+        key: format!("returned:{event}"),
+        user,
+        subject: subject.to_string(),
+        body,
+        link: format!("/problems/{problem}"),
+    }
+}
+
 /// 叫号 to the group: the units whose weekly report is missing after the hour.
 pub fn weekly_roll_call(
     week: chrono::NaiveDate,
@@ -273,6 +340,26 @@ mod tests {
         let call = weekly_roll_call(week, due, &["财务部".into(), "人事部".into()]);
         assert_eq!(call.key, "weekly:2024-06-10:missing");
         assert!(call.body.contains("06月14日10:00") && call.body.ends_with("财务部、人事部"));
+    }
+
+    #[test]
+    fn returned_work_says_why_and_by_when() {
+        let r = returned_reminder(
+            Returned::Closure,
+            12,
+            5,
+            "小金库问题",
+            "2024-06-30: 佐证材料不足",
+            9,
+        );
+        assert_eq!(r.key, "returned:12");
+        assert!(r.subject.contains("留号"));
+        assert!(r.body.contains("意见：佐证材料不足") && r.body.contains("新的期限：2024-06-30"));
+        assert_eq!(r.link, "/problems/5");
+        let p = returned_reminder(Returned::Plan, 13, 5, "小金库问题", "措施不具体: 请量化", 9);
+        assert!(p.body.contains("意见：措施不具体: 请量化") && !p.body.contains("新的期限"));
+        assert_eq!(Returned::of_action("reopen"), Some(Returned::Reopened));
+        assert_eq!(Returned::of_action("claim"), None);
     }
 
     #[test]

@@ -24,7 +24,8 @@ use zhenggai_domain::calendar::Calendar;
 use zhenggai_domain::clock::china_time;
 use zhenggai_domain::deadline::{Deadline, DeadlineKind};
 use zhenggai_domain::reminder::{
-    Reminder, WarningFacts, warning_reminder, weekly_reminder, weekly_roll_call,
+    Reminder, Returned, WarningFacts, returned_reminder, warning_reminder, weekly_reminder,
+    weekly_roll_call,
 };
 use zhenggai_domain::status::MeasureState;
 use zhenggai_domain::weekly::week_of;
@@ -249,7 +250,52 @@ pub async fn plan(
         }
         planned += reach.group(db, org, group, now).await?;
     }
-    Ok(planned + plan_weekly(db, &mut reach, calendar, today, now).await?)
+    planned += plan_weekly(db, &mut reach, calendar, today, now).await?;
+    Ok(planned + plan_returned(db, &mut reach, now).await?)
+}
+
+/// How far back a returned step is still reminded (a worker stopped for a while
+/// catches up; each step is reminded once whatever the window).
+const RETURNED_WINDOW_DAYS: i64 = 14;
+
+/// Plans the reminders of steps that sent work back to a lead unit (方案退回, 留号,
+/// 回炉): to its accounts and the problem's leader.
+async fn plan_returned(db: &Db, reach: &mut Reach<'_>, now: DateTime<Utc>) -> StoreResult<usize> {
+    let rows = sqlx::query(
+        "SELECT e.id, e.action, e.note, p.id, p.title, p.lead_unit_id, p.leader_id, i.org_id \
+         FROM problem_events e JOIN problems p ON p.id = e.problem_id JOIN inspections i ON i.id = p.inspection_id \
+         WHERE e.action IN ('return_plan', 'return_closure', 'reopen') AND e.at >= $1 \
+         AND p.withdrawn_at IS NULL AND i.withdrawn_at IS NULL ORDER BY e.id",
+    )
+    .bind(stamp(now - Duration::days(RETURNED_WINDOW_DAYS)))
+    .fetch_all(db.pool())
+    .await?;
+    let mut planned = 0;
+    for r in &rows {
+        let Some(returned) = Returned::of_action(&r.try_get::<String, _>(1)?) else {
+            continue;
+        };
+        let org = UnitId(r.try_get(7)?);
+        let lead_unit = r.try_get::<Option<i64>, _>(5)?.map(UnitId);
+        let leader = r.try_get::<Option<i64>, _>(6)?.map(UserId);
+        let people = users::of_org(db, org).await?;
+        let to: Vec<UserId> = people
+            .iter()
+            .filter(|u| {
+                (u.role == Role::Unit && Some(u.unit_id) == lead_unit) || Some(u.id) == leader
+            })
+            .map(|u| u.id)
+            .collect();
+        let event: i64 = r.try_get(0)?;
+        let problem: i64 = r.try_get(3)?;
+        let title: String = r.try_get(4)?;
+        let note: String = r.try_get::<Option<String>, _>(2)?.unwrap_or_default();
+        for user in to {
+            let reminder = returned_reminder(returned, event, problem, &title, &note, user.0);
+            planned += reach.person(db, org, &reminder, now).await?;
+        }
+    }
+    Ok(planned)
 }
 
 /// Plans the weekly report reminders: on the report's day before its hour to every

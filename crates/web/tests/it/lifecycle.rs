@@ -284,6 +284,32 @@ async fn one_problem_travels_the_whole_road_and_wrong_roles_are_refused() {
         ),
         (Some("in_progress"), Some("2024-05-10"))
     );
+    // The next round of reminders tells the lead unit and its leader why and by when.
+    let calendar = zhenggai_domain::calendar::Calendar::official();
+    zhenggai_storage::reminders::tick(
+        &t.app.db,
+        &zhenggai_storage::reminders::BellOnly,
+        &calendar,
+        today(),
+        start(),
+    )
+    .await
+    .unwrap();
+    for who in ["finance", "leader_wang"] {
+        let told = t
+            .count(&format!(
+                "SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id \
+                 WHERE u.username = '{who}' AND n.subject LIKE '【留号】%' AND n.body LIKE '%缺少银行对账单%' \
+                 AND n.body LIKE '%2024-05-10%' AND n.link = '/problems/{p}'"
+            ))
+            .await;
+        assert_eq!(told, 1, "{who} is told of the returned closure once");
+    }
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.username = 'hr' AND n.subject LIKE '【留号】%'")
+            .await,
+        0
+    );
 
     // Done again, closed (销号), then a look-back reopens it (回炉), and a later one confirms it.
     t.post_progress(
