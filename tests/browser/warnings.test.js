@@ -55,7 +55,9 @@ test('the scheduler inside serve rings the bell; a person reads and marks their 
   assert.equal(count, 1, 'the bell shows unread notifications');
   const before = Number(await s.page.locator('#unread-count').innerText());
   assert.ok(before > 0);
-  assert.match(await s.page.locator('ul.notifications li').first().innerText(), /预警/);
+  const texts = await s.page.locator('ul.notifications li').allInnerTexts();
+  assert.ok(texts.some((t) => /预警/.test(t)), 'warnings reach the lead unit');
+  assert.ok(texts.some((t) => /【留号】[\s\S]*新的期限/.test(t)), 'so does the demo closure the office returned');
   await shot(s.page, 'warnings-04-notifications.png');
   await Promise.all([s.page.waitForNavigation(), s.page.locator('ul.notifications li.unread button.link').first().click()]);
   const after = await s.page.locator('#unread-count').count() ? Number(await s.page.locator('#unread-count').innerText()) : 0;

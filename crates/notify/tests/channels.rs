@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use axum::Json;
 use axum::extract::{Request, State};
 use base64::Engine;
-use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use chrono::{Duration, NaiveDate};
 use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
 use sha2::Sha256;
@@ -26,19 +26,13 @@ use zhenggai_domain::reminder::RobotKind;
 use zhenggai_notify::{Outbound, Security, SmtpConfig};
 use zhenggai_storage::audit::Change;
 use zhenggai_storage::channels::{self, OrgChannelsInput};
-use zhenggai_storage::ledger::warnings::{self, SettingsInput};
 use zhenggai_storage::reminders;
-use zhenggai_storage::test_db::TestDb;
-use zhenggai_storage::{demo, users};
+use zhenggai_storage::test_db::{TestDb, beijing_morning as morning};
+use zhenggai_storage::users;
 
 /// The day of the walk: a Monday on which the demo ledger has red and yellow measures.
 fn day() -> NaiveDate {
     NaiveDate::from_ymd_opt(2024, 5, 20).unwrap()
-}
-
-/// 09:00 in Beijing.
-fn morning(d: NaiveDate) -> chrono::DateTime<Utc> {
-    Utc.from_utc_datetime(&d.and_hms_opt(1, 0, 0).unwrap())
 }
 
 /// A mail as the receiver got it: envelope and the whole message.
@@ -194,9 +188,7 @@ fn outbound(smtp_port: u16) -> Outbound {
 async fn prepared(robot: RobotKind, hook_port: u16) -> TestDb {
     let t = TestDb::new().await.unwrap();
     let start = NaiveDate::from_ymd_opt(2024, 4, 25).unwrap();
-    demo::load(&t.db, &t.files, start, morning(start))
-        .await
-        .unwrap();
+    t.demo_with_secretary(start).await.unwrap();
     let office = users::find(&t.db, "office").await.unwrap().unwrap();
     let actor = users::actor(&t.db, office.id).await.unwrap();
     let change = Change {
@@ -204,27 +196,6 @@ async fn prepared(robot: RobotKind, hook_port: u16) -> TestDb {
         at: morning(start),
         reason: None,
     };
-    let secretary = users::find(&t.db, "leader_zhao").await.unwrap().unwrap();
-    warnings::save(
-        &t.db,
-        &actor,
-        change,
-        actor.org,
-        &SettingsInput {
-            green_days: "20".into(),
-            yellow_days: "10".into(),
-            green_to: vec!["handler".into()],
-            yellow_to: vec!["handler".into(), "leader".into()],
-            red_to: vec!["handler".into(), "leader".into(), "secretary".into()],
-            remind_days: "3,1".into(),
-            repeat_days: "1".into(),
-            milestone_months: "6".into(),
-            secretary: secretary.id.0.to_string(),
-            version: 0,
-        },
-    )
-    .await
-    .unwrap();
     channels::save_org(
         &t.db,
         &actor,

@@ -67,6 +67,60 @@ impl TestDb {
     }
 }
 
+/// 09:00 in Beijing on a day: the instant reminder tests tick at (before weekly
+/// reports fall due at 10:00).
+pub fn beijing_morning(day: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    let nine = day.and_hms_opt(1, 0, 0).unwrap_or_default();
+    chrono::Utc.from_utc_datetime(&nine)
+}
+
+impl TestDb {
+    /// Loads the S1 demo as of `start`, and has its office keep the default warning
+    /// rules with leader_zhao named Party secretary (whom red warnings reach). The
+    /// secretary.
+    pub async fn demo_with_secretary(
+        &self,
+        start: chrono::NaiveDate,
+    ) -> anyhow::Result<zhenggai_domain::UserId> {
+        use crate::ledger::warnings::{self, SettingsInput};
+        let at = beijing_morning(start);
+        crate::demo::load(&self.db, &self.files, start, at).await?;
+        let office = crate::users::find(&self.db, "office")
+            .await?
+            .context("the demo has an office")?;
+        let actor = crate::users::actor(&self.db, office.id).await?;
+        let secretary = crate::users::find(&self.db, "leader_zhao")
+            .await?
+            .context("the demo has leader_zhao")?;
+        let codes = |list: &[&str]| list.iter().map(|c| c.to_string()).collect();
+        warnings::save(
+            &self.db,
+            &actor,
+            crate::audit::Change {
+                actor: Some(office.id),
+                at,
+                reason: None,
+            },
+            actor.org,
+            &SettingsInput {
+                green_days: "20".into(),
+                yellow_days: "10".into(),
+                green_to: codes(&["handler"]),
+                yellow_to: codes(&["handler", "leader"]),
+                red_to: codes(&["handler", "leader", "secretary"]),
+                remind_days: "3,1".into(),
+                repeat_days: "1".into(),
+                milestone_months: "6".into(),
+                secretary: secretary.id.0.to_string(),
+                version: 0,
+            },
+        )
+        .await?;
+        Ok(secretary.id)
+    }
+}
+
 impl Drop for TestDb {
     fn drop(&mut self) {
         let Some((server, name)) = self.drop_pg.take() else {

@@ -11,19 +11,12 @@ use std::collections::BTreeSet;
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use sqlx::Row;
 use zhenggai_domain::calendar::Calendar;
-use zhenggai_storage::audit::Change;
-use zhenggai_storage::ledger::warnings::{self, SettingsInput};
 use zhenggai_storage::reminders::{self, BellOnly};
-use zhenggai_storage::test_db::TestDb;
-use zhenggai_storage::{Db, demo, users};
+use zhenggai_storage::test_db::{TestDb, beijing_morning as morning};
+use zhenggai_storage::{Db, users};
 
 fn start() -> NaiveDate {
     NaiveDate::from_ymd_opt(2024, 4, 25).unwrap()
-}
-
-/// 09:00 in Beijing on a day (before weekly reports fall due at 10:00).
-fn morning(d: NaiveDate) -> chrono::DateTime<Utc> {
-    Utc.from_utc_datetime(&d.and_hms_opt(1, 0, 0).unwrap())
 }
 
 /// 15:00 in Beijing (after they fell due).
@@ -33,37 +26,8 @@ fn afternoon(d: NaiveDate) -> chrono::DateTime<Utc> {
 
 async fn prepared() -> (TestDb, i64) {
     let t = TestDb::new().await.unwrap();
-    demo::load(&t.db, &t.files, start(), morning(start()))
-        .await
-        .unwrap();
-    let office = users::find(&t.db, "office").await.unwrap().unwrap();
-    let actor = users::actor(&t.db, office.id).await.unwrap();
-    let secretary = users::find(&t.db, "leader_zhao").await.unwrap().unwrap();
-    warnings::save(
-        &t.db,
-        &actor,
-        Change {
-            actor: Some(office.id),
-            at: morning(start()),
-            reason: None,
-        },
-        actor.org,
-        &SettingsInput {
-            green_days: "20".into(),
-            yellow_days: "10".into(),
-            green_to: vec!["handler".into()],
-            yellow_to: vec!["handler".into(), "leader".into()],
-            red_to: vec!["handler".into(), "leader".into(), "secretary".into()],
-            remind_days: "3,1".into(),
-            repeat_days: "1".into(),
-            milestone_months: "6".into(),
-            secretary: secretary.id.0.to_string(),
-            version: 0,
-        },
-    )
-    .await
-    .unwrap();
-    (t, secretary.id.0)
+    let secretary = t.demo_with_secretary(start()).await.unwrap();
+    (t, secretary.0)
 }
 
 /// Every notification: (user, key, subject).
