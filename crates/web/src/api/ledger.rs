@@ -11,6 +11,7 @@ use zhenggai_storage::ledger::inspections::{self, Inspection, InspectionInput};
 use zhenggai_storage::ledger::lifecycle::{self, Event, StepInput};
 use zhenggai_storage::ledger::lookbacks::{self, Round, RoundInput};
 use zhenggai_storage::ledger::measures::{self, Measure, MeasureInput};
+use zhenggai_storage::ledger::milestones::{self, MilestoneInput, Milestones};
 use zhenggai_storage::ledger::outcomes::{
     self, AccountabilityInput, InstitutionInput, Outcomes, RecoveryInput,
 };
@@ -314,6 +315,41 @@ pub async fn update_measure(
             .await?
             .0,
     ))
+}
+
+/// A measure's milestones (阶段目标, S10) and whether its length requires them.
+#[utoipa::path(get, path = "/api/v1/measures/{id}/milestones", tag = "ledger", params(("id" = i64, Path)), responses((status = 200, body = Milestones), (status = 404, body = ApiErrorBody)))]
+pub async fn list_milestones(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+) -> Result<Json<Milestones>, ApiError> {
+    Ok(Json(
+        milestones::of_measure(&app.db, &v.0.actor, MeasureId(id), app.clock.today()).await?,
+    ))
+}
+
+/// Adds a milestone: what is to be reached and by when (a date or a period on or
+/// before the measure's deadline). A measure longer than the organisation's limit
+/// needs one before its plan is submitted.
+#[utoipa::path(post, path = "/api/v1/measures/{id}/milestones", tag = "ledger", params(("id" = i64, Path)), request_body = MilestoneInput,
+    responses((status = 201, body = Created), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn add_milestone(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<MilestoneInput>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let id = milestones::add(
+        &app.db,
+        &v.0.actor,
+        v.0.change(&app),
+        MeasureId(id),
+        &input,
+        app.clock.today(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
 /// The progress timeline of a measure, newest first.

@@ -48,6 +48,7 @@ pub struct Created {
         ledger::create_problem, ledger::get_problem, ledger::update_problem, ledger::problem_measures,
         ledger::list_measures, ledger::create_measure, ledger::get_measure, ledger::update_measure,
         ledger::list_progress, ledger::add_progress, ledger::get_attachment,
+        ledger::list_milestones, ledger::add_milestone,
         ledger::withdraw_problem, ledger::withdraw_measure, ledger::create_item,
         ledger::take_step, ledger::list_steps, ledger::get_step_file,
         ledger::get_closure_rules, ledger::set_closure_rules, ledger::list_postings,
@@ -146,6 +147,10 @@ pub fn routes() -> Router<App> {
         .route(
             "/measures/{id}/progress",
             get(ledger::list_progress).post(ledger::add_progress),
+        )
+        .route(
+            "/measures/{id}/milestones",
+            get(ledger::list_milestones).post(ledger::add_milestone),
         )
         .route("/attachments/{id}", get(ledger::get_attachment))
         .route("/step-files/{id}", get(ledger::get_step_file))

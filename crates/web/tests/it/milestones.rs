@@ -101,6 +101,47 @@ async fn a_long_measure_needs_milestones_before_its_plan_is_submitted() {
     assert!(!page.body.contains("data-milestones=\"missing\""));
     assert!(page.body.contains("2024-09-30") && page.body.contains("全部核销并建立台账"));
 
+    // Scripts read and add them through the API too.
+    let listed = t
+        .api(
+            &finance,
+            "GET",
+            &format!("/api/v1/measures/{m}/milestones"),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(listed["required"], true);
+    assert_eq!(listed["limit_months"], 6);
+    assert_eq!(listed["list"].as_array().unwrap().len(), 2);
+    let bad = t
+        .api(
+            &finance,
+            "POST",
+            &format!("/api/v1/measures/{m}/milestones"),
+            Some(json!({"content": "复核", "due_text": "立行立改"})),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("due_text"), "{}", bad.body);
+    let hr_token = t.token("hr").await;
+    let refused = t
+        .api(
+            &hr_token,
+            "POST",
+            &format!("/api/v1/measures/{m}/milestones"),
+            Some(json!({"content": "复核", "due_text": "2024年10月底前"})),
+        )
+        .await;
+    assert!(
+        matches!(
+            refused.status,
+            StatusCode::NOT_FOUND | StatusCode::FORBIDDEN
+        ),
+        "{}",
+        refused.status
+    );
+
     // With milestones the plan goes on.
     let r = t
         .api(
