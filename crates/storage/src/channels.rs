@@ -13,7 +13,7 @@ use zhenggai_domain::{UnitId, UserId};
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
-use crate::ledger::require_ledger;
+use crate::ledger::rules::require_settings;
 use crate::sql::Param;
 
 /// A group-chat robot: its webhook and, for DingTalk and Feishu, the signing secret.
@@ -95,7 +95,7 @@ pub async fn save_org(
     org: UnitId,
     input: &OrgChannelsInput,
 ) -> StoreResult<OrgChannels> {
-    require_ledger(actor, org, Access::Edit)?;
+    require_settings(actor, org, Access::Edit)?;
     let mut tx = db.begin().await?;
     let current = of_org(tx.conn(), org).await?;
     let kind = match input.robot_kind.trim() {

@@ -97,6 +97,9 @@ struct RobotJob {
     reminder: Reminder,
 }
 
+/// An organisation's warning rules and accounts, read once a round.
+type OrgCache = HashMap<UnitId, (warnings::Settings, Vec<users::User>)>;
+
 /// The channels a round of planning uses.
 struct Reach<'a> {
     courier: &'a dyn Courier,
@@ -122,8 +125,9 @@ impl Reach<'_> {
         reminder: &Reminder,
         now: DateTime<Utc>,
     ) -> StoreResult<usize> {
+        let to = reminder.user;
         let mut planned =
-            usize::from(enqueue(db, "notify", &reminder.user.to_string(), reminder, now).await?);
+            usize::from(enqueue(db, "notify", to, &reminder.key, reminder, now).await?);
         let mails = self.courier.sends_email()
             && self.org(db, org).await?.email_on
             && self
@@ -131,8 +135,7 @@ impl Reach<'_> {
                 .get(&UserId(reminder.user))
                 .is_some_and(|c| c.email_on && !c.email.is_empty());
         if mails {
-            planned +=
-                usize::from(enqueue(db, "email", &reminder.user.to_string(), reminder, now).await?);
+            planned += usize::from(enqueue(db, "email", to, &reminder.key, reminder, now).await?);
         }
         Ok(planned)
     }
@@ -148,12 +151,13 @@ impl Reach<'_> {
         if !self.courier.sends_robots() || self.org(db, org).await?.robot.is_none() {
             return Ok(0);
         }
+        let key = reminder.key.clone();
         let job = RobotJob {
             org: org.0,
             reminder,
         };
         Ok(usize::from(
-            enqueue(db, "robot", &format!("org{}", org.0), &job, now).await?,
+            enqueue(db, "robot", org.0, &key, &job, now).await?,
         ))
     }
 }
@@ -181,7 +185,12 @@ pub async fn plan(
     }
     let mut reach = Reach {
         courier,
-        people: channels::all_users(db).await?,
+        // Addresses matter only when mail can be sent: the round runs every minute.
+        people: if courier.sends_email() {
+            channels::all_users(db).await?
+        } else {
+            HashMap::new()
+        },
         orgs: HashMap::new(),
     };
     let rows = sqlx::query(
@@ -193,7 +202,7 @@ pub async fn plan(
     .bind(day(today + Duration::days(WINDOW_DAYS)))
     .fetch_all(db.pool())
     .await?;
-    let mut orgs: HashMap<UnitId, (warnings::Settings, Vec<users::User>)> = HashMap::new();
+    let mut orgs = OrgCache::new();
     let mut planned = 0;
     for r in &rows {
         let org = UnitId(r.try_get(1)?);
@@ -250,8 +259,8 @@ pub async fn plan(
         }
         planned += reach.group(db, org, group, now).await?;
     }
-    planned += plan_weekly(db, &mut reach, calendar, today, now).await?;
-    Ok(planned + plan_returned(db, &mut reach, now).await?)
+    planned += plan_weekly(db, &mut reach, &mut orgs, calendar, today, now).await?;
+    Ok(planned + plan_returned(db, &mut reach, &mut orgs, now).await?)
 }
 
 /// How far back a returned step is still reminded (a worker stopped for a while
@@ -260,7 +269,12 @@ const RETURNED_WINDOW_DAYS: i64 = 14;
 
 /// Plans the reminders of steps that sent work back to a lead unit (方案退回, 留号,
 /// 回炉): to its accounts and the problem's leader.
-async fn plan_returned(db: &Db, reach: &mut Reach<'_>, now: DateTime<Utc>) -> StoreResult<usize> {
+async fn plan_returned(
+    db: &Db,
+    reach: &mut Reach<'_>,
+    orgs: &mut OrgCache,
+    now: DateTime<Utc>,
+) -> StoreResult<usize> {
     let rows = sqlx::query(
         "SELECT e.id, e.action, e.note, p.id, p.title, p.lead_unit_id, p.leader_id, i.org_id \
          FROM problem_events e JOIN problems p ON p.id = e.problem_id JOIN inspections i ON i.id = p.inspection_id \
@@ -278,8 +292,9 @@ async fn plan_returned(db: &Db, reach: &mut Reach<'_>, now: DateTime<Utc>) -> St
         let org = UnitId(r.try_get(7)?);
         let lead_unit = r.try_get::<Option<i64>, _>(5)?.map(UnitId);
         let leader = r.try_get::<Option<i64>, _>(6)?.map(UserId);
-        let people = users::of_org(db, org).await?;
-        let to: Vec<UserId> = people
+        let to: Vec<UserId> = warnings::org_context(db, orgs, org)
+            .await?
+            .1
             .iter()
             .filter(|u| {
                 (u.role == Role::Unit && Some(u.unit_id) == lead_unit) || Some(u.id) == leader
@@ -303,16 +318,17 @@ async fn plan_returned(db: &Db, reach: &mut Reach<'_>, now: DateTime<Utc>) -> St
 async fn plan_weekly(
     db: &Db,
     reach: &mut Reach<'_>,
+    orgs: &mut OrgCache,
     calendar: &Calendar,
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> StoreResult<usize> {
-    let orgs = sqlx::query("SELECT DISTINCT org_id FROM measures WHERE withdrawn_at IS NULL AND state <> 'done' ORDER BY org_id")
+    let open = sqlx::query("SELECT DISTINCT org_id FROM measures WHERE withdrawn_at IS NULL AND state <> 'done' ORDER BY org_id")
         .fetch_all(db.pool())
         .await?;
     let local = china_time(now);
     let mut planned = 0;
-    for r in &orgs {
+    for r in &open {
         let org = UnitId(r.try_get(0)?);
         let Some(due) = weekly::due_of(db, org, today, calendar).await? else {
             continue;
@@ -323,18 +339,21 @@ async fn plan_weekly(
         if !missing && due.date() != today {
             continue;
         }
-        let people = users::of_org(db, org).await?;
         let sent = weekly::reports_of_week(db, org, week).await?;
         let mut chased = Vec::new();
         for (unit, name) in weekly::reporting_units(db, org).await? {
             if sent.contains_key(&unit) {
                 continue;
             }
-            for u in people
+            let handlers: Vec<UserId> = warnings::org_context(db, orgs, org)
+                .await?
+                .1
                 .iter()
                 .filter(|u| u.role == Role::Unit && u.unit_id == unit)
-            {
-                let reminder = weekly_reminder(unit.0, week, due, missing, u.id.0);
+                .map(|u| u.id)
+                .collect();
+            for user in handlers {
+                let reminder = weekly_reminder(unit.0, week, due, missing, user.0);
                 planned += reach.person(db, org, &reminder, now).await?;
             }
             chased.push(name);
@@ -349,48 +368,27 @@ async fn plan_weekly(
 }
 
 /// Queues a job; false when it was queued before. Its key is the channel, who it goes
-/// to and the event, so that each is sent once.
-async fn enqueue<T: Serialize + HasKey>(
+/// to (a person, or an organisation's group) and the event, so that each is sent once.
+async fn enqueue(
     db: &Db,
     kind: &str,
-    to: &str,
-    job: &T,
+    to: i64,
+    event: &str,
+    payload: &impl Serialize,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
-    let payload = serde_json::to_string(job).map_err(anyhow::Error::from)?;
-    // The bell's keys stay as they were before other channels came.
-    let key = match kind {
-        "notify" => format!("{to}:{}", job.key()),
-        _ => format!("{kind}:{to}:{}", job.key()),
-    };
+    let payload = serde_json::to_string(payload).map_err(anyhow::Error::from)?;
     let done = sqlx::query(
         "INSERT INTO jobs (kind, dedup_key, payload, run_at, created_at) VALUES ($4, $1, $2, $3, $3) \
          ON CONFLICT (dedup_key) DO NOTHING",
     )
-    .bind(key)
+    .bind(format!("{kind}:{to}:{event}"))
     .bind(payload)
     .bind(stamp(now))
     .bind(kind)
     .execute(db.pool())
     .await?;
     Ok(done.rows_affected() > 0)
-}
-
-/// What identifies a job's event.
-trait HasKey {
-    fn key(&self) -> &str;
-}
-
-impl HasKey for Reminder {
-    fn key(&self) -> &str {
-        &self.key
-    }
-}
-
-impl HasKey for RobotJob {
-    fn key(&self) -> &str {
-        &self.reminder.key
-    }
 }
 
 /// A leased job.

@@ -100,12 +100,26 @@ pub(crate) fn of_the_org(actor: &Actor, org: UnitId) -> bool {
     actor.org == org && actor.role.reads_business_data() && actor.role != Role::Upper
 }
 
+/// Access to an organisation's settings (closure rules, warning rules, channels):
+/// everyone in its business reads them and its office sets them; the levels above read
+/// them as they read its ledger. Its own people are refused outright, others as the
+/// ledger refuses them.
+pub(crate) fn require_settings(actor: &Actor, org: UnitId, need: Access) -> StoreResult<()> {
+    if of_the_org(actor, org) {
+        if need == Access::Read {
+            return Ok(());
+        }
+        if actor.ledger_access(org) < need {
+            return Err(crate::error::StoreError::Forbidden);
+        }
+    }
+    require_ledger(actor, org, need)
+}
+
 /// An organisation's rules, for reading: everyone in its business and those who read
 /// its ledger from above.
 pub async fn of_org(db: &Db, actor: &Actor, org: UnitId) -> StoreResult<ClosureRules> {
-    if !of_the_org(actor, org) {
-        require_ledger(actor, org, Access::Read)?;
-    }
+    require_settings(actor, org, Access::Read)?;
     let mut conn = db.pool().acquire().await?;
     get(&mut conn, org).await
 }
@@ -118,10 +132,7 @@ pub async fn save(
     org: UnitId,
     input: &RulesInput,
 ) -> StoreResult<ClosureRules> {
-    if of_the_org(actor, org) && actor.ledger_access(org) < Access::Edit {
-        return Err(crate::error::StoreError::Forbidden);
-    }
-    require_ledger(actor, org, Access::Edit)?;
+    require_settings(actor, org, Access::Edit)?;
     let mut c = Checker::default();
     let max_extensions = c.number("max_extensions", &input.max_extensions, 0, 10);
     let min_satisfaction = c.optional_number("min_satisfaction", &input.min_satisfaction, 1, 100);

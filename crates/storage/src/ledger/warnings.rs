@@ -15,8 +15,7 @@ use zhenggai_domain::{Role, UnitId, UserId};
 
 use super::measures::Measure;
 use super::query::{self, FilterInput, Within};
-use super::require_ledger;
-use super::rules::of_the_org;
+use super::rules::require_settings;
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
@@ -121,9 +120,7 @@ pub async fn get(conn: &mut AnyConnection, org: UnitId) -> StoreResult<Settings>
 /// An organisation's settings, for reading: everyone in its business and those who
 /// read its ledger from above.
 pub async fn of_org(db: &Db, actor: &Actor, org: UnitId) -> StoreResult<Settings> {
-    if !of_the_org(actor, org) {
-        require_ledger(actor, org, Access::Read)?;
-    }
+    require_settings(actor, org, Access::Read)?;
     let mut conn = db.pool().acquire().await?;
     get(&mut conn, org).await
 }
@@ -136,10 +133,7 @@ pub async fn save(
     org: UnitId,
     input: &SettingsInput,
 ) -> StoreResult<Settings> {
-    if of_the_org(actor, org) && actor.ledger_access(org) < Access::Edit {
-        return Err(StoreError::Forbidden);
-    }
-    require_ledger(actor, org, Access::Edit)?;
+    require_settings(actor, org, Access::Edit)?;
     let mut c = Checker::default();
     let green_days = c.number("green_days", &input.green_days, 1, 180);
     let yellow_days = c.number("yellow_days", &input.yellow_days, 1, 179);

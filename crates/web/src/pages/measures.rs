@@ -156,13 +156,14 @@ async fn measure_page(
     })
 }
 
-/// The measure page after a milestone form was refused, with its errors.
-async fn milestone_refused(
+/// The measure page again after one of its side forms (a notice, a milestone) was
+/// refused: the progress form fresh, the refused form as sent with its errors.
+async fn refused(
     app: &App,
     v: &Viewer,
     id: MeasureId,
-    input: MilestoneInput,
     e: zhenggai_storage::error::StoreError,
+    keep: impl FnOnce(&mut MeasurePageView, Errors),
 ) -> Result<Response, PageError> {
     let list = field_errors(e)?;
     let progress = ProgressInput {
@@ -170,8 +171,7 @@ async fn milestone_refused(
         ..Default::default()
     };
     let mut page = measure_page(app, v, id, progress, Errors::none(v.lang)).await?;
-    page.milestone_input = input;
-    page.milestone_errors = Errors { list, lang: v.lang };
+    keep(&mut page, Errors { list, lang: v.lang });
     Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }
 
@@ -199,7 +199,13 @@ pub async fn add_milestone(
     .await
     {
         Ok(_) => Ok(see_other(&format!("/measures/{id}#milestones"))),
-        Err(e) => milestone_refused(&app, &v, MeasureId(id), input, e).await,
+        Err(e) => {
+            refused(&app, &v, MeasureId(id), e, |page, errors| {
+                page.milestone_input = input;
+                page.milestone_errors = errors;
+            })
+            .await
+        }
     }
 }
 
@@ -235,7 +241,12 @@ pub async fn change_milestone(
     };
     match result {
         Ok(()) => Ok(see_other(&format!("/measures/{id}#milestones"))),
-        Err(e) => milestone_refused(&app, &v, MeasureId(id), MilestoneInput::default(), e).await,
+        Err(e) => {
+            refused(&app, &v, MeasureId(id), e, |page, errors| {
+                page.milestone_errors = errors;
+            })
+            .await
+        }
     }
 }
 
@@ -265,16 +276,11 @@ pub async fn issue_notice(
     {
         Ok(notice) => Ok(see_other(&format!("/notices/{notice}"))),
         Err(e) => {
-            let list = field_errors(e)?;
-            let progress = ProgressInput {
-                happened_on: today.to_string(),
-                ..Default::default()
-            };
-            let mut page =
-                measure_page(&app, &v, MeasureId(id), progress, Errors::none(v.lang)).await?;
-            page.notice_input = input;
-            page.notice_errors = Errors { list, lang: v.lang };
-            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+            refused(&app, &v, MeasureId(id), e, |page, errors| {
+                page.notice_input = input;
+                page.notice_errors = errors;
+            })
+            .await
         }
     }
 }
