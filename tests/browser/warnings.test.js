@@ -124,12 +124,21 @@ test('the office chooses reminder days, a group robot and the milestone limit; a
   assert.equal(await office.page.locator('table.milestone-table tbody tr').count(), 1);
   await office.page.locator('#milestones').scrollIntoViewIfNeeded();
   await shot(office.page, 'warnings-07-milestones.png');
+  const measureUrl = office.page.url().split('#')[0];
   await office.context.close();
 
   const en = await login(env, 'office', 'en');
   await en.page.goto(env.base + '/settings/warnings');
   assert.match(await en.page.locator('#channels h2').innerText(), /Reminder channels/);
   await shot(en.page, 'warnings-08-settings-en.png');
+  await en.page.goto(measureUrl);
+  assert.match(await en.page.locator('#milestones h2').innerText(), /Milestones/);
+  await en.page.locator('#milestones').scrollIntoViewIfNeeded();
+  await shot(en.page, 'warnings-08b-milestones-en.png');
+  await en.page.goto(env.base + '/notifications');
+  assert.match(await en.page.locator('section.my-email h2').innerText(), /My e-mail reminders/);
+  await en.page.locator('section.my-email').scrollIntoViewIfNeeded();
+  await shot(en.page, 'warnings-08c-my-email-en.png');
   await en.context.close();
 
   const me = await login(env, 'finance');
