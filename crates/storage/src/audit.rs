@@ -547,70 +547,205 @@ pub async fn record(
     Ok(())
 }
 
-/// Inserts many rows into an entity's table in a few bulk statements, each recorded as
-/// created. The database writes each row's JSON for the trail as it inserts it (the
-/// same object `normalise` makes of the row read back, which `audit verify` checks), so
-/// that a large import does not read every row back; `each` sees the id given and the
-/// `keys` columns of each row.
+/// Inserts many new rows into an entity's table in a few bulk statements, each recorded
+/// as created, and returns their ids in the order of `rows`.
+///
+/// The ids are taken before the insert ([`dialect::NewIds`]) and each row's JSON for the
+/// trail is written from the values given, so nothing is read back: a thread writes the
+/// next statement while the database runs this one. The JSON is the object `normalise`
+/// makes of the stored row (which `audit verify` checks). For that, every column with a
+/// default value must be given; the others not given are NULL.
 pub async fn insert_many(
     tx: &mut Tx,
     change: Change<'_>,
     entity: Entity,
     columns: &[&str],
     rows: Vec<Vec<crate::sql::Param>>,
-    keys: &[&str],
-    mut each: impl FnMut(&AnyRow) -> StoreResult<()>,
-) -> StoreResult<()> {
+) -> StoreResult<Vec<i64>> {
     let backend = tx.backend();
-    let all: Vec<String> = sqlx::query(dialect::table_columns(backend))
-        .bind(entity.table())
+    let table = entity.table();
+    let described: Vec<(String, bool)> = sqlx::query(dialect::table_columns(backend))
+        .bind(table)
         .fetch_all(tx.conn())
         .await?
         .iter()
-        .map(|r| r.try_get::<String, _>(0))
-        .collect::<Result<_, _>>()?;
-    if let Some(secret) = all.iter().find(|c| SECRETS.contains(&c.as_str())) {
+        .map(|r| Ok((r.try_get::<String, _>(0)?, r.try_get::<i64, _>(1)? != 0)))
+        .collect::<Result<_, sqlx::Error>>()?;
+    let trail = trail_columns(table, &described, columns)?;
+    let ids = new_ids(tx, table, rows.len()).await?;
+    if let Some(sql) = dialect::bulk_writes(backend) {
+        sqlx::query(sql).execute(tx.conn()).await?;
+    }
+    let version = columns.iter().position(|c| *c == "version");
+    let with_id: Vec<String> = std::iter::once("id")
+        .chain(columns.iter().copied())
+        .map(str::to_string)
+        .collect();
+    let from = dialect::json_rows(backend);
+    let (at, actor) = (stamp(change.at), change.actor.map(|u| u.0));
+    let reason = change.reason.map(str::to_string);
+    let (send, mut statements) = tokio::sync::mpsc::channel::<StoreResult<(Sql, Vec<Pending>)>>(2);
+    let given = ids.clone();
+    let writer = tokio::task::spawn_blocking(move || {
+        let mut ids = given.into_iter();
+        let mut rows = rows.into_iter();
+        loop {
+            let chunk: Vec<Vec<Param>> = rows.by_ref().take(ROWS_PER_STATEMENT).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            let mut values = Vec::with_capacity(chunk.len());
+            let mut pending = Vec::with_capacity(chunk.len());
+            let written = chunk
+                .into_iter()
+                .zip(&mut ids)
+                .try_for_each(|(mut row, id)| {
+                    let after = row_after(&trail, id, &row)?;
+                    pending.push(Pending {
+                        at: at.clone(),
+                        actor,
+                        action: "create".to_string(),
+                        entity: table,
+                        entity_id: id,
+                        version: version.and_then(|i| match row.get(i) {
+                            Some(Param::Int(v)) => Some(*v),
+                            _ => None,
+                        }),
+                        reason: reason.clone(),
+                        before: None,
+                        after: Some(after),
+                    });
+                    row.insert(0, Param::Int(id));
+                    values.push(row);
+                    Ok::<(), serde_json::Error>(())
+                });
+            let sql = written
+                .and_then(|()| {
+                    let with_id: Vec<&str> = with_id.iter().map(String::as_str).collect();
+                    Sql::insert_json_rows(from, table, &with_id, &values, "")
+                })
+                .map(|sql| (sql, pending))
+                .map_err(|e| StoreError::from(anyhow::Error::from(e)));
+            if send.blocking_send(sql).is_err() {
+                break;
+            }
+        }
+    });
+    while let Some(statement) = statements.recv().await {
+        let (sql, pending) = statement?;
+        sql.query().execute(tx.conn()).await?;
+        tx.pending.extend(pending);
+    }
+    writer.await.map_err(anyhow::Error::from)?;
+    Ok(ids)
+}
+
+/// Where each column of a row's trail JSON comes from, in the table's order.
+#[derive(Debug, Clone, Copy)]
+enum TrailColumn {
+    Id,
+    Given(usize),
+    Null,
+}
+
+/// The trail's columns of a table a bulk insert gives `columns` of; refuses a table
+/// holding secrets (they enter the trail only as digests) and a column left to its
+/// default (the trail could not know its value).
+fn trail_columns(
+    table: &str,
+    described: &[(String, bool)],
+    columns: &[&str],
+) -> StoreResult<Vec<(String, TrailColumn)>> {
+    if let Some((secret, _)) = described
+        .iter()
+        .find(|(c, _)| SECRETS.contains(&c.as_str()))
+    {
         return Err(anyhow::anyhow!(
-            "{} holds a secret ({secret}): insert its rows one by one",
-            entity.table()
+            "{table} holds a secret ({secret}): insert its rows one by one"
         )
         .into());
     }
-    let pairs: Vec<String> = all
+    if let Some(unknown) = columns
         .iter()
-        .filter(|c| !VOLATILE.contains(&c.as_str()))
-        .map(|c| format!("'{c}', {c}"))
-        .collect();
-    let versioned = all.iter().any(|c| c == "version");
-    let returning = format!(
-        "id, {}, {}{}",
-        dialect::json_object(backend, &pairs.join(", ")),
-        if versioned { "version" } else { "NULL" },
-        keys.iter().map(|k| format!(", {k}")).collect::<String>()
-    );
-    let from = dialect::json_rows(backend);
-    let at = stamp(change.at);
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-        let sql = Sql::insert_json_rows(from, entity.table(), columns, chunk, &returning)
-            .map_err(anyhow::Error::from)?;
-        let mut returned = sql.query().fetch_all(tx.conn()).await?;
-        returned.sort_by_key(|r| r.try_get::<i64, _>(0).unwrap_or(0));
-        for row in &returned {
-            tx.pending.push(Pending {
-                at: at.clone(),
-                actor: change.actor.map(|u| u.0),
-                action: "create".to_string(),
-                entity: entity.table(),
-                entity_id: row.try_get(0)?,
-                version: row.try_get(2)?,
-                reason: change.reason.map(str::to_string),
-                before: None,
-                after: Some(row.try_get(1)?),
-            });
-            each(row)?;
+        .find(|c| !described.iter().any(|(d, _)| d == *c))
+    {
+        return Err(anyhow::anyhow!("{table} has no column {unknown}").into());
+    }
+    described
+        .iter()
+        .filter(|(c, _)| !VOLATILE.contains(&c.as_str()))
+        .map(|(c, has_default)| {
+            let source = match columns.iter().position(|g| g == c) {
+                _ if c == "id" => TrailColumn::Id,
+                Some(i) => TrailColumn::Given(i),
+                None if *has_default => {
+                    return Err(anyhow::anyhow!(
+                        "{table}.{c} has a default value: a bulk insert must give it"
+                    )
+                    .into());
+                }
+                None => TrailColumn::Null,
+            };
+            Ok((c.clone(), source))
+        })
+        .collect()
+}
+
+/// A new row's JSON for the trail, as `normalise` makes it of the stored row: written
+/// directly, since an import writes a few hundred thousand.
+fn row_after(
+    trail: &[(String, TrailColumn)],
+    id: i64,
+    row: &[Param],
+) -> Result<String, serde_json::Error> {
+    let mut out: Vec<u8> = Vec::with_capacity(64 * trail.len());
+    out.push(b'{');
+    for (k, (column, source)) in trail.iter().enumerate() {
+        if k > 0 {
+            out.push(b',');
+        }
+        serde_json::to_writer(&mut out, column)?;
+        out.push(b':');
+        match source {
+            TrailColumn::Id => serde_json::to_writer(&mut out, &id)?,
+            TrailColumn::Given(i) => match row.get(*i) {
+                Some(Param::Int(v)) => serde_json::to_writer(&mut out, v)?,
+                Some(Param::Text(t)) => serde_json::to_writer(&mut out, t)?,
+                _ => out.extend_from_slice(b"null"),
+            },
+            TrailColumn::Null => out.extend_from_slice(b"null"),
         }
     }
-    Ok(())
+    out.push(b'}');
+    String::from_utf8(out)
+        .map_err(|e| serde_json::Error::io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
+}
+
+/// The ids `count` new rows of `table` get (see [`dialect::NewIds`]), in order.
+async fn new_ids(tx: &mut Tx, table: &str, count: usize) -> StoreResult<Vec<i64>> {
+    let count = i64::try_from(count).map_err(anyhow::Error::from)?;
+    match dialect::new_ids(tx.backend()) {
+        dialect::NewIds::Following(sql) => {
+            let last: i64 = sqlx::query(sql)
+                .bind(table)
+                .fetch_one(tx.conn())
+                .await?
+                .try_get(0)?;
+            Ok((1..=count).map(|k| last + k).collect())
+        }
+        dialect::NewIds::Drawn(sql) => {
+            let mut ids = sqlx::query(sql)
+                .bind(table)
+                .bind(count)
+                .fetch_all(tx.conn())
+                .await?
+                .iter()
+                .map(|r| r.try_get::<i64, _>(0))
+                .collect::<Result<Vec<i64>, _>>()?;
+            ids.sort_unstable();
+            Ok(ids)
+        }
+    }
 }
 
 /// Records a row just inserted.
@@ -882,5 +1017,49 @@ mod tests {
         let d = diff(&was, &now);
         let fields: Vec<_> = d.iter().map(|c| c.field.as_str()).collect();
         assert_eq!(fields, ["target", "title"]);
+    }
+
+    fn described(columns: &[(&str, bool)]) -> Vec<(String, bool)> {
+        columns.iter().map(|(c, d)| (c.to_string(), *d)).collect()
+    }
+
+    #[test]
+    fn a_bulk_row_is_recorded_as_the_database_stores_it() {
+        let table = described(&[
+            ("id", false),
+            ("title", false),
+            ("version", true),
+            ("failed_logins", true),
+            ("withdrawn_at", false),
+        ]);
+        let trail = trail_columns("t", &table, &["version", "title", "failed_logins"]).unwrap();
+        let after = row_after(
+            &trail,
+            7,
+            &[Param::Int(1), Param::from("“引号”\n\\"), Param::Int(3)],
+        )
+        .unwrap();
+        // Volatile columns stay out, columns not given are NULL, texts are escaped.
+        let parsed: Value = serde_json::from_str(&after).unwrap();
+        assert_eq!(
+            parsed,
+            json!({"id": 7, "title": "“引号”\n\\", "version": 1, "withdrawn_at": null})
+        );
+    }
+
+    #[test]
+    fn a_bulk_insert_gives_every_defaulted_column_and_no_secret() {
+        let table = described(&[("id", false), ("title", false), ("state", true)]);
+        let err = trail_columns("problems", &table, &["title"]).unwrap_err();
+        assert!(
+            format!("{err:?}").contains("problems.state has a default"),
+            "{err:?}"
+        );
+        let err = trail_columns("problems", &table, &["title", "state", "nope"]).unwrap_err();
+        assert!(format!("{err:?}").contains("no column nope"), "{err:?}");
+        let users = described(&[("id", false), ("password_hash", false)]);
+        let err = trail_columns("users", &users, &["password_hash"]).unwrap_err();
+        assert!(format!("{err:?}").contains("holds a secret"), "{err:?}");
+        assert!(trail_columns("problems", &table, &["title", "state"]).is_ok());
     }
 }

@@ -27,6 +27,18 @@ pub fn on_connect(backend: Backend) -> &'static str {
     }
 }
 
+/// Run before a bulk insert, for the rest of its transaction. The connections force
+/// custom plans (see [`on_connect`]), and that applies to the foreign-key checks too:
+/// PostgreSQL runs each check as a prepared query, so every inserted row re-planned
+/// its checks, half the server's time in a large import (`perf`, docs/benchmarks.md).
+/// The checks are lookups by primary key, whose generic plan is the right one.
+pub fn bulk_writes(backend: Backend) -> Option<&'static str> {
+    match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => Some("SET LOCAL plan_cache_mode = auto"),
+    }
+}
+
 /// Taken inside the migration transaction so that two instances starting together
 /// against one PostgreSQL do not both migrate. SQLite's writer lock does the same.
 pub fn migration_lock(backend: Backend) -> Option<&'static str> {
@@ -101,7 +113,8 @@ pub fn more_audit_ids(backend: Backend) -> Option<&'static str> {
     match backend {
         Backend::Sqlite => None,
         Backend::Postgres => Some(
-            "SELECT nextval(pg_get_serial_sequence('audit_log', 'id')) FROM generate_series(1, $1)",
+            "SELECT nextval(s.seq) FROM (SELECT CAST(pg_get_serial_sequence('audit_log', 'id') AS regclass) AS seq) AS s, \
+             generate_series(1, $1)",
         ),
     }
 }
@@ -123,14 +136,41 @@ pub fn json_rows(backend: Backend) -> &'static str {
     }
 }
 
-/// The columns of table `$1`, in order.
+/// The columns of table `$1`, in order, each with 1 when it has a default value.
 pub fn table_columns(backend: Backend) -> &'static str {
     match backend {
-        Backend::Sqlite => "SELECT name FROM pragma_table_info($1) ORDER BY cid",
+        Backend::Sqlite => {
+            "SELECT name, CASE WHEN dflt_value IS NULL THEN 0 ELSE 1 END FROM pragma_table_info($1) ORDER BY cid"
+        }
         Backend::Postgres => {
-            "SELECT CAST(column_name AS TEXT) FROM information_schema.columns \
+            "SELECT CAST(column_name AS TEXT), CAST(CASE WHEN column_default IS NULL THEN 0 ELSE 1 END AS BIGINT) \
+             FROM information_schema.columns \
              WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position"
         }
+    }
+}
+
+/// How a bulk insert learns the ids of its new rows before inserting them, so that it
+/// need not read them back.
+#[derive(Debug, Clone, Copy)]
+pub enum NewIds {
+    /// The largest id table `$1` ever gave; the new ones follow it. SQLite: the one
+    /// writer holds its lock, and AUTOINCREMENT keeps the largest in `sqlite_sequence`.
+    Following(&'static str),
+    /// `$2` ids drawn from table `$1`'s sequence, which other writers draw from too.
+    Drawn(&'static str),
+}
+
+/// See [`NewIds`].
+pub fn new_ids(backend: Backend) -> NewIds {
+    match backend {
+        Backend::Sqlite => NewIds::Following(
+            "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = $1), 0)",
+        ),
+        Backend::Postgres => NewIds::Drawn(
+            "SELECT nextval(s.seq) FROM (SELECT CAST(pg_get_serial_sequence($1, 'id') AS regclass) AS seq) AS s, \
+             generate_series(1, $2)",
+        ),
     }
 }
 

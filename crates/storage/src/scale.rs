@@ -113,6 +113,9 @@ async fn flush(
     let sql = Sql::insert_json_rows(dialect::json_rows(db.backend()), table, &columns, rows, "")?;
     rows.clear();
     let mut tx = db.begin().await?;
+    if let Some(bulk) = dialect::bulk_writes(db.backend()) {
+        sqlx::query(bulk).execute(tx.conn()).await?;
+    }
     sql.query().execute(tx.conn()).await?;
     tx.commit().await?;
     Ok(())

@@ -20,6 +20,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::sql::{Param, stamp};
 use crate::units::{self, UnitKind};
 use std::collections::HashMap;
+use zhenggai_domain::lifecycle::ProblemState;
 use zhenggai_domain::status::MeasureState;
 
 /// The file a reading came from.
@@ -366,11 +367,13 @@ pub async fn commit(
                 Param::from(leader(&first.leader).map(|u| u.0)),
                 Param::from(at.clone()),
                 Param::from(format!("{}!{}", first.sheet, first.row)),
+                Param::from(ProblemState::Registered.code()),
+                Param::from(1),
+                Param::from(0),
             ]
         })
         .collect();
-    let mut problem_of_ordinal: HashMap<i64, i64> = HashMap::new();
-    audit::insert_many(
+    let problem_ids = audit::insert_many(
         &mut tx,
         change,
         Entity::Problem,
@@ -386,23 +389,18 @@ pub async fn commit(
             "leader_id",
             "created_at",
             "origin",
+            "state",
+            "version",
+            "extensions",
         ],
         problem_rows,
-        &["ordinal"],
-        |r| {
-            problem_of_ordinal.insert(r.try_get("ordinal")?, r.try_get("id")?);
-            Ok(())
-        },
     )
     .await?;
     // Their measures, numbered within each problem.
     let mut measure_rows: Vec<Vec<Param>> = Vec::new();
-    let mut coop_of: HashMap<(i64, i64), Vec<UnitId>> = HashMap::new();
-    for (i, (_, rows)) in groups.iter().enumerate() {
-        let problem = problem_of_ordinal
-            .get(&(last + 1 + i as i64))
-            .copied()
-            .ok_or_else(|| anyhow::anyhow!("problem {} was not inserted", last + 1 + i as i64))?;
+    let mut coop_of: Vec<Vec<UnitId>> = Vec::new();
+    for ((_, rows), problem) in groups.iter().zip(&problem_ids) {
+        let problem = *problem;
         for (k, row) in rows.iter().enumerate() {
             let Some(deadline) = row.deadline.deadline() else {
                 return Err(StoreError::invalid(
@@ -419,9 +417,7 @@ pub async fn commit(
                 .filter_map(|c| unit(c))
                 .filter(|u| *u != lead)
                 .collect();
-            if !coop.is_empty() {
-                coop_of.insert((problem, ordinal), coop);
-            }
+            coop_of.push(coop);
             measure_rows.push(vec![
                 Param::from(problem),
                 Param::from(inspection.0),
@@ -439,12 +435,12 @@ pub async fn commit(
                 Param::from(MeasureState::Registered.code()),
                 Param::from(at.clone()),
                 Param::from(format!("{}!{}", row.sheet, row.row)),
+                Param::from(1),
             ]);
         }
     }
     let measures_created = measure_rows.len();
-    let mut coop_rows: Vec<Vec<Param>> = Vec::new();
-    audit::insert_many(
+    let measure_ids = audit::insert_many(
         &mut tx,
         change,
         Entity::Measure,
@@ -465,37 +461,28 @@ pub async fn commit(
             "state",
             "created_at",
             "origin",
+            "version",
         ],
         measure_rows,
-        &["problem_id", "ordinal"],
-        |r| {
-            let key = (
-                r.try_get::<i64, _>("problem_id")?,
-                r.try_get::<i64, _>("ordinal")?,
-            );
-            let id: i64 = r.try_get("id")?;
-            for u in coop_of.get(&key).into_iter().flatten() {
-                coop_rows.push(vec![
-                    Param::from(id),
-                    Param::from(u.0),
-                    Param::from(at.clone()),
-                ]);
-            }
-            Ok(())
-        },
     )
     .await?;
+    let coop_rows: Vec<Vec<Param>> = measure_ids
+        .iter()
+        .zip(&coop_of)
+        .flat_map(|(id, units)| {
+            units
+                .iter()
+                .map(|u| vec![Param::from(*id), Param::from(u.0), Param::from(at.clone())])
+        })
+        .collect();
     audit::insert_many(
         &mut tx,
         change,
         Entity::MeasureUnit,
         &["measure_id", "unit_id", "created_at"],
         coop_rows,
-        &[],
-        |_| Ok(()),
     )
     .await?;
-    let problem_ids = groups;
     let sheet = reading
         .rows
         .first()
