@@ -78,61 +78,112 @@ const FIRST_DATA: u32 = 4;
 
 /// Writes the ledger as an `.xlsx` file's bytes.
 pub fn write(ledger: &Ledger) -> Result<Vec<u8>, XlsxError> {
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.set_name("整改台账")?;
-    let title = Format::new()
-        .set_bold()
-        .set_font_size(16)
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter);
-    let date = Format::new().set_align(FormatAlign::Right);
-    let head = Format::new()
-        .set_bold()
-        .set_border(FormatBorder::Thin)
-        .set_text_wrap()
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter)
-        .set_background_color("#F2F2F2");
-    let cell = Format::new()
-        .set_border(FormatBorder::Thin)
-        .set_text_wrap()
-        .set_align(FormatAlign::VerticalCenter);
-    let centre = cell.clone().set_align(FormatAlign::Center);
-
-    sheet.merge_range(0, 0, 0, LAST_COL, &ledger.title, &title)?;
-    sheet.set_row_height(0, 30)?;
-    sheet.merge_range(1, 0, 1, LAST_COL, &ledger.date_line, &date)?;
-    for (c, (word, width)) in COLUMNS.iter().enumerate() {
-        let c = c as u16;
-        sheet.set_column_width(c, *width)?;
-        if (OWNERS.0..=OWNERS.1).contains(&c) {
-            sheet.write_string_with_format(HEADER_TOP + 1, c, *word, &head)?;
-        } else {
-            sheet.merge_range(HEADER_TOP, c, HEADER_TOP + 1, c, word, &head)?;
-        }
-    }
-    sheet.merge_range(
-        HEADER_TOP,
-        OWNERS.0,
-        HEADER_TOP,
-        OWNERS.1,
-        "责任主体",
-        &head,
-    )?;
-    sheet.set_freeze_panes(FIRST_DATA, 0)?;
-    sheet.set_repeat_rows(HEADER_TOP, HEADER_TOP + 1)?;
-    sheet.set_landscape();
-    sheet.set_paper_size(9); // A4
-    sheet.set_print_fit_to_pages(1, 0);
-
-    let mut row = FIRST_DATA;
-    let mut seq = 0;
+    let mut writer = LedgerWriter::new(&ledger.title, &ledger.date_line)?;
     for aspect in &ledger.aspects {
-        let aspect_start = row;
+        writer.aspect(aspect)?;
+    }
+    writer.finish()
+}
+
+/// Writes a ledger aspect by aspect, so that a large one is written while the next of
+/// its aspects is still being read. Rows go to a temporary file as they are written
+/// ("low memory" mode of rust_xlsxwriter: each row's XML is made at once, and the
+/// sheet is not held whole in memory); only the strings stay, shared.
+pub struct LedgerWriter {
+    book: Workbook,
+    cell: Format,
+    centre: Format,
+    row: u32,
+    seq: usize,
+}
+
+impl LedgerWriter {
+    /// The sheet with its title, date line, header and print setup.
+    pub fn new(title_text: &str, date_line: &str) -> Result<LedgerWriter, XlsxError> {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet_with_low_memory()?;
+        sheet.set_name("整改台账")?;
+        let title = Format::new()
+            .set_bold()
+            .set_font_size(16)
+            .set_align(FormatAlign::Center)
+            .set_align(FormatAlign::VerticalCenter);
+        let date = Format::new().set_align(FormatAlign::Right);
+        let head = Format::new()
+            .set_bold()
+            .set_border(FormatBorder::Thin)
+            .set_text_wrap()
+            .set_align(FormatAlign::Center)
+            .set_align(FormatAlign::VerticalCenter)
+            .set_background_color("#F2F2F2");
+        let cell = Format::new()
+            .set_border(FormatBorder::Thin)
+            .set_text_wrap()
+            .set_align(FormatAlign::VerticalCenter);
+        let centre = cell.clone().set_align(FormatAlign::Center);
+
+        for (c, (_, width)) in COLUMNS.iter().enumerate() {
+            sheet.set_column_width(c as u16, *width)?;
+        }
+        sheet.merge_range(0, 0, 0, LAST_COL, title_text, &title)?;
+        sheet.set_row_height(0, 30)?;
+        sheet.merge_range(1, 0, 1, LAST_COL, date_line, &date)?;
+        // Row by row, left to right: the first header row, then the second.
+        for (c, (word, _)) in COLUMNS.iter().enumerate() {
+            let c = c as u16;
+            if c == OWNERS.0 {
+                sheet.merge_range(
+                    HEADER_TOP,
+                    OWNERS.0,
+                    HEADER_TOP,
+                    OWNERS.1,
+                    "责任主体",
+                    &head,
+                )?;
+            } else if !(OWNERS.0..=OWNERS.1).contains(&c) {
+                sheet.merge_range(HEADER_TOP, c, HEADER_TOP + 1, c, word, &head)?;
+            }
+        }
+        for c in OWNERS.0..=OWNERS.1 {
+            sheet.write_string_with_format(HEADER_TOP + 1, c, COLUMNS[c as usize].0, &head)?;
+        }
+        sheet.set_freeze_panes(FIRST_DATA, 0)?;
+        sheet.set_repeat_rows(HEADER_TOP, HEADER_TOP + 1)?;
+        sheet.set_landscape();
+        sheet.set_paper_size(9); // A4
+        sheet.set_print_fit_to_pages(1, 0);
+        Ok(LedgerWriter {
+            book,
+            cell,
+            centre,
+            row: FIRST_DATA,
+            seq: 0,
+        })
+    }
+
+    /// Writes the next aspect, whole: its cell is merged over all its problems' rows,
+    /// which the sheet must know before its first row (rows are written in order).
+    pub fn aspect(&mut self, aspect: &Aspect) -> Result<(), XlsxError> {
+        let sheet = self.book.worksheet_from_index(0)?;
+        let (cell, centre) = (&self.cell, &self.centre);
+        let rows = |p: &Problem| p.measures.len().max(1) as u32;
+        let aspect_rows: u32 = aspect.problems.iter().map(rows).sum();
+        if aspect_rows == 0 {
+            return Ok(());
+        }
+        merge_or_write(
+            sheet,
+            self.row,
+            self.row + aspect_rows - 1,
+            1,
+            &aspect.title,
+            centre,
+        )?;
         for problem in &aspect.problems {
-            seq += 1;
-            let start = row;
+            self.seq += 1;
+            let last = self.row + rows(problem) - 1;
+            merge_or_write(sheet, self.row, last, 0, &self.seq.to_string(), centre)?;
+            merge_or_write(sheet, self.row, last, 2, &problem.text, cell)?;
             let empty = [Measure::default()];
             let measures = if problem.measures.is_empty() {
                 &empty[..]
@@ -151,19 +202,19 @@ pub fn write(ledger: &Ledger) -> Result<Vec<u8>, XlsxError> {
                     &m.progress,
                 ];
                 for (i, v) in values.iter().enumerate() {
-                    let format = if i == 0 || i == 7 { &cell } else { &centre };
-                    sheet.write_string_with_format(row, 3 + i as u16, v.as_str(), format)?;
+                    let format = if i == 0 || i == 7 { cell } else { centre };
+                    sheet.write_string_with_format(self.row, 3 + i as u16, v.as_str(), format)?;
                 }
-                row += 1;
+                self.row += 1;
             }
-            merge_or_write(sheet, start, row - 1, 0, &seq.to_string(), &centre)?;
-            merge_or_write(sheet, start, row - 1, 2, &problem.text, &cell)?;
         }
-        if row > aspect_start {
-            merge_or_write(sheet, aspect_start, row - 1, 1, &aspect.title, &centre)?;
-        }
+        Ok(())
     }
-    book.save_to_buffer()
+
+    /// The file's bytes.
+    pub fn finish(mut self) -> Result<Vec<u8>, XlsxError> {
+        self.book.save_to_buffer()
+    }
 }
 
 fn merge_or_write(

@@ -698,7 +698,15 @@ fn row_after(
     id: i64,
     row: &[Param],
 ) -> Result<String, serde_json::Error> {
-    let mut out: Vec<u8> = Vec::with_capacity(64 * trail.len());
+    // Sized to the row: a few hundred thousand of these wait for the commit.
+    let texts: usize = row
+        .iter()
+        .map(|p| match p {
+            Param::Text(t) => t.len(),
+            _ => 0,
+        })
+        .sum();
+    let mut out: Vec<u8> = Vec::with_capacity(texts + 24 * trail.len());
     out.push(b'{');
     for (k, (column, source)) in trail.iter().enumerate() {
         if k > 0 {

@@ -6,6 +6,12 @@ mod config;
 
 use clap::Parser;
 
+/// mimalloc instead of the system's allocator: rows are made on the database driver's
+/// thread and freed on another, where glibc's per-thread arenas contend and keep freed
+/// memory (docs/benchmarks.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();

@@ -18,7 +18,7 @@ use zhenggai_storage::error::StoreError;
 use zhenggai_storage::ledger::import::{self, Decisions, Matching, Source};
 use zhenggai_storage::ledger::inspections::{self, Inspection};
 use zhenggai_storage::ledger::progress;
-use zhenggai_storage::ledger::query::{self, Filter};
+use zhenggai_storage::ledger::query::{self, Filter, LedgerAspect};
 use zhenggai_storage::units;
 
 use super::ledger::{checked_filter, filter_input};
@@ -293,11 +293,52 @@ pub async fn ledger_file(
     inspection: &Inspection,
     mut filter: Filter,
 ) -> Result<Vec<u8>, PageError> {
-    // Page by page, so that the rows of a large ledger are not all read at once.
+    // Page by page, so that the rows of a large ledger are not all read at once, and
+    // written on a thread of its own while the next page is read.
     filter.per_page = 5000;
     let today = app.clock.today();
-    let mut aspects: Vec<zhenggai_storage::ledger::query::LedgerAspect> = Vec::new();
-    for page_no in 1.. {
+    let latest = progress::latest_by_measure(&app.db, inspection.id).await?;
+    let title = format!("{}整改台账", inspection.title);
+    let date_line = format!("截至{}", today.format("%Y年%-m月%-d日"));
+    let (send, mut written) = tokio::sync::mpsc::channel::<export::Aspect>(4);
+    let writer = tokio::task::spawn_blocking(move || {
+        let mut writer = export::LedgerWriter::new(&title, &date_line)?;
+        while let Some(aspect) = written.blocking_recv() {
+            writer.aspect(&aspect)?;
+        }
+        writer.finish()
+    });
+    let t = Tr(Lang::Zh);
+    let to_sheet = |a: LedgerAspect| export::Aspect {
+        title: a.title,
+        problems: a
+            .problems
+            .into_iter()
+            .map(|p| export::Problem {
+                text: p
+                    .description
+                    .filter(|d| d.starts_with(&p.title))
+                    .unwrap_or(p.title),
+                measures: p
+                    .measures
+                    .into_iter()
+                    .map(|m| export::Measure {
+                        progress: latest.get(&m.id).cloned().unwrap_or_default(),
+                        status: t.standing(m.standing),
+                        content: m.content,
+                        leader: m.leader.map(|l| l.name).unwrap_or_default(),
+                        lead_unit: m.lead_unit.name,
+                        cooperating: m.cooperating.into_iter().map(|u| u.name).collect(),
+                        responsible: m.responsible_person.unwrap_or_default(),
+                        deadline: m.deadline.text,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    };
+    // The last aspect read may go on on the next page: it is written once whole.
+    let mut open: Option<LedgerAspect> = None;
+    'pages: for page_no in 1.. {
         filter.page = page_no;
         let page = query::ledger(
             &app.db,
@@ -310,52 +351,31 @@ pub async fn ledger_file(
         .await?;
         let more = page.page * page.per_page < page.total_problems;
         for a in page.aspects {
-            match aspects.last_mut() {
+            match &mut open {
                 Some(last) if last.id == a.id => last.problems.extend(a.problems),
-                _ => aspects.push(a),
+                _ => {
+                    if let Some(done) = open.replace(a)
+                        && send.send(to_sheet(done)).await.is_err()
+                    {
+                        // The writer stopped: its error is the answer.
+                        break 'pages;
+                    }
+                }
             }
         }
         if !more {
+            if let Some(done) = open.take() {
+                // An error here is the writer's, answered below.
+                let _ = send.send(to_sheet(done)).await;
+            }
             break;
         }
     }
-    let latest = progress::latest_by_measure(&app.db, inspection.id).await?;
-    let t = Tr(Lang::Zh);
-    let ledger = export::Ledger {
-        title: format!("{}整改台账", inspection.title),
-        date_line: format!("截至{}", today.format("%Y年%-m月%-d日")),
-        aspects: aspects
-            .into_iter()
-            .map(|a| export::Aspect {
-                title: a.title,
-                problems: a
-                    .problems
-                    .into_iter()
-                    .map(|p| export::Problem {
-                        text: p
-                            .description
-                            .filter(|d| d.starts_with(&p.title))
-                            .unwrap_or(p.title),
-                        measures: p
-                            .measures
-                            .into_iter()
-                            .map(|m| export::Measure {
-                                progress: latest.get(&m.id).cloned().unwrap_or_default(),
-                                status: t.standing(m.standing),
-                                content: m.content,
-                                leader: m.leader.map(|l| l.name).unwrap_or_default(),
-                                lead_unit: m.lead_unit.name,
-                                cooperating: m.cooperating.into_iter().map(|u| u.name).collect(),
-                                responsible: m.responsible_person.unwrap_or_default(),
-                                deadline: m.deadline.text,
-                            })
-                            .collect(),
-                    })
-                    .collect(),
-            })
-            .collect(),
-    };
-    export::write(&ledger).map_err(|e| PageError::from(anyhow::anyhow!("writing the ledger: {e}")))
+    drop(send);
+    writer
+        .await
+        .map_err(anyhow::Error::from)?
+        .map_err(|e| PageError::from(anyhow::anyhow!("writing the ledger: {e}")))
 }
 
 /// GET /inspections/{id}/ledger.xlsx — with the ledger page's filters.
