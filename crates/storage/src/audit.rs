@@ -364,21 +364,13 @@ pub async fn append(
     }
     // Many entries (an import): their ids at once, their hashes in order, and the rows
     // in as few statements as the parameter limit allows.
-    let mut ids = vec![first_id];
-    match dialect::more_audit_ids(backend) {
-        None => ids.extend((1..count as i64).map(|k| first_id + k)),
-        Some(sql) => {
-            let mut more = sqlx::query(sql)
-                .bind(count as i64 - 1)
-                .fetch_all(&mut *conn)
-                .await?
-                .iter()
-                .map(|r| r.try_get::<i64, _>(0))
-                .collect::<Result<Vec<i64>, _>>()?;
-            more.sort_unstable();
-            ids.extend(more);
-        }
-    }
+    let ids: Vec<i64> = match dialect::new_ids(backend) {
+        // SQLite's one writer: the rest follow the first.
+        dialect::NewIds::Following(_) => (0..count as i64).map(|k| first_id + k).collect(),
+        dialect::NewIds::Drawn(_) => std::iter::once(first_id)
+            .chain(new_ids(conn, backend, "audit_log", count - 1).await?)
+            .collect(),
+    };
     // Hashing is sequential and the statements wait on the database: a thread hashes
     // and writes the next statement while the database runs this one.
     let from = dialect::json_rows(backend);
@@ -572,7 +564,7 @@ pub async fn insert_many(
         .map(|r| Ok((r.try_get::<String, _>(0)?, r.try_get::<i64, _>(1)? != 0)))
         .collect::<Result<_, sqlx::Error>>()?;
     let trail = trail_columns(table, &described, columns)?;
-    let ids = new_ids(tx, table, rows.len()).await?;
+    let ids = new_ids(tx.conn(), backend, table, rows.len()).await?;
     if let Some(sql) = dialect::bulk_writes(backend) {
         sqlx::query(sql).execute(tx.conn()).await?;
     }
@@ -730,13 +722,18 @@ fn row_after(
 }
 
 /// The ids `count` new rows of `table` get (see [`dialect::NewIds`]), in order.
-async fn new_ids(tx: &mut Tx, table: &str, count: usize) -> StoreResult<Vec<i64>> {
+async fn new_ids(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    table: &str,
+    count: usize,
+) -> StoreResult<Vec<i64>> {
     let count = i64::try_from(count).map_err(anyhow::Error::from)?;
-    match dialect::new_ids(tx.backend()) {
+    match dialect::new_ids(backend) {
         dialect::NewIds::Following(sql) => {
             let last: i64 = sqlx::query(sql)
                 .bind(table)
-                .fetch_one(tx.conn())
+                .fetch_one(&mut *conn)
                 .await?
                 .try_get(0)?;
             Ok((1..=count).map(|k| last + k).collect())
@@ -745,7 +742,7 @@ async fn new_ids(tx: &mut Tx, table: &str, count: usize) -> StoreResult<Vec<i64>
             let mut ids = sqlx::query(sql)
                 .bind(table)
                 .bind(count)
-                .fetch_all(tx.conn())
+                .fetch_all(&mut *conn)
                 .await?
                 .iter()
                 .map(|r| r.try_get::<i64, _>(0))

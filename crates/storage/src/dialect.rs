@@ -107,26 +107,6 @@ pub fn head_moves_with_last_entry(backend: Backend) -> bool {
     backend == Backend::Postgres
 }
 
-/// The ids of `$1` more audit entries of a transaction, after the first; `None` when
-/// they simply follow it (SQLite's one writer).
-pub fn more_audit_ids(backend: Backend) -> Option<&'static str> {
-    match backend {
-        Backend::Sqlite => None,
-        Backend::Postgres => Some(
-            "SELECT nextval(s.seq) FROM (SELECT CAST(pg_get_serial_sequence('audit_log', 'id') AS regclass) AS seq) AS s, \
-             generate_series(1, $1)",
-        ),
-    }
-}
-
-/// The id of an audit entry after the first of its transaction.
-pub fn next_audit_id(backend: Backend) -> &'static str {
-    match backend {
-        Backend::Sqlite => "SELECT COALESCE((SELECT MAX(id) FROM audit_log), 0) + 1",
-        Backend::Postgres => "SELECT nextval(pg_get_serial_sequence('audit_log', 'id'))",
-    }
-}
-
 /// The elements of the JSON array bound as `$1`, each as the column `value` (see
 /// `Sql::insert_json_rows`).
 pub fn json_rows(backend: Backend) -> &'static str {
@@ -171,14 +151,6 @@ pub fn new_ids(backend: Backend) -> NewIds {
             "SELECT nextval(s.seq) FROM (SELECT CAST(pg_get_serial_sequence($1, 'id') AS regclass) AS seq) AS s, \
              generate_series(1, $2)",
         ),
-    }
-}
-
-/// A JSON object as text from `'key', value, …` pairs (integers and texts only).
-pub fn json_object(backend: Backend, pairs: &str) -> String {
-    match backend {
-        Backend::Sqlite => format!("json_object({pairs})"),
-        Backend::Postgres => format!("CAST(json_build_object({pairs}) AS TEXT)"),
     }
 }
 
