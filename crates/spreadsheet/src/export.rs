@@ -5,6 +5,7 @@
 //! progress as of the export date.
 
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+use unicode_width::UnicodeWidthStr;
 
 /// A ledger to write.
 #[derive(Debug, Clone, Default)]
@@ -162,46 +163,75 @@ impl LedgerWriter {
     }
 
     /// Writes the next aspect, whole: its cell is merged over all its problems' rows,
-    /// which the sheet must know before its first row (rows are written in order).
+    /// which the sheet must know before its first row (rows are written in order), as
+    /// it must know each row's height.
     pub fn aspect(&mut self, aspect: &Aspect) -> Result<(), XlsxError> {
         let sheet = self.book.worksheet_from_index(0)?;
         let (cell, centre) = (&self.cell, &self.centre);
-        let rows = |p: &Problem| p.measures.len().max(1) as u32;
-        let aspect_rows: u32 = aspect.problems.iter().map(rows).sum();
-        if aspect_rows == 0 {
+        let empty = [Measure::default()];
+        let problems: Vec<(&Problem, &[Measure])> = aspect
+            .problems
+            .iter()
+            .map(|p| {
+                let measures = if p.measures.is_empty() {
+                    &empty[..]
+                } else {
+                    &p.measures[..]
+                };
+                (p, measures)
+            })
+            .collect();
+        // Lines of each row: its measure's tallest cell, then more where the problem's
+        // or the aspect's merged text needs more than its rows give.
+        let mut problem_lines: Vec<Vec<u32>> = problems
+            .iter()
+            .map(|(problem, measures)| {
+                let mut rows: Vec<u32> = measures
+                    .iter()
+                    .map(|m| {
+                        measure_cells(m)
+                            .iter()
+                            .enumerate()
+                            .map(|(i, v)| lines(v, COLUMNS[3 + i].1))
+                            .max()
+                            .unwrap_or(1)
+                    })
+                    .collect();
+                spread(&mut rows, lines(&problem.text, COLUMNS[2].1));
+                rows
+            })
+            .collect();
+        let mut all: Vec<u32> = problem_lines.iter().flatten().copied().collect();
+        if all.is_empty() {
             return Ok(());
+        }
+        if spread(&mut all, lines(&aspect.title, COLUMNS[1].1)) {
+            let mut next = all.iter();
+            for rows in &mut problem_lines {
+                for r in rows.iter_mut() {
+                    *r = next.next().copied().unwrap_or(*r);
+                }
+            }
         }
         merge_or_write(
             sheet,
             self.row,
-            self.row + aspect_rows - 1,
+            self.row + all.len() as u32 - 1,
             1,
             &aspect.title,
             centre,
         )?;
-        for problem in &aspect.problems {
+        for ((problem, measures), heights) in problems.iter().zip(&problem_lines) {
             self.seq += 1;
-            let last = self.row + rows(problem) - 1;
+            let last = self.row + measures.len() as u32 - 1;
             merge_or_write(sheet, self.row, last, 0, &self.seq.to_string(), centre)?;
             merge_or_write(sheet, self.row, last, 2, &problem.text, cell)?;
-            let empty = [Measure::default()];
-            let measures = if problem.measures.is_empty() {
-                &empty[..]
-            } else {
-                &problem.measures[..]
-            };
-            for m in measures {
-                let values = [
-                    &m.content,
-                    &m.leader,
-                    &m.lead_unit,
-                    &m.cooperating.join("、"),
-                    &m.responsible,
-                    &m.deadline,
-                    &m.status,
-                    &m.progress,
-                ];
-                for (i, v) in values.iter().enumerate() {
+            for (m, height) in measures.iter().zip(heights) {
+                if *height > 1 {
+                    let points = f64::from(*height) * LINE_POINTS + MARGIN_POINTS;
+                    sheet.set_row_height(self.row, points)?;
+                }
+                for (i, v) in measure_cells(m).iter().enumerate() {
                     let format = if i == 0 || i == 7 { cell } else { centre };
                     sheet.write_string_with_format(self.row, 3 + i as u16, v.as_str(), format)?;
                 }
@@ -215,6 +245,52 @@ impl LedgerWriter {
     pub fn finish(mut self) -> Result<Vec<u8>, XlsxError> {
         self.book.save_to_buffer()
     }
+}
+
+/// A measure's cells, from 整改措施 to 整改进展.
+fn measure_cells(m: &Measure) -> [String; 8] {
+    [
+        m.content.clone(),
+        m.leader.clone(),
+        m.lead_unit.clone(),
+        m.cooperating.join("、"),
+        m.responsible.clone(),
+        m.deadline.clone(),
+        m.status.clone(),
+        m.progress.clone(),
+    ]
+}
+
+/// The height of a wrapped line of the sheet's 11-point text, in points, and the
+/// margin a cell keeps: Chinese fonts set lines taller than the 15 points of a row.
+const LINE_POINTS: f64 = 16.0;
+const MARGIN_POINTS: f64 = 3.0;
+
+/// The lines a text wraps to in a column `width` characters wide, a Chinese character
+/// counting two. Rows are given their height: Excel and WPS fit a row without one when
+/// they draw it, but LibreOffice leaves it one line high, and prints it so, with the
+/// wrapped text running over the rows below.
+fn lines(text: &str, width: f64) -> u32 {
+    let usable = (width - 1.0).max(1.0);
+    text.split('\n')
+        .map(|paragraph| {
+            let w = UnicodeWidthStr::width(paragraph) as f64;
+            ((w / usable).ceil() as u32).max(1)
+        })
+        .sum()
+}
+
+/// Adds lines to `rows`, evenly, until they hold `needed`; whether any were added.
+fn spread(rows: &mut [u32], needed: u32) -> bool {
+    let have: u32 = rows.iter().sum();
+    if rows.is_empty() || needed <= have {
+        return false;
+    }
+    let count = rows.len();
+    for k in 0..(needed - have) as usize {
+        rows[k % count] += 1;
+    }
+    true
 }
 
 fn merge_or_write(
@@ -231,4 +307,30 @@ fn merge_or_write(
         sheet.write_string_with_format(first, col, text, format)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_wraps_by_display_width() {
+        assert_eq!(lines("", 14.0), 1);
+        assert_eq!(lines("王建国", 10.0), 1);
+        // Twenty Chinese characters are forty columns wide: four lines of thirteen.
+        assert_eq!(lines(&"整".repeat(20), 14.0), 4);
+        assert_eq!(lines("第一条\n第二条", 14.0), 2);
+        assert_eq!(lines(&"a".repeat(27), 14.0), 3);
+    }
+
+    #[test]
+    fn merged_text_taller_than_its_rows_makes_them_taller_evenly() {
+        let mut rows = [1, 2];
+        assert!(spread(&mut rows, 6));
+        assert_eq!(rows, [3, 3]);
+        let mut rows = [2, 1];
+        assert!(!spread(&mut rows, 3));
+        assert_eq!(rows, [2, 1]);
+        assert!(!spread(&mut [], 4));
+    }
 }
