@@ -169,7 +169,7 @@ impl LedgerWriter {
         let sheet = self.book.worksheet_from_index(0)?;
         let (cell, centre) = (&self.cell, &self.centre);
         let empty = [Measure::default()];
-        let problems: Vec<(&Problem, &[Measure])> = aspect
+        let problems: Vec<(&Problem, Vec<[String; 8]>)> = aspect
             .problems
             .iter()
             .map(|p| {
@@ -178,7 +178,7 @@ impl LedgerWriter {
                 } else {
                     &p.measures[..]
                 };
-                (p, measures)
+                (p, measures.iter().map(measure_cells).collect())
             })
             .collect();
         // Lines of each row: its measure's tallest cell, then more where the problem's
@@ -188,8 +188,8 @@ impl LedgerWriter {
             .map(|(problem, measures)| {
                 let mut rows: Vec<u32> = measures
                     .iter()
-                    .map(|m| {
-                        measure_cells(m)
+                    .map(|cells| {
+                        cells
                             .iter()
                             .enumerate()
                             .map(|(i, v)| lines(v, COLUMNS[3 + i].1))
@@ -226,12 +226,12 @@ impl LedgerWriter {
             let last = self.row + measures.len() as u32 - 1;
             merge_or_write(sheet, self.row, last, 0, &self.seq.to_string(), centre)?;
             merge_or_write(sheet, self.row, last, 2, &problem.text, cell)?;
-            for (m, height) in measures.iter().zip(heights) {
+            for (cells, height) in measures.iter().zip(heights) {
                 if *height > 1 {
                     let points = f64::from(*height) * LINE_POINTS + MARGIN_POINTS;
                     sheet.set_row_height(self.row, points)?;
                 }
-                for (i, v) in measure_cells(m).iter().enumerate() {
+                for (i, v) in cells.iter().enumerate() {
                     let format = if i == 0 || i == 7 { cell } else { centre };
                     sheet.write_string_with_format(self.row, 3 + i as u16, v.as_str(), format)?;
                 }
