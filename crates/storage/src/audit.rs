@@ -579,6 +579,7 @@ pub async fn insert_many(
     let (send, mut statements) = tokio::sync::mpsc::channel::<StoreResult<(Sql, Vec<Pending>)>>(2);
     let given = ids.clone();
     let writer = tokio::task::spawn_blocking(move || {
+        let with_id: Vec<&str> = with_id.iter().map(String::as_str).collect();
         let mut ids = given.into_iter();
         let mut rows = rows.into_iter();
         loop {
@@ -612,10 +613,7 @@ pub async fn insert_many(
                     Ok::<(), serde_json::Error>(())
                 });
             let sql = written
-                .and_then(|()| {
-                    let with_id: Vec<&str> = with_id.iter().map(String::as_str).collect();
-                    Sql::insert_json_rows(from, table, &with_id, &values, "")
-                })
+                .and_then(|()| Sql::insert_json_rows(from, table, &with_id, &values, ""))
                 .map(|sql| (sql, pending))
                 .map_err(|e| StoreError::from(anyhow::Error::from(e)));
             if send.blocking_send(sql).is_err() {

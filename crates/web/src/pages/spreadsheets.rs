@@ -364,12 +364,12 @@ pub async fn ledger_file(
             }
         }
         if !more {
-            if let Some(done) = open.take() {
-                // An error here is the writer's, answered below.
-                let _ = send.send(to_sheet(done)).await;
-            }
             break;
         }
+    }
+    if let Some(done) = open {
+        // An error here is the writer's, answered below.
+        let _ = send.send(to_sheet(done)).await;
     }
     drop(send);
     writer

@@ -285,16 +285,7 @@ async fn one_problem_travels_the_whole_road_and_wrong_roles_are_refused() {
         (Some("in_progress"), Some("2024-05-10"))
     );
     // The next round of reminders tells the lead unit and its leader why and by when.
-    let calendar = zhenggai_domain::calendar::Calendar::official();
-    zhenggai_storage::reminders::tick(
-        &t.app.db,
-        &zhenggai_storage::reminders::BellOnly,
-        &calendar,
-        today(),
-        start(),
-    )
-    .await
-    .unwrap();
+    t.ring_bells().await;
     for who in ["finance", "leader_wang"] {
         let told = t
             .count(&format!(

@@ -109,6 +109,22 @@ impl TestApp {
         *now += by;
     }
 
+    /// One round of the reminder queue on the test's day, in-app only (the bell).
+    pub async fn ring_bells(&self) {
+        let calendar = zhenggai_storage::calendar::load(&self.app.db)
+            .await
+            .unwrap();
+        zhenggai_storage::reminders::tick(
+            &self.app.db,
+            &zhenggai_storage::reminders::BellOnly,
+            &calendar,
+            today(),
+            start(),
+        )
+        .await
+        .unwrap();
+    }
+
     /// A session for a demo user, started directly (the login form has its own tests).
     pub async fn login(&self, username: &str) -> Session {
         let user = users::find(&self.app.db, username)

@@ -235,17 +235,8 @@ async fn only_the_office_sets_the_warning_rules_and_bad_rules_are_refused() {
 #[tokio::test]
 async fn the_bell_counts_a_persons_own_notifications_and_only_they_mark_them_read() {
     let t = TestApp::new().await;
-    let calendar = zhenggai_storage::calendar::load(&t.app.db).await.unwrap();
     // A working day on which the demo has warnings.
-    zhenggai_storage::reminders::tick(
-        &t.app.db,
-        &zhenggai_storage::reminders::BellOnly,
-        &calendar,
-        today(),
-        start(),
-    )
-    .await
-    .unwrap();
+    t.ring_bells().await;
     let finance = t.login("finance").await;
     let page = t.get(Some(&finance), "/notifications").await;
     assert_eq!(page.status, StatusCode::OK);
