@@ -373,34 +373,38 @@ pub async fn append(
     };
     // Hashing is sequential and the statements wait on the database: a thread hashes
     // and writes the next statement while the database runs this one.
-    let from = dialect::json_rows(backend);
-    let (send, mut statements) = tokio::sync::mpsc::channel::<StoreResult<Sql>>(2);
+    let placeholders = dialect::bulk_placeholders(backend);
+    let (send, mut statements) = tokio::sync::mpsc::channel::<Sql>(2);
     let hasher = tokio::task::spawn_blocking(move || {
         let mut ids = ids.into_iter();
-        for chunk in pending.chunks(ROWS_PER_STATEMENT) {
-            let mut values = Vec::with_capacity(chunk.len());
-            for (p, id) in chunk.iter().zip(&mut ids) {
+        let mut pending = pending.into_iter().peekable();
+        while pending.peek().is_some() {
+            let mut values = Vec::new();
+            for (p, id) in pending
+                .by_ref()
+                .take(rows_per_statement(ENTRY_COLUMNS.len()))
+                .zip(&mut ids)
+            {
                 seq += 1;
-                let hash = hash_of(id, chain_no, seq, &prev, p);
+                let hash = hash_of(id, chain_no, seq, &prev, &p);
                 values.push(vec![
                     Param::Int(id),
-                    Param::from(p.at.clone()),
+                    Param::from(p.at),
                     Param::from(p.actor),
-                    Param::from(p.action.clone()),
+                    Param::from(p.action),
                     Param::from(p.entity),
                     Param::Int(p.entity_id),
                     Param::from(p.version),
-                    Param::from(p.reason.clone()),
-                    Param::from(p.before.clone()),
-                    Param::from(p.after.clone()),
+                    Param::from(p.reason),
+                    Param::from(p.before),
+                    Param::from(p.after),
                     Param::Int(chain_no),
                     Param::Int(seq),
                     Param::from(std::mem::replace(&mut prev, hash.clone())),
                     Param::from(hash),
                 ]);
             }
-            let sql = Sql::insert_json_rows(from, "audit_log", &ENTRY_COLUMNS, &values, "")
-                .map_err(|e| StoreError::from(anyhow::Error::from(e)));
+            let sql = Sql::insert_rows(placeholders, "audit_log", &ENTRY_COLUMNS, values);
             if send.blocking_send(sql).is_err() {
                 break;
             }
@@ -408,7 +412,7 @@ pub async fn append(
         (seq, prev)
     });
     while let Some(sql) = statements.recv().await {
-        sql?.query().execute(&mut *conn).await?;
+        sql.query().execute(&mut *conn).await?;
     }
     let (seq, prev) = hasher.await.map_err(anyhow::Error::from)?;
     move_head(conn, chain_no, seq, &prev).await
@@ -432,9 +436,15 @@ const ENTRY_COLUMNS: [&str; 14] = [
     "hash",
 ];
 
-/// Rows per bulk statement (`Sql::insert_json_rows`): a megabyte or two of JSON, so
-/// that a large import needs few statements and little memory beside them.
+/// Rows per bulk statement (`Sql::insert_rows`): a megabyte or two of values, so that a
+/// large import needs few statements and little memory beside them.
 const ROWS_PER_STATEMENT: usize = 2_000;
+
+/// Rows per bulk statement of `columns` columns: [`ROWS_PER_STATEMENT`], or fewer where
+/// bound values would pass SQLite's limit of 32,766 a statement.
+fn rows_per_statement(columns: usize) -> usize {
+    ROWS_PER_STATEMENT.min(32_766 / columns.max(1))
+}
 
 fn hash_of(id: i64, chain: i64, seq: i64, prev: &str, p: &Pending) -> String {
     entry_hash(&EntryFields {
@@ -573,7 +583,7 @@ pub async fn insert_many(
         .chain(columns.iter().copied())
         .map(str::to_string)
         .collect();
-    let from = dialect::json_rows(backend);
+    let placeholders = dialect::bulk_placeholders(backend);
     let (at, actor) = (stamp(change.at), change.actor.map(|u| u.0));
     let reason = change.reason.map(str::to_string);
     let (send, mut statements) = tokio::sync::mpsc::channel::<StoreResult<(Sql, Vec<Pending>)>>(2);
@@ -581,18 +591,15 @@ pub async fn insert_many(
     let writer = tokio::task::spawn_blocking(move || {
         let with_id: Vec<&str> = with_id.iter().map(String::as_str).collect();
         let mut ids = given.into_iter();
-        let mut rows = rows.into_iter();
-        loop {
-            let chunk: Vec<Vec<Param>> = rows.by_ref().take(ROWS_PER_STATEMENT).collect();
-            if chunk.is_empty() {
-                break;
-            }
-            let mut values = Vec::with_capacity(chunk.len());
-            let mut pending = Vec::with_capacity(chunk.len());
-            let written = chunk
-                .into_iter()
+        let mut rows = rows.into_iter().peekable();
+        while rows.peek().is_some() {
+            let mut values = Vec::new();
+            let mut pending = Vec::new();
+            let written = rows
+                .by_ref()
+                .take(rows_per_statement(with_id.len()))
                 .zip(&mut ids)
-                .try_for_each(|(mut row, id)| {
+                .try_for_each(|(row, id)| {
                     let after = row_after(&trail, id, &row)?;
                     pending.push(Pending {
                         at: at.clone(),
@@ -608,15 +615,20 @@ pub async fn insert_many(
                         before: None,
                         after: Some(after),
                     });
-                    row.insert(0, Param::Int(id));
-                    values.push(row);
+                    let mut with = Vec::with_capacity(row.len() + 1);
+                    with.push(Param::Int(id));
+                    with.extend(row);
+                    values.push(with);
                     Ok::<(), serde_json::Error>(())
-                });
-            let sql = written
-                .and_then(|()| Sql::insert_json_rows(from, table, &with_id, &values, ""))
-                .map(|sql| (sql, pending))
+                })
+                .map(|()| {
+                    (
+                        Sql::insert_rows(placeholders, table, &with_id, values),
+                        pending,
+                    )
+                })
                 .map_err(|e| StoreError::from(anyhow::Error::from(e)));
-            if send.blocking_send(sql).is_err() {
+            if send.blocking_send(written).is_err() {
                 break;
             }
         }

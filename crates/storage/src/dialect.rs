@@ -107,12 +107,41 @@ pub fn head_moves_with_last_entry(backend: Backend) -> bool {
     backend == Backend::Postgres
 }
 
-/// The elements of the JSON array bound as `$1`, each as the column `value` (see
-/// `Sql::insert_json_rows`).
-pub fn json_rows(backend: Backend) -> &'static str {
+/// How a bulk insert writes the placeholders of its thousands of values
+/// (`Sql::insert_rows`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placeholders {
+    /// `?`, bound by position. To SQLite a numbered `$1` is a named parameter, which
+    /// sqlx finds by scanning the statement's list of names: thousands of them cost the
+    /// square of their number.
+    Anonymous,
+    /// `$1`, `$2`, …: PostgreSQL's only form.
+    Numbered,
+}
+
+/// See [`Placeholders`].
+pub fn bulk_placeholders(backend: Backend) -> Placeholders {
     match backend {
-        Backend::Sqlite => "json_each($1)",
-        Backend::Postgres => "jsonb_array_elements(CAST($1 AS jsonb))",
+        Backend::Sqlite => Placeholders::Anonymous,
+        Backend::Postgres => Placeholders::Numbered,
+    }
+}
+
+/// The cooperating units of the measure `m` as a JSON array of `[unit id, name]` in
+/// the order they were added (NULL or `[]` for none): read with the measure, so that
+/// reading measures is one query and not one more for their units.
+pub fn cooperating_units(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => {
+            "(SELECT json_group_array(json_array(mu.unit_id, COALESCE(u.short_name, u.name)) ORDER BY mu.id) \
+             FROM measure_units mu JOIN units u ON u.id = mu.unit_id \
+             WHERE mu.measure_id = m.id AND mu.withdrawn_at IS NULL)"
+        }
+        Backend::Postgres => {
+            "(SELECT CAST(json_agg(json_build_array(mu.unit_id, COALESCE(u.short_name, u.name)) ORDER BY mu.id) AS TEXT) \
+             FROM measure_units mu JOIN units u ON u.id = mu.unit_id \
+             WHERE mu.measure_id = m.id AND mu.withdrawn_at IS NULL)"
+        }
     }
 }
 

@@ -110,8 +110,12 @@ async fn flush(
         return Ok(());
     }
     let columns: Vec<&str> = columns.split(", ").collect();
-    let sql = Sql::insert_json_rows(dialect::json_rows(db.backend()), table, &columns, rows, "")?;
-    rows.clear();
+    let sql = Sql::insert_rows(
+        dialect::bulk_placeholders(db.backend()),
+        table,
+        &columns,
+        std::mem::take(rows),
+    );
     let mut tx = db.begin().await?;
     if let Some(bulk) = dialect::bulk_writes(db.backend()) {
         sqlx::query(bulk).execute(tx.conn()).await?;

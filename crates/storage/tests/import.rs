@@ -8,12 +8,13 @@
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use sqlx::Row;
-use zhenggai_domain::InspectionId;
+use zhenggai_domain::{InspectionId, MeasureId};
 use zhenggai_spreadsheet::layout::Synonyms;
 use zhenggai_spreadsheet::ledger::Options;
 use zhenggai_spreadsheet::{Limits, Reading, read_ledger};
 use zhenggai_storage::audit::Change;
 use zhenggai_storage::ledger::import::{self, Decisions, Source};
+use zhenggai_storage::ledger::measures;
 use zhenggai_storage::test_db::TestDb;
 use zhenggai_storage::{StoreError, demo, users, verify};
 
@@ -192,6 +193,25 @@ async fn a_ledger_is_imported_all_or_nothing_and_once() {
         count(&t, "SELECT COUNT(*) FROM measure_units mu JOIN units u ON u.id = mu.unit_id WHERE u.name = '法务部'").await,
         1
     );
+
+    // Each measure is read with its cooperating units, in the ledger's order.
+    let today = NaiveDate::from_ymd_opt(2024, 4, 25).unwrap();
+    for (origin, expected) in [("CSV!5", vec!["总编室", "法务部"]), ("CSV!4", vec![])] {
+        let id = count(
+            &t,
+            &format!("SELECT id FROM measures WHERE origin = '{origin}'"),
+        )
+        .await;
+        let (measure, _) = measures::get(&t.db, &office, MeasureId(id), today)
+            .await
+            .unwrap();
+        let names: Vec<&str> = measure
+            .cooperating
+            .iter()
+            .map(|u| u.name.as_str())
+            .collect();
+        assert_eq!(names, expected, "{origin}");
+    }
 
     // The same file again: refused unless asked.
     let again = import::commit(
