@@ -127,24 +127,6 @@ pub fn bulk_placeholders(backend: Backend) -> Placeholders {
     }
 }
 
-/// The cooperating units of the measure `m` as a JSON array of `[unit id, name]` in
-/// the order they were added (NULL or `[]` for none): read with the measure, so that
-/// reading measures is one query and not one more for their units.
-pub fn cooperating_units(backend: Backend) -> &'static str {
-    match backend {
-        Backend::Sqlite => {
-            "(SELECT json_group_array(json_array(mu.unit_id, COALESCE(u.short_name, u.name)) ORDER BY mu.id) \
-             FROM measure_units mu JOIN units u ON u.id = mu.unit_id \
-             WHERE mu.measure_id = m.id AND mu.withdrawn_at IS NULL)"
-        }
-        Backend::Postgres => {
-            "(SELECT CAST(json_agg(json_build_array(mu.unit_id, COALESCE(u.short_name, u.name)) ORDER BY mu.id) AS TEXT) \
-             FROM measure_units mu JOIN units u ON u.id = mu.unit_id \
-             WHERE mu.measure_id = m.id AND mu.withdrawn_at IS NULL)"
-        }
-    }
-}
-
 /// The columns of table `$1`, in order, each with 1 when it has a default value.
 pub fn table_columns(backend: Backend) -> &'static str {
     match backend {

@@ -12,8 +12,7 @@ use zhenggai_domain::{InspectionId, MeasureId, ProblemId, Role, UnitId, UserId};
 
 use super::{UnitRef, UserRef};
 use crate::audit::{self, Change, Entity};
-use crate::db::{Backend, Db, Tx};
-use crate::dialect;
+use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
 use crate::sql::{Sql, day, opt_day, stamp};
 
@@ -232,7 +231,7 @@ impl Measure {
                 id: UnitId(r.try_get("lead_unit_id")?),
                 name: r.try_get("lead_unit_name")?,
             },
-            cooperating: cooperating(r)?,
+            cooperating: Vec::new(),
             leader: match r.try_get::<Option<i64>, _>("leader_id")? {
                 Some(id) => Some(UserRef {
                     id: UserId(id),
@@ -260,38 +259,42 @@ impl Measure {
     }
 }
 
-/// The `cooperating` column of [`select`].
-fn cooperating(r: &AnyRow) -> Result<Vec<UnitRef>, sqlx::Error> {
-    let Some(json) = r.try_get::<Option<String>, _>("cooperating")? else {
-        return Ok(Vec::new());
-    };
-    let units: Vec<(i64, String)> =
-        serde_json::from_str(&json).map_err(|e| sqlx::Error::ColumnDecode {
-            index: "cooperating".to_string(),
-            source: Box::new(e),
-        })?;
-    Ok(units
-        .into_iter()
-        .map(|(id, name)| UnitRef {
-            id: UnitId(id),
-            name,
-        })
-        .collect())
-}
-
 /// The columns and joins every measure query selects.
-pub(crate) fn select(backend: Backend) -> String {
-    format!(
-        "SELECT m.id, m.problem_id, p.title AS problem_title, m.inspection_id, i.title AS inspection_title, \
-         m.org_id, m.ordinal, m.content, m.lead_unit_id, COALESCE(lu.short_name, lu.name) AS lead_unit_name, m.leader_id, \
-         ld.display_name AS leader_name, m.responsible_person, m.target, m.deadline_text, m.deadline_kind, m.deadline_date, \
-         m.deadline_precision, m.original_deadline_text, m.state, m.done_on, m.version, \
-         (SELECT MAX(pr.happened_on) FROM progress pr WHERE pr.measure_id = m.id AND pr.withdrawn_at IS NULL) AS last_progress, \
-         {} AS cooperating \
-         FROM measures m JOIN problems p ON p.id = m.problem_id JOIN inspections i ON i.id = m.inspection_id \
-         JOIN units lu ON lu.id = m.lead_unit_id LEFT JOIN users ld ON ld.id = m.leader_id",
-        dialect::cooperating_units(backend)
-    )
+pub(crate) const SELECT: &str = "SELECT m.id, m.problem_id, p.title AS problem_title, m.inspection_id, i.title AS inspection_title, \
+    m.org_id, m.ordinal, m.content, m.lead_unit_id, COALESCE(lu.short_name, lu.name) AS lead_unit_name, m.leader_id, \
+    ld.display_name AS leader_name, m.responsible_person, m.target, m.deadline_text, m.deadline_kind, m.deadline_date, \
+    m.deadline_precision, m.original_deadline_text, m.state, m.done_on, m.version, \
+    (SELECT MAX(pr.happened_on) FROM progress pr WHERE pr.measure_id = m.id AND pr.withdrawn_at IS NULL) AS last_progress \
+    FROM measures m JOIN problems p ON p.id = m.problem_id JOIN inspections i ON i.id = m.inspection_id \
+    JOIN units lu ON lu.id = m.lead_unit_id LEFT JOIN users ld ON ld.id = m.leader_id";
+
+/// Fills in the cooperating units of measures, in one query.
+pub(crate) async fn load_cooperating(db: &Db, measures: &mut [Measure]) -> StoreResult<()> {
+    if measures.is_empty() {
+        return Ok(());
+    }
+    let mut sql = Sql::new(
+        "SELECT mu.measure_id, mu.unit_id, COALESCE(u.short_name, u.name) FROM measure_units mu JOIN units u ON u.id = mu.unit_id \
+         WHERE mu.withdrawn_at IS NULL AND mu.measure_id IN ",
+    );
+    sql.id_list(measures.iter().map(|m| m.id.0))
+        .push(" ORDER BY mu.id");
+    let place: std::collections::HashMap<MeasureId, usize> = measures
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.id, i))
+        .collect();
+    for r in sql.query().fetch_all(db.pool()).await? {
+        let measure = MeasureId(r.try_get(0)?);
+        let unit = UnitRef {
+            id: UnitId(r.try_get(1)?),
+            name: r.try_get(2)?,
+        };
+        if let Some(m) = place.get(&measure).and_then(|i| measures.get_mut(*i)) {
+            m.cooperating.push(unit);
+        }
+    }
+    Ok(())
 }
 
 /// One measure, if the actor may read it, with the actor's access to it.
@@ -302,23 +305,24 @@ pub async fn get(
     today: NaiveDate,
 ) -> StoreResult<(Measure, Access)> {
     let row = sqlx::query(&format!(
-        "{} WHERE m.id = $1 AND m.withdrawn_at IS NULL",
-        select(db.backend())
+        "{SELECT} WHERE m.id = $1 AND m.withdrawn_at IS NULL"
     ))
     .bind(id.0)
     .fetch_optional(db.pool())
     .await?
     .ok_or(StoreError::NotFound)?;
-    let measure = Measure::from_row(&row, today)?;
+    let mut measures = vec![Measure::from_row(&row, today)?];
+    load_cooperating(db, &mut measures).await?;
+    let measure = measures.pop().ok_or(StoreError::NotFound)?;
     match actor.measure_access(&measure.owners()) {
         Access::None => Err(StoreError::NotFound),
         access => Ok((measure, access)),
     }
 }
 
-/// A measure read inside a write transaction.
+/// A measure read inside a write transaction (without its cooperating units).
 pub async fn load(tx: &mut Tx, id: MeasureId, today: NaiveDate) -> StoreResult<Measure> {
-    let row = sqlx::query(&format!("{} WHERE m.id = $1", select(tx.backend())))
+    let row = sqlx::query(&format!("{SELECT} WHERE m.id = $1"))
         .bind(id.0)
         .fetch_optional(tx.conn())
         .await?

@@ -332,19 +332,17 @@ pub async fn ledger(
         }
     }
     if !ids.is_empty() {
-        let mut sql = Sql::new(&format!(
-            "{} WHERE m.problem_id IN ",
-            measures::select(db.backend())
-        ));
+        let mut sql = Sql::new(&format!("{} WHERE m.problem_id IN ", measures::SELECT));
         sql.id_list(ids)
             .push(" AND ")
             .append(&measure_cond)
             .push(" ORDER BY m.problem_id, m.ordinal, m.id");
         let rows = sql.query().fetch_all(db.pool()).await?;
-        let list = rows
+        let mut list = rows
             .iter()
             .map(|r| Measure::from_row(r, today))
             .collect::<Result<Vec<_>, _>>()?;
+        measures::load_cooperating(db, &mut list).await?;
         let mut place = std::collections::HashMap::new();
         for (a, aspect) in aspects.iter().enumerate() {
             for (p, problem) in aspect.problems.iter().enumerate() {
@@ -453,17 +451,18 @@ pub async fn measure_list(
     } else {
         " ORDER BY CASE WHEN m.deadline_date IS NULL THEN 1 ELSE 0 END, m.deadline_date, m.id LIMIT "
     };
-    let mut sql = Sql::new(&format!("{} WHERE ", measures::select(db.backend())));
+    let mut sql = Sql::new(&format!("{} WHERE ", measures::SELECT));
     sql.append(&cond)
         .push(order)
         .bind(filter.per_page)
         .push(" OFFSET ")
         .bind(filter.offset());
     let rows = sql.query().fetch_all(db.pool()).await?;
-    let list = rows
+    let mut list = rows
         .iter()
         .map(|r| Measure::from_row(r, today))
         .collect::<Result<Vec<_>, _>>()?;
+    measures::load_cooperating(db, &mut list).await?;
     Ok(MeasurePage {
         measures: list,
         total,
