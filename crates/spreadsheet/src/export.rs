@@ -4,6 +4,8 @@
 //! repeated on every printed page, A4 landscape. Deadlines as written; status and
 //! progress as of the export date.
 
+use std::borrow::Cow;
+
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 use unicode_width::UnicodeWidthStr;
 
@@ -169,7 +171,7 @@ impl LedgerWriter {
         let sheet = self.book.worksheet_from_index(0)?;
         let (cell, centre) = (&self.cell, &self.centre);
         let empty = [Measure::default()];
-        let problems: Vec<(&Problem, Vec<[String; 8]>)> = aspect
+        let problems: Vec<(&Problem, Vec<[Cow<'_, str>; 8]>)> = aspect
             .problems
             .iter()
             .map(|p| {
@@ -183,57 +185,45 @@ impl LedgerWriter {
             .collect();
         // Lines of each row: its measure's tallest cell, then more where the problem's
         // or the aspect's merged text needs more than its rows give.
-        let mut problem_lines: Vec<Vec<u32>> = problems
-            .iter()
-            .map(|(problem, measures)| {
-                let mut rows: Vec<u32> = measures
+        let mut heights: Vec<u32> = Vec::new();
+        for (problem, measures) in &problems {
+            let first = heights.len();
+            heights.extend(measures.iter().map(|cells| {
+                cells
                     .iter()
-                    .map(|cells| {
-                        cells
-                            .iter()
-                            .enumerate()
-                            .map(|(i, v)| lines(v, COLUMNS[3 + i].1))
-                            .max()
-                            .unwrap_or(1)
-                    })
-                    .collect();
-                spread(&mut rows, lines(&problem.text, COLUMNS[2].1));
-                rows
-            })
-            .collect();
-        let mut all: Vec<u32> = problem_lines.iter().flatten().copied().collect();
-        if all.is_empty() {
+                    .enumerate()
+                    .map(|(i, v)| lines(v, COLUMNS[3 + i].1))
+                    .max()
+                    .unwrap_or(1)
+            }));
+            spread(&mut heights[first..], lines(&problem.text, COLUMNS[2].1));
+        }
+        if heights.is_empty() {
             return Ok(());
         }
-        if spread(&mut all, lines(&aspect.title, COLUMNS[1].1)) {
-            let mut next = all.iter();
-            for rows in &mut problem_lines {
-                for r in rows.iter_mut() {
-                    *r = next.next().copied().unwrap_or(*r);
-                }
-            }
-        }
+        spread(&mut heights, lines(&aspect.title, COLUMNS[1].1));
         merge_or_write(
             sheet,
             self.row,
-            self.row + all.len() as u32 - 1,
+            self.row + heights.len() as u32 - 1,
             1,
             &aspect.title,
             centre,
         )?;
-        for ((problem, measures), heights) in problems.iter().zip(&problem_lines) {
+        let mut heights = heights.into_iter();
+        for (problem, measures) in &problems {
             self.seq += 1;
             let last = self.row + measures.len() as u32 - 1;
             merge_or_write(sheet, self.row, last, 0, &self.seq.to_string(), centre)?;
             merge_or_write(sheet, self.row, last, 2, &problem.text, cell)?;
-            for (cells, height) in measures.iter().zip(heights) {
-                if *height > 1 {
-                    let points = f64::from(*height) * LINE_POINTS + MARGIN_POINTS;
+            for (cells, height) in measures.iter().zip(&mut heights) {
+                if height > 1 {
+                    let points = f64::from(height) * LINE_POINTS + MARGIN_POINTS;
                     sheet.set_row_height(self.row, points)?;
                 }
                 for (i, v) in cells.iter().enumerate() {
                     let format = if i == 0 || i == 7 { cell } else { centre };
-                    sheet.write_string_with_format(self.row, 3 + i as u16, v.as_str(), format)?;
+                    sheet.write_string_with_format(self.row, 3 + i as u16, v.as_ref(), format)?;
                 }
                 self.row += 1;
             }
@@ -248,16 +238,16 @@ impl LedgerWriter {
 }
 
 /// A measure's cells, from 整改措施 to 整改进展.
-fn measure_cells(m: &Measure) -> [String; 8] {
+fn measure_cells(m: &Measure) -> [Cow<'_, str>; 8] {
     [
-        m.content.clone(),
-        m.leader.clone(),
-        m.lead_unit.clone(),
-        m.cooperating.join("、"),
-        m.responsible.clone(),
-        m.deadline.clone(),
-        m.status.clone(),
-        m.progress.clone(),
+        Cow::from(&m.content),
+        Cow::from(&m.leader),
+        Cow::from(&m.lead_unit),
+        Cow::from(m.cooperating.join("、")),
+        Cow::from(&m.responsible),
+        Cow::from(&m.deadline),
+        Cow::from(&m.status),
+        Cow::from(&m.progress),
     ]
 }
 

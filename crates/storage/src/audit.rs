@@ -377,14 +377,9 @@ pub async fn append(
     let (send, mut statements) = tokio::sync::mpsc::channel::<Sql>(2);
     let hasher = tokio::task::spawn_blocking(move || {
         let mut ids = ids.into_iter();
-        let mut pending = pending.into_iter().peekable();
-        while pending.peek().is_some() {
-            let mut values = Vec::new();
-            for (p, id) in pending
-                .by_ref()
-                .take(rows_per_statement(ENTRY_COLUMNS.len()))
-                .zip(&mut ids)
-            {
+        for chunk in statements_of(pending, ENTRY_COLUMNS.len()) {
+            let mut values = Vec::with_capacity(chunk.len());
+            for (p, id) in chunk.into_iter().zip(&mut ids) {
                 seq += 1;
                 let hash = hash_of(id, chain_no, seq, &prev, &p);
                 values.push(vec![
@@ -440,10 +435,15 @@ const ENTRY_COLUMNS: [&str; 14] = [
 /// large import needs few statements and little memory beside them.
 const ROWS_PER_STATEMENT: usize = 2_000;
 
-/// Rows per bulk statement of `columns` columns: [`ROWS_PER_STATEMENT`], or fewer where
-/// bound values would pass SQLite's limit of 32,766 a statement.
-fn rows_per_statement(columns: usize) -> usize {
-    ROWS_PER_STATEMENT.min(32_766 / columns.max(1))
+/// `rows` of `columns` columns in the groups a bulk statement takes: [`ROWS_PER_STATEMENT`],
+/// or fewer where bound values would pass SQLite's limit of 32,766 a statement.
+fn statements_of<T>(rows: Vec<T>, columns: usize) -> impl Iterator<Item = Vec<T>> {
+    let per = ROWS_PER_STATEMENT.min(32_766 / columns.max(1));
+    let mut rows = rows.into_iter();
+    std::iter::from_fn(move || {
+        let chunk: Vec<T> = rows.by_ref().take(per).collect();
+        (!chunk.is_empty()).then_some(chunk)
+    })
 }
 
 fn hash_of(id: i64, chain: i64, seq: i64, prev: &str, p: &Pending) -> String {
@@ -591,13 +591,11 @@ pub async fn insert_many(
     let writer = tokio::task::spawn_blocking(move || {
         let with_id: Vec<&str> = with_id.iter().map(String::as_str).collect();
         let mut ids = given.into_iter();
-        let mut rows = rows.into_iter().peekable();
-        while rows.peek().is_some() {
-            let mut values = Vec::new();
-            let mut pending = Vec::new();
-            let written = rows
-                .by_ref()
-                .take(rows_per_statement(with_id.len()))
+        for chunk in statements_of(rows, with_id.len()) {
+            let mut values = Vec::with_capacity(chunk.len());
+            let mut pending = Vec::with_capacity(chunk.len());
+            let written = chunk
+                .into_iter()
                 .zip(&mut ids)
                 .try_for_each(|(row, id)| {
                     let after = row_after(&trail, id, &row)?;
