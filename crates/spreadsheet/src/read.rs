@@ -4,9 +4,9 @@
 //! first cell's text, since offices merge an aspect down over its problems and a
 //! problem over its measures.
 
-use std::io::{Cursor, Read, Seek};
+use std::io::Cursor;
 
-use calamine::{Data, DataRef, Dimensions, Reader, SheetVisible, Xls, Xlsx};
+use calamine::{Data, DataRef, Dimensions, Reader, SheetVisible, Xls, Xlsx, XlsxFormulaMetadata};
 
 use crate::Limits;
 
@@ -487,65 +487,91 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
         .map(|s| (s.name.clone(), s.visible != SheetVisible::Visible))
         .collect();
     check_sheet_count(meta.len(), limits)?;
-    let mut out = Vec::new();
-    for (name, hidden) in meta {
-        let merges = book.merge_cells_by_sheet_name(&name).map_err(malformed)?;
-        let mut rows: Vec<Vec<String>> = Vec::new();
-        {
-            let mut cells = book.worksheet_cells_reader(&name).map_err(malformed)?;
-            while let Some(cell) = cells.next_cell().map_err(malformed)? {
-                let (r, c) = cell.get_position();
-                let (r, c) = (r as usize, c as usize);
-                if r >= limits.max_rows {
-                    return Err(ReadError::TooManyRows {
-                        sheet: name,
-                        limit: limits.max_rows,
-                    });
+    let names: Vec<String> = meta.iter().map(|(n, _)| n.clone()).collect();
+    std::thread::scope(|scope| {
+        // A sheet's merged regions follow its cells in the XML, and calamine reaches
+        // them with a pass over the whole sheet of their own (a third of reading a
+        // large ledger): a second reader makes that pass on the other core while this
+        // one reads the cells.
+        let (send, merges) = std::sync::mpsc::sync_channel(1);
+        scope.spawn(move || {
+            let mut other: Xlsx<_> = match Xlsx::new(Cursor::new(bytes)) {
+                Ok(book) => book,
+                Err(e) => {
+                    let _ = send.send(Err(malformed(e)));
+                    return;
                 }
-                if c >= limits.max_columns {
-                    continue;
+            };
+            for name in names {
+                let found = other.merge_cells_by_sheet_name(&name).map_err(malformed);
+                if send.send(found).is_err() {
+                    // The cells of a sheet were refused: nothing more is wanted.
+                    return;
                 }
-                let text = text_of_ref(cell.get_value());
-                if text.is_empty() {
-                    continue;
-                }
-                put(&mut rows, r, c, text);
             }
-        }
-        let formulas_without_values = count_bare_formulas(&mut book, &name, &rows)?;
-        fill_merged(&mut rows, &merges);
-        out.push(Sheet {
-            name,
-            rows,
-            hidden,
-            formulas_without_values,
         });
-    }
-    Ok(out)
+        let mut out = Vec::new();
+        for (name, hidden) in meta {
+            let (mut rows, formulas_without_values) = read_xlsx_cells(&mut book, &name, limits)?;
+            let merges = merges
+                .recv()
+                .map_err(|_| ReadError::Malformed("merged regions unread".into()))??;
+            fill_merged(&mut rows, &merges);
+            out.push(Sheet {
+                name,
+                rows,
+                hidden,
+                formulas_without_values,
+            });
+        }
+        Ok(out)
+    })
 }
 
-fn count_bare_formulas<RS: Read + Seek>(
+/// A sheet's cells as text, and how many cells hold a formula without a value.
+fn read_xlsx_cells<RS: std::io::Read + std::io::Seek>(
     book: &mut Xlsx<RS>,
     name: &str,
-    rows: &[Vec<String>],
-) -> Result<usize, ReadError> {
-    let formulas = book.worksheet_formula(name).map_err(malformed)?;
-    let mut bare = 0;
-    for (r, c, f) in formulas.used_cells() {
-        if f.is_empty() {
+    limits: &Limits,
+) -> Result<(Vec<Vec<String>>, usize), ReadError> {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut formulas_without_values = 0;
+    // Values and formulas in one pass over the sheet's XML (a second pass for the
+    // formulas was a third of reading a large ledger).
+    let mut cells = book.worksheet_cells_reader(name).map_err(malformed)?;
+    while let Some(cell) = cells.next_cell_with_formula_metadata().map_err(malformed)? {
+        let (r, c) = cell.pos;
+        let (r, c) = (r as usize, c as usize);
+        if r >= limits.max_rows {
+            return Err(ReadError::TooManyRows {
+                sheet: name.to_string(),
+                limit: limits.max_rows,
+            });
+        }
+        if c >= limits.max_columns {
             continue;
         }
-        let (r, c) = (r + formulas.start().map_or(0, |s| s.0 as usize), c);
-        let c = c + formulas.start().map_or(0, |s| s.1 as usize);
-        if rows
-            .get(r)
-            .and_then(|row| row.get(c))
-            .is_none_or(String::is_empty)
-        {
-            bare += 1;
+        let text = text_of_ref(&cell.value);
+        if text.is_empty() {
+            if cell.formula.as_ref().is_some_and(has_formula) {
+                formulas_without_values += 1;
+            }
+            continue;
         }
+        put(&mut rows, r, c, text);
     }
-    Ok(bare)
+    Ok((rows, formulas_without_values))
+}
+
+/// Whether a cell's formula says anything.
+fn has_formula(f: &XlsxFormulaMetadata) -> bool {
+    match f {
+        XlsxFormulaMetadata::Normal { formula } | XlsxFormulaMetadata::Shared { formula, .. } => {
+            !formula.is_empty()
+        }
+        // Shared formulas' other cells, and kinds calamine may add.
+        _ => true,
+    }
 }
 
 fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {

@@ -532,6 +532,40 @@ fn hostile_files_are_refused_with_a_clear_error() {
     let r = reading(&formulas);
     assert_eq!(r.errors.len(), 1);
     assert!(r.rows.is_empty());
+    // Formulas a library wrote without computing them: the error says so.
+    let bare = without_values(&formulas);
+    let sheets = read(&bare, &Limits::default()).unwrap();
+    assert_eq!(sheets[0].formulas_without_values, 5);
+    let r = read_ledger(&sheets, &options());
+    assert_eq!(r.errors.len(), 1);
+    assert!(
+        r.errors[0].message.contains("5个公式没有计算结果"),
+        "{:?}",
+        r.errors[0]
+    );
+}
+
+/// The workbook with its sheets' cached values taken out, as a library that writes
+/// formulas without computing them leaves it.
+fn without_values(xlsx: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut out = Vec::new();
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(&mut out));
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).unwrap();
+        let name = part.name().unwrap().to_string();
+        let mut text = String::new();
+        part.read_to_string(&mut text).unwrap();
+        if name.starts_with("xl/worksheets/") {
+            text = text.replace("<v>0</v>", "");
+        }
+        zip.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
+    out
 }
 
 /// LibreOffice, as an office would have it (Debian `libreoffice-calc`); the test fails
