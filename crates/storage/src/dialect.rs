@@ -158,9 +158,12 @@ pub fn new_ids(backend: Backend) -> NewIds {
         Backend::Sqlite => NewIds::Following(
             "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = $1), 0)",
         ),
+        // The sequence is looked up once: as a subquery in FROM it was folded into the
+        // outer query and looked up again for every id, a sixth of PostgreSQL's time in
+        // a large import (`perf`, docs/benchmarks.md).
         Backend::Postgres => NewIds::Drawn(
-            "SELECT nextval(s.seq) FROM (SELECT CAST(pg_get_serial_sequence($1, 'id') AS regclass) AS seq) AS s, \
-             generate_series(1, $2)",
+            "WITH s AS MATERIALIZED (SELECT CAST(pg_get_serial_sequence($1, 'id') AS regclass) AS seq) \
+             SELECT nextval(s.seq) FROM s, generate_series(1, $2)",
         ),
     }
 }
