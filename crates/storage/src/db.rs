@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{Any, AnyConnection, AnyPool, ConnectOptions, Executor, Row};
-use tokio::sync::{Mutex, OwnedMutexGuard};
+use sqlx::{Any, AnyConnection, AnyPool, ConnectOptions, Connection, Executor, Row};
+use tokio::sync::{Mutex, Notify, OwnedMutexGuard};
 
 use crate::dialect;
 use crate::error::StoreResult;
@@ -127,6 +127,9 @@ pub struct Db {
     /// Whether audit entries are chained (always, but for the benchmark that measures
     /// what the chain costs).
     chain: bool,
+    /// SQLite: wakes the task that copies the write-ahead log into the database file
+    /// (see [`checkpoints`]).
+    checkpoint: Option<Arc<Notify>>,
 }
 
 /// A write transaction. Dropped without [`Tx::commit`], it rolls back.
@@ -139,6 +142,7 @@ pub struct Tx {
     _writer: Option<OwnedMutexGuard<()>>,
     backend: Backend,
     chain: bool,
+    checkpoint: Option<Arc<Notify>>,
     pub(crate) pending: Vec<crate::audit::Pending>,
 }
 
@@ -160,6 +164,9 @@ impl Tx {
             crate::audit::append(&mut self.inner, self.backend, self.chain, pending).await?;
         }
         self.inner.commit().await?;
+        if let Some(checkpoint) = &self.checkpoint {
+            checkpoint.notify_one();
+        }
         Ok(())
     }
 }
@@ -179,6 +186,7 @@ impl Db {
         let options = AnyConnectOptions::from_str(&url)
             .with_context(|| format!("reading the database URL {}", redact(&url)))?
             .disable_statement_logging();
+        let own = options.clone();
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections)
             .after_connect(move |conn, _| {
@@ -192,11 +200,24 @@ impl Db {
             .await
             .with_context(|| format!("connecting to {}", redact(&url)))?;
         let writer = (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(())));
+        let checkpoint = match backend {
+            Backend::Sqlite => {
+                let conn = AnyConnection::connect_with(&own)
+                    .await
+                    .with_context(|| format!("connecting to {}", redact(&url)))?;
+                let wake = Arc::new(Notify::new());
+                let writers = writer.clone().context("SQLite has a writer lock")?;
+                tokio::spawn(checkpoints(conn, wake.clone(), writers));
+                Some(wake)
+            }
+            Backend::Postgres => None,
+        };
         Ok(Db {
             pool,
             backend,
             writer,
             chain: true,
+            checkpoint,
         })
     }
 
@@ -231,6 +252,7 @@ impl Db {
             _writer: guard,
             backend: self.backend,
             chain: self.chain,
+            checkpoint: self.checkpoint.clone(),
             pending: Vec::new(),
         })
     }
@@ -294,6 +316,41 @@ impl Db {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// SQLite's checkpoints, on a connection of their own: after writes, the pages of the
+/// write-ahead log are copied into the database file here rather than by the
+/// connection whose commit pushed the log past its limit (`wal_autocheckpoint`, off on
+/// the pool's connections, see [`dialect::on_connect`]), so that a large import's
+/// commit does not wait for its 200 MB of log to be copied (docs/benchmarks.md).
+///
+/// A round holds the writer lock, as a commit's own checkpoint did: with no writer
+/// adding to the log meanwhile, the round copies all of it (but what readers of older
+/// snapshots still need), and the next writer starts the log again from its beginning.
+/// Without the lock, a busy database's log grew without end. Rounds are at least
+/// `PAUSE` apart, and one runs every `IDLE` without being woken, for writes outside
+/// [`Tx`]. When the last connection closes, SQLite checkpoints what is left itself.
+async fn checkpoints(mut conn: AnyConnection, wake: Arc<Notify>, writers: Arc<Mutex<()>>) {
+    const PAUSE: std::time::Duration = std::time::Duration::from_millis(250);
+    const IDLE: std::time::Duration = std::time::Duration::from_secs(10);
+    loop {
+        tokio::select! {
+            () = wake.notified() => {}
+            () = tokio::time::sleep(IDLE) => {}
+        }
+        if Arc::strong_count(&wake) == 1 {
+            // Every Db and Tx of this database is gone.
+            break;
+        }
+        {
+            let _writing = writers.lock().await;
+            if let Err(e) = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").await {
+                tracing::warn!("SQLite checkpoint: {e}");
+            }
+        }
+        tokio::time::sleep(PAUSE).await;
+    }
+    let _ = conn.close().await;
 }
 
 /// A URL with its password hidden, for messages.

@@ -16,10 +16,13 @@ pub fn expand(sql: &str, backend: Backend) -> String {
 pub fn on_connect(backend: Backend) -> &'static str {
     match backend {
         // WAL lets readers work beside the one writer; foreign keys are off by default
-        // in SQLite; busy_timeout waits for a lock rather than failing at once.
+        // in SQLite; busy_timeout waits for a lock rather than failing at once; the log
+        // is copied into the database by a task of its own (`db::checkpoints`), not by
+        // the connection whose commit filled it.
         Backend::Sqlite => {
             "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; \
-             PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;"
+             PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; \
+             PRAGMA wal_autocheckpoint = 0;"
         }
         // Ledger filters are parameter-sensitive (one unit's overdue measures versus a
         // whole inspection): a plan made for the values at hand beats a generic one.
