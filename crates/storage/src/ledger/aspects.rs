@@ -20,7 +20,7 @@ pub struct TitleInput {
 }
 
 impl TitleInput {
-    fn check(&self) -> StoreResult<String> {
+    pub(crate) fn check(&self) -> StoreResult<String> {
         let t = self.title.trim();
         if t.is_empty() || t.chars().count() > 200 {
             return Err(StoreError::invalid(

@@ -19,7 +19,7 @@ use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
 use crate::sql::{Param, stamp};
 use crate::units::{self, UnitKind};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use zhenggai_domain::lifecycle::ProblemState;
 use zhenggai_domain::status::MeasureState;
 
@@ -281,32 +281,66 @@ pub async fn commit(
             .find(|(n, _)| n == name.trim())
             .map(|(_, id)| UserId(*id))
     };
-    let existing = aspects::list(db, inspection).await?;
-    let mut aspect_ids: Vec<(String, AspectId)> =
-        existing.iter().map(|a| (a.title.clone(), a.id)).collect();
-    let mut aspects_created = 0;
+    let at = stamp(change.at);
+    // The aspects the file adds, in its order, numbered after the inspection's last;
+    // one with the title of an existing aspect goes into it.
+    let mut aspect_of: HashMap<String, AspectId> = aspects::list(db, inspection)
+        .await?
+        .into_iter()
+        .map(|a| (a.title, a.id))
+        .collect();
+    let mut fresh: Vec<&String> = Vec::new();
+    let mut seen: HashSet<&String> = HashSet::new();
+    for row in &reading.rows {
+        if !aspect_of.contains_key(&row.aspect) && seen.insert(&row.aspect) {
+            fresh.push(&row.aspect);
+        }
+    }
+    let aspects_created = fresh.len();
+    if !fresh.is_empty() {
+        let last: i64 =
+            sqlx::query("SELECT COALESCE(MAX(ordinal), 0) FROM aspects WHERE inspection_id = $1")
+                .bind(inspection.0)
+                .fetch_one(tx.conn())
+                .await?
+                .try_get(0)?;
+        let rows = fresh
+            .iter()
+            .enumerate()
+            .map(|(k, title)| {
+                let title = TitleInput {
+                    title: title.to_string(),
+                }
+                .check()?;
+                Ok(vec![
+                    Param::from(inspection.0),
+                    Param::from(last + 1 + k as i64),
+                    Param::from(title),
+                    Param::from(at.clone()),
+                    Param::from(1),
+                ])
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        let ids = audit::insert_many(
+            &mut tx,
+            change,
+            Entity::Aspect,
+            &["inspection_id", "ordinal", "title", "created_at", "version"],
+            rows,
+        )
+        .await?;
+        for (title, id) in fresh.into_iter().zip(ids) {
+            aspect_of.insert(title.clone(), AspectId(id));
+        }
+    }
     let mut items: Vec<((AspectId, String), ItemId)> = Vec::new();
     // Problems in the order the file gives them, each with its measures' rows.
     let mut keys: HashMap<ProblemKey, usize> = HashMap::new();
     let mut groups: Vec<(ProblemKey, Vec<&zhenggai_spreadsheet::Row>)> = Vec::new();
     for row in &reading.rows {
-        let aspect = match aspect_ids.iter().find(|(t, _)| *t == row.aspect) {
-            Some((_, id)) => *id,
-            None => {
-                let id = aspects::insert(
-                    &mut tx,
-                    change,
-                    inspection,
-                    &TitleInput {
-                        title: row.aspect.clone(),
-                    },
-                )
-                .await?;
-                aspects_created += 1;
-                aspect_ids.push((row.aspect.clone(), id));
-                id
-            }
-        };
+        let aspect = *aspect_of
+            .get(&row.aspect)
+            .ok_or_else(|| anyhow::anyhow!("every aspect was found or made above"))?;
         let item = match &row.item {
             None => None,
             Some(title) => match items.iter().find(|((a, t), _)| *a == aspect && t == title) {
@@ -348,7 +382,6 @@ pub async fn commit(
             .fetch_one(tx.conn())
             .await?
             .try_get(0)?;
-    let at = stamp(change.at);
     let problem_rows: Vec<Vec<Param>> = groups
         .iter()
         .enumerate()
