@@ -175,6 +175,15 @@ async fn a_ledger_is_imported_all_or_nothing_and_once() {
     assert_eq!(
         count(
             &t,
+            "SELECT COUNT(*) FROM (SELECT ordinal FROM aspects GROUP BY inspection_id, ordinal HAVING COUNT(*) > 1) d"
+        )
+        .await,
+        0,
+        "a new aspect is numbered after the inspection's last"
+    );
+    assert_eq!(
+        count(
+            &t,
             "SELECT COUNT(*) FROM measures WHERE origin = 'CSV!4' AND deadline_kind = 'immediate'"
         )
         .await,

@@ -15,7 +15,7 @@ use zhenggai_spreadsheet::Reading;
 use super::aspects::{self, TitleInput};
 use super::{inspection_org, require_ledger};
 use crate::audit::{self, Change, Entity};
-use crate::db::Db;
+use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
 use crate::sql::{Param, stamp};
 use crate::units::{self, UnitKind};
@@ -298,12 +298,7 @@ pub async fn commit(
     }
     let aspects_created = fresh.len();
     if !fresh.is_empty() {
-        let last: i64 =
-            sqlx::query("SELECT COALESCE(MAX(ordinal), 0) FROM aspects WHERE inspection_id = $1")
-                .bind(inspection.0)
-                .fetch_one(tx.conn())
-                .await?
-                .try_get(0)?;
+        let last = last_ordinal(&mut tx, "aspects", inspection).await?;
         let rows = fresh
             .iter()
             .enumerate()
@@ -376,12 +371,7 @@ pub async fn commit(
         }
     }
     // The problems, numbered after the inspection's last.
-    let last: i64 =
-        sqlx::query("SELECT COALESCE(MAX(ordinal), 0) FROM problems WHERE inspection_id = $1")
-            .bind(inspection.0)
-            .fetch_one(tx.conn())
-            .await?
-            .try_get(0)?;
+    let last = last_ordinal(&mut tx, "problems", inspection).await?;
     let problem_rows: Vec<Vec<Param>> = groups
         .iter()
         .enumerate()
@@ -546,6 +536,21 @@ pub async fn commit(
         measures: measures_created,
         units_created,
     })
+}
+
+/// The largest ordinal of the inspection's rows of `table` (aspects, problems): the
+/// rows an import adds are numbered after it.
+async fn last_ordinal(
+    tx: &mut Tx,
+    table: &'static str,
+    inspection: InspectionId,
+) -> StoreResult<i64> {
+    let sql = format!("SELECT COALESCE(MAX(ordinal), 0) FROM {table} WHERE inspection_id = $1");
+    Ok(sqlx::query(&sql)
+        .bind(inspection.0)
+        .fetch_one(tx.conn())
+        .await?
+        .try_get(0)?)
 }
 
 /// A problem as the file groups it: its aspect, item and text.
