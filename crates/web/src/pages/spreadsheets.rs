@@ -343,18 +343,22 @@ pub async fn ledger_file(
     };
     // The last aspect read may go on on the next page: it is written once whole.
     let mut open: Option<LedgerAspect> = None;
-    for page_no in 1.. {
+    // Each page is read by a task of its own, the next one while this one is handed to
+    // the writer: on SQLite the driver hands each row from its connection's thread to
+    // the reader's, and two pages come through side by side (SQLite's export about
+    // 12 % faster; PostgreSQL's the same within the noise, docs/benchmarks.md).
+    let read = |page_no: i64| {
+        let (db, actor, mut filter) = (app.db.clone(), actor.clone(), filter.clone());
+        let (id, org) = (inspection.id, inspection.org_id);
         filter.page = page_no;
-        let page = query::ledger(
-            &app.db,
-            actor,
-            inspection.id,
-            inspection.org_id,
-            &filter,
-            today,
-        )
-        .await?;
-        let more = page.page * page.per_page < page.total_problems;
+        tokio::spawn(async move { query::ledger(&db, &actor, id, org, &filter, today).await })
+    };
+    let mut reading = Some(read(1));
+    while let Some(task) = reading.take() {
+        let page = task.await.map_err(anyhow::Error::from)??;
+        if page.page * page.per_page < page.total_problems {
+            reading = Some(read(page.page + 1));
+        }
         let mut done = Vec::new();
         for a in page.aspects {
             match &mut open {
@@ -364,10 +368,9 @@ pub async fn ledger_file(
         }
         if send.send(done).await.is_err() {
             // The writer stopped: its error is the answer.
-            break;
-        }
-        if !more {
-            break;
+            if let Some(task) = reading.take() {
+                task.abort();
+            }
         }
     }
     if let Some(done) = open {
