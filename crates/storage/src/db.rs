@@ -199,18 +199,17 @@ impl Db {
             .connect_with(options)
             .await
             .with_context(|| format!("connecting to {}", redact(&url)))?;
-        let writer = (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(())));
-        let checkpoint = match backend {
+        let (writer, checkpoint) = match backend {
             Backend::Sqlite => {
+                let writer = Arc::new(Mutex::new(()));
                 let conn = AnyConnection::connect_with(&own)
                     .await
                     .with_context(|| format!("connecting to {}", redact(&url)))?;
                 let wake = Arc::new(Notify::new());
-                let writers = writer.clone().context("SQLite has a writer lock")?;
-                tokio::spawn(checkpoints(conn, wake.clone(), writers));
-                Some(wake)
+                tokio::spawn(checkpoints(conn, wake.clone(), writer.clone()));
+                (Some(writer), Some(wake))
             }
-            Backend::Postgres => None,
+            Backend::Postgres => (None, None),
         };
         Ok(Db {
             pool,
