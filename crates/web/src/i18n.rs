@@ -337,6 +337,12 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("import_commit", "确认导入", "Import"),
     ("import_other", "换一个文件", "Another file"),
     ("import_row", "行", "Row"),
+    ("import_unlisted", "未列出的还有", "Not listed: "),
+    (
+        "import_unlisted_end",
+        "处：请先改正以上各处，重新上传后再看其余。",
+        " more; mend those above and upload the file again to see them.",
+    ),
     ("import_ledger", "导入台账", "Import"),
     ("export_ledger", "导出台账（Excel）", "Export (Excel)"),
     ("day", "精确到日", "to the day"),

@@ -10,6 +10,7 @@ pub mod error;
 pub mod form;
 pub mod i18n;
 pub mod pages;
+pub mod readings;
 pub mod router;
 pub mod session;
 pub mod state;

@@ -152,6 +152,10 @@ pub fn router(app: App) -> Router {
                 .layer(DefaultBodyLimit::max(import_limit)),
         )
         .route(
+            "/inspections/{id}/import/preview",
+            get(spreadsheets::preview_page),
+        )
+        .route(
             "/inspections/{id}/import/commit",
             post(spreadsheets::commit),
         )

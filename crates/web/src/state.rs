@@ -52,6 +52,8 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     /// Settings.
     pub config: Arc<WebConfig>,
+    /// Uploaded ledgers as read, between an import's preview and its commit.
+    pub readings: Arc<crate::readings::Readings>,
 }
 
 impl App {
@@ -62,6 +64,7 @@ impl App {
             files,
             clock,
             config: Arc::new(config),
+            readings: Arc::default(),
         }
     }
 }

@@ -787,9 +787,15 @@ pub async fn import_ledger(
         .into());
     };
     let sheet = Some(sent.form.get("sheet").trim().to_string()).filter(|s| !s.is_empty());
-    let reading = crate::pages::spreadsheets::read_bytes(&file.bytes, sheet, &inspection, &app)
-        .map_err(|e| zhenggai_storage::error::StoreError::Invalid(vec![e]))?;
     let sha256 = hex::encode(sha2::Sha256::digest(&file.bytes));
+    let reading = crate::pages::spreadsheets::read_bytes(
+        std::sync::Arc::from(file.bytes.as_slice()),
+        sheet,
+        &inspection,
+        &app,
+    )
+    .await?
+    .map_err(|e| zhenggai_storage::error::StoreError::Invalid(vec![e]))?;
     let matching = zhenggai_storage::ledger::import::matching(
         &app.db,
         &v.0.actor,

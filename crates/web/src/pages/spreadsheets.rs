@@ -13,7 +13,7 @@ use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::validate::FieldError;
 use zhenggai_spreadsheet::export;
 use zhenggai_spreadsheet::ledger::Options;
-use zhenggai_spreadsheet::{Reading, read_ledger};
+use zhenggai_spreadsheet::{Issue, Reading, Row, read_ledger};
 use zhenggai_storage::error::StoreError;
 use zhenggai_storage::ledger::import::{self, Decisions, Matching, Source};
 use zhenggai_storage::ledger::inspections::{self, Inspection};
@@ -22,33 +22,39 @@ use zhenggai_storage::ledger::query::{self, Filter, LedgerAspect};
 use zhenggai_storage::units;
 
 use super::ledger::{checked_filter, filter_input};
-use super::{Choice, Errors, Nav, field_errors, render, render_status, see_other, tr};
+use super::{Choice, Errors, Nav, Pager, field_errors, render, render_status, see_other, tr};
 use crate::error::PageError;
 use crate::form::{FormData, WithFiles};
 use crate::i18n::{Lang, Tr};
+use crate::readings::ReadingKey;
 use crate::session::Viewer;
 use crate::state::App;
+use std::sync::Arc;
 
-/// Reads a workbook's bytes as a ledger against an inspection's feedback date.
-pub fn read_bytes(
-    bytes: &[u8],
+/// Reads a workbook's bytes as a ledger against an inspection's feedback date. A large
+/// ledger is a second of work for a core, so it runs on a blocking thread rather than on
+/// one the server's other requests are waiting for.
+pub async fn read_bytes(
+    bytes: Arc<[u8]>,
     sheet: Option<String>,
     inspection: &Inspection,
     app: &App,
-) -> Result<Reading, FieldError> {
-    let sheets = zhenggai_spreadsheet::read::read(bytes, &app.config.import_limits)
-        .map_err(|e| FieldError::new("file", read_error_zh(&e), e.to_string()))?;
-    Ok(read_ledger(
-        &sheets,
-        &Options {
-            sheet,
-            reference: inspection.reference(),
-            synonyms: app.config.synonyms.clone(),
-        },
-    ))
+) -> Result<Result<Reading, FieldError>, StoreError> {
+    let limits = app.config.import_limits.clone();
+    let options = Options {
+        sheet,
+        reference: inspection.reference(),
+        synonyms: app.config.synonyms.clone(),
+    };
+    tokio::task::spawn_blocking(move || {
+        let sheets = zhenggai_spreadsheet::read::read(&bytes, &limits)
+            .map_err(|e| FieldError::new("file", read_error_zh(&e), e.to_string()))?;
+        Ok(read_ledger(&sheets, &options))
+    })
+    .await
+    .map_err(|e| StoreError::Other(anyhow::Error::from(e)))
 }
 
-/// A read error in Chinese, saying what to do.
 fn read_error_zh(e: &zhenggai_spreadsheet::ReadError) -> String {
     use zhenggai_spreadsheet::ReadError as E;
     match e {
@@ -90,14 +96,47 @@ struct ImportPage {
     preview: Option<Preview>,
 }
 
+/// Rows of the reading one preview page shows. All of a 100,000-row ledger's rows on
+/// one page made 42 MB of HTML that Chromium took 70 s to show; a page of this many is
+/// read at a glance, and every row is a link away (the errors link to theirs).
+const PREVIEW_ROWS: usize = 200;
+
+/// Errors and warnings listed at most; the rest are counted. A file with more than this
+/// is mended and uploaded again before its other issues matter.
+const PREVIEW_ISSUES: usize = 500;
+
 /// What the preview shows and the commit form carries.
 struct Preview {
-    reading: Reading,
+    reading: Arc<Reading>,
     matching: Matching,
     sha256: String,
     filename: String,
     sheet: String,
     units: Vec<Choice>,
+    /// The page of rows shown.
+    pager: Pager,
+}
+
+/// An error or warning as the preview lists it, with the page that shows its row.
+struct IssueLine<'a> {
+    issue: &'a Issue,
+    error: bool,
+    link: Option<String>,
+}
+
+impl IssueLine<'_> {
+    /// Sheet · row and column, as the office finds it in its file.
+    fn place(&self) -> String {
+        let i = self.issue;
+        let mut place = i.sheet.clone();
+        if i.row > 0 {
+            place.push_str(&format!(" · {}", i.row));
+        }
+        if let Some(c) = &i.column {
+            place.push_str(c);
+        }
+        place
+    }
 }
 
 impl Preview {
@@ -108,6 +147,43 @@ impl Preview {
             .enumerate()
             .map(|(i, n)| (i, n.as_str()))
             .collect()
+    }
+
+    /// The rows of this page.
+    fn rows(&self) -> &[Row] {
+        let start = usize::try_from(self.pager.page - 1).unwrap_or(0) * PREVIEW_ROWS;
+        let rows = self.reading.rows.get(start..).unwrap_or_default();
+        &rows[..rows.len().min(PREVIEW_ROWS)]
+    }
+
+    /// The errors, then the warnings, as many as are listed.
+    fn issues(&self) -> Vec<IssueLine<'_>> {
+        let errors = self.reading.errors.iter().map(|e| (e, true));
+        let warnings = self.reading.warnings.iter().map(|w| (w, false));
+        errors
+            .chain(warnings)
+            .take(PREVIEW_ISSUES)
+            .map(|(issue, error)| IssueLine {
+                issue,
+                error,
+                link: (issue.row > 0).then(|| {
+                    // The reading's rows are in the sheet's order.
+                    let before = self.reading.rows.partition_point(|r| r.row < issue.row);
+                    let page = (before / PREVIEW_ROWS + 1) as i64;
+                    let here = if page == self.pager.page {
+                        String::new()
+                    } else {
+                        self.pager.link(page)
+                    };
+                    format!("{here}#r{}", issue.row)
+                }),
+            })
+            .collect()
+    }
+
+    /// The errors and warnings not listed.
+    fn unlisted(&self) -> usize {
+        (self.reading.errors.len() + self.reading.warnings.len()).saturating_sub(PREVIEW_ISSUES)
     }
 }
 
@@ -140,24 +216,29 @@ pub async fn form(
     Ok(render(&page(&v, inspection, Vec::new(), None)))
 }
 
+/// Reads the file and matches its names: the preview's page `page` of rows.
 async fn preview(
     app: &App,
     v: &Viewer,
     inspection: &Inspection,
-    bytes: &[u8],
+    bytes: Arc<[u8]>,
     filename: String,
     sheet: String,
+    page: i64,
 ) -> Result<Result<Preview, FieldError>, PageError> {
-    let reading = match read_bytes(
-        bytes,
-        Some(sheet.clone()).filter(|s| !s.is_empty()),
-        inspection,
-        app,
-    ) {
-        Ok(r) => r,
-        Err(e) => return Ok(Err(e)),
+    let sha256 = hex::encode(Sha256::digest(&bytes));
+    let key = reading_key(&sha256, &sheet, inspection);
+    let reading = match app.readings.get(&key, app.clock.now()) {
+        Some(kept) => kept,
+        None => match read_bytes(bytes, key.sheet.clone(), inspection, app).await? {
+            Ok(r) => {
+                let r = Arc::new(r);
+                app.readings.keep(key, r.clone(), app.clock.now());
+                r
+            }
+            Err(e) => return Ok(Err(e)),
+        },
     };
-    let sha256 = hex::encode(Sha256::digest(bytes));
     let matching = import::matching(&app.db, &v.actor, inspection.id, &reading, &sha256).await?;
     let units = units::list(&app.db, Some(inspection.org_id))
         .await?
@@ -169,6 +250,20 @@ async fn preview(
             selected: false,
         })
         .collect();
+    let per_page = PREVIEW_ROWS as i64;
+    let total = i64::try_from(reading.rows.len()).unwrap_or(i64::MAX);
+    let pages = ((total + per_page - 1) / per_page).max(1);
+    let pager = Pager::new(
+        &format!("/inspections/{}/import/preview", inspection.id.0),
+        &[
+            ("sha256".to_string(), sha256.clone()),
+            ("filename".to_string(), filename.clone()),
+            ("sheet".to_string(), sheet.clone()),
+        ],
+        page.clamp(1, pages),
+        per_page,
+        total,
+    );
     Ok(Ok(Preview {
         reading,
         matching,
@@ -176,7 +271,43 @@ async fn preview(
         filename,
         sheet,
         units,
+        pager,
     }))
+}
+
+/// What an upload's reading against an inspection is kept under.
+fn reading_key(sha256: &str, sheet: &str, inspection: &Inspection) -> ReadingKey {
+    ReadingKey {
+        sha256: sha256.to_string(),
+        sheet: Some(sheet.to_string()).filter(|s| !s.is_empty()),
+        reference: inspection.reference(),
+    }
+}
+
+/// The stored upload an import's later steps name by its hash.
+async fn stored_upload(app: &App, sha256: &str) -> Result<Arc<[u8]>, StoreError> {
+    app.files.get(sha256).await.map(Arc::from).map_err(|_| {
+        StoreError::invalid(
+            "file",
+            "上传的文件已失效，请重新上传。",
+            "The upload is gone: upload the file again.",
+        )
+    })
+}
+
+/// Renders the preview, or the form with the reason the file could not be read.
+fn preview_response(
+    v: &Viewer,
+    inspection: Inspection,
+    read: Result<Preview, FieldError>,
+) -> Response {
+    match read {
+        Ok(p) => render(&page(v, inspection, Vec::new(), Some(p))),
+        Err(e) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &page(v, inspection, vec![e], None),
+        ),
+    }
 }
 
 /// POST /inspections/{id}/import — the upload: the file is kept by its hash and read;
@@ -189,7 +320,7 @@ pub async fn upload(
 ) -> Result<Response, PageError> {
     v.check_csrf(sent.form.get("csrf"))?;
     let inspection = office_inspection(&app, &v, id).await?;
-    let Some(file) = sent.files.first() else {
+    let Some(file) = sent.files.into_iter().next() else {
         let e = FieldError::new(
             "file",
             "请选择要导入的台账文件。",
@@ -202,22 +333,42 @@ pub async fn upload(
     };
     app.files.put(&file.bytes).await?;
     let sheet = sent.form.get("sheet").trim().to_string();
-    match preview(
+    let read = preview(
         &app,
         &v,
         &inspection,
-        &file.bytes,
-        file.filename.clone(),
+        Arc::from(file.bytes),
+        file.filename,
         sheet,
+        1,
     )
-    .await?
-    {
-        Ok(p) => Ok(render(&page(&v, inspection, Vec::new(), Some(p)))),
-        Err(e) => Ok(render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &page(&v, inspection, vec![e], None),
-        )),
-    }
+    .await?;
+    Ok(preview_response(&v, inspection, read))
+}
+
+/// GET /inspections/{id}/import/preview?sha256=…&filename=…&sheet=…&page=N — another
+/// page of an upload's preview, read again from the store.
+pub async fn preview_page(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let inspection = office_inspection(&app, &v, id).await?;
+    let q = FormData(pairs);
+    let bytes = stored_upload(&app, q.get("sha256").trim()).await?;
+    let page = q.get("page").trim().parse::<i64>().unwrap_or(1);
+    let read = preview(
+        &app,
+        &v,
+        &inspection,
+        bytes,
+        q.get("filename").to_string(),
+        q.get("sheet").trim().to_string(),
+        page,
+    )
+    .await?;
+    Ok(preview_response(&v, inspection, read))
 }
 
 /// POST /inspections/{id}/import/commit — the office's decisions on the preview; the
@@ -231,16 +382,10 @@ pub async fn commit(
     v.check_csrf(form.get("csrf"))?;
     let inspection = office_inspection(&app, &v, id).await?;
     let sha256 = form.get("sha256").trim().to_string();
-    let bytes = app.files.get(&sha256).await.map_err(|_| {
-        StoreError::invalid(
-            "file",
-            "上传的文件已失效，请重新上传。",
-            "The upload is gone: upload the file again.",
-        )
-    })?;
+    let bytes = stored_upload(&app, &sha256).await?;
     let filename = form.get("filename").to_string();
-    let sheet = form.get("sheet").to_string();
-    let Ok(p) = preview(&app, &v, &inspection, &bytes, filename.clone(), sheet).await? else {
+    let sheet = form.get("sheet").trim().to_string();
+    let Ok(p) = preview(&app, &v, &inspection, bytes, filename.clone(), sheet, 1).await? else {
         return Err(StoreError::invalid(
             "file",
             "文件无法读取，请重新上传。",
@@ -271,10 +416,14 @@ pub async fn commit(
     )
     .await
     {
-        Ok(done) => Ok(see_other(&format!(
-            "/inspections/{}?imported={}",
-            inspection.id, done.measures
-        ))),
+        Ok(done) => {
+            app.readings
+                .forget(&reading_key(&p.sha256, &p.sheet, &inspection));
+            Ok(see_other(&format!(
+                "/inspections/{}?imported={}",
+                inspection.id, done.measures
+            )))
+        }
         Err(e) => {
             let errors = field_errors(e)?;
             Ok(render_status(

@@ -126,6 +126,104 @@ async fn the_office_previews_then_imports_its_ledger() {
     );
 }
 
+/// A ledger of `n` problems with a measure each; the measure of problem `bad` has no
+/// lead unit. Problem k's measure sits on the sheet's row k + 2.
+fn long_ledger(n: usize, bad: usize) -> String {
+    let mut csv = String::from("序号,问题描述,整改措施,责任领导,牵头单位,配合单位,完成时限\n");
+    csv.push_str(&format!("一、新增巡察反馈问题（{n}个问题）,,,,,,\n"));
+    for k in 1..=n {
+        let unit = if k == bad { "" } else { "办公室" };
+        csv.push_str(&format!(
+            "{k},第{k}个问题,第{k}条措施,王建国,{unit},,立行立改\n"
+        ));
+    }
+    csv
+}
+
+#[tokio::test]
+async fn a_long_ledger_is_previewed_a_page_at_a_time_and_its_errors_link_to_their_rows() {
+    let t = TestApp::new().await;
+    let i = t.inspection().await;
+    let office = t.login("office").await;
+    let preview = t
+        .post_progress(
+            Auth::Session(&office),
+            &format!("/inspections/{i}/import"),
+            &[("csrf", office.csrf.as_str())],
+            &[("长台账.csv", long_ledger(450, 428).as_bytes())],
+        )
+        .await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    let body = &preview.body;
+    assert!(body.contains("450条措施") && body.contains("1处错误"));
+    assert!(body.contains("第1条措施") && body.contains("第200条措施"));
+    assert!(!body.contains("第201条措施"), "only the first page of rows");
+    assert!(body.contains("1 / 3"));
+    let sha = body
+        .split("name=\"sha256\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    // askama writes `&` in an attribute as `&#38;`.
+    let base = format!("/inspections/{i}/import/preview?sha256={sha}&#38;filename=");
+    assert!(body.contains(&base), "the pager keeps the upload");
+    assert!(
+        body.contains("page=3#r430\""),
+        "the error links to its row's page"
+    );
+
+    let page3 =
+        format!("/inspections/{i}/import/preview?sha256={sha}&filename=%E9%95%BF.csv&page=3");
+    let r = t.get(Some(&office), &page3).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("第401条措施") && r.body.contains("第450条措施"));
+    assert!(!r.body.contains("第400条措施"));
+    assert!(r.body.contains("id=\"r430\""));
+    assert!(
+        r.body.contains("#r430\""),
+        "on its own page the link stays there"
+    );
+    assert!(r.body.contains("3 / 3"));
+    assert!(
+        r.body.contains("name=\"sha256\""),
+        "any page commits the whole file"
+    );
+    // A page past the end shows the last.
+    let r = t
+        .get(
+            Some(&office),
+            &format!("/inspections/{i}/import/preview?sha256={sha}&page=99"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("第450条措施") && r.body.contains("3 / 3"));
+
+    // An upload that is not stored is said so; others' offices and units are refused.
+    let gone = format!("/inspections/{i}/import/preview?sha256={}", "0".repeat(64));
+    let r = t.get(Some(&office), &gone).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("上传的文件已失效"));
+    let r = t
+        .get(
+            Some(&office),
+            &format!("/inspections/{i}/import/preview?sha256=../../etc"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for who in ["finance", "leader_wang", "xunchaban"] {
+        let s = t.login(who).await;
+        let r = t.get(Some(&s), &page3).await;
+        assert!(
+            matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+            "{who}: {}",
+            r.status
+        );
+    }
+}
+
 #[tokio::test]
 async fn only_the_office_imports_and_each_sees_only_its_rows_in_the_export() {
     let t = TestApp::new().await;
