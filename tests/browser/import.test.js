@@ -49,3 +49,40 @@ test('the office previews its ledger, maps an unknown unit, imports it and expor
   assert.deepEqual(s.failed.filter((u) => !u.includes('/ledger.xlsx')), []);
   await s.context.close();
 });
+
+test('a long ledger is previewed a page at a time; an error links to its row', async () => {
+  const s = await login(env, 'office', 'en');
+  const lines = ['序号,问题描述,整改措施,责任领导,牵头单位,配合单位,完成时限', '一、新增巡察反馈问题（450个问题）,,,,,,'];
+  for (let k = 1; k <= 450; k++) {
+    // Problem 428's measure, on the sheet's row 430, has no lead unit.
+    lines.push(`${k},第${k}个问题,第${k}条措施,王建国,${k === 428 ? '' : '办公室'},,立行立改`);
+  }
+  const file = path.join(env.dataDir, '长台账.csv');
+  fs.writeFileSync(file, lines.join('\n') + '\n');
+  await s.page.goto(env.base + '/inspections/1/import');
+  await s.page.setInputFiles('input[name=files]', file);
+  await Promise.all([s.page.waitForNavigation(), s.page.click('form.import-form button.primary')]);
+  assert.match(await s.page.locator('#import-counts').innerText(), /450 measures.*1 errors/);
+  assert.equal(await s.page.locator('table.import-rows tbody tr').count(), 200);
+  assert.equal(await s.page.locator('nav.pager span').first().innerText(), '1 / 3');
+  assert.ok(await s.page.locator('form.commit-form button.primary').isDisabled(), 'no commit while there are errors');
+  await shot(s.page, 'import-03-long-preview-en.png');
+  // The error's place is a link to the page that shows its row.
+  await Promise.all([s.page.waitForNavigation(), s.page.click('table.issues a')]);
+  assert.match(s.page.url(), /\/import\/preview\?sha256=[0-9a-f]{64}&.*page=3#r430$/);
+  assert.equal(await s.page.locator('nav.pager span').first().innerText(), '3 / 3');
+  assert.equal(await s.page.locator('table.import-rows tbody tr').count(), 50);
+  const row = s.page.locator('#r430');
+  assert.match(await row.innerText(), /第428条措施/);
+  assert.ok(await row.isVisible());
+  // In view below the table's sticky header, not under it.
+  const box = await row.boundingBox();
+  const header = await s.page.locator('table.import-rows thead').boundingBox();
+  assert.ok(box.y >= header.y + header.height - 1 && box.y < 720, `row 430 is in view (y ${box.y}, header ends ${header.y + header.height})`);
+  await shot(s.page, 'import-04-long-preview-page3-en.png');
+  await Promise.all([s.page.waitForNavigation(), s.page.locator('nav.pager a', { hasText: 'Previous' }).first().click()]);
+  assert.equal(await s.page.locator('nav.pager span').first().innerText(), '2 / 3');
+  assert.match(await s.page.locator('table.import-rows tbody tr').first().innerText(), /第201条措施/);
+  assert.deepEqual(s.failed, []);
+  await s.context.close();
+});
