@@ -297,8 +297,7 @@ async fn import_bench(
     settings: &Settings,
     rows: usize,
 ) -> anyhow::Result<ExitCode> {
-    use zhenggai_spreadsheet::ledger::Options;
-    use zhenggai_storage::ledger::import::{self, Decisions, Source};
+    use sha2::Digest;
     anyhow::ensure!(
         zhenggai_storage::demo::is_empty(db).await?,
         "the import benchmark needs an empty database (it loads the demo organisation)"
@@ -323,63 +322,82 @@ async fn import_bench(
         peak_mb()
     );
 
-    let started = Instant::now();
-    let sheets = zhenggai_spreadsheet::read::read(&bytes, &settings.web.import_limits)?;
-    let reading = zhenggai_spreadsheet::read_ledger(
-        &sheets,
-        &Options {
-            sheet: None,
-            reference: clock.today().into(),
-            synonyms: settings.web.synonyms.clone(),
-        },
-    );
-    drop(sheets);
-    let matching = import::matching(db, &actor, inspection, &reading, "bench").await?;
-    let preview = started.elapsed();
-    anyhow::ensure!(
-        reading.ok() && matching.unknown_units.is_empty(),
-        "the generated ledger did not read cleanly: {:?}",
-        reading.errors.first()
-    );
-    println!(
-        "preview (read, parse, match): {:.2} s for {} measures in {} problems; peak memory {:.0} MB",
-        preview.as_secs_f64(),
-        reading.measures,
-        reading.problems,
-        peak_mb()
-    );
-
-    let started = Instant::now();
-    let change = zhenggai_storage::audit::Change {
-        actor: Some(actor.user),
-        at: clock.now(),
-        reason: None,
-    };
-    let source = Source {
-        filename: "bench.xlsx".into(),
-        sha256: "0".repeat(64),
-    };
-    let done = import::commit(
-        db,
-        &actor,
-        change,
-        inspection,
-        &source,
-        &reading,
-        &Decisions::default(),
-    )
-    .await?;
-    let commit = started.elapsed();
-    println!(
-        "commit (one transaction, audited): {:.2} s for {} measures and {} problems; peak memory {:.0} MB",
-        commit.as_secs_f64(),
-        done.measures,
-        done.problems,
-        peak_mb()
-    );
-    drop(reading);
-
+    // The import as the office runs it: the upload and its preview page, then the
+    // commit, through the same router `serve` uses.
     let app = App::new(db.clone(), files, clock.clone(), settings.web.clone());
+    let router = zhenggai_web::router(app.clone());
+    let session = auth::start_session(db, office.id, clock.now()).await?;
+    let cookie = format!("zg_session={}", session.token.0);
+    let boundary = "zhenggai-bench-boundary";
+    let mut upload = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"bench.xlsx\"\r\n\
+         Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n",
+        session.csrf
+    )
+    .into_bytes();
+    upload.extend_from_slice(&bytes);
+    upload.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let sha256 = hex::encode(sha2::Sha256::digest(&bytes));
+    drop(bytes);
+    let import_path = format!("/inspections/{}/import", inspection.0);
+
+    let started = Instant::now();
+    let req = Request::post(&import_path)
+        .header(header::COOKIE, &cookie)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(upload))?;
+    let resp = router.clone().oneshot(req).await?;
+    let status = resp.status();
+    let page = resp.into_body().collect().await?.to_bytes();
+    let preview = started.elapsed();
+    let page = String::from_utf8_lossy(&page);
+    anyhow::ensure!(
+        status == StatusCode::OK && page.contains("<span class=\"ok\">0处错误</span>"),
+        "the generated ledger did not read cleanly ({status})"
+    );
+    anyhow::ensure!(
+        !page.contains("unknown-units"),
+        "the generated ledger names units the demo lacks"
+    );
+    println!(
+        "preview (upload, read, match, first page of rows): {:.2} s, a {} KB page; peak memory {:.0} MB",
+        preview.as_secs_f64(),
+        page.len() / 1024,
+        peak_mb()
+    );
+
+    let started = Instant::now();
+    let form = format!(
+        "csrf={}&sha256={sha256}&filename=bench.xlsx&sheet=",
+        session.csrf
+    );
+    let req = Request::post(format!("{import_path}/commit"))
+        .header(header::COOKIE, &cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(form))?;
+    let resp = router.clone().oneshot(req).await?;
+    let status = resp.status();
+    let location = resp
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|l| l.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let commit = started.elapsed();
+    anyhow::ensure!(
+        status == StatusCode::SEE_OTHER && location.ends_with(&format!("imported={rows}")),
+        "the commit answered {status} {location}"
+    );
+    println!(
+        "commit (one transaction, audited): {:.2} s for {rows} measures; peak memory {:.0} MB",
+        commit.as_secs_f64(),
+        peak_mb()
+    );
+
     let inspection = zhenggai_storage::ledger::inspections::get(db, &actor, inspection).await?;
     let filter = zhenggai_storage::ledger::query::FilterInput::default().check(50)?;
     // Three times: the export only reads, so each run sees the same ledger.
