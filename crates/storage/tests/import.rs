@@ -13,7 +13,8 @@ use zhenggai_spreadsheet::layout::Synonyms;
 use zhenggai_spreadsheet::ledger::Options;
 use zhenggai_spreadsheet::{Limits, Reading, read_ledger};
 use zhenggai_storage::audit::Change;
-use zhenggai_storage::ledger::import::{self, Decisions, Source};
+use zhenggai_storage::ledger::import::{self, Decisions, Destination, Source};
+use zhenggai_storage::ledger::inspections::InspectionInput;
 use zhenggai_storage::ledger::measures;
 use zhenggai_storage::test_db::TestDb;
 use zhenggai_storage::{StoreError, demo, users, verify};
@@ -291,4 +292,126 @@ async fn a_reading_with_errors_writes_nothing_and_names_each_row() {
         other => panic!("{other:?}"),
     }
     assert_eq!(count(&t, "SELECT COUNT(*) FROM measures").await, before);
+}
+
+#[tokio::test]
+async fn a_new_inspection_is_made_with_its_import_or_not_at_all() {
+    let (t, office, inspection) = setup().await;
+    let org: i64 = sqlx::query("SELECT org_id FROM inspections WHERE id = $1")
+        .bind(inspection.0)
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap();
+    let input = InspectionInput {
+        kind: "xuncha".into(),
+        title: "市委第二巡察组专项巡察".into(),
+        group_name: "市委第二巡察组".into(),
+        feedback_date: "2024-03-15".into(),
+        ..InspectionInput::default()
+    };
+    let into = Destination::New {
+        org: zhenggai_domain::UnitId(org),
+        inspection: &input,
+    };
+    let inspections = count(&t, "SELECT COUNT(*) FROM inspections").await;
+    let audit_before = count(&t, "SELECT COUNT(*) FROM audit_log").await;
+
+    // Refused (an unknown unit, then errors in the file): no inspection is left behind.
+    let refused = import::commit(
+        &t.db,
+        &office,
+        change(&office),
+        into,
+        &source(),
+        &reading(LEDGER),
+        &Decisions::default(),
+    )
+    .await;
+    assert!(
+        matches!(refused, Err(StoreError::Invalid(_))),
+        "{refused:?}"
+    );
+    let create = Decisions {
+        create_units: true,
+        ..Decisions::default()
+    };
+    let bad = format!("{LEDGER}3,会议记录不全,补齐记录,王建国,办公室,,尽快\n");
+    let refused = import::commit(
+        &t.db,
+        &office,
+        change(&office),
+        into,
+        &source(),
+        &reading(&bad),
+        &create,
+    )
+    .await;
+    assert!(
+        matches!(refused, Err(StoreError::Invalid(_))),
+        "{refused:?}"
+    );
+    // A unit user may not make one either.
+    let finance = users::find(&t.db, "finance").await.unwrap().unwrap();
+    let finance = users::actor(&t.db, finance.id).await.unwrap();
+    let refused = import::commit(
+        &t.db,
+        &finance,
+        change(&finance),
+        into,
+        &source(),
+        &reading(LEDGER),
+        &create,
+    )
+    .await;
+    assert!(
+        matches!(refused, Err(StoreError::NotFound | StoreError::Forbidden)),
+        "{refused:?}"
+    );
+    assert_eq!(
+        count(&t, "SELECT COUNT(*) FROM inspections").await,
+        inspections
+    );
+    assert_eq!(
+        count(&t, "SELECT COUNT(*) FROM audit_log").await,
+        audit_before
+    );
+
+    // Accepted: the inspection and its ledger, in one transaction.
+    let done = import::commit(
+        &t.db,
+        &office,
+        change(&office),
+        into,
+        &source(),
+        &reading(LEDGER),
+        &create,
+    )
+    .await
+    .unwrap();
+    assert_ne!(done.inspection_id, inspection.0);
+    assert_eq!(
+        count(&t, "SELECT COUNT(*) FROM inspections").await,
+        inspections + 1
+    );
+    let title: String = sqlx::query("SELECT title FROM inspections WHERE id = $1")
+        .bind(done.inspection_id)
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap();
+    assert_eq!(title, "市委第二巡察组专项巡察");
+    let measures = count(
+        &t,
+        &format!(
+            "SELECT COUNT(*) FROM measures WHERE inspection_id = {}",
+            done.inspection_id
+        ),
+    )
+    .await;
+    assert_eq!((done.problems, done.measures, measures), (2, 3, 3));
+    let report = verify::verify(&t.db).await.unwrap();
+    assert!(report.intact(), "{:#?}", report.problems);
 }

@@ -396,3 +396,72 @@ fn deadline_phrases_are_read_from_the_shell() {
     // Reading a phrase opens no database.
     assert!(!data.join("zhenggai.db").exists());
 }
+
+fn sqlite_count(data: &std::path::Path, sql: &str) -> i64 {
+    use sqlx::Row;
+    let url = format!("sqlite://{}", data.join("zhenggai.db").display());
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let db = zhenggai_storage::Db::connect(&url, 1).await.unwrap();
+        let n: i64 = sqlx::query(sql)
+            .fetch_one(db.pool())
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap();
+        db.close().await;
+        n
+    })
+}
+
+#[test]
+fn import_into_a_new_inspection_leaves_none_behind_when_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    assert_eq!(run(data, &["demo"]).0, 0);
+    let org = sqlite_count(data, "SELECT MIN(org_id) FROM inspections").to_string();
+    let inspections = sqlite_count(data, "SELECT COUNT(*) FROM inspections");
+    let good = "序号,问题描述,整改措施,责任领导,牵头单位,配合单位,完成时限\n\
+                一、新增巡察反馈问题（1个问题）,,,,,,\n\
+                1,印章管理不规范,建立用印登记制度,王建国,办公室,法务部,5月中旬\n";
+    let bad = format!("{good},,开展印章清查,王建国,办公室,,尽快\n");
+    let file = data.join("台账.csv");
+    let import = |text: &str, more: &[&str]| {
+        std::fs::write(&file, text).unwrap();
+        let mut args = vec![
+            "import",
+            file.to_str().unwrap(),
+            "--new-inspection",
+            "市委第二巡察组专项巡察",
+            "--org",
+            &org,
+            "--group",
+            "市委第二巡察组",
+            "--feedback-date",
+            "2024-03-15",
+        ];
+        args.extend_from_slice(more);
+        run(data, &args)
+    };
+    let (code, out, _) = import(&bad, &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("尽快"), "the refused row is named: {out}");
+    assert_eq!(
+        sqlite_count(data, "SELECT COUNT(*) FROM inspections"),
+        inspections,
+        "a refused file leaves no new inspection"
+    );
+    let (code, _, err) = import(good, &[]);
+    assert_ne!(code, 0, "an unknown unit is refused without --create-units");
+    assert!(err.contains("法务部"), "{err}");
+    assert_eq!(
+        sqlite_count(data, "SELECT COUNT(*) FROM inspections"),
+        inspections
+    );
+    let (code, out, err) = import(good, &["--create-units"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("imported into inspection"), "{out}");
+    assert_eq!(
+        sqlite_count(data, "SELECT COUNT(*) FROM inspections"),
+        inspections + 1
+    );
+}

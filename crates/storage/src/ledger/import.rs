@@ -13,6 +13,7 @@ use zhenggai_domain::{AspectId, InspectionId, ItemId, Role, UnitId, UserId};
 use zhenggai_spreadsheet::Reading;
 
 use super::aspects::{self, TitleInput};
+use super::inspections::InspectionInput;
 use super::{inspection_org, require_ledger};
 use crate::audit::{self, Change, Entity};
 use crate::db::{Db, Tx};
@@ -30,6 +31,27 @@ pub struct Source {
     pub filename: String,
     /// SHA-256 of its bytes.
     pub sha256: String,
+}
+
+/// Where an import writes.
+#[derive(Debug, Clone, Copy)]
+pub enum Destination<'a> {
+    /// An inspection that exists.
+    Inspection(InspectionId),
+    /// A new inspection of the organisation, created in the import's own transaction:
+    /// an import refused leaves no empty inspection behind.
+    New {
+        /// The organisation.
+        org: UnitId,
+        /// The inspection.
+        inspection: &'a InspectionInput,
+    },
+}
+
+impl From<InspectionId> for Destination<'_> {
+    fn from(id: InspectionId) -> Self {
+        Destination::Inspection(id)
+    }
 }
 
 /// What the office decided in the preview.
@@ -63,6 +85,8 @@ pub struct Matching {
 pub struct Imported {
     /// The import's record.
     pub import_id: i64,
+    /// The inspection written into (new or existing).
+    pub inspection_id: i64,
     /// Aspects created (existing ones with the same title are reused).
     pub aspects_created: usize,
     /// Problems created.
@@ -117,8 +141,21 @@ pub async fn matching(
     reading: &Reading,
     sha256: &str,
 ) -> StoreResult<Matching> {
-    let mut conn = db.pool().acquire().await?;
-    let org = inspection_org(&mut conn, inspection).await?;
+    let org = {
+        let mut conn = db.pool().acquire().await?;
+        inspection_org(&mut conn, inspection).await?
+    };
+    matching_in(db, actor, org, reading, sha256).await
+}
+
+/// Matches the names of a reading to an organisation's units and leaders.
+async fn matching_in(
+    db: &Db,
+    actor: &Actor,
+    org: UnitId,
+    reading: &Reading,
+    sha256: &str,
+) -> StoreResult<Matching> {
     require_ledger(actor, org, Access::Edit)?;
     let depts: Vec<units::Unit> = units::list(db, Some(org))
         .await?
@@ -164,7 +201,7 @@ pub async fn matching(
     )
     .bind(org.0)
     .bind(sha256)
-    .fetch_optional(&mut *conn)
+    .fetch_optional(db.pool())
     .await?;
     if let Some(r) = before {
         let at: String = r.try_get(0)?;
@@ -203,16 +240,24 @@ fn reading_errors(reading: &Reading) -> Vec<FieldError> {
 }
 
 /// Writes a reading into an inspection, all or nothing.
-pub async fn commit(
+pub async fn commit<'a>(
     db: &Db,
     actor: &Actor,
     change: Change<'_>,
-    inspection: InspectionId,
+    into: impl Into<Destination<'a>>,
     source: &Source,
     reading: &Reading,
     decisions: &Decisions,
 ) -> StoreResult<Imported> {
-    let m = matching(db, actor, inspection, reading, &source.sha256).await?;
+    let into = into.into();
+    let org = match into {
+        Destination::Inspection(id) => {
+            let mut conn = db.pool().acquire().await?;
+            inspection_org(&mut conn, id).await?
+        }
+        Destination::New { org, .. } => org,
+    };
+    let m = matching_in(db, actor, org, reading, &source.sha256).await?;
     let mut errors = reading_errors(reading);
     if let Some(when) = &m.imported_before
         && !decisions.again
@@ -245,7 +290,18 @@ pub async fn commit(
         return Err(StoreError::Invalid(errors));
     }
     let mut tx = db.begin().await?;
-    let org = inspection_org(tx.conn(), inspection).await?;
+    let inspection = match into {
+        Destination::Inspection(id) => {
+            // Still there, and still the organisation's, now that the writing starts.
+            if inspection_org(tx.conn(), id).await? != org {
+                return Err(StoreError::NotFound);
+            }
+            id
+        }
+        Destination::New { org, inspection } => {
+            super::inspections::insert(&mut tx, change, org, inspection).await?
+        }
+    };
     // Mapped names must be this organisation's units.
     let depts: Vec<UnitId> = units::list(db, Some(org))
         .await?
@@ -531,6 +587,7 @@ pub async fn commit(
     tx.commit().await?;
     Ok(Imported {
         import_id,
+        inspection_id: inspection.0,
         aspects_created,
         problems: problem_ids.len(),
         measures: measures_created,

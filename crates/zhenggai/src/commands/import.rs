@@ -13,7 +13,7 @@ use zhenggai_spreadsheet::ledger::Options;
 use zhenggai_spreadsheet::{Reading, read_ledger};
 use zhenggai_storage::audit::Change;
 use zhenggai_storage::error::StoreError;
-use zhenggai_storage::ledger::import::{self, Decisions, Source};
+use zhenggai_storage::ledger::import::{self, Decisions, Destination, Source};
 use zhenggai_storage::ledger::inspections::{self, InspectionInput};
 
 use crate::cli::{Common, ImportArgs};
@@ -43,7 +43,10 @@ pub async fn run(common: &Common, args: ImportArgs) -> anyhow::Result<ExitCode> 
         at: clock.now(),
         reason: Some("命令行导入 imported from the command line"),
     };
-    let (inspection, org, reference) = match (&args.inspection, &args.new_inspection) {
+    // A new inspection is created in the import's transaction, so a file refused for
+    // any reason leaves none behind.
+    let new_inspection;
+    let (into, org, reference) = match (&args.inspection, &args.new_inspection) {
         (Some(id), _) => {
             let mut conn = db.pool().acquire().await?;
             let (org, mut reference) =
@@ -51,7 +54,7 @@ pub async fn run(common: &Common, args: ImportArgs) -> anyhow::Result<ExitCode> 
             if let Some(f) = args.feedback_date {
                 reference.feedback = f;
             }
-            (InspectionId(*id), org, reference)
+            (Destination::Inspection(InspectionId(*id)), org, reference)
         }
         (None, Some(title)) => {
             let org = UnitId(
@@ -59,28 +62,23 @@ pub async fn run(common: &Common, args: ImportArgs) -> anyhow::Result<ExitCode> 
                     .context("--org is required with --new-inspection")?,
             );
             let feedback = args.feedback_date.unwrap_or_else(|| clock.today());
-            let mut tx = db.begin().await?;
-            let id = inspections::insert(
-                &mut tx,
-                change,
-                org,
-                &InspectionInput {
-                    kind: "xuncha".into(),
-                    title: title.clone(),
-                    group_name: args.group.clone().unwrap_or_default(),
-                    feedback_date: feedback.to_string(),
-                    ..InspectionInput::default()
-                },
-            )
-            .await
-            .map_err(explain)?;
-            tx.commit().await?;
+            new_inspection = InspectionInput {
+                kind: "xuncha".into(),
+                title: title.clone(),
+                group_name: args.group.clone().unwrap_or_default(),
+                feedback_date: feedback.to_string(),
+                ..InspectionInput::default()
+            };
             let terms = zhenggai_domain::schedule::Terms::default();
             let reference = Reference {
                 feedback,
                 concentrated_until: terms.concentrated_until(feedback),
             };
-            (id, org, reference)
+            let into = Destination::New {
+                org,
+                inspection: &new_inspection,
+            };
+            (into, org, reference)
         }
         (None, None) => {
             anyhow::bail!("give --inspection ID or --new-inspection TITLE (or --dry-run)")
@@ -113,18 +111,20 @@ pub async fn run(common: &Common, args: ImportArgs) -> anyhow::Result<ExitCode> 
         create_units: args.create_units,
         unit_map: Vec::new(),
     };
-    let done = import::commit(
-        &db, &actor, change, inspection, &source, &reading, &decisions,
-    )
-    .await
-    .map_err(explain)?;
+    let done = import::commit(&db, &actor, change, into, &source, &reading, &decisions)
+        .await
+        .map_err(explain)?;
     db.close().await;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&done)?);
     } else {
         println!(
             "imported into inspection {}: {} problems, {} measures ({} aspects and {} units created)",
-            inspection.0, done.problems, done.measures, done.aspects_created, done.units_created
+            done.inspection_id,
+            done.problems,
+            done.measures,
+            done.aspects_created,
+            done.units_created
         );
     }
     Ok(ExitCode::SUCCESS)
