@@ -347,7 +347,8 @@ pub async fn upload(
 }
 
 /// GET /inspections/{id}/import/preview?sha256=…&filename=…&sheet=…&page=N — another
-/// page of an upload's preview, read again from the store.
+/// page of an upload's preview: the reading kept since the upload, or the stored file
+/// read again.
 pub async fn preview_page(
     State(app): State<App>,
     v: Viewer,
@@ -372,7 +373,8 @@ pub async fn preview_page(
 }
 
 /// POST /inspections/{id}/import/commit — the office's decisions on the preview; the
-/// file is read again from the store and written all or nothing.
+/// reading kept since the preview (or the stored file read again) is written all or
+/// nothing.
 pub async fn commit(
     State(app): State<App>,
     v: Viewer,

@@ -39,15 +39,7 @@ async fn login_sets_an_http_only_same_site_session_and_logout_ends_it() {
     let home = t.get(Some(&session), "/").await;
     assert_eq!(home.status, StatusCode::OK);
     assert!(home.body.contains("李明"));
-    let csrf = home
-        .body
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let csrf = home.field("csrf");
     let session = Session { csrf, ..session };
     assert_eq!(
         t.post(Some(&session), "/logout", &[]).await.status,

@@ -42,15 +42,7 @@ async fn the_office_previews_then_imports_its_ledger() {
     ] {
         assert!(preview.body.contains(shown), "the preview lacks {shown}");
     }
-    let sha = preview
-        .body
-        .split("name=\"sha256\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let sha = preview.field("sha256");
     let before = t.count("SELECT COUNT(*) FROM measures").await;
     let commit = |create: bool| {
         let mut fields = vec![
@@ -159,14 +151,7 @@ async fn a_long_ledger_is_previewed_a_page_at_a_time_and_its_errors_link_to_thei
     assert!(body.contains("第1条措施") && body.contains("第200条措施"));
     assert!(!body.contains("第201条措施"), "only the first page of rows");
     assert!(body.contains("1 / 3"));
-    let sha = body
-        .split("name=\"sha256\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let sha = preview.field("sha256");
     // askama writes `&` in an attribute as `&#38;`.
     let base = format!("/inspections/{i}/import/preview?sha256={sha}&#38;filename=");
     assert!(body.contains(&base), "the pager keeps the upload");

@@ -46,6 +46,15 @@ impl Resp {
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
+    /// The value of the page's form field `name` (a hidden input's, say).
+    pub fn field(&self, name: &str) -> String {
+        self.body
+            .split(&format!("name=\"{name}\" value=\""))
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_else(|| panic!("no field {name} in the page"))
+            .to_string()
+    }
     pub fn location(&self) -> &str {
         self.headers
             .get(header::LOCATION)
