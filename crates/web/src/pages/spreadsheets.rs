@@ -55,6 +55,7 @@ pub async fn read_bytes(
     .map_err(|e| StoreError::Other(anyhow::Error::from(e)))
 }
 
+/// A read error in Chinese, saying what to do.
 fn read_error_zh(e: &zhenggai_spreadsheet::ReadError) -> String {
     use zhenggai_spreadsheet::ReadError as E;
     match e {
@@ -169,7 +170,7 @@ impl Preview {
                 link: (issue.row > 0).then(|| {
                     // The reading's rows are in the sheet's order.
                     let before = self.reading.rows.partition_point(|r| r.row < issue.row);
-                    let page = (before / PREVIEW_ROWS + 1) as i64;
+                    let page = ((before / PREVIEW_ROWS + 1) as i64).min(self.pager.pages);
                     let here = if page == self.pager.page {
                         String::new()
                     } else {
@@ -250,20 +251,18 @@ async fn preview(
             selected: false,
         })
         .collect();
-    let per_page = PREVIEW_ROWS as i64;
-    let total = i64::try_from(reading.rows.len()).unwrap_or(i64::MAX);
-    let pages = ((total + per_page - 1) / per_page).max(1);
-    let pager = Pager::new(
+    let mut pager = Pager::new(
         &format!("/inspections/{}/import/preview", inspection.id.0),
         &[
             ("sha256".to_string(), sha256.clone()),
             ("filename".to_string(), filename.clone()),
             ("sheet".to_string(), sheet.clone()),
         ],
-        page.clamp(1, pages),
-        per_page,
-        total,
+        page,
+        PREVIEW_ROWS as i64,
+        i64::try_from(reading.rows.len()).unwrap_or(i64::MAX),
     );
+    pager.page = pager.page.clamp(1, pager.pages);
     Ok(Ok(Preview {
         reading,
         matching,
