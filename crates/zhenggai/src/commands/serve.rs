@@ -51,12 +51,13 @@ pub async fn run(common: &Common, args: ServeArgs) -> anyhow::Result<ExitCode> {
         .await
         .with_context(|| format!("listening on {}", settings.listen))?;
     let addr = listener.local_addr()?;
+    let shutdown = shutdown_signal()?;
     println!(
         "zhenggai 整改台账 listening on http://{addr}/  (database: {})",
         zhenggai_storage::db::redact(&settings.database_url)
     );
     axum::serve(listener, zhenggai_web::router(app))
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(shutdown)
         .await?;
     // A job cut off here keeps its lease and is taken again after it runs out.
     if let Some(s) = scheduler {
@@ -113,24 +114,27 @@ async fn first_start(db: &Db, clock: &dyn Clock) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Ctrl-C or SIGTERM, whichever comes first. The handlers are installed when this is
+/// called, before the server says it is listening: installed when the server first
+/// polled its shutdown task, a SIGTERM sent just after start killed the process instead
+/// of stopping it (seen in CI, as a test stopped the server it had just started).
+pub(super) fn shutdown_signal() -> anyhow::Result<impl Future<Output = ()>> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let mut terminate = signal(SignalKind::terminate())?;
+        Ok(async move {
+            tokio::select! {
+                _ = interrupt.recv() => {},
+                _ = terminate.recv() => {},
             }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
+            println!("shutting down: finishing requests in flight");
+        })
     }
-    println!("shutting down: finishing requests in flight");
+    #[cfg(not(unix))]
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+        println!("shutting down: finishing requests in flight");
+    })
 }

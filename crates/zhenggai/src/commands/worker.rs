@@ -47,10 +47,11 @@ pub async fn run(common: &Common, args: WorkerArgs) -> anyhow::Result<ExitCode> 
         db.close().await;
         return Ok(ExitCode::SUCCESS);
     }
+    let shutdown = super::serve::shutdown_signal()?;
     println!("zhenggai worker: a round every {} s", args.every);
     tokio::select! {
         () = scheduler(db.clone(), courier, clock, Duration::from_secs(args.every.max(1))) => {}
-        _ = tokio::signal::ctrl_c() => {}
+        () = shutdown => {}
     }
     db.close().await;
     Ok(ExitCode::SUCCESS)
