@@ -83,6 +83,13 @@ test('a long ledger is previewed a page at a time; an error links to its row', a
   await Promise.all([s.page.waitForNavigation(), s.page.locator('nav.pager a', { hasText: 'Previous' }).first().click()]);
   assert.equal(await s.page.locator('nav.pager span').first().innerText(), '2 / 3');
   assert.match(await s.page.locator('table.import-rows tbody tr').first().innerText(), /第201条措施/);
+  // Or straight to a page by its number; the form keeps the upload.
+  const jump = s.page.locator('nav.pager form.pager-jump').first();
+  await jump.locator('input[name=page]').fill('1');
+  await Promise.all([s.page.waitForNavigation(), jump.locator('button').click()]);
+  assert.equal(await s.page.locator('nav.pager span').first().innerText(), '1 / 3');
+  assert.match(await s.page.locator('table.import-rows tbody tr').first().innerText(), /第1条措施/);
+  await shot(s.page, 'import-05-long-preview-page1-en.png');
   assert.deepEqual(s.failed, []);
   await s.context.close();
 });

@@ -793,6 +793,8 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("none", "无", "None"),
     ("prev", "上一页", "Previous"),
     ("next", "下一页", "Next"),
+    ("page_number", "第几页", "Page"),
+    ("go_to_page", "跳转", "Go"),
     ("page_of", "页，共", "page, total"),
     ("print", "打印", "Print"),
     ("home_title", "我的待办", "What needs you"),

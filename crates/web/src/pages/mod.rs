@@ -135,13 +135,17 @@ pub struct Choice {
     pub selected: bool,
 }
 
-/// Page links that keep the filters.
+/// Page links that keep the filters, and a form to go to a page by its number.
 #[derive(Debug, Clone)]
 pub struct Pager {
     /// This page.
     pub page: i64,
     /// Pages in all.
     pub pages: i64,
+    /// The list's path, where the page form goes.
+    pub path: String,
+    /// The filters kept, as the page form's hidden fields.
+    pub kept: Vec<(String, String)>,
     base: String,
 }
 
@@ -154,19 +158,25 @@ impl Pager {
         per_page: i64,
         total: i64,
     ) -> Pager {
-        let kept: Vec<String> = query
+        let kept: Vec<(String, String)> = query
             .iter()
             .filter(|(k, v)| k != "page" && !v.is_empty())
+            .cloned()
+            .collect();
+        let encoded: Vec<String> = kept
+            .iter()
             .map(|(k, v)| format!("{}={}", urlencoding::encode(k), urlencoding::encode(v)))
             .collect();
-        let sep = if kept.is_empty() {
+        let sep = if encoded.is_empty() {
             "?".to_string()
         } else {
-            format!("?{}&", kept.join("&"))
+            format!("?{}&", encoded.join("&"))
         };
         Pager {
             page,
             pages: ((total + per_page - 1) / per_page.max(1)).max(1),
+            path: base_path.to_string(),
+            kept,
             base: format!("{base_path}{sep}"),
         }
     }

@@ -156,6 +156,12 @@ async fn a_long_ledger_is_previewed_a_page_at_a_time_and_its_errors_link_to_thei
     let base = format!("/inspections/{i}/import/preview?sha256={sha}&#38;filename=");
     assert!(body.contains(&base), "the pager keeps the upload");
     assert!(
+        body.contains(&format!(
+            "action=\"/inspections/{i}/import/preview\" class=\"pager-jump\""
+        )),
+        "a page can be asked for by its number"
+    );
+    assert!(
         body.contains("page=3#r430\""),
         "the error links to its row's page"
     );
