@@ -157,6 +157,11 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// The file store: `files` in the data directory.
+    pub fn files(&self) -> zhenggai_storage::files::LocalFiles {
+        zhenggai_storage::files::LocalFiles::new(self.data.join("files"))
+    }
+
     /// The way reminders leave the process.
     pub fn outbound(&self) -> anyhow::Result<zhenggai_notify::Outbound> {
         zhenggai_notify::Outbound::new(

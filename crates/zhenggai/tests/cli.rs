@@ -460,6 +460,14 @@ fn import_into_a_new_inspection_leaves_none_behind_when_refused() {
     let (code, out, err) = import(good, &["--create-units"]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("imported into inspection"), "{out}");
+    // The file imported is kept in the data directory's store.
+    let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(good.as_bytes()));
+    let files = zhenggai_storage::files::LocalFiles::new(data.join("files"));
+    let kept = tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(zhenggai_storage::files::FileStore::get(&files, &sha))
+        .unwrap();
+    assert_eq!(kept, good.as_bytes());
     assert_eq!(
         sqlite_count(data, "SELECT COUNT(*) FROM inspections"),
         inspections + 1

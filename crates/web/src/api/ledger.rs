@@ -817,6 +817,12 @@ pub async fn import_ledger(
         create_units: sent.form.checked("create_units"),
         unit_map: Vec::new(),
     };
+    // The file imported is kept, as an upload through the page is: the import's record
+    // names it by its hash.
+    app.files
+        .put(&file.bytes)
+        .await
+        .map_err(zhenggai_storage::error::StoreError::Other)?;
     let source = zhenggai_storage::ledger::import::Source {
         filename: file.filename.clone(),
         sha256,

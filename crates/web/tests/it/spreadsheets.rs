@@ -282,6 +282,11 @@ async fn the_api_reads_a_ledger_without_writing_on_a_dry_run() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let v = r.json();
     assert_eq!(v["committed"], false);
+    let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(LEDGER.as_bytes()));
+    assert!(
+        t.app.files.get(&sha).await.is_err(),
+        "a dry run keeps nothing"
+    );
     assert_eq!(v["reading"]["measures"], 3);
     assert_eq!(v["reading"]["rows"][0]["deadline"]["precision"], "xun");
     assert_eq!(
@@ -300,4 +305,7 @@ async fn the_api_reads_a_ledger_without_writing_on_a_dry_run() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["imported"]["measures"], 3);
     assert_eq!(t.count("SELECT COUNT(*) FROM measures").await, before + 3);
+    // The file imported is kept, under the hash its import record names.
+    let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(LEDGER.as_bytes()));
+    assert_eq!(t.app.files.get(&sha).await.unwrap(), LEDGER.as_bytes());
 }

@@ -13,7 +13,6 @@ use http_body_util::BodyExt;
 use sqlx::Row;
 use tower::ServiceExt;
 use zhenggai_domain::clock::{Clock, SystemClock};
-use zhenggai_storage::files::LocalFiles;
 use zhenggai_storage::{auth, users};
 use zhenggai_web::App;
 
@@ -46,7 +45,7 @@ pub async fn run(common: &Common, args: BenchArgs) -> anyhow::Result<ExitCode> {
     let unit_session = auth::start_session(&db, unit_user.id, clock.now()).await?;
     let app = App::new(
         db.clone(),
-        Arc::new(LocalFiles::new(settings.data.join("files"))),
+        Arc::new(settings.files()),
         clock,
         settings.web.clone(),
     );
@@ -303,7 +302,7 @@ async fn import_bench(
         "the import benchmark needs an empty database (it loads the demo organisation)"
     );
     let clock = Arc::new(SystemClock);
-    let files = Arc::new(LocalFiles::new(settings.data.join("files")));
+    let files = Arc::new(settings.files());
     zhenggai_storage::demo::load(db, files.as_ref(), clock.today(), clock.now()).await?;
     let office = users::find(db, "office")
         .await?

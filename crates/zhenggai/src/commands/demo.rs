@@ -5,7 +5,6 @@ use std::time::Instant;
 
 use zhenggai_domain::clock::{Clock, SystemClock};
 use zhenggai_storage::demo;
-use zhenggai_storage::files::LocalFiles;
 use zhenggai_storage::scale::{self, Scale};
 
 use crate::cli::{Common, DemoArgs};
@@ -44,7 +43,7 @@ pub async fn run(common: &Common, args: DemoArgs) -> anyhow::Result<ExitCode> {
             demo::is_empty(&db).await?,
             "the database already holds data: the demo loads into an empty one"
         );
-        let files = LocalFiles::new(settings.data.join("files"));
+        let files = settings.files();
         demo::load(&db, &files, clock.today(), clock.now()).await?;
         println!(
             "demo loaded; accounts use the password {}",

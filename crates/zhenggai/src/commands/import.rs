@@ -13,6 +13,7 @@ use zhenggai_spreadsheet::ledger::Options;
 use zhenggai_spreadsheet::{Reading, read_ledger};
 use zhenggai_storage::audit::Change;
 use zhenggai_storage::error::StoreError;
+use zhenggai_storage::files::FileStore;
 use zhenggai_storage::ledger::import::{self, Decisions, Destination, Source};
 use zhenggai_storage::ledger::inspections::{self, InspectionInput};
 
@@ -111,6 +112,9 @@ pub async fn run(common: &Common, args: ImportArgs) -> anyhow::Result<ExitCode> 
         create_units: args.create_units,
         unit_map: Vec::new(),
     };
+    // The file imported is kept in the data directory's store, as an upload through the
+    // page is: the import's record names it by its hash.
+    settings.files().put(&bytes).await?;
     let done = import::commit(&db, &actor, change, into, &source, &reading, &decisions)
         .await
         .map_err(explain)?;

@@ -7,7 +7,6 @@ use anyhow::Context;
 use zhenggai_domain::Role;
 use zhenggai_domain::clock::{Clock, SystemClock};
 use zhenggai_storage::audit::Change;
-use zhenggai_storage::files::LocalFiles;
 use zhenggai_storage::units::{self, UnitKind};
 use zhenggai_storage::users::{self, NewUser};
 use zhenggai_storage::{Db, auth, demo};
@@ -21,7 +20,7 @@ pub async fn run(common: &Common, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let db = super::open(&settings).await?;
     db.migrate().await.context("migrating the database")?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let files = Arc::new(LocalFiles::new(settings.data.join("files")));
+    let files = Arc::new(settings.files());
     if demo::is_empty(&db).await? {
         if args.demo {
             demo::load(&db, files.as_ref(), clock.today(), clock.now())
