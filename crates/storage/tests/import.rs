@@ -294,6 +294,26 @@ async fn a_reading_with_errors_writes_nothing_and_names_each_row() {
     assert_eq!(count(&t, "SELECT COUNT(*) FROM measures").await, before);
 }
 
+/// Commits a reading as `actor` with the test's change and source.
+async fn import_as(
+    t: &TestDb,
+    actor: &zhenggai_domain::access::Actor,
+    into: Destination<'_>,
+    reading: &Reading,
+    decisions: &Decisions,
+) -> Result<import::Imported, StoreError> {
+    import::commit(
+        &t.db,
+        actor,
+        change(actor),
+        into,
+        &source(),
+        reading,
+        decisions,
+    )
+    .await
+}
+
 #[tokio::test]
 async fn a_new_inspection_is_made_with_its_import_or_not_at_all() {
     let (t, office, inspection) = setup().await;
@@ -319,16 +339,7 @@ async fn a_new_inspection_is_made_with_its_import_or_not_at_all() {
     let audit_before = count(&t, "SELECT COUNT(*) FROM audit_log").await;
 
     // Refused (an unknown unit, then errors in the file): no inspection is left behind.
-    let refused = import::commit(
-        &t.db,
-        &office,
-        change(&office),
-        into,
-        &source(),
-        &reading(LEDGER),
-        &Decisions::default(),
-    )
-    .await;
+    let refused = import_as(&t, &office, into, &reading(LEDGER), &Decisions::default()).await;
     assert!(
         matches!(refused, Err(StoreError::Invalid(_))),
         "{refused:?}"
@@ -338,16 +349,7 @@ async fn a_new_inspection_is_made_with_its_import_or_not_at_all() {
         ..Decisions::default()
     };
     let bad = format!("{LEDGER}3,会议记录不全,补齐记录,王建国,办公室,,尽快\n");
-    let refused = import::commit(
-        &t.db,
-        &office,
-        change(&office),
-        into,
-        &source(),
-        &reading(&bad),
-        &create,
-    )
-    .await;
+    let refused = import_as(&t, &office, into, &reading(&bad), &create).await;
     assert!(
         matches!(refused, Err(StoreError::Invalid(_))),
         "{refused:?}"
@@ -355,16 +357,7 @@ async fn a_new_inspection_is_made_with_its_import_or_not_at_all() {
     // A unit user may not make one either.
     let finance = users::find(&t.db, "finance").await.unwrap().unwrap();
     let finance = users::actor(&t.db, finance.id).await.unwrap();
-    let refused = import::commit(
-        &t.db,
-        &finance,
-        change(&finance),
-        into,
-        &source(),
-        &reading(LEDGER),
-        &create,
-    )
-    .await;
+    let refused = import_as(&t, &finance, into, &reading(LEDGER), &create).await;
     assert!(
         matches!(refused, Err(StoreError::NotFound | StoreError::Forbidden)),
         "{refused:?}"
@@ -379,17 +372,9 @@ async fn a_new_inspection_is_made_with_its_import_or_not_at_all() {
     );
 
     // Accepted: the inspection and its ledger, in one transaction.
-    let done = import::commit(
-        &t.db,
-        &office,
-        change(&office),
-        into,
-        &source(),
-        &reading(LEDGER),
-        &create,
-    )
-    .await
-    .unwrap();
+    let done = import_as(&t, &office, into, &reading(LEDGER), &create)
+        .await
+        .unwrap();
     assert_ne!(done.inspection_id, inspection.0);
     assert_eq!(
         count(&t, "SELECT COUNT(*) FROM inspections").await,
