@@ -146,7 +146,6 @@ pub struct Pager {
     pub path: String,
     /// The filters kept, as the page form's hidden fields.
     pub kept: Vec<(String, String)>,
-    base: String,
 }
 
 impl Pager {
@@ -158,32 +157,30 @@ impl Pager {
         per_page: i64,
         total: i64,
     ) -> Pager {
-        let kept: Vec<(String, String)> = query
-            .iter()
-            .filter(|(k, v)| k != "page" && !v.is_empty())
-            .cloned()
-            .collect();
-        let encoded: Vec<String> = kept
-            .iter()
-            .map(|(k, v)| format!("{}={}", urlencoding::encode(k), urlencoding::encode(v)))
-            .collect();
-        let sep = if encoded.is_empty() {
-            "?".to_string()
-        } else {
-            format!("?{}&", encoded.join("&"))
-        };
         Pager {
             page,
             pages: ((total + per_page - 1) / per_page.max(1)).max(1),
             path: base_path.to_string(),
-            kept,
-            base: format!("{base_path}{sep}"),
+            kept: query
+                .iter()
+                .filter(|(k, v)| k != "page" && !v.is_empty())
+                .cloned()
+                .collect(),
         }
     }
 
     /// The address of a page.
     pub fn link(&self, page: i64) -> String {
-        format!("{}page={page}", self.base)
+        let mut link = format!("{}?", self.path);
+        for (k, v) in &self.kept {
+            link.push_str(&format!(
+                "{}={}&",
+                urlencoding::encode(k),
+                urlencoding::encode(v)
+            ));
+        }
+        link.push_str(&format!("page={page}"));
+        link
     }
 }
 

@@ -6,7 +6,6 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use sha2::{Digest, Sha256};
 use zhenggai_domain::InspectionId;
 use zhenggai_domain::UnitId;
 use zhenggai_domain::access::{Access, Actor};
@@ -217,28 +216,49 @@ pub async fn form(
     Ok(render(&page(&v, inspection, Vec::new(), None)))
 }
 
-/// Reads the file and matches its names: the preview's page `page` of rows.
+/// An upload as the import's steps name it.
+struct Upload {
+    /// SHA-256 of the stored file.
+    sha256: String,
+    /// Its name as uploaded.
+    filename: String,
+    /// The sheet asked for ("" to find it).
+    sheet: String,
+}
+
+/// The upload as read (the reading kept, or the file read and kept) with its names
+/// matched: the preview's page `page` of rows. `bytes` are the upload's when they are at
+/// hand; otherwise the store is read only when no reading is kept.
 async fn preview(
     app: &App,
     v: &Viewer,
     inspection: &Inspection,
-    bytes: Arc<[u8]>,
-    filename: String,
-    sheet: String,
+    upload: Upload,
+    bytes: Option<Arc<[u8]>>,
     page: i64,
 ) -> Result<Result<Preview, FieldError>, PageError> {
-    let sha256 = hex::encode(Sha256::digest(&bytes));
+    let Upload {
+        sha256,
+        filename,
+        sheet,
+    } = upload;
     let key = reading_key(&sha256, &sheet, inspection);
     let reading = match app.readings.get(&key, app.clock.now()) {
         Some(kept) => kept,
-        None => match read_bytes(bytes, key.sheet.clone(), inspection, app).await? {
-            Ok(r) => {
-                let r = Arc::new(r);
-                app.readings.keep(key, r.clone(), app.clock.now());
-                r
+        None => {
+            let bytes = match bytes {
+                Some(b) => b,
+                None => stored_upload(app, &sha256).await?,
+            };
+            match read_bytes(bytes, key.sheet.clone(), inspection, app).await? {
+                Ok(r) => {
+                    let r = Arc::new(r);
+                    app.readings.keep(key, r.clone(), app.clock.now());
+                    r
+                }
+                Err(e) => return Ok(Err(e)),
             }
-            Err(e) => return Ok(Err(e)),
-        },
+        }
     };
     let matching = import::matching(&app.db, &v.actor, inspection.id, &reading, &sha256).await?;
     let units = units::list(&app.db, Some(inspection.org_id))
@@ -330,15 +350,19 @@ pub async fn upload(
             &page(&v, inspection, vec![e], None),
         ));
     };
-    app.files.put(&file.bytes).await?;
+    let sha256 = app.files.put(&file.bytes).await?;
     let sheet = sent.form.get("sheet").trim().to_string();
+    let upload = Upload {
+        sha256,
+        filename: file.filename,
+        sheet,
+    };
     let read = preview(
         &app,
         &v,
         &inspection,
-        Arc::from(file.bytes),
-        file.filename,
-        sheet,
+        upload,
+        Some(Arc::from(file.bytes)),
         1,
     )
     .await?;
@@ -356,18 +380,13 @@ pub async fn preview_page(
 ) -> Result<Response, PageError> {
     let inspection = office_inspection(&app, &v, id).await?;
     let q = FormData(pairs);
-    let bytes = stored_upload(&app, q.get("sha256").trim()).await?;
     let page = q.get("page").trim().parse::<i64>().unwrap_or(1);
-    let read = preview(
-        &app,
-        &v,
-        &inspection,
-        bytes,
-        q.get("filename").to_string(),
-        q.get("sheet").trim().to_string(),
-        page,
-    )
-    .await?;
+    let upload = Upload {
+        sha256: q.get("sha256").trim().to_string(),
+        filename: q.get("filename").to_string(),
+        sheet: q.get("sheet").trim().to_string(),
+    };
+    let read = preview(&app, &v, &inspection, upload, None, page).await?;
     Ok(preview_response(&v, inspection, read))
 }
 
@@ -382,11 +401,12 @@ pub async fn commit(
 ) -> Result<Response, PageError> {
     v.check_csrf(form.get("csrf"))?;
     let inspection = office_inspection(&app, &v, id).await?;
-    let sha256 = form.get("sha256").trim().to_string();
-    let bytes = stored_upload(&app, &sha256).await?;
-    let filename = form.get("filename").to_string();
-    let sheet = form.get("sheet").trim().to_string();
-    let Ok(p) = preview(&app, &v, &inspection, bytes, filename.clone(), sheet, 1).await? else {
+    let upload = Upload {
+        sha256: form.get("sha256").trim().to_string(),
+        filename: form.get("filename").to_string(),
+        sheet: form.get("sheet").trim().to_string(),
+    };
+    let Ok(p) = preview(&app, &v, &inspection, upload, None, 1).await? else {
         return Err(StoreError::invalid(
             "file",
             "文件无法读取，请重新上传。",
@@ -405,7 +425,10 @@ pub async fn commit(
         create_units: form.checked("create_units"),
         unit_map,
     };
-    let source = Source { filename, sha256 };
+    let source = Source {
+        filename: p.filename.clone(),
+        sha256: p.sha256.clone(),
+    };
     match import::commit(
         &app.db,
         &v.actor,

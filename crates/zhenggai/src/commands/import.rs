@@ -4,7 +4,6 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
-use sha2::{Digest, Sha256};
 use zhenggai_domain::access::Actor;
 use zhenggai_domain::clock::{Clock, SystemClock};
 use zhenggai_domain::deadline::Reference;
@@ -99,22 +98,21 @@ pub async fn run(common: &Common, args: ImportArgs) -> anyhow::Result<ExitCode> 
         units_in_charge: Vec::new(),
         orgs_below: Vec::new(),
     };
+    // The file imported is kept in the data directory's store, as an upload through the
+    // page is: the import's record names it by its hash.
     let source = Source {
         filename: args
             .file
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default(),
-        sha256: hex::encode(Sha256::digest(&bytes)),
+        sha256: settings.files().put(&bytes).await?,
     };
     let decisions = Decisions {
         again: args.again,
         create_units: args.create_units,
         unit_map: Vec::new(),
     };
-    // The file imported is kept in the data directory's store, as an upload through the
-    // page is: the import's record names it by its hash.
-    settings.files().put(&bytes).await?;
     let done = import::commit(&db, &actor, change, into, &source, &reading, &decisions)
         .await
         .map_err(explain)?;

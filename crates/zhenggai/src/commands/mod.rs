@@ -48,3 +48,28 @@ pub async fn open(settings: &Settings) -> anyhow::Result<Db> {
     }
     Db::connect(&settings.database_url, settings.max_connections).await
 }
+
+/// Ctrl-C or SIGTERM, whichever comes first. The handlers are installed when this is
+/// called, before `serve` or `worker` says it is up: installed when the server first
+/// polled its shutdown task, a SIGTERM sent just after start killed the process instead
+/// of stopping it (seen in CI, as a test stopped the server it had just started).
+fn shutdown_signal() -> anyhow::Result<impl Future<Output = ()>> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let mut terminate = signal(SignalKind::terminate())?;
+        Ok(async move {
+            tokio::select! {
+                _ = interrupt.recv() => {},
+                _ = terminate.recv() => {},
+            }
+            println!("shutting down: finishing requests in flight");
+        })
+    }
+    #[cfg(not(unix))]
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+        println!("shutting down: finishing requests in flight");
+    })
+}

@@ -50,7 +50,7 @@ pub async fn run(common: &Common, args: ServeArgs) -> anyhow::Result<ExitCode> {
         .await
         .with_context(|| format!("listening on {}", settings.listen))?;
     let addr = listener.local_addr()?;
-    let shutdown = shutdown_signal()?;
+    let shutdown = super::shutdown_signal()?;
     println!(
         "zhenggai 整改台账 listening on http://{addr}/  (database: {})",
         zhenggai_storage::db::redact(&settings.database_url)
@@ -111,29 +111,4 @@ async fn first_start(db: &Db, clock: &dyn Clock) -> anyhow::Result<()> {
         "  (add the security and audit administrators with `zhenggai user add … --role secadmin|auditadmin`)"
     );
     Ok(())
-}
-
-/// Ctrl-C or SIGTERM, whichever comes first. The handlers are installed when this is
-/// called, before the server says it is listening: installed when the server first
-/// polled its shutdown task, a SIGTERM sent just after start killed the process instead
-/// of stopping it (seen in CI, as a test stopped the server it had just started).
-pub(super) fn shutdown_signal() -> anyhow::Result<impl Future<Output = ()>> {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut interrupt = signal(SignalKind::interrupt())?;
-        let mut terminate = signal(SignalKind::terminate())?;
-        Ok(async move {
-            tokio::select! {
-                _ = interrupt.recv() => {},
-                _ = terminate.recv() => {},
-            }
-            println!("shutting down: finishing requests in flight");
-        })
-    }
-    #[cfg(not(unix))]
-    Ok(async {
-        let _ = tokio::signal::ctrl_c().await;
-        println!("shutting down: finishing requests in flight");
-    })
 }

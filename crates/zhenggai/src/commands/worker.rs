@@ -47,7 +47,7 @@ pub async fn run(common: &Common, args: WorkerArgs) -> anyhow::Result<ExitCode> 
         db.close().await;
         return Ok(ExitCode::SUCCESS);
     }
-    let shutdown = super::serve::shutdown_signal()?;
+    let shutdown = super::shutdown_signal()?;
     println!("zhenggai worker: a round every {} s", args.every);
     tokio::select! {
         () = scheduler(db.clone(), courier, clock, Duration::from_secs(args.every.max(1))) => {}
