@@ -602,14 +602,6 @@ pub struct Notification {
     pub read: bool,
 }
 
-/// A stored instant as Beijing time, as people read it.
-fn beijing(stamp: &str) -> String {
-    match crate::sql::parse_stamp(stamp) {
-        Some(at) => china_time(at).format("%Y-%m-%d %H:%M").to_string(),
-        None => stamp.to_string(),
-    }
-}
-
 /// Unread notifications of a person.
 pub async fn unread(db: &Db, user: UserId) -> StoreResult<i64> {
     Ok(
@@ -637,7 +629,7 @@ pub async fn list(db: &Db, user: UserId, limit: i64) -> StoreResult<Vec<Notifica
                 subject: r.try_get(1)?,
                 body: r.try_get(2)?,
                 link: r.try_get(3)?,
-                created_at: beijing(&r.try_get::<String, _>(4)?),
+                created_at: crate::sql::beijing_minute(&r.try_get::<String, _>(4)?),
                 read: r.try_get::<Option<String>, _>(5)?.is_some(),
             })
         })

@@ -187,6 +187,16 @@ pub fn parse_stamp(s: &str) -> Option<DateTime<Utc>> {
         .map(|d| d.with_timezone(&Utc))
 }
 
+/// A stored instant as people read it: Beijing time to the minute.
+pub fn beijing_minute(stamp: &str) -> String {
+    match parse_stamp(stamp) {
+        Some(at) => zhenggai_domain::clock::china_time(at)
+            .format("%Y-%m-%d %H:%M")
+            .to_string(),
+        None => stamp.to_string(),
+    }
+}
+
 /// A date as stored.
 pub fn day(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()

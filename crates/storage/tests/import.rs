@@ -13,6 +13,7 @@ use zhenggai_spreadsheet::layout::Synonyms;
 use zhenggai_spreadsheet::ledger::Options;
 use zhenggai_spreadsheet::{Limits, Reading, read_ledger};
 use zhenggai_storage::audit::Change;
+use zhenggai_storage::files::FileStore;
 use zhenggai_storage::ledger::import::{self, Decisions, Destination, Source};
 use zhenggai_storage::ledger::inspections::InspectionInput;
 use zhenggai_storage::ledger::measures;
@@ -238,6 +239,11 @@ async fn a_ledger_is_imported_all_or_nothing_and_once() {
         matches!(again, Err(StoreError::Invalid(ref f)) if f[0].field == "again"),
         "{again:?}"
     );
+    // When, as the office reads it: Beijing time (the change was at 02:00 UTC).
+    assert!(
+        matches!(again, Err(StoreError::Invalid(ref f)) if f[0].message.contains("2024-04-25 10:00 李明")),
+        "{again:?}"
+    );
     let asked = Decisions {
         again: true,
         ..create
@@ -399,4 +405,92 @@ async fn a_new_inspection_is_made_with_its_import_or_not_at_all() {
     assert_eq!((done.problems, done.measures, measures), (2, 3, 3));
     let report = verify::verify(&t.db).await.unwrap();
     assert!(report.intact(), "{:#?}", report.problems);
+}
+
+#[tokio::test]
+async fn the_office_sees_what_was_imported_and_gets_the_file_back() {
+    let (t, office, inspection) = setup().await;
+    assert!(
+        import::list(&t.db, &office, inspection)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let sha256 = t.files.put(LEDGER.as_bytes()).await.unwrap();
+    let source = Source {
+        filename: "第一轮台账.csv".into(),
+        sha256,
+    };
+    let create = Decisions {
+        create_units: true,
+        ..Decisions::default()
+    };
+    let done = import::commit(
+        &t.db,
+        &office,
+        change(&office),
+        inspection,
+        &source,
+        &reading(LEDGER),
+        &create,
+    )
+    .await
+    .unwrap();
+
+    let listed = import::list(&t.db, &office, inspection).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    let record = &listed[0];
+    assert_eq!(record.id, done.import_id);
+    assert_eq!(
+        (
+            record.filename.as_str(),
+            record.sheet.as_str(),
+            record.problems,
+            record.measures,
+            record.by.as_deref()
+        ),
+        ("第一轮台账.csv", "CSV", 2, 3, Some("李明"))
+    );
+    let (kept, bytes) = import::file(&t.db, &t.files, &office, inspection, record.id)
+        .await
+        .unwrap();
+    assert_eq!(kept, *record);
+    assert_eq!(bytes, LEDGER.as_bytes(), "the file as it was read");
+
+    // Only the office of the organisation: a unit, the supervisor and the upper level
+    // are refused, and the import is found only under its own inspection.
+    for name in ["finance", "jijian", "xunchaban"] {
+        let user = users::find(&t.db, name).await.unwrap().unwrap();
+        let actor = users::actor(&t.db, user.id).await.unwrap();
+        assert!(
+            matches!(
+                import::list(&t.db, &actor, inspection).await,
+                Err(StoreError::Forbidden | StoreError::NotFound)
+            ),
+            "{name} lists"
+        );
+        assert!(
+            matches!(
+                import::file(&t.db, &t.files, &actor, inspection, record.id).await,
+                Err(StoreError::Forbidden | StoreError::NotFound)
+            ),
+            "{name} downloads"
+        );
+    }
+    let other: i64 = count(
+        &t,
+        &format!(
+            "SELECT MIN(id) FROM inspections WHERE id <> {}",
+            inspection.0
+        ),
+    )
+    .await;
+    assert!(matches!(
+        import::file(&t.db, &t.files, &office, InspectionId(other), record.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        import::file(&t.db, &t.files, &office, inspection, record.id + 1000).await,
+        Err(StoreError::NotFound)
+    ));
 }

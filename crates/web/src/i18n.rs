@@ -167,11 +167,7 @@ impl Tr {
 
     /// A stored instant as people read it: Beijing time to the minute.
     pub fn when(&self, at: impl AsRef<str>) -> String {
-        let beijing = chrono::FixedOffset::east_opt(8 * 3600);
-        match (chrono::DateTime::parse_from_rfc3339(at.as_ref()), beijing) {
-            (Ok(d), Some(cst)) => d.with_timezone(&cst).format("%Y-%m-%d %H:%M").to_string(),
-            _ => at.as_ref().to_string(),
-        }
+        zhenggai_storage::sql::beijing_minute(at.as_ref())
     }
 
     /// One of the four forms (四种形态), by its code.
@@ -344,6 +340,17 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         " more; mend those above and upload the file again to see them.",
     ),
     ("import_ledger", "导入台账", "Import"),
+    (
+        "imports_before",
+        "已导入的台账文件",
+        "Ledger files imported",
+    ),
+    (
+        "imports_none",
+        "这次巡察还没有导入过台账文件。",
+        "No ledger file has been imported into this inspection yet.",
+    ),
+    ("import_sheet_read", "工作表", "Sheet"),
     ("export_ledger", "导出台账（Excel）", "Export (Excel)"),
     ("day", "精确到日", "to the day"),
     ("xun", "精确到旬", "to the 旬"),

@@ -159,6 +159,10 @@ pub fn router(app: App) -> Router {
             "/inspections/{id}/import/commit",
             post(spreadsheets::commit),
         )
+        .route(
+            "/inspections/{id}/imports/{import}/file",
+            get(spreadsheets::imported_file),
+        )
         .route("/inspections/{id}/ledger.xlsx", get(spreadsheets::download))
         .route("/measures/{id}/withdraw", post(measures::withdraw))
         .route("/measures/{id}/notices", post(measures::issue_notice))

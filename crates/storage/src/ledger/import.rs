@@ -206,10 +206,7 @@ async fn matching_in(
     if let Some(r) = before {
         let at: String = r.try_get(0)?;
         let by: String = r.try_get(1)?;
-        m.imported_before = Some(format!(
-            "{} {by}",
-            at.get(..16).unwrap_or(&at).replace('T', " ")
-        ));
+        m.imported_before = Some(format!("{} {by}", crate::sql::beijing_minute(&at)));
     }
     Ok(m)
 }
@@ -593,6 +590,101 @@ pub async fn commit<'a>(
         measures: measures_created,
         units_created,
     })
+}
+
+/// A ledger file imported into an inspection (导入记录): who imported it, when, and
+/// what it added. The file itself is kept in the store under its SHA-256, so that the
+/// office can show what a ledger was made from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportRecord {
+    /// The import's id.
+    pub id: i64,
+    /// The inspection imported into.
+    pub inspection_id: i64,
+    /// The file's name as uploaded.
+    pub filename: String,
+    /// SHA-256 of its bytes: the key of the kept file.
+    pub sha256: String,
+    /// The sheet read.
+    pub sheet: String,
+    /// Problems it created.
+    pub problems: i64,
+    /// Measures it created.
+    pub measures: i64,
+    /// Who imported it (display name); `None` for the command line.
+    pub by: Option<String>,
+    /// When (stored instant).
+    pub at: String,
+}
+
+const IMPORT_COLUMNS: &str = "i.id, i.inspection_id, i.filename, i.sha256, i.sheet, i.problems, i.measures, u.display_name, i.created_at \
+     FROM imports i LEFT JOIN users u ON u.id = i.created_by";
+
+fn import_record(r: &sqlx::any::AnyRow) -> Result<ImportRecord, sqlx::Error> {
+    Ok(ImportRecord {
+        id: r.try_get(0)?,
+        inspection_id: r.try_get(1)?,
+        filename: r.try_get(2)?,
+        sha256: r.try_get(3)?,
+        sheet: r.try_get(4)?,
+        problems: r.try_get(5)?,
+        measures: r.try_get(6)?,
+        by: r.try_get(7)?,
+        at: r.try_get(8)?,
+    })
+}
+
+/// The files imported into an inspection, newest first: for the office of its
+/// organisation, who imports.
+pub async fn list(
+    db: &Db,
+    actor: &Actor,
+    inspection: InspectionId,
+) -> StoreResult<Vec<ImportRecord>> {
+    let mut conn = db.pool().acquire().await?;
+    require_ledger(
+        actor,
+        inspection_org(&mut conn, inspection).await?,
+        Access::Edit,
+    )?;
+    let rows = sqlx::query(&format!(
+        "SELECT {IMPORT_COLUMNS} WHERE i.inspection_id = $1 ORDER BY i.id DESC"
+    ))
+    .bind(inspection.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.iter().map(import_record).collect::<Result<_, _>>()?)
+}
+
+/// One import of an inspection and the file it read, as kept.
+pub async fn file(
+    db: &Db,
+    files: &dyn crate::files::FileStore,
+    actor: &Actor,
+    inspection: InspectionId,
+    id: i64,
+) -> StoreResult<(ImportRecord, Vec<u8>)> {
+    let mut conn = db.pool().acquire().await?;
+    require_ledger(
+        actor,
+        inspection_org(&mut conn, inspection).await?,
+        Access::Edit,
+    )?;
+    let row = sqlx::query(&format!(
+        "SELECT {IMPORT_COLUMNS} WHERE i.id = $1 AND i.inspection_id = $2"
+    ))
+    .bind(id)
+    .bind(inspection.0)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let record = import_record(&row)?;
+    // Imports before the command line and the API kept their files have none.
+    let bytes = files
+        .get(&record.sha256)
+        .await
+        .map_err(|_| StoreError::NotFound)?;
+    Ok((record, bytes))
 }
 
 /// The largest ordinal of the inspection's rows of `table` (aspects, problems): the

@@ -14,7 +14,8 @@ use zhenggai_spreadsheet::export;
 use zhenggai_spreadsheet::ledger::Options;
 use zhenggai_spreadsheet::{Issue, Reading, Row, read_ledger};
 use zhenggai_storage::error::StoreError;
-use zhenggai_storage::ledger::import::{self, Decisions, Matching, Source};
+use zhenggai_storage::files::sniff;
+use zhenggai_storage::ledger::import::{self, Decisions, ImportRecord, Matching, Source};
 use zhenggai_storage::ledger::inspections::{self, Inspection};
 use zhenggai_storage::ledger::progress;
 use zhenggai_storage::ledger::query::{self, Filter, LedgerAspect};
@@ -94,6 +95,8 @@ struct ImportPage {
     inspection: Inspection,
     errors: Errors,
     preview: Option<Preview>,
+    /// The files imported before, newest first (shown with the upload form).
+    imports: Vec<ImportRecord>,
 }
 
 /// Rows of the reading one preview page shows. All of a 100,000-row ledger's rows on
@@ -203,7 +206,22 @@ fn page(
             lang: v.lang,
         },
         preview,
+        imports: Vec::new(),
     }
+}
+
+/// The upload form, with why the last upload was refused and the files imported before.
+async fn form_page(
+    app: &App,
+    v: &Viewer,
+    inspection: Inspection,
+    errors: Vec<FieldError>,
+) -> Result<ImportPage, PageError> {
+    let imports = import::list(&app.db, &v.actor, inspection.id).await?;
+    Ok(ImportPage {
+        imports,
+        ..page(v, inspection, errors, None)
+    })
 }
 
 /// GET /inspections/{id}/import
@@ -213,7 +231,29 @@ pub async fn form(
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     let inspection = office_inspection(&app, &v, id).await?;
-    Ok(render(&page(&v, inspection, Vec::new(), None)))
+    Ok(render(&form_page(&app, &v, inspection, Vec::new()).await?))
+}
+
+/// GET /inspections/{id}/imports/{import}/file — a file imported before, as it was read.
+pub async fn imported_file(
+    State(app): State<App>,
+    v: Viewer,
+    Path((id, import_id)): Path<(i64, i64)>,
+) -> Result<Response, PageError> {
+    let (record, bytes) = import::file(
+        &app.db,
+        app.files.as_ref(),
+        &v.actor,
+        InspectionId(id),
+        import_id,
+    )
+    .await?;
+    let content_type = sniff(&record.filename, &bytes).unwrap_or("application/octet-stream");
+    Ok(crate::download::download(
+        &record.filename,
+        content_type,
+        bytes,
+    ))
 }
 
 /// An upload as the import's steps name it.
@@ -315,18 +355,19 @@ async fn stored_upload(app: &App, sha256: &str) -> Result<Arc<[u8]>, StoreError>
 }
 
 /// Renders the preview, or the form with the reason the file could not be read.
-fn preview_response(
+async fn preview_response(
+    app: &App,
     v: &Viewer,
     inspection: Inspection,
     read: Result<Preview, FieldError>,
-) -> Response {
-    match read {
+) -> Result<Response, PageError> {
+    Ok(match read {
         Ok(p) => render(&page(v, inspection, Vec::new(), Some(p))),
         Err(e) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &page(v, inspection, vec![e], None),
+            &form_page(app, v, inspection, vec![e]).await?,
         ),
-    }
+    })
 }
 
 /// POST /inspections/{id}/import — the upload: the file is kept by its hash and read;
@@ -347,7 +388,7 @@ pub async fn upload(
         );
         return Ok(render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &page(&v, inspection, vec![e], None),
+            &form_page(&app, &v, inspection, vec![e]).await?,
         ));
     };
     let sha256 = app.files.put(&file.bytes).await?;
@@ -366,7 +407,7 @@ pub async fn upload(
         1,
     )
     .await?;
-    Ok(preview_response(&v, inspection, read))
+    preview_response(&app, &v, inspection, read).await
 }
 
 /// GET /inspections/{id}/import/preview?sha256=…&filename=…&sheet=…&page=N — another
@@ -387,7 +428,7 @@ pub async fn preview_page(
         sheet: q.get("sheet").trim().to_string(),
     };
     let read = preview(&app, &v, &inspection, upload, None, page).await?;
-    Ok(preview_response(&v, inspection, read))
+    preview_response(&app, &v, inspection, read).await
 }
 
 /// POST /inspections/{id}/import/commit — the office's decisions on the preview; the

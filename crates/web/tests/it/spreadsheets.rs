@@ -21,6 +21,7 @@ async fn the_office_previews_then_imports_its_ledger() {
         .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("type=\"file\""));
+    assert!(page.body.contains("还没有导入过台账文件"));
 
     let preview = t
         .post_progress(
@@ -85,6 +86,56 @@ async fn the_office_previews_then_imports_its_ledger() {
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     assert_eq!(done.location(), format!("/inspections/{i}?imported=3"));
     assert_eq!(t.count("SELECT COUNT(*) FROM measures").await, before + 3);
+
+    // The import page lists the file, when (Beijing time) and by whom, and gives it
+    // back as it was read — to the office only.
+    let import = t
+        .count(&format!(
+            "SELECT MAX(id) FROM imports WHERE inspection_id = {i}"
+        ))
+        .await;
+    let page = t
+        .get(Some(&office), &format!("/inspections/{i}/import"))
+        .await;
+    let link = format!("/inspections/{i}/imports/{import}/file");
+    for shown in [link.as_str(), "台账.csv", "2024-04-25 10:00", "李明"] {
+        assert!(page.body.contains(shown), "the import page lacks {shown}");
+    }
+    let kept = t.get(Some(&office), &link).await;
+    assert_eq!(kept.status, StatusCode::OK);
+    assert_eq!(kept.bytes, LEDGER.as_bytes());
+    let disposition = kept
+        .headers
+        .get(axum::http::header::CONTENT_DISPOSITION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(
+        disposition.starts_with("attachment") && disposition.contains("%E5%8F%B0%E8%B4%A6.csv"),
+        "{disposition}"
+    );
+    for who in ["finance", "leader_wang", "jijian", "xunchaban", "sysadmin"] {
+        let s = t.login(who).await;
+        let r = t.get(Some(&s), &link).await;
+        assert!(
+            matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+            "{who}: {}",
+            r.status
+        );
+        assert_ne!(r.bytes, LEDGER.as_bytes());
+    }
+    let elsewhere = t
+        .count(&format!("SELECT MIN(id) FROM inspections WHERE id <> {i}"))
+        .await;
+    assert_eq!(
+        t.get(
+            Some(&office),
+            &format!("/inspections/{elsewhere}/imports/{import}/file")
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND,
+        "an import is found under its own inspection only"
+    );
 
     // The export holds the imported rows, and reads back as a ledger.
     let file = t
