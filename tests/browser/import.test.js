@@ -45,8 +45,19 @@ test('the office previews its ledger, maps an unknown unit, imports it and expor
   const bytes = fs.readFileSync(saved);
   assert.equal(bytes.subarray(0, 2).toString(), 'PK');
   assert.match(download.suggestedFilename(), /整改台账\.xlsx$/);
+  // The import page lists the file imported, and gives it back as it was read.
+  await s.page.goto(env.base + '/inspections/1/import');
+  const listed = s.page.locator('table.imports tbody tr');
+  assert.equal(await listed.count(), 1);
+  assert.match(await listed.innerText(), /整改台账\.csv\s+CSV\s+2\s+3/);
+  await shot(s.page, 'import-03-imports.png');
+  const [kept] = await Promise.all([s.page.waitForEvent('download'), s.page.click('table.imports a')]);
+  assert.equal(kept.suggestedFilename(), '整改台账.csv');
+  const back = path.join(env.dataDir, 'kept.csv');
+  await kept.saveAs(back);
+  assert.equal(fs.readFileSync(back, 'utf8'), LEDGER);
   // A download ends its navigation request; nothing else may fail or leave the server.
-  assert.deepEqual(s.failed.filter((u) => !u.includes('/ledger.xlsx')), []);
+  assert.deepEqual(s.failed.filter((u) => !u.includes('/ledger.xlsx') && !u.includes('/file')), []);
   await s.context.close();
 });
 
