@@ -270,17 +270,16 @@ fn lines(text: &str, width: f64) -> u32 {
         .sum()
 }
 
-/// Adds lines to `rows`, evenly, until they hold `needed`; whether any were added.
-fn spread(rows: &mut [u32], needed: u32) -> bool {
+/// Adds lines to `rows`, evenly, until they hold `needed`.
+fn spread(rows: &mut [u32], needed: u32) {
     let have: u32 = rows.iter().sum();
     if rows.is_empty() || needed <= have {
-        return false;
+        return;
     }
     let count = rows.len();
     for k in 0..(needed - have) as usize {
         rows[k % count] += 1;
     }
-    true
 }
 
 fn merge_or_write(
@@ -316,11 +315,14 @@ mod tests {
     #[test]
     fn merged_text_taller_than_its_rows_makes_them_taller_evenly() {
         let mut rows = [1, 2];
-        assert!(spread(&mut rows, 6));
+        spread(&mut rows, 6);
         assert_eq!(rows, [3, 3]);
         let mut rows = [2, 1];
-        assert!(!spread(&mut rows, 3));
-        assert_eq!(rows, [2, 1]);
-        assert!(!spread(&mut [], 4));
+        spread(&mut rows, 3);
+        assert_eq!(rows, [2, 1], "tall enough already");
+        let mut rows = [1, 1, 1];
+        spread(&mut rows, 4);
+        assert_eq!(rows, [2, 1, 1], "the first rows take what does not divide");
+        spread(&mut [], 4);
     }
 }
