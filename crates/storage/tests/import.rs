@@ -451,10 +451,11 @@ async fn the_office_sees_what_was_imported_and_gets_the_file_back() {
         ),
         ("第一轮台账.csv", "CSV", 2, 3, Some("李明"))
     );
-    let (kept, bytes) = import::file(&t.db, &t.files, &office, inspection, record.id)
+    let (kept, content_type, bytes) = import::file(&t.db, &t.files, &office, inspection, record.id)
         .await
         .unwrap();
     assert_eq!(kept, *record);
+    assert_eq!(content_type, "application/octet-stream");
     assert_eq!(bytes, LEDGER.as_bytes(), "the file as it was read");
 
     // Only the office of the organisation: a unit, the supervisor and the upper level

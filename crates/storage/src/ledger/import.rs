@@ -595,7 +595,7 @@ pub async fn commit<'a>(
 /// A ledger file imported into an inspection (导入记录): who imported it, when, and
 /// what it added. The file itself is kept in the store under its SHA-256, so that the
 /// office can show what a ledger was made from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ImportRecord {
     /// The import's id.
     pub id: i64,
@@ -656,14 +656,15 @@ pub async fn list(
     Ok(rows.iter().map(import_record).collect::<Result<_, _>>()?)
 }
 
-/// One import of an inspection and the file it read, as kept.
+/// One import of an inspection and the file it read, as kept, with its content type
+/// (recognised from its bytes and name; a CSV is served as bytes).
 pub async fn file(
     db: &Db,
     files: &dyn crate::files::FileStore,
     actor: &Actor,
     inspection: InspectionId,
     id: i64,
-) -> StoreResult<(ImportRecord, Vec<u8>)> {
+) -> StoreResult<(ImportRecord, &'static str, Vec<u8>)> {
     let mut conn = db.pool().acquire().await?;
     require_ledger(
         actor,
@@ -684,7 +685,9 @@ pub async fn file(
         .get(&record.sha256)
         .await
         .map_err(|_| StoreError::NotFound)?;
-    Ok((record, bytes))
+    let content_type =
+        crate::files::sniff(&record.filename, &bytes).unwrap_or("application/octet-stream");
+    Ok((record, content_type, bytes))
 }
 
 /// The largest ordinal of the inspection's rows of `table` (aspects, problems): the

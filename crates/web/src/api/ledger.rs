@@ -7,6 +7,7 @@ use axum::response::Response;
 use serde::Deserialize;
 use zhenggai_domain::{AspectId, AttachmentId, InspectionId, MeasureId, ProblemId};
 use zhenggai_storage::ledger::aspects::{self, Aspect, TitleInput};
+use zhenggai_storage::ledger::import::{self, ImportRecord};
 use zhenggai_storage::ledger::inspections::{self, Inspection, InspectionInput};
 use zhenggai_storage::ledger::lifecycle::{self, Event, StepInput};
 use zhenggai_storage::ledger::lookbacks::{self, Round, RoundInput};
@@ -745,6 +746,39 @@ pub async fn list_postings(
     ))
 }
 
+/// The ledger files imported into an inspection, newest first (the office).
+#[utoipa::path(get, path = "/api/v1/inspections/{id}/imports", tag = "ledger", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<ImportRecord>), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub async fn list_imports(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<ImportRecord>>, ApiError> {
+    Ok(Json(
+        import::list(&app.db, &v.0.actor, InspectionId(id)).await?,
+    ))
+}
+
+/// The file an import read, as it was uploaded (the office).
+#[utoipa::path(get, path = "/api/v1/inspections/{id}/imports/{import}/file", tag = "ledger",
+    params(("id" = i64, Path), ("import" = i64, Path)),
+    responses((status = 200, content_type = "application/octet-stream"), (status = 404, body = ApiErrorBody)))]
+pub async fn get_import_file(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path((id, import_id)): Path<(i64, i64)>,
+) -> Result<Response, ApiError> {
+    let (record, content_type, bytes) = import::file(
+        &app.db,
+        app.files.as_ref(),
+        &v.0.actor,
+        InspectionId(id),
+        import_id,
+    )
+    .await?;
+    Ok(download(&record.filename, content_type, bytes))
+}
+
 /// How a spreadsheet was read and how its names match, or what the import wrote.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct ImportResult {
@@ -755,9 +789,9 @@ pub struct ImportResult {
     #[schema(value_type = Object)]
     pub reading: zhenggai_spreadsheet::Reading,
     /// How its units and leaders match the organisation's.
-    pub matching: zhenggai_storage::ledger::import::Matching,
+    pub matching: import::Matching,
     /// What was written, when committed.
-    pub imported: Option<zhenggai_storage::ledger::import::Imported>,
+    pub imported: Option<import::Imported>,
 }
 
 /// Imports a ledger spreadsheet into an inspection (the office): `multipart/form-data`
@@ -796,14 +830,7 @@ pub async fn import_ledger(
     )
     .await?
     .map_err(|e| zhenggai_storage::error::StoreError::Invalid(vec![e]))?;
-    let matching = zhenggai_storage::ledger::import::matching(
-        &app.db,
-        &v.0.actor,
-        inspection.id,
-        &reading,
-        &sha256,
-    )
-    .await?;
+    let matching = import::matching(&app.db, &v.0.actor, inspection.id, &reading, &sha256).await?;
     if sent.form.checked("dry_run") || !reading.ok() {
         return Ok(Json(ImportResult {
             committed: false,
@@ -812,7 +839,7 @@ pub async fn import_ledger(
             imported: None,
         }));
     }
-    let decisions = zhenggai_storage::ledger::import::Decisions {
+    let decisions = import::Decisions {
         again: sent.form.checked("again"),
         create_units: sent.form.checked("create_units"),
         unit_map: Vec::new(),
@@ -823,11 +850,11 @@ pub async fn import_ledger(
         .put(&file.bytes)
         .await
         .map_err(zhenggai_storage::error::StoreError::Other)?;
-    let source = zhenggai_storage::ledger::import::Source {
+    let source = import::Source {
         filename: file.filename.clone(),
         sha256,
     };
-    let imported = zhenggai_storage::ledger::import::commit(
+    let imported = import::commit(
         &app.db,
         &v.0.actor,
         v.0.change(&app),

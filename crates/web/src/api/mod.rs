@@ -52,7 +52,7 @@ pub struct Created {
         ledger::withdraw_problem, ledger::withdraw_measure, ledger::create_item,
         ledger::take_step, ledger::list_steps, ledger::get_step_file,
         ledger::get_closure_rules, ledger::set_closure_rules, ledger::list_postings,
-        ledger::import_ledger, ledger::export_ledger,
+        ledger::import_ledger, ledger::list_imports, ledger::get_import_file, ledger::export_ledger,
         ledger::list_lookbacks, ledger::open_lookback, ledger::file_plan,
         ledger::get_outcomes, ledger::create_accountability, ledger::create_institution, ledger::create_recovery,
     ),
@@ -160,5 +160,10 @@ pub fn routes() -> Router<App> {
         )
         .route("/postings", get(ledger::list_postings))
         .route("/inspections/{id}/import", post(ledger::import_ledger))
+        .route("/inspections/{id}/imports", get(ledger::list_imports))
+        .route(
+            "/inspections/{id}/imports/{import}/file",
+            get(ledger::get_import_file),
+        )
         .route("/inspections/{id}/ledger.xlsx", get(ledger::export_ledger))
 }

@@ -14,7 +14,6 @@ use zhenggai_spreadsheet::export;
 use zhenggai_spreadsheet::ledger::Options;
 use zhenggai_spreadsheet::{Issue, Reading, Row, read_ledger};
 use zhenggai_storage::error::StoreError;
-use zhenggai_storage::files::sniff;
 use zhenggai_storage::ledger::import::{self, Decisions, ImportRecord, Matching, Source};
 use zhenggai_storage::ledger::inspections::{self, Inspection};
 use zhenggai_storage::ledger::progress;
@@ -240,7 +239,7 @@ pub async fn imported_file(
     v: Viewer,
     Path((id, import_id)): Path<(i64, i64)>,
 ) -> Result<Response, PageError> {
-    let (record, bytes) = import::file(
+    let (record, content_type, bytes) = import::file(
         &app.db,
         app.files.as_ref(),
         &v.actor,
@@ -248,7 +247,6 @@ pub async fn imported_file(
         import_id,
     )
     .await?;
-    let content_type = sniff(&record.filename, &bytes).unwrap_or("application/octet-stream");
     Ok(crate::download::download(
         &record.filename,
         content_type,

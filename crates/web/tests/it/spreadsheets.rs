@@ -359,4 +359,37 @@ async fn the_api_reads_a_ledger_without_writing_on_a_dry_run() {
     // The file imported is kept, under the hash its import record names.
     let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(LEDGER.as_bytes()));
     assert_eq!(t.app.files.get(&sha).await.unwrap(), LEDGER.as_bytes());
+    // The imports are listed, and the file read is given back, to the office only.
+    let listed = t
+        .api(
+            &office,
+            "GET",
+            &format!("/api/v1/inspections/{i}/imports"),
+            None,
+        )
+        .await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+    let listed = listed.json();
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
+    assert_eq!(listed[0]["sha256"], sha);
+    assert_eq!(listed[0]["filename"], "台账.csv");
+    assert_eq!(listed[0]["measures"], 3);
+    let file = format!(
+        "/api/v1/inspections/{i}/imports/{}/file",
+        listed[0]["id"].as_i64().unwrap()
+    );
+    let kept = t.api(&office, "GET", &file, None).await;
+    assert_eq!(kept.status, StatusCode::OK);
+    assert_eq!(kept.bytes, LEDGER.as_bytes());
+    for who in ["finance", "jijian", "xunchaban"] {
+        let token = t.token(who).await;
+        for path in [format!("/api/v1/inspections/{i}/imports"), file.clone()] {
+            let r = t.api(&token, "GET", &path, None).await;
+            assert!(
+                matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+                "{who} {path}: {}",
+                r.status
+            );
+        }
+    }
 }
