@@ -680,7 +680,8 @@ pub async fn file(
     .await?
     .ok_or(StoreError::NotFound)?;
     let record = import_record(&row)?;
-    // Imports before the command line and the API kept their files have none.
+    // An import made before the command line and the API kept the files they read
+    // has no file to give back.
     let bytes = files
         .get(&record.sha256)
         .await
