@@ -634,6 +634,22 @@ fn import_record(r: &sqlx::any::AnyRow) -> Result<ImportRecord, sqlx::Error> {
     })
 }
 
+/// A connection for reading an inspection's imports, once the actor is found to be one
+/// who imports into it: the office of its organisation.
+async fn importer_conn(
+    db: &Db,
+    actor: &Actor,
+    inspection: InspectionId,
+) -> StoreResult<sqlx::pool::PoolConnection<sqlx::Any>> {
+    let mut conn = db.pool().acquire().await?;
+    require_ledger(
+        actor,
+        inspection_org(&mut conn, inspection).await?,
+        Access::Edit,
+    )?;
+    Ok(conn)
+}
+
 /// The files imported into an inspection, newest first: for the office of its
 /// organisation, who imports.
 pub async fn list(
@@ -641,12 +657,7 @@ pub async fn list(
     actor: &Actor,
     inspection: InspectionId,
 ) -> StoreResult<Vec<ImportRecord>> {
-    let mut conn = db.pool().acquire().await?;
-    require_ledger(
-        actor,
-        inspection_org(&mut conn, inspection).await?,
-        Access::Edit,
-    )?;
+    let mut conn = importer_conn(db, actor, inspection).await?;
     let rows = sqlx::query(&format!(
         "SELECT {IMPORT_COLUMNS} WHERE i.inspection_id = $1 ORDER BY i.id DESC"
     ))
@@ -665,12 +676,7 @@ pub async fn file(
     inspection: InspectionId,
     id: i64,
 ) -> StoreResult<(ImportRecord, &'static str, Vec<u8>)> {
-    let mut conn = db.pool().acquire().await?;
-    require_ledger(
-        actor,
-        inspection_org(&mut conn, inspection).await?,
-        Access::Edit,
-    )?;
+    let mut conn = importer_conn(db, actor, inspection).await?;
     let row = sqlx::query(&format!(
         "SELECT {IMPORT_COLUMNS} WHERE i.id = $1 AND i.inspection_id = $2"
     ))
