@@ -14,7 +14,7 @@ use std::sync::Arc;
 use zhenggai_domain::clock::Clock;
 use zhenggai_domain::reminder::Reminder;
 use zhenggai_storage::channels::Robot;
-use zhenggai_storage::reminders::{Addressee, Courier};
+use zhenggai_storage::reminders::{Addressee, Courier, Undelivered};
 
 pub use email::{Mailer, Security, SmtpConfig};
 
@@ -67,7 +67,7 @@ impl Courier for Outbound {
         }
     }
 
-    async fn robot(&self, robot: &Robot, reminders: &[Reminder]) -> anyhow::Result<()> {
+    async fn robot(&self, robot: &Robot, reminders: &[Reminder]) -> Result<(), Undelivered> {
         let now_ms = self.clock.now().timestamp_millis();
         let requests = robot::requests(robot, reminders, self.public_url.as_deref(), now_ms);
         robot::post(&self.http, &requests).await

@@ -16,6 +16,7 @@ use serde_json::{Value, json};
 use sha2::Sha256;
 use zhenggai_domain::reminder::{Reminder, RobotKind};
 use zhenggai_storage::channels::Robot;
+use zhenggai_storage::reminders::Undelivered;
 
 /// One request to a robot's webhook.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,6 +25,8 @@ pub struct Request {
     pub url: String,
     /// The JSON body.
     pub body: Value,
+    /// How many of the batch's reminders it carries.
+    pub reminders: usize,
 }
 
 /// The most a message may carry, in bytes of its text (WeCom's limit is the smallest:
@@ -75,8 +78,13 @@ fn entry(kind: RobotKind, n: usize, r: &Reminder, public_url: Option<&str>) -> S
 }
 
 /// The texts of a batch of reminders: as few messages as the size limit allows, each
-/// with a heading that counts them.
-pub fn texts(kind: RobotKind, reminders: &[Reminder], public_url: Option<&str>) -> Vec<String> {
+/// with a heading that counts them, and how many reminders each carries (the first so
+/// many, then the next).
+pub fn texts(
+    kind: RobotKind,
+    reminders: &[Reminder],
+    public_url: Option<&str>,
+) -> Vec<(String, usize)> {
     let mut chunks: Vec<Vec<String>> = vec![Vec::new()];
     let mut size = 0;
     for (i, r) in reminders.iter().enumerate() {
@@ -108,7 +116,10 @@ pub fn texts(kind: RobotKind, reminders: &[Reminder], public_url: Option<&str>) 
                 RobotKind::Feishu => format!("【整改提醒】共{total}条{part}"),
                 _ => format!("### 【整改提醒】共{total}条{part}"),
             };
-            format!("{heading}\n\n{}", entries.join("\n\n"))
+            (
+                format!("{heading}\n\n{}", entries.join("\n\n")),
+                entries.len(),
+            )
         })
         .collect()
 }
@@ -122,10 +133,11 @@ pub fn requests(
 ) -> Vec<Request> {
     texts(robot.kind, reminders, public_url)
         .into_iter()
-        .map(|text| match robot.kind {
+        .map(|(text, carried)| match robot.kind {
             RobotKind::Wecom => Request {
                 url: robot.url.clone(),
                 body: json!({"msgtype": "markdown", "markdown": {"content": text}}),
+                reminders: carried,
             },
             RobotKind::Dingtalk => {
                 let url = if robot.secret.is_empty() {
@@ -144,6 +156,7 @@ pub fn requests(
                         "msgtype": "markdown",
                         "markdown": {"title": "整改提醒", "text": text},
                     }),
+                    reminders: carried,
                 }
             }
             RobotKind::Feishu => {
@@ -156,6 +169,7 @@ pub fn requests(
                 Request {
                     url: robot.url.clone(),
                     body,
+                    reminders: carried,
                 }
             }
         })
@@ -181,23 +195,32 @@ pub fn accepted(answer: &Value) -> Result<(), String> {
     }
 }
 
-/// Posts the requests in order; the first refusal stops it.
-pub async fn post(client: &reqwest::Client, requests: &[Request]) -> anyhow::Result<()> {
+/// Posts the requests in order; the first refusal stops it, and says how many reminders
+/// the messages before it carried, so that only the rest are sent again.
+pub async fn post(client: &reqwest::Client, requests: &[Request]) -> Result<(), Undelivered> {
+    let mut delivered = 0;
     for r in requests {
-        let response = client
-            .post(&r.url)
-            .json(&r.body)
-            .send()
-            .await
-            .map_err(|e| anyhow::anyhow!("posting to the robot failed: {e}"))?;
-        let status = response.status();
-        let answer: Value = response
-            .json()
-            .await
-            .map_err(|e| anyhow::anyhow!("the robot answered {status} without JSON: {e}"))?;
-        accepted(&answer).map_err(anyhow::Error::msg)?;
+        if let Err(error) = post_one(client, r).await {
+            return Err(Undelivered { delivered, error });
+        }
+        delivered += r.reminders;
     }
     Ok(())
+}
+
+async fn post_one(client: &reqwest::Client, r: &Request) -> anyhow::Result<()> {
+    let response = client
+        .post(&r.url)
+        .json(&r.body)
+        .send()
+        .await
+        .map_err(|e| anyhow::anyhow!("posting to the robot failed: {e}"))?;
+    let status = response.status();
+    let answer: Value = response
+        .json()
+        .await
+        .map_err(|e| anyhow::anyhow!("the robot answered {status} without JSON: {e}"))?;
+    accepted(&answer).map_err(anyhow::Error::msg)
 }
 
 #[cfg(test)]
@@ -272,14 +295,20 @@ mod tests {
         let parts = texts(RobotKind::Wecom, &batch, Some("https://zg.example.cn"));
         assert!(parts.len() > 1);
         assert!(
-            parts.iter().all(|p| p.len() <= 4096),
+            parts.iter().all(|(p, _)| p.len() <= 4096),
             "WeCom takes 4096 bytes"
         );
-        assert!(parts[0].contains(&format!("（1/{}）", parts.len())));
-        let all = parts.join("\n");
-        for n in 1..=60 {
-            assert!(all.contains(&format!("/measures/{n})")), "{n}");
+        assert!(parts[0].0.contains(&format!("（1/{}）", parts.len())));
+        // Each part carries the next reminders, in order, and says how many.
+        let mut next = 1;
+        for (text, carried) in &parts {
+            assert_eq!(text.matches("/measures/").count(), *carried);
+            for n in next..next + carried {
+                assert!(text.contains(&format!("/measures/{n})")), "{n}");
+            }
+            next += carried;
         }
+        assert_eq!(next, 61);
     }
 
     #[test]

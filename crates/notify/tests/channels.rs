@@ -114,6 +114,8 @@ struct Hooks {
     posted: Arc<Mutex<Vec<Posted>>>,
     /// Requests to refuse before taking them (a robot that is down for a while).
     refuse: Arc<Mutex<usize>>,
+    /// Requests to take before refusing (a robot that goes down between two posts).
+    let_through: Arc<Mutex<usize>>,
 }
 
 /// The robots' side: takes a post, answers as the robot of its path does.
@@ -134,7 +136,10 @@ async fn hook(State(h): State<Hooks>, request: Request) -> (axum::http::StatusCo
         .unwrap();
     {
         let mut refuse = h.refuse.lock().unwrap();
-        if *refuse > 0 {
+        let mut let_through = h.let_through.lock().unwrap();
+        if *let_through > 0 {
+            *let_through -= 1;
+        } else if *refuse > 0 {
             *refuse -= 1;
             return (
                 axum::http::StatusCode::OK,
@@ -523,4 +528,79 @@ async fn a_robot_that_refuses_is_tried_again_later_and_a_removed_one_is_skipped(
         states.contains_key(&("robot".to_string(), "skipped".to_string())),
         "{states:?}"
     );
+}
+
+/// The text of a WeCom post.
+fn wecom_text(p: &Posted) -> String {
+    p.body["markdown"]["content"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_batch_refused_halfway_sends_only_what_did_not_go_out() {
+    let calendar = Calendar::official();
+    let (smtp_port, _mails) = smtp_receiver().await;
+    let (hook_port, hooks) = http_receiver().await;
+    let t = prepared(RobotKind::Wecom, hook_port).await;
+    let courier = outbound(smtp_port);
+    let now = morning(day());
+    // The day's batch takes two messages (the snapshot above): the robot takes the
+    // first and refuses the second.
+    *hooks.let_through.lock().unwrap() = 1;
+    *hooks.refuse.lock().unwrap() = 1;
+    reminders::tick(&t.db, &courier, &calendar, day(), now)
+        .await
+        .unwrap();
+    let first = hooks.posted.lock().unwrap().clone();
+    assert_eq!(first.len(), 1);
+    let went = wecom_text(&first[0])
+        .matches("https://zhenggai.example.gov.cn/")
+        .count();
+    let states = job_states(&t).await;
+    let done = states[&("robot".to_string(), "done".to_string())];
+    let pending = states[&("robot".to_string(), "pending".to_string())];
+    assert_eq!(
+        usize::try_from(done).unwrap(),
+        went,
+        "the reminders of the message that went out are done"
+    );
+    assert!(pending > 0, "{states:?}");
+
+    // Ten minutes later only the rest go out, counted as what they are.
+    reminders::tick(
+        &t.db,
+        &courier,
+        &calendar,
+        day(),
+        now + Duration::minutes(11),
+    )
+    .await
+    .unwrap();
+    let posted = hooks.posted.lock().unwrap().clone();
+    assert_eq!(posted.len(), 2);
+    let retried = wecom_text(&posted[1]);
+    assert!(retried.contains(&format!("共{pending}条")), "{retried}");
+    let states = job_states(&t).await;
+    assert!(
+        states.keys().all(|(_, state)| state == "done"),
+        "{states:?}"
+    );
+    // Every reminder reached the group once.
+    let mut links: Vec<String> = posted
+        .iter()
+        .flat_map(|p| {
+            wecom_text(p)
+                .split("https://zhenggai.example.gov.cn")
+                .skip(1)
+                .map(|rest| rest.split(')').next().unwrap_or_default().to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let total = links.len();
+    assert_eq!(i64::try_from(total).unwrap(), done + pending);
+    links.sort();
+    links.dedup();
+    assert_eq!(links.len(), total, "a reminder sent twice");
 }

@@ -57,8 +57,29 @@ pub trait Courier: Send + Sync {
     fn sends_robots(&self) -> bool;
     /// Mails a reminder to a person; `id` is the job's key, the same on every attempt.
     async fn email(&self, to: &Addressee, reminder: &Reminder, id: &str) -> anyhow::Result<()>;
-    /// Posts reminders to a group chat as one message.
-    async fn robot(&self, robot: &Robot, reminders: &[Reminder]) -> anyhow::Result<()>;
+    /// Posts reminders to a group chat as one message, or as several where the robot's
+    /// size limit splits them (in order).
+    async fn robot(&self, robot: &Robot, reminders: &[Reminder]) -> Result<(), Undelivered>;
+}
+
+/// Reminders to a robot not all delivered: the messages carrying the first `delivered`
+/// went out before one was refused. Only the rest are tried again, so that nobody's
+/// group chat gets the same reminder twice.
+#[derive(Debug)]
+pub struct Undelivered {
+    /// How many of the batch's reminders, from the first, went out.
+    pub delivered: usize,
+    /// Why the rest did not.
+    pub error: anyhow::Error,
+}
+
+impl From<anyhow::Error> for Undelivered {
+    fn from(error: anyhow::Error) -> Self {
+        Undelivered {
+            delivered: 0,
+            error,
+        }
+    }
 }
 
 /// Who an e-mail goes to.
@@ -85,8 +106,8 @@ impl Courier for BellOnly {
     async fn email(&self, _: &Addressee, _: &Reminder, _: &str) -> anyhow::Result<()> {
         anyhow::bail!("no SMTP server is configured")
     }
-    async fn robot(&self, _: &Robot, _: &[Reminder]) -> anyhow::Result<()> {
-        anyhow::bail!("robots are not reachable from this server")
+    async fn robot(&self, _: &Robot, _: &[Reminder]) -> Result<(), Undelivered> {
+        Err(anyhow::anyhow!("robots are not reachable from this server").into())
     }
 }
 
@@ -482,19 +503,29 @@ async fn deliver(
     }
 }
 
-/// Delivers an organisation's robot jobs of a batch as one message.
+/// Delivers an organisation's robot jobs of a batch as one message (or the few its size
+/// limit needs): how many jobs, from the first, went out, and how the rest ended.
 async fn deliver_robot(
     db: &Db,
     courier: &dyn Courier,
     org: i64,
     jobs: &[RobotJob],
-) -> anyhow::Result<Outcome> {
-    let Some(robot) = channels::for_org(db, UnitId(org)).await?.robot else {
-        return Ok(Outcome::Skipped("the organisation no longer has a robot"));
+) -> (usize, anyhow::Result<Outcome>) {
+    let robot = match channels::for_org(db, UnitId(org)).await {
+        Ok(channels) => channels.robot,
+        Err(e) => return (0, Err(e.into())),
+    };
+    let Some(robot) = robot else {
+        return (
+            0,
+            Ok(Outcome::Skipped("the organisation no longer has a robot")),
+        );
     };
     let reminders: Vec<Reminder> = jobs.iter().map(|j| j.reminder.clone()).collect();
-    courier.robot(&robot, &reminders).await?;
-    Ok(Outcome::Sent)
+    match courier.robot(&robot, &reminders).await {
+        Ok(()) => (jobs.len(), Ok(Outcome::Sent)),
+        Err(u) => (u.delivered.min(jobs.len()), Err(u.error)),
+    }
 }
 
 /// Records how jobs ended: done, skipped, or — after an error — pending again, later
@@ -559,15 +590,15 @@ pub async fn run_due(db: &Db, courier: &dyn Courier, now: DateTime<Utc>) -> Stor
         }
         for (org, list) in robots {
             let payloads: Vec<RobotJob> = list.iter().map(|(_, r)| r.clone()).collect();
-            let result = deliver_robot(db, courier, org, &payloads).await;
-            if let Err(e) = &result {
-                tracing::warn!(org, "robot message not delivered: {e:#}");
+            let (went, rest) = deliver_robot(db, courier, org, &payloads).await;
+            if let Err(e) = &rest {
+                tracing::warn!(org, went, "robot message not delivered: {e:#}");
             }
-            if sent(&result) {
-                delivered += list.len();
-            }
+            delivered += went;
             let leased: Vec<&Job> = list.iter().map(|(j, _)| *j).collect();
-            finish(db, &leased, &result, now).await?;
+            let (out, left) = leased.split_at(went);
+            finish(db, out, &Ok(Outcome::Sent), now).await?;
+            finish(db, left, &rest, now).await?;
         }
     }
 }
