@@ -4,9 +4,32 @@
 //! reminder day, the day itself), an overdue one once per repeat period (daily by
 //! default) until the measure is done.
 
+use chrono::{DateTime, NaiveTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::clock::china_time;
 use crate::warning::{Colour, WarningRules};
+
+/// 08:00 in Beijing: what leaves zhenggai (e-mail, the group chat) waits for it.
+const WORKDAY_STARTS: (u32, u32) = (8, 0);
+
+/// When a message that leaves zhenggai (e-mail, a group-chat robot) may go out, for one
+/// planned at `now`. A working day's reminders are planned by the first round after
+/// midnight; sent then, they would ring phones and group chats at night. In the early
+/// hours they wait until 08:00 Beijing time; the bell inside zhenggai shows them at once.
+pub fn sends_from(now: DateTime<Utc>) -> DateTime<Utc> {
+    let local = china_time(now);
+    let (h, m) = WORKDAY_STARTS;
+    let Some(starts) = NaiveTime::from_hms_opt(h, m, 0) else {
+        return now;
+    };
+    if local.time() >= starts {
+        return now;
+    }
+    // Beijing is UTC+8 all year.
+    let beijing = local.date().and_time(starts) - TimeDelta::hours(8);
+    beijing.and_utc()
+}
 
 /// A reminder to one person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -360,6 +383,31 @@ mod tests {
         assert!(p.body.contains("意见：措施不具体: 请量化") && !p.body.contains("新的期限"));
         assert_eq!(Returned::of_action("reopen"), Some(Returned::Reopened));
         assert_eq!(Returned::of_action("claim"), None);
+    }
+
+    #[test]
+    fn messages_planned_in_the_early_hours_wait_for_eight_in_beijing() {
+        use chrono::TimeZone;
+        let utc = |d: u32, h: u32, m: u32, sec: u32| {
+            Utc.with_ymd_and_hms(2024, 4, d, h, m, sec)
+                .single()
+                .unwrap_or_default()
+        };
+        for (planned, goes) in [
+            // 00:00:30 Beijing on the 26th (16:00:30 UTC on the 25th): 08:00 that day.
+            (utc(25, 16, 0, 30), utc(26, 0, 0, 0)),
+            // 07:59:59 Beijing: a second later.
+            (utc(25, 23, 59, 59), utc(26, 0, 0, 0)),
+            // 08:00 and later: at once.
+            (utc(26, 0, 0, 0), utc(26, 0, 0, 0)),
+            (utc(26, 1, 30, 0), utc(26, 1, 30, 0)),
+            // 23:30 Beijing: at once (a step someone took in the evening).
+            (utc(26, 15, 30, 0), utc(26, 15, 30, 0)),
+            // 02:00 UTC is 10:00 Beijing: at once.
+            (utc(25, 2, 0, 0), utc(25, 2, 0, 0)),
+        ] {
+            assert_eq!(sends_from(planned), goes, "{planned}");
+        }
     }
 
     #[test]

@@ -604,3 +604,52 @@ async fn a_batch_refused_halfway_sends_only_what_did_not_go_out() {
     links.dedup();
     assert_eq!(links.len(), total, "a reminder sent twice");
 }
+
+#[tokio::test]
+async fn mail_and_robots_wait_for_the_working_day_while_the_bell_rings_at_once() {
+    let calendar = Calendar::official();
+    let (smtp_port, mails) = smtp_receiver().await;
+    let (hook_port, hooks) = http_receiver().await;
+    let t = prepared(RobotKind::Wecom, hook_port).await;
+    let courier = outbound(smtp_port);
+    // 00:30 in Beijing: the day's first round plans everything and rings the bell …
+    let night = morning(day()) - Duration::minutes(8 * 60 + 30);
+    let first = reminders::tick(&t.db, &courier, &calendar, day(), night)
+        .await
+        .unwrap();
+    assert!(first.planned > 0);
+    let bell: i64 = sqlx::query("SELECT COUNT(*) FROM notifications")
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap();
+    assert!(bell > 0, "the bell shows the day's reminders at once");
+    // … but nothing leaves until 08:00.
+    for at in [night, night + Duration::minutes(7 * 60 + 29)] {
+        reminders::tick(&t.db, &courier, &calendar, day(), at)
+            .await
+            .unwrap();
+    }
+    assert!(mails.lock().unwrap().is_empty(), "no mail at night");
+    assert!(hooks.posted.lock().unwrap().is_empty(), "no robot at night");
+    let states = job_states(&t).await;
+    assert!(states.contains_key(&("email".to_string(), "pending".to_string())));
+    assert!(states.contains_key(&("robot".to_string(), "pending".to_string())));
+    // 08:00: they go out, once.
+    let eight = night + Duration::minutes(7 * 60 + 30);
+    let sent = reminders::tick(&t.db, &courier, &calendar, day(), eight)
+        .await
+        .unwrap();
+    assert!(sent.delivered > 0);
+    assert!(!mails.lock().unwrap().is_empty());
+    assert!(!hooks.posted.lock().unwrap().is_empty());
+    assert!(
+        job_states(&t)
+            .await
+            .keys()
+            .all(|(_, state)| state == "done"),
+        "{:?}",
+        job_states(&t).await
+    );
+}

@@ -24,8 +24,8 @@ use zhenggai_domain::calendar::Calendar;
 use zhenggai_domain::clock::china_time;
 use zhenggai_domain::deadline::{Deadline, DeadlineKind};
 use zhenggai_domain::reminder::{
-    Reminder, Returned, WarningFacts, returned_reminder, warning_reminder, weekly_reminder,
-    weekly_roll_call,
+    Reminder, Returned, WarningFacts, returned_reminder, sends_from, warning_reminder,
+    weekly_reminder, weekly_roll_call,
 };
 use zhenggai_domain::status::MeasureState;
 use zhenggai_domain::weekly::week_of;
@@ -390,6 +390,8 @@ async fn plan_weekly(
 
 /// Queues a job; false when it was queued before. Its key is the channel, who it goes
 /// to (a person, or an organisation's group) and the event, so that each is sent once.
+/// Messages that leave zhenggai wait for the working day ([`sends_from`]); the bell
+/// does not.
 async fn enqueue(
     db: &Db,
     kind: &str,
@@ -399,14 +401,20 @@ async fn enqueue(
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
     let payload = serde_json::to_string(payload).map_err(anyhow::Error::from)?;
+    let run_at = if kind == "notify" {
+        now
+    } else {
+        sends_from(now)
+    };
     let done = sqlx::query(
-        "INSERT INTO jobs (kind, dedup_key, payload, run_at, created_at) VALUES ($4, $1, $2, $3, $3) \
+        "INSERT INTO jobs (kind, dedup_key, payload, run_at, created_at) VALUES ($4, $1, $2, $5, $3) \
          ON CONFLICT (dedup_key) DO NOTHING",
     )
     .bind(format!("{kind}:{to}:{event}"))
     .bind(payload)
     .bind(stamp(now))
     .bind(kind)
+    .bind(stamp(run_at))
     .execute(db.pool())
     .await?;
     Ok(done.rows_affected() > 0)
