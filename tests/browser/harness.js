@@ -11,11 +11,15 @@ const bin = process.env.ZHENGGAI_BIN || path.join(root, 'target', 'debug', 'zhen
 const artifacts = path.join(__dirname, 'artifacts');
 const PASSWORD = 'Zhenggai-demo-2024';
 
-async function start() {
+// `demoDay` (YYYY-MM-DD) runs the demonstration as of that day, from 10:00 Beijing time,
+// for tests whose outcome depends on the date (reminders go out on working days only).
+async function start({ demoDay } = {}) {
   assert.ok(fs.existsSync(bin), `build zhenggai first: ${bin} is missing`);
   fs.mkdirSync(artifacts, { recursive: true });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhenggai-browser-'));
-  const server = spawn(bin, ['serve', '--demo', '--data', dataDir, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = ['serve', '--demo', '--data', dataDir, '--listen', '127.0.0.1:0'];
+  if (demoDay) args.push('--demo-day', demoDay);
+  const server = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const base = await new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error('zhenggai did not start:\n' + out)), 60000);

@@ -4,10 +4,10 @@
 //! reminder day, the day itself), an overdue one once per repeat period (daily by
 //! default) until the measure is done.
 
-use chrono::{DateTime, NaiveTime, TimeDelta, Utc};
+use chrono::{DateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::clock::china_time;
+use crate::clock::{china_time, from_china_time};
 use crate::warning::{Colour, WarningRules};
 
 /// 08:00 in Beijing: what leaves zhenggai (e-mail, the group chat) waits for it.
@@ -26,9 +26,7 @@ pub fn sends_from(now: DateTime<Utc>) -> DateTime<Utc> {
     if local.time() >= starts {
         return now;
     }
-    // Beijing is UTC+8 all year.
-    let beijing = local.date().and_time(starts) - TimeDelta::hours(8);
-    beijing.and_utc()
+    from_china_time(local.date().and_time(starts))
 }
 
 /// A reminder to one person.

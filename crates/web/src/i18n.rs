@@ -555,8 +555,8 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("notifications_title", "消息提醒", "Notifications"),
     (
         "notifications_hint",
-        "预警提醒在工作日发出：转为绿色、黄色时，到期前的提醒日和到期当天各一次，逾期后按整改办设定的间隔重复，直至完成；方案退回、留号和回炉也会提醒。",
-        "Reminders go out on working days: on turning green and yellow, on the reminder days before the deadline and on the day, then repeatedly as the office set once overdue, until done; a plan sent back, a closure returned or a problem reopened is reminded too.",
+        "预警提醒在工作日发出：转为绿色、黄色时，到期前的提醒日和到期当天各一次，逾期后按整改办设定的间隔重复，直至完成；方案退回、留号和回炉也会提醒。消息即时显示在这里，邮件和工作群消息在北京时间8:00以后发出。",
+        "Reminders go out on working days: on turning green and yellow, on the reminder days before the deadline and on the day, then repeatedly as the office set once overdue, until done; a plan sent back, a closure returned or a problem reopened is reminded too. They show here at once; e-mail and group-chat messages go out from 08:00 Beijing time.",
     ),
     ("notifications_none", "暂无消息。", "No notifications."),
     ("mark_all_read", "全部标为已读", "Mark all read"),

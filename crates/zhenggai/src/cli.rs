@@ -186,6 +186,11 @@ pub struct ServeArgs {
     /// Load the demo organisation if the database is empty.
     #[arg(long, env = "ZHENGGAI_DEMO")]
     pub demo: bool,
+    /// With --demo on a new data directory: run the demonstration as of this day
+    /// (YYYY-MM-DD), its clock starting at 10:00 Beijing time and running on — for
+    /// training on a chosen day, and for tests that must not depend on the real date.
+    #[arg(long, requires = "demo")]
+    pub demo_day: Option<chrono::NaiveDate>,
     /// Do not run the reminder scheduler inside the server (run `zhenggai worker`
     /// separately instead).
     #[arg(long, env = "ZHENGGAI_NO_WORKER")]

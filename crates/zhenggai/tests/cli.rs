@@ -473,3 +473,70 @@ fn import_into_a_new_inspection_leaves_none_behind_when_refused() {
         inspections + 1
     );
 }
+
+/// Starts `serve` with `args`, waits for its address, stops it with SIGTERM.
+fn serve_once(data: &std::path::Path, args: &[&str]) {
+    let mut child = zhenggai(data)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let started = Instant::now();
+    let mut addr = None;
+    while addr.is_none() && started.elapsed() < Duration::from_secs(60) {
+        let line = lines.next().unwrap().unwrap();
+        addr = line
+            .split("listening on http://")
+            .nth(1)
+            .map(|a| a.split('/').next().unwrap().to_string());
+    }
+    let addr = addr.expect("serve printed its address");
+    assert!(http_get(&addr, "/healthz").starts_with("HTTP/1.1 200"));
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(child.wait().unwrap().success());
+}
+
+#[test]
+fn a_demonstration_runs_on_a_chosen_day_only_on_a_new_data_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    // Not without the demo.
+    let (code, _, err) = run(dir.path(), &["serve", "--demo-day", "2024-04-25"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("--demo"), "{err}");
+    // A new demonstration as of 25 April 2024: everything it records is of that day or
+    // before (the demo's own history), nothing of the real date.
+    serve_once(dir.path(), &["--demo", "--demo-day", "2024-04-25"]);
+    assert!(
+        sqlite_count(
+            dir.path(),
+            "SELECT COUNT(*) FROM audit_log WHERE at LIKE '2024-04-25%' OR at LIKE '2024-04-24T%'"
+        ) > 0
+    );
+    assert_eq!(
+        sqlite_count(
+            dir.path(),
+            "SELECT COUNT(*) FROM audit_log WHERE at >= '2024-04-26'"
+        ),
+        0
+    );
+    // Not on a database that holds data: its trail would get instants out of order.
+    let (code, _, err) = run(
+        dir.path(),
+        &[
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--demo",
+            "--demo-day",
+            "2024-05-20",
+        ],
+    );
+    assert_ne!(code, 0);
+    assert!(err.contains("new data directory"), "{err}");
+}

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use zhenggai_domain::Role;
-use zhenggai_domain::clock::{Clock, SystemClock};
+use zhenggai_domain::clock::{Clock, ShiftedClock, SystemClock, from_china_time};
 use zhenggai_storage::audit::Change;
 use zhenggai_storage::units::{self, UnitKind};
 use zhenggai_storage::users::{self, NewUser};
@@ -19,9 +19,20 @@ pub async fn run(common: &Common, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let settings = Settings::resolve(common, args.listen.as_deref())?;
     let db = super::open(&settings).await?;
     db.migrate().await.context("migrating the database")?;
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let empty = demo::is_empty(&db).await?;
+    let clock: Arc<dyn Clock> = match args.demo_day {
+        None => Arc::new(SystemClock),
+        // Only a new demonstration runs on another day: every record it holds is then
+        // made by that clock, and no real ledger's trail gets instants out of order.
+        Some(_) if !empty => anyhow::bail!(
+            "--demo-day 只用于新的演示数据目录：这个数据库已有数据 / --demo-day needs a new data directory: this database already holds data"
+        ),
+        Some(day) => Arc::new(ShiftedClock::starting_at(from_china_time(
+            day.and_time(demo_day_starts()),
+        ))),
+    };
     let files = Arc::new(settings.files());
-    if demo::is_empty(&db).await? {
+    if empty {
         if args.demo {
             demo::load(&db, files.as_ref(), clock.today(), clock.now())
                 .await
@@ -66,6 +77,11 @@ pub async fn run(common: &Common, args: ServeArgs) -> anyhow::Result<ExitCode> {
     db.close().await;
     println!("zhenggai stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// 10:00 Beijing time: a demonstration day starts in office hours.
+fn demo_day_starts() -> chrono::NaiveTime {
+    chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap_or_default()
 }
 
 fn print_demo_accounts() {
