@@ -1,5 +1,5 @@
 //! Accounts, units, tokens and the audit trail through the API, for the roles that
-//! hold them (三员分立).
+//! hold them (三员分立); and each person's own notifications (the bell).
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use zhenggai_domain::{Role, UnitId, UserId};
 use zhenggai_storage::audit::{self, AuditEntry};
+use zhenggai_storage::reminders::{self, Notification};
 use zhenggai_storage::units::{self, Unit, UnitKind};
 use zhenggai_storage::users::{self, NewUser, User};
 use zhenggai_storage::{StoreError, auth};
@@ -20,6 +21,51 @@ use crate::state::App;
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", responses((status = 200, body = User), (status = 401, body = ApiErrorBody)))]
 pub async fn me(v: ApiViewer) -> Json<User> {
     Json(v.0.user)
+}
+
+/// The caller's notifications (the bell).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Bell {
+    /// How many are unread.
+    pub unread: i64,
+    /// The latest 200, newest first.
+    pub items: Vec<Notification>,
+}
+
+/// The caller's own notifications, newest first, and how many are unread.
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications", responses((status = 200, body = Bell), (status = 401, body = ApiErrorBody)))]
+pub async fn notifications(State(app): State<App>, v: ApiViewer) -> Result<Json<Bell>, ApiError> {
+    let user = v.0.user.id;
+    Ok(Json(Bell {
+        unread: reminders::unread(&app.db, user).await?,
+        items: reminders::list(&app.db, user, 200).await?,
+    }))
+}
+
+/// Which notifications to mark read.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+pub struct MarkRead {
+    /// One of the caller's notifications; all of them when left out.
+    pub id: Option<i64>,
+}
+
+/// How many were marked.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Marked {
+    /// Notifications newly marked read (another person's are never touched).
+    pub marked: u64,
+}
+
+/// Marks the caller's notifications read: one, or all.
+#[utoipa::path(post, path = "/api/v1/notifications/read", tag = "notifications", request_body = MarkRead,
+    responses((status = 200, body = Marked), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody)))]
+pub async fn mark_read(
+    State(app): State<App>,
+    v: ApiViewer,
+    ApiJson(body): ApiJson<MarkRead>,
+) -> Result<Json<Marked>, ApiError> {
+    let marked = reminders::mark_read(&app.db, v.0.user.id, body.id, app.clock.now()).await?;
+    Ok(Json(Marked { marked }))
 }
 
 /// A token request.

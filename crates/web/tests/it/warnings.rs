@@ -292,6 +292,86 @@ async fn the_bell_counts_a_persons_own_notifications_and_only_they_mark_them_rea
 }
 
 #[tokio::test]
+async fn the_api_gives_each_person_their_own_bell_and_marks_only_theirs() {
+    let t = TestApp::new().await;
+    t.ring_bells().await;
+    let finance = t.token("finance").await;
+    let hr = t.token("hr").await;
+    let mine = t.api(&finance, "GET", "/api/v1/notifications", None).await;
+    assert_eq!(mine.status, StatusCode::OK, "{}", mine.body);
+    let mine = mine.json();
+    let own = t
+        .count("SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.username = 'finance'")
+        .await;
+    assert!(own > 0);
+    assert_eq!(mine["unread"], own);
+    let items = mine["items"].as_array().unwrap();
+    assert_eq!(items.len() as i64, own);
+    let id = items[0]["id"].as_i64().unwrap();
+    // Another person's mark touches nothing of finance's, and they do not see it.
+    let theirs = t
+        .api(&hr, "GET", "/api/v1/notifications", None)
+        .await
+        .json();
+    assert!(
+        theirs["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| n["id"] != id)
+    );
+    let r = t
+        .api(
+            &hr,
+            "POST",
+            "/api/v1/notifications/read",
+            Some(serde_json::json!({ "id": id })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.json()["marked"], 0);
+    // The owner marks one, then the rest.
+    let r = t
+        .api(
+            &finance,
+            "POST",
+            "/api/v1/notifications/read",
+            Some(serde_json::json!({ "id": id })),
+        )
+        .await;
+    assert_eq!(r.json()["marked"], 1);
+    let r = t
+        .api(
+            &finance,
+            "POST",
+            "/api/v1/notifications/read",
+            Some(serde_json::json!({})),
+        )
+        .await;
+    assert_eq!(r.json()["marked"], own - 1);
+    let after = t
+        .api(&finance, "GET", "/api/v1/notifications", None)
+        .await
+        .json();
+    assert_eq!(after["unread"], 0);
+    // Without a token: refused.
+    let r = t
+        .api("not-a-token", "GET", "/api/v1/notifications", None)
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    // A body that is not the right shape: a clear 400.
+    let r = t
+        .api(
+            &finance,
+            "POST",
+            "/api/v1/notifications/read",
+            Some(serde_json::json!({ "id": "first" })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
 async fn the_office_climbs_the_escalation_ladder_one_notice_at_a_time() {
     let t = TestApp::new().await;
     let office = t.login("office").await;
