@@ -449,13 +449,36 @@ async fn reminders_reach_mailboxes_and_robots_once_even_across_a_restart() {
     }
 }
 
+/// An organisation posting to a WeCom robot, with the mail and posts it sends.
+struct Wecom {
+    calendar: Calendar,
+    mails: Arc<Mutex<Vec<Mail>>>,
+    hooks: Hooks,
+    t: TestDb,
+    courier: Outbound,
+}
+
+async fn wecom() -> Wecom {
+    let (smtp_port, mails) = smtp_receiver().await;
+    let (hook_port, hooks) = http_receiver().await;
+    Wecom {
+        calendar: Calendar::official(),
+        mails,
+        hooks,
+        t: prepared(RobotKind::Wecom, hook_port).await,
+        courier: outbound(smtp_port),
+    }
+}
+
 #[tokio::test]
 async fn a_robot_that_refuses_is_tried_again_later_and_a_removed_one_is_skipped() {
-    let calendar = Calendar::official();
-    let (smtp_port, _mails) = smtp_receiver().await;
-    let (hook_port, hooks) = http_receiver().await;
-    let t = prepared(RobotKind::Wecom, hook_port).await;
-    let courier = outbound(smtp_port);
+    let Wecom {
+        calendar,
+        hooks,
+        t,
+        courier,
+        ..
+    } = wecom().await;
     let now = morning(day());
     *hooks.refuse.lock().unwrap() = 1;
     reminders::tick(&t.db, &courier, &calendar, day(), now)
@@ -540,11 +563,13 @@ fn wecom_text(p: &Posted) -> String {
 
 #[tokio::test]
 async fn a_batch_refused_halfway_sends_only_what_did_not_go_out() {
-    let calendar = Calendar::official();
-    let (smtp_port, _mails) = smtp_receiver().await;
-    let (hook_port, hooks) = http_receiver().await;
-    let t = prepared(RobotKind::Wecom, hook_port).await;
-    let courier = outbound(smtp_port);
+    let Wecom {
+        calendar,
+        hooks,
+        t,
+        courier,
+        ..
+    } = wecom().await;
     let now = morning(day());
     // The day's batch takes two messages (the snapshot above): the robot takes the
     // first and refuses the second.
@@ -607,11 +632,13 @@ async fn a_batch_refused_halfway_sends_only_what_did_not_go_out() {
 
 #[tokio::test]
 async fn mail_and_robots_wait_for_the_working_day_while_the_bell_rings_at_once() {
-    let calendar = Calendar::official();
-    let (smtp_port, mails) = smtp_receiver().await;
-    let (hook_port, hooks) = http_receiver().await;
-    let t = prepared(RobotKind::Wecom, hook_port).await;
-    let courier = outbound(smtp_port);
+    let Wecom {
+        calendar,
+        mails,
+        hooks,
+        t,
+        courier,
+    } = wecom().await;
     // 00:30 in Beijing: the day's first round plans everything and rings the bell …
     let night = morning(day()) - Duration::minutes(8 * 60 + 30);
     let first = reminders::tick(&t.db, &courier, &calendar, day(), night)
