@@ -13,7 +13,9 @@
 //! robot (once per event, not per person; the robot jobs of a batch go out as one
 //! message per organisation). What leaves the process is sent by a [`Courier`]; the
 //! addresses and the robot are read when the job runs, so a corrected address applies
-//! to reminders already queued.
+//! to reminders already queued. What leaves the process waits for the working day:
+//! the day's reminders are planned just after midnight, but e-mail and robot jobs run
+//! from 08:00 Beijing time (`reminder::sends_from`).
 
 use std::collections::{BTreeMap, HashMap};
 
