@@ -73,7 +73,7 @@ test('a long ledger is previewed a page at a time; an error links to its row', a
   await s.page.goto(env.base + '/inspections/1/import');
   await s.page.setInputFiles('input[name=files]', file);
   await Promise.all([s.page.waitForNavigation(), s.page.click('form.import-form button.primary')]);
-  assert.match(await s.page.locator('#import-counts').innerText(), /450 measures.*1 errors/);
+  assert.match(await s.page.locator('#import-counts').innerText(), /450 measures.*1 error\b/);
   assert.equal(await s.page.locator('table.import-rows tbody tr').count(), 200);
   assert.equal(await s.page.locator('nav.pager span').first().innerText(), '1 / 3');
   assert.ok(await s.page.locator('form.commit-form button.primary').isDisabled(), 'no commit while there are errors');

@@ -107,6 +107,21 @@ impl Tr {
         self.0 == Lang::En
     }
 
+    /// A number with what it counts: "3个问题", "3 problems", "1 problem". The English
+    /// nouns counted (`n_…` keys) are regular plurals, so one drops the final "s".
+    pub fn count(&self, n: impl std::borrow::Borrow<usize>, key: &str) -> String {
+        let n = *n.borrow();
+        let word = self.s(key);
+        if !self.en() {
+            return format!("{n}{word}");
+        }
+        let word = word.trim_start();
+        match (n, word.strip_suffix('s')) {
+            (1, Some(one)) => format!("1 {one}"),
+            _ => format!("{n} {word}"),
+        }
+    }
+
     /// The `lang` attribute.
     pub fn code(&self) -> &'static str {
         self.0.code()
@@ -1076,7 +1091,12 @@ mod tests {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
             let text = std::fs::read_to_string(&path).unwrap();
-            for part in text.split("t.s(\"").skip(1) {
+            let said = text.split("t.s(\"").skip(1);
+            let counted = text
+                .split("t.count(")
+                .skip(1)
+                .filter_map(|call| call.split('"').nth(1));
+            for part in said.chain(counted) {
                 let key = part.split('"').next().unwrap();
                 if !TEXTS
                     .iter()
@@ -1087,6 +1107,18 @@ mod tests {
             }
         }
         assert!(missing.is_empty(), "{missing:#?}");
+    }
+
+    #[test]
+    fn counts_read_right_in_both_languages() {
+        let zh = Tr(Lang::Zh);
+        let en = Tr(Lang::En);
+        assert_eq!(zh.count(3, "n_problems"), "3个问题");
+        assert_eq!(zh.count(1, "n_measures"), "1条措施");
+        assert_eq!(en.count(3, "n_problems"), "3 problems");
+        assert_eq!(en.count(1, "n_problems"), "1 problem");
+        assert_eq!(en.count(0, "n_errors"), "0 errors");
+        assert_eq!(en.count(1, "n_aspects"), "1 aspect");
     }
 
     #[test]
