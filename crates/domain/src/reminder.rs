@@ -4,14 +4,11 @@
 //! reminder day, the day itself), an overdue one once per repeat period (daily by
 //! default) until the measure is done.
 
-use chrono::{DateTime, NaiveTime, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::clock::{china_time, from_china_time};
 use crate::warning::{Colour, WarningRules};
-
-/// 08:00 in Beijing: what leaves zhenggai (e-mail, the group chat) waits for it.
-const WORKDAY_STARTS: (u32, u32) = (8, 0);
 
 /// When a message that leaves zhenggai (e-mail, a group-chat robot) may go out, for one
 /// planned at `now`. A working day's reminders are planned by the first round after
@@ -19,14 +16,10 @@ const WORKDAY_STARTS: (u32, u32) = (8, 0);
 /// hours they wait until 08:00 Beijing time; the bell inside zhenggai shows them at once.
 pub fn sends_from(now: DateTime<Utc>) -> DateTime<Utc> {
     let local = china_time(now);
-    let (h, m) = WORKDAY_STARTS;
-    let Some(starts) = NaiveTime::from_hms_opt(h, m, 0) else {
-        return now;
-    };
-    if local.time() >= starts {
-        return now;
+    match local.date().and_hms_opt(8, 0, 0) {
+        Some(workday_starts) if local < workday_starts => from_china_time(workday_starts),
+        _ => now,
     }
-    from_china_time(local.date().and_time(starts))
 }
 
 /// A reminder to one person.

@@ -451,7 +451,6 @@ async fn reminders_reach_mailboxes_and_robots_once_even_across_a_restart() {
 
 /// An organisation posting to a WeCom robot, with the mail and posts it sends.
 struct Wecom {
-    calendar: Calendar,
     mails: Arc<Mutex<Vec<Mail>>>,
     hooks: Hooks,
     t: TestDb,
@@ -462,7 +461,6 @@ async fn wecom() -> Wecom {
     let (smtp_port, mails) = smtp_receiver().await;
     let (hook_port, hooks) = http_receiver().await;
     Wecom {
-        calendar: Calendar::official(),
         mails,
         hooks,
         t: prepared(RobotKind::Wecom, hook_port).await,
@@ -470,20 +468,23 @@ async fn wecom() -> Wecom {
     }
 }
 
+/// A scheduler round on the day of the walk, at `at`.
+async fn tick_at(
+    t: &TestDb,
+    courier: &Outbound,
+    at: chrono::DateTime<chrono::Utc>,
+) -> zhenggai_storage::StoreResult<reminders::Tick> {
+    reminders::tick(&t.db, courier, &Calendar::official(), day(), at).await
+}
+
 #[tokio::test]
 async fn a_robot_that_refuses_is_tried_again_later_and_a_removed_one_is_skipped() {
     let Wecom {
-        calendar,
-        hooks,
-        t,
-        courier,
-        ..
+        hooks, t, courier, ..
     } = wecom().await;
     let now = morning(day());
     *hooks.refuse.lock().unwrap() = 1;
-    reminders::tick(&t.db, &courier, &calendar, day(), now)
-        .await
-        .unwrap();
+    tick_at(&t, &courier, now).await.unwrap();
     assert!(hooks.posted.lock().unwrap().is_empty());
     let error: String = sqlx::query(
         "SELECT last_error FROM jobs WHERE kind = 'robot' AND state = 'pending' LIMIT 1",
@@ -495,33 +496,21 @@ async fn a_robot_that_refuses_is_tried_again_later_and_a_removed_one_is_skipped(
     .unwrap();
     assert!(error.contains("45009"), "{error}");
     // Ten minutes later it goes out, once.
-    reminders::tick(
-        &t.db,
-        &courier,
-        &calendar,
-        day(),
-        now + Duration::minutes(11),
-    )
-    .await
-    .unwrap();
+    tick_at(&t, &courier, now + Duration::minutes(11))
+        .await
+        .unwrap();
     let sent = hooks.posted.lock().unwrap().len();
     assert!(sent > 0);
-    reminders::tick(
-        &t.db,
-        &courier,
-        &calendar,
-        day(),
-        now + Duration::minutes(40),
-    )
-    .await
-    .unwrap();
+    tick_at(&t, &courier, now + Duration::minutes(40))
+        .await
+        .unwrap();
     assert_eq!(hooks.posted.lock().unwrap().len(), sent);
 
     // The office removes the robot: the next day's robot jobs are skipped, not sent.
     let office = users::find(&t.db, "office").await.unwrap().unwrap();
     let actor = users::actor(&t.db, office.id).await.unwrap();
     let next = NaiveDate::from_ymd_opt(2024, 5, 21).unwrap();
-    reminders::plan(&t.db, &courier, &calendar, next, morning(next))
+    reminders::plan(&t.db, &courier, &Calendar::official(), next, morning(next))
         .await
         .unwrap();
     let version = channels::for_org(&t.db, actor.org).await.unwrap().version;
@@ -564,20 +553,14 @@ fn wecom_text(p: &Posted) -> String {
 #[tokio::test]
 async fn a_batch_refused_halfway_sends_only_what_did_not_go_out() {
     let Wecom {
-        calendar,
-        hooks,
-        t,
-        courier,
-        ..
+        hooks, t, courier, ..
     } = wecom().await;
     let now = morning(day());
     // The day's batch takes two messages (the snapshot above): the robot takes the
     // first and refuses the second.
     *hooks.let_through.lock().unwrap() = 1;
     *hooks.refuse.lock().unwrap() = 1;
-    reminders::tick(&t.db, &courier, &calendar, day(), now)
-        .await
-        .unwrap();
+    tick_at(&t, &courier, now).await.unwrap();
     let first = hooks.posted.lock().unwrap().clone();
     assert_eq!(first.len(), 1);
     let went = wecom_text(&first[0])
@@ -594,15 +577,9 @@ async fn a_batch_refused_halfway_sends_only_what_did_not_go_out() {
     assert!(pending > 0, "{states:?}");
 
     // Ten minutes later only the rest go out, counted as what they are.
-    reminders::tick(
-        &t.db,
-        &courier,
-        &calendar,
-        day(),
-        now + Duration::minutes(11),
-    )
-    .await
-    .unwrap();
+    tick_at(&t, &courier, now + Duration::minutes(11))
+        .await
+        .unwrap();
     let posted = hooks.posted.lock().unwrap().clone();
     assert_eq!(posted.len(), 2);
     let retried = wecom_text(&posted[1]);
@@ -633,7 +610,6 @@ async fn a_batch_refused_halfway_sends_only_what_did_not_go_out() {
 #[tokio::test]
 async fn mail_and_robots_wait_for_the_working_day_while_the_bell_rings_at_once() {
     let Wecom {
-        calendar,
         mails,
         hooks,
         t,
@@ -641,9 +617,7 @@ async fn mail_and_robots_wait_for_the_working_day_while_the_bell_rings_at_once()
     } = wecom().await;
     // 00:30 in Beijing: the day's first round plans everything and rings the bell …
     let night = morning(day()) - Duration::minutes(8 * 60 + 30);
-    let first = reminders::tick(&t.db, &courier, &calendar, day(), night)
-        .await
-        .unwrap();
+    let first = tick_at(&t, &courier, night).await.unwrap();
     assert!(first.planned > 0);
     let bell: i64 = sqlx::query("SELECT COUNT(*) FROM notifications")
         .fetch_one(t.db.pool())
@@ -654,9 +628,7 @@ async fn mail_and_robots_wait_for_the_working_day_while_the_bell_rings_at_once()
     assert!(bell > 0, "the bell shows the day's reminders at once");
     // … but nothing leaves until 08:00.
     for at in [night, night + Duration::minutes(7 * 60 + 29)] {
-        reminders::tick(&t.db, &courier, &calendar, day(), at)
-            .await
-            .unwrap();
+        tick_at(&t, &courier, at).await.unwrap();
     }
     assert!(mails.lock().unwrap().is_empty(), "no mail at night");
     assert!(hooks.posted.lock().unwrap().is_empty(), "no robot at night");
@@ -665,9 +637,7 @@ async fn mail_and_robots_wait_for_the_working_day_while_the_bell_rings_at_once()
     assert!(states.contains_key(&("robot".to_string(), "pending".to_string())));
     // 08:00: they go out, once.
     let eight = night + Duration::minutes(7 * 60 + 30);
-    let sent = reminders::tick(&t.db, &courier, &calendar, day(), eight)
-        .await
-        .unwrap();
+    let sent = tick_at(&t, &courier, eight).await.unwrap();
     assert!(sent.delivered > 0);
     assert!(!mails.lock().unwrap().is_empty());
     assert!(!hooks.posted.lock().unwrap().is_empty());

@@ -27,9 +27,13 @@ pub async fn run(common: &Common, args: ServeArgs) -> anyhow::Result<ExitCode> {
         Some(_) if !empty => anyhow::bail!(
             "--demo-day 只用于新的演示数据目录：这个数据库已有数据 / --demo-day needs a new data directory: this database already holds data"
         ),
-        Some(day) => Arc::new(ShiftedClock::starting_at(from_china_time(
-            day.and_time(demo_day_starts()),
-        ))),
+        // The demonstration day starts in office hours: 10:00 Beijing time.
+        Some(day) => {
+            let start = day
+                .and_hms_opt(10, 0, 0)
+                .context("10:00 is a time of day")?;
+            Arc::new(ShiftedClock::starting_at(from_china_time(start)))
+        }
     };
     let files = Arc::new(settings.files());
     if empty {
@@ -77,11 +81,6 @@ pub async fn run(common: &Common, args: ServeArgs) -> anyhow::Result<ExitCode> {
     db.close().await;
     println!("zhenggai stopped");
     Ok(ExitCode::SUCCESS)
-}
-
-/// 10:00 Beijing time: a demonstration day starts in office hours.
-fn demo_day_starts() -> chrono::NaiveTime {
-    chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap_or_default()
 }
 
 fn print_demo_accounts() {
