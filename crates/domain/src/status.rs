@@ -112,22 +112,22 @@ impl StandingFilter {
     }
 }
 
-/// Days before a deadline from which a measure counts as due soon, until the
-/// organisation's own three-colour thresholds are configured.
-pub const DUE_SOON_DAYS: i64 = 20;
-
 /// Days a long-term measure may go without progress before it is flagged, until the
 /// organisation's own interval is configured.
 pub const LONG_TERM_REVIEW_DAYS: i64 = 90;
 
 impl Standing {
-    /// Derives the standing of a measure.
+    /// Derives the standing of a measure. `due_soon_days` is its organisation's green
+    /// window (三色预警, [`crate::warning::WarningRules::green_days`]): a measure is due
+    /// soon exactly when the warnings colour it green or yellow, so that the ledger's
+    /// "due soon" and the warning board never disagree.
     pub fn of(
         state: MeasureState,
         deadline: &Deadline,
         done_on: Option<NaiveDate>,
         last_progress: Option<NaiveDate>,
         today: NaiveDate,
+        due_soon_days: u32,
     ) -> Standing {
         match (state, deadline.kind, deadline.date) {
             (MeasureState::Done, _, Some(due)) if done_on.is_some_and(|d| d > due) => {
@@ -149,7 +149,7 @@ impl Standing {
                 let left = (due - today).num_days();
                 if left < 0 {
                     Standing::Overdue { days: -left }
-                } else if left <= DUE_SOON_DAYS {
+                } else if left <= i64::from(due_soon_days) {
                     Standing::DueSoon { days_left: left }
                 } else {
                     Standing::NotDue
@@ -191,6 +191,7 @@ impl Standing {
 mod tests {
     use super::*;
     use crate::deadline::Precision;
+    use crate::warning::{Colour, WarningRules};
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -208,7 +209,7 @@ mod tests {
     #[test]
     fn derives_standing_around_the_deadline() {
         let due = d(2024, 4, 30);
-        let s = |state, today, done_on| Standing::of(state, &dated(due), done_on, None, today);
+        let s = |state, today, done_on| Standing::of(state, &dated(due), done_on, None, today, 20);
         assert_eq!(
             s(MeasureState::InProgress, d(2024, 3, 1), None),
             Standing::NotDue
@@ -249,6 +250,7 @@ mod tests {
             None,
             Some(d(2098, 12, 1)),
             d(2099, 1, 1),
+            20,
         );
         assert_eq!(recent, Standing::LongTerm);
         let stale = Standing::of(
@@ -257,6 +259,7 @@ mod tests {
             None,
             Some(d(2098, 9, 1)),
             d(2099, 1, 1),
+            20,
         );
         assert_eq!(
             stale,
@@ -270,6 +273,7 @@ mod tests {
             None,
             None,
             d(2099, 1, 1),
+            20,
         );
         assert_eq!(
             never,
@@ -309,6 +313,35 @@ mod tests {
         }
         for f in StandingFilter::ALL {
             assert_eq!(StandingFilter::from_code(f.code()), Some(f));
+        }
+    }
+
+    #[test]
+    fn due_soon_and_overdue_are_the_warning_colours_for_every_window() {
+        let due = d(2024, 4, 30);
+        for green_days in [1, 2, 10, 20, 30, 90, 180] {
+            let rules = WarningRules {
+                green_days,
+                yellow_days: 1,
+                ..WarningRules::default()
+            };
+            for offset in -200..=200 {
+                let today = due + chrono::Duration::days(offset);
+                for state in MeasureState::ALL {
+                    let standing = Standing::of(state, &dated(due), None, None, today, green_days);
+                    let colour = rules.colour(&dated(due), state, today);
+                    assert_eq!(
+                        standing.matches(StandingFilter::DueSoon),
+                        matches!(colour, Some(Colour::Green | Colour::Yellow)),
+                        "{green_days} days, {today}, {state:?}"
+                    );
+                    assert_eq!(
+                        standing.matches(StandingFilter::Overdue),
+                        colour == Some(Colour::Red),
+                        "{green_days} days, {today}, {state:?}"
+                    );
+                }
+            }
         }
     }
 }

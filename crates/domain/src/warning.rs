@@ -143,7 +143,7 @@ impl Default for WarningRules {
     /// red with the Party secretary too ("What practice adds").
     fn default() -> Self {
         WarningRules {
-            green_days: 20,
+            green_days: Self::DEFAULT_GREEN_DAYS,
             yellow_days: 10,
             green: vec![Recipient::Handler],
             yellow: vec![Recipient::Handler, Recipient::LeaderInCharge],
@@ -175,6 +175,9 @@ pub struct Warning {
 }
 
 impl WarningRules {
+    /// The green window of an organisation that has not set its own.
+    pub const DEFAULT_GREEN_DAYS: u32 = 20;
+
     /// Checks rules as entered: yellow nearer than green, each colour reaching
     /// someone and at least everyone the milder colour reaches.
     pub fn check(&self) -> Result<(), Vec<FieldError>> {

@@ -196,3 +196,106 @@ async fn the_generator_fills_an_empty_database_through_bulk_statements() {
         0
     );
 }
+
+/// The ledger's status filters, stated in SQL, select exactly the measures whose
+/// derived standing passes them; "due soon" follows the organisation's green window
+/// and agrees with the warning colours.
+#[tokio::test]
+async fn status_filters_agree_with_the_standing_and_due_soon_with_the_warning_rules() {
+    use zhenggai_domain::status::StandingFilter;
+    use zhenggai_domain::warning::Colour;
+    use zhenggai_storage::ledger::warnings::{self, SettingsInput};
+
+    let t = TestDb::new().await.unwrap();
+    let at = Utc.with_ymd_and_hms(2024, 4, 25, 1, 0, 0).unwrap();
+    demo::load(&t.db, &t.files, today(), at).await.unwrap();
+    let office = users::find(&t.db, "office").await.unwrap().unwrap();
+    let actor = users::actor(&t.db, office.id).await.unwrap();
+    let list = |status: &str| {
+        let filter = query::FilterInput {
+            status: status.into(),
+            per_page: "200".into(),
+            ..Default::default()
+        }
+        .check(200)
+        .unwrap();
+        let (db, actor, status) = (&t.db, &actor, status.to_string());
+        async move {
+            let page = query::measure_list(db, actor, query::Within::All, &filter, today())
+                .await
+                .unwrap();
+            let count = query::measure_count(db, actor, query::Within::All, &filter, today())
+                .await
+                .unwrap();
+            assert_eq!(count, page.total, "{status}");
+            assert!(page.total <= 200, "one page holds them all");
+            page.measures
+        }
+    };
+    let mut due_soon_by_window = Vec::new();
+    for green_days in [None, Some(40), Some(5)] {
+        if let Some(days) = green_days {
+            let version = warnings::of_org(&t.db, &actor, actor.org)
+                .await
+                .unwrap()
+                .version;
+            warnings::save(
+                &t.db,
+                &actor,
+                Change {
+                    actor: Some(office.id),
+                    at,
+                    reason: None,
+                },
+                actor.org,
+                &SettingsInput {
+                    green_days: days.to_string(),
+                    yellow_days: "3".into(),
+                    green_to: vec!["handler".into()],
+                    yellow_to: vec!["handler".into()],
+                    red_to: vec!["handler".into()],
+                    version,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        }
+        let rules = warnings::of_org(&t.db, &actor, actor.org)
+            .await
+            .unwrap()
+            .rules;
+        let all = list("").await;
+        for filter in StandingFilter::ALL {
+            let mut expected: Vec<_> = all
+                .iter()
+                .filter(|m| m.standing.matches(filter))
+                .map(|m| m.id)
+                .collect();
+            let mut got: Vec<_> = list(filter.code()).await.iter().map(|m| m.id).collect();
+            expected.sort();
+            got.sort();
+            assert_eq!(got, expected, "{} with {green_days:?}", filter.code());
+        }
+        for m in &all {
+            let colour = rules.colour(&m.deadline, m.state, today());
+            assert_eq!(
+                m.standing.matches(StandingFilter::DueSoon),
+                matches!(colour, Some(Colour::Green | Colour::Yellow)),
+                "{m:?} with {green_days:?}"
+            );
+        }
+        due_soon_by_window.push(
+            all.iter()
+                .filter(|m| m.standing.matches(StandingFilter::DueSoon))
+                .count(),
+        );
+    }
+    let [default, wide, narrow] = due_soon_by_window[..] else {
+        panic!("three windows")
+    };
+    assert!(
+        narrow < default && default < wide,
+        "the demo has deadlines within 5, 20 and 40 days: {due_soon_by_window:?}"
+    );
+}

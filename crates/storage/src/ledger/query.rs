@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::inspection::ProblemSource;
-use zhenggai_domain::status::{DUE_SOON_DAYS, StandingFilter};
+use zhenggai_domain::status::StandingFilter;
 use zhenggai_domain::validate::{Checker, FieldError};
+use zhenggai_domain::warning::WarningRules;
 use zhenggai_domain::{AspectId, InspectionId, ItemId, ProblemId, UnitId, UserId};
 
 use super::measures::{self, Measure};
@@ -160,7 +161,7 @@ impl Filter {
     }
 
     /// The conditions on measures alias `m`, the actor's scope included.
-    fn measure_conditions(&self, actor: &Actor, today: NaiveDate) -> Sql {
+    fn measure_conditions(&self, actor: &Actor, today: NaiveDate, soon: &DueSoonEnds) -> Sql {
         let mut sql = Sql::new("m.withdrawn_at IS NULL AND ");
         sql.append(&scope::measures(actor));
         if let Some(unit) = self.unit {
@@ -197,12 +198,59 @@ impl Filter {
                 )
                 .bind(day(today))
                 .push(" AND m.deadline_date <= ")
-                .bind(day(today + Duration::days(DUE_SOON_DAYS)));
+                .append(&soon.last_day());
             }
             Some(StandingFilter::LongTerm) => {
                 sql.push(" AND m.state <> 'done' AND m.deadline_kind = 'long_term'");
             }
         }
+        sql
+    }
+}
+
+/// The last deadline that counts as due soon today, for each organisation: the end of
+/// its green window (三色预警), so that the filter agrees with `Standing::of`.
+struct DueSoonEnds {
+    /// Where an organisation has not set its own rules.
+    default: NaiveDate,
+    /// Organisations with their own.
+    orgs: Vec<(i64, NaiveDate)>,
+}
+
+impl DueSoonEnds {
+    /// Read only when the filter asks for due soon (the rules are one row per
+    /// organisation that set its own).
+    async fn of(db: &Db, filter: &Filter, today: NaiveDate) -> StoreResult<DueSoonEnds> {
+        let end = |days: i64| today + Duration::days(days);
+        let default = end(i64::from(WarningRules::DEFAULT_GREEN_DAYS));
+        if filter.status != Some(StandingFilter::DueSoon) {
+            return Ok(DueSoonEnds {
+                default,
+                orgs: Vec::new(),
+            });
+        }
+        let rows = sqlx::query("SELECT org_id, green_days FROM warning_rules ORDER BY org_id")
+            .fetch_all(db.pool())
+            .await?;
+        let orgs = rows
+            .iter()
+            .map(|r| Ok((r.try_get(0)?, end(r.try_get(1)?))))
+            .collect::<Result<_, sqlx::Error>>()?;
+        Ok(DueSoonEnds { default, orgs })
+    }
+
+    /// The end as an expression on `m.org_id`.
+    fn last_day(&self) -> Sql {
+        let mut sql = Sql::new("");
+        if self.orgs.is_empty() {
+            sql.bind(day(self.default));
+            return sql;
+        }
+        sql.push("CASE m.org_id");
+        for (org, end) in &self.orgs {
+            sql.push(" WHEN ").bind(*org).push(" THEN ").bind(day(*end));
+        }
+        sql.push(" ELSE ").bind(day(self.default)).push(" END");
         sql
     }
 }
@@ -263,7 +311,8 @@ pub async fn ledger(
     today: NaiveDate,
 ) -> StoreResult<LedgerPage> {
     let whole = actor.ledger_access(org) >= Access::Read;
-    let measure_cond = filter.measure_conditions(actor, today);
+    let soon = DueSoonEnds::of(db, filter, today).await?;
+    let measure_cond = filter.measure_conditions(actor, today, &soon);
     let mut cond = Sql::new("p.inspection_id = ");
     cond.bind(inspection.0).push(" AND p.withdrawn_at IS NULL");
     if let Some(aspect) = filter.aspect {
@@ -389,8 +438,14 @@ pub enum Within {
 
 /// The conditions of a measure list: the filters, the scope, where it looks, and only
 /// measures of inspections still on the books.
-fn list_conditions(actor: &Actor, within: Within, filter: &Filter, today: NaiveDate) -> Sql {
-    let mut cond = filter.measure_conditions(actor, today);
+fn list_conditions(
+    actor: &Actor,
+    within: Within,
+    filter: &Filter,
+    today: NaiveDate,
+    soon: &DueSoonEnds,
+) -> Sql {
+    let mut cond = filter.measure_conditions(actor, today, soon);
     match within {
         Within::All => {}
         Within::Inspection(i) => {
@@ -432,7 +487,8 @@ pub async fn measure_count(
     filter: &Filter,
     today: NaiveDate,
 ) -> StoreResult<i64> {
-    count_where(db, &list_conditions(actor, within, filter, today)).await
+    let soon = DueSoonEnds::of(db, filter, today).await?;
+    count_where(db, &list_conditions(actor, within, filter, today, &soon)).await
 }
 
 /// Measures the actor sees, filtered, within all inspections, one, or one problem.
@@ -443,7 +499,8 @@ pub async fn measure_list(
     filter: &Filter,
     today: NaiveDate,
 ) -> StoreResult<MeasurePage> {
-    let cond = list_conditions(actor, within, filter, today);
+    let soon = DueSoonEnds::of(db, filter, today).await?;
+    let cond = list_conditions(actor, within, filter, today, &soon);
     let total = count_where(db, &cond).await?;
 
     let order = if matches!(within, Within::Problem(_)) {
