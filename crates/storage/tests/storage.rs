@@ -299,3 +299,52 @@ async fn status_filters_agree_with_the_standing_and_due_soon_with_the_warning_ru
         "the demo has deadlines within 5, 20 and 40 days: {due_soon_by_window:?}"
     );
 }
+
+/// The warning board lists the 200 most urgent measures and says so only when more are
+/// warned than listed.
+#[tokio::test]
+async fn the_warning_board_says_when_it_lists_only_the_most_urgent() {
+    use zhenggai_domain::calendar::Calendar;
+    use zhenggai_storage::ledger::warnings;
+    use zhenggai_storage::scale::{self, Scale};
+
+    let t = TestDb::new().await.unwrap();
+    let at = Utc.with_ymd_and_hms(2024, 4, 25, 1, 0, 0).unwrap();
+    let made = scale::generate(
+        &t.db,
+        Scale {
+            orgs: 1,
+            depts_per_org: 3,
+            inspections: 1,
+            problems: 900,
+            first_inspection_problems: 900,
+            measures_per_problem: 2,
+        },
+        today(),
+        at,
+    )
+    .await
+    .unwrap();
+    let office = users::find(&t.db, &made.office_user)
+        .await
+        .unwrap()
+        .unwrap();
+    let actor = users::actor(&t.db, office.id).await.unwrap();
+    let board = warnings::board(&t.db, &actor, &Calendar::official(), today())
+        .await
+        .unwrap();
+    let warned: i64 = board.counts.iter().map(|(_, n)| n).sum();
+    assert!(warned > 200, "{:?}", board.counts);
+    assert_eq!(board.warned.len(), 200);
+    assert!(board.more_than_listed());
+
+    let t = TestDb::new().await.unwrap();
+    demo::load(&t.db, &t.files, today(), at).await.unwrap();
+    let office = users::find(&t.db, "office").await.unwrap().unwrap();
+    let actor = users::actor(&t.db, office.id).await.unwrap();
+    let board = warnings::board(&t.db, &actor, &Calendar::official(), today())
+        .await
+        .unwrap();
+    assert!(!board.warned.is_empty() && board.warned.len() < 200);
+    assert!(!board.more_than_listed());
+}

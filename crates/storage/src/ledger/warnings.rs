@@ -275,6 +275,14 @@ pub struct Board {
     pub rules: WarningRules,
 }
 
+impl Board {
+    /// Whether more measures are warned than listed (the list stops at 200).
+    pub fn more_than_listed(&self) -> bool {
+        let warned: i64 = self.counts.iter().map(|(_, n)| n).sum();
+        usize::try_from(warned).is_ok_and(|n| n > self.warned.len())
+    }
+}
+
 /// An organisation's warning settings and accounts, read once per organisation.
 pub(crate) async fn org_context<'a>(
     db: &Db,

@@ -98,6 +98,7 @@ async fn a_month_of_days_turns_a_measure_green_yellow_and_red_for_the_right_peop
         let unit = t.login(&unit_user).await;
         let page = t.get(Some(&office), "/warnings").await;
         assert_eq!(page.status, StatusCode::OK);
+        assert!(!page.body.contains("warnings-more"), "all are listed");
         assert_eq!(
             colour_of(&page.body, measure).as_deref(),
             expected,
