@@ -116,6 +116,54 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
 ];
 
+/// A column a migration added to an existing table, with the value it gave the rows
+/// already there (its `DEFAULT`, or NULL).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddedColumn {
+    /// The table.
+    pub table: String,
+    /// The column.
+    pub column: String,
+    /// The value existing rows got.
+    pub default: serde_json::Value,
+}
+
+/// Every column the migrations add with `ALTER TABLE … ADD COLUMN`. An audit entry
+/// written before such a migration does not name the column; `audit verify` reads it
+/// as the migration left the row (see `verify`).
+pub fn added_columns() -> Vec<AddedColumn> {
+    MIGRATIONS
+        .iter()
+        .flat_map(|(_, _, sql)| sql.lines())
+        .filter_map(added_column)
+        .collect()
+}
+
+/// Reads `ALTER TABLE t ADD COLUMN c TYPE [NOT NULL] [DEFAULT literal] …;`.
+fn added_column(line: &str) -> Option<AddedColumn> {
+    let rest = line.trim().strip_prefix("ALTER TABLE ")?;
+    let (table, rest) = rest.split_once(' ')?;
+    let rest = rest.trim_start().strip_prefix("ADD COLUMN ")?;
+    let (column, rest) = rest.trim_start().split_once(' ')?;
+    let default = match rest.split_once("DEFAULT ") {
+        None => serde_json::Value::Null,
+        Some((_, literal)) => {
+            let literal = literal.trim_end_matches(';').trim();
+            if let Some(text) = literal.strip_prefix('\'') {
+                serde_json::Value::from(text.split('\'').next()?)
+            } else {
+                let number = literal.split([' ', ',', ';']).next()?;
+                serde_json::Value::from(number.parse::<i64>().ok()?)
+            }
+        }
+    };
+    Some(AddedColumn {
+        table: table.to_string(),
+        column: column.to_string(),
+        default,
+    })
+}
+
 /// The database: a pool and its backend. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Db {
@@ -263,6 +311,12 @@ impl Db {
 
     /// Applies the migrations not yet applied; returns how many ran.
     pub async fn migrate(&self) -> anyhow::Result<usize> {
+        self.migrate_until(i64::MAX).await
+    }
+
+    /// Applies the migrations up to and including version `last`: an older release's
+    /// schema, for tests of upgrades.
+    pub async fn migrate_until(&self, last: i64) -> anyhow::Result<usize> {
         let mut tx = self.begin().await?;
         if let Some(lock) = dialect::migration_lock(self.backend) {
             tx.conn().execute(lock).await?;
@@ -281,7 +335,7 @@ impl Db {
             .collect::<Result<_, _>>()?;
         let mut ran = 0;
         for (version, name, sql) in MIGRATIONS {
-            if applied.contains(version) {
+            if applied.contains(version) || *version > last {
                 continue;
             }
             let sql = dialect::expand(sql, self.backend);
@@ -374,6 +428,49 @@ pub fn redact(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn columns_added_by_migrations_are_read_with_what_existing_rows_got() {
+        let added = added_columns();
+        let find = |table: &str, column: &str| {
+            added
+                .iter()
+                .find(|a| a.table == table && a.column == column)
+                .map(|a| a.default.clone())
+        };
+        assert_eq!(
+            find("warning_rules", "remind_days"),
+            Some(serde_json::json!("3,1"))
+        );
+        assert_eq!(
+            find("warning_rules", "repeat_days"),
+            Some(serde_json::json!(1))
+        );
+        assert_eq!(
+            find("problems", "state"),
+            Some(serde_json::json!("registered"))
+        );
+        assert_eq!(
+            find("problems", "lead_unit_id"),
+            Some(serde_json::Value::Null)
+        );
+        assert_eq!(find("measures", "origin"), Some(serde_json::Value::Null));
+        // Every ADD COLUMN of every migration is read, none skipped by the parser.
+        let written = MIGRATIONS
+            .iter()
+            .flat_map(|(_, _, sql)| sql.lines())
+            .filter(|l| l.contains("ADD COLUMN"))
+            .count();
+        assert_eq!(added.len(), written);
+        assert_eq!(
+            added_column("ALTER TABLE t ADD COLUMN c BIGINT NOT NULL DEFAULT 0;"),
+            Some(AddedColumn {
+                table: "t".into(),
+                column: "c".into(),
+                default: serde_json::json!(0)
+            })
+        );
+    }
 
     #[test]
     fn backends_from_urls() {

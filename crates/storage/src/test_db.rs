@@ -26,6 +26,12 @@ pub struct TestDb {
 impl TestDb {
     /// A fresh, migrated database on the backend the environment selects.
     pub async fn new() -> anyhow::Result<TestDb> {
+        Self::migrated_until(i64::MAX).await
+    }
+
+    /// A fresh database with the migrations up to version `last` only: an older
+    /// release's schema, to test an upgrade.
+    pub async fn migrated_until(last: i64) -> anyhow::Result<TestDb> {
         let (url, dir, drop_pg) = match std::env::var(POSTGRES_ENV).ok().filter(|u| !u.is_empty()) {
             Some(server) => {
                 anyhow::ensure!(
@@ -54,7 +60,7 @@ impl TestDb {
             }
         };
         let db = Db::connect(&url, 5).await?;
-        db.migrate().await?;
+        db.migrate_until(last).await?;
         let files_dir = tempfile::tempdir()?;
         Ok(TestDb {
             db,

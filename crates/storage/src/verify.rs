@@ -8,7 +8,7 @@ use serde::Serialize;
 use sqlx::Row;
 
 use crate::audit::{Entity, EntryFields, GENESIS, entry_hash, normalise};
-use crate::db::Db;
+use crate::db::{AddedColumn, Db};
 use crate::error::StoreResult;
 
 /// What verification found.
@@ -152,6 +152,7 @@ pub async fn verify(db: &Db) -> StoreResult<Report> {
             .collect();
         crate::audit::sm3_hex(joined.join("\n").as_bytes())
     };
+    let added = crate::db::added_columns();
     let mut checked = 0;
     for entity in Entity::ALL {
         let table = entity.table();
@@ -172,8 +173,9 @@ pub async fn verify(db: &Db) -> StoreResult<Report> {
                     "{table} #{id} exists, but its latest audit entry removes it"
                 )),
                 Some(Some(recorded)) => {
-                    let recorded: serde_json::Value =
+                    let mut recorded: serde_json::Value =
                         serde_json::from_str(recorded).unwrap_or(serde_json::Value::Null);
+                    as_migrated(&mut recorded, &now, table, &added);
                     if recorded != now {
                         let fields = crate::audit::diff(&recorded, &now)
                             .into_iter()
@@ -205,4 +207,26 @@ pub async fn verify(db: &Db) -> StoreResult<Report> {
         head,
         problems,
     })
+}
+
+/// An entry written before a migration added a column does not name it: the row then
+/// holds what the migration gave it, and a value other than that was set behind the
+/// system's back. Without this, every upgrade that adds a column would read as rows
+/// tampered with.
+fn as_migrated(
+    recorded: &mut serde_json::Value,
+    now: &serde_json::Value,
+    table: &str,
+    added: &[AddedColumn],
+) {
+    let Some(fields) = recorded.as_object_mut() else {
+        return;
+    };
+    // Columns the trail leaves out (volatile ones) stay out.
+    let kept = |a: &&AddedColumn| a.table == table && now.get(&a.column).is_some();
+    for column in added.iter().filter(kept) {
+        fields
+            .entry(column.column.clone())
+            .or_insert_with(|| column.default.clone());
+    }
 }

@@ -215,3 +215,58 @@ async fn entries_cut_off_the_end_of_the_trail_are_caught() {
         report.problems
     );
 }
+
+/// An upgrade whose migration adds a column to a table of recorded rows (here 0017,
+/// which gave the warning rules their reminder days) leaves the trail verifiable: the
+/// rows hold what the migration gave them. A value changed afterwards behind the
+/// system's back is still caught.
+#[tokio::test]
+async fn an_upgrade_that_adds_columns_keeps_the_trail_verifiable() {
+    use zhenggai_storage::audit::{self, Change, Entity};
+    let t = TestDb::migrated_until(16).await.unwrap();
+    let at = Utc.with_ymd_and_hms(2024, 4, 25, 1, 0, 0).unwrap();
+    let change = || Change {
+        actor: None,
+        at,
+        reason: None,
+    };
+    let mut tx = t.db.begin().await.unwrap();
+    tx.conn()
+        .execute(
+            "INSERT INTO units (id, kind, name, created_at) VALUES (1, 'org', '市日报社', '2024-04-25T01:00:00Z')",
+        )
+        .await
+        .unwrap();
+    tx.conn()
+        .execute(
+            "INSERT INTO warning_rules (id, org_id, green_days, yellow_days, green_to, yellow_to, red_to, created_at) \
+             VALUES (1, 1, 30, 10, 'handler', 'handler,leader', 'handler,leader', '2024-04-25T01:00:00Z')",
+        )
+        .await
+        .unwrap();
+    audit::created(&mut tx, change(), Entity::Unit, 1)
+        .await
+        .unwrap();
+    audit::created(&mut tx, change(), Entity::WarningRules, 1)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    assert_eq!(t.db.migrate().await.unwrap(), 1, "the upgrade to 0017");
+    let report = verify::verify(&t.db).await.unwrap();
+    assert!(report.intact(), "{:?}", report.problems);
+
+    tamper(
+        &t,
+        "UPDATE warning_rules SET remind_days = '2' WHERE id = 1",
+    )
+    .await;
+    let report = verify::verify(&t.db).await.unwrap();
+    assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+    assert!(
+        report.problems[0].contains("warning_rules #1")
+            && report.problems[0].contains("remind_days"),
+        "{:?}",
+        report.problems
+    );
+}
