@@ -211,6 +211,7 @@ async fn prepared(robot: RobotKind, hook_port: u16) -> TestDb {
             robot_kind: robot.code().into(),
             robot_url: format!("http://127.0.0.1:{hook_port}/{}", robot.code()),
             robot_secret: "SEC0123456789abcdef".into(),
+            robot_colours: None,
             version: 0,
         },
     )
@@ -649,4 +650,65 @@ async fn mail_and_robots_wait_for_the_working_day_while_the_bell_rings_at_once()
         "{:?}",
         job_states(&t).await
     );
+}
+
+/// An office that keeps its group for what is overdue: the robot posts only the red
+/// warnings, while every colour still reaches its people's bells.
+#[tokio::test]
+async fn a_group_kept_for_red_gets_only_the_overdue_measures() {
+    let Wecom {
+        hooks, t, courier, ..
+    } = wecom().await;
+    let office = users::find(&t.db, "office").await.unwrap().unwrap();
+    let actor = users::actor(&t.db, office.id).await.unwrap();
+    let current = channels::for_org(&t.db, actor.org).await.unwrap();
+    let robot = current.robot.clone().unwrap();
+    channels::save_org(
+        &t.db,
+        &actor,
+        Change {
+            actor: Some(office.id),
+            at: morning(day()),
+            reason: None,
+        },
+        actor.org,
+        &OrgChannelsInput {
+            email_on: true,
+            robot_kind: robot.kind.code().into(),
+            robot_url: robot.url.clone(),
+            robot_secret: String::new(),
+            robot_colours: Some(vec!["red".into()]),
+            version: current.version,
+        },
+    )
+    .await
+    .unwrap();
+    tick_at(&t, &courier, morning(day())).await.unwrap();
+    let posted: Vec<String> = hooks
+        .posted
+        .lock()
+        .unwrap()
+        .iter()
+        .map(wecom_text)
+        .collect();
+    let text = posted.join("\n");
+    assert!(text.contains("【红色预警】"), "{text}");
+    assert!(
+        !text.contains("【黄色预警】") && !text.contains("【绿色预警】"),
+        "{text}"
+    );
+    let bells = |colour: &'static str| {
+        let db = t.db.clone();
+        async move {
+            sqlx::query(&format!(
+                "SELECT COUNT(*) FROM notifications WHERE subject LIKE '%{colour}%'"
+            ))
+            .fetch_one(db.pool())
+            .await
+            .unwrap()
+            .try_get::<i64, _>(0)
+            .unwrap()
+        }
+    };
+    assert!(bells("黄色预警").await > 0 && bells("绿色预警").await > 0);
 }

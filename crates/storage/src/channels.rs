@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::reminder::RobotKind;
+use zhenggai_domain::warning::Colour;
 use zhenggai_domain::{UnitId, UserId};
 
 use crate::audit::{self, Change, Entity};
@@ -28,14 +29,39 @@ pub struct Robot {
 }
 
 /// An organisation's channels (the bell only until the office sets them: version 0).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrgChannels {
     /// Whether its people get reminders by e-mail too.
     pub email_on: bool,
     /// Its group-chat robot, if any.
     pub robot: Option<Robot>,
+    /// The warning colours the robot posts (e.g. only red, to keep the group for what
+    /// is overdue); the weekly roll call is posted whatever they are.
+    pub robot_colours: Vec<Colour>,
     /// Version, for the next save.
     pub version: i64,
+}
+
+impl Default for OrgChannels {
+    fn default() -> Self {
+        OrgChannels {
+            email_on: false,
+            robot: None,
+            robot_colours: Colour::ALL.to_vec(),
+            version: 0,
+        }
+    }
+}
+
+impl OrgChannels {
+    /// Whether the robot posts warnings of this colour.
+    pub fn posts(&self, colour: Colour) -> bool {
+        self.robot.is_some() && self.robot_colours.contains(&colour)
+    }
+}
+
+fn colours_of(codes: &str) -> Vec<Colour> {
+    codes.split(',').filter_map(Colour::from_code).collect()
 }
 
 /// The channels as entered.
@@ -50,6 +76,9 @@ pub struct OrgChannelsInput {
     pub robot_url: String,
     /// Its secret; empty keeps the one stored.
     pub robot_secret: String,
+    /// Colour codes the robot posts; `None` (an older form or client) keeps those
+    /// stored.
+    pub robot_colours: Option<Vec<String>>,
     /// The version read.
     pub version: i64,
 }
@@ -57,7 +86,7 @@ pub struct OrgChannelsInput {
 /// An organisation's channels.
 pub async fn of_org(conn: &mut AnyConnection, org: UnitId) -> StoreResult<OrgChannels> {
     let row = sqlx::query(
-        "SELECT email_on, robot_kind, robot_url, robot_secret, version FROM org_channels WHERE org_id = $1",
+        "SELECT email_on, robot_kind, robot_url, robot_secret, version, robot_colours FROM org_channels WHERE org_id = $1",
     )
     .bind(org.0)
     .fetch_optional(conn)
@@ -77,6 +106,7 @@ pub async fn of_org(conn: &mut AnyConnection, org: UnitId) -> StoreResult<OrgCha
     Ok(OrgChannels {
         email_on: r.try_get::<i64, _>(0)? != 0,
         robot,
+        robot_colours: colours_of(&r.try_get::<String, _>(5)?),
         version: r.try_get(4)?,
     })
 }
@@ -133,6 +163,27 @@ pub async fn save_org(
             ));
         }
     }
+    let colours = match &input.robot_colours {
+        None => current.robot_colours.clone(),
+        Some(codes) => codes
+            .iter()
+            .map(|c| {
+                Colour::from_code(c.trim()).ok_or_else(|| {
+                    StoreError::invalid(
+                        "robot_colours",
+                        "群内推送的预警只能选绿色、黄色或红色。",
+                        "The group gets green, yellow or red warnings only.",
+                    )
+                })
+            })
+            .collect::<StoreResult<Vec<Colour>>>()?,
+    };
+    let colours = Colour::ALL
+        .iter()
+        .filter(|c| colours.contains(c))
+        .map(|c| c.code())
+        .collect::<Vec<_>>()
+        .join(",");
     audit::upsert(
         &mut tx,
         change,
@@ -147,6 +198,7 @@ pub async fn save_org(
             ),
             ("robot_url", Param::from(url)),
             ("robot_secret", Param::from(secret)),
+            ("robot_colours", Param::from(colours)),
         ],
     )
     .await?;

@@ -114,6 +114,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "channels_milestones",
         include_str!("../migrations/0017_channels_milestones.sql"),
     ),
+    (
+        18,
+        "robot_colours",
+        include_str!("../migrations/0018_robot_colours.sql"),
+    ),
 ];
 
 /// A column a migration added to an existing table, with the value it gave the rows

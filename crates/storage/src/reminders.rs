@@ -280,7 +280,9 @@ pub async fn plan(
         if !names.is_empty() {
             group.body = format!("{}\n提醒：{}", group.body, names.join("、"));
         }
-        planned += reach.group(db, org, group, now).await?;
+        if reach.org(db, org).await?.posts(warning.colour) {
+            planned += reach.group(db, org, group, now).await?;
+        }
     }
     planned += plan_weekly(db, &mut reach, &mut orgs, calendar, today, now).await?;
     Ok(planned + plan_returned(db, &mut reach, &mut orgs, now).await?)

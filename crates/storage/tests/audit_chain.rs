@@ -216,9 +216,9 @@ async fn entries_cut_off_the_end_of_the_trail_are_caught() {
     );
 }
 
-/// An upgrade whose migration adds a column to a table of recorded rows (here 0017,
-/// which gave the warning rules their reminder days) leaves the trail verifiable: the
-/// rows hold what the migration gave them. A value changed afterwards behind the
+/// An upgrade whose migrations add columns to tables of recorded rows (0017 gave the
+/// warning rules their reminder days, 0018 the robot its colours) leaves the trail
+/// verifiable: the rows hold what the migrations gave them. A value changed afterwards behind the
 /// system's back is still caught.
 #[tokio::test]
 async fn an_upgrade_that_adds_columns_keeps_the_trail_verifiable() {
@@ -252,7 +252,25 @@ async fn an_upgrade_that_adds_columns_keeps_the_trail_verifiable() {
         .unwrap();
     tx.commit().await.unwrap();
 
-    assert_eq!(t.db.migrate().await.unwrap(), 1, "the upgrade to 0017");
+    // 0017 adds the channels; 0018 gives them the robot's colours.
+    assert_eq!(t.db.migrate_until(17).await.unwrap(), 1);
+    let mut tx = t.db.begin().await.unwrap();
+    tx.conn()
+        .execute(
+            "INSERT INTO org_channels (id, org_id, email_on, robot_kind, robot_url, robot_secret, created_at) \
+             VALUES (1, 1, 0, 'wecom', 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k', '', '2024-04-25T01:00:00Z')",
+        )
+        .await
+        .unwrap();
+    audit::created(&mut tx, change(), Entity::OrgChannels, 1)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    assert!(
+        t.db.migrate().await.unwrap() >= 1,
+        "the upgrade to the latest"
+    );
     let report = verify::verify(&t.db).await.unwrap();
     assert!(report.intact(), "{:?}", report.problems);
 
@@ -261,12 +279,24 @@ async fn an_upgrade_that_adds_columns_keeps_the_trail_verifiable() {
         "UPDATE warning_rules SET remind_days = '2' WHERE id = 1",
     )
     .await;
+    tamper(
+        &t,
+        "UPDATE org_channels SET robot_colours = 'red' WHERE id = 1",
+    )
+    .await;
     let report = verify::verify(&t.db).await.unwrap();
-    assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
-    assert!(
-        report.problems[0].contains("warning_rules #1")
-            && report.problems[0].contains("remind_days"),
-        "{:?}",
-        report.problems
-    );
+    assert_eq!(report.problems.len(), 2, "{:?}", report.problems);
+    for (row, column) in [
+        ("warning_rules #1", "remind_days"),
+        ("org_channels #1", "robot_colours"),
+    ] {
+        assert!(
+            report
+                .problems
+                .iter()
+                .any(|p| p.contains(row) && p.contains(column)),
+            "{row}: {:?}",
+            report.problems
+        );
+    }
 }

@@ -626,6 +626,16 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "The 200 most urgent are listed; filter the measure list for the rest.",
     ),
     ("warning_colour", "预警", "Warning"),
+    (
+        "robot_colours",
+        "群内推送的预警",
+        "Warnings posted to the group",
+    ),
+    (
+        "robot_colours_hint",
+        "例如只选红色，群里只通报已逾期的措施；各色预警仍按预警规则提醒到人。每周报送叫号总会推送到群里。",
+        "E.g. red only, to name only overdue measures in the group; every colour still reaches its people as the warning rules say. The weekly roll call always goes to the group.",
+    ),
     ("warning_deadline", "整改时限", "Deadline"),
     ("warning_when", "时间", "When"),
     ("warning_reaches", "通知对象", "Reaches"),

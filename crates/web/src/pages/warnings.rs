@@ -69,11 +69,19 @@ struct ChannelsForm {
     robot_kind: String,
     robot_url: String,
     has_secret: bool,
+    /// Colour codes the robot posts.
+    robot_colours: Vec<String>,
     version: i64,
     errors: Errors,
 }
 
 impl ChannelsForm {
+    /// Whether the robot posts this colour (ticked on the form).
+    fn posts(&self, colour: &Colour) -> bool {
+        let code = colour.code();
+        self.robot_colours.iter().any(|c| c == code)
+    }
+
     fn of(c: &OrgChannels, errors: Errors) -> ChannelsForm {
         ChannelsForm {
             email_on: c.email_on,
@@ -84,6 +92,11 @@ impl ChannelsForm {
                 .unwrap_or_default(),
             robot_url: c.robot.as_ref().map(|r| r.url.clone()).unwrap_or_default(),
             has_secret: c.robot.as_ref().is_some_and(|r| !r.secret.is_empty()),
+            robot_colours: c
+                .robot_colours
+                .iter()
+                .map(|k| k.code().to_string())
+                .collect(),
             version: c.version,
             errors,
         }
@@ -182,6 +195,13 @@ pub async fn save_channels(
         robot_kind: form.get("robot_kind").into(),
         robot_url: form.get("robot_url").into(),
         robot_secret: form.get("robot_secret").into(),
+        // The form marks that it showed the colours, so that none ticked means none.
+        robot_colours: (!form.get("robot_colours_shown").is_empty()).then(|| {
+            form.all("robot_colours")
+                .into_iter()
+                .map(String::from)
+                .collect()
+        }),
         version: form.get("version").trim().parse().unwrap_or(-1),
     };
     match channels::save_org(&app.db, &v.actor, v.change(&app), v.actor.org, &input).await {
@@ -196,6 +216,7 @@ pub async fn save_channels(
                 robot_kind: input.robot_kind.clone(),
                 robot_url: input.robot_url.clone(),
                 has_secret: false,
+                robot_colours: input.robot_colours.clone().unwrap_or_default(),
                 version: input.version,
                 errors,
             };

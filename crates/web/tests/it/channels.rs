@@ -104,6 +104,65 @@ async fn the_office_sets_the_channels_and_each_person_their_own_address() {
         2
     );
 
+    // The group gets every colour until the office keeps it for red alone; a colour
+    // that does not exist is refused at its field, the stored choice kept.
+    let t = &t;
+    let colours = |codes: &'static str| async move {
+        t.count(&format!(
+            "SELECT COUNT(*) FROM org_channels WHERE robot_colours = '{codes}'"
+        ))
+        .await
+    };
+    assert_eq!(colours("green,yellow,red").await, 1);
+    let robot = [
+        ("email_on", "on"),
+        ("robot_kind", "dingtalk"),
+        (
+            "robot_url",
+            "https://oapi.dingtalk.com/robot/send?access_token=abc",
+        ),
+        ("robot_colours_shown", "1"),
+    ];
+    let red_only = t
+        .post(
+            Some(&office),
+            "/settings/channels",
+            &[&robot[..], &[("robot_colours", "red"), ("version", "2")]].concat(),
+        )
+        .await;
+    assert_eq!(red_only.status, StatusCode::SEE_OTHER, "{}", red_only.body);
+    assert_eq!(colours("red").await, 1);
+    let page = t.get(Some(&office), "/settings/warnings").await;
+    assert!(
+        page.body
+            .contains(r#"name="robot_colours" value="red" checked"#)
+    );
+    assert!(
+        !page
+            .body
+            .contains(r#"name="robot_colours" value="green" checked"#)
+    );
+    let purple = t
+        .post(
+            Some(&office),
+            "/settings/channels",
+            &[&robot[..], &[("robot_colours", "purple"), ("version", "3")]].concat(),
+        )
+        .await;
+    assert_eq!(purple.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(purple.body.contains(r#"data-field="robot_colours""#));
+    assert_eq!(colours("red").await, 1);
+    // A form that did not show the colours (an older page) leaves them as they are.
+    let older = t
+        .post(
+            Some(&office),
+            "/settings/channels",
+            &[&robot[..3], &[("version", "3")]].concat(),
+        )
+        .await;
+    assert_eq!(older.status, StatusCode::SEE_OTHER, "{}", older.body);
+    assert_eq!(colours("red").await, 1);
+
     // Nobody but the office sets them.
     for who in ["finance", "leader_wang", "jijian"] {
         let s = t.login(who).await;
@@ -111,7 +170,7 @@ async fn the_office_sets_the_channels_and_each_person_their_own_address() {
             .post(
                 Some(&s),
                 "/settings/channels",
-                &[("robot_kind", ""), ("version", "2")],
+                &[("robot_kind", ""), ("version", "4")],
             )
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{who}");
