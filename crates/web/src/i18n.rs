@@ -381,6 +381,8 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("nav_calendar", "工作日历", "Calendar"),
     ("nav_warnings", "三色预警", "Warnings"),
     ("colon", "：", ": "),
+    ("paren_open", "（", " ("),
+    ("paren_close", "）", ")"),
     ("nav_supervision", "督查", "Supervision"),
     (
         "supervision_title",
@@ -951,7 +953,6 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("days_left", "天后到期", "days left"),
     ("days_overdue", "逾期天数", "days overdue"),
     ("no_rows", "没有符合条件的记录。", "Nothing matches."),
-    ("total_problems", "个问题", "problems"),
     ("timeline", "工作留痕", "Progress timeline"),
     ("add_progress", "填报整改进展", "Report progress"),
     ("happened_on", "日期", "Date"),

@@ -258,3 +258,45 @@ async fn healthz_answers_when_the_database_does() {
     let t = TestApp::empty().await;
     assert_eq!(t.get(None, "/healthz").await.status, StatusCode::OK);
 }
+
+/// English pages punctuate in English: no English word runs into a full-width colon or
+/// bracket (the Chinese pages' "：" and "（）" come from the texts, per language).
+#[tokio::test]
+async fn english_pages_use_english_punctuation() {
+    let t = TestApp::new().await;
+    let s = t.login("office").await;
+    let en = Session {
+        cookie: format!("{}; zg_lang=en", s.cookie),
+        ..s
+    };
+    let i = t.inspection().await;
+    let problem = t
+        .count("SELECT MIN(id) FROM problems WHERE state <> 'registered'")
+        .await;
+    let measure = t
+        .count("SELECT MIN(id) FROM measures WHERE original_deadline_text IS NOT NULL AND original_deadline_text <> deadline_text")
+        .await;
+    for path in [
+        "/".to_string(),
+        "/measures?per_page=200".to_string(),
+        format!("/inspections/{i}?per_page=200"),
+        format!("/problems/{problem}"),
+        format!("/measures/{measure}"),
+        "/warnings".to_string(),
+        "/settings/warnings".to_string(),
+        "/settings/closure".to_string(),
+        "/calendar".to_string(),
+        "/weekly".to_string(),
+        "/supervision".to_string(),
+        format!("/inspections/{i}/import"),
+    ] {
+        let page = t.get(Some(&en), &path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        let chars: Vec<char> = page.body.chars().collect();
+        for (n, w) in chars.windows(2).enumerate() {
+            let wrong = w[0].is_ascii_alphabetic() && matches!(w[1], '：' | '（' | '）');
+            let context: String = chars[n.saturating_sub(80)..n + 2].iter().collect();
+            assert!(!wrong, "{path}: …{context}");
+        }
+    }
+}
