@@ -137,6 +137,8 @@ pub trait FileStore: Send + Sync + std::fmt::Debug {
     async fn put(&self, bytes: &[u8]) -> anyhow::Result<String>;
     /// The bytes stored under a hash.
     async fn get(&self, sha256: &str) -> anyhow::Result<Vec<u8>>;
+    /// Whether bytes are stored under a hash (without reading them).
+    async fn has(&self, sha256: &str) -> bool;
 }
 
 /// Files in a directory, fanned out by the first two bytes of the hash.
@@ -172,10 +174,10 @@ impl LocalFiles {
 impl FileStore for LocalFiles {
     async fn put(&self, bytes: &[u8]) -> anyhow::Result<String> {
         let sha = hex::encode(Sha256::digest(bytes));
-        let path = self.path(&sha)?;
-        if tokio::fs::try_exists(&path).await.unwrap_or(false) {
+        if self.has(&sha).await {
             return Ok(sha);
         }
+        let path = self.path(&sha)?;
         let dir = path.parent().context("a hash path has a parent")?;
         tokio::fs::create_dir_all(dir)
             .await
@@ -196,6 +198,13 @@ impl FileStore for LocalFiles {
         tokio::fs::read(&path)
             .await
             .with_context(|| format!("reading {}", path.display()))
+    }
+
+    async fn has(&self, sha256: &str) -> bool {
+        match self.path(sha256) {
+            Ok(path) => tokio::fs::try_exists(&path).await.unwrap_or(false),
+            Err(_) => false,
+        }
     }
 }
 

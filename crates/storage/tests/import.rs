@@ -411,7 +411,7 @@ async fn a_new_inspection_is_made_with_its_import_or_not_at_all() {
 async fn the_office_sees_what_was_imported_and_gets_the_file_back() {
     let (t, office, inspection) = setup().await;
     assert!(
-        import::list(&t.db, &office, inspection)
+        import::list(&t.db, &t.files, &office, inspection)
             .await
             .unwrap()
             .is_empty()
@@ -437,7 +437,9 @@ async fn the_office_sees_what_was_imported_and_gets_the_file_back() {
     .await
     .unwrap();
 
-    let listed = import::list(&t.db, &office, inspection).await.unwrap();
+    let listed = import::list(&t.db, &t.files, &office, inspection)
+        .await
+        .unwrap();
     assert_eq!(listed.len(), 1);
     let record = &listed[0];
     assert_eq!(record.id, done.import_id);
@@ -465,7 +467,7 @@ async fn the_office_sees_what_was_imported_and_gets_the_file_back() {
         let actor = users::actor(&t.db, user.id).await.unwrap();
         assert!(
             matches!(
-                import::list(&t.db, &actor, inspection).await,
+                import::list(&t.db, &t.files, &actor, inspection).await,
                 Err(StoreError::Forbidden | StoreError::NotFound)
             ),
             "{name} lists"
@@ -492,6 +494,38 @@ async fn the_office_sees_what_was_imported_and_gets_the_file_back() {
     ));
     assert!(matches!(
         import::file(&t.db, &t.files, &office, inspection, record.id + 1000).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(record.kept);
+
+    // An import whose file was not kept (the command line and the API kept none before
+    // they did) is listed as such and has nothing to download.
+    let older = import::commit(
+        &t.db,
+        &office,
+        change(&office),
+        inspection,
+        &Source {
+            filename: "旧台账.csv".into(),
+            sha256: "0".repeat(64),
+        },
+        &reading(LEDGER),
+        &Decisions {
+            again: true,
+            ..create
+        },
+    )
+    .await
+    .unwrap();
+    let listed = import::list(&t.db, &t.files, &office, inspection)
+        .await
+        .unwrap();
+    assert_eq!(
+        listed.iter().map(|r| (r.id, r.kept)).collect::<Vec<_>>(),
+        [(older.import_id, false), (done.import_id, true)]
+    );
+    assert!(matches!(
+        import::file(&t.db, &t.files, &office, inspection, older.import_id).await,
         Err(StoreError::NotFound)
     ));
 }

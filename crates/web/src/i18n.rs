@@ -381,6 +381,7 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("nav_calendar", "工作日历", "Calendar"),
     ("nav_warnings", "三色预警", "Warnings"),
     ("colon", "：", ": "),
+    ("import_not_kept", "未保存原文件", "file not kept"),
     ("paren_open", "（", " ("),
     ("paren_close", "）", ")"),
     ("nav_supervision", "督查", "Supervision"),

@@ -615,6 +615,8 @@ pub struct ImportRecord {
     pub by: Option<String>,
     /// When (stored instant).
     pub at: String,
+    /// Whether the file read is kept (imports made before files were kept have none).
+    pub kept: bool,
 }
 
 const IMPORT_COLUMNS: &str = "i.id, i.inspection_id, i.filename, i.sha256, i.sheet, i.problems, i.measures, u.display_name, i.created_at \
@@ -631,6 +633,7 @@ fn import_record(r: &sqlx::any::AnyRow) -> Result<ImportRecord, sqlx::Error> {
         measures: r.try_get(6)?,
         by: r.try_get(7)?,
         at: r.try_get(8)?,
+        kept: false,
     })
 }
 
@@ -654,6 +657,7 @@ async fn importer_conn(
 /// organisation, who imports.
 pub async fn list(
     db: &Db,
+    files: &dyn crate::files::FileStore,
     actor: &Actor,
     inspection: InspectionId,
 ) -> StoreResult<Vec<ImportRecord>> {
@@ -664,7 +668,14 @@ pub async fn list(
     .bind(inspection.0)
     .fetch_all(&mut *conn)
     .await?;
-    Ok(rows.iter().map(import_record).collect::<Result<_, _>>()?)
+    let mut list = rows
+        .iter()
+        .map(import_record)
+        .collect::<Result<Vec<_>, _>>()?;
+    for record in &mut list {
+        record.kept = files.has(&record.sha256).await;
+    }
+    Ok(list)
 }
 
 /// One import of an inspection and the file it read, as kept, with its content type
@@ -685,13 +696,14 @@ pub async fn file(
     .fetch_optional(&mut *conn)
     .await?
     .ok_or(StoreError::NotFound)?;
-    let record = import_record(&row)?;
+    let mut record = import_record(&row)?;
     // An import made before the command line and the API kept the files they read
     // has no file to give back.
     let bytes = files
         .get(&record.sha256)
         .await
         .map_err(|_| StoreError::NotFound)?;
+    record.kept = true;
     let content_type =
         crate::files::sniff(&record.filename, &bytes).unwrap_or("application/octet-stream");
     Ok((record, content_type, bytes))

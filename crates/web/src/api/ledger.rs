@@ -755,7 +755,7 @@ pub async fn list_imports(
     Path(id): Path<i64>,
 ) -> Result<Json<Vec<ImportRecord>>, ApiError> {
     Ok(Json(
-        import::list(&app.db, &v.0.actor, InspectionId(id)).await?,
+        import::list(&app.db, app.files.as_ref(), &v.0.actor, InspectionId(id)).await?,
     ))
 }
 

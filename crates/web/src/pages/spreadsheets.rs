@@ -216,7 +216,7 @@ async fn form_page(
     inspection: Inspection,
     errors: Vec<FieldError>,
 ) -> Result<ImportPage, PageError> {
-    let imports = import::list(&app.db, &v.actor, inspection.id).await?;
+    let imports = import::list(&app.db, app.files.as_ref(), &v.actor, inspection.id).await?;
     Ok(ImportPage {
         imports,
         ..page(v, inspection, errors, None)

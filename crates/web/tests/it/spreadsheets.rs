@@ -101,6 +101,7 @@ async fn the_office_previews_then_imports_its_ledger() {
     for shown in [link.as_str(), "台账.csv", "2024-04-25 10:00", "李明"] {
         assert!(page.body.contains(shown), "the import page lacks {shown}");
     }
+    assert!(!page.body.contains("data-not-kept"));
     let kept = t.get(Some(&office), &link).await;
     assert_eq!(kept.status, StatusCode::OK);
     assert_eq!(kept.bytes, LEDGER.as_bytes());
@@ -135,6 +136,29 @@ async fn the_office_previews_then_imports_its_ledger() {
         .status,
         StatusCode::NOT_FOUND,
         "an import is found under its own inspection only"
+    );
+
+    // An import whose file was not kept (made before the command line and the API kept
+    // files) is listed without a link that could only answer 404.
+    sqlx::query(&format!(
+        "INSERT INTO imports (org_id, inspection_id, sha256, filename, sheet, problems, measures, created_at) \
+         SELECT org_id, id, '{}', '旧台账.xls', 'Sheet1', 1, 1, '2024-04-01T02:00:00Z' FROM inspections WHERE id = {i}",
+        "0".repeat(64)
+    ))
+    .execute(t.app.db.pool())
+    .await
+    .unwrap();
+    let page = t
+        .get(Some(&office), &format!("/inspections/{i}/import"))
+        .await;
+    let row = page
+        .body
+        .split("<tr")
+        .find(|r| r.contains("旧台账.xls"))
+        .unwrap_or_default();
+    assert!(
+        row.contains("data-not-kept") && !row.contains("/file\""),
+        "{row}"
     );
 
     // The export holds the imported rows, and reads back as a ledger.
