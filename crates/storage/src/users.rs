@@ -6,6 +6,7 @@ use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use zhenggai_domain::access::Actor;
+use zhenggai_domain::validate::FieldError;
 use zhenggai_domain::{Role, UnitId, UserId};
 
 use crate::audit::{self, Change, Entity};
@@ -261,6 +262,7 @@ pub async fn set_role(
     let in_charge = serde_json::to_string(&units_in_charge.iter().map(|u| u.0).collect::<Vec<_>>())
         .map_err(anyhow::Error::from)?;
     let mut tx = db.begin().await?;
+    check_units_in_charge(&mut tx, user, units_in_charge).await?;
     let mut set = Sql::new("role = ");
     set.bind(role.code())
         .push(", units_in_charge = ")
@@ -276,6 +278,53 @@ pub async fn set_role(
     )
     .await?;
     tx.commit().await
+}
+
+/// 分管单位 are departments of the person's own organisation: a leader is given no
+/// say over another organisation's measures, nor over a unit that does not exist.
+async fn check_units_in_charge(tx: &mut Tx, user: UserId, units: &[UnitId]) -> StoreResult<()> {
+    if units.is_empty() {
+        return Ok(());
+    }
+    let org: i64 = sqlx::query(
+        "SELECT un.org_id FROM users u JOIN units un ON un.id = u.unit_id WHERE u.id = $1",
+    )
+    .bind(user.0)
+    .fetch_optional(tx.conn())
+    .await?
+    .ok_or(StoreError::NotFound)?
+    .try_get(0)?;
+    let mut sql =
+        Sql::new("SELECT id FROM units WHERE kind = 'dept' AND withdrawn_at IS NULL AND org_id = ");
+    sql.bind(org)
+        .push(" AND id IN ")
+        .id_list(units.iter().map(|u| u.0));
+    let found: Vec<i64> = sql
+        .query()
+        .fetch_all(tx.conn())
+        .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<Result<_, _>>()?;
+    let stray: Vec<String> = units
+        .iter()
+        .filter(|u| !found.contains(&u.0))
+        .map(|u| u.0.to_string())
+        .collect();
+    if stray.is_empty() {
+        return Ok(());
+    }
+    Err(StoreError::Invalid(vec![FieldError::new(
+        "units_in_charge",
+        format!(
+            "分管单位须是本人所在单位的部门；编号为{}的单位不是，请从列表中选择。",
+            stray.join("、")
+        ),
+        format!(
+            "Units in charge are departments of the person's own organisation; unit {} is not. Choose from the list.",
+            stray.join(", ")
+        ),
+    )]))
 }
 
 async fn current_version(tx: &mut Tx, user: UserId) -> StoreResult<i64> {

@@ -110,6 +110,31 @@ struct UsersPage {
     errors: Errors,
 }
 
+impl UsersPage {
+    /// The names of a person's units in charge.
+    fn in_charge_names(&self, user: &User) -> String {
+        user.units_in_charge
+            .iter()
+            .filter_map(|id| self.units.iter().find(|u| u.id == *id))
+            .map(|u| u.short_name.as_deref().unwrap_or(&u.name))
+            .collect::<Vec<_>>()
+            .join("、")
+    }
+
+    /// The departments a person may be put in charge of: those of their organisation.
+    fn chargeable(&self, user: &User) -> Vec<&Unit> {
+        let org = self
+            .units
+            .iter()
+            .find(|u| u.id == user.unit_id)
+            .map(|u| u.org_id);
+        self.units
+            .iter()
+            .filter(|u| u.kind == UnitKind::Dept && Some(u.org_id) == org)
+            .collect()
+    }
+}
+
 async fn users_page_with(
     app: &App,
     v: &Viewer,
@@ -217,12 +242,18 @@ pub async fn set_role(
     require(v.actor.role.assigns_roles())?;
     let role = Role::from_code(form.get("role"))
         .ok_or_else(|| StoreError::invalid("role", "请选择角色。", "Choose a role."))?;
-    let in_charge: Vec<UnitId> = form
-        .get("units_in_charge")
-        .split([',', '，', ' '])
-        .filter_map(|s| s.trim().parse().ok())
-        .map(UnitId)
-        .collect();
+    let in_charge = form
+        .all("units_in_charge")
+        .into_iter()
+        .map(|s| s.trim().parse().map(UnitId))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| {
+            StoreError::invalid(
+                "units_in_charge",
+                "请从列表中选择分管单位。",
+                "Choose the units in charge from the list.",
+            )
+        })?;
     let change = v.change(&app);
     let result = users::set_role(
         &app.db,

@@ -268,3 +268,108 @@ async fn supervisors_and_the_audit_administrator_read_and_export_a_records_trail
         StatusCode::NOT_FOUND
     );
 }
+
+/// 分管单位 are shown by name and chosen from the departments of the leader's own
+/// organisation; another organisation's unit, or one that does not exist, is refused
+/// and the stored choice kept — on the page and through the API.
+#[tokio::test]
+async fn a_leader_is_put_in_charge_of_departments_of_their_own_organisation_only() {
+    let t = TestApp::new().await;
+    let sec = t.login("secadmin").await;
+    let leader = t
+        .count("SELECT id FROM users WHERE username = 'leader_wang'")
+        .await;
+    let unit = |name: &'static str| {
+        let t = &t;
+        async move {
+            t.count(&format!(
+                "SELECT id FROM units WHERE short_name = '{name}' OR name = '{name}'"
+            ))
+            .await
+        }
+    };
+    let (finance, hr) = (unit("财务部").await, unit("人力资源部").await);
+    let elsewhere = unit("市委巡察工作领导小组办公室").await;
+    let stored = || async {
+        sqlx::query_scalar::<_, String>(
+            "SELECT units_in_charge FROM users WHERE username = 'leader_wang'",
+        )
+        .fetch_one(t.app.db.pool())
+        .await
+        .unwrap()
+    };
+    let before = stored().await;
+
+    let page = t.get(Some(&sec), "/admin/users").await;
+    let row = page
+        .body
+        .split("<tr")
+        .find(|r| r.contains("leader_wang"))
+        .unwrap_or_default()
+        .to_string();
+    let shown = row
+        .split("class=\"in-charge\">")
+        .nth(1)
+        .and_then(|c| c.split("</td>").next())
+        .unwrap_or_default();
+    assert!(
+        !shown.is_empty() && !shown.chars().any(|c| c.is_ascii_digit()),
+        "names, not ids: {shown}"
+    );
+    assert!(row.contains(&format!("name=\"units_in_charge\" value=\"{finance}\"")));
+    assert!(
+        !row.contains(&format!("name=\"units_in_charge\" value=\"{elsewhere}\"")),
+        "only the leader's own organisation's departments are offered"
+    );
+
+    let version = || async {
+        t.count("SELECT version FROM users WHERE username = 'leader_wang'")
+            .await
+            .to_string()
+    };
+    let path = format!("/admin/users/{leader}/role");
+    for (units, says) in [
+        (
+            vec![finance.to_string(), elsewhere.to_string()],
+            "分管单位须是本人所在单位的部门",
+        ),
+        (vec!["财务部".to_string()], "请从列表中选择分管单位"),
+    ] {
+        let v = version().await;
+        let mut form = vec![("role", "leader"), ("version", v.as_str())];
+        form.extend(units.iter().map(|u| ("units_in_charge", u.as_str())));
+        let r = t.post(Some(&sec), &path, &form).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{units:?}");
+        assert!(r.body.contains(says), "{units:?}");
+        assert_eq!(stored().await, before, "nothing changed");
+    }
+    let v = version().await;
+    let (f, h) = (finance.to_string(), hr.to_string());
+    let r = t
+        .post(
+            Some(&sec),
+            &path,
+            &[
+                ("role", "leader"),
+                ("version", v.as_str()),
+                ("units_in_charge", f.as_str()),
+                ("units_in_charge", h.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(stored().await, format!("[{finance},{hr}]"));
+
+    let token = t.token("secadmin").await;
+    let v: i64 = version().await.parse().unwrap();
+    let api = t
+        .api(
+            &token,
+            "PUT",
+            &format!("/api/v1/users/{leader}/role"),
+            Some(json!({"version": v, "role": "leader", "units_in_charge": [elsewhere]})),
+        )
+        .await;
+    assert_eq!(api.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", api.body);
+    assert_eq!(stored().await, format!("[{finance},{hr}]"));
+}
