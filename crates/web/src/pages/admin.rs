@@ -37,6 +37,16 @@ struct UnitsPage {
     errors: Errors,
 }
 
+impl UnitsPage {
+    /// The name of a unit's parent (empty for a top-level organisation).
+    fn parent_name(&self, unit: &Unit) -> &str {
+        unit.parent_id
+            .and_then(|p| self.units.iter().find(|u| u.id == p))
+            .map(|p| p.short_name.as_deref().unwrap_or(&p.name))
+            .unwrap_or_default()
+    }
+}
+
 /// GET /admin/units
 pub async fn units_page(State(app): State<App>, v: Viewer) -> Result<Response, PageError> {
     require(v.actor.role.manages_accounts())?;

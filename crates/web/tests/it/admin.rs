@@ -300,6 +300,19 @@ async fn a_leader_is_put_in_charge_of_departments_of_their_own_organisation_only
     };
     let before = stored().await;
 
+    // The units page names each unit's parent too.
+    let sys = t.login("sysadmin").await;
+    let units_page = t.get(Some(&sys), "/admin/units").await;
+    let finance_row = units_page
+        .body
+        .split("<tr")
+        .find(|r| r.contains("<td>财务部</td>"))
+        .unwrap_or_default();
+    assert!(
+        finance_row.contains("<td class=\"parent\">报社</td>"),
+        "{finance_row}"
+    );
+
     let page = t.get(Some(&sec), "/admin/users").await;
     let row = page
         .body
