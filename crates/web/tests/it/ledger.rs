@@ -523,3 +523,19 @@ async fn the_office_renames_an_aspect_and_others_may_not() {
             .contains("领导班子建设方面")
     );
 }
+
+/// A problem's page lists its measures without a column naming the problem again;
+/// lists across problems keep it.
+#[tokio::test]
+async fn a_problems_measures_are_listed_without_naming_the_problem_again() {
+    let t = TestApp::new().await;
+    let s = t.login("office").await;
+    let problem = t.count("SELECT MIN(problem_id) FROM measures").await;
+    let page = t.get(Some(&s), &format!("/problems/{problem}")).await;
+    assert!(page.body.contains("table class=\"grid measures\""));
+    assert!(!page.body.contains("th class=\"problem\""));
+    for path in ["/", "/measures"] {
+        let list = t.get(Some(&s), path).await;
+        assert!(list.body.contains("th class=\"problem\""), "{path}");
+    }
+}
