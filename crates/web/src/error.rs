@@ -31,6 +31,9 @@ pub enum PageError {
     Csrf,
     /// A body larger than allowed.
     TooLarge,
+    /// An address that takes a form's submission, opened by other means (typed in, or
+    /// reloaded after a refused form).
+    FormOnly,
 }
 
 impl From<StoreError> for PageError {
@@ -78,6 +81,12 @@ impl IntoResponse for PageError {
                 StatusCode::FORBIDDEN,
                 "表单已过期或来源不明，请返回上一页刷新后重新提交。",
                 "The form has expired or did not come from this site: go back, reload and submit again.",
+                &[],
+            ),
+            PageError::FormOnly => error_page(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "这个地址只接收页面上提交的表单，不能直接打开。请返回上一页，用页面上的按钮提交。",
+                "This address takes a form sent from a page and cannot be opened directly: go back and use the page's button.",
                 &[],
             ),
             PageError::TooLarge => error_page(

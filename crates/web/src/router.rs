@@ -6,11 +6,13 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 
+use crate::error::PageError;
 use crate::pages::{
     admin, calendar, home, inspections, ledger, login, lookbacks, measures, notifications,
     outcomes, problems, rules, spreadsheets, supervision, trail, warnings, weekly,
 };
 use crate::state::App;
+use zhenggai_storage::StoreError;
 
 const CSS: &str = include_str!("../assets/app.css");
 const JS: &str = include_str!("../assets/app.js");
@@ -195,6 +197,10 @@ pub fn router(app: App) -> Router {
         .route("/admin/audit", get(admin::audit_page))
         .route("/records/{table}/{id}/trail", get(trail::page))
         .route("/records/{table}/{id}/trail.csv", get(trail::export))
+        // Pages answer an unknown address or a form's address opened directly with a
+        // page that says so (in both languages), not an empty response.
+        .method_not_allowed_fallback(|| async { PageError::FormOnly })
+        .fallback(|| async { PageError::Store(StoreError::NotFound) })
         .nest(
             "/api/v1",
             crate::api::routes().layer(DefaultBodyLimit::max(upload_limit.max(import_limit))),

@@ -168,4 +168,7 @@ pub fn routes() -> Router<App> {
             get(ledger::get_import_file),
         )
         .route("/inspections/{id}/ledger.xlsx", get(ledger::export_ledger))
+        // An unknown address under the API answers as the API does (JSON), not with the
+        // pages' fallback.
+        .fallback(|| async { ApiError::from(zhenggai_storage::StoreError::NotFound) })
 }

@@ -300,3 +300,30 @@ async fn english_pages_use_english_punctuation() {
         }
     }
 }
+
+/// An unknown address, or a form's address opened directly (typed in, or reloaded
+/// after a refused form), gets a page that says so in both languages; the API answers
+/// an unknown address in JSON.
+#[tokio::test]
+async fn unknown_addresses_and_form_addresses_opened_directly_get_a_page_that_says_so() {
+    let t = TestApp::new().await;
+    let s = t.login("office").await;
+    let missing = t.get(Some(&s), "/no-such-page").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.body.contains("找不到该页面") && missing.body.contains("Not found"));
+    for form in ["/settings/channels", "/supervision/rounds", "/weekly/rule"] {
+        let r = t.get(Some(&s), form).await;
+        assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{form}");
+        assert!(
+            r.body.contains("只接收页面上提交的表单")
+                && r.body.contains("cannot be opened directly"),
+            "{form}: {}",
+            r.body
+        );
+        assert!(r.headers.contains_key(header::ALLOW), "{form}");
+    }
+    let token = t.token("office").await;
+    let api = t.api(&token, "GET", "/api/v1/no-such-thing", None).await;
+    assert_eq!(api.status, StatusCode::NOT_FOUND);
+    assert!(api.json().get("error").is_some(), "{}", api.body);
+}
