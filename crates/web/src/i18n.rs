@@ -381,11 +381,6 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("nav_calendar", "工作日历", "Calendar"),
     ("nav_warnings", "三色预警", "Warnings"),
     ("colon", "：", ": "),
-    (
-        "units_in_charge_hint",
-        "分管领导分管的部门；按住 Ctrl 可多选",
-        "The departments a leader is in charge of; hold Ctrl to choose several",
-    ),
     ("import_not_kept", "未保存原文件", "file not kept"),
     ("paren_open", "（", " ("),
     ("paren_close", "）", ")"),
