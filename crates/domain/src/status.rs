@@ -112,22 +112,27 @@ impl StandingFilter {
     }
 }
 
-/// Days a long-term measure may go without progress before it is flagged, until the
-/// organisation's own interval is configured.
-pub const LONG_TERM_REVIEW_DAYS: i64 = 90;
+/// The windows a standing is derived with: an organisation's own, from its warning
+/// rules ([`crate::warning::WarningRules::windows`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Windows {
+    /// Due soon from this many days before the deadline: the green window (三色预警),
+    /// so that a measure is due soon exactly when the warnings colour it green or
+    /// yellow, and the ledger's "due soon" and the warning board never disagree.
+    pub due_soon_days: u32,
+    /// 长期坚持 — days a long-term measure may go without progress before it is marked.
+    pub long_term_days: u32,
+}
 
 impl Standing {
-    /// Derives the standing of a measure. `due_soon_days` is its organisation's green
-    /// window (三色预警, [`crate::warning::WarningRules::green_days`]): a measure is due
-    /// soon exactly when the warnings colour it green or yellow, so that the ledger's
-    /// "due soon" and the warning board never disagree.
+    /// Derives the standing of a measure, by its organisation's windows.
     pub fn of(
         state: MeasureState,
         deadline: &Deadline,
         done_on: Option<NaiveDate>,
         last_progress: Option<NaiveDate>,
         today: NaiveDate,
-        due_soon_days: u32,
+        windows: Windows,
     ) -> Standing {
         match (state, deadline.kind, deadline.date) {
             (MeasureState::Done, _, Some(due)) if done_on.is_some_and(|d| d > due) => {
@@ -136,7 +141,7 @@ impl Standing {
             (MeasureState::Done, _, _) => Standing::DoneOnTime,
             (_, DeadlineKind::LongTerm, _) => {
                 let days = last_progress.map(|d| (today - d).num_days());
-                if days.is_none_or(|d| d > LONG_TERM_REVIEW_DAYS) {
+                if days.is_none_or(|d| d > i64::from(windows.long_term_days)) {
                     Standing::LongTermStale {
                         days_without_progress: days,
                     }
@@ -149,7 +154,7 @@ impl Standing {
                 let left = (due - today).num_days();
                 if left < 0 {
                     Standing::Overdue { days: -left }
-                } else if left <= i64::from(due_soon_days) {
+                } else if left <= i64::from(windows.due_soon_days) {
                     Standing::DueSoon { days_left: left }
                 } else {
                     Standing::NotDue
@@ -197,6 +202,10 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
+    fn defaults() -> Windows {
+        WarningRules::default().windows()
+    }
+
     fn dated(due: NaiveDate) -> Deadline {
         Deadline {
             text: "x".into(),
@@ -209,7 +218,9 @@ mod tests {
     #[test]
     fn derives_standing_around_the_deadline() {
         let due = d(2024, 4, 30);
-        let s = |state, today, done_on| Standing::of(state, &dated(due), done_on, None, today, 20);
+        let s = |state, today, done_on| {
+            Standing::of(state, &dated(due), done_on, None, today, defaults())
+        };
         assert_eq!(
             s(MeasureState::InProgress, d(2024, 3, 1), None),
             Standing::NotDue
@@ -250,7 +261,7 @@ mod tests {
             None,
             Some(d(2098, 12, 1)),
             d(2099, 1, 1),
-            20,
+            defaults(),
         );
         assert_eq!(recent, Standing::LongTerm);
         let stale = Standing::of(
@@ -259,7 +270,7 @@ mod tests {
             None,
             Some(d(2098, 9, 1)),
             d(2099, 1, 1),
-            20,
+            defaults(),
         );
         assert_eq!(
             stale,
@@ -273,7 +284,7 @@ mod tests {
             None,
             None,
             d(2099, 1, 1),
-            20,
+            defaults(),
         );
         assert_eq!(
             never,
@@ -281,6 +292,22 @@ mod tests {
                 days_without_progress: None
             }
         );
+        // An organisation that wants progress every 30 days.
+        let monthly = Windows {
+            long_term_days: 30,
+            ..defaults()
+        };
+        for (last, fresh) in [(d(2098, 12, 2), true), (d(2098, 12, 1), false)] {
+            let s = Standing::of(
+                MeasureState::InProgress,
+                &deadline,
+                None,
+                Some(last),
+                d(2099, 1, 1),
+                monthly,
+            );
+            assert_eq!(s == Standing::LongTerm, fresh, "{last}: {s:?}");
+        }
         for s in [recent, stale, never] {
             assert!(!s.matches(StandingFilter::Overdue));
             assert!(s.matches(StandingFilter::Open) && s.matches(StandingFilter::LongTerm));
@@ -328,7 +355,8 @@ mod tests {
             for offset in -200..=200 {
                 let today = due + chrono::Duration::days(offset);
                 for state in MeasureState::ALL {
-                    let standing = Standing::of(state, &dated(due), None, None, today, green_days);
+                    let standing =
+                        Standing::of(state, &dated(due), None, None, today, rules.windows());
                     let colour = rules.colour(&dated(due), state, today);
                     assert_eq!(
                         standing.matches(StandingFilter::DueSoon),

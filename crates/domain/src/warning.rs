@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::calendar::{Answer, Calendar};
 use crate::deadline::{Deadline, DeadlineKind};
-use crate::status::MeasureState;
+use crate::status::{MeasureState, Windows};
 use crate::validate::FieldError;
 
 /// A warning's colour.
@@ -136,6 +136,9 @@ pub struct WarningRules {
     /// 分阶段目标 (S10) — a measure running longer than this many months must carry
     /// its own milestones.
     pub milestone_months: u32,
+    /// 长期坚持 — days a long-term measure may go without a progress entry before the
+    /// ledgers mark it.
+    pub long_term_days: u32,
 }
 
 impl Default for WarningRules {
@@ -155,6 +158,7 @@ impl Default for WarningRules {
             remind_days: vec![3, 1],
             repeat_days: 1,
             milestone_months: 6,
+            long_term_days: Self::DEFAULT_LONG_TERM_DAYS,
         }
     }
 }
@@ -177,6 +181,17 @@ pub struct Warning {
 impl WarningRules {
     /// The green window of an organisation that has not set its own.
     pub const DEFAULT_GREEN_DAYS: u32 = 20;
+
+    /// The long-term review interval of an organisation that has not set its own.
+    pub const DEFAULT_LONG_TERM_DAYS: u32 = 90;
+
+    /// The windows a measure's standing is derived with.
+    pub fn windows(&self) -> Windows {
+        Windows {
+            due_soon_days: self.green_days,
+            long_term_days: self.long_term_days,
+        }
+    }
 
     /// Checks rules as entered: yellow nearer than green, each colour reaching
     /// someone and at least everyone the milder colour reaches.
@@ -241,6 +256,13 @@ impl WarningRules {
                 "milestone_months",
                 "需分阶段目标的期限应在1到36个月之间。",
                 "Milestones are required above 1 to 36 months.",
+            ));
+        }
+        if !(7..=366).contains(&self.long_term_days) {
+            errors.push(FieldError::new(
+                "long_term_days",
+                "长期坚持措施的进展间隔应在7到366天之间。",
+                "Long-term measures report progress every 7 to 366 days.",
             ));
         }
         if errors.is_empty() {

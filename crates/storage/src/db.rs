@@ -119,6 +119,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "robot_colours",
         include_str!("../migrations/0018_robot_colours.sql"),
     ),
+    (
+        19,
+        "long_term_review",
+        include_str!("../migrations/0019_long_term_review.sql"),
+    ),
 ];
 
 /// A column a migration added to an existing table, with the value it gave the rows

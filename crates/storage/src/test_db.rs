@@ -118,6 +118,7 @@ impl TestDb {
                 remind_days: "3,1".into(),
                 repeat_days: "1".into(),
                 milestone_months: "6".into(),
+                long_term_days: "90".into(),
                 secretary: secretary.id.0.to_string(),
                 version: 0,
             },

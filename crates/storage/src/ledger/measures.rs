@@ -6,7 +6,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use zhenggai_domain::access::{Access, Actor, MeasureOwners};
 use zhenggai_domain::deadline::{Deadline, DeadlineKind, Precision, Reference};
-use zhenggai_domain::status::{MeasureState, Standing};
+use zhenggai_domain::status::{MeasureState, Standing, Windows};
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::warning::WarningRules;
 use zhenggai_domain::{InspectionId, MeasureId, ProblemId, Role, UnitId, UserId};
@@ -250,9 +250,14 @@ impl Measure {
                 done_on,
                 opt_day(r, "last_progress")?,
                 today,
-                r.try_get::<Option<i64>, _>("green_days")?
-                    .and_then(|d| u32::try_from(d).ok())
-                    .unwrap_or(WarningRules::DEFAULT_GREEN_DAYS),
+                Windows {
+                    due_soon_days: window(r, "green_days", WarningRules::DEFAULT_GREEN_DAYS)?,
+                    long_term_days: window(
+                        r,
+                        "long_term_days",
+                        WarningRules::DEFAULT_LONG_TERM_DAYS,
+                    )?,
+                },
             ),
             deadline,
             original_deadline: r.try_get("original_deadline_text")?,
@@ -263,13 +268,20 @@ impl Measure {
     }
 }
 
+/// One of the organisation's windows, or the default where it has set no rules.
+fn window(r: &AnyRow, column: &str, default: u32) -> Result<u32, sqlx::Error> {
+    Ok(r.try_get::<Option<i64>, _>(column)?
+        .and_then(|d| u32::try_from(d).ok())
+        .unwrap_or(default))
+}
+
 /// The columns and joins every measure query selects.
 pub(crate) const SELECT: &str = "SELECT m.id, m.problem_id, p.title AS problem_title, m.inspection_id, i.title AS inspection_title, \
     m.org_id, m.ordinal, m.content, m.lead_unit_id, COALESCE(lu.short_name, lu.name) AS lead_unit_name, m.leader_id, \
     ld.display_name AS leader_name, m.responsible_person, m.target, m.deadline_text, m.deadline_kind, m.deadline_date, \
     m.deadline_precision, m.original_deadline_text, m.state, m.done_on, m.version, \
     (SELECT MAX(pr.happened_on) FROM progress pr WHERE pr.measure_id = m.id AND pr.withdrawn_at IS NULL) AS last_progress, \
-    wr.green_days \
+    wr.green_days, wr.long_term_days \
     FROM measures m JOIN problems p ON p.id = m.problem_id JOIN inspections i ON i.id = m.inspection_id \
     JOIN units lu ON lu.id = m.lead_unit_id LEFT JOIN users ld ON ld.id = m.leader_id \
     LEFT JOIN warning_rules wr ON wr.org_id = m.org_id";

@@ -54,6 +54,8 @@ pub struct SettingsInput {
     pub repeat_days: String,
     /// Months above which a measure needs milestones.
     pub milestone_months: String,
+    /// Days a long-term measure may go without progress.
+    pub long_term_days: String,
     /// The secretary's user id, or empty.
     pub secretary: String,
     /// The version read.
@@ -91,7 +93,7 @@ fn codes_of(list: &[Recipient]) -> String {
 /// An organisation's settings (the defaults until the office sets them).
 pub async fn get(conn: &mut AnyConnection, org: UnitId) -> StoreResult<Settings> {
     let row = sqlx::query(
-        "SELECT green_days, yellow_days, green_to, yellow_to, red_to, secretary_id, version, remind_days, repeat_days, milestone_months \
+        "SELECT green_days, yellow_days, green_to, yellow_to, red_to, secretary_id, version, remind_days, repeat_days, milestone_months, long_term_days \
          FROM warning_rules WHERE org_id = $1",
     )
     .bind(org.0)
@@ -111,6 +113,7 @@ pub async fn get(conn: &mut AnyConnection, org: UnitId) -> StoreResult<Settings>
             remind_days: days_of(&r.try_get::<String, _>(7)?).unwrap_or_default(),
             repeat_days: days(r.try_get(8)?),
             milestone_months: days(r.try_get(9)?),
+            long_term_days: days(r.try_get(10)?),
         },
         secretary: r.try_get::<Option<i64>, _>(5)?.map(UserId),
         version: r.try_get(6)?,
@@ -153,6 +156,12 @@ pub async fn save(
         defaults.milestone_months,
         36,
     );
+    let long_term_days = or_default(
+        "long_term_days",
+        &input.long_term_days,
+        defaults.long_term_days,
+        366,
+    );
     let remind_days = days_of(&input.remind_days);
     if remind_days.is_none() {
         c.push(zhenggai_domain::validate::FieldError::new(
@@ -189,13 +198,15 @@ pub async fn save(
         red: pick(&input.red_to),
         remind_days: remind_days.clone().unwrap_or_default(),
         repeat_days: repeat_days.unwrap_or(1),
-        milestone_months: milestone_months.unwrap_or(6),
+        milestone_months: milestone_months.unwrap_or(defaults.milestone_months),
+        long_term_days: long_term_days.unwrap_or(defaults.long_term_days),
     };
     if green_days.is_some()
         && yellow_days.is_some()
         && remind_days.is_some()
         && repeat_days.is_some()
         && milestone_months.is_some()
+        && long_term_days.is_some()
         && let Err(errors) = rules.check()
     {
         for e in errors {
@@ -232,6 +243,10 @@ pub async fn save(
             (
                 "milestone_months",
                 Param::from(i64::from(rules.milestone_months)),
+            ),
+            (
+                "long_term_days",
+                Param::from(i64::from(rules.long_term_days)),
             ),
         ],
     )

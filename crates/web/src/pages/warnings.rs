@@ -131,6 +131,7 @@ fn input_of(s: &Settings) -> SettingsInput {
             .join(","),
         repeat_days: s.rules.repeat_days.to_string(),
         milestone_months: s.rules.milestone_months.to_string(),
+        long_term_days: s.rules.long_term_days.to_string(),
         secretary: s.secretary.map(|u| u.0.to_string()).unwrap_or_default(),
         version: s.version,
     }
@@ -243,6 +244,7 @@ pub async fn save_rules(
         remind_days: form.get("remind_days").into(),
         repeat_days: form.get("repeat_days").into(),
         milestone_months: form.get("milestone_months").into(),
+        long_term_days: form.get("long_term_days").into(),
         secretary: form.get("secretary").into(),
         version: form.get("version").trim().parse().unwrap_or(-1),
     };

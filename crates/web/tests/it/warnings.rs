@@ -517,3 +517,55 @@ async fn the_office_climbs_the_escalation_ladder_one_notice_at_a_time() {
         4
     );
 }
+
+/// The office sets how often long-term measures must report progress: the ledgers
+/// mark those that have gone longer without it, by the organisation's interval; an
+/// interval out of range is refused at its field with nothing stored.
+#[tokio::test]
+async fn long_term_measures_are_marked_by_the_organisations_own_interval() {
+    let t = TestApp::new().await;
+    let office = t.login("office").await;
+    let stale = |body: &str| body.matches("未报进展").count() + body.matches("尚无进展").count();
+    let before = t
+        .get(Some(&office), "/measures?status=long_term&per_page=200")
+        .await;
+    let listed = before.body.matches("<tr>").count();
+    assert!(listed > 1, "the demo has long-term measures");
+    let rules = |days: &'static str, version: &'static str| {
+        vec![
+            ("green_days", "20"),
+            ("yellow_days", "10"),
+            ("green_to", "handler"),
+            ("yellow_to", "handler"),
+            ("red_to", "handler"),
+            ("long_term_days", days),
+            ("version", version),
+        ]
+    };
+    let refused = t
+        .post(Some(&office), "/settings/warnings", &rules("3", "0"))
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains(r#"data-field="long_term_days""#));
+    assert_eq!(t.count("SELECT COUNT(*) FROM warning_rules").await, 0);
+
+    let saved = t
+        .post(Some(&office), "/settings/warnings", &rules("7", "0"))
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let weekly = t
+        .get(Some(&office), "/measures?status=long_term&per_page=200")
+        .await;
+    assert_eq!(
+        stale(&weekly.body),
+        weekly.body.matches("<tr>").count() - 1,
+        "every long-term measure of the demo has gone a week without progress"
+    );
+    assert!(stale(&weekly.body) > stale(&before.body));
+    let settings = t.get(Some(&office), "/settings/warnings").await;
+    assert!(
+        settings
+            .body
+            .contains(r#"name="long_term_days" min="7" max="366" value="7""#)
+    );
+}
