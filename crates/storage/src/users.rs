@@ -149,6 +149,7 @@ pub async fn insert_hashed(
             "That unit does not exist: choose another.",
         ));
     }
+    check_units_in_charge(tx, new.unit, &new.units_in_charge).await?;
     let in_charge =
         serde_json::to_string(&new.units_in_charge.iter().map(|u| u.0).collect::<Vec<_>>())
             .map_err(anyhow::Error::from)?;
@@ -262,7 +263,13 @@ pub async fn set_role(
     let in_charge = serde_json::to_string(&units_in_charge.iter().map(|u| u.0).collect::<Vec<_>>())
         .map_err(anyhow::Error::from)?;
     let mut tx = db.begin().await?;
-    check_units_in_charge(&mut tx, user, units_in_charge).await?;
+    let unit: i64 = sqlx::query("SELECT unit_id FROM users WHERE id = $1")
+        .bind(user.0)
+        .fetch_optional(tx.conn())
+        .await?
+        .ok_or(StoreError::NotFound)?
+        .try_get(0)?;
+    check_units_in_charge(&mut tx, UnitId(unit), units_in_charge).await?;
     let mut set = Sql::new("role = ");
     set.bind(role.code())
         .push(", units_in_charge = ")
@@ -280,20 +287,19 @@ pub async fn set_role(
     tx.commit().await
 }
 
-/// 分管单位 are departments of the person's own organisation: a leader is given no
-/// say over another organisation's measures, nor over a unit that does not exist.
-async fn check_units_in_charge(tx: &mut Tx, user: UserId, units: &[UnitId]) -> StoreResult<()> {
+/// 分管单位 are departments of the organisation of the person's unit: a leader is
+/// given no say over another organisation's measures, nor over a unit that does not
+/// exist.
+async fn check_units_in_charge(tx: &mut Tx, unit: UnitId, units: &[UnitId]) -> StoreResult<()> {
     if units.is_empty() {
         return Ok(());
     }
-    let org: i64 = sqlx::query(
-        "SELECT un.org_id FROM users u JOIN units un ON un.id = u.unit_id WHERE u.id = $1",
-    )
-    .bind(user.0)
-    .fetch_optional(tx.conn())
-    .await?
-    .ok_or(StoreError::NotFound)?
-    .try_get(0)?;
+    let org: i64 = sqlx::query("SELECT org_id FROM units WHERE id = $1")
+        .bind(unit.0)
+        .fetch_optional(tx.conn())
+        .await?
+        .ok_or(StoreError::NotFound)?
+        .try_get(0)?;
     let mut sql =
         Sql::new("SELECT id FROM units WHERE kind = 'dept' AND withdrawn_at IS NULL AND org_id = ");
     sql.bind(org)
@@ -317,11 +323,11 @@ async fn check_units_in_charge(tx: &mut Tx, user: UserId, units: &[UnitId]) -> S
     Err(StoreError::Invalid(vec![FieldError::new(
         "units_in_charge",
         format!(
-            "分管单位须是本人所在单位的部门；编号为{}的单位不是，请从列表中选择。",
+            "分管单位须是本人所在单位的部门；编号为{}的单位不是。",
             stray.join("、")
         ),
         format!(
-            "Units in charge are departments of the person's own organisation; unit {} is not. Choose from the list.",
+            "Units in charge are departments of the person's own organisation; unit {} is not.",
             stray.join(", ")
         ),
     )]))
