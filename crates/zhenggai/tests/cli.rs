@@ -196,6 +196,22 @@ fn users_are_managed_from_the_shell() {
         .unwrap();
     let list = String::from_utf8_lossy(&list.stdout);
     assert!(list.contains("zhaoliu") && list.contains("赵六") && list.contains("finance"));
+    // Piped into a reader that has already stopped: a quiet end, as Unix tools end on
+    // SIGPIPE, not a panic.
+    let mut child = zhenggai(dir.path())
+        .args(["user", "list"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let closed = child.wait_with_output().unwrap();
+    assert_eq!(closed.status.code(), Some(141));
+    assert!(
+        !String::from_utf8_lossy(&closed.stderr).contains("panicked"),
+        "{}",
+        String::from_utf8_lossy(&closed.stderr)
+    );
     let weak = zhenggai(dir.path())
         .args(["user", "passwd", "zhaoliu", "--password", "short"])
         .output()
