@@ -348,3 +348,69 @@ async fn the_warning_board_says_when_it_lists_only_the_most_urgent() {
     assert!(!board.warned.is_empty() && board.warned.len() < 200);
     assert!(!board.more_than_listed());
 }
+
+/// The warning board counts each measure by its own organisation's rules, as its list
+/// does: the upper level, whose own rules are the defaults, sees the same colours as
+/// the office of an organisation that set its own.
+#[tokio::test]
+async fn the_warning_board_counts_each_measure_by_its_own_organisations_rules() {
+    use std::collections::BTreeMap;
+    use zhenggai_domain::calendar::Calendar;
+    use zhenggai_storage::ledger::warnings::{self, SettingsInput};
+
+    let t = TestDb::new().await.unwrap();
+    let at = Utc.with_ymd_and_hms(2024, 4, 25, 1, 0, 0).unwrap();
+    demo::load(&t.db, &t.files, today(), at).await.unwrap();
+    let office = users::find(&t.db, "office").await.unwrap().unwrap();
+    let office = users::actor(&t.db, office.id).await.unwrap();
+    warnings::save(
+        &t.db,
+        &office,
+        Change {
+            actor: Some(office.user),
+            at,
+            reason: None,
+        },
+        office.org,
+        &SettingsInput {
+            green_days: "40".into(),
+            yellow_days: "3".into(),
+            green_to: vec!["handler".into()],
+            yellow_to: vec!["handler".into()],
+            red_to: vec!["handler".into()],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let upper = users::find(&t.db, "xunchaban").await.unwrap().unwrap();
+    let upper = users::actor(&t.db, upper.id).await.unwrap();
+    assert_ne!(upper.org, office.org);
+    let mut seen = Vec::new();
+    for actor in [&office, &upper] {
+        let board = warnings::board(&t.db, actor, &Calendar::official(), today())
+            .await
+            .unwrap();
+        let mut listed: BTreeMap<&str, i64> = BTreeMap::new();
+        for w in &board.warned {
+            *listed.entry(w.warning.colour.code()).or_default() += 1;
+        }
+        let counted: BTreeMap<&str, i64> = board
+            .counts
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(c, n)| (c.code(), *n))
+            .collect();
+        assert_eq!(counted, listed, "{:?}", actor.role);
+        seen.push(board.counts);
+    }
+    assert_eq!(
+        seen[0], seen[1],
+        "the upper level sees the office's colours"
+    );
+    assert!(
+        seen[0].iter().any(|(c, n)| c.code() == "green" && *n > 2),
+        "the 40-day window reaches beyond the default 20: {:?}",
+        seen[0]
+    );
+}

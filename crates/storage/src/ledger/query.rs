@@ -9,7 +9,7 @@ use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::inspection::ProblemSource;
 use zhenggai_domain::status::StandingFilter;
 use zhenggai_domain::validate::{Checker, FieldError};
-use zhenggai_domain::warning::WarningRules;
+use zhenggai_domain::warning::{Colour, WarningRules};
 use zhenggai_domain::{AspectId, InspectionId, ItemId, ProblemId, UnitId, UserId};
 
 use super::measures::{self, Measure};
@@ -161,7 +161,7 @@ impl Filter {
     }
 
     /// The conditions on measures alias `m`, the actor's scope included.
-    fn measure_conditions(&self, actor: &Actor, today: NaiveDate, soon: &DueSoonEnds) -> Sql {
+    fn measure_conditions(&self, actor: &Actor, today: NaiveDate, soon: &OrgEnds) -> Sql {
         let mut sql = Sql::new("m.withdrawn_at IS NULL AND ");
         sql.append(&scope::measures(actor));
         if let Some(unit) = self.unit {
@@ -208,35 +208,58 @@ impl Filter {
     }
 }
 
-/// The last deadline that counts as due soon today, for each organisation: the end of
-/// its green window (三色预警), so that the filter agrees with `Standing::of`.
-struct DueSoonEnds {
+/// Which window of the warning rules (三色预警) an [`OrgEnds`] ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Window {
+    /// Green, which is also "due soon".
+    Green,
+    /// Yellow.
+    Yellow,
+}
+
+/// The last deadline a window of the warning rules reaches today, for each
+/// organisation: by its own rules, or the defaults where it set none. So that the
+/// ledgers' filters and the warnings' counts agree with `Standing::of` and
+/// `WarningRules::colour` measure by measure.
+struct OrgEnds {
     /// Where an organisation has not set its own rules.
     default: NaiveDate,
     /// Organisations with their own.
     orgs: Vec<(i64, NaiveDate)>,
 }
 
-impl DueSoonEnds {
-    /// Read only when the filter asks for due soon (the rules are one row per
-    /// organisation that set its own).
-    async fn of(db: &Db, filter: &Filter, today: NaiveDate) -> StoreResult<DueSoonEnds> {
+impl OrgEnds {
+    /// The rules are one row per organisation that set its own.
+    async fn load(db: &Db, window: Window, today: NaiveDate) -> StoreResult<OrgEnds> {
+        let (column, default) = match window {
+            Window::Green => ("green_days", WarningRules::default().green_days),
+            Window::Yellow => ("yellow_days", WarningRules::default().yellow_days),
+        };
         let end = |days: i64| today + Duration::days(days);
-        let default = end(i64::from(WarningRules::DEFAULT_GREEN_DAYS));
-        if filter.status != Some(StandingFilter::DueSoon) {
-            return Ok(DueSoonEnds {
-                default,
-                orgs: Vec::new(),
-            });
-        }
-        let rows = sqlx::query("SELECT org_id, green_days FROM warning_rules ORDER BY org_id")
-            .fetch_all(db.pool())
-            .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT org_id, {column} FROM warning_rules ORDER BY org_id"
+        ))
+        .fetch_all(db.pool())
+        .await?;
         let orgs = rows
             .iter()
             .map(|r| Ok((r.try_get(0)?, end(r.try_get(1)?))))
             .collect::<Result<_, sqlx::Error>>()?;
-        Ok(DueSoonEnds { default, orgs })
+        Ok(OrgEnds {
+            default: end(i64::from(default)),
+            orgs,
+        })
+    }
+
+    /// Due soon ends, read only when the filter asks for it.
+    async fn of(db: &Db, filter: &Filter, today: NaiveDate) -> StoreResult<OrgEnds> {
+        if filter.status == Some(StandingFilter::DueSoon) {
+            return OrgEnds::load(db, Window::Green, today).await;
+        }
+        Ok(OrgEnds {
+            default: today,
+            orgs: Vec::new(),
+        })
     }
 
     /// The end as an expression on `m.org_id`.
@@ -311,7 +334,7 @@ pub async fn ledger(
     today: NaiveDate,
 ) -> StoreResult<LedgerPage> {
     let whole = actor.ledger_access(org) >= Access::Read;
-    let soon = DueSoonEnds::of(db, filter, today).await?;
+    let soon = OrgEnds::of(db, filter, today).await?;
     let measure_cond = filter.measure_conditions(actor, today, &soon);
     let mut cond = Sql::new("p.inspection_id = ");
     cond.bind(inspection.0).push(" AND p.withdrawn_at IS NULL");
@@ -443,7 +466,7 @@ fn list_conditions(
     within: Within,
     filter: &Filter,
     today: NaiveDate,
-    soon: &DueSoonEnds,
+    soon: &OrgEnds,
 ) -> Sql {
     let mut cond = filter.measure_conditions(actor, today, soon);
     match within {
@@ -487,7 +510,7 @@ pub async fn measure_count(
     filter: &Filter,
     today: NaiveDate,
 ) -> StoreResult<i64> {
-    let soon = DueSoonEnds::of(db, filter, today).await?;
+    let soon = OrgEnds::of(db, filter, today).await?;
     count_where(db, &list_conditions(actor, within, filter, today, &soon)).await
 }
 
@@ -499,33 +522,100 @@ pub async fn measure_list(
     filter: &Filter,
     today: NaiveDate,
 ) -> StoreResult<MeasurePage> {
-    let soon = DueSoonEnds::of(db, filter, today).await?;
+    let soon = OrgEnds::of(db, filter, today).await?;
     let cond = list_conditions(actor, within, filter, today, &soon);
     let total = count_where(db, &cond).await?;
 
     let order = if matches!(within, Within::Problem(_)) {
-        " ORDER BY m.ordinal, m.id LIMIT "
+        " ORDER BY m.ordinal, m.id"
     } else {
-        " ORDER BY CASE WHEN m.deadline_date IS NULL THEN 1 ELSE 0 END, m.deadline_date, m.id LIMIT "
+        " ORDER BY CASE WHEN m.deadline_date IS NULL THEN 1 ELSE 0 END, m.deadline_date, m.id"
     };
-    let mut sql = Sql::new(&format!("{} WHERE ", measures::SELECT));
-    sql.append(&cond)
-        .push(order)
-        .bind(filter.per_page)
-        .push(" OFFSET ")
-        .bind(filter.offset());
-    let rows = sql.query().fetch_all(db.pool()).await?;
-    let mut list = rows
-        .iter()
-        .map(|r| Measure::from_row(r, today))
-        .collect::<Result<Vec<_>, _>>()?;
-    measures::load_cooperating(db, &mut list).await?;
+    let list = fetch(db, &cond, order, (filter.per_page, filter.offset()), today).await?;
     Ok(MeasurePage {
         measures: list,
         total,
         page: filter.page,
         per_page: filter.per_page,
     })
+}
+
+/// The measures that meet `cond`, in `order`, a page (limit, offset) of them, with
+/// their cooperating units.
+async fn fetch(
+    db: &Db,
+    cond: &Sql,
+    order: &str,
+    (limit, offset): (i64, i64),
+    today: NaiveDate,
+) -> StoreResult<Vec<Measure>> {
+    let mut sql = Sql::new(&format!("{} WHERE ", measures::SELECT));
+    sql.append(cond)
+        .push(order)
+        .push(" LIMIT ")
+        .bind(limit)
+        .push(" OFFSET ")
+        .bind(offset);
+    let rows = sql.query().fetch_all(db.pool()).await?;
+    let mut list = rows
+        .iter()
+        .map(|r| Measure::from_row(r, today))
+        .collect::<Result<Vec<_>, _>>()?;
+    measures::load_cooperating(db, &mut list).await?;
+    Ok(list)
+}
+
+/// 三色预警 over what the actor sees: how many open measures each colour holds, and
+/// the `limit` most urgent of them (most overdue first, then nearest deadline); each
+/// measure by its own organisation's rules, as `WarningRules::colour` decides.
+pub async fn warned(
+    db: &Db,
+    actor: &Actor,
+    today: NaiveDate,
+    limit: i64,
+) -> StoreResult<(Vec<(Colour, i64)>, Vec<Measure>)> {
+    let yellow = OrgEnds::load(db, Window::Yellow, today).await?;
+    let green = OrgEnds::load(db, Window::Green, today).await?;
+    let open = Filter {
+        status: Some(StandingFilter::Open),
+        ..Filter::default()
+    };
+    let mut dated = list_conditions(actor, Within::All, &open, today, &green);
+    dated.push(" AND m.deadline_kind = 'dated'");
+    let mut red = dated.clone();
+    red.push(" AND m.deadline_date < ").bind(day(today));
+    let mut in_yellow = dated.clone();
+    in_yellow
+        .push(" AND m.deadline_date >= ")
+        .bind(day(today))
+        .push(" AND m.deadline_date <= ")
+        .append(&yellow.last_day());
+    let mut in_green = dated.clone();
+    in_green
+        .push(" AND m.deadline_date > ")
+        .append(&yellow.last_day())
+        .push(" AND m.deadline_date <= ")
+        .append(&green.last_day());
+    let mut counts = Vec::with_capacity(3);
+    for (colour, cond) in [
+        (Colour::Red, &red),
+        (Colour::Yellow, &in_yellow),
+        (Colour::Green, &in_green),
+    ] {
+        counts.push((colour, count_where(db, cond).await?));
+    }
+    let mut any = dated;
+    any.push(" AND m.deadline_date <= ")
+        .append(&green.last_day());
+    let list = fetch(
+        db,
+        &any,
+        " ORDER BY m.deadline_date, m.id",
+        (limit, 0),
+        today,
+    )
+    .await?;
+    Ok((counts, list))
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
 use zhenggai_domain::access::{Access, Actor};
@@ -14,12 +14,12 @@ use zhenggai_domain::warning::{Colour, Recipient, Warning, WarningRules};
 use zhenggai_domain::{Role, UnitId, UserId};
 
 use super::measures::Measure;
-use super::query::{self, FilterInput, Within};
+use super::query;
 use super::rules::require_settings;
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
-use crate::sql::{Param, day};
+use crate::sql::Param;
 use crate::users::{self, User};
 
 /// An organisation's rules as shown and edited (the defaults until the office sets
@@ -344,23 +344,8 @@ pub fn resolve(
     }
 }
 
-fn filter_input(
-    status: &str,
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
-    per_page: i64,
-) -> FilterInput {
-    FilterInput {
-        status: status.to_string(),
-        due_from: from.map(day).unwrap_or_default(),
-        due_to: to.map(day).unwrap_or_default(),
-        per_page: per_page.to_string(),
-        ..FilterInput::default()
-    }
-}
-
-/// The warnings the actor sees: the measures of their scope by colour, by the rules of
-/// the actor's organisation.
+/// The warnings the actor sees: the measures of their scope by colour, each by its
+/// own organisation's rules (the rules shown are the actor's organisation's).
 pub async fn board(
     db: &Db,
     actor: &Actor,
@@ -377,30 +362,9 @@ pub async fn board(
         .0
         .rules
         .clone();
-    let yellow_from = today + Duration::days(i64::from(rules.yellow_days));
-    let green_from = today + Duration::days(i64::from(rules.green_days));
-    let mut counts = Vec::new();
-    for (colour, input) in [
-        (Colour::Red, filter_input("overdue", None, None, 1)),
-        (
-            Colour::Yellow,
-            filter_input("open", Some(today), Some(yellow_from), 1),
-        ),
-        (
-            Colour::Green,
-            filter_input("open", yellow_from.succ_opt(), Some(green_from), 1),
-        ),
-    ] {
-        let filter = input.check(1)?;
-        counts.push((
-            colour,
-            query::measure_count(db, actor, Within::All, &filter, today).await?,
-        ));
-    }
-    let filter = filter_input("open", None, Some(green_from), 200).check(200)?;
-    let page = query::measure_list(db, actor, Within::All, &filter, today).await?;
+    let (counts, listed) = query::warned(db, actor, today, 200).await?;
     let mut warned = Vec::new();
-    for measure in page.measures {
+    for measure in listed {
         // Each measure by its own organisation's rules, as its reminders go out.
         let (settings, list) = org_context(db, &mut people, measure.org_id).await?;
         let Some(warning) =
