@@ -147,44 +147,23 @@ fn users_are_managed_from_the_shell() {
         .unwrap();
     assert!(String::from_utf8_lossy(&bad_role.stderr).contains("unknown role"));
     // A leader is put in charge of departments of their own organisation only.
-    let foreign = zhenggai(dir.path())
-        .args([
-            "user",
-            "add",
-            "zhangsan",
-            "--name",
-            "张三",
-            "--unit",
-            "报社",
-            "--role",
-            "leader",
-            "--in-charge",
-            "市委巡察办,财务部",
-        ])
-        .output()
-        .unwrap();
+    let add_leader = |in_charge: &str| {
+        zhenggai(dir.path())
+            .args([
+                "user", "add", "zhangsan", "--name", "张三", "--unit", "报社",
+            ])
+            .args(["--role", "leader", "--in-charge", in_charge])
+            .output()
+            .unwrap()
+    };
+    let foreign = add_leader("市委巡察办,财务部");
     assert!(!foreign.status.success());
     assert!(
         String::from_utf8_lossy(&foreign.stderr).contains("own organisation"),
         "{}",
         String::from_utf8_lossy(&foreign.stderr)
     );
-    let leader = zhenggai(dir.path())
-        .args([
-            "user",
-            "add",
-            "zhangsan",
-            "--name",
-            "张三",
-            "--unit",
-            "报社",
-            "--role",
-            "leader",
-            "--in-charge",
-            "财务部,人力资源部",
-        ])
-        .output()
-        .unwrap();
+    let leader = add_leader("财务部,人力资源部");
     assert!(
         leader.status.success(),
         "{}",
