@@ -270,7 +270,10 @@ pub async fn plan(
             let reminder = warning_reminder(&facts, user.0, &settings.rules);
             planned += reach.person(db, org, &reminder, now).await?;
         }
-        // The group sees who was reached, by name.
+        // The group, where it takes this colour, sees who was reached, by name.
+        if !reach.org(db, org).await?.posts(warning.colour) {
+            continue;
+        }
         let names: Vec<&str> = people
             .iter()
             .filter(|p| users_reached.contains(&p.id))
@@ -280,9 +283,7 @@ pub async fn plan(
         if !names.is_empty() {
             group.body = format!("{}\n提醒：{}", group.body, names.join("、"));
         }
-        if reach.org(db, org).await?.posts(warning.colour) {
-            planned += reach.group(db, org, group, now).await?;
-        }
+        planned += reach.group(db, org, group, now).await?;
     }
     planned += plan_weekly(db, &mut reach, &mut orgs, calendar, today, now).await?;
     Ok(planned + plan_returned(db, &mut reach, &mut orgs, now).await?)

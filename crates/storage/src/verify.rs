@@ -156,6 +156,7 @@ pub async fn verify(db: &Db) -> StoreResult<Report> {
     let mut checked = 0;
     for entity in Entity::ALL {
         let table = entity.table();
+        let added_here: Vec<&AddedColumn> = added.iter().filter(|a| a.table == table).collect();
         let current = sqlx::query(&format!("SELECT * FROM {table} ORDER BY id"))
             .fetch_all(db.pool())
             .await?;
@@ -175,7 +176,7 @@ pub async fn verify(db: &Db) -> StoreResult<Report> {
                 Some(Some(recorded)) => {
                     let mut recorded: serde_json::Value =
                         serde_json::from_str(recorded).unwrap_or(serde_json::Value::Null);
-                    as_migrated(&mut recorded, &now, table, &added);
+                    as_migrated(&mut recorded, &now, &added_here);
                     if recorded != now {
                         let fields = crate::audit::diff(&recorded, &now)
                             .into_iter()
@@ -212,19 +213,13 @@ pub async fn verify(db: &Db) -> StoreResult<Report> {
 /// An entry written before a migration added a column does not name it: the row then
 /// holds what the migration gave it, and a value other than that was set behind the
 /// system's back. Without this, every upgrade that adds a column would read as rows
-/// tampered with.
-fn as_migrated(
-    recorded: &mut serde_json::Value,
-    now: &serde_json::Value,
-    table: &str,
-    added: &[AddedColumn],
-) {
+/// tampered with. `added` are the columns added to the row's table.
+fn as_migrated(recorded: &mut serde_json::Value, now: &serde_json::Value, added: &[&AddedColumn]) {
     let Some(fields) = recorded.as_object_mut() else {
         return;
     };
     // Columns the trail leaves out (volatile ones) stay out.
-    let kept = |a: &&AddedColumn| a.table == table && now.get(&a.column).is_some();
-    for column in added.iter().filter(kept) {
+    for column in added.iter().filter(|a| now.get(&a.column).is_some()) {
         fields
             .entry(column.column.clone())
             .or_insert_with(|| column.default.clone());

@@ -208,16 +208,7 @@ impl Filter {
     }
 }
 
-/// Which window of the warning rules (三色预警) an [`OrgEnds`] ends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Window {
-    /// Green, which is also "due soon".
-    Green,
-    /// Yellow.
-    Yellow,
-}
-
-/// The last deadline a window of the warning rules reaches today, for each
+/// The last deadline a window of the warning rules (三色预警) reaches today, for each
 /// organisation: by its own rules, or the defaults where it set none. So that the
 /// ledgers' filters and the warnings' counts agree with `Standing::of` and
 /// `WarningRules::colour` measure by measure.
@@ -228,33 +219,42 @@ struct OrgEnds {
     orgs: Vec<(i64, NaiveDate)>,
 }
 
-impl OrgEnds {
-    /// The rules are one row per organisation that set its own.
-    async fn load(db: &Db, window: Window, today: NaiveDate) -> StoreResult<OrgEnds> {
-        let (column, default) = match window {
-            Window::Green => ("green_days", WarningRules::default().green_days),
-            Window::Yellow => ("yellow_days", WarningRules::default().yellow_days),
-        };
+/// Where the green and the yellow windows end, read from the rules in one query (one
+/// row per organisation that set its own).
+struct WarningEnds {
+    green: OrgEnds,
+    yellow: OrgEnds,
+}
+
+impl WarningEnds {
+    async fn load(db: &Db, today: NaiveDate) -> StoreResult<WarningEnds> {
+        let defaults = WarningRules::default();
         let end = |days: i64| today + Duration::days(days);
-        let rows = sqlx::query(&format!(
-            "SELECT org_id, {column} FROM warning_rules ORDER BY org_id"
-        ))
+        let ends = |days: u32| OrgEnds {
+            default: end(i64::from(days)),
+            orgs: Vec::new(),
+        };
+        let mut green = ends(defaults.green_days);
+        let mut yellow = ends(defaults.yellow_days);
+        let rows = sqlx::query(
+            "SELECT org_id, green_days, yellow_days FROM warning_rules ORDER BY org_id",
+        )
         .fetch_all(db.pool())
         .await?;
-        let orgs = rows
-            .iter()
-            .map(|r| Ok((r.try_get(0)?, end(r.try_get(1)?))))
-            .collect::<Result<_, sqlx::Error>>()?;
-        Ok(OrgEnds {
-            default: end(i64::from(default)),
-            orgs,
-        })
+        for r in &rows {
+            let org: i64 = r.try_get(0)?;
+            green.orgs.push((org, end(r.try_get(1)?)));
+            yellow.orgs.push((org, end(r.try_get(2)?)));
+        }
+        Ok(WarningEnds { green, yellow })
     }
+}
 
-    /// Due soon ends, read only when the filter asks for it.
+impl OrgEnds {
+    /// Due soon ends, read only when the filter asks for it (no other filter uses them).
     async fn of(db: &Db, filter: &Filter, today: NaiveDate) -> StoreResult<OrgEnds> {
         if filter.status == Some(StandingFilter::DueSoon) {
-            return OrgEnds::load(db, Window::Green, today).await;
+            return Ok(WarningEnds::load(db, today).await?.green);
         }
         Ok(OrgEnds {
             default: today,
@@ -574,8 +574,7 @@ pub async fn warned(
     today: NaiveDate,
     limit: i64,
 ) -> StoreResult<(Vec<(Colour, i64)>, Vec<Measure>)> {
-    let yellow = OrgEnds::load(db, Window::Yellow, today).await?;
-    let green = OrgEnds::load(db, Window::Green, today).await?;
+    let WarningEnds { green, yellow } = WarningEnds::load(db, today).await?;
     let open = Filter {
         status: Some(StandingFilter::Open),
         ..Filter::default()

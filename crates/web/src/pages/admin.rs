@@ -42,7 +42,7 @@ impl UnitsPage {
     fn parent_name(&self, unit: &Unit) -> &str {
         unit.parent_id
             .and_then(|p| self.units.iter().find(|u| u.id == p))
-            .map(|p| p.short_name.as_deref().unwrap_or(&p.name))
+            .map(Unit::label)
             .unwrap_or_default()
     }
 }
@@ -126,7 +126,7 @@ impl UsersPage {
         user.units_in_charge
             .iter()
             .filter_map(|id| self.units.iter().find(|u| u.id == *id))
-            .map(|u| u.short_name.as_deref().unwrap_or(&u.name))
+            .map(Unit::label)
             .collect::<Vec<_>>()
             .join("、")
     }
