@@ -2,12 +2,14 @@
 //! reminder is keyed so that the same event never reaches the same person twice: a
 //! warning once per mark before the deadline (turning green, turning yellow, each
 //! reminder day, the day itself), an overdue one once per repeat period (daily by
-//! default) until the measure is done.
+//! default) until the measure is done, a long-term measure's review once per interval
+//! that passes without progress.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::clock::{china_time, from_china_time};
+use crate::status::ReviewDue;
 use crate::warning::{Colour, WarningRules};
 
 /// When a message that leaves zhenggai (e-mail, a group-chat robot) may go out, for one
@@ -126,11 +128,7 @@ pub fn warning_key(f: &WarningFacts<'_>, rules: &WarningRules) -> String {
 
 /// The reminder a warning sends to one person.
 pub fn warning_reminder(f: &WarningFacts<'_>, user: i64, rules: &WarningRules) -> Reminder {
-    let content: String = if f.content.chars().count() > 40 {
-        f.content.chars().take(39).chain(['…']).collect()
-    } else {
-        f.content.to_string()
-    };
+    let content = shortened(f.content);
     let (subject, when) = match f.colour {
         colour @ (Colour::Green | Colour::Yellow) if f.days_left == 0 => (
             format!("【{}】整改措施今天到期", colour.label_zh()),
@@ -158,6 +156,59 @@ pub fn warning_reminder(f: &WarningFacts<'_>, user: i64, rules: &WarningRules) -
             f.unit, f.deadline
         ),
         link: format!("/measures/{}", f.measure),
+    }
+}
+
+/// A long-term measure (长期坚持) that has gone longer than its organisation's interval
+/// without progress.
+#[derive(Debug, Clone, Copy)]
+pub struct ReviewFacts<'a> {
+    /// The measure.
+    pub measure: i64,
+    /// Its words.
+    pub content: &'a str,
+    /// Its lead unit's name.
+    pub unit: &'a str,
+    /// Its deadline as written (长期坚持, 持续推进, …).
+    pub deadline: &'a str,
+    /// The interval the organisation set (days).
+    pub interval_days: u32,
+    /// Whether the measure has any progress (else the spell runs from its registration).
+    pub progressed: bool,
+    /// How long and since when.
+    pub due: ReviewDue,
+}
+
+/// The reminder of a long-term measure due for review: once per interval that passes
+/// without progress, keyed by the day the spell began, so that progress starts afresh.
+pub fn review_reminder(f: &ReviewFacts<'_>, user: i64) -> Reminder {
+    let content = shortened(f.content);
+    let quiet = if f.progressed {
+        format!("已{}天未报送进展", f.due.quiet_days)
+    } else {
+        format!("登记{}天尚无进展", f.due.quiet_days)
+    };
+    Reminder {
+        key: format!(
+            "review:{}:{}:{}",
+            f.measure, f.due.since, f.due.interval_count
+        ),
+        user,
+        subject: format!("【长期坚持】整改措施{quiet}"),
+        body: format!(
+            "{content}\n牵头单位：{}\n整改时限：{}（{quiet}）\n长期坚持的措施须每{}天报送一次进展，请在系统中报送阶段性进展。",
+            f.unit, f.deadline, f.interval_days
+        ),
+        link: format!("/measures/{}", f.measure),
+    }
+}
+
+/// A measure's words as a reminder quotes them: at most 40 characters.
+fn shortened(content: &str) -> String {
+    if content.chars().count() > 40 {
+        content.chars().take(39).chain(['…']).collect()
+    } else {
+        content.to_string()
     }
 }
 
@@ -336,6 +387,58 @@ mod tests {
         let mut unique = weekly.clone();
         unique.dedup();
         assert_eq!(unique.len(), 2);
+    }
+
+    #[test]
+    fn a_long_term_review_is_reminded_once_per_interval_and_afresh_after_progress() {
+        use crate::status::Activity;
+        let day = |m, d| chrono::NaiveDate::from_ymd_opt(2024, m, d).unwrap();
+        let content = "坚持每周一开展集中学习，建立学习台账并定期通报学习情况，确保全体班子成员参学率不低于百分之九十五以上";
+        let key_on = |activity: Activity, today| {
+            activity.review_due(today, 30).map(|due| {
+                review_reminder(
+                    &ReviewFacts {
+                        measure: 7,
+                        content,
+                        unit: "办公室",
+                        deadline: "长期坚持",
+                        interval_days: 30,
+                        progressed: activity.last_progress.is_some(),
+                        due,
+                    },
+                    9,
+                )
+            })
+        };
+        let quiet = Activity {
+            registered_on: day(3, 1),
+            last_progress: None,
+        };
+        assert!(
+            key_on(quiet, day(3, 31)).is_none(),
+            "30 days is within the interval"
+        );
+        let first = key_on(quiet, day(4, 1)).unwrap();
+        assert_eq!(first.key, "review:7:2024-03-01:1");
+        assert_eq!(first.subject, "【长期坚持】整改措施登记31天尚无进展");
+        assert!(first.body.starts_with("坚持每周一开展集中学习，建立学习台账并定期通报学习情况，确保全体班子成员参学率…\n牵头单位：办公室\n"));
+        assert!(first.body.contains("每30天报送一次进展"));
+        assert_eq!(first.link, "/measures/7");
+        // The same interval on any later day: the same key, so sent once.
+        assert_eq!(key_on(quiet, day(4, 29)).unwrap().key, first.key);
+        assert_eq!(
+            key_on(quiet, day(4, 30)).unwrap().key,
+            "review:7:2024-03-01:2"
+        );
+        // Progress on 4 May starts afresh: nothing until 30 days have passed again.
+        let progressed = Activity {
+            last_progress: Some(day(5, 4)),
+            ..quiet
+        };
+        assert!(key_on(progressed, day(6, 3)).is_none());
+        let again = key_on(progressed, day(6, 4)).unwrap();
+        assert_eq!(again.key, "review:7:2024-05-04:1");
+        assert_eq!(again.subject, "【长期坚持】整改措施已31天未报送进展");
     }
 
     #[test]

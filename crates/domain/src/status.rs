@@ -83,16 +83,19 @@ pub enum StandingFilter {
     DueSoon,
     /// 长期坚持.
     LongTerm,
+    /// 长期坚持 without progress for longer than the organisation's interval.
+    ReviewDue,
 }
 
 impl StandingFilter {
     /// Every filter.
-    pub const ALL: [StandingFilter; 5] = [
+    pub const ALL: [StandingFilter; 6] = [
         Self::Open,
         Self::Done,
         Self::Overdue,
         Self::DueSoon,
         Self::LongTerm,
+        Self::ReviewDue,
     ];
 
     /// The code used in URLs.
@@ -103,6 +106,7 @@ impl StandingFilter {
             Self::Overdue => "overdue",
             Self::DueSoon => "due_soon",
             Self::LongTerm => "long_term",
+            Self::ReviewDue => "review_due",
         }
     }
 
@@ -124,13 +128,74 @@ pub struct Windows {
     pub long_term_days: u32,
 }
 
+/// 长期坚持 — what a long-term measure's periodic review is counted from: it needs
+/// progress every so often (the organisation's interval), never by a deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Activity {
+    /// 挂号 — the day the measure was registered (Beijing time).
+    pub registered_on: NaiveDate,
+    /// The day of its latest progress entry, if it has one.
+    pub last_progress: Option<NaiveDate>,
+}
+
+/// A long-term measure that has gone longer than its interval without progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReviewDue {
+    /// The day the quiet spell runs from: the last progress, or the registration.
+    pub since: NaiveDate,
+    /// Days since then.
+    pub quiet_days: i64,
+    /// Which interval has passed: 1 for the first, 2 once twice as long, and so on
+    /// (each is reminded once).
+    pub interval_count: i64,
+}
+
+/// When a long-term measure's next progress is due, as its page shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Review {
+    /// The last day of the current interval: progress is due by then.
+    #[schema(value_type = String, format = Date)]
+    pub by: NaiveDate,
+    /// The organisation's interval (days).
+    pub every_days: u32,
+}
+
+impl Activity {
+    /// The day the quiet spell runs from: the last progress, or the registration while
+    /// there is none (a measure registered last week has not missed a review yet).
+    pub fn since(self) -> NaiveDate {
+        self.last_progress.unwrap_or(self.registered_on)
+    }
+
+    /// When the next progress is due, every `interval_days`.
+    pub fn review(self, interval_days: u32) -> Review {
+        Review {
+            by: self.since() + chrono::Duration::days(i64::from(interval_days.max(1))),
+            every_days: interval_days,
+        }
+    }
+
+    /// Whether the measure is due for review on `today` (past [`Activity::review`]'s
+    /// day), every `interval_days`.
+    pub fn review_due(self, today: NaiveDate, interval_days: u32) -> Option<ReviewDue> {
+        let since = self.since();
+        let quiet_days = (today - since).num_days();
+        let interval = i64::from(interval_days.max(1));
+        (quiet_days > interval).then_some(ReviewDue {
+            since,
+            quiet_days,
+            interval_count: quiet_days / interval,
+        })
+    }
+}
+
 impl Standing {
     /// Derives the standing of a measure, by its organisation's windows.
     pub fn of(
         state: MeasureState,
         deadline: &Deadline,
         done_on: Option<NaiveDate>,
-        last_progress: Option<NaiveDate>,
+        activity: Activity,
         today: NaiveDate,
         windows: Windows,
     ) -> Standing {
@@ -140,13 +205,13 @@ impl Standing {
             }
             (MeasureState::Done, _, _) => Standing::DoneOnTime,
             (_, DeadlineKind::LongTerm, _) => {
-                let days = last_progress.map(|d| (today - d).num_days());
-                if days.is_none_or(|d| d > i64::from(windows.long_term_days)) {
-                    Standing::LongTermStale {
-                        days_without_progress: days,
-                    }
-                } else {
-                    Standing::LongTerm
+                match activity.review_due(today, windows.long_term_days) {
+                    Some(_) => Standing::LongTermStale {
+                        days_without_progress: activity
+                            .last_progress
+                            .map(|d| (today - d).num_days()),
+                    },
+                    None => Standing::LongTerm,
                 }
             }
             (_, DeadlineKind::Immediate, _) | (_, DeadlineKind::Dated, None) => Standing::Immediate,
@@ -174,6 +239,7 @@ impl Standing {
             StandingFilter::LongTerm => {
                 matches!(self, Standing::LongTerm | Standing::LongTermStale { .. })
             }
+            StandingFilter::ReviewDue => matches!(self, Standing::LongTermStale { .. }),
         }
     }
 
@@ -206,6 +272,14 @@ mod tests {
         WarningRules::default().windows()
     }
 
+    /// A measure registered long before any day these tests look at, without progress.
+    fn registered_long_ago() -> Activity {
+        Activity {
+            registered_on: d(2000, 1, 1),
+            last_progress: None,
+        }
+    }
+
     fn dated(due: NaiveDate) -> Deadline {
         Deadline {
             text: "x".into(),
@@ -219,7 +293,14 @@ mod tests {
     fn derives_standing_around_the_deadline() {
         let due = d(2024, 4, 30);
         let s = |state, today, done_on| {
-            Standing::of(state, &dated(due), done_on, None, today, defaults())
+            Standing::of(
+                state,
+                &dated(due),
+                done_on,
+                registered_long_ago(),
+                today,
+                defaults(),
+            )
         };
         assert_eq!(
             s(MeasureState::InProgress, d(2024, 3, 1), None),
@@ -255,62 +336,119 @@ mod tests {
             date: None,
             precision: None,
         };
-        let recent = Standing::of(
-            MeasureState::InProgress,
-            &deadline,
-            None,
-            Some(d(2098, 12, 1)),
-            d(2099, 1, 1),
-            defaults(),
-        );
+        let on = |last_progress| Activity {
+            registered_on: d(2098, 1, 1),
+            last_progress,
+        };
+        let standing = |activity, windows| {
+            Standing::of(
+                MeasureState::InProgress,
+                &deadline,
+                None,
+                activity,
+                d(2099, 1, 1),
+                windows,
+            )
+        };
+        let recent = standing(on(Some(d(2098, 12, 1))), defaults());
         assert_eq!(recent, Standing::LongTerm);
-        let stale = Standing::of(
-            MeasureState::InProgress,
-            &deadline,
-            None,
-            Some(d(2098, 9, 1)),
-            d(2099, 1, 1),
-            defaults(),
-        );
+        let stale = standing(on(Some(d(2098, 9, 1))), defaults());
         assert_eq!(
             stale,
             Standing::LongTermStale {
                 days_without_progress: Some(122)
             }
         );
-        let never = Standing::of(
-            MeasureState::InProgress,
-            &deadline,
-            None,
-            None,
-            d(2099, 1, 1),
-            defaults(),
-        );
+        let never = standing(on(None), defaults());
         assert_eq!(
             never,
             Standing::LongTermStale {
                 days_without_progress: None
             }
         );
+        // Registered last month, no progress yet: not a missed review.
+        let new = Activity {
+            registered_on: d(2098, 12, 1),
+            last_progress: None,
+        };
+        assert_eq!(standing(new, defaults()), Standing::LongTerm);
         // An organisation that wants progress every 30 days.
         let monthly = Windows {
             long_term_days: 30,
             ..defaults()
         };
         for (last, fresh) in [(d(2098, 12, 2), true), (d(2098, 12, 1), false)] {
-            let s = Standing::of(
-                MeasureState::InProgress,
-                &deadline,
-                None,
-                Some(last),
-                d(2099, 1, 1),
-                monthly,
-            );
+            let s = standing(on(Some(last)), monthly);
             assert_eq!(s == Standing::LongTerm, fresh, "{last}: {s:?}");
         }
         for s in [recent, stale, never] {
             assert!(!s.matches(StandingFilter::Overdue));
             assert!(s.matches(StandingFilter::Open) && s.matches(StandingFilter::LongTerm));
+        }
+    }
+
+    /// Every interval the rules allow, every quiet spell up to three years, with and
+    /// without progress: due exactly when the spell is longer than the interval, once
+    /// per interval, counted from the last progress or else the registration; and the
+    /// ledger marks exactly the measures due.
+    #[test]
+    fn a_review_is_due_once_per_interval_from_the_last_progress_or_the_registration() {
+        let registered_on = d(2024, 3, 1);
+        let deadline = Deadline {
+            text: "长期坚持".into(),
+            kind: DeadlineKind::LongTerm,
+            date: None,
+            precision: None,
+        };
+        for interval in 7..=366u32 {
+            let windows = Windows {
+                long_term_days: interval,
+                ..defaults()
+            };
+            for last_progress in [
+                None,
+                Some(d(2024, 2, 20)),
+                Some(registered_on),
+                Some(d(2024, 4, 15)),
+            ] {
+                let activity = Activity {
+                    registered_on,
+                    last_progress,
+                };
+                let since = last_progress.unwrap_or(registered_on);
+                let mut counts = Vec::new();
+                for offset in 0..=1100 {
+                    let today = since + chrono::Duration::days(offset);
+                    let due = activity.review_due(today, interval);
+                    assert_eq!(
+                        due.is_some(),
+                        offset > i64::from(interval),
+                        "{interval} {offset}"
+                    );
+                    assert_eq!(due.is_some(), today > activity.review(interval).by);
+                    if let Some(due) = due {
+                        assert_eq!((due.since, due.quiet_days), (since, offset));
+                        assert_eq!(due.interval_count, offset / i64::from(interval));
+                        counts.push(due.interval_count);
+                    }
+                    let standing = Standing::of(
+                        MeasureState::InProgress,
+                        &deadline,
+                        None,
+                        activity,
+                        today,
+                        windows,
+                    );
+                    assert_eq!(
+                        matches!(standing, Standing::LongTermStale { .. }),
+                        due.is_some()
+                    );
+                }
+                // Each interval is counted once, none skipped.
+                counts.dedup();
+                let expected: Vec<i64> = (1..=1100 / i64::from(interval)).collect();
+                assert_eq!(counts, expected, "{interval}");
+            }
         }
     }
 
@@ -355,8 +493,14 @@ mod tests {
             for offset in -200..=200 {
                 let today = due + chrono::Duration::days(offset);
                 for state in MeasureState::ALL {
-                    let standing =
-                        Standing::of(state, &dated(due), None, None, today, rules.windows());
+                    let standing = Standing::of(
+                        state,
+                        &dated(due),
+                        None,
+                        registered_long_ago(),
+                        today,
+                        rules.windows(),
+                    );
                     let colour = rules.colour(&dated(due), state, today);
                     assert_eq!(
                         standing.matches(StandingFilter::DueSoon),

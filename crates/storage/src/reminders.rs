@@ -1,4 +1,5 @@
-//! 提醒 (D10): planning reminders from the warnings of every organisation, a job queue
+//! 提醒 (D10): planning reminders from the warnings of every organisation (and the
+//! reviews of long-term measures, the weekly reports, returned steps), a job queue
 //! in the database that delivers them, and the in-app notifications (the bell).
 //!
 //! Nothing is sent twice: a job's key is unique (planning the same day again adds
@@ -26,10 +27,11 @@ use zhenggai_domain::calendar::Calendar;
 use zhenggai_domain::clock::china_time;
 use zhenggai_domain::deadline::{Deadline, DeadlineKind};
 use zhenggai_domain::reminder::{
-    Reminder, Returned, WarningFacts, returned_reminder, sends_from, warning_reminder,
-    weekly_reminder, weekly_roll_call,
+    Reminder, Returned, ReviewFacts, WarningFacts, returned_reminder, review_reminder, sends_from,
+    warning_reminder, weekly_reminder, weekly_roll_call,
 };
-use zhenggai_domain::status::MeasureState;
+use zhenggai_domain::status::{Activity, MeasureState};
+use zhenggai_domain::warning::Colour;
 use zhenggai_domain::weekly::week_of;
 use zhenggai_domain::{Role, UnitId, UserId};
 
@@ -39,7 +41,7 @@ use crate::dialect;
 use crate::error::StoreResult;
 use crate::ledger::warnings::{self, resolve};
 use crate::ledger::weekly;
-use crate::sql::{day, parse_day, stamp};
+use crate::sql::{beijing_day, day, parse_day, stamp};
 use crate::users;
 
 /// How long a worker holds a job before another may take it.
@@ -285,8 +287,79 @@ pub async fn plan(
         }
         planned += reach.group(db, org, group, now).await?;
     }
+    planned += plan_reviews(db, &mut reach, &mut orgs, today, now).await?;
     planned += plan_weekly(db, &mut reach, &mut orgs, calendar, today, now).await?;
     Ok(planned + plan_returned(db, &mut reach, &mut orgs, now).await?)
+}
+
+/// Plans the reminders of long-term measures (长期坚持) that have gone longer than their
+/// organisation's interval without progress: once per interval, to whom the
+/// organisation's green warnings go (the gentlest notice it has set). Not to the group:
+/// it takes warnings by colour, and a review is not a deadline.
+async fn plan_reviews(
+    db: &Db,
+    reach: &mut Reach<'_>,
+    orgs: &mut OrgCache,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> StoreResult<usize> {
+    let rows = sqlx::query(
+        "SELECT m.id, m.org_id, m.content, m.lead_unit_id, m.leader_id, m.deadline_text, m.created_at, \
+         COALESCE(u.short_name, u.name), \
+         (SELECT MAX(pr.happened_on) FROM progress pr WHERE pr.measure_id = m.id AND pr.withdrawn_at IS NULL) \
+         FROM measures m JOIN units u ON u.id = m.lead_unit_id \
+         WHERE m.withdrawn_at IS NULL AND m.state <> 'done' AND m.deadline_kind = $1 \
+         AND m.inspection_id IN (SELECT id FROM inspections WHERE withdrawn_at IS NULL) ORDER BY m.id",
+    )
+    .bind(DeadlineKind::LongTerm.code())
+    .fetch_all(db.pool())
+    .await?;
+    let mut planned = 0;
+    for r in &rows {
+        let org = UnitId(r.try_get(1)?);
+        let (settings, people) = warnings::org_context(db, orgs, org).await?;
+        let Some(registered_on) = beijing_day(&r.try_get::<String, _>(6)?) else {
+            continue;
+        };
+        let activity = Activity {
+            registered_on,
+            last_progress: r
+                .try_get::<Option<String>, _>(8)?
+                .as_deref()
+                .and_then(parse_day),
+        };
+        let interval_days = settings.rules.long_term_days;
+        let Some(due) = activity.review_due(today, interval_days) else {
+            continue;
+        };
+        let (content, deadline, unit): (String, String, String) =
+            (r.try_get(2)?, r.try_get(5)?, r.try_get(7)?);
+        let facts = ReviewFacts {
+            measure: r.try_get(0)?,
+            content: &content,
+            unit: &unit,
+            deadline: &deadline,
+            interval_days,
+            progressed: activity.last_progress.is_some(),
+            due,
+        };
+        let lead_unit = UnitId(r.try_get(3)?);
+        let leader = r.try_get::<Option<i64>, _>(4)?.map(UserId);
+        let mut to: Vec<UserId> = settings
+            .rules
+            .recipients(Colour::Green)
+            .iter()
+            .flat_map(|rc| resolve(*rc, lead_unit, leader, settings.secretary, people).users)
+            .collect();
+        to.sort();
+        to.dedup();
+        for user in to {
+            planned += reach
+                .person(db, org, &review_reminder(&facts, user.0), now)
+                .await?;
+        }
+    }
+    Ok(planned)
 }
 
 /// How far back a returned step is still reminded (a worker stopped for a while

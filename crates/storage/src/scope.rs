@@ -18,6 +18,15 @@ fn ledger_orgs(actor: &Actor) -> Option<Vec<i64>> {
     }
 }
 
+/// The organisations whose measures the actor may read any of: the upper level's below
+/// it, everyone else's own.
+pub fn orgs(actor: &Actor) -> Vec<zhenggai_domain::UnitId> {
+    match actor.role {
+        Role::Upper => actor.orgs_below.clone(),
+        _ => vec![actor.org],
+    }
+}
+
 /// The measures of one unit (lead or cooperating), as an `IN` list that the indexes
 /// on lead unit and on measure_units can answer without scanning.
 pub fn measures_of_units(units: &[i64]) -> Sql {

@@ -187,6 +187,11 @@ pub fn parse_stamp(s: &str) -> Option<DateTime<Utc>> {
         .map(|d| d.with_timezone(&Utc))
 }
 
+/// The day a stored instant fell on in Beijing.
+pub fn beijing_day(stamp: &str) -> Option<NaiveDate> {
+    parse_stamp(stamp).map(zhenggai_domain::clock::china_date)
+}
+
 /// A stored instant as people read it: Beijing time to the minute.
 pub fn beijing_minute(stamp: &str) -> String {
     match parse_stamp(stamp) {

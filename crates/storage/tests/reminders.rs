@@ -299,3 +299,149 @@ async fn notifications_are_read_and_marked_only_by_their_owner() {
         0
     );
 }
+
+/// 长期坚持: a long-term measure that goes longer than the organisation's interval
+/// without progress reminds whom green warnings reach (here its lead unit's handlers),
+/// once per interval, on working days; progress starts the count afresh, and the group
+/// is left alone. Eight months of working days, walked one by one.
+#[tokio::test]
+async fn long_term_measures_are_reminded_once_per_interval_without_progress() {
+    use zhenggai_domain::status::Activity;
+    use zhenggai_storage::ledger::progress::{self, ProgressInput};
+    let calendar = Calendar::official();
+    let (t, _) = prepared().await;
+    let day_of = |s: Option<String>| s.map(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").unwrap());
+    let long_term: Vec<(i64, i64, Option<NaiveDate>)> = sqlx::query(
+        "SELECT m.id, m.lead_unit_id, (SELECT MAX(happened_on) FROM progress p WHERE p.measure_id = m.id) \
+         FROM measures m WHERE m.deadline_kind = 'long_term' AND m.state <> 'done' ORDER BY m.id",
+    )
+    .fetch_all(t.db.pool())
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| (r.try_get(0).unwrap(), r.try_get(1).unwrap(), day_of(r.try_get(2).unwrap())))
+    .collect();
+    assert!(long_term.len() >= 2, "{long_term:?}");
+    assert!(
+        long_term
+            .iter()
+            .all(|(_, _, last)| last.is_some_and(|d| d < start()))
+    );
+    // The first measure's unit reports progress on 2 September.
+    let (busy, busy_unit, _) = long_term[0];
+    let progress_on = NaiveDate::from_ymd_opt(2024, 9, 2).unwrap();
+    let db = &t.db;
+    let handlers = |unit: i64| async move {
+        sqlx::query("SELECT id FROM users WHERE role = 'unit' AND unit_id = $1 ORDER BY id")
+            .bind(unit)
+            .fetch_all(db.pool())
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.try_get::<i64, _>(0).unwrap())
+            .collect::<Vec<i64>>()
+    };
+    let reporter = handlers(busy_unit).await[0];
+    let walk = 240;
+    for offset in 0..walk {
+        let day = start() + Duration::days(offset);
+        if day == progress_on {
+            let actor = users::actor(&t.db, zhenggai_domain::UserId(reporter))
+                .await
+                .unwrap();
+            progress::add(
+                &t.db,
+                &t.files,
+                &actor,
+                zhenggai_storage::audit::Change {
+                    actor: Some(actor.user),
+                    at: morning(day),
+                    reason: None,
+                },
+                zhenggai_domain::MeasureId(busy),
+                &ProgressInput {
+                    happened_on: day.to_string(),
+                    content: "召开专题会议，通报上一阶段学习情况。".into(),
+                    mark_done: false,
+                },
+                &[],
+                Default::default(),
+                day,
+            )
+            .await
+            .unwrap();
+        }
+        reminders::plan(&t.db, &BellOnly, &calendar, day, afternoon(day))
+            .await
+            .unwrap();
+    }
+    let end = start() + Duration::days(walk - 1);
+    reminders::run_due(&t.db, &BellOnly, afternoon(end))
+        .await
+        .unwrap();
+    let sent = sent(&t.db).await;
+    for (measure, unit, last) in &long_term {
+        // What the rules say, working day by working day.
+        let mut expected = BTreeSet::new();
+        for offset in 0..walk {
+            let day = start() + Duration::days(offset);
+            if !calendar.is_workday(day).value {
+                continue;
+            }
+            let last_progress = if *measure == busy && day >= progress_on {
+                Some(progress_on)
+            } else {
+                *last
+            };
+            let activity = Activity {
+                registered_on: start(),
+                last_progress,
+            };
+            if let Some(due) = activity.review_due(day, 90) {
+                expected.insert(format!(
+                    "review:{measure}:{}:{}",
+                    due.since, due.interval_count
+                ));
+            }
+        }
+        let to = handlers(*unit).await;
+        let got: BTreeSet<(i64, String)> = sent
+            .iter()
+            .filter(|(_, k, _)| k.starts_with(&format!("review:{measure}:")))
+            .map(|(u, k, _)| (*u, k.clone()))
+            .collect();
+        let want: BTreeSet<(i64, String)> = to
+            .iter()
+            .flat_map(|u| expected.iter().map(move |k| (*u, k.clone())))
+            .collect();
+        assert!(!expected.is_empty(), "{measure}");
+        assert_eq!(got, want, "measure {measure}");
+    }
+    // The busy measure: reminded before its progress; the progress started afresh,
+    // and 90 days later it was reminded again, counted from 2 September.
+    let keys: Vec<&String> = sent
+        .iter()
+        .filter(|(u, k, _)| *u == reporter && k.starts_with(&format!("review:{busy}:")))
+        .map(|(_, k, _)| k)
+        .collect();
+    assert!(
+        keys.iter()
+            .any(|k| k.ends_with(":1") && !k.contains("2024-09-02"))
+    );
+    assert!(
+        keys.contains(&&format!("review:{busy}:2024-09-02:1")),
+        "{keys:?}"
+    );
+    assert!(sent.iter().any(|(_, k, s)| k.starts_with("review:")
+        && s.starts_with("【长期坚持】整改措施已")
+        && s.ends_with("天未报送进展")));
+    // Nobody but the lead units' handlers (green reaches the unit only), and no group.
+    assert_eq!(
+        count(
+            &t.db,
+            "SELECT COUNT(*) FROM jobs WHERE dedup_key LIKE '%:review:%' AND kind <> 'notify'"
+        )
+        .await,
+        0
+    );
+}

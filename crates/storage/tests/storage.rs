@@ -351,7 +351,8 @@ async fn the_warning_board_says_when_it_lists_only_the_most_urgent() {
 
 /// The warning board counts each measure by its own organisation's rules, as its list
 /// does: the upper level, whose own rules are the defaults, sees the same colours as
-/// the office of an organisation that set its own.
+/// the office of an organisation that set its own, and the rules it is shown are that
+/// organisation's, not its own.
 #[tokio::test]
 async fn the_warning_board_counts_each_measure_by_its_own_organisations_rules() {
     use std::collections::BTreeMap;
@@ -402,6 +403,13 @@ async fn the_warning_board_counts_each_measure_by_its_own_organisations_rules() 
             .map(|(c, n)| (c.code(), *n))
             .collect();
         assert_eq!(counted, listed, "{:?}", actor.role);
+        let shown: Vec<(zhenggai_domain::UnitId, u32, u32)> = board
+            .rules
+            .iter()
+            .map(|r| (r.org.id, r.rules.green_days, r.rules.yellow_days))
+            .collect();
+        assert_eq!(shown, [(office.org, 40, 3)], "{:?}", actor.role);
+        assert_eq!(board.rules[0].org.name, "报社");
         seen.push(board.counts);
     }
     assert_eq!(
@@ -413,4 +421,143 @@ async fn the_warning_board_counts_each_measure_by_its_own_organisations_rules() 
         "the 40-day window reaches beyond the default 20: {:?}",
         seen[0]
     );
+}
+
+/// "Long-term, progress overdue" (review_due), stated in SQL, selects exactly the
+/// measures whose standing the ledger marks, by each organisation's interval: counted
+/// from the last progress or, without any, from the day of the registration in Beijing
+/// (a measure registered at 01:30 Beijing time, 17:30 UTC the day before, is of its
+/// Beijing day).
+#[tokio::test]
+async fn the_review_filter_agrees_with_the_standing_from_progress_or_registration() {
+    use zhenggai_domain::status::StandingFilter;
+    use zhenggai_storage::ledger::measures::{self, MeasureInput};
+    use zhenggai_storage::ledger::warnings::{self, SettingsInput};
+
+    let t = TestDb::new().await.unwrap();
+    let at = Utc.with_ymd_and_hms(2024, 4, 25, 1, 0, 0).unwrap();
+    demo::load(&t.db, &t.files, today(), at).await.unwrap();
+    let office = users::find(&t.db, "office").await.unwrap().unwrap();
+    let actor = users::actor(&t.db, office.id).await.unwrap();
+    let lead_unit = users::find(&t.db, "finance")
+        .await
+        .unwrap()
+        .unwrap()
+        .unit_id;
+    // A long-term measure without progress, registered just after midnight in Beijing.
+    let night = Utc.with_ymd_and_hms(2024, 4, 25, 17, 30, 0).unwrap();
+    let problems: Vec<i64> = sqlx::query("SELECT id FROM problems ORDER BY id")
+        .fetch_all(t.db.pool())
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| sqlx::Row::try_get(r, 0).unwrap())
+        .collect();
+    let mut quiet = None;
+    for p in problems {
+        let made = measures::create(
+            &t.db,
+            &actor,
+            Change {
+                actor: Some(office.id),
+                at: night,
+                reason: None,
+            },
+            zhenggai_domain::ProblemId(p),
+            &MeasureInput {
+                content: "坚持每季度开展一次警示教育".into(),
+                lead_unit_id: lead_unit.0,
+                cooperating_unit_ids: vec![],
+                leader_id: None,
+                responsible_person: String::new(),
+                target: "每季度至少一次".into(),
+                deadline: "长期坚持".into(),
+            },
+        )
+        .await;
+        if let Ok(id) = made {
+            quiet = Some(id);
+            break;
+        }
+    }
+    let quiet = quiet.expect("the office can add a measure to some problem");
+    let list = |status: &'static str, on: NaiveDate| {
+        let filter = query::FilterInput {
+            status: status.into(),
+            per_page: "200".into(),
+            ..Default::default()
+        }
+        .check(200)
+        .unwrap();
+        let (db, actor) = (&t.db, &actor);
+        async move {
+            query::measure_list(db, actor, query::Within::All, &filter, on)
+                .await
+                .unwrap()
+                .measures
+        }
+    };
+    let days: Vec<NaiveDate> = (0..16)
+        .chain(55..110)
+        .map(|d| today() + chrono::Duration::days(d))
+        .collect();
+    let mut flagged = std::collections::BTreeSet::new();
+    for interval in [None, Some(7), Some(30)] {
+        if let Some(days) = interval {
+            let version = warnings::of_org(&t.db, &actor, actor.org)
+                .await
+                .unwrap()
+                .version;
+            warnings::save(
+                &t.db,
+                &actor,
+                Change {
+                    actor: Some(office.id),
+                    at,
+                    reason: None,
+                },
+                actor.org,
+                &SettingsInput {
+                    green_days: "20".into(),
+                    yellow_days: "10".into(),
+                    green_to: vec!["handler".into()],
+                    yellow_to: vec!["handler".into()],
+                    red_to: vec!["handler".into()],
+                    long_term_days: days.to_string(),
+                    version,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        }
+        for on in &days {
+            let all = list("", *on).await;
+            let mut expected: Vec<_> = all
+                .iter()
+                .filter(|m| m.standing.matches(StandingFilter::ReviewDue))
+                .map(|m| m.id)
+                .collect();
+            let mut got: Vec<_> = list("review_due", *on).await.iter().map(|m| m.id).collect();
+            expected.sort();
+            got.sort();
+            assert_eq!(got, expected, "{on} every {interval:?} days");
+            flagged.extend(got);
+        }
+    }
+    // The demo's long-term measures and the new one were each due at some point.
+    let long_term = sqlx::query("SELECT id FROM measures WHERE deadline_kind = 'long_term'")
+        .fetch_all(t.db.pool())
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(flagged.len(), long_term);
+    // Every 30 days (the rules in force now): registered on 26 April in Beijing, so due
+    // from 27 May — not from 26 May, as the UTC day (25 April) would have it.
+    let due_on = |on: NaiveDate| {
+        let list = &list;
+        async move { list("review_due", on).await.iter().any(|m| m.id == quiet) }
+    };
+    assert!(!due_on(NaiveDate::from_ymd_opt(2024, 5, 26).unwrap()).await);
+    assert!(due_on(NaiveDate::from_ymd_opt(2024, 5, 27).unwrap()).await);
 }

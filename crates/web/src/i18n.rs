@@ -150,6 +150,14 @@ impl Tr {
         }
     }
 
+    /// 长期坚持 — when a long-term measure's next progress is due.
+    pub fn review(&self, r: &zhenggai_domain::status::Review) -> String {
+        match self.0 {
+            Lang::Zh => format!("应于{}前报送进展（每{}天一次）", r.by, r.every_days),
+            Lang::En => format!("Progress due by {} (every {} days)", r.by, r.every_days),
+        }
+    }
+
     /// The name of a domain value that has one in each language.
     pub fn label(&self, x: impl Labelled) -> &'static str {
         self.0.pick(x.zh(), x.en())
@@ -887,6 +895,11 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ),
     ("overdue_count", "已逾期", "Overdue"),
     ("due_soon_count", "即将到期", "Due soon"),
+    (
+        "review_due_count",
+        "长期措施待报进展",
+        "Long-term, progress overdue",
+    ),
     ("open_count", "未完成", "Open"),
     ("done_count", "已完成", "Done"),
     (
@@ -954,6 +967,11 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("st_overdue", "已逾期", "Overdue"),
     ("st_due_soon", "即将到期", "Due soon"),
     ("st_long_term", "长期坚持", "Long-term"),
+    (
+        "st_review_due",
+        "长期坚持·待报进展",
+        "Long-term, progress overdue",
+    ),
     ("standing_done_on_time", "按期完成", "Done on time"),
     ("standing_done_late", "逾期完成", "Done late"),
     ("standing_long_term", "长期坚持", "Long-term"),

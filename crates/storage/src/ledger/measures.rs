@@ -6,7 +6,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use zhenggai_domain::access::{Access, Actor, MeasureOwners};
 use zhenggai_domain::deadline::{Deadline, DeadlineKind, Precision, Reference};
-use zhenggai_domain::status::{MeasureState, Standing, Windows};
+use zhenggai_domain::status::{Activity, MeasureState, Review, Standing, Windows};
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::warning::WarningRules;
 use zhenggai_domain::{InspectionId, MeasureId, ProblemId, Role, UnitId, UserId};
@@ -15,7 +15,7 @@ use super::{UnitRef, UserRef};
 use crate::audit::{self, Change, Entity};
 use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
-use crate::sql::{Sql, day, opt_day, stamp};
+use crate::sql::{Sql, beijing_day, day, opt_day, stamp};
 
 /// A measure as entered.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -183,6 +183,8 @@ pub struct Measure {
     pub done_on: Option<NaiveDate>,
     /// Where it stands today (derived).
     pub standing: Standing,
+    /// 长期坚持 — when its next progress is due, while it is open and long-term.
+    pub review: Option<Review>,
     /// Version, for concurrent edits.
     pub version: i64,
 }
@@ -219,6 +221,17 @@ impl Measure {
         let state = MeasureState::from_code(&r.try_get::<String, _>("state")?)
             .unwrap_or(MeasureState::Registered);
         let done_on = opt_day(r, "done_on")?;
+        let activity = Activity {
+            // A row always has its stamp; were it unreadable, reviews would count from
+            // the progress alone, as if registered long ago.
+            registered_on: beijing_day(&r.try_get::<String, _>("created_at")?)
+                .unwrap_or(NaiveDate::MIN),
+            last_progress: opt_day(r, "last_progress")?,
+        };
+        let windows = Windows {
+            due_soon_days: window(r, "green_days", WarningRules::DEFAULT_GREEN_DAYS)?,
+            long_term_days: window(r, "long_term_days", WarningRules::DEFAULT_LONG_TERM_DAYS)?,
+        };
         Ok(Measure {
             id: MeasureId(r.try_get("id")?),
             problem_id: ProblemId(r.try_get("problem_id")?),
@@ -244,21 +257,9 @@ impl Measure {
             },
             responsible_person: r.try_get("responsible_person")?,
             target: r.try_get("target")?,
-            standing: Standing::of(
-                state,
-                &deadline,
-                done_on,
-                opt_day(r, "last_progress")?,
-                today,
-                Windows {
-                    due_soon_days: window(r, "green_days", WarningRules::DEFAULT_GREEN_DAYS)?,
-                    long_term_days: window(
-                        r,
-                        "long_term_days",
-                        WarningRules::DEFAULT_LONG_TERM_DAYS,
-                    )?,
-                },
-            ),
+            standing: Standing::of(state, &deadline, done_on, activity, today, windows),
+            review: (deadline.kind == DeadlineKind::LongTerm && state != MeasureState::Done)
+                .then(|| activity.review(windows.long_term_days)),
             deadline,
             original_deadline: r.try_get("original_deadline_text")?,
             state,
@@ -279,7 +280,7 @@ fn window(r: &AnyRow, column: &str, default: u32) -> Result<u32, sqlx::Error> {
 pub(crate) const SELECT: &str = "SELECT m.id, m.problem_id, p.title AS problem_title, m.inspection_id, i.title AS inspection_title, \
     m.org_id, m.ordinal, m.content, m.lead_unit_id, COALESCE(lu.short_name, lu.name) AS lead_unit_name, m.leader_id, \
     ld.display_name AS leader_name, m.responsible_person, m.target, m.deadline_text, m.deadline_kind, m.deadline_date, \
-    m.deadline_precision, m.original_deadline_text, m.state, m.done_on, m.version, \
+    m.deadline_precision, m.original_deadline_text, m.state, m.done_on, m.version, m.created_at, \
     (SELECT MAX(pr.happened_on) FROM progress pr WHERE pr.measure_id = m.id AND pr.withdrawn_at IS NULL) AS last_progress, \
     wr.green_days, wr.long_term_days \
     FROM measures m JOIN problems p ON p.id = m.problem_id JOIN inspections i ON i.id = m.inspection_id \

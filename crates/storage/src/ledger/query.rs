@@ -6,6 +6,7 @@ use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::clock::from_china_time;
 use zhenggai_domain::inspection::ProblemSource;
 use zhenggai_domain::status::StandingFilter;
 use zhenggai_domain::validate::{Checker, FieldError};
@@ -16,7 +17,7 @@ use super::measures::{self, Measure};
 use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
 use crate::scope;
-use crate::sql::{Sql, day, like_pattern};
+use crate::sql::{Sql, day, like_pattern, stamp};
 
 /// Filters as they arrive in a query string; every field optional, empty means "any".
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams, utoipa::ToSchema)]
@@ -29,7 +30,7 @@ pub struct FilterInput {
     pub unit: String,
     /// A leader's user id.
     pub leader: String,
-    /// open, done, overdue, due_soon, long_term.
+    /// open, done, overdue, due_soon, long_term, review_due.
     pub status: String,
     /// inspection or self_found.
     pub source: String,
@@ -102,8 +103,8 @@ impl FilterInput {
                 if f.is_none() {
                     c.push(FieldError::new(
                         "status",
-                        "状态筛选应为 open、done、overdue、due_soon 或 long_term。",
-                        "Status is one of open, done, overdue, due_soon, long_term.",
+                        "状态筛选应为 open、done、overdue、due_soon、long_term 或 review_due。",
+                        "Status is one of open, done, overdue, due_soon, long_term, review_due.",
                     ));
                 }
                 f
@@ -161,7 +162,7 @@ impl Filter {
     }
 
     /// The conditions on measures alias `m`, the actor's scope included.
-    fn measure_conditions(&self, actor: &Actor, today: NaiveDate, soon: &OrgEnds) -> Sql {
+    fn measure_conditions(&self, actor: &Actor, today: NaiveDate, ends: &OrgEnds) -> Sql {
         let mut sql = Sql::new("m.withdrawn_at IS NULL AND ");
         sql.append(&scope::measures(actor));
         if let Some(unit) = self.unit {
@@ -198,10 +199,25 @@ impl Filter {
                 )
                 .bind(day(today))
                 .push(" AND m.deadline_date <= ")
-                .append(&soon.last_day());
+                .append(&ends.per_org(day));
             }
             Some(StandingFilter::LongTerm) => {
                 sql.push(" AND m.state <> 'done' AND m.deadline_kind = 'long_term'");
+            }
+            // Quiet since before the organisation's cut-off: the last progress, or,
+            // without any, the registration — an instant, compared with the cut-off's
+            // first instant in Beijing so that the registration's Beijing day counts.
+            Some(StandingFilter::ReviewDue) => {
+                sql.push(
+                    " AND m.state <> 'done' AND m.deadline_kind = 'long_term' AND COALESCE(\
+                     (SELECT MAX(pr.happened_on) FROM progress pr WHERE pr.measure_id = m.id AND pr.withdrawn_at IS NULL) < ",
+                )
+                .append(&ends.per_org(day))
+                .push(", m.created_at < ")
+                .append(&ends.per_org(|d| {
+                    stamp(from_china_time(d.and_time(chrono::NaiveTime::MIN)))
+                }))
+                .push(")");
             }
         }
         sql
@@ -219,11 +235,13 @@ struct OrgEnds {
     orgs: Vec<(i64, NaiveDate)>,
 }
 
-/// Where the green and the yellow windows end, read from the rules in one query (one
-/// row per organisation that set its own).
+/// Where the green and the yellow windows end, and the day a long-term measure must
+/// have had progress since (today less the review interval), read from the rules in
+/// one query (one row per organisation that set its own).
 struct WarningEnds {
     green: OrgEnds,
     yellow: OrgEnds,
+    review: OrgEnds,
 }
 
 impl WarningEnds {
@@ -236,8 +254,12 @@ impl WarningEnds {
         };
         let mut green = ends(defaults.green_days);
         let mut yellow = ends(defaults.yellow_days);
+        let mut review = OrgEnds {
+            default: end(-i64::from(defaults.long_term_days)),
+            orgs: Vec::new(),
+        };
         let rows = sqlx::query(
-            "SELECT org_id, green_days, yellow_days FROM warning_rules ORDER BY org_id",
+            "SELECT org_id, green_days, yellow_days, long_term_days FROM warning_rules ORDER BY org_id",
         )
         .fetch_all(db.pool())
         .await?;
@@ -245,35 +267,45 @@ impl WarningEnds {
             let org: i64 = r.try_get(0)?;
             green.orgs.push((org, end(r.try_get(1)?)));
             yellow.orgs.push((org, end(r.try_get(2)?)));
+            review.orgs.push((org, end(-r.try_get::<i64, _>(3)?)));
         }
-        Ok(WarningEnds { green, yellow })
+        Ok(WarningEnds {
+            green,
+            yellow,
+            review,
+        })
     }
 }
 
 impl OrgEnds {
-    /// Due soon ends, read only when the filter asks for it (no other filter uses them).
+    /// The days the status filter compares with, read only when it needs them: due
+    /// soon's ends, or the review cut-offs (no other filter uses either).
     async fn of(db: &Db, filter: &Filter, today: NaiveDate) -> StoreResult<OrgEnds> {
-        if filter.status == Some(StandingFilter::DueSoon) {
-            return Ok(WarningEnds::load(db, today).await?.green);
+        match filter.status {
+            Some(StandingFilter::DueSoon) => Ok(WarningEnds::load(db, today).await?.green),
+            Some(StandingFilter::ReviewDue) => Ok(WarningEnds::load(db, today).await?.review),
+            _ => Ok(OrgEnds {
+                default: today,
+                orgs: Vec::new(),
+            }),
         }
-        Ok(OrgEnds {
-            default: today,
-            orgs: Vec::new(),
-        })
     }
 
-    /// The end as an expression on `m.org_id`.
-    fn last_day(&self) -> Sql {
+    /// The day as an expression on `m.org_id`, each written as `value` writes it.
+    fn per_org(&self, value: impl Fn(NaiveDate) -> String) -> Sql {
         let mut sql = Sql::new("");
         if self.orgs.is_empty() {
-            sql.bind(day(self.default));
+            sql.bind(value(self.default));
             return sql;
         }
         sql.push("CASE m.org_id");
         for (org, end) in &self.orgs {
-            sql.push(" WHEN ").bind(*org).push(" THEN ").bind(day(*end));
+            sql.push(" WHEN ")
+                .bind(*org)
+                .push(" THEN ")
+                .bind(value(*end));
         }
-        sql.push(" ELSE ").bind(day(self.default)).push(" END");
+        sql.push(" ELSE ").bind(value(self.default)).push(" END");
         sql
     }
 }
@@ -334,8 +366,8 @@ pub async fn ledger(
     today: NaiveDate,
 ) -> StoreResult<LedgerPage> {
     let whole = actor.ledger_access(org) >= Access::Read;
-    let soon = OrgEnds::of(db, filter, today).await?;
-    let measure_cond = filter.measure_conditions(actor, today, &soon);
+    let ends = OrgEnds::of(db, filter, today).await?;
+    let measure_cond = filter.measure_conditions(actor, today, &ends);
     let mut cond = Sql::new("p.inspection_id = ");
     cond.bind(inspection.0).push(" AND p.withdrawn_at IS NULL");
     if let Some(aspect) = filter.aspect {
@@ -466,9 +498,9 @@ fn list_conditions(
     within: Within,
     filter: &Filter,
     today: NaiveDate,
-    soon: &OrgEnds,
+    ends: &OrgEnds,
 ) -> Sql {
-    let mut cond = filter.measure_conditions(actor, today, soon);
+    let mut cond = filter.measure_conditions(actor, today, ends);
     match within {
         Within::All => {}
         Within::Inspection(i) => {
@@ -510,8 +542,8 @@ pub async fn measure_count(
     filter: &Filter,
     today: NaiveDate,
 ) -> StoreResult<i64> {
-    let soon = OrgEnds::of(db, filter, today).await?;
-    count_where(db, &list_conditions(actor, within, filter, today, &soon)).await
+    let ends = OrgEnds::of(db, filter, today).await?;
+    count_where(db, &list_conditions(actor, within, filter, today, &ends)).await
 }
 
 /// Measures the actor sees, filtered, within all inspections, one, or one problem.
@@ -522,8 +554,8 @@ pub async fn measure_list(
     filter: &Filter,
     today: NaiveDate,
 ) -> StoreResult<MeasurePage> {
-    let soon = OrgEnds::of(db, filter, today).await?;
-    let cond = list_conditions(actor, within, filter, today, &soon);
+    let ends = OrgEnds::of(db, filter, today).await?;
+    let cond = list_conditions(actor, within, filter, today, &ends);
     let total = count_where(db, &cond).await?;
 
     let order = if matches!(within, Within::Problem(_)) {
@@ -574,7 +606,7 @@ pub async fn warned(
     today: NaiveDate,
     limit: i64,
 ) -> StoreResult<(Vec<(Colour, i64)>, Vec<Measure>)> {
-    let WarningEnds { green, yellow } = WarningEnds::load(db, today).await?;
+    let WarningEnds { green, yellow, .. } = WarningEnds::load(db, today).await?;
     let open = Filter {
         status: Some(StandingFilter::Open),
         ..Filter::default()
@@ -588,13 +620,13 @@ pub async fn warned(
         .push(" AND m.deadline_date >= ")
         .bind(day(today))
         .push(" AND m.deadline_date <= ")
-        .append(&yellow.last_day());
+        .append(&yellow.per_org(day));
     let mut in_green = dated.clone();
     in_green
         .push(" AND m.deadline_date > ")
-        .append(&yellow.last_day())
+        .append(&yellow.per_org(day))
         .push(" AND m.deadline_date <= ")
-        .append(&green.last_day());
+        .append(&green.per_org(day));
     let mut counts = Vec::with_capacity(3);
     for (colour, cond) in [
         (Colour::Red, &red),
@@ -605,7 +637,7 @@ pub async fn warned(
     }
     let mut any = dated;
     any.push(" AND m.deadline_date <= ")
-        .append(&green.last_day());
+        .append(&green.per_org(day));
     let list = fetch(
         db,
         &any,

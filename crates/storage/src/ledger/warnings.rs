@@ -286,7 +286,17 @@ pub struct Board {
     pub counts: Vec<(Colour, i64)>,
     /// The most urgent first (most overdue, then nearest deadline), at most 200.
     pub warned: Vec<Warned>,
-    /// The rules of the person's organisation.
+    /// The rules each colour is counted by: those of every organisation whose measures
+    /// the person reads (one for most; each below it for the upper level), by name.
+    pub rules: Vec<OrgRules>,
+}
+
+/// An organisation's warning rules, named.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OrgRules {
+    /// The organisation.
+    pub org: super::UnitRef,
+    /// Its rules (the defaults where it has set none).
     pub rules: WarningRules,
 }
 
@@ -355,13 +365,19 @@ pub async fn board(
     if !actor.role.reads_business_data() {
         return Err(StoreError::Forbidden);
     }
-    // Settings and accounts are read once per organisation, the actor's first.
+    // Settings and accounts are read once per organisation, those read first.
     let mut people: HashMap<UnitId, (Settings, Vec<User>)> = HashMap::new();
-    let rules = org_context(db, &mut people, actor.org)
-        .await?
-        .0
-        .rules
-        .clone();
+    let mut rules = Vec::new();
+    for org in crate::scope::orgs(actor) {
+        let unit = crate::units::get(db, org).await?;
+        rules.push(OrgRules {
+            org: super::UnitRef {
+                id: org,
+                name: unit.label().to_string(),
+            },
+            rules: org_context(db, &mut people, org).await?.0.rules.clone(),
+        });
+    }
     let (counts, listed) = query::warned(db, actor, today, 200).await?;
     let mut warned = Vec::new();
     for measure in listed {

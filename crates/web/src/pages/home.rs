@@ -21,6 +21,8 @@ struct HomePage {
     waiting: Vec<Waiting>,
     overdue: i64,
     due_soon: i64,
+    /// 长期坚持 measures whose progress is overdue: a tile only when there are some.
+    review_due: i64,
     open: i64,
     done: i64,
 }
@@ -44,9 +46,10 @@ pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
     .check(15)?;
     let page =
         query::measure_list(&app.db, &v.actor, Within::All, &filter, app.clock.today()).await?;
-    let (overdue, due_soon, done) = (
+    let (overdue, due_soon, review_due, done) = (
         count(&app, &v, "overdue").await?,
         count(&app, &v, "due_soon").await?,
+        count(&app, &v, "review_due").await?,
         count(&app, &v, "done").await?,
     );
     let open = page.total;
@@ -58,6 +61,7 @@ pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
         waiting,
         overdue,
         due_soon,
+        review_due,
         open,
         done,
     }))

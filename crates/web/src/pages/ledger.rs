@@ -76,7 +76,7 @@ struct LedgerView {
     aspects: Vec<Aspect>,
     units: Vec<Unit>,
     leaders: Vec<User>,
-    statuses: [(&'static str, &'static str); 5],
+    statuses: [(&'static str, &'static str); STATUSES.len()],
     filter: FilterInput,
     page: LedgerPage,
     pager: Pager,

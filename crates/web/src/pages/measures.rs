@@ -36,7 +36,7 @@ struct ListPage {
     t: Tr,
     nav: Nav,
     units: Vec<Unit>,
-    statuses: [(&'static str, &'static str); 5],
+    statuses: [(&'static str, &'static str); STATUSES.len()],
     filter: FilterInput,
     page: MeasurePage,
     pager: Pager,

@@ -185,12 +185,13 @@ impl Pager {
 }
 
 /// The status filters offered on lists: URL code (`StandingFilter::code`) and text key.
-pub const STATUSES: [(&str, &str); 5] = [
+pub const STATUSES: [(&str, &str); 6] = [
     ("open", "st_open"),
     ("done", "st_done"),
     ("overdue", "st_overdue"),
     ("due_soon", "st_due_soon"),
     ("long_term", "st_long_term"),
+    ("review_due", "st_review_due"),
 ];
 
 /// Renders a template.

@@ -29,6 +29,16 @@ struct BoardPage {
     board: Board,
     /// 督办 notices issued by the organisation, for those who read its ledger.
     notices: Vec<(zhenggai_domain::escalation::NoticeKind, i64)>,
+    /// The viewer's organisation.
+    org: zhenggai_domain::UnitId,
+}
+
+impl BoardPage {
+    /// Whether a line of rules names its organisation: when there are several, or when
+    /// they are not the viewer's own (the upper level reading one organisation below).
+    fn names_org(&self, r: &warnings::OrgRules) -> bool {
+        self.board.rules.len() > 1 || r.org.id != self.org
+    }
 }
 
 /// GET /warnings
@@ -45,6 +55,7 @@ pub async fn board(State(app): State<App>, v: Viewer) -> Result<Response, PageEr
         nav: Nav::new(&v, "warnings", "/warnings"),
         board,
         notices,
+        org: v.actor.org,
     }))
 }
 

@@ -221,10 +221,28 @@ async fn only_the_office_sets_the_warning_rules_and_bad_rules_are_refused() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // The board states the rules its colours follow: the office's own; for the upper
+    // level, each organisation's below it, by name, not its own defaults.
+    let rules_line = |body: &str| -> Vec<String> {
+        body.split(r#"<p class="hint rules-now""#)
+            .skip(1)
+            .map(|p| p.split("</p>").next().unwrap_or_default().to_string())
+            .collect()
+    };
     let page = t.get(Some(&office), "/warnings").await;
+    let lines = rules_line(&page.body);
+    assert_eq!(lines.len(), 1, "{lines:?}");
     assert!(
-        page.body.contains("30"),
-        "the board states the rules in force"
+        lines[0].contains("截止前 30天") && lines[0].contains("截止前 5天"),
+        "{lines:?}"
+    );
+    assert!(!lines[0].contains("报社"), "one organisation needs no name");
+    let upper = t.login("xunchaban").await;
+    let lines = rules_line(&t.get(Some(&upper), "/warnings").await.body);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].contains("（报社）") && lines[0].contains("截止前 30天"),
+        "not the upper level's own defaults (20 days): {lines:?}"
     );
     assert_eq!(
         t.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'warning_rules'")
@@ -519,17 +537,44 @@ async fn the_office_climbs_the_escalation_ladder_one_notice_at_a_time() {
 }
 
 /// The office sets how often long-term measures must report progress: the ledgers
-/// mark those that have gone longer without it, by the organisation's interval; an
-/// interval out of range is refused at its field with nothing stored.
+/// mark those that have gone longer without it, by the organisation's interval, and a
+/// measure's page says by when its next progress is due; an interval out of range is
+/// refused at its field with nothing stored.
 #[tokio::test]
 async fn long_term_measures_are_marked_by_the_organisations_own_interval() {
     let t = TestApp::new().await;
     let office = t.login("office").await;
+    let long_term = t
+        .count("SELECT MIN(id) FROM measures WHERE deadline_kind = 'long_term'")
+        .await;
+    let page = format!("/measures/{long_term}");
+    // "应于YYYY-MM-DD前报送进展（每N天一次）": the day, and the interval.
+    let review = |body: &str| -> (NaiveDate, String) {
+        let at = body
+            .find("前报送进展（每")
+            .expect("the page says when progress is due");
+        let day = NaiveDate::parse_from_str(&body[at - 10..at], "%Y-%m-%d").unwrap();
+        let every = body[at..]
+            .split('（')
+            .nth(1)
+            .unwrap()
+            .split('）')
+            .next()
+            .unwrap();
+        (day, every.to_string())
+    };
+    let (by_default, every) = review(&t.get(Some(&office), &page).await.body);
+    assert_eq!(every, "每90天一次");
+    assert!(
+        by_default > today(),
+        "the demo's measure reported within 90 days"
+    );
     let stale = |body: &str| body.matches("未报进展").count() + body.matches("尚无进展").count();
     let before = t
         .get(Some(&office), "/measures?status=long_term&per_page=200")
         .await;
     let listed = before.body.matches("<tr>").count();
+    let before_home = t.get(Some(&office), "/").await;
     assert!(listed > 1, "the demo has long-term measures");
     let rules = |days: &'static str, version: &'static str| {
         vec![
@@ -562,6 +607,60 @@ async fn long_term_measures_are_marked_by_the_organisations_own_interval() {
         "every long-term measure of the demo has gone a week without progress"
     );
     assert!(stale(&weekly.body) > stale(&before.body));
+    // The home page counts them, linking to the list's own filter, which finds exactly
+    // those and offers itself by name.
+    let home = t.get(Some(&office), "/").await;
+    assert!(
+        home.body.contains(&format!(
+            r#"href="/measures?status=review_due" data-status="review_due"><b>{}</b>"#,
+            stale(&weekly.body)
+        )),
+        "{}",
+        home.body
+    );
+    assert!(
+        !before_home.body.contains(r#"data-status="review_due""#),
+        "no tile while none is due"
+    );
+    let due = t
+        .get(Some(&office), "/measures?status=review_due&per_page=200")
+        .await;
+    assert_eq!(due.body.matches("<tr>").count() - 1, stale(&weekly.body));
+    assert!(
+        due.body
+            .contains(r#"<option value="review_due" selected>长期坚持·待报进展</option>"#),
+        "{}",
+        due.body
+    );
+    // Its page: due 83 days sooner, and already past.
+    let shown = t.get(Some(&office), &page).await;
+    let (by_week, every) = review(&shown.body);
+    assert_eq!((by_default - by_week).num_days(), 83);
+    assert_eq!(every, "每7天一次");
+    assert!(by_week < today());
+    assert!(shown.body.contains("未报进展"));
+    let en = Session {
+        cookie: format!("{}; zg_lang=en", office.cookie),
+        csrf: office.csrf.clone(),
+    };
+    let english = t.get(Some(&en), &page).await;
+    assert!(
+        english
+            .body
+            .contains(&format!("Progress due by {by_week} (every 7 days)")),
+        "{}",
+        english.body
+    );
+    let api = t
+        .api(
+            &t.token("office").await,
+            "GET",
+            &format!("/api/v1/measures/{long_term}"),
+            None,
+        )
+        .await;
+    assert_eq!(api.json()["review"]["by"], by_week.to_string());
+    assert_eq!(api.json()["review"]["every_days"], 7);
     let settings = t.get(Some(&office), "/settings/warnings").await;
     assert!(
         settings
