@@ -970,7 +970,7 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     (
         "st_review_due",
         "长期坚持·待报进展",
-        "Long-term, progress overdue",
+        "Long-term: review due",
     ),
     ("standing_done_on_time", "按期完成", "Done on time"),
     ("standing_done_late", "逾期完成", "Done late"),
