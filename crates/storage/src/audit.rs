@@ -374,7 +374,7 @@ pub async fn append(
     // Hashing is sequential and the statements wait on the database: a thread hashes
     // and writes the next statement while the database runs this one.
     let placeholders = dialect::bulk_placeholders(backend);
-    let (send, mut statements) = tokio::sync::mpsc::channel::<Sql>(2);
+    let (send, mut statements) = tokio::sync::mpsc::channel::<crate::sql::Ready>(2);
     let hasher = tokio::task::spawn_blocking(move || {
         let mut ids = ids.into_iter();
         for chunk in statements_of(pending, ENTRY_COLUMNS.len()) {
@@ -400,14 +400,14 @@ pub async fn append(
                 ]);
             }
             let sql = Sql::insert_rows(placeholders, "audit_log", &ENTRY_COLUMNS, values);
-            if send.blocking_send(sql).is_err() {
+            if send.blocking_send(sql.ready()).is_err() {
                 break;
             }
         }
         (seq, prev)
     });
-    while let Some(sql) = statements.recv().await {
-        sql.query().execute(&mut *conn).await?;
+    while let Some(statement) = statements.recv().await {
+        statement.execute(&mut *conn).await?;
     }
     let (seq, prev) = hasher.await.map_err(anyhow::Error::from)?;
     move_head(conn, chain_no, seq, &prev).await
@@ -586,7 +586,8 @@ pub async fn insert_many(
     let placeholders = dialect::bulk_placeholders(backend);
     let (at, actor) = (stamp(change.at), change.actor.map(|u| u.0));
     let reason = change.reason.map(str::to_string);
-    let (send, mut statements) = tokio::sync::mpsc::channel::<StoreResult<(Sql, Vec<Pending>)>>(2);
+    let (send, mut statements) =
+        tokio::sync::mpsc::channel::<StoreResult<(crate::sql::Ready, Vec<Pending>)>>(2);
     let given = ids.clone();
     let writer = tokio::task::spawn_blocking(move || {
         let with_id: Vec<&str> = with_id.iter().map(String::as_str).collect();
@@ -621,7 +622,7 @@ pub async fn insert_many(
                 })
                 .map(|()| {
                     (
-                        Sql::insert_rows(placeholders, table, &with_id, values),
+                        Sql::insert_rows(placeholders, table, &with_id, values).ready(),
                         pending,
                     )
                 })
@@ -632,8 +633,8 @@ pub async fn insert_many(
         }
     });
     while let Some(statement) = statements.recv().await {
-        let (sql, pending) = statement?;
-        sql.query().execute(tx.conn()).await?;
+        let (ready, pending) = statement?;
+        ready.execute(tx.conn()).await?;
         tx.pending.extend(pending);
     }
     writer.await.map_err(anyhow::Error::from)?;

@@ -1,10 +1,14 @@
 //! Small pieces every query uses: a builder for queries assembled at run time (filters,
 //! scope), the text forms of dates and instants, and reading rows.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::AnyConnection;
+use sqlx::any::{AnyArguments, AnyQueryResult, AnyRow, AnyTypeInfoKind};
 use sqlx::query::Query;
 use sqlx::{Any, Column, Row};
+use sqlx_core::any::{AnyArgumentBuffer, AnyValueKind};
 
 use crate::dialect::Placeholders;
 
@@ -169,9 +173,51 @@ impl Sql {
         q
     }
 
+    /// The statement with its values moved into the driver's arguments, to be run later
+    /// (see [`Ready`]).
+    pub fn ready(self) -> Ready {
+        let values = self
+            .params
+            .into_iter()
+            .map(|p| match p {
+                Param::Int(v) => AnyValueKind::BigInt(v),
+                Param::Text(v) => AnyValueKind::Text(Cow::Owned(v)),
+                Param::NullText => AnyValueKind::Null(AnyTypeInfoKind::Text),
+                Param::NullInt => AnyValueKind::Null(AnyTypeInfoKind::BigInt),
+            })
+            .collect();
+        Ready {
+            text: self.text,
+            args: AnyArguments {
+                values: AnyArgumentBuffer(values),
+            },
+        }
+    }
+
     /// The SQL text (for tests and logs).
     pub fn text(&self) -> &str {
         &self.text
+    }
+}
+
+/// A bulk statement made ready on another thread while the database runs the one
+/// before: its values are moved into the driver's arguments there, where
+/// [`Sql::query`] binds (and the driver then copies) each one on the thread that waits
+/// for the database — 65,000 values a statement in an import.
+///
+/// The arguments are built from sqlx's `AnyArguments` fields, public but hidden from its
+/// documentation: the only way to hand it owned text without a copy. `sqlx-core` is
+/// pinned to the exact version (crates/storage/Cargo.toml), and the import tests on both
+/// databases read back every kind of value written this way.
+pub struct Ready {
+    text: String,
+    args: AnyArguments<'static>,
+}
+
+impl Ready {
+    /// Runs the statement.
+    pub async fn execute(self, conn: &mut AnyConnection) -> Result<AnyQueryResult, sqlx::Error> {
+        sqlx::query_with(&self.text, self.args).execute(conn).await
     }
 }
 
