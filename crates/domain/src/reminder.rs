@@ -88,17 +88,45 @@ impl RobotKind {
     }
 }
 
-/// The facts of one warning.
+/// A measure as a reminder names it.
 #[derive(Debug, Clone, Copy)]
-pub struct WarningFacts<'a> {
+pub struct MeasureFacts<'a> {
     /// The measure.
     pub measure: i64,
     /// Its words.
     pub content: &'a str,
     /// Its lead unit's name.
     pub unit: &'a str,
-    /// Its deadline as written.
+    /// Its deadline as written (2024年6月底前, 长期坚持, …).
     pub deadline: &'a str,
+}
+
+impl MeasureFacts<'_> {
+    /// A reminder's text: the measure's words (at most 40 characters), its lead unit,
+    /// its deadline with how it stands, and what to do.
+    fn body(&self, standing: &str, ask: &str) -> String {
+        let content: String = if self.content.chars().count() > 40 {
+            self.content.chars().take(39).chain(['…']).collect()
+        } else {
+            self.content.to_string()
+        };
+        format!(
+            "{content}\n牵头单位：{}\n整改时限：{}（{standing}）\n{ask}",
+            self.unit, self.deadline
+        )
+    }
+
+    /// Where to act on it.
+    fn link(&self) -> String {
+        format!("/measures/{}", self.measure)
+    }
+}
+
+/// The facts of one warning.
+#[derive(Debug, Clone, Copy)]
+pub struct WarningFacts<'a> {
+    /// The measure.
+    pub of: MeasureFacts<'a>,
     /// The colour today.
     pub colour: Colour,
     /// Calendar days left (negative: overdue).
@@ -115,11 +143,11 @@ pub fn warning_key(f: &WarningFacts<'_>, rules: &WarningRules) -> String {
             let period = (-f.days_left)
                 .max(1)
                 .div_euclid(i64::from(rules.repeat_days.max(1)));
-            format!("warning:{}:red:{period}", f.measure)
+            format!("warning:{}:red:{period}", f.of.measure)
         }
         other => format!(
             "warning:{}:{}:{}",
-            f.measure,
+            f.of.measure,
             other.code(),
             rules.mark(f.days_left).unwrap_or(0)
         ),
@@ -128,7 +156,6 @@ pub fn warning_key(f: &WarningFacts<'_>, rules: &WarningRules) -> String {
 
 /// The reminder a warning sends to one person.
 pub fn warning_reminder(f: &WarningFacts<'_>, user: i64, rules: &WarningRules) -> Reminder {
-    let content = shortened(f.content);
     let (subject, when) = match f.colour {
         colour @ (Colour::Green | Colour::Yellow) if f.days_left == 0 => (
             format!("【{}】整改措施今天到期", colour.label_zh()),
@@ -151,11 +178,8 @@ pub fn warning_reminder(f: &WarningFacts<'_>, user: i64, rules: &WarningRules) -
         key: warning_key(f, rules),
         user,
         subject,
-        body: format!(
-            "{content}\n牵头单位：{}\n整改时限：{}（{when}）\n请及时推进并在系统中报送进展。",
-            f.unit, f.deadline
-        ),
-        link: format!("/measures/{}", f.measure),
+        body: f.of.body(&when, "请及时推进并在系统中报送进展。"),
+        link: f.of.link(),
     }
 }
 
@@ -164,13 +188,7 @@ pub fn warning_reminder(f: &WarningFacts<'_>, user: i64, rules: &WarningRules) -
 #[derive(Debug, Clone, Copy)]
 pub struct ReviewFacts<'a> {
     /// The measure.
-    pub measure: i64,
-    /// Its words.
-    pub content: &'a str,
-    /// Its lead unit's name.
-    pub unit: &'a str,
-    /// Its deadline as written (长期坚持, 持续推进, …).
-    pub deadline: &'a str,
+    pub of: MeasureFacts<'a>,
     /// The interval the organisation set (days).
     pub interval_days: u32,
     /// Whether the measure has any progress (else the spell runs from its registration).
@@ -182,7 +200,6 @@ pub struct ReviewFacts<'a> {
 /// The reminder of a long-term measure due for review: once per interval that passes
 /// without progress, keyed by the day the spell began, so that progress starts afresh.
 pub fn review_reminder(f: &ReviewFacts<'_>, user: i64) -> Reminder {
-    let content = shortened(f.content);
     let quiet = if f.progressed {
         format!("已{}天未报送进展", f.due.quiet_days)
     } else {
@@ -191,24 +208,18 @@ pub fn review_reminder(f: &ReviewFacts<'_>, user: i64) -> Reminder {
     Reminder {
         key: format!(
             "review:{}:{}:{}",
-            f.measure, f.due.since, f.due.interval_count
+            f.of.measure, f.due.since, f.due.interval_count
         ),
         user,
         subject: format!("【长期坚持】整改措施{quiet}"),
-        body: format!(
-            "{content}\n牵头单位：{}\n整改时限：{}（{quiet}）\n长期坚持的措施须每{}天报送一次进展，请在系统中报送阶段性进展。",
-            f.unit, f.deadline, f.interval_days
+        body: f.of.body(
+            &quiet,
+            &format!(
+                "长期坚持的措施须每{}天报送一次进展，请在系统中报送阶段性进展。",
+                f.interval_days
+            ),
         ),
-        link: format!("/measures/{}", f.measure),
-    }
-}
-
-/// A measure's words as a reminder quotes them: at most 40 characters.
-fn shortened(content: &str) -> String {
-    if content.chars().count() > 40 {
-        content.chars().take(39).chain(['…']).collect()
-    } else {
-        content.to_string()
+        link: f.of.link(),
     }
 }
 
@@ -337,10 +348,12 @@ mod tests {
 
     fn facts(colour: Colour, days_left: i64) -> WarningFacts<'static> {
         WarningFacts {
-            measure: 7,
-            content: "清理违规发放的费用",
-            unit: "财务部",
-            deadline: "6月底前",
+            of: MeasureFacts {
+                measure: 7,
+                content: "清理违规发放的费用",
+                unit: "财务部",
+                deadline: "6月底前",
+            },
             colour,
             days_left,
             overdue_workdays: (-days_left).max(0),
@@ -398,10 +411,12 @@ mod tests {
             activity.review_due(today, 30).map(|due| {
                 review_reminder(
                     &ReviewFacts {
-                        measure: 7,
-                        content,
-                        unit: "办公室",
-                        deadline: "长期坚持",
+                        of: MeasureFacts {
+                            measure: 7,
+                            content,
+                            unit: "办公室",
+                            deadline: "长期坚持",
+                        },
                         interval_days: 30,
                         progressed: activity.last_progress.is_some(),
                         due,

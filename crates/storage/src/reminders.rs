@@ -27,8 +27,8 @@ use zhenggai_domain::calendar::Calendar;
 use zhenggai_domain::clock::china_time;
 use zhenggai_domain::deadline::{Deadline, DeadlineKind};
 use zhenggai_domain::reminder::{
-    Reminder, Returned, ReviewFacts, WarningFacts, returned_reminder, review_reminder, sends_from,
-    warning_reminder, weekly_reminder, weekly_roll_call,
+    MeasureFacts, Reminder, Returned, ReviewFacts, WarningFacts, returned_reminder,
+    review_reminder, sends_from, warning_reminder, weekly_reminder, weekly_roll_call,
 };
 use zhenggai_domain::status::{Activity, MeasureState};
 use zhenggai_domain::warning::Colour;
@@ -250,24 +250,17 @@ pub async fn plan(
         let content: String = r.try_get(2)?;
         let unit: String = r.try_get(8)?;
         let facts = WarningFacts {
-            measure: r.try_get(0)?,
-            content: &content,
-            unit: &unit,
-            deadline: &text,
+            of: MeasureFacts {
+                measure: r.try_get(0)?,
+                content: &content,
+                unit: &unit,
+                deadline: &text,
+            },
             colour: warning.colour,
             days_left: warning.days_left,
             overdue_workdays: warning.overdue_workdays,
         };
-        let lead_unit = UnitId(r.try_get(3)?);
-        let leader = r.try_get::<Option<i64>, _>(4)?.map(UserId);
-        let mut users_reached: Vec<UserId> = settings
-            .rules
-            .recipients(warning.colour)
-            .iter()
-            .flat_map(|rc| resolve(*rc, lead_unit, leader, settings.secretary, people).users)
-            .collect();
-        users_reached.sort();
-        users_reached.dedup();
+        let users_reached = reached(settings, people, warning.colour, r)?;
         for user in &users_reached {
             let reminder = warning_reminder(&facts, user.0, &settings.rules);
             planned += reach.person(db, org, &reminder, now).await?;
@@ -290,6 +283,27 @@ pub async fn plan(
     planned += plan_reviews(db, &mut reach, &mut orgs, today, now).await?;
     planned += plan_weekly(db, &mut reach, &mut orgs, calendar, today, now).await?;
     Ok(planned + plan_returned(db, &mut reach, &mut orgs, now).await?)
+}
+
+/// The people a colour of the organisation's rules reaches for a measure's row, whose
+/// columns 3 and 4 are its lead unit and its leader: once each.
+fn reached(
+    settings: &warnings::Settings,
+    people: &[users::User],
+    colour: Colour,
+    r: &sqlx::any::AnyRow,
+) -> StoreResult<Vec<UserId>> {
+    let lead_unit = UnitId(r.try_get(3)?);
+    let leader = r.try_get::<Option<i64>, _>(4)?.map(UserId);
+    let mut to: Vec<UserId> = settings
+        .rules
+        .recipients(colour)
+        .iter()
+        .flat_map(|rc| resolve(*rc, lead_unit, leader, settings.secretary, people).users)
+        .collect();
+    to.sort();
+    to.dedup();
+    Ok(to)
 }
 
 /// Plans the reminders of long-term measures (长期坚持) that have gone longer than their
@@ -318,11 +332,9 @@ async fn plan_reviews(
     for r in &rows {
         let org = UnitId(r.try_get(1)?);
         let (settings, people) = warnings::org_context(db, orgs, org).await?;
-        let Some(registered_on) = beijing_day(&r.try_get::<String, _>(6)?) else {
-            continue;
-        };
         let activity = Activity {
-            registered_on,
+            // As the ledger reads it (`Measure::from_row`), so that both mark alike.
+            registered_on: beijing_day(&r.try_get::<String, _>(6)?).unwrap_or(NaiveDate::MIN),
             last_progress: r
                 .try_get::<Option<String>, _>(8)?
                 .as_deref()
@@ -335,25 +347,17 @@ async fn plan_reviews(
         let (content, deadline, unit): (String, String, String) =
             (r.try_get(2)?, r.try_get(5)?, r.try_get(7)?);
         let facts = ReviewFacts {
-            measure: r.try_get(0)?,
-            content: &content,
-            unit: &unit,
-            deadline: &deadline,
+            of: MeasureFacts {
+                measure: r.try_get(0)?,
+                content: &content,
+                unit: &unit,
+                deadline: &deadline,
+            },
             interval_days,
             progressed: activity.last_progress.is_some(),
             due,
         };
-        let lead_unit = UnitId(r.try_get(3)?);
-        let leader = r.try_get::<Option<i64>, _>(4)?.map(UserId);
-        let mut to: Vec<UserId> = settings
-            .rules
-            .recipients(Colour::Green)
-            .iter()
-            .flat_map(|rc| resolve(*rc, lead_unit, leader, settings.secretary, people).users)
-            .collect();
-        to.sort();
-        to.dedup();
-        for user in to {
+        for user in reached(settings, people, Colour::Green, r)? {
             planned += reach
                 .person(db, org, &review_reminder(&facts, user.0), now)
                 .await?;

@@ -197,6 +197,70 @@ async fn the_generator_fills_an_empty_database_through_bulk_statements() {
     );
 }
 
+/// A filter on status alone (empty: every measure), all on one page of 200.
+fn all_with_status(status: &str) -> query::Filter {
+    query::FilterInput {
+        status: status.into(),
+        per_page: "200".into(),
+        ..Default::default()
+    }
+    .check(200)
+    .unwrap()
+}
+
+/// The demo as of `today()`, loaded at 09:00 Beijing time, and its office.
+async fn demo_as_office() -> (
+    TestDb,
+    zhenggai_domain::access::Actor,
+    chrono::DateTime<Utc>,
+) {
+    let t = TestDb::new().await.unwrap();
+    let at = Utc.with_ymd_and_hms(2024, 4, 25, 1, 0, 0).unwrap();
+    demo::load(&t.db, &t.files, today(), at).await.unwrap();
+    let office = users::find(&t.db, "office").await.unwrap().unwrap();
+    let actor = users::actor(&t.db, office.id).await.unwrap();
+    (t, actor, at)
+}
+
+/// The office saves its warning rules over the version in force: green and yellow from
+/// these many days before the deadline, every colour to the lead unit's handlers, and
+/// long-term measures reviewed every `long_term_days` (empty: the default).
+async fn office_sets_rules(
+    t: &TestDb,
+    office: &zhenggai_domain::access::Actor,
+    at: chrono::DateTime<Utc>,
+    (green_days, yellow_days): (&str, &str),
+    long_term_days: &str,
+) {
+    use zhenggai_storage::ledger::warnings::{self, SettingsInput};
+    let version = warnings::of_org(&t.db, office, office.org)
+        .await
+        .unwrap()
+        .version;
+    warnings::save(
+        &t.db,
+        office,
+        Change {
+            actor: Some(office.user),
+            at,
+            reason: None,
+        },
+        office.org,
+        &SettingsInput {
+            green_days: green_days.into(),
+            yellow_days: yellow_days.into(),
+            green_to: vec!["handler".into()],
+            yellow_to: vec!["handler".into()],
+            red_to: vec!["handler".into()],
+            long_term_days: long_term_days.into(),
+            version,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+}
+
 /// The ledger's status filters, stated in SQL, select exactly the measures whose
 /// derived standing passes them; "due soon" follows the organisation's green window
 /// and agrees with the warning colours.
@@ -204,21 +268,11 @@ async fn the_generator_fills_an_empty_database_through_bulk_statements() {
 async fn status_filters_agree_with_the_standing_and_due_soon_with_the_warning_rules() {
     use zhenggai_domain::status::StandingFilter;
     use zhenggai_domain::warning::Colour;
-    use zhenggai_storage::ledger::warnings::{self, SettingsInput};
+    use zhenggai_storage::ledger::warnings;
 
-    let t = TestDb::new().await.unwrap();
-    let at = Utc.with_ymd_and_hms(2024, 4, 25, 1, 0, 0).unwrap();
-    demo::load(&t.db, &t.files, today(), at).await.unwrap();
-    let office = users::find(&t.db, "office").await.unwrap().unwrap();
-    let actor = users::actor(&t.db, office.id).await.unwrap();
+    let (t, actor, at) = demo_as_office().await;
     let list = |status: &str| {
-        let filter = query::FilterInput {
-            status: status.into(),
-            per_page: "200".into(),
-            ..Default::default()
-        }
-        .check(200)
-        .unwrap();
+        let filter = all_with_status(status);
         let (db, actor, status) = (&t.db, &actor, status.to_string());
         async move {
             let page = query::measure_list(db, actor, query::Within::All, &filter, today())
@@ -235,31 +289,7 @@ async fn status_filters_agree_with_the_standing_and_due_soon_with_the_warning_ru
     let mut due_soon_by_window = Vec::new();
     for green_days in [None, Some(40), Some(5)] {
         if let Some(days) = green_days {
-            let version = warnings::of_org(&t.db, &actor, actor.org)
-                .await
-                .unwrap()
-                .version;
-            warnings::save(
-                &t.db,
-                &actor,
-                Change {
-                    actor: Some(office.id),
-                    at,
-                    reason: None,
-                },
-                actor.org,
-                &SettingsInput {
-                    green_days: days.to_string(),
-                    yellow_days: "3".into(),
-                    green_to: vec!["handler".into()],
-                    yellow_to: vec!["handler".into()],
-                    red_to: vec!["handler".into()],
-                    version,
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap();
+            office_sets_rules(&t, &actor, at, (&days.to_string(), "3"), "").await;
         }
         let rules = warnings::of_org(&t.db, &actor, actor.org)
             .await
@@ -357,33 +387,10 @@ async fn the_warning_board_says_when_it_lists_only_the_most_urgent() {
 async fn the_warning_board_counts_each_measure_by_its_own_organisations_rules() {
     use std::collections::BTreeMap;
     use zhenggai_domain::calendar::Calendar;
-    use zhenggai_storage::ledger::warnings::{self, SettingsInput};
+    use zhenggai_storage::ledger::warnings;
 
-    let t = TestDb::new().await.unwrap();
-    let at = Utc.with_ymd_and_hms(2024, 4, 25, 1, 0, 0).unwrap();
-    demo::load(&t.db, &t.files, today(), at).await.unwrap();
-    let office = users::find(&t.db, "office").await.unwrap().unwrap();
-    let office = users::actor(&t.db, office.id).await.unwrap();
-    warnings::save(
-        &t.db,
-        &office,
-        Change {
-            actor: Some(office.user),
-            at,
-            reason: None,
-        },
-        office.org,
-        &SettingsInput {
-            green_days: "40".into(),
-            yellow_days: "3".into(),
-            green_to: vec!["handler".into()],
-            yellow_to: vec!["handler".into()],
-            red_to: vec!["handler".into()],
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let (t, office, at) = demo_as_office().await;
+    office_sets_rules(&t, &office, at, ("40", "3"), "").await;
     let upper = users::find(&t.db, "xunchaban").await.unwrap().unwrap();
     let upper = users::actor(&t.db, upper.id).await.unwrap();
     assert_ne!(upper.org, office.org);
@@ -432,13 +439,8 @@ async fn the_warning_board_counts_each_measure_by_its_own_organisations_rules() 
 async fn the_review_filter_agrees_with_the_standing_from_progress_or_registration() {
     use zhenggai_domain::status::StandingFilter;
     use zhenggai_storage::ledger::measures::{self, MeasureInput};
-    use zhenggai_storage::ledger::warnings::{self, SettingsInput};
 
-    let t = TestDb::new().await.unwrap();
-    let at = Utc.with_ymd_and_hms(2024, 4, 25, 1, 0, 0).unwrap();
-    demo::load(&t.db, &t.files, today(), at).await.unwrap();
-    let office = users::find(&t.db, "office").await.unwrap().unwrap();
-    let actor = users::actor(&t.db, office.id).await.unwrap();
+    let (t, actor, at) = demo_as_office().await;
     let lead_unit = users::find(&t.db, "finance")
         .await
         .unwrap()
@@ -459,7 +461,7 @@ async fn the_review_filter_agrees_with_the_standing_from_progress_or_registratio
             &t.db,
             &actor,
             Change {
-                actor: Some(office.id),
+                actor: Some(actor.user),
                 at: night,
                 reason: None,
             },
@@ -482,13 +484,7 @@ async fn the_review_filter_agrees_with_the_standing_from_progress_or_registratio
     }
     let quiet = quiet.expect("the office can add a measure to some problem");
     let list = |status: &'static str, on: NaiveDate| {
-        let filter = query::FilterInput {
-            status: status.into(),
-            per_page: "200".into(),
-            ..Default::default()
-        }
-        .check(200)
-        .unwrap();
+        let filter = all_with_status(status);
         let (db, actor) = (&t.db, &actor);
         async move {
             query::measure_list(db, actor, query::Within::All, &filter, on)
@@ -504,32 +500,7 @@ async fn the_review_filter_agrees_with_the_standing_from_progress_or_registratio
     let mut flagged = std::collections::BTreeSet::new();
     for interval in [None, Some(7), Some(30)] {
         if let Some(days) = interval {
-            let version = warnings::of_org(&t.db, &actor, actor.org)
-                .await
-                .unwrap()
-                .version;
-            warnings::save(
-                &t.db,
-                &actor,
-                Change {
-                    actor: Some(office.id),
-                    at,
-                    reason: None,
-                },
-                actor.org,
-                &SettingsInput {
-                    green_days: "20".into(),
-                    yellow_days: "10".into(),
-                    green_to: vec!["handler".into()],
-                    yellow_to: vec!["handler".into()],
-                    red_to: vec!["handler".into()],
-                    long_term_days: days.to_string(),
-                    version,
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap();
+            office_sets_rules(&t, &actor, at, ("20", "10"), &days.to_string()).await;
         }
         for on in &days {
             let all = list("", *on).await;
