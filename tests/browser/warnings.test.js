@@ -1,5 +1,6 @@
 // Browser test: the three-colour warning board and its rules. The office sets the
-// thresholds and its Party secretary; the board shows each colour with who it reaches.
+// thresholds and its Party secretary; the board shows each colour with who it reaches;
+// long-term measures whose progress is overdue are counted, listed and dated.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { start, stop, login, shot } = require('./harness');
@@ -154,4 +155,38 @@ test('the office chooses reminder days, a group robot and the milestone limit; a
   await me.page.locator('section.my-email').scrollIntoViewIfNeeded();
   await shot(me.page, 'warnings-09-my-email.png');
   await me.context.close();
+});
+
+test('long-term measures: the office shortens the review interval; the home page counts those overdue, the list filters them, a measure says by when', async () => {
+  const office = await login(env, 'office');
+  // Before: the demo's long-term measures reported within 90 days.
+  await office.page.goto(env.base + '/');
+  assert.equal(await office.page.locator('a.tile[data-status=review_due]').count(), 0);
+  await office.page.goto(env.base + '/settings/warnings');
+  await office.page.fill('input[name=long_term_days]', '7');
+  await Promise.all([office.page.waitForNavigation(), office.page.click('form.warning-rules-form button.primary')]);
+  assert.equal(await office.page.inputValue('input[name=long_term_days]'), '7');
+
+  await office.page.goto(env.base + '/');
+  const tile = office.page.locator('a.tile[data-status=review_due]');
+  assert.equal(await tile.count(), 1);
+  const counted = Number(await tile.locator('b').innerText());
+  assert.ok(counted >= 2, `the demo's long-term measures: ${counted}`);
+  await shot(office.page, 'warnings-10-home-review-due.png');
+  await Promise.all([office.page.waitForNavigation(), tile.click()]);
+  assert.equal(await office.page.inputValue('select[name=status]'), 'review_due');
+  const rows = office.page.locator('table tbody tr');
+  assert.equal(await rows.count(), counted, 'the list holds what the tile counts');
+  assert.match(await rows.first().innerText(), /长期坚持·\d+天未报进展/);
+  await shot(office.page, 'warnings-11-review-due-list.png');
+  await Promise.all([office.page.waitForNavigation(), rows.first().locator('a[href^="/measures/"]').first().click()]);
+  assert.match(await office.page.locator('small.review').innerText(), /^应于\d{4}-\d{2}-\d{2}前报送进展（每7天一次）$/);
+  const measureUrl = office.page.url();
+  await office.context.close();
+
+  const en = await login(env, 'office', 'en');
+  await en.page.goto(measureUrl);
+  assert.match(await en.page.locator('small.review').innerText(), /^Progress due by \d{4}-\d{2}-\d{2} \(every 7 days\)$/);
+  await shot(en.page, 'warnings-12-review-en.png');
+  await en.context.close();
 });
