@@ -6,6 +6,15 @@
 //! operations that act for a person take their [`zhenggai_domain::access::Actor`] and
 //! refuse what the actor's role and unit do not allow (D22).
 
+/// A measure's last progress day, as an SQL expression on alias `m` (NULL without
+/// any): for `concat!`, so that every query that states a long-term review reads it
+/// alike.
+macro_rules! last_progress {
+    () => {
+        "(SELECT MAX(pr.happened_on) FROM progress pr WHERE pr.measure_id = m.id AND pr.withdrawn_at IS NULL)"
+    };
+}
+
 pub mod audit;
 pub mod auth;
 pub mod calendar;

@@ -30,7 +30,7 @@ use zhenggai_domain::reminder::{
     MeasureFacts, Reminder, Returned, ReviewFacts, WarningFacts, returned_reminder,
     review_reminder, sends_from, warning_reminder, weekly_reminder, weekly_roll_call,
 };
-use zhenggai_domain::status::{Activity, MeasureState};
+use zhenggai_domain::status::MeasureState;
 use zhenggai_domain::warning::Colour;
 use zhenggai_domain::weekly::week_of;
 use zhenggai_domain::{Role, UnitId, UserId};
@@ -41,7 +41,7 @@ use crate::dialect;
 use crate::error::StoreResult;
 use crate::ledger::warnings::{self, resolve};
 use crate::ledger::weekly;
-use crate::sql::{beijing_day, day, parse_day, stamp};
+use crate::sql::{day, parse_day, stamp};
 use crate::users;
 
 /// How long a worker holds a job before another may take it.
@@ -317,14 +317,14 @@ async fn plan_reviews(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> StoreResult<usize> {
-    let rows = sqlx::query(
+    let rows = sqlx::query(concat!(
         "SELECT m.id, m.org_id, m.content, m.lead_unit_id, m.leader_id, m.deadline_text, m.created_at, \
-         COALESCE(u.short_name, u.name), \
-         (SELECT MAX(pr.happened_on) FROM progress pr WHERE pr.measure_id = m.id AND pr.withdrawn_at IS NULL) \
-         FROM measures m JOIN units u ON u.id = m.lead_unit_id \
+         COALESCE(u.short_name, u.name), ",
+        last_progress!(),
+        " FROM measures m JOIN units u ON u.id = m.lead_unit_id \
          WHERE m.withdrawn_at IS NULL AND m.state <> 'done' AND m.deadline_kind = $1 \
-         AND m.inspection_id IN (SELECT id FROM inspections WHERE withdrawn_at IS NULL) ORDER BY m.id",
-    )
+         AND m.inspection_id IN (SELECT id FROM inspections WHERE withdrawn_at IS NULL) ORDER BY m.id"
+    ))
     .bind(DeadlineKind::LongTerm.code())
     .fetch_all(db.pool())
     .await?;
@@ -332,14 +332,12 @@ async fn plan_reviews(
     for r in &rows {
         let org = UnitId(r.try_get(1)?);
         let (settings, people) = warnings::org_context(db, orgs, org).await?;
-        let activity = Activity {
-            // As the ledger reads it (`Measure::from_row`), so that both mark alike.
-            registered_on: beijing_day(&r.try_get::<String, _>(6)?).unwrap_or(NaiveDate::MIN),
-            last_progress: r
-                .try_get::<Option<String>, _>(8)?
+        let activity = crate::ledger::measures::activity(
+            &r.try_get::<String, _>(6)?,
+            r.try_get::<Option<String>, _>(8)?
                 .as_deref()
                 .and_then(parse_day),
-        };
+        );
         let interval_days = settings.rules.long_term_days;
         let Some(due) = activity.review_due(today, interval_days) else {
             continue;

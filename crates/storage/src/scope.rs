@@ -21,10 +21,10 @@ fn ledger_orgs(actor: &Actor) -> Option<Vec<i64>> {
 /// The organisations whose measures the actor may read any of: the upper level's below
 /// it, everyone else's own.
 pub fn orgs(actor: &Actor) -> Vec<zhenggai_domain::UnitId> {
-    match actor.role {
-        Role::Upper => actor.orgs_below.clone(),
-        _ => vec![actor.org],
-    }
+    ledger_orgs(actor).map_or_else(
+        || vec![actor.org],
+        |orgs| orgs.into_iter().map(zhenggai_domain::UnitId).collect(),
+    )
 }
 
 /// The measures of one unit (lead or cooperating), as an `IN` list that the indexes

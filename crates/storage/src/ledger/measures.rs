@@ -221,13 +221,10 @@ impl Measure {
         let state = MeasureState::from_code(&r.try_get::<String, _>("state")?)
             .unwrap_or(MeasureState::Registered);
         let done_on = opt_day(r, "done_on")?;
-        let activity = Activity {
-            // A row always has its stamp; were it unreadable, reviews would count from
-            // the progress alone, as if registered long ago.
-            registered_on: beijing_day(&r.try_get::<String, _>("created_at")?)
-                .unwrap_or(NaiveDate::MIN),
-            last_progress: opt_day(r, "last_progress")?,
-        };
+        let activity = activity(
+            &r.try_get::<String, _>("created_at")?,
+            opt_day(r, "last_progress")?,
+        );
         let windows = Windows {
             due_soon_days: window(r, "green_days", WarningRules::DEFAULT_GREEN_DAYS)?,
             long_term_days: window(r, "long_term_days", WarningRules::DEFAULT_LONG_TERM_DAYS)?,
@@ -277,15 +274,29 @@ fn window(r: &AnyRow, column: &str, default: u32) -> Result<u32, sqlx::Error> {
 }
 
 /// The columns and joins every measure query selects.
-pub(crate) const SELECT: &str = "SELECT m.id, m.problem_id, p.title AS problem_title, m.inspection_id, i.title AS inspection_title, \
+pub(crate) const SELECT: &str = concat!(
+    "SELECT m.id, m.problem_id, p.title AS problem_title, m.inspection_id, i.title AS inspection_title, \
     m.org_id, m.ordinal, m.content, m.lead_unit_id, COALESCE(lu.short_name, lu.name) AS lead_unit_name, m.leader_id, \
     ld.display_name AS leader_name, m.responsible_person, m.target, m.deadline_text, m.deadline_kind, m.deadline_date, \
-    m.deadline_precision, m.original_deadline_text, m.state, m.done_on, m.version, m.created_at, \
-    (SELECT MAX(pr.happened_on) FROM progress pr WHERE pr.measure_id = m.id AND pr.withdrawn_at IS NULL) AS last_progress, \
-    wr.green_days, wr.long_term_days \
+    m.deadline_precision, m.original_deadline_text, m.state, m.done_on, m.version, m.created_at, ",
+    last_progress!(),
+    " AS last_progress, wr.green_days, wr.long_term_days \
     FROM measures m JOIN problems p ON p.id = m.problem_id JOIN inspections i ON i.id = m.inspection_id \
     JOIN units lu ON lu.id = m.lead_unit_id LEFT JOIN users ld ON ld.id = m.leader_id \
-    LEFT JOIN warning_rules wr ON wr.org_id = m.org_id";
+    LEFT JOIN warning_rules wr ON wr.org_id = m.org_id"
+);
+
+/// What a long-term measure's review counts from, as a measure row stores it: its
+/// registration instant (`created_at`) and its last progress day. The ledger, its
+/// filter and the reminders read it alike.
+pub(crate) fn activity(created_at: &str, last_progress: Option<NaiveDate>) -> Activity {
+    Activity {
+        // A row always has its stamp; were it unreadable, reviews would count from
+        // the progress alone, as if registered long ago.
+        registered_on: beijing_day(created_at).unwrap_or(NaiveDate::MIN),
+        last_progress,
+    }
+}
 
 /// Fills in the cooperating units of measures, in one query.
 pub(crate) async fn load_cooperating(db: &Db, measures: &mut [Measure]) -> StoreResult<()> {

@@ -208,15 +208,16 @@ impl Filter {
             // without any, the registration — an instant, compared with the cut-off's
             // first instant in Beijing so that the registration's Beijing day counts.
             Some(StandingFilter::ReviewDue) => {
-                sql.push(
-                    " AND m.state <> 'done' AND m.deadline_kind = 'long_term' AND COALESCE(\
-                     (SELECT MAX(pr.happened_on) FROM progress pr WHERE pr.measure_id = m.id AND pr.withdrawn_at IS NULL) < ",
-                )
+                sql.push(concat!(
+                    " AND m.state <> 'done' AND m.deadline_kind = 'long_term' AND COALESCE(",
+                    last_progress!(),
+                    " < "
+                ))
                 .append(&ends.per_org(day))
                 .push(", m.created_at < ")
-                .append(&ends.per_org(|d| {
-                    stamp(from_china_time(d.and_time(chrono::NaiveTime::MIN)))
-                }))
+                .append(
+                    &ends.per_org(|d| stamp(from_china_time(d.and_time(chrono::NaiveTime::MIN)))),
+                )
                 .push(")");
             }
         }
