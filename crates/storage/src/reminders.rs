@@ -39,17 +39,59 @@ use crate::channels::{self, Robot, UserChannel};
 use crate::db::Db;
 use crate::dialect;
 use crate::error::StoreResult;
+use crate::ledger::query::{WarningEnds, review_due, warned_today};
 use crate::ledger::warnings::{self, resolve};
 use crate::ledger::weekly;
-use crate::sql::{day, parse_day, stamp};
+use crate::sql::{Sql, parse_day, stamp};
 use crate::users;
 
 /// How long a worker holds a job before another may take it.
 const LEASE_MINUTES: i64 = 5;
 /// Attempts before a job is left failed (with its last error).
 const MAX_ATTEMPTS: i64 = 5;
-/// The furthest ahead a green window may reach (the rules allow 180 days).
-const WINDOW_DAYS: i64 = 180;
+/// Measures a round reads at a time. A round at the large organisation looks at
+/// hundreds of thousands; read at once they took half a gigabyte for a few seconds
+/// every minute, in `serve` itself (docs/benchmarks.md, "Memory of the server").
+const PAGE: i64 = 5_000;
+
+/// Measures a round plans for, read a page at a time in the order of their ids: one
+/// page in memory, and no connection held between pages (the pool may be small, and
+/// planning a page queries and writes beside it).
+struct Pages {
+    /// `SELECT m.id, … FROM measures m … WHERE …`: the id first.
+    select: Sql,
+    after: i64,
+    done: bool,
+}
+
+impl Pages {
+    fn new(select: Sql) -> Pages {
+        Pages {
+            select,
+            after: 0,
+            done: false,
+        }
+    }
+
+    /// The next page, if any is left.
+    async fn next(&mut self, db: &Db) -> StoreResult<Option<Vec<sqlx::any::AnyRow>>> {
+        if self.done {
+            return Ok(None);
+        }
+        let mut sql = self.select.clone();
+        sql.push(" AND m.id > ")
+            .bind(self.after)
+            .push(" ORDER BY m.id LIMIT ")
+            .bind(PAGE);
+        let rows = sql.query().fetch_all(db.pool()).await?;
+        self.done = rows.len() < usize::try_from(PAGE).unwrap_or(usize::MAX);
+        let Some(last) = rows.last() else {
+            return Ok(None);
+        };
+        self.after = last.try_get(0)?;
+        Ok(Some(rows))
+    }
+}
 
 /// Sends what leaves the process: e-mail through the configured SMTP server, robot
 /// messages to their webhooks. An error leaves the job to be tried again later.
@@ -218,20 +260,39 @@ pub async fn plan(
         },
         orgs: HashMap::new(),
     };
-    let rows = sqlx::query(
+    // Only what carries a colour today, by each organisation's rules.
+    let ends = WarningEnds::load(db, today).await?;
+    let mut select = Sql::new(
         "SELECT m.id, m.org_id, m.content, m.lead_unit_id, m.leader_id, m.deadline_text, m.deadline_date, m.state, \
          COALESCE(u.short_name, u.name) FROM measures m JOIN units u ON u.id = m.lead_unit_id \
-         WHERE m.withdrawn_at IS NULL AND m.state <> 'done' AND m.deadline_kind = 'dated' AND m.deadline_date <= $1 \
-         AND m.inspection_id IN (SELECT id FROM inspections WHERE withdrawn_at IS NULL) ORDER BY m.id",
-    )
-    .bind(day(today + Duration::days(WINDOW_DAYS)))
-    .fetch_all(db.pool())
-    .await?;
+         WHERE m.withdrawn_at IS NULL AND m.inspection_id IN (SELECT id FROM inspections WHERE withdrawn_at IS NULL) AND ",
+    );
+    select.append(&warned_today(&ends.green));
+    let mut pages = Pages::new(select);
     let mut orgs = OrgCache::new();
     let mut planned = 0;
-    for r in &rows {
+    while let Some(rows) = pages.next(db).await? {
+        planned += plan_warnings(db, &mut reach, &mut orgs, calendar, &rows, today, now).await?;
+    }
+    planned += plan_reviews(db, &mut reach, &mut orgs, &ends, today, now).await?;
+    planned += plan_weekly(db, &mut reach, &mut orgs, calendar, today, now).await?;
+    Ok(planned + plan_returned(db, &mut reach, &mut orgs, now).await?)
+}
+
+/// Plans the warnings of a page of measures (the columns of [`plan`]'s query).
+async fn plan_warnings(
+    db: &Db,
+    reach: &mut Reach<'_>,
+    orgs: &mut OrgCache,
+    calendar: &Calendar,
+    rows: &[sqlx::any::AnyRow],
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> StoreResult<usize> {
+    let mut planned = 0;
+    for r in rows {
         let org = UnitId(r.try_get(1)?);
-        let (settings, people) = warnings::org_context(db, &mut orgs, org).await?;
+        let (settings, people) = warnings::org_context(db, orgs, org).await?;
         let text: String = r.try_get(5)?;
         let deadline = Deadline {
             text: text.clone(),
@@ -280,9 +341,7 @@ pub async fn plan(
         }
         planned += reach.group(db, org, group, now).await?;
     }
-    planned += plan_reviews(db, &mut reach, &mut orgs, today, now).await?;
-    planned += plan_weekly(db, &mut reach, &mut orgs, calendar, today, now).await?;
-    Ok(planned + plan_returned(db, &mut reach, &mut orgs, now).await?)
+    Ok(planned)
 }
 
 /// The people a colour of the organisation's rules reaches for a measure's row, whose
@@ -314,22 +373,39 @@ async fn plan_reviews(
     db: &Db,
     reach: &mut Reach<'_>,
     orgs: &mut OrgCache,
+    ends: &WarningEnds,
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> StoreResult<usize> {
-    let rows = sqlx::query(concat!(
+    // Only those quiet past their interval, by each organisation's rules.
+    let mut select = Sql::new(concat!(
         "SELECT m.id, m.org_id, m.content, m.lead_unit_id, m.leader_id, m.deadline_text, m.created_at, \
          COALESCE(u.short_name, u.name), ",
         last_progress!(),
         " FROM measures m JOIN units u ON u.id = m.lead_unit_id \
-         WHERE m.withdrawn_at IS NULL AND m.state <> 'done' AND m.deadline_kind = $1 \
-         AND m.inspection_id IN (SELECT id FROM inspections WHERE withdrawn_at IS NULL) ORDER BY m.id"
-    ))
-    .bind(DeadlineKind::LongTerm.code())
-    .fetch_all(db.pool())
-    .await?;
+         WHERE m.withdrawn_at IS NULL AND m.inspection_id IN (SELECT id FROM inspections WHERE withdrawn_at IS NULL) AND "
+    ));
+    select.append(&review_due(&ends.review));
+    let mut pages = Pages::new(select);
     let mut planned = 0;
-    for r in &rows {
+    while let Some(rows) = pages.next(db).await? {
+        planned += plan_page_reviews(db, reach, orgs, &rows, today, now).await?;
+    }
+    Ok(planned)
+}
+
+/// Plans the reviews of a page of long-term measures (the columns of
+/// [`plan_reviews`]' query).
+async fn plan_page_reviews(
+    db: &Db,
+    reach: &mut Reach<'_>,
+    orgs: &mut OrgCache,
+    rows: &[sqlx::any::AnyRow],
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> StoreResult<usize> {
+    let mut planned = 0;
+    for r in rows {
         let org = UnitId(r.try_get(1)?);
         let (settings, people) = warnings::org_context(db, orgs, org).await?;
         let activity = crate::ledger::measures::activity(

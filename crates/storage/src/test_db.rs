@@ -81,6 +81,26 @@ pub fn beijing_morning(day: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> 
     chrono::Utc.from_utc_datetime(&nine)
 }
 
+/// How a ledger saved as CSV reads (the synonyms and limits by default), with phrases
+/// without a year taken after `reference` (the feedback date).
+pub fn csv_reading(
+    text: &str,
+    reference: chrono::NaiveDate,
+) -> anyhow::Result<zhenggai_spreadsheet::Reading> {
+    use zhenggai_spreadsheet::ledger::Options;
+    let sheets =
+        zhenggai_spreadsheet::read::read(text.as_bytes(), &zhenggai_spreadsheet::Limits::default())
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    Ok(zhenggai_spreadsheet::read_ledger(
+        &sheets,
+        &Options {
+            sheet: None,
+            reference: reference.into(),
+            synonyms: zhenggai_spreadsheet::layout::Synonyms::default(),
+        },
+    ))
+}
+
 impl TestDb {
     /// Loads the S1 demo as of `start`, and has its office keep the default warning
     /// rules with leader_zhao named Party secretary (whom red warnings reach). The
@@ -125,6 +145,45 @@ impl TestDb {
         )
         .await?;
         Ok(secretary.id)
+    }
+
+    /// The office saves its warning rules over the version in force: green and yellow
+    /// from these many days before the deadline, every colour to the lead unit's
+    /// handlers, and long-term measures reviewed every `long_term_days` (empty: the
+    /// default).
+    pub async fn office_sets_rules(
+        &self,
+        office: &zhenggai_domain::access::Actor,
+        at: chrono::DateTime<chrono::Utc>,
+        (green_days, yellow_days): (&str, &str),
+        long_term_days: &str,
+    ) -> anyhow::Result<()> {
+        use crate::ledger::warnings::{self, SettingsInput};
+        let version = warnings::of_org(&self.db, office, office.org)
+            .await?
+            .version;
+        warnings::save(
+            &self.db,
+            office,
+            crate::audit::Change {
+                actor: Some(office.user),
+                at,
+                reason: None,
+            },
+            office.org,
+            &SettingsInput {
+                green_days: green_days.into(),
+                yellow_days: yellow_days.into(),
+                green_to: vec!["handler".into()],
+                yellow_to: vec!["handler".into()],
+                red_to: vec!["handler".into()],
+                long_term_days: long_term_days.into(),
+                version,
+                ..Default::default()
+            },
+        )
+        .await?;
+        Ok(())
     }
 }
 

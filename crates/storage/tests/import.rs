@@ -9,15 +9,13 @@
 use chrono::{NaiveDate, TimeZone, Utc};
 use sqlx::Row;
 use zhenggai_domain::{InspectionId, MeasureId};
-use zhenggai_spreadsheet::layout::Synonyms;
-use zhenggai_spreadsheet::ledger::Options;
-use zhenggai_spreadsheet::{Limits, Reading, read_ledger};
+use zhenggai_spreadsheet::Reading;
 use zhenggai_storage::audit::Change;
 use zhenggai_storage::files::FileStore;
 use zhenggai_storage::ledger::import::{self, Decisions, Destination, Source};
 use zhenggai_storage::ledger::inspections::InspectionInput;
 use zhenggai_storage::ledger::measures;
-use zhenggai_storage::test_db::TestDb;
+use zhenggai_storage::test_db::{TestDb, csv_reading};
 use zhenggai_storage::{StoreError, demo, users, verify};
 
 const LEDGER: &str = "序号,问题描述,整改措施,责任领导,牵头单位,配合单位,完成时限\n\
@@ -27,15 +25,7 @@ const LEDGER: &str = "序号,问题描述,整改措施,责任领导,牵头单位
 2,网站信息发布审核不严,完善三审三校,赵志红,新媒体中心,总编室、法务部,二季度末\n";
 
 fn reading(text: &str) -> Reading {
-    let sheets = zhenggai_spreadsheet::read::read(text.as_bytes(), &Limits::default()).unwrap();
-    read_ledger(
-        &sheets,
-        &Options {
-            sheet: None,
-            reference: NaiveDate::from_ymd_opt(2024, 3, 15).unwrap().into(),
-            synonyms: Synonyms::default(),
-        },
-    )
+    csv_reading(text, NaiveDate::from_ymd_opt(2024, 3, 15).unwrap()).unwrap()
 }
 
 async fn setup() -> (TestDb, zhenggai_domain::access::Actor, InspectionId) {

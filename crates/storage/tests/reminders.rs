@@ -445,3 +445,106 @@ async fn long_term_measures_are_reminded_once_per_interval_without_progress() {
         0
     );
 }
+
+/// 三色预警 by the organisation's own window, over more measures than a round reads at
+/// once: 5,100 measures due in 41 days are not warned under the 20-day green window,
+/// and every one of them is, once, when the office widens the window to 60 days.
+#[tokio::test]
+async fn warnings_follow_the_organisations_window_across_pages() {
+    use zhenggai_storage::ledger::import::{self, Decisions, Source};
+    use zhenggai_storage::test_db::csv_reading;
+    let calendar = Calendar::official();
+    let (t, _) = prepared().await;
+    let office = users::find(&t.db, "office").await.unwrap().unwrap();
+    let office = users::actor(&t.db, office.id).await.unwrap();
+    let day = start();
+    let due = NaiveDate::from_ymd_opt(2024, 6, 5).unwrap();
+    assert_eq!((due - day).num_days(), 41);
+    let mut ledger = String::from("序号,问题描述,整改措施,责任领导,牵头单位,配合单位,完成时限\n");
+    for k in 1..=5_100 {
+        ledger.push_str(&format!(
+            "{k},批量问题{k},批量措施{k},王建国,财务部,,2024年6月5日\n"
+        ));
+    }
+    let inspection: i64 = sqlx::query("SELECT MIN(id) FROM inspections WHERE org_id = $1")
+        .bind(office.org.0)
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap();
+    import::commit(
+        &t.db,
+        &office,
+        zhenggai_storage::audit::Change {
+            actor: Some(office.user),
+            at: morning(day),
+            reason: None,
+        },
+        zhenggai_domain::InspectionId(inspection),
+        &Source {
+            filename: "批量.csv".into(),
+            sha256: "0".repeat(64),
+        },
+        &csv_reading(&ledger, day).unwrap(),
+        &Decisions::default(),
+    )
+    .await
+    .unwrap();
+    let imported: BTreeSet<i64> =
+        sqlx::query("SELECT id FROM measures WHERE content LIKE '批量措施%'")
+            .fetch_all(t.db.pool())
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.try_get(0).unwrap())
+            .collect();
+    assert_eq!(imported.len(), 5_100);
+    // The warnings planned for them: (measure, key of the warning) per job.
+    let warned = || async {
+        sqlx::query("SELECT dedup_key FROM jobs WHERE kind = 'notify'")
+            .fetch_all(t.db.pool())
+            .await
+            .unwrap()
+            .iter()
+            .filter_map(|r| {
+                let key: String = r.try_get(0).unwrap();
+                let parts: Vec<&str> = key.split(':').collect();
+                let measure: i64 = parts.get(3)?.parse().ok()?;
+                (parts.get(2) == Some(&"warning") && imported.contains(&measure))
+                    .then(|| (measure, parts[4..].join(":")))
+            })
+            .collect::<Vec<(i64, String)>>()
+    };
+    reminders::plan(&t.db, &BellOnly, &calendar, day, afternoon(day))
+        .await
+        .unwrap();
+    assert_eq!(warned().await, Vec::new(), "41 days out of a 20-day window");
+    t.office_sets_rules(&office, morning(day), ("60", "10"), "")
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        reminders::plan(&t.db, &BellOnly, &calendar, day, afternoon(day))
+            .await
+            .unwrap();
+    }
+    let got = warned().await;
+    let measures: BTreeSet<i64> = got.iter().map(|(m, _)| *m).collect();
+    assert_eq!(measures, imported, "every measure in the 60-day window");
+    // To each of 财务部's handlers, once, at the window's mark.
+    let handlers = count(
+        &t.db,
+        "SELECT COUNT(*) FROM users u JOIN units n ON n.id = u.unit_id WHERE u.role = 'unit' AND n.name = '财务部'",
+    )
+    .await;
+    assert!(handlers >= 1);
+    assert_eq!(
+        got.len(),
+        imported.len() * usize::try_from(handlers).unwrap()
+    );
+    assert!(
+        got.iter().all(|(_, key)| key == "green:60"),
+        "{:?}",
+        &got[..3]
+    );
+}

@@ -222,45 +222,6 @@ async fn demo_as_office() -> (
     (t, actor, at)
 }
 
-/// The office saves its warning rules over the version in force: green and yellow from
-/// these many days before the deadline, every colour to the lead unit's handlers, and
-/// long-term measures reviewed every `long_term_days` (empty: the default).
-async fn office_sets_rules(
-    t: &TestDb,
-    office: &zhenggai_domain::access::Actor,
-    at: chrono::DateTime<Utc>,
-    (green_days, yellow_days): (&str, &str),
-    long_term_days: &str,
-) {
-    use zhenggai_storage::ledger::warnings::{self, SettingsInput};
-    let version = warnings::of_org(&t.db, office, office.org)
-        .await
-        .unwrap()
-        .version;
-    warnings::save(
-        &t.db,
-        office,
-        Change {
-            actor: Some(office.user),
-            at,
-            reason: None,
-        },
-        office.org,
-        &SettingsInput {
-            green_days: green_days.into(),
-            yellow_days: yellow_days.into(),
-            green_to: vec!["handler".into()],
-            yellow_to: vec!["handler".into()],
-            red_to: vec!["handler".into()],
-            long_term_days: long_term_days.into(),
-            version,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-}
-
 /// The ledger's status filters, stated in SQL, select exactly the measures whose
 /// derived standing passes them; "due soon" follows the organisation's green window
 /// and agrees with the warning colours.
@@ -289,7 +250,9 @@ async fn status_filters_agree_with_the_standing_and_due_soon_with_the_warning_ru
     let mut due_soon_by_window = Vec::new();
     for green_days in [None, Some(40), Some(5)] {
         if let Some(days) = green_days {
-            office_sets_rules(&t, &actor, at, (&days.to_string(), "3"), "").await;
+            t.office_sets_rules(&actor, at, (&days.to_string(), "3"), "")
+                .await
+                .unwrap();
         }
         let rules = warnings::of_org(&t.db, &actor, actor.org)
             .await
@@ -390,7 +353,9 @@ async fn the_warning_board_counts_each_measure_by_its_own_organisations_rules() 
     use zhenggai_storage::ledger::warnings;
 
     let (t, office, at) = demo_as_office().await;
-    office_sets_rules(&t, &office, at, ("40", "3"), "").await;
+    t.office_sets_rules(&office, at, ("40", "3"), "")
+        .await
+        .unwrap();
     let upper = users::find(&t.db, "xunchaban").await.unwrap().unwrap();
     let upper = users::actor(&t.db, upper.id).await.unwrap();
     assert_ne!(upper.org, office.org);
@@ -500,7 +465,9 @@ async fn the_review_filter_agrees_with_the_standing_from_progress_or_registratio
     let mut flagged = std::collections::BTreeSet::new();
     for interval in [None, Some(7), Some(30)] {
         if let Some(days) = interval {
-            office_sets_rules(&t, &actor, at, ("20", "10"), &days.to_string()).await;
+            t.office_sets_rules(&actor, at, ("20", "10"), &days.to_string())
+                .await
+                .unwrap();
         }
         for on in &days {
             let all = list("", *on).await;

@@ -208,17 +208,7 @@ impl Filter {
             // without any, the registration — an instant, compared with the cut-off's
             // first instant in Beijing so that the registration's Beijing day counts.
             Some(StandingFilter::ReviewDue) => {
-                sql.push(concat!(
-                    " AND m.state <> 'done' AND m.deadline_kind = 'long_term' AND COALESCE(",
-                    last_progress!(),
-                    " < "
-                ))
-                .append(&ends.per_org(day))
-                .push(", m.created_at < ")
-                .append(
-                    &ends.per_org(|d| stamp(from_china_time(d.and_time(chrono::NaiveTime::MIN)))),
-                )
-                .push(")");
+                sql.push(" AND ").append(&review_due(ends));
             }
         }
         sql
@@ -229,7 +219,7 @@ impl Filter {
 /// organisation: by its own rules, or the defaults where it set none. So that the
 /// ledgers' filters and the warnings' counts agree with `Standing::of` and
 /// `WarningRules::colour` measure by measure.
-struct OrgEnds {
+pub(crate) struct OrgEnds {
     /// Where an organisation has not set its own rules.
     default: NaiveDate,
     /// Organisations with their own.
@@ -239,14 +229,14 @@ struct OrgEnds {
 /// Where the green and the yellow windows end, and the day a long-term measure must
 /// have had progress since (today less the review interval), read from the rules in
 /// one query (one row per organisation that set its own).
-struct WarningEnds {
-    green: OrgEnds,
-    yellow: OrgEnds,
-    review: OrgEnds,
+pub(crate) struct WarningEnds {
+    pub(crate) green: OrgEnds,
+    pub(crate) yellow: OrgEnds,
+    pub(crate) review: OrgEnds,
 }
 
 impl WarningEnds {
-    async fn load(db: &Db, today: NaiveDate) -> StoreResult<WarningEnds> {
+    pub(crate) async fn load(db: &Db, today: NaiveDate) -> StoreResult<WarningEnds> {
         let defaults = WarningRules::default();
         let end = |days: i64| today + Duration::days(days);
         let ends = |days: u32| OrgEnds {
@@ -278,6 +268,34 @@ impl WarningEnds {
     }
 }
 
+/// Open long-term measures quiet since before their organisation's cut-off (`review`
+/// of [`WarningEnds`]): the last progress, or, without any, the registration — an
+/// instant, compared with the cut-off's first instant in Beijing so that the
+/// registration's Beijing day counts. `Activity::review_due` in SQL, for the ledgers'
+/// filter and the reminders alike; measures alias `m`.
+pub(crate) fn review_due(cutoffs: &OrgEnds) -> Sql {
+    let mut sql = Sql::new(concat!(
+        "m.state <> 'done' AND m.deadline_kind = 'long_term' AND COALESCE(",
+        last_progress!(),
+        " < "
+    ));
+    sql.append(&cutoffs.per_org(day))
+        .push(", m.created_at < ")
+        .append(&cutoffs.per_org(|d| stamp(from_china_time(d.and_time(chrono::NaiveTime::MIN)))))
+        .push(")");
+    sql
+}
+
+/// Open dated measures that carry a colour today (三色预警): overdue, or due within
+/// their organisation's green window (`green` of [`WarningEnds`]); `WarningRules::colour`
+/// is `None` for the others. Measures alias `m`.
+pub(crate) fn warned_today(green: &OrgEnds) -> Sql {
+    let mut sql =
+        Sql::new("m.state <> 'done' AND m.deadline_kind = 'dated' AND m.deadline_date <= ");
+    sql.append(&green.per_org(day));
+    sql
+}
+
 impl OrgEnds {
     /// The days the status filter compares with, read only when it needs them: due
     /// soon's ends, or the review cut-offs (no other filter uses either).
@@ -293,7 +311,7 @@ impl OrgEnds {
     }
 
     /// The day as an expression on `m.org_id`, each written as `value` writes it.
-    fn per_org(&self, value: impl Fn(NaiveDate) -> String) -> Sql {
+    pub(crate) fn per_org(&self, value: impl Fn(NaiveDate) -> String) -> Sql {
         let mut sql = Sql::new("");
         if self.orgs.is_empty() {
             sql.bind(value(self.default));
@@ -637,8 +655,7 @@ pub async fn warned(
         counts.push((colour, count_where(db, cond).await?));
     }
     let mut any = dated;
-    any.push(" AND m.deadline_date <= ")
-        .append(&green.per_org(day));
+    any.push(" AND ").append(&warned_today(&green));
     let list = fetch(
         db,
         &any,
