@@ -272,76 +272,61 @@ pub async fn plan(
     let mut orgs = OrgCache::new();
     let mut planned = 0;
     while let Some(rows) = pages.next(db).await? {
-        planned += plan_warnings(db, &mut reach, &mut orgs, calendar, &rows, today, now).await?;
+        for r in &rows {
+            let org = UnitId(r.try_get(1)?);
+            let (settings, people) = warnings::org_context(db, &mut orgs, org).await?;
+            let text: String = r.try_get(5)?;
+            let deadline = Deadline {
+                text: text.clone(),
+                kind: DeadlineKind::Dated,
+                date: r
+                    .try_get::<Option<String>, _>(6)?
+                    .as_deref()
+                    .and_then(parse_day),
+                precision: None,
+            };
+            let state = MeasureState::from_code(&r.try_get::<String, _>(7)?)
+                .unwrap_or(MeasureState::Registered);
+            let Some(warning) = settings.rules.assess(calendar, &deadline, state, today) else {
+                continue;
+            };
+            let content: String = r.try_get(2)?;
+            let unit: String = r.try_get(8)?;
+            let facts = WarningFacts {
+                of: MeasureFacts {
+                    measure: r.try_get(0)?,
+                    content: &content,
+                    unit: &unit,
+                    deadline: &text,
+                },
+                colour: warning.colour,
+                days_left: warning.days_left,
+                overdue_workdays: warning.overdue_workdays,
+            };
+            let users_reached = reached(settings, people, warning.colour, r)?;
+            for user in &users_reached {
+                let reminder = warning_reminder(&facts, user.0, &settings.rules);
+                planned += reach.person(db, org, &reminder, now).await?;
+            }
+            // The group, where it takes this colour, sees who was reached, by name.
+            if !reach.org(db, org).await?.posts(warning.colour) {
+                continue;
+            }
+            let names: Vec<&str> = people
+                .iter()
+                .filter(|p| users_reached.contains(&p.id))
+                .map(|p| p.display_name.as_str())
+                .collect();
+            let mut group = warning_reminder(&facts, 0, &settings.rules);
+            if !names.is_empty() {
+                group.body = format!("{}\n提醒：{}", group.body, names.join("、"));
+            }
+            planned += reach.group(db, org, group, now).await?;
+        }
     }
     planned += plan_reviews(db, &mut reach, &mut orgs, &ends, today, now).await?;
     planned += plan_weekly(db, &mut reach, &mut orgs, calendar, today, now).await?;
     Ok(planned + plan_returned(db, &mut reach, &mut orgs, now).await?)
-}
-
-/// Plans the warnings of a page of measures (the columns of [`plan`]'s query).
-async fn plan_warnings(
-    db: &Db,
-    reach: &mut Reach<'_>,
-    orgs: &mut OrgCache,
-    calendar: &Calendar,
-    rows: &[sqlx::any::AnyRow],
-    today: NaiveDate,
-    now: DateTime<Utc>,
-) -> StoreResult<usize> {
-    let mut planned = 0;
-    for r in rows {
-        let org = UnitId(r.try_get(1)?);
-        let (settings, people) = warnings::org_context(db, orgs, org).await?;
-        let text: String = r.try_get(5)?;
-        let deadline = Deadline {
-            text: text.clone(),
-            kind: DeadlineKind::Dated,
-            date: r
-                .try_get::<Option<String>, _>(6)?
-                .as_deref()
-                .and_then(parse_day),
-            precision: None,
-        };
-        let state = MeasureState::from_code(&r.try_get::<String, _>(7)?)
-            .unwrap_or(MeasureState::Registered);
-        let Some(warning) = settings.rules.assess(calendar, &deadline, state, today) else {
-            continue;
-        };
-        let content: String = r.try_get(2)?;
-        let unit: String = r.try_get(8)?;
-        let facts = WarningFacts {
-            of: MeasureFacts {
-                measure: r.try_get(0)?,
-                content: &content,
-                unit: &unit,
-                deadline: &text,
-            },
-            colour: warning.colour,
-            days_left: warning.days_left,
-            overdue_workdays: warning.overdue_workdays,
-        };
-        let users_reached = reached(settings, people, warning.colour, r)?;
-        for user in &users_reached {
-            let reminder = warning_reminder(&facts, user.0, &settings.rules);
-            planned += reach.person(db, org, &reminder, now).await?;
-        }
-        // The group, where it takes this colour, sees who was reached, by name.
-        if !reach.org(db, org).await?.posts(warning.colour) {
-            continue;
-        }
-        let names: Vec<&str> = people
-            .iter()
-            .filter(|p| users_reached.contains(&p.id))
-            .map(|p| p.display_name.as_str())
-            .collect();
-        let mut group = warning_reminder(&facts, 0, &settings.rules);
-        if !names.is_empty() {
-            group.body = format!("{}\n提醒：{}", group.body, names.join("、"));
-        }
-        planned += reach.group(db, org, group, now).await?;
-    }
-    Ok(planned)
 }
 
 /// The people a colour of the organisation's rules reaches for a measure's row, whose
@@ -389,52 +374,37 @@ async fn plan_reviews(
     let mut pages = Pages::new(select);
     let mut planned = 0;
     while let Some(rows) = pages.next(db).await? {
-        planned += plan_page_reviews(db, reach, orgs, &rows, today, now).await?;
-    }
-    Ok(planned)
-}
-
-/// Plans the reviews of a page of long-term measures (the columns of
-/// [`plan_reviews`]' query).
-async fn plan_page_reviews(
-    db: &Db,
-    reach: &mut Reach<'_>,
-    orgs: &mut OrgCache,
-    rows: &[sqlx::any::AnyRow],
-    today: NaiveDate,
-    now: DateTime<Utc>,
-) -> StoreResult<usize> {
-    let mut planned = 0;
-    for r in rows {
-        let org = UnitId(r.try_get(1)?);
-        let (settings, people) = warnings::org_context(db, orgs, org).await?;
-        let activity = crate::ledger::measures::activity(
-            &r.try_get::<String, _>(6)?,
-            r.try_get::<Option<String>, _>(8)?
-                .as_deref()
-                .and_then(parse_day),
-        );
-        let interval_days = settings.rules.long_term_days;
-        let Some(due) = activity.review_due(today, interval_days) else {
-            continue;
-        };
-        let (content, deadline, unit): (String, String, String) =
-            (r.try_get(2)?, r.try_get(5)?, r.try_get(7)?);
-        let facts = ReviewFacts {
-            of: MeasureFacts {
-                measure: r.try_get(0)?,
-                content: &content,
-                unit: &unit,
-                deadline: &deadline,
-            },
-            interval_days,
-            progressed: activity.last_progress.is_some(),
-            due,
-        };
-        for user in reached(settings, people, Colour::Green, r)? {
-            planned += reach
-                .person(db, org, &review_reminder(&facts, user.0), now)
-                .await?;
+        for r in &rows {
+            let org = UnitId(r.try_get(1)?);
+            let (settings, people) = warnings::org_context(db, orgs, org).await?;
+            let activity = crate::ledger::measures::activity(
+                &r.try_get::<String, _>(6)?,
+                r.try_get::<Option<String>, _>(8)?
+                    .as_deref()
+                    .and_then(parse_day),
+            );
+            let interval_days = settings.rules.long_term_days;
+            let Some(due) = activity.review_due(today, interval_days) else {
+                continue;
+            };
+            let (content, deadline, unit): (String, String, String) =
+                (r.try_get(2)?, r.try_get(5)?, r.try_get(7)?);
+            let facts = ReviewFacts {
+                of: MeasureFacts {
+                    measure: r.try_get(0)?,
+                    content: &content,
+                    unit: &unit,
+                    deadline: &deadline,
+                },
+                interval_days,
+                progressed: activity.last_progress.is_some(),
+                due,
+            };
+            for user in reached(settings, people, Colour::Green, r)? {
+                planned += reach
+                    .person(db, org, &review_reminder(&facts, user.0), now)
+                    .await?;
+            }
         }
     }
     Ok(planned)
