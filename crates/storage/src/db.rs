@@ -124,6 +124,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "long_term_review",
         include_str!("../migrations/0019_long_term_review.sql"),
     ),
+    (
+        20,
+        "measures_by_organisation",
+        include_str!("../migrations/0020_measures_by_organisation.sql"),
+    ),
 ];
 
 /// A column a migration added to an existing table, with the value it gave the rows

@@ -38,16 +38,35 @@ pub fn measures_of_units(units: &[i64]) -> Sql {
     sql
 }
 
+/// How a list reaches the measures it reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Through {
+    /// A list over whole organisations (the office's home page, its measure list, the
+    /// warnings board): the index on measures(org_id, state, deadline_date).
+    Organisations,
+    /// An inspection's, a problem's or a unit's measures, which their own indexes find.
+    Narrower,
+}
+
 /// Condition on measures alias `m`: the measures the actor may read.
-pub fn measures(actor: &Actor) -> Sql {
+///
+/// Reached through something narrower, the organisation is written `+m.org_id`, which
+/// no index answers: given the choice, SQLite without statistics (a new database after
+/// its first import) took the organisation's index for an inspection's measures and
+/// read a whole organisation to export one inspection. Units and leaders always reach
+/// theirs through their units.
+pub fn measures(actor: &Actor, through: Through) -> Sql {
     if let Some(orgs) = ledger_orgs(actor) {
-        let mut sql = Sql::new("m.org_id IN ");
+        let mut sql = Sql::new(match through {
+            Through::Organisations => "m.org_id IN ",
+            Through::Narrower => "+m.org_id IN ",
+        });
         sql.id_list(orgs);
         return sql;
     }
     match actor.role {
         Role::Unit => {
-            let mut sql = Sql::new("(m.org_id = ");
+            let mut sql = Sql::new("(+m.org_id = ");
             sql.bind(actor.org.0)
                 .push(" AND m.id IN ")
                 .append(&measures_of_units(&[actor.unit.0]))
@@ -56,7 +75,7 @@ pub fn measures(actor: &Actor) -> Sql {
         }
         Role::Leader => {
             let units: Vec<i64> = actor.units_in_charge.iter().map(|u| u.0).collect();
-            let mut sql = Sql::new("(m.org_id = ");
+            let mut sql = Sql::new("(+m.org_id = ");
             sql.bind(actor.org.0)
                 .push(" AND (m.leader_id = ")
                 .bind(actor.user.0)
@@ -84,6 +103,6 @@ pub fn inspections(actor: &Actor) -> Sql {
     let mut sql = Sql::new(
         "EXISTS (SELECT 1 FROM measures m WHERE m.inspection_id = i.id AND m.withdrawn_at IS NULL AND ",
     );
-    sql.append(&measures(actor)).push(")");
+    sql.append(&measures(actor, Through::Narrower)).push(")");
     sql
 }

@@ -358,7 +358,10 @@ pub async fn get(db: &Db, actor: &Actor, id: ProblemId) -> StoreResult<Problem> 
     let mut sql = Sql::new("SELECT 1 FROM measures m WHERE m.problem_id = ");
     sql.bind(id.0)
         .push(" AND m.withdrawn_at IS NULL AND ")
-        .append(&crate::scope::measures(actor));
+        .append(&crate::scope::measures(
+            actor,
+            crate::scope::Through::Narrower,
+        ));
     match sql.query().fetch_optional(db.pool()).await? {
         Some(_) => Ok(problem),
         None => Err(StoreError::NotFound),

@@ -16,7 +16,7 @@ use zhenggai_domain::{AspectId, InspectionId, ItemId, ProblemId, UnitId, UserId}
 use super::measures::{self, Measure};
 use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
-use crate::scope;
+use crate::scope::{self, Through};
 use crate::sql::{Sql, day, like_pattern, stamp};
 
 /// Filters as they arrive in a query string; every field optional, empty means "any".
@@ -162,9 +162,15 @@ impl Filter {
     }
 
     /// The conditions on measures alias `m`, the actor's scope included.
-    fn measure_conditions(&self, actor: &Actor, today: NaiveDate, ends: &OrgEnds) -> Sql {
+    fn measure_conditions(
+        &self,
+        actor: &Actor,
+        today: NaiveDate,
+        ends: &OrgEnds,
+        through: Through,
+    ) -> Sql {
         let mut sql = Sql::new("m.withdrawn_at IS NULL AND ");
-        sql.append(&scope::measures(actor));
+        sql.append(&scope::measures(actor, through));
         if let Some(unit) = self.unit {
             sql.push(" AND m.id IN ")
                 .append(&scope::measures_of_units(&[unit.0]));
@@ -386,7 +392,7 @@ pub async fn ledger(
 ) -> StoreResult<LedgerPage> {
     let whole = actor.ledger_access(org) >= Access::Read;
     let ends = OrgEnds::of(db, filter, today).await?;
-    let measure_cond = filter.measure_conditions(actor, today, &ends);
+    let measure_cond = filter.measure_conditions(actor, today, &ends, Through::Narrower);
     let mut cond = Sql::new("p.inspection_id = ");
     cond.bind(inspection.0).push(" AND p.withdrawn_at IS NULL");
     if let Some(aspect) = filter.aspect {
@@ -519,7 +525,12 @@ fn list_conditions(
     today: NaiveDate,
     ends: &OrgEnds,
 ) -> Sql {
-    let mut cond = filter.measure_conditions(actor, today, ends);
+    // Over whole organisations, unless a unit or a leader narrows it further.
+    let through = match within {
+        Within::All if filter.unit.is_none() && filter.leader.is_none() => Through::Organisations,
+        _ => Through::Narrower,
+    };
+    let mut cond = filter.measure_conditions(actor, today, ends, through);
     match within {
         Within::All => {}
         Within::Inspection(i) => {
