@@ -499,3 +499,70 @@ async fn the_review_filter_agrees_with_the_standing_from_progress_or_registratio
     assert!(!due_on(NaiveDate::from_ymd_opt(2024, 5, 26).unwrap()).await);
     assert!(due_on(NaiveDate::from_ymd_opt(2024, 5, 27).unwrap()).await);
 }
+
+/// 待办: the home page's list of problems waiting for a person, read for all of them at
+/// once, gives what asking the lifecycle problem by problem gives (`facts`), for every
+/// account of the demo, with the demo's problems in every state it has.
+#[tokio::test]
+async fn the_waiting_list_is_what_each_problems_own_facts_give() {
+    use sqlx::Row;
+    use zhenggai_domain::lifecycle::ProblemState;
+    use zhenggai_domain::{ProblemId, UserId};
+    use zhenggai_storage::ledger::lifecycle;
+    let (t, _, _) = demo_as_office().await;
+    let accounts: Vec<i64> = sqlx::query("SELECT id FROM users ORDER BY id")
+        .fetch_all(t.db.pool())
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get(0).unwrap())
+        .collect();
+    let states: std::collections::BTreeSet<String> =
+        sqlx::query("SELECT DISTINCT state FROM problems")
+            .fetch_all(t.db.pool())
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.try_get(0).unwrap())
+            .collect();
+    assert!(states.len() >= 5, "{states:?}");
+    let mut conn = t.db.pool().acquire().await.unwrap();
+    let mut listed = 0;
+    for account in accounts {
+        let actor = users::actor(&t.db, UserId(account)).await.unwrap();
+        let got: Vec<(i64, Vec<&str>)> = lifecycle::waiting(&t.db, &actor, today())
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|w| (w.problem_id.0, w.actions))
+            .collect();
+        let open = sqlx::query(
+            "SELECT p.id FROM problems p JOIN inspections i ON i.id = p.inspection_id \
+             WHERE i.org_id = $1 AND p.withdrawn_at IS NULL AND i.withdrawn_at IS NULL \
+             AND p.state NOT IN ('closed', 'consolidated') ORDER BY i.feedback_date, p.ordinal",
+        )
+        .bind(actor.org.0)
+        .fetch_all(t.db.pool())
+        .await
+        .unwrap();
+        let mut want = Vec::new();
+        for r in &open {
+            let id: i64 = r.try_get(0).unwrap();
+            let f = lifecycle::facts(&mut conn, ProblemId(id), today())
+                .await
+                .unwrap();
+            let actions: Vec<&str> = lifecycle::available(&actor, &f.problem, f.policy)
+                .into_iter()
+                .filter(|a| !matches!(*a, "extend" | "reopen" | "confirm" | "add_measure"))
+                .collect();
+            let waits_for_measures =
+                f.problem.state == ProblemState::InProgress && f.problem.measures_open > 0;
+            if !actions.is_empty() && !waits_for_measures {
+                want.push((id, actions));
+            }
+        }
+        listed += got.len();
+        assert_eq!(got, want, "account {account} ({:?})", actor.role);
+    }
+    assert!(listed > 0);
+}

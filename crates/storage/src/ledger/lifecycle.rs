@@ -201,37 +201,51 @@ pub fn parties_to_sign(actor: &Actor, f: &Facts) -> Vec<Party> {
         .collect()
 }
 
+/// The columns of a problem the state machine decides on (problems `p`, inspections
+/// `i`), in the order [`read_facts`] reads them.
+const FACT_COLUMNS: &str = "p.state, i.org_id, COALESCE(p.lead_unit_id, \
+      (SELECT m.lead_unit_id FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL ORDER BY m.ordinal LIMIT 1)), \
+    p.leader_id, p.extensions, i.feedback_date, p.version, \
+    (SELECT COUNT(*) FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL), \
+    (SELECT COUNT(*) FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL AND m.state <> 'done'), \
+    (SELECT COUNT(*) FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL AND m.deadline_kind = 'long_term'), \
+    (SELECT COUNT(*) FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL AND m.deadline_kind = 'long_term' AND m.state <> 'done'), \
+    (SELECT COUNT(*) FROM extension_requests e WHERE e.problem_id = p.id AND e.decision IS NULL)";
+
 /// The facts the state machine decides on, read in the transaction.
 pub async fn facts(
     conn: &mut AnyConnection,
     id: ProblemId,
     today: NaiveDate,
 ) -> StoreResult<Facts> {
-    let row = sqlx::query(
-        "SELECT p.state, i.org_id, COALESCE(p.lead_unit_id, \
-              (SELECT m.lead_unit_id FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL ORDER BY m.ordinal LIMIT 1)), \
-            p.leader_id, p.extensions, i.feedback_date, p.version, \
-            (SELECT COUNT(*) FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL), \
-            (SELECT COUNT(*) FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL AND m.state <> 'done'), \
-            (SELECT COUNT(*) FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL AND m.deadline_kind = 'long_term'), \
-            (SELECT COUNT(*) FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL AND m.deadline_kind = 'long_term' AND m.state <> 'done'), \
-            (SELECT COUNT(*) FROM extension_requests e WHERE e.problem_id = p.id AND e.decision IS NULL) \
-         FROM problems p JOIN inspections i ON i.id = p.inspection_id \
-         WHERE p.id = $1 AND p.withdrawn_at IS NULL AND i.withdrawn_at IS NULL",
-    )
+    let row = sqlx::query(&format!(
+        "SELECT {FACT_COLUMNS} FROM problems p JOIN inspections i ON i.id = p.inspection_id \
+         WHERE p.id = $1 AND p.withdrawn_at IS NULL AND i.withdrawn_at IS NULL"
+    ))
     .bind(id.0)
     .fetch_optional(&mut *conn)
     .await?
     .ok_or(StoreError::NotFound)?;
+    let (problem, feedback, version) = read_facts(&row, 0)?;
+    let policy = super::rules::get(&mut *conn, problem.org).await?.policy();
+    complete_facts(conn, id, problem, policy, feedback, version, today).await
+}
+
+/// A problem as [`FACT_COLUMNS`] read it, from column `at` of the row, with its
+/// feedback date and version; what only some states need is read by [`complete_facts`].
+fn read_facts(
+    row: &sqlx::any::AnyRow,
+    at: usize,
+) -> StoreResult<(lifecycle::Problem, NaiveDate, i64)> {
     let count = |i: usize| -> Result<u32, sqlx::Error> {
-        Ok(u32::try_from(row.try_get::<i64, _>(i)?).unwrap_or(u32::MAX))
+        Ok(u32::try_from(row.try_get::<i64, _>(at + i)?).unwrap_or(u32::MAX))
     };
     let problem = lifecycle::Problem {
-        state: ProblemState::from_code(&row.try_get::<String, _>(0)?)
+        state: ProblemState::from_code(&row.try_get::<String, _>(at)?)
             .unwrap_or(ProblemState::Registered),
-        org: UnitId(row.try_get(1)?),
-        lead_unit: UnitId(row.try_get::<Option<i64>, _>(2)?.unwrap_or(0)),
-        leader: row.try_get::<Option<i64>, _>(3)?.map(UserId),
+        org: UnitId(row.try_get(at + 1)?),
+        lead_unit: UnitId(row.try_get::<Option<i64>, _>(at + 2)?.unwrap_or(0)),
+        leader: row.try_get::<Option<i64>, _>(at + 3)?.map(UserId),
         extensions: count(4)?,
         measures: count(7)?,
         measures_open: count(8)?,
@@ -241,7 +255,20 @@ pub async fn facts(
         lacking_milestones: 0,
         checks: ClosureChecks::default(),
     };
-    let feedback = parse_day(&row.try_get::<String, _>(5)?).unwrap_or_default();
+    let feedback = parse_day(&row.try_get::<String, _>(at + 5)?).unwrap_or_default();
+    Ok((problem, feedback, row.try_get(at + 6)?))
+}
+
+/// The facts of a problem read by [`read_facts`], with what its state needs besides.
+async fn complete_facts(
+    conn: &mut AnyConnection,
+    id: ProblemId,
+    problem: lifecycle::Problem,
+    policy: Policy,
+    feedback: NaiveDate,
+    version: i64,
+    today: NaiveDate,
+) -> StoreResult<Facts> {
     // Milestones matter only while the plan is made (S10).
     let lacking_milestones = if matches!(
         problem.state,
@@ -254,8 +281,6 @@ pub async fn facts(
     } else {
         0
     };
-    let version = row.try_get(6)?;
-    let policy = super::rules::get(&mut *conn, problem.org).await?.policy();
     // Checks count only once the leader has signed the closure request off; the home
     // page's waiting list asks for every open problem and need not read them.
     let (checks, posted_until) = if matches!(
@@ -1107,22 +1132,26 @@ pub async fn waiting(db: &Db, actor: &Actor, today: NaiveDate) -> StoreResult<Ve
     ) {
         return Ok(Vec::new());
     }
-    let rows = sqlx::query(
-        "SELECT p.id, p.title, i.title FROM problems p JOIN inspections i ON i.id = p.inspection_id \
+    // One query for the facts of them all, and the organisation's rules once: asked
+    // problem by problem, a large organisation's home page waited over a second for
+    // this list (docs/benchmarks.md).
+    let rows = sqlx::query(&format!(
+        "SELECT p.id, p.title, i.title, {FACT_COLUMNS} FROM problems p JOIN inspections i ON i.id = p.inspection_id \
          WHERE i.org_id = $1 AND p.withdrawn_at IS NULL AND i.withdrawn_at IS NULL \
            AND p.state IN ('registered', 'disputed', 'claimed', 'plan_submitted', 'plan_signed', 'plan_compiled', 'in_progress', 'long_term_review', 'closure_requested', 'closure_signed') \
-         ORDER BY i.feedback_date, p.ordinal LIMIT 2000",
-    )
+         ORDER BY i.feedback_date, p.ordinal LIMIT 2000"
+    ))
     .bind(actor.org.0)
     .fetch_all(db.pool())
     .await?;
     let mut conn = db.pool().acquire().await?;
+    let policy = super::rules::get(&mut conn, actor.org).await?.policy();
     let mut out = Vec::new();
     for r in &rows {
         let id = ProblemId(r.try_get(0)?);
-        let Facts {
-            problem, policy, ..
-        } = facts(&mut conn, id, today).await?;
+        let (problem, feedback, version) = read_facts(r, 3)?;
+        let Facts { problem, .. } =
+            complete_facts(&mut conn, id, problem, policy, feedback, version, today).await?;
         // Extensions and look-backs are decided when asked for, not waiting work.
         let actions: Vec<&'static str> = available(actor, &problem, policy)
             .into_iter()
