@@ -147,6 +147,19 @@ impl TestDb {
         Ok(secretary.id)
     }
 
+    /// The first column of every row a query returns.
+    pub async fn column<T>(&self, sql: &str) -> anyhow::Result<Vec<T>>
+    where
+        T: for<'r> sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
+    {
+        use sqlx::Row;
+        let rows = sqlx::query(sql).fetch_all(self.db.pool()).await?;
+        Ok(rows
+            .iter()
+            .map(|r| r.try_get::<T, _>(0))
+            .collect::<Result<_, _>>()?)
+    }
+
     /// The office saves its warning rules over the version in force: green and yellow
     /// from these many days before the deadline, every colour to the lead unit's
     /// handlers, and long-term measures reviewed every `long_term_days` (empty: the

@@ -491,14 +491,12 @@ async fn warnings_follow_the_organisations_window_across_pages() {
     )
     .await
     .unwrap();
-    let imported: BTreeSet<i64> =
-        sqlx::query("SELECT id FROM measures WHERE content LIKE '批量措施%'")
-            .fetch_all(t.db.pool())
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| r.try_get(0).unwrap())
-            .collect();
+    let imported: BTreeSet<i64> = t
+        .column("SELECT id FROM measures WHERE content LIKE '批量措施%'")
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
     assert_eq!(imported.len(), 5_100);
     // The warnings planned for them: (measure, key of the warning) per job.
     let warned = || async {

@@ -510,21 +510,11 @@ async fn the_waiting_list_is_what_each_problems_own_facts_give() {
     use zhenggai_domain::{ProblemId, UserId};
     use zhenggai_storage::ledger::lifecycle;
     let (t, _, _) = demo_as_office().await;
-    let accounts: Vec<i64> = sqlx::query("SELECT id FROM users ORDER BY id")
-        .fetch_all(t.db.pool())
+    let accounts: Vec<i64> = t.column("SELECT id FROM users ORDER BY id").await.unwrap();
+    let states: Vec<String> = t
+        .column("SELECT DISTINCT state FROM problems")
         .await
-        .unwrap()
-        .iter()
-        .map(|r| r.try_get(0).unwrap())
-        .collect();
-    let states: std::collections::BTreeSet<String> =
-        sqlx::query("SELECT DISTINCT state FROM problems")
-            .fetch_all(t.db.pool())
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| r.try_get(0).unwrap())
-            .collect();
+        .unwrap();
     assert!(states.len() >= 5, "{states:?}");
     let mut conn = t.db.pool().acquire().await.unwrap();
     let mut listed = 0;
