@@ -58,14 +58,23 @@ const PAGE: i64 = 5_000;
 /// page in memory, and no connection held between pages (the pool may be small, and
 /// planning a page queries and writes beside it).
 struct Pages {
-    /// `SELECT m.id, … FROM measures m … WHERE …`: the id first.
+    /// The open measures of inspections on the books that meet the condition, with
+    /// [`Planned`]'s columns first.
     select: Sql,
     after: i64,
     done: bool,
 }
 
 impl Pages {
-    fn new(select: Sql) -> Pages {
+    /// The measures meeting `condition` (on alias `m`), with `more` columns after
+    /// [`Planned`]'s (from column 7, each preceded by a comma).
+    fn new(more: &str, condition: &Sql) -> Pages {
+        let mut select = Sql::new(&format!(
+            "SELECT m.id, m.org_id, m.lead_unit_id, m.leader_id, m.content, m.deadline_text, \
+             COALESCE(u.short_name, u.name){more} FROM measures m JOIN units u ON u.id = m.lead_unit_id \
+             WHERE m.withdrawn_at IS NULL AND m.inspection_id IN (SELECT id FROM inspections WHERE withdrawn_at IS NULL) AND "
+        ));
+        select.append(condition);
         Pages {
             select,
             after: 0,
@@ -90,6 +99,61 @@ impl Pages {
         };
         self.after = last.try_get(0)?;
         Ok(Some(rows))
+    }
+}
+
+/// A measure as a round plans for it: the first columns of a [`Pages`] row.
+struct Planned {
+    measure: i64,
+    org: UnitId,
+    lead_unit: UnitId,
+    leader: Option<UserId>,
+    content: String,
+    deadline: String,
+    unit: String,
+}
+
+impl Planned {
+    fn read(r: &sqlx::any::AnyRow) -> StoreResult<Planned> {
+        Ok(Planned {
+            measure: r.try_get(0)?,
+            org: UnitId(r.try_get(1)?),
+            lead_unit: UnitId(r.try_get(2)?),
+            leader: r.try_get::<Option<i64>, _>(3)?.map(UserId),
+            content: r.try_get(4)?,
+            deadline: r.try_get(5)?,
+            unit: r.try_get(6)?,
+        })
+    }
+
+    /// How a reminder names it.
+    fn facts(&self) -> MeasureFacts<'_> {
+        MeasureFacts {
+            measure: self.measure,
+            content: &self.content,
+            unit: &self.unit,
+            deadline: &self.deadline,
+        }
+    }
+
+    /// The people a colour of the organisation's rules reaches for it: once each.
+    fn reached(
+        &self,
+        settings: &warnings::Settings,
+        people: &[users::User],
+        colour: Colour,
+    ) -> Vec<UserId> {
+        let mut to: Vec<UserId> = settings
+            .rules
+            .recipients(colour)
+            .iter()
+            .flat_map(|rc| {
+                resolve(*rc, self.lead_unit, self.leader, settings.secretary, people).users
+            })
+            .collect();
+        to.sort();
+        to.dedup();
+        to
     }
 }
 
@@ -262,48 +326,35 @@ pub async fn plan(
     };
     // Only what carries a colour today, by each organisation's rules.
     let ends = WarningEnds::load(db, today).await?;
-    let mut select = Sql::new(
-        "SELECT m.id, m.org_id, m.content, m.lead_unit_id, m.leader_id, m.deadline_text, m.deadline_date, m.state, \
-         COALESCE(u.short_name, u.name) FROM measures m JOIN units u ON u.id = m.lead_unit_id \
-         WHERE m.withdrawn_at IS NULL AND m.inspection_id IN (SELECT id FROM inspections WHERE withdrawn_at IS NULL) AND ",
-    );
-    select.append(&warned_today(&ends.green));
-    let mut pages = Pages::new(select);
+    let mut pages = Pages::new(", m.deadline_date, m.state", &warned_today(&ends.green));
     let mut orgs = OrgCache::new();
     let mut planned = 0;
     while let Some(rows) = pages.next(db).await? {
         for r in &rows {
-            let org = UnitId(r.try_get(1)?);
+            let m = Planned::read(r)?;
+            let org = m.org;
             let (settings, people) = warnings::org_context(db, &mut orgs, org).await?;
-            let text: String = r.try_get(5)?;
             let deadline = Deadline {
-                text: text.clone(),
+                text: m.deadline.clone(),
                 kind: DeadlineKind::Dated,
                 date: r
-                    .try_get::<Option<String>, _>(6)?
+                    .try_get::<Option<String>, _>(7)?
                     .as_deref()
                     .and_then(parse_day),
                 precision: None,
             };
-            let state = MeasureState::from_code(&r.try_get::<String, _>(7)?)
+            let state = MeasureState::from_code(&r.try_get::<String, _>(8)?)
                 .unwrap_or(MeasureState::Registered);
             let Some(warning) = settings.rules.assess(calendar, &deadline, state, today) else {
                 continue;
             };
-            let content: String = r.try_get(2)?;
-            let unit: String = r.try_get(8)?;
             let facts = WarningFacts {
-                of: MeasureFacts {
-                    measure: r.try_get(0)?,
-                    content: &content,
-                    unit: &unit,
-                    deadline: &text,
-                },
+                of: m.facts(),
                 colour: warning.colour,
                 days_left: warning.days_left,
                 overdue_workdays: warning.overdue_workdays,
             };
-            let users_reached = reached(settings, people, warning.colour, r)?;
+            let users_reached = m.reached(settings, people, warning.colour);
             for user in &users_reached {
                 let reminder = warning_reminder(&facts, user.0, &settings.rules);
                 planned += reach.person(db, org, &reminder, now).await?;
@@ -329,27 +380,6 @@ pub async fn plan(
     Ok(planned + plan_returned(db, &mut reach, &mut orgs, now).await?)
 }
 
-/// The people a colour of the organisation's rules reaches for a measure's row, whose
-/// columns 3 and 4 are its lead unit and its leader: once each.
-fn reached(
-    settings: &warnings::Settings,
-    people: &[users::User],
-    colour: Colour,
-    r: &sqlx::any::AnyRow,
-) -> StoreResult<Vec<UserId>> {
-    let lead_unit = UnitId(r.try_get(3)?);
-    let leader = r.try_get::<Option<i64>, _>(4)?.map(UserId);
-    let mut to: Vec<UserId> = settings
-        .rules
-        .recipients(colour)
-        .iter()
-        .flat_map(|rc| resolve(*rc, lead_unit, leader, settings.secretary, people).users)
-        .collect();
-    to.sort();
-    to.dedup();
-    Ok(to)
-}
-
 /// Plans the reminders of long-term measures (长期坚持) that have gone longer than their
 /// organisation's interval without progress: once per interval, to whom the
 /// organisation's green warnings go (the gentlest notice it has set). Not to the group:
@@ -363,22 +393,17 @@ async fn plan_reviews(
     now: DateTime<Utc>,
 ) -> StoreResult<usize> {
     // Only those quiet past their interval, by each organisation's rules.
-    let mut select = Sql::new(concat!(
-        "SELECT m.id, m.org_id, m.content, m.lead_unit_id, m.leader_id, m.deadline_text, m.created_at, \
-         COALESCE(u.short_name, u.name), ",
-        last_progress!(),
-        " FROM measures m JOIN units u ON u.id = m.lead_unit_id \
-         WHERE m.withdrawn_at IS NULL AND m.inspection_id IN (SELECT id FROM inspections WHERE withdrawn_at IS NULL) AND "
-    ));
-    select.append(&review_due(&ends.review));
-    let mut pages = Pages::new(select);
+    let mut pages = Pages::new(
+        concat!(", m.created_at, ", last_progress!()),
+        &review_due(&ends.review),
+    );
     let mut planned = 0;
     while let Some(rows) = pages.next(db).await? {
         for r in &rows {
-            let org = UnitId(r.try_get(1)?);
-            let (settings, people) = warnings::org_context(db, orgs, org).await?;
+            let m = Planned::read(r)?;
+            let (settings, people) = warnings::org_context(db, orgs, m.org).await?;
             let activity = crate::ledger::measures::activity(
-                &r.try_get::<String, _>(6)?,
+                &r.try_get::<String, _>(7)?,
                 r.try_get::<Option<String>, _>(8)?
                     .as_deref()
                     .and_then(parse_day),
@@ -387,22 +412,15 @@ async fn plan_reviews(
             let Some(due) = activity.review_due(today, interval_days) else {
                 continue;
             };
-            let (content, deadline, unit): (String, String, String) =
-                (r.try_get(2)?, r.try_get(5)?, r.try_get(7)?);
             let facts = ReviewFacts {
-                of: MeasureFacts {
-                    measure: r.try_get(0)?,
-                    content: &content,
-                    unit: &unit,
-                    deadline: &deadline,
-                },
+                of: m.facts(),
                 interval_days,
                 progressed: activity.last_progress.is_some(),
                 due,
             };
-            for user in reached(settings, people, Colour::Green, r)? {
+            for user in m.reached(settings, people, Colour::Green) {
                 planned += reach
-                    .person(db, org, &review_reminder(&facts, user.0), now)
+                    .person(db, m.org, &review_reminder(&facts, user.0), now)
                     .await?;
             }
         }
