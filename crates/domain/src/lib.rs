@@ -14,6 +14,7 @@ pub mod ids;
 pub mod inspection;
 pub mod lifecycle;
 pub mod outcomes;
+pub mod password;
 pub mod reminder;
 pub mod role;
 pub mod schedule;

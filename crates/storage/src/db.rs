@@ -129,6 +129,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "measures_by_organisation",
         include_str!("../migrations/0020_measures_by_organisation.sql"),
     ),
+    (
+        21,
+        "login_security",
+        include_str!("../migrations/0021_login_security.sql"),
+    ),
 ];
 
 /// A column a migration added to an existing table, with the value it gave the rows

@@ -33,8 +33,10 @@ pub struct User {
     pub role: Role,
     /// For a leader: the units in charge.
     pub units_in_charge: Vec<UnitId>,
-    /// Locked after failed logins until then (RFC 3339), if locked.
+    /// Locked after failed logins from some address until then (RFC 3339), if ever.
     pub locked_until: Option<String>,
+    /// 停用 — disabled by the security administrator: no login, no session, no token.
+    pub disabled: bool,
     /// Whether the person must set a new password before going on.
     pub must_change_password: bool,
     /// Version, for concurrent edits.
@@ -42,7 +44,9 @@ pub struct User {
 }
 
 const COLUMNS: &str = "u.id, u.username, u.display_name, u.unit_id, un.name AS unit_name, u.role, \
-                       u.units_in_charge, u.locked_until, u.must_change_password, u.version";
+                       u.units_in_charge, \
+                       (SELECT MAX(f.locked_until) FROM login_failures f WHERE f.user_id = u.id) AS locked_until, \
+                       u.disabled, u.must_change_password, u.version";
 
 impl User {
     fn from_row(r: &AnyRow) -> Result<User, sqlx::Error> {
@@ -60,6 +64,7 @@ impl User {
                 .map(UnitId)
                 .collect(),
             locked_until: r.try_get("locked_until")?,
+            disabled: r.try_get::<i64, _>("disabled")? != 0,
             must_change_password: r.try_get::<i64, _>("must_change_password")? != 0,
             version: r.try_get("version")?,
         })
@@ -103,7 +108,7 @@ fn check_username(username: &str) -> StoreResult<()> {
 
 /// Inserts an account (the shell and the demo loader; people go through [`create`]).
 pub async fn insert(tx: &mut Tx, change: Change<'_>, new: &NewUser<'_>) -> StoreResult<UserId> {
-    check_password_strength(new.password)?;
+    check_password_strength(new.password, new.username)?;
     let hash = hash_password(new.password)?;
     insert_hashed(tx, change, new, &hash).await
 }
@@ -194,23 +199,41 @@ pub async fn create(
     Ok(id)
 }
 
-/// Sets a password (the shell, or the system administrator for someone else).
+/// Sets a password (the person's own, the shell, or the system administrator for
+/// someone else). The new one must meet the policy and differ from the current one.
+/// Every session of the account but `keep` (the one that changed its own password) ends
+/// and every token is revoked, in the same transaction.
 pub async fn set_password(
     db: &Db,
     change: Change<'_>,
     user: UserId,
     password: &str,
     must_change: bool,
+    keep: Option<i64>,
 ) -> StoreResult<()> {
-    check_password_strength(password)?;
+    let row = sqlx::query("SELECT username, password_hash, version FROM users WHERE id = $1")
+        .bind(user.0)
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let username: String = row.try_get(0)?;
+    let current: String = row.try_get(1)?;
+    let version: i64 = row.try_get(2)?;
+    check_password_strength(password, &username)?;
+    if crate::auth::verify_password_async(password, &current).await? {
+        return Err(StoreError::invalid(
+            "password",
+            "新密码不能与当前密码相同，请另选。",
+            "The new password must differ from the current one.",
+        ));
+    }
     let hash = hash_password(password)?;
     let mut tx = db.begin().await?;
-    let version = current_version(&mut tx, user).await?;
     let mut set = Sql::new("password_hash = ");
     set.bind(hash)
         .push(", must_change_password = ")
-        .bind(i64::from(must_change))
-        .push(", failed_logins = 0, locked_until = NULL");
+        .bind(i64::from(must_change));
+    // The version read with the old hash: a change in between is refused, not overwritten.
     audit::update(
         &mut tx,
         change,
@@ -221,10 +244,16 @@ pub async fn set_password(
         &set,
     )
     .await?;
+    sqlx::query("UPDATE login_failures SET failures = 0, locked_until = NULL WHERE user_id = $1")
+        .bind(user.0)
+        .execute(tx.conn())
+        .await?;
+    crate::auth::end_access(&mut tx, change, user, keep).await?;
     tx.commit().await
 }
 
-/// A system administrator resets someone's password.
+/// A system administrator resets someone's password: every session and token of the
+/// account ends, and the person must choose a new one at the next login.
 pub async fn reset_password(
     db: &Db,
     actor: &Actor,
@@ -235,7 +264,47 @@ pub async fn reset_password(
     if !actor.role.manages_accounts() {
         return Err(StoreError::Forbidden);
     }
-    set_password(db, change, user, password, true).await
+    set_password(db, change, user, password, true, None).await
+}
+
+/// 停用 / 启用 — the security administrator disables an account (its sessions end and
+/// its tokens are revoked; it cannot log in) or enables it again. Recorded.
+pub async fn set_disabled(
+    db: &Db,
+    actor: &Actor,
+    change: Change<'_>,
+    user: UserId,
+    expected_version: i64,
+    disabled: bool,
+) -> StoreResult<()> {
+    if !actor.role.assigns_roles() {
+        return Err(StoreError::Forbidden);
+    }
+    if actor.user == user {
+        return Err(StoreError::invalid(
+            "disabled",
+            "不能停用自己的账户。",
+            "You cannot disable your own account.",
+        ));
+    }
+    let mut tx = db.begin().await?;
+    let mut set = Sql::new("disabled = ");
+    set.bind(i64::from(disabled));
+    let action = if disabled { "disable" } else { "enable" };
+    audit::update(
+        &mut tx,
+        change,
+        action,
+        Entity::User,
+        user.0,
+        expected_version,
+        &set,
+    )
+    .await?;
+    if disabled {
+        crate::auth::end_access(&mut tx, change, user, None).await?;
+    }
+    tx.commit().await
 }
 
 /// Assigns a role (the security administrator, or the shell with `actor = None`).
@@ -331,15 +400,6 @@ async fn check_units_in_charge(tx: &mut Tx, unit: UnitId, units: &[UnitId]) -> S
             stray.join(", ")
         ),
     )]))
-}
-
-async fn current_version(tx: &mut Tx, user: UserId) -> StoreResult<i64> {
-    let row = sqlx::query("SELECT version FROM users WHERE id = $1")
-        .bind(user.0)
-        .fetch_optional(tx.conn())
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    Ok(row.try_get(0)?)
 }
 
 /// One user.

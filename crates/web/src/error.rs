@@ -157,6 +157,9 @@ pub enum ApiError {
     Csrf,
     /// A malformed request body.
     BadRequest(String),
+    /// The account's password was set by the system administrator and must be changed
+    /// before anything else.
+    MustChangePassword,
 }
 
 impl From<StoreError> for ApiError {
@@ -207,6 +210,14 @@ impl IntoResponse for ApiError {
                     "csrf",
                     "使用会话调用写接口时须带 X-CSRF-Token 头。",
                     "Writes with a session cookie need the X-CSRF-Token header.",
+                ),
+            ),
+            ApiError::MustChangePassword => (
+                StatusCode::FORBIDDEN,
+                body(
+                    "must_change_password",
+                    "请先修改系统管理员设置的初始密码（POST /api/v1/password，或在页面上修改），之后才能进行其他操作。",
+                    "Change the password the system administrator set first (POST /api/v1/password, or on the page); nothing else is allowed until then.",
                 ),
             ),
             ApiError::BadRequest(detail) => (

@@ -14,6 +14,7 @@ pub mod readings;
 pub mod router;
 pub mod session;
 pub mod state;
+pub mod throttle;
 
 pub use router::router;
 pub use state::{App, WebConfig};

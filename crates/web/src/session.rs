@@ -1,7 +1,9 @@
 //! Who is asking: the session cookie (pages, and the API from a browser) or a Bearer
 //! token (scripts). Sessions live in the database, so several instances share them.
 
-use axum::extract::FromRequestParts;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 use zhenggai_domain::access::Actor;
@@ -91,7 +93,8 @@ impl Viewer {
     }
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+/// Compares secrets in time that does not depend on where they differ.
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
@@ -155,19 +158,21 @@ impl FromRequestParts<App> for ApiViewer {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "));
         if let Some(token) = bearer {
-            let user = auth::find_api_token(&app.db, token.trim())
+            let user = auth::find_api_token(&app.db, token.trim(), app.clock.now())
                 .await?
                 .ok_or(ApiError::Unauthenticated)?;
             let user = users::get(&app.db, user).await?;
             let actor = users::actor_of(&app.db, &user).await?;
-            return Ok(ApiViewer(Viewer {
+            let viewer = Viewer {
                 actor,
                 user,
                 csrf: None,
                 session_id: None,
                 lang: Lang::Zh,
                 unread: 0,
-            }));
+            };
+            must_have_changed_password(parts, &viewer)?;
+            return Ok(ApiViewer(viewer));
         }
         let viewer = from_session(app, &parts.headers)
             .await?
@@ -180,7 +185,38 @@ impl FromRequestParts<App> for ApiViewer {
                 .unwrap_or("");
             viewer.check_csrf(sent).map_err(|_| ApiError::Csrf)?;
         }
+        must_have_changed_password(parts, &viewer)?;
         Ok(ApiViewer(viewer))
+    }
+}
+
+/// The API's one route for an account whose password was set by the system
+/// administrator: until it is changed, nothing else is allowed (the same as on pages).
+pub const API_PASSWORD_PATH: &str = "/api/v1/password";
+
+fn must_have_changed_password(parts: &Parts, viewer: &Viewer) -> Result<(), ApiError> {
+    if viewer.user.must_change_password && parts.uri.path() != API_PASSWORD_PATH {
+        return Err(ApiError::MustChangePassword);
+    }
+    Ok(())
+}
+
+/// The address a request came from, as its connection gave it (`unknown` when served
+/// without one, as in tests that call the router directly). Behind a reverse proxy it is
+/// the proxy's: the per-address lock and throttle then count everyone behind it as one.
+#[derive(Debug, Clone)]
+pub struct ClientAddr(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string()),
+        ))
     }
 }
 

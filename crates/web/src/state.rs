@@ -54,15 +54,25 @@ pub struct App {
     pub config: Arc<WebConfig>,
     /// Uploaded ledgers as read, between an import's preview and its commit.
     pub readings: Arc<crate::readings::Readings>,
+    /// Login attempts by address, in memory.
+    pub login_throttle: Arc<crate::throttle::LoginThrottle>,
 }
 
 impl App {
     /// The state from its parts.
     pub fn new(db: Db, files: Arc<dyn FileStore>, clock: Arc<dyn Clock>, config: WebConfig) -> App {
+        // Four accounts' worth of failures from one address per lockout window: an
+        // office sharing one address still logs in, a script spraying names does not.
+        let per_address =
+            u32::try_from(config.auth.max_failures.saturating_mul(4)).unwrap_or(u32::MAX);
         App {
             db,
             files,
             clock,
+            login_throttle: Arc::new(crate::throttle::LoginThrottle::new(
+                per_address.max(1),
+                config.auth.lockout,
+            )),
             config: Arc::new(config),
             readings: Arc::default(),
         }

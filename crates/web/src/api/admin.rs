@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use zhenggai_domain::{Role, UnitId, UserId};
 use zhenggai_storage::audit::{self, AuditEntry};
+use zhenggai_storage::auth::ApiToken;
 use zhenggai_storage::reminders::{self, Notification};
 use zhenggai_storage::units::{self, Unit, UnitKind};
 use zhenggai_storage::users::{self, NewUser, User};
@@ -14,7 +15,7 @@ use zhenggai_storage::{StoreError, auth};
 
 use super::{ApiJson, Created};
 use crate::error::{ApiError, ApiErrorBody};
-use crate::session::ApiViewer;
+use crate::session::{ApiViewer, ClientAddr};
 use crate::state::App;
 
 /// The caller.
@@ -91,6 +92,94 @@ pub async fn create_token(
 ) -> Result<(StatusCode, Json<NewToken>), ApiError> {
     let token = auth::create_api_token(&app.db, v.0.user.id, &input.name, app.clock.now()).await?;
     Ok((StatusCode::CREATED, Json(NewToken { token: token.0 })))
+}
+
+/// The caller's own API tokens, newest first (never the tokens themselves).
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts", responses((status = 200, body = Vec<ApiToken>), (status = 401, body = ApiErrorBody)))]
+pub async fn list_tokens(
+    State(app): State<App>,
+    v: ApiViewer,
+) -> Result<Json<Vec<ApiToken>>, ApiError> {
+    Ok(Json(auth::tokens(&app.db, v.0.user.id).await?))
+}
+
+/// Revokes one of the caller's own tokens (recorded). Another person's token is not
+/// found.
+#[utoipa::path(post, path = "/api/v1/tokens/{id}/revoke", tag = "accounts", params(("id" = i64, Path, description = "token id")),
+    responses((status = 204), (status = 404, body = ApiErrorBody)))]
+pub async fn revoke_token(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    auth::revoke_api_token(&app.db, v.0.change(&app), v.0.user.id, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A password change.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct PasswordInput {
+    /// The current password.
+    pub old_password: String,
+    /// The new one (see the password rule on the /password page).
+    pub password: String,
+}
+
+/// Changes the caller's own password. The only route open to an account whose
+/// password the system administrator set; every other session and every token of the
+/// account ends (this one too, when the call is made with a token: log in again or
+/// create a new token).
+#[utoipa::path(post, path = "/api/v1/password", tag = "accounts", request_body = PasswordInput,
+    responses((status = 204), (status = 422, body = ApiErrorBody)))]
+pub async fn change_password(
+    State(app): State<App>,
+    ClientAddr(address): ClientAddr,
+    v: ApiViewer,
+    ApiJson(input): ApiJson<PasswordInput>,
+) -> Result<StatusCode, ApiError> {
+    crate::pages::login::change_own_password(
+        &app,
+        &v.0,
+        &address,
+        &input.old_password,
+        &input.password,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Whether an account is disabled.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct DisabledInput {
+    /// `true` disables (停用), `false` enables (启用).
+    pub disabled: bool,
+    /// The version of the account read.
+    pub version: i64,
+    /// Why (recorded).
+    pub reason: Option<String>,
+}
+
+/// Disables or enables an account (security administrator). Disabling ends its
+/// sessions and revokes its tokens; it cannot log in until enabled again.
+#[utoipa::path(put, path = "/api/v1/users/{id}/disabled", tag = "accounts", request_body = DisabledInput, params(("id" = i64, Path, description = "user id")),
+    responses((status = 204), (status = 403, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
+pub async fn set_disabled(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<DisabledInput>,
+) -> Result<StatusCode, ApiError> {
+    let reason = input.reason.as_deref().unwrap_or("");
+    users::set_disabled(
+        &app.db,
+        &v.0.actor,
+        v.0.change_because(&app, reason),
+        UserId(id),
+        input.version,
+        input.disabled,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Units: the whole tree for the system administrator, the caller's organisation for

@@ -41,7 +41,8 @@ pub struct Created {
 #[openapi(
     info(title = "zhenggai 整改 API", description = "巡视巡察整改台账接口 — the rectification ledger API. Authenticate with `Authorization: Bearer TOKEN` (create a token on the /tokens page). Errors are JSON objects naming the field."),
     paths(
-        admin::me, admin::notifications, admin::mark_read, admin::create_token, admin::list_units, admin::create_unit, admin::list_users, admin::create_user,
+        admin::me, admin::notifications, admin::mark_read, admin::create_token, admin::list_tokens, admin::revoke_token,
+        admin::change_password, admin::set_disabled, admin::list_units, admin::create_unit, admin::list_users, admin::create_user,
         admin::set_role, admin::audit_trail, admin::record_trail,
         ledger::list_inspections, ledger::create_inspection, ledger::get_inspection, ledger::update_inspection,
         ledger::list_aspects, ledger::create_aspect, ledger::update_aspect, ledger::get_ledger,
@@ -87,7 +88,10 @@ pub fn routes() -> Router<App> {
         .route("/me", get(admin::me))
         .route("/notifications", get(admin::notifications))
         .route("/notifications/read", post(admin::mark_read))
-        .route("/tokens", post(admin::create_token))
+        .route("/tokens", get(admin::list_tokens).post(admin::create_token))
+        .route("/tokens/{id}/revoke", post(admin::revoke_token))
+        .route("/password", post(admin::change_password))
+        .route("/users/{id}/disabled", put(admin::set_disabled))
         .route("/units", get(admin::list_units).post(admin::create_unit))
         .route("/users", get(admin::list_users).post(admin::create_user))
         .route("/users/{id}/role", put(admin::set_role))

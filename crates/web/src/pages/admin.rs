@@ -6,8 +6,10 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use zhenggai_domain::clock::china_time;
 use zhenggai_domain::{Role, UnitId, UserId};
 use zhenggai_storage::audit::{self, AuditEntry};
+use zhenggai_storage::auth::ApiToken;
 use zhenggai_storage::units::{self, Unit, UnitKind};
 use zhenggai_storage::users::{self, NewUser, User};
 use zhenggai_storage::{StoreError, auth};
@@ -116,6 +118,8 @@ struct UsersPage {
     roles: [Role; 9],
     sysadmin: bool,
     secadmin: bool,
+    /// The viewer, who may not disable their own account.
+    me: UserId,
     notice: Option<String>,
     errors: Errors,
 }
@@ -159,6 +163,7 @@ async fn users_page_with(
         roles: Role::ALL,
         sysadmin: v.actor.role == Role::SysAdmin,
         secadmin: v.actor.role == Role::SecAdmin,
+        me: v.user.id,
         notice,
         errors,
     })
@@ -290,6 +295,40 @@ pub async fn set_role(
     }
 }
 
+/// POST /admin/users/{id}/disabled — 停用 or 启用 an account (security administrator).
+pub async fn set_disabled(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    v.check_csrf(form.get("csrf"))?;
+    require(v.actor.role.assigns_roles())?;
+    let disabled = form.get("disabled") == "1";
+    let result = users::set_disabled(
+        &app.db,
+        &v.actor,
+        v.change_because(&app, form.get("reason")),
+        UserId(id),
+        form.id("version").unwrap_or(0),
+        disabled,
+    )
+    .await;
+    match result {
+        Ok(()) => Ok(see_other("/admin/users")),
+        Err(e) => {
+            let errors = Errors {
+                list: field_errors(e)?,
+                lang: v.lang,
+            };
+            Ok(render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &users_page_with(&app, &v, None, errors).await?,
+            ))
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "audit.html")]
 struct AuditPage {
@@ -315,17 +354,39 @@ struct TokensPage {
     t: Tr,
     nav: Nav,
     token: Option<String>,
+    tokens: Vec<ApiToken>,
     errors: Errors,
 }
 
-/// GET /tokens
-pub async fn tokens_page(v: Viewer) -> Result<Response, PageError> {
-    Ok(render(&TokensPage {
-        t: tr(&v),
-        nav: Nav::new(&v, "tokens", "/tokens"),
-        token: None,
-        errors: Errors::none(v.lang),
-    }))
+impl TokensPage {
+    /// A stored instant as the person reads it: Beijing time to the minute.
+    fn when(&self, at: &str) -> String {
+        zhenggai_storage::sql::parse_stamp(at)
+            .map(|d| china_time(d).format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_default()
+    }
+}
+
+async fn tokens_page_with(
+    app: &App,
+    v: &Viewer,
+    token: Option<String>,
+    errors: Errors,
+) -> Result<TokensPage, PageError> {
+    Ok(TokensPage {
+        t: tr(v),
+        nav: Nav::new(v, "tokens", "/tokens"),
+        token,
+        tokens: auth::tokens(&app.db, v.user.id).await?,
+        errors,
+    })
+}
+
+/// GET /tokens — the person's own tokens, and a form for a new one.
+pub async fn tokens_page(State(app): State<App>, v: Viewer) -> Result<Response, PageError> {
+    Ok(render(
+        &tokens_page_with(&app, &v, None, Errors::none(v.lang)).await?,
+    ))
 }
 
 /// POST /tokens — a token with the person's own access, shown once.
@@ -336,12 +397,9 @@ pub async fn create_token(
 ) -> Result<Response, PageError> {
     v.check_csrf(form.get("csrf"))?;
     match auth::create_api_token(&app.db, v.user.id, form.get("name"), app.clock.now()).await {
-        Ok(token) => Ok(render(&TokensPage {
-            t: tr(&v),
-            nav: Nav::new(&v, "tokens", "/tokens"),
-            token: Some(token.0),
-            errors: Errors::none(v.lang),
-        })),
+        Ok(token) => Ok(render(
+            &tokens_page_with(&app, &v, Some(token.0), Errors::none(v.lang)).await?,
+        )),
         Err(e) => {
             let errors = Errors {
                 list: field_errors(e)?,
@@ -349,13 +407,20 @@ pub async fn create_token(
             };
             Ok(render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &TokensPage {
-                    t: tr(&v),
-                    nav: Nav::new(&v, "tokens", "/tokens"),
-                    token: None,
-                    errors,
-                },
+                &tokens_page_with(&app, &v, None, errors).await?,
             ))
         }
     }
+}
+
+/// POST /tokens/{id}/revoke — revokes one of the person's own tokens.
+pub async fn revoke_token(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    v.check_csrf(form.get("csrf"))?;
+    auth::revoke_api_token(&app.db, v.change(&app), v.user.id, id).await?;
+    Ok(see_other("/tokens"))
 }

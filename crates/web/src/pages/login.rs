@@ -2,17 +2,20 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use zhenggai_storage::auth::{self, LoginRefused};
-use zhenggai_storage::users;
+use zhenggai_storage::{StoreError, users};
 
 use super::{Errors, Nav, field_errors, render, render_status, tr};
 use crate::error::PageError;
 use crate::form::FormData;
 use crate::i18n::Tr;
-use crate::session::{LANG_COOKIE, RequestLang, SESSION_COOKIE, Viewer, set_cookie};
+use crate::session::{
+    ClientAddr, LANG_COOKIE, RequestLang, SESSION_COOKIE, Viewer, constant_time_eq, cookie,
+    set_cookie,
+};
 use crate::state::App;
 
 #[derive(Template)]
@@ -22,6 +25,41 @@ struct LoginPage {
     error: Option<&'static str>,
     pub next: String,
     username: String,
+    /// This page's token against login CSRF: also in a cookie, and both must agree.
+    csrf: String,
+}
+
+/// The cookie holding the login form's token (double submit: a page elsewhere can post
+/// to /login but can neither read nor set this cookie).
+const LOGIN_CSRF_COOKIE: &str = "zg_login";
+
+/// The login page with a fresh token, in a cookie and in the form.
+fn login_form(
+    app: &App,
+    status: StatusCode,
+    t: Tr,
+    error: Option<&'static str>,
+    next: String,
+    username: String,
+) -> Result<Response, PageError> {
+    let csrf = auth::new_secret();
+    let mut resp = render_status(
+        status,
+        &LoginPage {
+            t,
+            error,
+            next,
+            username,
+            csrf: csrf.clone(),
+        },
+    );
+    let cookie = set_cookie(LOGIN_CSRF_COOKIE, &csrf, None, app.config.secure_cookies)
+        .replace("SameSite=Lax", "SameSite=Strict");
+    resp.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&cookie).map_err(anyhow::Error::from)?,
+    );
+    Ok(resp)
 }
 
 /// Where to go after logging in: only a path on this site.
@@ -41,34 +79,68 @@ pub struct NextQuery {
 }
 
 /// GET /login
-pub async fn login_page(RequestLang(lang): RequestLang, Query(q): Query<NextQuery>) -> Response {
-    render(&LoginPage {
-        t: Tr(lang),
-        error: None,
-        next: safe_next(&q.next),
-        username: String::new(),
-    })
+pub async fn login_page(
+    State(app): State<App>,
+    RequestLang(lang): RequestLang,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, PageError> {
+    login_form(
+        &app,
+        StatusCode::OK,
+        Tr(lang),
+        None,
+        safe_next(&q.next),
+        String::new(),
+    )
 }
 
-/// POST /login — the one form without a session, hence without a CSRF token; the
-/// session cookie is SameSite, and a new session is issued on every login.
+/// POST /login — carries the login page's token (its cookie and its field agree), so
+/// that no other site can log a browser in to an account of its choosing; a new
+/// session is issued on every login. A wrong password, an unknown name, a disabled
+/// account, and an account locked at this address or an address throttled all answer
+/// the same page after the same work.
 pub async fn login(
     State(app): State<App>,
     RequestLang(lang): RequestLang,
+    ClientAddr(address): ClientAddr,
+    headers: HeaderMap,
     form: FormData,
 ) -> Result<Response, PageError> {
     let username = form.get("username").trim().to_string();
     let next = safe_next(form.get("next"));
     let t = Tr(lang);
-    match auth::login(
-        &app.db,
-        &username,
-        form.get("password"),
-        app.clock.now(),
-        app.config.auth,
-    )
-    .await?
-    {
+    let sent = form.get("login_csrf");
+    let kept = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or("");
+    if sent.is_empty() || !constant_time_eq(sent.as_bytes(), kept.as_bytes()) {
+        return login_form(
+            &app,
+            StatusCode::FORBIDDEN,
+            t,
+            Some(t.s("login_expired")),
+            next,
+            username,
+        );
+    }
+    let now = app.clock.now();
+    let outcome = if app.login_throttle.reserve(&address, now) {
+        let outcome = auth::login(
+            &app.db,
+            &username,
+            form.get("password"),
+            &address,
+            now,
+            app.config.auth,
+        )
+        .await?;
+        if outcome.is_ok() {
+            app.login_throttle.refund(&address);
+        }
+        outcome
+    } else {
+        auth::spend_a_check(form.get("password")).await?;
+        Err(LoginRefused::BadCredentials)
+    };
+    match outcome {
         Ok(user) => {
             let session = auth::start_session(&app.db, user, app.clock.now()).await?;
             let mut resp = Redirect::to(&next).into_response();
@@ -85,19 +157,15 @@ pub async fn login(
             Ok(resp)
         }
         Err(refused) => {
-            let error = match refused {
-                LoginRefused::BadCredentials => t.s("login_failed"),
-                LoginRefused::Locked(_) => t.s("login_locked"),
-            };
-            Ok(render_status(
+            tracing::info!(username, address, ?refused, "login refused");
+            login_form(
+                &app,
                 StatusCode::UNAUTHORIZED,
-                &LoginPage {
-                    t,
-                    error: Some(error),
-                    next,
-                    username,
-                },
-            ))
+                t,
+                Some(t.s("login_failed")),
+                next,
+                username,
+            )
         }
     }
 }
@@ -168,33 +236,24 @@ pub async fn password_page(v: Viewer) -> Result<Response, PageError> {
     }))
 }
 
-/// POST /password — the person's own password, proven by the current one.
+/// POST /password — the person's own password, proven by the current one (counted
+/// as a login attempt from this address, so a stolen session cannot guess it). Every
+/// other session and every token of the account ends.
 pub async fn change_password(
     State(app): State<App>,
+    ClientAddr(address): ClientAddr,
     v: Viewer,
     form: FormData,
 ) -> Result<Response, PageError> {
     v.check_csrf(form.get("csrf"))?;
-    let now = app.clock.now();
-    let ok = auth::login(
-        &app.db,
-        &v.user.username,
+    let result = change_own_password(
+        &app,
+        &v,
+        &address,
         form.get("old_password"),
-        now,
-        app.config.auth,
+        form.get("password"),
     )
-    .await?
-    .is_ok();
-    let result = if ok {
-        let change = v.change(&app);
-        users::set_password(&app.db, change, v.user.id, form.get("password"), false).await
-    } else {
-        Err(zhenggai_storage::StoreError::invalid(
-            "old_password",
-            "原密码不正确。",
-            "The current password is wrong.",
-        ))
-    };
+    .await;
     match result {
         Ok(()) => Ok(Redirect::to("/").into_response()),
         Err(e) => {
@@ -214,6 +273,36 @@ pub async fn change_password(
             ))
         }
     }
+}
+
+/// Changes a person's own password after checking the current one; the page and the
+/// API share it.
+pub(crate) async fn change_own_password(
+    app: &App,
+    v: &Viewer,
+    address: &str,
+    current: &str,
+    new: &str,
+) -> Result<(), StoreError> {
+    let now = app.clock.now();
+    let ok = auth::login(
+        &app.db,
+        &v.user.username,
+        current,
+        address,
+        now,
+        app.config.auth,
+    )
+    .await?
+    .is_ok();
+    if !ok {
+        return Err(StoreError::invalid(
+            "old_password",
+            "原密码不正确（连续输错多次将暂时锁定）。",
+            "The current password is wrong (several wrong tries in a row lock it for a while).",
+        ));
+    }
+    users::set_password(&app.db, v.change(app), v.user.id, new, false, v.session_id).await
 }
 
 #[cfg(test)]

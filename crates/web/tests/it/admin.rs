@@ -154,13 +154,7 @@ async fn a_new_account_must_change_its_one_time_password() {
         .unwrap()
         .trim()
         .to_string();
-    let login = t
-        .post(
-            None,
-            "/login",
-            &[("username", "wangwu"), ("password", &password)],
-        )
-        .await;
+    let login = t.submit_login("wangwu", &password, "/").await;
     let cookie = login
         .headers
         .get("set-cookie")

@@ -149,6 +149,57 @@ impl TestApp {
         }
     }
 
+    /// Fills in and submits the login form as a browser at `address` does: reads the
+    /// page (its token, in the form and in a cookie), then posts it.
+    pub async fn submit_login_from(
+        &self,
+        address: &str,
+        username: &str,
+        password: &str,
+        next: &str,
+    ) -> Resp {
+        let addr: std::net::SocketAddr = format!("{address}:40000").parse().unwrap();
+        let page = self
+            .send(
+                Request::get("/login")
+                    .extension(axum::extract::ConnectInfo(addr))
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        let token = page.field("login_csrf");
+        let cookie = page
+            .headers
+            .get(header::SET_COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .unwrap()
+            .to_string();
+        let body: String = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs([
+                ("login_csrf", token.as_str()),
+                ("username", username),
+                ("password", password),
+                ("next", next),
+            ])
+            .finish();
+        self.send(
+            Request::post("/login")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::COOKIE, cookie)
+                .extension(axum::extract::ConnectInfo(addr))
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// [`Self::submit_login_from`] one office workstation.
+    pub async fn submit_login(&self, username: &str, password: &str, next: &str) -> Resp {
+        self.submit_login_from("10.1.1.1", username, password, next)
+            .await
+    }
+
     pub async fn send(&self, req: Request<Body>) -> Resp {
         let resp = self.router.clone().oneshot(req).await.unwrap();
         let status = resp.status();

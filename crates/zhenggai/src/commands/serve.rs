@@ -70,7 +70,10 @@ pub async fn run(common: &Common, args: ServeArgs) -> anyhow::Result<ExitCode> {
         "zhenggai 整改台账 listening on http://{addr}/  (database: {})",
         zhenggai_storage::db::redact(&settings.database_url)
     );
-    axum::serve(listener, zhenggai_web::router(app))
+    // Each request knows its connection's address: the login lock and throttle count by it.
+    let service =
+        zhenggai_web::router(app).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await?;
     // A job cut off here keeps its lease and is taken again after it runs out.

@@ -92,7 +92,7 @@ pub async fn run(common: &Common, cmd: UserCommand) -> anyhow::Result<ExitCode> 
                 .with_context(|| format!("no user “{username}”"))?;
             let generated = password.is_none();
             let password = password.unwrap_or_else(auth::generate_password);
-            users::set_password(&db, change, user.id, &password, generated)
+            users::set_password(&db, change, user.id, &password, generated, None)
                 .await
                 .map_err(explain)?;
             println!("password of {username} set");

@@ -1,0 +1,394 @@
+//! Logins, sessions, tokens and disabled accounts against a real database: SQLite by
+//! default, PostgreSQL when `ZHENGGAI_TEST_DATABASE_URL` is set (the CI runs both).
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on what it did not expect; helpers of an integration test crate are not #[test] functions"
+)]
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use zhenggai_domain::UserId;
+use zhenggai_storage::audit::Change;
+use zhenggai_storage::auth::{self, AuthPolicy, LoginRefused};
+use zhenggai_storage::test_db::TestDb;
+use zhenggai_storage::{StoreError, demo, users};
+
+const PASSWORD: &str = demo::DEMO_PASSWORD;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2024, 4, 25, 2, 0, 0).unwrap()
+}
+
+async fn demo_db() -> TestDb {
+    let t = TestDb::new().await.unwrap();
+    demo::load(
+        &t.db,
+        &t.files,
+        NaiveDate::from_ymd_opt(2024, 4, 25).unwrap(),
+        now(),
+    )
+    .await
+    .unwrap();
+    t
+}
+
+fn system(at: DateTime<Utc>) -> Change<'static> {
+    Change {
+        actor: None,
+        at,
+        reason: None,
+    }
+}
+
+async fn user(t: &TestDb, name: &str) -> UserId {
+    users::find(&t.db, name).await.unwrap().unwrap().id
+}
+
+#[tokio::test]
+async fn parallel_guesses_check_no_more_wrong_passwords_than_the_lockout_allows() {
+    let t = demo_db().await;
+    let policy = AuthPolicy::default();
+    let guesses: Vec<_> = (0..24)
+        .map(|i| {
+            let db = t.db.clone();
+            tokio::spawn(async move {
+                auth::login(
+                    &db,
+                    "finance",
+                    &format!("Wrong-guess-{i}"),
+                    "203.0.113.9",
+                    now(),
+                    policy,
+                )
+                .await
+                .unwrap()
+            })
+        })
+        .collect();
+    let mut checked = 0;
+    for g in guesses {
+        match g.await.unwrap() {
+            Err(LoginRefused::WrongPassword(_)) => checked += 1,
+            Err(LoginRefused::Locked(_)) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(
+        checked, policy.max_failures,
+        "wrong passwords actually checked in one lockout window"
+    );
+    // The right password from there is now refused without being checked …
+    assert!(matches!(
+        auth::login(&t.db, "finance", PASSWORD, "203.0.113.9", now(), policy)
+            .await
+            .unwrap(),
+        Err(LoginRefused::Locked(_))
+    ));
+    // … but not from the owner's own desk: nobody locks an account out from anywhere.
+    assert!(
+        auth::login(&t.db, "finance", PASSWORD, "10.1.1.20", now(), policy)
+            .await
+            .unwrap()
+            .is_ok()
+    );
+    // When the lock runs out, the count starts afresh.
+    let later = now() + policy.lockout + Duration::seconds(1);
+    assert!(
+        auth::login(&t.db, "finance", PASSWORD, "203.0.113.9", later, policy)
+            .await
+            .unwrap()
+            .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn a_success_clears_the_count_of_its_address_only() {
+    let t = demo_db().await;
+    let policy = AuthPolicy::default();
+    for _ in 0..policy.max_failures - 1 {
+        for addr in ["10.0.0.1", "10.0.0.2"] {
+            auth::login(&t.db, "office", "Not-the-one-1", addr, now(), policy)
+                .await
+                .unwrap()
+                .unwrap_err();
+        }
+    }
+    assert!(
+        auth::login(&t.db, "office", PASSWORD, "10.0.0.1", now(), policy)
+            .await
+            .unwrap()
+            .is_ok()
+    );
+    // 10.0.0.1 starts again; 10.0.0.2 has one try left, and the next failure locks it.
+    assert_eq!(
+        auth::login(&t.db, "office", "Not-the-one-1", "10.0.0.2", now(), policy)
+            .await
+            .unwrap(),
+        Err(LoginRefused::WrongPassword(Some(now() + policy.lockout)))
+    );
+    assert_eq!(
+        auth::login(&t.db, "office", "Not-the-one-1", "10.0.0.1", now(), policy)
+            .await
+            .unwrap(),
+        Err(LoginRefused::WrongPassword(None))
+    );
+}
+
+#[tokio::test]
+async fn a_password_change_ends_every_other_session_and_token() {
+    let t = demo_db().await;
+    let policy = AuthPolicy::default();
+    let finance = user(&t, "finance").await;
+    let kept = auth::start_session(&t.db, finance, now()).await.unwrap();
+    let other = auth::start_session(&t.db, finance, now()).await.unwrap();
+    let token = auth::create_api_token(&t.db, finance, "script", now())
+        .await
+        .unwrap();
+    let office = user(&t, "office").await;
+    let bystander = auth::start_session(&t.db, office, now()).await.unwrap();
+    let kept_id = auth::find_session(&t.db, &kept.token.0, now(), policy)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    users::set_password(
+        &t.db,
+        Change {
+            actor: Some(finance),
+            ..system(now())
+        },
+        finance,
+        "New-ledger-pass-7",
+        false,
+        Some(kept_id),
+    )
+    .await
+    .unwrap();
+    let alive = |token: String| {
+        let db = t.db.clone();
+        async move {
+            auth::find_session(&db, &token, now(), policy)
+                .await
+                .unwrap()
+                .is_some()
+        }
+    };
+    assert!(
+        alive(kept.token.0.clone()).await,
+        "the session that changed it"
+    );
+    assert!(!alive(other.token.0.clone()).await, "another session");
+    assert!(alive(bystander.token.0.clone()).await, "another person's");
+    assert_eq!(
+        auth::find_api_token(&t.db, &token.0, now()).await.unwrap(),
+        None
+    );
+    let listed = auth::tokens(&t.db, finance).await.unwrap();
+    assert!(listed[0].revoked_at.is_some());
+    // Recorded: the password change and the token's revocation.
+    let actions = t
+        .column::<String>(&format!(
+            "SELECT action FROM audit_log WHERE actor_id = {} ORDER BY id",
+            finance.0
+        ))
+        .await
+        .unwrap();
+    assert!(
+        actions.ends_with(&["set_password".into(), "revoke".into()]),
+        "{actions:?}"
+    );
+    // A reset by the administrator ends every session, the one kept above too.
+    let sysadmin = users::actor(&t.db, user(&t, "sysadmin").await)
+        .await
+        .unwrap();
+    users::reset_password(&t.db, &sysadmin, system(now()), finance, "Reset-by-admin-9")
+        .await
+        .unwrap();
+    assert!(!alive(kept.token.0).await);
+}
+
+#[tokio::test]
+async fn a_new_password_may_not_be_the_current_one_nor_contain_the_name() {
+    let t = demo_db().await;
+    let finance = user(&t, "finance").await;
+    for (pw, words) in [
+        (PASSWORD, "当前密码"),
+        ("Finance-2024-ok", "用户名"),
+        ("P@ssw0rd2024", "常见密码"),
+        ("1234567890 12", "数字和空格"),
+    ] {
+        match users::set_password(&t.db, system(now()), finance, pw, false, None).await {
+            Err(StoreError::Invalid(e)) => {
+                assert_eq!(e[0].field, "password");
+                assert!(e[0].message.contains(words), "{pw}: {}", e[0].message);
+            }
+            other => panic!("{pw}: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn tokens_are_listed_and_revoked_by_their_owner_only() {
+    let t = demo_db().await;
+    let finance = user(&t, "finance").await;
+    let hr = user(&t, "hr").await;
+    let token = auth::create_api_token(&t.db, finance, "周报脚本", now())
+        .await
+        .unwrap();
+    let id = auth::tokens(&t.db, finance).await.unwrap()[0].id;
+    assert!(
+        auth::find_api_token(&t.db, &token.0, now())
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(
+        auth::tokens(&t.db, finance).await.unwrap()[0]
+            .last_used_at
+            .is_some(),
+        true,
+        "use is seen"
+    );
+    let as_hr = Change {
+        actor: Some(hr),
+        ..system(now())
+    };
+    assert!(matches!(
+        auth::revoke_api_token(&t.db, as_hr, hr, id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(
+        auth::find_api_token(&t.db, &token.0, now())
+            .await
+            .unwrap()
+            .is_some()
+    );
+    let as_finance = Change {
+        actor: Some(finance),
+        ..system(now())
+    };
+    auth::revoke_api_token(&t.db, as_finance, finance, id)
+        .await
+        .unwrap();
+    assert_eq!(
+        auth::find_api_token(&t.db, &token.0, now()).await.unwrap(),
+        None
+    );
+    assert!(
+        zhenggai_storage::verify::verify(&t.db)
+            .await
+            .unwrap()
+            .intact()
+    );
+}
+
+#[tokio::test]
+async fn a_disabled_account_has_no_login_no_session_and_no_token_until_enabled() {
+    let t = demo_db().await;
+    let policy = AuthPolicy::default();
+    let finance = users::find(&t.db, "finance").await.unwrap().unwrap();
+    let session = auth::start_session(&t.db, finance.id, now()).await.unwrap();
+    let token = auth::create_api_token(&t.db, finance.id, "script", now())
+        .await
+        .unwrap();
+    let secadmin = users::actor(&t.db, user(&t, "secadmin").await)
+        .await
+        .unwrap();
+    let office = users::actor(&t.db, user(&t, "office").await).await.unwrap();
+    let because = Change {
+        reason: Some("调离"),
+        ..system(now())
+    };
+    // Only the security administrator, and not on their own account.
+    assert!(matches!(
+        users::set_disabled(&t.db, &office, because, finance.id, finance.version, true).await,
+        Err(StoreError::Forbidden)
+    ));
+    assert!(matches!(
+        users::set_disabled(&t.db, &secadmin, because, secadmin.user, 1, true).await,
+        Err(StoreError::Invalid(_))
+    ));
+    users::set_disabled(&t.db, &secadmin, because, finance.id, finance.version, true)
+        .await
+        .unwrap();
+    assert_eq!(
+        auth::login(&t.db, "finance", PASSWORD, "10.1.1.20", now(), policy)
+            .await
+            .unwrap(),
+        Err(LoginRefused::BadCredentials)
+    );
+    assert!(
+        auth::find_session(&t.db, &session.token.0, now(), policy)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        auth::find_api_token(&t.db, &token.0, now()).await.unwrap(),
+        None
+    );
+    let disabled = users::get(&t.db, finance.id).await.unwrap();
+    assert!(disabled.disabled);
+    users::set_disabled(
+        &t.db,
+        &secadmin,
+        system(now()),
+        finance.id,
+        disabled.version,
+        false,
+    )
+    .await
+    .unwrap();
+    assert!(
+        auth::login(&t.db, "finance", PASSWORD, "10.1.1.20", now(), policy)
+            .await
+            .unwrap()
+            .is_ok()
+    );
+    // Enabling does not bring back what disabling ended.
+    assert_eq!(
+        auth::find_api_token(&t.db, &token.0, now()).await.unwrap(),
+        None
+    );
+    let actions = t
+        .column::<String>(&format!(
+            "SELECT action FROM audit_log WHERE entity = 'users' AND entity_id = {} ORDER BY id",
+            finance.id.0
+        ))
+        .await
+        .unwrap();
+    assert!(
+        actions.ends_with(&["disable".into(), "enable".into()]),
+        "{actions:?}"
+    );
+    assert!(
+        zhenggai_storage::verify::verify(&t.db)
+            .await
+            .unwrap()
+            .intact()
+    );
+}
+
+#[tokio::test]
+async fn an_idle_session_ends_exactly_its_timeout_after_the_last_request() {
+    let t = demo_db().await;
+    let policy = AuthPolicy::default();
+    let office = user(&t, "office").await;
+    let s = auth::start_session(&t.db, office, now()).await.unwrap();
+    let seen = |at: DateTime<Utc>| {
+        let db = t.db.clone();
+        let token = s.token.0.clone();
+        async move {
+            auth::find_session(&db, &token, at, policy)
+                .await
+                .unwrap()
+                .is_some()
+        }
+    };
+    // A request 50 seconds in, then nothing for 29 minutes 40 seconds: still alive,
+    // because the idle time counts from that last request.
+    assert!(seen(now() + Duration::seconds(50)).await);
+    let last = now() + Duration::seconds(50);
+    assert!(seen(last + policy.idle_timeout - Duration::seconds(20)).await);
+    let last = last + policy.idle_timeout - Duration::seconds(20);
+    assert!(!seen(last + policy.idle_timeout + Duration::seconds(1)).await);
+}
