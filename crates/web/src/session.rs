@@ -195,7 +195,12 @@ impl FromRequestParts<App> for ApiViewer {
 pub const API_PASSWORD_PATH: &str = "/api/v1/password";
 
 fn must_have_changed_password(parts: &Parts, viewer: &Viewer) -> Result<(), ApiError> {
-    if viewer.user.must_change_password && parts.uri.path() != API_PASSWORD_PATH {
+    // Under the API's nest the path is the inner one; the original names the route.
+    let path = parts
+        .extensions
+        .get::<axum::extract::OriginalUri>()
+        .map_or_else(|| parts.uri.path(), |o| o.0.path());
+    if viewer.user.must_change_password && path != API_PASSWORD_PATH {
         return Err(ApiError::MustChangePassword);
     }
     Ok(())

@@ -380,3 +380,281 @@ async fn a_leader_is_put_in_charge_of_departments_of_their_own_organisation_only
     assert_eq!(api.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", api.body);
     assert_eq!(stored().await, format!("[{finance},{hr}]"));
 }
+
+/// Sets a one-time password for a demo account as the system administrator would, and
+/// gives that account a token made before the reset would have revoked it.
+async fn one_time_password(t: &TestApp, username: &str) -> (String, String) {
+    let sys = t.login("sysadmin").await;
+    let user = t.get_user(username).await;
+    let r = t
+        .post(
+            Some(&sys),
+            &format!("/admin/users/{}/password", user.id.0),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let password = r
+        .body
+        .split("的新一次性密码：")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .trim()
+        .to_string();
+    // A token made afterwards (e.g. by a script holding a session) stays refused too.
+    (password, t.token(username).await)
+}
+
+#[tokio::test]
+async fn until_a_one_time_password_is_changed_the_api_allows_only_the_change() {
+    let t = TestApp::new().await;
+    let m = t.measure(FINANCE_LEAD).await;
+    let (password, token) = one_time_password(&t, "finance").await;
+    for (method, path, body) in [
+        ("GET", format!("/api/v1/measures/{m}"), None),
+        ("GET", "/api/v1/me".to_string(), None),
+        (
+            "POST",
+            "/api/v1/tokens".to_string(),
+            Some(serde_json::json!({"name": "forever"})),
+        ),
+        ("GET", format!("/api/v1/measures/{m}/progress"), None),
+    ] {
+        let r = t.api(&token, method, &path, body).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{method} {path}");
+        assert_eq!(r.json()["error"], "must_change_password", "{path}");
+    }
+    let r = t
+        .api(
+            &token,
+            "POST",
+            "/api/v1/password",
+            Some(serde_json::json!({"old_password": password, "password": "Ledger-new-pass-42"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    // The change revoked every token, this one too: a new one works.
+    assert_eq!(
+        t.api(&token, "GET", "/api/v1/me", None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let fresh = t.token("finance").await;
+    assert_eq!(
+        t.api(&fresh, "GET", &format!("/api/v1/measures/{m}"), None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn a_password_change_on_the_page_states_the_rule_refuses_weak_ones_and_ends_other_sessions() {
+    let t = TestApp::new().await;
+    let here = t.login("finance").await;
+    let there = t.login("finance").await;
+    let token = t.token("finance").await;
+    let page = t.get(Some(&here), "/password").await;
+    assert!(page.body.contains("不能含用户名，不能是常见密码"));
+    for (new, says) in [
+        ("Finance-2024!x", "用户名"),
+        ("P@ssw0rd2024", "常见密码"),
+        ("1234 5678 9012", "数字和空格"),
+        (PASSWORD, "当前密码"),
+    ] {
+        let r = t
+            .post(
+                Some(&here),
+                "/password",
+                &[("old_password", PASSWORD), ("password", new)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{new}");
+        assert!(r.body.contains(says), "{new}: {}", r.body);
+    }
+    let r = t
+        .post(
+            Some(&here),
+            "/password",
+            &[
+                ("old_password", PASSWORD),
+                ("password", "Ledger-new-pass-42"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(t.get(Some(&here), "/").await.status, StatusCode::OK);
+    assert_eq!(
+        t.get(Some(&there), "/").await.status,
+        StatusCode::SEE_OTHER,
+        "the other session ended"
+    );
+    assert_eq!(
+        t.api(&token, "GET", "/api/v1/me", None).await.status,
+        StatusCode::UNAUTHORIZED,
+        "the token was revoked"
+    );
+}
+
+#[tokio::test]
+async fn people_list_and_revoke_their_own_tokens_and_no_one_elses() {
+    let t = TestApp::new().await;
+    let finance = t.login("finance").await;
+    let r = t
+        .post(Some(&finance), "/tokens", &[("name", "周报脚本")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let token = r
+        .body
+        .split("<code class=\"token\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        t.api(&token, "GET", "/api/v1/me", None).await.status,
+        StatusCode::OK
+    );
+    let list = t.api(&token, "GET", "/api/v1/tokens", None).await.json();
+    let id = list[0]["id"].as_i64().unwrap();
+    assert_eq!(list[0]["name"], "周报脚本");
+    assert!(list[0]["last_used_at"].is_string());
+    let page = t.get(Some(&finance), "/tokens").await;
+    assert!(page.body.contains("周报脚本") && page.body.contains("撤销"));
+    // Another person cannot revoke it, on the page or through the API.
+    let hr = t.login("hr").await;
+    assert_eq!(
+        t.post(Some(&hr), &format!("/tokens/{id}/revoke"), &[])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let hr_token = t.token("hr").await;
+    assert_eq!(
+        t.api(
+            &hr_token,
+            "POST",
+            &format!("/api/v1/tokens/{id}/revoke"),
+            None
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        t.api(&token, "GET", "/api/v1/me", None).await.status,
+        StatusCode::OK
+    );
+    let r = t
+        .post(Some(&finance), &format!("/tokens/{id}/revoke"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        t.api(&token, "GET", "/api/v1/me", None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert!(
+        t.get(Some(&finance), "/tokens")
+            .await
+            .body
+            .contains("已撤销")
+    );
+}
+
+#[tokio::test]
+async fn the_security_administrator_disables_and_enables_accounts_and_no_one_else_may() {
+    let t = TestApp::new().await;
+    let finance = t.login("finance").await;
+    let token = t.token("finance").await;
+    let user = t.get_user("finance").await;
+    let fields = [
+        ("disabled", "1"),
+        ("version", &user.version.to_string()),
+        ("reason", "调离本单位"),
+    ];
+    let path = format!("/admin/users/{}/disabled", user.id.0);
+    for who in ["sysadmin", "office", "auditadmin"] {
+        let s = t.login(who).await;
+        assert_eq!(
+            t.post(Some(&s), &path, &fields).await.status,
+            StatusCode::FORBIDDEN,
+            "{who}"
+        );
+    }
+    let sec = t.login("secadmin").await;
+    let page = t.get(Some(&sec), "/admin/users").await;
+    assert!(page.body.contains("停用"));
+    assert_eq!(
+        t.post(Some(&sec), &path, &fields).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(
+        t.get(Some(&sec), "/admin/users")
+            .await
+            .body
+            .contains("已停用")
+    );
+    assert_eq!(
+        t.get(Some(&finance), "/").await.status,
+        StatusCode::SEE_OTHER,
+        "the session ended"
+    );
+    assert_eq!(
+        t.api(&token, "GET", "/api/v1/me", None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        t.submit_login("finance", PASSWORD, "/").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    // The security administrator may not disable their own account.
+    let me = t.get_user("secadmin").await;
+    let r = t
+        .post(
+            Some(&sec),
+            &format!("/admin/users/{}/disabled", me.id.0),
+            &[("disabled", "1"), ("version", &me.version.to_string())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("不能停用自己的账户"));
+    let user = t.get_user("finance").await;
+    let r = t
+        .post(
+            Some(&sec),
+            &path,
+            &[("disabled", "0"), ("version", &user.version.to_string())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        t.submit_login("finance", PASSWORD, "/").await.status,
+        StatusCode::SEE_OTHER
+    );
+    // Through the API as well, recorded with the reason.
+    let sec_token = t.token("secadmin").await;
+    let user = t.get_user("finance").await;
+    let r = t
+        .api(
+            &sec_token,
+            "PUT",
+            &format!("/api/v1/users/{}/disabled", user.id.0),
+            Some(serde_json::json!({"disabled": true, "version": user.version, "reason": "离职"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let reasons: Vec<Option<String>> = sqlx::query_scalar(
+        "SELECT reason FROM audit_log WHERE entity = 'users' AND action = 'disable' ORDER BY id",
+    )
+    .fetch_all(t.app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        reasons,
+        vec![Some("调离本单位".to_string()), Some("离职".to_string())]
+    );
+}

@@ -8,17 +8,7 @@ use crate::util::*;
 #[tokio::test]
 async fn login_sets_an_http_only_same_site_session_and_logout_ends_it() {
     let t = TestApp::new().await;
-    let r = t
-        .post(
-            None,
-            "/login",
-            &[
-                ("username", "office"),
-                ("password", PASSWORD),
-                ("next", "/inspections"),
-            ],
-        )
-        .await;
+    let r = t.submit_login("office", PASSWORD, "/inspections").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(r.location(), "/inspections");
     let cookie = r
@@ -56,15 +46,7 @@ async fn login_sets_an_http_only_same_site_session_and_logout_ends_it() {
 async fn a_login_elsewhere_is_refused_as_next() {
     let t = TestApp::new().await;
     let r = t
-        .post(
-            None,
-            "/login",
-            &[
-                ("username", "office"),
-                ("password", PASSWORD),
-                ("next", "https://evil.example/"),
-            ],
-        )
+        .submit_login("office", PASSWORD, "https://evil.example/")
         .await;
     assert_eq!(r.location(), "/");
 }
@@ -73,37 +55,163 @@ async fn a_login_elsewhere_is_refused_as_next() {
 async fn repeated_failures_lock_the_account_for_a_while() {
     let t = TestApp::new().await;
     for _ in 0..5 {
-        let r = t
-            .post(
-                None,
-                "/login",
-                &[("username", "finance"), ("password", "wrong-password")],
-            )
-            .await;
+        let r = t.submit_login("finance", "wrong-password", "/").await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     }
-    let locked = t
-        .post(
-            None,
-            "/login",
-            &[("username", "finance"), ("password", PASSWORD)],
-        )
-        .await;
+    let locked = t.submit_login("finance", PASSWORD, "/").await;
     assert_eq!(
         locked.status,
         StatusCode::UNAUTHORIZED,
         "the right password opened a locked account"
     );
     assert!(locked.body.contains("锁定"));
+    // Locked there, not everywhere: the owner's own desk still logs in.
+    let elsewhere = t
+        .submit_login_from("10.9.9.9", "finance", PASSWORD, "/")
+        .await;
+    assert_eq!(elsewhere.status, StatusCode::SEE_OTHER);
     t.advance(Duration::minutes(16));
+    let r = t.submit_login("finance", PASSWORD, "/").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+}
+
+/// The login page's words, without its one-time token and the name typed in.
+fn login_words(body: &str, username: &str) -> String {
+    let token = body
+        .split("name=\"login_csrf\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or("");
+    body.replace(token, "TOKEN")
+        .replace(&format!("value=\"{username}\""), "NAME")
+}
+
+#[tokio::test]
+async fn a_wrong_password_an_unknown_name_a_locked_and_a_disabled_account_get_the_same_answer() {
+    let t = TestApp::new().await;
+    for _ in 0..5 {
+        t.submit_login_from("10.2.2.2", "hr", "wrong-password", "/")
+            .await;
+    }
+    let sec = t.login("secadmin").await;
+    let admin_page = t.get(Some(&sec), "/admin/users").await;
+    let jijian = t.get_user("jijian").await;
     let r = t
         .post(
-            None,
-            "/login",
-            &[("username", "finance"), ("password", PASSWORD)],
+            Some(&sec),
+            &format!("/admin/users/{}/disabled", jijian.id.0),
+            &[
+                ("disabled", "1"),
+                ("version", &jijian.version.to_string()),
+                ("reason", "调离"),
+            ],
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", admin_page.body);
+    let mut answers = Vec::new();
+    for (name, password) in [
+        ("finance", "wrong-password"),
+        ("nobody-here", "wrong-password"),
+        ("hr", PASSWORD),
+        ("jijian", PASSWORD),
+    ] {
+        let r = t.submit_login_from("10.2.2.2", name, password, "/").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{name}");
+        answers.push(login_words(&r.body, name));
+    }
+    assert!(answers.iter().all(|a| *a == answers[0]), "{answers:#?}");
+    assert!(answers[0].contains("用户名或密码不正确"));
+}
+
+#[tokio::test]
+async fn one_address_guessing_many_names_is_throttled_there_only() {
+    let t = TestApp::new().await;
+    // Password spraying: one guess per name, never enough to lock any one account.
+    let names = ["office", "finance", "hr", "leader_wang", "jijian"];
+    for round in 0..4 {
+        for name in names {
+            let r = t
+                .submit_login_from("198.51.100.7", name, &format!("Spray-{round}-guess"), "/")
+                .await;
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        }
+    }
+    let r = t
+        .submit_login_from("198.51.100.7", "sysadmin", PASSWORD, "/")
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNAUTHORIZED,
+        "the address used up its window"
+    );
+    let r = t
+        .submit_login_from("10.1.1.30", "sysadmin", PASSWORD, "/")
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "another address is not");
+}
+
+#[tokio::test]
+async fn parallel_guesses_through_the_login_form_do_not_open_the_account() {
+    let t = std::sync::Arc::new(TestApp::new().await);
+    let guesses: Vec<_> = (0..16)
+        .map(|i| {
+            let t = t.clone();
+            tokio::spawn(async move {
+                t.submit_login_from("203.0.113.50", "finance", &format!("Guess-{i}-wrong"), "/")
+                    .await
+                    .status
+            })
+        })
+        .collect();
+    for g in guesses {
+        assert_eq!(g.await.unwrap(), StatusCode::UNAUTHORIZED);
+    }
+    let r = t
+        .submit_login_from("203.0.113.50", "finance", PASSWORD, "/")
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "locked there");
+}
+
+#[tokio::test]
+async fn the_login_form_refuses_a_post_without_its_own_token() {
+    let t = TestApp::new().await;
+    // A page elsewhere posting the form: no token, or a token without its cookie.
+    for fields in [
+        vec![("username", "office"), ("password", PASSWORD)],
+        vec![
+            ("username", "office"),
+            ("password", PASSWORD),
+            ("login_csrf", "0123456789abcdef"),
+        ],
+    ] {
+        let r = t.post(None, "/login", &fields).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        assert!(r.body.contains("登录页面已过期"), "{}", r.body);
+        assert!(
+            r.headers.get(header::SET_COOKIE).is_none()
+                || !r
+                    .headers
+                    .get(header::SET_COOKIE)
+                    .unwrap()
+                    .to_str()
+                    .unwrap()
+                    .starts_with("zg_session=")
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_idle_session_ends_its_timeout_after_the_last_request_not_earlier() {
+    let t = TestApp::new().await;
+    let s = t.login("office").await;
+    t.advance(Duration::seconds(50));
+    assert_eq!(t.get(Some(&s), "/").await.status, StatusCode::OK);
+    t.advance(Duration::minutes(29) + Duration::seconds(40));
+    assert_eq!(
+        t.get(Some(&s), "/").await.status,
+        StatusCode::OK,
+        "29 min 40 s after the last request"
+    );
 }
 
 #[tokio::test]

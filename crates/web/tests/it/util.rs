@@ -302,6 +302,11 @@ impl TestApp {
         self.send(req.body(body).unwrap()).await
     }
 
+    /// A demo user's account as stored.
+    pub async fn get_user(&self, username: &str) -> users::User {
+        users::find(&self.app.db, username).await.unwrap().unwrap()
+    }
+
     /// An API token for a demo user.
     pub async fn token(&self, username: &str) -> String {
         let user = users::find(&self.app.db, username).await.unwrap().unwrap();
