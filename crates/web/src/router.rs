@@ -46,9 +46,13 @@ async fn healthz(State(app): State<App>) -> impl IntoResponse {
     }
 }
 
-/// Headers every response carries: no framing by other sites, no sniffing, nothing
-/// loaded from outside (the pages use only their own assets).
+/// Headers every response carries: no framing by other sites, no sniffing, no script
+/// but the site's own file (not even one written into a page), nothing loaded from
+/// outside; nothing kept in a cache (pages and downloads show a person's records, and
+/// the browser's back button after logout must not show them again) except what says
+/// otherwise (the stylesheet and the script); and behind HTTPS, HTTPS only from then on.
 async fn security_headers(
+    State(app): State<App>,
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
@@ -62,8 +66,19 @@ async fn security_headers(
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     h.insert(
         "content-security-policy",
-        HeaderValue::from_static("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'"),
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        ),
     );
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if app.config.secure_cookies {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     resp
 }
 
@@ -205,6 +220,9 @@ pub fn router(app: App) -> Router {
             "/api/v1",
             crate::api::routes().layer(DefaultBodyLimit::max(upload_limit.max(import_limit))),
         )
-        .layer(axum::middleware::from_fn(security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            security_headers,
+        ))
         .with_state(app)
 }
