@@ -346,4 +346,22 @@ mod tests {
         assert_eq!(s.listen, "127.0.0.1:8080");
         assert_eq!(s.database_url, "sqlite://zhenggai-data/zhenggai.db");
     }
+
+    #[test]
+    fn http_limits_come_from_the_file_and_must_be_above_zero() {
+        let file: FileConfig = toml::from_str(
+            "http_header_timeout_secs = 5\nhttp_request_timeout_secs = 60\nhttp_max_connections = 200\n",
+        )
+        .unwrap();
+        let limits = http_limits(&file).unwrap();
+        assert_eq!(limits.header_timeout, std::time::Duration::from_secs(5));
+        assert_eq!(limits.request_timeout, std::time::Duration::from_secs(60));
+        assert_eq!(limits.max_connections, 200);
+        assert_eq!(
+            http_limits(&FileConfig::default()).unwrap(),
+            ServeLimits::default()
+        );
+        let zero: FileConfig = toml::from_str("http_header_timeout_secs = 0\n").unwrap();
+        assert!(http_limits(&zero).is_err());
+    }
 }
