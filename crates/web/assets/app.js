@@ -7,6 +7,19 @@
       form.querySelectorAll('button').forEach(function (b) { b.disabled = true; });
     }
   });
+  // Buttons that print the page, links that go back: handled here because the
+  // Content-Security-Policy allows no script written into a page.
+  document.addEventListener('click', function (e) {
+    var el = e.target.closest && e.target.closest('[data-print], [data-back]');
+    if (!el) return;
+    if (el.hasAttribute('data-print')) {
+      e.preventDefault();
+      window.print();
+    } else if (window.history.length > 1) {
+      e.preventDefault();
+      window.history.back();
+    }
+  });
   // Filter selects apply at once.
   document.querySelectorAll('form.filters select').forEach(function (s) {
     s.addEventListener('change', function () { s.form.submit(); });

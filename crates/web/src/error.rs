@@ -34,6 +34,9 @@ pub enum PageError {
     /// An address that takes a form's submission, opened by other means (typed in, or
     /// reloaded after a refused form).
     FormOnly,
+    /// An address that does not read (letters where a record's number goes, a query
+    /// parameter of the wrong kind): edited by hand, or a broken link.
+    BadAddress,
 }
 
 impl From<StoreError> for PageError {
@@ -87,6 +90,12 @@ impl IntoResponse for PageError {
                 StatusCode::METHOD_NOT_ALLOWED,
                 "这个地址只接收页面上提交的表单，不能直接打开。请返回上一页，用页面上的按钮提交。",
                 "This address takes a form sent from a page and cannot be opened directly: go back and use the page's button.",
+                &[],
+            ),
+            PageError::BadAddress => error_page(
+                StatusCode::BAD_REQUEST,
+                "这个网址的格式不对（例如记录编号处不是数字）：请从页面上的链接进入。",
+                "This address is malformed (a record's number that is not a number, say): open it from a link on a page.",
                 &[],
             ),
             PageError::TooLarge => error_page(
@@ -155,11 +164,20 @@ pub enum ApiError {
     Unauthenticated,
     /// A cookie-authenticated write without the `X-CSRF-Token` header.
     Csrf,
-    /// A malformed request body.
+    /// A request that cannot be read at all (a body that is not JSON, a broken
+    /// multipart body), with the reader's own words (in English) for what was wrong.
     BadRequest(String),
     /// The account's password was set by the system administrator and must be changed
     /// before anything else.
     MustChangePassword,
+    /// A segment of the address, a query parameter or a body's field that does not read
+    /// as its type (letters for an id, a missing field): the request is malformed (400),
+    /// and the field is named.
+    BadField(FieldError),
+    /// A body over the route's limit.
+    TooLarge,
+    /// A method the address does not take (GET on a write, say).
+    MethodNotAllowed,
 }
 
 impl From<StoreError> for ApiError {
@@ -171,13 +189,14 @@ impl From<StoreError> for ApiError {
 /// The body of every API error.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ApiErrorBody {
-    /// not_found, forbidden, invalid, conflict, unauthenticated, csrf, bad_request, internal.
+    /// not_found, forbidden, invalid, conflict, unauthenticated, csrf, bad_request,
+    /// too_large, method_not_allowed, internal.
     pub error: &'static str,
     /// What happened and what to do, in Chinese.
     pub message: String,
     /// The same in English.
     pub message_en: String,
-    /// For `invalid`: each field and what is wrong with it.
+    /// For `invalid` and `bad_request`: each field and what is wrong with it.
     pub fields: Vec<FieldError>,
     /// For `conflict`: what the other writer changed.
     pub conflict: Option<Conflict>,
@@ -224,8 +243,29 @@ impl IntoResponse for ApiError {
                 StatusCode::BAD_REQUEST,
                 body(
                     "bad_request",
-                    &format!("请求格式有误：{detail}"),
+                    "请求格式有误，无法读取：请对照 API 文档（/api/v1/openapi.json）检查请求的格式。",
                     &format!("Malformed request: {detail}"),
+                ),
+            ),
+            ApiError::BadField(field) => {
+                let mut b = body("bad_request", &field.message, &field.message_en);
+                b.fields = vec![field];
+                (StatusCode::BAD_REQUEST, b)
+            }
+            ApiError::MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                body(
+                    "method_not_allowed",
+                    "这个地址不接受该请求方法：请对照 API 文档（/api/v1/openapi.json）使用正确的方法。",
+                    "This address does not take this method: see the API document (/api/v1/openapi.json).",
+                ),
+            ),
+            ApiError::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                body(
+                    "too_large",
+                    "请求内容超过了这个接口的大小上限：请精简内容，或把附件分开上传。",
+                    "The request is larger than this address accepts: send less, or the files separately.",
                 ),
             ),
             ApiError::Store(e) => match e {

@@ -1,8 +1,8 @@
 //! The pages and the JSON API of zhenggai, served by one axum router.
 //!
-//! `App::new` builds the state; [`router::router`] lists every route; `serve` in the
-//! binary only wires configuration → state → router → graceful shutdown. Tests use
-//! the same router in process.
+//! `App::new` builds the state; [`router::router`] lists every route; [`server::serve`]
+//! serves it with limits on slow and numerous clients; `serve` in the binary only wires
+//! configuration → state → router → server. Tests use the same router in process.
 
 pub mod api;
 pub mod download;
@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod pages;
 pub mod readings;
 pub mod router;
+pub mod server;
 pub mod session;
 pub mod state;
 pub mod throttle;

@@ -46,9 +46,13 @@ async fn healthz(State(app): State<App>) -> impl IntoResponse {
     }
 }
 
-/// Headers every response carries: no framing by other sites, no sniffing, nothing
-/// loaded from outside (the pages use only their own assets).
+/// Headers every response carries: no framing by other sites, no sniffing, no script
+/// but the site's own file (not even one written into a page), nothing loaded from
+/// outside; nothing kept in a cache (pages and downloads show a person's records, and
+/// the browser's back button after logout must not show them again) except what says
+/// otherwise (the stylesheet and the script); and behind HTTPS, HTTPS only from then on.
 async fn security_headers(
+    State(app): State<App>,
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
@@ -62,10 +66,52 @@ async fn security_headers(
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     h.insert(
         "content-security-policy",
-        HeaderValue::from_static("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'"),
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        ),
     );
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if app.config.secure_cookies {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     resp
 }
+
+/// What axum answers by itself in plain text on a page (letters where a record's number
+/// goes, a query that does not read, a body over the limit) is answered with the pages'
+/// error page, in both languages. The API answers its own refusals in JSON.
+async fn page_errors(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let resp = next.run(req).await;
+    let plain = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_none_or(|v| v.as_bytes().starts_with(b"text/plain"));
+    if !plain {
+        return resp;
+    }
+    match resp.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => PageError::TooLarge.into_response(),
+        StatusCode::METHOD_NOT_ALLOWED => PageError::FormOnly.into_response(),
+        StatusCode::BAD_REQUEST
+        | StatusCode::UNSUPPORTED_MEDIA_TYPE
+        | StatusCode::UNPROCESSABLE_ENTITY => PageError::BadAddress.into_response(),
+        _ => resp,
+    }
+}
+
+/// The largest body a route reads unless it takes files: a JSON record or a form with
+/// its longest texts fits many times over. Only the routes that take files (progress,
+/// lifecycle steps, ledger imports) read more, up to the configured file sizes; a body
+/// over its route's limit is refused (413) as soon as the limit is passed, not read on.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// The application's router.
 pub fn router(app: App) -> Router {
@@ -203,10 +249,12 @@ pub fn router(app: App) -> Router {
         // page that says so (in both languages), not an empty response.
         .method_not_allowed_fallback(|| async { PageError::FormOnly })
         .fallback(|| async { PageError::Store(StoreError::NotFound) })
-        .nest(
-            "/api/v1",
-            crate::api::routes().layer(DefaultBodyLimit::max(upload_limit.max(import_limit))),
-        )
-        .layer(axum::middleware::from_fn(security_headers))
+        .nest("/api/v1", crate::api::routes(upload_limit, import_limit))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(page_errors))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            security_headers,
+        ))
         .with_state(app)
 }

@@ -10,6 +10,7 @@ use zhenggai_notify::{Security, SmtpConfig};
 use zhenggai_storage::auth::AuthPolicy;
 use zhenggai_storage::files::UploadLimits;
 use zhenggai_web::WebConfig;
+use zhenggai_web::server::ServeLimits;
 
 use crate::cli::Common;
 
@@ -39,6 +40,12 @@ pub struct FileConfig {
     pub page_size: Option<i64>,
     /// Database connections.
     pub max_connections: Option<u32>,
+    /// Seconds a client has to send a request's headers.
+    pub http_header_timeout_secs: Option<u64>,
+    /// Seconds a request has to be read and answered.
+    pub http_request_timeout_secs: Option<u64>,
+    /// HTTP connections open at once.
+    pub http_max_connections: Option<usize>,
     /// Rows an imported sheet may have.
     pub import_max_rows: Option<usize>,
     /// Largest imported file, in MB.
@@ -123,6 +130,29 @@ fn import_limits(file: &FileConfig) -> anyhow::Result<zhenggai_spreadsheet::Limi
     })
 }
 
+fn http_limits(file: &FileConfig) -> anyhow::Result<ServeLimits> {
+    let d = ServeLimits::default();
+    let secs = std::time::Duration::from_secs;
+    let limits = ServeLimits {
+        header_timeout: env("ZHENGGAI_HTTP_HEADER_TIMEOUT_SECS")?
+            .or(file.http_header_timeout_secs)
+            .map_or(d.header_timeout, secs),
+        request_timeout: env("ZHENGGAI_HTTP_REQUEST_TIMEOUT_SECS")?
+            .or(file.http_request_timeout_secs)
+            .map_or(d.request_timeout, secs),
+        max_connections: env("ZHENGGAI_HTTP_MAX_CONNECTIONS")?
+            .or(file.http_max_connections)
+            .unwrap_or(d.max_connections),
+    };
+    anyhow::ensure!(
+        !limits.header_timeout.is_zero()
+            && !limits.request_timeout.is_zero()
+            && limits.max_connections > 0,
+        "http_header_timeout_secs, http_request_timeout_secs and http_max_connections must be above 0"
+    );
+    Ok(limits)
+}
+
 fn synonyms(file: &FileConfig) -> anyhow::Result<zhenggai_spreadsheet::layout::Synonyms> {
     use zhenggai_spreadsheet::layout::{Field, Synonyms};
     let mut s = Synonyms::default();
@@ -148,6 +178,8 @@ pub struct Settings {
     pub listen: String,
     /// Web settings.
     pub web: WebConfig,
+    /// Limits on HTTP connections and requests.
+    pub http: ServeLimits,
     /// Database connections.
     pub max_connections: u32,
     /// The SMTP server, if reminders are mailed.
@@ -190,6 +222,7 @@ impl Settings {
             None => FileConfig::default(),
         };
         let import_limits = import_limits(&file)?;
+        let http = http_limits(&file)?;
         let smtp = smtp(&file)?;
         let public_url = env::<String>("ZHENGGAI_PUBLIC_URL")?.or(file.public_url.clone());
         if let Some(url) = &public_url {
@@ -256,6 +289,7 @@ impl Settings {
             database_url,
             listen,
             web,
+            http,
             max_connections,
             smtp,
             public_url,
@@ -311,5 +345,23 @@ mod tests {
         let s = Settings::resolve(&common, None).unwrap();
         assert_eq!(s.listen, "127.0.0.1:8080");
         assert_eq!(s.database_url, "sqlite://zhenggai-data/zhenggai.db");
+    }
+
+    #[test]
+    fn http_limits_come_from_the_file_and_must_be_above_zero() {
+        let file: FileConfig = toml::from_str(
+            "http_header_timeout_secs = 5\nhttp_request_timeout_secs = 60\nhttp_max_connections = 200\n",
+        )
+        .unwrap();
+        let limits = http_limits(&file).unwrap();
+        assert_eq!(limits.header_timeout, std::time::Duration::from_secs(5));
+        assert_eq!(limits.request_timeout, std::time::Duration::from_secs(60));
+        assert_eq!(limits.max_connections, 200);
+        assert_eq!(
+            http_limits(&FileConfig::default()).unwrap(),
+            ServeLimits::default()
+        );
+        let zero: FileConfig = toml::from_str("http_header_timeout_secs = 0\n").unwrap();
+        assert!(http_limits(&zero).is_err());
     }
 }

@@ -2,7 +2,7 @@
 //! hold them (三员分立); and each person's own notifications (the bell).
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use zhenggai_domain::{Role, UnitId, UserId};
@@ -13,6 +13,7 @@ use zhenggai_storage::units::{self, Unit, UnitKind};
 use zhenggai_storage::users::{self, NewUser, User};
 use zhenggai_storage::{StoreError, auth};
 
+use super::extract::Path;
 use super::{ApiJson, Created};
 use crate::error::{ApiError, ApiErrorBody};
 use crate::session::{ApiViewer, ClientAddr};

@@ -1,7 +1,7 @@
 //! The ledger through the API: inspections, aspects, problems, measures, progress.
 
 use axum::Json;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -20,6 +20,7 @@ use zhenggai_storage::ledger::problems::{self, Problem, ProblemInput};
 use zhenggai_storage::ledger::progress::{self, Progress};
 use zhenggai_storage::ledger::query::{self, FilterInput, LedgerPage, MeasurePage, Within};
 
+use super::extract::{Path, Query, multipart_error};
 use super::{ApiJson, Created};
 use crate::download::download;
 use crate::error::{ApiError, ApiErrorBody};
@@ -377,7 +378,7 @@ pub async fn add_progress(
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     let sent = crate::form::read_multipart(&mut multipart)
         .await
-        .map_err(|e| ApiError::BadRequest(e.body_text()))?;
+        .map_err(multipart_error)?;
     let input = sent.form.progress();
     let id = progress::add(
         &app.db,
@@ -539,7 +540,7 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for StepBody {
                 .map_err(|e| ApiError::BadRequest(e.body_text()))?;
             let sent = crate::form::read_multipart(&mut multipart)
                 .await
-                .map_err(|e| ApiError::BadRequest(e.body_text()))?;
+                .map_err(multipart_error)?;
             return Ok(StepBody {
                 input: sent.form.step(),
                 files: sent.files,
@@ -810,7 +811,7 @@ pub async fn import_ledger(
     use sha2::Digest;
     let sent = crate::form::read_multipart(&mut multipart)
         .await
-        .map_err(|e| ApiError::BadRequest(e.body_text()))?;
+        .map_err(multipart_error)?;
     let inspection = inspections::get(&app.db, &v.0.actor, InspectionId(id)).await?;
     let Some(file) = sent.files.first() else {
         return Err(zhenggai_storage::error::StoreError::invalid(

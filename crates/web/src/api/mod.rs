@@ -3,29 +3,41 @@
 //! document at `/api/v1/openapi.json` is generated from these handlers.
 
 pub mod admin;
+pub mod extract;
 pub mod ledger;
 
-use axum::extract::{FromRequest, Request};
-use axum::response::IntoResponse;
+pub use extract::ApiJson;
+
+use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use utoipa::OpenApi;
 
 use crate::error::{ApiError, ApiErrorBody};
 use crate::state::App;
 
-/// A JSON body whose errors are answered in the API's error format.
-#[derive(Debug, Clone)]
-pub struct ApiJson<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
-    type Rejection = ApiError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(v)) => Ok(ApiJson(v)),
-            Err(e) => Err(ApiError::BadRequest(e.body_text())),
+/// What axum answers by itself under the API (a method the address does not take, a
+/// body that is not multipart where files are expected) is answered in the API's error
+/// format too: a script reads every refusal the same way.
+async fn errors_as_json(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    use axum::http::{StatusCode, header};
+    let resp = next.run(req).await;
+    let json = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if json || !resp.status().is_client_error() {
+        return resp;
+    }
+    match resp.status() {
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed.into_response(),
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge.into_response(),
+        _ => {
+            let text = axum::body::to_bytes(resp.into_body(), 16 * 1024)
+                .await
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_default();
+            ApiError::BadRequest(text).into_response()
         }
     }
 }
@@ -80,8 +92,11 @@ async fn openapi_json() -> impl IntoResponse {
     Json(ApiDoc::openapi())
 }
 
-/// The API routes, mounted under `/api/v1`.
-pub fn routes() -> Router<App> {
+/// The API routes, mounted under `/api/v1`: the routes that take files read bodies up
+/// to `upload_limit` (progress, lifecycle steps) or `import_limit` (a ledger file), every
+/// other one up to the router's [`crate::router::MAX_BODY_BYTES`].
+pub fn routes(upload_limit: usize, import_limit: usize) -> Router<App> {
+    use axum::extract::DefaultBodyLimit;
     use axum::routing::{get, post, put};
     Router::new()
         .route("/openapi.json", get(openapi_json))
@@ -114,7 +129,9 @@ pub fn routes() -> Router<App> {
         .route("/problems/{id}/withdraw", post(ledger::withdraw_problem))
         .route(
             "/problems/{id}/steps",
-            get(ledger::list_steps).post(ledger::take_step),
+            get(ledger::list_steps)
+                .post(ledger::take_step)
+                .layer(DefaultBodyLimit::max(upload_limit)),
         )
         .route("/measures/{id}/withdraw", post(ledger::withdraw_measure))
         .route("/inspections/{id}/ledger", get(ledger::get_ledger))
@@ -152,7 +169,9 @@ pub fn routes() -> Router<App> {
         )
         .route(
             "/measures/{id}/progress",
-            get(ledger::list_progress).post(ledger::add_progress),
+            get(ledger::list_progress)
+                .post(ledger::add_progress)
+                .layer(DefaultBodyLimit::max(upload_limit)),
         )
         .route(
             "/measures/{id}/milestones",
@@ -165,7 +184,10 @@ pub fn routes() -> Router<App> {
             get(ledger::get_closure_rules).put(ledger::set_closure_rules),
         )
         .route("/postings", get(ledger::list_postings))
-        .route("/inspections/{id}/import", post(ledger::import_ledger))
+        .route(
+            "/inspections/{id}/import",
+            post(ledger::import_ledger).layer(DefaultBodyLimit::max(import_limit)),
+        )
         .route("/inspections/{id}/imports", get(ledger::list_imports))
         .route(
             "/inspections/{id}/imports/{import}/file",
@@ -175,4 +197,5 @@ pub fn routes() -> Router<App> {
         // An unknown address under the API answers as the API does (JSON), not with the
         // pages' fallback.
         .fallback(|| async { ApiError::from(zhenggai_storage::StoreError::NotFound) })
+        .layer(axum::middleware::from_fn(errors_as_json))
 }

@@ -62,12 +62,25 @@ fn login_form(
     Ok(resp)
 }
 
-/// Where to go after logging in: only a path on this site.
+/// Where to go after logging in, after switching the language or after a step taken
+/// from a look-back round: only a path on this site, else the home page.
+///
+/// A browser reads a `Location` as a URL relative to the page, after removing tabs and
+/// line breaks and taking `\\` for `/`: `/\t/evil.example` is `//evil.example`, another
+/// site. So the target is parsed the way a browser does (the WHATWG rules of the `url`
+/// crate) against this site's origin, kept only if it stays there, and sent back as
+/// the parsed path, which a browser cannot read any other way. Control characters are
+/// refused outright: no page of this site has them in its address.
 pub(crate) fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next.to_string()
-    } else {
-        "/".to_string()
+    if !next.starts_with('/') || next.chars().any(char::is_control) {
+        return "/".to_string();
+    }
+    let Ok(here) = url::Url::parse("http://zhenggai.invalid/") else {
+        return "/".to_string();
+    };
+    match here.join(next) {
+        Ok(u) if u.origin() == here.origin() => u[url::Position::BeforePath..].to_string(),
+        _ => "/".to_string(),
     }
 }
 
@@ -312,13 +325,31 @@ mod tests {
     #[test]
     fn next_stays_on_this_site() {
         assert_eq!(safe_next("/inspections/3?x=1"), "/inspections/3?x=1");
+        assert_eq!(safe_next("/problems/7#steps"), "/problems/7#steps");
+        // What the browser would make of it, so that it cannot make anything else.
+        assert_eq!(safe_next("/a/../measures"), "/measures");
+        assert_eq!(safe_next("/问题"), "/%E9%97%AE%E9%A2%98");
         for evil in [
             "https://evil.example",
             "//evil.example",
             "/\\evil.example",
+            "\\\\evil.example",
+            "/\t/evil.example/x",
+            "\t//evil.example",
+            "/\r/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "//\tevil.example",
+            "/\u{0}/evil.example",
+            "/\u{7f}/evil.example",
+            "/\u{85}/evil.example",
+            "https:evil.example",
+            "https:/evil.example",
+            "javascript:alert(1)",
+            " //evil.example",
             "",
         ] {
-            assert_eq!(safe_next(evil), "/", "{evil}");
+            assert_eq!(safe_next(evil), "/", "{evil:?}");
         }
     }
 }

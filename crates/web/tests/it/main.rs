@@ -12,6 +12,7 @@ mod api;
 mod auth;
 mod calendar;
 mod channels;
+mod edge;
 mod ledger;
 mod lifecycle;
 mod milestones;

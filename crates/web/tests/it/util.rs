@@ -113,6 +113,14 @@ impl TestApp {
         }
     }
 
+    /// The same database and clock behind a router with other settings.
+    pub fn reconfigure(&mut self, change: impl FnOnce(&mut WebConfig)) {
+        let mut config = (*self.app.config).clone();
+        change(&mut config);
+        self.app.config = Arc::new(config);
+        self.router = zhenggai_web::router(self.app.clone());
+    }
+
     pub fn advance(&self, by: Duration) {
         let mut now = self.clock.0.lock().unwrap();
         *now += by;

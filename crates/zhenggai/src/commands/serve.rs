@@ -70,12 +70,18 @@ pub async fn run(common: &Common, args: ServeArgs) -> anyhow::Result<ExitCode> {
         "zhenggai 整改台账 listening on http://{addr}/  (database: {})",
         zhenggai_storage::db::redact(&settings.database_url)
     );
-    // Each request knows its connection's address: the login lock and throttle count by it.
-    let service =
-        zhenggai_web::router(app).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    let mut limits = settings.http;
+    if let Some(files) = raise_file_limit() {
+        // Room for the database, the log and the files being read and written.
+        let room = usize::try_from(files.saturating_sub(256)).unwrap_or(usize::MAX);
+        if room < limits.max_connections {
+            println!(
+                "打开文件数上限为 {files}，同时连接数降为 {room} / the open-file limit is {files}: at most {room} connections at once"
+            );
+            limits.max_connections = room.max(1);
+        }
+    }
+    zhenggai_web::server::serve(listener, zhenggai_web::router(app), limits, shutdown).await?;
     // A job cut off here keeps its lease and is taken again after it runs out.
     if let Some(s) = scheduler {
         s.abort();
@@ -84,6 +90,30 @@ pub async fn run(common: &Common, args: ServeArgs) -> anyhow::Result<ExitCode> {
     db.close().await;
     println!("zhenggai stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Raises the process's soft limit on open files to its hard limit, where the system
+/// allows it: every connection is a file, and the usual soft limit (1024) is below the
+/// connection cap. Returns the soft limit in force (`None`: unlimited or unknown).
+#[cfg(unix)]
+fn raise_file_limit() -> Option<u64> {
+    use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+    let now = getrlimit(Resource::Nofile);
+    if now.current != now.maximum {
+        let raised = Rlimit {
+            current: now.maximum,
+            maximum: now.maximum,
+        };
+        if let Err(e) = setrlimit(Resource::Nofile, raised) {
+            tracing::warn!(error = %e, "raising the open-file limit");
+        }
+    }
+    getrlimit(Resource::Nofile).current
+}
+
+#[cfg(not(unix))]
+fn raise_file_limit() -> Option<u64> {
+    None
 }
 
 fn print_demo_accounts() {

@@ -1,0 +1,214 @@
+//! What the API reads from a request — the address's ids, the query string, a JSON
+//! body — with every refusal in the API's error format: a malformed id, query or body
+//! is 400 naming the field (the address's segment, the query's or the body's field) and
+//! what it should be, as is a body that is not JSON at all; a body over the route's
+//! limit is 413, refused as soon as the limit is passed, before the rest is read. (422
+//! stays for values that read but are refused, such as a deadline before the start.)
+//!
+//! The handlers name these `Path` and `Query`, as axum's: the same extraction, with
+//! answers a script can read.
+
+use axum::body::Bytes;
+use axum::extract::multipart::MultipartError;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use serde::de::DeserializeOwned;
+use zhenggai_domain::validate::FieldError;
+
+use crate::error::ApiError;
+
+/// Ids and other values from the address (`/measures/{id}`).
+#[derive(Debug, Clone, Copy)]
+pub struct Path<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for Path<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        use axum::extract::path::ErrorKind;
+        use axum::extract::rejection::PathRejection;
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(Path(v)),
+            Err(PathRejection::FailedToDeserializePathParams(e)) => {
+                let raw = RawPathParams::from_request_parts(parts, state).await.ok();
+                let raw: Vec<(&str, &str)> = raw.iter().flat_map(|r| r.iter()).collect();
+                let (key, value, expected) = match e.kind() {
+                    ErrorKind::ParseErrorAtKey {
+                        key,
+                        value,
+                        expected_type,
+                    } => (key.as_str(), value.as_str(), *expected_type),
+                    ErrorKind::ParseErrorAtIndex {
+                        index,
+                        value,
+                        expected_type,
+                    } => (
+                        raw.get(*index).map_or("", |(k, _)| *k),
+                        value.as_str(),
+                        *expected_type,
+                    ),
+                    ErrorKind::ParseError {
+                        value,
+                        expected_type,
+                    } => (
+                        raw.iter().find(|(_, v)| v == value).map_or("", |(k, _)| *k),
+                        value.as_str(),
+                        *expected_type,
+                    ),
+                    ErrorKind::InvalidUtf8InPathParam { key } => (key.as_str(), "", "UTF-8"),
+                    _ => return Err(ApiError::BadRequest(e.body_text())),
+                };
+                Err(path_segment(key, value, expected))
+            }
+            Err(other) => Err(ApiError::BadRequest(other.body_text())),
+        }
+    }
+}
+
+/// A segment of the address that is not what the route takes: which, and what it
+/// should be.
+fn path_segment(key: &str, value: &str, expected: &str) -> ApiError {
+    let number = expected.starts_with('i') || expected.starts_with('u');
+    let (zh, en) = if number {
+        (
+            format!("地址中的“{key}”应为记录的数字编号（正整数），收到的是“{value}”。"),
+            format!(
+                "The address's `{key}` must be a record's number (a positive integer); it is “{value}”."
+            ),
+        )
+    } else {
+        (
+            format!("地址中的“{key}”格式不对，收到的是“{value}”。"),
+            format!(
+                "The address's `{key}` is not in the expected form ({expected}); it is “{value}”."
+            ),
+        )
+    };
+    ApiError::BadField(FieldError::new(key, zh, en))
+}
+
+/// The query string (`?status=overdue&page=2`).
+#[derive(Debug, Clone)]
+pub struct Query<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for Query<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(de)
+            .map(Query)
+            .map_err(|e| {
+                let field = e.path().to_string();
+                field_error(&field, &e.inner().to_string(), "查询参数")
+            })
+    }
+}
+
+/// A JSON body whose errors are answered in the API's error format.
+#[derive(Debug, Clone)]
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|v| {
+                let v = v.trim().to_ascii_lowercase();
+                v == "application/json" || (v.starts_with("application/") && v.ends_with("+json"))
+            });
+        if !is_json {
+            return Err(ApiError::BadRequest(
+                "send the body as JSON, with Content-Type: application/json".into(),
+            ));
+        }
+        // Read up to the route's limit (`DefaultBodyLimit`), and no further.
+        let bytes = Bytes::from_request(req, state).await.map_err(body_error)?;
+        let mut de = serde_json::Deserializer::from_slice(&bytes);
+        let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let inner = e.inner();
+            if inner.is_data() {
+                field_error(&e.path().to_string(), &inner.to_string(), "JSON 字段")
+            } else {
+                ApiError::BadRequest(format!("the body is not valid JSON: {inner}"))
+            }
+        })?;
+        de.end().map_err(|e| {
+            ApiError::BadRequest(format!("the body has more after its JSON value: {e}"))
+        })?;
+        Ok(ApiJson(value))
+    }
+}
+
+/// A field of the query or the body that does not read as its type: the field, and
+/// serde's words for what it expected (which name the type and the value).
+fn field_error(path: &str, detail: &str, where_zh: &str) -> ApiError {
+    let parent = if path == "." { "" } else { path };
+    // serde names a missing, repeated or unknown field in its words, not in the path.
+    let named = ["missing field `", "duplicate field `", "unknown field `"]
+        .iter()
+        .enumerate()
+        .find_map(|(kind, prefix)| {
+            let name = detail.strip_prefix(prefix)?.split('`').next()?;
+            Some((kind, name))
+        });
+    let (field, zh) = match named {
+        Some((kind, name)) => {
+            let field = if parent.is_empty() {
+                name.to_string()
+            } else {
+                format!("{parent}.{name}")
+            };
+            let zh = match kind {
+                0 => format!("{where_zh}缺少必填项“{field}”，请补上后重试。"),
+                1 => format!("{where_zh}“{field}”给了不止一次，请只给一次。"),
+                _ => format!(
+                    "{where_zh}“{field}”不是这个接口的字段，请对照 API 文档（/api/v1/openapi.json）。"
+                ),
+            };
+            (field, zh)
+        }
+        None => {
+            let zh = format!(
+                "{where_zh}“{parent}”的值格式不对，请对照 API 文档（/api/v1/openapi.json）填写。"
+            );
+            (parent.to_string(), zh)
+        }
+    };
+    ApiError::BadField(FieldError::new(&field, zh, format!("`{field}`: {detail}")))
+}
+
+/// A body that could not be read: over the route's limit, or cut off.
+fn body_error(e: BytesRejection) -> ApiError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::TooLarge
+    } else {
+        ApiError::BadRequest(e.body_text())
+    }
+}
+
+/// A `multipart/form-data` body that could not be read: over the route's limit (413),
+/// or malformed (400).
+pub fn multipart_error(e: MultipartError) -> ApiError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::TooLarge
+    } else {
+        ApiError::BadRequest(e.body_text())
+    }
+}

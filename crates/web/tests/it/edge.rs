@@ -1,0 +1,373 @@
+//! The web edge against a hostile client: redirects that stay on this site, bodies
+//! bounded before they are read, browser protections in the headers, and malformed
+//! API requests answered in the API's error format.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+
+use crate::util::*;
+
+/// Query-string forms of targets a browser would follow off this site: control
+/// characters it strips, `\` it reads as `/`, other schemes, and their encodings.
+const OFF_SITE: &[&str] = &[
+    "/%09/evil.example/x",
+    "/%0d/evil.example/x",
+    "/%0a/evil.example/x",
+    "/%0d%0a/evil.example/x",
+    "%09//evil.example",
+    "//%09evil.example",
+    "//evil.example",
+    "%2F%2Fevil.example",
+    "/%5Cevil.example",
+    "%5C%5Cevil.example",
+    "/%5C%09evil.example",
+    "https:evil.example",
+    "https://evil.example",
+    "https:/evil.example",
+    "javascript:alert(1)",
+    "/%00/evil.example",
+];
+
+#[tokio::test]
+async fn the_language_switch_returns_only_to_a_page_of_this_site() {
+    let t = TestApp::new().await;
+    for back in OFF_SITE {
+        let r = t.get(None, &format!("/lang/zh?back={back}")).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{back}");
+        assert_eq!(r.location(), "/", "back={back}");
+    }
+    let r = t
+        .get(None, "/lang/en?back=/measures%3Fstatus%3Doverdue")
+        .await;
+    assert_eq!(r.location(), "/measures?status=overdue");
+}
+
+#[tokio::test]
+async fn logging_in_continues_only_to_a_page_of_this_site() {
+    let t = TestApp::new().await;
+    for next in OFF_SITE {
+        let page = t.get(None, &format!("/login?next={next}")).await;
+        assert_eq!(page.field("next"), "/", "next={next}");
+    }
+    // The form's own field, decoded as the form sends it.
+    for next in [
+        "/\t/evil.example/x",
+        "/\r\n/evil.example",
+        "/\\evil.example",
+    ] {
+        let r = t.submit_login("office", PASSWORD, next).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{next:?}");
+        assert_eq!(r.location(), "/", "{next:?}");
+    }
+}
+
+fn header<'a>(r: &'a Resp, name: &str) -> &'a str {
+    r.headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+#[tokio::test]
+async fn pages_allow_no_script_but_the_sites_own_and_are_not_cached() {
+    let t = TestApp::new().await;
+    let s = t.login("office").await;
+    let inspection = t.inspection().await;
+    for path in [
+        "/".to_string(),
+        "/measures".to_string(),
+        format!("/inspections/{inspection}"),
+        "/login".to_string(),
+        "/no-such-page".to_string(),
+    ] {
+        let r = t.get(Some(&s), &path).await;
+        let csp = header(&r, "content-security-policy");
+        assert!(csp.contains("script-src 'self';"), "{path}: {csp}");
+        assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+        assert_eq!(header(&r, "cache-control"), "no-store", "{path}");
+        assert_eq!(header(&r, "strict-transport-security"), "", "{path}");
+    }
+    // Downloads too: the ledger as a spreadsheet, and through the API.
+    let xlsx = t
+        .get(Some(&s), &format!("/inspections/{inspection}/ledger.xlsx"))
+        .await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert_eq!(header(&xlsx, "cache-control"), "no-store");
+    let token = t.token("office").await;
+    let me = t.api(&token, "GET", "/api/v1/me", None).await;
+    assert_eq!(header(&me, "cache-control"), "no-store");
+    // The stylesheet and the script are the same for everyone and may be kept.
+    for asset in ["/assets/app.css", "/assets/app.js"] {
+        let r = t.get(None, asset).await;
+        assert!(header(&r, "cache-control").starts_with("public"), "{asset}");
+    }
+}
+
+#[tokio::test]
+async fn attachments_are_not_cached() {
+    let t = TestApp::new().await;
+    let s = t.login("finance").await;
+    let m = t.measure(FINANCE_LEAD).await;
+    let r = t
+        .post_progress(
+            Auth::Session(&s),
+            &format!("/measures/{m}/progress"),
+            &[
+                ("csrf", &s.csrf),
+                ("happened_on", "2024-04-25"),
+                ("content", "已完成账户清理"),
+            ],
+            &[("evidence.pdf", PDF)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id = t.count("SELECT MAX(id) FROM attachments").await;
+    let file = t.get(Some(&s), &format!("/attachments/{id}")).await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert_eq!(file.bytes, PDF);
+    assert_eq!(header(&file, "cache-control"), "no-store");
+}
+
+#[tokio::test]
+async fn behind_https_the_browser_is_told_to_stay_on_https() {
+    let mut t = TestApp::new().await;
+    t.reconfigure(|c| c.secure_cookies = true);
+    for path in ["/login", "/assets/app.css", "/api/v1/me"] {
+        let r = t.get(None, path).await;
+        assert_eq!(
+            header(&r, "strict-transport-security"),
+            "max-age=31536000",
+            "{path}"
+        );
+    }
+}
+
+/// A handler written into a page (`onclick=`, `javascript:`, an inline `<script>`)
+/// would not run under the policy: every template leaves script to `app.js`.
+#[test]
+fn templates_carry_no_script_of_their_own() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap().to_lowercase();
+        seen += 1;
+        for (at, _) in text.match_indices(" on") {
+            let name: String = text[at + 1..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphabetic())
+                .collect();
+            assert!(
+                !text[at + 1 + name.len()..].starts_with('='),
+                "{}: inline handler {name}=",
+                path.display()
+            );
+        }
+        assert!(!text.contains("javascript:"), "{}", path.display());
+        for (at, _) in text.match_indices("<script") {
+            let tag = &text[at..text[at..].find('>').map_or(text.len(), |e| at + e)];
+            assert!(tag.contains(" src="), "{}: {tag}", path.display());
+        }
+    }
+    assert!(seen > 10);
+}
+
+/// A body of `total` bytes produced as it is read, counting what the server pulled.
+fn counted_body(total: usize, pulled: Arc<AtomicUsize>) -> Body {
+    const CHUNK: usize = 64 * 1024;
+    static ZEROS: [u8; CHUNK] = [b' '; CHUNK];
+    let chunks = (0..total / CHUNK).map(move |_| {
+        pulled.fetch_add(CHUNK, Ordering::SeqCst);
+        Ok::<_, std::convert::Infallible>(axum::body::Bytes::from_static(&ZEROS))
+    });
+    Body::from_stream(futures_util::stream::iter(chunks))
+}
+
+#[tokio::test]
+async fn an_oversized_json_body_is_refused_before_it_is_read_whole() {
+    let t = TestApp::new().await;
+    let token = t.token("finance").await;
+    let limit = zhenggai_web::router::MAX_BODY_BYTES;
+    for path in ["/api/v1/notifications/read", "/api/v1/inspections"] {
+        let pulled = Arc::new(AtomicUsize::new(0));
+        let req = Request::post(path)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(counted_body(190 * 1024 * 1024, pulled.clone()))
+            .unwrap();
+        let r = t.send(req).await;
+        assert_eq!(
+            r.status,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "{path}: {}",
+            r.body
+        );
+        assert_eq!(r.json()["error"], "too_large", "{path}");
+        let read = pulled.load(Ordering::SeqCst);
+        assert!(read <= limit + 64 * 1024, "{path}: read {read} bytes");
+    }
+    // A page's form likewise.
+    let s = t.login("finance").await;
+    let pulled = Arc::new(AtomicUsize::new(0));
+    let req = Request::post("/notifications/read")
+        .header(header::COOKIE, &s.cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(counted_body(190 * 1024 * 1024, pulled.clone()))
+        .unwrap();
+    let r = t.send(req).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(pulled.load(Ordering::SeqCst) <= limit + 64 * 1024);
+}
+
+#[tokio::test]
+async fn files_are_accepted_up_to_the_upload_limit_and_no_further() {
+    let mut t = TestApp::new().await;
+    // Files larger than a JSON body may be, on a small configured upload limit.
+    let max_file = 3 * zhenggai_web::router::MAX_BODY_BYTES;
+    t.reconfigure(|c| {
+        c.uploads.max_file_bytes = max_file;
+        c.uploads.max_files = 1;
+    });
+    let unit = t.token("finance").await;
+    let m = t.measure(FINANCE_LEAD).await;
+    let path = format!("/api/v1/measures/{m}/progress");
+    let mut big = PDF.to_vec();
+    big.resize(max_file - 1024, b' ');
+    let r = t
+        .post_progress(
+            Auth::Token(&unit),
+            &path,
+            &[("happened_on", "2024-04-22"), ("content", "大附件")],
+            &[("大附件.pdf", &big)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    // Over the route's limit (the files and 1 MiB of fields): refused, in the API's format.
+    big.resize(max_file + 2 * zhenggai_web::router::MAX_BODY_BYTES, b' ');
+    let r = t
+        .post_progress(
+            Auth::Token(&unit),
+            &path,
+            &[("happened_on", "2024-04-22"), ("content", "过大")],
+            &[("过大.pdf", &big)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
+    assert_eq!(r.json()["error"], "too_large");
+}
+
+#[tokio::test]
+async fn malformed_api_requests_are_answered_in_json_naming_the_field() {
+    let t = TestApp::new().await;
+    let token = t.token("office").await;
+    let field = |r: &Resp| {
+        r.json()["fields"][0]["field"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    };
+
+    // Letters where the address takes a record's number: which segment, what it takes.
+    for (path, segment) in [
+        ("/api/v1/measures/abc", "id"),
+        ("/api/v1/inspections/1x/ledger", "id"),
+        ("/api/v1/audit/problems/first", "id"),
+        ("/api/v1/inspections/1/imports/last/file", "import"),
+    ] {
+        let r = t.api(&token, "GET", path, None).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{path}: {}", r.body);
+        let j = r.json();
+        assert_eq!(j["error"], "bad_request", "{path}");
+        assert_eq!(field(&r), segment, "{path}");
+        let zh = j["message"].as_str().unwrap();
+        assert!(zh.contains(segment) && zh.contains("数字"), "{path}: {zh}");
+        assert!(!zh.is_ascii() && j["message_en"].as_str().unwrap().contains("number"));
+    }
+
+    // A query string that does not read.
+    let i = t.inspection().await;
+    let r = t
+        .api(
+            &token,
+            "GET",
+            &format!("/api/v1/inspections/{i}/ledger?status=open&status=done"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert_eq!(field(&r), "status", "{}", r.body);
+
+    // JSON bodies: a field of the wrong type, a missing field, not JSON at all.
+    let r = t
+        .api(
+            &token,
+            "POST",
+            "/api/v1/notifications/read",
+            Some(serde_json::json!({ "id": "first" })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert_eq!(field(&r), "id", "{}", r.body);
+    let r = t
+        .api(
+            &token,
+            "POST",
+            "/api/v1/tokens",
+            Some(serde_json::json!({ "nom": 1 })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(field(&r), "name", "{}", r.body);
+    let req = Request::post("/api/v1/tokens")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from("{\"name\": "))
+        .unwrap();
+    let r = t.send(req).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.json()["error"], "bad_request");
+
+    // Files sent as something else than multipart, and a method the address does not take.
+    let m = t.measure(FINANCE_LEAD).await;
+    let req = Request::post(format!("/api/v1/measures/{m}/progress"))
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "text/plain")
+        .body(Body::from("hello"))
+        .unwrap();
+    let r = t.send(req).await;
+    assert_eq!(r.json()["error"], "bad_request", "{}", r.body);
+    let r = t
+        .api(&token, "DELETE", &format!("/api/v1/measures/{m}"), None)
+        .await;
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(r.json()["error"], "method_not_allowed");
+}
+
+#[tokio::test]
+async fn a_malformed_page_address_answers_the_bilingual_error_page() {
+    let t = TestApp::new().await;
+    let s = t.login("office").await;
+    for path in [
+        "/measures/abc",
+        "/inspections/1x/edit",
+        "/records/problems/first/trail",
+    ] {
+        let r = t.get(Some(&s), path).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{path}");
+        assert!(
+            r.headers[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html"),
+            "{path}"
+        );
+        assert!(
+            r.body.contains("网址的格式不对") && r.body.contains("malformed"),
+            "{path}"
+        );
+        assert!(!r.body.contains("Cannot parse"), "{path}: {}", r.body);
+    }
+}
