@@ -92,14 +92,7 @@ pub fn parse_ends(text: &str) -> Option<Vec<(i64, i64, String)>> {
 /// Notes where the trail ends now, in the database, and returns the checkpoint to print
 /// or append to the file. The same end noted twice is kept once.
 pub async fn take(db: &Db, at: DateTime<Utc>) -> StoreResult<Checkpoint> {
-    let ends = sqlx::query("SELECT chain, seq, hash FROM audit_heads WHERE seq > 0 ORDER BY chain")
-        .fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-        .collect::<Result<Vec<(i64, i64, String)>, sqlx::Error>>()?;
-    let (text, head) = head_of(&ends);
-    let entries = ends.iter().map(|(_, s, _)| s).sum();
+    let (text, head, entries) = ends_now(db).await?;
     let at = stamp(at);
     let mut tx = db.begin().await?;
     sqlx::query(
@@ -113,6 +106,23 @@ pub async fn take(db: &Db, at: DateTime<Utc>) -> StoreResult<Checkpoint> {
     .await?;
     tx.commit().await?;
     Ok(Checkpoint { at, entries, head })
+}
+
+/// The head of the trail now, without noting it: to see whether it moved.
+pub async fn head_now(db: &Db) -> StoreResult<String> {
+    Ok(ends_now(db).await?.1)
+}
+
+/// Every chain's end as [`head_of`] writes them, the head, and the entries.
+async fn ends_now(db: &Db) -> StoreResult<(String, String, i64)> {
+    let ends = sqlx::query("SELECT chain, seq, hash FROM audit_heads WHERE seq > 0 ORDER BY chain")
+        .fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .collect::<Result<Vec<(i64, i64, String)>, sqlx::Error>>()?;
+    let (text, head) = head_of(&ends);
+    Ok((text, head, ends.iter().map(|(_, s, _)| s).sum()))
 }
 
 /// Appends a checkpoint's line to the checkpoint file (created, readable by the

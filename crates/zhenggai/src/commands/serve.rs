@@ -1,12 +1,14 @@
 //! `zhenggai serve`: configuration → state → router → graceful shutdown.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
 use zhenggai_domain::Role;
 use zhenggai_domain::clock::{Clock, ShiftedClock, SystemClock, from_china_time};
-use zhenggai_storage::audit::Change;
+use zhenggai_storage::audit::{self, Change};
+use zhenggai_storage::checkpoint;
 use zhenggai_storage::units::{self, UnitKind};
 use zhenggai_storage::users::{self, NewUser};
 use zhenggai_storage::{Db, auth, demo};
@@ -35,6 +37,10 @@ pub async fn run(common: &Common, args: ServeArgs) -> anyhow::Result<ExitCode> {
             Arc::new(ShiftedClock::starting_at(from_china_time(start)))
         }
     };
+    // A wrong key is refused before anything is written with it.
+    audit::start_sealing(&db, clock.now())
+        .await
+        .context("the audit key")?;
     let files = Arc::new(settings.files());
     if empty {
         if args.demo {
@@ -60,7 +66,15 @@ pub async fn run(common: &Common, args: ServeArgs) -> anyhow::Result<ExitCode> {
             std::time::Duration::from_secs(60),
         ))
     });
-    let app = App::new(db.clone(), files, clock, settings.web.clone());
+    let checkpoint_file = settings.audit_checkpoint_file.clone();
+    let head = note_checkpoint(&db, clock.as_ref(), &checkpoint_file).await?;
+    let checkpoints = tokio::spawn(checkpoints(
+        db.clone(),
+        clock.clone(),
+        checkpoint_file.clone(),
+        head,
+    ));
+    let app = App::new(db.clone(), files, clock.clone(), settings.web.clone());
     let listener = tokio::net::TcpListener::bind(&settings.listen)
         .await
         .with_context(|| format!("listening on {}", settings.listen))?;
@@ -77,10 +91,45 @@ pub async fn run(common: &Common, args: ServeArgs) -> anyhow::Result<ExitCode> {
     if let Some(s) = scheduler {
         s.abort();
     }
+    checkpoints.abort();
+    note_checkpoint(&db, clock.as_ref(), &checkpoint_file).await?;
     // In-flight requests have finished; their transactions are committed. Close cleanly.
     db.close().await;
     println!("zhenggai stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// How often the checkpoint file gets a line while the trail's end moves.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// Notes the audit trail's end in the checkpoint file (outside the database), and
+/// returns its head.
+async fn note_checkpoint(db: &Db, clock: &dyn Clock, file: &Path) -> anyhow::Result<String> {
+    let taken = checkpoint::take(db, clock.now()).await?;
+    checkpoint::append_to_file(file, &taken)?;
+    Ok(taken.head)
+}
+
+/// Every [`CHECKPOINT_EVERY`], a line in the checkpoint file when the trail's end moved.
+async fn checkpoints(db: Db, clock: Arc<dyn Clock>, file: PathBuf, mut last: String) {
+    let mut every = tokio::time::interval(CHECKPOINT_EVERY);
+    every.tick().await;
+    loop {
+        every.tick().await;
+        let moved = match checkpoint::head_now(&db).await {
+            Ok(head) => head != last,
+            Err(e) => {
+                tracing::warn!("audit checkpoint: {e}");
+                continue;
+            }
+        };
+        if moved {
+            match note_checkpoint(&db, clock.as_ref(), &file).await {
+                Ok(head) => last = head,
+                Err(e) => tracing::warn!("audit checkpoint: {e:#}"),
+            }
+        }
+    }
 }
 
 fn print_demo_accounts() {
