@@ -414,7 +414,10 @@ async fn marker_to_write(
         entity: MARKER.0,
         entity_id: MARKER.1,
         version: None,
-        reason: Some("audit entries are sealed with the audit key (SM3-HMAC) from here on".into()),
+        reason: Some(
+            "审计记录自此以审计密钥封存（SM3-HMAC） / audit entries sealed with the audit key from here on"
+                .into(),
+        ),
         before: None,
         after: Some(serde_json::to_string(&marker).map_err(anyhow::Error::from)?),
     }))

@@ -334,6 +334,10 @@ impl<'k> Sealing<'k> {
     ) -> StoreResult<Sealing<'k>> {
         let mut first: Option<(i64, Option<String>)> = None;
         for r in rows {
+            // Record 0 first: the strings of other entries need not be read.
+            if r.try_get::<i64, _>(5)? != MARKER.1 {
+                continue;
+            }
             let (id, entity, entity_id, action): (i64, String, i64, String) =
                 (r.try_get(0)?, r.try_get(4)?, r.try_get(5)?, r.try_get(3)?);
             if (entity.as_str(), entity_id, action.as_str()) == MARKER
