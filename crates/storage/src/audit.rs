@@ -330,7 +330,7 @@ pub struct KeyingMarker {
     /// [`AuditKey::id`] of the key the trail is sealed with.
     pub key_id: String,
     /// Each chain's (chain, position, hash) as the marker found it: unkeyed up to there.
-    pub heads: Vec<(i64, i64, String)>,
+    pub heads: Vec<crate::checkpoint::ChainEnd>,
 }
 
 /// The marker's table, record and action.
@@ -395,7 +395,7 @@ async fn marker_to_write(
         .await?
         .iter()
         .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-        .collect::<Result<Vec<(i64, i64, String)>, sqlx::Error>>()?;
+        .collect::<Result<Vec<crate::checkpoint::ChainEnd>, sqlx::Error>>()?;
     if let Some((_, marker)) = keying_marker(&mut *conn).await? {
         return if marker.key_id == key.id() {
             Ok(None)
@@ -443,10 +443,10 @@ pub async fn append(
         return Ok(());
     };
     let key = seal.map(|s| s.key);
-    if let Some(Seal { key, marked: false }) = seal {
-        if let Some(marker) = marker_to_write(conn, backend, key, &first.at).await? {
-            append_chained(conn, backend, Some(key), vec![marker]).await?;
-        }
+    if let Some(Seal { key, marked: false }) = seal
+        && let Some(marker) = marker_to_write(conn, backend, key, &first.at).await?
+    {
+        append_chained(conn, backend, Some(key), vec![marker]).await?;
     }
     append_chained(conn, backend, key, pending).await
 }

@@ -22,6 +22,9 @@ use crate::db::Db;
 use crate::error::StoreResult;
 use crate::sql::stamp;
 
+/// A chain's end: the chain, its last position, that entry's hash.
+pub type ChainEnd = (i64, i64, String);
+
 /// Hex digits of the head a code carries.
 pub const CODE_HEX: usize = 16;
 
@@ -61,7 +64,7 @@ pub fn code(entries: i64, head: &str) -> String {
 
 /// The ends as the checkpoint keeps them and the head over them, of every chain's
 /// (chain, last position, last hash), in chain order.
-pub fn head_of(ends: &[(i64, i64, String)]) -> (String, String) {
+pub fn head_of(ends: &[ChainEnd]) -> (String, String) {
     if ends.is_empty() {
         return (String::new(), GENESIS.to_string());
     }
@@ -75,7 +78,7 @@ pub fn head_of(ends: &[(i64, i64, String)]) -> (String, String) {
 }
 
 /// Reads the ends [`head_of`] wrote.
-pub fn parse_ends(text: &str) -> Option<Vec<(i64, i64, String)>> {
+pub fn parse_ends(text: &str) -> Option<Vec<ChainEnd>> {
     text.lines()
         .filter(|l| !l.is_empty())
         .map(|l| {
@@ -120,7 +123,7 @@ async fn ends_now(db: &Db) -> StoreResult<(String, String, i64)> {
         .await?
         .iter()
         .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-        .collect::<Result<Vec<(i64, i64, String)>, sqlx::Error>>()?;
+        .collect::<Result<Vec<ChainEnd>, sqlx::Error>>()?;
     let (text, head) = head_of(&ends);
     Ok((text, head, ends.iter().map(|(_, s, _)| s).sum()))
 }
@@ -208,7 +211,7 @@ impl Claim {
 /// The ends a claim names, as the database noted them when it was taken: `None` when
 /// the database holds no checkpoint with that head (its record was removed, or it was
 /// never taken on this database).
-pub async fn ends_of(db: &Db, claim: &Claim) -> StoreResult<Option<Vec<(i64, i64, String)>>> {
+pub async fn ends_of(db: &Db, claim: &Claim) -> StoreResult<Option<Vec<ChainEnd>>> {
     let rows = sqlx::query("SELECT head, ends FROM audit_checkpoints WHERE entries = $1")
         .bind(claim.entries)
         .fetch_all(db.pool())

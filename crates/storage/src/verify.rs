@@ -15,7 +15,7 @@ use crate::audit::{
     Entity, EntryFields, GENESIS, KeyingMarker, MARKER, entry_hash, entry_mac, normalise,
 };
 use crate::audit_key::AuditKey;
-use crate::checkpoint::{self, Claim};
+use crate::checkpoint::{self, ChainEnd, Claim};
 use crate::db::{AddedColumn, Db};
 use crate::error::StoreResult;
 
@@ -66,7 +66,7 @@ pub async fn verify_reaching(db: &Db, claims: &[Claim]) -> StoreResult<Report> {
     .fetch_all(db.pool())
     .await?;
     // Which positions each claim pins, and the entry (id, hash) found there.
-    let mut pinned: Vec<(&Claim, Vec<(i64, i64, String)>)> = Vec::new();
+    let mut pinned: Vec<(&Claim, Vec<ChainEnd>)> = Vec::new();
     for claim in claims {
         match checkpoint::ends_of(db, claim).await? {
             Some(ends) => pinned.push((claim, ends)),
@@ -88,7 +88,7 @@ pub async fn verify_reaching(db: &Db, claims: &[Claim]) -> StoreResult<Report> {
     // Per chain: the last hash, position and id seen.
     let mut current_chain: Option<i64> = None;
     let (mut prev, mut expected_seq, mut prev_id) = (GENESIS.to_string(), 1, 0);
-    let mut ends: Vec<(i64, i64, String)> = Vec::new();
+    let mut ends: Vec<ChainEnd> = Vec::new();
     let mut latest_id: HashMap<(String, i64), i64> = HashMap::new();
     for r in &rows {
         let id: i64 = r.try_get(0)?;
@@ -400,7 +400,7 @@ impl<'k> Sealing<'k> {
     }
 
     /// Where each chain stood when sealing began.
-    fn unkeyed_ends(&self) -> impl Iterator<Item = &(i64, i64, String)> {
+    fn unkeyed_ends(&self) -> impl Iterator<Item = &ChainEnd> {
         self.marker.iter().flat_map(|m| m.heads.iter())
     }
 

@@ -589,7 +589,7 @@ async fn a_checkpoint_proves_the_trail_still_reaches_it() {
         .await
         .unwrap();
     assert!(report.intact(), "{:?}", report.problems);
-    assert_eq!(report.checkpoints, [by_code.label.clone()]);
+    assert_eq!(report.checkpoints, std::slice::from_ref(&by_code.label));
 
     // Cut back to before the checkpoint's last entry, the head moved back with it:
     // consistent, and sealed entries need no key to be removed.
