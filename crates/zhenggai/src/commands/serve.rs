@@ -116,20 +116,24 @@ async fn checkpoints(db: Db, clock: Arc<dyn Clock>, file: PathBuf, mut last: Str
     every.tick().await;
     loop {
         every.tick().await;
-        let moved = match checkpoint::head_now(&db).await {
-            Ok(head) => head != last,
-            Err(e) => {
-                tracing::warn!("audit checkpoint: {e}");
-                continue;
-            }
-        };
-        if moved {
-            match note_checkpoint(&db, clock.as_ref(), &file).await {
-                Ok(head) => last = head,
-                Err(e) => tracing::warn!("audit checkpoint: {e:#}"),
-            }
+        if let Err(e) = note_if_moved(&db, clock.as_ref(), &file, &mut last).await {
+            tracing::warn!("audit checkpoint: {e:#}");
         }
     }
+}
+
+/// A line in the checkpoint file if the trail's end is no longer `last` (then moved on).
+async fn note_if_moved(
+    db: &Db,
+    clock: &dyn Clock,
+    file: &Path,
+    last: &mut String,
+) -> anyhow::Result<bool> {
+    if checkpoint::head_now(db).await? == *last {
+        return Ok(false);
+    }
+    *last = note_checkpoint(db, clock, file).await?;
+    Ok(true)
 }
 
 fn print_demo_accounts() {
@@ -175,4 +179,54 @@ async fn first_start(db: &Db, clock: &dyn Clock) -> anyhow::Result<()> {
         "  (add the security and audit administrators with `zhenggai user add … --role secadmin|auditadmin`)"
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+    use super::*;
+    use zhenggai_domain::clock::FixedClock;
+    use zhenggai_storage::test_db::TestDb;
+
+    /// The interval's line: only when the trail's end moved since the last one.
+    #[tokio::test]
+    async fn the_checkpoint_file_gets_a_line_when_the_trail_moved_only() {
+        let t = TestDb::new().await.unwrap();
+        let clock = FixedClock(chrono::DateTime::from_timestamp(1_714_010_400, 0).unwrap());
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("audit-checkpoints.log");
+        let lines = || {
+            std::fs::read_to_string(&file)
+                .unwrap_or_default()
+                .lines()
+                .count()
+        };
+        let mut last = note_checkpoint(&t.db, &clock, &file).await.unwrap();
+        assert_eq!(lines(), 1, "at start");
+        assert!(
+            !note_if_moved(&t.db, &clock, &file, &mut last)
+                .await
+                .unwrap()
+        );
+        assert_eq!(lines(), 1, "nothing written, no line");
+        first_start(&t.db, &clock).await.unwrap();
+        assert!(
+            note_if_moved(&t.db, &clock, &file, &mut last)
+                .await
+                .unwrap()
+        );
+        assert_eq!(lines(), 2);
+        assert!(
+            !note_if_moved(&t.db, &clock, &file, &mut last)
+                .await
+                .unwrap()
+        );
+        assert_eq!(lines(), 2);
+        let claims = checkpoint::Claim::from_file(&file).unwrap();
+        let report = zhenggai_storage::verify::verify_reaching(&t.db, &claims)
+            .await
+            .unwrap();
+        assert!(report.intact(), "{:?}", report.problems);
+        assert_eq!(report.checkpoints.len(), 2);
+    }
 }
