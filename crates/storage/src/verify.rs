@@ -315,6 +315,8 @@ struct Sealing<'k> {
     /// The key given, if it is the trail's.
     key: Option<&'k AuditKey>,
     marker: Option<KeyingMarker>,
+    /// The marker's last unkeyed position of each chain, by chain (looked up per entry).
+    unkeyed_until: HashMap<i64, i64>,
     /// Without a marker: whether every entry is sealed (a key was given).
     all_sealed: bool,
 }
@@ -368,6 +370,10 @@ impl<'k> Sealing<'k> {
         };
         Ok(Sealing {
             all_sealed: marker.is_none() && key.is_some(),
+            unkeyed_until: marker
+                .iter()
+                .flat_map(|m| m.heads.iter().map(|(c, s, _)| (*c, *s)))
+                .collect(),
             key,
             marker,
         })
@@ -375,14 +381,7 @@ impl<'k> Sealing<'k> {
 
     fn rule(&self, chain: i64, seq: i64) -> Rule<'k> {
         let sealed = match &self.marker {
-            Some(m) => {
-                let unkeyed_until = m
-                    .heads
-                    .iter()
-                    .find(|(c, _, _)| *c == chain)
-                    .map_or(0, |(_, s, _)| *s);
-                seq > unkeyed_until
-            }
+            Some(_) => seq > self.unkeyed_until.get(&chain).copied().unwrap_or(0),
             None => self.all_sealed,
         };
         match (sealed, self.key) {
