@@ -18,6 +18,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use zhenggai_domain::UserId;
 
+use crate::audit_key::AuditKey;
 use crate::db::{Backend, Tx};
 use crate::dialect;
 use crate::error::{Conflict, FieldChange, StoreError, StoreResult};
@@ -279,12 +280,22 @@ pub struct EntryFields<'a> {
     pub after: Option<&'a str>,
 }
 
-/// The SM3 hash of an entry: the fields as one JSON array (unambiguous), with the row
-/// contents by their own SM3.
+/// The SM3 hash of an entry written without a key (before the trail was keyed): the
+/// fields as one JSON array (unambiguous), with the row contents by their own SM3.
 pub fn entry_hash(f: &EntryFields<'_>) -> String {
+    sm3_hex(canonical("zhenggai-audit-1", f).as_bytes())
+}
+
+/// The seal of an entry written with the audit key: SM3-HMAC over the same fields under
+/// another label, so that neither rule's value can pass for the other's.
+pub fn entry_mac(key: &AuditKey, f: &EntryFields<'_>) -> String {
+    key.seal(canonical("zhenggai-audit-2-hmac-sm3", f).as_bytes())
+}
+
+fn canonical(label: &str, f: &EntryFields<'_>) -> String {
     let content = |c: Option<&str>| c.map(|c| sm3_hex(c.as_bytes()));
-    let canonical = serde_json::json!([
-        "zhenggai-audit-1",
+    serde_json::json!([
+        label,
         f.id,
         f.chain,
         f.seq,
@@ -298,22 +309,154 @@ pub fn entry_hash(f: &EntryFields<'_>) -> String {
         f.reason,
         content(f.before),
         content(f.after),
-    ]);
-    sm3_hex(canonical.to_string().as_bytes())
+    ])
+    .to_string()
+}
+
+/// The key a transaction's entries are sealed with.
+#[derive(Debug, Clone, Copy)]
+pub struct Seal<'a> {
+    /// The audit key.
+    pub key: &'a AuditKey,
+    /// Whether this process has already found (or written) the keying marker.
+    pub marked: bool,
+}
+
+/// The entry that starts sealing (密钥启用标记): the key's id, and where each chain
+/// stood before it — entries up to there keep the unkeyed rule, all later ones are
+/// sealed. Its own place in the trail: table `audit_log`, record 0, action `key`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct KeyingMarker {
+    /// [`AuditKey::id`] of the key the trail is sealed with.
+    pub key_id: String,
+    /// Each chain's (chain, position, hash) as the marker found it: unkeyed up to there.
+    pub heads: Vec<crate::checkpoint::ChainEnd>,
+}
+
+/// The marker's table, record and action.
+pub const MARKER: (&str, i64, &str) = ("audit_log", 0, "key");
+
+/// The trail's keying marker, the first one written (a later one, written by a process
+/// that raced the first, changes nothing).
+pub async fn keying_marker(conn: &mut AnyConnection) -> StoreResult<Option<(i64, KeyingMarker)>> {
+    let row = sqlx::query(
+        "SELECT id, after_json FROM audit_log WHERE entity = $1 AND entity_id = $2 AND action = $3 ORDER BY id LIMIT 1",
+    )
+    .bind(MARKER.0)
+    .bind(MARKER.1)
+    .bind(MARKER.2)
+    .fetch_optional(conn)
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let id: i64 = row.try_get(0)?;
+    let after: Option<String> = row.try_get(1)?;
+    let marker = serde_json::from_str(after.as_deref().unwrap_or(""))
+        .map_err(|e| anyhow::anyhow!("the audit trail's keying marker #{id} is unreadable: {e}"))?;
+    Ok(Some((id, marker)))
+}
+
+/// Starts sealing, at start and after migrations: refuses a key other than the one the
+/// trail is sealed with (entries sealed with it would read as forged), and writes the
+/// keying marker now when the trail has none, so that `audit verify` with the key reads
+/// the trail whole from the start.
+pub async fn start_sealing(db: &crate::Db, at: DateTime<Utc>) -> StoreResult<()> {
+    let Some(key) = db.audit_key() else {
+        return Ok(());
+    };
+    let mut tx = db.begin().await?;
+    let backend = tx.backend();
+    if let Some(marker) = marker_to_write(tx.conn(), backend, key, &stamp(at)).await? {
+        append_chained(tx.conn(), backend, Some(key), vec![marker]).await?;
+    }
+    tx.commit().await
+}
+
+fn wrong_key(sealed_with: &str, given: &str) -> StoreError {
+    anyhow::anyhow!(
+        "审计密钥不符：审计记录以密钥 {sealed_with} 封存，给出的是 {given}；请恢复原密钥文件（audit_key_file）。 / \
+         Wrong audit key: the trail is sealed with key {sealed_with}, the key given is {given}; restore the original key file (audit_key_file)."
+    )
+    .into()
+}
+
+/// The keying marker to write before a transaction's first sealed entries, when the
+/// trail has none yet. Locks every chain's head first, so that the positions it pins
+/// are final and a racing process finds this marker once it may write.
+async fn marker_to_write(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    key: &AuditKey,
+    at: &str,
+) -> StoreResult<Option<Pending>> {
+    let heads = sqlx::query(dialect::all_chain_heads(backend))
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .collect::<Result<Vec<crate::checkpoint::ChainEnd>, sqlx::Error>>()?;
+    if let Some((_, marker)) = keying_marker(&mut *conn).await? {
+        return if marker.key_id == key.id() {
+            Ok(None)
+        } else {
+            Err(wrong_key(&marker.key_id, key.id()))
+        };
+    }
+    let marker = KeyingMarker {
+        key_id: key.id().to_string(),
+        heads: heads.into_iter().filter(|(_, seq, _)| *seq > 0).collect(),
+    };
+    Ok(Some(Pending {
+        at: at.to_string(),
+        actor: None,
+        action: MARKER.2.to_string(),
+        entity: MARKER.0,
+        entity_id: MARKER.1,
+        version: None,
+        reason: Some(
+            "审计记录自此以审计密钥封存（SM3-HMAC） / audit entries sealed with the audit key from here on"
+                .into(),
+        ),
+        before: None,
+        after: Some(serde_json::to_string(&marker).map_err(anyhow::Error::from)?),
+    }))
 }
 
 /// Chains and inserts a transaction's entries: all in one chain (chosen by the first
 /// entry's record, so that one record's history stays in one chain), under that chain's
 /// lock, after its last entry, with consecutive positions (a gap is a removed entry).
+///
+/// With a key, the entries are sealed (SM3-HMAC); the trail's first sealed entry is its
+/// keying marker, written here when this process has not seen one.
 pub async fn append(
     conn: &mut AnyConnection,
     backend: Backend,
     chain: bool,
+    seal: Option<Seal<'_>>,
     pending: Vec<Pending>,
 ) -> StoreResult<()> {
     if !chain {
         return append_unchained(conn, pending).await;
     }
+    let Some(first) = pending.first() else {
+        return Ok(());
+    };
+    let key = seal.map(|s| s.key);
+    if let Some(Seal { key, marked: false }) = seal
+        && let Some(marker) = marker_to_write(conn, backend, key, &first.at).await?
+    {
+        append_chained(conn, backend, Some(key), vec![marker]).await?;
+    }
+    append_chained(conn, backend, key, pending).await
+}
+
+async fn append_chained(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    key: Option<&AuditKey>,
+    pending: Vec<Pending>,
+) -> StoreResult<()> {
     let Some(first) = pending.first() else {
         return Ok(());
     };
@@ -345,7 +488,7 @@ pub async fn append(
         // One entry (most transactions): one statement, which on PostgreSQL also moves
         // the head.
         let p = &pending[0];
-        let hash = hash_of(first_id, chain_no, seq + 1, &prev, p);
+        let hash = hash_of(key, first_id, chain_no, seq + 1, &prev, p);
         bind_entry(
             sqlx::query(dialect::insert_entry(backend, true)),
             first_id,
@@ -375,13 +518,14 @@ pub async fn append(
     // and writes the next statement while the database runs this one.
     let placeholders = dialect::bulk_placeholders(backend);
     let (send, mut statements) = tokio::sync::mpsc::channel::<crate::sql::Ready>(2);
+    let key = key.cloned();
     let hasher = tokio::task::spawn_blocking(move || {
         let mut ids = ids.into_iter();
         for chunk in statements_of(pending, ENTRY_COLUMNS.len()) {
             let mut values = Vec::with_capacity(chunk.len());
             for (p, id) in chunk.into_iter().zip(&mut ids) {
                 seq += 1;
-                let hash = hash_of(id, chain_no, seq, &prev, &p);
+                let hash = hash_of(key.as_ref(), id, chain_no, seq, &prev, &p);
                 values.push(vec![
                     Param::Int(id),
                     Param::from(p.at),
@@ -446,8 +590,15 @@ fn statements_of<T>(rows: Vec<T>, columns: usize) -> impl Iterator<Item = Vec<T>
     })
 }
 
-fn hash_of(id: i64, chain: i64, seq: i64, prev: &str, p: &Pending) -> String {
-    entry_hash(&EntryFields {
+fn hash_of(
+    key: Option<&AuditKey>,
+    id: i64,
+    chain: i64,
+    seq: i64,
+    prev: &str,
+    p: &Pending,
+) -> String {
+    let fields = EntryFields {
         id,
         chain,
         seq,
@@ -461,7 +612,11 @@ fn hash_of(id: i64, chain: i64, seq: i64, prev: &str, p: &Pending) -> String {
         reason: p.reason.as_deref(),
         before: p.before.as_deref(),
         after: p.after.as_deref(),
-    })
+    };
+    match key {
+        Some(key) => entry_mac(key, &fields),
+        None => entry_hash(&fields),
+    }
 }
 
 fn bind_entry<'q>(

@@ -134,6 +134,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "login_security",
         include_str!("../migrations/0021_login_security.sql"),
     ),
+    (
+        22,
+        "audit_checkpoints",
+        include_str!("../migrations/0022_audit_checkpoints.sql"),
+    ),
 ];
 
 /// A column a migration added to an existing table, with the value it gave the rows
@@ -198,6 +203,12 @@ pub struct Db {
     /// SQLite: wakes the task that copies the write-ahead log into the database file
     /// (see [`checkpoints`]).
     checkpoint: Option<Arc<Notify>>,
+    /// The key that seals audit entries (SM3-HMAC); `None` writes unkeyed entries, as
+    /// before keys existed.
+    audit_key: Option<Arc<crate::audit_key::AuditKey>>,
+    /// Whether this process has seen the trail's keying marker (with the key's id): the
+    /// first keyed append looks for it, or writes it.
+    marked: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// A write transaction. Dropped without [`Tx::commit`], it rolls back.
@@ -211,6 +222,8 @@ pub struct Tx {
     backend: Backend,
     chain: bool,
     checkpoint: Option<Arc<Notify>>,
+    audit_key: Option<Arc<crate::audit_key::AuditKey>>,
+    marked: Arc<std::sync::atomic::AtomicBool>,
     pub(crate) pending: Vec<crate::audit::Pending>,
 }
 
@@ -229,9 +242,19 @@ impl Tx {
     pub async fn commit(mut self) -> StoreResult<()> {
         if !self.pending.is_empty() {
             let pending = std::mem::take(&mut self.pending);
-            crate::audit::append(&mut self.inner, self.backend, self.chain, pending).await?;
+            let seal = self.audit_key.as_deref().map(|key| crate::audit::Seal {
+                key,
+                marked: self.marked.load(std::sync::atomic::Ordering::Acquire),
+            });
+            crate::audit::append(&mut self.inner, self.backend, self.chain, seal, pending).await?;
+            self.inner.commit().await?;
+            if self.audit_key.is_some() {
+                self.marked
+                    .store(true, std::sync::atomic::Ordering::Release);
+            }
+        } else {
+            self.inner.commit().await?;
         }
-        self.inner.commit().await?;
         if let Some(checkpoint) = &self.checkpoint {
             checkpoint.notify_one();
         }
@@ -285,7 +308,34 @@ impl Db {
             writer,
             chain: true,
             checkpoint,
+            audit_key: None,
+            marked: Arc::default(),
         })
+    }
+
+    /// The same database, its audit entries sealed with `key` from now on (the first
+    /// write records the keying marker when the trail has none).
+    pub fn with_audit_key(self, key: crate::audit_key::AuditKey) -> Db {
+        Db {
+            audit_key: Some(Arc::new(key)),
+            marked: Arc::default(),
+            ..self
+        }
+    }
+
+    /// The same database writing unkeyed audit entries, as before keys existed (for tests
+    /// of a trail that becomes sealed).
+    pub fn without_audit_key(&self) -> Db {
+        Db {
+            audit_key: None,
+            marked: Arc::default(),
+            ..self.clone()
+        }
+    }
+
+    /// The key audit entries are sealed with, if any.
+    pub fn audit_key(&self) -> Option<&crate::audit_key::AuditKey> {
+        self.audit_key.as_deref()
     }
 
     /// The same database with unchained audit entries: only for measuring the chain's
@@ -320,6 +370,8 @@ impl Db {
             backend: self.backend,
             chain: self.chain,
             checkpoint: self.checkpoint.clone(),
+            audit_key: self.audit_key.clone(),
+            marked: self.marked.clone(),
             pending: Vec::new(),
         })
     }

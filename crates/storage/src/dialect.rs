@@ -89,6 +89,15 @@ pub fn chain_head(backend: Backend) -> &'static str {
     }
 }
 
+/// Every chain's head (chain, position, hash), locked on PostgreSQL until commit: the
+/// keying marker pins them all, and no transaction extends a chain meanwhile.
+pub fn all_chain_heads(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "SELECT chain, seq, hash FROM audit_heads ORDER BY chain",
+        Backend::Postgres => "SELECT chain, seq, hash FROM audit_heads ORDER BY chain FOR UPDATE",
+    }
+}
+
 /// The insert of an audit entry (`$1`…`$14`); on PostgreSQL, the last entry of a
 /// transaction also moves its chain's head in the same statement (one round trip).
 pub fn insert_entry(backend: Backend, last: bool) -> &'static str {

@@ -16,9 +16,11 @@ macro_rules! last_progress {
 }
 
 pub mod audit;
+pub mod audit_key;
 pub mod auth;
 pub mod calendar;
 pub mod channels;
+pub mod checkpoint;
 pub mod db;
 pub mod demo;
 pub mod dialect;

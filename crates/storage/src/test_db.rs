@@ -24,9 +24,23 @@ pub struct TestDb {
 }
 
 impl TestDb {
-    /// A fresh, migrated database on the backend the environment selects.
+    /// A fresh, migrated database on the backend the environment selects, its audit
+    /// entries sealed with [`TestDb::key`].
     pub async fn new() -> anyhow::Result<TestDb> {
         Self::migrated_until(i64::MAX).await
+    }
+
+    /// The audit key test databases seal their trail with.
+    pub fn key() -> crate::audit_key::AuditKey {
+        crate::audit_key::AuditKey::from_bytes(&[7; 32]).expect("a 32-byte key")
+    }
+
+    /// A fresh, migrated database writing its trail without a key, as releases before
+    /// the audit key did.
+    pub async fn unsealed() -> anyhow::Result<TestDb> {
+        let mut t = Self::migrated_until(i64::MAX).await?;
+        t.db = t.db.without_audit_key();
+        Ok(t)
     }
 
     /// A fresh database with the migrations up to version `last` only: an older
@@ -59,7 +73,7 @@ impl TestDb {
                 (url, Some(dir), None)
             }
         };
-        let db = Db::connect(&url, 5).await?;
+        let db = Db::connect(&url, 5).await?.with_audit_key(Self::key());
         db.migrate_until(last).await?;
         let files_dir = tempfile::tempdir()?;
         Ok(TestDb {

@@ -1,13 +1,21 @@
-//! `zhenggai audit verify`: the trail is an unbroken SM3 chain, and every business row
-//! is what its latest entry says it is (D21). Finds a row changed or removed behind the
+//! `zhenggai audit verify`: the trail is an unbroken chain, and every business row is
+//! what its latest entry says it is (D21). Finds a row changed or removed behind the
 //! system's back, and an entry changed, removed or reordered.
+//!
+//! Entries written with the audit key are checked by their SM3-HMAC seal, those written
+//! before the trail's keying marker by SM3 (`audit_key`); checkpoints taken outside the
+//! database (`checkpoint`) prove the trail's end was not cut back or rewritten.
 
 use std::collections::HashMap;
 
 use serde::Serialize;
 use sqlx::Row;
 
-use crate::audit::{Entity, EntryFields, GENESIS, entry_hash, normalise};
+use crate::audit::{
+    Entity, EntryFields, GENESIS, KeyingMarker, MARKER, entry_hash, entry_mac, normalise,
+};
+use crate::audit_key::AuditKey;
+use crate::checkpoint::{self, ChainEnd, Claim};
 use crate::db::{AddedColumn, Db};
 use crate::error::StoreResult;
 
@@ -21,6 +29,15 @@ pub struct Report {
     /// SM3 over the last entry of every chain: note it down elsewhere, and a later run
     /// whose chains end earlier shows that the end of the trail was cut off.
     pub head: String,
+    /// 审计校验码 of the head: the entries in the chains and the head's first 16 hex
+    /// digits, as documents print it.
+    pub code: String,
+    /// Entries checked by their seal with the audit key.
+    pub sealed: i64,
+    /// The id of the key the trail is sealed with, when it is.
+    pub key_id: Option<String>,
+    /// The checkpoints proven: the trail still reaches each.
+    pub checkpoints: Vec<String>,
     /// Everything that does not match, first problem first; empty when intact.
     pub problems: Vec<String>,
 }
@@ -32,8 +49,14 @@ impl Report {
     }
 }
 
-/// Checks the chain, then every business row against its latest entry.
+/// Checks the chain, then every business row against its latest entry, with the
+/// database's audit key when it has one.
 pub async fn verify(db: &Db) -> StoreResult<Report> {
+    verify_reaching(db, &[]).await
+}
+
+/// [`verify`], and that the trail still reaches each checkpoint in `claims`.
+pub async fn verify_reaching(db: &Db, claims: &[Claim]) -> StoreResult<Report> {
     let mut problems = Vec::new();
     let mut latest: HashMap<(String, i64), Option<String>> = HashMap::new();
     let rows = sqlx::query(
@@ -42,10 +65,16 @@ pub async fn verify(db: &Db) -> StoreResult<Report> {
     )
     .fetch_all(db.pool())
     .await?;
+    let sealing = Sealing::read(&rows, db.audit_key(), &mut problems)?;
+    // Each chained entry's (id, hash) by its position, for the ends the keying marker
+    // and the checkpoints pin.
+    let mut found: HashMap<(i64, i64), (i64, String)> = HashMap::with_capacity(rows.len());
+    let mut sealed = 0;
+    let mut unchecked = 0;
     // Per chain: the last hash, position and id seen.
     let mut current_chain: Option<i64> = None;
     let (mut prev, mut expected_seq, mut prev_id) = (GENESIS.to_string(), 1, 0);
-    let mut ends: Vec<(i64, i64, String)> = Vec::new();
+    let mut ends: Vec<ChainEnd> = Vec::new();
     let mut latest_id: HashMap<(String, i64), i64> = HashMap::new();
     for r in &rows {
         let id: i64 = r.try_get(0)?;
@@ -89,27 +118,45 @@ pub async fn verify(db: &Db) -> StoreResult<Report> {
         if prev_hash.as_deref() != Some(prev.as_str()) {
             problems.push(format!("audit entry #{id} does not follow the entry before it (removed, inserted or reordered entries)"));
         }
-        let computed = entry_hash(&EntryFields {
+        let (action, reason): (String, Option<String>) = (r.try_get(3)?, r.try_get(7)?);
+        let fields = EntryFields {
             id,
             chain,
             seq,
             prev_hash: prev_hash.as_deref().unwrap_or(""),
             at: &at,
             actor: r.try_get(2)?,
-            action: &r.try_get::<String, _>(3)?,
+            action: &action,
             entity: &entity,
             entity_id,
             version: r.try_get(6)?,
-            reason: r.try_get::<Option<String>, _>(7)?.as_deref(),
+            reason: reason.as_deref(),
             before: before.as_deref(),
             after: after.as_deref(),
-        });
-        if hash.as_deref() != Some(computed.as_str()) {
-            problems.push(format!(
-                "audit entry #{id} ({entity} #{entity_id}, {at}) was changed after it was written"
-            ));
+        };
+        match sealing.rule(chain, seq) {
+            Rule::Unkeyed => {
+                if hash.as_deref() != Some(entry_hash(&fields).as_str()) {
+                    problems.push(format!(
+                        "audit entry #{id} ({entity} #{entity_id}, {at}) was changed after it was written"
+                    ));
+                }
+            }
+            Rule::Sealed(key) => {
+                sealed += 1;
+                if hash.as_deref() != Some(entry_mac(key, &fields).as_str()) {
+                    problems.push(if hash.as_deref() == Some(entry_hash(&fields).as_str()) {
+                        format!("audit entry #{id} ({entity} #{entity_id}, {at}) is not sealed with the audit key though the trail is sealed before it: it was written without the key")
+                    } else {
+                        format!("audit entry #{id} ({entity} #{entity_id}, {at}) was changed after it was written, or written without the audit key")
+                    });
+                }
+            }
+            Rule::SealedWithoutKey => unchecked += 1,
         }
-        prev = hash.unwrap_or_default();
+        let hash = hash.unwrap_or_default();
+        found.insert((chain, seq), (id, hash.clone()));
+        prev = hash;
         expected_seq = seq + 1;
         prev_id = id;
         let key = (entity, entity_id);
@@ -143,15 +190,54 @@ pub async fn verify(db: &Db) -> StoreResult<Report> {
             ));
         }
     }
-    let head = if ends.is_empty() {
-        GENESIS.to_string()
-    } else {
-        let joined: Vec<String> = ends
-            .iter()
-            .map(|(c, s, h)| format!("{c}:{s}:{h}"))
-            .collect();
-        crate::audit::sm3_hex(joined.join("\n").as_bytes())
-    };
+    if unchecked > 0 {
+        problems.push(format!(
+            "{unchecked} audit entries are sealed with the audit key (key {}) and were not checked: give the key file (audit_key_file)",
+            sealing.marker_key().unwrap_or("?")
+        ));
+    }
+    // The entries before the marker are pinned by it: rewritten with SM3 recomputed,
+    // they no longer end where it says.
+    for (chain, seq, hash) in sealing.unkeyed_ends() {
+        match found.get(&(*chain, *seq)) {
+            Some((_, now)) if now == hash => {}
+            _ => problems.push(format!(
+                "chain {chain} no longer ends at position {seq} with the hash the keying marker recorded: entries written before the trail was sealed were changed or removed"
+            )),
+        }
+    }
+    let (_, head) = checkpoint::head_of(&ends);
+    let code = checkpoint::code(ends.iter().map(|(_, s, _)| s).sum(), &head);
+    let mut proven = Vec::new();
+    // One at a time: a year's checkpoint file has tens of thousands of lines.
+    for claim in claims {
+        let Some(pins) = checkpoint::ends_of(db, claim).await? else {
+            problems.push(format!(
+                "checkpoint {}: the database holds no record of where the trail stood then (removed, or never taken on this database): it cannot be shown to still reach it",
+                claim.label
+            ));
+            continue;
+        };
+        let before = problems.len();
+        for (chain, seq, hash) in &pins {
+            match found.get(&(*chain, *seq)) {
+                Some((_, now)) if now == hash => {}
+                Some((id, now)) => problems.push(format!(
+                    "checkpoint {}: audit entry #{id} (chain {chain}, position {seq}) is not the entry the checkpoint saw (its hash is now {}…, was {}…): the trail was rewritten up to there",
+                    claim.label,
+                    now.get(..16).unwrap_or(now),
+                    hash.get(..16).unwrap_or(hash)
+                )),
+                _ => problems.push(format!(
+                    "checkpoint {}: chain {chain} no longer reaches position {seq}: entries were cut off after the checkpoint was taken",
+                    claim.label
+                )),
+            }
+        }
+        if problems.len() == before {
+            proven.push(claim.label.clone());
+        }
+    }
     let added = crate::db::added_columns();
     let mut checked = 0;
     for entity in Entity::ALL {
@@ -206,8 +292,113 @@ pub async fn verify(db: &Db) -> StoreResult<Report> {
         entries: rows.len() as i64,
         rows: checked,
         head,
+        code,
+        sealed,
+        key_id: sealing.marker_key().map(str::to_string),
+        checkpoints: proven,
         problems,
     })
+}
+
+/// Which rule an entry's hash follows.
+enum Rule<'k> {
+    /// SM3, as before the trail was sealed.
+    Unkeyed,
+    /// SM3-HMAC with this key.
+    Sealed(&'k AuditKey),
+    /// Sealed, but verify has no usable key.
+    SealedWithoutKey,
+}
+
+/// Where the trail's sealing begins (its keying marker) and the key to check it with.
+struct Sealing<'k> {
+    /// The key given, if it is the trail's.
+    key: Option<&'k AuditKey>,
+    marker: Option<KeyingMarker>,
+    /// The marker's last unkeyed position of each chain, by chain (looked up per entry).
+    unkeyed_until: HashMap<i64, i64>,
+    /// Without a marker: whether every entry is sealed (a key was given).
+    all_sealed: bool,
+}
+
+impl<'k> Sealing<'k> {
+    fn read(
+        rows: &[sqlx::any::AnyRow],
+        key: Option<&'k AuditKey>,
+        problems: &mut Vec<String>,
+    ) -> StoreResult<Sealing<'k>> {
+        let mut first: Option<(i64, Option<String>)> = None;
+        for r in rows {
+            // Record 0 first: the strings of other entries need not be read.
+            if r.try_get::<i64, _>(5)? != MARKER.1 {
+                continue;
+            }
+            let (id, entity, entity_id, action): (i64, String, i64, String) =
+                (r.try_get(0)?, r.try_get(4)?, r.try_get(5)?, r.try_get(3)?);
+            if (entity.as_str(), entity_id, action.as_str()) == MARKER
+                && first.as_ref().is_none_or(|(f, _)| id < *f)
+            {
+                first = Some((id, r.try_get(9)?));
+            }
+        }
+        let marker = match first {
+            None => None,
+            Some((id, after)) => {
+                match serde_json::from_str::<KeyingMarker>(after.as_deref().unwrap_or("")) {
+                    Ok(m) => Some(m),
+                    Err(_) => {
+                        problems.push(format!("the keying marker, audit entry #{id}, is unreadable: it was changed after it was written"));
+                        None
+                    }
+                }
+            }
+        };
+        let key = match (&marker, key) {
+            (Some(m), Some(k)) if m.key_id != k.id() => {
+                problems.push(format!(
+                    "wrong audit key: the trail is sealed with key {}, the key given is {}",
+                    m.key_id,
+                    k.id()
+                ));
+                None
+            }
+            (None, Some(_)) if !rows.is_empty() => {
+                problems.push("the trail has no keying marker though an audit key is given: the sealed entries were removed with it, or this trail was never sealed with this key".to_string());
+                key
+            }
+            _ => key,
+        };
+        Ok(Sealing {
+            all_sealed: marker.is_none() && key.is_some(),
+            unkeyed_until: marker
+                .iter()
+                .flat_map(|m| m.heads.iter().map(|(c, s, _)| (*c, *s)))
+                .collect(),
+            key,
+            marker,
+        })
+    }
+
+    fn rule(&self, chain: i64, seq: i64) -> Rule<'k> {
+        let sealed = match &self.marker {
+            Some(_) => seq > self.unkeyed_until.get(&chain).copied().unwrap_or(0),
+            None => self.all_sealed,
+        };
+        match (sealed, self.key) {
+            (false, _) => Rule::Unkeyed,
+            (true, Some(key)) => Rule::Sealed(key),
+            (true, None) => Rule::SealedWithoutKey,
+        }
+    }
+
+    /// Where each chain stood when sealing began.
+    fn unkeyed_ends(&self) -> impl Iterator<Item = &ChainEnd> {
+        self.marker.iter().flat_map(|m| m.heads.iter())
+    }
+
+    fn marker_key(&self) -> Option<&str> {
+        self.marker.as_ref().map(|m| m.key_id.as_str())
+    }
 }
 
 /// An entry written before a migration added a column does not name it: the row then

@@ -586,6 +586,9 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("notice_measure", "整改措施", "Measure"),
     ("notice_issued_on", "发文日期", "Issued on"),
     ("notice_issuer", "巡察整改办公室", "Rectification office"),
+    // Printed on every document and export: pins the audit trail's end (`audit verify
+    // --checkpoint`).
+    ("audit_code", "审计校验码", "Audit code"),
     ("notices_counts", "督办文书", "Notices issued"),
     ("nav_notifications", "消息提醒", "Notifications"),
     ("notifications_title", "消息提醒", "Notifications"),

@@ -77,4 +77,12 @@ impl App {
             readings: Arc::default(),
         }
     }
+
+    /// 审计校验码 of the audit trail's end now, noted in the database (`checkpoint`), for
+    /// a document or export to print: paper sent upward then pins how far the trail
+    /// reached, and `zhenggai audit verify --checkpoint CODE` proves it still does.
+    pub async fn audit_code(&self) -> Result<String, zhenggai_storage::StoreError> {
+        let taken = zhenggai_storage::checkpoint::take(&self.db, self.clock.now()).await?;
+        Ok(taken.code())
+    }
 }

@@ -168,12 +168,18 @@ pub struct ImportArgs {
 /// `audit …`.
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Checks the SM3 chain of the audit trail and every business row against its latest
-    /// entry; exits 1 and names the first mismatch when anything was tampered with.
+    /// Checks the chain of the audit trail (sealed with the audit key) and every business
+    /// row against its latest entry; exits 1 and names the first mismatch when anything
+    /// was tampered with.
     Verify {
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
+        /// Prove the trail still reaches a checkpoint: the checkpoint file the server
+        /// writes (every line), or a 审计校验码 read off a document (`1234-0123456789abcdef`).
+        /// May be given several times.
+        #[arg(long, value_name = "FILE|CODE")]
+        checkpoint: Vec<String>,
     },
 }
 

@@ -62,6 +62,11 @@ pub struct FileConfig {
     pub public_url: Option<String>,
     /// The SMTP server reminders are mailed through (none: no e-mail).
     pub smtp: Option<SmtpConfig>,
+    /// The audit key's file (default `audit.key` in the data directory).
+    pub audit_key_file: Option<PathBuf>,
+    /// The file the server appends checkpoints of the audit trail's end to (default
+    /// `audit-checkpoints.log` in the data directory).
+    pub audit_checkpoint_file: Option<PathBuf>,
 }
 
 /// The SMTP server: the file's `[smtp]` table, each key overridden by its
@@ -186,6 +191,10 @@ pub struct Settings {
     pub smtp: Option<SmtpConfig>,
     /// The address people open zhenggai at.
     pub public_url: Option<String>,
+    /// The key that seals the audit trail: outside the database, never in it.
+    pub audit_key_file: PathBuf,
+    /// Checkpoints of the audit trail's end, outside the database.
+    pub audit_checkpoint_file: PathBuf,
 }
 
 impl Settings {
@@ -281,6 +290,12 @@ impl Settings {
             synonyms,
             email_configured: smtp.is_some(),
         };
+        let audit_key_file = env("ZHENGGAI_AUDIT_KEY_FILE")?
+            .or(file.audit_key_file)
+            .unwrap_or_else(|| data.join("audit.key"));
+        let audit_checkpoint_file = env("ZHENGGAI_AUDIT_CHECKPOINT_FILE")?
+            .or(file.audit_checkpoint_file)
+            .unwrap_or_else(|| data.join("audit-checkpoints.log"));
         let max_connections = env("ZHENGGAI_MAX_CONNECTIONS")?
             .or(file.max_connections)
             .unwrap_or(10);
@@ -293,6 +308,8 @@ impl Settings {
             max_connections,
             smtp,
             public_url,
+            audit_key_file,
+            audit_checkpoint_file,
         })
     }
 }

@@ -579,3 +579,97 @@ fn a_demonstration_runs_on_a_chosen_day_only_on_a_new_data_directory() {
     assert_ne!(code, 0);
     assert!(err.contains("new data directory"), "{err}");
 }
+
+/// The audit trail's end, proven from outside the database (issue 19, item 8): the
+/// server seals the trail with a key file of its own and notes checkpoints in a file;
+/// `audit verify --checkpoint` proves the trail still reaches them, and fails loudly,
+/// naming the checkpoint, once the trail was cut back behind one.
+#[test]
+fn audit_verify_proves_checkpoints_and_fails_loudly_when_the_trail_was_cut_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    serve_once(data, &["--demo"]);
+    let key = data.join("audit.key");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the key is readable by its owner only");
+    }
+    let file = data.join("audit-checkpoints.log");
+    let lines = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        lines.lines().count() >= 2,
+        "at start and at shutdown: {lines}"
+    );
+    let file = file.to_str().unwrap();
+    let (code, out, err) = run(data, &["audit", "verify", "--checkpoint", file]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("checkpoint reached"), "{out}");
+    assert!(out.contains("sealed with the audit key"), "{out}");
+    let printed = out
+        .lines()
+        .find_map(|l| l.strip_prefix("审计校验码 / audit code: "))
+        .unwrap()
+        .to_string();
+    let (code, out, _) = run(data, &["audit", "verify", "--checkpoint", &printed]);
+    assert_eq!(code, 0, "{out}");
+    // A code no checkpoint was taken of is not proven.
+    let (code, out, _) = run(
+        data,
+        &["audit", "verify", "--checkpoint", "5-0123456789abcdef"],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("checkpoint 5-0123456789abcdef: the database holds no record"),
+        "{out}"
+    );
+    let (code, _, err) = run(data, &["audit", "verify", "--checkpoint", "nonsense"]);
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("neither a checkpoint file nor a 审计校验码"),
+        "{err}"
+    );
+
+    // Cut the last entry off the trail and move the head back with it.
+    let url = format!("sqlite://{}", data.join("zhenggai.db").display());
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let db = zhenggai_storage::Db::connect(&url, 1).await.unwrap();
+        sqlx_exec(&db, "DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log)").await;
+        sqlx_exec(
+            &db,
+            "UPDATE audit_heads SET seq = seq - 1, hash = (SELECT hash FROM audit_log a WHERE a.chain = audit_heads.chain AND a.seq = audit_heads.seq - 1)",
+        )
+        .await;
+        db.close().await;
+    });
+    let (code, out, _) = run(data, &["audit", "verify", "--checkpoint", &printed]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("AUDIT TRAIL BROKEN"), "{out}");
+    assert!(
+        out.contains(&format!(
+            "checkpoint {printed}: chain 0 no longer reaches position"
+        )),
+        "{out}"
+    );
+
+    // Another key: named as wrong, and the server refuses to start with it.
+    std::fs::write(&key, "ab".repeat(32)).unwrap();
+    let (code, out, _) = run(data, &["audit", "verify"]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("wrong audit key: the trail is sealed with key"),
+        "{out}"
+    );
+    let (code, _, err) = run(data, &["serve", "--listen", "127.0.0.1:0"]);
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("审计密钥不符") && err.contains("Wrong audit key"),
+        "{err}"
+    );
+    // No key at all: the sealed entries are not passed unchecked.
+    std::fs::remove_file(&key).unwrap();
+    let (code, out, _) = run(data, &["audit", "verify"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("were not checked: give the key file"), "{out}");
+}

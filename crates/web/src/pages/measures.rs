@@ -293,6 +293,8 @@ struct NoticePage {
     notice: Notice,
     m: Measure,
     org_name: String,
+    /// 审计校验码 as the notice is printed.
+    audit_code: String,
 }
 
 /// GET /notices/{id} — the notice as a printable document.
@@ -309,6 +311,7 @@ pub async fn notice(
         notice,
         m,
         org_name,
+        audit_code: app.audit_code().await?,
     }))
 }
 

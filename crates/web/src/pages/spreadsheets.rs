@@ -514,7 +514,11 @@ pub async fn ledger_file(
     let today = app.clock.today();
     let latest = progress::latest_by_measure(&app.db, inspection.id).await?;
     let title = format!("{}整改台账", inspection.title);
-    let date_line = format!("截至{}", today.format("%Y年%-m月%-d日"));
+    let date_line = format!(
+        "截至{}　审计校验码：{}",
+        today.format("%Y年%-m月%-d日"),
+        app.audit_code().await?
+    );
     let (send, mut written) = tokio::sync::mpsc::channel::<Vec<export::Aspect>>(1);
     let writer = tokio::task::spawn_blocking(move || {
         let mut writer = export::LedgerWriter::new(&title, &date_line)?;

@@ -144,6 +144,8 @@ struct CircularPage {
     nav: Nav,
     round: Round,
     org_name: String,
+    /// 审计校验码 as the circular is printed.
+    audit_code: String,
 }
 
 /// GET /supervision/rounds/{id}/circular — 通报 on the slow units, printable.
@@ -167,5 +169,6 @@ pub async fn circular(
         ),
         round,
         org_name,
+        audit_code: app.audit_code().await?,
     }))
 }

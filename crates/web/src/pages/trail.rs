@@ -118,7 +118,13 @@ pub async fn export(
     Path((table, id)): Path<(String, i64)>,
 ) -> Result<Response, PageError> {
     let (entity, entries) = readable_trail(&app, &v, &table, id).await?;
-    let mut resp = csv(&entries).into_response();
+    // The code last, in a row of its own, so that the entries' columns stay as they are.
+    let code = app.audit_code().await?;
+    let mut resp = format!(
+        "{}\"审计校验码 / audit code\",\"{code}\"\r\n",
+        csv(&entries)
+    )
+    .into_response();
     let h = resp.headers_mut();
     h.insert(
         header::CONTENT_TYPE,

@@ -9,6 +9,7 @@
 mod access;
 mod admin;
 mod api;
+mod audit_code;
 mod auth;
 mod calendar;
 mod channels;

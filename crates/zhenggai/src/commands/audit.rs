@@ -1,7 +1,9 @@
 //! `zhenggai audit verify`.
 
+use std::path::Path;
 use std::process::ExitCode;
 
+use zhenggai_storage::checkpoint::Claim;
 use zhenggai_storage::verify;
 
 use crate::cli::{AuditCommand, Common};
@@ -9,9 +11,13 @@ use crate::config::Settings;
 
 pub async fn run(common: &Common, cmd: AuditCommand) -> anyhow::Result<ExitCode> {
     let settings = Settings::resolve(common, None)?;
-    let db = super::open(&settings).await?;
-    let AuditCommand::Verify { json } = cmd;
-    let report = verify::verify(&db).await?;
+    let AuditCommand::Verify { json, checkpoint } = cmd;
+    let mut claims = Vec::new();
+    for given in &checkpoint {
+        claims.extend(claims_of(given)?);
+    }
+    let db = super::open_to_read(&settings).await?;
+    let report = verify::verify_reaching(&db, &claims).await?;
     db.close().await;
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
@@ -20,7 +26,18 @@ pub async fn run(common: &Common, cmd: AuditCommand) -> anyhow::Result<ExitCode>
             "audit trail intact: {} entries, {} rows match their latest entries",
             report.entries, report.rows
         );
+        match &report.key_id {
+            Some(id) => println!(
+                "sealed with the audit key {id} (SM3-HMAC): {} entries",
+                report.sealed
+            ),
+            None => println!("not sealed with an audit key (SM3 only)"),
+        }
+        for reached in &report.checkpoints {
+            println!("checkpoint reached: {reached}");
+        }
         println!("chain head (SM3): {}", report.head);
+        println!("审计校验码 / audit code: {}", report.code);
     } else {
         println!("AUDIT TRAIL BROKEN — first problem: {}", report.problems[0]);
         for p in &report.problems[1..] {
@@ -37,5 +54,23 @@ pub async fn run(common: &Common, cmd: AuditCommand) -> anyhow::Result<ExitCode>
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    })
+}
+
+/// A checkpoint file's lines, or one code.
+fn claims_of(given: &str) -> anyhow::Result<Vec<Claim>> {
+    let path = Path::new(given);
+    if path.is_file() {
+        let claims = Claim::from_file(path)?;
+        anyhow::ensure!(
+            !claims.is_empty(),
+            "the checkpoint file {given} holds no checkpoint"
+        );
+        return Ok(claims);
+    }
+    Claim::from_code(given).map(|c| vec![c]).ok_or_else(|| {
+        anyhow::anyhow!(
+            "--checkpoint {given}: neither a checkpoint file nor a 审计校验码 (entries, a dash and 16 hexadecimal digits, e.g. 1234-0123456789abcdef)"
+        )
     })
 }

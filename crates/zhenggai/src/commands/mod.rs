@@ -13,6 +13,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use zhenggai_storage::Db;
+use zhenggai_storage::audit_key::AuditKey;
 
 use crate::cli::{Cli, Command};
 use crate::config::Settings;
@@ -40,8 +41,25 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// Opens the configured database, creating the data directory for SQLite.
+/// Opens the configured database, creating the data directory for SQLite, its audit
+/// entries sealed with the audit key (created at first start when missing).
 pub async fn open(settings: &Settings) -> anyhow::Result<Db> {
+    let key = AuditKey::load_or_create(&settings.audit_key_file)?;
+    Ok(connect(settings).await?.with_audit_key(key))
+}
+
+/// Opens the configured database to read it, with the audit key if its file exists
+/// (never creating one).
+pub async fn open_to_read(settings: &Settings) -> anyhow::Result<Db> {
+    let db = connect(settings).await?;
+    Ok(if settings.audit_key_file.exists() {
+        db.with_audit_key(AuditKey::load(&settings.audit_key_file)?)
+    } else {
+        db
+    })
+}
+
+async fn connect(settings: &Settings) -> anyhow::Result<Db> {
     if settings.database_url.starts_with("sqlite:") {
         std::fs::create_dir_all(&settings.data)
             .with_context(|| format!("creating the data directory {}", settings.data.display()))?;

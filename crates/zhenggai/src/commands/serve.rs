@@ -1,12 +1,14 @@
 //! `zhenggai serve`: configuration → state → router → graceful shutdown.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
 use zhenggai_domain::Role;
 use zhenggai_domain::clock::{Clock, ShiftedClock, SystemClock, from_china_time};
-use zhenggai_storage::audit::Change;
+use zhenggai_storage::audit::{self, Change};
+use zhenggai_storage::checkpoint;
 use zhenggai_storage::units::{self, UnitKind};
 use zhenggai_storage::users::{self, NewUser};
 use zhenggai_storage::{Db, auth, demo};
@@ -35,6 +37,10 @@ pub async fn run(common: &Common, args: ServeArgs) -> anyhow::Result<ExitCode> {
             Arc::new(ShiftedClock::starting_at(from_china_time(start)))
         }
     };
+    // A wrong key is refused before anything is written with it.
+    audit::start_sealing(&db, clock.now())
+        .await
+        .context("the audit key")?;
     let files = Arc::new(settings.files());
     if empty {
         if args.demo {
@@ -60,7 +66,15 @@ pub async fn run(common: &Common, args: ServeArgs) -> anyhow::Result<ExitCode> {
             std::time::Duration::from_secs(60),
         ))
     });
-    let app = App::new(db.clone(), files, clock, settings.web.clone());
+    let checkpoint_file = settings.audit_checkpoint_file.clone();
+    let head = note_checkpoint(&db, clock.as_ref(), &checkpoint_file).await?;
+    let checkpoints = tokio::spawn(checkpoints(
+        db.clone(),
+        clock.clone(),
+        checkpoint_file.clone(),
+        head,
+    ));
+    let app = App::new(db.clone(), files, clock.clone(), settings.web.clone());
     let listener = tokio::net::TcpListener::bind(&settings.listen)
         .await
         .with_context(|| format!("listening on {}", settings.listen))?;
@@ -86,6 +100,8 @@ pub async fn run(common: &Common, args: ServeArgs) -> anyhow::Result<ExitCode> {
     if let Some(s) = scheduler {
         s.abort();
     }
+    checkpoints.abort();
+    note_checkpoint(&db, clock.as_ref(), &checkpoint_file).await?;
     // In-flight requests have finished; their transactions are committed. Close cleanly.
     db.close().await;
     println!("zhenggai stopped");
@@ -114,6 +130,43 @@ fn raise_file_limit() -> Option<u64> {
 #[cfg(not(unix))]
 fn raise_file_limit() -> Option<u64> {
     None
+}
+
+/// How often the checkpoint file gets a line while the trail's end moves.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// Notes the audit trail's end in the checkpoint file (outside the database), and
+/// returns its head.
+async fn note_checkpoint(db: &Db, clock: &dyn Clock, file: &Path) -> anyhow::Result<String> {
+    let taken = checkpoint::take(db, clock.now()).await?;
+    checkpoint::append_to_file(file, &taken)?;
+    Ok(taken.head)
+}
+
+/// Every [`CHECKPOINT_EVERY`], a line in the checkpoint file when the trail's end moved.
+async fn checkpoints(db: Db, clock: Arc<dyn Clock>, file: PathBuf, mut last: String) {
+    let mut every = tokio::time::interval(CHECKPOINT_EVERY);
+    every.tick().await;
+    loop {
+        every.tick().await;
+        if let Err(e) = note_if_moved(&db, clock.as_ref(), &file, &mut last).await {
+            tracing::warn!("audit checkpoint: {e:#}");
+        }
+    }
+}
+
+/// A line in the checkpoint file if the trail's end is no longer `last` (then moved on).
+async fn note_if_moved(
+    db: &Db,
+    clock: &dyn Clock,
+    file: &Path,
+    last: &mut String,
+) -> anyhow::Result<bool> {
+    if checkpoint::head_now(db).await? == *last {
+        return Ok(false);
+    }
+    *last = note_checkpoint(db, clock, file).await?;
+    Ok(true)
 }
 
 fn print_demo_accounts() {
@@ -159,4 +212,54 @@ async fn first_start(db: &Db, clock: &dyn Clock) -> anyhow::Result<()> {
         "  (add the security and audit administrators with `zhenggai user add … --role secadmin|auditadmin`)"
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+    use super::*;
+    use zhenggai_domain::clock::FixedClock;
+    use zhenggai_storage::test_db::TestDb;
+
+    /// The interval's line: only when the trail's end moved since the last one.
+    #[tokio::test]
+    async fn the_checkpoint_file_gets_a_line_when_the_trail_moved_only() {
+        let t = TestDb::new().await.unwrap();
+        let clock = FixedClock(chrono::DateTime::from_timestamp(1_714_010_400, 0).unwrap());
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("audit-checkpoints.log");
+        let lines = || {
+            std::fs::read_to_string(&file)
+                .unwrap_or_default()
+                .lines()
+                .count()
+        };
+        let mut last = note_checkpoint(&t.db, &clock, &file).await.unwrap();
+        assert_eq!(lines(), 1, "at start");
+        assert!(
+            !note_if_moved(&t.db, &clock, &file, &mut last)
+                .await
+                .unwrap()
+        );
+        assert_eq!(lines(), 1, "nothing written, no line");
+        first_start(&t.db, &clock).await.unwrap();
+        assert!(
+            note_if_moved(&t.db, &clock, &file, &mut last)
+                .await
+                .unwrap()
+        );
+        assert_eq!(lines(), 2);
+        assert!(
+            !note_if_moved(&t.db, &clock, &file, &mut last)
+                .await
+                .unwrap()
+        );
+        assert_eq!(lines(), 2);
+        let claims = checkpoint::Claim::from_file(&file).unwrap();
+        let report = zhenggai_storage::verify::verify_reaching(&t.db, &claims)
+            .await
+            .unwrap();
+        assert!(report.intact(), "{:?}", report.problems);
+        assert_eq!(report.checkpoints.len(), 2);
+    }
 }
