@@ -93,6 +93,14 @@ pub enum ReadError {
         /// The limit.
         limit: usize,
     },
+    /// More text than allowed, merged regions' copies counted.
+    #[error(
+        "the workbook holds more than {limit} characters of text (merged cells counted once for every cell they cover): split the ledger or unmerge large regions"
+    )]
+    TooMuchText {
+        /// The limit.
+        limit: usize,
+    },
     /// A cell longer than allowed.
     #[error(
         "sheet “{sheet}” row {row} column {col} holds more than {limit} characters: shorten it"
@@ -135,10 +143,11 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
             limit: limits.max_file_bytes,
         });
     }
-    let sheets = match kind(bytes) {
+    let mut budget = Budget::new(limits);
+    match kind(bytes) {
         Kind::Zip => {
             check_unpacked_size(bytes, limits)?;
-            guarded(|| read_xlsx(bytes, limits))?
+            guarded(|| read_xlsx(bytes, &mut budget))
         }
         Kind::Cfb => {
             // An encrypted .xlsx is an OLE container holding an EncryptedPackage stream.
@@ -146,34 +155,121 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
                 return Err(ReadError::Encrypted);
             }
             check_cfb(bytes, limits)?;
-            guarded(|| read_xls(bytes, limits))?
+            guarded(|| read_xls(bytes, &mut budget))
         }
-        Kind::Text => vec![read_csv(bytes, limits)?],
-    };
-    let cells: usize = sheets
-        .iter()
-        .map(|s| s.rows.iter().map(Vec::len).sum::<usize>())
-        .sum();
-    if cells > limits.max_cells {
-        return Err(ReadError::TooManyCells {
-            limit: limits.max_cells,
-        });
+        Kind::Text => Ok(vec![read_csv(bytes, &mut budget)?]),
     }
-    for s in &sheets {
-        for (r, row) in s.rows.iter().enumerate() {
-            for (c, text) in row.iter().enumerate() {
-                if text.chars().count() > limits.max_cell_chars {
-                    return Err(ReadError::CellTooLong {
-                        sheet: s.name.clone(),
-                        row: r + 1,
-                        col: column_letter(c),
-                        limit: limits.max_cell_chars,
-                    });
+}
+
+/// What a workbook's cells cost as they are laid out, against the limits: every cell a
+/// row holds (the empty ones before its last too, and every row up to the last), every
+/// character, and the copies merged regions make. Each is counted before it is
+/// allocated, so that a small file claiming a large sheet is refused at the claim (a
+/// 2 KB workbook merging `A1:BM200000` under a 20,000-character cell once asked for
+/// hundreds of gigabytes).
+struct Budget<'a> {
+    limits: &'a Limits,
+    cells: usize,
+    chars: usize,
+}
+
+impl<'a> Budget<'a> {
+    fn new(limits: &'a Limits) -> Self {
+        Budget {
+            limits,
+            cells: 0,
+            chars: 0,
+        }
+    }
+
+    /// Refuses when `cells` more cells and `chars` more characters would pass a limit.
+    fn afford(&self, cells: usize, chars: usize) -> Result<(), ReadError> {
+        if self.cells.saturating_add(cells) > self.limits.max_cells {
+            return Err(ReadError::TooManyCells {
+                limit: self.limits.max_cells,
+            });
+        }
+        if self.chars.saturating_add(chars) > self.limits.max_text_chars {
+            return Err(ReadError::TooMuchText {
+                limit: self.limits.max_text_chars,
+            });
+        }
+        Ok(())
+    }
+
+    /// Puts a cell's text at a row and column of a sheet, paid for first.
+    fn put(
+        &mut self,
+        sheet: &str,
+        rows: &mut Vec<Vec<String>>,
+        (r, c): (usize, usize),
+        text: String,
+    ) -> Result<(), ReadError> {
+        let chars = text.chars().count();
+        if chars > self.limits.max_cell_chars {
+            return Err(ReadError::CellTooLong {
+                sheet: sheet.to_string(),
+                row: r + 1,
+                col: column_letter(c),
+                limit: self.limits.max_cell_chars,
+            });
+        }
+        let new_rows = (r + 1).saturating_sub(rows.len());
+        let new_cells = (c + 1).saturating_sub(rows.get(r).map_or(0, Vec::len));
+        self.afford(new_rows + new_cells, chars)?;
+        self.cells += new_rows + new_cells;
+        self.chars += chars;
+        if new_rows > 0 {
+            rows.resize_with(r + 1, Vec::new);
+        }
+        let row = &mut rows[r];
+        if new_cells > 0 {
+            row.resize(c + 1, String::new());
+        }
+        row[c] = text;
+        Ok(())
+    }
+
+    /// Every cell of a merged region takes the region's first cell's text. The region
+    /// is clipped to the columns read and to the sheet's last row, then paid for whole
+    /// before the first copy is made: a region over a sparse sheet (one cell far down)
+    /// or many overlapping regions are refused at once, not after filling memory.
+    fn fill_merged(
+        &mut self,
+        sheet: &str,
+        rows: &mut Vec<Vec<String>>,
+        merges: &[Dimensions],
+    ) -> Result<(), ReadError> {
+        for m in merges {
+            let (r0, c0) = (m.start.0 as usize, m.start.1 as usize);
+            let (r1, c1) = (m.end.0 as usize, m.end.1 as usize);
+            // A region reaching far past the data (a whole column merged) stops at the
+            // data; columns beyond those read are not read.
+            let r1 = r1.min(rows.len().saturating_sub(1));
+            let c1 = c1.min(self.limits.max_columns.saturating_sub(1));
+            if r1 < r0 || c1 < c0 {
+                continue;
+            }
+            let text = rows
+                .get(r0)
+                .and_then(|r| r.get(c0))
+                .cloned()
+                .unwrap_or_default();
+            if text.is_empty() {
+                continue;
+            }
+            let copies = (r1 - r0 + 1).saturating_mul(c1 - c0 + 1) - 1;
+            self.afford(copies, copies.saturating_mul(text.chars().count()))?;
+            for r in r0..=r1 {
+                for c in c0..=c1 {
+                    if (r, c) != (r0, c0) {
+                        self.put(sheet, rows, (r, c), text.clone())?;
+                    }
                 }
             }
         }
+        Ok(())
     }
-    Ok(sheets)
 }
 
 /// Checks an OLE compound file (.xls) before the parser reads it: every sector chain
@@ -479,7 +575,8 @@ fn check_sheet_count(count: usize, limits: &Limits) -> Result<(), ReadError> {
     Ok(())
 }
 
-fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
+fn read_xlsx(bytes: &[u8], budget: &mut Budget<'_>) -> Result<Vec<Sheet>, ReadError> {
+    let limits = budget.limits;
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(malformed)?;
     let meta: Vec<(String, bool)> = book
         .sheets_metadata()
@@ -512,11 +609,11 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
         });
         let mut out = Vec::new();
         for (name, hidden) in meta {
-            let (mut rows, formulas_without_values) = read_xlsx_cells(&mut book, &name, limits)?;
+            let (mut rows, formulas_without_values) = read_xlsx_cells(&mut book, &name, budget)?;
             let merges = merges
                 .recv()
                 .map_err(|_| ReadError::Malformed("merged regions unread".into()))??;
-            fill_merged(&mut rows, &merges);
+            budget.fill_merged(&name, &mut rows, &merges)?;
             out.push(Sheet {
                 name,
                 rows,
@@ -532,8 +629,9 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
 fn read_xlsx_cells<RS: std::io::Read + std::io::Seek>(
     book: &mut Xlsx<RS>,
     name: &str,
-    limits: &Limits,
+    budget: &mut Budget<'_>,
 ) -> Result<(Vec<Vec<String>>, usize), ReadError> {
+    let limits = budget.limits;
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut formulas_without_values = 0;
     // Values and formulas in one pass over the sheet's XML (a second pass for the
@@ -558,7 +656,7 @@ fn read_xlsx_cells<RS: std::io::Read + std::io::Seek>(
             }
             continue;
         }
-        put(&mut rows, r, c, text);
+        budget.put(name, &mut rows, (r, c), text)?;
     }
     Ok((rows, formulas_without_values))
 }
@@ -574,7 +672,8 @@ fn has_formula(f: &XlsxFormulaMetadata) -> bool {
     }
 }
 
-fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
+fn read_xls(bytes: &[u8], budget: &mut Budget<'_>) -> Result<Vec<Sheet>, ReadError> {
+    let limits = budget.limits;
     let mut book: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(malformed)?;
     let meta: Vec<(String, bool)> = book
         .sheets_metadata()
@@ -598,10 +697,10 @@ fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
             }
             let text = text_of(v);
             if !text.is_empty() && c < limits.max_columns {
-                put(&mut rows, r, c, text);
+                budget.put(&name, &mut rows, (r, c), text)?;
             }
         }
-        fill_merged(&mut rows, &merges);
+        budget.fill_merged(&name, &mut rows, &merges)?;
         out.push(Sheet {
             name,
             rows,
@@ -612,31 +711,32 @@ fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
     Ok(out)
 }
 
-fn read_csv(bytes: &[u8], limits: &Limits) -> Result<Sheet, ReadError> {
+fn read_csv(bytes: &[u8], budget: &mut Budget<'_>) -> Result<Sheet, ReadError> {
+    const NAME: &str = "CSV";
+    let limits = budget.limits;
     let text = decode_text(bytes);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        if i >= limits.max_rows {
+    for (r, record) in reader.records().enumerate() {
+        if r >= limits.max_rows {
             return Err(ReadError::TooManyRows {
-                sheet: "CSV".into(),
+                sheet: NAME.into(),
                 limit: limits.max_rows,
             });
         }
         let record = record.map_err(|e| ReadError::Malformed(e.to_string()))?;
-        rows.push(
-            record
-                .iter()
-                .take(limits.max_columns)
-                .map(|s| s.trim().to_string())
-                .collect(),
-        );
+        for (c, cell) in record.iter().take(limits.max_columns).enumerate() {
+            let cell = cell.trim();
+            if !cell.is_empty() {
+                budget.put(NAME, &mut rows, (r, c), cell.to_string())?;
+            }
+        }
     }
     Ok(Sheet {
-        name: "CSV".into(),
+        name: NAME.into(),
         rows,
         hidden: false,
         formulas_without_values: 0,
@@ -652,43 +752,6 @@ pub fn decode_text(bytes: &[u8]) -> String {
         Err(_) => {
             let (text, _, _) = encoding_rs::GB18030.decode(bytes);
             text.into_owned()
-        }
-    }
-}
-
-fn put(rows: &mut Vec<Vec<String>>, r: usize, c: usize, text: String) {
-    if rows.len() <= r {
-        rows.resize_with(r + 1, Vec::new);
-    }
-    let row = &mut rows[r];
-    if row.len() <= c {
-        row.resize(c + 1, String::new());
-    }
-    row[c] = text;
-}
-
-/// Every cell of a merged region takes the region's first cell's text.
-fn fill_merged(rows: &mut Vec<Vec<String>>, merges: &[Dimensions]) {
-    for m in merges {
-        let (r0, c0) = (m.start.0 as usize, m.start.1 as usize);
-        let (r1, c1) = (m.end.0 as usize, m.end.1 as usize);
-        // A region reaching far past the data (a whole column merged) stops at the data.
-        let r1 = r1.min(rows.len().saturating_sub(1).max(r0));
-        let text = rows
-            .get(r0)
-            .and_then(|r| r.get(c0))
-            .cloned()
-            .unwrap_or_default();
-        if text.is_empty() {
-            continue;
-        }
-        for r in r0..=r1 {
-            for c in c0..=c1.min(c0 + 64) {
-                if r == r0 && c == c0 {
-                    continue;
-                }
-                put(rows, r, c, text.clone());
-            }
         }
     }
 }
@@ -763,7 +826,7 @@ mod tests {
         assert_eq!(decode_text(&gb), "序号,反馈问题\n1,公车私用\n");
         let bom = "\u{FEFF}序号,反馈问题\n".as_bytes();
         assert_eq!(decode_text(bom), "序号,反馈问题\n");
-        let sheet = read_csv(&gb, &Limits::default()).unwrap();
+        let sheet = read(&gb, &Limits::default()).unwrap().remove(0);
         assert_eq!(sheet.cell(1, 1), "公车私用");
     }
 
@@ -774,13 +837,16 @@ mod tests {
             vec![String::new(), String::new()],
             vec![String::new(), "下一个".into()],
         ];
-        fill_merged(
-            &mut rows,
-            &[
-                Dimensions::new((0, 0), (2, 0)),
-                Dimensions::new((0, 1), (1, 1)),
-            ],
-        );
+        Budget::new(&Limits::default())
+            .fill_merged(
+                "台账",
+                &mut rows,
+                &[
+                    Dimensions::new((0, 0), (2, 0)),
+                    Dimensions::new((0, 1), (1, 1)),
+                ],
+            )
+            .unwrap();
         assert_eq!(rows[2][0], "一、方面");
         assert_eq!(rows[1][1], "问题");
         assert_eq!(rows[2][1], "下一个");

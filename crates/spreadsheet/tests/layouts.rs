@@ -7,8 +7,6 @@
 )]
 
 use std::io::Write;
-use std::path::Path;
-use std::process::Command;
 
 use chrono::NaiveDate;
 use rust_xlsxwriter::{Format, Workbook};
@@ -17,6 +15,9 @@ use zhenggai_spreadsheet::layout::Synonyms;
 use zhenggai_spreadsheet::ledger::Options;
 use zhenggai_spreadsheet::read::{ReadError, read};
 use zhenggai_spreadsheet::{Limits, Reading, read_ledger};
+
+mod common;
+use common::soffice;
 
 fn options() -> Options {
     Options {
@@ -566,28 +567,6 @@ fn without_values(xlsx: &[u8]) -> Vec<u8> {
     }
     zip.finish().unwrap();
     out
-}
-
-/// LibreOffice, as an office would have it (Debian `libreoffice-calc`); the test fails
-/// when it is missing rather than passing without it.
-fn soffice(input: &Path, format: &str, out: &Path) -> Vec<u8> {
-    let status = Command::new("soffice")
-        .args([
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            format,
-            "--outdir",
-        ])
-        .arg(out)
-        .arg(input)
-        .env("HOME", out)
-        .status()
-        .expect("LibreOffice (soffice) is needed for this test: apt-get install libreoffice-calc");
-    assert!(status.success(), "soffice --convert-to {format} failed");
-    let ext = format.split(':').next().unwrap();
-    let stem = input.file_stem().unwrap().to_string_lossy();
-    std::fs::read(out.join(format!("{stem}.{ext}"))).unwrap()
 }
 
 #[test]

@@ -67,6 +67,9 @@ fn read_error_zh(e: &zhenggai_spreadsheet::ReadError) -> String {
         E::TooManySheets { limit, .. } => format!("工作表超过{limit}个：请只保留台账及填表说明。"),
         E::TooManyRows { sheet, limit } => format!("工作表“{sheet}”超过{limit}行：请拆分后导入。"),
         E::TooManyCells { limit } => format!("单元格超过{limit}个：请拆分后导入。"),
+        E::TooMuchText { limit } => format!(
+            "工作簿的文字超过{limit}字（合并单元格按其覆盖的每个单元格计）：请拆分台账或取消大范围的合并后导入。"
+        ),
         E::CellTooLong {
             sheet,
             row,
