@@ -3,7 +3,7 @@
 //! hands upward.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequest, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use zhenggai_domain::InspectionId;
@@ -81,10 +81,16 @@ fn read_error_zh(e: &zhenggai_spreadsheet::ReadError) -> String {
     }
 }
 
-async fn office_inspection(app: &App, v: &Viewer, id: i64) -> Result<Inspection, PageError> {
-    let inspection = inspections::get(&app.db, &v.actor, InspectionId(id)).await?;
-    if v.actor.ledger_access(inspection.org_id) < Access::Edit {
-        return Err(StoreError::Forbidden.into());
+/// The inspection, when the actor is the office that imports into it; checked on the
+/// import's pages and the API before a byte of an upload is read.
+pub(crate) async fn office_inspection(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+) -> Result<Inspection, StoreError> {
+    let inspection = inspections::get(&app.db, actor, InspectionId(id)).await?;
+    if actor.ledger_access(inspection.org_id) < Access::Edit {
+        return Err(StoreError::Forbidden);
     }
     Ok(inspection)
 }
@@ -232,7 +238,7 @@ pub async fn form(
     v: Viewer,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let inspection = office_inspection(&app, &v, id).await?;
+    let inspection = office_inspection(&app, &v.actor, id).await?;
     Ok(render(&form_page(&app, &v, inspection, Vec::new()).await?))
 }
 
@@ -372,15 +378,16 @@ async fn preview_response(
 }
 
 /// POST /inspections/{id}/import — the upload: the file is kept by its hash and read;
-/// the page shows how.
+/// the page shows how. Whoever may not import is refused before the body is read.
 pub async fn upload(
     State(app): State<App>,
     v: Viewer,
     Path(id): Path<i64>,
-    sent: WithFiles,
+    request: axum::extract::Request,
 ) -> Result<Response, PageError> {
+    let inspection = office_inspection(&app, &v.actor, id).await?;
+    let sent = WithFiles::from_request(request, &app).await?;
     v.check_csrf(sent.form.get("csrf"))?;
-    let inspection = office_inspection(&app, &v, id).await?;
     let Some(file) = sent.files.into_iter().next() else {
         let e = FieldError::new(
             "file",
@@ -420,7 +427,7 @@ pub async fn preview_page(
     Path(id): Path<i64>,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let inspection = office_inspection(&app, &v, id).await?;
+    let inspection = office_inspection(&app, &v.actor, id).await?;
     let q = FormData(pairs);
     let page = q.get("page").trim().parse::<i64>().unwrap_or(1);
     let upload = Upload {
@@ -442,7 +449,7 @@ pub async fn commit(
     form: FormData,
 ) -> Result<Response, PageError> {
     v.check_csrf(form.get("csrf"))?;
-    let inspection = office_inspection(&app, &v, id).await?;
+    let inspection = office_inspection(&app, &v.actor, id).await?;
     let upload = Upload {
         sha256: form.get("sha256").trim().to_string(),
         filename: form.get("filename").to_string(),

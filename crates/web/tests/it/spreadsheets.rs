@@ -1,7 +1,8 @@
 //! Importing the office's own ledger (upload → preview → commit) and exporting the one
 //! it hands upward, with the refusals.
 
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
 
 use crate::util::*;
 
@@ -416,4 +417,52 @@ async fn the_api_reads_a_ledger_without_writing_on_a_dry_run() {
             );
         }
     }
+}
+
+#[tokio::test]
+async fn whoever_may_not_import_is_refused_before_the_file_is_read() {
+    // A unit that reads the inspection may not import into it: refused, whatever the
+    // body holds, before a byte of it is read (a body that is no multipart at all gets
+    // the same 403, not a complaint about the body).
+    let t = TestApp::new().await;
+    let i = t.inspection().await;
+    let session = t.login("finance").await;
+    let token = t.token("finance").await;
+    let garbage = || {
+        Body::from(
+            b"--zgboundary\r\nnot a part at all\xff\xfe"
+                .repeat(1000)
+                .to_vec(),
+        )
+    };
+    for (auth, path) in [
+        (Auth::Session(&session), format!("/inspections/{i}/import")),
+        (
+            Auth::Token(&token),
+            format!("/api/v1/inspections/{i}/import"),
+        ),
+    ] {
+        let req = auth
+            .apply(Request::post(&path))
+            .header(
+                header::CONTENT_TYPE,
+                "multipart/form-data; boundary=zgboundary",
+            )
+            .body(garbage())
+            .unwrap();
+        let r = t.send(req).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}: {}", r.body);
+        assert!(r.body.contains("无权进行此操作"), "{path}: {}", r.body);
+    }
+    // The office itself gets as far as the body, and is told what is wrong with it.
+    let office = t.token("office").await;
+    let req = Auth::Token(&office)
+        .apply(Request::post(format!("/api/v1/inspections/{i}/import")))
+        .header(
+            header::CONTENT_TYPE,
+            "multipart/form-data; boundary=zgboundary",
+        )
+        .body(garbage())
+        .unwrap();
+    assert_eq!(t.send(req).await.status, StatusCode::BAD_REQUEST);
 }

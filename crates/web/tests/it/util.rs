@@ -309,7 +309,7 @@ pub enum Auth<'a> {
 }
 
 impl Auth<'_> {
-    fn apply(&self, req: axum::http::request::Builder) -> axum::http::request::Builder {
+    pub fn apply(&self, req: axum::http::request::Builder) -> axum::http::request::Builder {
         match self {
             Auth::Session(s) => req.header(header::COOKIE, &s.cookie),
             Auth::Token(t) => req.header(header::AUTHORIZATION, format!("Bearer {t}")),
