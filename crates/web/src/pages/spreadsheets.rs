@@ -25,7 +25,7 @@ use super::{Choice, Errors, Nav, Pager, field_errors, render, render_status, see
 use crate::error::PageError;
 use crate::form::{FormData, WithFiles};
 use crate::i18n::{Lang, Tr};
-use crate::readings::ReadingKey;
+use crate::readings::{ReadingKey, Uploader};
 use crate::session::Viewer;
 use crate::state::App;
 use std::sync::Arc;
@@ -289,8 +289,21 @@ async fn preview(
         filename,
         sheet,
     } = upload;
+    // The hash comes back from the browser: only the session that uploaded the file
+    // into this inspection may name it, and anyone else hears what a hash that names
+    // nothing hears.
+    let uploader = v.session_id.map(|session| Uploader {
+        session,
+        inspection: inspection.id.0,
+    });
+    let now = app.clock.now();
+    match (&uploader, &bytes) {
+        (Some(by), Some(_)) => app.readings.uploaded(by.clone(), &sha256, now),
+        (Some(by), None) if app.readings.may_name(by, &sha256, now) => {}
+        _ => return Err(upload_gone().into()),
+    }
     let key = reading_key(&sha256, &sheet, inspection);
-    let reading = match app.readings.get(&key, app.clock.now()) {
+    let reading = match app.readings.get(&key, now) {
         Some(kept) => kept,
         None => {
             let bytes = match bytes {
@@ -352,13 +365,21 @@ fn reading_key(sha256: &str, sheet: &str, inspection: &Inspection) -> ReadingKey
 
 /// The stored upload an import's later steps name by its hash.
 async fn stored_upload(app: &App, sha256: &str) -> Result<Arc<[u8]>, StoreError> {
-    app.files.get(sha256).await.map(Arc::from).map_err(|_| {
-        StoreError::invalid(
-            "file",
-            "上传的文件已失效，请重新上传。",
-            "The upload is gone: upload the file again.",
-        )
-    })
+    app.files
+        .get(sha256)
+        .await
+        .map(Arc::from)
+        .map_err(|_| upload_gone())
+}
+
+/// The answer to an import step naming an upload that is gone, or that is not the
+/// asker's to name: the same, so that nobody learns which files exist.
+fn upload_gone() -> StoreError {
+    StoreError::invalid(
+        "file",
+        "上传的文件已失效，请重新上传。",
+        "The upload is gone: upload the file again.",
+    )
 }
 
 /// Renders the preview, or the form with the reason the file could not be read.

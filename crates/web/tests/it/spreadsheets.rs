@@ -466,3 +466,77 @@ async fn whoever_may_not_import_is_refused_before_the_file_is_read() {
         .unwrap();
     assert_eq!(t.send(req).await.status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn an_upload_is_previewed_and_committed_only_by_the_session_that_made_it() {
+    // The office uploads; the hash its preview carries is no key for anyone else: the
+    // office of another organisation (on its own inspection) and another office
+    // account of the same organisation hear for it exactly what they hear for a hash
+    // that names nothing, on the preview and on the commit.
+    let t = TestApp::new().await;
+    let i = t.inspection().await;
+    let office = t.login("office").await;
+    let preview = t
+        .post_progress(
+            Auth::Session(&office),
+            &format!("/inspections/{i}/import"),
+            &[("csrf", office.csrf.as_str())],
+            &[("台账.csv", LEDGER.as_bytes())],
+        )
+        .await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    let sha = preview.field("sha256");
+    let page = |inspection: i64, sha: &str| {
+        format!(
+            "/inspections/{inspection}/import/preview?sha256={sha}&filename=a.csv&sheet=&page=2"
+        )
+    };
+    let own = t.get(Some(&office), &page(i, &sha)).await;
+    assert_eq!(own.status, StatusCode::OK, "{}", own.body);
+    assert!(own.body.contains("印章管理不规范"));
+
+    let elsewhere = t.other_organisation("office_tv").await;
+    let org = t
+        .count("SELECT unit_id FROM users WHERE username = 'office'")
+        .await;
+    t.add_user("office_two", org, zhenggai_domain::Role::Office)
+        .await;
+    let nothing = "0".repeat(64);
+    for (who, inspection) in [("office_tv", elsewhere), ("office_two", i)] {
+        let s = t.login(who).await;
+        let named = t.get(Some(&s), &page(inspection, &sha)).await;
+        let unknown = t.get(Some(&s), &page(inspection, &nothing)).await;
+        assert_eq!(named.status, StatusCode::UNPROCESSABLE_ENTITY, "{who}");
+        assert!(named.body.contains("上传的文件已失效，请重新上传"), "{who}");
+        assert!(!named.body.contains("印章管理不规范"), "{who}");
+        assert_eq!(
+            (named.status, &named.body),
+            (unknown.status, &unknown.body),
+            "{who}"
+        );
+        let commit = |sha: &str| {
+            let fields = [
+                ("sha256", sha.to_string()),
+                ("filename", "台账.csv".to_string()),
+                ("sheet", String::new()),
+                ("create_units", "on".to_string()),
+            ];
+            let (t, s, path) = (&t, &s, format!("/inspections/{inspection}/import/commit"));
+            async move {
+                let fields: Vec<(&str, &str)> =
+                    fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                t.post(Some(s), &path, &fields).await
+            }
+        };
+        let before = t.count("SELECT COUNT(*) FROM measures").await;
+        let named = commit(&sha).await;
+        let unknown = commit(&nothing).await;
+        assert_eq!(named.status, StatusCode::UNPROCESSABLE_ENTITY, "{who}");
+        assert_eq!(
+            (named.status, &named.body),
+            (unknown.status, &unknown.body),
+            "{who}"
+        );
+        assert_eq!(t.count("SELECT COUNT(*) FROM measures").await, before);
+    }
+}
