@@ -22,6 +22,66 @@ pub struct Sheet {
     /// Cells holding a formula without a computed value (a workbook written by a
     /// program that never calculated it).
     pub formulas_without_values: usize,
+    /// Columns (zero-based) that held text but were not read: beyond the first
+    /// `max_columns`, with nothing in the rows a header is looked for in. At most
+    /// [`MAX_DROPPED_NAMED`], the leftmost.
+    pub dropped_columns: Vec<usize>,
+}
+
+/// Dropped columns a sheet names at most.
+pub const MAX_DROPPED_NAMED: usize = 100;
+
+/// Which columns of a sheet are read: the first `max_columns`, and beyond them those
+/// that the rows a header is looked for in name, so that a header is found wherever
+/// its columns stand (a CSV of 70 columns with its deadline in the last). Text in any
+/// other column is dropped, and the column named. Memory is bounded by the budget, which
+/// counts every cell laid out.
+struct Columns {
+    max: usize,
+    headed: std::collections::BTreeSet<usize>,
+    dropped: std::collections::BTreeSet<usize>,
+}
+
+impl Columns {
+    fn new(limits: &Limits) -> Self {
+        Columns {
+            max: limits.max_columns,
+            headed: Default::default(),
+            dropped: Default::default(),
+        }
+    }
+
+    /// Whether the cell at a row and column is read. Rows come in order, so the header
+    /// rows are seen before the data under them.
+    fn keep(&mut self, r: usize, c: usize, has_text: bool) -> bool {
+        if c < self.max || self.headed.contains(&c) {
+            return true;
+        }
+        if !has_text {
+            return false;
+        }
+        if r < crate::layout::HEADER_SEARCH {
+            self.headed.insert(c);
+            return true;
+        }
+        if self.dropped.len() < MAX_DROPPED_NAMED {
+            self.dropped.insert(c);
+        }
+        false
+    }
+
+    /// The columns read between two columns, inclusive.
+    fn kept_in(&self, c0: usize, c1: usize) -> Vec<usize> {
+        let first = c0..=c1.min(self.max.saturating_sub(1));
+        let beyond = self
+            .headed
+            .range(c0.max(self.max)..=c1.max(c0.max(self.max)));
+        first.chain(beyond.copied().filter(|c| *c <= c1)).collect()
+    }
+
+    fn dropped(self) -> Vec<usize> {
+        self.dropped.into_iter().collect()
+    }
 }
 
 impl Sheet {
@@ -239,15 +299,20 @@ impl<'a> Budget<'a> {
         sheet: &str,
         rows: &mut Vec<Vec<String>>,
         merges: &[Dimensions],
+        columns: &Columns,
     ) -> Result<(), ReadError> {
         for m in merges {
             let (r0, c0) = (m.start.0 as usize, m.start.1 as usize);
             let (r1, c1) = (m.end.0 as usize, m.end.1 as usize);
             // A region reaching far past the data (a whole column merged) stops at the
-            // data; columns beyond those read are not read.
+            // data; columns not read are not filled.
             let r1 = r1.min(rows.len().saturating_sub(1));
-            let c1 = c1.min(self.limits.max_columns.saturating_sub(1));
-            if r1 < r0 || c1 < c0 {
+            let cols = if c1 < c0 {
+                Vec::new()
+            } else {
+                columns.kept_in(c0, c1)
+            };
+            if r1 < r0 || cols.first() != Some(&c0) {
                 continue;
             }
             let text = rows
@@ -258,10 +323,10 @@ impl<'a> Budget<'a> {
             if text.is_empty() {
                 continue;
             }
-            let copies = (r1 - r0 + 1).saturating_mul(c1 - c0 + 1) - 1;
+            let copies = (r1 - r0 + 1).saturating_mul(cols.len()) - 1;
             self.afford(copies, copies.saturating_mul(text.chars().count()))?;
             for r in r0..=r1 {
-                for c in c0..=c1 {
+                for &c in &cols {
                     if (r, c) != (r0, c0) {
                         self.put(sheet, rows, (r, c), text.clone())?;
                     }
@@ -609,16 +674,19 @@ fn read_xlsx(bytes: &[u8], budget: &mut Budget<'_>) -> Result<Vec<Sheet>, ReadEr
         });
         let mut out = Vec::new();
         for (name, hidden) in meta {
-            let (mut rows, formulas_without_values) = read_xlsx_cells(&mut book, &name, budget)?;
+            let mut columns = Columns::new(limits);
+            let (mut rows, formulas_without_values) =
+                read_xlsx_cells(&mut book, &name, budget, &mut columns)?;
             let merges = merges
                 .recv()
                 .map_err(|_| ReadError::Malformed("merged regions unread".into()))??;
-            budget.fill_merged(&name, &mut rows, &merges)?;
+            budget.fill_merged(&name, &mut rows, &merges, &columns)?;
             out.push(Sheet {
                 name,
                 rows,
                 hidden,
                 formulas_without_values,
+                dropped_columns: columns.dropped(),
             });
         }
         Ok(out)
@@ -630,6 +698,7 @@ fn read_xlsx_cells<RS: std::io::Read + std::io::Seek>(
     book: &mut Xlsx<RS>,
     name: &str,
     budget: &mut Budget<'_>,
+    columns: &mut Columns,
 ) -> Result<(Vec<Vec<String>>, usize), ReadError> {
     let limits = budget.limits;
     let mut rows: Vec<Vec<String>> = Vec::new();
@@ -646,10 +715,10 @@ fn read_xlsx_cells<RS: std::io::Read + std::io::Seek>(
                 limit: limits.max_rows,
             });
         }
-        if c >= limits.max_columns {
+        let text = text_of_ref(&cell.value);
+        if !columns.keep(r, c, !text.is_empty()) {
             continue;
         }
-        let text = text_of_ref(&cell.value);
         if text.is_empty() {
             if cell.formula.as_ref().is_some_and(has_formula) {
                 formulas_without_values += 1;
@@ -687,6 +756,7 @@ fn read_xls(bytes: &[u8], budget: &mut Budget<'_>) -> Result<Vec<Sheet>, ReadErr
         let merges = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
         let (r0, c0) = range.start().unwrap_or((0, 0));
         let mut rows = Vec::new();
+        let mut columns = Columns::new(limits);
         for (r, c, v) in range.used_cells() {
             let (r, c) = (r + r0 as usize, c + c0 as usize);
             if r >= limits.max_rows {
@@ -696,16 +766,17 @@ fn read_xls(bytes: &[u8], budget: &mut Budget<'_>) -> Result<Vec<Sheet>, ReadErr
                 });
             }
             let text = text_of(v);
-            if !text.is_empty() && c < limits.max_columns {
+            if !text.is_empty() && columns.keep(r, c, true) {
                 budget.put(&name, &mut rows, (r, c), text)?;
             }
         }
-        budget.fill_merged(&name, &mut rows, &merges)?;
+        budget.fill_merged(&name, &mut rows, &merges, &columns)?;
         out.push(Sheet {
             name,
             rows,
             hidden,
             formulas_without_values: 0,
+            dropped_columns: columns.dropped(),
         });
     }
     Ok(out)
@@ -720,6 +791,7 @@ fn read_csv(bytes: &[u8], budget: &mut Budget<'_>) -> Result<Sheet, ReadError> {
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
+    let mut columns = Columns::new(limits);
     for (r, record) in reader.records().enumerate() {
         if r >= limits.max_rows {
             return Err(ReadError::TooManyRows {
@@ -728,9 +800,9 @@ fn read_csv(bytes: &[u8], budget: &mut Budget<'_>) -> Result<Sheet, ReadError> {
             });
         }
         let record = record.map_err(|e| ReadError::Malformed(e.to_string()))?;
-        for (c, cell) in record.iter().take(limits.max_columns).enumerate() {
+        for (c, cell) in record.iter().enumerate() {
             let cell = cell.trim();
-            if !cell.is_empty() {
+            if !cell.is_empty() && columns.keep(r, c, true) {
                 budget.put(NAME, &mut rows, (r, c), cell.to_string())?;
             }
         }
@@ -740,6 +812,7 @@ fn read_csv(bytes: &[u8], budget: &mut Budget<'_>) -> Result<Sheet, ReadError> {
         rows,
         hidden: false,
         formulas_without_values: 0,
+        dropped_columns: columns.dropped(),
     })
 }
 
@@ -811,6 +884,25 @@ mod tests {
     }
 
     #[test]
+    fn merged_regions_fill_only_the_columns_read() {
+        let limits = Limits {
+            max_columns: 4,
+            ..Limits::default()
+        };
+        let mut columns = Columns::new(&limits);
+        // Named in the header rows, columns 10 and 20 are read; 15, under no heading
+        // further down, is dropped.
+        assert!(columns.keep(0, 10, true) && columns.keep(1, 20, true));
+        assert!(!columns.keep(40, 15, true) && columns.keep(40, 10, true));
+        assert!(!columns.keep(0, 30, false));
+        assert_eq!(columns.kept_in(2, 15), vec![2, 3, 10]);
+        assert_eq!(columns.kept_in(5, 9), Vec::<usize>::new());
+        assert_eq!(columns.kept_in(11, 11), Vec::<usize>::new());
+        assert_eq!(columns.kept_in(0, usize::MAX), vec![0, 1, 2, 3, 10, 20]);
+        assert_eq!(columns.dropped(), vec![15]);
+    }
+
+    #[test]
     fn column_letters() {
         assert_eq!(column_letter(0), "A");
         assert_eq!(column_letter(25), "Z");
@@ -837,7 +929,8 @@ mod tests {
             vec![String::new(), String::new()],
             vec![String::new(), "下一个".into()],
         ];
-        Budget::new(&Limits::default())
+        let limits = Limits::default();
+        Budget::new(&limits)
             .fill_merged(
                 "台账",
                 &mut rows,
@@ -845,6 +938,7 @@ mod tests {
                     Dimensions::new((0, 0), (2, 0)),
                     Dimensions::new((0, 1), (1, 1)),
                 ],
+                &Columns::new(&limits),
             )
             .unwrap();
         assert_eq!(rows[2][0], "一、方面");
