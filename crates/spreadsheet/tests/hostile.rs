@@ -248,3 +248,36 @@ fn a_merged_region_in_an_xls_is_paid_for_like_one_in_an_xlsx() {
     let sheets = read(&xls, &limits).unwrap();
     assert_eq!(sheets[0].cell(98, 25), long(10));
 }
+
+/// The fuzz corpus (`fuzz/corpus/read_ledger/`: the seeds, the inputs that once
+/// crashed a parser, the hostile files above) and the files the fuzzer found, replayed
+/// under the server's limits: each is read or refused. `tests/security/hostile-files`
+/// runs this under a cap on the process's memory.
+#[test]
+fn every_file_of_the_fuzz_corpus_is_read_or_refused() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    let mut files = 0;
+    for dir in [
+        "fuzz/corpus/read_ledger",
+        "crates/spreadsheet/tests/fuzz-found",
+    ] {
+        for entry in std::fs::read_dir(format!("{root}/{dir}")).unwrap() {
+            let path = entry.unwrap().path();
+            let bytes = std::fs::read(&path).unwrap();
+            if let Ok(sheets) = read(&bytes, &Limits::default()) {
+                let reading = zhenggai_spreadsheet::read_ledger(&sheets, &options());
+                assert_eq!(reading.measures, reading.rows.len(), "{}", path.display());
+            }
+            files += 1;
+        }
+    }
+    assert!(files > 1_000, "the corpus is missing: {files} files");
+}
+
+fn options() -> zhenggai_spreadsheet::ledger::Options {
+    zhenggai_spreadsheet::ledger::Options {
+        sheet: None,
+        reference: chrono::NaiveDate::from_ymd_opt(2024, 3, 15).unwrap().into(),
+        synonyms: zhenggai_spreadsheet::layout::Synonyms::default(),
+    }
+}
