@@ -540,3 +540,41 @@ async fn an_upload_is_previewed_and_committed_only_by_the_session_that_made_it()
         assert_eq!(t.count("SELECT COUNT(*) FROM measures").await, before);
     }
 }
+
+#[tokio::test]
+async fn the_office_uploading_a_hostile_workbook_is_told_what_to_do() {
+    // The outside probe's file and its variants (fuzz/corpus/read_ledger/hostile-*,
+    // built by the spreadsheet crate's tests/hostile.rs): refused on the form, in
+    // Chinese, while the server goes on answering.
+    let t = TestApp::new().await;
+    let i = t.inspection().await;
+    let office = t.login("office").await;
+    for (file, said) in [
+        (
+            &include_bytes!(
+                "../../../../fuzz/corpus/read_ledger/hostile-merge-over-sparse-sheet.xlsx"
+            )[..],
+            "单元格超过4000000个：请拆分后导入。",
+        ),
+        (
+            &include_bytes!("../../../../fuzz/corpus/read_ledger/hostile-merges-overlapping.xlsx")
+                [..],
+            "请拆分台账或取消大范围的合并后导入。",
+        ),
+    ] {
+        let r = t
+            .post_progress(
+                Auth::Session(&office),
+                &format!("/inspections/{i}/import"),
+                &[("csrf", office.csrf.as_str())],
+                &[("台账.xlsx", file)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{said}");
+        assert!(r.body.contains(said), "{said}: {}", r.body);
+    }
+    let page = t
+        .get(Some(&office), &format!("/inspections/{i}/import"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+}
