@@ -298,9 +298,43 @@ fn merge_or_write(
     Ok(())
 }
 
+/// A field of a CSV the system writes, quoted, and made inert for spreadsheet
+/// applications: Excel and WPS take a cell beginning with `=`, `+`, `-` or `@` (or a
+/// tab or carriage return before one) for a formula, so a name or reason typed that
+/// way would run when an auditor opens the export. As OWASP advises, such a field is
+/// prefixed with `'`, which the applications show as text. Every CSV goes through this.
+pub fn csv_field(text: &str) -> String {
+    let inert = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        "'"
+    } else {
+        ""
+    };
+    format!("\"{inert}{}\"", text.replace('"', "\"\""))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_fields_that_a_spreadsheet_would_run_are_made_text() {
+        for (text, field) in [
+            (
+                "=HYPERLINK(\"http://x\",\"点此\")",
+                "\"'=HYPERLINK(\"\"http://x\"\",\"\"点此\"\")\"",
+            ),
+            ("+1+cmd|' /C calc'!A0", "\"'+1+cmd|' /C calc'!A0\""),
+            ("-2+3", "\"'-2+3\""),
+            ("@SUM(A1)", "\"'@SUM(A1)\""),
+            ("\t=1", "\"'\t=1\""),
+            ("\r=1", "\"'\r=1\""),
+            ("与第16个问题重复", "\"与第16个问题重复\""),
+            ("a=b", "\"a=b\""),
+            ("", "\"\""),
+        ] {
+            assert_eq!(csv_field(text), field, "{text:?}");
+        }
+    }
 
     #[test]
     fn text_wraps_by_display_width() {

@@ -252,8 +252,9 @@ impl Header {
     }
 }
 
-/// Rows searched for the header.
-const HEADER_SEARCH: usize = 30;
+/// Rows searched for the header (the reader keeps the columns these rows name, however
+/// far right they stand).
+pub(crate) const HEADER_SEARCH: usize = 30;
 
 /// Finds the header: the row (or two rows) naming the most known columns, with a
 /// problem column and at least one of measure, lead unit and deadline.
@@ -345,6 +346,7 @@ mod tests {
                 .collect(),
             hidden: false,
             formulas_without_values: 0,
+            dropped_columns: Vec::new(),
         }
     }
 

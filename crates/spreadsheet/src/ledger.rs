@@ -290,6 +290,33 @@ fn read_sheet(sheet: &Sheet, header: &Header, options: &Options, reading: &mut R
         message: zh,
         message_en: en,
     };
+    if !sheet.dropped_columns.is_empty() {
+        let shown = 10;
+        let mut letters: Vec<String> = sheet
+            .dropped_columns
+            .iter()
+            .take(shown)
+            .map(|c| column_letter(*c))
+            .collect();
+        let more = sheet.dropped_columns.len() > shown;
+        if more {
+            letters.push("…".into());
+        }
+        reading.warnings.push(issue(
+            header.row,
+            None,
+            format!(
+                "第{}列有内容，但在读取的列之外，表头（前{}行）中也没有列名，未读取：如需导入，请在表头中为这些列写明列名。",
+                letters.join("、"),
+                crate::layout::HEADER_SEARCH
+            ),
+            format!(
+                "Column(s) {} hold text beyond the columns read and have no heading in the first {} rows, so they were not read: give them a heading to import them.",
+                letters.join(", "),
+                crate::layout::HEADER_SEARCH
+            ),
+        ));
+    }
     if col(Field::Measure).is_none() {
         reading.warnings.push(issue(
             header.row,

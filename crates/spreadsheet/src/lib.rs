@@ -29,6 +29,9 @@ pub struct Limits {
     pub max_cells: usize,
     /// Longest cell, in characters.
     pub max_cell_chars: usize,
+    /// Most characters of text in a workbook, counting a merged region's text once for
+    /// every cell it covers (the reader fills each of them with it).
+    pub max_text_chars: usize,
 }
 
 impl Default for Limits {
@@ -41,6 +44,10 @@ impl Default for Limits {
             max_columns: 64,
             max_cells: 4_000_000,
             max_cell_chars: 20_000,
+            // The benchmark's 100,000-row ledger holds 9.2 million (its aspects and
+            // problems merged down over their measures counted); 50 million characters
+            // are at most 200 MB of text.
+            max_text_chars: 50_000_000,
         }
     }
 }

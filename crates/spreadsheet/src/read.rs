@@ -22,6 +22,66 @@ pub struct Sheet {
     /// Cells holding a formula without a computed value (a workbook written by a
     /// program that never calculated it).
     pub formulas_without_values: usize,
+    /// Columns (zero-based) that held text but were not read: beyond the first
+    /// `max_columns`, with nothing in the rows a header is looked for in. At most
+    /// [`MAX_DROPPED_NAMED`], the leftmost.
+    pub dropped_columns: Vec<usize>,
+}
+
+/// Dropped columns a sheet names at most.
+pub const MAX_DROPPED_NAMED: usize = 100;
+
+/// Which columns of a sheet are read: the first `max_columns`, and beyond them those
+/// that the rows a header is looked for in name, so that a header is found wherever
+/// its columns stand (a CSV of 70 columns with its deadline in the last). Text in any
+/// other column is dropped, and the column named. Memory is bounded by the budget, which
+/// counts every cell laid out.
+struct Columns {
+    max: usize,
+    headed: std::collections::BTreeSet<usize>,
+    dropped: std::collections::BTreeSet<usize>,
+}
+
+impl Columns {
+    fn new(limits: &Limits) -> Self {
+        Columns {
+            max: limits.max_columns,
+            headed: Default::default(),
+            dropped: Default::default(),
+        }
+    }
+
+    /// Whether the cell at a row and column is read. Rows come in order, so the header
+    /// rows are seen before the data under them.
+    fn keep(&mut self, r: usize, c: usize, has_text: bool) -> bool {
+        if c < self.max || self.headed.contains(&c) {
+            return true;
+        }
+        if !has_text {
+            return false;
+        }
+        if r < crate::layout::HEADER_SEARCH {
+            self.headed.insert(c);
+            return true;
+        }
+        if self.dropped.len() < MAX_DROPPED_NAMED {
+            self.dropped.insert(c);
+        }
+        false
+    }
+
+    /// The columns read between two columns, inclusive.
+    fn kept_in(&self, c0: usize, c1: usize) -> Vec<usize> {
+        let first = c0..=c1.min(self.max.saturating_sub(1));
+        let beyond = self
+            .headed
+            .range(c0.max(self.max)..=c1.max(c0.max(self.max)));
+        first.chain(beyond.copied().filter(|c| *c <= c1)).collect()
+    }
+
+    fn dropped(self) -> Vec<usize> {
+        self.dropped.into_iter().collect()
+    }
 }
 
 impl Sheet {
@@ -93,6 +153,14 @@ pub enum ReadError {
         /// The limit.
         limit: usize,
     },
+    /// More text than allowed, merged regions' copies counted.
+    #[error(
+        "the workbook holds more than {limit} characters of text (merged cells counted once for every cell they cover): split the ledger or unmerge large regions"
+    )]
+    TooMuchText {
+        /// The limit.
+        limit: usize,
+    },
     /// A cell longer than allowed.
     #[error(
         "sheet “{sheet}” row {row} column {col} holds more than {limit} characters: shorten it"
@@ -135,10 +203,11 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
             limit: limits.max_file_bytes,
         });
     }
-    let sheets = match kind(bytes) {
+    let mut budget = Budget::new(limits);
+    match kind(bytes) {
         Kind::Zip => {
             check_unpacked_size(bytes, limits)?;
-            guarded(|| read_xlsx(bytes, limits))?
+            guarded(|| read_xlsx(bytes, &mut budget))
         }
         Kind::Cfb => {
             // An encrypted .xlsx is an OLE container holding an EncryptedPackage stream.
@@ -146,34 +215,126 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
                 return Err(ReadError::Encrypted);
             }
             check_cfb(bytes, limits)?;
-            guarded(|| read_xls(bytes, limits))?
+            guarded(|| read_xls(bytes, &mut budget))
         }
-        Kind::Text => vec![read_csv(bytes, limits)?],
-    };
-    let cells: usize = sheets
-        .iter()
-        .map(|s| s.rows.iter().map(Vec::len).sum::<usize>())
-        .sum();
-    if cells > limits.max_cells {
-        return Err(ReadError::TooManyCells {
-            limit: limits.max_cells,
-        });
+        Kind::Text => Ok(vec![read_csv(bytes, &mut budget)?]),
     }
-    for s in &sheets {
-        for (r, row) in s.rows.iter().enumerate() {
-            for (c, text) in row.iter().enumerate() {
-                if text.chars().count() > limits.max_cell_chars {
-                    return Err(ReadError::CellTooLong {
-                        sheet: s.name.clone(),
-                        row: r + 1,
-                        col: column_letter(c),
-                        limit: limits.max_cell_chars,
-                    });
+}
+
+/// What a workbook's cells cost as they are laid out, against the limits: every cell a
+/// row holds (the empty ones before its last too, and every row up to the last), every
+/// character, and the copies merged regions make. Each is counted before it is
+/// allocated, so that a small file claiming a large sheet is refused at the claim (a
+/// 2 KB workbook merging `A1:BM200000` under a 20,000-character cell once asked for
+/// hundreds of gigabytes).
+struct Budget<'a> {
+    limits: &'a Limits,
+    cells: usize,
+    chars: usize,
+}
+
+impl<'a> Budget<'a> {
+    fn new(limits: &'a Limits) -> Self {
+        Budget {
+            limits,
+            cells: 0,
+            chars: 0,
+        }
+    }
+
+    /// Refuses when `cells` more cells and `chars` more characters would pass a limit.
+    fn afford(&self, cells: usize, chars: usize) -> Result<(), ReadError> {
+        if self.cells.saturating_add(cells) > self.limits.max_cells {
+            return Err(ReadError::TooManyCells {
+                limit: self.limits.max_cells,
+            });
+        }
+        if self.chars.saturating_add(chars) > self.limits.max_text_chars {
+            return Err(ReadError::TooMuchText {
+                limit: self.limits.max_text_chars,
+            });
+        }
+        Ok(())
+    }
+
+    /// Puts a cell's text at a row and column of a sheet, paid for first.
+    fn put(
+        &mut self,
+        sheet: &str,
+        rows: &mut Vec<Vec<String>>,
+        (r, c): (usize, usize),
+        text: String,
+    ) -> Result<(), ReadError> {
+        let chars = text.chars().count();
+        if chars > self.limits.max_cell_chars {
+            return Err(ReadError::CellTooLong {
+                sheet: sheet.to_string(),
+                row: r + 1,
+                col: column_letter(c),
+                limit: self.limits.max_cell_chars,
+            });
+        }
+        let new_rows = (r + 1).saturating_sub(rows.len());
+        let new_cells = (c + 1).saturating_sub(rows.get(r).map_or(0, Vec::len));
+        self.afford(new_rows + new_cells, chars)?;
+        self.cells += new_rows + new_cells;
+        self.chars += chars;
+        if new_rows > 0 {
+            rows.resize_with(r + 1, Vec::new);
+        }
+        let row = &mut rows[r];
+        if new_cells > 0 {
+            row.resize(c + 1, String::new());
+        }
+        row[c] = text;
+        Ok(())
+    }
+
+    /// Every cell of a merged region takes the region's first cell's text. The region
+    /// is clipped to the columns read and to the sheet's last row, then paid for whole
+    /// before the first copy is made: a region over a sparse sheet (one cell far down)
+    /// or many overlapping regions are refused at once, not after filling memory.
+    fn fill_merged(
+        &mut self,
+        sheet: &str,
+        rows: &mut Vec<Vec<String>>,
+        merges: &[Dimensions],
+        columns: &Columns,
+    ) -> Result<(), ReadError> {
+        for m in merges {
+            let (r0, c0) = (m.start.0 as usize, m.start.1 as usize);
+            let (r1, c1) = (m.end.0 as usize, m.end.1 as usize);
+            // A region reaching far past the data (a whole column merged) stops at the
+            // data; columns not read are not filled.
+            let r1 = r1.min(rows.len().saturating_sub(1));
+            let cols = if c1 < c0 {
+                Vec::new()
+            } else {
+                columns.kept_in(c0, c1)
+            };
+            if r1 < r0 || cols.first() != Some(&c0) {
+                continue;
+            }
+            let text = rows
+                .get(r0)
+                .and_then(|r| r.get(c0))
+                .cloned()
+                .unwrap_or_default();
+            if text.is_empty() {
+                continue;
+            }
+            let copies = (r1 - r0 + 1).saturating_mul(cols.len()) - 1;
+            self.afford(copies, copies.saturating_mul(text.chars().count()))?;
+            for r in r0..=r1 {
+                for &c in &cols {
+                    if (r, c) != (r0, c0) {
+                        self.put(sheet, rows, (r, c), text.clone())?;
+                    }
                 }
             }
         }
+        Ok(())
     }
-    Ok(sheets)
 }
 
 /// Checks an OLE compound file (.xls) before the parser reads it: every sector chain
@@ -479,7 +640,8 @@ fn check_sheet_count(count: usize, limits: &Limits) -> Result<(), ReadError> {
     Ok(())
 }
 
-fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
+fn read_xlsx(bytes: &[u8], budget: &mut Budget<'_>) -> Result<Vec<Sheet>, ReadError> {
+    let limits = budget.limits;
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(malformed)?;
     let meta: Vec<(String, bool)> = book
         .sheets_metadata()
@@ -512,16 +674,19 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
         });
         let mut out = Vec::new();
         for (name, hidden) in meta {
-            let (mut rows, formulas_without_values) = read_xlsx_cells(&mut book, &name, limits)?;
+            let mut columns = Columns::new(limits);
+            let (mut rows, formulas_without_values) =
+                read_xlsx_cells(&mut book, &name, budget, &mut columns)?;
             let merges = merges
                 .recv()
                 .map_err(|_| ReadError::Malformed("merged regions unread".into()))??;
-            fill_merged(&mut rows, &merges);
+            budget.fill_merged(&name, &mut rows, &merges, &columns)?;
             out.push(Sheet {
                 name,
                 rows,
                 hidden,
                 formulas_without_values,
+                dropped_columns: columns.dropped(),
             });
         }
         Ok(out)
@@ -532,8 +697,10 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
 fn read_xlsx_cells<RS: std::io::Read + std::io::Seek>(
     book: &mut Xlsx<RS>,
     name: &str,
-    limits: &Limits,
+    budget: &mut Budget<'_>,
+    columns: &mut Columns,
 ) -> Result<(Vec<Vec<String>>, usize), ReadError> {
+    let limits = budget.limits;
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut formulas_without_values = 0;
     // Values and formulas in one pass over the sheet's XML (a second pass for the
@@ -548,17 +715,17 @@ fn read_xlsx_cells<RS: std::io::Read + std::io::Seek>(
                 limit: limits.max_rows,
             });
         }
-        if c >= limits.max_columns {
+        let text = text_of_ref(&cell.value);
+        if !columns.keep(r, c, !text.is_empty()) {
             continue;
         }
-        let text = text_of_ref(&cell.value);
         if text.is_empty() {
             if cell.formula.as_ref().is_some_and(has_formula) {
                 formulas_without_values += 1;
             }
             continue;
         }
-        put(&mut rows, r, c, text);
+        budget.put(name, &mut rows, (r, c), text)?;
     }
     Ok((rows, formulas_without_values))
 }
@@ -574,7 +741,8 @@ fn has_formula(f: &XlsxFormulaMetadata) -> bool {
     }
 }
 
-fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
+fn read_xls(bytes: &[u8], budget: &mut Budget<'_>) -> Result<Vec<Sheet>, ReadError> {
+    let limits = budget.limits;
     let mut book: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(malformed)?;
     let meta: Vec<(String, bool)> = book
         .sheets_metadata()
@@ -588,6 +756,7 @@ fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
         let merges = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
         let (r0, c0) = range.start().unwrap_or((0, 0));
         let mut rows = Vec::new();
+        let mut columns = Columns::new(limits);
         for (r, c, v) in range.used_cells() {
             let (r, c) = (r + r0 as usize, c + c0 as usize);
             if r >= limits.max_rows {
@@ -597,49 +766,53 @@ fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
                 });
             }
             let text = text_of(v);
-            if !text.is_empty() && c < limits.max_columns {
-                put(&mut rows, r, c, text);
+            if !text.is_empty() && columns.keep(r, c, true) {
+                budget.put(&name, &mut rows, (r, c), text)?;
             }
         }
-        fill_merged(&mut rows, &merges);
+        budget.fill_merged(&name, &mut rows, &merges, &columns)?;
         out.push(Sheet {
             name,
             rows,
             hidden,
             formulas_without_values: 0,
+            dropped_columns: columns.dropped(),
         });
     }
     Ok(out)
 }
 
-fn read_csv(bytes: &[u8], limits: &Limits) -> Result<Sheet, ReadError> {
+fn read_csv(bytes: &[u8], budget: &mut Budget<'_>) -> Result<Sheet, ReadError> {
+    const NAME: &str = "CSV";
+    let limits = budget.limits;
     let text = decode_text(bytes);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        if i >= limits.max_rows {
+    let mut columns = Columns::new(limits);
+    for (r, record) in reader.records().enumerate() {
+        if r >= limits.max_rows {
             return Err(ReadError::TooManyRows {
-                sheet: "CSV".into(),
+                sheet: NAME.into(),
                 limit: limits.max_rows,
             });
         }
         let record = record.map_err(|e| ReadError::Malformed(e.to_string()))?;
-        rows.push(
-            record
-                .iter()
-                .take(limits.max_columns)
-                .map(|s| s.trim().to_string())
-                .collect(),
-        );
+        for (c, cell) in record.iter().enumerate() {
+            let cell = cell.trim();
+            if !cell.is_empty() && columns.keep(r, c, true) {
+                budget.put(NAME, &mut rows, (r, c), cell.to_string())?;
+            }
+        }
     }
     Ok(Sheet {
-        name: "CSV".into(),
+        name: NAME.into(),
         rows,
         hidden: false,
         formulas_without_values: 0,
+        dropped_columns: columns.dropped(),
     })
 }
 
@@ -652,43 +825,6 @@ pub fn decode_text(bytes: &[u8]) -> String {
         Err(_) => {
             let (text, _, _) = encoding_rs::GB18030.decode(bytes);
             text.into_owned()
-        }
-    }
-}
-
-fn put(rows: &mut Vec<Vec<String>>, r: usize, c: usize, text: String) {
-    if rows.len() <= r {
-        rows.resize_with(r + 1, Vec::new);
-    }
-    let row = &mut rows[r];
-    if row.len() <= c {
-        row.resize(c + 1, String::new());
-    }
-    row[c] = text;
-}
-
-/// Every cell of a merged region takes the region's first cell's text.
-fn fill_merged(rows: &mut Vec<Vec<String>>, merges: &[Dimensions]) {
-    for m in merges {
-        let (r0, c0) = (m.start.0 as usize, m.start.1 as usize);
-        let (r1, c1) = (m.end.0 as usize, m.end.1 as usize);
-        // A region reaching far past the data (a whole column merged) stops at the data.
-        let r1 = r1.min(rows.len().saturating_sub(1).max(r0));
-        let text = rows
-            .get(r0)
-            .and_then(|r| r.get(c0))
-            .cloned()
-            .unwrap_or_default();
-        if text.is_empty() {
-            continue;
-        }
-        for r in r0..=r1 {
-            for c in c0..=c1.min(c0 + 64) {
-                if r == r0 && c == c0 {
-                    continue;
-                }
-                put(rows, r, c, text.clone());
-            }
         }
     }
 }
@@ -748,6 +884,25 @@ mod tests {
     }
 
     #[test]
+    fn merged_regions_fill_only_the_columns_read() {
+        let limits = Limits {
+            max_columns: 4,
+            ..Limits::default()
+        };
+        let mut columns = Columns::new(&limits);
+        // Named in the header rows, columns 10 and 20 are read; 15, under no heading
+        // further down, is dropped.
+        assert!(columns.keep(0, 10, true) && columns.keep(1, 20, true));
+        assert!(!columns.keep(40, 15, true) && columns.keep(40, 10, true));
+        assert!(!columns.keep(0, 30, false));
+        assert_eq!(columns.kept_in(2, 15), vec![2, 3, 10]);
+        assert_eq!(columns.kept_in(5, 9), Vec::<usize>::new());
+        assert_eq!(columns.kept_in(11, 11), Vec::<usize>::new());
+        assert_eq!(columns.kept_in(0, usize::MAX), vec![0, 1, 2, 3, 10, 20]);
+        assert_eq!(columns.dropped(), vec![15]);
+    }
+
+    #[test]
     fn column_letters() {
         assert_eq!(column_letter(0), "A");
         assert_eq!(column_letter(25), "Z");
@@ -763,7 +918,7 @@ mod tests {
         assert_eq!(decode_text(&gb), "序号,反馈问题\n1,公车私用\n");
         let bom = "\u{FEFF}序号,反馈问题\n".as_bytes();
         assert_eq!(decode_text(bom), "序号,反馈问题\n");
-        let sheet = read_csv(&gb, &Limits::default()).unwrap();
+        let sheet = read(&gb, &Limits::default()).unwrap().remove(0);
         assert_eq!(sheet.cell(1, 1), "公车私用");
     }
 
@@ -774,13 +929,18 @@ mod tests {
             vec![String::new(), String::new()],
             vec![String::new(), "下一个".into()],
         ];
-        fill_merged(
-            &mut rows,
-            &[
-                Dimensions::new((0, 0), (2, 0)),
-                Dimensions::new((0, 1), (1, 1)),
-            ],
-        );
+        let limits = Limits::default();
+        Budget::new(&limits)
+            .fill_merged(
+                "台账",
+                &mut rows,
+                &[
+                    Dimensions::new((0, 0), (2, 0)),
+                    Dimensions::new((0, 1), (1, 1)),
+                ],
+                &Columns::new(&limits),
+            )
+            .unwrap();
         assert_eq!(rows[2][0], "一、方面");
         assert_eq!(rows[1][1], "问题");
         assert_eq!(rows[2][1], "下一个");

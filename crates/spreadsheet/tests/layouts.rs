@@ -7,8 +7,6 @@
 )]
 
 use std::io::Write;
-use std::path::Path;
-use std::process::Command;
 
 use chrono::NaiveDate;
 use rust_xlsxwriter::{Format, Workbook};
@@ -17,6 +15,9 @@ use zhenggai_spreadsheet::layout::Synonyms;
 use zhenggai_spreadsheet::ledger::Options;
 use zhenggai_spreadsheet::read::{ReadError, read};
 use zhenggai_spreadsheet::{Limits, Reading, read_ledger};
+
+mod common;
+use common::soffice;
 
 fn options() -> Options {
     Options {
@@ -568,28 +569,6 @@ fn without_values(xlsx: &[u8]) -> Vec<u8> {
     out
 }
 
-/// LibreOffice, as an office would have it (Debian `libreoffice-calc`); the test fails
-/// when it is missing rather than passing without it.
-fn soffice(input: &Path, format: &str, out: &Path) -> Vec<u8> {
-    let status = Command::new("soffice")
-        .args([
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            format,
-            "--outdir",
-        ])
-        .arg(out)
-        .arg(input)
-        .env("HOME", out)
-        .status()
-        .expect("LibreOffice (soffice) is needed for this test: apt-get install libreoffice-calc");
-    assert!(status.success(), "soffice --convert-to {format} failed");
-    let ext = format.split(':').next().unwrap();
-    let stem = input.file_stem().unwrap().to_string_lossy();
-    std::fs::read(out.join(format!("{stem}.{ext}"))).unwrap()
-}
-
 #[test]
 fn files_saved_by_libreoffice_read_the_same() {
     let dir = tempfile::tempdir().unwrap();
@@ -643,4 +622,59 @@ fn libreoffice_reads_the_exported_ledger() {
         lines[4]
     );
     assert!(text.contains("长期坚持"));
+}
+
+#[test]
+fn columns_beyond_the_64th_are_read_when_the_header_names_them_and_named_when_dropped() {
+    // 70 named columns, the deadline last; a note typed under no heading at column BX,
+    // below the rows a header is looked for in.
+    let mut header: Vec<String> = ["反馈问题", "整改措施", "牵头单位"]
+        .map(String::from)
+        .to_vec();
+    header.extend((1..=66).map(|i| format!("附注{i}")));
+    header.push("整改时限".into());
+    let row = |problem: &str, stray: bool| {
+        let mut cells: Vec<String> = vec![problem.into(), "建立制度".into(), "办公室".into()];
+        cells.extend((0..66).map(|_| String::new()));
+        cells.push("6月底前".into());
+        if stray {
+            cells.extend((0..5).map(|_| String::new()));
+            cells.push("随手记".into());
+        }
+        cells
+    };
+    let mut rows = vec![header];
+    rows.extend((1..=40).map(|i| row(&format!("问题{i}"), i == 40)));
+    let csv: String = rows.iter().map(|r| r.join(",") + "\n").collect();
+    let mut book = Workbook::new();
+    let s = book.add_worksheet();
+    for (r, cells) in rows.iter().enumerate() {
+        for (c, text) in cells.iter().enumerate() {
+            if !text.is_empty() {
+                s.write_string(r as u32, c as u16, text).unwrap();
+            }
+        }
+    }
+    let xlsx = book.save_to_buffer().unwrap();
+    for (kind, bytes) in [("csv", csv.into_bytes()), ("xlsx", xlsx)] {
+        let r = reading(&bytes);
+        assert!(r.ok(), "{kind}: {:#?}", r.errors);
+        assert_eq!(r.rows.len(), 40, "{kind}");
+        assert!(
+            r.rows.iter().all(|row| row.deadline.text == "6月底前"),
+            "{kind}"
+        );
+        let dropped: Vec<&String> = r
+            .warnings
+            .iter()
+            .map(|w| &w.message)
+            .filter(|m| m.contains("未读取"))
+            .collect();
+        assert_eq!(dropped.len(), 1, "{kind}: {:#?}", r.warnings);
+        assert!(
+            dropped[0].starts_with("第BX列有内容"),
+            "{kind}: {}",
+            dropped[0]
+        );
+    }
 }

@@ -56,6 +56,8 @@ pub struct FileConfig {
     pub import_max_cells: Option<usize>,
     /// Characters an imported cell may have.
     pub import_max_cell_chars: Option<usize>,
+    /// Characters an imported workbook may hold, merged cells counted in every cell.
+    pub import_max_text_chars: Option<usize>,
     /// Header words an organisation adds, by field: `[import_synonyms] lead_unit = ["主办单位"]`.
     pub import_synonyms: Option<std::collections::BTreeMap<String, Vec<String>>>,
     /// The address people open zhenggai at, for the links in e-mails and robot messages.
@@ -131,6 +133,9 @@ fn import_limits(file: &FileConfig) -> anyhow::Result<zhenggai_spreadsheet::Limi
         max_cell_chars: env("ZHENGGAI_IMPORT_MAX_CELL_CHARS")?
             .or(file.import_max_cell_chars)
             .unwrap_or(d.max_cell_chars),
+        max_text_chars: env("ZHENGGAI_IMPORT_MAX_TEXT_CHARS")?
+            .or(file.import_max_text_chars)
+            .unwrap_or(d.max_text_chars),
         ..d
     })
 }

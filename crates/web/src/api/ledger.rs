@@ -798,7 +798,8 @@ pub struct ImportResult {
 /// Imports a ledger spreadsheet into an inspection (the office): `multipart/form-data`
 /// with `files` (one .xlsx, .xls or .csv), optional `sheet`, and `dry_run`, `again`,
 /// `create_units` as true/false. A dry run (or a file with errors) answers how it was
-/// read and writes nothing; otherwise all or nothing.
+/// read and writes nothing; otherwise all or nothing. Whoever may not import is refused
+/// (403) before the body is read.
 #[utoipa::path(post, path = "/api/v1/inspections/{id}/import", tag = "ledger", params(("id" = i64, Path)),
     request_body(content_type = "multipart/form-data", content = String, description = "files, sheet, dry_run, again, create_units"),
     responses((status = 200, body = ImportResult), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
@@ -806,13 +807,17 @@ pub async fn import_ledger(
     State(app): State<App>,
     v: ApiViewer,
     Path(id): Path<i64>,
-    mut multipart: Multipart,
+    request: axum::extract::Request,
 ) -> Result<Json<ImportResult>, ApiError> {
+    use axum::extract::FromRequest;
     use sha2::Digest;
+    let inspection = crate::pages::spreadsheets::office_inspection(&app, &v.0.actor, id).await?;
+    let mut multipart = Multipart::from_request(request, &app)
+        .await
+        .map_err(|e| ApiError::BadRequest(e.body_text()))?;
     let sent = crate::form::read_multipart(&mut multipart)
         .await
         .map_err(multipart_error)?;
-    let inspection = inspections::get(&app.db, &v.0.actor, InspectionId(id)).await?;
     let Some(file) = sent.files.first() else {
         return Err(zhenggai_storage::error::StoreError::invalid(
             "files",

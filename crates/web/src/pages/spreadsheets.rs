@@ -3,7 +3,7 @@
 //! hands upward.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequest, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use zhenggai_domain::InspectionId;
@@ -25,7 +25,7 @@ use super::{Choice, Errors, Nav, Pager, field_errors, render, render_status, see
 use crate::error::PageError;
 use crate::form::{FormData, WithFiles};
 use crate::i18n::{Lang, Tr};
-use crate::readings::ReadingKey;
+use crate::readings::{ReadingKey, Uploader};
 use crate::session::Viewer;
 use crate::state::App;
 use std::sync::Arc;
@@ -67,6 +67,9 @@ fn read_error_zh(e: &zhenggai_spreadsheet::ReadError) -> String {
         E::TooManySheets { limit, .. } => format!("工作表超过{limit}个：请只保留台账及填表说明。"),
         E::TooManyRows { sheet, limit } => format!("工作表“{sheet}”超过{limit}行：请拆分后导入。"),
         E::TooManyCells { limit } => format!("单元格超过{limit}个：请拆分后导入。"),
+        E::TooMuchText { limit } => format!(
+            "工作簿的文字超过{limit}字（合并单元格按其覆盖的每个单元格计）：请拆分台账或取消大范围的合并后导入。"
+        ),
         E::CellTooLong {
             sheet,
             row,
@@ -78,10 +81,16 @@ fn read_error_zh(e: &zhenggai_spreadsheet::ReadError) -> String {
     }
 }
 
-async fn office_inspection(app: &App, v: &Viewer, id: i64) -> Result<Inspection, PageError> {
-    let inspection = inspections::get(&app.db, &v.actor, InspectionId(id)).await?;
-    if v.actor.ledger_access(inspection.org_id) < Access::Edit {
-        return Err(StoreError::Forbidden.into());
+/// The inspection, when the actor is the office that imports into it; checked on the
+/// import's pages and the API before a byte of an upload is read.
+pub(crate) async fn office_inspection(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+) -> Result<Inspection, StoreError> {
+    let inspection = inspections::get(&app.db, actor, InspectionId(id)).await?;
+    if actor.ledger_access(inspection.org_id) < Access::Edit {
+        return Err(StoreError::Forbidden);
     }
     Ok(inspection)
 }
@@ -229,7 +238,7 @@ pub async fn form(
     v: Viewer,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let inspection = office_inspection(&app, &v, id).await?;
+    let inspection = office_inspection(&app, &v.actor, id).await?;
     Ok(render(&form_page(&app, &v, inspection, Vec::new()).await?))
 }
 
@@ -280,8 +289,21 @@ async fn preview(
         filename,
         sheet,
     } = upload;
+    // The hash comes back from the browser: only the session that uploaded the file
+    // into this inspection may name it, and anyone else hears what a hash that names
+    // nothing hears.
+    let uploader = v.session_id.map(|session| Uploader {
+        session,
+        inspection: inspection.id.0,
+    });
+    let now = app.clock.now();
+    match (&uploader, &bytes) {
+        (Some(by), Some(_)) => app.readings.uploaded(by.clone(), &sha256, now),
+        (Some(by), None) if app.readings.may_name(by, &sha256, now) => {}
+        _ => return Err(upload_gone().into()),
+    }
     let key = reading_key(&sha256, &sheet, inspection);
-    let reading = match app.readings.get(&key, app.clock.now()) {
+    let reading = match app.readings.get(&key, now) {
         Some(kept) => kept,
         None => {
             let bytes = match bytes {
@@ -343,13 +365,21 @@ fn reading_key(sha256: &str, sheet: &str, inspection: &Inspection) -> ReadingKey
 
 /// The stored upload an import's later steps name by its hash.
 async fn stored_upload(app: &App, sha256: &str) -> Result<Arc<[u8]>, StoreError> {
-    app.files.get(sha256).await.map(Arc::from).map_err(|_| {
-        StoreError::invalid(
-            "file",
-            "上传的文件已失效，请重新上传。",
-            "The upload is gone: upload the file again.",
-        )
-    })
+    app.files
+        .get(sha256)
+        .await
+        .map(Arc::from)
+        .map_err(|_| upload_gone())
+}
+
+/// The answer to an import step naming an upload that is gone, or that is not the
+/// asker's to name: the same, so that nobody learns which files exist.
+fn upload_gone() -> StoreError {
+    StoreError::invalid(
+        "file",
+        "上传的文件已失效，请重新上传。",
+        "The upload is gone: upload the file again.",
+    )
 }
 
 /// Renders the preview, or the form with the reason the file could not be read.
@@ -369,15 +399,16 @@ async fn preview_response(
 }
 
 /// POST /inspections/{id}/import — the upload: the file is kept by its hash and read;
-/// the page shows how.
+/// the page shows how. Whoever may not import is refused before the body is read.
 pub async fn upload(
     State(app): State<App>,
     v: Viewer,
     Path(id): Path<i64>,
-    sent: WithFiles,
+    request: axum::extract::Request,
 ) -> Result<Response, PageError> {
+    let inspection = office_inspection(&app, &v.actor, id).await?;
+    let sent = WithFiles::from_request(request, &app).await?;
     v.check_csrf(sent.form.get("csrf"))?;
-    let inspection = office_inspection(&app, &v, id).await?;
     let Some(file) = sent.files.into_iter().next() else {
         let e = FieldError::new(
             "file",
@@ -417,7 +448,7 @@ pub async fn preview_page(
     Path(id): Path<i64>,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let inspection = office_inspection(&app, &v, id).await?;
+    let inspection = office_inspection(&app, &v.actor, id).await?;
     let q = FormData(pairs);
     let page = q.get("page").trim().parse::<i64>().unwrap_or(1);
     let upload = Upload {
@@ -439,7 +470,7 @@ pub async fn commit(
     form: FormData,
 ) -> Result<Response, PageError> {
     v.check_csrf(form.get("csrf"))?;
-    let inspection = office_inspection(&app, &v, id).await?;
+    let inspection = office_inspection(&app, &v.actor, id).await?;
     let upload = Upload {
         sha256: form.get("sha256").trim().to_string(),
         filename: form.get("filename").to_string(),

@@ -78,11 +78,10 @@ pub async fn page(
     }))
 }
 
-/// CSV of a trail: one line per changed field, with a BOM so that Excel reads UTF-8.
+/// CSV of a trail: one line per changed field, with a BOM so that Excel reads UTF-8,
+/// and no field that Excel or WPS would run as a formula.
 pub fn csv(entries: &[AuditEntry]) -> String {
-    fn cell(s: &str) -> String {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    }
+    use zhenggai_spreadsheet::export::csv_field as cell;
     let mut out =
         String::from("\u{feff}entry,at,actor,action,entity,entity_id,reason,field,was,now\r\n");
     for e in entries {

@@ -174,6 +174,48 @@ async fn a_new_account_must_change_its_one_time_password() {
 }
 
 #[tokio::test]
+async fn a_trail_exported_as_csv_holds_no_formula_a_spreadsheet_would_run() {
+    // The office gives a reason typed as a formula; the audit administrator opens the
+    // trail in Excel or WPS: every field is text.
+    let t = TestApp::new().await;
+    let m = t.measure(FINANCE_LEAD).await;
+    let office = t.login("office").await;
+    let reason = "=HYPERLINK(\"http://evil.example/\",\"点此查看\")";
+    let version = t
+        .count(&format!("SELECT version FROM measures WHERE id = {m}"))
+        .await
+        .to_string();
+    let r = t
+        .post(
+            Some(&office),
+            &format!("/measures/{m}/withdraw"),
+            &[("version", &version), ("reason", reason)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let audit = t.login("auditadmin").await;
+    let csv = t
+        .get(Some(&audit), &format!("/records/measures/{m}/trail.csv"))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(
+        csv.body
+            .contains(",\"'=HYPERLINK(\"\"http://evil.example/\"\""),
+        "{}",
+        csv.body
+    );
+    let sheets =
+        zhenggai_spreadsheet::read::read(&csv.bytes, &zhenggai_spreadsheet::Limits::default())
+            .unwrap();
+    for cell in sheets[0].rows.iter().flatten() {
+        assert!(
+            !cell.starts_with(['=', '+', '-', '@']),
+            "a field a spreadsheet would run: {cell}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn supervisors_and_the_audit_administrator_read_and_export_a_records_trail() {
     let t = TestApp::new().await;
     let m = t.measure(FINANCE_LEAD).await;

@@ -346,6 +346,72 @@ impl TestApp {
             .unwrap()
     }
 
+    /// An account made directly (the administrators' pages have their own tests).
+    pub async fn add_user(&self, username: &str, unit: i64, role: zhenggai_domain::Role) {
+        let mut tx = self.app.db.begin().await.unwrap();
+        let change = zhenggai_storage::audit::Change {
+            actor: None,
+            at: self.clock.now(),
+            reason: None,
+        };
+        users::insert(
+            &mut tx,
+            change,
+            &users::NewUser {
+                username,
+                display_name: username,
+                unit: zhenggai_domain::UnitId(unit),
+                role,
+                units_in_charge: Vec::new(),
+                password: demo::DEMO_PASSWORD,
+                must_change_password: false,
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+
+    /// A second organisation with an office account `username` and one inspection;
+    /// answers the inspection's id.
+    pub async fn other_organisation(&self, username: &str) -> i64 {
+        use zhenggai_storage::ledger::inspections::{self, InspectionInput};
+        let change = || zhenggai_storage::audit::Change {
+            actor: None,
+            at: self.clock.now(),
+            reason: None,
+        };
+        let mut tx = self.app.db.begin().await.unwrap();
+        let org = zhenggai_storage::units::insert(
+            &mut tx,
+            change(),
+            None,
+            zhenggai_storage::units::UnitKind::Org,
+            "市广播电视台",
+            None,
+        )
+        .await
+        .unwrap();
+        let inspection = inspections::insert(
+            &mut tx,
+            change(),
+            org,
+            &InspectionInput {
+                kind: "xuncha".into(),
+                title: "市委第二巡察组对市广播电视台党委的巡察".into(),
+                group_name: "市委第二巡察组".into(),
+                feedback_date: "2024-03-01".into(),
+                ..InspectionInput::default()
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        self.add_user(username, org.0, zhenggai_domain::Role::Office)
+            .await;
+        inspection.0
+    }
+
     /// The id of the S1 inspection.
     pub async fn inspection(&self) -> i64 {
         sqlx::query("SELECT id FROM inspections WHERE group_name = '市委第一巡察组'")
@@ -373,7 +439,7 @@ pub enum Auth<'a> {
 }
 
 impl Auth<'_> {
-    fn apply(&self, req: axum::http::request::Builder) -> axum::http::request::Builder {
+    pub fn apply(&self, req: axum::http::request::Builder) -> axum::http::request::Builder {
         match self {
             Auth::Session(s) => req.header(header::COOKIE, &s.cookie),
             Auth::Token(t) => req.header(header::AUTHORIZATION, format!("Bearer {t}")),
