@@ -264,7 +264,21 @@ pub async fn reset_password(
     if !actor.role.manages_accounts() {
         return Err(StoreError::Forbidden);
     }
+    if get(db, user).await?.role.is_admin() {
+        return Err(admins_only_from_the_shell("password"));
+    }
     set_password(db, change, user, password, true, None).await
+}
+
+/// 三员分立: no administrator takes over another's account or makes one. A one-time
+/// password for an administrator, or an administrator's role, is set on the server with
+/// the command line, by whoever runs the machine.
+fn admins_only_from_the_shell(field: &str) -> StoreError {
+    StoreError::invalid(
+        field,
+        "三员（系统管理员、安全管理员、审计管理员）的密码和角色不能在页面或接口上重置或分配，以免一员取得另一员的权限；请由服务器管理人员用命令行 zhenggai user passwd / zhenggai user add 办理。",
+        "The three administrators' passwords and roles are not reset or assigned on pages or the API, so that no administrator takes over another's powers: the server's operator uses the command line (zhenggai user passwd / zhenggai user add).",
+    )
 }
 
 /// 停用 / 启用 — the security administrator disables an account (its sessions end and
@@ -327,6 +341,9 @@ pub async fn set_role(
                 "不能给自己分配角色。",
                 "You cannot assign a role to yourself.",
             ));
+        }
+        if role.is_admin() || get(db, user).await?.role.is_admin() {
+            return Err(admins_only_from_the_shell("role"));
         }
     }
     let in_charge = serde_json::to_string(&units_in_charge.iter().map(|u| u.0).collect::<Vec<_>>())

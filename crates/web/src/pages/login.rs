@@ -78,8 +78,23 @@ pub(crate) fn safe_next(next: &str) -> String {
     let Ok(here) = url::Url::parse("http://zhenggai.invalid/") else {
         return "/".to_string();
     };
-    match here.join(next) {
-        Ok(u) if u.origin() == here.origin() => u[url::Position::BeforePath..].to_string(),
+    let stays = |target: &str| {
+        here.join(target)
+            .ok()
+            .filter(|u| u.origin() == here.origin())
+            .map(|u| u[url::Position::BeforePath..].to_string())
+    };
+    // The path as parsed (dot segments removed: `/.//evil.example` becomes
+    // `//evil.example`, which a browser reads as another host) must itself be a path of
+    // this site that reads back the same.
+    match stays(next) {
+        Some(path)
+            if !path.starts_with("//")
+                && !path.starts_with("/\\")
+                && stays(&path).as_deref() == Some(path.as_str()) =>
+        {
+            path
+        }
         _ => "/".to_string(),
     }
 }
@@ -348,6 +363,15 @@ mod tests {
             "javascript:alert(1)",
             " //evil.example",
             "",
+            // Dot segments are removed by parsing: what is left must not be `//host`.
+            "/.//evil.example",
+            "/..//evil.example",
+            "/%2e%2e//evil.example",
+            "/%2E//evil.example",
+            "/x/..//evil.example",
+            "/././/evil.example/x",
+            "/x/.././/evil.example",
+            "/.\\/evil.example",
         ] {
             assert_eq!(safe_next(evil), "/", "{evil:?}");
         }

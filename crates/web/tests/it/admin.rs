@@ -700,3 +700,53 @@ async fn the_security_administrator_disables_and_enables_accounts_and_no_one_els
         vec![Some("调离本单位".to_string()), Some("离职".to_string())]
     );
 }
+
+#[tokio::test]
+async fn no_administrator_takes_over_another_or_makes_a_new_one() {
+    let t = TestApp::new().await;
+    let sys = t.login("sysadmin").await;
+    for who in ["secadmin", "auditadmin"] {
+        let target = t.get_user(who).await;
+        let r = t
+            .post(
+                Some(&sys),
+                &format!("/admin/users/{}/password", target.id.0),
+                &[],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{who}");
+        assert!(r.body.contains("三员"), "{who}: {}", r.body);
+        assert!(!r.body.contains("一次性密码："), "{who}");
+    }
+    let sec = t.token("secadmin").await;
+    let sysadmin = t.get_user("sysadmin").await;
+    let finance = t.get_user("finance").await;
+    for (user, role) in [
+        (&sysadmin, "unit"),
+        (&finance, "secadmin"),
+        (&finance, "sysadmin"),
+    ] {
+        let r = t
+            .api(
+                &sec,
+                "PUT",
+                &format!("/api/v1/users/{}/role", user.id.0),
+                Some(json!({"role": role, "version": user.version, "units_in_charge": []})),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{role}: {}",
+            r.body
+        );
+        assert!(
+            r.json()["fields"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("三员")
+        );
+    }
+    assert_eq!(t.get_user("sysadmin").await.role, sysadmin.role);
+    assert_eq!(t.get_user("finance").await.role, finance.role);
+}
