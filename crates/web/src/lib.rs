@@ -9,6 +9,7 @@ pub mod download;
 pub mod error;
 pub mod form;
 pub mod i18n;
+pub mod login_guard;
 pub mod pages;
 pub mod readings;
 pub mod router;

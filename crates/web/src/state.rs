@@ -56,6 +56,8 @@ pub struct App {
     pub readings: Arc<crate::readings::Readings>,
     /// Login attempts by address, in memory.
     pub login_throttle: Arc<crate::throttle::LoginThrottle>,
+    /// The login form's tokens.
+    pub login_tokens: crate::login_guard::LoginTokens,
 }
 
 impl App {
@@ -65,7 +67,14 @@ impl App {
         // office sharing one address still logs in, a script spraying names does not.
         let per_address =
             u32::try_from(config.auth.max_failures.saturating_mul(4)).unwrap_or(u32::MAX);
+        // Instances sharing a database share its audit key: a login page served by one
+        // is accepted by another. Without a key (tests, benchmarks), this process's own.
+        let login_key = db.audit_key().map_or_else(
+            || zhenggai_storage::auth::new_secret(),
+            |k| k.seal(b"zhenggai login form tokens"),
+        );
         App {
+            login_tokens: crate::login_guard::LoginTokens::new(login_key.as_bytes()),
             db,
             files,
             clock,

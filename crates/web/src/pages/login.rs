@@ -42,7 +42,7 @@ fn login_form(
     next: String,
     username: String,
 ) -> Result<Response, PageError> {
-    let csrf = auth::new_secret();
+    let csrf = app.login_tokens.issue(app.clock.now());
     let mut resp = render_status(
         status,
         &LoginPage {
@@ -122,7 +122,8 @@ pub async fn login_page(
     )
 }
 
-/// POST /login — carries the login page's token (its cookie and its field agree), so
+/// POST /login — carries the login page's token (signed by this server; its cookie and
+/// its field agree) and comes from this site as the browser says (`login_guard`), so
 /// that no other site can log a browser in to an account of its choosing; a new
 /// session is issued on every login. A wrong password, an unknown name, a disabled
 /// account, and an account locked at this address or an address throttled all answer
@@ -139,7 +140,10 @@ pub async fn login(
     let t = Tr(lang);
     let sent = form.get("login_csrf");
     let kept = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or("");
-    if sent.is_empty() || !constant_time_eq(sent.as_bytes(), kept.as_bytes()) {
+    let genuine = constant_time_eq(sent.as_bytes(), kept.as_bytes())
+        && app.login_tokens.valid(sent, app.clock.now())
+        && crate::login_guard::from_this_site(&headers);
+    if !genuine {
         return login_form(
             &app,
             StatusCode::FORBIDDEN,

@@ -435,3 +435,59 @@ async fn unknown_addresses_and_form_addresses_opened_directly_get_a_page_that_sa
     assert_eq!(api.status, StatusCode::NOT_FOUND);
     assert!(api.json().get("error").is_some(), "{}", api.body);
 }
+
+/// Posts the login form with a given cookie, token and extra headers.
+async fn forged_login(t: &TestApp, cookie: &str, token: &str, headers: &[(&str, &str)]) -> Resp {
+    let body: String = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([
+            ("login_csrf", token),
+            ("username", "hr"),
+            ("password", PASSWORD),
+            ("next", "/"),
+        ])
+        .finish();
+    let mut req = axum::http::Request::post("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::HOST, "zhenggai.intranet:8080")
+        .header(header::COOKIE, format!("zg_login={cookie}"));
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    t.send(req.body(axum::body::Body::from(body)).unwrap())
+        .await
+}
+
+#[tokio::test]
+async fn a_site_that_can_plant_our_cookie_still_cannot_log_a_browser_in() {
+    let t = TestApp::new().await;
+    // A page on another port of this host, or a sibling subdomain, can set cookies for
+    // this host: a value it makes up is not a token this server issued.
+    let r = forged_login(&t, "x", "x", &[]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // A genuine pair fetched by the attacker and planted is refused by where the post
+    // comes from, as the browser says.
+    let page = t.get(None, "/login").await;
+    let token = page.field("login_csrf");
+    for headers in [
+        vec![("origin", "http://zhenggai.intranet:8099")],
+        vec![("origin", "http://evil.intranet")],
+        vec![("sec-fetch-site", "same-site")],
+        vec![("sec-fetch-site", "cross-site")],
+    ] {
+        let r = forged_login(&t, &token, &token, &headers).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{headers:?}");
+        assert!(r.body.contains("登录页面已过期"));
+    }
+    // The same pair from this site's own page logs in.
+    let r = forged_login(
+        &t,
+        &token,
+        &token,
+        &[
+            ("origin", "http://zhenggai.intranet:8080"),
+            ("sec-fetch-site", "same-origin"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+}
