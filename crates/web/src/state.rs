@@ -25,6 +25,8 @@ pub struct WebConfig {
     pub synonyms: zhenggai_spreadsheet::layout::Synonyms,
     /// Whether an SMTP server is configured (reminders can be mailed).
     pub email_configured: bool,
+    /// Where group-robot webhooks may point.
+    pub robot_hosts: zhenggai_storage::channels::RobotHosts,
 }
 
 impl Default for WebConfig {
@@ -37,6 +39,7 @@ impl Default for WebConfig {
             import_limits: zhenggai_spreadsheet::Limits::default(),
             synonyms: zhenggai_spreadsheet::layout::Synonyms::default(),
             email_configured: false,
+            robot_hosts: zhenggai_storage::channels::RobotHosts::default(),
         }
     }
 }

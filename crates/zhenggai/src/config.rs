@@ -8,6 +8,7 @@ use chrono::Duration;
 use serde::Deserialize;
 use zhenggai_notify::{Security, SmtpConfig};
 use zhenggai_storage::auth::AuthPolicy;
+use zhenggai_storage::channels::RobotHosts;
 use zhenggai_storage::files::UploadLimits;
 use zhenggai_web::WebConfig;
 
@@ -55,6 +56,8 @@ pub struct FileConfig {
     pub public_url: Option<String>,
     /// The SMTP server reminders are mailed through (none: no e-mail).
     pub smtp: Option<SmtpConfig>,
+    /// Hosts group-robot webhooks may point at besides the vendors' (an intranet relay).
+    pub robot_allowed_hosts: Option<Vec<String>>,
 }
 
 /// The SMTP server: the file's `[smtp]` table, each key overridden by its
@@ -167,6 +170,7 @@ impl Settings {
         zhenggai_notify::Outbound::new(
             self.smtp.as_ref(),
             self.public_url.clone(),
+            self.web.robot_hosts.clone(),
             std::sync::Arc::new(zhenggai_domain::clock::SystemClock),
         )
     }
@@ -199,6 +203,10 @@ impl Settings {
             );
         }
         let synonyms = synonyms(&file)?;
+        let robot_hosts = RobotHosts::new(match env::<String>("ZHENGGAI_ROBOT_ALLOWED_HOSTS")? {
+            Some(list) => list.split(',').map(str::to_string).collect(),
+            None => file.robot_allowed_hosts.clone().unwrap_or_default(),
+        });
         let data = common
             .data
             .clone()
@@ -247,6 +255,7 @@ impl Settings {
             import_limits,
             synonyms,
             email_configured: smtp.is_some(),
+            robot_hosts,
         };
         let max_connections = env("ZHENGGAI_MAX_CONNECTIONS")?
             .or(file.max_connections)
