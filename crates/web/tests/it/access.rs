@@ -602,3 +602,101 @@ async fn the_upper_level_over_several_organisations_reads_every_list() {
         );
     }
 }
+
+/// Issue 19 ("Also"): a write refused to one who reads the record answers 403 and says
+/// who may (the office changes the ledger), on pages and API alike; one who does not
+/// read it still gets 404, which says nothing of its existence.
+#[tokio::test]
+async fn a_refused_write_on_a_readable_record_is_403_saying_who_may() {
+    let t = TestApp::new().await;
+    let i = t.inspection().await;
+    let m = t.measure(FINANCE_COOP).await;
+    let p = t
+        .count(&format!("SELECT problem_id FROM measures WHERE id = {m}"))
+        .await;
+    let a = t
+        .count(&format!(
+            "SELECT id FROM aspects WHERE inspection_id = {i} ORDER BY id LIMIT 1"
+        ))
+        .await;
+    let pages = [
+        format!("/inspections/{i}/edit"),
+        format!("/inspections/{i}/aspects"),
+        format!("/inspections/{i}/outcomes"),
+        format!("/inspections/{i}/lookbacks"),
+        format!("/aspects/{a}/edit"),
+        format!("/inspections/{i}/file-plan"),
+        format!("/problems/{p}/withdraw"),
+        format!("/problems/{p}/edit"),
+        format!("/inspections/{i}/problems"),
+    ];
+    let api = [
+        ("PUT", format!("/api/v1/inspections/{i}")),
+        ("POST", format!("/api/v1/inspections/{i}/aspects")),
+        ("PUT", format!("/api/v1/aspects/{a}")),
+        ("POST", format!("/api/v1/aspects/{a}/items")),
+        ("POST", format!("/api/v1/inspections/{i}/problems")),
+        ("POST", format!("/api/v1/inspections/{i}/lookbacks")),
+        ("POST", format!("/api/v1/inspections/{i}/institutions")),
+        ("POST", format!("/api/v1/inspections/{i}/recoveries")),
+        ("PUT", format!("/api/v1/problems/{p}")),
+    ];
+    // A cooperating unit and a leader in charge read this inspection and problem
+    // through their measures.
+    for who in ["finance", "leader_wang"] {
+        let s = t.login(who).await;
+        let token = t.token(who).await;
+        assert_eq!(
+            t.get(Some(&s), &format!("/problems/{p}")).await.status,
+            StatusCode::OK
+        );
+        for path in &pages {
+            let r = t.post(Some(&s), path, &[("title", "越权修改")]).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{who} {path}");
+            assert!(
+                r.body.contains("只有本单位整改办可以修改台账"),
+                "{who} {path}: {}",
+                r.body
+            );
+        }
+        for (method, path) in &api {
+            let r = t
+                .api(
+                    &token,
+                    method,
+                    path,
+                    Some(json!({"title": "越权修改", "version": 1})),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{who} {method} {path}");
+            assert!(
+                r.json()["message"].as_str().unwrap().contains("整改办"),
+                "{}",
+                r.body
+            );
+        }
+    }
+    // The audit's inspection holds no measure of 人力资源部: 404 there.
+    let audit = t
+        .count("SELECT id FROM inspections WHERE group_name = '市审计局'")
+        .await;
+    let hr = t.login("hr").await;
+    let token = t.token("hr").await;
+    for path in [
+        format!("/inspections/{audit}/edit"),
+        format!("/inspections/{audit}/aspects"),
+        format!("/problems/{p}/edit"),
+    ] {
+        let r = t.post(Some(&hr), &path, &[("title", "越权修改")]).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "hr {path}");
+    }
+    let r = t
+        .api(
+            &token,
+            "PUT",
+            &format!("/api/v1/inspections/{audit}"),
+            Some(json!({"title": "x", "version": 1})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
