@@ -81,6 +81,7 @@ pub(crate) async fn require_inspection_edit(
     inspection: InspectionId,
 ) -> StoreResult<()> {
     match require_ledger(actor, org, Access::Edit) {
+        Err(StoreError::Forbidden) => Err(office_changes_the_ledger()),
         Err(StoreError::NotFound) => {
             let mut sql = crate::sql::Sql::new(
                 "SELECT 1 FROM inspections i WHERE i.withdrawn_at IS NULL AND i.id = ",
@@ -100,12 +101,6 @@ pub(crate) async fn require_inspection_edit(
 /// Refuses unless the actor may change the organisation's ledger; hides it entirely
 /// from those who may not read it.
 pub(crate) fn require_ledger(actor: &Actor, org: UnitId, need: Access) -> StoreResult<()> {
-    if need > Access::Read
-        && actor.ledger_access(org) >= Access::Read
-        && actor.ledger_access(org) < need
-    {
-        return Err(office_changes_the_ledger());
-    }
     let has = actor.ledger_access(org);
     if has >= need {
         Ok(())
