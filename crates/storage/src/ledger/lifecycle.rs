@@ -365,14 +365,14 @@ async fn closure_checks(
 /// with the measure's own lead unit, since a problem's measures may be led by different
 /// units. Contributors (cooperating units, the leader in charge) still report progress.
 pub(crate) async fn check_measure_done(
-    tx: &mut Tx,
+    conn: &mut AnyConnection,
     actor: &Actor,
     m: &super::measures::Measure,
     today: NaiveDate,
 ) -> StoreResult<()> {
     let Facts {
         problem, policy, ..
-    } = facts(tx.conn(), m.problem_id, today).await?;
+    } = facts(conn, m.problem_id, today).await?;
     let problem = lifecycle::Problem {
         lead_unit: m.lead_unit.id,
         ..problem

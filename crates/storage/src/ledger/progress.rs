@@ -120,7 +120,7 @@ pub async fn add(
                 "This measure is already marked done.",
             ));
         }
-        super::lifecycle::check_measure_done(&mut tx, actor, &m, today).await?;
+        super::lifecycle::check_measure_done(tx.conn(), actor, &m, today).await?;
     }
     let id = insert_entry(
         &mut tx,
@@ -151,6 +151,25 @@ pub async fn add(
     }
     tx.commit().await?;
     Ok(id)
+}
+
+/// Whether the actor may mark this measure done now (the progress form offers it only
+/// then; [`add`] decides again when it is sent).
+pub async fn may_mark_done(
+    db: &Db,
+    actor: &Actor,
+    m: &measures::Measure,
+    today: NaiveDate,
+) -> StoreResult<bool> {
+    if m.state == MeasureState::Done {
+        return Ok(false);
+    }
+    let mut conn = db.pool().acquire().await?;
+    match super::lifecycle::check_measure_done(&mut conn, actor, m, today).await {
+        Ok(()) => Ok(true),
+        Err(StoreError::Refused { .. } | StoreError::Invalid(_)) => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 /// Inserts an entry and moves its measure on: registered becomes in progress, and

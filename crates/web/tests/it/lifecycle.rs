@@ -1073,6 +1073,12 @@ async fn only_the_lead_unit_marks_a_measure_done_after_the_plan_is_approved() {
         format!("SELECT CASE WHEN state = 'done' THEN 1 ELSE 0 END FROM measures WHERE id = {m}");
     for who in [&coop, &leader] {
         let s = t.login(who).await;
+        // The form does not offer what would be refused.
+        let page = t.get(Some(&s), &format!("/measures/{m}")).await;
+        assert!(
+            page.body.contains("name=\"content\"") && !page.body.contains("name=\"mark_done\""),
+            "{who} is offered to mark it done"
+        );
         let mut fields = vec![("csrf", s.csrf.as_str())];
         fields.extend(done("已完成"));
         let page = t
@@ -1115,6 +1121,8 @@ async fn only_the_lead_unit_marks_a_measure_done_after_the_plan_is_approved() {
     // The lead unit, while its problem is still only registered.
     let (early, early_lead, _, _) = measure_in(&t, "registered").await;
     let s = t.login(&early_lead).await;
+    let page = t.get(Some(&s), &format!("/measures/{early}")).await;
+    assert!(!page.body.contains("name=\"mark_done\""));
     let mut fields = vec![("csrf", s.csrf.as_str())];
     fields.extend(done("提前完成"));
     let page = t
@@ -1146,6 +1154,8 @@ async fn only_the_lead_unit_marks_a_measure_done_after_the_plan_is_approved() {
 
     // The lead unit after approval marks it done.
     let s = t.login(&lead).await;
+    let page = t.get(Some(&s), &format!("/measures/{m}")).await;
+    assert!(page.body.contains("name=\"mark_done\""));
     let mut fields = vec![("csrf", s.csrf.as_str())];
     fields.extend(done("全部完成"));
     let page = t
