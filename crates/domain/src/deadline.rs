@@ -414,6 +414,10 @@ fn take_year(s: &str) -> (Option<i32>, &str) {
     let Ok(year) = digits.parse::<i32>() else {
         return (None, s);
     };
+    // Year 0 or 9999 is a slip, not a deadline: the words are then unreadable.
+    if !crate::validate::YEARS.contains(&year) {
+        return (None, s);
+    }
     let rest = &s[4..];
     for sep in ["年", ".", "-", "/"] {
         if let Some(r) = rest.strip_prefix(sep) {
@@ -475,6 +479,20 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    /// Issue 19: a deadline in year 0 or 9999 is a slip, refused as unreadable.
+    #[test]
+    fn absurd_years_are_not_deadlines() {
+        for text in ["0000年6月底前", "0000-06-30", "9999年底前", "1900年1月1日"] {
+            assert!(
+                matches!(
+                    Deadline::parse(text, d(2024, 3, 15)),
+                    Err(DeadlineError::Unreadable(_))
+                ),
+                "{text}"
+            );
+        }
     }
 
     #[test]

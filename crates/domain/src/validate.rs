@@ -3,6 +3,26 @@
 
 use serde::Serialize;
 
+/// The years a date in the ledger may fall in: none of its records is older than the
+/// People's Republic (1949), and a year past 2100 is a slip of the keyboard, as is year 0.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1949..=2100;
+
+/// Characters that have no place in what people type: control characters (but the
+/// line breaks and tabs of longer texts), and the invisible marks that reverse the
+/// direction text is shown in, which make a title read differently from what it holds.
+pub fn is_forbidden_char(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+}
+
+fn control_error(field: &str) -> FieldError {
+    FieldError::new(
+        field,
+        "含有不可见的控制字符，请删除后重新输入（可从纯文本粘贴）。",
+        "Contains invisible control characters: delete them and type it again (or paste plain text).",
+    )
+}
+
 /// One field that failed, with a message for the person who filled it in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FieldError {
@@ -47,6 +67,8 @@ impl Checker {
                 format!("不能超过{max}个字，请精简。"),
                 format!("At most {max} characters: please shorten it."),
             ));
+        } else if v.chars().any(is_forbidden_char) {
+            self.errors.push(control_error(field));
         }
         v.to_string()
     }
@@ -63,6 +85,8 @@ impl Checker {
                 format!("不能超过{max}个字，请精简。"),
                 format!("At most {max} characters: please shorten it."),
             ));
+        } else if v.chars().any(is_forbidden_char) {
+            self.errors.push(control_error(field));
         }
         Some(v.to_string())
     }
@@ -74,7 +98,23 @@ impl Checker {
             return None;
         }
         match chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
-            Ok(d) => Some(d),
+            Ok(d) if YEARS.contains(&chrono::Datelike::year(&d)) => Some(d),
+            Ok(_) => {
+                self.errors.push(FieldError::new(
+                    field,
+                    format!(
+                        "年份应在{}至{}年之间，请检查日期。",
+                        YEARS.start(),
+                        YEARS.end()
+                    ),
+                    format!(
+                        "The year must be from {} to {}: check the date.",
+                        YEARS.start(),
+                        YEARS.end()
+                    ),
+                ));
+                None
+            }
             Err(_) => {
                 self.errors.push(FieldError::new(
                     field,
@@ -162,6 +202,27 @@ mod tests {
         let errors = c.finish().unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["c", "d", "e", "f"]);
+    }
+
+    /// Issue 19: year 0 and other absurd years, and control characters, are refused at
+    /// their field.
+    #[test]
+    fn absurd_years_and_control_characters_are_refused_at_the_field() {
+        let mut c = Checker::default();
+        assert_eq!(c.optional_date("a", "0000-01-01"), None);
+        assert_eq!(c.optional_date("b", "1948-12-31"), None);
+        assert_eq!(c.optional_date("c", "2101-01-01"), None);
+        assert!(c.optional_date("ok1", "1949-10-01").is_some());
+        assert!(c.optional_date("ok2", "2100-12-31").is_some());
+        c.text("d", "整改\u{0007}方案", 100);
+        c.text("e", "整改\u{202E}案方", 100);
+        c.optional_text("f", "第一行\u{0000}", 100);
+        c.text("ok3", "第一行\r\n第二行\t完", 100);
+        let errors = c.finish().unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["a", "b", "c", "d", "e", "f"]);
+        assert!(errors[0].message.contains("1949"));
+        assert!(errors[3].message.contains("控制字符"));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use zhenggai_domain::clock::Clock;
 use zhenggai_domain::reminder::Reminder;
-use zhenggai_storage::channels::Robot;
+use zhenggai_storage::channels::{Robot, RobotHosts};
 use zhenggai_storage::reminders::{Addressee, Courier, Undelivered};
 
 pub use email::{Mailer, Security, SmtpConfig};
@@ -24,6 +24,8 @@ pub struct Outbound {
     mailer: Option<Mailer>,
     http: reqwest::Client,
     public_url: Option<String>,
+    /// Where robots' webhooks may point.
+    hosts: RobotHosts,
     /// Robots check a signature's time against theirs: the real clock, always.
     clock: Arc<dyn Clock>,
 }
@@ -34,10 +36,15 @@ impl Outbound {
     pub fn new(
         smtp: Option<&SmtpConfig>,
         public_url: Option<String>,
+        hosts: RobotHosts,
         clock: Arc<dyn Clock>,
     ) -> anyhow::Result<Outbound> {
         let http = reqwest::Client::builder()
             .timeout(std::time::Duration::from_secs(20))
+            // A vendor's answer does not send the post elsewhere, and every name is
+            // resolved to addresses the robot's host may use.
+            .redirect(reqwest::redirect::Policy::none())
+            .dns_resolver(Arc::new(robot::Resolver::new(hosts.clone())))
             .user_agent(concat!("zhenggai/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| anyhow::anyhow!("the HTTP client for robots: {e}"))?;
@@ -45,6 +52,7 @@ impl Outbound {
             mailer: smtp.map(Mailer::new).transpose()?,
             http,
             public_url,
+            hosts,
             clock,
         })
     }
@@ -69,6 +77,12 @@ impl Courier for Outbound {
 
     async fn robot(&self, robot: &Robot, reminders: &[Reminder]) -> Result<(), Undelivered> {
         let now_ms = self.clock.now().timestamp_millis();
+        if let Err(e) = robot::check_destination(&self.hosts, &robot.url) {
+            return Err(Undelivered {
+                delivered: 0,
+                error: e,
+            });
+        }
         let requests = robot::requests(robot, reminders, self.public_url.as_deref(), now_ms);
         robot::post(&self.http, &requests).await
     }

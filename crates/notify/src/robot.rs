@@ -15,7 +15,7 @@ use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
 use sha2::Sha256;
 use zhenggai_domain::reminder::{Reminder, RobotKind};
-use zhenggai_storage::channels::Robot;
+use zhenggai_storage::channels::{Robot, RobotHosts};
 use zhenggai_storage::reminders::Undelivered;
 
 /// One request to a robot's webhook.
@@ -192,6 +192,58 @@ pub fn accepted(answer: &Value) -> Result<(), String> {
             Err(format!("the robot refused the message: {c} {why}"))
         }
         None => Err(format!("the robot gave an unexpected answer: {answer}")),
+    }
+}
+
+/// Checks a stored webhook before anything is sent: a row written before the check at
+/// setting time, or a relay since taken out of the configuration, is refused here. An
+/// address written as such is checked at once (it is never resolved); names are
+/// checked by [`Resolver`] as they are resolved.
+pub fn check_destination(hosts: &RobotHosts, webhook: &str) -> anyhow::Result<()> {
+    hosts
+        .check(webhook)
+        .map_err(|_| anyhow::anyhow!("the webhook's host is not a robot vendor's nor a configured relay (robot_allowed_hosts)"))?;
+    let host = RobotHosts::host_of(webhook).unwrap_or_default();
+    if let Ok(ip) = host.parse::<std::net::IpAddr>()
+        && !hosts.may_connect(&host, ip)
+    {
+        anyhow::bail!("refusing to post to the internal address {ip}");
+    }
+    Ok(())
+}
+
+/// Resolves the robots' host names, keeping only the addresses the host may use: a
+/// vendor's name that resolves to loopback, private or link-local addresses (a forged
+/// or rebinding DNS answer) is not connected to; a configured relay is.
+#[derive(Debug, Clone)]
+pub struct Resolver {
+    hosts: RobotHosts,
+}
+
+impl Resolver {
+    /// A resolver for these hosts.
+    pub fn new(hosts: RobotHosts) -> Resolver {
+        Resolver { hosts }
+    }
+}
+
+impl reqwest::dns::Resolve for Resolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let hosts = self.hosts.clone();
+        Box::pin(async move {
+            let host = name.as_str().to_string();
+            let found = tokio::net::lookup_host((host.as_str(), 0)).await?;
+            let usable: Vec<std::net::SocketAddr> =
+                found.filter(|a| hosts.may_connect(&host, a.ip())).collect();
+            if usable.is_empty() {
+                return Err(format!(
+                    "{host} resolves to no address a robot may be posted to (internal addresses only for a configured relay)"
+                )
+                .into());
+            }
+            let addrs: reqwest::dns::Addrs = Box::new(usable.into_iter());
+            Ok(addrs)
+        })
     }
 }
 

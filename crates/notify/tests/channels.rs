@@ -25,8 +25,9 @@ use zhenggai_domain::clock::{Clock, SystemClock};
 use zhenggai_domain::reminder::RobotKind;
 use zhenggai_notify::{Outbound, Security, SmtpConfig};
 use zhenggai_storage::audit::Change;
-use zhenggai_storage::channels::{self, OrgChannelsInput};
+use zhenggai_storage::channels::{self, OrgChannelsInput, Robot, RobotHosts};
 use zhenggai_storage::reminders;
+use zhenggai_storage::reminders::Courier;
 use zhenggai_storage::test_db::{TestDb, beijing_morning as morning};
 use zhenggai_storage::users;
 
@@ -172,6 +173,11 @@ async fn http_receiver() -> (u16, Hooks) {
     (port, hooks)
 }
 
+/// The local HTTP receiver stands for an intranet relay: it is configured as one.
+fn relay() -> RobotHosts {
+    RobotHosts::new(["127.0.0.1"])
+}
+
 fn outbound(smtp_port: u16) -> Outbound {
     Outbound::new(
         Some(&SmtpConfig {
@@ -183,6 +189,7 @@ fn outbound(smtp_port: u16) -> Outbound {
             from: "整改办 <zhenggai@example.gov.cn>".into(),
         }),
         Some("https://zhenggai.example.gov.cn".into()),
+        relay(),
         Arc::new(SystemClock),
     )
     .unwrap()
@@ -214,6 +221,7 @@ async fn prepared(robot: RobotKind, hook_port: u16) -> TestDb {
             robot_colours: None,
             version: 0,
         },
+        &relay(),
     )
     .await
     .unwrap();
@@ -529,6 +537,7 @@ async fn a_robot_that_refuses_is_tried_again_later_and_a_removed_one_is_skipped(
             version,
             ..OrgChannelsInput::default()
         },
+        &relay(),
     )
     .await
     .unwrap();
@@ -680,6 +689,7 @@ async fn a_group_kept_for_red_gets_only_the_overdue_measures() {
             robot_colours: Some(vec!["red".into()]),
             version: current.version,
         },
+        &relay(),
     )
     .await
     .unwrap();
@@ -711,4 +721,56 @@ async fn a_group_kept_for_red_gets_only_the_overdue_measures() {
         }
     };
     assert!(bells("黄色预警").await > 0 && bells("绿色预警").await > 0);
+}
+
+/// Issue 19 item 14: a webhook on loopback or the intranet (a row saved before the
+/// check, or a relay since taken out of the configuration) is not posted to unless the
+/// configuration names its host; a name that resolves to such an address only, neither.
+#[tokio::test]
+async fn robots_post_to_internal_addresses_only_through_a_configured_relay() {
+    let (port, hooks) = http_receiver().await;
+    let reminder = zhenggai_domain::reminder::Reminder {
+        key: "warning:1:red:1".into(),
+        user: 0,
+        subject: "【红色预警】整改措施已逾期1个工作日".into(),
+        body: "清理违规发放的津贴补贴".into(),
+        link: "/measures/1".into(),
+    };
+    let courier =
+        |hosts: RobotHosts| Outbound::new(None, None, hosts, Arc::new(SystemClock)).unwrap();
+    let robot = |host: &str| Robot {
+        kind: RobotKind::Wecom,
+        url: format!("http://{host}:{port}/wecom"),
+        secret: String::new(),
+    };
+    let vendors_only = courier(RobotHosts::default());
+    for host in [
+        "127.0.0.1",
+        "localhost",
+        "[::1]",
+        "10.0.0.8",
+        "169.254.169.254",
+    ] {
+        let refused = vendors_only
+            .robot(&robot(host), std::slice::from_ref(&reminder))
+            .await;
+        assert!(refused.is_err(), "{host} was posted to");
+    }
+    // A vendor's name is followed only to public addresses; a relay's anywhere.
+    let hosts = RobotHosts::new(["localhost"]);
+    assert!(!hosts.may_connect("qyapi.weixin.qq.com", "127.0.0.1".parse().unwrap()));
+    assert!(!hosts.may_connect("open.feishu.cn", "192.168.1.10".parse().unwrap()));
+    assert!(!hosts.may_connect("oapi.dingtalk.com", "::ffff:10.1.2.3".parse().unwrap()));
+    assert!(hosts.may_connect("oapi.dingtalk.com", "203.119.129.1".parse().unwrap()));
+    assert!(hosts.may_connect("localhost", "127.0.0.1".parse().unwrap()));
+    assert!(!hosts.may_connect("evil.example", "203.0.113.9".parse().unwrap()));
+    assert!(hooks.posted.lock().unwrap().is_empty());
+    // Named as a relay, the same receiver gets the post, by address and by name.
+    for host in ["127.0.0.1", "localhost"] {
+        courier(RobotHosts::new([host]))
+            .robot(&robot(host), std::slice::from_ref(&reminder))
+            .await
+            .unwrap_or_else(|e| panic!("{host}: {}", e.error));
+    }
+    assert_eq!(hooks.posted.lock().unwrap().len(), 2);
 }

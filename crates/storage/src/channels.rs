@@ -17,6 +17,128 @@ use crate::error::{StoreError, StoreResult};
 use crate::ledger::rules::require_settings;
 use crate::sql::Param;
 
+/// The vendors' webhook hosts: WeCom (企业微信), DingTalk (钉钉), Feishu (飞书).
+pub const VENDOR_HOSTS: &[&str] = &["qyapi.weixin.qq.com", "oapi.dingtalk.com", "open.feishu.cn"];
+
+/// Where group-robot webhooks may point: the vendors' hosts, and the intranet relays
+/// the configuration names (`robot_allowed_hosts`). A webhook is a request the server
+/// makes for whoever set it: pointed at loopback or the intranet, it would reach what
+/// only the server can reach.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RobotHosts {
+    relays: Vec<String>,
+}
+
+impl RobotHosts {
+    /// The vendors' hosts and these relays (host names or addresses, any case).
+    pub fn new<S: AsRef<str>>(relays: impl IntoIterator<Item = S>) -> RobotHosts {
+        RobotHosts {
+            relays: relays
+                .into_iter()
+                .filter_map(|h| normal_host(h.as_ref()))
+                .collect(),
+        }
+    }
+
+    /// Whether the configuration names this host as a relay.
+    pub fn is_relay(&self, host: &str) -> bool {
+        normal_host(host).is_some_and(|h| self.relays.contains(&h))
+    }
+
+    /// Whether a webhook may be sent to this host at all.
+    pub fn allows(&self, host: &str) -> bool {
+        normal_host(host)
+            .is_some_and(|h| VENDOR_HOSTS.contains(&h.as_str()) || self.relays.contains(&h))
+    }
+
+    /// Whether a connection for this host may go to this address: a relay anywhere it
+    /// was configured to be, a vendor's host only to a public address (a DNS answer
+    /// that points elsewhere is not followed).
+    pub fn may_connect(&self, host: &str, ip: std::net::IpAddr) -> bool {
+        self.allows(host) && (self.is_relay(host) || !is_internal(ip))
+    }
+
+    /// A webhook's host, if the address is one (http or https).
+    pub fn host_of(webhook: &str) -> Option<String> {
+        let url = url::Url::parse(webhook).ok()?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return None;
+        }
+        match url.host()? {
+            url::Host::Domain(d) => normal_host(d),
+            url::Host::Ipv4(ip) => Some(ip.to_string()),
+            url::Host::Ipv6(ip) => Some(ip.to_string()),
+        }
+    }
+
+    /// Checks a webhook before it is saved or posted to: an address on an allowed host.
+    pub fn check(&self, webhook: &str) -> StoreResult<()> {
+        let host = RobotHosts::host_of(webhook).ok_or_else(|| {
+            StoreError::invalid(
+                "robot_url",
+                "请粘贴群机器人的完整 Webhook 地址（以 https:// 开头）。",
+                "Paste the robot's whole webhook address (starting with https://).",
+            )
+        })?;
+        if self.allows(&host) {
+            return Ok(());
+        }
+        let mut allowed: Vec<&str> = VENDOR_HOSTS.to_vec();
+        allowed.extend(self.relays.iter().map(String::as_str));
+        let allowed = allowed.join("、");
+        Err(StoreError::invalid(
+            "robot_url",
+            format!(
+                "群机器人只能发往 {allowed}，不能发往 {host}。如需经内网中转服务器发送，请系统管理员在配置文件 robot_allowed_hosts（或环境变量 ZHENGGAI_ROBOT_ALLOWED_HOSTS）中加入该服务器的主机名。"
+            ),
+            format!(
+                "Robots post only to {allowed}, not to {host}. To send through an intranet relay, the system administrator adds its host to robot_allowed_hosts in the configuration file (or ZHENGGAI_ROBOT_ALLOWED_HOSTS)."
+            ),
+        ))
+    }
+}
+
+/// A host name as compared: lower case, without a final dot or IPv6 brackets.
+fn normal_host(host: &str) -> Option<String> {
+    let h = host
+        .trim()
+        .trim_end_matches('.')
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase();
+    (!h.is_empty()).then_some(h)
+}
+
+/// Addresses inside the machine or the intranet: loopback, private, link-local, shared
+/// (carrier-grade NAT), unspecified, broadcast and multicast, IPv6's unique-local and
+/// IPv4 inside IPv6.
+pub fn is_internal(ip: std::net::IpAddr) -> bool {
+    use std::net::IpAddr;
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b))
+        }
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => is_internal(IpAddr::V4(v4)),
+            None => {
+                v6.is_loopback()
+                    || v6.is_unspecified()
+                    || v6.is_multicast()
+                    || v6.is_unique_local()
+                    || v6.is_unicast_link_local()
+            }
+        },
+    }
+}
+
 /// A group-chat robot: its webhook and, for DingTalk and Feishu, the signing secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Robot {
@@ -124,6 +246,7 @@ pub async fn save_org(
     change: Change<'_>,
     org: UnitId,
     input: &OrgChannelsInput,
+    hosts: &RobotHosts,
 ) -> StoreResult<OrgChannels> {
     require_settings(actor, org, Access::Edit)?;
     let mut tx = db.begin().await?;
@@ -155,6 +278,7 @@ pub async fn save_org(
                 "Paste the robot's whole webhook address (starting with https://).",
             ));
         }
+        hosts.check(url)?;
         if kind == RobotKind::Dingtalk && secret.is_empty() {
             return Err(StoreError::invalid(
                 "robot_secret",

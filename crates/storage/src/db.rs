@@ -4,8 +4,11 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use anyhow::Context;
-use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{Any, AnyConnection, AnyPool, ConnectOptions, Connection, Executor, Row};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyTransactionManager};
+use sqlx::pool::PoolConnection;
+use sqlx::{
+    Any, AnyConnection, AnyPool, ConnectOptions, Connection, Executor, Row, TransactionManager,
+};
 use tokio::sync::{Mutex, Notify, OwnedMutexGuard};
 
 use crate::dialect;
@@ -216,8 +219,21 @@ pub struct Db {
 /// Audit records made during the transaction wait in it and are chained and appended
 /// at commit, so that the chain's lock is held only for the append and the commit,
 /// never for the work before them.
+///
+/// A request whose client goes away is dropped wherever it waits, also in the middle
+/// of `BEGIN` or `COMMIT`. sqlx's own `Transaction` then loses track of the connection:
+/// a `BEGIN` cut off after the server ran it leaves the connection inside a transaction
+/// that sqlx believes closed, which the next request of the pool inherited ("already a
+/// transaction in progress"); a `COMMIT` cut off is followed by a `ROLLBACK` of nothing
+/// ("no transaction in progress"). So `Tx` keeps the pool's connection itself and knows
+/// where it stands: dropped while open, a `ROLLBACK` is queued that the pool sends (and
+/// waits for) before it hands the connection to anyone else; dropped while `BEGIN`,
+/// `COMMIT` or `ROLLBACK` was under way, when nobody can know whether the server is in
+/// a transaction, the connection is closed instead of returned, and the server rolls
+/// back whatever it had.
 pub struct Tx {
-    inner: sqlx::Transaction<'static, Any>,
+    conn: PoolConnection<Any>,
+    stage: Stage,
     _writer: Option<OwnedMutexGuard<()>>,
     backend: Backend,
     chain: bool,
@@ -227,10 +243,21 @@ pub struct Tx {
     pub(crate) pending: Vec<crate::audit::Pending>,
 }
 
+/// Where a [`Tx`]'s connection stands, for its `Drop`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    /// `BEGIN`, `COMMIT` or `ROLLBACK` sent, its answer not yet read.
+    Unknown,
+    /// Inside the transaction.
+    Open,
+    /// Committed or rolled back: the connection is clean.
+    Ended,
+}
+
 impl Tx {
     /// The connection, for queries inside the transaction.
     pub fn conn(&mut self) -> &mut AnyConnection {
-        &mut self.inner
+        &mut self.conn
     }
 
     /// The database the transaction runs in.
@@ -240,25 +267,46 @@ impl Tx {
 
     /// Appends the transaction's audit records to the chain and makes everything durable.
     pub async fn commit(mut self) -> StoreResult<()> {
+        let sealed = !self.pending.is_empty() && self.audit_key.is_some();
         if !self.pending.is_empty() {
             let pending = std::mem::take(&mut self.pending);
             let seal = self.audit_key.as_deref().map(|key| crate::audit::Seal {
                 key,
                 marked: self.marked.load(std::sync::atomic::Ordering::Acquire),
             });
-            crate::audit::append(&mut self.inner, self.backend, self.chain, seal, pending).await?;
-            self.inner.commit().await?;
-            if self.audit_key.is_some() {
-                self.marked
-                    .store(true, std::sync::atomic::Ordering::Release);
-            }
-        } else {
-            self.inner.commit().await?;
+            crate::audit::append(&mut self.conn, self.backend, self.chain, seal, pending).await?;
+        }
+        self.stage = Stage::Unknown;
+        AnyTransactionManager::commit(&mut self.conn).await?;
+        self.stage = Stage::Ended;
+        if sealed {
+            self.marked
+                .store(true, std::sync::atomic::Ordering::Release);
         }
         if let Some(checkpoint) = &self.checkpoint {
             checkpoint.notify_one();
         }
         Ok(())
+    }
+
+    /// Rolls back now, rather than when dropped.
+    pub async fn rollback(mut self) -> StoreResult<()> {
+        self.stage = Stage::Unknown;
+        AnyTransactionManager::rollback(&mut self.conn).await?;
+        self.stage = Stage::Ended;
+        Ok(())
+    }
+}
+
+impl Drop for Tx {
+    fn drop(&mut self) {
+        match self.stage {
+            Stage::Ended => {}
+            // Sent ahead of anything the pool's next user sends: the pool pings a
+            // returned connection, which reads every answer still owed, this one too.
+            Stage::Open => AnyTransactionManager::start_rollback(&mut self.conn),
+            Stage::Unknown => self.conn.close_on_drop(),
+        }
     }
 }
 
@@ -363,9 +411,10 @@ impl Db {
             Some(lock) => Some(lock.clone().lock_owned().await),
             None => None,
         };
-        let inner = self.pool.begin().await?;
-        Ok(Tx {
-            inner,
+        let conn = self.pool.acquire().await?;
+        let mut tx = Tx {
+            conn,
+            stage: Stage::Unknown,
             _writer: guard,
             backend: self.backend,
             chain: self.chain,
@@ -373,7 +422,10 @@ impl Db {
             audit_key: self.audit_key.clone(),
             marked: self.marked.clone(),
             pending: Vec::new(),
-        })
+        };
+        AnyTransactionManager::begin(&mut tx.conn, None).await?;
+        tx.stage = Stage::Open;
+        Ok(tx)
     }
 
     /// Whether the database answers (for `/healthz`).

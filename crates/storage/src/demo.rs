@@ -642,18 +642,7 @@ pub async fn load(
         at,
         reason: Some("演示数据 demo data"),
     };
-    let report = Upload {
-        filename: "整改成果及佐证材料清单.txt".into(),
-        bytes: DEMO_EVIDENCE.as_bytes().to_vec(),
-    };
-    let mut c = Checker::default();
-    let checked = check_uploads(
-        &mut c,
-        std::slice::from_ref(&report),
-        UploadLimits::default(),
-    );
-    c.finish()?;
-    let evidence = store_uploads(store, &checked).await?;
+    let evidence = store_evidence(store).await?;
     let mut tx = db.begin().await?;
     let city = units::insert(
         &mut tx,
@@ -673,28 +662,108 @@ pub async fn load(
         Some("市委巡察办"),
     )
     .await?;
-    let paper = units::insert(
+    let paper = Org {
+        parent: city,
+        name: "某市日报社（报业集团）",
+        short: "报社",
+        prefix: "",
+    };
+    load_org(
         &mut tx,
         change,
-        Some(city),
-        UnitKind::Org,
-        "某市日报社（报业集团）",
-        Some("报社"),
+        evidence,
+        paper,
+        vec![("市委巡察办", xunchaban)],
+        today,
     )
     .await?;
-    let mut unit_of = vec![("市委巡察办", xunchaban), ("报社", paper)];
+    tx.commit().await
+}
+
+/// The file the demo's closure requests carry, stored.
+async fn store_evidence(store: &dyn FileStore) -> StoreResult<Vec<Stored>> {
+    let report = Upload {
+        filename: "整改成果及佐证材料清单.txt".into(),
+        bytes: DEMO_EVIDENCE.as_bytes().to_vec(),
+    };
+    let mut c = Checker::default();
+    let checked = check_uploads(
+        &mut c,
+        std::slice::from_ref(&report),
+        UploadLimits::default(),
+    );
+    c.finish()?;
+    let evidence = store_uploads(store, &checked).await?;
+    Ok(evidence)
+}
+
+/// An organisation the demo loads: its place, its names, and what its accounts'
+/// usernames begin with.
+#[derive(Clone, Copy)]
+struct Org<'a> {
+    parent: UnitId,
+    name: &'a str,
+    short: &'a str,
+    prefix: &'a str,
+}
+
+/// Loads the newspaper's ledger once more, as another organisation under the demo's
+/// city, its accounts named `{prefix}office`, `{prefix}finance` … (not the upper
+/// level's, who oversees both): for tests of the upper level over several organisations.
+pub async fn load_another(
+    db: &Db,
+    store: &dyn FileStore,
+    today: NaiveDate,
+    at: chrono::DateTime<chrono::Utc>,
+    name: &str,
+    short: &str,
+    prefix: &str,
+) -> StoreResult<()> {
+    use sqlx::Row;
+    let change = Change {
+        actor: None,
+        at,
+        reason: Some("演示数据 demo data"),
+    };
+    let evidence = store_evidence(store).await?;
+    let city: i64 = sqlx::query("SELECT id FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1")
+        .fetch_one(db.pool())
+        .await?
+        .try_get(0)?;
+    let mut tx = db.begin().await?;
+    let org = Org {
+        parent: UnitId(city),
+        name,
+        short,
+        prefix,
+    };
+    load_org(&mut tx, change, evidence, org, Vec::new(), today).await?;
+    tx.commit().await
+}
+
+/// The newspaper's departments, accounts and ledger, under `org.parent`.
+async fn load_org(
+    tx: &mut Tx,
+    change: Change<'_>,
+    evidence: Vec<Stored>,
+    org: Org<'_>,
+    mut unit_of: Vec<(&str, UnitId)>,
+    today: NaiveDate,
+) -> StoreResult<()> {
+    let paper = units::insert(
+        tx,
+        change,
+        Some(org.parent),
+        UnitKind::Org,
+        org.name,
+        Some(org.short),
+    )
+    .await?;
+    unit_of.push(("报社", paper));
     for (name, short) in DEPARTMENTS {
         unit_of.push((
             short,
-            units::insert(
-                &mut tx,
-                change,
-                Some(paper),
-                UnitKind::Dept,
-                name,
-                Some(short),
-            )
-            .await?,
+            units::insert(tx, change, Some(paper), UnitKind::Dept, name, Some(short)).await?,
         ));
     }
     let unit = |short: &str| {
@@ -707,11 +776,16 @@ pub async fn load(
     let mut user_of = Vec::new();
     let hash = crate::auth::hash_password(DEMO_PASSWORD)?;
     for (username, name, short, role, in_charge) in DEMO_USERS {
+        // The upper level belongs to the city, not to the organisation.
+        if *role == Role::Upper && !org.prefix.is_empty() {
+            continue;
+        }
+        let prefixed = format!("{}{username}", org.prefix);
         let id = users::insert_hashed(
-            &mut tx,
+            tx,
             change,
             &NewUser {
-                username,
+                username: &prefixed,
                 display_name: name,
                 unit: unit(short),
                 role: *role,
@@ -746,7 +820,7 @@ pub async fn load(
 
     let feedback = today - Duration::days(40);
     let inspection = inspections::insert(
-        &mut tx,
+        tx,
         change,
         paper,
         &InspectionInput {
@@ -765,7 +839,7 @@ pub async fn load(
     .await?;
     for (title, problems) in ASPECTS {
         let aspect = aspects::insert(
-            &mut tx,
+            tx,
             change,
             inspection,
             &TitleInput {
@@ -775,7 +849,7 @@ pub async fn load(
         .await?;
         for p in *problems {
             insert_problem(
-                &mut tx,
+                tx,
                 change,
                 inspection,
                 aspect,
@@ -792,7 +866,7 @@ pub async fn load(
         }
     }
     let last_aspect = aspects::insert(
-        &mut tx,
+        tx,
         change,
         inspection,
         &TitleInput {
@@ -801,7 +875,7 @@ pub async fn load(
     )
     .await?;
     insert_problem(
-        &mut tx,
+        tx,
         change,
         inspection,
         last_aspect,
@@ -816,12 +890,12 @@ pub async fn load(
     )
     .await?;
 
-    demo_outcomes(&mut tx, change, &cast, inspection, today).await?;
+    demo_outcomes(tx, change, &cast, inspection, today).await?;
 
     // A second source beside the inspection (D2: several live side by side).
     let audit_feedback = today - Duration::days(75);
     let audit = inspections::insert(
-        &mut tx,
+        tx,
         change,
         paper,
         &InspectionInput {
@@ -837,7 +911,7 @@ pub async fn load(
     )
     .await?;
     let aspect = aspects::insert(
-        &mut tx,
+        tx,
         change,
         audit,
         &TitleInput {
@@ -860,7 +934,7 @@ pub async fn load(
         }],
     };
     insert_problem(
-        &mut tx,
+        tx,
         change,
         audit,
         aspect,
@@ -874,7 +948,7 @@ pub async fn load(
         &cast,
     )
     .await?;
-    tx.commit().await
+    Ok(())
 }
 
 #[expect(

@@ -180,6 +180,15 @@ pub fn new_ids(backend: Backend) -> NewIds {
     }
 }
 
+/// Holds a measure's row until the transaction ends, so that a second writer waits and
+/// then reads what the first wrote; SQLite's one writer is already alone.
+pub fn lock_measure(backend: Backend) -> Option<&'static str> {
+    match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => Some("SELECT id FROM measures WHERE id = $1 FOR UPDATE"),
+    }
+}
+
 /// The end of a query that leases rows: on PostgreSQL, rows another instance holds are
 /// passed over rather than waited for; SQLite's one writer needs nothing.
 pub fn skip_locked(backend: Backend) -> &'static str {

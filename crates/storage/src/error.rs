@@ -13,6 +13,14 @@ pub enum StoreError {
     /// The actor sees the record but may not do this to it.
     #[error("not allowed")]
     Forbidden,
+    /// The actor sees the record but may not do this to it, and is told who may.
+    #[error("not allowed: {en}")]
+    Refused {
+        /// Who may, in Chinese.
+        zh: String,
+        /// Who may, in English.
+        en: String,
+    },
     /// Input failed its checks; each error names its field.
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
@@ -59,6 +67,14 @@ pub struct FieldChange {
 }
 
 impl StoreError {
+    /// A refusal that says who may do it instead.
+    pub fn refused(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        StoreError::Refused {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
     /// One invalid field.
     pub fn invalid(field: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
         StoreError::Invalid(vec![FieldError::new(field, zh, en)])

@@ -556,3 +556,281 @@ async fn the_waiting_list_is_what_each_problems_own_facts_give() {
     }
     assert!(listed > 0);
 }
+
+/// A unit user of the demo and the measures it leads in a given state.
+async fn lead_measures(
+    t: &TestDb,
+    username: &str,
+    state: &str,
+) -> (
+    zhenggai_domain::access::Actor,
+    Vec<zhenggai_domain::MeasureId>,
+) {
+    let user = users::find(&t.db, username).await.unwrap().unwrap();
+    let actor = users::actor(&t.db, user.id).await.unwrap();
+    let ids = t
+        .column::<i64>(&format!(
+            "SELECT id FROM measures WHERE lead_unit_id = {} AND state = '{state}' AND withdrawn_at IS NULL ORDER BY id",
+            actor.unit.0
+        ))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(zhenggai_domain::MeasureId)
+        .collect();
+    (actor, ids)
+}
+
+fn entry(content: &str) -> zhenggai_storage::ledger::progress::ProgressInput {
+    zhenggai_storage::ledger::progress::ProgressInput {
+        happened_on: today().to_string(),
+        content: content.into(),
+        mark_done: false,
+    }
+}
+
+/// Issue 19 item 15: first progress entries arriving together on a registered measure
+/// each move it "into progress"; none may be refused as a stale version, since an
+/// entry is appended and changes nothing another wrote.
+#[tokio::test]
+async fn simultaneous_first_progress_entries_all_succeed() {
+    use zhenggai_storage::ledger::{measures, progress};
+    let (t, _, at) = demo_as_office().await;
+    let (actor, registered) = lead_measures(&t, "logistics", "registered").await;
+    let measure = *registered
+        .first()
+        .expect("a registered measure of 行政后勤部");
+    let change = Change {
+        actor: Some(actor.user),
+        at,
+        reason: None,
+    };
+    let mut writes = tokio::task::JoinSet::new();
+    for i in 0..8 {
+        let (db, files, actor) = (t.db.clone(), t.files.clone(), actor.clone());
+        writes.spawn(async move {
+            progress::add(
+                &db,
+                &files,
+                &actor,
+                change,
+                measure,
+                &entry(&format!("第{i}次同时报送的进展")),
+                &[],
+                Default::default(),
+                today(),
+            )
+            .await
+        });
+    }
+    while let Some(written) = writes.join_next().await {
+        written.unwrap().unwrap();
+    }
+    assert_eq!(progress::list(&t.db, measure).await.unwrap().len(), 8);
+    let (m, _) = measures::get(&t.db, &actor, measure, today())
+        .await
+        .unwrap();
+    assert_eq!(m.state, zhenggai_domain::status::MeasureState::InProgress);
+    assert!(
+        zhenggai_storage::verify::verify(&t.db)
+            .await
+            .unwrap()
+            .intact()
+    );
+}
+
+/// A future dropped after it has waited `waits` times: a request whose client goes
+/// away at that point, whatever it was waiting for (a connection, `BEGIN`, a statement,
+/// `COMMIT`). `None` when it was cut.
+struct CutAfter<F> {
+    inner: std::pin::Pin<Box<F>>,
+    waits: usize,
+}
+
+impl<F: std::future::Future> std::future::Future for CutAfter<F> {
+    type Output = Option<F::Output>;
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        match self.inner.as_mut().poll(cx) {
+            std::task::Poll::Ready(out) => std::task::Poll::Ready(Some(out)),
+            std::task::Poll::Pending if self.waits == 0 => std::task::Poll::Ready(None),
+            std::task::Poll::Pending => {
+                self.waits -= 1;
+                std::task::Poll::Pending
+            }
+        }
+    }
+}
+
+/// Takes every connection of the test pool (5) at once, so that each has been returned
+/// and made ready, and checks that none is inside a transaction.
+async fn no_pooled_connection_in_a_transaction(t: &TestDb, after: &str) {
+    use sqlx::{Executor, Row};
+    let mut conns = Vec::new();
+    for _ in 0..5 {
+        conns.push(t.db.pool().acquire().await.unwrap());
+    }
+    for conn in &mut conns {
+        let clean = match t.db.backend() {
+            // A transaction's start is the statement's own only outside a transaction.
+            zhenggai_storage::db::Backend::Postgres => {
+                conn.fetch_one(
+                    "SELECT CAST(transaction_timestamp() = statement_timestamp() AS INTEGER)",
+                )
+                .await
+                .unwrap()
+                .try_get::<i32, _>(0)
+                .unwrap()
+                    == 1
+            }
+            // SQLite refuses a BEGIN inside a transaction.
+            zhenggai_storage::db::Backend::Sqlite => {
+                let clean = conn.execute("BEGIN").await.is_ok();
+                conn.execute("ROLLBACK").await.unwrap();
+                clean
+            }
+        };
+        assert!(
+            clean,
+            "{after}: a pooled connection is inside a transaction"
+        );
+    }
+}
+
+/// Issue 19 item 11: writes cut off at random points (a client that goes away drops its
+/// request wherever it waits: before `BEGIN`, inside it, between statements, inside
+/// `COMMIT`) leave nothing half-written, every row with its audit entry and every
+/// entry with its row, every acknowledged write present, and no connection of the pool
+/// inside a transaction it would hand to the next request.
+#[tokio::test]
+async fn writes_cut_off_anywhere_leave_no_half_write_and_no_open_transaction() {
+    use rand::{Rng, SeedableRng};
+    use zhenggai_storage::ledger::progress;
+    let (t, _, at) = demo_as_office().await;
+    let (actor, measures) = lead_measures(&t, "finance", "in_progress").await;
+    assert!(!measures.is_empty());
+    let change = Change {
+        actor: Some(actor.user),
+        at,
+        reason: None,
+    };
+    let write = |measure, content: String| {
+        let (db, files, actor) = (t.db.clone(), t.files.clone(), actor.clone());
+        async move {
+            progress::add(
+                &db,
+                &files,
+                &actor,
+                change,
+                measure,
+                &entry(&content),
+                &[],
+                Default::default(),
+                today(),
+            )
+            .await
+        }
+    };
+    // Cuts fall anywhere in a write as long as this machine takes for one, and beyond.
+    let started = tokio::time::Instant::now();
+    write(measures[0], "计时用的进展".into()).await.unwrap();
+    let span = u64::try_from(started.elapsed().as_micros())
+        .unwrap()
+        .max(1_000)
+        * 4;
+    let mut acknowledged = Vec::new();
+    // One write cut at each of its waits in turn, until one runs to its end; three
+    // times, since whether an answer is already there when a wait begins varies.
+    for sweep in 0..3 {
+        for waits in 0.. {
+            let cut = CutAfter {
+                inner: Box::pin(write(
+                    measures[0],
+                    format!("第{sweep}遍第{waits}次等待时断开"),
+                )),
+                waits,
+            };
+            let finished = cut.await;
+            no_pooled_connection_in_a_transaction(&t, &format!("cut at wait {waits}")).await;
+            if let Some(written) = finished {
+                acknowledged.push(written.unwrap());
+                break;
+            }
+        }
+    }
+    let mut rng = rand::rngs::StdRng::seed_from_u64(19);
+    let (mut cut, mut done) = (0, 0);
+    for round in 0..12 {
+        let mut tasks = tokio::task::JoinSet::new();
+        for i in 0..10 {
+            let measure = measures[rng.gen_range(0..measures.len())];
+            let written = write(measure, format!("第{round}轮第{i}条"));
+            // Every third runs to its end; the others are cut from before anything is
+            // sent to after the whole write.
+            let after = std::time::Duration::from_micros(if i % 3 == 0 {
+                u64::MAX / 4
+            } else {
+                rng.gen_range(0..span)
+            });
+            tasks.spawn(tokio::time::timeout(after, written));
+        }
+        while let Some(joined) = tasks.join_next().await {
+            match joined.unwrap() {
+                Ok(written) => {
+                    acknowledged.push(written.unwrap());
+                    done += 1;
+                }
+                Err(_) => cut += 1,
+            }
+        }
+    }
+    assert!(cut > 0 && done > 0, "cut {cut}, done {done}");
+    no_pooled_connection_in_a_transaction(&t, "cuts at random").await;
+
+    for id in &acknowledged {
+        assert_eq!(
+            t.column::<i64>(&format!(
+                "SELECT COUNT(*) FROM progress WHERE id = {}",
+                id.0
+            ))
+            .await
+            .unwrap(),
+            vec![1i64],
+            "acknowledged entry {} lost",
+            id.0
+        );
+    }
+    let orphans = t
+        .column::<i64>(
+            "SELECT COUNT(*) FROM progress p WHERE NOT EXISTS \
+             (SELECT 1 FROM audit_log a WHERE a.entity = 'progress' AND a.entity_id = p.id)",
+        )
+        .await
+        .unwrap();
+    let ghosts = t
+        .column::<i64>(
+            "SELECT COUNT(*) FROM audit_log a WHERE a.entity = 'progress' AND NOT EXISTS \
+             (SELECT 1 FROM progress p WHERE p.id = a.entity_id)",
+        )
+        .await
+        .unwrap();
+    assert_eq!((orphans, ghosts), (vec![0i64], vec![0i64]));
+    let report = zhenggai_storage::verify::verify(&t.db).await.unwrap();
+    assert!(report.intact(), "{:?}", report.problems);
+    // And the pool still writes.
+    progress::add(
+        &t.db,
+        &t.files,
+        &actor,
+        change,
+        measures[0],
+        &entry("断开之后的进展"),
+        &[],
+        Default::default(),
+        today(),
+    )
+    .await
+    .unwrap();
+}

@@ -117,6 +117,7 @@ impl IntoResponse for PageError {
                     "Your role or unit may not do this.",
                     &[],
                 ),
+                StoreError::Refused { zh, en } => error_page(StatusCode::FORBIDDEN, &zh, &en, &[]),
                 StoreError::Invalid(fields) => error_page(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     "提交的内容有误，请按提示修改。",
@@ -285,6 +286,9 @@ impl IntoResponse for ApiError {
                         "Your role or unit may not do this.",
                     ),
                 ),
+                StoreError::Refused { zh, en } => {
+                    (StatusCode::FORBIDDEN, body("forbidden", &zh, &en))
+                }
                 StoreError::Invalid(fields) => {
                     let mut b = body(
                         "invalid",

@@ -25,6 +25,8 @@ pub struct WebConfig {
     pub synonyms: zhenggai_spreadsheet::layout::Synonyms,
     /// Whether an SMTP server is configured (reminders can be mailed).
     pub email_configured: bool,
+    /// Where group-robot webhooks may point.
+    pub robot_hosts: zhenggai_storage::channels::RobotHosts,
 }
 
 impl Default for WebConfig {
@@ -37,6 +39,7 @@ impl Default for WebConfig {
             import_limits: zhenggai_spreadsheet::Limits::default(),
             synonyms: zhenggai_spreadsheet::layout::Synonyms::default(),
             email_configured: false,
+            robot_hosts: zhenggai_storage::channels::RobotHosts::default(),
         }
     }
 }
@@ -69,10 +72,11 @@ impl App {
             u32::try_from(config.auth.max_failures.saturating_mul(4)).unwrap_or(u32::MAX);
         // Instances sharing a database share its audit key: a login page served by one
         // is accepted by another. Without a key (tests, benchmarks), this process's own.
-        let login_key = db.audit_key().map_or_else(
-            || zhenggai_storage::auth::new_secret(),
-            |k| k.seal(b"zhenggai login form tokens"),
-        );
+        let login_key = db
+            .audit_key()
+            .map_or_else(zhenggai_storage::auth::new_secret, |k| {
+                k.seal(b"zhenggai login form tokens")
+            });
         App {
             login_tokens: crate::login_guard::LoginTokens::new(login_key.as_bytes()),
             db,

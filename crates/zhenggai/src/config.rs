@@ -8,6 +8,7 @@ use chrono::Duration;
 use serde::Deserialize;
 use zhenggai_notify::{Security, SmtpConfig};
 use zhenggai_storage::auth::AuthPolicy;
+use zhenggai_storage::channels::RobotHosts;
 use zhenggai_storage::files::UploadLimits;
 use zhenggai_web::WebConfig;
 use zhenggai_web::server::ServeLimits;
@@ -69,6 +70,8 @@ pub struct FileConfig {
     /// The file the server appends checkpoints of the audit trail's end to (default
     /// `audit-checkpoints.log` in the data directory).
     pub audit_checkpoint_file: Option<PathBuf>,
+    /// Hosts group-robot webhooks may point at besides the vendors' (an intranet relay).
+    pub robot_allowed_hosts: Option<Vec<String>>,
 }
 
 /// The SMTP server: the file's `[smtp]` table, each key overridden by its
@@ -213,6 +216,7 @@ impl Settings {
         zhenggai_notify::Outbound::new(
             self.smtp.as_ref(),
             self.public_url.clone(),
+            self.web.robot_hosts.clone(),
             std::sync::Arc::new(zhenggai_domain::clock::SystemClock),
         )
     }
@@ -246,6 +250,10 @@ impl Settings {
             );
         }
         let synonyms = synonyms(&file)?;
+        let robot_hosts = RobotHosts::new(match env::<String>("ZHENGGAI_ROBOT_ALLOWED_HOSTS")? {
+            Some(list) => list.split(',').map(str::to_string).collect(),
+            None => file.robot_allowed_hosts.clone().unwrap_or_default(),
+        });
         let data = common
             .data
             .clone()
@@ -294,6 +302,7 @@ impl Settings {
             import_limits,
             synonyms,
             email_configured: smtp.is_some(),
+            robot_hosts,
         };
         let audit_key_file = env("ZHENGGAI_AUDIT_KEY_FILE")?
             .or(file.audit_key_file)

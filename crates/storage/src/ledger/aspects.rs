@@ -2,10 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
-use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::access::Actor;
 use zhenggai_domain::{AspectId, InspectionId, ItemId};
 
-use super::{inspection_org, require_ledger};
+use super::{inspection_org, require_inspection_edit};
 use crate::audit::{self, Change, Entity};
 use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
@@ -75,7 +75,7 @@ pub async fn create(
 ) -> StoreResult<AspectId> {
     let mut tx = db.begin().await?;
     let org = inspection_org(tx.conn(), inspection).await?;
-    require_ledger(actor, org, Access::Edit)?;
+    require_inspection_edit(tx.conn(), actor, org, inspection).await?;
     let id = insert(&mut tx, change, inspection, input).await?;
     tx.commit().await?;
     Ok(id)
@@ -115,7 +115,7 @@ pub async fn update(
     let mut tx = db.begin().await?;
     let inspection = inspection_of(db, id).await?;
     let org = inspection_org(tx.conn(), inspection).await?;
-    require_ledger(actor, org, Access::Edit)?;
+    require_inspection_edit(tx.conn(), actor, org, inspection).await?;
     let title = input.check()?;
     let mut set = Sql::new("title = ");
     set.bind(title);
@@ -143,7 +143,7 @@ pub async fn create_item(
     let mut tx = db.begin().await?;
     let inspection = inspection_of(db, aspect).await?;
     let org = inspection_org(tx.conn(), inspection).await?;
-    require_ledger(actor, org, Access::Edit)?;
+    require_inspection_edit(tx.conn(), actor, org, inspection).await?;
     let id = insert_item(&mut tx, change, aspect, &input.check()?).await?;
     tx.commit().await?;
     Ok(id)

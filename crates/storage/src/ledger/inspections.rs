@@ -12,7 +12,7 @@ use zhenggai_domain::schedule::Terms;
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::{InspectionId, UnitId};
 
-use super::{inspection_org, require_ledger};
+use super::{inspection_org, require_inspection_edit, require_ledger};
 use crate::audit::{self, Change, Entity};
 use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
@@ -281,7 +281,7 @@ pub async fn update(
 ) -> StoreResult<()> {
     let mut tx = db.begin().await?;
     let org = inspection_org(tx.conn(), id).await?;
-    require_ledger(actor, org, Access::Edit)?;
+    require_inspection_edit(tx.conn(), actor, org, id).await?;
     let c = input.check()?;
     let mut set = Sql::new("kind = ");
     set.bind(c.kind.code())
@@ -405,7 +405,7 @@ pub async fn file_plan(
 ) -> StoreResult<()> {
     let mut tx = db.begin().await?;
     let org = inspection_org(tx.conn(), id).await?;
-    require_ledger(actor, org, Access::Edit)?;
+    require_inspection_edit(tx.conn(), actor, org, id).await?;
     let document = document.trim();
     if document.is_empty() || document.chars().count() > 200 {
         return Err(StoreError::invalid(

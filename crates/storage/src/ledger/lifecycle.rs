@@ -360,6 +360,48 @@ async fn closure_checks(
     Ok((checks, until))
 }
 
+/// Whether the actor may mark a measure done now: the state machine's rule for a done
+/// measure (its lead unit, once the plan is approved), asked of the measure's problem
+/// with the measure's own lead unit, since a problem's measures may be led by different
+/// units. Contributors (cooperating units, the leader in charge) still report progress.
+pub(crate) async fn check_measure_done(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    m: &super::measures::Measure,
+    today: NaiveDate,
+) -> StoreResult<()> {
+    let Facts {
+        problem, policy, ..
+    } = facts(conn, m.problem_id, today).await?;
+    let problem = lifecycle::Problem {
+        lead_unit: m.lead_unit.id,
+        ..problem
+    };
+    let action = if m.deadline.kind == DeadlineKind::LongTerm {
+        Action::LongTermMeasureDone
+    } else {
+        Action::MeasureDone
+    };
+    match lifecycle::apply(&problem, actor, &action, policy) {
+        Ok(_) => Ok(()),
+        Err(Refusal::NotYours(_)) => Err(StoreError::refused(
+            format!(
+                "只有该措施的牵头单位（{}）可以标记完成。您可以报送进展，由牵头单位标记完成。",
+                m.lead_unit.name
+            ),
+            format!(
+                "Only the measure's lead unit ({}) marks it done. You may report progress; the lead unit marks it done.",
+                m.lead_unit.name
+            ),
+        )),
+        Err(other) => Err(StoreError::invalid(
+            "mark_done",
+            zh_refusal(&other),
+            other.to_string(),
+        )),
+    }
+}
+
 fn refusal(r: Refusal) -> StoreError {
     match r {
         Refusal::NotYours(_) => StoreError::Forbidden,

@@ -10,7 +10,7 @@ use zhenggai_domain::lifecycle::ProblemState;
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::{InspectionId, ProblemId};
 
-use super::{inspection_org, require_ledger};
+use super::{inspection_org, require_inspection_edit, require_ledger};
 use crate::audit::{self, Change, Entity};
 use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
@@ -73,7 +73,7 @@ pub async fn open(
 ) -> StoreResult<i64> {
     let mut tx = db.begin().await?;
     let org = inspection_org(tx.conn(), inspection).await?;
-    require_ledger(actor, org, Access::Edit)?;
+    require_inspection_edit(tx.conn(), actor, org, inspection).await?;
     let mut c = Checker::default();
     let title = c.text("title", &input.title, 200);
     if input.problem_ids.is_empty() {

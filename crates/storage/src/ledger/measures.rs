@@ -360,6 +360,19 @@ pub async fn load(tx: &mut Tx, id: MeasureId, today: NaiveDate) -> StoreResult<M
     Ok(Measure::from_row(&row, today)?)
 }
 
+/// A measure read inside a write transaction and held until it ends (see
+/// [`crate::dialect::lock_measure`]): what the writer decides from its state is decided
+/// on the state it will change.
+pub async fn load_locked(tx: &mut Tx, id: MeasureId, today: NaiveDate) -> StoreResult<Measure> {
+    if let Some(lock) = crate::dialect::lock_measure(tx.backend()) {
+        sqlx::query(lock)
+            .bind(id.0)
+            .fetch_optional(tx.conn())
+            .await?;
+    }
+    load(tx, id, today).await
+}
+
 struct ProblemFacts {
     inspection: InspectionId,
     org: UnitId,

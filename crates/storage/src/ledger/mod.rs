@@ -62,6 +62,42 @@ pub(crate) async fn inspection_org(
     Ok(UnitId(row.try_get(0)?))
 }
 
+/// Who changes a ledger, for those who read it and may not.
+pub(crate) fn office_changes_the_ledger() -> StoreError {
+    StoreError::refused(
+        "只有本单位整改办可以修改台账（巡察、方面、问题、整改成效和回头看）；您可以查看。如需修改，请联系整改办。",
+        "Only the organisation's office changes its ledger (inspections, aspects, problems, outcomes, look-backs); you may read it. Ask the office for a change.",
+    )
+}
+
+/// Refuses a change to the ledger holding an inspection unless the actor may make it:
+/// one who reads the inspection (a unit or leader with measures in it, the
+/// supervisor, the upper level) is told who may (403); one who does not read it learns
+/// nothing of it (404).
+pub(crate) async fn require_inspection_edit(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    org: UnitId,
+    inspection: InspectionId,
+) -> StoreResult<()> {
+    match require_ledger(actor, org, Access::Edit) {
+        Err(StoreError::Forbidden) => Err(office_changes_the_ledger()),
+        Err(StoreError::NotFound) => {
+            let mut sql = crate::sql::Sql::new(
+                "SELECT 1 FROM inspections i WHERE i.withdrawn_at IS NULL AND i.id = ",
+            );
+            sql.bind(inspection.0)
+                .push(" AND ")
+                .append(&crate::scope::inspections(actor));
+            match sql.query().fetch_optional(conn).await? {
+                Some(_) => Err(office_changes_the_ledger()),
+                None => Err(StoreError::NotFound),
+            }
+        }
+        other => other,
+    }
+}
+
 /// Refuses unless the actor may change the organisation's ledger; hides it entirely
 /// from those who may not read it.
 pub(crate) fn require_ledger(actor: &Actor, org: UnitId, need: Access) -> StoreResult<()> {

@@ -8,7 +8,7 @@ use zhenggai_domain::outcomes::{AccountabilityForm, InstitutionChange, format_yu
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::{InspectionId, Role};
 
-use super::{inspection_org, require_ledger};
+use super::{inspection_org, require_inspection_edit, require_ledger};
 use crate::audit::{self, Change, Entity};
 use crate::db::{Db, Tx};
 use crate::error::StoreResult;
@@ -228,7 +228,7 @@ pub async fn record_accountability_in(
         _ => actor.ledger_access(org) >= Access::Edit,
     };
     if !may {
-        require_ledger(actor, org, Access::Edit)?;
+        require_inspection_edit(tx.conn(), actor, org, inspection).await?;
     }
     let mut c = Checker::default();
     if !matches!(input.subject_kind.as_str(), "person" | "unit") {
@@ -302,7 +302,7 @@ pub async fn record_institution_in(
     input: &InstitutionInput,
 ) -> StoreResult<i64> {
     let org = inspection_org(tx.conn(), inspection).await?;
-    require_ledger(actor, org, Access::Edit)?;
+    require_inspection_edit(tx.conn(), actor, org, inspection).await?;
     let mut c = Checker::default();
     let title = c.text("title", &input.title, 200);
     let doc_number = c.optional_text("doc_number", &input.doc_number, 100);
@@ -367,7 +367,7 @@ pub async fn record_recovery_in(
     input: &RecoveryInput,
 ) -> StoreResult<i64> {
     let org = inspection_org(tx.conn(), inspection).await?;
-    require_ledger(actor, org, Access::Edit)?;
+    require_inspection_edit(tx.conn(), actor, org, inspection).await?;
     let mut c = Checker::default();
     let fen = parse_fen(&input.amount).filter(|f| *f > 0);
     if fen.is_none() {

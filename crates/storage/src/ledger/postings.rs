@@ -56,9 +56,11 @@ pub async fn list(db: &Db, actor: &Actor, today: NaiveDate) -> StoreResult<Vec<P
          FROM closure_checks c JOIN problems p ON p.id = c.problem_id \
          JOIN inspections i ON i.id = p.inspection_id JOIN aspects a ON a.id = p.aspect_id \
          LEFT JOIN units u ON u.id = COALESCE(p.lead_unit_id, (SELECT m.lead_unit_id FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL ORDER BY m.ordinal LIMIT 1)) \
-         WHERE c.kind = 'posting' AND p.withdrawn_at IS NULL AND i.withdrawn_at IS NULL AND i.org_id IN (",
+         WHERE c.kind = 'posting' AND p.withdrawn_at IS NULL AND i.withdrawn_at IS NULL AND i.org_id IN ",
     );
-    sql.id_list(orgs).push(") ORDER BY c.id DESC LIMIT 500");
+    // `id_list` writes its own parentheses: `IN ((3, 14))` was a row value, which
+    // both databases refuse as soon as there are two organisations.
+    sql.id_list(orgs).push(" ORDER BY c.id DESC LIMIT 500");
     let rows = sql.query().fetch_all(db.pool()).await?;
     rows.iter()
         .map(|r| {

@@ -7,7 +7,7 @@ use zhenggai_domain::inspection::ProblemSource;
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::{AspectId, InspectionId, ItemId, ProblemId, UnitId};
 
-use super::{inspection_org, require_ledger};
+use super::{inspection_org, require_inspection_edit, require_ledger};
 use crate::audit::{self, Change, Entity};
 use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
@@ -185,7 +185,7 @@ pub async fn create(
 ) -> StoreResult<ProblemId> {
     let mut tx = db.begin().await?;
     let org = inspection_org(tx.conn(), inspection).await?;
-    require_ledger(actor, org, Access::Edit)?;
+    require_inspection_edit(tx.conn(), actor, org, inspection).await?;
     let c = input.check(&mut tx, inspection).await?;
     let new = NewProblem {
         title: c.title,
@@ -251,6 +251,23 @@ pub async fn insert(
     Ok(ProblemId(id))
 }
 
+/// Refuses a change to a problem's record (its wording, its withdrawal) unless the
+/// actor may change the ledger: one who reads the problem is told who may (403).
+async fn require_problem_edit(
+    db: &Db,
+    actor: &Actor,
+    org: UnitId,
+    id: ProblemId,
+) -> StoreResult<()> {
+    match require_ledger(actor, org, Access::Edit) {
+        Err(StoreError::Forbidden) => Err(super::office_changes_the_ledger()),
+        Err(StoreError::NotFound) if get(db, actor, id).await.is_ok() => {
+            Err(super::office_changes_the_ledger())
+        }
+        other => other,
+    }
+}
+
 /// Changes a problem read at `version`.
 pub async fn update(
     db: &Db,
@@ -263,7 +280,7 @@ pub async fn update(
     let mut tx = db.begin().await?;
     let inspection = problem_inspection(&mut tx, id).await?;
     let org = inspection_org(tx.conn(), inspection).await?;
-    require_ledger(actor, org, Access::Edit)?;
+    require_problem_edit(db, actor, org, id).await?;
     let c = input.check(&mut tx, inspection).await?;
     let mut set = Sql::new("aspect_id = ");
     set.bind(c.aspect.0)
@@ -410,7 +427,7 @@ pub async fn withdraw(
     let mut tx = db.begin().await?;
     let inspection = problem_inspection(&mut tx, id).await?;
     let org = inspection_org(tx.conn(), inspection).await?;
-    require_ledger(actor, org, Access::Edit)?;
+    require_problem_edit(db, actor, org, id).await?;
     audit::withdraw(&mut tx, change, Entity::Problem, id.0, version).await?;
     let measures = sqlx::query(
         "SELECT id, version FROM measures WHERE problem_id = $1 AND withdrawn_at IS NULL",

@@ -95,13 +95,6 @@ pub async fn add(
     }
     let content = c.text("content", &input.content, 5000);
     let checked = check_uploads(&mut c, uploads, limits);
-    if input.mark_done && m.state == MeasureState::Done {
-        c.push(FieldError::new(
-            "mark_done",
-            "该措施已标记完成。",
-            "This measure is already marked done.",
-        ));
-    }
     if input.mark_done && checked.is_empty() && !has_evidence(db, measure).await? {
         c.push(FieldError::new(
             "files",
@@ -114,6 +107,21 @@ pub async fn add(
         .ok_or_else(|| StoreError::invalid("happened_on", "请填写日期。", "Give the date."))?;
     let stored = store_uploads(files, &checked).await?;
     let mut tx = db.begin().await?;
+    // Entries are appended and never conflict with each other: the measure's state is
+    // read again under the transaction's lock, not taken from before it, where two first
+    // entries both moved a registered measure "into progress" from the same version and
+    // the second was refused as stale.
+    let m = measures::load_locked(&mut tx, m.id, today).await?;
+    if input.mark_done {
+        if m.state == MeasureState::Done {
+            return Err(StoreError::invalid(
+                "mark_done",
+                "该措施已标记完成。",
+                "This measure is already marked done.",
+            ));
+        }
+        super::lifecycle::check_measure_done(tx.conn(), actor, &m, today).await?;
+    }
     let id = insert_entry(
         &mut tx,
         change,
@@ -143,6 +151,25 @@ pub async fn add(
     }
     tx.commit().await?;
     Ok(id)
+}
+
+/// Whether the actor may mark this measure done now (the progress form offers it only
+/// then; [`add`] decides again when it is sent).
+pub async fn may_mark_done(
+    db: &Db,
+    actor: &Actor,
+    m: &measures::Measure,
+    today: NaiveDate,
+) -> StoreResult<bool> {
+    if m.state == MeasureState::Done {
+        return Ok(false);
+    }
+    let mut conn = db.pool().acquire().await?;
+    match super::lifecycle::check_measure_done(&mut conn, actor, m, today).await {
+        Ok(()) => Ok(true),
+        Err(StoreError::Refused { .. } | StoreError::Invalid(_)) => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 /// Inserts an entry and moves its measure on: registered becomes in progress, and

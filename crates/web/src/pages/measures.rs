@@ -88,7 +88,8 @@ struct MeasurePageView {
     input: ProgressInput,
     errors: Errors,
     today: String,
-    done_state: MeasureState,
+    /// Whether the progress form offers to mark the measure done.
+    can_mark_done: bool,
     /// 督办 notices issued on the measure.
     notices: Vec<Notice>,
     /// The rung the office may issue next (the office only).
@@ -134,7 +135,10 @@ async fn measure_page(
             }
         ),
     };
+    let can_mark_done = access >= Access::Contribute
+        && progress::may_mark_done(&app.db, &v.actor, &m, today).await?;
     Ok(MeasurePageView {
+        can_mark_done,
         t: tr(v),
         nav: Nav::new(v, "measures", &path),
         m,
@@ -145,7 +149,6 @@ async fn measure_page(
         input,
         errors,
         today: today.to_string(),
-        done_state: MeasureState::Done,
         notices,
         next_notice,
         notice_input,

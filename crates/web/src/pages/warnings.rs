@@ -216,7 +216,16 @@ pub async fn save_channels(
         }),
         version: form.get("version").trim().parse().unwrap_or(-1),
     };
-    match channels::save_org(&app.db, &v.actor, v.change(&app), v.actor.org, &input).await {
+    match channels::save_org(
+        &app.db,
+        &v.actor,
+        v.change(&app),
+        v.actor.org,
+        &input,
+        &app.config.robot_hosts,
+    )
+    .await
+    {
         Ok(_) => Ok(see_other("/settings/warnings#channels")),
         Err(e) => {
             let errors = Errors {

@@ -404,3 +404,299 @@ async fn nobody_acts_as_someone_else() {
         .await;
     assert_eq!(actor, finance_id);
 }
+
+/// Issue 19 item 6: the upper level over two organisations reads every list it reads
+/// over one (the pages and API routes of the router that answer it; the weekly reports,
+/// supervision, settings and trails are each organisation's own); each answers 200 and
+/// shows rows of both organisations. `/postings` answered 500 (`IN ((3, 14))`).
+#[tokio::test]
+async fn the_upper_level_over_several_organisations_reads_every_list() {
+    let t = TestApp::new().await;
+    zhenggai_storage::demo::load_another(
+        &t.app.db,
+        t.app.files.as_ref(),
+        today(),
+        start(),
+        "某市晚报社",
+        "晚报社",
+        "wb_",
+    )
+    .await
+    .unwrap();
+    let orgs = [("", "报社"), ("wb_", "晚报社")];
+    // In each organisation, a problem's result is posted (公示) before closure.
+    for (prefix, short) in orgs {
+        let office = t.token(&format!("{prefix}office")).await;
+        let finance = t.token(&format!("{prefix}finance")).await;
+        let wang = t.token(&format!("{prefix}leader_wang")).await;
+        let rules = json!({"max_extensions": "2", "three_party": false, "min_satisfaction": "", "posting_days": "5", "version": 0});
+        let r = t
+            .api(&office, "PUT", "/api/v1/closure-rules", Some(rules))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let p = t
+            .count(&format!(
+                "SELECT p.id FROM problems p JOIN inspections i ON i.id = p.inspection_id \
+                 JOIN units u ON u.id = i.org_id \
+                 WHERE p.title = '报销审批把关不严、虚构内容报销' AND u.short_name = '{short}'"
+            ))
+            .await;
+        let open = t
+            .api(
+                &finance,
+                "GET",
+                &format!("/api/v1/problems/{p}/measures"),
+                None,
+            )
+            .await
+            .json();
+        for m in open["measures"].as_array().unwrap() {
+            if m["state"] == "done" {
+                continue;
+            }
+            let r = t
+                .post_progress(
+                    Auth::Token(&finance),
+                    &format!("/api/v1/measures/{}/progress", m["id"]),
+                    &[
+                        ("happened_on", "2024-04-24"),
+                        ("content", "整改完成"),
+                        ("mark_done", "true"),
+                    ],
+                    &[("凭证.pdf", PDF)],
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        }
+        let steps = format!("/api/v1/problems/{p}/steps");
+        let r = t
+            .post_progress(
+                Auth::Token(&finance),
+                &steps,
+                &[("action", "request_closure"), ("report", "专项报告")],
+                &[("专项报告.pdf", PDF)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        for (who, body) in [
+            (&wang, json!({"action": "sign_closure"})),
+            (
+                &office,
+                json!({"action": "post_result", "place": format!("{short}公示栏")}),
+            ),
+        ] {
+            let r = t.api(who, "POST", &steps, Some(body)).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        }
+    }
+
+    let upper = t.login("xunchaban").await;
+    let token = t.token("xunchaban").await;
+    let pool = t.app.db.pool().clone();
+    let ids = |sql: String| {
+        let pool = pool.clone();
+        async move {
+            use sqlx::Row;
+            sqlx::query(&sql)
+                .fetch_all(&pool)
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.try_get::<i64, _>(0).unwrap())
+                .collect::<Vec<i64>>()
+        }
+    };
+    let of_org = |table: &'static str, short: &'static str| {
+        format!(
+            "SELECT x.id FROM {table} x JOIN units u ON u.id = x.org_id WHERE u.short_name = '{short}' ORDER BY x.id"
+        )
+    };
+    // A list shows a row of an organisation when it links one of its records.
+    let shows = |body: &str, path: &str, records: &[i64]| {
+        records
+            .iter()
+            .any(|id| body.contains(&format!("href=\"{path}/{id}\"")))
+    };
+    for (_, short) in orgs {
+        let inspections = ids(of_org("inspections", short)).await;
+        let measures = ids(of_org("measures", short)).await;
+        for (path, link) in [
+            ("/inspections", "/inspections"),
+            ("/measures", "/measures"),
+            ("/measures?status=overdue", "/measures"),
+            ("/warnings", "/measures"),
+        ] {
+            let r = t.get(Some(&upper), path).await;
+            assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
+            let records = if link == "/inspections" {
+                &inspections
+            } else {
+                &measures
+            };
+            assert!(
+                shows(&r.body, link, records),
+                "{path} shows nothing of {short}"
+            );
+        }
+        let r = t.get(Some(&upper), "/postings").await;
+        assert_eq!(r.status, StatusCode::OK, "/postings: {}", r.body);
+        assert!(r.body.contains(&format!("{short}公示栏")), "{}", r.body);
+        // An organisation's own records, read from the lists.
+        let i = inspections[0];
+        let problem = ids(format!(
+            "SELECT id FROM problems WHERE inspection_id = {i} ORDER BY id"
+        ))
+        .await[0];
+        for path in [
+            format!("/inspections/{i}"),
+            format!("/inspections/{i}/outcomes"),
+            format!("/inspections/{i}/lookbacks"),
+            format!("/inspections/{i}/ledger.xlsx"),
+            format!("/problems/{problem}"),
+            format!("/measures/{}", measures[0]),
+        ] {
+            let r = t.get(Some(&upper), &path).await;
+            assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
+        }
+        for path in [
+            format!("/api/v1/inspections/{i}/ledger"),
+            format!("/api/v1/inspections/{i}/outcomes"),
+            format!("/api/v1/problems/{problem}"),
+            format!("/api/v1/problems/{problem}/measures"),
+            format!("/api/v1/measures/{}", measures[0]),
+        ] {
+            let r = t.api(&token, "GET", &path, None).await;
+            assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
+        }
+    }
+    for path in ["/", "/notifications", "/calendar"] {
+        let r = t.get(Some(&upper), path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
+    }
+    let orgs_in = |list: &serde_json::Value| {
+        let mut orgs: Vec<i64> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| row["org_id"].as_i64().unwrap())
+            .collect();
+        orgs.sort_unstable();
+        orgs.dedup();
+        orgs.len()
+    };
+    let r = t.api(&token, "GET", "/api/v1/inspections", None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(orgs_in(&r.json()), 2, "{}", r.body);
+    let r = t
+        .api(&token, "GET", "/api/v1/measures?per_page=200", None)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(orgs_in(&r.json()["measures"]), 2, "{}", r.body);
+    let r = t.api(&token, "GET", "/api/v1/postings", None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json().as_array().unwrap().len(), 2, "{}", r.body);
+    for path in ["/api/v1/me", "/api/v1/notifications"] {
+        assert_eq!(
+            t.api(&token, "GET", path, None).await.status,
+            StatusCode::OK
+        );
+    }
+}
+
+/// Issue 19 ("Also"): a write refused to one who reads the record answers 403 and says
+/// who may (the office changes the ledger), on pages and API alike; one who does not
+/// read it still gets 404, which says nothing of its existence.
+#[tokio::test]
+async fn a_refused_write_on_a_readable_record_is_403_saying_who_may() {
+    let t = TestApp::new().await;
+    let i = t.inspection().await;
+    let m = t.measure(FINANCE_COOP).await;
+    let p = t
+        .count(&format!("SELECT problem_id FROM measures WHERE id = {m}"))
+        .await;
+    let a = t
+        .count(&format!(
+            "SELECT id FROM aspects WHERE inspection_id = {i} ORDER BY id LIMIT 1"
+        ))
+        .await;
+    let pages = [
+        format!("/inspections/{i}/edit"),
+        format!("/inspections/{i}/aspects"),
+        format!("/inspections/{i}/outcomes"),
+        format!("/inspections/{i}/lookbacks"),
+        format!("/aspects/{a}/edit"),
+        format!("/inspections/{i}/file-plan"),
+        format!("/problems/{p}/withdraw"),
+        format!("/problems/{p}/edit"),
+        format!("/inspections/{i}/problems"),
+    ];
+    let api = [
+        ("PUT", format!("/api/v1/inspections/{i}")),
+        ("POST", format!("/api/v1/inspections/{i}/aspects")),
+        ("PUT", format!("/api/v1/aspects/{a}")),
+        ("POST", format!("/api/v1/aspects/{a}/items")),
+        ("POST", format!("/api/v1/inspections/{i}/problems")),
+        ("POST", format!("/api/v1/inspections/{i}/lookbacks")),
+        ("POST", format!("/api/v1/inspections/{i}/institutions")),
+        ("POST", format!("/api/v1/inspections/{i}/recoveries")),
+        ("PUT", format!("/api/v1/problems/{p}")),
+    ];
+    // A cooperating unit and a leader in charge read this inspection and problem
+    // through their measures.
+    for who in ["finance", "leader_wang"] {
+        let s = t.login(who).await;
+        let token = t.token(who).await;
+        assert_eq!(
+            t.get(Some(&s), &format!("/problems/{p}")).await.status,
+            StatusCode::OK
+        );
+        for path in &pages {
+            let r = t.post(Some(&s), path, &[("title", "越权修改")]).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{who} {path}");
+            assert!(
+                r.body.contains("只有本单位整改办可以修改台账"),
+                "{who} {path}: {}",
+                r.body
+            );
+        }
+        for (method, path) in &api {
+            let r = t
+                .api(
+                    &token,
+                    method,
+                    path,
+                    Some(json!({"title": "越权修改", "version": 1})),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{who} {method} {path}");
+            assert!(
+                r.json()["message"].as_str().unwrap().contains("整改办"),
+                "{}",
+                r.body
+            );
+        }
+    }
+    // The audit's inspection holds no measure of 人力资源部: 404 there.
+    let audit = t
+        .count("SELECT id FROM inspections WHERE group_name = '市审计局'")
+        .await;
+    let hr = t.login("hr").await;
+    let token = t.token("hr").await;
+    for path in [
+        format!("/inspections/{audit}/edit"),
+        format!("/inspections/{audit}/aspects"),
+        format!("/problems/{p}/edit"),
+    ] {
+        let r = t.post(Some(&hr), &path, &[("title", "越权修改")]).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "hr {path}");
+    }
+    let r = t
+        .api(
+            &token,
+            "PUT",
+            &format!("/api/v1/inspections/{audit}"),
+            Some(json!({"title": "x", "version": 1})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}

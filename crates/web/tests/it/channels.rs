@@ -233,3 +233,57 @@ async fn the_office_sets_the_channels_and_each_person_their_own_address() {
         .await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
 }
+
+/// Issue 19 item 14: the settings form refuses a webhook on loopback, the intranet or
+/// any host but the vendors', saying which hosts are allowed and how a relay is added;
+/// nothing is saved.
+#[tokio::test]
+async fn a_webhook_to_a_private_address_is_refused_at_the_field() {
+    let t = TestApp::new().await;
+    let office = t.login("office").await;
+    for url in [
+        "http://127.0.0.1:8080/hook",
+        "http://localhost/cgi-bin/webhook/send?key=abc",
+        "https://10.0.0.8/robot/send?access_token=abc",
+        "http://[::1]/hook",
+        "http://169.254.169.254/latest/meta-data",
+        "https://qyapi.weixin.qq.com.evil.example/cgi-bin/webhook/send?key=abc",
+    ] {
+        let r = t
+            .post(
+                Some(&office),
+                "/settings/channels",
+                &[
+                    ("robot_kind", "wecom"),
+                    ("robot_url", url),
+                    ("version", "0"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{url}");
+        assert!(r.body.contains("data-field=\"robot_url\""), "{url}");
+        assert!(
+            r.body
+                .contains("qyapi.weixin.qq.com、oapi.dingtalk.com、open.feishu.cn")
+                && r.body.contains("robot_allowed_hosts"),
+            "{url}: {}",
+            r.body
+        );
+    }
+    assert_eq!(t.count("SELECT COUNT(*) FROM org_channels").await, 0);
+    let ok = t
+        .post(
+            Some(&office),
+            "/settings/channels",
+            &[
+                ("robot_kind", "wecom"),
+                (
+                    "robot_url",
+                    "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc",
+                ),
+                ("version", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+}

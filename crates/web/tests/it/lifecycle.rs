@@ -1027,3 +1027,140 @@ async fn measures_join_a_plan_through_the_lifecycle() {
         "add_measure"
     );
 }
+
+/// A measure of the demo in a given problem state, with the usernames of its lead unit,
+/// a cooperating unit and its leader: (measure, lead, cooperating, leader).
+async fn measure_in(t: &TestApp, problem_state: &str) -> (i64, String, String, String) {
+    use sqlx::Row;
+    let row = sqlx::query(
+        "SELECT m.id, lu.username, cu.username, l.username FROM measures m \
+         JOIN problems p ON p.id = m.problem_id \
+         JOIN users lu ON lu.unit_id = m.lead_unit_id AND lu.role = 'unit' \
+         JOIN measure_units mu ON mu.measure_id = m.id AND mu.withdrawn_at IS NULL \
+         JOIN users cu ON cu.unit_id = mu.unit_id AND cu.role = 'unit' \
+         JOIN users l ON l.id = m.leader_id \
+         WHERE p.state = $1 AND m.state <> 'done' AND m.deadline_kind = 'dated' ORDER BY m.id LIMIT 1",
+    )
+    .bind(problem_state)
+    .fetch_one(t.app.db.pool())
+    .await
+    .unwrap_or_else(|_| panic!("no demo measure with a cooperating unit under a {problem_state} problem"));
+    (
+        row.try_get(0).unwrap(),
+        row.try_get(1).unwrap(),
+        row.try_get(2).unwrap(),
+        row.try_get(3).unwrap(),
+    )
+}
+
+/// Issue 19 item 5: only the measure's lead unit marks it done, and only once the plan
+/// is approved; a cooperating unit and the leader in charge are told who may (403) and
+/// may still report progress; on the page's form and through the API alike.
+#[tokio::test]
+async fn only_the_lead_unit_marks_a_measure_done_after_the_plan_is_approved() {
+    let t = TestApp::new().await;
+    let (m, lead, coop, leader) = measure_in(&t, "in_progress").await;
+    let path = format!("/measures/{m}/progress");
+    let api = format!("/api/v1/measures/{m}/progress");
+    let done = |content: &'static str| {
+        [
+            ("happened_on", "2024-04-20"),
+            ("content", content),
+            ("mark_done", "on"),
+        ]
+    };
+    let state =
+        format!("SELECT CASE WHEN state = 'done' THEN 1 ELSE 0 END FROM measures WHERE id = {m}");
+    for who in [&coop, &leader] {
+        let s = t.login(who).await;
+        // The form does not offer what would be refused.
+        let page = t.get(Some(&s), &format!("/measures/{m}")).await;
+        assert!(
+            page.body.contains("name=\"content\"") && !page.body.contains("name=\"mark_done\""),
+            "{who} is offered to mark it done"
+        );
+        let mut fields = vec![("csrf", s.csrf.as_str())];
+        fields.extend(done("已完成"));
+        let page = t
+            .post_progress(Auth::Session(&s), &path, &fields, &[("证明.pdf", PDF)])
+            .await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{who}: {}", page.body);
+        assert!(
+            page.body.contains("只有该措施的牵头单位"),
+            "{who}: {}",
+            page.body
+        );
+        let token = t.token(who).await;
+        let r = t
+            .post_progress(
+                Auth::Token(&token),
+                &api,
+                &done("已完成"),
+                &[("证明.pdf", PDF)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{who}: {}", r.body);
+        assert!(
+            r.json()["message"].as_str().unwrap().contains("牵头单位"),
+            "{}",
+            r.body
+        );
+        // Progress itself is theirs to report.
+        let r = t
+            .post_progress(
+                Auth::Token(&token),
+                &api,
+                &[("happened_on", "2024-04-20"), ("content", "配合开展工作")],
+                &[],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{who}: {}", r.body);
+    }
+    assert_eq!(t.count(&state).await, 0);
+
+    // The lead unit, while its problem is still only registered.
+    let (early, early_lead, _, _) = measure_in(&t, "registered").await;
+    let s = t.login(&early_lead).await;
+    let page = t.get(Some(&s), &format!("/measures/{early}")).await;
+    assert!(!page.body.contains("name=\"mark_done\""));
+    let mut fields = vec![("csrf", s.csrf.as_str())];
+    fields.extend(done("提前完成"));
+    let page = t
+        .post_progress(
+            Auth::Session(&s),
+            &format!("/measures/{early}/progress"),
+            &fields,
+            &[("证明.pdf", PDF)],
+        )
+        .await;
+    assert_eq!(
+        page.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("方案"), "{}", page.body);
+    let token = t.token(&early_lead).await;
+    let r = t
+        .post_progress(
+            Auth::Token(&token),
+            &format!("/api/v1/measures/{early}/progress"),
+            &done("提前完成"),
+            &[("证明.pdf", PDF)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["fields"][0]["field"], "mark_done");
+
+    // The lead unit after approval marks it done.
+    let s = t.login(&lead).await;
+    let page = t.get(Some(&s), &format!("/measures/{m}")).await;
+    assert!(page.body.contains("name=\"mark_done\""));
+    let mut fields = vec![("csrf", s.csrf.as_str())];
+    fields.extend(done("全部完成"));
+    let page = t
+        .post_progress(Auth::Session(&s), &path, &fields, &[("证明.pdf", PDF)])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    assert_eq!(t.count(&state).await, 1);
+}
