@@ -10,14 +10,135 @@ pub const MIN_CHARS: usize = 10;
 
 const COMMON: &str = include_str!("../data/common-passwords.txt");
 
-/// Whether a password is on the shipped list of the commonest ones (without case).
+/// Words people build passwords from by adding digits and symbols around them
+/// (`Passw0rd!2024`, `Qwerty123456!`, `Admin@2024`): refused whatever decorates them.
+const BASE_WORDS: &[&str] = &[
+    "password",
+    "passwd",
+    "pass",
+    "pwd",
+    "qwerty",
+    "qwert",
+    "qwer",
+    "qwertyuiop",
+    "asdf",
+    "asdfgh",
+    "asdfghjkl",
+    "zxcv",
+    "zxcvbnm",
+    "qaz",
+    "qazwsx",
+    "qazwsxedc",
+    "wsx",
+    "qwe",
+    "qweasd",
+    "qweasdzxc",
+    "abc",
+    "abcd",
+    "abcde",
+    "abcdef",
+    "abcdefg",
+    "abcdefgh",
+    "admin",
+    "administrator",
+    "root",
+    "test",
+    "guest",
+    "user",
+    "login",
+    "welcome",
+    "letmein",
+    "changeme",
+    "iloveyou",
+    "woaini",
+    "aini",
+    "monkey",
+    "dragon",
+    "master",
+    "sunshine",
+    "huawei",
+    "zhenggai",
+    "china",
+    "beijing",
+    "system",
+    "sysadmin",
+    "secadmin",
+    "auditadmin",
+    "office",
+    "xunchaban",
+    "jijian",
+    "aaaa",
+    "aaaaa",
+    "aaaaaa",
+    "qq",
+    "aa",
+    "aaa",
+];
+
+/// Full-width Latin letters, digits and symbols (as typed with a Chinese input method)
+/// read as their ASCII selves.
+fn fold_width(c: char) -> char {
+    match u32::from(c) {
+        0xFF01..=0xFF5E => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+        0x3000 => ' ',
+        _ => c,
+    }
+}
+
+/// The word a password is built on: from its first letter to its last, full-width
+/// folded, in lower case, with the usual substitutions undone (`P@$$w0rd` → `password`),
+/// once reading `1` as `i` and once as `l`.
+fn base_words(password: &str) -> [String; 2] {
+    let folded: Vec<char> = password
+        .chars()
+        .map(fold_width)
+        .flat_map(char::to_lowercase)
+        .collect();
+    let first = folded.iter().position(|c| c.is_alphabetic());
+    let last = folded.iter().rposition(|c| c.is_alphabetic());
+    let core: &[char] = match (first, last) {
+        (Some(a), Some(b)) => &folded[a..=b],
+        _ => &[],
+    };
+    let undo = |one: char| -> String {
+        core.iter()
+            .map(|c| match c {
+                '@' | '4' => 'a',
+                '0' => 'o',
+                '1' | '!' => one,
+                '3' => 'e',
+                '$' | '5' => 's',
+                '7' => 't',
+                other => *other,
+            })
+            .collect()
+    };
+    [undo('i'), undo('l')]
+}
+
+/// Whether a password is on the shipped list of the commonest ones (without case), or
+/// is one of the words they are built on with digits and symbols around it, or hides
+/// no more than two letters among its digits and symbols (`1234567890a!`).
 pub fn is_common(password: &str) -> bool {
-    let lower = password.to_lowercase();
-    COMMON
+    let lower: String = password
+        .chars()
+        .map(fold_width)
+        .flat_map(char::to_lowercase)
+        .collect();
+    if COMMON
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .any(|l| l == lower)
+    {
+        return true;
+    }
+    if lower.chars().filter(|c| c.is_alphabetic()).count() <= 2 {
+        return true;
+    }
+    base_words(password)
+        .iter()
+        .any(|w| BASE_WORDS.contains(&w.as_str()))
 }
 
 /// Checks a new password for an account. Letters and digits count by Unicode (a
@@ -50,8 +171,14 @@ pub fn check(password: &str, username: &str) -> Result<(), FieldError> {
             "Use at least three of: upper case, lower case, digits, symbols.",
         );
     }
-    let name = username.trim().to_lowercase();
-    if name.chars().count() >= 3 && password.to_lowercase().contains(&name) {
+    let fold = |s: &str| -> String {
+        s.chars()
+            .map(fold_width)
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let name = fold(username.trim());
+    if name.chars().count() >= 3 && fold(password).contains(&name) {
         return refuse(
             "密码不能包含用户名，请另选。",
             "The password must not contain the username: choose another.",
@@ -87,6 +214,20 @@ mod tests {
         refused("P@ssw0rd123", "x", "常见密码");
         refused("1qaz@WSX3edc", "x", "常见密码");
         refused("Admin@123456", "x", "常见密码");
+        // Common words with digits and symbols around them (found by an outside probe).
+        for pw in [
+            "Passw0rd!2024",
+            "Qwerty123456!",
+            "Abcd1234!@#",
+            "P@$$w0rd123",
+            "Admin@2024",
+            "1234567890a!",
+            "Welcome#2026",
+            "!!Zhenggai2024",
+        ] {
+            refused(pw, "x", "常见密码");
+        }
+        refused("ＧＥＮＥＲＡＬ-pass-1", "general", "用户名");
     }
 
     #[test]

@@ -56,6 +56,9 @@ pub struct Nav {
     pub supervisor: bool,
     /// 整改办 (sets the organisation's rules).
     pub office: bool,
+    /// Has the weekly reports page: a unit reporting, or whoever reads its
+    /// organisation's whole ledger (the roll call). The same rule as the page's.
+    pub weekly: bool,
     /// The menu entry to highlight.
     pub section: &'static str,
     /// This page's address, for the language switch to return to.
@@ -80,6 +83,7 @@ impl Nav {
             auditadmin: role == Role::AuditAdmin,
             supervisor: role == Role::Supervisor,
             office: role == Role::Office,
+            weekly: weekly::shows_page(&v.actor),
             section,
             path_encoded: urlencoding::encode(path).into_owned(),
             unread: v.unread,

@@ -53,6 +53,12 @@ pub struct WeekQuery {
     week: Option<NaiveDate>,
 }
 
+/// Whether a person has the weekly reports page: the unit form for a reporting unit,
+/// the roll call for whoever reads the organisation's whole ledger.
+pub fn shows_page(actor: &zhenggai_domain::access::Actor) -> bool {
+    actor.role == Role::Unit || actor.ledger_access(actor.org) >= Access::Read
+}
+
 async fn page(
     app: &App,
     v: &Viewer,
@@ -60,6 +66,9 @@ async fn page(
     draft: Option<String>,
     errors: Errors,
 ) -> Result<WeeklyPage, PageError> {
+    if !shows_page(&v.actor) {
+        return Err(zhenggai_storage::StoreError::Forbidden.into());
+    }
     let now = app.clock.now();
     let this_week = weekly::this_week(now);
     let week = week_of(week.unwrap_or(this_week)).min(this_week);
@@ -97,9 +106,6 @@ async fn page(
     } else {
         (None, String::new())
     };
-    if unit_form.is_none() && roster.is_none() {
-        return Err(zhenggai_storage::StoreError::Forbidden.into());
-    }
     Ok(WeeklyPage {
         t: tr(v),
         nav: Nav::new(v, "weekly", "/weekly"),

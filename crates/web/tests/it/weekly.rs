@@ -152,3 +152,22 @@ async fn units_report_their_week_and_the_office_calls_the_roll() {
         page.body
     );
 }
+
+#[tokio::test]
+async fn the_menu_offers_the_weekly_reports_to_exactly_those_the_page_answers() {
+    let t = TestApp::new().await;
+    for who in [
+        "office",
+        "finance",
+        "hr",
+        "leader_wang",
+        "jijian",
+        "xunchaban",
+    ] {
+        let s = t.login(who).await;
+        let home = t.get(Some(&s), "/").await;
+        let offered = home.body.contains("href=\"/weekly\"");
+        let answered = t.get(Some(&s), "/weekly").await.status == StatusCode::OK;
+        assert_eq!(offered, answered, "{who}");
+    }
+}
