@@ -142,6 +142,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "audit_checkpoints",
         include_str!("../migrations/0022_audit_checkpoints.sql"),
     ),
+    (
+        23,
+        "import_uploads",
+        include_str!("../migrations/0023_import_uploads.sql"),
+    ),
 ];
 
 /// A column a migration added to an existing table, with the value it gave the rows

@@ -33,6 +33,7 @@ pub mod scope;
 pub mod sql;
 pub mod test_db;
 pub mod units;
+pub mod uploads;
 pub mod users;
 pub mod verify;
 

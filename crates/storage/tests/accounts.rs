@@ -391,3 +391,58 @@ async fn an_idle_session_ends_exactly_its_timeout_after_the_last_request() {
     let last = last + policy.idle_timeout - Duration::seconds(20);
     assert!(!seen(last + policy.idle_timeout + Duration::seconds(1)).await);
 }
+
+#[tokio::test]
+async fn an_upload_is_named_only_by_the_session_that_made_it_into_its_inspection() {
+    use zhenggai_storage::uploads::{self, UPLOAD_HOURS, Uploader};
+    let t = demo_db().await;
+    let office = user(&t, "office").await;
+    let mine = auth::start_session(&t.db, office, now()).await.unwrap();
+    let other = auth::start_session(&t.db, office, now()).await.unwrap();
+    let id = |s: &auth::NewSession| {
+        let db = t.db.clone();
+        let token = s.token.0.clone();
+        async move {
+            auth::find_session(&db, &token, now(), AuthPolicy::default())
+                .await
+                .unwrap()
+                .unwrap()
+                .id
+        }
+    };
+    let inspections = t
+        .column::<i64>("SELECT id FROM inspections ORDER BY id")
+        .await
+        .unwrap();
+    let by = Uploader {
+        session: id(&mine).await,
+        inspection: inspections[0],
+    };
+    uploads::uploaded(&t.db, by, "a", now()).await.unwrap();
+    // Another instance reads the same database: the record is there, not in a process.
+    let again = t.db.clone();
+    assert!(uploads::may_name(&again, by, "a", now()).await.unwrap());
+    assert!(!uploads::may_name(&t.db, by, "b", now()).await.unwrap());
+    for stranger in [
+        Uploader {
+            session: id(&other).await,
+            ..by
+        },
+        Uploader {
+            inspection: inspections[1],
+            ..by
+        },
+    ] {
+        assert!(
+            !uploads::may_name(&t.db, stranger, "a", now())
+                .await
+                .unwrap(),
+            "{stranger:?}"
+        );
+    }
+    // Named within the hours, it stays; after them, it is uploaded again.
+    let later = now() + Duration::hours(UPLOAD_HOURS);
+    assert!(uploads::may_name(&t.db, by, "a", later).await.unwrap());
+    let too_late = later + Duration::hours(UPLOAD_HOURS) + Duration::minutes(1);
+    assert!(!uploads::may_name(&t.db, by, "a", too_late).await.unwrap());
+}

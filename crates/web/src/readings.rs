@@ -6,10 +6,8 @@
 //! sheet asked for and the inspection's dates, so one kept under those can never be
 //! stale: it is only ever too old to be worth its memory (about 1 KB a row).
 //!
-//! The later steps name the upload by its hash, which the browser sends back; a hash
-//! alone would let an office read another organisation's ledger it can name (and probe
-//! which files exist). So an upload is also recorded with the session that made it and
-//! the inspection it went into, and only that session may name it there.
+//! Who may name an upload by its hash is not decided here but in the database
+//! (`zhenggai_storage::uploads`), so that every instance agrees.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -29,37 +27,13 @@ pub struct ReadingKey {
     pub reference: Reference,
 }
 
-/// Who uploaded a file for an import: the session and the inspection.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Uploader {
-    /// The session row that uploaded it.
-    pub session: i64,
-    /// The inspection it was uploaded into.
-    pub inspection: i64,
-}
-
-/// The readings kept, the most recently used last, bounded by their rows and age; and
-/// the uploads each session may name.
+/// The readings kept, the most recently used last, bounded by their rows and age.
 #[derive(Debug)]
 pub struct Readings {
     kept: Mutex<VecDeque<Kept>>,
     max_rows: usize,
     max_age: Duration,
-    uploads: Mutex<VecDeque<Upload>>,
 }
-
-#[derive(Debug)]
-struct Upload {
-    by: Uploader,
-    sha256: String,
-    used: DateTime<Utc>,
-}
-
-/// Uploads remembered at most (the oldest forgotten first: its uploader uploads again).
-const MAX_UPLOADS: usize = 10_000;
-
-/// An upload not named for this long must be uploaded again (a working day).
-const UPLOAD_HOURS: i64 = 12;
 
 #[derive(Debug)]
 struct Kept {
@@ -88,38 +62,6 @@ impl Readings {
             kept: Mutex::new(VecDeque::new()),
             max_rows,
             max_age,
-            uploads: Mutex::new(VecDeque::new()),
-        }
-    }
-
-    /// Records that `by` uploaded the file of `sha256`: its later steps may name it.
-    pub fn uploaded(&self, by: Uploader, sha256: &str, now: DateTime<Utc>) {
-        let mut uploads = lock(&self.uploads);
-        uploads.retain(|u| !(u.by == by && u.sha256 == sha256) && fresh(u, now));
-        uploads.push_back(Upload {
-            by,
-            sha256: sha256.to_string(),
-            used: now,
-        });
-        while uploads.len() > MAX_UPLOADS {
-            uploads.pop_front();
-        }
-    }
-
-    /// Whether `by` uploaded the file of `sha256` (and has named it lately); it counts
-    /// as named `now`.
-    pub fn may_name(&self, by: &Uploader, sha256: &str, now: DateTime<Utc>) -> bool {
-        let mut uploads = lock(&self.uploads);
-        uploads.retain(|u| fresh(u, now));
-        match uploads
-            .iter_mut()
-            .find(|u| &u.by == by && u.sha256 == sha256)
-        {
-            Some(u) => {
-                u.used = now;
-                true
-            }
-            None => false,
         }
     }
 
@@ -171,10 +113,6 @@ impl Readings {
 fn lock<T>(list: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     // A panic while holding the lock leaves a list that is still whole.
     list.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-fn fresh(upload: &Upload, now: DateTime<Utc>) -> bool {
-    now - upload.used <= Duration::hours(UPLOAD_HOURS)
 }
 
 /// What a reading costs to keep, in rows (an empty one still costs one).
@@ -264,38 +202,6 @@ mod tests {
             readings.get(&key("a"), at(5)).is_some(),
             "nothing was evicted for it"
         );
-    }
-
-    #[test]
-    fn an_upload_is_named_only_by_the_session_that_made_it_into_its_inspection() {
-        let readings = Readings::default();
-        let by = Uploader {
-            session: 7,
-            inspection: 1,
-        };
-        readings.uploaded(by.clone(), "a", at(0));
-        assert!(readings.may_name(&by, "a", at(1)));
-        assert!(!readings.may_name(&by, "b", at(1)));
-        for other in [
-            Uploader {
-                session: 8,
-                ..by.clone()
-            },
-            Uploader {
-                inspection: 2,
-                ..by.clone()
-            },
-        ] {
-            assert!(!readings.may_name(&other, "a", at(1)), "{other:?}");
-        }
-        // Named within the hours, it stays; after them, it is uploaded again.
-        let later = at(1) + Duration::hours(UPLOAD_HOURS);
-        assert!(readings.may_name(&by, "a", later));
-        assert!(!readings.may_name(
-            &by,
-            "a",
-            later + Duration::hours(UPLOAD_HOURS) + Duration::minutes(1)
-        ));
     }
 
     #[test]

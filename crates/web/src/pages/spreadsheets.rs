@@ -25,10 +25,11 @@ use super::{Choice, Errors, Nav, Pager, field_errors, render, render_status, see
 use crate::error::PageError;
 use crate::form::{FormData, WithFiles};
 use crate::i18n::{Lang, Tr};
-use crate::readings::{ReadingKey, Uploader};
+use crate::readings::ReadingKey;
 use crate::session::Viewer;
 use crate::state::App;
 use std::sync::Arc;
+use zhenggai_storage::uploads::{self, Uploader};
 
 /// Reads a workbook's bytes as a ledger against an inspection's feedback date. A large
 /// ledger is a second of work for a core, so it runs on a blocking thread rather than on
@@ -297,9 +298,9 @@ async fn preview(
         inspection: inspection.id.0,
     });
     let now = app.clock.now();
-    match (&uploader, &bytes) {
-        (Some(by), Some(_)) => app.readings.uploaded(by.clone(), &sha256, now),
-        (Some(by), None) if app.readings.may_name(by, &sha256, now) => {}
+    match (uploader, &bytes) {
+        (Some(by), Some(_)) => uploads::uploaded(&app.db, by, &sha256, now).await?,
+        (Some(by), None) if uploads::may_name(&app.db, by, &sha256, now).await? => {}
         _ => return Err(upload_gone().into()),
     }
     let key = reading_key(&sha256, &sheet, inspection);
