@@ -116,6 +116,15 @@ where
     }
 }
 
+/// A query parameter sent to a route that takes none.
+pub fn no_query(key: &str) -> ApiError {
+    field_error(
+        key,
+        &format!("unknown field `{key}`, this route takes no query parameters"),
+        "查询参数",
+    )
+}
+
 /// A JSON body whose errors are answered in the API's error format.
 #[derive(Debug, Clone)]
 pub struct ApiJson<T>(pub T);
@@ -187,7 +196,7 @@ fn field_error(path: &str, detail: &str, where_zh: &str) -> ApiError {
                         .map(|(_, rest)| rest.split('`').skip(1).step_by(2).collect())
                         .unwrap_or_default();
                     let allowed = if allowed.is_empty() {
-                        "这个接口不接受任何字段".to_string()
+                        format!("这个接口不接受任何{where_zh}")
                     } else {
                         format!("可用的有：{}", allowed.join("、"))
                     };

@@ -149,11 +149,20 @@ async fn a_misspelt_filter_is_refused_not_dropped() {
         .api(&office, "GET", "/api/v1/measures?status=overdue", None)
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    // A route that filters nothing does not pretend to.
+    let r = t
+        .api(&office, "GET", "/api/v1/inspections?status=open", None)
+        .await;
+    unknown(&r, "status", "inspections?status");
+    let r = t.api(&office, "GET", "/api/v1/inspections", None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }
 
 /// Every JSON body and every query string the OpenAPI document describes refuses a
-/// field it does not take, and so does every multipart body: a route added without
-/// `deny_unknown_fields` (or with `#[serde(flatten)]`) fails here.
+/// field it does not take, and so does every multipart body; a route that documents no
+/// query string refuses one: a route added without `deny_unknown_fields` (or with
+/// `#[serde(flatten)]`, or with an undocumented query) fails here.
 #[tokio::test]
 async fn every_documented_input_refuses_a_field_it_does_not_take() {
     let t = TestApp::new().await;
@@ -191,15 +200,22 @@ async fn every_documented_input_refuses_a_field_it_does_not_take() {
                     .await;
                 unknown(&r, probe, &what);
             }
+            // A route that takes a query refuses a parameter it does not take; one that
+            // takes none refuses any (a script's filter is never silently dropped).
             let takes_query = op["parameters"]
                 .as_array()
                 .is_some_and(|ps| ps.iter().any(|p| p["in"] == "query"));
-            if takes_query {
-                queries += 1;
-                let r = t
-                    .api(&office, &method, &format!("{path}?{probe}=1"), None)
-                    .await;
-                unknown(&r, probe, &what);
+            queries += usize::from(takes_query);
+            let r = t
+                .api(&office, &method, &format!("{path}?{probe}=1"), None)
+                .await;
+            unknown(&r, probe, &format!("{what}?{probe}"));
+            if !takes_query {
+                let zh = r.json()["fields"][0]["message"]
+                    .as_str()
+                    .unwrap()
+                    .to_string();
+                assert!(zh.contains("不接受任何查询参数"), "{what}: {zh}");
             }
         }
     }
