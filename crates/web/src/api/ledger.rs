@@ -438,7 +438,7 @@ pub async fn list_progress(
 /// Adds a progress entry: `multipart/form-data` with `happened_on`, `content`,
 /// optional `mark_done` and any number of `files`.
 #[utoipa::path(post, path = "/api/v1/measures/{id}/progress", tag = "ledger", params(("id" = i64, Path)),
-    request_body(content_type = "multipart/form-data", content = String, description = "fields happened_on, content, mark_done; files"),
+    request_body(content_type = "multipart/form-data", content = String, description = "fields happened_on, content, mark_done (true/false, on, 1/0; left out is false); files. No other field."),
     responses((status = 201, body = Created), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
 pub async fn add_progress(
     State(app): State<App>,
@@ -875,7 +875,7 @@ pub struct ImportResult {
 /// read and writes nothing; otherwise all or nothing. Whoever may not import is refused
 /// (403) before the body is read.
 #[utoipa::path(post, path = "/api/v1/inspections/{id}/import", tag = "ledger", params(("id" = i64, Path)),
-    request_body(content_type = "multipart/form-data", content = String, description = "files, sheet, dry_run, again, create_units"),
+    request_body(content_type = "multipart/form-data", content = String, description = "files, sheet, dry_run, again, create_units (yes/no fields: true/false, on, 1/0; left out is false). No other field."),
     responses((status = 200, body = ImportResult), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
 pub async fn import_ledger(
     State(app): State<App>,

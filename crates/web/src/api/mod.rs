@@ -112,7 +112,7 @@ pub struct Created {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "zhenggai 整改 API", description = "巡视巡察整改台账接口 — the rectification ledger API. Authenticate with `Authorization: Bearer TOKEN` (create a token on the /tokens page). Errors are JSON objects naming the field."),
+    info(title = "zhenggai 整改 API", description = "巡视巡察整改台账接口 — the rectification ledger API. Authenticate with `Authorization: Bearer TOKEN` (create a token on the /tokens page). Errors are JSON objects naming the field. A field or query parameter a route does not take is refused (400 naming it), never ignored; yes/no form fields take true/false, on, 1/0 or nothing."),
     paths(
         admin::me, admin::notifications, admin::mark_read, admin::create_token, admin::list_tokens, admin::revoke_token,
         admin::change_password, admin::set_disabled, admin::list_units, admin::create_unit, admin::list_users, admin::create_user,
