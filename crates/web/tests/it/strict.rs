@@ -130,6 +130,16 @@ async fn an_unknown_json_field_is_refused_naming_it_and_the_fields_taken() {
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
     assert_eq!(field(&r), "deadline", "{}", r.body);
+    let r = t
+        .api(
+            &office,
+            "PUT",
+            &format!("/api/v1/measures/{m}"),
+            Some(json!({ "version": "first", "content": "改掉" })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert_eq!(field(&r), "version", "{}", r.body);
 }
 
 #[tokio::test]
