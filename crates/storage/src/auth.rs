@@ -362,6 +362,16 @@ pub async fn create_api_token(
             "Name the token (at most 100 characters) after its use.",
         ));
     }
+    // A name is shown on the tokens page and in the trail: a NUL or an escape sequence
+    // in it would garble both. (A shared check for titles is under way in
+    // `zhenggai_domain`; this one is local until then.)
+    if name.chars().any(char::is_control) {
+        return Err(StoreError::invalid(
+            "name",
+            "令牌名称不能含有控制字符（如换行、制表符或不可见字符），请只用文字、数字和标点。",
+            "The token's name must not contain control characters (line breaks, tabs, invisible characters): use letters, digits and punctuation.",
+        ));
+    }
     let token = random_token("zg_");
     let mut tx = db.begin().await?;
     let id: i64 = sqlx::query(

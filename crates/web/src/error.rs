@@ -45,6 +45,14 @@ impl From<StoreError> for PageError {
     }
 }
 
+/// A field of a form that does not read (a yes/no field with another value): shown on
+/// the form's error page like any other field refused.
+impl From<FieldError> for PageError {
+    fn from(e: FieldError) -> Self {
+        PageError::Store(StoreError::Invalid(vec![e]))
+    }
+}
+
 impl From<anyhow::Error> for PageError {
     fn from(e: anyhow::Error) -> Self {
         PageError::Store(StoreError::Other(e))
@@ -179,6 +187,13 @@ pub enum ApiError {
     TooLarge,
     /// A method the address does not take (GET on a write, say).
     MethodNotAllowed,
+}
+
+/// A field of the body that does not read: 400 naming it, as a JSON field is.
+impl From<FieldError> for ApiError {
+    fn from(e: FieldError) -> Self {
+        ApiError::BadField(e)
+    }
 }
 
 impl From<StoreError> for ApiError {

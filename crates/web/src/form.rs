@@ -10,6 +10,8 @@ use zhenggai_storage::files::Upload;
 use zhenggai_storage::ledger::lifecycle::StepInput;
 use zhenggai_storage::ledger::progress::ProgressInput;
 
+use zhenggai_domain::validate::FieldError;
+
 use crate::error::PageError;
 
 /// A decoded `application/x-www-form-urlencoded` body.
@@ -40,9 +42,41 @@ impl FormData {
             .collect()
     }
 
-    /// Whether a checkbox was ticked.
-    pub fn checked(&self, name: &str) -> bool {
-        matches!(self.get(name), "on" | "true" | "1")
+    /// Whether a checkbox was ticked: `on` (what a browser sends), `true`/`false` or
+    /// `1`/`0` (what the API documents); left out or empty is not ticked. Any other
+    /// value is refused rather than read as "no": `mark_done=maybe` must not quietly
+    /// record progress without closing the measure.
+    pub fn flag(&self, name: &str) -> Result<bool, FieldError> {
+        match self.get(name) {
+            "on" | "true" | "1" => Ok(true),
+            "" | "false" | "0" => Ok(false),
+            other => Err(FieldError::new(
+                name,
+                format!(
+                    "勾选项的值只能是 true、false、on、1 或 0，收到的是“{other}”，请改正后重试。"
+                ),
+                format!("`{name}` is a yes/no field: send true, false, on, 1 or 0, not “{other}”."),
+            )),
+        }
+    }
+
+    /// Refuses a field the route does not take (the API's multipart bodies), naming it
+    /// and the fields it does take, as an unknown JSON field is refused.
+    pub fn only(&self, allowed: &[&str]) -> Result<(), FieldError> {
+        let Some((name, _)) = self.0.iter().find(|(k, _)| !allowed.contains(&k.as_str())) else {
+            return Ok(());
+        };
+        Err(FieldError::new(
+            name,
+            format!(
+                "表单字段“{name}”不是这个接口的字段（可用的有：{}），请改正后重试，或对照 API 文档（/api/v1/openapi.json）。",
+                allowed.join("、")
+            ),
+            format!(
+                "`{name}` is not a field of this route; it takes {}.",
+                allowed.join(", ")
+            ),
+        ))
     }
 
     /// A field as a positive id, or `None`.
@@ -125,17 +159,37 @@ pub async fn read_multipart(multipart: &mut Multipart) -> Result<WithFiles, Mult
     Ok(out)
 }
 
+/// The fields [`FormData::step`] reads: what a step sent as `multipart/form-data` to the
+/// API may carry besides its `files`.
+pub const STEP_FIELDS: &[&str] = &[
+    "action",
+    "reason",
+    "unit_id",
+    "meeting",
+    "meeting_date",
+    "report",
+    "measure_id",
+    "deadline",
+    "round_id",
+    "party",
+    "signer",
+    "surveyed",
+    "satisfied",
+    "method",
+    "place",
+];
+
 impl FormData {
     /// A progress entry.
-    pub fn progress(&self) -> ProgressInput {
-        ProgressInput {
+    pub fn progress(&self) -> Result<ProgressInput, FieldError> {
+        Ok(ProgressInput {
             happened_on: self.get("happened_on").into(),
             content: self.get("content").into(),
-            mark_done: self.checked("mark_done"),
-        }
+            mark_done: self.flag("mark_done")?,
+        })
     }
 
-    /// A lifecycle step.
+    /// A lifecycle step (its fields are [`STEP_FIELDS`]).
     pub fn step(&self) -> StepInput {
         let number = |name: &str| self.get(name).trim().parse::<u32>().ok();
         StepInput {
@@ -168,7 +222,10 @@ mod tests {
         assert_eq!(f.get("a"), "1");
         assert_eq!(f.all("u"), ["2", "3"]);
         assert_eq!(f.get("t"), "公车 x");
-        assert!(f.checked("c"));
+        assert_eq!(f.flag("c"), Ok(true));
+        assert_eq!(f.flag("missing"), Ok(false));
+        assert_eq!(f.flag("a"), Ok(true));
+        assert_eq!(f.flag("t").map_err(|e| e.field), Err("t".to_string()));
         assert_eq!(f.get("missing"), "");
         assert_eq!(f.id("a"), Some(1));
         assert_eq!(f.id("t"), None);

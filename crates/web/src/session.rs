@@ -143,6 +143,13 @@ impl FromRequestParts<App> for Viewer {
     }
 }
 
+/// The token of an `Authorization: Bearer …` header. The scheme's name is
+/// case-insensitive (RFC 9110 §11.1): `bearer` and `BEARER` are the same scheme.
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then_some(token)
+}
+
 /// The person behind an API request: a Bearer token, or a browser session (whose
 /// writes must carry `X-CSRF-Token`).
 #[derive(Debug, Clone)]
@@ -156,7 +163,7 @@ impl FromRequestParts<App> for ApiViewer {
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "));
+            .and_then(bearer_token);
         if let Some(token) = bearer {
             let user = auth::find_api_token(&app.db, token.trim(), app.clock.now())
                 .await?

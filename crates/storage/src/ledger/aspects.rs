@@ -13,7 +13,7 @@ use crate::sql::{Sql, stamp};
 
 /// An aspect or item title as entered.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct TitleInput {
     /// e.g. 班子建设方面.
     pub title: String,

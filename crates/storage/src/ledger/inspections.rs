@@ -21,7 +21,7 @@ use crate::sql::{Sql, day, opt_day, parse_day, stamp};
 
 /// An inspection as entered in a form or sent to the API; every field as written.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct InspectionInput {
     /// xunshi, xuncha, audit, supervision, self_inspection, democratic_meeting, other.
     pub kind: String,

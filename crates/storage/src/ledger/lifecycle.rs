@@ -23,7 +23,7 @@ use crate::sql::{Sql, day, parse_day, stamp};
 
 /// A step as sent by a form or the API: the action and what it carries.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct StepInput {
     /// claim, dispute, assign, submit_plan, sign_plan, compile_plan, approve_plan,
     /// return_plan, extend, close_phase, request_closure, sign_closure, accept_closure,

@@ -18,7 +18,7 @@ use crate::sql::{Sql, day, stamp};
 
 /// A round as the office opens it.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct RoundInput {
     /// e.g. 2024年二季度整改“回头看”.
     pub title: String,

@@ -19,7 +19,7 @@ use crate::sql::{Sql, beijing_day, day, opt_day, stamp};
 
 /// A measure as entered.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct MeasureInput {
     /// What will be done.
     pub content: String,

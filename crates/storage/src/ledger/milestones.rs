@@ -39,7 +39,7 @@ pub struct Milestone {
 
 /// A milestone as entered.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct MilestoneInput {
     /// What is to be reached.
     pub content: String,

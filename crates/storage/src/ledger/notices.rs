@@ -82,7 +82,7 @@ pub async fn get(
 
 /// A notice as entered.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct NoticeInput {
     /// supervision, reminder, admonition or accountability.
     pub kind: String,

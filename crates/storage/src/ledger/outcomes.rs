@@ -16,7 +16,7 @@ use crate::sql::{day, stamp};
 
 /// An accountability record as entered.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct AccountabilityInput {
     /// person or unit.
     pub subject_kind: String,
@@ -34,7 +34,7 @@ pub struct AccountabilityInput {
 
 /// An institution as entered.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct InstitutionInput {
     /// Its title, e.g. 《公务接待管理规定》.
     pub title: String,
@@ -50,7 +50,7 @@ pub struct InstitutionInput {
 
 /// Money recovered, as entered.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct RecoveryInput {
     /// The amount as written: 18600, 18,600.50, 1.86万元.
     pub amount: String,

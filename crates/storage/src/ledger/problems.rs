@@ -15,7 +15,7 @@ use crate::sql::{Sql, stamp};
 
 /// A problem as entered.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct ProblemInput {
     /// The aspect (方面) it belongs to.
     pub aspect_id: i64,

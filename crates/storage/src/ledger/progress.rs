@@ -19,7 +19,7 @@ use crate::sql::{Sql, day, parse_day, stamp};
 
 /// A progress entry as entered.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct ProgressInput {
     /// The day the work was done (YYYY-MM-DD), not in the future.
     pub happened_on: String,

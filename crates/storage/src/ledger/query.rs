@@ -21,7 +21,7 @@ use crate::sql::{Sql, day, like_pattern, stamp};
 
 /// Filters as they arrive in a query string; every field optional, empty means "any".
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams, utoipa::ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct FilterInput {
     /// An aspect id.

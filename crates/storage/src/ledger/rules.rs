@@ -57,7 +57,7 @@ impl Default for ClosureRules {
 
 /// The rules as entered (a form's fields or the API's JSON).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct RulesInput {
     /// 0 to 10.
     pub max_extensions: String,

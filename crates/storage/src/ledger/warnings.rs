@@ -36,7 +36,7 @@ pub struct Settings {
 
 /// The rules as entered (a form's fields or the API's JSON).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct SettingsInput {
     /// Days before the deadline from which a measure is green.
     pub green_days: String,

@@ -46,6 +46,7 @@ pub async fn notifications(State(app): State<App>, v: ApiViewer) -> Result<Json<
 
 /// Which notifications to mark read.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct MarkRead {
     /// One of the caller's notifications; all of them when left out.
     pub id: Option<i64>,
@@ -72,6 +73,7 @@ pub async fn mark_read(
 
 /// A token request.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TokenInput {
     /// What the token is for.
     pub name: String,
@@ -119,6 +121,7 @@ pub async fn revoke_token(
 
 /// A password change.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PasswordInput {
     /// The current password.
     pub old_password: String,
@@ -151,6 +154,7 @@ pub async fn change_password(
 
 /// Whether an account is disabled.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct DisabledInput {
     /// `true` disables (停用), `false` enables (启用).
     pub disabled: bool,
@@ -200,6 +204,7 @@ pub async fn list_units(State(app): State<App>, v: ApiViewer) -> Result<Json<Vec
 
 /// A new unit.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct UnitInput {
     /// The unit above (required for a department).
     pub parent_id: Option<i64>,
@@ -255,6 +260,7 @@ pub async fn list_users(State(app): State<App>, v: ApiViewer) -> Result<Json<Vec
 
 /// A new account.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct UserInput {
     /// Login name.
     pub username: String,
@@ -297,6 +303,7 @@ pub async fn create_user(
 
 /// A role assignment.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RoleInput {
     /// The account's version as read.
     pub version: i64,

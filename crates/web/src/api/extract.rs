@@ -116,6 +116,15 @@ where
     }
 }
 
+/// A query parameter sent to a route that takes none.
+pub fn no_query(key: &str) -> ApiError {
+    field_error(
+        key,
+        &format!("unknown field `{key}`, this route takes no query parameters"),
+        "查询参数",
+    )
+}
+
 /// A JSON body whose errors are answered in the API's error format.
 #[derive(Debug, Clone)]
 pub struct ApiJson<T>(pub T);
@@ -170,17 +179,31 @@ fn field_error(path: &str, detail: &str, where_zh: &str) -> ApiError {
         });
     let (field, zh) = match named {
         Some((kind, name)) => {
-            let field = if parent.is_empty() {
-                name.to_string()
+            // The path of an unknown field already ends with it (its key was being read).
+            let ends_with_name = parent == name || parent.ends_with(&format!(".{name}"));
+            let field = if parent.is_empty() || (kind == 2 && ends_with_name) {
+                if parent.is_empty() { name } else { parent }.to_string()
             } else {
                 format!("{parent}.{name}")
             };
             let zh = match kind {
                 0 => format!("{where_zh}缺少必填项“{field}”，请补上后重试。"),
                 1 => format!("{where_zh}“{field}”给了不止一次，请只给一次。"),
-                _ => format!(
-                    "{where_zh}“{field}”不是这个接口的字段，请对照 API 文档（/api/v1/openapi.json）。"
-                ),
+                _ => {
+                    // serde lists the fields the type takes after the unknown one's name.
+                    let allowed: Vec<&str> = detail
+                        .split_once(", expected ")
+                        .map(|(_, rest)| rest.split('`').skip(1).step_by(2).collect())
+                        .unwrap_or_default();
+                    let allowed = if allowed.is_empty() {
+                        format!("这个接口不接受任何{where_zh}")
+                    } else {
+                        format!("可用的有：{}", allowed.join("、"))
+                    };
+                    format!(
+                        "{where_zh}“{field}”不是这个接口的字段（{allowed}），请改正后重试，或对照 API 文档（/api/v1/openapi.json）。"
+                    )
+                }
             };
             (field, zh)
         }

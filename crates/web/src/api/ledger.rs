@@ -31,13 +31,83 @@ use zhenggai_storage::ledger::postings::{self, PostedResult};
 use zhenggai_storage::ledger::rules::{self, ClosureRules, RulesInput};
 
 /// A change to a record read at `version`.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+///
+/// Read by hand rather than with `#[serde(flatten)]`: flatten hands the content's
+/// fields over as a bag in which an unknown field is silently dropped, whatever the
+/// content's `deny_unknown_fields`. Here `version` is taken out and every other field
+/// goes to the content as it arrives, so a misspelt field is refused by name.
+#[derive(Debug, utoipa::ToSchema)]
 pub struct Versioned<T> {
     /// The version read; a newer stored version answers 409 with what changed.
     pub version: i64,
     /// The new content.
     #[serde(flatten)]
     pub input: T,
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Versioned<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{self, MapAccess, Visitor};
+
+        struct Fields<T>(std::marker::PhantomData<T>);
+
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for Fields<T> {
+            type Value = Versioned<T>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object with `version` and the record's fields")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                let mut version = None;
+                let input =
+                    T::deserialize(de::value::MapAccessDeserializer::new(WithoutVersion {
+                        map,
+                        version: &mut version,
+                    }))?;
+                let version = version.ok_or_else(|| de::Error::missing_field("version"))?;
+                Ok(Versioned { version, input })
+            }
+        }
+
+        d.deserialize_map(Fields(std::marker::PhantomData))
+    }
+}
+
+/// The fields of a [`Versioned`] body less `version`, which it keeps aside.
+struct WithoutVersion<'a, A> {
+    map: A,
+    version: &'a mut Option<i64>,
+}
+
+impl<'de, A: serde::de::MapAccess<'de>> serde::de::MapAccess<'de> for WithoutVersion<'_, A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        use serde::de::{Error, IntoDeserializer};
+        while let Some(key) = self.map.next_key::<String>()? {
+            if key != "version" {
+                return seed
+                    .deserialize(IntoDeserializer::<A::Error>::into_deserializer(key))
+                    .map(Some);
+            }
+            if self.version.is_some() {
+                return Err(A::Error::duplicate_field("version"));
+            }
+            *self.version = Some(self.map.next_value()?);
+        }
+        Ok(None)
+    }
+
+    fn next_value_seed<V: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, A::Error> {
+        self.map.next_value_seed(seed)
+    }
 }
 
 /// The inspections the caller may read.
@@ -368,7 +438,7 @@ pub async fn list_progress(
 /// Adds a progress entry: `multipart/form-data` with `happened_on`, `content`,
 /// optional `mark_done` and any number of `files`.
 #[utoipa::path(post, path = "/api/v1/measures/{id}/progress", tag = "ledger", params(("id" = i64, Path)),
-    request_body(content_type = "multipart/form-data", content = String, description = "fields happened_on, content, mark_done; files"),
+    request_body(content_type = "multipart/form-data", content = String, description = "fields happened_on, content, mark_done (true/false, on, 1/0; left out is false); files. No other field."),
     responses((status = 201, body = Created), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
 pub async fn add_progress(
     State(app): State<App>,
@@ -379,7 +449,8 @@ pub async fn add_progress(
     let sent = crate::form::read_multipart(&mut multipart)
         .await
         .map_err(multipart_error)?;
-    let input = sent.form.progress();
+    sent.form.only(&["happened_on", "content", "mark_done"])?;
+    let input = sent.form.progress()?;
     let id = progress::add(
         &app.db,
         app.files.as_ref(),
@@ -426,6 +497,7 @@ pub async fn get_step_file(
 
 /// A withdrawal: the version read and why.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct WithdrawInput {
     /// The version read.
     pub version: i64,
@@ -541,6 +613,7 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for StepBody {
             let sent = crate::form::read_multipart(&mut multipart)
                 .await
                 .map_err(multipart_error)?;
+            sent.form.only(crate::form::STEP_FIELDS)?;
             return Ok(StepBody {
                 input: sent.form.step(),
                 files: sent.files,
@@ -682,6 +755,7 @@ pub async fn open_lookback(
 
 /// 备案 — what the office files.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct FilePlanInput {
     /// The plan's document: title or number.
     pub plan_document: String,
@@ -801,7 +875,7 @@ pub struct ImportResult {
 /// read and writes nothing; otherwise all or nothing. Whoever may not import is refused
 /// (403) before the body is read.
 #[utoipa::path(post, path = "/api/v1/inspections/{id}/import", tag = "ledger", params(("id" = i64, Path)),
-    request_body(content_type = "multipart/form-data", content = String, description = "files, sheet, dry_run, again, create_units"),
+    request_body(content_type = "multipart/form-data", content = String, description = "files, sheet, dry_run, again, create_units (yes/no fields: true/false, on, 1/0; left out is false). No other field."),
     responses((status = 200, body = ImportResult), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
 pub async fn import_ledger(
     State(app): State<App>,
@@ -818,6 +892,12 @@ pub async fn import_ledger(
     let sent = crate::form::read_multipart(&mut multipart)
         .await
         .map_err(multipart_error)?;
+    sent.form
+        .only(&["sheet", "dry_run", "again", "create_units"])?;
+    // Read before the file is: `dry_run=maybe` must not import.
+    let dry_run = sent.form.flag("dry_run")?;
+    let again = sent.form.flag("again")?;
+    let create_units = sent.form.flag("create_units")?;
     let Some(file) = sent.files.first() else {
         return Err(zhenggai_storage::error::StoreError::invalid(
             "files",
@@ -837,7 +917,7 @@ pub async fn import_ledger(
     .await?
     .map_err(|e| zhenggai_storage::error::StoreError::Invalid(vec![e]))?;
     let matching = import::matching(&app.db, &v.0.actor, inspection.id, &reading, &sha256).await?;
-    if sent.form.checked("dry_run") || !reading.ok() {
+    if dry_run || !reading.ok() {
         return Ok(Json(ImportResult {
             committed: false,
             reading,
@@ -846,8 +926,8 @@ pub async fn import_ledger(
         }));
     }
     let decisions = import::Decisions {
-        again: sent.form.checked("again"),
-        create_units: sent.form.checked("create_units"),
+        again,
+        create_units,
         unit_map: Vec::new(),
     };
     // The file imported is kept, as an upload through the page is: the import's record
@@ -880,7 +960,7 @@ pub async fn import_ledger(
 
 /// The ledger as the `.xlsx` offices hand upward, with the ledger's filters as query
 /// parameters (aspect, unit, leader, status, source, due_from, due_to, q).
-#[utoipa::path(get, path = "/api/v1/inspections/{id}/ledger.xlsx", tag = "ledger", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/inspections/{id}/ledger.xlsx", tag = "ledger", params(("id" = i64, Path), FilterInput),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 404, body = ApiErrorBody)))]
 pub async fn export_ledger(
     State(app): State<App>,

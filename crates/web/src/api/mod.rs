@@ -42,6 +42,67 @@ async fn errors_as_json(req: axum::extract::Request, next: axum::middleware::Nex
     }
 }
 
+/// The routes whose OpenAPI operation documents query parameters, as
+/// `(method, path)` with the path as the router matches it (`/api/v1/measures/{id}`).
+static TAKE_QUERY: std::sync::LazyLock<std::collections::HashSet<(String, String)>> =
+    std::sync::LazyLock::new(|| {
+        use utoipa::openapi::path::ParameterIn;
+        let doc = ApiDoc::openapi();
+        let mut taking = std::collections::HashSet::new();
+        for (path, item) in &doc.paths.paths {
+            let ops = [
+                ("GET", &item.get),
+                ("POST", &item.post),
+                ("PUT", &item.put),
+                ("DELETE", &item.delete),
+                ("PATCH", &item.patch),
+            ];
+            for (method, op) in ops {
+                let takes = op
+                    .as_ref()
+                    .and_then(|op| op.parameters.as_ref())
+                    .is_some_and(|ps| {
+                        ps.iter()
+                            .any(|p| matches!(p.parameter_in, ParameterIn::Query))
+                    });
+                if takes {
+                    taking.insert((method.to_string(), path.clone()));
+                }
+            }
+        }
+        taking
+    });
+
+/// A query string sent to a route that takes none is refused, as an unknown field of
+/// a route that takes some is by its [`extract::Query`]: `/api/v1/inspections?status=x`
+/// must not answer every inspection as if filtered. Which routes take one is read from
+/// the OpenAPI document, so what is accepted is what is documented.
+async fn query_only_where_taken(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let first = req
+        .uri()
+        .query()
+        .and_then(|q| form_urlencoded::parse(q.as_bytes()).next())
+        .map(|(k, _)| k.into_owned());
+    if let Some(key) = first {
+        let method = match *req.method() {
+            axum::http::Method::HEAD => "GET".to_string(),
+            ref m => m.as_str().to_string(),
+        };
+        let path = req
+            .extensions()
+            .get::<axum::extract::MatchedPath>()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_default();
+        if !TAKE_QUERY.contains(&(method, path)) {
+            return extract::no_query(&key).into_response();
+        }
+    }
+    next.run(req).await
+}
+
 /// The id of a record just created.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Created {
@@ -51,7 +112,7 @@ pub struct Created {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "zhenggai 整改 API", description = "巡视巡察整改台账接口 — the rectification ledger API. Authenticate with `Authorization: Bearer TOKEN` (create a token on the /tokens page). Errors are JSON objects naming the field."),
+    info(title = "zhenggai 整改 API", description = "巡视巡察整改台账接口 — the rectification ledger API. Authenticate with `Authorization: Bearer TOKEN` (create a token on the /tokens page). Errors are JSON objects naming the field. A field or query parameter a route does not take is refused (400 naming it), never ignored; yes/no form fields take true/false, on, 1/0 or nothing."),
     paths(
         admin::me, admin::notifications, admin::mark_read, admin::create_token, admin::list_tokens, admin::revoke_token,
         admin::change_password, admin::set_disabled, admin::list_units, admin::create_unit, admin::list_users, admin::create_user,
@@ -196,6 +257,7 @@ pub fn routes(upload_limit: usize, import_limit: usize) -> Router<App> {
         .route("/inspections/{id}/ledger.xlsx", get(ledger::export_ledger))
         // An unknown address under the API answers as the API does (JSON), not with the
         // pages' fallback.
+        .route_layer(axum::middleware::from_fn(query_only_where_taken))
         .fallback(|| async { ApiError::from(zhenggai_storage::StoreError::NotFound) })
         .layer(axum::middleware::from_fn(errors_as_json))
 }

@@ -340,7 +340,7 @@ pub async fn add_progress(
     sent: WithFiles,
 ) -> Result<Response, PageError> {
     v.check_csrf(sent.form.get("csrf"))?;
-    let input = sent.form.progress();
+    let input = sent.form.progress()?;
     let change = v.change(&app);
     let result = progress::add(
         &app.db,

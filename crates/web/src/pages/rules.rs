@@ -69,7 +69,7 @@ pub async fn save(
     v.check_csrf(form.get("csrf"))?;
     let input = RulesInput {
         max_extensions: form.get("max_extensions").into(),
-        three_party: form.checked("three_party"),
+        three_party: form.flag("three_party")?,
         min_satisfaction: form.get("min_satisfaction").into(),
         posting_days: form.get("posting_days").into(),
         version: form.get("version").trim().parse().unwrap_or(-1),

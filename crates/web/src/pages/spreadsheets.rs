@@ -492,8 +492,8 @@ pub async fn commit(
         }
     }
     let decisions = Decisions {
-        again: form.checked("again"),
-        create_units: form.checked("create_units"),
+        again: form.flag("again")?,
+        create_units: form.flag("create_units")?,
         unit_map,
     };
     let source = Source {

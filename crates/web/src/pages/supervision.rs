@@ -8,6 +8,7 @@ use axum::response::Response;
 use chrono::Datelike;
 use zhenggai_domain::access::Access;
 use zhenggai_domain::supervision::{HEARINGS_PER_MONTH, hearings_in_month, short_of_hearings};
+use zhenggai_domain::validate::FieldError;
 use zhenggai_storage::ledger::supervision::{self, Hearing, Round};
 use zhenggai_storage::units::{self, Unit};
 
@@ -93,13 +94,13 @@ pub async fn record_round(
     v.check_csrf(form.get("csrf"))?;
     let findings: Vec<(String, String, bool)> = (0..FINDING_ROWS)
         .map(|i| {
-            (
+            Ok((
                 form.get(&format!("unit_{i}")).to_string(),
                 form.get(&format!("finding_{i}")).to_string(),
-                form.checked(&format!("slow_{i}")),
-            )
+                form.flag(&format!("slow_{i}"))?,
+            ))
         })
-        .collect();
+        .collect::<Result<_, FieldError>>()?;
     match supervision::record_round(
         &app.db,
         &v.actor,

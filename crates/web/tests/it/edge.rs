@@ -316,11 +316,22 @@ async fn malformed_api_requests_are_answered_in_json_naming_the_field() {
             &token,
             "POST",
             "/api/v1/tokens",
-            Some(serde_json::json!({ "nom": 1 })),
+            Some(serde_json::json!({})),
         )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(field(&r), "name", "{}", r.body);
+    // A misspelt field is refused by its own name (strict.rs has the rest).
+    let r = t
+        .api(
+            &token,
+            "POST",
+            "/api/v1/tokens",
+            Some(serde_json::json!({ "nom": 1 })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(field(&r), "nom", "{}", r.body);
     let req = Request::post("/api/v1/tokens")
         .header(header::AUTHORIZATION, format!("Bearer {token}"))
         .header(header::CONTENT_TYPE, "application/json")

@@ -20,6 +20,7 @@ mod milestones;
 mod outcomes;
 mod schedule;
 mod spreadsheets;
+mod strict;
 mod supervision;
 mod util;
 mod warnings;
