@@ -237,7 +237,8 @@ pub struct Db {
 /// a transaction, the connection is closed instead of returned, and the server rolls
 /// back whatever it had.
 pub struct Tx {
-    conn: PoolConnection<Any>,
+    /// Taken only when the transaction is dropped.
+    conn: Option<PoolConnection<Any>>,
     stage: Stage,
     _writer: Option<OwnedMutexGuard<()>>,
     backend: Backend,
@@ -262,7 +263,14 @@ enum Stage {
 impl Tx {
     /// The connection, for queries inside the transaction.
     pub fn conn(&mut self) -> &mut AnyConnection {
-        &mut self.conn
+        self.pooled()
+    }
+
+    fn pooled(&mut self) -> &mut PoolConnection<Any> {
+        match self.conn.as_mut() {
+            Some(conn) => conn,
+            None => unreachable!("a transaction's connection is taken only when it is dropped"),
+        }
     }
 
     /// The database the transaction runs in.
@@ -279,10 +287,14 @@ impl Tx {
                 key,
                 marked: self.marked.load(std::sync::atomic::Ordering::Acquire),
             });
-            crate::audit::append(&mut self.conn, self.backend, self.chain, seal, pending).await?;
+            let conn = match self.conn.as_mut() {
+                Some(conn) => conn,
+                None => unreachable!("a transaction's connection is taken only when it is dropped"),
+            };
+            crate::audit::append(conn, self.backend, self.chain, seal, pending).await?;
         }
         self.stage = Stage::Unknown;
-        AnyTransactionManager::commit(&mut self.conn).await?;
+        AnyTransactionManager::commit(self.pooled()).await?;
         self.stage = Stage::Ended;
         if sealed {
             self.marked
@@ -297,7 +309,7 @@ impl Tx {
     /// Rolls back now, rather than when dropped.
     pub async fn rollback(mut self) -> StoreResult<()> {
         self.stage = Stage::Unknown;
-        AnyTransactionManager::rollback(&mut self.conn).await?;
+        AnyTransactionManager::rollback(self.pooled()).await?;
         self.stage = Stage::Ended;
         Ok(())
     }
@@ -305,12 +317,29 @@ impl Tx {
 
 impl Drop for Tx {
     fn drop(&mut self) {
-        match self.stage {
-            Stage::Ended => {}
+        let Some(mut conn) = self.conn.take() else {
+            return;
+        };
+        let runtime = tokio::runtime::Handle::try_current();
+        match (self.stage, self._writer.take(), runtime) {
+            (Stage::Ended, _, _) => {}
+            // SQLite: the writer's turn is kept until the connection has let go of the
+            // database (rolled back, or closed), or the next writer finds it locked and
+            // fails after the busy timeout.
+            (stage, Some(writer), Ok(runtime)) => {
+                runtime.spawn(async move {
+                    let rolled_back = stage == Stage::Open
+                        && AnyTransactionManager::rollback(&mut conn).await.is_ok();
+                    if !rolled_back {
+                        let _ = conn.close().await;
+                    }
+                    drop(writer);
+                });
+            }
             // Sent ahead of anything the pool's next user sends: the pool pings a
             // returned connection, which reads every answer still owed, this one too.
-            Stage::Open => AnyTransactionManager::start_rollback(&mut self.conn),
-            Stage::Unknown => self.conn.close_on_drop(),
+            (Stage::Open, _, _) => AnyTransactionManager::start_rollback(&mut conn),
+            (Stage::Unknown, _, _) => conn.close_on_drop(),
         }
     }
 }
@@ -418,7 +447,7 @@ impl Db {
         };
         let conn = self.pool.acquire().await?;
         let mut tx = Tx {
-            conn,
+            conn: Some(conn),
             stage: Stage::Unknown,
             _writer: guard,
             backend: self.backend,
@@ -428,7 +457,7 @@ impl Db {
             marked: self.marked.clone(),
             pending: Vec::new(),
         };
-        AnyTransactionManager::begin(&mut tx.conn, None).await?;
+        AnyTransactionManager::begin(tx.pooled(), None).await?;
         tx.stage = Stage::Open;
         Ok(tx)
     }
