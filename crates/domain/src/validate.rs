@@ -8,11 +8,27 @@ use serde::Serialize;
 pub const YEARS: std::ops::RangeInclusive<i32> = 1949..=2100;
 
 /// Characters that have no place in what people type: control characters (but the
-/// line breaks and tabs of longer texts), and the invisible marks that reverse the
-/// direction text is shown in, which make a title read differently from what it holds.
+/// line breaks and tabs of longer texts), the invisible marks that reverse the
+/// direction text is shown in, which make a title read differently from what it holds,
+/// and the invisible ones that make two titles differ that read the same (zero-width
+/// space, byte-order mark, word joiners, the Arabic letter mark, Unicode's own line and
+/// paragraph separators).
 pub fn is_forbidden_char(c: char) -> bool {
     (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+        || matches!(
+            c,
+            '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{200B}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{FEFF}'
+                | '\u{061C}'
+                | '\u{180E}'
+        )
 }
 
 fn control_error(field: &str) -> FieldError {
@@ -217,10 +233,13 @@ mod tests {
         c.text("d", "整改\u{0007}方案", 100);
         c.text("e", "整改\u{202E}案方", 100);
         c.optional_text("f", "第一行\u{0000}", 100);
+        c.text("g", "零宽\u{200B}空格", 100);
+        c.text("h", "字节序\u{FEFF}标记", 100);
+        c.text("i", "分隔\u{2028}符", 100);
         c.text("ok3", "第一行\r\n第二行\t完", 100);
         let errors = c.finish().unwrap_err();
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["a", "b", "c", "d", "e", "f"]);
+        assert_eq!(fields, ["a", "b", "c", "d", "e", "f", "g", "h", "i"]);
         assert!(errors[0].message.contains("1949"));
         assert!(errors[3].message.contains("控制字符"));
     }

@@ -9,6 +9,7 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 use serde::Serialize;
 use zhenggai_domain::deadline::{Deadline, DeadlineKind, Precision, Reference};
+use zhenggai_domain::validate::is_forbidden_char;
 
 use crate::layout::{Field, Header, Synonyms, choose_sheet};
 use crate::read::{Sheet, column_letter};
@@ -353,6 +354,23 @@ fn read_sheet(sheet: &Sheet, header: &Header, options: &Options, reading: &mut R
             .filter(|s| !s.is_empty())
             .collect();
         if filled.is_empty() {
+            continue;
+        }
+        // What a form refuses at its field, the import refuses at its cell.
+        if let Some((c, _)) = sheet.rows[r]
+            .iter()
+            .enumerate()
+            .find(|(_, text)| text.chars().any(is_forbidden_char))
+        {
+            reading.errors.push(Issue {
+                sheet: sheet.name.clone(),
+                row: r + 1,
+                column: Some(column_letter(c)),
+                field: None,
+                message: "这个单元格含有不可见的控制字符：请删除后重新输入（可从纯文本粘贴），再导入。"
+                    .into(),
+                message_en: "This cell holds invisible control characters: delete them and type it again (or paste plain text), then import again.".into(),
+            });
             continue;
         }
         // A section row: one text across the row (merged), or only in the first column.

@@ -678,3 +678,33 @@ fn columns_beyond_the_64th_are_read_when_the_header_names_them_and_named_when_dr
         );
     }
 }
+
+/// What forms refuse at the field (control characters, invisible marks), the import
+/// refuses at the cell, and writes nothing (an outside probe imported a bell, a NUL and
+/// a right-to-left override into titles).
+#[test]
+fn control_characters_in_a_cell_are_refused_at_that_cell() {
+    let csv = "反馈问题,整改措施,牵头单位,整改时限\n\
+               公车私用,清理公车,办公室,6月底前\n\
+               控制字符\u{7}问题,措施,财务部,6月底前\n\
+               方向\u{202E}反转,措施,财务部,6月底前\n\
+               正常,措施\u{0}空字符,财务部,6月底前\n\
+               零宽\u{200B}空格,措施,财务部,6月底前\n";
+    let r = reading(csv.as_bytes());
+    assert!(!r.ok());
+    let at: Vec<(usize, Option<&str>)> = r
+        .errors
+        .iter()
+        .map(|e| (e.row, e.column.as_deref()))
+        .collect();
+    assert_eq!(
+        at,
+        [
+            (3, Some("A")),
+            (4, Some("A")),
+            (5, Some("B")),
+            (6, Some("A"))
+        ]
+    );
+    assert!(r.errors[0].message.contains("控制字符"));
+}
