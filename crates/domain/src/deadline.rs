@@ -106,6 +106,25 @@ pub enum DeadlineError {
     Unreadable(String),
 }
 
+impl DeadlineError {
+    /// What is wrong and what to do, in Chinese (the `Display` text is English).
+    pub fn zh(&self) -> String {
+        const FORMS: &str = "请写成日期（2024年6月30日）、期间（6月中旬、二季度末、年底前）或“立行立改”“长期坚持”。";
+        match self {
+            DeadlineError::Empty => format!("整改时限未填写：{FORMS}"),
+            DeadlineError::NoConcentratedPhase(words) => format!(
+                "“{words}”指集中整改期，但本次巡察尚未设定集中整改期：请先设定反馈日期和集中整改期，或写明日期。"
+            ),
+            DeadlineError::Unreadable(words) => format!("整改时限“{words}”无法识别：{FORMS}"),
+        }
+    }
+
+    /// The error at a form's field, in both languages.
+    pub fn at(&self, field: &str) -> crate::validate::FieldError {
+        crate::validate::FieldError::new(field, self.zh(), self.to_string())
+    }
+}
+
 const IMMEDIATE: [&str; 5] = ["立行立改", "即知即改", "立即整改", "立即", "马上改"];
 const LONG_TERM: [&str; 5] = ["长期坚持", "持续整改", "常态化", "长期整改", "长期"];
 /// The concentrated phase (集中整改期): its end is the deadline.
@@ -858,6 +877,34 @@ mod tests {
             Precision::Year,
         ] {
             assert_eq!(Precision::from_code(p.code()), Some(p));
+        }
+    }
+}
+
+#[cfg(test)]
+mod error_words {
+    use super::*;
+
+    /// A refusal shown on a Chinese page is Chinese (an outside tester saw the English
+    /// text on the measure form).
+    #[test]
+    fn every_refusal_says_in_chinese_what_to_write() {
+        let day = NaiveDate::from_ymd_opt(2024, 4, 25).unwrap();
+        for words in [
+            "9999年12月31日前",
+            "2026年13月底前",
+            "0000年1月1日前",
+            "",
+            "集中整改期内",
+        ] {
+            let e = Deadline::parse(words, day).unwrap_err().at("deadline");
+            assert!(
+                !e.message.chars().any(|c| c.is_ascii_alphabetic()),
+                "{words}: {}",
+                e.message
+            );
+            assert!(e.message.contains("请"), "{words}: {}", e.message);
+            assert!(e.message_en.is_ascii() || e.message_en.contains(words));
         }
     }
 }

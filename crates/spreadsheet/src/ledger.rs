@@ -522,12 +522,9 @@ fn read_sheet(sheet: &Sheet, header: &Header, options: &Options, reading: &mut R
                     precision: d.precision,
                 },
                 Err(e) => {
-                    reading.errors.push(issue(
-                        r,
-                        Some(Field::Deadline),
-                        format!("整改时限“{words}”无法识别：请写成日期（2024年6月30日）、期间（6月中旬、二季度末、年底前）或“立行立改”“长期坚持”。"),
-                        e.to_string(),
-                    ));
+                    reading
+                        .errors
+                        .push(issue(r, Some(Field::Deadline), e.zh(), e.to_string()));
                     DeadlineReading {
                         text: words.to_string(),
                         kind: None,

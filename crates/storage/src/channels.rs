@@ -80,8 +80,22 @@ impl RobotHosts {
                 "Paste the robot's whole webhook address (starting with https://).",
             )
         })?;
-        if self.allows(&host) {
+        if self.is_relay(&host) {
             return Ok(());
+        }
+        if self.allows(&host) {
+            // A vendor's webhook carries the robot's key: only over TLS to its own port,
+            // as the vendors give it (a relay on the intranet may speak plain HTTP).
+            let as_given = url::Url::parse(webhook)
+                .is_ok_and(|u| u.scheme() == "https" && u.port().is_none_or(|p| p == 443));
+            if as_given {
+                return Ok(());
+            }
+            return Err(StoreError::invalid(
+                "robot_url",
+                "企业微信、钉钉、飞书的 Webhook 地址以 https:// 开头、不带端口号（其中含机器人密钥，不能明文发送）：请从群机器人设置中完整复制。",
+                "WeCom, DingTalk and Feishu webhooks start with https:// and name no port (they carry the robot's key, which must not travel in clear): copy it whole from the robot's settings.",
+            ));
         }
         let mut allowed: Vec<&str> = VENDOR_HOSTS.to_vec();
         allowed.extend(self.relays.iter().map(String::as_str));

@@ -622,7 +622,7 @@ fn action_of(
                     NaiveDate::default()
                 }
                 Err(e) => {
-                    c.push(FieldError::new("deadline", e.to_string(), e.to_string()));
+                    c.push(e.at("deadline"));
                     NaiveDate::default()
                 }
             };

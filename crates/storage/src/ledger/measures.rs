@@ -73,7 +73,7 @@ impl MeasureInput {
         let deadline = match Deadline::parse_in(&self.deadline, reference) {
             Ok(d) => Some(d),
             Err(e) => {
-                c.push(FieldError::new("deadline", format!("{e}"), format!("{e}")));
+                c.push(e.at("deadline"));
                 None
             }
         };

@@ -151,7 +151,7 @@ pub async fn add(
             None
         }
         Err(e) => {
-            c.push(FieldError::new("due_text", format!("{e}"), format!("{e}")));
+            c.push(e.at("due_text"));
             None
         }
     };

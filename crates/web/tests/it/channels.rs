@@ -270,6 +270,26 @@ async fn a_webhook_to_a_private_address_is_refused_at_the_field() {
             r.body
         );
     }
+    // A vendor's own host, but in clear or to another port: the key would travel in
+    // clear or somewhere the vendor does not listen.
+    for url in [
+        "http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc",
+        "https://qyapi.weixin.qq.com:8443/cgi-bin/webhook/send?key=abc",
+    ] {
+        let r = t
+            .post(
+                Some(&office),
+                "/settings/channels",
+                &[
+                    ("robot_kind", "wecom"),
+                    ("robot_url", url),
+                    ("version", "0"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{url}");
+        assert!(r.body.contains("以 https:// 开头、不带端口号"), "{url}");
+    }
     assert_eq!(t.count("SELECT COUNT(*) FROM org_channels").await, 0);
     let ok = t
         .post(
