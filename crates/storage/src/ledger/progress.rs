@@ -84,6 +84,13 @@ pub async fn add(
     if access < Access::Contribute {
         return Err(StoreError::Forbidden);
     }
+    // Whether this person may mark it done at all is said first: asking someone to
+    // attach evidence and then refusing them the step wastes their time. Decided again
+    // under the transaction's lock below.
+    if input.mark_done && m.state != MeasureState::Done {
+        let mut conn = db.pool().acquire().await?;
+        super::lifecycle::check_measure_done(&mut conn, actor, &m, today).await?;
+    }
     let mut c = Checker::default();
     let happened_on = c.date("happened_on", &input.happened_on);
     if happened_on.is_some_and(|d| d > today) {

@@ -1105,6 +1105,11 @@ async fn only_the_lead_unit_marks_a_measure_done_after_the_plan_is_approved() {
             "{}",
             r.body
         );
+        // Without a file too: told who may, not first asked to attach evidence.
+        let r = t
+            .post_progress(Auth::Token(&token), &api, &done("已完成"), &[])
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{who}: {}", r.body);
         // Progress itself is theirs to report.
         let r = t
             .post_progress(
