@@ -416,3 +416,45 @@ fn as_migrated(recorded: &mut serde_json::Value, now: &serde_json::Value, added:
             .or_insert_with(|| column.default.clone());
     }
 }
+
+/// The tables whose rows name a stored file by its SHA-256, and what a person calls it.
+const FILE_TABLES: [(&str, &str); 3] = [
+    ("attachments", "progress evidence"),
+    ("event_files", "a lifecycle step's file"),
+    ("imports", "an imported ledger"),
+];
+
+/// Checks every stored file a record names against the SHA-256 the record holds (and
+/// the trail with it): a file replaced, changed or removed in the data directory behind
+/// the system's back is reported, one line each. The records themselves are checked by
+/// [`verify`].
+pub async fn verify_files(
+    db: &Db,
+    files: &dyn crate::files::FileStore,
+) -> StoreResult<Vec<String>> {
+    use sha2::Digest;
+    let mut problems = Vec::new();
+    for (table, what) in FILE_TABLES {
+        let rows = sqlx::query(&format!("SELECT id, sha256 FROM {table} ORDER BY id"))
+            .fetch_all(db.pool())
+            .await?;
+        for row in rows {
+            let id: i64 = row.try_get(0)?;
+            let sha: String = row.try_get(1)?;
+            match files.get(&sha).await {
+                Ok(bytes) => {
+                    let found = hex::encode(sha2::Sha256::digest(&bytes));
+                    if found != sha {
+                        problems.push(format!(
+                            "{table} #{id}: the file of {what} was changed in the data directory (its SHA-256 is now {found}, the record holds {sha})"
+                        ));
+                    }
+                }
+                Err(e) => problems.push(format!(
+                    "{table} #{id}: the file of {what} ({sha}) cannot be read from the data directory: {e:#}"
+                )),
+            }
+        }
+    }
+    Ok(problems)
+}

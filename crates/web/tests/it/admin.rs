@@ -750,3 +750,36 @@ async fn no_administrator_takes_over_another_or_makes_a_new_one() {
     assert_eq!(t.get_user("sysadmin").await.role, sysadmin.role);
     assert_eq!(t.get_user("finance").await.role, finance.role);
 }
+
+/// Evidence is stored by its SHA-256 beside the database; a file swapped in the data
+/// directory behind the system's back is reported by `audit verify` (an outside tester
+/// replaced an attachment and the download served the forgery while verify said intact).
+#[tokio::test]
+async fn a_stored_file_changed_behind_the_systems_back_is_reported() {
+    let t = TestApp::new().await;
+    let m = t.measure(FINANCE_LEAD).await;
+    let finance = t.token("finance").await;
+    let r = t
+        .post_progress(
+            Auth::Token(&finance),
+            &format!("/api/v1/measures/{m}/progress"),
+            &[("happened_on", "2024-04-20"), ("content", "补充账户清单")],
+            &[("清单.pdf", PDF)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let files = zhenggai_storage::files::LocalFiles::new(t.files_root());
+    let verify = || zhenggai_storage::verify::verify_files(&t.app.db, &files);
+    assert_eq!(verify().await.unwrap(), Vec::<String>::new());
+    let sha: String = sqlx::query_scalar("SELECT sha256 FROM attachments ORDER BY id DESC LIMIT 1")
+        .fetch_one(t.app.db.pool())
+        .await
+        .unwrap();
+    let path = t.files_root().join(&sha[..2]).join(&sha[2..4]).join(&sha);
+    std::fs::write(&path, b"%PDF-1.4\n% forged\n").unwrap();
+    let problems = verify().await.unwrap();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].starts_with("attachments #") && problems[0].contains("changed"));
+    std::fs::remove_file(&path).unwrap();
+    assert!(verify().await.unwrap()[0].contains("cannot be read"));
+}

@@ -310,6 +310,11 @@ impl TestApp {
         self.send(req.body(body).unwrap()).await
     }
 
+    /// Where the test's files are stored (content-addressed).
+    pub fn files_root(&self) -> &std::path::Path {
+        self._files.path()
+    }
+
     /// A demo user's account as stored.
     pub async fn get_user(&self, username: &str) -> users::User {
         users::find(&self.app.db, username).await.unwrap().unwrap()

@@ -17,7 +17,11 @@ pub async fn run(common: &Common, cmd: AuditCommand) -> anyhow::Result<ExitCode>
         claims.extend(claims_of(given)?);
     }
     let db = super::open_to_read(&settings).await?;
-    let report = verify::verify_reaching(&db, &claims).await?;
+    let mut report = verify::verify_reaching(&db, &claims).await?;
+    // The files the records name, in the data directory beside the database.
+    report
+        .problems
+        .extend(verify::verify_files(&db, &settings.files()).await?);
     db.close().await;
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
