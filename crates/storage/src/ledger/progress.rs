@@ -82,7 +82,10 @@ pub async fn add(
 ) -> StoreResult<ProgressId> {
     let (m, access) = measures::get(db, actor, measure, today).await?;
     if access < Access::Contribute {
-        return Err(StoreError::Forbidden);
+        return Err(StoreError::refused(
+            "整改进展由该措施的牵头单位、配合单位和责任领导报送；您可以查看，不能报送。",
+            "Progress is reported by the measure's lead unit, cooperating units and responsible leader: you may read it, not report it.",
+        ));
     }
     // Whether this person may mark it done at all is said first: asking someone to
     // attach evidence and then refusing them the step wastes their time. Decided again

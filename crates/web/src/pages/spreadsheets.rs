@@ -91,7 +91,10 @@ pub(crate) async fn office_inspection(
 ) -> Result<Inspection, StoreError> {
     let inspection = inspections::get(&app.db, actor, InspectionId(id)).await?;
     if actor.ledger_access(inspection.org_id) < Access::Edit {
-        return Err(StoreError::Forbidden);
+        return Err(StoreError::refused(
+            "只有本单位整改办可以导入台账。如需导入，请把台账文件交给整改办。",
+            "Only the organisation's rectification office imports ledgers: hand the file to the office.",
+        ));
     }
     Ok(inspection)
 }

@@ -67,7 +67,11 @@ async fn page(
     errors: Errors,
 ) -> Result<WeeklyPage, PageError> {
     if !shows_page(&v.actor) {
-        return Err(zhenggai_storage::StoreError::Forbidden.into());
+        return Err(zhenggai_storage::StoreError::refused(
+            "整改周报由各责任单位报送、本单位整改办汇总；您的角色不报送也不汇总周报。",
+            "Weekly reports are sent by the units and gathered by the organisation's office; your role does neither.",
+        )
+        .into());
     }
     let now = app.clock.now();
     let this_week = weekly::this_week(now);

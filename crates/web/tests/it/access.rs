@@ -606,6 +606,16 @@ async fn the_upper_level_over_several_organisations_reads_every_list() {
 /// Issue 19 ("Also"): a write refused to one who reads the record answers 403 and says
 /// who may (the office changes the ledger), on pages and API alike; one who does not
 /// read it still gets 404, which says nothing of its existence.
+/// A well-formed body for each write of that test (the API refuses unknown fields, so
+/// one body for all would be refused as malformed before the permission is looked at).
+fn refused_body(method: &str, path: &str) -> serde_json::Value {
+    match (method, path.rsplit('/').next().unwrap_or("")) {
+        ("PUT", _) => json!({"title": "越权修改", "version": 1}),
+        (_, "recoveries") => json!({"what": "越权修改"}),
+        _ => json!({"title": "越权修改"}),
+    }
+}
+
 #[tokio::test]
 async fn a_refused_write_on_a_readable_record_is_403_saying_who_may() {
     let t = TestApp::new().await;
@@ -661,12 +671,7 @@ async fn a_refused_write_on_a_readable_record_is_403_saying_who_may() {
         }
         for (method, path) in &api {
             let r = t
-                .api(
-                    &token,
-                    method,
-                    path,
-                    Some(json!({"title": "越权修改", "version": 1})),
-                )
+                .api(&token, method, path, Some(refused_body(method, path)))
                 .await;
             assert_eq!(r.status, StatusCode::FORBIDDEN, "{who} {method} {path}");
             assert!(
@@ -699,4 +704,35 @@ async fn a_refused_write_on_a_readable_record_is_403_saying_who_may() {
         )
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+/// Refusals an outside tester found bare ("无权进行此操作") now say who does it.
+#[tokio::test]
+async fn refusals_of_progress_and_weekly_reports_say_who_does_them() {
+    let t = TestApp::new().await;
+    let m = t.measure(FINANCE_LEAD).await;
+    for who in ["jijian", "xunchaban"] {
+        let token = t.token(who).await;
+        let r = t
+            .post_progress(
+                Auth::Token(&token),
+                &format!("/api/v1/measures/{m}/progress"),
+                &[("happened_on", "2024-04-20"), ("content", "越权报送")],
+                &[],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{who}: {}", r.body);
+        assert!(
+            r.json()["message"]
+                .as_str()
+                .unwrap()
+                .contains("牵头单位、配合单位和责任领导报送"),
+            "{who}: {}",
+            r.body
+        );
+    }
+    let s = t.login("xunchaban").await;
+    let r = t.get(Some(&s), "/weekly").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("周报由各责任单位报送"), "{}", r.body);
 }

@@ -252,7 +252,6 @@ async fn the_office_builds_a_ledger_and_a_unit_reports_progress_with_evidence() 
                 ("csrf", &unit.csrf),
                 ("happened_on", "2024-04-24"),
                 ("content", "完成安装"),
-                ("mark_done", "on"),
             ],
             &[("setup.exe", b"MZ\x90\x00")],
         )

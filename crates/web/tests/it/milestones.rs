@@ -57,7 +57,7 @@ async fn a_long_measure_needs_milestones_before_its_plan_is_submitted() {
     for (due, says) in [
         ("长期坚持", "不能是"),
         ("2025年3月底前", "不能晚于"),
-        ("下个阶段", "not a deadline"),
+        ("下个阶段", "无法识别"),
     ] {
         let r = t
             .post(

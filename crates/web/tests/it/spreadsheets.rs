@@ -452,7 +452,11 @@ async fn whoever_may_not_import_is_refused_before_the_file_is_read() {
             .unwrap();
         let r = t.send(req).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}: {}", r.body);
-        assert!(r.body.contains("无权进行此操作"), "{path}: {}", r.body);
+        assert!(
+            r.body.contains("只有本单位整改办可以导入台账"),
+            "{path}: {}",
+            r.body
+        );
     }
     // The office itself gets as far as the body, and is told what is wrong with it.
     let office = t.token("office").await;
