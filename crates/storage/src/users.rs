@@ -301,6 +301,13 @@ pub async fn set_disabled(
             "You cannot disable your own account.",
         ));
     }
+    if disabled && change.reason.is_none_or(|r| r.trim().is_empty()) {
+        return Err(StoreError::invalid(
+            "reason",
+            "停用账户须说明原因（如调离、离职），原因记入审计。",
+            "Say why the account is disabled (moved, left): the reason is recorded.",
+        ));
+    }
     let mut tx = db.begin().await?;
     let mut set = Sql::new("disabled = ");
     set.bind(i64::from(disabled));

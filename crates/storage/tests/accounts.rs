@@ -306,6 +306,20 @@ async fn a_disabled_account_has_no_login_no_session_and_no_token_until_enabled()
         users::set_disabled(&t.db, &secadmin, because, secadmin.user, 1, true).await,
         Err(StoreError::Invalid(_))
     ));
+    // Disabling says why (recorded); without a reason it is refused at the field.
+    match users::set_disabled(
+        &t.db,
+        &secadmin,
+        system(now()),
+        finance.id,
+        finance.version,
+        true,
+    )
+    .await
+    {
+        Err(StoreError::Invalid(e)) => assert_eq!(e[0].field, "reason"),
+        other => panic!("{other:?}"),
+    }
     users::set_disabled(&t.db, &secadmin, because, finance.id, finance.version, true)
         .await
         .unwrap();
