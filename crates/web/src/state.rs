@@ -25,6 +25,35 @@ pub struct WebConfig {
     pub synonyms: zhenggai_spreadsheet::layout::Synonyms,
     /// Whether an SMTP server is configured (reminders can be mailed).
     pub email_configured: bool,
+    /// Uploads and imports whose bodies are read at once (`http_concurrent_uploads`):
+    /// each may hold its files in memory, up to the route's limit.
+    pub concurrent_uploads: usize,
+}
+
+impl WebConfig {
+    /// The largest body of a route that takes files (progress, lifecycle steps): every
+    /// file at its largest and the form's fields.
+    pub fn upload_body_limit(&self) -> usize {
+        self.uploads
+            .max_file_bytes
+            .saturating_mul(self.uploads.max_files)
+            .saturating_add(crate::form::MAX_FIELDS_BYTES)
+    }
+
+    /// The largest body of a ledger import: the file and the form around it.
+    pub fn import_body_limit(&self) -> usize {
+        self.import_limits
+            .max_file_bytes
+            .saturating_add(crate::form::MAX_FIELDS_BYTES)
+    }
+
+    /// What an import takes: one ledger file up to the import's size.
+    pub fn import_files(&self) -> UploadLimits {
+        UploadLimits {
+            max_file_bytes: self.import_limits.max_file_bytes,
+            max_files: 1,
+        }
+    }
 }
 
 impl Default for WebConfig {
@@ -37,6 +66,7 @@ impl Default for WebConfig {
             import_limits: zhenggai_spreadsheet::Limits::default(),
             synonyms: zhenggai_spreadsheet::layout::Synonyms::default(),
             email_configured: false,
+            concurrent_uploads: 4,
         }
     }
 }
@@ -56,6 +86,8 @@ pub struct App {
     pub readings: Arc<crate::readings::Readings>,
     /// Login attempts by address, in memory.
     pub login_throttle: Arc<crate::throttle::LoginThrottle>,
+    /// A permit for each upload or import whose body may be read at once.
+    pub upload_slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl App {
@@ -72,6 +104,9 @@ impl App {
             login_throttle: Arc::new(crate::throttle::LoginThrottle::new(
                 per_address.max(1),
                 config.auth.lockout,
+            )),
+            upload_slots: Arc::new(tokio::sync::Semaphore::new(
+                config.concurrent_uploads.max(1),
             )),
             config: Arc::new(config),
             readings: Arc::default(),

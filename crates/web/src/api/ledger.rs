@@ -1,7 +1,7 @@
 //! The ledger through the API: inspections, aspects, problems, measures, progress.
 
 use axum::Json;
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -20,7 +20,7 @@ use zhenggai_storage::ledger::problems::{self, Problem, ProblemInput};
 use zhenggai_storage::ledger::progress::{self, Progress};
 use zhenggai_storage::ledger::query::{self, FilterInput, LedgerPage, MeasurePage, Within};
 
-use super::extract::{Path, Query, multipart_error};
+use super::extract::{Path, Query};
 use super::{ApiJson, Created};
 use crate::download::download;
 use crate::error::{ApiError, ApiErrorBody};
@@ -374,11 +374,20 @@ pub async fn add_progress(
     State(app): State<App>,
     v: ApiViewer,
     Path(id): Path<i64>,
-    mut multipart: Multipart,
+    request: axum::extract::Request,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let sent = crate::form::read_multipart(&mut multipart)
-        .await
-        .map_err(multipart_error)?;
+    if !crate::form::is_multipart(&request) {
+        return Err(ApiError::BadRequest(
+            "send the entry as multipart/form-data".into(),
+        ));
+    }
+    let sent = crate::form::read_files(
+        request,
+        &app,
+        app.config.uploads,
+        app.config.upload_body_limit(),
+    )
+    .await?;
     let input = sent.form.progress();
     let id = progress::add(
         &app.db,
@@ -530,23 +539,24 @@ pub struct StepBody {
     files: Vec<zhenggai_storage::files::Upload>,
 }
 
-impl<S: Send + Sync> axum::extract::FromRequest<S> for StepBody {
+impl axum::extract::FromRequest<App> for StepBody {
     type Rejection = ApiError;
 
-    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request(req: axum::extract::Request, app: &App) -> Result<Self, Self::Rejection> {
         if crate::form::is_multipart(&req) {
-            let mut multipart = Multipart::from_request(req, state)
-                .await
-                .map_err(|e| ApiError::BadRequest(e.body_text()))?;
-            let sent = crate::form::read_multipart(&mut multipart)
-                .await
-                .map_err(multipart_error)?;
+            let sent = crate::form::read_files(
+                req,
+                app,
+                app.config.uploads,
+                app.config.upload_body_limit(),
+            )
+            .await?;
             return Ok(StepBody {
                 input: sent.form.step(),
                 files: sent.files,
             });
         }
-        let ApiJson(input) = ApiJson::<StepInput>::from_request(req, state).await?;
+        let ApiJson(input) = ApiJson::<StepInput>::from_request(req, app).await?;
         Ok(StepBody {
             input,
             files: Vec::new(),
@@ -809,15 +819,15 @@ pub async fn import_ledger(
     Path(id): Path<i64>,
     request: axum::extract::Request,
 ) -> Result<Json<ImportResult>, ApiError> {
-    use axum::extract::FromRequest;
     use sha2::Digest;
     let inspection = crate::pages::spreadsheets::office_inspection(&app, &v.0.actor, id).await?;
-    let mut multipart = Multipart::from_request(request, &app)
-        .await
-        .map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    let sent = crate::form::read_multipart(&mut multipart)
-        .await
-        .map_err(multipart_error)?;
+    let sent = crate::form::read_files(
+        request,
+        &app,
+        app.config.import_files(),
+        app.config.import_body_limit(),
+    )
+    .await?;
     let Some(file) = sent.files.first() else {
         return Err(zhenggai_storage::error::StoreError::invalid(
             "files",

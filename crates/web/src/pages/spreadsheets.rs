@@ -3,7 +3,7 @@
 //! hands upward.
 
 use askama::Template;
-use axum::extract::{FromRequest, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use zhenggai_domain::InspectionId;
@@ -23,7 +23,7 @@ use zhenggai_storage::units;
 use super::ledger::{checked_filter, filter_input};
 use super::{Choice, Errors, Nav, Pager, field_errors, render, render_status, see_other, tr};
 use crate::error::PageError;
-use crate::form::{FormData, WithFiles};
+use crate::form::FormData;
 use crate::i18n::{Lang, Tr};
 use crate::readings::{ReadingKey, Uploader};
 use crate::session::Viewer;
@@ -407,7 +407,13 @@ pub async fn upload(
     request: axum::extract::Request,
 ) -> Result<Response, PageError> {
     let inspection = office_inspection(&app, &v.actor, id).await?;
-    let sent = WithFiles::from_request(request, &app).await?;
+    let sent = crate::form::read_files(
+        request,
+        &app,
+        app.config.import_files(),
+        app.config.import_body_limit(),
+    )
+    .await?;
     v.check_csrf(sent.form.get("csrf"))?;
     let Some(file) = sent.files.into_iter().next() else {
         let e = FieldError::new(
