@@ -146,10 +146,15 @@ impl From<MultipartError> for FilesError {
     }
 }
 
-impl FromRequest<App> for WithFiles {
-    type Rejection = PageError;
-
-    async fn from_request(req: Request, app: &App) -> Result<Self, Self::Rejection> {
+impl WithFiles {
+    /// A page's form: with files (read by [`read_files`] against `limits` and
+    /// `body_limit`), or a plain form without.
+    pub async fn read(
+        req: Request,
+        app: &App,
+        limits: UploadLimits,
+        body_limit: usize,
+    ) -> Result<WithFiles, PageError> {
         if !is_multipart(&req) {
             let form = FormData::from_request(req, app).await?;
             return Ok(WithFiles {
@@ -157,7 +162,17 @@ impl FromRequest<App> for WithFiles {
                 ..WithFiles::default()
             });
         }
-        Ok(read_files(req, app, app.config.uploads, app.config.upload_body_limit()).await?)
+        Ok(read_files(req, app, limits, body_limit).await?)
+    }
+}
+
+/// The form of a page that takes files (progress, lifecycle steps).
+impl FromRequest<App> for WithFiles {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, app: &App) -> Result<Self, Self::Rejection> {
+        let (limits, body_limit) = (app.config.uploads, app.config.upload_body_limit());
+        WithFiles::read(req, app, limits, body_limit).await
     }
 }
 

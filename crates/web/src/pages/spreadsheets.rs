@@ -23,7 +23,7 @@ use zhenggai_storage::units;
 use super::ledger::{checked_filter, filter_input};
 use super::{Choice, Errors, Nav, Pager, field_errors, render, render_status, see_other, tr};
 use crate::error::PageError;
-use crate::form::FormData;
+use crate::form::{FormData, WithFiles};
 use crate::i18n::{Lang, Tr};
 use crate::readings::{ReadingKey, Uploader};
 use crate::session::Viewer;
@@ -407,7 +407,7 @@ pub async fn upload(
     request: axum::extract::Request,
 ) -> Result<Response, PageError> {
     let inspection = office_inspection(&app, &v.actor, id).await?;
-    let sent = crate::form::read_files(
+    let sent = WithFiles::read(
         request,
         &app,
         app.config.import_files(),
