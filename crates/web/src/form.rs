@@ -246,7 +246,8 @@ pub async fn read_files(
                 if size > bytes.capacity() {
                     // The rest of the declared body at once, else double: never past
                     // the file's limit.
-                    let want = (size + unread)
+                    let want = size
+                        .saturating_add(unread)
                         .max(bytes.capacity().saturating_mul(2))
                         .min(limits.max_file_bytes);
                     bytes.reserve_exact(want - bytes.len());

@@ -511,7 +511,7 @@ pub async fn take_step(
     let input = &body.input;
     let change = v.0.change_because(&app, &input.reason);
     let sent = Sent {
-        files: &body.files,
+        files: &body.sent.files,
         limits: app.config.uploads,
     };
     let state = lifecycle::step(
@@ -536,7 +536,9 @@ pub async fn take_step(
 /// closure request's report and evidence).
 pub struct StepBody {
     input: StepInput,
-    files: Vec<zhenggai_storage::files::Upload>,
+    /// The form and files as read (none for JSON), holding the upload's slot while the
+    /// files are in memory.
+    sent: crate::form::WithFiles,
 }
 
 impl axum::extract::FromRequest<App> for StepBody {
@@ -553,13 +555,13 @@ impl axum::extract::FromRequest<App> for StepBody {
             .await?;
             return Ok(StepBody {
                 input: sent.form.step(),
-                files: sent.files,
+                sent,
             });
         }
         let ApiJson(input) = ApiJson::<StepInput>::from_request(req, app).await?;
         Ok(StepBody {
             input,
-            files: Vec::new(),
+            sent: crate::form::WithFiles::default(),
         })
     }
 }
