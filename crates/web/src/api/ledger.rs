@@ -369,7 +369,7 @@ pub async fn list_progress(
 /// optional `mark_done` and any number of `files`.
 #[utoipa::path(post, path = "/api/v1/measures/{id}/progress", tag = "ledger", params(("id" = i64, Path)),
     request_body(content_type = "multipart/form-data", content = String, description = "fields happened_on, content, mark_done; files"),
-    responses((status = 201, body = Created), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+    responses((status = 201, body = Created), (status = 403, body = ApiErrorBody), (status = 413, body = ApiErrorBody), (status = 422, body = ApiErrorBody), (status = 503, description = "as many uploads as the server reads at once are being read: send again after Retry-After", body = ApiErrorBody)))]
 pub async fn add_progress(
     State(app): State<App>,
     v: ApiViewer,
@@ -814,7 +814,7 @@ pub struct ImportResult {
 /// (403) before the body is read.
 #[utoipa::path(post, path = "/api/v1/inspections/{id}/import", tag = "ledger", params(("id" = i64, Path)),
     request_body(content_type = "multipart/form-data", content = String, description = "files, sheet, dry_run, again, create_units"),
-    responses((status = 200, body = ImportResult), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+    responses((status = 200, body = ImportResult), (status = 403, body = ApiErrorBody), (status = 413, body = ApiErrorBody), (status = 422, body = ApiErrorBody), (status = 503, description = "as many uploads as the server reads at once are being read: send again after Retry-After", body = ApiErrorBody)))]
 pub async fn import_ledger(
     State(app): State<App>,
     v: ApiViewer,
