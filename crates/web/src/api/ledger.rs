@@ -501,7 +501,7 @@ pub async fn create_item(
         (StepInput = "application/json"),
         (StepInput = "multipart/form-data")
     )),
-    responses((status = 200, body = StepResult), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+    responses((status = 200, body = StepResult), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 413, body = ApiErrorBody), (status = 422, body = ApiErrorBody), (status = 503, description = "as many uploads as the server reads at once are being read: send again after Retry-After", body = ApiErrorBody)))]
 pub async fn take_step(
     State(app): State<App>,
     v: ApiViewer,
