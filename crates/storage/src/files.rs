@@ -35,6 +35,28 @@ impl Default for UploadLimits {
     }
 }
 
+/// More files than one submission may carry, and what to do.
+pub fn too_many_files(limits: UploadLimits) -> FieldError {
+    FieldError::new(
+        "files",
+        format!("每次最多上传{}个文件，请分次上传。", limits.max_files),
+        format!(
+            "At most {} files at a time: upload the rest separately.",
+            limits.max_files
+        ),
+    )
+}
+
+/// A file over the size limit, and what to do.
+pub fn file_too_large(filename: &str, limits: UploadLimits) -> FieldError {
+    let mb = limits.max_file_bytes / 1024 / 1024;
+    FieldError::new(
+        "files",
+        format!("文件“{filename}”超过{mb}MB，请压缩或拆分后上传。"),
+        format!("“{filename}” is larger than {mb} MB: compress or split it."),
+    )
+}
+
 /// Checks uploads against the limits and the accepted kinds; each refusal is a field
 /// error on `files` naming the file and what to do. Empty parts (a file input left
 /// empty) are skipped.
@@ -44,27 +66,12 @@ pub fn check_uploads<'a>(
     limits: UploadLimits,
 ) -> Vec<(&'a Upload, &'static str)> {
     if uploads.len() > limits.max_files {
-        c.push(FieldError::new(
-            "files",
-            format!("每次最多上传{}个文件，请分次上传。", limits.max_files),
-            format!(
-                "At most {} files at a time: upload the rest separately.",
-                limits.max_files
-            ),
-        ));
+        c.push(too_many_files(limits));
     }
     let mut checked = Vec::new();
     for u in uploads.iter().filter(|u| !u.bytes.is_empty()) {
-        let mb = limits.max_file_bytes / 1024 / 1024;
         if u.bytes.len() > limits.max_file_bytes {
-            c.push(FieldError::new(
-                "files",
-                format!("文件“{}”超过{mb}MB，请压缩或拆分后上传。", u.filename),
-                format!(
-                    "“{}” is larger than {mb} MB: compress or split it.",
-                    u.filename
-                ),
-            ));
+            c.push(file_too_large(&u.filename, limits));
             continue;
         }
         match sniff(&u.filename, &u.bytes) {

@@ -31,6 +31,11 @@ pub enum PageError {
     Csrf,
     /// A body larger than allowed.
     TooLarge,
+    /// A body that did not arrive in its time (`http_body_timeout_secs`).
+    SlowBody,
+    /// As many uploads and imports as the server reads at once are being read
+    /// (`http_concurrent_uploads`): send again in a moment.
+    Busy,
     /// An address that takes a form's submission, opened by other means (typed in, or
     /// reloaded after a refused form).
     FormOnly,
@@ -66,6 +71,17 @@ struct ErrorPage<'a> {
     zh: &'a str,
     en: &'a str,
     fields: &'a [FieldError],
+}
+
+/// Seconds a client is told to wait when the server reads as many uploads as it will.
+const RETRY_AFTER_SECS: &str = "30";
+
+fn busy(mut resp: Response) -> Response {
+    resp.headers_mut().insert(
+        axum::http::header::RETRY_AFTER,
+        axum::http::HeaderValue::from_static(RETRY_AFTER_SECS),
+    );
+    resp
 }
 
 fn error_page(status: StatusCode, zh: &str, en: &str, fields: &[FieldError]) -> Response {
@@ -112,6 +128,18 @@ impl IntoResponse for PageError {
                 "What you sent is too large: shorten it and try again.",
                 &[],
             ),
+            PageError::SlowBody => error_page(
+                StatusCode::REQUEST_TIMEOUT,
+                "提交的内容没有在规定时间内传完，连接已断开。请检查网络后重新提交。",
+                "What you sent did not arrive in time and the connection was closed: check the network and send it again.",
+                &[],
+            ),
+            PageError::Busy => busy(error_page(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "服务器正在接收其他人上传的文件，请稍等片刻（约半分钟）后重新提交。",
+                "The server is receiving other people's files: wait a moment (half a minute or so) and send again.",
+                &[],
+            )),
             PageError::Store(e) => match e {
                 StoreError::NotFound => error_page(
                     StatusCode::NOT_FOUND,
@@ -185,6 +213,11 @@ pub enum ApiError {
     BadField(FieldError),
     /// A body over the route's limit.
     TooLarge,
+    /// A body that did not arrive in its time (`http_body_timeout_secs`).
+    SlowBody,
+    /// As many uploads and imports as the server reads at once are being read: 503
+    /// with `Retry-After`.
+    Busy,
     /// A method the address does not take (GET on a write, say).
     MethodNotAllowed,
 }
@@ -206,7 +239,7 @@ impl From<StoreError> for ApiError {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ApiErrorBody {
     /// not_found, forbidden, invalid, conflict, unauthenticated, csrf, bad_request,
-    /// too_large, method_not_allowed, internal.
+    /// too_large, slow_body, busy, method_not_allowed, internal.
     pub error: &'static str,
     /// What happened and what to do, in Chinese.
     pub message: String,
@@ -284,6 +317,22 @@ impl IntoResponse for ApiError {
                     "The request is larger than this address accepts: send less, or the files separately.",
                 ),
             ),
+            ApiError::SlowBody => (
+                StatusCode::REQUEST_TIMEOUT,
+                body(
+                    "slow_body",
+                    "请求内容没有在规定时间内传完，连接已断开：请检查网络后重新发送。",
+                    "The request's body did not arrive in time and the connection was closed: check the network and send it again.",
+                ),
+            ),
+            ApiError::Busy => {
+                let b = body(
+                    "busy",
+                    "服务器正在接收其他上传或导入：请按 Retry-After 等待后重新发送。",
+                    "The server is receiving other uploads or imports: send again after Retry-After.",
+                );
+                return busy((StatusCode::SERVICE_UNAVAILABLE, Json(b)).into_response());
+            }
             ApiError::Store(e) => match e {
                 StoreError::NotFound => (
                     StatusCode::NOT_FOUND,

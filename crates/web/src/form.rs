@@ -1,18 +1,26 @@
 //! Form bodies as ordered name–value pairs, so that repeated fields (several
 //! cooperating units) and the CSRF token read the same way in every handler.
 
-use axum::body::to_bytes;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{FromRequest, Request};
+use hyper::body::{Body as HttpBody, Frame, SizeHint};
 
 use axum::extract::Multipart;
 use axum::extract::multipart::MultipartError;
-use zhenggai_storage::files::Upload;
+use tokio::sync::OwnedSemaphorePermit;
+use zhenggai_storage::StoreError;
+use zhenggai_storage::files::{self, Upload, UploadLimits};
 use zhenggai_storage::ledger::lifecycle::StepInput;
 use zhenggai_storage::ledger::progress::ProgressInput;
 
 use zhenggai_domain::validate::FieldError;
 
-use crate::error::PageError;
+use crate::error::{ApiError, PageError};
+use crate::server::BodyDeadline;
+use crate::state::App;
 
 /// A decoded `application/x-www-form-urlencoded` body.
 #[derive(Debug, Clone, Default)]
@@ -88,10 +96,30 @@ impl FormData {
 /// Largest form body accepted (uploads go through multipart, not here).
 const MAX_FORM_BYTES: usize = 256 * 1024;
 
+/// Room for a multipart form's text fields around its files.
+pub const MAX_FIELDS_BYTES: usize = 1024 * 1024;
+
+/// The length a request declares for its body, if it does.
+pub fn declared_length(req: &Request) -> Option<u64> {
+    req.headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
+}
+
+/// Whether a request declares a body longer than `limit`: refused at once, before a
+/// byte of it is waited for.
+pub fn declares_more_than(req: &Request, limit: usize) -> bool {
+    declared_length(req).is_some_and(|n| n > u64::try_from(limit).unwrap_or(u64::MAX))
+}
+
 impl<S: Send + Sync> FromRequest<S> for FormData {
     type Rejection = PageError;
 
     async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
+        if declares_more_than(&req, MAX_FORM_BYTES) {
+            return Err(PageError::TooLarge);
+        }
         let bytes = to_bytes(req.into_body(), MAX_FORM_BYTES)
             .await
             .map_err(|_| PageError::TooLarge)?;
@@ -107,25 +135,78 @@ pub struct WithFiles {
     pub form: FormData,
     /// The files (parts named `files`), empty ones skipped.
     pub files: Vec<Upload>,
+    /// One of the uploads read at once, held while the files are in memory.
+    _slot: Option<OwnedSemaphorePermit>,
 }
 
-impl<S: Send + Sync> FromRequest<S> for WithFiles {
-    type Rejection = PageError;
+/// Why a body with files was not read (whole).
+#[derive(Debug)]
+pub enum FilesError {
+    /// A declared length over the route's limit, or a body that grew past it.
+    TooLarge,
+    /// As many uploads as the server reads at once are being read.
+    Busy,
+    /// Not a multipart body that reads.
+    Multipart(MultipartError),
+    /// A file over its size, or more files than allowed: the field, the limit and what
+    /// to do. Nothing after the file that passed the limit is read.
+    Refused(StoreError),
+}
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+impl From<FilesError> for PageError {
+    fn from(e: FilesError) -> Self {
+        match e {
+            FilesError::TooLarge | FilesError::Multipart(_) => PageError::TooLarge,
+            FilesError::Busy => PageError::Busy,
+            FilesError::Refused(e) => PageError::Store(e),
+        }
+    }
+}
+
+impl From<FilesError> for ApiError {
+    fn from(e: FilesError) -> Self {
+        match e {
+            FilesError::TooLarge => ApiError::TooLarge,
+            FilesError::Busy => ApiError::Busy,
+            FilesError::Multipart(e) => crate::api::extract::multipart_error(e),
+            FilesError::Refused(e) => ApiError::Store(e),
+        }
+    }
+}
+
+impl From<MultipartError> for FilesError {
+    fn from(e: MultipartError) -> Self {
+        FilesError::Multipart(e)
+    }
+}
+
+impl WithFiles {
+    /// A page's form: with files (read by [`read_files`] against `limits` and
+    /// `body_limit`), or a plain form without.
+    pub async fn read(
+        req: Request,
+        app: &App,
+        limits: UploadLimits,
+        body_limit: usize,
+    ) -> Result<WithFiles, PageError> {
         if !is_multipart(&req) {
-            let form = FormData::from_request(req, state).await?;
+            let form = FormData::from_request(req, app).await?;
             return Ok(WithFiles {
                 form,
-                files: Vec::new(),
+                ..WithFiles::default()
             });
         }
-        let mut multipart = Multipart::from_request(req, state)
-            .await
-            .map_err(|_| PageError::TooLarge)?;
-        read_multipart(&mut multipart)
-            .await
-            .map_err(|_| PageError::TooLarge)
+        Ok(read_files(req, app, limits, body_limit).await?)
+    }
+}
+
+/// The form of a page that takes files (progress, lifecycle steps).
+impl FromRequest<App> for WithFiles {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, app: &App) -> Result<Self, Self::Rejection> {
+        let (limits, body_limit) = (app.config.uploads, app.config.upload_body_limit());
+        WithFiles::read(req, app, limits, body_limit).await
     }
 }
 
@@ -137,24 +218,96 @@ pub fn is_multipart(req: &Request) -> bool {
         .is_some_and(|v| v.starts_with("multipart/form-data"))
 }
 
-/// Reads a multipart body: its text fields in order, and its files.
-pub async fn read_multipart(multipart: &mut Multipart) -> Result<WithFiles, MultipartError> {
-    let mut out = WithFiles::default();
-    while let Some(field) = multipart.next_field().await? {
+/// Reads a multipart body of an upload or import, whose sender has been checked
+/// already (the handler's `Viewer` comes before its body): a declared length over
+/// `body_limit` is refused at once; then, if one of the server's upload slots is free,
+/// the body gets the request's whole time and is read, each file checked against
+/// `limits` as it arrives, so that a file over its size or one file too many stops
+/// the reading there. Memory held is what the limits allow, not twice that: a file's
+/// buffer is reserved for the rest of the declared body (at most the file's limit),
+/// not doubled as it grows, and each chunk is let go once copied.
+pub async fn read_files(
+    req: Request,
+    app: &App,
+    limits: UploadLimits,
+    body_limit: usize,
+) -> Result<WithFiles, FilesError> {
+    if declares_more_than(&req, body_limit) {
+        return Err(FilesError::TooLarge);
+    }
+    let slot = app
+        .upload_slots
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| FilesError::Busy)?;
+    if let Some(deadline) = req.extensions().get::<BodyDeadline>() {
+        deadline.allow_upload();
+    }
+    // What the body declares, less what has been read: room to reserve for a file
+    // once, rather than grow its buffer by doubling.
+    let mut unread = declared_length(&req).map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX));
+    let req = req.map(|body| {
+        Body::new(OneFrameAtATime {
+            inner: body,
+            yielded: false,
+        })
+    });
+    let mut multipart = Multipart::from_request(req, app)
+        .await
+        .map_err(|_| FilesError::TooLarge)?;
+    let mut out = WithFiles {
+        _slot: Some(slot),
+        ..WithFiles::default()
+    };
+    let mut text_bytes = 0usize;
+    while let Some(mut field) = multipart.next_field().await? {
         let name = field.name().unwrap_or_default().to_string();
         if name == "files" {
             let filename = field.file_name().unwrap_or("file").to_string();
-            let bytes = field.bytes().await?;
+            let mut bytes: Vec<u8> = Vec::new();
+            while let Some(chunk) = field.chunk().await? {
+                if chunk.is_empty() {
+                    continue;
+                }
+                unread = unread.saturating_sub(chunk.len());
+                if bytes.is_empty() && out.files.len() >= limits.max_files {
+                    return Err(refused(files::too_many_files(limits)));
+                }
+                let size = bytes.len().saturating_add(chunk.len());
+                if size > limits.max_file_bytes {
+                    return Err(refused(files::file_too_large(&filename, limits)));
+                }
+                if size > bytes.capacity() {
+                    // The rest of the declared body at once, else double: never past
+                    // the file's limit.
+                    let want = size
+                        .saturating_add(unread)
+                        .max(bytes.capacity().saturating_mul(2))
+                        .min(limits.max_file_bytes);
+                    bytes.reserve_exact(want - bytes.len());
+                }
+                bytes.extend_from_slice(&chunk);
+            }
             if !bytes.is_empty() {
-                out.files.push(Upload {
-                    filename,
-                    bytes: bytes.to_vec(),
-                });
+                if bytes.capacity() - bytes.len() > bytes.len() / 4 {
+                    bytes.shrink_to_fit();
+                }
+                out.files.push(Upload { filename, bytes });
             }
             continue;
         }
-        let text = field.text().await?;
-        out.form.0.push((name, text));
+        let mut text = Vec::new();
+        while let Some(chunk) = field.chunk().await? {
+            unread = unread.saturating_sub(chunk.len());
+            text_bytes = text_bytes.saturating_add(chunk.len());
+            if text_bytes > MAX_FIELDS_BYTES {
+                return Err(FilesError::TooLarge);
+            }
+            text.extend_from_slice(&chunk);
+        }
+        out.form
+            .0
+            .push((name, String::from_utf8_lossy(&text).into_owned()));
     }
     Ok(out)
 }
@@ -178,6 +331,46 @@ pub const STEP_FIELDS: &[&str] = &[
     "method",
     "place",
 ];
+/// A body handed over one frame per poll. The multipart reader (multer) takes in
+/// everything a body has ready before it looks at any of it, so that a fast client's
+/// file would be in its buffer, past any limit, before the first chunk is checked;
+/// one frame at a time, each chunk is checked as it comes.
+struct OneFrameAtATime {
+    inner: Body,
+    yielded: bool,
+}
+
+impl HttpBody for OneFrameAtATime {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
+        let this = self.get_mut();
+        if this.yielded {
+            this.yielded = false;
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        }
+        let frame = Pin::new(&mut this.inner).poll_frame(cx);
+        this.yielded = matches!(frame, Poll::Ready(Some(Ok(_))));
+        frame
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+fn refused(e: FieldError) -> FilesError {
+    FilesError::Refused(StoreError::Invalid(vec![e]))
+}
 
 impl FormData {
     /// A progress entry.

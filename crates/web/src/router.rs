@@ -115,18 +115,8 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// The application's router.
 pub fn router(app: App) -> Router {
-    // A ledger file and the form around it.
-    let import_limit = app
-        .config
-        .import_limits
-        .max_file_bytes
-        .saturating_add(64 * 1024);
-    let upload_limit = app
-        .config
-        .uploads
-        .max_file_bytes
-        .saturating_mul(app.config.uploads.max_files)
-        .saturating_add(1024 * 1024);
+    let import_limit = app.config.import_body_limit();
+    let upload_limit = app.config.upload_body_limit();
     Router::new()
         .route("/healthz", get(healthz))
         .route("/assets/app.css", get(css))

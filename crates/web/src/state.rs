@@ -27,6 +27,35 @@ pub struct WebConfig {
     pub email_configured: bool,
     /// Where group-robot webhooks may point.
     pub robot_hosts: zhenggai_storage::channels::RobotHosts,
+    /// Uploads and imports whose bodies are read at once (`http_concurrent_uploads`):
+    /// each may hold its files in memory, up to the route's limit.
+    pub concurrent_uploads: usize,
+}
+
+impl WebConfig {
+    /// The largest body of a route that takes files (progress, lifecycle steps): every
+    /// file at its largest and the form's fields.
+    pub fn upload_body_limit(&self) -> usize {
+        self.uploads
+            .max_file_bytes
+            .saturating_mul(self.uploads.max_files)
+            .saturating_add(crate::form::MAX_FIELDS_BYTES)
+    }
+
+    /// The largest body of a ledger import: the file and the form around it.
+    pub fn import_body_limit(&self) -> usize {
+        self.import_limits
+            .max_file_bytes
+            .saturating_add(crate::form::MAX_FIELDS_BYTES)
+    }
+
+    /// What an import takes: one ledger file up to the import's size.
+    pub fn import_files(&self) -> UploadLimits {
+        UploadLimits {
+            max_file_bytes: self.import_limits.max_file_bytes,
+            max_files: 1,
+        }
+    }
 }
 
 impl Default for WebConfig {
@@ -40,6 +69,7 @@ impl Default for WebConfig {
             synonyms: zhenggai_spreadsheet::layout::Synonyms::default(),
             email_configured: false,
             robot_hosts: zhenggai_storage::channels::RobotHosts::default(),
+            concurrent_uploads: 4,
         }
     }
 }
@@ -61,6 +91,8 @@ pub struct App {
     pub login_throttle: Arc<crate::throttle::LoginThrottle>,
     /// The login form's tokens.
     pub login_tokens: crate::login_guard::LoginTokens,
+    /// A permit for each upload or import whose body may be read at once.
+    pub upload_slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl App {
@@ -85,6 +117,9 @@ impl App {
             login_throttle: Arc::new(crate::throttle::LoginThrottle::new(
                 per_address.max(1),
                 config.auth.lockout,
+            )),
+            upload_slots: Arc::new(tokio::sync::Semaphore::new(
+                config.concurrent_uploads.max(1),
             )),
             config: Arc::new(config),
             readings: Arc::default(),

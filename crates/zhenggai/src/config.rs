@@ -47,6 +47,10 @@ pub struct FileConfig {
     pub http_request_timeout_secs: Option<u64>,
     /// HTTP connections open at once.
     pub http_max_connections: Option<usize>,
+    /// Seconds a request's body has to arrive, uploads and imports excepted.
+    pub http_body_timeout_secs: Option<u64>,
+    /// Uploads and imports whose bodies are read at once.
+    pub http_concurrent_uploads: Option<usize>,
     /// Rows an imported sheet may have.
     pub import_max_rows: Option<usize>,
     /// Largest imported file, in MB.
@@ -153,6 +157,9 @@ fn http_limits(file: &FileConfig) -> anyhow::Result<ServeLimits> {
         request_timeout: env("ZHENGGAI_HTTP_REQUEST_TIMEOUT_SECS")?
             .or(file.http_request_timeout_secs)
             .map_or(d.request_timeout, secs),
+        body_timeout: env("ZHENGGAI_HTTP_BODY_TIMEOUT_SECS")?
+            .or(file.http_body_timeout_secs)
+            .map_or(d.body_timeout, secs),
         max_connections: env("ZHENGGAI_HTTP_MAX_CONNECTIONS")?
             .or(file.http_max_connections)
             .unwrap_or(d.max_connections),
@@ -160,8 +167,9 @@ fn http_limits(file: &FileConfig) -> anyhow::Result<ServeLimits> {
     anyhow::ensure!(
         !limits.header_timeout.is_zero()
             && !limits.request_timeout.is_zero()
+            && !limits.body_timeout.is_zero()
             && limits.max_connections > 0,
-        "http_header_timeout_secs, http_request_timeout_secs and http_max_connections must be above 0"
+        "http_header_timeout_secs, http_request_timeout_secs, http_body_timeout_secs and http_max_connections must be above 0"
     );
     Ok(limits)
 }
@@ -292,6 +300,13 @@ impl Settings {
                 .or(file.max_upload_files)
                 .unwrap_or(upload_defaults.max_files),
         };
+        let concurrent_uploads = env::<usize>("ZHENGGAI_HTTP_CONCURRENT_UPLOADS")?
+            .or(file.http_concurrent_uploads)
+            .unwrap_or(WebConfig::default().concurrent_uploads);
+        anyhow::ensure!(
+            concurrent_uploads > 0,
+            "http_concurrent_uploads must be above 0"
+        );
         let web = WebConfig {
             auth,
             uploads,
@@ -303,6 +318,7 @@ impl Settings {
             synonyms,
             email_configured: smtp.is_some(),
             robot_hosts,
+            concurrent_uploads,
         };
         let audit_key_file = env("ZHENGGAI_AUDIT_KEY_FILE")?
             .or(file.audit_key_file)
@@ -381,18 +397,24 @@ mod tests {
     #[test]
     fn http_limits_come_from_the_file_and_must_be_above_zero() {
         let file: FileConfig = toml::from_str(
-            "http_header_timeout_secs = 5\nhttp_request_timeout_secs = 60\nhttp_max_connections = 200\n",
+            "http_header_timeout_secs = 5\nhttp_request_timeout_secs = 60\nhttp_body_timeout_secs = 7\nhttp_max_connections = 200\n",
         )
         .unwrap();
         let limits = http_limits(&file).unwrap();
         assert_eq!(limits.header_timeout, std::time::Duration::from_secs(5));
+        assert_eq!(limits.body_timeout, std::time::Duration::from_secs(7));
         assert_eq!(limits.request_timeout, std::time::Duration::from_secs(60));
         assert_eq!(limits.max_connections, 200);
         assert_eq!(
             http_limits(&FileConfig::default()).unwrap(),
             ServeLimits::default()
         );
-        let zero: FileConfig = toml::from_str("http_header_timeout_secs = 0\n").unwrap();
-        assert!(http_limits(&zero).is_err());
+        for zero in [
+            "http_header_timeout_secs = 0\n",
+            "http_body_timeout_secs = 0\n",
+        ] {
+            let zero: FileConfig = toml::from_str(zero).unwrap();
+            assert!(http_limits(&zero).is_err());
+        }
     }
 }

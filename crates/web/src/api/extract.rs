@@ -147,6 +147,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 "send the body as JSON, with Content-Type: application/json".into(),
             ));
         }
+        // A declared length over any JSON body's limit is refused before a byte of
+        // the body is waited for.
+        if crate::form::declares_more_than(&req, crate::router::MAX_BODY_BYTES) {
+            return Err(ApiError::TooLarge);
+        }
         // Read up to the route's limit (`DefaultBodyLimit`), and no further.
         let bytes = Bytes::from_request(req, state).await.map_err(body_error)?;
         let mut de = serde_json::Deserializer::from_slice(&bytes);

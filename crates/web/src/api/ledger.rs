@@ -1,7 +1,7 @@
 //! The ledger through the API: inspections, aspects, problems, measures, progress.
 
 use axum::Json;
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -20,7 +20,7 @@ use zhenggai_storage::ledger::problems::{self, Problem, ProblemInput};
 use zhenggai_storage::ledger::progress::{self, Progress};
 use zhenggai_storage::ledger::query::{self, FilterInput, LedgerPage, MeasurePage, Within};
 
-use super::extract::{Path, Query, multipart_error};
+use super::extract::{Path, Query};
 use super::{ApiJson, Created};
 use crate::download::download;
 use crate::error::{ApiError, ApiErrorBody};
@@ -439,16 +439,25 @@ pub async fn list_progress(
 /// optional `mark_done` and any number of `files`.
 #[utoipa::path(post, path = "/api/v1/measures/{id}/progress", tag = "ledger", params(("id" = i64, Path)),
     request_body(content_type = "multipart/form-data", content = String, description = "fields happened_on, content, mark_done (true/false, on, 1/0; left out is false); files. No other field."),
-    responses((status = 201, body = Created), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+    responses((status = 201, body = Created), (status = 403, body = ApiErrorBody), (status = 413, body = ApiErrorBody), (status = 422, body = ApiErrorBody), (status = 503, description = "as many uploads as the server reads at once are being read: send again after Retry-After", body = ApiErrorBody)))]
 pub async fn add_progress(
     State(app): State<App>,
     v: ApiViewer,
     Path(id): Path<i64>,
-    mut multipart: Multipart,
+    request: axum::extract::Request,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let sent = crate::form::read_multipart(&mut multipart)
-        .await
-        .map_err(multipart_error)?;
+    if !crate::form::is_multipart(&request) {
+        return Err(ApiError::BadRequest(
+            "send the entry as multipart/form-data".into(),
+        ));
+    }
+    let sent = crate::form::read_files(
+        request,
+        &app,
+        app.config.uploads,
+        app.config.upload_body_limit(),
+    )
+    .await?;
     sent.form.only(&["happened_on", "content", "mark_done"])?;
     let input = sent.form.progress()?;
     let id = progress::add(
@@ -564,7 +573,7 @@ pub async fn create_item(
         (StepInput = "application/json"),
         (StepInput = "multipart/form-data")
     )),
-    responses((status = 200, body = StepResult), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+    responses((status = 200, body = StepResult), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 413, body = ApiErrorBody), (status = 422, body = ApiErrorBody), (status = 503, description = "as many uploads as the server reads at once are being read: send again after Retry-After", body = ApiErrorBody)))]
 pub async fn take_step(
     State(app): State<App>,
     v: ApiViewer,
@@ -574,7 +583,7 @@ pub async fn take_step(
     let input = &body.input;
     let change = v.0.change_because(&app, &input.reason);
     let sent = Sent {
-        files: &body.files,
+        files: &body.sent.files,
         limits: app.config.uploads,
     };
     let state = lifecycle::step(
@@ -599,30 +608,33 @@ pub async fn take_step(
 /// closure request's report and evidence).
 pub struct StepBody {
     input: StepInput,
-    files: Vec<zhenggai_storage::files::Upload>,
+    /// The form and files as read (none for JSON), holding the upload's slot while the
+    /// files are in memory.
+    sent: crate::form::WithFiles,
 }
 
-impl<S: Send + Sync> axum::extract::FromRequest<S> for StepBody {
+impl axum::extract::FromRequest<App> for StepBody {
     type Rejection = ApiError;
 
-    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request(req: axum::extract::Request, app: &App) -> Result<Self, Self::Rejection> {
         if crate::form::is_multipart(&req) {
-            let mut multipart = Multipart::from_request(req, state)
-                .await
-                .map_err(|e| ApiError::BadRequest(e.body_text()))?;
-            let sent = crate::form::read_multipart(&mut multipart)
-                .await
-                .map_err(multipart_error)?;
+            let sent = crate::form::read_files(
+                req,
+                app,
+                app.config.uploads,
+                app.config.upload_body_limit(),
+            )
+            .await?;
             sent.form.only(crate::form::STEP_FIELDS)?;
             return Ok(StepBody {
                 input: sent.form.step(),
-                files: sent.files,
+                sent,
             });
         }
-        let ApiJson(input) = ApiJson::<StepInput>::from_request(req, state).await?;
+        let ApiJson(input) = ApiJson::<StepInput>::from_request(req, app).await?;
         Ok(StepBody {
             input,
-            files: Vec::new(),
+            sent: crate::form::WithFiles::default(),
         })
     }
 }
@@ -876,25 +888,25 @@ pub struct ImportResult {
 /// (403) before the body is read.
 #[utoipa::path(post, path = "/api/v1/inspections/{id}/import", tag = "ledger", params(("id" = i64, Path)),
     request_body(content_type = "multipart/form-data", content = String, description = "files, sheet, dry_run, again, create_units (yes/no fields: true/false, on, 1/0; left out is false). No other field."),
-    responses((status = 200, body = ImportResult), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+    responses((status = 200, body = ImportResult), (status = 403, body = ApiErrorBody), (status = 413, body = ApiErrorBody), (status = 422, body = ApiErrorBody), (status = 503, description = "as many uploads as the server reads at once are being read: send again after Retry-After", body = ApiErrorBody)))]
 pub async fn import_ledger(
     State(app): State<App>,
     v: ApiViewer,
     Path(id): Path<i64>,
     request: axum::extract::Request,
 ) -> Result<Json<ImportResult>, ApiError> {
-    use axum::extract::FromRequest;
     use sha2::Digest;
     let inspection = crate::pages::spreadsheets::office_inspection(&app, &v.0.actor, id).await?;
-    let mut multipart = Multipart::from_request(request, &app)
-        .await
-        .map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    let sent = crate::form::read_multipart(&mut multipart)
-        .await
-        .map_err(multipart_error)?;
+    let sent = crate::form::read_files(
+        request,
+        &app,
+        app.config.import_files(),
+        app.config.import_body_limit(),
+    )
+    .await?;
     sent.form
         .only(&["sheet", "dry_run", "again", "create_units"])?;
-    // Read before the file is: `dry_run=maybe` must not import.
+    // Read before the file is looked at: `dry_run=maybe` must not import.
     let dry_run = sent.form.flag("dry_run")?;
     let again = sent.form.flag("again")?;
     let create_units = sent.form.flag("create_units")?;

@@ -3,7 +3,7 @@
 //! hands upward.
 
 use askama::Template;
-use axum::extract::{FromRequest, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use zhenggai_domain::InspectionId;
@@ -411,7 +411,13 @@ pub async fn upload(
     request: axum::extract::Request,
 ) -> Result<Response, PageError> {
     let inspection = office_inspection(&app, &v.actor, id).await?;
-    let sent = WithFiles::from_request(request, &app).await?;
+    let sent = WithFiles::read(
+        request,
+        &app,
+        app.config.import_files(),
+        app.config.import_body_limit(),
+    )
+    .await?;
     v.check_csrf(sent.form.get("csrf"))?;
     let Some(file) = sent.files.into_iter().next() else {
         let e = FieldError::new(
