@@ -210,17 +210,20 @@ pub async fn add_user(
                 &users_page_with(&app, &v, Some(notice), Errors::none(v.lang)).await?,
             ))
         }
-        Err(e) => {
-            let errors = Errors {
-                list: field_errors(e)?,
-                lang: v.lang,
-            };
-            Ok(render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &users_page_with(&app, &v, None, errors).await?,
-            ))
-        }
+        Err(e) => users_page_refusing(&app, &v, e).await,
     }
+}
+
+/// The accounts page again, with what was refused at its fields (422).
+async fn users_page_refusing(app: &App, v: &Viewer, e: StoreError) -> Result<Response, PageError> {
+    let errors = Errors {
+        list: field_errors(e)?,
+        lang: v.lang,
+    };
+    Ok(render_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &users_page_with(app, v, None, errors).await?,
+    ))
 }
 
 /// POST /admin/users/{id}/password — a new one-time password, shown once.
@@ -282,16 +285,7 @@ pub async fn set_role(
     .await;
     match result {
         Ok(()) => Ok(see_other("/admin/users")),
-        Err(e) => {
-            let errors = Errors {
-                list: field_errors(e)?,
-                lang: v.lang,
-            };
-            Ok(render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &users_page_with(&app, &v, None, errors).await?,
-            ))
-        }
+        Err(e) => users_page_refusing(&app, &v, e).await,
     }
 }
 
@@ -316,16 +310,7 @@ pub async fn set_disabled(
     .await;
     match result {
         Ok(()) => Ok(see_other("/admin/users")),
-        Err(e) => {
-            let errors = Errors {
-                list: field_errors(e)?,
-                lang: v.lang,
-            };
-            Ok(render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &users_page_with(&app, &v, None, errors).await?,
-            ))
-        }
+        Err(e) => users_page_refusing(&app, &v, e).await,
     }
 }
 
