@@ -33,16 +33,30 @@ struct LoginPage {
 /// to /login but can neither read nor set this cookie).
 const LOGIN_CSRF_COOKIE: &str = "zg_login";
 
-/// The login page with a fresh token, in a cookie and in the form.
+/// The login page with its token, in a cookie and in the form. The browser's token is
+/// kept while it has hours to run, so that every login page it has open (tabs sent to
+/// the login by an ended session) carries the same one; a new one would make the
+/// others' posts refused.
 fn login_form(
     app: &App,
+    headers: &HeaderMap,
     status: StatusCode,
     t: Tr,
     error: Option<&'static str>,
     next: String,
     username: String,
 ) -> Result<Response, PageError> {
-    let csrf = app.login_tokens.issue(app.clock.now());
+    let now = app.clock.now();
+    let csrf = match cookie(headers, LOGIN_CSRF_COOKIE) {
+        Some(kept)
+            if app
+                .login_tokens
+                .valid(kept, now + chrono::Duration::hours(6)) =>
+        {
+            kept.to_string()
+        }
+        _ => app.login_tokens.issue(now),
+    };
     let mut resp = render_status(
         status,
         &LoginPage {
@@ -110,10 +124,12 @@ pub struct NextQuery {
 pub async fn login_page(
     State(app): State<App>,
     RequestLang(lang): RequestLang,
+    headers: HeaderMap,
     Query(q): Query<NextQuery>,
 ) -> Result<Response, PageError> {
     login_form(
         &app,
+        &headers,
         StatusCode::OK,
         Tr(lang),
         None,
@@ -146,6 +162,7 @@ pub async fn login(
     if !genuine {
         return login_form(
             &app,
+            &headers,
             StatusCode::FORBIDDEN,
             t,
             Some(t.s("login_expired")),
@@ -192,6 +209,7 @@ pub async fn login(
             tracing::info!(username, address, ?refused, "login refused");
             login_form(
                 &app,
+                &headers,
                 StatusCode::UNAUTHORIZED,
                 t,
                 Some(t.s("login_failed")),

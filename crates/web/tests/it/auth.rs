@@ -491,3 +491,41 @@ async fn a_site_that_can_plant_our_cookie_still_cannot_log_a_browser_in() {
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 }
+
+/// Several login pages open in one browser (tabs sent to the login when a session ended)
+/// carry the same token: logging in from the first is not refused as expired because a
+/// second was opened after it (an outside tester's finding).
+#[tokio::test]
+async fn a_second_login_page_does_not_make_the_first_one_fail() {
+    let t = TestApp::new().await;
+    let first = t.get(None, "/login").await;
+    let token = first.field("login_csrf");
+    let cookie = first
+        .headers
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .unwrap()
+        .to_string();
+    let second = t
+        .send(
+            axum::http::Request::get("/login")
+                .header(header::COOKIE, &cookie)
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(second.field("login_csrf"), token);
+    // A post behind a proxy that rewrote Host still passes on the browser's word.
+    let r = forged_login(
+        &t,
+        cookie.trim_start_matches("zg_login="),
+        &token,
+        &[
+            ("origin", "https://zhenggai.example.gov.cn"),
+            ("sec-fetch-site", "same-origin"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+}
