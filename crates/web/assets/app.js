@@ -3,6 +3,13 @@
   // A form is sent once: the button is disabled after the first click.
   document.addEventListener('submit', function (e) {
     var form = e.target;
+    // A step that cannot be taken back asks first (a password reset ends the person's
+    // sessions and tokens).
+    var ask = form.getAttribute('data-confirm');
+    if (ask && !window.confirm(ask)) {
+      e.preventDefault();
+      return;
+    }
     if (form.method && form.method.toLowerCase() === 'post') {
       form.querySelectorAll('button').forEach(function (b) { b.disabled = true; });
     }

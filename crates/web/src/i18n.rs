@@ -1022,6 +1022,17 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("set_role", "分配角色", "Assign role"),
     ("reset_password", "重置密码", "Reset password"),
     ("account_disabled", "已停用", "Disabled"),
+    ("locked", "已锁定", "Locked"),
+    (
+        "locked_hint",
+        "在某个地址连续登录失败，账户在该地址暂时锁定；到时自动解除，重置密码也可解除。",
+        "Failed logins in a row from one address locked the account there for a while; it unlocks by itself, or when the password is reset.",
+    ),
+    (
+        "confirm_reset_password",
+        "重置后此人的所有会话和 API 令牌都将失效，须用新的一次性密码登录。确定重置吗？",
+        "Resetting ends all of this person's sessions and API tokens; they log in with the new one-time password. Reset?",
+    ),
     ("disable_account", "停用", "Disable"),
     ("enable_account", "启用", "Enable"),
     ("disable_reason", "停用原因", "Reason for disabling"),

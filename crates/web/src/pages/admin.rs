@@ -120,6 +120,8 @@ struct UsersPage {
     secadmin: bool,
     /// The viewer, who may not disable their own account.
     me: UserId,
+    /// Now, as stored instants are written: a lock until a later one still holds.
+    now: String,
     notice: Option<String>,
     errors: Errors,
 }
@@ -164,6 +166,7 @@ async fn users_page_with(
         sysadmin: v.actor.role == Role::SysAdmin,
         secadmin: v.actor.role == Role::SecAdmin,
         me: v.user.id,
+        now: zhenggai_storage::sql::stamp(app.clock.now()),
         notice,
         errors,
     })

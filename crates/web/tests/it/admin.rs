@@ -783,3 +783,35 @@ async fn a_stored_file_changed_behind_the_systems_back_is_reported() {
     std::fs::remove_file(&path).unwrap();
     assert!(verify().await.unwrap()[0].contains("cannot be read"));
 }
+
+/// The accounts page offers only what may be done, asks before a reset, and shows an
+/// account locked somewhere by failed logins (the lockout message sends people there).
+#[tokio::test]
+async fn the_accounts_page_offers_resets_only_where_allowed_and_shows_locks() {
+    let t = TestApp::new().await;
+    for _ in 0..5 {
+        t.submit_login_from("10.3.3.3", "hr", "wrong-password", "/")
+            .await;
+    }
+    let sys = t.login("sysadmin").await;
+    let page = t.get(Some(&sys), "/admin/users").await;
+    let secadmin = t.get_user("secadmin").await;
+    let finance = t.get_user("finance").await;
+    assert!(
+        !page
+            .body
+            .contains(&format!("/admin/users/{}/password", secadmin.id.0))
+    );
+    assert!(
+        page.body
+            .contains(&format!("/admin/users/{}/password", finance.id.0))
+    );
+    assert!(page.body.contains("data-confirm=\"重置后此人的所有会话"));
+    assert_eq!(page.body.matches(">已锁定<").count(), 1, "hr only");
+    // Once the lock has run out, no badge.
+    t.advance(chrono::Duration::minutes(16));
+    let page = t
+        .get(Some(&t.login("sysadmin").await), "/admin/users")
+        .await;
+    assert!(!page.body.contains(">已锁定<"));
+}
