@@ -602,3 +602,29 @@ async fn absurd_years_and_control_characters_are_refused_at_the_field() {
             .contains("1949")
     );
 }
+
+/// A refusal that ends on the bare error page (the form could not be read back) names no
+/// field code and says how to get back to what was typed (outside tester).
+#[tokio::test]
+async fn a_refused_upload_page_says_what_to_do_without_field_codes() {
+    let t = TestApp::new().await;
+    let m = t.measure(FINANCE_LEAD).await;
+    let s = t.login("finance").await;
+    let files: Vec<(String, &[u8])> = (0..11).map(|i| (format!("证据{i}.pdf"), PDF)).collect();
+    let files: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (n.as_str(), *b)).collect();
+    let r = t
+        .post_progress(
+            Auth::Session(&s),
+            &format!("/measures/{m}/progress"),
+            &[
+                ("csrf", &s.csrf),
+                ("happened_on", "2024-04-20"),
+                ("content", "上传太多文件"),
+            ],
+            &files,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(!r.body.contains("<code>files</code>"), "{}", r.body);
+    assert!(r.body.contains("请返回上一页修改后重新提交"), "{}", r.body);
+}
