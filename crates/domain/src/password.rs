@@ -85,15 +85,19 @@ fn fold_width(c: char) -> char {
     }
 }
 
+/// A text as compared: full-width folded, in lower case.
+fn folded(text: &str) -> String {
+    text.chars()
+        .map(fold_width)
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 /// The word a password is built on: from its first letter to its last, full-width
 /// folded, in lower case, with the usual substitutions undone (`P@$$w0rd` → `password`),
 /// once reading `1` as `i` and once as `l`.
 fn base_words(password: &str) -> [String; 2] {
-    let folded: Vec<char> = password
-        .chars()
-        .map(fold_width)
-        .flat_map(char::to_lowercase)
-        .collect();
+    let folded: Vec<char> = folded(password).chars().collect();
     let first = folded.iter().position(|c| c.is_alphabetic());
     let last = folded.iter().rposition(|c| c.is_alphabetic());
     let core: &[char] = match (first, last) {
@@ -120,11 +124,7 @@ fn base_words(password: &str) -> [String; 2] {
 /// is one of the words they are built on with digits and symbols around it, or hides
 /// no more than two letters among its digits and symbols (`1234567890a!`).
 pub fn is_common(password: &str) -> bool {
-    let lower: String = password
-        .chars()
-        .map(fold_width)
-        .flat_map(char::to_lowercase)
-        .collect();
+    let lower = folded(password);
     if COMMON
         .lines()
         .map(str::trim)
@@ -171,14 +171,8 @@ pub fn check(password: &str, username: &str) -> Result<(), FieldError> {
             "Use at least three of: upper case, lower case, digits, symbols.",
         );
     }
-    let fold = |s: &str| -> String {
-        s.chars()
-            .map(fold_width)
-            .flat_map(char::to_lowercase)
-            .collect()
-    };
-    let name = fold(username.trim());
-    if name.chars().count() >= 3 && fold(password).contains(&name) {
+    let name = folded(username.trim());
+    if name.chars().count() >= 3 && folded(password).contains(&name) {
         return refuse(
             "密码不能包含用户名，请另选。",
             "The password must not contain the username: choose another.",

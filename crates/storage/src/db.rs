@@ -283,15 +283,13 @@ impl Tx {
         let sealed = !self.pending.is_empty() && self.audit_key.is_some();
         if !self.pending.is_empty() {
             let pending = std::mem::take(&mut self.pending);
-            let seal = self.audit_key.as_deref().map(|key| crate::audit::Seal {
+            let key = self.audit_key.clone();
+            let seal = key.as_deref().map(|key| crate::audit::Seal {
                 key,
                 marked: self.marked.load(std::sync::atomic::Ordering::Acquire),
             });
-            let conn = match self.conn.as_mut() {
-                Some(conn) => conn,
-                None => unreachable!("a transaction's connection is taken only when it is dropped"),
-            };
-            crate::audit::append(conn, self.backend, self.chain, seal, pending).await?;
+            let (backend, chain) = (self.backend, self.chain);
+            crate::audit::append(self.pooled(), backend, chain, seal, pending).await?;
         }
         self.stage = Stage::Unknown;
         AnyTransactionManager::commit(self.pooled()).await?;

@@ -39,6 +39,15 @@ fn system(at: DateTime<Utc>) -> Change<'static> {
     }
 }
 
+async fn assert_intact(t: &TestDb) {
+    assert!(
+        zhenggai_storage::verify::verify(&t.db)
+            .await
+            .unwrap()
+            .intact()
+    );
+}
+
 async fn user(t: &TestDb, name: &str) -> UserId {
     users::find(&t.db, name).await.unwrap().unwrap().id
 }
@@ -272,12 +281,7 @@ async fn tokens_are_listed_and_revoked_by_their_owner_only() {
         auth::find_api_token(&t.db, &token.0, now()).await.unwrap(),
         None
     );
-    assert!(
-        zhenggai_storage::verify::verify(&t.db)
-            .await
-            .unwrap()
-            .intact()
-    );
+    assert_intact(&t).await;
 }
 
 #[tokio::test]
@@ -373,12 +377,7 @@ async fn a_disabled_account_has_no_login_no_session_and_no_token_until_enabled()
         actions.ends_with(&["disable".into(), "enable".into()]),
         "{actions:?}"
     );
-    assert!(
-        zhenggai_storage::verify::verify(&t.db)
-            .await
-            .unwrap()
-            .intact()
-    );
+    assert_intact(&t).await;
 }
 
 #[tokio::test]
