@@ -165,7 +165,7 @@ pub async fn login(
             &headers,
             StatusCode::FORBIDDEN,
             t,
-            Some(t.s("login_expired")),
+            Some(t.login_expired()),
             next,
             username,
         );
@@ -212,7 +212,7 @@ pub async fn login(
                 &headers,
                 StatusCode::UNAUTHORIZED,
                 t,
-                Some(t.s("login_failed")),
+                Some(t.login_failed()),
                 next,
                 username,
             )

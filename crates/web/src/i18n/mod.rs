@@ -1,0 +1,377 @@
+//! Chinese first, English available: every fixed text a page shows is a method of
+//! [`Tr`] declared once in [`texts`], so a template naming a missing text does not compile.
+
+use std::borrow::Borrow;
+
+use axum::http::HeaderMap;
+use zhenggai_domain::Role;
+use zhenggai_domain::inspection::{InspectionKind, ProblemSource};
+use zhenggai_domain::lifecycle::ProblemState;
+use zhenggai_domain::outcomes::{AccountabilityForm, InstitutionChange};
+use zhenggai_domain::status::Standing;
+
+use crate::session::{LANG_COOKIE, cookie};
+
+/// Declares every text: one method of [`Tr`] each, and the table [`TEXTS`] for the few
+/// texts chosen at run time by a code (a state filter, a deadline's kind).
+macro_rules! texts {
+    ($($key:ident: $zh:expr, $en:expr;)*) => {
+        impl Tr {
+            $(
+                #[doc = $zh]
+                pub fn $key(&self) -> &'static str {
+                    self.0.pick($zh, $en)
+                }
+            )*
+        }
+
+        /// key, 中文, English.
+        pub const TEXTS: &[(&str, &str, &str)] = &[$((stringify!($key), $zh, $en)),*];
+    };
+}
+
+mod texts;
+pub use texts::TEXTS;
+
+/// A domain value with a name in each language (through any number of references,
+/// as templates hand them over).
+pub trait Labelled {
+    /// Its Chinese name.
+    fn zh(&self) -> &'static str;
+    /// Its English name.
+    fn en(&self) -> &'static str;
+}
+
+impl<T: Labelled + ?Sized> Labelled for &T {
+    fn zh(&self) -> &'static str {
+        (**self).zh()
+    }
+    fn en(&self) -> &'static str {
+        (**self).en()
+    }
+}
+
+/// Domain values that carry their own `label_zh` and `label_en`.
+macro_rules! labelled {
+    ($($t:ty),* $(,)?) => {$(
+        impl Labelled for $t {
+            fn zh(&self) -> &'static str {
+                self.label_zh()
+            }
+            fn en(&self) -> &'static str {
+                self.label_en()
+            }
+        }
+    )*};
+}
+
+labelled!(
+    zhenggai_domain::warning::Colour,
+    zhenggai_domain::schedule::NodeKind,
+    zhenggai_domain::escalation::NoticeKind,
+    zhenggai_domain::weekly::ReportStatus,
+    zhenggai_domain::warning::Recipient,
+    zhenggai_domain::reminder::RobotKind,
+);
+
+/// A page language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// 中文 (the default).
+    #[default]
+    Zh,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// From the language cookie; Chinese unless English was chosen.
+    pub fn from_headers(headers: &HeaderMap) -> Lang {
+        match cookie(headers, LANG_COOKIE) {
+            Some("en") => Lang::En,
+            _ => Lang::Zh,
+        }
+    }
+
+    /// The `lang` attribute of the page.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// Picks the text of this language.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
+/// The translator handed to templates.
+#[derive(Debug, Clone, Copy)]
+pub struct Tr(pub Lang);
+
+impl Tr {
+    /// The text named by a code chosen at run time (a filter's state, a deadline's kind);
+    /// fixed texts are methods. A code without a text shows as "—", and a test walks
+    /// every code that reaches here.
+    pub fn s(&self, key: &str) -> &'static str {
+        match TEXTS.iter().find(|(k, _, _)| *k == key) {
+            Some((_, zh, en)) => self.0.pick(zh, en),
+            None => "—",
+        }
+    }
+
+    /// Whether the page is in English.
+    pub fn en(&self) -> bool {
+        self.0 == Lang::En
+    }
+
+    /// A number with what it counts: "3个问题", "3 problems", "1 problem". The English
+    /// nouns counted (`n_…` keys) are regular plurals, so one drops the final "s".
+    pub fn count(&self, n: impl std::borrow::Borrow<usize>, word: &str) -> String {
+        let n = *n.borrow();
+        if !self.en() {
+            return format!("{n}{word}");
+        }
+        let word = word.trim_start();
+        match (n, word.strip_suffix('s')) {
+            (1, Some(one)) => format!("1 {one}"),
+            _ => format!("{n} {word}"),
+        }
+    }
+
+    /// The `lang` attribute.
+    pub fn code(&self) -> &'static str {
+        self.0.code()
+    }
+
+    /// Where a measure stands, with its days.
+    pub fn standing(&self, s: impl Borrow<Standing>) -> String {
+        match *s.borrow() {
+            Standing::Overdue { days } => match self.0 {
+                Lang::Zh => format!("逾期{days}天"),
+                Lang::En => format!("Overdue {days} d"),
+            },
+            Standing::DueSoon { days_left } => match self.0 {
+                Lang::Zh => format!("剩{days_left}天"),
+                Lang::En => format!("{days_left} d left"),
+            },
+            Standing::LongTermStale {
+                days_without_progress,
+            } => match (self.0, days_without_progress) {
+                (Lang::Zh, Some(d)) => format!("长期坚持·{d}天未报进展"),
+                (Lang::Zh, None) => "长期坚持·尚无进展".to_string(),
+                (Lang::En, Some(d)) => format!("Long-term, no progress for {d} d"),
+                (Lang::En, None) => "Long-term, no progress yet".to_string(),
+            },
+            Standing::DoneOnTime => self.standing_done_on_time().to_string(),
+            Standing::DoneLate => self.standing_done_late().to_string(),
+            Standing::LongTerm => self.standing_long_term().to_string(),
+            Standing::Immediate => self.standing_immediate().to_string(),
+            Standing::NotDue => self.standing_not_due().to_string(),
+        }
+    }
+
+    /// 长期坚持 — when a long-term measure's next progress is due.
+    pub fn review(&self, r: &zhenggai_domain::status::Review) -> String {
+        match self.0 {
+            Lang::Zh => format!("应于{}前报送进展（每{}天一次）", r.by, r.every_days),
+            Lang::En => format!("Progress due by {} (every {} days)", r.by, r.every_days),
+        }
+    }
+
+    /// The name of a domain value that has one in each language.
+    pub fn label(&self, x: impl Labelled) -> &'static str {
+        self.0.pick(x.zh(), x.en())
+    }
+
+    /// How near or late a warning is: days left, or working days (and days) overdue.
+    pub fn warning_when(&self, w: impl Borrow<zhenggai_domain::warning::Warning>) -> String {
+        let w = w.borrow();
+        match (self.0, w.days_left) {
+            (Lang::Zh, left) if left >= 0 => format!("剩{left}天"),
+            (Lang::En, left) if left >= 0 => format!("{left} d left"),
+            (Lang::Zh, left) => format!("逾期{}个工作日（{}天）", w.overdue_workdays, -left),
+            (Lang::En, left) => {
+                format!("{} working days overdue ({} d)", w.overdue_workdays, -left)
+            }
+        }
+    }
+
+    /// A file size for people: bytes, KB or MB.
+    pub fn size(&self, bytes: impl Borrow<i64>) -> String {
+        let b = *bytes.borrow();
+        if b < 1024 {
+            format!("{b} B")
+        } else if b < 1024 * 1024 {
+            format!("{:.0} KB", b as f64 / 1024.0)
+        } else {
+            format!("{:.1} MB", b as f64 / 1024.0 / 1024.0)
+        }
+    }
+
+    /// A stored instant as people read it: Beijing time to the minute.
+    pub fn when(&self, at: impl AsRef<str>) -> String {
+        zhenggai_storage::sql::beijing_minute(at.as_ref())
+    }
+
+    /// One of the four forms (四种形态), by its code.
+    pub fn form(&self, code: impl AsRef<str>) -> &'static str {
+        match AccountabilityForm::from_code(code.as_ref()) {
+            Some(f) => self.0.pick(f.label_zh(), f.label_en()),
+            None => "—",
+        }
+    }
+
+    /// Made, revised or abolished, by its code.
+    pub fn change(&self, code: impl AsRef<str>) -> &'static str {
+        match InstitutionChange::from_code(code.as_ref()) {
+            Some(InstitutionChange::Made) => self.0.pick("制定", "Made"),
+            Some(InstitutionChange::Revised) => self.0.pick("修订", "Revised"),
+            Some(InstitutionChange::Abolished) => self.0.pick("废止", "Abolished"),
+            None => "—",
+        }
+    }
+
+    /// A lifecycle state.
+    pub fn state(&self, s: impl Borrow<ProblemState>) -> &'static str {
+        self.state_code(s.borrow().code())
+    }
+
+    /// A lifecycle state by its code.
+    pub fn state_code(&self, code: impl AsRef<str>) -> &'static str {
+        let (zh, en) = match code.as_ref() {
+            "registered" => ("已挂号", "Registered"),
+            "disputed" => ("有异议", "Disputed"),
+            "claimed" => ("已认领", "Claimed"),
+            "plan_submitted" => ("方案待审定", "Plan submitted"),
+            "plan_signed" => ("领导已审定", "Plan signed off"),
+            "plan_compiled" => ("整改办已汇总", "Plan compiled"),
+            "in_progress" => ("整改中", "In progress"),
+            "long_term_review" => ("阶段性销号·长期坚持", "Phase closed, long-term review"),
+            "closure_requested" => ("销号待领导签字", "Closure requested"),
+            "closure_signed" => ("销号待整改办审核", "Closure signed off"),
+            "closed" => ("已销号", "Closed"),
+            "consolidated" => ("已巩固", "Consolidated"),
+            _ => ("—", "—"),
+        };
+        self.0.pick(zh, en)
+    }
+
+    /// A lifecycle action by its code.
+    pub fn act(&self, code: impl AsRef<str>) -> &'static str {
+        let (zh, en) = match code.as_ref() {
+            "claim" => ("认领", "Claim"),
+            "dispute" => ("提出异议", "Dispute"),
+            "assign" => ("裁定牵头单位", "Assign the lead unit"),
+            "submit_plan" => ("报送整改措施", "Submit the plan"),
+            "sign_plan" => ("审定签字", "Sign off"),
+            "compile_plan" => ("汇总入方案", "Compile"),
+            "approve_plan" => ("登记党委审批", "Record the committee's approval"),
+            "return_plan" => ("退回修改", "Return the plan"),
+            "request_extension" => ("申请延期", "Request an extension"),
+            "extend" => ("批准延期", "Approve the extension"),
+            "refuse_extension" => ("不予延期", "Refuse the extension"),
+            "request_closure" => ("申请销号", "Request closure"),
+            "close_phase" => ("阶段性销号", "Close the phase"),
+            "sign_closure" => ("销号签字", "Sign off the closure"),
+            "accept_closure" => ("同意销号", "Accept closure"),
+            "return_closure" => ("留号（限时办结）", "Keep open (new deadline)"),
+            "confirm" => ("回头看：巩固", "Look-back: confirm"),
+            "reopen" => ("回头看：回炉", "Look-back: reopen"),
+            "add_measure" => ("拟定措施", "Add a measure"),
+            "add_long_term_measure" => ("拟定长期措施", "Add a long-term measure"),
+            "record_acceptance" => ("三方验收签字", "Record acceptance"),
+            "record_survey" => ("登记满意度测评", "Record the satisfaction survey"),
+            "post_result" => ("整改结果公示", "Post the result publicly"),
+            _ => ("—", "—"),
+        };
+        self.0.pick(zh, en)
+    }
+
+    /// A party to three-party acceptance (三方验收) by its code.
+    pub fn party(&self, code: impl AsRef<str>) -> &'static str {
+        let (zh, en) = match code.as_ref() {
+            "inspection_office" => ("巡察办", "Inspection office"),
+            "inspection_group" => ("巡察组", "Inspection group"),
+            "inspected_unit" => ("被巡察单位", "Inspected unit"),
+            _ => ("—", "—"),
+        };
+        self.0.pick(zh, en)
+    }
+
+    /// An inspection kind.
+    pub fn kind(&self, k: impl Borrow<InspectionKind>) -> &'static str {
+        let k = *k.borrow();
+        self.0.pick(k.label_zh(), k.label_en())
+    }
+
+    /// A problem source.
+    pub fn source(&self, s: impl Borrow<ProblemSource>) -> &'static str {
+        match s.borrow() {
+            ProblemSource::Inspection => self.source_inspection(),
+            ProblemSource::SelfFound => self.source_self_found(),
+        }
+    }
+
+    /// A role.
+    pub fn role(&self, r: impl Borrow<Role>) -> &'static str {
+        let r = *r.borrow();
+        self.0.pick(r.label_zh(), r.label_en())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_read_right_in_both_languages() {
+        let zh = Tr(Lang::Zh);
+        let en = Tr(Lang::En);
+        assert_eq!(zh.count(3, zh.n_problems()), "3个问题");
+        assert_eq!(zh.count(1, zh.n_measures()), "1条措施");
+        assert_eq!(en.count(3, en.n_problems()), "3 problems");
+        assert_eq!(en.count(1, en.n_problems()), "1 problem");
+        assert_eq!(en.count(0, en.n_errors()), "0 errors");
+        assert_eq!(en.count(1, en.n_aspects()), "1 aspect");
+    }
+
+    /// Every code that reaches [`Tr::s`] has its text in both languages.
+    #[test]
+    fn every_code_shown_by_its_code_has_a_text() {
+        use zhenggai_domain::deadline::{DeadlineKind, Precision};
+        let mut codes: Vec<&str> = crate::pages::STATUSES.iter().map(|(_, k)| *k).collect();
+        codes.extend(
+            [
+                DeadlineKind::Immediate,
+                DeadlineKind::Dated,
+                DeadlineKind::LongTerm,
+            ]
+            .map(DeadlineKind::code),
+        );
+        codes.extend(
+            [
+                Precision::Day,
+                Precision::Xun,
+                Precision::Month,
+                Precision::Quarter,
+                Precision::Year,
+            ]
+            .map(Precision::code),
+        );
+        codes.extend(["not_posted", "running", "over"]);
+        for code in codes {
+            assert!(
+                TEXTS
+                    .iter()
+                    .any(|(k, zh, en)| *k == code && !zh.is_empty() && !en.is_empty()),
+                "{code}"
+            );
+        }
+    }
+}
