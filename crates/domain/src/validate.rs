@@ -134,7 +134,7 @@ impl Checker {
             Err(_) => {
                 self.errors.push(FieldError::new(
                     field,
-                    "日期格式应为 YYYY-MM-DD，例如 2024-03-15。",
+                    "日期应写成“年-月-日”，例如 2024-03-15。",
                     "Write the date as YYYY-MM-DD, e.g. 2024-03-15.",
                 ));
                 None

@@ -15,6 +15,8 @@ use zhenggai_domain::validate::FieldError;
 use zhenggai_storage::StoreError;
 use zhenggai_storage::error::Conflict;
 
+use crate::i18n::{Lang, Tr};
+
 /// What a page handler can fail with.
 #[derive(Debug)]
 pub enum PageError {
@@ -67,10 +69,44 @@ impl From<anyhow::Error> for PageError {
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
+    t: Tr,
     status: u16,
-    zh: &'a str,
-    en: &'a str,
-    fields: &'a [FieldError],
+    message: &'a str,
+    fields: Vec<String>,
+}
+
+/// A page's refusal, kept with the response until the router's last layer knows the
+/// reader's language (the cookie is on the request, which `into_response` does not see)
+/// and renders it in that language alone.
+#[derive(Debug, Clone)]
+pub struct ErrorReply {
+    status: StatusCode,
+    zh: String,
+    en: String,
+    fields: Vec<FieldError>,
+}
+
+impl ErrorReply {
+    /// The error page in one language.
+    pub fn render(&self, lang: Lang) -> Response {
+        let t = Tr(lang);
+        let page = ErrorPage {
+            t,
+            status: self.status.as_u16(),
+            message: lang.pick(&self.zh, &self.en),
+            fields: self
+                .fields
+                .iter()
+                .map(|f| crate::i18n::field_message(lang, f))
+                .collect(),
+        };
+        let mut resp = match page.render() {
+            Ok(body) => (self.status, Html(body)).into_response(),
+            Err(_) => (self.status, lang.pick(&self.zh, &self.en).to_string()).into_response(),
+        };
+        resp.extensions_mut().insert(self.clone());
+        resp
+    }
 }
 
 /// Seconds a client is told to wait when the server reads as many uploads as it will.
@@ -84,17 +120,15 @@ fn busy(mut resp: Response) -> Response {
     resp
 }
 
+/// The error page, in Chinese until the router renders it in the reader's language.
 fn error_page(status: StatusCode, zh: &str, en: &str, fields: &[FieldError]) -> Response {
-    let page = ErrorPage {
-        status: status.as_u16(),
-        zh,
-        en,
-        fields,
-    };
-    match page.render() {
-        Ok(body) => (status, Html(body)).into_response(),
-        Err(_) => (status, format!("{zh} / {en}")).into_response(),
+    ErrorReply {
+        status,
+        zh: zh.to_string(),
+        en: en.to_string(),
+        fields: fields.to_vec(),
     }
+    .render(Lang::Zh)
 }
 
 impl IntoResponse for PageError {

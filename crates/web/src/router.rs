@@ -84,12 +84,14 @@ async fn security_headers(
 
 /// What axum answers by itself in plain text on a page (letters where a record's number
 /// goes, a query that does not read, a body over the limit) is answered with the pages'
-/// error page, in both languages. The API answers its own refusals in JSON.
+/// error page; every error page is rendered here, in the reader's language alone. The
+/// API answers its own refusals in JSON.
 async fn page_errors(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    let resp = next.run(req).await;
+    let lang = crate::i18n::Lang::from_headers(req.headers());
+    let resp = localised(lang, next.run(req).await);
     let plain = resp
         .headers()
         .get(header::CONTENT_TYPE)
@@ -97,12 +99,29 @@ async fn page_errors(
     if !plain {
         return resp;
     }
-    match resp.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => PageError::TooLarge.into_response(),
-        StatusCode::METHOD_NOT_ALLOWED => PageError::FormOnly.into_response(),
+    let page = match resp.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => PageError::TooLarge,
+        StatusCode::METHOD_NOT_ALLOWED => PageError::FormOnly,
         StatusCode::BAD_REQUEST
         | StatusCode::UNSUPPORTED_MEDIA_TYPE
-        | StatusCode::UNPROCESSABLE_ENTITY => PageError::BadAddress.into_response(),
+        | StatusCode::UNPROCESSABLE_ENTITY => PageError::BadAddress,
+        _ => return resp,
+    };
+    localised(lang, page.into_response())
+}
+
+/// An error page rendered again in the reader's language (pages render in Chinese).
+fn localised(lang: crate::i18n::Lang, resp: axum::response::Response) -> axum::response::Response {
+    match resp.extensions().get::<crate::error::ErrorReply>() {
+        Some(reply) if lang != crate::i18n::Lang::Zh => {
+            let mut again = reply.render(lang);
+            for (name, value) in resp.headers() {
+                if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+                    again.headers_mut().insert(name.clone(), value.clone());
+                }
+            }
+            again
+        }
         _ => resp,
     }
 }

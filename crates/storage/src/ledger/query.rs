@@ -103,7 +103,7 @@ impl FilterInput {
                 if f.is_none() {
                     c.push(FieldError::new(
                         "status",
-                        "状态筛选应为 open、done、overdue、due_soon、long_term 或 review_due。",
+                        "状态筛选无法识别：请从页面上的“状态”下拉框中选择。",
                         "Status is one of open, done, overdue, due_soon, long_term, review_due.",
                     ));
                 }
@@ -117,7 +117,7 @@ impl FilterInput {
                 if f.is_none() {
                     c.push(FieldError::new(
                         "source",
-                        "来源应为 inspection 或 self_found。",
+                        "来源筛选无法识别：请从页面上的“来源”下拉框中选择。",
                         "Source is inspection or self_found.",
                     ));
                 }

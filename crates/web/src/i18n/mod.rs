@@ -110,6 +110,11 @@ impl Lang {
     }
 }
 
+/// What is wrong with a field and what to do, in one language.
+pub fn field_message(lang: Lang, e: &zhenggai_domain::validate::FieldError) -> String {
+    lang.pick(&e.message, &e.message_en).to_string()
+}
+
 /// The translator handed to templates.
 #[derive(Debug, Clone, Copy)]
 pub struct Tr(pub Lang);

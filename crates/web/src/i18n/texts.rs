@@ -193,7 +193,11 @@ texts! {
     calendar_work: "班", "Working";
     calendar_holiday: "节日", "Holiday";
     calendar_edit: "录入或更正", "Add or correct";
-    calendar_edit_hint: "第一行写“year 年份 通知网址”，以下每行一个日期：“2027-01-01 休 元旦”或“2027-02-06 班 春节”。可一次粘贴多个年份；保存后记入审计记录。命令行也可导入文件：zhenggai calendar import 文件。", "First line “year YYYY address-of-notice”, then one date a line: “2027-01-01 休 元旦” (day off) or “2027-02-06 班 春节” (working day). Several years may be pasted at once; saving is recorded in the audit trail. From the shell: zhenggai calendar import FILE.";
+    calendar_edit_hint: "第一行写", "First line ";
+    calendar_first_line: "year 年份 通知网址", "year YYYY address-of-notice";
+    calendar_edit_hint_lines: "，以下每行一个日期：“2027-01-01 休 元旦”或“2027-02-06 班 春节”。可一次粘贴多个年份；保存后记入审计记录。命令行也可导入文件：", ", then one date a line: “2027-01-01 休 元旦” (day off) or “2027-02-06 班 春节” (working day). Several years may be pasted at once; saving is recorded in the audit trail. From the shell: ";
+    calendar_file: "文件", "FILE";
+    calendar_edit_hint_end: "。", ".";
     closure_rules_title: "销号规则", "Closure rules";
     closure_rules_hint: "本单位问题销号前须满足的条件。修改会被记录，只对此后的销号审核生效。", "What closure needs in this organisation. Changes are recorded and apply to closures reviewed from now on.";
     max_extensions: "每个问题最多批准延期次数", "Approved extensions allowed per problem";
@@ -395,7 +399,9 @@ texts! {
     tokens: "API 令牌", "API tokens";
     token_name: "用途", "Use";
     token_created: "令牌已生成，只显示这一次，请妥善保存：", "Your token, shown only this once: keep it safe.";
-    token_note: "脚本通过 Authorization: Bearer 令牌 调用 /api/v1，权限与您本人相同。", "Scripts call /api/v1 with Authorization: Bearer TOKEN, with exactly your access.";
+    token_note: "脚本在请求头中写上", "Scripts send the header ";
+    token_note_after: "（“…”处为令牌），调用", " (the token in place of “…”) and call ";
+    token_note_end: "，权限与您本人相同。", ", with exactly your access.";
     api_docs: "接口文档（OpenAPI）", "API document (OpenAPI)";
     form_has_errors: "提交的内容有误，请按红色提示修改。", "Please correct the fields marked in red.";
     saved: "已保存。", "Saved.";
@@ -443,4 +449,9 @@ texts! {
     trail: "修改记录", "Change record";
     edit_aspects: "方面名称与顺序", "Aspects";
     item_title: "项的名称", "Item title";
+    // Issue 20, point 7: the error page in the reader's language alone.
+    error_fix_and_resend: "请返回上一页修改后重新提交（已填写的内容一般仍在）。", "Go back, correct it and send it again (what you typed is usually still there).";
+    error_back: "返回上一页", "Back";
+    error_home: "首页", "Home";
+    unit_number: "编号", "No.";
 }

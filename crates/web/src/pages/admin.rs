@@ -122,7 +122,8 @@ struct UsersPage {
     me: UserId,
     /// Now, as stored instants are written: a lock until a later one still holds.
     now: String,
-    notice: Option<String>,
+    /// What was done, and what the person types as it is (a one-time password).
+    notice: Option<(String, String)>,
     errors: Errors,
 }
 
@@ -154,7 +155,7 @@ impl UsersPage {
 async fn users_page_with(
     app: &App,
     v: &Viewer,
-    notice: Option<String>,
+    notice: Option<(String, String)>,
     errors: Errors,
 ) -> Result<UsersPage, PageError> {
     Ok(UsersPage {
@@ -207,8 +208,8 @@ pub async fn add_user(
                     "用户已创建，一次性密码（首次登录须修改）：",
                     "Account created. One-time password (to be changed at first login): ",
                 )
-                .to_string()
-                + &password;
+                .to_string();
+            let notice = (notice, password);
             Ok(render(
                 &users_page_with(&app, &v, Some(notice), Errors::none(v.lang)).await?,
             ))
@@ -242,10 +243,12 @@ pub async fn reset_password(
     let change = v.change_because(&app, "reset by the system administrator");
     users::reset_password(&app.db, &v.actor, change, UserId(id), &password).await?;
     let user = users::get(&app.db, UserId(id)).await?;
-    let notice = format!(
-        "{} {}：{password}",
-        user.username,
-        v.lang.pick("的新一次性密码", "— new one-time password")
+    let notice = (
+        match v.lang {
+            crate::i18n::Lang::Zh => format!("{}的新一次性密码：", user.display_name),
+            crate::i18n::Lang::En => format!("{}'s new one-time password: ", user.display_name),
+        },
+        password,
     );
     Ok(render(
         &users_page_with(&app, &v, Some(notice), Errors::none(v.lang)).await?,

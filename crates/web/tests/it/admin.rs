@@ -146,7 +146,7 @@ async fn a_new_account_must_change_its_one_time_password() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let password = r
         .body
-        .split("首次登录须修改）：")
+        .split("首次登录须修改）：<kbd>")
         .nth(1)
         .unwrap()
         .split('<')
@@ -438,7 +438,7 @@ async fn one_time_password(t: &TestApp, username: &str) -> (String, String) {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let password = r
         .body
-        .split("的新一次性密码：")
+        .split("的新一次性密码：<kbd>")
         .nth(1)
         .unwrap()
         .split('<')

@@ -88,7 +88,7 @@ async fn filters_and_two_character_search_narrow_the_ledger() {
         )
         .await;
     assert_eq!(bad.status, StatusCode::OK);
-    assert!(bad.body.contains("状态筛选应为") && bad.body.contains("YYYY-MM-DD"));
+    assert!(bad.body.contains("状态筛选无法识别") && bad.body.contains("年-月-日"));
 }
 
 #[tokio::test]

@@ -14,6 +14,7 @@ mod auth;
 mod calendar;
 mod channels;
 mod edge;
+mod latin;
 mod ledger;
 mod lifecycle;
 mod milestones;
