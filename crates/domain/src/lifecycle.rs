@@ -402,18 +402,16 @@ pub enum Refusal {
     #[error("this role or unit may not {0} this problem")]
     NotYours(&'static str),
     /// The problem is not in a state where the action applies.
-    #[error("a problem that is {state} cannot be {action}: {hint}")]
+    #[error("a problem that is {} cannot take this step: {hint}", .state.code())]
     WrongState {
-        /// The action.
-        action: &'static str,
         /// The current state.
-        state: &'static str,
+        state: ProblemState,
         /// What to do instead.
-        hint: &'static str,
+        hint: Hint,
     },
     /// A required text (a reason, a report, a meeting) is empty.
-    #[error("the {0} is required")]
-    Missing(&'static str),
+    #[error("the {0:?} is required")]
+    Missing(Missing),
     /// Measures are still open.
     #[error("{0} measure(s) are still open: every measure must be done before closure")]
     MeasuresOpen(u32),
@@ -435,8 +433,176 @@ pub enum Refusal {
     #[error("a survey asks at least one person, and no more are satisfied than were asked")]
     BadSurvey,
     /// The organisation does not use this closure rule.
-    #[error("this organisation does not require {0}")]
-    NotRequired(&'static str),
+    #[error("this organisation does not require {0:?}")]
+    NotRequired(ClosureRule),
+}
+
+/// What a step carries that was left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    /// Why (dispute, assignment, return, extension, reopening).
+    Reason,
+    /// The Party committee meeting that approved the plan.
+    Meeting,
+    /// The special report of a closure request (销号专项报告).
+    Report,
+    /// The summary of a phase closed (阶段性销号).
+    PhaseSummary,
+    /// At least one file of evidence (佐证材料).
+    Evidence,
+    /// Who signed the acceptance.
+    Signer,
+    /// How the survey asked people.
+    SurveyMethod,
+    /// Where the result is posted.
+    PostingPlace,
+}
+
+impl Missing {
+    /// The form's field that carries it.
+    pub fn field(self) -> &'static str {
+        match self {
+            Missing::Reason => "reason",
+            Missing::Meeting => "meeting",
+            Missing::Report | Missing::PhaseSummary => "report",
+            Missing::Evidence => "files",
+            Missing::Signer => "signer",
+            Missing::SurveyMethod => "method",
+            Missing::PostingPlace => "place",
+        }
+    }
+}
+
+/// A closure rule an organisation may or may not use (销号规则).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClosureRule {
+    /// Three-party acceptance (三方验收).
+    Acceptance,
+    /// The satisfaction survey (满意度测评).
+    Survey,
+    /// Public posting of the result (整改结果公示).
+    Posting,
+}
+
+/// What to do instead of a step the problem's state does not allow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Hint {
+    /// only a registered problem is claimed
+    #[error("only a registered problem is claimed")]
+    OnlyRegisteredClaimed,
+    /// dispute before claiming
+    #[error("dispute before claiming")]
+    DisputeBeforeClaiming,
+    /// the leader decides only disputed problems
+    #[error("the leader decides only disputed problems")]
+    LeaderDecidesDisputes,
+    /// after submission the lead unit's draft comes back by a return; the office supplements a plan until closure is requested, and a closed problem by a look-back
+    #[error(
+        "after submission the lead unit's draft comes back by a return; the office supplements a plan until closure is requested, and a closed problem by a look-back"
+    )]
+    MeasuresAfterSubmission,
+    /// claim it and draft its measures first
+    #[error("claim it and draft its measures first")]
+    ClaimAndDraftFirst,
+    /// the lead unit submits the plan first
+    #[error("the lead unit submits the plan first")]
+    AwaitSubmission,
+    /// the leader in charge signs it off first
+    #[error("the leader in charge signs it off first")]
+    AwaitSignature,
+    /// the office compiles the plan first
+    #[error("the office compiles the plan first")]
+    CompileFirst,
+    /// only a plan under review goes back
+    #[error("only a plan under review goes back")]
+    OnlyPlanUnderReviewReturns,
+    /// every dated measure is already done
+    #[error("every dated measure is already done")]
+    DatedMeasuresDone,
+    /// no long-term measure is open
+    #[error("no long-term measure is open")]
+    NoLongTermOpen,
+    /// a phase closes when long-term measures go on; otherwise request closure
+    #[error("a phase closes when long-term measures go on; otherwise request closure")]
+    PhaseOnlyWithLongTerm,
+    /// a phase closes while work is in progress
+    #[error("a phase closes while work is in progress")]
+    PhaseWhileInProgress,
+    /// measures are done after the plan is approved
+    #[error("measures are done after the plan is approved")]
+    MeasuresAfterApproval,
+    /// the leader in charge decides the pending request first
+    #[error("the leader in charge decides the pending request first")]
+    ExtensionPending,
+    /// the lead unit requests the extension first
+    #[error("the lead unit requests the extension first")]
+    RequestExtensionFirst,
+    /// no extension is pending
+    #[error("no extension is pending")]
+    NoExtensionPending,
+    /// deadlines change by extension only while work is in progress
+    #[error("deadlines change by extension only while work is in progress")]
+    ExtendWhileInProgress,
+    /// closure is requested while in progress
+    #[error("closure is requested while in progress")]
+    ClosureWhileInProgress,
+    /// the lead unit requests closure first
+    #[error("the lead unit requests closure first")]
+    RequestClosureFirst,
+    /// each party signs once per closure request
+    #[error("each party signs once per closure request")]
+    OneSignaturePerParty,
+    /// the result is already posted
+    #[error("the result is already posted")]
+    AlreadyPosted,
+    /// acceptance, survey and posting follow the leader's signature on the closure request
+    #[error("acceptance, survey and posting follow the leader's signature on the closure request")]
+    ChecksAfterSignature,
+    /// the leader in charge signs the closure request off first
+    #[error("the leader in charge signs the closure request off first")]
+    SignClosureFirst,
+    /// only a closure request goes back
+    #[error("only a closure request goes back")]
+    OnlyClosureRequestReturns,
+    /// a look-back confirms closed problems
+    #[error("a look-back confirms closed problems")]
+    ConfirmClosedOnly,
+    /// a look-back reopens closed problems
+    #[error("a look-back reopens closed problems")]
+    ReopenClosedOnly,
+}
+
+impl Hint {
+    /// Every hint (for the test that each has its words).
+    pub const ALL: [Hint; 27] = [
+        Hint::OnlyRegisteredClaimed,
+        Hint::DisputeBeforeClaiming,
+        Hint::LeaderDecidesDisputes,
+        Hint::MeasuresAfterSubmission,
+        Hint::ClaimAndDraftFirst,
+        Hint::AwaitSubmission,
+        Hint::AwaitSignature,
+        Hint::CompileFirst,
+        Hint::OnlyPlanUnderReviewReturns,
+        Hint::DatedMeasuresDone,
+        Hint::NoLongTermOpen,
+        Hint::PhaseOnlyWithLongTerm,
+        Hint::PhaseWhileInProgress,
+        Hint::MeasuresAfterApproval,
+        Hint::ExtensionPending,
+        Hint::RequestExtensionFirst,
+        Hint::NoExtensionPending,
+        Hint::ExtendWhileInProgress,
+        Hint::ClosureWhileInProgress,
+        Hint::RequestClosureFirst,
+        Hint::OneSignaturePerParty,
+        Hint::AlreadyPosted,
+        Hint::ChecksAfterSignature,
+        Hint::SignClosureFirst,
+        Hint::OnlyClosureRequestReturns,
+        Hint::ConfirmClosedOnly,
+        Hint::ReopenClosedOnly,
+    ];
 }
 
 /// A closure rule not yet met.
@@ -540,7 +706,7 @@ impl Policy {
     }
 }
 
-fn required(text: &str, what: &'static str) -> Result<(), Refusal> {
+fn required(text: &str, what: Missing) -> Result<(), Refusal> {
     if text.trim().is_empty() {
         Err(Refusal::Missing(what))
     } else {
@@ -575,11 +741,7 @@ pub fn apply(
 ) -> Result<(Problem, Record), Refusal> {
     use ProblemState as S;
     let state = problem.state;
-    let wrong = |action: &'static str, hint: &'static str| Refusal::WrongState {
-        action,
-        state: state.code(),
-        hint,
-    };
+    let wrong = |hint: Hint| Refusal::WrongState { state, hint };
     let mut next = problem.clone();
     let allowed = match action {
         Action::Claim
@@ -620,23 +782,20 @@ pub fn apply(
     }
     next.state = match (action, state) {
         (Action::Claim, S::Registered) => S::Claimed,
-        (Action::Claim, _) => return Err(wrong("claimed", "only a registered problem is claimed")),
+        (Action::Claim, _) => return Err(wrong(Hint::OnlyRegisteredClaimed)),
         (Action::Dispute { reason }, S::Registered) => {
-            required(reason, "reason")?;
+            required(reason, Missing::Reason)?;
             S::Disputed
         }
-        (Action::Dispute { .. }, _) => return Err(wrong("disputed", "dispute before claiming")),
+        (Action::Dispute { .. }, _) => return Err(wrong(Hint::DisputeBeforeClaiming)),
         (Action::Assign { unit, reason }, S::Disputed) => {
-            required(reason, "reason")?;
+            required(reason, Missing::Reason)?;
             next.lead_unit = *unit;
             // The leader's decision binds: the assigned unit leads without a second claim.
             S::Claimed
         }
         (Action::Assign { .. }, _) => {
-            return Err(wrong(
-                "assigned",
-                "the leader decides only disputed problems",
-            ));
+            return Err(wrong(Hint::LeaderDecidesDisputes));
         }
         // The lead unit drafts until it submits; the office also completes a plan under
         // review and supplements one in progress (补充措施, as after a look-back's 回炉),
@@ -658,10 +817,7 @@ pub fn apply(
             state
         }
         (Action::AddMeasure | Action::AddLongTermMeasure, _) => {
-            return Err(wrong(
-                "given new measures",
-                "after submission the lead unit's draft comes back by a return; the office supplements a plan until closure is requested, and a closed problem by a look-back",
-            ));
+            return Err(wrong(Hint::MeasuresAfterSubmission));
         }
         (Action::SubmitPlan, S::Claimed) => {
             if problem.measures == 0 {
@@ -673,18 +829,18 @@ pub fn apply(
             S::PlanSubmitted
         }
         (Action::SubmitPlan, _) => {
-            return Err(wrong("submitted", "claim it and draft its measures first"));
+            return Err(wrong(Hint::ClaimAndDraftFirst));
         }
         (Action::SignPlan, S::PlanSubmitted) => S::PlanSigned,
         (Action::SignPlan, _) => {
-            return Err(wrong("signed off", "the lead unit submits the plan first"));
+            return Err(wrong(Hint::AwaitSubmission));
         }
         (Action::CompilePlan, S::PlanSigned) => S::PlanCompiled,
         (Action::CompilePlan, _) => {
-            return Err(wrong("compiled", "the leader in charge signs it off first"));
+            return Err(wrong(Hint::AwaitSignature));
         }
         (Action::ApprovePlan { meeting, .. }, S::PlanCompiled) => {
-            required(meeting, "meeting")?;
+            required(meeting, Missing::Meeting)?;
             // The office may have added a long measure after the unit submitted.
             if problem.lacking_milestones > 0 {
                 return Err(Refusal::MilestonesMissing(problem.lacking_milestones));
@@ -692,43 +848,34 @@ pub fn apply(
             S::InProgress
         }
         (Action::ApprovePlan { .. }, _) => {
-            return Err(wrong("approved", "the office compiles the plan first"));
+            return Err(wrong(Hint::CompileFirst));
         }
         (Action::ReturnPlan { reason }, S::PlanSubmitted | S::PlanSigned | S::PlanCompiled) => {
-            required(reason, "reason")?;
+            required(reason, Missing::Reason)?;
             S::Claimed
         }
         (Action::ReturnPlan { .. }, _) => {
-            return Err(wrong("returned", "only a plan under review goes back"));
+            return Err(wrong(Hint::OnlyPlanUnderReviewReturns));
         }
         (Action::MeasureDone, S::InProgress) => {
             if problem.measures_open <= problem.long_term_open {
-                return Err(wrong(
-                    "given a done measure",
-                    "every dated measure is already done",
-                ));
+                return Err(wrong(Hint::DatedMeasuresDone));
             }
             next.measures_open -= 1;
             state
         }
         (Action::LongTermMeasureDone, S::InProgress | S::LongTermReview) => {
             if problem.long_term_open == 0 {
-                return Err(wrong(
-                    "given a done long-term measure",
-                    "no long-term measure is open",
-                ));
+                return Err(wrong(Hint::NoLongTermOpen));
             }
             next.measures_open -= 1;
             next.long_term_open -= 1;
             state
         }
         (Action::ClosePhase { summary }, S::InProgress) => {
-            required(summary, "phase summary")?;
+            required(summary, Missing::PhaseSummary)?;
             if problem.long_term_open == 0 {
-                return Err(wrong(
-                    "closed for a phase",
-                    "a phase closes when long-term measures go on; otherwise request closure",
-                ));
+                return Err(wrong(Hint::PhaseOnlyWithLongTerm));
             }
             if problem.measures_open > problem.long_term_open {
                 return Err(Refusal::MeasuresOpen(
@@ -738,24 +885,15 @@ pub fn apply(
             S::LongTermReview
         }
         (Action::ClosePhase { .. }, _) => {
-            return Err(wrong(
-                "closed for a phase",
-                "a phase closes while work is in progress",
-            ));
+            return Err(wrong(Hint::PhaseWhileInProgress));
         }
         (Action::LongTermMeasureDone, _) | (Action::MeasureDone, _) => {
-            return Err(wrong(
-                "worked on",
-                "measures are done after the plan is approved",
-            ));
+            return Err(wrong(Hint::MeasuresAfterApproval));
         }
         (Action::RequestExtension { reason, .. }, S::InProgress) => {
-            required(reason, "reason")?;
+            required(reason, Missing::Reason)?;
             if problem.extension_pending {
-                return Err(wrong(
-                    "asked for another extension",
-                    "the leader in charge decides the pending request first",
-                ));
+                return Err(wrong(Hint::ExtensionPending));
             }
             if problem.extensions >= policy.max_extensions {
                 return Err(Refusal::TooManyExtensions(policy.max_extensions));
@@ -764,12 +902,9 @@ pub fn apply(
             state
         }
         (Action::Extend { reason, .. }, S::InProgress) => {
-            required(reason, "reason")?;
+            required(reason, Missing::Reason)?;
             if !problem.extension_pending {
-                return Err(wrong(
-                    "extended",
-                    "the lead unit requests the extension first",
-                ));
+                return Err(wrong(Hint::RequestExtensionFirst));
             }
             if problem.extensions >= policy.max_extensions {
                 return Err(Refusal::TooManyExtensions(policy.max_extensions));
@@ -779,9 +914,9 @@ pub fn apply(
             state
         }
         (Action::RefuseExtension { reason }, S::InProgress) => {
-            required(reason, "reason")?;
+            required(reason, Missing::Reason)?;
             if !problem.extension_pending {
-                return Err(wrong("refused an extension", "no extension is pending"));
+                return Err(wrong(Hint::NoExtensionPending));
             }
             next.extension_pending = false;
             state
@@ -792,10 +927,7 @@ pub fn apply(
             | Action::RefuseExtension { .. },
             _,
         ) => {
-            return Err(wrong(
-                "extended",
-                "deadlines change by extension only while work is in progress",
-            ));
+            return Err(wrong(Hint::ExtendWhileInProgress));
         }
         (Action::RequestClosure { report, evidence }, S::InProgress | S::LongTermReview) => {
             if problem.measures == 0 {
@@ -804,44 +936,35 @@ pub fn apply(
             if problem.measures_open > 0 {
                 return Err(Refusal::MeasuresOpen(problem.measures_open));
             }
-            required(report, "special report")?;
+            required(report, Missing::Report)?;
             if *evidence == 0 {
-                return Err(Refusal::Missing("evidence"));
+                return Err(Refusal::Missing(Missing::Evidence));
             }
             S::ClosureRequested
         }
         (Action::RequestClosure { .. }, _) => {
-            return Err(wrong(
-                "put up for closure",
-                "closure is requested while in progress",
-            ));
+            return Err(wrong(Hint::ClosureWhileInProgress));
         }
         (Action::SignClosure, S::ClosureRequested) => S::ClosureSigned,
         (Action::SignClosure, _) => {
-            return Err(wrong(
-                "signed off for closure",
-                "the lead unit requests closure first",
-            ));
+            return Err(wrong(Hint::RequestClosureFirst));
         }
         (Action::RecordAcceptance { party, signer }, S::ClosureSigned) => {
             if !policy.three_party {
-                return Err(Refusal::NotRequired("three-party acceptance"));
+                return Err(Refusal::NotRequired(ClosureRule::Acceptance));
             }
-            required(signer, "signer")?;
+            required(signer, Missing::Signer)?;
             if problem.checks.accepted_by.contains(party) {
-                return Err(wrong(
-                    "signed again by the same party",
-                    "each party signs once per closure request",
-                ));
+                return Err(wrong(Hint::OneSignaturePerParty));
             }
             next.checks.accepted_by.push(*party);
             state
         }
         (Action::RecordSurvey { survey, method }, S::ClosureSigned) => {
             if policy.min_satisfaction.is_none() {
-                return Err(Refusal::NotRequired("a satisfaction survey"));
+                return Err(Refusal::NotRequired(ClosureRule::Survey));
             }
-            required(method, "survey method")?;
+            required(method, Missing::SurveyMethod)?;
             if survey.surveyed == 0 || survey.satisfied > survey.surveyed {
                 return Err(Refusal::BadSurvey);
             }
@@ -850,11 +973,11 @@ pub fn apply(
         }
         (Action::PostResult { place }, S::ClosureSigned) => {
             if policy.posting_days == 0 {
-                return Err(Refusal::NotRequired("public posting"));
+                return Err(Refusal::NotRequired(ClosureRule::Posting));
             }
-            required(place, "posting place")?;
+            required(place, Missing::PostingPlace)?;
             if problem.checks.posting != Posting::NotPosted {
-                return Err(wrong("posted again", "the result is already posted"));
+                return Err(wrong(Hint::AlreadyPosted));
             }
             next.checks.posting = Posting::Running;
             state
@@ -865,10 +988,7 @@ pub fn apply(
             | Action::PostResult { .. },
             _,
         ) => {
-            return Err(wrong(
-                "checked for closure",
-                "acceptance, survey and posting follow the leader's signature on the closure request",
-            ));
+            return Err(wrong(Hint::ChecksAfterSignature));
         }
         (Action::AcceptClosure, S::ClosureSigned) => {
             if let Some(unmet) = policy.unmet(&problem.checks) {
@@ -877,13 +997,10 @@ pub fn apply(
             S::Closed
         }
         (Action::AcceptClosure, _) => {
-            return Err(wrong(
-                "closed",
-                "the leader in charge signs the closure request off first",
-            ));
+            return Err(wrong(Hint::SignClosureFirst));
         }
         (Action::ReturnClosure { reason, .. }, S::ClosureRequested | S::ClosureSigned) => {
-            required(reason, "reason")?;
+            required(reason, Missing::Reason)?;
             // 留号: back to work on every measure, by the new deadline.
             next.measures_open = problem.measures;
             next.long_term_open = problem.long_term_measures;
@@ -891,21 +1008,21 @@ pub fn apply(
             S::InProgress
         }
         (Action::ReturnClosure { .. }, _) => {
-            return Err(wrong("returned", "only a closure request goes back"));
+            return Err(wrong(Hint::OnlyClosureRequestReturns));
         }
         (Action::Confirm, S::Closed) => S::Consolidated,
         (Action::Confirm, _) => {
-            return Err(wrong("confirmed", "a look-back confirms closed problems"));
+            return Err(wrong(Hint::ConfirmClosedOnly));
         }
         (Action::Reopen { reason, .. }, S::Closed | S::Consolidated | S::LongTermReview) => {
-            required(reason, "reason")?;
+            required(reason, Missing::Reason)?;
             next.measures_open = problem.measures;
             next.long_term_open = problem.long_term_measures;
             next.checks = ClosureChecks::default();
             S::InProgress
         }
         (Action::Reopen { .. }, _) => {
-            return Err(wrong("reopened", "a look-back reopens closed problems"));
+            return Err(wrong(Hint::ReopenClosedOnly));
         }
     };
     let record = Record {
@@ -1123,7 +1240,7 @@ mod tests {
                 &Action::Dispute { reason: " ".into() },
                 Policy::default()
             ),
-            Err(Refusal::Missing("reason"))
+            Err(Refusal::Missing(Missing::Reason))
         );
         run(
             &mut p,
@@ -1432,7 +1549,7 @@ mod tests {
         };
         assert_eq!(
             apply(&p, &office(), &sign, d),
-            Err(Refusal::NotRequired("three-party acceptance"))
+            Err(Refusal::NotRequired(ClosureRule::Acceptance))
         );
         assert!(apply(&p, &office(), &Action::AcceptClosure, d).is_ok());
         // Checks follow the leader's signature, not before.
@@ -1459,7 +1576,7 @@ mod tests {
         };
         assert_eq!(
             apply(&p, &finance(), &ask(0), Policy::default()),
-            Err(Refusal::Missing("evidence"))
+            Err(Refusal::Missing(Missing::Evidence))
         );
         assert!(apply(&p, &finance(), &ask(2), Policy::default()).is_ok());
     }

@@ -196,7 +196,10 @@ mod tests {
         let refused = |pw: &str, user: &str, words: &str| {
             let e = check(pw, user).expect_err(pw);
             assert_eq!(e.field, "password");
-            assert!(e.message.contains(words), "{pw}: {}", e.message);
+            let crate::validate::Why::Said { zh, .. } = &e.why else {
+                panic!("{pw}: {:?}", e.why)
+            };
+            assert!(zh.contains(words), "{pw}: {zh}");
         };
         refused("Ab1!", "x", "至少10位");
         refused("1234 5678 90", "x", "数字和空格");

@@ -1,8 +1,6 @@
 //! Parse at the edge: what arrives from outside becomes a checked value here, or a
 //! [`FieldError`] that names the field and says what to do.
 
-use serde::Serialize;
-
 /// The years a date in the ledger may fall in: none of its records is older than the
 /// People's Republic (1949), and a year past 2100 is a slip of the keyboard, as is year 0.
 pub const YEARS: std::ops::RangeInclusive<i32> = 1949..=2100;
@@ -32,31 +30,88 @@ pub fn is_forbidden_char(c: char) -> bool {
 }
 
 fn control_error(field: &str) -> FieldError {
-    FieldError::new(
-        field,
-        "含有不可见的控制字符，请删除后重新输入（可从纯文本粘贴）。",
-        "Contains invisible control characters: delete them and type it again (or paste plain text).",
-    )
+    FieldError::because(field, Why::ControlCharacters)
 }
 
-/// One field that failed, with a message for the person who filled it in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+/// One field that failed, and why: data, which the web layer alone puts into the
+/// reader's language (zhenggai-web `i18n`), so each reason has its words in one place.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     /// The field's name, as in the form and the API.
     pub field: String,
-    /// What is wrong and what to do, in Chinese.
-    pub message: String,
-    /// The same in English.
-    pub message_en: String,
+    /// What is wrong.
+    pub why: Why,
+}
+
+/// What is wrong with a field's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Why {
+    /// Nothing was written where something must be (此项必填).
+    Required,
+    /// No date was chosen where one must be.
+    RequiredDate,
+    /// No number was given where one must be.
+    RequiredNumber,
+    /// Longer than allowed, in characters.
+    TooLong {
+        /// The most allowed.
+        max: usize,
+    },
+    /// Invisible control characters (S19).
+    ControlCharacters,
+    /// A date whose year is outside [`YEARS`].
+    YearOutOfRange,
+    /// Not a date in the form 2024-03-15.
+    NotADate,
+    /// Not a whole number in the range.
+    OutOfRange {
+        /// The least allowed.
+        min: u32,
+        /// The most allowed.
+        max: u32,
+    },
+    /// A filter's value that none of the page's choices sends (an edited address).
+    UnknownChoice,
+    /// A deadline's words that do not read.
+    Deadline(crate::deadline::DeadlineError),
+    /// A lifecycle step the state machine refuses.
+    Refused(crate::lifecycle::Refusal),
+    /// Words composed around a record's own names by the layer that found them, in both
+    /// languages; what is not yet a reason of its own.
+    Said {
+        /// In Chinese.
+        zh: String,
+        /// In English.
+        en: String,
+    },
 }
 
 impl FieldError {
-    /// A field error.
-    pub fn new(field: &str, message: impl Into<String>, message_en: impl Into<String>) -> Self {
+    /// A field error in words composed where it was found.
+    pub fn new(field: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Self::because(
+            field,
+            Why::Said {
+                zh: zh.into(),
+                en: en.into(),
+            },
+        )
+    }
+
+    /// The Chinese of words composed where the error was found, if they were (tests
+    /// read them; pages word every error in zhenggai-web `i18n`).
+    pub fn said_zh(&self) -> &str {
+        match &self.why {
+            Why::Said { zh, .. } => zh,
+            _ => "",
+        }
+    }
+
+    /// A field error for a reason.
+    pub fn because(field: &str, why: Why) -> Self {
         Self {
             field: field.to_string(),
-            message: message.into(),
-            message_en: message_en.into(),
+            why,
         }
     }
 }
@@ -72,17 +127,10 @@ impl Checker {
     pub fn text(&mut self, field: &str, value: &str, max: usize) -> String {
         let v = value.trim();
         if v.is_empty() {
-            self.errors.push(FieldError::new(
-                field,
-                "此项必填，请填写。",
-                "Required: please fill this in.",
-            ));
+            self.errors.push(FieldError::because(field, Why::Required));
         } else if v.chars().count() > max {
-            self.errors.push(FieldError::new(
-                field,
-                format!("不能超过{max}个字，请精简。"),
-                format!("At most {max} characters: please shorten it."),
-            ));
+            self.errors
+                .push(FieldError::because(field, Why::TooLong { max }));
         } else if v.chars().any(is_forbidden_char) {
             self.errors.push(control_error(field));
         }
@@ -96,11 +144,8 @@ impl Checker {
             return None;
         }
         if v.chars().count() > max {
-            self.errors.push(FieldError::new(
-                field,
-                format!("不能超过{max}个字，请精简。"),
-                format!("At most {max} characters: please shorten it."),
-            ));
+            self.errors
+                .push(FieldError::because(field, Why::TooLong { max }));
         } else if v.chars().any(is_forbidden_char) {
             self.errors.push(control_error(field));
         }
@@ -116,27 +161,12 @@ impl Checker {
         match chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
             Ok(d) if YEARS.contains(&chrono::Datelike::year(&d)) => Some(d),
             Ok(_) => {
-                self.errors.push(FieldError::new(
-                    field,
-                    format!(
-                        "年份应在{}至{}年之间，请检查日期。",
-                        YEARS.start(),
-                        YEARS.end()
-                    ),
-                    format!(
-                        "The year must be from {} to {}: check the date.",
-                        YEARS.start(),
-                        YEARS.end()
-                    ),
-                ));
+                self.errors
+                    .push(FieldError::because(field, Why::YearOutOfRange));
                 None
             }
             Err(_) => {
-                self.errors.push(FieldError::new(
-                    field,
-                    "日期应写成“年-月-日”，例如 2024-03-15。",
-                    "Write the date as YYYY-MM-DD, e.g. 2024-03-15.",
-                ));
+                self.errors.push(FieldError::because(field, Why::NotADate));
                 None
             }
         }
@@ -145,11 +175,8 @@ impl Checker {
     /// A date that must be present.
     pub fn date(&mut self, field: &str, value: &str) -> Option<chrono::NaiveDate> {
         if value.trim().is_empty() {
-            self.errors.push(FieldError::new(
-                field,
-                "此项必填，请选择日期。",
-                "Required: please pick a date.",
-            ));
+            self.errors
+                .push(FieldError::because(field, Why::RequiredDate));
             return None;
         }
         self.optional_date(field, value)
@@ -164,11 +191,8 @@ impl Checker {
         match v.parse::<u32>() {
             Ok(n) if (min..=max).contains(&n) => Some(n),
             _ => {
-                self.errors.push(FieldError::new(
-                    field,
-                    format!("请填写{min}到{max}之间的整数。"),
-                    format!("Give a whole number from {min} to {max}."),
-                ));
+                self.errors
+                    .push(FieldError::because(field, Why::OutOfRange { min, max }));
                 None
             }
         }
@@ -177,11 +201,8 @@ impl Checker {
     /// A whole number from `min` to `max` that must be present.
     pub fn number(&mut self, field: &str, value: &str, min: u32, max: u32) -> Option<u32> {
         if value.trim().is_empty() {
-            self.errors.push(FieldError::new(
-                field,
-                "此项必填，请填写数字。",
-                "Required: please give a number.",
-            ));
+            self.errors
+                .push(FieldError::because(field, Why::RequiredNumber));
             return None;
         }
         self.optional_number(field, value, min, max)
@@ -240,8 +261,8 @@ mod tests {
         let errors = c.finish().unwrap_err();
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["a", "b", "c", "d", "e", "f", "g", "h", "i"]);
-        assert!(errors[0].message.contains("1949"));
-        assert!(errors[3].message.contains("控制字符"));
+        assert_eq!(errors[0].why, Why::YearOutOfRange);
+        assert_eq!(errors[3].why, Why::ControlCharacters);
     }
 
     #[test]

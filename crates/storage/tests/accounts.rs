@@ -228,7 +228,7 @@ async fn a_new_password_may_not_be_the_current_one_nor_contain_the_name() {
         match users::set_password(&t.db, system(now()), finance, pw, false, None).await {
             Err(StoreError::Invalid(e)) => {
                 assert_eq!(e[0].field, "password");
-                assert!(e[0].message.contains(words), "{pw}: {}", e[0].message);
+                assert!(e[0].said_zh().contains(words), "{pw}: {}", e[0].said_zh());
             }
             other => panic!("{pw}: {other:?}"),
         }

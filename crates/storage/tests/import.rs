@@ -105,7 +105,7 @@ async fn a_ledger_is_imported_all_or_nothing_and_once() {
     match refused {
         Err(StoreError::Invalid(fields)) => {
             assert_eq!(fields[0].field, "units");
-            assert!(fields[0].message.contains("法务部"));
+            assert!(fields[0].said_zh().contains("法务部"));
         }
         other => panic!("{other:?}"),
     }
@@ -231,7 +231,7 @@ async fn a_ledger_is_imported_all_or_nothing_and_once() {
     );
     // When, as the office reads it: Beijing time (the change was at 02:00 UTC).
     assert!(
-        matches!(again, Err(StoreError::Invalid(ref f)) if f[0].message.contains("2024-04-25 10:00 李明")),
+        matches!(again, Err(StoreError::Invalid(ref f)) if f[0].said_zh().contains("2024-04-25 10:00 李明")),
         "{again:?}"
     );
     let asked = Decisions {
@@ -280,9 +280,9 @@ async fn a_reading_with_errors_writes_nothing_and_names_each_row() {
     {
         Err(StoreError::Invalid(fields)) => {
             assert!(
-                fields[0].message.contains("第6行G列"),
+                fields[0].said_zh().contains("第6行G列"),
                 "{}",
-                fields[0].message
+                fields[0].said_zh()
             );
         }
         other => panic!("{other:?}"),

@@ -280,9 +280,30 @@ pub struct ApiErrorBody {
     /// The same in English.
     pub message_en: String,
     /// For `invalid` and `bad_request`: each field and what is wrong with it.
-    pub fields: Vec<FieldError>,
+    pub fields: Vec<FieldMessage>,
     /// For `conflict`: what the other writer changed.
     pub conflict: Option<Conflict>,
+}
+
+/// A field and what is wrong with it, in both languages (a script reads either).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FieldMessage {
+    /// The field's name, as in the form and the API.
+    pub field: String,
+    /// What is wrong and what to do, in Chinese.
+    pub message: String,
+    /// The same in English.
+    pub message_en: String,
+}
+
+impl From<&FieldError> for FieldMessage {
+    fn from(e: &FieldError) -> Self {
+        FieldMessage {
+            field: e.field.clone(),
+            message: crate::i18n::field_message(Lang::Zh, e),
+            message_en: crate::i18n::field_message(Lang::En, e),
+        }
+    }
 }
 
 fn body(error: &'static str, zh: &str, en: &str) -> ApiErrorBody {
@@ -331,6 +352,7 @@ impl IntoResponse for ApiError {
                 ),
             ),
             ApiError::BadField(field) => {
+                let field = FieldMessage::from(&field);
                 let mut b = body("bad_request", &field.message, &field.message_en);
                 b.fields = vec![field];
                 (StatusCode::BAD_REQUEST, b)
@@ -393,7 +415,7 @@ impl IntoResponse for ApiError {
                         "提交的内容有误，请按 fields 修改。",
                         "Some fields need correcting: see fields.",
                     );
-                    b.fields = fields;
+                    b.fields = fields.iter().map(FieldMessage::from).collect();
                     (StatusCode::UNPROCESSABLE_ENTITY, b)
                 }
                 StoreError::Conflict(c) => {

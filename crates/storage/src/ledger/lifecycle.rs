@@ -9,9 +9,9 @@ use zhenggai_domain::access::Actor;
 use zhenggai_domain::clock::china_date;
 use zhenggai_domain::deadline::{Deadline, DeadlineKind};
 use zhenggai_domain::lifecycle::{
-    self, Action, ClosureChecks, Party, Policy, Posting, ProblemState, Refusal, Survey, Unmet,
+    self, Action, ClosureChecks, Party, Policy, Posting, ProblemState, Refusal, Survey,
 };
-use zhenggai_domain::validate::{Checker, FieldError};
+use zhenggai_domain::validate::{Checker, FieldError, Why};
 use zhenggai_domain::{ProblemId, UnitId, UserId};
 
 use super::problems;
@@ -394,156 +394,21 @@ pub(crate) async fn check_measure_done(
                 m.lead_unit.name
             ),
         )),
-        Err(other) => Err(StoreError::invalid(
+        Err(other) => Err(StoreError::Invalid(vec![FieldError::because(
             "mark_done",
-            zh_refusal(&other),
-            other.to_string(),
-        )),
+            Why::Refused(other),
+        )])),
     }
 }
 
+/// A refusal as data, at the field it concerns; the web layer words it.
 fn refusal(r: Refusal) -> StoreError {
     match r {
         Refusal::NotYours(_) => StoreError::Forbidden,
         Refusal::Missing(what) => {
-            let field = match what {
-                "special report" | "phase summary" => "report",
-                "evidence" => "files",
-                "survey method" => "method",
-                "posting place" => "place",
-                other => other,
-            };
-            StoreError::Invalid(vec![FieldError::new(
-                field,
-                format!("请填写{}。", zh(field)),
-                format!("The {what} is required."),
-            )])
+            StoreError::Invalid(vec![FieldError::because(what.field(), Why::Refused(r))])
         }
-        other => StoreError::invalid("action", zh_refusal(&other), other.to_string()),
-    }
-}
-
-fn zh(field: &str) -> &'static str {
-    match field {
-        "reason" => "原因",
-        "report" => "专项报告",
-        "meeting" => "审批会议",
-        "files" => "佐证材料（至少上传一个文件）",
-        "signer" => "签字人",
-        "method" => "测评方式",
-        "place" => "公示地点",
-        _ => "此项",
-    }
-}
-
-fn zh_refusal(r: &Refusal) -> String {
-    match r {
-        Refusal::WrongState { hint, state, .. } => {
-            let state = ProblemState::from_code(state).map_or("", zh_state);
-            format!("问题当前“{state}”，不能进行此操作：{}", zh_hint(hint))
-        }
-        Refusal::MeasuresOpen(n) => format!("还有{n}条措施未完成：全部措施完成后才能申请销号。"),
-        Refusal::NoMeasures => "该问题还没有整改措施，请先拟定措施。".to_string(),
-        Refusal::MilestonesMissing(n) => {
-            format!("有{n}条措施的整改期限超过本单位规定的月数，须先在措施页面分解阶段目标。")
-        }
-        Refusal::TooManyExtensions(n) => format!("已达到延期次数上限（{n}次）。"),
-        Refusal::NotYours(_) => "您的角色或单位无权进行此操作。".to_string(),
-        Refusal::Missing(_) => "缺少必填内容。".to_string(),
-        Refusal::BadSurvey => "测评人数至少为1，满意人数不能多于测评人数。".to_string(),
-        Refusal::NotRequired(what) => format!(
-            "本单位的销号规则不要求{}。",
-            match *what {
-                "three-party acceptance" => "三方验收",
-                "a satisfaction survey" => "满意度测评",
-                _ => "整改结果公示",
-            }
-        ),
-        Refusal::Unmet(u) => match u {
-            Unmet::Acceptance(p) => format!("尚不能销号：{}尚未验收签字。", zh_party(*p)),
-            Unmet::NoSurvey => "尚不能销号：须先进行群众满意度测评。".to_string(),
-            Unmet::LowSatisfaction {
-                satisfied,
-                surveyed,
-                min,
-            } => format!(
-                "尚不能销号：满意度测评{surveyed}人中满意{satisfied}人，低于要求的{min}%，请退回限时办结（留号）。"
-            ),
-            Unmet::NotPosted => "尚不能销号：整改结果须先公示。".to_string(),
-            Unmet::PostingRunning => "尚不能销号：公示期尚未结束。".to_string(),
-        },
-    }
-}
-
-/// A state's name, as the pages show it.
-fn zh_state(s: ProblemState) -> &'static str {
-    match s {
-        ProblemState::Registered => "已挂号",
-        ProblemState::Disputed => "有异议",
-        ProblemState::Claimed => "已认领",
-        ProblemState::PlanSubmitted => "方案待审定",
-        ProblemState::PlanSigned => "领导已审定",
-        ProblemState::PlanCompiled => "整改办已汇总",
-        ProblemState::InProgress => "整改中",
-        ProblemState::LongTermReview => "阶段性销号·长期坚持",
-        ProblemState::ClosureRequested => "销号待领导签字",
-        ProblemState::ClosureSigned => "销号待整改办审核",
-        ProblemState::Closed => "已销号",
-        ProblemState::Consolidated => "已巩固",
-    }
-}
-
-/// What to do instead, in Chinese (the state machine says it in English).
-fn zh_hint(hint: &str) -> &'static str {
-    match hint {
-        "only a registered problem is claimed" => "只有已挂号的问题才能认领。",
-        "dispute before claiming" => "异议须在认领前提出。",
-        "the leader decides only disputed problems" => "分管领导只裁定有异议的问题。",
-        "claim it and draft its measures first" => "请先认领并拟定整改措施。",
-        "the lead unit submits the plan first" => "请等待牵头单位报送整改措施。",
-        "the leader in charge signs it off first" => "请等待分管领导审定签字。",
-        "the office compiles the plan first" => "请先由整改办汇总入方案。",
-        "only a plan under review goes back" => "只有审核中的方案才能退回。",
-        "every dated measure is already done" => "有时限的措施均已完成。",
-        "no long-term measure is open" => "没有未完成的长期措施。",
-        "a phase closes when long-term measures go on; otherwise request closure" => {
-            "仅在长期措施继续推进时阶段性销号；否则请申请销号。"
-        }
-        "a phase closes while work is in progress" => "阶段性销号须在整改中进行。",
-        "measures are done after the plan is approved" => "方案批准后才能完成措施。",
-        "the leader in charge decides the pending request first" => {
-            "请等待分管领导先对待批的延期申请作出决定。"
-        }
-        "the lead unit requests the extension first" => "请先由牵头单位提出延期申请。",
-        "no extension is pending" => "没有待批的延期申请。",
-        "deadlines change by extension only while work is in progress" => {
-            "时限只能在整改中通过延期申请调整。"
-        }
-        "closure is requested while in progress" => "销号须在整改中申请。",
-        "the lead unit requests closure first" => "请先由牵头单位申请销号。",
-        "each party signs once per closure request" => "每次销号申请，各方只签一次。",
-        "the result is already posted" => "整改结果已公示。",
-        "acceptance, survey and posting follow the leader's signature on the closure request" => {
-            "三方验收、满意度测评和公示须在分管领导签字后进行。"
-        }
-        "the leader in charge signs the closure request off first" => {
-            "请先由分管领导对销号申请签字。"
-        }
-        "only a closure request goes back" => "只有销号申请才能退回。",
-        "a look-back confirms closed problems" => "回头看只巩固已销号的问题。",
-        "a look-back reopens closed problems" => "回头看只对已销号的问题回炉。",
-        _ => {
-            "方案报送后，牵头单位不再增加措施；整改办可在申请销号前补充措施，已销号的问题经回头看回炉后再补充。"
-        }
-    }
-}
-
-/// A party's name.
-pub fn zh_party(p: Party) -> &'static str {
-    match p {
-        Party::InspectionOffice => "巡察办",
-        Party::InspectionGroup => "巡察组",
-        Party::InspectedUnit => "被巡察单位",
+        other => StoreError::Invalid(vec![FieldError::because("action", Why::Refused(other))]),
     }
 }
 
@@ -1217,29 +1082,4 @@ pub async fn waiting(db: &Db, actor: &Actor, today: NaiveDate) -> StoreResult<Ve
         }
     }
     Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Every hint the state machine gives has its Chinese; only the last (adding
-    /// measures) falls through to the default, and it says that.
-    #[test]
-    fn every_refusal_hint_reads_in_chinese() {
-        let source = include_str!("../../../domain/src/lifecycle.rs");
-        let code = &source[..source.find("#[cfg(test)]").unwrap_or(source.len())];
-        let mut hints = Vec::new();
-        for part in code.split("wrong(").skip(1) {
-            let quoted: Vec<&str> = part.split('"').collect();
-            if quoted.len() > 3 {
-                hints.push(quoted[3]);
-            }
-        }
-        assert!(hints.len() > 20, "{hints:?}");
-        let fallback = zh_hint("");
-        let unmapped: Vec<&&str> = hints.iter().filter(|h| zh_hint(h) == fallback).collect();
-        assert_eq!(unmapped.len(), 1, "hints without Chinese: {unmapped:?}");
-        assert!(unmapped[0].contains("supplements"));
-    }
 }

@@ -32,6 +32,8 @@ macro_rules! texts {
 
 mod texts;
 pub use texts::TEXTS;
+mod why;
+pub use why::{field_message, refusal};
 
 /// A domain value with a name in each language (through any number of references,
 /// as templates hand them over).
@@ -108,11 +110,6 @@ impl Lang {
             Lang::En => en,
         }
     }
-}
-
-/// What is wrong with a field and what to do, in one language.
-pub fn field_message(lang: Lang, e: &zhenggai_domain::validate::FieldError) -> String {
-    lang.pick(&e.message, &e.message_en).to_string()
 }
 
 /// The translator handed to templates.

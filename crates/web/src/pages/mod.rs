@@ -115,7 +115,7 @@ impl Errors {
     }
 
     /// The message for a field, if it failed.
-    pub fn of(&self, field: &str) -> Option<&str> {
+    pub fn of(&self, field: &str) -> Option<String> {
         self.list
             .iter()
             .find(|e| e.field == field)
@@ -123,8 +123,8 @@ impl Errors {
     }
 
     /// One error's message.
-    pub fn message<'a>(&self, e: &'a FieldError) -> &'a str {
-        self.lang.pick(&e.message, &e.message_en)
+    pub fn message(&self, e: &FieldError) -> String {
+        crate::i18n::field_message(self.lang, e)
     }
 }
 

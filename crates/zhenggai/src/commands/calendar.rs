@@ -74,7 +74,11 @@ pub async fn run(common: &Common, cmd: CalendarCommand) -> anyhow::Result<ExitCo
                 }
                 Err(zhenggai_storage::StoreError::Invalid(errors)) => {
                     for e in errors {
-                        eprintln!("{}: {}", file.display(), e.message);
+                        eprintln!(
+                            "{}: {}",
+                            file.display(),
+                            zhenggai_web::i18n::field_message(zhenggai_web::i18n::Lang::Zh, &e)
+                        );
                     }
                     ExitCode::FAILURE
                 }

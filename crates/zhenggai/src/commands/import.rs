@@ -184,7 +184,11 @@ fn explain(e: StoreError) -> anyhow::Error {
             "{}",
             fields
                 .iter()
-                .map(|f| format!("{}: {}", f.field, f.message))
+                .map(|f| format!(
+                    "{}: {}",
+                    f.field,
+                    zhenggai_web::i18n::field_message(zhenggai_web::i18n::Lang::Zh, f)
+                ))
                 .collect::<Vec<_>>()
                 .join("\n")
         ),

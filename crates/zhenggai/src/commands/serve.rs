@@ -205,13 +205,32 @@ async fn first_start(db: &Db, clock: &dyn Clock) -> anyhow::Result<()> {
     )
     .await?;
     tx.commit().await?;
-    println!(
-        "首次启动：系统管理员 admin 的一次性密码 / first start: one-time password of admin: {password}"
-    );
-    println!(
-        "  (add the security and audit administrators with `zhenggai user add … --role secadmin|auditadmin`)"
-    );
+    print!("{}", first_start_hint(&password));
     Ok(())
+}
+
+/// What a first start without `--demo` prints: the one-time password, and in Chinese
+/// (English after it) what to do next, in order.
+fn first_start_hint(password: &str) -> String {
+    format!(
+        "\
+首次启动：已建立系统管理员账户 admin，一次性密码：{password}
+接下来请按顺序：
+  1. 用浏览器打开下方显示的地址，以 admin 和上面的密码登录，按提示设置新密码。
+  2. 建立另外两名管理员（三员分立），在命令行执行：
+       zhenggai user add 登录名 --name 姓名 --unit 本单位 --role secadmin
+       zhenggai user add 登录名 --name 姓名 --unit 本单位 --role auditadmin
+  3. 在“单位与部门”页把“本单位”改为贵单位全称，并建立各部门；
+     在“用户”页为整改办建立账户，由安全管理员授予“整改办”角色。
+  4. 整改办登录后新建巡察，导入台账（Excel、WPS 或 CSV），再为各责任单位建立账户。
+  不想从空库开始、只想先看看：用一个新的数据目录执行 zhenggai serve --demo。
+First start: the system administrator admin was created, one-time password: {password}
+Next: log in at the address below and set a new password; add the security and audit
+administrators (zhenggai user add NAME --name … --unit 本单位 --role secadmin|auditadmin);
+name the organisation and its departments, create the office's account, then the
+office creates the inspection, imports its ledger and invites the units.
+"
+    )
 }
 
 #[cfg(test)]
@@ -220,6 +239,23 @@ mod tests {
     use super::*;
     use zhenggai_domain::clock::FixedClock;
     use zhenggai_storage::test_db::TestDb;
+
+    /// The first start says in Chinese, first, what to do next.
+    #[test]
+    fn the_first_start_says_in_chinese_what_to_do_next() {
+        let hint = first_start_hint("pw");
+        let chinese = hint.split("First start").next().unwrap();
+        for step in [
+            "admin",
+            "pw",
+            "--role secadmin",
+            "--role auditadmin",
+            "导入台账",
+            "--demo",
+        ] {
+            assert!(chinese.contains(step), "{step}");
+        }
+    }
 
     /// The interval's line: only when the trail's end moved since the last one.
     #[tokio::test]

@@ -32,7 +32,11 @@ fn explain(e: StoreError) -> anyhow::Error {
             anyhow::anyhow!(
                 fields
                     .iter()
-                    .map(|f| format!("{}: {}", f.field, f.message_en))
+                    .map(|f| format!(
+                        "{}: {}",
+                        f.field,
+                        zhenggai_web::i18n::field_message(zhenggai_web::i18n::Lang::En, f)
+                    ))
                     .collect::<Vec<_>>()
                     .join("; ")
             )
