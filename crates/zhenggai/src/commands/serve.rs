@@ -224,7 +224,7 @@ fn first_start_hint(password: &str) -> String {
      在“用户”页为整改办建立账户，由安全管理员授予“整改办”角色。
   4. 整改办登录后新建巡察，导入台账（Excel、WPS 或 CSV），再为各责任单位建立账户。
   不想从空库开始、只想先看看：用一个新的数据目录执行 zhenggai serve --demo。
-First start: the system administrator admin was created, one-time password: {password}
+First start: one-time password of admin: {password}
 Next: log in at the address below and set a new password; add the security and audit
 administrators (zhenggai user add NAME --name … --unit 本单位 --role secadmin|auditadmin);
 name the organisation and its departments, create the office's account, then the
