@@ -25,7 +25,7 @@ use crate::error::{Conflict, FieldChange, StoreError, StoreResult};
 use crate::sql::{Param, Sql, row_json, stamp};
 
 /// A table whose rows the trail records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Entity {
     /// 单位.
     Unit,
@@ -1125,6 +1125,9 @@ pub struct AuditEntry {
     pub changes: Vec<FieldChange>,
 }
 
+/// What [`entry`] reads, in its order: the trail `a` with its person `u`.
+pub(crate) const READ_COLUMNS: &str = "a.id, a.at, u.display_name, a.action, a.entity, a.entity_id, a.reason, a.before_json, a.after_json";
+
 /// The trail of one record, oldest first.
 pub async fn trail(
     conn: &mut AnyConnection,
@@ -1155,7 +1158,8 @@ pub async fn recent(pool: &sqlx::AnyPool, limit: i64) -> StoreResult<Vec<AuditEn
     rows.iter().map(entry).collect()
 }
 
-fn entry(r: &sqlx::any::AnyRow) -> StoreResult<AuditEntry> {
+/// An entry as read by [`READ_COLUMNS`].
+pub(crate) fn entry(r: &sqlx::any::AnyRow) -> StoreResult<AuditEntry> {
     let parse = |s: Option<String>| {
         s.and_then(|s| serde_json::from_str::<Value>(&s).ok())
             .unwrap_or(Value::Null)

@@ -770,18 +770,18 @@ async fn a_stored_file_changed_behind_the_systems_back_is_reported() {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let files = zhenggai_storage::files::LocalFiles::new(t.files_root());
     let verify = || zhenggai_storage::verify::verify_files(&t.app.db, &files);
-    assert_eq!(verify().await.unwrap(), Vec::<String>::new());
+    assert!(verify().await.unwrap().is_empty());
     let sha: String = sqlx::query_scalar("SELECT sha256 FROM attachments ORDER BY id DESC LIMIT 1")
         .fetch_one(t.app.db.pool())
         .await
         .unwrap();
     let path = t.files_root().join(&sha[..2]).join(&sha[2..4]).join(&sha);
     std::fs::write(&path, b"%PDF-1.4\n% forged\n").unwrap();
-    let problems = verify().await.unwrap();
+    let problems: Vec<String> = verify().await.unwrap().iter().map(ToString::to_string).collect();
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(problems[0].starts_with("attachments #") && problems[0].contains("changed"));
     std::fs::remove_file(&path).unwrap();
-    assert!(verify().await.unwrap()[0].contains("cannot be read"));
+    assert!(verify().await.unwrap()[0].to_string().contains("cannot be read"));
 }
 
 /// The accounts page offers only what may be done, asks before a reset, and shows an
