@@ -10,8 +10,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
-use crate::audit::{READ_COLUMNS, Entity, entry};
 pub use crate::audit::AuditEntry;
+use crate::audit::{Entity, READ_COLUMNS, entry};
 use crate::db::Db;
 use crate::error::StoreResult;
 use crate::sql::{Sql, like_pattern, stamp};
@@ -152,7 +152,9 @@ fn name_sql(entity: Entity) -> &'static str {
         Entity::Inspection => "SELECT t.id, t.title FROM inspections t",
         Entity::Aspect => "SELECT t.id, CAST(t.ordinal AS TEXT) || '. ' || t.title FROM aspects t",
         Entity::Item => "SELECT t.id, CAST(t.ordinal AS TEXT) || '. ' || t.title FROM items t",
-        Entity::Problem => "SELECT t.id, CAST(t.ordinal AS TEXT) || '. ' || t.title FROM problems t",
+        Entity::Problem => {
+            "SELECT t.id, CAST(t.ordinal AS TEXT) || '. ' || t.title FROM problems t"
+        }
         Entity::Measure => {
             "SELECT t.id, CAST(p.ordinal AS TEXT) || '.' || CAST(t.ordinal AS TEXT) || ' ' || t.content \
              FROM measures t JOIN problems p ON p.id = t.problem_id"

@@ -176,31 +176,132 @@ impl Finding {
 impl std::fmt::Display for Finding {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Finding::NotChained { entry } => write!(f, "audit entry #{entry} is not chained: it was written behind the system's back"),
-            Finding::MissingBefore { entry, seq } => write!(f, "audit entries are missing before #{entry}: its chain starts at position {seq}"),
-            Finding::MissingBetween { after, entry } => write!(f, "audit entries are missing between #{after} and #{entry}"),
-            Finding::OutOfOrder { entry, after } => write!(f, "audit entry #{entry} is out of order in its chain (after #{after})"),
-            Finding::NotFollowing { entry } => write!(f, "audit entry #{entry} does not follow the entry before it (removed, inserted or reordered entries)"),
-            Finding::Changed(p) => write!(f, "audit entry #{} ({} #{}, {}) was changed after it was written", p.entry, p.table, p.id, p.at),
-            Finding::Unsealed(p) => write!(f, "audit entry #{} ({} #{}, {}) is not sealed with the audit key though the trail is sealed before it: it was written without the key", p.entry, p.table, p.id, p.at),
-            Finding::ChangedOrUnsealed(p) => write!(f, "audit entry #{} ({} #{}, {}) was changed after it was written, or written without the audit key", p.entry, p.table, p.id, p.at),
-            Finding::CutOff { chain, ends, head } => write!(f, "audit entries were cut off the end of chain {chain}: it ends at position {ends}, its head says {head}"),
-            Finding::HeadMismatch { chain, seq } => write!(f, "the head of audit chain {chain} does not match its last entry (position {seq})"),
-            Finding::ChainRemoved { chain, entries } => write!(f, "all {entries} entries of audit chain {chain} were removed"),
-            Finding::KeyMissing { entries, key } => write!(f, "{entries} audit entries are sealed with the audit key (key {key}) and were not checked: give the key file (audit_key_file)"),
-            Finding::MarkerNotReached { chain, seq } => write!(f, "chain {chain} no longer ends at position {seq} with the hash the keying marker recorded: entries written before the trail was sealed were changed or removed"),
-            Finding::CheckpointUnknown { checkpoint } => write!(f, "checkpoint {checkpoint}: the database holds no record of where the trail stood then (removed, or never taken on this database): it cannot be shown to still reach it"),
-            Finding::CheckpointRewritten { checkpoint, entry, chain, seq, now, was } => write!(f, "checkpoint {checkpoint}: audit entry #{entry} (chain {chain}, position {seq}) is not the entry the checkpoint saw (its hash is now {now}…, was {was}…): the trail was rewritten up to there"),
-            Finding::CheckpointCutOff { checkpoint, chain, seq } => write!(f, "checkpoint {checkpoint}: chain {chain} no longer reaches position {seq}: entries were cut off after the checkpoint was taken"),
-            Finding::RowUnrecorded { table, id } => write!(f, "{table} #{id} has no audit entry: it was written behind the system's back"),
-            Finding::RowRemovedByTrail { table, id } => write!(f, "{table} #{id} exists, but its latest audit entry removes it"),
-            Finding::RowDiffers { table, id, fields } => write!(f, "{table} #{id} differs from its latest audit entry in: {}", fields.join(", ")),
-            Finding::RowDeleted { table, id } => write!(f, "{table} #{id} was deleted: its audit entry says it exists"),
-            Finding::MarkerUnreadable { entry } => write!(f, "the keying marker, audit entry #{entry}, is unreadable: it was changed after it was written"),
-            Finding::WrongKey { sealed_with, given } => write!(f, "wrong audit key: the trail is sealed with key {sealed_with}, the key given is {given}"),
-            Finding::NoMarker => write!(f, "the trail has no keying marker though an audit key is given: the sealed entries were removed with it, or this trail was never sealed with this key"),
-            Finding::FileChanged { table, id, what, found, sha } => write!(f, "{table} #{id}: the file of {what} was changed in the data directory (its SHA-256 is now {found}, the record holds {sha})"),
-            Finding::FileUnreadable { table, id, what, sha, error } => write!(f, "{table} #{id}: the file of {what} ({sha}) cannot be read from the data directory: {error}"),
+            Finding::NotChained { entry } => write!(
+                f,
+                "audit entry #{entry} is not chained: it was written behind the system's back"
+            ),
+            Finding::MissingBefore { entry, seq } => write!(
+                f,
+                "audit entries are missing before #{entry}: its chain starts at position {seq}"
+            ),
+            Finding::MissingBetween { after, entry } => {
+                write!(f, "audit entries are missing between #{after} and #{entry}")
+            }
+            Finding::OutOfOrder { entry, after } => write!(
+                f,
+                "audit entry #{entry} is out of order in its chain (after #{after})"
+            ),
+            Finding::NotFollowing { entry } => write!(
+                f,
+                "audit entry #{entry} does not follow the entry before it (removed, inserted or reordered entries)"
+            ),
+            Finding::Changed(p) => write!(
+                f,
+                "audit entry #{} ({} #{}, {}) was changed after it was written",
+                p.entry, p.table, p.id, p.at
+            ),
+            Finding::Unsealed(p) => write!(
+                f,
+                "audit entry #{} ({} #{}, {}) is not sealed with the audit key though the trail is sealed before it: it was written without the key",
+                p.entry, p.table, p.id, p.at
+            ),
+            Finding::ChangedOrUnsealed(p) => write!(
+                f,
+                "audit entry #{} ({} #{}, {}) was changed after it was written, or written without the audit key",
+                p.entry, p.table, p.id, p.at
+            ),
+            Finding::CutOff { chain, ends, head } => write!(
+                f,
+                "audit entries were cut off the end of chain {chain}: it ends at position {ends}, its head says {head}"
+            ),
+            Finding::HeadMismatch { chain, seq } => write!(
+                f,
+                "the head of audit chain {chain} does not match its last entry (position {seq})"
+            ),
+            Finding::ChainRemoved { chain, entries } => write!(
+                f,
+                "all {entries} entries of audit chain {chain} were removed"
+            ),
+            Finding::KeyMissing { entries, key } => write!(
+                f,
+                "{entries} audit entries are sealed with the audit key (key {key}) and were not checked: give the key file (audit_key_file)"
+            ),
+            Finding::MarkerNotReached { chain, seq } => write!(
+                f,
+                "chain {chain} no longer ends at position {seq} with the hash the keying marker recorded: entries written before the trail was sealed were changed or removed"
+            ),
+            Finding::CheckpointUnknown { checkpoint } => write!(
+                f,
+                "checkpoint {checkpoint}: the database holds no record of where the trail stood then (removed, or never taken on this database): it cannot be shown to still reach it"
+            ),
+            Finding::CheckpointRewritten {
+                checkpoint,
+                entry,
+                chain,
+                seq,
+                now,
+                was,
+            } => write!(
+                f,
+                "checkpoint {checkpoint}: audit entry #{entry} (chain {chain}, position {seq}) is not the entry the checkpoint saw (its hash is now {now}…, was {was}…): the trail was rewritten up to there"
+            ),
+            Finding::CheckpointCutOff {
+                checkpoint,
+                chain,
+                seq,
+            } => write!(
+                f,
+                "checkpoint {checkpoint}: chain {chain} no longer reaches position {seq}: entries were cut off after the checkpoint was taken"
+            ),
+            Finding::RowUnrecorded { table, id } => write!(
+                f,
+                "{table} #{id} has no audit entry: it was written behind the system's back"
+            ),
+            Finding::RowRemovedByTrail { table, id } => write!(
+                f,
+                "{table} #{id} exists, but its latest audit entry removes it"
+            ),
+            Finding::RowDiffers { table, id, fields } => write!(
+                f,
+                "{table} #{id} differs from its latest audit entry in: {}",
+                fields.join(", ")
+            ),
+            Finding::RowDeleted { table, id } => write!(
+                f,
+                "{table} #{id} was deleted: its audit entry says it exists"
+            ),
+            Finding::MarkerUnreadable { entry } => write!(
+                f,
+                "the keying marker, audit entry #{entry}, is unreadable: it was changed after it was written"
+            ),
+            Finding::WrongKey { sealed_with, given } => write!(
+                f,
+                "wrong audit key: the trail is sealed with key {sealed_with}, the key given is {given}"
+            ),
+            Finding::NoMarker => write!(
+                f,
+                "the trail has no keying marker though an audit key is given: the sealed entries were removed with it, or this trail was never sealed with this key"
+            ),
+            Finding::FileChanged {
+                table,
+                id,
+                what,
+                found,
+                sha,
+            } => write!(
+                f,
+                "{table} #{id}: the file of {what} was changed in the data directory (its SHA-256 is now {found}, the record holds {sha})"
+            ),
+            Finding::FileUnreadable {
+                table,
+                id,
+                what,
+                sha,
+                error,
+            } => write!(
+                f,
+                "{table} #{id}: the file of {what} ({sha}) cannot be read from the data directory: {error}"
+            ),
         }
     }
 }

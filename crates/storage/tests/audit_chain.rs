@@ -615,8 +615,12 @@ async fn a_checkpoint_proves_the_trail_still_reaches_it() {
     let report = verify::verify_reaching(&t.db, &[by_code]).await.unwrap();
     assert!(report.checkpoints.is_empty());
     assert!(
-        report.problems.iter().map(ToString::to_string).any(|p| p.starts_with("checkpoint ")
-            && p.contains(&format!("chain {chain} no longer reaches position {seq}"))),
+        report
+            .problems
+            .iter()
+            .map(ToString::to_string)
+            .any(|p| p.starts_with("checkpoint ")
+                && p.contains(&format!("chain {chain} no longer reaches position {seq}"))),
         "{:?}",
         report.problems
     );
@@ -674,9 +678,13 @@ async fn a_checkpoint_catches_a_history_rewritten_before_it_even_without_a_key()
     let report = verify::verify_reaching(&t.db, &claims).await.unwrap();
     assert!(report.checkpoints.is_empty());
     assert!(
-        report.problems.iter().map(ToString::to_string).any(|p| p.starts_with("checkpoint ")
-            && p.contains(&format!("(chain {chain}, position {seq})"))
-            && p.contains("is not the entry the checkpoint saw")),
+        report
+            .problems
+            .iter()
+            .map(ToString::to_string)
+            .any(|p| p.starts_with("checkpoint ")
+                && p.contains(&format!("(chain {chain}, position {seq})"))
+                && p.contains("is not the entry the checkpoint saw")),
         "{:?}",
         report.problems
     );

@@ -232,7 +232,9 @@ pub fn router(app: App) -> Router {
         .route("/admin/users/{id}/password", post(admin::reset_password))
         .route("/admin/users/{id}/role", post(admin::set_role))
         .route("/admin/users/{id}/disabled", post(admin::set_disabled))
-        .route("/admin/audit", get(admin::audit_page))
+        .route("/admin/audit", get(trail::whole))
+        .route("/admin/audit.csv", get(trail::export_whole))
+        .route("/admin/audit/verify", post(trail::verify))
         .route("/records/{table}/{id}/trail", get(trail::page))
         .route("/records/{table}/{id}/trail.csv", get(trail::export))
         // Pages answer an unknown address or a form's address opened directly with a

@@ -31,6 +31,7 @@ macro_rules! texts {
 }
 
 mod texts;
+mod trail;
 pub use texts::TEXTS;
 
 /// A domain value with a name in each language (through any number of references,

@@ -777,11 +777,20 @@ async fn a_stored_file_changed_behind_the_systems_back_is_reported() {
         .unwrap();
     let path = t.files_root().join(&sha[..2]).join(&sha[2..4]).join(&sha);
     std::fs::write(&path, b"%PDF-1.4\n% forged\n").unwrap();
-    let problems: Vec<String> = verify().await.unwrap().iter().map(ToString::to_string).collect();
+    let problems: Vec<String> = verify()
+        .await
+        .unwrap()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(problems[0].starts_with("attachments #") && problems[0].contains("changed"));
     std::fs::remove_file(&path).unwrap();
-    assert!(verify().await.unwrap()[0].to_string().contains("cannot be read"));
+    assert!(
+        verify().await.unwrap()[0]
+            .to_string()
+            .contains("cannot be read")
+    );
 }
 
 /// The accounts page offers only what may be done, asks before a reset, and shows an
