@@ -90,7 +90,7 @@ async fn only_the_audit_administrator_reads_the_trail_and_nobody_else_reaches_ad
     let audit = t.login("auditadmin").await;
     let page = t.get(Some(&audit), "/admin/audit").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("measures"));
+    assert!(page.body.contains("整改措施") && page.body.contains("审计日志校验"));
     for who in ["office", "finance", "jijian", "sysadmin", "secadmin"] {
         let s = t.login(who).await;
         assert_eq!(
@@ -237,7 +237,7 @@ async fn supervisors_and_the_audit_administrator_read_and_export_a_records_trail
             .await;
         assert_eq!(page.status, StatusCode::OK, "{who}");
         assert!(
-            page.body.contains("陈静") && page.body.contains("create"),
+            page.body.contains("陈静") && page.body.contains("新建"),
             "{who}"
         );
         let csv = t
@@ -253,7 +253,9 @@ async fn supervisors_and_the_audit_administrator_read_and_export_a_records_trail
                 .starts_with("text/csv")
         );
         assert!(
-            csv.body.starts_with("\u{feff}entry,at,actor,action") && csv.body.contains("\"state\""),
+            csv.body.starts_with("\u{feff}\"序号\",")
+                && csv.body.contains(",entry,at,actor,action,")
+                && csv.body.contains("\"state\""),
             "{}",
             csv.body
         );

@@ -22,6 +22,7 @@ mod schedule;
 mod spreadsheets;
 mod strict;
 mod supervision;
+mod trail;
 mod util;
 mod warnings;
 mod weekly;
