@@ -394,10 +394,11 @@ async fn verify_reaching(
     }
     let (claims, bad) = check::claims(&input.checkpoints.join(" "));
     if let Some(code) = bad.first() {
+        use crate::i18n::{Lang, Tr};
         return Err(StoreError::invalid(
             "checkpoints",
-            &format!("{code}：不是有效的审计校验码：应为条数、连字符和16位十六进制数字，如 1234-0123456789abcdef。"),
-            &format!("{code}: not an audit code: a count, a dash and 16 hexadecimal digits, e.g. 1234-0123456789abcdef."),
+            format!("{code}：{}", Tr(Lang::Zh).verify_bad_code()),
+            format!("{code}: {}", Tr(Lang::En).verify_bad_code()),
         )
         .into());
     }

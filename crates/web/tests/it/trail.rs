@@ -234,6 +234,12 @@ async fn the_audit_administrator_verifies_the_trail_on_the_page_and_through_the_
         "{}",
         r.body
     );
+    let doc = t.get(None, "/api/v1/openapi.json").await.json();
+    let documented = &doc["paths"]["/api/v1/audit/verify"];
+    assert!(
+        documented["get"].is_object() && documented["post"].is_object(),
+        "{documented}"
+    );
     let token = t.token("auditadmin").await;
     let ok = t.api(&token, "GET", "/api/v1/audit/verify", None).await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);

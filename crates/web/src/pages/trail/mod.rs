@@ -234,7 +234,6 @@ fn query_string(pairs: &[(String, String)]) -> String {
 }
 
 /// The page of a trail, whole or of one record.
-#[allow(clippy::too_many_arguments)]
 async fn trail_page(
     app: &App,
     v: &Viewer,

@@ -310,8 +310,8 @@ impl Reader {
             .changes
             .iter()
             .map(|c| FieldLine {
-                shown: !UNSHOWN.contains(&c.field.as_str())
-                    && !(transition.is_some() && c.field == "state"),
+                shown: !(UNSHOWN.contains(&c.field.as_str())
+                    || (transition.is_some() && c.field == "state")),
                 label: field(t, &c.field),
                 was: (!e.action.eq("create") || !c.was.is_null())
                     .then(|| self.value(&e.entity, &c.field, &c.was, outcome.as_deref())),
