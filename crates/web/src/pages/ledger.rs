@@ -90,6 +90,10 @@ struct LedgerView {
     /// 序时进度: time elapsed to the report against measures done (those who read the
     /// whole ledger).
     pace: Option<zhenggai_domain::warning::Pace>,
+    /// The filing of the plan (报上级备案), refused: what blocks it, the problems not ready.
+    plan_refused: Option<super::Refusal>,
+    /// What was typed as the plan document, kept when the filing is refused.
+    plan_document: String,
 }
 
 /// The filters of the page as the export link's query (every row, not one page).
@@ -140,6 +144,32 @@ pub async fn show(
     Path(id): Path<i64>,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
+    let page = ledger_page(&app, &v, id, &pairs, None).await?;
+    Ok(render(&page))
+}
+
+/// The ledger refused to file its plan (报上级备案), on the ledger itself: what blocks
+/// it, the problems not ready each linked, and the document's name as typed.
+pub async fn plan_refused(
+    app: &App,
+    v: &Viewer,
+    id: i64,
+    document: &str,
+    e: zhenggai_storage::StoreError,
+) -> Result<Response, PageError> {
+    let (status, refusal, _) = super::refusal_of(e, v.lang)?;
+    let mut page = ledger_page(app, v, id, &[], Some(refusal)).await?;
+    page.plan_document = document.to_string();
+    Ok(super::render_status(status, &page))
+}
+
+async fn ledger_page(
+    app: &App,
+    v: &Viewer,
+    id: i64,
+    pairs: &[(String, String)],
+    plan_refused: Option<super::Refusal>,
+) -> Result<LedgerView, PageError> {
     let inspection = inspections::get(&app.db, &v.actor, InspectionId(id)).await?;
     let input = filter_input(&pairs);
     let (filter, errors) = checked_filter(&input, app.config.page_size, &v)?;
@@ -178,8 +208,8 @@ pub async fn show(
                 u32::try_from(c.measures).unwrap_or(0),
             )
         });
-    Ok(render(&LedgerView {
-        t: tr(&v),
+    Ok(LedgerView {
+        t: tr(v),
         nav,
         inspection,
         aspects,
@@ -196,5 +226,7 @@ pub async fn show(
         node_states: node_states(&timeline, app.clock.today()),
         pace,
         timeline,
-    }))
+        plan_refused,
+        plan_document: String::new(),
+    })
 }
