@@ -214,8 +214,8 @@ impl IntoResponse for PageError {
                 ),
                 StoreError::Invalid(fields) => error_page(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    "提交的内容有误，请返回上一页按下列提示修改后重新提交（已填写的内容一般仍在）。",
-                    "Some of what you sent needs correcting: go back, correct it as below and send it again (what you typed is usually still there).",
+                    "提交的内容有误（见下列提示）：请返回上一页修改后重新提交（已填写的内容一般仍在）。",
+                    "Some of what you sent needs correcting (see below): go back, correct it and send it again (what you typed is usually still there).",
                     &fields,
                 ),
                 StoreError::Conflict(c) => error_page(
