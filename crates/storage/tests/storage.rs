@@ -860,13 +860,25 @@ async fn a_new_deadline_before_the_day_of_the_step_is_refused_and_nothing_writte
     };
     let id = zhenggai_domain::ProblemId(closed);
     let sent = || zhenggai_storage::files::Sent::none();
-    let refused = lifecycle::step(&t.db, &t.files, &office, change, id, &reopen("2024-04-24"), sent())
-        .await;
+    let refused = lifecycle::step(
+        &t.db,
+        &t.files,
+        &office,
+        change,
+        id,
+        &reopen("2024-04-24"),
+        sent(),
+    )
+    .await;
     let Err(StoreError::Invalid(fields)) = refused else {
         panic!("{refused:?}")
     };
     assert_eq!(fields[0].field, "deadline");
-    assert!(fields[0].message.contains("2024年4月25日"), "{}", fields[0].message);
+    assert!(
+        fields[0].message.contains("2024年4月25日"),
+        "{}",
+        fields[0].message
+    );
     let events = |db: zhenggai_storage::Db| async move {
         sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM problem_events")
             .fetch_one(db.pool())
@@ -875,15 +887,31 @@ async fn a_new_deadline_before_the_day_of_the_step_is_refused_and_nothing_writte
     };
     let before = events(t.db.clone()).await;
     assert!(
-        lifecycle::step(&t.db, &t.files, &office, change, id, &reopen("2024-01-31"), sent())
-            .await
-            .is_err()
+        lifecycle::step(
+            &t.db,
+            &t.files,
+            &office,
+            change,
+            id,
+            &reopen("2024-01-31"),
+            sent()
+        )
+        .await
+        .is_err()
     );
     assert_eq!(events(t.db.clone()).await, before, "nothing written");
     assert_eq!(
-        lifecycle::step(&t.db, &t.files, &office, change, id, &reopen("2024-04-25"), sent())
-            .await
-            .unwrap(),
+        lifecycle::step(
+            &t.db,
+            &t.files,
+            &office,
+            change,
+            id,
+            &reopen("2024-04-25"),
+            sent()
+        )
+        .await
+        .unwrap(),
         zhenggai_domain::lifecycle::ProblemState::InProgress
     );
 }
@@ -903,8 +931,15 @@ async fn filing_the_plan_early_names_each_problem_not_yet_approved() {
         at,
         reason: None,
     };
-    let refused = inspections::file_plan(&t.db, &office, change, main.id, "报社党发〔2024〕8号", today())
-        .await;
+    let refused = inspections::file_plan(
+        &t.db,
+        &office,
+        change,
+        main.id,
+        "报社党发〔2024〕8号",
+        today(),
+    )
+    .await;
     let Err(StoreError::Blocked(b)) = refused else {
         panic!("{refused:?}")
     };
@@ -912,6 +947,10 @@ async fn filing_the_plan_early_names_each_problem_not_yet_approved() {
     for title in ["档案室消防设施老化", "违规将相关人员转为事业编制"] {
         assert!(titles.iter().any(|l| l.ends_with(title)), "{titles:?}");
     }
-    assert!(b.records.iter().all(|r| r.kind == "problem" && r.state.is_some()));
+    assert!(
+        b.records
+            .iter()
+            .all(|r| r.kind == "problem" && r.state.is_some())
+    );
     assert!(b.message.contains(&format!("{}个问题", b.records.len())));
 }

@@ -111,7 +111,10 @@ async fn page_errors(
 }
 
 /// An error page rendered again in the reader's language, its status and headers kept.
-fn in_language(resp: axum::response::Response, lang: crate::i18n::Lang) -> axum::response::Response {
+fn in_language(
+    resp: axum::response::Response,
+    lang: crate::i18n::Lang,
+) -> axum::response::Response {
     if lang == crate::i18n::Lang::Zh {
         return resp;
     }

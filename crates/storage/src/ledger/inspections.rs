@@ -440,7 +440,11 @@ pub async fn file_plan(
             .map(|r| {
                 Ok(Blocker::problem(
                     r.try_get(0)?,
-                    format!("{}. {}", r.try_get::<i64, _>(1)?, r.try_get::<String, _>(2)?),
+                    format!(
+                        "{}. {}",
+                        r.try_get::<i64, _>(1)?,
+                        r.try_get::<String, _>(2)?
+                    ),
                     r.try_get(3)?,
                 ))
             })

@@ -458,7 +458,11 @@ async fn blockers(
             StoreError::blocked(
                 format!(
                     "还有{n}条措施未完成，不能{}。请由各措施的牵头单位在措施页面报送进展并标记完成，全部完成后再办理。",
-                    if dated_only { "阶段性销号" } else { "申请销号" }
+                    if dated_only {
+                        "阶段性销号"
+                    } else {
+                        "申请销号"
+                    }
                 ),
                 format!(
                     "{n} measure(s) are still open. Their lead units report progress and mark each done on the measure's page; then try again."
@@ -479,13 +483,12 @@ async fn blockers(
             )
         }
         Refusal::NotYours(_) => {
-            let lead: Option<String> =
-                sqlx::query("SELECT name FROM units WHERE id = $1")
-                    .bind(problem.lead_unit.0)
-                    .fetch_optional(&mut *conn)
-                    .await?
-                    .map(|r| r.try_get(0))
-                    .transpose()?;
+            let lead: Option<String> = sqlx::query("SELECT name FROM units WHERE id = $1")
+                .bind(problem.lead_unit.0)
+                .fetch_optional(&mut *conn)
+                .await?
+                .map(|r| r.try_get(0))
+                .transpose()?;
             let lead = lead.unwrap_or_default();
             let (zh, en) = match action {
                 Action::Claim

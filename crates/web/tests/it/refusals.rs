@@ -163,8 +163,14 @@ async fn a_return_with_a_past_deadline_comes_back_on_the_problem_page_at_its_fie
     assert!(body.contains("id=\"refused\""), "{body}");
     assert!(body.contains("data-field=\"deadline\""), "at its field");
     assert!(body.contains("2024年4月25日"));
-    assert!(body.contains("value=\"回头看发现仍有超标接待\""), "what was typed is kept");
-    assert!(body.contains("min=\"2024-04-25\""), "the date field offers today on");
+    assert!(
+        body.contains("value=\"回头看发现仍有超标接待\""),
+        "what was typed is kept"
+    );
+    assert!(
+        body.contains("min=\"2024-04-25\""),
+        "the date field offers today on"
+    );
 }
 
 #[tokio::test]
@@ -304,7 +310,11 @@ async fn an_error_page_speaks_the_readers_language_only() {
     let zh = t.get(Some(&s), "/problems/999999").await;
     assert_eq!(zh.status, StatusCode::NOT_FOUND);
     assert!(zh.body.contains("找不到"));
-    assert!(latin_words(&zh.body).is_empty(), "{:?}", latin_words(&zh.body));
+    assert!(
+        latin_words(&zh.body).is_empty(),
+        "{:?}",
+        latin_words(&zh.body)
+    );
     let en = Session {
         cookie: format!("{}; zg_lang=en", s.cookie),
         csrf: s.csrf.clone(),
@@ -314,12 +324,19 @@ async fn an_error_page_speaks_the_readers_language_only() {
     assert!(page.body.contains("Not found"));
     assert!(page.body.contains("lang=\"en\""));
     assert!(
-        !page.body.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        !page
+            .body
+            .chars()
+            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
         "{}",
         page.body
     );
     // The plain errors axum answers by itself, too.
     let bad = t.get(Some(&en), "/problems/abc").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
-    assert!(!bad.body.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)));
+    assert!(
+        !bad.body
+            .chars()
+            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    );
 }
