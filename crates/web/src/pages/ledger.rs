@@ -171,8 +171,8 @@ async fn ledger_page(
     plan_refused: Option<super::Refusal>,
 ) -> Result<LedgerView, PageError> {
     let inspection = inspections::get(&app.db, &v.actor, InspectionId(id)).await?;
-    let input = filter_input(&pairs);
-    let (filter, errors) = checked_filter(&input, app.config.page_size, &v)?;
+    let input = filter_input(pairs);
+    let (filter, errors) = checked_filter(&input, app.config.page_size, v)?;
     let page = query::ledger(
         &app.db,
         &v.actor,
@@ -183,7 +183,7 @@ async fn ledger_page(
     )
     .await?;
     let path = format!("/inspections/{id}");
-    let pager = Pager::new(&path, &pairs, page.page, page.per_page, page.total_problems);
+    let pager = Pager::new(&path, pairs, page.page, page.per_page, page.total_problems);
     let units = units::list(&app.db, Some(inspection.org_id))
         .await?
         .into_iter()
@@ -192,7 +192,7 @@ async fn ledger_page(
     let leaders = users::leaders(&app.db, inspection.org_id).await?;
     let aspects = aspects::list(&app.db, inspection.id).await?;
     let can_edit = v.actor.ledger_access(inspection.org_id) >= Access::Edit;
-    let nav = Nav::new(&v, "inspections", &path);
+    let nav = Nav::new(v, "inspections", &path);
     let calendar = zhenggai_storage::calendar::load(&app.db).await?;
     let timeline = Timeline::of(inspection.feedback_date, &inspection.terms, &calendar);
     let pace = inspection
@@ -222,7 +222,7 @@ async fn ledger_page(
         errors,
         can_edit,
         self_found: ProblemSource::SelfFound,
-        export_query: export_query(&pairs),
+        export_query: export_query(pairs),
         node_states: node_states(&timeline, app.clock.today()),
         pace,
         timeline,
