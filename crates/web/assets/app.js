@@ -10,7 +10,9 @@
       e.preventDefault();
       return;
     }
-    if (form.method && form.method.toLowerCase() === 'post') {
+    // Attributes are read with getAttribute: a field named "method" or "action" (the
+    // survey's 测评方式, every step's action) hides the form's own properties.
+    if ((form.getAttribute('method') || '').toLowerCase() === 'post') {
       form.querySelectorAll('button').forEach(function (b) { b.disabled = true; });
     }
   });
@@ -29,6 +31,6 @@
   });
   // Filter selects apply at once.
   document.querySelectorAll('form.filters select').forEach(function (s) {
-    s.addEventListener('change', function () { s.form.submit(); });
+    s.addEventListener('change', function () { HTMLFormElement.prototype.submit.call(s.form); });
   });
 })();

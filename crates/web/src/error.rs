@@ -4,7 +4,9 @@
 //! Policy: users see what went wrong and what to do, never internals. A database or
 //! file failure is logged here, once, with its cause, and answered with a plain 500.
 //! Records the person may not know of are 404, records they see but may not change
-//! are 403, bad input is 422 naming each field, a stale version is 409 with the changes.
+//! are 403, bad input is 422 naming each field, a step waiting on other records is 422
+//! naming and linking them, a stale version is 409 with the changes. A page's error is
+//! shown in the reader's language only.
 
 use askama::Template;
 use axum::Json;
@@ -13,7 +15,9 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Serialize;
 use zhenggai_domain::validate::FieldError;
 use zhenggai_storage::StoreError;
-use zhenggai_storage::error::Conflict;
+use zhenggai_storage::error::{Blocker, Conflict};
+
+use crate::i18n::{Lang, Tr};
 
 /// What a page handler can fail with.
 #[derive(Debug)]
@@ -67,10 +71,47 @@ impl From<anyhow::Error> for PageError {
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
+    t: Tr,
     status: u16,
-    zh: &'a str,
-    en: &'a str,
-    fields: &'a [FieldError],
+    message: &'a str,
+    fields: Vec<&'a str>,
+    records: &'a [Blocker],
+}
+
+/// What an error page says, in both languages: the page is rendered in Chinese here and
+/// again in the reader's language by the router's `page_errors`, which alone knows the
+/// request (a response cannot see its request).
+#[derive(Debug, Clone)]
+pub struct ErrorText {
+    /// The status.
+    pub status: StatusCode,
+    /// What happened and what to do, in Chinese.
+    pub zh: String,
+    /// The same in English.
+    pub en: String,
+    /// The fields refused.
+    pub fields: Vec<FieldError>,
+    /// The records that block the step, each linked.
+    pub records: Vec<Blocker>,
+}
+
+impl ErrorText {
+    /// The page in one language.
+    pub fn render(&self, lang: Lang) -> String {
+        let page = ErrorPage {
+            t: Tr(lang),
+            status: self.status.as_u16(),
+            message: lang.pick(&self.zh, &self.en),
+            fields: self
+                .fields
+                .iter()
+                .map(|f| lang.pick(&f.message, &f.message_en))
+                .collect(),
+            records: &self.records,
+        };
+        page.render()
+            .unwrap_or_else(|_| lang.pick(&self.zh, &self.en).to_string())
+    }
 }
 
 /// Seconds a client is told to wait when the server reads as many uploads as it will.
@@ -85,16 +126,26 @@ fn busy(mut resp: Response) -> Response {
 }
 
 fn error_page(status: StatusCode, zh: &str, en: &str, fields: &[FieldError]) -> Response {
-    let page = ErrorPage {
-        status: status.as_u16(),
-        zh,
-        en,
-        fields,
+    error_page_with(status, zh, en, fields, Vec::new())
+}
+
+fn error_page_with(
+    status: StatusCode,
+    zh: &str,
+    en: &str,
+    fields: &[FieldError],
+    records: Vec<Blocker>,
+) -> Response {
+    let text = ErrorText {
+        status,
+        zh: zh.to_string(),
+        en: en.to_string(),
+        fields: fields.to_vec(),
+        records,
     };
-    match page.render() {
-        Ok(body) => (status, Html(body)).into_response(),
-        Err(_) => (status, format!("{zh} / {en}")).into_response(),
-    }
+    let mut resp = (status, Html(text.render(Lang::Zh))).into_response();
+    resp.extensions_mut().insert(text);
+    resp
 }
 
 impl IntoResponse for PageError {
@@ -154,10 +205,17 @@ impl IntoResponse for PageError {
                     &[],
                 ),
                 StoreError::Refused { zh, en } => error_page(StatusCode::FORBIDDEN, &zh, &en, &[]),
+                StoreError::Blocked(b) => error_page_with(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &b.message,
+                    &b.message_en,
+                    &[],
+                    b.records,
+                ),
                 StoreError::Invalid(fields) => error_page(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    "提交的内容有误，请按提示修改。",
-                    "Some of what you sent needs correcting.",
+                    "提交的内容有误（见下列提示）：请返回上一页修改后重新提交（已填写的内容一般仍在）。",
+                    "Some of what you sent needs correcting (see below): go back, correct it and send it again (what you typed is usually still there).",
                     &fields,
                 ),
                 StoreError::Conflict(c) => error_page(
@@ -238,7 +296,7 @@ impl From<StoreError> for ApiError {
 /// The body of every API error.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ApiErrorBody {
-    /// not_found, forbidden, invalid, conflict, unauthenticated, csrf, bad_request,
+    /// not_found, forbidden, invalid, blocked, conflict, unauthenticated, csrf, bad_request,
     /// too_large, slow_body, busy, method_not_allowed, internal.
     pub error: &'static str,
     /// What happened and what to do, in Chinese.
@@ -249,6 +307,9 @@ pub struct ApiErrorBody {
     pub fields: Vec<FieldError>,
     /// For `conflict`: what the other writer changed.
     pub conflict: Option<Conflict>,
+    /// For `blocked`: the records that block the step (problems, measures), each with
+    /// its id, number and title.
+    pub blocking: Vec<Blocker>,
 }
 
 fn body(error: &'static str, zh: &str, en: &str) -> ApiErrorBody {
@@ -258,6 +319,7 @@ fn body(error: &'static str, zh: &str, en: &str) -> ApiErrorBody {
         message_en: en.to_string(),
         fields: Vec::new(),
         conflict: None,
+        blocking: Vec::new(),
     }
 }
 
@@ -352,6 +414,11 @@ impl IntoResponse for ApiError {
                 ),
                 StoreError::Refused { zh, en } => {
                     (StatusCode::FORBIDDEN, body("forbidden", &zh, &en))
+                }
+                StoreError::Blocked(blocked) => {
+                    let mut b = body("blocked", &blocked.message, &blocked.message_en);
+                    b.blocking = blocked.records;
+                    (StatusCode::UNPROCESSABLE_ENTITY, b)
                 }
                 StoreError::Invalid(fields) => {
                     let mut b = body(

@@ -84,12 +84,14 @@ async fn security_headers(
 
 /// What axum answers by itself in plain text on a page (letters where a record's number
 /// goes, a query that does not read, a body over the limit) is answered with the pages'
-/// error page, in both languages. The API answers its own refusals in JSON.
+/// error page; an error page is shown in the reader's language only (the page error
+/// renders Chinese, not knowing the request). The API answers its own refusals in JSON.
 async fn page_errors(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    let resp = next.run(req).await;
+    let lang = crate::i18n::Lang::from_headers(req.headers());
+    let resp = in_language(next.run(req).await, lang);
     let plain = resp
         .headers()
         .get(header::CONTENT_TYPE)
@@ -97,14 +99,31 @@ async fn page_errors(
     if !plain {
         return resp;
     }
-    match resp.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => PageError::TooLarge.into_response(),
-        StatusCode::METHOD_NOT_ALLOWED => PageError::FormOnly.into_response(),
+    let page = match resp.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => PageError::TooLarge,
+        StatusCode::METHOD_NOT_ALLOWED => PageError::FormOnly,
         StatusCode::BAD_REQUEST
         | StatusCode::UNSUPPORTED_MEDIA_TYPE
-        | StatusCode::UNPROCESSABLE_ENTITY => PageError::BadAddress.into_response(),
-        _ => resp,
+        | StatusCode::UNPROCESSABLE_ENTITY => PageError::BadAddress,
+        _ => return resp,
+    };
+    in_language(page.into_response(), lang)
+}
+
+/// An error page rendered again in the reader's language, its status and headers kept.
+fn in_language(
+    resp: axum::response::Response,
+    lang: crate::i18n::Lang,
+) -> axum::response::Response {
+    if lang == crate::i18n::Lang::Zh {
+        return resp;
     }
+    let Some(text) = resp.extensions().get::<crate::error::ErrorText>().cloned() else {
+        return resp;
+    };
+    let (mut parts, _) = resp.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    axum::response::Response::from_parts(parts, axum::body::Body::from(text.render(lang)))
 }
 
 /// The largest body a route reads unless it takes files: a JSON record or a form with

@@ -420,6 +420,15 @@ pub async fn create(
     }
     let long_term = new.deadline.kind == zhenggai_domain::deadline::DeadlineKind::LongTerm;
     let frozen = super::lifecycle::add_measure(&mut tx, actor, change, view.id, long_term).await?;
+    // A measure added to an approved plan (补充措施) sets its deadline after the fact.
+    if frozen && let Some(due) = new.deadline.date {
+        zhenggai_domain::new_deadline::check(
+            zhenggai_domain::new_deadline::Setting::SupplementaryMeasure,
+            due,
+            zhenggai_domain::clock::china_date(change.at),
+        )
+        .map_err(|e| StoreError::Invalid(vec![e.field_error()]))?;
+    }
     let id = insert(&mut tx, change, problem, &new).await?;
     if frozen {
         let version: i64 = sqlx::query("SELECT version FROM measures WHERE id = $1")

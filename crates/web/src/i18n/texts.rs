@@ -675,4 +675,10 @@ texts! {
     fld_due_date: "到期日", "Due date";
     fld_key_id: "密钥编号", "Key id";
     fld_heads: "封签起点", "Sealed from";
+    // Refusals shown on the page the person was on (issue 20, points 2 and 3).
+    error_title: "未能办理", "Not done";
+    step_refused: "这一步未能办理", "This step was not taken";
+    blocking_records: "涉及的记录（点击前往处理）", "Records concerned (open each to deal with it)";
+    stale_step: "页面已按该问题的最新状态刷新：请查看现在可以办理的步骤。", "The page now shows the problem as it stands: see the steps that can be taken now.";
+    no_steps_now: "您现在没有可以办理的步骤。", "There is no step for you to take now.";
 }

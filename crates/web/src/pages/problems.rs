@@ -7,9 +7,10 @@ use axum::response::Response;
 use zhenggai_domain::access::Access;
 use zhenggai_domain::lifecycle::{Party, Posting, ProblemState};
 use zhenggai_domain::{InspectionId, ProblemId};
+use zhenggai_storage::error::Blocker;
 use zhenggai_storage::ledger::aspects::{self, Aspect};
 use zhenggai_storage::ledger::inspections::{self, Inspection};
-use zhenggai_storage::ledger::lifecycle::{self, Event};
+use zhenggai_storage::ledger::lifecycle::{self, Event, StepInput};
 use zhenggai_storage::ledger::problems::{self, Problem, ProblemInput};
 use zhenggai_storage::ledger::query::{self, FilterInput, MeasurePage, Within};
 
@@ -36,6 +37,52 @@ struct ProblemPage {
     errors: Errors,
     today: String,
     closure: ClosurePanel,
+    refused: Option<StepRefusal>,
+}
+
+/// A step refused, as the problem's page shows it above everything else: what blocks it
+/// and what to do, the records concerned (linked), and whether its form is gone (a
+/// stale page: the problem moved on). Each field's message also shows at its field,
+/// with what was typed kept.
+struct StepRefusal {
+    /// The action tried, by code.
+    action: String,
+    /// What blocks it and what to do, in the reader's language.
+    messages: Vec<String>,
+    /// The records concerned.
+    records: Vec<Blocker>,
+    /// The action is no longer offered to this person.
+    stale: bool,
+    /// What was sent, to fill its form again.
+    input: StepInput,
+}
+
+impl ProblemPage {
+    /// The refusal of `field` on the form of `action`, if that form was refused.
+    fn step_error(&self, action: &str, field: &str) -> Option<&str> {
+        match &self.refused {
+            Some(r) if r.action == action => self.errors.of(field),
+            _ => None,
+        }
+    }
+
+    /// What was typed into `field` of the form of `action`, when it comes back refused.
+    fn kept(&self, action: &str, field: &str) -> &str {
+        let Some(r) = self.refused.as_ref().filter(|r| r.action == action) else {
+            return "";
+        };
+        let i = &r.input;
+        match field {
+            "reason" => &i.reason,
+            "deadline" => &i.deadline,
+            "meeting" => &i.meeting,
+            "report" => &i.report,
+            "signer" => &i.signer,
+            "method" => &i.method,
+            "place" => &i.place,
+            _ => "",
+        }
+    }
 }
 
 /// The organisation's closure rules and what is recorded for this problem's current
@@ -139,6 +186,7 @@ async fn problem_page(
         errors,
         today: app.clock.today().to_string(),
         closure,
+        refused: None,
     })
 }
 
@@ -178,12 +226,21 @@ pub async fn step(
             }))
         }
         Err(e) => {
+            let (status, refusal, fields) = super::refusal_of(e, v.lang)?;
             let errors = Errors {
-                list: field_errors(e)?,
+                list: fields,
                 lang: v.lang,
             };
-            let page = problem_page(&app, &v, ProblemId(id), errors).await?;
-            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+            let mut page = problem_page(&app, &v, ProblemId(id), errors).await?;
+            let action = input.action.trim().to_string();
+            page.refused = Some(StepRefusal {
+                stale: !page.actions.contains(&action.as_str()),
+                action,
+                messages: refusal.messages,
+                records: refusal.records,
+                input,
+            });
+            Ok(render_status(status, &page))
         }
     }
 }

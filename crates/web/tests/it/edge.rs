@@ -358,7 +358,7 @@ async fn malformed_api_requests_are_answered_in_json_naming_the_field() {
 }
 
 #[tokio::test]
-async fn a_malformed_page_address_answers_the_bilingual_error_page() {
+async fn a_malformed_page_address_answers_the_error_page_in_the_readers_language() {
     let t = TestApp::new().await;
     let s = t.login("office").await;
     for path in [
@@ -376,7 +376,7 @@ async fn a_malformed_page_address_answers_the_bilingual_error_page() {
             "{path}"
         );
         assert!(
-            r.body.contains("网址的格式不对") && r.body.contains("malformed"),
+            r.body.contains("网址的格式不对") && !r.body.contains("malformed"),
             "{path}"
         );
         assert!(!r.body.contains("Cannot parse"), "{path}: {}", r.body);

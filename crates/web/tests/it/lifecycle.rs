@@ -672,7 +672,7 @@ async fn the_approved_plan_is_filed_with_the_upper_level_once() {
         .await;
     assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        early.json()["fields"][0]["message"]
+        early.json()["message"]
             .as_str()
             .unwrap()
             .contains("未经党委审批")

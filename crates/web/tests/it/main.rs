@@ -18,6 +18,7 @@ mod ledger;
 mod lifecycle;
 mod milestones;
 mod outcomes;
+mod refusals;
 mod schedule;
 mod spreadsheets;
 mod strict;
