@@ -176,6 +176,7 @@ async fn the_office_previews_then_imports_its_ledger() {
             sheet: None,
             reference: today().into(),
             synonyms: Default::default(),
+            ignore_columns: Vec::new(),
         },
     );
     assert!(reading.ok(), "{:#?}", reading.errors);

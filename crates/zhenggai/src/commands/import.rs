@@ -146,6 +146,7 @@ fn read(
             sheet: args.sheet.clone(),
             reference,
             synonyms: settings.web.synonyms.clone(),
+            ignore_columns: Vec::new(),
         },
     ))
 }
