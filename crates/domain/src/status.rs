@@ -280,7 +280,15 @@ pub enum ReportedStatus {
 const STATUS_WORDS: [(ReportedStatus, &[&str]); 4] = [
     (
         ReportedStatus::NotStarted,
-        &["未启动", "未开始", "尚未启动", "尚未开展", "未开展", "待启动"],
+        &[
+            "未启动",
+            "未开始",
+            "尚未启动",
+            "尚未开展",
+            "未开展",
+            "待启动",
+            "待办理",
+        ],
     ),
     (
         ReportedStatus::LongTerm,
@@ -339,12 +347,8 @@ const STATUS_WORDS: [(ReportedStatus, &[&str]); 4] = [
 
 impl ReportedStatus {
     /// Every reading.
-    pub const ALL: [ReportedStatus; 4] = [
-        Self::NotStarted,
-        Self::Ongoing,
-        Self::LongTerm,
-        Self::Done,
-    ];
+    pub const ALL: [ReportedStatus; 4] =
+        [Self::NotStarted, Self::Ongoing, Self::LongTerm, Self::Done];
 
     /// Reads a status cell: its words, or a percentage ("100%" done, "60%" under way,
     /// "0%" not started). `None` when empty or when it says none of these (a narrative
@@ -693,6 +697,9 @@ mod tests {
             ("已完成，长期坚持", Some(LongTerm)),
             ("常态化推进", Some(LongTerm)),
             ("未启动", Some(NotStarted)),
+            ("待办理", Some(NotStarted)),
+            ("推进中", Some(Ongoing)),
+            ("未整改", Some(Ongoing)),
             ("尚未启动", Some(NotStarted)),
             ("100%", Some(Done)),
             ("60%", Some(Ongoing)),

@@ -631,8 +631,16 @@ fn read_sheet(sheet: &Sheet, header: &Header, options: &Options, reading: &mut R
         .filter(|u| u.cells > 0)
         .collect();
     if let Some(first) = unread_status.first() {
-        let shown: Vec<String> = unread_status.iter().take(10).map(usize::to_string).collect();
-        let more = if unread_status.len() > shown.len() { "…" } else { "" };
+        let shown: Vec<String> = unread_status
+            .iter()
+            .take(10)
+            .map(usize::to_string)
+            .collect();
+        let more = if unread_status.len() > shown.len() {
+            "…"
+        } else {
+            ""
+        };
         reading.warnings.push(issue(
             first - 1,
             Some(Field::Status),
@@ -790,7 +798,10 @@ mod tests {
 
     #[test]
     fn columns_holding_data_under_an_unknown_header_are_listed_with_samples() {
-        let r = read_ledger(&[ledger_with_odd_columns()], &options(Synonyms::default(), &[]));
+        let r = read_ledger(
+            &[ledger_with_odd_columns()],
+            &options(Synonyms::default(), &[]),
+        );
         assert!(r.ok(), "{:?}", r.errors);
         let listed: Vec<(&str, &str, usize)> = r
             .columns
@@ -830,7 +841,10 @@ mod tests {
     #[test]
     fn the_status_column_is_read_into_each_measure() {
         use zhenggai_domain::status::ReportedStatus;
-        let r = read_ledger(&[ledger_with_odd_columns()], &options(Synonyms::default(), &[]));
+        let r = read_ledger(
+            &[ledger_with_odd_columns()],
+            &options(Synonyms::default(), &[]),
+        );
         let reported: Vec<Option<ReportedStatus>> = r.rows.iter().map(|row| row.reported).collect();
         assert_eq!(
             reported,
@@ -878,6 +892,9 @@ mod tests {
             ("整改完成情况", Field::Status),
             ("目前进展", Field::Status),
             ("是否完成", Field::Status),
+            ("办理状态", Field::Status),
+            ("责任人员", Field::Responsible),
+            ("问题内容", Field::Problem),
             ("问题分类", Field::Aspect),
             ("问题编号", Field::Seq),
         ] {
