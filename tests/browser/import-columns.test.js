@@ -56,11 +56,11 @@ test('the office maps an unknown column, ignores a headerless one, and imports t
   // Applying with nothing chosen says to choose.
   await Promise.all([s.page.waitForNavigation(), s.page.click('#columns button.primary')]);
   assert.match(await s.page.locator('.alert').first().innerText(), /请为每一列选择/);
-  await s.page.selectOption('select[name=col_F]', { label: '备注' });
+  await s.page.selectOption('select[name=col_F]', { label: '整改目标' });
   await s.page.selectOption('select[name=col_G]', 'ignore');
   await Promise.all([s.page.waitForNavigation(), s.page.click('#columns button.primary')]);
   assert.match(s.page.url(), /ignore=G/);
-  assert.equal(await s.page.locator('#columns tr[data-column=F]').count(), 0, '督办意见 is read as the note now');
+  assert.equal(await s.page.locator('#columns tr[data-column=F]').count(), 0, '督办意见 is read as the target now');
   assert.match(await s.page.locator('#columns tr[data-column=G]').innerText(), /已确认忽略/);
   assert.equal(await s.page.locator('#columns-undecided').count(), 0);
   assert.ok(await s.page.locator('form.commit-form button.primary').isEnabled());
@@ -71,15 +71,15 @@ test('the office maps an unknown column, ignores a headerless one, and imports t
   // The word is on the settings page; changed, then removed.
   await s.page.goto(env.base + '/settings/import-columns');
   const row = s.page.locator('tr[data-word=督办意见]');
-  assert.equal(await row.locator('select[name=meaning]').inputValue(), 'note');
+  assert.equal(await row.locator('select[name=meaning]').inputValue(), 'target');
   await shot(s.page, 'import-columns-03-settings.png');
   await s.page.setViewportSize({ width: 390, height: 844 });
   await shot(s.page, 'import-columns-03-settings-phone.png');
   const settingsSideways = await s.page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
   await s.page.setViewportSize({ width: 1366, height: 768 });
-  await row.locator('select[name=meaning]').selectOption('target');
+  await row.locator('select[name=meaning]').selectOption('responsible');
   await Promise.all([s.page.waitForNavigation(), row.locator('button', { hasText: '保存' }).click()]);
-  assert.equal(await s.page.locator('tr[data-word=督办意见] select[name=meaning]').inputValue(), 'target');
+  assert.equal(await s.page.locator('tr[data-word=督办意见] select[name=meaning]').inputValue(), 'responsible');
   await s.page.fill('tr[data-word=督办意见] input[name=reason]', '列名写错了');
   await Promise.all([s.page.waitForNavigation(), s.page.locator('tr[data-word=督办意见] button', { hasText: '删除' }).click()]);
   assert.equal(await s.page.locator('tr[data-word=督办意见]').count(), 0);

@@ -76,6 +76,21 @@ impl Field {
         Field::Note,
     ];
 
+    /// The fields an import keeps, and so those a column may be mapped to: the 序号 is
+    /// the ledger's own numbering and a 备注 is not kept.
+    pub const IMPORTED: [Field; 10] = [
+        Field::Aspect,
+        Field::Problem,
+        Field::Measure,
+        Field::Target,
+        Field::Leader,
+        Field::LeadUnit,
+        Field::Cooperating,
+        Field::Responsible,
+        Field::Deadline,
+        Field::Status,
+    ];
+
     /// Its name in Chinese: the usual header word.
     pub fn label_zh(self) -> &'static str {
         self.zh()

@@ -33,8 +33,8 @@ struct HeaderWordsPage {
 
 impl HeaderWordsPage {
     /// What a word may be read as: every field, then nothing.
-    fn fields(&self) -> [Field; 12] {
-        Field::ALL
+    fn fields(&self) -> [Field; 10] {
+        Field::IMPORTED
     }
 
     /// Whether a word is read as a field (for its select).
@@ -45,6 +45,11 @@ impl HeaderWordsPage {
     /// Whether a word's columns are ignored.
     fn ignores(&self, w: &HeaderWord) -> bool {
         w.meaning == Meaning::Ignore
+    }
+
+    /// Every field, for the built-in words.
+    fn all_fields(&self) -> [Field; 12] {
+        Field::ALL
     }
 
     /// The built-in words of a field, as the reader knows them.

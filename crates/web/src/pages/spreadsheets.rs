@@ -183,8 +183,8 @@ impl Preview {
     }
 
     /// What a column may be mapped to: every field, in a ledger's order.
-    fn fields(&self) -> [Field; 12] {
-        Field::ALL
+    fn fields(&self) -> [Field; 10] {
+        Field::IMPORTED
     }
 
     fn unknown(&self) -> Vec<(usize, &str)> {

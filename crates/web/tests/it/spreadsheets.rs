@@ -624,7 +624,11 @@ async fn an_unknown_column_is_shown_then_mapped_or_ignored_before_the_import() {
     // The headerless column may only be ignored: no field can be remembered for it.
     let g = body.split("name=\"col_G\"").nth(1).unwrap();
     let g = g.split("</select>").next().unwrap();
-    assert!(g.contains("value=\"ignore\"") && !g.contains("value=\"note\""));
+    assert!(g.contains("value=\"ignore\"") && !g.contains("value=\"target\""));
+    // A column is mapped only to a field the import keeps.
+    let f = body.split("name=\"col_F\"").nth(1).unwrap();
+    let f = f.split("</select>").next().unwrap();
+    assert!(f.contains("value=\"target\"") && !f.contains("value=\"note\""));
     assert!(
         body.contains("disabled>确认导入"),
         "nothing is imported while a column is undecided"
@@ -662,7 +666,7 @@ async fn an_unknown_column_is_shown_then_mapped_or_ignored_before_the_import() {
     // A unit may not decide the office's columns.
     let finance = t.login("finance").await;
     let mut decided = upload("");
-    decided.push(("col_F", "note".into()));
+    decided.push(("col_F", "target".into()));
     decided.push(("col_G", "ignore".into()));
     let fields: Vec<(&str, &str)> = decided.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let r = t
@@ -689,7 +693,7 @@ async fn an_unknown_column_is_shown_then_mapped_or_ignored_before_the_import() {
     assert!(page.body.contains("已确认忽略"));
     assert!(
         !page.body.contains("name=\"col_F\""),
-        "督办意见 is read now"
+        "督办意见 is read as the target now"
     );
     assert!(!page.body.contains("id=\"columns-undecided\""));
     assert_eq!(
@@ -722,13 +726,13 @@ async fn an_unknown_column_is_shown_then_mapped_or_ignored_before_the_import() {
     let settings = t.get(Some(&office), "/settings/import-columns").await;
     assert_eq!(settings.status, StatusCode::OK);
     assert!(settings.body.contains("data-word=\"督办意见\""));
-    assert!(settings.body.contains("value=\"note\" selected"));
+    assert!(settings.body.contains("value=\"target\" selected"));
     let en = Session {
         cookie: format!("{}; zg_lang=en", office.cookie),
         csrf: office.csrf.clone(),
     };
     let english = t.get(Some(&en), "/settings/import-columns").await;
-    assert!(english.body.contains("Import header words") && english.body.contains(">Note<"));
+    assert!(english.body.contains("Import header words") && english.body.contains(">Target<"));
     let refused = t.get(Some(&finance), "/settings/import-columns").await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     let id = t.count("SELECT MAX(id) FROM header_words").await;
@@ -736,7 +740,7 @@ async fn an_unknown_column_is_shown_then_mapped_or_ignored_before_the_import() {
         .post(
             Some(&office),
             &format!("/settings/import-columns/{id}"),
-            &[("op", "save"), ("version", "1"), ("meaning", "target")],
+            &[("op", "save"), ("version", "1"), ("meaning", "responsible")],
         )
         .await;
     assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
