@@ -95,11 +95,13 @@ pub enum Entity {
     UserChannels,
     /// 阶段目标 of a long measure.
     Milestone,
+    /// A header word an organisation taught the import (表头同义词).
+    HeaderWord,
 }
 
 impl Entity {
     /// Every recorded table, in the order `verify` checks them.
-    pub const ALL: [Entity; 34] = [
+    pub const ALL: [Entity; 35] = [
         Entity::Unit,
         Entity::User,
         Entity::ApiToken,
@@ -134,6 +136,7 @@ impl Entity {
         Entity::OrgChannels,
         Entity::UserChannels,
         Entity::Milestone,
+        Entity::HeaderWord,
     ];
 
     /// The entity of a table name.
@@ -178,6 +181,7 @@ impl Entity {
             Entity::OrgChannels => "org_channels",
             Entity::UserChannels => "user_channels",
             Entity::Milestone => "milestones",
+            Entity::HeaderWord => "header_words",
         }
     }
 }

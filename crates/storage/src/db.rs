@@ -147,6 +147,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "import_uploads",
         include_str!("../migrations/0023_import_uploads.sql"),
     ),
+    (
+        29,
+        "header_words",
+        include_str!("../migrations/0029_header_words.sql"),
+    ),
 ];
 
 /// A column a migration added to an existing table, with the value it gave the rows

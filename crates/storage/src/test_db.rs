@@ -111,6 +111,7 @@ pub fn csv_reading(
             sheet: None,
             reference: reference.into(),
             synonyms: zhenggai_spreadsheet::layout::Synonyms::default(),
+            ignore_columns: Vec::new(),
         },
     ))
 }

@@ -8,8 +8,8 @@ use axum::routing::{get, post};
 
 use crate::error::PageError;
 use crate::pages::{
-    admin, calendar, home, inspections, ledger, login, lookbacks, measures, notifications,
-    outcomes, problems, rules, spreadsheets, supervision, trail, warnings, weekly,
+    admin, calendar, header_words, home, inspections, ledger, login, lookbacks, measures,
+    notifications, outcomes, problems, rules, spreadsheets, supervision, trail, warnings, weekly,
 };
 use crate::state::App;
 use zhenggai_storage::StoreError;
@@ -216,6 +216,15 @@ pub fn router(app: App) -> Router {
             "/inspections/{id}/import/commit",
             post(spreadsheets::commit),
         )
+        .route(
+            "/inspections/{id}/import/columns",
+            post(spreadsheets::decide_columns),
+        )
+        .route(
+            "/settings/import-columns",
+            get(header_words::show).post(header_words::add),
+        )
+        .route("/settings/import-columns/{id}", post(header_words::change))
         .route(
             "/inspections/{id}/imports/{import}/file",
             get(spreadsheets::imported_file),

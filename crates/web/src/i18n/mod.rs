@@ -73,6 +73,8 @@ labelled!(
     zhenggai_domain::weekly::ReportStatus,
     zhenggai_domain::warning::Recipient,
     zhenggai_domain::reminder::RobotKind,
+    zhenggai_domain::status::ReportedStatus,
+    zhenggai_spreadsheet::layout::Field,
 );
 
 /// A page language.

@@ -681,4 +681,33 @@ texts! {
     blocking_records: "涉及的记录（点击前往处理）", "Records concerned (open each to deal with it)";
     stale_step: "页面已按该问题的最新状态刷新：请查看现在可以办理的步骤。", "The page now shows the problem as it stands: see the steps that can be taken now.";
     no_steps_now: "您现在没有可以办理的步骤。", "There is no step for you to take now.";
+    // Import: columns no field is read from, the status column, the organisation's header words.
+    import_columns_title: "未识别的列", "Columns not recognised";
+    import_columns_hint: "这些列有内容，但列名没有对应到台账的任何一栏。请逐列选择对应的栏目（本单位以后导入时按此识别），或确认忽略；全部确定之前不能导入。", "These columns hold data, but their headers name no field of the ledger. Map each to a field (remembered for the organisation's later imports) or confirm it is ignored; nothing can be imported until every one is decided.";
+    import_column: "列", "Column";
+    import_column_header: "列名", "Header";
+    import_column_samples: "内容示例", "Sample cells";
+    import_column_cells: "有内容的行", "Rows with data";
+    import_column_map: "对应到", "Read as";
+    import_column_choose: "（请选择）", "(choose)";
+    import_column_ignore: "忽略此列（不导入）", "Ignore this column (not imported)";
+    import_column_ignored: "已确认忽略", "Ignored, as confirmed";
+    import_no_header: "（无列名）", "(no header)";
+    import_column_duplicate: "与已读取的这一栏同名：", "Same name as a field already read: ";
+    import_columns_apply: "保存列的对应并重新预览", "Save and preview again";
+    import_columns_undecided: "还有未确定的列：请先在上方“未识别的列”中逐列选择对应的栏目或确认忽略，再导入。", "Some columns are still undecided: map each under “Columns not recognised” above, or confirm it is ignored, then import.";
+    import_status: "完成情况", "Status";
+    import_status_reading: "读作", "read as";
+    import_status_note: "台账的“完成情况”按所写读入各条措施的状态：已完成的措施记为已完成，正在推进或长期坚持的记为整改中，其问题记为整改中（视为整改方案已经审定）；未写明的按已挂号导入。", "The ledger's status column sets each measure's state: done ones come in done, those under way or kept up long-term in progress, and their problems in progress (their plan taken as approved); the others come in registered.";
+    header_words_title: "导入列名设置", "Import header words";
+    header_words_hint: "本单位导入台账时记住的列名：按这里的设置识别各列，先于系统内置的列名。修改和删除都记入修改记录；删除后，下次导入会重新列出这一列。", "Header words the organisation taught the import: its ledgers' columns are read by them, before the built-in words. Changes and removals are recorded; once removed, the next import lists the column again.";
+    header_words_none: "暂无本单位设置的列名。导入台账时，在预览中为未识别的列选择对应的栏目，就会记在这里。", "No header words yet. Map a column not recognised in an import's preview and it is remembered here.";
+    header_word: "列名", "Header word";
+    header_word_meaning: "识别为", "Read as";
+    header_word_added: "设置时间", "Taught";
+    header_word_remove: "删除", "Remove";
+    header_word_remove_reason: "删除原因（可不填）", "Why (optional)";
+    header_word_add: "添加列名", "Add a header word";
+    header_word_removed_reason: "整改办在导入列名设置中删除", "Removed on the import header words page";
+    header_words_builtin: "系统内置的列名", "Built-in header words";
 }

@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod calendar;
+pub mod header_words;
 pub mod home;
 pub mod inspections;
 pub mod ledger;
