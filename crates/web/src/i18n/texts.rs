@@ -531,6 +531,9 @@ texts! {
     ent_org_channels: "提醒渠道", "Reminder channels";
     ent_user_channels: "个人提醒设置", "Personal reminders";
     ent_milestones: "阶段目标", "Milestone";
+    ent_header_words: "导入列名", "Import column word";
+    fld_word: "列名", "Column header";
+    fld_opinion: "意见", "Opinion";
     fld_parent_id: "上级单位", "Parent unit";
     fld_org_id: "所属单位", "Organisation";
     fld_kind: "类别", "Kind";
