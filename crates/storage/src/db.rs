@@ -147,6 +147,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "import_uploads",
         include_str!("../migrations/0023_import_uploads.sql"),
     ),
+    (
+        28,
+        "step_opinions",
+        include_str!("../migrations/0028_step_opinions.sql"),
+    ),
 ];
 
 /// A column a migration added to an existing table, with the value it gave the rows

@@ -169,7 +169,7 @@ pub async fn show(
         .counts
         .as_ref()
         .zip(timeline.date(NodeKind::ReportDue))
-        .map(|(c, due)| {
+        .and_then(|(c, due)| {
             zhenggai_domain::warning::pace(
                 inspection.feedback_date,
                 due,
