@@ -594,7 +594,10 @@ mod tests {
                 behind: false
             })
         );
-        assert_eq!(pace(start, due, d(2024, 2, 1), 0, 4).map(|p| p.elapsed), Some(0));
+        assert_eq!(
+            pace(start, due, d(2024, 2, 1), 0, 4).map(|p| p.elapsed),
+            Some(0)
+        );
         assert_eq!(
             pace(start, due, d(2024, 9, 1), 4, 4),
             Some(Pace {

@@ -697,7 +697,12 @@ fn action_of(
 
 /// The steps a signer writes an opinion with: the sign-offs and the return of a
 /// closure request (留号).
-pub const OPINION_STEPS: [&str; 4] = ["sign_plan", "sign_closure", "accept_closure", "return_closure"];
+pub const OPINION_STEPS: [&str; 4] = [
+    "sign_plan",
+    "sign_closure",
+    "accept_closure",
+    "return_closure",
+];
 
 /// The opinion sent with a step, checked: optional, at most 500 characters, and only
 /// for the steps that carry one (any other step's is refused rather than dropped).

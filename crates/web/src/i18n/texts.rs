@@ -447,6 +447,7 @@ texts! {
     // (issue 20, points 9 and 10).
     standing_awaits_plan: "方案待批准", "Plan not yet approved";
     awaits_plan_hint: "问题的整改方案尚未经党委批准，措施尚未进入实施。", "The problem's plan is not yet approved by the Party committee: the measure has not started.";
+    home_title_all: "整改概况", "Overview";
     home_open_all: "未完成的整改措施（按时限排序）", "Open measures, nearest deadline first";
     home_nothing_all: "暂无未完成的整改措施。", "No open measures.";
     rate_count_hint: "已完成措施数/措施总数", "Measures done / all measures";

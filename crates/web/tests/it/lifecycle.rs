@@ -1210,7 +1210,13 @@ async fn a_sign_off_keeps_its_opinion_in_the_record() {
     }))).await;
     step(&t, &finance, p, json!({"action": "submit_plan"})).await;
     let long = "同".repeat(501);
-    let too_long = step(&t, &wang, p, json!({"action": "sign_plan", "opinion": long})).await;
+    let too_long = step(
+        &t,
+        &wang,
+        p,
+        json!({"action": "sign_plan", "opinion": long}),
+    )
+    .await;
     assert_eq!(too_long.status, StatusCode::UNPROCESSABLE_ENTITY);
     let signed = step(
         &t,
