@@ -1205,10 +1205,17 @@ async fn a_sign_off_keeps_its_opinion_in_the_record() {
     assert_eq!(refused.json()["fields"][0]["field"], "opinion");
     assert_eq!(state(&t, &finance, p).await, "registered");
     step(&t, &finance, p, json!({"action": "claim"})).await;
-    t.api(&finance, "POST", &format!("/api/v1/problems/{p}/measures"), Some(json!({
-        "content": "清理账外资金，全部纳入统一核算", "lead_unit_id": finance_unit, "deadline": "2030年5月底前"
+    let m = t.api(&finance, "POST", &format!("/api/v1/problems/{p}/measures"), Some(json!({
+        "content": "清理账外资金，全部纳入统一核算", "lead_unit_id": finance_unit, "deadline": "2024年5月底前"
     }))).await;
-    step(&t, &finance, p, json!({"action": "submit_plan"})).await;
+    assert_eq!(m.status, StatusCode::CREATED, "{}", m.body);
+    let submitted = step(&t, &finance, p, json!({"action": "submit_plan"})).await;
+    assert_eq!(
+        submitted.json()["state"],
+        "plan_submitted",
+        "{}",
+        submitted.body
+    );
     let long = "同".repeat(501);
     let too_long = step(
         &t,
