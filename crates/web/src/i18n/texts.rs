@@ -483,4 +483,6 @@ texts! {
     no_recoveries_yet: "暂无清退追缴记录。", "No money recovered yet.";
     unit_label: "单位", "Unit";
     weekly_summary_label: "汇总正文", "Summary text";
+    no_lookbacks_yet: "暂无回头看记录。", "No look-back round yet.";
+    no_postings_yet: "暂无整改结果公示。", "No result posted yet.";
 }
