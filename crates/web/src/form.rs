@@ -401,6 +401,7 @@ impl FormData {
             satisfied: number("satisfied"),
             method: self.get("method").into(),
             place: self.get("place").into(),
+            opinion: self.get("opinion").into(),
         }
     }
 }

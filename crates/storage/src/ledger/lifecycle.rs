@@ -60,6 +60,9 @@ pub struct StepInput {
     pub method: String,
     /// Where the result is posted (post_result).
     pub place: String,
+    /// The signer's opinion (审定意见、销号审核意见), optional, kept with the step's
+    /// record (sign_plan, sign_closure, accept_closure, return_closure).
+    pub opinion: String,
 }
 
 /// What the state machine decides on, read in one place.
@@ -90,6 +93,8 @@ pub struct Event {
     pub to_state: String,
     /// What the step carried.
     pub note: Option<String>,
+    /// The signer's opinion written with the step (审定签字、销号审核、留号).
+    pub opinion: Option<String>,
     /// Who, by display name.
     pub actor: String,
     /// When (RFC 3339).
@@ -820,6 +825,31 @@ fn action_of(
     Ok((action, extension))
 }
 
+/// The steps a signer writes an opinion with: the sign-offs and the return of a
+/// closure request (留号).
+pub const OPINION_STEPS: [&str; 4] = [
+    "sign_plan",
+    "sign_closure",
+    "accept_closure",
+    "return_closure",
+];
+
+/// The opinion sent with a step, checked: optional, at most 500 characters, and only
+/// for the steps that carry one (any other step's is refused rather than dropped).
+fn opinion_of(input: &StepInput) -> Result<Option<String>, Vec<FieldError>> {
+    let mut c = Checker::default();
+    let opinion = c.optional_text("opinion", &input.opinion, 500);
+    if opinion.is_some() && !OPINION_STEPS.contains(&input.action.trim()) {
+        c.push(FieldError::new(
+            "opinion",
+            "这一步不填写意见，请把说明写在原因或备注里。",
+            "This step takes no opinion: put it in the reason or the note.",
+        ));
+    }
+    c.finish()?;
+    Ok(opinion)
+}
+
 /// Takes a step with the files sent with it. Returns the problem's new state.
 pub async fn step(
     db: &Db,
@@ -861,6 +891,7 @@ pub async fn step_in(
         ..
     } = facts(tx.conn(), id, china_date(change.at)).await?;
     let (action, extension) = action_of(input, feedback, files.len())?;
+    let opinion = opinion_of(input)?;
     if let Action::Assign { unit, .. } = &action {
         let ok = sqlx::query("SELECT 1 FROM units WHERE id = $1 AND org_id = $2 AND kind = 'dept' AND withdrawn_at IS NULL")
             .bind(unit.0)
@@ -997,7 +1028,7 @@ pub async fn step_in(
     if let (Some(round), Action::Confirm | Action::Reopen { .. }) = (input.round_id, &action) {
         super::lookbacks::decide(tx, change, round, id, record.action).await?;
     }
-    let event = record_event(tx, actor, change, id, &record).await?;
+    let event = record_event(tx, actor, change, id, &record, opinion.as_deref()).await?;
     record_checks(tx, change, id, event, &action, policy).await?;
     for f in files {
         let file: i64 = sqlx::query(
@@ -1027,15 +1058,17 @@ async fn record_event(
     change: Change<'_>,
     id: ProblemId,
     record: &lifecycle::Record,
+    opinion: Option<&str>,
 ) -> StoreResult<i64> {
     let event: i64 = sqlx::query(
-        "INSERT INTO problem_events (problem_id, action, from_state, to_state, note, actor_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO problem_events (problem_id, action, from_state, to_state, note, opinion, actor_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(id.0)
     .bind(record.action)
     .bind(record.from.code())
     .bind(record.to.code())
     .bind(record.note.as_deref())
+    .bind(opinion)
     .bind(actor.user.0)
     .bind(stamp(change.at))
     .fetch_one(tx.conn())
@@ -1062,7 +1095,7 @@ pub(crate) async fn add_measure(
         Action::AddMeasure
     };
     let (_, record) = lifecycle::apply(&f.problem, actor, &action, f.policy).map_err(refusal)?;
-    record_event(tx, actor, change, id, &record).await?;
+    record_event(tx, actor, change, id, &record, None).await?;
     Ok(f.problem.state.baseline_frozen())
 }
 
@@ -1218,7 +1251,7 @@ pub async fn actions_for(
 /// The steps taken on a problem, oldest first. The caller has checked read access.
 pub async fn events(db: &Db, id: ProblemId) -> StoreResult<Vec<Event>> {
     let rows = sqlx::query(
-        "SELECT e.id, e.action, e.from_state, e.to_state, e.note, u.display_name, e.at FROM problem_events e \
+        "SELECT e.id, e.action, e.from_state, e.to_state, e.note, u.display_name, e.at, e.opinion FROM problem_events e \
          JOIN users u ON u.id = e.actor_id WHERE e.problem_id = $1 ORDER BY e.id",
     )
     .bind(id.0)
@@ -1235,6 +1268,7 @@ pub async fn events(db: &Db, id: ProblemId) -> StoreResult<Vec<Event>> {
                 note: r.try_get(4)?,
                 actor: r.try_get(5)?,
                 at: r.try_get(6)?,
+                opinion: r.try_get(7)?,
                 files: Vec::new(),
             })
         })

@@ -6,6 +6,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use zhenggai_domain::access::{Access, Actor, MeasureOwners};
 use zhenggai_domain::deadline::{Deadline, DeadlineKind, Precision, Reference};
+use zhenggai_domain::lifecycle::ProblemState;
 use zhenggai_domain::status::{Activity, MeasureState, Review, Standing, Windows};
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::warning::WarningRules;
@@ -183,6 +184,8 @@ pub struct Measure {
     pub done_on: Option<NaiveDate>,
     /// Where it stands today (derived).
     pub standing: Standing,
+    /// Where its problem is: before the plan is approved its work has not started.
+    pub problem_state: ProblemState,
     /// 长期坚持 — when its next progress is due, while it is open and long-term.
     pub review: Option<Review>,
     /// Version, for concurrent edits.
@@ -190,6 +193,13 @@ pub struct Measure {
 }
 
 impl Measure {
+    /// Whether its work waits for the plan: the problem's plan is not approved yet and
+    /// nothing about the deadline calls for attention, so that it reads as waiting,
+    /// not as "整改中" under a problem still only registered.
+    pub fn awaits_plan(&self) -> bool {
+        !self.problem_state.baseline_frozen() && self.standing == Standing::NotDue
+    }
+
     /// The approved deadline when an extension or a 限时办结 has changed it since.
     pub fn changed_from(&self) -> Option<&str> {
         self.original_deadline
@@ -233,6 +243,10 @@ impl Measure {
             id: MeasureId(r.try_get("id")?),
             problem_id: ProblemId(r.try_get("problem_id")?),
             problem_title: r.try_get("problem_title")?,
+            // An unknown code (a newer version's) reads as approved: the standing shown
+            // is then the measure's own.
+            problem_state: ProblemState::from_code(&r.try_get::<String, _>("problem_state")?)
+                .unwrap_or(ProblemState::InProgress),
             inspection_id: InspectionId(r.try_get("inspection_id")?),
             inspection_title: r.try_get("inspection_title")?,
             org_id: UnitId(r.try_get("org_id")?),
@@ -275,7 +289,7 @@ fn window(r: &AnyRow, column: &str, default: u32) -> Result<u32, sqlx::Error> {
 
 /// The columns and joins every measure query selects.
 pub(crate) const SELECT: &str = concat!(
-    "SELECT m.id, m.problem_id, p.title AS problem_title, m.inspection_id, i.title AS inspection_title, \
+    "SELECT m.id, m.problem_id, p.title AS problem_title, p.state AS problem_state, m.inspection_id, i.title AS inspection_title, \
     m.org_id, m.ordinal, m.content, m.lead_unit_id, COALESCE(lu.short_name, lu.name) AS lead_unit_name, m.leader_id, \
     ld.display_name AS leader_name, m.responsible_person, m.target, m.deadline_text, m.deadline_kind, m.deadline_date, \
     m.deadline_precision, m.original_deadline_text, m.state, m.done_on, m.version, m.created_at, ",

@@ -291,7 +291,7 @@ texts! {
     feedback_date: "反馈日期", "Feedback date";
     notes: "备注", "Notes";
     counts: "问题数量", "Size";
-    progress_rate: "措施完成率", "Measures done";
+    progress_rate: "措施完成率", "Measures done (rate)";
     open_ledger: "查看台账", "Open ledger";
     no_inspections: "暂无可查看的巡察。", "No inspections to show.";
     ledger: "整改台账", "Rectification ledger";
@@ -713,4 +713,46 @@ texts! {
     header_word_add: "添加列名", "Add a header word";
     header_word_removed_reason: "整改办在导入列名设置中删除", "Removed on the import header words page";
     header_words_builtin: "系统内置的列名", "Built-in header words";
+    // Labels that mean what they say; every field named, sign-offs with an opinion
+    // (issue 20, points 9 and 10).
+    standing_awaits_plan: "方案待批准", "Plan not yet approved";
+    awaits_plan_hint: "问题的整改方案尚未经党委批准，措施尚未进入实施。", "The problem's plan is not yet approved by the Party committee: the measure has not started.";
+    home_title_all: "整改概况", "Overview";
+    home_open_all: "未完成的整改措施（按时限排序）", "Open measures, nearest deadline first";
+    home_nothing_all: "暂无未完成的整改措施。", "No open measures.";
+    rate_count_hint: "已完成措施数/措施总数", "Measures done / all measures";
+    no_measures_yet: "暂无整改措施。", "No measures yet.";
+    pace_no_measures: "尚无整改措施，暂不计算完成进度。", "No measures yet: nothing to measure progress by.";
+    confirm_accept_closure: "确认销号？销号后问题移出台账，只能经“回头看”回炉重新整改。", "Close this problem? It leaves the ledger and comes back only if a look-back reopens it.";
+    confirm_reopen: "确认回炉？问题将重新进入整改，全部措施按新的时限办结。", "Reopen this problem? Every measure goes back to work by the new deadline.";
+    confirm_approve_plan: "确认登记党委批准？批准后整改时限即成为基线，此后只能经延期审批修改。", "Record the approval? The deadlines become the baseline and change only through an approved extension.";
+    keep_opinion: "留号意见（退回原因）", "Opinion (why it is returned)";
+    reopen_reason: "回炉原因", "Why it is reopened";
+    meeting_label: "审批会议", "Approving meeting";
+    meeting_example: "如：党委会2024年第6次会议", "e.g. 党委会2024年第6次会议";
+    meeting_date: "会议日期", "Meeting date";
+    party_label: "验收方", "Party";
+    opinion_sign_plan: "审定意见（选填）", "Opinion (optional)";
+    opinion_sign_closure: "签字意见（选填）", "Opinion (optional)";
+    opinion_accept_closure: "销号审核意见（选填）", "Review opinion (optional)";
+    opinion_hint: "如：同意。", "e.g. Agreed.";
+    opinion: "意见", "Opinion";
+    plan_document_label: "整改方案文件", "Plan document";
+    plan_document_example: "文件名称或文号，如报社党发〔2024〕8号", "Title or number, e.g. 报社党发〔2024〕8号";
+    filtered_empty_problems: "没有符合筛选条件的问题。", "No problem matches the filters.";
+    filtered_empty_measures: "没有符合筛选条件的整改措施。", "No measure matches the filters.";
+    clear_filter: "清除筛选", "Clear the filters";
+    no_problems_yet: "暂无问题：可新增问题或导入台账。", "No problems yet: add one or import a ledger.";
+    linked_problems: "关联问题（从列表中勾选）", "Problems concerned (tick them)";
+    linked_measures: "关联措施（从列表中勾选）", "Measures concerned (tick them)";
+    subject_kind_label: "对象类别", "Person or unit";
+    institution_title: "制度名称", "Title";
+    amount_example: "如18600或1.86万元", "e.g. 18600 or 1.86万元";
+    no_accountability_yet: "暂无问责记录。", "No accountability recorded yet.";
+    no_institutions_yet: "暂无建章立制记录。", "No institution recorded yet.";
+    no_recoveries_yet: "暂无清退追缴记录。", "No money recovered yet.";
+    unit_label: "单位", "Unit";
+    weekly_summary_label: "汇总正文", "Summary text";
+    no_lookbacks_yet: "暂无回头看记录。", "No look-back round yet.";
+    no_postings_yet: "暂无整改结果公示。", "No result posted yet.";
 }

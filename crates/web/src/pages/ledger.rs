@@ -199,7 +199,7 @@ async fn ledger_page(
         .counts
         .as_ref()
         .zip(timeline.date(NodeKind::ReportDue))
-        .map(|(c, due)| {
+        .and_then(|(c, due)| {
             zhenggai_domain::warning::pace(
                 inspection.feedback_date,
                 due,
