@@ -533,6 +533,7 @@ texts! {
     ent_milestones: "阶段目标", "Milestone";
     ent_header_words: "导入列名", "Import column word";
     fld_word: "列名", "Column header";
+    fld_field: "读作", "Read as";
     fld_opinion: "意见", "Opinion";
     fld_parent_id: "上级单位", "Parent unit";
     fld_org_id: "所属单位", "Organisation";
