@@ -258,6 +258,7 @@ fn input_from(form: &FormData) -> ProblemInput {
         source: form.get("source").into(),
         lead_unit_id: form.id("lead_unit_id"),
         leader_id: form.id("leader_id"),
+        carry_measure_ids: form.chosen_ids("carry_measure_ids", "carry_listed"),
     }
 }
 
