@@ -36,6 +36,28 @@ struct ProblemPage {
     errors: Errors,
     today: String,
     closure: ClosurePanel,
+    /// The measures the former lead unit leads, offered to go along with a decision
+    /// on who leads (assign).
+    carried: Vec<Choice>,
+}
+
+/// The measures a change of lead unit hands over, each ticked: the office or the
+/// leader unticks those that stay.
+async fn carried(app: &App, problem: &Problem) -> Result<Vec<Choice>, PageError> {
+    let Some(lead) = &problem.lead_unit else {
+        return Ok(Vec::new());
+    };
+    Ok(
+        zhenggai_storage::ledger::measures::led_by(&app.db, problem.id, lead.id)
+            .await?
+            .into_iter()
+            .map(|(id, ordinal, content)| Choice {
+                id: id.0,
+                label: format!("{ordinal}. {content}"),
+                selected: true,
+            })
+            .collect(),
+    )
 }
 
 /// The organisation's closure rules and what is recorded for this problem's current
@@ -125,8 +147,14 @@ async fn problem_page(
             selected: false,
         })
         .collect();
+    let carried = if actions.contains(&"assign") {
+        carried(app, &problem).await?
+    } else {
+        Vec::new()
+    };
     let path = format!("/problems/{id}");
     Ok(ProblemPage {
+        carried,
         t: tr(v),
         nav: Nav::new(v, "inspections", &path),
         problem,
@@ -247,6 +275,8 @@ struct FormPage {
     leaders: Vec<Choice>,
     input: ProblemInput,
     errors: Errors,
+    /// The measures that would go with a change of lead unit (editing only).
+    carried: Vec<Choice>,
 }
 
 fn input_from(form: &FormData) -> ProblemInput {
@@ -308,7 +338,21 @@ async fn form_page(
             selected: input.item_id == Some(it.id.0),
         })
         .collect();
+    let carried = match id {
+        Some(p) => {
+            let problem = problems::get(&app.db, &v.actor, p).await?;
+            let mut list = carried(app, &problem).await?;
+            if let Some(chosen) = &input.carry_measure_ids {
+                for c in &mut list {
+                    c.selected = chosen.contains(&c.id);
+                }
+            }
+            list
+        }
+        None => Vec::new(),
+    };
     Ok(FormPage {
+        carried,
         t: tr(v),
         nav: Nav::new(v, "inspections", &path),
         id,
