@@ -228,7 +228,11 @@ mod tests {
         let office = actor(Role::Office, ORG);
         for drafting in [true, false] {
             assert_eq!(office.measure_edit(&m, drafting), MeasureEdit::All);
-            for role_unit in [(Role::Unit, HR), (Role::Unit, NEWS), (Role::Supervisor, ORG)] {
+            for role_unit in [
+                (Role::Unit, HR),
+                (Role::Unit, NEWS),
+                (Role::Supervisor, ORG),
+            ] {
                 assert_eq!(
                     actor(role_unit.0, role_unit.1).measure_edit(&m, drafting),
                     MeasureEdit::None,
@@ -240,7 +244,13 @@ mod tests {
             assert_eq!(leader.measure_edit(&m, drafting), MeasureEdit::None);
         }
         let draft = MeasureEdit::Draft;
-        for field in ["content", "deadline", "cooperating_unit_ids", "leader_id", "target"] {
+        for field in [
+            "content",
+            "deadline",
+            "cooperating_unit_ids",
+            "leader_id",
+            "target",
+        ] {
             assert!(draft.allows(field), "{field}");
         }
         assert!(!draft.allows("lead_unit_id"));

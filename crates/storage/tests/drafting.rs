@@ -111,7 +111,10 @@ async fn a_lead_unit_saves_several_measures_together_and_each_bad_row_is_named()
     let p = problem(&t, "档案室消防设施老化").await; // registered, led by 行政后勤部
     let measures_now = "SELECT COUNT(*) FROM measures WHERE problem_id = $1";
     let events_now = "SELECT COUNT(*) FROM problem_events WHERE problem_id = $1";
-    let (m0, e0) = (count(&t, measures_now, p).await, count(&t, events_now, p).await);
+    let (m0, e0) = (
+        count(&t, measures_now, p).await,
+        count(&t, events_now, p).await,
+    );
 
     let all_blank = measures::create_many(
         &t.db,
@@ -141,7 +144,11 @@ async fn a_lead_unit_saves_several_measures_together_and_each_bad_row_is_named()
     assert!(named.contains(&"rows.2.content"), "{errors:?}");
     assert!(named.contains(&"rows.2.deadline"), "{errors:?}");
     assert!(named.contains(&"rows.3.cooperating_unit_ids"), "{errors:?}");
-    assert!(!named.iter().any(|f| f.starts_with("rows.0.") || f.starts_with("rows.1.")));
+    assert!(
+        !named
+            .iter()
+            .any(|f| f.starts_with("rows.0.") || f.starts_with("rows.1."))
+    );
     for (field, zh, en) in &errors {
         let n = field.split('.').nth(1).unwrap().parse::<usize>().unwrap() + 1;
         assert!(zh.starts_with(&format!("第{n}行：")), "{zh}");
@@ -159,11 +166,17 @@ async fn a_lead_unit_saves_several_measures_together_and_each_bad_row_is_named()
         .unwrap();
     assert_eq!(ids.len(), 3, "the blank row is skipped");
     for id in &ids {
-        let (m, access) = measures::get(&t.db, &logistics, *id, today()).await.unwrap();
+        let (m, access) = measures::get(&t.db, &logistics, *id, today())
+            .await
+            .unwrap();
         assert_eq!(m.lead_unit.id, logistics.unit);
         assert_eq!(access, Access::Edit);
     }
-    assert_eq!(count(&t, events_now, p).await, e0 + 3, "one 拟定措施 a measure");
+    assert_eq!(
+        count(&t, events_now, p).await,
+        e0 + 3,
+        "one 拟定措施 a measure"
+    );
 
     // A lead unit drafts only measures it leads itself; another unit does not see the problem.
     let mut for_finance = row("由财务部落实", "2024年6月底前");
@@ -174,16 +187,29 @@ async fn a_lead_unit_saves_several_measures_together_and_each_bad_row_is_named()
     assert_eq!(fields(refused)[0].0, "rows.0.lead_unit_id");
     let finance = actor(&t, "finance").await;
     assert!(matches!(
-        measures::create_many(&t.db, &finance, change(&finance), p, &[row("x", "立行立改")]).await,
+        measures::create_many(
+            &t.db,
+            &finance,
+            change(&finance),
+            p,
+            &[row("x", "立行立改")]
+        )
+        .await,
         Err(StoreError::NotFound)
     ));
     // After submission the lead unit's draft is closed: the refusal is about the problem.
     step(&t, &logistics, p, act("claim")).await.unwrap();
     step(&t, &logistics, p, act("submit_plan")).await.unwrap();
     let late = fields(
-        measures::create_many(&t.db, &logistics, change(&logistics), p, &[row("补充", "立行立改")])
-            .await
-            .unwrap_err(),
+        measures::create_many(
+            &t.db,
+            &logistics,
+            change(&logistics),
+            p,
+            &[row("补充", "立行立改")],
+        )
+        .await
+        .unwrap_err(),
     );
     assert_eq!(late[0].0, "action", "{late:?}");
     let report = zhenggai_storage::verify::verify(&t.db).await.unwrap();
@@ -232,9 +258,17 @@ async fn the_lead_unit_changes_its_draft_until_it_submits_the_plan() {
         lead_unit_id: unit(&t, "财务部").await,
         ..measures::input_of(&m)
     };
-    let refused = measures::update(&t.db, &logistics, change(&logistics), id, m.version, &moved, today())
-        .await
-        .unwrap_err();
+    let refused = measures::update(
+        &t.db,
+        &logistics,
+        change(&logistics),
+        id,
+        m.version,
+        &moved,
+        today(),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(fields(refused)[0].0, "lead_unit_id");
     // Submitted, the content is the office's; the target stays the unit's.
     step(&t, &logistics, p, act("claim")).await.unwrap();
@@ -255,9 +289,17 @@ async fn the_lead_unit_changes_its_draft_until_it_submits_the_plan() {
         target: "消防设施全部检测合格".into(),
         ..measures::input_of(&m)
     };
-    measures::update(&t.db, &logistics, change(&logistics), id, m.version, &target, today())
-        .await
-        .unwrap();
+    measures::update(
+        &t.db,
+        &logistics,
+        change(&logistics),
+        id,
+        m.version,
+        &target,
+        today(),
+    )
+    .await
+    .unwrap();
 }
 
 async fn id_of_leader(t: &TestDb) -> i64 {
@@ -279,9 +321,7 @@ async fn a_decided_dispute_takes_the_measures_to_the_assigned_unit_named_in_the_
     let t = demo().await;
     let zhao = actor(&t, "leader_zhao").await;
     let p = problem(&t, "违规将相关人员转为事业编制").await; // disputed by 人力资源部
-    let m = MeasureId(
-        count(&t, "SELECT MIN(id) FROM measures WHERE problem_id = $1", p).await,
-    );
+    let m = MeasureId(count(&t, "SELECT MIN(id) FROM measures WHERE problem_id = $1", p).await);
     let party = unit(&t, "党群工作部").await;
     step(
         &t,
@@ -327,9 +367,7 @@ async fn the_assigned_unit_no_longer_cooperates_with_itself_and_a_measure_may_st
     let zhao = actor(&t, "leader_zhao").await;
     let office = actor(&t, "office").await;
     let p = problem(&t, "违规将相关人员转为事业编制").await;
-    let first = MeasureId(
-        count(&t, "SELECT MIN(id) FROM measures WHERE problem_id = $1", p).await,
-    );
+    let first = MeasureId(count(&t, "SELECT MIN(id) FROM measures WHERE problem_id = $1", p).await);
     // The office adds a second measure to the draft, also led by 人力资源部.
     let hr_unit = unit(&t, "人力资源部").await;
     let second = measures::create(
@@ -360,7 +398,11 @@ async fn the_assigned_unit_no_longer_cooperates_with_itself_and_a_measure_may_st
     .await
     .unwrap();
     assert_eq!(lead_of(&t, first).await, discipline);
-    assert_eq!(lead_of(&t, second).await, hr_unit, "the unticked measure stays");
+    assert_eq!(
+        lead_of(&t, second).await,
+        hr_unit,
+        "the unticked measure stays"
+    );
     let (m, _) = measures::get(&t.db, &office, first, today()).await.unwrap();
     assert!(
         m.cooperating.iter().all(|u| u.id.0 != discipline),
@@ -375,9 +417,7 @@ async fn the_office_changing_a_problems_lead_unit_chooses_measure_by_measure() {
     let office = actor(&t, "office").await;
     let p = problem(&t, "违规将相关人员转为事业编制").await;
     let hr_unit = unit(&t, "人力资源部").await;
-    let first = MeasureId(
-        count(&t, "SELECT MIN(id) FROM measures WHERE problem_id = $1", p).await,
-    );
+    let first = MeasureId(count(&t, "SELECT MIN(id) FROM measures WHERE problem_id = $1", p).await);
     let second = measures::create(
         &t.db,
         &office,
@@ -396,7 +436,12 @@ async fn the_office_changing_a_problems_lead_unit_chooses_measure_by_measure() {
     input.lead_unit_id = Some(party);
     // A measure of another problem cannot be carried: nothing changes.
     let other = MeasureId(
-        id(&t, "SELECT MIN(id) FROM measures WHERE content LIKE $1", "制订人才发展规划%").await,
+        id(
+            &t,
+            "SELECT MIN(id) FROM measures WHERE content LIKE $1",
+            "制订人才发展规划%",
+        )
+        .await,
     );
     input.carry_measure_ids = Some(vec![other.0]);
     let refused = problems::update(&t.db, &office, change(&office), p, view.version, &input)
@@ -411,7 +456,13 @@ async fn the_office_changing_a_problems_lead_unit_chooses_measure_by_measure() {
     assert_eq!(lead_of(&t, first).await, hr_unit);
     assert_eq!(lead_of(&t, second).await, party);
     assert_eq!(
-        problems::get(&t.db, &office, p).await.unwrap().lead_unit.unwrap().id.0,
+        problems::get(&t.db, &office, p)
+            .await
+            .unwrap()
+            .lead_unit
+            .unwrap()
+            .id
+            .0,
         party
     );
     // Without a choice, every measure the former lead unit led goes along.

@@ -44,7 +44,7 @@
       var row = last.cloneNode(true);
       row.setAttribute('data-row', String(next));
       row.classList.remove('failed');
-      row.querySelector('th.num').textContent = String(next + 1);
+      row.querySelector('th.num').lastChild.textContent = String(next + 1);
       row.querySelectorAll('.field-error').forEach(function (p) { p.remove(); });
       // A new row starts blank, but for the lead unit and leader of the row above.
       var before = last.querySelectorAll('[name]');

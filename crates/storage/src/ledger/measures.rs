@@ -485,23 +485,29 @@ fn at_row(i: usize, e: StoreError) -> StoreResult<Vec<FieldError>> {
     Ok(list
         .into_iter()
         // A refused step (the plan already submitted …) is about the problem, not the row.
-        .map(|f| if f.field == "action" { f } else { FieldError {
-            field: format!("rows.{i}.{}", f.field),
-            message: format!("第{n}行：{}", f.message),
-            message_en: format!("Row {n}: {}", f.message_en),
-        }})
+        .map(|f| {
+            if f.field == "action" {
+                f
+            } else {
+                FieldError {
+                    field: format!("rows.{i}.{}", f.field),
+                    message: format!("第{n}行：{}", f.message),
+                    message_en: format!("Row {n}: {}", f.message_en),
+                }
+            }
+        })
         .collect())
 }
 
 impl MeasureInput {
-    /// Whether nothing was typed in the row (a grid's spare rows).
+    /// Whether nothing was typed in the row (a grid's spare rows). The lead unit and
+    /// the leader a grid fills in beforehand do not count.
     pub fn is_blank(&self) -> bool {
         self.content.trim().is_empty()
             && self.deadline.trim().is_empty()
             && self.responsible_person.trim().is_empty()
             && self.target.trim().is_empty()
             && self.cooperating_unit_ids.is_empty()
-            && self.leader_id.filter(|l| *l > 0).is_none()
     }
 
     /// The input as a lead unit means it: a measure it drafts is led by itself when

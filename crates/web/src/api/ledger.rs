@@ -361,9 +361,14 @@ pub async fn create_measures(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<MeasureRows>,
 ) -> Result<(StatusCode, Json<CreatedMany>), ApiError> {
-    let ids =
-        measures::create_many(&app.db, &v.0.actor, v.0.change(&app), ProblemId(id), &input.rows)
-            .await?;
+    let ids = measures::create_many(
+        &app.db,
+        &v.0.actor,
+        v.0.change(&app),
+        ProblemId(id),
+        &input.rows,
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedMany {

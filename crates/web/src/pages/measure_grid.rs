@@ -87,7 +87,13 @@ fn rows_from(form: &FormData) -> Vec<MeasureInput> {
     let count = form
         .0
         .iter()
-        .filter_map(|(k, _)| k.strip_prefix("rows.")?.split('.').next()?.parse::<usize>().ok())
+        .filter_map(|(k, _)| {
+            k.strip_prefix("rows.")?
+                .split('.')
+                .next()?
+                .parse::<usize>()
+                .ok()
+        })
         .filter(|i| *i < MAX_ROWS * 2)
         .max()
         .map_or(0, |i| i + 1);
@@ -142,7 +148,13 @@ async fn grid_page(
                     .iter()
                     .filter_map(|e| {
                         let field = e.field.strip_prefix(&prefix)?;
-                        Some((field.to_string(), errors.message(e).to_string()))
+                        // Beside its cell the message needs no row number.
+                        let message = errors.message(e);
+                        let bare = message
+                            .strip_prefix(&format!("第{}行：", i + 1))
+                            .or_else(|| message.strip_prefix(&format!("Row {}: ", i + 1)))
+                            .unwrap_or(message);
+                        Some((field.to_string(), bare.to_string()))
                     })
                     .collect(),
                 input,
@@ -153,7 +165,11 @@ async fn grid_page(
     Ok(GridPage {
         t: tr(v),
         nav: Nav::new(v, "measures", &path),
-        summary: errors.list.iter().map(|e| errors.message(e).to_string()).collect(),
+        summary: errors
+            .list
+            .iter()
+            .map(|e| errors.message(e).to_string())
+            .collect(),
         more: format!("{path}?rows={}", (rows.len() + FIRST_ROWS).min(MAX_ROWS)),
         max_rows: MAX_ROWS,
         problem,
