@@ -453,7 +453,7 @@ texts! {
     grid_own_lead: "本单位拟定的措施由本单位牵头", "your unit leads the measures it drafts";
     grid_not_saved: "没有保存任何措施，请按以下提示修改后再保存：", "Nothing was saved. Correct these and save again:";
     grid_row: "行", "Row";
-    grid_deadline_example: "如：2024年6月底前", "e.g. 2024年6月底前";
+    grid_deadline_example: "如：6月底前、三季度末", "e.g. 6月底前, 三季度末";
     grid_more_rows: "再加一行", "Add a row";
     grid_save: "全部保存", "Save all";
     carry_legend: "随同转交新牵头单位的措施", "Measures that go to the new lead unit";
