@@ -242,6 +242,10 @@ pub fn router(app: App) -> Router {
         )
         .route("/problems/{id}/measures/new", get(measures::new))
         .route("/problems/{id}/measures", post(measures::create))
+        .route(
+            "/problems/{id}/measures/batch",
+            get(crate::pages::measure_grid::new).post(crate::pages::measure_grid::create),
+        )
         .route("/measures", get(measures::list))
         .route("/measures/{id}", get(measures::show))
         .route(

@@ -63,6 +63,9 @@ pub struct StepInput {
     /// The signer's opinion (审定意见、销号审核意见), optional, kept with the step's
     /// record (sign_plan, sign_closure, accept_closure, return_closure).
     pub opinion: String,
+    /// The measures that go with the problem to the assigned unit (assign); absent,
+    /// every measure the former lead unit led goes.
+    pub carry_measure_ids: Option<Vec<i64>>,
 }
 
 /// What the state machine decides on, read in one place.
@@ -916,7 +919,7 @@ pub async fn step_in(
         },
         (other, _) => other,
     };
-    let (next, record) = match lifecycle::apply(&problem, actor, &action, policy) {
+    let (next, mut record) = match lifecycle::apply(&problem, actor, &action, policy) {
         Ok(decided) => decided,
         Err(r) => return Err(refused_step(tx.conn(), &problem, feedback, id, &action, r).await),
     };
@@ -958,6 +961,24 @@ pub async fn step_in(
     )
     .await?;
     match &action {
+        Action::Assign { unit, reason } => {
+            // The decision binds the measures too: the assigned unit leads them.
+            super::measures::carry_lead(
+                tx,
+                actor,
+                change,
+                id,
+                problem.lead_unit,
+                *unit,
+                input.carry_measure_ids.as_deref(),
+            )
+            .await?;
+            record.note = Some(format!(
+                "{} → {}: {reason}",
+                unit_name(tx, problem.lead_unit).await?,
+                unit_name(tx, *unit).await?
+            ));
+        }
         Action::ApprovePlan { .. } => freeze_baseline(tx, change, id).await?,
         Action::RequestExtension { reason, .. } => {
             if let Some((measure, deadline)) = &extension {
@@ -1049,6 +1070,19 @@ pub async fn step_in(
         audit::created(tx, change, Entity::EventFile, file).await?;
     }
     Ok(next.state)
+}
+
+/// A unit as records name it (its short name where it has one); a problem not yet
+/// distributed has no former lead unit, named by a dash.
+async fn unit_name(tx: &mut Tx, unit: UnitId) -> StoreResult<String> {
+    let row = sqlx::query("SELECT COALESCE(short_name, name) FROM units WHERE id = $1")
+        .bind(unit.0)
+        .fetch_optional(tx.conn())
+        .await?;
+    Ok(match row {
+        Some(r) => r.try_get(0)?,
+        None => "—".to_string(),
+    })
 }
 
 /// Writes the one record an accepted action leaves.

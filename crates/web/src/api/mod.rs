@@ -120,6 +120,7 @@ pub struct Created {
         ledger::list_inspections, ledger::create_inspection, ledger::get_inspection, ledger::update_inspection,
         ledger::list_aspects, ledger::create_aspect, ledger::update_aspect, ledger::get_ledger,
         ledger::create_problem, ledger::get_problem, ledger::update_problem, ledger::problem_measures,
+        ledger::create_measures,
         ledger::list_measures, ledger::create_measure, ledger::get_measure, ledger::update_measure,
         ledger::list_progress, ledger::add_progress, ledger::get_attachment,
         ledger::list_milestones, ledger::add_milestone,
@@ -226,6 +227,10 @@ pub fn routes(upload_limit: usize, import_limit: usize) -> Router<App> {
         .route(
             "/problems/{id}/measures",
             get(ledger::problem_measures).post(ledger::create_measure),
+        )
+        .route(
+            "/problems/{id}/measures/batch",
+            post(ledger::create_measures),
         )
         .route("/measures", get(ledger::list_measures))
         .route(

@@ -756,4 +756,19 @@ texts! {
     weekly_summary_label: "汇总正文", "Summary text";
     no_lookbacks_yet: "暂无回头看记录。", "No look-back round yet.";
     no_postings_yet: "暂无整改结果公示。", "No result posted yet.";
+    // 拟定措施: the lead unit's draft, the grid, a lead unit reassigned (issue 20, 1 and 4).
+    required_mark: "（必填）", "(required)";
+    draft_hint: "措施由本单位牵头；报送方案前，本单位可修改措施内容、时限、配合单位和责任领导。", "Your unit leads the measures it drafts; until the plan is submitted you may change their content, deadline, cooperating units and leader.";
+    submitted_hint: "方案已报送：措施内容、时限和牵头、配合单位由整改办确定，本单位可修改责任人和检验指标。", "The plan is submitted: the office sets content, deadline and units; your unit may change the responsible person and the target.";
+    grid_link: "批量录入多条措施", "Enter several measures";
+    grid_title: "批量录入整改措施", "Enter several measures";
+    grid_hint: "像在表格里一样逐行填写，一行一条措施；也可从 Excel 或 WPS 中复制多行多列，粘贴到第一格。留空的行不保存；任何一行有误时都不保存，请按各行的红色提示修改。", "Fill in one measure a row, as in a sheet; you may also copy several rows and columns from Excel or WPS and paste them into the first cell. Blank rows are skipped; if any row has an error nothing is saved: correct the rows marked in red.";
+    grid_own_lead: "本单位拟定的措施由本单位牵头", "your unit leads the measures it drafts";
+    grid_not_saved: "没有保存任何措施，请按以下提示修改后再保存：", "Nothing was saved. Correct these and save again:";
+    grid_row: "行", "Row";
+    grid_deadline_example: "如：6月底前、三季度末", "e.g. 6月底前, 三季度末";
+    grid_more_rows: "再加一行", "Add a row";
+    grid_save: "全部保存", "Save all";
+    carry_legend: "随同转交新牵头单位的措施", "Measures that go to the new lead unit";
+    carry_hint: "勾选的措施改由新牵头单位牵头（记入修改记录）；未勾选的仍由原单位牵头。仅在更换牵头单位时生效。", "Ticked measures are led by the new lead unit from now on (recorded in the change record); the others stay with the former unit. Applies only when the lead unit changes.";
 }

@@ -10,6 +10,7 @@ pub mod inspections;
 pub mod ledger;
 pub mod login;
 pub mod lookbacks;
+pub mod measure_grid;
 pub mod measures;
 pub mod notifications;
 pub mod outcomes;

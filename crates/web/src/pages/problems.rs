@@ -38,6 +38,9 @@ struct ProblemPage {
     today: String,
     closure: ClosurePanel,
     refused: Option<StepRefusal>,
+    /// The measures the former lead unit leads, offered to go along with a decision
+    /// on who leads (assign).
+    carried: Vec<Choice>,
 }
 
 /// A step refused, as the problem's page shows it above everything else: what blocks it
@@ -83,6 +86,25 @@ impl ProblemPage {
             _ => "",
         }
     }
+}
+
+/// The measures a change of lead unit hands over, each ticked: the office or the
+/// leader unticks those that stay.
+async fn carried(app: &App, problem: &Problem) -> Result<Vec<Choice>, PageError> {
+    let Some(lead) = &problem.lead_unit else {
+        return Ok(Vec::new());
+    };
+    Ok(
+        zhenggai_storage::ledger::measures::led_by(&app.db, problem.id, lead.id)
+            .await?
+            .into_iter()
+            .map(|(id, ordinal, content)| Choice {
+                id: id.0,
+                label: format!("{ordinal}. {content}"),
+                selected: true,
+            })
+            .collect(),
+    )
 }
 
 /// The organisation's closure rules and what is recorded for this problem's current
@@ -172,8 +194,14 @@ async fn problem_page(
             selected: false,
         })
         .collect();
+    let carried = if actions.contains(&"assign") {
+        carried(app, &problem).await?
+    } else {
+        Vec::new()
+    };
     let path = format!("/problems/{id}");
     Ok(ProblemPage {
+        carried,
         t: tr(v),
         nav: Nav::new(v, "inspections", &path),
         problem,
@@ -304,6 +332,8 @@ struct FormPage {
     leaders: Vec<Choice>,
     input: ProblemInput,
     errors: Errors,
+    /// The measures that would go with a change of lead unit (editing only).
+    carried: Vec<Choice>,
 }
 
 fn input_from(form: &FormData) -> ProblemInput {
@@ -315,6 +345,7 @@ fn input_from(form: &FormData) -> ProblemInput {
         source: form.get("source").into(),
         lead_unit_id: form.id("lead_unit_id"),
         leader_id: form.id("leader_id"),
+        carry_measure_ids: form.chosen_ids("carry_measure_ids", "carry_listed"),
     }
 }
 
@@ -364,7 +395,21 @@ async fn form_page(
             selected: input.item_id == Some(it.id.0),
         })
         .collect();
+    let carried = match id {
+        Some(p) => {
+            let problem = problems::get(&app.db, &v.actor, p).await?;
+            let mut list = carried(app, &problem).await?;
+            if let Some(chosen) = &input.carry_measure_ids {
+                for c in &mut list {
+                    c.selected = chosen.contains(&c.id);
+                }
+            }
+            list
+        }
+        None => Vec::new(),
+    };
     Ok(FormPage {
+        carried,
         t: tr(v),
         nav: Nav::new(v, "inspections", &path),
         id,

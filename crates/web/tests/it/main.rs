@@ -13,6 +13,7 @@ mod audit_code;
 mod auth;
 mod calendar;
 mod channels;
+mod drafting;
 mod edge;
 mod ledger;
 mod lifecycle;
