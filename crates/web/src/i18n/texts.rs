@@ -443,4 +443,8 @@ texts! {
     trail: "修改记录", "Change record";
     edit_aspects: "方面名称与顺序", "Aspects";
     item_title: "项的名称", "Item title";
+    // A phone: the header's menu, and a wide table that scrolls inside its box.
+    menu: "菜单", "Menu";
+    main_nav: "主导航", "Main navigation";
+    table_scrolls: "表格较宽，可在表格内左右滑动查看全部列。", "This table is wide: swipe sideways inside it to see every column.";
 }
