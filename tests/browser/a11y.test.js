@@ -18,10 +18,10 @@ let env;
 before(async () => { env = await harness.start(); });
 after(async () => { await harness.stop(env); });
 
-// What axe finds on the page, one line per rule with the first elements concerned.
-async function axeViolations(page) {
+// What axe finds on the page (or within one part of it), one line per rule with the first elements concerned.
+async function axeViolations(page, within) {
   if (!await page.evaluate(() => !!window.axe)) await page.evaluate(AXE);
-  const result = await page.evaluate((rules) => window.axe.run(document, rules), RULES);
+  const result = await page.evaluate(([where, rules]) => window.axe.run(where || document, rules), [within, RULES]);
   return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ` +
     v.nodes.slice(0, 3).map((n) => n.target.join(' ') + (n.any[0] ? ` [${n.any[0].message}]` : '')).join(' | '));
 }
@@ -69,3 +69,25 @@ for (const [username, role] of Object.entries(ACCOUNTS)) {
     assert.deepEqual(problems, [], problems.join('\n'));
   });
 }
+
+// The next steps differ with each problem's state: every panel any of these people can
+// see, on every problem of the demonstration, passes too (at both widths).
+test('every next-step panel passes axe, for the office, the leaders, a unit and the upper office', async () => {
+  const problems = [];
+  for (const username of ['office', 'leader_zhao', 'leader_wang', 'finance', 'xunchaban']) {
+    const { page, context } = await harness.login(env, username);
+    await page.goto(env.base + '/inspections/1?per_page=200');
+    const urls = [...new Set(await page.$$eval('table.ledger a[href^="/problems/"]', (as) => as.map((a) => a.getAttribute('href'))))];
+    for (const url of urls) {
+      await page.goto(env.base + url);
+      if (!await page.locator('#steps').count()) continue;
+      for (const size of WIDTHS) {
+        await page.setViewportSize({ width: size.width, height: size.height });
+        for (const v of await axeViolations(page, '#steps')) problems.push(`${username} ${size.width}px ${url}: ${v}`);
+      }
+      await page.setViewportSize({ width: 1366, height: 768 });
+    }
+    await context.close();
+  }
+  assert.deepEqual(problems, [], problems.join('\n'));
+});

@@ -446,5 +446,6 @@ texts! {
     // A phone: the header's menu, and a wide table that scrolls inside its box.
     menu: "菜单", "Menu";
     main_nav: "主导航", "Main navigation";
+    meeting_date: "会议日期", "Meeting date";
     table_scrolls: "表格较宽，可在表格内左右滑动查看全部列。", "This table is wide: swipe sideways inside it to see every column.";
 }
