@@ -91,3 +91,23 @@ test('every next-step panel passes axe, for the office, the leaders, a unit and 
   }
   assert.deepEqual(problems, [], problems.join('\n'));
 });
+
+test('the login page passes axe, in Chinese and English, on a desktop and a phone', async () => {
+  const problems = [];
+  for (const lang of ['zh', 'en']) {
+    const context = await env.browser.newContext();
+    await context.addCookies([{ name: 'zg_lang', value: lang, url: env.base }]);
+    const page = await context.newPage();
+    for (const size of WIDTHS) {
+      await page.setViewportSize({ width: size.width, height: size.height });
+      await page.goto(env.base + '/login');
+      for (const v of await axeViolations(page)) problems.push(`${lang} ${size.width}px /login: ${v}`);
+      const sizes = await readingSizes(page);
+      if (sizes.body < size.body) problems.push(`${lang} ${size.width}px /login: body text ${sizes.body}px`);
+      for (const t of sizes.tiny) problems.push(`${lang} ${size.width}px /login: text under 13px: ${t}`);
+    }
+    await harness.shot(page, `a11y-login-${lang}-390.png`);
+    await context.close();
+  }
+  assert.deepEqual(problems, [], problems.join('\n'));
+});

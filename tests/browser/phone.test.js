@@ -113,3 +113,88 @@ test('the ledger and the lists are cards on a phone, tables on a desktop', async
     await context.close();
   }
 });
+
+// A button a thumb reaches: on the screen without scrolling, in its lower two thirds,
+// a finger's height and most of the screen's width.
+async function thumbReach(locator) {
+  const box = await locator.boundingBox();
+  assert.ok(box, 'the button is shown');
+  assert.ok(box.y >= 0 && box.y + box.height <= PHONE.height, `on the screen (top ${box.y}, height ${box.height})`);
+  assert.ok(box.y + box.height / 2 >= PHONE.height / 3, `in the lower two thirds (top ${box.y})`);
+  assert.ok(box.height >= 44, `a finger's height (${box.height}px)`);
+  assert.ok(box.width >= PHONE.width * 0.75, `most of the width (${box.width}px)`);
+}
+
+// Fills what a step's form still asks for (an opinion, where one is asked) and agrees to
+// any confirmation, as the person would.
+async function completeAndSend(page, form) {
+  page.once('dialog', (d) => d.accept());
+  for (const field of await form.locator('input[required]:visible, textarea[required]:visible').all()) {
+    if (!await field.inputValue()) await field.fill('同意。');
+  }
+  await Promise.all([page.waitForNavigation(), form.locator('button').last().click()]);
+}
+
+test('a leader signs a plan off on a phone, with a thumb', async () => {
+  const { page, context } = await phone('leader_zhao');
+  const waiting = page.locator('#waiting a', { hasText: '人情稿' });
+  await Promise.all([page.waitForNavigation(), waiting.click()]);
+  assert.match(page.url(), /\/problems\/\d+#steps$/);
+  const sign = page.locator('form[data-action="sign_plan"]');
+  await thumbReach(sign.locator('button').last());
+  await harness.shot(page, 'phone-07-sign-plan.png');
+  await completeAndSend(page, sign);
+  assert.equal(await page.locator('#problem-state').innerText(), '领导已审定');
+  assert.equal(await page.locator('form[data-action="sign_plan"]').count(), 0);
+  await harness.shot(page, 'phone-08-signed.png');
+  await page.setViewportSize(DESKTOP);
+  await harness.shot(page, 'phone-09-signed-desktop.png');
+  await context.close();
+});
+
+test('a unit reports progress on a phone, with a thumb', async () => {
+  const { page, context } = await phone('finance');
+  const own = page.locator('main table.measures a[href^="/measures/"]').first();
+  await Promise.all([page.waitForNavigation(), own.click()]);
+  const form = page.locator('form[action$="/progress"]');
+  await form.locator('textarea[name=content]').fill('已完成本周清理，留存会议纪要');
+  await form.locator('button.primary').scrollIntoViewIfNeeded();
+  const button = form.locator('button.primary');
+  const box = await button.boundingBox();
+  assert.ok(box.height >= 44 && box.width >= PHONE.width * 0.75, `the send button is a thumb's size (${box.width}×${box.height})`);
+  await harness.shot(page, 'phone-10-progress.png');
+  await Promise.all([page.waitForNavigation(), button.click()]);
+  assert.match(await page.locator('ol.timeline').innerText(), /已完成本周清理，留存会议纪要/);
+  const s = await sideways(page);
+  assert.ok(s.page <= s.screen, 'the measure with its new progress fits the screen');
+  await harness.shot(page, 'phone-11-progress-sent.png');
+  await context.close();
+});
+
+test('an imported sheet keeps its columns on a phone: its table scrolls inside its box and says so', async () => {
+  const { page, context } = await phone('office');
+  await page.goto(env.base + '/inspections/1/import');
+  const file = path.join(env.dataDir, '手机导入.csv');
+  fs.writeFileSync(file, [
+    '序号,问题描述,整改措施,责任领导,牵头单位,配合单位,完成时限',
+    '一、手机上预览的台账,,,,,,',
+    '1,印章管理不规范,建立用印登记制度并开展印章清查,王建国,办公室,财务部,5月中旬',
+  ].join('\n') + '\n');
+  await page.setInputFiles('input[name=files]', file);
+  await Promise.all([page.waitForNavigation(), page.click('form.import-form button.primary')]);
+  const rows = page.locator('table.import-rows');
+  assert.ok(await rows.evaluate((t) => t.scrollWidth > t.clientWidth), 'the sheet is wider than the screen');
+  const note = page.locator('table.import-rows').locator('xpath=preceding-sibling::*[1]');
+  assert.ok(await note.isVisible(), 'the table says it scrolls');
+  assert.match(await note.innerText(), /左右滑动/);
+  assert.equal(await rows.getAttribute('tabindex'), '0', 'a keyboard reaches it to scroll it');
+  const s = await sideways(page);
+  assert.ok(s.page <= s.screen, `the page itself does not scroll sideways (${s.page}px)`);
+  assert.deepEqual(s.silent, []);
+  await rows.scrollIntoViewIfNeeded();
+  await harness.shot(page, 'phone-12-import-preview.png');
+  await page.setViewportSize(DESKTOP);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  assert.ok(!await note.isVisible(), 'on a desktop the sheet fits and nothing is said');
+  await context.close();
+});
