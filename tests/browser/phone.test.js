@@ -104,7 +104,7 @@ test('the ledger and the lists are cards on a phone, tables on a desktop', async
       const table = page.locator('main table.grid').first();
       assert.ok(!await table.locator('thead').isVisible(), `${url}: a list of cards`);
       assert.ok(await table.locator('tbody td[data-label]').count() > 0, `${url}: cells carry their headings`);
-      await harness.shot(page, `phone-05-list${url.replace(/\W+/g, '-')}${lang}.png`);
+      await harness.shot(page, `phone-05-${url.slice(1) || 'home'}-${lang}.png`);
     }
     await page.setViewportSize(DESKTOP);
     await page.goto(env.base + '/inspections/1');
