@@ -771,4 +771,8 @@ texts! {
     grid_save: "全部保存", "Save all";
     carry_legend: "随同转交新牵头单位的措施", "Measures that go to the new lead unit";
     carry_hint: "勾选的措施改由新牵头单位牵头（记入修改记录）；未勾选的仍由原单位牵头。仅在更换牵头单位时生效。", "Ticked measures are led by the new lead unit from now on (recorded in the change record); the others stay with the former unit. Applies only when the lead unit changes.";
+    // A phone: the header's menu, and a wide table that scrolls inside its box.
+    menu: "菜单", "Menu";
+    main_nav: "主导航", "Main navigation";
+    table_scrolls: "表格较宽，可在表格内左右滑动查看全部列。", "This table is wide: swipe sideways inside it to see every column.";
 }
