@@ -95,11 +95,13 @@ pub enum Entity {
     UserChannels,
     /// 阶段目标 of a long measure.
     Milestone,
+    /// The office's weekly summary (一周一汇总).
+    WeeklySummary,
 }
 
 impl Entity {
     /// Every recorded table, in the order `verify` checks them.
-    pub const ALL: [Entity; 34] = [
+    pub const ALL: [Entity; 35] = [
         Entity::Unit,
         Entity::User,
         Entity::ApiToken,
@@ -134,6 +136,7 @@ impl Entity {
         Entity::OrgChannels,
         Entity::UserChannels,
         Entity::Milestone,
+        Entity::WeeklySummary,
     ];
 
     /// The entity of a table name.
@@ -178,6 +181,7 @@ impl Entity {
             Entity::OrgChannels => "org_channels",
             Entity::UserChannels => "user_channels",
             Entity::Milestone => "milestones",
+            Entity::WeeklySummary => "weekly_summaries",
         }
     }
 }

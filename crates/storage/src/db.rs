@@ -147,6 +147,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "import_uploads",
         include_str!("../migrations/0023_import_uploads.sql"),
     ),
+    (
+        31,
+        "weekly_summaries",
+        include_str!("../migrations/0031_weekly_summaries.sql"),
+    ),
 ];
 
 /// A column a migration added to an existing table, with the value it gave the rows
