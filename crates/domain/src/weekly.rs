@@ -279,7 +279,8 @@ mod tests {
     #[test]
     fn an_excerpt_keeps_whole_sentences_only() {
         // Short: all of it, lines joined, the empty heading left out.
-        let report = "2024-04-22 清理银行账户：已销户2个。\n2024-04-23 修订制度：初稿完成\n下周计划：\n";
+        let report =
+            "2024-04-22 清理银行账户：已销户2个。\n2024-04-23 修订制度：初稿完成\n下周计划：\n";
         let (text, cut) = excerpt(report, 200);
         assert_eq!(
             text,

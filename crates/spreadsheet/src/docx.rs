@@ -146,8 +146,13 @@ mod tests {
             .unwrap();
         assert_eq!(xml.matches("<w:p>").count(), 4, "title and three lines");
         assert!(xml.contains("整改工作周汇总"));
-        assert!(xml.contains("销户&lt;2个&gt;&amp;。"), "escaped, control dropped");
-        assert!(xml.contains(r#"w:eastAsia="黑体"/></w:rPr><w:t xml:space="preserve">一、总体进展"#));
+        assert!(
+            xml.contains("销户&lt;2个&gt;&amp;。"),
+            "escaped, control dropped"
+        );
+        assert!(
+            xml.contains(r#"w:eastAsia="黑体"/></w:rPr><w:t xml:space="preserve">一、总体进展"#)
+        );
         for part in ["[Content_Types].xml", "_rels/.rels", "word/styles.xml"] {
             assert!(archive.by_name(part).is_ok(), "{part}");
         }

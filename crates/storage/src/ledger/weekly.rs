@@ -360,7 +360,11 @@ pub async fn summary(
         if let Some(c) = &l.content {
             // Whole sentences only: a sentence cut in the middle says something else.
             let (quoted, cut) = excerpt(c, EXCERPT_CHARS);
-            let more = if cut { "（余见该单位周报）" } else { "" };
+            let more = if cut {
+                "（余见该单位周报）"
+            } else {
+                ""
+            };
             out.push_str(&format!("（{}）{quoted}{more}\n", l.name));
         }
     }
