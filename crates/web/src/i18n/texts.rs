@@ -451,7 +451,8 @@ texts! {
     weekly_summary_docx: "下载 Word 文档", "Download as Word";
     weekly_summary_hint: "每次保存都留有版本，修改记录可查；下载的 Word 文档按公文格式排版（仿宋三号），可在 Word 或 WPS 中加文号、落款后印发。各单位进展只摘整句，未摘完的注明“余见该单位周报”。", "Each save is a new version, kept in the change record; the Word document is laid out as an official document, for adding the number and signature in Word or WPS. Each unit's progress is quoted in whole sentences; where more follows, the draft says so.";
     weekly_summary_fresh: "按最新周报重新生成的草稿（供对照）", "A fresh draft from the latest reports (to compare)";
-    calendar_assumed_a: "国务院办公厅的节假日安排已录入到上表最后一年；", "The State Council's holiday arrangements are held up to the last year above; from ";
-    calendar_assumed_b: "年起尚未发布（或尚未录入），暂按常规周计算：周一至周五上班，周六、周日休息，不计节假日和调休。通知发布后，由系统管理员在本页录入。", " on they are not yet published (or not yet entered), and the ordinary week is assumed: Monday to Friday working, Saturday and Sunday off, no holidays. Once the notice is out, the system administrator enters it on this page.";
+    calendar_assumed_a: "国务院办公厅的节假日安排已录入至", "The State Council's holiday arrangements are held up to ";
+    calendar_assumed_mid: "年；", "; from ";
+    calendar_assumed_b: "年起的尚未发布（或尚未录入），暂按常规周计算：周一至周五上班，周六、周日休息，不计节假日和调休。通知发布后，由系统管理员在本页录入。", " on they are not yet published (or not yet entered), and the ordinary week is assumed: Monday to Friday working, Saturday and Sunday off, no holidays. Once the notice is out, the system administrator enters it on this page.";
     calendar_no_notice_year: "年：尚无节假日安排，按常规周（周一至周五上班）推算；用到这一年的日期都会标注提醒。", ": no holiday arrangements yet; the ordinary week (Monday to Friday) is assumed, and dates counted in this year are marked.";
 }

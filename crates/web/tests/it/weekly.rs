@@ -181,7 +181,10 @@ async fn the_office_saves_its_weekly_summary_and_downloads_it_as_word() {
     let office = t.login("office").await;
     let page = t.get(Some(&office), "/weekly").await;
     assert!(page.body.contains("尚未保存"), "{}", page.body);
-    assert!(page.body.contains("<option value=\"5\" selected>周五</option>"));
+    assert!(
+        page.body
+            .contains("<option value=\"5\" selected>周五</option>")
+    );
     let save = |content: &'static str, version: &'static str| {
         [
             ("week", "2024-04-22"),
@@ -204,7 +207,10 @@ async fn the_office_saves_its_weekly_summary_and_downloads_it_as_word() {
         .post(
             Some(&office),
             "/weekly/summary",
-            &save("本周整改工作汇总\n一、总体进展：良好。\n二、下步：督办。", "1"),
+            &save(
+                "本周整改工作汇总\n一、总体进展：良好。\n二、下步：督办。",
+                "1",
+            ),
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -247,7 +253,10 @@ async fn the_office_saves_its_weekly_summary_and_downloads_it_as_word() {
     let mut xml = String::new();
     std::io::Read::read_to_string(&mut archive.by_name("word/document.xml").unwrap(), &mut xml)
         .unwrap();
-    assert!(xml.contains("整改工作周汇总（2024年4月22日—4月28日）"), "{xml}");
+    assert!(
+        xml.contains("整改工作周汇总（2024年4月22日—4月28日）"),
+        "{xml}"
+    );
     assert!(xml.contains("二、下步：督办。"));
     // The report day is chosen by name; the rule form keeps taking 1–7.
     let r = t
@@ -259,5 +268,8 @@ async fn the_office_saves_its_weekly_summary_and_downloads_it_as_word() {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let page = t.get(Some(&office), "/weekly").await;
-    assert!(page.body.contains("<option value=\"4\" selected>周四</option>"));
+    assert!(
+        page.body
+            .contains("<option value=\"4\" selected>周四</option>")
+    );
 }
