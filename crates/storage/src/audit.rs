@@ -97,11 +97,13 @@ pub enum Entity {
     Milestone,
     /// A header word an organisation taught the import (表头同义词).
     HeaderWord,
+    /// The office's weekly summary (一周一汇总).
+    WeeklySummary,
 }
 
 impl Entity {
     /// Every recorded table, in the order `verify` checks them.
-    pub const ALL: [Entity; 35] = [
+    pub const ALL: [Entity; 36] = [
         Entity::Unit,
         Entity::User,
         Entity::ApiToken,
@@ -137,6 +139,7 @@ impl Entity {
         Entity::UserChannels,
         Entity::Milestone,
         Entity::HeaderWord,
+        Entity::WeeklySummary,
     ];
 
     /// The entity of a table name.
@@ -182,6 +185,7 @@ impl Entity {
             Entity::UserChannels => "user_channels",
             Entity::Milestone => "milestones",
             Entity::HeaderWord => "header_words",
+            Entity::WeeklySummary => "weekly_summaries",
         }
     }
 }

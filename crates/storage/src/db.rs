@@ -157,6 +157,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "header_words",
         include_str!("../migrations/0029_header_words.sql"),
     ),
+    (
+        31,
+        "weekly_summaries",
+        include_str!("../migrations/0031_weekly_summaries.sql"),
+    ),
 ];
 
 /// A column a migration added to an existing table, with the value it gave the rows

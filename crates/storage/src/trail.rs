@@ -194,6 +194,7 @@ fn name_sql(entity: Entity) -> &'static str {
         }
         Entity::Hearing => "SELECT t.id, t.held_on FROM hearings t",
         Entity::HeaderWord => "SELECT t.id, t.word FROM header_words t",
+        Entity::WeeklySummary => "SELECT t.id, t.week FROM weekly_summaries t",
         Entity::ClosureRules => {
             "SELECT t.id, COALESCE(u.short_name, u.name) FROM closure_rules t JOIN units u ON u.id = t.org_id"
         }

@@ -182,6 +182,8 @@ pub fn router(app: App) -> Router {
         .route("/warnings", get(warnings::board))
         .route("/weekly", get(weekly::show).post(weekly::submit))
         .route("/weekly/rule", post(weekly::save_rule))
+        .route("/weekly/summary", post(weekly::save_summary))
+        .route("/weekly/summary.docx", get(weekly::download_summary))
         .route("/supervision", get(supervision::show))
         .route("/supervision/rounds", post(supervision::record_round))
         .route("/supervision/hearings", post(supervision::record_hearing))

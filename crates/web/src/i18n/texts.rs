@@ -119,9 +119,9 @@ texts! {
     weekly_correct: "更正周报", "Correct the report";
     weekly_roster: "各单位报送情况（叫号）", "Who reported (roll call)";
     weekly_sent_at: "报送时间", "Sent at";
-    weekly_summary: "一周一汇总（草稿）", "Weekly summary (draft)";
+    weekly_summary: "一周一汇总", "Weekly summary";
     weekly_rule: "报送时间规则", "When reports are due";
-    weekly_weekday: "每周星期（1–7）", "Weekday (1–7)";
+    weekly_weekday: "每周报送日", "Report day";
     weekly_hour: "时（北京时间）", "Hour (Beijing)";
     weekly_rule_hint: "遇节假日提前到此前最后一个工作日；整周放假则当周不报。", "A holiday moves it to the working day before; a week off has no report.";
     notices_title: "督办", "Supervision notices";
@@ -185,7 +185,6 @@ texts! {
     calendar_shipped: "随系统提供", "Shipped";
     calendar_entered: "管理员录入", "Entered";
     calendar_notice: "通知", "Notice";
-    calendar_no_notice: "这一年尚无节假日安排，按常规周推算的日期都会标注提醒。", "This year has no holiday arrangements: dates counted in it are marked as assumed.";
     calendar_date: "日期", "Date";
     calendar_weekday: "星期", "Weekday";
     calendar_kind: "安排", "Arrangement";
@@ -532,6 +531,9 @@ texts! {
     ent_user_channels: "个人提醒设置", "Personal reminders";
     ent_milestones: "阶段目标", "Milestone";
     ent_header_words: "导入列名", "Import column word";
+    ent_weekly_summaries: "一周一汇总", "Weekly summary";
+    fld_saved_by: "保存人", "Saved by";
+    fld_saved_at: "保存时间", "Saved at";
     fld_word: "列名", "Column header";
     fld_field: "读作", "Read as";
     fld_opinion: "意见", "Opinion";
@@ -753,7 +755,6 @@ texts! {
     no_institutions_yet: "暂无建章立制记录。", "No institution recorded yet.";
     no_recoveries_yet: "暂无清退追缴记录。", "No money recovered yet.";
     unit_label: "单位", "Unit";
-    weekly_summary_label: "汇总正文", "Summary text";
     no_lookbacks_yet: "暂无回头看记录。", "No look-back round yet.";
     no_postings_yet: "暂无整改结果公示。", "No result posted yet.";
     // 拟定措施: the lead unit's draft, the grid, a lead unit reassigned (issue 20, 1 and 4).
@@ -775,4 +776,17 @@ texts! {
     menu: "菜单", "Menu";
     main_nav: "主导航", "Main navigation";
     table_scrolls: "表格较宽，可在表格内左右滑动查看全部列。", "This table is wide: swipe sideways inside it to see every column.";
+    weekly_summary_saved: "已保存", "Saved";
+    weekly_summary_version: "第", "version ";
+    weekly_summary_version_end: "版", "";
+    weekly_summary_unsaved: "尚未保存：下面是按各单位周报和台账生成的草稿，修改后保存。", "Not saved yet: below is a draft from the units' reports and the ledger; edit it and save.";
+    weekly_summary_text: "汇总内容", "Summary";
+    weekly_summary_save: "保存汇总", "Save the summary";
+    weekly_summary_docx: "下载 Word 文档", "Download as Word";
+    weekly_summary_hint: "每次保存都留有版本，修改记录可查；下载的 Word 文档按公文格式排版（仿宋三号），可在 Word 或 WPS 中加文号、落款后印发。各单位进展只摘整句，未摘完的注明“余见该单位周报”。", "Each save is a new version, kept in the change record; the Word document is laid out as an official document, for adding the number and signature in Word or WPS. Each unit's progress is quoted in whole sentences; where more follows, the draft says so.";
+    weekly_summary_fresh: "按最新周报重新生成的草稿（供对照）", "A fresh draft from the latest reports (to compare)";
+    calendar_assumed_a: "国务院办公厅的节假日安排已录入至", "The State Council's holiday arrangements are held up to ";
+    calendar_assumed_mid: "年；", "; from ";
+    calendar_assumed_b: "年起的尚未发布（或尚未录入），暂按常规周计算：周一至周五上班，周六、周日休息，不计节假日和调休。通知发布后，由系统管理员在本页录入。", " on they are not yet published (or not yet entered), and the ordinary week is assumed: Monday to Friday working, Saturday and Sunday off, no holidays. Once the notice is out, the system administrator enters it on this page.";
+    calendar_no_notice_year: "年：尚无节假日安排，按常规周（周一至周五上班）推算；用到这一年的日期都会标注提醒。", ": no holiday arrangements yet; the ordinary week (Monday to Friday) is assumed, and dates counted in this year are marked.";
 }
