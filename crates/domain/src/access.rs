@@ -49,6 +49,33 @@ pub struct MeasureOwners {
     pub leader: Option<UserId>,
 }
 
+/// What of a measure a person may change, beyond adding progress (整改进展).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MeasureEdit {
+    /// Nothing.
+    None,
+    /// Its working details: the responsible person (责任人) and the target (检验指标).
+    Working,
+    /// The draft (拟定措施): also its content, deadline, cooperating units and
+    /// responsible leader, not who leads it.
+    Draft,
+    /// Everything, the lead unit included (整改办).
+    All,
+}
+
+impl MeasureEdit {
+    /// Whether a field of the measure form may be changed at this level.
+    pub fn allows(self, field: &str) -> bool {
+        match field {
+            "responsible_person" | "target" => self >= MeasureEdit::Working,
+            "content" | "deadline" | "cooperating_unit_ids" | "leader_id" => {
+                self >= MeasureEdit::Draft
+            }
+            _ => self >= MeasureEdit::All,
+        }
+    }
+}
+
 impl Actor {
     /// Access to an organisation's ledger as a whole: inspections, aspects, problems
     /// and creating measures. Leaders and units reach a ledger only through their
@@ -59,6 +86,18 @@ impl Actor {
             Role::Supervisor if org == self.org => Access::Read,
             Role::Upper if self.orgs_below.contains(&org) => Access::Read,
             _ => Access::None,
+        }
+    }
+
+    /// What the actor may change of one measure. The lead unit drafts its measures
+    /// until it submits the plan (`drafting`: the problem is registered, disputed or
+    /// claimed); after that the office sets content, owners and deadline (D5).
+    pub fn measure_edit(&self, m: &MeasureOwners, drafting: bool) -> MeasureEdit {
+        match self.measure_access(m) {
+            Access::Edit if self.ledger_access(m.org) >= Access::Edit => MeasureEdit::All,
+            Access::Edit if drafting => MeasureEdit::Draft,
+            Access::Edit => MeasureEdit::Working,
+            _ => MeasureEdit::None,
         }
     }
 
@@ -178,6 +217,47 @@ mod tests {
         assert_eq!(upper.measure_access(&measure()), Access::None);
         upper.orgs_below = vec![ORG];
         assert_eq!(upper.measure_access(&measure()), Access::Read);
+    }
+
+    #[test]
+    fn the_lead_unit_drafts_until_submission_and_the_office_sets_everything() {
+        let m = measure();
+        let lead = actor(Role::Unit, FINANCE);
+        assert_eq!(lead.measure_edit(&m, true), MeasureEdit::Draft);
+        assert_eq!(lead.measure_edit(&m, false), MeasureEdit::Working);
+        let office = actor(Role::Office, ORG);
+        for drafting in [true, false] {
+            assert_eq!(office.measure_edit(&m, drafting), MeasureEdit::All);
+            for role_unit in [
+                (Role::Unit, HR),
+                (Role::Unit, NEWS),
+                (Role::Supervisor, ORG),
+            ] {
+                assert_eq!(
+                    actor(role_unit.0, role_unit.1).measure_edit(&m, drafting),
+                    MeasureEdit::None,
+                    "{role_unit:?}"
+                );
+            }
+            let mut leader = actor(Role::Leader, ORG);
+            leader.units_in_charge = vec![FINANCE];
+            assert_eq!(leader.measure_edit(&m, drafting), MeasureEdit::None);
+        }
+        let draft = MeasureEdit::Draft;
+        for field in [
+            "content",
+            "deadline",
+            "cooperating_unit_ids",
+            "leader_id",
+            "target",
+        ] {
+            assert!(draft.allows(field), "{field}");
+        }
+        assert!(!draft.allows("lead_unit_id"));
+        assert!(!MeasureEdit::Working.allows("content"));
+        assert!(MeasureEdit::Working.allows("responsible_person"));
+        assert!(MeasureEdit::All.allows("lead_unit_id"));
+        assert!(!MeasureEdit::None.allows("target"));
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod escalation;
 pub mod ids;
 pub mod inspection;
 pub mod lifecycle;
+pub mod new_deadline;
 pub mod outcomes;
 pub mod password;
 pub mod reminder;

@@ -95,6 +95,12 @@ impl ProblemState {
         matches!(self, Self::Closed | Self::Consolidated)
     }
 
+    /// Whether the lead unit is still drafting its measures (拟定措施): before it
+    /// submits the plan, and again after a return.
+    pub fn drafting(self) -> bool {
+        matches!(self, Self::Registered | Self::Disputed | Self::Claimed)
+    }
+
     /// Whether the plan is approved, so that deadlines are a frozen baseline.
     pub fn baseline_frozen(self) -> bool {
         matches!(
@@ -370,7 +376,9 @@ impl Action {
     fn note(&self) -> Option<String> {
         match self {
             Action::Dispute { reason } | Action::ReturnPlan { reason } => Some(reason.clone()),
-            Action::Assign { unit, reason } => Some(format!("unit {unit}: {reason}")),
+            // The units are named by the storage layer, which knows their names: a
+            // record never shows an internal id.
+            Action::Assign { reason, .. } => Some(reason.clone()),
             Action::ApprovePlan { meeting, on } => Some(format!("{meeting} ({on})")),
             Action::Extend { to, reason } | Action::RequestExtension { to, reason } => {
                 Some(format!("{to}: {reason}"))
@@ -801,7 +809,7 @@ pub fn apply(
         // review and supplements one in progress (补充措施, as after a look-back's 回炉),
         // the frozen deadlines of the others staying as they are.
         (Action::AddMeasure | Action::AddLongTermMeasure, _)
-            if matches!(state, S::Registered | S::Disputed | S::Claimed)
+            if state.drafting()
                 || (is_office(actor, problem)
                     && matches!(
                         state,

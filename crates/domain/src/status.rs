@@ -258,6 +258,163 @@ impl Standing {
     }
 }
 
+/// 完成情况 — what a ledger's status column says of a measure (已完成, 正在推进, 长期坚持
+/// …), read when a ledger is imported so that the measure starts in the state its
+/// office already recorded instead of 挂号.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportedStatus {
+    /// 未启动 — nothing done yet.
+    NotStarted,
+    /// 正在推进 — work under way.
+    Ongoing,
+    /// 长期坚持 / 持续整改 — done as far as it can be, kept up for good.
+    LongTerm,
+    /// 已完成 / 已整改.
+    Done,
+}
+
+/// The words of each status, most telling first: a cell is read by the first group with
+/// a word it contains, so "基本完成" is under way before "完成" could call it done, and
+/// "未完成" is not done.
+const STATUS_WORDS: [(ReportedStatus, &[&str]); 4] = [
+    (
+        ReportedStatus::NotStarted,
+        &[
+            "未启动",
+            "未开始",
+            "尚未启动",
+            "尚未开展",
+            "未开展",
+            "待启动",
+            "待办理",
+        ],
+    ),
+    (
+        ReportedStatus::LongTerm,
+        &[
+            "长期坚持",
+            "持续整改",
+            "长期整改",
+            "常态化",
+            "长效",
+            "久久为功",
+        ],
+    ),
+    (
+        ReportedStatus::Ongoing,
+        &[
+            "未完成",
+            "未整改",
+            "未办结",
+            "正在",
+            "推进中",
+            "整改中",
+            "进行中",
+            "基本完成",
+            "部分完成",
+            "阶段性",
+            "有序推进",
+            "按计划推进",
+            "持续推进",
+            "按序时推进",
+            "稳步推进",
+            "序时推进",
+            "取得进展",
+            "初见成效",
+            "已启动",
+            "落实中",
+        ],
+    ),
+    (
+        ReportedStatus::Done,
+        &[
+            "已完成",
+            "已整改",
+            "已办结",
+            "已落实",
+            "已销号",
+            "整改完毕",
+            "整改到位",
+            "整改完成",
+            "完成整改",
+            "已解决",
+            "办结",
+            "完成",
+        ],
+    ),
+];
+
+impl ReportedStatus {
+    /// Every reading.
+    pub const ALL: [ReportedStatus; 4] =
+        [Self::NotStarted, Self::Ongoing, Self::LongTerm, Self::Done];
+
+    /// Reads a status cell: its words, or a percentage ("100%" done, "60%" under way,
+    /// "0%" not started). `None` when empty or when it says none of these (a narrative
+    /// of what was done, which the office reads itself).
+    pub fn read(cell: &str) -> Option<ReportedStatus> {
+        let text: String = cell.chars().filter(|c| !c.is_whitespace()).collect();
+        if text.is_empty() {
+            return None;
+        }
+        if let Some(number) = text.strip_suffix('%').or_else(|| text.strip_suffix('％'))
+            && let Ok(p) = number.parse::<f64>()
+        {
+            return Some(if p >= 100.0 {
+                Self::Done
+            } else if p > 0.0 {
+                Self::Ongoing
+            } else {
+                Self::NotStarted
+            });
+        }
+        STATUS_WORDS
+            .iter()
+            .find(|(_, words)| words.iter().any(|w| text.contains(w)))
+            .map(|(s, _)| *s)
+    }
+
+    /// The state a measure starts in: a long-term one is under way, never done.
+    pub fn measure_state(self) -> MeasureState {
+        match self {
+            Self::NotStarted => MeasureState::Registered,
+            Self::Ongoing | Self::LongTerm => MeasureState::InProgress,
+            Self::Done => MeasureState::Done,
+        }
+    }
+
+    /// The code used in the API.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::NotStarted => "not_started",
+            Self::Ongoing => "ongoing",
+            Self::LongTerm => "long_term",
+            Self::Done => "done",
+        }
+    }
+
+    /// Its name in Chinese.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::NotStarted => "未启动",
+            Self::Ongoing => "正在推进",
+            Self::LongTerm => "长期坚持",
+            Self::Done => "已完成",
+        }
+    }
+
+    /// Its name in English.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::NotStarted => "Not started",
+            Self::Ongoing => "Under way",
+            Self::LongTerm => "Kept up long-term",
+            Self::Done => "Done",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -515,5 +672,48 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn reads_the_words_offices_write_in_their_status_column() {
+        use ReportedStatus::*;
+        for (cell, reading) in [
+            ("已完成", Some(Done)),
+            ("已整改", Some(Done)),
+            ("已整改到位", Some(Done)),
+            ("整改完毕", Some(Done)),
+            ("已办结", Some(Done)),
+            ("完成", Some(Done)),
+            ("已完成。制定了《公务用车管理办法》", Some(Done)),
+            ("正在推进", Some(Ongoing)),
+            ("正在整改", Some(Ongoing)),
+            ("整改中", Some(Ongoing)),
+            ("基本完成", Some(Ongoing)),
+            ("部分完成", Some(Ongoing)),
+            ("未完成", Some(Ongoing)),
+            ("已完成阶段性目标", Some(Ongoing)),
+            ("长期坚持", Some(LongTerm)),
+            ("持续整改", Some(LongTerm)),
+            ("已完成，长期坚持", Some(LongTerm)),
+            ("常态化推进", Some(LongTerm)),
+            ("未启动", Some(NotStarted)),
+            ("待办理", Some(NotStarted)),
+            ("推进中", Some(Ongoing)),
+            ("未整改", Some(Ongoing)),
+            ("尚未启动", Some(NotStarted)),
+            ("100%", Some(Done)),
+            ("60%", Some(Ongoing)),
+            ("0％", Some(NotStarted)),
+            ("", None),
+            ("  ", None),
+            ("见附件", None),
+            ("制定了管理办法并印发", None),
+        ] {
+            assert_eq!(ReportedStatus::read(cell), reading, "{cell}");
+        }
+        assert_eq!(Done.measure_state(), MeasureState::Done);
+        assert_eq!(LongTerm.measure_state(), MeasureState::InProgress);
+        assert_eq!(Ongoing.measure_state(), MeasureState::InProgress);
+        assert_eq!(NotStarted.measure_state(), MeasureState::Registered);
     }
 }

@@ -84,6 +84,13 @@ pub enum Why {
         /// In English.
         en: String,
     },
+    /// The reason found in one row of several entered together (a grid of measures).
+    InRow {
+        /// The row, counted from 1 as people count.
+        row: usize,
+        /// What is wrong in it.
+        why: Box<Why>,
+    },
 }
 
 impl FieldError {

@@ -360,21 +360,29 @@ pub struct Pace {
     pub behind: bool,
 }
 
-/// The pace of work from `start` to `due` with `done` of `total` parts finished.
-pub fn pace(start: NaiveDate, due: NaiveDate, today: NaiveDate, done: u32, total: u32) -> Pace {
+/// The pace of work from `start` to `due` with `done` of `total` parts finished; none
+/// while there is no part at all (an inspection whose ledger is still empty has done
+/// nothing, not "100%").
+pub fn pace(
+    start: NaiveDate,
+    due: NaiveDate,
+    today: NaiveDate,
+    done: u32,
+    total: u32,
+) -> Option<Pace> {
+    if total == 0 {
+        return None;
+    }
     let span = (due - start).num_days().max(1);
     let gone = (today - start).num_days().clamp(0, span);
     let elapsed = u8::try_from(gone * 100 / span).unwrap_or(100);
-    let done_share = if total == 0 {
-        100
-    } else {
-        u8::try_from(u64::from(done.min(total)) * 100 / u64::from(total)).unwrap_or(100)
-    };
-    Pace {
+    let done_share =
+        u8::try_from(u64::from(done.min(total)) * 100 / u64::from(total)).unwrap_or(100);
+    Some(Pace {
         elapsed,
         done: done_share,
         behind: done_share < elapsed,
-    }
+    })
 }
 
 #[cfg(test)]
@@ -572,29 +580,34 @@ mod tests {
         let due = d(2024, 5, 1); // 61 days
         assert_eq!(
             pace(start, due, d(2024, 3, 31), 1, 4),
-            Pace {
+            Some(Pace {
                 elapsed: 49,
                 done: 25,
                 behind: true
-            }
+            })
         );
         assert_eq!(
             pace(start, due, d(2024, 3, 31), 2, 4),
-            Pace {
+            Some(Pace {
                 elapsed: 49,
                 done: 50,
                 behind: false
-            }
+            })
         );
-        assert_eq!(pace(start, due, d(2024, 2, 1), 0, 4).elapsed, 0);
+        assert_eq!(
+            pace(start, due, d(2024, 2, 1), 0, 4).map(|p| p.elapsed),
+            Some(0)
+        );
         assert_eq!(
             pace(start, due, d(2024, 9, 1), 4, 4),
-            Pace {
+            Some(Pace {
                 elapsed: 100,
                 done: 100,
                 behind: false
-            }
+            })
         );
-        assert_eq!(pace(start, start, start, 0, 0).done, 100);
+        // Nothing to do is not everything done.
+        assert_eq!(pace(start, start, start, 0, 0), None);
+        assert_eq!(pace(start, due, d(2024, 9, 1), 0, 0), None);
     }
 }

@@ -101,6 +101,107 @@ impl ReportStatus {
     }
 }
 
+/// The days of the week with their names (周一 … 周日), Monday first: the report day is
+/// chosen from these, never typed as a number.
+pub const WEEKDAYS: [(Weekday, &str, &str); 7] = [
+    (Weekday::Mon, "周一", "Monday"),
+    (Weekday::Tue, "周二", "Tuesday"),
+    (Weekday::Wed, "周三", "Wednesday"),
+    (Weekday::Thu, "周四", "Thursday"),
+    (Weekday::Fri, "周五", "Friday"),
+    (Weekday::Sat, "周六", "Saturday"),
+    (Weekday::Sun, "周日", "Sunday"),
+];
+
+/// A weekday's name: Chinese, English.
+pub fn weekday_names(day: Weekday) -> (&'static str, &'static str) {
+    WEEKDAYS
+        .iter()
+        .find(|(d, _, _)| *d == day)
+        .map_or(("", ""), |(_, zh, en)| (*zh, *en))
+}
+
+/// What ends a sentence in a report: Chinese and Western full stops, question and
+/// exclamation marks, the semicolon that closes a clause in a list, and a line break
+/// (each line of a pre-filled report is one progress entry).
+fn ends_sentence(c: char) -> bool {
+    matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';' | '\n')
+}
+
+/// Closing quotes and brackets stay with the sentence they close.
+fn closes(c: char) -> bool {
+    matches!(c, '”' | '’' | '」' | '』' | '）' | ')' | '"' | '\'' | '》')
+}
+
+/// A report's sentences, whole and trimmed, empty ones left out.
+pub fn sentences(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if !ends_sentence(c) {
+            continue;
+        }
+        let mut end = i + c.len_utf8();
+        while let Some(&(j, next)) = chars.peek() {
+            if !closes(next) {
+                break;
+            }
+            end = j + next.len_utf8();
+            chars.next();
+        }
+        out.push(&text[start..end]);
+        start = end;
+    }
+    out.push(&text[start..]);
+    out.into_iter()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// What the office's summary draft (一周一汇总) quotes of a unit's report: its
+/// sentences from the start, each whole, while they fit in about `budget` characters —
+/// the first always, however long — so that no sentence is cut in the middle. A heading
+/// with nothing after it ("下周计划：" left empty) is left out. Lines are joined with a
+/// semicolon where they end without a stop. The flag says whether sentences were left
+/// out (the draft then points to the full report).
+pub fn excerpt(text: &str, budget: usize) -> (String, bool) {
+    let all = sentences(text);
+    let mut out = String::new();
+    let mut used = 0;
+    let mut taken = 0;
+    for (k, s) in all.iter().enumerate() {
+        let n = s.chars().count();
+        if taken > 0 && used + n > budget {
+            break;
+        }
+        let last = k + 1 == all.len();
+        if last && (s.ends_with('：') || s.ends_with(':')) {
+            taken += 1;
+            break;
+        }
+        if let Some(prev) = out.chars().last()
+            && !ends_sentence(prev)
+            && !closes(prev)
+            && prev != '：'
+            && prev != ':'
+        {
+            out.push('；');
+        }
+        out.push_str(s);
+        used += n;
+        taken += 1;
+    }
+    if let Some(prev) = out.chars().last()
+        && !ends_sentence(prev)
+        && !closes(prev)
+    {
+        out.push('。');
+    }
+    (out, taken < all.len())
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -174,5 +275,47 @@ mod tests {
             ReportStatus::Missing
         );
         assert_eq!(ReportStatus::of(None, due, at(9, 0)), ReportStatus::Pending);
+    }
+    #[test]
+    fn an_excerpt_keeps_whole_sentences_only() {
+        // Short: all of it, lines joined, the empty heading left out.
+        let report =
+            "2024-04-22 清理银行账户：已销户2个。\n2024-04-23 修订制度：初稿完成\n下周计划：\n";
+        let (text, cut) = excerpt(report, 200);
+        assert_eq!(
+            text,
+            "2024-04-22 清理银行账户：已销户2个。2024-04-23 修订制度：初稿完成。"
+        );
+        assert!(!cut);
+        // Long: whole sentences up to the budget, never a part of one.
+        let long = "第一句话说明本周完成了三项工作。第二句话很长很长很长很长很长很长很长很长很长很长很长。第三句！";
+        let (text, cut) = excerpt(long, 20);
+        assert_eq!(text, "第一句话说明本周完成了三项工作。");
+        assert!(cut);
+        // A first sentence longer than the budget is kept whole.
+        let (text, cut) = excerpt("一二三四五六七八九十一二三四五六七八九十。后面。", 5);
+        assert_eq!(text, "一二三四五六七八九十一二三四五六七八九十。");
+        assert!(cut);
+        // Quotes close with their sentence; every excerpt is a run of whole sentences.
+        let quoted = "他说：“已经整改完毕。”随后提交了材料；办公室审核。";
+        assert_eq!(
+            sentences(quoted),
+            vec!["他说：“已经整改完毕。”", "随后提交了材料；", "办公室审核。"]
+        );
+        for budget in 0..60 {
+            let (text, _) = excerpt(quoted, budget);
+            assert!(quoted.starts_with(text.as_str()), "{budget}: {text}");
+            assert!(text.ends_with('”') || text.ends_with('；') || text.ends_with('。'));
+        }
+        assert_eq!(excerpt("", 10), (String::new(), false));
+    }
+
+    #[test]
+    fn every_weekday_has_its_names() {
+        assert_eq!(weekday_names(Weekday::Fri), ("周五", "Friday"));
+        assert_eq!(WEEKDAYS.len(), 7);
+        for (k, (d, _, _)) in WEEKDAYS.iter().enumerate() {
+            assert_eq!(d.num_days_from_monday() as usize, k);
+        }
     }
 }

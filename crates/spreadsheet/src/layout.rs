@@ -60,6 +60,60 @@ impl Field {
         SYNONYMS.iter().map(|(f, _)| *f).find(|f| f.code() == code)
     }
 
+    /// Every field, in the order a ledger's columns usually stand.
+    pub const ALL: [Field; 12] = [
+        Field::Seq,
+        Field::Aspect,
+        Field::Problem,
+        Field::Measure,
+        Field::Target,
+        Field::Leader,
+        Field::LeadUnit,
+        Field::Cooperating,
+        Field::Responsible,
+        Field::Deadline,
+        Field::Status,
+        Field::Note,
+    ];
+
+    /// The fields an import keeps, and so those a column may be mapped to: the 序号 is
+    /// the ledger's own numbering and a 备注 is not kept.
+    pub const IMPORTED: [Field; 10] = [
+        Field::Aspect,
+        Field::Problem,
+        Field::Measure,
+        Field::Target,
+        Field::Leader,
+        Field::LeadUnit,
+        Field::Cooperating,
+        Field::Responsible,
+        Field::Deadline,
+        Field::Status,
+    ];
+
+    /// Its name in Chinese: the usual header word.
+    pub fn label_zh(self) -> &'static str {
+        self.zh()
+    }
+
+    /// Its name in English.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Field::Seq => "No.",
+            Field::Aspect => "Aspect",
+            Field::Problem => "Problem",
+            Field::Measure => "Measure",
+            Field::Target => "Target",
+            Field::Leader => "Leader in charge",
+            Field::LeadUnit => "Lead unit",
+            Field::Cooperating => "Cooperating units",
+            Field::Responsible => "Person responsible",
+            Field::Deadline => "Deadline",
+            Field::Status => "Status",
+            Field::Note => "Note",
+        }
+    }
+
     /// The usual header word, for messages and the export.
     pub fn zh(self) -> &'static str {
         SYNONYMS
@@ -71,9 +125,15 @@ impl Field {
     }
 }
 
-/// The words offices write over each column. The first is the one zhenggai writes.
+/// The words offices write over each column. The first is the one zhenggai writes. The
+/// others are those found over the columns of published ledgers and templates
+/// (`docs/ledger-headers.md` lists them with their sources); a cell that is none of
+/// them is read by the longest of them it contains.
 pub const SYNONYMS: &[(Field, &[&str])] = &[
-    (Field::Seq, &["序号", "编号", "问题序号"]),
+    (
+        Field::Seq,
+        &["序号", "编号", "问题序号", "问题编号", "序列号"],
+    ),
     (
         Field::Aspect,
         &[
@@ -84,6 +144,10 @@ pub const SYNONYMS: &[(Field, &[&str])] = &[
             "所属方面",
             "问题方面",
             "领域",
+            "问题分类",
+            "问题领域",
+            "反馈意见方面",
+            "板块",
         ],
     ),
     (
@@ -92,12 +156,23 @@ pub const SYNONYMS: &[(Field, &[&str])] = &[
             "反馈问题",
             "问题描述",
             "存在问题",
+            "存在的问题",
             "具体问题",
             "问题表现",
             "问题清单",
             "主要问题",
             "巡察反馈问题",
             "巡视反馈问题",
+            "巡察发现问题",
+            "巡视发现问题",
+            "审计发现问题",
+            "审计查出问题",
+            "反馈意见",
+            "问题内容",
+            "问题事项",
+            "问题具体表现",
+            "具体表现",
+            "整改问题",
             "问题",
         ],
     ),
@@ -110,15 +185,48 @@ pub const SYNONYMS: &[(Field, &[&str])] = &[
             "措施",
             "整改任务",
             "具体整改措施",
+            "整改措施及要求",
+            "工作措施",
+            "落实措施",
+            "整改方式",
+            "整改要求",
+            "任务清单",
         ],
     ),
     (
         Field::Target,
-        &["整改目标", "检验指标", "目标", "预期目标", "整改成效"],
+        &[
+            "整改目标",
+            "检验指标",
+            "目标",
+            "预期目标",
+            "整改成效",
+            "整改标准",
+            "完成标准",
+            "目标要求",
+            "预期成效",
+            "销号标准",
+            "验收标准",
+        ],
     ),
     (
         Field::Leader,
-        &["责任领导", "牵头领导", "分管领导", "牵头责任领导"],
+        &[
+            "责任领导",
+            "牵头领导",
+            "分管领导",
+            "牵头责任领导",
+            "领导责任人",
+            "责任校领导",
+            "牵头校领导",
+            "分管校领导",
+            "牵头局领导",
+            "分管局领导",
+            "分管负责人",
+            "包保领导",
+            "督办领导",
+            "责任领导签字",
+        ],
     ),
     (
         Field::LeadUnit,
@@ -129,15 +237,47 @@ pub const SYNONYMS: &[(Field, &[&str])] = &[
             "牵头部门",
             "牵头责任单位",
             "主责单位",
+            "主办单位",
+            "承办单位",
+            "主责部门",
+            "整改责任单位",
+            "整改单位",
+            "责任科室",
+            "责任处室",
+            "责任股室",
+            "牵头科室",
+            "牵头处室",
+            "落实单位",
+            "实施单位",
         ],
     ),
     (
         Field::Cooperating,
-        &["配合单位", "配合部门", "协同单位", "协助单位", "参与单位"],
+        &[
+            "配合单位",
+            "配合部门",
+            "协同单位",
+            "协助单位",
+            "参与单位",
+            "协办单位",
+            "配合科室",
+            "配合处室",
+            "协作单位",
+            "责任配合单位",
+        ],
     ),
     (
         Field::Responsible,
-        &["责任人", "具体责任人", "经办人", "联系人"],
+        &[
+            "责任人",
+            "具体责任人",
+            "经办人",
+            "联系人",
+            "直接责任人",
+            "整改责任人",
+            "具体负责人",
+            "负责人",
+        ],
     ),
     (
         Field::Deadline,
@@ -149,6 +289,14 @@ pub const SYNONYMS: &[(Field, &[&str])] = &[
             "完成时间",
             "整改时间",
             "时限要求",
+            "办结时限",
+            "完成期限",
+            "时间节点",
+            "完成时间节点",
+            "整改完成时限",
+            "计划完成时间",
+            "预计完成时间",
+            "整改完成时间",
         ],
     ),
     (
@@ -160,32 +308,74 @@ pub const SYNONYMS: &[(Field, &[&str])] = &[
             "整改进展",
             "整改进度",
             "进度",
+            "整改落实情况",
+            "整改完成情况",
+            "目前进展",
+            "当前进展",
+            "推进情况",
+            "落实情况",
+            "整改结果",
+            "整改状态",
+            "完成状态",
+            "是否完成",
+            "办结情况",
+            "销号情况",
+            "办理状态",
+            "办理情况",
         ],
     ),
     (Field::Note, &["备注", "说明"]),
 ];
 
-/// The synonyms, with those an organisation adds in configuration.
-#[derive(Debug, Clone, Default)]
+/// The synonyms, with those an organisation adds (in configuration, or remembered when
+/// its office maps a column in an import's preview) and the header words it ignores.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Synonyms {
     extra: Vec<(Field, String)>,
+    ignored: Vec<String>,
 }
 
 impl Synonyms {
-    /// Adds words for a field (configuration: `[import.synonyms] lead_unit = ["主办单位"]`).
+    /// Adds words for a field (configuration: `[import.synonyms] lead_unit = ["主办单位"]`,
+    /// or the organisation's own). An organisation's word is read before the built-in
+    /// ones, so that its office may take a built-in word for another column.
     pub fn with(mut self, field: Field, words: impl IntoIterator<Item = String>) -> Self {
         for w in words {
-            self.extra.push((field, normalise(&w)));
+            let w = normalise(&w);
+            if !w.is_empty() {
+                self.extra.push((field, w));
+            }
         }
         self
     }
 
-    /// The field a header cell names, if any: an exact word first, else the longest
-    /// word it contains ("具体整改措施（含时限）" is a measure column).
+    /// Adds header words whose columns the organisation has confirmed it does not import.
+    pub fn ignoring(mut self, words: impl IntoIterator<Item = String>) -> Self {
+        for w in words {
+            let w = normalise(&w);
+            if !w.is_empty() {
+                self.ignored.push(w);
+            }
+        }
+        self
+    }
+
+    /// Whether a header cell is one the organisation ignores.
+    pub fn is_ignored(&self, cell: &str) -> bool {
+        let cell = normalise(cell);
+        !cell.is_empty() && self.ignored.contains(&cell)
+    }
+
+    /// The field a header cell names, if any: the organisation's exact word first, then
+    /// a built-in one, else the longest word it contains ("具体整改措施（含时限）" is a
+    /// measure column). A word the organisation ignores names nothing.
     pub fn field_of(&self, cell: &str) -> Option<Field> {
         let cell = normalise(cell);
-        if cell.is_empty() || cell.chars().count() > 24 {
+        if cell.is_empty() || cell.chars().count() > 24 || self.ignored.contains(&cell) {
             return None;
+        }
+        if let Some((f, _)) = self.extra.iter().find(|(_, w)| *w == cell) {
+            return Some(*f);
         }
         let all = SYNONYMS
             .iter()
@@ -245,6 +435,37 @@ impl Header {
     /// The first data row (zero-based).
     pub fn data_row(&self) -> usize {
         self.row + self.height
+    }
+
+    /// A column's header as written: its cell in the header row, or in a two-row
+    /// header both cells when they differ ("责任主体/责任领导").
+    pub fn text(&self, sheet: &Sheet, column: usize) -> String {
+        let upper = sheet.cell(self.row, column).trim();
+        if self.height < 2 {
+            return upper.to_string();
+        }
+        let lower = sheet.cell(self.row + 1, column).trim();
+        match (upper, lower) {
+            (u, "") => u.to_string(),
+            ("", l) => l.to_string(),
+            (u, l) if u == l => u.to_string(),
+            (u, l) => format!("{u}/{l}"),
+        }
+    }
+
+    /// The word a column's header is matched by: its lower cell in a two-row header
+    /// (where the upper one groups several columns), else its cell.
+    pub fn word(&self, sheet: &Sheet, column: usize) -> String {
+        let lower = if self.height > 1 {
+            sheet.cell(self.row + 1, column).trim()
+        } else {
+            ""
+        };
+        if lower.is_empty() {
+            sheet.cell(self.row, column).trim().to_string()
+        } else {
+            lower.to_string()
+        }
     }
 
     fn score(&self) -> usize {

@@ -9,6 +9,7 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 use serde::Serialize;
 use zhenggai_domain::deadline::{Deadline, DeadlineKind, Precision, Reference};
+use zhenggai_domain::status::ReportedStatus;
 use zhenggai_domain::validate::is_forbidden_char;
 
 use crate::layout::{Field, Header, Synonyms, choose_sheet};
@@ -24,7 +25,35 @@ pub struct Options {
     pub reference: Reference,
     /// Header words.
     pub synonyms: Synonyms,
+    /// Columns without a header (their letters) the office has confirmed it does not
+    /// import; a headed column is ignored by its word, in [`Synonyms::ignoring`].
+    pub ignore_columns: Vec<String>,
 }
+
+/// A column that holds data under a header no field is read from (a word zhenggai does
+/// not know, none at all, or a second column of a field already read): never dropped in
+/// silence, but listed so that the office maps it to a field or confirms it is ignored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnknownColumn {
+    /// Its letter.
+    pub column: String,
+    /// Its header as written (empty when it has none).
+    pub header: String,
+    /// The header word a synonym would be remembered by (empty when it has none).
+    pub word: String,
+    /// The field its header names when another column is already read as that field.
+    pub duplicate_of: Option<Field>,
+    /// A few of its cells, as written (shortened).
+    pub samples: Vec<String>,
+    /// How many data rows have something in it.
+    pub cells: usize,
+    /// Whether the office has confirmed that it is not imported.
+    pub ignored: bool,
+}
+
+/// Samples an unknown column shows, and the characters of each.
+const SAMPLES: usize = 3;
+const SAMPLE_CHARS: usize = 40;
 
 /// A problem found while reading, where it is, and what to do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -97,6 +126,8 @@ pub struct Row {
     pub deadline: DeadlineReading,
     /// 完成情况 as written.
     pub status: String,
+    /// What the 完成情况 says, when it says one of the words a status is read by.
+    pub reported: Option<ReportedStatus>,
 }
 
 /// How a workbook was read.
@@ -116,12 +147,20 @@ pub struct Reading {
     pub warnings: Vec<Issue>,
     /// One entry per measure, in the sheet's order.
     pub rows: Vec<Row>,
+    /// Columns holding data that no field is read from.
+    pub columns: Vec<UnknownColumn>,
 }
 
 impl Reading {
     /// Whether it may be committed.
     pub fn ok(&self) -> bool {
         self.errors.is_empty()
+    }
+
+    /// The columns holding data that the office has neither mapped nor ignored: while
+    /// there is one, nothing is imported.
+    pub fn undecided(&self) -> impl Iterator<Item = &UnknownColumn> {
+        self.columns.iter().filter(|c| !c.ignored)
     }
 }
 
@@ -339,6 +378,27 @@ fn read_sheet(sheet: &Sheet, header: &Header, options: &Options, reading: &mut R
     if !reading.errors.is_empty() {
         return;
     }
+    // Every column no field is read from, with its header; those holding data in a
+    // measure row are listed once the rows are read.
+    let mut unknown: Vec<(usize, UnknownColumn)> = (0..sheet.width())
+        .filter(|c| !header.columns.iter().any(|(k, _)| k == c))
+        .map(|c| {
+            let word = crate::layout::normalise(&header.word(sheet, c));
+            let letter = column_letter(c);
+            let column = UnknownColumn {
+                duplicate_of: options.synonyms.field_of(&word),
+                ignored: options.synonyms.is_ignored(&word)
+                    || options.ignore_columns.contains(&letter),
+                column: letter,
+                header: header.text(sheet, c),
+                word,
+                samples: Vec::new(),
+                cells: 0,
+            };
+            (c, column)
+        })
+        .collect();
+    let mut unread_status: Vec<usize> = Vec::new();
     let mut aspect: Option<String> = None;
     let mut item: Option<String> = None;
     let mut last_problem: Option<String> = None;
@@ -402,6 +462,15 @@ fn read_sheet(sheet: &Sheet, header: &Header, options: &Options, reading: &mut R
             }
             last_problem = None;
             continue;
+        }
+        for (c, u) in &mut unknown {
+            let text = sheet.cell(r, *c).trim();
+            if !text.is_empty() {
+                u.cells += 1;
+                if u.samples.len() < SAMPLES && !u.samples.iter().any(|s| s == text) {
+                    u.samples.push(text.chars().take(SAMPLE_CHARS).collect());
+                }
+            }
         }
         let row_aspect = match col(Field::Aspect).map(|_| get(Field::Aspect)) {
             Some(text) if !text.is_empty() => {
@@ -534,7 +603,13 @@ fn read_sheet(sheet: &Sheet, header: &Header, options: &Options, reading: &mut R
                 }
             }
         };
+        let status = get(Field::Status);
+        let reported = ReportedStatus::read(status);
+        if reported.is_none() && !status.is_empty() {
+            unread_status.push(r + 1);
+        }
         reading.rows.push(Row {
+            reported,
             sheet: sheet.name.clone(),
             row: r + 1,
             aspect: row_aspect,
@@ -547,8 +622,39 @@ fn read_sheet(sheet: &Sheet, header: &Header, options: &Options, reading: &mut R
             cooperating,
             responsible: get(Field::Responsible).to_string(),
             deadline,
-            status: get(Field::Status).to_string(),
+            status: status.to_string(),
         });
+    }
+    reading.columns = unknown
+        .into_iter()
+        .map(|(_, u)| u)
+        .filter(|u| u.cells > 0)
+        .collect();
+    if let Some(first) = unread_status.first() {
+        let shown: Vec<String> = unread_status
+            .iter()
+            .take(10)
+            .map(usize::to_string)
+            .collect();
+        let more = if unread_status.len() > shown.len() {
+            "…"
+        } else {
+            ""
+        };
+        reading.warnings.push(issue(
+            first - 1,
+            Some(Field::Status),
+            format!(
+                "{}行的完成情况没有写明完成与否（第{}{more}行）：这些措施按“已挂号”导入；已完成或正在推进的，请导入后登记进展。",
+                unread_status.len(),
+                shown.join("、")
+            ),
+            format!(
+                "The status of {} row(s) says neither done nor under way (rows {}{more}): those measures come in as registered; record progress for them after importing.",
+                unread_status.len(),
+                shown.join(", ")
+            ),
+        ));
     }
     reading.aspects = aspects.len();
     reading.items = items.len();
@@ -597,5 +703,211 @@ mod tests {
             ["财务部", "审计部", "办公室", "总编室"]
         );
         assert!(split_units("  ").is_empty());
+    }
+
+    fn sheet(rows: &[&[&str]]) -> Sheet {
+        Sheet {
+            name: "台账".into(),
+            rows: rows
+                .iter()
+                .map(|r| r.iter().map(|c| c.to_string()).collect())
+                .collect(),
+            hidden: false,
+            formulas_without_values: 0,
+            dropped_columns: Vec::new(),
+        }
+    }
+
+    fn options(synonyms: Synonyms, ignore_columns: &[&str]) -> Options {
+        Options {
+            sheet: None,
+            reference: NaiveDate::from_ymd_opt(2024, 3, 15).unwrap().into(),
+            synonyms,
+            ignore_columns: ignore_columns.iter().map(|c| c.to_string()).collect(),
+        }
+    }
+
+    /// A ledger with a column zhenggai does not know (督办意见), one without a header,
+    /// a second deadline column (实际完成时间) and an empty unknown column.
+    fn ledger_with_odd_columns() -> Sheet {
+        sheet(&[
+            &["某局巡察整改台账"],
+            &[
+                "序号",
+                "存在的问题",
+                "整改措施",
+                "责任科室",
+                "完成时限",
+                "督办意见",
+                "",
+                "实际完成时间",
+                "审核人",
+                "整改落实情况",
+            ],
+            &["一、班子建设方面"],
+            &[
+                "1",
+                "公车私用",
+                "建立台账",
+                "办公室",
+                "2024年6月底前",
+                "抓紧",
+                "A档",
+                "2024-05-30",
+                "",
+                "已完成",
+            ],
+            &[
+                "2",
+                "公车私用",
+                "定期检查",
+                "办公室",
+                "长期坚持",
+                "",
+                "B档",
+                "",
+                "",
+                "长期坚持",
+            ],
+            &[
+                "3",
+                "会议费超标",
+                "清退",
+                "财务科",
+                "2024年8月",
+                "抓紧",
+                "",
+                "",
+                "",
+                "正在推进",
+            ],
+            &[
+                "4",
+                "会议费超标",
+                "修订办法",
+                "财务科",
+                "2024年9月",
+                "",
+                "",
+                "",
+                "",
+                "制度已起草",
+            ],
+        ])
+    }
+
+    #[test]
+    fn columns_holding_data_under_an_unknown_header_are_listed_with_samples() {
+        let r = read_ledger(
+            &[ledger_with_odd_columns()],
+            &options(Synonyms::default(), &[]),
+        );
+        assert!(r.ok(), "{:?}", r.errors);
+        let listed: Vec<(&str, &str, usize)> = r
+            .columns
+            .iter()
+            .map(|c| (c.column.as_str(), c.header.as_str(), c.cells))
+            .collect();
+        // 审核人 (column I) is empty under its header: nothing to lose, not listed.
+        assert_eq!(
+            listed,
+            [("F", "督办意见", 2), ("G", "", 2), ("H", "实际完成时间", 1)]
+        );
+        assert_eq!(r.columns[0].samples, ["抓紧"]);
+        assert_eq!(r.columns[1].samples, ["A档", "B档"]);
+        assert_eq!(r.columns[2].duplicate_of, Some(Field::Deadline));
+        assert_eq!(r.columns[0].duplicate_of, None);
+        assert_eq!(r.undecided().count(), 3);
+    }
+
+    #[test]
+    fn a_remembered_word_maps_a_column_and_ignored_ones_are_decided() {
+        let synonyms = Synonyms::default()
+            .with(Field::Note, ["督办意见".to_string()])
+            .ignoring(["实际完成时间".to_string()]);
+        let r = read_ledger(&[ledger_with_odd_columns()], &options(synonyms, &["G"]));
+        assert!(r.ok(), "{:?}", r.errors);
+        // 督办意见 is read as the note now; G is ignored by its letter, H by its word.
+        assert_eq!(
+            r.columns
+                .iter()
+                .map(|c| (c.column.as_str(), c.ignored))
+                .collect::<Vec<_>>(),
+            [("G", true), ("H", true)]
+        );
+        assert_eq!(r.undecided().count(), 0);
+    }
+
+    #[test]
+    fn the_status_column_is_read_into_each_measure() {
+        use zhenggai_domain::status::ReportedStatus;
+        let r = read_ledger(
+            &[ledger_with_odd_columns()],
+            &options(Synonyms::default(), &[]),
+        );
+        let reported: Vec<Option<ReportedStatus>> = r.rows.iter().map(|row| row.reported).collect();
+        assert_eq!(
+            reported,
+            [
+                Some(ReportedStatus::Done),
+                Some(ReportedStatus::LongTerm),
+                Some(ReportedStatus::Ongoing),
+                None
+            ]
+        );
+        // The one it cannot read is named, once, with its row.
+        let unread: Vec<&Issue> = r
+            .warnings
+            .iter()
+            .filter(|w| w.field == Some("status"))
+            .collect();
+        assert_eq!(unread.len(), 1);
+        assert_eq!(unread[0].row, 7);
+        assert!(unread[0].message.contains("第7行"), "{}", unread[0].message);
+    }
+
+    #[test]
+    fn the_vocabulary_of_published_ledgers_is_read() {
+        let s = Synonyms::default();
+        for (word, field) in [
+            ("存在的问题", Field::Problem),
+            ("问题具体表现", Field::Problem),
+            ("巡视反馈问题", Field::Problem),
+            ("审计查出问题", Field::Problem),
+            ("整改任务", Field::Measure),
+            ("整改措施及要求", Field::Measure),
+            ("整改标准", Field::Target),
+            ("销号标准", Field::Target),
+            ("牵头校领导", Field::Leader),
+            ("分管负责人", Field::Leader),
+            ("主办单位", Field::LeadUnit),
+            ("责任科室", Field::LeadUnit),
+            ("整改责任单位", Field::LeadUnit),
+            ("协办单位", Field::Cooperating),
+            ("整改责任人", Field::Responsible),
+            ("办结时限", Field::Deadline),
+            ("时间节点", Field::Deadline),
+            ("计划完成时间", Field::Deadline),
+            ("整改落实情况", Field::Status),
+            ("整改完成情况", Field::Status),
+            ("目前进展", Field::Status),
+            ("是否完成", Field::Status),
+            ("办理状态", Field::Status),
+            ("责任人员", Field::Responsible),
+            ("问题内容", Field::Problem),
+            ("问题分类", Field::Aspect),
+            ("问题编号", Field::Seq),
+        ] {
+            assert_eq!(s.field_of(word), Some(field), "{word}");
+        }
+        // An organisation's word wins over a built-in one, and an ignored word names
+        // nothing.
+        let own = Synonyms::default()
+            .with(Field::Target, ["整改情况".to_string()])
+            .ignoring(["进度".to_string()]);
+        assert_eq!(own.field_of("整改情况"), Some(Field::Target));
+        assert_eq!(own.field_of("进度"), None);
+        assert!(own.is_ignored(" 进 度 "));
+        assert!(!own.is_ignored(""));
     }
 }

@@ -279,5 +279,6 @@ fn options() -> zhenggai_spreadsheet::ledger::Options {
         sheet: None,
         reference: chrono::NaiveDate::from_ymd_opt(2024, 3, 15).unwrap().into(),
         synonyms: zhenggai_spreadsheet::layout::Synonyms::default(),
+        ignore_columns: Vec::new(),
     }
 }

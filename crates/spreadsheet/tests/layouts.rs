@@ -24,6 +24,7 @@ fn options() -> Options {
         sheet: None,
         reference: NaiveDate::from_ymd_opt(2024, 3, 15).unwrap().into(),
         synonyms: Synonyms::default(),
+        ignore_columns: Vec::new(),
     }
 }
 

@@ -25,7 +25,7 @@ use crate::error::{Conflict, FieldChange, StoreError, StoreResult};
 use crate::sql::{Param, Sql, row_json, stamp};
 
 /// A table whose rows the trail records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Entity {
     /// 单位.
     Unit,
@@ -95,11 +95,15 @@ pub enum Entity {
     UserChannels,
     /// 阶段目标 of a long measure.
     Milestone,
+    /// A header word an organisation taught the import (表头同义词).
+    HeaderWord,
+    /// The office's weekly summary (一周一汇总).
+    WeeklySummary,
 }
 
 impl Entity {
     /// Every recorded table, in the order `verify` checks them.
-    pub const ALL: [Entity; 34] = [
+    pub const ALL: [Entity; 36] = [
         Entity::Unit,
         Entity::User,
         Entity::ApiToken,
@@ -134,6 +138,8 @@ impl Entity {
         Entity::OrgChannels,
         Entity::UserChannels,
         Entity::Milestone,
+        Entity::HeaderWord,
+        Entity::WeeklySummary,
     ];
 
     /// The entity of a table name.
@@ -178,6 +184,8 @@ impl Entity {
             Entity::OrgChannels => "org_channels",
             Entity::UserChannels => "user_channels",
             Entity::Milestone => "milestones",
+            Entity::HeaderWord => "header_words",
+            Entity::WeeklySummary => "weekly_summaries",
         }
     }
 }
@@ -1125,6 +1133,9 @@ pub struct AuditEntry {
     pub changes: Vec<FieldChange>,
 }
 
+/// What [`entry`] reads, in its order: the trail `a` with its person `u`.
+pub(crate) const READ_COLUMNS: &str = "a.id, a.at, u.display_name, a.action, a.entity, a.entity_id, a.reason, a.before_json, a.after_json";
+
 /// The trail of one record, oldest first.
 pub async fn trail(
     conn: &mut AnyConnection,
@@ -1155,7 +1166,8 @@ pub async fn recent(pool: &sqlx::AnyPool, limit: i64) -> StoreResult<Vec<AuditEn
     rows.iter().map(entry).collect()
 }
 
-fn entry(r: &sqlx::any::AnyRow) -> StoreResult<AuditEntry> {
+/// An entry as read by [`READ_COLUMNS`].
+pub(crate) fn entry(r: &sqlx::any::AnyRow) -> StoreResult<AuditEntry> {
     let parse = |s: Option<String>| {
         s.and_then(|s| serde_json::from_str::<Value>(&s).ok())
             .unwrap_or(Value::Null)

@@ -28,9 +28,15 @@ use zhenggai_domain::validate::Checker;
 /// The password of every demo account (printed by `serve --demo`).
 pub const DEMO_PASSWORD: &str = "Zhenggai-demo-2024";
 
+/// The demo's Party secretary (党委书记), named in its warning rules.
+pub const DEMO_SECRETARY: &str = "secretary";
+
 /// The demo accounts: username, name, unit short name, role, units in charge.
 pub const DEMO_USERS: &[(&str, &str, &str, Role, &[&str])] = &[
     ("office", "李明", "办公室", Role::Office, &[]),
+    // The Party secretary (党委书记): the first responsible person, whom red warnings
+    // reach; in charge of no unit of his own, as the leaders in charge divide the work.
+    (DEMO_SECRETARY, "张卫东", "报社", Role::Leader, &[]),
     (
         "leader_wang",
         "王建国",
@@ -680,6 +686,53 @@ pub async fn load(
     tx.commit().await
 }
 
+/// The organisation keeps the default warning rules with its Party secretary named, so
+/// that red warnings reach him as the rules say (报党委书记).
+async fn name_secretary(
+    tx: &mut Tx,
+    change: Change<'_>,
+    org: UnitId,
+    secretary: Option<UserId>,
+) -> StoreResult<()> {
+    use crate::sql::Param;
+    use zhenggai_domain::warning::{Recipient, WarningRules};
+    let rules = WarningRules::default();
+    let codes = |list: &[Recipient]| list.iter().map(|r| r.code()).collect::<Vec<_>>().join(",");
+    let days = rules
+        .remind_days
+        .iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    crate::audit::upsert(
+        tx,
+        change,
+        crate::audit::Entity::WarningRules,
+        ("org_id", org.0),
+        None,
+        &[
+            ("green_days", Param::from(i64::from(rules.green_days))),
+            ("yellow_days", Param::from(i64::from(rules.yellow_days))),
+            ("green_to", Param::from(codes(&rules.green))),
+            ("yellow_to", Param::from(codes(&rules.yellow))),
+            ("red_to", Param::from(codes(&rules.red))),
+            ("secretary_id", Param::from(secretary.map(|s| s.0))),
+            ("remind_days", Param::from(days)),
+            ("repeat_days", Param::from(i64::from(rules.repeat_days))),
+            (
+                "milestone_months",
+                Param::from(i64::from(rules.milestone_months)),
+            ),
+            (
+                "long_term_days",
+                Param::from(i64::from(rules.long_term_days)),
+            ),
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
 /// The file the demo's closure requests carry, stored.
 async fn store_evidence(store: &dyn FileStore) -> StoreResult<Vec<Stored>> {
     let report = Upload {
@@ -800,6 +853,7 @@ async fn load_org(
     }
     let user = |name: &str| user_of.iter().find(|(n, _)| *n == name).map(|(_, id)| *id);
     let office = user("office");
+    name_secretary(tx, change, paper, user(DEMO_SECRETARY)).await?;
     let actors: Vec<(&str, Actor)> = DEMO_USERS
         .iter()
         .filter_map(|(username, _, short, role, in_charge)| {

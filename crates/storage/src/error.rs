@@ -21,6 +21,11 @@ pub enum StoreError {
         /// Who may, in English.
         en: String,
     },
+    /// The step waits on other records: what blocks it and what to do, with each
+    /// record named so that the person can go to it (the problems not yet approved
+    /// when the plan is filed, the measures still open when closure is asked).
+    #[error("blocked: {}", .0.message_en)]
+    Blocked(Box<Blocked>),
     /// Input failed its checks; each error names its field.
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
@@ -66,7 +71,71 @@ pub struct FieldChange {
     pub now: serde_json::Value,
 }
 
+/// What blocks a step, and the records that block it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Blocked {
+    /// What blocks it and what to do, in Chinese.
+    pub message: String,
+    /// The same in English.
+    pub message_en: String,
+    /// The records that block it.
+    pub records: Vec<Blocker>,
+}
+
+/// One record that blocks a step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Blocker {
+    /// `problem` or `measure`: its page is `/problems/{id}` or `/measures/{id}`.
+    pub kind: String,
+    /// Its id.
+    pub id: i64,
+    /// As people know it: its number and title.
+    pub label: String,
+    /// A problem's lifecycle state (its code).
+    pub state: Option<String>,
+}
+
+impl Blocker {
+    /// A problem that blocks.
+    pub fn problem(id: i64, label: String, state: String) -> Self {
+        Blocker {
+            kind: "problem".into(),
+            id,
+            label,
+            state: Some(state),
+        }
+    }
+
+    /// A measure that blocks.
+    pub fn measure(id: i64, label: String) -> Self {
+        Blocker {
+            kind: "measure".into(),
+            id,
+            label,
+            state: None,
+        }
+    }
+
+    /// Its page.
+    pub fn href(&self) -> String {
+        format!("/{}s/{}", self.kind, self.id)
+    }
+}
+
 impl StoreError {
+    /// A step blocked by records, each named.
+    pub fn blocked(
+        message: impl Into<String>,
+        message_en: impl Into<String>,
+        records: Vec<Blocker>,
+    ) -> Self {
+        StoreError::Blocked(Box::new(Blocked {
+            message: message.into(),
+            message_en: message_en.into(),
+            records,
+        }))
+    }
+
     /// A refusal that says who may do it instead.
     pub fn refused(zh: impl Into<String>, en: impl Into<String>) -> Self {
         StoreError::Refused {

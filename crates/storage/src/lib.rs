@@ -32,6 +32,7 @@ pub mod scale;
 pub mod scope;
 pub mod sql;
 pub mod test_db;
+pub mod trail;
 pub mod units;
 pub mod uploads;
 pub mod users;

@@ -111,6 +111,7 @@ pub fn csv_reading(
             sheet: None,
             reference: reference.into(),
             synonyms: zhenggai_spreadsheet::layout::Synonyms::default(),
+            ignore_columns: Vec::new(),
         },
     ))
 }
@@ -154,7 +155,10 @@ impl TestDb {
                 milestone_months: "6".into(),
                 long_term_days: "90".into(),
                 secretary: secretary.id.0.to_string(),
-                version: 0,
+                // The demo already keeps rules (naming its own secretary).
+                version: warnings::get(&mut *self.db.pool().acquire().await?, actor.org)
+                    .await?
+                    .version,
             },
         )
         .await?;

@@ -38,8 +38,279 @@ pub struct Report {
     pub key_id: Option<String>,
     /// The checkpoints proven: the trail still reaches each.
     pub checkpoints: Vec<String>,
+    /// The last entry of the trail (its highest number): an intact trail is unbroken
+    /// up to it.
+    pub last_entry: i64,
     /// Everything that does not match, first problem first; empty when intact.
-    pub problems: Vec<String>,
+    pub problems: Vec<Finding>,
+}
+
+/// Where an audit entry stands: its number, the record it is about, when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    /// The entry.
+    pub entry: i64,
+    /// The record's table.
+    pub table: String,
+    /// The record.
+    pub id: i64,
+    /// When the entry says it was written (as stored).
+    pub at: String,
+}
+
+impl Place {
+    fn of(entry: i64, table: &str, id: i64, at: &str) -> Place {
+        Place {
+            entry,
+            table: table.to_string(),
+            id,
+            at: at.to_string(),
+        }
+    }
+}
+
+/// One thing verification found wrong, as data: the command line prints it in English
+/// (its `Display`, which is also what `--json` holds), the pages say it in the reader's
+/// language from its parts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finding {
+    /// An entry outside every chain.
+    NotChained { entry: i64 },
+    /// A chain that starts after its first position.
+    MissingBefore { entry: i64, seq: i64 },
+    /// Positions missing between two entries of a chain.
+    MissingBetween { after: i64, entry: i64 },
+    /// An entry numbered before the one it follows.
+    OutOfOrder { entry: i64, after: i64 },
+    /// An entry whose link to the one before is wrong.
+    NotFollowing { entry: i64 },
+    /// An entry whose content no longer gives its hash.
+    Changed(Place),
+    /// An entry with a plain hash where the trail is sealed.
+    Unsealed(Place),
+    /// An entry whose seal does not match.
+    ChangedOrUnsealed(Place),
+    /// Entries cut off a chain's end.
+    CutOff { chain: i64, ends: i64, head: i64 },
+    /// A chain's head row that does not name its last entry.
+    HeadMismatch { chain: i64, seq: i64 },
+    /// A whole chain gone.
+    ChainRemoved { chain: i64, entries: i64 },
+    /// Sealed entries not checked for want of the key.
+    KeyMissing { entries: i64, key: String },
+    /// The entries before sealing no longer end where the keying marker says.
+    MarkerNotReached { chain: i64, seq: i64 },
+    /// A checkpoint the database has no record of.
+    CheckpointUnknown { checkpoint: String },
+    /// An entry a checkpoint pinned that is no longer the same.
+    CheckpointRewritten {
+        checkpoint: String,
+        entry: i64,
+        chain: i64,
+        seq: i64,
+        now: String,
+        was: String,
+    },
+    /// A chain that no longer reaches where a checkpoint saw it.
+    CheckpointCutOff {
+        checkpoint: String,
+        chain: i64,
+        seq: i64,
+    },
+    /// A business row with no entry.
+    RowUnrecorded { table: String, id: i64 },
+    /// A row whose latest entry removes it.
+    RowRemovedByTrail { table: String, id: i64 },
+    /// A row that differs from its latest entry in these columns.
+    RowDiffers {
+        table: String,
+        id: i64,
+        fields: Vec<String>,
+    },
+    /// A row the trail says exists, gone.
+    RowDeleted { table: String, id: i64 },
+    /// The keying marker cannot be read.
+    MarkerUnreadable { entry: i64 },
+    /// The key given is not the trail's.
+    WrongKey { sealed_with: String, given: String },
+    /// A key given for a trail without a keying marker.
+    NoMarker,
+    /// A stored file that is not what its record says.
+    FileChanged {
+        table: String,
+        id: i64,
+        what: String,
+        found: String,
+        sha: String,
+    },
+    /// A stored file that cannot be read.
+    FileUnreadable {
+        table: String,
+        id: i64,
+        what: String,
+        sha: String,
+        error: String,
+    },
+}
+
+impl Finding {
+    /// The audit entry the finding is about, when it is about one: where the chain
+    /// is broken.
+    pub fn entry(&self) -> Option<i64> {
+        match self {
+            Finding::NotChained { entry }
+            | Finding::MissingBefore { entry, .. }
+            | Finding::MissingBetween { entry, .. }
+            | Finding::OutOfOrder { entry, .. }
+            | Finding::NotFollowing { entry }
+            | Finding::CheckpointRewritten { entry, .. }
+            | Finding::MarkerUnreadable { entry } => Some(*entry),
+            Finding::Changed(p) | Finding::Unsealed(p) | Finding::ChangedOrUnsealed(p) => {
+                Some(p.entry)
+            }
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Finding::NotChained { entry } => write!(
+                f,
+                "audit entry #{entry} is not chained: it was written behind the system's back"
+            ),
+            Finding::MissingBefore { entry, seq } => write!(
+                f,
+                "audit entries are missing before #{entry}: its chain starts at position {seq}"
+            ),
+            Finding::MissingBetween { after, entry } => {
+                write!(f, "audit entries are missing between #{after} and #{entry}")
+            }
+            Finding::OutOfOrder { entry, after } => write!(
+                f,
+                "audit entry #{entry} is out of order in its chain (after #{after})"
+            ),
+            Finding::NotFollowing { entry } => write!(
+                f,
+                "audit entry #{entry} does not follow the entry before it (removed, inserted or reordered entries)"
+            ),
+            Finding::Changed(p) => write!(
+                f,
+                "audit entry #{} ({} #{}, {}) was changed after it was written",
+                p.entry, p.table, p.id, p.at
+            ),
+            Finding::Unsealed(p) => write!(
+                f,
+                "audit entry #{} ({} #{}, {}) is not sealed with the audit key though the trail is sealed before it: it was written without the key",
+                p.entry, p.table, p.id, p.at
+            ),
+            Finding::ChangedOrUnsealed(p) => write!(
+                f,
+                "audit entry #{} ({} #{}, {}) was changed after it was written, or written without the audit key",
+                p.entry, p.table, p.id, p.at
+            ),
+            Finding::CutOff { chain, ends, head } => write!(
+                f,
+                "audit entries were cut off the end of chain {chain}: it ends at position {ends}, its head says {head}"
+            ),
+            Finding::HeadMismatch { chain, seq } => write!(
+                f,
+                "the head of audit chain {chain} does not match its last entry (position {seq})"
+            ),
+            Finding::ChainRemoved { chain, entries } => write!(
+                f,
+                "all {entries} entries of audit chain {chain} were removed"
+            ),
+            Finding::KeyMissing { entries, key } => write!(
+                f,
+                "{entries} audit entries are sealed with the audit key (key {key}) and were not checked: give the key file (audit_key_file)"
+            ),
+            Finding::MarkerNotReached { chain, seq } => write!(
+                f,
+                "chain {chain} no longer ends at position {seq} with the hash the keying marker recorded: entries written before the trail was sealed were changed or removed"
+            ),
+            Finding::CheckpointUnknown { checkpoint } => write!(
+                f,
+                "checkpoint {checkpoint}: the database holds no record of where the trail stood then (removed, or never taken on this database): it cannot be shown to still reach it"
+            ),
+            Finding::CheckpointRewritten {
+                checkpoint,
+                entry,
+                chain,
+                seq,
+                now,
+                was,
+            } => write!(
+                f,
+                "checkpoint {checkpoint}: audit entry #{entry} (chain {chain}, position {seq}) is not the entry the checkpoint saw (its hash is now {now}…, was {was}…): the trail was rewritten up to there"
+            ),
+            Finding::CheckpointCutOff {
+                checkpoint,
+                chain,
+                seq,
+            } => write!(
+                f,
+                "checkpoint {checkpoint}: chain {chain} no longer reaches position {seq}: entries were cut off after the checkpoint was taken"
+            ),
+            Finding::RowUnrecorded { table, id } => write!(
+                f,
+                "{table} #{id} has no audit entry: it was written behind the system's back"
+            ),
+            Finding::RowRemovedByTrail { table, id } => write!(
+                f,
+                "{table} #{id} exists, but its latest audit entry removes it"
+            ),
+            Finding::RowDiffers { table, id, fields } => write!(
+                f,
+                "{table} #{id} differs from its latest audit entry in: {}",
+                fields.join(", ")
+            ),
+            Finding::RowDeleted { table, id } => write!(
+                f,
+                "{table} #{id} was deleted: its audit entry says it exists"
+            ),
+            Finding::MarkerUnreadable { entry } => write!(
+                f,
+                "the keying marker, audit entry #{entry}, is unreadable: it was changed after it was written"
+            ),
+            Finding::WrongKey { sealed_with, given } => write!(
+                f,
+                "wrong audit key: the trail is sealed with key {sealed_with}, the key given is {given}"
+            ),
+            Finding::NoMarker => write!(
+                f,
+                "the trail has no keying marker though an audit key is given: the sealed entries were removed with it, or this trail was never sealed with this key"
+            ),
+            Finding::FileChanged {
+                table,
+                id,
+                what,
+                found,
+                sha,
+            } => write!(
+                f,
+                "{table} #{id}: the file of {what} was changed in the data directory (its SHA-256 is now {found}, the record holds {sha})"
+            ),
+            Finding::FileUnreadable {
+                table,
+                id,
+                what,
+                sha,
+                error,
+            } => write!(
+                f,
+                "{table} #{id}: the file of {what} ({sha}) cannot be read from the data directory: {error}"
+            ),
+        }
+    }
+}
+
+/// `--json` holds each finding as the sentence the command line prints.
+impl Serialize for Finding {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
 }
 
 impl Report {
@@ -87,9 +358,7 @@ pub async fn verify_reaching(db: &Db, claims: &[Claim]) -> StoreResult<Report> {
             r.try_get::<Option<i64>, _>(10)?,
             r.try_get::<Option<i64>, _>(11)?,
         ) else {
-            problems.push(format!(
-                "audit entry #{id} is not chained: it was written behind the system's back"
-            ));
+            problems.push(Finding::NotChained { entry: id });
             continue;
         };
         let prev_hash: Option<String> = r.try_get(12)?;
@@ -103,20 +372,22 @@ pub async fn verify_reaching(db: &Db, claims: &[Claim]) -> StoreResult<Report> {
         }
         if seq != expected_seq {
             problems.push(if prev_id == 0 {
-                format!(
-                    "audit entries are missing before #{id}: its chain starts at position {seq}"
-                )
+                Finding::MissingBefore { entry: id, seq }
             } else {
-                format!("audit entries are missing between #{prev_id} and #{id}")
+                Finding::MissingBetween {
+                    after: prev_id,
+                    entry: id,
+                }
             });
         }
         if id <= prev_id {
-            problems.push(format!(
-                "audit entry #{id} is out of order in its chain (after #{prev_id})"
-            ));
+            problems.push(Finding::OutOfOrder {
+                entry: id,
+                after: prev_id,
+            });
         }
         if prev_hash.as_deref() != Some(prev.as_str()) {
-            problems.push(format!("audit entry #{id} does not follow the entry before it (removed, inserted or reordered entries)"));
+            problems.push(Finding::NotFollowing { entry: id });
         }
         let (action, reason): (String, Option<String>) = (r.try_get(3)?, r.try_get(7)?);
         let fields = EntryFields {
@@ -137,18 +408,17 @@ pub async fn verify_reaching(db: &Db, claims: &[Claim]) -> StoreResult<Report> {
         match sealing.rule(chain, seq) {
             Rule::Unkeyed => {
                 if hash.as_deref() != Some(entry_hash(&fields).as_str()) {
-                    problems.push(format!(
-                        "audit entry #{id} ({entity} #{entity_id}, {at}) was changed after it was written"
-                    ));
+                    problems.push(Finding::Changed(Place::of(id, &entity, entity_id, &at)));
                 }
             }
             Rule::Sealed(key) => {
                 sealed += 1;
                 if hash.as_deref() != Some(entry_mac(key, &fields).as_str()) {
+                    let place = Place::of(id, &entity, entity_id, &at);
                     problems.push(if hash.as_deref() == Some(entry_hash(&fields).as_str()) {
-                        format!("audit entry #{id} ({entity} #{entity_id}, {at}) is not sealed with the audit key though the trail is sealed before it: it was written without the key")
+                        Finding::Unsealed(place)
                     } else {
-                        format!("audit entry #{id} ({entity} #{entity_id}, {at}) was changed after it was written, or written without the audit key")
+                        Finding::ChangedOrUnsealed(place)
                     });
                 }
             }
@@ -179,31 +449,40 @@ pub async fn verify_reaching(db: &Db, claims: &[Claim]) -> StoreResult<Report> {
     for (chain, seq, hash) in &ends {
         match recorded.get(chain) {
             Some((s, h)) if s == seq && h == hash => {}
-            Some((s, _)) if s > seq => problems.push(format!("audit entries were cut off the end of chain {chain}: it ends at position {seq}, its head says {s}")),
-            _ => problems.push(format!("the head of audit chain {chain} does not match its last entry (position {seq})")),
+            Some((s, _)) if s > seq => problems.push(Finding::CutOff {
+                chain: *chain,
+                ends: *seq,
+                head: *s,
+            }),
+            _ => problems.push(Finding::HeadMismatch {
+                chain: *chain,
+                seq: *seq,
+            }),
         }
     }
     for (chain, (s, _)) in &recorded {
         if *s > 0 && !ends.iter().any(|(c, _, _)| c == chain) {
-            problems.push(format!(
-                "all {s} entries of audit chain {chain} were removed"
-            ));
+            problems.push(Finding::ChainRemoved {
+                chain: *chain,
+                entries: *s,
+            });
         }
     }
     if unchecked > 0 {
-        problems.push(format!(
-            "{unchecked} audit entries are sealed with the audit key (key {}) and were not checked: give the key file (audit_key_file)",
-            sealing.marker_key().unwrap_or("?")
-        ));
+        problems.push(Finding::KeyMissing {
+            entries: unchecked,
+            key: sealing.marker_key().unwrap_or("?").to_string(),
+        });
     }
     // The entries before the marker are pinned by it: rewritten with SM3 recomputed,
     // they no longer end where it says.
     for (chain, seq, hash) in sealing.unkeyed_ends() {
         match found.get(&(*chain, *seq)) {
             Some((_, now)) if now == hash => {}
-            _ => problems.push(format!(
-                "chain {chain} no longer ends at position {seq} with the hash the keying marker recorded: entries written before the trail was sealed were changed or removed"
-            )),
+            _ => problems.push(Finding::MarkerNotReached {
+                chain: *chain,
+                seq: *seq,
+            }),
         }
     }
     let (_, head) = checkpoint::head_of(&ends);
@@ -212,26 +491,28 @@ pub async fn verify_reaching(db: &Db, claims: &[Claim]) -> StoreResult<Report> {
     // One at a time: a year's checkpoint file has tens of thousands of lines.
     for claim in claims {
         let Some(pins) = checkpoint::ends_of(db, claim).await? else {
-            problems.push(format!(
-                "checkpoint {}: the database holds no record of where the trail stood then (removed, or never taken on this database): it cannot be shown to still reach it",
-                claim.label
-            ));
+            problems.push(Finding::CheckpointUnknown {
+                checkpoint: claim.label.clone(),
+            });
             continue;
         };
         let before = problems.len();
         for (chain, seq, hash) in &pins {
             match found.get(&(*chain, *seq)) {
                 Some((_, now)) if now == hash => {}
-                Some((id, now)) => problems.push(format!(
-                    "checkpoint {}: audit entry #{id} (chain {chain}, position {seq}) is not the entry the checkpoint saw (its hash is now {}…, was {}…): the trail was rewritten up to there",
-                    claim.label,
-                    now.get(..16).unwrap_or(now),
-                    hash.get(..16).unwrap_or(hash)
-                )),
-                _ => problems.push(format!(
-                    "checkpoint {}: chain {chain} no longer reaches position {seq}: entries were cut off after the checkpoint was taken",
-                    claim.label
-                )),
+                Some((id, now)) => problems.push(Finding::CheckpointRewritten {
+                    checkpoint: claim.label.clone(),
+                    entry: *id,
+                    chain: *chain,
+                    seq: *seq,
+                    now: now.get(..16).unwrap_or(now).to_string(),
+                    was: hash.get(..16).unwrap_or(hash).to_string(),
+                }),
+                _ => problems.push(Finding::CheckpointCutOff {
+                    checkpoint: claim.label.clone(),
+                    chain: *chain,
+                    seq: *seq,
+                }),
             }
         }
         if problems.len() == before {
@@ -253,12 +534,14 @@ pub async fn verify_reaching(db: &Db, claims: &[Claim]) -> StoreResult<Report> {
             seen.insert(id);
             let now = normalise(row);
             match latest.get(&(table.to_string(), id)) {
-                None => problems.push(format!(
-                    "{table} #{id} has no audit entry: it was written behind the system's back"
-                )),
-                Some(None) => problems.push(format!(
-                    "{table} #{id} exists, but its latest audit entry removes it"
-                )),
+                None => problems.push(Finding::RowUnrecorded {
+                    table: table.to_string(),
+                    id,
+                }),
+                Some(None) => problems.push(Finding::RowRemovedByTrail {
+                    table: table.to_string(),
+                    id,
+                }),
                 Some(Some(recorded)) => {
                     let mut recorded: serde_json::Value =
                         serde_json::from_str(recorded).unwrap_or(serde_json::Value::Null);
@@ -267,11 +550,12 @@ pub async fn verify_reaching(db: &Db, claims: &[Claim]) -> StoreResult<Report> {
                         let fields = crate::audit::diff(&recorded, &now)
                             .into_iter()
                             .map(|c| c.field)
-                            .collect::<Vec<_>>()
-                            .join(", ");
-                        problems.push(format!(
-                            "{table} #{id} differs from its latest audit entry in: {fields}"
-                        ));
+                            .collect::<Vec<_>>();
+                        problems.push(Finding::RowDiffers {
+                            table: table.to_string(),
+                            id,
+                            fields,
+                        });
                     }
                 }
             }
@@ -283,12 +567,19 @@ pub async fn verify_reaching(db: &Db, claims: &[Claim]) -> StoreResult<Report> {
             .collect();
         gone.sort();
         for id in gone {
-            problems.push(format!(
-                "{table} #{id} was deleted: its audit entry says it exists"
-            ));
+            problems.push(Finding::RowDeleted {
+                table: table.to_string(),
+                id,
+            });
         }
     }
+    let last_entry = rows
+        .iter()
+        .filter_map(|r| r.try_get::<i64, _>(0).ok())
+        .max()
+        .unwrap_or(0);
     Ok(Report {
+        last_entry,
         entries: rows.len() as i64,
         rows: checked,
         head,
@@ -325,7 +616,7 @@ impl<'k> Sealing<'k> {
     fn read(
         rows: &[sqlx::any::AnyRow],
         key: Option<&'k AuditKey>,
-        problems: &mut Vec<String>,
+        problems: &mut Vec<Finding>,
     ) -> StoreResult<Sealing<'k>> {
         let mut first: Option<(i64, Option<String>)> = None;
         for r in rows {
@@ -347,7 +638,7 @@ impl<'k> Sealing<'k> {
                 match serde_json::from_str::<KeyingMarker>(after.as_deref().unwrap_or("")) {
                     Ok(m) => Some(m),
                     Err(_) => {
-                        problems.push(format!("the keying marker, audit entry #{id}, is unreadable: it was changed after it was written"));
+                        problems.push(Finding::MarkerUnreadable { entry: id });
                         None
                     }
                 }
@@ -355,15 +646,14 @@ impl<'k> Sealing<'k> {
         };
         let key = match (&marker, key) {
             (Some(m), Some(k)) if m.key_id != k.id() => {
-                problems.push(format!(
-                    "wrong audit key: the trail is sealed with key {}, the key given is {}",
-                    m.key_id,
-                    k.id()
-                ));
+                problems.push(Finding::WrongKey {
+                    sealed_with: m.key_id.clone(),
+                    given: k.id().to_string(),
+                });
                 None
             }
             (None, Some(_)) if !rows.is_empty() => {
-                problems.push("the trail has no keying marker though an audit key is given: the sealed entries were removed with it, or this trail was never sealed with this key".to_string());
+                problems.push(Finding::NoMarker);
                 key
             }
             _ => key,
@@ -431,7 +721,7 @@ const FILE_TABLES: [(&str, &str); 3] = [
 pub async fn verify_files(
     db: &Db,
     files: &dyn crate::files::FileStore,
-) -> StoreResult<Vec<String>> {
+) -> StoreResult<Vec<Finding>> {
     use sha2::Digest;
     let mut problems = Vec::new();
     for (table, what) in FILE_TABLES {
@@ -445,14 +735,22 @@ pub async fn verify_files(
                 Ok(bytes) => {
                     let found = hex::encode(sha2::Sha256::digest(&bytes));
                     if found != sha {
-                        problems.push(format!(
-                            "{table} #{id}: the file of {what} was changed in the data directory (its SHA-256 is now {found}, the record holds {sha})"
-                        ));
+                        problems.push(Finding::FileChanged {
+                            table: table.to_string(),
+                            id,
+                            what: what.to_string(),
+                            found,
+                            sha,
+                        });
                     }
                 }
-                Err(e) => problems.push(format!(
-                    "{table} #{id}: the file of {what} ({sha}) cannot be read from the data directory: {e:#}"
-                )),
+                Err(e) => problems.push(Finding::FileUnreadable {
+                    table: table.to_string(),
+                    id,
+                    what: what.to_string(),
+                    sha,
+                    error: format!("{e:#}"),
+                }),
             }
         }
     }

@@ -43,7 +43,7 @@ async fn tamper(t: &TestDb, sql: &str) {
 async fn first_problem(t: &TestDb) -> String {
     let report = verify::verify(&t.db).await.unwrap();
     assert!(!report.intact(), "tampering went unnoticed");
-    report.problems[0].clone()
+    report.problems[0].to_string()
 }
 
 #[tokio::test]
@@ -141,6 +141,7 @@ async fn an_audit_entry_changed_is_caught() {
         report
             .problems
             .iter()
+            .map(ToString::to_string)
             .any(|p| p.starts_with(&format!("audit entry #{last} "))),
         "{:#?}",
         report.problems
@@ -210,6 +211,7 @@ async fn entries_cut_off_the_end_of_the_trail_are_caught() {
         report
             .problems
             .iter()
+            .map(ToString::to_string)
             .any(|p| p.starts_with("audit entries were cut off the end of chain")),
         "{:#?}",
         report.problems
@@ -294,6 +296,7 @@ async fn an_upgrade_that_adds_columns_keeps_the_trail_verifiable() {
             report
                 .problems
                 .iter()
+                .map(ToString::to_string)
                 .any(|p| p.contains(row) && p.contains(column)),
             "{row}: {:?}",
             report.problems
@@ -474,7 +477,7 @@ async fn a_wrong_key_is_reported_as_such_and_refused_for_writing() {
     let wrong = t.db.clone().with_audit_key(other.clone());
     let report = verify::verify(&wrong).await.unwrap();
     assert_eq!(
-        report.problems[0],
+        report.problems[0].to_string(),
         format!(
             "wrong audit key: the trail is sealed with key {}, the key given is {}",
             TestDb::key().id(),
@@ -498,6 +501,7 @@ async fn a_wrong_key_is_reported_as_such_and_refused_for_writing() {
         report
             .problems
             .iter()
+            .map(ToString::to_string)
             .any(|p| p.contains("were not checked: give the key file")),
         "{:?}",
         report.problems
@@ -545,6 +549,7 @@ async fn a_trail_written_before_the_key_stays_verifiable_and_is_pinned_by_the_ma
         report
             .problems
             .iter()
+            .map(ToString::to_string)
             .any(|p| p.contains("the keying marker recorded")),
         "{:?}",
         report.problems
@@ -610,8 +615,12 @@ async fn a_checkpoint_proves_the_trail_still_reaches_it() {
     let report = verify::verify_reaching(&t.db, &[by_code]).await.unwrap();
     assert!(report.checkpoints.is_empty());
     assert!(
-        report.problems.iter().any(|p| p.starts_with("checkpoint ")
-            && p.contains(&format!("chain {chain} no longer reaches position {seq}"))),
+        report
+            .problems
+            .iter()
+            .map(ToString::to_string)
+            .any(|p| p.starts_with("checkpoint ")
+                && p.contains(&format!("chain {chain} no longer reaches position {seq}"))),
         "{:?}",
         report.problems
     );
@@ -669,9 +678,13 @@ async fn a_checkpoint_catches_a_history_rewritten_before_it_even_without_a_key()
     let report = verify::verify_reaching(&t.db, &claims).await.unwrap();
     assert!(report.checkpoints.is_empty());
     assert!(
-        report.problems.iter().any(|p| p.starts_with("checkpoint ")
-            && p.contains(&format!("(chain {chain}, position {seq})"))
-            && p.contains("is not the entry the checkpoint saw")),
+        report
+            .problems
+            .iter()
+            .map(ToString::to_string)
+            .any(|p| p.starts_with("checkpoint ")
+                && p.contains(&format!("(chain {chain}, position {seq})"))
+                && p.contains("is not the entry the checkpoint saw")),
         "{:?}",
         report.problems
     );
@@ -679,7 +692,7 @@ async fn a_checkpoint_catches_a_history_rewritten_before_it_even_without_a_key()
     let unknown = Claim::from_code("999999-0123456789abcdef").unwrap();
     let report = verify::verify_reaching(&t.db, &[unknown]).await.unwrap();
     assert!(
-        report.problems[0].contains("holds no record"),
+        report.problems[0].to_string().contains("holds no record"),
         "{:?}",
         report.problems
     );

@@ -4,7 +4,9 @@
 //! Policy: users see what went wrong and what to do, never internals. A database or
 //! file failure is logged here, once, with its cause, and answered with a plain 500.
 //! Records the person may not know of are 404, records they see but may not change
-//! are 403, bad input is 422 naming each field, a stale version is 409 with the changes.
+//! are 403, bad input is 422 naming each field, a step waiting on other records is 422
+//! naming and linking them, a stale version is 409 with the changes. A page's error is
+//! shown in the reader's language only.
 
 use askama::Template;
 use axum::Json;
@@ -13,7 +15,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Serialize;
 use zhenggai_domain::validate::FieldError;
 use zhenggai_storage::StoreError;
-use zhenggai_storage::error::Conflict;
+use zhenggai_storage::error::{Blocker, Conflict};
 
 use crate::i18n::{Lang, Tr};
 
@@ -73,25 +75,31 @@ struct ErrorPage<'a> {
     status: u16,
     message: &'a str,
     fields: Vec<String>,
+    records: &'a [Blocker],
 }
 
-/// A page's refusal, kept with the response until the router's last layer knows the
-/// reader's language (the cookie is on the request, which `into_response` does not see)
-/// and renders it in that language alone.
+/// What an error page says, in both languages: the page is rendered in Chinese here and
+/// again in the reader's language by the router's `page_errors`, which alone knows the
+/// request (a response cannot see its request).
 #[derive(Debug, Clone)]
-pub struct ErrorReply {
-    status: StatusCode,
-    zh: String,
-    en: String,
-    fields: Vec<FieldError>,
+pub struct ErrorText {
+    /// The status.
+    pub status: StatusCode,
+    /// What happened and what to do, in Chinese.
+    pub zh: String,
+    /// The same in English.
+    pub en: String,
+    /// The fields refused.
+    pub fields: Vec<FieldError>,
+    /// The records that block the step, each linked.
+    pub records: Vec<Blocker>,
 }
 
-impl ErrorReply {
-    /// The error page in one language.
-    pub fn render(&self, lang: Lang) -> Response {
-        let t = Tr(lang);
+impl ErrorText {
+    /// The page in one language.
+    pub fn render(&self, lang: Lang) -> String {
         let page = ErrorPage {
-            t,
+            t: Tr(lang),
             status: self.status.as_u16(),
             message: lang.pick(&self.zh, &self.en),
             fields: self
@@ -99,13 +107,10 @@ impl ErrorReply {
                 .iter()
                 .map(|f| crate::i18n::field_message(lang, f))
                 .collect(),
+            records: &self.records,
         };
-        let mut resp = match page.render() {
-            Ok(body) => (self.status, Html(body)).into_response(),
-            Err(_) => (self.status, lang.pick(&self.zh, &self.en).to_string()).into_response(),
-        };
-        resp.extensions_mut().insert(self.clone());
-        resp
+        page.render()
+            .unwrap_or_else(|_| lang.pick(&self.zh, &self.en).to_string())
     }
 }
 
@@ -122,13 +127,26 @@ fn busy(mut resp: Response) -> Response {
 
 /// The error page, in Chinese until the router renders it in the reader's language.
 fn error_page(status: StatusCode, zh: &str, en: &str, fields: &[FieldError]) -> Response {
-    ErrorReply {
+    error_page_with(status, zh, en, fields, Vec::new())
+}
+
+fn error_page_with(
+    status: StatusCode,
+    zh: &str,
+    en: &str,
+    fields: &[FieldError],
+    records: Vec<Blocker>,
+) -> Response {
+    let text = ErrorText {
         status,
         zh: zh.to_string(),
         en: en.to_string(),
         fields: fields.to_vec(),
-    }
-    .render(Lang::Zh)
+        records,
+    };
+    let mut resp = (status, Html(text.render(Lang::Zh))).into_response();
+    resp.extensions_mut().insert(text);
+    resp
 }
 
 impl IntoResponse for PageError {
@@ -188,10 +206,17 @@ impl IntoResponse for PageError {
                     &[],
                 ),
                 StoreError::Refused { zh, en } => error_page(StatusCode::FORBIDDEN, &zh, &en, &[]),
+                StoreError::Blocked(b) => error_page_with(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &b.message,
+                    &b.message_en,
+                    &[],
+                    b.records,
+                ),
                 StoreError::Invalid(fields) => error_page(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    "提交的内容有误，请按提示修改。",
-                    "Some of what you sent needs correcting.",
+                    "提交的内容有误（见下列提示）：请返回上一页修改后重新提交（已填写的内容一般仍在）。",
+                    "Some of what you sent needs correcting (see below): go back, correct it and send it again (what you typed is usually still there).",
                     &fields,
                 ),
                 StoreError::Conflict(c) => error_page(
@@ -272,7 +297,7 @@ impl From<StoreError> for ApiError {
 /// The body of every API error.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ApiErrorBody {
-    /// not_found, forbidden, invalid, conflict, unauthenticated, csrf, bad_request,
+    /// not_found, forbidden, invalid, blocked, conflict, unauthenticated, csrf, bad_request,
     /// too_large, slow_body, busy, method_not_allowed, internal.
     pub error: &'static str,
     /// What happened and what to do, in Chinese.
@@ -283,6 +308,9 @@ pub struct ApiErrorBody {
     pub fields: Vec<FieldMessage>,
     /// For `conflict`: what the other writer changed.
     pub conflict: Option<Conflict>,
+    /// For `blocked`: the records that block the step (problems, measures), each with
+    /// its id, number and title.
+    pub blocking: Vec<Blocker>,
 }
 
 /// A field and what is wrong with it, in both languages (a script reads either).
@@ -313,6 +341,7 @@ fn body(error: &'static str, zh: &str, en: &str) -> ApiErrorBody {
         message_en: en.to_string(),
         fields: Vec::new(),
         conflict: None,
+        blocking: Vec::new(),
     }
 }
 
@@ -408,6 +437,11 @@ impl IntoResponse for ApiError {
                 ),
                 StoreError::Refused { zh, en } => {
                     (StatusCode::FORBIDDEN, body("forbidden", &zh, &en))
+                }
+                StoreError::Blocked(blocked) => {
+                    let mut b = body("blocked", &blocked.message, &blocked.message_en);
+                    b.blocking = blocked.records;
+                    (StatusCode::UNPROCESSABLE_ENTITY, b)
                 }
                 StoreError::Invalid(fields) => {
                     let mut b = body(

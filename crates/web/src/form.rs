@@ -87,6 +87,18 @@ impl FormData {
         ))
     }
 
+    /// The ids ticked in a checkbox list that the form marks as shown with a hidden
+    /// `marker` field: `None` when the list was not on the form (the default applies),
+    /// else the ticked ones, none ticked being a choice too.
+    pub fn chosen_ids(&self, name: &str, marker: &str) -> Option<Vec<i64>> {
+        (self.get(marker) == "1").then(|| {
+            self.all(name)
+                .iter()
+                .filter_map(|s| s.trim().parse().ok())
+                .collect()
+        })
+    }
+
     /// A field as a positive id, or `None`.
     pub fn id(&self, name: &str) -> Option<i64> {
         self.get(name).trim().parse().ok().filter(|v: &i64| *v > 0)
@@ -330,6 +342,8 @@ pub const STEP_FIELDS: &[&str] = &[
     "satisfied",
     "method",
     "place",
+    "carry_measure_ids",
+    "carry_listed",
 ];
 /// A body handed over one frame per poll. The multipart reader (multer) takes in
 /// everything a body has ready before it looks at any of it, so that a fast client's
@@ -401,6 +415,8 @@ impl FormData {
             satisfied: number("satisfied"),
             method: self.get("method").into(),
             place: self.get("place").into(),
+            opinion: self.get("opinion").into(),
+            carry_measure_ids: self.chosen_ids("carry_measure_ids", "carry_listed"),
         }
     }
 }

@@ -25,6 +25,11 @@ pub struct ReadingKey {
     pub sheet: Option<String>,
     /// The inspection's dates the deadlines were read against.
     pub reference: Reference,
+    /// The header words it was read with (the organisation's own among them): a word
+    /// taught since makes it another reading.
+    pub synonyms: zhenggai_spreadsheet::layout::Synonyms,
+    /// The headerless columns confirmed ignored.
+    pub ignore_columns: Vec<String>,
 }
 
 /// The readings kept, the most recently used last, bounded by their rows and age.
@@ -132,6 +137,8 @@ mod tests {
             sha256: sha.to_string(),
             sheet: None,
             reference: NaiveDate::from_ymd_opt(2024, 3, 1).unwrap().into(),
+            synonyms: Default::default(),
+            ignore_columns: Vec::new(),
         }
     }
 
@@ -155,6 +162,7 @@ mod tests {
                 precision: None,
             },
             status: String::new(),
+            reported: None,
         };
         Arc::new(Reading {
             measures: rows,
@@ -183,6 +191,20 @@ mod tests {
             ..key("a")
         };
         assert!(readings.get(&other_dates, at(1)).is_none());
+        // A word taught, or a column ignored, since: read again.
+        let other_words = ReadingKey {
+            synonyms: zhenggai_spreadsheet::layout::Synonyms::default().with(
+                zhenggai_spreadsheet::layout::Field::Note,
+                ["督办意见".into()],
+            ),
+            ..key("a")
+        };
+        assert!(readings.get(&other_words, at(1)).is_none());
+        let other_columns = ReadingKey {
+            ignore_columns: vec!["G".into()],
+            ..key("a")
+        };
+        assert!(readings.get(&other_columns, at(1)).is_none());
     }
 
     #[test]

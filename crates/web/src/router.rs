@@ -8,8 +8,8 @@ use axum::routing::{get, post};
 
 use crate::error::PageError;
 use crate::pages::{
-    admin, calendar, home, inspections, ledger, login, lookbacks, measures, notifications,
-    outcomes, problems, rules, spreadsheets, supervision, trail, warnings, weekly,
+    admin, calendar, header_words, home, inspections, ledger, login, lookbacks, measures,
+    notifications, outcomes, problems, rules, spreadsheets, supervision, trail, warnings, weekly,
 };
 use crate::state::App;
 use zhenggai_storage::StoreError;
@@ -84,14 +84,14 @@ async fn security_headers(
 
 /// What axum answers by itself in plain text on a page (letters where a record's number
 /// goes, a query that does not read, a body over the limit) is answered with the pages'
-/// error page; every error page is rendered here, in the reader's language alone. The
-/// API answers its own refusals in JSON.
+/// error page; an error page is shown in the reader's language only (the page error
+/// renders Chinese, not knowing the request). The API answers its own refusals in JSON.
 async fn page_errors(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     let lang = crate::i18n::Lang::from_headers(req.headers());
-    let resp = localised(lang, next.run(req).await);
+    let resp = in_language(next.run(req).await, lang);
     let plain = resp
         .headers()
         .get(header::CONTENT_TYPE)
@@ -107,23 +107,23 @@ async fn page_errors(
         | StatusCode::UNPROCESSABLE_ENTITY => PageError::BadAddress,
         _ => return resp,
     };
-    localised(lang, page.into_response())
+    in_language(page.into_response(), lang)
 }
 
-/// An error page rendered again in the reader's language (pages render in Chinese).
-fn localised(lang: crate::i18n::Lang, resp: axum::response::Response) -> axum::response::Response {
-    match resp.extensions().get::<crate::error::ErrorReply>() {
-        Some(reply) if lang != crate::i18n::Lang::Zh => {
-            let mut again = reply.render(lang);
-            for (name, value) in resp.headers() {
-                if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
-                    again.headers_mut().insert(name.clone(), value.clone());
-                }
-            }
-            again
-        }
-        _ => resp,
+/// An error page rendered again in the reader's language, its status and headers kept.
+fn in_language(
+    resp: axum::response::Response,
+    lang: crate::i18n::Lang,
+) -> axum::response::Response {
+    if lang == crate::i18n::Lang::Zh {
+        return resp;
     }
+    let Some(text) = resp.extensions().get::<crate::error::ErrorText>().cloned() else {
+        return resp;
+    };
+    let (mut parts, _) = resp.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    axum::response::Response::from_parts(parts, axum::body::Body::from(text.render(lang)))
 }
 
 /// The largest body a route reads unless it takes files: a JSON record or a form with
@@ -182,6 +182,8 @@ pub fn router(app: App) -> Router {
         .route("/warnings", get(warnings::board))
         .route("/weekly", get(weekly::show).post(weekly::submit))
         .route("/weekly/rule", post(weekly::save_rule))
+        .route("/weekly/summary", post(weekly::save_summary))
+        .route("/weekly/summary.docx", get(weekly::download_summary))
         .route("/supervision", get(supervision::show))
         .route("/supervision/rounds", post(supervision::record_round))
         .route("/supervision/hearings", post(supervision::record_hearing))
@@ -217,6 +219,15 @@ pub fn router(app: App) -> Router {
             post(spreadsheets::commit),
         )
         .route(
+            "/inspections/{id}/import/columns",
+            post(spreadsheets::decide_columns),
+        )
+        .route(
+            "/settings/import-columns",
+            get(header_words::show).post(header_words::add),
+        )
+        .route("/settings/import-columns/{id}", post(header_words::change))
+        .route(
             "/inspections/{id}/imports/{import}/file",
             get(spreadsheets::imported_file),
         )
@@ -233,6 +244,10 @@ pub fn router(app: App) -> Router {
         )
         .route("/problems/{id}/measures/new", get(measures::new))
         .route("/problems/{id}/measures", post(measures::create))
+        .route(
+            "/problems/{id}/measures/batch",
+            get(crate::pages::measure_grid::new).post(crate::pages::measure_grid::create),
+        )
         .route("/measures", get(measures::list))
         .route("/measures/{id}", get(measures::show))
         .route(
@@ -251,7 +266,9 @@ pub fn router(app: App) -> Router {
         .route("/admin/users/{id}/password", post(admin::reset_password))
         .route("/admin/users/{id}/role", post(admin::set_role))
         .route("/admin/users/{id}/disabled", post(admin::set_disabled))
-        .route("/admin/audit", get(admin::audit_page))
+        .route("/admin/audit", get(trail::whole))
+        .route("/admin/audit.csv", get(trail::export_whole))
+        .route("/admin/audit/verify", post(trail::verify))
         .route("/records/{table}/{id}/trail", get(trail::page))
         .route("/records/{table}/{id}/trail.csv", get(trail::export))
         // Pages answer an unknown address or a form's address opened directly with a

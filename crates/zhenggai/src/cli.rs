@@ -163,6 +163,10 @@ pub struct ImportArgs {
     /// Create the units the organisation does not have yet.
     #[arg(long)]
     pub create_units: bool,
+    /// Import without the columns that hold data under a header no field is read from
+    /// (they are listed first; without this flag the import stops at them).
+    #[arg(long)]
+    pub ignore_unknown_columns: bool,
 }
 
 /// `audit …`.

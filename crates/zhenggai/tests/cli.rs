@@ -45,8 +45,9 @@ fn serve_starts_with_no_configuration_and_stops_cleanly() {
     let started = Instant::now();
     while addr.is_none() && started.elapsed() < Duration::from_secs(60) {
         let line = lines.next().unwrap().unwrap();
-        if let Some(p) = line.split("one-time password of admin: ").nth(1) {
-            password = Some(p.trim().to_string());
+        // The first start speaks Chinese: "admin 的一次性密码：…（只显示这一次…）".
+        if let Some(p) = line.split("admin 的一次性密码：").nth(1) {
+            password = p.split('（').next().map(|p| p.trim().to_string());
         }
         if let Some(a) = line.split("listening on http://").nth(1) {
             addr = Some(a.split('/').next().unwrap().to_string());

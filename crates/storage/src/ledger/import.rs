@@ -63,6 +63,10 @@ pub struct Decisions {
     pub create_units: bool,
     /// Names in the file mapped to existing units.
     pub unit_map: Vec<(String, UnitId)>,
+    /// Import without the columns the reading lists as holding data under a header no
+    /// field is read from (the API and the command line, asked in so many words); the
+    /// preview decides column by column instead.
+    pub ignore_unknown_columns: bool,
 }
 
 /// How the names in a file match the organisation's units and leaders.
@@ -280,6 +284,26 @@ pub async fn commit<'a>(
             format!("The organisation has no unit named: {}. Map each to an existing unit, or tick “create these units”.", names.join(", ")),
         ));
     }
+    let undecided: Vec<String> = reading
+        .undecided()
+        .map(|c| match c.header.as_str() {
+            "" => c.column.clone(),
+            h => format!("{}（{h}）", c.column),
+        })
+        .collect();
+    if !undecided.is_empty() && !decisions.ignore_unknown_columns {
+        errors.push(FieldError::new(
+            "columns",
+            format!(
+                "这些列有内容，但没有对应到台账的任何一栏：{}。请逐列选择对应的栏目，或确认忽略，再导入。",
+                undecided.join("、")
+            ),
+            format!(
+                "These columns hold data but are read as no field of the ledger: {}. Map each to a field, or confirm it is ignored, then import.",
+                undecided.join(", ")
+            ),
+        ));
+    }
     if actor.role != Role::Office {
         return Err(StoreError::Forbidden);
     }
@@ -423,7 +447,19 @@ pub async fn commit<'a>(
             }
         }
     }
-    // The problems, numbered after the inspection's last.
+    // The problems, numbered after the inspection's last. One whose ledger says some
+    // measure is done or under way has its plan behind it: it comes in 整改中, its
+    // measures' deadlines frozen as the baseline, so that no measure is under way under a
+    // problem still only registered.
+    let started: Vec<bool> = groups
+        .iter()
+        .map(|(_, rows)| {
+            rows.iter().any(|r| {
+                r.reported
+                    .is_some_and(|s| s.measure_state() != MeasureState::Registered)
+            })
+        })
+        .collect();
     let last = last_ordinal(&mut tx, "problems", inspection).await?;
     let problem_rows: Vec<Vec<Param>> = groups
         .iter()
@@ -443,7 +479,14 @@ pub async fn commit<'a>(
                 Param::from(leader(&first.leader).map(|u| u.0)),
                 Param::from(at.clone()),
                 Param::from(format!("{}!{}", first.sheet, first.row)),
-                Param::from(ProblemState::Registered.code()),
+                Param::from(
+                    if started[i] {
+                        ProblemState::InProgress
+                    } else {
+                        ProblemState::Registered
+                    }
+                    .code(),
+                ),
                 Param::from(1),
                 Param::from(0),
             ]
@@ -475,7 +518,7 @@ pub async fn commit<'a>(
     // Their measures, numbered within each problem.
     let mut measure_rows: Vec<Vec<Param>> = Vec::new();
     let mut coop_of: Vec<Vec<UnitId>> = Vec::new();
-    for ((_, rows), problem) in groups.iter().zip(&problem_ids) {
+    for (((_, rows), problem), started) in groups.iter().zip(&problem_ids).zip(&started) {
         let problem = *problem;
         for (k, row) in rows.iter().enumerate() {
             let Some(deadline) = row.deadline.deadline() else {
@@ -508,10 +551,20 @@ pub async fn commit<'a>(
                 Param::from(deadline.kind.code()),
                 Param::from(deadline.date.map(crate::sql::day)),
                 Param::from(deadline.precision.map(|p| p.code().to_string())),
-                Param::from(MeasureState::Registered.code()),
+                Param::from(
+                    row.reported
+                        .map_or(MeasureState::Registered, |s| s.measure_state())
+                        .code(),
+                ),
                 Param::from(at.clone()),
                 Param::from(format!("{}!{}", row.sheet, row.row)),
                 Param::from(1),
+                Param::from(started.then(|| deadline.text.clone())),
+                Param::from(
+                    started
+                        .then(|| deadline.date.map(crate::sql::day))
+                        .flatten(),
+                ),
             ]);
         }
     }
@@ -538,6 +591,8 @@ pub async fn commit<'a>(
             "created_at",
             "origin",
             "version",
+            "original_deadline_text",
+            "original_deadline_date",
         ],
         measure_rows,
     )

@@ -15,7 +15,7 @@ use zhenggai_domain::{InspectionId, UnitId};
 use super::{inspection_org, require_inspection_edit, require_ledger};
 use crate::audit::{self, Change, Entity};
 use crate::db::{Db, Tx};
-use crate::error::{StoreError, StoreResult};
+use crate::error::{Blocker, StoreError, StoreResult};
 use crate::scope;
 use crate::sql::{Sql, day, opt_day, parse_day, stamp};
 
@@ -419,27 +419,44 @@ pub async fn file_plan(
         .fetch_one(tx.conn())
         .await?;
     if row.try_get::<Option<String>, _>(1)?.is_some() {
-        return Err(StoreError::invalid(
-            "plan_document",
-            "整改方案已经备案。",
-            "The plan is already filed.",
+        return Err(StoreError::blocked(
+            "整改方案已经备案，无须再次报备。",
+            "The plan is already filed: nothing more to do.",
+            Vec::new(),
         ));
     }
-    let unapproved: i64 = sqlx::query(
-        "SELECT COUNT(*) FROM problems WHERE inspection_id = $1 AND withdrawn_at IS NULL \
-         AND state IN ('registered', 'disputed', 'claimed', 'plan_submitted', 'plan_signed', 'plan_compiled')",
+    let unapproved = sqlx::query(
+        "SELECT id, ordinal, title, state FROM problems WHERE inspection_id = $1 AND withdrawn_at IS NULL \
+         AND state IN ('registered', 'disputed', 'claimed', 'plan_submitted', 'plan_signed', 'plan_compiled') \
+         ORDER BY ordinal, id",
     )
     .bind(id.0)
-    .fetch_one(tx.conn())
-    .await?
-    .try_get(0)?;
-    if unapproved > 0 {
-        return Err(StoreError::invalid(
-            "plan_document",
-            format!("还有{unapproved}个问题的整改措施未经党委审批，审批后才能备案。"),
+    .fetch_all(tx.conn())
+    .await?;
+    if !unapproved.is_empty() {
+        let n = unapproved.len();
+        let records = unapproved
+            .iter()
+            .map(|r| {
+                Ok(Blocker::problem(
+                    r.try_get(0)?,
+                    format!(
+                        "{}. {}",
+                        r.try_get::<i64, _>(1)?,
+                        r.try_get::<String, _>(2)?
+                    ),
+                    r.try_get(3)?,
+                ))
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        return Err(StoreError::blocked(
             format!(
-                "{unapproved} problems are not approved yet: file the plan after their approval."
+                "还有{n}个问题的整改措施未经党委审批，不能报上级备案。请逐个推进下列问题（认领、拟定措施、领导审定、整改办汇总、党委审批），全部批准后再备案。"
             ),
+            format!(
+                "{n} problems are not approved yet, so the plan cannot be filed. Take each one below through its plan (claim, measures, sign-off, compilation, approval), then file the plan."
+            ),
+            records,
         ));
     }
     let mut set = Sql::new("plan_filed_on = ");

@@ -11,6 +11,7 @@ use zhenggai_domain::deadline::{Deadline, DeadlineKind};
 use zhenggai_domain::lifecycle::{
     self, Action, ClosureChecks, Party, Policy, Posting, ProblemState, Refusal, Survey,
 };
+use zhenggai_domain::new_deadline;
 use zhenggai_domain::validate::{Checker, FieldError, Why};
 use zhenggai_domain::{ProblemId, UnitId, UserId};
 
@@ -59,6 +60,12 @@ pub struct StepInput {
     pub method: String,
     /// Where the result is posted (post_result).
     pub place: String,
+    /// The signer's opinion (审定意见、销号审核意见), optional, kept with the step's
+    /// record (sign_plan, sign_closure, accept_closure, return_closure).
+    pub opinion: String,
+    /// The measures that go with the problem to the assigned unit (assign); absent,
+    /// every measure the former lead unit led goes.
+    pub carry_measure_ids: Option<Vec<i64>>,
 }
 
 /// What the state machine decides on, read in one place.
@@ -89,6 +96,8 @@ pub struct Event {
     pub to_state: String,
     /// What the step carried.
     pub note: Option<String>,
+    /// The signer's opinion written with the step (审定签字、销号审核、留号).
+    pub opinion: Option<String>,
     /// Who, by display name.
     pub actor: String,
     /// When (RFC 3339).
@@ -401,6 +410,135 @@ pub(crate) async fn check_measure_done(
     }
 }
 
+/// A refused step, with the records that block it named (the measures still open, those
+/// lacking milestones) and, when the role or unit may not take it, who may.
+async fn refused_step(
+    conn: &mut AnyConnection,
+    problem: &lifecycle::Problem,
+    feedback: NaiveDate,
+    id: ProblemId,
+    action: &Action,
+    r: Refusal,
+) -> StoreError {
+    match blockers(conn, problem, feedback, id, action, &r).await {
+        Ok(Some(e)) => e,
+        Ok(None) => refusal(r),
+        Err(e) => e,
+    }
+}
+
+fn short(text: &str) -> String {
+    let mut s: String = text.chars().take(40).collect();
+    if text.chars().count() > 40 {
+        s.push('…');
+    }
+    s
+}
+
+async fn blockers(
+    conn: &mut AnyConnection,
+    problem: &lifecycle::Problem,
+    feedback: NaiveDate,
+    id: ProblemId,
+    action: &Action,
+    r: &Refusal,
+) -> StoreResult<Option<StoreError>> {
+    let measure = |(id, ordinal, content): (i64, i64, String)| {
+        crate::error::Blocker::measure(id, format!("{ordinal}. {}", short(&content)))
+    };
+    Ok(Some(match r {
+        Refusal::MeasuresOpen(n) => {
+            // A phase closes with its long-term measures still going on.
+            let dated_only = matches!(action, Action::ClosePhase { .. });
+            let rows = sqlx::query(
+                "SELECT id, ordinal, content FROM measures WHERE problem_id = $1 AND withdrawn_at IS NULL \
+                 AND state <> 'done' AND (deadline_kind <> 'long_term' OR $2 = 0) ORDER BY ordinal, id",
+            )
+            .bind(id.0)
+            .bind(i64::from(dated_only))
+            .fetch_all(&mut *conn)
+            .await?;
+            let records = rows
+                .iter()
+                .map(|r| Ok(measure((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))))
+                .collect::<Result<Vec<_>, sqlx::Error>>()?;
+            StoreError::blocked(
+                format!(
+                    "还有{n}条措施未完成，不能{}。请由各措施的牵头单位在措施页面报送进展并标记完成，全部完成后再办理。",
+                    if dated_only {
+                        "阶段性销号"
+                    } else {
+                        "申请销号"
+                    }
+                ),
+                format!(
+                    "{n} measure(s) are still open. Their lead units report progress and mark each done on the measure's page; then try again."
+                ),
+                records,
+            )
+        }
+        Refusal::MilestonesMissing(n) => {
+            let list = super::milestones::lacking_measures(conn, id, problem.org, feedback).await?;
+            StoreError::blocked(
+                format!(
+                    "有{n}条措施的整改期限超过本单位规定的月数，须先在措施页面分解阶段目标，然后再报送或审批方案。"
+                ),
+                format!(
+                    "{n} measure(s) run longer than the organisation's limit: give each milestones on its page, then submit or approve the plan."
+                ),
+                list.into_iter().map(measure).collect(),
+            )
+        }
+        Refusal::NotYours(_) => {
+            let lead: Option<String> = sqlx::query("SELECT name FROM units WHERE id = $1")
+                .bind(problem.lead_unit.0)
+                .fetch_optional(&mut *conn)
+                .await?
+                .map(|r| r.try_get(0))
+                .transpose()?;
+            let lead = lead.unwrap_or_default();
+            let (zh, en) = match action {
+                Action::Claim
+                | Action::Dispute { .. }
+                | Action::SubmitPlan
+                | Action::MeasureDone
+                | Action::LongTermMeasureDone
+                | Action::RequestExtension { .. }
+                | Action::RequestClosure { .. } => (
+                    format!("该问题的牵头单位（{lead}）"),
+                    format!("the problem's lead unit ({lead})"),
+                ),
+                Action::Assign { .. }
+                | Action::SignPlan
+                | Action::SignClosure
+                | Action::Extend { .. }
+                | Action::RefuseExtension { .. } => (
+                    "分管该问题的领导".to_string(),
+                    "the leader in charge of the problem".to_string(),
+                ),
+                Action::ReturnPlan { .. } | Action::ReturnClosure { .. } => (
+                    "分管领导或整改办".to_string(),
+                    "the leader in charge or the office".to_string(),
+                ),
+                Action::AddMeasure | Action::AddLongTermMeasure => (
+                    format!("牵头单位（{lead}）或整改办"),
+                    format!("the lead unit ({lead}) or the office"),
+                ),
+                Action::RecordAcceptance { .. } => (
+                    "整改办（巡察办、巡察组也可签本方）".to_string(),
+                    "the office (the inspecting side may sign its own parts)".to_string(),
+                ),
+                _ => ("整改办".to_string(), "the office".to_string()),
+            };
+            StoreError::refused(
+                format!("这一步只能由{zh}办理，您的角色或单位不能办理。如需推进，请联系{zh}。"),
+                format!("Only {en} takes this step, not your role or unit: ask them to."),
+            )
+        }
+        _ => return Ok(None),
+    }))
+}
+
 /// A refusal as data, at the field it concerns; the web layer words it.
 fn refusal(r: Refusal) -> StoreError {
     match r {
@@ -555,6 +693,31 @@ fn action_of(
     Ok((action, extension))
 }
 
+/// The steps a signer writes an opinion with: the sign-offs and the return of a
+/// closure request (留号).
+pub const OPINION_STEPS: [&str; 4] = [
+    "sign_plan",
+    "sign_closure",
+    "accept_closure",
+    "return_closure",
+];
+
+/// The opinion sent with a step, checked: optional, at most 500 characters, and only
+/// for the steps that carry one (any other step's is refused rather than dropped).
+fn opinion_of(input: &StepInput) -> Result<Option<String>, Vec<FieldError>> {
+    let mut c = Checker::default();
+    let opinion = c.optional_text("opinion", &input.opinion, 500);
+    if opinion.is_some() && !OPINION_STEPS.contains(&input.action.trim()) {
+        c.push(FieldError::new(
+            "opinion",
+            "这一步不填写意见，请把说明写在原因或备注里。",
+            "This step takes no opinion: put it in the reason or the note.",
+        ));
+    }
+    c.finish()?;
+    Ok(opinion)
+}
+
 /// Takes a step with the files sent with it. Returns the problem's new state.
 pub async fn step(
     db: &Db,
@@ -596,6 +759,7 @@ pub async fn step_in(
         ..
     } = facts(tx.conn(), id, china_date(change.at)).await?;
     let (action, extension) = action_of(input, feedback, files.len())?;
+    let opinion = opinion_of(input)?;
     if let Action::Assign { unit, .. } = &action {
         let ok = sqlx::query("SELECT 1 FROM units WHERE id = $1 AND org_id = $2 AND kind = 'dept' AND withdrawn_at IS NULL")
             .bind(unit.0)
@@ -620,7 +784,13 @@ pub async fn step_in(
         },
         (other, _) => other,
     };
-    let (next, record) = lifecycle::apply(&problem, actor, &action, policy).map_err(refusal)?;
+    let (next, mut record) = match lifecycle::apply(&problem, actor, &action, policy) {
+        Ok(decided) => decided,
+        Err(r) => return Err(refused_step(tx.conn(), &problem, feedback, id, &action, r).await),
+    };
+    // A new deadline (留号, 回炉, 延期) lies on or after the day of the step.
+    new_deadline::check_action(&action, china_date(change.at))
+        .map_err(|e| StoreError::Invalid(vec![e.field_error()]))?;
     if let Some((measure, _)) = &extension {
         let belongs = sqlx::query(
             "SELECT 1 FROM measures WHERE id = $1 AND problem_id = $2 AND withdrawn_at IS NULL",
@@ -656,6 +826,24 @@ pub async fn step_in(
     )
     .await?;
     match &action {
+        Action::Assign { unit, reason } => {
+            // The decision binds the measures too: the assigned unit leads them.
+            super::measures::carry_lead(
+                tx,
+                actor,
+                change,
+                id,
+                problem.lead_unit,
+                *unit,
+                input.carry_measure_ids.as_deref(),
+            )
+            .await?;
+            record.note = Some(format!(
+                "{} → {}: {reason}",
+                unit_name(tx, problem.lead_unit).await?,
+                unit_name(tx, *unit).await?
+            ));
+        }
         Action::ApprovePlan { .. } => freeze_baseline(tx, change, id).await?,
         Action::RequestExtension { reason, .. } => {
             if let Some((measure, deadline)) = &extension {
@@ -726,7 +914,7 @@ pub async fn step_in(
     if let (Some(round), Action::Confirm | Action::Reopen { .. }) = (input.round_id, &action) {
         super::lookbacks::decide(tx, change, round, id, record.action).await?;
     }
-    let event = record_event(tx, actor, change, id, &record).await?;
+    let event = record_event(tx, actor, change, id, &record, opinion.as_deref()).await?;
     record_checks(tx, change, id, event, &action, policy).await?;
     for f in files {
         let file: i64 = sqlx::query(
@@ -749,6 +937,19 @@ pub async fn step_in(
     Ok(next.state)
 }
 
+/// A unit as records name it (its short name where it has one); a problem not yet
+/// distributed has no former lead unit, named by a dash.
+async fn unit_name(tx: &mut Tx, unit: UnitId) -> StoreResult<String> {
+    let row = sqlx::query("SELECT COALESCE(short_name, name) FROM units WHERE id = $1")
+        .bind(unit.0)
+        .fetch_optional(tx.conn())
+        .await?;
+    Ok(match row {
+        Some(r) => r.try_get(0)?,
+        None => "—".to_string(),
+    })
+}
+
 /// Writes the one record an accepted action leaves.
 async fn record_event(
     tx: &mut Tx,
@@ -756,15 +957,17 @@ async fn record_event(
     change: Change<'_>,
     id: ProblemId,
     record: &lifecycle::Record,
+    opinion: Option<&str>,
 ) -> StoreResult<i64> {
     let event: i64 = sqlx::query(
-        "INSERT INTO problem_events (problem_id, action, from_state, to_state, note, actor_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO problem_events (problem_id, action, from_state, to_state, note, opinion, actor_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(id.0)
     .bind(record.action)
     .bind(record.from.code())
     .bind(record.to.code())
     .bind(record.note.as_deref())
+    .bind(opinion)
     .bind(actor.user.0)
     .bind(stamp(change.at))
     .fetch_one(tx.conn())
@@ -791,7 +994,7 @@ pub(crate) async fn add_measure(
         Action::AddMeasure
     };
     let (_, record) = lifecycle::apply(&f.problem, actor, &action, f.policy).map_err(refusal)?;
-    record_event(tx, actor, change, id, &record).await?;
+    record_event(tx, actor, change, id, &record, None).await?;
     Ok(f.problem.state.baseline_frozen())
 }
 
@@ -947,7 +1150,7 @@ pub async fn actions_for(
 /// The steps taken on a problem, oldest first. The caller has checked read access.
 pub async fn events(db: &Db, id: ProblemId) -> StoreResult<Vec<Event>> {
     let rows = sqlx::query(
-        "SELECT e.id, e.action, e.from_state, e.to_state, e.note, u.display_name, e.at FROM problem_events e \
+        "SELECT e.id, e.action, e.from_state, e.to_state, e.note, u.display_name, e.at, e.opinion FROM problem_events e \
          JOIN users u ON u.id = e.actor_id WHERE e.problem_id = $1 ORDER BY e.id",
     )
     .bind(id.0)
@@ -964,6 +1167,7 @@ pub async fn events(db: &Db, id: ProblemId) -> StoreResult<Vec<Event>> {
                 note: r.try_get(4)?,
                 actor: r.try_get(5)?,
                 at: r.try_get(6)?,
+                opinion: r.try_get(7)?,
                 files: Vec::new(),
             })
         })

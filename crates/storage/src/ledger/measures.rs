@@ -4,8 +4,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
-use zhenggai_domain::access::{Access, Actor, MeasureOwners};
+use zhenggai_domain::access::{Access, Actor, MeasureEdit, MeasureOwners};
 use zhenggai_domain::deadline::{Deadline, DeadlineKind, Precision, Reference};
+use zhenggai_domain::lifecycle::ProblemState;
 use zhenggai_domain::status::{Activity, MeasureState, Review, Standing, Windows};
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::warning::WarningRules;
@@ -183,6 +184,8 @@ pub struct Measure {
     pub done_on: Option<NaiveDate>,
     /// Where it stands today (derived).
     pub standing: Standing,
+    /// Where its problem is: before the plan is approved its work has not started.
+    pub problem_state: ProblemState,
     /// 长期坚持 — when its next progress is due, while it is open and long-term.
     pub review: Option<Review>,
     /// Version, for concurrent edits.
@@ -190,6 +193,13 @@ pub struct Measure {
 }
 
 impl Measure {
+    /// Whether its work waits for the plan: the problem's plan is not approved yet and
+    /// nothing about the deadline calls for attention, so that it reads as waiting,
+    /// not as "整改中" under a problem still only registered.
+    pub fn awaits_plan(&self) -> bool {
+        !self.problem_state.baseline_frozen() && self.standing == Standing::NotDue
+    }
+
     /// The approved deadline when an extension or a 限时办结 has changed it since.
     pub fn changed_from(&self) -> Option<&str> {
         self.original_deadline
@@ -233,6 +243,10 @@ impl Measure {
             id: MeasureId(r.try_get("id")?),
             problem_id: ProblemId(r.try_get("problem_id")?),
             problem_title: r.try_get("problem_title")?,
+            // An unknown code (a newer version's) reads as approved: the standing shown
+            // is then the measure's own.
+            problem_state: ProblemState::from_code(&r.try_get::<String, _>("problem_state")?)
+                .unwrap_or(ProblemState::InProgress),
             inspection_id: InspectionId(r.try_get("inspection_id")?),
             inspection_title: r.try_get("inspection_title")?,
             org_id: UnitId(r.try_get("org_id")?),
@@ -275,7 +289,7 @@ fn window(r: &AnyRow, column: &str, default: u32) -> Result<u32, sqlx::Error> {
 
 /// The columns and joins every measure query selects.
 pub(crate) const SELECT: &str = concat!(
-    "SELECT m.id, m.problem_id, p.title AS problem_title, m.inspection_id, i.title AS inspection_title, \
+    "SELECT m.id, m.problem_id, p.title AS problem_title, p.state AS problem_state, m.inspection_id, i.title AS inspection_title, \
     m.org_id, m.ordinal, m.content, m.lead_unit_id, COALESCE(lu.short_name, lu.name) AS lead_unit_name, m.leader_id, \
     ld.display_name AS leader_name, m.responsible_person, m.target, m.deadline_text, m.deadline_kind, m.deadline_date, \
     m.deadline_precision, m.original_deadline_text, m.state, m.done_on, m.version, m.created_at, ",
@@ -397,7 +411,8 @@ async fn problem_facts(tx: &mut Tx, problem: ProblemId) -> StoreResult<ProblemFa
     })
 }
 
-/// Adds a measure to a problem (the office assigns its owners, D3).
+/// Adds a measure to a problem (the office assigns its owners, D3; the lead unit
+/// drafts its own, D5).
 pub async fn create(
     db: &Db,
     actor: &Actor,
@@ -410,7 +425,126 @@ pub async fn create(
     let view = super::problems::get(db, actor, problem).await?;
     let mut tx = db.begin().await?;
     let facts = problem_facts(&mut tx, problem).await?;
-    let new = input.check(&mut tx, facts.org, &facts.reference).await?;
+    let id = create_in(&mut tx, actor, change, view.id, &facts, input).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Adds several measures to a problem at once, as a unit fills a sheet's rows (批量
+///录入): every row is checked, and all are saved in one transaction or none. An error
+/// names its row: the field is `rows.{i}.{field}` (`i` from 0, as sent) and the
+/// message begins with the row's number as people count (第1行). Rows left wholly
+/// blank are skipped; at least one must be filled in.
+pub async fn create_many(
+    db: &Db,
+    actor: &Actor,
+    change: Change<'_>,
+    problem: ProblemId,
+    rows: &[MeasureInput],
+) -> StoreResult<Vec<MeasureId>> {
+    let view = super::problems::get(db, actor, problem).await?;
+    if rows.iter().all(MeasureInput::is_blank) {
+        return Err(StoreError::invalid(
+            "rows",
+            "请至少填写一条措施（措施内容和整改时限必填）。",
+            "Fill in at least one measure (its content and deadline are required).",
+        ));
+    }
+    if rows.len() > MAX_ROWS {
+        return Err(StoreError::invalid(
+            "rows",
+            format!("一次最多录入{MAX_ROWS}条措施，请分批保存。"),
+            format!("At most {MAX_ROWS} measures at a time: save them in batches."),
+        ));
+    }
+    let mut tx = db.begin().await?;
+    let facts = problem_facts(&mut tx, problem).await?;
+    // Every row is checked before any is written, so that all errors show at once.
+    let mut errors = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        if row.is_blank() {
+            continue;
+        }
+        let row = row.for_actor(actor);
+        if let Err(e) = check_for(&mut tx, actor, &facts, &row).await {
+            errors.extend(at_row(i, e)?);
+        }
+    }
+    if !errors.is_empty() {
+        return Err(StoreError::Invalid(errors));
+    }
+    let mut ids = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        if row.is_blank() {
+            continue;
+        }
+        match create_in(&mut tx, actor, change, view.id, &facts, row).await {
+            Ok(id) => ids.push(id),
+            Err(e) => return Err(StoreError::Invalid(at_row(i, e)?)),
+        }
+    }
+    tx.commit().await?;
+    Ok(ids)
+}
+
+/// The most rows one grid saves.
+pub const MAX_ROWS: usize = 100;
+
+/// A row's field errors, named by the row; any other error as it is.
+fn at_row(i: usize, e: StoreError) -> StoreResult<Vec<FieldError>> {
+    let StoreError::Invalid(list) = e else {
+        return Err(e);
+    };
+    let n = i + 1;
+    Ok(list
+        .into_iter()
+        // A refused step (the plan already submitted …) is about the problem, not the row.
+        .map(|f| {
+            if f.field == "action" {
+                f
+            } else {
+                FieldError {
+                    field: format!("rows.{i}.{}", f.field),
+                    why: zhenggai_domain::validate::Why::InRow {
+                        row: n,
+                        why: Box::new(f.why),
+                    },
+                }
+            }
+        })
+        .collect())
+}
+
+impl MeasureInput {
+    /// Whether nothing was typed in the row (a grid's spare rows). The lead unit and
+    /// the leader a grid fills in beforehand do not count.
+    pub fn is_blank(&self) -> bool {
+        self.content.trim().is_empty()
+            && self.deadline.trim().is_empty()
+            && self.responsible_person.trim().is_empty()
+            && self.target.trim().is_empty()
+            && self.cooperating_unit_ids.is_empty()
+    }
+
+    /// The input as a lead unit means it: a measure it drafts is led by itself when
+    /// it names no lead unit.
+    fn for_actor(&self, actor: &Actor) -> MeasureInput {
+        let mut row = self.clone();
+        if actor.role == Role::Unit && row.lead_unit_id <= 0 {
+            row.lead_unit_id = actor.unit.0;
+        }
+        row
+    }
+}
+
+/// Checks a new measure and that the actor may lead it.
+async fn check_for(
+    tx: &mut Tx,
+    actor: &Actor,
+    facts: &ProblemFacts,
+    input: &MeasureInput,
+) -> StoreResult<NewMeasure> {
+    let new = input.check(tx, facts.org, &facts.reference).await?;
     if actor.role == Role::Unit && new.lead_unit != actor.unit {
         return Err(StoreError::invalid(
             "lead_unit_id",
@@ -418,9 +552,32 @@ pub async fn create(
             "A lead unit drafts measures it leads itself.",
         ));
     }
+    Ok(new)
+}
+
+/// Checks and adds one measure inside the caller's transaction: the lifecycle's step,
+/// the row, and its frozen baseline when the plan is approved.
+async fn create_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    change: Change<'_>,
+    problem: ProblemId,
+    facts: &ProblemFacts,
+    input: &MeasureInput,
+) -> StoreResult<MeasureId> {
+    let new = check_for(tx, actor, facts, &input.for_actor(actor)).await?;
     let long_term = new.deadline.kind == zhenggai_domain::deadline::DeadlineKind::LongTerm;
-    let frozen = super::lifecycle::add_measure(&mut tx, actor, change, view.id, long_term).await?;
-    let id = insert(&mut tx, change, problem, &new).await?;
+    let frozen = super::lifecycle::add_measure(tx, actor, change, problem, long_term).await?;
+    // A measure added to an approved plan (补充措施) sets its deadline after the fact.
+    if frozen && let Some(due) = new.deadline.date {
+        zhenggai_domain::new_deadline::check(
+            zhenggai_domain::new_deadline::Setting::SupplementaryMeasure,
+            due,
+            zhenggai_domain::clock::china_date(change.at),
+        )
+        .map_err(|e| StoreError::Invalid(vec![e.field_error()]))?;
+    }
+    let id = insert(tx, change, problem, &new).await?;
     if frozen {
         let version: i64 = sqlx::query("SELECT version FROM measures WHERE id = $1")
             .bind(id.0)
@@ -432,7 +589,7 @@ pub async fn create(
             .push(", original_deadline_date = ")
             .bind(new.deadline.date.map(day));
         audit::update(
-            &mut tx,
+            tx,
             change,
             "freeze_baseline",
             Entity::Measure,
@@ -442,7 +599,6 @@ pub async fn create(
         )
         .await?;
     }
-    tx.commit().await?;
     Ok(id)
 }
 
@@ -502,7 +658,8 @@ async fn add_cooperating(
 }
 
 /// Changes a measure read at `version`. The office changes everything; the lead unit
-/// changes its target and responsible person, not who owns the measure or when it is due.
+/// changes its draft until it submits the plan (all but who leads it), then only its
+/// target and responsible person ([`Actor::measure_edit`]).
 pub async fn update(
     db: &Db,
     actor: &Actor,
@@ -533,7 +690,11 @@ pub async fn update(
             "The plan is approved: the deadline changes only through an extension.",
         ));
     }
-    if actor.role != Role::Office {
+    let level = actor.measure_edit(
+        &current.owners(),
+        zhenggai_domain::lifecycle::ProblemState::from_code(&state).is_some_and(|s| s.drafting()),
+    );
+    if level < MeasureEdit::All {
         let mut refused = Vec::new();
         let mut now_coop: Vec<UnitId> = current.cooperating.iter().map(|u| u.id).collect();
         let mut new_coop = new.cooperating.clone();
@@ -550,12 +711,20 @@ pub async fn update(
             ("deadline", new.deadline.text != current.deadline.text),
         ];
         for (field, changed) in owned {
-            if changed {
-                refused.push(FieldError::new(
-                    field,
-                    "此项由整改办确定，如需调整请联系整改办。",
-                    "The rectification office sets this: ask them to change it.",
-                ));
+            if changed && !level.allows(field) {
+                refused.push(if field == "lead_unit_id" {
+                    FieldError::new(
+                        field,
+                        "牵头单位由整改办确定（有异议的由分管领导裁定），如需调整请联系整改办。",
+                        "The rectification office sets the lead unit (the leader in charge decides a dispute): ask them to change it.",
+                    )
+                } else {
+                    FieldError::new(
+                        field,
+                        "方案已报送，此项由整改办确定，如需调整请联系整改办。",
+                        "The plan is submitted: the rectification office sets this now; ask them to change it.",
+                    )
+                });
             }
         }
         if !refused.is_empty() {
@@ -602,26 +771,7 @@ pub async fn update(
         if new.cooperating.contains(&UnitId(unit)) {
             kept.push(UnitId(unit));
         } else {
-            let before = audit::snapshot(tx.conn(), Entity::MeasureUnit, link).await?;
-            sqlx::query(
-                "UPDATE measure_units SET withdrawn_at = $1, withdrawn_by = $2 WHERE id = $3",
-            )
-            .bind(stamp(change.at))
-            .bind(actor.user.0)
-            .bind(link)
-            .execute(tx.conn())
-            .await?;
-            let after = audit::snapshot(tx.conn(), Entity::MeasureUnit, link).await?;
-            audit::record(
-                &mut tx,
-                change,
-                "withdraw",
-                Entity::MeasureUnit,
-                link,
-                Some(&before),
-                Some(&after),
-            )
-            .await?;
+            withdraw_cooperating(&mut tx, actor, change, link).await?;
         }
     }
     for unit in new.cooperating.iter().filter(|u| !kept.contains(u)) {
@@ -661,4 +811,113 @@ pub async fn withdraw(
     let mut tx = db.begin().await?;
     audit::withdraw(&mut tx, change, Entity::Measure, id.0, version).await?;
     tx.commit().await
+}
+
+/// Hands a problem's measures to its new lead unit (改由…牵头), when a dispute is
+/// decided or the office changes who leads: `chosen` names the measures that go (the
+/// office or the leader chooses measure by measure), `None` takes every measure the
+/// former lead unit led. Each change is its own audit entry (`reassign`); the new lead
+/// unit, if it cooperated on a measure, no longer cooperates with itself. Measures
+/// other units lead stay theirs. Answers how many measures moved.
+pub(crate) async fn carry_lead(
+    tx: &mut Tx,
+    actor: &Actor,
+    change: Change<'_>,
+    problem: ProblemId,
+    from: UnitId,
+    to: UnitId,
+    chosen: Option<&[i64]>,
+) -> StoreResult<usize> {
+    if from == to {
+        return Ok(0);
+    }
+    let rows = sqlx::query(
+        "SELECT id, lead_unit_id, version FROM measures WHERE problem_id = $1 AND withdrawn_at IS NULL ORDER BY ordinal",
+    )
+    .bind(problem.0)
+    .fetch_all(tx.conn())
+    .await?;
+    let mut led = Vec::new();
+    for r in &rows {
+        let (id, lead, version): (i64, i64, i64) = (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+        if UnitId(lead) == from {
+            led.push((id, version));
+        }
+    }
+    let moving: Vec<(i64, i64)> = match chosen {
+        None => led,
+        Some(ids) => {
+            if ids.iter().any(|id| !led.iter().any(|(m, _)| m == id)) {
+                return Err(StoreError::invalid(
+                    "carry_measure_ids",
+                    "所选措施须是该问题中由原牵头单位牵头的措施，请刷新页面后重新选择。",
+                    "Choose measures of this problem that the former lead unit leads (reload the page and choose again).",
+                ));
+            }
+            led.into_iter().filter(|(m, _)| ids.contains(m)).collect()
+        }
+    };
+    for (id, version) in &moving {
+        let mut set = Sql::new("lead_unit_id = ");
+        set.bind(to.0);
+        audit::update(tx, change, "reassign", Entity::Measure, *id, *version, &set).await?;
+        let links = sqlx::query(
+            "SELECT id FROM measure_units WHERE measure_id = $1 AND unit_id = $2 AND withdrawn_at IS NULL",
+        )
+        .bind(*id)
+        .bind(to.0)
+        .fetch_all(tx.conn())
+        .await?;
+        for l in &links {
+            withdraw_cooperating(tx, actor, change, l.try_get(0)?).await?;
+        }
+    }
+    Ok(moving.len())
+}
+
+/// Ends one cooperating unit's link to a measure, recorded (nothing is deleted).
+async fn withdraw_cooperating(
+    tx: &mut Tx,
+    actor: &Actor,
+    change: Change<'_>,
+    link: i64,
+) -> StoreResult<()> {
+    let before = audit::snapshot(tx.conn(), Entity::MeasureUnit, link).await?;
+    sqlx::query("UPDATE measure_units SET withdrawn_at = $1, withdrawn_by = $2 WHERE id = $3")
+        .bind(stamp(change.at))
+        .bind(actor.user.0)
+        .bind(link)
+        .execute(tx.conn())
+        .await?;
+    let after = audit::snapshot(tx.conn(), Entity::MeasureUnit, link).await?;
+    audit::record(
+        tx,
+        change,
+        "withdraw",
+        Entity::MeasureUnit,
+        link,
+        Some(&before),
+        Some(&after),
+    )
+    .await
+}
+
+/// The measures of a problem that a change of its lead unit would hand over: those
+/// the lead unit leads now, by ordinal, with their content (for the form that asks
+/// measure by measure). The caller has checked that the actor may read the problem.
+pub async fn led_by(
+    db: &Db,
+    problem: ProblemId,
+    unit: UnitId,
+) -> StoreResult<Vec<(MeasureId, i64, String)>> {
+    let rows = sqlx::query(
+        "SELECT id, ordinal, content FROM measures WHERE problem_id = $1 AND lead_unit_id = $2 AND withdrawn_at IS NULL ORDER BY ordinal",
+    )
+    .bind(problem.0)
+    .bind(unit.0)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| Ok((MeasureId(r.try_get(0)?), r.try_get(1)?, r.try_get(2)?)))
+        .collect()
 }

@@ -10,6 +10,7 @@ use sqlx::{AnyConnection, Row};
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::deadline::{Deadline, DeadlineKind};
 use zhenggai_domain::ids::{MeasureId, ProblemId};
+use zhenggai_domain::new_deadline;
 use zhenggai_domain::schedule::needs_milestones;
 use zhenggai_domain::validate::{Checker, FieldError};
 
@@ -155,6 +156,12 @@ pub async fn add(
             None
         }
     };
+    // A milestone is set after the fact of the plan: not before today.
+    if let Some(due) = due
+        && let Err(e) = new_deadline::check(new_deadline::Setting::Milestone, due, today)
+    {
+        c.push(e.field_error());
+    }
     if let (Some(due), Some(end)) = (due, m.deadline.date)
         && due > end
     {
@@ -266,16 +273,30 @@ pub async fn lacking(
     org: zhenggai_domain::UnitId,
     feedback: NaiveDate,
 ) -> StoreResult<u32> {
+    let list = lacking_measures(conn, problem, org, feedback).await?;
+    Ok(u32::try_from(list.len()).unwrap_or(u32::MAX))
+}
+
+/// The measures of a problem that need milestones and have none, as the refusal names
+/// them: id, number, content.
+pub async fn lacking_measures(
+    conn: &mut AnyConnection,
+    problem: ProblemId,
+    org: zhenggai_domain::UnitId,
+    feedback: NaiveDate,
+) -> StoreResult<Vec<(i64, i64, String)>> {
     let months = warnings::get(&mut *conn, org).await?.rules.milestone_months;
     let rows = sqlx::query(
         "SELECT m.deadline_text, m.deadline_date, \
-         (SELECT COUNT(*) FROM milestones s WHERE s.measure_id = m.id AND s.withdrawn_at IS NULL) \
-         FROM measures m WHERE m.problem_id = $1 AND m.withdrawn_at IS NULL AND m.deadline_kind = 'dated'",
+         (SELECT COUNT(*) FROM milestones s WHERE s.measure_id = m.id AND s.withdrawn_at IS NULL), \
+         m.id, m.ordinal, m.content \
+         FROM measures m WHERE m.problem_id = $1 AND m.withdrawn_at IS NULL AND m.deadline_kind = 'dated' \
+         ORDER BY m.ordinal, m.id",
     )
     .bind(problem.0)
     .fetch_all(conn)
     .await?;
-    let mut count = 0;
+    let mut list = Vec::new();
     for r in &rows {
         let deadline = Deadline {
             text: r.try_get(0)?,
@@ -287,8 +308,8 @@ pub async fn lacking(
             precision: None,
         };
         if needs_milestones(feedback, &deadline, months) && r.try_get::<i64, _>(2)? == 0 {
-            count += 1;
+            list.push((r.try_get(3)?, r.try_get(4)?, r.try_get(5)?));
         }
     }
-    Ok(count)
+    Ok(list)
 }

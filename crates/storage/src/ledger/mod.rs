@@ -7,6 +7,7 @@
 //! [`StoreError::Forbidden`].
 
 pub mod aspects;
+pub mod header_words;
 pub mod import;
 pub mod inspections;
 pub mod lifecycle;

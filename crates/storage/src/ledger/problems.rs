@@ -31,6 +31,9 @@ pub struct ProblemInput {
     pub lead_unit_id: Option<i64>,
     /// 责任领导: the one leader in charge of the problem.
     pub leader_id: Option<i64>,
+    /// When the lead unit changes: the measures that go with the problem to the new
+    /// one (chosen measure by measure); absent, every measure the former lead unit led.
+    pub carry_measure_ids: Option<Vec<i64>>,
 }
 
 struct Checked {
@@ -282,6 +285,29 @@ pub async fn update(
     let org = inspection_org(tx.conn(), inspection).await?;
     require_problem_edit(db, actor, org, id).await?;
     let c = input.check(&mut tx, inspection).await?;
+    // The lead unit as it stands (as distributed, else the first measure's).
+    let former: Option<i64> = sqlx::query(
+        "SELECT COALESCE(p.lead_unit_id, (SELECT m.lead_unit_id FROM measures m \
+           WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL ORDER BY m.ordinal LIMIT 1)) \
+         FROM problems p WHERE p.id = $1",
+    )
+    .bind(id.0)
+    .fetch_one(tx.conn())
+    .await?
+    .try_get(0)?;
+    let former = former.map(UnitId);
+    if let (Some(from), Some(to)) = (former, c.lead_unit.map(UnitId)) {
+        super::measures::carry_lead(
+            &mut tx,
+            actor,
+            change,
+            id,
+            from,
+            to,
+            input.carry_measure_ids.as_deref(),
+        )
+        .await?;
+    }
     let mut set = Sql::new("aspect_id = ");
     set.bind(c.aspect.0)
         .push(", item_id = ")
@@ -412,6 +438,7 @@ pub fn input_of(p: &Problem) -> ProblemInput {
         source: p.source.code().to_string(),
         lead_unit_id: p.lead_unit.as_ref().map(|u| u.id.0),
         leader_id: p.leader.as_ref().map(|l| l.id.0),
+        carry_measure_ids: None,
     }
 }
 

@@ -90,6 +90,23 @@ fn id_field(c: &mut Checker, field: &str, v: &str) -> Option<i64> {
 }
 
 impl FilterInput {
+    /// Whether any filter narrows the list (the page and its size do not): an empty
+    /// list then says the filters emptied it, not that there is nothing.
+    pub fn narrows(&self) -> bool {
+        [
+            &self.aspect,
+            &self.unit,
+            &self.leader,
+            &self.status,
+            &self.source,
+            &self.due_from,
+            &self.due_to,
+            &self.q,
+        ]
+        .iter()
+        .any(|v| !v.trim().is_empty())
+    }
+
     /// Checks the filters; each bad one is named.
     pub fn check(&self, default_per_page: i64) -> Result<Filter, StoreError> {
         let mut c = Checker::default();

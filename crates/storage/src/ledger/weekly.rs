@@ -11,7 +11,7 @@ use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::calendar::Calendar;
 use zhenggai_domain::clock::china_time;
 use zhenggai_domain::validate::Checker;
-use zhenggai_domain::weekly::{ReportStatus, WeeklyRule, week_of};
+use zhenggai_domain::weekly::{ReportStatus, WeeklyRule, excerpt, week_of};
 use zhenggai_domain::{Role, UnitId};
 
 use super::require_ledger;
@@ -308,6 +308,9 @@ pub async fn roster(
     })
 }
 
+/// About how much of each unit's report the summary draft quotes, in characters.
+const EXCERPT_CHARS: usize = 200;
+
 /// 一周一汇总: a draft of the office's weekly summary from the roster and the ledger.
 pub async fn summary(
     db: &Db,
@@ -355,14 +358,14 @@ pub async fn summary(
     out.push_str("三、各单位进展：\n");
     for l in &roster.lines {
         if let Some(c) = &l.content {
-            let first: String = c
-                .lines()
-                .next()
-                .unwrap_or_default()
-                .chars()
-                .take(80)
-                .collect();
-            out.push_str(&format!("（{}）{}\n", l.name, first));
+            // Whole sentences only: a sentence cut in the middle says something else.
+            let (quoted, cut) = excerpt(c, EXCERPT_CHARS);
+            let more = if cut {
+                "（余见该单位周报）"
+            } else {
+                ""
+            };
+            out.push_str(&format!("（{}）{quoted}{more}\n", l.name));
         }
     }
     out.push_str("四、下一步工作：\n");
@@ -383,4 +386,123 @@ pub async fn due_of(
 /// The Monday of the current week in Beijing.
 pub fn this_week(now: DateTime<Utc>) -> NaiveDate {
     week_of(china_time(now).date())
+}
+
+/// The office's weekly summary of a week as saved: what it says, its version, when
+/// and by whom it was last saved (Beijing time, YYYY-MM-DD HH:MM).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SavedSummary {
+    /// The text.
+    pub content: String,
+    /// Its version (1 at the first save).
+    pub version: i64,
+    /// When it was last saved.
+    pub saved_at: String,
+    /// Who saved it last.
+    pub saved_by: Option<String>,
+}
+
+/// The saved summary of an organisation's week, for those who read its ledger.
+pub async fn saved_summary(
+    db: &Db,
+    actor: &Actor,
+    week: NaiveDate,
+) -> StoreResult<Option<SavedSummary>> {
+    require_ledger(actor, actor.org, Access::Read)?;
+    let row = sqlx::query(
+        "SELECT s.content, s.version, s.saved_at, u.display_name FROM weekly_summaries s \
+         LEFT JOIN users u ON u.id = s.saved_by WHERE s.org_id = $1 AND s.week = $2",
+    )
+    .bind(actor.org.0)
+    .bind(day(week_of(week)))
+    .fetch_optional(db.pool())
+    .await?;
+    row.map(|r| {
+        Ok(SavedSummary {
+            content: r.try_get(0)?,
+            version: r.try_get(1)?,
+            saved_at: parse_stamp(&r.try_get::<String, _>(2)?)
+                .map(|at| china_time(at).format("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_default(),
+            saved_by: r.try_get(3)?,
+        })
+    })
+    .transpose()
+    .map_err(|e: sqlx::Error| e.into())
+}
+
+/// The office saves its weekly summary of a week (一周一汇总), as edited: the first
+/// save creates it (`version` 0), each later one needs the version the writer read, so
+/// that two people editing at once do not overwrite each other; every version is kept
+/// in the audit trail.
+pub async fn save_summary(
+    db: &Db,
+    actor: &Actor,
+    change: Change<'_>,
+    week: NaiveDate,
+    content: &str,
+    version: i64,
+) -> StoreResult<()> {
+    if actor.ledger_access(actor.org) < Access::Edit {
+        return Err(StoreError::refused(
+            "一周一汇总由本单位整改办编辑保存；您可以阅读和下载。",
+            "The weekly summary is edited and saved by the organisation's office; you may read and download it.",
+        ));
+    }
+    let monday = week_of(week);
+    if monday > week_of(china_time(change.at).date()) {
+        return Err(StoreError::invalid(
+            "week",
+            "这一周还没有到，不能汇总。",
+            "That week has not come yet.",
+        ));
+    }
+    let mut c = Checker::default();
+    let content = c.text("content", content, 20000);
+    c.finish()?;
+    let mut tx = db.begin().await?;
+    let existing: Option<i64> =
+        sqlx::query("SELECT id FROM weekly_summaries WHERE org_id = $1 AND week = $2")
+            .bind(actor.org.0)
+            .bind(day(monday))
+            .fetch_optional(tx.conn())
+            .await?
+            .map(|r| r.try_get(0))
+            .transpose()?;
+    match existing {
+        Some(id) => {
+            let mut set = Sql::new("content = ");
+            set.bind(content.clone())
+                .push(", saved_by = ")
+                .bind(change.actor.map(|u| u.0))
+                .push(", saved_at = ")
+                .bind(stamp(change.at));
+            audit::update(
+                &mut tx,
+                change,
+                "update",
+                Entity::WeeklySummary,
+                id,
+                version,
+                &set,
+            )
+            .await?;
+        }
+        None => {
+            let id: i64 = sqlx::query(
+                "INSERT INTO weekly_summaries (org_id, week, content, saved_by, saved_at, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+            )
+            .bind(actor.org.0)
+            .bind(day(monday))
+            .bind(content)
+            .bind(change.actor.map(|u| u.0))
+            .bind(stamp(change.at))
+            .fetch_one(tx.conn())
+            .await?
+            .try_get(0)?;
+            audit::created(&mut tx, change, Entity::WeeklySummary, id).await?;
+        }
+    }
+    tx.commit().await
 }

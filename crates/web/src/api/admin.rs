@@ -351,6 +351,61 @@ pub async fn audit_trail(
     Ok(Json(audit::recent(app.db.pool(), 200).await?))
 }
 
+/// Which 审计校验码 to prove the trail still reaches (none: verify the trail alone).
+#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyInput {
+    /// 审计校验码 printed on documents, e.g. `1234-0123456789abcdef`.
+    #[serde(default)]
+    pub checkpoints: Vec<String>,
+}
+
+/// `audit verify` (audit administrator): the chains, every business row against its
+/// latest entry, the stored files; the result in words (intact up to entry N, or broken
+/// at entry N, what it means and what to do) beside the figures.
+#[utoipa::path(get, path = "/api/v1/audit/verify", tag = "accounts",
+    responses((status = 200, body = crate::pages::trail::check::VerifyAnswer), (status = 403, body = ApiErrorBody)))]
+pub async fn verify_trail(
+    State(app): State<App>,
+    v: ApiViewer,
+) -> Result<Json<crate::pages::trail::check::VerifyAnswer>, ApiError> {
+    verify_reaching(&app, &v, VerifyInput::default()).await
+}
+
+/// `audit verify` that also proves the trail still reaches each 审计校验码 given.
+#[utoipa::path(post, path = "/api/v1/audit/verify", tag = "accounts", request_body = VerifyInput,
+    responses((status = 200, body = crate::pages::trail::check::VerifyAnswer), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn verify_trail_reaching(
+    State(app): State<App>,
+    v: ApiViewer,
+    ApiJson(input): ApiJson<VerifyInput>,
+) -> Result<Json<crate::pages::trail::check::VerifyAnswer>, ApiError> {
+    verify_reaching(&app, &v, input).await
+}
+
+async fn verify_reaching(
+    app: &App,
+    v: &ApiViewer,
+    input: VerifyInput,
+) -> Result<Json<crate::pages::trail::check::VerifyAnswer>, ApiError> {
+    use crate::pages::trail::check;
+    if !v.0.actor.role.reads_audit_trail() {
+        return Err(StoreError::Forbidden.into());
+    }
+    let (claims, bad) = check::claims(&input.checkpoints.join(" "));
+    if let Some(code) = bad.first() {
+        use crate::i18n::{Lang, Tr};
+        return Err(StoreError::invalid(
+            "checkpoints",
+            format!("{code}：{}", Tr(Lang::Zh).verify_bad_code()),
+            format!("{code}: {}", Tr(Lang::En).verify_bad_code()),
+        )
+        .into());
+    }
+    let verified = check::run(app, &v.0, &claims).await?;
+    Ok(Json(verified.answer()))
+}
+
 /// The trail of one record (audit administrator: any record; supervisor: inspections,
 /// problems and measures they can read).
 #[utoipa::path(get, path = "/api/v1/audit/{table}/{id}", tag = "accounts", params(("table" = String, Path), ("id" = i64, Path)),

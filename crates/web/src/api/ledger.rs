@@ -335,6 +335,48 @@ pub async fn create_measure(
     Ok((StatusCode::CREATED, Json(Created { id: id.0 })))
 }
 
+/// Several measures for one problem at once (批量录入).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeasureRows {
+    /// The rows, as a sheet holds them; a wholly blank row is skipped.
+    pub rows: Vec<MeasureInput>,
+}
+
+/// The ids of the measures just created, in the order of their rows.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct CreatedMany {
+    /// Their ids.
+    pub ids: Vec<i64>,
+}
+
+/// Adds several measures to a problem in one transaction: every row is checked, and
+/// all are saved or none. A lead unit drafts its own (a row naming no lead unit is
+/// led by the caller's unit). An error names its row: `rows.{i}.{field}`, `i` from 0.
+#[utoipa::path(post, path = "/api/v1/problems/{id}/measures/batch", tag = "ledger", params(("id" = i64, Path)), request_body = MeasureRows,
+    responses((status = 201, body = CreatedMany), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn create_measures(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<MeasureRows>,
+) -> Result<(StatusCode, Json<CreatedMany>), ApiError> {
+    let ids = measures::create_many(
+        &app.db,
+        &v.0.actor,
+        v.0.change(&app),
+        ProblemId(id),
+        &input.rows,
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedMany {
+            ids: ids.into_iter().map(|m| m.0).collect(),
+        }),
+    ))
+}
+
 /// Measures the caller sees across inspections, nearest deadline first.
 #[utoipa::path(get, path = "/api/v1/measures", tag = "ledger", params(FilterInput), responses((status = 200, body = MeasurePage), (status = 422, body = ApiErrorBody)))]
 pub async fn list_measures(
@@ -883,11 +925,14 @@ pub struct ImportResult {
 
 /// Imports a ledger spreadsheet into an inspection (the office): `multipart/form-data`
 /// with `files` (one .xlsx, .xls or .csv), optional `sheet`, and `dry_run`, `again`,
-/// `create_units` as true/false. A dry run (or a file with errors) answers how it was
-/// read and writes nothing; otherwise all or nothing. Whoever may not import is refused
+/// `create_units`, `ignore_unknown_columns` as true/false. Columns holding data under a
+/// header no field is read from (the reading's `columns`) stop the import unless
+/// `ignore_unknown_columns` confirms they are left out; the preview page maps them. A
+/// dry run (or a file with errors) answers how it was read and writes nothing;
+/// otherwise all or nothing. Whoever may not import is refused
 /// (403) before the body is read.
 #[utoipa::path(post, path = "/api/v1/inspections/{id}/import", tag = "ledger", params(("id" = i64, Path)),
-    request_body(content_type = "multipart/form-data", content = String, description = "files, sheet, dry_run, again, create_units (yes/no fields: true/false, on, 1/0; left out is false). No other field."),
+    request_body(content_type = "multipart/form-data", content = String, description = "files, sheet, dry_run, again, create_units, ignore_unknown_columns (yes/no fields: true/false, on, 1/0; left out is false). No other field."),
     responses((status = 200, body = ImportResult), (status = 403, body = ApiErrorBody), (status = 413, body = ApiErrorBody), (status = 422, body = ApiErrorBody), (status = 503, description = "as many uploads as the server reads at once are being read: send again after Retry-After", body = ApiErrorBody)))]
 pub async fn import_ledger(
     State(app): State<App>,
@@ -904,12 +949,18 @@ pub async fn import_ledger(
         app.config.import_body_limit(),
     )
     .await?;
-    sent.form
-        .only(&["sheet", "dry_run", "again", "create_units"])?;
+    sent.form.only(&[
+        "sheet",
+        "dry_run",
+        "again",
+        "create_units",
+        "ignore_unknown_columns",
+    ])?;
     // Read before the file is looked at: `dry_run=maybe` must not import.
     let dry_run = sent.form.flag("dry_run")?;
     let again = sent.form.flag("again")?;
     let create_units = sent.form.flag("create_units")?;
+    let ignore_unknown_columns = sent.form.flag("ignore_unknown_columns")?;
     let Some(file) = sent.files.first() else {
         return Err(zhenggai_storage::error::StoreError::invalid(
             "files",
@@ -923,6 +974,7 @@ pub async fn import_ledger(
     let reading = crate::pages::spreadsheets::read_bytes(
         std::sync::Arc::from(file.bytes.as_slice()),
         sheet,
+        Vec::new(),
         &inspection,
         &app,
     )
@@ -941,6 +993,7 @@ pub async fn import_ledger(
         again,
         create_units,
         unit_map: Vec::new(),
+        ignore_unknown_columns,
     };
     // The file imported is kept, as an upload through the page is: the import's record
     // names it by its hash.

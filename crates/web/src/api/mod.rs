@@ -116,10 +116,11 @@ pub struct Created {
     paths(
         admin::me, admin::notifications, admin::mark_read, admin::create_token, admin::list_tokens, admin::revoke_token,
         admin::change_password, admin::set_disabled, admin::list_units, admin::create_unit, admin::list_users, admin::create_user,
-        admin::set_role, admin::audit_trail, admin::record_trail,
+        admin::set_role, admin::audit_trail, admin::record_trail, admin::verify_trail, admin::verify_trail_reaching,
         ledger::list_inspections, ledger::create_inspection, ledger::get_inspection, ledger::update_inspection,
         ledger::list_aspects, ledger::create_aspect, ledger::update_aspect, ledger::get_ledger,
         ledger::create_problem, ledger::get_problem, ledger::update_problem, ledger::problem_measures,
+        ledger::create_measures,
         ledger::list_measures, ledger::create_measure, ledger::get_measure, ledger::update_measure,
         ledger::list_progress, ledger::add_progress, ledger::get_attachment,
         ledger::list_milestones, ledger::add_milestone,
@@ -172,6 +173,10 @@ pub fn routes(upload_limit: usize, import_limit: usize) -> Router<App> {
         .route("/users", get(admin::list_users).post(admin::create_user))
         .route("/users/{id}/role", put(admin::set_role))
         .route("/audit", get(admin::audit_trail))
+        .route(
+            "/audit/verify",
+            get(admin::verify_trail).post(admin::verify_trail_reaching),
+        )
         .route("/audit/{table}/{id}", get(admin::record_trail))
         .route(
             "/inspections",
@@ -222,6 +227,10 @@ pub fn routes(upload_limit: usize, import_limit: usize) -> Router<App> {
         .route(
             "/problems/{id}/measures",
             get(ledger::problem_measures).post(ledger::create_measure),
+        )
+        .route(
+            "/problems/{id}/measures/batch",
+            post(ledger::create_measures),
         )
         .route("/measures", get(ledger::list_measures))
         .route(

@@ -31,9 +31,10 @@ macro_rules! texts {
 }
 
 mod texts;
+mod trail;
 pub use texts::TEXTS;
 mod why;
-pub use why::{field_message, refusal};
+pub use why::{field_message, refusal, why};
 
 /// A domain value with a name in each language (through any number of references,
 /// as templates hand them over).
@@ -74,6 +75,8 @@ labelled!(
     zhenggai_domain::weekly::ReportStatus,
     zhenggai_domain::warning::Recipient,
     zhenggai_domain::reminder::RobotKind,
+    zhenggai_domain::status::ReportedStatus,
+    zhenggai_spreadsheet::layout::Field,
 );
 
 /// A page language.

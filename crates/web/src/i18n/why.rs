@@ -50,6 +50,8 @@ pub fn why(lang: Lang, w: &Why) -> String {
         Why::Deadline(e) => e.to_string(),
         Why::Refused(r) => refusal(lang, r),
         Why::Said { zh: z, en } => pick(z, en),
+        Why::InRow { row, why: inner } if zh => format!("第{row}行：{}", why(lang, inner)),
+        Why::InRow { row, why: inner } => format!("Row {row}: {}", why(lang, inner)),
     }
 }
 

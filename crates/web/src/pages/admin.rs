@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use zhenggai_domain::clock::china_time;
 use zhenggai_domain::{Role, UnitId, UserId};
-use zhenggai_storage::audit::{self, AuditEntry};
+
 use zhenggai_storage::auth::ApiToken;
 use zhenggai_storage::units::{self, Unit, UnitKind};
 use zhenggai_storage::users::{self, NewUser, User};
@@ -318,25 +318,6 @@ pub async fn set_disabled(
         Ok(()) => Ok(see_other("/admin/users")),
         Err(e) => users_page_refusing(&app, &v, e).await,
     }
-}
-
-#[derive(Template)]
-#[template(path = "audit.html")]
-struct AuditPage {
-    t: Tr,
-    nav: Nav,
-    entries: Vec<AuditEntry>,
-}
-
-/// GET /admin/audit — the latest entries of the trail.
-pub async fn audit_page(State(app): State<App>, v: Viewer) -> Result<Response, PageError> {
-    require(v.actor.role.reads_audit_trail())?;
-    let entries = audit::recent(app.db.pool(), 200).await?;
-    Ok(render(&AuditPage {
-        t: tr(&v),
-        nav: Nav::new(&v, "audit", "/admin/audit"),
-        entries,
-    }))
 }
 
 #[derive(Template)]

@@ -55,6 +55,8 @@ struct CalendarPage {
     /// What the administrator wrote, when it was refused.
     draft: String,
     warning: Option<String>,
+    /// The first year after the last one held: from it on, the ordinary week is assumed.
+    assumed_from: Option<i32>,
     can_edit: bool,
     errors: Errors,
 }
@@ -104,7 +106,9 @@ async fn page(
         .unwrap_or_default();
     let warning = coming_gap(&calendar, today)
         .map(|gap| v.lang.pick(&gap.message(), &gap.message_en()).to_string());
+    let assumed_from = calendar.notices().map(|n| n.year).max().map(|y| y + 1);
     Ok(CalendarPage {
+        assumed_from,
         t: tr(v),
         nav: Nav::new(v, "calendar", "/calendar"),
         year,

@@ -3,6 +3,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
+use zhenggai_domain::Role;
 use zhenggai_storage::ledger::lifecycle::{self, Waiting};
 use zhenggai_storage::ledger::query::{self, FilterInput, MeasurePage, Within};
 
@@ -25,6 +26,9 @@ struct HomePage {
     review_due: i64,
     open: i64,
     done: i64,
+    /// Whether the measures listed are the person's own (a unit's, a leader's): the
+    /// office, the supervisors and the upper level have none, they read everyone's.
+    own_measures: bool,
 }
 
 async fn count(app: &App, v: &Viewer, status: &str) -> Result<i64, PageError> {
@@ -64,5 +68,6 @@ pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
         review_due,
         open,
         done,
+        own_measures: matches!(v.actor.role, Role::Unit | Role::Leader),
     }))
 }

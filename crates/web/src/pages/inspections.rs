@@ -264,7 +264,7 @@ pub async fn file_plan(
     form: FormData,
 ) -> Result<Response, PageError> {
     v.check_csrf(form.get("csrf"))?;
-    inspections::file_plan(
+    match inspections::file_plan(
         &app.db,
         &v.actor,
         v.change(&app),
@@ -272,6 +272,9 @@ pub async fn file_plan(
         form.get("plan_document"),
         app.clock.today(),
     )
-    .await?;
-    Ok(see_other(&format!("/inspections/{id}")))
+    .await
+    {
+        Ok(()) => Ok(see_other(&format!("/inspections/{id}"))),
+        Err(e) => super::ledger::plan_refused(&app, &v, id, form.get("plan_document"), e).await,
+    }
 }

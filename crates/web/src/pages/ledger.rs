@@ -90,6 +90,10 @@ struct LedgerView {
     /// 序时进度: time elapsed to the report against measures done (those who read the
     /// whole ledger).
     pace: Option<zhenggai_domain::warning::Pace>,
+    /// The filing of the plan (报上级备案), refused: what blocks it, the problems not ready.
+    plan_refused: Option<super::Refusal>,
+    /// What was typed as the plan document, kept when the filing is refused.
+    plan_document: String,
 }
 
 /// The filters of the page as the export link's query (every row, not one page).
@@ -140,9 +144,35 @@ pub async fn show(
     Path(id): Path<i64>,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
+    let page = ledger_page(&app, &v, id, &pairs, None).await?;
+    Ok(render(&page))
+}
+
+/// The ledger refused to file its plan (报上级备案), on the ledger itself: what blocks
+/// it, the problems not ready each linked, and the document's name as typed.
+pub async fn plan_refused(
+    app: &App,
+    v: &Viewer,
+    id: i64,
+    document: &str,
+    e: zhenggai_storage::StoreError,
+) -> Result<Response, PageError> {
+    let (status, refusal, _) = super::refusal_of(e, v.lang)?;
+    let mut page = ledger_page(app, v, id, &[], Some(refusal)).await?;
+    page.plan_document = document.to_string();
+    Ok(super::render_status(status, &page))
+}
+
+async fn ledger_page(
+    app: &App,
+    v: &Viewer,
+    id: i64,
+    pairs: &[(String, String)],
+    plan_refused: Option<super::Refusal>,
+) -> Result<LedgerView, PageError> {
     let inspection = inspections::get(&app.db, &v.actor, InspectionId(id)).await?;
-    let input = filter_input(&pairs);
-    let (filter, errors) = checked_filter(&input, app.config.page_size, &v)?;
+    let input = filter_input(pairs);
+    let (filter, errors) = checked_filter(&input, app.config.page_size, v)?;
     let page = query::ledger(
         &app.db,
         &v.actor,
@@ -153,7 +183,7 @@ pub async fn show(
     )
     .await?;
     let path = format!("/inspections/{id}");
-    let pager = Pager::new(&path, &pairs, page.page, page.per_page, page.total_problems);
+    let pager = Pager::new(&path, pairs, page.page, page.per_page, page.total_problems);
     let units = units::list(&app.db, Some(inspection.org_id))
         .await?
         .into_iter()
@@ -162,14 +192,14 @@ pub async fn show(
     let leaders = users::leaders(&app.db, inspection.org_id).await?;
     let aspects = aspects::list(&app.db, inspection.id).await?;
     let can_edit = v.actor.ledger_access(inspection.org_id) >= Access::Edit;
-    let nav = Nav::new(&v, "inspections", &path);
+    let nav = Nav::new(v, "inspections", &path);
     let calendar = zhenggai_storage::calendar::load(&app.db).await?;
     let timeline = Timeline::of(inspection.feedback_date, &inspection.terms, &calendar);
     let pace = inspection
         .counts
         .as_ref()
         .zip(timeline.date(NodeKind::ReportDue))
-        .map(|(c, due)| {
+        .and_then(|(c, due)| {
             zhenggai_domain::warning::pace(
                 inspection.feedback_date,
                 due,
@@ -178,8 +208,8 @@ pub async fn show(
                 u32::try_from(c.measures).unwrap_or(0),
             )
         });
-    Ok(render(&LedgerView {
-        t: tr(&v),
+    Ok(LedgerView {
+        t: tr(v),
         nav,
         inspection,
         aspects,
@@ -192,9 +222,11 @@ pub async fn show(
         errors,
         can_edit,
         self_found: ProblemSource::SelfFound,
-        export_query: export_query(&pairs),
+        export_query: export_query(pairs),
         node_states: node_states(&timeline, app.clock.today()),
         pace,
         timeline,
-    }))
+        plan_refused,
+        plan_document: String::new(),
+    })
 }

@@ -5,7 +5,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use zhenggai_domain::access::Access;
+use zhenggai_domain::access::{Access, MeasureEdit};
 use zhenggai_domain::escalation::NoticeKind;
 use zhenggai_domain::status::MeasureState;
 use zhenggai_domain::{AttachmentId, MeasureId, ProblemId, Role};
@@ -393,12 +393,24 @@ struct FormPage {
     id: Option<MeasureId>,
     version: i64,
     problem: Problem,
-    office: bool,
+    /// What the person may change (the lead unit drafts; the office sets everything).
+    level: MeasureEdit,
     lead_units: Vec<Choice>,
     coop_units: Vec<Choice>,
     leaders: Vec<Choice>,
     input: MeasureInput,
     errors: Errors,
+    /// Errors about the problem rather than a field (a refused step), shown on top.
+    general: Vec<String>,
+    /// The grid for several measures at once is offered (a new measure).
+    grid: bool,
+}
+
+impl FormPage {
+    /// Whether a field may be changed here.
+    fn may(&self, field: &str) -> bool {
+        self.level.allows(field)
+    }
 }
 
 fn input_from(form: &FormData) -> MeasureInput {
@@ -417,42 +429,118 @@ fn input_from(form: &FormData) -> MeasureInput {
     }
 }
 
+/// The choices a measure form offers: the organisation's departments (as lead and
+/// cooperating units) and its leaders.
+pub(super) struct OwnerChoices {
+    pub depts: Vec<Unit>,
+    pub leaders: Vec<(i64, String)>,
+}
+
+impl OwnerChoices {
+    pub(super) async fn of(app: &App, problem: &Problem) -> Result<OwnerChoices, PageError> {
+        let depts = units::list(&app.db, Some(problem.org_id))
+            .await?
+            .into_iter()
+            .filter(|u| u.id != problem.org_id)
+            .collect();
+        let leaders = users::leaders(&app.db, problem.org_id)
+            .await?
+            .into_iter()
+            .map(|l| (l.id.0, l.display_name))
+            .collect();
+        Ok(OwnerChoices { depts, leaders })
+    }
+
+    pub(super) fn lead(&self, input: &MeasureInput) -> Vec<Choice> {
+        self.depts
+            .iter()
+            .map(|u| Choice {
+                id: u.id.0,
+                label: u.label().to_string(),
+                selected: u.id.0 == input.lead_unit_id,
+            })
+            .collect()
+    }
+
+    pub(super) fn cooperating(&self, input: &MeasureInput) -> Vec<Choice> {
+        self.depts
+            .iter()
+            .map(|u| Choice {
+                id: u.id.0,
+                label: u.label().to_string(),
+                selected: input.cooperating_unit_ids.contains(&u.id.0),
+            })
+            .collect()
+    }
+
+    pub(super) fn leaders(&self, input: &MeasureInput) -> Vec<Choice> {
+        self.leaders
+            .iter()
+            .map(|(id, name)| Choice {
+                id: *id,
+                label: name.clone(),
+                selected: Some(*id) == input.leader_id,
+            })
+            .collect()
+    }
+}
+
+/// What a person may set on a new measure of this problem: the office everything, the
+/// lead unit its draft (led by itself).
+pub(super) fn new_measure_level(v: &Viewer, problem: &Problem) -> MeasureEdit {
+    if v.actor.ledger_access(problem.org_id) >= Access::Edit {
+        MeasureEdit::All
+    } else {
+        MeasureEdit::Draft
+    }
+}
+
+/// A new measure's form as it first shows: a lead unit leads what it drafts, the
+/// office starts from the problem's lead unit and leader.
+pub(super) fn blank_measure(v: &Viewer, problem: &Problem) -> MeasureInput {
+    MeasureInput {
+        lead_unit_id: if v.actor.role == Role::Unit {
+            v.actor.unit.0
+        } else {
+            problem.lead_unit.as_ref().map_or(0, |u| u.id.0)
+        },
+        leader_id: problem.leader.as_ref().map(|l| l.id.0),
+        ..MeasureInput::default()
+    }
+}
+
+/// The messages of errors that no field of a form shows.
+pub(super) fn general_errors(errors: &Errors, fields: &[&str]) -> Vec<String> {
+    errors
+        .list
+        .iter()
+        .filter(|e| !fields.contains(&e.field.as_str()))
+        .map(|e| errors.message(e).to_string())
+        .collect()
+}
+
+const FORM_FIELDS: [&str; 7] = [
+    "content",
+    "lead_unit_id",
+    "cooperating_unit_ids",
+    "leader_id",
+    "responsible_person",
+    "target",
+    "deadline",
+];
+
+#[expect(clippy::too_many_arguments, reason = "the form's parts, each needed")]
 async fn form_page(
     app: &App,
     v: &Viewer,
     problem: Problem,
     id: Option<MeasureId>,
     version: i64,
+    level: MeasureEdit,
     input: MeasureInput,
     errors: Errors,
 ) -> Result<FormPage, PageError> {
-    let depts: Vec<Unit> = units::list(&app.db, Some(problem.org_id))
-        .await?
-        .into_iter()
-        .filter(|u| u.id != problem.org_id)
-        .collect();
-    let choice = |u: &Unit, selected: bool| Choice {
-        id: u.id.0,
-        label: u.label().to_string(),
-        selected,
-    };
-    let lead_units = depts
-        .iter()
-        .map(|u| choice(u, u.id.0 == input.lead_unit_id))
-        .collect();
-    let coop_units = depts
-        .iter()
-        .map(|u| choice(u, input.cooperating_unit_ids.contains(&u.id.0)))
-        .collect();
-    let leaders = users::leaders(&app.db, problem.org_id)
-        .await?
-        .into_iter()
-        .map(|l| Choice {
-            id: l.id.0,
-            label: l.display_name,
-            selected: Some(l.id.0) == input.leader_id,
-        })
-        .collect();
+    let choices = OwnerChoices::of(app, &problem).await?;
     let path = match id {
         Some(m) => format!("/measures/{m}/edit"),
         None => format!("/problems/{}/measures/new", problem.id),
@@ -462,14 +550,31 @@ async fn form_page(
         nav: Nav::new(v, "measures", &path),
         id,
         version,
+        level,
+        lead_units: choices.lead(&input),
+        coop_units: choices.cooperating(&input),
+        leaders: choices.leaders(&input),
+        general: general_errors(&errors, &FORM_FIELDS),
+        grid: id.is_none(),
         problem,
-        office: v.actor.role == Role::Office,
-        lead_units,
-        coop_units,
-        leaders,
         input,
         errors,
     })
+}
+
+/// Refuses a new measure's form when the person may not add one now, saying why.
+pub(super) async fn require_add_measure(
+    app: &App,
+    v: &Viewer,
+    problem: &Problem,
+) -> Result<(), PageError> {
+    let (_, actions) =
+        lifecycle::actions_for(&app.db, &v.actor, problem.id, app.clock.today()).await?;
+    if actions.contains(&"add_measure") {
+        Ok(())
+    } else {
+        Err(StoreError::Forbidden.into())
+    }
 }
 
 /// GET /problems/{id}/measures/new
@@ -479,18 +584,17 @@ pub async fn new(
     Path(problem): Path<i64>,
 ) -> Result<Response, PageError> {
     let problem = problems::get(&app.db, &v.actor, ProblemId(problem)).await?;
-    let (_, actions) =
-        lifecycle::actions_for(&app.db, &v.actor, problem.id, app.clock.today()).await?;
-    if !actions.contains(&"add_measure") {
-        return Err(StoreError::Forbidden.into());
-    }
+    require_add_measure(&app, &v, &problem).await?;
+    let level = new_measure_level(&v, &problem);
+    let input = blank_measure(&v, &problem);
     let page = form_page(
         &app,
         &v,
         problem,
         None,
         0,
-        MeasureInput::default(),
+        level,
+        input,
         Errors::none(v.lang),
     )
     .await?;
@@ -515,7 +619,8 @@ pub async fn create(
                 list: field_errors(e)?,
                 lang: v.lang,
             };
-            let page = form_page(&app, &v, problem, None, 0, input, errors).await?;
+            let level = new_measure_level(&v, &problem);
+            let page = form_page(&app, &v, problem, None, 0, level, input, errors).await?;
             Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
     }
@@ -532,12 +637,14 @@ pub async fn edit(
         return Err(StoreError::Forbidden.into());
     }
     let problem = problems::get(&app.db, &v.actor, m.problem_id).await?;
+    let level = v.actor.measure_edit(&m.owners(), problem.state.drafting());
     let page = form_page(
         &app,
         &v,
         problem,
         Some(m.id),
         m.version,
+        level,
         measures::input_of(&m),
         Errors::none(v.lang),
     )
@@ -575,7 +682,9 @@ pub async fn update(
                 lang: v.lang,
             };
             let problem = problems::get(&app.db, &v.actor, m.problem_id).await?;
-            let page = form_page(&app, &v, problem, Some(m.id), version, input, errors).await?;
+            let level = v.actor.measure_edit(&m.owners(), problem.state.drafting());
+            let page =
+                form_page(&app, &v, problem, Some(m.id), version, level, input, errors).await?;
             Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
     }

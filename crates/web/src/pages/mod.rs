@@ -4,11 +4,13 @@
 
 pub mod admin;
 pub mod calendar;
+pub mod header_words;
 pub mod home;
 pub mod inspections;
 pub mod ledger;
 pub mod login;
 pub mod lookbacks;
+pub mod measure_grid;
 pub mod measures;
 pub mod notifications;
 pub mod outcomes;
@@ -228,4 +230,70 @@ pub fn field_errors(e: StoreError) -> Result<Vec<FieldError>, PageError> {
 /// The translator of a viewer.
 pub fn tr(v: &Viewer) -> Tr {
     Tr(v.lang)
+}
+
+/// A refused action as the page the person was on shows it: what blocks it and what to
+/// do, in their language, with the records concerned, each linked.
+#[derive(Debug, Clone, Default)]
+pub struct Refusal {
+    /// What blocks it and what to do.
+    pub messages: Vec<String>,
+    /// The records concerned.
+    pub records: Vec<zhenggai_storage::error::Blocker>,
+}
+
+/// Splits a refusal into its status, what the page shows and the fields refused (also
+/// shown at each field). What is not a refusal (a record the person may not know of, a
+/// failure of the system) goes on as the error it is.
+pub fn refusal_of(
+    e: StoreError,
+    lang: Lang,
+) -> Result<(StatusCode, Refusal, Vec<FieldError>), PageError> {
+    let pick = |zh: &str, en: &str| lang.pick(zh, en).to_string();
+    let one = |m: String| Refusal {
+        messages: vec![m],
+        records: Vec::new(),
+    };
+    Ok(match e {
+        StoreError::Invalid(list) => {
+            let messages = list
+                .iter()
+                .map(|f| crate::i18n::field_message(lang, f))
+                .collect();
+            let refusal = Refusal {
+                messages,
+                records: Vec::new(),
+            };
+            (StatusCode::UNPROCESSABLE_ENTITY, refusal, list)
+        }
+        StoreError::Blocked(b) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Refusal {
+                messages: vec![pick(&b.message, &b.message_en)],
+                records: b.records,
+            },
+            Vec::new(),
+        ),
+        StoreError::Refused { zh, en } => (StatusCode::FORBIDDEN, one(pick(&zh, &en)), Vec::new()),
+        StoreError::Forbidden => (
+            StatusCode::FORBIDDEN,
+            one(pick(
+                "您的角色或单位不能办理这一步。",
+                "Your role or unit may not take this step.",
+            )),
+            Vec::new(),
+        ),
+        StoreError::Conflict(c) => (
+            StatusCode::CONFLICT,
+            one(match lang {
+                Lang::Zh => format!(
+                    "该记录刚被{}改动，页面已按最新状态刷新，请在此基础上重新办理。",
+                    c.changed_by.as_deref().unwrap_or("他人")
+                ),
+                Lang::En => "Someone else just changed this record: the page shows it as it now stands; do it again on that.".to_string(),
+            }),
+            Vec::new(),
+        ),
+        other => return Err(PageError::Store(other)),
+    })
 }

@@ -13,7 +13,9 @@ use zhenggai_storage::ledger::outcomes::{
     self, AccountabilityInput, InstitutionInput, Outcomes, RecoveryInput,
 };
 
-use super::{Errors, Nav, field_errors, render, render_status, see_other, tr};
+use zhenggai_storage::ledger::query::{self, FilterInput};
+
+use super::{Choice, Errors, Nav, field_errors, render, render_status, see_other, tr};
 use crate::error::PageError;
 use crate::form::FormData;
 use crate::i18n::Tr;
@@ -33,6 +35,57 @@ struct OutcomesPage {
     can_record: bool,
     errors: Errors,
     today: String,
+    /// The inspection's problems, to link an outcome to by ticking them.
+    problems: Vec<Choice>,
+    /// Its measures, to link money recovered to.
+    measures: Vec<Choice>,
+}
+
+/// The problems and measures of an inspection as choices ("3. 公车私用…", "3.1 …"), so
+/// that an outcome is linked by picking them, never by typing internal numbers.
+async fn choices(
+    app: &App,
+    v: &Viewer,
+    inspection: &Inspection,
+) -> Result<(Vec<Choice>, Vec<Choice>), PageError> {
+    let (mut problems, mut measures) = (Vec::new(), Vec::new());
+    let mut page = 1;
+    loop {
+        let filter = FilterInput {
+            page: page.to_string(),
+            per_page: "200".into(),
+            ..Default::default()
+        }
+        .check(200)?;
+        let ledger = query::ledger(
+            &app.db,
+            &v.actor,
+            inspection.id,
+            inspection.org_id,
+            &filter,
+            app.clock.today(),
+        )
+        .await?;
+        for p in ledger.aspects.iter().flat_map(|a| &a.problems) {
+            problems.push(Choice {
+                id: p.id.0,
+                label: format!("{}. {}", p.ordinal, p.title),
+                selected: false,
+            });
+            for m in &p.measures {
+                measures.push(Choice {
+                    id: m.id.0,
+                    label: format!("{}.{} {}", p.ordinal, m.ordinal, m.content),
+                    selected: false,
+                });
+            }
+        }
+        if page * ledger.per_page >= ledger.total_problems || ledger.per_page <= 0 {
+            break;
+        }
+        page += 1;
+    }
+    Ok((problems, measures))
 }
 
 async fn page(
@@ -47,6 +100,7 @@ async fn page(
     let can_hold_accountable =
         can_record || (v.actor.role == Role::Supervisor && v.actor.org == inspection.org_id);
     let path = format!("/inspections/{id}/outcomes");
+    let (problems, measures) = choices(app, v, &inspection).await?;
     Ok(OutcomesPage {
         t: tr(v),
         nav: Nav::new(v, "inspections", &path),
@@ -58,6 +112,8 @@ async fn page(
         can_record,
         errors,
         today: app.clock.today().to_string(),
+        problems,
+        measures,
     })
 }
 
@@ -72,9 +128,11 @@ pub async fn show(
     ))
 }
 
+/// The ids ticked in a list (one value each), or typed with commas by an older form.
 fn ids(form: &FormData, name: &str) -> Vec<i64> {
-    form.get(name)
-        .split([',', '，', ' '])
+    form.all(name)
+        .into_iter()
+        .flat_map(|v| v.split([',', '，', ' ']))
         .filter_map(|s| s.trim().parse().ok())
         .collect()
 }

@@ -7,9 +7,10 @@ use axum::response::Response;
 use zhenggai_domain::access::Access;
 use zhenggai_domain::lifecycle::{Party, Posting, ProblemState};
 use zhenggai_domain::{InspectionId, ProblemId};
+use zhenggai_storage::error::Blocker;
 use zhenggai_storage::ledger::aspects::{self, Aspect};
 use zhenggai_storage::ledger::inspections::{self, Inspection};
-use zhenggai_storage::ledger::lifecycle::{self, Event};
+use zhenggai_storage::ledger::lifecycle::{self, Event, StepInput};
 use zhenggai_storage::ledger::problems::{self, Problem, ProblemInput};
 use zhenggai_storage::ledger::query::{self, FilterInput, MeasurePage, Within};
 
@@ -36,6 +37,74 @@ struct ProblemPage {
     errors: Errors,
     today: String,
     closure: ClosurePanel,
+    refused: Option<StepRefusal>,
+    /// The measures the former lead unit leads, offered to go along with a decision
+    /// on who leads (assign).
+    carried: Vec<Choice>,
+}
+
+/// A step refused, as the problem's page shows it above everything else: what blocks it
+/// and what to do, the records concerned (linked), and whether its form is gone (a
+/// stale page: the problem moved on). Each field's message also shows at its field,
+/// with what was typed kept.
+struct StepRefusal {
+    /// The action tried, by code.
+    action: String,
+    /// What blocks it and what to do, in the reader's language.
+    messages: Vec<String>,
+    /// The records concerned.
+    records: Vec<Blocker>,
+    /// The action is no longer offered to this person.
+    stale: bool,
+    /// What was sent, to fill its form again.
+    input: StepInput,
+}
+
+impl ProblemPage {
+    /// The refusal of `field` on the form of `action`, if that form was refused.
+    fn step_error(&self, action: &str, field: &str) -> Option<String> {
+        match &self.refused {
+            Some(r) if r.action == action => self.errors.of(field),
+            _ => None,
+        }
+    }
+
+    /// What was typed into `field` of the form of `action`, when it comes back refused.
+    fn kept(&self, action: &str, field: &str) -> &str {
+        let Some(r) = self.refused.as_ref().filter(|r| r.action == action) else {
+            return "";
+        };
+        let i = &r.input;
+        match field {
+            "reason" => &i.reason,
+            "deadline" => &i.deadline,
+            "meeting" => &i.meeting,
+            "report" => &i.report,
+            "signer" => &i.signer,
+            "method" => &i.method,
+            "place" => &i.place,
+            _ => "",
+        }
+    }
+}
+
+/// The measures a change of lead unit hands over, each ticked: the office or the
+/// leader unticks those that stay.
+async fn carried(app: &App, problem: &Problem) -> Result<Vec<Choice>, PageError> {
+    let Some(lead) = &problem.lead_unit else {
+        return Ok(Vec::new());
+    };
+    Ok(
+        zhenggai_storage::ledger::measures::led_by(&app.db, problem.id, lead.id)
+            .await?
+            .into_iter()
+            .map(|(id, ordinal, content)| Choice {
+                id: id.0,
+                label: format!("{ordinal}. {content}"),
+                selected: true,
+            })
+            .collect(),
+    )
 }
 
 /// The organisation's closure rules and what is recorded for this problem's current
@@ -125,8 +194,14 @@ async fn problem_page(
             selected: false,
         })
         .collect();
+    let carried = if actions.contains(&"assign") {
+        carried(app, &problem).await?
+    } else {
+        Vec::new()
+    };
     let path = format!("/problems/{id}");
     Ok(ProblemPage {
+        carried,
         t: tr(v),
         nav: Nav::new(v, "inspections", &path),
         problem,
@@ -139,6 +214,7 @@ async fn problem_page(
         errors,
         today: app.clock.today().to_string(),
         closure,
+        refused: None,
     })
 }
 
@@ -178,12 +254,21 @@ pub async fn step(
             }))
         }
         Err(e) => {
+            let (status, refusal, fields) = super::refusal_of(e, v.lang)?;
             let errors = Errors {
-                list: field_errors(e)?,
+                list: fields,
                 lang: v.lang,
             };
-            let page = problem_page(&app, &v, ProblemId(id), errors).await?;
-            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+            let mut page = problem_page(&app, &v, ProblemId(id), errors).await?;
+            let action = input.action.trim().to_string();
+            page.refused = Some(StepRefusal {
+                stale: !page.actions.contains(&action.as_str()),
+                action,
+                messages: refusal.messages,
+                records: refusal.records,
+                input,
+            });
+            Ok(render_status(status, &page))
         }
     }
 }
@@ -247,6 +332,8 @@ struct FormPage {
     leaders: Vec<Choice>,
     input: ProblemInput,
     errors: Errors,
+    /// The measures that would go with a change of lead unit (editing only).
+    carried: Vec<Choice>,
 }
 
 fn input_from(form: &FormData) -> ProblemInput {
@@ -258,6 +345,7 @@ fn input_from(form: &FormData) -> ProblemInput {
         source: form.get("source").into(),
         lead_unit_id: form.id("lead_unit_id"),
         leader_id: form.id("leader_id"),
+        carry_measure_ids: form.chosen_ids("carry_measure_ids", "carry_listed"),
     }
 }
 
@@ -307,7 +395,21 @@ async fn form_page(
             selected: input.item_id == Some(it.id.0),
         })
         .collect();
+    let carried = match id {
+        Some(p) => {
+            let problem = problems::get(&app.db, &v.actor, p).await?;
+            let mut list = carried(app, &problem).await?;
+            if let Some(chosen) = &input.carry_measure_ids {
+                for c in &mut list {
+                    c.selected = chosen.contains(&c.id);
+                }
+            }
+            list
+        }
+        None => Vec::new(),
+    };
     Ok(FormPage {
+        carried,
         t: tr(v),
         nav: Nav::new(v, "inspections", &path),
         id,

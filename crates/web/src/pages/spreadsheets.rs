@@ -11,9 +11,11 @@ use zhenggai_domain::UnitId;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::validate::FieldError;
 use zhenggai_spreadsheet::export;
+use zhenggai_spreadsheet::layout::{Field, Synonyms};
 use zhenggai_spreadsheet::ledger::Options;
 use zhenggai_spreadsheet::{Issue, Reading, Row, read_ledger};
 use zhenggai_storage::error::StoreError;
+use zhenggai_storage::ledger::header_words::{self, Meaning};
 use zhenggai_storage::ledger::import::{self, Decisions, ImportRecord, Matching, Source};
 use zhenggai_storage::ledger::inspections::{self, Inspection};
 use zhenggai_storage::ledger::progress;
@@ -37,6 +39,7 @@ use zhenggai_storage::uploads::{self, Uploader};
 pub async fn read_bytes(
     bytes: Arc<[u8]>,
     sheet: Option<String>,
+    ignore_columns: Vec<String>,
     inspection: &Inspection,
     app: &App,
 ) -> Result<Result<Reading, FieldError>, StoreError> {
@@ -44,7 +47,8 @@ pub async fn read_bytes(
     let options = Options {
         sheet,
         reference: inspection.reference(),
-        synonyms: app.config.synonyms.clone(),
+        synonyms: import_synonyms(app, inspection).await?,
+        ignore_columns,
     };
     tokio::task::spawn_blocking(move || {
         let sheets = zhenggai_spreadsheet::read::read(&bytes, &limits)
@@ -53,6 +57,12 @@ pub async fn read_bytes(
     })
     .await
     .map_err(|e| StoreError::Other(anyhow::Error::from(e)))
+}
+
+/// The header words an import into an inspection reads with: the configured ones and
+/// those its organisation's office taught.
+pub async fn import_synonyms(app: &App, inspection: &Inspection) -> Result<Synonyms, StoreError> {
+    header_words::synonyms(&app.db, inspection.org_id, &app.config.synonyms).await
 }
 
 /// A read error in Chinese, saying what to do.
@@ -127,6 +137,8 @@ struct Preview {
     sha256: String,
     filename: String,
     sheet: String,
+    /// The headerless columns confirmed ignored, by letter.
+    ignore: Vec<String>,
     units: Vec<Choice>,
     /// The page of rows shown.
     pager: Pager,
@@ -155,6 +167,26 @@ impl IssueLine<'_> {
 }
 
 impl Preview {
+    /// The headerless columns ignored, as the forms and links carry them.
+    fn ignore_list(&self) -> String {
+        self.ignore.join(",")
+    }
+
+    /// Whether the status column said something of a measure.
+    fn any_reported(&self) -> bool {
+        self.reading.rows.iter().any(|r| r.reported.is_some())
+    }
+
+    /// The columns still to be decided.
+    fn undecided(&self) -> usize {
+        self.reading.undecided().count()
+    }
+
+    /// What a column may be mapped to: every field, in a ledger's order.
+    fn fields(&self) -> [Field; 10] {
+        Field::IMPORTED
+    }
+
     fn unknown(&self) -> Vec<(usize, &str)> {
         self.matching
             .unknown_units
@@ -275,6 +307,33 @@ struct Upload {
     filename: String,
     /// The sheet asked for ("" to find it).
     sheet: String,
+    /// The headerless columns confirmed ignored, by letter.
+    ignore: Vec<String>,
+}
+
+impl Upload {
+    /// The upload as a form or a link names it.
+    fn of(form: &FormData) -> Upload {
+        Upload {
+            sha256: form.get("sha256").trim().to_string(),
+            filename: form.get("filename").to_string(),
+            sheet: form.get("sheet").trim().to_string(),
+            ignore: letters(form.get("ignore")),
+        }
+    }
+}
+
+/// Column letters from a comma-separated list, anything else dropped.
+fn letters(list: &str) -> Vec<String> {
+    let mut out: Vec<String> = list
+        .split(',')
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && l.len() <= 3 && l.chars().all(|c| c.is_ascii_uppercase()))
+        .map(str::to_string)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// The upload as read (the reading kept, or the file read and kept) with its names
@@ -292,6 +351,7 @@ async fn preview(
         sha256,
         filename,
         sheet,
+        ignore,
     } = upload;
     // The hash comes back from the browser: only the session that uploaded the file
     // into this inspection may name it, and anyone else hears what a hash that names
@@ -306,7 +366,11 @@ async fn preview(
         (Some(by), None) if uploads::may_name(&app.db, by, &sha256, now).await? => {}
         _ => return Err(upload_gone().into()),
     }
-    let key = reading_key(&sha256, &sheet, inspection);
+    let key = ReadingKey {
+        synonyms: import_synonyms(app, inspection).await?,
+        ignore_columns: ignore.clone(),
+        ..reading_key(&sha256, &sheet, inspection)
+    };
     let reading = match app.readings.get(&key, now) {
         Some(kept) => kept,
         None => {
@@ -314,7 +378,15 @@ async fn preview(
                 Some(b) => b,
                 None => stored_upload(app, &sha256).await?,
             };
-            match read_bytes(bytes, key.sheet.clone(), inspection, app).await? {
+            match read_bytes(
+                bytes,
+                key.sheet.clone(),
+                key.ignore_columns.clone(),
+                inspection,
+                app,
+            )
+            .await?
+            {
                 Ok(r) => {
                     let r = Arc::new(r);
                     app.readings.keep(key, r.clone(), app.clock.now());
@@ -341,6 +413,7 @@ async fn preview(
             ("sha256".to_string(), sha256.clone()),
             ("filename".to_string(), filename.clone()),
             ("sheet".to_string(), sheet.clone()),
+            ("ignore".to_string(), ignore.join(",")),
         ],
         page,
         PREVIEW_ROWS as i64,
@@ -353,6 +426,7 @@ async fn preview(
         sha256,
         filename,
         sheet,
+        ignore,
         units,
         pager,
     }))
@@ -364,6 +438,8 @@ fn reading_key(sha256: &str, sheet: &str, inspection: &Inspection) -> ReadingKey
         sha256: sha256.to_string(),
         sheet: Some(sheet.to_string()).filter(|s| !s.is_empty()),
         reference: inspection.reference(),
+        synonyms: Synonyms::default(),
+        ignore_columns: Vec::new(),
     }
 }
 
@@ -436,6 +512,7 @@ pub async fn upload(
         sha256,
         filename: file.filename,
         sheet,
+        ignore: Vec::new(),
     };
     let read = preview(
         &app,
@@ -461,11 +538,7 @@ pub async fn preview_page(
     let inspection = office_inspection(&app, &v.actor, id).await?;
     let q = FormData(pairs);
     let page = q.get("page").trim().parse::<i64>().unwrap_or(1);
-    let upload = Upload {
-        sha256: q.get("sha256").trim().to_string(),
-        filename: q.get("filename").to_string(),
-        sheet: q.get("sheet").trim().to_string(),
-    };
+    let upload = Upload::of(&q);
     let read = preview(&app, &v, &inspection, upload, None, page).await?;
     preview_response(&app, &v, inspection, read).await
 }
@@ -481,11 +554,7 @@ pub async fn commit(
 ) -> Result<Response, PageError> {
     v.check_csrf(form.get("csrf"))?;
     let inspection = office_inspection(&app, &v.actor, id).await?;
-    let upload = Upload {
-        sha256: form.get("sha256").trim().to_string(),
-        filename: form.get("filename").to_string(),
-        sheet: form.get("sheet").trim().to_string(),
-    };
+    let upload = Upload::of(&form);
     let Ok(p) = preview(&app, &v, &inspection, upload, None, 1).await? else {
         return Err(StoreError::invalid(
             "file",
@@ -504,6 +573,7 @@ pub async fn commit(
         again: form.flag("again")?,
         create_units: form.flag("create_units")?,
         unit_map,
+        ignore_unknown_columns: false,
     };
     let source = Source {
         filename: p.filename.clone(),
@@ -521,8 +591,11 @@ pub async fn commit(
     .await
     {
         Ok(done) => {
-            app.readings
-                .forget(&reading_key(&p.sha256, &p.sheet, &inspection));
+            app.readings.forget(&ReadingKey {
+                synonyms: import_synonyms(&app, &inspection).await?,
+                ignore_columns: p.ignore.clone(),
+                ..reading_key(&p.sha256, &p.sheet, &inspection)
+            });
             Ok(see_other(&format!(
                 "/inspections/{}?imported={}",
                 inspection.id, done.measures
@@ -536,6 +609,87 @@ pub async fn commit(
             ))
         }
     }
+}
+
+/// POST /inspections/{id}/import/columns — the office's decision on each column of the
+/// preview that holds data under a header no field is read from: a field (remembered
+/// for the organisation under the column's header word, so that its ledgers are read so
+/// from now on) or ignored (remembered too; a column without a header is ignored for
+/// this upload only). The preview is shown again, read with them.
+pub async fn decide_columns(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    v.check_csrf(form.get("csrf"))?;
+    let inspection = office_inspection(&app, &v.actor, id).await?;
+    let upload = Upload::of(&form);
+    let Ok(p) = preview(&app, &v, &inspection, upload, None, 1).await? else {
+        return Err(upload_gone().into());
+    };
+    let mut words: Vec<(String, Meaning)> = Vec::new();
+    let mut ignore = p.ignore.clone();
+    let reading = p.reading.clone();
+    for c in reading.undecided() {
+        let Some(meaning) = Meaning::from_code(form.get(&format!("col_{}", c.column))) else {
+            continue;
+        };
+        match (c.word.is_empty(), meaning) {
+            (true, Meaning::Ignore) => ignore.push(c.column.clone()),
+            (true, Meaning::Field(_)) => {
+                let e = FieldError::new(
+                    "columns",
+                    format!(
+                        "第{}列没有列名，无法记住对应的栏目：请在台账中为这一列写上列名后重新上传，或确认忽略。",
+                        c.column
+                    ),
+                    format!(
+                        "Column {} has no header, so its field cannot be remembered: give it a header in the ledger and upload again, or confirm it is ignored.",
+                        c.column
+                    ),
+                );
+                return Ok(render_status(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &page(&v, inspection, vec![e], Some(p)),
+                ));
+            }
+            (false, meaning) => words.push((c.word.clone(), meaning)),
+        }
+    }
+    if words.is_empty() && ignore.len() == p.ignore.len() {
+        let e = FieldError::new(
+            "columns",
+            "请为每一列选择对应的栏目，或选择“忽略此列”。",
+            "Choose a field for each column, or “ignore this column”.",
+        );
+        return Ok(render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &page(&v, inspection, vec![e], Some(p)),
+        ));
+    }
+    if let Err(e) =
+        header_words::teach(&app.db, &v.actor, v.change(&app), inspection.org_id, &words).await
+    {
+        let errors = field_errors(e)?;
+        return Ok(render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &page(&v, inspection, errors, Some(p)),
+        ));
+    }
+    ignore.sort();
+    ignore.dedup();
+    let query = serde_urlencoded::to_string([
+        ("sha256", p.sha256.as_str()),
+        ("filename", p.filename.as_str()),
+        ("sheet", p.sheet.as_str()),
+        ("ignore", ignore.join(",").as_str()),
+    ])
+    .map_err(anyhow::Error::from)?;
+    Ok(see_other(&format!(
+        "/inspections/{}/import/preview?{query}#columns",
+        inspection.id
+    )))
 }
 
 /// The ledger (or the filtered part of it the person sees) as the `.xlsx` offices hand

@@ -1,6 +1,7 @@
 //! 周报 — a lead unit sends its weekly report (pre-filled from the week's progress); the
-//! office sees who reported on time, late or not at all (叫号), a summary draft (一周一
-//! 汇总), and sets when reports are due.
+//! office sees who reported on time, late or not at all (叫号), drafts, edits and saves
+//! its summary (一周一汇总) and downloads it as a Word document, and chooses the day and
+//! hour reports are due.
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -11,8 +12,8 @@ use serde::Deserialize;
 use zhenggai_domain::Role;
 use zhenggai_domain::access::Access;
 use zhenggai_domain::clock::china_time;
-use zhenggai_domain::weekly::{ReportStatus, WeeklyRule, week_of};
-use zhenggai_storage::ledger::weekly::{self, Roster};
+use zhenggai_domain::weekly::{ReportStatus, WEEKDAYS, WeeklyRule, week_of};
+use zhenggai_storage::ledger::weekly::{self, Roster, SavedSummary};
 
 use super::{Errors, Nav, field_errors, render, render_status, see_other, tr};
 use crate::error::PageError;
@@ -34,11 +35,27 @@ struct WeeklyPage {
     unit_form: Option<UnitForm>,
     /// The office's view.
     roster: Option<Roster>,
+    /// What the summary box holds: the saved text, the draft, or what was refused.
     summary: String,
+    /// The draft made now from the reports and the ledger.
+    draft_summary: String,
+    /// The summary as last saved.
+    saved: Option<SavedSummary>,
+    /// Whether this person edits and saves the summary (the office).
+    can_edit_summary: bool,
+    /// The days a report may be due on, with their names in the page's language.
+    weekdays: Vec<WeekdayOption>,
     rule: WeeklyRule,
     rule_version: i64,
     can_set_rule: bool,
     errors: Errors,
+}
+
+/// A day the report may be due on, as the rule's form offers it (周一 … 周日).
+struct WeekdayOption {
+    number: u32,
+    name: &'static str,
+    selected: bool,
 }
 
 struct UnitForm {
@@ -64,6 +81,7 @@ async fn page(
     v: &Viewer,
     week: Option<NaiveDate>,
     draft: Option<String>,
+    summary_draft: Option<String>,
     errors: Errors,
 ) -> Result<WeeklyPage, PageError> {
     if !shows_page(&v.actor) {
@@ -103,12 +121,18 @@ async fn page(
     } else {
         None
     };
-    let (roster, summary) = if v.actor.ledger_access(v.actor.org) >= Access::Read {
+    let (roster, draft_summary, saved) = if v.actor.ledger_access(v.actor.org) >= Access::Read {
         let roster = weekly::roster(&app.db, &v.actor, week, &calendar, now).await?;
-        let summary = weekly::summary(&app.db, &v.actor, &roster, app.clock.today()).await?;
-        (Some(roster), summary)
+        let draft = weekly::summary(&app.db, &v.actor, &roster, app.clock.today()).await?;
+        let saved = weekly::saved_summary(&app.db, &v.actor, week).await?;
+        (Some(roster), draft, saved)
     } else {
-        (None, String::new())
+        (None, String::new(), None)
+    };
+    let summary = match (summary_draft, &saved) {
+        (Some(refused), _) => refused,
+        (None, Some(s)) => s.content.clone(),
+        (None, None) => draft_summary.clone(),
     };
     Ok(WeeklyPage {
         t: tr(v),
@@ -120,6 +144,17 @@ async fn page(
         unit_form,
         roster,
         summary,
+        draft_summary,
+        saved,
+        can_edit_summary: v.actor.ledger_access(v.actor.org) >= Access::Edit,
+        weekdays: WEEKDAYS
+            .iter()
+            .map(|(d, zh, en)| WeekdayOption {
+                number: d.number_from_monday(),
+                name: v.lang.pick(zh, en),
+                selected: *d == rule.weekday,
+            })
+            .collect(),
         rule,
         rule_version,
         can_set_rule: v.actor.ledger_access(v.actor.org) >= Access::Edit,
@@ -134,7 +169,7 @@ pub async fn show(
     Query(q): Query<WeekQuery>,
 ) -> Result<Response, PageError> {
     Ok(render(
-        &page(&app, &v, q.week, None, Errors::none(v.lang)).await?,
+        &page(&app, &v, q.week, None, None, Errors::none(v.lang)).await?,
     ))
 }
 
@@ -178,7 +213,7 @@ pub async fn submit(
                 list: field_errors(e)?,
                 lang: v.lang,
             };
-            let page = page(&app, &v, week, Some(content), errors).await?;
+            let page = page(&app, &v, week, Some(content), None, errors).await?;
             Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
     }
@@ -208,8 +243,79 @@ pub async fn save_rule(
                 list: field_errors(e)?,
                 lang: v.lang,
             };
-            let page = page(&app, &v, None, None, errors).await?;
+            let page = page(&app, &v, None, None, None, errors).await?;
             Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
     }
+}
+
+/// POST /weekly/summary — the office saves its summary of a week, as edited.
+pub async fn save_summary(
+    State(app): State<App>,
+    v: Viewer,
+    form: FormData,
+) -> Result<Response, PageError> {
+    v.check_csrf(form.get("csrf"))?;
+    let week: Option<NaiveDate> = form.get("week").trim().parse().ok();
+    let content = form.get("content").to_string();
+    let version = form.get("version").trim().parse().unwrap_or(-1);
+    let result = match week {
+        Some(w) => {
+            weekly::save_summary(&app.db, &v.actor, v.change(&app), w, &content, version).await
+        }
+        None => Err(zhenggai_storage::StoreError::invalid(
+            "week",
+            "请选择周次。",
+            "Choose the week.",
+        )),
+    };
+    match result {
+        Ok(()) => Ok(see_other(&format!(
+            "/weekly?week={}#weekly-summary",
+            week.unwrap_or_default()
+        ))),
+        Err(e) => {
+            let errors = Errors {
+                list: field_errors(e)?,
+                lang: v.lang,
+            };
+            let page = page(&app, &v, week, None, Some(content), errors).await?;
+            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+    }
+}
+
+/// GET /weekly/summary.docx?week=YYYY-MM-DD — the summary as saved (the draft while
+/// none is), as a Word document in official-document layout.
+pub async fn download_summary(
+    State(app): State<App>,
+    v: Viewer,
+    Query(q): Query<WeekQuery>,
+) -> Result<Response, PageError> {
+    let this_week = weekly::this_week(app.clock.now());
+    let week = week_of(q.week.unwrap_or(this_week)).min(this_week);
+    let body = match weekly::saved_summary(&app.db, &v.actor, week).await? {
+        Some(saved) => saved.content,
+        None => {
+            let calendar = zhenggai_storage::calendar::load(&app.db).await?;
+            let roster =
+                weekly::roster(&app.db, &v.actor, week, &calendar, app.clock.now()).await?;
+            weekly::summary(&app.db, &v.actor, &roster, app.clock.today()).await?
+        }
+    };
+    let org = zhenggai_storage::units::get(&app.db, v.actor.org).await?;
+    let sunday = week + Duration::days(6);
+    let title = format!(
+        "{}整改工作周汇总（{}—{}）",
+        org.name,
+        week.format("%Y年%-m月%-d日"),
+        sunday.format("%-m月%-d日")
+    );
+    let bytes = zhenggai_spreadsheet::docx::document(&title, &body)
+        .map_err(|e| zhenggai_storage::StoreError::Other(anyhow::anyhow!(e)))?;
+    Ok(crate::download::download(
+        &format!("{}整改工作周汇总-{week}.docx", org.name),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        bytes,
+    ))
 }

@@ -90,7 +90,7 @@ async fn only_the_audit_administrator_reads_the_trail_and_nobody_else_reaches_ad
     let audit = t.login("auditadmin").await;
     let page = t.get(Some(&audit), "/admin/audit").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("measures"));
+    assert!(page.body.contains("整改措施") && page.body.contains("审计日志校验"));
     for who in ["office", "finance", "jijian", "sysadmin", "secadmin"] {
         let s = t.login(who).await;
         assert_eq!(
@@ -237,7 +237,7 @@ async fn supervisors_and_the_audit_administrator_read_and_export_a_records_trail
             .await;
         assert_eq!(page.status, StatusCode::OK, "{who}");
         assert!(
-            page.body.contains("陈静") && page.body.contains("create"),
+            page.body.contains("陈静") && page.body.contains("新建"),
             "{who}"
         );
         let csv = t
@@ -253,7 +253,9 @@ async fn supervisors_and_the_audit_administrator_read_and_export_a_records_trail
                 .starts_with("text/csv")
         );
         assert!(
-            csv.body.starts_with("\u{feff}entry,at,actor,action") && csv.body.contains("\"state\""),
+            csv.body.starts_with("\u{feff}\"序号\",")
+                && csv.body.contains(",entry,at,actor,action,")
+                && csv.body.contains("\"state\""),
             "{}",
             csv.body
         );
@@ -770,18 +772,27 @@ async fn a_stored_file_changed_behind_the_systems_back_is_reported() {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let files = zhenggai_storage::files::LocalFiles::new(t.files_root());
     let verify = || zhenggai_storage::verify::verify_files(&t.app.db, &files);
-    assert_eq!(verify().await.unwrap(), Vec::<String>::new());
+    assert!(verify().await.unwrap().is_empty());
     let sha: String = sqlx::query_scalar("SELECT sha256 FROM attachments ORDER BY id DESC LIMIT 1")
         .fetch_one(t.app.db.pool())
         .await
         .unwrap();
     let path = t.files_root().join(&sha[..2]).join(&sha[2..4]).join(&sha);
     std::fs::write(&path, b"%PDF-1.4\n% forged\n").unwrap();
-    let problems = verify().await.unwrap();
+    let problems: Vec<String> = verify()
+        .await
+        .unwrap()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(problems[0].starts_with("attachments #") && problems[0].contains("changed"));
     std::fs::remove_file(&path).unwrap();
-    assert!(verify().await.unwrap()[0].contains("cannot be read"));
+    assert!(
+        verify().await.unwrap()[0]
+            .to_string()
+            .contains("cannot be read")
+    );
 }
 
 /// The accounts page offers only what may be done, asks before a reset, and shows an

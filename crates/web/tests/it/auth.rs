@@ -410,8 +410,8 @@ async fn english_pages_use_english_punctuation() {
 }
 
 /// An unknown address, or a form's address opened directly (typed in, or reloaded
-/// after a refused form), gets a page that says so in both languages; the API answers
-/// an unknown address in JSON.
+/// after a refused form), gets a page that says so in the reader's language; the API
+/// answers an unknown address in JSON.
 #[tokio::test]
 async fn unknown_addresses_and_form_addresses_opened_directly_get_a_page_that_says_so() {
     let t = TestApp::new().await;
@@ -419,11 +419,11 @@ async fn unknown_addresses_and_form_addresses_opened_directly_get_a_page_that_sa
     let missing = t.get(Some(&s), "/no-such-page").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(missing.body.contains("找不到该页面") && !missing.body.contains("Not found"));
-    let english = Session {
+    let en = Session {
         cookie: format!("{}; zg_lang=en", s.cookie),
         csrf: s.csrf.clone(),
     };
-    let missing = t.get(Some(&english), "/no-such-page").await;
+    let missing = t.get(Some(&en), "/no-such-page").await;
     assert!(missing.body.contains("Not found") && !missing.body.contains("找不到该页面"));
     for form in ["/settings/channels", "/supervision/rounds", "/weekly/rule"] {
         let r = t.get(Some(&s), form).await;

@@ -672,7 +672,7 @@ async fn the_approved_plan_is_filed_with_the_upper_level_once() {
         .await;
     assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        early.json()["fields"][0]["message"]
+        early.json()["message"]
             .as_str()
             .unwrap()
             .contains("未经党委审批")
@@ -1168,4 +1168,85 @@ async fn only_the_lead_unit_marks_a_measure_done_after_the_plan_is_approved() {
         .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     assert_eq!(t.count(&state).await, 1);
+}
+
+/// 审定签字、销号审核: the signer's opinion is kept with the step and read back with the
+/// record; a step that takes no opinion refuses one rather than dropping it.
+#[tokio::test]
+async fn a_sign_off_keeps_its_opinion_in_the_record() {
+    let t = TestApp::new().await;
+    let office = t.token("office").await;
+    let finance = t.token("finance").await;
+    let wang = t.token("leader_wang").await;
+    let i = t.inspection().await;
+    let aspect = t
+        .count(&format!(
+            "SELECT MIN(id) FROM aspects WHERE inspection_id = {i}"
+        ))
+        .await;
+    let finance_unit = t
+        .count("SELECT id FROM units WHERE short_name = '财务部'")
+        .await;
+    let wang_id = t
+        .count("SELECT id FROM users WHERE username = 'leader_wang'")
+        .await;
+    let p = t.api(&office, "POST", &format!("/api/v1/inspections/{i}/problems"), Some(json!({
+        "aspect_id": aspect, "title": "小金库问题", "source": "inspection", "lead_unit_id": finance_unit, "leader_id": wang_id
+    }))).await;
+    let p = p.json()["id"].as_i64().unwrap();
+    let refused = step(
+        &t,
+        &finance,
+        p,
+        json!({"action": "claim", "opinion": "同意"}),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.json()["fields"][0]["field"], "opinion");
+    assert_eq!(state(&t, &finance, p).await, "registered");
+    step(&t, &finance, p, json!({"action": "claim"})).await;
+    let m = t.api(&finance, "POST", &format!("/api/v1/problems/{p}/measures"), Some(json!({
+        "content": "清理账外资金，全部纳入统一核算", "lead_unit_id": finance_unit, "deadline": "2024年5月底前"
+    }))).await;
+    assert_eq!(m.status, StatusCode::CREATED, "{}", m.body);
+    let submitted = step(&t, &finance, p, json!({"action": "submit_plan"})).await;
+    assert_eq!(
+        submitted.json()["state"],
+        "plan_submitted",
+        "{}",
+        submitted.body
+    );
+    let long = "同".repeat(501);
+    let too_long = step(
+        &t,
+        &wang,
+        p,
+        json!({"action": "sign_plan", "opinion": long}),
+    )
+    .await;
+    assert_eq!(too_long.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let signed = step(
+        &t,
+        &wang,
+        p,
+        json!({"action": "sign_plan", "opinion": "  同意，按期完成  "}),
+    )
+    .await;
+    assert_eq!(signed.json()["state"], "plan_signed", "{}", signed.body);
+    let steps = t
+        .api(&office, "GET", &format!("/api/v1/problems/{p}/steps"), None)
+        .await
+        .json();
+    let steps = steps.as_array().unwrap();
+    let sign = steps.iter().find(|e| e["action"] == "sign_plan").unwrap();
+    assert_eq!(sign["opinion"], "同意，按期完成");
+    let claim = steps.iter().find(|e| e["action"] == "claim").unwrap();
+    assert!(claim["opinion"].is_null());
+    // The record of the step carries it too (the audit trail).
+    let kept = t
+        .count(&format!(
+            "SELECT COUNT(*) FROM problem_events WHERE problem_id = {p} AND opinion = '同意，按期完成'"
+        ))
+        .await;
+    assert_eq!(kept, 1);
 }

@@ -176,6 +176,7 @@ async fn the_office_previews_then_imports_its_ledger() {
             sheet: None,
             reference: today().into(),
             synonyms: Default::default(),
+            ignore_columns: Vec::new(),
         },
     );
     assert!(reading.ok(), "{:#?}", reading.errors);
@@ -581,4 +582,210 @@ async fn the_office_uploading_a_hostile_workbook_is_told_what_to_do() {
         .get(Some(&office), &format!("/inspections/{i}/import"))
         .await;
     assert_eq!(page.status, StatusCode::OK);
+}
+
+/// A ledger with a column the import does not know (督办意见), one without a header,
+/// and a status column.
+const ODD_LEDGER: &str = "序号,问题描述,整改措施,牵头单位,完成时限,督办意见,,完成情况\n\
+1,印章管理不规范,建立用印登记制度,办公室,5月中旬,抓紧办理,A档,已完成\n\
+,,开展印章清查,办公室,长期坚持,,B档,长期坚持\n\
+2,网站信息发布审核不严,完善三审三校,新媒体中心,二季度末,,,正在推进\n";
+
+#[tokio::test]
+async fn an_unknown_column_is_shown_then_mapped_or_ignored_before_the_import() {
+    let t = TestApp::new().await;
+    let i = t.inspection().await;
+    let office = t.login("office").await;
+    let preview = t
+        .post_progress(
+            Auth::Session(&office),
+            &format!("/inspections/{i}/import"),
+            &[("csrf", office.csrf.as_str())],
+            &[("台账.csv", ODD_LEDGER.as_bytes())],
+        )
+        .await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    let body = &preview.body;
+    for shown in [
+        "未识别的列",
+        "督办意见",
+        "抓紧办理",
+        "（无列名）",
+        "A档",
+        "name=\"col_F\"",
+        "name=\"col_G\"",
+        "id=\"columns-undecided\"",
+        "读作：已完成",
+        "读作：长期坚持",
+        "读作：正在推进",
+    ] {
+        assert!(body.contains(shown), "the preview lacks {shown}");
+    }
+    // The headerless column may only be ignored: no field can be remembered for it.
+    let g = body.split("name=\"col_G\"").nth(1).unwrap();
+    let g = g.split("</select>").next().unwrap();
+    assert!(g.contains("value=\"ignore\"") && !g.contains("value=\"target\""));
+    // A column is mapped only to a field the import keeps.
+    let f = body.split("name=\"col_F\"").nth(1).unwrap();
+    let f = f.split("</select>").next().unwrap();
+    assert!(f.contains("value=\"target\"") && !f.contains("value=\"note\""));
+    assert!(
+        body.contains("disabled>确认导入"),
+        "nothing is imported while a column is undecided"
+    );
+    let sha = preview.field("sha256");
+    let upload = |ignore: &str| {
+        vec![
+            ("sha256", sha.clone()),
+            ("filename", "台账.csv".to_string()),
+            ("sheet", String::new()),
+            ("ignore", ignore.to_string()),
+        ]
+    };
+    let post = |path: String, fields: Vec<(&'static str, String)>| {
+        let t = &t;
+        let office = &office;
+        async move {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            t.post(Some(office), &path, &fields).await
+        }
+    };
+
+    // The commit refuses, naming the column; nothing is written.
+    let before = t.count("SELECT COUNT(*) FROM measures").await;
+    let refused = post(format!("/inspections/{i}/import/commit"), upload("")).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("F（督办意见）"), "{}", refused.body);
+    assert_eq!(t.count("SELECT COUNT(*) FROM measures").await, before);
+
+    // Nothing chosen: asked to choose.
+    let nothing = post(format!("/inspections/{i}/import/columns"), upload("")).await;
+    assert_eq!(nothing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(nothing.body.contains("请为每一列选择"));
+
+    // A unit may not decide the office's columns.
+    let finance = t.login("finance").await;
+    let mut decided = upload("");
+    decided.push(("col_F", "target".into()));
+    decided.push(("col_G", "ignore".into()));
+    let fields: Vec<(&str, &str)> = decided.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = t
+        .post(
+            Some(&finance),
+            &format!("/inspections/{i}/import/columns"),
+            &fields,
+        )
+        .await;
+    assert!(
+        r.status == StatusCode::FORBIDDEN || r.status == StatusCode::NOT_FOUND,
+        "{}",
+        r.status
+    );
+    assert_eq!(t.count("SELECT COUNT(*) FROM header_words").await, 0);
+
+    // The office maps 督办意见 to the note and ignores the headerless column.
+    let applied = post(format!("/inspections/{i}/import/columns"), decided).await;
+    assert_eq!(applied.status, StatusCode::SEE_OTHER, "{}", applied.body);
+    let again = applied.location().to_string();
+    assert!(again.contains("ignore=G"), "{again}");
+    let page = t.get(Some(&office), &again).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("已确认忽略"));
+    assert!(
+        !page.body.contains("name=\"col_F\""),
+        "督办意见 is read as the target now"
+    );
+    assert!(!page.body.contains("id=\"columns-undecided\""));
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'header_words'")
+            .await,
+        1
+    );
+
+    // Imported, the states as the ledger said.
+    let done = post(format!("/inspections/{i}/import/commit"), upload("G")).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM measures WHERE origin IS NOT NULL AND state = 'done'")
+            .await,
+        1
+    );
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM measures WHERE origin IS NOT NULL AND state = 'in_progress'")
+            .await,
+        2
+    );
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM problems WHERE origin IS NOT NULL AND state = 'in_progress'")
+            .await,
+        2
+    );
+
+    // The settings page shows the word, in Chinese and in English, and it is changed
+    // and removed there.
+    let settings = t.get(Some(&office), "/settings/import-columns").await;
+    assert_eq!(settings.status, StatusCode::OK);
+    assert!(settings.body.contains("data-word=\"督办意见\""));
+    assert!(settings.body.contains("value=\"target\" selected"));
+    let en = Session {
+        cookie: format!("{}; zg_lang=en", office.cookie),
+        csrf: office.csrf.clone(),
+    };
+    let english = t.get(Some(&en), "/settings/import-columns").await;
+    assert!(english.body.contains("Import header words") && english.body.contains(">Target<"));
+    let refused = t.get(Some(&finance), "/settings/import-columns").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let id = t.count("SELECT MAX(id) FROM header_words").await;
+    let changed = t
+        .post(
+            Some(&office),
+            &format!("/settings/import-columns/{id}"),
+            &[("op", "save"), ("version", "1"), ("meaning", "responsible")],
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
+    let stale = t
+        .post(
+            Some(&office),
+            &format!("/settings/import-columns/{id}"),
+            &[("op", "save"), ("version", "1"), ("meaning", "ignore")],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(stale.body.contains("刚被别人修改过"));
+    let removed = t
+        .post(
+            Some(&office),
+            &format!("/settings/import-columns/{id}"),
+            &[("op", "remove"), ("version", "2"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER, "{}", removed.body);
+    let settings = t.get(Some(&office), "/settings/import-columns").await;
+    assert!(settings.body.contains("id=\"no-words\""));
+    assert_eq!(
+        t.count(
+            "SELECT COUNT(*) FROM audit_log WHERE entity = 'header_words' AND action = 'withdraw' AND reason = '整改办在导入列名设置中删除'"
+        )
+        .await,
+        1
+    );
+    // Added by hand; an empty word is refused at its field.
+    let empty = t
+        .post(
+            Some(&office),
+            "/settings/import-columns",
+            &[("word", " "), ("meaning", "lead_unit")],
+        )
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.body.contains("data-field=\"word\""));
+    let added = t
+        .post(
+            Some(&office),
+            "/settings/import-columns",
+            &[("word", "主办科室"), ("meaning", "lead_unit")],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER);
 }

@@ -52,7 +52,7 @@ async fn a_month_of_days_turns_a_measure_green_yellow_and_red_for_the_right_peop
                 ("red_to", "leader"),
                 ("red_to", "secretary"),
                 ("secretary", &leader.0.to_string()),
-                ("version", "0"),
+                ("version", "1"),
             ],
         )
         .await;
@@ -183,7 +183,8 @@ async fn only_the_office_sets_the_warning_rules_and_bad_rules_are_refused() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains(r#"data-field="yellow_days""#), "{}", r.body);
     assert!(r.body.contains(r#"data-field="red_to""#), "{}", r.body);
-    assert_eq!(t.count("SELECT COUNT(*) FROM warning_rules").await, 0);
+    // Nothing saved: the demo's own rules (naming its Party secretary) alone.
+    assert_eq!(t.count("SELECT COUNT(*) FROM warning_rules").await, 1);
     // A user who is not one of the organisation's leaders cannot be its secretary.
     let finance: i64 = t
         .count("SELECT id FROM users WHERE username = 'finance'")
@@ -216,7 +217,7 @@ async fn only_the_office_sets_the_warning_rules_and_bad_rules_are_refused() {
                 ("green_to", "handler"),
                 ("yellow_to", "handler"),
                 ("red_to", "handler"),
-                ("version", "0"),
+                ("version", "1"),
             ],
         )
         .await;
@@ -244,10 +245,11 @@ async fn only_the_office_sets_the_warning_rules_and_bad_rules_are_refused() {
         lines[0].contains("（报社）") && lines[0].contains("截止前 30天"),
         "not the upper level's own defaults (20 days): {lines:?}"
     );
+    // The demo's rules, then the office's change.
     assert_eq!(
         t.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'warning_rules'")
             .await,
-        1
+        2
     );
 }
 
@@ -592,10 +594,10 @@ async fn long_term_measures_are_marked_by_the_organisations_own_interval() {
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains(r#"data-field="long_term_days""#));
-    assert_eq!(t.count("SELECT COUNT(*) FROM warning_rules").await, 0);
+    assert_eq!(t.count("SELECT COUNT(*) FROM warning_rules").await, 1);
 
     let saved = t
-        .post(Some(&office), "/settings/warnings", &rules("7", "0"))
+        .post(Some(&office), "/settings/warnings", &rules("7", "1"))
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     let weekly = t

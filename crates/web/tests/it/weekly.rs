@@ -171,3 +171,105 @@ async fn the_menu_offers_the_weekly_reports_to_exactly_those_the_page_answers() 
         assert_eq!(offered, answered, "{who}");
     }
 }
+
+/// 一周一汇总: the office edits and saves its summary (versioned, recorded), a stale
+/// save is refused with the other writer's change, a unit may not save it, the
+/// discipline inspector reads it, and the download is a Word document holding it.
+#[tokio::test]
+async fn the_office_saves_its_weekly_summary_and_downloads_it_as_word() {
+    let t = TestApp::new().await;
+    let office = t.login("office").await;
+    let page = t.get(Some(&office), "/weekly").await;
+    assert!(page.body.contains("尚未保存"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("<option value=\"5\" selected>周五</option>")
+    );
+    let save = |content: &'static str, version: &'static str| {
+        [
+            ("week", "2024-04-22"),
+            ("content", content),
+            ("version", version),
+        ]
+    };
+    let r = t
+        .post(
+            Some(&office),
+            "/weekly/summary",
+            &save("本周整改工作汇总\n一、总体进展：良好。", "0"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = t.get(Some(&office), "/weekly").await;
+    assert!(page.body.contains("已保存（第1版）"), "{}", page.body);
+    assert!(page.body.contains("一、总体进展：良好。"));
+    let r = t
+        .post(
+            Some(&office),
+            "/weekly/summary",
+            &save(
+                "本周整改工作汇总\n一、总体进展：良好。\n二、下步：督办。",
+                "1",
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // Someone who read version 1 saves over version 2: refused, nothing overwritten.
+    let r = t
+        .post(Some(&office), "/weekly/summary", &save("旧稿", "1"))
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    // Empty is refused at the field; a unit may not save the office's summary.
+    let r = t
+        .post(Some(&office), "/weekly/summary", &save("  ", "2"))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("data-field=\"content\""), "{}", r.body);
+    let finance = t.login("finance").await;
+    let r = t
+        .post(Some(&finance), "/weekly/summary", &save("代写", "2"))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert!(r.body.contains("整改办"), "{}", r.body);
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'weekly_summaries'")
+            .await,
+        2
+    );
+    let jijian = t.login("jijian").await;
+    let page = t.get(Some(&jijian), "/weekly").await;
+    assert!(page.body.contains("二、下步：督办。"));
+    assert!(!page.body.contains("weekly-summary-form"));
+    let doc = t
+        .get(Some(&jijian), "/weekly/summary.docx?week=2024-04-22")
+        .await;
+    assert_eq!(doc.status, StatusCode::OK);
+    assert_eq!(
+        doc.headers["content-type"],
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    );
+    assert!(doc.bytes.starts_with(b"PK\x03\x04"));
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(doc.bytes)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    assert!(
+        xml.contains("整改工作周汇总（2024年4月22日—4月28日）"),
+        "{xml}"
+    );
+    assert!(xml.contains("二、下步：督办。"));
+    // The report day is chosen by name; the rule form keeps taking 1–7.
+    let r = t
+        .post(
+            Some(&office),
+            "/weekly/rule",
+            &[("weekday", "4"), ("hour", "17"), ("version", "0")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = t.get(Some(&office), "/weekly").await;
+    assert!(
+        page.body
+            .contains("<option value=\"4\" selected>周四</option>")
+    );
+}

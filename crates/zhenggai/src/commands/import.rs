@@ -28,7 +28,13 @@ pub async fn run(common: &Common, args: ImportArgs) -> anyhow::Result<ExitCode> 
     let settings = Settings::resolve(common, None)?;
     if args.dry_run {
         let feedback = args.feedback_date.unwrap_or_else(|| clock.today());
-        let reading = read(&bytes, &args, feedback.into(), &settings)?;
+        let reading = read(
+            &bytes,
+            &args,
+            feedback.into(),
+            &settings,
+            settings.web.synonyms.clone(),
+        )?;
         report(&reading, args.json)?;
         return Ok(if reading.ok() {
             ExitCode::SUCCESS
@@ -84,7 +90,12 @@ pub async fn run(common: &Common, args: ImportArgs) -> anyhow::Result<ExitCode> 
             anyhow::bail!("give --inspection ID or --new-inspection TITLE (or --dry-run)")
         }
     };
-    let reading = read(&bytes, &args, reference, &settings)?;
+    // The organisation's own header words, as its office taught them in a preview.
+    let synonyms =
+        zhenggai_storage::ledger::header_words::synonyms(&db, org, &settings.web.synonyms)
+            .await
+            .map_err(explain)?;
+    let reading = read(&bytes, &args, reference, &settings, synonyms)?;
     if !reading.ok() {
         report(&reading, args.json)?;
         return Ok(ExitCode::FAILURE);
@@ -112,6 +123,7 @@ pub async fn run(common: &Common, args: ImportArgs) -> anyhow::Result<ExitCode> 
         again: args.again,
         create_units: args.create_units,
         unit_map: Vec::new(),
+        ignore_unknown_columns: args.ignore_unknown_columns,
     };
     let done = import::commit(&db, &actor, change, into, &source, &reading, &decisions)
         .await
@@ -137,6 +149,7 @@ fn read(
     args: &ImportArgs,
     reference: Reference,
     settings: &Settings,
+    synonyms: zhenggai_spreadsheet::layout::Synonyms,
 ) -> anyhow::Result<Reading> {
     let sheets = zhenggai_spreadsheet::read::read(bytes, &settings.web.import_limits)
         .map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
@@ -145,7 +158,8 @@ fn read(
         &Options {
             sheet: args.sheet.clone(),
             reference,
-            synonyms: settings.web.synonyms.clone(),
+            synonyms,
+            ignore_columns: Vec::new(),
         },
     ))
 }
@@ -164,6 +178,16 @@ fn report(reading: &Reading, json: bool) -> anyhow::Result<()> {
         reading.errors.len(),
         reading.warnings.len()
     );
+    for c in &reading.columns {
+        println!(
+            "column {} “{}”: {} cells not read ({}){}",
+            c.column,
+            c.header,
+            c.cells,
+            c.samples.join(" | "),
+            if c.ignored { ", ignored" } else { "" }
+        );
+    }
     for (label, list) in [("error", &reading.errors), ("warning", &reading.warnings)] {
         for e in list {
             let at = match (&e.column, e.row) {

@@ -22,11 +22,17 @@ pub async fn run(common: &Common, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let db = super::open(&settings).await?;
     db.migrate().await.context("migrating the database")?;
     let empty = demo::is_empty(&db).await?;
-    let clock: Arc<dyn Clock> = match args.demo_day {
+    // A new demonstration shown on a day off would show a Saturday's ledger: no report
+    // due, no reminder sent. It runs on the last working day instead, unless a day is given.
+    let demo_day = match args.demo_day {
+        None if args.demo && empty => demo_workday(SystemClock.today()),
+        given => given,
+    };
+    let clock: Arc<dyn Clock> = match demo_day {
         None => Arc::new(SystemClock),
         // Only a new demonstration runs on another day: every record it holds is then
         // made by that clock, and no real ledger's trail gets instants out of order.
-        Some(_) if !empty => anyhow::bail!(
+        Some(_) if !empty && args.demo_day.is_some() => anyhow::bail!(
             "--demo-day 只用于新的演示数据目录：这个数据库已有数据 / --demo-day needs a new data directory: this database already holds data"
         ),
         // The demonstration day starts in office hours: 10:00 Beijing time.
@@ -49,7 +55,7 @@ pub async fn run(common: &Common, args: ServeArgs) -> anyhow::Result<ExitCode> {
                 .context("loading the demo data")?;
             print_demo_accounts();
         } else {
-            first_start(&db, clock.as_ref()).await?;
+            first_start(&db, clock.as_ref(), &settings.listen).await?;
         }
     } else if args.demo {
         println!(
@@ -175,13 +181,34 @@ fn print_demo_accounts() {
         demo::DEMO_PASSWORD
     );
     for (username, name, unit, role, _) in demo::DEMO_USERS {
-        println!("  {username:<12} {name}（{unit}，{}）", role.label_zh());
+        let title = if *username == demo::DEMO_SECRETARY {
+            "党委书记"
+        } else {
+            role.label_zh()
+        };
+        println!("  {username:<12} {name}（{unit}，{title}）");
     }
+}
+
+/// The day a new demonstration runs on when none is given: today if it is a working
+/// day (`None`: the system clock), else the last working day before it, said aloud.
+fn demo_workday(today: chrono::NaiveDate) -> Option<chrono::NaiveDate> {
+    let calendar = zhenggai_domain::calendar::Calendar::official();
+    if calendar.is_workday(today).value {
+        return None;
+    }
+    let day = calendar
+        .workday_on_or_before(today - chrono::Duration::days(1))
+        .value;
+    println!(
+        "今天（{today}）是休息日：演示按最近的工作日 {day} 10:00 开始（要用别的日子，加 --demo-day 年-月-日）/ today is a day off: the demo runs as of {day}"
+    );
+    Some(day)
 }
 
 /// An empty database gets one organisation and a system administrator whose password
 /// is printed once and must be changed at first login.
-async fn first_start(db: &Db, clock: &dyn Clock) -> anyhow::Result<()> {
+async fn first_start(db: &Db, clock: &dyn Clock, listen: &str) -> anyhow::Result<()> {
     let password = auth::generate_password();
     let change = Change {
         actor: None,
@@ -205,31 +232,26 @@ async fn first_start(db: &Db, clock: &dyn Clock) -> anyhow::Result<()> {
     )
     .await?;
     tx.commit().await?;
-    print!("{}", first_start_hint(&password));
+    println!("{}", first_start_steps(&password, listen));
     Ok(())
 }
 
-/// What a first start without `--demo` prints: the one-time password, and in Chinese
-/// (English after it) what to do next, in order.
-fn first_start_hint(password: &str) -> String {
+/// What a first start without `--demo` prints: the administrator's one-time password
+/// and the steps that follow, in Chinese (the README's 从零开始 in short).
+fn first_start_steps(password: &str, listen: &str) -> String {
     format!(
-        "\
-首次启动：已建立系统管理员账户 admin，一次性密码：{password}
-接下来请按顺序：
-  1. 用浏览器打开下方显示的地址，以 admin 和上面的密码登录，按提示设置新密码。
-  2. 建立另外两名管理员（三员分立），在命令行执行：
-       zhenggai user add 登录名 --name 姓名 --unit 本单位 --role secadmin
-       zhenggai user add 登录名 --name 姓名 --unit 本单位 --role auditadmin
-  3. 在“单位与部门”页把“本单位”改为贵单位全称，并建立各部门；
-     在“用户”页为整改办建立账户，由安全管理员授予“整改办”角色。
-  4. 整改办登录后新建巡察，导入台账（Excel、WPS 或 CSV），再为各责任单位建立账户。
-  不想从空库开始、只想先看看：用一个新的数据目录执行 zhenggai serve --demo。
-First start: one-time password of admin: {password}
-Next: log in at the address below and set a new password; add the security and audit
-administrators (zhenggai user add NAME --name … --unit 本单位 --role secadmin|auditadmin);
-name the organisation and its departments, create the office's account, then the
-office creates the inspection, imports its ledger and invites the units.
-"
+        "首次启动：已建立单位“本单位”和系统管理员账户 admin。
+  admin 的一次性密码：{password}（只显示这一次，首次登录后须修改）
+接下来：
+  1. 建立另外两名管理员（三员分立），在本机命令行运行：
+       zhenggai user add secadmin --name 安全管理员 --unit 本单位 --role secadmin
+       zhenggai user add auditadmin --name 审计管理员 --unit 本单位 --role auditadmin
+     各自打印一次性密码，交本人登录后修改。
+  2. 浏览器打开 http://{listen}/ ，以 admin 登录：在“单位管理”页建立被巡察单位（类别选“单位”）及其各部门；
+     在“用户管理”页为整改办、各责任单位、分管领导、纪检建立账户（一次性密码只显示一次）。
+  3. 以 secadmin 登录，在“用户管理”页为每个新账户分配角色（整改办、责任单位、责任领导、纪检监督）。
+  4. 以整改办账户登录：新建巡察轮次，导入原有的整改台账（Excel/WPS），再通知各单位登录认领、报送。
+  详见 README 的“从零开始”。"
     )
 }
 
@@ -240,21 +262,33 @@ mod tests {
     use zhenggai_domain::clock::FixedClock;
     use zhenggai_storage::test_db::TestDb;
 
-    /// The first start says in Chinese, first, what to do next.
+    /// The first start's steps are Chinese, name the three administrators and the
+    /// address, and carry no English sentence.
     #[test]
-    fn the_first_start_says_in_chinese_what_to_do_next() {
-        let hint = first_start_hint("pw");
-        let chinese = hint.split("First start").next().unwrap();
+    fn a_first_start_says_in_chinese_what_to_do_next() {
+        let text = first_start_steps("Abc-123-xyz", "127.0.0.1:8080");
         for step in [
-            "admin",
-            "pw",
+            "三员分立",
             "--role secadmin",
             "--role auditadmin",
-            "导入台账",
-            "--demo",
+            "http://127.0.0.1:8080/",
+            "新建巡察轮次",
+            "导入",
+            "从零开始",
         ] {
-            assert!(chinese.contains(step), "{step}");
+            assert!(text.contains(step), "{step}");
         }
+        assert!(!text.contains("password"), "no English words");
+    }
+
+    /// A demonstration asked for on a day off runs on the working day before.
+    #[test]
+    fn the_demo_runs_on_a_working_day() {
+        let d = |m, day| chrono::NaiveDate::from_ymd_opt(2024, m, day).unwrap();
+        assert_eq!(demo_workday(d(6, 12)), None, "a Wednesday");
+        assert_eq!(demo_workday(d(6, 15)), Some(d(6, 14)), "a Saturday");
+        assert_eq!(demo_workday(d(10, 3)), Some(d(9, 30)), "National Day");
+        assert_eq!(demo_workday(d(10, 12)), None, "a working Saturday (调休)");
     }
 
     /// The interval's line: only when the trail's end moved since the last one.
@@ -278,7 +312,7 @@ mod tests {
                 .unwrap()
         );
         assert_eq!(lines(), 1, "nothing written, no line");
-        first_start(&t.db, &clock).await.unwrap();
+        first_start(&t.db, &clock, "127.0.0.1:8080").await.unwrap();
         assert!(
             note_if_moved(&t.db, &clock, &file, &mut last)
                 .await

@@ -1,0 +1,342 @@
+//! Refusals say, on the page the person was on and in their language, what blocks the
+//! action, which records are concerned (linked) and what to do; a new deadline set after
+//! the fact is refused at its field when it falls before the day of the step (issue 20).
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::util::*;
+
+async fn step(t: &TestApp, token: &str, problem: i64, body: Value) -> Resp {
+    t.api(
+        token,
+        "POST",
+        &format!("/api/v1/problems/{problem}/steps"),
+        Some(body),
+    )
+    .await
+}
+
+/// The refusal of one field, as the API answers it.
+fn refused_field(r: &Resp, field: &str) -> String {
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let j = r.json();
+    let f = j["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["field"] == field)
+        .unwrap_or_else(|| panic!("no refusal of {field}: {}", r.body));
+    f["message"].as_str().unwrap().to_string()
+}
+
+/// Letters of the Latin alphabet in the page's text, outside its tags and the
+/// attributes (a Chinese page shows none).
+fn latin_words(html: &str) -> Vec<String> {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| w.len() > 1)
+        .map(str::to_string)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_new_deadline_before_the_day_of_the_step_is_refused_at_its_field() {
+    let t = TestApp::new().await;
+    let office = t.token("office").await;
+    let finance = t.token("finance").await;
+    let wang = t.token("leader_wang").await;
+
+    // 回炉 on the day before today: refused at `deadline`, naming today; today itself is taken.
+    let closed = t.problem("接待费用超标、接待列支烟酒").await;
+    let early = step(
+        &t,
+        &office,
+        closed,
+        json!({"action": "reopen", "reason": "回头看发现仍有超标接待", "deadline": "2024-04-24"}),
+    )
+    .await;
+    let message = refused_field(&early, "deadline");
+    assert!(message.contains("2024年4月25日"), "{message}");
+    assert!(message.contains("回炉"), "{message}");
+    let state = |r: Resp| r.json()["state"].as_str().unwrap_or_default().to_string();
+    assert_eq!(
+        state(
+            step(
+                &t,
+                &office,
+                closed,
+                json!({"action": "reopen", "reason": "回头看发现仍有超标接待", "deadline": "2024-04-25"}),
+            )
+            .await
+        ),
+        "in_progress"
+    );
+
+    // 延期申请 for a period already over: refused at `deadline`.
+    let open = t.problem("多头开设银行账户").await;
+    let measure: i64 = t
+        .count(&format!(
+            "SELECT MIN(id) FROM measures WHERE problem_id = {open} AND withdrawn_at IS NULL"
+        ))
+        .await;
+    let asked = step(
+        &t,
+        &finance,
+        open,
+        json!({"action": "request_extension", "measure_id": measure, "deadline": "2024年3月底前", "reason": "银行办理周期长"}),
+    )
+    .await;
+    assert!(refused_field(&asked, "deadline").contains("延期申请"));
+    // Asked for the end of May, decided only in June: by then the date is past.
+    let asked = step(
+        &t,
+        &finance,
+        open,
+        json!({"action": "request_extension", "measure_id": measure, "deadline": "2024年5月底前", "reason": "银行办理周期长"}),
+    )
+    .await;
+    assert_eq!(asked.status, StatusCode::OK, "{}", asked.body);
+    t.advance(chrono::Duration::days(40));
+    let late = step(
+        &t,
+        &wang,
+        open,
+        json!({"action": "extend", "reason": "同意"}),
+    )
+    .await;
+    assert!(refused_field(&late, "deadline").contains("不予延期"));
+    assert_eq!(
+        step(
+            &t,
+            &wang,
+            open,
+            json!({"action": "refuse_extension", "reason": "时限已过，请重新申请"}),
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+
+    // 阶段目标 due before today: refused at `due_text`.
+    let milestone = t
+        .api(
+            &finance,
+            "POST",
+            &format!("/api/v1/measures/{measure}/milestones"),
+            Some(json!({"content": "完成账户清理", "due_text": "2024年4月底前"})),
+        )
+        .await;
+    assert!(refused_field(&milestone, "due_text").contains("2024年6月4日"));
+}
+
+#[tokio::test]
+async fn a_return_with_a_past_deadline_comes_back_on_the_problem_page_at_its_field() {
+    let t = TestApp::new().await;
+    let s = t.login("office").await;
+    let closed = t.problem("接待费用超标、接待列支烟酒").await;
+    let page = t
+        .post(
+            Some(&s),
+            &format!("/problems/{closed}/step"),
+            &[
+                ("action", "reopen"),
+                ("reason", "回头看发现仍有超标接待"),
+                ("deadline", "2024-04-01"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let body = &page.body;
+    assert!(body.contains("id=\"refused\""), "{body}");
+    assert!(body.contains("data-field=\"deadline\""), "at its field");
+    assert!(body.contains("2024年4月25日"));
+    assert!(
+        body.contains("value=\"回头看发现仍有超标接待\""),
+        "what was typed is kept"
+    );
+    assert!(
+        body.contains("min=\"2024-04-25\""),
+        "the date field offers today on"
+    );
+}
+
+#[tokio::test]
+async fn filing_the_plan_too_early_lists_the_problems_not_ready_with_links() {
+    let t = TestApp::new().await;
+    let s = t.login("office").await;
+    let s1 = t.inspection().await;
+    let page = t
+        .post(
+            Some(&s),
+            &format!("/inspections/{s1}/file-plan"),
+            &[("plan_document", "报社党发〔2024〕8号")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let body = &page.body;
+    assert!(body.contains("id=\"refused\""), "on the ledger page");
+    assert!(body.contains("未经党委审批"));
+    assert!(!body.contains("plan_document\u{3002}") && !body.contains(">plan_document"));
+    for title in [
+        "档案室消防设施老化",
+        "违规将相关人员转为事业编制",
+        "少数人员插手版面安排编发“人情稿”",
+    ] {
+        let id = t.problem(title).await;
+        assert!(
+            body.contains(&format!("href=\"/problems/{id}\"")) && body.contains(title),
+            "{title} is linked"
+        );
+    }
+    assert!(
+        body.contains("value=\"报社党发〔2024〕8号\""),
+        "the document's name is kept"
+    );
+    // The API names the same problems.
+    let office = t.token("office").await;
+    let api = t
+        .api(
+            &office,
+            "POST",
+            &format!("/api/v1/inspections/{s1}/file-plan"),
+            Some(json!({"plan_document": "报社党发〔2024〕8号"})),
+        )
+        .await;
+    assert_eq!(api.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let j = api.json();
+    assert_eq!(j["error"], "blocked");
+    let registered = t.problem("档案室消防设施老化").await;
+    assert!(
+        j["blocking"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["kind"] == "problem" && b["id"] == registered && b["state"] == "registered")
+    );
+}
+
+#[tokio::test]
+async fn a_step_whose_form_is_gone_answers_on_the_page_with_what_happened() {
+    let t = TestApp::new().await;
+    let s = t.login("office").await;
+    let closed = t.problem("接待费用超标、接待列支烟酒").await;
+    let form = [
+        ("action", "reopen"),
+        ("reason", "回头看发现仍有超标接待"),
+        ("deadline", "2024-05-31"),
+    ];
+    let first = t
+        .post(Some(&s), &format!("/problems/{closed}/step"), &form)
+        .await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER);
+    // The same form sent again (a second tab, the back button): the problem moved on.
+    let again = t
+        .post(Some(&s), &format!("/problems/{closed}/step"), &form)
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("id=\"refused\""), "{}", again.body);
+    assert!(again.body.contains("整改中"));
+    assert!(again.body.contains("页面已按该问题的最新状态刷新"));
+    assert!(!again.body.contains("The page now shows"), "one language");
+}
+
+#[tokio::test]
+async fn a_step_for_another_role_says_who_takes_it_on_the_page() {
+    let t = TestApp::new().await;
+    let s = t.login("finance").await;
+    let open = t.problem("多头开设银行账户").await;
+    let page = t
+        .post(
+            Some(&s),
+            &format!("/problems/{open}/step"),
+            &[("action", "accept_closure")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert!(page.body.contains("id=\"refused\""));
+    assert!(page.body.contains("只能由整改办办理"), "{}", page.body);
+}
+
+#[tokio::test]
+async fn a_closure_asked_with_measures_open_links_each_of_them() {
+    let t = TestApp::new().await;
+    let s = t.login("finance").await;
+    let open = t.problem("多头开设银行账户").await;
+    let page = t
+        .post(
+            Some(&s),
+            &format!("/problems/{open}/step"),
+            &[("action", "request_closure"), ("report", "专项报告")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("未完成"), "{}", page.body);
+    let measure: i64 = t
+        .count(&format!(
+            "SELECT MIN(id) FROM measures WHERE problem_id = {open} AND withdrawn_at IS NULL"
+        ))
+        .await;
+    assert!(page.body.contains(&format!("href=\"/measures/{measure}\"")));
+    // The API lists them too.
+    let finance = t.token("finance").await;
+    let api = step(
+        &t,
+        &finance,
+        open,
+        json!({"action": "request_closure", "report": "专项报告"}),
+    )
+    .await;
+    assert_eq!(api.json()["error"], "blocked");
+    assert_eq!(api.json()["blocking"][0]["kind"], "measure");
+}
+
+#[tokio::test]
+async fn an_error_page_speaks_the_readers_language_only() {
+    let t = TestApp::new().await;
+    let s = t.login("office").await;
+    let zh = t.get(Some(&s), "/problems/999999").await;
+    assert_eq!(zh.status, StatusCode::NOT_FOUND);
+    assert!(zh.body.contains("找不到"));
+    assert!(
+        latin_words(&zh.body).is_empty(),
+        "{:?}",
+        latin_words(&zh.body)
+    );
+    let en = Session {
+        cookie: format!("{}; zg_lang=en", s.cookie),
+        csrf: s.csrf.clone(),
+    };
+    let page = t.get(Some(&en), "/problems/999999").await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.body.contains("Not found"));
+    assert!(page.body.contains("lang=\"en\""));
+    assert!(
+        !page
+            .body
+            .chars()
+            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "{}",
+        page.body
+    );
+    // The plain errors axum answers by itself, too.
+    let bad = t.get(Some(&en), "/problems/abc").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(
+        !bad.body
+            .chars()
+            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    );
+}
