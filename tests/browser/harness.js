@@ -47,9 +47,10 @@ async function stop(env) {
 async function login(env, username, lang) {
   const context = await env.browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
   if (lang) await context.addCookies([{ name: 'zg_lang', value: lang, url: env.base }]);
+  // A step that cannot be taken back asks first (data-confirm): the tests say yes, in
+  // every tab they open.
+  context.on('page', (p) => p.on('dialog', (d) => d.accept()));
   const page = await context.newPage();
-  // A step that cannot be taken back asks first (data-confirm): the tests say yes.
-  page.on('dialog', (d) => d.accept());
   const failed = [];
   page.on('requestfailed', (r) => failed.push(r.url()));
   page.on('response', (r) => { if (!r.url().startsWith(env.base)) failed.push('external: ' + r.url()); });
