@@ -340,8 +340,36 @@ pub enum Action {
     },
 }
 
+/// Every action's code, in the order of the lifecycle: the one list that the pages'
+/// filters and words go by.
+pub const ACTION_CODES: [&str; 23] = [
+    "claim",
+    "dispute",
+    "assign",
+    "submit_plan",
+    "sign_plan",
+    "compile_plan",
+    "approve_plan",
+    "return_plan",
+    "request_extension",
+    "extend",
+    "refuse_extension",
+    "request_closure",
+    "close_phase",
+    "sign_closure",
+    "accept_closure",
+    "return_closure",
+    "confirm",
+    "reopen",
+    "add_measure",
+    "add_long_term_measure",
+    "record_acceptance",
+    "record_survey",
+    "post_result",
+];
+
 impl Action {
-    /// The action's code in records.
+    /// The action's code in records (one of [`ACTION_CODES`]).
     pub fn code(&self) -> &'static str {
         match self {
             Action::Claim => "claim",
@@ -1861,6 +1889,12 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        /// Every action's code is in the one list the pages go by.
+        #[test]
+        fn every_action_code_is_in_the_one_list(action in any_action()) {
+            prop_assert!(ACTION_CODES.contains(&action.code()), "{}", action.code());
+        }
 
         /// Over random sequences of actions by random actors: no illegal state, never
         /// closed with an open measure, reopened only by a look-back, and exactly one

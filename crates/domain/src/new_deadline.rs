@@ -1,6 +1,8 @@
 //! A deadline set after the fact (事后设定的时限) lies on or after the day it is set:
 //! 留号 (限时办结), 回炉, an extension asked for and approved (延期), a milestone
-//! (阶段目标), a measure added to an approved plan (补充措施). One already past would
+//! (阶段目标), a measure added to an approved plan (补充措施), and a measure drafted
+//! or redated on the form before the plan is approved (拟定措施: a ledger of past
+//! work comes in by import, which keeps its dates as written). One already past would
 //! make the measure 逾期 the moment it is set and leave it "逾期完成" for ever.
 //! The day of the step itself is allowed: a deadline is missed only the day after it
 //! (`status`).
@@ -25,17 +27,20 @@ pub enum Setting {
     Milestone,
     /// 补充措施 — a measure added once the plan is approved.
     SupplementaryMeasure,
+    /// 拟定措施 — a measure drafted, or its deadline changed, before the plan is approved.
+    DraftMeasure,
 }
 
 impl Setting {
     /// Every setting.
-    pub const ALL: [Setting; 6] = [
+    pub const ALL: [Setting; 7] = [
         Setting::ReturnClosure,
         Setting::Reopen,
         Setting::RequestExtension,
         Setting::ApproveExtension,
         Setting::Milestone,
         Setting::SupplementaryMeasure,
+        Setting::DraftMeasure,
     ];
 
     /// The form's and the API's field that carries the deadline.
@@ -55,6 +60,7 @@ impl Setting {
             Setting::ApproveExtension => "批准延期",
             Setting::Milestone => "阶段目标",
             Setting::SupplementaryMeasure => "补充措施",
+            Setting::DraftMeasure => "整改措施",
         }
     }
 
@@ -67,6 +73,7 @@ impl Setting {
             Setting::ApproveExtension => "the extension approved",
             Setting::Milestone => "the milestone",
             Setting::SupplementaryMeasure => "the supplementary measure",
+            Setting::DraftMeasure => "the measure",
         }
     }
 }

@@ -105,11 +105,7 @@ impl MeasureFacts<'_> {
     /// A reminder's text: the measure's words (at most 40 characters), its lead unit,
     /// its deadline with how it stands, and what to do.
     fn body(&self, standing: &str, ask: &str) -> String {
-        let content: String = if self.content.chars().count() > 40 {
-            self.content.chars().take(39).chain(['…']).collect()
-        } else {
-            self.content.to_string()
-        };
+        let content = crate::text::clip(self.content, 40);
         format!(
             "{content}\n牵头单位：{}\n整改时限：{}（{standing}）\n{ask}",
             self.unit, self.deadline
@@ -300,11 +296,11 @@ pub fn returned_reminder(
         ),
         Returned::Closure => (
             "【留号】销号申请未通过，请限时办结",
-            "请按意见继续整改，在新的期限前办结后再申请销号。",
+            "各项措施已重新打开：请按意见继续整改，逐项报告进展并标记完成，在新的期限前全部完成后再申请销号。",
         ),
         Returned::Reopened => (
             "【回炉】回头看发现问题反弹，请重新整改",
-            "请重新拟定措施并在新的期限前整改到位。",
+            "各项措施已重新打开：请重新整改（需要时补充措施），逐项标记完成，在新的期限前整改到位后再申请销号。",
         ),
     };
     let mut body = format!("问题：{title}\n意见：{reason}");

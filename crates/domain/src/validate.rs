@@ -74,6 +74,17 @@ pub enum Why {
     UnknownChoice,
     /// A deadline's words that do not read.
     Deadline(crate::deadline::DeadlineError),
+    /// A date of what happened (a meeting, a decision) after the day it is recorded.
+    NotYet(crate::happened::NotYet),
+    /// Someone else saved the record while this form was open (a stale version).
+    Stale {
+        /// Who saved it, by name.
+        changed_by: Option<String>,
+        /// When, in Beijing time to the minute.
+        changed_at: Option<String>,
+        /// The labels of what they changed are the web layer's: the columns.
+        columns: Vec<String>,
+    },
     /// A lifecycle step the state machine refuses.
     Refused(crate::lifecycle::Refusal),
     /// Words composed around a record's own names by the layer that found them, in both

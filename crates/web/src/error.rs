@@ -72,7 +72,6 @@ impl From<anyhow::Error> for PageError {
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
     t: Tr,
-    status: u16,
     message: &'a str,
     fields: Vec<String>,
     records: &'a [Blocker],
@@ -100,7 +99,6 @@ impl ErrorText {
     pub fn render(&self, lang: Lang) -> String {
         let page = ErrorPage {
             t: Tr(lang),
-            status: self.status.as_u16(),
             message: lang.pick(&self.zh, &self.en),
             fields: self
                 .fields

@@ -16,25 +16,30 @@ use zhenggai_storage::StoreError;
 
 const CSS: &str = include_str!("../assets/app.css");
 const JS: &str = include_str!("../assets/app.js");
+const ICON: &str = include_str!("../assets/favicon.svg");
 
-async fn css() -> impl IntoResponse {
+/// A file built into the binary, cached for an hour.
+fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
     (
         [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CONTENT_TYPE, content_type),
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-        CSS,
+        body,
     )
 }
 
+async fn css() -> impl IntoResponse {
+    asset("text/css; charset=utf-8", CSS)
+}
+
 async fn js() -> impl IntoResponse {
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        JS,
-    )
+    asset("text/javascript; charset=utf-8", JS)
+}
+
+/// The tab's icon (also at /favicon.ico, where browsers look without being told).
+async fn icon() -> impl IntoResponse {
+    asset("image/svg+xml", ICON)
 }
 
 /// 200 when the database answers, 503 otherwise.
@@ -140,6 +145,8 @@ pub fn router(app: App) -> Router {
         .route("/healthz", get(healthz))
         .route("/assets/app.css", get(css))
         .route("/assets/app.js", get(js))
+        .route("/assets/favicon.svg", get(icon))
+        .route("/favicon.ico", get(icon))
         .route("/login", get(login::login_page).post(login::login))
         .route("/logout", post(login::logout))
         .route(

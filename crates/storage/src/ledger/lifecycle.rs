@@ -11,9 +11,9 @@ use zhenggai_domain::deadline::{Deadline, DeadlineKind};
 use zhenggai_domain::lifecycle::{
     self, Action, ClosureChecks, Party, Policy, Posting, ProblemState, Refusal, Survey,
 };
-use zhenggai_domain::new_deadline;
 use zhenggai_domain::validate::{Checker, FieldError, Why};
 use zhenggai_domain::{ProblemId, UnitId, UserId};
+use zhenggai_domain::{happened, new_deadline};
 
 use super::problems;
 use crate::audit::{self, Change, Entity};
@@ -791,6 +791,11 @@ pub async fn step_in(
     // A new deadline (留号, 回炉, 延期) lies on or after the day of the step.
     new_deadline::check_action(&action, china_date(change.at))
         .map_err(|e| StoreError::Invalid(vec![e.field_error()]))?;
+    // The meeting that approved the plan has been held.
+    if let Action::ApprovePlan { on, .. } = &action {
+        happened::check(happened::Event::PlanApproved, *on, china_date(change.at))
+            .map_err(|e| StoreError::Invalid(vec![e.field_error()]))?;
+    }
     if let Some((measure, _)) = &extension {
         let belongs = sqlx::query(
             "SELECT 1 FROM measures WHERE id = $1 AND problem_id = $2 AND withdrawn_at IS NULL",
@@ -1053,6 +1058,52 @@ async fn record_checks(
     row.push(") RETURNING id");
     let id: i64 = row.query().fetch_one(tx.conn()).await?.try_get(0)?;
     audit::created(tx, change, Entity::ClosureCheck, id).await
+}
+
+/// An extension request waiting for the leader's decision (延期申请待审批), as the
+/// problem's page shows it to whoever decides or waits.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PendingExtension {
+    /// The measure's id.
+    pub measure_id: i64,
+    /// Its number within the problem.
+    pub measure_ordinal: i64,
+    /// What the measure is.
+    pub measure_content: String,
+    /// Its deadline now, as written.
+    pub deadline_now: String,
+    /// The deadline asked for, as written.
+    pub proposed: String,
+    /// Why.
+    pub reason: String,
+    /// Who asked, by name.
+    pub requested_by: String,
+    /// When (RFC 3339).
+    pub requested_at: String,
+}
+
+/// The extension request of a problem waiting for a decision, if any. The caller has
+/// checked read access.
+pub async fn pending_extension_of(db: &Db, id: ProblemId) -> StoreResult<Option<PendingExtension>> {
+    let row = sqlx::query(
+        "SELECT m.id, m.ordinal, m.content, m.deadline_text, x.proposed_text, x.reason, u.display_name, x.requested_at \
+         FROM extension_requests x JOIN measures m ON m.id = x.measure_id JOIN users u ON u.id = x.requested_by \
+         WHERE x.problem_id = $1 AND x.decision IS NULL ORDER BY x.id LIMIT 1",
+    )
+    .bind(id.0)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    Ok(Some(PendingExtension {
+        measure_id: r.try_get(0)?,
+        measure_ordinal: r.try_get(1)?,
+        measure_content: r.try_get(2)?,
+        deadline_now: r.try_get(3)?,
+        proposed: r.try_get(4)?,
+        reason: r.try_get(5)?,
+        requested_by: r.try_get(6)?,
+        requested_at: r.try_get(7)?,
+    }))
 }
 
 /// The extension request waiting for a decision, if any: its id, measure and deadline.

@@ -7,6 +7,7 @@ use sqlx::any::AnyRow;
 use zhenggai_domain::access::{Access, Actor, MeasureEdit, MeasureOwners};
 use zhenggai_domain::deadline::{Deadline, DeadlineKind, Precision, Reference};
 use zhenggai_domain::lifecycle::ProblemState;
+use zhenggai_domain::new_deadline;
 use zhenggai_domain::status::{Activity, MeasureState, Review, Standing, Windows};
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::warning::WarningRules;
@@ -568,15 +569,14 @@ async fn create_in(
     let new = check_for(tx, actor, facts, &input.for_actor(actor)).await?;
     let long_term = new.deadline.kind == zhenggai_domain::deadline::DeadlineKind::LongTerm;
     let frozen = super::lifecycle::add_measure(tx, actor, change, problem, long_term).await?;
-    // A measure added to an approved plan (补充措施) sets its deadline after the fact.
-    if frozen && let Some(due) = new.deadline.date {
-        zhenggai_domain::new_deadline::check(
-            zhenggai_domain::new_deadline::Setting::SupplementaryMeasure,
-            due,
-            zhenggai_domain::clock::china_date(change.at),
-        )
-        .map_err(|e| StoreError::Invalid(vec![e.field_error()]))?;
-    }
+    // A measure drafted on the form, or added to an approved plan (补充措施), is work
+    // still to do: its deadline lies ahead. A past ledger keeps its dates by import.
+    let setting = if frozen {
+        new_deadline::Setting::SupplementaryMeasure
+    } else {
+        new_deadline::Setting::DraftMeasure
+    };
+    check_deadline_ahead(setting, &new, change)?;
     let id = insert(tx, change, problem, &new).await?;
     if frozen {
         let version: i64 = sqlx::query("SELECT version FROM measures WHERE id = $1")
@@ -600,6 +600,21 @@ async fn create_in(
         .await?;
     }
     Ok(id)
+}
+
+/// Refuses a deadline set on the form before the day it is set.
+fn check_deadline_ahead(
+    setting: new_deadline::Setting,
+    new: &NewMeasure,
+    change: Change<'_>,
+) -> StoreResult<()> {
+    match new.deadline.date {
+        Some(due) => {
+            new_deadline::check(setting, due, zhenggai_domain::clock::china_date(change.at))
+                .map_err(|e| StoreError::Invalid(vec![e.field_error()]))
+        }
+        None => Ok(()),
+    }
 }
 
 /// Inserts a checked measure (also the demo loader and the generator).
@@ -689,6 +704,9 @@ pub async fn update(
             "整改方案已批准，时限只能通过延期申请调整。",
             "The plan is approved: the deadline changes only through an extension.",
         ));
+    }
+    if new.deadline.text != current.deadline.text {
+        check_deadline_ahead(new_deadline::Setting::DraftMeasure, &new, change)?;
     }
     let level = actor.measure_edit(
         &current.owners(),

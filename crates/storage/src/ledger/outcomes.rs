@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::clock::china_date;
+use zhenggai_domain::happened;
 use zhenggai_domain::outcomes::{AccountabilityForm, InstitutionChange, format_yuan, parse_fen};
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::{InspectionId, Role};
@@ -214,6 +216,24 @@ pub async fn record_accountability(
     Ok(id)
 }
 
+/// The date of what has happened, at its field: required, and not after the day it is
+/// recorded.
+fn happened_on(
+    c: &mut Checker,
+    event: happened::Event,
+    value: &str,
+    change: Change<'_>,
+) -> Option<chrono::NaiveDate> {
+    let on = c.date(event.field(), value)?;
+    match happened::check(event, on, china_date(change.at)) {
+        Ok(()) => Some(on),
+        Err(e) => {
+            c.push(e.field_error());
+            None
+        }
+    }
+}
+
 /// The same inside a transaction the caller commits (also the demo loader).
 pub async fn record_accountability_in(
     tx: &mut Tx,
@@ -248,7 +268,12 @@ pub async fn record_accountability_in(
             "Choose one of the four forms.",
         ));
     }
-    let decided_on = c.date("decided_on", &input.decided_on);
+    let decided_on = happened_on(
+        &mut c,
+        happened::Event::AccountabilityDecided,
+        &input.decided_on,
+        change,
+    );
     check_links(
         tx,
         &mut c,
@@ -314,7 +339,12 @@ pub async fn record_institution_in(
             "Choose made, revised or abolished.",
         ));
     }
-    let issued_on = c.date("issued_on", &input.issued_on);
+    let issued_on = happened_on(
+        &mut c,
+        happened::Event::InstitutionIssued,
+        &input.issued_on,
+        change,
+    );
     check_links(
         tx,
         &mut c,
@@ -378,7 +408,12 @@ pub async fn record_recovery_in(
         ));
     }
     let what = c.text("what", &input.what, 500);
-    let recovered_on = c.date("recovered_on", &input.recovered_on);
+    let recovered_on = happened_on(
+        &mut c,
+        happened::Event::MoneyRecovered,
+        &input.recovered_on,
+        change,
+    );
     check_links(
         tx,
         &mut c,

@@ -36,6 +36,11 @@ pub use texts::TEXTS;
 mod why;
 pub use why::{field_message, refusal, why};
 
+/// A day as Chinese text writes it (2024年3月15日).
+pub fn zh_day(d: chrono::NaiveDate) -> String {
+    d.format("%Y年%-m月%-d日").to_string()
+}
+
 /// A domain value with a name in each language (through any number of references,
 /// as templates hand them over).
 pub trait Labelled {
@@ -344,6 +349,16 @@ mod tests {
         assert_eq!(en.count(1, en.n_problems()), "1 problem");
         assert_eq!(en.count(0, en.n_errors()), "0 errors");
         assert_eq!(en.count(1, en.n_aspects()), "1 aspect");
+    }
+
+    /// Every step of the lifecycle has its name in both languages.
+    #[test]
+    fn every_action_has_words() {
+        for code in zhenggai_domain::lifecycle::ACTION_CODES {
+            for lang in [Lang::Zh, Lang::En] {
+                assert_ne!(Tr(lang).act(code), "—", "{code}");
+            }
+        }
     }
 
     /// Every code that reaches [`Tr::s`] has its text in both languages.

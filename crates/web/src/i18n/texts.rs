@@ -417,6 +417,12 @@ texts! {
     reason: "原因", "Reason";
     meeting: "审批会议（如：党委会2024年第6次会议）", "Approving meeting";
     new_deadline_words: "延期后的时限，如2024年7月底前", "New deadline, e.g. 2024年7月底前";
+    extension_pending_title: "延期申请待审批", "Extension asked for, awaiting the leader's decision";
+    extension_from: "时限", "Deadline";
+    returned_title: "整改办已留号（限时办结）", "Closure returned by the office (to finish by a deadline)";
+    returned_reopen_title: "回头看发现问题，已回炉重新整改", "Reopened by the look-back";
+    returned_deadline: "新的整改时限", "New deadline";
+    returned_todo: "各项整改措施已重新打开：请针对上述意见继续整改，报告整改进展，逐项标记完成；全部完成后，再次申请销号。", "Every measure has been reopened: act on the opinion above, report progress, mark each measure done, and when all are done ask for closure again.";
     new_deadline: "新的整改时限", "New deadline";
     special_report: "专项报告名称或文号", "Special report (title or number)";
     lifecycle_record: "整改流程记录", "Steps taken";

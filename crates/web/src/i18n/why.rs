@@ -5,7 +5,7 @@
 use zhenggai_domain::lifecycle::{ClosureRule, Hint, Missing, Party, Refusal, Unmet};
 use zhenggai_domain::validate::{FieldError, Why, YEARS};
 
-use super::{Lang, Tr};
+use super::{Lang, Tr, zh_day};
 
 /// What is wrong with a field and what to do, in one language.
 pub fn field_message(lang: Lang, e: &FieldError) -> String {
@@ -48,6 +48,12 @@ pub fn why(lang: Lang, w: &Why) -> String {
         ),
         Why::Deadline(e) if zh => e.zh(),
         Why::Deadline(e) => e.to_string(),
+        Why::NotYet(n) => not_yet(lang, n),
+        Why::Stale {
+            changed_by,
+            changed_at,
+            columns,
+        } => stale(lang, changed_by.as_deref(), changed_at.as_deref(), columns),
         Why::Refused(r) => refusal(lang, r),
         Why::Said { zh: z, en } => pick(z, en),
         Why::InRow { row, why: inner } if zh => format!("第{row}行：{}", why(lang, inner)),
@@ -343,5 +349,78 @@ mod tests {
         let u = Refusal::Unmet(Unmet::Acceptance(Party::InspectionOffice));
         assert_eq!(refusal(Lang::Zh, &u), "尚不能销号：巡察办尚未验收签字。");
         assert!(!refusal(Lang::En, &u).contains("inspection_office"));
+    }
+}
+
+/// A date of what happened that lies ahead of the day it is recorded.
+fn not_yet(lang: Lang, n: &zhenggai_domain::happened::NotYet) -> String {
+    use zhenggai_domain::happened::Event;
+    let (date, day) = (zh_day(n.date), zh_day(n.day));
+    match (lang, n.event) {
+        (Lang::Zh, Event::PlanApproved) => format!(
+            "会议日期（{date}）晚于今天（{day}）：请在党委（党组）会议审批后登记，填写实际开会的日期。"
+        ),
+        (Lang::Zh, Event::AccountabilityDecided) => {
+            format!("决定日期（{date}）晚于今天（{day}）：请在问责决定作出后登记，填写决定的日期。")
+        }
+        (Lang::Zh, Event::InstitutionIssued) => {
+            format!("印发日期（{date}）晚于今天（{day}）：请在制度印发后登记，填写印发的日期。")
+        }
+        (Lang::Zh, Event::MoneyRecovered) => {
+            format!("清退（追缴）日期（{date}）晚于今天（{day}）：请在款项实际清退（追缴）后登记。")
+        }
+        (Lang::En, Event::InstitutionIssued) => format!(
+            "The issue date ({}) is after today ({}): record the rule once it is issued, with the day of issue.",
+            n.date, n.day
+        ),
+        (Lang::En, Event::MoneyRecovered) => format!(
+            "The date recovered ({}) is after today ({}): record the money once it has been recovered.",
+            n.date, n.day
+        ),
+        (Lang::En, Event::PlanApproved) => format!(
+            "The meeting date ({}) is after today ({}): record the approval once the Party committee has met, with the day it met.",
+            n.date, n.day
+        ),
+        (Lang::En, Event::AccountabilityDecided) => format!(
+            "The decision date ({}) is after today ({}): record the accountability once it is decided, with the day of the decision.",
+            n.date, n.day
+        ),
+    }
+}
+
+/// Saved by someone else while the form was open: who, when, what, and what to do.
+fn stale(lang: Lang, by: Option<&str>, at: Option<&str>, columns: &[String]) -> String {
+    let t = Tr(lang);
+    let mut labels: Vec<&str> = columns
+        .iter()
+        .map(|c| t.s(&format!("fld_{c}")))
+        .filter(|l| *l != "—")
+        .collect();
+    labels.dedup();
+    match lang {
+        Lang::Zh => {
+            let who = by.unwrap_or("其他人");
+            let when = at.map(|a| format!("于{a}")).unwrap_or_default();
+            let what = if labels.is_empty() {
+                String::new()
+            } else {
+                format!("（改动了：{}）", labels.join("、"))
+            };
+            format!(
+                "您编辑期间，{who}{when}保存了这条记录{what}。您填写的内容仍在下方，尚未保存：请打开原记录核对，确认后再次点击保存，即以您的内容为准。"
+            )
+        }
+        Lang::En => {
+            let who = by.unwrap_or("someone else");
+            let when = at.map(|a| format!(" at {a}")).unwrap_or_default();
+            let what = if labels.is_empty() {
+                String::new()
+            } else {
+                format!(" (changed: {})", labels.join(", "))
+            };
+            format!(
+                "While you were editing, {who} saved this record{when}{what}. What you typed is kept below, not yet saved: check the record as it now stands, then save again to replace it with yours."
+            )
+        }
     }
 }

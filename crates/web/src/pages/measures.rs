@@ -677,6 +677,12 @@ pub async fn update(
     {
         Ok(()) => Ok(see_other(&format!("/measures/{id}"))),
         Err(e) => {
+            // Saved meanwhile by someone else: the typed input comes back on the version
+            // now stored, so that saving again, once checked, replaces it knowingly.
+            let version = match &e {
+                StoreError::Conflict(c) => c.current_version,
+                _ => version,
+            };
             let errors = Errors {
                 list: field_errors(e)?,
                 lang: v.lang,

@@ -58,6 +58,9 @@ pub struct Nav {
     pub supervisor: bool,
     /// 整改办 (sets the organisation's rules).
     pub office: bool,
+    /// Connects other systems through the API, so keeps its tokens at hand: the office,
+    /// the upper level and the administrators (a unit or a leader works on the pages).
+    pub tokens: bool,
     /// Has the weekly reports page: a unit reporting, or whoever reads its
     /// organisation's whole ledger (the roll call). The same rule as the page's.
     pub weekly: bool,
@@ -85,6 +88,7 @@ impl Nav {
             auditadmin: role == Role::AuditAdmin,
             supervisor: role == Role::Supervisor,
             office: role == Role::Office,
+            tokens: role.is_admin() || matches!(role, Role::Office | Role::Upper),
             weekly: weekly::shows_page(&v.actor),
             section,
             path_encoded: urlencoding::encode(path).into_owned(),
@@ -223,8 +227,30 @@ pub fn see_other(to: &str) -> Response {
 pub fn field_errors(e: StoreError) -> Result<Vec<FieldError>, PageError> {
     match e {
         StoreError::Invalid(list) => Ok(list),
+        // Saved by someone else meanwhile: the form comes back with what was typed.
+        StoreError::Conflict(c) => Ok(vec![stale(&c)]),
         other => Err(PageError::Store(other)),
     }
+}
+
+/// A concurrent save as the form shows it, above the fields (on `version`).
+pub fn stale(c: &zhenggai_storage::error::Conflict) -> FieldError {
+    FieldError::because(
+        "version",
+        zhenggai_domain::validate::Why::Stale {
+            changed_by: c.changed_by.clone(),
+            changed_at: c
+                .changed_at
+                .as_deref()
+                .map(zhenggai_storage::sql::beijing_minute),
+            columns: c
+                .changes
+                .iter()
+                .map(|f| f.field.clone())
+                .filter(|f| !matches!(f.as_str(), "updated_at" | "version"))
+                .collect(),
+        },
+    )
 }
 
 /// The translator of a viewer.

@@ -39,6 +39,69 @@ struct OutcomesPage {
     problems: Vec<Choice>,
     /// Its measures, to link money recovered to.
     measures: Vec<Choice>,
+    /// The form sent and refused, to fill it again with each error at its field.
+    sent: FormData,
+}
+
+/// Every field the three forms show; an error elsewhere shows above them.
+const FIELDS: [&str; 14] = [
+    "subject_kind",
+    "subject",
+    "reason",
+    "form",
+    "decided_on",
+    "problem_ids",
+    "title",
+    "doc_number",
+    "change_kind",
+    "issued_on",
+    "amount",
+    "what",
+    "recovered_on",
+    "measure_ids",
+];
+
+impl OutcomesPage {
+    fn is_sent(&self, kind: &str) -> bool {
+        self.sent.get("kind") == kind
+    }
+
+    /// What was typed into `field` of the form of `kind`, when it came back refused.
+    fn kept<'a>(&'a self, kind: &str, field: &str) -> &'a str {
+        if self.is_sent(kind) {
+            self.sent.get(field)
+        } else {
+            ""
+        }
+    }
+
+    /// The same, or `default` on a fresh form.
+    fn kept_or<'a>(&'a self, kind: &str, field: &str, default: &'a str) -> &'a str {
+        if self.is_sent(kind) {
+            self.sent.get(field)
+        } else {
+            default
+        }
+    }
+
+    /// Whether `id` was ticked in `field` of the form of `kind`.
+    fn ticked(&self, kind: &str, field: &str, id: &i64) -> bool {
+        self.is_sent(kind) && ids(&self.sent, field).contains(id)
+    }
+
+    /// The error of `field` on the form of `kind`.
+    fn err(&self, kind: &str, field: &str) -> Option<String> {
+        if self.is_sent(kind) {
+            self.errors.of(field)
+        } else {
+            None
+        }
+    }
+
+    /// The errors that no field shows.
+    fn general(&self) -> Vec<String> {
+        super::measures::general_errors(&self.errors, &FIELDS)
+    }
 }
 
 /// The problems and measures of an inspection as choices ("3. 公车私用…", "3.1 …"), so
@@ -93,6 +156,7 @@ async fn page(
     v: &Viewer,
     id: InspectionId,
     errors: Errors,
+    sent: FormData,
 ) -> Result<OutcomesPage, PageError> {
     let inspection = inspections::get(&app.db, &v.actor, id).await?;
     let outcomes = outcomes::list(&app.db, &v.actor, id).await?;
@@ -114,6 +178,7 @@ async fn page(
         today: app.clock.today().to_string(),
         problems,
         measures,
+        sent,
     })
 }
 
@@ -124,7 +189,14 @@ pub async fn show(
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     Ok(render(
-        &page(&app, &v, InspectionId(id), Errors::none(v.lang)).await?,
+        &page(
+            &app,
+            &v,
+            InspectionId(id),
+            Errors::none(v.lang),
+            FormData::default(),
+        )
+        .await?,
     ))
 }
 
@@ -188,7 +260,7 @@ pub async fn record(
             };
             Ok(render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &page(&app, &v, inspection, errors).await?,
+                &page(&app, &v, inspection, errors, form).await?,
             ))
         }
     }

@@ -41,6 +41,56 @@ struct ProblemPage {
     /// The measures the former lead unit leads, offered to go along with a decision
     /// on who leads (assign).
     carried: Vec<Choice>,
+    /// The last 留号 or 回炉 while its work is still open: the lead unit is told its
+    /// measures were reopened and what to do before asking again.
+    returned: Option<Returned>,
+    /// The extension asked for and not yet decided: what the leader decides on.
+    pending: Option<lifecycle::PendingExtension>,
+}
+
+/// A closure returned (留号) or a closed problem reopened (回炉), as the page tells it
+/// until the lead unit asks for closure again.
+struct Returned {
+    /// return_closure or reopen.
+    action: String,
+    /// Who decided, by name.
+    actor: String,
+    /// When (RFC 3339).
+    at: String,
+    /// The new deadline.
+    deadline: String,
+    /// Why.
+    reason: String,
+}
+
+impl Returned {
+    /// The last return among `events`, unless closure has been asked for since.
+    fn of(events: &[Event], state: ProblemState) -> Option<Returned> {
+        if state != ProblemState::InProgress {
+            return None;
+        }
+        let last = events.iter().rev().find(|e| {
+            matches!(
+                e.action.as_str(),
+                "return_closure" | "reopen" | "request_closure"
+            )
+        })?;
+        if last.action == "request_closure" {
+            return None;
+        }
+        let (deadline, reason) = last
+            .note
+            .as_deref()
+            .and_then(|n| n.split_once(": "))
+            .unwrap_or(("", ""));
+        Some(Returned {
+            action: last.action.clone(),
+            actor: last.actor.clone(),
+            at: last.at.clone(),
+            deadline: deadline.to_string(),
+            reason: reason.to_string(),
+        })
+    }
 }
 
 /// A step refused, as the problem's page shows it above everything else: what blocks it
@@ -61,6 +111,11 @@ struct StepRefusal {
 }
 
 impl ProblemPage {
+    /// A measure's words as a choice in a list shows them.
+    fn clip(&self, text: &str, max: usize) -> String {
+        zhenggai_domain::text::clip(text, max)
+    }
+
     /// The refusal of `field` on the form of `action`, if that form was refused.
     fn step_error(&self, action: &str, field: &str) -> Option<String> {
         match &self.refused {
@@ -184,6 +239,12 @@ async fn problem_page(
     actions.retain(|a| *a != "add_measure");
     let closure = ClosurePanel::new(&facts, lifecycle::parties_to_sign(&v.actor, &facts));
     let events = lifecycle::events(&app.db, id).await?;
+    let returned = Returned::of(&events, problem.state);
+    let pending = if facts.problem.extension_pending {
+        lifecycle::pending_extension_of(&app.db, id).await?
+    } else {
+        None
+    };
     let units = zhenggai_storage::units::list(&app.db, Some(problem.org_id))
         .await?
         .into_iter()
@@ -202,6 +263,8 @@ async fn problem_page(
     let path = format!("/problems/{id}");
     Ok(ProblemPage {
         carried,
+        returned,
+        pending,
         t: tr(v),
         nav: Nav::new(v, "inspections", &path),
         problem,

@@ -711,7 +711,7 @@ pub async fn ledger_file(
     let title = format!("{}整改台账", inspection.title);
     let date_line = format!(
         "截至{}　审计校验码：{}",
-        today.format("%Y年%-m月%-d日"),
+        crate::i18n::zh_day(today),
         app.audit_code().await?
     );
     let (send, mut written) = tokio::sync::mpsc::channel::<Vec<export::Aspect>>(1);

@@ -308,7 +308,7 @@ pub async fn download_summary(
     let title = format!(
         "{}整改工作周汇总（{}—{}）",
         org.name,
-        week.format("%Y年%-m月%-d日"),
+        crate::i18n::zh_day(week),
         sunday.format("%-m月%-d日")
     );
     let bytes = zhenggai_spreadsheet::docx::document(&title, &body)

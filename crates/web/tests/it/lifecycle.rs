@@ -126,6 +126,16 @@ async fn one_problem_travels_the_whole_road_and_wrong_roles_are_refused() {
     .await;
     assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(missing.json()["fields"][0]["field"], "meeting");
+    // A meeting not yet held approves nothing (issue 20).
+    let ahead = step(&t, &office, p, json!({"action": "approve_plan", "meeting": "党委会2024年第8次会议", "meeting_date": "2024-04-26"})).await;
+    assert_eq!(ahead.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(ahead.json()["fields"][0]["field"], "meeting_date");
+    assert!(
+        ahead.json()["fields"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("晚于今天")
+    );
     let approved = step(&t, &office, p, json!({"action": "approve_plan", "meeting": "党委会2024年第7次会议", "meeting_date": "2024-04-20"})).await;
     assert_eq!(approved.json()["state"], "in_progress");
 

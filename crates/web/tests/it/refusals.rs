@@ -340,3 +340,60 @@ async fn an_error_page_speaks_the_readers_language_only() {
             .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
     );
 }
+
+/// A measure drafted on the form is work still to do: its deadline lies ahead. A date
+/// of what has happened (the Party committee's meeting, an accountability decision)
+/// lies behind. Each refusal is at its field, naming today, and nothing is written.
+#[tokio::test]
+async fn drafted_deadlines_lie_ahead_and_dates_of_what_happened_lie_behind() {
+    let t = TestApp::new().await;
+    let logistics = t.token("logistics").await;
+    let jijian = t.token("jijian").await;
+
+    let fire = t.problem("档案室消防设施老化").await;
+    let before = t
+        .count(&format!(
+            "SELECT COUNT(*) FROM measures WHERE problem_id = {fire}"
+        ))
+        .await;
+    let drafted = t
+        .api(
+            &logistics,
+            "POST",
+            &format!("/api/v1/problems/{fire}/measures"),
+            Some(json!({"content": "全面排查档案室消防设施", "deadline": "2024年3月底前"})),
+        )
+        .await;
+    let message = refused_field(&drafted, "deadline");
+    assert!(message.contains("2024年4月25日"), "{message}");
+    assert_eq!(
+        t.count(&format!(
+            "SELECT COUNT(*) FROM measures WHERE problem_id = {fire}"
+        ))
+        .await,
+        before,
+        "nothing written"
+    );
+    let today_ok = t
+        .api(
+            &logistics,
+            "POST",
+            &format!("/api/v1/problems/{fire}/measures"),
+            Some(json!({"content": "全面排查档案室消防设施", "deadline": "2024年4月底前"})),
+        )
+        .await;
+    assert_eq!(today_ok.status, StatusCode::CREATED, "{}", today_ok.body);
+
+    let i = t.inspection().await;
+    let ahead = t
+        .api(
+            &jijian,
+            "POST",
+            &format!("/api/v1/inspections/{i}/accountability"),
+            Some(json!({"subject_kind": "person", "subject": "驾驶员 王某", "reason": "公车私用", "form": "first", "decided_on": "2024-04-26"})),
+        )
+        .await;
+    let message = refused_field(&ahead, "decided_on");
+    assert!(message.contains("晚于今天"), "{message}");
+    assert!(message.contains("2024年4月25日"), "{message}");
+}

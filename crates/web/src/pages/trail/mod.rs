@@ -47,7 +47,8 @@ pub async fn readable_trail(
 }
 
 /// The record's entity if the viewer may read its trail: the audit administrator any
-/// record's, a supervisor that of an inspection, problem or measure they can read.
+/// record's; whoever reads the ledger, the trail of an inspection, problem or measure
+/// they can read (D21: verifiable by anyone with read access to it).
 async fn may_read_record(
     app: &App,
     v: &Viewer,
@@ -57,8 +58,8 @@ async fn may_read_record(
     let entity = Entity::from_table(table).ok_or(StoreError::NotFound)?;
     match v.actor.role {
         Role::AuditAdmin => {}
-        Role::Supervisor => {
-            // A supervisor reads the trail of what they can read: the record must load.
+        r if r.reads_business_data() => {
+            // The trail of what they can read: the record must load for them.
             match entity {
                 Entity::Inspection => {
                     drop(inspections::get(&app.db, &v.actor, InspectionId(id)).await?)
@@ -151,7 +152,7 @@ impl FilterInput {
         let filter = TrailFilter {
             record,
             actor: self.who.parse().ok(),
-            action: words::actions()
+            action: words::actions(record.is_none())
                 .find(|a| *a == self.action)
                 .map(str::to_string),
             from: from.map(beijing_midnight),
@@ -281,7 +282,7 @@ async fn trail_page(
             label: name,
         })
         .collect();
-    let actions = words::actions()
+    let actions = words::actions(record.is_none())
         .map(|a| Opt {
             value: a.to_string(),
             label: words::action(&t, a),

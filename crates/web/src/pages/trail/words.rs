@@ -8,6 +8,8 @@ use serde_json::Value;
 use zhenggai_domain::Role;
 use zhenggai_domain::escalation::NoticeKind;
 use zhenggai_domain::inspection::{InspectionKind, ProblemSource};
+// The lifecycle's steps: their words are `Tr::act`.
+use zhenggai_domain::lifecycle::ACTION_CODES as STEPS;
 use zhenggai_domain::reminder::RobotKind;
 use zhenggai_domain::warning::{Colour, Recipient};
 use zhenggai_storage::StoreError;
@@ -17,35 +19,9 @@ use zhenggai_storage::trail;
 use crate::i18n::Tr;
 use crate::state::App;
 
-/// The lifecycle steps (their words are [`Tr::act`]).
-const STEPS: [&str; 23] = [
-    "claim",
-    "dispute",
-    "assign",
-    "submit_plan",
-    "sign_plan",
-    "compile_plan",
-    "approve_plan",
-    "return_plan",
-    "request_extension",
-    "extend",
-    "refuse_extension",
-    "request_closure",
-    "close_phase",
-    "sign_closure",
-    "accept_closure",
-    "return_closure",
-    "confirm",
-    "reopen",
-    "add_measure",
-    "add_long_term_measure",
-    "record_acceptance",
-    "record_survey",
-    "post_result",
-];
-
-/// The other actions the trail records (their words are the `aud_…` texts).
-const CHANGES: [&str; 13] = [
+/// The other changes to the ledger's records the trail holds (their words are the
+/// `aud_…` texts).
+const CHANGES: [&str; 7] = [
     "create",
     "update",
     "withdraw",
@@ -53,6 +29,10 @@ const CHANGES: [&str; 13] = [
     "done",
     "freeze_baseline",
     "file_plan",
+];
+
+/// The changes to accounts and the trail's own key: only the whole trail holds them.
+const ACCOUNT_CHANGES: [&str; 6] = [
     "set_role",
     "set_password",
     "disable",
@@ -61,9 +41,14 @@ const CHANGES: [&str; 13] = [
     "key",
 ];
 
-/// Every action code the trail holds, steps first: the action filter's choices.
-pub fn actions() -> impl Iterator<Item = &'static str> {
-    STEPS.into_iter().chain(CHANGES)
+/// Every action code a trail holds, steps first: the action filter's choices. The
+/// trail of one ledger record holds no change to an account.
+pub fn actions(whole: bool) -> impl Iterator<Item = &'static str> {
+    let accounts: &'static [&'static str] = if whole { &ACCOUNT_CHANGES } else { &[] };
+    STEPS
+        .into_iter()
+        .chain(CHANGES)
+        .chain(accounts.iter().copied())
 }
 
 /// An action in words; a code without words (written by a newer version) as it is.

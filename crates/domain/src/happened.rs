@@ -1,0 +1,102 @@
+//! A date of something that has already happened lies on or before the day it is
+//! recorded: the Party committee's meeting that approved a plan (党委审批), the decision
+//! that held someone accountable (问责决定), a rule issued, money recovered. A date ahead would record as done what has
+//! not yet been decided, and the as-of figures would count it before its day.
+
+use chrono::NaiveDate;
+
+use crate::validate::{FieldError, Why};
+
+/// What the date records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Event {
+    /// 党委（党组）会议审批整改方案 — the meeting that approved a plan.
+    PlanApproved,
+    /// 问责决定 — the decision holding a person or unit accountable.
+    AccountabilityDecided,
+    /// 建章立制 — a rule issued (印发).
+    InstitutionIssued,
+    /// 清退/追缴 — money recovered.
+    MoneyRecovered,
+}
+
+impl Event {
+    /// Every event.
+    pub const ALL: [Event; 4] = [
+        Event::PlanApproved,
+        Event::AccountabilityDecided,
+        Event::InstitutionIssued,
+        Event::MoneyRecovered,
+    ];
+
+    /// The form's and the API's field that carries the date.
+    pub fn field(self) -> &'static str {
+        match self {
+            Event::PlanApproved => "meeting_date",
+            Event::AccountabilityDecided => "decided_on",
+            Event::InstitutionIssued => "issued_on",
+            Event::MoneyRecovered => "recovered_on",
+        }
+    }
+}
+
+/// A date of what happened that lies after the day it is recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the date {date} is after {day}, the day it is recorded: give {day} or earlier")]
+pub struct NotYet {
+    /// What the date records.
+    pub event: Event,
+    /// The date given.
+    pub date: NaiveDate,
+    /// The day it is recorded: the latest date allowed.
+    pub day: NaiveDate,
+}
+
+impl NotYet {
+    /// The refusal at the field that carried the date.
+    pub fn field_error(&self) -> FieldError {
+        FieldError::because(self.event.field(), Why::NotYet(*self))
+    }
+}
+
+/// Checks the date of `event`, recorded on `day`: that day or earlier.
+pub fn check(event: Event, date: NaiveDate, day: NaiveDate) -> Result<(), NotYet> {
+    if date > day {
+        Err(NotYet { event, date, day })
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn day(n: i64) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + chrono::Duration::days(n)
+    }
+
+    #[test]
+    fn the_day_itself_and_before_are_allowed_the_day_after_is_not() {
+        for e in Event::ALL {
+            assert_eq!(check(e, day(10), day(10)), Ok(()));
+            assert_eq!(check(e, day(9), day(10)), Ok(()));
+            let err = check(e, day(11), day(10)).unwrap_err();
+            assert_eq!((err.date, err.day, err.event), (day(11), day(10), e));
+            let fe = err.field_error();
+            assert_eq!(fe.field, e.field());
+            assert_eq!(fe.why, Why::NotYet(err));
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn refused_exactly_when_after_the_day(d in -1000i64..1000, t in -1000i64..1000) {
+            for e in Event::ALL {
+                prop_assert_eq!(check(e, day(d), day(t)).is_err(), d > t);
+            }
+        }
+    }
+}
