@@ -126,9 +126,10 @@ impl Field {
 }
 
 /// The words offices write over each column. The first is the one zhenggai writes. The
-/// others are those found over the columns of published ledgers and templates
-/// (`docs/ledger-headers.md` lists them with their sources); a cell that is none of
-/// them is read by the longest of them it contains.
+/// others are the usual words of such columns and those found over the columns of
+/// published ledgers (`docs/ledger-headers.md` lists the sources and which words they
+/// bear out); a cell that is none of them is read by the longest of them it contains.
+/// No word belongs to two fields.
 pub const SYNONYMS: &[(Field, &[&str])] = &[
     (
         Field::Seq,
@@ -173,6 +174,9 @@ pub const SYNONYMS: &[(Field, &[&str])] = &[
             "问题具体表现",
             "具体表现",
             "整改问题",
+            "整改事项",
+            "整改具体事项",
+            "具体内容",
             "问题",
         ],
     ),
@@ -191,6 +195,8 @@ pub const SYNONYMS: &[(Field, &[&str])] = &[
             "整改方式",
             "整改要求",
             "任务清单",
+            "主要任务",
+            "工作要求",
         ],
     ),
     (
@@ -249,6 +255,9 @@ pub const SYNONYMS: &[(Field, &[&str])] = &[
             "牵头处室",
             "落实单位",
             "实施单位",
+            "责任主体",
+            "整改实施主体",
+            "牵头股室",
         ],
     ),
     (
@@ -642,6 +651,434 @@ mod tests {
         ]);
         let h = find_header(&s, &Synonyms::default()).unwrap();
         assert_eq!((h.row, h.height), (0, 1));
+    }
+
+    /// A column's header word as a source writes it, and the field it is read as.
+    type Column = (&'static str, Option<Field>);
+
+    /// The columns of the published ledgers and lists in `docs/ledger-headers.md`, one
+    /// row per source (numbered as there), each word as the source writes it with the
+    /// field the built-in table reads it as; `None` where the column is nothing zhenggai
+    /// imports (or a list's name that does not say which field it is).
+    const PUBLISHED: &[(&str, &[Column])] = &[
+        (
+            "1 开封市鼓楼区",
+            &[
+                ("问题内容", Some(Field::Problem)),
+                ("整改措施", Some(Field::Measure)),
+                ("整改时限", Some(Field::Deadline)),
+                ("责任人", Some(Field::Responsible)),
+            ],
+        ),
+        (
+            "2 惠济区行政审批和政务信息管理局党组",
+            &[
+                ("整改措施", Some(Field::Measure)),
+                ("责任领导", Some(Field::Leader)),
+                ("责任部门", Some(Field::LeadUnit)),
+                ("完成时限", Some(Field::Deadline)),
+            ],
+        ),
+        (
+            "3 千阳县委巡察工作领导小组",
+            &[
+                ("反馈问题", Some(Field::Problem)),
+                ("整改事项", Some(Field::Problem)),
+            ],
+        ),
+        (
+            "4 红河州",
+            &[
+                ("问题清单", Some(Field::Problem)),
+                ("措施清单", Some(Field::Measure)),
+                ("任务清单", Some(Field::Measure)),
+                ("责任清单", None),
+                ("整改时间节点", Some(Field::Deadline)),
+            ],
+        ),
+        (
+            "5 国控建设集团",
+            &[
+                ("问题事项", Some(Field::Problem)),
+                ("分管领导", Some(Field::Leader)),
+                ("责任部门", Some(Field::LeadUnit)),
+                ("责任人员", Some(Field::Responsible)),
+                ("完成时限", Some(Field::Deadline)),
+                ("完成情况", Some(Field::Status)),
+            ],
+        ),
+        (
+            "7 通城县（表头）",
+            &[
+                ("问题序号", Some(Field::Seq)),
+                ("具体内容", Some(Field::Problem)),
+                ("整改目标", Some(Field::Target)),
+                ("整改措施", Some(Field::Measure)),
+                ("完成情况", Some(Field::Status)),
+                ("责任 单位", Some(Field::LeadUnit)),
+                ("完成 时限", Some(Field::Deadline)),
+            ],
+        ),
+        (
+            "8 宿州马鞍山现代产业园区（公示栏目）",
+            &[
+                ("整改问题", Some(Field::Problem)),
+                ("整改实施主体", Some(Field::LeadUnit)),
+                ("重点措施", Some(Field::Measure)),
+                ("目标任务", Some(Field::Target)),
+                ("完成时限", Some(Field::Deadline)),
+                ("整改完成情况", Some(Field::Status)),
+            ],
+        ),
+        (
+            // Its 整改任务 holds the problem's wording; the table reads it as the
+            // measure, and the office maps it in the preview.
+            "9 四平市铁东区（公示栏目）",
+            &[
+                ("整改任务", Some(Field::Measure)),
+                ("整改目标", Some(Field::Target)),
+                ("整改完成情况", Some(Field::Status)),
+            ],
+        ),
+        (
+            "10 大同市审计局",
+            &[
+                ("整改问题", Some(Field::Problem)),
+                ("整改标准", Some(Field::Target)),
+                ("整改时限", Some(Field::Deadline)),
+                ("责任部门", Some(Field::LeadUnit)),
+                ("责任人", Some(Field::Responsible)),
+            ],
+        ),
+        (
+            // Two unit columns: the first is read as the lead unit, the second reads
+            // nothing more and the preview shows it to be mapped (配合单位).
+            "11 婺城区委",
+            &[
+                ("牵头领导", Some(Field::Leader)),
+                ("牵头单位", Some(Field::LeadUnit)),
+                ("整改举措", Some(Field::Measure)),
+                ("责任单位", Some(Field::LeadUnit)),
+                ("完成时限", Some(Field::Deadline)),
+            ],
+        ),
+        (
+            "12 广元市朝天区",
+            &[
+                ("问题内容", Some(Field::Problem)),
+                ("责任主体", Some(Field::LeadUnit)),
+                ("整改标准", Some(Field::Target)),
+                ("整改措施", Some(Field::Measure)),
+                ("办结时限", Some(Field::Deadline)),
+            ],
+        ),
+        (
+            "13 安徽检验检疫局",
+            &[
+                ("整改措施", Some(Field::Measure)),
+                ("主办单位", Some(Field::LeadUnit)),
+                ("协办单位", Some(Field::Cooperating)),
+                ("责任人", Some(Field::Responsible)),
+                ("办结时限", Some(Field::Deadline)),
+            ],
+        ),
+        (
+            "14 镇安县",
+            &[
+                ("具体问题", Some(Field::Problem)),
+                ("分管领导", Some(Field::Leader)),
+                ("牵头股室", Some(Field::LeadUnit)),
+                ("整改措施", Some(Field::Measure)),
+            ],
+        ),
+        (
+            "15 慈溪市审计局",
+            &[
+                ("整改具体事项", Some(Field::Problem)),
+                ("责任单位", Some(Field::LeadUnit)),
+                ("工作要求", Some(Field::Measure)),
+            ],
+        ),
+        (
+            "16 成都空港城市发展集团党委",
+            &[
+                ("整改措施", Some(Field::Measure)),
+                ("整改时限", Some(Field::Deadline)),
+                ("责任领导", Some(Field::Leader)),
+                ("责任部门", Some(Field::LeadUnit)),
+            ],
+        ),
+        (
+            "17 生态环境部",
+            &[
+                ("整改目标", Some(Field::Target)),
+                ("主要任务", Some(Field::Measure)),
+                ("具体措施", Some(Field::Measure)),
+                ("责任单位", Some(Field::LeadUnit)),
+                ("完成时限", Some(Field::Deadline)),
+            ],
+        ),
+        (
+            "18 环境保护部",
+            &[
+                ("责任单位", Some(Field::LeadUnit)),
+                ("整改目标", Some(Field::Target)),
+                ("整改措施", Some(Field::Measure)),
+                ("整改时限", Some(Field::Deadline)),
+            ],
+        ),
+        (
+            "19 南宁市人民政府",
+            &[
+                ("整改措施", Some(Field::Measure)),
+                ("整改时限", Some(Field::Deadline)),
+                ("责任单位", Some(Field::LeadUnit)),
+            ],
+        ),
+        (
+            "20 黄山市教育局",
+            &[
+                ("问题清单", Some(Field::Problem)),
+                ("整改措施", Some(Field::Measure)),
+                ("责任部门", Some(Field::LeadUnit)),
+                ("责任人", Some(Field::Responsible)),
+                ("整改时限", Some(Field::Deadline)),
+            ],
+        ),
+        (
+            "21 湟中县",
+            &[
+                ("责任单位", Some(Field::LeadUnit)),
+                ("责任人", Some(Field::Responsible)),
+                ("整改措施", Some(Field::Measure)),
+                ("整改时限", Some(Field::Deadline)),
+            ],
+        ),
+        (
+            "22 鞍山市自然资源局",
+            &[
+                ("整改责任单位", Some(Field::LeadUnit)),
+                ("责任人", Some(Field::Responsible)),
+            ],
+        ),
+        (
+            "23 泗县审计局",
+            &[
+                ("编号", Some(Field::Seq)),
+                ("责任主体", Some(Field::LeadUnit)),
+                ("整改时限", Some(Field::Deadline)),
+                ("目标", Some(Field::Target)),
+            ],
+        ),
+        (
+            "24 南乐县审计局",
+            &[
+                ("整改要求", Some(Field::Measure)),
+                ("整改时限", Some(Field::Deadline)),
+                ("整改进度", Some(Field::Status)),
+            ],
+        ),
+        (
+            "25 宜城市",
+            &[
+                ("问题清单", Some(Field::Problem)),
+                ("整改措施", Some(Field::Measure)),
+                ("完成时限", Some(Field::Deadline)),
+            ],
+        ),
+        (
+            // 整改责任 says neither unit, leader nor person: left for the office.
+            "26 双鸭山市宝山区委巡察机构",
+            &[
+                ("问题清单", Some(Field::Problem)),
+                ("任务清单", Some(Field::Measure)),
+                ("责任清单", None),
+                ("整改措施", Some(Field::Measure)),
+                ("整改责任", None),
+                ("整改时限", Some(Field::Deadline)),
+            ],
+        ),
+        (
+            "27 岳阳市屈原管理区",
+            &[
+                ("牵头部门", Some(Field::LeadUnit)),
+                ("牵头单位", Some(Field::LeadUnit)),
+                ("责任单位", Some(Field::LeadUnit)),
+                ("整改时限", Some(Field::Deadline)),
+            ],
+        ),
+        (
+            "28 湖南省",
+            &[
+                ("整改目标", Some(Field::Target)),
+                ("整改措施", Some(Field::Measure)),
+                ("责任主体", Some(Field::LeadUnit)),
+                ("时限要求", Some(Field::Deadline)),
+            ],
+        ),
+        (
+            "29 淄川区安委会（隐患）",
+            &[
+                ("整改责任单位", Some(Field::LeadUnit)),
+                ("督办单位", None),
+                ("措施", Some(Field::Measure)),
+                ("时限", Some(Field::Deadline)),
+                ("资金", None),
+                ("预案", None),
+            ],
+        ),
+        (
+            "30 广元市安委会（隐患）",
+            &[
+                ("隐患整改责任单位", Some(Field::LeadUnit)),
+                ("隐患整改督办单位", None),
+                ("措施", Some(Field::Measure)),
+                ("资金", None),
+                ("时限", Some(Field::Deadline)),
+                ("预案", None),
+            ],
+        ),
+        (
+            "31 郑州大学",
+            &[
+                ("问题清单", Some(Field::Problem)),
+                ("责任清单", None),
+                ("时限清单", Some(Field::Deadline)),
+                ("整改时限", Some(Field::Deadline)),
+                ("责任人", Some(Field::Responsible)),
+            ],
+        ),
+        (
+            "32 山东大学",
+            &[
+                ("问题", Some(Field::Problem)),
+                ("措施", Some(Field::Measure)),
+                ("责任人", Some(Field::Responsible)),
+            ],
+        ),
+    ];
+
+    #[test]
+    fn reads_the_columns_of_published_ledgers() {
+        let s = Synonyms::default();
+        for (source, row) in PUBLISHED {
+            for (word, field) in *row {
+                assert_eq!(s.field_of(word), *field, "{source}: {word}");
+            }
+        }
+    }
+
+    #[test]
+    fn finds_the_header_rows_published_as_tables() {
+        // 通城县's table and 宿马园区's notice, as header rows over a line of data.
+        let tongcheng = sheet(&[
+            &[
+                "问题序号",
+                "具体内容",
+                "整改目标",
+                "整改措施",
+                "完成情况",
+                "责任 单位",
+                "完成 时限",
+            ],
+            &[
+                "序号8",
+                "信访投诉办理不及时",
+                "100%受理",
+                "领导包案",
+                "已完成",
+                "县信访局",
+                "长期坚持",
+            ],
+        ]);
+        let h = find_header(&tongcheng, &Synonyms::default()).unwrap();
+        assert_eq!((h.row, h.height), (0, 1));
+        assert_eq!(
+            h.columns,
+            vec![
+                (0, Field::Seq),
+                (1, Field::Problem),
+                (2, Field::Target),
+                (3, Field::Measure),
+                (4, Field::Status),
+                (5, Field::LeadUnit),
+                (6, Field::Deadline),
+            ]
+        );
+        let suma = sheet(&[
+            &[
+                "整改问题",
+                "整改实施主体",
+                "重点措施",
+                "目标任务",
+                "完成时限",
+                "整改完成情况",
+            ],
+            &[
+                "砂石物料露天未覆盖",
+                "园区管委会",
+                "覆盖、洒水",
+                "无扬尘",
+                "9月底前",
+                "已完成整改",
+            ],
+        ]);
+        let h = find_header(&suma, &Synonyms::default()).unwrap();
+        assert_eq!(
+            h.columns,
+            vec![
+                (0, Field::Problem),
+                (1, Field::LeadUnit),
+                (2, Field::Measure),
+                (3, Field::Target),
+                (4, Field::Deadline),
+                (5, Field::Status),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_merged_responsibility_cell_over_three_columns_is_still_a_two_row_header() {
+        // 责任主体 is read as the lead unit when it heads one column; merged over three
+        // (the cells after it empty), the row under it names the three.
+        let s = sheet(&[
+            &[
+                "序号",
+                "反馈问题",
+                "整改措施",
+                "责任主体",
+                "",
+                "",
+                "整改时限",
+            ],
+            &["", "", "", "责任领导", "牵头单位", "配合单位", ""],
+            &[
+                "1",
+                "公车私用",
+                "建立台账",
+                "王建国",
+                "行政后勤部",
+                "财务部",
+                "立行立改",
+            ],
+        ]);
+        let h = find_header(&s, &Synonyms::default()).unwrap();
+        assert_eq!((h.row, h.height), (0, 2));
+        assert_eq!(h.column(Field::Leader), Some(3));
+        assert_eq!(h.column(Field::LeadUnit), Some(4));
+        assert_eq!(h.column(Field::Cooperating), Some(5));
+    }
+
+    #[test]
+    fn no_word_names_two_fields() {
+        let mut seen: Vec<(&str, Field)> = Vec::new();
+        for (field, words) in SYNONYMS {
+            for word in *words {
+                let other = seen.iter().find(|(w, _)| w == word);
+                assert!(other.is_none(), "{word}: {other:?} and {field:?}");
+                seen.push((word, *field));
+            }
+        }
     }
 
     #[test]
