@@ -43,7 +43,8 @@ test('a measure drafted with a deadline already past is refused at its field, wh
     assert.equal(await at.count(), 1, await s.page.locator('body').innerText());
     const text = await at.innerText();
     if (lang === 'en') {
-      assert.match(text, /before today/);
+      assert.match(text, /before/);
+      assert.match(text, /2020-03-31|31 March 2020/);
     } else {
       assert.match(text, /整改措施的新时限（2020年3月31日）早于今天/);
       assert.doesNotMatch(await s.page.locator('main').innerText(), /[A-Za-z]{3,}/);
@@ -126,7 +127,7 @@ test('a measure saved meanwhile by someone else: the second editor keeps what th
   await Promise.all([s.page.waitForNavigation(), s.page.click('form.form button')]);
   assert.match(s.page.url(), new RegExp(`/measures/${id}$`));
 
-  await other.fill('input[name=target]', '消防设施全部更新，通过消防验收');
+  await other.fill('[name=target]', '消防设施全部更新，通过消防验收');
   await Promise.all([other.waitForNavigation(), other.click('form.form button')]);
   const alert = other.locator('.alert[role=alert]');
   assert.equal(await alert.count(), 1, 'not a bare page');
@@ -134,7 +135,7 @@ test('a measure saved meanwhile by someone else: the second editor keeps what th
   assert.match(text, /保存了这条记录/);
   assert.match(text, /责任人/, 'what they changed is named');
   assert.doesNotMatch(await other.locator('main').innerText(), /409|[A-Za-z]{3,}/);
-  assert.equal(await other.inputValue('input[name=target]'), '消防设施全部更新，通过消防验收', 'what was typed is kept');
+  assert.equal(await other.inputValue('[name=target]'), '消防设施全部更新，通过消防验收', 'what was typed is kept');
   await shot(other, 'returns-stale-measure-desktop.png');
   await other.setViewportSize(PHONE);
   assert.ok(await noSidewaysScroll(other));

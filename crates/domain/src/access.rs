@@ -84,9 +84,17 @@ impl Actor {
         match self.role {
             Role::Office if org == self.org => Access::Edit,
             Role::Supervisor if org == self.org => Access::Read,
+            Role::Leader if org == self.org && self.leads_whole_organisation() => Access::Read,
             Role::Upper if self.orgs_below.contains(&org) => Access::Read,
             _ => Access::None,
         }
+    }
+
+    /// A leader in charge of the organisation itself (its Party secretary, 党委书记: the
+    /// first responsible person) reads its whole ledger; they take the steps of the
+    /// problems they lead themselves, as any leader does.
+    pub fn leads_whole_organisation(&self) -> bool {
+        self.role == Role::Leader && self.units_in_charge.contains(&self.org)
     }
 
     /// What the actor may change of one measure. The lead unit drafts its measures
@@ -274,5 +282,21 @@ mod tests {
             assert_eq!(a.measure_access(&measure()), Access::None, "{role:?}");
             assert_eq!(a.ledger_access(ORG), Access::None, "{role:?}");
         }
+    }
+
+    #[test]
+    fn the_party_secretary_reads_the_whole_ledger_and_signs_only_what_he_leads() {
+        let mut secretary = actor(Role::Leader, ORG);
+        secretary.units_in_charge = vec![ORG];
+        assert!(secretary.leads_whole_organisation());
+        assert_eq!(secretary.ledger_access(ORG), Access::Read);
+        assert_eq!(secretary.ledger_access(UnitId(99)), Access::None);
+        let mut leader = actor(Role::Leader, ORG);
+        leader.units_in_charge = vec![UnitId(2)];
+        assert!(!leader.leads_whole_organisation());
+        assert_eq!(leader.ledger_access(ORG), Access::None);
+        let mut office = actor(Role::Office, ORG);
+        office.units_in_charge = vec![ORG];
+        assert!(!office.leads_whole_organisation(), "only a leader");
     }
 }

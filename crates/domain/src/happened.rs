@@ -59,6 +59,44 @@ impl NotYet {
     }
 }
 
+/// A date of what happened that lies before what it follows (a plan approved at a
+/// meeting held before the plan was compiled for it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the date {date} is before {earliest}, the day of the step it follows: give {earliest} or later"
+)]
+pub struct TooSoon {
+    /// What the date records.
+    pub event: Event,
+    /// The date given.
+    pub date: NaiveDate,
+    /// The day of the step it follows: the earliest date allowed.
+    pub earliest: NaiveDate,
+}
+
+impl TooSoon {
+    /// The refusal at the field that carried the date.
+    pub fn field_error(&self) -> FieldError {
+        FieldError::because(self.event.field(), Why::TooSoon(*self))
+    }
+}
+
+/// Checks the date of `event` against the day of the step it follows, if any.
+pub fn check_after(
+    event: Event,
+    date: NaiveDate,
+    earliest: Option<NaiveDate>,
+) -> Result<(), TooSoon> {
+    match earliest {
+        Some(earliest) if date < earliest => Err(TooSoon {
+            event,
+            date,
+            earliest,
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// Checks the date of `event`, recorded on `day`: that day or earlier.
 pub fn check(event: Event, date: NaiveDate, day: NaiveDate) -> Result<(), NotYet> {
     if date > day {
@@ -89,6 +127,15 @@ mod tests {
             assert_eq!(fe.field, e.field());
             assert_eq!(fe.why, Why::NotYet(err));
         }
+    }
+
+    #[test]
+    fn a_date_before_the_step_it_follows_is_refused() {
+        let e = Event::PlanApproved;
+        assert_eq!(check_after(e, day(5), None), Ok(()));
+        assert_eq!(check_after(e, day(5), Some(day(5))), Ok(()));
+        let err = check_after(e, day(4), Some(day(5))).unwrap_err();
+        assert_eq!(err.field_error().why, Why::TooSoon(err));
     }
 
     proptest! {

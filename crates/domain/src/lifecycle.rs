@@ -342,7 +342,7 @@ pub enum Action {
 
 /// Every action's code, in the order of the lifecycle: the one list that the pages'
 /// filters and words go by.
-pub const ACTION_CODES: [&str; 23] = [
+pub const ACTION_CODES: [&str; 25] = [
     "claim",
     "dispute",
     "assign",
@@ -351,6 +351,8 @@ pub const ACTION_CODES: [&str; 23] = [
     "compile_plan",
     "approve_plan",
     "return_plan",
+    "measure_done",
+    "long_term_measure_done",
     "request_extension",
     "extend",
     "refuse_extension",

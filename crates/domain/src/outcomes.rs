@@ -100,10 +100,16 @@ impl InstitutionChange {
 /// Reads an amount of money as offices write it — 18600, 18,600.50, 1.86万, 1.86万元,
 /// 18600元 — into fen (分). `None` when it is not an amount.
 pub fn parse_fen(text: &str) -> Option<i64> {
+    // Full-width digits and point (１２００．５), as Chinese input methods type them.
     let t: String = text
         .trim()
         .chars()
-        .filter(|c| !matches!(c, ',' | '，' | ' '))
+        .filter(|c| !matches!(c, ',' | '，' | ' ' | '\u{3000}'))
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            '．' => '.',
+            other => other,
+        })
         .collect();
     let t = t.strip_suffix('元').unwrap_or(&t);
     let (number, scale) = match t.strip_suffix('万') {
@@ -196,5 +202,11 @@ mod tests {
         for c in InstitutionChange::ALL {
             assert_eq!(InstitutionChange::from_code(c.code()), Some(c));
         }
+    }
+
+    #[test]
+    fn full_width_digits_read_as_digits() {
+        assert_eq!(parse_fen("１２００"), parse_fen("1200"));
+        assert_eq!(parse_fen("１．５万元"), parse_fen("1.5万元"));
     }
 }

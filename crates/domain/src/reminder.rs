@@ -305,6 +305,10 @@ pub fn returned_reminder(
     };
     let mut body = format!("问题：{title}\n意见：{reason}");
     if let Some(d) = deadline {
+        let d = chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_or_else(
+            |_| d.to_string(),
+            |d| d.format("%Y年%-m月%-d日").to_string(),
+        );
         body.push_str(&format!("\n新的期限：{d}"));
     }
     body.push('\n');
@@ -314,6 +318,20 @@ pub fn returned_reminder(
         user,
         subject: subject.to_string(),
         body,
+        link: format!("/problems/{problem}"),
+    }
+}
+
+/// 延期申请 to the leader in charge who decides it: until then the deadline runs and the
+/// unit may ask no other.
+pub fn extension_asked_reminder(event: i64, problem: i64, title: &str, user: i64) -> Reminder {
+    Reminder {
+        key: format!("extension:{event}"),
+        user,
+        subject: "【延期申请】牵头单位申请延期，请审批".to_string(),
+        body: format!(
+            "问题：{title}\n牵头单位申请延长措施的整改时限。请在问题页查看申请（哪条措施、现时限、申请延至何时、理由），批准或不予延期。"
+        ),
         link: format!("/problems/{problem}"),
     }
 }
@@ -482,12 +500,20 @@ mod tests {
         );
         assert_eq!(r.key, "returned:12");
         assert!(r.subject.contains("留号"));
-        assert!(r.body.contains("意见：佐证材料不足") && r.body.contains("新的期限：2024-06-30"));
+        assert!(
+            r.body.contains("意见：佐证材料不足") && r.body.contains("新的期限：2024年6月30日")
+        );
         assert_eq!(r.link, "/problems/5");
         let p = returned_reminder(Returned::Plan, 13, 5, "小金库问题", "措施不具体: 请量化", 9);
         assert!(p.body.contains("意见：措施不具体: 请量化") && !p.body.contains("新的期限"));
         assert_eq!(Returned::of_action("reopen"), Some(Returned::Reopened));
         assert_eq!(Returned::of_action("claim"), None);
+        let x = extension_asked_reminder(14, 5, "小金库问题", 3);
+        assert_eq!(
+            (x.key.as_str(), x.user, x.link.as_str()),
+            ("extension:14", 3, "/problems/5")
+        );
+        assert!(x.subject.contains("延期申请") && x.body.contains("小金库问题"));
     }
 
     #[test]

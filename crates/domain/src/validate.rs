@@ -76,6 +76,8 @@ pub enum Why {
     Deadline(crate::deadline::DeadlineError),
     /// A date of what happened (a meeting, a decision) after the day it is recorded.
     NotYet(crate::happened::NotYet),
+    /// A date of what happened before the step it follows.
+    TooSoon(crate::happened::TooSoon),
     /// Someone else saved the record while this form was open (a stale version).
     Stale {
         /// Who saved it, by name.

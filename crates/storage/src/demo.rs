@@ -35,8 +35,9 @@ pub const DEMO_SECRETARY: &str = "secretary";
 pub const DEMO_USERS: &[(&str, &str, &str, Role, &[&str])] = &[
     ("office", "李明", "办公室", Role::Office, &[]),
     // The Party secretary (党委书记): the first responsible person, whom red warnings
-    // reach; in charge of no unit of his own, as the leaders in charge divide the work.
-    (DEMO_SECRETARY, "张卫东", "报社", Role::Leader, &[]),
+    // reach; in charge of the organisation itself, he reads its whole ledger, and signs
+    // what the leaders in charge sign, as they divide the work.
+    (DEMO_SECRETARY, "张卫东", "报社", Role::Leader, &["报社"]),
     (
         "leader_wang",
         "王建国",
@@ -646,7 +647,7 @@ pub async fn load(
     let change = Change {
         actor: None,
         at,
-        reason: Some("演示数据 demo data"),
+        reason: Some("演示数据"),
     };
     let evidence = store_evidence(store).await?;
     let mut tx = db.begin().await?;
@@ -776,7 +777,7 @@ pub async fn load_another(
     let change = Change {
         actor: None,
         at,
-        reason: Some("演示数据 demo data"),
+        reason: Some("演示数据"),
     };
     let evidence = store_evidence(store).await?;
     let city: i64 = sqlx::query("SELECT id FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1")
@@ -1095,7 +1096,9 @@ async fn insert_problem(
                 "office",
                 StepInput {
                     meeting: "报社党委会2024年第6次会议".into(),
-                    meeting_date: day(feedback + Duration::days(12)),
+                    // Every step of the demo is recorded as of its loading: the meeting
+                    // approves what was compiled that day.
+                    meeting_date: day(today),
                     ..act("approve_plan")
                 },
             ),

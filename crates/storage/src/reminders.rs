@@ -27,8 +27,9 @@ use zhenggai_domain::calendar::Calendar;
 use zhenggai_domain::clock::china_time;
 use zhenggai_domain::deadline::{Deadline, DeadlineKind};
 use zhenggai_domain::reminder::{
-    MeasureFacts, Reminder, Returned, ReviewFacts, WarningFacts, returned_reminder,
-    review_reminder, sends_from, warning_reminder, weekly_reminder, weekly_roll_call,
+    MeasureFacts, Reminder, Returned, ReviewFacts, WarningFacts, extension_asked_reminder,
+    returned_reminder, review_reminder, sends_from, warning_reminder, weekly_reminder,
+    weekly_roll_call,
 };
 use zhenggai_domain::status::MeasureState;
 use zhenggai_domain::warning::Colour;
@@ -433,7 +434,8 @@ async fn plan_reviews(
 const RETURNED_WINDOW_DAYS: i64 = 14;
 
 /// Plans the reminders of steps that sent work back to a lead unit (方案退回, 留号,
-/// 回炉): to its accounts and the problem's leader.
+/// 回炉): to its accounts and the problem's leader; and of an extension asked for
+/// (延期申请): to the leader who decides it.
 async fn plan_returned(
     db: &Db,
     reach: &mut Reach<'_>,
@@ -443,7 +445,7 @@ async fn plan_returned(
     let rows = sqlx::query(
         "SELECT e.id, e.action, e.note, p.id, p.title, p.lead_unit_id, p.leader_id, i.org_id \
          FROM problem_events e JOIN problems p ON p.id = e.problem_id JOIN inspections i ON i.id = p.inspection_id \
-         WHERE e.action IN ('return_plan', 'return_closure', 'reopen') AND e.at >= $1 \
+         WHERE e.action IN ('return_plan', 'return_closure', 'reopen', 'request_extension') AND e.at >= $1 \
          AND p.withdrawn_at IS NULL AND i.withdrawn_at IS NULL ORDER BY e.id",
     )
     .bind(stamp(now - Duration::days(RETURNED_WINDOW_DAYS)))
@@ -451,12 +453,25 @@ async fn plan_returned(
     .await?;
     let mut planned = 0;
     for r in &rows {
-        let Some(returned) = Returned::of_action(&r.try_get::<String, _>(1)?) else {
-            continue;
-        };
+        let action: String = r.try_get(1)?;
         let org = UnitId(r.try_get(7)?);
         let lead_unit = r.try_get::<Option<i64>, _>(5)?.map(UnitId);
         let leader = r.try_get::<Option<i64>, _>(6)?.map(UserId);
+        if action == "request_extension" {
+            if let Some(leader) = leader {
+                let reminder = extension_asked_reminder(
+                    r.try_get(0)?,
+                    r.try_get(3)?,
+                    &r.try_get::<String, _>(4)?,
+                    leader.0,
+                );
+                planned += reach.person(db, org, &reminder, now).await?;
+            }
+            continue;
+        }
+        let Some(returned) = Returned::of_action(&action) else {
+            continue;
+        };
         let to: Vec<UserId> = warnings::org_context(db, orgs, org)
             .await?
             .1

@@ -13,6 +13,7 @@ use crate::sql::Sql;
 fn ledger_orgs(actor: &Actor) -> Option<Vec<i64>> {
     match actor.role {
         Role::Office | Role::Supervisor => Some(vec![actor.org.0]),
+        Role::Leader if actor.leads_whole_organisation() => Some(vec![actor.org.0]),
         Role::Upper => Some(actor.orgs_below.iter().map(|o| o.0).collect()),
         _ => None,
     }

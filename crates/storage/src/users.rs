@@ -393,8 +393,10 @@ async fn check_units_in_charge(tx: &mut Tx, unit: UnitId, units: &[UnitId]) -> S
         .await?
         .ok_or(StoreError::NotFound)?
         .try_get(0)?;
-    let mut sql =
-        Sql::new("SELECT id FROM units WHERE kind = 'dept' AND withdrawn_at IS NULL AND org_id = ");
+    // Its departments, or the organisation itself (its Party secretary leads it whole).
+    let mut sql = Sql::new(
+        "SELECT id FROM units WHERE kind IN ('dept', 'org') AND withdrawn_at IS NULL AND org_id = ",
+    );
     sql.bind(org)
         .push(" AND id IN ")
         .id_list(units.iter().map(|u| u.0));

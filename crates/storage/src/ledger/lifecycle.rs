@@ -791,9 +791,18 @@ pub async fn step_in(
     // A new deadline (留号, 回炉, 延期) lies on or after the day of the step.
     new_deadline::check_action(&action, china_date(change.at))
         .map_err(|e| StoreError::Invalid(vec![e.field_error()]))?;
-    // The meeting that approved the plan has been held.
+    // The meeting that approved the plan has been held, after the plan was compiled.
     if let Action::ApprovePlan { on, .. } = &action {
         happened::check(happened::Event::PlanApproved, *on, china_date(change.at))
+            .map_err(|e| StoreError::Invalid(vec![e.field_error()]))?;
+        let compiled: Option<String> = sqlx::query_scalar(
+            "SELECT MAX(at) FROM problem_events WHERE problem_id = $1 AND action = 'compile_plan'",
+        )
+        .bind(id.0)
+        .fetch_one(tx.conn())
+        .await?;
+        let earliest = compiled.as_deref().and_then(crate::sql::beijing_day);
+        happened::check_after(happened::Event::PlanApproved, *on, earliest)
             .map_err(|e| StoreError::Invalid(vec![e.field_error()]))?;
     }
     if let Some((measure, _)) = &extension {
@@ -1314,18 +1323,30 @@ pub async fn waiting(db: &Db, actor: &Actor, today: NaiveDate) -> StoreResult<Ve
         let (problem, feedback, version) = read_facts(r, 3)?;
         let Facts { problem, .. } =
             complete_facts(&mut conn, id, problem, policy, feedback, version, today).await?;
-        // Extensions and look-backs are decided when asked for, not waiting work.
-        let actions: Vec<&'static str> = available(actor, &problem, policy)
-            .into_iter()
-            .filter(|a| !matches!(*a, "extend" | "reopen" | "confirm" | "add_measure"))
-            .collect();
-        // An approved problem waits for its lead unit only once every measure is done.
-        let actions: Vec<&'static str> =
-            if problem.state == ProblemState::InProgress && problem.measures_open > 0 {
-                Vec::new()
-            } else {
-                actions
-            };
+        let offered = available(actor, &problem, policy);
+        // An extension asked for waits for the leader who decides it: until then the
+        // unit may ask no other, and the deadline runs.
+        let actions: Vec<&'static str> = if problem.extension_pending && offered.contains(&"extend")
+        {
+            offered
+                .into_iter()
+                .filter(|a| matches!(*a, "extend" | "refuse_extension"))
+                .collect()
+        } else if problem.state == ProblemState::InProgress && problem.measures_open > 0 {
+            // An approved problem waits for its lead unit only once every measure is done.
+            Vec::new()
+        } else {
+            // Look-backs are decided when the round comes, not waiting work.
+            offered
+                .into_iter()
+                .filter(|a| {
+                    !matches!(
+                        *a,
+                        "extend" | "refuse_extension" | "reopen" | "confirm" | "add_measure"
+                    )
+                })
+                .collect()
+        };
         if !actions.is_empty() {
             out.push(Waiting {
                 problem_id: id,

@@ -224,7 +224,15 @@ impl Tr {
         }
     }
 
-    /// A stored instant as people read it: Beijing time to the minute.
+    /// A day as the reader's language writes it (2024年3月15日, 2024-03-15).
+    pub fn date(&self, d: &chrono::NaiveDate) -> String {
+        match self.0 {
+            Lang::Zh => zh_day(*d),
+            Lang::En => d.to_string(),
+        }
+    }
+
+    /// An instant as people read it: Beijing time to the minute.
     pub fn when(&self, at: impl AsRef<str>) -> String {
         zhenggai_storage::sql::beijing_minute(at.as_ref())
     }
@@ -283,6 +291,8 @@ impl Tr {
             "compile_plan" => ("汇总入方案", "Compile"),
             "approve_plan" => ("登记党委审批", "Record the committee's approval"),
             "return_plan" => ("退回修改", "Return the plan"),
+            "measure_done" => ("措施完成", "Measure done"),
+            "long_term_measure_done" => ("长期措施办结", "Long-term measure done"),
             "request_extension" => ("申请延期", "Request an extension"),
             "extend" => ("批准延期", "Approve the extension"),
             "refuse_extension" => ("不予延期", "Refuse the extension"),

@@ -419,6 +419,8 @@ texts! {
     new_deadline_words: "延期后的时限，如2024年7月底前", "New deadline, e.g. 2024年7月底前";
     extension_pending_title: "延期申请待审批", "Extension asked for, awaiting the leader's decision";
     extension_from: "时限", "Deadline";
+    returned_plan_title: "整改方案被退回修改", "The plan was returned for changes";
+    returned_plan_todo: "请按上述意见修改整改措施（可在措施页修改或补充），改好后重新报送方案。", "Change the measures as the opinion above asks (edit or add them on the measure pages), then submit the plan again.";
     returned_title: "整改办已留号（限时办结）", "Closure returned by the office (to finish by a deadline)";
     returned_reopen_title: "回头看发现问题，已回炉重新整改", "Reopened by the look-back";
     returned_deadline: "新的整改时限", "New deadline";
@@ -601,7 +603,7 @@ texts! {
     fld_problem_id: "问题", "Problem";
     fld_content: "内容", "Content";
     fld_responsible_person: "责任人", "Responsible person";
-    fld_target: "整改目标", "Target";
+    fld_target: "检验指标", "Target / check";
     fld_deadline_text: "整改时限", "Deadline";
     fld_deadline_kind: "时限类型", "Deadline kind";
     fld_deadline_date: "到期日", "Due date";
@@ -615,6 +617,12 @@ texts! {
     fld_progress_id: "整改进展", "Progress";
     fld_sha256: "文件校验值（SHA-256）", "File digest (SHA-256)";
     fld_filename: "文件名", "File name";
+    file_pdf: "PDF 文件", "PDF file";
+    file_image: "图片", "Image";
+    file_word: "Word 文档", "Word document";
+    file_excel: "Excel 表格", "Excel workbook";
+    file_ofd: "OFD 版式文件", "OFD document";
+    file_text: "纯文本", "Plain text";
     fld_content_type: "文件类型", "File type";
     fld_size: "大小", "Size";
     fld_uploaded_by: "上传人", "Uploaded by";

@@ -49,6 +49,15 @@ pub fn why(lang: Lang, w: &Why) -> String {
         Why::Deadline(e) if zh => e.zh(),
         Why::Deadline(e) => e.to_string(),
         Why::NotYet(n) => not_yet(lang, n),
+        Why::TooSoon(n) if zh => format!(
+            "会议日期（{}）早于整改措施汇总入方案的日期（{}）：党委（党组）会议审批须在汇总之后，请填写实际开会的日期。",
+            zh_day(n.date),
+            zh_day(n.earliest)
+        ),
+        Why::TooSoon(n) => format!(
+            "The meeting date ({}) is before the plan was compiled ({}): the Party committee approves it afterwards; give the day it met.",
+            n.date, n.earliest
+        ),
         Why::Stale {
             changed_by,
             changed_at,

@@ -4,7 +4,6 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use zhenggai_domain::clock::china_time;
 use zhenggai_domain::{Role, UnitId, UserId};
@@ -95,7 +94,7 @@ pub async fn add_unit(
             };
             let units = units::list(&app.db, None).await?;
             Ok(render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
+                errors.status(),
                 &UnitsPage {
                     t: tr(&v),
                     nav: Nav::new(&v, "units", "/admin/units"),
@@ -138,7 +137,8 @@ impl UsersPage {
             .join("、")
     }
 
-    /// The departments a person may be put in charge of: those of their organisation.
+    /// The units a person may be put in charge of: the organisation itself (its Party
+    /// secretary, who reads its whole ledger) and its departments.
     fn chargeable(&self, user: &User) -> Vec<&Unit> {
         let org = self
             .units
@@ -147,7 +147,7 @@ impl UsersPage {
             .map(|u| u.org_id);
         self.units
             .iter()
-            .filter(|u| u.kind == UnitKind::Dept && Some(u.org_id) == org)
+            .filter(|u| (u.kind == UnitKind::Dept && Some(u.org_id) == org) || Some(u.id) == org)
             .collect()
     }
 }
@@ -225,7 +225,7 @@ async fn users_page_refusing(app: &App, v: &Viewer, e: StoreError) -> Result<Res
         lang: v.lang,
     };
     Ok(render_status(
-        StatusCode::UNPROCESSABLE_ENTITY,
+        errors.status(),
         &users_page_with(app, v, None, errors).await?,
     ))
 }
@@ -378,7 +378,7 @@ pub async fn create_token(
                 lang: v.lang,
             };
             Ok(render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
+                errors.status(),
                 &tokens_page_with(&app, &v, None, errors).await?,
             ))
         }

@@ -4,7 +4,6 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Datelike;
 use serde::Deserialize;
@@ -164,7 +163,7 @@ pub async fn save(
                 lang: v.lang,
             };
             let page = page(&app, &v, year, text, errors).await?;
-            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+            Ok(render_status(page.errors.status(), &page))
         }
     }
 }

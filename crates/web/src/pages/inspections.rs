@@ -2,7 +2,6 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use zhenggai_domain::access::Access;
 use zhenggai_domain::inspection::InspectionKind;
@@ -102,7 +101,7 @@ pub async fn create(
                 lang: v.lang,
             };
             Ok(render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
+                errors.status(),
                 &FormPage {
                     t: tr(&v),
                     nav: Nav::new(&v, "inspections", "/inspections/new"),
@@ -159,7 +158,7 @@ pub async fn update(
             };
             let path = format!("/inspections/{id}/edit");
             Ok(render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
+                errors.status(),
                 &FormPage {
                     t: tr(&v),
                     nav: Nav::new(&v, "inspections", &path),

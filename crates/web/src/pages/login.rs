@@ -313,7 +313,7 @@ pub async fn change_password(
             };
             let must = v.user.must_change_password;
             Ok(render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
+                errors.status(),
                 &PasswordPage {
                     t: tr(&v),
                     nav: Nav::new(&v, "home", "/password"),

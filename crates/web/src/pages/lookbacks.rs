@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use zhenggai_domain::InspectionId;
 use zhenggai_domain::access::Access;
@@ -99,7 +98,7 @@ pub async fn open(
                 lang: v.lang,
             };
             Ok(render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
+                errors.status(),
                 &page(&app, &v, InspectionId(id), errors).await?,
             ))
         }

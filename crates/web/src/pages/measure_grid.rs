@@ -4,7 +4,6 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use zhenggai_domain::ProblemId;
 use zhenggai_domain::access::MeasureEdit;
@@ -217,8 +216,9 @@ pub async fn create(
             } else {
                 rows
             };
+            let status = errors.status();
             let page = grid_page(&app, &v, problem, rows, errors).await?;
-            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+            Ok(render_status(status, &page))
         }
     }
 }

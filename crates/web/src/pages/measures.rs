@@ -362,7 +362,7 @@ pub async fn add_progress(
                 lang: v.lang,
             };
             let page = measure_page(&app, &v, MeasureId(id), input, errors).await?;
-            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+            Ok(render_status(page.errors.status(), &page))
         }
     }
 }
@@ -621,7 +621,7 @@ pub async fn create(
             };
             let level = new_measure_level(&v, &problem);
             let page = form_page(&app, &v, problem, None, 0, level, input, errors).await?;
-            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+            Ok(render_status(page.errors.status(), &page))
         }
     }
 }
@@ -691,7 +691,7 @@ pub async fn update(
             let level = v.actor.measure_edit(&m.owners(), problem.state.drafting());
             let page =
                 form_page(&app, &v, problem, Some(m.id), version, level, input, errors).await?;
-            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+            Ok(render_status(page.errors.status(), &page))
         }
     }
 }

@@ -115,6 +115,20 @@ impl Errors {
         }
     }
 
+    /// The status a form sent back answers with: 409 when someone else saved the record
+    /// meanwhile, 422 otherwise.
+    pub fn status(&self) -> StatusCode {
+        if self
+            .list
+            .iter()
+            .any(|e| matches!(e.why, zhenggai_domain::validate::Why::Stale { .. }))
+        {
+            StatusCode::CONFLICT
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+    }
+
     /// Whether there are any.
     pub fn any(&self) -> bool {
         !self.list.is_empty()

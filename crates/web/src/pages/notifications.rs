@@ -4,7 +4,6 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use zhenggai_storage::channels::{self, UserChannel};
 use zhenggai_storage::reminders::{self, Notification};
@@ -76,7 +75,7 @@ pub async fn save_email(
                 version,
             };
             let page = page(&app, &v, Some(shown), errors).await?;
-            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+            Ok(render_status(page.errors.status(), &page))
         }
     }
 }

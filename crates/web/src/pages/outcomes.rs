@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use zhenggai_domain::access::Access;
 use zhenggai_domain::outcomes::{AccountabilityForm, InstitutionChange};
@@ -259,7 +258,7 @@ pub async fn record(
                 lang: v.lang,
             };
             Ok(render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
+                errors.status(),
                 &page(&app, &v, inspection, errors, form).await?,
             ))
         }

@@ -2,7 +2,6 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use zhenggai_domain::access::Access;
 use zhenggai_domain::lifecycle::{Party, Posting, ProblemState};
@@ -48,46 +47,51 @@ struct ProblemPage {
     pending: Option<lifecycle::PendingExtension>,
 }
 
-/// A closure returned (留号) or a closed problem reopened (回炉), as the page tells it
-/// until the lead unit asks for closure again.
+/// Work sent back to the lead unit — a plan returned (退回修改), a closure returned
+/// (留号), a closed problem reopened (回炉) — as the page tells it until the unit sends
+/// it up again.
 struct Returned {
-    /// return_closure or reopen.
+    /// return_plan, return_closure or reopen.
     action: String,
     /// Who decided, by name.
     actor: String,
     /// When (RFC 3339).
     at: String,
-    /// The new deadline.
-    deadline: String,
+    /// The new deadline, until an extension approved since changes it.
+    deadline: Option<chrono::NaiveDate>,
     /// Why.
     reason: String,
 }
 
 impl Returned {
-    /// The last return among `events`, unless closure has been asked for since.
+    /// The last return among `events`, unless the unit has sent the work up since.
     fn of(events: &[Event], state: ProblemState) -> Option<Returned> {
-        if state != ProblemState::InProgress {
-            return None;
-        }
-        let last = events.iter().rev().find(|e| {
+        let at = events.iter().rposition(|e| {
             matches!(
                 e.action.as_str(),
-                "return_closure" | "reopen" | "request_closure"
+                "return_plan" | "return_closure" | "reopen" | "request_closure" | "submit_plan"
             )
         })?;
-        if last.action == "request_closure" {
+        let last = &events[at];
+        let open = match last.action.as_str() {
+            "return_plan" => state == ProblemState::Claimed,
+            "return_closure" | "reopen" => state == ProblemState::InProgress,
+            _ => false,
+        };
+        if !open {
             return None;
         }
-        let (deadline, reason) = last
-            .note
-            .as_deref()
-            .and_then(|n| n.split_once(": "))
-            .unwrap_or(("", ""));
+        let note = last.note.as_deref().unwrap_or_default();
+        let (deadline, reason) = match note.split_once(": ") {
+            Some((d, r)) if last.action != "return_plan" => (d.parse().ok(), r),
+            _ => (None, note),
+        };
+        let extended = events[at..].iter().any(|e| e.action == "extend");
         Some(Returned {
             action: last.action.clone(),
             actor: last.actor.clone(),
             at: last.at.clone(),
-            deadline: deadline.to_string(),
+            deadline: deadline.filter(|_| !extended),
             reason: reason.to_string(),
         })
     }
@@ -124,6 +128,14 @@ impl ProblemPage {
         }
     }
 
+    /// The same, or `default` on a fresh form.
+    fn kept_or<'a>(&'a self, action: &str, field: &str, default: &'a str) -> &'a str {
+        match self.kept(action, field) {
+            "" => default,
+            kept => kept,
+        }
+    }
+
     /// What was typed into `field` of the form of `action`, when it comes back refused.
     fn kept(&self, action: &str, field: &str) -> &str {
         let Some(r) = self.refused.as_ref().filter(|r| r.action == action) else {
@@ -134,6 +146,7 @@ impl ProblemPage {
             "reason" => &i.reason,
             "deadline" => &i.deadline,
             "meeting" => &i.meeting,
+            "meeting_date" => &i.meeting_date,
             "report" => &i.report,
             "signer" => &i.signer,
             "method" => &i.method,
@@ -237,6 +250,14 @@ async fn problem_page(
         lifecycle::actions_for(&app.db, &v.actor, id, app.clock.today()).await?;
     let can_add_measure = actions.contains(&"add_measure");
     actions.retain(|a| *a != "add_measure");
+    // An extension is asked for a measure still open: with none, there is nothing to ask.
+    if !page
+        .measures
+        .iter()
+        .any(|m| m.state != zhenggai_domain::status::MeasureState::Done)
+    {
+        actions.retain(|a| *a != "request_extension");
+    }
     let closure = ClosurePanel::new(&facts, lifecycle::parties_to_sign(&v.actor, &facts));
     let events = lifecycle::events(&app.db, id).await?;
     let returned = Returned::of(&events, problem.state);
@@ -529,7 +550,7 @@ pub async fn create(
             };
             let page =
                 form_page(&app, &v, InspectionId(inspection), None, 0, input, errors).await?;
-            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+            Ok(render_status(page.errors.status(), &page))
         }
     }
 }
@@ -583,7 +604,7 @@ pub async fn update(
                 errors,
             )
             .await?;
-            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+            Ok(render_status(page.errors.status(), &page))
         }
     }
 }

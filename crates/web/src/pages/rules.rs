@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use zhenggai_domain::access::Access;
 use zhenggai_storage::error::StoreError;
@@ -89,7 +88,7 @@ pub async fn save(
                 input,
                 errors,
             };
-            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+            Ok(render_status(page.errors.status(), &page))
         }
     }
 }

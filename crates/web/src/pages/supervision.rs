@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Datelike;
 use zhenggai_domain::access::Access;
@@ -79,10 +78,7 @@ async fn refused(
         list: field_errors(e)?,
         lang: v.lang,
     };
-    Ok(render_status(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        &page(app, v, errors).await?,
-    ))
+    Ok(render_status(errors.status(), &page(app, v, errors).await?))
 }
 
 /// POST /supervision/rounds

@@ -4,7 +4,6 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use zhenggai_domain::access::Access;
 use zhenggai_domain::reminder::RobotKind;
@@ -242,7 +241,7 @@ pub async fn save_channels(
                 errors,
             };
             let page = rules_page(&app, &v, None, Errors::none(v.lang), Some(shown)).await?;
-            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+            Ok(render_status(page.errors.status(), &page))
         }
     }
 }
@@ -276,7 +275,7 @@ pub async fn save_rules(
                 lang: v.lang,
             };
             let page = rules_page(&app, &v, Some(input), errors, None).await?;
-            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+            Ok(render_status(page.errors.status(), &page))
         }
     }
 }

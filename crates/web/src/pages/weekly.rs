@@ -5,7 +5,6 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{Duration, NaiveDate};
 use serde::Deserialize;
@@ -214,7 +213,7 @@ pub async fn submit(
                 lang: v.lang,
             };
             let page = page(&app, &v, week, Some(content), None, errors).await?;
-            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+            Ok(render_status(page.errors.status(), &page))
         }
     }
 }
@@ -244,7 +243,7 @@ pub async fn save_rule(
                 lang: v.lang,
             };
             let page = page(&app, &v, None, None, None, errors).await?;
-            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+            Ok(render_status(page.errors.status(), &page))
         }
     }
 }
@@ -280,7 +279,7 @@ pub async fn save_summary(
                 lang: v.lang,
             };
             let page = page(&app, &v, week, None, Some(content), errors).await?;
-            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+            Ok(render_status(page.errors.status(), &page))
         }
     }
 }

@@ -736,3 +736,67 @@ async fn refusals_of_progress_and_weekly_reports_say_who_does_them() {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(r.body.contains("周报由各责任单位报送"), "{}", r.body);
 }
+
+/// The Party secretary (党委书记), in charge of the organisation itself, reads its whole
+/// ledger — the red warnings sent to him lead somewhere — but signs nothing he does not
+/// lead, and changes nothing (issue 20, first day).
+#[tokio::test]
+async fn the_party_secretary_reads_the_whole_ledger_and_changes_nothing() {
+    let t = TestApp::new().await;
+    let secretary = t.token("secretary").await;
+    let office = t.token("office").await;
+    let total = |r: Resp| r.json()["total"].as_i64().unwrap_or(-1);
+    let all = total(
+        t.api(&office, "GET", "/api/v1/measures?per_page=1", None)
+            .await,
+    );
+    assert!(all > 0);
+    assert_eq!(
+        total(
+            t.api(&secretary, "GET", "/api/v1/measures?per_page=1", None)
+                .await
+        ),
+        all,
+        "every measure of the organisation"
+    );
+    let s = t.login("secretary").await;
+    for title in [
+        "多头开设银行账户",
+        "档案室消防设施老化",
+        "公车私用、车辆维修把关不严",
+    ] {
+        let p = t.problem(title).await;
+        assert_eq!(
+            t.get(Some(&s), &format!("/problems/{p}")).await.status,
+            StatusCode::OK,
+            "{title}"
+        );
+    }
+    let home = t.get(Some(&s), "/inspections").await;
+    assert!(home.body.contains("href=\"/inspections/"), "{}", home.body);
+    // Reading is not leading: no step of a problem another leader leads, no edit.
+    let p = t.problem("多头开设银行账户").await;
+    let signed = t
+        .api(
+            &secretary,
+            "POST",
+            &format!("/api/v1/problems/{p}/steps"),
+            Some(json!({"action": "sign_closure"})),
+        )
+        .await;
+    assert!(
+        matches!(
+            signed.status,
+            StatusCode::FORBIDDEN | StatusCode::UNPROCESSABLE_ENTITY
+        ),
+        "{}",
+        signed.body
+    );
+    let m: i64 = t
+        .count(&format!(
+            "SELECT MIN(id) FROM measures WHERE problem_id = {p}"
+        ))
+        .await;
+    let edit = t.get(Some(&s), &format!("/measures/{m}/edit")).await;
+    assert_eq!(edit.status, StatusCode::FORBIDDEN);
+}

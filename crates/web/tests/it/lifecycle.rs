@@ -136,7 +136,17 @@ async fn one_problem_travels_the_whole_road_and_wrong_roles_are_refused() {
             .unwrap()
             .contains("晚于今天")
     );
-    let approved = step(&t, &office, p, json!({"action": "approve_plan", "meeting": "党委会2024年第7次会议", "meeting_date": "2024-04-20"})).await;
+    // Nor one held before the plan it approves was compiled (today).
+    let before = step(&t, &office, p, json!({"action": "approve_plan", "meeting": "党委会2024年第7次会议", "meeting_date": "2024-04-20"})).await;
+    assert_eq!(before.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(before.json()["fields"][0]["field"], "meeting_date");
+    assert!(
+        before.json()["fields"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("汇总")
+    );
+    let approved = step(&t, &office, p, json!({"action": "approve_plan", "meeting": "党委会2024年第7次会议", "meeting_date": "2024-04-25"})).await;
     assert_eq!(approved.json()["state"], "in_progress");
 
     // The baseline is frozen: the deadline changes only by an approved extension.
@@ -301,7 +311,7 @@ async fn one_problem_travels_the_whole_road_and_wrong_roles_are_refused() {
             .count(&format!(
                 "SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id \
                  WHERE u.username = '{who}' AND n.subject LIKE '【留号】%' AND n.body LIKE '%缺少银行对账单%' \
-                 AND n.body LIKE '%2024-05-10%' AND n.link = '/problems/{p}'"
+                 AND n.body LIKE '%2024年5月10日%' AND n.link = '/problems/{p}'"
             ))
             .await;
         assert_eq!(told, 1, "{who} is told of the returned closure once");
@@ -1259,4 +1269,47 @@ async fn a_sign_off_keeps_its_opinion_in_the_record() {
         ))
         .await;
     assert_eq!(kept, 1);
+}
+
+/// An extension asked for reaches the leader who decides it: on the home page's waiting
+/// list and in the bell, and the problem page shows what is asked (issue 20, first day).
+#[tokio::test]
+async fn an_extension_asked_for_waits_for_its_leader_on_the_home_page_and_in_the_bell() {
+    let t = TestApp::new().await;
+    let finance = t.token("finance").await;
+    let p = t.problem("多头开设银行账户").await;
+    let m: i64 = t
+        .count(&format!(
+            "SELECT MIN(id) FROM measures WHERE problem_id = {p} AND withdrawn_at IS NULL"
+        ))
+        .await;
+    let asked = step(
+        &t,
+        &finance,
+        p,
+        json!({"action": "request_extension", "measure_id": m, "deadline": "2024年7月底前", "reason": "银行注销账户需总行审批"}),
+    )
+    .await;
+    assert_eq!(asked.status, StatusCode::OK, "{}", asked.body);
+    let wang = t.login("leader_wang").await;
+    let home = t.get(Some(&wang), "/").await;
+    assert!(
+        home.body.contains(&format!("href=\"/problems/{p}\"")) && home.body.contains("批准延期"),
+        "the leader's waiting list holds it"
+    );
+    let page = t.get(Some(&wang), &format!("/problems/{p}")).await;
+    assert!(page.body.contains("id=\"pending-extension\""));
+    assert!(page.body.contains("2024年7月底前") && page.body.contains("银行注销账户需总行审批"));
+    t.ring_bells().await;
+    assert_eq!(
+        t.count(&format!(
+            "SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id \
+             WHERE u.username = 'leader_wang' AND n.subject LIKE '【延期申请】%' AND n.link = '/problems/{p}'"
+        ))
+        .await,
+        1
+    );
+    // The unit is not told to decide its own request.
+    let unit_home = t.get(Some(&t.login("finance").await), "/").await;
+    assert!(!unit_home.body.contains("批准延期"));
 }

@@ -1,6 +1,7 @@
-//! The audit trail read as a record (D21): the trail of one record for the discipline
-//! inspectors (纪检, the inspections, problems and measures they can read) and the
-//! audit administrator (any record), and the whole trail for the audit administrator
+//! The audit trail read as a record (D21): the trail of one record for whoever reads
+//! the ledger (the inspections, problems and measures they can read: "verifiable by
+//! anyone with read access to it") and the audit administrator (any record), and the
+//! whole trail for the audit administrator
 //! with `audit verify` a button away. Filtered by person, action, day and words, a page
 //! at a time, and downloadable as CSV with the readable columns beside the raw ones.
 //!

@@ -442,6 +442,7 @@ fn code_words(t: &Tr, table: &str, column: &str, s: &str) -> Option<String> {
         },
         (_, "outcome") => entity(t, outcome_table(s)?),
         (_, "robot_kind") => t.label(RobotKind::from_code(s)?).to_string(),
+        (_, "content_type") => file_kind(t, s)?.to_string(),
         (_, "green_to" | "yellow_to" | "red_to") => s
             .split(',')
             .filter(|c| !c.is_empty())
@@ -457,6 +458,21 @@ fn code_words(t: &Tr, table: &str, column: &str, s: &str) -> Option<String> {
         _ => return None,
     };
     (words != "—").then_some(words)
+}
+
+/// A file's checked type as people name it (the types the upload accepts).
+fn file_kind(t: &Tr, content_type: &str) -> Option<&'static str> {
+    Some(match content_type.split(';').next().unwrap_or("").trim() {
+        "application/pdf" => t.file_pdf(),
+        "image/png" | "image/jpeg" => t.file_image(),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        | "application/msword" => t.file_word(),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        | "application/vnd.ms-excel" => t.file_excel(),
+        "application/ofd" => t.file_ofd(),
+        "text/plain" => t.file_text(),
+        _ => return None,
+    })
 }
 
 /// The table of an outcome kind.
