@@ -303,64 +303,6 @@ pub fn hint_words(lang: Lang, h: Hint) -> &'static str {
     lang.pick(zh, en)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use zhenggai_domain::deadline::Deadline;
-
-    /// Every hint has its words in both languages; none is left to a fallback.
-    #[test]
-    fn every_hint_has_words_in_both_languages() {
-        for h in Hint::ALL {
-            let zh = hint_words(Lang::Zh, h);
-            assert!(!zh.chars().any(|c| c.is_ascii_alphabetic()), "{h:?}: {zh}");
-            assert!(hint_words(Lang::En, h).is_ascii(), "{h:?}");
-        }
-    }
-
-    /// A deadline that does not read says in Chinese, without Latin letters, what to write.
-    #[test]
-    fn every_deadline_refusal_says_in_chinese_what_to_write() {
-        let day = chrono::NaiveDate::from_ymd_opt(2024, 4, 25).unwrap_or_default();
-        for words in [
-            "9999年12月31日前",
-            "2026年13月底前",
-            "0000年1月1日前",
-            "",
-            "集中整改期内",
-        ] {
-            let Err(e) = Deadline::parse(words, day) else {
-                panic!("{words} was read");
-            };
-            let zh = field_message(Lang::Zh, &e.at("deadline"));
-            assert!(
-                !zh.chars().any(|c| c.is_ascii_alphabetic()),
-                "{words}: {zh}"
-            );
-            assert!(zh.contains('请'), "{words}: {zh}");
-            let en = field_message(Lang::En, &e.at("deadline"));
-            assert!(en.is_ascii() || en.contains(words), "{words}: {en}");
-        }
-    }
-
-    /// Refusals name states and parties by their names, never by their codes.
-    #[test]
-    fn refusals_name_states_and_parties_in_chinese() {
-        use zhenggai_domain::lifecycle::ProblemState;
-        let r = Refusal::WrongState {
-            state: ProblemState::Claimed,
-            hint: Hint::AwaitSubmission,
-        };
-        assert_eq!(
-            refusal(Lang::Zh, &r),
-            "问题当前“已认领”，不能进行此操作：请等待牵头单位报送整改措施。"
-        );
-        let u = Refusal::Unmet(Unmet::Acceptance(Party::InspectionOffice));
-        assert_eq!(refusal(Lang::Zh, &u), "尚不能销号：巡察办尚未验收签字。");
-        assert!(!refusal(Lang::En, &u).contains("inspection_office"));
-    }
-}
-
 /// A date of what happened that lies ahead of the day it is recorded.
 fn not_yet(lang: Lang, n: &zhenggai_domain::happened::NotYet) -> String {
     use zhenggai_domain::happened::Event;
@@ -431,5 +373,63 @@ fn stale(lang: Lang, by: Option<&str>, at: Option<&str>, columns: &[String]) -> 
                 "While you were editing, {who} saved this record{when}{what}. What you typed is kept below, not yet saved: check the record as it now stands, then save again to replace it with yours."
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use zhenggai_domain::deadline::Deadline;
+
+    /// Every hint has its words in both languages; none is left to a fallback.
+    #[test]
+    fn every_hint_has_words_in_both_languages() {
+        for h in Hint::ALL {
+            let zh = hint_words(Lang::Zh, h);
+            assert!(!zh.chars().any(|c| c.is_ascii_alphabetic()), "{h:?}: {zh}");
+            assert!(hint_words(Lang::En, h).is_ascii(), "{h:?}");
+        }
+    }
+
+    /// A deadline that does not read says in Chinese, without Latin letters, what to write.
+    #[test]
+    fn every_deadline_refusal_says_in_chinese_what_to_write() {
+        let day = chrono::NaiveDate::from_ymd_opt(2024, 4, 25).unwrap_or_default();
+        for words in [
+            "9999年12月31日前",
+            "2026年13月底前",
+            "0000年1月1日前",
+            "",
+            "集中整改期内",
+        ] {
+            let Err(e) = Deadline::parse(words, day) else {
+                panic!("{words} was read");
+            };
+            let zh = field_message(Lang::Zh, &e.at("deadline"));
+            assert!(
+                !zh.chars().any(|c| c.is_ascii_alphabetic()),
+                "{words}: {zh}"
+            );
+            assert!(zh.contains('请'), "{words}: {zh}");
+            let en = field_message(Lang::En, &e.at("deadline"));
+            assert!(en.is_ascii() || en.contains(words), "{words}: {en}");
+        }
+    }
+
+    /// Refusals name states and parties by their names, never by their codes.
+    #[test]
+    fn refusals_name_states_and_parties_in_chinese() {
+        use zhenggai_domain::lifecycle::ProblemState;
+        let r = Refusal::WrongState {
+            state: ProblemState::Claimed,
+            hint: Hint::AwaitSubmission,
+        };
+        assert_eq!(
+            refusal(Lang::Zh, &r),
+            "问题当前“已认领”，不能进行此操作：请等待牵头单位报送整改措施。"
+        );
+        let u = Refusal::Unmet(Unmet::Acceptance(Party::InspectionOffice));
+        assert_eq!(refusal(Lang::Zh, &u), "尚不能销号：巡察办尚未验收签字。");
+        assert!(!refusal(Lang::En, &u).contains("inspection_office"));
     }
 }
