@@ -197,3 +197,21 @@ test('the office reads a problem change record; only who connects systems has AP
   assert.equal(await unit.page.locator('link[rel=icon]').count(), 1);
   await unit.context.close();
 });
+
+test('the Party secretary opens what the red warnings tell him of', async () => {
+  for (const viewport of [null, PHONE]) {
+    const s = await login(env, 'secretary');
+    if (viewport) await s.page.setViewportSize(viewport);
+    await s.page.goto(env.base + '/inspections');
+    assert.ok(await s.page.locator('main a[href^="/inspections/"]').count() >= 1, 'the inspections are listed');
+    await s.page.goto(env.base + '/notifications');
+    const go = s.page.locator('main a[href^="/measures/"], main a[href^="/problems/"]').first();
+    assert.equal(await go.count(), 1, await s.page.locator('main').innerText());
+    await Promise.all([s.page.waitForNavigation(), go.click()]);
+    assert.match(s.page.url(), /\/(measures|problems)\/\d+$/);
+    assert.equal(await s.page.locator('.error-message').count(), 0, await s.page.locator('body').innerText());
+    if (viewport) assert.ok(await noSidewaysScroll(s.page));
+    await shot(s.page, `returns-secretary-${viewport ? 'phone' : 'desktop'}.png`);
+    await s.context.close();
+  }
+});

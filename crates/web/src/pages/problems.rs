@@ -128,6 +128,12 @@ impl ProblemPage {
         }
     }
 
+    /// Whether this reader decides the extension asked for: its request then heads the
+    /// steps they take, where a phone keeps them at hand.
+    fn decides_extension(&self) -> bool {
+        self.actions.contains(&"extend")
+    }
+
     /// The same, or `default` on a fresh form.
     fn kept_or<'a>(&'a self, action: &str, field: &str, default: &'a str) -> &'a str {
         match self.kept(action, field) {
