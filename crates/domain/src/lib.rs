@@ -16,6 +16,7 @@ pub mod inspection;
 pub mod lifecycle;
 pub mod new_deadline;
 pub mod outcomes;
+pub mod reason;
 pub mod password;
 pub mod reminder;
 pub mod role;
