@@ -192,7 +192,7 @@ pub enum Rule {
 
 /// The organisation's terms and warning rules, out of their bounds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Settings {
+pub enum Bounds {
     /// Working days to the plan.
     PlanWorkdays,
     /// Months to completion.

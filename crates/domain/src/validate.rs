@@ -100,7 +100,7 @@ pub enum Why {
     /// A rule of the ledger's records.
     Rule(crate::reason::Rule),
     /// The organisation's terms and warning rules, out of bounds.
-    Settings(crate::reason::Settings),
+    Bounds(crate::reason::Bounds),
     /// Accounts, units and tokens.
     Account(crate::reason::Account),
     /// Where reminders go.

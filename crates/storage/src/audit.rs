@@ -11,6 +11,8 @@
 //! appended at commit ([`append`]).
 
 use chrono::{DateTime, Utc};
+use zhenggai_domain::reason::{Rule};
+use zhenggai_domain::validate::Why;
 use serde::Serialize;
 use serde_json::Value;
 use sm3::{Digest, Sm3};
@@ -1027,11 +1029,7 @@ pub async fn withdraw(
     expected_version: i64,
 ) -> StoreResult<Value> {
     let Some(reason) = change.reason.filter(|r| !r.trim().is_empty()) else {
-        return Err(StoreError::invalid(
-            "reason",
-            "撤回须说明原因。",
-            "Say why it is withdrawn.",
-        ));
+        return Err(StoreError::because("reason", Why::Rule(Rule::WithdrawReason)));
     };
     let mut set = Sql::new("withdrawn_at = ");
     set.bind(stamp(change.at)).push(", withdrawn_by = ");

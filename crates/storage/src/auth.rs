@@ -2,6 +2,8 @@
 //! them), login lockout, and API tokens. Tokens are random; only their SHA-256 is stored.
 
 use argon2::Argon2;
+use zhenggai_domain::reason::{Account};
+use zhenggai_domain::validate::Why;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Duration, Utc};
 use rand::Rng;
@@ -356,21 +358,13 @@ pub async fn create_api_token(
 ) -> StoreResult<Secret> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(StoreError::invalid(
-            "name",
-            "请为令牌起一个名称（不超过100字），说明用途。",
-            "Name the token (at most 100 characters) after its use.",
-        ));
+        return Err(StoreError::because("name", Why::Account(Account::TokenName)));
     }
     // A name is shown on the tokens page and in the trail: a NUL or an escape sequence
     // in it would garble both. (A shared check for titles is under way in
     // `zhenggai_domain`; this one is local until then.)
     if name.chars().any(char::is_control) {
-        return Err(StoreError::invalid(
-            "name",
-            "令牌名称不能含有控制字符（如换行、制表符或不可见字符），请只用文字、数字和标点。",
-            "The token's name must not contain control characters (line breaks, tabs, invisible characters): use letters, digits and punctuation.",
-        ));
+        return Err(StoreError::because("name", Why::Account(Account::TokenNameControl)));
     }
     let token = random_token("zg_");
     let mut tx = db.begin().await?;

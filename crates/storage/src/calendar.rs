@@ -2,6 +2,8 @@
 //! administrator added or corrected (each change recorded in the audit trail).
 
 use serde::Serialize;
+use zhenggai_domain::reason::{Rule};
+use zhenggai_domain::validate::Why;
 use sqlx::Row;
 use zhenggai_domain::access::Actor;
 use zhenggai_domain::calendar::{Calendar, notice_text};
@@ -87,19 +89,11 @@ pub async fn save(
         return Err(StoreError::Forbidden);
     }
     let parsed = Calendar::parse(text).map_err(|e| {
-        StoreError::invalid(
-            "notice",
-            format!("第{}行：{}", e.line, e.message),
-            format!("line {}: {}", e.line, e.message_en),
-        )
+        StoreError::because("notice", Why::Calendar(e))
     })?;
     let notices: Vec<_> = parsed.notices().cloned().collect();
     if notices.is_empty() {
-        return Err(StoreError::invalid(
-            "notice",
-            "没有读到任何年份。请按“year 2027 通知网址”开头，逐行写“2027-01-01 休 元旦”。",
-            "No year was read. Start with “year 2027 address-of-notice”, then one line per date: “2027-01-01 休 元旦”.",
-        ));
+        return Err(StoreError::because("notice", Why::Rule(Rule::CalendarEmpty)));
     }
     let mut tx = db.begin().await?;
     let mut saved = Vec::new();

@@ -1,6 +1,8 @@
 //! 巡视 / 巡察 轮次 — inspections and their counts (D1, D2).
 
 use chrono::NaiveDate;
+use zhenggai_domain::reason::{Choose, Rule};
+use zhenggai_domain::validate::Why;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -61,11 +63,7 @@ impl InspectionInput {
         let mut c = Checker::default();
         let kind = InspectionKind::from_code(self.kind.trim());
         if kind.is_none() {
-            c.push(FieldError::new(
-                "kind",
-                "请选择巡察类别。",
-                "Choose the kind of inspection.",
-            ));
+            c.push(FieldError::because("kind", Why::Choose(Choose::InspectionKind)));
         }
         let title = c.text("title", &self.title, 200);
         let group_name = c.text("group_name", &self.group_name, 100);
@@ -74,11 +72,7 @@ impl InspectionInput {
         if let (Some(s), Some(e)) = (period_start, period_end)
             && e < s
         {
-            c.push(FieldError::new(
-                "period_end",
-                "结束日期早于开始日期，请检查。",
-                "The period ends before it starts: check the dates.",
-            ));
+            c.push(FieldError::because("period_end", Why::Rule(Rule::PeriodReversed)));
         }
         let feedback_date = c.date("feedback_date", &self.feedback_date);
         let notes = c.optional_text("notes", &self.notes, 2000);
@@ -126,11 +120,7 @@ impl InspectionInput {
                 notes,
                 terms,
             }),
-            _ => Err(vec![FieldError::new(
-                "feedback_date",
-                "请填写反馈日期。",
-                "Give the feedback date.",
-            )]),
+            _ => Err(vec![FieldError::because("feedback_date", Why::RequiredDate)]),
         }
     }
 }
@@ -408,11 +398,7 @@ pub async fn file_plan(
     require_inspection_edit(tx.conn(), actor, org, id).await?;
     let document = document.trim();
     if document.is_empty() || document.chars().count() > 200 {
-        return Err(StoreError::invalid(
-            "plan_document",
-            "请填写报备的整改方案文件名称或文号。",
-            "Name the plan document (title or number).",
-        ));
+        return Err(StoreError::because("plan_document", Why::Rule(Rule::PlanDocument)));
     }
     let row = sqlx::query("SELECT version, plan_filed_on FROM inspections WHERE id = $1")
         .bind(id.0)

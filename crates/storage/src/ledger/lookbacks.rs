@@ -3,6 +3,8 @@
 //! round, and the round keeps the decision.
 
 use chrono::NaiveDate;
+use zhenggai_domain::reason::{Choose, Foreign, Rule};
+use zhenggai_domain::validate::Why;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use zhenggai_domain::access::{Access, Actor};
@@ -77,11 +79,7 @@ pub async fn open(
     let mut c = Checker::default();
     let title = c.text("title", &input.title, 200);
     if input.problem_ids.is_empty() {
-        c.push(FieldError::new(
-            "problem_ids",
-            "请至少选择一个已销号的问题。",
-            "Choose at least one closed problem.",
-        ));
+        c.push(FieldError::because("problem_ids", Why::Choose(Choose::ClosedProblem)));
     }
     for id in &input.problem_ids {
         let row = sqlx::query("SELECT state FROM problems WHERE id = $1 AND inspection_id = $2 AND withdrawn_at IS NULL")
@@ -94,11 +92,7 @@ pub async fn open(
             None => false,
         };
         if !ok {
-            c.push(FieldError::new(
-                "problem_ids",
-                format!("问题{id}不是本轮巡察已销号的问题。"),
-                format!("Problem {id} is not a closed problem of this inspection."),
-            ));
+            c.push(FieldError::because("problem_ids", Why::Foreign(Foreign::NotClosedHere { id: *id })));
         }
     }
     c.finish()?;
@@ -142,18 +136,10 @@ pub(crate) async fn decide(
     .fetch_optional(tx.conn())
     .await?
     .ok_or_else(|| {
-        StoreError::invalid(
-            "round_id",
-            "该问题不在这一轮“回头看”中。",
-            "This problem is not in that look-back round.",
-        )
+        StoreError::because("round_id", Why::Foreign(Foreign::NotInRound))
     })?;
     if row.try_get::<Option<String>, _>(2)?.is_some() {
-        return Err(StoreError::invalid(
-            "round_id",
-            "本轮“回头看”已对该问题作出结论。",
-            "This round has already decided on the problem.",
-        ));
+        return Err(StoreError::because("round_id", Why::Rule(Rule::LookbackDecided)));
     }
     let mut set = Sql::new("decision = ");
     set.bind(decision)

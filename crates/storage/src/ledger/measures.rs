@@ -1,6 +1,8 @@
 //! 整改措施 — measures: their owners (D3), targets and deadlines (D4), and state.
 
 use chrono::NaiveDate;
+use zhenggai_domain::reason::{Choose, Foreign, Rule};
+use zhenggai_domain::validate::Why;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -88,26 +90,14 @@ impl MeasureInput {
                 .map(|r| r.try_get(0))
                 .collect::<Result<_, _>>()?;
         if !units.contains(&self.lead_unit_id) {
-            c.push(FieldError::new(
-                "lead_unit_id",
-                "请选择本单位的一个部门作为牵头单位。",
-                "Choose a department of this organisation as the lead unit.",
-            ));
+            c.push(FieldError::because("lead_unit_id", Why::Choose(Choose::LeadDepartment)));
         }
         let mut cooperating: Vec<UnitId> = Vec::new();
         for u in &self.cooperating_unit_ids {
             if !units.contains(u) {
-                c.push(FieldError::new(
-                    "cooperating_unit_ids",
-                    "配合单位须是本单位的部门，请重新选择。",
-                    "Cooperating units must be departments of this organisation.",
-                ));
+                c.push(FieldError::because("cooperating_unit_ids", Why::Foreign(Foreign::CooperatingUnits)));
             } else if *u == self.lead_unit_id {
-                c.push(FieldError::new(
-                    "cooperating_unit_ids",
-                    "牵头单位不必再列为配合单位。",
-                    "The lead unit need not cooperate with itself.",
-                ));
+                c.push(FieldError::because("cooperating_unit_ids", Why::Rule(Rule::LeadCooperates)));
             } else if !cooperating.contains(&UnitId(*u)) {
                 cooperating.push(UnitId(*u));
             }
@@ -123,11 +113,7 @@ impl MeasureInput {
             .await?
             .is_some();
             if !ok {
-                c.push(FieldError::new(
-                    "leader_id",
-                    "责任领导须是本单位的领导，请重新选择。",
-                    "The responsible leader must be a leader of this organisation.",
-                ));
+                c.push(FieldError::because("leader_id", Why::Foreign(Foreign::Leader)));
             }
         }
         c.finish()?;
@@ -139,7 +125,7 @@ impl MeasureInput {
             responsible_person,
             target,
             deadline: deadline.ok_or_else(|| {
-                StoreError::invalid("deadline", "请填写整改时限。", "Give the deadline.")
+                StoreError::because("deadline", Why::Required)
             })?,
             origin: None,
         })
@@ -445,18 +431,10 @@ pub async fn create_many(
 ) -> StoreResult<Vec<MeasureId>> {
     let view = super::problems::get(db, actor, problem).await?;
     if rows.iter().all(MeasureInput::is_blank) {
-        return Err(StoreError::invalid(
-            "rows",
-            "请至少填写一条措施（措施内容和整改时限必填）。",
-            "Fill in at least one measure (its content and deadline are required).",
-        ));
+        return Err(StoreError::because("rows", Why::Rule(Rule::NoMeasures)));
     }
     if rows.len() > MAX_ROWS {
-        return Err(StoreError::invalid(
-            "rows",
-            format!("一次最多录入{MAX_ROWS}条措施，请分批保存。"),
-            format!("At most {MAX_ROWS} measures at a time: save them in batches."),
-        ));
+        return Err(StoreError::because("rows", Why::Rule(Rule::TooManyMeasures { max: MAX_ROWS })));
     }
     let mut tx = db.begin().await?;
     let facts = problem_facts(&mut tx, problem).await?;
@@ -547,11 +525,7 @@ async fn check_for(
 ) -> StoreResult<NewMeasure> {
     let new = input.check(tx, facts.org, &facts.reference).await?;
     if actor.role == Role::Unit && new.lead_unit != actor.unit {
-        return Err(StoreError::invalid(
-            "lead_unit_id",
-            "牵头单位拟定的措施由本单位牵头。",
-            "A lead unit drafts measures it leads itself.",
-        ));
+        return Err(StoreError::because("lead_unit_id", Why::Rule(Rule::LeadDraftsOwn)));
     }
     Ok(new)
 }
@@ -699,11 +673,7 @@ pub async fn update(
     let frozen = zhenggai_domain::lifecycle::ProblemState::from_code(&state)
         .is_some_and(|s| s.baseline_frozen());
     if frozen && new.deadline.text != current.deadline.text {
-        return Err(StoreError::invalid(
-            "deadline",
-            "整改方案已批准，时限只能通过延期申请调整。",
-            "The plan is approved: the deadline changes only through an extension.",
-        ));
+        return Err(StoreError::because("deadline", Why::Rule(Rule::DeadlineByExtension)));
     }
     if new.deadline.text != current.deadline.text {
         check_deadline_ahead(new_deadline::Setting::DraftMeasure, &new, change)?;
@@ -731,17 +701,9 @@ pub async fn update(
         for (field, changed) in owned {
             if changed && !level.allows(field) {
                 refused.push(if field == "lead_unit_id" {
-                    FieldError::new(
-                        field,
-                        "牵头单位由整改办确定（有异议的由分管领导裁定），如需调整请联系整改办。",
-                        "The rectification office sets the lead unit (the leader in charge decides a dispute): ask them to change it.",
-                    )
+                    FieldError::because(field, Why::Rule(Rule::LeadSetByOffice))
                 } else {
-                    FieldError::new(
-                        field,
-                        "方案已报送，此项由整改办确定，如需调整请联系整改办。",
-                        "The plan is submitted: the rectification office sets this now; ask them to change it.",
-                    )
+                    FieldError::because(field, Why::Rule(Rule::SetByOffice))
                 });
             }
         }
@@ -866,11 +828,7 @@ pub(crate) async fn carry_lead(
         None => led,
         Some(ids) => {
             if ids.iter().any(|id| !led.iter().any(|(m, _)| m == id)) {
-                return Err(StoreError::invalid(
-                    "carry_measure_ids",
-                    "所选措施须是该问题中由原牵头单位牵头的措施，请刷新页面后重新选择。",
-                    "Choose measures of this problem that the former lead unit leads (reload the page and choose again).",
-                ));
+                return Err(StoreError::because("carry_measure_ids", Why::Foreign(Foreign::CarryMeasures)));
             }
             led.into_iter().filter(|(m, _)| ids.contains(m)).collect()
         }

@@ -2,6 +2,8 @@
 //! measures it came from, and counted per inspection (D15).
 
 use serde::{Deserialize, Serialize};
+use zhenggai_domain::reason::{Choose, Foreign, Rule};
+use zhenggai_domain::validate::Why;
 use sqlx::Row;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::clock::china_date;
@@ -163,11 +165,7 @@ async fn check_links(
         .await?
         .is_some();
         if !ok {
-            c.push(FieldError::new(
-                field,
-                format!("编号{id}不属于本轮巡察，请重新选择。"),
-                format!("#{id} is not part of this inspection."),
-            ));
+            c.push(FieldError::because(field, Why::Foreign(Foreign::NotInInspection { id: *id })));
         }
     }
     Ok(())
@@ -252,21 +250,13 @@ pub async fn record_accountability_in(
     }
     let mut c = Checker::default();
     if !matches!(input.subject_kind.as_str(), "person" | "unit") {
-        c.push(FieldError::new(
-            "subject_kind",
-            "请选择问责对象是个人还是单位。",
-            "Choose person or unit.",
-        ));
+        c.push(FieldError::because("subject_kind", Why::Choose(Choose::SubjectKind)));
     }
     let subject = c.text("subject", &input.subject, 100);
     let reason = c.text("reason", &input.reason, 1000);
     let form = AccountabilityForm::from_code(&input.form);
     if form.is_none() {
-        c.push(FieldError::new(
-            "form",
-            "请选择“四种形态”中的一种。",
-            "Choose one of the four forms.",
-        ));
+        c.push(FieldError::because("form", Why::Choose(Choose::DisciplineForm)));
     }
     let decided_on = happened_on(
         &mut c,
@@ -333,11 +323,7 @@ pub async fn record_institution_in(
     let doc_number = c.optional_text("doc_number", &input.doc_number, 100);
     let change_kind = InstitutionChange::from_code(&input.change_kind);
     if change_kind.is_none() {
-        c.push(FieldError::new(
-            "change_kind",
-            "请选择制定、修订或废止。",
-            "Choose made, revised or abolished.",
-        ));
+        c.push(FieldError::because("change_kind", Why::Choose(Choose::ChangeKind)));
     }
     let issued_on = happened_on(
         &mut c,
@@ -401,11 +387,7 @@ pub async fn record_recovery_in(
     let mut c = Checker::default();
     let fen = parse_fen(&input.amount).filter(|f| *f > 0);
     if fen.is_none() {
-        c.push(FieldError::new(
-            "amount",
-            "金额应写作18600、18,600.50或1.86万元。",
-            "Write the amount as 18600, 18,600.50 or 1.86万元.",
-        ));
+        c.push(FieldError::because("amount", Why::Rule(Rule::Amount)));
     }
     let what = c.text("what", &input.what, 500);
     let recovered_on = happened_on(

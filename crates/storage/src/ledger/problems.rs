@@ -1,6 +1,8 @@
 //! 问题 — the findings of an inspection, and those the organisation found itself.
 
 use serde::{Deserialize, Serialize};
+use zhenggai_domain::reason::{Choose, Foreign};
+use zhenggai_domain::validate::Why;
 use sqlx::Row;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::inspection::ProblemSource;
@@ -53,11 +55,7 @@ impl ProblemInput {
         let description = c.optional_text("description", &self.description, 5000);
         let source = ProblemSource::from_code(self.source.trim());
         if source.is_none() {
-            c.push(FieldError::new(
-                "source",
-                "请选择问题来源。",
-                "Choose where the problem came from.",
-            ));
+            c.push(FieldError::because("source", Why::Choose(Choose::Source)));
         }
         let aspect_ok = sqlx::query(
             "SELECT 1 FROM aspects WHERE id = $1 AND inspection_id = $2 AND withdrawn_at IS NULL",
@@ -68,11 +66,7 @@ impl ProblemInput {
         .await?
         .is_some();
         if !aspect_ok {
-            c.push(FieldError::new(
-                "aspect_id",
-                "请选择本轮巡察的一个方面。",
-                "Choose an aspect of this inspection.",
-            ));
+            c.push(FieldError::because("aspect_id", Why::Choose(Choose::Aspect)));
         }
         if let Some(item) = self.item_id.filter(|i| *i > 0) {
             let item_ok = sqlx::query(
@@ -84,11 +78,7 @@ impl ProblemInput {
             .await?
             .is_some();
             if !item_ok {
-                c.push(FieldError::new(
-                    "item_id",
-                    "所选的项不属于该方面，请重新选择。",
-                    "That item is not under the chosen aspect.",
-                ));
+                c.push(FieldError::because("item_id", Why::Foreign(Foreign::ItemOfAspect)));
             }
         }
         let lead_unit = self.lead_unit_id.filter(|u| *u > 0);
@@ -102,11 +92,7 @@ impl ProblemInput {
             .await?
             .is_some();
             if !ok {
-                c.push(FieldError::new(
-                    "lead_unit_id",
-                    "请选择本单位的一个部门作为牵头单位。",
-                    "Choose a department of this organisation as the lead unit.",
-                ));
+                c.push(FieldError::because("lead_unit_id", Why::Choose(Choose::LeadDepartment)));
             }
         }
         let leader = self.leader_id.filter(|l| *l > 0);
@@ -121,11 +107,7 @@ impl ProblemInput {
             .await?
             .is_some();
             if !ok {
-                c.push(FieldError::new(
-                    "leader_id",
-                    "责任领导须是本单位的领导，请重新选择。",
-                    "The responsible leader must be a leader of this organisation.",
-                ));
+                c.push(FieldError::because("leader_id", Why::Foreign(Foreign::Leader)));
             }
         }
         c.finish()?;

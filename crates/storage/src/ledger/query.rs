@@ -3,6 +3,8 @@
 //! searched, paged, and limited to what the actor may see.
 
 use chrono::{Duration, NaiveDate};
+use zhenggai_domain::reason::{Choose};
+use zhenggai_domain::validate::Why;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use zhenggai_domain::access::{Access, Actor};
@@ -79,11 +81,7 @@ fn id_field(c: &mut Checker, field: &str, v: &str) -> Option<i64> {
     match v.parse::<i64>() {
         Ok(n) if n > 0 => Some(n),
         _ => {
-            c.push(FieldError::new(
-                field,
-                "筛选条件无效，请从列表中选择。",
-                "Not a valid choice: pick one from the list.",
-            ));
+            c.push(FieldError::because(field, Why::UnknownChoice));
             None
         }
     }
@@ -118,11 +116,7 @@ impl FilterInput {
             s => {
                 let f = StandingFilter::from_code(s);
                 if f.is_none() {
-                    c.push(FieldError::new(
-                        "status",
-                        "状态筛选无法识别：请从页面上的“状态”下拉框中选择。",
-                        "Status is one of open, done, overdue, due_soon, long_term, review_due.",
-                    ));
+                    c.push(FieldError::because("status", Why::Choose(Choose::StatusFilter)));
                 }
                 f
             }
@@ -132,11 +126,7 @@ impl FilterInput {
             s => {
                 let f = ProblemSource::from_code(s);
                 if f.is_none() {
-                    c.push(FieldError::new(
-                        "source",
-                        "来源筛选无法识别：请从页面上的“来源”下拉框中选择。",
-                        "Source is inspection or self_found.",
-                    ));
+                    c.push(FieldError::because("source", Why::Choose(Choose::SourceFilter)));
                 }
                 f
             }

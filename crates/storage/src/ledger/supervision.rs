@@ -3,6 +3,8 @@
 //! hearings with date and attendees. Those who read the organisation's ledger read them.
 
 use chrono::NaiveDate;
+use zhenggai_domain::reason::{Choose, Rule};
+use zhenggai_domain::validate::Why;
 use serde::Serialize;
 use sqlx::Row;
 use zhenggai_domain::UnitId;
@@ -89,11 +91,7 @@ pub async fn record_round(
             .map(UnitId)
             .filter(|u| units.contains(u) && *u != actor.org)
         {
-            None => c.push(FieldError::new(
-                &field,
-                "请为这条督查发现选择单位。",
-                "Choose the unit of this finding.",
-            )),
+            None => c.push(FieldError::because(&field, Why::Choose(Choose::FindingUnit))),
             Some(u) => {
                 let text = c.text(&field, finding, 1000);
                 kept.push((u, text, *slow));
@@ -101,11 +99,7 @@ pub async fn record_round(
         }
     }
     if kept.is_empty() {
-        c.push(FieldError::new(
-            "finding_0",
-            "至少记录一个单位的督查发现。",
-            "Record what was found at one unit at least.",
-        ));
+        c.push(FieldError::because("finding_0", Why::Rule(Rule::NoFindings)));
     }
     c.finish()?;
     let held_on = held_on.ok_or_else(|| anyhow::anyhow!("the date was checked above"))?;
