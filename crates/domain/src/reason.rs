@@ -499,7 +499,7 @@ pub enum Unreadable {
 
 /// A request to the API not in the form its documentation gives.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Request {
+pub enum ApiRequest {
     /// A yes/no field with another value.
     NotAFlag {
         /// The field.
@@ -526,7 +526,7 @@ pub enum Request {
     /// A field of the query or the JSON body.
     Field {
         /// Query or JSON body.
-        place: RequestPart,
+        part: RequestPart,
         /// What is wrong with it.
         problem: FieldProblem,
         /// The field's path.

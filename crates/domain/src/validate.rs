@@ -110,7 +110,7 @@ pub enum Why {
     /// A ledger import.
     Import(Box<crate::reason::Import>),
     /// A request to the API not in its documented form.
-    Request(crate::reason::Request),
+    Request(crate::reason::ApiRequest),
     /// A line of calendar data that does not read. Its words are still composed where
     /// the line is read (`calendar::ParseError`, some 20 reasons around the line's own
     /// text); it is kept whole here rather than worded twice.

@@ -2,6 +2,8 @@
 //! hold them (三员分立); and each person's own notifications (the bell).
 
 use axum::Json;
+use zhenggai_domain::reason::{Choose, Rule};
+use zhenggai_domain::validate::Why;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -227,11 +229,7 @@ pub async fn create_unit(
         "org" => UnitKind::Org,
         "dept" => UnitKind::Dept,
         _ => {
-            return Err(StoreError::invalid(
-                "kind",
-                "类别应为 org（单位）或 dept（部门）。",
-                "kind is org or dept.",
-            )
+            return Err(StoreError::because("kind", Why::Choose(Choose::UnitKind))
             .into());
         }
     };
@@ -324,7 +322,7 @@ pub async fn set_role(
     ApiJson(input): ApiJson<RoleInput>,
 ) -> Result<StatusCode, ApiError> {
     let role = Role::from_code(&input.role)
-        .ok_or_else(|| StoreError::invalid("role", "未知角色。", "Unknown role."))?;
+        .ok_or_else(|| StoreError::because("role", Why::Choose(Choose::UnknownRole)))?;
     let in_charge: Vec<UnitId> = input.units_in_charge.into_iter().map(UnitId).collect();
     users::set_role(
         &app.db,
@@ -394,12 +392,8 @@ async fn verify_reaching(
     }
     let (claims, bad) = check::claims(&input.checkpoints.join(" "));
     if let Some(code) = bad.first() {
-        use crate::i18n::{Lang, Tr};
-        return Err(StoreError::invalid(
-            "checkpoints",
-            format!("{code}：{}", Tr(Lang::Zh).verify_bad_code()),
-            format!("{code}: {}", Tr(Lang::En).verify_bad_code()),
-        )
+
+        return Err(StoreError::because("checkpoints", Why::Rule(Rule::Checkpoint { code: code.to_string() }))
         .into());
     }
     let verified = check::run(app, &v.0, &claims).await?;

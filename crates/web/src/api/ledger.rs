@@ -1,6 +1,8 @@
 //! The ledger through the API: inspections, aspects, problems, measures, progress.
 
 use axum::Json;
+use zhenggai_domain::reason::{Choose};
+use zhenggai_domain::validate::Why;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -962,11 +964,7 @@ pub async fn import_ledger(
     let create_units = sent.form.flag("create_units")?;
     let ignore_unknown_columns = sent.form.flag("ignore_unknown_columns")?;
     let Some(file) = sent.files.first() else {
-        return Err(zhenggai_storage::error::StoreError::invalid(
-            "files",
-            "请附上台账文件。",
-            "Attach the ledger file.",
-        )
+        return Err(zhenggai_storage::error::StoreError::because("files", Why::Choose(Choose::AttachLedger))
         .into());
     };
     let sheet = Some(sent.form.get("sheet").trim().to_string()).filter(|s| !s.is_empty());

@@ -3,6 +3,8 @@
 //! Each page refuses the other roles; none of them shows business data.
 
 use askama::Template;
+use zhenggai_domain::reason::{Choose};
+use zhenggai_domain::validate::Why;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -265,18 +267,14 @@ pub async fn set_role(
     v.check_csrf(form.get("csrf"))?;
     require(v.actor.role.assigns_roles())?;
     let role = Role::from_code(form.get("role"))
-        .ok_or_else(|| StoreError::invalid("role", "请选择角色。", "Choose a role."))?;
+        .ok_or_else(|| StoreError::because("role", Why::Choose(Choose::Role)))?;
     let in_charge = form
         .all("units_in_charge")
         .into_iter()
         .map(|s| s.trim().parse().map(UnitId))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|_| {
-            StoreError::invalid(
-                "units_in_charge",
-                "请从列表中选择分管单位。",
-                "Choose the units in charge from the list.",
-            )
+            StoreError::because("units_in_charge", Why::Choose(Choose::UnitsInCharge))
         })?;
     let change = v.change(&app);
     let result = users::set_role(

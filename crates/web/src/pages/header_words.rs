@@ -2,6 +2,8 @@
 //! listed with what each is read as, changed, removed (withdrawn, recorded) or added.
 
 use askama::Template;
+use zhenggai_domain::reason::{Choose, Import};
+use zhenggai_domain::validate::Why;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -101,11 +103,7 @@ pub async fn show(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
 /// The meaning a form chose, or why it cannot be read.
 fn meaning_of(form: &FormData) -> Result<Meaning, FieldError> {
     Meaning::from_code(form.get("meaning").trim()).ok_or_else(|| {
-        FieldError::new(
-            "meaning",
-            "请从列表中选择这个列名识别为哪一栏。",
-            "Choose from the list what the word is read as.",
-        )
+        FieldError::because("meaning", Why::Choose(Choose::HeaderMeaning))
     })
 }
 
@@ -192,11 +190,7 @@ pub async fn change(
             &page(
                 &app,
                 &v,
-                vec![FieldError::new(
-                    "meaning",
-                    "这个列名刚被别人修改过：下面是现在的设置，请确认后再改。",
-                    "Someone changed this word just now: below is how it stands; check it and change it again.",
-                )],
+                vec![FieldError::because("meaning", Why::Import(Box::new(Import::WordChanged)))],
                 String::new(),
             )
             .await?,

@@ -1,6 +1,8 @@
 //! Inspections: the list, registering one, editing it, adding aspects.
 
 use askama::Template;
+use zhenggai_domain::reason::{Choose};
+use zhenggai_domain::validate::Why;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -210,11 +212,7 @@ pub async fn add_item(
         .iter()
         .all(|a| a.id != aspect)
     {
-        return Err(zhenggai_storage::StoreError::invalid(
-            "aspect_id",
-            "请选择本轮巡察的一个方面。",
-            "Choose an aspect of this inspection.",
-        )
+        return Err(zhenggai_storage::StoreError::because("aspect_id", Why::Choose(Choose::Aspect))
         .into());
     }
     let change = v.change(&app);

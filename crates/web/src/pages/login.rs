@@ -1,6 +1,8 @@
 //! Logging in and out, changing one's password, choosing the language.
 
 use askama::Template;
+use zhenggai_domain::reason::{Account};
+use zhenggai_domain::validate::Why;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -346,11 +348,7 @@ pub(crate) async fn change_own_password(
     .await?
     .is_ok();
     if !ok {
-        return Err(StoreError::invalid(
-            "old_password",
-            "原密码不正确（连续输错多次将暂时锁定）。",
-            "The current password is wrong (several wrong tries in a row lock it for a while).",
-        ));
+        return Err(StoreError::because("old_password", Why::Account(Account::WrongPassword)));
     }
     users::set_password(&app.db, v.change(app), v.user.id, new, false, v.session_id).await
 }

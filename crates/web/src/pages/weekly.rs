@@ -4,6 +4,8 @@
 //! hour reports are due.
 
 use askama::Template;
+use zhenggai_domain::reason::{Choose};
+use zhenggai_domain::validate::Why;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -197,11 +199,7 @@ pub async fn submit(
             )
             .await
         }
-        None => Err(zhenggai_storage::StoreError::invalid(
-            "week",
-            "请选择周次。",
-            "Choose the week.",
-        )),
+        None => Err(zhenggai_storage::StoreError::because("week", Why::Choose(Choose::Week))),
     };
     match result {
         Ok(()) => Ok(see_other(&format!(
@@ -263,11 +261,7 @@ pub async fn save_summary(
         Some(w) => {
             weekly::save_summary(&app.db, &v.actor, v.change(&app), w, &content, version).await
         }
-        None => Err(zhenggai_storage::StoreError::invalid(
-            "week",
-            "请选择周次。",
-            "Choose the week.",
-        )),
+        None => Err(zhenggai_storage::StoreError::because("week", Why::Choose(Choose::Week))),
     };
     match result {
         Ok(()) => Ok(see_other(&format!(
