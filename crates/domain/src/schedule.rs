@@ -45,13 +45,22 @@ impl Terms {
     pub fn check(&self) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
         if !(1..=120).contains(&self.plan_workdays) {
-            errors.push(FieldError::because("plan_workdays", Why::Bounds(Bounds::PlanWorkdays)));
+            errors.push(FieldError::because(
+                "plan_workdays",
+                Why::Bounds(Bounds::PlanWorkdays),
+            ));
         }
         if !(1..=12).contains(&self.completion_months) {
-            errors.push(FieldError::because("completion_months", Why::Bounds(Bounds::CompletionMonths)));
+            errors.push(FieldError::because(
+                "completion_months",
+                Why::Bounds(Bounds::CompletionMonths),
+            ));
         }
         if self.concentrated_months == 0 || self.concentrated_months > self.completion_months {
-            errors.push(FieldError::because("concentrated_months", Why::Bounds(Bounds::ConcentratedMonths)));
+            errors.push(FieldError::because(
+                "concentrated_months",
+                Why::Bounds(Bounds::ConcentratedMonths),
+            ));
         }
         if errors.is_empty() {
             Ok(())

@@ -10,8 +10,8 @@ use serde::Serialize;
 
 use crate::calendar::{Answer, Calendar};
 use crate::deadline::{Deadline, DeadlineKind};
-use crate::status::{MeasureState, Windows};
 use crate::reason::Bounds;
+use crate::status::{MeasureState, Windows};
 use crate::validate::{FieldError, Why};
 
 /// A warning's colour.
@@ -199,10 +199,16 @@ impl WarningRules {
     pub fn check(&self) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
         if !(1..=180).contains(&self.green_days) {
-            errors.push(FieldError::because("green_days", Why::Bounds(Bounds::GreenDays)));
+            errors.push(FieldError::because(
+                "green_days",
+                Why::Bounds(Bounds::GreenDays),
+            ));
         }
         if self.yellow_days == 0 || self.yellow_days >= self.green_days {
-            errors.push(FieldError::because("yellow_days", Why::Bounds(Bounds::YellowDays)));
+            errors.push(FieldError::because(
+                "yellow_days",
+                Why::Bounds(Bounds::YellowDays),
+            ));
         }
         for (colour, list, milder) in [
             (Colour::Green, &self.green, None),
@@ -211,22 +217,40 @@ impl WarningRules {
         ] {
             let field = format!("{}_to", colour.code());
             if list.is_empty() {
-                errors.push(FieldError::because(&field, Why::Bounds(Bounds::NoRecipient(colour))));
+                errors.push(FieldError::because(
+                    &field,
+                    Why::Bounds(Bounds::NoRecipient(colour)),
+                ));
             } else if milder.is_some_and(|m| m.iter().any(|r| !list.contains(r))) {
-                errors.push(FieldError::because(&field, Why::Bounds(Bounds::NarrowerThanMilder(colour))));
+                errors.push(FieldError::because(
+                    &field,
+                    Why::Bounds(Bounds::NarrowerThanMilder(colour)),
+                ));
             }
         }
         if self.remind_days.iter().any(|d| *d >= self.green_days) || self.remind_days.len() > 10 {
-            errors.push(FieldError::because("remind_days", Why::Bounds(Bounds::RemindDays)));
+            errors.push(FieldError::because(
+                "remind_days",
+                Why::Bounds(Bounds::RemindDays),
+            ));
         }
         if !(1..=30).contains(&self.repeat_days) {
-            errors.push(FieldError::because("repeat_days", Why::Bounds(Bounds::RepeatDays)));
+            errors.push(FieldError::because(
+                "repeat_days",
+                Why::Bounds(Bounds::RepeatDays),
+            ));
         }
         if !(1..=36).contains(&self.milestone_months) {
-            errors.push(FieldError::because("milestone_months", Why::Bounds(Bounds::MilestoneMonths)));
+            errors.push(FieldError::because(
+                "milestone_months",
+                Why::Bounds(Bounds::MilestoneMonths),
+            ));
         }
         if !(7..=366).contains(&self.long_term_days) {
-            errors.push(FieldError::because("long_term_days", Why::Bounds(Bounds::LongTermDays)));
+            errors.push(FieldError::because(
+                "long_term_days",
+                Why::Bounds(Bounds::LongTermDays),
+            ));
         }
         if errors.is_empty() {
             Ok(())

@@ -9,8 +9,8 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 use serde::Serialize;
 use zhenggai_domain::deadline::{Deadline, DeadlineKind, Precision, Reference};
-use zhenggai_domain::status::ReportedStatus;
 use zhenggai_domain::reason::{Finding, NeededColumn, Place};
+use zhenggai_domain::status::ReportedStatus;
 use zhenggai_domain::validate::is_forbidden_char;
 
 use crate::layout::{Field, Header, Synonyms, choose_sheet};
@@ -206,9 +206,10 @@ pub fn read_ledger(sheets: &[Sheet], options: &Options) -> Reading {
         let bare: usize = sheets.iter().map(|s| s.formulas_without_values).sum();
         let sheet = options.sheet.clone().unwrap_or_default();
         if bare > 0 {
-            reading
-                .errors
-                .push(whole(&sheet, Finding::FormulasWithoutValues { count: bare }));
+            reading.errors.push(whole(
+                &sheet,
+                Finding::FormulasWithoutValues { count: bare },
+            ));
         } else {
             reading.errors.push(whole(&sheet, Finding::NoHeader));
         }

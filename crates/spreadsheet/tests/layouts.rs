@@ -10,13 +10,13 @@ use std::io::Write;
 
 use chrono::NaiveDate;
 use rust_xlsxwriter::{Format, Workbook};
+use zhenggai_domain::deadline::DeadlineError;
+use zhenggai_domain::reason::Finding;
 use zhenggai_spreadsheet::export::{self, Aspect, Ledger, Measure, Problem};
 use zhenggai_spreadsheet::layout::Synonyms;
 use zhenggai_spreadsheet::ledger::Options;
 use zhenggai_spreadsheet::read::{ReadError, read};
 use zhenggai_spreadsheet::{Limits, Reading, read_ledger};
-use zhenggai_domain::deadline::DeadlineError;
-use zhenggai_domain::reason::Finding;
 
 mod common;
 use common::soffice;

@@ -11,14 +11,14 @@
 //! appended at commit ([`append`]).
 
 use chrono::{DateTime, Utc};
-use zhenggai_domain::reason::{Rule};
-use zhenggai_domain::validate::Why;
 use serde::Serialize;
 use serde_json::Value;
 use sm3::{Digest, Sm3};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use zhenggai_domain::UserId;
+use zhenggai_domain::reason::Rule;
+use zhenggai_domain::validate::Why;
 
 use crate::audit_key::AuditKey;
 use crate::db::{Backend, Tx};
@@ -1029,7 +1029,10 @@ pub async fn withdraw(
     expected_version: i64,
 ) -> StoreResult<Value> {
     let Some(reason) = change.reason.filter(|r| !r.trim().is_empty()) else {
-        return Err(StoreError::because("reason", Why::Rule(Rule::WithdrawReason)));
+        return Err(StoreError::because(
+            "reason",
+            Why::Rule(Rule::WithdrawReason),
+        ));
     };
     let mut set = Sql::new("withdrawn_at = ");
     set.bind(stamp(change.at)).push(", withdrawn_by = ");

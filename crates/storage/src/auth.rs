@@ -2,14 +2,14 @@
 //! them), login lockout, and API tokens. Tokens are random; only their SHA-256 is stored.
 
 use argon2::Argon2;
-use zhenggai_domain::reason::{Account};
-use zhenggai_domain::validate::Why;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Duration, Utc};
 use rand::Rng;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 use zhenggai_domain::UserId;
+use zhenggai_domain::reason::Account;
+use zhenggai_domain::validate::Why;
 
 use crate::audit::{Change, Entity};
 use crate::db::{Db, Tx};
@@ -358,13 +358,19 @@ pub async fn create_api_token(
 ) -> StoreResult<Secret> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(StoreError::because("name", Why::Account(Account::TokenName)));
+        return Err(StoreError::because(
+            "name",
+            Why::Account(Account::TokenName),
+        ));
     }
     // A name is shown on the tokens page and in the trail: a NUL or an escape sequence
     // in it would garble both. (A shared check for titles is under way in
     // `zhenggai_domain`; this one is local until then.)
     if name.chars().any(char::is_control) {
-        return Err(StoreError::because("name", Why::Account(Account::TokenNameControl)));
+        return Err(StoreError::because(
+            "name",
+            Why::Account(Account::TokenNameControl),
+        ));
     }
     let token = random_token("zg_");
     let mut tx = db.begin().await?;

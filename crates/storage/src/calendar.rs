@@ -2,11 +2,11 @@
 //! administrator added or corrected (each change recorded in the audit trail).
 
 use serde::Serialize;
-use zhenggai_domain::reason::{Rule};
-use zhenggai_domain::validate::Why;
 use sqlx::Row;
 use zhenggai_domain::access::Actor;
 use zhenggai_domain::calendar::{Calendar, notice_text};
+use zhenggai_domain::reason::Rule;
+use zhenggai_domain::validate::Why;
 
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
@@ -88,12 +88,14 @@ pub async fn save(
     if actor.is_some_and(|a| !a.role.keeps_calendar()) {
         return Err(StoreError::Forbidden);
     }
-    let parsed = Calendar::parse(text).map_err(|e| {
-        StoreError::because("notice", Why::Calendar(e))
-    })?;
+    let parsed =
+        Calendar::parse(text).map_err(|e| StoreError::because("notice", Why::Calendar(e)))?;
     let notices: Vec<_> = parsed.notices().cloned().collect();
     if notices.is_empty() {
-        return Err(StoreError::because("notice", Why::Rule(Rule::CalendarEmpty)));
+        return Err(StoreError::because(
+            "notice",
+            Why::Rule(Rule::CalendarEmpty),
+        ));
     }
     let mut tx = db.begin().await?;
     let mut saved = Vec::new();

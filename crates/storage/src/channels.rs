@@ -3,7 +3,7 @@
 //! organisation's channels; each person sets only their own address. Both recorded.
 
 use std::collections::HashMap;
-use zhenggai_domain::reason::{Choose, Channel};
+use zhenggai_domain::reason::{Channel, Choose};
 use zhenggai_domain::validate::Why;
 
 use serde::{Deserialize, Serialize};
@@ -75,9 +75,8 @@ impl RobotHosts {
 
     /// Checks a webhook before it is saved or posted to: an address on an allowed host.
     pub fn check(&self, webhook: &str) -> StoreResult<()> {
-        let host = RobotHosts::host_of(webhook).ok_or_else(|| {
-            StoreError::because("robot_url", Why::Channel(Channel::RobotUrl))
-        })?;
+        let host = RobotHosts::host_of(webhook)
+            .ok_or_else(|| StoreError::because("robot_url", Why::Channel(Channel::RobotUrl)))?;
         if self.is_relay(&host) {
             return Ok(());
         }
@@ -89,11 +88,20 @@ impl RobotHosts {
             if as_given {
                 return Ok(());
             }
-            return Err(StoreError::because("robot_url", Why::Channel(Channel::RobotUrlClear)));
+            return Err(StoreError::because(
+                "robot_url",
+                Why::Channel(Channel::RobotUrlClear),
+            ));
         }
         let mut allowed: Vec<String> = VENDOR_HOSTS.iter().map(|h| h.to_string()).collect();
         allowed.extend(self.relays.iter().cloned());
-        Err(StoreError::because("robot_url", Why::Channel(Channel::RobotHost { allowed, host: host.to_string() })))
+        Err(StoreError::because(
+            "robot_url",
+            Why::Channel(Channel::RobotHost {
+                allowed,
+                host: host.to_string(),
+            }),
+        ))
     }
 }
 
@@ -252,9 +260,10 @@ pub async fn save_org(
     let current = of_org(tx.conn(), org).await?;
     let kind = match input.robot_kind.trim() {
         "" => None,
-        code => Some(RobotKind::from_code(code).ok_or_else(|| {
-            StoreError::because("robot_kind", Why::Choose(Choose::RobotKind))
-        })?),
+        code => Some(
+            RobotKind::from_code(code)
+                .ok_or_else(|| StoreError::because("robot_kind", Why::Choose(Choose::RobotKind)))?,
+        ),
     };
     let url = input.robot_url.trim();
     let secret = match input.robot_secret.trim() {
@@ -267,11 +276,17 @@ pub async fn save_org(
     };
     if let Some(kind) = kind {
         if !(url.starts_with("https://") || url.starts_with("http://")) || url.contains(' ') {
-            return Err(StoreError::because("robot_url", Why::Channel(Channel::RobotUrl)));
+            return Err(StoreError::because(
+                "robot_url",
+                Why::Channel(Channel::RobotUrl),
+            ));
         }
         hosts.check(url)?;
         if kind == RobotKind::Dingtalk && secret.is_empty() {
-            return Err(StoreError::because("robot_secret", Why::Channel(Channel::DingTalkSecret)));
+            return Err(StoreError::because(
+                "robot_secret",
+                Why::Channel(Channel::DingTalkSecret),
+            ));
         }
     }
     let colours = match &input.robot_colours {
@@ -391,7 +406,10 @@ pub async fn save_user(
         return Err(StoreError::because("email", Why::Channel(Channel::Email)));
     }
     if email.is_empty() && email_on {
-        return Err(StoreError::because("email", Why::Channel(Channel::EmailNeeded)));
+        return Err(StoreError::because(
+            "email",
+            Why::Channel(Channel::EmailNeeded),
+        ));
     }
     let mut tx = db.begin().await?;
     audit::upsert(

@@ -3,7 +3,7 @@
 //! one organisation. Names and types come from the database, never from a user's path.
 
 use std::path::PathBuf;
-use zhenggai_domain::reason::{Files};
+use zhenggai_domain::reason::Files;
 use zhenggai_domain::validate::Why;
 
 use anyhow::Context;
@@ -39,13 +39,24 @@ impl Default for UploadLimits {
 
 /// More files than one submission may carry, and what to do.
 pub fn too_many_files(limits: UploadLimits) -> FieldError {
-    FieldError::because("files", Why::Files(Files::TooMany { max: limits.max_files }))
+    FieldError::because(
+        "files",
+        Why::Files(Files::TooMany {
+            max: limits.max_files,
+        }),
+    )
 }
 
 /// A file over the size limit, and what to do.
 pub fn file_too_large(filename: &str, limits: UploadLimits) -> FieldError {
     let mb = limits.max_file_bytes / 1024 / 1024;
-    FieldError::because("files", Why::Files(Files::TooLarge { name: filename.to_string(), mb }))
+    FieldError::because(
+        "files",
+        Why::Files(Files::TooLarge {
+            name: filename.to_string(),
+            mb,
+        }),
+    )
 }
 
 /// Checks uploads against the limits and the accepted kinds; each refusal is a field
@@ -67,7 +78,12 @@ pub fn check_uploads<'a>(
         }
         match sniff(&u.filename, &u.bytes) {
             Some(kind) => checked.push((u, kind)),
-            None => c.push(FieldError::because("files", Why::Files(Files::Type { name: u.filename.clone() }))),
+            None => c.push(FieldError::because(
+                "files",
+                Why::Files(Files::Type {
+                    name: u.filename.clone(),
+                }),
+            )),
         }
     }
     checked

@@ -3,12 +3,12 @@
 //! organisation may sit under another (a city committee over the bodies it inspects).
 
 use serde::Serialize;
-use zhenggai_domain::reason::{Foreign, Account};
-use zhenggai_domain::validate::Why;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use zhenggai_domain::UnitId;
 use zhenggai_domain::access::Actor;
+use zhenggai_domain::reason::{Account, Foreign};
+use zhenggai_domain::validate::Why;
 
 use crate::audit::{self, Change, Entity};
 use crate::db::{Db, Tx};
@@ -110,7 +110,10 @@ pub async fn insert(
     let org = match (kind, parent_org) {
         (UnitKind::Dept, Some(org)) => Some(org),
         (UnitKind::Dept, None) => {
-            return Err(StoreError::because("parent_id", Why::Account(Account::DepartmentParent)));
+            return Err(StoreError::because(
+                "parent_id",
+                Why::Account(Account::DepartmentParent),
+            ));
         }
         (UnitKind::Org, _) => None,
     };

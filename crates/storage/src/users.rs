@@ -3,12 +3,12 @@
 //! (三员分立, D22).
 
 use serde::Serialize;
-use zhenggai_domain::reason::{Foreign, Account};
-use zhenggai_domain::validate::Why;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use zhenggai_domain::access::Actor;
+use zhenggai_domain::reason::{Account, Foreign};
 use zhenggai_domain::validate::FieldError;
+use zhenggai_domain::validate::Why;
 use zhenggai_domain::{Role, UnitId, UserId};
 
 use crate::audit::{self, Change, Entity};
@@ -100,7 +100,10 @@ fn check_username(username: &str) -> StoreResult<()> {
     if ok {
         Ok(())
     } else {
-        Err(StoreError::because("username", Why::Account(Account::UsernameForm)))
+        Err(StoreError::because(
+            "username",
+            Why::Account(Account::UsernameForm),
+        ))
     }
 }
 
@@ -122,7 +125,10 @@ pub async fn insert_hashed(
     check_username(new.username)?;
     let display = new.display_name.trim();
     if display.is_empty() || display.chars().count() > 50 {
-        return Err(StoreError::because("display_name", Why::Account(Account::DisplayName)));
+        return Err(StoreError::because(
+            "display_name",
+            Why::Account(Account::DisplayName),
+        ));
     }
     let taken = sqlx::query("SELECT 1 FROM users WHERE username = $1")
         .bind(new.username)
@@ -130,7 +136,10 @@ pub async fn insert_hashed(
         .await?
         .is_some();
     if taken {
-        return Err(StoreError::because("username", Why::Account(Account::UsernameTaken)));
+        return Err(StoreError::because(
+            "username",
+            Why::Account(Account::UsernameTaken),
+        ));
     }
     let unit_exists = sqlx::query("SELECT 1 FROM units WHERE id = $1 AND withdrawn_at IS NULL")
         .bind(new.unit.0)
@@ -207,7 +216,10 @@ pub async fn set_password(
     let version: i64 = row.try_get(2)?;
     check_password_strength(password, &username)?;
     if crate::auth::verify_password_async(password, &current).await? {
-        return Err(StoreError::because("password", Why::Account(Account::SamePassword)));
+        return Err(StoreError::because(
+            "password",
+            Why::Account(Account::SamePassword),
+        ));
     }
     let hash = hash_password(password)?;
     let mut tx = db.begin().await?;
@@ -273,10 +285,16 @@ pub async fn set_disabled(
         return Err(StoreError::Forbidden);
     }
     if actor.user == user {
-        return Err(StoreError::because("disabled", Why::Account(Account::DisableSelf)));
+        return Err(StoreError::because(
+            "disabled",
+            Why::Account(Account::DisableSelf),
+        ));
     }
     if disabled && change.reason.is_none_or(|r| r.trim().is_empty()) {
-        return Err(StoreError::because("reason", Why::Account(Account::DisableReason)));
+        return Err(StoreError::because(
+            "reason",
+            Why::Account(Account::DisableReason),
+        ));
     }
     let mut tx = db.begin().await?;
     let mut set = Sql::new("disabled = ");
@@ -313,7 +331,10 @@ pub async fn set_role(
             return Err(StoreError::Forbidden);
         }
         if actor.user == user {
-            return Err(StoreError::because("role", Why::Account(Account::AssignSelf)));
+            return Err(StoreError::because(
+                "role",
+                Why::Account(Account::AssignSelf),
+            ));
         }
         if role.is_admin() || get(db, user).await?.role.is_admin() {
             return Err(admins_only_from_the_shell("role"));
@@ -379,7 +400,10 @@ async fn check_units_in_charge(tx: &mut Tx, unit: UnitId, units: &[UnitId]) -> S
     if stray.is_empty() {
         return Ok(());
     }
-    Err(StoreError::Invalid(vec![FieldError::because("units_in_charge", Why::Foreign(Foreign::UnitsInCharge { ids: stray }))]))
+    Err(StoreError::Invalid(vec![FieldError::because(
+        "units_in_charge",
+        Why::Foreign(Foreign::UnitsInCharge { ids: stray }),
+    )]))
 }
 
 /// One user.

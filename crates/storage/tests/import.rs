@@ -7,9 +7,9 @@
 )]
 
 use chrono::{NaiveDate, TimeZone, Utc};
+use sqlx::Row;
 use zhenggai_domain::reason::Import;
 use zhenggai_domain::validate::Why;
-use sqlx::Row;
 use zhenggai_domain::{InspectionId, MeasureId};
 use zhenggai_spreadsheet::Reading;
 use zhenggai_storage::audit::Change;

@@ -2,9 +2,9 @@
 //! cooperating units) and the CSRF token read the same way in every handler.
 
 use std::pin::Pin;
+use std::task::{Context, Poll};
 use zhenggai_domain::reason::ApiRequest;
 use zhenggai_domain::validate::Why;
-use std::task::{Context, Poll};
 
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{FromRequest, Request};
@@ -60,7 +60,13 @@ impl FormData {
         match self.get(name) {
             "on" | "true" | "1" => Ok(true),
             "" | "false" | "0" => Ok(false),
-            other => Err(FieldError::because(name, Why::Request(ApiRequest::NotAFlag { name: name.to_string(), value: other.to_string() }))),
+            other => Err(FieldError::because(
+                name,
+                Why::Request(ApiRequest::NotAFlag {
+                    name: name.to_string(),
+                    value: other.to_string(),
+                }),
+            )),
         }
     }
 
@@ -70,7 +76,13 @@ impl FormData {
         let Some((name, _)) = self.0.iter().find(|(k, _)| !allowed.contains(&k.as_str())) else {
             return Ok(());
         };
-        Err(FieldError::because(name, Why::Request(ApiRequest::UnknownFormField { name: name.clone(), allowed: allowed.iter().map(|a| a.to_string()).collect() })))
+        Err(FieldError::because(
+            name,
+            Why::Request(ApiRequest::UnknownFormField {
+                name: name.clone(),
+                allowed: allowed.iter().map(|a| a.to_string()).collect(),
+            }),
+        ))
     }
 
     /// The ids ticked in a checkbox list that the form marks as shown with a hidden

@@ -1,10 +1,10 @@
 //! 方面 and 项 — how an inspection groups its problems (D2).
 
 use serde::{Deserialize, Serialize};
-use zhenggai_domain::reason::{Rule};
-use zhenggai_domain::validate::Why;
 use sqlx::Row;
 use zhenggai_domain::access::Actor;
+use zhenggai_domain::reason::Rule;
+use zhenggai_domain::validate::Why;
 use zhenggai_domain::{AspectId, InspectionId, ItemId};
 
 use super::{inspection_org, require_inspection_edit};
@@ -25,7 +25,10 @@ impl TitleInput {
     pub(crate) fn check(&self) -> StoreResult<String> {
         let t = self.title.trim();
         if t.is_empty() || t.chars().count() > 200 {
-            return Err(StoreError::because("title", Why::Rule(Rule::Title { max: 200 })));
+            return Err(StoreError::because(
+                "title",
+                Why::Rule(Rule::Title { max: 200 }),
+            ));
         }
         Ok(t.to_string())
     }

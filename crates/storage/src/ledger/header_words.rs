@@ -5,11 +5,11 @@
 //! removed word is withdrawn, never deleted.
 
 use serde::Serialize;
-use zhenggai_domain::reason::{Import};
-use zhenggai_domain::validate::Why;
 use sqlx::Row as _;
 use zhenggai_domain::UnitId;
 use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::reason::Import;
+use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{FieldError, is_forbidden_char};
 use zhenggai_spreadsheet::layout::{Field, Synonyms, normalise};
 
@@ -114,10 +114,18 @@ pub async fn synonyms(db: &Db, org: UnitId, base: &Synonyms) -> StoreResult<Syno
 fn checked_word(field: &str, word: &str) -> Result<String, FieldError> {
     let word = normalise(word);
     if word.is_empty() {
-        return Err(FieldError::because(field, Why::Import(Box::new(Import::Headerless { column: None }))));
+        return Err(FieldError::because(
+            field,
+            Why::Import(Box::new(Import::Headerless { column: None })),
+        ));
     }
     if word.chars().count() > MAX_WORD_CHARS || word.chars().any(is_forbidden_char) {
-        return Err(FieldError::because(field, Why::Import(Box::new(Import::Word { max: MAX_WORD_CHARS }))));
+        return Err(FieldError::because(
+            field,
+            Why::Import(Box::new(Import::Word {
+                max: MAX_WORD_CHARS,
+            })),
+        ));
     }
     Ok(word)
 }

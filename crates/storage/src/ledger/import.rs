@@ -5,12 +5,12 @@
 //! one transaction: one bad row and nothing is written.
 
 use serde::Serialize;
-use zhenggai_domain::reason::{Foreign, Import};
-use zhenggai_domain::validate::Why;
 use sqlx::Row as _;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::inspection::ProblemSource;
+use zhenggai_domain::reason::{Foreign, Import};
 use zhenggai_domain::validate::FieldError;
+use zhenggai_domain::validate::Why;
 use zhenggai_domain::{AspectId, InspectionId, ItemId, Role, UnitId, UserId};
 use zhenggai_spreadsheet::Reading;
 
@@ -257,7 +257,10 @@ pub async fn commit<'a>(
     if let Some(when) = &m.imported_before
         && !decisions.again
     {
-        errors.push(FieldError::because("again", Why::Import(Box::new(Import::Before { when: when.clone() }))));
+        errors.push(FieldError::because(
+            "again",
+            Why::Import(Box::new(Import::Before { when: when.clone() })),
+        ));
     }
     let unmapped: Vec<&String> = m
         .unknown_units
@@ -266,14 +269,20 @@ pub async fn commit<'a>(
         .collect();
     if !unmapped.is_empty() && !decisions.create_units {
         let names: Vec<String> = unmapped.iter().map(|s| s.to_string()).collect();
-        errors.push(FieldError::because("units", Why::Import(Box::new(Import::UnknownUnits { names }))));
+        errors.push(FieldError::because(
+            "units",
+            Why::Import(Box::new(Import::UnknownUnits { names })),
+        ));
     }
     let undecided: Vec<(String, String)> = reading
         .undecided()
         .map(|c| (c.column.clone(), c.header.clone()))
         .collect();
     if !undecided.is_empty() && !decisions.ignore_unknown_columns {
-        errors.push(FieldError::because("columns", Why::Import(Box::new(Import::Undecided { columns: undecided }))));
+        errors.push(FieldError::because(
+            "columns",
+            Why::Import(Box::new(Import::Undecided { columns: undecided })),
+        ));
     }
     if actor.role != Role::Office {
         return Err(StoreError::Forbidden);
@@ -308,7 +317,10 @@ pub async fn commit<'a>(
         .collect();
     for (name, id) in &decisions.unit_map {
         if !depts.contains(id) {
-            return Err(StoreError::because("units", Why::Foreign(Foreign::MappedUnit { name: name.clone() })));
+            return Err(StoreError::because(
+                "units",
+                Why::Foreign(Foreign::MappedUnit { name: name.clone() }),
+            ));
         }
         unit_of.push((name.clone(), *id));
     }
@@ -393,7 +405,13 @@ pub async fn commit<'a>(
             },
         };
         if unit(&row.lead_unit).is_none() {
-            return Err(StoreError::because("units", Why::Import(Box::new(Import::LeadUnitUnmapped { row: row.row, name: row.lead_unit.clone() }))));
+            return Err(StoreError::because(
+                "units",
+                Why::Import(Box::new(Import::LeadUnitUnmapped {
+                    row: row.row,
+                    name: row.lead_unit.clone(),
+                })),
+            ));
         }
         let key = (aspect, item, row.problem.clone());
         match keys.get(&key) {
@@ -479,7 +497,10 @@ pub async fn commit<'a>(
         let problem = *problem;
         for (k, row) in rows.iter().enumerate() {
             let Some(deadline) = row.deadline.deadline() else {
-                return Err(StoreError::because("file", Why::Import(Box::new(Import::DeadlineUnread { row: row.row }))));
+                return Err(StoreError::because(
+                    "file",
+                    Why::Import(Box::new(Import::DeadlineUnread { row: row.row })),
+                ));
             };
             let lead = unit(&row.lead_unit).ok_or_else(|| anyhow::anyhow!("matched above"))?;
             let ordinal = k as i64 + 1;

@@ -1,8 +1,6 @@
 //! 巡视 / 巡察 轮次 — inspections and their counts (D1, D2).
 
 use chrono::NaiveDate;
-use zhenggai_domain::reason::{Choose, Rule};
-use zhenggai_domain::validate::Why;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -10,7 +8,9 @@ use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::counts::LedgerCounts;
 use zhenggai_domain::deadline::Reference;
 use zhenggai_domain::inspection::InspectionKind;
+use zhenggai_domain::reason::{Choose, Rule};
 use zhenggai_domain::schedule::Terms;
+use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::{InspectionId, UnitId};
 
@@ -63,7 +63,10 @@ impl InspectionInput {
         let mut c = Checker::default();
         let kind = InspectionKind::from_code(self.kind.trim());
         if kind.is_none() {
-            c.push(FieldError::because("kind", Why::Choose(Choose::InspectionKind)));
+            c.push(FieldError::because(
+                "kind",
+                Why::Choose(Choose::InspectionKind),
+            ));
         }
         let title = c.text("title", &self.title, 200);
         let group_name = c.text("group_name", &self.group_name, 100);
@@ -72,7 +75,10 @@ impl InspectionInput {
         if let (Some(s), Some(e)) = (period_start, period_end)
             && e < s
         {
-            c.push(FieldError::because("period_end", Why::Rule(Rule::PeriodReversed)));
+            c.push(FieldError::because(
+                "period_end",
+                Why::Rule(Rule::PeriodReversed),
+            ));
         }
         let feedback_date = c.date("feedback_date", &self.feedback_date);
         let notes = c.optional_text("notes", &self.notes, 2000);
@@ -120,7 +126,10 @@ impl InspectionInput {
                 notes,
                 terms,
             }),
-            _ => Err(vec![FieldError::because("feedback_date", Why::RequiredDate)]),
+            _ => Err(vec![FieldError::because(
+                "feedback_date",
+                Why::RequiredDate,
+            )]),
         }
     }
 }
@@ -398,7 +407,10 @@ pub async fn file_plan(
     require_inspection_edit(tx.conn(), actor, org, id).await?;
     let document = document.trim();
     if document.is_empty() || document.chars().count() > 200 {
-        return Err(StoreError::because("plan_document", Why::Rule(Rule::PlanDocument)));
+        return Err(StoreError::because(
+            "plan_document",
+            Why::Rule(Rule::PlanDocument),
+        ));
     }
     let row = sqlx::query("SELECT version, plan_filed_on FROM inspections WHERE id = $1")
         .bind(id.0)

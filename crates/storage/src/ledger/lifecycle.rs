@@ -3,7 +3,6 @@
 //! new state, its side effects, one event — in one transaction with its audit entries.
 
 use chrono::NaiveDate;
-use zhenggai_domain::reason::{Choose, Foreign, Rule};
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
 use zhenggai_domain::access::Actor;
@@ -12,6 +11,7 @@ use zhenggai_domain::deadline::{Deadline, DeadlineKind};
 use zhenggai_domain::lifecycle::{
     self, Action, ClosureChecks, Party, Policy, Posting, ProblemState, Refusal, Survey,
 };
+use zhenggai_domain::reason::{Choose, Foreign, Rule};
 use zhenggai_domain::validate::{Checker, FieldError, Why};
 use zhenggai_domain::{ProblemId, UnitId, UserId};
 use zhenggai_domain::{happened, new_deadline};
@@ -573,7 +573,10 @@ fn action_of(
                 reason,
             },
             None => {
-                c.push(FieldError::because("unit_id", Why::Choose(Choose::LeadingUnit)));
+                c.push(FieldError::because(
+                    "unit_id",
+                    Why::Choose(Choose::LeadingUnit),
+                ));
                 Action::Assign {
                     unit: UnitId(0),
                     reason,
@@ -599,7 +602,10 @@ fn action_of(
         "request_extension" => {
             let measure = input.measure_id.filter(|m| *m > 0);
             if measure.is_none() {
-                c.push(FieldError::because("measure_id", Why::Choose(Choose::MeasureToExtend)));
+                c.push(FieldError::because(
+                    "measure_id",
+                    Why::Choose(Choose::MeasureToExtend),
+                ));
             }
             let to = match Deadline::parse(&input.deadline, feedback) {
                 Ok(d) if d.kind == DeadlineKind::Dated && d.date.is_some() => {
@@ -610,7 +616,10 @@ fn action_of(
                     to
                 }
                 Ok(_) => {
-                    c.push(FieldError::because("deadline", Why::Rule(Rule::ExtensionUndated)));
+                    c.push(FieldError::because(
+                        "deadline",
+                        Why::Rule(Rule::ExtensionUndated),
+                    ));
                     NaiveDate::default()
                 }
                 Err(e) => {
@@ -745,7 +754,10 @@ pub async fn step_in(
             .await?
             .is_some();
         if !ok {
-            return Err(StoreError::because("unit_id", Why::Choose(Choose::Department)));
+            return Err(StoreError::because(
+                "unit_id",
+                Why::Choose(Choose::Department),
+            ));
         }
     }
     // Approving applies the pending request: its measure and its deadline.
@@ -779,7 +791,10 @@ pub async fn step_in(
         .await?
         .is_some();
         if !belongs {
-            return Err(StoreError::because("measure_id", Why::Foreign(Foreign::MeasureOfProblem)));
+            return Err(StoreError::because(
+                "measure_id",
+                Why::Foreign(Foreign::MeasureOfProblem),
+            ));
         }
     }
     let mut set = Sql::new("state = ");

@@ -3,12 +3,12 @@
 //! round, and the round keeps the decision.
 
 use chrono::NaiveDate;
-use zhenggai_domain::reason::{Choose, Foreign, Rule};
-use zhenggai_domain::validate::Why;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::lifecycle::ProblemState;
+use zhenggai_domain::reason::{Choose, Foreign, Rule};
+use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::{InspectionId, ProblemId};
 
@@ -79,7 +79,10 @@ pub async fn open(
     let mut c = Checker::default();
     let title = c.text("title", &input.title, 200);
     if input.problem_ids.is_empty() {
-        c.push(FieldError::because("problem_ids", Why::Choose(Choose::ClosedProblem)));
+        c.push(FieldError::because(
+            "problem_ids",
+            Why::Choose(Choose::ClosedProblem),
+        ));
     }
     for id in &input.problem_ids {
         let row = sqlx::query("SELECT state FROM problems WHERE id = $1 AND inspection_id = $2 AND withdrawn_at IS NULL")
@@ -92,7 +95,10 @@ pub async fn open(
             None => false,
         };
         if !ok {
-            c.push(FieldError::because("problem_ids", Why::Foreign(Foreign::NotClosedHere { id: *id })));
+            c.push(FieldError::because(
+                "problem_ids",
+                Why::Foreign(Foreign::NotClosedHere { id: *id }),
+            ));
         }
     }
     c.finish()?;
@@ -135,11 +141,12 @@ pub(crate) async fn decide(
     .bind(problem.0)
     .fetch_optional(tx.conn())
     .await?
-    .ok_or_else(|| {
-        StoreError::because("round_id", Why::Foreign(Foreign::NotInRound))
-    })?;
+    .ok_or_else(|| StoreError::because("round_id", Why::Foreign(Foreign::NotInRound)))?;
     if row.try_get::<Option<String>, _>(2)?.is_some() {
-        return Err(StoreError::because("round_id", Why::Rule(Rule::LookbackDecided)));
+        return Err(StoreError::because(
+            "round_id",
+            Why::Rule(Rule::LookbackDecided),
+        ));
     }
     let mut set = Sql::new("decision = ");
     set.bind(decision)

@@ -1,8 +1,6 @@
 //! 整改措施 — measures: their owners (D3), targets and deadlines (D4), and state.
 
 use chrono::NaiveDate;
-use zhenggai_domain::reason::{Choose, Foreign, Rule};
-use zhenggai_domain::validate::Why;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -10,7 +8,9 @@ use zhenggai_domain::access::{Access, Actor, MeasureEdit, MeasureOwners};
 use zhenggai_domain::deadline::{Deadline, DeadlineKind, Precision, Reference};
 use zhenggai_domain::lifecycle::ProblemState;
 use zhenggai_domain::new_deadline;
+use zhenggai_domain::reason::{Choose, Foreign, Rule};
 use zhenggai_domain::status::{Activity, MeasureState, Review, Standing, Windows};
+use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::warning::WarningRules;
 use zhenggai_domain::{InspectionId, MeasureId, ProblemId, Role, UnitId, UserId};
@@ -90,14 +90,23 @@ impl MeasureInput {
                 .map(|r| r.try_get(0))
                 .collect::<Result<_, _>>()?;
         if !units.contains(&self.lead_unit_id) {
-            c.push(FieldError::because("lead_unit_id", Why::Choose(Choose::LeadDepartment)));
+            c.push(FieldError::because(
+                "lead_unit_id",
+                Why::Choose(Choose::LeadDepartment),
+            ));
         }
         let mut cooperating: Vec<UnitId> = Vec::new();
         for u in &self.cooperating_unit_ids {
             if !units.contains(u) {
-                c.push(FieldError::because("cooperating_unit_ids", Why::Foreign(Foreign::CooperatingUnits)));
+                c.push(FieldError::because(
+                    "cooperating_unit_ids",
+                    Why::Foreign(Foreign::CooperatingUnits),
+                ));
             } else if *u == self.lead_unit_id {
-                c.push(FieldError::because("cooperating_unit_ids", Why::Rule(Rule::LeadCooperates)));
+                c.push(FieldError::because(
+                    "cooperating_unit_ids",
+                    Why::Rule(Rule::LeadCooperates),
+                ));
             } else if !cooperating.contains(&UnitId(*u)) {
                 cooperating.push(UnitId(*u));
             }
@@ -113,7 +122,10 @@ impl MeasureInput {
             .await?
             .is_some();
             if !ok {
-                c.push(FieldError::because("leader_id", Why::Foreign(Foreign::Leader)));
+                c.push(FieldError::because(
+                    "leader_id",
+                    Why::Foreign(Foreign::Leader),
+                ));
             }
         }
         c.finish()?;
@@ -124,9 +136,7 @@ impl MeasureInput {
             leader: self.leader_id.filter(|l| *l > 0).map(UserId),
             responsible_person,
             target,
-            deadline: deadline.ok_or_else(|| {
-                StoreError::because("deadline", Why::Required)
-            })?,
+            deadline: deadline.ok_or_else(|| StoreError::because("deadline", Why::Required))?,
             origin: None,
         })
     }
@@ -434,7 +444,10 @@ pub async fn create_many(
         return Err(StoreError::because("rows", Why::Rule(Rule::NoMeasures)));
     }
     if rows.len() > MAX_ROWS {
-        return Err(StoreError::because("rows", Why::Rule(Rule::TooManyMeasures { max: MAX_ROWS })));
+        return Err(StoreError::because(
+            "rows",
+            Why::Rule(Rule::TooManyMeasures { max: MAX_ROWS }),
+        ));
     }
     let mut tx = db.begin().await?;
     let facts = problem_facts(&mut tx, problem).await?;
@@ -525,7 +538,10 @@ async fn check_for(
 ) -> StoreResult<NewMeasure> {
     let new = input.check(tx, facts.org, &facts.reference).await?;
     if actor.role == Role::Unit && new.lead_unit != actor.unit {
-        return Err(StoreError::because("lead_unit_id", Why::Rule(Rule::LeadDraftsOwn)));
+        return Err(StoreError::because(
+            "lead_unit_id",
+            Why::Rule(Rule::LeadDraftsOwn),
+        ));
     }
     Ok(new)
 }
@@ -673,7 +689,10 @@ pub async fn update(
     let frozen = zhenggai_domain::lifecycle::ProblemState::from_code(&state)
         .is_some_and(|s| s.baseline_frozen());
     if frozen && new.deadline.text != current.deadline.text {
-        return Err(StoreError::because("deadline", Why::Rule(Rule::DeadlineByExtension)));
+        return Err(StoreError::because(
+            "deadline",
+            Why::Rule(Rule::DeadlineByExtension),
+        ));
     }
     if new.deadline.text != current.deadline.text {
         check_deadline_ahead(new_deadline::Setting::DraftMeasure, &new, change)?;
@@ -828,7 +847,10 @@ pub(crate) async fn carry_lead(
         None => led,
         Some(ids) => {
             if ids.iter().any(|id| !led.iter().any(|(m, _)| m == id)) {
-                return Err(StoreError::because("carry_measure_ids", Why::Foreign(Foreign::CarryMeasures)));
+                return Err(StoreError::because(
+                    "carry_measure_ids",
+                    Why::Foreign(Foreign::CarryMeasures),
+                ));
             }
             led.into_iter().filter(|(m, _)| ids.contains(m)).collect()
         }

@@ -5,15 +5,15 @@
 //! lacking milestones is neither submitted nor approved (see the lifecycle).
 
 use chrono::NaiveDate;
-use zhenggai_domain::reason::{Rule};
-use zhenggai_domain::validate::Why;
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::deadline::{Deadline, DeadlineKind};
 use zhenggai_domain::ids::{MeasureId, ProblemId};
 use zhenggai_domain::new_deadline;
+use zhenggai_domain::reason::Rule;
 use zhenggai_domain::schedule::needs_milestones;
+use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
 
 use super::measures::{self, Measure};
@@ -146,7 +146,10 @@ pub async fn add(
     let due = match Deadline::parse_in(&input.due_text, &reference) {
         Ok(d) if d.kind == DeadlineKind::Dated => d.date,
         Ok(_) => {
-            c.push(FieldError::because("due_text", Why::Rule(Rule::MilestoneUndated)));
+            c.push(FieldError::because(
+                "due_text",
+                Why::Rule(Rule::MilestoneUndated),
+            ));
             None
         }
         Err(e) => {
@@ -163,7 +166,10 @@ pub async fn add(
     if let (Some(due), Some(end)) = (due, m.deadline.date)
         && due > end
     {
-        c.push(FieldError::because("due_text", Why::Rule(Rule::MilestoneAfterDeadline { due, end })));
+        c.push(FieldError::because(
+            "due_text",
+            Why::Rule(Rule::MilestoneAfterDeadline { due, end }),
+        ));
     }
     c.finish()?;
     let id: i64 = sqlx::query(
@@ -210,10 +216,16 @@ pub async fn mark_done(
     let mut c = Checker::default();
     let on = c.date("done_on", on);
     if on.is_some_and(|d| d > today) {
-        c.push(FieldError::because("done_on", Why::Rule(Rule::ReachedAhead)));
+        c.push(FieldError::because(
+            "done_on",
+            Why::Rule(Rule::ReachedAhead),
+        ));
     }
     if done.is_some() {
-        c.push(FieldError::because("done_on", Why::Rule(Rule::MilestoneReached)));
+        c.push(FieldError::because(
+            "done_on",
+            Why::Rule(Rule::MilestoneReached),
+        ));
     }
     c.finish()?;
     let on = on.ok_or_else(|| StoreError::because("done_on", Why::RequiredDate))?;

@@ -3,13 +3,13 @@
 //! notices; the organisation's counts by kind.
 
 use chrono::{Datelike, NaiveDate};
-use zhenggai_domain::reason::{Choose};
-use zhenggai_domain::validate::{FieldError, Why};
 use serde::Serialize;
 use sqlx::Row;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::escalation::{self, NoticeKind};
+use zhenggai_domain::reason::Choose;
 use zhenggai_domain::validate::Checker;
+use zhenggai_domain::validate::{FieldError, Why};
 use zhenggai_domain::{MeasureId, UnitId};
 
 use super::measures::{self, Measure};

@@ -2,13 +2,13 @@
 //! measures it came from, and counted per inspection (D15).
 
 use serde::{Deserialize, Serialize};
-use zhenggai_domain::reason::{Choose, Foreign, Rule};
-use zhenggai_domain::validate::Why;
 use sqlx::Row;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::clock::china_date;
 use zhenggai_domain::happened;
 use zhenggai_domain::outcomes::{AccountabilityForm, InstitutionChange, format_yuan, parse_fen};
+use zhenggai_domain::reason::{Choose, Foreign, Rule};
+use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::{InspectionId, Role};
 
@@ -165,7 +165,10 @@ async fn check_links(
         .await?
         .is_some();
         if !ok {
-            c.push(FieldError::because(field, Why::Foreign(Foreign::NotInInspection { id: *id })));
+            c.push(FieldError::because(
+                field,
+                Why::Foreign(Foreign::NotInInspection { id: *id }),
+            ));
         }
     }
     Ok(())
@@ -250,13 +253,19 @@ pub async fn record_accountability_in(
     }
     let mut c = Checker::default();
     if !matches!(input.subject_kind.as_str(), "person" | "unit") {
-        c.push(FieldError::because("subject_kind", Why::Choose(Choose::SubjectKind)));
+        c.push(FieldError::because(
+            "subject_kind",
+            Why::Choose(Choose::SubjectKind),
+        ));
     }
     let subject = c.text("subject", &input.subject, 100);
     let reason = c.text("reason", &input.reason, 1000);
     let form = AccountabilityForm::from_code(&input.form);
     if form.is_none() {
-        c.push(FieldError::because("form", Why::Choose(Choose::DisciplineForm)));
+        c.push(FieldError::because(
+            "form",
+            Why::Choose(Choose::DisciplineForm),
+        ));
     }
     let decided_on = happened_on(
         &mut c,
@@ -323,7 +332,10 @@ pub async fn record_institution_in(
     let doc_number = c.optional_text("doc_number", &input.doc_number, 100);
     let change_kind = InstitutionChange::from_code(&input.change_kind);
     if change_kind.is_none() {
-        c.push(FieldError::because("change_kind", Why::Choose(Choose::ChangeKind)));
+        c.push(FieldError::because(
+            "change_kind",
+            Why::Choose(Choose::ChangeKind),
+        ));
     }
     let issued_on = happened_on(
         &mut c,

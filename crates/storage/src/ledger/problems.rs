@@ -1,11 +1,11 @@
 //! 问题 — the findings of an inspection, and those the organisation found itself.
 
 use serde::{Deserialize, Serialize};
-use zhenggai_domain::reason::{Choose, Foreign};
-use zhenggai_domain::validate::Why;
 use sqlx::Row;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::inspection::ProblemSource;
+use zhenggai_domain::reason::{Choose, Foreign};
+use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::{AspectId, InspectionId, ItemId, ProblemId, UnitId};
 
@@ -66,7 +66,10 @@ impl ProblemInput {
         .await?
         .is_some();
         if !aspect_ok {
-            c.push(FieldError::because("aspect_id", Why::Choose(Choose::Aspect)));
+            c.push(FieldError::because(
+                "aspect_id",
+                Why::Choose(Choose::Aspect),
+            ));
         }
         if let Some(item) = self.item_id.filter(|i| *i > 0) {
             let item_ok = sqlx::query(
@@ -78,7 +81,10 @@ impl ProblemInput {
             .await?
             .is_some();
             if !item_ok {
-                c.push(FieldError::because("item_id", Why::Foreign(Foreign::ItemOfAspect)));
+                c.push(FieldError::because(
+                    "item_id",
+                    Why::Foreign(Foreign::ItemOfAspect),
+                ));
             }
         }
         let lead_unit = self.lead_unit_id.filter(|u| *u > 0);
@@ -92,7 +98,10 @@ impl ProblemInput {
             .await?
             .is_some();
             if !ok {
-                c.push(FieldError::because("lead_unit_id", Why::Choose(Choose::LeadDepartment)));
+                c.push(FieldError::because(
+                    "lead_unit_id",
+                    Why::Choose(Choose::LeadDepartment),
+                ));
             }
         }
         let leader = self.leader_id.filter(|l| *l > 0);
@@ -107,7 +116,10 @@ impl ProblemInput {
             .await?
             .is_some();
             if !ok {
-                c.push(FieldError::because("leader_id", Why::Foreign(Foreign::Leader)));
+                c.push(FieldError::because(
+                    "leader_id",
+                    Why::Foreign(Foreign::Leader),
+                ));
             }
         }
         c.finish()?;

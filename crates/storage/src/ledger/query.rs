@@ -3,14 +3,14 @@
 //! searched, paged, and limited to what the actor may see.
 
 use chrono::{Duration, NaiveDate};
-use zhenggai_domain::reason::{Choose};
-use zhenggai_domain::validate::Why;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::clock::from_china_time;
 use zhenggai_domain::inspection::ProblemSource;
+use zhenggai_domain::reason::Choose;
 use zhenggai_domain::status::StandingFilter;
+use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::warning::{Colour, WarningRules};
 use zhenggai_domain::{AspectId, InspectionId, ItemId, ProblemId, UnitId, UserId};
@@ -116,7 +116,10 @@ impl FilterInput {
             s => {
                 let f = StandingFilter::from_code(s);
                 if f.is_none() {
-                    c.push(FieldError::because("status", Why::Choose(Choose::StatusFilter)));
+                    c.push(FieldError::because(
+                        "status",
+                        Why::Choose(Choose::StatusFilter),
+                    ));
                 }
                 f
             }
@@ -126,7 +129,10 @@ impl FilterInput {
             s => {
                 let f = ProblemSource::from_code(s);
                 if f.is_none() {
-                    c.push(FieldError::because("source", Why::Choose(Choose::SourceFilter)));
+                    c.push(FieldError::because(
+                        "source",
+                        Why::Choose(Choose::SourceFilter),
+                    ));
                 }
                 f
             }

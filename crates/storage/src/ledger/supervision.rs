@@ -3,12 +3,12 @@
 //! hearings with date and attendees. Those who read the organisation's ledger read them.
 
 use chrono::NaiveDate;
-use zhenggai_domain::reason::{Choose, Rule};
-use zhenggai_domain::validate::Why;
 use serde::Serialize;
 use sqlx::Row;
 use zhenggai_domain::UnitId;
 use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::reason::{Choose, Rule};
+use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
 
 use super::require_ledger;
@@ -91,7 +91,10 @@ pub async fn record_round(
             .map(UnitId)
             .filter(|u| units.contains(u) && *u != actor.org)
         {
-            None => c.push(FieldError::because(&field, Why::Choose(Choose::FindingUnit))),
+            None => c.push(FieldError::because(
+                &field,
+                Why::Choose(Choose::FindingUnit),
+            )),
             Some(u) => {
                 let text = c.text(&field, finding, 1000);
                 kept.push((u, text, *slow));
@@ -99,7 +102,10 @@ pub async fn record_round(
         }
     }
     if kept.is_empty() {
-        c.push(FieldError::because("finding_0", Why::Rule(Rule::NoFindings)));
+        c.push(FieldError::because(
+            "finding_0",
+            Why::Rule(Rule::NoFindings),
+        ));
     }
     c.finish()?;
     let held_on = held_on.ok_or_else(|| anyhow::anyhow!("the date was checked above"))?;

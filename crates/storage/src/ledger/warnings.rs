@@ -3,7 +3,7 @@
 //! reaches by name.
 
 use std::collections::HashMap;
-use zhenggai_domain::reason::{Choose, Foreign, Bounds};
+use zhenggai_domain::reason::{Bounds, Choose, Foreign};
 use zhenggai_domain::validate::{FieldError, Why};
 
 use chrono::NaiveDate;
@@ -166,14 +166,20 @@ pub async fn save(
     );
     let remind_days = days_of(&input.remind_days);
     if remind_days.is_none() {
-        c.push(FieldError::because("remind_days", Why::Bounds(Bounds::RemindDaysWords)));
+        c.push(FieldError::because(
+            "remind_days",
+            Why::Bounds(Bounds::RemindDaysWords),
+        ));
     }
     let secretary = match input.secretary.trim() {
         "" => None,
         s => match s.parse::<i64>() {
             Ok(id) => Some(UserId(id)),
             Err(_) => {
-                c.push(FieldError::because("secretary", Why::Choose(Choose::Secretary)));
+                c.push(FieldError::because(
+                    "secretary",
+                    Why::Choose(Choose::Secretary),
+                ));
                 None
             }
         },
@@ -211,7 +217,10 @@ pub async fn save(
     if let Some(id) = secretary {
         let leaders = users::leaders(db, org).await?;
         if !leaders.iter().any(|l| l.id == id) {
-            return Err(StoreError::because("secretary", Why::Foreign(Foreign::Secretary)));
+            return Err(StoreError::because(
+                "secretary",
+                Why::Foreign(Foreign::Secretary),
+            ));
         }
     }
     let mut tx = db.begin().await?;

@@ -3,7 +3,7 @@
 //! on time, late or not at all (叫号), and its weekly summary draft (一周一汇总).
 
 use std::collections::HashMap;
-use zhenggai_domain::reason::{Rule};
+use zhenggai_domain::reason::Rule;
 use zhenggai_domain::validate::Why;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc, Weekday};

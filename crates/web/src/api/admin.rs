@@ -2,11 +2,11 @@
 //! hold them (三员分立); and each person's own notifications (the bell).
 
 use axum::Json;
-use zhenggai_domain::reason::{Choose, Rule};
-use zhenggai_domain::validate::Why;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
+use zhenggai_domain::reason::{Choose, Rule};
+use zhenggai_domain::validate::Why;
 use zhenggai_domain::{Role, UnitId, UserId};
 use zhenggai_storage::audit::{self, AuditEntry};
 use zhenggai_storage::auth::ApiToken;
@@ -229,8 +229,7 @@ pub async fn create_unit(
         "org" => UnitKind::Org,
         "dept" => UnitKind::Dept,
         _ => {
-            return Err(StoreError::because("kind", Why::Choose(Choose::UnitKind))
-            .into());
+            return Err(StoreError::because("kind", Why::Choose(Choose::UnitKind)).into());
         }
     };
     let id = units::create(
@@ -392,8 +391,12 @@ async fn verify_reaching(
     }
     let (claims, bad) = check::claims(&input.checkpoints.join(" "));
     if let Some(code) = bad.first() {
-
-        return Err(StoreError::because("checkpoints", Why::Rule(Rule::Checkpoint { code: code.to_string() }))
+        return Err(StoreError::because(
+            "checkpoints",
+            Why::Rule(Rule::Checkpoint {
+                code: code.to_string(),
+            }),
+        )
         .into());
     }
     let verified = check::run(app, &v.0, &claims).await?;

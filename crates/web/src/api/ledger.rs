@@ -1,12 +1,12 @@
 //! The ledger through the API: inspections, aspects, problems, measures, progress.
 
 use axum::Json;
-use zhenggai_domain::reason::{Choose};
-use zhenggai_domain::validate::Why;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
+use zhenggai_domain::reason::Choose;
+use zhenggai_domain::validate::Why;
 use zhenggai_domain::{AspectId, AttachmentId, InspectionId, MeasureId, ProblemId};
 use zhenggai_storage::ledger::aspects::{self, Aspect, TitleInput};
 use zhenggai_storage::ledger::import::{self, ImportRecord};
@@ -964,7 +964,10 @@ pub async fn import_ledger(
     let create_units = sent.form.flag("create_units")?;
     let ignore_unknown_columns = sent.form.flag("ignore_unknown_columns")?;
     let Some(file) = sent.files.first() else {
-        return Err(zhenggai_storage::error::StoreError::because("files", Why::Choose(Choose::AttachLedger))
+        return Err(zhenggai_storage::error::StoreError::because(
+            "files",
+            Why::Choose(Choose::AttachLedger),
+        )
         .into());
     };
     let sheet = Some(sent.form.get("sheet").trim().to_string()).filter(|s| !s.is_empty());

@@ -505,7 +505,11 @@ fn misstep(lang: Lang, m: Misstep) -> String {
             format!("应先发{}，再发{}。", next.label_zh(), kind.label_zh())
         }
         Misstep::OutOfOrder { next, kind } => {
-            format!("Issue the {} before the {}.", next.label_en(), kind.label_en())
+            format!(
+                "Issue the {} before the {}.",
+                next.label_en(),
+                kind.label_en()
+            )
         }
         Misstep::FinalDeadlineMissing => pick(
             "告诫书须写明最后期限。",
@@ -566,8 +570,14 @@ fn choose(c: Choose) -> (&'static str, &'static str) {
         Choose::InspectionKind => ("请选择巡察类别。", "Choose the kind of inspection."),
         Choose::Notice => ("请选择督办文书。", "Choose the notice."),
         Choose::SubjectKind => ("请选择问责对象是个人还是单位。", "Choose person or unit."),
-        Choose::DisciplineForm => ("请选择“四种形态”中的一种。", "Choose one of the four forms."),
-        Choose::ChangeKind => ("请选择制定、修订或废止。", "Choose made, revised or abolished."),
+        Choose::DisciplineForm => (
+            "请选择“四种形态”中的一种。",
+            "Choose one of the four forms.",
+        ),
+        Choose::ChangeKind => (
+            "请选择制定、修订或废止。",
+            "Choose made, revised or abolished.",
+        ),
         Choose::LeadingUnit => ("请选择由哪个单位牵头。", "Choose the unit that will lead."),
         Choose::MeasureToExtend => ("请选择要延期的措施。", "Choose the measure to extend."),
         Choose::Party => (
@@ -578,15 +588,24 @@ fn choose(c: Choose) -> (&'static str, &'static str) {
             "未知的操作：请使用页面上的按钮。",
             "Unknown action: use the buttons on the page.",
         ),
-        Choose::Secretary => ("请从列表中选择党委书记。", "Pick the Party secretary from the list."),
+        Choose::Secretary => (
+            "请从列表中选择党委书记。",
+            "Pick the Party secretary from the list.",
+        ),
         Choose::Week => ("请选择周次。", "Choose the week."),
         Choose::Role => ("请选择角色。", "Choose a role."),
-        Choose::UnknownRole => ("未知角色：请从角色列表中选择。", "Unknown role: choose one of the roles."),
+        Choose::UnknownRole => (
+            "未知角色：请从角色列表中选择。",
+            "Unknown role: choose one of the roles.",
+        ),
         Choose::UnitsInCharge => (
             "请从列表中选择分管单位。",
             "Choose the units in charge from the list.",
         ),
-        Choose::UnitKind => ("类别应为 org（单位）或 dept（部门）。", "kind is org or dept."),
+        Choose::UnitKind => (
+            "类别应为 org（单位）或 dept（部门）。",
+            "kind is org or dept.",
+        ),
         Choose::RobotKind => (
             "请选择企业微信、钉钉或飞书群机器人，或选择“不使用”。",
             "Choose the WeCom, DingTalk or Feishu robot, or none.",
@@ -595,13 +614,19 @@ fn choose(c: Choose) -> (&'static str, &'static str) {
             "群内推送的预警只能选绿色、黄色或红色。",
             "The group gets green, yellow or red warnings only.",
         ),
-        Choose::LedgerFile => ("请选择要导入的台账文件。", "Choose the ledger file to import."),
+        Choose::LedgerFile => (
+            "请选择要导入的台账文件。",
+            "Choose the ledger file to import.",
+        ),
         Choose::AttachLedger => ("请附上台账文件。", "Attach the ledger file."),
         Choose::HeaderMeaning => (
             "请从列表中选择这个列名识别为哪一栏。",
             "Choose from the list what the word is read as.",
         ),
-        Choose::FindingUnit => ("请为这条督查发现选择单位。", "Choose the unit of this finding."),
+        Choose::FindingUnit => (
+            "请为这条督查发现选择单位。",
+            "Choose the unit of this finding.",
+        ),
         Choose::ColumnFields => (
             "请为每一列选择对应的栏目，或选择“忽略此列”。",
             "Choose a field for each column, or “ignore this column”.",
@@ -862,7 +887,10 @@ fn account(a: Account) -> (&'static str, &'static str) {
             "用户名为2–32位字母、数字或 . _ -，请修改。",
             "A username is 2–32 letters, digits, '.', '_' or '-'.",
         ),
-        Account::UsernameTaken => ("该用户名已被使用，请换一个。", "That username is taken: choose another."),
+        Account::UsernameTaken => (
+            "该用户名已被使用，请换一个。",
+            "That username is taken: choose another.",
+        ),
         Account::DisplayName => (
             "请填写姓名（不超过50字）。",
             "Give the person's name (at most 50 characters).",
@@ -879,12 +907,18 @@ fn account(a: Account) -> (&'static str, &'static str) {
             "三员（系统管理员、安全管理员、审计管理员）的密码和角色不能在页面或接口上重置或分配，以免一员取得另一员的权限；请由服务器管理人员用命令行 zhenggai user passwd / zhenggai user add 办理。",
             "The three administrators' passwords and roles are not reset or assigned on pages or the API, so that no administrator takes over another's powers: the server's operator uses the command line (zhenggai user passwd / zhenggai user add).",
         ),
-        Account::DisableSelf => ("不能停用自己的账户。", "You cannot disable your own account."),
+        Account::DisableSelf => (
+            "不能停用自己的账户。",
+            "You cannot disable your own account.",
+        ),
         Account::DisableReason => (
             "停用账户须说明原因（如调离、离职），原因记入审计。",
             "Say why the account is disabled (moved, left): the reason is recorded.",
         ),
-        Account::AssignSelf => ("不能给自己分配角色。", "You cannot assign a role to yourself."),
+        Account::AssignSelf => (
+            "不能给自己分配角色。",
+            "You cannot assign a role to yourself.",
+        ),
         Account::TokenName => (
             "请为令牌起一个名称（不超过100字），说明用途。",
             "Name the token (at most 100 characters) after its use.",
@@ -944,9 +978,15 @@ fn files(lang: Lang, f: &Files) -> String {
     let zh = lang == Lang::Zh;
     match f {
         Files::TooMany { max } if zh => format!("每次最多上传{max}个文件，请分次上传。"),
-        Files::TooMany { max } => format!("At most {max} files at a time: upload the rest separately."),
-        Files::TooLarge { name, mb } if zh => format!("文件“{name}”超过{mb}MB，请压缩或拆分后上传。"),
-        Files::TooLarge { name, mb } => format!("“{name}” is larger than {mb} MB: compress or split it."),
+        Files::TooMany { max } => {
+            format!("At most {max} files at a time: upload the rest separately.")
+        }
+        Files::TooLarge { name, mb } if zh => {
+            format!("文件“{name}”超过{mb}MB，请压缩或拆分后上传。")
+        }
+        Files::TooLarge { name, mb } => {
+            format!("“{name}” is larger than {mb} MB: compress or split it.")
+        }
         Files::Type { name } if zh => format!(
             "文件“{name}”的类型不受支持：请上传 PDF、图片（PNG/JPG）、Word、Excel、OFD 或文本文件。"
         ),
@@ -1240,9 +1280,9 @@ pub fn finding(lang: Lang, f: &Finding) -> String {
 fn request(lang: Lang, r: &ApiRequest) -> String {
     let zh = lang == Lang::Zh;
     match r {
-        ApiRequest::NotAFlag { value, .. } if zh => format!(
-            "勾选项的值只能是 true、false、on、1 或 0，收到的是“{value}”，请改正后重试。"
-        ),
+        ApiRequest::NotAFlag { value, .. } if zh => {
+            format!("勾选项的值只能是 true、false、on、1 或 0，收到的是“{value}”，请改正后重试。")
+        }
         ApiRequest::NotAFlag { name, value } => {
             format!("`{name}` is a yes/no field: send true, false, on, 1 or 0, not “{value}”.")
         }
@@ -1300,6 +1340,753 @@ fn request(lang: Lang, r: &ApiRequest) -> String {
                 FieldProblem::Value => format!(
                     "{at}“{field}”的值格式不对，请对照 API 文档（/api/v1/openapi.json）填写。"
                 ),
+            }
+        }
+    }
+}
+
+/// Issue 20, point 7: every reason has its words in both languages, and the Chinese
+/// shows no English.
+#[cfg(test)]
+mod every_reason {
+    use std::collections::BTreeSet;
+
+    use chrono::NaiveDate;
+    use zhenggai_domain::calendar::ParseError;
+    use zhenggai_domain::deadline::DeadlineError;
+    use zhenggai_domain::escalation::{Misstep, NoticeKind};
+    use zhenggai_domain::happened::{Event, NotYet};
+    use zhenggai_domain::lifecycle::{Hint, ProblemState, Refusal};
+    use zhenggai_domain::new_deadline::{Setting, TooEarly};
+    use zhenggai_domain::password::Weak;
+    use zhenggai_domain::reason::{
+        Account, ApiRequest, Bounds, Channel, Choose, FieldProblem, Files, Finding, Foreign,
+        Import, NeededColumn, Place, RequestPart, Rule, Unreadable,
+    };
+    use zhenggai_domain::validate::Why;
+    use zhenggai_domain::warning::Colour;
+
+    use super::{Lang, why};
+
+    /// The Latin words Chinese wording may hold, as `tests/it/latin.rs` allows them on
+    /// a page (names of products and formats, units, the calendar's keyword), and the
+    /// formats of pictures; and the samples' column letters, which are data: the
+    /// spreadsheet names its columns so.
+    const ALLOWED: &[&str] = &[
+        "Excel", "WPS", "CSV", "PDF", "Word", "OFD", "OpenAPI", "KB", "MB", "B", "SMTP", "Webhook",
+        "SEC", "API", "zhenggai", "year", "PNG", "JPG", "xlsx", "F", "G", "BX",
+    ];
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+    }
+
+    fn place() -> Place {
+        Place {
+            sheet: "台账".into(),
+            row: 6,
+            column: Some("G".into()),
+        }
+    }
+
+    /// Latin words in a text that are not allowed; addresses are written as they are.
+    fn latin(text: &str) -> Vec<String> {
+        text.split_whitespace()
+            .filter(|w| !w.contains("://") && !w.contains('@'))
+            .flat_map(|w| {
+                w.split(|c: char| !c.is_ascii_alphabetic())
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .filter(|w| !ALLOWED.contains(&w.as_str()))
+            .collect()
+    }
+
+    /// Reasons that name the codes people write as they are: the fields, values and keys
+    /// an API caller sends (`true`, `org`), a configuration key, a command, the form of
+    /// an audit checkpoint (hexadecimal).
+    fn speaks_codes(w: &Why) -> bool {
+        matches!(
+            w,
+            Why::Request(_)
+                | Why::Choose(Choose::UnitKind)
+                | Why::Channel(Channel::RobotHost { .. })
+                | Why::Account(Account::ThreeAdministrators)
+                | Why::Rule(Rule::Checkpoint { .. })
+        )
+    }
+
+    fn samples() -> Vec<Why> {
+        let mut all = vec![
+            Why::Required,
+            Why::RequiredDate,
+            Why::RequiredNumber,
+            Why::TooLong { max: 100 },
+            Why::ControlCharacters,
+            Why::YearOutOfRange,
+            Why::NotADate,
+            Why::OutOfRange { min: 1, max: 10 },
+            Why::UnknownChoice,
+            Why::Deadline(DeadlineError::Empty),
+            Why::NotYet(NotYet {
+                event: Event::PlanApproved,
+                date: day(2024, 6, 3),
+                day: day(2024, 6, 1),
+            }),
+            Why::Stale {
+                changed_by: Some("李明".into()),
+                changed_at: Some("2024-06-01 10:00".into()),
+                columns: vec!["content".into()],
+            },
+            Why::Refused(Refusal::WrongState {
+                state: ProblemState::Claimed,
+                hint: Hint::AwaitSubmission,
+            }),
+            Why::InRow {
+                row: 3,
+                why: Box::new(Why::Required),
+            },
+            Why::Calendar(ParseError {
+                line: 3,
+                message: "日期不对。".into(),
+                message_en: "Not a date.".into(),
+            }),
+            Why::Escalation(Misstep::AllIssued),
+            Why::Escalation(Misstep::OutOfOrder {
+                next: NoticeKind::Supervision,
+                kind: NoticeKind::Reminder,
+            }),
+            Why::Escalation(Misstep::FinalDeadlineMissing),
+            Why::Escalation(Misstep::FinalDeadlineNotAhead),
+            Why::Escalation(Misstep::FinalDeadlineOnlyAdmonition),
+            Why::Password(Weak::TooShort { min: 10 }),
+            Why::Password(Weak::OnlyDigits),
+            Why::Password(Weak::FewKinds),
+            Why::Password(Weak::HasUsername),
+            Why::Password(Weak::Common),
+        ];
+        for setting in Setting::ALL {
+            all.push(Why::TooEarly(TooEarly {
+                setting,
+                deadline: day(2024, 6, 1),
+                day: day(2024, 6, 3),
+            }));
+        }
+        for problem in [
+            FieldProblem::Duplicate,
+            FieldProblem::Unknown { allowed: vec![] },
+            FieldProblem::Unknown {
+                allowed: vec!["内容".into()],
+            },
+            FieldProblem::Value,
+        ] {
+            all.push(Why::Request(ApiRequest::Field {
+                part: RequestPart::Query,
+                problem,
+                field: "页".into(),
+                detail: "invalid digit found in string".into(),
+            }));
+        }
+        all.push(Why::Import(Box::new(Import::Headerless { column: None })));
+        all.extend(generated_samples());
+        all
+    }
+
+    fn generated_samples() -> Vec<Why> {
+        vec![
+            Why::Choose(Choose::Source),
+            Why::Choose(Choose::Aspect),
+            Why::Choose(Choose::LeadDepartment),
+            Why::Choose(Choose::Department),
+            Why::Choose(Choose::InspectionKind),
+            Why::Choose(Choose::Notice),
+            Why::Choose(Choose::SubjectKind),
+            Why::Choose(Choose::DisciplineForm),
+            Why::Choose(Choose::ChangeKind),
+            Why::Choose(Choose::LeadingUnit),
+            Why::Choose(Choose::MeasureToExtend),
+            Why::Choose(Choose::Party),
+            Why::Choose(Choose::Action),
+            Why::Choose(Choose::Secretary),
+            Why::Choose(Choose::Week),
+            Why::Choose(Choose::Role),
+            Why::Choose(Choose::UnknownRole),
+            Why::Choose(Choose::UnitsInCharge),
+            Why::Choose(Choose::UnitKind),
+            Why::Choose(Choose::RobotKind),
+            Why::Choose(Choose::RobotColours),
+            Why::Choose(Choose::LedgerFile),
+            Why::Choose(Choose::AttachLedger),
+            Why::Choose(Choose::HeaderMeaning),
+            Why::Choose(Choose::FindingUnit),
+            Why::Choose(Choose::ColumnFields),
+            Why::Choose(Choose::StatusFilter),
+            Why::Choose(Choose::SourceFilter),
+            Why::Choose(Choose::ClosedProblem),
+            Why::Foreign(Foreign::ItemOfAspect),
+            Why::Foreign(Foreign::Leader),
+            Why::Foreign(Foreign::CooperatingUnits),
+            Why::Foreign(Foreign::NotInInspection { id: 12 }),
+            Why::Foreign(Foreign::NotClosedHere { id: 12 }),
+            Why::Foreign(Foreign::UnitsInCharge { ids: vec![3, 4] }),
+            Why::Foreign(Foreign::ParentUnit),
+            Why::Foreign(Foreign::Unit),
+            Why::Foreign(Foreign::MeasureOfProblem),
+            Why::Foreign(Foreign::Secretary),
+            Why::Foreign(Foreign::NotInRound),
+            Why::Foreign(Foreign::CarryMeasures),
+            Why::Foreign(Foreign::MappedUnit {
+                name: "法务部".into(),
+            }),
+            Why::Rule(Rule::PeriodReversed),
+            Why::Rule(Rule::WorkAhead),
+            Why::Rule(Rule::EvidenceNeeded),
+            Why::Rule(Rule::MeasureDone),
+            Why::Rule(Rule::MilestoneUndated),
+            Why::Rule(Rule::MilestoneAfterDeadline {
+                due: day(2024, 9, 30),
+                end: day(2024, 6, 30),
+            }),
+            Why::Rule(Rule::ReachedAhead),
+            Why::Rule(Rule::MilestoneReached),
+            Why::Rule(Rule::ExtensionUndated),
+            Why::Rule(Rule::NoOpinion),
+            Why::Rule(Rule::LeadSetByOffice),
+            Why::Rule(Rule::SetByOffice),
+            Why::Rule(Rule::DeadlineByExtension),
+            Why::Rule(Rule::LeadCooperates),
+            Why::Rule(Rule::NoMeasures),
+            Why::Rule(Rule::TooManyMeasures { max: 200 }),
+            Why::Rule(Rule::LeadDraftsOwn),
+            Why::Rule(Rule::Amount),
+            Why::Rule(Rule::NoFindings),
+            Why::Rule(Rule::LookbackDecided),
+            Why::Rule(Rule::ReportWeek),
+            Why::Rule(Rule::HolidayWeek),
+            Why::Rule(Rule::WeekAhead),
+            Why::Rule(Rule::WithdrawReason),
+            Why::Rule(Rule::PlanDocument),
+            Why::Rule(Rule::Title { max: 200 }),
+            Why::Rule(Rule::Checkpoint {
+                code: "123-456".into(),
+            }),
+            Why::Rule(Rule::CalendarEmpty),
+            Why::Bounds(Bounds::PlanWorkdays),
+            Why::Bounds(Bounds::CompletionMonths),
+            Why::Bounds(Bounds::ConcentratedMonths),
+            Why::Bounds(Bounds::GreenDays),
+            Why::Bounds(Bounds::YellowDays),
+            Why::Bounds(Bounds::NoRecipient(Colour::Green)),
+            Why::Bounds(Bounds::NarrowerThanMilder(Colour::Red)),
+            Why::Bounds(Bounds::RemindDays),
+            Why::Bounds(Bounds::RemindDaysWords),
+            Why::Bounds(Bounds::RepeatDays),
+            Why::Bounds(Bounds::MilestoneMonths),
+            Why::Bounds(Bounds::LongTermDays),
+            Why::Account(Account::UsernameForm),
+            Why::Account(Account::UsernameTaken),
+            Why::Account(Account::DisplayName),
+            Why::Account(Account::SamePassword),
+            Why::Account(Account::WrongPassword),
+            Why::Account(Account::ThreeAdministrators),
+            Why::Account(Account::DisableSelf),
+            Why::Account(Account::DisableReason),
+            Why::Account(Account::AssignSelf),
+            Why::Account(Account::TokenName),
+            Why::Account(Account::TokenNameControl),
+            Why::Account(Account::UnitName),
+            Why::Account(Account::DepartmentParent),
+            Why::Channel(Channel::RobotUrl),
+            Why::Channel(Channel::RobotUrlClear),
+            Why::Channel(Channel::RobotHost {
+                allowed: vec!["内网中转".into()],
+                host: "中转二号".into(),
+            }),
+            Why::Channel(Channel::DingTalkSecret),
+            Why::Channel(Channel::Email),
+            Why::Channel(Channel::EmailNeeded),
+            Why::Files(Files::TooMany { max: 10 }),
+            Why::Files(Files::TooLarge {
+                name: "佐证材料".into(),
+                mb: 20,
+            }),
+            Why::Files(Files::Type {
+                name: "程序文件".into(),
+            }),
+            Why::Files(Files::UploadGone),
+            Why::Files(Files::Unreadable),
+            Why::Import(Box::new(Import::Before {
+                when: "2024-04-25 10:00 李明".into(),
+            })),
+            Why::Import(Box::new(Import::UnknownUnits {
+                names: vec!["法务部".into(), "审计部".into()],
+            })),
+            Why::Import(Box::new(Import::Undecided {
+                columns: vec![("F".into(), "督办意见".into()), ("G".into(), String::new())],
+            })),
+            Why::Import(Box::new(Import::Headerless {
+                column: Some("G".into()),
+            })),
+            Why::Import(Box::new(Import::Word { max: 30 })),
+            Why::Import(Box::new(Import::WordChanged)),
+            Why::Import(Box::new(Import::LeadUnitUnmapped {
+                row: 6,
+                name: "法务部".into(),
+            })),
+            Why::Import(Box::new(Import::DeadlineUnread { row: 6 })),
+            Why::Request(ApiRequest::NotAFlag {
+                name: "标记".into(),
+                value: "也许".into(),
+            }),
+            Why::Request(ApiRequest::UnknownFormField {
+                name: "附件".into(),
+                allowed: vec!["内容".into()],
+            }),
+            Why::Request(ApiRequest::PathSegment {
+                key: "编号".into(),
+                value: "一".into(),
+                expected: "i64".into(),
+            }),
+            Why::Request(ApiRequest::Field {
+                part: RequestPart::Json,
+                problem: FieldProblem::Missing,
+                field: "内容".into(),
+                detail: "missing field `内容`".into(),
+            }),
+            Why::Import(Box::new(Import::Workbook(Unreadable::TooLarge {
+                size: 30_000_000,
+                limit: 20 * 1024 * 1024,
+            }))),
+            Why::Import(Box::new(Import::Workbook(Unreadable::Unpacks {
+                limit: 200_000_000,
+            }))),
+            Why::Import(Box::new(Import::Workbook(Unreadable::Encrypted))),
+            Why::Import(Box::new(Import::Workbook(Unreadable::Malformed {
+                detail: String::new(),
+            }))),
+            Why::Import(Box::new(Import::Workbook(Unreadable::TooManySheets {
+                count: 80,
+                limit: 50,
+            }))),
+            Why::Import(Box::new(Import::Workbook(Unreadable::TooManyRows {
+                sheet: "台账".into(),
+                limit: 20000,
+            }))),
+            Why::Import(Box::new(Import::Workbook(Unreadable::TooManyCells {
+                limit: 1_000_000,
+            }))),
+            Why::Import(Box::new(Import::Workbook(Unreadable::TooMuchText {
+                limit: 5_000_000,
+            }))),
+            Why::Import(Box::new(Import::Workbook(Unreadable::CellTooLong {
+                sheet: "台账".into(),
+                row: 6,
+                col: "G".into(),
+                limit: 5000,
+            }))),
+            Why::Import(Box::new(Import::At {
+                place: place(),
+                finding: Finding::NoSuchSheet {
+                    name: "台账2".into(),
+                    sheets: vec!["整改台账".into()],
+                },
+            })),
+            Why::Import(Box::new(Import::At {
+                place: place(),
+                finding: Finding::FormulasWithoutValues { count: 5 },
+            })),
+            Why::Import(Box::new(Import::At {
+                place: place(),
+                finding: Finding::NoHeader,
+            })),
+            Why::Import(Box::new(Import::At {
+                place: place(),
+                finding: Finding::DroppedColumns {
+                    columns: vec!["BX".into()],
+                    more: true,
+                    header_rows: 12,
+                },
+            })),
+            Why::Import(Box::new(Import::At {
+                place: place(),
+                finding: Finding::NoMeasureColumn,
+            })),
+            Why::Import(Box::new(Import::At {
+                place: place(),
+                finding: Finding::NoColumn(NeededColumn::LeadUnit),
+            })),
+            Why::Import(Box::new(Import::At {
+                place: place(),
+                finding: Finding::ControlCharacters,
+            })),
+            Why::Import(Box::new(Import::At {
+                place: place(),
+                finding: Finding::NoAspects {
+                    aspect: "反馈问题".into(),
+                },
+            })),
+            Why::Import(Box::new(Import::At {
+                place: place(),
+                finding: Finding::NoProblem,
+            })),
+            Why::Import(Box::new(Import::At {
+                place: place(),
+                finding: Finding::NoMeasure,
+            })),
+            Why::Import(Box::new(Import::At {
+                place: place(),
+                finding: Finding::NoLeadUnit,
+            })),
+            Why::Import(Box::new(Import::At {
+                place: place(),
+                finding: Finding::SeveralLeadUnits {
+                    count: 2,
+                    first: "财务部".into(),
+                },
+            })),
+            Why::Import(Box::new(Import::At {
+                place: place(),
+                finding: Finding::NoDeadline,
+            })),
+            Why::Import(Box::new(Import::At {
+                place: place(),
+                finding: Finding::Deadline(DeadlineError::Unreadable("尽快".into())),
+            })),
+            Why::Import(Box::new(Import::At {
+                place: place(),
+                finding: Finding::StatusUnread {
+                    count: 12,
+                    rows: vec![7, 9],
+                    more: true,
+                },
+            })),
+            Why::Import(Box::new(Import::At {
+                place: place(),
+                finding: Finding::NoRows,
+            })),
+        ]
+    }
+
+    /// Which reason a sample is, as (group, variant): every match is exhaustive, so a
+    /// new reason does not build until it is numbered here, and the test below fails
+    /// until it has a sample.
+    fn kind(w: &Why) -> (&'static str, usize) {
+        match w {
+            Why::Required => ("why", 0),
+            Why::RequiredDate => ("why", 1),
+            Why::RequiredNumber => ("why", 2),
+            Why::TooLong { .. } => ("why", 3),
+            Why::ControlCharacters => ("why", 4),
+            Why::YearOutOfRange => ("why", 5),
+            Why::NotADate => ("why", 6),
+            Why::OutOfRange { .. } => ("why", 7),
+            Why::UnknownChoice => ("why", 8),
+            Why::Deadline(_) => ("why", 9),
+            Why::NotYet(_) => ("why", 10),
+            Why::Stale { .. } => ("why", 11),
+            Why::Refused(_) => ("why", 12),
+            Why::InRow { .. } => ("why", 13),
+            Why::Calendar(_) => ("why", 14),
+            Why::TooEarly(e) => ("too_early", setting_index(e.setting)),
+            Why::Escalation(m) => (
+                "escalation",
+                match m {
+                    Misstep::AllIssued => 0,
+                    Misstep::OutOfOrder { .. } => 1,
+                    Misstep::FinalDeadlineMissing => 2,
+                    Misstep::FinalDeadlineNotAhead => 3,
+                    Misstep::FinalDeadlineOnlyAdmonition => 4,
+                },
+            ),
+            Why::Password(p) => (
+                "password",
+                match p {
+                    Weak::TooShort { .. } => 0,
+                    Weak::OnlyDigits => 1,
+                    Weak::FewKinds => 2,
+                    Weak::HasUsername => 3,
+                    Weak::Common => 4,
+                },
+            ),
+            Why::Choose(c) => ("choose", choose_index(c)),
+            Why::Foreign(f) => ("foreign", foreign_index(f)),
+            Why::Rule(r) => ("rule", rule_index(r)),
+            Why::Bounds(b) => ("bounds", bounds_index(b)),
+            Why::Account(a) => ("account", account_index(a)),
+            Why::Channel(c) => ("channel", channel_index(c)),
+            Why::Files(f) => ("files", files_index(f)),
+            Why::Request(r) => ("request", apirequest_index(r)),
+            Why::Import(i) => match &**i {
+                Import::Workbook(u) => ("unreadable", unreadable_index(u)),
+                Import::At { finding, .. } => ("finding", finding_index(finding)),
+                other => ("import", import_index(other)),
+            },
+        }
+    }
+
+    fn setting_index(s: Setting) -> usize {
+        match s {
+            Setting::ReturnClosure => 0,
+            Setting::Reopen => 1,
+            Setting::RequestExtension => 2,
+            Setting::ApproveExtension => 3,
+            Setting::Milestone => 4,
+            Setting::SupplementaryMeasure => 5,
+            Setting::DraftMeasure => 6,
+        }
+    }
+
+    fn choose_index(x: &Choose) -> usize {
+        match x {
+            Choose::Source => 0,
+            Choose::Aspect => 1,
+            Choose::LeadDepartment => 2,
+            Choose::Department => 3,
+            Choose::InspectionKind => 4,
+            Choose::Notice => 5,
+            Choose::SubjectKind => 6,
+            Choose::DisciplineForm => 7,
+            Choose::ChangeKind => 8,
+            Choose::LeadingUnit => 9,
+            Choose::MeasureToExtend => 10,
+            Choose::Party => 11,
+            Choose::Action => 12,
+            Choose::Secretary => 13,
+            Choose::Week => 14,
+            Choose::Role => 15,
+            Choose::UnknownRole => 16,
+            Choose::UnitsInCharge => 17,
+            Choose::UnitKind => 18,
+            Choose::RobotKind => 19,
+            Choose::RobotColours => 20,
+            Choose::LedgerFile => 21,
+            Choose::AttachLedger => 22,
+            Choose::HeaderMeaning => 23,
+            Choose::FindingUnit => 24,
+            Choose::ColumnFields => 25,
+            Choose::StatusFilter => 26,
+            Choose::SourceFilter => 27,
+            Choose::ClosedProblem => 28,
+        }
+    }
+
+    fn foreign_index(x: &Foreign) -> usize {
+        match x {
+            Foreign::ItemOfAspect => 0,
+            Foreign::Leader => 1,
+            Foreign::CooperatingUnits => 2,
+            Foreign::NotInInspection { .. } => 3,
+            Foreign::NotClosedHere { .. } => 4,
+            Foreign::UnitsInCharge { .. } => 5,
+            Foreign::ParentUnit => 6,
+            Foreign::Unit => 7,
+            Foreign::MeasureOfProblem => 8,
+            Foreign::Secretary => 9,
+            Foreign::NotInRound => 10,
+            Foreign::CarryMeasures => 11,
+            Foreign::MappedUnit { .. } => 12,
+        }
+    }
+
+    fn rule_index(x: &Rule) -> usize {
+        match x {
+            Rule::PeriodReversed => 0,
+            Rule::WorkAhead => 1,
+            Rule::EvidenceNeeded => 2,
+            Rule::MeasureDone => 3,
+            Rule::MilestoneUndated => 4,
+            Rule::MilestoneAfterDeadline { .. } => 5,
+            Rule::ReachedAhead => 6,
+            Rule::MilestoneReached => 7,
+            Rule::ExtensionUndated => 8,
+            Rule::NoOpinion => 9,
+            Rule::LeadSetByOffice => 10,
+            Rule::SetByOffice => 11,
+            Rule::DeadlineByExtension => 12,
+            Rule::LeadCooperates => 13,
+            Rule::NoMeasures => 14,
+            Rule::TooManyMeasures { .. } => 15,
+            Rule::LeadDraftsOwn => 16,
+            Rule::Amount => 17,
+            Rule::NoFindings => 18,
+            Rule::LookbackDecided => 19,
+            Rule::ReportWeek => 20,
+            Rule::HolidayWeek => 21,
+            Rule::WeekAhead => 22,
+            Rule::WithdrawReason => 23,
+            Rule::PlanDocument => 24,
+            Rule::Title { .. } => 25,
+            Rule::Checkpoint { .. } => 26,
+            Rule::CalendarEmpty => 27,
+        }
+    }
+
+    fn bounds_index(x: &Bounds) -> usize {
+        match x {
+            Bounds::PlanWorkdays => 0,
+            Bounds::CompletionMonths => 1,
+            Bounds::ConcentratedMonths => 2,
+            Bounds::GreenDays => 3,
+            Bounds::YellowDays => 4,
+            Bounds::NoRecipient(..) => 5,
+            Bounds::NarrowerThanMilder(..) => 6,
+            Bounds::RemindDays => 7,
+            Bounds::RemindDaysWords => 8,
+            Bounds::RepeatDays => 9,
+            Bounds::MilestoneMonths => 10,
+            Bounds::LongTermDays => 11,
+        }
+    }
+
+    fn account_index(x: &Account) -> usize {
+        match x {
+            Account::UsernameForm => 0,
+            Account::UsernameTaken => 1,
+            Account::DisplayName => 2,
+            Account::SamePassword => 3,
+            Account::WrongPassword => 4,
+            Account::ThreeAdministrators => 5,
+            Account::DisableSelf => 6,
+            Account::DisableReason => 7,
+            Account::AssignSelf => 8,
+            Account::TokenName => 9,
+            Account::TokenNameControl => 10,
+            Account::UnitName => 11,
+            Account::DepartmentParent => 12,
+        }
+    }
+
+    fn channel_index(x: &Channel) -> usize {
+        match x {
+            Channel::RobotUrl => 0,
+            Channel::RobotUrlClear => 1,
+            Channel::RobotHost { .. } => 2,
+            Channel::DingTalkSecret => 3,
+            Channel::Email => 4,
+            Channel::EmailNeeded => 5,
+        }
+    }
+
+    fn files_index(x: &Files) -> usize {
+        match x {
+            Files::TooMany { .. } => 0,
+            Files::TooLarge { .. } => 1,
+            Files::Type { .. } => 2,
+            Files::UploadGone => 3,
+            Files::Unreadable => 4,
+        }
+    }
+
+    fn import_index(x: &Import) -> usize {
+        match x {
+            Import::Before { .. } => 0,
+            Import::UnknownUnits { .. } => 1,
+            Import::Undecided { .. } => 2,
+            Import::Headerless { .. } => 3,
+            Import::Word { .. } => 4,
+            Import::WordChanged => 5,
+            Import::LeadUnitUnmapped { .. } => 6,
+            Import::DeadlineUnread { .. } => 7,
+            Import::Workbook(..) => 8,
+            Import::At { .. } => 9,
+        }
+    }
+
+    fn finding_index(x: &Finding) -> usize {
+        match x {
+            Finding::NoSuchSheet { .. } => 0,
+            Finding::FormulasWithoutValues { .. } => 1,
+            Finding::NoHeader => 2,
+            Finding::DroppedColumns { .. } => 3,
+            Finding::NoMeasureColumn => 4,
+            Finding::NoColumn(..) => 5,
+            Finding::ControlCharacters => 6,
+            Finding::NoAspects { .. } => 7,
+            Finding::NoProblem => 8,
+            Finding::NoMeasure => 9,
+            Finding::NoLeadUnit => 10,
+            Finding::SeveralLeadUnits { .. } => 11,
+            Finding::NoDeadline => 12,
+            Finding::Deadline(..) => 13,
+            Finding::StatusUnread { .. } => 14,
+            Finding::NoRows => 15,
+        }
+    }
+
+    fn unreadable_index(x: &Unreadable) -> usize {
+        match x {
+            Unreadable::TooLarge { .. } => 0,
+            Unreadable::Unpacks { .. } => 1,
+            Unreadable::Encrypted => 2,
+            Unreadable::Malformed { .. } => 3,
+            Unreadable::TooManySheets { .. } => 4,
+            Unreadable::TooManyRows { .. } => 5,
+            Unreadable::TooManyCells { .. } => 6,
+            Unreadable::TooMuchText { .. } => 7,
+            Unreadable::CellTooLong { .. } => 8,
+        }
+    }
+
+    fn apirequest_index(x: &ApiRequest) -> usize {
+        match x {
+            ApiRequest::NotAFlag { .. } => 0,
+            ApiRequest::UnknownFormField { .. } => 1,
+            ApiRequest::PathSegment { .. } => 2,
+            ApiRequest::Field { .. } => 3,
+        }
+    }
+
+    /// How many variants each group has.
+    const SIZES: &[(&str, usize)] = &[
+        ("why", 15),
+        ("too_early", 7),
+        ("escalation", 5),
+        ("password", 5),
+        ("choose", 29),
+        ("foreign", 13),
+        ("rule", 28),
+        ("bounds", 12),
+        ("account", 13),
+        ("channel", 6),
+        ("files", 5),
+        ("request", 4),
+        ("import", 8),
+        ("unreadable", 9),
+        ("finding", 16),
+    ];
+
+    #[test]
+    fn every_reason_has_a_sample() {
+        let seen: BTreeSet<(&str, usize)> = samples().iter().map(kind).collect();
+        for (group, size) in SIZES {
+            for i in 0..*size {
+                assert!(seen.contains(&(group, i)), "no sample of {group} #{i}");
+            }
+        }
+        for (group, i) in &seen {
+            let size = SIZES
+                .iter()
+                .find(|(g, _)| g == group)
+                .map_or(0, |(_, n)| *n);
+            assert!(*i < size, "{group} #{i}: count it in SIZES");
+        }
+    }
+
+    /// Every reason has words in Chinese and in English, different, and the Chinese
+    /// holds no English (but the names the pages allow, and the codes an API caller
+    /// writes).
+    #[test]
+    fn every_reason_is_worded_in_both_languages() {
+        for w in samples() {
+            let zh = why(Lang::Zh, &w);
+            let en = why(Lang::En, &w);
+            assert!(!zh.trim().is_empty(), "{w:?}");
+            assert!(!en.trim().is_empty(), "{w:?}");
+            assert_ne!(zh, en, "{w:?}");
+            assert!(en.chars().any(|c| c.is_ascii_alphabetic()), "{w:?}: {en}");
+            if !speaks_codes(&w) {
+                assert!(latin(&zh).is_empty(), "{w:?}: {zh} ({:?})", latin(&zh));
             }
         }
     }

@@ -3,12 +3,12 @@
 //! Each page refuses the other roles; none of them shows business data.
 
 use askama::Template;
-use zhenggai_domain::reason::{Choose};
-use zhenggai_domain::validate::Why;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use zhenggai_domain::clock::china_time;
+use zhenggai_domain::reason::Choose;
+use zhenggai_domain::validate::Why;
 use zhenggai_domain::{Role, UnitId, UserId};
 
 use zhenggai_storage::auth::ApiToken;
@@ -273,9 +273,7 @@ pub async fn set_role(
         .into_iter()
         .map(|s| s.trim().parse().map(UnitId))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|_| {
-            StoreError::because("units_in_charge", Why::Choose(Choose::UnitsInCharge))
-        })?;
+        .map_err(|_| StoreError::because("units_in_charge", Why::Choose(Choose::UnitsInCharge)))?;
     let change = v.change(&app);
     let result = users::set_role(
         &app.db,

@@ -2,13 +2,13 @@
 //! listed with what each is read as, changed, removed (withdrawn, recorded) or added.
 
 use askama::Template;
-use zhenggai_domain::reason::{Choose, Import};
-use zhenggai_domain::validate::Why;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use zhenggai_domain::access::Access;
+use zhenggai_domain::reason::{Choose, Import};
 use zhenggai_domain::validate::FieldError;
+use zhenggai_domain::validate::Why;
 use zhenggai_spreadsheet::layout::{Field, SYNONYMS};
 use zhenggai_storage::error::StoreError;
 use zhenggai_storage::ledger::header_words::{self, HeaderWord, Meaning};
@@ -102,9 +102,8 @@ pub async fn show(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
 
 /// The meaning a form chose, or why it cannot be read.
 fn meaning_of(form: &FormData) -> Result<Meaning, FieldError> {
-    Meaning::from_code(form.get("meaning").trim()).ok_or_else(|| {
-        FieldError::because("meaning", Why::Choose(Choose::HeaderMeaning))
-    })
+    Meaning::from_code(form.get("meaning").trim())
+        .ok_or_else(|| FieldError::because("meaning", Why::Choose(Choose::HeaderMeaning)))
 }
 
 /// POST /settings/import-columns — adds a word.
@@ -190,7 +189,10 @@ pub async fn change(
             &page(
                 &app,
                 &v,
-                vec![FieldError::because("meaning", Why::Import(Box::new(Import::WordChanged)))],
+                vec![FieldError::because(
+                    "meaning",
+                    Why::Import(Box::new(Import::WordChanged)),
+                )],
                 String::new(),
             )
             .await?,

@@ -1,13 +1,13 @@
 //! Inspections: the list, registering one, editing it, adding aspects.
 
 use askama::Template;
-use zhenggai_domain::reason::{Choose};
-use zhenggai_domain::validate::Why;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use zhenggai_domain::access::Access;
 use zhenggai_domain::inspection::InspectionKind;
+use zhenggai_domain::reason::Choose;
+use zhenggai_domain::validate::Why;
 use zhenggai_domain::{AspectId, InspectionId, Role};
 use zhenggai_storage::ledger::aspects::{self, TitleInput};
 use zhenggai_storage::ledger::inspections::{self, Inspection, InspectionInput};
@@ -212,7 +212,10 @@ pub async fn add_item(
         .iter()
         .all(|a| a.id != aspect)
     {
-        return Err(zhenggai_storage::StoreError::because("aspect_id", Why::Choose(Choose::Aspect))
+        return Err(zhenggai_storage::StoreError::because(
+            "aspect_id",
+            Why::Choose(Choose::Aspect),
+        )
         .into());
     }
     let change = v.change(&app);

@@ -1,12 +1,12 @@
 //! Logging in and out, changing one's password, choosing the language.
 
 use askama::Template;
-use zhenggai_domain::reason::{Account};
-use zhenggai_domain::validate::Why;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use zhenggai_domain::reason::Account;
+use zhenggai_domain::validate::Why;
 use zhenggai_storage::auth::{self, LoginRefused};
 use zhenggai_storage::{StoreError, users};
 
@@ -348,7 +348,10 @@ pub(crate) async fn change_own_password(
     .await?
     .is_ok();
     if !ok {
-        return Err(StoreError::because("old_password", Why::Account(Account::WrongPassword)));
+        return Err(StoreError::because(
+            "old_password",
+            Why::Account(Account::WrongPassword),
+        ));
     }
     users::set_password(&app.db, v.change(app), v.user.id, new, false, v.session_id).await
 }

@@ -3,15 +3,15 @@
 //! hands upward.
 
 use askama::Template;
-use zhenggai_domain::reason::{Choose, Files, Import};
-use zhenggai_domain::validate::Why;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use zhenggai_domain::InspectionId;
 use zhenggai_domain::UnitId;
 use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::reason::{Choose, Files, Import};
 use zhenggai_domain::validate::FieldError;
+use zhenggai_domain::validate::Why;
 use zhenggai_spreadsheet::export;
 use zhenggai_spreadsheet::layout::{Field, Synonyms};
 use zhenggai_spreadsheet::ledger::Options;
@@ -53,10 +53,9 @@ pub async fn read_bytes(
         ignore_columns,
     };
     tokio::task::spawn_blocking(move || {
-        let sheets = zhenggai_spreadsheet::read::read(&bytes, &limits)
-            .map_err(|e| {
-                FieldError::because("file", Why::Import(Box::new(Import::Workbook(e.reason()))))
-            })?;
+        let sheets = zhenggai_spreadsheet::read::read(&bytes, &limits).map_err(|e| {
+            FieldError::because("file", Why::Import(Box::new(Import::Workbook(e.reason()))))
+        })?;
         Ok(read_ledger(&sheets, &options))
     })
     .await
@@ -530,8 +529,7 @@ pub async fn commit(
     let inspection = office_inspection(&app, &v.actor, id).await?;
     let upload = Upload::of(&form);
     let Ok(p) = preview(&app, &v, &inspection, upload, None, 1).await? else {
-        return Err(StoreError::because("file", Why::Files(Files::Unreadable))
-        .into());
+        return Err(StoreError::because("file", Why::Files(Files::Unreadable)).into());
     };
     let mut unit_map = Vec::new();
     for (i, name) in p.matching.unknown_units.iter().enumerate() {
@@ -608,7 +606,12 @@ pub async fn decide_columns(
         match (c.word.is_empty(), meaning) {
             (true, Meaning::Ignore) => ignore.push(c.column.clone()),
             (true, Meaning::Field(_)) => {
-                let e = FieldError::because("columns", Why::Import(Box::new(Import::Headerless { column: Some(c.column.clone()) })));
+                let e = FieldError::because(
+                    "columns",
+                    Why::Import(Box::new(Import::Headerless {
+                        column: Some(c.column.clone()),
+                    })),
+                );
                 return Ok(render_status(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     &page(&v, inspection, vec![e], Some(p)),

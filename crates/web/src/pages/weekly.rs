@@ -4,8 +4,6 @@
 //! hour reports are due.
 
 use askama::Template;
-use zhenggai_domain::reason::{Choose};
-use zhenggai_domain::validate::Why;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -14,6 +12,8 @@ use serde::Deserialize;
 use zhenggai_domain::Role;
 use zhenggai_domain::access::Access;
 use zhenggai_domain::clock::china_time;
+use zhenggai_domain::reason::Choose;
+use zhenggai_domain::validate::Why;
 use zhenggai_domain::weekly::{ReportStatus, WEEKDAYS, WeeklyRule, week_of};
 use zhenggai_storage::ledger::weekly::{self, Roster, SavedSummary};
 
@@ -199,7 +199,10 @@ pub async fn submit(
             )
             .await
         }
-        None => Err(zhenggai_storage::StoreError::because("week", Why::Choose(Choose::Week))),
+        None => Err(zhenggai_storage::StoreError::because(
+            "week",
+            Why::Choose(Choose::Week),
+        )),
     };
     match result {
         Ok(()) => Ok(see_other(&format!(
@@ -261,7 +264,10 @@ pub async fn save_summary(
         Some(w) => {
             weekly::save_summary(&app.db, &v.actor, v.change(&app), w, &content, version).await
         }
-        None => Err(zhenggai_storage::StoreError::because("week", Why::Choose(Choose::Week))),
+        None => Err(zhenggai_storage::StoreError::because(
+            "week",
+            Why::Choose(Choose::Week),
+        )),
     };
     match result {
         Ok(()) => Ok(see_other(&format!(

@@ -175,7 +175,10 @@ fn report(reading: &Reading, json: bool) -> anyhow::Result<()> {
                 for (item, issue) in items.iter_mut().zip(list) {
                     if let Some(o) = item.as_object_mut() {
                         o.insert("message".into(), finding(Lang::Zh, &issue.finding).into());
-                        o.insert("message_en".into(), finding(Lang::En, &issue.finding).into());
+                        o.insert(
+                            "message_en".into(),
+                            finding(Lang::En, &issue.finding).into(),
+                        );
                     }
                 }
             }
