@@ -46,7 +46,7 @@ test('a measure drafted with a deadline already past is refused at its field, wh
       assert.match(text, /before/);
       assert.match(text, /2020-03-31|31 March 2020/);
     } else {
-      assert.match(text, /整改措施的新时限（2020年3月31日）早于今天/);
+      assert.match(text, /整改时限（2020年3月31日）早于今天/);
       assert.doesNotMatch(await s.page.locator('main').innerText(), /[A-Za-z]{3,}/);
     }
     assert.equal(await s.page.inputValue('input[name=deadline]'), '2020年3月底前');

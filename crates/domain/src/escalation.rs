@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::validate::FieldError;
+use crate::validate::{FieldError, Why};
 
 /// A rung of the ladder.
 #[derive(
@@ -99,6 +99,26 @@ pub fn next(issued: &[NoticeKind]) -> Option<NoticeKind> {
     NoticeKind::LADDER.into_iter().find(|k| !issued.contains(k))
 }
 
+/// Why a notice cannot be issued.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Misstep {
+    /// Every rung is climbed (accountability already proposed).
+    AllIssued,
+    /// A rung before its turn.
+    OutOfOrder {
+        /// The rung whose turn it is.
+        next: NoticeKind,
+        /// The rung asked for.
+        kind: NoticeKind,
+    },
+    /// An admonition without its final deadline.
+    FinalDeadlineMissing,
+    /// A final deadline not after today.
+    FinalDeadlineNotAhead,
+    /// A final deadline on a notice other than an admonition.
+    FinalDeadlineOnlyAdmonition,
+}
+
 /// Checks issuing `kind` on a measure with `issued` notices, today: the next rung only,
 /// with a final deadline after today exactly when the rung needs one.
 pub fn check_issue(
@@ -107,39 +127,16 @@ pub fn check_issue(
     final_deadline: Option<NaiveDate>,
     today: NaiveDate,
 ) -> Result<(), FieldError> {
+    let refuse = |field: &str, m: Misstep| Err(FieldError::because(field, Why::Escalation(m)));
     match next(issued) {
-        None => {
-            return Err(FieldError::new(
-                "kind",
-                "督办文书已全部发出（已提出问责建议）。",
-                "Every notice has been issued (accountability already proposed).",
-            ));
-        }
-        Some(n) if n != kind => {
-            return Err(FieldError::new(
-                "kind",
-                format!("应先发{}，再发{}。", n.label_zh(), kind.label_zh()),
-                format!("Issue the {} before the {}.", n.label_en(), kind.label_en()),
-            ));
-        }
+        None => return refuse("kind", Misstep::AllIssued),
+        Some(n) if n != kind => return refuse("kind", Misstep::OutOfOrder { next: n, kind }),
         Some(_) => {}
     }
     match (kind.needs_final_deadline(), final_deadline) {
-        (true, None) => Err(FieldError::new(
-            "final_deadline",
-            "告诫书须写明最后期限。",
-            "An admonition states a final deadline.",
-        )),
-        (true, Some(d)) if d <= today => Err(FieldError::new(
-            "final_deadline",
-            "最后期限应在今天之后。",
-            "The final deadline must be after today.",
-        )),
-        (false, Some(_)) => Err(FieldError::new(
-            "final_deadline",
-            "只有告诫书写最后期限。",
-            "Only an admonition states a final deadline.",
-        )),
+        (true, None) => refuse("final_deadline", Misstep::FinalDeadlineMissing),
+        (true, Some(d)) if d <= today => refuse("final_deadline", Misstep::FinalDeadlineNotAhead),
+        (false, Some(_)) => refuse("final_deadline", Misstep::FinalDeadlineOnlyAdmonition),
         _ => Ok(()),
     }
 }

@@ -17,6 +17,7 @@ pub mod lifecycle;
 pub mod new_deadline;
 pub mod outcomes;
 pub mod password;
+pub mod reason;
 pub mod reminder;
 pub mod role;
 pub mod schedule;

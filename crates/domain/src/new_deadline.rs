@@ -10,7 +10,7 @@
 use chrono::NaiveDate;
 
 use crate::lifecycle::Action;
-use crate::validate::FieldError;
+use crate::validate::{FieldError, Why};
 
 /// Where a deadline is set after the fact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -50,39 +50,12 @@ impl Setting {
             _ => "deadline",
         }
     }
-
-    /// 中文.
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Setting::ReturnClosure => "留号（限时办结）",
-            Setting::Reopen => "回炉",
-            Setting::RequestExtension => "延期申请",
-            Setting::ApproveExtension => "批准延期",
-            Setting::Milestone => "阶段目标",
-            Setting::SupplementaryMeasure => "补充措施",
-            Setting::DraftMeasure => "整改措施",
-        }
-    }
-
-    /// English.
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Setting::ReturnClosure => "the returned closure",
-            Setting::Reopen => "the reopened problem",
-            Setting::RequestExtension => "the extension asked for",
-            Setting::ApproveExtension => "the extension approved",
-            Setting::Milestone => "the milestone",
-            Setting::SupplementaryMeasure => "the supplementary measure",
-            Setting::DraftMeasure => "the measure",
-        }
-    }
 }
 
 /// A new deadline before the day it is set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "the new deadline of {} ({deadline}) falls before {day}, the day it is set: choose {day} or later",
-    .setting.label_en()
+    "the new deadline ({deadline}) of {setting:?} falls before {day}, the day it is set: choose {day} or later"
 )]
 pub struct TooEarly {
     /// Where.
@@ -93,32 +66,11 @@ pub struct TooEarly {
     pub day: NaiveDate,
 }
 
-fn zh_date(d: NaiveDate) -> String {
-    d.format("%Y年%-m月%-d日").to_string()
-}
-
 impl TooEarly {
     /// The refusal at the field that carried the deadline, saying which day is the
-    /// earliest allowed.
+    /// earliest allowed (worded in zhenggai-web `i18n`).
     pub fn field_error(&self) -> FieldError {
-        let (deadline, day) = (zh_date(self.deadline), zh_date(self.day));
-        let zh = match self.setting {
-            Setting::ApproveExtension => format!(
-                "延期申请提出的新时限（{deadline}）已早于今天（{day}），批准后措施会立即逾期：请不予延期，由牵头单位重新申请{day}或以后的时限。"
-            ),
-            s => format!(
-                "{}的新时限（{deadline}）早于今天（{day}）：请填写{day}或以后的日期。",
-                s.label_zh()
-            ),
-        };
-        let en = match self.setting {
-            Setting::ApproveExtension => format!(
-                "The deadline the extension asks for ({}) is before today ({}): approved, the measure would be overdue at once. Refuse it, and let the lead unit ask for {} or later.",
-                self.deadline, self.day, self.day
-            ),
-            _ => self.to_string(),
-        };
-        FieldError::new(self.setting.field(), zh, en)
+        FieldError::because(self.setting.field(), Why::TooEarly(*self))
     }
 }
 
@@ -251,13 +203,8 @@ mod tests {
             let e = check(s, d(2024, 6, 1), d(2024, 6, 3)).unwrap_err();
             let f = e.field_error();
             assert_eq!(f.field, s.field());
-            let crate::validate::Why::Said { zh, en } = &f.why else {
-                panic!("{f:?}")
-            };
-            assert!(zh.contains("2024年6月3日"), "{zh}");
-            assert!(zh.contains("2024年6月1日"), "{zh}");
-            assert!(!zh.chars().any(|c| c.is_ascii_alphabetic()));
-            assert!(en.contains("2024-06-03"), "{en}");
+            assert_eq!(f.why, Why::TooEarly(e));
+            assert_eq!((e.deadline, e.day), (d(2024, 6, 1), d(2024, 6, 3)));
         }
         assert_eq!(Setting::Milestone.field(), "due_text");
         assert_eq!(Setting::Reopen.field(), "deadline");

@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::Calendar;
 use crate::deadline::{Deadline, DeadlineKind};
-use crate::validate::FieldError;
+use crate::reason::Bounds;
+use crate::validate::{FieldError, Why};
 
 /// Working days the office keeps for pre-review before the report is due: a week.
 pub const PRE_REVIEW_WORKDAYS: i64 = 5;
@@ -44,24 +45,21 @@ impl Terms {
     pub fn check(&self) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
         if !(1..=120).contains(&self.plan_workdays) {
-            errors.push(FieldError::new(
+            errors.push(FieldError::because(
                 "plan_workdays",
-                "整改方案报送期限应在1到120个工作日之间。",
-                "The plan is due within 1 to 120 working days.",
+                Why::Bounds(Bounds::PlanWorkdays),
             ));
         }
         if !(1..=12).contains(&self.completion_months) {
-            errors.push(FieldError::new(
+            errors.push(FieldError::because(
                 "completion_months",
-                "完成整改的期限应在1到12个月之间（反馈问题原则上不超过一年）。",
-                "Completion is due within 1 to 12 months (feedback problems close within a year).",
+                Why::Bounds(Bounds::CompletionMonths),
             ));
         }
         if self.concentrated_months == 0 || self.concentrated_months > self.completion_months {
-            errors.push(FieldError::new(
+            errors.push(FieldError::because(
                 "concentrated_months",
-                "集中整改期应至少1个月，且不长于完成整改的期限。",
-                "The concentrated phase is at least a month and no longer than the completion period.",
+                Why::Bounds(Bounds::ConcentratedMonths),
             ));
         }
         if errors.is_empty() {

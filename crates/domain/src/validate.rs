@@ -89,14 +89,34 @@ pub enum Why {
     },
     /// A lifecycle step the state machine refuses.
     Refused(crate::lifecycle::Refusal),
-    /// Words composed around a record's own names by the layer that found them, in both
-    /// languages; what is not yet a reason of its own.
-    Said {
-        /// In Chinese.
-        zh: String,
-        /// In English.
-        en: String,
-    },
+    /// A new deadline before the day it is set.
+    TooEarly(crate::new_deadline::TooEarly),
+    /// A notice issued out of its turn, or with a final deadline where none goes.
+    Escalation(crate::escalation::Misstep),
+    /// A new password that is too weak.
+    Password(crate::password::Weak),
+    /// A choice missing, or not one of the page's.
+    Choose(crate::reason::Choose),
+    /// A record named that is not one the form may name.
+    Foreign(crate::reason::Foreign),
+    /// A rule of the ledger's records.
+    Rule(crate::reason::Rule),
+    /// The organisation's terms and warning rules, out of bounds.
+    Bounds(crate::reason::Bounds),
+    /// Accounts, units and tokens.
+    Account(crate::reason::Account),
+    /// Where reminders go.
+    Channel(crate::reason::Channel),
+    /// Files sent with a form.
+    Files(crate::reason::Files),
+    /// A ledger import.
+    Import(Box<crate::reason::Import>),
+    /// A request to the API not in its documented form.
+    Request(crate::reason::ApiRequest),
+    /// A line of calendar data that does not read. Its words are still composed where
+    /// the line is read (`calendar::ParseError`, some 20 reasons around the line's own
+    /// text); it is kept whole here rather than worded twice.
+    Calendar(crate::calendar::ParseError),
     /// The reason found in one row of several entered together (a grid of measures).
     InRow {
         /// The row, counted from 1 as people count.
@@ -107,26 +127,6 @@ pub enum Why {
 }
 
 impl FieldError {
-    /// A field error in words composed where it was found.
-    pub fn new(field: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Self::because(
-            field,
-            Why::Said {
-                zh: zh.into(),
-                en: en.into(),
-            },
-        )
-    }
-
-    /// The Chinese of words composed where the error was found, if they were (tests
-    /// read them; pages word every error in zhenggai-web `i18n`).
-    pub fn said_zh(&self) -> &str {
-        match &self.why {
-            Why::Said { zh, .. } => zh,
-            _ => "",
-        }
-    }
-
     /// A field error for a reason.
     pub fn because(field: &str, why: Why) -> Self {
         Self {

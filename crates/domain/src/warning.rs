@@ -10,8 +10,9 @@ use serde::Serialize;
 
 use crate::calendar::{Answer, Calendar};
 use crate::deadline::{Deadline, DeadlineKind};
+use crate::reason::Bounds;
 use crate::status::{MeasureState, Windows};
-use crate::validate::FieldError;
+use crate::validate::{FieldError, Why};
 
 /// A warning's colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, utoipa::ToSchema)]
@@ -198,17 +199,15 @@ impl WarningRules {
     pub fn check(&self) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
         if !(1..=180).contains(&self.green_days) {
-            errors.push(FieldError::new(
+            errors.push(FieldError::because(
                 "green_days",
-                "绿色预警天数应在1到180之间。",
-                "Green days must be between 1 and 180.",
+                Why::Bounds(Bounds::GreenDays),
             ));
         }
         if self.yellow_days == 0 || self.yellow_days >= self.green_days {
-            errors.push(FieldError::new(
+            errors.push(FieldError::because(
                 "yellow_days",
-                "黄色预警天数应至少为1，且少于绿色预警天数。",
-                "Yellow days must be at least 1 and fewer than green days.",
+                Why::Bounds(Bounds::YellowDays),
             ));
         }
         for (colour, list, milder) in [
@@ -218,51 +217,39 @@ impl WarningRules {
         ] {
             let field = format!("{}_to", colour.code());
             if list.is_empty() {
-                errors.push(FieldError::new(
+                errors.push(FieldError::because(
                     &field,
-                    format!("{}至少要通知一方。", colour.label_zh()),
-                    format!("{} must reach someone.", colour.label_en()),
+                    Why::Bounds(Bounds::NoRecipient(colour)),
                 ));
             } else if milder.is_some_and(|m| m.iter().any(|r| !list.contains(r))) {
-                errors.push(FieldError::new(
+                errors.push(FieldError::because(
                     &field,
-                    format!(
-                        "{}应至少通知上一级预警通知的各方（预警越重，范围越大）。",
-                        colour.label_zh()
-                    ),
-                    format!(
-                        "{} must reach at least everyone the milder colour reaches.",
-                        colour.label_en()
-                    ),
+                    Why::Bounds(Bounds::NarrowerThanMilder(colour)),
                 ));
             }
         }
         if self.remind_days.iter().any(|d| *d >= self.green_days) || self.remind_days.len() > 10 {
-            errors.push(FieldError::new(
+            errors.push(FieldError::because(
                 "remind_days",
-                "提前提醒天数应少于绿色预警天数，最多10个，以逗号分隔，如“3,1”。",
-                "Reminder days must be fewer than the green days, at most 10, separated by commas, e.g. “3,1”.",
+                Why::Bounds(Bounds::RemindDays),
             ));
         }
         if !(1..=30).contains(&self.repeat_days) {
-            errors.push(FieldError::new(
+            errors.push(FieldError::because(
                 "repeat_days",
-                "逾期重复提醒间隔应在1到30天之间。",
-                "Overdue reminders repeat every 1 to 30 days.",
+                Why::Bounds(Bounds::RepeatDays),
             ));
         }
         if !(1..=36).contains(&self.milestone_months) {
-            errors.push(FieldError::new(
+            errors.push(FieldError::because(
                 "milestone_months",
-                "需分阶段目标的期限应在1到36个月之间。",
-                "Milestones are required above 1 to 36 months.",
+                Why::Bounds(Bounds::MilestoneMonths),
             ));
         }
         if !(7..=366).contains(&self.long_term_days) {
-            errors.push(FieldError::new(
+            errors.push(FieldError::because(
                 "long_term_days",
-                "长期坚持措施的进展间隔应在7到366天之间。",
-                "Long-term measures report progress every 7 to 366 days.",
+                Why::Bounds(Bounds::LongTermDays),
             ));
         }
         if errors.is_empty() {

@@ -9,6 +9,7 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 use serde::Serialize;
 use zhenggai_domain::deadline::{Deadline, DeadlineKind, Precision, Reference};
+use zhenggai_domain::reason::{Finding, NeededColumn, Place};
 use zhenggai_domain::status::ReportedStatus;
 use zhenggai_domain::validate::is_forbidden_char;
 
@@ -66,10 +67,21 @@ pub struct Issue {
     pub column: Option<String>,
     /// The field (problem, measure, lead_unit, deadline …).
     pub field: Option<&'static str>,
-    /// What is wrong and what to do, in Chinese.
-    pub message: String,
-    /// The same in English.
-    pub message_en: String,
+    /// What is wrong, as data: the web layer words it in the reader's language (and
+    /// says what to do).
+    #[serde(skip)]
+    pub finding: Finding,
+}
+
+impl Issue {
+    /// Where it is.
+    pub fn place(&self) -> Place {
+        Place {
+            sheet: self.sheet.clone(),
+            row: self.row,
+            column: self.column.clone(),
+        }
+    }
 }
 
 /// A deadline as read from a row: the words always, the reading when there is one.
@@ -170,28 +182,22 @@ pub const NO_ASPECT: &str = "反馈问题";
 /// Reads the ledger of a workbook's sheets.
 pub fn read_ledger(sheets: &[Sheet], options: &Options) -> Reading {
     let mut reading = Reading::default();
-    let whole = |sheet: &str, zh: String, en: String| Issue {
+    let whole = |sheet: &str, finding: Finding| Issue {
         sheet: sheet.to_string(),
         row: 0,
         column: None,
         field: None,
-        message: zh,
-        message_en: en,
+        finding,
     };
     if let Some(name) = &options.sheet
         && !sheets.iter().any(|s| &s.name == name)
     {
-        let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
         reading.errors.push(whole(
             name,
-            format!(
-                "没有名为“{name}”的工作表；本文件的工作表：{}。",
-                names.join("、")
-            ),
-            format!(
-                "There is no sheet “{name}”; this file has: {}.",
-                names.join(", ")
-            ),
+            Finding::NoSuchSheet {
+                name: name.clone(),
+                sheets: sheets.iter().map(|s| s.name.clone()).collect(),
+            },
         ));
         return reading;
     }
@@ -202,15 +208,10 @@ pub fn read_ledger(sheets: &[Sheet], options: &Options) -> Reading {
         if bare > 0 {
             reading.errors.push(whole(
                 &sheet,
-                format!("工作表中有{bare}个公式没有计算结果：请在 Excel 或 WPS 中打开并保存一次，或将公式粘贴为数值后再导入。"),
-                format!("{bare} formulas have no computed values: open and save the file in Excel or WPS, or paste them as values, then import."),
+                Finding::FormulasWithoutValues { count: bare },
             ));
         } else {
-            reading.errors.push(whole(
-                &sheet,
-                "没有找到台账表头：表头须至少写明“反馈问题”和“整改措施”“牵头单位”“整改时限”之一。".into(),
-                "No ledger header found: a header row must name at least 反馈问题 and one of 整改措施, 牵头单位, 整改时限.".into(),
-            ));
+            reading.errors.push(whole(&sheet, Finding::NoHeader));
         }
         return reading;
     };
@@ -322,57 +323,45 @@ fn split_units(text: &str) -> Vec<String> {
 
 fn read_sheet(sheet: &Sheet, header: &Header, options: &Options, reading: &mut Reading) {
     let col = |f: Field| header.column(f);
-    let issue = |row: usize, field: Option<Field>, zh: String, en: String| Issue {
+    let issue = |row: usize, field: Option<Field>, finding: Finding| Issue {
         sheet: sheet.name.clone(),
         row: row + 1,
         column: field.and_then(|f| header.column(f)).map(column_letter),
         field: field.map(Field::code),
-        message: zh,
-        message_en: en,
+        finding,
     };
     if !sheet.dropped_columns.is_empty() {
         let shown = 10;
-        let mut letters: Vec<String> = sheet
+        let letters: Vec<String> = sheet
             .dropped_columns
             .iter()
             .take(shown)
             .map(|c| column_letter(*c))
             .collect();
         let more = sheet.dropped_columns.len() > shown;
-        if more {
-            letters.push("…".into());
-        }
         reading.warnings.push(issue(
             header.row,
             None,
-            format!(
-                "第{}列有内容，但在读取的列之外，表头（前{}行）中也没有列名，未读取：如需导入，请在表头中为这些列写明列名。",
-                letters.join("、"),
-                crate::layout::HEADER_SEARCH
-            ),
-            format!(
-                "Column(s) {} hold text beyond the columns read and have no heading in the first {} rows, so they were not read: give them a heading to import them.",
-                letters.join(", "),
-                crate::layout::HEADER_SEARCH
-            ),
+            Finding::DroppedColumns {
+                columns: letters,
+                more,
+                header_rows: crate::layout::HEADER_SEARCH,
+            },
         ));
     }
     if col(Field::Measure).is_none() {
-        reading.warnings.push(issue(
-            header.row,
-            None,
-            "表头没有“整改措施”列：每个问题按一条措施导入，措施内容与问题相同，请导入后补充。".into(),
-            "The header has no 整改措施 column: each problem comes in with one measure repeating it; add the measures after importing.".into(),
-        ));
+        reading
+            .warnings
+            .push(issue(header.row, None, Finding::NoMeasureColumn));
     }
-    for (field, zh) in [(Field::LeadUnit, "牵头单位"), (Field::Deadline, "整改时限")] {
+    for (field, needed) in [
+        (Field::LeadUnit, NeededColumn::LeadUnit),
+        (Field::Deadline, NeededColumn::Deadline),
+    ] {
         if col(field).is_none() {
-            reading.errors.push(issue(
-                header.row,
-                None,
-                format!("表头没有“{zh}”列：请在表头中加上这一列（也可写作同义词，如“责任单位”“完成时限”）。"),
-                format!("The header has no {zh} column: add it (a synonym such as 责任单位 or 完成时限 also works)."),
-            ));
+            reading
+                .errors
+                .push(issue(header.row, None, Finding::NoColumn(needed)));
         }
     }
     if !reading.errors.is_empty() {
@@ -427,9 +416,7 @@ fn read_sheet(sheet: &Sheet, header: &Header, options: &Options, reading: &mut R
                 row: r + 1,
                 column: Some(column_letter(c)),
                 field: None,
-                message: "这个单元格含有不可见的控制字符：请删除后重新输入（可从纯文本粘贴），再导入。"
-                    .into(),
-                message_en: "This cell holds invisible control characters: delete them and type it again (or paste plain text), then import again.".into(),
+                finding: Finding::ControlCharacters,
             });
             continue;
         }
@@ -488,8 +475,9 @@ fn read_sheet(sheet: &Sheet, header: &Header, options: &Options, reading: &mut R
                         reading.warnings.push(issue(
                             r,
                             None,
-                            format!("台账没有“方面”列或分类行：问题归入“{NO_ASPECT}”，导入后可调整。"),
-                            format!("The ledger names no aspects: problems go under “{NO_ASPECT}”; adjust after importing."),
+                            Finding::NoAspects {
+                                aspect: NO_ASPECT.to_string(),
+                            },
                         ));
                         aspect_warned = true;
                     }
@@ -501,12 +489,9 @@ fn read_sheet(sheet: &Sheet, header: &Header, options: &Options, reading: &mut R
             "" => match &last_problem {
                 Some(p) => p.clone(),
                 None => {
-                    reading.errors.push(issue(
-                        r,
-                        Some(Field::Problem),
-                        "这一行没有“反馈问题”，上方也没有可以归属的问题：请填写问题，或删除这一行。".into(),
-                        "This row has no problem, and none above it to belong to: write the problem, or delete the row.".into(),
-                    ));
+                    reading
+                        .errors
+                        .push(issue(r, Some(Field::Problem), Finding::NoProblem));
                     continue;
                 }
             },
@@ -518,13 +503,9 @@ fn read_sheet(sheet: &Sheet, header: &Header, options: &Options, reading: &mut R
             None => problem.clone(),
         };
         if measure.is_empty() {
-            reading.warnings.push(issue(
-                r,
-                Some(Field::Measure),
-                "这一行没有整改措施：问题将没有措施导入，请导入后补充。".into(),
-                "This row has no measure: the problem comes in without it; add it after importing."
-                    .into(),
-            ));
+            reading
+                .warnings
+                .push(issue(r, Some(Field::Measure), Finding::NoMeasure));
         }
         problems.insert((row_aspect.clone(), item.clone(), problem.clone()));
         if let Some(i) = &item {
@@ -536,12 +517,9 @@ fn read_sheet(sheet: &Sheet, header: &Header, options: &Options, reading: &mut R
         }
         let lead_unit = get(Field::LeadUnit).to_string();
         if lead_unit.is_empty() {
-            reading.errors.push(issue(
-                r,
-                Some(Field::LeadUnit),
-                "牵头单位为空：每条措施须有一个牵头单位，请填写。".into(),
-                "The lead unit is empty: every measure needs one; fill it in.".into(),
-            ));
+            reading
+                .errors
+                .push(issue(r, Some(Field::LeadUnit), Finding::NoLeadUnit));
         }
         let lead_units = split_units(&lead_unit);
         let (lead_unit, mut cooperating) = match lead_units.split_first() {
@@ -550,14 +528,10 @@ fn read_sheet(sheet: &Sheet, header: &Header, options: &Options, reading: &mut R
                 reading.warnings.push(issue(
                     r,
                     Some(Field::LeadUnit),
-                    format!(
-                        "牵头单位写了{}个单位：由“{first}”牵头，其余作为配合单位。",
-                        lead_units.len()
-                    ),
-                    format!(
-                        "{} lead units given: “{first}” leads, the others cooperate.",
-                        lead_units.len()
-                    ),
+                    Finding::SeveralLeadUnits {
+                        count: lead_units.len(),
+                        first: first.clone(),
+                    },
                 ));
                 (first.clone(), rest.to_vec())
             }
@@ -570,12 +544,9 @@ fn read_sheet(sheet: &Sheet, header: &Header, options: &Options, reading: &mut R
         }
         let words = get(Field::Deadline);
         let deadline = if words.is_empty() {
-            reading.errors.push(issue(
-                r,
-                Some(Field::Deadline),
-                "整改时限为空：请填写，如“2024年6月底前”“立行立改”“长期坚持”。".into(),
-                "The deadline is empty: fill it in, e.g. 2024年6月底前, 立行立改, 长期坚持.".into(),
-            ));
+            reading
+                .errors
+                .push(issue(r, Some(Field::Deadline), Finding::NoDeadline));
             DeadlineReading {
                 text: String::new(),
                 kind: None,
@@ -593,7 +564,7 @@ fn read_sheet(sheet: &Sheet, header: &Header, options: &Options, reading: &mut R
                 Err(e) => {
                     reading
                         .errors
-                        .push(issue(r, Some(Field::Deadline), e.zh(), e.to_string()));
+                        .push(issue(r, Some(Field::Deadline), Finding::Deadline(e)));
                     DeadlineReading {
                         text: words.to_string(),
                         kind: None,
@@ -631,29 +602,15 @@ fn read_sheet(sheet: &Sheet, header: &Header, options: &Options, reading: &mut R
         .filter(|u| u.cells > 0)
         .collect();
     if let Some(first) = unread_status.first() {
-        let shown: Vec<String> = unread_status
-            .iter()
-            .take(10)
-            .map(usize::to_string)
-            .collect();
-        let more = if unread_status.len() > shown.len() {
-            "…"
-        } else {
-            ""
-        };
+        let shown: Vec<usize> = unread_status.iter().take(10).copied().collect();
         reading.warnings.push(issue(
             first - 1,
             Some(Field::Status),
-            format!(
-                "{}行的完成情况没有写明完成与否（第{}{more}行）：这些措施按“已挂号”导入；已完成或正在推进的，请导入后登记进展。",
-                unread_status.len(),
-                shown.join("、")
-            ),
-            format!(
-                "The status of {} row(s) says neither done nor under way (rows {}{more}): those measures come in as registered; record progress for them after importing.",
-                unread_status.len(),
-                shown.join(", ")
-            ),
+            Finding::StatusUnread {
+                count: unread_status.len(),
+                more: unread_status.len() > shown.len(),
+                rows: shown,
+            },
         ));
     }
     reading.aspects = aspects.len();
@@ -661,12 +618,9 @@ fn read_sheet(sheet: &Sheet, header: &Header, options: &Options, reading: &mut R
     reading.problems = problems.len();
     reading.measures = reading.rows.len();
     if reading.rows.is_empty() && reading.errors.is_empty() {
-        reading.errors.push(issue(
-            header.data_row(),
-            None,
-            "表头下没有措施行：请检查是否选对了工作表。".into(),
-            "No measure rows under the header: check that this is the right sheet.".into(),
-        ));
+        reading
+            .errors
+            .push(issue(header.data_row(), None, Finding::NoRows));
     }
 }
 
@@ -863,7 +817,11 @@ mod tests {
             .collect();
         assert_eq!(unread.len(), 1);
         assert_eq!(unread[0].row, 7);
-        assert!(unread[0].message.contains("第7行"), "{}", unread[0].message);
+        assert!(
+            matches!(&unread[0].finding, Finding::StatusUnread { rows, .. } if rows == &[7]),
+            "{:?}",
+            unread[0]
+        );
     }
 
     #[test]

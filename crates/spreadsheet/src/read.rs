@@ -177,6 +177,45 @@ pub enum ReadError {
     },
 }
 
+impl ReadError {
+    /// Why, as data the web layer words in the reader's language.
+    pub fn reason(&self) -> zhenggai_domain::reason::Unreadable {
+        use zhenggai_domain::reason::Unreadable as U;
+        match self {
+            ReadError::TooLarge { size, limit } => U::TooLarge {
+                size: *size,
+                limit: *limit,
+            },
+            ReadError::Unpacks { limit } => U::Unpacks { limit: *limit },
+            ReadError::Encrypted => U::Encrypted,
+            ReadError::Malformed(detail) => U::Malformed {
+                detail: detail.clone(),
+            },
+            ReadError::TooManySheets { count, limit } => U::TooManySheets {
+                count: *count,
+                limit: *limit,
+            },
+            ReadError::TooManyRows { sheet, limit } => U::TooManyRows {
+                sheet: sheet.clone(),
+                limit: *limit,
+            },
+            ReadError::TooManyCells { limit } => U::TooManyCells { limit: *limit },
+            ReadError::TooMuchText { limit } => U::TooMuchText { limit: *limit },
+            ReadError::CellTooLong {
+                sheet,
+                row,
+                col,
+                limit,
+            } => U::CellTooLong {
+                sheet: sheet.clone(),
+                row: *row,
+                col: col.clone(),
+                limit: *limit,
+            },
+        }
+    }
+}
+
 /// The kinds of file, by their first bytes (never by the name alone).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {

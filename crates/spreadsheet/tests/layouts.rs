@@ -10,6 +10,8 @@ use std::io::Write;
 
 use chrono::NaiveDate;
 use rust_xlsxwriter::{Format, Workbook};
+use zhenggai_domain::deadline::DeadlineError;
+use zhenggai_domain::reason::Finding;
 use zhenggai_spreadsheet::export::{self, Aspect, Ledger, Measure, Problem};
 use zhenggai_spreadsheet::layout::Synonyms;
 use zhenggai_spreadsheet::ledger::Options;
@@ -346,10 +348,9 @@ fn bad_rows_are_named_by_row_and_column() {
             (4, Some("D"), Some("deadline")),
         ]
     );
-    assert!(r.errors[1].message.contains("尽快"));
-    assert!(
-        r.errors[1].message.contains("立行立改"),
-        "says what to write"
+    assert_eq!(
+        r.errors[1].finding,
+        Finding::Deadline(DeadlineError::Unreadable("尽快".into()))
     );
     // The empty problem on row 4 belongs to the one above.
     assert_eq!(r.rows[2].problem, "公车私用");
@@ -360,12 +361,16 @@ fn bad_rows_are_named_by_row_and_column() {
 fn a_file_without_a_ledger_header_says_what_it_needs() {
     let r = reading("姓名,电话\n张三,123\n".as_bytes());
     assert_eq!(r.errors.len(), 1);
-    assert!(r.errors[0].message.contains("反馈问题"));
+    assert_eq!(r.errors[0].finding, Finding::NoHeader);
     let mut named = options();
     named.sheet = Some("台账2".into());
     let sheets = read(&s1_layout(), &Limits::default()).unwrap();
     let r = read_ledger(&sheets, &named);
-    assert!(r.errors[0].message.contains("整改台账"), "lists the sheets");
+    assert!(
+        matches!(&r.errors[0].finding, Finding::NoSuchSheet { sheets, .. } if sheets.iter().any(|s| s == "整改台账")),
+        "lists the sheets: {:?}",
+        r.errors[0]
+    );
 }
 
 fn exported() -> Ledger {
@@ -540,8 +545,9 @@ fn hostile_files_are_refused_with_a_clear_error() {
     assert_eq!(sheets[0].formulas_without_values, 5);
     let r = read_ledger(&sheets, &options());
     assert_eq!(r.errors.len(), 1);
-    assert!(
-        r.errors[0].message.contains("5个公式没有计算结果"),
+    assert_eq!(
+        r.errors[0].finding,
+        Finding::FormulasWithoutValues { count: 5 },
         "{:?}",
         r.errors[0]
     );
@@ -665,18 +671,16 @@ fn columns_beyond_the_64th_are_read_when_the_header_names_them_and_named_when_dr
             r.rows.iter().all(|row| row.deadline.text == "6月底前"),
             "{kind}"
         );
-        let dropped: Vec<&String> = r
+        let dropped: Vec<&Vec<String>> = r
             .warnings
             .iter()
-            .map(|w| &w.message)
-            .filter(|m| m.contains("未读取"))
+            .filter_map(|w| match &w.finding {
+                Finding::DroppedColumns { columns, .. } => Some(columns),
+                _ => None,
+            })
             .collect();
         assert_eq!(dropped.len(), 1, "{kind}: {:#?}", r.warnings);
-        assert!(
-            dropped[0].starts_with("第BX列有内容"),
-            "{kind}: {}",
-            dropped[0]
-        );
+        assert_eq!(dropped[0], &["BX"], "{kind}");
     }
 }
 
@@ -707,5 +711,5 @@ fn control_characters_in_a_cell_are_refused_at_that_cell() {
             (6, Some("A"))
         ]
     );
-    assert!(r.errors[0].message.contains("控制字符"));
+    assert_eq!(r.errors[0].finding, Finding::ControlCharacters);
 }

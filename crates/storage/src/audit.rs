@@ -17,6 +17,8 @@ use sm3::{Digest, Sm3};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use zhenggai_domain::UserId;
+use zhenggai_domain::reason::Rule;
+use zhenggai_domain::validate::Why;
 
 use crate::audit_key::AuditKey;
 use crate::db::{Backend, Tx};
@@ -1027,10 +1029,9 @@ pub async fn withdraw(
     expected_version: i64,
 ) -> StoreResult<Value> {
     let Some(reason) = change.reason.filter(|r| !r.trim().is_empty()) else {
-        return Err(StoreError::invalid(
+        return Err(StoreError::because(
             "reason",
-            "撤回须说明原因。",
-            "Say why it is withdrawn.",
+            Why::Rule(Rule::WithdrawReason),
         ));
     };
     let mut set = Sql::new("withdrawn_at = ");

@@ -8,6 +8,8 @@ use rand::Rng;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 use zhenggai_domain::UserId;
+use zhenggai_domain::reason::Account;
+use zhenggai_domain::validate::Why;
 
 use crate::audit::{Change, Entity};
 use crate::db::{Db, Tx};
@@ -356,20 +358,18 @@ pub async fn create_api_token(
 ) -> StoreResult<Secret> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(StoreError::invalid(
+        return Err(StoreError::because(
             "name",
-            "请为令牌起一个名称（不超过100字），说明用途。",
-            "Name the token (at most 100 characters) after its use.",
+            Why::Account(Account::TokenName),
         ));
     }
     // A name is shown on the tokens page and in the trail: a NUL or an escape sequence
     // in it would garble both. (A shared check for titles is under way in
     // `zhenggai_domain`; this one is local until then.)
     if name.chars().any(char::is_control) {
-        return Err(StoreError::invalid(
+        return Err(StoreError::because(
             "name",
-            "令牌名称不能含有控制字符（如换行、制表符或不可见字符），请只用文字、数字和标点。",
-            "The token's name must not contain control characters (line breaks, tabs, invisible characters): use letters, digits and punctuation.",
+            Why::Account(Account::TokenNameControl),
         ));
     }
     let token = random_token("zg_");

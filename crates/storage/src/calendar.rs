@@ -5,6 +5,8 @@ use serde::Serialize;
 use sqlx::Row;
 use zhenggai_domain::access::Actor;
 use zhenggai_domain::calendar::{Calendar, notice_text};
+use zhenggai_domain::reason::Rule;
+use zhenggai_domain::validate::Why;
 
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
@@ -86,19 +88,13 @@ pub async fn save(
     if actor.is_some_and(|a| !a.role.keeps_calendar()) {
         return Err(StoreError::Forbidden);
     }
-    let parsed = Calendar::parse(text).map_err(|e| {
-        StoreError::invalid(
-            "notice",
-            format!("第{}行：{}", e.line, e.message),
-            format!("line {}: {}", e.line, e.message_en),
-        )
-    })?;
+    let parsed =
+        Calendar::parse(text).map_err(|e| StoreError::because("notice", Why::Calendar(e)))?;
     let notices: Vec<_> = parsed.notices().cloned().collect();
     if notices.is_empty() {
-        return Err(StoreError::invalid(
+        return Err(StoreError::because(
             "notice",
-            "没有读到任何年份。请按“year 2027 通知网址”开头，逐行写“2027-01-01 休 元旦”。",
-            "No year was read. Start with “year 2027 address-of-notice”, then one line per date: “2027-01-01 休 元旦”.",
+            Why::Rule(Rule::CalendarEmpty),
         ));
     }
     let mut tx = db.begin().await?;

@@ -3,6 +3,8 @@
 //! organisation's channels; each person sets only their own address. Both recorded.
 
 use std::collections::HashMap;
+use zhenggai_domain::reason::{Channel, Choose};
+use zhenggai_domain::validate::Why;
 
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
@@ -73,13 +75,8 @@ impl RobotHosts {
 
     /// Checks a webhook before it is saved or posted to: an address on an allowed host.
     pub fn check(&self, webhook: &str) -> StoreResult<()> {
-        let host = RobotHosts::host_of(webhook).ok_or_else(|| {
-            StoreError::invalid(
-                "robot_url",
-                "请粘贴群机器人的完整 Webhook 地址（以 https:// 开头）。",
-                "Paste the robot's whole webhook address (starting with https://).",
-            )
-        })?;
+        let host = RobotHosts::host_of(webhook)
+            .ok_or_else(|| StoreError::because("robot_url", Why::Channel(Channel::RobotUrl)))?;
         if self.is_relay(&host) {
             return Ok(());
         }
@@ -91,23 +88,19 @@ impl RobotHosts {
             if as_given {
                 return Ok(());
             }
-            return Err(StoreError::invalid(
+            return Err(StoreError::because(
                 "robot_url",
-                "企业微信、钉钉、飞书的 Webhook 地址以 https:// 开头、不带端口号（其中含机器人密钥，不能明文发送）：请从群机器人设置中完整复制。",
-                "WeCom, DingTalk and Feishu webhooks start with https:// and name no port (they carry the robot's key, which must not travel in clear): copy it whole from the robot's settings.",
+                Why::Channel(Channel::RobotUrlClear),
             ));
         }
-        let mut allowed: Vec<&str> = VENDOR_HOSTS.to_vec();
-        allowed.extend(self.relays.iter().map(String::as_str));
-        let allowed = allowed.join("、");
-        Err(StoreError::invalid(
+        let mut allowed: Vec<String> = VENDOR_HOSTS.iter().map(|h| h.to_string()).collect();
+        allowed.extend(self.relays.iter().cloned());
+        Err(StoreError::because(
             "robot_url",
-            format!(
-                "群机器人只能发往 {allowed}，不能发往 {host}。如需经内网中转服务器发送，请系统管理员在配置文件 robot_allowed_hosts（或环境变量 ZHENGGAI_ROBOT_ALLOWED_HOSTS）中加入该服务器的主机名。"
-            ),
-            format!(
-                "Robots post only to {allowed}, not to {host}. To send through an intranet relay, the system administrator adds its host to robot_allowed_hosts in the configuration file (or ZHENGGAI_ROBOT_ALLOWED_HOSTS)."
-            ),
+            Why::Channel(Channel::RobotHost {
+                allowed,
+                host: host.to_string(),
+            }),
         ))
     }
 }
@@ -267,13 +260,10 @@ pub async fn save_org(
     let current = of_org(tx.conn(), org).await?;
     let kind = match input.robot_kind.trim() {
         "" => None,
-        code => Some(RobotKind::from_code(code).ok_or_else(|| {
-            StoreError::invalid(
-                "robot_kind",
-                "请选择企业微信、钉钉或飞书群机器人，或选择“不使用”。",
-                "Choose the WeCom, DingTalk or Feishu robot, or none.",
-            )
-        })?),
+        code => Some(
+            RobotKind::from_code(code)
+                .ok_or_else(|| StoreError::because("robot_kind", Why::Choose(Choose::RobotKind)))?,
+        ),
     };
     let url = input.robot_url.trim();
     let secret = match input.robot_secret.trim() {
@@ -286,18 +276,16 @@ pub async fn save_org(
     };
     if let Some(kind) = kind {
         if !(url.starts_with("https://") || url.starts_with("http://")) || url.contains(' ') {
-            return Err(StoreError::invalid(
+            return Err(StoreError::because(
                 "robot_url",
-                "请粘贴群机器人的完整 Webhook 地址（以 https:// 开头）。",
-                "Paste the robot's whole webhook address (starting with https://).",
+                Why::Channel(Channel::RobotUrl),
             ));
         }
         hosts.check(url)?;
         if kind == RobotKind::Dingtalk && secret.is_empty() {
-            return Err(StoreError::invalid(
+            return Err(StoreError::because(
                 "robot_secret",
-                "钉钉机器人请使用“加签”安全设置，并填写以 SEC 开头的密钥。",
-                "Set the DingTalk robot to signed mode and give its secret (starting with SEC).",
+                Why::Channel(Channel::DingTalkSecret),
             ));
         }
     }
@@ -307,11 +295,7 @@ pub async fn save_org(
             .iter()
             .map(|c| {
                 Colour::from_code(c.trim()).ok_or_else(|| {
-                    StoreError::invalid(
-                        "robot_colours",
-                        "群内推送的预警只能选绿色、黄色或红色。",
-                        "The group gets green, yellow or red warnings only.",
-                    )
+                    StoreError::because("robot_colours", Why::Choose(Choose::RobotColours))
                 })
             })
             .collect::<StoreResult<Vec<Colour>>>()?,
@@ -419,17 +403,12 @@ pub async fn save_user(
 ) -> StoreResult<UserChannel> {
     let email = email.trim();
     if !email.is_empty() && !plausible_email(email) {
-        return Err(StoreError::invalid(
-            "email",
-            "电子邮箱地址格式不正确，请检查（如 zhangsan@example.gov.cn）。",
-            "This is not an e-mail address; check it (e.g. zhangsan@example.gov.cn).",
-        ));
+        return Err(StoreError::because("email", Why::Channel(Channel::Email)));
     }
     if email.is_empty() && email_on {
-        return Err(StoreError::invalid(
+        return Err(StoreError::because(
             "email",
-            "要接收邮件提醒，请先填写电子邮箱地址。",
-            "Give an e-mail address to get reminders by e-mail.",
+            Why::Channel(Channel::EmailNeeded),
         ));
     }
     let mut tx = db.begin().await?;

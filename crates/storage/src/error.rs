@@ -2,7 +2,7 @@
 //! database errors are logged there once and never shown to users.
 
 use serde::Serialize;
-use zhenggai_domain::validate::FieldError;
+use zhenggai_domain::validate::{FieldError, Why};
 
 /// What a storage operation can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -144,9 +144,9 @@ impl StoreError {
         }
     }
 
-    /// One invalid field.
-    pub fn invalid(field: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        StoreError::Invalid(vec![FieldError::new(field, zh, en)])
+    /// One invalid field, and why.
+    pub fn because(field: &str, why: Why) -> Self {
+        StoreError::Invalid(vec![FieldError::because(field, why)])
     }
 }
 

@@ -3,6 +3,8 @@
 //! one organisation. Names and types come from the database, never from a user's path.
 
 use std::path::PathBuf;
+use zhenggai_domain::reason::Files;
+use zhenggai_domain::validate::Why;
 
 use anyhow::Context;
 use sha2::{Digest, Sha256};
@@ -37,23 +39,23 @@ impl Default for UploadLimits {
 
 /// More files than one submission may carry, and what to do.
 pub fn too_many_files(limits: UploadLimits) -> FieldError {
-    FieldError::new(
+    FieldError::because(
         "files",
-        format!("每次最多上传{}个文件，请分次上传。", limits.max_files),
-        format!(
-            "At most {} files at a time: upload the rest separately.",
-            limits.max_files
-        ),
+        Why::Files(Files::TooMany {
+            max: limits.max_files,
+        }),
     )
 }
 
 /// A file over the size limit, and what to do.
 pub fn file_too_large(filename: &str, limits: UploadLimits) -> FieldError {
     let mb = limits.max_file_bytes / 1024 / 1024;
-    FieldError::new(
+    FieldError::because(
         "files",
-        format!("文件“{filename}”超过{mb}MB，请压缩或拆分后上传。"),
-        format!("“{filename}” is larger than {mb} MB: compress or split it."),
+        Why::Files(Files::TooLarge {
+            name: filename.to_string(),
+            mb,
+        }),
     )
 }
 
@@ -76,10 +78,11 @@ pub fn check_uploads<'a>(
         }
         match sniff(&u.filename, &u.bytes) {
             Some(kind) => checked.push((u, kind)),
-            None => c.push(FieldError::new(
+            None => c.push(FieldError::because(
                 "files",
-                format!("文件“{}”的类型不受支持：请上传 PDF、图片（PNG/JPG）、Word、Excel、OFD 或文本文件。", u.filename),
-                format!("“{}” is not an accepted type: upload PDF, PNG/JPG, Word, Excel, OFD or text.", u.filename),
+                Why::Files(Files::Type {
+                    name: u.filename.clone(),
+                }),
             )),
         }
     }

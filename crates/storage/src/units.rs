@@ -7,6 +7,8 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use zhenggai_domain::UnitId;
 use zhenggai_domain::access::Actor;
+use zhenggai_domain::reason::{Account, Foreign};
+use zhenggai_domain::validate::Why;
 
 use crate::audit::{self, Change, Entity};
 use crate::db::{Db, Tx};
@@ -89,11 +91,7 @@ pub async fn insert(
 ) -> StoreResult<UnitId> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(StoreError::invalid(
-            "name",
-            "请填写单位名称（不超过100字）。",
-            "Give the unit a name (at most 100 characters).",
-        ));
+        return Err(StoreError::because("name", Why::Account(Account::UnitName)));
     }
     let parent_org = match parent {
         Some(p) => {
@@ -103,11 +101,7 @@ pub async fn insert(
                     .fetch_optional(tx.conn())
                     .await?
                     .ok_or_else(|| {
-                        StoreError::invalid(
-                            "parent_id",
-                            "上级单位不存在，请重新选择。",
-                            "The parent unit does not exist: choose another.",
-                        )
+                        StoreError::because("parent_id", Why::Foreign(Foreign::ParentUnit))
                     })?;
             Some(row.try_get::<i64, _>(0)?)
         }
@@ -116,10 +110,9 @@ pub async fn insert(
     let org = match (kind, parent_org) {
         (UnitKind::Dept, Some(org)) => Some(org),
         (UnitKind::Dept, None) => {
-            return Err(StoreError::invalid(
+            return Err(StoreError::because(
                 "parent_id",
-                "部门须属于一个单位，请选择上级单位。",
-                "A department belongs to an organisation: choose its parent.",
+                Why::Account(Account::DepartmentParent),
             ));
         }
         (UnitKind::Org, _) => None,

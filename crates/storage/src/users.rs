@@ -6,7 +6,9 @@ use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use zhenggai_domain::access::Actor;
+use zhenggai_domain::reason::{Account, Foreign};
 use zhenggai_domain::validate::FieldError;
+use zhenggai_domain::validate::Why;
 use zhenggai_domain::{Role, UnitId, UserId};
 
 use crate::audit::{self, Change, Entity};
@@ -98,10 +100,9 @@ fn check_username(username: &str) -> StoreResult<()> {
     if ok {
         Ok(())
     } else {
-        Err(StoreError::invalid(
+        Err(StoreError::because(
             "username",
-            "用户名为2–32位字母、数字或 . _ -，请修改。",
-            "A username is 2–32 letters, digits, '.', '_' or '-'.",
+            Why::Account(Account::UsernameForm),
         ))
     }
 }
@@ -124,10 +125,9 @@ pub async fn insert_hashed(
     check_username(new.username)?;
     let display = new.display_name.trim();
     if display.is_empty() || display.chars().count() > 50 {
-        return Err(StoreError::invalid(
+        return Err(StoreError::because(
             "display_name",
-            "请填写姓名（不超过50字）。",
-            "Give the person's name (at most 50 characters).",
+            Why::Account(Account::DisplayName),
         ));
     }
     let taken = sqlx::query("SELECT 1 FROM users WHERE username = $1")
@@ -136,10 +136,9 @@ pub async fn insert_hashed(
         .await?
         .is_some();
     if taken {
-        return Err(StoreError::invalid(
+        return Err(StoreError::because(
             "username",
-            "该用户名已被使用，请换一个。",
-            "That username is taken: choose another.",
+            Why::Account(Account::UsernameTaken),
         ));
     }
     let unit_exists = sqlx::query("SELECT 1 FROM units WHERE id = $1 AND withdrawn_at IS NULL")
@@ -148,11 +147,7 @@ pub async fn insert_hashed(
         .await?
         .is_some();
     if !unit_exists {
-        return Err(StoreError::invalid(
-            "unit_id",
-            "所选单位不存在，请重新选择。",
-            "That unit does not exist: choose another.",
-        ));
+        return Err(StoreError::because("unit_id", Why::Foreign(Foreign::Unit)));
     }
     check_units_in_charge(tx, new.unit, &new.units_in_charge).await?;
     let in_charge =
@@ -221,10 +216,9 @@ pub async fn set_password(
     let version: i64 = row.try_get(2)?;
     check_password_strength(password, &username)?;
     if crate::auth::verify_password_async(password, &current).await? {
-        return Err(StoreError::invalid(
+        return Err(StoreError::because(
             "password",
-            "新密码不能与当前密码相同，请另选。",
-            "The new password must differ from the current one.",
+            Why::Account(Account::SamePassword),
         ));
     }
     let hash = hash_password(password)?;
@@ -274,11 +268,7 @@ pub async fn reset_password(
 /// password for an administrator, or an administrator's role, is set on the server with
 /// the command line, by whoever runs the machine.
 fn admins_only_from_the_shell(field: &str) -> StoreError {
-    StoreError::invalid(
-        field,
-        "三员（系统管理员、安全管理员、审计管理员）的密码和角色不能在页面或接口上重置或分配，以免一员取得另一员的权限；请由服务器管理人员用命令行 zhenggai user passwd / zhenggai user add 办理。",
-        "The three administrators' passwords and roles are not reset or assigned on pages or the API, so that no administrator takes over another's powers: the server's operator uses the command line (zhenggai user passwd / zhenggai user add).",
-    )
+    StoreError::because(field, Why::Account(Account::ThreeAdministrators))
 }
 
 /// 停用 / 启用 — the security administrator disables an account (its sessions end and
@@ -295,17 +285,15 @@ pub async fn set_disabled(
         return Err(StoreError::Forbidden);
     }
     if actor.user == user {
-        return Err(StoreError::invalid(
+        return Err(StoreError::because(
             "disabled",
-            "不能停用自己的账户。",
-            "You cannot disable your own account.",
+            Why::Account(Account::DisableSelf),
         ));
     }
     if disabled && change.reason.is_none_or(|r| r.trim().is_empty()) {
-        return Err(StoreError::invalid(
+        return Err(StoreError::because(
             "reason",
-            "停用账户须说明原因（如调离、离职），原因记入审计。",
-            "Say why the account is disabled (moved, left): the reason is recorded.",
+            Why::Account(Account::DisableReason),
         ));
     }
     let mut tx = db.begin().await?;
@@ -343,10 +331,9 @@ pub async fn set_role(
             return Err(StoreError::Forbidden);
         }
         if actor.user == user {
-            return Err(StoreError::invalid(
+            return Err(StoreError::because(
                 "role",
-                "不能给自己分配角色。",
-                "You cannot assign a role to yourself.",
+                Why::Account(Account::AssignSelf),
             ));
         }
         if role.is_admin() || get(db, user).await?.role.is_admin() {
@@ -407,24 +394,17 @@ async fn check_units_in_charge(tx: &mut Tx, unit: UnitId, units: &[UnitId]) -> S
         .iter()
         .map(|r| r.try_get(0))
         .collect::<Result<_, _>>()?;
-    let stray: Vec<String> = units
+    let stray: Vec<i64> = units
         .iter()
         .filter(|u| !found.contains(&u.0))
-        .map(|u| u.0.to_string())
+        .map(|u| u.0)
         .collect();
     if stray.is_empty() {
         return Ok(());
     }
-    Err(StoreError::Invalid(vec![FieldError::new(
+    Err(StoreError::Invalid(vec![FieldError::because(
         "units_in_charge",
-        format!(
-            "分管单位须是本人所在单位的部门；编号为{}的单位不是。",
-            stray.join("、")
-        ),
-        format!(
-            "Units in charge are departments of the person's own organisation; unit {} is not.",
-            stray.join(", ")
-        ),
+        Why::Foreign(Foreign::UnitsInCharge { ids: stray }),
     )]))
 }
 

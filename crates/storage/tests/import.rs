@@ -8,6 +8,8 @@
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use sqlx::Row;
+use zhenggai_domain::reason::Import;
+use zhenggai_domain::validate::Why;
 use zhenggai_domain::{InspectionId, MeasureId};
 use zhenggai_spreadsheet::Reading;
 use zhenggai_storage::audit::Change;
@@ -105,7 +107,12 @@ async fn a_ledger_is_imported_all_or_nothing_and_once() {
     match refused {
         Err(StoreError::Invalid(fields)) => {
             assert_eq!(fields[0].field, "units");
-            assert!(fields[0].said_zh().contains("法务部"));
+            assert!(
+                matches!(&fields[0].why, Why::Import(i)
+                    if matches!(&**i, Import::UnknownUnits { names } if names.iter().any(|n| n == "法务部"))),
+                "{:?}",
+                fields[0]
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -231,7 +238,8 @@ async fn a_ledger_is_imported_all_or_nothing_and_once() {
     );
     // When, as the office reads it: Beijing time (the change was at 02:00 UTC).
     assert!(
-        matches!(again, Err(StoreError::Invalid(ref f)) if f[0].said_zh().contains("2024-04-25 10:00 李明")),
+        matches!(again, Err(StoreError::Invalid(ref f))
+            if f[0].why == Why::Import(Box::new(Import::Before { when: "2024-04-25 10:00 李明".into() }))),
         "{again:?}"
     );
     let asked = Decisions {
@@ -280,9 +288,10 @@ async fn a_reading_with_errors_writes_nothing_and_names_each_row() {
     {
         Err(StoreError::Invalid(fields)) => {
             assert!(
-                fields[0].said_zh().contains("第6行G列"),
-                "{}",
-                fields[0].said_zh()
+                matches!(&fields[0].why, Why::Import(i)
+                    if matches!(&**i, Import::At { place, .. } if place.row == 6 && place.column.as_deref() == Some("G"))),
+                "{:?}",
+                fields[0]
             );
         }
         other => panic!("{other:?}"),
@@ -564,7 +573,12 @@ async fn a_column_nobody_decided_stops_the_import_until_the_office_maps_it() {
     {
         Err(StoreError::Invalid(fields)) => {
             let f = fields.iter().find(|f| f.field == "columns").unwrap();
-            assert!(f.said_zh().contains("F（督办意见）"), "{:?}", f);
+            assert!(
+                matches!(&f.why, Why::Import(i)
+                    if matches!(&**i, Import::Undecided { columns } if columns.iter().any(|(c, h)| c == "F" && h == "督办意见"))),
+                "{:?}",
+                f
+            );
         }
         other => panic!("{other:?}"),
     }

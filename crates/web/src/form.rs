@@ -3,6 +3,8 @@
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use zhenggai_domain::reason::ApiRequest;
+use zhenggai_domain::validate::Why;
 
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{FromRequest, Request};
@@ -58,12 +60,12 @@ impl FormData {
         match self.get(name) {
             "on" | "true" | "1" => Ok(true),
             "" | "false" | "0" => Ok(false),
-            other => Err(FieldError::new(
+            other => Err(FieldError::because(
                 name,
-                format!(
-                    "勾选项的值只能是 true、false、on、1 或 0，收到的是“{other}”，请改正后重试。"
-                ),
-                format!("`{name}` is a yes/no field: send true, false, on, 1 or 0, not “{other}”."),
+                Why::Request(ApiRequest::NotAFlag {
+                    name: name.to_string(),
+                    value: other.to_string(),
+                }),
             )),
         }
     }
@@ -74,16 +76,12 @@ impl FormData {
         let Some((name, _)) = self.0.iter().find(|(k, _)| !allowed.contains(&k.as_str())) else {
             return Ok(());
         };
-        Err(FieldError::new(
+        Err(FieldError::because(
             name,
-            format!(
-                "表单字段“{name}”不是这个接口的字段（可用的有：{}），请改正后重试，或对照 API 文档（/api/v1/openapi.json）。",
-                allowed.join("、")
-            ),
-            format!(
-                "`{name}` is not a field of this route; it takes {}.",
-                allowed.join(", ")
-            ),
+            Why::Request(ApiRequest::UnknownFormField {
+                name: name.clone(),
+                allowed: allowed.iter().map(|a| a.to_string()).collect(),
+            }),
         ))
     }
 

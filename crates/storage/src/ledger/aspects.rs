@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use zhenggai_domain::access::Actor;
+use zhenggai_domain::reason::Rule;
+use zhenggai_domain::validate::Why;
 use zhenggai_domain::{AspectId, InspectionId, ItemId};
 
 use super::{inspection_org, require_inspection_edit};
@@ -23,10 +25,9 @@ impl TitleInput {
     pub(crate) fn check(&self) -> StoreResult<String> {
         let t = self.title.trim();
         if t.is_empty() || t.chars().count() > 200 {
-            return Err(StoreError::invalid(
+            return Err(StoreError::because(
                 "title",
-                "请填写名称（不超过200字）。",
-                "Give a title (at most 200 characters).",
+                Why::Rule(Rule::Title { max: 200 }),
             ));
         }
         Ok(t.to_string())

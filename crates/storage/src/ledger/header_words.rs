@@ -8,6 +8,8 @@ use serde::Serialize;
 use sqlx::Row as _;
 use zhenggai_domain::UnitId;
 use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::reason::Import;
+use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{FieldError, is_forbidden_char};
 use zhenggai_spreadsheet::layout::{Field, Synonyms, normalise};
 
@@ -112,19 +114,17 @@ pub async fn synonyms(db: &Db, org: UnitId, base: &Synonyms) -> StoreResult<Syno
 fn checked_word(field: &str, word: &str) -> Result<String, FieldError> {
     let word = normalise(word);
     if word.is_empty() {
-        return Err(FieldError::new(
+        return Err(FieldError::because(
             field,
-            "没有列名的列无法记住：请在台账中为这一列写上列名，或确认忽略。",
-            "A column without a header cannot be remembered: give it a header in the ledger, or confirm it is ignored.",
+            Why::Import(Box::new(Import::Headerless { column: None })),
         ));
     }
     if word.chars().count() > MAX_WORD_CHARS || word.chars().any(is_forbidden_char) {
-        return Err(FieldError::new(
+        return Err(FieldError::because(
             field,
-            format!("列名不能超过{MAX_WORD_CHARS}字，也不能含有控制字符。"),
-            format!(
-                "A header word is at most {MAX_WORD_CHARS} characters, without control characters."
-            ),
+            Why::Import(Box::new(Import::Word {
+                max: MAX_WORD_CHARS,
+            })),
         ));
     }
     Ok(word)

@@ -8,7 +8,9 @@ use serde::Serialize;
 use sqlx::Row as _;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::inspection::ProblemSource;
+use zhenggai_domain::reason::{Foreign, Import};
 use zhenggai_domain::validate::FieldError;
+use zhenggai_domain::validate::Why;
 use zhenggai_domain::{AspectId, InspectionId, ItemId, Role, UnitId, UserId};
 use zhenggai_spreadsheet::Reading;
 
@@ -221,20 +223,12 @@ fn reading_errors(reading: &Reading) -> Vec<FieldError> {
         .errors
         .iter()
         .map(|e| {
-            let at_zh = match (&e.column, e.row) {
-                (_, 0) => format!("工作表“{}”", e.sheet),
-                (Some(c), r) => format!("工作表“{}”第{r}行{c}列", e.sheet),
-                (None, r) => format!("工作表“{}”第{r}行", e.sheet),
-            };
-            let at_en = match (&e.column, e.row) {
-                (_, 0) => format!("sheet “{}”", e.sheet),
-                (Some(c), r) => format!("sheet “{}” row {r} column {c}", e.sheet),
-                (None, r) => format!("sheet “{}” row {r}", e.sheet),
-            };
-            FieldError::new(
+            FieldError::because(
                 "file",
-                format!("{at_zh}：{}", e.message),
-                format!("{at_en}: {}", e.message_en),
+                Why::Import(Box::new(Import::At {
+                    place: e.place(),
+                    finding: e.finding.clone(),
+                })),
             )
         })
         .collect()
@@ -263,12 +257,9 @@ pub async fn commit<'a>(
     if let Some(when) = &m.imported_before
         && !decisions.again
     {
-        errors.push(FieldError::new(
+        errors.push(FieldError::because(
             "again",
-            format!("这个文件已于{when}导入过。确需再次导入，请勾选“再次导入”。"),
-            format!(
-                "This file was imported before ({when}). To import it again, tick “import again”."
-            ),
+            Why::Import(Box::new(Import::Before { when: when.clone() })),
         ));
     }
     let unmapped: Vec<&String> = m
@@ -277,31 +268,20 @@ pub async fn commit<'a>(
         .filter(|n| !decisions.unit_map.iter().any(|(k, _)| k == *n))
         .collect();
     if !unmapped.is_empty() && !decisions.create_units {
-        let names: Vec<&str> = unmapped.iter().map(|s| s.as_str()).collect();
-        errors.push(FieldError::new(
+        let names: Vec<String> = unmapped.iter().map(|s| s.to_string()).collect();
+        errors.push(FieldError::because(
             "units",
-            format!("本单位没有这些单位：{}。请逐一对应到已有单位，或勾选“新建这些单位”。", names.join("、")),
-            format!("The organisation has no unit named: {}. Map each to an existing unit, or tick “create these units”.", names.join(", ")),
+            Why::Import(Box::new(Import::UnknownUnits { names })),
         ));
     }
-    let undecided: Vec<String> = reading
+    let undecided: Vec<(String, String)> = reading
         .undecided()
-        .map(|c| match c.header.as_str() {
-            "" => c.column.clone(),
-            h => format!("{}（{h}）", c.column),
-        })
+        .map(|c| (c.column.clone(), c.header.clone()))
         .collect();
     if !undecided.is_empty() && !decisions.ignore_unknown_columns {
-        errors.push(FieldError::new(
+        errors.push(FieldError::because(
             "columns",
-            format!(
-                "这些列有内容，但没有对应到台账的任何一栏：{}。请逐列选择对应的栏目，或确认忽略，再导入。",
-                undecided.join("、")
-            ),
-            format!(
-                "These columns hold data but are read as no field of the ledger: {}. Map each to a field, or confirm it is ignored, then import.",
-                undecided.join(", ")
-            ),
+            Why::Import(Box::new(Import::Undecided { columns: undecided })),
         ));
     }
     if actor.role != Role::Office {
@@ -337,10 +317,9 @@ pub async fn commit<'a>(
         .collect();
     for (name, id) in &decisions.unit_map {
         if !depts.contains(id) {
-            return Err(StoreError::invalid(
+            return Err(StoreError::because(
                 "units",
-                format!("“{name}”对应的单位不属于本单位。"),
-                format!("The unit chosen for “{name}” is not one of this organisation's."),
+                Why::Foreign(Foreign::MappedUnit { name: name.clone() }),
             ));
         }
         unit_of.push((name.clone(), *id));
@@ -426,16 +405,12 @@ pub async fn commit<'a>(
             },
         };
         if unit(&row.lead_unit).is_none() {
-            return Err(StoreError::invalid(
+            return Err(StoreError::because(
                 "units",
-                format!(
-                    "第{}行的牵头单位“{}”没有对应的单位。",
-                    row.row, row.lead_unit
-                ),
-                format!(
-                    "Row {}: the lead unit “{}” has no unit.",
-                    row.row, row.lead_unit
-                ),
+                Why::Import(Box::new(Import::LeadUnitUnmapped {
+                    row: row.row,
+                    name: row.lead_unit.clone(),
+                })),
             ));
         }
         let key = (aspect, item, row.problem.clone());
@@ -522,10 +497,9 @@ pub async fn commit<'a>(
         let problem = *problem;
         for (k, row) in rows.iter().enumerate() {
             let Some(deadline) = row.deadline.deadline() else {
-                return Err(StoreError::invalid(
+                return Err(StoreError::because(
                     "file",
-                    format!("第{}行的整改时限无法识别。", row.row),
-                    format!("Row {}: the deadline cannot be read.", row.row),
+                    Why::Import(Box::new(Import::DeadlineUnread { row: row.row })),
                 ));
             };
             let lead = unit(&row.lead_unit).ok_or_else(|| anyhow::anyhow!("matched above"))?;

@@ -8,7 +8,9 @@ use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::counts::LedgerCounts;
 use zhenggai_domain::deadline::Reference;
 use zhenggai_domain::inspection::InspectionKind;
+use zhenggai_domain::reason::{Choose, Rule};
 use zhenggai_domain::schedule::Terms;
+use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::{InspectionId, UnitId};
 
@@ -61,10 +63,9 @@ impl InspectionInput {
         let mut c = Checker::default();
         let kind = InspectionKind::from_code(self.kind.trim());
         if kind.is_none() {
-            c.push(FieldError::new(
+            c.push(FieldError::because(
                 "kind",
-                "请选择巡察类别。",
-                "Choose the kind of inspection.",
+                Why::Choose(Choose::InspectionKind),
             ));
         }
         let title = c.text("title", &self.title, 200);
@@ -74,10 +75,9 @@ impl InspectionInput {
         if let (Some(s), Some(e)) = (period_start, period_end)
             && e < s
         {
-            c.push(FieldError::new(
+            c.push(FieldError::because(
                 "period_end",
-                "结束日期早于开始日期，请检查。",
-                "The period ends before it starts: check the dates.",
+                Why::Rule(Rule::PeriodReversed),
             ));
         }
         let feedback_date = c.date("feedback_date", &self.feedback_date);
@@ -126,10 +126,9 @@ impl InspectionInput {
                 notes,
                 terms,
             }),
-            _ => Err(vec![FieldError::new(
+            _ => Err(vec![FieldError::because(
                 "feedback_date",
-                "请填写反馈日期。",
-                "Give the feedback date.",
+                Why::RequiredDate,
             )]),
         }
     }
@@ -408,10 +407,9 @@ pub async fn file_plan(
     require_inspection_edit(tx.conn(), actor, org, id).await?;
     let document = document.trim();
     if document.is_empty() || document.chars().count() > 200 {
-        return Err(StoreError::invalid(
+        return Err(StoreError::because(
             "plan_document",
-            "请填写报备的整改方案文件名称或文号。",
-            "Name the plan document (title or number).",
+            Why::Rule(Rule::PlanDocument),
         ));
     }
     let row = sqlx::query("SELECT version, plan_filed_on FROM inspections WHERE id = $1")

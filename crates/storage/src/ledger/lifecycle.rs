@@ -11,6 +11,7 @@ use zhenggai_domain::deadline::{Deadline, DeadlineKind};
 use zhenggai_domain::lifecycle::{
     self, Action, ClosureChecks, Party, Policy, Posting, ProblemState, Refusal, Survey,
 };
+use zhenggai_domain::reason::{Choose, Foreign, Rule};
 use zhenggai_domain::validate::{Checker, FieldError, Why};
 use zhenggai_domain::{ProblemId, UnitId, UserId};
 use zhenggai_domain::{happened, new_deadline};
@@ -572,10 +573,9 @@ fn action_of(
                 reason,
             },
             None => {
-                c.push(FieldError::new(
+                c.push(FieldError::because(
                     "unit_id",
-                    "请选择由哪个单位牵头。",
-                    "Choose the unit that will lead.",
+                    Why::Choose(Choose::LeadingUnit),
                 ));
                 Action::Assign {
                     unit: UnitId(0),
@@ -602,10 +602,9 @@ fn action_of(
         "request_extension" => {
             let measure = input.measure_id.filter(|m| *m > 0);
             if measure.is_none() {
-                c.push(FieldError::new(
+                c.push(FieldError::because(
                     "measure_id",
-                    "请选择要延期的措施。",
-                    "Choose the measure to extend.",
+                    Why::Choose(Choose::MeasureToExtend),
                 ));
             }
             let to = match Deadline::parse(&input.deadline, feedback) {
@@ -617,10 +616,9 @@ fn action_of(
                     to
                 }
                 Ok(_) => {
-                    c.push(FieldError::new(
+                    c.push(FieldError::because(
                         "deadline",
-                        "延期后的时限须是具体日期或期间，如2024年7月底前。",
-                        "An extension needs a dated deadline, e.g. 2024年7月底前.",
+                        Why::Rule(Rule::ExtensionUndated),
                     ));
                     NaiveDate::default()
                 }
@@ -641,22 +639,14 @@ fn action_of(
                 signer: input.signer.trim().to_string(),
             },
             None => {
-                c.push(FieldError::new(
-                    "party",
-                    "请选择验收方：巡察办、巡察组或被巡察单位。",
-                    "Choose the party: inspection office, inspection group or inspected unit.",
-                ));
+                c.push(FieldError::because("party", Why::Choose(Choose::Party)));
                 Action::SignClosure
             }
         },
         "record_survey" => {
             for (field, v) in [("surveyed", input.surveyed), ("satisfied", input.satisfied)] {
                 if v.is_none() {
-                    c.push(FieldError::new(
-                        field,
-                        "请填写人数（整数）。",
-                        "Give the number of people (a whole number).",
-                    ));
+                    c.push(FieldError::because(field, Why::RequiredNumber));
                 }
             }
             Action::RecordSurvey {
@@ -685,7 +675,7 @@ fn action_of(
             deadline: date(&mut c, "deadline", &input.deadline),
         },
         _ => {
-            c.push(FieldError::new("action", "未知的操作。", "Unknown action."));
+            c.push(FieldError::because("action", Why::Choose(Choose::Action)));
             Action::Claim
         }
     };
@@ -708,11 +698,7 @@ fn opinion_of(input: &StepInput) -> Result<Option<String>, Vec<FieldError>> {
     let mut c = Checker::default();
     let opinion = c.optional_text("opinion", &input.opinion, 500);
     if opinion.is_some() && !OPINION_STEPS.contains(&input.action.trim()) {
-        c.push(FieldError::new(
-            "opinion",
-            "这一步不填写意见，请把说明写在原因或备注里。",
-            "This step takes no opinion: put it in the reason or the note.",
-        ));
+        c.push(FieldError::because("opinion", Why::Rule(Rule::NoOpinion)));
     }
     c.finish()?;
     Ok(opinion)
@@ -768,10 +754,9 @@ pub async fn step_in(
             .await?
             .is_some();
         if !ok {
-            return Err(StoreError::invalid(
+            return Err(StoreError::because(
                 "unit_id",
-                "请选择本单位的一个部门。",
-                "Choose a department of this organisation.",
+                Why::Choose(Choose::Department),
             ));
         }
     }
@@ -815,10 +800,9 @@ pub async fn step_in(
         .await?
         .is_some();
         if !belongs {
-            return Err(StoreError::invalid(
+            return Err(StoreError::because(
                 "measure_id",
-                "所选措施不属于该问题。",
-                "That measure is not one of this problem's.",
+                Why::Foreign(Foreign::MeasureOfProblem),
             ));
         }
     }

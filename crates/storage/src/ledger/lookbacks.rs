@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::lifecycle::ProblemState;
+use zhenggai_domain::reason::{Choose, Foreign, Rule};
+use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::{InspectionId, ProblemId};
 
@@ -77,10 +79,9 @@ pub async fn open(
     let mut c = Checker::default();
     let title = c.text("title", &input.title, 200);
     if input.problem_ids.is_empty() {
-        c.push(FieldError::new(
+        c.push(FieldError::because(
             "problem_ids",
-            "请至少选择一个已销号的问题。",
-            "Choose at least one closed problem.",
+            Why::Choose(Choose::ClosedProblem),
         ));
     }
     for id in &input.problem_ids {
@@ -94,10 +95,9 @@ pub async fn open(
             None => false,
         };
         if !ok {
-            c.push(FieldError::new(
+            c.push(FieldError::because(
                 "problem_ids",
-                format!("问题{id}不是本轮巡察已销号的问题。"),
-                format!("Problem {id} is not a closed problem of this inspection."),
+                Why::Foreign(Foreign::NotClosedHere { id: *id }),
             ));
         }
     }
@@ -141,18 +141,11 @@ pub(crate) async fn decide(
     .bind(problem.0)
     .fetch_optional(tx.conn())
     .await?
-    .ok_or_else(|| {
-        StoreError::invalid(
-            "round_id",
-            "该问题不在这一轮“回头看”中。",
-            "This problem is not in that look-back round.",
-        )
-    })?;
+    .ok_or_else(|| StoreError::because("round_id", Why::Foreign(Foreign::NotInRound)))?;
     if row.try_get::<Option<String>, _>(2)?.is_some() {
-        return Err(StoreError::invalid(
+        return Err(StoreError::because(
             "round_id",
-            "本轮“回头看”已对该问题作出结论。",
-            "This round has already decided on the problem.",
+            Why::Rule(Rule::LookbackDecided),
         ));
     }
     let mut set = Sql::new("decision = ");

@@ -8,7 +8,9 @@ use zhenggai_domain::access::{Access, Actor, MeasureEdit, MeasureOwners};
 use zhenggai_domain::deadline::{Deadline, DeadlineKind, Precision, Reference};
 use zhenggai_domain::lifecycle::ProblemState;
 use zhenggai_domain::new_deadline;
+use zhenggai_domain::reason::{Choose, Foreign, Rule};
 use zhenggai_domain::status::{Activity, MeasureState, Review, Standing, Windows};
+use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::warning::WarningRules;
 use zhenggai_domain::{InspectionId, MeasureId, ProblemId, Role, UnitId, UserId};
@@ -88,25 +90,22 @@ impl MeasureInput {
                 .map(|r| r.try_get(0))
                 .collect::<Result<_, _>>()?;
         if !units.contains(&self.lead_unit_id) {
-            c.push(FieldError::new(
+            c.push(FieldError::because(
                 "lead_unit_id",
-                "请选择本单位的一个部门作为牵头单位。",
-                "Choose a department of this organisation as the lead unit.",
+                Why::Choose(Choose::LeadDepartment),
             ));
         }
         let mut cooperating: Vec<UnitId> = Vec::new();
         for u in &self.cooperating_unit_ids {
             if !units.contains(u) {
-                c.push(FieldError::new(
+                c.push(FieldError::because(
                     "cooperating_unit_ids",
-                    "配合单位须是本单位的部门，请重新选择。",
-                    "Cooperating units must be departments of this organisation.",
+                    Why::Foreign(Foreign::CooperatingUnits),
                 ));
             } else if *u == self.lead_unit_id {
-                c.push(FieldError::new(
+                c.push(FieldError::because(
                     "cooperating_unit_ids",
-                    "牵头单位不必再列为配合单位。",
-                    "The lead unit need not cooperate with itself.",
+                    Why::Rule(Rule::LeadCooperates),
                 ));
             } else if !cooperating.contains(&UnitId(*u)) {
                 cooperating.push(UnitId(*u));
@@ -123,10 +122,9 @@ impl MeasureInput {
             .await?
             .is_some();
             if !ok {
-                c.push(FieldError::new(
+                c.push(FieldError::because(
                     "leader_id",
-                    "责任领导须是本单位的领导，请重新选择。",
-                    "The responsible leader must be a leader of this organisation.",
+                    Why::Foreign(Foreign::Leader),
                 ));
             }
         }
@@ -138,9 +136,7 @@ impl MeasureInput {
             leader: self.leader_id.filter(|l| *l > 0).map(UserId),
             responsible_person,
             target,
-            deadline: deadline.ok_or_else(|| {
-                StoreError::invalid("deadline", "请填写整改时限。", "Give the deadline.")
-            })?,
+            deadline: deadline.ok_or_else(|| StoreError::because("deadline", Why::Required))?,
             origin: None,
         })
     }
@@ -445,17 +441,12 @@ pub async fn create_many(
 ) -> StoreResult<Vec<MeasureId>> {
     let view = super::problems::get(db, actor, problem).await?;
     if rows.iter().all(MeasureInput::is_blank) {
-        return Err(StoreError::invalid(
-            "rows",
-            "请至少填写一条措施（措施内容和整改时限必填）。",
-            "Fill in at least one measure (its content and deadline are required).",
-        ));
+        return Err(StoreError::because("rows", Why::Rule(Rule::NoMeasures)));
     }
     if rows.len() > MAX_ROWS {
-        return Err(StoreError::invalid(
+        return Err(StoreError::because(
             "rows",
-            format!("一次最多录入{MAX_ROWS}条措施，请分批保存。"),
-            format!("At most {MAX_ROWS} measures at a time: save them in batches."),
+            Why::Rule(Rule::TooManyMeasures { max: MAX_ROWS }),
         ));
     }
     let mut tx = db.begin().await?;
@@ -547,10 +538,9 @@ async fn check_for(
 ) -> StoreResult<NewMeasure> {
     let new = input.check(tx, facts.org, &facts.reference).await?;
     if actor.role == Role::Unit && new.lead_unit != actor.unit {
-        return Err(StoreError::invalid(
+        return Err(StoreError::because(
             "lead_unit_id",
-            "牵头单位拟定的措施由本单位牵头。",
-            "A lead unit drafts measures it leads itself.",
+            Why::Rule(Rule::LeadDraftsOwn),
         ));
     }
     Ok(new)
@@ -699,10 +689,9 @@ pub async fn update(
     let frozen = zhenggai_domain::lifecycle::ProblemState::from_code(&state)
         .is_some_and(|s| s.baseline_frozen());
     if frozen && new.deadline.text != current.deadline.text {
-        return Err(StoreError::invalid(
+        return Err(StoreError::because(
             "deadline",
-            "整改方案已批准，时限只能通过延期申请调整。",
-            "The plan is approved: the deadline changes only through an extension.",
+            Why::Rule(Rule::DeadlineByExtension),
         ));
     }
     if new.deadline.text != current.deadline.text {
@@ -731,17 +720,9 @@ pub async fn update(
         for (field, changed) in owned {
             if changed && !level.allows(field) {
                 refused.push(if field == "lead_unit_id" {
-                    FieldError::new(
-                        field,
-                        "牵头单位由整改办确定（有异议的由分管领导裁定），如需调整请联系整改办。",
-                        "The rectification office sets the lead unit (the leader in charge decides a dispute): ask them to change it.",
-                    )
+                    FieldError::because(field, Why::Rule(Rule::LeadSetByOffice))
                 } else {
-                    FieldError::new(
-                        field,
-                        "方案已报送，此项由整改办确定，如需调整请联系整改办。",
-                        "The plan is submitted: the rectification office sets this now; ask them to change it.",
-                    )
+                    FieldError::because(field, Why::Rule(Rule::SetByOffice))
                 });
             }
         }
@@ -866,10 +847,9 @@ pub(crate) async fn carry_lead(
         None => led,
         Some(ids) => {
             if ids.iter().any(|id| !led.iter().any(|(m, _)| m == id)) {
-                return Err(StoreError::invalid(
+                return Err(StoreError::because(
                     "carry_measure_ids",
-                    "所选措施须是该问题中由原牵头单位牵头的措施，请刷新页面后重新选择。",
-                    "Choose measures of this problem that the former lead unit leads (reload the page and choose again).",
+                    Why::Foreign(Foreign::CarryMeasures),
                 ));
             }
             led.into_iter().filter(|(m, _)| ids.contains(m)).collect()

@@ -11,7 +11,9 @@ use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::deadline::{Deadline, DeadlineKind};
 use zhenggai_domain::ids::{MeasureId, ProblemId};
 use zhenggai_domain::new_deadline;
+use zhenggai_domain::reason::Rule;
 use zhenggai_domain::schedule::needs_milestones;
+use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
 
 use super::measures::{self, Measure};
@@ -144,10 +146,9 @@ pub async fn add(
     let due = match Deadline::parse_in(&input.due_text, &reference) {
         Ok(d) if d.kind == DeadlineKind::Dated => d.date,
         Ok(_) => {
-            c.push(FieldError::new(
+            c.push(FieldError::because(
                 "due_text",
-                "阶段目标须写明完成时间（如“2024年9月底前”“三季度末”），不能是“立行立改”或“长期坚持”。",
-                "A milestone needs a date or period (e.g. 2024年9月底前, 三季度末), not 立行立改 or 长期坚持.",
+                Why::Rule(Rule::MilestoneUndated),
             ));
             None
         }
@@ -165,10 +166,9 @@ pub async fn add(
     if let (Some(due), Some(end)) = (due, m.deadline.date)
         && due > end
     {
-        c.push(FieldError::new(
+        c.push(FieldError::because(
             "due_text",
-            format!("阶段目标的完成时间（{due}）不能晚于措施的整改时限（{end}）。"),
-            format!("A milestone ({due}) cannot fall after the measure's deadline ({end})."),
+            Why::Rule(Rule::MilestoneAfterDeadline { due, end }),
         ));
     }
     c.finish()?;
@@ -216,21 +216,19 @@ pub async fn mark_done(
     let mut c = Checker::default();
     let on = c.date("done_on", on);
     if on.is_some_and(|d| d > today) {
-        c.push(FieldError::new(
+        c.push(FieldError::because(
             "done_on",
-            "完成日期不能晚于今天。",
-            "The day it was reached cannot be after today.",
+            Why::Rule(Rule::ReachedAhead),
         ));
     }
     if done.is_some() {
-        c.push(FieldError::new(
+        c.push(FieldError::because(
             "done_on",
-            "该阶段目标已标记完成。",
-            "This milestone is already marked reached.",
+            Why::Rule(Rule::MilestoneReached),
         ));
     }
     c.finish()?;
-    let on = on.ok_or_else(|| StoreError::invalid("done_on", "请填写日期。", "Give the date."))?;
+    let on = on.ok_or_else(|| StoreError::because("done_on", Why::RequiredDate))?;
     let mut set = Sql::new("done_on = ");
     set.bind(day(on));
     let mut tx = db.begin().await?;

@@ -7,7 +7,9 @@ use serde::Serialize;
 use sqlx::Row;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::escalation::{self, NoticeKind};
+use zhenggai_domain::reason::Choose;
 use zhenggai_domain::validate::Checker;
+use zhenggai_domain::validate::{FieldError, Why};
 use zhenggai_domain::{MeasureId, UnitId};
 
 use super::measures::{self, Measure};
@@ -109,11 +111,7 @@ pub async fn issue(
     let mut c = Checker::default();
     let kind = NoticeKind::from_code(input.kind.trim());
     if kind.is_none() {
-        c.push(zhenggai_domain::validate::FieldError::new(
-            "kind",
-            "请选择督办文书。",
-            "Choose the notice.",
-        ));
+        c.push(FieldError::because("kind", Why::Choose(Choose::Notice)));
     }
     let final_deadline = c.optional_date("final_deadline", &input.final_deadline);
     let content = c.text("content", &input.content, 2000);

@@ -7,6 +7,8 @@ use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::clock::china_date;
 use zhenggai_domain::happened;
 use zhenggai_domain::outcomes::{AccountabilityForm, InstitutionChange, format_yuan, parse_fen};
+use zhenggai_domain::reason::{Choose, Foreign, Rule};
+use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::{InspectionId, Role};
 
@@ -163,10 +165,9 @@ async fn check_links(
         .await?
         .is_some();
         if !ok {
-            c.push(FieldError::new(
+            c.push(FieldError::because(
                 field,
-                format!("编号{id}不属于本轮巡察，请重新选择。"),
-                format!("#{id} is not part of this inspection."),
+                Why::Foreign(Foreign::NotInInspection { id: *id }),
             ));
         }
     }
@@ -252,20 +253,18 @@ pub async fn record_accountability_in(
     }
     let mut c = Checker::default();
     if !matches!(input.subject_kind.as_str(), "person" | "unit") {
-        c.push(FieldError::new(
+        c.push(FieldError::because(
             "subject_kind",
-            "请选择问责对象是个人还是单位。",
-            "Choose person or unit.",
+            Why::Choose(Choose::SubjectKind),
         ));
     }
     let subject = c.text("subject", &input.subject, 100);
     let reason = c.text("reason", &input.reason, 1000);
     let form = AccountabilityForm::from_code(&input.form);
     if form.is_none() {
-        c.push(FieldError::new(
+        c.push(FieldError::because(
             "form",
-            "请选择“四种形态”中的一种。",
-            "Choose one of the four forms.",
+            Why::Choose(Choose::DisciplineForm),
         ));
     }
     let decided_on = happened_on(
@@ -333,10 +332,9 @@ pub async fn record_institution_in(
     let doc_number = c.optional_text("doc_number", &input.doc_number, 100);
     let change_kind = InstitutionChange::from_code(&input.change_kind);
     if change_kind.is_none() {
-        c.push(FieldError::new(
+        c.push(FieldError::because(
             "change_kind",
-            "请选择制定、修订或废止。",
-            "Choose made, revised or abolished.",
+            Why::Choose(Choose::ChangeKind),
         ));
     }
     let issued_on = happened_on(
@@ -401,11 +399,7 @@ pub async fn record_recovery_in(
     let mut c = Checker::default();
     let fen = parse_fen(&input.amount).filter(|f| *f > 0);
     if fen.is_none() {
-        c.push(FieldError::new(
-            "amount",
-            "金额应写作18600、18,600.50或1.86万元。",
-            "Write the amount as 18600, 18,600.50 or 1.86万元.",
-        ));
+        c.push(FieldError::because("amount", Why::Rule(Rule::Amount)));
     }
     let what = c.text("what", &input.what, 500);
     let recovered_on = happened_on(

@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::inspection::ProblemSource;
+use zhenggai_domain::reason::{Choose, Foreign};
+use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::{AspectId, InspectionId, ItemId, ProblemId, UnitId};
 
@@ -53,11 +55,7 @@ impl ProblemInput {
         let description = c.optional_text("description", &self.description, 5000);
         let source = ProblemSource::from_code(self.source.trim());
         if source.is_none() {
-            c.push(FieldError::new(
-                "source",
-                "请选择问题来源。",
-                "Choose where the problem came from.",
-            ));
+            c.push(FieldError::because("source", Why::Choose(Choose::Source)));
         }
         let aspect_ok = sqlx::query(
             "SELECT 1 FROM aspects WHERE id = $1 AND inspection_id = $2 AND withdrawn_at IS NULL",
@@ -68,10 +66,9 @@ impl ProblemInput {
         .await?
         .is_some();
         if !aspect_ok {
-            c.push(FieldError::new(
+            c.push(FieldError::because(
                 "aspect_id",
-                "请选择本轮巡察的一个方面。",
-                "Choose an aspect of this inspection.",
+                Why::Choose(Choose::Aspect),
             ));
         }
         if let Some(item) = self.item_id.filter(|i| *i > 0) {
@@ -84,10 +81,9 @@ impl ProblemInput {
             .await?
             .is_some();
             if !item_ok {
-                c.push(FieldError::new(
+                c.push(FieldError::because(
                     "item_id",
-                    "所选的项不属于该方面，请重新选择。",
-                    "That item is not under the chosen aspect.",
+                    Why::Foreign(Foreign::ItemOfAspect),
                 ));
             }
         }
@@ -102,10 +98,9 @@ impl ProblemInput {
             .await?
             .is_some();
             if !ok {
-                c.push(FieldError::new(
+                c.push(FieldError::because(
                     "lead_unit_id",
-                    "请选择本单位的一个部门作为牵头单位。",
-                    "Choose a department of this organisation as the lead unit.",
+                    Why::Choose(Choose::LeadDepartment),
                 ));
             }
         }
@@ -121,10 +116,9 @@ impl ProblemInput {
             .await?
             .is_some();
             if !ok {
-                c.push(FieldError::new(
+                c.push(FieldError::because(
                     "leader_id",
-                    "责任领导须是本单位的领导，请重新选择。",
-                    "The responsible leader must be a leader of this organisation.",
+                    Why::Foreign(Foreign::Leader),
                 ));
             }
         }

@@ -5,7 +5,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::reason::Rule;
 use zhenggai_domain::status::MeasureState;
+use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::{AttachmentId, MeasureId, ProgressId, UserId};
 
@@ -97,24 +99,22 @@ pub async fn add(
     let mut c = Checker::default();
     let happened_on = c.date("happened_on", &input.happened_on);
     if happened_on.is_some_and(|d| d > today) {
-        c.push(FieldError::new(
+        c.push(FieldError::because(
             "happened_on",
-            "日期不能晚于今天，请填写工作实际发生的日期。",
-            "The date cannot be after today: give the day the work was done.",
+            Why::Rule(Rule::WorkAhead),
         ));
     }
     let content = c.text("content", &input.content, 5000);
     let checked = check_uploads(&mut c, uploads, limits);
     if input.mark_done && checked.is_empty() && !has_evidence(db, measure).await? {
-        c.push(FieldError::new(
+        c.push(FieldError::because(
             "files",
-            "标记完成须附佐证材料，请上传文件。",
-            "Marking it done needs evidence: attach a file.",
+            Why::Rule(Rule::EvidenceNeeded),
         ));
     }
     c.finish()?;
-    let happened_on = happened_on
-        .ok_or_else(|| StoreError::invalid("happened_on", "请填写日期。", "Give the date."))?;
+    let happened_on =
+        happened_on.ok_or_else(|| StoreError::because("happened_on", Why::RequiredDate))?;
     let stored = store_uploads(files, &checked).await?;
     let mut tx = db.begin().await?;
     // Entries are appended and never conflict with each other: the measure's state is
@@ -124,10 +124,9 @@ pub async fn add(
     let m = measures::load_locked(&mut tx, m.id, today).await?;
     if input.mark_done {
         if m.state == MeasureState::Done {
-            return Err(StoreError::invalid(
+            return Err(StoreError::because(
                 "mark_done",
-                "该措施已标记完成。",
-                "This measure is already marked done.",
+                Why::Rule(Rule::MeasureDone),
             ));
         }
         super::lifecycle::check_measure_done(tx.conn(), actor, &m, today).await?;

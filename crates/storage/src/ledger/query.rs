@@ -8,7 +8,9 @@ use sqlx::Row;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::clock::from_china_time;
 use zhenggai_domain::inspection::ProblemSource;
+use zhenggai_domain::reason::Choose;
 use zhenggai_domain::status::StandingFilter;
+use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::warning::{Colour, WarningRules};
 use zhenggai_domain::{AspectId, InspectionId, ItemId, ProblemId, UnitId, UserId};
@@ -79,11 +81,7 @@ fn id_field(c: &mut Checker, field: &str, v: &str) -> Option<i64> {
     match v.parse::<i64>() {
         Ok(n) if n > 0 => Some(n),
         _ => {
-            c.push(FieldError::new(
-                field,
-                "筛选条件无效，请从列表中选择。",
-                "Not a valid choice: pick one from the list.",
-            ));
+            c.push(FieldError::because(field, Why::UnknownChoice));
             None
         }
     }
@@ -118,10 +116,9 @@ impl FilterInput {
             s => {
                 let f = StandingFilter::from_code(s);
                 if f.is_none() {
-                    c.push(FieldError::new(
+                    c.push(FieldError::because(
                         "status",
-                        "状态筛选无法识别：请从页面上的“状态”下拉框中选择。",
-                        "Status is one of open, done, overdue, due_soon, long_term, review_due.",
+                        Why::Choose(Choose::StatusFilter),
                     ));
                 }
                 f
@@ -132,10 +129,9 @@ impl FilterInput {
             s => {
                 let f = ProblemSource::from_code(s);
                 if f.is_none() {
-                    c.push(FieldError::new(
+                    c.push(FieldError::because(
                         "source",
-                        "来源筛选无法识别：请从页面上的“来源”下拉框中选择。",
-                        "Source is inspection or self_found.",
+                        Why::Choose(Choose::SourceFilter),
                     ));
                 }
                 f

@@ -7,6 +7,8 @@ use serde::Serialize;
 use sqlx::Row;
 use zhenggai_domain::UnitId;
 use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::reason::{Choose, Rule};
+use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
 
 use super::require_ledger;
@@ -89,10 +91,9 @@ pub async fn record_round(
             .map(UnitId)
             .filter(|u| units.contains(u) && *u != actor.org)
         {
-            None => c.push(FieldError::new(
+            None => c.push(FieldError::because(
                 &field,
-                "请为这条督查发现选择单位。",
-                "Choose the unit of this finding.",
+                Why::Choose(Choose::FindingUnit),
             )),
             Some(u) => {
                 let text = c.text(&field, finding, 1000);
@@ -101,10 +102,9 @@ pub async fn record_round(
         }
     }
     if kept.is_empty() {
-        c.push(FieldError::new(
+        c.push(FieldError::because(
             "finding_0",
-            "至少记录一个单位的督查发现。",
-            "Record what was found at one unit at least.",
+            Why::Rule(Rule::NoFindings),
         ));
     }
     c.finish()?;

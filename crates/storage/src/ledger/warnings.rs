@@ -3,6 +3,8 @@
 //! reaches by name.
 
 use std::collections::HashMap;
+use zhenggai_domain::reason::{Bounds, Choose, Foreign};
+use zhenggai_domain::validate::{FieldError, Why};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -164,10 +166,9 @@ pub async fn save(
     );
     let remind_days = days_of(&input.remind_days);
     if remind_days.is_none() {
-        c.push(zhenggai_domain::validate::FieldError::new(
+        c.push(FieldError::because(
             "remind_days",
-            "提前提醒天数应为整数，以逗号分隔，如“3,1”；不需要时留空。",
-            "Reminder days are whole numbers separated by commas, e.g. “3,1”; leave empty for none.",
+            Why::Bounds(Bounds::RemindDaysWords),
         ));
     }
     let secretary = match input.secretary.trim() {
@@ -175,10 +176,9 @@ pub async fn save(
         s => match s.parse::<i64>() {
             Ok(id) => Some(UserId(id)),
             Err(_) => {
-                c.push(zhenggai_domain::validate::FieldError::new(
+                c.push(FieldError::because(
                     "secretary",
-                    "请从列表中选择党委书记。",
-                    "Pick the Party secretary from the list.",
+                    Why::Choose(Choose::Secretary),
                 ));
                 None
             }
@@ -217,10 +217,9 @@ pub async fn save(
     if let Some(id) = secretary {
         let leaders = users::leaders(db, org).await?;
         if !leaders.iter().any(|l| l.id == id) {
-            return Err(StoreError::invalid(
+            return Err(StoreError::because(
                 "secretary",
-                "党委书记应为本单位的领导账号。",
-                "The Party secretary must be one of the organisation's leaders.",
+                Why::Foreign(Foreign::Secretary),
             ));
         }
     }

@@ -3,6 +3,8 @@
 //! on time, late or not at all (叫号), and its weekly summary draft (一周一汇总).
 
 use std::collections::HashMap;
+use zhenggai_domain::reason::Rule;
+use zhenggai_domain::validate::Why;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc, Weekday};
 use serde::Serialize;
@@ -178,19 +180,11 @@ pub async fn submit(
     let monday = week_of(week);
     let this_week = week_of(china_time(change.at).date());
     if monday > this_week || monday < this_week - Duration::days(7) {
-        return Err(StoreError::invalid(
-            "week",
-            "只能报送本周或上周的周报。",
-            "Report this week or last week only.",
-        ));
+        return Err(StoreError::because("week", Why::Rule(Rule::ReportWeek)));
     }
     let (rule, _) = rule(db, actor.org).await?;
     if rule.due(monday, calendar).value.is_none() {
-        return Err(StoreError::invalid(
-            "week",
-            "这一周放假，无需报送周报。",
-            "This week is a holiday week: no report is due.",
-        ));
+        return Err(StoreError::because("week", Why::Rule(Rule::HolidayWeek)));
     }
     let mut c = Checker::default();
     let content = c.text("content", content, 5000);
@@ -451,11 +445,7 @@ pub async fn save_summary(
     }
     let monday = week_of(week);
     if monday > week_of(china_time(change.at).date()) {
-        return Err(StoreError::invalid(
-            "week",
-            "这一周还没有到，不能汇总。",
-            "That week has not come yet.",
-        ));
+        return Err(StoreError::because("week", Why::Rule(Rule::WeekAhead)));
     }
     let mut c = Checker::default();
     let content = c.text("content", content, 20000);

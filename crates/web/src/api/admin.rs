@@ -5,6 +5,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
+use zhenggai_domain::reason::{Choose, Rule};
+use zhenggai_domain::validate::Why;
 use zhenggai_domain::{Role, UnitId, UserId};
 use zhenggai_storage::audit::{self, AuditEntry};
 use zhenggai_storage::auth::ApiToken;
@@ -227,12 +229,7 @@ pub async fn create_unit(
         "org" => UnitKind::Org,
         "dept" => UnitKind::Dept,
         _ => {
-            return Err(StoreError::invalid(
-                "kind",
-                "类别应为 org（单位）或 dept（部门）。",
-                "kind is org or dept.",
-            )
-            .into());
+            return Err(StoreError::because("kind", Why::Choose(Choose::UnitKind)).into());
         }
     };
     let id = units::create(
@@ -324,7 +321,7 @@ pub async fn set_role(
     ApiJson(input): ApiJson<RoleInput>,
 ) -> Result<StatusCode, ApiError> {
     let role = Role::from_code(&input.role)
-        .ok_or_else(|| StoreError::invalid("role", "未知角色。", "Unknown role."))?;
+        .ok_or_else(|| StoreError::because("role", Why::Choose(Choose::UnknownRole)))?;
     let in_charge: Vec<UnitId> = input.units_in_charge.into_iter().map(UnitId).collect();
     users::set_role(
         &app.db,
@@ -394,11 +391,11 @@ async fn verify_reaching(
     }
     let (claims, bad) = check::claims(&input.checkpoints.join(" "));
     if let Some(code) = bad.first() {
-        use crate::i18n::{Lang, Tr};
-        return Err(StoreError::invalid(
+        return Err(StoreError::because(
             "checkpoints",
-            format!("{code}：{}", Tr(Lang::Zh).verify_bad_code()),
-            format!("{code}: {}", Tr(Lang::En).verify_bad_code()),
+            Why::Rule(Rule::Checkpoint {
+                code: code.to_string(),
+            }),
         )
         .into());
     }

@@ -15,7 +15,8 @@ use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use serde::de::DeserializeOwned;
-use zhenggai_domain::validate::FieldError;
+use zhenggai_domain::reason::{ApiRequest, FieldProblem, RequestPart};
+use zhenggai_domain::validate::{FieldError, Why};
 
 use crate::error::ApiError;
 
@@ -74,23 +75,14 @@ where
 /// A segment of the address that is not what the route takes: which, and what it
 /// should be.
 fn path_segment(key: &str, value: &str, expected: &str) -> ApiError {
-    let number = expected.starts_with('i') || expected.starts_with('u');
-    let (zh, en) = if number {
-        (
-            format!("地址中的“{key}”应为记录的数字编号（正整数），收到的是“{value}”。"),
-            format!(
-                "The address's `{key}` must be a record's number (a positive integer); it is “{value}”."
-            ),
-        )
-    } else {
-        (
-            format!("地址中的“{key}”格式不对，收到的是“{value}”。"),
-            format!(
-                "The address's `{key}` is not in the expected form ({expected}); it is “{value}”."
-            ),
-        )
-    };
-    ApiError::BadField(FieldError::new(key, zh, en))
+    ApiError::BadField(FieldError::because(
+        key,
+        Why::Request(ApiRequest::PathSegment {
+            key: key.to_string(),
+            value: value.to_string(),
+            expected: expected.to_string(),
+        }),
+    ))
 }
 
 /// The query string (`?status=overdue&page=2`).
@@ -111,7 +103,7 @@ where
             .map(Query)
             .map_err(|e| {
                 let field = e.path().to_string();
-                field_error(&field, &e.inner().to_string(), "查询参数")
+                field_error(&field, &e.inner().to_string(), RequestPart::Query)
             })
     }
 }
@@ -121,7 +113,7 @@ pub fn no_query(key: &str) -> ApiError {
     field_error(
         key,
         &format!("unknown field `{key}`, this route takes no query parameters"),
-        "查询参数",
+        RequestPart::Query,
     )
 }
 
@@ -158,7 +150,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
         let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let inner = e.inner();
             if inner.is_data() {
-                field_error(&e.path().to_string(), &inner.to_string(), "JSON 字段")
+                field_error(&e.path().to_string(), &inner.to_string(), RequestPart::Json)
             } else {
                 ApiError::BadRequest(format!("the body is not valid JSON: {inner}"))
             }
@@ -172,7 +164,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 
 /// A field of the query or the body that does not read as its type: the field, and
 /// serde's words for what it expected (which name the type and the value).
-fn field_error(path: &str, detail: &str, where_zh: &str) -> ApiError {
+fn field_error(path: &str, detail: &str, part: RequestPart) -> ApiError {
     let parent = if path == "." { "" } else { path };
     // serde names a missing, repeated or unknown field in its words, not in the path.
     let named = ["missing field `", "duplicate field `", "unknown field `"]
@@ -182,7 +174,7 @@ fn field_error(path: &str, detail: &str, where_zh: &str) -> ApiError {
             let name = detail.strip_prefix(prefix)?.split('`').next()?;
             Some((kind, name))
         });
-    let (field, zh) = match named {
+    let (field, problem) = match named {
         Some((kind, name)) => {
             // The path of an unknown field already ends with it (its key was being read).
             let ends_with_name = parent == name || parent.ends_with(&format!(".{name}"));
@@ -191,35 +183,36 @@ fn field_error(path: &str, detail: &str, where_zh: &str) -> ApiError {
             } else {
                 format!("{parent}.{name}")
             };
-            let zh = match kind {
-                0 => format!("{where_zh}缺少必填项“{field}”，请补上后重试。"),
-                1 => format!("{where_zh}“{field}”给了不止一次，请只给一次。"),
-                _ => {
-                    // serde lists the fields the type takes after the unknown one's name.
-                    let allowed: Vec<&str> = detail
+            let problem = match kind {
+                0 => FieldProblem::Missing,
+                1 => FieldProblem::Duplicate,
+                // serde lists the fields the type takes after the unknown one's name.
+                _ => FieldProblem::Unknown {
+                    allowed: detail
                         .split_once(", expected ")
-                        .map(|(_, rest)| rest.split('`').skip(1).step_by(2).collect())
-                        .unwrap_or_default();
-                    let allowed = if allowed.is_empty() {
-                        format!("这个接口不接受任何{where_zh}")
-                    } else {
-                        format!("可用的有：{}", allowed.join("、"))
-                    };
-                    format!(
-                        "{where_zh}“{field}”不是这个接口的字段（{allowed}），请改正后重试，或对照 API 文档（/api/v1/openapi.json）。"
-                    )
-                }
+                        .map(|(_, rest)| {
+                            rest.split('`')
+                                .skip(1)
+                                .step_by(2)
+                                .map(str::to_string)
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                },
             };
-            (field, zh)
+            (field, problem)
         }
-        None => {
-            let zh = format!(
-                "{where_zh}“{parent}”的值格式不对，请对照 API 文档（/api/v1/openapi.json）填写。"
-            );
-            (parent.to_string(), zh)
-        }
+        None => (parent.to_string(), FieldProblem::Value),
     };
-    ApiError::BadField(FieldError::new(&field, zh, format!("`{field}`: {detail}")))
+    ApiError::BadField(FieldError::because(
+        &field,
+        Why::Request(ApiRequest::Field {
+            part,
+            problem,
+            field: field.clone(),
+            detail: detail.to_string(),
+        }),
+    ))
 }
 
 /// A body that could not be read: over the route's limit, or cut off.

@@ -5,6 +5,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
+use zhenggai_domain::reason::Choose;
+use zhenggai_domain::validate::Why;
 use zhenggai_domain::{AspectId, AttachmentId, InspectionId, MeasureId, ProblemId};
 use zhenggai_storage::ledger::aspects::{self, Aspect, TitleInput};
 use zhenggai_storage::ledger::import::{self, ImportRecord};
@@ -962,10 +964,9 @@ pub async fn import_ledger(
     let create_units = sent.form.flag("create_units")?;
     let ignore_unknown_columns = sent.form.flag("ignore_unknown_columns")?;
     let Some(file) = sent.files.first() else {
-        return Err(zhenggai_storage::error::StoreError::invalid(
+        return Err(zhenggai_storage::error::StoreError::because(
             "files",
-            "请附上台账文件。",
-            "Attach the ledger file.",
+            Why::Choose(Choose::AttachLedger),
         )
         .into());
     };

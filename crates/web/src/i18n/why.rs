@@ -2,7 +2,14 @@
 //! ([`Refusal`]) and what it tells to do ([`Hint`]), each with its Chinese and English
 //! here and nowhere else. The domain returns them as data; storage passes them on.
 
+use zhenggai_domain::escalation::Misstep;
 use zhenggai_domain::lifecycle::{ClosureRule, Hint, Missing, Party, Refusal, Unmet};
+use zhenggai_domain::new_deadline::{Setting, TooEarly};
+use zhenggai_domain::password::Weak;
+use zhenggai_domain::reason::{
+    Account, ApiRequest, Bounds, Channel, Choose, FieldProblem, Files, Finding, Foreign, Import,
+    NeededColumn, Rule, Unreadable,
+};
 use zhenggai_domain::validate::{FieldError, Why, YEARS};
 
 use super::{Lang, Tr, zh_day};
@@ -49,6 +56,11 @@ pub fn why(lang: Lang, w: &Why) -> String {
         Why::Deadline(e) if zh => e.zh(),
         Why::Deadline(e) => e.to_string(),
         Why::NotYet(n) => not_yet(lang, n),
+        Why::Stale {
+            changed_by,
+            changed_at,
+            columns,
+        } => stale(lang, changed_by.as_deref(), changed_at.as_deref(), columns),
         Why::TooSoon(n) if zh => format!(
             "会议日期（{}）早于整改措施汇总入方案的日期（{}）：党委（党组）会议审批须在汇总之后，请填写实际开会的日期。",
             zh_day(n.date),
@@ -58,13 +70,21 @@ pub fn why(lang: Lang, w: &Why) -> String {
             "The meeting date ({}) is before the plan was compiled ({}): the Party committee approves it afterwards; give the day it met.",
             n.date, n.earliest
         ),
-        Why::Stale {
-            changed_by,
-            changed_at,
-            columns,
-        } => stale(lang, changed_by.as_deref(), changed_at.as_deref(), columns),
         Why::Refused(r) => refusal(lang, r),
-        Why::Said { zh: z, en } => pick(z, en),
+        Why::TooEarly(e) => too_early(lang, e),
+        Why::Escalation(m) => misstep(lang, *m),
+        Why::Password(w) => weak(lang, *w),
+        Why::Choose(c) => pick(choose(*c).0, choose(*c).1),
+        Why::Foreign(f) => foreign(lang, f),
+        Why::Rule(r) => rule(lang, r),
+        Why::Bounds(b) => bounds(lang, *b),
+        Why::Account(a) => pick(account(*a).0, account(*a).1),
+        Why::Channel(c) => channel(lang, c),
+        Why::Files(f) => files(lang, f),
+        Why::Import(i) => import(lang, i),
+        Why::Request(r) => request(lang, r),
+        Why::Calendar(e) if zh => format!("第{}行：{}", e.line, e.message),
+        Why::Calendar(e) => format!("Line {}: {}", e.line, e.message_en),
         Why::InRow { row, why: inner } if zh => format!("第{row}行：{}", why(lang, inner)),
         Why::InRow { row, why: inner } => format!("Row {row}: {}", why(lang, inner)),
     }
@@ -372,6 +392,1667 @@ fn stale(lang: Lang, by: Option<&str>, at: Option<&str>, columns: &[String]) -> 
             format!(
                 "While you were editing, {who} saved this record{when}{what}. What you typed is kept below, not yet saved: check the record as it now stands, then save again to replace it with yours."
             )
+        }
+    }
+}
+
+/// Joins names in one language: 、 between Chinese ones, commas between English ones.
+fn join<T: std::fmt::Display>(lang: Lang, items: &[T]) -> String {
+    let sep = lang.pick("、", ", ");
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
+/// A new deadline set before the day it is set.
+fn too_early(lang: Lang, e: &TooEarly) -> String {
+    let (deadline, day) = (zh_day(e.deadline), zh_day(e.day));
+    match (lang, e.setting) {
+        (Lang::Zh, Setting::ApproveExtension) => format!(
+            "延期申请提出的新时限（{deadline}）已早于今天（{day}），批准后措施会立即逾期：请不予延期，由牵头单位重新申请{day}或以后的时限。"
+        ),
+        // A measure being drafted has its first deadline, not a new one.
+        (Lang::Zh, Setting::DraftMeasure) => format!(
+            "整改时限（{deadline}）早于今天（{day}）：整改措施是要做的事，请填写{day}或以后的时限；已过去的历史台账请由整改办导入。"
+        ),
+        (Lang::Zh, s) => format!(
+            "{}的新时限（{deadline}）早于今天（{day}）：请填写{day}或以后的日期。",
+            setting(lang, s)
+        ),
+        (Lang::En, Setting::DraftMeasure) => format!(
+            "The deadline ({}) is before today ({}): a measure is work still to do, so give {} or later; a past ledger comes in by the office's import.",
+            e.deadline, e.day, e.day
+        ),
+        (Lang::En, Setting::ApproveExtension) => format!(
+            "The deadline the extension asks for ({}) is before today ({}): approved, the measure would be overdue at once. Refuse it, and let the lead unit ask for {} or later.",
+            e.deadline, e.day, e.day
+        ),
+        (Lang::En, s) => format!(
+            "The new deadline of {} ({}) falls before {}, the day it is set: choose {} or later.",
+            setting(lang, s),
+            e.deadline,
+            e.day,
+            e.day
+        ),
+    }
+}
+
+/// Where a deadline is set after the fact.
+fn setting(lang: Lang, s: Setting) -> &'static str {
+    match s {
+        Setting::ReturnClosure => lang.pick("留号（限时办结）", "the returned closure"),
+        Setting::Reopen => lang.pick("回炉", "the reopened problem"),
+        Setting::RequestExtension => lang.pick("延期申请", "the extension asked for"),
+        Setting::ApproveExtension => lang.pick("批准延期", "the extension approved"),
+        Setting::Milestone => lang.pick("阶段目标", "the milestone"),
+        Setting::SupplementaryMeasure => lang.pick("补充措施", "the supplementary measure"),
+        Setting::DraftMeasure => lang.pick("整改措施", "the measure"),
+    }
+}
+
+/// A notice out of its turn.
+fn misstep(lang: Lang, m: Misstep) -> String {
+    let pick = |z: &str, e: &str| lang.pick(z, e).to_string();
+    match m {
+        Misstep::AllIssued => pick(
+            "督办文书已全部发出（已提出问责建议）。",
+            "Every notice has been issued (accountability already proposed).",
+        ),
+        Misstep::OutOfOrder { next, kind } if lang == Lang::Zh => {
+            format!("应先发{}，再发{}。", next.label_zh(), kind.label_zh())
+        }
+        Misstep::OutOfOrder { next, kind } => {
+            format!(
+                "Issue the {} before the {}.",
+                next.label_en(),
+                kind.label_en()
+            )
+        }
+        Misstep::FinalDeadlineMissing => pick(
+            "告诫书须写明最后期限。",
+            "An admonition states a final deadline.",
+        ),
+        Misstep::FinalDeadlineNotAhead => pick(
+            "最后期限应在今天之后。",
+            "The final deadline must be after today.",
+        ),
+        Misstep::FinalDeadlineOnlyAdmonition => pick(
+            "只有告诫书写最后期限。",
+            "Only an admonition states a final deadline.",
+        ),
+    }
+}
+
+/// A password too weak.
+fn weak(lang: Lang, w: Weak) -> String {
+    let pick = |z: &str, e: &str| lang.pick(z, e).to_string();
+    match w {
+        Weak::TooShort { min } if lang == Lang::Zh => format!("密码至少{min}位，请加长。"),
+        Weak::TooShort { min } => format!("Use at least {min} characters."),
+        Weak::OnlyDigits => pick(
+            "密码不能只由数字和空格组成，请加入字母和符号。",
+            "A password of only digits and spaces is refused: add letters and symbols.",
+        ),
+        Weak::FewKinds => pick(
+            "密码须包含大写字母、小写字母、数字、符号中的至少三类。",
+            "Use at least three of: upper case, lower case, digits, symbols.",
+        ),
+        Weak::HasUsername => pick(
+            "密码不能包含用户名，请另选。",
+            "The password must not contain the username: choose another.",
+        ),
+        Weak::Common => pick(
+            "这是常见密码，容易被猜中，请另选。",
+            "This is a common password, easily guessed: choose another.",
+        ),
+    }
+}
+
+/// A choice to make.
+fn choose(c: Choose) -> (&'static str, &'static str) {
+    match c {
+        Choose::Source => ("请选择问题来源。", "Choose where the problem came from."),
+        Choose::Aspect => (
+            "请选择本轮巡察的一个方面。",
+            "Choose an aspect of this inspection.",
+        ),
+        Choose::LeadDepartment => (
+            "请选择本单位的一个部门作为牵头单位。",
+            "Choose a department of this organisation as the lead unit.",
+        ),
+        Choose::Department => (
+            "请选择本单位的一个部门。",
+            "Choose a department of this organisation.",
+        ),
+        Choose::InspectionKind => ("请选择巡察类别。", "Choose the kind of inspection."),
+        Choose::Notice => ("请选择督办文书。", "Choose the notice."),
+        Choose::SubjectKind => ("请选择问责对象是个人还是单位。", "Choose person or unit."),
+        Choose::DisciplineForm => (
+            "请选择“四种形态”中的一种。",
+            "Choose one of the four forms.",
+        ),
+        Choose::ChangeKind => (
+            "请选择制定、修订或废止。",
+            "Choose made, revised or abolished.",
+        ),
+        Choose::LeadingUnit => ("请选择由哪个单位牵头。", "Choose the unit that will lead."),
+        Choose::MeasureToExtend => ("请选择要延期的措施。", "Choose the measure to extend."),
+        Choose::Party => (
+            "请选择验收方：巡察办、巡察组或被巡察单位。",
+            "Choose the party: inspection office, inspection group or inspected unit.",
+        ),
+        Choose::Action => (
+            "未知的操作：请使用页面上的按钮。",
+            "Unknown action: use the buttons on the page.",
+        ),
+        Choose::Secretary => (
+            "请从列表中选择党委书记。",
+            "Pick the Party secretary from the list.",
+        ),
+        Choose::Week => ("请选择周次。", "Choose the week."),
+        Choose::Role => ("请选择角色。", "Choose a role."),
+        Choose::UnknownRole => (
+            "未知角色：请从角色列表中选择。",
+            "Unknown role: choose one of the roles.",
+        ),
+        Choose::UnitsInCharge => (
+            "请从列表中选择分管单位。",
+            "Choose the units in charge from the list.",
+        ),
+        Choose::UnitKind => (
+            "类别应为 org（单位）或 dept（部门）。",
+            "kind is org or dept.",
+        ),
+        Choose::RobotKind => (
+            "请选择企业微信、钉钉或飞书群机器人，或选择“不使用”。",
+            "Choose the WeCom, DingTalk or Feishu robot, or none.",
+        ),
+        Choose::RobotColours => (
+            "群内推送的预警只能选绿色、黄色或红色。",
+            "The group gets green, yellow or red warnings only.",
+        ),
+        Choose::LedgerFile => (
+            "请选择要导入的台账文件。",
+            "Choose the ledger file to import.",
+        ),
+        Choose::AttachLedger => ("请附上台账文件。", "Attach the ledger file."),
+        Choose::HeaderMeaning => (
+            "请从列表中选择这个列名识别为哪一栏。",
+            "Choose from the list what the word is read as.",
+        ),
+        Choose::FindingUnit => (
+            "请为这条督查发现选择单位。",
+            "Choose the unit of this finding.",
+        ),
+        Choose::ColumnFields => (
+            "请为每一列选择对应的栏目，或选择“忽略此列”。",
+            "Choose a field for each column, or “ignore this column”.",
+        ),
+        Choose::StatusFilter => (
+            "状态筛选无法识别：请从页面上的“状态”下拉框中选择。",
+            "Status is one of open, done, overdue, due_soon, long_term, review_due.",
+        ),
+        Choose::SourceFilter => (
+            "来源筛选无法识别：请从页面上的“来源”下拉框中选择。",
+            "Source is inspection or self_found.",
+        ),
+        Choose::ClosedProblem => (
+            "请至少选择一个已销号的问题。",
+            "Choose at least one closed problem.",
+        ),
+    }
+}
+
+/// A record the form may not name.
+fn foreign(lang: Lang, f: &Foreign) -> String {
+    let zh = lang == Lang::Zh;
+    let pick = |z: &str, e: &str| lang.pick(z, e).to_string();
+    match f {
+        Foreign::ItemOfAspect => pick(
+            "所选的项不属于该方面，请重新选择。",
+            "That item is not under the chosen aspect.",
+        ),
+        Foreign::Leader => pick(
+            "责任领导须是本单位的领导，请重新选择。",
+            "The responsible leader must be a leader of this organisation.",
+        ),
+        Foreign::CooperatingUnits => pick(
+            "配合单位须是本单位的部门，请重新选择。",
+            "Cooperating units must be departments of this organisation.",
+        ),
+        Foreign::NotInInspection { id } if zh => format!("编号{id}不属于本轮巡察，请重新选择。"),
+        Foreign::NotInInspection { id } => format!("#{id} is not part of this inspection."),
+        Foreign::NotClosedHere { id } if zh => format!("问题{id}不是本轮巡察已销号的问题。"),
+        Foreign::NotClosedHere { id } => {
+            format!("Problem {id} is not a closed problem of this inspection.")
+        }
+        Foreign::UnitsInCharge { ids } if zh => format!(
+            "分管单位须是本人所在单位的部门；编号为{}的单位不是。",
+            join(lang, ids)
+        ),
+        Foreign::UnitsInCharge { ids } => format!(
+            "Units in charge are departments of the person's own organisation; unit {} is not.",
+            join(lang, ids)
+        ),
+        Foreign::ParentUnit => pick(
+            "上级单位不存在，请重新选择。",
+            "The parent unit does not exist: choose another.",
+        ),
+        Foreign::Unit => pick(
+            "所选单位不存在，请重新选择。",
+            "That unit does not exist: choose another.",
+        ),
+        Foreign::MeasureOfProblem => pick(
+            "所选措施不属于该问题。",
+            "That measure is not one of this problem's.",
+        ),
+        Foreign::Secretary => pick(
+            "党委书记应为本单位的领导账号。",
+            "The Party secretary must be one of the organisation's leaders.",
+        ),
+        Foreign::NotInRound => pick(
+            "该问题不在这一轮“回头看”中。",
+            "This problem is not in that look-back round.",
+        ),
+        Foreign::CarryMeasures => pick(
+            "所选措施须是该问题中由原牵头单位牵头的措施，请刷新页面后重新选择。",
+            "Choose measures of this problem that the former lead unit leads (reload the page and choose again).",
+        ),
+        Foreign::MappedUnit { name } if zh => format!("“{name}”对应的单位不属于本单位。"),
+        Foreign::MappedUnit { name } => {
+            format!("The unit chosen for “{name}” is not one of this organisation's.")
+        }
+    }
+}
+
+/// A rule of the ledger's records.
+fn rule(lang: Lang, r: &Rule) -> String {
+    let zh = lang == Lang::Zh;
+    let pick = |z: &str, e: &str| lang.pick(z, e).to_string();
+    match r {
+        Rule::PeriodReversed => pick(
+            "结束日期早于开始日期，请检查。",
+            "The period ends before it starts: check the dates.",
+        ),
+        Rule::WorkAhead => pick(
+            "日期不能晚于今天，请填写工作实际发生的日期。",
+            "The date cannot be after today: give the day the work was done.",
+        ),
+        Rule::EvidenceNeeded => pick(
+            "标记完成须附佐证材料，请上传文件。",
+            "Marking it done needs evidence: attach a file.",
+        ),
+        Rule::MeasureDone => pick("该措施已标记完成。", "This measure is already marked done."),
+        Rule::MilestoneUndated => pick(
+            "阶段目标须写明完成时间（如“2024年9月底前”“三季度末”），不能是“立行立改”或“长期坚持”。",
+            "A milestone needs a date or period (e.g. 2024年9月底前, 三季度末), not 立行立改 or 长期坚持.",
+        ),
+        Rule::MilestoneAfterDeadline { due, end } if zh => format!(
+            "阶段目标的完成时间（{}）不能晚于措施的整改时限（{}）。",
+            zh_day(*due),
+            zh_day(*end)
+        ),
+        Rule::MilestoneAfterDeadline { due, end } => {
+            format!("A milestone ({due}) cannot fall after the measure's deadline ({end}).")
+        }
+        Rule::ReachedAhead => pick(
+            "完成日期不能晚于今天。",
+            "The day it was reached cannot be after today.",
+        ),
+        Rule::MilestoneReached => pick(
+            "该阶段目标已标记完成。",
+            "This milestone is already marked reached.",
+        ),
+        Rule::ExtensionUndated => pick(
+            "延期后的时限须是具体日期或期间，如2024年7月底前。",
+            "An extension needs a dated deadline, e.g. 2024年7月底前.",
+        ),
+        Rule::NoOpinion => pick(
+            "这一步不填写意见，请把说明写在原因或备注里。",
+            "This step takes no opinion: put it in the reason or the note.",
+        ),
+        Rule::LeadSetByOffice => pick(
+            "牵头单位由整改办确定（有异议的由分管领导裁定），如需调整请联系整改办。",
+            "The rectification office sets the lead unit (the leader in charge decides a dispute): ask them to change it.",
+        ),
+        Rule::SetByOffice => pick(
+            "方案已报送，此项由整改办确定，如需调整请联系整改办。",
+            "The plan is submitted: the rectification office sets this now; ask them to change it.",
+        ),
+        Rule::DeadlineByExtension => pick(
+            "整改方案已批准，时限只能通过延期申请调整。",
+            "The plan is approved: the deadline changes only through an extension.",
+        ),
+        Rule::LeadCooperates => pick(
+            "牵头单位不必再列为配合单位。",
+            "The lead unit need not cooperate with itself.",
+        ),
+        Rule::NoMeasures => pick(
+            "请至少填写一条措施（措施内容和整改时限必填）。",
+            "Fill in at least one measure (its content and deadline are required).",
+        ),
+        Rule::TooManyMeasures { max } if zh => format!("一次最多录入{max}条措施，请分批保存。"),
+        Rule::TooManyMeasures { max } => {
+            format!("At most {max} measures at a time: save them in batches.")
+        }
+        Rule::LeadDraftsOwn => pick(
+            "牵头单位拟定的措施由本单位牵头。",
+            "A lead unit drafts measures it leads itself.",
+        ),
+        Rule::Amount => pick(
+            "金额应写作18600、18,600.50或1.86万元。",
+            "Write the amount as 18600, 18,600.50 or 1.86万元.",
+        ),
+        Rule::NoFindings => pick(
+            "至少记录一个单位的督查发现。",
+            "Record what was found at one unit at least.",
+        ),
+        Rule::LookbackDecided => pick(
+            "本轮“回头看”已对该问题作出结论。",
+            "This round has already decided on the problem.",
+        ),
+        Rule::ReportWeek => pick(
+            "只能报送本周或上周的周报。",
+            "Report this week or last week only.",
+        ),
+        Rule::HolidayWeek => pick(
+            "这一周放假，无需报送周报。",
+            "This week is a holiday week: no report is due.",
+        ),
+        Rule::WeekAhead => pick("这一周还没有到，不能汇总。", "That week has not come yet."),
+        Rule::WithdrawReason => pick("撤回须说明原因。", "Say why it is withdrawn."),
+        Rule::PlanDocument => pick(
+            "请填写报备的整改方案文件名称或文号。",
+            "Name the plan document (title or number).",
+        ),
+        Rule::Title { max } if zh => format!("请填写名称（不超过{max}字）。"),
+        Rule::Title { max } => format!("Give a title (at most {max} characters)."),
+        Rule::Checkpoint { code } => format!(
+            "{code}{}{}",
+            lang.pick("：", ": "),
+            Tr(lang).verify_bad_code()
+        ),
+        Rule::CalendarEmpty => pick(
+            "没有读到任何年份。请按“year 2027 通知网址”开头，逐行写“2027-01-01 休 元旦”。",
+            "No year was read. Start with “year 2027 address-of-notice”, then one line per date: “2027-01-01 休 元旦”.",
+        ),
+    }
+}
+
+/// The organisation's terms and warning rules.
+fn bounds(lang: Lang, b: Bounds) -> String {
+    let zh = lang == Lang::Zh;
+    let pick = |z: &str, e: &str| lang.pick(z, e).to_string();
+    match b {
+        Bounds::PlanWorkdays => pick(
+            "整改方案报送期限应在1到120个工作日之间。",
+            "The plan is due within 1 to 120 working days.",
+        ),
+        Bounds::CompletionMonths => pick(
+            "完成整改的期限应在1到12个月之间（反馈问题原则上不超过一年）。",
+            "Completion is due within 1 to 12 months (feedback problems close within a year).",
+        ),
+        Bounds::ConcentratedMonths => pick(
+            "集中整改期应至少1个月，且不长于完成整改的期限。",
+            "The concentrated phase is at least a month and no longer than the completion period.",
+        ),
+        Bounds::GreenDays => pick(
+            "绿色预警天数应在1到180之间。",
+            "Green days must be between 1 and 180.",
+        ),
+        Bounds::YellowDays => pick(
+            "黄色预警天数应至少为1，且少于绿色预警天数。",
+            "Yellow days must be at least 1 and fewer than green days.",
+        ),
+        Bounds::NoRecipient(c) if zh => format!("{}至少要通知一方。", c.label_zh()),
+        Bounds::NoRecipient(c) => format!("{} must reach someone.", c.label_en()),
+        Bounds::NarrowerThanMilder(c) if zh => format!(
+            "{}应至少通知上一级预警通知的各方（预警越重，范围越大）。",
+            c.label_zh()
+        ),
+        Bounds::NarrowerThanMilder(c) => format!(
+            "{} must reach at least everyone the milder colour reaches.",
+            c.label_en()
+        ),
+        Bounds::RemindDays => pick(
+            "提前提醒天数应少于绿色预警天数，最多10个，以逗号分隔，如“3,1”。",
+            "Reminder days must be fewer than the green days, at most 10, separated by commas, e.g. “3,1”.",
+        ),
+        Bounds::RemindDaysWords => pick(
+            "提前提醒天数应为整数，以逗号分隔，如“3,1”；不需要时留空。",
+            "Reminder days are whole numbers separated by commas, e.g. “3,1”; leave empty for none.",
+        ),
+        Bounds::RepeatDays => pick(
+            "逾期重复提醒间隔应在1到30天之间。",
+            "Overdue reminders repeat every 1 to 30 days.",
+        ),
+        Bounds::MilestoneMonths => pick(
+            "需分阶段目标的期限应在1到36个月之间。",
+            "Milestones are required above 1 to 36 months.",
+        ),
+        Bounds::LongTermDays => pick(
+            "长期坚持措施的进展间隔应在7到366天之间。",
+            "Long-term measures report progress every 7 to 366 days.",
+        ),
+    }
+}
+
+/// Accounts, units and tokens.
+fn account(a: Account) -> (&'static str, &'static str) {
+    match a {
+        Account::UsernameForm => (
+            "用户名为2–32位字母、数字或 . _ -，请修改。",
+            "A username is 2–32 letters, digits, '.', '_' or '-'.",
+        ),
+        Account::UsernameTaken => (
+            "该用户名已被使用，请换一个。",
+            "That username is taken: choose another.",
+        ),
+        Account::DisplayName => (
+            "请填写姓名（不超过50字）。",
+            "Give the person's name (at most 50 characters).",
+        ),
+        Account::SamePassword => (
+            "新密码不能与当前密码相同，请另选。",
+            "The new password must differ from the current one.",
+        ),
+        Account::WrongPassword => (
+            "原密码不正确（连续输错多次将暂时锁定）。",
+            "The current password is wrong (several wrong tries in a row lock it for a while).",
+        ),
+        Account::ThreeAdministrators => (
+            "三员（系统管理员、安全管理员、审计管理员）的密码和角色不能在页面或接口上重置或分配，以免一员取得另一员的权限；请由服务器管理人员用命令行 zhenggai user passwd / zhenggai user add 办理。",
+            "The three administrators' passwords and roles are not reset or assigned on pages or the API, so that no administrator takes over another's powers: the server's operator uses the command line (zhenggai user passwd / zhenggai user add).",
+        ),
+        Account::DisableSelf => (
+            "不能停用自己的账户。",
+            "You cannot disable your own account.",
+        ),
+        Account::DisableReason => (
+            "停用账户须说明原因（如调离、离职），原因记入审计。",
+            "Say why the account is disabled (moved, left): the reason is recorded.",
+        ),
+        Account::AssignSelf => (
+            "不能给自己分配角色。",
+            "You cannot assign a role to yourself.",
+        ),
+        Account::TokenName => (
+            "请为令牌起一个名称（不超过100字），说明用途。",
+            "Name the token (at most 100 characters) after its use.",
+        ),
+        Account::TokenNameControl => (
+            "令牌名称不能含有控制字符（如换行、制表符或不可见字符），请只用文字、数字和标点。",
+            "The token's name must not contain control characters (line breaks, tabs, invisible characters): use letters, digits and punctuation.",
+        ),
+        Account::UnitName => (
+            "请填写单位名称（不超过100字）。",
+            "Give the unit a name (at most 100 characters).",
+        ),
+        Account::DepartmentParent => (
+            "部门须属于一个单位，请选择上级单位。",
+            "A department belongs to an organisation: choose its parent.",
+        ),
+    }
+}
+
+/// Where reminders go.
+fn channel(lang: Lang, c: &Channel) -> String {
+    let pick = |z: &str, e: &str| lang.pick(z, e).to_string();
+    match c {
+        Channel::RobotUrl => pick(
+            "请粘贴群机器人的完整 Webhook 地址（以 https:// 开头）。",
+            "Paste the robot's whole webhook address (starting with https://).",
+        ),
+        Channel::RobotUrlClear => pick(
+            "企业微信、钉钉、飞书的 Webhook 地址以 https:// 开头、不带端口号（其中含机器人密钥，不能明文发送）：请从群机器人设置中完整复制。",
+            "WeCom, DingTalk and Feishu webhooks start with https:// and name no port (they carry the robot's key, which must not travel in clear): copy it whole from the robot's settings.",
+        ),
+        Channel::RobotHost { allowed, host } if lang == Lang::Zh => format!(
+            "群机器人只能发往 {}，不能发往 {host}。如需经内网中转服务器发送，请系统管理员在配置文件 robot_allowed_hosts（或环境变量 ZHENGGAI_ROBOT_ALLOWED_HOSTS）中加入该服务器的主机名。",
+            join(lang, allowed)
+        ),
+        Channel::RobotHost { allowed, host } => format!(
+            "Robots post only to {}, not to {host}. To send through an intranet relay, the system administrator adds its host to robot_allowed_hosts in the configuration file (or ZHENGGAI_ROBOT_ALLOWED_HOSTS).",
+            join(lang, allowed)
+        ),
+        Channel::DingTalkSecret => pick(
+            "钉钉机器人请使用“加签”安全设置，并填写以 SEC 开头的密钥。",
+            "Set the DingTalk robot to signed mode and give its secret (starting with SEC).",
+        ),
+        Channel::Email => pick(
+            "电子邮箱地址格式不正确，请检查（如 zhangsan@example.gov.cn）。",
+            "This is not an e-mail address; check it (e.g. zhangsan@example.gov.cn).",
+        ),
+        Channel::EmailNeeded => pick(
+            "要接收邮件提醒，请先填写电子邮箱地址。",
+            "Give an e-mail address to get reminders by e-mail.",
+        ),
+    }
+}
+
+/// Files sent with a form.
+fn files(lang: Lang, f: &Files) -> String {
+    let zh = lang == Lang::Zh;
+    match f {
+        Files::TooMany { max } if zh => format!("每次最多上传{max}个文件，请分次上传。"),
+        Files::TooMany { max } => {
+            format!("At most {max} files at a time: upload the rest separately.")
+        }
+        Files::TooLarge { name, mb } if zh => {
+            format!("文件“{name}”超过{mb}MB，请压缩或拆分后上传。")
+        }
+        Files::TooLarge { name, mb } => {
+            format!("“{name}” is larger than {mb} MB: compress or split it.")
+        }
+        Files::Type { name } if zh => format!(
+            "文件“{name}”的类型不受支持：请上传 PDF、图片（PNG/JPG）、Word、Excel、OFD 或文本文件。"
+        ),
+        Files::Type { name } => format!(
+            "“{name}” is not an accepted type: upload PDF, PNG/JPG, Word, Excel, OFD or text."
+        ),
+        Files::UploadGone => lang
+            .pick(
+                "上传的文件已失效，请重新上传。",
+                "The upload is gone: upload the file again.",
+            )
+            .to_string(),
+        Files::Unreadable => lang
+            .pick(
+                "文件无法读取，请重新上传。",
+                "The file cannot be read: upload it again.",
+            )
+            .to_string(),
+    }
+}
+
+/// A ledger import.
+fn import(lang: Lang, i: &Import) -> String {
+    let zh = lang == Lang::Zh;
+    match i {
+        Import::Before { when } if zh => {
+            format!("这个文件已于{when}导入过。确需再次导入，请勾选“再次导入”。")
+        }
+        Import::Before { when } => format!(
+            "This file was imported before ({when}). To import it again, tick “import again”."
+        ),
+        Import::UnknownUnits { names } if zh => format!(
+            "本单位没有这些单位：{}。请逐一对应到已有单位，或勾选“新建这些单位”。",
+            join(lang, names)
+        ),
+        Import::UnknownUnits { names } => format!(
+            "The organisation has no unit named: {}. Map each to an existing unit, or tick “create these units”.",
+            join(lang, names)
+        ),
+        Import::Undecided { columns } => {
+            let named: Vec<String> = columns
+                .iter()
+                .map(|(column, header)| match (header.as_str(), zh) {
+                    ("", _) => column.clone(),
+                    (h, true) => format!("{column}（{h}）"),
+                    (h, false) => format!("{column} ({h})"),
+                })
+                .collect();
+            if zh {
+                format!(
+                    "这些列有内容，但没有对应到台账的任何一栏：{}。请逐列选择对应的栏目，或确认忽略，再导入。",
+                    join(lang, &named)
+                )
+            } else {
+                format!(
+                    "These columns hold data but are read as no field of the ledger: {}. Map each to a field, or confirm it is ignored, then import.",
+                    join(lang, &named)
+                )
+            }
+        }
+        Import::Headerless { column: Some(c) } if zh => format!(
+            "第{c}列没有列名，无法记住对应的栏目：请在台账中为这一列写上列名后重新上传，或确认忽略。"
+        ),
+        Import::Headerless { column: Some(c) } => format!(
+            "Column {c} has no header, so its field cannot be remembered: give it a header in the ledger and upload again, or confirm it is ignored."
+        ),
+        Import::Headerless { column: None } => lang
+            .pick(
+                "没有列名的列无法记住：请在台账中为这一列写上列名，或确认忽略。",
+                "A column without a header cannot be remembered: give it a header in the ledger, or confirm it is ignored.",
+            )
+            .to_string(),
+        Import::Word { max } if zh => format!("列名不能超过{max}字，也不能含有控制字符。"),
+        Import::Word { max } => {
+            format!("A header word is at most {max} characters, without control characters.")
+        }
+        Import::WordChanged => lang
+            .pick(
+                "这个列名刚被别人修改过：下面是现在的设置，请确认后再改。",
+                "Someone changed this word just now: below is how it stands; check it and change it again.",
+            )
+            .to_string(),
+        Import::LeadUnitUnmapped { row, name } if zh => {
+            format!("第{row}行的牵头单位“{name}”没有对应的单位。")
+        }
+        Import::LeadUnitUnmapped { row, name } => {
+            format!("Row {row}: the lead unit “{name}” has no unit.")
+        }
+        Import::DeadlineUnread { row } if zh => format!("第{row}行的整改时限无法识别。"),
+        Import::DeadlineUnread { row } => format!("Row {row}: the deadline cannot be read."),
+        Import::Workbook(u) => unreadable(lang, u),
+        Import::At { place, finding: f } => {
+            let at = match (&place.column, place.row, zh) {
+                (_, 0, true) => format!("工作表“{}”", place.sheet),
+                (Some(c), r, true) => format!("工作表“{}”第{r}行{c}列", place.sheet),
+                (None, r, true) => format!("工作表“{}”第{r}行", place.sheet),
+                (_, 0, false) => format!("Sheet “{}”", place.sheet),
+                (Some(c), r, false) => format!("Sheet “{}” row {r} column {c}", place.sheet),
+                (None, r, false) => format!("Sheet “{}” row {r}", place.sheet),
+            };
+            format!("{at}{}{}", lang.pick("：", ": "), finding(lang, f))
+        }
+    }
+}
+
+/// Why a workbook cannot be read, and what to do.
+fn unreadable(lang: Lang, u: &Unreadable) -> String {
+    let zh = lang == Lang::Zh;
+    match u {
+        Unreadable::TooLarge { limit, .. } if zh => {
+            format!("文件超过{}MB，请拆分台账后分批导入。", limit / 1024 / 1024)
+        }
+        Unreadable::TooLarge { size, limit } => format!(
+            "The file is {size} bytes, more than the {limit} allowed: split the ledger or raise the limit."
+        ),
+        Unreadable::Unpacks { .. } if zh => "工作簿解压后过大，不是正常的台账文件。".into(),
+        Unreadable::Unpacks { limit } => format!(
+            "The workbook unpacks to more than {limit} bytes: it is not an ordinary ledger."
+        ),
+        Unreadable::Encrypted => lang
+            .pick(
+                "工作簿设有密码：请另存一份不带密码的文件再导入。",
+                "The workbook is encrypted (password protected): save a copy without the password and import that.",
+            )
+            .to_string(),
+        Unreadable::Malformed { .. } if zh => {
+            "无法读取这个文件：请在 Excel 或 WPS 中另存为 .xlsx 后再导入。".into()
+        }
+        Unreadable::Malformed { detail } => format!(
+            "The file cannot be read as .xlsx, .xls or .csv ({detail}): save it again from Excel or WPS as .xlsx."
+        ),
+        Unreadable::TooManySheets { limit, .. } if zh => {
+            format!("工作表超过{limit}个：请只保留台账及填表说明。")
+        }
+        Unreadable::TooManySheets { count, limit } => format!(
+            "The workbook has {count} sheets, more than the {limit} allowed: keep the ledger and its instructions only."
+        ),
+        Unreadable::TooManyRows { sheet, limit } if zh => {
+            format!("工作表“{sheet}”超过{limit}行：请拆分后导入。")
+        }
+        Unreadable::TooManyRows { sheet, limit } => format!(
+            "Sheet “{sheet}” has more than {limit} rows: split the ledger or raise the limit."
+        ),
+        Unreadable::TooManyCells { limit } if zh => format!("单元格超过{limit}个：请拆分后导入。"),
+        Unreadable::TooManyCells { limit } => format!(
+            "The workbook has more than {limit} cells: split the ledger or raise the limit."
+        ),
+        Unreadable::TooMuchText { limit } if zh => format!(
+            "工作簿的文字超过{limit}字（合并单元格按其覆盖的每个单元格计）：请拆分台账或取消大范围的合并后导入。"
+        ),
+        Unreadable::TooMuchText { limit } => format!(
+            "The workbook holds more than {limit} characters of text (merged cells counted once for every cell they cover): split the ledger or unmerge large regions."
+        ),
+        Unreadable::CellTooLong {
+            sheet,
+            row,
+            col,
+            limit,
+        } if zh => format!("工作表“{sheet}”第{row}行{col}列超过{limit}字，请精简。"),
+        Unreadable::CellTooLong {
+            sheet,
+            row,
+            col,
+            limit,
+        } => format!(
+            "Sheet “{sheet}” row {row} column {col} holds more than {limit} characters: shorten it."
+        ),
+    }
+}
+
+/// What reading a ledger found, and what to do, in one language.
+pub fn finding(lang: Lang, f: &Finding) -> String {
+    let zh = lang == Lang::Zh;
+    let pick = |z: &str, e: &str| lang.pick(z, e).to_string();
+    match f {
+        Finding::NoSuchSheet { name, sheets } if zh => format!(
+            "没有名为“{name}”的工作表；本文件的工作表：{}。",
+            join(lang, sheets)
+        ),
+        Finding::NoSuchSheet { name, sheets } => format!(
+            "There is no sheet “{name}”; this file has: {}.",
+            join(lang, sheets)
+        ),
+        Finding::FormulasWithoutValues { count } if zh => format!(
+            "工作表中有{count}个公式没有计算结果：请在 Excel 或 WPS 中打开并保存一次，或将公式粘贴为数值后再导入。"
+        ),
+        Finding::FormulasWithoutValues { count } => format!(
+            "{count} formulas have no computed values: open and save the file in Excel or WPS, or paste them as values, then import."
+        ),
+        Finding::NoHeader => pick(
+            "没有找到台账表头：表头须至少写明“反馈问题”和“整改措施”“牵头单位”“整改时限”之一。",
+            "No ledger header found: a header row must name at least 反馈问题 and one of 整改措施, 牵头单位, 整改时限.",
+        ),
+        Finding::DroppedColumns {
+            columns,
+            more,
+            header_rows,
+        } => {
+            let mut letters = columns.clone();
+            if *more {
+                letters.push("…".into());
+            }
+            if zh {
+                format!(
+                    "第{}列有内容，但在读取的列之外，表头（前{header_rows}行）中也没有列名，未读取：如需导入，请在表头中为这些列写明列名。",
+                    join(lang, &letters)
+                )
+            } else {
+                format!(
+                    "Column(s) {} hold text beyond the columns read and have no heading in the first {header_rows} rows, so they were not read: give them a heading to import them.",
+                    join(lang, &letters)
+                )
+            }
+        }
+        Finding::NoMeasureColumn => pick(
+            "表头没有“整改措施”列：每个问题按一条措施导入，措施内容与问题相同，请导入后补充。",
+            "The header has no 整改措施 column: each problem comes in with one measure repeating it; add the measures after importing.",
+        ),
+        Finding::NoColumn(c) => {
+            let word = match c {
+                NeededColumn::LeadUnit => "牵头单位",
+                NeededColumn::Deadline => "整改时限",
+            };
+            if zh {
+                format!(
+                    "表头没有“{word}”列：请在表头中加上这一列（也可写作同义词，如“责任单位”“完成时限”）。"
+                )
+            } else {
+                format!(
+                    "The header has no {word} column: add it (a synonym such as 责任单位 or 完成时限 also works)."
+                )
+            }
+        }
+        Finding::ControlCharacters => pick(
+            "这个单元格含有不可见的控制字符：请删除后重新输入（可从纯文本粘贴），再导入。",
+            "This cell holds invisible control characters: delete them and type it again (or paste plain text), then import again.",
+        ),
+        Finding::NoAspects { aspect } if zh => {
+            format!("台账没有“方面”列或分类行：问题归入“{aspect}”，导入后可调整。")
+        }
+        Finding::NoAspects { aspect } => format!(
+            "The ledger names no aspects: problems go under “{aspect}”; adjust after importing."
+        ),
+        Finding::NoProblem => pick(
+            "这一行没有“反馈问题”，上方也没有可以归属的问题：请填写问题，或删除这一行。",
+            "This row has no problem, and none above it to belong to: write the problem, or delete the row.",
+        ),
+        Finding::NoMeasure => pick(
+            "这一行没有整改措施：问题将没有措施导入，请导入后补充。",
+            "This row has no measure: the problem comes in without it; add it after importing.",
+        ),
+        Finding::NoLeadUnit => pick(
+            "牵头单位为空：每条措施须有一个牵头单位，请填写。",
+            "The lead unit is empty: every measure needs one; fill it in.",
+        ),
+        Finding::SeveralLeadUnits { count, first } if zh => {
+            format!("牵头单位写了{count}个单位：由“{first}”牵头，其余作为配合单位。")
+        }
+        Finding::SeveralLeadUnits { count, first } => {
+            format!("{count} lead units given: “{first}” leads, the others cooperate.")
+        }
+        Finding::NoDeadline => pick(
+            "整改时限为空：请填写，如“2024年6月底前”“立行立改”“长期坚持”。",
+            "The deadline is empty: fill it in, e.g. 2024年6月底前, 立行立改, 长期坚持.",
+        ),
+        Finding::Deadline(e) if zh => e.zh(),
+        Finding::Deadline(e) => e.to_string(),
+        Finding::StatusUnread { count, rows, more } => {
+            let more = if *more { "…" } else { "" };
+            if zh {
+                format!(
+                    "{count}行的完成情况没有写明完成与否（第{}{more}行）：这些措施按“已挂号”导入；已完成或正在推进的，请导入后登记进展。",
+                    join(lang, rows)
+                )
+            } else {
+                format!(
+                    "The status of {count} row(s) says neither done nor under way (rows {}{more}): those measures come in as registered; record progress for them after importing.",
+                    join(lang, rows)
+                )
+            }
+        }
+        Finding::NoRows => pick(
+            "表头下没有措施行：请检查是否选对了工作表。",
+            "No measure rows under the header: check that this is the right sheet.",
+        ),
+    }
+}
+
+/// A request to the API not in its documented form. The Chinese names the fields and
+/// values as the request sends them (codes are what the caller must write).
+fn request(lang: Lang, r: &ApiRequest) -> String {
+    let zh = lang == Lang::Zh;
+    match r {
+        ApiRequest::NotAFlag { value, .. } if zh => {
+            format!("勾选项的值只能是 true、false、on、1 或 0，收到的是“{value}”，请改正后重试。")
+        }
+        ApiRequest::NotAFlag { name, value } => {
+            format!("`{name}` is a yes/no field: send true, false, on, 1 or 0, not “{value}”.")
+        }
+        ApiRequest::UnknownFormField { name, allowed } if zh => format!(
+            "表单字段“{name}”不是这个接口的字段（可用的有：{}），请改正后重试，或对照 API 文档（/api/v1/openapi.json）。",
+            join(lang, allowed)
+        ),
+        ApiRequest::UnknownFormField { name, allowed } => format!(
+            "`{name}` is not a field of this route; it takes {}.",
+            join(lang, allowed)
+        ),
+        ApiRequest::PathSegment {
+            key,
+            value,
+            expected,
+        } => {
+            let number = expected.starts_with('i') || expected.starts_with('u');
+            match (number, zh) {
+                (true, true) => {
+                    format!("地址中的“{key}”应为记录的数字编号（正整数），收到的是“{value}”。")
+                }
+                (true, false) => format!(
+                    "The address's `{key}` must be a record's number (a positive integer); it is “{value}”."
+                ),
+                (false, true) => format!("地址中的“{key}”格式不对，收到的是“{value}”。"),
+                (false, false) => format!(
+                    "The address's `{key}` is not in the expected form ({expected}); it is “{value}”."
+                ),
+            }
+        }
+        ApiRequest::Field { field, detail, .. } if !zh => format!("`{field}`: {detail}"),
+        ApiRequest::Field {
+            part,
+            problem,
+            field,
+            ..
+        } => {
+            let at = match part {
+                zhenggai_domain::reason::RequestPart::Query => "查询参数",
+                zhenggai_domain::reason::RequestPart::Json => "JSON 字段",
+            };
+            match problem {
+                FieldProblem::Missing => format!("{at}缺少必填项“{field}”，请补上后重试。"),
+                FieldProblem::Duplicate => format!("{at}“{field}”给了不止一次，请只给一次。"),
+                FieldProblem::Unknown { allowed } => {
+                    let allowed = if allowed.is_empty() {
+                        format!("这个接口不接受任何{at}")
+                    } else {
+                        format!("可用的有：{}", join(lang, allowed))
+                    };
+                    format!(
+                        "{at}“{field}”不是这个接口的字段（{allowed}），请改正后重试，或对照 API 文档（/api/v1/openapi.json）。"
+                    )
+                }
+                FieldProblem::Value => format!(
+                    "{at}“{field}”的值格式不对，请对照 API 文档（/api/v1/openapi.json）填写。"
+                ),
+            }
+        }
+    }
+}
+
+/// Issue 20, point 7: every reason has its words in both languages, and the Chinese
+/// shows no English.
+#[cfg(test)]
+mod every_reason {
+    use std::collections::BTreeSet;
+
+    use chrono::NaiveDate;
+    use zhenggai_domain::calendar::ParseError;
+    use zhenggai_domain::deadline::DeadlineError;
+    use zhenggai_domain::escalation::{Misstep, NoticeKind};
+    use zhenggai_domain::happened::{Event, NotYet, TooSoon};
+    use zhenggai_domain::lifecycle::{Hint, ProblemState, Refusal};
+    use zhenggai_domain::new_deadline::{Setting, TooEarly};
+    use zhenggai_domain::password::Weak;
+    use zhenggai_domain::reason::{
+        Account, ApiRequest, Bounds, Channel, Choose, FieldProblem, Files, Finding, Foreign,
+        Import, NeededColumn, Place, RequestPart, Rule, Unreadable,
+    };
+    use zhenggai_domain::validate::Why;
+    use zhenggai_domain::warning::Colour;
+
+    use super::{Lang, why};
+
+    /// The Latin words Chinese wording may hold, as `tests/it/latin.rs` allows them on
+    /// a page (names of products and formats, units, the calendar's keyword), and the
+    /// formats of pictures; and the samples' column letters, which are data: the
+    /// spreadsheet names its columns so.
+    const ALLOWED: &[&str] = &[
+        "Excel", "WPS", "CSV", "PDF", "Word", "OFD", "OpenAPI", "KB", "MB", "B", "SMTP", "Webhook",
+        "SEC", "API", "zhenggai", "year", "PNG", "JPG", "xlsx", "F", "G", "BX",
+    ];
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+    }
+
+    fn place() -> Place {
+        Place {
+            sheet: "台账".into(),
+            row: 6,
+            column: Some("G".into()),
+        }
+    }
+
+    /// Latin words in a text that are not allowed; addresses are written as they are.
+    fn latin(text: &str) -> Vec<String> {
+        text.split_whitespace()
+            .filter(|w| !w.contains("://") && !w.contains('@'))
+            .flat_map(|w| {
+                w.split(|c: char| !c.is_ascii_alphabetic())
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .filter(|w| !ALLOWED.contains(&w.as_str()))
+            .collect()
+    }
+
+    /// Reasons that name the codes people write as they are: the fields, values and keys
+    /// an API caller sends (`true`, `org`), a configuration key, a command, the form of
+    /// an audit checkpoint (hexadecimal).
+    fn speaks_codes(w: &Why) -> bool {
+        matches!(
+            w,
+            Why::Request(_)
+                | Why::Choose(Choose::UnitKind)
+                | Why::Channel(Channel::RobotHost { .. })
+                | Why::Account(Account::ThreeAdministrators)
+                | Why::Rule(Rule::Checkpoint { .. })
+        )
+    }
+
+    fn samples() -> Vec<Why> {
+        let mut all = vec![
+            Why::Required,
+            Why::RequiredDate,
+            Why::RequiredNumber,
+            Why::TooLong { max: 100 },
+            Why::ControlCharacters,
+            Why::YearOutOfRange,
+            Why::NotADate,
+            Why::OutOfRange { min: 1, max: 10 },
+            Why::UnknownChoice,
+            Why::Deadline(DeadlineError::Empty),
+            Why::NotYet(NotYet {
+                event: Event::PlanApproved,
+                date: day(2024, 6, 3),
+                day: day(2024, 6, 1),
+            }),
+            Why::TooSoon(TooSoon {
+                event: Event::PlanApproved,
+                date: day(2024, 5, 3),
+                earliest: day(2024, 6, 1),
+            }),
+            Why::Stale {
+                changed_by: Some("李明".into()),
+                changed_at: Some("2024-06-01 10:00".into()),
+                columns: vec!["content".into()],
+            },
+            Why::Refused(Refusal::WrongState {
+                state: ProblemState::Claimed,
+                hint: Hint::AwaitSubmission,
+            }),
+            Why::InRow {
+                row: 3,
+                why: Box::new(Why::Required),
+            },
+            Why::Calendar(ParseError {
+                line: 3,
+                message: "日期不对。".into(),
+                message_en: "Not a date.".into(),
+            }),
+            Why::Escalation(Misstep::AllIssued),
+            Why::Escalation(Misstep::OutOfOrder {
+                next: NoticeKind::Supervision,
+                kind: NoticeKind::Reminder,
+            }),
+            Why::Escalation(Misstep::FinalDeadlineMissing),
+            Why::Escalation(Misstep::FinalDeadlineNotAhead),
+            Why::Escalation(Misstep::FinalDeadlineOnlyAdmonition),
+            Why::Password(Weak::TooShort { min: 10 }),
+            Why::Password(Weak::OnlyDigits),
+            Why::Password(Weak::FewKinds),
+            Why::Password(Weak::HasUsername),
+            Why::Password(Weak::Common),
+        ];
+        for setting in Setting::ALL {
+            all.push(Why::TooEarly(TooEarly {
+                setting,
+                deadline: day(2024, 6, 1),
+                day: day(2024, 6, 3),
+            }));
+        }
+        for problem in [
+            FieldProblem::Duplicate,
+            FieldProblem::Unknown { allowed: vec![] },
+            FieldProblem::Unknown {
+                allowed: vec!["内容".into()],
+            },
+            FieldProblem::Value,
+        ] {
+            all.push(Why::Request(ApiRequest::Field {
+                part: RequestPart::Query,
+                problem,
+                field: "页".into(),
+                detail: "invalid digit found in string".into(),
+            }));
+        }
+        all.push(Why::Import(Box::new(Import::Headerless { column: None })));
+        all.extend(generated_samples());
+        all
+    }
+
+    fn generated_samples() -> Vec<Why> {
+        vec![
+            Why::Choose(Choose::Source),
+            Why::Choose(Choose::Aspect),
+            Why::Choose(Choose::LeadDepartment),
+            Why::Choose(Choose::Department),
+            Why::Choose(Choose::InspectionKind),
+            Why::Choose(Choose::Notice),
+            Why::Choose(Choose::SubjectKind),
+            Why::Choose(Choose::DisciplineForm),
+            Why::Choose(Choose::ChangeKind),
+            Why::Choose(Choose::LeadingUnit),
+            Why::Choose(Choose::MeasureToExtend),
+            Why::Choose(Choose::Party),
+            Why::Choose(Choose::Action),
+            Why::Choose(Choose::Secretary),
+            Why::Choose(Choose::Week),
+            Why::Choose(Choose::Role),
+            Why::Choose(Choose::UnknownRole),
+            Why::Choose(Choose::UnitsInCharge),
+            Why::Choose(Choose::UnitKind),
+            Why::Choose(Choose::RobotKind),
+            Why::Choose(Choose::RobotColours),
+            Why::Choose(Choose::LedgerFile),
+            Why::Choose(Choose::AttachLedger),
+            Why::Choose(Choose::HeaderMeaning),
+            Why::Choose(Choose::FindingUnit),
+            Why::Choose(Choose::ColumnFields),
+            Why::Choose(Choose::StatusFilter),
+            Why::Choose(Choose::SourceFilter),
+            Why::Choose(Choose::ClosedProblem),
+            Why::Foreign(Foreign::ItemOfAspect),
+            Why::Foreign(Foreign::Leader),
+            Why::Foreign(Foreign::CooperatingUnits),
+            Why::Foreign(Foreign::NotInInspection { id: 12 }),
+            Why::Foreign(Foreign::NotClosedHere { id: 12 }),
+            Why::Foreign(Foreign::UnitsInCharge { ids: vec![3, 4] }),
+            Why::Foreign(Foreign::ParentUnit),
+            Why::Foreign(Foreign::Unit),
+            Why::Foreign(Foreign::MeasureOfProblem),
+            Why::Foreign(Foreign::Secretary),
+            Why::Foreign(Foreign::NotInRound),
+            Why::Foreign(Foreign::CarryMeasures),
+            Why::Foreign(Foreign::MappedUnit {
+                name: "法务部".into(),
+            }),
+            Why::Rule(Rule::PeriodReversed),
+            Why::Rule(Rule::WorkAhead),
+            Why::Rule(Rule::EvidenceNeeded),
+            Why::Rule(Rule::MeasureDone),
+            Why::Rule(Rule::MilestoneUndated),
+            Why::Rule(Rule::MilestoneAfterDeadline {
+                due: day(2024, 9, 30),
+                end: day(2024, 6, 30),
+            }),
+            Why::Rule(Rule::ReachedAhead),
+            Why::Rule(Rule::MilestoneReached),
+            Why::Rule(Rule::ExtensionUndated),
+            Why::Rule(Rule::NoOpinion),
+            Why::Rule(Rule::LeadSetByOffice),
+            Why::Rule(Rule::SetByOffice),
+            Why::Rule(Rule::DeadlineByExtension),
+            Why::Rule(Rule::LeadCooperates),
+            Why::Rule(Rule::NoMeasures),
+            Why::Rule(Rule::TooManyMeasures { max: 200 }),
+            Why::Rule(Rule::LeadDraftsOwn),
+            Why::Rule(Rule::Amount),
+            Why::Rule(Rule::NoFindings),
+            Why::Rule(Rule::LookbackDecided),
+            Why::Rule(Rule::ReportWeek),
+            Why::Rule(Rule::HolidayWeek),
+            Why::Rule(Rule::WeekAhead),
+            Why::Rule(Rule::WithdrawReason),
+            Why::Rule(Rule::PlanDocument),
+            Why::Rule(Rule::Title { max: 200 }),
+            Why::Rule(Rule::Checkpoint {
+                code: "123-456".into(),
+            }),
+            Why::Rule(Rule::CalendarEmpty),
+            Why::Bounds(Bounds::PlanWorkdays),
+            Why::Bounds(Bounds::CompletionMonths),
+            Why::Bounds(Bounds::ConcentratedMonths),
+            Why::Bounds(Bounds::GreenDays),
+            Why::Bounds(Bounds::YellowDays),
+            Why::Bounds(Bounds::NoRecipient(Colour::Green)),
+            Why::Bounds(Bounds::NarrowerThanMilder(Colour::Red)),
+            Why::Bounds(Bounds::RemindDays),
+            Why::Bounds(Bounds::RemindDaysWords),
+            Why::Bounds(Bounds::RepeatDays),
+            Why::Bounds(Bounds::MilestoneMonths),
+            Why::Bounds(Bounds::LongTermDays),
+            Why::Account(Account::UsernameForm),
+            Why::Account(Account::UsernameTaken),
+            Why::Account(Account::DisplayName),
+            Why::Account(Account::SamePassword),
+            Why::Account(Account::WrongPassword),
+            Why::Account(Account::ThreeAdministrators),
+            Why::Account(Account::DisableSelf),
+            Why::Account(Account::DisableReason),
+            Why::Account(Account::AssignSelf),
+            Why::Account(Account::TokenName),
+            Why::Account(Account::TokenNameControl),
+            Why::Account(Account::UnitName),
+            Why::Account(Account::DepartmentParent),
+            Why::Channel(Channel::RobotUrl),
+            Why::Channel(Channel::RobotUrlClear),
+            Why::Channel(Channel::RobotHost {
+                allowed: vec!["内网中转".into()],
+                host: "中转二号".into(),
+            }),
+            Why::Channel(Channel::DingTalkSecret),
+            Why::Channel(Channel::Email),
+            Why::Channel(Channel::EmailNeeded),
+            Why::Files(Files::TooMany { max: 10 }),
+            Why::Files(Files::TooLarge {
+                name: "佐证材料".into(),
+                mb: 20,
+            }),
+            Why::Files(Files::Type {
+                name: "程序文件".into(),
+            }),
+            Why::Files(Files::UploadGone),
+            Why::Files(Files::Unreadable),
+            Why::Import(Box::new(Import::Before {
+                when: "2024-04-25 10:00 李明".into(),
+            })),
+            Why::Import(Box::new(Import::UnknownUnits {
+                names: vec!["法务部".into(), "审计部".into()],
+            })),
+            Why::Import(Box::new(Import::Undecided {
+                columns: vec![("F".into(), "督办意见".into()), ("G".into(), String::new())],
+            })),
+            Why::Import(Box::new(Import::Headerless {
+                column: Some("G".into()),
+            })),
+            Why::Import(Box::new(Import::Word { max: 30 })),
+            Why::Import(Box::new(Import::WordChanged)),
+            Why::Import(Box::new(Import::LeadUnitUnmapped {
+                row: 6,
+                name: "法务部".into(),
+            })),
+            Why::Import(Box::new(Import::DeadlineUnread { row: 6 })),
+            Why::Request(ApiRequest::NotAFlag {
+                name: "标记".into(),
+                value: "也许".into(),
+            }),
+            Why::Request(ApiRequest::UnknownFormField {
+                name: "附件".into(),
+                allowed: vec!["内容".into()],
+            }),
+            Why::Request(ApiRequest::PathSegment {
+                key: "编号".into(),
+                value: "一".into(),
+                expected: "i64".into(),
+            }),
+            Why::Request(ApiRequest::Field {
+                part: RequestPart::Json,
+                problem: FieldProblem::Missing,
+                field: "内容".into(),
+                detail: "missing field `内容`".into(),
+            }),
+            Why::Import(Box::new(Import::Workbook(Unreadable::TooLarge {
+                size: 30_000_000,
+                limit: 20 * 1024 * 1024,
+            }))),
+            Why::Import(Box::new(Import::Workbook(Unreadable::Unpacks {
+                limit: 200_000_000,
+            }))),
+            Why::Import(Box::new(Import::Workbook(Unreadable::Encrypted))),
+            Why::Import(Box::new(Import::Workbook(Unreadable::Malformed {
+                detail: String::new(),
+            }))),
+            Why::Import(Box::new(Import::Workbook(Unreadable::TooManySheets {
+                count: 80,
+                limit: 50,
+            }))),
+            Why::Import(Box::new(Import::Workbook(Unreadable::TooManyRows {
+                sheet: "台账".into(),
+                limit: 20000,
+            }))),
+            Why::Import(Box::new(Import::Workbook(Unreadable::TooManyCells {
+                limit: 1_000_000,
+            }))),
+            Why::Import(Box::new(Import::Workbook(Unreadable::TooMuchText {
+                limit: 5_000_000,
+            }))),
+            Why::Import(Box::new(Import::Workbook(Unreadable::CellTooLong {
+                sheet: "台账".into(),
+                row: 6,
+                col: "G".into(),
+                limit: 5000,
+            }))),
+            Why::Import(Box::new(Import::At {
+                place: place(),
+                finding: Finding::NoSuchSheet {
+                    name: "台账2".into(),
+                    sheets: vec!["整改台账".into()],
+                },
+            })),
+            Why::Import(Box::new(Import::At {
+                place: place(),
+                finding: Finding::FormulasWithoutValues { count: 5 },
+            })),
+            Why::Import(Box::new(Import::At {
+                place: place(),
+                finding: Finding::NoHeader,
+            })),
+            Why::Import(Box::new(Import::At {
+                place: place(),
+                finding: Finding::DroppedColumns {
+                    columns: vec!["BX".into()],
+                    more: true,
+                    header_rows: 12,
+                },
+            })),
+            Why::Import(Box::new(Import::At {
+                place: place(),
+                finding: Finding::NoMeasureColumn,
+            })),
+            Why::Import(Box::new(Import::At {
+                place: place(),
+                finding: Finding::NoColumn(NeededColumn::LeadUnit),
+            })),
+            Why::Import(Box::new(Import::At {
+                place: place(),
+                finding: Finding::ControlCharacters,
+            })),
+            Why::Import(Box::new(Import::At {
+                place: place(),
+                finding: Finding::NoAspects {
+                    aspect: "反馈问题".into(),
+                },
+            })),
+            Why::Import(Box::new(Import::At {
+                place: place(),
+                finding: Finding::NoProblem,
+            })),
+            Why::Import(Box::new(Import::At {
+                place: place(),
+                finding: Finding::NoMeasure,
+            })),
+            Why::Import(Box::new(Import::At {
+                place: place(),
+                finding: Finding::NoLeadUnit,
+            })),
+            Why::Import(Box::new(Import::At {
+                place: place(),
+                finding: Finding::SeveralLeadUnits {
+                    count: 2,
+                    first: "财务部".into(),
+                },
+            })),
+            Why::Import(Box::new(Import::At {
+                place: place(),
+                finding: Finding::NoDeadline,
+            })),
+            Why::Import(Box::new(Import::At {
+                place: place(),
+                finding: Finding::Deadline(DeadlineError::Unreadable("尽快".into())),
+            })),
+            Why::Import(Box::new(Import::At {
+                place: place(),
+                finding: Finding::StatusUnread {
+                    count: 12,
+                    rows: vec![7, 9],
+                    more: true,
+                },
+            })),
+            Why::Import(Box::new(Import::At {
+                place: place(),
+                finding: Finding::NoRows,
+            })),
+        ]
+    }
+
+    /// Which reason a sample is, as (group, variant): every match is exhaustive, so a
+    /// new reason does not build until it is numbered here, and the test below fails
+    /// until it has a sample.
+    fn kind(w: &Why) -> (&'static str, usize) {
+        match w {
+            Why::Required => ("why", 0),
+            Why::RequiredDate => ("why", 1),
+            Why::RequiredNumber => ("why", 2),
+            Why::TooLong { .. } => ("why", 3),
+            Why::ControlCharacters => ("why", 4),
+            Why::YearOutOfRange => ("why", 5),
+            Why::NotADate => ("why", 6),
+            Why::OutOfRange { .. } => ("why", 7),
+            Why::UnknownChoice => ("why", 8),
+            Why::Deadline(_) => ("why", 9),
+            Why::NotYet(_) => ("why", 10),
+            Why::Stale { .. } => ("why", 11),
+            Why::TooSoon(_) => ("why", 15),
+            Why::Refused(_) => ("why", 12),
+            Why::InRow { .. } => ("why", 13),
+            Why::Calendar(_) => ("why", 14),
+            Why::TooEarly(e) => ("too_early", setting_index(e.setting)),
+            Why::Escalation(m) => (
+                "escalation",
+                match m {
+                    Misstep::AllIssued => 0,
+                    Misstep::OutOfOrder { .. } => 1,
+                    Misstep::FinalDeadlineMissing => 2,
+                    Misstep::FinalDeadlineNotAhead => 3,
+                    Misstep::FinalDeadlineOnlyAdmonition => 4,
+                },
+            ),
+            Why::Password(p) => (
+                "password",
+                match p {
+                    Weak::TooShort { .. } => 0,
+                    Weak::OnlyDigits => 1,
+                    Weak::FewKinds => 2,
+                    Weak::HasUsername => 3,
+                    Weak::Common => 4,
+                },
+            ),
+            Why::Choose(c) => ("choose", choose_index(c)),
+            Why::Foreign(f) => ("foreign", foreign_index(f)),
+            Why::Rule(r) => ("rule", rule_index(r)),
+            Why::Bounds(b) => ("bounds", bounds_index(b)),
+            Why::Account(a) => ("account", account_index(a)),
+            Why::Channel(c) => ("channel", channel_index(c)),
+            Why::Files(f) => ("files", files_index(f)),
+            Why::Request(r) => ("request", apirequest_index(r)),
+            Why::Import(i) => match &**i {
+                Import::Workbook(u) => ("unreadable", unreadable_index(u)),
+                Import::At { finding, .. } => ("finding", finding_index(finding)),
+                other => ("import", import_index(other)),
+            },
+        }
+    }
+
+    fn setting_index(s: Setting) -> usize {
+        match s {
+            Setting::ReturnClosure => 0,
+            Setting::Reopen => 1,
+            Setting::RequestExtension => 2,
+            Setting::ApproveExtension => 3,
+            Setting::Milestone => 4,
+            Setting::SupplementaryMeasure => 5,
+            Setting::DraftMeasure => 6,
+        }
+    }
+
+    fn choose_index(x: &Choose) -> usize {
+        match x {
+            Choose::Source => 0,
+            Choose::Aspect => 1,
+            Choose::LeadDepartment => 2,
+            Choose::Department => 3,
+            Choose::InspectionKind => 4,
+            Choose::Notice => 5,
+            Choose::SubjectKind => 6,
+            Choose::DisciplineForm => 7,
+            Choose::ChangeKind => 8,
+            Choose::LeadingUnit => 9,
+            Choose::MeasureToExtend => 10,
+            Choose::Party => 11,
+            Choose::Action => 12,
+            Choose::Secretary => 13,
+            Choose::Week => 14,
+            Choose::Role => 15,
+            Choose::UnknownRole => 16,
+            Choose::UnitsInCharge => 17,
+            Choose::UnitKind => 18,
+            Choose::RobotKind => 19,
+            Choose::RobotColours => 20,
+            Choose::LedgerFile => 21,
+            Choose::AttachLedger => 22,
+            Choose::HeaderMeaning => 23,
+            Choose::FindingUnit => 24,
+            Choose::ColumnFields => 25,
+            Choose::StatusFilter => 26,
+            Choose::SourceFilter => 27,
+            Choose::ClosedProblem => 28,
+        }
+    }
+
+    fn foreign_index(x: &Foreign) -> usize {
+        match x {
+            Foreign::ItemOfAspect => 0,
+            Foreign::Leader => 1,
+            Foreign::CooperatingUnits => 2,
+            Foreign::NotInInspection { .. } => 3,
+            Foreign::NotClosedHere { .. } => 4,
+            Foreign::UnitsInCharge { .. } => 5,
+            Foreign::ParentUnit => 6,
+            Foreign::Unit => 7,
+            Foreign::MeasureOfProblem => 8,
+            Foreign::Secretary => 9,
+            Foreign::NotInRound => 10,
+            Foreign::CarryMeasures => 11,
+            Foreign::MappedUnit { .. } => 12,
+        }
+    }
+
+    fn rule_index(x: &Rule) -> usize {
+        match x {
+            Rule::PeriodReversed => 0,
+            Rule::WorkAhead => 1,
+            Rule::EvidenceNeeded => 2,
+            Rule::MeasureDone => 3,
+            Rule::MilestoneUndated => 4,
+            Rule::MilestoneAfterDeadline { .. } => 5,
+            Rule::ReachedAhead => 6,
+            Rule::MilestoneReached => 7,
+            Rule::ExtensionUndated => 8,
+            Rule::NoOpinion => 9,
+            Rule::LeadSetByOffice => 10,
+            Rule::SetByOffice => 11,
+            Rule::DeadlineByExtension => 12,
+            Rule::LeadCooperates => 13,
+            Rule::NoMeasures => 14,
+            Rule::TooManyMeasures { .. } => 15,
+            Rule::LeadDraftsOwn => 16,
+            Rule::Amount => 17,
+            Rule::NoFindings => 18,
+            Rule::LookbackDecided => 19,
+            Rule::ReportWeek => 20,
+            Rule::HolidayWeek => 21,
+            Rule::WeekAhead => 22,
+            Rule::WithdrawReason => 23,
+            Rule::PlanDocument => 24,
+            Rule::Title { .. } => 25,
+            Rule::Checkpoint { .. } => 26,
+            Rule::CalendarEmpty => 27,
+        }
+    }
+
+    fn bounds_index(x: &Bounds) -> usize {
+        match x {
+            Bounds::PlanWorkdays => 0,
+            Bounds::CompletionMonths => 1,
+            Bounds::ConcentratedMonths => 2,
+            Bounds::GreenDays => 3,
+            Bounds::YellowDays => 4,
+            Bounds::NoRecipient(..) => 5,
+            Bounds::NarrowerThanMilder(..) => 6,
+            Bounds::RemindDays => 7,
+            Bounds::RemindDaysWords => 8,
+            Bounds::RepeatDays => 9,
+            Bounds::MilestoneMonths => 10,
+            Bounds::LongTermDays => 11,
+        }
+    }
+
+    fn account_index(x: &Account) -> usize {
+        match x {
+            Account::UsernameForm => 0,
+            Account::UsernameTaken => 1,
+            Account::DisplayName => 2,
+            Account::SamePassword => 3,
+            Account::WrongPassword => 4,
+            Account::ThreeAdministrators => 5,
+            Account::DisableSelf => 6,
+            Account::DisableReason => 7,
+            Account::AssignSelf => 8,
+            Account::TokenName => 9,
+            Account::TokenNameControl => 10,
+            Account::UnitName => 11,
+            Account::DepartmentParent => 12,
+        }
+    }
+
+    fn channel_index(x: &Channel) -> usize {
+        match x {
+            Channel::RobotUrl => 0,
+            Channel::RobotUrlClear => 1,
+            Channel::RobotHost { .. } => 2,
+            Channel::DingTalkSecret => 3,
+            Channel::Email => 4,
+            Channel::EmailNeeded => 5,
+        }
+    }
+
+    fn files_index(x: &Files) -> usize {
+        match x {
+            Files::TooMany { .. } => 0,
+            Files::TooLarge { .. } => 1,
+            Files::Type { .. } => 2,
+            Files::UploadGone => 3,
+            Files::Unreadable => 4,
+        }
+    }
+
+    fn import_index(x: &Import) -> usize {
+        match x {
+            Import::Before { .. } => 0,
+            Import::UnknownUnits { .. } => 1,
+            Import::Undecided { .. } => 2,
+            Import::Headerless { .. } => 3,
+            Import::Word { .. } => 4,
+            Import::WordChanged => 5,
+            Import::LeadUnitUnmapped { .. } => 6,
+            Import::DeadlineUnread { .. } => 7,
+            Import::Workbook(..) => 8,
+            Import::At { .. } => 9,
+        }
+    }
+
+    fn finding_index(x: &Finding) -> usize {
+        match x {
+            Finding::NoSuchSheet { .. } => 0,
+            Finding::FormulasWithoutValues { .. } => 1,
+            Finding::NoHeader => 2,
+            Finding::DroppedColumns { .. } => 3,
+            Finding::NoMeasureColumn => 4,
+            Finding::NoColumn(..) => 5,
+            Finding::ControlCharacters => 6,
+            Finding::NoAspects { .. } => 7,
+            Finding::NoProblem => 8,
+            Finding::NoMeasure => 9,
+            Finding::NoLeadUnit => 10,
+            Finding::SeveralLeadUnits { .. } => 11,
+            Finding::NoDeadline => 12,
+            Finding::Deadline(..) => 13,
+            Finding::StatusUnread { .. } => 14,
+            Finding::NoRows => 15,
+        }
+    }
+
+    fn unreadable_index(x: &Unreadable) -> usize {
+        match x {
+            Unreadable::TooLarge { .. } => 0,
+            Unreadable::Unpacks { .. } => 1,
+            Unreadable::Encrypted => 2,
+            Unreadable::Malformed { .. } => 3,
+            Unreadable::TooManySheets { .. } => 4,
+            Unreadable::TooManyRows { .. } => 5,
+            Unreadable::TooManyCells { .. } => 6,
+            Unreadable::TooMuchText { .. } => 7,
+            Unreadable::CellTooLong { .. } => 8,
+        }
+    }
+
+    fn apirequest_index(x: &ApiRequest) -> usize {
+        match x {
+            ApiRequest::NotAFlag { .. } => 0,
+            ApiRequest::UnknownFormField { .. } => 1,
+            ApiRequest::PathSegment { .. } => 2,
+            ApiRequest::Field { .. } => 3,
+        }
+    }
+
+    /// How many variants each group has.
+    const SIZES: &[(&str, usize)] = &[
+        ("why", 16),
+        ("too_early", 7),
+        ("escalation", 5),
+        ("password", 5),
+        ("choose", 29),
+        ("foreign", 13),
+        ("rule", 28),
+        ("bounds", 12),
+        ("account", 13),
+        ("channel", 6),
+        ("files", 5),
+        ("request", 4),
+        ("import", 8),
+        ("unreadable", 9),
+        ("finding", 16),
+    ];
+
+    #[test]
+    fn every_reason_has_a_sample() {
+        let seen: BTreeSet<(&str, usize)> = samples().iter().map(kind).collect();
+        for (group, size) in SIZES {
+            for i in 0..*size {
+                assert!(seen.contains(&(group, i)), "no sample of {group} #{i}");
+            }
+        }
+        for (group, i) in &seen {
+            let size = SIZES
+                .iter()
+                .find(|(g, _)| g == group)
+                .map_or(0, |(_, n)| *n);
+            assert!(*i < size, "{group} #{i}: count it in SIZES");
+        }
+    }
+
+    /// Every reason has words in Chinese and in English, different, and the Chinese
+    /// holds no English (but the names the pages allow, and the codes an API caller
+    /// writes).
+    #[test]
+    fn every_reason_is_worded_in_both_languages() {
+        for w in samples() {
+            let zh = why(Lang::Zh, &w);
+            let en = why(Lang::En, &w);
+            assert!(!zh.trim().is_empty(), "{w:?}");
+            assert!(!en.trim().is_empty(), "{w:?}");
+            assert_ne!(zh, en, "{w:?}");
+            assert!(en.chars().any(|c| c.is_ascii_alphabetic()), "{w:?}: {en}");
+            if !speaks_codes(&w) {
+                assert!(latin(&zh).is_empty(), "{w:?}: {zh} ({:?})", latin(&zh));
+            }
         }
     }
 }

@@ -6,6 +6,8 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use zhenggai_domain::clock::china_time;
+use zhenggai_domain::reason::Choose;
+use zhenggai_domain::validate::Why;
 use zhenggai_domain::{Role, UnitId, UserId};
 
 use zhenggai_storage::auth::ApiToken;
@@ -265,19 +267,13 @@ pub async fn set_role(
     v.check_csrf(form.get("csrf"))?;
     require(v.actor.role.assigns_roles())?;
     let role = Role::from_code(form.get("role"))
-        .ok_or_else(|| StoreError::invalid("role", "请选择角色。", "Choose a role."))?;
+        .ok_or_else(|| StoreError::because("role", Why::Choose(Choose::Role)))?;
     let in_charge = form
         .all("units_in_charge")
         .into_iter()
         .map(|s| s.trim().parse().map(UnitId))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|_| {
-            StoreError::invalid(
-                "units_in_charge",
-                "请从列表中选择分管单位。",
-                "Choose the units in charge from the list.",
-            )
-        })?;
+        .map_err(|_| StoreError::because("units_in_charge", Why::Choose(Choose::UnitsInCharge)))?;
     let change = v.change(&app);
     let result = users::set_role(
         &app.db,

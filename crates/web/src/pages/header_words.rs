@@ -6,7 +6,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use zhenggai_domain::access::Access;
+use zhenggai_domain::reason::{Choose, Import};
 use zhenggai_domain::validate::FieldError;
+use zhenggai_domain::validate::Why;
 use zhenggai_spreadsheet::layout::{Field, SYNONYMS};
 use zhenggai_storage::error::StoreError;
 use zhenggai_storage::ledger::header_words::{self, HeaderWord, Meaning};
@@ -100,13 +102,8 @@ pub async fn show(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
 
 /// The meaning a form chose, or why it cannot be read.
 fn meaning_of(form: &FormData) -> Result<Meaning, FieldError> {
-    Meaning::from_code(form.get("meaning").trim()).ok_or_else(|| {
-        FieldError::new(
-            "meaning",
-            "请从列表中选择这个列名识别为哪一栏。",
-            "Choose from the list what the word is read as.",
-        )
-    })
+    Meaning::from_code(form.get("meaning").trim())
+        .ok_or_else(|| FieldError::because("meaning", Why::Choose(Choose::HeaderMeaning)))
 }
 
 /// POST /settings/import-columns — adds a word.
@@ -192,10 +189,9 @@ pub async fn change(
             &page(
                 &app,
                 &v,
-                vec![FieldError::new(
+                vec![FieldError::because(
                     "meaning",
-                    "这个列名刚被别人修改过：下面是现在的设置，请确认后再改。",
-                    "Someone changed this word just now: below is how it stands; check it and change it again.",
+                    Why::Import(Box::new(Import::WordChanged)),
                 )],
                 String::new(),
             )

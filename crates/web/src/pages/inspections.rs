@@ -5,6 +5,8 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use zhenggai_domain::access::Access;
 use zhenggai_domain::inspection::InspectionKind;
+use zhenggai_domain::reason::Choose;
+use zhenggai_domain::validate::Why;
 use zhenggai_domain::{AspectId, InspectionId, Role};
 use zhenggai_storage::ledger::aspects::{self, TitleInput};
 use zhenggai_storage::ledger::inspections::{self, Inspection, InspectionInput};
@@ -209,10 +211,9 @@ pub async fn add_item(
         .iter()
         .all(|a| a.id != aspect)
     {
-        return Err(zhenggai_storage::StoreError::invalid(
+        return Err(zhenggai_storage::StoreError::because(
             "aspect_id",
-            "请选择本轮巡察的一个方面。",
-            "Choose an aspect of this inspection.",
+            Why::Choose(Choose::Aspect),
         )
         .into());
     }

@@ -5,6 +5,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use zhenggai_domain::reason::Account;
+use zhenggai_domain::validate::Why;
 use zhenggai_storage::auth::{self, LoginRefused};
 use zhenggai_storage::{StoreError, users};
 
@@ -346,10 +348,9 @@ pub(crate) async fn change_own_password(
     .await?
     .is_ok();
     if !ok {
-        return Err(StoreError::invalid(
+        return Err(StoreError::because(
             "old_password",
-            "原密码不正确（连续输错多次将暂时锁定）。",
-            "The current password is wrong (several wrong tries in a row lock it for a while).",
+            Why::Account(Account::WrongPassword),
         ));
     }
     users::set_password(&app.db, v.change(app), v.user.id, new, false, v.session_id).await

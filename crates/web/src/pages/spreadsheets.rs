@@ -9,7 +9,9 @@ use axum::response::Response;
 use zhenggai_domain::InspectionId;
 use zhenggai_domain::UnitId;
 use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::reason::{Choose, Files, Import};
 use zhenggai_domain::validate::FieldError;
+use zhenggai_domain::validate::Why;
 use zhenggai_spreadsheet::export;
 use zhenggai_spreadsheet::layout::{Field, Synonyms};
 use zhenggai_spreadsheet::ledger::Options;
@@ -51,8 +53,9 @@ pub async fn read_bytes(
         ignore_columns,
     };
     tokio::task::spawn_blocking(move || {
-        let sheets = zhenggai_spreadsheet::read::read(&bytes, &limits)
-            .map_err(|e| FieldError::new("file", read_error_zh(&e), e.to_string()))?;
+        let sheets = zhenggai_spreadsheet::read::read(&bytes, &limits).map_err(|e| {
+            FieldError::because("file", Why::Import(Box::new(Import::Workbook(e.reason()))))
+        })?;
         Ok(read_ledger(&sheets, &options))
     })
     .await
@@ -63,33 +66,6 @@ pub async fn read_bytes(
 /// those its organisation's office taught.
 pub async fn import_synonyms(app: &App, inspection: &Inspection) -> Result<Synonyms, StoreError> {
     header_words::synonyms(&app.db, inspection.org_id, &app.config.synonyms).await
-}
-
-/// A read error in Chinese, saying what to do.
-fn read_error_zh(e: &zhenggai_spreadsheet::ReadError) -> String {
-    use zhenggai_spreadsheet::ReadError as E;
-    match e {
-        E::TooLarge { limit, .. } => {
-            format!("文件超过{}MB，请拆分台账后分批导入。", limit / 1024 / 1024)
-        }
-        E::Unpacks { .. } => "工作簿解压后过大，不是正常的台账文件。".into(),
-        E::Encrypted => "工作簿设有密码：请另存一份不带密码的文件再导入。".into(),
-        E::Malformed(_) => "无法读取这个文件：请在 Excel 或 WPS 中另存为 .xlsx 后再导入。".into(),
-        E::TooManySheets { limit, .. } => format!("工作表超过{limit}个：请只保留台账及填表说明。"),
-        E::TooManyRows { sheet, limit } => format!("工作表“{sheet}”超过{limit}行：请拆分后导入。"),
-        E::TooManyCells { limit } => format!("单元格超过{limit}个：请拆分后导入。"),
-        E::TooMuchText { limit } => format!(
-            "工作簿的文字超过{limit}字（合并单元格按其覆盖的每个单元格计）：请拆分台账或取消大范围的合并后导入。"
-        ),
-        E::CellTooLong {
-            sheet,
-            row,
-            col,
-            limit,
-        } => {
-            format!("工作表“{sheet}”第{row}行{col}列超过{limit}字，请精简。")
-        }
-    }
 }
 
 /// The inspection, when the actor is the office that imports into it; checked on the
@@ -152,6 +128,11 @@ struct IssueLine<'a> {
 }
 
 impl IssueLine<'_> {
+    /// What it found and what to do, in the page's language.
+    fn message(&self, t: &Tr) -> String {
+        crate::i18n::finding(t.0, &self.issue.finding)
+    }
+
     /// Sheet · row and column, as the office finds it in its file.
     fn place(&self) -> String {
         let i = self.issue;
@@ -455,11 +436,7 @@ async fn stored_upload(app: &App, sha256: &str) -> Result<Arc<[u8]>, StoreError>
 /// The answer to an import step naming an upload that is gone, or that is not the
 /// asker's to name: the same, so that nobody learns which files exist.
 fn upload_gone() -> StoreError {
-    StoreError::invalid(
-        "file",
-        "上传的文件已失效，请重新上传。",
-        "The upload is gone: upload the file again.",
-    )
+    StoreError::because("file", Why::Files(Files::UploadGone))
 }
 
 /// Renders the preview, or the form with the reason the file could not be read.
@@ -496,11 +473,7 @@ pub async fn upload(
     .await?;
     v.check_csrf(sent.form.get("csrf"))?;
     let Some(file) = sent.files.into_iter().next() else {
-        let e = FieldError::new(
-            "file",
-            "请选择要导入的台账文件。",
-            "Choose the ledger file to import.",
-        );
+        let e = FieldError::because("file", Why::Choose(Choose::LedgerFile));
         return Ok(render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &form_page(&app, &v, inspection, vec![e]).await?,
@@ -556,12 +529,7 @@ pub async fn commit(
     let inspection = office_inspection(&app, &v.actor, id).await?;
     let upload = Upload::of(&form);
     let Ok(p) = preview(&app, &v, &inspection, upload, None, 1).await? else {
-        return Err(StoreError::invalid(
-            "file",
-            "文件无法读取，请重新上传。",
-            "The file cannot be read: upload it again.",
-        )
-        .into());
+        return Err(StoreError::because("file", Why::Files(Files::Unreadable)).into());
     };
     let mut unit_map = Vec::new();
     for (i, name) in p.matching.unknown_units.iter().enumerate() {
@@ -638,16 +606,11 @@ pub async fn decide_columns(
         match (c.word.is_empty(), meaning) {
             (true, Meaning::Ignore) => ignore.push(c.column.clone()),
             (true, Meaning::Field(_)) => {
-                let e = FieldError::new(
+                let e = FieldError::because(
                     "columns",
-                    format!(
-                        "第{}列没有列名，无法记住对应的栏目：请在台账中为这一列写上列名后重新上传，或确认忽略。",
-                        c.column
-                    ),
-                    format!(
-                        "Column {} has no header, so its field cannot be remembered: give it a header in the ledger and upload again, or confirm it is ignored.",
-                        c.column
-                    ),
+                    Why::Import(Box::new(Import::Headerless {
+                        column: Some(c.column.clone()),
+                    })),
                 );
                 return Ok(render_status(
                     StatusCode::UNPROCESSABLE_ENTITY,
@@ -658,11 +621,7 @@ pub async fn decide_columns(
         }
     }
     if words.is_empty() && ignore.len() == p.ignore.len() {
-        let e = FieldError::new(
-            "columns",
-            "请为每一列选择对应的栏目，或选择“忽略此列”。",
-            "Choose a field for each column, or “ignore this column”.",
-        );
+        let e = FieldError::because("columns", Why::Choose(Choose::ColumnFields));
         return Ok(render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &page(&v, inspection, vec![e], Some(p)),

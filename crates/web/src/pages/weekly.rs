@@ -11,6 +11,8 @@ use serde::Deserialize;
 use zhenggai_domain::Role;
 use zhenggai_domain::access::Access;
 use zhenggai_domain::clock::china_time;
+use zhenggai_domain::reason::Choose;
+use zhenggai_domain::validate::Why;
 use zhenggai_domain::weekly::{ReportStatus, WEEKDAYS, WeeklyRule, week_of};
 use zhenggai_storage::ledger::weekly::{self, Roster, SavedSummary};
 
@@ -196,10 +198,9 @@ pub async fn submit(
             )
             .await
         }
-        None => Err(zhenggai_storage::StoreError::invalid(
+        None => Err(zhenggai_storage::StoreError::because(
             "week",
-            "请选择周次。",
-            "Choose the week.",
+            Why::Choose(Choose::Week),
         )),
     };
     match result {
@@ -262,10 +263,9 @@ pub async fn save_summary(
         Some(w) => {
             weekly::save_summary(&app.db, &v.actor, v.change(&app), w, &content, version).await
         }
-        None => Err(zhenggai_storage::StoreError::invalid(
+        None => Err(zhenggai_storage::StoreError::because(
             "week",
-            "请选择周次。",
-            "Choose the week.",
+            Why::Choose(Choose::Week),
         )),
     };
     match result {

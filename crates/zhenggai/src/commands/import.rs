@@ -165,8 +165,25 @@ fn read(
 }
 
 fn report(reading: &Reading, json: bool) -> anyhow::Result<()> {
+    use zhenggai_web::i18n::{Lang, finding};
     if json {
-        println!("{}", serde_json::to_string(reading)?);
+        // The findings are data; the JSON carries their words in both languages, as
+        // `message` and `message_en`, next to where they are.
+        let mut value = serde_json::to_value(reading)?;
+        for (key, list) in [("errors", &reading.errors), ("warnings", &reading.warnings)] {
+            if let Some(items) = value.get_mut(key).and_then(|v| v.as_array_mut()) {
+                for (item, issue) in items.iter_mut().zip(list) {
+                    if let Some(o) = item.as_object_mut() {
+                        o.insert("message".into(), finding(Lang::Zh, &issue.finding).into());
+                        o.insert(
+                            "message_en".into(),
+                            finding(Lang::En, &issue.finding).into(),
+                        );
+                    }
+                }
+            }
+        }
+        println!("{value}");
         return Ok(());
     }
     println!(
@@ -195,7 +212,11 @@ fn report(reading: &Reading, json: bool) -> anyhow::Result<()> {
                 (Some(c), r) => format!("{}!{c}{r}", e.sheet),
                 (None, r) => format!("{} row {r}", e.sheet),
             };
-            println!("{label}: {at}: {} / {}", e.message, e.message_en);
+            println!(
+                "{label}: {at}: {} / {}",
+                finding(Lang::Zh, &e.finding),
+                finding(Lang::En, &e.finding)
+            );
         }
     }
     Ok(())

@@ -1,0 +1,562 @@
+//! The reasons a form, a request or an import is refused, as data: each names what is
+//! wrong with the records' own names, dates and counts as its fields, and zhenggai-web
+//! (`i18n::why`) alone puts it into the reader's language. Grouped by what they are
+//! about; each group is one variant of [`crate::validate::Why`].
+
+use chrono::NaiveDate;
+
+use crate::deadline::DeadlineError;
+use crate::warning::Colour;
+
+/// A choice the form needs, missing or not one of the page's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choose {
+    /// Where the problem came from (巡察 or 自查).
+    Source,
+    /// An aspect of this inspection.
+    Aspect,
+    /// A department of the organisation as the lead unit.
+    LeadDepartment,
+    /// A department of the organisation.
+    Department,
+    /// The kind of inspection.
+    InspectionKind,
+    /// The notice (督办文书) to issue.
+    Notice,
+    /// Person or unit held accountable.
+    SubjectKind,
+    /// One of the four forms (四种形态).
+    DisciplineForm,
+    /// Made, revised or abolished.
+    ChangeKind,
+    /// The unit that will lead.
+    LeadingUnit,
+    /// The measure to extend.
+    MeasureToExtend,
+    /// The party to acceptance.
+    Party,
+    /// A step no button sends.
+    Action,
+    /// The Party secretary.
+    Secretary,
+    /// The week.
+    Week,
+    /// A role.
+    Role,
+    /// A role none of the roles is called.
+    UnknownRole,
+    /// Units in charge, from the list.
+    UnitsInCharge,
+    /// Organisation or department.
+    UnitKind,
+    /// The robot of a group chat.
+    RobotKind,
+    /// The colours a group is told of.
+    RobotColours,
+    /// The ledger file to import, on the page.
+    LedgerFile,
+    /// The ledger file, attached to a request.
+    AttachLedger,
+    /// What a header word is read as.
+    HeaderMeaning,
+    /// The unit of a finding.
+    FindingUnit,
+    /// A field for each column, or "ignore".
+    ColumnFields,
+    /// A status filter the list does not offer.
+    StatusFilter,
+    /// A source filter the list does not offer.
+    SourceFilter,
+    /// At least one closed problem.
+    ClosedProblem,
+}
+
+/// A record named that is not one the form may name: another organisation's, another
+/// problem's, or none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Foreign {
+    /// An item not under the aspect chosen.
+    ItemOfAspect,
+    /// A responsible leader who is not a leader of the organisation.
+    Leader,
+    /// Cooperating units that are not departments of the organisation.
+    CooperatingUnits,
+    /// A record not part of this inspection.
+    NotInInspection {
+        /// Its number.
+        id: i64,
+    },
+    /// A problem that is not a closed problem of this inspection.
+    NotClosedHere {
+        /// Its number.
+        id: i64,
+    },
+    /// Units in charge that are not departments of the person's own organisation.
+    UnitsInCharge {
+        /// Their numbers.
+        ids: Vec<i64>,
+    },
+    /// A parent unit that does not exist.
+    ParentUnit,
+    /// A unit that does not exist.
+    Unit,
+    /// A measure that is not the problem's.
+    MeasureOfProblem,
+    /// A Party secretary who is not a leader of the organisation.
+    Secretary,
+    /// A problem not in the look-back round.
+    NotInRound,
+    /// Measures to carry that the former lead unit does not lead on this problem.
+    CarryMeasures,
+    /// The unit an import maps a name to, of another organisation.
+    MappedUnit {
+        /// The name in the ledger.
+        name: String,
+    },
+}
+
+/// A rule of the ledger's records that the values break.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rule {
+    /// A period that ends before it starts.
+    PeriodReversed,
+    /// Work recorded on a day ahead.
+    WorkAhead,
+    /// Marked done without evidence.
+    EvidenceNeeded,
+    /// A measure already marked done.
+    MeasureDone,
+    /// A milestone without a date or period.
+    MilestoneUndated,
+    /// A milestone after its measure's deadline.
+    MilestoneAfterDeadline {
+        /// The milestone's date.
+        due: NaiveDate,
+        /// The measure's deadline.
+        end: NaiveDate,
+    },
+    /// A milestone reached on a day ahead.
+    ReachedAhead,
+    /// A milestone already reached.
+    MilestoneReached,
+    /// An extension to a deadline that is not dated.
+    ExtensionUndated,
+    /// An opinion on a step that takes none.
+    NoOpinion,
+    /// The lead unit, which the office sets.
+    LeadSetByOffice,
+    /// A field of a submitted plan, which the office sets.
+    SetByOffice,
+    /// A deadline of an approved plan, which changes by extension only.
+    DeadlineByExtension,
+    /// The lead unit named as cooperating too.
+    LeadCooperates,
+    /// No measure in a grid.
+    NoMeasures,
+    /// More measures than a grid saves at once.
+    TooManyMeasures {
+        /// The most at once.
+        max: usize,
+    },
+    /// A lead unit drafting a measure another unit leads.
+    LeadDraftsOwn,
+    /// An amount in words that do not read.
+    Amount,
+    /// A supervision round without findings.
+    NoFindings,
+    /// A look-back round that has decided on the problem already.
+    LookbackDecided,
+    /// A weekly report for a week other than this or the last.
+    ReportWeek,
+    /// A weekly report for a holiday week.
+    HolidayWeek,
+    /// A summary of a week that has not come.
+    WeekAhead,
+    /// A withdrawal without a reason.
+    WithdrawReason,
+    /// A plan filed without its document.
+    PlanDocument,
+    /// A title missing or too long.
+    Title {
+        /// The most characters.
+        max: usize,
+    },
+    /// A checkpoint code that does not read.
+    Checkpoint {
+        /// The code as given.
+        code: String,
+    },
+    /// Calendar data in which no year was read.
+    CalendarEmpty,
+}
+
+/// The organisation's terms and warning rules, out of their bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bounds {
+    /// Working days to the plan.
+    PlanWorkdays,
+    /// Months to completion.
+    CompletionMonths,
+    /// Months of the concentrated phase.
+    ConcentratedMonths,
+    /// Days of the green warning.
+    GreenDays,
+    /// Days of the yellow warning.
+    YellowDays,
+    /// A colour that tells no one.
+    NoRecipient(Colour),
+    /// A colour that tells fewer than the milder one.
+    NarrowerThanMilder(Colour),
+    /// Reminder days out of bounds.
+    RemindDays,
+    /// Reminder days that do not read.
+    RemindDaysWords,
+    /// Days between overdue reminders.
+    RepeatDays,
+    /// Months above which milestones are required.
+    MilestoneMonths,
+    /// Days between long-term progress reports.
+    LongTermDays,
+}
+
+/// Accounts, units and tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Account {
+    /// A username not in its form.
+    UsernameForm,
+    /// A username taken.
+    UsernameTaken,
+    /// A person's name missing or too long.
+    DisplayName,
+    /// A new password the same as the current one.
+    SamePassword,
+    /// The current password, wrong.
+    WrongPassword,
+    /// The three administrators are changed on the command line only.
+    ThreeAdministrators,
+    /// One's own account disabled.
+    DisableSelf,
+    /// An account disabled without a reason.
+    DisableReason,
+    /// A role assigned to oneself.
+    AssignSelf,
+    /// A token without a name, or with too long a one.
+    TokenName,
+    /// A token's name with control characters.
+    TokenNameControl,
+    /// A unit's name missing or too long.
+    UnitName,
+    /// A department without its organisation.
+    DepartmentParent,
+}
+
+/// Where reminders go: group robots and e-mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Channel {
+    /// A robot's address missing or not whole.
+    RobotUrl,
+    /// A robot's address in clear or with a port.
+    RobotUrlClear,
+    /// A robot's address on a host robots do not post to.
+    RobotHost {
+        /// The hosts allowed.
+        allowed: Vec<String>,
+        /// The host given.
+        host: String,
+    },
+    /// A DingTalk robot without its signing secret.
+    DingTalkSecret,
+    /// Not an e-mail address.
+    Email,
+    /// E-mail reminders without an address.
+    EmailNeeded,
+}
+
+/// Files sent with a form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Files {
+    /// More files than at once.
+    TooMany {
+        /// The most at once.
+        max: usize,
+    },
+    /// A file too large.
+    TooLarge {
+        /// Its name.
+        name: String,
+        /// The limit in MB.
+        mb: usize,
+    },
+    /// A file of a type not accepted.
+    Type {
+        /// Its name.
+        name: String,
+    },
+    /// An upload kept for a while and gone.
+    UploadGone,
+    /// A file that cannot be read.
+    Unreadable,
+}
+
+/// A ledger import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Import {
+    /// The same file imported before.
+    Before {
+        /// When and by whom, as the trail shows it.
+        when: String,
+    },
+    /// Units the ledger names that the organisation does not have.
+    UnknownUnits {
+        /// Their names.
+        names: Vec<String>,
+    },
+    /// Columns holding data that are mapped to no field and not ignored.
+    Undecided {
+        /// Each column's letter and header (empty when it has none).
+        columns: Vec<(String, String)>,
+    },
+    /// A column without a header, whose meaning cannot be remembered.
+    Headerless {
+        /// Its letter, when known.
+        column: Option<String>,
+    },
+    /// A header word too long or with control characters.
+    Word {
+        /// The most characters.
+        max: usize,
+    },
+    /// A header word changed by someone else meanwhile.
+    WordChanged,
+    /// A row whose lead unit maps to no unit.
+    LeadUnitUnmapped {
+        /// The row.
+        row: usize,
+        /// The lead unit as written.
+        name: String,
+    },
+    /// A row whose deadline does not read.
+    DeadlineUnread {
+        /// The row.
+        row: usize,
+    },
+    /// The workbook cannot be read.
+    Workbook(Unreadable),
+    /// What reading found at a place of the workbook.
+    At {
+        /// Where.
+        place: Place,
+        /// What.
+        finding: Finding,
+    },
+}
+
+/// A place in a workbook.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    /// The sheet.
+    pub sheet: String,
+    /// Row, counted from 1 as the spreadsheet shows it (0 for the whole sheet).
+    pub row: usize,
+    /// Column letter, when one cell is meant.
+    pub column: Option<String>,
+}
+
+/// A column every ledger needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NeededColumn {
+    /// 牵头单位.
+    LeadUnit,
+    /// 整改时限.
+    Deadline,
+}
+
+/// What reading a ledger found: an error to fix or a warning to look at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finding {
+    /// No sheet of the name asked for.
+    NoSuchSheet {
+        /// The name asked for.
+        name: String,
+        /// The workbook's sheets.
+        sheets: Vec<String>,
+    },
+    /// Formulas saved without their values.
+    FormulasWithoutValues {
+        /// How many.
+        count: usize,
+    },
+    /// No header found.
+    NoHeader,
+    /// Columns beyond those read, without a header.
+    DroppedColumns {
+        /// Their letters (the first few).
+        columns: Vec<String>,
+        /// Whether there are more.
+        more: bool,
+        /// The rows a header is looked for in.
+        header_rows: usize,
+    },
+    /// No 整改措施 column.
+    NoMeasureColumn,
+    /// A needed column missing.
+    NoColumn(NeededColumn),
+    /// A cell with control characters.
+    ControlCharacters,
+    /// No aspects: problems go under one.
+    NoAspects {
+        /// The aspect they go under.
+        aspect: String,
+    },
+    /// A row without a problem, and none above.
+    NoProblem,
+    /// A row without a measure.
+    NoMeasure,
+    /// A row without a lead unit.
+    NoLeadUnit,
+    /// Several lead units in one cell.
+    SeveralLeadUnits {
+        /// How many.
+        count: usize,
+        /// The first, which leads.
+        first: String,
+    },
+    /// A row without a deadline.
+    NoDeadline,
+    /// A deadline that does not read.
+    Deadline(DeadlineError),
+    /// Statuses that say neither done nor under way.
+    StatusUnread {
+        /// How many rows.
+        count: usize,
+        /// The first few rows.
+        rows: Vec<usize>,
+        /// Whether there are more.
+        more: bool,
+    },
+    /// No measure rows.
+    NoRows,
+}
+
+/// Why a workbook cannot be read at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unreadable {
+    /// Larger than allowed.
+    TooLarge {
+        /// Its size in bytes.
+        size: usize,
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// Unpacks to more than allowed.
+    Unpacks {
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// Protected by a password.
+    Encrypted,
+    /// Not a workbook, or broken.
+    Malformed {
+        /// What the reader found, in its words (for the English and logs).
+        detail: String,
+    },
+    /// More sheets than allowed.
+    TooManySheets {
+        /// Sheets.
+        count: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// A sheet longer than allowed.
+    TooManyRows {
+        /// The sheet.
+        sheet: String,
+        /// The limit.
+        limit: usize,
+    },
+    /// More cells than allowed.
+    TooManyCells {
+        /// The limit.
+        limit: usize,
+    },
+    /// More text than allowed.
+    TooMuchText {
+        /// The limit.
+        limit: usize,
+    },
+    /// A cell longer than allowed.
+    CellTooLong {
+        /// The sheet.
+        sheet: String,
+        /// Row, from 1.
+        row: usize,
+        /// Column letter.
+        col: String,
+        /// The limit.
+        limit: usize,
+    },
+}
+
+/// A request to the API not in the form its documentation gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiRequest {
+    /// A yes/no field with another value.
+    NotAFlag {
+        /// The field.
+        name: String,
+        /// The value sent.
+        value: String,
+    },
+    /// A form field the route does not take.
+    UnknownFormField {
+        /// The field.
+        name: String,
+        /// The fields it takes.
+        allowed: Vec<String>,
+    },
+    /// A segment of the address not in its form.
+    PathSegment {
+        /// The segment's name.
+        key: String,
+        /// The value sent.
+        value: String,
+        /// What was expected, in the type's name.
+        expected: String,
+    },
+    /// A field of the query or the JSON body.
+    Field {
+        /// Query or JSON body.
+        part: RequestPart,
+        /// What is wrong with it.
+        problem: FieldProblem,
+        /// The field's path.
+        field: String,
+        /// The decoder's words, for the English.
+        detail: String,
+    },
+}
+
+/// Where in a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestPart {
+    /// The query string.
+    Query,
+    /// The JSON body.
+    Json,
+}
+
+/// What is wrong with a field of a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldProblem {
+    /// Missing.
+    Missing,
+    /// Given more than once.
+    Duplicate,
+    /// Not a field of the route.
+    Unknown {
+        /// The fields it takes.
+        allowed: Vec<String>,
+    },
+    /// A value not in its form.
+    Value,
+}
