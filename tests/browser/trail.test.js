@@ -74,10 +74,18 @@ test('the discipline inspector reads a problem\'s record in words, filters it, a
   await shot(phone.page, 'trail-02-jijian-phone.png');
   await phone.context.close();
 
-  // A unit reads no trail.
-  const unit = await login(env, 'logistics');
-  assert.equal((await unit.page.goto(env.base + path)).status(), 403);
-  await unit.context.close();
+  // Whoever reads the problem reads its trail (D21): its lead unit does, a unit that
+  // has no part in it does not even learn it exists; the system administrator reads none.
+  const problemPath = path.replace(/^\/records\/problems\/(\d+)\/trail.*$/, '/problems/$1');
+  for (const [who, may] of [['office', true], ['logistics', null], ['hr', null], ['sysadmin', false]]) {
+    const u = await login(env, who);
+    const page = (await u.page.goto(env.base + problemPath)).status();
+    const trail = (await u.page.goto(env.base + path)).status();
+    if (may === false) assert.equal(trail, 403, who);
+    else if (may === true) assert.equal(trail, 200, who);
+    else assert.equal(trail === 200, page === 200, `${who}: page ${page}, trail ${trail}`);
+    await u.context.close();
+  }
 });
 
 test('the audit administrator filters and searches the whole trail and verifies it with a button', async () => {
