@@ -433,6 +433,18 @@ impl Action {
     }
 }
 
+/// Reads back the note that 留号 and 回炉 record ("2024-06-30: reason", see
+/// [`Action::note`]): the new deadline and the reason. Another note is all reason.
+pub fn read_return_note(note: &str) -> (Option<NaiveDate>, &str) {
+    match note.split_once(": ") {
+        Some((d, reason)) => match NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+            Ok(day) => (Some(day), reason),
+            Err(_) => (None, note),
+        },
+        None => (None, note),
+    }
+}
+
 /// Why an action was refused. Each says what would make it possible.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {

@@ -285,9 +285,9 @@ pub fn returned_reminder(
     note: &str,
     user: i64,
 ) -> Reminder {
-    let (deadline, reason) = match note.split_once(": ") {
-        Some((d, r)) if returned != Returned::Plan && d.len() == 10 => (Some(d), r),
-        _ => (None, note),
+    let (deadline, reason) = match returned {
+        Returned::Plan => (None, note),
+        _ => crate::lifecycle::read_return_note(note),
     };
     let (subject, ask) = match returned {
         Returned::Plan => (
@@ -305,10 +305,7 @@ pub fn returned_reminder(
     };
     let mut body = format!("问题：{title}\n意见：{reason}");
     if let Some(d) = deadline {
-        let d = chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_or_else(
-            |_| d.to_string(),
-            |d| d.format("%Y年%-m月%-d日").to_string(),
-        );
+        let d = d.format("%Y年%-m月%-d日");
         body.push_str(&format!("\n新的期限：{d}"));
     }
     body.push('\n');

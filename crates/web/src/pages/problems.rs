@@ -82,9 +82,9 @@ impl Returned {
             return None;
         }
         let note = last.note.as_deref().unwrap_or_default();
-        let (deadline, reason) = match note.split_once(": ") {
-            Some((d, r)) if last.action != "return_plan" => (d.parse().ok(), r),
-            _ => (None, note),
+        let (deadline, reason) = match last.action.as_str() {
+            "return_plan" => (None, note),
+            _ => zhenggai_domain::lifecycle::read_return_note(note),
         };
         let extended = events[at..].iter().any(|e| e.action == "extend");
         Some(Returned {
