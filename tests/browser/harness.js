@@ -63,4 +63,20 @@ async function login(env, username, lang) {
 
 const shot = (page, name) => page.screenshot({ path: path.join(artifacts, name), fullPage: false });
 
-module.exports = { start, stop, login, shot };
+// The phone width every phone pass uses.
+const PHONE = { width: 390, height: 844 };
+
+// Whether the page fits the window's width (no sideways scroll).
+async function noSidewaysScroll(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
+}
+
+// A problem's page, found through the first inspection's ledger search as a person
+// would; answers its address.
+async function openProblem(env, page, title) {
+  await page.goto(env.base + '/inspections/1?q=' + encodeURIComponent(title.slice(0, 4)));
+  await Promise.all([page.waitForNavigation(), page.click(`text=${title}`)]);
+  return page.url();
+}
+
+module.exports = { start, stop, login, shot, PHONE, noSidewaysScroll, openProblem };

@@ -5,24 +5,13 @@
 // Walked as the office and as a lead unit, at desktop and phone width.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { start, stop, login, shot } = require('./harness');
+const { start, stop, login, shot, PHONE, noSidewaysScroll, openProblem: openIn } = require('./harness');
 
 let env;
 before(async () => { env = await start(); });
 after(async () => { await stop(env); });
 
-const PHONE = { width: 390, height: 844 };
-
-async function noSidewaysScroll(page) {
-  return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
-}
-
-// The problem's page, found through the ledger's search as a person would.
-async function openProblem(page, title) {
-  await page.goto(env.base + '/inspections/1?q=' + encodeURIComponent(title.slice(0, 4)));
-  await Promise.all([page.waitForNavigation(), page.click(`text=${title}`)]);
-  return page.url();
-}
+const openProblem = (page, title) => openIn(env, page, title);
 
 function dayBefore(iso) {
   const d = new Date(iso + 'T00:00:00Z');

@@ -12,23 +12,13 @@
 // Walked as each role, in Chinese and English, at desktop and phone width.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { start, stop, login, shot } = require('./harness');
+const { start, stop, login, shot, PHONE, noSidewaysScroll, openProblem: openIn } = require('./harness');
 
 let env;
 before(async () => { env = await start(); });
 after(async () => { await stop(env); });
 
-const PHONE = { width: 390, height: 844 };
-
-async function noSidewaysScroll(page) {
-  return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
-}
-
-async function openProblem(page, title) {
-  await page.goto(env.base + '/inspections/1?q=' + encodeURIComponent(title.slice(0, 4)));
-  await Promise.all([page.waitForNavigation(), page.click(`text=${title}`)]);
-  return page.url();
-}
+const openProblem = (page, title) => openIn(env, page, title);
 
 test('a measure drafted with a deadline already past is refused at its field, what was typed kept', async () => {
   for (const [lang, viewport] of [[undefined, null], ['en', PHONE]]) {
