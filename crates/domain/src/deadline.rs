@@ -19,21 +19,11 @@ pub enum DeadlineKind {
     LongTerm,
 }
 
-impl DeadlineKind {
-    /// The stored code.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Immediate => "immediate",
-            Self::Dated => "dated",
-            Self::LongTerm => "long_term",
-        }
-    }
-
-    /// Reads a stored code.
-    pub fn from_code(code: &str) -> Option<Self> {
-        [Self::Immediate, Self::Dated, Self::LongTerm]
-            .into_iter()
-            .find(|k| k.code() == code)
+crate::codes! {
+    DeadlineKind {
+        Immediate = "immediate",
+        Dated = "dated",
+        LongTerm = "long_term",
     }
 }
 
@@ -53,23 +43,13 @@ pub enum Precision {
     Year,
 }
 
-impl Precision {
-    /// The stored code.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Day => "day",
-            Self::Xun => "xun",
-            Self::Month => "month",
-            Self::Quarter => "quarter",
-            Self::Year => "year",
-        }
-    }
-
-    /// Reads a stored code.
-    pub fn from_code(code: &str) -> Option<Self> {
-        [Self::Day, Self::Xun, Self::Month, Self::Quarter, Self::Year]
-            .into_iter()
-            .find(|k| k.code() == code)
+crate::codes! {
+    Precision {
+        Day = "day",
+        Xun = "xun",
+        Month = "month",
+        Quarter = "quarter",
+        Year = "year",
     }
 }
 

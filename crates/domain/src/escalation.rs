@@ -33,29 +33,19 @@ pub enum NoticeKind {
     Accountability,
 }
 
+crate::codes! {
+    NoticeKind {
+        Supervision = "supervision",
+        Reminder = "reminder",
+        Admonition = "admonition",
+        Accountability = "accountability",
+    }
+}
+
 impl NoticeKind {
     /// The ladder, first rung first.
-    pub const LADDER: [NoticeKind; 4] = [
-        NoticeKind::Supervision,
-        NoticeKind::Reminder,
-        NoticeKind::Admonition,
-        NoticeKind::Accountability,
-    ];
-
-    /// Its stored code.
-    pub fn code(self) -> &'static str {
-        match self {
-            NoticeKind::Supervision => "supervision",
-            NoticeKind::Reminder => "reminder",
-            NoticeKind::Admonition => "admonition",
-            NoticeKind::Accountability => "accountability",
-        }
-    }
-
-    /// Reads a code.
-    pub fn from_code(code: &str) -> Option<NoticeKind> {
-        NoticeKind::LADDER.into_iter().find(|k| k.code() == code)
-    }
+    /// (Its codes are declared in that order, so this is `ALL`.)
+    pub const LADDER: [NoticeKind; 4] = NoticeKind::ALL;
 
     /// Its title in Chinese.
     pub fn label_zh(self) -> &'static str {

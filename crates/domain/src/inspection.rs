@@ -22,36 +22,19 @@ pub enum InspectionKind {
     Other,
 }
 
+crate::codes! {
+    InspectionKind {
+        Xunshi = "xunshi",
+        Xuncha = "xuncha",
+        Audit = "audit",
+        Supervision = "supervision",
+        SelfInspection = "self_inspection",
+        DemocraticMeeting = "democratic_meeting",
+        Other = "other",
+    }
+}
+
 impl InspectionKind {
-    /// Every kind, in the order forms offer them.
-    pub const ALL: [InspectionKind; 7] = [
-        Self::Xunshi,
-        Self::Xuncha,
-        Self::Audit,
-        Self::Supervision,
-        Self::SelfInspection,
-        Self::DemocraticMeeting,
-        Self::Other,
-    ];
-
-    /// The stored code.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Xunshi => "xunshi",
-            Self::Xuncha => "xuncha",
-            Self::Audit => "audit",
-            Self::Supervision => "supervision",
-            Self::SelfInspection => "self_inspection",
-            Self::DemocraticMeeting => "democratic_meeting",
-            Self::Other => "other",
-        }
-    }
-
-    /// Reads a stored code.
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.code() == code)
-    }
-
     /// The Chinese name offices use.
     pub fn label_zh(self) -> &'static str {
         match self {
@@ -90,21 +73,10 @@ pub enum ProblemSource {
     SelfFound,
 }
 
-impl ProblemSource {
-    /// Both sources.
-    pub const ALL: [ProblemSource; 2] = [Self::Inspection, Self::SelfFound];
-
-    /// The stored code.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Inspection => "inspection",
-            Self::SelfFound => "self_found",
-        }
-    }
-
-    /// Reads a stored code.
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.code() == code)
+crate::codes! {
+    ProblemSource {
+        Inspection = "inspection",
+        SelfFound = "self_found",
     }
 }
 

@@ -7,6 +7,7 @@
 pub mod access;
 pub mod calendar;
 pub mod clock;
+pub mod code;
 pub mod counts;
 pub mod deadline;
 pub mod escalation;

@@ -50,46 +50,24 @@ pub enum ProblemState {
     Consolidated,
 }
 
+crate::codes! {
+    ProblemState {
+        Registered = "registered",
+        Disputed = "disputed",
+        Claimed = "claimed",
+        PlanSubmitted = "plan_submitted",
+        PlanSigned = "plan_signed",
+        PlanCompiled = "plan_compiled",
+        InProgress = "in_progress",
+        LongTermReview = "long_term_review",
+        ClosureRequested = "closure_requested",
+        ClosureSigned = "closure_signed",
+        Closed = "closed",
+        Consolidated = "consolidated",
+    }
+}
+
 impl ProblemState {
-    /// Every state.
-    pub const ALL: [ProblemState; 12] = [
-        Self::Registered,
-        Self::Disputed,
-        Self::Claimed,
-        Self::PlanSubmitted,
-        Self::PlanSigned,
-        Self::PlanCompiled,
-        Self::InProgress,
-        Self::LongTermReview,
-        Self::ClosureRequested,
-        Self::ClosureSigned,
-        Self::Closed,
-        Self::Consolidated,
-    ];
-
-    /// The stored code.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Registered => "registered",
-            Self::Disputed => "disputed",
-            Self::Claimed => "claimed",
-            Self::PlanSubmitted => "plan_submitted",
-            Self::PlanSigned => "plan_signed",
-            Self::PlanCompiled => "plan_compiled",
-            Self::InProgress => "in_progress",
-            Self::LongTermReview => "long_term_review",
-            Self::ClosureRequested => "closure_requested",
-            Self::ClosureSigned => "closure_signed",
-            Self::Closed => "closed",
-            Self::Consolidated => "consolidated",
-        }
-    }
-
-    /// Reads a stored code.
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.code() == code)
-    }
-
     /// Whether the problem is off the ledger (销号).
     pub fn is_closed(self) -> bool {
         matches!(self, Self::Closed | Self::Consolidated)
@@ -158,26 +136,11 @@ pub enum Party {
     InspectedUnit,
 }
 
-impl Party {
-    /// Every party, in the order they sign.
-    pub const ALL: [Party; 3] = [
-        Self::InspectionOffice,
-        Self::InspectionGroup,
-        Self::InspectedUnit,
-    ];
-
-    /// The stored code.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::InspectionOffice => "inspection_office",
-            Self::InspectionGroup => "inspection_group",
-            Self::InspectedUnit => "inspected_unit",
-        }
-    }
-
-    /// Reads a stored code.
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|p| p.code() == code)
+crate::codes! {
+    Party {
+        InspectionOffice = "inspection_office",
+        InspectionGroup = "inspection_group",
+        InspectedUnit = "inspected_unit",
     }
 }
 

@@ -17,25 +17,16 @@ pub enum AccountabilityForm {
     Fourth,
 }
 
+crate::codes! {
+    AccountabilityForm {
+        First = "first",
+        Second = "second",
+        Third = "third",
+        Fourth = "fourth",
+    }
+}
+
 impl AccountabilityForm {
-    /// Every form, in order.
-    pub const ALL: [AccountabilityForm; 4] = [Self::First, Self::Second, Self::Third, Self::Fourth];
-
-    /// The stored code.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::First => "first",
-            Self::Second => "second",
-            Self::Third => "third",
-            Self::Fourth => "fourth",
-        }
-    }
-
-    /// Reads a stored code.
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|f| f.code() == code)
-    }
-
     /// The Chinese name.
     pub fn label_zh(self) -> &'static str {
         match self {
@@ -69,24 +60,15 @@ pub enum InstitutionChange {
     Abolished,
 }
 
+crate::codes! {
+    InstitutionChange {
+        Made = "made",
+        Revised = "revised",
+        Abolished = "abolished",
+    }
+}
+
 impl InstitutionChange {
-    /// Every change.
-    pub const ALL: [InstitutionChange; 3] = [Self::Made, Self::Revised, Self::Abolished];
-
-    /// The stored code.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Made => "made",
-            Self::Revised => "revised",
-            Self::Abolished => "abolished",
-        }
-    }
-
-    /// Reads a stored code.
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|f| f.code() == code)
-    }
-
     /// The Chinese name.
     pub fn label_zh(self) -> &'static str {
         match self {

@@ -51,24 +51,15 @@ pub enum RobotKind {
     Feishu,
 }
 
+crate::codes! {
+    RobotKind {
+        Wecom = "wecom",
+        Dingtalk = "dingtalk",
+        Feishu = "feishu",
+    }
+}
+
 impl RobotKind {
-    /// Every robot.
-    pub const ALL: [RobotKind; 3] = [RobotKind::Wecom, RobotKind::Dingtalk, RobotKind::Feishu];
-
-    /// Its code.
-    pub fn code(self) -> &'static str {
-        match self {
-            RobotKind::Wecom => "wecom",
-            RobotKind::Dingtalk => "dingtalk",
-            RobotKind::Feishu => "feishu",
-        }
-    }
-
-    /// Reads a code.
-    pub fn from_code(code: &str) -> Option<RobotKind> {
-        RobotKind::ALL.into_iter().find(|r| r.code() == code)
-    }
-
     /// Its name in Chinese.
     pub fn label_zh(self) -> &'static str {
         match self {

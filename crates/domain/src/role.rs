@@ -28,40 +28,21 @@ pub enum Role {
     Unassigned,
 }
 
+crate::codes! {
+    Role {
+        Office = "office",
+        Leader = "leader",
+        Unit = "unit",
+        Supervisor = "supervisor",
+        Upper = "upper",
+        SysAdmin = "sysadmin",
+        SecAdmin = "secadmin",
+        AuditAdmin = "auditadmin",
+        Unassigned = "unassigned",
+    }
+}
+
 impl Role {
-    /// Every role, business roles first.
-    pub const ALL: [Role; 9] = [
-        Self::Office,
-        Self::Leader,
-        Self::Unit,
-        Self::Supervisor,
-        Self::Upper,
-        Self::SysAdmin,
-        Self::SecAdmin,
-        Self::AuditAdmin,
-        Self::Unassigned,
-    ];
-
-    /// The stored code.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Office => "office",
-            Self::Leader => "leader",
-            Self::Unit => "unit",
-            Self::Supervisor => "supervisor",
-            Self::Upper => "upper",
-            Self::SysAdmin => "sysadmin",
-            Self::SecAdmin => "secadmin",
-            Self::AuditAdmin => "auditadmin",
-            Self::Unassigned => "unassigned",
-        }
-    }
-
-    /// Reads a stored code.
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.code() == code)
-    }
-
     /// The Chinese name.
     pub fn label_zh(self) -> &'static str {
         match self {

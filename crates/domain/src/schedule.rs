@@ -93,19 +93,18 @@ pub enum NodeKind {
     ReportDue,
 }
 
-impl NodeKind {
-    /// Its code.
-    pub fn code(self) -> &'static str {
-        match self {
-            NodeKind::Feedback => "feedback",
-            NodeKind::PlanDue => "plan_due",
-            NodeKind::ConcentratedEnd => "concentrated_end",
-            NodeKind::UnitsSubmit => "units_submit",
-            NodeKind::OfficeDraft => "office_draft",
-            NodeKind::ReportDue => "report_due",
-        }
+crate::codes! {
+    NodeKind {
+        Feedback = "feedback",
+        PlanDue = "plan_due",
+        ConcentratedEnd = "concentrated_end",
+        UnitsSubmit = "units_submit",
+        OfficeDraft = "office_draft",
+        ReportDue = "report_due",
     }
+}
 
+impl NodeKind {
     /// Its name in Chinese.
     pub fn label_zh(self) -> &'static str {
         match self {

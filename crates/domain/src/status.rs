@@ -18,22 +18,11 @@ pub enum MeasureState {
     Done,
 }
 
-impl MeasureState {
-    /// Every state.
-    pub const ALL: [MeasureState; 3] = [Self::Registered, Self::InProgress, Self::Done];
-
-    /// The stored code.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Registered => "registered",
-            Self::InProgress => "in_progress",
-            Self::Done => "done",
-        }
-    }
-
-    /// Reads a stored code.
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.code() == code)
+crate::codes! {
+    MeasureState {
+        Registered = "registered",
+        InProgress = "in_progress",
+        Done = "done",
     }
 }
 
@@ -87,32 +76,14 @@ pub enum StandingFilter {
     ReviewDue,
 }
 
-impl StandingFilter {
-    /// Every filter.
-    pub const ALL: [StandingFilter; 6] = [
-        Self::Open,
-        Self::Done,
-        Self::Overdue,
-        Self::DueSoon,
-        Self::LongTerm,
-        Self::ReviewDue,
-    ];
-
-    /// The code used in URLs.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Open => "open",
-            Self::Done => "done",
-            Self::Overdue => "overdue",
-            Self::DueSoon => "due_soon",
-            Self::LongTerm => "long_term",
-            Self::ReviewDue => "review_due",
-        }
-    }
-
-    /// Reads a URL code.
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.code() == code)
+crate::codes! {
+    StandingFilter {
+        Open = "open",
+        Done = "done",
+        Overdue = "overdue",
+        DueSoon = "due_soon",
+        LongTerm = "long_term",
+        ReviewDue = "review_due",
     }
 }
 
@@ -346,11 +317,16 @@ const STATUS_WORDS: [(ReportedStatus, &[&str]); 4] = [
     ),
 ];
 
-impl ReportedStatus {
-    /// Every reading.
-    pub const ALL: [ReportedStatus; 4] =
-        [Self::NotStarted, Self::Ongoing, Self::LongTerm, Self::Done];
+crate::codes! {
+    ReportedStatus {
+        NotStarted = "not_started",
+        Ongoing = "ongoing",
+        LongTerm = "long_term",
+        Done = "done",
+    }
+}
 
+impl ReportedStatus {
     /// Reads a status cell: its words, or a percentage ("100%" done, "60%" under way,
     /// "0%" not started). `None` when empty or when it says none of these (a narrative
     /// of what was done, which the office reads itself).
@@ -382,16 +358,6 @@ impl ReportedStatus {
             Self::NotStarted => MeasureState::Registered,
             Self::Ongoing | Self::LongTerm => MeasureState::InProgress,
             Self::Done => MeasureState::Done,
-        }
-    }
-
-    /// The code used in the API.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::NotStarted => "not_started",
-            Self::Ongoing => "ongoing",
-            Self::LongTerm => "long_term",
-            Self::Done => "done",
         }
     }
 

@@ -26,24 +26,15 @@ pub enum Colour {
     Red,
 }
 
+crate::codes! {
+    Colour {
+        Green = "green",
+        Yellow = "yellow",
+        Red = "red",
+    }
+}
+
 impl Colour {
-    /// Every colour, mildest first.
-    pub const ALL: [Colour; 3] = [Colour::Green, Colour::Yellow, Colour::Red];
-
-    /// Its code (styles, URLs, the API).
-    pub fn code(self) -> &'static str {
-        match self {
-            Colour::Green => "green",
-            Colour::Yellow => "yellow",
-            Colour::Red => "red",
-        }
-    }
-
-    /// Reads a code.
-    pub fn from_code(code: &str) -> Option<Colour> {
-        Colour::ALL.into_iter().find(|c| c.code() == code)
-    }
-
     /// Its name in Chinese.
     pub fn label_zh(self) -> &'static str {
         match self {
@@ -75,28 +66,15 @@ pub enum Recipient {
     Secretary,
 }
 
+crate::codes! {
+    Recipient {
+        Handler = "handler",
+        LeaderInCharge = "leader",
+        Secretary = "secretary",
+    }
+}
+
 impl Recipient {
-    /// Every recipient, nearest first.
-    pub const ALL: [Recipient; 3] = [
-        Recipient::Handler,
-        Recipient::LeaderInCharge,
-        Recipient::Secretary,
-    ];
-
-    /// Its code.
-    pub fn code(self) -> &'static str {
-        match self {
-            Recipient::Handler => "handler",
-            Recipient::LeaderInCharge => "leader",
-            Recipient::Secretary => "secretary",
-        }
-    }
-
-    /// Reads a code.
-    pub fn from_code(code: &str) -> Option<Recipient> {
-        Recipient::ALL.into_iter().find(|r| r.code() == code)
-    }
-
     /// Its name in Chinese.
     pub fn label_zh(self) -> &'static str {
         match self {

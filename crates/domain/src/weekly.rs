@@ -59,6 +59,15 @@ pub enum ReportStatus {
     Pending,
 }
 
+crate::codes! {
+    ReportStatus {
+        OnTime = "on_time",
+        Late = "late",
+        Missing = "missing",
+        Pending = "pending",
+    }
+}
+
 impl ReportStatus {
     /// Where a report stands: sent when (Beijing time), due when, now.
     pub fn of(sent: Option<NaiveDateTime>, due: NaiveDateTime, now: NaiveDateTime) -> ReportStatus {
@@ -67,16 +76,6 @@ impl ReportStatus {
             Some(_) => ReportStatus::Late,
             None if now > due => ReportStatus::Missing,
             None => ReportStatus::Pending,
-        }
-    }
-
-    /// Its code.
-    pub fn code(self) -> &'static str {
-        match self {
-            ReportStatus::OnTime => "on_time",
-            ReportStatus::Late => "late",
-            ReportStatus::Missing => "missing",
-            ReportStatus::Pending => "pending",
         }
     }
 

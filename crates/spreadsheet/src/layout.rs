@@ -36,46 +36,24 @@ pub enum Field {
     Note,
 }
 
+zhenggai_domain::codes! {
+    Field {
+        Seq = "seq",
+        Aspect = "aspect",
+        Problem = "problem",
+        Measure = "measure",
+        Target = "target",
+        Leader = "leader",
+        LeadUnit = "lead_unit",
+        Cooperating = "cooperating",
+        Responsible = "responsible",
+        Deadline = "deadline",
+        Status = "status",
+        Note = "note",
+    }
+}
+
 impl Field {
-    /// The name used in configuration and in messages.
-    pub fn code(self) -> &'static str {
-        match self {
-            Field::Seq => "seq",
-            Field::Aspect => "aspect",
-            Field::Problem => "problem",
-            Field::Measure => "measure",
-            Field::Target => "target",
-            Field::Leader => "leader",
-            Field::LeadUnit => "lead_unit",
-            Field::Cooperating => "cooperating",
-            Field::Responsible => "responsible",
-            Field::Deadline => "deadline",
-            Field::Status => "status",
-            Field::Note => "note",
-        }
-    }
-
-    /// Reads a configured field name.
-    pub fn from_code(code: &str) -> Option<Field> {
-        SYNONYMS.iter().map(|(f, _)| *f).find(|f| f.code() == code)
-    }
-
-    /// Every field, in the order a ledger's columns usually stand.
-    pub const ALL: [Field; 12] = [
-        Field::Seq,
-        Field::Aspect,
-        Field::Problem,
-        Field::Measure,
-        Field::Target,
-        Field::Leader,
-        Field::LeadUnit,
-        Field::Cooperating,
-        Field::Responsible,
-        Field::Deadline,
-        Field::Status,
-        Field::Note,
-    ];
-
     /// The fields an import keeps, and so those a column may be mapped to: the 序号 is
     /// the ledger's own numbering and a 备注 is not kept.
     pub const IMPORTED: [Field; 10] = [
@@ -566,6 +544,17 @@ pub fn choose_sheet(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_field_reads_back_its_code_and_has_synonyms() {
+        assert_eq!(zhenggai_domain::code::check_codes::<Field>(), Ok(()));
+        for f in Field::ALL {
+            assert!(
+                SYNONYMS.iter().any(|(g, _)| *g == f),
+                "{f:?} has no synonyms"
+            );
+        }
+    }
 
     fn sheet(rows: &[&[&str]]) -> Sheet {
         Sheet {

@@ -189,10 +189,6 @@ impl OrgChannels {
     }
 }
 
-fn colours_of(codes: &str) -> Vec<Colour> {
-    codes.split(',').filter_map(Colour::from_code).collect()
-}
-
 /// The channels as entered.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -223,7 +219,12 @@ pub async fn of_org(conn: &mut AnyConnection, org: UnitId) -> StoreResult<OrgCha
     let Some(r) = row else {
         return Ok(OrgChannels::default());
     };
-    let robot = RobotKind::from_code(&r.try_get::<String, _>(1)?)
+    // No robot is stored as an empty code.
+    let robot = match r.try_get::<String, _>(1)?.as_str() {
+        "" => None,
+        _ => Some(crate::rows::code::<RobotKind, _>(&r, "org_channels", 1)?),
+    };
+    let robot = robot
         .map(|kind| -> Result<Robot, sqlx::Error> {
             Ok(Robot {
                 kind,
@@ -235,7 +236,7 @@ pub async fn of_org(conn: &mut AnyConnection, org: UnitId) -> StoreResult<OrgCha
     Ok(OrgChannels {
         email_on: r.try_get::<i64, _>(0)? != 0,
         robot,
-        robot_colours: colours_of(&r.try_get::<String, _>(5)?),
+        robot_colours: crate::rows::code_list(&r, "org_channels", 5)?,
         version: r.try_get(4)?,
     })
 }

@@ -28,6 +28,7 @@ pub mod error;
 pub mod files;
 pub mod ledger;
 pub mod reminders;
+pub mod rows;
 pub mod scale;
 pub mod scope;
 pub mod sql;

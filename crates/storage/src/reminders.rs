@@ -344,8 +344,7 @@ pub async fn plan(
                     .and_then(parse_day),
                 precision: None,
             };
-            let state = MeasureState::from_code(&r.try_get::<String, _>(8)?)
-                .unwrap_or(MeasureState::Registered);
+            let state = crate::rows::code::<MeasureState, _>(r, "measures", 8)?;
             let Some(warning) = settings.rules.assess(calendar, &deadline, state, today) else {
                 continue;
             };

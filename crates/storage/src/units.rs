@@ -25,13 +25,10 @@ pub enum UnitKind {
     Dept,
 }
 
-impl UnitKind {
-    /// The stored code.
-    pub fn code(self) -> &'static str {
-        match self {
-            UnitKind::Org => "org",
-            UnitKind::Dept => "dept",
-        }
+zhenggai_domain::codes! {
+    UnitKind {
+        Org = "org",
+        Dept = "dept",
     }
 }
 

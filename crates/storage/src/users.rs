@@ -59,7 +59,7 @@ impl User {
             display_name: r.try_get("display_name")?,
             unit_id: UnitId(r.try_get("unit_id")?),
             unit_name: r.try_get("unit_name")?,
-            role: Role::from_code(&r.try_get::<String, _>("role")?).unwrap_or(Role::Unassigned),
+            role: crate::rows::code::<Role, _>(r, "users", "role")?,
             units_in_charge: serde_json::from_str::<Vec<i64>>(&in_charge)
                 .unwrap_or_default()
                 .into_iter()

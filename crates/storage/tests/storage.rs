@@ -955,3 +955,42 @@ async fn filing_the_plan_early_names_each_problem_not_yet_approved() {
     );
     assert!(b.message.contains(&format!("{}个问题", b.records.len())));
 }
+
+/// A stored code this build does not know (a newer build wrote it, or someone edited
+/// the database) is an error naming the table, the column and the value, never read as
+/// some default that the next save would write back as if it were true.
+#[tokio::test]
+async fn an_unknown_stored_code_names_its_table_column_and_value() {
+    let t = TestDb::new().await.unwrap();
+    demo::load(
+        &t.db,
+        &t.files,
+        today(),
+        Utc.with_ymd_and_hms(2024, 4, 25, 1, 0, 0).unwrap(),
+    )
+    .await
+    .unwrap();
+    let office = users::find(&t.db, "office").await.unwrap().unwrap();
+    let actor = users::actor(&t.db, office.id).await.unwrap();
+    let id: i64 = sqlx::query_scalar("SELECT MIN(id) FROM problems")
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE problems SET state = 'signed_by_martians' WHERE id = $1")
+        .bind(id)
+        .execute(t.db.pool())
+        .await
+        .unwrap();
+    let err = zhenggai_storage::ledger::problems::get(
+        &t.db,
+        &actor,
+        zhenggai_domain::ProblemId(id),
+    )
+    .await
+    .unwrap_err();
+    let said = err.to_string();
+    assert!(
+        said.contains("problems.state") && said.contains("signed_by_martians"),
+        "{said}"
+    );
+}

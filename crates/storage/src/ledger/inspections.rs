@@ -190,8 +190,7 @@ impl Inspection {
             id: InspectionId(r.try_get("id")?),
             org_id: UnitId(r.try_get("org_id")?),
             org_name: r.try_get("org_name")?,
-            kind: InspectionKind::from_code(&r.try_get::<String, _>("kind")?)
-                .unwrap_or(InspectionKind::Other),
+            kind: crate::rows::code::<InspectionKind, _>(r, "inspections", "kind")?,
             title: r.try_get("title")?,
             group_name: r.try_get("group_name")?,
             period_start: opt_day(r, "period_start")?,

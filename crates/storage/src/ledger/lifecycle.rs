@@ -251,8 +251,7 @@ fn read_facts(
         Ok(u32::try_from(row.try_get::<i64, _>(at + i)?).unwrap_or(u32::MAX))
     };
     let problem = lifecycle::Problem {
-        state: ProblemState::from_code(&row.try_get::<String, _>(at)?)
-            .unwrap_or(ProblemState::Registered),
+        state: crate::rows::code::<ProblemState, _>(row, "problems", at)?,
         org: UnitId(row.try_get(at + 1)?),
         lead_unit: UnitId(row.try_get::<Option<i64>, _>(at + 2)?.unwrap_or(0)),
         leader: row.try_get::<Option<i64>, _>(at + 3)?.map(UserId),

@@ -180,8 +180,7 @@ async fn items(db: &Db, round: i64) -> StoreResult<Vec<RoundItem>> {
             Ok(RoundItem {
                 problem_id: ProblemId(r.try_get(0)?),
                 title: r.try_get(1)?,
-                state: ProblemState::from_code(&r.try_get::<String, _>(2)?)
-                    .unwrap_or(ProblemState::Closed),
+                state: crate::rows::code::<ProblemState, _>(r, "problems", 2)?,
                 decision: r.try_get(3)?,
             })
         })
@@ -235,8 +234,7 @@ pub async fn candidates(
             Ok(RoundItem {
                 problem_id: ProblemId(r.try_get(0)?),
                 title: r.try_get(1)?,
-                state: ProblemState::from_code(&r.try_get::<String, _>(2)?)
-                    .unwrap_or(ProblemState::Closed),
+                state: crate::rows::code::<ProblemState, _>(r, "problems", 2)?,
                 decision: None,
             })
         })

@@ -217,16 +217,11 @@ impl Measure {
     pub(crate) fn from_row(r: &AnyRow, today: NaiveDate) -> Result<Measure, sqlx::Error> {
         let deadline = Deadline {
             text: r.try_get("deadline_text")?,
-            kind: DeadlineKind::from_code(&r.try_get::<String, _>("deadline_kind")?)
-                .unwrap_or(DeadlineKind::Dated),
+            kind: crate::rows::code::<DeadlineKind, _>(r, "measures", "deadline_kind")?,
             date: opt_day(r, "deadline_date")?,
-            precision: r
-                .try_get::<Option<String>, _>("deadline_precision")?
-                .as_deref()
-                .and_then(Precision::from_code),
+            precision: crate::rows::opt_code(r, "measures", "deadline_precision")?,
         };
-        let state = MeasureState::from_code(&r.try_get::<String, _>("state")?)
-            .unwrap_or(MeasureState::Registered);
+        let state = crate::rows::code::<MeasureState, _>(r, "measures", "state")?;
         let done_on = opt_day(r, "done_on")?;
         let activity = activity(
             &r.try_get::<String, _>("created_at")?,
@@ -242,8 +237,7 @@ impl Measure {
             problem_title: r.try_get("problem_title")?,
             // An unknown code (a newer version's) reads as approved: the standing shown
             // is then the measure's own.
-            problem_state: ProblemState::from_code(&r.try_get::<String, _>("problem_state")?)
-                .unwrap_or(ProblemState::InProgress),
+            problem_state: crate::rows::code::<ProblemState, _>(r, "problems", "problem_state")?,
             inspection_id: InspectionId(r.try_get("inspection_id")?),
             inspection_title: r.try_get("inspection_title")?,
             org_id: UnitId(r.try_get("org_id")?),

@@ -44,7 +44,7 @@ fn notice_of(r: &sqlx::any::AnyRow) -> Result<Notice, sqlx::Error> {
     Ok(Notice {
         id: r.try_get(0)?,
         measure_id: MeasureId(r.try_get(1)?),
-        kind: NoticeKind::from_code(&r.try_get::<String, _>(2)?).unwrap_or(NoticeKind::Supervision),
+        kind: crate::rows::code::<NoticeKind, _>(r, "notices", 2)?,
         number: r.try_get(3)?,
         issued_on: parse_day(&r.try_get::<String, _>(4)?).unwrap_or_default(),
         final_deadline: opt_day(r, "final_deadline")?,

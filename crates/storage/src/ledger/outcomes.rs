@@ -453,7 +453,7 @@ pub async fn list(db: &Db, actor: &Actor, inspection: InspectionId) -> StoreResu
             subject_kind: r.try_get(1)?,
             subject: r.try_get(2)?,
             reason: r.try_get(3)?,
-            form: AccountabilityForm::from_code(&r.try_get::<String, _>(4)?).unwrap_or(AccountabilityForm::First),
+            form: crate::rows::code::<AccountabilityForm, _>(r, "accountability", 4)?,
             decided_on: r.try_get(5)?,
         })
     })
@@ -470,7 +470,7 @@ pub async fn list(db: &Db, actor: &Actor, inspection: InspectionId) -> StoreResu
             id: r.try_get(0)?,
             title: r.try_get(1)?,
             doc_number: r.try_get(2)?,
-            change_kind: InstitutionChange::from_code(&r.try_get::<String, _>(3)?).unwrap_or(InstitutionChange::Made),
+            change_kind: crate::rows::code::<InstitutionChange, _>(r, "institutions", 3)?,
             issued_on: r.try_get(4)?,
         })
     })

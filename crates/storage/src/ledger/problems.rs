@@ -380,11 +380,11 @@ pub async fn get(db: &Db, actor: &Actor, id: ProblemId) -> StoreResult<Problem> 
         ordinal: row.try_get(7)?,
         title: row.try_get(8)?,
         description: row.try_get(9)?,
-        source: ProblemSource::from_code(&row.try_get::<String, _>(10)?)
-            .unwrap_or(ProblemSource::Inspection),
+        source: crate::rows::code::<ProblemSource, _>(&row, "problems", 10)?,
         version: row.try_get(11)?,
-        state: zhenggai_domain::lifecycle::ProblemState::from_code(&row.try_get::<String, _>(12)?)
-            .unwrap_or(zhenggai_domain::lifecycle::ProblemState::Registered),
+        state: crate::rows::code::<zhenggai_domain::lifecycle::ProblemState, _>(
+            &row, "problems", 12,
+        )?,
         lead_unit,
         leader,
         extensions: row.try_get(17)?,

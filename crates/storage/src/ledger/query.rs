@@ -454,8 +454,7 @@ pub async fn ledger(
             ordinal: r.try_get(1)?,
             title: r.try_get(2)?,
             description: r.try_get(3)?,
-            source: ProblemSource::from_code(&r.try_get::<String, _>(4)?)
-                .unwrap_or(ProblemSource::Inspection),
+            source: crate::rows::code::<ProblemSource, _>(r, "problems", 4)?,
             item_id: r.try_get::<Option<i64>, _>(5)?.map(ItemId),
             measures: Vec::new(),
         };

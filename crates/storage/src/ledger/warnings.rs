@@ -64,10 +64,6 @@ pub struct SettingsInput {
     pub version: i64,
 }
 
-fn recipients_of(codes: &str) -> Vec<Recipient> {
-    codes.split(',').filter_map(Recipient::from_code).collect()
-}
-
 /// Reads reminder days as entered ("3, 1", "3，1"): largest first, each once; `None`
 /// when one is not a whole number.
 pub fn days_of(text: &str) -> Option<Vec<u32>> {
@@ -109,9 +105,9 @@ pub async fn get(conn: &mut AnyConnection, org: UnitId) -> StoreResult<Settings>
         rules: WarningRules {
             green_days: days(r.try_get(0)?),
             yellow_days: days(r.try_get(1)?),
-            green: recipients_of(&r.try_get::<String, _>(2)?),
-            yellow: recipients_of(&r.try_get::<String, _>(3)?),
-            red: recipients_of(&r.try_get::<String, _>(4)?),
+            green: crate::rows::code_list(&r, "warning_rules", 2)?,
+            yellow: crate::rows::code_list(&r, "warning_rules", 3)?,
+            red: crate::rows::code_list(&r, "warning_rules", 4)?,
             remind_days: days_of(&r.try_get::<String, _>(7)?).unwrap_or_default(),
             repeat_days: days(r.try_get(8)?),
             milestone_months: days(r.try_get(9)?),

@@ -1,0 +1,61 @@
+//! Reading values out of rows where the database holds less than the domain type
+//! says: stored codes. A code this build does not know (written by a newer build, or
+//! by hand) fails loudly, naming the table, the column and the value, instead of
+//! turning into a default that would then be written back as if it were true.
+
+use sqlx::any::AnyRow;
+use sqlx::{Column, ColumnIndex, Row};
+use zhenggai_domain::code::Code;
+
+/// Reads a stored code: `code::<ProblemState, _>(&row, "problems", "state")`.
+pub fn code<T: Code, I>(row: &AnyRow, table: &str, index: I) -> Result<T, sqlx::Error>
+where
+    I: ColumnIndex<AnyRow> + Copy,
+{
+    let value: String = row.try_get(index)?;
+    parse(row, table, index, &value)
+}
+
+/// Reads a stored code that may be absent (NULL).
+pub fn opt_code<T: Code, I>(row: &AnyRow, table: &str, index: I) -> Result<Option<T>, sqlx::Error>
+where
+    I: ColumnIndex<AnyRow> + Copy,
+{
+    match row.try_get::<Option<String>, _>(index)? {
+        Some(value) => parse(row, table, index, &value).map(Some),
+        None => Ok(None),
+    }
+}
+
+fn parse<T: Code, I>(row: &AnyRow, table: &str, index: I, value: &str) -> Result<T, sqlx::Error>
+where
+    I: ColumnIndex<AnyRow> + Copy,
+{
+    T::parse_code(value).ok_or_else(|| {
+        let column = index
+            .index(row)
+            .map(|i| row.column(i).name().to_string())
+            .unwrap_or_default();
+        sqlx::Error::Decode(
+            format!(
+                "{table}.{column} holds {value:?}, which is not a {} this build knows",
+                T::KIND
+            )
+            .into(),
+        )
+    })
+}
+
+/// Reads a stored list of codes, comma-separated ("office,lead"); empty is none.
+pub fn code_list<T: Code, I>(row: &AnyRow, table: &str, index: I) -> Result<Vec<T>, sqlx::Error>
+where
+    I: ColumnIndex<AnyRow> + Copy,
+{
+    let value: String = row.try_get(index)?;
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(|c| parse(row, table, index, c))
+        .collect()
+}
