@@ -15,6 +15,7 @@ mod calendar;
 mod channels;
 mod drafting;
 mod edge;
+mod forms;
 mod latin;
 mod ledger;
 mod lifecycle;
