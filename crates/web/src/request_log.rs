@@ -101,7 +101,7 @@ pub async fn log_requests(mut req: Request, next: Next) -> Response {
         .unwrap_or_default();
     tracing::info!(
         method = %method,
-        route = route.as_deref().unwrap_or("-"),
+        route = %route.as_deref().unwrap_or("-"),
         status = resp.status().as_u16(),
         ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         user,

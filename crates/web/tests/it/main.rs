@@ -22,6 +22,7 @@ mod lifecycle;
 mod milestones;
 mod outcomes;
 mod refusals;
+mod request_log;
 mod schedule;
 mod spreadsheets;
 mod strict;
