@@ -131,3 +131,43 @@ async fn an_exempt_route_is_a_page_route() {
         );
     }
 }
+
+/// A form with files carries its token before them, as the pages' forms do: a token
+/// after the first file is refused before that file is read, and nothing is written.
+#[tokio::test]
+async fn a_form_with_files_is_refused_when_its_token_comes_after_a_file() {
+    let t = TestApp::new().await;
+    let m = t.measure(crate::util::FINANCE_LEAD).await;
+    let s = t.login("finance").await;
+    let boundary = "zgboundaryLate0gW";
+    let part = |name: &str, value: &str| {
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        )
+    };
+    let file = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.pdf\"\r\n\
+         Content-Type: application/pdf\r\n\r\n%PDF-1.4\r\n"
+    );
+    let send = |body: String| {
+        Request::post(format!("/measures/{m}/progress"))
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header(header::COOKIE, &s.cookie)
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let fields = part("happened_on", "2024-04-24") + &part("content", "迟到的令牌");
+    let before = written(&t).await;
+    let late = format!("{fields}{file}{}--{boundary}--\r\n", part("csrf", &s.csrf));
+    let r = t.send(send(late)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert!(r.body.contains("表单已过期或来源不明"), "{}", r.body);
+    assert_eq!(written(&t).await, before);
+    // The same form with its token first is taken.
+    let first = format!("{}{fields}{file}--{boundary}--\r\n", part("csrf", &s.csrf));
+    let r = t.send(send(first)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+}
