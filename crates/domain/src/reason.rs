@@ -543,6 +543,8 @@ pub enum RequestPart {
     Query,
     /// The JSON body.
     Json,
+    /// A page's form (read into the same input struct as the JSON body).
+    Form,
 }
 
 /// What is wrong with a field of a request.

@@ -1,5 +1,12 @@
 //! Form bodies as ordered name–value pairs, so that repeated fields (several
-//! cooperating units) and the CSRF token read the same way in every handler.
+//! cooperating units) read the same way in every handler; and the extractors a page's
+//! handler takes them through, each of which checks the session's CSRF token before
+//! the handler sees a field: [`PageForm`] (the fields), [`PageInput`] (the input struct
+//! the API reads from JSON, read by the same serde derive) and [`PageFiles`] (a form
+//! that may carry files, its token before any file). A form body is not an extractor
+//! by itself, so a page's handler cannot read one and forget the check; the login form,
+//! sent before there is a session, carries its own signed token instead
+//! (`login_guard::LoginForm`).
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -7,8 +14,10 @@ use zhenggai_domain::reason::ApiRequest;
 use zhenggai_domain::validate::Why;
 
 use axum::body::{Body, Bytes, to_bytes};
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use hyper::body::{Body as HttpBody, Frame, SizeHint};
+use serde::de::DeserializeOwned;
+use zhenggai_domain::reason::RequestPart;
 
 use axum::extract::Multipart;
 use axum::extract::multipart::MultipartError;
@@ -22,6 +31,7 @@ use zhenggai_domain::validate::FieldError;
 
 use crate::error::{ApiError, PageError};
 use crate::server::BodyDeadline;
+use crate::session::Viewer;
 use crate::state::App;
 
 /// A decoded `application/x-www-form-urlencoded` body.
@@ -123,10 +133,11 @@ pub fn declares_more_than(req: &Request, limit: usize) -> bool {
     declared_length(req).is_some_and(|n| n > u64::try_from(limit).unwrap_or(u64::MAX))
 }
 
-impl<S: Send + Sync> FromRequest<S> for FormData {
-    type Rejection = PageError;
-
-    async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
+impl FormData {
+    /// Reads a urlencoded body up to the form's limit (a declared length over it is
+    /// refused before a byte is read). Not an extractor: pages read their forms through
+    /// [`PageForm`], which checks the token, and the login form through its own guard.
+    pub(crate) async fn read(req: Request) -> Result<FormData, PageError> {
         if declares_more_than(&req, MAX_FORM_BYTES) {
             return Err(PageError::TooLarge);
         }
@@ -134,6 +145,98 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
             .await
             .map_err(|_| PageError::TooLarge)?;
         Ok(FormData::parse(&bytes))
+    }
+
+    /// Takes a field off the form: its first value ("" when absent), every copy removed.
+    fn take(&mut self, name: &str) -> String {
+        let first = self.get(name).to_string();
+        self.0.retain(|(k, _)| k != name);
+        first
+    }
+}
+
+/// The person a page's form comes from: the `Viewer` the handler took before its body
+/// (kept in the request, not looked up again), or looked up here.
+async fn sender(req: Request, app: &App) -> Result<(Viewer, Request), PageError> {
+    let (mut parts, body) = req.into_parts();
+    let viewer = Viewer::from_request_parts(&mut parts, app).await?;
+    Ok((viewer, Request::from_parts(parts, body)))
+}
+
+/// A page's form, whose CSRF token (`csrf`, the session's) has been checked and taken
+/// off: a form without it, or with another session's, is refused (`PageError::Csrf`)
+/// before the handler runs. The sender must be logged in (as `Viewer` requires).
+#[derive(Debug, Clone, Default)]
+pub struct PageForm(pub FormData);
+
+impl FromRequest<App> for PageForm {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, app: &App) -> Result<Self, Self::Rejection> {
+        let (viewer, req) = sender(req, app).await?;
+        let mut form = FormData::read(req).await?;
+        viewer.check_csrf(&form.take("csrf"))?;
+        Ok(PageForm(form))
+    }
+}
+
+/// A page's form read into `T`, the input struct the API reads from JSON, by the same
+/// serde derive (so a field the page adds and the API does not know is refused alike);
+/// the token is checked as by [`PageForm`], and the version the form was read at
+/// (`version`, 0 when absent, as an edit form sends it) is taken off beside it.
+#[derive(Debug, Clone)]
+pub struct PageInput<T> {
+    /// The input.
+    pub input: T,
+    /// The version of the record the form showed.
+    pub version: i64,
+}
+
+impl<T: DeserializeOwned> FromRequest<App> for PageInput<T> {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, app: &App) -> Result<Self, Self::Rejection> {
+        let PageForm(mut form) = PageForm::from_request(req, app).await?;
+        let version = form.take("version").trim().parse().unwrap_or(0);
+        let fields = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(&form.0)
+            .finish();
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(fields.as_bytes()));
+        let input = serde_path_to_error::deserialize(de).map_err(|e| {
+            let field = e.path().to_string();
+            crate::api::extract::field_problem(&field, &e.inner().to_string(), RequestPart::Form)
+        })?;
+        Ok(PageInput { input, version })
+    }
+}
+
+/// A page's form that may carry files ([`WithFiles`]), whose token has been checked:
+/// in `multipart/form-data` the token must come before the first file (the pages' forms
+/// put it first), so that a form from elsewhere is refused before its files are read.
+#[derive(Debug, Default)]
+pub struct PageFiles(pub WithFiles);
+
+impl PageFiles {
+    /// Reads a page's form with files (against `limits` and `body_limit`), or a plain
+    /// form without, its token checked.
+    pub async fn read(
+        req: Request,
+        app: &App,
+        limits: UploadLimits,
+        body_limit: usize,
+    ) -> Result<PageFiles, PageError> {
+        let (viewer, req) = sender(req, app).await?;
+        if !is_multipart(&req) {
+            let mut form = FormData::read(req).await?;
+            viewer.check_csrf(&form.take("csrf"))?;
+            return Ok(PageFiles(WithFiles {
+                form,
+                ..WithFiles::default()
+            }));
+        }
+        Ok(PageFiles(
+            read_multipart(req, app, limits, body_limit, Some(&viewer)).await?,
+        ))
     }
 }
 
@@ -161,6 +264,8 @@ pub enum FilesError {
     /// A file over its size, or more files than allowed: the field, the limit and what
     /// to do. Nothing after the file that passed the limit is read.
     Refused(StoreError),
+    /// A page's form without the session's token before its first file.
+    Csrf,
 }
 
 impl From<FilesError> for PageError {
@@ -169,6 +274,7 @@ impl From<FilesError> for PageError {
             FilesError::TooLarge | FilesError::Multipart(_) => PageError::TooLarge,
             FilesError::Busy => PageError::Busy,
             FilesError::Refused(e) => PageError::Store(e),
+            FilesError::Csrf => PageError::Csrf,
         }
     }
 }
@@ -180,6 +286,7 @@ impl From<FilesError> for ApiError {
             FilesError::Busy => ApiError::Busy,
             FilesError::Multipart(e) => crate::api::extract::multipart_error(e),
             FilesError::Refused(e) => ApiError::Store(e),
+            FilesError::Csrf => ApiError::Csrf,
         }
     }
 }
@@ -190,33 +297,13 @@ impl From<MultipartError> for FilesError {
     }
 }
 
-impl WithFiles {
-    /// A page's form: with files (read by [`read_files`] against `limits` and
-    /// `body_limit`), or a plain form without.
-    pub async fn read(
-        req: Request,
-        app: &App,
-        limits: UploadLimits,
-        body_limit: usize,
-    ) -> Result<WithFiles, PageError> {
-        if !is_multipart(&req) {
-            let form = FormData::from_request(req, app).await?;
-            return Ok(WithFiles {
-                form,
-                ..WithFiles::default()
-            });
-        }
-        Ok(read_files(req, app, limits, body_limit).await?)
-    }
-}
-
 /// The form of a page that takes files (progress, lifecycle steps).
-impl FromRequest<App> for WithFiles {
+impl FromRequest<App> for PageFiles {
     type Rejection = PageError;
 
     async fn from_request(req: Request, app: &App) -> Result<Self, Self::Rejection> {
         let (limits, body_limit) = (app.config.uploads, app.config.upload_body_limit());
-        WithFiles::read(req, app, limits, body_limit).await
+        PageFiles::read(req, app, limits, body_limit).await
     }
 }
 
@@ -228,6 +315,18 @@ pub fn is_multipart(req: &Request) -> bool {
         .is_some_and(|v| v.starts_with("multipart/form-data"))
 }
 
+/// Reads a multipart body of an upload or import sent to the API, whose sender has been
+/// checked already (the handler's `ApiViewer` comes before its body, with the token of a
+/// browser's session in its header); see [`read_multipart`].
+pub async fn read_files(
+    req: Request,
+    app: &App,
+    limits: UploadLimits,
+    body_limit: usize,
+) -> Result<WithFiles, FilesError> {
+    read_multipart(req, app, limits, body_limit, None).await
+}
+
 /// Reads a multipart body of an upload or import, whose sender has been checked
 /// already (the handler's `Viewer` comes before its body): a declared length over
 /// `body_limit` is refused at once; then, if one of the server's upload slots is free,
@@ -235,12 +334,15 @@ pub fn is_multipart(req: &Request) -> bool {
 /// `limits` as it arrives, so that a file over its size or one file too many stops
 /// the reading there. Memory held is what the limits allow, not twice that: a file's
 /// buffer is reserved for the rest of the declared body (at most the file's limit),
-/// not doubled as it grows, and each chunk is let go once copied.
-pub async fn read_files(
+/// not doubled as it grows, and each chunk is let go once copied. A page's form
+/// (`page` is its sender) must carry the session's token (`csrf`) before its first file:
+/// it is checked as it arrives and taken off the fields.
+async fn read_multipart(
     req: Request,
     app: &App,
     limits: UploadLimits,
     body_limit: usize,
+    page: Option<&Viewer>,
 ) -> Result<WithFiles, FilesError> {
     if declares_more_than(&req, body_limit) {
         return Err(FilesError::TooLarge);
@@ -270,9 +372,14 @@ pub async fn read_files(
         ..WithFiles::default()
     };
     let mut text_bytes = 0usize;
+    // Whether the token still has to come (a page's form only).
+    let mut token_due = page.is_some();
     while let Some(mut field) = multipart.next_field().await? {
         let name = field.name().unwrap_or_default().to_string();
         if name == "files" {
+            if token_due {
+                return Err(FilesError::Csrf);
+            }
             let filename = field.file_name().unwrap_or("file").to_string();
             let mut bytes: Vec<u8> = Vec::new();
             while let Some(chunk) = field.chunk().await? {
@@ -315,9 +422,18 @@ pub async fn read_files(
             }
             text.extend_from_slice(&chunk);
         }
-        out.form
-            .0
-            .push((name, String::from_utf8_lossy(&text).into_owned()));
+        let text = String::from_utf8_lossy(&text).into_owned();
+        if let Some(viewer) = page.filter(|_| name == "csrf") {
+            if token_due {
+                viewer.check_csrf(&text).map_err(|_| FilesError::Csrf)?;
+                token_due = false;
+            }
+            continue;
+        }
+        out.form.0.push((name, text));
+    }
+    if token_due {
+        return Err(FilesError::Csrf);
     }
     Ok(out)
 }

@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod login_guard;
 pub mod pages;
 pub mod readings;
+pub mod request_log;
 pub mod router;
 pub mod server;
 pub mod session;

@@ -5,10 +5,25 @@
 //! set, even a page on another port of this host or on a sibling subdomain, which can
 //! plant our cookie.
 
+use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderMap, header};
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
+
+/// The login form's fields. Sent before there is a session, it carries no session token
+/// (`form::PageForm` checks those): the login handler checks the form's own signed
+/// token and where it comes from, and answers the login page again when they fail.
+#[derive(Debug, Clone)]
+pub struct LoginForm(pub crate::form::FormData);
+
+impl<S: Send + Sync> FromRequest<S> for LoginForm {
+    type Rejection = crate::error::PageError;
+
+    async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(LoginForm(crate::form::FormData::read(req).await?))
+    }
+}
 
 /// How long a login page's token stays good.
 const TOKEN_HOURS: i64 = 12;

@@ -4,7 +4,7 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 
 use crate::error::PageError;
 use crate::pages::{
@@ -137,147 +137,163 @@ fn in_language(
 /// over its route's limit is refused (413) as soon as the limit is passed, not read on.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-/// The application's router.
-pub fn router(app: App) -> Router {
+/// Every route outside the API: pages, their forms, the assets. The router is built from
+/// this one list, and the test that posts every page's form without its token walks it
+/// (`tests/it/forms.rs`), so a form added here cannot go unchecked; add no page route
+/// anywhere else.
+pub fn page_routes(app: &App) -> Vec<(&'static str, MethodRouter<App>)> {
     let import_limit = app.config.import_body_limit();
     let upload_limit = app.config.upload_body_limit();
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/assets/app.css", get(css))
-        .route("/assets/app.js", get(js))
-        .route("/assets/favicon.svg", get(icon))
-        .route("/favicon.ico", get(icon))
-        .route("/login", get(login::login_page).post(login::login))
-        .route("/logout", post(login::logout))
-        .route(
+    vec![
+        ("/healthz", get(healthz)),
+        ("/assets/app.css", get(css)),
+        ("/assets/app.js", get(js)),
+        ("/assets/favicon.svg", get(icon)),
+        ("/favicon.ico", get(icon)),
+        ("/login", get(login::login_page).post(login::login)),
+        ("/logout", post(login::logout)),
+        (
             "/password",
             get(login::password_page).post(login::change_password),
-        )
-        .route("/lang/{code}", get(login::set_lang))
-        .route("/", get(home::home))
-        .route(
+        ),
+        ("/lang/{code}", get(login::set_lang)),
+        ("/", get(home::home)),
+        (
             "/inspections",
             get(inspections::list).post(inspections::create),
-        )
-        .route("/inspections/new", get(inspections::new))
-        .route("/inspections/{id}", get(ledger::show))
-        .route(
+        ),
+        ("/inspections/new", get(inspections::new)),
+        ("/inspections/{id}", get(ledger::show)),
+        (
             "/inspections/{id}/edit",
             get(inspections::edit).post(inspections::update),
-        )
-        .route("/inspections/{id}/aspects", post(inspections::add_aspect))
-        .route("/inspections/{id}/items", post(inspections::add_item))
-        .route(
+        ),
+        ("/inspections/{id}/aspects", post(inspections::add_aspect)),
+        ("/inspections/{id}/items", post(inspections::add_item)),
+        (
             "/inspections/{id}/outcomes",
             get(outcomes::show).post(outcomes::record),
-        )
-        .route(
+        ),
+        (
             "/inspections/{id}/lookbacks",
             get(lookbacks::show).post(lookbacks::open),
-        )
-        .route("/aspects/{id}/edit", post(inspections::rename_aspect))
-        .route("/inspections/{id}/file-plan", post(inspections::file_plan))
-        .route("/problems/{id}/withdraw", post(problems::withdraw))
-        .route(
+        ),
+        ("/aspects/{id}/edit", post(inspections::rename_aspect)),
+        ("/inspections/{id}/file-plan", post(inspections::file_plan)),
+        ("/problems/{id}/withdraw", post(problems::withdraw)),
+        (
             "/problems/{id}/step",
             post(problems::step).layer(DefaultBodyLimit::max(upload_limit)),
-        )
-        .route("/step-files/{id}", get(problems::step_file))
-        .route("/settings/closure", get(rules::show).post(rules::save))
-        .route("/postings", get(rules::postings))
-        .route("/calendar", get(calendar::show).post(calendar::save))
-        .route("/warnings", get(warnings::board))
-        .route("/weekly", get(weekly::show).post(weekly::submit))
-        .route("/weekly/rule", post(weekly::save_rule))
-        .route("/weekly/summary", post(weekly::save_summary))
-        .route("/weekly/summary.docx", get(weekly::download_summary))
-        .route("/supervision", get(supervision::show))
-        .route("/supervision/rounds", post(supervision::record_round))
-        .route("/supervision/hearings", post(supervision::record_hearing))
-        .route(
+        ),
+        ("/step-files/{id}", get(problems::step_file)),
+        ("/settings/closure", get(rules::show).post(rules::save)),
+        ("/postings", get(rules::postings)),
+        ("/calendar", get(calendar::show).post(calendar::save)),
+        ("/warnings", get(warnings::board)),
+        ("/weekly", get(weekly::show).post(weekly::submit)),
+        ("/weekly/rule", post(weekly::save_rule)),
+        ("/weekly/summary", post(weekly::save_summary)),
+        ("/weekly/summary.docx", get(weekly::download_summary)),
+        ("/supervision", get(supervision::show)),
+        ("/supervision/rounds", post(supervision::record_round)),
+        ("/supervision/hearings", post(supervision::record_hearing)),
+        (
             "/supervision/rounds/{id}/circular",
             get(supervision::circular),
-        )
-        .route("/measures/{id}/milestones", post(measures::add_milestone))
-        .route(
+        ),
+        ("/measures/{id}/milestones", post(measures::add_milestone)),
+        (
             "/measures/{id}/milestones/{milestone}",
             post(measures::change_milestone),
-        )
-        .route("/notifications", get(notifications::list))
-        .route("/notifications/read", post(notifications::mark_read))
-        .route("/notifications/email", post(notifications::save_email))
-        .route(
+        ),
+        ("/notifications", get(notifications::list)),
+        ("/notifications/read", post(notifications::mark_read)),
+        ("/notifications/email", post(notifications::save_email)),
+        (
             "/settings/warnings",
             get(warnings::show_rules).post(warnings::save_rules),
-        )
-        .route("/settings/channels", post(warnings::save_channels))
-        .route(
+        ),
+        ("/settings/channels", post(warnings::save_channels)),
+        (
             "/inspections/{id}/import",
             get(spreadsheets::form)
                 .post(spreadsheets::upload)
                 .layer(DefaultBodyLimit::max(import_limit)),
-        )
-        .route(
+        ),
+        (
             "/inspections/{id}/import/preview",
             get(spreadsheets::preview_page),
-        )
-        .route(
+        ),
+        (
             "/inspections/{id}/import/commit",
             post(spreadsheets::commit),
-        )
-        .route(
+        ),
+        (
             "/inspections/{id}/import/columns",
             post(spreadsheets::decide_columns),
-        )
-        .route(
+        ),
+        (
             "/settings/import-columns",
             get(header_words::show).post(header_words::add),
-        )
-        .route("/settings/import-columns/{id}", post(header_words::change))
-        .route(
+        ),
+        ("/settings/import-columns/{id}", post(header_words::change)),
+        (
             "/inspections/{id}/imports/{import}/file",
             get(spreadsheets::imported_file),
-        )
-        .route("/inspections/{id}/ledger.xlsx", get(spreadsheets::download))
-        .route("/measures/{id}/withdraw", post(measures::withdraw))
-        .route("/measures/{id}/notices", post(measures::issue_notice))
-        .route("/notices/{id}", get(measures::notice))
-        .route("/inspections/{id}/problems/new", get(problems::new))
-        .route("/inspections/{id}/problems", post(problems::create))
-        .route("/problems/{id}", get(problems::show))
-        .route(
+        ),
+        ("/inspections/{id}/ledger.xlsx", get(spreadsheets::download)),
+        ("/measures/{id}/withdraw", post(measures::withdraw)),
+        ("/measures/{id}/notices", post(measures::issue_notice)),
+        ("/notices/{id}", get(measures::notice)),
+        ("/inspections/{id}/problems/new", get(problems::new)),
+        ("/inspections/{id}/problems", post(problems::create)),
+        ("/problems/{id}", get(problems::show)),
+        (
             "/problems/{id}/edit",
             get(problems::edit).post(problems::update),
-        )
-        .route("/problems/{id}/measures/new", get(measures::new))
-        .route("/problems/{id}/measures", post(measures::create))
-        .route(
+        ),
+        ("/problems/{id}/measures/new", get(measures::new)),
+        ("/problems/{id}/measures", post(measures::create)),
+        (
             "/problems/{id}/measures/batch",
             get(crate::pages::measure_grid::new).post(crate::pages::measure_grid::create),
-        )
-        .route("/measures", get(measures::list))
-        .route("/measures/{id}", get(measures::show))
-        .route(
+        ),
+        ("/measures", get(measures::list)),
+        ("/measures/{id}", get(measures::show)),
+        (
             "/measures/{id}/edit",
             get(measures::edit).post(measures::update),
-        )
-        .route(
+        ),
+        (
             "/measures/{id}/progress",
             post(measures::add_progress).layer(DefaultBodyLimit::max(upload_limit)),
-        )
-        .route("/attachments/{id}", get(measures::attachment))
-        .route("/tokens", get(admin::tokens_page).post(admin::create_token))
-        .route("/tokens/{id}/revoke", post(admin::revoke_token))
-        .route("/admin/units", get(admin::units_page).post(admin::add_unit))
-        .route("/admin/users", get(admin::users_page).post(admin::add_user))
-        .route("/admin/users/{id}/password", post(admin::reset_password))
-        .route("/admin/users/{id}/role", post(admin::set_role))
-        .route("/admin/users/{id}/disabled", post(admin::set_disabled))
-        .route("/admin/audit", get(trail::whole))
-        .route("/admin/audit.csv", get(trail::export_whole))
-        .route("/admin/audit/verify", post(trail::verify))
-        .route("/records/{table}/{id}/trail", get(trail::page))
-        .route("/records/{table}/{id}/trail.csv", get(trail::export))
+        ),
+        ("/attachments/{id}", get(measures::attachment)),
+        ("/tokens", get(admin::tokens_page).post(admin::create_token)),
+        ("/tokens/{id}/revoke", post(admin::revoke_token)),
+        ("/admin/units", get(admin::units_page).post(admin::add_unit)),
+        ("/admin/users", get(admin::users_page).post(admin::add_user)),
+        ("/admin/users/{id}/password", post(admin::reset_password)),
+        ("/admin/users/{id}/role", post(admin::set_role)),
+        ("/admin/users/{id}/disabled", post(admin::set_disabled)),
+        ("/admin/audit", get(trail::whole)),
+        ("/admin/audit.csv", get(trail::export_whole)),
+        ("/admin/audit/verify", post(trail::verify)),
+        ("/records/{table}/{id}/trail", get(trail::page)),
+        ("/records/{table}/{id}/trail.csv", get(trail::export)),
+    ]
+}
+
+/// The application's router.
+pub fn router(app: App) -> Router {
+    let upload_limit = app.config.upload_body_limit();
+    let import_limit = app.config.import_body_limit();
+    page_routes(&app)
+        .into_iter()
+        .fold(Router::new(), |router, (path, route)| {
+            router.route(path, route)
+        })
+        .route_layer(axum::middleware::from_fn(crate::request_log::note_route))
         // Pages answer an unknown address or a form's address opened directly with a
         // page that says so (in both languages), not an empty response.
         .method_not_allowed_fallback(|| async { PageError::FormOnly })
@@ -289,5 +305,6 @@ pub fn router(app: App) -> Router {
             app.clone(),
             security_headers,
         ))
+        .layer(axum::middleware::from_fn(crate::request_log::log_requests))
         .with_state(app)
 }

@@ -122,7 +122,12 @@ async fn from_session(app: &App, headers: &HeaderMap) -> Result<Option<Viewer>, 
 impl FromRequestParts<App> for Viewer {
     type Rejection = PageError;
 
+    /// Looked up once a request: the form extractors after the handler's `Viewer`
+    /// (`form::PageForm`) take the one kept in the request.
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        if let Some(viewer) = parts.extensions.get::<Viewer>() {
+            return Ok(viewer.clone());
+        }
         let next = parts
             .uri
             .path_and_query()
@@ -131,6 +136,7 @@ impl FromRequestParts<App> for Viewer {
         let mut viewer = from_session(app, &parts.headers)
             .await?
             .ok_or(PageError::Login { next })?;
+        crate::request_log::note_user(&parts.extensions, viewer.user.id.0);
         // The bell is on pages only; API requests do not count notifications.
         viewer.unread = zhenggai_storage::reminders::unread(&app.db, viewer.user.id).await?;
         if parts.uri.path() != "/password"
@@ -139,6 +145,7 @@ impl FromRequestParts<App> for Viewer {
         {
             return Err(PageError::ChangePassword);
         }
+        parts.extensions.insert(viewer.clone());
         Ok(viewer)
     }
 }
@@ -178,12 +185,14 @@ impl FromRequestParts<App> for ApiViewer {
                 lang: Lang::Zh,
                 unread: 0,
             };
+            crate::request_log::note_user(&parts.extensions, viewer.user.id.0);
             must_have_changed_password(parts, &viewer)?;
             return Ok(ApiViewer(viewer));
         }
         let viewer = from_session(app, &parts.headers)
             .await?
             .ok_or(ApiError::Unauthenticated)?;
+        crate::request_log::note_user(&parts.extensions, viewer.user.id.0);
         if !matches!(parts.method, Method::GET | Method::HEAD) {
             let sent = parts
                 .headers

@@ -33,6 +33,25 @@ pub struct Common {
     /// sqlite://PATH or postgres://USER@HOST:PORT/DB (default: SQLite in the data directory).
     #[arg(long, global = true, env = "ZHENGGAI_DATABASE_URL")]
     pub database_url: Option<String>,
+    /// How log lines are written: text for a person, json (one object a line)
+    /// for a log collector.
+    #[arg(
+        long,
+        global = true,
+        env = "ZHENGGAI_LOG_FORMAT",
+        value_enum,
+        default_value_t = LogFormat::Text
+    )]
+    pub log_format: LogFormat,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// One line of text an event.
+    Text,
+    /// One JSON object an event, its fields at the top level.
+    Json,
 }
 
 /// The subcommands.

@@ -388,6 +388,7 @@ mod tests {
             config: None,
             data: None,
             database_url: None,
+            log_format: crate::cli::LogFormat::Text,
         };
         let s = Settings::resolve(&common, None).unwrap();
         assert_eq!(s.listen, "127.0.0.1:8080");

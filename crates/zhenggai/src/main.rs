@@ -3,6 +3,7 @@
 mod cli;
 mod commands;
 mod config;
+mod logs;
 
 use clap::Parser;
 
@@ -35,13 +36,7 @@ fn quiet_on_closed_stdout() {
 async fn main() -> std::process::ExitCode {
     quiet_on_closed_stdout();
     let cli = cli::Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("ZHENGGAI_LOG")
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .with_target(false)
-        .init();
+    logs::init(cli.common.log_format);
     match commands::run(cli).await {
         Ok(code) => code,
         Err(e) => {

@@ -162,9 +162,15 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     }
 }
 
-/// A field of the query or the body that does not read as its type: the field, and
-/// serde's words for what it expected (which name the type and the value).
+/// A field of the query or the body that does not read as its type, in the API's
+/// error format.
 fn field_error(path: &str, detail: &str, part: RequestPart) -> ApiError {
+    ApiError::BadField(field_problem(path, detail, part))
+}
+
+/// A field of the query, the body or a page's form that does not read as its type: the
+/// field, and serde's words for what it expected (which name the type and the value).
+pub(crate) fn field_problem(path: &str, detail: &str, part: RequestPart) -> FieldError {
     let parent = if path == "." { "" } else { path };
     // serde names a missing, repeated or unknown field in its words, not in the path.
     let named = ["missing field `", "duplicate field `", "unknown field `"]
@@ -204,7 +210,7 @@ fn field_error(path: &str, detail: &str, part: RequestPart) -> ApiError {
         }
         None => (parent.to_string(), FieldProblem::Value),
     };
-    ApiError::BadField(FieldError::because(
+    FieldError::because(
         &field,
         Why::Request(ApiRequest::Field {
             part,
@@ -212,7 +218,7 @@ fn field_error(path: &str, detail: &str, part: RequestPart) -> ApiError {
             field: field.clone(),
             detail: detail.to_string(),
         }),
-    ))
+    )
 }
 
 /// A body that could not be read: over the route's limit, or cut off.

@@ -267,6 +267,7 @@ pub fn routes(upload_limit: usize, import_limit: usize) -> Router<App> {
         // An unknown address under the API answers as the API does (JSON), not with the
         // pages' fallback.
         .route_layer(axum::middleware::from_fn(query_only_where_taken))
+        .route_layer(axum::middleware::from_fn(crate::request_log::note_route))
         .fallback(|| async { ApiError::from(zhenggai_storage::StoreError::NotFound) })
         .layer(axum::middleware::from_fn(errors_as_json))
 }

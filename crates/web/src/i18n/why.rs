@@ -1282,6 +1282,7 @@ fn request(lang: Lang, r: &ApiRequest) -> String {
             let at = match part {
                 zhenggai_domain::reason::RequestPart::Query => "查询参数",
                 zhenggai_domain::reason::RequestPart::Json => "JSON 字段",
+                zhenggai_domain::reason::RequestPart::Form => "表单字段",
             };
             match problem {
                 FieldProblem::Missing => format!("{at}缺少必填项“{field}”，请补上后重试。"),

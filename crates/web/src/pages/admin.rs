@@ -17,7 +17,7 @@ use zhenggai_storage::{StoreError, auth};
 
 use super::{Errors, Nav, field_errors, render, render_status, see_other, tr};
 use crate::error::PageError;
-use crate::form::FormData;
+use crate::form::PageForm;
 use crate::i18n::Tr;
 use crate::session::Viewer;
 use crate::state::App;
@@ -67,9 +67,8 @@ pub async fn units_page(State(app): State<App>, v: Viewer) -> Result<Response, P
 pub async fn add_unit(
     State(app): State<App>,
     v: Viewer,
-    form: FormData,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
     let kind = if form.get("kind") == "org" {
         UnitKind::Org
     } else {
@@ -187,9 +186,8 @@ pub async fn users_page(State(app): State<App>, v: Viewer) -> Result<Response, P
 pub async fn add_user(
     State(app): State<App>,
     v: Viewer,
-    form: FormData,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
     require(v.actor.role.manages_accounts())?;
     let password = auth::generate_password();
     let new = NewUser {
@@ -237,9 +235,8 @@ pub async fn reset_password(
     State(app): State<App>,
     v: Viewer,
     Path(id): Path<i64>,
-    form: FormData,
+    _: PageForm,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
     require(v.actor.role.manages_accounts())?;
     let password = auth::generate_password();
     let change = v.change_because(&app, "reset by the system administrator");
@@ -262,9 +259,8 @@ pub async fn set_role(
     State(app): State<App>,
     v: Viewer,
     Path(id): Path<i64>,
-    form: FormData,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
     require(v.actor.role.assigns_roles())?;
     let role = Role::from_code(form.get("role"))
         .ok_or_else(|| StoreError::because("role", Why::Choose(Choose::Role)))?;
@@ -296,9 +292,8 @@ pub async fn set_disabled(
     State(app): State<App>,
     v: Viewer,
     Path(id): Path<i64>,
-    form: FormData,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
     require(v.actor.role.assigns_roles())?;
     let disabled = form.get("disabled") == "1";
     let result = users::set_disabled(
@@ -361,9 +356,8 @@ pub async fn tokens_page(State(app): State<App>, v: Viewer) -> Result<Response, 
 pub async fn create_token(
     State(app): State<App>,
     v: Viewer,
-    form: FormData,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
     match auth::create_api_token(&app.db, v.user.id, form.get("name"), app.clock.now()).await {
         Ok(token) => Ok(render(
             &tokens_page_with(&app, &v, Some(token.0), Errors::none(v.lang)).await?,
@@ -386,9 +380,8 @@ pub async fn revoke_token(
     State(app): State<App>,
     v: Viewer,
     Path(id): Path<i64>,
-    form: FormData,
+    _: PageForm,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
     auth::revoke_api_token(&app.db, v.change(&app), v.user.id, id).await?;
     Ok(see_other("/tokens"))
 }

@@ -12,7 +12,7 @@ use zhenggai_storage::calendar::{self, YearRow};
 
 use super::{Errors, Nav, field_errors, render, render_status, see_other, tr};
 use crate::error::PageError;
-use crate::form::FormData;
+use crate::form::PageForm;
 use crate::i18n::Tr;
 use crate::session::Viewer;
 use crate::state::App;
@@ -143,9 +143,8 @@ pub async fn show(
 pub async fn save(
     State(app): State<App>,
     v: Viewer,
-    form: FormData,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
     let text = form.get("notice").to_string();
     let year: Option<i32> = form.get("year").trim().parse().ok();
     let versions: Vec<(i32, i64)> = year

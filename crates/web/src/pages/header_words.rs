@@ -15,7 +15,7 @@ use zhenggai_storage::ledger::header_words::{self, HeaderWord, Meaning};
 
 use super::{Errors, Nav, field_errors, render, render_status, see_other, tr};
 use crate::error::PageError;
-use crate::form::FormData;
+use crate::form::{FormData, PageForm};
 use crate::i18n::Tr;
 use crate::session::Viewer;
 use crate::state::App;
@@ -107,8 +107,11 @@ fn meaning_of(form: &FormData) -> Result<Meaning, FieldError> {
 }
 
 /// POST /settings/import-columns — adds a word.
-pub async fn add(State(app): State<App>, v: Viewer, form: FormData) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
+pub async fn add(
+    State(app): State<App>,
+    v: Viewer,
+    PageForm(form): PageForm,
+) -> Result<Response, PageError> {
     require_office(&v)?;
     let word = form.get("word").trim().to_string();
     let result = match meaning_of(&form) {
@@ -144,9 +147,8 @@ pub async fn change(
     State(app): State<App>,
     v: Viewer,
     Path(id): Path<i64>,
-    form: FormData,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
     require_office(&v)?;
     let version = form.get("version").trim().parse::<i64>().unwrap_or(-1);
     let result = match form.get("op") {

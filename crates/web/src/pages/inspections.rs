@@ -13,7 +13,7 @@ use zhenggai_storage::ledger::inspections::{self, Inspection, InspectionInput};
 
 use super::{Errors, Nav, field_errors, render, render_status, see_other, tr};
 use crate::error::PageError;
-use crate::form::FormData;
+use crate::form::{PageForm, PageInput};
 use crate::i18n::Tr;
 use crate::session::Viewer;
 use crate::state::App;
@@ -51,21 +51,6 @@ struct FormPage {
     errors: Errors,
 }
 
-fn input_from(form: &FormData) -> InspectionInput {
-    InspectionInput {
-        kind: form.get("kind").into(),
-        title: form.get("title").into(),
-        group_name: form.get("group_name").into(),
-        period_start: form.get("period_start").into(),
-        period_end: form.get("period_end").into(),
-        feedback_date: form.get("feedback_date").into(),
-        notes: form.get("notes").into(),
-        plan_workdays: form.get("plan_workdays").into(),
-        completion_months: form.get("completion_months").into(),
-        concentrated_months: form.get("concentrated_months").into(),
-    }
-}
-
 /// GET /inspections/new
 pub async fn new(v: Viewer) -> Result<Response, PageError> {
     if v.actor.ledger_access(v.actor.org) < Access::Edit {
@@ -90,10 +75,8 @@ pub async fn new(v: Viewer) -> Result<Response, PageError> {
 pub async fn create(
     State(app): State<App>,
     v: Viewer,
-    form: FormData,
+    PageInput { input, .. }: PageInput<InspectionInput>,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
-    let input = input_from(&form);
     let change = v.change(&app);
     match inspections::create(&app.db, &v.actor, change, &input).await {
         Ok(id) => Ok(see_other(&format!("/inspections/{id}"))),
@@ -145,11 +128,8 @@ pub async fn update(
     State(app): State<App>,
     v: Viewer,
     Path(id): Path<i64>,
-    form: FormData,
+    PageInput { input, version }: PageInput<InspectionInput>,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
-    let input = input_from(&form);
-    let version = form.id("version").unwrap_or(0);
     let change = v.change(&app);
     match inspections::update(&app.db, &v.actor, change, InspectionId(id), version, &input).await {
         Ok(()) => Ok(see_other(&format!("/inspections/{id}"))),
@@ -180,20 +160,10 @@ pub async fn add_aspect(
     State(app): State<App>,
     v: Viewer,
     Path(id): Path<i64>,
-    form: FormData,
+    PageInput { input, .. }: PageInput<TitleInput>,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
     let change = v.change(&app);
-    aspects::create(
-        &app.db,
-        &v.actor,
-        change,
-        InspectionId(id),
-        &TitleInput {
-            title: form.get("title").into(),
-        },
-    )
-    .await?;
+    aspects::create(&app.db, &v.actor, change, InspectionId(id), &input).await?;
     Ok(see_other(&format!("/inspections/{id}")))
 }
 
@@ -202,9 +172,8 @@ pub async fn add_item(
     State(app): State<App>,
     v: Viewer,
     Path(id): Path<i64>,
-    form: FormData,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
     let aspect = AspectId(form.id("aspect_id").unwrap_or(0));
     if aspects::list(&app.db, InspectionId(id))
         .await?
@@ -236,22 +205,10 @@ pub async fn rename_aspect(
     State(app): State<App>,
     v: Viewer,
     Path(id): Path<i64>,
-    form: FormData,
+    PageInput { input, version }: PageInput<TitleInput>,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
     let change = v.change(&app);
-    let version = form.id("version").unwrap_or(0);
-    aspects::update(
-        &app.db,
-        &v.actor,
-        change,
-        AspectId(id),
-        version,
-        &TitleInput {
-            title: form.get("title").into(),
-        },
-    )
-    .await?;
+    aspects::update(&app.db, &v.actor, change, AspectId(id), version, &input).await?;
     let inspection = aspects::inspection_of(&app.db, AspectId(id)).await?;
     Ok(see_other(&format!("/inspections/{inspection}")))
 }
@@ -261,9 +218,8 @@ pub async fn file_plan(
     State(app): State<App>,
     v: Viewer,
     Path(id): Path<i64>,
-    form: FormData,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
     match inspections::file_plan(
         &app.db,
         &v.actor,

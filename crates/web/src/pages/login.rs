@@ -12,8 +12,9 @@ use zhenggai_storage::{StoreError, users};
 
 use super::{Errors, Nav, field_errors, render, render_status, tr};
 use crate::error::PageError;
-use crate::form::FormData;
+use crate::form::PageForm;
 use crate::i18n::Tr;
+use crate::login_guard::LoginForm;
 use crate::session::{
     ClientAddr, LANG_COOKIE, RequestLang, SESSION_COOKIE, Viewer, constant_time_eq, cookie,
     set_cookie,
@@ -151,7 +152,7 @@ pub async fn login(
     RequestLang(lang): RequestLang,
     ClientAddr(address): ClientAddr,
     headers: HeaderMap,
-    form: FormData,
+    LoginForm(form): LoginForm,
 ) -> Result<Response, PageError> {
     let username = form.get("username").trim().to_string();
     let next = safe_next(form.get("next"));
@@ -223,12 +224,7 @@ pub async fn login(
 }
 
 /// POST /logout
-pub async fn logout(
-    State(app): State<App>,
-    v: Viewer,
-    form: FormData,
-) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
+pub async fn logout(State(app): State<App>, v: Viewer, _: PageForm) -> Result<Response, PageError> {
     if let Some(id) = v.session_id {
         auth::end_session(&app.db, id, app.clock.now()).await?;
     }
@@ -295,9 +291,8 @@ pub async fn change_password(
     State(app): State<App>,
     ClientAddr(address): ClientAddr,
     v: Viewer,
-    form: FormData,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
     let result = change_own_password(
         &app,
         &v,

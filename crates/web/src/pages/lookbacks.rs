@@ -11,7 +11,7 @@ use zhenggai_storage::ledger::lookbacks::{self, Round, RoundInput, RoundItem};
 
 use super::{Errors, Nav, field_errors, render, render_status, see_other, tr};
 use crate::error::PageError;
-use crate::form::FormData;
+use crate::form::PageForm;
 use crate::i18n::Tr;
 use crate::session::Viewer;
 use crate::state::App;
@@ -70,9 +70,8 @@ pub async fn open(
     State(app): State<App>,
     v: Viewer,
     Path(id): Path<i64>,
-    form: FormData,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
     let input = RoundInput {
         title: form.get("title").into(),
         problem_ids: form

@@ -13,7 +13,7 @@ use zhenggai_storage::ledger::problems::{self, Problem};
 use super::measures::{OwnerChoices, blank_measure, new_measure_level, require_add_measure};
 use super::{Choice, Errors, Nav, field_errors, render, render_status, see_other, tr};
 use crate::error::PageError;
-use crate::form::FormData;
+use crate::form::{FormData, PageForm};
 use crate::i18n::Tr;
 use crate::session::Viewer;
 use crate::state::App;
@@ -199,9 +199,8 @@ pub async fn create(
     State(app): State<App>,
     v: Viewer,
     Path(id): Path<i64>,
-    form: FormData,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
     let problem = problems::get(&app.db, &v.actor, ProblemId(id)).await?;
     let rows = rows_from(&form);
     match measures::create_many(&app.db, &v.actor, v.change(&app), problem.id, &rows).await {

@@ -24,7 +24,7 @@ use super::{
 };
 use crate::download::download;
 use crate::error::PageError;
-use crate::form::{FormData, WithFiles};
+use crate::form::{FormData, PageFiles, PageForm};
 use crate::i18n::Tr;
 use crate::session::Viewer;
 use crate::state::App;
@@ -183,9 +183,8 @@ pub async fn add_milestone(
     State(app): State<App>,
     v: Viewer,
     Path(id): Path<i64>,
-    form: FormData,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
     let input = MilestoneInput {
         content: form.get("content").into(),
         due_text: form.get("due_text").into(),
@@ -218,9 +217,8 @@ pub async fn change_milestone(
     State(app): State<App>,
     v: Viewer,
     Path((id, milestone)): Path<(i64, i64)>,
-    form: FormData,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
     let today = app.clock.today();
     let version = form.get("version").trim().parse().unwrap_or(-1);
     let reason = form.get("reason").trim().to_string();
@@ -258,9 +256,8 @@ pub async fn issue_notice(
     State(app): State<App>,
     v: Viewer,
     Path(id): Path<i64>,
-    form: FormData,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
     let input = NoticeInput {
         kind: form.get("kind").into(),
         final_deadline: form.get("final_deadline").into(),
@@ -337,9 +334,8 @@ pub async fn add_progress(
     State(app): State<App>,
     v: Viewer,
     Path(id): Path<i64>,
-    sent: WithFiles,
+    PageFiles(sent): PageFiles,
 ) -> Result<Response, PageError> {
-    v.check_csrf(sent.form.get("csrf"))?;
     let input = sent.form.progress()?;
     let change = v.change(&app);
     let result = progress::add(
@@ -606,9 +602,8 @@ pub async fn create(
     State(app): State<App>,
     v: Viewer,
     Path(problem): Path<i64>,
-    form: FormData,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
     let problem = problems::get(&app.db, &v.actor, ProblemId(problem)).await?;
     let input = input_from(&form);
     let change = v.change(&app);
@@ -657,9 +652,8 @@ pub async fn update(
     State(app): State<App>,
     v: Viewer,
     Path(id): Path<i64>,
-    form: FormData,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
     let (m, _) = measures::get(&app.db, &v.actor, MeasureId(id), app.clock.today()).await?;
     let input = input_from(&form);
     let version = form.id("version").unwrap_or(0);
@@ -701,9 +695,8 @@ pub async fn withdraw(
     State(app): State<App>,
     v: Viewer,
     Path(id): Path<i64>,
-    form: FormData,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
     let today = app.clock.today();
     let (m, _) = measures::get(&app.db, &v.actor, MeasureId(id), today).await?;
     let reason = form.get("reason").trim().to_string();

@@ -10,7 +10,7 @@ use zhenggai_storage::reminders::{self, Notification};
 
 use super::{Errors, Nav, field_errors, render, render_status, see_other, tr};
 use crate::error::PageError;
-use crate::form::FormData;
+use crate::form::PageForm;
 use crate::i18n::Tr;
 use crate::session::Viewer;
 use crate::state::App;
@@ -56,9 +56,8 @@ pub async fn list(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
 pub async fn save_email(
     State(app): State<App>,
     v: Viewer,
-    form: FormData,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
     let email = form.get("email").to_string();
     let email_on = form.get("email_on") == "on";
     let version = form.get("version").trim().parse().unwrap_or(-1);
@@ -84,9 +83,8 @@ pub async fn save_email(
 pub async fn mark_read(
     State(app): State<App>,
     v: Viewer,
-    form: FormData,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
     let id = form.get("id").trim().parse::<i64>().ok();
     reminders::mark_read(&app.db, v.user.id, id, app.clock.now()).await?;
     Ok(see_other("/notifications"))

@@ -16,7 +16,7 @@ use zhenggai_storage::ledger::query::{self, FilterInput};
 
 use super::{Choice, Errors, Nav, field_errors, render, render_status, see_other, tr};
 use crate::error::PageError;
-use crate::form::FormData;
+use crate::form::{FormData, PageForm};
 use crate::i18n::Tr;
 use crate::session::Viewer;
 use crate::state::App;
@@ -213,9 +213,8 @@ pub async fn record(
     State(app): State<App>,
     v: Viewer,
     Path(id): Path<i64>,
-    form: FormData,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
     let change = v.change(&app);
     let inspection = InspectionId(id);
     let result = match form.get("kind") {

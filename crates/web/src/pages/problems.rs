@@ -15,7 +15,7 @@ use zhenggai_storage::ledger::query::{self, FilterInput, MeasurePage, Within};
 
 use super::{Choice, Errors, Nav, field_errors, render, render_status, see_other, tr};
 use crate::error::PageError;
-use crate::form::{FormData, WithFiles};
+use crate::form::{FormData, PageFiles, PageForm};
 use crate::i18n::Tr;
 use crate::session::Viewer;
 use crate::state::App;
@@ -313,10 +313,9 @@ pub async fn step(
     State(app): State<App>,
     v: Viewer,
     Path(id): Path<i64>,
-    sent: WithFiles,
+    PageFiles(sent): PageFiles,
 ) -> Result<Response, PageError> {
     let form = &sent.form;
-    v.check_csrf(form.get("csrf"))?;
     let change = v.change_because(&app, form.get("reason"));
     let files = Sent {
         files: &sent.files,
@@ -542,9 +541,8 @@ pub async fn create(
     State(app): State<App>,
     v: Viewer,
     Path(inspection): Path<i64>,
-    form: FormData,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
     let input = input_from(&form);
     let change = v.change(&app);
     match problems::create(&app.db, &v.actor, change, InspectionId(inspection), &input).await {
@@ -586,9 +584,8 @@ pub async fn update(
     State(app): State<App>,
     v: Viewer,
     Path(id): Path<i64>,
-    form: FormData,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
     let p = problems::get(&app.db, &v.actor, ProblemId(id)).await?;
     let input = input_from(&form);
     let version = form.id("version").unwrap_or(0);
@@ -620,9 +617,8 @@ pub async fn withdraw(
     State(app): State<App>,
     v: Viewer,
     Path(id): Path<i64>,
-    form: FormData,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
     let p = problems::get(&app.db, &v.actor, ProblemId(id)).await?;
     let reason = form.get("reason").trim().to_string();
     let change = v.change_because(&app, &reason);

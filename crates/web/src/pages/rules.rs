@@ -11,7 +11,7 @@ use zhenggai_storage::ledger::rules::{self, ClosureRules, RulesInput};
 
 use super::{Errors, Nav, field_errors, render, render_status, see_other, tr};
 use crate::error::PageError;
-use crate::form::FormData;
+use crate::form::PageForm;
 use crate::i18n::Tr;
 use crate::session::Viewer;
 use crate::state::App;
@@ -63,9 +63,8 @@ pub async fn show(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
 pub async fn save(
     State(app): State<App>,
     v: Viewer,
-    form: FormData,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
     let input = RulesInput {
         max_extensions: form.get("max_extensions").into(),
         three_party: form.flag("three_party")?,

@@ -27,7 +27,7 @@ use zhenggai_storage::units;
 use super::ledger::{checked_filter, filter_input};
 use super::{Choice, Errors, Nav, Pager, field_errors, render, render_status, see_other, tr};
 use crate::error::PageError;
-use crate::form::{FormData, WithFiles};
+use crate::form::{FormData, PageFiles, PageForm};
 use crate::i18n::{Lang, Tr};
 use crate::readings::ReadingKey;
 use crate::session::Viewer;
@@ -464,14 +464,13 @@ pub async fn upload(
     request: axum::extract::Request,
 ) -> Result<Response, PageError> {
     let inspection = office_inspection(&app, &v.actor, id).await?;
-    let sent = WithFiles::read(
+    let PageFiles(sent) = PageFiles::read(
         request,
         &app,
         app.config.import_files(),
         app.config.import_body_limit(),
     )
     .await?;
-    v.check_csrf(sent.form.get("csrf"))?;
     let Some(file) = sent.files.into_iter().next() else {
         let e = FieldError::because("file", Why::Choose(Choose::LedgerFile));
         return Ok(render_status(
@@ -523,9 +522,8 @@ pub async fn commit(
     State(app): State<App>,
     v: Viewer,
     Path(id): Path<i64>,
-    form: FormData,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
     let inspection = office_inspection(&app, &v.actor, id).await?;
     let upload = Upload::of(&form);
     let Ok(p) = preview(&app, &v, &inspection, upload, None, 1).await? else {
@@ -588,9 +586,8 @@ pub async fn decide_columns(
     State(app): State<App>,
     v: Viewer,
     Path(id): Path<i64>,
-    form: FormData,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
     let inspection = office_inspection(&app, &v.actor, id).await?;
     let upload = Upload::of(&form);
     let Ok(p) = preview(&app, &v, &inspection, upload, None, 1).await? else {

@@ -13,7 +13,7 @@ use zhenggai_storage::units::{self, Unit};
 
 use super::{Errors, Nav, field_errors, render, render_status, see_other, tr};
 use crate::error::PageError;
-use crate::form::FormData;
+use crate::form::PageForm;
 use crate::i18n::Tr;
 use crate::session::Viewer;
 use crate::state::App;
@@ -85,9 +85,8 @@ async fn refused(
 pub async fn record_round(
     State(app): State<App>,
     v: Viewer,
-    form: FormData,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
     let findings: Vec<(String, String, bool)> = (0..FINDING_ROWS)
         .map(|i| {
             Ok((
@@ -116,9 +115,8 @@ pub async fn record_round(
 pub async fn record_hearing(
     State(app): State<App>,
     v: Viewer,
-    form: FormData,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
     match supervision::record_hearing(
         &app.db,
         &v.actor,

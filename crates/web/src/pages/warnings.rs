@@ -15,7 +15,7 @@ use zhenggai_storage::users::{self, User};
 
 use super::{Errors, Nav, field_errors, render, render_status, see_other, tr};
 use crate::error::PageError;
-use crate::form::FormData;
+use crate::form::PageForm;
 use crate::i18n::Tr;
 use crate::session::Viewer;
 use crate::state::App;
@@ -197,9 +197,8 @@ pub async fn show_rules(State(app): State<App>, v: Viewer) -> Result<Response, P
 pub async fn save_channels(
     State(app): State<App>,
     v: Viewer,
-    form: FormData,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
     require_office(&v)?;
     let input = OrgChannelsInput {
         email_on: form.get("email_on") == "on",
@@ -250,9 +249,8 @@ pub async fn save_channels(
 pub async fn save_rules(
     State(app): State<App>,
     v: Viewer,
-    form: FormData,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
     let all = |name: &str| form.all(name).into_iter().map(str::to_string).collect();
     let input = SettingsInput {
         green_days: form.get("green_days").into(),

@@ -18,7 +18,7 @@ use zhenggai_storage::ledger::weekly::{self, Roster, SavedSummary};
 
 use super::{Errors, Nav, field_errors, render, render_status, see_other, tr};
 use crate::error::PageError;
-use crate::form::FormData;
+use crate::form::PageForm;
 use crate::i18n::Tr;
 use crate::session::Viewer;
 use crate::state::App;
@@ -178,9 +178,8 @@ pub async fn show(
 pub async fn submit(
     State(app): State<App>,
     v: Viewer,
-    form: FormData,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
     let week: Option<NaiveDate> = form.get("week").trim().parse().ok();
     let content = form.get("content").to_string();
     let version = form.get("version").trim().parse().unwrap_or(-1);
@@ -223,9 +222,8 @@ pub async fn submit(
 pub async fn save_rule(
     State(app): State<App>,
     v: Viewer,
-    form: FormData,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
     let version = form.get("version").trim().parse().unwrap_or(-1);
     match weekly::save_rule(
         &app.db,
@@ -253,9 +251,8 @@ pub async fn save_rule(
 pub async fn save_summary(
     State(app): State<App>,
     v: Viewer,
-    form: FormData,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
     let week: Option<NaiveDate> = form.get("week").trim().parse().ok();
     let content = form.get("content").to_string();
     let version = form.get("version").trim().parse().unwrap_or(-1);

@@ -155,8 +155,14 @@ async fn checkpoints(db: Db, clock: Arc<dyn Clock>, file: PathBuf, mut last: Str
     every.tick().await;
     loop {
         every.tick().await;
-        if let Err(e) = note_if_moved(&db, clock.as_ref(), &file, &mut last).await {
-            tracing::warn!("audit checkpoint: {e:#}");
+        let span = tracing::info_span!("audit_checkpoint");
+        let noted = tracing::Instrument::instrument(
+            note_if_moved(&db, clock.as_ref(), &file, &mut last),
+            span.clone(),
+        )
+        .await;
+        if let Err(e) = noted {
+            span.in_scope(|| tracing::warn!("audit checkpoint: {e:#}"));
         }
     }
 }

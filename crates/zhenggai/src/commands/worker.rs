@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
+use tracing::Instrument;
 use zhenggai_domain::clock::{Clock, SystemClock};
 use zhenggai_storage::Db;
 use zhenggai_storage::reminders::{self, Courier, Tick};
@@ -25,12 +26,26 @@ pub async fn scheduler(db: Db, courier: Arc<dyn Courier>, clock: Arc<dyn Clock>,
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         interval.tick().await;
-        match round(&db, courier.as_ref(), clock.as_ref()).await {
+        let started = std::time::Instant::now();
+        // The round's span: what its database calls and couriers log carries it.
+        let span = tracing::info_span!("reminder_round");
+        match round(&db, courier.as_ref(), clock.as_ref())
+            .instrument(span.clone())
+            .await
+        {
             Ok(t) if t.planned + t.delivered > 0 => {
-                tracing::info!(planned = t.planned, delivered = t.delivered, "reminders");
+                let ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+                span.in_scope(|| {
+                    tracing::info!(
+                        planned = t.planned,
+                        delivered = t.delivered,
+                        ms,
+                        "reminders"
+                    );
+                });
             }
             Ok(_) => {}
-            Err(e) => tracing::error!("reminder round failed: {e:#}"),
+            Err(e) => span.in_scope(|| tracing::error!("reminder round failed: {e:#}")),
         }
     }
 }

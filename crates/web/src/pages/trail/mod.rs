@@ -24,7 +24,7 @@ use zhenggai_storage::trail::{self, TrailFilter};
 
 use super::{Nav, Pager, render, tr};
 use crate::error::PageError;
-use crate::form::FormData;
+use crate::form::PageForm;
 use crate::i18n::Tr;
 use crate::session::Viewer;
 use crate::state::App;
@@ -346,9 +346,8 @@ pub async fn whole(
 pub async fn verify(
     State(app): State<App>,
     v: Viewer,
-    form: FormData,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    v.check_csrf(form.get("csrf"))?;
     whole_trail(&v)?;
     let codes = form.get("codes").trim().to_string();
     let (claims, bad) = check::claims(&codes);

@@ -1,0 +1,27 @@
+//! Where log lines go: standard output (as they always have), as text (the default) or as one JSON object a line for a
+//! log collector (`--log-format json`, `ZHENGGAI_LOG_FORMAT=json`); which lines, by
+//! `ZHENGGAI_LOG` (an `EnvFilter`, default `info,sqlx=warn`). The web layer writes one
+//! line per request (`zhenggai_web::request_log`), the scheduler one per round that did
+//! something.
+
+use tracing_subscriber::EnvFilter;
+
+use crate::cli::LogFormat;
+
+/// Installs the process's logger.
+pub fn init(format: LogFormat) {
+    let filter =
+        EnvFilter::try_from_env("ZHENGGAI_LOG").unwrap_or_else(|_| "info,sqlx=warn".into());
+    let fmt = tracing_subscriber::fmt().with_env_filter(filter);
+    match format {
+        LogFormat::Text => fmt.with_target(false).init(),
+        // A collector reads the event's fields at the top level and the request's id
+        // from its span.
+        LogFormat::Json => fmt
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .init(),
+    }
+}
