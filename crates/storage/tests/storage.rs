@@ -981,13 +981,10 @@ async fn an_unknown_stored_code_names_its_table_column_and_value() {
         .execute(t.db.pool())
         .await
         .unwrap();
-    let err = zhenggai_storage::ledger::problems::get(
-        &t.db,
-        &actor,
-        zhenggai_domain::ProblemId(id),
-    )
-    .await
-    .unwrap_err();
+    let err =
+        zhenggai_storage::ledger::problems::get(&t.db, &actor, zhenggai_domain::ProblemId(id))
+            .await
+            .unwrap_err();
     let said = err.to_string();
     assert!(
         said.contains("problems.state") && said.contains("signed_by_martians"),
