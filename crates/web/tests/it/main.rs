@@ -24,6 +24,7 @@ mod outcomes;
 mod refusals;
 mod request_log;
 mod schedule;
+mod snapshots;
 mod spreadsheets;
 mod strict;
 mod supervision;
