@@ -30,6 +30,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(list_units, create_unit))
         .routes(routes!(list_users, create_user))
         .routes(routes!(set_role))
+        .routes(routes!(reset_password))
 }
 
 /// A token request.
@@ -260,4 +261,31 @@ pub async fn set_role(
     )
     .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// A one-time password, shown once.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct OneTimePassword {
+    /// To be changed at the next login.
+    pub password: String,
+}
+
+/// Resets an account's password to a new one-time password (重置密码; the system
+/// administrator, never another administrator's): every session and token of the
+/// account ends; recorded.
+#[utoipa::path(post, path = "/users/{id}/password", tag = "accounts", params(("id" = i64, Path, description = "user id")),
+    responses((status = 200, body = OneTimePassword), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub async fn reset_password(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+) -> Result<Json<OneTimePassword>, ApiError> {
+    if !v.0.actor.role.manages_accounts() {
+        return Err(StoreError::Forbidden.into());
+    }
+    let password = auth::generate_password();
+    let change =
+        v.0.change_because(&app, "reset by the system administrator");
+    users::reset_password(&app.db, &v.0.actor, change, UserId(id), &password).await?;
+    Ok(Json(OneTimePassword { password }))
 }

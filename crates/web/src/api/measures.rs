@@ -1,18 +1,20 @@
 //! Measures (整改措施) through the API: the list across inspections, adding, changing
-//! and withdrawing them, their progress (进展) with files, and their milestones (阶段目标)
-//! — what `pages/measures` does.
+//! and withdrawing them, their progress (进展) with files, their milestones (阶段目标) and
+//! the 督办 notices issued on them — what `pages/measures` does.
 
 use axum::Json;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
+use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::router::UtoipaMethodRouterExt;
 use utoipa_axum::routes;
 use zhenggai_domain::{AttachmentId, MeasureId, ProblemId};
 use zhenggai_storage::ledger::measures::{self, Measure, MeasureInput};
 use zhenggai_storage::ledger::milestones::{self, MilestoneInput, Milestones};
+use zhenggai_storage::ledger::notices::{self, Notice, NoticeInput};
 use zhenggai_storage::ledger::progress::{self, Progress};
 use zhenggai_storage::ledger::query::{self, FilterInput, MeasurePage, Within};
 
@@ -33,6 +35,10 @@ pub fn routes(upload_limit: usize) -> OpenApiRouter<App> {
         .routes(routes!(list_progress, add_progress).layer(DefaultBodyLimit::max(upload_limit)))
         .routes(routes!(get_attachment))
         .routes(routes!(list_milestones, add_milestone))
+        .routes(routes!(mark_milestone_done))
+        .routes(routes!(withdraw_milestone))
+        .routes(routes!(list_notices, issue_notice))
+        .routes(routes!(get_notice))
 }
 
 /// Measures the caller sees across inspections, nearest deadline first.
@@ -226,4 +232,105 @@ pub async fn add_milestone(
     )
     .await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+/// A milestone reached, read at `version`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MilestoneDone {
+    /// The version read.
+    pub version: i64,
+    /// The day it was reached (YYYY-MM-DD), not after today.
+    pub done_on: String,
+}
+
+/// Marks a milestone (阶段目标) reached on a day (whoever changes its measure; recorded).
+#[utoipa::path(post, path = "/milestones/{id}/done", tag = "ledger", params(("id" = i64, Path)), request_body = MilestoneDone,
+    responses((status = 204), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn mark_milestone_done(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<MilestoneDone>,
+) -> Result<StatusCode, ApiError> {
+    milestones::mark_done(
+        &app.db,
+        &v.0.actor,
+        v.0.change(&app),
+        id,
+        &input.done_on,
+        input.version,
+        app.clock.today(),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Withdraws a milestone (阶段目标) entered in error; the reason is recorded.
+#[utoipa::path(post, path = "/milestones/{id}/withdraw", tag = "ledger", params(("id" = i64, Path)), request_body = WithdrawInput,
+    responses((status = 204), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn withdraw_milestone(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<WithdrawInput>,
+) -> Result<StatusCode, ApiError> {
+    let change = v.0.change_because(&app, &input.reason);
+    milestones::withdraw(
+        &app.db,
+        &v.0.actor,
+        change,
+        id,
+        input.version,
+        app.clock.today(),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The 督办 notices issued on a measure (督办通知、提醒函、告诫书、问责建议), oldest first.
+#[utoipa::path(get, path = "/measures/{id}/notices", tag = "warnings", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<Notice>), (status = 404, body = ApiErrorBody)))]
+pub async fn list_notices(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<Notice>>, ApiError> {
+    let (m, _) = measures::get(&app.db, &v.0.actor, MeasureId(id), app.clock.today()).await?;
+    Ok(Json(notices::of_measure(&app.db, m.id).await?))
+}
+
+/// Issues the next 督办 notice on an overdue measure (its organisation's office;
+/// recorded): `kind` supervision, reminder, admonition (with `final_deadline`) or
+/// accountability, each in turn.
+#[utoipa::path(post, path = "/measures/{id}/notices", tag = "warnings", params(("id" = i64, Path)), request_body = NoticeInput,
+    responses((status = 201, body = Created), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn issue_notice(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<NoticeInput>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let id = notices::issue(
+        &app.db,
+        &v.0.actor,
+        v.0.change(&app),
+        MeasureId(id),
+        &input,
+        app.clock.today(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+/// One 督办 notice (whoever reads its measure): what its printed document says.
+#[utoipa::path(get, path = "/notices/{id}", tag = "warnings", params(("id" = i64, Path)),
+    responses((status = 200, body = Notice), (status = 404, body = ApiErrorBody)))]
+pub async fn get_notice(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+) -> Result<Json<Notice>, ApiError> {
+    let (notice, _) = notices::get(&app.db, &v.0.actor, id, app.clock.today()).await?;
+    Ok(Json(notice))
 }

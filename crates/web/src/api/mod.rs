@@ -5,7 +5,9 @@
 //! files mirror `pages/`: each holds a resource's handlers and its router fragment.
 
 pub mod admin;
+pub mod calendar;
 pub mod extract;
+pub mod header_words;
 pub mod inspections;
 pub mod ledger;
 pub mod login;
@@ -17,7 +19,10 @@ pub mod outcomes;
 pub mod problems;
 pub mod rules;
 pub mod spreadsheets;
+pub mod supervision;
 pub mod trail;
+pub mod warnings;
+pub mod weekly;
 
 pub use extract::{ApiJson, Versioned};
 
@@ -190,6 +195,11 @@ pub fn routes(upload_limit: usize, import_limit: usize) -> OpenApiRouter<App> {
         .merge(lookbacks::routes())
         .merge(rules::routes())
         .merge(spreadsheets::routes(import_limit))
+        .merge(header_words::routes())
+        .merge(weekly::routes())
+        .merge(warnings::routes())
+        .merge(supervision::routes())
+        .merge(calendar::routes())
         // An unknown address under the API answers as the API does (JSON), not with the
         // pages' fallback.
         .route_layer(axum::middleware::from_fn(query_only_where_taken))

@@ -1,11 +1,13 @@
-//! Each person's own notifications (消息提醒, the bell) through the API, as
-//! `pages/notifications` lists and marks them.
+//! Each person's own notifications (消息提醒, the bell) and e-mail setting through the
+//! API, as `pages/notifications` lists, marks and sets them. Nobody reads, marks or
+//! sets another's.
 
 use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use zhenggai_storage::channels::{self, UserChannel};
 use zhenggai_storage::reminders::{self, Notification};
 
 use super::ApiJson;
@@ -18,6 +20,7 @@ pub fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
         .routes(routes!(notifications))
         .routes(routes!(mark_read))
+        .routes(routes!(get_email, save_email))
 }
 
 /// The caller's notifications (the bell).
@@ -64,4 +67,47 @@ pub async fn mark_read(
 ) -> Result<Json<Marked>, ApiError> {
     let marked = reminders::mark_read(&app.db, v.0.user.id, body.id, app.clock.now()).await?;
     Ok(Json(Marked { marked }))
+}
+
+/// The caller's own e-mail setting (reminders by e-mail besides the bell).
+#[utoipa::path(get, path = "/notifications/email", tag = "notifications",
+    responses((status = 200, body = UserChannel), (status = 401, body = ApiErrorBody)))]
+pub async fn get_email(
+    State(app): State<App>,
+    v: ApiViewer,
+) -> Result<Json<UserChannel>, ApiError> {
+    Ok(Json(channels::of_user(&app.db, v.0.user.id).await?))
+}
+
+/// A person's e-mail setting as entered.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmailInput {
+    /// Their address, or empty.
+    pub email: String,
+    /// Whether they want reminders by e-mail (needs an address).
+    pub email_on: bool,
+    /// The version read (0 until set).
+    pub version: i64,
+}
+
+/// Sets the caller's own e-mail setting (recorded).
+#[utoipa::path(put, path = "/notifications/email", tag = "notifications", request_body = EmailInput,
+    responses((status = 200, body = UserChannel), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn save_email(
+    State(app): State<App>,
+    v: ApiViewer,
+    ApiJson(input): ApiJson<EmailInput>,
+) -> Result<Json<UserChannel>, ApiError> {
+    Ok(Json(
+        channels::save_user(
+            &app.db,
+            &v.0.actor,
+            v.0.change(&app),
+            &input.email,
+            input.email_on,
+            input.version,
+        )
+        .await?,
+    ))
 }
