@@ -190,8 +190,8 @@ impl OrgChannels {
 }
 
 /// The channels as entered.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
 pub struct OrgChannelsInput {
     /// "on" to mail reminders.
     pub email_on: bool,
@@ -331,7 +331,7 @@ pub async fn save_org(
 }
 
 /// A person's e-mail setting.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct UserChannel {
     /// Their address, or empty.
     pub email: String,

@@ -298,7 +298,7 @@ pub fn router(app: App) -> Router {
         // page that says so (in both languages), not an empty response.
         .method_not_allowed_fallback(|| async { PageError::FormOnly })
         .fallback(|| async { PageError::Store(StoreError::NotFound) })
-        .nest("/api/v1", crate::api::routes(upload_limit, import_limit))
+        .merge(Router::from(crate::api::routes(upload_limit, import_limit)))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(page_errors))
         .layer(axum::middleware::from_fn_with_state(

@@ -30,6 +30,8 @@ pub struct Finding {
 
 /// A round and its findings.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+// Named apart from a look-back round (回头看) in the API's document.
+#[schema(as = SupervisionRound)]
 pub struct Round {
     /// Id.
     pub id: i64,

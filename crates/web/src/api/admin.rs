@@ -1,16 +1,16 @@
-//! Accounts, units, tokens and the audit trail through the API, for the roles that
-//! hold them (三员分立); and each person's own notifications (the bell).
+//! Accounts, units and tokens through the API, for the roles that hold them (三员分立)
+//! — what `pages/admin` does.
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use zhenggai_domain::reason::{Choose, Rule};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use zhenggai_domain::reason::Choose;
 use zhenggai_domain::validate::Why;
 use zhenggai_domain::{Role, UnitId, UserId};
-use zhenggai_storage::audit::{self, AuditEntry};
 use zhenggai_storage::auth::ApiToken;
-use zhenggai_storage::reminders::{self, Notification};
 use zhenggai_storage::units::{self, Unit, UnitKind};
 use zhenggai_storage::users::{self, NewUser, User};
 use zhenggai_storage::{StoreError, auth};
@@ -18,59 +18,19 @@ use zhenggai_storage::{StoreError, auth};
 use super::extract::Path;
 use super::{ApiJson, Created};
 use crate::error::{ApiError, ApiErrorBody};
-use crate::session::{ApiViewer, ClientAddr};
+use crate::session::ApiViewer;
 use crate::state::App;
 
-/// The caller.
-#[utoipa::path(get, path = "/api/v1/me", tag = "accounts", responses((status = 200, body = User), (status = 401, body = ApiErrorBody)))]
-pub async fn me(v: ApiViewer) -> Json<User> {
-    Json(v.0.user)
-}
-
-/// The caller's notifications (the bell).
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Bell {
-    /// How many are unread.
-    pub unread: i64,
-    /// The latest 200, newest first.
-    pub items: Vec<Notification>,
-}
-
-/// The caller's own notifications, newest first, and how many are unread.
-#[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications", responses((status = 200, body = Bell), (status = 401, body = ApiErrorBody)))]
-pub async fn notifications(State(app): State<App>, v: ApiViewer) -> Result<Json<Bell>, ApiError> {
-    let user = v.0.user.id;
-    Ok(Json(Bell {
-        unread: reminders::unread(&app.db, user).await?,
-        items: reminders::list(&app.db, user, 200).await?,
-    }))
-}
-
-/// Which notifications to mark read.
-#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct MarkRead {
-    /// One of the caller's notifications; all of them when left out.
-    pub id: Option<i64>,
-}
-
-/// How many were marked.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Marked {
-    /// Notifications newly marked read (another person's are never touched).
-    pub marked: u64,
-}
-
-/// Marks the caller's notifications read: one, or all.
-#[utoipa::path(post, path = "/api/v1/notifications/read", tag = "notifications", request_body = MarkRead,
-    responses((status = 200, body = Marked), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody)))]
-pub async fn mark_read(
-    State(app): State<App>,
-    v: ApiViewer,
-    ApiJson(body): ApiJson<MarkRead>,
-) -> Result<Json<Marked>, ApiError> {
-    let marked = reminders::mark_read(&app.db, v.0.user.id, body.id, app.clock.now()).await?;
-    Ok(Json(Marked { marked }))
+/// The routes of tokens, units and accounts.
+pub fn routes() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(list_tokens, create_token))
+        .routes(routes!(revoke_token))
+        .routes(routes!(set_disabled))
+        .routes(routes!(list_units, create_unit))
+        .routes(routes!(list_users, create_user))
+        .routes(routes!(set_role))
+        .routes(routes!(reset_password))
 }
 
 /// A token request.
@@ -89,7 +49,7 @@ pub struct NewToken {
 }
 
 /// Creates an API token with the caller's own access.
-#[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = TokenInput, responses((status = 201, body = NewToken), (status = 422, body = ApiErrorBody)))]
+#[utoipa::path(post, path = "/tokens", tag = "accounts", request_body = TokenInput, responses((status = 201, body = NewToken), (status = 422, body = ApiErrorBody)))]
 pub async fn create_token(
     State(app): State<App>,
     v: ApiViewer,
@@ -100,7 +60,7 @@ pub async fn create_token(
 }
 
 /// The caller's own API tokens, newest first (never the tokens themselves).
-#[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts", responses((status = 200, body = Vec<ApiToken>), (status = 401, body = ApiErrorBody)))]
+#[utoipa::path(get, path = "/tokens", tag = "accounts", responses((status = 200, body = Vec<ApiToken>), (status = 401, body = ApiErrorBody)))]
 pub async fn list_tokens(
     State(app): State<App>,
     v: ApiViewer,
@@ -110,7 +70,7 @@ pub async fn list_tokens(
 
 /// Revokes one of the caller's own tokens (recorded). Another person's token is not
 /// found.
-#[utoipa::path(post, path = "/api/v1/tokens/{id}/revoke", tag = "accounts", params(("id" = i64, Path, description = "token id")),
+#[utoipa::path(post, path = "/tokens/{id}/revoke", tag = "accounts", params(("id" = i64, Path, description = "token id")),
     responses((status = 204), (status = 404, body = ApiErrorBody)))]
 pub async fn revoke_token(
     State(app): State<App>,
@@ -118,39 +78,6 @@ pub async fn revoke_token(
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
     auth::revoke_api_token(&app.db, v.0.change(&app), v.0.user.id, id).await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-/// A password change.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PasswordInput {
-    /// The current password.
-    pub old_password: String,
-    /// The new one (see the password rule on the /password page).
-    pub password: String,
-}
-
-/// Changes the caller's own password. The only route open to an account whose
-/// password the system administrator set; every other session and every token of the
-/// account ends (this one too, when the call is made with a token: log in again or
-/// create a new token).
-#[utoipa::path(post, path = "/api/v1/password", tag = "accounts", request_body = PasswordInput,
-    responses((status = 204), (status = 422, body = ApiErrorBody)))]
-pub async fn change_password(
-    State(app): State<App>,
-    ClientAddr(address): ClientAddr,
-    v: ApiViewer,
-    ApiJson(input): ApiJson<PasswordInput>,
-) -> Result<StatusCode, ApiError> {
-    crate::pages::login::change_own_password(
-        &app,
-        &v.0,
-        &address,
-        &input.old_password,
-        &input.password,
-    )
-    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -168,7 +95,7 @@ pub struct DisabledInput {
 
 /// Disables or enables an account (security administrator). Disabling ends its
 /// sessions and revokes its tokens; it cannot log in until enabled again.
-#[utoipa::path(put, path = "/api/v1/users/{id}/disabled", tag = "accounts", request_body = DisabledInput, params(("id" = i64, Path, description = "user id")),
+#[utoipa::path(put, path = "/users/{id}/disabled", tag = "accounts", request_body = DisabledInput, params(("id" = i64, Path, description = "user id")),
     responses((status = 204), (status = 403, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
 pub async fn set_disabled(
     State(app): State<App>,
@@ -191,7 +118,7 @@ pub async fn set_disabled(
 
 /// Units: the whole tree for the system administrator, the caller's organisation for
 /// business roles.
-#[utoipa::path(get, path = "/api/v1/units", tag = "accounts", responses((status = 200, body = Vec<Unit>)))]
+#[utoipa::path(get, path = "/units", tag = "accounts", responses((status = 200, body = Vec<Unit>)))]
 pub async fn list_units(State(app): State<App>, v: ApiViewer) -> Result<Json<Vec<Unit>>, ApiError> {
     let role = v.0.actor.role;
     let units = if role.manages_accounts() || role.assigns_roles() {
@@ -219,7 +146,7 @@ pub struct UnitInput {
 }
 
 /// Adds a unit (system administrator).
-#[utoipa::path(post, path = "/api/v1/units", tag = "accounts", request_body = UnitInput, responses((status = 201, body = Created), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+#[utoipa::path(post, path = "/units", tag = "accounts", request_body = UnitInput, responses((status = 201, body = Created), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
 pub async fn create_unit(
     State(app): State<App>,
     v: ApiViewer,
@@ -246,7 +173,7 @@ pub async fn create_unit(
 }
 
 /// Every account (system and security administrators).
-#[utoipa::path(get, path = "/api/v1/users", tag = "accounts", responses((status = 200, body = Vec<User>), (status = 403, body = ApiErrorBody)))]
+#[utoipa::path(get, path = "/users", tag = "accounts", responses((status = 200, body = Vec<User>), (status = 403, body = ApiErrorBody)))]
 pub async fn list_users(State(app): State<App>, v: ApiViewer) -> Result<Json<Vec<User>>, ApiError> {
     let role = v.0.actor.role;
     if !(role.manages_accounts() || role.assigns_roles()) {
@@ -278,7 +205,7 @@ pub struct NewAccount {
 
 /// Creates an account without a role (system administrator); the security
 /// administrator assigns the role.
-#[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = UserInput, responses((status = 201, body = NewAccount), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+#[utoipa::path(post, path = "/users", tag = "accounts", request_body = UserInput, responses((status = 201, body = NewAccount), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
 pub async fn create_user(
     State(app): State<App>,
     v: ApiViewer,
@@ -312,7 +239,7 @@ pub struct RoleInput {
 }
 
 /// Assigns a role (security administrator; never to oneself).
-#[utoipa::path(put, path = "/api/v1/users/{id}/role", tag = "accounts", params(("id" = i64, Path)), request_body = RoleInput,
+#[utoipa::path(put, path = "/users/{id}/role", tag = "accounts", params(("id" = i64, Path)), request_body = RoleInput,
     responses((status = 204), (status = 403, body = ApiErrorBody), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
 pub async fn set_role(
     State(app): State<App>,
@@ -336,82 +263,26 @@ pub async fn set_role(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The latest 200 entries of the audit trail (audit administrator).
-#[utoipa::path(get, path = "/api/v1/audit", tag = "accounts", responses((status = 200, body = Vec<AuditEntry>), (status = 403, body = ApiErrorBody)))]
-pub async fn audit_trail(
+/// A one-time password, shown once.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct OneTimePassword {
+    /// To be changed at the next login.
+    pub password: String,
+}
+
+/// Resets an account's password to a new one-time password (重置密码; the system
+/// administrator, never another administrator's): every session and token of the
+/// account ends; recorded.
+#[utoipa::path(post, path = "/users/{id}/password", tag = "accounts", params(("id" = i64, Path, description = "user id")),
+    responses((status = 200, body = OneTimePassword), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub async fn reset_password(
     State(app): State<App>,
     v: ApiViewer,
-) -> Result<Json<Vec<AuditEntry>>, ApiError> {
-    if !v.0.actor.role.reads_audit_trail() {
-        return Err(StoreError::Forbidden.into());
-    }
-    Ok(Json(audit::recent(app.db.pool(), 200).await?))
-}
-
-/// Which 审计校验码 to prove the trail still reaches (none: verify the trail alone).
-#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct VerifyInput {
-    /// 审计校验码 printed on documents, e.g. `1234-0123456789abcdef`.
-    #[serde(default)]
-    pub checkpoints: Vec<String>,
-}
-
-/// `audit verify` (audit administrator): the chains, every business row against its
-/// latest entry, the stored files; the result in words (intact up to entry N, or broken
-/// at entry N, what it means and what to do) beside the figures.
-#[utoipa::path(get, path = "/api/v1/audit/verify", tag = "accounts",
-    responses((status = 200, body = crate::pages::trail::check::VerifyAnswer), (status = 403, body = ApiErrorBody)))]
-pub async fn verify_trail(
-    State(app): State<App>,
-    v: ApiViewer,
-) -> Result<Json<crate::pages::trail::check::VerifyAnswer>, ApiError> {
-    verify_reaching(&app, &v, VerifyInput::default()).await
-}
-
-/// `audit verify` that also proves the trail still reaches each 审计校验码 given.
-#[utoipa::path(post, path = "/api/v1/audit/verify", tag = "accounts", request_body = VerifyInput,
-    responses((status = 200, body = crate::pages::trail::check::VerifyAnswer), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
-pub async fn verify_trail_reaching(
-    State(app): State<App>,
-    v: ApiViewer,
-    ApiJson(input): ApiJson<VerifyInput>,
-) -> Result<Json<crate::pages::trail::check::VerifyAnswer>, ApiError> {
-    verify_reaching(&app, &v, input).await
-}
-
-async fn verify_reaching(
-    app: &App,
-    v: &ApiViewer,
-    input: VerifyInput,
-) -> Result<Json<crate::pages::trail::check::VerifyAnswer>, ApiError> {
-    use crate::pages::trail::check;
-    if !v.0.actor.role.reads_audit_trail() {
-        return Err(StoreError::Forbidden.into());
-    }
-    let (claims, bad) = check::claims(&input.checkpoints.join(" "));
-    if let Some(code) = bad.first() {
-        return Err(StoreError::because(
-            "checkpoints",
-            Why::Rule(Rule::Checkpoint {
-                code: code.to_string(),
-            }),
-        )
-        .into());
-    }
-    let verified = check::run(app, &v.0, &claims).await?;
-    Ok(Json(verified.answer()))
-}
-
-/// The trail of one record (audit administrator: any record; supervisor: inspections,
-/// problems and measures they can read).
-#[utoipa::path(get, path = "/api/v1/audit/{table}/{id}", tag = "accounts", params(("table" = String, Path), ("id" = i64, Path)),
-    responses((status = 200, body = Vec<AuditEntry>), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
-pub async fn record_trail(
-    State(app): State<App>,
-    v: ApiViewer,
-    Path((table, id)): Path<(String, i64)>,
-) -> Result<Json<Vec<AuditEntry>>, ApiError> {
-    let (_, entries) = crate::pages::trail::readable_trail(&app, &v.0, &table, id).await?;
-    Ok(Json(entries))
+    Path(id): Path<i64>,
+) -> Result<Json<OneTimePassword>, ApiError> {
+    let password = auth::generate_password();
+    let change =
+        v.0.change_because(&app, "reset by the system administrator");
+    users::reset_password(&app.db, &v.0.actor, change, UserId(id), &password).await?;
+    Ok(Json(OneTimePassword { password }))
 }

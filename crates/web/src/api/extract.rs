@@ -14,6 +14,7 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use zhenggai_domain::reason::{ApiRequest, FieldProblem, RequestPart};
 use zhenggai_domain::validate::{FieldError, Why};
@@ -237,5 +238,85 @@ pub fn multipart_error(e: MultipartError) -> ApiError {
         ApiError::TooLarge
     } else {
         ApiError::BadRequest(e.body_text())
+    }
+}
+
+/// A change to a record read at `version`.
+///
+/// Read by hand rather than with `#[serde(flatten)]`: flatten hands the content's
+/// fields over as a bag in which an unknown field is silently dropped, whatever the
+/// content's `deny_unknown_fields`. Here `version` is taken out and every other field
+/// goes to the content as it arrives, so a misspelt field is refused by name.
+#[derive(Debug, utoipa::ToSchema)]
+pub struct Versioned<T> {
+    /// The version read; a newer stored version answers 409 with what changed.
+    pub version: i64,
+    /// The new content.
+    #[serde(flatten)]
+    pub input: T,
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Versioned<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{self, MapAccess, Visitor};
+
+        struct Fields<T>(std::marker::PhantomData<T>);
+
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for Fields<T> {
+            type Value = Versioned<T>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object with `version` and the record's fields")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                let mut version = None;
+                let input =
+                    T::deserialize(de::value::MapAccessDeserializer::new(WithoutVersion {
+                        map,
+                        version: &mut version,
+                    }))?;
+                let version = version.ok_or_else(|| de::Error::missing_field("version"))?;
+                Ok(Versioned { version, input })
+            }
+        }
+
+        d.deserialize_map(Fields(std::marker::PhantomData))
+    }
+}
+
+/// The fields of a [`Versioned`] body less `version`, which it keeps aside.
+struct WithoutVersion<'a, A> {
+    map: A,
+    version: &'a mut Option<i64>,
+}
+
+impl<'de, A: serde::de::MapAccess<'de>> serde::de::MapAccess<'de> for WithoutVersion<'_, A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        use serde::de::{Error, IntoDeserializer};
+        while let Some(key) = self.map.next_key::<String>()? {
+            if key != "version" {
+                return seed
+                    .deserialize(IntoDeserializer::<A::Error>::into_deserializer(key))
+                    .map(Some);
+            }
+            if self.version.is_some() {
+                return Err(A::Error::duplicate_field("version"));
+            }
+            *self.version = Some(self.map.next_value()?);
+        }
+        Ok(None)
+    }
+
+    fn next_value_seed<V: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, A::Error> {
+        self.map.next_value_seed(seed)
     }
 }

@@ -1,17 +1,36 @@
 //! The JSON API under `/api/v1`: everything the pages do, for scripts. Authenticated
 //! by a Bearer token (scoped exactly like its owner) or a browser session. The OpenAPI
-//! document at `/api/v1/openapi.json` is generated from these handlers.
+//! document at `/api/v1/openapi.json` is collected from the router: each route is
+//! declared once, on its handler (`#[utoipa::path]`), and added with `routes!`. The
+//! files mirror `pages/`: each holds a resource's handlers and its router fragment.
 
 pub mod admin;
+pub mod calendar;
 pub mod extract;
+pub mod header_words;
+pub mod inspections;
 pub mod ledger;
+pub mod login;
+pub mod lookbacks;
+pub mod measure_grid;
+pub mod measures;
+pub mod notifications;
+pub mod outcomes;
+pub mod problems;
+pub mod rules;
+pub mod spreadsheets;
+pub mod supervision;
+pub mod trail;
+pub mod warnings;
+pub mod weekly;
 
-pub use extract::ApiJson;
+pub use extract::{ApiJson, Versioned};
 
+use axum::Json;
 use axum::response::{IntoResponse, Response};
-use axum::{Json, Router};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::error::{ApiError, ApiErrorBody};
 use crate::state::App;
@@ -47,7 +66,7 @@ async fn errors_as_json(req: axum::extract::Request, next: axum::middleware::Nex
 static TAKE_QUERY: std::sync::LazyLock<std::collections::HashSet<(String, String)>> =
     std::sync::LazyLock::new(|| {
         use utoipa::openapi::path::ParameterIn;
-        let doc = ApiDoc::openapi();
+        let doc = document();
         let mut taking = std::collections::HashSet::new();
         for (path, item) in &doc.paths.paths {
             let ops = [
@@ -110,27 +129,21 @@ pub struct Created {
     pub id: i64,
 }
 
+/// A withdrawal: the version read and why.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawInput {
+    /// The version read.
+    pub version: i64,
+    /// Why it is withdrawn (required; kept in the audit trail).
+    pub reason: String,
+}
+
+/// What the document says besides its paths: the title, how to authenticate, the error
+/// body. The paths come from the router ([`routes`]), where each route is declared once.
 #[derive(OpenApi)]
 #[openapi(
     info(title = "zhenggai 整改 API", description = "巡视巡察整改台账接口 — the rectification ledger API. Authenticate with `Authorization: Bearer TOKEN` (create a token on the /tokens page). Errors are JSON objects naming the field. A field or query parameter a route does not take is refused (400 naming it), never ignored; yes/no form fields take true/false, on, 1/0 or nothing."),
-    paths(
-        admin::me, admin::notifications, admin::mark_read, admin::create_token, admin::list_tokens, admin::revoke_token,
-        admin::change_password, admin::set_disabled, admin::list_units, admin::create_unit, admin::list_users, admin::create_user,
-        admin::set_role, admin::audit_trail, admin::record_trail, admin::verify_trail, admin::verify_trail_reaching,
-        ledger::list_inspections, ledger::create_inspection, ledger::get_inspection, ledger::update_inspection,
-        ledger::list_aspects, ledger::create_aspect, ledger::update_aspect, ledger::get_ledger,
-        ledger::create_problem, ledger::get_problem, ledger::update_problem, ledger::problem_measures,
-        ledger::create_measures,
-        ledger::list_measures, ledger::create_measure, ledger::get_measure, ledger::update_measure,
-        ledger::list_progress, ledger::add_progress, ledger::get_attachment,
-        ledger::list_milestones, ledger::add_milestone,
-        ledger::withdraw_problem, ledger::withdraw_measure, ledger::create_item,
-        ledger::take_step, ledger::list_steps, ledger::get_step_file,
-        ledger::get_closure_rules, ledger::set_closure_rules, ledger::list_postings,
-        ledger::import_ledger, ledger::list_imports, ledger::get_import_file, ledger::export_ledger,
-        ledger::list_lookbacks, ledger::open_lookback, ledger::file_plan,
-        ledger::get_outcomes, ledger::create_accountability, ledger::create_institution, ledger::create_recovery,
-    ),
     components(schemas(ApiErrorBody, Created)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
@@ -150,124 +163,48 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
-async fn openapi_json() -> impl IntoResponse {
-    Json(ApiDoc::openapi())
+/// The OpenAPI document, as the router collects it from the handlers' annotations.
+pub fn document() -> &'static utoipa::openapi::OpenApi {
+    static DOC: std::sync::LazyLock<utoipa::openapi::OpenApi> =
+        std::sync::LazyLock::new(|| routes(0, 0).into_openapi());
+    &DOC
 }
 
-/// The API routes, mounted under `/api/v1`: the routes that take files read bodies up
-/// to `upload_limit` (progress, lifecycle steps) or `import_limit` (a ledger file), every
-/// other one up to the router's [`crate::router::MAX_BODY_BYTES`].
-pub fn routes(upload_limit: usize, import_limit: usize) -> Router<App> {
-    use axum::extract::DefaultBodyLimit;
-    use axum::routing::{get, post, put};
-    Router::new()
-        .route("/openapi.json", get(openapi_json))
-        .route("/me", get(admin::me))
-        .route("/notifications", get(admin::notifications))
-        .route("/notifications/read", post(admin::mark_read))
-        .route("/tokens", get(admin::list_tokens).post(admin::create_token))
-        .route("/tokens/{id}/revoke", post(admin::revoke_token))
-        .route("/password", post(admin::change_password))
-        .route("/users/{id}/disabled", put(admin::set_disabled))
-        .route("/units", get(admin::list_units).post(admin::create_unit))
-        .route("/users", get(admin::list_users).post(admin::create_user))
-        .route("/users/{id}/role", put(admin::set_role))
-        .route("/audit", get(admin::audit_trail))
-        .route(
-            "/audit/verify",
-            get(admin::verify_trail).post(admin::verify_trail_reaching),
-        )
-        .route("/audit/{table}/{id}", get(admin::record_trail))
-        .route(
-            "/inspections",
-            get(ledger::list_inspections).post(ledger::create_inspection),
-        )
-        .route(
-            "/inspections/{id}",
-            get(ledger::get_inspection).put(ledger::update_inspection),
-        )
-        .route(
-            "/inspections/{id}/aspects",
-            get(ledger::list_aspects).post(ledger::create_aspect),
-        )
-        .route("/aspects/{id}", put(ledger::update_aspect))
-        .route("/aspects/{id}/items", post(ledger::create_item))
-        .route("/problems/{id}/withdraw", post(ledger::withdraw_problem))
-        .route(
-            "/problems/{id}/steps",
-            get(ledger::list_steps)
-                .post(ledger::take_step)
-                .layer(DefaultBodyLimit::max(upload_limit)),
-        )
-        .route("/measures/{id}/withdraw", post(ledger::withdraw_measure))
-        .route("/inspections/{id}/ledger", get(ledger::get_ledger))
-        .route("/inspections/{id}/problems", post(ledger::create_problem))
-        .route("/inspections/{id}/outcomes", get(ledger::get_outcomes))
-        .route("/inspections/{id}/file-plan", post(ledger::file_plan))
-        .route(
-            "/inspections/{id}/lookbacks",
-            get(ledger::list_lookbacks).post(ledger::open_lookback),
-        )
-        .route(
-            "/inspections/{id}/accountability",
-            post(ledger::create_accountability),
-        )
-        .route(
-            "/inspections/{id}/institutions",
-            post(ledger::create_institution),
-        )
-        .route(
-            "/inspections/{id}/recoveries",
-            post(ledger::create_recovery),
-        )
-        .route(
-            "/problems/{id}",
-            get(ledger::get_problem).put(ledger::update_problem),
-        )
-        .route(
-            "/problems/{id}/measures",
-            get(ledger::problem_measures).post(ledger::create_measure),
-        )
-        .route(
-            "/problems/{id}/measures/batch",
-            post(ledger::create_measures),
-        )
-        .route("/measures", get(ledger::list_measures))
-        .route(
-            "/measures/{id}",
-            get(ledger::get_measure).put(ledger::update_measure),
-        )
-        .route(
-            "/measures/{id}/progress",
-            get(ledger::list_progress)
-                .post(ledger::add_progress)
-                .layer(DefaultBodyLimit::max(upload_limit)),
-        )
-        .route(
-            "/measures/{id}/milestones",
-            get(ledger::list_milestones).post(ledger::add_milestone),
-        )
-        .route("/attachments/{id}", get(ledger::get_attachment))
-        .route("/step-files/{id}", get(ledger::get_step_file))
-        .route(
-            "/closure-rules",
-            get(ledger::get_closure_rules).put(ledger::set_closure_rules),
-        )
-        .route("/postings", get(ledger::list_postings))
-        .route(
-            "/inspections/{id}/import",
-            post(ledger::import_ledger).layer(DefaultBodyLimit::max(import_limit)),
-        )
-        .route("/inspections/{id}/imports", get(ledger::list_imports))
-        .route(
-            "/inspections/{id}/imports/{import}/file",
-            get(ledger::get_import_file),
-        )
-        .route("/inspections/{id}/ledger.xlsx", get(ledger::export_ledger))
+async fn openapi_json() -> impl IntoResponse {
+    Json(document())
+}
+
+/// The API routes under `/api/v1`, each declared once with its handler (`routes!` reads
+/// the path and method from the handler's `#[utoipa::path]`), the fragments laid out as
+/// `pages/` is. The routes that take files read bodies up to `upload_limit` (progress,
+/// lifecycle steps) or `import_limit` (a ledger file), every other one up to the
+/// router's [`crate::router::MAX_BODY_BYTES`].
+pub fn routes(upload_limit: usize, import_limit: usize) -> OpenApiRouter<App> {
+    let api = OpenApiRouter::new()
+        .route("/openapi.json", axum::routing::get(openapi_json))
+        .merge(login::routes())
+        .merge(notifications::routes())
+        .merge(admin::routes())
+        .merge(trail::routes())
+        .merge(inspections::routes())
+        .merge(ledger::routes())
+        .merge(problems::routes(upload_limit))
+        .merge(measures::routes(upload_limit))
+        .merge(measure_grid::routes())
+        .merge(outcomes::routes())
+        .merge(lookbacks::routes())
+        .merge(rules::routes())
+        .merge(spreadsheets::routes(import_limit))
+        .merge(header_words::routes())
+        .merge(weekly::routes())
+        .merge(warnings::routes())
+        .merge(supervision::routes())
+        .merge(calendar::routes())
         // An unknown address under the API answers as the API does (JSON), not with the
         // pages' fallback.
         .route_layer(axum::middleware::from_fn(query_only_where_taken))
         .route_layer(axum::middleware::from_fn(crate::request_log::note_route))
         .fallback(|| async { ApiError::from(zhenggai_storage::StoreError::NotFound) })
-        .layer(axum::middleware::from_fn(errors_as_json))
+        .layer(axum::middleware::from_fn(errors_as_json));
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", api)
 }

@@ -9,6 +9,8 @@
 mod access;
 mod admin;
 mod api;
+mod api_parity;
+mod api_resources;
 mod audit_code;
 mod auth;
 mod calendar;

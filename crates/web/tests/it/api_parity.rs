@@ -1,0 +1,231 @@
+//! The API does everything the pages do: every page route of the router that takes a
+//! form (a page's write) has its counterpart in the API's document, or is exempted here
+//! with its reason. A page write added without one fails this test.
+
+use std::collections::BTreeSet;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+
+use crate::util::*;
+
+/// Each page write and the API operations that do what it does.
+const COUNTERPARTS: &[(&str, &[&str])] = &[
+    ("/password", &["POST /api/v1/password"]),
+    ("/inspections", &["POST /api/v1/inspections"]),
+    ("/inspections/{id}/edit", &["PUT /api/v1/inspections/{id}"]),
+    (
+        "/inspections/{id}/aspects",
+        &["POST /api/v1/inspections/{id}/aspects"],
+    ),
+    ("/aspects/{id}/edit", &["PUT /api/v1/aspects/{id}"]),
+    // The page picks the aspect in the form; the API names it in the address.
+    (
+        "/inspections/{id}/items",
+        &["POST /api/v1/aspects/{id}/items"],
+    ),
+    // One form for the three kinds of outcome; one route for each in the API.
+    (
+        "/inspections/{id}/outcomes",
+        &[
+            "POST /api/v1/inspections/{id}/accountability",
+            "POST /api/v1/inspections/{id}/institutions",
+            "POST /api/v1/inspections/{id}/recoveries",
+        ],
+    ),
+    (
+        "/inspections/{id}/lookbacks",
+        &["POST /api/v1/inspections/{id}/lookbacks"],
+    ),
+    (
+        "/inspections/{id}/file-plan",
+        &["POST /api/v1/inspections/{id}/file-plan"],
+    ),
+    (
+        "/inspections/{id}/problems",
+        &["POST /api/v1/inspections/{id}/problems"],
+    ),
+    ("/problems/{id}/edit", &["PUT /api/v1/problems/{id}"]),
+    (
+        "/problems/{id}/withdraw",
+        &["POST /api/v1/problems/{id}/withdraw"],
+    ),
+    ("/problems/{id}/step", &["POST /api/v1/problems/{id}/steps"]),
+    (
+        "/problems/{id}/measures",
+        &["POST /api/v1/problems/{id}/measures"],
+    ),
+    (
+        "/problems/{id}/measures/batch",
+        &["POST /api/v1/problems/{id}/measures/batch"],
+    ),
+    ("/measures/{id}/edit", &["PUT /api/v1/measures/{id}"]),
+    (
+        "/measures/{id}/withdraw",
+        &["POST /api/v1/measures/{id}/withdraw"],
+    ),
+    (
+        "/measures/{id}/progress",
+        &["POST /api/v1/measures/{id}/progress"],
+    ),
+    (
+        "/measures/{id}/milestones",
+        &["POST /api/v1/measures/{id}/milestones"],
+    ),
+    // One form marks a milestone reached or withdraws it; the API has a route for each.
+    (
+        "/measures/{id}/milestones/{milestone}",
+        &[
+            "POST /api/v1/milestones/{id}/done",
+            "POST /api/v1/milestones/{id}/withdraw",
+        ],
+    ),
+    (
+        "/measures/{id}/notices",
+        &["POST /api/v1/measures/{id}/notices"],
+    ),
+    ("/settings/closure", &["PUT /api/v1/closure-rules"]),
+    ("/settings/warnings", &["PUT /api/v1/warning-rules"]),
+    ("/settings/channels", &["PUT /api/v1/channels"]),
+    ("/settings/import-columns", &["POST /api/v1/header-words"]),
+    (
+        "/settings/import-columns/{id}",
+        &[
+            "PUT /api/v1/header-words/{id}",
+            "POST /api/v1/header-words/{id}/withdraw",
+        ],
+    ),
+    (
+        "/inspections/{id}/import",
+        &["POST /api/v1/inspections/{id}/import"],
+    ),
+    ("/calendar", &["POST /api/v1/calendar"]),
+    ("/weekly", &["POST /api/v1/weekly/reports"]),
+    ("/weekly/rule", &["PUT /api/v1/weekly/rule"]),
+    ("/weekly/summary", &["PUT /api/v1/weekly/summary"]),
+    ("/supervision/rounds", &["POST /api/v1/supervision/rounds"]),
+    (
+        "/supervision/hearings",
+        &["POST /api/v1/supervision/hearings"],
+    ),
+    ("/notifications/read", &["POST /api/v1/notifications/read"]),
+    ("/notifications/email", &["PUT /api/v1/notifications/email"]),
+    ("/tokens", &["POST /api/v1/tokens"]),
+    ("/tokens/{id}/revoke", &["POST /api/v1/tokens/{id}/revoke"]),
+    ("/admin/units", &["POST /api/v1/units"]),
+    ("/admin/users", &["POST /api/v1/users"]),
+    (
+        "/admin/users/{id}/password",
+        &["POST /api/v1/users/{id}/password"],
+    ),
+    ("/admin/users/{id}/role", &["PUT /api/v1/users/{id}/role"]),
+    (
+        "/admin/users/{id}/disabled",
+        &["PUT /api/v1/users/{id}/disabled"],
+    ),
+    ("/admin/audit/verify", &["POST /api/v1/audit/verify"]),
+];
+
+/// Page writes the API does not repeat, each with its reason.
+const EXEMPT: &[(&str, &str)] = &[
+    (
+        "/login",
+        "opens a browser session; a script authenticates with a token made on /tokens",
+    ),
+    (
+        "/logout",
+        "ends a browser session; a script's token is revoked with POST /api/v1/tokens/{id}/revoke",
+    ),
+    (
+        "/inspections/{id}/import/commit",
+        "the page imports in steps (upload, preview, commit); the API in one call: POST /api/v1/inspections/{id}/import without dry_run",
+    ),
+    (
+        "/inspections/{id}/import/columns",
+        "a step of the page's preview; through the API a column is left out with ignore_unknown_columns, and its header word taught with POST /api/v1/header-words",
+    ),
+];
+
+/// The page routes that take a post: the router's own list (`router::page_routes`),
+/// each address posted as a form without its token by a signed-in person. A route that
+/// takes no post answers 405; a form refuses the missing token before its handler runs,
+/// so nothing is written (`forms.rs` holds each to that).
+async fn page_writes(t: &TestApp) -> BTreeSet<String> {
+    let s = t.login("office").await;
+    let mut writes = BTreeSet::new();
+    for (pattern, _) in zhenggai_web::router::page_routes(&t.app) {
+        let path: String = pattern
+            .split('/')
+            .map(|segment| {
+                if segment.starts_with('{') {
+                    "1"
+                } else {
+                    segment
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("/");
+        let req = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, &s.cookie)
+            .body(Body::from("title=x"))
+            .unwrap();
+        if t.send(req).await.status != StatusCode::METHOD_NOT_ALLOWED {
+            writes.insert(pattern.to_string());
+        }
+    }
+    writes
+}
+
+#[tokio::test]
+async fn every_page_write_has_an_api_counterpart_or_a_reason() {
+    let t = TestApp::new().await;
+    let writes = page_writes(&t).await;
+    // The walk read the router: its writes are many, and the API's are not among them.
+    assert!(writes.len() >= 40, "{writes:?}");
+    assert!(writes.iter().all(|p| !p.starts_with("/api/")), "{writes:?}");
+
+    let doc = t.get(None, "/api/v1/openapi.json").await.json();
+    let documented: BTreeSet<String> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, ops)| {
+            ops.as_object()
+                .unwrap()
+                .keys()
+                .map(move |method| format!("{} {path}", method.to_uppercase()))
+        })
+        .collect();
+
+    let mut missing = Vec::new();
+    for write in &writes {
+        let mapped = COUNTERPARTS.iter().find(|(page, _)| page == write);
+        let exempt = EXEMPT.iter().any(|(page, _)| page == write);
+        match (mapped, exempt) {
+            (Some(_), true) => panic!("{write} is both mapped and exempted"),
+            (None, false) => missing.push(write.clone()),
+            (Some((_, ops)), false) => {
+                for op in *ops {
+                    assert!(
+                        documented.contains(*op),
+                        "{write}: its counterpart {op} is not in the API's document"
+                    );
+                }
+            }
+            (None, true) => {}
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "page writes without an API counterpart (add one, or exempt it with its reason): {missing:?}"
+    );
+    // No entry outlives its page route.
+    for page in COUNTERPARTS
+        .iter()
+        .map(|(p, _)| p)
+        .chain(EXEMPT.iter().map(|(p, _)| p))
+    {
+        assert!(writes.contains(*page), "{page} is no longer a page write");
+    }
+}
