@@ -24,12 +24,12 @@ use zhenggai_domain::calendar::Calendar;
 use zhenggai_domain::clock::{Clock, SystemClock};
 use zhenggai_domain::reminder::RobotKind;
 use zhenggai_notify::{Outbound, Security, SmtpConfig};
+use zhenggai_storage::accounts::users;
 use zhenggai_storage::audit::Change;
-use zhenggai_storage::channels::{self, OrgChannelsInput, Robot, RobotHosts};
 use zhenggai_storage::reminders;
 use zhenggai_storage::reminders::Courier;
-use zhenggai_storage::test_db::{TestDb, beijing_morning as morning};
-use zhenggai_storage::users;
+use zhenggai_storage::reminders::channels::{self, OrgChannelsInput, Robot, RobotHosts};
+use zhenggai_testkit::{TestDb, beijing_morning as morning};
 
 /// The day of the walk: a Monday on which the demo ledger has red and yellow measures.
 fn day() -> NaiveDate {
@@ -349,7 +349,7 @@ async fn reminders_reach_mailboxes_and_robots_once_even_across_a_restart() {
             .await
             .unwrap();
         sqlx::query("UPDATE jobs SET state = 'running', leased_until = $1")
-            .bind(zhenggai_storage::sql::stamp(now + Duration::minutes(5)))
+            .bind(zhenggai_storage::db::sql::stamp(now + Duration::minutes(5)))
             .execute(t.db.pool())
             .await
             .unwrap();

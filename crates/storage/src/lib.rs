@@ -15,28 +15,16 @@ macro_rules! last_progress {
     };
 }
 
+pub mod accounts;
 pub mod audit;
-pub mod audit_key;
-pub mod auth;
 pub mod calendar;
-pub mod channels;
-pub mod checkpoint;
 pub mod db;
-pub mod demo;
-pub mod dialect;
 pub mod error;
 pub mod files;
 pub mod ledger;
 pub mod reminders;
-pub mod scale;
 pub mod scope;
-pub mod sql;
-pub mod test_db;
-pub mod trail;
-pub mod units;
-pub mod uploads;
-pub mod users;
-pub mod verify;
+pub mod settings;
 
 pub use db::{Backend, Db, Tx};
 pub use error::{StoreError, StoreResult};

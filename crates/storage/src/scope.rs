@@ -7,7 +7,7 @@
 use zhenggai_domain::Role;
 use zhenggai_domain::access::Actor;
 
-use crate::sql::Sql;
+use crate::db::sql::Sql;
 
 /// The organisations whose whole ledger the actor reads (office, supervisor, upper).
 fn ledger_orgs(actor: &Actor) -> Option<Vec<i64>> {

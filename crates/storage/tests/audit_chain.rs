@@ -7,8 +7,9 @@
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use sqlx::{Executor, Row};
-use zhenggai_storage::test_db::TestDb;
-use zhenggai_storage::{demo, verify};
+use zhenggai_demo as demo;
+use zhenggai_storage::audit::verify;
+use zhenggai_testkit::TestDb;
 
 async fn demo_db() -> TestDb {
     let t = TestDb::new().await.unwrap();
@@ -182,11 +183,11 @@ async fn the_chain_survives_later_writes_after_tampering_is_repaired() {
         at: Utc.with_ymd_and_hms(2024, 4, 26, 1, 0, 0).unwrap(),
         reason: None,
     };
-    zhenggai_storage::units::insert(
+    zhenggai_storage::accounts::units::insert(
         &mut tx,
         change,
         None,
-        zhenggai_storage::units::UnitKind::Org,
+        zhenggai_storage::accounts::units::UnitKind::Org,
         "另一单位",
         None,
     )
@@ -308,9 +309,9 @@ async fn an_upgrade_that_adds_columns_keeps_the_trail_verifiable() {
 // are sealed with a key the database does not hold, and checkpoints of the head kept
 // outside it pin how far the trail reached.
 
+use zhenggai_storage::audit::checkpoint::{self, Claim};
+use zhenggai_storage::audit::key::AuditKey;
 use zhenggai_storage::audit::{EntryFields, entry_hash};
-use zhenggai_storage::audit_key::AuditKey;
-use zhenggai_storage::checkpoint::{self, Claim};
 
 /// A write after the demo: one new unit, and the chain its entry went into.
 async fn write_a_unit(t: &TestDb, name: &str) -> (i64, i64) {
@@ -320,11 +321,11 @@ async fn write_a_unit(t: &TestDb, name: &str) -> (i64, i64) {
         at: Utc.with_ymd_and_hms(2024, 4, 26, 1, 0, 0).unwrap(),
         reason: None,
     };
-    let unit = zhenggai_storage::units::insert(
+    let unit = zhenggai_storage::accounts::units::insert(
         &mut tx,
         change,
         None,
-        zhenggai_storage::units::UnitKind::Org,
+        zhenggai_storage::accounts::units::UnitKind::Org,
         name,
         None,
     )

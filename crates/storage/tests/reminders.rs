@@ -12,8 +12,8 @@ use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use sqlx::Row;
 use zhenggai_domain::calendar::Calendar;
 use zhenggai_storage::reminders::{self, BellOnly};
-use zhenggai_storage::test_db::{TestDb, beijing_morning as morning};
-use zhenggai_storage::{Db, users};
+use zhenggai_storage::{Db, accounts::users};
+use zhenggai_testkit::{TestDb, beijing_morning as morning};
 
 fn start() -> NaiveDate {
     NaiveDate::from_ymd_opt(2024, 4, 25).unwrap()
@@ -89,8 +89,8 @@ async fn a_month_of_reminders_reaches_the_right_people_once_even_across_a_restar
             // … and, for the jobs of the day before, after delivering but before
             // marking them done: their lease is still running.
             sqlx::query("UPDATE jobs SET state = 'running', leased_until = $1 WHERE done_at < $2")
-                .bind(zhenggai_storage::sql::stamp(now + Duration::minutes(3)))
-                .bind(zhenggai_storage::sql::stamp(now))
+                .bind(zhenggai_storage::db::sql::stamp(now + Duration::minutes(3)))
+                .bind(zhenggai_storage::db::sql::stamp(now))
                 .execute(broken.db.pool())
                 .await
                 .unwrap();
@@ -452,7 +452,7 @@ async fn long_term_measures_are_reminded_once_per_interval_without_progress() {
 #[tokio::test]
 async fn warnings_follow_the_organisations_window_across_pages() {
     use zhenggai_storage::ledger::import::{self, Decisions, Source};
-    use zhenggai_storage::test_db::csv_reading;
+    use zhenggai_testkit::csv_reading;
     let calendar = Calendar::official();
     let (t, _) = prepared().await;
     let office = users::find(&t.db, "office").await.unwrap().unwrap();

@@ -6,10 +6,11 @@
 )]
 
 use chrono::{NaiveDate, TimeZone, Utc};
+use zhenggai_demo as demo;
 use zhenggai_storage::audit::{self, Change, Entity};
 use zhenggai_storage::ledger::{inspections, query};
-use zhenggai_storage::test_db::TestDb;
-use zhenggai_storage::{StoreError, demo, users};
+use zhenggai_storage::{StoreError, accounts::users};
+use zhenggai_testkit::TestDb;
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2024, 4, 25).unwrap()
@@ -157,7 +158,7 @@ async fn a_stale_version_is_refused_with_what_changed() {
 /// as an import; a small organisation reads back whole.
 #[tokio::test]
 async fn the_generator_fills_an_empty_database_through_bulk_statements() {
-    use zhenggai_storage::scale::{self, Scale};
+    use zhenggai_demo::scale::{self, Scale};
     let t = TestDb::new().await.unwrap();
     let small = Scale {
         orgs: 2,
@@ -297,9 +298,9 @@ async fn status_filters_agree_with_the_standing_and_due_soon_with_the_warning_ru
 /// warned than listed.
 #[tokio::test]
 async fn the_warning_board_says_when_it_lists_only_the_most_urgent() {
+    use zhenggai_demo::scale::{self, Scale};
     use zhenggai_domain::calendar::Calendar;
     use zhenggai_storage::ledger::warnings;
-    use zhenggai_storage::scale::{self, Scale};
 
     let t = TestDb::new().await.unwrap();
     let at = Utc.with_ymd_and_hms(2024, 4, 25, 1, 0, 0).unwrap();
@@ -632,7 +633,7 @@ async fn simultaneous_first_progress_entries_all_succeed() {
         .unwrap();
     assert_eq!(m.state, zhenggai_domain::status::MeasureState::InProgress);
     assert!(
-        zhenggai_storage::verify::verify(&t.db)
+        zhenggai_storage::audit::verify::verify(&t.db)
             .await
             .unwrap()
             .intact()
@@ -817,7 +818,9 @@ async fn writes_cut_off_anywhere_leave_no_half_write_and_no_open_transaction() {
         .await
         .unwrap();
     assert_eq!((orphans, ghosts), (vec![0i64], vec![0i64]));
-    let report = zhenggai_storage::verify::verify(&t.db).await.unwrap();
+    let report = zhenggai_storage::audit::verify::verify(&t.db)
+        .await
+        .unwrap();
     assert!(report.intact(), "{:?}", report.problems);
     // And the pool still writes.
     progress::add(

@@ -7,9 +7,9 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 use zhenggai_domain::access::Actor;
+use zhenggai_storage::accounts::users::{self, User};
 use zhenggai_storage::audit::Change;
-use zhenggai_storage::users::{self, User};
-use zhenggai_storage::{StoreError, auth};
+use zhenggai_storage::{StoreError, accounts::auth};
 
 use crate::error::{ApiError, PageError};
 use crate::i18n::Lang;

@@ -9,9 +9,9 @@ use zhenggai_domain::{AspectId, InspectionId, ItemId};
 
 use super::{inspection_org, require_inspection_edit};
 use crate::audit::{self, Change, Entity};
+use crate::db::sql::{Sql, stamp};
 use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
-use crate::sql::{Sql, stamp};
 
 /// An aspect or item title as entered.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]

@@ -17,11 +17,11 @@ use zhenggai_spreadsheet::Reading;
 use super::aspects::{self, TitleInput};
 use super::inspections::InspectionInput;
 use super::{inspection_org, require_ledger};
+use crate::accounts::units::{self, UnitKind};
 use crate::audit::{self, Change, Entity};
+use crate::db::sql::{Param, stamp};
 use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
-use crate::sql::{Param, stamp};
-use crate::units::{self, UnitKind};
 use std::collections::{HashMap, HashSet};
 use zhenggai_domain::lifecycle::ProblemState;
 use zhenggai_domain::status::MeasureState;
@@ -168,7 +168,7 @@ async fn matching_in(
         .into_iter()
         .filter(|u| u.id != org)
         .collect();
-    let leaders = crate::users::leaders(db, org).await?;
+    let leaders = crate::accounts::users::leaders(db, org).await?;
     let mut m = Matching::default();
     for row in &reading.rows {
         for name in std::iter::once(&row.lead_unit).chain(&row.cooperating) {
@@ -212,7 +212,7 @@ async fn matching_in(
     if let Some(r) = before {
         let at: String = r.try_get(0)?;
         let by: String = r.try_get(1)?;
-        m.imported_before = Some(format!("{} {by}", crate::sql::beijing_minute(&at)));
+        m.imported_before = Some(format!("{} {by}", crate::db::sql::beijing_minute(&at)));
     }
     Ok(m)
 }
@@ -523,7 +523,7 @@ pub async fn commit<'a>(
                 Param::from(Some(row.target.clone()).filter(|s| !s.is_empty())),
                 Param::from(deadline.text.clone()),
                 Param::from(deadline.kind.code()),
-                Param::from(deadline.date.map(crate::sql::day)),
+                Param::from(deadline.date.map(crate::db::sql::day)),
                 Param::from(deadline.precision.map(|p| p.code().to_string())),
                 Param::from(
                     row.reported
@@ -536,7 +536,7 @@ pub async fn commit<'a>(
                 Param::from(started.then(|| deadline.text.clone())),
                 Param::from(
                     started
-                        .then(|| deadline.date.map(crate::sql::day))
+                        .then(|| deadline.date.map(crate::db::sql::day))
                         .flatten(),
                 ),
             ]);

@@ -16,10 +16,10 @@ use zhenggai_domain::{InspectionId, UnitId};
 
 use super::{inspection_org, require_inspection_edit, require_ledger};
 use crate::audit::{self, Change, Entity};
+use crate::db::sql::{Sql, day, opt_day, parse_day, stamp};
 use crate::db::{Db, Tx};
 use crate::error::{Blocker, StoreError, StoreResult};
 use crate::scope;
-use crate::sql::{Sql, day, opt_day, parse_day, stamp};
 
 /// An inspection as entered in a form or sent to the API; every field as written.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]

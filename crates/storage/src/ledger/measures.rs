@@ -17,9 +17,9 @@ use zhenggai_domain::{InspectionId, MeasureId, ProblemId, Role, UnitId, UserId};
 
 use super::{UnitRef, UserRef};
 use crate::audit::{self, Change, Entity};
+use crate::db::sql::{Sql, beijing_day, day, opt_day, stamp};
 use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
-use crate::sql::{Sql, beijing_day, day, opt_day, stamp};
 
 /// A measure as entered.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -372,10 +372,10 @@ pub async fn load(tx: &mut Tx, id: MeasureId, today: NaiveDate) -> StoreResult<M
 }
 
 /// A measure read inside a write transaction and held until it ends (see
-/// [`crate::dialect::lock_measure`]): what the writer decides from its state is decided
+/// [`crate::db::dialect::lock_measure`]): what the writer decides from its state is decided
 /// on the state it will change.
 pub async fn load_locked(tx: &mut Tx, id: MeasureId, today: NaiveDate) -> StoreResult<Measure> {
-    if let Some(lock) = crate::dialect::lock_measure(tx.backend()) {
+    if let Some(lock) = crate::db::dialect::lock_measure(tx.backend()) {
         sqlx::query(lock)
             .bind(id.0)
             .fetch_optional(tx.conn())

@@ -20,8 +20,8 @@ use super::measures::{self, Measure};
 use super::warnings;
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
+use crate::db::sql::{Sql, day, parse_day, stamp};
 use crate::error::{StoreError, StoreResult};
-use crate::sql::{Sql, day, parse_day, stamp};
 
 /// A milestone as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]

@@ -7,7 +7,6 @@
 //! [`StoreError::Forbidden`].
 
 pub mod aspects;
-pub mod header_words;
 pub mod import;
 pub mod inspections;
 pub mod lifecycle;
@@ -20,7 +19,6 @@ pub mod postings;
 pub mod problems;
 pub mod progress;
 pub mod query;
-pub mod rules;
 pub mod supervision;
 pub mod warnings;
 pub mod weekly;
@@ -84,7 +82,7 @@ pub(crate) async fn require_inspection_edit(
     match require_ledger(actor, org, Access::Edit) {
         Err(StoreError::Forbidden) => Err(office_changes_the_ledger()),
         Err(StoreError::NotFound) => {
-            let mut sql = crate::sql::Sql::new(
+            let mut sql = crate::db::sql::Sql::new(
                 "SELECT 1 FROM inspections i WHERE i.withdrawn_at IS NULL AND i.id = ",
             );
             sql.bind(inspection.0)

@@ -16,8 +16,8 @@ use super::measures::{self, Measure};
 use super::require_ledger;
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
+use crate::db::sql::{day, opt_day, parse_day, stamp};
 use crate::error::{StoreError, StoreResult};
-use crate::sql::{day, opt_day, parse_day, stamp};
 
 /// An issued notice.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

@@ -14,9 +14,9 @@ use zhenggai_domain::{InspectionId, Role};
 
 use super::{inspection_org, require_inspection_edit, require_ledger};
 use crate::audit::{self, Change, Entity};
+use crate::db::sql::{day, stamp};
 use crate::db::{Db, Tx};
 use crate::error::StoreResult;
-use crate::sql::{day, stamp};
 
 /// An accountability record as entered.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]

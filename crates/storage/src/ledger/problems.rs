@@ -11,9 +11,9 @@ use zhenggai_domain::{AspectId, InspectionId, ItemId, ProblemId, UnitId};
 
 use super::{inspection_org, require_inspection_edit, require_ledger};
 use crate::audit::{self, Change, Entity};
+use crate::db::sql::{Sql, stamp};
 use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
-use crate::sql::{Sql, stamp};
 
 /// A problem as entered.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]

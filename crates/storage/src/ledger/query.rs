@@ -17,9 +17,9 @@ use zhenggai_domain::{AspectId, InspectionId, ItemId, ProblemId, UnitId, UserId}
 
 use super::measures::{self, Measure};
 use crate::db::Db;
+use crate::db::sql::{Sql, day, like_pattern, stamp};
 use crate::error::{StoreError, StoreResult};
 use crate::scope::{self, Through};
-use crate::sql::{Sql, day, like_pattern, stamp};
 
 /// Filters as they arrive in a query string; every field optional, empty means "any".
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams, utoipa::ToSchema)]

@@ -14,8 +14,8 @@ use zhenggai_domain::validate::{Checker, FieldError};
 use super::require_ledger;
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
+use crate::db::sql::{day, parse_day, stamp};
 use crate::error::{StoreError, StoreResult};
-use crate::sql::{day, parse_day, stamp};
 
 /// A finding of a round at a unit.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -73,7 +73,7 @@ pub async fn record_round(
     let mut c = Checker::default();
     let title = c.text("title", title, 200);
     let held_on = c.date("held_on", held_on);
-    let units: Vec<UnitId> = crate::units::list(db, Some(actor.org))
+    let units: Vec<UnitId> = crate::accounts::units::list(db, Some(actor.org))
         .await?
         .into_iter()
         .map(|u| u.id)

@@ -17,12 +17,12 @@ use zhenggai_domain::{Role, UnitId, UserId};
 
 use super::measures::Measure;
 use super::query;
-use super::rules::require_settings;
+use crate::accounts::users::{self, User};
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
+use crate::db::sql::Param;
 use crate::error::{StoreError, StoreResult};
-use crate::sql::Param;
-use crate::users::{self, User};
+use crate::settings::closure_rules::require_settings;
 
 /// An organisation's rules as shown and edited (the defaults until the office sets
 /// them: version 0).
@@ -368,7 +368,7 @@ pub async fn board(
     let mut people: HashMap<UnitId, (Settings, Vec<User>)> = HashMap::new();
     let mut rules = Vec::new();
     for org in crate::scope::orgs(actor) {
-        let unit = crate::units::get(db, org).await?;
+        let unit = crate::accounts::units::get(db, org).await?;
         rules.push(OrgRules {
             org: super::UnitRef {
                 id: org,

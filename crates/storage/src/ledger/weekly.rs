@@ -19,8 +19,8 @@ use zhenggai_domain::{Role, UnitId};
 use super::require_ledger;
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
+use crate::db::sql::{Param, Sql, day, parse_stamp, stamp};
 use crate::error::{StoreError, StoreResult};
-use crate::sql::{Param, Sql, day, parse_stamp, stamp};
 
 /// An organisation's rule and its version (0 while the default applies).
 pub async fn rule(db: &Db, org: UnitId) -> StoreResult<(WeeklyRule, i64)> {

@@ -8,12 +8,12 @@ use serde::{Deserialize, Serialize};
 use zhenggai_domain::reason::{Choose, Rule};
 use zhenggai_domain::validate::Why;
 use zhenggai_domain::{Role, UnitId, UserId};
+use zhenggai_storage::accounts::auth::ApiToken;
+use zhenggai_storage::accounts::units::{self, Unit, UnitKind};
+use zhenggai_storage::accounts::users::{self, NewUser, User};
 use zhenggai_storage::audit::{self, AuditEntry};
-use zhenggai_storage::auth::ApiToken;
 use zhenggai_storage::reminders::{self, Notification};
-use zhenggai_storage::units::{self, Unit, UnitKind};
-use zhenggai_storage::users::{self, NewUser, User};
-use zhenggai_storage::{StoreError, auth};
+use zhenggai_storage::{StoreError, accounts::auth};
 
 use super::extract::Path;
 use super::{ApiJson, Created};

@@ -30,7 +30,7 @@ use crate::session::ApiViewer;
 use crate::state::App;
 use zhenggai_storage::files::Sent;
 use zhenggai_storage::ledger::postings::{self, PostedResult};
-use zhenggai_storage::ledger::rules::{self, ClosureRules, RulesInput};
+use zhenggai_storage::settings::closure_rules::{self as rules, ClosureRules, RulesInput};
 
 /// A change to a record read at `version`.
 ///

@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use zhenggai_storage::channels::{self, UserChannel};
+use zhenggai_storage::reminders::channels::{self, UserChannel};
 use zhenggai_storage::reminders::{self, Notification};
 
 use super::{Errors, Nav, field_errors, render, render_status, see_other, tr};

@@ -272,7 +272,7 @@ async fn problem_page(
     } else {
         None
     };
-    let units = zhenggai_storage::units::list(&app.db, Some(problem.org_id))
+    let units = zhenggai_storage::accounts::units::list(&app.db, Some(problem.org_id))
         .await?
         .into_iter()
         .filter(|u| u.id != problem.org_id)
@@ -457,7 +457,7 @@ async fn form_page(
         Some(p) => format!("/problems/{p}/edit"),
         None => format!("/inspections/{}/problems/new", inspection.id),
     };
-    let lead_units = zhenggai_storage::units::list(&app.db, Some(inspection.org_id))
+    let lead_units = zhenggai_storage::accounts::units::list(&app.db, Some(inspection.org_id))
         .await?
         .into_iter()
         .filter(|u| u.id != inspection.org_id)
@@ -467,7 +467,7 @@ async fn form_page(
             selected: input.lead_unit_id == Some(u.id.0),
         })
         .collect();
-    let leaders = zhenggai_storage::users::leaders(&app.db, inspection.org_id)
+    let leaders = zhenggai_storage::accounts::users::leaders(&app.db, inspection.org_id)
         .await?
         .into_iter()
         .map(|l| Choice {

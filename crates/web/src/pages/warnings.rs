@@ -8,10 +8,10 @@ use axum::response::Response;
 use zhenggai_domain::access::Access;
 use zhenggai_domain::reminder::RobotKind;
 use zhenggai_domain::warning::{Colour, Recipient};
-use zhenggai_storage::channels::{self, OrgChannels, OrgChannelsInput};
+use zhenggai_storage::accounts::users::{self, User};
 use zhenggai_storage::error::StoreError;
 use zhenggai_storage::ledger::warnings::{self, Board, Settings, SettingsInput};
-use zhenggai_storage::users::{self, User};
+use zhenggai_storage::reminders::channels::{self, OrgChannels, OrgChannelsInput};
 
 use super::{Errors, Nav, field_errors, render, render_status, see_other, tr};
 use crate::error::PageError;

@@ -302,7 +302,7 @@ pub async fn download_summary(
             weekly::summary(&app.db, &v.actor, &roster, app.clock.today()).await?
         }
     };
-    let org = zhenggai_storage::units::get(&app.db, v.actor.org).await?;
+    let org = zhenggai_storage::accounts::units::get(&app.db, v.actor.org).await?;
     let sunday = week + Duration::days(6);
     let title = format!(
         "{}整改工作周汇总（{}—{}）",

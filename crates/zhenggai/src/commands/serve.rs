@@ -5,13 +5,14 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
+use zhenggai_demo as demo;
 use zhenggai_domain::Role;
 use zhenggai_domain::clock::{Clock, ShiftedClock, SystemClock, from_china_time};
+use zhenggai_storage::accounts::units::{self, UnitKind};
+use zhenggai_storage::accounts::users::{self, NewUser};
+use zhenggai_storage::audit::checkpoint;
 use zhenggai_storage::audit::{self, Change};
-use zhenggai_storage::checkpoint;
-use zhenggai_storage::units::{self, UnitKind};
-use zhenggai_storage::users::{self, NewUser};
-use zhenggai_storage::{Db, auth, demo};
+use zhenggai_storage::{Db, accounts::auth};
 use zhenggai_web::App;
 
 use crate::cli::{Common, ServeArgs};
@@ -260,7 +261,7 @@ mod tests {
     #![allow(clippy::unwrap_used, reason = "tests")]
     use super::*;
     use zhenggai_domain::clock::FixedClock;
-    use zhenggai_storage::test_db::TestDb;
+    use zhenggai_testkit::TestDb;
 
     /// The first start's steps are Chinese, name the three administrators and the
     /// address, and carry no English sentence.
@@ -326,7 +327,7 @@ mod tests {
         );
         assert_eq!(lines(), 2);
         let claims = checkpoint::Claim::from_file(&file).unwrap();
-        let report = zhenggai_storage::verify::verify_reaching(&t.db, &claims)
+        let report = zhenggai_storage::audit::verify::verify_reaching(&t.db, &claims)
             .await
             .unwrap();
         assert!(report.intact(), "{:?}", report.problems);

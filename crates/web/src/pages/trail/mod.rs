@@ -18,9 +18,9 @@ use axum::response::{IntoResponse, Response};
 use chrono::{NaiveDate, TimeZone};
 use zhenggai_domain::{InspectionId, MeasureId, ProblemId, Role};
 use zhenggai_storage::StoreError;
+use zhenggai_storage::audit::trail::{self, TrailFilter};
 use zhenggai_storage::audit::{self, AuditEntry, Entity};
 use zhenggai_storage::ledger::{inspections, measures, problems};
-use zhenggai_storage::trail::{self, TrailFilter};
 
 use super::{Nav, Pager, render, tr};
 use crate::error::PageError;

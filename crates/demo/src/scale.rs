@@ -10,11 +10,11 @@ use rand::{Rng, SeedableRng};
 use sqlx::Executor;
 use zhenggai_domain::Role;
 
-use crate::audit::Change;
-use crate::db::Db;
-use crate::dialect;
-use crate::sql::{Param, Sql, day, stamp};
-use crate::users::{self, NewUser};
+use zhenggai_storage::accounts::users::{self, NewUser};
+use zhenggai_storage::audit::Change;
+use zhenggai_storage::db::Db;
+use zhenggai_storage::db::dialect;
+use zhenggai_storage::db::sql::{Param, Sql, day, stamp};
 
 /// How big.
 #[derive(Debug, Clone, Copy)]
@@ -133,7 +133,7 @@ pub async fn generate(
     at: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<Generated> {
     anyhow::ensure!(
-        crate::demo::is_empty(db).await?,
+        crate::is_empty(db).await?,
         "the database already holds data: generate into an empty one"
     );
     let mut rng = StdRng::seed_from_u64(2024);
@@ -206,7 +206,7 @@ pub async fn generate(
         .first()
         .cloned()
         .ok_or_else(|| anyhow::anyhow!("no organisations"))?;
-    let password = crate::auth::generate_password();
+    let password = zhenggai_storage::accounts::auth::generate_password();
     let change = Change {
         actor: None,
         at,

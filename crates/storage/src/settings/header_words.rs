@@ -13,11 +13,11 @@ use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{FieldError, is_forbidden_char};
 use zhenggai_spreadsheet::layout::{Field, Synonyms, normalise};
 
-use super::require_ledger;
 use crate::audit::{self, Change, Entity};
+use crate::db::sql::{Sql, stamp};
 use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
-use crate::sql::{Sql, stamp};
+use crate::ledger::require_ledger;
 
 /// What a header word means to an organisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

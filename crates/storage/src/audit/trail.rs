@@ -13,8 +13,8 @@ use sqlx::Row;
 pub use crate::audit::AuditEntry;
 use crate::audit::{Entity, READ_COLUMNS, entry};
 use crate::db::Db;
+use crate::db::sql::{Sql, like_pattern, stamp};
 use crate::error::StoreResult;
-use crate::sql::{Sql, like_pattern, stamp};
 
 /// Which entries to read; every part left `None` reads them all.
 #[derive(Debug, Clone, Default)]

@@ -11,11 +11,11 @@ use std::collections::HashMap;
 use serde::Serialize;
 use sqlx::Row;
 
+use crate::audit::checkpoint::{self, ChainEnd, Claim};
+use crate::audit::key::AuditKey;
 use crate::audit::{
     Entity, EntryFields, GENESIS, KeyingMarker, MARKER, entry_hash, entry_mac, normalise,
 };
-use crate::audit_key::AuditKey;
-use crate::checkpoint::{self, ChainEnd, Claim};
 use crate::db::{AddedColumn, Db};
 use crate::error::StoreResult;
 

@@ -11,9 +11,9 @@ use zhenggai_domain::reason::{Account, Foreign};
 use zhenggai_domain::validate::Why;
 
 use crate::audit::{self, Change, Entity};
+use crate::db::sql::stamp;
 use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
-use crate::sql::stamp;
 
 /// Whether a unit is an organisation or one of its departments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]

@@ -10,7 +10,7 @@ use sqlx::query::Query;
 use sqlx::{Any, Column, Row};
 use sqlx_core::any::{AnyArgumentBuffer, AnyValueKind};
 
-use crate::dialect::Placeholders;
+use crate::db::dialect::Placeholders;
 
 /// A bound value.
 #[derive(Debug, Clone)]

@@ -1,5 +1,8 @@
 //! The connection pool, migrations and write transactions.
 
+pub mod dialect;
+pub mod sql;
+
 use std::str::FromStr;
 use std::sync::Arc;
 
@@ -11,7 +14,6 @@ use sqlx::{
 };
 use tokio::sync::{Mutex, Notify, OwnedMutexGuard};
 
-use crate::dialect;
 use crate::error::StoreResult;
 
 /// Which database engine a URL names.
@@ -43,124 +45,132 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (
         1,
         "foundation",
-        include_str!("../migrations/0001_foundation.sql"),
+        include_str!("../../migrations/0001_foundation.sql"),
     ),
     (
         2,
         "audit_chain",
-        include_str!("../migrations/0002_audit_chain.sql"),
+        include_str!("../../migrations/0002_audit_chain.sql"),
     ),
     (
         3,
         "lifecycle",
-        include_str!("../migrations/0003_lifecycle.sql"),
+        include_str!("../../migrations/0003_lifecycle.sql"),
     ),
     (
         4,
         "outcomes",
-        include_str!("../migrations/0004_outcomes.sql"),
+        include_str!("../../migrations/0004_outcomes.sql"),
     ),
     (
         5,
         "lookbacks",
-        include_str!("../migrations/0005_lookbacks.sql"),
+        include_str!("../../migrations/0005_lookbacks.sql"),
     ),
     (
         6,
         "extension_requests",
-        include_str!("../migrations/0006_extension_requests.sql"),
+        include_str!("../../migrations/0006_extension_requests.sql"),
     ),
     (
         7,
         "plan_filing",
-        include_str!("../migrations/0007_plan_filing.sql"),
+        include_str!("../../migrations/0007_plan_filing.sql"),
     ),
     (
         8,
         "closure_rules",
-        include_str!("../migrations/0008_closure_rules.sql"),
+        include_str!("../../migrations/0008_closure_rules.sql"),
     ),
-    (9, "imports", include_str!("../migrations/0009_imports.sql")),
+    (
+        9,
+        "imports",
+        include_str!("../../migrations/0009_imports.sql"),
+    ),
     (
         10,
         "calendar",
-        include_str!("../migrations/0010_calendar.sql"),
+        include_str!("../../migrations/0010_calendar.sql"),
     ),
     (
         11,
         "warnings",
-        include_str!("../migrations/0011_warnings.sql"),
+        include_str!("../../migrations/0011_warnings.sql"),
     ),
     (
         12,
         "inspection_terms",
-        include_str!("../migrations/0012_inspection_terms.sql"),
+        include_str!("../../migrations/0012_inspection_terms.sql"),
     ),
     (
         13,
         "reminders",
-        include_str!("../migrations/0013_reminders.sql"),
+        include_str!("../../migrations/0013_reminders.sql"),
     ),
     (
         14,
         "notices",
-        include_str!("../migrations/0014_notices.sql"),
+        include_str!("../../migrations/0014_notices.sql"),
     ),
-    (15, "weekly", include_str!("../migrations/0015_weekly.sql")),
+    (
+        15,
+        "weekly",
+        include_str!("../../migrations/0015_weekly.sql"),
+    ),
     (
         16,
         "supervision",
-        include_str!("../migrations/0016_supervision.sql"),
+        include_str!("../../migrations/0016_supervision.sql"),
     ),
     (
         17,
         "channels_milestones",
-        include_str!("../migrations/0017_channels_milestones.sql"),
+        include_str!("../../migrations/0017_channels_milestones.sql"),
     ),
     (
         18,
         "robot_colours",
-        include_str!("../migrations/0018_robot_colours.sql"),
+        include_str!("../../migrations/0018_robot_colours.sql"),
     ),
     (
         19,
         "long_term_review",
-        include_str!("../migrations/0019_long_term_review.sql"),
+        include_str!("../../migrations/0019_long_term_review.sql"),
     ),
     (
         20,
         "measures_by_organisation",
-        include_str!("../migrations/0020_measures_by_organisation.sql"),
+        include_str!("../../migrations/0020_measures_by_organisation.sql"),
     ),
     (
         21,
         "login_security",
-        include_str!("../migrations/0021_login_security.sql"),
+        include_str!("../../migrations/0021_login_security.sql"),
     ),
     (
         22,
         "audit_checkpoints",
-        include_str!("../migrations/0022_audit_checkpoints.sql"),
+        include_str!("../../migrations/0022_audit_checkpoints.sql"),
     ),
     (
         23,
         "import_uploads",
-        include_str!("../migrations/0023_import_uploads.sql"),
+        include_str!("../../migrations/0023_import_uploads.sql"),
     ),
     (
         28,
         "step_opinions",
-        include_str!("../migrations/0028_step_opinions.sql"),
+        include_str!("../../migrations/0028_step_opinions.sql"),
     ),
     (
         29,
         "header_words",
-        include_str!("../migrations/0029_header_words.sql"),
+        include_str!("../../migrations/0029_header_words.sql"),
     ),
     (
         31,
         "weekly_summaries",
-        include_str!("../migrations/0031_weekly_summaries.sql"),
+        include_str!("../../migrations/0031_weekly_summaries.sql"),
     ),
 ];
 
@@ -228,7 +238,7 @@ pub struct Db {
     checkpoint: Option<Arc<Notify>>,
     /// The key that seals audit entries (SM3-HMAC); `None` writes unkeyed entries, as
     /// before keys existed.
-    audit_key: Option<Arc<crate::audit_key::AuditKey>>,
+    audit_key: Option<Arc<crate::audit::key::AuditKey>>,
     /// Whether this process has seen the trail's keying marker (with the key's id): the
     /// first keyed append looks for it, or writes it.
     marked: Arc<std::sync::atomic::AtomicBool>,
@@ -259,7 +269,7 @@ pub struct Tx {
     backend: Backend,
     chain: bool,
     checkpoint: Option<Arc<Notify>>,
-    audit_key: Option<Arc<crate::audit_key::AuditKey>>,
+    audit_key: Option<Arc<crate::audit::key::AuditKey>>,
     marked: Arc<std::sync::atomic::AtomicBool>,
     pub(crate) pending: Vec<crate::audit::Pending>,
 }
@@ -410,7 +420,7 @@ impl Db {
 
     /// The same database, its audit entries sealed with `key` from now on (the first
     /// write records the keying marker when the trail has none).
-    pub fn with_audit_key(self, key: crate::audit_key::AuditKey) -> Db {
+    pub fn with_audit_key(self, key: crate::audit::key::AuditKey) -> Db {
         Db {
             audit_key: Some(Arc::new(key)),
             marked: Arc::default(),
@@ -429,7 +439,7 @@ impl Db {
     }
 
     /// The key audit entries are sealed with, if any.
-    pub fn audit_key(&self) -> Option<&crate::audit_key::AuditKey> {
+    pub fn audit_key(&self) -> Option<&crate::audit::key::AuditKey> {
         self.audit_key.as_deref()
     }
 
@@ -519,7 +529,7 @@ impl Db {
             )
             .bind(*version)
             .bind(*name)
-            .bind(crate::sql::stamp(zhenggai_domain::clock::Clock::now(
+            .bind(crate::db::sql::stamp(zhenggai_domain::clock::Clock::now(
                 &zhenggai_domain::clock::SystemClock,
             )))
             .execute(tx.conn())

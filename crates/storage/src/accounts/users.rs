@@ -11,12 +11,12 @@ use zhenggai_domain::validate::FieldError;
 use zhenggai_domain::validate::Why;
 use zhenggai_domain::{Role, UnitId, UserId};
 
+use crate::accounts::auth::{check_password_strength, hash_password};
+use crate::accounts::units;
 use crate::audit::{self, Change, Entity};
-use crate::auth::{check_password_strength, hash_password};
+use crate::db::sql::{Sql, stamp};
 use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
-use crate::sql::{Sql, stamp};
-use crate::units;
 
 /// A user as shown (never the password hash).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -215,7 +215,7 @@ pub async fn set_password(
     let current: String = row.try_get(1)?;
     let version: i64 = row.try_get(2)?;
     check_password_strength(password, &username)?;
-    if crate::auth::verify_password_async(password, &current).await? {
+    if crate::accounts::auth::verify_password_async(password, &current).await? {
         return Err(StoreError::because(
             "password",
             Why::Account(Account::SamePassword),
@@ -242,7 +242,7 @@ pub async fn set_password(
         .bind(user.0)
         .execute(tx.conn())
         .await?;
-    crate::auth::end_access(&mut tx, change, user, keep).await?;
+    crate::accounts::auth::end_access(&mut tx, change, user, keep).await?;
     tx.commit().await
 }
 
@@ -311,7 +311,7 @@ pub async fn set_disabled(
     )
     .await?;
     if disabled {
-        crate::auth::end_access(&mut tx, change, user, None).await?;
+        crate::accounts::auth::end_access(&mut tx, change, user, None).await?;
     }
     tx.commit().await
 }

@@ -5,25 +5,29 @@
 //! Dates are placed around "today" so that the ledger always shows a realistic mix:
 //! measures done, due soon, overdue and long-term.
 
+pub mod scale;
+
 use chrono::{Datelike, Duration, NaiveDate};
 use zhenggai_domain::access::Actor;
 use zhenggai_domain::deadline::Deadline;
 use zhenggai_domain::inspection::{InspectionKind, ProblemSource};
 use zhenggai_domain::{InspectionId, Role, UnitId, UserId};
 
-use crate::audit::Change;
-use crate::db::{Db, Tx};
-use crate::error::StoreResult;
-use crate::files::{FileStore, Stored, Upload, UploadLimits, check_uploads, store_uploads};
-use crate::ledger::aspects::{self, TitleInput};
-use crate::ledger::inspections::{self, InspectionInput};
-use crate::ledger::lifecycle::{self, StepInput};
-use crate::ledger::measures::{self, NewMeasure};
-use crate::ledger::{problems, progress};
-use crate::sql::day;
-use crate::units::{self, UnitKind};
-use crate::users::{self, NewUser};
 use zhenggai_domain::validate::Checker;
+use zhenggai_storage::accounts::units::{self, UnitKind};
+use zhenggai_storage::accounts::users::{self, NewUser};
+use zhenggai_storage::audit::Change;
+use zhenggai_storage::db::sql::day;
+use zhenggai_storage::db::{Db, Tx};
+use zhenggai_storage::error::StoreResult;
+use zhenggai_storage::files::{
+    FileStore, Stored, Upload, UploadLimits, check_uploads, store_uploads,
+};
+use zhenggai_storage::ledger::aspects::{self, TitleInput};
+use zhenggai_storage::ledger::inspections::{self, InspectionInput};
+use zhenggai_storage::ledger::lifecycle::{self, StepInput};
+use zhenggai_storage::ledger::measures::{self, NewMeasure};
+use zhenggai_storage::ledger::{problems, progress};
 
 /// The password of every demo account (printed by `serve --demo`).
 pub const DEMO_PASSWORD: &str = "Zhenggai-demo-2024";
@@ -695,8 +699,8 @@ async fn name_secretary(
     org: UnitId,
     secretary: Option<UserId>,
 ) -> StoreResult<()> {
-    use crate::sql::Param;
     use zhenggai_domain::warning::{Recipient, WarningRules};
+    use zhenggai_storage::db::sql::Param;
     let rules = WarningRules::default();
     let codes = |list: &[Recipient]| list.iter().map(|r| r.code()).collect::<Vec<_>>().join(",");
     let days = rules
@@ -705,10 +709,10 @@ async fn name_secretary(
         .map(u32::to_string)
         .collect::<Vec<_>>()
         .join(",");
-    crate::audit::upsert(
+    zhenggai_storage::audit::upsert(
         tx,
         change,
-        crate::audit::Entity::WarningRules,
+        zhenggai_storage::audit::Entity::WarningRules,
         ("org_id", org.0),
         None,
         &[
@@ -828,7 +832,7 @@ async fn load_org(
             .unwrap_or(paper)
     };
     let mut user_of = Vec::new();
-    let hash = crate::auth::hash_password(DEMO_PASSWORD)?;
+    let hash = zhenggai_storage::accounts::auth::hash_password(DEMO_PASSWORD)?;
     for (username, name, short, role, in_charge) in DEMO_USERS {
         // The upper level belongs to the city, not to the organisation.
         if *role == Role::Upper && !org.prefix.is_empty() {
@@ -1205,8 +1209,10 @@ async fn demo_outcomes(
     inspection: InspectionId,
     today: NaiveDate,
 ) -> StoreResult<()> {
-    use crate::ledger::outcomes::{self, AccountabilityInput, InstitutionInput, RecoveryInput};
     use sqlx::Row;
+    use zhenggai_storage::ledger::outcomes::{
+        self, AccountabilityInput, InstitutionInput, RecoveryInput,
+    };
     let actor = |who: &str| {
         cast.actors
             .iter()

@@ -19,8 +19,8 @@ use sqlx::Row;
 
 use crate::audit::{GENESIS, sm3_hex};
 use crate::db::Db;
+use crate::db::sql::stamp;
 use crate::error::StoreResult;
-use crate::sql::stamp;
 
 /// A chain's end: the chain, its last position, that entry's hash.
 pub type ChainEnd = (i64, i64, String);

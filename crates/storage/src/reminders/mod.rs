@@ -18,6 +18,8 @@
 //! the day's reminders are planned just after midnight, but e-mail and robot jobs run
 //! from 08:00 Beijing time (`reminder::sends_from`).
 
+pub mod channels;
+
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -36,15 +38,15 @@ use zhenggai_domain::warning::Colour;
 use zhenggai_domain::weekly::week_of;
 use zhenggai_domain::{Role, UnitId, UserId};
 
-use crate::channels::{self, Robot, UserChannel};
+use self::channels::{Robot, UserChannel};
+use crate::accounts::users;
 use crate::db::Db;
-use crate::dialect;
+use crate::db::dialect;
+use crate::db::sql::{Sql, parse_day, stamp};
 use crate::error::StoreResult;
 use crate::ledger::query::{WarningEnds, review_due, warned_today};
 use crate::ledger::warnings::{self, resolve};
 use crate::ledger::weekly;
-use crate::sql::{Sql, parse_day, stamp};
-use crate::users;
 
 /// How long a worker holds a job before another may take it.
 const LEASE_MINUTES: i64 = 5;
@@ -827,7 +829,7 @@ pub async fn list(db: &Db, user: UserId, limit: i64) -> StoreResult<Vec<Notifica
                 subject: r.try_get(1)?,
                 body: r.try_get(2)?,
                 link: r.try_get(3)?,
-                created_at: crate::sql::beijing_minute(&r.try_get::<String, _>(4)?),
+                created_at: crate::db::sql::beijing_minute(&r.try_get::<String, _>(4)?),
                 read: r.try_get::<Option<String>, _>(5)?.is_some(),
             })
         })

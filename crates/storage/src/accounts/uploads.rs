@@ -8,8 +8,8 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::db::Db;
+use crate::db::sql::stamp;
 use crate::error::StoreResult;
-use crate::sql::stamp;
 
 /// An upload not named for this long must be uploaded again (a working day).
 pub const UPLOAD_HOURS: i64 = 12;

@@ -5,7 +5,7 @@
 use anyhow::Context;
 use sqlx::Executor;
 
-use crate::db::{Backend, Db};
+use zhenggai_storage::db::{Backend, Db};
 
 /// The environment variable that turns the suite onto PostgreSQL.
 pub const POSTGRES_ENV: &str = "ZHENGGAI_TEST_DATABASE_URL";
@@ -18,7 +18,7 @@ pub struct TestDb {
     pub url: String,
     _dir: Option<tempfile::TempDir>,
     /// A file store of its own, in a temporary directory.
-    pub files: crate::files::LocalFiles,
+    pub files: zhenggai_storage::files::LocalFiles,
     _files_dir: tempfile::TempDir,
     drop_pg: Option<(String, String)>,
 }
@@ -31,8 +31,8 @@ impl TestDb {
     }
 
     /// The audit key test databases seal their trail with.
-    pub fn key() -> crate::audit_key::AuditKey {
-        crate::audit_key::AuditKey::from_bytes(&[7; 32]).expect("a 32-byte key")
+    pub fn key() -> zhenggai_storage::audit::key::AuditKey {
+        zhenggai_storage::audit::key::AuditKey::from_bytes(&[7; 32]).expect("a 32-byte key")
     }
 
     /// A fresh, migrated database writing its trail without a key, as releases before
@@ -80,7 +80,7 @@ impl TestDb {
             db,
             url,
             _dir: dir,
-            files: crate::files::LocalFiles::new(files_dir.path()),
+            files: zhenggai_storage::files::LocalFiles::new(files_dir.path()),
             _files_dir: files_dir,
             drop_pg,
         })
@@ -124,21 +124,21 @@ impl TestDb {
         &self,
         start: chrono::NaiveDate,
     ) -> anyhow::Result<zhenggai_domain::UserId> {
-        use crate::ledger::warnings::{self, SettingsInput};
+        use zhenggai_storage::ledger::warnings::{self, SettingsInput};
         let at = beijing_morning(start);
-        crate::demo::load(&self.db, &self.files, start, at).await?;
-        let office = crate::users::find(&self.db, "office")
+        zhenggai_demo::load(&self.db, &self.files, start, at).await?;
+        let office = zhenggai_storage::accounts::users::find(&self.db, "office")
             .await?
             .context("the demo has an office")?;
-        let actor = crate::users::actor(&self.db, office.id).await?;
-        let secretary = crate::users::find(&self.db, "leader_zhao")
+        let actor = zhenggai_storage::accounts::users::actor(&self.db, office.id).await?;
+        let secretary = zhenggai_storage::accounts::users::find(&self.db, "leader_zhao")
             .await?
             .context("the demo has leader_zhao")?;
         let codes = |list: &[&str]| list.iter().map(|c| c.to_string()).collect();
         warnings::save(
             &self.db,
             &actor,
-            crate::audit::Change {
+            zhenggai_storage::audit::Change {
                 actor: Some(office.id),
                 at,
                 reason: None,
@@ -189,14 +189,14 @@ impl TestDb {
         (green_days, yellow_days): (&str, &str),
         long_term_days: &str,
     ) -> anyhow::Result<()> {
-        use crate::ledger::warnings::{self, SettingsInput};
+        use zhenggai_storage::ledger::warnings::{self, SettingsInput};
         let version = warnings::of_org(&self.db, office, office.org)
             .await?
             .version;
         warnings::save(
             &self.db,
             office,
-            crate::audit::Change {
+            zhenggai_storage::audit::Change {
                 actor: Some(office.user),
                 at,
                 reason: None,

@@ -16,12 +16,12 @@ use zhenggai_domain::validate::{Checker, FieldError, Why};
 use zhenggai_domain::{ProblemId, UnitId, UserId};
 use zhenggai_domain::{happened, new_deadline};
 
-use super::problems;
 use crate::audit::{self, Change, Entity};
+use crate::db::sql::{Sql, day, parse_day, stamp};
 use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
 use crate::files::{FileStore, Sent, Stored, check_uploads, store_uploads};
-use crate::sql::{Sql, day, parse_day, stamp};
+use crate::ledger::problems;
 
 /// A step as sent by a form or the API: the action and what it carries.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -237,7 +237,9 @@ pub async fn facts(
     .await?
     .ok_or(StoreError::NotFound)?;
     let (problem, feedback, version) = read_facts(&row, 0)?;
-    let policy = super::rules::get(&mut *conn, problem.org).await?.policy();
+    let policy = crate::settings::closure_rules::get(&mut *conn, problem.org)
+        .await?
+        .policy();
     complete_facts(conn, id, problem, policy, feedback, version, today).await
 }
 
@@ -287,7 +289,7 @@ async fn complete_facts(
             | ProblemState::PlanSigned
             | ProblemState::PlanCompiled
     ) {
-        super::milestones::lacking(&mut *conn, id, problem.org, feedback).await?
+        crate::ledger::milestones::lacking(&mut *conn, id, problem.org, feedback).await?
     } else {
         0
     };
@@ -377,7 +379,7 @@ async fn closure_checks(
 pub(crate) async fn check_measure_done(
     conn: &mut AnyConnection,
     actor: &Actor,
-    m: &super::measures::Measure,
+    m: &crate::ledger::measures::Measure,
     today: NaiveDate,
 ) -> StoreResult<()> {
     let Facts {
@@ -479,7 +481,8 @@ async fn blockers(
             )
         }
         Refusal::MilestonesMissing(n) => {
-            let list = super::milestones::lacking_measures(conn, id, problem.org, feedback).await?;
+            let list = crate::ledger::milestones::lacking_measures(conn, id, problem.org, feedback)
+                .await?;
             StoreError::blocked(
                 format!(
                     "有{n}条措施的整改期限超过本单位规定的月数，须先在措施页面分解阶段目标，然后再报送或审批方案。"
@@ -786,7 +789,7 @@ pub async fn step_in(
         .bind(id.0)
         .fetch_one(tx.conn())
         .await?;
-        let earliest = compiled.as_deref().and_then(crate::sql::beijing_day);
+        let earliest = compiled.as_deref().and_then(crate::db::sql::beijing_day);
         happened::check_after(happened::Event::PlanApproved, *on, earliest)
             .map_err(|e| StoreError::Invalid(vec![e.field_error()]))?;
     }
@@ -826,7 +829,7 @@ pub async fn step_in(
     match &action {
         Action::Assign { unit, reason } => {
             // The decision binds the measures too: the assigned unit leads them.
-            super::measures::carry_lead(
+            crate::ledger::measures::carry_lead(
                 tx,
                 actor,
                 change,
@@ -910,7 +913,7 @@ pub async fn step_in(
         _ => {}
     }
     if let (Some(round), Action::Confirm | Action::Reopen { .. }) = (input.round_id, &action) {
-        super::lookbacks::decide(tx, change, round, id, record.action).await?;
+        crate::ledger::lookbacks::decide(tx, change, round, id, record.action).await?;
     }
     let event = record_event(tx, actor, change, id, &record, opinion.as_deref()).await?;
     record_checks(tx, change, id, event, &action, policy).await?;
@@ -1114,7 +1117,7 @@ async fn pending_extension(
     let deadline = Deadline {
         text: r.try_get(2)?,
         kind: DeadlineKind::Dated,
-        date: crate::sql::opt_day(&r, "proposed_date")?,
+        date: crate::db::sql::opt_day(&r, "proposed_date")?,
         precision: None,
     };
     Ok(Some((r.try_get(0)?, r.try_get(1)?, deadline)))
@@ -1300,7 +1303,9 @@ pub async fn waiting(db: &Db, actor: &Actor, today: NaiveDate) -> StoreResult<Ve
     .fetch_all(db.pool())
     .await?;
     let mut conn = db.pool().acquire().await?;
-    let policy = super::rules::get(&mut conn, actor.org).await?.policy();
+    let policy = crate::settings::closure_rules::get(&mut conn, actor.org)
+        .await?
+        .policy();
     let mut out = Vec::new();
     for r in &rows {
         let id = ProblemId(r.try_get(0)?);

@@ -10,6 +10,11 @@
 //! longer matches its latest entry (`verify`). Entries wait in the transaction and are
 //! appended at commit ([`append`]).
 
+pub mod checkpoint;
+pub mod key;
+pub mod trail;
+pub mod verify;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
@@ -20,11 +25,11 @@ use zhenggai_domain::UserId;
 use zhenggai_domain::reason::Rule;
 use zhenggai_domain::validate::Why;
 
-use crate::audit_key::AuditKey;
+use crate::audit::key::AuditKey;
+use crate::db::dialect;
+use crate::db::sql::{Param, Sql, row_json, stamp};
 use crate::db::{Backend, Tx};
-use crate::dialect;
 use crate::error::{Conflict, FieldChange, StoreError, StoreResult};
-use crate::sql::{Param, Sql, row_json, stamp};
 
 /// A table whose rows the trail records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -340,7 +345,7 @@ pub struct KeyingMarker {
     /// [`AuditKey::id`] of the key the trail is sealed with.
     pub key_id: String,
     /// Each chain's (chain, position, hash) as the marker found it: unkeyed up to there.
-    pub heads: Vec<crate::checkpoint::ChainEnd>,
+    pub heads: Vec<crate::audit::checkpoint::ChainEnd>,
 }
 
 /// The marker's table, record and action.
@@ -405,7 +410,7 @@ async fn marker_to_write(
         .await?
         .iter()
         .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-        .collect::<Result<Vec<crate::checkpoint::ChainEnd>, sqlx::Error>>()?;
+        .collect::<Result<Vec<crate::audit::checkpoint::ChainEnd>, sqlx::Error>>()?;
     if let Some((_, marker)) = keying_marker(&mut *conn).await? {
         return if marker.key_id == key.id() {
             Ok(None)
@@ -527,7 +532,7 @@ async fn append_chained(
     // Hashing is sequential and the statements wait on the database: a thread hashes
     // and writes the next statement while the database runs this one.
     let placeholders = dialect::bulk_placeholders(backend);
-    let (send, mut statements) = tokio::sync::mpsc::channel::<crate::sql::Ready>(2);
+    let (send, mut statements) = tokio::sync::mpsc::channel::<crate::db::sql::Ready>(2);
     let key = key.cloned();
     let hasher = tokio::task::spawn_blocking(move || {
         let mut ids = ids.into_iter();
@@ -727,7 +732,7 @@ pub async fn insert_many(
     change: Change<'_>,
     entity: Entity,
     columns: &[&str],
-    rows: Vec<Vec<crate::sql::Param>>,
+    rows: Vec<Vec<crate::db::sql::Param>>,
 ) -> StoreResult<Vec<i64>> {
     let backend = tx.backend();
     let table = entity.table();
@@ -752,7 +757,7 @@ pub async fn insert_many(
     let (at, actor) = (stamp(change.at), change.actor.map(|u| u.0));
     let reason = change.reason.map(str::to_string);
     let (send, mut statements) =
-        tokio::sync::mpsc::channel::<StoreResult<(crate::sql::Ready, Vec<Pending>)>>(2);
+        tokio::sync::mpsc::channel::<StoreResult<(crate::db::sql::Ready, Vec<Pending>)>>(2);
     let given = ids.clone();
     let writer = tokio::task::spawn_blocking(move || {
         let with_id: Vec<&str> = with_id.iter().map(String::as_str).collect();

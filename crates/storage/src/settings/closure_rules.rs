@@ -9,11 +9,11 @@ use zhenggai_domain::lifecycle::Policy;
 use zhenggai_domain::validate::Checker;
 use zhenggai_domain::{Role, UnitId};
 
-use super::require_ledger;
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
+use crate::db::sql::Param;
 use crate::error::StoreResult;
-use crate::sql::Param;
+use crate::ledger::require_ledger;
 
 /// An organisation's rules as shown and edited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]

@@ -12,9 +12,9 @@ use zhenggai_domain::reason::Account;
 use zhenggai_domain::validate::Why;
 
 use crate::audit::{Change, Entity};
+use crate::db::sql::{parse_stamp, stamp};
 use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
-use crate::sql::{parse_stamp, stamp};
 
 /// Login limits and session lifetime.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
