@@ -17,8 +17,9 @@ use zhenggai_domain::validate::Checker;
 use zhenggai_storage::accounts::units::{self, UnitKind};
 use zhenggai_storage::accounts::users::{self, NewUser};
 use zhenggai_storage::audit::Change;
+use zhenggai_storage::db::Db;
 use zhenggai_storage::db::sql::day;
-use zhenggai_storage::db::{Db, Tx};
+use zhenggai_storage::db::tx::Tx;
 use zhenggai_storage::error::StoreResult;
 use zhenggai_storage::files::{
     FileStore, Stored, Upload, UploadLimits, check_uploads, store_uploads,

@@ -1,7 +1,7 @@
 //! Storage of zhenggai: one query layer over SQLite (embedded, the default) and
 //! PostgreSQL (many instances), chosen at run time from the database URL.
 //!
-//! Every write runs in one transaction ([`db::Tx`]) that also appends its audit
+//! Every write runs in one transaction ([`db::tx::Tx`]) that also appends its audit
 //! record ([`audit`]); nothing is deleted, records are withdrawn (DOMAIN D21). The
 //! operations that act for a person take their [`zhenggai_domain::access::Actor`] and
 //! refuse what the actor's role and unit do not allow (D22).
@@ -26,5 +26,7 @@ pub mod reminders;
 pub mod scope;
 pub mod settings;
 
-pub use db::{Backend, Db, Tx};
+pub use db::Db;
+pub use db::dialect::Backend;
+pub use db::tx::Tx;
 pub use error::{StoreError, StoreResult};

@@ -676,7 +676,7 @@ async fn no_pooled_connection_in_a_transaction(t: &TestDb, after: &str) {
     for conn in &mut conns {
         let clean = match t.db.backend() {
             // A transaction's start is the statement's own only outside a transaction.
-            zhenggai_storage::db::Backend::Postgres => {
+            zhenggai_storage::db::dialect::Backend::Postgres => {
                 conn.fetch_one(
                     "SELECT CAST(transaction_timestamp() = statement_timestamp() AS INTEGER)",
                 )
@@ -687,7 +687,7 @@ async fn no_pooled_connection_in_a_transaction(t: &TestDb, after: &str) {
                     == 1
             }
             // SQLite refuses a BEGIN inside a transaction.
-            zhenggai_storage::db::Backend::Sqlite => {
+            zhenggai_storage::db::dialect::Backend::Sqlite => {
                 let clean = conn.execute("BEGIN").await.is_ok();
                 conn.execute("ROLLBACK").await.unwrap();
                 clean

@@ -5,7 +5,8 @@
 use anyhow::Context;
 use sqlx::Executor;
 
-use zhenggai_storage::db::{Backend, Db};
+use zhenggai_storage::db::Db;
+use zhenggai_storage::db::dialect::Backend;
 
 /// The environment variable that turns the suite onto PostgreSQL.
 pub const POSTGRES_ENV: &str = "ZHENGGAI_TEST_DATABASE_URL";

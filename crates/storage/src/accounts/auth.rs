@@ -12,8 +12,9 @@ use zhenggai_domain::reason::Account;
 use zhenggai_domain::validate::Why;
 
 use crate::audit::{Change, Entity};
+use crate::db::Db;
 use crate::db::sql::{parse_stamp, stamp};
-use crate::db::{Db, Tx};
+use crate::db::tx::Tx;
 use crate::error::{StoreError, StoreResult};
 
 /// Login limits and session lifetime.

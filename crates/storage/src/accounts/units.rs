@@ -11,8 +11,9 @@ use zhenggai_domain::reason::{Account, Foreign};
 use zhenggai_domain::validate::Why;
 
 use crate::audit::{self, Change, Entity};
+use crate::db::Db;
 use crate::db::sql::stamp;
-use crate::db::{Db, Tx};
+use crate::db::tx::Tx;
 use crate::error::{StoreError, StoreResult};
 
 /// Whether a unit is an organisation or one of its departments.

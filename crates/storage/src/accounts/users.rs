@@ -14,8 +14,9 @@ use zhenggai_domain::{Role, UnitId, UserId};
 use crate::accounts::auth::{check_password_strength, hash_password};
 use crate::accounts::units;
 use crate::audit::{self, Change, Entity};
+use crate::db::Db;
 use crate::db::sql::{Sql, stamp};
-use crate::db::{Db, Tx};
+use crate::db::tx::Tx;
 use crate::error::{StoreError, StoreResult};
 
 /// A user as shown (never the password hash).

@@ -27,8 +27,9 @@ use zhenggai_domain::validate::Why;
 
 use crate::audit::key::AuditKey;
 use crate::db::dialect;
+use crate::db::dialect::Backend;
 use crate::db::sql::{Param, Sql, row_json, stamp};
-use crate::db::{Backend, Tx};
+use crate::db::tx::Tx;
 use crate::error::{Conflict, FieldChange, StoreError, StoreResult};
 
 /// A table whose rows the trail records.

@@ -16,7 +16,8 @@ use crate::audit::key::AuditKey;
 use crate::audit::{
     Entity, EntryFields, GENESIS, KeyingMarker, MARKER, entry_hash, entry_mac, normalise,
 };
-use crate::db::{AddedColumn, Db};
+use crate::db::Db;
+use crate::db::migrate::{AddedColumn, added_columns};
 use crate::error::StoreResult;
 
 /// What verification found.
@@ -519,7 +520,7 @@ pub async fn verify_reaching(db: &Db, claims: &[Claim]) -> StoreResult<Report> {
             proven.push(claim.label.clone());
         }
     }
-    let added = crate::db::added_columns();
+    let added = added_columns();
     let mut checked = 0;
     for entity in Entity::ALL {
         let table = entity.table();

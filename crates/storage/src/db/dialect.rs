@@ -1,7 +1,29 @@
 //! The differences between SQLite and PostgreSQL, all in one place. Queries use `$1`
 //! placeholders, which both accept; only the id column and connection set-up differ.
 
-use crate::db::Backend;
+/// Which database engine a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite (the default).
+    Sqlite,
+    /// PostgreSQL, for several instances sharing one database.
+    Postgres,
+}
+
+impl Backend {
+    /// The backend a URL names, or an error that says which URLs are understood.
+    pub fn from_url(url: &str) -> anyhow::Result<Backend> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            anyhow::bail!(
+                "unknown database URL “{url}”: use sqlite://PATH or postgres://USER@HOST:PORT/DB"
+            )
+        }
+    }
+}
 
 /// Expands the dialect markers of a migration.
 pub fn expand(sql: &str, backend: Backend) -> String {
@@ -195,5 +217,20 @@ pub fn skip_locked(backend: Backend) -> &'static str {
     match backend {
         Backend::Sqlite => "",
         Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backends_from_urls() {
+        assert_eq!(Backend::from_url("sqlite://x.db").unwrap(), Backend::Sqlite);
+        assert_eq!(
+            Backend::from_url("postgres://u@h/d").unwrap(),
+            Backend::Postgres
+        );
+        assert!(Backend::from_url("mysql://u@h/d").is_err());
     }
 }

@@ -9,8 +9,9 @@ use zhenggai_domain::{AspectId, InspectionId, ItemId};
 
 use super::{inspection_org, require_inspection_edit};
 use crate::audit::{self, Change, Entity};
+use crate::db::Db;
 use crate::db::sql::{Sql, stamp};
-use crate::db::{Db, Tx};
+use crate::db::tx::Tx;
 use crate::error::{StoreError, StoreResult};
 
 /// An aspect or item title as entered.

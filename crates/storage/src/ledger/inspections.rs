@@ -16,8 +16,9 @@ use zhenggai_domain::{InspectionId, UnitId};
 
 use super::{inspection_org, require_inspection_edit, require_ledger};
 use crate::audit::{self, Change, Entity};
+use crate::db::Db;
 use crate::db::sql::{Sql, day, opt_day, parse_day, stamp};
-use crate::db::{Db, Tx};
+use crate::db::tx::Tx;
 use crate::error::{Blocker, StoreError, StoreResult};
 use crate::scope;
 

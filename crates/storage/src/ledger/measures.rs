@@ -17,8 +17,9 @@ use zhenggai_domain::{InspectionId, MeasureId, ProblemId, Role, UnitId, UserId};
 
 use super::{UnitRef, UserRef};
 use crate::audit::{self, Change, Entity};
+use crate::db::Db;
 use crate::db::sql::{Sql, beijing_day, day, opt_day, stamp};
-use crate::db::{Db, Tx};
+use crate::db::tx::Tx;
 use crate::error::{StoreError, StoreResult};
 
 /// A measure as entered.

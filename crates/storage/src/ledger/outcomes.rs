@@ -14,8 +14,9 @@ use zhenggai_domain::{InspectionId, Role};
 
 use super::{inspection_org, require_inspection_edit, require_ledger};
 use crate::audit::{self, Change, Entity};
+use crate::db::Db;
 use crate::db::sql::{day, stamp};
-use crate::db::{Db, Tx};
+use crate::db::tx::Tx;
 use crate::error::StoreResult;
 
 /// An accountability record as entered.

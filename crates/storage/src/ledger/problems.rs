@@ -11,8 +11,9 @@ use zhenggai_domain::{AspectId, InspectionId, ItemId, ProblemId, UnitId};
 
 use super::{inspection_org, require_inspection_edit, require_ledger};
 use crate::audit::{self, Change, Entity};
+use crate::db::Db;
 use crate::db::sql::{Sql, stamp};
-use crate::db::{Db, Tx};
+use crate::db::tx::Tx;
 use crate::error::{StoreError, StoreResult};
 
 /// A problem as entered.

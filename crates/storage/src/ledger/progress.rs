@@ -14,8 +14,9 @@ use zhenggai_domain::{AttachmentId, MeasureId, ProgressId, UserId};
 use super::UserRef;
 use super::measures;
 use crate::audit::{self, Change, Entity};
+use crate::db::Db;
 use crate::db::sql::{Sql, day, parse_day, stamp};
-use crate::db::{Db, Tx};
+use crate::db::tx::Tx;
 use crate::error::{StoreError, StoreResult};
 use crate::files::{FileStore, Upload, UploadLimits, check_uploads, store_uploads};
 

@@ -14,8 +14,9 @@ use zhenggai_domain::validate::{FieldError, is_forbidden_char};
 use zhenggai_spreadsheet::layout::{Field, Synonyms, normalise};
 
 use crate::audit::{self, Change, Entity};
+use crate::db::Db;
 use crate::db::sql::{Sql, stamp};
-use crate::db::{Db, Tx};
+use crate::db::tx::Tx;
 use crate::error::{StoreError, StoreResult};
 use crate::ledger::require_ledger;
 

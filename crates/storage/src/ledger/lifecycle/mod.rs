@@ -17,8 +17,9 @@ use zhenggai_domain::{ProblemId, UnitId, UserId};
 use zhenggai_domain::{happened, new_deadline};
 
 use crate::audit::{self, Change, Entity};
+use crate::db::Db;
 use crate::db::sql::{Sql, day, parse_day, stamp};
-use crate::db::{Db, Tx};
+use crate::db::tx::Tx;
 use crate::error::{StoreError, StoreResult};
 use crate::files::{FileStore, Sent, Stored, check_uploads, store_uploads};
 use crate::ledger::problems;
