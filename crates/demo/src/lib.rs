@@ -710,7 +710,7 @@ async fn name_secretary(
         .map(u32::to_string)
         .collect::<Vec<_>>()
         .join(",");
-    zhenggai_storage::audit::upsert(
+    zhenggai_storage::audit::versions::upsert(
         tx,
         change,
         zhenggai_storage::audit::Entity::WarningRules,

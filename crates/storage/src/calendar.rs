@@ -108,7 +108,7 @@ pub async fn save(
                 .find(|(y, _)| *y == notice.year)
                 .map_or(0, |(_, v)| *v)
         });
-        audit::upsert(
+        audit::versions::upsert(
             &mut tx,
             change,
             Entity::CalendarYear,

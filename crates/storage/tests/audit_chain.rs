@@ -247,10 +247,10 @@ async fn an_upgrade_that_adds_columns_keeps_the_trail_verifiable() {
         )
         .await
         .unwrap();
-    audit::created(&mut tx, change(), Entity::Unit, 1)
+    audit::write::created(&mut tx, change(), Entity::Unit, 1)
         .await
         .unwrap();
-    audit::created(&mut tx, change(), Entity::WarningRules, 1)
+    audit::write::created(&mut tx, change(), Entity::WarningRules, 1)
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -265,7 +265,7 @@ async fn an_upgrade_that_adds_columns_keeps_the_trail_verifiable() {
         )
         .await
         .unwrap();
-    audit::created(&mut tx, change(), Entity::OrgChannels, 1)
+    audit::write::created(&mut tx, change(), Entity::OrgChannels, 1)
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -310,8 +310,8 @@ async fn an_upgrade_that_adds_columns_keeps_the_trail_verifiable() {
 // outside it pin how far the trail reached.
 
 use zhenggai_storage::audit::checkpoint::{self, Claim};
+use zhenggai_storage::audit::hash::{EntryFields, entry_hash};
 use zhenggai_storage::audit::key::AuditKey;
-use zhenggai_storage::audit::{EntryFields, entry_hash};
 
 /// A write after the demo: one new unit, and the chain its entry went into.
 async fn write_a_unit(t: &TestDb, name: &str) -> (i64, i64) {
@@ -355,7 +355,7 @@ async fn rehash_unkeyed(t: &TestDb, chain: i64, from: i64) {
     .fetch_all(t.db.pool())
     .await
     .unwrap();
-    let mut prev = zhenggai_storage::audit::GENESIS.to_string();
+    let mut prev = zhenggai_storage::audit::hash::GENESIS.to_string();
     let mut last = (0, prev.clone());
     for r in &rows {
         let id: i64 = r.get(0);
@@ -485,7 +485,7 @@ async fn a_wrong_key_is_reported_as_such_and_refused_for_writing() {
             other.id()
         )
     );
-    let refused = zhenggai_storage::audit::start_sealing(
+    let refused = zhenggai_storage::audit::write::start_sealing(
         &wrong,
         Utc.with_ymd_and_hms(2024, 4, 26, 1, 0, 0).unwrap(),
     )
@@ -524,7 +524,7 @@ async fn a_trail_written_before_the_key_stays_verifiable_and_is_pinned_by_the_ma
     assert!(unkeyed.intact(), "{:?}", unkeyed.problems);
     // The upgrade: the server starts with a key, and writes on.
     t.db = t.db.clone().with_audit_key(TestDb::key());
-    zhenggai_storage::audit::start_sealing(
+    zhenggai_storage::audit::write::start_sealing(
         &t.db,
         Utc.with_ymd_and_hms(2024, 4, 26, 1, 0, 0).unwrap(),
     )
@@ -609,7 +609,7 @@ async fn a_checkpoint_proves_the_trail_still_reaches_it() {
         &format!(
             "UPDATE audit_heads SET seq = {back}, hash = COALESCE((SELECT hash FROM audit_log WHERE chain = {chain} AND seq = {back}), '{genesis}') WHERE chain = {chain}",
             back = seq - 1,
-            genesis = zhenggai_storage::audit::GENESIS
+            genesis = zhenggai_storage::audit::hash::GENESIS
         ),
     )
     .await;

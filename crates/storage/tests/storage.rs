@@ -148,7 +148,7 @@ async fn a_stale_version_is_refused_with_what_changed() {
     let now = inspections::get(&t.db, &actor, i.id).await.unwrap();
     assert_eq!(now.title, i.title, "nothing of the second write was stored");
     let mut tx = t.db.begin().await.unwrap();
-    let trail = audit::trail(tx.conn(), Entity::Inspection, i.id.0)
+    let trail = audit::trail::of_record(tx.conn(), Entity::Inspection, i.id.0)
         .await
         .unwrap();
     assert_eq!(trail.len(), 2, "create and one update");

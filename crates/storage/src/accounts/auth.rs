@@ -390,7 +390,7 @@ pub async fn create_api_token(
         at: now,
         reason: None,
     };
-    crate::audit::created(&mut tx, change, Entity::ApiToken, id).await?;
+    crate::audit::write::created(&mut tx, change, Entity::ApiToken, id).await?;
     tx.commit().await?;
     Ok(Secret(token))
 }
@@ -486,14 +486,14 @@ pub async fn revoke_api_token(
 }
 
 async fn revoke(tx: &mut Tx, change: Change<'_>, id: i64) -> StoreResult<()> {
-    let before = crate::audit::snapshot(tx.conn(), Entity::ApiToken, id).await?;
+    let before = crate::audit::write::snapshot(tx.conn(), Entity::ApiToken, id).await?;
     sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
         .bind(stamp(change.at))
         .bind(id)
         .execute(tx.conn())
         .await?;
-    let after = crate::audit::snapshot(tx.conn(), Entity::ApiToken, id).await?;
-    crate::audit::record(
+    let after = crate::audit::write::snapshot(tx.conn(), Entity::ApiToken, id).await?;
+    crate::audit::write::record(
         tx,
         change,
         "revoke",

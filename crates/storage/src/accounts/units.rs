@@ -137,7 +137,7 @@ pub async fn insert(
             .execute(tx.conn())
             .await?;
     }
-    audit::created(tx, change, Entity::Unit, id).await?;
+    audit::write::created(tx, change, Entity::Unit, id).await?;
     Ok(UnitId(id))
 }
 

@@ -169,7 +169,7 @@ pub async fn insert_hashed(
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
-    audit::created(tx, change, Entity::User, id).await?;
+    audit::write::created(tx, change, Entity::User, id).await?;
     Ok(UserId(id))
 }
 
@@ -229,7 +229,7 @@ pub async fn set_password(
         .push(", must_change_password = ")
         .bind(i64::from(must_change));
     // The version read with the old hash: a change in between is refused, not overwritten.
-    audit::update(
+    audit::versions::update(
         &mut tx,
         change,
         "set_password",
@@ -301,7 +301,7 @@ pub async fn set_disabled(
     let mut set = Sql::new("disabled = ");
     set.bind(i64::from(disabled));
     let action = if disabled { "disable" } else { "enable" };
-    audit::update(
+    audit::versions::update(
         &mut tx,
         change,
         action,
@@ -355,7 +355,7 @@ pub async fn set_role(
     set.bind(role.code())
         .push(", units_in_charge = ")
         .bind(in_charge);
-    audit::update(
+    audit::versions::update(
         &mut tx,
         change,
         "set_role",

@@ -17,13 +17,10 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
-use crate::audit::{GENESIS, sm3_hex};
+use super::hash::{ChainEnd, GENESIS, sm3_hex};
 use crate::db::Db;
 use crate::db::sql::stamp;
 use crate::error::StoreResult;
-
-/// A chain's end: the chain, its last position, that entry's hash.
-pub type ChainEnd = (i64, i64, String);
 
 /// Hex digits of the head a code carries.
 pub const CODE_HEX: usize = 16;

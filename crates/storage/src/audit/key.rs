@@ -14,6 +14,8 @@ use anyhow::Context;
 use hmac::{Hmac, Mac};
 use sm3::Sm3;
 
+use super::hash::{EntryFields, canonical, sm3_hex};
+
 /// A loaded audit key.
 #[derive(Clone)]
 pub struct AuditKey {
@@ -42,7 +44,7 @@ impl AuditKey {
         let mac = <Hmac<Sm3> as Mac>::new_from_slice(bytes)
             .map_err(|e| anyhow::anyhow!("audit key: {e}"))?;
         let labelled = [b"zhenggai-audit-key-id\n".as_slice(), bytes].concat();
-        let id = crate::audit::sm3_hex(&labelled)[..16].to_string();
+        let id = sm3_hex(&labelled)[..16].to_string();
         Ok(AuditKey { mac, id })
     }
 
@@ -102,6 +104,13 @@ impl AuditKey {
             Err(e) => Err(e).with_context(|| format!("creating the audit key {}", path.display())),
         }
     }
+}
+
+/// The seal of an entry written with the audit key: SM3-HMAC over the same fields as
+/// [`super::hash::entry_hash`] under another label, so that neither rule's value can
+/// pass for the other's.
+pub fn entry_mac(key: &AuditKey, f: &EntryFields<'_>) -> String {
+    key.seal(canonical("zhenggai-audit-2-hmac-sm3", f).as_bytes())
 }
 
 #[cfg(test)]

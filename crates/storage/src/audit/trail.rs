@@ -8,13 +8,91 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use sqlx::Row;
+use serde::Serialize;
+use serde_json::Value;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, AnyPool, Row};
 
-pub use crate::audit::AuditEntry;
-use crate::audit::{Entity, READ_COLUMNS, entry};
+use super::Entity;
+use super::versions::diff;
 use crate::db::Db;
 use crate::db::sql::{Sql, like_pattern, stamp};
+use crate::error::FieldChange;
 use crate::error::StoreResult;
+
+/// One entry of the trail, as shown to those who may read it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AuditEntry {
+    /// Position in the trail.
+    pub id: i64,
+    /// When (RFC 3339, UTC).
+    pub at: String,
+    /// Who, by display name; `None` for the system.
+    pub actor: Option<String>,
+    /// create, update, withdraw, …
+    pub action: String,
+    /// The table.
+    pub entity: String,
+    /// The record.
+    pub entity_id: i64,
+    /// Why, when given.
+    pub reason: Option<String>,
+    /// The fields changed.
+    pub changes: Vec<FieldChange>,
+}
+
+/// What [`entry`] reads, in its order: the trail `a` with its person `u`.
+pub(crate) const READ_COLUMNS: &str = "a.id, a.at, u.display_name, a.action, a.entity, a.entity_id, a.reason, a.before_json, a.after_json";
+
+/// The trail of one record, oldest first.
+pub async fn of_record(
+    conn: &mut AnyConnection,
+    entity: Entity,
+    id: i64,
+) -> StoreResult<Vec<AuditEntry>> {
+    let rows = sqlx::query(
+        "SELECT a.id, a.at, u.display_name, a.action, a.entity, a.entity_id, a.reason, a.before_json, a.after_json \
+         FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id \
+         WHERE a.entity = $1 AND a.entity_id = $2 ORDER BY a.id",
+    )
+    .bind(entity.table())
+    .bind(id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(entry).collect()
+}
+
+/// The latest entries of the whole trail, newest first (the audit administrator's view).
+pub async fn recent(pool: &AnyPool, limit: i64) -> StoreResult<Vec<AuditEntry>> {
+    let rows = sqlx::query(
+        "SELECT a.id, a.at, u.display_name, a.action, a.entity, a.entity_id, a.reason, a.before_json, a.after_json \
+         FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id ORDER BY a.id DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(entry).collect()
+}
+
+/// An entry as read by [`READ_COLUMNS`].
+pub(crate) fn entry(r: &AnyRow) -> StoreResult<AuditEntry> {
+    let parse = |s: Option<String>| {
+        s.and_then(|s| serde_json::from_str::<Value>(&s).ok())
+            .unwrap_or(Value::Null)
+    };
+    let before = parse(r.try_get(7)?);
+    let after = parse(r.try_get(8)?);
+    Ok(AuditEntry {
+        id: r.try_get(0)?,
+        at: r.try_get(1)?,
+        actor: r.try_get(2)?,
+        action: r.try_get(3)?,
+        entity: r.try_get(4)?,
+        entity_id: r.try_get(5)?,
+        reason: r.try_get(6)?,
+        changes: diff(&before, &after),
+    })
+}
 
 /// Which entries to read; every part left `None` reads them all.
 #[derive(Debug, Clone, Default)]

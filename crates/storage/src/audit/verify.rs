@@ -11,11 +11,13 @@ use std::collections::HashMap;
 use serde::Serialize;
 use sqlx::Row;
 
-use crate::audit::checkpoint::{self, ChainEnd, Claim};
-use crate::audit::key::AuditKey;
-use crate::audit::{
-    Entity, EntryFields, GENESIS, KeyingMarker, MARKER, entry_hash, entry_mac, normalise,
-};
+use super::Entity;
+use super::chain::{KeyingMarker, MARKER};
+use super::checkpoint::{self, Claim};
+use super::hash::{ChainEnd, EntryFields, GENESIS, entry_hash};
+use super::key::{AuditKey, entry_mac};
+use super::versions::diff;
+use super::write::normalise;
 use crate::db::Db;
 use crate::db::migrate::{AddedColumn, added_columns};
 use crate::error::StoreResult;
@@ -548,7 +550,7 @@ pub async fn verify_reaching(db: &Db, claims: &[Claim]) -> StoreResult<Report> {
                         serde_json::from_str(recorded).unwrap_or(serde_json::Value::Null);
                     as_migrated(&mut recorded, &now, &added_here);
                     if recorded != now {
-                        let fields = crate::audit::diff(&recorded, &now)
+                        let fields = diff(&recorded, &now)
                             .into_iter()
                             .map(|c| c.field)
                             .collect::<Vec<_>>();

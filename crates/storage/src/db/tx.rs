@@ -45,7 +45,7 @@ pub struct Tx {
     checkpoint: Option<Arc<Notify>>,
     audit_key: Option<Arc<AuditKey>>,
     marked: Arc<AtomicBool>,
-    pub(crate) pending: Vec<crate::audit::Pending>,
+    pub(crate) pending: Vec<crate::audit::chain::Pending>,
 }
 
 /// Where a [`Tx`]'s connection stands, for its `Drop`.
@@ -110,12 +110,12 @@ impl Tx {
         if !self.pending.is_empty() {
             let pending = std::mem::take(&mut self.pending);
             let key = self.audit_key.clone();
-            let seal = key.as_deref().map(|key| crate::audit::Seal {
+            let seal = key.as_deref().map(|key| crate::audit::chain::Seal {
                 key,
                 marked: self.marked.load(Ordering::Acquire),
             });
             let (backend, chain) = (self.backend, self.chain);
-            crate::audit::append(self.pooled(), backend, chain, seal, pending).await?;
+            crate::audit::chain::append(self.pooled(), backend, chain, seal, pending).await?;
         }
         self.stage = Stage::Unknown;
         AnyTransactionManager::commit(self.pooled()).await?;

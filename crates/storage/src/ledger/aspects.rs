@@ -101,7 +101,7 @@ pub async fn insert(
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
-    audit::created(tx, change, Entity::Aspect, id).await?;
+    audit::write::created(tx, change, Entity::Aspect, id).await?;
     Ok(AspectId(id))
 }
 
@@ -121,7 +121,7 @@ pub async fn update(
     let title = input.check()?;
     let mut set = Sql::new("title = ");
     set.bind(title);
-    audit::update(
+    audit::versions::update(
         &mut tx,
         change,
         "update",
@@ -168,7 +168,7 @@ pub async fn insert_item(
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
-    audit::created(tx, change, Entity::Item, id).await?;
+    audit::write::created(tx, change, Entity::Item, id).await?;
     Ok(ItemId(id))
 }
 

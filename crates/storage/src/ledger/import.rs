@@ -373,7 +373,7 @@ pub async fn commit<'a>(
                 ])
             })
             .collect::<StoreResult<Vec<_>>>()?;
-        let ids = audit::insert_many(
+        let ids = audit::write::insert_many(
             &mut tx,
             change,
             Entity::Aspect,
@@ -468,7 +468,7 @@ pub async fn commit<'a>(
             ]
         })
         .collect();
-    let problem_ids = audit::insert_many(
+    let problem_ids = audit::write::insert_many(
         &mut tx,
         change,
         Entity::Problem,
@@ -544,7 +544,7 @@ pub async fn commit<'a>(
         }
     }
     let measures_created = measure_rows.len();
-    let measure_ids = audit::insert_many(
+    let measure_ids = audit::write::insert_many(
         &mut tx,
         change,
         Entity::Measure,
@@ -581,7 +581,7 @@ pub async fn commit<'a>(
                 .map(|u| vec![Param::from(*id), Param::from(u.0), Param::from(at.clone())])
         })
         .collect();
-    audit::insert_many(
+    audit::write::insert_many(
         &mut tx,
         change,
         Entity::MeasureUnit,
@@ -610,7 +610,7 @@ pub async fn commit<'a>(
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
-    audit::created(&mut tx, change, Entity::Import, import_id).await?;
+    audit::write::created(&mut tx, change, Entity::Import, import_id).await?;
     tx.commit().await?;
     Ok(Imported {
         import_id,

@@ -266,7 +266,7 @@ pub async fn insert(
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
-    audit::created(tx, change, Entity::Inspection, id).await?;
+    audit::write::created(tx, change, Entity::Inspection, id).await?;
     Ok(InspectionId(id))
 }
 
@@ -303,7 +303,7 @@ pub async fn update(
         .bind(i64::from(c.terms.completion_months))
         .push(", concentrated_months = ")
         .bind(i64::from(c.terms.concentrated_months));
-    audit::update(
+    audit::versions::update(
         &mut tx,
         change,
         "update",
@@ -460,7 +460,7 @@ pub async fn file_plan(
     }
     let mut set = Sql::new("plan_filed_on = ");
     set.bind(day(on)).push(", plan_document = ").bind(document);
-    audit::update(
+    audit::versions::update(
         &mut tx,
         change,
         "file_plan",

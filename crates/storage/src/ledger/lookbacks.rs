@@ -112,7 +112,7 @@ pub async fn open(
         .fetch_one(tx.conn())
         .await?
         .try_get(0)?;
-    audit::created(&mut tx, change, Entity::LookbackRound, id).await?;
+    audit::write::created(&mut tx, change, Entity::LookbackRound, id).await?;
     for problem in &input.problem_ids {
         let item: i64 = sqlx::query("INSERT INTO lookback_items (round_id, problem_id, created_at) VALUES ($1, $2, $3) RETURNING id")
             .bind(id)
@@ -121,7 +121,7 @@ pub async fn open(
             .fetch_one(tx.conn())
             .await?
             .try_get(0)?;
-        audit::created(&mut tx, change, Entity::LookbackItem, item).await?;
+        audit::write::created(&mut tx, change, Entity::LookbackItem, item).await?;
     }
     tx.commit().await?;
     Ok(id)
@@ -155,7 +155,7 @@ pub(crate) async fn decide(
         .bind(stamp(change.at))
         .push(", decided_by = ")
         .bind(change.actor.map(|u| u.0));
-    audit::update(
+    audit::versions::update(
         tx,
         change,
         decision,

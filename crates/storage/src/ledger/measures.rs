@@ -579,7 +579,7 @@ async fn create_in(
         set.bind(new.deadline.text.clone())
             .push(", original_deadline_date = ")
             .bind(new.deadline.date.map(day));
-        audit::update(
+        audit::versions::update(
             tx,
             change,
             "freeze_baseline",
@@ -640,7 +640,7 @@ pub async fn insert(
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
-    audit::created(tx, change, Entity::Measure, id).await?;
+    audit::write::created(tx, change, Entity::Measure, id).await?;
     for unit in &m.cooperating {
         add_cooperating(tx, change, MeasureId(id), *unit).await?;
     }
@@ -660,7 +660,7 @@ async fn add_cooperating(
         .fetch_one(tx.conn())
         .await?
         .try_get(0)?;
-    audit::created(tx, change, Entity::MeasureUnit, id).await
+    audit::write::created(tx, change, Entity::MeasureUnit, id).await
 }
 
 /// Changes a measure read at `version`. The office changes everything; the lead unit
@@ -749,7 +749,7 @@ pub async fn update(
         .bind(new.deadline.date.map(day))
         .push(", deadline_precision = ")
         .bind(new.deadline.precision.map(|p| p.code().to_string()));
-    audit::update(
+    audit::versions::update(
         &mut tx,
         change,
         "update",
@@ -809,7 +809,7 @@ pub async fn withdraw(
         return Err(StoreError::Forbidden);
     }
     let mut tx = db.begin().await?;
-    audit::withdraw(&mut tx, change, Entity::Measure, id.0, version).await?;
+    audit::versions::withdraw(&mut tx, change, Entity::Measure, id.0, version).await?;
     tx.commit().await
 }
 
@@ -859,7 +859,8 @@ pub(crate) async fn carry_lead(
     for (id, version) in &moving {
         let mut set = Sql::new("lead_unit_id = ");
         set.bind(to.0);
-        audit::update(tx, change, "reassign", Entity::Measure, *id, *version, &set).await?;
+        audit::versions::update(tx, change, "reassign", Entity::Measure, *id, *version, &set)
+            .await?;
         let links = sqlx::query(
             "SELECT id FROM measure_units WHERE measure_id = $1 AND unit_id = $2 AND withdrawn_at IS NULL",
         )
@@ -881,15 +882,15 @@ async fn withdraw_cooperating(
     change: Change<'_>,
     link: i64,
 ) -> StoreResult<()> {
-    let before = audit::snapshot(tx.conn(), Entity::MeasureUnit, link).await?;
+    let before = audit::write::snapshot(tx.conn(), Entity::MeasureUnit, link).await?;
     sqlx::query("UPDATE measure_units SET withdrawn_at = $1, withdrawn_by = $2 WHERE id = $3")
         .bind(stamp(change.at))
         .bind(actor.user.0)
         .bind(link)
         .execute(tx.conn())
         .await?;
-    let after = audit::snapshot(tx.conn(), Entity::MeasureUnit, link).await?;
-    audit::record(
+    let after = audit::write::snapshot(tx.conn(), Entity::MeasureUnit, link).await?;
+    audit::write::record(
         tx,
         change,
         "withdraw",

@@ -185,7 +185,7 @@ pub async fn add(
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
-    audit::created(&mut tx, change, Entity::Milestone, id).await?;
+    audit::write::created(&mut tx, change, Entity::Milestone, id).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -232,7 +232,7 @@ pub async fn mark_done(
     let mut set = Sql::new("done_on = ");
     set.bind(day(on));
     let mut tx = db.begin().await?;
-    audit::update(
+    audit::versions::update(
         &mut tx,
         change,
         "done",
@@ -258,7 +258,7 @@ pub async fn withdraw(
     let (measure, _) = of_id(db, id).await?;
     measure_for_change(db, actor, measure, today).await?;
     let mut tx = db.begin().await?;
-    audit::withdraw(&mut tx, change, Entity::Milestone, id, version).await?;
+    audit::versions::withdraw(&mut tx, change, Entity::Milestone, id, version).await?;
     tx.commit().await?;
     Ok(())
 }

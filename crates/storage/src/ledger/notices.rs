@@ -158,7 +158,7 @@ pub async fn issue(
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
-    audit::created(&mut tx, change, Entity::EscalationNotice, notice).await?;
+    audit::write::created(&mut tx, change, Entity::EscalationNotice, notice).await?;
     tx.commit().await?;
     Ok(notice)
 }

@@ -199,7 +199,7 @@ async fn link(
         .fetch_one(tx.conn())
         .await?
         .try_get(0)?;
-        audit::created(tx, change, Entity::OutcomeLink, id).await?;
+        audit::write::created(tx, change, Entity::OutcomeLink, id).await?;
     }
     Ok(())
 }
@@ -299,7 +299,7 @@ pub async fn record_accountability_in(
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
-    audit::created(tx, change, Entity::Accountability, id).await?;
+    audit::write::created(tx, change, Entity::Accountability, id).await?;
     link(tx, change, "accountability", id, &input.problem_ids, &[]).await?;
     Ok(id)
 }
@@ -368,7 +368,7 @@ pub async fn record_institution_in(
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
-    audit::created(tx, change, Entity::Institution, id).await?;
+    audit::write::created(tx, change, Entity::Institution, id).await?;
     link(tx, change, "institution", id, &input.problem_ids, &[]).await?;
     Ok(id)
 }
@@ -431,7 +431,7 @@ pub async fn record_recovery_in(
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
-    audit::created(tx, change, Entity::Recovery, id).await?;
+    audit::write::created(tx, change, Entity::Recovery, id).await?;
     link(tx, change, "recovery", id, &[], &input.measure_ids).await?;
     Ok(id)
 }

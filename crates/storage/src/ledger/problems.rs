@@ -245,7 +245,7 @@ pub async fn insert(
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
-    audit::created(tx, change, Entity::Problem, id).await?;
+    audit::write::created(tx, change, Entity::Problem, id).await?;
     Ok(ProblemId(id))
 }
 
@@ -317,7 +317,7 @@ pub async fn update(
         .bind(c.lead_unit)
         .push(", leader_id = ")
         .bind(c.leader);
-    audit::update(
+    audit::versions::update(
         &mut tx,
         change,
         "update",
@@ -450,7 +450,7 @@ pub async fn withdraw(
     let inspection = problem_inspection(&mut tx, id).await?;
     let org = inspection_org(tx.conn(), inspection).await?;
     require_problem_edit(db, actor, org, id).await?;
-    audit::withdraw(&mut tx, change, Entity::Problem, id.0, version).await?;
+    audit::versions::withdraw(&mut tx, change, Entity::Problem, id.0, version).await?;
     let measures = sqlx::query(
         "SELECT id, version FROM measures WHERE problem_id = $1 AND withdrawn_at IS NULL",
     )
@@ -458,7 +458,7 @@ pub async fn withdraw(
     .fetch_all(tx.conn())
     .await?;
     for m in &measures {
-        audit::withdraw(
+        audit::versions::withdraw(
             &mut tx,
             change,
             Entity::Measure,

@@ -157,7 +157,7 @@ pub async fn add(
         .fetch_one(tx.conn())
         .await?
         .try_get(0)?;
-        audit::created(&mut tx, change, Entity::Attachment, att).await?;
+        audit::write::created(&mut tx, change, Entity::Attachment, att).await?;
     }
     tx.commit().await?;
     Ok(id)
@@ -204,7 +204,7 @@ pub async fn insert_entry(
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
-    audit::created(tx, change, Entity::Progress, id).await?;
+    audit::write::created(tx, change, Entity::Progress, id).await?;
     let next = if done {
         Some(MeasureState::Done)
     } else if m.state == MeasureState::Registered {
@@ -218,7 +218,7 @@ pub async fn insert_entry(
         if state == MeasureState::Done {
             set.push(", done_on = ").bind(day(happened_on));
         }
-        audit::update(
+        audit::versions::update(
             tx,
             change,
             "progress",

@@ -120,7 +120,7 @@ pub async fn record_round(
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
-    audit::created(&mut tx, change, Entity::SupervisionRound, id).await?;
+    audit::write::created(&mut tx, change, Entity::SupervisionRound, id).await?;
     for (unit, finding, slow) in kept {
         let f: i64 = sqlx::query(
             "INSERT INTO round_findings (round_id, unit_id, finding, slow, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -133,7 +133,7 @@ pub async fn record_round(
         .fetch_one(tx.conn())
         .await?
         .try_get(0)?;
-        audit::created(&mut tx, change, Entity::RoundFinding, f).await?;
+        audit::write::created(&mut tx, change, Entity::RoundFinding, f).await?;
     }
     tx.commit().await?;
     Ok(id)
@@ -203,7 +203,7 @@ pub async fn record_hearing(
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
-    audit::created(&mut tx, change, Entity::Hearing, id).await?;
+    audit::write::created(&mut tx, change, Entity::Hearing, id).await?;
     tx.commit().await
 }
 

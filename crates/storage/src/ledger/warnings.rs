@@ -224,7 +224,7 @@ pub async fn save(
         }
     }
     let mut tx = db.begin().await?;
-    audit::upsert(
+    audit::versions::upsert(
         &mut tx,
         change,
         Entity::WarningRules,

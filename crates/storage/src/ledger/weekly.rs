@@ -58,7 +58,7 @@ pub async fn save_rule(
         i64::from(hour.unwrap_or(10)),
     );
     let mut tx = db.begin().await?;
-    audit::upsert(
+    audit::versions::upsert(
         &mut tx,
         change,
         Entity::WeeklyRule,
@@ -203,7 +203,7 @@ pub async fn submit(
             // A correction keeps the time first sent: lateness is not undone by editing.
             let mut set = Sql::new("content = ");
             set.bind(content);
-            audit::update(
+            audit::versions::update(
                 &mut tx,
                 change,
                 "update",
@@ -228,7 +228,7 @@ pub async fn submit(
             .fetch_one(tx.conn())
             .await?
             .try_get(0)?;
-            audit::created(&mut tx, change, Entity::WeeklyReport, id).await?;
+            audit::write::created(&mut tx, change, Entity::WeeklyReport, id).await?;
         }
     }
     tx.commit().await
@@ -467,7 +467,7 @@ pub async fn save_summary(
                 .bind(change.actor.map(|u| u.0))
                 .push(", saved_at = ")
                 .bind(stamp(change.at));
-            audit::update(
+            audit::versions::update(
                 &mut tx,
                 change,
                 "update",
@@ -491,7 +491,7 @@ pub async fn save_summary(
             .fetch_one(tx.conn())
             .await?
             .try_get(0)?;
-            audit::created(&mut tx, change, Entity::WeeklySummary, id).await?;
+            audit::write::created(&mut tx, change, Entity::WeeklySummary, id).await?;
         }
     }
     tx.commit().await

@@ -306,7 +306,7 @@ pub async fn save_org(
         .map(|c| c.code())
         .collect::<Vec<_>>()
         .join(",");
-    audit::upsert(
+    audit::versions::upsert(
         &mut tx,
         change,
         Entity::OrgChannels,
@@ -412,7 +412,7 @@ pub async fn save_user(
         ));
     }
     let mut tx = db.begin().await?;
-    audit::upsert(
+    audit::versions::upsert(
         &mut tx,
         change,
         Entity::UserChannels,

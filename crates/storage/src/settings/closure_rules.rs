@@ -143,7 +143,7 @@ pub async fn save(
     let posting_days = i64::from(posting_days.unwrap_or_default());
     let three_party = i64::from(input.three_party);
     let mut tx = db.begin().await?;
-    audit::upsert(
+    audit::versions::upsert(
         &mut tx,
         change,
         Entity::ClosureRules,

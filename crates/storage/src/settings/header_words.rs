@@ -181,7 +181,7 @@ async fn put(
             if field != meaning.code() {
                 let mut set = Sql::new("field = ");
                 set.bind(meaning.code());
-                audit::update(
+                audit::versions::update(
                     tx,
                     change,
                     "update",
@@ -204,7 +204,7 @@ async fn put(
             .fetch_one(tx.conn())
             .await?
             .try_get(0)?;
-            audit::created(tx, change, Entity::HeaderWord, id).await?;
+            audit::write::created(tx, change, Entity::HeaderWord, id).await?;
         }
     }
     Ok(())
@@ -235,7 +235,7 @@ pub async fn change_meaning(
     require_ledger(actor, org_of(&mut tx, id).await?, Access::Edit)?;
     let mut set = Sql::new("field = ");
     set.bind(meaning.code());
-    audit::update(
+    audit::versions::update(
         &mut tx,
         change,
         "update",
@@ -260,7 +260,7 @@ pub async fn withdraw(
 ) -> StoreResult<()> {
     let mut tx = db.begin().await?;
     require_ledger(actor, org_of(&mut tx, id).await?, Access::Edit)?;
-    audit::withdraw(&mut tx, change, Entity::HeaderWord, id, version).await?;
+    audit::versions::withdraw(&mut tx, change, Entity::HeaderWord, id, version).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -11,7 +11,7 @@ use zhenggai_domain::{Role, UnitId, UserId};
 use zhenggai_storage::accounts::auth::ApiToken;
 use zhenggai_storage::accounts::units::{self, Unit, UnitKind};
 use zhenggai_storage::accounts::users::{self, NewUser, User};
-use zhenggai_storage::audit::{self, AuditEntry};
+use zhenggai_storage::audit::{self, trail::AuditEntry};
 use zhenggai_storage::reminders::{self, Notification};
 use zhenggai_storage::{StoreError, accounts::auth};
 
@@ -345,7 +345,7 @@ pub async fn audit_trail(
     if !v.0.actor.role.reads_audit_trail() {
         return Err(StoreError::Forbidden.into());
     }
-    Ok(Json(audit::recent(app.db.pool(), 200).await?))
+    Ok(Json(audit::trail::recent(app.db.pool(), 200).await?))
 }
 
 /// Which 审计校验码 to prove the trail still reaches (none: verify the trail alone).

@@ -196,7 +196,7 @@ async fn write_some(db: &zhenggai_storage::Db, ids: &[i64]) -> anyhow::Result<()
             at: SystemClock.now(),
             reason: Some("benchmark"),
         };
-        audit::update(
+        audit::versions::update(
             &mut tx,
             change,
             "update",

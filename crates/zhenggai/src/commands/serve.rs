@@ -45,7 +45,7 @@ pub async fn run(common: &Common, args: ServeArgs) -> anyhow::Result<ExitCode> {
         }
     };
     // A wrong key is refused before anything is written with it.
-    audit::start_sealing(&db, clock.now())
+    audit::write::start_sealing(&db, clock.now())
         .await
         .context("the audit key")?;
     let files = Arc::new(settings.files());

@@ -41,7 +41,7 @@ pub async fn run(common: &Common, args: WorkerArgs) -> anyhow::Result<ExitCode> 
     db.migrate().await?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     // Another key than the trail's is refused at start, not at the first reminder.
-    zhenggai_storage::audit::start_sealing(&db, clock.now()).await?;
+    zhenggai_storage::audit::write::start_sealing(&db, clock.now()).await?;
     let courier: Arc<dyn Courier> = Arc::new(settings.outbound()?);
     if args.once {
         let t = round(&db, courier.as_ref(), clock.as_ref()).await?;

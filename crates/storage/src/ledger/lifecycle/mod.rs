@@ -817,7 +817,7 @@ pub async fn step_in(
     if next.lead_unit != problem.lead_unit {
         set.push(", lead_unit_id = ").bind(next.lead_unit.0);
     }
-    audit::update(
+    audit::versions::update(
         tx,
         change,
         record.action,
@@ -863,7 +863,7 @@ pub async fn step_in(
                 .fetch_one(tx.conn())
                 .await?
                 .try_get(0)?;
-                audit::created(tx, change, Entity::ExtensionRequest, req).await?;
+                audit::write::created(tx, change, Entity::ExtensionRequest, req).await?;
             }
         }
         Action::Extend { reason, .. } | Action::RefuseExtension { reason } => {
@@ -883,7 +883,7 @@ pub async fn step_in(
                     .bind(stamp(change.at))
                     .push(", decision_note = ")
                     .bind(reason.clone());
-                audit::update(
+                audit::versions::update(
                     tx,
                     change,
                     record.action,
@@ -934,7 +934,7 @@ pub async fn step_in(
         .fetch_one(tx.conn())
         .await?
         .try_get(0)?;
-        audit::created(tx, change, Entity::EventFile, file).await?;
+        audit::write::created(tx, change, Entity::EventFile, file).await?;
     }
     Ok(next.state)
 }
@@ -975,7 +975,7 @@ async fn record_event(
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
-    audit::created(tx, change, Entity::ProblemEvent, event).await?;
+    audit::write::created(tx, change, Entity::ProblemEvent, event).await?;
     Ok(event)
 }
 
@@ -1054,7 +1054,7 @@ async fn record_checks(
     }
     row.push(") RETURNING id");
     let id: i64 = row.query().fetch_one(tx.conn()).await?.try_get(0)?;
-    audit::created(tx, change, Entity::ClosureCheck, id).await
+    audit::write::created(tx, change, Entity::ClosureCheck, id).await
 }
 
 /// An extension request waiting for the leader's decision (延期申请待审批), as the
@@ -1137,7 +1137,7 @@ async fn freeze_baseline(tx: &mut Tx, change: Change<'_>, id: ProblemId) -> Stor
         set.bind(r.try_get::<String, _>(2)?)
             .push(", original_deadline_date = ")
             .bind(r.try_get::<Option<String>, _>(3)?);
-        audit::update(
+        audit::versions::update(
             tx,
             change,
             "freeze_baseline",
@@ -1177,7 +1177,7 @@ async fn set_deadline(
     if reopen {
         set.push(", state = 'in_progress', done_on = NULL");
     }
-    audit::update(tx, change, action, Entity::Measure, measure, version, &set).await?;
+    audit::versions::update(tx, change, action, Entity::Measure, measure, version, &set).await?;
     Ok(())
 }
 

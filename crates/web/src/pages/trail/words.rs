@@ -14,7 +14,7 @@ use zhenggai_domain::reminder::RobotKind;
 use zhenggai_domain::warning::{Colour, Recipient};
 use zhenggai_storage::StoreError;
 use zhenggai_storage::audit::trail;
-use zhenggai_storage::audit::{AuditEntry, Entity};
+use zhenggai_storage::audit::{Entity, trail::AuditEntry};
 
 use crate::i18n::Tr;
 use crate::state::App;
