@@ -230,7 +230,7 @@ async fn demo_as_office() -> (
 async fn status_filters_agree_with_the_standing_and_due_soon_with_the_warning_rules() {
     use zhenggai_domain::status::StandingFilter;
     use zhenggai_domain::warning::Colour;
-    use zhenggai_storage::ledger::warnings;
+    use zhenggai_storage::settings::warning_rules;
 
     let (t, actor, at) = demo_as_office().await;
     let list = |status: &str| {
@@ -255,7 +255,7 @@ async fn status_filters_agree_with_the_standing_and_due_soon_with_the_warning_ru
                 .await
                 .unwrap();
         }
-        let rules = warnings::of_org(&t.db, &actor, actor.org)
+        let rules = warning_rules::of_org(&t.db, &actor, actor.org)
             .await
             .unwrap()
             .rules;

@@ -125,7 +125,7 @@ impl TestDb {
         &self,
         start: chrono::NaiveDate,
     ) -> anyhow::Result<zhenggai_domain::UserId> {
-        use zhenggai_storage::ledger::warnings::{self, SettingsInput};
+        use zhenggai_storage::settings::warning_rules::{self, SettingsInput};
         let at = beijing_morning(start);
         zhenggai_demo::load(&self.db, &self.files, start, at).await?;
         let office = zhenggai_storage::accounts::users::find(&self.db, "office")
@@ -136,7 +136,7 @@ impl TestDb {
             .await?
             .context("the demo has leader_zhao")?;
         let codes = |list: &[&str]| list.iter().map(|c| c.to_string()).collect();
-        warnings::save(
+        warning_rules::save(
             &self.db,
             &actor,
             zhenggai_storage::audit::Change {
@@ -157,7 +157,7 @@ impl TestDb {
                 long_term_days: "90".into(),
                 secretary: secretary.id.0.to_string(),
                 // The demo already keeps rules (naming its own secretary).
-                version: warnings::get(&mut *self.db.pool().acquire().await?, actor.org)
+                version: warning_rules::get(&mut *self.db.pool().acquire().await?, actor.org)
                     .await?
                     .version,
             },
@@ -190,11 +190,11 @@ impl TestDb {
         (green_days, yellow_days): (&str, &str),
         long_term_days: &str,
     ) -> anyhow::Result<()> {
-        use zhenggai_storage::ledger::warnings::{self, SettingsInput};
-        let version = warnings::of_org(&self.db, office, office.org)
+        use zhenggai_storage::settings::warning_rules::{self, SettingsInput};
+        let version = warning_rules::of_org(&self.db, office, office.org)
             .await?
             .version;
-        warnings::save(
+        warning_rules::save(
             &self.db,
             office,
             zhenggai_storage::audit::Change {

@@ -17,11 +17,11 @@ use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
 
 use super::measures::{self, Measure};
-use super::warnings;
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
 use crate::db::sql::{Sql, day, parse_day, stamp};
 use crate::error::{StoreError, StoreResult};
+use crate::settings::warning_rules;
 
 /// A milestone as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -81,7 +81,7 @@ async fn limit_and_feedback(
 ) -> StoreResult<(u32, zhenggai_domain::deadline::Reference)> {
     let (org, reference) =
         super::inspections::org_and_reference(&mut *conn, m.inspection_id).await?;
-    let months = warnings::get(conn, org).await?.rules.milestone_months;
+    let months = warning_rules::get(conn, org).await?.rules.milestone_months;
     Ok((months, reference))
 }
 
@@ -283,7 +283,10 @@ pub async fn lacking_measures(
     org: zhenggai_domain::UnitId,
     feedback: NaiveDate,
 ) -> StoreResult<Vec<(i64, i64, String)>> {
-    let months = warnings::get(&mut *conn, org).await?.rules.milestone_months;
+    let months = warning_rules::get(&mut *conn, org)
+        .await?
+        .rules
+        .milestone_months;
     let rows = sqlx::query(
         "SELECT m.deadline_text, m.deadline_date, \
          (SELECT COUNT(*) FROM milestones s WHERE s.measure_id = m.id AND s.withdrawn_at IS NULL), \

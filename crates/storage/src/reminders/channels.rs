@@ -17,7 +17,7 @@ use crate::audit::{self, Change, Entity};
 use crate::db::Db;
 use crate::db::sql::Param;
 use crate::error::{StoreError, StoreResult};
-use crate::settings::closure_rules::require_settings;
+use crate::settings::require_settings;
 
 /// The vendors' webhook hosts: WeCom (企业微信), DingTalk (钉钉), Feishu (飞书).
 pub const VENDOR_HOSTS: &[&str] = &["qyapi.weixin.qq.com", "oapi.dingtalk.com", "open.feishu.cn"];

@@ -47,6 +47,7 @@ use crate::error::StoreResult;
 use crate::ledger::query::{WarningEnds, review_due, warned_today};
 use crate::ledger::warnings::{self, resolve};
 use crate::ledger::weekly;
+use crate::settings::warning_rules;
 
 /// How long a worker holds a job before another may take it.
 const LEASE_MINUTES: i64 = 5;
@@ -142,7 +143,7 @@ impl Planned {
     /// The people a colour of the organisation's rules reaches for it: once each.
     fn reached(
         &self,
-        settings: &warnings::Settings,
+        settings: &warning_rules::Settings,
         people: &[users::User],
         colour: Colour,
     ) -> Vec<UserId> {
@@ -232,7 +233,7 @@ struct RobotJob {
 }
 
 /// An organisation's warning rules and accounts, read once a round.
-type OrgCache = HashMap<UnitId, (warnings::Settings, Vec<users::User>)>;
+type OrgCache = HashMap<UnitId, (warning_rules::Settings, Vec<users::User>)>;
 
 /// The channels a round of planning uses.
 struct Reach<'a> {

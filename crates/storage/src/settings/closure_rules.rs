@@ -4,16 +4,16 @@
 
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
+use zhenggai_domain::UnitId;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::lifecycle::Policy;
 use zhenggai_domain::validate::Checker;
-use zhenggai_domain::{Role, UnitId};
 
+use super::require_settings;
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
 use crate::db::sql::Param;
 use crate::error::StoreResult;
-use crate::ledger::require_ledger;
 
 /// An organisation's rules as shown and edited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -92,28 +92,6 @@ pub async fn get(conn: &mut AnyConnection, org: UnitId) -> StoreResult<ClosureRu
         posting_days: small(r.try_get(3)?),
         version: r.try_get(4)?,
     })
-}
-
-/// Whether the person works in the organisation's business (its office, leaders,
-/// units and supervisors): they may know its rules, since closure depends on them.
-pub(crate) fn of_the_org(actor: &Actor, org: UnitId) -> bool {
-    actor.org == org && actor.role.reads_business_data() && actor.role != Role::Upper
-}
-
-/// Access to an organisation's settings (closure rules, warning rules, channels):
-/// everyone in its business reads them and its office sets them; the levels above read
-/// them as they read its ledger. Its own people are refused outright, others as the
-/// ledger refuses them.
-pub(crate) fn require_settings(actor: &Actor, org: UnitId, need: Access) -> StoreResult<()> {
-    if of_the_org(actor, org) {
-        if need == Access::Read {
-            return Ok(());
-        }
-        if actor.ledger_access(org) < need {
-            return Err(crate::error::StoreError::Forbidden);
-        }
-    }
-    require_ledger(actor, org, need)
 }
 
 /// An organisation's rules, for reading: everyone in its business and those who read
