@@ -132,7 +132,7 @@ impl FromRequestParts<App> for Viewer {
             .await?
             .ok_or(PageError::Login { next })?;
         // The bell is on pages only; API requests do not count notifications.
-        viewer.unread = zhenggai_storage::reminders::unread(&app.db, viewer.user.id).await?;
+        viewer.unread = zhenggai_storage::reminders::bell::unread(&app.db, viewer.user.id).await?;
         if parts.uri.path() != "/password"
             && parts.uri.path() != "/logout"
             && viewer.user.must_change_password

@@ -12,7 +12,7 @@ use zhenggai_storage::accounts::auth::ApiToken;
 use zhenggai_storage::accounts::units::{self, Unit, UnitKind};
 use zhenggai_storage::accounts::users::{self, NewUser, User};
 use zhenggai_storage::audit::{self, trail::AuditEntry};
-use zhenggai_storage::reminders::{self, Notification};
+use zhenggai_storage::reminders::bell::{self, Notification};
 use zhenggai_storage::{StoreError, accounts::auth};
 
 use super::extract::Path;
@@ -41,8 +41,8 @@ pub struct Bell {
 pub async fn notifications(State(app): State<App>, v: ApiViewer) -> Result<Json<Bell>, ApiError> {
     let user = v.0.user.id;
     Ok(Json(Bell {
-        unread: reminders::unread(&app.db, user).await?,
-        items: reminders::list(&app.db, user, 200).await?,
+        unread: bell::unread(&app.db, user).await?,
+        items: bell::list(&app.db, user, 200).await?,
     }))
 }
 
@@ -69,7 +69,7 @@ pub async fn mark_read(
     v: ApiViewer,
     ApiJson(body): ApiJson<MarkRead>,
 ) -> Result<Json<Marked>, ApiError> {
-    let marked = reminders::mark_read(&app.db, v.0.user.id, body.id, app.clock.now()).await?;
+    let marked = bell::mark_read(&app.db, v.0.user.id, body.id, app.clock.now()).await?;
     Ok(Json(Marked { marked }))
 }
 

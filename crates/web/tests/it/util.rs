@@ -134,7 +134,7 @@ impl TestApp {
             .unwrap();
         zhenggai_storage::reminders::tick(
             &self.app.db,
-            &zhenggai_storage::reminders::BellOnly,
+            &zhenggai_storage::reminders::courier::BellOnly,
             &calendar,
             today(),
             start(),

@@ -64,7 +64,8 @@ pub async fn run(common: &Common, args: ServeArgs) -> anyhow::Result<ExitCode> {
         );
         print_demo_accounts();
     }
-    let courier: Arc<dyn zhenggai_storage::reminders::Courier> = Arc::new(settings.outbound()?);
+    let courier: Arc<dyn zhenggai_storage::reminders::courier::Courier> =
+        Arc::new(settings.outbound()?);
     let scheduler = (!args.no_worker).then(|| {
         tokio::spawn(super::worker::scheduler(
             db.clone(),

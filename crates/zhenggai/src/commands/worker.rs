@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use zhenggai_domain::clock::{Clock, SystemClock};
 use zhenggai_storage::Db;
-use zhenggai_storage::reminders::{self, Courier, Tick};
+use zhenggai_storage::reminders::courier::Courier;
+use zhenggai_storage::reminders::{self, Tick};
 
 use crate::cli::{Common, WorkerArgs};
 use crate::config::Settings;
