@@ -26,7 +26,7 @@ use zhenggai_storage::files::{
 };
 use zhenggai_storage::ledger::aspects::{self, TitleInput};
 use zhenggai_storage::ledger::inspections::{self, InspectionInput};
-use zhenggai_storage::ledger::lifecycle::{self, StepInput};
+use zhenggai_storage::ledger::lifecycle::{self, input::StepInput};
 use zhenggai_storage::ledger::measures::{self, NewMeasure};
 use zhenggai_storage::ledger::{problems, progress};
 

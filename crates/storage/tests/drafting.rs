@@ -12,7 +12,7 @@ use zhenggai_demo as demo;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::{MeasureId, ProblemId};
 use zhenggai_storage::audit::Change;
-use zhenggai_storage::ledger::lifecycle::{self, StepInput};
+use zhenggai_storage::ledger::lifecycle::{self, input::StepInput};
 use zhenggai_storage::ledger::measures::{self, MeasureInput};
 use zhenggai_storage::ledger::problems;
 use zhenggai_storage::{StoreError, accounts::users};
@@ -353,7 +353,7 @@ async fn a_decided_dispute_takes_the_measures_to_the_assigned_unit_named_in_the_
         measures::get(&t.db, &hr, m, today()).await,
         Err(StoreError::NotFound)
     ));
-    let events = lifecycle::events(&t.db, p).await.unwrap();
+    let events = lifecycle::history::events(&t.db, p).await.unwrap();
     let note = events.last().unwrap().note.clone().unwrap();
     assert_eq!(note, "人力资源部 → 党群工作部: 编制问题由党群工作部牵头");
     let reassigned = sqlx::query(

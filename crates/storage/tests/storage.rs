@@ -521,7 +521,7 @@ async fn the_waiting_list_is_what_each_problems_own_facts_give() {
     let mut listed = 0;
     for account in accounts {
         let actor = users::actor(&t.db, UserId(account)).await.unwrap();
-        let got: Vec<(i64, Vec<&str>)> = lifecycle::waiting(&t.db, &actor, today())
+        let got: Vec<(i64, Vec<&str>)> = lifecycle::offered::waiting(&t.db, &actor, today())
             .await
             .unwrap()
             .into_iter()
@@ -539,10 +539,10 @@ async fn the_waiting_list_is_what_each_problems_own_facts_give() {
         let mut want = Vec::new();
         for r in &open {
             let id: i64 = r.try_get(0).unwrap();
-            let f = lifecycle::facts(&mut conn, ProblemId(id), today())
+            let f = lifecycle::facts::facts(&mut conn, ProblemId(id), today())
                 .await
                 .unwrap();
-            let actions: Vec<&str> = lifecycle::available(&actor, &f.problem, f.policy)
+            let actions: Vec<&str> = lifecycle::offered::available(&actor, &f.problem, f.policy)
                 .into_iter()
                 .filter(|a| !matches!(*a, "extend" | "reopen" | "confirm" | "add_measure"))
                 .collect();
@@ -842,7 +842,7 @@ async fn writes_cut_off_anywhere_leave_no_half_write_and_no_open_transaction() {
 /// at its field and nothing is written; the day itself is taken (issue 20).
 #[tokio::test]
 async fn a_new_deadline_before_the_day_of_the_step_is_refused_and_nothing_written() {
-    use zhenggai_storage::ledger::lifecycle::{self, StepInput};
+    use zhenggai_storage::ledger::lifecycle::{self, input::StepInput};
     let (t, office, at) = demo_as_office().await;
     let closed: i64 = sqlx::query_scalar::<_, i64>(
         "SELECT id FROM problems WHERE title = '接待费用超标、接待列支烟酒'",

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::deadline::{Deadline, DeadlineKind};
-use zhenggai_domain::ids::{MeasureId, ProblemId};
+use zhenggai_domain::ids::MeasureId;
 use zhenggai_domain::new_deadline;
 use zhenggai_domain::reason::Rule;
 use zhenggai_domain::schedule::needs_milestones;
@@ -261,56 +261,4 @@ pub async fn withdraw(
     audit::versions::withdraw(&mut tx, change, Entity::Milestone, id, version).await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// How many of a problem's measures run longer than the organisation's limit without
-/// a milestone (for the lifecycle's plan steps).
-pub async fn lacking(
-    conn: &mut AnyConnection,
-    problem: ProblemId,
-    org: zhenggai_domain::UnitId,
-    feedback: NaiveDate,
-) -> StoreResult<u32> {
-    let list = lacking_measures(conn, problem, org, feedback).await?;
-    Ok(u32::try_from(list.len()).unwrap_or(u32::MAX))
-}
-
-/// The measures of a problem that need milestones and have none, as the refusal names
-/// them: id, number, content.
-pub async fn lacking_measures(
-    conn: &mut AnyConnection,
-    problem: ProblemId,
-    org: zhenggai_domain::UnitId,
-    feedback: NaiveDate,
-) -> StoreResult<Vec<(i64, i64, String)>> {
-    let months = warning_rules::get(&mut *conn, org)
-        .await?
-        .rules
-        .milestone_months;
-    let rows = sqlx::query(
-        "SELECT m.deadline_text, m.deadline_date, \
-         (SELECT COUNT(*) FROM milestones s WHERE s.measure_id = m.id AND s.withdrawn_at IS NULL), \
-         m.id, m.ordinal, m.content \
-         FROM measures m WHERE m.problem_id = $1 AND m.withdrawn_at IS NULL AND m.deadline_kind = 'dated' \
-         ORDER BY m.ordinal, m.id",
-    )
-    .bind(problem.0)
-    .fetch_all(conn)
-    .await?;
-    let mut list = Vec::new();
-    for r in &rows {
-        let deadline = Deadline {
-            text: r.try_get(0)?,
-            kind: DeadlineKind::Dated,
-            date: r
-                .try_get::<Option<String>, _>(1)?
-                .as_deref()
-                .and_then(parse_day),
-            precision: None,
-        };
-        if needs_milestones(feedback, &deadline, months) && r.try_get::<i64, _>(2)? == 0 {
-            list.push((r.try_get(3)?, r.try_get(4)?, r.try_get(5)?));
-        }
-    }
-    Ok(list)
 }

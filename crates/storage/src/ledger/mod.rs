@@ -9,6 +9,7 @@
 pub mod aspects;
 pub mod import;
 pub mod inspections;
+pub mod lead;
 pub mod lifecycle;
 pub mod lookbacks;
 pub mod measures;

@@ -292,7 +292,7 @@ pub async fn update(
     .try_get(0)?;
     let former = former.map(UnitId);
     if let (Some(from), Some(to)) = (former, c.lead_unit.map(UnitId)) {
-        super::measures::carry_lead(
+        super::lead::carry_lead(
             &mut tx,
             actor,
             change,

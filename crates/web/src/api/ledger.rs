@@ -11,7 +11,7 @@ use zhenggai_domain::{AspectId, AttachmentId, InspectionId, MeasureId, ProblemId
 use zhenggai_storage::ledger::aspects::{self, Aspect, TitleInput};
 use zhenggai_storage::ledger::import::{self, ImportRecord};
 use zhenggai_storage::ledger::inspections::{self, Inspection, InspectionInput};
-use zhenggai_storage::ledger::lifecycle::{self, Event, StepInput};
+use zhenggai_storage::ledger::lifecycle::{self, history::Event, input::StepInput};
 use zhenggai_storage::ledger::lookbacks::{self, Round, RoundInput};
 use zhenggai_storage::ledger::measures::{self, Measure, MeasureInput};
 use zhenggai_storage::ledger::milestones::{self, MilestoneInput, Milestones};
@@ -544,7 +544,7 @@ pub async fn get_step_file(
     v: ApiViewer,
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
-    let (f, bytes) = lifecycle::file(&app.db, app.files.as_ref(), &v.0.actor, id).await?;
+    let (f, bytes) = lifecycle::history::file(&app.db, app.files.as_ref(), &v.0.actor, id).await?;
     Ok(download(&f.filename, &f.content_type, bytes))
 }
 
@@ -641,7 +641,8 @@ pub async fn take_step(
     )
     .await?;
     let (_, next) =
-        lifecycle::actions_for(&app.db, &v.0.actor, ProblemId(id), app.clock.today()).await?;
+        lifecycle::offered::actions_for(&app.db, &v.0.actor, ProblemId(id), app.clock.today())
+            .await?;
     Ok(Json(StepResult {
         state,
         next: next.into_iter().map(str::to_string).collect(),
@@ -700,7 +701,7 @@ pub async fn list_steps(
     Path(id): Path<i64>,
 ) -> Result<Json<Vec<Event>>, ApiError> {
     let p = problems::get(&app.db, &v.0.actor, ProblemId(id)).await?;
-    Ok(Json(lifecycle::events(&app.db, p.id).await?))
+    Ok(Json(lifecycle::history::events(&app.db, p.id).await?))
 }
 
 /// An inspection's outcomes with their counts (D13, D15).

@@ -569,7 +569,7 @@ pub(super) async fn require_add_measure(
     problem: &Problem,
 ) -> Result<(), PageError> {
     let (_, actions) =
-        lifecycle::actions_for(&app.db, &v.actor, problem.id, app.clock.today()).await?;
+        lifecycle::offered::actions_for(&app.db, &v.actor, problem.id, app.clock.today()).await?;
     if actions.contains(&"add_measure") {
         Ok(())
     } else {
