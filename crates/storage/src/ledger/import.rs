@@ -15,14 +15,15 @@ use zhenggai_domain::{AspectId, InspectionId, ItemId, Role, UnitId, UserId};
 use zhenggai_spreadsheet::Reading;
 
 use super::aspects::{self, TitleInput};
+use super::inspection_org;
 use super::inspections::InspectionInput;
-use super::{inspection_org, require_ledger};
 use crate::accounts::units::{self, UnitKind};
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
 use crate::db::sql::{Param, stamp};
 use crate::db::tx::Tx;
 use crate::error::{StoreError, StoreResult};
+use crate::scope::require_ledger;
 use std::collections::{HashMap, HashSet};
 use zhenggai_domain::lifecycle::ProblemState;
 use zhenggai_domain::status::MeasureState;

@@ -14,13 +14,14 @@ use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::{InspectionId, UnitId};
 
-use super::{inspection_org, require_inspection_edit, require_ledger};
+use super::{inspection_org, require_inspection_edit};
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
 use crate::db::sql::{Sql, day, opt_day, parse_day, stamp};
 use crate::db::tx::Tx;
 use crate::error::{Blocker, StoreError, StoreResult};
 use crate::scope;
+use crate::scope::require_ledger;
 
 /// An inspection as entered in a form or sent to the API; every field as written.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]

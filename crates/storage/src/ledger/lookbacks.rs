@@ -12,12 +12,13 @@ use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::{InspectionId, ProblemId};
 
-use super::{inspection_org, require_inspection_edit, require_ledger};
+use super::{inspection_org, require_inspection_edit};
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
 use crate::db::sql::{Sql, day, stamp};
 use crate::db::tx::Tx;
 use crate::error::{StoreError, StoreResult};
+use crate::scope::require_ledger;
 
 /// A round as the office opens it.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]

@@ -30,6 +30,7 @@ use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::{InspectionId, UnitId, UserId};
 
 use crate::error::{StoreError, StoreResult};
+use crate::scope::require_ledger;
 
 /// A unit named in a ledger row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -95,18 +96,5 @@ pub(crate) async fn require_inspection_edit(
             }
         }
         other => other,
-    }
-}
-
-/// Refuses unless the actor may change the organisation's ledger; hides it entirely
-/// from those who may not read it.
-pub(crate) fn require_ledger(actor: &Actor, org: UnitId, need: Access) -> StoreResult<()> {
-    let has = actor.ledger_access(org);
-    if has >= need {
-        Ok(())
-    } else if has >= Access::Read {
-        Err(StoreError::Forbidden)
-    } else {
-        Err(StoreError::NotFound)
     }
 }

@@ -13,11 +13,11 @@ use zhenggai_domain::validate::{FieldError, Why};
 use zhenggai_domain::{MeasureId, UnitId};
 
 use super::measures::{self, Measure};
-use super::require_ledger;
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
 use crate::db::sql::{day, opt_day, parse_day, stamp};
 use crate::error::{StoreError, StoreResult};
+use crate::scope::require_ledger;
 
 /// An issued notice.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

@@ -12,12 +12,13 @@ use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::{InspectionId, Role};
 
-use super::{inspection_org, require_inspection_edit, require_ledger};
+use super::{inspection_org, require_inspection_edit};
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
 use crate::db::sql::{day, stamp};
 use crate::db::tx::Tx;
 use crate::error::StoreResult;
+use crate::scope::require_ledger;
 
 /// An accountability record as entered.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]

@@ -9,12 +9,13 @@ use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::{AspectId, InspectionId, ItemId, ProblemId, UnitId};
 
-use super::{inspection_org, require_inspection_edit, require_ledger};
+use super::{inspection_org, require_inspection_edit};
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
 use crate::db::sql::{Sql, stamp};
 use crate::db::tx::Tx;
 use crate::error::{StoreError, StoreResult};
+use crate::scope::require_ledger;
 
 /// A problem as entered.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]

@@ -11,11 +11,11 @@ use zhenggai_domain::reason::{Choose, Rule};
 use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
 
-use super::require_ledger;
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
 use crate::db::sql::{day, parse_day, stamp};
 use crate::error::{StoreError, StoreResult};
+use crate::scope::require_ledger;
 
 /// A finding of a round at a unit.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

@@ -16,11 +16,11 @@ use zhenggai_domain::validate::Checker;
 use zhenggai_domain::weekly::{ReportStatus, excerpt, week_of};
 use zhenggai_domain::{Role, UnitId};
 
-use super::require_ledger;
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
 use crate::db::sql::{Sql, day, parse_stamp, stamp};
 use crate::error::{StoreError, StoreResult};
+use crate::scope::require_ledger;
 use crate::settings::weekly_rule;
 
 /// The units that report: those leading an open measure of the organisation. Found

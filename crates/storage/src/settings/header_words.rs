@@ -18,7 +18,7 @@ use crate::db::Db;
 use crate::db::sql::{Sql, stamp};
 use crate::db::tx::Tx;
 use crate::error::{StoreError, StoreResult};
-use crate::ledger::require_ledger;
+use crate::scope::require_ledger;
 
 /// What a header word means to an organisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

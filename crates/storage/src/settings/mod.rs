@@ -13,7 +13,7 @@ use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::{Role, UnitId};
 
 use crate::error::{StoreError, StoreResult};
-use crate::ledger::require_ledger;
+use crate::scope::require_ledger;
 
 /// Whether the person works in the organisation's business (its office, leaders,
 /// units and supervisors): they may know its rules, since closure depends on them.
