@@ -272,8 +272,6 @@ const ENTRY_COLUMNS: [&str; 14] = [
 ];
 
 /// Rows per bulk statement (`Sql::insert_rows`): a megabyte or two of values, so that a
-
-/// Rows per bulk statement (`Sql::insert_rows`): a megabyte or two of values, so that a
 /// large import needs few statements and little memory beside them.
 const ROWS_PER_STATEMENT: usize = 2_000;
 
