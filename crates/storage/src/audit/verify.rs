@@ -5,6 +5,11 @@
 //! Entries written with the audit key are checked by their SM3-HMAC seal, those written
 //! before the trail's keying marker by SM3 (`audit_key`); checkpoints taken outside the
 //! database (`checkpoint`) prove the trail's end was not cut back or rewritten.
+//!
+//! Why one file of 760 lines: `verify_reaching` reads the trail once, entry by entry,
+//! and checks the chains, the sealing rule and the business rows in that one pass (the
+//! trail of a large organisation is millions of entries; reading it once per check would
+//! multiply the time). Its report types and the files' check live beside it.
 
 use std::collections::HashMap;
 

@@ -1,4 +1,9 @@
 //! 整改措施 — measures: their owners (D3), targets and deadlines (D4), and state.
+//!
+//! Why one file of 830 lines: a measure's input, its row as read (`SELECT`, `Measure`)
+//! and its writes share the owners' checks (D3) and the row's column order; split them
+//! when rows are read by column name (issue 21, point 2), which rewrites every reader of
+//! `SELECT` anyway. Handing measures to a new lead unit is in `ledger::lead`.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

@@ -1,6 +1,10 @@
 //! The ledger as pages and the API list it: one inspection's problems grouped by
 //! aspect with their measures, and measure lists across inspections; both filtered,
 //! searched, paged, and limited to what the actor may see.
+//!
+//! Why one file of 730 lines: the filters, the scope conditions and the warning ends a
+//! list query ANDs together are read the same way by every list here; kept together so
+//! that the ledger page, the measure lists and the reminders' planning cannot drift.
 
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
