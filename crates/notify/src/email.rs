@@ -10,7 +10,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use zhenggai_domain::reminder::Reminder;
-use zhenggai_storage::reminders::Addressee;
+use zhenggai_storage::reminders::courier::Addressee;
 
 use crate::robot::absolute;
 

@@ -13,8 +13,8 @@ use std::sync::Arc;
 
 use zhenggai_domain::clock::Clock;
 use zhenggai_domain::reminder::Reminder;
-use zhenggai_storage::channels::{Robot, RobotHosts};
-use zhenggai_storage::reminders::{Addressee, Courier, Undelivered};
+use zhenggai_storage::reminders::channels::{Robot, RobotHosts};
+use zhenggai_storage::reminders::courier::{Addressee, Courier, Undelivered};
 
 pub use email::{Mailer, Security, SmtpConfig};
 

@@ -15,8 +15,8 @@ use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
 use sha2::Sha256;
 use zhenggai_domain::reminder::{Reminder, RobotKind};
-use zhenggai_storage::channels::{Robot, RobotHosts};
-use zhenggai_storage::reminders::Undelivered;
+use zhenggai_storage::reminders::channels::{Robot, RobotHosts};
+use zhenggai_storage::reminders::courier::Undelivered;
 
 /// One request to a robot's webhook.
 #[derive(Debug, Clone, PartialEq)]

@@ -24,12 +24,12 @@ use zhenggai_domain::calendar::Calendar;
 use zhenggai_domain::clock::{Clock, SystemClock};
 use zhenggai_domain::reminder::RobotKind;
 use zhenggai_notify::{Outbound, Security, SmtpConfig};
+use zhenggai_storage::accounts::users;
 use zhenggai_storage::audit::Change;
-use zhenggai_storage::channels::{self, OrgChannelsInput, Robot, RobotHosts};
 use zhenggai_storage::reminders;
-use zhenggai_storage::reminders::Courier;
-use zhenggai_storage::test_db::{TestDb, beijing_morning as morning};
-use zhenggai_storage::users;
+use zhenggai_storage::reminders::channels::{self, OrgChannelsInput, Robot, RobotHosts};
+use zhenggai_storage::reminders::courier::Courier;
+use zhenggai_testkit::{TestDb, beijing_morning as morning};
 
 /// The day of the walk: a Monday on which the demo ledger has red and yellow measures.
 fn day() -> NaiveDate {
@@ -345,11 +345,11 @@ async fn reminders_reach_mailboxes_and_robots_once_even_across_a_restart() {
 
         // The worker plans the day and dies holding the jobs it leased, before sending.
         let first = outbound(smtp_port);
-        reminders::plan(&t.db, &first, &calendar, day(), now)
+        reminders::planning::plan(&t.db, &first, &calendar, day(), now)
             .await
             .unwrap();
         sqlx::query("UPDATE jobs SET state = 'running', leased_until = $1")
-            .bind(zhenggai_storage::sql::stamp(now + Duration::minutes(5)))
+            .bind(zhenggai_storage::db::sql::stamp(now + Duration::minutes(5)))
             .execute(t.db.pool())
             .await
             .unwrap();
@@ -519,7 +519,7 @@ async fn a_robot_that_refuses_is_tried_again_later_and_a_removed_one_is_skipped(
     let office = users::find(&t.db, "office").await.unwrap().unwrap();
     let actor = users::actor(&t.db, office.id).await.unwrap();
     let next = NaiveDate::from_ymd_opt(2024, 5, 21).unwrap();
-    reminders::plan(&t.db, &courier, &Calendar::official(), next, morning(next))
+    reminders::planning::plan(&t.db, &courier, &Calendar::official(), next, morning(next))
         .await
         .unwrap();
     let version = channels::for_org(&t.db, actor.org).await.unwrap().version;
@@ -541,7 +541,7 @@ async fn a_robot_that_refuses_is_tried_again_later_and_a_removed_one_is_skipped(
     )
     .await
     .unwrap();
-    reminders::run_due(&t.db, &courier, morning(next))
+    reminders::queue::run_due(&t.db, &courier, morning(next))
         .await
         .unwrap();
     assert_eq!(hooks.posted.lock().unwrap().len(), sent);

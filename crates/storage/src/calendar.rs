@@ -10,8 +10,8 @@ use zhenggai_domain::validate::Why;
 
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
+use crate::db::sql::{Param, stamp};
 use crate::error::{StoreError, StoreResult};
-use crate::sql::{Param, stamp};
 
 /// A year as the calendar page lists it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -108,7 +108,7 @@ pub async fn save(
                 .find(|(y, _)| *y == notice.year)
                 .map_or(0, |(_, v)| *v)
         });
-        audit::upsert(
+        audit::versions::upsert(
             &mut tx,
             change,
             Entity::CalendarYear,

@@ -1,7 +1,7 @@
 //! Storage of zhenggai: one query layer over SQLite (embedded, the default) and
 //! PostgreSQL (many instances), chosen at run time from the database URL.
 //!
-//! Every write runs in one transaction ([`db::Tx`]) that also appends its audit
+//! Every write runs in one transaction ([`db::tx::Tx`]) that also appends its audit
 //! record ([`audit`]); nothing is deleted, records are withdrawn (DOMAIN D21). The
 //! operations that act for a person take their [`zhenggai_domain::access::Actor`] and
 //! refuse what the actor's role and unit do not allow (D22).
@@ -15,29 +15,18 @@ macro_rules! last_progress {
     };
 }
 
+pub mod accounts;
 pub mod audit;
-pub mod audit_key;
-pub mod auth;
 pub mod calendar;
-pub mod channels;
-pub mod checkpoint;
 pub mod db;
-pub mod demo;
-pub mod dialect;
 pub mod error;
 pub mod files;
 pub mod ledger;
 pub mod reminders;
-pub mod rows;
-pub mod scale;
 pub mod scope;
-pub mod sql;
-pub mod test_db;
-pub mod trail;
-pub mod units;
-pub mod uploads;
-pub mod users;
-pub mod verify;
+pub mod settings;
 
-pub use db::{Backend, Db, Tx};
+pub use db::Db;
+pub use db::dialect::Backend;
+pub use db::tx::Tx;
 pub use error::{StoreError, StoreResult};

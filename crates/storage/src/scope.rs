@@ -1,13 +1,16 @@
-//! The access rules of `zhenggai_domain::access`, as SQL conditions for lists.
+//! The access rules of `zhenggai_domain::access`, as SQL conditions for lists, and the
+//! refusal every operation on an organisation's ledger or settings starts from
+//! ([`require_ledger`]).
 //!
 //! Each function returns a condition on a table alias; a list query ANDs it in. The
 //! rules must agree with `Actor::measure_access` — the test suite checks every role
 //! against both.
 
-use zhenggai_domain::Role;
-use zhenggai_domain::access::Actor;
+use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::{Role, UnitId};
 
-use crate::sql::Sql;
+use crate::db::sql::Sql;
+use crate::error::{StoreError, StoreResult};
 
 /// The organisations whose whole ledger the actor reads (office, supervisor, upper).
 fn ledger_orgs(actor: &Actor) -> Option<Vec<i64>> {
@@ -106,4 +109,17 @@ pub fn inspections(actor: &Actor) -> Sql {
     );
     sql.append(&measures(actor, Through::Narrower)).push(")");
     sql
+}
+
+/// Refuses unless the actor may change the organisation's ledger; hides it entirely
+/// from those who may not read it.
+pub(crate) fn require_ledger(actor: &Actor, org: UnitId, need: Access) -> StoreResult<()> {
+    let has = actor.ledger_access(org);
+    if has >= need {
+        Ok(())
+    } else if has >= Access::Read {
+        Err(StoreError::Forbidden)
+    } else {
+        Err(StoreError::NotFound)
+    }
 }

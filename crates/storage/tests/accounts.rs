@@ -6,11 +6,12 @@
 )]
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use zhenggai_demo as demo;
 use zhenggai_domain::UserId;
+use zhenggai_storage::accounts::auth::{self, AuthPolicy, LoginRefused};
 use zhenggai_storage::audit::Change;
-use zhenggai_storage::auth::{self, AuthPolicy, LoginRefused};
-use zhenggai_storage::test_db::TestDb;
-use zhenggai_storage::{StoreError, demo, users};
+use zhenggai_storage::{StoreError, accounts::users};
+use zhenggai_testkit::TestDb;
 
 const PASSWORD: &str = demo::DEMO_PASSWORD;
 
@@ -41,7 +42,7 @@ fn system(at: DateTime<Utc>) -> Change<'static> {
 
 async fn assert_intact(t: &TestDb) {
     assert!(
-        zhenggai_storage::verify::verify(&t.db)
+        zhenggai_storage::audit::verify::verify(&t.db)
             .await
             .unwrap()
             .intact()
@@ -410,7 +411,7 @@ async fn an_idle_session_ends_exactly_its_timeout_after_the_last_request() {
 
 #[tokio::test]
 async fn an_upload_is_named_only_by_the_session_that_made_it_into_its_inspection() {
-    use zhenggai_storage::uploads::{self, UPLOAD_HOURS, Uploader};
+    use zhenggai_storage::accounts::uploads::{self, UPLOAD_HOURS, Uploader};
     let t = demo_db().await;
     let office = user(&t, "office").await;
     let mine = auth::start_session(&t.db, office, now()).await.unwrap();

@@ -7,8 +7,9 @@
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use sqlx::{Executor, Row};
-use zhenggai_storage::test_db::TestDb;
-use zhenggai_storage::{demo, verify};
+use zhenggai_demo as demo;
+use zhenggai_storage::audit::verify;
+use zhenggai_testkit::TestDb;
 
 async fn demo_db() -> TestDb {
     let t = TestDb::new().await.unwrap();
@@ -182,11 +183,11 @@ async fn the_chain_survives_later_writes_after_tampering_is_repaired() {
         at: Utc.with_ymd_and_hms(2024, 4, 26, 1, 0, 0).unwrap(),
         reason: None,
     };
-    zhenggai_storage::units::insert(
+    zhenggai_storage::accounts::units::insert(
         &mut tx,
         change,
         None,
-        zhenggai_storage::units::UnitKind::Org,
+        zhenggai_storage::accounts::units::UnitKind::Org,
         "另一单位",
         None,
     )
@@ -246,10 +247,10 @@ async fn an_upgrade_that_adds_columns_keeps_the_trail_verifiable() {
         )
         .await
         .unwrap();
-    audit::created(&mut tx, change(), Entity::Unit, 1)
+    audit::write::created(&mut tx, change(), Entity::Unit, 1)
         .await
         .unwrap();
-    audit::created(&mut tx, change(), Entity::WarningRules, 1)
+    audit::write::created(&mut tx, change(), Entity::WarningRules, 1)
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -264,7 +265,7 @@ async fn an_upgrade_that_adds_columns_keeps_the_trail_verifiable() {
         )
         .await
         .unwrap();
-    audit::created(&mut tx, change(), Entity::OrgChannels, 1)
+    audit::write::created(&mut tx, change(), Entity::OrgChannels, 1)
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -308,9 +309,9 @@ async fn an_upgrade_that_adds_columns_keeps_the_trail_verifiable() {
 // are sealed with a key the database does not hold, and checkpoints of the head kept
 // outside it pin how far the trail reached.
 
-use zhenggai_storage::audit::{EntryFields, entry_hash};
-use zhenggai_storage::audit_key::AuditKey;
-use zhenggai_storage::checkpoint::{self, Claim};
+use zhenggai_storage::audit::checkpoint::{self, Claim};
+use zhenggai_storage::audit::hash::{EntryFields, entry_hash};
+use zhenggai_storage::audit::key::AuditKey;
 
 /// A write after the demo: one new unit, and the chain its entry went into.
 async fn write_a_unit(t: &TestDb, name: &str) -> (i64, i64) {
@@ -320,11 +321,11 @@ async fn write_a_unit(t: &TestDb, name: &str) -> (i64, i64) {
         at: Utc.with_ymd_and_hms(2024, 4, 26, 1, 0, 0).unwrap(),
         reason: None,
     };
-    let unit = zhenggai_storage::units::insert(
+    let unit = zhenggai_storage::accounts::units::insert(
         &mut tx,
         change,
         None,
-        zhenggai_storage::units::UnitKind::Org,
+        zhenggai_storage::accounts::units::UnitKind::Org,
         name,
         None,
     )
@@ -354,7 +355,7 @@ async fn rehash_unkeyed(t: &TestDb, chain: i64, from: i64) {
     .fetch_all(t.db.pool())
     .await
     .unwrap();
-    let mut prev = zhenggai_storage::audit::GENESIS.to_string();
+    let mut prev = zhenggai_storage::audit::hash::GENESIS.to_string();
     let mut last = (0, prev.clone());
     for r in &rows {
         let id: i64 = r.get(0);
@@ -484,7 +485,7 @@ async fn a_wrong_key_is_reported_as_such_and_refused_for_writing() {
             other.id()
         )
     );
-    let refused = zhenggai_storage::audit::start_sealing(
+    let refused = zhenggai_storage::audit::write::start_sealing(
         &wrong,
         Utc.with_ymd_and_hms(2024, 4, 26, 1, 0, 0).unwrap(),
     )
@@ -523,7 +524,7 @@ async fn a_trail_written_before_the_key_stays_verifiable_and_is_pinned_by_the_ma
     assert!(unkeyed.intact(), "{:?}", unkeyed.problems);
     // The upgrade: the server starts with a key, and writes on.
     t.db = t.db.clone().with_audit_key(TestDb::key());
-    zhenggai_storage::audit::start_sealing(
+    zhenggai_storage::audit::write::start_sealing(
         &t.db,
         Utc.with_ymd_and_hms(2024, 4, 26, 1, 0, 0).unwrap(),
     )
@@ -608,7 +609,7 @@ async fn a_checkpoint_proves_the_trail_still_reaches_it() {
         &format!(
             "UPDATE audit_heads SET seq = {back}, hash = COALESCE((SELECT hash FROM audit_log WHERE chain = {chain} AND seq = {back}), '{genesis}') WHERE chain = {chain}",
             back = seq - 1,
-            genesis = zhenggai_storage::audit::GENESIS
+            genesis = zhenggai_storage::audit::hash::GENESIS
         ),
     )
     .await;

@@ -8,14 +8,15 @@
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use sqlx::Row;
+use zhenggai_demo as demo;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::{MeasureId, ProblemId};
 use zhenggai_storage::audit::Change;
-use zhenggai_storage::ledger::lifecycle::{self, StepInput};
+use zhenggai_storage::ledger::lifecycle::{self, input::StepInput};
 use zhenggai_storage::ledger::measures::{self, MeasureInput};
 use zhenggai_storage::ledger::problems;
-use zhenggai_storage::test_db::TestDb;
-use zhenggai_storage::{StoreError, demo, users};
+use zhenggai_storage::{StoreError, accounts::users};
+use zhenggai_testkit::TestDb;
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2024, 4, 25).unwrap()
@@ -218,7 +219,9 @@ async fn a_lead_unit_saves_several_measures_together_and_each_bad_row_is_named()
         .unwrap_err(),
     );
     assert_eq!(late[0].0, "action", "{late:?}");
-    let report = zhenggai_storage::verify::verify(&t.db).await.unwrap();
+    let report = zhenggai_storage::audit::verify::verify(&t.db)
+        .await
+        .unwrap();
     assert!(report.intact(), "{:#?}", report.problems);
 }
 
@@ -350,7 +353,7 @@ async fn a_decided_dispute_takes_the_measures_to_the_assigned_unit_named_in_the_
         measures::get(&t.db, &hr, m, today()).await,
         Err(StoreError::NotFound)
     ));
-    let events = lifecycle::events(&t.db, p).await.unwrap();
+    let events = lifecycle::history::events(&t.db, p).await.unwrap();
     let note = events.last().unwrap().note.clone().unwrap();
     assert_eq!(note, "人力资源部 → 党群工作部: 编制问题由党群工作部牵头");
     let reassigned = sqlx::query(
@@ -363,7 +366,9 @@ async fn a_decided_dispute_takes_the_measures_to_the_assigned_unit_named_in_the_
     .try_get::<i64, _>(0)
     .unwrap();
     assert_eq!(reassigned, 1, "the change is in the audit trail");
-    let report = zhenggai_storage::verify::verify(&t.db).await.unwrap();
+    let report = zhenggai_storage::audit::verify::verify(&t.db)
+        .await
+        .unwrap();
     assert!(report.intact(), "{:#?}", report.problems);
 }
 
@@ -479,6 +484,8 @@ async fn the_office_changing_a_problems_lead_unit_chooses_measure_by_measure() {
         .await
         .unwrap();
     assert_eq!(lead_of(&t, second).await, hr_unit);
-    let report = zhenggai_storage::verify::verify(&t.db).await.unwrap();
+    let report = zhenggai_storage::audit::verify::verify(&t.db)
+        .await
+        .unwrap();
     assert!(report.intact(), "{:#?}", report.problems);
 }

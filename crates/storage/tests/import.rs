@@ -8,6 +8,7 @@
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use sqlx::Row;
+use zhenggai_demo as demo;
 use zhenggai_domain::reason::Import;
 use zhenggai_domain::validate::Why;
 use zhenggai_domain::{InspectionId, MeasureId};
@@ -17,8 +18,8 @@ use zhenggai_storage::files::FileStore;
 use zhenggai_storage::ledger::import::{self, Decisions, Destination, Source};
 use zhenggai_storage::ledger::inspections::InspectionInput;
 use zhenggai_storage::ledger::measures;
-use zhenggai_storage::test_db::{TestDb, csv_reading};
-use zhenggai_storage::{StoreError, demo, users, verify};
+use zhenggai_storage::{StoreError, accounts::users, audit::verify};
+use zhenggai_testkit::{TestDb, csv_reading};
 
 const LEDGER: &str = "序号,问题描述,整改措施,责任领导,牵头单位,配合单位,完成时限\n\
 一、新增巡察反馈问题（2个问题）,,,,,,\n\
@@ -553,7 +554,7 @@ fn reading_with(text: &str, synonyms: zhenggai_spreadsheet::layout::Synonyms) ->
 #[tokio::test]
 async fn a_column_nobody_decided_stops_the_import_until_the_office_maps_it() {
     use zhenggai_spreadsheet::layout::{Field, Synonyms};
-    use zhenggai_storage::ledger::header_words::{self, Meaning};
+    use zhenggai_storage::settings::header_words::{self, Meaning};
     let (t, office, inspection) = setup().await;
     let org = office.org;
     let r = reading_with(WITH_ODD_COLUMN, Synonyms::default());

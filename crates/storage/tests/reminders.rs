@@ -11,9 +11,9 @@ use std::collections::BTreeSet;
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use sqlx::Row;
 use zhenggai_domain::calendar::Calendar;
-use zhenggai_storage::reminders::{self, BellOnly};
-use zhenggai_storage::test_db::{TestDb, beijing_morning as morning};
-use zhenggai_storage::{Db, users};
+use zhenggai_storage::reminders::{self, courier::BellOnly};
+use zhenggai_storage::{Db, accounts::users};
+use zhenggai_testkit::{TestDb, beijing_morning as morning};
 
 fn start() -> NaiveDate {
     NaiveDate::from_ymd_opt(2024, 4, 25).unwrap()
@@ -83,14 +83,14 @@ async fn a_month_of_reminders_reaches_the_right_people_once_even_across_a_restar
         assert_eq!(again.planned + again.delivered, 0, "{day}");
         if offset == 12 {
             // The worker dies after planning, before delivering …
-            reminders::plan(&broken.db, &BellOnly, &calendar, day, now)
+            reminders::planning::plan(&broken.db, &BellOnly, &calendar, day, now)
                 .await
                 .unwrap();
             // … and, for the jobs of the day before, after delivering but before
             // marking them done: their lease is still running.
             sqlx::query("UPDATE jobs SET state = 'running', leased_until = $1 WHERE done_at < $2")
-                .bind(zhenggai_storage::sql::stamp(now + Duration::minutes(3)))
-                .bind(zhenggai_storage::sql::stamp(now))
+                .bind(zhenggai_storage::db::sql::stamp(now + Duration::minutes(3)))
+                .bind(zhenggai_storage::db::sql::stamp(now))
                 .execute(broken.db.pool())
                 .await
                 .unwrap();
@@ -266,34 +266,34 @@ async fn notifications_are_read_and_marked_only_by_their_owner() {
         .await
         .unwrap();
     let me = zhenggai_domain::UserId(secretary);
-    let mine = reminders::list(&t.db, me, 500).await.unwrap();
+    let mine = reminders::bell::list(&t.db, me, 500).await.unwrap();
     assert!(!mine.is_empty());
     assert_eq!(
-        reminders::unread(&t.db, me).await.unwrap(),
+        reminders::bell::unread(&t.db, me).await.unwrap(),
         i64::try_from(mine.len()).unwrap()
     );
     // Someone else cannot mark the secretary's notification read.
     let other = users::find(&t.db, "finance").await.unwrap().unwrap().id;
     assert_eq!(
-        reminders::mark_read(&t.db, other, Some(mine[0].id), morning(day))
+        reminders::bell::mark_read(&t.db, other, Some(mine[0].id), morning(day))
             .await
             .unwrap(),
         0
     );
     assert_eq!(
-        reminders::mark_read(&t.db, me, Some(mine[0].id), morning(day))
+        reminders::bell::mark_read(&t.db, me, Some(mine[0].id), morning(day))
             .await
             .unwrap(),
         1
     );
     assert_eq!(
-        reminders::unread(&t.db, me).await.unwrap(),
+        reminders::bell::unread(&t.db, me).await.unwrap(),
         i64::try_from(mine.len()).unwrap() - 1
     );
     // A holiday plans nothing: 1 October 2024.
     let holiday = NaiveDate::from_ymd_opt(2024, 10, 1).unwrap();
     assert_eq!(
-        reminders::plan(&t.db, &BellOnly, &calendar, holiday, morning(holiday))
+        reminders::planning::plan(&t.db, &BellOnly, &calendar, holiday, morning(holiday))
             .await
             .unwrap(),
         0
@@ -371,12 +371,12 @@ async fn long_term_measures_are_reminded_once_per_interval_without_progress() {
             .await
             .unwrap();
         }
-        reminders::plan(&t.db, &BellOnly, &calendar, day, afternoon(day))
+        reminders::planning::plan(&t.db, &BellOnly, &calendar, day, afternoon(day))
             .await
             .unwrap();
     }
     let end = start() + Duration::days(walk - 1);
-    reminders::run_due(&t.db, &BellOnly, afternoon(end))
+    reminders::queue::run_due(&t.db, &BellOnly, afternoon(end))
         .await
         .unwrap();
     let sent = sent(&t.db).await;
@@ -452,7 +452,7 @@ async fn long_term_measures_are_reminded_once_per_interval_without_progress() {
 #[tokio::test]
 async fn warnings_follow_the_organisations_window_across_pages() {
     use zhenggai_storage::ledger::import::{self, Decisions, Source};
-    use zhenggai_storage::test_db::csv_reading;
+    use zhenggai_testkit::csv_reading;
     let calendar = Calendar::official();
     let (t, _) = prepared().await;
     let office = users::find(&t.db, "office").await.unwrap().unwrap();
@@ -514,7 +514,7 @@ async fn warnings_follow_the_organisations_window_across_pages() {
             })
             .collect::<Vec<(i64, String)>>()
     };
-    reminders::plan(&t.db, &BellOnly, &calendar, day, afternoon(day))
+    reminders::planning::plan(&t.db, &BellOnly, &calendar, day, afternoon(day))
         .await
         .unwrap();
     assert_eq!(warned().await, Vec::new(), "41 days out of a 20-day window");
@@ -522,7 +522,7 @@ async fn warnings_follow_the_organisations_window_across_pages() {
         .await
         .unwrap();
     for _ in 0..2 {
-        reminders::plan(&t.db, &BellOnly, &calendar, day, afternoon(day))
+        reminders::planning::plan(&t.db, &BellOnly, &calendar, day, afternoon(day))
             .await
             .unwrap();
     }

@@ -15,8 +15,9 @@ use zhenggai_domain::access::Actor;
 use zhenggai_domain::{MeasureId, ProblemId};
 use zhenggai_storage::ledger::query::{self, Filter, Within};
 use zhenggai_storage::ledger::{inspections, measures, problems};
-use zhenggai_storage::test_db::TestDb;
-use zhenggai_storage::{Db, StoreError, demo, users};
+use zhenggai_demo as demo;
+use zhenggai_storage::{Db, StoreError, accounts::users};
+use zhenggai_testkit::TestDb;
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2024, 4, 25).unwrap()

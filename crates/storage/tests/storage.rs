@@ -6,10 +6,11 @@
 )]
 
 use chrono::{NaiveDate, TimeZone, Utc};
+use zhenggai_demo as demo;
 use zhenggai_storage::audit::{self, Change, Entity};
 use zhenggai_storage::ledger::{inspections, query};
-use zhenggai_storage::test_db::TestDb;
-use zhenggai_storage::{StoreError, demo, users};
+use zhenggai_storage::{StoreError, accounts::users};
+use zhenggai_testkit::TestDb;
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2024, 4, 25).unwrap()
@@ -147,7 +148,7 @@ async fn a_stale_version_is_refused_with_what_changed() {
     let now = inspections::get(&t.db, &actor, i.id).await.unwrap();
     assert_eq!(now.title, i.title, "nothing of the second write was stored");
     let mut tx = t.db.begin().await.unwrap();
-    let trail = audit::trail(tx.conn(), Entity::Inspection, i.id.0)
+    let trail = audit::trail::of_record(tx.conn(), Entity::Inspection, i.id.0)
         .await
         .unwrap();
     assert_eq!(trail.len(), 2, "create and one update");
@@ -157,7 +158,7 @@ async fn a_stale_version_is_refused_with_what_changed() {
 /// as an import; a small organisation reads back whole.
 #[tokio::test]
 async fn the_generator_fills_an_empty_database_through_bulk_statements() {
-    use zhenggai_storage::scale::{self, Scale};
+    use zhenggai_demo::scale::{self, Scale};
     let t = TestDb::new().await.unwrap();
     let small = Scale {
         orgs: 2,
@@ -229,7 +230,7 @@ async fn demo_as_office() -> (
 async fn status_filters_agree_with_the_standing_and_due_soon_with_the_warning_rules() {
     use zhenggai_domain::status::StandingFilter;
     use zhenggai_domain::warning::Colour;
-    use zhenggai_storage::ledger::warnings;
+    use zhenggai_storage::settings::warning_rules;
 
     let (t, actor, at) = demo_as_office().await;
     let list = |status: &str| {
@@ -254,7 +255,7 @@ async fn status_filters_agree_with_the_standing_and_due_soon_with_the_warning_ru
                 .await
                 .unwrap();
         }
-        let rules = warnings::of_org(&t.db, &actor, actor.org)
+        let rules = warning_rules::of_org(&t.db, &actor, actor.org)
             .await
             .unwrap()
             .rules;
@@ -297,9 +298,9 @@ async fn status_filters_agree_with_the_standing_and_due_soon_with_the_warning_ru
 /// warned than listed.
 #[tokio::test]
 async fn the_warning_board_says_when_it_lists_only_the_most_urgent() {
+    use zhenggai_demo::scale::{self, Scale};
     use zhenggai_domain::calendar::Calendar;
     use zhenggai_storage::ledger::warnings;
-    use zhenggai_storage::scale::{self, Scale};
 
     let t = TestDb::new().await.unwrap();
     let at = Utc.with_ymd_and_hms(2024, 4, 25, 1, 0, 0).unwrap();
@@ -520,7 +521,7 @@ async fn the_waiting_list_is_what_each_problems_own_facts_give() {
     let mut listed = 0;
     for account in accounts {
         let actor = users::actor(&t.db, UserId(account)).await.unwrap();
-        let got: Vec<(i64, Vec<&str>)> = lifecycle::waiting(&t.db, &actor, today())
+        let got: Vec<(i64, Vec<&str>)> = lifecycle::offered::waiting(&t.db, &actor, today())
             .await
             .unwrap()
             .into_iter()
@@ -538,10 +539,10 @@ async fn the_waiting_list_is_what_each_problems_own_facts_give() {
         let mut want = Vec::new();
         for r in &open {
             let id: i64 = r.try_get(0).unwrap();
-            let f = lifecycle::facts(&mut conn, ProblemId(id), today())
+            let f = lifecycle::facts::facts(&mut conn, ProblemId(id), today())
                 .await
                 .unwrap();
-            let actions: Vec<&str> = lifecycle::available(&actor, &f.problem, f.policy)
+            let actions: Vec<&str> = lifecycle::offered::available(&actor, &f.problem, f.policy)
                 .into_iter()
                 .filter(|a| !matches!(*a, "extend" | "reopen" | "confirm" | "add_measure"))
                 .collect();
@@ -632,7 +633,7 @@ async fn simultaneous_first_progress_entries_all_succeed() {
         .unwrap();
     assert_eq!(m.state, zhenggai_domain::status::MeasureState::InProgress);
     assert!(
-        zhenggai_storage::verify::verify(&t.db)
+        zhenggai_storage::audit::verify::verify(&t.db)
             .await
             .unwrap()
             .intact()
@@ -675,7 +676,7 @@ async fn no_pooled_connection_in_a_transaction(t: &TestDb, after: &str) {
     for conn in &mut conns {
         let clean = match t.db.backend() {
             // A transaction's start is the statement's own only outside a transaction.
-            zhenggai_storage::db::Backend::Postgres => {
+            zhenggai_storage::db::dialect::Backend::Postgres => {
                 conn.fetch_one(
                     "SELECT CAST(transaction_timestamp() = statement_timestamp() AS INTEGER)",
                 )
@@ -686,7 +687,7 @@ async fn no_pooled_connection_in_a_transaction(t: &TestDb, after: &str) {
                     == 1
             }
             // SQLite refuses a BEGIN inside a transaction.
-            zhenggai_storage::db::Backend::Sqlite => {
+            zhenggai_storage::db::dialect::Backend::Sqlite => {
                 let clean = conn.execute("BEGIN").await.is_ok();
                 conn.execute("ROLLBACK").await.unwrap();
                 clean
@@ -817,7 +818,9 @@ async fn writes_cut_off_anywhere_leave_no_half_write_and_no_open_transaction() {
         .await
         .unwrap();
     assert_eq!((orphans, ghosts), (vec![0i64], vec![0i64]));
-    let report = zhenggai_storage::verify::verify(&t.db).await.unwrap();
+    let report = zhenggai_storage::audit::verify::verify(&t.db)
+        .await
+        .unwrap();
     assert!(report.intact(), "{:?}", report.problems);
     // And the pool still writes.
     progress::add(
@@ -839,7 +842,7 @@ async fn writes_cut_off_anywhere_leave_no_half_write_and_no_open_transaction() {
 /// at its field and nothing is written; the day itself is taken (issue 20).
 #[tokio::test]
 async fn a_new_deadline_before_the_day_of_the_step_is_refused_and_nothing_written() {
-    use zhenggai_storage::ledger::lifecycle::{self, StepInput};
+    use zhenggai_storage::ledger::lifecycle::{self, input::StepInput};
     let (t, office, at) = demo_as_office().await;
     let closed: i64 = sqlx::query_scalar::<_, i64>(
         "SELECT id FROM problems WHERE title = '接待费用超标、接待列支烟酒'",

@@ -24,7 +24,7 @@ use axum::extract::multipart::MultipartError;
 use tokio::sync::OwnedSemaphorePermit;
 use zhenggai_storage::StoreError;
 use zhenggai_storage::files::{self, Upload, UploadLimits};
-use zhenggai_storage::ledger::lifecycle::StepInput;
+use zhenggai_storage::ledger::lifecycle::input::StepInput;
 use zhenggai_storage::ledger::progress::ProgressInput;
 
 use zhenggai_domain::validate::FieldError;

@@ -61,7 +61,7 @@ impl LoginTokens {
         let body = format!(
             "{}.{}",
             now.timestamp(),
-            zhenggai_storage::auth::new_secret()
+            zhenggai_storage::accounts::auth::new_secret()
         );
         format!("{body}.{}", self.sign(&body))
     }

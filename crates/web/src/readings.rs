@@ -7,7 +7,7 @@
 //! stale: it is only ever too old to be worth its memory (about 1 KB a row).
 //!
 //! Who may name an upload by its hash is not decided here but in the database
-//! (`zhenggai_storage::uploads`), so that every instance agrees.
+//! (`zhenggai_storage::accounts::uploads`), so that every instance agrees.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};

@@ -7,9 +7,9 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 use zhenggai_domain::access::Actor;
+use zhenggai_storage::accounts::users::{self, User};
 use zhenggai_storage::audit::Change;
-use zhenggai_storage::users::{self, User};
-use zhenggai_storage::{StoreError, auth};
+use zhenggai_storage::{StoreError, accounts::auth};
 
 use crate::error::{ApiError, PageError};
 use crate::i18n::Lang;
@@ -138,7 +138,7 @@ impl FromRequestParts<App> for Viewer {
             .ok_or(PageError::Login { next })?;
         crate::request_log::note_user(&parts.extensions, viewer.user.id.0);
         // The bell is on pages only; API requests do not count notifications.
-        viewer.unread = zhenggai_storage::reminders::unread(&app.db, viewer.user.id).await?;
+        viewer.unread = zhenggai_storage::reminders::bell::unread(&app.db, viewer.user.id).await?;
         if parts.uri.path() != "/password"
             && parts.uri.path() != "/logout"
             && viewer.user.must_change_password

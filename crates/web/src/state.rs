@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use zhenggai_domain::clock::Clock;
 use zhenggai_storage::Db;
-use zhenggai_storage::auth::AuthPolicy;
+use zhenggai_storage::accounts::auth::AuthPolicy;
 use zhenggai_storage::files::FileStore;
 use zhenggai_storage::files::UploadLimits;
 
@@ -26,7 +26,7 @@ pub struct WebConfig {
     /// Whether an SMTP server is configured (reminders can be mailed).
     pub email_configured: bool,
     /// Where group-robot webhooks may point.
-    pub robot_hosts: zhenggai_storage::channels::RobotHosts,
+    pub robot_hosts: zhenggai_storage::reminders::channels::RobotHosts,
     /// Uploads and imports whose bodies are read at once (`http_concurrent_uploads`):
     /// each may hold its files in memory, up to the route's limit.
     pub concurrent_uploads: usize,
@@ -68,7 +68,7 @@ impl Default for WebConfig {
             import_limits: zhenggai_spreadsheet::Limits::default(),
             synonyms: zhenggai_spreadsheet::layout::Synonyms::default(),
             email_configured: false,
-            robot_hosts: zhenggai_storage::channels::RobotHosts::default(),
+            robot_hosts: zhenggai_storage::reminders::channels::RobotHosts::default(),
             concurrent_uploads: 4,
         }
     }
@@ -106,7 +106,7 @@ impl App {
         // is accepted by another. Without a key (tests, benchmarks), this process's own.
         let login_key = db
             .audit_key()
-            .map_or_else(zhenggai_storage::auth::new_secret, |k| {
+            .map_or_else(zhenggai_storage::accounts::auth::new_secret, |k| {
                 k.seal(b"zhenggai login form tokens")
             });
         App {
@@ -130,7 +130,7 @@ impl App {
     /// a document or export to print: paper sent upward then pins how far the trail
     /// reached, and `zhenggai audit verify --checkpoint CODE` proves it still does.
     pub async fn audit_code(&self) -> Result<String, zhenggai_storage::StoreError> {
-        let taken = zhenggai_storage::checkpoint::take(&self.db, self.clock.now()).await?;
+        let taken = zhenggai_storage::audit::checkpoint::take(&self.db, self.clock.now()).await?;
         Ok(taken.code())
     }
 }

@@ -7,9 +7,9 @@ use anyhow::Context;
 use chrono::Duration;
 use serde::Deserialize;
 use zhenggai_notify::{Security, SmtpConfig};
-use zhenggai_storage::auth::AuthPolicy;
-use zhenggai_storage::channels::RobotHosts;
+use zhenggai_storage::accounts::auth::AuthPolicy;
 use zhenggai_storage::files::UploadLimits;
+use zhenggai_storage::reminders::channels::RobotHosts;
 use zhenggai_web::WebConfig;
 use zhenggai_web::server::ServeLimits;
 

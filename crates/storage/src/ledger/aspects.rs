@@ -9,9 +9,10 @@ use zhenggai_domain::{AspectId, InspectionId, ItemId};
 
 use super::{inspection_org, require_inspection_edit};
 use crate::audit::{self, Change, Entity};
-use crate::db::{Db, Tx};
+use crate::db::Db;
+use crate::db::sql::{Sql, stamp};
+use crate::db::tx::Tx;
 use crate::error::{StoreError, StoreResult};
-use crate::sql::{Sql, stamp};
 
 /// An aspect or item title as entered.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -100,7 +101,7 @@ pub async fn insert(
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
-    audit::created(tx, change, Entity::Aspect, id).await?;
+    audit::write::created(tx, change, Entity::Aspect, id).await?;
     Ok(AspectId(id))
 }
 
@@ -120,7 +121,7 @@ pub async fn update(
     let title = input.check()?;
     let mut set = Sql::new("title = ");
     set.bind(title);
-    audit::update(
+    audit::versions::update(
         &mut tx,
         change,
         "update",
@@ -167,7 +168,7 @@ pub async fn insert_item(
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
-    audit::created(tx, change, Entity::Item, id).await?;
+    audit::write::created(tx, change, Entity::Item, id).await?;
     Ok(ItemId(id))
 }
 

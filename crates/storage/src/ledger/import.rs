@@ -3,6 +3,10 @@
 //! common short forms), unknown units listed so that the office maps or creates them
 //! (never invented silently), a file imported once unless asked again, and all of it in
 //! one transaction: one bad row and nothing is written.
+//!
+//! Why one file of 820 lines: the commit is one transaction over one reading, and its
+//! matching of units and leaders feeds it directly; `commit` itself (350 lines) is to be
+//! cut into named steps (issue 21, the long functions).
 
 use serde::Serialize;
 use sqlx::Row as _;
@@ -15,13 +19,15 @@ use zhenggai_domain::{AspectId, InspectionId, ItemId, Role, UnitId, UserId};
 use zhenggai_spreadsheet::Reading;
 
 use super::aspects::{self, TitleInput};
+use super::inspection_org;
 use super::inspections::InspectionInput;
-use super::{inspection_org, require_ledger};
+use crate::accounts::units::{self, UnitKind};
 use crate::audit::{self, Change, Entity};
-use crate::db::{Db, Tx};
+use crate::db::Db;
+use crate::db::sql::{Param, stamp};
+use crate::db::tx::Tx;
 use crate::error::{StoreError, StoreResult};
-use crate::sql::{Param, stamp};
-use crate::units::{self, UnitKind};
+use crate::scope::require_ledger;
 use std::collections::{HashMap, HashSet};
 use zhenggai_domain::lifecycle::ProblemState;
 use zhenggai_domain::status::MeasureState;
@@ -168,7 +174,7 @@ async fn matching_in(
         .into_iter()
         .filter(|u| u.id != org)
         .collect();
-    let leaders = crate::users::leaders(db, org).await?;
+    let leaders = crate::accounts::users::leaders(db, org).await?;
     let mut m = Matching::default();
     for row in &reading.rows {
         for name in std::iter::once(&row.lead_unit).chain(&row.cooperating) {
@@ -212,7 +218,7 @@ async fn matching_in(
     if let Some(r) = before {
         let at: String = r.try_get(0)?;
         let by: String = r.try_get(1)?;
-        m.imported_before = Some(format!("{} {by}", crate::sql::beijing_minute(&at)));
+        m.imported_before = Some(format!("{} {by}", crate::db::sql::beijing_minute(&at)));
     }
     Ok(m)
 }
@@ -372,7 +378,7 @@ pub async fn commit<'a>(
                 ])
             })
             .collect::<StoreResult<Vec<_>>>()?;
-        let ids = audit::insert_many(
+        let ids = audit::write::insert_many(
             &mut tx,
             change,
             Entity::Aspect,
@@ -467,7 +473,7 @@ pub async fn commit<'a>(
             ]
         })
         .collect();
-    let problem_ids = audit::insert_many(
+    let problem_ids = audit::write::insert_many(
         &mut tx,
         change,
         Entity::Problem,
@@ -523,7 +529,7 @@ pub async fn commit<'a>(
                 Param::from(Some(row.target.clone()).filter(|s| !s.is_empty())),
                 Param::from(deadline.text.clone()),
                 Param::from(deadline.kind.code()),
-                Param::from(deadline.date.map(crate::sql::day)),
+                Param::from(deadline.date.map(crate::db::sql::day)),
                 Param::from(deadline.precision.map(|p| p.code().to_string())),
                 Param::from(
                     row.reported
@@ -536,14 +542,14 @@ pub async fn commit<'a>(
                 Param::from(started.then(|| deadline.text.clone())),
                 Param::from(
                     started
-                        .then(|| deadline.date.map(crate::sql::day))
+                        .then(|| deadline.date.map(crate::db::sql::day))
                         .flatten(),
                 ),
             ]);
         }
     }
     let measures_created = measure_rows.len();
-    let measure_ids = audit::insert_many(
+    let measure_ids = audit::write::insert_many(
         &mut tx,
         change,
         Entity::Measure,
@@ -580,7 +586,7 @@ pub async fn commit<'a>(
                 .map(|u| vec![Param::from(*id), Param::from(u.0), Param::from(at.clone())])
         })
         .collect();
-    audit::insert_many(
+    audit::write::insert_many(
         &mut tx,
         change,
         Entity::MeasureUnit,
@@ -609,7 +615,7 @@ pub async fn commit<'a>(
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
-    audit::created(&mut tx, change, Entity::Import, import_id).await?;
+    audit::write::created(&mut tx, change, Entity::Import, import_id).await?;
     tx.commit().await?;
     Ok(Imported {
         import_id,

@@ -14,12 +14,14 @@ use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::{InspectionId, UnitId};
 
-use super::{inspection_org, require_inspection_edit, require_ledger};
+use super::{inspection_org, require_inspection_edit};
 use crate::audit::{self, Change, Entity};
-use crate::db::{Db, Tx};
+use crate::db::Db;
+use crate::db::sql::{Sql, day, opt_day, parse_day, stamp};
+use crate::db::tx::Tx;
 use crate::error::{Blocker, StoreError, StoreResult};
 use crate::scope;
-use crate::sql::{Sql, day, opt_day, parse_day, stamp};
+use crate::scope::require_ledger;
 
 /// An inspection as entered in a form or sent to the API; every field as written.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -190,7 +192,7 @@ impl Inspection {
             id: InspectionId(r.try_get("id")?),
             org_id: UnitId(r.try_get("org_id")?),
             org_name: r.try_get("org_name")?,
-            kind: crate::rows::code::<InspectionKind, _>(r, "inspections", "kind")?,
+            kind: crate::db::rows::code::<InspectionKind, _>(r, "inspections", "kind")?,
             title: r.try_get("title")?,
             group_name: r.try_get("group_name")?,
             period_start: opt_day(r, "period_start")?,
@@ -264,7 +266,7 @@ pub async fn insert(
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
-    audit::created(tx, change, Entity::Inspection, id).await?;
+    audit::write::created(tx, change, Entity::Inspection, id).await?;
     Ok(InspectionId(id))
 }
 
@@ -301,7 +303,7 @@ pub async fn update(
         .bind(i64::from(c.terms.completion_months))
         .push(", concentrated_months = ")
         .bind(i64::from(c.terms.concentrated_months));
-    audit::update(
+    audit::versions::update(
         &mut tx,
         change,
         "update",
@@ -458,7 +460,7 @@ pub async fn file_plan(
     }
     let mut set = Sql::new("plan_filed_on = ");
     set.bind(day(on)).push(", plan_document = ").bind(document);
-    audit::update(
+    audit::versions::update(
         &mut tx,
         change,
         "file_plan",

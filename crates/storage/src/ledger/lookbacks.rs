@@ -12,11 +12,13 @@ use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::{InspectionId, ProblemId};
 
-use super::{inspection_org, require_inspection_edit, require_ledger};
+use super::{inspection_org, require_inspection_edit};
 use crate::audit::{self, Change, Entity};
-use crate::db::{Db, Tx};
+use crate::db::Db;
+use crate::db::sql::{Sql, day, stamp};
+use crate::db::tx::Tx;
 use crate::error::{StoreError, StoreResult};
-use crate::sql::{Sql, day, stamp};
+use crate::scope::require_ledger;
 
 /// A round as the office opens it.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -111,7 +113,7 @@ pub async fn open(
         .fetch_one(tx.conn())
         .await?
         .try_get(0)?;
-    audit::created(&mut tx, change, Entity::LookbackRound, id).await?;
+    audit::write::created(&mut tx, change, Entity::LookbackRound, id).await?;
     for problem in &input.problem_ids {
         let item: i64 = sqlx::query("INSERT INTO lookback_items (round_id, problem_id, created_at) VALUES ($1, $2, $3) RETURNING id")
             .bind(id)
@@ -120,7 +122,7 @@ pub async fn open(
             .fetch_one(tx.conn())
             .await?
             .try_get(0)?;
-        audit::created(&mut tx, change, Entity::LookbackItem, item).await?;
+        audit::write::created(&mut tx, change, Entity::LookbackItem, item).await?;
     }
     tx.commit().await?;
     Ok(id)
@@ -154,7 +156,7 @@ pub(crate) async fn decide(
         .bind(stamp(change.at))
         .push(", decided_by = ")
         .bind(change.actor.map(|u| u.0));
-    audit::update(
+    audit::versions::update(
         tx,
         change,
         decision,
@@ -180,7 +182,7 @@ async fn items(db: &Db, round: i64) -> StoreResult<Vec<RoundItem>> {
             Ok(RoundItem {
                 problem_id: ProblemId(r.try_get(0)?),
                 title: r.try_get(1)?,
-                state: crate::rows::code::<ProblemState, _>(r, "problems", 2)?,
+                state: crate::db::rows::code::<ProblemState, _>(r, "problems", 2)?,
                 decision: r.try_get(3)?,
             })
         })
@@ -234,7 +236,7 @@ pub async fn candidates(
             Ok(RoundItem {
                 problem_id: ProblemId(r.try_get(0)?),
                 title: r.try_get(1)?,
-                state: crate::rows::code::<ProblemState, _>(r, "problems", 2)?,
+                state: crate::db::rows::code::<ProblemState, _>(r, "problems", 2)?,
                 decision: None,
             })
         })

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::deadline::{Deadline, DeadlineKind};
-use zhenggai_domain::ids::{MeasureId, ProblemId};
+use zhenggai_domain::ids::MeasureId;
 use zhenggai_domain::new_deadline;
 use zhenggai_domain::reason::Rule;
 use zhenggai_domain::schedule::needs_milestones;
@@ -17,11 +17,11 @@ use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
 
 use super::measures::{self, Measure};
-use super::warnings;
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
+use crate::db::sql::{Sql, day, parse_day, stamp};
 use crate::error::{StoreError, StoreResult};
-use crate::sql::{Sql, day, parse_day, stamp};
+use crate::settings::warning_rules;
 
 /// A milestone as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -81,7 +81,7 @@ async fn limit_and_feedback(
 ) -> StoreResult<(u32, zhenggai_domain::deadline::Reference)> {
     let (org, reference) =
         super::inspections::org_and_reference(&mut *conn, m.inspection_id).await?;
-    let months = warnings::get(conn, org).await?.rules.milestone_months;
+    let months = warning_rules::get(conn, org).await?.rules.milestone_months;
     Ok((months, reference))
 }
 
@@ -185,7 +185,7 @@ pub async fn add(
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
-    audit::created(&mut tx, change, Entity::Milestone, id).await?;
+    audit::write::created(&mut tx, change, Entity::Milestone, id).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -232,7 +232,7 @@ pub async fn mark_done(
     let mut set = Sql::new("done_on = ");
     set.bind(day(on));
     let mut tx = db.begin().await?;
-    audit::update(
+    audit::versions::update(
         &mut tx,
         change,
         "done",
@@ -258,56 +258,7 @@ pub async fn withdraw(
     let (measure, _) = of_id(db, id).await?;
     measure_for_change(db, actor, measure, today).await?;
     let mut tx = db.begin().await?;
-    audit::withdraw(&mut tx, change, Entity::Milestone, id, version).await?;
+    audit::versions::withdraw(&mut tx, change, Entity::Milestone, id, version).await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// How many of a problem's measures run longer than the organisation's limit without
-/// a milestone (for the lifecycle's plan steps).
-pub async fn lacking(
-    conn: &mut AnyConnection,
-    problem: ProblemId,
-    org: zhenggai_domain::UnitId,
-    feedback: NaiveDate,
-) -> StoreResult<u32> {
-    let list = lacking_measures(conn, problem, org, feedback).await?;
-    Ok(u32::try_from(list.len()).unwrap_or(u32::MAX))
-}
-
-/// The measures of a problem that need milestones and have none, as the refusal names
-/// them: id, number, content.
-pub async fn lacking_measures(
-    conn: &mut AnyConnection,
-    problem: ProblemId,
-    org: zhenggai_domain::UnitId,
-    feedback: NaiveDate,
-) -> StoreResult<Vec<(i64, i64, String)>> {
-    let months = warnings::get(&mut *conn, org).await?.rules.milestone_months;
-    let rows = sqlx::query(
-        "SELECT m.deadline_text, m.deadline_date, \
-         (SELECT COUNT(*) FROM milestones s WHERE s.measure_id = m.id AND s.withdrawn_at IS NULL), \
-         m.id, m.ordinal, m.content \
-         FROM measures m WHERE m.problem_id = $1 AND m.withdrawn_at IS NULL AND m.deadline_kind = 'dated' \
-         ORDER BY m.ordinal, m.id",
-    )
-    .bind(problem.0)
-    .fetch_all(conn)
-    .await?;
-    let mut list = Vec::new();
-    for r in &rows {
-        let deadline = Deadline {
-            text: r.try_get(0)?,
-            kind: DeadlineKind::Dated,
-            date: r
-                .try_get::<Option<String>, _>(1)?
-                .as_deref()
-                .and_then(parse_day),
-            precision: None,
-        };
-        if needs_milestones(feedback, &deadline, months) && r.try_get::<i64, _>(2)? == 0 {
-            list.push((r.try_get(3)?, r.try_get(4)?, r.try_get(5)?));
-        }
-    }
-    Ok(list)
 }

@@ -7,9 +7,9 @@
 //! [`StoreError::Forbidden`].
 
 pub mod aspects;
-pub mod header_words;
 pub mod import;
 pub mod inspections;
+pub mod lead;
 pub mod lifecycle;
 pub mod lookbacks;
 pub mod measures;
@@ -20,7 +20,6 @@ pub mod postings;
 pub mod problems;
 pub mod progress;
 pub mod query;
-pub mod rules;
 pub mod supervision;
 pub mod warnings;
 pub mod weekly;
@@ -31,6 +30,7 @@ use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::{InspectionId, UnitId, UserId};
 
 use crate::error::{StoreError, StoreResult};
+use crate::scope::require_ledger;
 
 /// A unit named in a ledger row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -84,7 +84,7 @@ pub(crate) async fn require_inspection_edit(
     match require_ledger(actor, org, Access::Edit) {
         Err(StoreError::Forbidden) => Err(office_changes_the_ledger()),
         Err(StoreError::NotFound) => {
-            let mut sql = crate::sql::Sql::new(
+            let mut sql = crate::db::sql::Sql::new(
                 "SELECT 1 FROM inspections i WHERE i.withdrawn_at IS NULL AND i.id = ",
             );
             sql.bind(inspection.0)
@@ -96,18 +96,5 @@ pub(crate) async fn require_inspection_edit(
             }
         }
         other => other,
-    }
-}
-
-/// Refuses unless the actor may change the organisation's ledger; hides it entirely
-/// from those who may not read it.
-pub(crate) fn require_ledger(actor: &Actor, org: UnitId, need: Access) -> StoreResult<()> {
-    let has = actor.ledger_access(org);
-    if has >= need {
-        Ok(())
-    } else if has >= Access::Read {
-        Err(StoreError::Forbidden)
-    } else {
-        Err(StoreError::NotFound)
     }
 }

@@ -13,11 +13,11 @@ use zhenggai_domain::validate::{FieldError, Why};
 use zhenggai_domain::{MeasureId, UnitId};
 
 use super::measures::{self, Measure};
-use super::require_ledger;
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
+use crate::db::sql::{day, opt_day, parse_day, stamp};
 use crate::error::{StoreError, StoreResult};
-use crate::sql::{day, opt_day, parse_day, stamp};
+use crate::scope::require_ledger;
 
 /// An issued notice.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -44,7 +44,7 @@ fn notice_of(r: &sqlx::any::AnyRow) -> Result<Notice, sqlx::Error> {
     Ok(Notice {
         id: r.try_get(0)?,
         measure_id: MeasureId(r.try_get(1)?),
-        kind: crate::rows::code::<NoticeKind, _>(r, "notices", 2)?,
+        kind: crate::db::rows::code::<NoticeKind, _>(r, "notices", 2)?,
         number: r.try_get(3)?,
         issued_on: parse_day(&r.try_get::<String, _>(4)?).unwrap_or_default(),
         final_deadline: opt_day(r, "final_deadline")?,
@@ -158,7 +158,7 @@ pub async fn issue(
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
-    audit::created(&mut tx, change, Entity::EscalationNotice, notice).await?;
+    audit::write::created(&mut tx, change, Entity::EscalationNotice, notice).await?;
     tx.commit().await?;
     Ok(notice)
 }

@@ -12,11 +12,13 @@ use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::{InspectionId, Role};
 
-use super::{inspection_org, require_inspection_edit, require_ledger};
+use super::{inspection_org, require_inspection_edit};
 use crate::audit::{self, Change, Entity};
-use crate::db::{Db, Tx};
+use crate::db::Db;
+use crate::db::sql::{day, stamp};
+use crate::db::tx::Tx;
 use crate::error::StoreResult;
-use crate::sql::{day, stamp};
+use crate::scope::require_ledger;
 
 /// An accountability record as entered.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -198,7 +200,7 @@ async fn link(
         .fetch_one(tx.conn())
         .await?
         .try_get(0)?;
-        audit::created(tx, change, Entity::OutcomeLink, id).await?;
+        audit::write::created(tx, change, Entity::OutcomeLink, id).await?;
     }
     Ok(())
 }
@@ -298,7 +300,7 @@ pub async fn record_accountability_in(
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
-    audit::created(tx, change, Entity::Accountability, id).await?;
+    audit::write::created(tx, change, Entity::Accountability, id).await?;
     link(tx, change, "accountability", id, &input.problem_ids, &[]).await?;
     Ok(id)
 }
@@ -367,7 +369,7 @@ pub async fn record_institution_in(
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
-    audit::created(tx, change, Entity::Institution, id).await?;
+    audit::write::created(tx, change, Entity::Institution, id).await?;
     link(tx, change, "institution", id, &input.problem_ids, &[]).await?;
     Ok(id)
 }
@@ -430,7 +432,7 @@ pub async fn record_recovery_in(
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
-    audit::created(tx, change, Entity::Recovery, id).await?;
+    audit::write::created(tx, change, Entity::Recovery, id).await?;
     link(tx, change, "recovery", id, &[], &input.measure_ids).await?;
     Ok(id)
 }
@@ -453,7 +455,7 @@ pub async fn list(db: &Db, actor: &Actor, inspection: InspectionId) -> StoreResu
             subject_kind: r.try_get(1)?,
             subject: r.try_get(2)?,
             reason: r.try_get(3)?,
-            form: crate::rows::code::<AccountabilityForm, _>(r, "accountability", 4)?,
+            form: crate::db::rows::code::<AccountabilityForm, _>(r, "accountability", 4)?,
             decided_on: r.try_get(5)?,
         })
     })
@@ -470,7 +472,7 @@ pub async fn list(db: &Db, actor: &Actor, inspection: InspectionId) -> StoreResu
             id: r.try_get(0)?,
             title: r.try_get(1)?,
             doc_number: r.try_get(2)?,
-            change_kind: crate::rows::code::<InstitutionChange, _>(r, "institutions", 3)?,
+            change_kind: crate::db::rows::code::<InstitutionChange, _>(r, "institutions", 3)?,
             issued_on: r.try_get(4)?,
         })
     })

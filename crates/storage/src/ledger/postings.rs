@@ -9,8 +9,8 @@ use zhenggai_domain::access::Actor;
 use zhenggai_domain::{ProblemId, Role};
 
 use crate::db::Db;
+use crate::db::sql::{Sql, parse_day};
 use crate::error::{StoreError, StoreResult};
-use crate::sql::{Sql, parse_day};
 
 /// One posted result.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

@@ -9,11 +9,13 @@ use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::{AspectId, InspectionId, ItemId, ProblemId, UnitId};
 
-use super::{inspection_org, require_inspection_edit, require_ledger};
+use super::{inspection_org, require_inspection_edit};
 use crate::audit::{self, Change, Entity};
-use crate::db::{Db, Tx};
+use crate::db::Db;
+use crate::db::sql::{Sql, stamp};
+use crate::db::tx::Tx;
 use crate::error::{StoreError, StoreResult};
-use crate::sql::{Sql, stamp};
+use crate::scope::require_ledger;
 
 /// A problem as entered.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -244,7 +246,7 @@ pub async fn insert(
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
-    audit::created(tx, change, Entity::Problem, id).await?;
+    audit::write::created(tx, change, Entity::Problem, id).await?;
     Ok(ProblemId(id))
 }
 
@@ -291,7 +293,7 @@ pub async fn update(
     .try_get(0)?;
     let former = former.map(UnitId);
     if let (Some(from), Some(to)) = (former, c.lead_unit.map(UnitId)) {
-        super::measures::carry_lead(
+        super::lead::carry_lead(
             &mut tx,
             actor,
             change,
@@ -316,7 +318,7 @@ pub async fn update(
         .bind(c.lead_unit)
         .push(", leader_id = ")
         .bind(c.leader);
-    audit::update(
+    audit::versions::update(
         &mut tx,
         change,
         "update",
@@ -380,9 +382,9 @@ pub async fn get(db: &Db, actor: &Actor, id: ProblemId) -> StoreResult<Problem> 
         ordinal: row.try_get(7)?,
         title: row.try_get(8)?,
         description: row.try_get(9)?,
-        source: crate::rows::code::<ProblemSource, _>(&row, "problems", 10)?,
+        source: crate::db::rows::code::<ProblemSource, _>(&row, "problems", 10)?,
         version: row.try_get(11)?,
-        state: crate::rows::code::<zhenggai_domain::lifecycle::ProblemState, _>(
+        state: crate::db::rows::code::<zhenggai_domain::lifecycle::ProblemState, _>(
             &row, "problems", 12,
         )?,
         lead_unit,
@@ -449,7 +451,7 @@ pub async fn withdraw(
     let inspection = problem_inspection(&mut tx, id).await?;
     let org = inspection_org(tx.conn(), inspection).await?;
     require_problem_edit(db, actor, org, id).await?;
-    audit::withdraw(&mut tx, change, Entity::Problem, id.0, version).await?;
+    audit::versions::withdraw(&mut tx, change, Entity::Problem, id.0, version).await?;
     let measures = sqlx::query(
         "SELECT id, version FROM measures WHERE problem_id = $1 AND withdrawn_at IS NULL",
     )
@@ -457,7 +459,7 @@ pub async fn withdraw(
     .fetch_all(tx.conn())
     .await?;
     for m in &measures {
-        audit::withdraw(
+        audit::versions::withdraw(
             &mut tx,
             change,
             Entity::Measure,

@@ -3,8 +3,10 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::deadline::DeadlineKind;
+use zhenggai_domain::lifecycle::{self, Action, Refusal};
 use zhenggai_domain::reason::Rule;
 use zhenggai_domain::status::MeasureState;
 use zhenggai_domain::validate::Why;
@@ -12,12 +14,14 @@ use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::{AttachmentId, MeasureId, ProgressId, UserId};
 
 use super::UserRef;
+use super::lifecycle::facts::{Facts, facts};
 use super::measures;
 use crate::audit::{self, Change, Entity};
-use crate::db::{Db, Tx};
+use crate::db::Db;
+use crate::db::sql::{Sql, day, parse_day, stamp};
+use crate::db::tx::Tx;
 use crate::error::{StoreError, StoreResult};
 use crate::files::{FileStore, Upload, UploadLimits, check_uploads, store_uploads};
-use crate::sql::{Sql, day, parse_day, stamp};
 
 /// A progress entry as entered.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -94,7 +98,7 @@ pub async fn add(
     // under the transaction's lock below.
     if input.mark_done && m.state != MeasureState::Done {
         let mut conn = db.pool().acquire().await?;
-        super::lifecycle::check_measure_done(&mut conn, actor, &m, today).await?;
+        check_measure_done(&mut conn, actor, &m, today).await?;
     }
     let mut c = Checker::default();
     let happened_on = c.date("happened_on", &input.happened_on);
@@ -129,7 +133,7 @@ pub async fn add(
                 Why::Rule(Rule::MeasureDone),
             ));
         }
-        super::lifecycle::check_measure_done(tx.conn(), actor, &m, today).await?;
+        check_measure_done(tx.conn(), actor, &m, today).await?;
     }
     let id = insert_entry(
         &mut tx,
@@ -156,7 +160,7 @@ pub async fn add(
         .fetch_one(tx.conn())
         .await?
         .try_get(0)?;
-        audit::created(&mut tx, change, Entity::Attachment, att).await?;
+        audit::write::created(&mut tx, change, Entity::Attachment, att).await?;
     }
     tx.commit().await?;
     Ok(id)
@@ -174,7 +178,7 @@ pub async fn may_mark_done(
         return Ok(false);
     }
     let mut conn = db.pool().acquire().await?;
-    match super::lifecycle::check_measure_done(&mut conn, actor, m, today).await {
+    match check_measure_done(&mut conn, actor, m, today).await {
         Ok(()) => Ok(true),
         Err(StoreError::Refused { .. } | StoreError::Invalid(_)) => Ok(false),
         Err(e) => Err(e),
@@ -203,7 +207,7 @@ pub async fn insert_entry(
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
-    audit::created(tx, change, Entity::Progress, id).await?;
+    audit::write::created(tx, change, Entity::Progress, id).await?;
     let next = if done {
         Some(MeasureState::Done)
     } else if m.state == MeasureState::Registered {
@@ -217,7 +221,7 @@ pub async fn insert_entry(
         if state == MeasureState::Done {
             set.push(", done_on = ").bind(day(happened_on));
         }
-        audit::update(
+        audit::versions::update(
             tx,
             change,
             "progress",
@@ -338,4 +342,45 @@ pub async fn latest_by_measure(
         latest.insert(MeasureId(r.try_get(0)?), r.try_get::<String, _>(1)?);
     }
     Ok(latest)
+}
+
+/// Whether the actor may mark a measure done now: the state machine's rule for a done
+/// measure (its lead unit, once the plan is approved), asked of the measure's problem
+/// with the measure's own lead unit, since a problem's measures may be led by different
+/// units. Contributors (cooperating units, the leader in charge) still report progress.
+async fn check_measure_done(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    m: &measures::Measure,
+    today: NaiveDate,
+) -> StoreResult<()> {
+    let Facts {
+        problem, policy, ..
+    } = facts(conn, m.problem_id, today).await?;
+    let problem = lifecycle::Problem {
+        lead_unit: m.lead_unit.id,
+        ..problem
+    };
+    let action = if m.deadline.kind == DeadlineKind::LongTerm {
+        Action::LongTermMeasureDone
+    } else {
+        Action::MeasureDone
+    };
+    match lifecycle::apply(&problem, actor, &action, policy) {
+        Ok(_) => Ok(()),
+        Err(Refusal::NotYours(_)) => Err(StoreError::refused(
+            format!(
+                "只有该措施的牵头单位（{}）可以标记完成。您可以报送进展，由牵头单位标记完成。",
+                m.lead_unit.name
+            ),
+            format!(
+                "Only the measure's lead unit ({}) marks it done. You may report progress; the lead unit marks it done.",
+                m.lead_unit.name
+            ),
+        )),
+        Err(other) => Err(StoreError::Invalid(vec![FieldError::because(
+            "mark_done",
+            Why::Refused(other),
+        )])),
+    }
 }

@@ -1,6 +1,10 @@
 //! The ledger as pages and the API list it: one inspection's problems grouped by
 //! aspect with their measures, and measure lists across inspections; both filtered,
 //! searched, paged, and limited to what the actor may see.
+//!
+//! Why one file of 730 lines: the filters, the scope conditions and the warning ends a
+//! list query ANDs together are read the same way by every list here; kept together so
+//! that the ledger page, the measure lists and the reminders' planning cannot drift.
 
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -17,9 +21,9 @@ use zhenggai_domain::{AspectId, InspectionId, ItemId, ProblemId, UnitId, UserId}
 
 use super::measures::{self, Measure};
 use crate::db::Db;
+use crate::db::sql::{Sql, day, like_pattern, stamp};
 use crate::error::{StoreError, StoreResult};
 use crate::scope::{self, Through};
-use crate::sql::{Sql, day, like_pattern, stamp};
 
 /// Filters as they arrive in a query string; every field optional, empty means "any".
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams, utoipa::ToSchema)]
@@ -454,7 +458,7 @@ pub async fn ledger(
             ordinal: r.try_get(1)?,
             title: r.try_get(2)?,
             description: r.try_get(3)?,
-            source: crate::rows::code::<ProblemSource, _>(r, "problems", 4)?,
+            source: crate::db::rows::code::<ProblemSource, _>(r, "problems", 4)?,
             item_id: r.try_get::<Option<i64>, _>(5)?.map(ItemId),
             measures: Vec::new(),
         };

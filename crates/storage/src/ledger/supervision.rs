@@ -11,11 +11,11 @@ use zhenggai_domain::reason::{Choose, Rule};
 use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
 
-use super::require_ledger;
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
+use crate::db::sql::{day, parse_day, stamp};
 use crate::error::{StoreError, StoreResult};
-use crate::sql::{day, parse_day, stamp};
+use crate::scope::require_ledger;
 
 /// A finding of a round at a unit.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -75,7 +75,7 @@ pub async fn record_round(
     let mut c = Checker::default();
     let title = c.text("title", title, 200);
     let held_on = c.date("held_on", held_on);
-    let units: Vec<UnitId> = crate::units::list(db, Some(actor.org))
+    let units: Vec<UnitId> = crate::accounts::units::list(db, Some(actor.org))
         .await?
         .into_iter()
         .map(|u| u.id)
@@ -122,7 +122,7 @@ pub async fn record_round(
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
-    audit::created(&mut tx, change, Entity::SupervisionRound, id).await?;
+    audit::write::created(&mut tx, change, Entity::SupervisionRound, id).await?;
     for (unit, finding, slow) in kept {
         let f: i64 = sqlx::query(
             "INSERT INTO round_findings (round_id, unit_id, finding, slow, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -135,7 +135,7 @@ pub async fn record_round(
         .fetch_one(tx.conn())
         .await?
         .try_get(0)?;
-        audit::created(&mut tx, change, Entity::RoundFinding, f).await?;
+        audit::write::created(&mut tx, change, Entity::RoundFinding, f).await?;
     }
     tx.commit().await?;
     Ok(id)
@@ -205,7 +205,7 @@ pub async fn record_hearing(
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
-    audit::created(&mut tx, change, Entity::Hearing, id).await?;
+    audit::write::created(&mut tx, change, Entity::Hearing, id).await?;
     tx.commit().await
 }
 

@@ -1,255 +1,22 @@
-//! 三色预警 as stored and listed: an organisation's rules (the office sets them,
-//! recorded), and the open measures each person sees, coloured, with who each warning
-//! reaches by name.
+//! 三色预警 as listed: the open measures each person sees, coloured by their own
+//! organisation's rules (`settings::warning_rules`), with who each warning reaches by
+//! name.
 
 use std::collections::HashMap;
-use zhenggai_domain::reason::{Bounds, Choose, Foreign};
-use zhenggai_domain::validate::{FieldError, Why};
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
-use sqlx::{AnyConnection, Row};
-use zhenggai_domain::access::{Access, Actor};
+use serde::Serialize;
+use zhenggai_domain::access::Actor;
 use zhenggai_domain::calendar::Calendar;
-use zhenggai_domain::validate::Checker;
 use zhenggai_domain::warning::{Colour, Recipient, Warning, WarningRules};
 use zhenggai_domain::{Role, UnitId, UserId};
 
 use super::measures::Measure;
 use super::query;
-use super::rules::require_settings;
-use crate::audit::{self, Change, Entity};
+use crate::accounts::users::{self, User};
 use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
-use crate::sql::Param;
-use crate::users::{self, User};
-
-/// An organisation's rules as shown and edited (the defaults until the office sets
-/// them: version 0).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct Settings {
-    /// The rules.
-    pub rules: WarningRules,
-    /// The Party secretary red warnings reach.
-    pub secretary: Option<UserId>,
-    /// Version (0 while the defaults apply), for the next save.
-    pub version: i64,
-}
-
-/// The rules as entered (a form's fields or the API's JSON).
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-#[serde(default, deny_unknown_fields)]
-pub struct SettingsInput {
-    /// Days before the deadline from which a measure is green.
-    pub green_days: String,
-    /// Days before the deadline from which it is yellow.
-    pub yellow_days: String,
-    /// Recipient codes of green (handler, leader, secretary).
-    pub green_to: Vec<String>,
-    /// Of yellow.
-    pub yellow_to: Vec<String>,
-    /// Of red.
-    pub red_to: Vec<String>,
-    /// Further reminder days before the deadline, separated by commas ("3,1").
-    pub remind_days: String,
-    /// Days between overdue reminders.
-    pub repeat_days: String,
-    /// Months above which a measure needs milestones.
-    pub milestone_months: String,
-    /// Days a long-term measure may go without progress.
-    pub long_term_days: String,
-    /// The secretary's user id, or empty.
-    pub secretary: String,
-    /// The version read.
-    pub version: i64,
-}
-
-/// Reads reminder days as entered ("3, 1", "3，1"): largest first, each once; `None`
-/// when one is not a whole number.
-pub fn days_of(text: &str) -> Option<Vec<u32>> {
-    let mut days = text
-        .split([',', '，', '、', ' '])
-        .filter(|s| !s.is_empty())
-        .map(|s| s.parse::<u32>().ok())
-        .collect::<Option<Vec<u32>>>()?;
-    days.sort_unstable_by(|a, b| b.cmp(a));
-    days.dedup();
-    Some(days)
-}
-
-fn days_text(days: &[u32]) -> String {
-    days.iter()
-        .map(u32::to_string)
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-fn codes_of(list: &[Recipient]) -> String {
-    list.iter().map(|r| r.code()).collect::<Vec<_>>().join(",")
-}
-
-/// An organisation's settings (the defaults until the office sets them).
-pub async fn get(conn: &mut AnyConnection, org: UnitId) -> StoreResult<Settings> {
-    let row = sqlx::query(
-        "SELECT green_days, yellow_days, green_to, yellow_to, red_to, secretary_id, version, remind_days, repeat_days, milestone_months, long_term_days \
-         FROM warning_rules WHERE org_id = $1",
-    )
-    .bind(org.0)
-    .fetch_optional(conn)
-    .await?;
-    let Some(r) = row else {
-        return Ok(Settings::default());
-    };
-    let days = |v: i64| u32::try_from(v).unwrap_or(0);
-    Ok(Settings {
-        rules: WarningRules {
-            green_days: days(r.try_get(0)?),
-            yellow_days: days(r.try_get(1)?),
-            green: crate::rows::code_list(&r, "warning_rules", 2)?,
-            yellow: crate::rows::code_list(&r, "warning_rules", 3)?,
-            red: crate::rows::code_list(&r, "warning_rules", 4)?,
-            remind_days: days_of(&r.try_get::<String, _>(7)?).unwrap_or_default(),
-            repeat_days: days(r.try_get(8)?),
-            milestone_months: days(r.try_get(9)?),
-            long_term_days: days(r.try_get(10)?),
-        },
-        secretary: r.try_get::<Option<i64>, _>(5)?.map(UserId),
-        version: r.try_get(6)?,
-    })
-}
-
-/// An organisation's settings, for reading: everyone in its business and those who
-/// read its ledger from above.
-pub async fn of_org(db: &Db, actor: &Actor, org: UnitId) -> StoreResult<Settings> {
-    require_settings(actor, org, Access::Read)?;
-    let mut conn = db.pool().acquire().await?;
-    get(&mut conn, org).await
-}
-
-/// Sets an organisation's warning rules (its office only); recorded.
-pub async fn save(
-    db: &Db,
-    actor: &Actor,
-    change: Change<'_>,
-    org: UnitId,
-    input: &SettingsInput,
-) -> StoreResult<Settings> {
-    require_settings(actor, org, Access::Edit)?;
-    let mut c = Checker::default();
-    let green_days = c.number("green_days", &input.green_days, 1, 180);
-    let yellow_days = c.number("yellow_days", &input.yellow_days, 1, 179);
-    // Left out (an older form or API client): the defaults.
-    let defaults = WarningRules::default();
-    let mut or_default = |field: &str, value: &str, default: u32, max: u32| {
-        if value.trim().is_empty() {
-            Some(default)
-        } else {
-            c.number(field, value, 1, max)
-        }
-    };
-    let repeat_days = or_default("repeat_days", &input.repeat_days, defaults.repeat_days, 30);
-    let milestone_months = or_default(
-        "milestone_months",
-        &input.milestone_months,
-        defaults.milestone_months,
-        36,
-    );
-    let long_term_days = or_default(
-        "long_term_days",
-        &input.long_term_days,
-        defaults.long_term_days,
-        366,
-    );
-    let remind_days = days_of(&input.remind_days);
-    if remind_days.is_none() {
-        c.push(FieldError::because(
-            "remind_days",
-            Why::Bounds(Bounds::RemindDaysWords),
-        ));
-    }
-    let secretary = match input.secretary.trim() {
-        "" => None,
-        s => match s.parse::<i64>() {
-            Ok(id) => Some(UserId(id)),
-            Err(_) => {
-                c.push(FieldError::because(
-                    "secretary",
-                    Why::Choose(Choose::Secretary),
-                ));
-                None
-            }
-        },
-    };
-    let pick = |codes: &[String]| -> Vec<Recipient> {
-        Recipient::ALL
-            .into_iter()
-            .filter(|r| codes.iter().any(|c| c == r.code()))
-            .collect()
-    };
-    let rules = WarningRules {
-        green_days: green_days.unwrap_or_default(),
-        yellow_days: yellow_days.unwrap_or_default(),
-        green: pick(&input.green_to),
-        yellow: pick(&input.yellow_to),
-        red: pick(&input.red_to),
-        remind_days: remind_days.clone().unwrap_or_default(),
-        repeat_days: repeat_days.unwrap_or(1),
-        milestone_months: milestone_months.unwrap_or(defaults.milestone_months),
-        long_term_days: long_term_days.unwrap_or(defaults.long_term_days),
-    };
-    if green_days.is_some()
-        && yellow_days.is_some()
-        && remind_days.is_some()
-        && repeat_days.is_some()
-        && milestone_months.is_some()
-        && long_term_days.is_some()
-        && let Err(errors) = rules.check()
-    {
-        for e in errors {
-            c.push(e);
-        }
-    }
-    c.finish()?;
-    if let Some(id) = secretary {
-        let leaders = users::leaders(db, org).await?;
-        if !leaders.iter().any(|l| l.id == id) {
-            return Err(StoreError::because(
-                "secretary",
-                Why::Foreign(Foreign::Secretary),
-            ));
-        }
-    }
-    let mut tx = db.begin().await?;
-    audit::upsert(
-        &mut tx,
-        change,
-        Entity::WarningRules,
-        ("org_id", org.0),
-        Some(input.version),
-        &[
-            ("green_days", Param::from(i64::from(rules.green_days))),
-            ("yellow_days", Param::from(i64::from(rules.yellow_days))),
-            ("green_to", Param::from(codes_of(&rules.green))),
-            ("yellow_to", Param::from(codes_of(&rules.yellow))),
-            ("red_to", Param::from(codes_of(&rules.red))),
-            ("secretary_id", Param::from(secretary.map(|s| s.0))),
-            ("remind_days", Param::from(days_text(&rules.remind_days))),
-            ("repeat_days", Param::from(i64::from(rules.repeat_days))),
-            (
-                "milestone_months",
-                Param::from(i64::from(rules.milestone_months)),
-            ),
-            (
-                "long_term_days",
-                Param::from(i64::from(rules.long_term_days)),
-            ),
-        ],
-    )
-    .await?;
-    let settings = get(tx.conn(), org).await?;
-    tx.commit().await?;
-    Ok(settings)
-}
+use crate::settings::warning_rules::{self, Settings};
 
 /// Who one recipient of a warning is, by name.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -313,7 +80,7 @@ pub(crate) async fn org_context<'a>(
         std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
         std::collections::hash_map::Entry::Vacant(v) => {
             let mut conn = db.pool().acquire().await?;
-            let settings = get(&mut conn, org).await?;
+            let settings = warning_rules::get(&mut conn, org).await?;
             v.insert((settings, users::of_org(db, org).await?))
         }
     })
@@ -364,7 +131,7 @@ pub async fn board(
     let mut people: HashMap<UnitId, (Settings, Vec<User>)> = HashMap::new();
     let mut rules = Vec::new();
     for org in crate::scope::orgs(actor) {
-        let unit = crate::units::get(db, org).await?;
+        let unit = crate::accounts::units::get(db, org).await?;
         rules.push(OrgRules {
             org: super::UnitRef {
                 id: org,

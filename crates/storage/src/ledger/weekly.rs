@@ -1,4 +1,4 @@
-//! 周报 as stored (D8): the organisation's rule, each lead unit's report of a week
+//! 周报 as stored (D8): each lead unit's report of a week
 //! (pre-filled from the week's progress entries), the office's roster of who reported
 //! on time, late or not at all (叫号), and its weekly summary draft (一周一汇总).
 
@@ -6,72 +6,22 @@ use std::collections::HashMap;
 use zhenggai_domain::reason::Rule;
 use zhenggai_domain::validate::Why;
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc, Weekday};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 use serde::Serialize;
 use sqlx::Row;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::calendar::Calendar;
 use zhenggai_domain::clock::china_time;
 use zhenggai_domain::validate::Checker;
-use zhenggai_domain::weekly::{ReportStatus, WeeklyRule, excerpt, week_of};
+use zhenggai_domain::weekly::{ReportStatus, excerpt, week_of};
 use zhenggai_domain::{Role, UnitId};
 
-use super::require_ledger;
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
+use crate::db::sql::{Sql, day, parse_stamp, stamp};
 use crate::error::{StoreError, StoreResult};
-use crate::sql::{Param, Sql, day, parse_stamp, stamp};
-
-/// An organisation's rule and its version (0 while the default applies).
-pub async fn rule(db: &Db, org: UnitId) -> StoreResult<(WeeklyRule, i64)> {
-    let row = sqlx::query("SELECT weekday, hour, version FROM weekly_rules WHERE org_id = $1")
-        .bind(org.0)
-        .fetch_optional(db.pool())
-        .await?;
-    let Some(r) = row else {
-        return Ok((WeeklyRule::default(), 0));
-    };
-    let weekday = Weekday::try_from(u8::try_from(r.try_get::<i64, _>(0)?).unwrap_or(4))
-        .unwrap_or(Weekday::Fri);
-    let hour = u32::try_from(r.try_get::<i64, _>(1)?).unwrap_or(10);
-    Ok((WeeklyRule { weekday, hour }, r.try_get(2)?))
-}
-
-/// Sets when reports are due (the office); recorded.
-pub async fn save_rule(
-    db: &Db,
-    actor: &Actor,
-    change: Change<'_>,
-    weekday: &str,
-    hour: &str,
-    version: i64,
-) -> StoreResult<()> {
-    if actor.ledger_access(actor.org) < Access::Edit {
-        return Err(StoreError::Forbidden);
-    }
-    let mut c = Checker::default();
-    let weekday = c.number("weekday", weekday, 1, 7);
-    let hour = c.number("hour", hour, 0, 23);
-    c.finish()?;
-    let (weekday, hour) = (
-        i64::from(weekday.unwrap_or(5)) - 1,
-        i64::from(hour.unwrap_or(10)),
-    );
-    let mut tx = db.begin().await?;
-    audit::upsert(
-        &mut tx,
-        change,
-        Entity::WeeklyRule,
-        ("org_id", actor.org.0),
-        Some(version),
-        &[
-            ("weekday", Param::from(weekday)),
-            ("hour", Param::from(hour)),
-        ],
-    )
-    .await?;
-    tx.commit().await
-}
+use crate::scope::require_ledger;
+use crate::settings::weekly_rule;
 
 /// The units that report: those leading an open measure of the organisation. Found
 /// through the organisation's inspections, so that the index on measures' inspection
@@ -182,7 +132,7 @@ pub async fn submit(
     if monday > this_week || monday < this_week - Duration::days(7) {
         return Err(StoreError::because("week", Why::Rule(Rule::ReportWeek)));
     }
-    let (rule, _) = rule(db, actor.org).await?;
+    let (rule, _) = weekly_rule::get(db, actor.org).await?;
     if rule.due(monday, calendar).value.is_none() {
         return Err(StoreError::because("week", Why::Rule(Rule::HolidayWeek)));
     }
@@ -203,7 +153,7 @@ pub async fn submit(
             // A correction keeps the time first sent: lateness is not undone by editing.
             let mut set = Sql::new("content = ");
             set.bind(content);
-            audit::update(
+            audit::versions::update(
                 &mut tx,
                 change,
                 "update",
@@ -228,7 +178,7 @@ pub async fn submit(
             .fetch_one(tx.conn())
             .await?
             .try_get(0)?;
-            audit::created(&mut tx, change, Entity::WeeklyReport, id).await?;
+            audit::write::created(&mut tx, change, Entity::WeeklyReport, id).await?;
         }
     }
     tx.commit().await
@@ -270,7 +220,7 @@ pub async fn roster(
 ) -> StoreResult<Roster> {
     require_ledger(actor, actor.org, Access::Read)?;
     let monday = week_of(week);
-    let (rule, _) = rule(db, actor.org).await?;
+    let (rule, _) = weekly_rule::get(db, actor.org).await?;
     let due = rule.due(monday, calendar).value;
     let mut sent = reports_of_week(db, actor.org, monday).await?;
     let mut lines = Vec::new();
@@ -373,7 +323,7 @@ pub async fn due_of(
     week: NaiveDate,
     calendar: &Calendar,
 ) -> StoreResult<Option<NaiveDateTime>> {
-    let (rule, _) = rule(db, org).await?;
+    let (rule, _) = weekly_rule::get(db, org).await?;
     Ok(rule.due(week, calendar).value)
 }
 
@@ -467,7 +417,7 @@ pub async fn save_summary(
                 .bind(change.actor.map(|u| u.0))
                 .push(", saved_at = ")
                 .bind(stamp(change.at));
-            audit::update(
+            audit::versions::update(
                 &mut tx,
                 change,
                 "update",
@@ -491,7 +441,7 @@ pub async fn save_summary(
             .fetch_one(tx.conn())
             .await?
             .try_get(0)?;
-            audit::created(&mut tx, change, Entity::WeeklySummary, id).await?;
+            audit::write::created(&mut tx, change, Entity::WeeklySummary, id).await?;
         }
     }
     tx.commit().await

@@ -10,10 +10,10 @@ use utoipa_axum::routes;
 use zhenggai_domain::reason::Choose;
 use zhenggai_domain::validate::Why;
 use zhenggai_domain::{Role, UnitId, UserId};
-use zhenggai_storage::auth::ApiToken;
-use zhenggai_storage::units::{self, Unit, UnitKind};
-use zhenggai_storage::users::{self, NewUser, User};
-use zhenggai_storage::{StoreError, auth};
+use zhenggai_storage::accounts::auth::ApiToken;
+use zhenggai_storage::accounts::units::{self, Unit, UnitKind};
+use zhenggai_storage::accounts::users::{self, NewUser, User};
+use zhenggai_storage::{StoreError, accounts::auth};
 
 use super::extract::Path;
 use super::{ApiJson, Created};

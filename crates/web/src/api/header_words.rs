@@ -11,7 +11,7 @@ use utoipa_axum::routes;
 use zhenggai_domain::reason::Choose;
 use zhenggai_domain::validate::Why;
 use zhenggai_storage::StoreError;
-use zhenggai_storage::ledger::header_words::{self, HeaderWord, Meaning};
+use zhenggai_storage::settings::header_words::{self, HeaderWord, Meaning};
 
 use super::extract::Path;
 use super::{ApiJson, WithdrawInput};

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use zhenggai_storage::users::User;
+use zhenggai_storage::accounts::users::User;
 
 use super::ApiJson;
 use crate::error::{ApiError, ApiErrorBody};

@@ -7,8 +7,8 @@ use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use zhenggai_storage::channels::{self, UserChannel};
-use zhenggai_storage::reminders::{self, Notification};
+use zhenggai_storage::reminders::channels::{self, UserChannel};
+use zhenggai_storage::reminders::bell::{self, Notification};
 
 use super::ApiJson;
 use crate::error::{ApiError, ApiErrorBody};
@@ -37,8 +37,8 @@ pub struct Bell {
 pub async fn notifications(State(app): State<App>, v: ApiViewer) -> Result<Json<Bell>, ApiError> {
     let user = v.0.user.id;
     Ok(Json(Bell {
-        unread: reminders::unread(&app.db, user).await?,
-        items: reminders::list(&app.db, user, 200).await?,
+        unread: bell::unread(&app.db, user).await?,
+        items: bell::list(&app.db, user, 200).await?,
     }))
 }
 
@@ -65,7 +65,7 @@ pub async fn mark_read(
     v: ApiViewer,
     ApiJson(body): ApiJson<MarkRead>,
 ) -> Result<Json<Marked>, ApiError> {
-    let marked = reminders::mark_read(&app.db, v.0.user.id, body.id, app.clock.now()).await?;
+    let marked = bell::mark_read(&app.db, v.0.user.id, body.id, app.clock.now()).await?;
     Ok(Json(Marked { marked }))
 }
 

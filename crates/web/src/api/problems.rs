@@ -11,7 +11,7 @@ use utoipa_axum::router::UtoipaMethodRouterExt;
 use utoipa_axum::routes;
 use zhenggai_domain::{InspectionId, ProblemId};
 use zhenggai_storage::files::Sent;
-use zhenggai_storage::ledger::lifecycle::{self, Event, StepInput};
+use zhenggai_storage::ledger::lifecycle::{self, history::Event, input::StepInput};
 use zhenggai_storage::ledger::problems::{self, Problem, ProblemInput};
 use zhenggai_storage::ledger::query::{self, FilterInput, MeasurePage, Within};
 
@@ -135,7 +135,7 @@ pub async fn list_steps(
     Path(id): Path<i64>,
 ) -> Result<Json<Vec<Event>>, ApiError> {
     let p = problems::get(&app.db, &v.0.actor, ProblemId(id)).await?;
-    Ok(Json(lifecycle::events(&app.db, p.id).await?))
+    Ok(Json(lifecycle::history::events(&app.db, p.id).await?))
 }
 
 /// Takes a lifecycle step on a problem (认领、审定、销号、回头看 …); answers its new state
@@ -171,7 +171,7 @@ pub async fn take_step(
     )
     .await?;
     let (_, next) =
-        lifecycle::actions_for(&app.db, &v.0.actor, ProblemId(id), app.clock.today()).await?;
+        lifecycle::offered::actions_for(&app.db, &v.0.actor, ProblemId(id), app.clock.today()).await?;
     Ok(Json(StepResult {
         state,
         next: next.into_iter().map(str::to_string).collect(),
@@ -229,6 +229,6 @@ pub async fn get_step_file(
     v: ApiViewer,
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
-    let (f, bytes) = lifecycle::file(&app.db, app.files.as_ref(), &v.0.actor, id).await?;
+    let (f, bytes) = lifecycle::history::file(&app.db, app.files.as_ref(), &v.0.actor, id).await?;
     Ok(download(&f.filename, &f.content_type, bytes))
 }

@@ -6,7 +6,7 @@ use axum::extract::State;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use zhenggai_storage::ledger::postings::{self, PostedResult};
-use zhenggai_storage::ledger::rules::{self, ClosureRules, RulesInput};
+use zhenggai_storage::settings::closure_rules::{self as rules, ClosureRules, RulesInput};
 
 use super::ApiJson;
 use crate::error::{ApiError, ApiErrorBody};

@@ -8,7 +8,7 @@ use utoipa_axum::routes;
 use zhenggai_domain::reason::Rule;
 use zhenggai_domain::validate::Why;
 use zhenggai_storage::StoreError;
-use zhenggai_storage::audit::{self, AuditEntry};
+use zhenggai_storage::audit::trail::{self, AuditEntry};
 
 use super::ApiJson;
 use super::extract::Path;
@@ -33,7 +33,7 @@ pub async fn audit_trail(
     if !v.0.actor.role.reads_audit_trail() {
         return Err(StoreError::Forbidden.into());
     }
-    Ok(Json(audit::recent(app.db.pool(), 200).await?))
+    Ok(Json(trail::recent(app.db.pool(), 200).await?))
 }
 
 /// Which 审计校验码 to prove the trail still reaches (none: verify the trail alone).

@@ -16,6 +16,7 @@ use zhenggai_domain::weekly::{ReportStatus, week_of};
 use zhenggai_storage::StoreError;
 use zhenggai_storage::calendar;
 use zhenggai_storage::ledger::weekly::{self, Roster, SavedSummary};
+use zhenggai_storage::settings::weekly_rule;
 
 use super::ApiJson;
 use super::extract::Query;
@@ -101,7 +102,7 @@ pub async fn get_reports(
     let now = app.clock.now();
     let week = q.monday(now);
     let calendar = calendar::load(&app.db).await?;
-    let (rule, _) = weekly::rule(&app.db, actor.org).await?;
+    let (rule, _) = weekly_rule::get(&app.db, actor.org).await?;
     let due = rule.due(week, &calendar).value;
     let own = if actor.role == Role::Unit {
         let report = weekly::report_of(&app.db, actor.unit, week).await?;
@@ -252,7 +253,7 @@ pub struct DueRule {
     responses((status = 200, body = DueRule), (status = 403, body = ApiErrorBody)))]
 pub async fn get_rule(State(app): State<App>, v: ApiViewer) -> Result<Json<DueRule>, ApiError> {
     takes_part(&v.0.actor)?;
-    let (rule, version) = weekly::rule(&app.db, v.0.actor.org).await?;
+    let (rule, version) = weekly_rule::get(&app.db, v.0.actor.org).await?;
     Ok(Json(DueRule {
         weekday: rule.weekday.number_from_monday(),
         hour: rule.hour,
@@ -280,7 +281,7 @@ pub async fn save_rule(
     v: ApiViewer,
     ApiJson(input): ApiJson<DueRuleInput>,
 ) -> Result<Json<DueRule>, ApiError> {
-    weekly::save_rule(
+    weekly_rule::save(
         &app.db,
         &v.0.actor,
         v.0.change(&app),

@@ -234,7 +234,7 @@ impl Tr {
 
     /// An instant as people read it: Beijing time to the minute.
     pub fn when(&self, at: impl AsRef<str>) -> String {
-        zhenggai_storage::sql::beijing_minute(at.as_ref())
+        zhenggai_storage::db::sql::beijing_minute(at.as_ref())
     }
 
     /// One of the four forms (四种形态), by its code.

@@ -1,7 +1,7 @@
 //! The audit trail's sentences with numbers in them, and what `audit verify` found, in
 //! each language (the fixed texts are in `texts`).
 
-use zhenggai_storage::verify::{Finding, Report};
+use zhenggai_storage::audit::verify::{Finding, Report};
 
 use super::{Lang, Tr};
 

@@ -10,10 +10,10 @@ use zhenggai_domain::reason::Choose;
 use zhenggai_domain::validate::Why;
 use zhenggai_domain::{Role, UnitId, UserId};
 
-use zhenggai_storage::auth::ApiToken;
-use zhenggai_storage::units::{self, Unit, UnitKind};
-use zhenggai_storage::users::{self, NewUser, User};
-use zhenggai_storage::{StoreError, auth};
+use zhenggai_storage::accounts::auth::ApiToken;
+use zhenggai_storage::accounts::units::{self, Unit, UnitKind};
+use zhenggai_storage::accounts::users::{self, NewUser, User};
+use zhenggai_storage::{StoreError, accounts::auth};
 
 use super::{Errors, Nav, field_errors, render, render_status, see_other, tr};
 use crate::error::PageError;
@@ -168,7 +168,7 @@ async fn users_page_with(
         sysadmin: v.actor.role == Role::SysAdmin,
         secadmin: v.actor.role == Role::SecAdmin,
         me: v.user.id,
-        now: zhenggai_storage::sql::stamp(app.clock.now()),
+        now: zhenggai_storage::db::sql::stamp(app.clock.now()),
         notice,
         errors,
     })
@@ -324,7 +324,7 @@ struct TokensPage {
 impl TokensPage {
     /// A stored instant as the person reads it: Beijing time to the minute.
     fn when(&self, at: &str) -> String {
-        zhenggai_storage::sql::parse_stamp(at)
+        zhenggai_storage::db::sql::parse_stamp(at)
             .map(|d| china_time(d).format("%Y-%m-%d %H:%M").to_string())
             .unwrap_or_default()
     }

@@ -11,7 +11,7 @@ use zhenggai_domain::validate::FieldError;
 use zhenggai_domain::validate::Why;
 use zhenggai_spreadsheet::layout::{Field, SYNONYMS};
 use zhenggai_storage::error::StoreError;
-use zhenggai_storage::ledger::header_words::{self, HeaderWord, Meaning};
+use zhenggai_storage::settings::header_words::{self, HeaderWord, Meaning};
 
 use super::{Errors, Nav, field_errors, render, render_status, see_other, tr};
 use crate::error::PageError;

@@ -4,7 +4,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use zhenggai_domain::Role;
-use zhenggai_storage::ledger::lifecycle::{self, Waiting};
+use zhenggai_storage::ledger::lifecycle::{self, offered::Waiting};
 use zhenggai_storage::ledger::query::{self, FilterInput, MeasurePage, Within};
 
 use super::{Nav, render, tr};
@@ -57,7 +57,7 @@ pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
         count(&app, &v, "done").await?,
     );
     let open = page.total;
-    let waiting = lifecycle::waiting(&app.db, &v.actor, app.clock.today()).await?;
+    let waiting = lifecycle::offered::waiting(&app.db, &v.actor, app.clock.today()).await?;
     Ok(render(&HomePage {
         t: tr(&v),
         nav: Nav::new(&v, "home", "/"),

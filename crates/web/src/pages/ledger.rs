@@ -8,11 +8,11 @@ use zhenggai_domain::InspectionId;
 use zhenggai_domain::access::Access;
 use zhenggai_domain::inspection::ProblemSource;
 use zhenggai_domain::schedule::{NodeKind, Timeline};
+use zhenggai_storage::accounts::units::{self, Unit};
+use zhenggai_storage::accounts::users::{self, User};
 use zhenggai_storage::ledger::aspects::{self, Aspect};
 use zhenggai_storage::ledger::inspections::{self, Inspection};
 use zhenggai_storage::ledger::query::{self, Filter, FilterInput, LedgerPage};
-use zhenggai_storage::units::{self, Unit};
-use zhenggai_storage::users::{self, User};
 
 use super::{Errors, Nav, Pager, STATUSES, field_errors, render, tr};
 use crate::error::PageError;

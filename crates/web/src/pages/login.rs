@@ -7,8 +7,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use zhenggai_domain::reason::Account;
 use zhenggai_domain::validate::Why;
-use zhenggai_storage::auth::{self, LoginRefused};
-use zhenggai_storage::{StoreError, users};
+use zhenggai_storage::accounts::auth::{self, LoginRefused};
+use zhenggai_storage::{StoreError, accounts::users};
 
 use super::{Errors, Nav, field_errors, render, render_status, tr};
 use crate::error::PageError;

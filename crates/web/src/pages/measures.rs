@@ -9,14 +9,14 @@ use zhenggai_domain::access::{Access, MeasureEdit};
 use zhenggai_domain::escalation::NoticeKind;
 use zhenggai_domain::status::MeasureState;
 use zhenggai_domain::{AttachmentId, MeasureId, ProblemId, Role};
+use zhenggai_storage::accounts::units::{self, Unit};
 use zhenggai_storage::ledger::measures::{self, Measure, MeasureInput};
 use zhenggai_storage::ledger::milestones::{self, MilestoneInput, Milestones};
 use zhenggai_storage::ledger::notices::{self, Notice, NoticeInput};
 use zhenggai_storage::ledger::problems::{self, Problem};
 use zhenggai_storage::ledger::progress::{self, Progress, ProgressInput};
 use zhenggai_storage::ledger::query::{self, FilterInput, MeasurePage, Within};
-use zhenggai_storage::units::{self, Unit};
-use zhenggai_storage::{StoreError, users};
+use zhenggai_storage::{StoreError, accounts::users};
 
 use super::ledger::{checked_filter, filter_input};
 use super::{
@@ -565,7 +565,7 @@ pub(super) async fn require_add_measure(
     problem: &Problem,
 ) -> Result<(), PageError> {
     let (_, actions) =
-        lifecycle::actions_for(&app.db, &v.actor, problem.id, app.clock.today()).await?;
+        lifecycle::offered::actions_for(&app.db, &v.actor, problem.id, app.clock.today()).await?;
     if actions.contains(&"add_measure") {
         Ok(())
     } else {

@@ -256,7 +256,7 @@ pub fn stale(c: &zhenggai_storage::error::Conflict) -> FieldError {
             changed_at: c
                 .changed_at
                 .as_deref()
-                .map(zhenggai_storage::sql::beijing_minute),
+                .map(zhenggai_storage::db::sql::beijing_minute),
             columns: c
                 .changes
                 .iter()

@@ -5,8 +5,8 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use zhenggai_storage::channels::{self, UserChannel};
-use zhenggai_storage::reminders::{self, Notification};
+use zhenggai_storage::reminders::bell::{self, Notification};
+use zhenggai_storage::reminders::channels::{self, UserChannel};
 
 use super::{Errors, Nav, field_errors, render, render_status, see_other, tr};
 use crate::error::PageError;
@@ -39,7 +39,7 @@ async fn page(
     Ok(NotificationsPage {
         t: tr(v),
         nav: Nav::new(v, "notifications", "/notifications"),
-        list: reminders::list(&app.db, v.user.id, 200).await?,
+        list: bell::list(&app.db, v.user.id, 200).await?,
         email,
         email_configured: app.config.email_configured,
         errors,
@@ -86,6 +86,6 @@ pub async fn mark_read(
     PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
     let id = form.get("id").trim().parse::<i64>().ok();
-    reminders::mark_read(&app.db, v.user.id, id, app.clock.now()).await?;
+    bell::mark_read(&app.db, v.user.id, id, app.clock.now()).await?;
     Ok(see_other("/notifications"))
 }

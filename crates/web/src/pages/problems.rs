@@ -9,7 +9,7 @@ use zhenggai_domain::{InspectionId, ProblemId};
 use zhenggai_storage::error::Blocker;
 use zhenggai_storage::ledger::aspects::{self, Aspect};
 use zhenggai_storage::ledger::inspections::{self, Inspection};
-use zhenggai_storage::ledger::lifecycle::{self, Event, StepInput};
+use zhenggai_storage::ledger::lifecycle::{self, history::Event, input::StepInput};
 use zhenggai_storage::ledger::problems::{self, Problem, ProblemInput};
 use zhenggai_storage::ledger::query::{self, FilterInput, MeasurePage, Within};
 
@@ -44,7 +44,7 @@ struct ProblemPage {
     /// measures were reopened and what to do before asking again.
     returned: Option<Returned>,
     /// The extension asked for and not yet decided: what the leader decides on.
-    pending: Option<lifecycle::PendingExtension>,
+    pending: Option<lifecycle::history::PendingExtension>,
 }
 
 /// Work sent back to the lead unit — a plan returned (退回修改), a closure returned
@@ -203,7 +203,7 @@ struct ClosurePanel {
 }
 
 impl ClosurePanel {
-    fn new(f: &lifecycle::Facts, to_sign: Vec<Party>) -> Self {
+    fn new(f: &lifecycle::facts::Facts, to_sign: Vec<Party>) -> Self {
         let p = f.policy;
         let checks = &f.problem.checks;
         // Checks count for the current closure request only.
@@ -253,7 +253,7 @@ async fn problem_page(
     let page = problem_measures(app, v, &problem).await?;
     let can_edit = v.actor.ledger_access(problem.org_id) >= Access::Edit;
     let (facts, mut actions) =
-        lifecycle::actions_for(&app.db, &v.actor, id, app.clock.today()).await?;
+        lifecycle::offered::actions_for(&app.db, &v.actor, id, app.clock.today()).await?;
     let can_add_measure = actions.contains(&"add_measure");
     actions.retain(|a| *a != "add_measure");
     // An extension is asked for a measure still open: with none, there is nothing to ask.
@@ -264,15 +264,18 @@ async fn problem_page(
     {
         actions.retain(|a| *a != "request_extension");
     }
-    let closure = ClosurePanel::new(&facts, lifecycle::parties_to_sign(&v.actor, &facts));
-    let events = lifecycle::events(&app.db, id).await?;
+    let closure = ClosurePanel::new(
+        &facts,
+        lifecycle::offered::parties_to_sign(&v.actor, &facts),
+    );
+    let events = lifecycle::history::events(&app.db, id).await?;
     let returned = Returned::of(&events, problem.state);
     let pending = if facts.problem.extension_pending {
-        lifecycle::pending_extension_of(&app.db, id).await?
+        lifecycle::history::pending_extension_of(&app.db, id).await?
     } else {
         None
     };
-    let units = zhenggai_storage::units::list(&app.db, Some(problem.org_id))
+    let units = zhenggai_storage::accounts::units::list(&app.db, Some(problem.org_id))
         .await?
         .into_iter()
         .filter(|u| u.id != problem.org_id)
@@ -368,7 +371,7 @@ pub async fn step_file(
     v: Viewer,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let (f, bytes) = lifecycle::file(&app.db, app.files.as_ref(), &v.actor, id).await?;
+    let (f, bytes) = lifecycle::history::file(&app.db, app.files.as_ref(), &v.actor, id).await?;
     Ok(crate::download::download(
         &f.filename,
         &f.content_type,
@@ -456,7 +459,7 @@ async fn form_page(
         Some(p) => format!("/problems/{p}/edit"),
         None => format!("/inspections/{}/problems/new", inspection.id),
     };
-    let lead_units = zhenggai_storage::units::list(&app.db, Some(inspection.org_id))
+    let lead_units = zhenggai_storage::accounts::units::list(&app.db, Some(inspection.org_id))
         .await?
         .into_iter()
         .filter(|u| u.id != inspection.org_id)
@@ -466,7 +469,7 @@ async fn form_page(
             selected: input.lead_unit_id == Some(u.id.0),
         })
         .collect();
-    let leaders = zhenggai_storage::users::leaders(&app.db, inspection.org_id)
+    let leaders = zhenggai_storage::accounts::users::leaders(&app.db, inspection.org_id)
         .await?
         .into_iter()
         .map(|l| Choice {

@@ -7,7 +7,7 @@ use axum::response::Response;
 use zhenggai_domain::access::Access;
 use zhenggai_storage::error::StoreError;
 use zhenggai_storage::ledger::postings::{self, PostedResult};
-use zhenggai_storage::ledger::rules::{self, ClosureRules, RulesInput};
+use zhenggai_storage::settings::closure_rules::{self as rules, ClosureRules, RulesInput};
 
 use super::{Errors, Nav, field_errors, render, render_status, see_other, tr};
 use crate::error::PageError;

@@ -16,13 +16,13 @@ use zhenggai_spreadsheet::export;
 use zhenggai_spreadsheet::layout::{Field, Synonyms};
 use zhenggai_spreadsheet::ledger::Options;
 use zhenggai_spreadsheet::{Issue, Reading, Row, read_ledger};
+use zhenggai_storage::accounts::units;
 use zhenggai_storage::error::StoreError;
-use zhenggai_storage::ledger::header_words::{self, Meaning};
 use zhenggai_storage::ledger::import::{self, Decisions, ImportRecord, Matching, Source};
 use zhenggai_storage::ledger::inspections::{self, Inspection};
 use zhenggai_storage::ledger::progress;
 use zhenggai_storage::ledger::query::{self, Filter, LedgerAspect};
-use zhenggai_storage::units;
+use zhenggai_storage::settings::header_words::{self, Meaning};
 
 use super::ledger::{checked_filter, filter_input};
 use super::{Choice, Errors, Nav, Pager, field_errors, render, render_status, see_other, tr};
@@ -33,7 +33,7 @@ use crate::readings::ReadingKey;
 use crate::session::Viewer;
 use crate::state::App;
 use std::sync::Arc;
-use zhenggai_storage::uploads::{self, Uploader};
+use zhenggai_storage::accounts::uploads::{self, Uploader};
 
 /// Reads a workbook's bytes as a ledger against an inspection's feedback date. A large
 /// ledger is a second of work for a core, so it runs on a blocking thread rather than on

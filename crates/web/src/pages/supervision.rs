@@ -8,8 +8,8 @@ use chrono::Datelike;
 use zhenggai_domain::access::Access;
 use zhenggai_domain::supervision::{HEARINGS_PER_MONTH, hearings_in_month, short_of_hearings};
 use zhenggai_domain::validate::FieldError;
+use zhenggai_storage::accounts::units::{self, Unit};
 use zhenggai_storage::ledger::supervision::{self, Hearing, Round};
-use zhenggai_storage::units::{self, Unit};
 
 use super::{Errors, Nav, field_errors, render, render_status, see_other, tr};
 use crate::error::PageError;

@@ -8,10 +8,11 @@ use axum::response::Response;
 use zhenggai_domain::access::Access;
 use zhenggai_domain::reminder::RobotKind;
 use zhenggai_domain::warning::{Colour, Recipient};
-use zhenggai_storage::channels::{self, OrgChannels, OrgChannelsInput};
+use zhenggai_storage::accounts::users::{self, User};
 use zhenggai_storage::error::StoreError;
-use zhenggai_storage::ledger::warnings::{self, Board, Settings, SettingsInput};
-use zhenggai_storage::users::{self, User};
+use zhenggai_storage::ledger::warnings::{self, Board};
+use zhenggai_storage::reminders::channels::{self, OrgChannels, OrgChannelsInput};
+use zhenggai_storage::settings::warning_rules::{self, Settings, SettingsInput};
 
 use super::{Errors, Nav, field_errors, render, render_status, see_other, tr};
 use crate::error::PageError;
@@ -163,7 +164,7 @@ async fn rules_page(
 ) -> Result<RulesPage, PageError> {
     let input = match input {
         Some(i) => i,
-        None => input_of(&warnings::of_org(&app.db, &v.actor, v.actor.org).await?),
+        None => input_of(&warning_rules::of_org(&app.db, &v.actor, v.actor.org).await?),
     };
     let channels = match channels {
         Some(c) => c,
@@ -265,7 +266,7 @@ pub async fn save_rules(
         secretary: form.get("secretary").into(),
         version: form.get("version").trim().parse().unwrap_or(-1),
     };
-    match warnings::save(&app.db, &v.actor, v.change(&app), v.actor.org, &input).await {
+    match warning_rules::save(&app.db, &v.actor, v.change(&app), v.actor.org, &input).await {
         Ok(_) => Ok(see_other("/settings/warnings")),
         Err(e) => {
             let errors = Errors {

@@ -15,6 +15,7 @@ use zhenggai_domain::reason::Choose;
 use zhenggai_domain::validate::Why;
 use zhenggai_domain::weekly::{ReportStatus, WEEKDAYS, WeeklyRule, week_of};
 use zhenggai_storage::ledger::weekly::{self, Roster, SavedSummary};
+use zhenggai_storage::settings::weekly_rule;
 
 use super::{Errors, Nav, field_errors, render, render_status, see_other, tr};
 use crate::error::PageError;
@@ -96,7 +97,7 @@ async fn page(
     let this_week = weekly::this_week(now);
     let week = week_of(week.unwrap_or(this_week)).min(this_week);
     let calendar = zhenggai_storage::calendar::load(&app.db).await?;
-    let (rule, rule_version) = weekly::rule(&app.db, v.actor.org).await?;
+    let (rule, rule_version) = weekly_rule::get(&app.db, v.actor.org).await?;
     let due = rule.due(week, &calendar).value;
     let unit_form = if v.actor.role == Role::Unit {
         let report = weekly::report_of(&app.db, v.actor.unit, week).await?;
@@ -225,7 +226,7 @@ pub async fn save_rule(
     PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
     let version = form.get("version").trim().parse().unwrap_or(-1);
-    match weekly::save_rule(
+    match weekly_rule::save(
         &app.db,
         &v.actor,
         v.change(&app),
@@ -299,7 +300,7 @@ pub async fn download_summary(
             weekly::summary(&app.db, &v.actor, &roster, app.clock.today()).await?
         }
     };
-    let org = zhenggai_storage::units::get(&app.db, v.actor.org).await?;
+    let org = zhenggai_storage::accounts::units::get(&app.db, v.actor.org).await?;
     let sunday = week + Duration::days(6);
     let title = format!(
         "{}整改工作周汇总（{}—{}）",

@@ -412,7 +412,7 @@ async fn nobody_acts_as_someone_else() {
 #[tokio::test]
 async fn the_upper_level_over_several_organisations_reads_every_list() {
     let t = TestApp::new().await;
-    zhenggai_storage::demo::load_another(
+    zhenggai_demo::load_another(
         &t.app.db,
         t.app.files.as_ref(),
         today(),

@@ -784,7 +784,7 @@ async fn a_stored_file_changed_behind_the_systems_back_is_reported() {
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let files = zhenggai_storage::files::LocalFiles::new(t.files_root());
-    let verify = || zhenggai_storage::verify::verify_files(&t.app.db, &files);
+    let verify = || zhenggai_storage::audit::verify::verify_files(&t.app.db, &files);
     assert!(verify().await.unwrap().is_empty());
     let sha: String = sqlx::query_scalar("SELECT sha256 FROM attachments ORDER BY id DESC LIMIT 1")
         .fetch_one(t.app.db.pool())

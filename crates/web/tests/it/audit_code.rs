@@ -3,8 +3,8 @@
 //! reaches it (issue 19, item 8).
 
 use axum::http::StatusCode;
-use zhenggai_storage::checkpoint::Claim;
-use zhenggai_storage::verify;
+use zhenggai_storage::audit::checkpoint::Claim;
+use zhenggai_storage::audit::verify;
 
 use crate::util::*;
 

@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use zhenggai_storage::demo::DEMO_USERS;
+use zhenggai_demo::DEMO_USERS;
 
 use crate::util::{Resp, Session, TestApp};
 

@@ -421,7 +421,9 @@ async fn one_problem_travels_the_whole_road_and_wrong_roles_are_refused() {
         ]
     );
     assert_eq!(steps[3]["actor"], "王建国");
-    let report = zhenggai_storage::verify::verify(&t.app.db).await.unwrap();
+    let report = zhenggai_storage::audit::verify::verify(&t.app.db)
+        .await
+        .unwrap();
     assert!(report.intact(), "{:#?}", report.problems);
 }
 
@@ -671,7 +673,9 @@ async fn a_look_back_round_confirms_or_reopens_each_closed_problem_once() {
         .await,
         1
     );
-    let report = zhenggai_storage::verify::verify(&t.app.db).await.unwrap();
+    let report = zhenggai_storage::audit::verify::verify(&t.app.db)
+        .await
+        .unwrap();
     assert!(report.intact(), "{:#?}", report.problems);
 }
 
@@ -945,7 +949,9 @@ async fn the_organisations_closure_rules_come_before_acceptance() {
     t.advance(chrono::Duration::days(1));
     let closed = step(&t, &office, p, json!({"action": "accept_closure"})).await;
     assert_eq!(closed.json()["state"], "closed", "{}", closed.body);
-    let report = zhenggai_storage::verify::verify(&t.app.db).await.unwrap();
+    let report = zhenggai_storage::audit::verify::verify(&t.app.db)
+        .await
+        .unwrap();
     assert!(report.intact(), "{:#?}", report.problems);
 }
 

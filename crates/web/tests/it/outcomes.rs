@@ -160,6 +160,8 @@ async fn supervisors_hold_accountable_the_office_records_institutions_and_money_
         .status,
         StatusCode::NOT_FOUND
     );
-    let report = zhenggai_storage::verify::verify(&t.app.db).await.unwrap();
+    let report = zhenggai_storage::audit::verify::verify(&t.app.db)
+        .await
+        .unwrap();
     assert!(report.intact(), "{:#?}", report.problems);
 }

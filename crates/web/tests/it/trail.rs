@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use serde_json::json;
 use sqlx::Row;
 use zhenggai_storage::audit::Entity;
-use zhenggai_storage::trail::{self, TrailFilter};
+use zhenggai_storage::audit::trail::{self, TrailFilter};
 use zhenggai_web::i18n::{Lang, Tr};
 use zhenggai_web::pages::trail::words;
 
@@ -22,7 +22,7 @@ async fn every_field_and_action_of_the_trail_has_its_words() {
         let tr = Tr(lang);
         for entity in Entity::ALL {
             assert_ne!(words::entity(&tr, entity.table()), entity.table());
-            let columns = sqlx::query(zhenggai_storage::dialect::table_columns(backend))
+            let columns = sqlx::query(zhenggai_storage::db::dialect::table_columns(backend))
                 .bind(entity.table())
                 .fetch_all(t.app.db.pool())
                 .await

@@ -10,10 +10,11 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use http_body_util::BodyExt;
 use sqlx::Row;
 use tower::ServiceExt;
+use zhenggai_demo as demo;
 use zhenggai_domain::clock::Clock;
+use zhenggai_storage::accounts::{auth, users};
 use zhenggai_storage::files::LocalFiles;
-use zhenggai_storage::test_db::TestDb;
-use zhenggai_storage::{auth, demo, users};
+use zhenggai_testkit::TestDb;
 use zhenggai_web::{App, WebConfig};
 
 /// A clock the test moves.
@@ -133,7 +134,7 @@ impl TestApp {
             .unwrap();
         zhenggai_storage::reminders::tick(
             &self.app.db,
-            &zhenggai_storage::reminders::BellOnly,
+            &zhenggai_storage::reminders::courier::BellOnly,
             &calendar,
             today(),
             start(),
@@ -387,11 +388,11 @@ impl TestApp {
             reason: None,
         };
         let mut tx = self.app.db.begin().await.unwrap();
-        let org = zhenggai_storage::units::insert(
+        let org = zhenggai_storage::accounts::units::insert(
             &mut tx,
             change(),
             None,
-            zhenggai_storage::units::UnitKind::Org,
+            zhenggai_storage::accounts::units::UnitKind::Org,
             "市广播电视台",
             None,
         )

@@ -3,8 +3,8 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use zhenggai_storage::checkpoint::Claim;
-use zhenggai_storage::verify;
+use zhenggai_storage::audit::checkpoint::Claim;
+use zhenggai_storage::audit::verify;
 
 use crate::cli::{AuditCommand, Common};
 use crate::config::Settings;

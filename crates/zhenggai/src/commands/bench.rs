@@ -13,7 +13,7 @@ use http_body_util::BodyExt;
 use sqlx::Row;
 use tower::ServiceExt;
 use zhenggai_domain::clock::{Clock, SystemClock};
-use zhenggai_storage::{auth, users};
+use zhenggai_storage::accounts::{auth, users};
 use zhenggai_web::App;
 
 use crate::cli::{BenchArgs, Common};
@@ -140,7 +140,8 @@ async fn writes_bench(
         ids.len() >= writes * 2,
         "fill the database with `zhenggai demo --scale` first"
     );
-    if let Some(sql) = zhenggai_storage::dialect::after_explicit_ids(db.backend(), "audit_log") {
+    if let Some(sql) = zhenggai_storage::db::dialect::after_explicit_ids(db.backend(), "audit_log")
+    {
         sqlx::query(&sql).execute(db.pool()).await?;
     }
     println!(
@@ -188,14 +189,14 @@ async fn write_some(db: &zhenggai_storage::Db, ids: &[i64]) -> anyhow::Result<()
             .fetch_one(tx.conn())
             .await?
             .try_get(0)?;
-        let mut set = zhenggai_storage::sql::Sql::new("target = ");
+        let mut set = zhenggai_storage::db::sql::Sql::new("target = ");
         set.bind(format!("基准写入 {id}"));
         let change = Change {
             actor: None,
             at: SystemClock.now(),
             reason: Some("benchmark"),
         };
-        audit::update(
+        audit::versions::update(
             &mut tx,
             change,
             "update",
@@ -298,12 +299,12 @@ async fn import_bench(
 ) -> anyhow::Result<ExitCode> {
     use sha2::Digest;
     anyhow::ensure!(
-        zhenggai_storage::demo::is_empty(db).await?,
+        zhenggai_demo::is_empty(db).await?,
         "the import benchmark needs an empty database (it loads the demo organisation)"
     );
     let clock = Arc::new(SystemClock);
     let files = Arc::new(settings.files());
-    zhenggai_storage::demo::load(db, files.as_ref(), clock.today(), clock.now()).await?;
+    zhenggai_demo::load(db, files.as_ref(), clock.today(), clock.now()).await?;
     let office = users::find(db, "office")
         .await?
         .context("the demo's office")?;

@@ -3,9 +3,9 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
+use zhenggai_demo as demo;
+use zhenggai_demo::scale::{self, Scale};
 use zhenggai_domain::clock::{Clock, SystemClock};
-use zhenggai_storage::demo;
-use zhenggai_storage::scale::{self, Scale};
 
 use crate::cli::{Common, DemoArgs};
 use crate::config::Settings;

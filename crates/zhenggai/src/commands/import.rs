@@ -92,7 +92,7 @@ pub async fn run(common: &Common, args: ImportArgs) -> anyhow::Result<ExitCode> 
     };
     // The organisation's own header words, as its office taught them in a preview.
     let synonyms =
-        zhenggai_storage::ledger::header_words::synonyms(&db, org, &settings.web.synonyms)
+        zhenggai_storage::settings::header_words::synonyms(&db, org, &settings.web.synonyms)
             .await
             .map_err(explain)?;
     let reading = read(&bytes, &args, reference, &settings, synonyms)?;

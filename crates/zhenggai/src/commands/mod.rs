@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use zhenggai_storage::Db;
-use zhenggai_storage::audit_key::AuditKey;
+use zhenggai_storage::audit::key::AuditKey;
 
 use crate::cli::{Cli, Command};
 use crate::config::Settings;

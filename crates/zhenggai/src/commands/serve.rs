@@ -5,13 +5,14 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
+use zhenggai_demo as demo;
 use zhenggai_domain::Role;
 use zhenggai_domain::clock::{Clock, ShiftedClock, SystemClock, from_china_time};
+use zhenggai_storage::accounts::units::{self, UnitKind};
+use zhenggai_storage::accounts::users::{self, NewUser};
+use zhenggai_storage::audit::checkpoint;
 use zhenggai_storage::audit::{self, Change};
-use zhenggai_storage::checkpoint;
-use zhenggai_storage::units::{self, UnitKind};
-use zhenggai_storage::users::{self, NewUser};
-use zhenggai_storage::{Db, auth, demo};
+use zhenggai_storage::{Db, accounts::auth};
 use zhenggai_web::App;
 
 use crate::cli::{Common, ServeArgs};
@@ -44,7 +45,7 @@ pub async fn run(common: &Common, args: ServeArgs) -> anyhow::Result<ExitCode> {
         }
     };
     // A wrong key is refused before anything is written with it.
-    audit::start_sealing(&db, clock.now())
+    audit::write::start_sealing(&db, clock.now())
         .await
         .context("the audit key")?;
     let files = Arc::new(settings.files());
@@ -63,7 +64,8 @@ pub async fn run(common: &Common, args: ServeArgs) -> anyhow::Result<ExitCode> {
         );
         print_demo_accounts();
     }
-    let courier: Arc<dyn zhenggai_storage::reminders::Courier> = Arc::new(settings.outbound()?);
+    let courier: Arc<dyn zhenggai_storage::reminders::courier::Courier> =
+        Arc::new(settings.outbound()?);
     let scheduler = (!args.no_worker).then(|| {
         tokio::spawn(super::worker::scheduler(
             db.clone(),
@@ -266,7 +268,7 @@ mod tests {
     #![allow(clippy::unwrap_used, reason = "tests")]
     use super::*;
     use zhenggai_domain::clock::FixedClock;
-    use zhenggai_storage::test_db::TestDb;
+    use zhenggai_testkit::TestDb;
 
     /// The first start's steps are Chinese, name the three administrators and the
     /// address, and carry no English sentence.
@@ -332,7 +334,7 @@ mod tests {
         );
         assert_eq!(lines(), 2);
         let claims = checkpoint::Claim::from_file(&file).unwrap();
-        let report = zhenggai_storage::verify::verify_reaching(&t.db, &claims)
+        let report = zhenggai_storage::audit::verify::verify_reaching(&t.db, &claims)
             .await
             .unwrap();
         assert!(report.intact(), "{:?}", report.problems);

@@ -6,9 +6,12 @@ use std::process::ExitCode;
 use anyhow::Context;
 use zhenggai_domain::clock::{Clock, SystemClock};
 use zhenggai_domain::{Role, UnitId};
+use zhenggai_storage::accounts::users::{self, NewUser};
 use zhenggai_storage::audit::Change;
-use zhenggai_storage::users::{self, NewUser};
-use zhenggai_storage::{Db, StoreError, auth, units};
+use zhenggai_storage::{
+    Db, StoreError,
+    accounts::{auth, units},
+};
 
 use crate::cli::{Common, UserCommand};
 use crate::config::Settings;

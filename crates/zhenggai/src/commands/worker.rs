@@ -9,7 +9,8 @@ use std::time::Duration;
 use tracing::Instrument;
 use zhenggai_domain::clock::{Clock, SystemClock};
 use zhenggai_storage::Db;
-use zhenggai_storage::reminders::{self, Courier, Tick};
+use zhenggai_storage::reminders::courier::Courier;
+use zhenggai_storage::reminders::{self, Tick};
 
 use crate::cli::{Common, WorkerArgs};
 use crate::config::Settings;
@@ -56,7 +57,7 @@ pub async fn run(common: &Common, args: WorkerArgs) -> anyhow::Result<ExitCode> 
     db.migrate().await?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     // Another key than the trail's is refused at start, not at the first reminder.
-    zhenggai_storage::audit::start_sealing(&db, clock.now()).await?;
+    zhenggai_storage::audit::write::start_sealing(&db, clock.now()).await?;
     let courier: Arc<dyn Courier> = Arc::new(settings.outbound()?);
     if args.once {
         let t = round(&db, courier.as_ref(), clock.as_ref()).await?;

@@ -5,8 +5,8 @@
 
 use serde::Serialize;
 use zhenggai_storage::audit::Entity;
-use zhenggai_storage::checkpoint::Claim;
-use zhenggai_storage::verify::{self, Finding};
+use zhenggai_storage::audit::checkpoint::Claim;
+use zhenggai_storage::audit::verify::{self, Finding};
 
 use super::words::{self, Reader, Shown};
 use crate::i18n::Tr;

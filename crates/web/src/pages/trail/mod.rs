@@ -18,9 +18,9 @@ use axum::response::{IntoResponse, Response};
 use chrono::{NaiveDate, TimeZone};
 use zhenggai_domain::{InspectionId, MeasureId, ProblemId, Role};
 use zhenggai_storage::StoreError;
-use zhenggai_storage::audit::{self, AuditEntry, Entity};
+use zhenggai_storage::audit::trail::{self, TrailFilter};
+use zhenggai_storage::audit::{self, Entity, trail::AuditEntry};
 use zhenggai_storage::ledger::{inspections, measures, problems};
-use zhenggai_storage::trail::{self, TrailFilter};
 
 use super::{Nav, Pager, render, tr};
 use crate::error::PageError;
@@ -39,7 +39,7 @@ pub async fn readable_trail(
 ) -> Result<(Entity, Vec<AuditEntry>), StoreError> {
     let entity = may_read_record(app, v, table, id).await?;
     let mut tx = app.db.begin().await?;
-    let trail = audit::trail(tx.conn(), entity, id).await?;
+    let trail = audit::trail::of_record(tx.conn(), entity, id).await?;
     drop(tx);
     if trail.is_empty() {
         return Err(StoreError::NotFound);

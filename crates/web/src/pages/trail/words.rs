@@ -13,8 +13,8 @@ use zhenggai_domain::lifecycle::ACTION_CODES as STEPS;
 use zhenggai_domain::reminder::RobotKind;
 use zhenggai_domain::warning::{Colour, Recipient};
 use zhenggai_storage::StoreError;
-use zhenggai_storage::audit::{AuditEntry, Entity};
-use zhenggai_storage::trail;
+use zhenggai_storage::audit::trail;
+use zhenggai_storage::audit::{Entity, trail::AuditEntry};
 
 use crate::i18n::Tr;
 use crate::state::App;
@@ -373,7 +373,7 @@ impl Reader {
             return Shown::text(words);
         }
         if (column == "at" || column.ends_with("_at"))
-            && zhenggai_storage::sql::parse_stamp(s).is_some()
+            && zhenggai_storage::db::sql::parse_stamp(s).is_some()
         {
             return Shown::text(t.when(s));
         }

@@ -1,0 +1,563 @@
+//! Passwords (argon2), sessions kept in the database (so that several instances share
+//! them), login lockout, and API tokens. Tokens are random; only their SHA-256 is stored.
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use chrono::{DateTime, Duration, Utc};
+use rand::Rng;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+use zhenggai_domain::UserId;
+use zhenggai_domain::reason::Account;
+use zhenggai_domain::validate::Why;
+
+use crate::audit::{Change, Entity};
+use crate::db::Db;
+use crate::db::sql::{parse_stamp, stamp};
+use crate::db::tx::Tx;
+use crate::error::{StoreError, StoreResult};
+
+/// Login limits and session lifetime.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuthPolicy {
+    /// Failed logins in a row before the account is locked.
+    pub max_failures: i64,
+    /// How long a lock lasts.
+    pub lockout: Duration,
+    /// A session unused this long has ended.
+    pub idle_timeout: Duration,
+}
+
+impl Default for AuthPolicy {
+    fn default() -> Self {
+        Self {
+            max_failures: 5,
+            lockout: Duration::minutes(15),
+            idle_timeout: Duration::minutes(30),
+        }
+    }
+}
+
+/// A secret that must not end up in logs.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// Hashes a password with argon2id and a random salt.
+pub fn hash_password(password: &str) -> anyhow::Result<String> {
+    let salt = SaltString::generate(&mut rand::rngs::OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow::anyhow!("hashing a password: {e}"))
+}
+
+/// Whether a password matches a stored hash.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A password nobody chose: 16 letters and digits, without look-alikes.
+pub fn generate_password() -> String {
+    const CHARS: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
+    let mut rng = rand::thread_rng();
+    loop {
+        let pw: String = (0..16)
+            .map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char)
+            .collect();
+        if check_password_strength(&pw, "").is_ok() {
+            return pw;
+        }
+    }
+}
+
+/// Checks a new password for an account against the policy
+/// ([`zhenggai_domain::password`]); the messages say what to do.
+pub fn check_password_strength(password: &str, username: &str) -> Result<(), StoreError> {
+    zhenggai_domain::password::check(password, username).map_err(|e| StoreError::Invalid(vec![e]))
+}
+
+/// A fresh unguessable value (64 hex digits), e.g. for a form's token.
+pub fn new_secret() -> String {
+    random_token("")
+}
+
+fn random_token(prefix: &str) -> String {
+    let bytes: [u8; 32] = rand::random();
+    format!("{prefix}{}", hex::encode(bytes))
+}
+
+/// The stored form of a token.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Why a login was refused. The person is told the same for every kind, in the same
+/// time (no hint whether the name exists, the password was wrong or the account is
+/// locked); the kinds are for tests and the server's log.
+#[derive(Debug, PartialEq, Eq)]
+pub enum LoginRefused {
+    /// Unknown user or a disabled account (no password was checked).
+    BadCredentials,
+    /// The password was checked and is wrong; with the lock this failure set, if it was
+    /// the last one allowed.
+    WrongPassword(Option<DateTime<Utc>>),
+    /// Locked at this address until then (no password was checked).
+    Locked(DateTime<Utc>),
+}
+
+/// Passwords checked at once. Each check takes argon2's memory (19 MiB) and a core for
+/// tens of milliseconds; a flood of logins queues here instead of exhausting memory.
+static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(2, usize::from);
+    tokio::sync::Semaphore::new(cores * 2)
+});
+
+/// Checks a password against a hash on a blocking thread, at most a few at once.
+pub async fn verify_password_async(password: &str, hash: &str) -> StoreResult<bool> {
+    let _permit = HASHING
+        .acquire()
+        .await
+        .map_err(|e| anyhow::anyhow!("password checks closed: {e}"))?;
+    let (pw, hash) = (password.to_string(), hash.to_string());
+    Ok(
+        tokio::task::spawn_blocking(move || verify_password(&pw, &hash))
+            .await
+            .map_err(anyhow::Error::from)?,
+    )
+}
+
+/// Spends the time of a real password check, so that a refusal without one (an unknown
+/// name, a locked or disabled account) takes as long as a wrong password.
+pub async fn spend_a_check(password: &str) -> StoreResult<()> {
+    const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3mT3ZqkZ6LvWJ5VqGkR0Yh4oQ9sXWkqH1TnV8cQ2b1I";
+    verify_password_async(password, DUMMY).await.map(|_| ())
+}
+
+/// Checks a username and password from an address. The attempt is counted (one atomic
+/// upsert per account and address) before the password is checked, so that parallel
+/// guesses cannot check more than `max_failures` wrong passwords per lockout from one
+/// address; a success clears that address's count. Failures elsewhere do not lock the
+/// account here.
+pub async fn login(
+    db: &Db,
+    username: &str,
+    password: &str,
+    address: &str,
+    now: DateTime<Utc>,
+    policy: AuthPolicy,
+) -> StoreResult<Result<UserId, LoginRefused>> {
+    let row = sqlx::query(
+        "SELECT id, password_hash FROM users \
+         WHERE username = $1 AND withdrawn_at IS NULL AND disabled = 0",
+    )
+    .bind(username)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else {
+        spend_a_check(password).await?;
+        return Ok(Err(LoginRefused::BadCredentials));
+    };
+    let id: i64 = row.try_get(0)?;
+    let hash: String = row.try_get(1)?;
+    let Some(attempt) = count_attempt(db, UserId(id), address, now, policy).await? else {
+        spend_a_check(password).await?;
+        let until = locked_until(db, UserId(id), address).await?.unwrap_or(now);
+        return Ok(Err(LoginRefused::Locked(until)));
+    };
+    if verify_password_async(password, &hash).await? {
+        let mut tx = db.begin().await?;
+        sqlx::query(
+            "UPDATE login_failures SET failures = 0, locked_until = NULL \
+             WHERE user_id = $1 AND address = $2",
+        )
+        .bind(id)
+        .bind(address)
+        .execute(tx.conn())
+        .await?;
+        tx.commit().await?;
+        return Ok(Ok(UserId(id)));
+    }
+    Ok(Err(LoginRefused::WrongPassword(attempt)))
+}
+
+/// Counts one attempt of an account from an address, in one statement that also locks
+/// it when the attempt is the last allowed. `None` when it is locked already (nothing
+/// counted, no password may be checked); `Some(lock)` when counted, with the lock this
+/// attempt set if it fails.
+async fn count_attempt(
+    db: &Db,
+    user: UserId,
+    address: &str,
+    now: DateTime<Utc>,
+    policy: AuthPolicy,
+) -> StoreResult<Option<Option<DateTime<Utc>>>> {
+    let lock = stamp(now + policy.lockout);
+    let first_lock = (policy.max_failures <= 1).then(|| lock.clone());
+    let mut tx = db.begin().await?;
+    // A lock that has run out starts the count afresh.
+    let row = sqlx::query(
+        "INSERT INTO login_failures (user_id, address, failures, locked_until) VALUES ($1, $2, 1, $3) \
+         ON CONFLICT (user_id, address) DO UPDATE SET \
+           failures = CASE WHEN login_failures.locked_until IS NOT NULL THEN 1 ELSE login_failures.failures + 1 END, \
+           locked_until = CASE WHEN (CASE WHEN login_failures.locked_until IS NOT NULL THEN 1 ELSE login_failures.failures + 1 END) >= $4 \
+                               THEN $5 ELSE NULL END \
+         WHERE login_failures.locked_until IS NULL OR login_failures.locked_until <= $6 \
+         RETURNING locked_until",
+    )
+    .bind(user.0)
+    .bind(address)
+    .bind(first_lock)
+    .bind(policy.max_failures)
+    .bind(&lock)
+    .bind(stamp(now))
+    .fetch_optional(tx.conn())
+    .await?;
+    tx.commit().await?;
+    Ok(match row {
+        None => None,
+        Some(r) => Some(
+            r.try_get::<Option<String>, _>(0)?
+                .as_deref()
+                .and_then(parse_stamp),
+        ),
+    })
+}
+
+async fn locked_until(db: &Db, user: UserId, address: &str) -> StoreResult<Option<DateTime<Utc>>> {
+    let row =
+        sqlx::query("SELECT locked_until FROM login_failures WHERE user_id = $1 AND address = $2")
+            .bind(user.0)
+            .bind(address)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(match row {
+        Some(r) => r
+            .try_get::<Option<String>, _>(0)?
+            .as_deref()
+            .and_then(parse_stamp),
+        None => None,
+    })
+}
+
+/// A session just begun: the cookie value and the CSRF token its forms carry.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    /// Goes into the HttpOnly cookie.
+    pub token: Secret,
+    /// Goes into every form of the session.
+    pub csrf: String,
+}
+
+/// A live session.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The session row.
+    pub id: i64,
+    /// Its user.
+    pub user: UserId,
+    /// The CSRF token its forms must carry.
+    pub csrf: String,
+}
+
+/// Starts a session.
+pub async fn start_session(db: &Db, user: UserId, now: DateTime<Utc>) -> StoreResult<NewSession> {
+    let token = random_token("");
+    let csrf = random_token("");
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)",
+    )
+    .bind(token_hash(&token))
+    .bind(user.0)
+    .bind(&csrf)
+    .bind(stamp(now))
+    .execute(tx.conn())
+    .await?;
+    tx.commit().await?;
+    Ok(NewSession {
+        token: Secret(token),
+        csrf,
+    })
+}
+
+/// The live session of a cookie, if any. A session idle past the policy has ended,
+/// counted from the last request as stored: every request that finds it records its
+/// time (unless another did so within the same second), so that what is checked is
+/// what happened.
+pub async fn find_session(
+    db: &Db,
+    token: &str,
+    now: DateTime<Utc>,
+    policy: AuthPolicy,
+) -> StoreResult<Option<Session>> {
+    let row = sqlx::query(
+        "SELECT s.id, s.user_id, s.csrf_token, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
+         WHERE s.token_hash = $1 AND s.ended_at IS NULL AND u.withdrawn_at IS NULL AND u.disabled = 0",
+    )
+    .bind(token_hash(token))
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let id: i64 = row.try_get(0)?;
+    let last_seen = row.try_get::<String, _>(3)?;
+    let Some(last_seen) = parse_stamp(&last_seen) else {
+        end_session(db, id, now).await?;
+        return Ok(None);
+    };
+    if now - last_seen > policy.idle_timeout {
+        end_session(db, id, now).await?;
+        return Ok(None);
+    }
+    if now - last_seen >= Duration::seconds(1) {
+        let mut tx = db.begin().await?;
+        sqlx::query(
+            "UPDATE sessions SET last_seen_at = $1 WHERE id = $2 AND last_seen_at < $1 AND ended_at IS NULL",
+        )
+        .bind(stamp(now))
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+        tx.commit().await?;
+    }
+    Ok(Some(Session {
+        id,
+        user: UserId(row.try_get(1)?),
+        csrf: row.try_get(2)?,
+    }))
+}
+
+/// Ends a session (logout, idle expiry). The row stays, marked ended.
+pub async fn end_session(db: &Db, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
+    let mut tx = db.begin().await?;
+    sqlx::query("UPDATE sessions SET ended_at = $1 WHERE id = $2 AND ended_at IS NULL")
+        .bind(stamp(now))
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+    tx.commit().await
+}
+
+/// Creates an API token for a user; the token is shown once and acts with exactly
+/// its owner's scope.
+pub async fn create_api_token(
+    db: &Db,
+    user: UserId,
+    name: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<Secret> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(StoreError::because(
+            "name",
+            Why::Account(Account::TokenName),
+        ));
+    }
+    // A name is shown on the tokens page and in the trail: a NUL or an escape sequence
+    // in it would garble both. (A shared check for titles is under way in
+    // `zhenggai_domain`; this one is local until then.)
+    if name.chars().any(char::is_control) {
+        return Err(StoreError::because(
+            "name",
+            Why::Account(Account::TokenNameControl),
+        ));
+    }
+    let token = random_token("zg_");
+    let mut tx = db.begin().await?;
+    let id: i64 = sqlx::query(
+        "INSERT INTO api_tokens (token_hash, user_id, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(token_hash(&token))
+    .bind(user.0)
+    .bind(name)
+    .bind(stamp(now))
+    .fetch_one(tx.conn())
+    .await?
+    .try_get(0)?;
+    let change = Change {
+        actor: Some(user),
+        at: now,
+        reason: None,
+    };
+    crate::audit::write::created(&mut tx, change, Entity::ApiToken, id).await?;
+    tx.commit().await?;
+    Ok(Secret(token))
+}
+
+/// The owner of a live API token. Its last use is written at most once a minute (a
+/// volatile column, outside the trail), so that its owner sees which tokens are used.
+pub async fn find_api_token(
+    db: &Db,
+    token: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<UserId>> {
+    let row = sqlx::query(
+        "SELECT t.id, t.user_id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id \
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.withdrawn_at IS NULL AND u.disabled = 0",
+    )
+    .bind(token_hash(token))
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let id: i64 = row.try_get(0)?;
+    let used = row
+        .try_get::<Option<String>, _>(2)?
+        .as_deref()
+        .and_then(parse_stamp);
+    if used.is_none_or(|u| now - u > Duration::seconds(60)) {
+        let mut tx = db.begin().await?;
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(stamp(now))
+            .bind(id)
+            .execute(tx.conn())
+            .await?;
+        tx.commit().await?;
+    }
+    Ok(Some(UserId(row.try_get(1)?)))
+}
+
+/// An API token as its owner sees it (never the token itself).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ApiToken {
+    /// Id.
+    pub id: i64,
+    /// The name its owner gave it.
+    pub name: String,
+    /// Created (RFC 3339).
+    pub created_at: String,
+    /// Last used, to the minute (RFC 3339), if ever.
+    pub last_used_at: Option<String>,
+    /// Revoked (RFC 3339), if revoked.
+    pub revoked_at: Option<String>,
+}
+
+/// A person's own API tokens, newest first.
+pub async fn tokens(db: &Db, user: UserId) -> StoreResult<Vec<ApiToken>> {
+    let rows = sqlx::query(
+        "SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens \
+         WHERE user_id = $1 ORDER BY id DESC",
+    )
+    .bind(user.0)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ApiToken {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                created_at: r.try_get("created_at")?,
+                last_used_at: r.try_get("last_used_at")?,
+                revoked_at: r.try_get("revoked_at")?,
+            })
+        })
+        .collect()
+}
+
+/// Revokes one of a person's own tokens (recorded). Another person's token, or one
+/// that does not exist, is not found; one revoked already stays as it was.
+pub async fn revoke_api_token(
+    db: &Db,
+    change: Change<'_>,
+    owner: UserId,
+    id: i64,
+) -> StoreResult<()> {
+    let mut tx = db.begin().await?;
+    let row = sqlx::query("SELECT revoked_at FROM api_tokens WHERE id = $1 AND user_id = $2")
+        .bind(id)
+        .bind(owner.0)
+        .fetch_optional(tx.conn())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    if row.try_get::<Option<String>, _>(0)?.is_none() {
+        revoke(&mut tx, change, id).await?;
+    }
+    tx.commit().await
+}
+
+async fn revoke(tx: &mut Tx, change: Change<'_>, id: i64) -> StoreResult<()> {
+    let before = crate::audit::write::snapshot(tx.conn(), Entity::ApiToken, id).await?;
+    sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+        .bind(stamp(change.at))
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+    let after = crate::audit::write::snapshot(tx.conn(), Entity::ApiToken, id).await?;
+    crate::audit::write::record(
+        tx,
+        change,
+        "revoke",
+        Entity::ApiToken,
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await
+}
+
+/// Ends every session of an account but `keep` (the one that changed its own password)
+/// and revokes every token, each revocation recorded: after a password change or
+/// reset, or when the account is disabled, whoever held the old access holds nothing.
+pub async fn end_access(
+    tx: &mut Tx,
+    change: Change<'_>,
+    user: UserId,
+    keep: Option<i64>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE sessions SET ended_at = $1 WHERE user_id = $2 AND ended_at IS NULL AND id <> $3",
+    )
+    .bind(stamp(change.at))
+    .bind(user.0)
+    .bind(keep.unwrap_or(0))
+    .execute(tx.conn())
+    .await?;
+    let live: Vec<i64> = sqlx::query(
+        "SELECT id FROM api_tokens WHERE user_id = $1 AND revoked_at IS NULL ORDER BY id",
+    )
+    .bind(user.0)
+    .fetch_all(tx.conn())
+    .await?
+    .iter()
+    .map(|r| r.try_get(0))
+    .collect::<Result<_, _>>()?;
+    for id in live {
+        revoke(tx, change, id).await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_and_verify() {
+        let h = hash_password("Zhenggai-2024").unwrap();
+        assert!(verify_password("Zhenggai-2024", &h));
+        assert!(!verify_password("zhenggai-2024", &h));
+        assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn generated_passwords_meet_the_policy() {
+        for _ in 0..50 {
+            assert!(check_password_strength(&generate_password(), "someone").is_ok());
+        }
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        assert_eq!(format!("{:?}", Secret("abc".into())), "Secret(***)");
+    }
+}

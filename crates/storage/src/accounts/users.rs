@@ -1,0 +1,494 @@
+//! People and their roles. The system administrator creates accounts and resets
+//! passwords; the security administrator assigns roles; neither sees business data
+//! (三员分立, D22).
+
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use zhenggai_domain::access::Actor;
+use zhenggai_domain::reason::{Account, Foreign};
+use zhenggai_domain::validate::FieldError;
+use zhenggai_domain::validate::Why;
+use zhenggai_domain::{Role, UnitId, UserId};
+
+use crate::accounts::auth::{check_password_strength, hash_password};
+use crate::accounts::units;
+use crate::audit::{self, Change, Entity};
+use crate::db::Db;
+use crate::db::sql::{Sql, stamp};
+use crate::db::tx::Tx;
+use crate::error::{StoreError, StoreResult};
+
+/// A user as shown (never the password hash).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct User {
+    /// Id.
+    pub id: UserId,
+    /// Login name.
+    pub username: String,
+    /// Name shown on pages.
+    pub display_name: String,
+    /// Their unit.
+    pub unit_id: UnitId,
+    /// Their unit's name.
+    pub unit_name: String,
+    /// Their role.
+    pub role: Role,
+    /// For a leader: the units in charge.
+    pub units_in_charge: Vec<UnitId>,
+    /// Locked after failed logins from some address until then (RFC 3339), if ever.
+    pub locked_until: Option<String>,
+    /// 停用 — disabled by the security administrator: no login, no session, no token.
+    pub disabled: bool,
+    /// Whether the person must set a new password before going on.
+    pub must_change_password: bool,
+    /// Version, for concurrent edits.
+    pub version: i64,
+}
+
+const COLUMNS: &str = "u.id, u.username, u.display_name, u.unit_id, un.name AS unit_name, u.role, \
+                       u.units_in_charge, \
+                       (SELECT MAX(f.locked_until) FROM login_failures f WHERE f.user_id = u.id) AS locked_until, \
+                       u.disabled, u.must_change_password, u.version";
+
+impl User {
+    fn from_row(r: &AnyRow) -> Result<User, sqlx::Error> {
+        let in_charge: String = r.try_get("units_in_charge")?;
+        Ok(User {
+            id: UserId(r.try_get("id")?),
+            username: r.try_get("username")?,
+            display_name: r.try_get("display_name")?,
+            unit_id: UnitId(r.try_get("unit_id")?),
+            unit_name: r.try_get("unit_name")?,
+            role: crate::db::rows::code::<Role, _>(r, "users", "role")?,
+            units_in_charge: serde_json::from_str::<Vec<i64>>(&in_charge)
+                .unwrap_or_default()
+                .into_iter()
+                .map(UnitId)
+                .collect(),
+            locked_until: r.try_get("locked_until")?,
+            disabled: r.try_get::<i64, _>("disabled")? != 0,
+            must_change_password: r.try_get::<i64, _>("must_change_password")? != 0,
+            version: r.try_get("version")?,
+        })
+    }
+}
+
+/// A new account.
+#[derive(Debug, Clone)]
+pub struct NewUser<'a> {
+    /// Login name: letters, digits, `.`, `_`, `-`.
+    pub username: &'a str,
+    /// Name shown on pages.
+    pub display_name: &'a str,
+    /// Their unit.
+    pub unit: UnitId,
+    /// Their role.
+    pub role: Role,
+    /// For a leader: the units in charge.
+    pub units_in_charge: Vec<UnitId>,
+    /// The first password.
+    pub password: &'a str,
+    /// Whether the first login must change it.
+    pub must_change_password: bool,
+}
+
+fn check_username(username: &str) -> StoreResult<()> {
+    let ok = (2..=32).contains(&username.len())
+        && username
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(StoreError::because(
+            "username",
+            Why::Account(Account::UsernameForm),
+        ))
+    }
+}
+
+/// Inserts an account (the shell and the demo loader; people go through [`create`]).
+pub async fn insert(tx: &mut Tx, change: Change<'_>, new: &NewUser<'_>) -> StoreResult<UserId> {
+    check_password_strength(new.password, new.username)?;
+    let hash = hash_password(new.password)?;
+    insert_hashed(tx, change, new, &hash).await
+}
+
+/// Inserts an account whose password is already hashed (the demo loader hashes its
+/// one password once for all its accounts).
+pub async fn insert_hashed(
+    tx: &mut Tx,
+    change: Change<'_>,
+    new: &NewUser<'_>,
+    hash: &str,
+) -> StoreResult<UserId> {
+    check_username(new.username)?;
+    let display = new.display_name.trim();
+    if display.is_empty() || display.chars().count() > 50 {
+        return Err(StoreError::because(
+            "display_name",
+            Why::Account(Account::DisplayName),
+        ));
+    }
+    let taken = sqlx::query("SELECT 1 FROM users WHERE username = $1")
+        .bind(new.username)
+        .fetch_optional(tx.conn())
+        .await?
+        .is_some();
+    if taken {
+        return Err(StoreError::because(
+            "username",
+            Why::Account(Account::UsernameTaken),
+        ));
+    }
+    let unit_exists = sqlx::query("SELECT 1 FROM units WHERE id = $1 AND withdrawn_at IS NULL")
+        .bind(new.unit.0)
+        .fetch_optional(tx.conn())
+        .await?
+        .is_some();
+    if !unit_exists {
+        return Err(StoreError::because("unit_id", Why::Foreign(Foreign::Unit)));
+    }
+    check_units_in_charge(tx, new.unit, &new.units_in_charge).await?;
+    let in_charge =
+        serde_json::to_string(&new.units_in_charge.iter().map(|u| u.0).collect::<Vec<_>>())
+            .map_err(anyhow::Error::from)?;
+    let id: i64 = sqlx::query(
+        "INSERT INTO users (username, display_name, unit_id, role, units_in_charge, password_hash, must_change_password, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(new.username)
+    .bind(display)
+    .bind(new.unit.0)
+    .bind(new.role.code())
+    .bind(in_charge)
+    .bind(hash)
+    .bind(i64::from(new.must_change_password))
+    .bind(stamp(change.at))
+    .fetch_one(tx.conn())
+    .await?
+    .try_get(0)?;
+    audit::write::created(tx, change, Entity::User, id).await?;
+    Ok(UserId(id))
+}
+
+/// Creates an account for the system administrator. The role is left for the security
+/// administrator to assign (三员分立).
+pub async fn create(
+    db: &Db,
+    actor: &Actor,
+    change: Change<'_>,
+    new: &NewUser<'_>,
+) -> StoreResult<UserId> {
+    if !actor.role.manages_accounts() {
+        return Err(StoreError::Forbidden);
+    }
+    let new = NewUser {
+        role: Role::Unassigned,
+        units_in_charge: Vec::new(),
+        ..new.clone()
+    };
+    let mut tx = db.begin().await?;
+    let id = insert(&mut tx, change, &new).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Sets a password (the person's own, the shell, or the system administrator for
+/// someone else). The new one must meet the policy and differ from the current one.
+/// Every session of the account but `keep` (the one that changed its own password) ends
+/// and every token is revoked, in the same transaction.
+pub async fn set_password(
+    db: &Db,
+    change: Change<'_>,
+    user: UserId,
+    password: &str,
+    must_change: bool,
+    keep: Option<i64>,
+) -> StoreResult<()> {
+    let row = sqlx::query("SELECT username, password_hash, version FROM users WHERE id = $1")
+        .bind(user.0)
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let username: String = row.try_get(0)?;
+    let current: String = row.try_get(1)?;
+    let version: i64 = row.try_get(2)?;
+    check_password_strength(password, &username)?;
+    if crate::accounts::auth::verify_password_async(password, &current).await? {
+        return Err(StoreError::because(
+            "password",
+            Why::Account(Account::SamePassword),
+        ));
+    }
+    let hash = hash_password(password)?;
+    let mut tx = db.begin().await?;
+    let mut set = Sql::new("password_hash = ");
+    set.bind(hash)
+        .push(", must_change_password = ")
+        .bind(i64::from(must_change));
+    // The version read with the old hash: a change in between is refused, not overwritten.
+    audit::versions::update(
+        &mut tx,
+        change,
+        "set_password",
+        Entity::User,
+        user.0,
+        version,
+        &set,
+    )
+    .await?;
+    sqlx::query("UPDATE login_failures SET failures = 0, locked_until = NULL WHERE user_id = $1")
+        .bind(user.0)
+        .execute(tx.conn())
+        .await?;
+    crate::accounts::auth::end_access(&mut tx, change, user, keep).await?;
+    tx.commit().await
+}
+
+/// A system administrator resets someone's password: every session and token of the
+/// account ends, and the person must choose a new one at the next login.
+pub async fn reset_password(
+    db: &Db,
+    actor: &Actor,
+    change: Change<'_>,
+    user: UserId,
+    password: &str,
+) -> StoreResult<()> {
+    if !actor.role.manages_accounts() {
+        return Err(StoreError::Forbidden);
+    }
+    if get(db, user).await?.role.is_admin() {
+        return Err(admins_only_from_the_shell("password"));
+    }
+    set_password(db, change, user, password, true, None).await
+}
+
+/// 三员分立: no administrator takes over another's account or makes one. A one-time
+/// password for an administrator, or an administrator's role, is set on the server with
+/// the command line, by whoever runs the machine.
+fn admins_only_from_the_shell(field: &str) -> StoreError {
+    StoreError::because(field, Why::Account(Account::ThreeAdministrators))
+}
+
+/// 停用 / 启用 — the security administrator disables an account (its sessions end and
+/// its tokens are revoked; it cannot log in) or enables it again. Recorded.
+pub async fn set_disabled(
+    db: &Db,
+    actor: &Actor,
+    change: Change<'_>,
+    user: UserId,
+    expected_version: i64,
+    disabled: bool,
+) -> StoreResult<()> {
+    if !actor.role.assigns_roles() {
+        return Err(StoreError::Forbidden);
+    }
+    if actor.user == user {
+        return Err(StoreError::because(
+            "disabled",
+            Why::Account(Account::DisableSelf),
+        ));
+    }
+    if disabled && change.reason.is_none_or(|r| r.trim().is_empty()) {
+        return Err(StoreError::because(
+            "reason",
+            Why::Account(Account::DisableReason),
+        ));
+    }
+    let mut tx = db.begin().await?;
+    let mut set = Sql::new("disabled = ");
+    set.bind(i64::from(disabled));
+    let action = if disabled { "disable" } else { "enable" };
+    audit::versions::update(
+        &mut tx,
+        change,
+        action,
+        Entity::User,
+        user.0,
+        expected_version,
+        &set,
+    )
+    .await?;
+    if disabled {
+        crate::accounts::auth::end_access(&mut tx, change, user, None).await?;
+    }
+    tx.commit().await
+}
+
+/// Assigns a role (the security administrator, or the shell with `actor = None`).
+pub async fn set_role(
+    db: &Db,
+    actor: Option<&Actor>,
+    change: Change<'_>,
+    user: UserId,
+    expected_version: i64,
+    role: Role,
+    units_in_charge: &[UnitId],
+) -> StoreResult<()> {
+    if let Some(actor) = actor {
+        if !actor.role.assigns_roles() {
+            return Err(StoreError::Forbidden);
+        }
+        if actor.user == user {
+            return Err(StoreError::because(
+                "role",
+                Why::Account(Account::AssignSelf),
+            ));
+        }
+        if role.is_admin() || get(db, user).await?.role.is_admin() {
+            return Err(admins_only_from_the_shell("role"));
+        }
+    }
+    let in_charge = serde_json::to_string(&units_in_charge.iter().map(|u| u.0).collect::<Vec<_>>())
+        .map_err(anyhow::Error::from)?;
+    let mut tx = db.begin().await?;
+    let unit: i64 = sqlx::query("SELECT unit_id FROM users WHERE id = $1")
+        .bind(user.0)
+        .fetch_optional(tx.conn())
+        .await?
+        .ok_or(StoreError::NotFound)?
+        .try_get(0)?;
+    check_units_in_charge(&mut tx, UnitId(unit), units_in_charge).await?;
+    let mut set = Sql::new("role = ");
+    set.bind(role.code())
+        .push(", units_in_charge = ")
+        .bind(in_charge);
+    audit::versions::update(
+        &mut tx,
+        change,
+        "set_role",
+        Entity::User,
+        user.0,
+        expected_version,
+        &set,
+    )
+    .await?;
+    tx.commit().await
+}
+
+/// 分管单位 are departments of the organisation of the person's unit: a leader is
+/// given no say over another organisation's measures, nor over a unit that does not
+/// exist.
+async fn check_units_in_charge(tx: &mut Tx, unit: UnitId, units: &[UnitId]) -> StoreResult<()> {
+    if units.is_empty() {
+        return Ok(());
+    }
+    let org: i64 = sqlx::query("SELECT org_id FROM units WHERE id = $1")
+        .bind(unit.0)
+        .fetch_optional(tx.conn())
+        .await?
+        .ok_or(StoreError::NotFound)?
+        .try_get(0)?;
+    // Its departments, or the organisation itself (its Party secretary leads it whole).
+    let mut sql = Sql::new(
+        "SELECT id FROM units WHERE kind IN ('dept', 'org') AND withdrawn_at IS NULL AND org_id = ",
+    );
+    sql.bind(org)
+        .push(" AND id IN ")
+        .id_list(units.iter().map(|u| u.0));
+    let found: Vec<i64> = sql
+        .query()
+        .fetch_all(tx.conn())
+        .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<Result<_, _>>()?;
+    let stray: Vec<i64> = units
+        .iter()
+        .filter(|u| !found.contains(&u.0))
+        .map(|u| u.0)
+        .collect();
+    if stray.is_empty() {
+        return Ok(());
+    }
+    Err(StoreError::Invalid(vec![FieldError::because(
+        "units_in_charge",
+        Why::Foreign(Foreign::UnitsInCharge { ids: stray }),
+    )]))
+}
+
+/// One user.
+pub async fn get(db: &Db, id: UserId) -> StoreResult<User> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM users u JOIN units un ON un.id = u.unit_id WHERE u.id = $1"
+    ))
+    .bind(id.0)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    Ok(User::from_row(&row)?)
+}
+
+/// A user by login name.
+pub async fn find(db: &Db, username: &str) -> StoreResult<Option<User>> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM users u JOIN units un ON un.id = u.unit_id WHERE u.username = $1"
+    ))
+    .bind(username)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(match row {
+        Some(r) => Some(User::from_row(&r)?),
+        None => None,
+    })
+}
+
+/// Every account.
+pub async fn list(db: &Db) -> StoreResult<Vec<User>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM users u JOIN units un ON un.id = u.unit_id WHERE u.withdrawn_at IS NULL ORDER BY u.id"
+    ))
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| User::from_row(r).map_err(StoreError::from))
+        .collect()
+}
+
+/// The leaders of an organisation, for the responsible-leader choice of a measure.
+pub async fn leaders(db: &Db, org: UnitId) -> StoreResult<Vec<User>> {
+    Ok(of_org(db, org)
+        .await?
+        .into_iter()
+        .filter(|u| u.role == Role::Leader)
+        .collect())
+}
+
+/// The accounts of an organisation's units (those not withdrawn).
+pub async fn of_org(db: &Db, org: UnitId) -> StoreResult<Vec<User>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM users u JOIN units un ON un.id = u.unit_id \
+         WHERE un.org_id = $1 AND u.withdrawn_at IS NULL ORDER BY u.id"
+    ))
+    .bind(org.0)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| User::from_row(r).map_err(StoreError::from))
+        .collect()
+}
+
+/// The acting person with everything access decisions need.
+pub async fn actor(db: &Db, id: UserId) -> StoreResult<Actor> {
+    actor_of(db, &get(db, id).await?).await
+}
+
+/// The acting person of a user already loaded.
+pub async fn actor_of(db: &Db, user: &User) -> StoreResult<Actor> {
+    let unit = units::get(db, user.unit_id).await?;
+    let orgs_below = if user.role == Role::Upper {
+        units::orgs_below(db, unit.org_id).await?
+    } else {
+        Vec::new()
+    };
+    Ok(Actor {
+        user: user.id,
+        role: user.role,
+        unit: user.unit_id,
+        org: unit.org_id,
+        units_in_charge: user.units_in_charge.clone(),
+        orgs_below,
+    })
+}

@@ -1,0 +1,73 @@
+//! What an entry's hash covers: its fields, hashed with SM3 (entries written before
+//! the trail was keyed) or sealed with the audit key (SM3-HMAC, see [`super::key`]).
+
+use sm3::{Digest, Sm3};
+
+/// SM3 of bytes, in lower-case hex.
+pub fn sm3_hex(bytes: &[u8]) -> String {
+    hex::encode(Sm3::digest(bytes))
+}
+
+/// The hash before the first entry.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// A chain's end: the chain, its last position, that entry's hash.
+pub type ChainEnd = (i64, i64, String);
+
+/// The fields of an entry that its hash covers.
+#[derive(Debug, Clone, Copy)]
+pub struct EntryFields<'a> {
+    /// The entry's id.
+    pub id: i64,
+    /// Which chain.
+    pub chain: i64,
+    /// Position in its chain, from 1.
+    pub seq: i64,
+    /// The previous entry's hash.
+    pub prev_hash: &'a str,
+    /// When.
+    pub at: &'a str,
+    /// Who.
+    pub actor: Option<i64>,
+    /// What.
+    pub action: &'a str,
+    /// Which table.
+    pub entity: &'a str,
+    /// Which row.
+    pub entity_id: i64,
+    /// The row's version after the change.
+    pub version: Option<i64>,
+    /// Why.
+    pub reason: Option<&'a str>,
+    /// The row before, as JSON.
+    pub before: Option<&'a str>,
+    /// The row after, as JSON.
+    pub after: Option<&'a str>,
+}
+
+/// The SM3 hash of an entry written without a key (before the trail was keyed): the
+/// fields as one JSON array (unambiguous), with the row contents by their own SM3.
+pub fn entry_hash(f: &EntryFields<'_>) -> String {
+    sm3_hex(canonical("zhenggai-audit-1", f).as_bytes())
+}
+
+pub(crate) fn canonical(label: &str, f: &EntryFields<'_>) -> String {
+    let content = |c: Option<&str>| c.map(|c| sm3_hex(c.as_bytes()));
+    serde_json::json!([
+        label,
+        f.id,
+        f.chain,
+        f.seq,
+        f.prev_hash,
+        f.at,
+        f.actor,
+        f.action,
+        f.entity,
+        f.entity_id,
+        f.version,
+        f.reason,
+        content(f.before),
+        content(f.after),
+    ])
+    .to_string()
+}

@@ -1,0 +1,242 @@
+//! The facts a step is decided on, read in one place: the problem as the domain's
+//! state machine sees it, its organisation's closure rules, and what its state needs
+//! besides — the measures lacking milestones while the plan is made, and the closure
+//! checks (三方验收, 满意度测评, 公示) recorded since the latest closure request.
+
+use chrono::NaiveDate;
+use sqlx::{AnyConnection, Row};
+use zhenggai_domain::deadline::{Deadline, DeadlineKind};
+use zhenggai_domain::lifecycle::{
+    self, ClosureChecks, Party, Policy, Posting, ProblemState, Survey,
+};
+use zhenggai_domain::schedule::needs_milestones;
+use zhenggai_domain::{ProblemId, UnitId, UserId};
+
+use crate::db::sql::parse_day;
+use crate::error::{StoreError, StoreResult};
+use crate::settings::closure_rules;
+
+/// What the state machine decides on, read in one place.
+#[derive(Debug, Clone)]
+pub struct Facts {
+    /// The problem as the domain sees it.
+    pub problem: lifecycle::Problem,
+    /// Its organisation's rules.
+    pub policy: Policy,
+    /// Its inspection's feedback date (deadline words are read against it).
+    pub feedback: NaiveDate,
+    /// The problem row's version.
+    pub version: i64,
+    /// When the current posting period ends, if the result is posted.
+    pub posted_until: Option<NaiveDate>,
+}
+
+/// The columns of a problem the state machine decides on (problems `p`, inspections
+/// `i`), in the order [`read_facts`] reads them.
+pub(super) const FACT_COLUMNS: &str = "p.state, i.org_id, COALESCE(p.lead_unit_id, \
+      (SELECT m.lead_unit_id FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL ORDER BY m.ordinal LIMIT 1)), \
+    p.leader_id, p.extensions, i.feedback_date, p.version, \
+    (SELECT COUNT(*) FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL), \
+    (SELECT COUNT(*) FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL AND m.state <> 'done'), \
+    (SELECT COUNT(*) FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL AND m.deadline_kind = 'long_term'), \
+    (SELECT COUNT(*) FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL AND m.deadline_kind = 'long_term' AND m.state <> 'done'), \
+    (SELECT COUNT(*) FROM extension_requests e WHERE e.problem_id = p.id AND e.decision IS NULL)";
+
+/// The facts the state machine decides on, read in the transaction.
+pub async fn facts(
+    conn: &mut AnyConnection,
+    id: ProblemId,
+    today: NaiveDate,
+) -> StoreResult<Facts> {
+    let row = sqlx::query(&format!(
+        "SELECT {FACT_COLUMNS} FROM problems p JOIN inspections i ON i.id = p.inspection_id \
+         WHERE p.id = $1 AND p.withdrawn_at IS NULL AND i.withdrawn_at IS NULL"
+    ))
+    .bind(id.0)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let (problem, feedback, version) = read_facts(&row, 0)?;
+    let policy = closure_rules::get(&mut *conn, problem.org).await?.policy();
+    complete_facts(conn, id, problem, policy, feedback, version, today).await
+}
+
+/// A problem as [`FACT_COLUMNS`] read it, from column `at` of the row, with its
+/// feedback date and version; what only some states need is read by [`complete_facts`].
+pub(super) fn read_facts(
+    row: &sqlx::any::AnyRow,
+    at: usize,
+) -> StoreResult<(lifecycle::Problem, NaiveDate, i64)> {
+    let count = |i: usize| -> Result<u32, sqlx::Error> {
+        Ok(u32::try_from(row.try_get::<i64, _>(at + i)?).unwrap_or(u32::MAX))
+    };
+    let problem = lifecycle::Problem {
+        state: crate::db::rows::code::<ProblemState, _>(row, "problems", at)?,
+        org: UnitId(row.try_get(at + 1)?),
+        lead_unit: UnitId(row.try_get::<Option<i64>, _>(at + 2)?.unwrap_or(0)),
+        leader: row.try_get::<Option<i64>, _>(at + 3)?.map(UserId),
+        extensions: count(4)?,
+        measures: count(7)?,
+        measures_open: count(8)?,
+        long_term_measures: count(9)?,
+        long_term_open: count(10)?,
+        extension_pending: count(11)? > 0,
+        lacking_milestones: 0,
+        checks: ClosureChecks::default(),
+    };
+    let feedback = parse_day(&row.try_get::<String, _>(at + 5)?).unwrap_or_default();
+    Ok((problem, feedback, row.try_get(at + 6)?))
+}
+
+/// The facts of a problem read by [`read_facts`], with what its state needs besides.
+pub(super) async fn complete_facts(
+    conn: &mut AnyConnection,
+    id: ProblemId,
+    problem: lifecycle::Problem,
+    policy: Policy,
+    feedback: NaiveDate,
+    version: i64,
+    today: NaiveDate,
+) -> StoreResult<Facts> {
+    // Milestones matter only while the plan is made (S10).
+    let lacking_milestones = if matches!(
+        problem.state,
+        ProblemState::Claimed
+            | ProblemState::PlanSubmitted
+            | ProblemState::PlanSigned
+            | ProblemState::PlanCompiled
+    ) {
+        lacking(&mut *conn, id, problem.org, feedback).await?
+    } else {
+        0
+    };
+    // Checks count only once the leader has signed the closure request off; the home
+    // page's waiting list asks for every open problem and need not read them.
+    let (checks, posted_until) = if matches!(
+        problem.state,
+        ProblemState::ClosureSigned | ProblemState::Closed | ProblemState::Consolidated
+    ) {
+        closure_checks(conn, id, today).await?
+    } else {
+        (ClosureChecks::default(), None)
+    };
+    Ok(Facts {
+        problem: lifecycle::Problem {
+            checks,
+            lacking_milestones,
+            ..problem
+        },
+        policy,
+        feedback,
+        version,
+        posted_until,
+    })
+}
+
+/// What was recorded for the closure rules since the problem's latest closure request,
+/// with the end of the posting period if the result is posted.
+async fn closure_checks(
+    conn: &mut AnyConnection,
+    id: ProblemId,
+    today: NaiveDate,
+) -> StoreResult<(ClosureChecks, Option<NaiveDate>)> {
+    let rows = sqlx::query(
+        "SELECT kind, party, surveyed, satisfied, posted_until FROM closure_checks \
+         WHERE problem_id = $1 AND event_id > COALESCE((SELECT MAX(id) FROM problem_events WHERE problem_id = $1 AND action = 'request_closure'), 0) \
+         ORDER BY id",
+    )
+    .bind(id.0)
+    .fetch_all(conn)
+    .await?;
+    let mut checks = ClosureChecks::default();
+    let mut until = None;
+    for r in &rows {
+        match r.try_get::<String, _>(0)?.as_str() {
+            "acceptance" => {
+                if let Some(p) = r
+                    .try_get::<Option<String>, _>(1)?
+                    .as_deref()
+                    .and_then(Party::from_code)
+                {
+                    checks.accepted_by.push(p);
+                }
+            }
+            "survey" => {
+                let n = |i: usize| -> Result<u32, sqlx::Error> {
+                    Ok(u32::try_from(r.try_get::<Option<i64>, _>(i)?.unwrap_or(0)).unwrap_or(0))
+                };
+                checks.survey = Some(Survey {
+                    surveyed: n(2)?,
+                    satisfied: n(3)?,
+                });
+            }
+            "posting" => {
+                let end = r
+                    .try_get::<Option<String>, _>(4)?
+                    .as_deref()
+                    .and_then(parse_day);
+                // The period's last day is still a posting day.
+                checks.posting = if end.is_some_and(|e| e < today) {
+                    Posting::Over
+                } else {
+                    Posting::Running
+                };
+                until = end;
+            }
+            _ => {}
+        }
+    }
+    Ok((checks, until))
+}
+
+/// How many of a problem's measures run longer than the organisation's limit without
+/// a milestone (for the lifecycle's plan steps).
+pub(super) async fn lacking(
+    conn: &mut AnyConnection,
+    problem: ProblemId,
+    org: zhenggai_domain::UnitId,
+    feedback: NaiveDate,
+) -> StoreResult<u32> {
+    let list = lacking_measures(conn, problem, org, feedback).await?;
+    Ok(u32::try_from(list.len()).unwrap_or(u32::MAX))
+}
+
+/// The measures of a problem that need milestones and have none, as the refusal names
+/// them: id, number, content.
+pub(super) async fn lacking_measures(
+    conn: &mut AnyConnection,
+    problem: ProblemId,
+    org: zhenggai_domain::UnitId,
+    feedback: NaiveDate,
+) -> StoreResult<Vec<(i64, i64, String)>> {
+    let months = crate::settings::warning_rules::get(&mut *conn, org)
+        .await?
+        .rules
+        .milestone_months;
+    let rows = sqlx::query(
+        "SELECT m.deadline_text, m.deadline_date, \
+         (SELECT COUNT(*) FROM milestones s WHERE s.measure_id = m.id AND s.withdrawn_at IS NULL), \
+         m.id, m.ordinal, m.content \
+         FROM measures m WHERE m.problem_id = $1 AND m.withdrawn_at IS NULL AND m.deadline_kind = 'dated' \
+         ORDER BY m.ordinal, m.id",
+    )
+    .bind(problem.0)
+    .fetch_all(conn)
+    .await?;
+    let mut list = Vec::new();
+    for r in &rows {
+        let deadline = Deadline {
+            text: r.try_get(0)?,
+            kind: DeadlineKind::Dated,
+            date: r
+                .try_get::<Option<String>, _>(1)?
+                .as_deref()
+                .and_then(parse_day),
+            precision: None,
+        };
+        if needs_milestones(feedback, &deadline, months) && r.try_get::<i64, _>(2)? == 0 {
+            list.push((r.try_get(3)?, r.try_get(4)?, r.try_get(5)?));
+        }
+    }
+    Ok(list)
+}

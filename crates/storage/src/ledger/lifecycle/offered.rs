@@ -1,0 +1,198 @@
+//! What a person may do now: the actions a problem's page offers them, the parties who
+//! may still sign its acceptance, and the problems waiting for a step of theirs (待办).
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use sqlx::Row;
+use zhenggai_domain::ProblemId;
+use zhenggai_domain::access::Actor;
+use zhenggai_domain::lifecycle::{self, Action, Party, Policy, ProblemState, Survey};
+
+use super::facts::{FACT_COLUMNS, Facts, complete_facts, facts, read_facts};
+use crate::db::Db;
+use crate::error::StoreResult;
+use crate::settings::closure_rules;
+
+/// The actions the person may take on a problem now, by code (for the page's buttons).
+pub fn available(actor: &Actor, problem: &lifecycle::Problem, policy: Policy) -> Vec<&'static str> {
+    let day = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
+    let text = || "x".to_string();
+    let candidates = [
+        Action::AddMeasure,
+        Action::Claim,
+        Action::Dispute { reason: text() },
+        Action::Assign {
+            unit: problem.lead_unit,
+            reason: text(),
+        },
+        Action::SubmitPlan,
+        Action::SignPlan,
+        Action::CompilePlan,
+        Action::ApprovePlan {
+            meeting: text(),
+            on: day,
+        },
+        Action::ReturnPlan { reason: text() },
+        Action::RequestExtension {
+            to: day,
+            reason: text(),
+        },
+        Action::Extend {
+            to: day,
+            reason: text(),
+        },
+        Action::RefuseExtension { reason: text() },
+        Action::RequestClosure {
+            report: text(),
+            evidence: 1,
+        },
+        Action::ClosePhase { summary: text() },
+        Action::SignClosure,
+        Action::RecordAcceptance {
+            party: Party::InspectionOffice,
+            signer: text(),
+        },
+        Action::RecordAcceptance {
+            party: Party::InspectionGroup,
+            signer: text(),
+        },
+        Action::RecordAcceptance {
+            party: Party::InspectedUnit,
+            signer: text(),
+        },
+        Action::RecordSurvey {
+            survey: Survey {
+                surveyed: 1,
+                satisfied: 1,
+            },
+            method: text(),
+        },
+        Action::PostResult { place: text() },
+        Action::AcceptClosure,
+        Action::ReturnClosure {
+            reason: text(),
+            deadline: day,
+        },
+        Action::Confirm,
+        Action::Reopen {
+            reason: text(),
+            deadline: day,
+        },
+    ];
+    let mut codes: Vec<&'static str> = candidates
+        .iter()
+        .filter(|a| lifecycle::apply(problem, actor, a, policy).is_ok())
+        .map(Action::code)
+        .collect();
+    codes.dedup();
+    codes
+}
+
+/// The parties that may still sign the acceptance, for this person (the page's choice).
+pub fn parties_to_sign(actor: &Actor, f: &Facts) -> Vec<Party> {
+    Party::ALL
+        .into_iter()
+        .filter(|party| {
+            let sign = Action::RecordAcceptance {
+                party: *party,
+                signer: "x".into(),
+            };
+            lifecycle::apply(&f.problem, actor, &sign, f.policy).is_ok()
+        })
+        .collect()
+}
+
+/// What the page shows of a problem's lifecycle: its facts and the actions the person
+/// may take now.
+pub async fn actions_for(
+    db: &Db,
+    actor: &Actor,
+    id: ProblemId,
+    today: NaiveDate,
+) -> StoreResult<(Facts, Vec<&'static str>)> {
+    let mut conn = db.pool().acquire().await?;
+    let f = facts(&mut conn, id, today).await?;
+    let actions = available(actor, &f.problem, f.policy);
+    Ok((f, actions))
+}
+
+/// A problem waiting for the person, with the steps they may take on it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Waiting {
+    /// The problem.
+    pub problem_id: ProblemId,
+    /// Its one line.
+    pub title: String,
+    /// Its inspection's title.
+    pub inspection_title: String,
+    /// Where it is.
+    pub state: ProblemState,
+    /// What the person may do now.
+    pub actions: Vec<&'static str>,
+}
+
+/// The problems on which the person has a step to take now (待办): claims for lead units,
+/// disputes and sign-offs for leaders, compiling, approval and closure for the office.
+pub async fn waiting(db: &Db, actor: &Actor, today: NaiveDate) -> StoreResult<Vec<Waiting>> {
+    if !matches!(
+        actor.role,
+        zhenggai_domain::Role::Office | zhenggai_domain::Role::Unit | zhenggai_domain::Role::Leader
+    ) {
+        return Ok(Vec::new());
+    }
+    // One query for the facts of them all, and the organisation's rules once: asked
+    // problem by problem, a large organisation's home page waited over a second for
+    // this list (docs/benchmarks.md).
+    let rows = sqlx::query(&format!(
+        "SELECT p.id, p.title, i.title, {FACT_COLUMNS} FROM problems p JOIN inspections i ON i.id = p.inspection_id \
+         WHERE i.org_id = $1 AND p.withdrawn_at IS NULL AND i.withdrawn_at IS NULL \
+           AND p.state IN ('registered', 'disputed', 'claimed', 'plan_submitted', 'plan_signed', 'plan_compiled', 'in_progress', 'long_term_review', 'closure_requested', 'closure_signed') \
+         ORDER BY i.feedback_date, p.ordinal LIMIT 2000"
+    ))
+    .bind(actor.org.0)
+    .fetch_all(db.pool())
+    .await?;
+    let mut conn = db.pool().acquire().await?;
+    let policy = closure_rules::get(&mut conn, actor.org).await?.policy();
+    let mut out = Vec::new();
+    for r in &rows {
+        let id = ProblemId(r.try_get(0)?);
+        let (problem, feedback, version) = read_facts(r, 3)?;
+        let Facts { problem, .. } =
+            complete_facts(&mut conn, id, problem, policy, feedback, version, today).await?;
+        let offered = available(actor, &problem, policy);
+        // An extension asked for waits for the leader who decides it: until then the
+        // unit may ask no other, and the deadline runs.
+        let actions: Vec<&'static str> = if problem.extension_pending && offered.contains(&"extend")
+        {
+            offered
+                .into_iter()
+                .filter(|a| matches!(*a, "extend" | "refuse_extension"))
+                .collect()
+        } else if problem.state == ProblemState::InProgress && problem.measures_open > 0 {
+            // An approved problem waits for its lead unit only once every measure is done.
+            Vec::new()
+        } else {
+            // Look-backs are decided when the round comes, not waiting work.
+            offered
+                .into_iter()
+                .filter(|a| {
+                    !matches!(
+                        *a,
+                        "extend" | "refuse_extension" | "reopen" | "confirm" | "add_measure"
+                    )
+                })
+                .collect()
+        };
+        if !actions.is_empty() {
+            out.push(Waiting {
+                problem_id: id,
+                title: r.try_get(1)?,
+                inspection_title: r.try_get(2)?,
+                state: problem.state,
+                actions,
+            });
+        }
+    }
+    Ok(out)
+}
