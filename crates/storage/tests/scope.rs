@@ -11,11 +11,11 @@
 use std::collections::BTreeSet;
 
 use chrono::{NaiveDate, TimeZone, Utc};
+use zhenggai_demo as demo;
 use zhenggai_domain::access::Actor;
 use zhenggai_domain::{MeasureId, ProblemId};
 use zhenggai_storage::ledger::query::{self, Filter, Within};
 use zhenggai_storage::ledger::{inspections, measures, problems};
-use zhenggai_demo as demo;
 use zhenggai_storage::{Db, StoreError, accounts::users};
 use zhenggai_testkit::TestDb;
 

@@ -241,9 +241,11 @@ impl Measure {
             id: MeasureId(r.try_get("id")?),
             problem_id: ProblemId(r.try_get("problem_id")?),
             problem_title: r.try_get("problem_title")?,
-            // An unknown code (a newer version's) reads as approved: the standing shown
-            // is then the measure's own.
-            problem_state: crate::db::rows::code::<ProblemState, _>(r, "problems", "problem_state")?,
+            problem_state: crate::db::rows::code::<ProblemState, _>(
+                r,
+                "problems",
+                "problem_state",
+            )?,
             inspection_id: InspectionId(r.try_get("inspection_id")?),
             inspection_title: r.try_get("inspection_title")?,
             org_id: UnitId(r.try_get("org_id")?),

@@ -222,7 +222,11 @@ pub async fn of_org(conn: &mut AnyConnection, org: UnitId) -> StoreResult<OrgCha
     // No robot is stored as an empty code.
     let robot = match r.try_get::<String, _>(1)?.as_str() {
         "" => None,
-        _ => Some(crate::db::rows::code::<RobotKind, _>(&r, "org_channels", 1)?),
+        _ => Some(crate::db::rows::code::<RobotKind, _>(
+            &r,
+            "org_channels",
+            1,
+        )?),
     };
     let robot = robot
         .map(|kind| -> Result<Robot, sqlx::Error> {

@@ -58,7 +58,6 @@ pub struct SettingsInput {
     pub version: i64,
 }
 
-
 /// Reads reminder days as entered ("3, 1", "3，1"): largest first, each once; `None`
 /// when one is not a whole number.
 pub fn days_of(text: &str) -> Option<Vec<u32>> {

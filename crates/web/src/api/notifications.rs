@@ -7,8 +7,8 @@ use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use zhenggai_storage::reminders::channels::{self, UserChannel};
 use zhenggai_storage::reminders::bell::{self, Notification};
+use zhenggai_storage::reminders::channels::{self, UserChannel};
 
 use super::ApiJson;
 use crate::error::{ApiError, ApiErrorBody};

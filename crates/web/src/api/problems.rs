@@ -171,7 +171,8 @@ pub async fn take_step(
     )
     .await?;
     let (_, next) =
-        lifecycle::offered::actions_for(&app.db, &v.0.actor, ProblemId(id), app.clock.today()).await?;
+        lifecycle::offered::actions_for(&app.db, &v.0.actor, ProblemId(id), app.clock.today())
+            .await?;
     Ok(Json(StepResult {
         state,
         next: next.into_iter().map(str::to_string).collect(),

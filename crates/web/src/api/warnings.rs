@@ -12,9 +12,9 @@ use zhenggai_domain::escalation::NoticeKind;
 use zhenggai_domain::reminder::RobotKind;
 use zhenggai_domain::warning::Colour;
 use zhenggai_storage::StoreError;
-use zhenggai_storage::reminders::channels::{self, OrgChannels, OrgChannelsInput};
 use zhenggai_storage::ledger::notices;
 use zhenggai_storage::ledger::warnings::{self, Board};
+use zhenggai_storage::reminders::channels::{self, OrgChannels, OrgChannelsInput};
 use zhenggai_storage::settings::warning_rules::{self, Settings, SettingsInput};
 
 use super::ApiJson;
@@ -88,7 +88,9 @@ fn require_office(actor: &Actor) -> Result<(), ApiError> {
 pub async fn get_rules(State(app): State<App>, v: ApiViewer) -> Result<Json<Settings>, ApiError> {
     let actor = &v.0.actor;
     require_office(actor)?;
-    Ok(Json(warning_rules::of_org(&app.db, actor, actor.org).await?))
+    Ok(Json(
+        warning_rules::of_org(&app.db, actor, actor.org).await?,
+    ))
 }
 
 /// Sets the warning rules of the caller's organisation (预警规则; the office; recorded):
