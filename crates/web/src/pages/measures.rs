@@ -20,7 +20,7 @@ use zhenggai_storage::{StoreError, users};
 
 use super::ledger::{checked_filter, filter_input};
 use super::{
-    Choice, Errors, Nav, Pager, STATUSES, field_errors, render, render_status, see_other, tr,
+    Choice, Errors, Nav, Pager, STATUSES, refused_form, render, render_status, see_other, tr,
 };
 use crate::download::download;
 use crate::error::PageError;
@@ -168,13 +168,13 @@ async fn refused(
     e: zhenggai_storage::error::StoreError,
     keep: impl FnOnce(&mut MeasurePageView, Errors),
 ) -> Result<Response, PageError> {
-    let list = field_errors(e)?;
+    let errors = Errors::refused(e, v.lang)?;
     let progress = ProgressInput {
         happened_on: app.clock.today().to_string(),
         ..Default::default()
     };
     let mut page = measure_page(app, v, id, progress, Errors::none(v.lang)).await?;
-    keep(&mut page, Errors { list, lang: v.lang });
+    keep(&mut page, errors);
     Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }
 
@@ -353,12 +353,10 @@ pub async fn add_progress(
     match result {
         Ok(_) => Ok(see_other(&format!("/measures/{id}"))),
         Err(e) => {
-            let errors = Errors {
-                list: field_errors(e)?,
-                lang: v.lang,
-            };
-            let page = measure_page(&app, &v, MeasureId(id), input, errors).await?;
-            Ok(render_status(page.errors.status(), &page))
+            refused_form(e, v.lang, async |errors| {
+                measure_page(&app, &v, MeasureId(id), input, errors).await
+            })
+            .await
         }
     }
 }
@@ -610,13 +608,11 @@ pub async fn create(
     match measures::create(&app.db, &v.actor, change, problem.id, &input).await {
         Ok(id) => Ok(see_other(&format!("/measures/{id}"))),
         Err(e) => {
-            let errors = Errors {
-                list: field_errors(e)?,
-                lang: v.lang,
-            };
             let level = new_measure_level(&v, &problem);
-            let page = form_page(&app, &v, problem, None, 0, level, input, errors).await?;
-            Ok(render_status(page.errors.status(), &page))
+            refused_form(e, v.lang, async |errors| {
+                form_page(&app, &v, problem, None, 0, level, input, errors).await
+            })
+            .await
         }
     }
 }
@@ -677,15 +673,12 @@ pub async fn update(
                 StoreError::Conflict(c) => c.current_version,
                 _ => version,
             };
-            let errors = Errors {
-                list: field_errors(e)?,
-                lang: v.lang,
-            };
             let problem = problems::get(&app.db, &v.actor, m.problem_id).await?;
             let level = v.actor.measure_edit(&m.owners(), problem.state.drafting());
-            let page =
-                form_page(&app, &v, problem, Some(m.id), version, level, input, errors).await?;
-            Ok(render_status(page.errors.status(), &page))
+            refused_form(e, v.lang, async |errors| {
+                form_page(&app, &v, problem, Some(m.id), version, level, input, errors).await
+            })
+            .await
         }
     }
 }

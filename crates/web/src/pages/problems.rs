@@ -13,7 +13,7 @@ use zhenggai_storage::ledger::lifecycle::{self, Event, StepInput};
 use zhenggai_storage::ledger::problems::{self, Problem, ProblemInput};
 use zhenggai_storage::ledger::query::{self, FilterInput, MeasurePage, Within};
 
-use super::{Choice, Errors, Nav, field_errors, render, render_status, see_other, tr};
+use super::{Choice, Errors, Nav, refused_form, render, render_status, see_other, tr};
 use crate::error::PageError;
 use crate::form::{FormData, PageFiles, PageForm};
 use crate::i18n::Tr;
@@ -548,13 +548,10 @@ pub async fn create(
     match problems::create(&app.db, &v.actor, change, InspectionId(inspection), &input).await {
         Ok(id) => Ok(see_other(&format!("/problems/{id}"))),
         Err(e) => {
-            let errors = Errors {
-                list: field_errors(e)?,
-                lang: v.lang,
-            };
-            let page =
-                form_page(&app, &v, InspectionId(inspection), None, 0, input, errors).await?;
-            Ok(render_status(page.errors.status(), &page))
+            refused_form(e, v.lang, async |errors| {
+                form_page(&app, &v, InspectionId(inspection), None, 0, input, errors).await
+            })
+            .await
         }
     }
 }
@@ -593,21 +590,19 @@ pub async fn update(
     match problems::update(&app.db, &v.actor, change, p.id, version, &input).await {
         Ok(()) => Ok(see_other(&format!("/problems/{id}"))),
         Err(e) => {
-            let errors = Errors {
-                list: field_errors(e)?,
-                lang: v.lang,
-            };
-            let page = form_page(
-                &app,
-                &v,
-                p.inspection_id,
-                Some(p.id),
-                version,
-                input,
-                errors,
-            )
-            .await?;
-            Ok(render_status(page.errors.status(), &page))
+            refused_form(e, v.lang, async |errors| {
+                form_page(
+                    &app,
+                    &v,
+                    p.inspection_id,
+                    Some(p.id),
+                    version,
+                    input,
+                    errors,
+                )
+                .await
+            })
+            .await
         }
     }
 }

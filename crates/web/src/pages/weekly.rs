@@ -16,7 +16,7 @@ use zhenggai_domain::validate::Why;
 use zhenggai_domain::weekly::{ReportStatus, WEEKDAYS, WeeklyRule, week_of};
 use zhenggai_storage::ledger::weekly::{self, Roster, SavedSummary};
 
-use super::{Errors, Nav, field_errors, render, render_status, see_other, tr};
+use super::{Errors, Nav, refused_form, render, see_other, tr};
 use crate::error::PageError;
 use crate::form::PageForm;
 use crate::i18n::Tr;
@@ -208,12 +208,10 @@ pub async fn submit(
             week.unwrap_or_default()
         ))),
         Err(e) => {
-            let errors = Errors {
-                list: field_errors(e)?,
-                lang: v.lang,
-            };
-            let page = page(&app, &v, week, Some(content), None, errors).await?;
-            Ok(render_status(page.errors.status(), &page))
+            refused_form(e, v.lang, async |errors| {
+                page(&app, &v, week, Some(content), None, errors).await
+            })
+            .await
         }
     }
 }
@@ -237,12 +235,10 @@ pub async fn save_rule(
     {
         Ok(()) => Ok(see_other("/weekly")),
         Err(e) => {
-            let errors = Errors {
-                list: field_errors(e)?,
-                lang: v.lang,
-            };
-            let page = page(&app, &v, None, None, None, errors).await?;
-            Ok(render_status(page.errors.status(), &page))
+            refused_form(e, v.lang, async |errors| {
+                page(&app, &v, None, None, None, errors).await
+            })
+            .await
         }
     }
 }
@@ -271,12 +267,10 @@ pub async fn save_summary(
             week.unwrap_or_default()
         ))),
         Err(e) => {
-            let errors = Errors {
-                list: field_errors(e)?,
-                lang: v.lang,
-            };
-            let page = page(&app, &v, week, None, Some(content), errors).await?;
-            Ok(render_status(page.errors.status(), &page))
+            refused_form(e, v.lang, async |errors| {
+                page(&app, &v, week, None, Some(content), errors).await
+            })
+            .await
         }
     }
 }
