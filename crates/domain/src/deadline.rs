@@ -153,153 +153,173 @@ impl Deadline {
             return Err(DeadlineError::Empty);
         }
         let compact: String = written.chars().filter(|c| !c.is_whitespace()).collect();
-        let dated = |date, precision| Deadline {
+        let undated = |kind| Deadline {
+            text: written.to_string(),
+            kind,
+            date: None,
+            precision: None,
+        };
+        if IMMEDIATE.iter().any(|w| compact.starts_with(w)) {
+            return Ok(undated(DeadlineKind::Immediate));
+        }
+        if LONG_TERM.iter().any(|w| compact.starts_with(w)) {
+            return Ok(undated(DeadlineKind::LongTerm));
+        }
+        let (date, precision) = if names_concentrated_phase(&compact) {
+            let date = reference
+                .concentrated_until
+                .ok_or_else(|| DeadlineError::NoConcentratedPhase(written.to_string()))?;
+            (date, Precision::Day)
+        } else {
+            // Excel and other programs write dates with a time; full-width digits,
+            // Chinese numerals (六月底, 二〇二四年) and separators read as their ASCII forms.
+            read_date(&normalise(&compact), reference.feedback)
+                .ok_or_else(|| DeadlineError::Unreadable(written.to_string()))?
+        };
+        Ok(Deadline {
             text: written.to_string(),
             kind: DeadlineKind::Dated,
             date: Some(date),
             precision: Some(precision),
-        };
-        if IMMEDIATE.iter().any(|w| compact.starts_with(w)) {
-            return Ok(Deadline {
-                text: written.to_string(),
-                kind: DeadlineKind::Immediate,
-                date: None,
-                precision: None,
-            });
+        })
+    }
+}
+
+/// Whether the words name the end of the concentrated phase (集中整改期内, 集中整改期末).
+fn names_concentrated_phase(compact: &str) -> bool {
+    let bare = compact
+        .trim_end_matches(['前', '内', '中', '完', '成'])
+        .trim_end_matches("以")
+        .trim_end_matches("之");
+    CONCENTRATED
+        .iter()
+        .any(|w| bare == *w || bare.strip_suffix('末') == Some(w))
+}
+
+/// The last day normalised words name, and how fine they are; `None` when unreadable.
+/// `reference` (the feedback date) supplies the year the words leave out.
+fn read_date(compact: &str, reference: NaiveDate) -> Option<(NaiveDate, Precision)> {
+    if let Some(date) = serial_or_packed(compact) {
+        return Some((date, Precision::Day));
+    }
+    let core = strip_suffixes(compact);
+    // Within N months of the reference (三个月内): an exact day.
+    if let Some(n) = core
+        .strip_suffix("个月内")
+        .or_else(|| core.strip_suffix("个月"))
+        .and_then(|n| n.parse::<u32>().ok())
+        .filter(|n| (1..=36).contains(n))
+    {
+        let date = reference.checked_add_months(chrono::Months::new(n))?;
+        return Some((date, Precision::Day));
+    }
+    let (relative_year, core) = take_relative_year(core, reference);
+    let (year, rest) = match take_year(core) {
+        (Some(y), rest) => (Some(y), rest),
+        (None, rest) => (relative_year, rest),
+    };
+    let years = Years { year, reference };
+    // 年底 / 年末 / 年内 / 2024年底 / 2024年 / 今年内
+    if matches!(rest, "年底" | "年末" | "年内" | "底" | "末" | "内" | "")
+        && (year.is_some() || !rest.is_empty())
+    {
+        let date = years.pick(&|y| NaiveDate::from_ymd_opt(y, 12, 31))?;
+        return Some((date, Precision::Year));
+    }
+    if let Some((month, precision)) = read_part_of_year(rest) {
+        let date = years.pick(&|y| last_day_of_month(y, month))?;
+        return Some((date, precision));
+    }
+    read_month_words(rest, &years)
+}
+
+/// 今年 / 本年 / 明年 name the year by the reference; the words after them.
+fn take_relative_year(core: &str, reference: NaiveDate) -> (Option<i32>, &str) {
+    if let Some(r) = core.strip_prefix("明年") {
+        (Some(reference.year() + 1), r)
+    } else if let Some(r) = core
+        .strip_prefix("今年")
+        .or_else(|| core.strip_prefix("本年"))
+    {
+        (Some(reference.year()), r)
+    } else {
+        (None, core)
+    }
+}
+
+/// The year words name, or when they name none, the first year in which the date falls
+/// on or after the reference.
+struct Years {
+    year: Option<i32>,
+    reference: NaiveDate,
+}
+
+impl Years {
+    fn pick(&self, make: &dyn Fn(i32) -> Option<NaiveDate>) -> Option<NaiveDate> {
+        match self.year {
+            Some(y) => make(y),
+            None => {
+                let this = make(self.reference.year())?;
+                if this >= self.reference {
+                    Some(this)
+                } else {
+                    make(self.reference.year() + 1)
+                }
+            }
         }
-        if LONG_TERM.iter().any(|w| compact.starts_with(w)) {
-            return Ok(Deadline {
-                text: written.to_string(),
-                kind: DeadlineKind::LongTerm,
-                date: None,
-                precision: None,
-            });
+    }
+}
+
+/// Half years read as the quarter they end with; 年中 as June; quarters: the month the
+/// part of the year ends with, and how fine the words are.
+fn read_part_of_year(rest: &str) -> Option<(u32, Precision)> {
+    match rest {
+        "上半年" | "年上半年" => Some((6, Precision::Quarter)),
+        "下半年" | "年下半年" => Some((12, Precision::Quarter)),
+        "年中" => Some((6, Precision::Month)),
+        _ => read_quarter(rest).map(|q| (q * 3, Precision::Quarter)),
+    }
+}
+
+/// A month and what follows it: its end, a 旬, or a day.
+fn read_month_words(rest: &str, years: &Years) -> Option<(NaiveDate, Precision)> {
+    let (month, after_month) = take_number(rest)?;
+    let after_sep = after_month
+        .strip_prefix('月')
+        .or_else(|| after_month.strip_prefix('.'))
+        .or_else(|| after_month.strip_prefix('-'))
+        .or_else(|| after_month.strip_prefix('/'))?;
+    if !(1..=12).contains(&month) {
+        return None;
+    }
+    let month = month as u32;
+    match after_sep {
+        "" | "底" | "末" | "份" | "月底" | "内" | "份内" | "底以内" => {
+            let date = years.pick(&|y| last_day_of_month(y, month))?;
+            Some((date, Precision::Month))
         }
-        let bare = compact
-            .trim_end_matches(['前', '内', '中', '完', '成'])
-            .trim_end_matches("以")
-            .trim_end_matches("之");
-        if CONCENTRATED
-            .iter()
-            .any(|w| bare == *w || bare.strip_suffix('末') == Some(w))
-        {
-            return match reference.concentrated_until {
-                Some(date) => Ok(dated(date, Precision::Day)),
-                None => Err(DeadlineError::NoConcentratedPhase(written.to_string())),
+        // A 旬 ends on the 10th, the 20th or the month's last day; 月初 and 月中 are
+        // written for the first two, and a span (中下旬) ends with its later 旬.
+        "上旬" | "中旬" | "下旬" | "初" | "中" | "上中旬" | "中下旬" => {
+            let day = match after_sep {
+                "上旬" | "初" => Some(10),
+                "中旬" | "中" | "上中旬" => Some(20),
+                _ => None,
             };
+            let date = years.pick(&|y| match day {
+                Some(d) => NaiveDate::from_ymd_opt(y, month, d),
+                None => last_day_of_month(y, month),
+            })?;
+            Some((date, Precision::Xun))
         }
-        // Excel and other programs write dates with a time; full-width digits, Chinese
-        // numerals (六月底, 二〇二四年) and separators read as their ASCII forms.
-        let compact = normalise(&compact);
-        let unreadable = || DeadlineError::Unreadable(written.to_string());
-        let reference = reference.feedback;
-        if let Some(date) = serial_or_packed(&compact) {
-            return Ok(dated(date, Precision::Day));
-        }
-        let core = strip_suffixes(&compact);
-        // Within N months of the reference (三个月内): an exact day.
-        if let Some(n) = core
-            .strip_suffix("个月内")
-            .or_else(|| core.strip_suffix("个月"))
-            .and_then(|n| n.parse::<u32>().ok())
-            .filter(|n| (1..=36).contains(n))
-        {
-            let date = reference
-                .checked_add_months(chrono::Months::new(n))
-                .ok_or_else(unreadable)?;
-            return Ok(dated(date, Precision::Day));
-        }
-        // 今年 / 本年 / 明年 name the year by the reference.
-        let (relative_year, core) = if let Some(r) = core.strip_prefix("明年") {
-            (Some(reference.year() + 1), r)
-        } else if let Some(r) = core
-            .strip_prefix("今年")
-            .or_else(|| core.strip_prefix("本年"))
-        {
-            (Some(reference.year()), r)
-        } else {
-            (None, core)
-        };
-        let (year, rest) = match take_year(core) {
-            (Some(y), rest) => (Some(y), rest),
-            (None, rest) => (relative_year, rest),
-        };
-        let pick = |make: &dyn Fn(i32) -> Option<NaiveDate>| -> Option<NaiveDate> {
-            match year {
-                Some(y) => make(y),
-                None => {
-                    let this = make(reference.year())?;
-                    if this >= reference {
-                        Some(this)
-                    } else {
-                        make(reference.year() + 1)
-                    }
-                }
+        _ => {
+            let (day, tail) = take_number(after_sep)?;
+            if !matches!(tail, "" | "日" | "号") {
+                return None;
             }
-        };
-        // 年底 / 年末 / 年内 / 2024年底 / 2024年 / 今年内
-        if matches!(rest, "年底" | "年末" | "年内" | "底" | "末" | "内" | "")
-            && (year.is_some() || !rest.is_empty())
-        {
-            let date = pick(&|y| NaiveDate::from_ymd_opt(y, 12, 31)).ok_or_else(unreadable)?;
-            return Ok(dated(date, Precision::Year));
-        }
-        // Half years read as the quarter they end with; 年中 as June.
-        let half = match rest {
-            "上半年" | "年上半年" => Some((6, Precision::Quarter)),
-            "下半年" | "年下半年" => Some((12, Precision::Quarter)),
-            "年中" => Some((6, Precision::Month)),
-            _ => None,
-        };
-        if let Some((month, precision)) = half {
-            let date = pick(&|y| last_day_of_month(y, month)).ok_or_else(unreadable)?;
-            return Ok(dated(date, precision));
-        }
-        if let Some(q) = read_quarter(rest) {
-            let date = pick(&|y| last_day_of_month(y, q * 3)).ok_or_else(unreadable)?;
-            return Ok(dated(date, Precision::Quarter));
-        }
-        let (month, after_month) = take_number(rest).ok_or_else(unreadable)?;
-        let after_sep = after_month
-            .strip_prefix('月')
-            .or_else(|| after_month.strip_prefix('.'))
-            .or_else(|| after_month.strip_prefix('-'))
-            .or_else(|| after_month.strip_prefix('/'))
-            .ok_or_else(unreadable)?;
-        if !(1..=12).contains(&month) {
-            return Err(unreadable());
-        }
-        let month = month as u32;
-        match after_sep {
-            "" | "底" | "末" | "份" | "月底" | "内" | "份内" | "底以内" => {
-                let date = pick(&|y| last_day_of_month(y, month)).ok_or_else(unreadable)?;
-                Ok(dated(date, Precision::Month))
-            }
-            // A 旬 ends on the 10th, the 20th or the month's last day; 月初 and 月中 are
-            // written for the first two, and a span (中下旬) ends with its later 旬.
-            "上旬" | "中旬" | "下旬" | "初" | "中" | "上中旬" | "中下旬" => {
-                let day = match after_sep {
-                    "上旬" | "初" => Some(10),
-                    "中旬" | "中" | "上中旬" => Some(20),
-                    _ => None,
-                };
-                let date = pick(&|y| match day {
-                    Some(d) => NaiveDate::from_ymd_opt(y, month, d),
-                    None => last_day_of_month(y, month),
-                })
-                .ok_or_else(unreadable)?;
-                Ok(dated(date, Precision::Xun))
-            }
-            _ => {
-                let (day, tail) = take_number(after_sep).ok_or_else(unreadable)?;
-                if !matches!(tail, "" | "日" | "号") {
-                    return Err(unreadable());
-                }
-                let day = u32::try_from(day).map_err(|_| unreadable())?;
-                let date =
-                    pick(&|y| NaiveDate::from_ymd_opt(y, month, day)).ok_or_else(unreadable)?;
-                Ok(dated(date, Precision::Day))
-            }
+            let day = u32::try_from(day).ok()?;
+            let date = years.pick(&|y| NaiveDate::from_ymd_opt(y, month, day))?;
+            Some((date, Precision::Day))
         }
     }
 }

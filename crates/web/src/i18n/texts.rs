@@ -1,5 +1,10 @@
 //! Every fixed text a page shows, in Chinese and English: one method of [`Tr`] per text,
 //! so that a template naming a text that does not exist fails to compile.
+//!
+//! Why this file stays whole (about 800 lines): it is one table, a text a line with its
+//! Chinese and English side by side, read by the `texts!` macro into methods of [`Tr`].
+//! A translator or reviewer reads it top to bottom as one glossary, and one table keeps
+//! a key from being defined twice (the macro would refuse it) in files that grow apart.
 
 use super::Tr;
 

@@ -15,7 +15,7 @@ use zhenggai_storage::accounts::units::{self, Unit, UnitKind};
 use zhenggai_storage::accounts::users::{self, NewUser, User};
 use zhenggai_storage::{StoreError, accounts::auth};
 
-use super::{Errors, Nav, field_errors, render, render_status, see_other, tr};
+use super::{Errors, Nav, refused_form, render, see_other, tr};
 use crate::error::PageError;
 use crate::form::PageForm;
 use crate::i18n::Tr;
@@ -89,21 +89,16 @@ pub async fn add_unit(
     {
         Ok(_) => Ok(see_other("/admin/units")),
         Err(e) => {
-            let errors = Errors {
-                list: field_errors(e)?,
-                lang: v.lang,
-            };
-            let units = units::list(&app.db, None).await?;
-            Ok(render_status(
-                errors.status(),
-                &UnitsPage {
+            refused_form(e, v.lang, async |errors| {
+                Ok(UnitsPage {
                     t: tr(&v),
                     nav: Nav::new(&v, "units", "/admin/units"),
-                    units,
+                    units: units::list(&app.db, None).await?,
                     org_kind: UnitKind::Org,
                     errors,
-                },
-            ))
+                })
+            })
+            .await
         }
     }
 }
@@ -220,14 +215,10 @@ pub async fn add_user(
 
 /// The accounts page again, with what was refused at its fields (422).
 async fn users_page_refusing(app: &App, v: &Viewer, e: StoreError) -> Result<Response, PageError> {
-    let errors = Errors {
-        list: field_errors(e)?,
-        lang: v.lang,
-    };
-    Ok(render_status(
-        errors.status(),
-        &users_page_with(app, v, None, errors).await?,
-    ))
+    refused_form(e, v.lang, async |errors| {
+        users_page_with(app, v, None, errors).await
+    })
+    .await
 }
 
 /// POST /admin/users/{id}/password — a new one-time password, shown once.
@@ -363,14 +354,10 @@ pub async fn create_token(
             &tokens_page_with(&app, &v, Some(token.0), Errors::none(v.lang)).await?,
         )),
         Err(e) => {
-            let errors = Errors {
-                list: field_errors(e)?,
-                lang: v.lang,
-            };
-            Ok(render_status(
-                errors.status(),
-                &tokens_page_with(&app, &v, None, errors).await?,
-            ))
+            refused_form(e, v.lang, async |errors| {
+                tokens_page_with(&app, &v, None, errors).await
+            })
+            .await
         }
     }
 }

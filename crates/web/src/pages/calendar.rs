@@ -10,7 +10,7 @@ use serde::Deserialize;
 use zhenggai_domain::calendar::{Calendar, NoData};
 use zhenggai_storage::calendar::{self, YearRow};
 
-use super::{Errors, Nav, field_errors, render, render_status, see_other, tr};
+use super::{Errors, Nav, refused_form, render, see_other, tr};
 use crate::error::PageError;
 use crate::form::PageForm;
 use crate::i18n::Tr;
@@ -157,12 +157,10 @@ pub async fn save(
             saved.first().copied().or(year).unwrap_or_default()
         ))),
         Err(e) => {
-            let errors = Errors {
-                list: field_errors(e)?,
-                lang: v.lang,
-            };
-            let page = page(&app, &v, year, text, errors).await?;
-            Ok(render_status(page.errors.status(), &page))
+            refused_form(e, v.lang, async |errors| {
+                page(&app, &v, year, text, errors).await
+            })
+            .await
         }
     }
 }

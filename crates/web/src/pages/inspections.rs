@@ -11,7 +11,7 @@ use zhenggai_domain::{AspectId, InspectionId, Role};
 use zhenggai_storage::ledger::aspects::{self, TitleInput};
 use zhenggai_storage::ledger::inspections::{self, Inspection, InspectionInput};
 
-use super::{Errors, Nav, field_errors, render, render_status, see_other, tr};
+use super::{Errors, Nav, refused_form, render, see_other, tr};
 use crate::error::PageError;
 use crate::form::{PageForm, PageInput};
 use crate::i18n::Tr;
@@ -81,13 +81,8 @@ pub async fn create(
     match inspections::create(&app.db, &v.actor, change, &input).await {
         Ok(id) => Ok(see_other(&format!("/inspections/{id}"))),
         Err(e) => {
-            let errors = Errors {
-                list: field_errors(e)?,
-                lang: v.lang,
-            };
-            Ok(render_status(
-                errors.status(),
-                &FormPage {
+            refused_form(e, v.lang, async |errors| {
+                Ok(FormPage {
                     t: tr(&v),
                     nav: Nav::new(&v, "inspections", "/inspections/new"),
                     id: None,
@@ -95,8 +90,9 @@ pub async fn create(
                     input,
                     kinds: InspectionKind::ALL,
                     errors,
-                },
-            ))
+                })
+            })
+            .await
         }
     }
 }
@@ -134,23 +130,18 @@ pub async fn update(
     match inspections::update(&app.db, &v.actor, change, InspectionId(id), version, &input).await {
         Ok(()) => Ok(see_other(&format!("/inspections/{id}"))),
         Err(e) => {
-            let errors = Errors {
-                list: field_errors(e)?,
-                lang: v.lang,
-            };
-            let path = format!("/inspections/{id}/edit");
-            Ok(render_status(
-                errors.status(),
-                &FormPage {
+            refused_form(e, v.lang, async |errors| {
+                Ok(FormPage {
                     t: tr(&v),
-                    nav: Nav::new(&v, "inspections", &path),
+                    nav: Nav::new(&v, "inspections", &format!("/inspections/{id}/edit")),
                     id: Some(InspectionId(id)),
                     version,
                     input,
                     kinds: InspectionKind::ALL,
                     errors,
-                },
-            ))
+                })
+            })
+            .await
         }
     }
 }

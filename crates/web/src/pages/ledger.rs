@@ -14,7 +14,7 @@ use zhenggai_storage::ledger::aspects::{self, Aspect};
 use zhenggai_storage::ledger::inspections::{self, Inspection};
 use zhenggai_storage::ledger::query::{self, Filter, FilterInput, LedgerPage};
 
-use super::{Errors, Nav, Pager, STATUSES, field_errors, render, tr};
+use super::{Errors, Nav, Pager, STATUSES, render, tr};
 use crate::error::PageError;
 use crate::i18n::Tr;
 use crate::session::Viewer;
@@ -51,10 +51,7 @@ pub fn checked_filter(
     match input.check(per_page) {
         Ok(f) => Ok((f, Errors::none(v.lang))),
         Err(e) => {
-            let errors = Errors {
-                list: field_errors(e)?,
-                lang: v.lang,
-            };
+            let errors = Errors::refused(e, v.lang)?;
             Ok((
                 FilterInput {
                     per_page: per_page.to_string(),

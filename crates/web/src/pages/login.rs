@@ -10,7 +10,7 @@ use zhenggai_domain::validate::Why;
 use zhenggai_storage::accounts::auth::{self, LoginRefused};
 use zhenggai_storage::{StoreError, accounts::users};
 
-use super::{Errors, Nav, field_errors, render, render_status, tr};
+use super::{Errors, Nav, refused_form, render, render_status, tr};
 use crate::error::PageError;
 use crate::form::PageForm;
 use crate::i18n::Tr;
@@ -304,20 +304,15 @@ pub async fn change_password(
     match result {
         Ok(()) => Ok(Redirect::to("/").into_response()),
         Err(e) => {
-            let errors = Errors {
-                list: field_errors(e)?,
-                lang: v.lang,
-            };
-            let must = v.user.must_change_password;
-            Ok(render_status(
-                errors.status(),
-                &PasswordPage {
+            refused_form(e, v.lang, async |errors| {
+                Ok(PasswordPage {
                     t: tr(&v),
                     nav: Nav::new(&v, "home", "/password"),
-                    must,
+                    must: v.user.must_change_password,
                     errors,
-                },
-            ))
+                })
+            })
+            .await
         }
     }
 }

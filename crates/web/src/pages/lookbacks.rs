@@ -9,7 +9,7 @@ use zhenggai_domain::access::Access;
 use zhenggai_storage::ledger::inspections::{self, Inspection};
 use zhenggai_storage::ledger::lookbacks::{self, Round, RoundInput, RoundItem};
 
-use super::{Errors, Nav, field_errors, render, render_status, see_other, tr};
+use super::{Errors, Nav, refused_form, render, see_other, tr};
 use crate::error::PageError;
 use crate::form::PageForm;
 use crate::i18n::Tr;
@@ -92,14 +92,10 @@ pub async fn open(
     {
         Ok(_) => Ok(see_other(&format!("/inspections/{id}/lookbacks"))),
         Err(e) => {
-            let errors = Errors {
-                list: field_errors(e)?,
-                lang: v.lang,
-            };
-            Ok(render_status(
-                errors.status(),
-                &page(&app, &v, InspectionId(id), errors).await?,
-            ))
+            refused_form(e, v.lang, async |errors| {
+                page(&app, &v, InspectionId(id), errors).await
+            })
+            .await
         }
     }
 }

@@ -11,7 +11,7 @@ use zhenggai_storage::ledger::measures::{self, MAX_ROWS, MeasureInput};
 use zhenggai_storage::ledger::problems::{self, Problem};
 
 use super::measures::{OwnerChoices, blank_measure, new_measure_level, require_add_measure};
-use super::{Choice, Errors, Nav, field_errors, render, render_status, see_other, tr};
+use super::{Choice, Errors, Nav, render, render_status, see_other, tr};
 use crate::error::PageError;
 use crate::form::{FormData, PageForm};
 use crate::i18n::Tr;
@@ -206,10 +206,7 @@ pub async fn create(
     match measures::create_many(&app.db, &v.actor, v.change(&app), problem.id, &rows).await {
         Ok(_) => Ok(see_other(&format!("/problems/{id}#measures"))),
         Err(e) => {
-            let errors = Errors {
-                list: field_errors(e)?,
-                lang: v.lang,
-            };
+            let errors = Errors::refused(e, v.lang)?;
             let rows = if rows.is_empty() {
                 vec![blank_measure(&v, &problem); FIRST_ROWS]
             } else {

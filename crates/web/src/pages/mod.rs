@@ -115,6 +115,15 @@ impl Errors {
         }
     }
 
+    /// The field errors of a refused form, in `lang`; what is not a refusal of the
+    /// input goes on as the error it is.
+    pub fn refused(e: StoreError, lang: Lang) -> Result<Errors, PageError> {
+        Ok(Errors {
+            list: field_errors(e)?,
+            lang,
+        })
+    }
+
     /// The status a form sent back answers with: 409 when someone else saved the record
     /// meanwhile, 422 otherwise.
     pub fn status(&self) -> StatusCode {
@@ -235,6 +244,20 @@ pub fn render_status<T: Template>(status: StatusCode, page: &T) -> Response {
 /// After a successful POST: to the page that shows the result.
 pub fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
+}
+
+/// Re-renders a refused form: the store's refusal as field errors (a stale save as one
+/// above the fields), the page built around them by `page` with what was typed kept,
+/// answered with their status ([`Errors::status`]). What is not a refusal of the input
+/// goes on as the error it is.
+pub async fn refused_form<T: Template>(
+    e: StoreError,
+    lang: Lang,
+    page: impl AsyncFnOnce(Errors) -> Result<T, PageError>,
+) -> Result<Response, PageError> {
+    let errors = Errors::refused(e, lang)?;
+    let status = errors.status();
+    Ok(render_status(status, &page(errors).await?))
 }
 
 /// Splits an error into the form's field errors, or passes it on.

@@ -8,7 +8,7 @@ use axum::response::Response;
 use zhenggai_storage::reminders::bell::{self, Notification};
 use zhenggai_storage::reminders::channels::{self, UserChannel};
 
-use super::{Errors, Nav, field_errors, render, render_status, see_other, tr};
+use super::{Errors, Nav, refused_form, render, see_other, tr};
 use crate::error::PageError;
 use crate::form::PageForm;
 use crate::i18n::Tr;
@@ -64,17 +64,15 @@ pub async fn save_email(
     match channels::save_user(&app.db, &v.actor, v.change(&app), &email, email_on, version).await {
         Ok(_) => Ok(see_other("/notifications")),
         Err(e) => {
-            let errors = Errors {
-                list: field_errors(e)?,
-                lang: v.lang,
-            };
             let shown = UserChannel {
                 email,
                 email_on,
                 version,
             };
-            let page = page(&app, &v, Some(shown), errors).await?;
-            Ok(render_status(page.errors.status(), &page))
+            refused_form(e, v.lang, async |errors| {
+                page(&app, &v, Some(shown), errors).await
+            })
+            .await
         }
     }
 }

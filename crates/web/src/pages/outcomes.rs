@@ -14,7 +14,7 @@ use zhenggai_storage::ledger::outcomes::{
 
 use zhenggai_storage::ledger::query::{self, FilterInput};
 
-use super::{Choice, Errors, Nav, field_errors, render, render_status, see_other, tr};
+use super::{Choice, Errors, Nav, refused_form, render, see_other, tr};
 use crate::error::PageError;
 use crate::form::{FormData, PageForm};
 use crate::i18n::Tr;
@@ -252,14 +252,10 @@ pub async fn record(
     match result {
         Ok(_) => Ok(see_other(&format!("/inspections/{id}/outcomes"))),
         Err(e) => {
-            let errors = Errors {
-                list: field_errors(e)?,
-                lang: v.lang,
-            };
-            Ok(render_status(
-                errors.status(),
-                &page(&app, &v, inspection, errors, form).await?,
-            ))
+            refused_form(e, v.lang, async |errors| {
+                page(&app, &v, inspection, errors, form).await
+            })
+            .await
         }
     }
 }

@@ -9,7 +9,7 @@ use zhenggai_storage::error::StoreError;
 use zhenggai_storage::ledger::postings::{self, PostedResult};
 use zhenggai_storage::settings::closure_rules::{self as rules, ClosureRules, RulesInput};
 
-use super::{Errors, Nav, field_errors, render, render_status, see_other, tr};
+use super::{Errors, Nav, refused_form, render, see_other, tr};
 use crate::error::PageError;
 use crate::form::PageForm;
 use crate::i18n::Tr;
@@ -75,19 +75,16 @@ pub async fn save(
     match rules::save(&app.db, &v.actor, v.change(&app), v.actor.org, &input).await {
         Ok(_) => Ok(see_other("/settings/closure")),
         Err(e) => {
-            let errors = Errors {
-                list: field_errors(e)?,
-                lang: v.lang,
-            };
-            let rules = rules::of_org(&app.db, &v.actor, v.actor.org).await?;
-            let page = RulesPage {
-                t: tr(&v),
-                nav: Nav::new(&v, "rules", "/settings/closure"),
-                rules,
-                input,
-                errors,
-            };
-            Ok(render_status(page.errors.status(), &page))
+            refused_form(e, v.lang, async |errors| {
+                Ok(RulesPage {
+                    t: tr(&v),
+                    nav: Nav::new(&v, "rules", "/settings/closure"),
+                    rules: rules::of_org(&app.db, &v.actor, v.actor.org).await?,
+                    input,
+                    errors,
+                })
+            })
+            .await
         }
     }
 }

@@ -11,7 +11,7 @@ use zhenggai_domain::validate::FieldError;
 use zhenggai_storage::accounts::units::{self, Unit};
 use zhenggai_storage::ledger::supervision::{self, Hearing, Round};
 
-use super::{Errors, Nav, field_errors, render, render_status, see_other, tr};
+use super::{Errors, Nav, refused_form, render, see_other, tr};
 use crate::error::PageError;
 use crate::form::PageForm;
 use crate::i18n::Tr;
@@ -74,11 +74,7 @@ async fn refused(
     v: &Viewer,
     e: zhenggai_storage::StoreError,
 ) -> Result<Response, PageError> {
-    let errors = Errors {
-        list: field_errors(e)?,
-        lang: v.lang,
-    };
-    Ok(render_status(errors.status(), &page(app, v, errors).await?))
+    refused_form(e, v.lang, async |errors| page(app, v, errors).await).await
 }
 
 /// POST /supervision/rounds

@@ -14,7 +14,7 @@ use zhenggai_storage::ledger::warnings::{self, Board};
 use zhenggai_storage::reminders::channels::{self, OrgChannels, OrgChannelsInput};
 use zhenggai_storage::settings::warning_rules::{self, Settings, SettingsInput};
 
-use super::{Errors, Nav, field_errors, render, render_status, see_other, tr};
+use super::{Errors, Nav, refused_form, render, render_status, see_other, tr};
 use crate::error::PageError;
 use crate::form::PageForm;
 use crate::i18n::Tr;
@@ -227,10 +227,7 @@ pub async fn save_channels(
     {
         Ok(_) => Ok(see_other("/settings/warnings#channels")),
         Err(e) => {
-            let errors = Errors {
-                list: field_errors(e)?,
-                lang: v.lang,
-            };
+            let errors = Errors::refused(e, v.lang)?;
             let shown = ChannelsForm {
                 email_on: input.email_on,
                 robot_kind: input.robot_kind.clone(),
@@ -269,12 +266,10 @@ pub async fn save_rules(
     match warning_rules::save(&app.db, &v.actor, v.change(&app), v.actor.org, &input).await {
         Ok(_) => Ok(see_other("/settings/warnings")),
         Err(e) => {
-            let errors = Errors {
-                list: field_errors(e)?,
-                lang: v.lang,
-            };
-            let page = rules_page(&app, &v, Some(input), errors, None).await?;
-            Ok(render_status(page.errors.status(), &page))
+            refused_form(e, v.lang, async |errors| {
+                rules_page(&app, &v, Some(input), errors, None).await
+            })
+            .await
         }
     }
 }

@@ -17,7 +17,7 @@ use zhenggai_domain::weekly::{ReportStatus, WEEKDAYS, WeeklyRule, week_of};
 use zhenggai_storage::ledger::weekly::{self, Roster, SavedSummary};
 use zhenggai_storage::settings::weekly_rule;
 
-use super::{Errors, Nav, field_errors, render, render_status, see_other, tr};
+use super::{Errors, Nav, refused_form, render, see_other, tr};
 use crate::error::PageError;
 use crate::form::PageForm;
 use crate::i18n::Tr;
@@ -209,12 +209,10 @@ pub async fn submit(
             week.unwrap_or_default()
         ))),
         Err(e) => {
-            let errors = Errors {
-                list: field_errors(e)?,
-                lang: v.lang,
-            };
-            let page = page(&app, &v, week, Some(content), None, errors).await?;
-            Ok(render_status(page.errors.status(), &page))
+            refused_form(e, v.lang, async |errors| {
+                page(&app, &v, week, Some(content), None, errors).await
+            })
+            .await
         }
     }
 }
@@ -238,12 +236,10 @@ pub async fn save_rule(
     {
         Ok(()) => Ok(see_other("/weekly")),
         Err(e) => {
-            let errors = Errors {
-                list: field_errors(e)?,
-                lang: v.lang,
-            };
-            let page = page(&app, &v, None, None, None, errors).await?;
-            Ok(render_status(page.errors.status(), &page))
+            refused_form(e, v.lang, async |errors| {
+                page(&app, &v, None, None, None, errors).await
+            })
+            .await
         }
     }
 }
@@ -272,12 +268,10 @@ pub async fn save_summary(
             week.unwrap_or_default()
         ))),
         Err(e) => {
-            let errors = Errors {
-                list: field_errors(e)?,
-                lang: v.lang,
-            };
-            let page = page(&app, &v, week, None, Some(content), errors).await?;
-            Ok(render_status(page.errors.status(), &page))
+            refused_form(e, v.lang, async |errors| {
+                page(&app, &v, week, None, Some(content), errors).await
+            })
+            .await
         }
     }
 }

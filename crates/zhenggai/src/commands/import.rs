@@ -27,20 +27,7 @@ pub async fn run(common: &Common, args: ImportArgs) -> anyhow::Result<ExitCode> 
     // is opened for it.
     let settings = Settings::resolve(common, None)?;
     if args.dry_run {
-        let feedback = args.feedback_date.unwrap_or_else(|| clock.today());
-        let reading = read(
-            &bytes,
-            &args,
-            feedback.into(),
-            &settings,
-            settings.web.synonyms.clone(),
-        )?;
-        report(&reading, args.json)?;
-        return Ok(if reading.ok() {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::FAILURE
-        });
+        return dry_run(&bytes, &args, &settings, &clock);
     }
     let db = super::open(&settings).await?;
     db.migrate().await?;
@@ -49,47 +36,8 @@ pub async fn run(common: &Common, args: ImportArgs) -> anyhow::Result<ExitCode> 
         at: clock.now(),
         reason: Some("命令行导入 imported from the command line"),
     };
-    // A new inspection is created in the import's transaction, so a file refused for
-    // any reason leaves none behind.
-    let new_inspection;
-    let (into, org, reference) = match (&args.inspection, &args.new_inspection) {
-        (Some(id), _) => {
-            let mut conn = db.pool().acquire().await?;
-            let (org, mut reference) =
-                inspections::org_and_reference(&mut conn, InspectionId(*id)).await?;
-            if let Some(f) = args.feedback_date {
-                reference.feedback = f;
-            }
-            (Destination::Inspection(InspectionId(*id)), org, reference)
-        }
-        (None, Some(title)) => {
-            let org = UnitId(
-                args.org
-                    .context("--org is required with --new-inspection")?,
-            );
-            let feedback = args.feedback_date.unwrap_or_else(|| clock.today());
-            new_inspection = InspectionInput {
-                kind: "xuncha".into(),
-                title: title.clone(),
-                group_name: args.group.clone().unwrap_or_default(),
-                feedback_date: feedback.to_string(),
-                ..InspectionInput::default()
-            };
-            let terms = zhenggai_domain::schedule::Terms::default();
-            let reference = Reference {
-                feedback,
-                concentrated_until: terms.concentrated_until(feedback),
-            };
-            let into = Destination::New {
-                org,
-                inspection: &new_inspection,
-            };
-            (into, org, reference)
-        }
-        (None, None) => {
-            anyhow::bail!("give --inspection ID or --new-inspection TITLE (or --dry-run)")
-        }
-    };
+    let mut new_inspection = None;
+    let (into, org, reference) = destination(&db, &args, &clock, &mut new_inspection).await?;
     // The organisation's own header words, as its office taught them in a preview.
     let synonyms =
         zhenggai_storage::settings::header_words::synonyms(&db, org, &settings.web.synonyms)
@@ -100,15 +48,6 @@ pub async fn run(common: &Common, args: ImportArgs) -> anyhow::Result<ExitCode> 
         report(&reading, args.json)?;
         return Ok(ExitCode::FAILURE);
     }
-    // The command line acts as the organisation's office, recorded as the system.
-    let actor = Actor {
-        user: UserId(0),
-        role: Role::Office,
-        unit: org,
-        org,
-        units_in_charge: Vec::new(),
-        orgs_below: Vec::new(),
-    };
     // The file imported is kept in the data directory's store, as an upload through the
     // page is: the import's record names it by its hash.
     let source = Source {
@@ -125,12 +64,104 @@ pub async fn run(common: &Common, args: ImportArgs) -> anyhow::Result<ExitCode> 
         unit_map: Vec::new(),
         ignore_unknown_columns: args.ignore_unknown_columns,
     };
+    let actor = office_of(org);
     let done = import::commit(&db, &actor, change, into, &source, &reading, &decisions)
         .await
         .map_err(explain)?;
     db.close().await;
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&done)?);
+    print_done(&done, args.json)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--dry-run`: reads the file and prints how it was read, without a database.
+fn dry_run(
+    bytes: &[u8],
+    args: &ImportArgs,
+    settings: &Settings,
+    clock: &SystemClock,
+) -> anyhow::Result<ExitCode> {
+    let feedback = args.feedback_date.unwrap_or_else(|| clock.today());
+    let reading = read(
+        bytes,
+        args,
+        feedback.into(),
+        settings,
+        settings.web.synonyms.clone(),
+    )?;
+    report(&reading, args.json)?;
+    Ok(if reading.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// Where the import goes (an inspection, or a new one described in `new_inspection`),
+/// its organisation, and the dates its deadline words are read against. A new
+/// inspection is created in the import's transaction, so a file refused for any reason
+/// leaves none behind.
+async fn destination<'a>(
+    db: &zhenggai_storage::Db,
+    args: &ImportArgs,
+    clock: &SystemClock,
+    new_inspection: &'a mut Option<InspectionInput>,
+) -> anyhow::Result<(Destination<'a>, UnitId, Reference)> {
+    match (&args.inspection, &args.new_inspection) {
+        (Some(id), _) => {
+            let mut conn = db.pool().acquire().await?;
+            let (org, mut reference) =
+                inspections::org_and_reference(&mut conn, InspectionId(*id)).await?;
+            if let Some(f) = args.feedback_date {
+                reference.feedback = f;
+            }
+            Ok((Destination::Inspection(InspectionId(*id)), org, reference))
+        }
+        (None, Some(title)) => {
+            let org = UnitId(
+                args.org
+                    .context("--org is required with --new-inspection")?,
+            );
+            let feedback = args.feedback_date.unwrap_or_else(|| clock.today());
+            let inspection = new_inspection.insert(InspectionInput {
+                kind: "xuncha".into(),
+                title: title.clone(),
+                group_name: args.group.clone().unwrap_or_default(),
+                feedback_date: feedback.to_string(),
+                ..InspectionInput::default()
+            });
+            let terms = zhenggai_domain::schedule::Terms::default();
+            let reference = Reference {
+                feedback,
+                concentrated_until: terms.concentrated_until(feedback),
+            };
+            let into = Destination::New {
+                org,
+                inspection: &*inspection,
+            };
+            Ok((into, org, reference))
+        }
+        (None, None) => {
+            anyhow::bail!("give --inspection ID or --new-inspection TITLE (or --dry-run)")
+        }
+    }
+}
+
+/// The command line acts as the organisation's office, recorded as the system.
+fn office_of(org: UnitId) -> Actor {
+    Actor {
+        user: UserId(0),
+        role: Role::Office,
+        unit: org,
+        org,
+        units_in_charge: Vec::new(),
+        orgs_below: Vec::new(),
+    }
+}
+
+/// What was imported, as JSON or as a line.
+fn print_done(done: &import::Imported, json: bool) -> anyhow::Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(done)?);
     } else {
         println!(
             "imported into inspection {}: {} problems, {} measures ({} aspects and {} units created)",
@@ -141,7 +172,7 @@ pub async fn run(common: &Common, args: ImportArgs) -> anyhow::Result<ExitCode> 
             done.units_created
         );
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 fn read(

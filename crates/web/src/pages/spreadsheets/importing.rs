@@ -1,6 +1,5 @@
-//! The ledger as a spreadsheet: importing the one an office already keeps (upload →
-//! preview of how every row was read → commit, all or nothing) and exporting the one it
-//! hands upward.
+//! Importing the ledger an office already keeps: upload → preview of how every row was
+//! read (with the columns no field is read from, to decide) → commit, all or nothing.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -8,82 +7,30 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use zhenggai_domain::InspectionId;
 use zhenggai_domain::UnitId;
-use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::reason::{Choose, Files, Import};
 use zhenggai_domain::validate::FieldError;
 use zhenggai_domain::validate::Why;
-use zhenggai_spreadsheet::export;
 use zhenggai_spreadsheet::layout::{Field, Synonyms};
-use zhenggai_spreadsheet::ledger::Options;
-use zhenggai_spreadsheet::{Issue, Reading, Row, read_ledger};
+use zhenggai_spreadsheet::{Issue, Reading, Row};
 use zhenggai_storage::accounts::units;
 use zhenggai_storage::error::StoreError;
 use zhenggai_storage::ledger::import::{self, Decisions, ImportRecord, Matching, Source};
-use zhenggai_storage::ledger::inspections::{self, Inspection};
-use zhenggai_storage::ledger::progress;
-use zhenggai_storage::ledger::query::{self, Filter, LedgerAspect};
+use zhenggai_storage::ledger::inspections::Inspection;
 use zhenggai_storage::settings::header_words::{self, Meaning};
 
-use super::ledger::{checked_filter, filter_input};
-use super::{Choice, Errors, Nav, Pager, field_errors, render, render_status, see_other, tr};
 use crate::error::PageError;
 use crate::form::{FormData, PageFiles, PageForm};
-use crate::i18n::{Lang, Tr};
+use crate::i18n::Tr;
+use crate::pages::{
+    Choice, Errors, Nav, Pager, field_errors, render, render_status, see_other, tr,
+};
 use crate::readings::ReadingKey;
 use crate::session::Viewer;
 use crate::state::App;
 use std::sync::Arc;
 use zhenggai_storage::accounts::uploads::{self, Uploader};
 
-/// Reads a workbook's bytes as a ledger against an inspection's feedback date. A large
-/// ledger is a second of work for a core, so it runs on a blocking thread rather than on
-/// one the server's other requests are waiting for.
-pub async fn read_bytes(
-    bytes: Arc<[u8]>,
-    sheet: Option<String>,
-    ignore_columns: Vec<String>,
-    inspection: &Inspection,
-    app: &App,
-) -> Result<Result<Reading, FieldError>, StoreError> {
-    let limits = app.config.import_limits.clone();
-    let options = Options {
-        sheet,
-        reference: inspection.reference(),
-        synonyms: import_synonyms(app, inspection).await?,
-        ignore_columns,
-    };
-    tokio::task::spawn_blocking(move || {
-        let sheets = zhenggai_spreadsheet::read::read(&bytes, &limits).map_err(|e| {
-            FieldError::because("file", Why::Import(Box::new(Import::Workbook(e.reason()))))
-        })?;
-        Ok(read_ledger(&sheets, &options))
-    })
-    .await
-    .map_err(|e| StoreError::Other(anyhow::Error::from(e)))
-}
-
-/// The header words an import into an inspection reads with: the configured ones and
-/// those its organisation's office taught.
-pub async fn import_synonyms(app: &App, inspection: &Inspection) -> Result<Synonyms, StoreError> {
-    header_words::synonyms(&app.db, inspection.org_id, &app.config.synonyms).await
-}
-
-/// The inspection, when the actor is the office that imports into it; checked on the
-/// import's pages and the API before a byte of an upload is read.
-pub(crate) async fn office_inspection(
-    app: &App,
-    actor: &Actor,
-    id: i64,
-) -> Result<Inspection, StoreError> {
-    let inspection = inspections::get(&app.db, actor, InspectionId(id)).await?;
-    if actor.ledger_access(inspection.org_id) < Access::Edit {
-        return Err(StoreError::refused(
-            "只有本单位整改办可以导入台账。如需导入，请把台账文件交给整改办。",
-            "Only the organisation's rectification office imports ledgers: hand the file to the office.",
-        ));
-    }
-    Ok(inspection)
-}
+use super::{import_synonyms, office_inspection, read_bytes};
 
 #[derive(Template)]
 #[template(path = "import.html")]
@@ -646,127 +593,4 @@ pub async fn decide_columns(
         "/inspections/{}/import/preview?{query}#columns",
         inspection.id
     )))
-}
-
-/// The ledger (or the filtered part of it the person sees) as the `.xlsx` offices hand
-/// upward, in Chinese: status and progress as of today.
-pub async fn ledger_file(
-    app: &App,
-    actor: &Actor,
-    inspection: &Inspection,
-    mut filter: Filter,
-) -> Result<Vec<u8>, PageError> {
-    // Page by page, so that the rows of a large ledger are not all read at once, and
-    // written on a thread of its own while the next page is read. The writer is handed
-    // a page's aspects at once: handed them one by one through a short queue, the
-    // reader waited for the writer at the end of every page (1.1 s of a 5.7 s export
-    // of 100,000 rows, docs/benchmarks.md).
-    filter.per_page = 5000;
-    let today = app.clock.today();
-    let latest = progress::latest_by_measure(&app.db, inspection.id).await?;
-    let title = format!("{}整改台账", inspection.title);
-    let date_line = format!(
-        "截至{}　审计校验码：{}",
-        crate::i18n::zh_day(today),
-        app.audit_code().await?
-    );
-    let (send, mut written) = tokio::sync::mpsc::channel::<Vec<export::Aspect>>(1);
-    let writer = tokio::task::spawn_blocking(move || {
-        let mut writer = export::LedgerWriter::new(&title, &date_line)?;
-        while let Some(aspects) = written.blocking_recv() {
-            for aspect in &aspects {
-                writer.aspect(aspect)?;
-            }
-        }
-        writer.finish()
-    });
-    let t = Tr(Lang::Zh);
-    let to_sheet = |a: LedgerAspect| export::Aspect {
-        title: a.title,
-        problems: a
-            .problems
-            .into_iter()
-            .map(|p| export::Problem {
-                text: p
-                    .description
-                    .filter(|d| d.starts_with(&p.title))
-                    .unwrap_or(p.title),
-                measures: p
-                    .measures
-                    .into_iter()
-                    .map(|m| export::Measure {
-                        progress: latest.get(&m.id).cloned().unwrap_or_default(),
-                        status: t.standing(m.standing),
-                        content: m.content,
-                        leader: m.leader.map(|l| l.name).unwrap_or_default(),
-                        lead_unit: m.lead_unit.name,
-                        cooperating: m.cooperating.into_iter().map(|u| u.name).collect(),
-                        responsible: m.responsible_person.unwrap_or_default(),
-                        deadline: m.deadline.text,
-                    })
-                    .collect(),
-            })
-            .collect(),
-    };
-    // The last aspect read may go on on the next page: it is written once whole.
-    let mut open: Option<LedgerAspect> = None;
-    // Each page is read by a task of its own, the next one while this one is handed to
-    // the writer: on SQLite the driver hands each row from its connection's thread to
-    // the reader's, and two pages come through side by side (SQLite's export about
-    // 12 % faster; PostgreSQL's the same within the noise, docs/benchmarks.md).
-    let read = |page_no: i64| {
-        let (db, actor, mut filter) = (app.db.clone(), actor.clone(), filter.clone());
-        let (id, org) = (inspection.id, inspection.org_id);
-        filter.page = page_no;
-        tokio::spawn(async move { query::ledger(&db, &actor, id, org, &filter, today).await })
-    };
-    let mut reading = Some(read(1));
-    while let Some(task) = reading.take() {
-        let page = task.await.map_err(anyhow::Error::from)??;
-        if page.page * page.per_page < page.total_problems {
-            reading = Some(read(page.page + 1));
-        }
-        let mut done = Vec::new();
-        for a in page.aspects {
-            match &mut open {
-                Some(last) if last.id == a.id => last.problems.extend(a.problems),
-                _ => done.extend(open.replace(a).map(&to_sheet)),
-            }
-        }
-        if send.send(done).await.is_err() {
-            // The writer stopped: its error is the answer.
-            if let Some(task) = reading.take() {
-                task.abort();
-            }
-        }
-    }
-    if let Some(done) = open {
-        // An error here is the writer's, answered below.
-        let _ = send.send(vec![to_sheet(done)]).await;
-    }
-    drop(send);
-    writer
-        .await
-        .map_err(anyhow::Error::from)?
-        .map_err(|e| PageError::from(anyhow::anyhow!("writing the ledger: {e}")))
-}
-
-/// GET /inspections/{id}/ledger.xlsx — with the ledger page's filters.
-pub async fn download(
-    State(app): State<App>,
-    v: Viewer,
-    Path(id): Path<i64>,
-    Query(pairs): Query<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    let inspection = inspections::get(&app.db, &v.actor, InspectionId(id)).await?;
-    let (filter, errors) = checked_filter(&filter_input(&pairs), app.config.page_size, &v)?;
-    if errors.any() {
-        return Err(StoreError::Invalid(errors.list).into());
-    }
-    let bytes = ledger_file(&app, &v.actor, &inspection, filter).await?;
-    Ok(crate::download::download(
-        &format!("{}整改台账.xlsx", inspection.title),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        bytes,
-    ))
 }
