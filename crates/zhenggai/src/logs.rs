@@ -2,7 +2,8 @@
 //! log collector (`--log-format json`, `ZHENGGAI_LOG_FORMAT=json`); which lines, by
 //! `ZHENGGAI_LOG` (an `EnvFilter`, default `info,sqlx=warn`). The web layer writes one
 //! line per request (`zhenggai_web::request_log`), the scheduler one per round that did
-//! something.
+//! something; `ZHENGGAI_LOG=info,zhenggai_storage=debug` adds, inside each request's
+//! span, how long each write waited to begin and took to commit.
 
 use tracing_subscriber::EnvFilter;
 

@@ -141,21 +141,34 @@ impl Db {
 
     /// Starts a write transaction.
     pub async fn begin(&self) -> StoreResult<Tx> {
-        let guard = match &self.writer {
-            Some(lock) => Some(lock.clone().lock_owned().await),
-            None => None,
-        };
-        let conn = self.pool.acquire().await?;
-        Tx::begin(
-            conn,
-            guard,
-            self.backend,
-            self.chain,
-            self.checkpoint.clone(),
-            self.audit_key.clone(),
-            self.marked.clone(),
-        )
-        .await
+        use tracing::Instrument;
+        // The span covers the wait for SQLite's writer turn and for a pooled
+        // connection: under load, that wait is where a write's time goes.
+        let started = std::time::Instant::now();
+        let tx = async {
+            let guard = match &self.writer {
+                Some(lock) => Some(lock.clone().lock_owned().await),
+                None => None,
+            };
+            let conn = self.pool.acquire().await?;
+            Tx::begin(
+                conn,
+                guard,
+                self.backend,
+                self.chain,
+                self.checkpoint.clone(),
+                self.audit_key.clone(),
+                self.marked.clone(),
+            )
+            .await
+        }
+        .instrument(tracing::debug_span!("db_begin"))
+        .await;
+        tracing::debug!(
+            ms = started.elapsed().as_secs_f64() * 1e3,
+            "begin (waited for the writer and a connection)"
+        );
+        tx
     }
 
     /// Whether the database answers (for `/healthz`).

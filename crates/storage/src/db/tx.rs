@@ -105,7 +105,22 @@ impl Tx {
     }
 
     /// Appends the transaction's audit records to the chain and makes everything durable.
-    pub async fn commit(mut self) -> StoreResult<()> {
+    pub async fn commit(self) -> StoreResult<()> {
+        use tracing::Instrument;
+        // The span times the audit append and the COMMIT together: where a write waits
+        // on the chain's lock or the disk shows in the request's log with its id.
+        let span = tracing::debug_span!("db_commit", audit_entries = self.pending.len());
+        let started = std::time::Instant::now();
+        let done = self.commit_now().instrument(span).await;
+        tracing::debug!(
+            ms = started.elapsed().as_secs_f64() * 1e3,
+            ok = done.is_ok(),
+            "commit"
+        );
+        done
+    }
+
+    async fn commit_now(mut self) -> StoreResult<()> {
         let sealed = !self.pending.is_empty() && self.audit_key.is_some();
         if !self.pending.is_empty() {
             let pending = std::mem::take(&mut self.pending);
