@@ -123,4 +123,42 @@ mod tests {
         check_codes::<Role>()?;
         check_codes::<StandingFilter>()
     }
+
+    /// What the API sends (serde) is the stored code: a script reading a value back
+    /// and sending it again must not find it refused or, worse, dropped.
+    fn serde_is_code<T: super::Code + serde::Serialize + std::fmt::Debug>() -> Result<(), String> {
+        for &v in T::all() {
+            let sent = serde_json::to_value(v).map_err(|e| e.to_string())?;
+            if sent != serde_json::Value::from(v.as_code()) {
+                return Err(format!(
+                    "{}::{v:?} is sent as {sent} but stored as {:?}",
+                    T::KIND,
+                    v.as_code()
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn the_api_sends_the_stored_codes() -> Result<(), String> {
+        serde_is_code::<AccountabilityForm>()?;
+        serde_is_code::<Colour>()?;
+        serde_is_code::<DeadlineKind>()?;
+        serde_is_code::<InspectionKind>()?;
+        serde_is_code::<InstitutionChange>()?;
+        serde_is_code::<MeasureState>()?;
+        serde_is_code::<NodeKind>()?;
+        serde_is_code::<NoticeKind>()?;
+        serde_is_code::<Party>()?;
+        serde_is_code::<Precision>()?;
+        serde_is_code::<ProblemSource>()?;
+        serde_is_code::<ProblemState>()?;
+        serde_is_code::<Recipient>()?;
+        serde_is_code::<ReportStatus>()?;
+        serde_is_code::<ReportedStatus>()?;
+        serde_is_code::<RobotKind>()?;
+        serde_is_code::<Role>()?;
+        serde_is_code::<StandingFilter>()
+    }
 }

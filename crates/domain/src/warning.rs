@@ -61,6 +61,7 @@ pub enum Recipient {
     /// 责任单位经办人 — the lead unit's accounts, who carry the measure.
     Handler,
     /// 分管领导 — the measure's responsible leader (or the leaders in charge of its unit).
+    #[serde(rename = "leader")]
     LeaderInCharge,
     /// 党委书记 — the organisation's Party secretary, as its rules name them.
     Secretary,

@@ -9,8 +9,34 @@ use tracing_subscriber::EnvFilter;
 
 use crate::cli::LogFormat;
 
+/// Whether standard output carries JSON log lines (set once, at start).
+static JSON: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// A line for the person at the terminal (the demo accounts, where the server listens):
+/// on standard output, or on standard error when standard output carries JSON log lines,
+/// so that a collector reading one object a line never meets plain text.
+pub fn say_line(line: std::fmt::Arguments) {
+    if JSON.load(std::sync::atomic::Ordering::Relaxed) {
+        eprintln!("{line}");
+    } else {
+        println!("{line}");
+    }
+}
+
+/// `say!("…", …)`: [`say_line`] with `format!`'s arguments.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::logs::say_line(format_args!($($arg)*))
+    };
+}
+pub(crate) use say;
+
 /// Installs the process's logger.
 pub fn init(format: LogFormat) {
+    JSON.store(
+        format == LogFormat::Json,
+        std::sync::atomic::Ordering::Relaxed,
+    );
     let filter =
         EnvFilter::try_from_env("ZHENGGAI_LOG").unwrap_or_else(|_| "info,sqlx=warn".into());
     let fmt = tracing_subscriber::fmt().with_env_filter(filter);

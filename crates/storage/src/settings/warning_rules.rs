@@ -174,7 +174,15 @@ pub async fn save(
             }
         },
     };
-    let pick = |codes: &[String]| -> Vec<Recipient> {
+    // A code this build does not know is refused at its field, not dropped: dropping
+    // it would quietly take someone off the warnings.
+    let mut pick = |field: &str, codes: &[String]| -> Vec<Recipient> {
+        if codes
+            .iter()
+            .any(|code| Recipient::from_code(code).is_none())
+        {
+            c.push(FieldError::because(field, Why::UnknownChoice));
+        }
         Recipient::ALL
             .into_iter()
             .filter(|r| codes.iter().any(|c| c == r.code()))
@@ -183,9 +191,9 @@ pub async fn save(
     let rules = WarningRules {
         green_days: green_days.unwrap_or_default(),
         yellow_days: yellow_days.unwrap_or_default(),
-        green: pick(&input.green_to),
-        yellow: pick(&input.yellow_to),
-        red: pick(&input.red_to),
+        green: pick("green_to", &input.green_to),
+        yellow: pick("yellow_to", &input.yellow_to),
+        red: pick("red_to", &input.red_to),
         remind_days: remind_days.clone().unwrap_or_default(),
         repeat_days: repeat_days.unwrap_or(1),
         milestone_months: milestone_months.unwrap_or(defaults.milestone_months),

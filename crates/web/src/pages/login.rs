@@ -174,7 +174,8 @@ pub async fn login(
         );
     }
     let now = app.clock.now();
-    let outcome = if app.login_throttle.reserve(&address, now) {
+    let throttled = !app.login_throttle.reserve(&address, now);
+    let outcome = if !throttled {
         let outcome = auth::login(
             &app.db,
             &username,
@@ -209,7 +210,16 @@ pub async fn login(
             Ok(resp)
         }
         Err(refused) => {
-            tracing::info!(username, address, ?refused, "login refused");
+            // The name as typed, clipped: a hostile client must not fill the log with
+            // one request, and a long "name" is often a password typed in the wrong box.
+            let typed = zhenggai_domain::text::clip(&username, 64);
+            tracing::info!(
+                username = typed,
+                address,
+                ?refused,
+                throttled,
+                "login refused"
+            );
             login_form(
                 &app,
                 &headers,

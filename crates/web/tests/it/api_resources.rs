@@ -212,6 +212,22 @@ async fn the_warning_board_and_its_rules_through_the_api() {
     assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
     assert_eq!(saved.json()["rules"]["green_days"], 25);
     assert_eq!(saved.json()["version"], version + 1);
+    // What is read back is what is sent: the recipients come back in the codes they
+    // are entered by, so a script may send them again unchanged.
+    assert_eq!(
+        saved.json()["rules"]["red"],
+        json!(["handler", "leader", "secretary"])
+    );
+    // A code no recipient has is refused at its field, never dropped.
+    let mut unknown = change("25");
+    unknown["version"] = json!(version + 1);
+    unknown["yellow_to"] = json!(["handler", "leader_in_charge"]);
+    invalid(
+        &t.api(&office, "PUT", "/api/v1/warning-rules", Some(unknown))
+            .await,
+        "yellow_to",
+        "an unknown recipient",
+    );
 }
 
 #[tokio::test]

@@ -143,3 +143,24 @@ async fn a_request_id_sent_is_kept_only_when_short_and_plain() {
         .await;
     assert!(r.headers.contains_key("x-request-id"));
 }
+
+/// A failed login logs the name as typed (the security log needs it), clipped: one
+/// request with a very long "name" must not fill the log, and a long name is often a
+/// password typed into the wrong box.
+#[tokio::test]
+async fn a_refused_login_logs_the_typed_name_clipped() {
+    let t = TestApp::new().await;
+    let (sink, _guard) = capture();
+    let typed = "秘".repeat(5000);
+    let r = t.submit_login(&typed, "wrong", "/").await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let bytes = std::mem::take(&mut *sink.0.lock().unwrap());
+    let log = String::from_utf8(bytes).unwrap();
+    let line = log
+        .lines()
+        .find(|l| l.contains("login refused"))
+        .unwrap_or_else(|| panic!("{log}"));
+    assert!(line.contains(&format!("{}…", "秘".repeat(63))), "{line}");
+    assert!(!line.contains(&"秘".repeat(64)), "{line}");
+    assert!(line.contains("throttled=false"), "{line}");
+}

@@ -59,7 +59,7 @@ pub async fn run(common: &Common, args: ServeArgs) -> anyhow::Result<ExitCode> {
             first_start(&db, clock.as_ref(), &settings.listen).await?;
         }
     } else if args.demo {
-        println!(
+        crate::logs::say!(
             "数据库已有数据，未重复载入演示数据 / the database already holds data: demo not loaded again"
         );
         print_demo_accounts();
@@ -88,7 +88,7 @@ pub async fn run(common: &Common, args: ServeArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("listening on {}", settings.listen))?;
     let addr = listener.local_addr()?;
     let shutdown = super::shutdown_signal()?;
-    println!(
+    crate::logs::say!(
         "zhenggai 整改台账 listening on http://{addr}/  (database: {})",
         zhenggai_storage::db::redact(&settings.database_url)
     );
@@ -97,7 +97,7 @@ pub async fn run(common: &Common, args: ServeArgs) -> anyhow::Result<ExitCode> {
         // Room for the database, the log and the files being read and written.
         let room = usize::try_from(files.saturating_sub(256)).unwrap_or(usize::MAX);
         if room < limits.max_connections {
-            println!(
+            crate::logs::say!(
                 "打开文件数上限为 {files}，同时连接数降为 {room} / the open-file limit is {files}: at most {room} connections at once"
             );
             limits.max_connections = room.max(1);
@@ -112,7 +112,7 @@ pub async fn run(common: &Common, args: ServeArgs) -> anyhow::Result<ExitCode> {
     note_checkpoint(&db, clock.as_ref(), &checkpoint_file).await?;
     // In-flight requests have finished; their transactions are committed. Close cleanly.
     db.close().await;
-    println!("zhenggai stopped");
+    crate::logs::say!("zhenggai stopped");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -184,7 +184,7 @@ async fn note_if_moved(
 }
 
 fn print_demo_accounts() {
-    println!(
+    crate::logs::say!(
         "演示账户 / demo accounts (password: {}):",
         demo::DEMO_PASSWORD
     );
@@ -194,7 +194,7 @@ fn print_demo_accounts() {
         } else {
             role.label_zh()
         };
-        println!("  {username:<12} {name}（{unit}，{title}）");
+        crate::logs::say!("  {username:<12} {name}（{unit}，{title}）");
     }
 }
 
@@ -208,7 +208,7 @@ fn demo_workday(today: chrono::NaiveDate) -> Option<chrono::NaiveDate> {
     let day = calendar
         .workday_on_or_before(today - chrono::Duration::days(1))
         .value;
-    println!(
+    crate::logs::say!(
         "今天（{today}）是休息日：演示按最近的工作日 {day} 10:00 开始（要用别的日子，加 --demo-day 年-月-日）/ today is a day off: the demo runs as of {day}"
     );
     Some(day)
@@ -240,7 +240,7 @@ async fn first_start(db: &Db, clock: &dyn Clock, listen: &str) -> anyhow::Result
     )
     .await?;
     tx.commit().await?;
-    println!("{}", first_start_steps(&password, listen));
+    crate::logs::say!("{}", first_start_steps(&password, listen));
     Ok(())
 }
 

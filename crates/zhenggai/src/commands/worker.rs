@@ -61,12 +61,12 @@ pub async fn run(common: &Common, args: WorkerArgs) -> anyhow::Result<ExitCode> 
     let courier: Arc<dyn Courier> = Arc::new(settings.outbound()?);
     if args.once {
         let t = round(&db, courier.as_ref(), clock.as_ref()).await?;
-        println!("{}", serde_json::to_string(&t)?);
+        crate::logs::say!("{}", serde_json::to_string(&t)?);
         db.close().await;
         return Ok(ExitCode::SUCCESS);
     }
     let shutdown = super::shutdown_signal()?;
-    println!("zhenggai worker: a round every {} s", args.every);
+    crate::logs::say!("zhenggai worker: a round every {} s", args.every);
     tokio::select! {
         () = scheduler(db.clone(), courier, clock, Duration::from_secs(args.every.max(1))) => {}
         () = shutdown => {}
