@@ -129,7 +129,7 @@ mod tests {
     fn serde_is_code<T: super::Code + serde::Serialize + std::fmt::Debug>() -> Result<(), String> {
         for &v in T::all() {
             let sent = serde_json::to_value(v).map_err(|e| e.to_string())?;
-            if sent != serde_json::Value::from(v.as_code()) {
+            if sent != v.as_code() {
                 return Err(format!(
                     "{}::{v:?} is sent as {sent} but stored as {:?}",
                     T::KIND,
