@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 /// What a user is to the system. One role per account; a person who needs two
 /// (rare, and discouraged by 三员分立) gets two accounts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "lowercase")]
 pub enum Role {
     /// 整改办 — the rectification office: manages its organisation's whole ledger.
     Office,
