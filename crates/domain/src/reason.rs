@@ -1,7 +1,13 @@
 //! The reasons a form, a request or an import is refused, as data: each names what is
 //! wrong with the records' own names, dates and counts as its fields, and zhenggai-web
 //! (`i18n::why`) alone puts it into the reader's language. Grouped by what they are
-//! about; each group is one variant of [`crate::validate::Why`].
+//! about; each group is one variant of [`crate::validate::Why`], but for the refusals
+//! to a role or unit ([`Refused`]) and the steps that wait on other records
+//! ([`Blocking`]), which storage returns as errors of their own.
+//!
+//! Why this file stays whole (past 600 lines): it is the one list of reasons, read as a
+//! glossary top to bottom; each enum stands alone, and split it would be looked for in
+//! several files.
 
 use chrono::NaiveDate;
 
@@ -561,4 +567,79 @@ pub enum FieldProblem {
     },
     /// A value not in its form.
     Value,
+}
+
+/// A step or page refused to the person's role or unit, with who may take it instead
+/// (拒绝办理): the web edge answers 403 with these words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refused {
+    /// Progress (整改进展) is reported by the measure's owners only.
+    ProgressByOwners,
+    /// Only the measure's lead unit (牵头单位) marks it done (标记完成).
+    DoneByLead {
+        /// The lead unit's name.
+        lead_unit: String,
+    },
+    /// The weekly summary (一周一汇总) is edited by the organisation's office (整改办).
+    SummaryByOffice,
+    /// The ledger (台账) is changed by the organisation's office only.
+    LedgerByOffice,
+    /// The import's header words (导入列名) are set by the office only.
+    HeaderWordsByOffice,
+    /// Weekly reports (整改周报) are neither sent nor gathered by this role.
+    WeeklyNotYourRole,
+    /// Ledgers are imported (导入台账) by the office only.
+    ImportByOffice,
+    /// A lifecycle step only another party takes (这一步只能由……办理).
+    StepBy {
+        /// Who takes it.
+        party: StepParty,
+        /// The problem's lead unit, by name (named when the party includes it).
+        lead_unit: String,
+    },
+    /// Not the role's or unit's to do, who may unsaid (无权进行此操作).
+    NotYours,
+    /// Not the role's or unit's step, who may unsaid (不能办理这一步).
+    NotYourStep,
+}
+
+/// Who takes a lifecycle step, as a refusal names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepParty {
+    /// The problem's lead unit (牵头单位).
+    LeadUnit,
+    /// The leader in charge of the problem (分管领导).
+    Leader,
+    /// The leader in charge or the office (分管领导或整改办).
+    LeaderOrOffice,
+    /// The lead unit or the office (牵头单位或整改办).
+    LeadUnitOrOffice,
+    /// The office, the inspecting side signing its own parts (整改办，巡察办、巡察组签本方).
+    OfficeOrInspectors,
+    /// The organisation's office (整改办).
+    Office,
+}
+
+/// A step that waits on other records (办理受阻), which the refusal lists by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Blocking {
+    /// The plan (整改方案) is filed (备案) already.
+    PlanAlreadyFiled,
+    /// Problems whose measures the Party committee (党委) has not approved yet.
+    ProblemsNotApproved {
+        /// How many.
+        n: usize,
+    },
+    /// Measures still open, so the problem cannot close (销号).
+    MeasuresOpen {
+        /// How many (counted as the lifecycle counts them).
+        n: u32,
+        /// A phase closes (阶段性销号): its long-term measures may go on.
+        dated_only: bool,
+    },
+    /// Measures longer than the organisation's limit without milestones (阶段目标).
+    MilestonesMissing {
+        /// How many (counted as the lifecycle counts them).
+        n: u32,
+    },
 }

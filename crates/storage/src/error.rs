@@ -2,6 +2,7 @@
 //! database errors are logged there once and never shown to users.
 
 use serde::Serialize;
+use zhenggai_domain::reason::{Blocking, Refused};
 use zhenggai_domain::validate::{FieldError, Why};
 
 /// What a storage operation can fail with.
@@ -14,17 +15,12 @@ pub enum StoreError {
     #[error("not allowed")]
     Forbidden,
     /// The actor sees the record but may not do this to it, and is told who may.
-    #[error("not allowed: {en}")]
-    Refused {
-        /// Who may, in Chinese.
-        zh: String,
-        /// Who may, in English.
-        en: String,
-    },
+    #[error("not allowed: {0:?}")]
+    Refused(Refused),
     /// The step waits on other records: what blocks it and what to do, with each
     /// record named so that the person can go to it (the problems not yet approved
     /// when the plan is filed, the measures still open when closure is asked).
-    #[error("blocked: {}", .0.message_en)]
+    #[error("blocked: {:?}", .0.why)]
     Blocked(Box<Blocked>),
     /// Input failed its checks; each error names its field.
     #[error("invalid input")]
@@ -72,12 +68,10 @@ pub struct FieldChange {
 }
 
 /// What blocks a step, and the records that block it.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone)]
 pub struct Blocked {
-    /// What blocks it and what to do, in Chinese.
-    pub message: String,
-    /// The same in English.
-    pub message_en: String,
+    /// What blocks it, as data; the web edge words it and says what to do.
+    pub why: Blocking,
     /// The records that block it.
     pub records: Vec<Blocker>,
 }
@@ -124,24 +118,13 @@ impl Blocker {
 
 impl StoreError {
     /// A step blocked by records, each named.
-    pub fn blocked(
-        message: impl Into<String>,
-        message_en: impl Into<String>,
-        records: Vec<Blocker>,
-    ) -> Self {
-        StoreError::Blocked(Box::new(Blocked {
-            message: message.into(),
-            message_en: message_en.into(),
-            records,
-        }))
+    pub fn blocked(why: Blocking, records: Vec<Blocker>) -> Self {
+        StoreError::Blocked(Box::new(Blocked { why, records }))
     }
 
     /// A refusal that says who may do it instead.
-    pub fn refused(zh: impl Into<String>, en: impl Into<String>) -> Self {
-        StoreError::Refused {
-            zh: zh.into(),
-            en: en.into(),
-        }
+    pub fn refused(why: Refused) -> Self {
+        StoreError::Refused(why)
     }
 
     /// One invalid field, and why.

@@ -956,7 +956,10 @@ async fn filing_the_plan_early_names_each_problem_not_yet_approved() {
             .iter()
             .all(|r| r.kind == "problem" && r.state.is_some())
     );
-    assert!(b.message.contains(&format!("{}个问题", b.records.len())));
+    assert_eq!(
+        b.why,
+        zhenggai_domain::reason::Blocking::ProblemsNotApproved { n: b.records.len() }
+    );
 }
 
 /// A stored code this build does not know (a newer build wrote it, or someone edited

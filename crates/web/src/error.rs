@@ -13,11 +13,12 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Serialize;
+use zhenggai_domain::reason::Refused;
 use zhenggai_domain::validate::FieldError;
 use zhenggai_storage::StoreError;
 use zhenggai_storage::error::{Blocker, Conflict};
 
-use crate::i18n::{Lang, Tr};
+use crate::i18n::{Lang, Tr, blocking, refused};
 
 /// What a page handler can fail with.
 #[derive(Debug)]
@@ -128,6 +129,16 @@ fn error_page(status: StatusCode, zh: &str, en: &str, fields: &[FieldError]) -> 
     error_page_with(status, zh, en, fields, Vec::new())
 }
 
+/// A refusal to the person's role or unit, in both languages.
+fn refused_page(why: &Refused) -> Response {
+    error_page(
+        StatusCode::FORBIDDEN,
+        &refused(Lang::Zh, why),
+        &refused(Lang::En, why),
+        &[],
+    )
+}
+
 fn error_page_with(
     status: StatusCode,
     zh: &str,
@@ -197,17 +208,12 @@ impl IntoResponse for PageError {
                     "Not found, or not yours to see.",
                     &[],
                 ),
-                StoreError::Forbidden => error_page(
-                    StatusCode::FORBIDDEN,
-                    "您的角色或单位无权进行此操作。",
-                    "Your role or unit may not do this.",
-                    &[],
-                ),
-                StoreError::Refused { zh, en } => error_page(StatusCode::FORBIDDEN, &zh, &en, &[]),
+                StoreError::Forbidden => refused_page(&Refused::NotYours),
+                StoreError::Refused(why) => refused_page(&why),
                 StoreError::Blocked(b) => error_page_with(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    &b.message,
-                    &b.message_en,
+                    &blocking(Lang::Zh, &b.why),
+                    &blocking(Lang::En, &b.why),
                     &[],
                     b.records,
                 ),
@@ -343,6 +349,15 @@ fn body(error: &'static str, zh: &str, en: &str) -> ApiErrorBody {
     }
 }
 
+/// A refusal to the caller's role or unit, in both languages.
+fn forbidden(why: &Refused) -> ApiErrorBody {
+    body(
+        "forbidden",
+        &refused(Lang::Zh, why),
+        &refused(Lang::En, why),
+    )
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, b) = match self {
@@ -425,19 +440,14 @@ impl IntoResponse for ApiError {
                         "Not found, or not yours to see.",
                     ),
                 ),
-                StoreError::Forbidden => (
-                    StatusCode::FORBIDDEN,
-                    body(
-                        "forbidden",
-                        "您的角色或单位无权进行此操作。",
-                        "Your role or unit may not do this.",
-                    ),
-                ),
-                StoreError::Refused { zh, en } => {
-                    (StatusCode::FORBIDDEN, body("forbidden", &zh, &en))
-                }
+                StoreError::Forbidden => (StatusCode::FORBIDDEN, forbidden(&Refused::NotYours)),
+                StoreError::Refused(why) => (StatusCode::FORBIDDEN, forbidden(&why)),
                 StoreError::Blocked(blocked) => {
-                    let mut b = body("blocked", &blocked.message, &blocked.message_en);
+                    let mut b = body(
+                        "blocked",
+                        &blocking(Lang::Zh, &blocked.why),
+                        &blocking(Lang::En, &blocked.why),
+                    );
                     b.blocking = blocked.records;
                     (StatusCode::UNPROCESSABLE_ENTITY, b)
                 }

@@ -8,7 +8,7 @@ use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::counts::LedgerCounts;
 use zhenggai_domain::deadline::Reference;
 use zhenggai_domain::inspection::InspectionKind;
-use zhenggai_domain::reason::{Choose, Rule};
+use zhenggai_domain::reason::{Blocking, Choose, Rule};
 use zhenggai_domain::schedule::Terms;
 use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
@@ -418,11 +418,7 @@ pub async fn file_plan(
         .fetch_one(tx.conn())
         .await?;
     if row.try_get::<Option<String>, _>(1)?.is_some() {
-        return Err(StoreError::blocked(
-            "整改方案已经备案，无须再次报备。",
-            "The plan is already filed: nothing more to do.",
-            Vec::new(),
-        ));
+        return Err(StoreError::blocked(Blocking::PlanAlreadyFiled, Vec::new()));
     }
     let unapproved = sqlx::query(
         "SELECT id, ordinal, title, state FROM problems WHERE inspection_id = $1 AND withdrawn_at IS NULL \
@@ -449,12 +445,7 @@ pub async fn file_plan(
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()?;
         return Err(StoreError::blocked(
-            format!(
-                "还有{n}个问题的整改措施未经党委审批，不能报上级备案。请逐个推进下列问题（认领、拟定措施、领导审定、整改办汇总、党委审批），全部批准后再备案。"
-            ),
-            format!(
-                "{n} problems are not approved yet, so the plan cannot be filed. Take each one below through its plan (claim, measures, sign-off, compilation, approval), then file the plan."
-            ),
+            Blocking::ProblemsNotApproved { n },
             records,
         ));
     }

@@ -27,6 +27,7 @@ pub mod weekly;
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::reason::Refused;
 use zhenggai_domain::{InspectionId, UnitId, UserId};
 
 use crate::error::{StoreError, StoreResult};
@@ -65,10 +66,7 @@ pub(crate) async fn inspection_org(
 
 /// Who changes a ledger, for those who read it and may not.
 pub(crate) fn office_changes_the_ledger() -> StoreError {
-    StoreError::refused(
-        "只有本单位整改办可以修改台账（巡察、方面、问题、整改成效和回头看）；您可以查看。如需修改，请联系整改办。",
-        "Only the organisation's office changes its ledger (inspections, aspects, problems, outcomes, look-backs); you may read it. Ask the office for a change.",
-    )
+    StoreError::refused(Refused::LedgerByOffice)
 }
 
 /// Refuses a change to the ledger holding an inspection unless the actor may make it:

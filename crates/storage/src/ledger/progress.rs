@@ -7,7 +7,7 @@ use sqlx::{AnyConnection, Row};
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::deadline::DeadlineKind;
 use zhenggai_domain::lifecycle::{self, Action, Refusal};
-use zhenggai_domain::reason::Rule;
+use zhenggai_domain::reason::{Refused, Rule};
 use zhenggai_domain::status::MeasureState;
 use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
@@ -88,10 +88,7 @@ pub async fn add(
 ) -> StoreResult<ProgressId> {
     let (m, access) = measures::get(db, actor, measure, today).await?;
     if access < Access::Contribute {
-        return Err(StoreError::refused(
-            "整改进展由该措施的牵头单位、配合单位和责任领导报送；您可以查看，不能报送。",
-            "Progress is reported by the measure's lead unit, cooperating units and responsible leader: you may read it, not report it.",
-        ));
+        return Err(StoreError::refused(Refused::ProgressByOwners));
     }
     // Whether this person may mark it done at all is said first: asking someone to
     // attach evidence and then refusing them the step wastes their time. Decided again
@@ -180,7 +177,7 @@ pub async fn may_mark_done(
     let mut conn = db.pool().acquire().await?;
     match check_measure_done(&mut conn, actor, m, today).await {
         Ok(()) => Ok(true),
-        Err(StoreError::Refused { .. } | StoreError::Invalid(_)) => Ok(false),
+        Err(StoreError::Refused(_) | StoreError::Invalid(_)) => Ok(false),
         Err(e) => Err(e),
     }
 }
@@ -368,16 +365,9 @@ async fn check_measure_done(
     };
     match lifecycle::apply(&problem, actor, &action, policy) {
         Ok(_) => Ok(()),
-        Err(Refusal::NotYours(_)) => Err(StoreError::refused(
-            format!(
-                "只有该措施的牵头单位（{}）可以标记完成。您可以报送进展，由牵头单位标记完成。",
-                m.lead_unit.name
-            ),
-            format!(
-                "Only the measure's lead unit ({}) marks it done. You may report progress; the lead unit marks it done.",
-                m.lead_unit.name
-            ),
-        )),
+        Err(Refusal::NotYours(_)) => Err(StoreError::refused(Refused::DoneByLead {
+            lead_unit: m.lead_unit.name.clone(),
+        })),
         Err(other) => Err(StoreError::Invalid(vec![FieldError::because(
             "mark_done",
             Why::Refused(other),

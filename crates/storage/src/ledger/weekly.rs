@@ -3,7 +3,7 @@
 //! on time, late or not at all (叫号), and its weekly summary draft (一周一汇总).
 
 use std::collections::HashMap;
-use zhenggai_domain::reason::Rule;
+use zhenggai_domain::reason::{Refused, Rule};
 use zhenggai_domain::validate::Why;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
@@ -388,10 +388,7 @@ pub async fn save_summary(
     version: i64,
 ) -> StoreResult<()> {
     if actor.ledger_access(actor.org) < Access::Edit {
-        return Err(StoreError::refused(
-            "一周一汇总由本单位整改办编辑保存；您可以阅读和下载。",
-            "The weekly summary is edited and saved by the organisation's office; you may read and download it.",
-        ));
+        return Err(StoreError::refused(Refused::SummaryByOffice));
     }
     let monday = week_of(week);
     if monday > week_of(china_time(change.at).date()) {

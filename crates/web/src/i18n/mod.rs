@@ -34,7 +34,7 @@ mod texts;
 mod trail;
 pub use texts::TEXTS;
 mod why;
-pub use why::{field_message, finding, refusal, why};
+pub use why::{blocking, field_message, finding, refusal, refused, why};
 
 /// A day as Chinese text writes it (2024年3月15日).
 pub fn zh_day(d: chrono::NaiveDate) -> String {

@@ -1,6 +1,7 @@
 //! The words of the domain's reasons: a field's error ([`Why`]), a lifecycle refusal
-//! ([`Refusal`]) and what it tells to do ([`Hint`]), each with its Chinese and English
-//! here and nowhere else. The domain returns them as data; storage passes them on.
+//! ([`Refusal`]) and what it tells to do ([`Hint`]), a refusal to a role or unit that
+//! says who may ([`Refused`]) and a step blocked by other records ([`Blocking`]), each
+//! with its Chinese and English here and nowhere else. The domain returns them as data; storage passes them on.
 //!
 //! Why this file stays whole (about 1,300 lines without its tests): it is one `match`
 //! per reason type, each arm a reason's two wordings side by side, so that the compiler
@@ -14,8 +15,8 @@ use zhenggai_domain::lifecycle::{ClosureRule, Hint, Missing, Party, Refusal, Unm
 use zhenggai_domain::new_deadline::{Setting, TooEarly};
 use zhenggai_domain::password::Weak;
 use zhenggai_domain::reason::{
-    Account, ApiRequest, Bounds, Channel, Choose, FieldProblem, Files, Finding, Foreign, Import,
-    NeededColumn, Rule, Unreadable,
+    Account, ApiRequest, Blocking, Bounds, Channel, Choose, FieldProblem, Files, Finding, Foreign,
+    Import, NeededColumn, Refused, Rule, StepParty, Unreadable,
 };
 use zhenggai_domain::validate::{FieldError, Why, YEARS};
 
@@ -150,6 +151,115 @@ pub fn refusal(lang: Lang, r: &Refusal) -> String {
             closure_rule(lang, *rule)
         ),
         Refusal::Unmet(u) => unmet(lang, *u),
+    }
+}
+
+/// A step or page refused to the person's role or unit, and who may take it instead.
+pub fn refused(lang: Lang, r: &Refused) -> String {
+    let zh = lang == Lang::Zh;
+    let pick = |z: &str, e: &str| lang.pick(z, e).to_string();
+    match r {
+        Refused::ProgressByOwners => pick(
+            "整改进展由该措施的牵头单位、配合单位和责任领导报送；您可以查看，不能报送。",
+            "Progress is reported by the measure's lead unit, cooperating units and responsible leader: you may read it, not report it.",
+        ),
+        Refused::DoneByLead { lead_unit } if zh => format!(
+            "只有该措施的牵头单位（{lead_unit}）可以标记完成。您可以报送进展，由牵头单位标记完成。"
+        ),
+        Refused::DoneByLead { lead_unit } => format!(
+            "Only the measure's lead unit ({lead_unit}) marks it done. You may report progress; the lead unit marks it done."
+        ),
+        Refused::SummaryByOffice => pick(
+            "一周一汇总由本单位整改办编辑保存；您可以阅读和下载。",
+            "The weekly summary is edited and saved by the organisation's office; you may read and download it.",
+        ),
+        Refused::LedgerByOffice => pick(
+            "只有本单位整改办可以修改台账（巡察、方面、问题、整改成效和回头看）；您可以查看。如需修改，请联系整改办。",
+            "Only the organisation's office changes its ledger (inspections, aspects, problems, outcomes, look-backs); you may read it. Ask the office for a change.",
+        ),
+        Refused::HeaderWordsByOffice => pick(
+            "只有本单位整改办可以设置导入列名。",
+            "Only the organisation's rectification office sets the import's header words.",
+        ),
+        Refused::WeeklyNotYourRole => pick(
+            "整改周报由各责任单位报送、本单位整改办汇总；您的角色不报送也不汇总周报。",
+            "Weekly reports are sent by the units and gathered by the organisation's office; your role does neither.",
+        ),
+        Refused::ImportByOffice => pick(
+            "只有本单位整改办可以导入台账。如需导入，请把台账文件交给整改办。",
+            "Only the organisation's rectification office imports ledgers: hand the file to the office.",
+        ),
+        Refused::StepBy { party, lead_unit } => {
+            let who = step_party(lang, *party, lead_unit);
+            if zh {
+                format!("这一步只能由{who}办理，您的角色或单位不能办理。如需推进，请联系{who}。")
+            } else {
+                format!("Only {who} takes this step, not your role or unit: ask them to.")
+            }
+        }
+        Refused::NotYours => pick(
+            "您的角色或单位无权进行此操作。",
+            "Your role or unit may not do this.",
+        ),
+        Refused::NotYourStep => pick(
+            "您的角色或单位不能办理这一步。",
+            "Your role or unit may not take this step.",
+        ),
+    }
+}
+
+/// Who takes a lifecycle step, named within a sentence.
+fn step_party(lang: Lang, p: StepParty, lead: &str) -> String {
+    let zh = lang == Lang::Zh;
+    let pick = |z: &str, e: &str| lang.pick(z, e).to_string();
+    match p {
+        StepParty::LeadUnit if zh => format!("该问题的牵头单位（{lead}）"),
+        StepParty::LeadUnit => format!("the problem's lead unit ({lead})"),
+        StepParty::Leader => pick("分管该问题的领导", "the leader in charge of the problem"),
+        StepParty::LeaderOrOffice => pick("分管领导或整改办", "the leader in charge or the office"),
+        StepParty::LeadUnitOrOffice if zh => format!("牵头单位（{lead}）或整改办"),
+        StepParty::LeadUnitOrOffice => format!("the lead unit ({lead}) or the office"),
+        StepParty::OfficeOrInspectors => pick(
+            "整改办（巡察办、巡察组也可签本方）",
+            "the office (the inspecting side may sign its own parts)",
+        ),
+        StepParty::Office => pick("整改办", "the office"),
+    }
+}
+
+/// What blocks a step and what to do; the records that block it are listed apart.
+pub fn blocking(lang: Lang, b: &Blocking) -> String {
+    let zh = lang == Lang::Zh;
+    match b {
+        Blocking::PlanAlreadyFiled => lang
+            .pick(
+                "整改方案已经备案，无须再次报备。",
+                "The plan is already filed: nothing more to do.",
+            )
+            .to_string(),
+        Blocking::ProblemsNotApproved { n } if zh => format!(
+            "还有{n}个问题的整改措施未经党委审批，不能报上级备案。请逐个推进下列问题（认领、拟定措施、领导审定、整改办汇总、党委审批），全部批准后再备案。"
+        ),
+        Blocking::ProblemsNotApproved { n } => format!(
+            "{n} problems are not approved yet, so the plan cannot be filed. Take each one below through its plan (claim, measures, sign-off, compilation, approval), then file the plan."
+        ),
+        Blocking::MeasuresOpen { n, dated_only } if zh => format!(
+            "还有{n}条措施未完成，不能{}。请由各措施的牵头单位在措施页面报送进展并标记完成，全部完成后再办理。",
+            if *dated_only {
+                "阶段性销号"
+            } else {
+                "申请销号"
+            }
+        ),
+        Blocking::MeasuresOpen { n, .. } => format!(
+            "{n} measure(s) are still open. Their lead units report progress and mark each done on the measure's page; then try again."
+        ),
+        Blocking::MilestonesMissing { n } if zh => format!(
+            "有{n}条措施的整改期限超过本单位规定的月数，须先在措施页面分解阶段目标，然后再报送或审批方案。"
+        ),
+        Blocking::MilestonesMissing { n } => format!(
+            "{n} measure(s) run longer than the organisation's limit: give each milestones on its page, then submit or approve the plan."
+        ),
     }
 }
 
@@ -1327,13 +1437,127 @@ mod every_reason {
     use zhenggai_domain::new_deadline::{Setting, TooEarly};
     use zhenggai_domain::password::Weak;
     use zhenggai_domain::reason::{
-        Account, ApiRequest, Bounds, Channel, Choose, FieldProblem, Files, Finding, Foreign,
-        Import, NeededColumn, Place, RequestPart, Rule, Unreadable,
+        Account, ApiRequest, Blocking, Bounds, Channel, Choose, FieldProblem, Files, Finding,
+        Foreign, Import, NeededColumn, Place, Refused, RequestPart, Rule, StepParty, Unreadable,
     };
     use zhenggai_domain::validate::Why;
     use zhenggai_domain::warning::Colour;
 
-    use super::{Lang, why};
+    use super::{Lang, blocking, refused, why};
+
+    /// A reason of any of the types worded here: a field's, a refusal to a role or unit,
+    /// a step blocked by records.
+    #[derive(Debug)]
+    enum Sample {
+        Why(Why),
+        Refused(Refused),
+        Blocking(Blocking),
+    }
+
+    impl Sample {
+        fn words(&self, lang: Lang) -> String {
+            match self {
+                Sample::Why(w) => why(lang, w),
+                Sample::Refused(r) => refused(lang, r),
+                Sample::Blocking(b) => blocking(lang, b),
+            }
+        }
+
+        fn kind(&self) -> (&'static str, usize) {
+            match self {
+                Sample::Why(w) => kind(w),
+                Sample::Refused(r) => ("refused", refused_index(r)),
+                Sample::Blocking(b) => ("blocking", blocking_index(b)),
+            }
+        }
+
+        fn speaks_codes(&self) -> bool {
+            matches!(self, Sample::Why(w) if speaks_codes(w))
+        }
+    }
+
+    /// Every sample: the fields' reasons, then the refusals (each party of a step) and
+    /// the blockings.
+    fn all_samples() -> Vec<Sample> {
+        let lead_unit = "财务处".to_string();
+        let mut all: Vec<Sample> = samples().into_iter().map(Sample::Why).collect();
+        all.extend(
+            [
+                Refused::ProgressByOwners,
+                Refused::DoneByLead {
+                    lead_unit: lead_unit.clone(),
+                },
+                Refused::SummaryByOffice,
+                Refused::LedgerByOffice,
+                Refused::HeaderWordsByOffice,
+                Refused::WeeklyNotYourRole,
+                Refused::ImportByOffice,
+                Refused::NotYours,
+                Refused::NotYourStep,
+            ]
+            .into_iter()
+            .map(Sample::Refused),
+        );
+        all.extend(
+            [
+                StepParty::LeadUnit,
+                StepParty::Leader,
+                StepParty::LeaderOrOffice,
+                StepParty::LeadUnitOrOffice,
+                StepParty::OfficeOrInspectors,
+                StepParty::Office,
+            ]
+            .into_iter()
+            .map(|party| {
+                Sample::Refused(Refused::StepBy {
+                    party,
+                    lead_unit: lead_unit.clone(),
+                })
+            }),
+        );
+        all.extend(
+            [
+                Blocking::PlanAlreadyFiled,
+                Blocking::ProblemsNotApproved { n: 2 },
+                Blocking::MeasuresOpen {
+                    n: 3,
+                    dated_only: false,
+                },
+                Blocking::MeasuresOpen {
+                    n: 1,
+                    dated_only: true,
+                },
+                Blocking::MilestonesMissing { n: 2 },
+            ]
+            .into_iter()
+            .map(Sample::Blocking),
+        );
+        all
+    }
+
+    fn refused_index(r: &Refused) -> usize {
+        match r {
+            Refused::ProgressByOwners => 0,
+            Refused::DoneByLead { .. } => 1,
+            Refused::SummaryByOffice => 2,
+            Refused::LedgerByOffice => 3,
+            Refused::HeaderWordsByOffice => 4,
+            Refused::WeeklyNotYourRole => 5,
+            Refused::ImportByOffice => 6,
+            Refused::StepBy { .. } => 7,
+            Refused::NotYours => 8,
+            Refused::NotYourStep => 9,
+        }
+    }
+
+    fn blocking_index(b: &Blocking) -> usize {
+        match b {
+            Blocking::PlanAlreadyFiled => 0,
+            Blocking::ProblemsNotApproved { .. } => 1,
+            Blocking::MeasuresOpen { .. } => 2,
+            Blocking::MilestonesMissing { .. } => 3,
+        }
+    }
 
     /// The Latin words Chinese wording may hold, as `tests/it/latin.rs` allows them on
     /// a page (names of products and formats, units, the calendar's keyword), and the
@@ -2027,11 +2251,13 @@ mod every_reason {
         ("import", 8),
         ("unreadable", 9),
         ("finding", 16),
+        ("refused", 10),
+        ("blocking", 4),
     ];
 
     #[test]
     fn every_reason_has_a_sample() {
-        let seen: BTreeSet<(&str, usize)> = samples().iter().map(kind).collect();
+        let seen: BTreeSet<(&str, usize)> = all_samples().iter().map(Sample::kind).collect();
         for (group, size) in SIZES {
             for i in 0..*size {
                 assert!(seen.contains(&(group, i)), "no sample of {group} #{i}");
@@ -2051,14 +2277,14 @@ mod every_reason {
     /// writes).
     #[test]
     fn every_reason_is_worded_in_both_languages() {
-        for w in samples() {
-            let zh = why(Lang::Zh, &w);
-            let en = why(Lang::En, &w);
+        for w in all_samples() {
+            let zh = w.words(Lang::Zh);
+            let en = w.words(Lang::En);
             assert!(!zh.trim().is_empty(), "{w:?}");
             assert!(!en.trim().is_empty(), "{w:?}");
             assert_ne!(zh, en, "{w:?}");
             assert!(en.chars().any(|c| c.is_ascii_alphabetic()), "{w:?}: {en}");
-            if !speaks_codes(&w) {
+            if !w.speaks_codes() {
                 assert!(latin(&zh).is_empty(), "{w:?}: {zh} ({:?})", latin(&zh));
             }
         }

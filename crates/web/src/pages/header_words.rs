@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use zhenggai_domain::access::Access;
-use zhenggai_domain::reason::{Choose, Import};
+use zhenggai_domain::reason::{Choose, Import, Refused};
 use zhenggai_domain::validate::FieldError;
 use zhenggai_domain::validate::Why;
 use zhenggai_spreadsheet::layout::{Field, SYNONYMS};
@@ -67,11 +67,7 @@ impl HeaderWordsPage {
 
 fn require_office(v: &Viewer) -> Result<(), PageError> {
     if v.actor.ledger_access(v.actor.org) < Access::Edit {
-        return Err(StoreError::refused(
-            "只有本单位整改办可以设置导入列名。",
-            "Only the organisation's rectification office sets the import's header words.",
-        )
-        .into());
+        return Err(StoreError::refused(Refused::HeaderWordsByOffice).into());
     }
     Ok(())
 }

@@ -26,6 +26,7 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use zhenggai_domain::Role;
+use zhenggai_domain::reason::Refused;
 use zhenggai_domain::validate::FieldError;
 use zhenggai_storage::StoreError;
 
@@ -312,7 +313,6 @@ pub fn refusal_of(
     e: StoreError,
     lang: Lang,
 ) -> Result<(StatusCode, Refusal, Vec<FieldError>), PageError> {
-    let pick = |zh: &str, en: &str| lang.pick(zh, en).to_string();
     let one = |m: String| Refusal {
         messages: vec![m],
         records: Vec::new(),
@@ -332,18 +332,19 @@ pub fn refusal_of(
         StoreError::Blocked(b) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             Refusal {
-                messages: vec![pick(&b.message, &b.message_en)],
+                messages: vec![crate::i18n::blocking(lang, &b.why)],
                 records: b.records,
             },
             Vec::new(),
         ),
-        StoreError::Refused { zh, en } => (StatusCode::FORBIDDEN, one(pick(&zh, &en)), Vec::new()),
+        StoreError::Refused(why) => (
+            StatusCode::FORBIDDEN,
+            one(crate::i18n::refused(lang, &why)),
+            Vec::new(),
+        ),
         StoreError::Forbidden => (
             StatusCode::FORBIDDEN,
-            one(pick(
-                "您的角色或单位不能办理这一步。",
-                "Your role or unit may not take this step.",
-            )),
+            one(crate::i18n::refused(lang, &Refused::NotYourStep)),
             Vec::new(),
         ),
         StoreError::Conflict(c) => (

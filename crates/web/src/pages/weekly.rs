@@ -11,7 +11,7 @@ use serde::Deserialize;
 use zhenggai_domain::Role;
 use zhenggai_domain::access::Access;
 use zhenggai_domain::clock::china_time;
-use zhenggai_domain::reason::Choose;
+use zhenggai_domain::reason::{Choose, Refused};
 use zhenggai_domain::validate::Why;
 use zhenggai_domain::weekly::{ReportStatus, WEEKDAYS, WeeklyRule, week_of};
 use zhenggai_storage::ledger::weekly::{self, Roster, SavedSummary};
@@ -87,11 +87,7 @@ async fn page(
     errors: Errors,
 ) -> Result<WeeklyPage, PageError> {
     if !shows_page(&v.actor) {
-        return Err(zhenggai_storage::StoreError::refused(
-            "整改周报由各责任单位报送、本单位整改办汇总；您的角色不报送也不汇总周报。",
-            "Weekly reports are sent by the units and gathered by the organisation's office; your role does neither.",
-        )
-        .into());
+        return Err(zhenggai_storage::StoreError::refused(Refused::WeeklyNotYourRole).into());
     }
     let now = app.clock.now();
     let this_week = weekly::this_week(now);

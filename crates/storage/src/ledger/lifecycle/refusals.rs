@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use sqlx::{AnyConnection, Row};
 use zhenggai_domain::ProblemId;
 use zhenggai_domain::lifecycle::{self, Action, Refusal};
+use zhenggai_domain::reason::{Blocking, Refused, StepParty};
 use zhenggai_domain::validate::{FieldError, Why};
 
 use super::facts::lacking_measures;
@@ -63,30 +64,12 @@ async fn blockers(
                 .iter()
                 .map(|r| Ok(measure((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))))
                 .collect::<Result<Vec<_>, sqlx::Error>>()?;
-            StoreError::blocked(
-                format!(
-                    "还有{n}条措施未完成，不能{}。请由各措施的牵头单位在措施页面报送进展并标记完成，全部完成后再办理。",
-                    if dated_only {
-                        "阶段性销号"
-                    } else {
-                        "申请销号"
-                    }
-                ),
-                format!(
-                    "{n} measure(s) are still open. Their lead units report progress and mark each done on the measure's page; then try again."
-                ),
-                records,
-            )
+            StoreError::blocked(Blocking::MeasuresOpen { n: *n, dated_only }, records)
         }
         Refusal::MilestonesMissing(n) => {
             let list = lacking_measures(conn, id, problem.org, feedback).await?;
             StoreError::blocked(
-                format!(
-                    "有{n}条措施的整改期限超过本单位规定的月数，须先在措施页面分解阶段目标，然后再报送或审批方案。"
-                ),
-                format!(
-                    "{n} measure(s) run longer than the organisation's limit: give each milestones on its page, then submit or approve the plan."
-                ),
+                Blocking::MilestonesMissing { n: *n },
                 list.into_iter().map(measure).collect(),
             )
         }
@@ -97,47 +80,35 @@ async fn blockers(
                 .await?
                 .map(|r| r.try_get(0))
                 .transpose()?;
-            let lead = lead.unwrap_or_default();
-            let (zh, en) = match action {
-                Action::Claim
-                | Action::Dispute { .. }
-                | Action::SubmitPlan
-                | Action::MeasureDone
-                | Action::LongTermMeasureDone
-                | Action::RequestExtension { .. }
-                | Action::RequestClosure { .. } => (
-                    format!("该问题的牵头单位（{lead}）"),
-                    format!("the problem's lead unit ({lead})"),
-                ),
-                Action::Assign { .. }
-                | Action::SignPlan
-                | Action::SignClosure
-                | Action::Extend { .. }
-                | Action::RefuseExtension { .. } => (
-                    "分管该问题的领导".to_string(),
-                    "the leader in charge of the problem".to_string(),
-                ),
-                Action::ReturnPlan { .. } | Action::ReturnClosure { .. } => (
-                    "分管领导或整改办".to_string(),
-                    "the leader in charge or the office".to_string(),
-                ),
-                Action::AddMeasure | Action::AddLongTermMeasure => (
-                    format!("牵头单位（{lead}）或整改办"),
-                    format!("the lead unit ({lead}) or the office"),
-                ),
-                Action::RecordAcceptance { .. } => (
-                    "整改办（巡察办、巡察组也可签本方）".to_string(),
-                    "the office (the inspecting side may sign its own parts)".to_string(),
-                ),
-                _ => ("整改办".to_string(), "the office".to_string()),
-            };
-            StoreError::refused(
-                format!("这一步只能由{zh}办理，您的角色或单位不能办理。如需推进，请联系{zh}。"),
-                format!("Only {en} takes this step, not your role or unit: ask them to."),
-            )
+            StoreError::refused(Refused::StepBy {
+                party: party_of(action),
+                lead_unit: lead.unwrap_or_default(),
+            })
         }
         _ => return Ok(None),
     }))
+}
+
+/// Who takes a step, as the refusal names them.
+fn party_of(action: &Action) -> StepParty {
+    match action {
+        Action::Claim
+        | Action::Dispute { .. }
+        | Action::SubmitPlan
+        | Action::MeasureDone
+        | Action::LongTermMeasureDone
+        | Action::RequestExtension { .. }
+        | Action::RequestClosure { .. } => StepParty::LeadUnit,
+        Action::Assign { .. }
+        | Action::SignPlan
+        | Action::SignClosure
+        | Action::Extend { .. }
+        | Action::RefuseExtension { .. } => StepParty::Leader,
+        Action::ReturnPlan { .. } | Action::ReturnClosure { .. } => StepParty::LeaderOrOffice,
+        Action::AddMeasure | Action::AddLongTermMeasure => StepParty::LeadUnitOrOffice,
+        Action::RecordAcceptance { .. } => StepParty::OfficeOrInspectors,
+        _ => StepParty::Office,
+    }
 }
 
 /// A refusal as data, at the field it concerns; the web layer words it.

@@ -10,7 +10,7 @@ pub use importing::{commit, decide_columns, form, imported_file, preview_page, u
 
 use zhenggai_domain::InspectionId;
 use zhenggai_domain::access::{Access, Actor};
-use zhenggai_domain::reason::Import;
+use zhenggai_domain::reason::{Import, Refused};
 use zhenggai_domain::validate::FieldError;
 use zhenggai_domain::validate::Why;
 use zhenggai_spreadsheet::layout::Synonyms;
@@ -65,10 +65,7 @@ pub(crate) async fn office_inspection(
 ) -> Result<Inspection, StoreError> {
     let inspection = inspections::get(&app.db, actor, InspectionId(id)).await?;
     if actor.ledger_access(inspection.org_id) < Access::Edit {
-        return Err(StoreError::refused(
-            "只有本单位整改办可以导入台账。如需导入，请把台账文件交给整改办。",
-            "Only the organisation's rectification office imports ledgers: hand the file to the office.",
-        ));
+        return Err(StoreError::refused(Refused::ImportByOffice));
     }
     Ok(inspection)
 }
