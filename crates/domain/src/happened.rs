@@ -1,6 +1,7 @@
 //! A date of something that has already happened lies on or before the day it is
 //! recorded: the Party committee's meeting that approved a plan (党委审批), the decision
-//! that held someone accountable (问责决定), a rule issued, money recovered. A date ahead would record as done what has
+//! that held someone accountable (问责决定), a rule issued, money recovered, a hearing or a
+//! supervision round held. A date ahead would record as done what has
 //! not yet been decided, and the as-of figures would count it before its day.
 
 use chrono::NaiveDate;
@@ -18,15 +19,21 @@ pub enum Event {
     InstitutionIssued,
     /// 清退/追缴 — money recovered.
     MoneyRecovered,
+    /// 督导调度会 — a progress hearing held.
+    HearingHeld,
+    /// 督查 — a supervision round held.
+    RoundHeld,
 }
 
 impl Event {
     /// Every event.
-    pub const ALL: [Event; 4] = [
+    pub const ALL: [Event; 6] = [
         Event::PlanApproved,
         Event::AccountabilityDecided,
         Event::InstitutionIssued,
         Event::MoneyRecovered,
+        Event::HearingHeld,
+        Event::RoundHeld,
     ];
 
     /// The form's and the API's field that carries the date.
@@ -36,6 +43,7 @@ impl Event {
             Event::AccountabilityDecided => "decided_on",
             Event::InstitutionIssued => "issued_on",
             Event::MoneyRecovered => "recovered_on",
+            Event::HearingHeld | Event::RoundHeld => "held_on",
         }
     }
 }

@@ -96,3 +96,22 @@ pub(crate) async fn require_inspection_edit(
         other => other,
     }
 }
+
+/// The date of what has happened, at its field: required, and not after the day it is
+/// recorded.
+pub(crate) fn happened_on(
+    c: &mut zhenggai_domain::validate::Checker,
+    event: zhenggai_domain::happened::Event,
+    value: &str,
+    change: crate::audit::Change<'_>,
+) -> Option<chrono::NaiveDate> {
+    let on = c.date(event.field(), value)?;
+    match zhenggai_domain::happened::check(event, on, zhenggai_domain::clock::china_date(change.at))
+    {
+        Ok(()) => Some(on),
+        Err(e) => {
+            c.push(e.field_error());
+            None
+        }
+    }
+}

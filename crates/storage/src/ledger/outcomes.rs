@@ -4,7 +4,6 @@
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use zhenggai_domain::access::{Access, Actor};
-use zhenggai_domain::clock::china_date;
 use zhenggai_domain::happened;
 use zhenggai_domain::outcomes::{AccountabilityForm, InstitutionChange, format_yuan, parse_fen};
 use zhenggai_domain::reason::{Choose, Foreign, Rule};
@@ -12,7 +11,7 @@ use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::{InspectionId, Role};
 
-use super::{inspection_org, require_inspection_edit};
+use super::{happened_on, inspection_org, require_inspection_edit};
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
 use crate::db::sql::{day, stamp};
@@ -217,24 +216,6 @@ pub async fn record_accountability(
     let id = record_accountability_in(&mut tx, actor, change, inspection, input).await?;
     tx.commit().await?;
     Ok(id)
-}
-
-/// The date of what has happened, at its field: required, and not after the day it is
-/// recorded.
-fn happened_on(
-    c: &mut Checker,
-    event: happened::Event,
-    value: &str,
-    change: Change<'_>,
-) -> Option<chrono::NaiveDate> {
-    let on = c.date(event.field(), value)?;
-    match happened::check(event, on, china_date(change.at)) {
-        Ok(()) => Some(on),
-        Err(e) => {
-            c.push(e.field_error());
-            None
-        }
-    }
 }
 
 /// The same inside a transaction the caller commits (also the demo loader).

@@ -7,6 +7,7 @@ use serde::Serialize;
 use sqlx::Row;
 use zhenggai_domain::UnitId;
 use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::happened::Event;
 use zhenggai_domain::reason::{Choose, Rule};
 use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
@@ -74,7 +75,7 @@ pub async fn record_round(
     edit(actor)?;
     let mut c = Checker::default();
     let title = c.text("title", title, 200);
-    let held_on = c.date("held_on", held_on);
+    let held_on = super::happened_on(&mut c, Event::RoundHeld, held_on, change);
     let units: Vec<UnitId> = crate::accounts::units::list(db, Some(actor.org))
         .await?
         .into_iter()
@@ -188,7 +189,7 @@ pub async fn record_hearing(
 ) -> StoreResult<()> {
     edit(actor)?;
     let mut c = Checker::default();
-    let held_on = c.date("held_on", held_on);
+    let held_on = super::happened_on(&mut c, Event::HearingHeld, held_on, change);
     let attendees = c.text("attendees", attendees, 500);
     let notes = c.text("notes", notes, 2000);
     c.finish()?;

@@ -457,6 +457,12 @@ fn not_yet(lang: Lang, n: &zhenggai_domain::happened::NotYet) -> String {
         (Lang::Zh, Event::MoneyRecovered) => {
             format!("清退（追缴）日期（{date}）晚于今天（{day}）：请在款项实际清退（追缴）后登记。")
         }
+        (Lang::Zh, Event::HearingHeld) => {
+            format!("会议日期（{date}）晚于今天（{day}）：请在调度会开过后登记，填写开会的日期。")
+        }
+        (Lang::Zh, Event::RoundHeld) => {
+            format!("督查日期（{date}）晚于今天（{day}）：请在督查之后登记，填写督查的日期。")
+        }
         (Lang::En, Event::InstitutionIssued) => format!(
             "The issue date ({}) is after today ({}): record the rule once it is issued, with the day of issue.",
             n.date, n.day
@@ -471,6 +477,14 @@ fn not_yet(lang: Lang, n: &zhenggai_domain::happened::NotYet) -> String {
         ),
         (Lang::En, Event::AccountabilityDecided) => format!(
             "The decision date ({}) is after today ({}): record the accountability once it is decided, with the day of the decision.",
+            n.date, n.day
+        ),
+        (Lang::En, Event::HearingHeld) => format!(
+            "The hearing's date ({}) is after today ({}): record the hearing once it has been held, with the day it met.",
+            n.date, n.day
+        ),
+        (Lang::En, Event::RoundHeld) => format!(
+            "The round's date ({}) is after today ({}): record the supervision round once it has been held, with its day.",
             n.date, n.day
         ),
     }

@@ -36,9 +36,17 @@ struct SupervisionPage {
     can_edit: bool,
     today: String,
     errors: Errors,
+    /// Which form came back refused ("rounds" or "hearings"): both carry a date field
+    /// of the same name, and its refusal belongs beside the one that was sent.
+    sent: &'static str,
 }
 
-async fn page(app: &App, v: &Viewer, errors: Errors) -> Result<SupervisionPage, PageError> {
+async fn page(
+    app: &App,
+    v: &Viewer,
+    errors: Errors,
+    sent: &'static str,
+) -> Result<SupervisionPage, PageError> {
     let rounds = supervision::rounds(&app.db, &v.actor).await?;
     let hearings = supervision::hearings(&app.db, &v.actor).await?;
     let today = app.clock.today();
@@ -61,20 +69,22 @@ async fn page(app: &App, v: &Viewer, errors: Errors) -> Result<SupervisionPage, 
         can_edit: v.actor.ledger_access(v.actor.org) >= Access::Edit,
         today: today.to_string(),
         errors,
+        sent,
     })
 }
 
 /// GET /supervision
 pub async fn show(State(app): State<App>, v: Viewer) -> Result<Response, PageError> {
-    Ok(render(&page(&app, &v, Errors::none(v.lang)).await?))
+    Ok(render(&page(&app, &v, Errors::none(v.lang), "").await?))
 }
 
 async fn refused(
     app: &App,
     v: &Viewer,
     e: zhenggai_storage::StoreError,
+    sent: &'static str,
 ) -> Result<Response, PageError> {
-    refused_form(e, v.lang, async |errors| page(app, v, errors).await).await
+    refused_form(e, v.lang, async |errors| page(app, v, errors, sent).await).await
 }
 
 /// POST /supervision/rounds
@@ -103,7 +113,7 @@ pub async fn record_round(
     .await
     {
         Ok(_) => Ok(see_other("/supervision")),
-        Err(e) => refused(&app, &v, e).await,
+        Err(e) => refused(&app, &v, e, "rounds").await,
     }
 }
 
@@ -124,7 +134,7 @@ pub async fn record_hearing(
     .await
     {
         Ok(()) => Ok(see_other("/supervision")),
-        Err(e) => refused(&app, &v, e).await,
+        Err(e) => refused(&app, &v, e, "hearings").await,
     }
 }
 

@@ -105,3 +105,42 @@ async fn the_office_records_rounds_and_hearings_and_the_circular_names_slow_unit
         4
     );
 }
+
+/// A hearing or a round is recorded once it has been held: a date after today is
+/// refused at its field, on the page and through the API, and nothing is written.
+#[tokio::test]
+async fn a_hearing_or_round_dated_ahead_is_refused() {
+    let t = TestApp::new().await;
+    let office = t.login("office").await;
+    let r = t
+        .post(
+            Some(&office),
+            "/supervision/hearings",
+            &[
+                ("held_on", "2099-01-01"),
+                ("attendees", "王建国"),
+                ("notes", "听取整改进展"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("晚于今天"), "{}", r.body);
+    let token = t.token("office").await;
+    let r = t
+        .api(
+            &token,
+            "POST",
+            "/api/v1/supervision/rounds",
+            Some(serde_json::json!({"title": "督查", "held_on": "2100-12-31", "findings": []})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("held_on"), "{}", r.body);
+    assert_eq!(
+        t.count(
+            "SELECT COUNT(*) FROM audit_log WHERE entity IN ('supervision_rounds', 'hearings')"
+        )
+        .await,
+        0
+    );
+}
