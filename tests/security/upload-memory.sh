@@ -34,6 +34,10 @@ status=$(curl -s -b "$jar" -c "$jar" -o /dev/null -w '%{http_code}' \
 [[ "$status" == 303 ]] || { echo "upload-memory: login answered $status" >&2; exit 1; }
 measure=$(curl -sf -b "$jar" "$base/measures" | sed -n 's|.*href="/measures/\([0-9]*\)".*|\1|p' | head -1)
 [[ -n "$measure" ]] || { echo "upload-memory: no measure to add progress to" >&2; exit 1; }
+# The form's token comes first, as the page sends it: without it the body is refused
+# before a byte of the file is read, and the probe would measure nothing.
+token=$(curl -sf -b "$jar" "$base/measures/$measure" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
+[[ -n "$token" ]] || { echo "upload-memory: the measure page has no form token" >&2; exit 1; }
 
 { printf '%%PDF-1.4\n'; head -c $((150 * 1024 * 1024)) /dev/zero | tr '\0' ' '; } >"$work/big.pdf"
 kb() { sed -n "s/^$1:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$server/status"; }
@@ -42,7 +46,7 @@ before=$(kb VmHWM)
 clients=()
 for i in 1 2 3 4 5 6; do
   curl -s -H 'Expect:' -b "$jar" -o /dev/null -w '%{http_code} %{size_upload}\n' \
-    -F content=x -F happened_on=2024-04-22 -F "files=@$work/big.pdf" \
+    -F "csrf=$token" -F content=x -F happened_on=2024-04-22 -F "files=@$work/big.pdf" \
     "$base/measures/$measure/progress" >"$work/answer.$i" &
   clients+=($!)
 done
