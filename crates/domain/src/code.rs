@@ -14,9 +14,7 @@ pub trait Code: Copy + Sized + 'static {
     /// The stored code.
     fn as_code(self) -> &'static str;
     /// Reads a stored code.
-    fn parse_code(code: &str) -> Option<Self> {
-        Self::all().iter().copied().find(|v| v.as_code() == code)
-    }
+    fn parse_code(code: &str) -> Option<Self>;
 }
 
 /// Declares an enum's stored codes once: `codes! { Colour { Green = "green", … } }`

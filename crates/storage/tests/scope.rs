@@ -33,11 +33,10 @@ async fn two_organisations() -> TestDb {
     t
 }
 
-async fn every_id(db: &Db, table: &str) -> Vec<i64> {
-    sqlx::query_scalar(&format!(
+async fn every_id(t: &TestDb, table: &str) -> Vec<i64> {
+    t.column(&format!(
         "SELECT id FROM {table} WHERE withdrawn_at IS NULL ORDER BY id"
     ))
-    .fetch_all(db.pool())
     .await
     .unwrap()
 }
@@ -94,8 +93,8 @@ async fn listed_problems(db: &Db, actor: &Actor) -> BTreeSet<i64> {
 #[tokio::test]
 async fn every_accounts_lists_hold_exactly_what_it_may_open() {
     let t = two_organisations().await;
-    let all_measures = every_id(&t.db, "measures").await;
-    let all_problems = every_id(&t.db, "problems").await;
+    let all_measures = every_id(&t, "measures").await;
+    let all_problems = every_id(&t, "problems").await;
     let accounts = users::list(&t.db).await.unwrap();
     assert!(accounts.len() >= 20, "both organisations' accounts");
     let mut roles_seen = BTreeSet::new();

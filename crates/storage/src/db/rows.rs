@@ -16,14 +16,15 @@ where
     parse(row, table, index, &value)
 }
 
-/// Reads a stored code that may be absent (NULL).
+/// Reads a stored code that may be absent: NULL, or empty where "none" is stored as ""
+/// (an organisation's robot).
 pub fn opt_code<T: Code, I>(row: &AnyRow, table: &str, index: I) -> Result<Option<T>, sqlx::Error>
 where
     I: ColumnIndex<AnyRow> + Copy,
 {
     match row.try_get::<Option<String>, _>(index)? {
-        Some(value) => parse(row, table, index, &value).map(Some),
-        None => Ok(None),
+        Some(value) if !value.is_empty() => parse(row, table, index, &value).map(Some),
+        _ => Ok(None),
     }
 }
 

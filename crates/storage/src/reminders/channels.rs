@@ -220,15 +220,7 @@ pub async fn of_org(conn: &mut AnyConnection, org: UnitId) -> StoreResult<OrgCha
         return Ok(OrgChannels::default());
     };
     // No robot is stored as an empty code.
-    let robot = match r.try_get::<String, _>(1)?.as_str() {
-        "" => None,
-        _ => Some(crate::db::rows::code::<RobotKind, _>(
-            &r,
-            "org_channels",
-            1,
-        )?),
-    };
-    let robot = robot
+    let robot = crate::db::rows::opt_code::<RobotKind, _>(&r, "org_channels", 1)?
         .map(|kind| -> Result<Robot, sqlx::Error> {
             Ok(Robot {
                 kind,

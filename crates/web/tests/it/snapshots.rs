@@ -78,13 +78,6 @@ fn in_english(s: &Session) -> Session {
     }
 }
 
-async fn first_id(t: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar(sql)
-        .fetch_one(t.app.db.pool())
-        .await
-        .unwrap()
-}
-
 async fn snapshot_pages(t: &TestApp, who: &str, s: &Session, pages: &[(&str, String)]) {
     for (lang, session) in [("zh", s.clone()), ("en", in_english(s))] {
         for (name, path) in pages {
@@ -103,9 +96,9 @@ async fn snapshot_pages(t: &TestApp, who: &str, s: &Session, pages: &[(&str, Str
 async fn the_office_reads_its_main_pages() {
     let t = TestApp::new().await;
     let s = t.login("office").await;
-    let inspection = first_id(&t, "SELECT MIN(id) FROM inspections").await;
-    let problem = first_id(&t, "SELECT MIN(id) FROM problems").await;
-    let measure = first_id(&t, "SELECT MIN(id) FROM measures").await;
+    let inspection = t.count("SELECT MIN(id) FROM inspections").await;
+    let problem = t.count("SELECT MIN(id) FROM problems").await;
+    let measure = t.count("SELECT MIN(id) FROM measures").await;
     let pages = [
         ("home", "/".to_string()),
         ("inspections", "/inspections".to_string()),
