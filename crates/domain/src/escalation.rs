@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::status::Standing;
 use crate::validate::{FieldError, Why};
 
 /// A rung of the ladder.
@@ -107,6 +108,34 @@ pub enum Misstep {
     FinalDeadlineNotAhead,
     /// A final deadline on a notice other than an admonition.
     FinalDeadlineOnlyAdmonition,
+    /// A final deadline further ahead than a last chance allows.
+    FinalDeadlineTooFar {
+        /// The latest final deadline that may be set today.
+        latest: NaiveDate,
+    },
+    /// A measure already done: nothing left to press for.
+    MeasureDone,
+    /// A measure on schedule (not due soon, not overdue, not stalled): nothing lags yet.
+    NotLagging,
+}
+
+/// How far ahead a 告诫书's final deadline may lie: it is a last chance, counted in days
+/// or weeks; a date years ahead (a typing slip for 2100) would quietly stop the ladder.
+pub const FINAL_DEADLINE_MAX_DAYS: i64 = 366;
+
+/// 督办 presses a measure that lags: past its deadline, due within the warning window,
+/// 立行立改 not yet done, or long-term without progress for longer than its review
+/// interval. A measure done, or on schedule, is refused at the notice's kind.
+pub fn check_lagging(standing: Standing) -> Result<(), FieldError> {
+    let refuse = |m: Misstep| Err(FieldError::because("kind", Why::Escalation(m)));
+    match standing {
+        Standing::DoneOnTime | Standing::DoneLate => refuse(Misstep::MeasureDone),
+        Standing::NotDue | Standing::LongTerm => refuse(Misstep::NotLagging),
+        Standing::Overdue { .. }
+        | Standing::DueSoon { .. }
+        | Standing::Immediate
+        | Standing::LongTermStale { .. } => Ok(()),
+    }
 }
 
 /// Checks issuing `kind` on a measure with `issued` notices, today: the next rung only,
@@ -126,6 +155,12 @@ pub fn check_issue(
     match (kind.needs_final_deadline(), final_deadline) {
         (true, None) => refuse("final_deadline", Misstep::FinalDeadlineMissing),
         (true, Some(d)) if d <= today => refuse("final_deadline", Misstep::FinalDeadlineNotAhead),
+        (true, Some(d)) if d > today + chrono::Duration::days(FINAL_DEADLINE_MAX_DAYS) => refuse(
+            "final_deadline",
+            Misstep::FinalDeadlineTooFar {
+                latest: today + chrono::Duration::days(FINAL_DEADLINE_MAX_DAYS),
+            },
+        ),
         (false, Some(_)) => refuse("final_deadline", Misstep::FinalDeadlineOnlyAdmonition),
         _ => Ok(()),
     }
@@ -189,6 +224,55 @@ mod tests {
                 .unwrap_err()
                 .field,
             "final_deadline"
+        );
+    }
+
+    #[test]
+    fn a_final_deadline_is_a_last_chance_not_a_date_years_ahead() {
+        let today = d(2024, 6, 3);
+        let issued = [NoticeKind::Supervision, NoticeKind::Reminder];
+        let latest = today + chrono::Duration::days(FINAL_DEADLINE_MAX_DAYS);
+        assert_eq!(
+            check_issue(&issued, NoticeKind::Admonition, Some(latest), today),
+            Ok(())
+        );
+        for far in [latest + chrono::Duration::days(1), d(2100, 1, 1)] {
+            assert_eq!(
+                check_issue(&issued, NoticeKind::Admonition, Some(far), today),
+                Err(FieldError::because(
+                    "final_deadline",
+                    Why::Escalation(Misstep::FinalDeadlineTooFar { latest })
+                ))
+            );
+        }
+    }
+
+    #[test]
+    fn only_a_lagging_measure_is_pressed() {
+        let lagging = [
+            Standing::Overdue { days: 1 },
+            Standing::DueSoon { days_left: 0 },
+            Standing::Immediate,
+            Standing::LongTermStale {
+                days_without_progress: None,
+            },
+        ];
+        for s in lagging {
+            assert_eq!(check_lagging(s), Ok(()), "{s:?}");
+        }
+        let why = |s| check_lagging(s).unwrap_err().why;
+        assert_eq!(
+            why(Standing::DoneOnTime),
+            Why::Escalation(Misstep::MeasureDone)
+        );
+        assert_eq!(
+            why(Standing::DoneLate),
+            Why::Escalation(Misstep::MeasureDone)
+        );
+        assert_eq!(why(Standing::NotDue), Why::Escalation(Misstep::NotLagging));
+        assert_eq!(
+            why(Standing::LongTerm),
+            Why::Escalation(Misstep::NotLagging)
         );
     }
 

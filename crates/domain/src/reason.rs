@@ -178,6 +178,13 @@ pub enum Rule {
     HolidayWeek,
     /// A summary of a week that has not come.
     WeekAhead,
+    /// A summary of a week before the organisation's first inspection.
+    WeekBeforeLedger {
+        /// The Monday of the first week that may be summarised.
+        first: NaiveDate,
+    },
+    /// A milestone on a measure done (立行立改 or already marked done).
+    MilestoneNotOpen,
     /// A withdrawal without a reason.
     WithdrawReason,
     /// A plan filed without its document.

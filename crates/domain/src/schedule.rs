@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::Calendar;
 use crate::deadline::{Deadline, DeadlineKind};
-use crate::reason::Bounds;
+use crate::reason::{Bounds, Rule};
+use crate::status::Standing;
 use crate::validate::{FieldError, Why};
 
 /// Working days the office keeps for pre-review before the report is due: a week.
@@ -227,6 +228,21 @@ pub fn needs_milestones(feedback: NaiveDate, deadline: &Deadline, months: u32) -
     }
 }
 
+/// A milestone splits the road ahead of a measure still open: one done (or 立行立改,
+/// done at once, with no road to split) takes none.
+pub fn check_milestone_measure(standing: Standing) -> Result<(), Rule> {
+    match standing {
+        Standing::DoneOnTime | Standing::DoneLate | Standing::Immediate => {
+            Err(Rule::MilestoneNotOpen)
+        }
+        Standing::LongTerm
+        | Standing::LongTermStale { .. }
+        | Standing::NotDue
+        | Standing::DueSoon { .. }
+        | Standing::Overdue { .. } => Ok(()),
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -234,6 +250,25 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn milestones_only_on_open_measures() {
+        for s in [
+            Standing::DoneOnTime,
+            Standing::DoneLate,
+            Standing::Immediate,
+        ] {
+            assert_eq!(check_milestone_measure(s), Err(Rule::MilestoneNotOpen));
+        }
+        for s in [
+            Standing::NotDue,
+            Standing::DueSoon { days_left: 3 },
+            Standing::Overdue { days: 3 },
+            Standing::LongTerm,
+        ] {
+            assert_eq!(check_milestone_measure(s), Ok(()));
+        }
     }
 
     #[test]

@@ -7,6 +7,8 @@ use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Answer, Calendar};
+use crate::reason::Rule;
+use crate::validate::{FieldError, Why};
 
 /// When the weekly report is due.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,6 +26,28 @@ impl Default for WeeklyRule {
             hour: 10,
         }
     }
+}
+
+/// 一周一汇总: the weeks an office may summarise run from the week of its first
+/// inspection to this week. A week ahead has nothing to say yet; a week before the
+/// first inspection (1990, a slip of the year) has no rectification to report.
+pub fn check_summary_week(
+    week: NaiveDate,
+    today: NaiveDate,
+    first_inspection: Option<NaiveDate>,
+) -> Result<(), FieldError> {
+    let monday = week_of(week);
+    if monday > week_of(today) {
+        return Err(FieldError::because("week", Why::Rule(Rule::WeekAhead)));
+    }
+    let first = week_of(first_inspection.unwrap_or(today));
+    if monday < first {
+        return Err(FieldError::because(
+            "week",
+            Why::Rule(Rule::WeekBeforeLedger { first }),
+        ));
+    }
+    Ok(())
 }
 
 /// The Monday of a date's week (a week runs Monday to Sunday).
@@ -208,6 +232,35 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn a_summary_covers_the_weeks_from_the_first_inspection_to_this_one() {
+        let today = d(2024, 6, 5); // a Wednesday
+        let first = Some(d(2024, 3, 14)); // a Thursday
+        for ok in [today, d(2024, 6, 9), d(2024, 3, 11), d(2024, 4, 1)] {
+            assert_eq!(check_summary_week(ok, today, first), Ok(()), "{ok}");
+        }
+        assert_eq!(
+            check_summary_week(d(2024, 6, 10), today, first)
+                .unwrap_err()
+                .why,
+            Why::Rule(Rule::WeekAhead)
+        );
+        for early in [d(2024, 3, 10), d(1990, 1, 1)] {
+            assert_eq!(
+                check_summary_week(early, today, first).unwrap_err(),
+                FieldError::because(
+                    "week",
+                    Why::Rule(Rule::WeekBeforeLedger {
+                        first: d(2024, 3, 11)
+                    })
+                )
+            );
+        }
+        // Without an inspection only this week may be summarised.
+        assert_eq!(check_summary_week(today, today, None), Ok(()));
+        assert!(check_summary_week(d(2024, 5, 27), today, None).is_err());
     }
 
     #[test]

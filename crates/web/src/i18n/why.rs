@@ -613,6 +613,21 @@ fn misstep(lang: Lang, m: Misstep) -> String {
             "只有告诫书写最后期限。",
             "Only an admonition states a final deadline.",
         ),
+        Misstep::FinalDeadlineTooFar { latest } if lang == Lang::Zh => format!(
+            "最后期限是最后一次整改机会，最晚可定到{}：请核对年份。",
+            zh_day(latest)
+        ),
+        Misstep::FinalDeadlineTooFar { latest } => format!(
+            "A final deadline is a last chance: set it no later than {latest} (check the year)."
+        ),
+        Misstep::MeasureDone => pick(
+            "该措施已完成，无需督办。",
+            "This measure is done: there is nothing to press for.",
+        ),
+        Misstep::NotLagging => pick(
+            "该措施尚未到预警期，也没有逾期，不需要督办：督办用于逾期、临期、立行立改未完成或长期无进展的措施。",
+            "This measure is on schedule: notices are for measures overdue, due soon, 立行立改 not yet done, or long-term without progress.",
+        ),
     }
 }
 
@@ -836,6 +851,10 @@ fn rule(lang: Lang, r: &Rule) -> String {
             "该阶段目标已标记完成。",
             "This milestone is already marked reached.",
         ),
+        Rule::MilestoneNotOpen => pick(
+            "该措施已完成或属立行立改，不再设阶段目标。",
+            "This measure is done or immediate (立行立改): it takes no milestones.",
+        ),
         Rule::ExtensionUndated => pick(
             "延期后的时限须是具体日期或期间，如2024年7月底前。",
             "An extension needs a dated deadline, e.g. 2024年7月底前.",
@@ -893,6 +912,13 @@ fn rule(lang: Lang, r: &Rule) -> String {
             "This week is a holiday week: no report is due.",
         ),
         Rule::WeekAhead => pick("这一周还没有到，不能汇总。", "That week has not come yet."),
+        Rule::WeekBeforeLedger { first } if zh => format!(
+            "这一周早于本单位第一次巡视巡察，没有整改情况可汇总：请从{}那一周起选择，并核对年份。",
+            zh_day(*first)
+        ),
+        Rule::WeekBeforeLedger { first } => format!(
+            "That week comes before the organisation's first inspection: choose a week from {first} on (check the year)."
+        ),
         Rule::WithdrawReason => pick("撤回须说明原因。", "Say why it is withdrawn."),
         Rule::PlanDocument => pick(
             "请填写报备的整改方案文件名称或文号。",
@@ -1670,6 +1696,11 @@ mod every_reason {
             Why::Escalation(Misstep::FinalDeadlineMissing),
             Why::Escalation(Misstep::FinalDeadlineNotAhead),
             Why::Escalation(Misstep::FinalDeadlineOnlyAdmonition),
+            Why::Escalation(Misstep::FinalDeadlineTooFar {
+                latest: NaiveDate::from_ymd_opt(2025, 6, 3).unwrap_or_default(),
+            }),
+            Why::Escalation(Misstep::MeasureDone),
+            Why::Escalation(Misstep::NotLagging),
             Why::Password(Weak::TooShort { min: 10 }),
             Why::Password(Weak::OnlyDigits),
             Why::Password(Weak::FewKinds),
@@ -1775,6 +1806,10 @@ mod every_reason {
             Why::Rule(Rule::ReportWeek),
             Why::Rule(Rule::HolidayWeek),
             Why::Rule(Rule::WeekAhead),
+            Why::Rule(Rule::WeekBeforeLedger {
+                first: NaiveDate::from_ymd_opt(2024, 3, 11).unwrap_or_default(),
+            }),
+            Why::Rule(Rule::MilestoneNotOpen),
             Why::Rule(Rule::WithdrawReason),
             Why::Rule(Rule::PlanDocument),
             Why::Rule(Rule::Title { max: 200 }),
@@ -2008,6 +2043,9 @@ mod every_reason {
                     Misstep::FinalDeadlineMissing => 2,
                     Misstep::FinalDeadlineNotAhead => 3,
                     Misstep::FinalDeadlineOnlyAdmonition => 4,
+                    Misstep::FinalDeadlineTooFar { .. } => 5,
+                    Misstep::MeasureDone => 6,
+                    Misstep::NotLagging => 7,
                 },
             ),
             Why::Password(p) => (
@@ -2130,6 +2168,8 @@ mod every_reason {
             Rule::Title { .. } => 25,
             Rule::Checkpoint { .. } => 26,
             Rule::CalendarEmpty => 27,
+            Rule::WeekBeforeLedger { .. } => 28,
+            Rule::MilestoneNotOpen => 29,
         }
     }
 
@@ -2252,11 +2292,11 @@ mod every_reason {
     const SIZES: &[(&str, usize)] = &[
         ("why", 16),
         ("too_early", 7),
-        ("escalation", 5),
+        ("escalation", 8),
         ("password", 5),
         ("choose", 29),
         ("foreign", 13),
-        ("rule", 28),
+        ("rule", 30),
         ("bounds", 12),
         ("account", 13),
         ("channel", 6),
