@@ -13,6 +13,7 @@ mod api_parity;
 mod api_resources;
 mod audit_code;
 mod auth;
+mod builders;
 mod calendar;
 mod channels;
 mod drafting;

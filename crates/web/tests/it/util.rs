@@ -8,7 +8,6 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use http_body_util::BodyExt;
-use sqlx::Row;
 use tower::ServiceExt;
 use zhenggai_demo as demo;
 use zhenggai_domain::clock::Clock;
@@ -332,24 +331,18 @@ impl TestApp {
 
     /// The id of the demo measure whose content starts with these words.
     pub async fn measure(&self, starts: &str) -> i64 {
-        sqlx::query("SELECT id FROM measures WHERE content LIKE $1")
-            .bind(format!("{starts}%"))
-            .fetch_one(self.app.db.pool())
+        self.measures()
             .await
-            .unwrap_or_else(|_| panic!("no measure starting {starts}"))
-            .try_get(0)
-            .unwrap()
+            .into_iter()
+            .find(|m| m.content.starts_with(starts))
+            .unwrap_or_else(|| panic!("no measure starting {starts}"))
+            .id
+            .0
     }
 
     /// The id of the demo problem with this title.
     pub async fn problem(&self, title: &str) -> i64 {
-        sqlx::query("SELECT id FROM problems WHERE title = $1")
-            .bind(title)
-            .fetch_one(self.app.db.pool())
-            .await
-            .unwrap()
-            .try_get(0)
-            .unwrap()
+        self.problem_as("office", title).await
     }
 
     /// An account made directly (the administrators' pages have their own tests).
@@ -420,21 +413,7 @@ impl TestApp {
 
     /// The id of the S1 inspection.
     pub async fn inspection(&self) -> i64 {
-        sqlx::query("SELECT id FROM inspections WHERE group_name = '市委第一巡察组'")
-            .fetch_one(self.app.db.pool())
-            .await
-            .unwrap()
-            .try_get(0)
-            .unwrap()
-    }
-
-    pub async fn count(&self, sql: &str) -> i64 {
-        sqlx::query(sql)
-            .fetch_one(self.app.db.pool())
-            .await
-            .unwrap()
-            .try_get(0)
-            .unwrap()
+        self.inspection_by("市委第一巡察组").await
     }
 }
 
