@@ -131,6 +131,18 @@ impl TestApp {
 
     /// The problems of an inspection as `username` reads its ledger, in id order.
     pub async fn problems_in_as(&self, username: &str, inspection: i64) -> Vec<i64> {
+        let mut ids: Vec<i64> = self
+            .ledger_as(username, inspection)
+            .await
+            .iter()
+            .map(|p| p.id.0)
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// The rows of an inspection's ledger as `username` reads them, aspect by aspect.
+    async fn ledger_as(&self, username: &str, inspection: i64) -> Vec<query::LedgerProblem> {
         let actor = self.actor(username).await;
         let i = inspections::get(&self.app.db, &actor, InspectionId(inspection))
             .await
@@ -140,7 +152,7 @@ impl TestApp {
             per_page: ALL,
             ..Filter::default()
         };
-        let page = query::ledger(
+        query::ledger(
             &self.app.db,
             &actor,
             i.id,
@@ -149,24 +161,21 @@ impl TestApp {
             self.today_now(),
         )
         .await
-        .unwrap();
-        let mut ids: Vec<i64> = page
-            .aspects
-            .iter()
-            .flat_map(|a| a.problems.iter().map(|p| p.id.0))
-            .collect();
-        ids.sort_unstable();
-        ids
+        .unwrap()
+        .aspects
+        .into_iter()
+        .flat_map(|a| a.problems)
+        .collect()
     }
 
-    /// Every problem on the ledgers `username` reads, in id order.
-    pub async fn problems_as(&self, username: &str) -> Vec<Problem> {
-        let actor = self.actor(username).await;
+    /// Every problem of the S1 organisation, in id order.
+    pub async fn problems(&self) -> Vec<Problem> {
+        let office = self.actor(READER).await;
         let mut list = Vec::new();
-        for i in inspections::list(&self.app.db, &actor).await.unwrap() {
-            for p in self.problems_in_as(username, i.id.0).await {
+        for i in self.inspections().await {
+            for p in self.problems_in_as(READER, i.id.0).await {
                 list.push(
-                    problems::get(&self.app.db, &actor, ProblemId(p))
+                    problems::get(&self.app.db, &office, ProblemId(p))
                         .await
                         .unwrap(),
                 );
@@ -176,20 +185,18 @@ impl TestApp {
         list
     }
 
-    /// Every problem of the S1 organisation, in id order.
-    pub async fn problems(&self) -> Vec<Problem> {
-        self.problems_as(READER).await
-    }
-
-    /// The id of the problem titled so among those `username` reads.
+    /// The id of the first problem titled so among those `username` reads.
     pub async fn problem_as(&self, username: &str, title: &str) -> i64 {
-        self.problems_as(username)
-            .await
+        let actor = self.actor(username).await;
+        let mut found = Vec::new();
+        for i in inspections::list(&self.app.db, &actor).await.unwrap() {
+            let ledger = self.ledger_as(username, i.id.0).await;
+            found.extend(ledger.iter().filter(|p| p.title == title).map(|p| p.id.0));
+        }
+        found
             .into_iter()
-            .find(|p| p.title == title)
+            .min()
             .unwrap_or_else(|| panic!("{username} reads no problem titled {title}"))
-            .id
-            .0
     }
 
     /// A problem as the office reads it.
@@ -440,6 +447,52 @@ impl TestApp {
         }
     }
 
+    /// An account made as the server's shell makes one, with its role set at once (the
+    /// administrators' pages, which split the two, have their own tests).
+    pub async fn add_user(&self, username: &str, unit: i64, role: Role) {
+        let new = users::NewUser {
+            username,
+            display_name: username,
+            unit: UnitId(unit),
+            role,
+            units_in_charge: Vec::new(),
+            password: crate::util::PASSWORD,
+            must_change_password: false,
+        };
+        let change = self.change_by(None);
+        self.app
+            .db
+            .write(async |tx| users::insert(tx, change, &new).await)
+            .await
+            .unwrap();
+    }
+
+    /// A second organisation with an office account `username` and one inspection;
+    /// answers the inspection's id.
+    pub async fn other_organisation(&self, username: &str) -> i64 {
+        let change = self.change_by(None);
+        let (org, inspection) = self
+            .app
+            .db
+            .write(async |tx| {
+                let org =
+                    units::insert(tx, change, None, units::UnitKind::Org, "市广播电视台", None)
+                        .await?;
+                let input = inspections::InspectionInput {
+                    kind: "xuncha".into(),
+                    title: "市委第二巡察组对市广播电视台党委的巡察".into(),
+                    group_name: "市委第二巡察组".into(),
+                    feedback_date: "2024-03-01".into(),
+                    ..inspections::InspectionInput::default()
+                };
+                Ok((org, inspections::insert(tx, change, org, &input).await?))
+            })
+            .await
+            .unwrap();
+        self.add_user(username, org.0, Role::Office).await;
+        inspection.0
+    }
+
     /// A problem to build: distributed by the office in the S1 inspection, then taken
     /// as far along its lifecycle as asked.
     pub fn new_problem(&self) -> ProblemBuilder<'_> {
@@ -530,7 +583,10 @@ impl ProblemBuilder<'_> {
         .unwrap();
         let unit = match lead {
             Some(unit) if self.claimed => {
-                let account = t.unit_user(unit).await.expect("the lead unit has an account");
+                let account = t
+                    .unit_user(unit)
+                    .await
+                    .expect("the lead unit has an account");
                 Some(users::actor_of(db, &account).await.unwrap())
             }
             _ => None,

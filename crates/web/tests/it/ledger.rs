@@ -405,9 +405,11 @@ async fn withdrawing_keeps_the_record_with_who_and_why() {
     );
     // Withdrawn records leave every list and page: read them as stored, kept.
     assert_eq!(
-        t.stored::<Option<String>>(&format!("SELECT withdrawn_reason FROM problems WHERE id = {p}"))
-            .await
-            .as_deref(),
+        t.stored::<Option<String>>(&format!(
+            "SELECT withdrawn_reason FROM problems WHERE id = {p}"
+        ))
+        .await
+        .as_deref(),
         Some("与第16个问题重复")
     );
     assert!(

@@ -141,13 +141,7 @@ async fn a_long_measure_needs_milestones_before_its_plan_is_submitted() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 
     // Reached on a day not after today; withdrawn only with a reason; both recorded.
-    let first = t
-        .milestones_of(m)
-        .await
-        .iter()
-        .map(|x| x.id)
-        .min()
-        .unwrap();
+    let first = t.milestones_of(m).await.iter().map(|x| x.id).min().unwrap();
     let change = format!("/measures/{m}/milestones/{first}");
     let future = t
         .post(

@@ -354,11 +354,7 @@ async fn drafted_deadlines_lie_ahead_and_dates_of_what_happened_lie_behind() {
         .await;
     let message = refused_field(&drafted, "deadline");
     assert!(message.contains("2024年4月25日"), "{message}");
-    assert_eq!(
-        t.measures_of(fire).await.len(),
-        before,
-        "nothing written"
-    );
+    assert_eq!(t.measures_of(fire).await.len(), before, "nothing written");
     let today_ok = t
         .api(
             &logistics,

@@ -82,11 +82,7 @@ async fn the_office_previews_then_imports_its_ledger() {
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("法务部"));
-    assert_eq!(
-        t.rows_in("measures").await,
-        before,
-        "nothing written"
-    );
+    assert_eq!(t.rows_in("measures").await, before, "nothing written");
     let done = t
         .post(
             Some(&office),
@@ -716,8 +712,14 @@ async fn an_unknown_column_is_shown_then_mapped_or_ignored_before_the_import() {
         format!("SELECT COUNT(*) FROM {table} WHERE origin IS NOT NULL AND state = '{state}'")
     };
     assert_eq!(t.stored::<i64>(&imported("measures", "done")).await, 1);
-    assert_eq!(t.stored::<i64>(&imported("measures", "in_progress")).await, 2);
-    assert_eq!(t.stored::<i64>(&imported("problems", "in_progress")).await, 2);
+    assert_eq!(
+        t.stored::<i64>(&imported("measures", "in_progress")).await,
+        2
+    );
+    assert_eq!(
+        t.stored::<i64>(&imported("problems", "in_progress")).await,
+        2
+    );
 
     // The settings page shows the word, in Chinese and in English, and it is changed
     // and removed there.

@@ -109,7 +109,11 @@ async fn the_office_records_rounds_and_hearings_and_the_circular_names_slow_unit
     assert_eq!(
         audited(
             &t,
-            &[Entity::SupervisionRound, Entity::RoundFinding, Entity::Hearing]
+            &[
+                Entity::SupervisionRound,
+                Entity::RoundFinding,
+                Entity::Hearing
+            ]
         )
         .await,
         4
