@@ -24,6 +24,7 @@ mod ledger;
 mod lifecycle;
 mod milestones;
 mod outcomes;
+mod readers;
 mod refusals;
 mod request_log;
 mod schedule;
