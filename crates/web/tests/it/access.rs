@@ -4,6 +4,10 @@
 use axum::http::StatusCode;
 use serde_json::json;
 
+use zhenggai_storage::audit::Entity;
+use zhenggai_storage::ledger::inspections;
+use zhenggai_storage::ledger::query::Within;
+
 use crate::util::*;
 
 #[tokio::test]
@@ -150,13 +154,7 @@ async fn a_unit_user_cannot_read_or_change_another_units_measure_through_any_rou
     assert!(!api_ledger.body.contains(HR_ONLY));
 
     // Nothing was written by the refused attempts.
-    assert_eq!(
-        t.count(&format!(
-            "SELECT COUNT(*) FROM progress WHERE measure_id = {hr_measure}"
-        ))
-        .await,
-        0
-    );
+    assert_eq!(t.progress_of(hr_measure).await.len(), 0);
 }
 
 #[tokio::test]
@@ -390,19 +388,16 @@ async fn nobody_acts_as_someone_else() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let author = t
-        .count(&format!(
-            "SELECT author_id FROM progress WHERE measure_id = {m} AND content = '核对账户'"
-        ))
-        .await;
-    let finance_id = t
-        .count("SELECT id FROM users WHERE username = 'finance'")
-        .await;
-    assert_eq!(author, finance_id);
-    let actor = t
-        .count("SELECT actor_id FROM audit_log WHERE entity = 'progress' ORDER BY id DESC LIMIT 1")
-        .await;
-    assert_eq!(actor, finance_id);
+    let entry = t
+        .progress_of(m)
+        .await
+        .into_iter()
+        .find(|p| p.content == "核对账户")
+        .unwrap();
+    let finance_user = t.get_user("finance").await;
+    assert_eq!(entry.author.id, finance_user.id);
+    let recorded = t.audit_entries_of(Entity::Progress).await.pop().unwrap();
+    assert_eq!(recorded.actor, Some(finance_user.display_name));
 }
 
 /// Issue 19 item 6: the upper level over two organisations reads every list it reads
@@ -435,39 +430,9 @@ async fn the_upper_level_over_several_organisations_reads_every_list() {
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         let p = t
-            .count(&format!(
-                "SELECT p.id FROM problems p JOIN inspections i ON i.id = p.inspection_id \
-                 JOIN units u ON u.id = i.org_id \
-                 WHERE p.title = '报销审批把关不严、虚构内容报销' AND u.short_name = '{short}'"
-            ))
+            .problem_as(&format!("{prefix}office"), "报销审批把关不严、虚构内容报销")
             .await;
-        let open = t
-            .api(
-                &finance,
-                "GET",
-                &format!("/api/v1/problems/{p}/measures"),
-                None,
-            )
-            .await
-            .json();
-        for m in open["measures"].as_array().unwrap() {
-            if m["state"] == "done" {
-                continue;
-            }
-            let r = t
-                .post_progress(
-                    Auth::Token(&finance),
-                    &format!("/api/v1/measures/{}/progress", m["id"]),
-                    &[
-                        ("happened_on", "2024-04-24"),
-                        ("content", "整改完成"),
-                        ("mark_done", "true"),
-                    ],
-                    &[("凭证.pdf", PDF)],
-                )
-                .await;
-            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-        }
+        t.finish_measures_of(p, &format!("{prefix}finance")).await;
         let steps = format!("/api/v1/problems/{p}/steps");
         let r = t
             .post_progress(
@@ -492,34 +457,29 @@ async fn the_upper_level_over_several_organisations_reads_every_list() {
 
     let upper = t.login("xunchaban").await;
     let token = t.token("xunchaban").await;
-    let pool = t.app.db.pool().clone();
-    let ids = |sql: String| {
-        let pool = pool.clone();
-        async move {
-            use sqlx::Row;
-            sqlx::query(&sql)
-                .fetch_all(&pool)
-                .await
-                .unwrap()
-                .iter()
-                .map(|r| r.try_get::<i64, _>(0).unwrap())
-                .collect::<Vec<i64>>()
-        }
-    };
-    let of_org = |table: &'static str, short: &'static str| {
-        format!(
-            "SELECT x.id FROM {table} x JOIN units u ON u.id = x.org_id WHERE u.short_name = '{short}' ORDER BY x.id"
-        )
-    };
+
     // A list shows a row of an organisation when it links one of its records.
     let shows = |body: &str, path: &str, records: &[i64]| {
         records
             .iter()
             .any(|id| body.contains(&format!("href=\"{path}/{id}\"")))
     };
-    for (_, short) in orgs {
-        let inspections = ids(of_org("inspections", short)).await;
-        let measures = ids(of_org("measures", short)).await;
+    for (prefix, short) in orgs {
+        // Each organisation's records, as its own office reads them.
+        let office = format!("{prefix}office");
+        let mut inspections: Vec<i64> = inspections::list(&t.app.db, &t.actor(&office).await)
+            .await
+            .unwrap()
+            .iter()
+            .map(|i| i.id.0)
+            .collect();
+        inspections.sort_unstable();
+        let measures: Vec<i64> = t
+            .measures_as(&office, Within::All)
+            .await
+            .iter()
+            .map(|m| m.id.0)
+            .collect();
         for (path, link) in [
             ("/inspections", "/inspections"),
             ("/measures", "/measures"),
@@ -543,10 +503,7 @@ async fn the_upper_level_over_several_organisations_reads_every_list() {
         assert!(r.body.contains(&format!("{short}公示栏")), "{}", r.body);
         // An organisation's own records, read from the lists.
         let i = inspections[0];
-        let problem = ids(format!(
-            "SELECT id FROM problems WHERE inspection_id = {i} ORDER BY id"
-        ))
-        .await[0];
+        let problem = t.problems_in_as(&office, i).await[0];
         for path in [
             format!("/inspections/{i}"),
             format!("/inspections/{i}/outcomes"),
@@ -621,14 +578,8 @@ async fn a_refused_write_on_a_readable_record_is_403_saying_who_may() {
     let t = TestApp::new().await;
     let i = t.inspection().await;
     let m = t.measure(FINANCE_COOP).await;
-    let p = t
-        .count(&format!("SELECT problem_id FROM measures WHERE id = {m}"))
-        .await;
-    let a = t
-        .count(&format!(
-            "SELECT id FROM aspects WHERE inspection_id = {i} ORDER BY id LIMIT 1"
-        ))
-        .await;
+    let p = t.measure_record(m).await.problem_id.0;
+    let a = t.first_aspect(i).await;
     let pages = [
         format!("/inspections/{i}/edit"),
         format!("/inspections/{i}/aspects"),
@@ -682,9 +633,7 @@ async fn a_refused_write_on_a_readable_record_is_403_saying_who_may() {
         }
     }
     // The audit's inspection holds no measure of 人力资源部: 404 there.
-    let audit = t
-        .count("SELECT id FROM inspections WHERE group_name = '市审计局'")
-        .await;
+    let audit = t.inspection_by("市审计局").await;
     let hr = t.login("hr").await;
     let token = t.token("hr").await;
     for path in [
@@ -792,11 +741,7 @@ async fn the_party_secretary_reads_the_whole_ledger_and_changes_nothing() {
         "{}",
         signed.body
     );
-    let m: i64 = t
-        .count(&format!(
-            "SELECT MIN(id) FROM measures WHERE problem_id = {p}"
-        ))
-        .await;
+    let m = t.measure_of(p).await;
     let edit = t.get(Some(&s), &format!("/measures/{m}/edit")).await;
     assert_eq!(edit.status, StatusCode::FORBIDDEN);
 }

@@ -3,6 +3,8 @@
 use axum::http::StatusCode;
 use serde_json::json;
 
+use zhenggai_storage::audit::Entity;
+
 use crate::util::*;
 
 #[tokio::test]
@@ -181,10 +183,7 @@ async fn a_trail_exported_as_csv_holds_no_formula_a_spreadsheet_would_run() {
     let m = t.measure(FINANCE_LEAD).await;
     let office = t.login("office").await;
     let reason = "=HYPERLINK(\"http://evil.example/\",\"点此查看\")";
-    let version = t
-        .count(&format!("SELECT version FROM measures WHERE id = {m}"))
-        .await
-        .to_string();
+    let version = t.measure_record(m).await.version.to_string();
     let r = t
         .post(
             Some(&office),
@@ -327,27 +326,16 @@ async fn supervisors_and_the_audit_administrator_read_and_export_a_records_trail
 async fn a_leader_is_put_in_charge_of_departments_of_their_own_organisation_only() {
     let t = TestApp::new().await;
     let sec = t.login("secadmin").await;
-    let leader = t
-        .count("SELECT id FROM users WHERE username = 'leader_wang'")
-        .await;
-    let unit = |name: &'static str| {
-        let t = &t;
-        async move {
-            t.count(&format!(
-                "SELECT id FROM units WHERE short_name = '{name}' OR name = '{name}'"
-            ))
-            .await
-        }
-    };
-    let (finance, hr) = (unit("财务部").await, unit("人力资源部").await);
-    let elsewhere = unit("市委巡察工作领导小组办公室").await;
+    let leader = t.user("leader_wang").await;
+    let (finance, hr) = (t.unit("财务部").await, t.unit("人力资源部").await);
+    let elsewhere = t.unit("市委巡察工作领导小组办公室").await;
     let stored = || async {
-        sqlx::query_scalar::<_, String>(
-            "SELECT units_in_charge FROM users WHERE username = 'leader_wang'",
-        )
-        .fetch_one(t.app.db.pool())
-        .await
-        .unwrap()
+        t.get_user("leader_wang")
+            .await
+            .units_in_charge
+            .iter()
+            .map(|u| u.0)
+            .collect::<Vec<i64>>()
     };
     let before = stored().await;
 
@@ -386,11 +374,7 @@ async fn a_leader_is_put_in_charge_of_departments_of_their_own_organisation_only
         "only the leader's own organisation's departments are offered"
     );
 
-    let version = || async {
-        t.count("SELECT version FROM users WHERE username = 'leader_wang'")
-            .await
-            .to_string()
-    };
+    let version = || async { t.get_user("leader_wang").await.version.to_string() };
     let path = format!("/admin/users/{leader}/role");
     for (units, says) in [
         (
@@ -422,7 +406,7 @@ async fn a_leader_is_put_in_charge_of_departments_of_their_own_organisation_only
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert_eq!(stored().await, format!("[{finance},{hr}]"));
+    assert_eq!(stored().await, [finance, hr]);
 
     let token = t.token("secadmin").await;
     let v: i64 = version().await.parse().unwrap();
@@ -435,7 +419,7 @@ async fn a_leader_is_put_in_charge_of_departments_of_their_own_organisation_only
         )
         .await;
     assert_eq!(api.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", api.body);
-    assert_eq!(stored().await, format!("[{finance},{hr}]"));
+    assert_eq!(stored().await, [finance, hr]);
 }
 
 /// Sets a one-time password for a demo account as the system administrator would, and
@@ -704,12 +688,13 @@ async fn the_security_administrator_disables_and_enables_accounts_and_no_one_els
         )
         .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
-    let reasons: Vec<Option<String>> = sqlx::query_scalar(
-        "SELECT reason FROM audit_log WHERE entity = 'users' AND action = 'disable' ORDER BY id",
-    )
-    .fetch_all(t.app.db.pool())
-    .await
-    .unwrap();
+    let reasons: Vec<Option<String>> = t
+        .audit_entries_of(Entity::User)
+        .await
+        .into_iter()
+        .filter(|e| e.action == "disable")
+        .map(|e| e.reason)
+        .collect();
     assert_eq!(
         reasons,
         vec![Some("调离本单位".to_string()), Some("离职".to_string())]
@@ -786,10 +771,15 @@ async fn a_stored_file_changed_behind_the_systems_back_is_reported() {
     let files = zhenggai_storage::files::LocalFiles::new(t.files_root());
     let verify = || zhenggai_storage::audit::verify::verify_files(&t.app.db, &files);
     assert!(verify().await.unwrap().is_empty());
-    let sha: String = sqlx::query_scalar("SELECT sha256 FROM attachments ORDER BY id DESC LIMIT 1")
-        .fetch_one(t.app.db.pool())
+    let sha = t
+        .progress_of(m)
         .await
-        .unwrap();
+        .iter()
+        .flat_map(|p| p.attachments.iter())
+        .max_by_key(|a| a.id.0)
+        .unwrap()
+        .sha256
+        .clone();
     let path = t.files_root().join(&sha[..2]).join(&sha[2..4]).join(&sha);
     std::fs::write(&path, b"%PDF-1.4\n% forged\n").unwrap();
     let problems: Vec<String> = verify()

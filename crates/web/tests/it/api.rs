@@ -55,9 +55,7 @@ async fn a_script_works_the_ledger_through_the_api() {
         .await;
     assert_eq!(problem.status, StatusCode::CREATED, "{}", problem.body);
     let problem = problem.json()["id"].as_i64().unwrap();
-    let finance = t
-        .count("SELECT id FROM units WHERE short_name = '财务部'")
-        .await;
+    let finance = t.unit("财务部").await;
     let bad = t
         .api(
             &office,

@@ -461,12 +461,7 @@ async fn everyone_reads_the_calendar_and_the_system_administrator_adds_a_year() 
 async fn the_office_issues_a_notice_on_an_overdue_measure() {
     let t = TestApp::new().await;
     let (finance, office) = (t.token("finance").await, t.token("office").await);
-    let measure = t
-        .count(
-            "SELECT MIN(m.id) FROM measures m JOIN units u ON u.id = m.lead_unit_id \
-             WHERE u.short_name = '财务部' AND m.state <> 'done' AND m.deadline_kind = 'dated' AND m.deadline_date < '2024-04-25'",
-        )
-        .await;
+    let measure = t.overdue_measure_of("财务部").await;
     let path = format!("/api/v1/measures/{measure}/notices");
     let notice = json!({"kind": "supervision", "content": "请加快推进整改"});
     forbidden(

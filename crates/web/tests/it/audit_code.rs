@@ -62,12 +62,7 @@ async fn every_document_and_export_prints_the_audit_code_of_the_trail() {
     proven(&t, code_after(sheets[0].cell(1, 0), "审计校验码：")).await;
 
     // A 督办 notice, printable: the code of the trail with the notice in it.
-    let measure = t
-        .count(
-            "SELECT MIN(m.id) FROM measures m JOIN units u ON u.id = m.lead_unit_id \
-             WHERE u.short_name = '财务部' AND m.state <> 'done' AND m.deadline_kind = 'dated' AND m.deadline_date < '2024-04-25'",
-        )
-        .await;
+    let measure = t.overdue_measure_of("财务部").await;
     let r = t
         .post(
             Some(&office),
@@ -85,9 +80,7 @@ async fn every_document_and_export_prints_the_audit_code_of_the_trail() {
     proven(&t, code_after(&notice.body, "data-audit-code>")).await;
 
     // A circular of a supervision round.
-    let finance = t
-        .count("SELECT id FROM units WHERE short_name = '财务部'")
-        .await;
+    let finance = t.unit("财务部").await;
     let r = t
         .post(
             Some(&office),
@@ -102,7 +95,7 @@ async fn every_document_and_export_prints_the_audit_code_of_the_trail() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let round = t.count("SELECT MAX(id) FROM supervision_rounds").await;
+    let round = t.supervision_rounds().await[0].id;
     let circular = t
         .get(
             Some(&office),

@@ -3,6 +3,8 @@
 use axum::http::{StatusCode, header};
 use chrono::Duration;
 
+use zhenggai_domain::lifecycle::ProblemState;
+
 use crate::util::*;
 
 #[tokio::test]
@@ -305,10 +307,11 @@ async fn every_form_refuses_a_missing_or_wrong_csrf_token() {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "progress without csrf");
     assert_eq!(
-        t.count(&format!(
-            "SELECT COUNT(*) FROM progress WHERE measure_id = {measure} AND content = 'x'"
-        ))
-        .await,
+        t.progress_of(measure)
+            .await
+            .iter()
+            .filter(|p| p.content == "x")
+            .count(),
         0
     );
 }
@@ -379,11 +382,21 @@ async fn english_pages_use_english_punctuation() {
     };
     let i = t.inspection().await;
     let problem = t
-        .count("SELECT MIN(id) FROM problems WHERE state <> 'registered'")
-        .await;
+        .problems()
+        .await
+        .iter()
+        .find(|p| p.state != ProblemState::Registered)
+        .unwrap()
+        .id
+        .0;
     let measure = t
-        .count("SELECT MIN(id) FROM measures WHERE original_deadline_text IS NOT NULL AND original_deadline_text <> deadline_text")
-        .await;
+        .measures()
+        .await
+        .iter()
+        .find(|m| m.changed_from().is_some())
+        .unwrap()
+        .id
+        .0;
     for path in [
         "/".to_string(),
         "/measures?per_page=200".to_string(),

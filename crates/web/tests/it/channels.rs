@@ -4,7 +4,17 @@
 
 use axum::http::StatusCode;
 
+use zhenggai_storage::audit::Entity;
+use zhenggai_storage::reminders::channels::{self, OrgChannels};
+
 use crate::util::*;
+
+/// The S1 organisation's channels as the reminders read them.
+async fn org_channels(t: &TestApp) -> OrgChannels {
+    channels::for_org(&t.app.db, t.actor("office").await.org)
+        .await
+        .unwrap()
+}
 
 #[tokio::test]
 async fn the_office_sets_the_channels_and_each_person_their_own_address() {
@@ -86,34 +96,33 @@ async fn the_office_sets_the_channels_and_each_person_their_own_address() {
         .await;
     assert_eq!(kept.status, StatusCode::SEE_OTHER, "{}", kept.body);
     assert_eq!(
-        t.count("SELECT COUNT(*) FROM org_channels WHERE robot_secret = 'SECsecret123'")
-            .await,
-        1
+        org_channels(&t).await.robot.map(|r| r.secret).as_deref(),
+        Some("SECsecret123")
     );
+    // As stored: the trail's rows themselves, not what the trail pages show of them.
     assert_eq!(
-        t.count(
+        t.stored::<i64>(
             "SELECT COUNT(*) FROM audit_log WHERE entity = 'org_channels' AND (after_json LIKE '%SECsecret123%' OR after_json LIKE '%access_token%')"
         )
         .await,
         0,
         "the trail holds the robot's secrets only as digests"
     );
-    assert_eq!(
-        t.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'org_channels'")
-            .await,
-        2
-    );
+    assert_eq!(t.audit_entries_of(Entity::OrgChannels).await.len(), 2);
 
     // The group gets every colour until the office keeps it for red alone; a colour
     // that does not exist is refused at its field, the stored choice kept.
     let t = &t;
     let colours = |codes: &'static str| async move {
-        t.count(&format!(
-            "SELECT COUNT(*) FROM org_channels WHERE robot_colours = '{codes}'"
-        ))
-        .await
+        let kept: Vec<&str> = org_channels(t)
+            .await
+            .robot_colours
+            .iter()
+            .map(|c| c.code())
+            .collect();
+        kept.join(",") == codes
     };
-    assert_eq!(colours("green,yellow,red").await, 1);
+    assert!(colours("green,yellow,red").await);
     let robot = [
         ("email_on", "on"),
         ("robot_kind", "dingtalk"),
@@ -131,7 +140,7 @@ async fn the_office_sets_the_channels_and_each_person_their_own_address() {
         )
         .await;
     assert_eq!(red_only.status, StatusCode::SEE_OTHER, "{}", red_only.body);
-    assert_eq!(colours("red").await, 1);
+    assert!(colours("red").await);
     let page = t.get(Some(&office), "/settings/warnings").await;
     assert!(
         page.body
@@ -151,7 +160,7 @@ async fn the_office_sets_the_channels_and_each_person_their_own_address() {
         .await;
     assert_eq!(purple.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(purple.body.contains(r#"data-field="robot_colours""#));
-    assert_eq!(colours("red").await, 1);
+    assert!(colours("red").await);
     // A form that did not show the colours (an older page) leaves them as they are.
     let older = t
         .post(
@@ -161,7 +170,7 @@ async fn the_office_sets_the_channels_and_each_person_their_own_address() {
         )
         .await;
     assert_eq!(older.status, StatusCode::SEE_OTHER, "{}", older.body);
-    assert_eq!(colours("red").await, 1);
+    assert!(colours("red").await);
 
     // Nobody but the office sets them.
     for who in ["finance", "leader_wang", "jijian"] {
@@ -213,15 +222,13 @@ async fn the_office_sets_the_channels_and_each_person_their_own_address() {
             .contains("caiwu@example.gov.cn"),
         "another person's address is not shown"
     );
-    let finance_id = t
-        .count("SELECT id FROM users WHERE username = 'finance'")
-        .await;
+    let finance_id = t.get_user("finance").await.id;
     assert_eq!(
-        t.count(&format!(
-            "SELECT COUNT(*) FROM user_channels WHERE user_id = {finance_id} AND email = 'caiwu@example.gov.cn'"
-        ))
-        .await,
-        1
+        channels::of_user(&t.app.db, finance_id)
+            .await
+            .unwrap()
+            .email,
+        "caiwu@example.gov.cn"
     );
     // A stale form does not overwrite a newer setting.
     let stale = t
@@ -290,7 +297,7 @@ async fn a_webhook_to_a_private_address_is_refused_at_the_field() {
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{url}");
         assert!(r.body.contains("以 https:// 开头、不带端口号"), "{url}");
     }
-    assert_eq!(t.count("SELECT COUNT(*) FROM org_channels").await, 0);
+    assert_eq!(t.rows_in("org_channels").await, 0, "nothing stored");
     let ok = t
         .post(
             Some(&office),

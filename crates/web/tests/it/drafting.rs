@@ -9,18 +9,8 @@ use crate::util::*;
 const FIRE: &str = "档案室消防设施老化"; // registered, led by 行政后勤部
 const STAFFING: &str = "违规将相关人员转为事业编制"; // disputed by 人力资源部
 
-async fn unit(t: &TestApp, short: &str) -> i64 {
-    t.count(&format!(
-        "SELECT id FROM units WHERE short_name = '{short}'"
-    ))
-    .await
-}
-
-async fn measures_of(t: &TestApp, p: i64) -> i64 {
-    t.count(&format!(
-        "SELECT COUNT(*) FROM measures WHERE problem_id = {p} AND withdrawn_at IS NULL"
-    ))
-    .await
+async fn measures_of(t: &TestApp, p: i64) -> usize {
+    t.measures_of(p).await.len()
 }
 
 #[tokio::test]
@@ -36,7 +26,7 @@ async fn the_lead_units_form_lets_it_type_its_draft_and_saves_it() {
         !form.body.contains("readonly"),
         "the draft's fields are typed in"
     );
-    let own = unit(&t, "行政后勤部").await;
+    let own = t.unit("行政后勤部").await;
     assert_eq!(form.field("lead_unit_id"), own.to_string());
     assert!(
         form.body
@@ -122,7 +112,7 @@ async fn the_grid_saves_every_filled_row_or_none_and_names_each_bad_row() {
         "what was typed is kept"
     );
     assert_eq!(measures_of(&t, p).await, before, "nothing saved");
-    let office = unit(&t, "办公室").await.to_string();
+    let office = t.unit("办公室").await.to_string();
     let ok = t
         .post(
             Some(&s),
@@ -142,12 +132,13 @@ async fn the_grid_saves_every_filled_row_or_none_and_names_each_bad_row() {
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
     assert_eq!(ok.location(), format!("/problems/{p}#measures"));
     assert_eq!(measures_of(&t, p).await, before + 3);
-    let own = unit(&t, "行政后勤部").await;
+    let own = t.unit("行政后勤部").await;
     assert_eq!(
-        t.count(&format!(
-            "SELECT COUNT(*) FROM measures WHERE problem_id = {p} AND lead_unit_id <> {own}"
-        ))
-        .await,
+        t.measures_of(p)
+            .await
+            .iter()
+            .filter(|m| m.lead_unit.id.0 != own)
+            .count(),
         0
     );
     // In English, the rows are named in English.
@@ -255,18 +246,14 @@ async fn the_api_saves_several_measures_in_one_call() {
 async fn a_decision_on_the_page_hands_over_the_ticked_measures_and_names_the_units() {
     let t = TestApp::new().await;
     let p = t.problem(STAFFING).await;
-    let m = t
-        .count(&format!(
-            "SELECT MIN(id) FROM measures WHERE problem_id = {p}"
-        ))
-        .await;
+    let m = t.measure_of(p).await;
     let zhao = t.login("leader_zhao").await;
     let page = t.get(Some(&zhao), &format!("/problems/{p}")).await;
     assert!(
         page.body
             .contains(&format!("name=\"carry_measure_ids\" value=\"{m}\" checked"))
     );
-    let party = unit(&t, "党群工作部").await.to_string();
+    let party = t.unit("党群工作部").await.to_string();
     // Nothing ticked: the measure stays with 人力资源部.
     let r = t
         .post(
@@ -281,12 +268,8 @@ async fn a_decision_on_the_page_hands_over_the_ticked_measures_and_names_the_uni
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let hr = unit(&t, "人力资源部").await;
-    assert_eq!(
-        t.count(&format!("SELECT lead_unit_id FROM measures WHERE id = {m}"))
-            .await,
-        hr
-    );
+    let hr = t.unit("人力资源部").await;
+    assert_eq!(t.measure_record(m).await.lead_unit.id.0, hr);
     let office = t.login("office").await;
     let page = t.get(Some(&office), &format!("/problems/{p}")).await;
     assert!(
@@ -304,11 +287,7 @@ async fn a_decision_on_the_page_hands_over_the_ticked_measures_and_names_the_uni
 async fn the_office_edit_hands_over_the_measures_of_the_former_lead_unit() {
     let t = TestApp::new().await;
     let p = t.problem(STAFFING).await;
-    let m = t
-        .count(&format!(
-            "SELECT MIN(id) FROM measures WHERE problem_id = {p}"
-        ))
-        .await;
+    let m = t.measure_of(p).await;
     let office = t.login("office").await;
     let edit = t.get(Some(&office), &format!("/problems/{p}/edit")).await;
     assert!(
@@ -316,7 +295,7 @@ async fn the_office_edit_hands_over_the_measures_of_the_former_lead_unit() {
         "{}",
         edit.body
     );
-    let party = unit(&t, "党群工作部").await;
+    let party = t.unit("党群工作部").await;
     let aspect = edit.body.split("name=\"aspect_id\"").nth(1).unwrap();
     let aspect = aspect.split("selected").next().unwrap();
     let aspect = aspect
@@ -343,9 +322,5 @@ async fn the_office_edit_hands_over_the_measures_of_the_former_lead_unit() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert_eq!(
-        t.count(&format!("SELECT lead_unit_id FROM measures WHERE id = {m}"))
-            .await,
-        party
-    );
+    assert_eq!(t.measure_record(m).await.lead_unit.id.0, party);
 }

@@ -124,7 +124,7 @@ async fn attachments_are_not_cached() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let id = t.count("SELECT MAX(id) FROM attachments").await;
+    let id = t.latest_attachment(m).await;
     let file = t.get(Some(&s), &format!("/attachments/{id}")).await;
     assert_eq!(file.status, StatusCode::OK);
     assert_eq!(file.bytes, PDF);
@@ -429,7 +429,7 @@ fn multipart_type() -> String {
 /// API. Each: path, office or unit, whether through the API, the limit of a file there.
 async fn upload_routes(t: &TestApp) -> Vec<(String, &'static str, bool, usize)> {
     let m = t.measure(FINANCE_LEAD).await;
-    let p = t.count("SELECT MIN(id) FROM problems").await;
+    let p = t.problems().await[0].id.0;
     let i = t.inspection().await;
     let files = t.app.config.uploads.max_file_bytes;
     let ledger = t.app.config.import_limits.max_file_bytes;

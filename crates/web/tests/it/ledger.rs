@@ -51,9 +51,7 @@ async fn filters_and_two_character_search_narrow_the_ledger() {
         .get(Some(&s), &format!("/inspections/{i}?q=%E6%A1%A3%E6%A1%88"))
         .await; // 档案
     assert!(files.body.contains("人事档案管理不规范") && !files.body.contains("公车私用"));
-    let finance = t
-        .count("SELECT id FROM units WHERE short_name = '财务部'")
-        .await;
+    let finance = t.unit("财务部").await;
     let by_unit = t
         .get(
             Some(&s),
@@ -128,7 +126,8 @@ async fn paging_keeps_the_filters() {
 async fn forms_show_errors_at_the_field_and_store_nothing() {
     let t = TestApp::new().await;
     let s = t.login("office").await;
-    let before = t.count("SELECT COUNT(*) FROM inspections").await;
+    // Stored rows: a refused form writes nothing, not even a withdrawn record.
+    let before = t.rows_in("inspections").await;
     let r = t
         .post(
             Some(&s),
@@ -146,13 +145,10 @@ async fn forms_show_errors_at_the_field_and_store_nothing() {
         r.body.contains("data-field=\"title\"") && r.body.contains("data-field=\"feedback_date\"")
     );
     assert!(r.body.contains("市委第二巡察组"), "what was typed is kept");
-    assert_eq!(t.count("SELECT COUNT(*) FROM inspections").await, before);
+    assert_eq!(t.rows_in("inspections").await, before);
 
     let problem = t.problem("多头开设银行账户").await;
-    let finance = t
-        .count("SELECT id FROM units WHERE short_name = '财务部'")
-        .await
-        .to_string();
+    let finance = t.unit("财务部").await.to_string();
     let r = t
         .post(
             Some(&s),
@@ -197,12 +193,7 @@ async fn the_office_builds_a_ledger_and_a_unit_reports_progress_with_evidence() 
         .status,
         StatusCode::SEE_OTHER
     );
-    let aspect = t
-        .count(&format!(
-            "SELECT id FROM aspects WHERE inspection_id = {id}"
-        ))
-        .await
-        .to_string();
+    let aspect = t.first_aspect(id.parse().unwrap()).await.to_string();
     let r = t
         .post(
             Some(&office),
@@ -216,14 +207,8 @@ async fn the_office_builds_a_ledger_and_a_unit_reports_progress_with_evidence() 
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let problem = r.location().rsplit('/').next().unwrap().to_string();
-    let logistics = t
-        .count("SELECT id FROM units WHERE short_name = '行政后勤部'")
-        .await
-        .to_string();
-    let finance = t
-        .count("SELECT id FROM units WHERE short_name = '财务部'")
-        .await
-        .to_string();
+    let logistics = t.unit("行政后勤部").await.to_string();
+    let finance = t.unit("财务部").await.to_string();
     let r = t
         .post(
             Some(&office),
@@ -273,7 +258,8 @@ async fn the_office_builds_a_ledger_and_a_unit_reports_progress_with_evidence() 
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
     let page = t.get(Some(&unit), &measure).await;
     assert!(page.body.contains("完成全部会议室定时控制安装") && page.body.contains("验收单.pdf"));
-    let att = t.count("SELECT MAX(id) FROM attachments").await;
+    let m: i64 = measure.trim_start_matches("/measures/").parse().unwrap();
+    let att = t.latest_attachment(m).await;
     let file = t.get(Some(&unit), &format!("/attachments/{att}")).await;
     assert_eq!(file.status, StatusCode::OK);
     assert_eq!(file.bytes, PDF);
@@ -328,11 +314,7 @@ async fn a_stale_edit_is_refused_and_says_who_changed_it() {
         .await;
     assert_eq!(second.status, StatusCode::CONFLICT);
     assert!(second.body.contains("李明"));
-    assert_eq!(
-        t.count(&format!("SELECT version FROM inspections WHERE id = {i}"))
-            .await,
-        2
-    );
+    assert_eq!(t.inspection_record(i).await.version, 2);
 }
 
 #[tokio::test]
@@ -404,10 +386,7 @@ async fn withdrawing_keeps_the_record_with_who_and_why() {
         .status,
         StatusCode::FORBIDDEN
     );
-    let version = t
-        .count(&format!("SELECT version FROM problems WHERE id = {p}"))
-        .await
-        .to_string();
+    let version = t.problem_record(p).await.version.to_string();
     let r = t
         .post(
             Some(&office),
@@ -424,21 +403,28 @@ async fn withdrawing_keeps_the_record_with_who_and_why() {
         t.get(Some(&office), &format!("/measures/{m}")).await.status,
         StatusCode::NOT_FOUND
     );
+    // Withdrawn records leave every list and page: read them as stored, kept.
     assert_eq!(
-        t.count(&format!(
-            "SELECT COUNT(*) FROM problems WHERE id = {p} AND withdrawn_reason = '与第16个问题重复'"
+        t.stored::<Option<String>>(&format!(
+            "SELECT withdrawn_reason FROM problems WHERE id = {p}"
         ))
-        .await,
-        1
+        .await
+        .as_deref(),
+        Some("与第16个问题重复")
+    );
+    assert!(
+        t.stored::<Option<String>>(&format!("SELECT withdrawn_at FROM measures WHERE id = {m}"))
+            .await
+            .is_some()
     );
     assert_eq!(
-        t.count(&format!(
-            "SELECT COUNT(*) FROM measures WHERE id = {m} AND withdrawn_at IS NOT NULL"
-        ))
-        .await,
-        1
+        t.audit_trail()
+            .await
+            .iter()
+            .filter(|e| e.action == "withdraw" && e.reason.as_deref() == Some("与第16个问题重复"))
+            .count(),
+        2
     );
-    assert_eq!(t.count("SELECT COUNT(*) FROM audit_log WHERE action = 'withdraw' AND reason = '与第16个问题重复'").await, 2);
 }
 
 #[tokio::test]
@@ -486,11 +472,7 @@ async fn items_group_problems_between_aspects_and_problems() {
 async fn the_office_renames_an_aspect_and_others_may_not() {
     let t = TestApp::new().await;
     let i = t.inspection().await;
-    let aspect = t
-        .count(&format!(
-            "SELECT MIN(id) FROM aspects WHERE inspection_id = {i}"
-        ))
-        .await;
+    let aspect = t.first_aspect(i).await;
     let jijian = t.login("jijian").await;
     let refused = t
         .post(
@@ -524,7 +506,13 @@ async fn the_office_renames_an_aspect_and_others_may_not() {
 async fn a_problems_measures_are_listed_without_naming_the_problem_again() {
     let t = TestApp::new().await;
     let s = t.login("office").await;
-    let problem = t.count("SELECT MIN(problem_id) FROM measures").await;
+    let problem = t
+        .measures()
+        .await
+        .iter()
+        .map(|m| m.problem_id.0)
+        .min()
+        .unwrap();
     let page = t.get(Some(&s), &format!("/problems/{problem}")).await;
     assert!(page.body.contains("table class=\"grid measures\""));
     assert!(!page.body.contains("th class=\"problem\""));
@@ -568,11 +556,7 @@ async fn absurd_years_and_control_characters_are_refused_at_the_field() {
     }
     let token = t.token("office").await;
     let i = t.inspection().await;
-    let aspect = t
-        .count(&format!(
-            "SELECT MIN(id) FROM aspects WHERE inspection_id = {i}"
-        ))
-        .await;
+    let aspect = t.first_aspect(i).await;
     let r = t
         .api(
             &token,

@@ -4,6 +4,10 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
+use zhenggai_domain::deadline::DeadlineKind;
+use zhenggai_domain::status::MeasureState;
+use zhenggai_storage::reminders::bell::Notification;
+
 use crate::util::*;
 
 async fn step(t: &TestApp, token: &str, problem: i64, body: Value) -> crate::util::Resp {
@@ -35,17 +39,9 @@ async fn one_problem_travels_the_whole_road_and_wrong_roles_are_refused() {
     let zhao = t.token("leader_zhao").await;
     let jijian = t.token("jijian").await;
     let i = t.inspection().await;
-    let aspect = t
-        .count(&format!(
-            "SELECT MIN(id) FROM aspects WHERE inspection_id = {i}"
-        ))
-        .await;
-    let finance_unit = t
-        .count("SELECT id FROM units WHERE short_name = '财务部'")
-        .await;
-    let wang_id = t
-        .count("SELECT id FROM users WHERE username = 'leader_wang'")
-        .await;
+    let aspect = t.first_aspect(i).await;
+    let finance_unit = t.unit("财务部").await;
+    let wang_id = t.user("leader_wang").await;
 
     // 挂号: the office distributes a problem to the finance department.
     let p = t.api(&office, "POST", &format!("/api/v1/inspections/{i}/problems"), Some(json!({
@@ -150,8 +146,8 @@ async fn one_problem_travels_the_whole_road_and_wrong_roles_are_refused() {
     assert_eq!(approved.json()["state"], "in_progress");
 
     // The baseline is frozen: the deadline changes only by an approved extension.
-    let frozen = t.count(&format!("SELECT COUNT(*) FROM measures WHERE id = {m} AND original_deadline_text = '2024年5月底前'")).await;
-    assert_eq!(frozen, 1);
+    let frozen = t.measure_record(m).await.original_deadline;
+    assert_eq!(frozen.as_deref(), Some("2024年5月底前"));
     let measure = t
         .api(&office, "GET", &format!("/api/v1/measures/{m}"), None)
         .await
@@ -306,19 +302,27 @@ async fn one_problem_travels_the_whole_road_and_wrong_roles_are_refused() {
     );
     // The next round of reminders tells the lead unit and its leader why and by when.
     t.ring_bells().await;
+    let returned = |n: &Notification| n.subject.starts_with("【留号】");
     for who in ["finance", "leader_wang"] {
         let told = t
-            .count(&format!(
-                "SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id \
-                 WHERE u.username = '{who}' AND n.subject LIKE '【留号】%' AND n.body LIKE '%缺少银行对账单%' \
-                 AND n.body LIKE '%2024年5月10日%' AND n.link = '/problems/{p}'"
-            ))
-            .await;
+            .notifications_of(who)
+            .await
+            .iter()
+            .filter(|n| {
+                returned(n)
+                    && n.body.contains("缺少银行对账单")
+                    && n.body.contains("2024年5月10日")
+                    && n.link == format!("/problems/{p}")
+            })
+            .count();
         assert_eq!(told, 1, "{who} is told of the returned closure once");
     }
     assert_eq!(
-        t.count("SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.username = 'hr' AND n.subject LIKE '【留号】%'")
-            .await,
+        t.notifications_of("hr")
+            .await
+            .iter()
+            .filter(|n| returned(n))
+            .count(),
         0
     );
 
@@ -439,9 +443,7 @@ async fn a_disputed_problem_is_assigned_by_the_leader_in_charge() {
         "disputed",
         "the demo holds a disputed problem"
     );
-    let party = t
-        .count("SELECT id FROM units WHERE short_name = '党群工作部'")
-        .await;
+    let party = t.unit("党群工作部").await;
     assert_eq!(
         step(
             &t,
@@ -636,10 +638,7 @@ async fn a_look_back_round_confirms_or_reopens_each_closed_problem_once() {
         )
         .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
-    let round = t
-        .count("SELECT MAX(id) FROM lookback_rounds")
-        .await
-        .to_string();
+    let round = t.lookback_rounds(i).await[0].id.to_string();
     let page = t
         .get(Some(&office), &format!("/inspections/{i}/lookbacks"))
         .await;
@@ -666,11 +665,18 @@ async fn a_look_back_round_confirms_or_reopens_each_closed_problem_once() {
         page.body.contains("回头看：回炉"),
         "the supervisor reads the round and its decision"
     );
+    let items = t
+        .lookback_rounds(i)
+        .await
+        .into_iter()
+        .find(|r| r.id.to_string() == round)
+        .unwrap()
+        .items;
     assert_eq!(
-        t.count(&format!(
-            "SELECT COUNT(*) FROM lookback_items WHERE round_id = {round} AND decision = 'reopen'"
-        ))
-        .await,
+        items
+            .iter()
+            .filter(|item| item.decision.as_deref() == Some("reopen"))
+            .count(),
         1
     );
     let report = zhenggai_storage::audit::verify::verify(&t.app.db)
@@ -702,9 +708,7 @@ async fn the_approved_plan_is_filed_with_the_upper_level_once() {
             .contains("未经党委审批")
     );
     // The audit's single problem is approved: its plan can be filed, once, by the office.
-    let audit = t
-        .count("SELECT id FROM inspections WHERE group_name = '市审计局'")
-        .await;
+    let audit = t.inspection_by("市审计局").await;
     let body = json!({"plan_document": "关于审计发现问题的整改方案"});
     assert_eq!(
         t.api(
@@ -765,38 +769,9 @@ async fn request_closure(t: &TestApp, token: &str, p: i64, report: &str) -> Resp
 
 /// A problem of the demo in progress with every measure done, ready for a closure
 /// request by the finance department (its lead unit).
-async fn ready_for_closure(t: &TestApp, office: &str, finance: &str) -> i64 {
+async fn ready_for_closure(t: &TestApp) -> i64 {
     let p = t.problem("报销审批把关不严、虚构内容报销").await;
-    let _ = office;
-    for m in t
-        .api(
-            finance,
-            "GET",
-            &format!("/api/v1/problems/{p}/measures"),
-            None,
-        )
-        .await
-        .json()["measures"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|m| m["state"] != "done")
-    {
-        let id = m["id"].as_i64().unwrap();
-        let done = t
-            .post_progress(
-                Auth::Token(finance),
-                &format!("/api/v1/measures/{id}/progress"),
-                &[
-                    ("happened_on", "2024-04-24"),
-                    ("content", "整改完成"),
-                    ("mark_done", "true"),
-                ],
-                &[("凭证.pdf", PDF)],
-            )
-            .await;
-        assert_eq!(done.status, StatusCode::CREATED, "{}", done.body);
-    }
+    t.finish_measures_of(p, "finance").await;
     p
 }
 
@@ -854,7 +829,7 @@ async fn the_organisations_closure_rules_come_before_acceptance() {
         .await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
 
-    let p = ready_for_closure(&t, &office, &finance).await;
+    let p = ready_for_closure(&t).await;
     let asked = request_closure(&t, &finance, p, "专项报告").await;
     assert_eq!(asked.json()["state"], "closure_requested", "{}", asked.body);
     // Checks follow the leader's signature.
@@ -970,7 +945,7 @@ async fn a_returned_closure_starts_its_checks_again() {
         ),
     )
     .await;
-    let p = ready_for_closure(&t, &office, &finance).await;
+    let p = ready_for_closure(&t).await;
     request_closure(&t, &finance, p, "专项报告").await;
     step(&t, &wang, p, json!({"action": "sign_closure"})).await;
     for party in ["inspection_office", "inspection_group", "inspected_unit"] {
@@ -989,7 +964,7 @@ async fn a_returned_closure_starts_its_checks_again() {
         json!({"action": "return_closure", "reason": "巡察组复核发现问题", "deadline": "2024-05-20"}),
     )
     .await;
-    let p = ready_for_closure(&t, &office, &finance).await;
+    let p = ready_for_closure(&t).await;
     request_closure(&t, &finance, p, "第二次专项报告").await;
     step(&t, &wang, p, json!({"action": "sign_closure"})).await;
     let refused = step(&t, &office, p, json!({"action": "accept_closure"})).await;
@@ -1006,9 +981,7 @@ async fn measures_join_a_plan_through_the_lifecycle() {
     let office = t.token("office").await;
     let finance = t.token("finance").await;
     let p = t.problem("报销审批把关不严、虚构内容报销").await;
-    let unit = t
-        .count("SELECT id FROM units WHERE short_name = '财务部'")
-        .await;
+    let unit = t.unit("财务部").await;
     let measure = |content: &str| json!({"content": content, "lead_unit_id": unit, "deadline": "2024年6月底前"});
     // The plan is approved: the lead unit no longer drafts, the office supplements.
     let by_unit = t
@@ -1055,28 +1028,36 @@ async fn measures_join_a_plan_through_the_lifecycle() {
 }
 
 /// A measure of the demo in a given problem state, with the usernames of its lead unit,
-/// a cooperating unit and its leader: (measure, lead, cooperating, leader).
+/// a cooperating unit and its leader: (measure, lead, cooperating, leader). The first,
+/// by id, of the open dated measures whose lead and cooperating units both work under
+/// an account and which have a leader.
 async fn measure_in(t: &TestApp, problem_state: &str) -> (i64, String, String, String) {
-    use sqlx::Row;
-    let row = sqlx::query(
-        "SELECT m.id, lu.username, cu.username, l.username FROM measures m \
-         JOIN problems p ON p.id = m.problem_id \
-         JOIN users lu ON lu.unit_id = m.lead_unit_id AND lu.role = 'unit' \
-         JOIN measure_units mu ON mu.measure_id = m.id AND mu.withdrawn_at IS NULL \
-         JOIN users cu ON cu.unit_id = mu.unit_id AND cu.role = 'unit' \
-         JOIN users l ON l.id = m.leader_id \
-         WHERE p.state = $1 AND m.state <> 'done' AND m.deadline_kind = 'dated' ORDER BY m.id LIMIT 1",
-    )
-    .bind(problem_state)
-    .fetch_one(t.app.db.pool())
-    .await
-    .unwrap_or_else(|_| panic!("no demo measure with a cooperating unit under a {problem_state} problem"));
-    (
-        row.try_get(0).unwrap(),
-        row.try_get(1).unwrap(),
-        row.try_get(2).unwrap(),
-        row.try_get(3).unwrap(),
-    )
+    for m in t.measures().await {
+        if m.problem_state.code() != problem_state
+            || m.state == MeasureState::Done
+            || m.deadline.kind != DeadlineKind::Dated
+        {
+            continue;
+        }
+        let Some(leader) = &m.leader else {
+            continue;
+        };
+        let mut coop = None;
+        for c in &m.cooperating {
+            if let Some(user) = t.unit_user(c.id.0).await {
+                coop = Some(user.username);
+                break;
+            }
+        }
+        let (Some(lead), Some(coop)) = (t.unit_user(m.lead_unit.id.0).await, coop) else {
+            continue;
+        };
+        let leader = zhenggai_storage::accounts::users::get(&t.app.db, leader.id)
+            .await
+            .unwrap();
+        return (m.id.0, lead.username, coop, leader.username);
+    }
+    panic!("no demo measure with a cooperating unit under a {problem_state} problem")
 }
 
 /// Issue 19 item 5: only the measure's lead unit marks it done, and only once the plan
@@ -1095,8 +1076,7 @@ async fn only_the_lead_unit_marks_a_measure_done_after_the_plan_is_approved() {
             ("mark_done", "on"),
         ]
     };
-    let state =
-        format!("SELECT CASE WHEN state = 'done' THEN 1 ELSE 0 END FROM measures WHERE id = {m}");
+    let done_now = async || t.measure_record(m).await.state == MeasureState::Done;
     for who in [&coop, &leader] {
         let s = t.login(who).await;
         // The form does not offer what would be refused.
@@ -1147,7 +1127,7 @@ async fn only_the_lead_unit_marks_a_measure_done_after_the_plan_is_approved() {
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{who}: {}", r.body);
     }
-    assert_eq!(t.count(&state).await, 0);
+    assert!(!done_now().await);
 
     // The lead unit, while its problem is still only registered.
     let (early, early_lead, _, _) = measure_in(&t, "registered").await;
@@ -1193,7 +1173,7 @@ async fn only_the_lead_unit_marks_a_measure_done_after_the_plan_is_approved() {
         .post_progress(Auth::Session(&s), &path, &fields, &[("证明.pdf", PDF)])
         .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
-    assert_eq!(t.count(&state).await, 1);
+    assert!(done_now().await);
 }
 
 /// 审定签字、销号审核: the signer's opinion is kept with the step and read back with the
@@ -1204,22 +1184,14 @@ async fn a_sign_off_keeps_its_opinion_in_the_record() {
     let office = t.token("office").await;
     let finance = t.token("finance").await;
     let wang = t.token("leader_wang").await;
-    let i = t.inspection().await;
-    let aspect = t
-        .count(&format!(
-            "SELECT MIN(id) FROM aspects WHERE inspection_id = {i}"
-        ))
+    let finance_unit = t.unit("财务部").await;
+    let p = t
+        .new_problem()
+        .titled("小金库问题")
+        .lead("财务部")
+        .leader("leader_wang")
+        .create()
         .await;
-    let finance_unit = t
-        .count("SELECT id FROM units WHERE short_name = '财务部'")
-        .await;
-    let wang_id = t
-        .count("SELECT id FROM users WHERE username = 'leader_wang'")
-        .await;
-    let p = t.api(&office, "POST", &format!("/api/v1/inspections/{i}/problems"), Some(json!({
-        "aspect_id": aspect, "title": "小金库问题", "source": "inspection", "lead_unit_id": finance_unit, "leader_id": wang_id
-    }))).await;
-    let p = p.json()["id"].as_i64().unwrap();
     let refused = step(
         &t,
         &finance,
@@ -1270,10 +1242,11 @@ async fn a_sign_off_keeps_its_opinion_in_the_record() {
     assert!(claim["opinion"].is_null());
     // The record of the step carries it too (the audit trail).
     let kept = t
-        .count(&format!(
-            "SELECT COUNT(*) FROM problem_events WHERE problem_id = {p} AND opinion = '同意，按期完成'"
-        ))
-        .await;
+        .events_of(p)
+        .await
+        .iter()
+        .filter(|e| e.opinion.as_deref() == Some("同意，按期完成"))
+        .count();
     assert_eq!(kept, 1);
 }
 
@@ -1284,11 +1257,7 @@ async fn an_extension_asked_for_waits_for_its_leader_on_the_home_page_and_in_the
     let t = TestApp::new().await;
     let finance = t.token("finance").await;
     let p = t.problem("多头开设银行账户").await;
-    let m: i64 = t
-        .count(&format!(
-            "SELECT MIN(id) FROM measures WHERE problem_id = {p} AND withdrawn_at IS NULL"
-        ))
-        .await;
+    let m = t.measure_of(p).await;
     let asked = step(
         &t,
         &finance,
@@ -1308,11 +1277,11 @@ async fn an_extension_asked_for_waits_for_its_leader_on_the_home_page_and_in_the
     assert!(page.body.contains("2024年7月底前") && page.body.contains("银行注销账户需总行审批"));
     t.ring_bells().await;
     assert_eq!(
-        t.count(&format!(
-            "SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id \
-             WHERE u.username = 'leader_wang' AND n.subject LIKE '【延期申请】%' AND n.link = '/problems/{p}'"
-        ))
-        .await,
+        t.notifications_of("leader_wang")
+            .await
+            .iter()
+            .filter(|n| n.subject.starts_with("【延期申请】") && n.link == format!("/problems/{p}"))
+            .count(),
         1
     );
     // The unit is not told to decide its own request.

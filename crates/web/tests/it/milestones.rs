@@ -5,38 +5,25 @@
 use axum::http::StatusCode;
 use serde_json::json;
 
+use zhenggai_storage::audit::Entity;
+
 use crate::util::*;
 
 #[tokio::test]
 async fn a_long_measure_needs_milestones_before_its_plan_is_submitted() {
     let t = TestApp::new().await;
-    let office = t.token("office").await;
     let finance = t.token("finance").await;
-    let i = t.inspection().await;
-    let aspect = t
-        .count(&format!(
-            "SELECT MIN(id) FROM aspects WHERE inspection_id = {i}"
-        ))
-        .await;
-    let finance_unit = t
-        .count("SELECT id FROM units WHERE short_name = '财务部'")
-        .await;
-    let p = t.api(&office, "POST", &format!("/api/v1/inspections/{i}/problems"), Some(json!({
-        "aspect_id": aspect, "title": "专项资金长期挂账", "source": "inspection", "lead_unit_id": finance_unit
-    }))).await;
-    assert_eq!(p.status, StatusCode::CREATED, "{}", p.body);
-    let p = p.json()["id"].as_i64().unwrap();
-    let steps = format!("/api/v1/problems/{p}/steps");
-    let r = t
-        .api(&finance, "POST", &steps, Some(json!({"action": "claim"})))
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     // Feedback was on 16 March 2024: the end of December is more than six months on.
-    let m = t.api(&finance, "POST", &format!("/api/v1/problems/{p}/measures"), Some(json!({
-        "content": "清理历年挂账的专项资金，逐笔核销", "lead_unit_id": finance_unit, "deadline": "2024年12月底前"
-    }))).await;
-    assert_eq!(m.status, StatusCode::CREATED, "{}", m.body);
-    let m = m.json()["id"].as_i64().unwrap();
+    let p = t
+        .new_problem()
+        .titled("专项资金长期挂账")
+        .lead("财务部")
+        .claimed()
+        .measure("清理历年挂账的专项资金，逐笔核销", "2024年12月底前")
+        .create()
+        .await;
+    let steps = format!("/api/v1/problems/{p}/steps");
+    let m = t.measure_of(p).await;
 
     let refused = t
         .api(
@@ -154,11 +141,7 @@ async fn a_long_measure_needs_milestones_before_its_plan_is_submitted() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 
     // Reached on a day not after today; withdrawn only with a reason; both recorded.
-    let first = t
-        .count(&format!(
-            "SELECT MIN(id) FROM milestones WHERE measure_id = {m}"
-        ))
-        .await;
+    let first = t.milestones_of(m).await.iter().map(|x| x.id).min().unwrap();
     let change = format!("/measures/{m}/milestones/{first}");
     let future = t
         .post(
@@ -201,18 +184,9 @@ async fn a_long_measure_needs_milestones_before_its_plan_is_submitted() {
         "{}",
         withdrawn.body
     );
+    assert_eq!(t.milestones_of(m).await.len(), 1);
     assert_eq!(
-        t.count(&format!(
-            "SELECT COUNT(*) FROM milestones WHERE measure_id = {m} AND withdrawn_at IS NULL"
-        ))
-        .await,
-        1
-    );
-    assert_eq!(
-        t.count(&format!(
-            "SELECT COUNT(*) FROM audit_log WHERE entity = 'milestones' AND entity_id = {first}"
-        ))
-        .await,
+        t.audit_entries_for(Entity::Milestone, first).await.len(),
         3,
         "created, reached, withdrawn"
     );

@@ -87,11 +87,7 @@ async fn a_new_deadline_before_the_day_of_the_step_is_refused_at_its_field() {
 
     // 延期申请 for a period already over: refused at `deadline`.
     let open = t.problem("多头开设银行账户").await;
-    let measure: i64 = t
-        .count(&format!(
-            "SELECT MIN(id) FROM measures WHERE problem_id = {open} AND withdrawn_at IS NULL"
-        ))
-        .await;
+    let measure = t.measure_of(open).await;
     let asked = step(
         &t,
         &finance,
@@ -284,11 +280,7 @@ async fn a_closure_asked_with_measures_open_links_each_of_them() {
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.body.contains("未完成"), "{}", page.body);
-    let measure: i64 = t
-        .count(&format!(
-            "SELECT MIN(id) FROM measures WHERE problem_id = {open} AND withdrawn_at IS NULL"
-        ))
-        .await;
+    let measure = t.measure_of(open).await;
     assert!(page.body.contains(&format!("href=\"/measures/{measure}\"")));
     // The API lists them too.
     let finance = t.token("finance").await;
@@ -351,11 +343,7 @@ async fn drafted_deadlines_lie_ahead_and_dates_of_what_happened_lie_behind() {
     let jijian = t.token("jijian").await;
 
     let fire = t.problem("档案室消防设施老化").await;
-    let before = t
-        .count(&format!(
-            "SELECT COUNT(*) FROM measures WHERE problem_id = {fire}"
-        ))
-        .await;
+    let before = t.measures_of(fire).await.len();
     let drafted = t
         .api(
             &logistics,
@@ -366,14 +354,7 @@ async fn drafted_deadlines_lie_ahead_and_dates_of_what_happened_lie_behind() {
         .await;
     let message = refused_field(&drafted, "deadline");
     assert!(message.contains("2024年4月25日"), "{message}");
-    assert_eq!(
-        t.count(&format!(
-            "SELECT COUNT(*) FROM measures WHERE problem_id = {fire}"
-        ))
-        .await,
-        before,
-        "nothing written"
-    );
+    assert_eq!(t.measures_of(fire).await.len(), before, "nothing written");
     let today_ok = t
         .api(
             &logistics,

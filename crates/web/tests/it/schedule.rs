@@ -64,12 +64,7 @@ async fn an_inspections_terms_give_its_timeline_and_its_concentrated_phase() {
         )
         .await;
     assert!(aspect.status.is_redirection(), "{}", aspect.body);
-    let aspect_id = t
-        .count(&format!(
-            "SELECT id FROM aspects WHERE inspection_id = {id}"
-        ))
-        .await
-        .to_string();
+    let aspect_id = t.first_aspect(id).await.to_string();
     let r = t
         .post(
             Some(&office),
@@ -83,10 +78,7 @@ async fn an_inspections_terms_give_its_timeline_and_its_concentrated_phase() {
         .await;
     assert!(r.status.is_redirection(), "{}", r.body);
     let problem = t.problem("会议文件多").await;
-    let finance = t
-        .count("SELECT id FROM units WHERE short_name = '财务部'")
-        .await
-        .to_string();
+    let finance = t.unit("财务部").await.to_string();
     let r = t
         .post(
             Some(&office),
@@ -99,11 +91,13 @@ async fn an_inspections_terms_give_its_timeline_and_its_concentrated_phase() {
         )
         .await;
     assert!(r.status.is_redirection(), "{}", r.body);
+    let term = chrono::NaiveDate::from_ymd_opt(2024, 9, 3);
     assert_eq!(
-        t.count(&format!(
-            "SELECT COUNT(*) FROM measures WHERE problem_id = {problem} AND deadline_date = '2024-09-03' AND deadline_text = '集中整改期内'"
-        ))
-        .await,
+        t.measures_of(problem)
+            .await
+            .iter()
+            .filter(|m| m.deadline.date == term && m.deadline.text == "集中整改期内")
+            .count(),
         1
     );
 }
@@ -139,8 +133,11 @@ async fn bad_terms_are_refused_at_their_fields() {
         r.body
     );
     assert_eq!(
-        t.count("SELECT COUNT(*) FROM inspections WHERE title = '期限有误的巡察'")
-            .await,
+        t.inspections()
+            .await
+            .iter()
+            .filter(|i| i.title == "期限有误的巡察")
+            .count(),
         0
     );
 }

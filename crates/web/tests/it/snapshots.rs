@@ -96,9 +96,9 @@ async fn snapshot_pages(t: &TestApp, who: &str, s: &Session, pages: &[(&str, Str
 async fn the_office_reads_its_main_pages() {
     let t = TestApp::new().await;
     let s = t.login("office").await;
-    let inspection = t.count("SELECT MIN(id) FROM inspections").await;
-    let problem = t.count("SELECT MIN(id) FROM problems").await;
-    let measure = t.count("SELECT MIN(id) FROM measures").await;
+    let inspection = t.inspections().await[0].id.0;
+    let problem = t.problems().await[0].id.0;
+    let measure = t.measures().await[0].id.0;
     let pages = [
         ("home", "/".to_string()),
         ("inspections", "/inspections".to_string()),

@@ -4,7 +4,20 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 
+use zhenggai_domain::InspectionId;
+use zhenggai_storage::audit::Entity;
+use zhenggai_storage::ledger::query::Within;
+use zhenggai_storage::settings::header_words::{self, HeaderWord};
+
 use crate::util::*;
+
+/// The header words the S1 organisation's imports learnt.
+async fn header_words(t: &TestApp) -> Vec<HeaderWord> {
+    let office = t.actor("office").await;
+    header_words::list(&t.app.db, &office, office.org)
+        .await
+        .unwrap()
+}
 
 const LEDGER: &str = "序号,问题描述,整改措施,责任领导,牵头单位,配合单位,完成时限\n\
 一、新增巡察反馈问题（2个问题）,,,,,,\n\
@@ -45,7 +58,7 @@ async fn the_office_previews_then_imports_its_ledger() {
         assert!(preview.body.contains(shown), "the preview lacks {shown}");
     }
     let sha = preview.field("sha256");
-    let before = t.count("SELECT COUNT(*) FROM measures").await;
+    let before = t.rows_in("measures").await;
     let commit = |create: bool| {
         let mut fields = vec![
             ("sha256", sha.clone()),
@@ -69,11 +82,7 @@ async fn the_office_previews_then_imports_its_ledger() {
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("法务部"));
-    assert_eq!(
-        t.count("SELECT COUNT(*) FROM measures").await,
-        before,
-        "nothing written"
-    );
+    assert_eq!(t.rows_in("measures").await, before, "nothing written");
     let done = t
         .post(
             Some(&office),
@@ -86,15 +95,11 @@ async fn the_office_previews_then_imports_its_ledger() {
         .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     assert_eq!(done.location(), format!("/inspections/{i}?imported=3"));
-    assert_eq!(t.count("SELECT COUNT(*) FROM measures").await, before + 3);
+    assert_eq!(t.rows_in("measures").await, before + 3);
 
     // The import page lists the file, when (Beijing time) and by whom, and gives it
     // back as it was read — to the office only.
-    let import = t
-        .count(&format!(
-            "SELECT MAX(id) FROM imports WHERE inspection_id = {i}"
-        ))
-        .await;
+    let import = t.imports(i).await[0].id;
     let page = t
         .get(Some(&office), &format!("/inspections/{i}/import"))
         .await;
@@ -126,8 +131,13 @@ async fn the_office_previews_then_imports_its_ledger() {
         assert_ne!(r.bytes, LEDGER.as_bytes());
     }
     let elsewhere = t
-        .count(&format!("SELECT MIN(id) FROM inspections WHERE id <> {i}"))
-        .await;
+        .inspections()
+        .await
+        .iter()
+        .find(|other| other.id.0 != i)
+        .unwrap()
+        .id
+        .0;
     assert_eq!(
         t.get(
             Some(&office),
@@ -141,14 +151,12 @@ async fn the_office_previews_then_imports_its_ledger() {
 
     // An import whose file was not kept (made before the command line and the API kept
     // files) is listed without a link that could only answer 404.
-    sqlx::query(&format!(
+    t.write_directly(&format!(
         "INSERT INTO imports (org_id, inspection_id, sha256, filename, sheet, problems, measures, created_at) \
          SELECT org_id, id, '{}', '旧台账.xls', 'Sheet1', 1, 1, '2024-04-01T02:00:00Z' FROM inspections WHERE id = {i}",
         "0".repeat(64)
     ))
-    .execute(t.app.db.pool())
-    .await
-    .unwrap();
+    .await;
     let page = t
         .get(Some(&office), &format!("/inspections/{i}/import"))
         .await;
@@ -187,11 +195,10 @@ async fn the_office_previews_then_imports_its_ledger() {
             .any(|r| r.measure == "开展印章清查" && r.deadline.text == "立行立改")
     );
     assert_eq!(
-        reading.measures as i64,
-        t.count(&format!(
-            "SELECT COUNT(*) FROM measures WHERE inspection_id = {i} AND withdrawn_at IS NULL"
-        ))
-        .await
+        reading.measures,
+        t.measures_as("office", Within::Inspection(InspectionId(i)))
+            .await
+            .len()
     );
 }
 
@@ -347,7 +354,7 @@ async fn the_api_reads_a_ledger_without_writing_on_a_dry_run() {
     let t = TestApp::new().await;
     let i = t.inspection().await;
     let office = t.token("office").await;
-    let before = t.count("SELECT COUNT(*) FROM measures").await;
+    let before = t.rows_in("measures").await;
     let r = t
         .post_progress(
             Auth::Token(&office),
@@ -370,7 +377,7 @@ async fn the_api_reads_a_ledger_without_writing_on_a_dry_run() {
         v["matching"]["unknown_units"],
         serde_json::json!(["法务部"])
     );
-    assert_eq!(t.count("SELECT COUNT(*) FROM measures").await, before);
+    assert_eq!(t.rows_in("measures").await, before);
     let r = t
         .post_progress(
             Auth::Token(&office),
@@ -381,7 +388,7 @@ async fn the_api_reads_a_ledger_without_writing_on_a_dry_run() {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["imported"]["measures"], 3);
-    assert_eq!(t.count("SELECT COUNT(*) FROM measures").await, before + 3);
+    assert_eq!(t.rows_in("measures").await, before + 3);
     // The file imported is kept, under the hash its import record names.
     let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(LEDGER.as_bytes()));
     assert_eq!(t.app.files.get(&sha).await.unwrap(), LEDGER.as_bytes());
@@ -501,9 +508,7 @@ async fn an_upload_is_previewed_and_committed_only_by_the_session_that_made_it()
     assert!(own.body.contains("印章管理不规范"));
 
     let elsewhere = t.other_organisation("office_tv").await;
-    let org = t
-        .count("SELECT unit_id FROM users WHERE username = 'office'")
-        .await;
+    let org = t.get_user("office").await.unit_id.0;
     t.add_user("office_two", org, zhenggai_domain::Role::Office)
         .await;
     let nothing = "0".repeat(64);
@@ -533,7 +538,7 @@ async fn an_upload_is_previewed_and_committed_only_by_the_session_that_made_it()
                 t.post(Some(s), &path, &fields).await
             }
         };
-        let before = t.count("SELECT COUNT(*) FROM measures").await;
+        let before = t.rows_in("measures").await;
         let named = commit(&sha).await;
         let unknown = commit(&nothing).await;
         assert_eq!(named.status, StatusCode::UNPROCESSABLE_ENTITY, "{who}");
@@ -542,7 +547,7 @@ async fn an_upload_is_previewed_and_committed_only_by_the_session_that_made_it()
             (unknown.status, &unknown.body),
             "{who}"
         );
-        assert_eq!(t.count("SELECT COUNT(*) FROM measures").await, before);
+        assert_eq!(t.rows_in("measures").await, before);
     }
 }
 
@@ -652,11 +657,11 @@ async fn an_unknown_column_is_shown_then_mapped_or_ignored_before_the_import() {
     };
 
     // The commit refuses, naming the column; nothing is written.
-    let before = t.count("SELECT COUNT(*) FROM measures").await;
+    let before = t.rows_in("measures").await;
     let refused = post(format!("/inspections/{i}/import/commit"), upload("")).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("F（督办意见）"), "{}", refused.body);
-    assert_eq!(t.count("SELECT COUNT(*) FROM measures").await, before);
+    assert_eq!(t.rows_in("measures").await, before);
 
     // Nothing chosen: asked to choose.
     let nothing = post(format!("/inspections/{i}/import/columns"), upload("")).await;
@@ -681,7 +686,7 @@ async fn an_unknown_column_is_shown_then_mapped_or_ignored_before_the_import() {
         "{}",
         r.status
     );
-    assert_eq!(t.count("SELECT COUNT(*) FROM header_words").await, 0);
+    assert!(header_words(&t).await.is_empty());
 
     // The office maps 督办意见 to the note and ignores the headerless column.
     let applied = post(format!("/inspections/{i}/import/columns"), decided).await;
@@ -696,28 +701,23 @@ async fn an_unknown_column_is_shown_then_mapped_or_ignored_before_the_import() {
         "督办意见 is read as the target now"
     );
     assert!(!page.body.contains("id=\"columns-undecided\""));
-    assert_eq!(
-        t.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'header_words'")
-            .await,
-        1
-    );
+    assert_eq!(t.audit_entries_of(Entity::HeaderWord).await.len(), 1);
 
     // Imported, the states as the ledger said.
     let done = post(format!("/inspections/{i}/import/commit"), upload("G")).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    // As stored: a record's origin (the sheet's row it came from) is kept for the
+    // trail, and no list shows it.
+    let imported = |table: &str, state: &str| {
+        format!("SELECT COUNT(*) FROM {table} WHERE origin IS NOT NULL AND state = '{state}'")
+    };
+    assert_eq!(t.stored::<i64>(&imported("measures", "done")).await, 1);
     assert_eq!(
-        t.count("SELECT COUNT(*) FROM measures WHERE origin IS NOT NULL AND state = 'done'")
-            .await,
-        1
-    );
-    assert_eq!(
-        t.count("SELECT COUNT(*) FROM measures WHERE origin IS NOT NULL AND state = 'in_progress'")
-            .await,
+        t.stored::<i64>(&imported("measures", "in_progress")).await,
         2
     );
     assert_eq!(
-        t.count("SELECT COUNT(*) FROM problems WHERE origin IS NOT NULL AND state = 'in_progress'")
-            .await,
+        t.stored::<i64>(&imported("problems", "in_progress")).await,
         2
     );
 
@@ -735,7 +735,7 @@ async fn an_unknown_column_is_shown_then_mapped_or_ignored_before_the_import() {
     assert!(english.body.contains("Import header words") && english.body.contains(">Target<"));
     let refused = t.get(Some(&finance), "/settings/import-columns").await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
-    let id = t.count("SELECT MAX(id) FROM header_words").await;
+    let id = header_words(&t).await.iter().map(|w| w.id).max().unwrap();
     let changed = t
         .post(
             Some(&office),
@@ -764,10 +764,13 @@ async fn an_unknown_column_is_shown_then_mapped_or_ignored_before_the_import() {
     let settings = t.get(Some(&office), "/settings/import-columns").await;
     assert!(settings.body.contains("id=\"no-words\""));
     assert_eq!(
-        t.count(
-            "SELECT COUNT(*) FROM audit_log WHERE entity = 'header_words' AND action = 'withdraw' AND reason = '整改办在导入列名设置中删除'"
-        )
-        .await,
+        t.audit_entries_of(Entity::HeaderWord)
+            .await
+            .iter()
+            .filter(|e| {
+                e.action == "withdraw" && e.reason.as_deref() == Some("整改办在导入列名设置中删除")
+            })
+            .count(),
         1
     );
     // Added by hand; an empty word is refused at its field.

@@ -48,9 +48,9 @@ async fn an_unknown_json_field_is_refused_naming_it_and_the_fields_taken() {
     let t = TestApp::new().await;
     let office = t.token("office").await;
     let finance = t.token("finance").await;
-    let unread = "SELECT COUNT(*) FROM notifications WHERE read_at IS NULL AND user_id = (SELECT id FROM users WHERE username = 'finance')";
+    let unread = async || t.unread_of("finance").await;
     t.ring_bells().await;
-    let before = t.count(unread).await;
+    let before = unread().await;
     assert!(before > 1, "the demo's bells have rung");
 
     // A typo must not turn "mark one read" into "mark all read".
@@ -70,11 +70,11 @@ async fn an_unknown_json_field_is_refused_naming_it_and_the_fields_taken() {
             .to_string();
         assert!(zh.contains("可用的有：id"), "{zh}");
     }
-    assert_eq!(t.count(unread).await, before);
+    assert_eq!(unread().await, before);
 
     // A scope the token does not have is not silently dropped.
-    let tokens = "SELECT COUNT(*) FROM api_tokens";
-    let n = t.count(tokens).await;
+    let tokens = async || t.rows_in("api_tokens").await;
+    let n = tokens().await;
     let r = t
         .api(
             &office,
@@ -84,7 +84,7 @@ async fn an_unknown_json_field_is_refused_naming_it_and_the_fields_taken() {
         )
         .await;
     unknown(&r, "scope", "tokens");
-    assert_eq!(t.count(tokens).await, n);
+    assert_eq!(tokens().await, n);
 
     // A misspelt field beside a right one.
     let secadmin = t.token("secadmin").await;
@@ -241,8 +241,8 @@ async fn multipart_progress_refuses_unknown_fields_and_unclear_yes_no() {
     let finance = t.token("finance").await;
     let m = t.measure(FINANCE_LEAD).await;
     let path = format!("/api/v1/measures/{m}/progress");
-    let entries = "SELECT COUNT(*) FROM progress";
-    let n = t.count(entries).await;
+    let entries = async || t.progress_of(m).await.len();
+    let n = entries().await;
     let entry = [("happened_on", "2024-04-20"), ("content", "召开专题会")];
 
     let with = |extra: (&'static str, &'static str)| {
@@ -271,7 +271,7 @@ async fn multipart_progress_refuses_unknown_fields_and_unclear_yes_no() {
             .await;
         refused(&r, "mark_done", value);
     }
-    assert_eq!(t.count(entries).await, n, "nothing recorded");
+    assert_eq!(entries().await, n, "nothing recorded");
 
     // What the documentation sends is read.
     for value in ["false", "0", ""] {
@@ -303,7 +303,7 @@ async fn multipart_progress_refuses_unknown_fields_and_unclear_yes_no() {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("勾选项"), "{}", r.body);
-    assert_eq!(t.count(entries).await, n + 3);
+    assert_eq!(entries().await, n + 3);
 }
 
 #[tokio::test]
@@ -336,8 +336,8 @@ async fn the_api_import_refuses_an_unclear_dry_run_before_reading_the_file() {
 async fn a_token_name_with_control_characters_is_refused_at_the_field() {
     let t = TestApp::new().await;
     let office = t.token("office").await;
-    let tokens = "SELECT COUNT(*) FROM api_tokens";
-    let n = t.count(tokens).await;
+    let tokens = async || t.rows_in("api_tokens").await;
+    let n = tokens().await;
     for name in [
         "x\u{0}y",
         "备份\n脚本",
@@ -368,7 +368,7 @@ async fn a_token_name_with_control_characters_is_refused_at_the_field() {
                 .contains("控制字符")
         );
     }
-    assert_eq!(t.count(tokens).await, n);
+    assert_eq!(tokens().await, n);
     let r = t
         .api(
             &office,

@@ -4,20 +4,26 @@
 
 use axum::http::StatusCode;
 
+use zhenggai_storage::audit::Entity;
+
 use crate::util::*;
+
+/// How many audit entries the trail holds for these kinds of record.
+async fn audited(t: &TestApp, kinds: &[Entity]) -> usize {
+    let tables: Vec<&str> = kinds.iter().map(|k| k.table()).collect();
+    t.audit_trail()
+        .await
+        .iter()
+        .filter(|e| tables.contains(&e.entity.as_str()))
+        .count()
+}
 
 #[tokio::test]
 async fn the_office_records_rounds_and_hearings_and_the_circular_names_slow_units() {
     let t = TestApp::new().await;
     let office = t.login("office").await;
-    let finance = t
-        .count("SELECT id FROM units WHERE short_name = '财务部'")
-        .await
-        .to_string();
-    let hr = t
-        .count("SELECT id FROM units WHERE short_name = '人力资源部'")
-        .await
-        .to_string();
+    let finance = t.unit("财务部").await.to_string();
+    let hr = t.unit("人力资源部").await.to_string();
     // A finding without its unit is refused at its row, and nothing is written.
     let r = t
         .post(
@@ -32,7 +38,7 @@ async fn the_office_records_rounds_and_hearings_and_the_circular_names_slow_unit
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains(r#"data-field="finding_1""#), "{}", r.body);
-    assert_eq!(t.count("SELECT COUNT(*) FROM supervision_rounds").await, 0);
+    assert!(t.supervision_rounds().await.is_empty());
     let r = t
         .post(
             Some(&office),
@@ -49,7 +55,7 @@ async fn the_office_records_rounds_and_hearings_and_the_circular_names_slow_unit
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let id = t.count("SELECT id FROM supervision_rounds").await;
+    let id = t.supervision_rounds().await[0].id;
     let circular = t
         .get(Some(&office), &format!("/supervision/rounds/{id}/circular"))
         .await;
@@ -101,7 +107,15 @@ async fn the_office_records_rounds_and_hearings_and_the_circular_names_slow_unit
         StatusCode::OK
     );
     assert_eq!(
-        t.count("SELECT COUNT(*) FROM audit_log WHERE entity IN ('supervision_rounds', 'round_findings', 'hearings')").await,
+        audited(
+            &t,
+            &[
+                Entity::SupervisionRound,
+                Entity::RoundFinding,
+                Entity::Hearing
+            ]
+        )
+        .await,
         4
     );
 }
@@ -137,10 +151,7 @@ async fn a_hearing_or_round_dated_ahead_is_refused() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("held_on"), "{}", r.body);
     assert_eq!(
-        t.count(
-            "SELECT COUNT(*) FROM audit_log WHERE entity IN ('supervision_rounds', 'hearings')"
-        )
-        .await,
+        audited(&t, &[Entity::SupervisionRound, Entity::Hearing]).await,
         0
     );
 }

@@ -4,7 +4,6 @@
 
 use axum::http::StatusCode;
 use serde_json::json;
-use sqlx::Row;
 use zhenggai_storage::audit::Entity;
 use zhenggai_storage::audit::trail::{self, TrailFilter};
 use zhenggai_web::i18n::{Lang, Tr};
@@ -22,13 +21,14 @@ async fn every_field_and_action_of_the_trail_has_its_words() {
         let tr = Tr(lang);
         for entity in Entity::ALL {
             assert_ne!(words::entity(&tr, entity.table()), entity.table());
-            let columns = sqlx::query(zhenggai_storage::db::dialect::table_columns(backend))
-                .bind(entity.table())
-                .fetch_all(t.app.db.pool())
-                .await
-                .unwrap();
-            for c in columns {
-                let column: String = c.try_get(0).unwrap();
+            // The schema's own catalogue: every column the table has, as migrated.
+            let columns: Vec<String> =
+                sqlx::query_scalar(zhenggai_storage::db::dialect::table_columns(backend))
+                    .bind(entity.table())
+                    .fetch_all(t.app.db.pool())
+                    .await
+                    .unwrap();
+            for column in columns {
                 if [
                     "id",
                     "version",
@@ -291,12 +291,10 @@ async fn the_audit_administrator_verifies_the_trail_on_the_page_and_through_the_
 
     // A deadline changed behind the system's back.
     let m = t.measure(FINANCE_LEAD).await;
-    sqlx::query(&format!(
+    t.write_directly(&format!(
         "UPDATE measures SET deadline_text = '2099年底前' WHERE id = {m}"
     ))
-    .execute(t.app.db.pool())
-    .await
-    .unwrap();
+    .await;
     let broken = t
         .post(Some(&audit), "/admin/audit/verify", &[("codes", "")])
         .await;

@@ -8,7 +8,6 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use http_body_util::BodyExt;
-use sqlx::Row;
 use tower::ServiceExt;
 use zhenggai_demo as demo;
 use zhenggai_domain::clock::Clock;
@@ -332,109 +331,23 @@ impl TestApp {
 
     /// The id of the demo measure whose content starts with these words.
     pub async fn measure(&self, starts: &str) -> i64 {
-        sqlx::query("SELECT id FROM measures WHERE content LIKE $1")
-            .bind(format!("{starts}%"))
-            .fetch_one(self.app.db.pool())
+        self.measures()
             .await
-            .unwrap_or_else(|_| panic!("no measure starting {starts}"))
-            .try_get(0)
-            .unwrap()
+            .into_iter()
+            .find(|m| m.content.starts_with(starts))
+            .unwrap_or_else(|| panic!("no measure starting {starts}"))
+            .id
+            .0
     }
 
     /// The id of the demo problem with this title.
     pub async fn problem(&self, title: &str) -> i64 {
-        sqlx::query("SELECT id FROM problems WHERE title = $1")
-            .bind(title)
-            .fetch_one(self.app.db.pool())
-            .await
-            .unwrap()
-            .try_get(0)
-            .unwrap()
-    }
-
-    /// An account made directly (the administrators' pages have their own tests).
-    pub async fn add_user(&self, username: &str, unit: i64, role: zhenggai_domain::Role) {
-        let mut tx = self.app.db.begin().await.unwrap();
-        let change = zhenggai_storage::audit::Change {
-            actor: None,
-            at: self.clock.now(),
-            reason: None,
-        };
-        users::insert(
-            &mut tx,
-            change,
-            &users::NewUser {
-                username,
-                display_name: username,
-                unit: zhenggai_domain::UnitId(unit),
-                role,
-                units_in_charge: Vec::new(),
-                password: demo::DEMO_PASSWORD,
-                must_change_password: false,
-            },
-        )
-        .await
-        .unwrap();
-        tx.commit().await.unwrap();
-    }
-
-    /// A second organisation with an office account `username` and one inspection;
-    /// answers the inspection's id.
-    pub async fn other_organisation(&self, username: &str) -> i64 {
-        use zhenggai_storage::ledger::inspections::{self, InspectionInput};
-        let change = || zhenggai_storage::audit::Change {
-            actor: None,
-            at: self.clock.now(),
-            reason: None,
-        };
-        let mut tx = self.app.db.begin().await.unwrap();
-        let org = zhenggai_storage::accounts::units::insert(
-            &mut tx,
-            change(),
-            None,
-            zhenggai_storage::accounts::units::UnitKind::Org,
-            "市广播电视台",
-            None,
-        )
-        .await
-        .unwrap();
-        let inspection = inspections::insert(
-            &mut tx,
-            change(),
-            org,
-            &InspectionInput {
-                kind: "xuncha".into(),
-                title: "市委第二巡察组对市广播电视台党委的巡察".into(),
-                group_name: "市委第二巡察组".into(),
-                feedback_date: "2024-03-01".into(),
-                ..InspectionInput::default()
-            },
-        )
-        .await
-        .unwrap();
-        tx.commit().await.unwrap();
-        self.add_user(username, org.0, zhenggai_domain::Role::Office)
-            .await;
-        inspection.0
+        self.problem_as("office", title).await
     }
 
     /// The id of the S1 inspection.
     pub async fn inspection(&self) -> i64 {
-        sqlx::query("SELECT id FROM inspections WHERE group_name = '市委第一巡察组'")
-            .fetch_one(self.app.db.pool())
-            .await
-            .unwrap()
-            .try_get(0)
-            .unwrap()
-    }
-
-    pub async fn count(&self, sql: &str) -> i64 {
-        sqlx::query(sql)
-            .fetch_one(self.app.db.pool())
-            .await
-            .unwrap()
-            .try_get(0)
-            .unwrap()
+        self.inspection_by("市委第一巡察组").await
     }
 }
 

@@ -4,7 +4,10 @@
 
 use axum::http::StatusCode;
 use chrono::{Duration, NaiveDate};
-use sqlx::Row;
+use zhenggai_domain::deadline::DeadlineKind;
+use zhenggai_domain::status::MeasureState;
+use zhenggai_storage::accounts::users;
+use zhenggai_storage::audit::Entity;
 
 use crate::util::*;
 
@@ -32,11 +35,8 @@ async fn a_month_of_days_turns_a_measure_green_yellow_and_red_for_the_right_peop
     let office = t.login("office").await;
     // The office names its Party secretary and keeps the default thresholds.
     let leader: (i64, String) = {
-        let r = sqlx::query("SELECT id, display_name FROM users WHERE username = 'leader_zhao'")
-            .fetch_one(t.app.db.pool())
-            .await
-            .unwrap();
-        (r.try_get(0).unwrap(), r.try_get(1).unwrap())
+        let zhao = t.get_user("leader_zhao").await;
+        (zhao.id.0, zhao.display_name)
     };
     let r = t
         .post(
@@ -59,29 +59,23 @@ async fn a_month_of_days_turns_a_measure_green_yellow_and_red_for_the_right_peop
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 
     // An open measure due 30 days from now, with a responsible leader.
-    let row = sqlx::query(
-        "SELECT m.id, m.deadline_date, ld.display_name, u.display_name FROM measures m \
-         JOIN users ld ON ld.id = m.leader_id \
-         JOIN users u ON u.unit_id = m.lead_unit_id AND u.role = 'unit' \
-         WHERE m.state <> 'done' AND m.deadline_kind = 'dated' AND m.deadline_date > '2024-05-20' \
-         ORDER BY m.deadline_date, m.id LIMIT 1",
-    )
-    .fetch_one(t.app.db.pool())
-    .await
-    .unwrap();
-    let measure: i64 = row.try_get(0).unwrap();
-    let due = NaiveDate::parse_from_str(&row.try_get::<String, _>(1).unwrap(), "%Y-%m-%d").unwrap();
-    let leader_name: String = row.try_get(2).unwrap();
-    let handler_name: String = row.try_get(3).unwrap();
-    let unit_user: String = sqlx::query(
-        "SELECT u.username FROM users u JOIN measures m ON m.lead_unit_id = u.unit_id WHERE m.id = $1 AND u.role = 'unit'",
-    )
-    .bind(measure)
-    .fetch_one(t.app.db.pool())
-    .await
-    .unwrap()
-    .try_get(0)
-    .unwrap();
+    let after = NaiveDate::from_ymd_opt(2024, 5, 20).unwrap();
+    let mut due_later: Vec<(NaiveDate, i64, String, users::User)> = Vec::new();
+    for m in t.measures().await {
+        let (Some(due), Some(leader)) = (m.deadline.date, &m.leader) else {
+            continue;
+        };
+        if m.state == MeasureState::Done || m.deadline.kind != DeadlineKind::Dated || due <= after {
+            continue;
+        }
+        if let Some(unit) = t.unit_user(m.lead_unit.id.0).await {
+            due_later.push((due, m.id.0, leader.name.clone(), unit));
+        }
+    }
+    due_later.sort_by_key(|(due, id, _, _)| (*due, *id));
+    let (due, measure, leader_name, unit) = due_later.swap_remove(0);
+    let handler_name = unit.display_name;
+    let unit_user = unit.username;
     let days_to_walk = (due - today()).num_days() + 5;
     let mut seen = Vec::new();
     for day in 0..=days_to_walk {
@@ -184,11 +178,9 @@ async fn only_the_office_sets_the_warning_rules_and_bad_rules_are_refused() {
     assert!(r.body.contains(r#"data-field="yellow_days""#), "{}", r.body);
     assert!(r.body.contains(r#"data-field="red_to""#), "{}", r.body);
     // Nothing saved: the demo's own rules (naming its Party secretary) alone.
-    assert_eq!(t.count("SELECT COUNT(*) FROM warning_rules").await, 1);
+    assert_eq!(t.rows_in("warning_rules").await, 1);
     // A user who is not one of the organisation's leaders cannot be its secretary.
-    let finance: i64 = t
-        .count("SELECT id FROM users WHERE username = 'finance'")
-        .await;
+    let finance: i64 = t.user("finance").await;
     let r = t
         .post(
             Some(&office),
@@ -246,11 +238,7 @@ async fn only_the_office_sets_the_warning_rules_and_bad_rules_are_refused() {
         "not the upper level's own defaults (20 days): {lines:?}"
     );
     // The demo's rules, then the office's change.
-    assert_eq!(
-        t.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'warning_rules'")
-            .await,
-        2
-    );
+    assert_eq!(t.audit_entries_of(Entity::WarningRules).await.len(), 2);
 }
 
 #[tokio::test]
@@ -261,9 +249,7 @@ async fn the_bell_counts_a_persons_own_notifications_and_only_they_mark_them_rea
     let finance = t.login("finance").await;
     let page = t.get(Some(&finance), "/notifications").await;
     assert_eq!(page.status, StatusCode::OK);
-    let unread = t
-        .count("SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.username = 'finance'")
-        .await;
+    let unread = t.notifications_of("finance").await.len();
     assert!(unread > 0, "the finance unit has warnings");
     assert!(
         page.body
@@ -271,8 +257,12 @@ async fn the_bell_counts_a_persons_own_notifications_and_only_they_mark_them_rea
         "the bell shows {unread}"
     );
     let id = t
-        .count("SELECT MIN(n.id) FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.username = 'finance'")
+        .notifications_of("finance")
         .await
+        .iter()
+        .map(|n| n.id)
+        .min()
+        .unwrap()
         .to_string();
     // Another person marks nothing of finance's.
     let hr = t.login("hr").await;
@@ -281,10 +271,11 @@ async fn the_bell_counts_a_persons_own_notifications_and_only_they_mark_them_rea
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(
-        t.count(&format!(
-            "SELECT COUNT(*) FROM notifications WHERE id = {id} AND read_at IS NULL"
-        ))
-        .await,
+        t.notifications_of("finance")
+            .await
+            .iter()
+            .filter(|n| n.id.to_string() == id && !n.read)
+            .count(),
         1
     );
     assert!(
@@ -321,9 +312,7 @@ async fn the_api_gives_each_person_their_own_bell_and_marks_only_theirs() {
     let mine = t.api(&finance, "GET", "/api/v1/notifications", None).await;
     assert_eq!(mine.status, StatusCode::OK, "{}", mine.body);
     let mine = mine.json();
-    let own = t
-        .count("SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.username = 'finance'")
-        .await;
+    let own = t.notifications_of("finance").await.len() as i64;
     assert!(own > 0);
     assert_eq!(mine["unread"], own);
     let items = mine["items"].as_array().unwrap();
@@ -397,12 +386,7 @@ async fn the_office_climbs_the_escalation_ladder_one_notice_at_a_time() {
     let t = TestApp::new().await;
     let office = t.login("office").await;
     // An overdue measure of the finance department.
-    let measure = t
-        .count(
-            "SELECT MIN(m.id) FROM measures m JOIN units u ON u.id = m.lead_unit_id \
-             WHERE u.short_name = '财务部' AND m.state <> 'done' AND m.deadline_kind = 'dated' AND m.deadline_date < '2024-04-25'",
-        )
-        .await;
+    let measure = t.overdue_measure_of("财务部").await;
     assert!(measure > 0, "the demo has an overdue finance measure");
     let path = format!("/measures/{measure}/notices");
     let page = t.get(Some(&office), &format!("/measures/{measure}")).await;
@@ -531,11 +515,7 @@ async fn the_office_climbs_the_escalation_ladder_one_notice_at_a_time() {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(
-        t.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'escalation_notices'")
-            .await,
-        4
-    );
+    assert_eq!(t.audit_entries_of(Entity::EscalationNotice).await.len(), 4);
 }
 
 /// The office sets how often long-term measures must report progress: the ledgers
@@ -547,8 +527,13 @@ async fn long_term_measures_are_marked_by_the_organisations_own_interval() {
     let t = TestApp::new().await;
     let office = t.login("office").await;
     let long_term = t
-        .count("SELECT MIN(id) FROM measures WHERE deadline_kind = 'long_term'")
-        .await;
+        .measures()
+        .await
+        .iter()
+        .find(|m| m.deadline.kind == DeadlineKind::LongTerm)
+        .unwrap()
+        .id
+        .0;
     let page = format!("/measures/{long_term}");
     // "应于YYYY-MM-DD前报送进展（每N天一次）": the day, and the interval.
     let review = |body: &str| -> (NaiveDate, String) {
@@ -594,7 +579,7 @@ async fn long_term_measures_are_marked_by_the_organisations_own_interval() {
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains(r#"data-field="long_term_days""#));
-    assert_eq!(t.count("SELECT COUNT(*) FROM warning_rules").await, 1);
+    assert_eq!(t.rows_in("warning_rules").await, 1);
 
     let saved = t
         .post(Some(&office), "/settings/warnings", &rules("7", "1"))

@@ -4,6 +4,8 @@
 use axum::http::StatusCode;
 use chrono::Duration;
 
+use zhenggai_storage::audit::Entity;
+
 use crate::util::*;
 
 fn status_of(page: &str, unit: &str) -> String {
@@ -112,11 +114,7 @@ async fn units_report_their_week_and_the_office_calls_the_roll() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = t.get(Some(&office), "/weekly").await;
     assert_eq!(status_of(&page.body, "人力资源部"), "late");
-    assert_eq!(
-        t.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'weekly_reports'")
-            .await,
-        3
-    );
+    assert_eq!(t.audit_entries_of(Entity::WeeklyReport).await.len(), 3);
 
     // Only the office sets when reports are due: Thursday 17:00.
     let r = t
@@ -231,11 +229,7 @@ async fn the_office_saves_its_weekly_summary_and_downloads_it_as_word() {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
     assert!(r.body.contains("整改办"), "{}", r.body);
-    assert_eq!(
-        t.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'weekly_summaries'")
-            .await,
-        2
-    );
+    assert_eq!(t.audit_entries_of(Entity::WeeklySummary).await.len(), 2);
     let jijian = t.login("jijian").await;
     let page = t.get(Some(&jijian), "/weekly").await;
     assert!(page.body.contains("二、下步：督办。"));
