@@ -32,11 +32,18 @@ fn parse<T: Code, I>(row: &AnyRow, table: &str, index: I, value: &str) -> Result
 where
     I: ColumnIndex<AnyRow> + Copy,
 {
+    let column = index
+        .index(row)
+        .map(|i| row.column(i).name().to_string())
+        .unwrap_or_default();
+    stored(table, &column, value)
+}
+
+/// Reads a stored code already read by name into a row struct's field (a
+/// `#[derive(sqlx::FromRow)]` struct holds it as text):
+/// `stored::<ProblemState>("problems", "state", &row.state)`.
+pub fn stored<T: Code>(table: &str, column: &str, value: &str) -> Result<T, sqlx::Error> {
     T::parse_code(value).ok_or_else(|| {
-        let column = index
-            .index(row)
-            .map(|i| row.column(i).name().to_string())
-            .unwrap_or_default();
         sqlx::Error::Decode(
             format!(
                 "{table}.{column} holds {value:?}, which is not a {} this build knows",
@@ -45,6 +52,18 @@ where
             .into(),
         )
     })
+}
+
+/// [`stored`] for a code that may be absent: NULL, or empty where "none" is stored as "".
+pub fn stored_opt<T: Code>(
+    table: &str,
+    column: &str,
+    value: Option<&str>,
+) -> Result<Option<T>, sqlx::Error> {
+    match value {
+        Some(value) if !value.is_empty() => stored(table, column, value).map(Some),
+        _ => Ok(None),
+    }
 }
 
 /// Reads a stored list of codes, comma-separated ("office,lead"); empty is none.
