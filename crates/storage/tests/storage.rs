@@ -1036,11 +1036,16 @@ async fn an_unknown_code_in_a_ledger_row_names_its_table_column_and_value() {
         said.contains("measures.deadline_kind") && said.contains("when_pigs_fly"),
         "{said}"
     );
-    sqlx::query("UPDATE inspections SET kind = 'tea_party' WHERE id = (SELECT MIN(id) FROM inspections)")
-        .execute(t.db.pool())
+    sqlx::query(
+        "UPDATE inspections SET kind = 'tea_party' WHERE id = (SELECT MIN(id) FROM inspections)",
+    )
+    .execute(t.db.pool())
+    .await
+    .unwrap();
+    let said = inspections::list(&t.db, &actor)
         .await
-        .unwrap();
-    let said = inspections::list(&t.db, &actor).await.unwrap_err().to_string();
+        .unwrap_err()
+        .to_string();
     assert!(
         said.contains("inspections.kind") && said.contains("tea_party"),
         "{said}"
