@@ -16,7 +16,7 @@ use zhenggai_domain::{InspectionId, UnitId};
 use super::{inspection_org, require_inspection_edit};
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
-use crate::db::rows::stored;
+use crate::db::rows::code_of;
 use crate::db::sql::{Sql, day, parse_day, stamp};
 use crate::db::tx::Tx;
 use crate::error::{Blocker, StoreError, StoreResult};
@@ -214,7 +214,7 @@ impl TryFrom<InspectionRow> for Inspection {
             id: InspectionId(r.id),
             org_id: UnitId(r.org_id),
             org_name: r.org_name,
-            kind: stored("inspections", "kind", &r.kind)?,
+            kind: code_of("inspections", "kind", &r.kind)?,
             title: r.title,
             group_name: r.group_name,
             period_start: r.period_start.as_deref().and_then(parse_day),

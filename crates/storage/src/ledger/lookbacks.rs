@@ -14,7 +14,7 @@ use zhenggai_domain::{InspectionId, ProblemId};
 use super::{inspection_org, require_inspection_edit};
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
-use crate::db::rows::stored;
+use crate::db::rows::code_of;
 use crate::db::sql::{Sql, day, stamp};
 use crate::db::tx::Tx;
 use crate::error::{StoreError, StoreResult};
@@ -209,7 +209,7 @@ impl TryFrom<ItemRow> for RoundItem {
         Ok(RoundItem {
             problem_id: ProblemId(r.problem_id),
             title: r.title,
-            state: stored("problems", "state", &r.state)?,
+            state: code_of("problems", "state", &r.state)?,
             decision: r.decision,
         })
     }

@@ -14,7 +14,7 @@ use zhenggai_domain::{MeasureId, UnitId};
 use super::measures::{self, Measure};
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
-use crate::db::rows::stored;
+use crate::db::rows::code_of;
 use crate::db::sql::{day, parse_day, stamp};
 use crate::error::{StoreError, StoreResult};
 use crate::scope::require_ledger;
@@ -60,7 +60,7 @@ impl TryFrom<NoticeRow> for Notice {
         Ok(Notice {
             id: r.id,
             measure_id: MeasureId(r.measure_id),
-            kind: stored("escalation_notices", "kind", &r.kind)?,
+            kind: code_of("escalation_notices", "kind", &r.kind)?,
             number: r.number,
             issued_on: parse_day(&r.issued_on).unwrap_or_default(),
             final_deadline: r.final_deadline.as_deref().and_then(parse_day),
@@ -146,7 +146,7 @@ pub async fn issue(
         .fetch_all(tx.conn())
         .await?
         .iter()
-        .map(|k| stored::<NoticeKind>("escalation_notices", "kind", k))
+        .map(|k| code_of::<NoticeKind>("escalation_notices", "kind", k))
         .collect::<Result<Vec<_>, _>>()?;
         escalation::check_issue(&issued, kind, final_deadline, today)
             .map_err(|e| StoreError::Invalid(vec![e]))?;

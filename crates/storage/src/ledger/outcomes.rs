@@ -13,7 +13,7 @@ use zhenggai_domain::{InspectionId, Role};
 use super::{happened_on, inspection_org, require_inspection_edit};
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
-use crate::db::rows::stored;
+use crate::db::rows::code_of;
 use crate::db::sql::{day, stamp};
 use crate::db::tx::Tx;
 use crate::error::StoreResult;
@@ -490,7 +490,7 @@ impl TryFrom<AccountabilityRow> for Accountability {
             subject_kind: r.subject_kind,
             subject: r.subject,
             reason: r.reason,
-            form: stored("accountability", "form", &r.form)?,
+            form: code_of("accountability", "form", &r.form)?,
             decided_on: r.decided_on,
         })
     }
@@ -514,7 +514,7 @@ impl TryFrom<InstitutionRow> for Institution {
             id: r.id,
             title: r.title,
             doc_number: r.doc_number,
-            change_kind: stored("institutions", "change_kind", &r.change_kind)?,
+            change_kind: code_of("institutions", "change_kind", &r.change_kind)?,
             issued_on: r.issued_on,
         })
     }

@@ -11,7 +11,7 @@ use zhenggai_domain::{AspectId, InspectionId, ItemId, ProblemId, UnitId};
 use super::{inspection_org, require_inspection_edit};
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
-use crate::db::rows::stored;
+use crate::db::rows::code_of;
 use crate::db::sql::{Sql, stamp};
 use crate::db::tx::Tx;
 use crate::error::{StoreError, StoreResult};
@@ -397,8 +397,8 @@ impl TryFrom<ProblemRow> for Problem {
             ordinal: r.ordinal,
             title: r.title,
             description: r.description,
-            source: stored("problems", "source", &r.source)?,
-            state: stored("problems", "state", &r.state)?,
+            source: code_of("problems", "source", &r.source)?,
+            state: code_of("problems", "state", &r.state)?,
             lead_unit: r.lead_unit_id.map(|u| super::UnitRef {
                 id: UnitId(u),
                 name: r.lead_unit_name.unwrap_or_default(),

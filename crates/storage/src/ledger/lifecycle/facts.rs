@@ -12,7 +12,7 @@ use zhenggai_domain::lifecycle::{
 use zhenggai_domain::schedule::needs_milestones;
 use zhenggai_domain::{ProblemId, UnitId, UserId};
 
-use crate::db::rows::{stored, stored_opt};
+use crate::db::rows::{code_of, opt_code_of};
 use crate::db::sql::parse_day;
 use crate::error::{StoreError, StoreResult};
 use crate::settings::closure_rules;
@@ -85,7 +85,7 @@ impl FactsRow {
     pub(super) fn read(self) -> Result<(lifecycle::Problem, NaiveDate, i64), sqlx::Error> {
         let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
         let problem = lifecycle::Problem {
-            state: stored("problems", "state", &self.state)?,
+            state: code_of("problems", "state", &self.state)?,
             org: UnitId(self.org_id),
             lead_unit: UnitId(self.lead_unit_id.unwrap_or(0)),
             leader: self.leader_id.map(UserId),
@@ -168,7 +168,8 @@ async fn closure_checks(
     for r in rows {
         match r.kind.as_str() {
             "acceptance" => {
-                if let Some(p) = stored_opt::<Party>("closure_checks", "party", r.party.as_deref())?
+                if let Some(p) =
+                    opt_code_of::<Party>("closure_checks", "party", r.party.as_deref())?
                 {
                     checks.accepted_by.push(p);
                 }

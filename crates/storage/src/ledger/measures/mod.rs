@@ -23,7 +23,7 @@ use zhenggai_domain::{InspectionId, MeasureId, ProblemId, Role, UnitId};
 use self::input::at_row;
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
-use crate::db::rows::stored;
+use crate::db::rows::code_of;
 use crate::db::sql::{Sql, day, stamp};
 use crate::db::tx::Tx;
 use crate::error::{StoreError, StoreResult};
@@ -280,7 +280,7 @@ pub async fn update(
             .bind(current.problem_id.0)
             .fetch_one(tx.conn())
             .await?;
-        let state = stored::<ProblemState>("problems", "state", &state)?;
+        let state = code_of::<ProblemState>("problems", "state", &state)?;
         if state.baseline_frozen() && new.deadline.text != current.deadline.text {
             return Err(StoreError::because(
                 "deadline",

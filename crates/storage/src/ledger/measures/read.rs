@@ -14,7 +14,7 @@ use zhenggai_domain::warning::WarningRules;
 use zhenggai_domain::{InspectionId, MeasureId, ProblemId, UnitId, UserId};
 
 use crate::db::Db;
-use crate::db::rows::{stored, stored_opt};
+use crate::db::rows::{code_of, opt_code_of};
 use crate::db::sql::{Sql, beijing_day, parse_day};
 use crate::db::tx::Tx;
 use crate::error::{StoreError, StoreResult};
@@ -149,15 +149,15 @@ impl MeasureRow {
     fn measure(self, today: NaiveDate) -> Result<Measure, sqlx::Error> {
         let deadline = Deadline {
             text: self.deadline_text,
-            kind: stored("measures", "deadline_kind", &self.deadline_kind)?,
+            kind: code_of("measures", "deadline_kind", &self.deadline_kind)?,
             date: self.deadline_date.as_deref().and_then(parse_day),
-            precision: stored_opt(
+            precision: opt_code_of(
                 "measures",
                 "deadline_precision",
                 self.deadline_precision.as_deref(),
             )?,
         };
-        let state = stored::<MeasureState>("measures", "state", &self.state)?;
+        let state = code_of::<MeasureState>("measures", "state", &self.state)?;
         let done_on = self.done_on.as_deref().and_then(parse_day);
         let activity = activity(
             &self.created_at,
@@ -174,7 +174,7 @@ impl MeasureRow {
             id: MeasureId(self.id),
             problem_id: ProblemId(self.problem_id),
             problem_title: self.problem_title,
-            problem_state: stored::<ProblemState>("problems", "state", &self.problem_state)?,
+            problem_state: code_of::<ProblemState>("problems", "state", &self.problem_state)?,
             inspection_id: InspectionId(self.inspection_id),
             inspection_title: self.inspection_title,
             org_id: UnitId(self.org_id),

@@ -22,7 +22,7 @@ use zhenggai_domain::{AspectId, InspectionId, ItemId, ProblemId, UnitId};
 use self::ends::OrgEnds;
 use super::measures::{self, Measure};
 use crate::db::Db;
-use crate::db::rows::stored;
+use crate::db::rows::code_of;
 use crate::db::sql::{Sql, day, like_pattern};
 use crate::error::StoreResult;
 use crate::scope::Through;
@@ -136,7 +136,7 @@ pub async fn ledger(
             ordinal: r.ordinal,
             title: r.title,
             description: r.description,
-            source: stored("problems", "source", &r.source)?,
+            source: code_of("problems", "source", &r.source)?,
             item_id: r.item_id.map(ItemId),
             measures: Vec::new(),
         };
