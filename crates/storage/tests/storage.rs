@@ -997,3 +997,57 @@ async fn an_unknown_stored_code_names_its_table_column_and_value() {
         "{said}"
     );
 }
+
+/// The ledger's rows are read by column name into row structs and then into their
+/// types: a code stored there that this build does not know still fails naming the
+/// table, the column and the value, whichever struct reads it.
+#[tokio::test]
+async fn an_unknown_code_in_a_ledger_row_names_its_table_column_and_value() {
+    let t = TestDb::new().await.unwrap();
+    demo::load(
+        &t.db,
+        &t.files,
+        today(),
+        Utc.with_ymd_and_hms(2024, 4, 25, 1, 0, 0).unwrap(),
+    )
+    .await
+    .unwrap();
+    let office = users::find(&t.db, "office").await.unwrap().unwrap();
+    let actor = users::actor(&t.db, office.id).await.unwrap();
+    let measure: i64 = sqlx::query_scalar("SELECT MIN(id) FROM measures")
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE measures SET deadline_kind = 'when_pigs_fly' WHERE id = $1")
+        .bind(measure)
+        .execute(t.db.pool())
+        .await
+        .unwrap();
+    let err = zhenggai_storage::ledger::measures::get(
+        &t.db,
+        &actor,
+        zhenggai_domain::MeasureId(measure),
+        today(),
+    )
+    .await
+    .unwrap_err();
+    let said = err.to_string();
+    assert!(
+        said.contains("measures.deadline_kind") && said.contains("when_pigs_fly"),
+        "{said}"
+    );
+    sqlx::query(
+        "UPDATE inspections SET kind = 'tea_party' WHERE id = (SELECT MIN(id) FROM inspections)",
+    )
+    .execute(t.db.pool())
+    .await
+    .unwrap();
+    let said = inspections::list(&t.db, &actor)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        said.contains("inspections.kind") && said.contains("tea_party"),
+        "{said}"
+    );
+}

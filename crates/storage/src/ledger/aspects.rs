@@ -1,7 +1,6 @@
 //! 方面 and 项 — how an inspection groups its problems (D2).
 
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 use zhenggai_domain::access::Actor;
 use zhenggai_domain::reason::Rule;
 use zhenggai_domain::validate::Why;
@@ -75,12 +74,12 @@ pub async fn create(
     inspection: InspectionId,
     input: &TitleInput,
 ) -> StoreResult<AspectId> {
-    let mut tx = db.begin().await?;
-    let org = inspection_org(tx.conn(), inspection).await?;
-    require_inspection_edit(tx.conn(), actor, org, inspection).await?;
-    let id = insert(&mut tx, change, inspection, input).await?;
-    tx.commit().await?;
-    Ok(id)
+    db.write(async |tx| {
+        let org = inspection_org(tx.conn(), inspection).await?;
+        require_inspection_edit(tx.conn(), actor, org, inspection).await?;
+        insert(tx, change, inspection, input).await
+    })
+    .await
 }
 
 /// Checks and inserts an aspect (also the demo loader and the generator).
@@ -91,7 +90,7 @@ pub async fn insert(
     input: &TitleInput,
 ) -> StoreResult<AspectId> {
     let title = input.check()?;
-    let id: i64 = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO aspects (inspection_id, ordinal, title, created_at) \
          VALUES ($1, (SELECT COALESCE(MAX(ordinal), 0) + 1 FROM aspects WHERE inspection_id = $1), $2, $3) RETURNING id",
     )
@@ -99,8 +98,7 @@ pub async fn insert(
     .bind(title)
     .bind(stamp(change.at))
     .fetch_one(tx.conn())
-    .await?
-    .try_get(0)?;
+    .await?;
     audit::write::created(tx, change, Entity::Aspect, id).await?;
     Ok(AspectId(id))
 }
@@ -114,24 +112,17 @@ pub async fn update(
     version: i64,
     input: &TitleInput,
 ) -> StoreResult<()> {
-    let mut tx = db.begin().await?;
-    let inspection = inspection_of(db, id).await?;
-    let org = inspection_org(tx.conn(), inspection).await?;
-    require_inspection_edit(tx.conn(), actor, org, inspection).await?;
-    let title = input.check()?;
-    let mut set = Sql::new("title = ");
-    set.bind(title);
-    audit::versions::update(
-        &mut tx,
-        change,
-        "update",
-        Entity::Aspect,
-        id.0,
-        version,
-        &set,
-    )
-    .await?;
-    tx.commit().await
+    db.write(async |tx| {
+        let inspection = inspection_of(db, id).await?;
+        let org = inspection_org(tx.conn(), inspection).await?;
+        require_inspection_edit(tx.conn(), actor, org, inspection).await?;
+        let title = input.check()?;
+        let mut set = Sql::new("title = ");
+        set.bind(title);
+        audit::versions::update(tx, change, "update", Entity::Aspect, id.0, version, &set).await?;
+        Ok(())
+    })
+    .await
 }
 
 /// Adds an item (项) at the end of an aspect.
@@ -142,13 +133,13 @@ pub async fn create_item(
     aspect: AspectId,
     input: &TitleInput,
 ) -> StoreResult<ItemId> {
-    let mut tx = db.begin().await?;
-    let inspection = inspection_of(db, aspect).await?;
-    let org = inspection_org(tx.conn(), inspection).await?;
-    require_inspection_edit(tx.conn(), actor, org, inspection).await?;
-    let id = insert_item(&mut tx, change, aspect, &input.check()?).await?;
-    tx.commit().await?;
-    Ok(id)
+    db.write(async |tx| {
+        let inspection = inspection_of(db, aspect).await?;
+        let org = inspection_org(tx.conn(), inspection).await?;
+        require_inspection_edit(tx.conn(), actor, org, inspection).await?;
+        insert_item(tx, change, aspect, &input.check()?).await
+    })
+    .await
 }
 
 /// Inserts an item (项) at the end of an aspect (also the import).
@@ -158,7 +149,7 @@ pub async fn insert_item(
     aspect: AspectId,
     title: &str,
 ) -> StoreResult<ItemId> {
-    let id: i64 = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO items (aspect_id, ordinal, title, created_at) \
          VALUES ($1, (SELECT COALESCE(MAX(ordinal), 0) + 1 FROM items WHERE aspect_id = $1), $2, $3) RETURNING id",
     )
@@ -166,64 +157,71 @@ pub async fn insert_item(
     .bind(title)
     .bind(stamp(change.at))
     .fetch_one(tx.conn())
-    .await?
-    .try_get(0)?;
+    .await?;
     audit::write::created(tx, change, Entity::Item, id).await?;
     Ok(ItemId(id))
 }
 
 /// The inspection an aspect belongs to (not an access check: callers check first).
 pub async fn inspection_of(db: &Db, id: AspectId) -> StoreResult<InspectionId> {
-    let row =
-        sqlx::query("SELECT inspection_id FROM aspects WHERE id = $1 AND withdrawn_at IS NULL")
-            .bind(id.0)
-            .fetch_optional(db.pool())
-            .await?
-            .ok_or(StoreError::NotFound)?;
-    Ok(InspectionId(row.try_get(0)?))
+    let inspection: i64 = sqlx::query_scalar(
+        "SELECT inspection_id FROM aspects WHERE id = $1 AND withdrawn_at IS NULL",
+    )
+    .bind(id.0)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    Ok(InspectionId(inspection))
 }
 
 /// The aspects of an inspection with their items, in order. The caller has checked
 /// that the actor may read the inspection.
 pub async fn list(db: &Db, inspection: InspectionId) -> StoreResult<Vec<Aspect>> {
-    let rows = sqlx::query(
-        "SELECT id, inspection_id, ordinal, title, version FROM aspects \
+    let mut aspects: Vec<Aspect> = sqlx::query_as::<_, TitledRow>(
+        "SELECT id, inspection_id AS parent_id, ordinal, title, version FROM aspects \
          WHERE inspection_id = $1 AND withdrawn_at IS NULL ORDER BY ordinal, id",
     )
     .bind(inspection.0)
     .fetch_all(db.pool())
-    .await?;
-    let mut aspects: Vec<Aspect> = rows
-        .iter()
-        .map(|r| {
-            Ok(Aspect {
-                id: AspectId(r.try_get(0)?),
-                inspection_id: InspectionId(r.try_get(1)?),
-                ordinal: r.try_get(2)?,
-                title: r.try_get(3)?,
-                version: r.try_get(4)?,
-                items: Vec::new(),
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()?;
-    let items = sqlx::query(
-        "SELECT it.id, it.aspect_id, it.ordinal, it.title, it.version FROM items it JOIN aspects a ON a.id = it.aspect_id \
+    .await?
+    .into_iter()
+    .map(|r| Aspect {
+        id: AspectId(r.id),
+        inspection_id: InspectionId(r.parent_id),
+        ordinal: r.ordinal,
+        title: r.title,
+        version: r.version,
+        items: Vec::new(),
+    })
+    .collect();
+    let items = sqlx::query_as::<_, TitledRow>(
+        "SELECT it.id, it.aspect_id AS parent_id, it.ordinal, it.title, it.version FROM items it JOIN aspects a ON a.id = it.aspect_id \
          WHERE a.inspection_id = $1 AND it.withdrawn_at IS NULL ORDER BY it.ordinal, it.id",
     )
     .bind(inspection.0)
     .fetch_all(db.pool())
     .await?;
-    for r in &items {
+    for r in items {
         let item = Item {
-            id: ItemId(r.try_get(0)?),
-            aspect_id: AspectId(r.try_get(1)?),
-            ordinal: r.try_get(2)?,
-            title: r.try_get(3)?,
-            version: r.try_get(4)?,
+            id: ItemId(r.id),
+            aspect_id: AspectId(r.parent_id),
+            ordinal: r.ordinal,
+            title: r.title,
+            version: r.version,
         };
         if let Some(a) = aspects.iter_mut().find(|a| a.id == item.aspect_id) {
             a.items.push(item);
         }
     }
     Ok(aspects)
+}
+
+/// An aspect under its inspection, or an item under its aspect, as [`list`] reads them.
+#[derive(sqlx::FromRow)]
+struct TitledRow {
+    id: i64,
+    parent_id: i64,
+    ordinal: i64,
+    title: String,
+    version: i64,
 }

@@ -2,8 +2,7 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
-use sqlx::any::AnyRow;
+use sqlx::FromRow;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::counts::LedgerCounts;
 use zhenggai_domain::deadline::Reference;
@@ -17,7 +16,8 @@ use zhenggai_domain::{InspectionId, UnitId};
 use super::{inspection_org, require_inspection_edit};
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
-use crate::db::sql::{Sql, day, opt_day, parse_day, stamp};
+use crate::db::rows::code_of;
+use crate::db::sql::{Sql, day, parse_day, stamp};
 use crate::db::tx::Tx;
 use crate::error::{Blocker, StoreError, StoreResult};
 use crate::scope;
@@ -186,41 +186,69 @@ const COLUMNS: &str = "i.id, i.org_id, o.name AS org_name, i.kind, i.title, i.gr
                        i.period_end, i.feedback_date, i.notes, i.version, i.plan_filed_on, i.plan_document, \
                        i.plan_workdays, i.completion_months, i.concentrated_months";
 
-impl Inspection {
-    fn from_row(r: &AnyRow) -> Result<Inspection, sqlx::Error> {
+/// An inspection as [`COLUMNS`] reads it.
+#[derive(sqlx::FromRow)]
+struct InspectionRow {
+    id: i64,
+    org_id: i64,
+    org_name: String,
+    kind: String,
+    title: String,
+    group_name: String,
+    period_start: Option<String>,
+    period_end: Option<String>,
+    feedback_date: String,
+    notes: Option<String>,
+    version: i64,
+    plan_filed_on: Option<String>,
+    plan_document: Option<String>,
+    #[sqlx(flatten)]
+    terms: TermsRow,
+}
+
+impl TryFrom<InspectionRow> for Inspection {
+    type Error = sqlx::Error;
+
+    fn try_from(r: InspectionRow) -> Result<Inspection, sqlx::Error> {
         Ok(Inspection {
-            id: InspectionId(r.try_get("id")?),
-            org_id: UnitId(r.try_get("org_id")?),
-            org_name: r.try_get("org_name")?,
-            kind: crate::db::rows::code::<InspectionKind, _>(r, "inspections", "kind")?,
-            title: r.try_get("title")?,
-            group_name: r.try_get("group_name")?,
-            period_start: opt_day(r, "period_start")?,
-            period_end: opt_day(r, "period_end")?,
-            feedback_date: parse_day(&r.try_get::<String, _>("feedback_date")?).unwrap_or_default(),
-            notes: r.try_get("notes")?,
-            version: r.try_get("version")?,
+            id: InspectionId(r.id),
+            org_id: UnitId(r.org_id),
+            org_name: r.org_name,
+            kind: code_of("inspections", "kind", &r.kind)?,
+            title: r.title,
+            group_name: r.group_name,
+            period_start: r.period_start.as_deref().and_then(parse_day),
+            period_end: r.period_end.as_deref().and_then(parse_day),
+            feedback_date: parse_day(&r.feedback_date).unwrap_or_default(),
+            notes: r.notes,
+            version: r.version,
             counts: None,
-            plan_filed_on: opt_day(r, "plan_filed_on")?,
-            plan_document: r.try_get("plan_document")?,
-            terms: terms_of(r)?,
+            plan_filed_on: r.plan_filed_on.as_deref().and_then(parse_day),
+            plan_document: r.plan_document,
+            terms: r.terms.terms(),
         })
     }
 }
 
 /// An inspection's terms as stored (NULL: the default).
-fn terms_of(r: &AnyRow) -> Result<Terms, sqlx::Error> {
-    let d = Terms::default();
-    let get = |col: &str, default: u32| -> Result<u32, sqlx::Error> {
-        Ok(r.try_get::<Option<i64>, _>(col)?
-            .and_then(|v| u32::try_from(v).ok())
-            .unwrap_or(default))
-    };
-    Ok(Terms {
-        plan_workdays: get("plan_workdays", d.plan_workdays)?,
-        completion_months: get("completion_months", d.completion_months)?,
-        concentrated_months: get("concentrated_months", d.concentrated_months)?,
-    })
+#[derive(sqlx::FromRow)]
+struct TermsRow {
+    plan_workdays: Option<i64>,
+    completion_months: Option<i64>,
+    concentrated_months: Option<i64>,
+}
+
+impl TermsRow {
+    fn terms(&self) -> Terms {
+        let d = Terms::default();
+        let or =
+            |v: Option<i64>, default: u32| v.and_then(|v| u32::try_from(v).ok()).unwrap_or(default);
+        Terms {
+            plan_workdays: or(self.plan_workdays, d.plan_workdays),
+            completion_months: or(self.completion_months, d.completion_months),
+            concentrated_months: or(self.concentrated_months, d.concentrated_months),
+        }
+    }
 }
 
 /// Registers an inspection of the office's own organisation.
@@ -231,10 +259,8 @@ pub async fn create(
     input: &InspectionInput,
 ) -> StoreResult<InspectionId> {
     require_ledger(actor, actor.org, Access::Edit)?;
-    let mut tx = db.begin().await?;
-    let id = insert(&mut tx, change, actor.org, input).await?;
-    tx.commit().await?;
-    Ok(id)
+    db.write(async |tx| insert(tx, change, actor.org, input).await)
+        .await
 }
 
 /// Checks and inserts an inspection of `org` (also the demo loader and the generator).
@@ -245,7 +271,7 @@ pub async fn insert(
     input: &InspectionInput,
 ) -> StoreResult<InspectionId> {
     let c = input.check()?;
-    let id: i64 = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO inspections (org_id, kind, title, group_name, period_start, period_end, feedback_date, notes, created_at, created_by, \
          plan_workdays, completion_months, concentrated_months) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
@@ -264,8 +290,7 @@ pub async fn insert(
     .bind(i64::from(c.terms.completion_months))
     .bind(i64::from(c.terms.concentrated_months))
     .fetch_one(tx.conn())
-    .await?
-    .try_get(0)?;
+    .await?;
     audit::write::created(tx, change, Entity::Inspection, id).await?;
     Ok(InspectionId(id))
 }
@@ -279,10 +304,23 @@ pub async fn update(
     version: i64,
     input: &InspectionInput,
 ) -> StoreResult<()> {
-    let mut tx = db.begin().await?;
-    let org = inspection_org(tx.conn(), id).await?;
-    require_inspection_edit(tx.conn(), actor, org, id).await?;
-    let c = input.check()?;
+    db.write(async |tx| {
+        let org = inspection_org(tx.conn(), id).await?;
+        require_inspection_edit(tx.conn(), actor, org, id).await?;
+        let c = input.check()?;
+        update_set(tx, change, id, version, c).await
+    })
+    .await
+}
+
+/// Writes an inspection's checked fields over the version read.
+async fn update_set(
+    tx: &mut Tx,
+    change: Change<'_>,
+    id: InspectionId,
+    version: i64,
+    c: Checked,
+) -> StoreResult<()> {
     let mut set = Sql::new("kind = ");
     set.bind(c.kind.code())
         .push(", title = ")
@@ -304,7 +342,7 @@ pub async fn update(
         .push(", concentrated_months = ")
         .bind(i64::from(c.terms.concentrated_months));
     audit::versions::update(
-        &mut tx,
+        tx,
         change,
         "update",
         Entity::Inspection,
@@ -313,7 +351,7 @@ pub async fn update(
         &set,
     )
     .await?;
-    tx.commit().await
+    Ok(())
 }
 
 /// One inspection, if the actor may read it.
@@ -329,7 +367,7 @@ pub async fn get(db: &Db, actor: &Actor, id: InspectionId) -> StoreResult<Inspec
         .fetch_optional(db.pool())
         .await?
         .ok_or(StoreError::NotFound)?;
-    let mut inspection = Inspection::from_row(&row)?;
+    let mut inspection = Inspection::try_from(InspectionRow::from_row(&row)?)?;
     if actor.ledger_access(inspection.org_id) >= Access::Read {
         inspection.counts = Some(counts(db, id).await?);
     }
@@ -346,7 +384,7 @@ pub async fn list(db: &Db, actor: &Actor) -> StoreResult<Vec<Inspection>> {
     let rows = sql.query().fetch_all(db.pool()).await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
-        let mut inspection = Inspection::from_row(r)?;
+        let mut inspection = Inspection::try_from(InspectionRow::from_row(r)?)?;
         if actor.ledger_access(inspection.org_id) >= Access::Read {
             inspection.counts = Some(counts(db, inspection.id).await?);
         }
@@ -357,24 +395,34 @@ pub async fn list(db: &Db, actor: &Actor) -> StoreResult<Vec<Inspection>> {
 
 /// The counts of one inspection's ledger (D2).
 pub async fn counts(db: &Db, id: InspectionId) -> StoreResult<LedgerCounts> {
-    let row = sqlx::query(
+    let row = sqlx::query_as::<_, CountsRow>(
         "SELECT \
-           (SELECT COUNT(*) FROM aspects WHERE inspection_id = $1 AND withdrawn_at IS NULL), \
-           (SELECT COUNT(*) FROM items it JOIN aspects a ON a.id = it.aspect_id WHERE a.inspection_id = $1 AND it.withdrawn_at IS NULL), \
-           (SELECT COUNT(*) FROM problems WHERE inspection_id = $1 AND withdrawn_at IS NULL), \
-           (SELECT COUNT(*) FROM measures WHERE inspection_id = $1 AND withdrawn_at IS NULL), \
-           (SELECT COUNT(*) FROM measures WHERE inspection_id = $1 AND withdrawn_at IS NULL AND state = 'done')",
+           (SELECT COUNT(*) FROM aspects WHERE inspection_id = $1 AND withdrawn_at IS NULL) AS aspects, \
+           (SELECT COUNT(*) FROM items it JOIN aspects a ON a.id = it.aspect_id WHERE a.inspection_id = $1 AND it.withdrawn_at IS NULL) AS items, \
+           (SELECT COUNT(*) FROM problems WHERE inspection_id = $1 AND withdrawn_at IS NULL) AS problems, \
+           (SELECT COUNT(*) FROM measures WHERE inspection_id = $1 AND withdrawn_at IS NULL) AS measures, \
+           (SELECT COUNT(*) FROM measures WHERE inspection_id = $1 AND withdrawn_at IS NULL AND state = 'done') AS measures_done",
     )
     .bind(id.0)
     .fetch_one(db.pool())
     .await?;
     Ok(LedgerCounts {
-        aspects: row.try_get(0)?,
-        items: row.try_get(1)?,
-        problems: row.try_get(2)?,
-        measures: row.try_get(3)?,
-        measures_done: row.try_get(4)?,
+        aspects: row.aspects,
+        items: row.items,
+        problems: row.problems,
+        measures: row.measures,
+        measures_done: row.measures_done,
     })
+}
+
+/// [`counts`] as read.
+#[derive(sqlx::FromRow)]
+struct CountsRow {
+    aspects: i64,
+    items: i64,
+    problems: i64,
+    measures: i64,
+    measures_done: i64,
 }
 
 /// The input that would recreate an inspection (to fill an edit form).
@@ -403,65 +451,75 @@ pub async fn file_plan(
     document: &str,
     on: NaiveDate,
 ) -> StoreResult<()> {
-    let mut tx = db.begin().await?;
-    let org = inspection_org(tx.conn(), id).await?;
-    require_inspection_edit(tx.conn(), actor, org, id).await?;
-    let document = document.trim();
-    if document.is_empty() || document.chars().count() > 200 {
-        return Err(StoreError::because(
-            "plan_document",
-            Why::Rule(Rule::PlanDocument),
-        ));
-    }
-    let row = sqlx::query("SELECT version, plan_filed_on FROM inspections WHERE id = $1")
+    db.write(async |tx| {
+        let org = inspection_org(tx.conn(), id).await?;
+        require_inspection_edit(tx.conn(), actor, org, id).await?;
+        let document = document.trim();
+        if document.is_empty() || document.chars().count() > 200 {
+            return Err(StoreError::because(
+                "plan_document",
+                Why::Rule(Rule::PlanDocument),
+            ));
+        }
+        let filed = sqlx::query_as::<_, FiledRow>(
+            "SELECT version, plan_filed_on FROM inspections WHERE id = $1",
+        )
         .bind(id.0)
         .fetch_one(tx.conn())
         .await?;
-    if row.try_get::<Option<String>, _>(1)?.is_some() {
-        return Err(StoreError::blocked(Blocking::PlanAlreadyFiled, Vec::new()));
-    }
-    let unapproved = sqlx::query(
-        "SELECT id, ordinal, title, state FROM problems WHERE inspection_id = $1 AND withdrawn_at IS NULL \
-         AND state IN ('registered', 'disputed', 'claimed', 'plan_submitted', 'plan_signed', 'plan_compiled') \
-         ORDER BY ordinal, id",
-    )
-    .bind(id.0)
-    .fetch_all(tx.conn())
-    .await?;
-    if !unapproved.is_empty() {
-        let n = unapproved.len();
-        let records = unapproved
-            .iter()
-            .map(|r| {
-                Ok(Blocker::problem(
-                    r.try_get(0)?,
-                    format!(
-                        "{}. {}",
-                        r.try_get::<i64, _>(1)?,
-                        r.try_get::<String, _>(2)?
-                    ),
-                    r.try_get(3)?,
-                ))
-            })
-            .collect::<Result<Vec<_>, sqlx::Error>>()?;
-        return Err(StoreError::blocked(
-            Blocking::ProblemsNotApproved { n },
-            records,
-        ));
-    }
-    let mut set = Sql::new("plan_filed_on = ");
-    set.bind(day(on)).push(", plan_document = ").bind(document);
-    audit::versions::update(
-        &mut tx,
-        change,
-        "file_plan",
-        Entity::Inspection,
-        id.0,
-        row.try_get(0)?,
-        &set,
-    )
-    .await?;
-    tx.commit().await
+        if filed.plan_filed_on.is_some() {
+            return Err(StoreError::blocked(Blocking::PlanAlreadyFiled, Vec::new()));
+        }
+        let unapproved = sqlx::query_as::<_, UnapprovedRow>(
+            "SELECT id, ordinal, title, state FROM problems WHERE inspection_id = $1 AND withdrawn_at IS NULL \
+             AND state IN ('registered', 'disputed', 'claimed', 'plan_submitted', 'plan_signed', 'plan_compiled') \
+             ORDER BY ordinal, id",
+        )
+        .bind(id.0)
+        .fetch_all(tx.conn())
+        .await?;
+        if !unapproved.is_empty() {
+            let n = unapproved.len();
+            let records = unapproved
+                .into_iter()
+                .map(|r| Blocker::problem(r.id, format!("{}. {}", r.ordinal, r.title), r.state))
+                .collect();
+            return Err(StoreError::blocked(
+                Blocking::ProblemsNotApproved { n },
+                records,
+            ));
+        }
+        let mut set = Sql::new("plan_filed_on = ");
+        set.bind(day(on)).push(", plan_document = ").bind(document);
+        audit::versions::update(
+            tx,
+            change,
+            "file_plan",
+            Entity::Inspection,
+            id.0,
+            filed.version,
+            &set,
+        )
+        .await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Whether an inspection's plan is filed, and the version read.
+#[derive(sqlx::FromRow)]
+struct FiledRow {
+    version: i64,
+    plan_filed_on: Option<String>,
+}
+
+/// A problem whose plan is not approved yet, named in the refusal to file.
+#[derive(sqlx::FromRow)]
+struct UnapprovedRow {
+    id: i64,
+    ordinal: i64,
+    title: String,
+    state: String,
 }
 
 /// The organisation of an inspection and what its deadline words are read against
@@ -470,7 +528,7 @@ pub async fn org_and_reference(
     conn: &mut sqlx::AnyConnection,
     id: InspectionId,
 ) -> StoreResult<(UnitId, Reference)> {
-    let row = sqlx::query(
+    let row = sqlx::query_as::<_, ReferenceRow>(
         "SELECT org_id, feedback_date, plan_workdays, completion_months, concentrated_months FROM inspections \
          WHERE id = $1 AND withdrawn_at IS NULL",
     )
@@ -478,12 +536,21 @@ pub async fn org_and_reference(
     .fetch_optional(conn)
     .await?
     .ok_or(StoreError::NotFound)?;
-    let feedback = parse_day(&row.try_get::<String, _>(1)?).unwrap_or_default();
+    let feedback = parse_day(&row.feedback_date).unwrap_or_default();
     Ok((
-        UnitId(row.try_get(0)?),
+        UnitId(row.org_id),
         Reference {
             feedback,
-            concentrated_until: terms_of(&row)?.concentrated_until(feedback),
+            concentrated_until: row.terms.terms().concentrated_until(feedback),
         },
     ))
+}
+
+/// What [`org_and_reference`] reads.
+#[derive(sqlx::FromRow)]
+struct ReferenceRow {
+    org_id: i64,
+    feedback_date: String,
+    #[sqlx(flatten)]
+    terms: TermsRow,
 }

@@ -2,7 +2,6 @@
 //! measures to a new lead unit when a problem changes hands (改由…牵头), and ending a
 //! cooperating unit's link to a measure.
 
-use sqlx::Row;
 use zhenggai_domain::access::Actor;
 use zhenggai_domain::reason::Foreign;
 use zhenggai_domain::validate::Why;
@@ -31,19 +30,17 @@ pub(crate) async fn carry_lead(
     if from == to {
         return Ok(0);
     }
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, LedRow>(
         "SELECT id, lead_unit_id, version FROM measures WHERE problem_id = $1 AND withdrawn_at IS NULL ORDER BY ordinal",
     )
     .bind(problem.0)
     .fetch_all(tx.conn())
     .await?;
-    let mut led = Vec::new();
-    for r in &rows {
-        let (id, lead, version): (i64, i64, i64) = (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
-        if UnitId(lead) == from {
-            led.push((id, version));
-        }
-    }
+    let led: Vec<(i64, i64)> = rows
+        .into_iter()
+        .filter(|r| UnitId(r.lead_unit_id) == from)
+        .map(|r| (r.id, r.version))
+        .collect();
     let moving: Vec<(i64, i64)> = match chosen {
         None => led,
         Some(ids) => {
@@ -61,18 +58,26 @@ pub(crate) async fn carry_lead(
         set.bind(to.0);
         audit::versions::update(tx, change, "reassign", Entity::Measure, *id, *version, &set)
             .await?;
-        let links = sqlx::query(
+        let links: Vec<i64> = sqlx::query_scalar(
             "SELECT id FROM measure_units WHERE measure_id = $1 AND unit_id = $2 AND withdrawn_at IS NULL",
         )
         .bind(*id)
         .bind(to.0)
         .fetch_all(tx.conn())
         .await?;
-        for l in &links {
-            withdraw_cooperating(tx, actor, change, l.try_get(0)?).await?;
+        for link in links {
+            withdraw_cooperating(tx, actor, change, link).await?;
         }
     }
     Ok(moving.len())
+}
+
+/// A measure of the problem and who leads it, as [`carry_lead`] reads them.
+#[derive(sqlx::FromRow)]
+struct LedRow {
+    id: i64,
+    lead_unit_id: i64,
+    version: i64,
 }
 
 /// Ends one cooperating unit's link to a measure, recorded (nothing is deleted).

@@ -4,7 +4,6 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::lifecycle::ProblemState;
 use zhenggai_domain::reason::{Choose, Foreign, Rule};
@@ -15,6 +14,7 @@ use zhenggai_domain::{InspectionId, ProblemId};
 use super::{inspection_org, require_inspection_edit};
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
+use crate::db::rows::code_of;
 use crate::db::sql::{Sql, day, stamp};
 use crate::db::tx::Tx;
 use crate::error::{StoreError, StoreResult};
@@ -75,57 +75,58 @@ pub async fn open(
     input: &RoundInput,
     today: NaiveDate,
 ) -> StoreResult<i64> {
-    let mut tx = db.begin().await?;
-    let org = inspection_org(tx.conn(), inspection).await?;
-    require_inspection_edit(tx.conn(), actor, org, inspection).await?;
-    let mut c = Checker::default();
-    let title = c.text("title", &input.title, 200);
-    if input.problem_ids.is_empty() {
-        c.push(FieldError::because(
-            "problem_ids",
-            Why::Choose(Choose::ClosedProblem),
-        ));
-    }
-    for id in &input.problem_ids {
-        let row = sqlx::query("SELECT state FROM problems WHERE id = $1 AND inspection_id = $2 AND withdrawn_at IS NULL")
+    db.write(async |tx| {
+        let org = inspection_org(tx.conn(), inspection).await?;
+        require_inspection_edit(tx.conn(), actor, org, inspection).await?;
+        let mut c = Checker::default();
+        let title = c.text("title", &input.title, 200);
+        if input.problem_ids.is_empty() {
+            c.push(FieldError::because(
+                "problem_ids",
+                Why::Choose(Choose::ClosedProblem),
+            ));
+        }
+        for id in &input.problem_ids {
+            let state: Option<String> = sqlx::query_scalar(
+                "SELECT state FROM problems WHERE id = $1 AND inspection_id = $2 AND withdrawn_at IS NULL",
+            )
             .bind(*id)
             .bind(inspection.0)
             .fetch_optional(tx.conn())
             .await?;
-        let ok = match row {
-            Some(r) => ProblemState::from_code(&r.try_get::<String, _>(0)?).is_some_and(lookable),
-            None => false,
-        };
-        if !ok {
-            c.push(FieldError::because(
-                "problem_ids",
-                Why::Foreign(Foreign::NotClosedHere { id: *id }),
-            ));
+            let ok = state
+                .as_deref()
+                .and_then(ProblemState::from_code)
+                .is_some_and(lookable);
+            if !ok {
+                c.push(FieldError::because(
+                    "problem_ids",
+                    Why::Foreign(Foreign::NotClosedHere { id: *id }),
+                ));
+            }
         }
-    }
-    c.finish()?;
-    let id: i64 = sqlx::query("INSERT INTO lookback_rounds (inspection_id, title, opened_on, created_at, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id")
-        .bind(inspection.0)
-        .bind(title)
-        .bind(day(today))
-        .bind(stamp(change.at))
-        .bind(actor.user.0)
-        .fetch_one(tx.conn())
-        .await?
-        .try_get(0)?;
-    audit::write::created(&mut tx, change, Entity::LookbackRound, id).await?;
-    for problem in &input.problem_ids {
-        let item: i64 = sqlx::query("INSERT INTO lookback_items (round_id, problem_id, created_at) VALUES ($1, $2, $3) RETURNING id")
-            .bind(id)
-            .bind(*problem)
+        c.finish()?;
+        let id: i64 = sqlx::query_scalar("INSERT INTO lookback_rounds (inspection_id, title, opened_on, created_at, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+            .bind(inspection.0)
+            .bind(title)
+            .bind(day(today))
             .bind(stamp(change.at))
+            .bind(actor.user.0)
             .fetch_one(tx.conn())
-            .await?
-            .try_get(0)?;
-        audit::write::created(&mut tx, change, Entity::LookbackItem, item).await?;
-    }
-    tx.commit().await?;
-    Ok(id)
+            .await?;
+        audit::write::created(tx, change, Entity::LookbackRound, id).await?;
+        for problem in &input.problem_ids {
+            let item: i64 = sqlx::query_scalar("INSERT INTO lookback_items (round_id, problem_id, created_at) VALUES ($1, $2, $3) RETURNING id")
+                .bind(id)
+                .bind(*problem)
+                .bind(stamp(change.at))
+                .fetch_one(tx.conn())
+                .await?;
+            audit::write::created(tx, change, Entity::LookbackItem, item).await?;
+        }
+        Ok(id)
+    })
+    .await
 }
 
 /// Records a round's decision on a problem (a confirm or reopen step naming the round).
@@ -136,7 +137,7 @@ pub(crate) async fn decide(
     problem: ProblemId,
     decision: &str,
 ) -> StoreResult<()> {
-    let row = sqlx::query(
+    let row = sqlx::query_as::<_, DecisionRow>(
         "SELECT id, version, decision FROM lookback_items WHERE round_id = $1 AND problem_id = $2",
     )
     .bind(round)
@@ -144,7 +145,7 @@ pub(crate) async fn decide(
     .fetch_optional(tx.conn())
     .await?
     .ok_or_else(|| StoreError::because("round_id", Why::Foreign(Foreign::NotInRound)))?;
-    if row.try_get::<Option<String>, _>(2)?.is_some() {
+    if row.decision.is_some() {
         return Err(StoreError::because(
             "round_id",
             Why::Rule(Rule::LookbackDecided),
@@ -161,33 +162,57 @@ pub(crate) async fn decide(
         change,
         decision,
         Entity::LookbackItem,
-        row.try_get(0)?,
-        row.try_get(1)?,
+        row.id,
+        row.version,
         &set,
     )
     .await?;
     Ok(())
 }
 
+/// A round's item and its decision, if made.
+#[derive(sqlx::FromRow)]
+struct DecisionRow {
+    id: i64,
+    version: i64,
+    decision: Option<String>,
+}
+
 async fn items(db: &Db, round: i64) -> StoreResult<Vec<RoundItem>> {
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, ItemRow>(
         "SELECT li.problem_id, p.title, p.state, li.decision FROM lookback_items li JOIN problems p ON p.id = li.problem_id \
          WHERE li.round_id = $1 ORDER BY p.ordinal",
     )
     .bind(round)
     .fetch_all(db.pool())
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(RoundItem {
-                problem_id: ProblemId(r.try_get(0)?),
-                title: r.try_get(1)?,
-                state: crate::db::rows::code::<ProblemState, _>(r, "problems", 2)?,
-                decision: r.try_get(3)?,
-            })
+    Ok(rows
+        .into_iter()
+        .map(RoundItem::try_from)
+        .collect::<Result<_, _>>()?)
+}
+
+/// A problem of a round (or one a round may pick) as read.
+#[derive(sqlx::FromRow)]
+struct ItemRow {
+    problem_id: i64,
+    title: String,
+    state: String,
+    #[sqlx(default)]
+    decision: Option<String>,
+}
+
+impl TryFrom<ItemRow> for RoundItem {
+    type Error = sqlx::Error;
+
+    fn try_from(r: ItemRow) -> Result<RoundItem, sqlx::Error> {
+        Ok(RoundItem {
+            problem_id: ProblemId(r.problem_id),
+            title: r.title,
+            state: code_of("problems", "state", &r.state)?,
+            decision: r.decision,
         })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(StoreError::from)
+    }
 }
 
 /// The rounds of an inspection, newest first, for those who read its whole ledger.
@@ -196,22 +221,29 @@ pub async fn list(db: &Db, actor: &Actor, inspection: InspectionId) -> StoreResu
     let org = inspection_org(&mut conn, inspection).await?;
     drop(conn);
     require_ledger(actor, org, Access::Read)?;
-    let rows = sqlx::query("SELECT id, title, opened_on FROM lookback_rounds WHERE inspection_id = $1 AND withdrawn_at IS NULL ORDER BY id DESC")
+    let rows = sqlx::query_as::<_, RoundRow>("SELECT id, title, opened_on FROM lookback_rounds WHERE inspection_id = $1 AND withdrawn_at IS NULL ORDER BY id DESC")
         .bind(inspection.0)
         .fetch_all(db.pool())
         .await?;
     let mut out = Vec::new();
-    for r in &rows {
-        let id: i64 = r.try_get(0)?;
+    for r in rows {
         out.push(Round {
-            id,
+            id: r.id,
             inspection_id: inspection,
-            title: r.try_get(1)?,
-            opened_on: r.try_get(2)?,
-            items: items(db, id).await?,
+            title: r.title,
+            opened_on: r.opened_on,
+            items: items(db, r.id).await?,
         });
     }
     Ok(out)
+}
+
+/// A round as [`list`] reads it.
+#[derive(sqlx::FromRow)]
+struct RoundRow {
+    id: i64,
+    title: String,
+    opened_on: String,
 }
 
 /// The closed problems of an inspection a new round may pick.
@@ -224,22 +256,15 @@ pub async fn candidates(
     let org = inspection_org(&mut conn, inspection).await?;
     drop(conn);
     require_ledger(actor, org, Access::Read)?;
-    let rows = sqlx::query(
-        "SELECT id, title, state FROM problems WHERE inspection_id = $1 AND withdrawn_at IS NULL \
+    let rows = sqlx::query_as::<_, ItemRow>(
+        "SELECT id AS problem_id, title, state FROM problems WHERE inspection_id = $1 AND withdrawn_at IS NULL \
          AND state IN ('closed', 'consolidated', 'long_term_review') ORDER BY ordinal",
     )
     .bind(inspection.0)
     .fetch_all(db.pool())
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(RoundItem {
-                problem_id: ProblemId(r.try_get(0)?),
-                title: r.try_get(1)?,
-                state: crate::db::rows::code::<ProblemState, _>(r, "problems", 2)?,
-                decision: None,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(StoreError::from)
+    Ok(rows
+        .into_iter()
+        .map(RoundItem::try_from)
+        .collect::<Result<_, _>>()?)
 }

@@ -6,7 +6,7 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::deadline::{Deadline, DeadlineKind};
 use zhenggai_domain::ids::MeasureId;
@@ -95,37 +95,45 @@ pub async fn of_measure(
     let (m, _) = measures::get(db, actor, measure, today).await?;
     let mut conn = db.pool().acquire().await?;
     let (months, reference) = limit_and_feedback(&mut conn, &m).await?;
-    let rows = sqlx::query(
+    let list = sqlx::query_as::<_, MilestoneRow>(
         "SELECT id, content, due_text, due_date, done_on, version FROM milestones \
          WHERE measure_id = $1 AND withdrawn_at IS NULL ORDER BY due_date, id",
     )
     .bind(measure.0)
     .fetch_all(&mut *conn)
-    .await?;
-    let list = rows
-        .iter()
-        .map(|r| {
-            Ok(Milestone {
-                id: r.try_get(0)?,
-                content: r.try_get(1)?,
-                due_text: r.try_get(2)?,
-                due: r
-                    .try_get::<Option<String>, _>(3)?
-                    .as_deref()
-                    .and_then(parse_day),
-                done_on: r
-                    .try_get::<Option<String>, _>(4)?
-                    .as_deref()
-                    .and_then(parse_day),
-                version: r.try_get(5)?,
-            })
-        })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    .await?
+    .into_iter()
+    .map(Milestone::from)
+    .collect();
     Ok(Milestones {
         list,
         required: needs_milestones(reference.feedback, &m.deadline, months),
         limit_months: months,
     })
+}
+
+/// A milestone as stored.
+#[derive(sqlx::FromRow)]
+struct MilestoneRow {
+    id: i64,
+    content: String,
+    due_text: String,
+    due_date: Option<String>,
+    done_on: Option<String>,
+    version: i64,
+}
+
+impl From<MilestoneRow> for Milestone {
+    fn from(r: MilestoneRow) -> Milestone {
+        Milestone {
+            id: r.id,
+            content: r.content,
+            due_text: r.due_text,
+            due: r.due_date.as_deref().and_then(parse_day),
+            done_on: r.done_on.as_deref().and_then(parse_day),
+            version: r.version,
+        }
+    }
 }
 
 /// Adds a milestone to a measure: its deadline a date or period that falls on or
@@ -139,11 +147,40 @@ pub async fn add(
     today: NaiveDate,
 ) -> StoreResult<i64> {
     let m = measure_for_change(db, actor, measure, today).await?;
-    let mut tx = db.begin().await?;
-    let (_, reference) = limit_and_feedback(tx.conn(), &m).await?;
-    let mut c = Checker::default();
-    let content = c.text("content", &input.content, 1000);
-    let due = match Deadline::parse_in(&input.due_text, &reference) {
+    db.write(async |tx| {
+        let (_, reference) = limit_and_feedback(tx.conn(), &m).await?;
+        let mut c = Checker::default();
+        let content = c.text("content", &input.content, 1000);
+        let due = milestone_due(&mut c, &input.due_text, &reference, &m, today);
+        c.finish()?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO milestones (measure_id, org_id, content, due_text, due_date, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(measure.0)
+        .bind(m.org_id.0)
+        .bind(&content)
+        .bind(input.due_text.trim())
+        .bind(due.map(day))
+        .bind(stamp(change.at))
+        .fetch_one(tx.conn())
+        .await?;
+        audit::write::created(tx, change, Entity::Milestone, id).await?;
+        Ok(id)
+    })
+    .await
+}
+
+/// A milestone's deadline as read: a date or period, not before today, on or before
+/// the measure's own.
+fn milestone_due(
+    c: &mut Checker,
+    due_text: &str,
+    reference: &zhenggai_domain::deadline::Reference,
+    m: &Measure,
+    today: NaiveDate,
+) -> Option<NaiveDate> {
+    let due = match Deadline::parse_in(due_text, reference) {
         Ok(d) if d.kind == DeadlineKind::Dated => d.date,
         Ok(_) => {
             c.push(FieldError::because(
@@ -171,34 +208,25 @@ pub async fn add(
             Why::Rule(Rule::MilestoneAfterDeadline { due, end }),
         ));
     }
-    c.finish()?;
-    let id: i64 = sqlx::query(
-        "INSERT INTO milestones (measure_id, org_id, content, due_text, due_date, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-    )
-    .bind(measure.0)
-    .bind(m.org_id.0)
-    .bind(&content)
-    .bind(input.due_text.trim())
-    .bind(due.map(day))
-    .bind(stamp(change.at))
-    .fetch_one(tx.conn())
-    .await?
-    .try_get(0)?;
-    audit::write::created(&mut tx, change, Entity::Milestone, id).await?;
-    tx.commit().await?;
-    Ok(id)
+    due
 }
 
 async fn of_id(db: &Db, id: i64) -> StoreResult<(MeasureId, Option<String>)> {
-    let row = sqlx::query(
+    let row = sqlx::query_as::<_, OfMeasure>(
         "SELECT measure_id, done_on FROM milestones WHERE id = $1 AND withdrawn_at IS NULL",
     )
     .bind(id)
     .fetch_optional(db.pool())
     .await?
     .ok_or(StoreError::NotFound)?;
-    Ok((MeasureId(row.try_get(0)?), row.try_get(1)?))
+    Ok((MeasureId(row.measure_id), row.done_on))
+}
+
+/// A milestone's measure and the day it was reached, if it was.
+#[derive(sqlx::FromRow)]
+struct OfMeasure {
+    measure_id: i64,
+    done_on: Option<String>,
 }
 
 /// Marks a milestone reached on a day (not after today); recorded.
@@ -231,19 +259,11 @@ pub async fn mark_done(
     let on = on.ok_or_else(|| StoreError::because("done_on", Why::RequiredDate))?;
     let mut set = Sql::new("done_on = ");
     set.bind(day(on));
-    let mut tx = db.begin().await?;
-    audit::versions::update(
-        &mut tx,
-        change,
-        "done",
-        Entity::Milestone,
-        id,
-        version,
-        &set,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    db.write(async |tx| {
+        audit::versions::update(tx, change, "done", Entity::Milestone, id, version, &set).await?;
+        Ok(())
+    })
+    .await
 }
 
 /// Withdraws a milestone entered in error (the reason is recorded).
@@ -257,8 +277,9 @@ pub async fn withdraw(
 ) -> StoreResult<()> {
     let (measure, _) = of_id(db, id).await?;
     measure_for_change(db, actor, measure, today).await?;
-    let mut tx = db.begin().await?;
-    audit::versions::withdraw(&mut tx, change, Entity::Milestone, id, version).await?;
-    tx.commit().await?;
-    Ok(())
+    db.write(async |tx| {
+        audit::versions::withdraw(tx, change, Entity::Milestone, id, version).await?;
+        Ok(())
+    })
+    .await
 }

@@ -25,7 +25,7 @@ pub mod warnings;
 pub mod weekly;
 
 use serde::Serialize;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::reason::Refused;
 use zhenggai_domain::{InspectionId, UnitId, UserId};
@@ -56,12 +56,13 @@ pub(crate) async fn inspection_org(
     conn: &mut AnyConnection,
     id: InspectionId,
 ) -> StoreResult<UnitId> {
-    let row = sqlx::query("SELECT org_id FROM inspections WHERE id = $1 AND withdrawn_at IS NULL")
-        .bind(id.0)
-        .fetch_optional(conn)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    Ok(UnitId(row.try_get(0)?))
+    let org: i64 =
+        sqlx::query_scalar("SELECT org_id FROM inspections WHERE id = $1 AND withdrawn_at IS NULL")
+            .bind(id.0)
+            .fetch_optional(conn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+    Ok(UnitId(org))
 }
 
 /// Who changes a ledger, for those who read it and may not.

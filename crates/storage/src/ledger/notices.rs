@@ -4,7 +4,6 @@
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
-use sqlx::Row;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::escalation::{self, NoticeKind};
 use zhenggai_domain::reason::Choose;
@@ -15,7 +14,8 @@ use zhenggai_domain::{MeasureId, UnitId};
 use super::measures::{self, Measure};
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
-use crate::db::sql::{day, opt_day, parse_day, stamp};
+use crate::db::rows::code_of;
+use crate::db::sql::{day, parse_day, stamp};
 use crate::error::{StoreError, StoreResult};
 use crate::scope::require_ledger;
 
@@ -40,29 +40,50 @@ pub struct Notice {
     pub issued_by: String,
 }
 
-fn notice_of(r: &sqlx::any::AnyRow) -> Result<Notice, sqlx::Error> {
-    Ok(Notice {
-        id: r.try_get(0)?,
-        measure_id: MeasureId(r.try_get(1)?),
-        kind: crate::db::rows::code::<NoticeKind, _>(r, "notices", 2)?,
-        number: r.try_get(3)?,
-        issued_on: parse_day(&r.try_get::<String, _>(4)?).unwrap_or_default(),
-        final_deadline: opt_day(r, "final_deadline")?,
-        content: r.try_get(6)?,
-        issued_by: r.try_get(7)?,
-    })
+/// A notice as [`SELECT`] reads it.
+#[derive(sqlx::FromRow)]
+struct NoticeRow {
+    id: i64,
+    measure_id: i64,
+    kind: String,
+    number: String,
+    issued_on: String,
+    final_deadline: Option<String>,
+    content: String,
+    issuer: String,
+}
+
+impl TryFrom<NoticeRow> for Notice {
+    type Error = sqlx::Error;
+
+    fn try_from(r: NoticeRow) -> Result<Notice, sqlx::Error> {
+        Ok(Notice {
+            id: r.id,
+            measure_id: MeasureId(r.measure_id),
+            kind: code_of("escalation_notices", "kind", &r.kind)?,
+            number: r.number,
+            issued_on: parse_day(&r.issued_on).unwrap_or_default(),
+            final_deadline: r.final_deadline.as_deref().and_then(parse_day),
+            content: r.content,
+            issued_by: r.issuer,
+        })
+    }
 }
 
 const SELECT: &str = "SELECT n.id, n.measure_id, n.kind, n.number, n.issued_on, n.final_deadline, n.content, \
-                      COALESCE(u.display_name, '') FROM escalation_notices n LEFT JOIN users u ON u.id = n.issued_by";
+                      COALESCE(u.display_name, '') AS issuer FROM escalation_notices n LEFT JOIN users u ON u.id = n.issued_by";
 
 /// The notices of a measure, in order (for a measure the caller has read for the actor).
 pub async fn of_measure(db: &Db, id: MeasureId) -> StoreResult<Vec<Notice>> {
-    let rows = sqlx::query(&format!("{SELECT} WHERE n.measure_id = $1 ORDER BY n.id"))
-        .bind(id.0)
-        .fetch_all(db.pool())
-        .await?;
-    Ok(rows.iter().map(notice_of).collect::<Result<_, _>>()?)
+    let rows =
+        sqlx::query_as::<_, NoticeRow>(&format!("{SELECT} WHERE n.measure_id = $1 ORDER BY n.id"))
+            .bind(id.0)
+            .fetch_all(db.pool())
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(Notice::try_from)
+        .collect::<Result<_, _>>()?)
 }
 
 /// One notice with its measure, for printing, if the actor may read the measure.
@@ -72,12 +93,12 @@ pub async fn get(
     id: i64,
     today: NaiveDate,
 ) -> StoreResult<(Notice, Measure)> {
-    let row = sqlx::query(&format!("{SELECT} WHERE n.id = $1"))
+    let row = sqlx::query_as::<_, NoticeRow>(&format!("{SELECT} WHERE n.id = $1"))
         .bind(id)
         .fetch_optional(db.pool())
         .await?
         .ok_or(StoreError::NotFound)?;
-    let notice = notice_of(&row)?;
+    let notice = Notice::try_from(row)?;
     let (measure, _) = measures::get(db, actor, notice.measure_id, today).await?;
     Ok((notice, measure))
 }
@@ -117,68 +138,69 @@ pub async fn issue(
     let content = c.text("content", &input.content, 2000);
     c.finish()?;
     let kind = kind.ok_or_else(|| anyhow::anyhow!("the kind was checked above"))?;
-    let mut tx = db.begin().await?;
-    let issued: Vec<NoticeKind> =
-        sqlx::query("SELECT kind FROM escalation_notices WHERE measure_id = $1")
-            .bind(id.0)
-            .fetch_all(tx.conn())
-            .await?
-            .iter()
-            .filter_map(|r| {
-                r.try_get::<String, _>(0)
-                    .ok()
-                    .as_deref()
-                    .and_then(NoticeKind::from_code)
-            })
-            .collect();
-    escalation::check_issue(&issued, kind, final_deadline, today)
-        .map_err(|e| StoreError::Invalid(vec![e]))?;
-    let seq: i64 = sqlx::query(
-        "SELECT COUNT(*) FROM escalation_notices WHERE org_id = $1 AND kind = $2 AND issued_on LIKE $3",
-    )
-    .bind(measure.org_id.0)
-    .bind(kind.code())
-    .bind(format!("{}-%", today.year()))
-    .fetch_one(tx.conn())
-    .await?
-    .try_get(0)?;
-    let notice: i64 = sqlx::query(
-        "INSERT INTO escalation_notices (measure_id, org_id, kind, number, issued_on, final_deadline, content, issued_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-    )
-    .bind(id.0)
-    .bind(measure.org_id.0)
-    .bind(kind.code())
-    .bind(escalation::number(kind, today.year(), seq + 1))
-    .bind(day(today))
-    .bind(final_deadline.map(day))
-    .bind(content)
-    .bind(change.actor.map(|u| u.0))
-    .bind(stamp(change.at))
-    .fetch_one(tx.conn())
-    .await?
-    .try_get(0)?;
-    audit::write::created(&mut tx, change, Entity::EscalationNotice, notice).await?;
-    tx.commit().await?;
-    Ok(notice)
+    db.write(async |tx| {
+        let issued = sqlx::query_scalar::<_, String>(
+            "SELECT kind FROM escalation_notices WHERE measure_id = $1",
+        )
+        .bind(id.0)
+        .fetch_all(tx.conn())
+        .await?
+        .iter()
+        .map(|k| code_of::<NoticeKind>("escalation_notices", "kind", k))
+        .collect::<Result<Vec<_>, _>>()?;
+        escalation::check_issue(&issued, kind, final_deadline, today)
+            .map_err(|e| StoreError::Invalid(vec![e]))?;
+        let seq: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM escalation_notices WHERE org_id = $1 AND kind = $2 AND issued_on LIKE $3",
+        )
+        .bind(measure.org_id.0)
+        .bind(kind.code())
+        .bind(format!("{}-%", today.year()))
+        .fetch_one(tx.conn())
+        .await?;
+        let notice: i64 = sqlx::query_scalar(
+            "INSERT INTO escalation_notices (measure_id, org_id, kind, number, issued_on, final_deadline, content, issued_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(id.0)
+        .bind(measure.org_id.0)
+        .bind(kind.code())
+        .bind(escalation::number(kind, today.year(), seq + 1))
+        .bind(day(today))
+        .bind(final_deadline.map(day))
+        .bind(content)
+        .bind(change.actor.map(|u| u.0))
+        .bind(stamp(change.at))
+        .fetch_one(tx.conn())
+        .await?;
+        audit::write::created(tx, change, Entity::EscalationNotice, notice).await?;
+        Ok(notice)
+    })
+    .await
 }
 
 /// How many notices of each kind an organisation has issued (those who read its
 /// ledger), every rung of the ladder in order.
 pub async fn counts(db: &Db, actor: &Actor, org: UnitId) -> StoreResult<Vec<(NoticeKind, i64)>> {
     require_ledger(actor, org, Access::Read)?;
-    let rows = sqlx::query(
-        "SELECT kind, COUNT(*) FROM escalation_notices WHERE org_id = $1 GROUP BY kind",
+    let issued: std::collections::HashMap<String, i64> = sqlx::query_as::<_, KindCount>(
+        "SELECT kind, COUNT(*) AS n FROM escalation_notices WHERE org_id = $1 GROUP BY kind",
     )
     .bind(org.0)
     .fetch_all(db.pool())
-    .await?;
-    let mut issued = std::collections::HashMap::new();
-    for r in &rows {
-        issued.insert(r.try_get::<String, _>(0)?, r.try_get::<i64, _>(1)?);
-    }
+    .await?
+    .into_iter()
+    .map(|r| (r.kind, r.n))
+    .collect();
     Ok(NoticeKind::LADDER
         .into_iter()
         .map(|k| (k, issued.get(k.code()).copied().unwrap_or(0)))
         .collect())
+}
+
+/// How many notices of a kind, as [`counts`] reads them.
+#[derive(sqlx::FromRow)]
+struct KindCount {
+    kind: String,
+    n: i64,
 }

@@ -2,7 +2,6 @@
 //! measures it came from, and counted per inspection (D15).
 
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::happened;
 use zhenggai_domain::outcomes::{AccountabilityForm, InstitutionChange, format_yuan, parse_fen};
@@ -14,6 +13,7 @@ use zhenggai_domain::{InspectionId, Role};
 use super::{happened_on, inspection_org, require_inspection_edit};
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
+use crate::db::rows::code_of;
 use crate::db::sql::{day, stamp};
 use crate::db::tx::Tx;
 use crate::error::StoreResult;
@@ -188,7 +188,7 @@ async fn link(
         .map(|p| (Some(*p), None))
         .chain(measures.iter().map(|m| (None, Some(*m))))
     {
-        let id: i64 = sqlx::query(
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO outcome_links (outcome, outcome_id, problem_id, measure_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(outcome)
@@ -197,8 +197,7 @@ async fn link(
         .bind(measure)
         .bind(stamp(change.at))
         .fetch_one(tx.conn())
-        .await?
-        .try_get(0)?;
+        .await?;
         audit::write::created(tx, change, Entity::OutcomeLink, id).await?;
     }
     Ok(())
@@ -212,10 +211,8 @@ pub async fn record_accountability(
     inspection: InspectionId,
     input: &AccountabilityInput,
 ) -> StoreResult<i64> {
-    let mut tx = db.begin().await?;
-    let id = record_accountability_in(&mut tx, actor, change, inspection, input).await?;
-    tx.commit().await?;
-    Ok(id)
+    db.write(async |tx| record_accountability_in(tx, actor, change, inspection, input).await)
+        .await
 }
 
 /// The same inside a transaction the caller commits (also the demo loader).
@@ -266,7 +263,7 @@ pub async fn record_accountability_in(
     )
     .await?;
     c.finish()?;
-    let id: i64 = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO accountability (inspection_id, subject_kind, subject, reason, form, decided_on, created_at, created_by) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
@@ -279,8 +276,7 @@ pub async fn record_accountability_in(
     .bind(stamp(change.at))
     .bind(actor.user.0)
     .fetch_one(tx.conn())
-    .await?
-    .try_get(0)?;
+    .await?;
     audit::write::created(tx, change, Entity::Accountability, id).await?;
     link(tx, change, "accountability", id, &input.problem_ids, &[]).await?;
     Ok(id)
@@ -294,10 +290,8 @@ pub async fn record_institution(
     inspection: InspectionId,
     input: &InstitutionInput,
 ) -> StoreResult<i64> {
-    let mut tx = db.begin().await?;
-    let id = record_institution_in(&mut tx, actor, change, inspection, input).await?;
-    tx.commit().await?;
-    Ok(id)
+    db.write(async |tx| record_institution_in(tx, actor, change, inspection, input).await)
+        .await
 }
 
 /// The same inside a transaction the caller commits (also the demo loader).
@@ -336,7 +330,7 @@ pub async fn record_institution_in(
     )
     .await?;
     c.finish()?;
-    let id: i64 = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO institutions (inspection_id, title, doc_number, change_kind, issued_on, created_at, created_by) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
@@ -348,8 +342,7 @@ pub async fn record_institution_in(
     .bind(stamp(change.at))
     .bind(actor.user.0)
     .fetch_one(tx.conn())
-    .await?
-    .try_get(0)?;
+    .await?;
     audit::write::created(tx, change, Entity::Institution, id).await?;
     link(tx, change, "institution", id, &input.problem_ids, &[]).await?;
     Ok(id)
@@ -363,10 +356,8 @@ pub async fn record_recovery(
     inspection: InspectionId,
     input: &RecoveryInput,
 ) -> StoreResult<i64> {
-    let mut tx = db.begin().await?;
-    let id = record_recovery_in(&mut tx, actor, change, inspection, input).await?;
-    tx.commit().await?;
-    Ok(id)
+    db.write(async |tx| record_recovery_in(tx, actor, change, inspection, input).await)
+        .await
 }
 
 /// The same inside a transaction the caller commits (also the demo loader).
@@ -401,7 +392,7 @@ pub async fn record_recovery_in(
     )
     .await?;
     c.finish()?;
-    let id: i64 = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO recoveries (inspection_id, amount_fen, what, recovered_on, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(inspection.0)
@@ -411,8 +402,7 @@ pub async fn record_recovery_in(
     .bind(stamp(change.at))
     .bind(actor.user.0)
     .fetch_one(tx.conn())
-    .await?
-    .try_get(0)?;
+    .await?;
     audit::write::created(tx, change, Entity::Recovery, id).await?;
     link(tx, change, "recovery", id, &[], &input.measure_ids).await?;
     Ok(id)
@@ -423,53 +413,33 @@ pub async fn list(db: &Db, actor: &Actor, inspection: InspectionId) -> StoreResu
     let mut conn = db.pool().acquire().await?;
     let org = inspection_org(&mut conn, inspection).await?;
     require_ledger(actor, org, Access::Read)?;
-    let accountability: Vec<Accountability> = sqlx::query(
+    let accountability = sqlx::query_as::<_, AccountabilityRow>(
         "SELECT id, subject_kind, subject, reason, form, decided_on FROM accountability WHERE inspection_id = $1 AND withdrawn_at IS NULL ORDER BY decided_on, id",
     )
     .bind(inspection.0)
     .fetch_all(&mut *conn)
     .await?
-    .iter()
-    .map(|r| {
-        Ok(Accountability {
-            id: r.try_get(0)?,
-            subject_kind: r.try_get(1)?,
-            subject: r.try_get(2)?,
-            reason: r.try_get(3)?,
-            form: crate::db::rows::code::<AccountabilityForm, _>(r, "accountability", 4)?,
-            decided_on: r.try_get(5)?,
-        })
-    })
-    .collect::<Result<_, sqlx::Error>>()?;
-    let institutions: Vec<Institution> = sqlx::query(
+    .into_iter()
+    .map(Accountability::try_from)
+    .collect::<Result<Vec<_>, _>>()?;
+    let institutions = sqlx::query_as::<_, InstitutionRow>(
         "SELECT id, title, doc_number, change_kind, issued_on FROM institutions WHERE inspection_id = $1 AND withdrawn_at IS NULL ORDER BY issued_on, id",
     )
     .bind(inspection.0)
     .fetch_all(&mut *conn)
     .await?
-    .iter()
-    .map(|r| {
-        Ok(Institution {
-            id: r.try_get(0)?,
-            title: r.try_get(1)?,
-            doc_number: r.try_get(2)?,
-            change_kind: crate::db::rows::code::<InstitutionChange, _>(r, "institutions", 3)?,
-            issued_on: r.try_get(4)?,
-        })
-    })
-    .collect::<Result<_, sqlx::Error>>()?;
-    let recoveries: Vec<Recovery> = sqlx::query(
+    .into_iter()
+    .map(Institution::try_from)
+    .collect::<Result<Vec<_>, _>>()?;
+    let recoveries: Vec<Recovery> = sqlx::query_as::<_, RecoveryRow>(
         "SELECT id, amount_fen, what, recovered_on FROM recoveries WHERE inspection_id = $1 AND withdrawn_at IS NULL ORDER BY recovered_on, id",
     )
     .bind(inspection.0)
     .fetch_all(&mut *conn)
     .await?
-    .iter()
-    .map(|r| {
-        let fen: i64 = r.try_get(1)?;
-        Ok(Recovery { id: r.try_get(0)?, amount_fen: fen, amount: format_yuan(fen), what: r.try_get(2)?, recovered_on: r.try_get(3)? })
-    })
-    .collect::<Result<_, sqlx::Error>>()?;
+    .into_iter()
+    .map(Recovery::from)
+    .collect();
     let mut counts = OutcomeCounts::default();
     for a in &accountability {
         if a.subject_kind == "unit" {
@@ -498,4 +468,75 @@ pub async fn list(db: &Db, actor: &Actor, inspection: InspectionId) -> StoreResu
         recoveries,
         counts,
     })
+}
+
+/// An accountability record as [`list`] reads it.
+#[derive(sqlx::FromRow)]
+struct AccountabilityRow {
+    id: i64,
+    subject_kind: String,
+    subject: String,
+    reason: String,
+    form: String,
+    decided_on: String,
+}
+
+impl TryFrom<AccountabilityRow> for Accountability {
+    type Error = sqlx::Error;
+
+    fn try_from(r: AccountabilityRow) -> Result<Accountability, sqlx::Error> {
+        Ok(Accountability {
+            id: r.id,
+            subject_kind: r.subject_kind,
+            subject: r.subject,
+            reason: r.reason,
+            form: code_of("accountability", "form", &r.form)?,
+            decided_on: r.decided_on,
+        })
+    }
+}
+
+/// An institution as [`list`] reads it.
+#[derive(sqlx::FromRow)]
+struct InstitutionRow {
+    id: i64,
+    title: String,
+    doc_number: Option<String>,
+    change_kind: String,
+    issued_on: String,
+}
+
+impl TryFrom<InstitutionRow> for Institution {
+    type Error = sqlx::Error;
+
+    fn try_from(r: InstitutionRow) -> Result<Institution, sqlx::Error> {
+        Ok(Institution {
+            id: r.id,
+            title: r.title,
+            doc_number: r.doc_number,
+            change_kind: code_of("institutions", "change_kind", &r.change_kind)?,
+            issued_on: r.issued_on,
+        })
+    }
+}
+
+/// A recovery as [`list`] reads it.
+#[derive(sqlx::FromRow)]
+struct RecoveryRow {
+    id: i64,
+    amount_fen: i64,
+    what: String,
+    recovered_on: String,
+}
+
+impl From<RecoveryRow> for Recovery {
+    fn from(r: RecoveryRow) -> Recovery {
+        Recovery {
+            id: r.id,
+            amount_fen: r.amount_fen,
+            amount: format_yuan(r.amount_fen),
+            what: r.what,
+            recovered_on: r.recovered_on,
+        }
+    }
 }

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use sqlx::Row;
+use sqlx::FromRow;
 use zhenggai_domain::access::Actor;
 use zhenggai_domain::{ProblemId, Role};
 
@@ -50,9 +50,10 @@ pub async fn list(db: &Db, actor: &Actor, today: NaiveDate) -> StoreResult<Vec<P
         return Ok(Vec::new());
     }
     let mut sql = Sql::new(
-        "SELECT p.id, p.title, a.title, i.title, COALESCE(u.short_name, u.name, ''), \
-           COALESCE((SELECT e.note FROM problem_events e WHERE e.problem_id = p.id AND e.action = 'request_closure' AND e.id < c.event_id ORDER BY e.id DESC LIMIT 1), ''), \
-           COALESCE(c.place, ''), c.posted_from, c.posted_until, p.state \
+        "SELECT p.id AS problem_id, p.title AS problem, a.title AS aspect, i.title AS inspection, \
+           COALESCE(u.short_name, u.name, '') AS lead_unit, \
+           COALESCE((SELECT e.note FROM problem_events e WHERE e.problem_id = p.id AND e.action = 'request_closure' AND e.id < c.event_id ORDER BY e.id DESC LIMIT 1), '') AS report, \
+           COALESCE(c.place, '') AS place, c.posted_from, c.posted_until, p.state \
          FROM closure_checks c JOIN problems p ON p.id = c.problem_id \
          JOIN inspections i ON i.id = p.inspection_id JOIN aspects a ON a.id = p.aspect_id \
          LEFT JOIN units u ON u.id = COALESCE(p.lead_unit_id, (SELECT m.lead_unit_id FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL ORDER BY m.ordinal LIMIT 1)) \
@@ -63,23 +64,40 @@ pub async fn list(db: &Db, actor: &Actor, today: NaiveDate) -> StoreResult<Vec<P
     sql.id_list(orgs).push(" ORDER BY c.id DESC LIMIT 500");
     let rows = sql.query().fetch_all(db.pool()).await?;
     rows.iter()
-        .map(|r| {
-            let from = parse_day(&r.try_get::<String, _>(7)?).unwrap_or_default();
-            let until = parse_day(&r.try_get::<String, _>(8)?).unwrap_or_default();
-            Ok(PostedResult {
-                problem_id: ProblemId(r.try_get(0)?),
-                problem: r.try_get(1)?,
-                aspect: r.try_get(2)?,
-                inspection: r.try_get(3)?,
-                lead_unit: r.try_get(4)?,
-                report: r.try_get(5)?,
-                place: r.try_get(6)?,
-                posted_from: from,
-                posted_until: until,
-                running: until >= today,
-                state: r.try_get(9)?,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(StoreError::from)
+        .map(|r| Ok(PostedRow::from_row(r)?.posted(today)))
+        .collect()
+}
+
+/// A posted result as [`list`] selects it.
+#[derive(sqlx::FromRow)]
+struct PostedRow {
+    problem_id: i64,
+    problem: String,
+    aspect: String,
+    inspection: String,
+    lead_unit: String,
+    report: String,
+    place: String,
+    posted_from: String,
+    posted_until: String,
+    state: String,
+}
+
+impl PostedRow {
+    fn posted(self, today: NaiveDate) -> PostedResult {
+        let until = parse_day(&self.posted_until).unwrap_or_default();
+        PostedResult {
+            problem_id: ProblemId(self.problem_id),
+            problem: self.problem,
+            aspect: self.aspect,
+            inspection: self.inspection,
+            lead_unit: self.lead_unit,
+            report: self.report,
+            place: self.place,
+            posted_from: parse_day(&self.posted_from).unwrap_or_default(),
+            posted_until: until,
+            running: until >= today,
+            state: self.state,
+        }
+    }
 }

@@ -1,7 +1,6 @@
 //! 问题 — the findings of an inspection, and those the organisation found itself.
 
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::inspection::ProblemSource;
 use zhenggai_domain::reason::{Choose, Foreign};
@@ -12,6 +11,7 @@ use zhenggai_domain::{AspectId, InspectionId, ItemId, ProblemId, UnitId};
 use super::{inspection_org, require_inspection_edit};
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
+use crate::db::rows::code_of;
 use crate::db::sql::{Sql, stamp};
 use crate::db::tx::Tx;
 use crate::error::{StoreError, StoreResult};
@@ -182,23 +182,23 @@ pub async fn create(
     inspection: InspectionId,
     input: &ProblemInput,
 ) -> StoreResult<ProblemId> {
-    let mut tx = db.begin().await?;
-    let org = inspection_org(tx.conn(), inspection).await?;
-    require_inspection_edit(tx.conn(), actor, org, inspection).await?;
-    let c = input.check(&mut tx, inspection).await?;
-    let new = NewProblem {
-        title: c.title,
-        description: c.description,
-        aspect: c.aspect,
-        item: c.item,
-        source: c.source,
-        lead_unit: c.lead_unit.map(UnitId),
-        leader: c.leader.map(zhenggai_domain::UserId),
-        origin: None,
-    };
-    let id = insert(&mut tx, change, inspection, &new).await?;
-    tx.commit().await?;
-    Ok(id)
+    db.write(async |tx| {
+        let org = inspection_org(tx.conn(), inspection).await?;
+        require_inspection_edit(tx.conn(), actor, org, inspection).await?;
+        let c = input.check(tx, inspection).await?;
+        let new = NewProblem {
+            title: c.title,
+            description: c.description,
+            aspect: c.aspect,
+            item: c.item,
+            source: c.source,
+            lead_unit: c.lead_unit.map(UnitId),
+            leader: c.leader.map(zhenggai_domain::UserId),
+            origin: None,
+        };
+        insert(tx, change, inspection, &new).await
+    })
+    .await
 }
 
 /// A checked problem, ready to store.
@@ -229,7 +229,7 @@ pub async fn insert(
     inspection: InspectionId,
     p: &NewProblem,
 ) -> StoreResult<ProblemId> {
-    let id: i64 = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO problems (inspection_id, aspect_id, item_id, ordinal, title, description, source, lead_unit_id, leader_id, created_at, origin) \
          VALUES ($1, $2, $3, (SELECT COALESCE(MAX(ordinal), 0) + 1 FROM problems WHERE inspection_id = $1), $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
@@ -244,8 +244,7 @@ pub async fn insert(
     .bind(stamp(change.at))
     .bind(p.origin.as_deref())
     .fetch_one(tx.conn())
-    .await?
-    .try_get(0)?;
+    .await?;
     audit::write::created(tx, change, Entity::Problem, id).await?;
     Ok(ProblemId(id))
 }
@@ -276,77 +275,63 @@ pub async fn update(
     version: i64,
     input: &ProblemInput,
 ) -> StoreResult<()> {
-    let mut tx = db.begin().await?;
-    let inspection = problem_inspection(&mut tx, id).await?;
-    let org = inspection_org(tx.conn(), inspection).await?;
-    require_problem_edit(db, actor, org, id).await?;
-    let c = input.check(&mut tx, inspection).await?;
-    // The lead unit as it stands (as distributed, else the first measure's).
-    let former: Option<i64> = sqlx::query(
-        "SELECT COALESCE(p.lead_unit_id, (SELECT m.lead_unit_id FROM measures m \
-           WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL ORDER BY m.ordinal LIMIT 1)) \
-         FROM problems p WHERE p.id = $1",
-    )
-    .bind(id.0)
-    .fetch_one(tx.conn())
-    .await?
-    .try_get(0)?;
-    let former = former.map(UnitId);
-    if let (Some(from), Some(to)) = (former, c.lead_unit.map(UnitId)) {
-        super::lead::carry_lead(
-            &mut tx,
-            actor,
-            change,
-            id,
-            from,
-            to,
-            input.carry_measure_ids.as_deref(),
+    db.write(async |tx| {
+        let inspection = problem_inspection(tx, id).await?;
+        let org = inspection_org(tx.conn(), inspection).await?;
+        require_problem_edit(db, actor, org, id).await?;
+        let c = input.check(tx, inspection).await?;
+        // The lead unit as it stands (as distributed, else the first measure's).
+        let former: Option<i64> = sqlx::query_scalar(
+            "SELECT COALESCE(p.lead_unit_id, (SELECT m.lead_unit_id FROM measures m \
+               WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL ORDER BY m.ordinal LIMIT 1)) \
+             FROM problems p WHERE p.id = $1",
         )
+        .bind(id.0)
+        .fetch_one(tx.conn())
         .await?;
-    }
-    let mut set = Sql::new("aspect_id = ");
-    set.bind(c.aspect.0)
-        .push(", item_id = ")
-        .bind(c.item.map(|i| i.0))
-        .push(", title = ")
-        .bind(c.title)
-        .push(", description = ")
-        .bind(c.description)
-        .push(", source = ")
-        .bind(c.source.code())
-        .push(", lead_unit_id = ")
-        .bind(c.lead_unit)
-        .push(", leader_id = ")
-        .bind(c.leader);
-    audit::versions::update(
-        &mut tx,
-        change,
-        "update",
-        Entity::Problem,
-        id.0,
-        version,
-        &set,
-    )
-    .await?;
-    tx.commit().await
+        if let (Some(from), Some(to)) = (former.map(UnitId), c.lead_unit.map(UnitId)) {
+            let carried = input.carry_measure_ids.as_deref();
+            super::lead::carry_lead(tx, actor, change, id, from, to, carried).await?;
+        }
+        let mut set = Sql::new("aspect_id = ");
+        set.bind(c.aspect.0)
+            .push(", item_id = ")
+            .bind(c.item.map(|i| i.0))
+            .push(", title = ")
+            .bind(c.title)
+            .push(", description = ")
+            .bind(c.description)
+            .push(", source = ")
+            .bind(c.source.code())
+            .push(", lead_unit_id = ")
+            .bind(c.lead_unit)
+            .push(", leader_id = ")
+            .bind(c.leader);
+        audit::versions::update(tx, change, "update", Entity::Problem, id.0, version, &set).await?;
+        Ok(())
+    })
+    .await
 }
 
 async fn problem_inspection(tx: &mut Tx, id: ProblemId) -> StoreResult<InspectionId> {
-    let row =
-        sqlx::query("SELECT inspection_id FROM problems WHERE id = $1 AND withdrawn_at IS NULL")
-            .bind(id.0)
-            .fetch_optional(tx.conn())
-            .await?
-            .ok_or(StoreError::NotFound)?;
-    Ok(InspectionId(row.try_get(0)?))
+    let inspection: i64 = sqlx::query_scalar(
+        "SELECT inspection_id FROM problems WHERE id = $1 AND withdrawn_at IS NULL",
+    )
+    .bind(id.0)
+    .fetch_optional(tx.conn())
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    Ok(InspectionId(inspection))
 }
 
 /// One problem, if the actor may read it: the whole ledger's readers, or those who
 /// see one of its measures.
 pub async fn get(db: &Db, actor: &Actor, id: ProblemId) -> StoreResult<Problem> {
-    let row = sqlx::query(
-        "SELECT p.id, p.inspection_id, i.title, i.org_id, p.aspect_id, a.title, p.item_id, p.ordinal, p.title, \
-                p.description, p.source, p.version, p.state, lu.id, COALESCE(lu.short_name, lu.name), ld.id, ld.display_name, p.extensions \
+    let row = sqlx::query_as::<_, ProblemRow>(
+        "SELECT p.id, p.inspection_id, i.title AS inspection_title, i.org_id, p.aspect_id, a.title AS aspect_title, \
+                p.item_id, p.ordinal, p.title, p.description, p.source, p.version, p.state, \
+                lu.id AS lead_unit_id, COALESCE(lu.short_name, lu.name) AS lead_unit_name, \
+                ld.id AS leader_id, ld.display_name AS leader_name, p.extensions \
          FROM problems p JOIN inspections i ON i.id = p.inspection_id JOIN aspects a ON a.id = p.aspect_id \
          LEFT JOIN units lu ON lu.id = COALESCE(p.lead_unit_id, \
              (SELECT m.lead_unit_id FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL ORDER BY m.ordinal LIMIT 1)) \
@@ -357,40 +342,7 @@ pub async fn get(db: &Db, actor: &Actor, id: ProblemId) -> StoreResult<Problem> 
     .fetch_optional(db.pool())
     .await?
     .ok_or(StoreError::NotFound)?;
-    let lead_unit = match row.try_get::<Option<i64>, _>(13)? {
-        Some(u) => Some(super::UnitRef {
-            id: UnitId(u),
-            name: row.try_get::<Option<String>, _>(14)?.unwrap_or_default(),
-        }),
-        None => None,
-    };
-    let leader = match row.try_get::<Option<i64>, _>(15)? {
-        Some(u) => Some(super::UserRef {
-            id: zhenggai_domain::UserId(u),
-            name: row.try_get::<Option<String>, _>(16)?.unwrap_or_default(),
-        }),
-        None => None,
-    };
-    let problem = Problem {
-        id: ProblemId(row.try_get(0)?),
-        inspection_id: InspectionId(row.try_get(1)?),
-        inspection_title: row.try_get(2)?,
-        org_id: UnitId(row.try_get(3)?),
-        aspect_id: AspectId(row.try_get(4)?),
-        aspect_title: row.try_get(5)?,
-        item_id: row.try_get::<Option<i64>, _>(6)?.map(ItemId),
-        ordinal: row.try_get(7)?,
-        title: row.try_get(8)?,
-        description: row.try_get(9)?,
-        source: crate::db::rows::code::<ProblemSource, _>(&row, "problems", 10)?,
-        version: row.try_get(11)?,
-        state: crate::db::rows::code::<zhenggai_domain::lifecycle::ProblemState, _>(
-            &row, "problems", 12,
-        )?,
-        lead_unit,
-        leader,
-        extensions: row.try_get(17)?,
-    };
+    let problem = Problem::try_from(row)?;
     if actor.ledger_access(problem.org_id) >= Access::Read || owns(actor, &problem) {
         return Ok(problem);
     }
@@ -404,6 +356,60 @@ pub async fn get(db: &Db, actor: &Actor, id: ProblemId) -> StoreResult<Problem> 
     match sql.query().fetch_optional(db.pool()).await? {
         Some(_) => Ok(problem),
         None => Err(StoreError::NotFound),
+    }
+}
+
+/// A problem as [`get`] selects it.
+#[derive(sqlx::FromRow)]
+struct ProblemRow {
+    id: i64,
+    inspection_id: i64,
+    inspection_title: String,
+    org_id: i64,
+    aspect_id: i64,
+    aspect_title: String,
+    item_id: Option<i64>,
+    ordinal: i64,
+    title: String,
+    description: Option<String>,
+    source: String,
+    version: i64,
+    state: String,
+    lead_unit_id: Option<i64>,
+    lead_unit_name: Option<String>,
+    leader_id: Option<i64>,
+    leader_name: Option<String>,
+    extensions: i64,
+}
+
+impl TryFrom<ProblemRow> for Problem {
+    type Error = sqlx::Error;
+
+    fn try_from(r: ProblemRow) -> Result<Problem, sqlx::Error> {
+        Ok(Problem {
+            id: ProblemId(r.id),
+            inspection_id: InspectionId(r.inspection_id),
+            inspection_title: r.inspection_title,
+            org_id: UnitId(r.org_id),
+            aspect_id: AspectId(r.aspect_id),
+            aspect_title: r.aspect_title,
+            item_id: r.item_id.map(ItemId),
+            ordinal: r.ordinal,
+            title: r.title,
+            description: r.description,
+            source: code_of("problems", "source", &r.source)?,
+            state: code_of("problems", "state", &r.state)?,
+            lead_unit: r.lead_unit_id.map(|u| super::UnitRef {
+                id: UnitId(u),
+                name: r.lead_unit_name.unwrap_or_default(),
+            }),
+            leader: r.leader_id.map(|u| super::UserRef {
+                id: zhenggai_domain::UserId(u),
+                name: r.leader_name.unwrap_or_default(),
+            }),
+            extensions: r.extensions,
+            version: r.version,
+        })
     }
 }
 
@@ -447,26 +453,28 @@ pub async fn withdraw(
     id: ProblemId,
     version: i64,
 ) -> StoreResult<()> {
-    let mut tx = db.begin().await?;
-    let inspection = problem_inspection(&mut tx, id).await?;
-    let org = inspection_org(tx.conn(), inspection).await?;
-    require_problem_edit(db, actor, org, id).await?;
-    audit::versions::withdraw(&mut tx, change, Entity::Problem, id.0, version).await?;
-    let measures = sqlx::query(
-        "SELECT id, version FROM measures WHERE problem_id = $1 AND withdrawn_at IS NULL",
-    )
-    .bind(id.0)
-    .fetch_all(tx.conn())
-    .await?;
-    for m in &measures {
-        audit::versions::withdraw(
-            &mut tx,
-            change,
-            Entity::Measure,
-            m.try_get(0)?,
-            m.try_get(1)?,
+    db.write(async |tx| {
+        let inspection = problem_inspection(tx, id).await?;
+        let org = inspection_org(tx.conn(), inspection).await?;
+        require_problem_edit(db, actor, org, id).await?;
+        audit::versions::withdraw(tx, change, Entity::Problem, id.0, version).await?;
+        let measures = sqlx::query_as::<_, VersionRow>(
+            "SELECT id, version FROM measures WHERE problem_id = $1 AND withdrawn_at IS NULL",
         )
+        .bind(id.0)
+        .fetch_all(tx.conn())
         .await?;
-    }
-    tx.commit().await
+        for m in measures {
+            audit::versions::withdraw(tx, change, Entity::Measure, m.id, m.version).await?;
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// A record's id and the version read.
+#[derive(sqlx::FromRow)]
+struct VersionRow {
+    id: i64,
+    version: i64,
 }

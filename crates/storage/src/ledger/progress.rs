@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::deadline::DeadlineKind;
 use zhenggai_domain::lifecycle::{self, Action, Refusal};
@@ -117,50 +117,50 @@ pub async fn add(
     let happened_on =
         happened_on.ok_or_else(|| StoreError::because("happened_on", Why::RequiredDate))?;
     let stored = store_uploads(files, &checked).await?;
-    let mut tx = db.begin().await?;
-    // Entries are appended and never conflict with each other: the measure's state is
-    // read again under the transaction's lock, not taken from before it, where two first
-    // entries both moved a registered measure "into progress" from the same version and
-    // the second was refused as stale.
-    let m = measures::load_locked(&mut tx, m.id, today).await?;
-    if input.mark_done {
-        if m.state == MeasureState::Done {
-            return Err(StoreError::because(
-                "mark_done",
-                Why::Rule(Rule::MeasureDone),
-            ));
+    db.write(async |tx| {
+        // Entries are appended and never conflict with each other: the measure's state
+        // is read again under the transaction's lock, not taken from before it, where
+        // two first entries both moved a registered measure "into progress" from the
+        // same version and the second was refused as stale.
+        let m = measures::load_locked(tx, m.id, today).await?;
+        if input.mark_done {
+            if m.state == MeasureState::Done {
+                return Err(StoreError::because(
+                    "mark_done",
+                    Why::Rule(Rule::MeasureDone),
+                ));
+            }
+            check_measure_done(tx.conn(), actor, &m, today).await?;
         }
-        check_measure_done(tx.conn(), actor, &m, today).await?;
-    }
-    let id = insert_entry(
-        &mut tx,
-        change,
-        &m,
-        happened_on,
-        &content,
-        actor.user,
-        input.mark_done,
-    )
-    .await?;
-    for f in &stored {
-        let att: i64 = sqlx::query(
-            "INSERT INTO attachments (progress_id, sha256, filename, content_type, size, uploaded_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        let id = insert_entry(
+            tx,
+            change,
+            &m,
+            happened_on,
+            &content,
+            actor.user,
+            input.mark_done,
         )
-        .bind(id.0)
-        .bind(&f.sha256)
-        .bind(&f.filename)
-        .bind(f.content_type)
-        .bind(f.size)
-        .bind(actor.user.0)
-        .bind(stamp(change.at))
-        .fetch_one(tx.conn())
-        .await?
-        .try_get(0)?;
-        audit::write::created(&mut tx, change, Entity::Attachment, att).await?;
-    }
-    tx.commit().await?;
-    Ok(id)
+        .await?;
+        for f in &stored {
+            let att: i64 = sqlx::query_scalar(
+                "INSERT INTO attachments (progress_id, sha256, filename, content_type, size, uploaded_by, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(id.0)
+            .bind(&f.sha256)
+            .bind(&f.filename)
+            .bind(f.content_type)
+            .bind(f.size)
+            .bind(actor.user.0)
+            .bind(stamp(change.at))
+            .fetch_one(tx.conn())
+            .await?;
+            audit::write::created(tx, change, Entity::Attachment, att).await?;
+        }
+        Ok(id)
+    })
+    .await
 }
 
 /// Whether the actor may mark this measure done now (the progress form offers it only
@@ -193,7 +193,7 @@ pub async fn insert_entry(
     author: UserId,
     done: bool,
 ) -> StoreResult<ProgressId> {
-    let id: i64 = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO progress (measure_id, happened_on, content, author_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(m.id.0)
@@ -202,8 +202,7 @@ pub async fn insert_entry(
     .bind(author.0)
     .bind(stamp(change.at))
     .fetch_one(tx.conn())
-    .await?
-    .try_get(0)?;
+    .await?;
     audit::write::created(tx, change, Entity::Progress, id).await?;
     let next = if done {
         Some(MeasureState::Done)
@@ -245,52 +244,98 @@ async fn has_evidence(db: &Db, measure: MeasureId) -> StoreResult<bool> {
 
 /// The timeline of a measure, newest first. The caller has checked read access.
 pub async fn list(db: &Db, measure: MeasureId) -> StoreResult<Vec<Progress>> {
-    let rows = sqlx::query(
-        "SELECT p.id, p.measure_id, p.happened_on, p.content, p.author_id, u.display_name, p.created_at \
+    let mut entries: Vec<Progress> = sqlx::query_as::<_, ProgressRow>(
+        "SELECT p.id, p.measure_id, p.happened_on, p.content, p.author_id, u.display_name AS author_name, p.created_at \
          FROM progress p JOIN users u ON u.id = p.author_id \
          WHERE p.measure_id = $1 AND p.withdrawn_at IS NULL ORDER BY p.happened_on DESC, p.id DESC",
     )
     .bind(measure.0)
     .fetch_all(db.pool())
-    .await?;
-    let mut entries: Vec<Progress> = rows
-        .iter()
-        .map(|r| {
-            Ok(Progress {
-                id: ProgressId(r.try_get(0)?),
-                measure_id: MeasureId(r.try_get(1)?),
-                happened_on: parse_day(&r.try_get::<String, _>(2)?).unwrap_or_default(),
-                content: r.try_get(3)?,
-                author: UserRef {
-                    id: UserId(r.try_get(4)?),
-                    name: r.try_get(5)?,
-                },
-                created_at: r.try_get(6)?,
-                attachments: Vec::new(),
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()?;
-    let atts = sqlx::query(
+    .await?
+    .into_iter()
+    .map(Progress::from)
+    .collect();
+    let atts = sqlx::query_as::<_, EntryFile>(
         "SELECT a.id, a.progress_id, a.filename, a.content_type, a.size, a.sha256 FROM attachments a \
          JOIN progress p ON p.id = a.progress_id WHERE p.measure_id = $1 AND a.withdrawn_at IS NULL ORDER BY a.id",
     )
     .bind(measure.0)
     .fetch_all(db.pool())
     .await?;
-    for r in &atts {
-        let progress = ProgressId(r.try_get(1)?);
-        let att = Attachment {
-            id: AttachmentId(r.try_get(0)?),
-            filename: r.try_get(2)?,
-            content_type: r.try_get(3)?,
-            size: r.try_get(4)?,
-            sha256: r.try_get(5)?,
-        };
+    for r in atts {
+        let progress = ProgressId(r.progress_id);
         if let Some(e) = entries.iter_mut().find(|e| e.id == progress) {
-            e.attachments.push(att);
+            e.attachments.push(r.file.into());
         }
     }
     Ok(entries)
+}
+
+/// A progress entry as [`list`] reads it.
+#[derive(sqlx::FromRow)]
+struct ProgressRow {
+    id: i64,
+    measure_id: i64,
+    happened_on: String,
+    content: String,
+    author_id: i64,
+    author_name: String,
+    created_at: String,
+}
+
+impl From<ProgressRow> for Progress {
+    fn from(r: ProgressRow) -> Progress {
+        Progress {
+            id: ProgressId(r.id),
+            measure_id: MeasureId(r.measure_id),
+            happened_on: parse_day(&r.happened_on).unwrap_or_default(),
+            content: r.content,
+            author: UserRef {
+                id: UserId(r.author_id),
+                name: r.author_name,
+            },
+            created_at: r.created_at,
+            attachments: Vec::new(),
+        }
+    }
+}
+
+/// An attachment as stored.
+#[derive(sqlx::FromRow)]
+struct AttachmentRow {
+    id: i64,
+    filename: String,
+    content_type: String,
+    size: i64,
+    sha256: String,
+}
+
+impl From<AttachmentRow> for Attachment {
+    fn from(r: AttachmentRow) -> Attachment {
+        Attachment {
+            id: AttachmentId(r.id),
+            filename: r.filename,
+            content_type: r.content_type,
+            size: r.size,
+            sha256: r.sha256,
+        }
+    }
+}
+
+/// An attachment with its entry, as [`list`] reads them.
+#[derive(sqlx::FromRow)]
+struct EntryFile {
+    progress_id: i64,
+    #[sqlx(flatten)]
+    file: AttachmentRow,
+}
+
+/// An attachment with its measure, as [`attachment`] reads it.
+#[derive(sqlx::FromRow)]
+struct MeasureFile {
+    measure_id: i64,
+    #[sqlx(flatten)]
+    file: AttachmentRow,
 }
 
 /// An attachment's description and bytes, if the actor may read its measure.
@@ -301,7 +346,7 @@ pub async fn attachment(
     id: AttachmentId,
     today: NaiveDate,
 ) -> StoreResult<(Attachment, Vec<u8>)> {
-    let row = sqlx::query(
+    let row = sqlx::query_as::<_, MeasureFile>(
         "SELECT a.id, a.filename, a.content_type, a.size, a.sha256, p.measure_id FROM attachments a \
          JOIN progress p ON p.id = a.progress_id WHERE a.id = $1 AND a.withdrawn_at IS NULL",
     )
@@ -309,14 +354,8 @@ pub async fn attachment(
     .fetch_optional(db.pool())
     .await?
     .ok_or(StoreError::NotFound)?;
-    measures::get(db, actor, MeasureId(row.try_get(5)?), today).await?;
-    let att = Attachment {
-        id: AttachmentId(row.try_get(0)?),
-        filename: row.try_get(1)?,
-        content_type: row.try_get(2)?,
-        size: row.try_get(3)?,
-        sha256: row.try_get(4)?,
-    };
+    measures::get(db, actor, MeasureId(row.measure_id), today).await?;
+    let att = Attachment::from(row.file);
     let bytes = files.get(&att.sha256).await?;
     Ok((att, bytes))
 }
@@ -327,18 +366,25 @@ pub async fn latest_by_measure(
     db: &Db,
     inspection: zhenggai_domain::InspectionId,
 ) -> StoreResult<std::collections::HashMap<MeasureId, String>> {
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, LatestRow>(
         "SELECT p.measure_id, p.content FROM progress p JOIN measures m ON m.id = p.measure_id \
          WHERE m.inspection_id = $1 AND p.withdrawn_at IS NULL ORDER BY p.measure_id, p.happened_on, p.id",
     )
     .bind(inspection.0)
     .fetch_all(db.pool())
     .await?;
-    let mut latest = std::collections::HashMap::new();
-    for r in &rows {
-        latest.insert(MeasureId(r.try_get(0)?), r.try_get::<String, _>(1)?);
-    }
-    Ok(latest)
+    // Rows come oldest first: the last one of each measure stays.
+    Ok(rows
+        .into_iter()
+        .map(|r| (MeasureId(r.measure_id), r.content))
+        .collect())
+}
+
+/// A progress entry's text by measure, as [`latest_by_measure`] reads it.
+#[derive(sqlx::FromRow)]
+struct LatestRow {
+    measure_id: i64,
+    content: String,
 }
 
 /// Whether the actor may mark a measure done now: the state machine's rule for a done

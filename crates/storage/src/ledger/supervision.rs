@@ -4,7 +4,6 @@
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use sqlx::Row;
 use zhenggai_domain::UnitId;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::happened::Event;
@@ -112,70 +111,82 @@ pub async fn record_round(
     }
     c.finish()?;
     let held_on = held_on.ok_or_else(|| anyhow::anyhow!("the date was checked above"))?;
-    let mut tx = db.begin().await?;
-    let id: i64 = sqlx::query(
-        "INSERT INTO supervision_rounds (org_id, title, held_on, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-    )
-    .bind(actor.org.0)
-    .bind(title)
-    .bind(day(held_on))
-    .bind(stamp(change.at))
-    .fetch_one(tx.conn())
-    .await?
-    .try_get(0)?;
-    audit::write::created(&mut tx, change, Entity::SupervisionRound, id).await?;
-    for (unit, finding, slow) in kept {
-        let f: i64 = sqlx::query(
-            "INSERT INTO round_findings (round_id, unit_id, finding, slow, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    db.write(async |tx| {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO supervision_rounds (org_id, title, held_on, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
         )
-        .bind(id)
-        .bind(unit.0)
-        .bind(finding)
-        .bind(i64::from(slow))
+        .bind(actor.org.0)
+        .bind(title)
+        .bind(day(held_on))
         .bind(stamp(change.at))
         .fetch_one(tx.conn())
-        .await?
-        .try_get(0)?;
-        audit::write::created(&mut tx, change, Entity::RoundFinding, f).await?;
-    }
-    tx.commit().await?;
-    Ok(id)
+        .await?;
+        audit::write::created(tx, change, Entity::SupervisionRound, id).await?;
+        for (unit, finding, slow) in kept {
+            let f: i64 = sqlx::query_scalar(
+                "INSERT INTO round_findings (round_id, unit_id, finding, slow, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            )
+            .bind(id)
+            .bind(unit.0)
+            .bind(finding)
+            .bind(i64::from(slow))
+            .bind(stamp(change.at))
+            .fetch_one(tx.conn())
+            .await?;
+            audit::write::created(tx, change, Entity::RoundFinding, f).await?;
+        }
+        Ok(id)
+    })
+    .await
 }
 
 /// The organisation's rounds, newest first, with their findings.
 pub async fn rounds(db: &Db, actor: &Actor) -> StoreResult<Vec<Round>> {
     require_ledger(actor, actor.org, Access::Read)?;
-    let rows = sqlx::query("SELECT id, title, held_on FROM supervision_rounds WHERE org_id = $1 ORDER BY held_on DESC, id DESC")
+    let rows = sqlx::query_as::<_, RoundRow>("SELECT id, title, held_on FROM supervision_rounds WHERE org_id = $1 ORDER BY held_on DESC, id DESC")
         .bind(actor.org.0)
         .fetch_all(db.pool())
         .await?;
     let mut out = Vec::new();
-    for r in &rows {
-        let id: i64 = r.try_get(0)?;
-        let findings = sqlx::query(
-            "SELECT COALESCE(u.short_name, u.name), f.finding, f.slow FROM round_findings f JOIN units u ON u.id = f.unit_id \
+    for r in rows {
+        let findings = sqlx::query_as::<_, FindingRow>(
+            "SELECT COALESCE(u.short_name, u.name) AS unit, f.finding, f.slow FROM round_findings f JOIN units u ON u.id = f.unit_id \
              WHERE f.round_id = $1 ORDER BY f.id",
         )
-        .bind(id)
+        .bind(r.id)
         .fetch_all(db.pool())
         .await?
-        .iter()
-        .map(|f| {
-            Ok(Finding {
-                unit: f.try_get(0)?,
-                finding: f.try_get(1)?,
-                slow: f.try_get::<i64, _>(2)? != 0,
-            })
+        .into_iter()
+        .map(|f| Finding {
+            unit: f.unit,
+            finding: f.finding,
+            slow: f.slow != 0,
         })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        .collect();
         out.push(Round {
-            id,
-            title: r.try_get(1)?,
-            held_on: parse_day(&r.try_get::<String, _>(2)?).unwrap_or_default(),
+            id: r.id,
+            title: r.title,
+            held_on: parse_day(&r.held_on).unwrap_or_default(),
             findings,
         });
     }
     Ok(out)
+}
+
+/// A round as [`rounds`] reads it.
+#[derive(sqlx::FromRow)]
+struct RoundRow {
+    id: i64,
+    title: String,
+    held_on: String,
+}
+
+/// A finding as [`rounds`] reads it.
+#[derive(sqlx::FromRow)]
+struct FindingRow {
+    unit: String,
+    finding: String,
+    slow: i64,
 }
 
 /// Records a progress hearing.
@@ -194,37 +205,43 @@ pub async fn record_hearing(
     let notes = c.text("notes", notes, 2000);
     c.finish()?;
     let held_on = held_on.ok_or_else(|| anyhow::anyhow!("the date was checked above"))?;
-    let mut tx = db.begin().await?;
-    let id: i64 = sqlx::query(
-        "INSERT INTO hearings (org_id, held_on, attendees, notes, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-    )
-    .bind(actor.org.0)
-    .bind(day(held_on))
-    .bind(attendees)
-    .bind(notes)
-    .bind(stamp(change.at))
-    .fetch_one(tx.conn())
-    .await?
-    .try_get(0)?;
-    audit::write::created(&mut tx, change, Entity::Hearing, id).await?;
-    tx.commit().await
+    db.write(async |tx| {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO hearings (org_id, held_on, attendees, notes, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(actor.org.0)
+        .bind(day(held_on))
+        .bind(attendees)
+        .bind(notes)
+        .bind(stamp(change.at))
+        .fetch_one(tx.conn())
+        .await?;
+        audit::write::created(tx, change, Entity::Hearing, id).await
+    })
+    .await
 }
 
 /// The organisation's hearings, newest first.
 pub async fn hearings(db: &Db, actor: &Actor) -> StoreResult<Vec<Hearing>> {
     require_ledger(actor, actor.org, Access::Read)?;
-    let rows = sqlx::query("SELECT held_on, attendees, notes FROM hearings WHERE org_id = $1 ORDER BY held_on DESC, id DESC")
+    let rows = sqlx::query_as::<_, HearingRow>("SELECT held_on, attendees, notes FROM hearings WHERE org_id = $1 ORDER BY held_on DESC, id DESC")
         .bind(actor.org.0)
         .fetch_all(db.pool())
         .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Hearing {
-                held_on: parse_day(&r.try_get::<String, _>(0)?).unwrap_or_default(),
-                attendees: r.try_get(1)?,
-                notes: r.try_get(2)?,
-            })
+    Ok(rows
+        .into_iter()
+        .map(|r| Hearing {
+            held_on: parse_day(&r.held_on).unwrap_or_default(),
+            attendees: r.attendees,
+            notes: r.notes,
         })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(Into::into)
+        .collect())
+}
+
+/// A hearing as [`hearings`] reads it.
+#[derive(sqlx::FromRow)]
+struct HearingRow {
+    held_on: String,
+    attendees: String,
+    notes: String,
 }

@@ -8,7 +8,6 @@ use zhenggai_domain::validate::Why;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 use serde::Serialize;
-use sqlx::Row;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::calendar::Calendar;
 use zhenggai_domain::clock::china_time;
@@ -29,25 +28,29 @@ use crate::settings::weekly_rule;
 /// reports' hour, and a scan of every measure per organisation took a round at the
 /// large organisation to 13 s (docs/benchmarks.md).
 pub async fn reporting_units(db: &Db, org: UnitId) -> StoreResult<Vec<(UnitId, String)>> {
-    let rows = sqlx::query(
-        "SELECT u.id, COALESCE(u.short_name, u.name) FROM units u WHERE u.id IN (\
+    let rows = sqlx::query_as::<_, NamedUnit>(
+        "SELECT u.id, COALESCE(u.short_name, u.name) AS name FROM units u WHERE u.id IN (\
          SELECT m.lead_unit_id FROM measures m WHERE m.org_id = $1 AND m.withdrawn_at IS NULL AND m.state <> 'done' \
          AND m.inspection_id IN (SELECT id FROM inspections WHERE withdrawn_at IS NULL AND org_id = $1)) ORDER BY u.id",
     )
     .bind(org.0)
     .fetch_all(db.pool())
     .await?;
-    rows.iter()
-        .map(|r| Ok((UnitId(r.try_get(0)?), r.try_get(1)?)))
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(Into::into)
+    Ok(rows.into_iter().map(|r| (UnitId(r.id), r.name)).collect())
+}
+
+/// A unit by the name records give it.
+#[derive(sqlx::FromRow)]
+struct NamedUnit {
+    id: i64,
+    name: String,
 }
 
 /// A draft of a unit's report from the progress entries of its measures that week.
 pub async fn prefill(db: &Db, unit: UnitId, week: NaiveDate) -> StoreResult<String> {
     let monday = week_of(week);
-    let rows = sqlx::query(
-        "SELECT m.content, p.happened_on, p.content FROM progress p JOIN measures m ON m.id = p.measure_id \
+    let rows = sqlx::query_as::<_, WeekEntry>(
+        "SELECT m.content AS measure, p.happened_on, p.content FROM progress p JOIN measures m ON m.id = p.measure_id \
          WHERE m.lead_unit_id = $1 AND p.withdrawn_at IS NULL AND m.withdrawn_at IS NULL \
          AND p.happened_on >= $2 AND p.happened_on <= $3 ORDER BY p.happened_on, p.id",
     )
@@ -58,11 +61,8 @@ pub async fn prefill(db: &Db, unit: UnitId, week: NaiveDate) -> StoreResult<Stri
     .await?;
     let mut out = String::new();
     for r in &rows {
-        let measure: String = r.try_get(0)?;
-        let on: String = r.try_get(1)?;
-        let content: String = r.try_get(2)?;
-        let measure: String = measure.chars().take(30).collect();
-        out.push_str(&format!("{on} {measure}：{content}\n"));
+        let measure: String = r.measure.chars().take(30).collect();
+        out.push_str(&format!("{} {measure}：{}\n", r.happened_on, r.content));
     }
     if out.is_empty() {
         out.push_str("本周无新的整改进展记录。\n");
@@ -71,27 +71,53 @@ pub async fn prefill(db: &Db, unit: UnitId, week: NaiveDate) -> StoreResult<Stri
     Ok(out)
 }
 
+/// A progress entry of the week with its measure, as [`prefill`] reads it.
+#[derive(sqlx::FromRow)]
+struct WeekEntry {
+    measure: String,
+    happened_on: String,
+    content: String,
+}
+
 /// A report as sent: what it says, when it was first sent, its version.
 pub type Sent = (String, DateTime<Utc>, i64);
 
-fn sent_of(r: &sqlx::any::AnyRow) -> Result<Sent, sqlx::Error> {
-    Ok((
-        r.try_get("content")?,
-        parse_stamp(&r.try_get::<String, _>("submitted_at")?).unwrap_or_default(),
-        r.try_get("version")?,
-    ))
+/// A report as stored.
+#[derive(sqlx::FromRow)]
+struct SentRow {
+    content: String,
+    submitted_at: String,
+    version: i64,
+}
+
+impl From<SentRow> for Sent {
+    fn from(r: SentRow) -> Sent {
+        (
+            r.content,
+            parse_stamp(&r.submitted_at).unwrap_or_default(),
+            r.version,
+        )
+    }
+}
+
+/// A report with its unit, as [`reports_of_week`] reads them.
+#[derive(sqlx::FromRow)]
+struct UnitSent {
+    unit_id: i64,
+    #[sqlx(flatten)]
+    sent: SentRow,
 }
 
 /// A unit's report of a week, if sent.
 pub async fn report_of(db: &Db, unit: UnitId, week: NaiveDate) -> StoreResult<Option<Sent>> {
-    let row = sqlx::query(
+    let row = sqlx::query_as::<_, SentRow>(
         "SELECT content, submitted_at, version FROM weekly_reports WHERE unit_id = $1 AND week = $2",
     )
     .bind(unit.0)
     .bind(day(week_of(week)))
     .fetch_optional(db.pool())
     .await?;
-    Ok(row.as_ref().map(sent_of).transpose()?)
+    Ok(row.map(Sent::from))
 }
 
 /// Every report of an organisation's week, by unit, in one query.
@@ -100,17 +126,17 @@ pub async fn reports_of_week(
     org: UnitId,
     week: NaiveDate,
 ) -> StoreResult<HashMap<UnitId, Sent>> {
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, UnitSent>(
         "SELECT unit_id, content, submitted_at, version FROM weekly_reports WHERE org_id = $1 AND week = $2",
     )
     .bind(org.0)
     .bind(day(week_of(week)))
     .fetch_all(db.pool())
     .await?;
-    rows.iter()
-        .map(|r| Ok((UnitId(r.try_get("unit_id")?), sent_of(r)?)))
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(Into::into)
+    Ok(rows
+        .into_iter()
+        .map(|r| (UnitId(r.unit_id), Sent::from(r.sent)))
+        .collect())
 }
 
 /// A unit sends (or corrects) its report of the week of `week` — this week or the one
@@ -139,49 +165,48 @@ pub async fn submit(
     let mut c = Checker::default();
     let content = c.text("content", content, 5000);
     c.finish()?;
-    let mut tx = db.begin().await?;
-    let existing: Option<i64> =
-        sqlx::query("SELECT id FROM weekly_reports WHERE unit_id = $1 AND week = $2")
-            .bind(actor.unit.0)
-            .bind(day(monday))
-            .fetch_optional(tx.conn())
-            .await?
-            .map(|r| r.try_get(0))
-            .transpose()?;
-    match existing {
-        Some(id) => {
-            // A correction keeps the time first sent: lateness is not undone by editing.
-            let mut set = Sql::new("content = ");
-            set.bind(content);
-            audit::versions::update(
-                &mut tx,
-                change,
-                "update",
-                Entity::WeeklyReport,
-                id,
-                version,
-                &set,
-            )
-            .await?;
+    db.write(async |tx| {
+        let existing: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM weekly_reports WHERE unit_id = $1 AND week = $2")
+                .bind(actor.unit.0)
+                .bind(day(monday))
+                .fetch_optional(tx.conn())
+                .await?;
+        match existing {
+            Some(id) => {
+                // A correction keeps the time first sent: lateness is not undone by editing.
+                let mut set = Sql::new("content = ");
+                set.bind(content);
+                audit::versions::update(
+                    tx,
+                    change,
+                    "update",
+                    Entity::WeeklyReport,
+                    id,
+                    version,
+                    &set,
+                )
+                .await?;
+            }
+            None => {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO weekly_reports (org_id, unit_id, week, content, submitted_by, submitted_at, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+                )
+                .bind(actor.org.0)
+                .bind(actor.unit.0)
+                .bind(day(monday))
+                .bind(content)
+                .bind(change.actor.map(|u| u.0))
+                .bind(stamp(change.at))
+                .fetch_one(tx.conn())
+                .await?;
+                audit::write::created(tx, change, Entity::WeeklyReport, id).await?;
+            }
         }
-        None => {
-            let id: i64 = sqlx::query(
-                "INSERT INTO weekly_reports (org_id, unit_id, week, content, submitted_by, submitted_at, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
-            )
-            .bind(actor.org.0)
-            .bind(actor.unit.0)
-            .bind(day(monday))
-            .bind(content)
-            .bind(change.actor.map(|u| u.0))
-            .bind(stamp(change.at))
-            .fetch_one(tx.conn())
-            .await?
-            .try_get(0)?;
-            audit::write::created(&mut tx, change, Entity::WeeklyReport, id).await?;
-        }
-    }
-    tx.commit().await
+        Ok(())
+    })
+    .await
 }
 
 /// A unit's line in the office's roster.
@@ -263,17 +288,19 @@ pub async fn summary(
     today: NaiveDate,
 ) -> StoreResult<String> {
     require_ledger(actor, actor.org, Access::Read)?;
-    let row = sqlx::query(
-        "SELECT COUNT(*) FILTER (WHERE state = 'done'), COUNT(*) FILTER (WHERE state <> 'done'), \
-         COUNT(*) FILTER (WHERE state <> 'done' AND deadline_kind = 'dated' AND deadline_date < $2) \
+    let MeasureCounts {
+        done,
+        open,
+        overdue,
+    } = sqlx::query_as(
+        "SELECT COUNT(*) FILTER (WHERE state = 'done') AS done, COUNT(*) FILTER (WHERE state <> 'done') AS open, \
+         COUNT(*) FILTER (WHERE state <> 'done' AND deadline_kind = 'dated' AND deadline_date < $2) AS overdue \
          FROM measures WHERE org_id = $1 AND withdrawn_at IS NULL",
     )
     .bind(actor.org.0)
     .bind(day(today))
     .fetch_one(db.pool())
     .await?;
-    let (done, open, overdue): (i64, i64, i64) =
-        (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
     let of = |s: ReportStatus| {
         roster
             .lines
@@ -316,6 +343,14 @@ pub async fn summary(
     Ok(out)
 }
 
+/// The organisation's measures as the summary counts them.
+#[derive(sqlx::FromRow)]
+struct MeasureCounts {
+    done: i64,
+    open: i64,
+    overdue: i64,
+}
+
 /// Whether a week's report is due: its time, by the organisation's rule.
 pub async fn due_of(
     db: &Db,
@@ -353,26 +388,31 @@ pub async fn saved_summary(
     week: NaiveDate,
 ) -> StoreResult<Option<SavedSummary>> {
     require_ledger(actor, actor.org, Access::Read)?;
-    let row = sqlx::query(
-        "SELECT s.content, s.version, s.saved_at, u.display_name FROM weekly_summaries s \
+    let row = sqlx::query_as::<_, SummaryRow>(
+        "SELECT s.content, s.version, s.saved_at, u.display_name AS saved_by FROM weekly_summaries s \
          LEFT JOIN users u ON u.id = s.saved_by WHERE s.org_id = $1 AND s.week = $2",
     )
     .bind(actor.org.0)
     .bind(day(week_of(week)))
     .fetch_optional(db.pool())
     .await?;
-    row.map(|r| {
-        Ok(SavedSummary {
-            content: r.try_get(0)?,
-            version: r.try_get(1)?,
-            saved_at: parse_stamp(&r.try_get::<String, _>(2)?)
-                .map(|at| china_time(at).format("%Y-%m-%d %H:%M").to_string())
-                .unwrap_or_default(),
-            saved_by: r.try_get(3)?,
-        })
-    })
-    .transpose()
-    .map_err(|e: sqlx::Error| e.into())
+    Ok(row.map(|r| SavedSummary {
+        content: r.content,
+        version: r.version,
+        saved_at: parse_stamp(&r.saved_at)
+            .map(|at| china_time(at).format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_default(),
+        saved_by: r.saved_by,
+    }))
+}
+
+/// A saved summary as [`saved_summary`] reads it.
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    content: String,
+    version: i64,
+    saved_at: String,
+    saved_by: Option<String>,
 }
 
 /// The office saves its weekly summary of a week (一周一汇总), as edited: the first
@@ -397,49 +437,48 @@ pub async fn save_summary(
     let mut c = Checker::default();
     let content = c.text("content", content, 20000);
     c.finish()?;
-    let mut tx = db.begin().await?;
-    let existing: Option<i64> =
-        sqlx::query("SELECT id FROM weekly_summaries WHERE org_id = $1 AND week = $2")
-            .bind(actor.org.0)
-            .bind(day(monday))
-            .fetch_optional(tx.conn())
-            .await?
-            .map(|r| r.try_get(0))
-            .transpose()?;
-    match existing {
-        Some(id) => {
-            let mut set = Sql::new("content = ");
-            set.bind(content.clone())
-                .push(", saved_by = ")
+    db.write(async |tx| {
+        let existing: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM weekly_summaries WHERE org_id = $1 AND week = $2")
+                .bind(actor.org.0)
+                .bind(day(monday))
+                .fetch_optional(tx.conn())
+                .await?;
+        match existing {
+            Some(id) => {
+                let mut set = Sql::new("content = ");
+                set.bind(content.clone())
+                    .push(", saved_by = ")
+                    .bind(change.actor.map(|u| u.0))
+                    .push(", saved_at = ")
+                    .bind(stamp(change.at));
+                audit::versions::update(
+                    tx,
+                    change,
+                    "update",
+                    Entity::WeeklySummary,
+                    id,
+                    version,
+                    &set,
+                )
+                .await?;
+            }
+            None => {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO weekly_summaries (org_id, week, content, saved_by, saved_at, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+                )
+                .bind(actor.org.0)
+                .bind(day(monday))
+                .bind(content)
                 .bind(change.actor.map(|u| u.0))
-                .push(", saved_at = ")
-                .bind(stamp(change.at));
-            audit::versions::update(
-                &mut tx,
-                change,
-                "update",
-                Entity::WeeklySummary,
-                id,
-                version,
-                &set,
-            )
-            .await?;
+                .bind(stamp(change.at))
+                .fetch_one(tx.conn())
+                .await?;
+                audit::write::created(tx, change, Entity::WeeklySummary, id).await?;
+            }
         }
-        None => {
-            let id: i64 = sqlx::query(
-                "INSERT INTO weekly_summaries (org_id, week, content, saved_by, saved_at, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
-            )
-            .bind(actor.org.0)
-            .bind(day(monday))
-            .bind(content)
-            .bind(change.actor.map(|u| u.0))
-            .bind(stamp(change.at))
-            .fetch_one(tx.conn())
-            .await?
-            .try_get(0)?;
-            audit::write::created(&mut tx, change, Entity::WeeklySummary, id).await?;
-        }
-    }
-    tx.commit().await
+        Ok(())
+    })
+    .await
 }

@@ -98,7 +98,7 @@ async fn request_extension(
     (measure, deadline): &(i64, Deadline),
     reason: &str,
 ) -> StoreResult<()> {
-    let req: i64 = sqlx::query(
+    let req: i64 = sqlx::query_scalar(
         "INSERT INTO extension_requests (problem_id, measure_id, proposed_text, proposed_date, reason, requested_by, requested_at, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
     )
@@ -110,8 +110,7 @@ async fn request_extension(
     .bind(step.actor.user.0)
     .bind(stamp(step.change.at))
     .fetch_one(tx.conn())
-    .await?
-    .try_get(0)?;
+    .await?;
     audit::write::created(tx, step.change, Entity::ExtensionRequest, req).await
 }
 
@@ -124,11 +123,10 @@ async fn decide_extension(
     reason: &str,
 ) -> StoreResult<()> {
     let approved = matches!(step.action, Action::Extend { .. });
-    let version: i64 = sqlx::query("SELECT version FROM extension_requests WHERE id = $1")
+    let version: i64 = sqlx::query_scalar("SELECT version FROM extension_requests WHERE id = $1")
         .bind(*req)
         .fetch_one(tx.conn())
-        .await?
-        .try_get(0)?;
+        .await?;
     let mut set = Sql::new("decision = ");
     set.bind(if approved { "approved" } else { "refused" })
         .push(", decided_by = ")
@@ -162,13 +160,14 @@ async fn renew_deadlines(
 ) -> StoreResult<()> {
     let words = format!("{}前", deadline.format("%Y年%-m月%-d日"));
     let new = Deadline::parse(&words, deadline).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let measures =
-        sqlx::query("SELECT id FROM measures WHERE problem_id = $1 AND withdrawn_at IS NULL")
-            .bind(step.id.0)
-            .fetch_all(tx.conn())
-            .await?;
-    for m in &measures {
-        set_deadline(tx, step.change, step.code, m.try_get(0)?, &new, true).await?;
+    let measures: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM measures WHERE problem_id = $1 AND withdrawn_at IS NULL",
+    )
+    .bind(step.id.0)
+    .fetch_all(tx.conn())
+    .await?;
+    for m in measures {
+        set_deadline(tx, step.change, step.code, m, &new, true).await?;
     }
     Ok(())
 }
@@ -181,7 +180,7 @@ pub(super) async fn attach_files(
     files: &[Stored],
 ) -> StoreResult<()> {
     for f in files {
-        let file: i64 = sqlx::query(
+        let file: i64 = sqlx::query_scalar(
             "INSERT INTO event_files (problem_id, event_id, sha256, filename, content_type, size, uploaded_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
@@ -194,8 +193,7 @@ pub(super) async fn attach_files(
         .bind(step.actor.user.0)
         .bind(stamp(step.change.at))
         .fetch_one(tx.conn())
-        .await?
-        .try_get(0)?;
+        .await?;
         audit::write::created(tx, step.change, Entity::EventFile, file).await?;
     }
     Ok(())
@@ -204,14 +202,12 @@ pub(super) async fn attach_files(
 /// A unit as records name it (its short name where it has one); a problem not yet
 /// distributed has no former lead unit, named by a dash.
 async fn unit_name(tx: &mut Tx, unit: UnitId) -> StoreResult<String> {
-    let row = sqlx::query("SELECT COALESCE(short_name, name) FROM units WHERE id = $1")
-        .bind(unit.0)
-        .fetch_optional(tx.conn())
-        .await?;
-    Ok(match row {
-        Some(r) => r.try_get(0)?,
-        None => "—".to_string(),
-    })
+    let name: Option<String> =
+        sqlx::query_scalar("SELECT COALESCE(short_name, name) FROM units WHERE id = $1")
+            .bind(unit.0)
+            .fetch_optional(tx.conn())
+            .await?;
+    Ok(name.unwrap_or_else(|| "—".to_string()))
 }
 
 /// Writes the one record an accepted action leaves.
@@ -223,7 +219,7 @@ pub(super) async fn record_event(
     record: &lifecycle::Record,
     opinion: Option<&str>,
 ) -> StoreResult<i64> {
-    let event: i64 = sqlx::query(
+    let event: i64 = sqlx::query_scalar(
         "INSERT INTO problem_events (problem_id, action, from_state, to_state, note, opinion, actor_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(id.0)
@@ -235,8 +231,7 @@ pub(super) async fn record_event(
     .bind(actor.user.0)
     .bind(stamp(change.at))
     .fetch_one(tx.conn())
-    .await?
-    .try_get(0)?;
+    .await?;
     audit::write::created(tx, change, Entity::ProblemEvent, event).await?;
     Ok(event)
 }
@@ -294,35 +289,46 @@ pub(super) async fn record_checks(
         _ => return Ok(()),
     }
     row.push(") RETURNING id");
+    // The statement is assembled by the query builder, which reads rows whole: its one
+    // column is read by position.
     let id: i64 = row.query().fetch_one(tx.conn()).await?.try_get(0)?;
     audit::write::created(tx, change, Entity::ClosureCheck, id).await
 }
 
 /// Approval freezes the baseline: each measure keeps its deadline as approved.
 async fn freeze_baseline(tx: &mut Tx, change: Change<'_>, id: ProblemId) -> StoreResult<()> {
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, Baseline>(
         "SELECT id, version, deadline_text, deadline_date FROM measures WHERE problem_id = $1 AND withdrawn_at IS NULL AND original_deadline_text IS NULL",
     )
     .bind(id.0)
     .fetch_all(tx.conn())
     .await?;
-    for r in &rows {
+    for r in rows {
         let mut set = Sql::new("original_deadline_text = ");
-        set.bind(r.try_get::<String, _>(2)?)
+        set.bind(r.deadline_text)
             .push(", original_deadline_date = ")
-            .bind(r.try_get::<Option<String>, _>(3)?);
+            .bind(r.deadline_date);
         audit::versions::update(
             tx,
             change,
             "freeze_baseline",
             Entity::Measure,
-            r.try_get(0)?,
-            r.try_get(1)?,
+            r.id,
+            r.version,
             &set,
         )
         .await?;
     }
     Ok(())
+}
+
+/// A measure's deadline as approved, to be kept as its baseline.
+#[derive(sqlx::FromRow)]
+struct Baseline {
+    id: i64,
+    version: i64,
+    deadline_text: String,
+    deadline_date: Option<String>,
 }
 
 /// A new deadline for a measure (an extension, or 限时办结 after a return or reopening,
@@ -335,11 +341,10 @@ async fn set_deadline(
     d: &Deadline,
     reopen: bool,
 ) -> StoreResult<()> {
-    let version: i64 = sqlx::query("SELECT version FROM measures WHERE id = $1")
+    let version: i64 = sqlx::query_scalar("SELECT version FROM measures WHERE id = $1")
         .bind(measure)
         .fetch_one(tx.conn())
-        .await?
-        .try_get(0)?;
+        .await?;
     let mut set = Sql::new("deadline_text = ");
     set.bind(d.text.clone())
         .push(", deadline_kind = ")

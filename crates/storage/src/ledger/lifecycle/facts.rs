@@ -4,7 +4,7 @@
 //! checks (三方验收, 满意度测评, 公示) recorded since the latest closure request.
 
 use chrono::NaiveDate;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 use zhenggai_domain::deadline::{Deadline, DeadlineKind};
 use zhenggai_domain::lifecycle::{
     self, ClosureChecks, Party, Policy, Posting, ProblemState, Survey,
@@ -12,6 +12,7 @@ use zhenggai_domain::lifecycle::{
 use zhenggai_domain::schedule::needs_milestones;
 use zhenggai_domain::{ProblemId, UnitId, UserId};
 
+use crate::db::rows::{code_of, opt_code_of};
 use crate::db::sql::parse_day;
 use crate::error::{StoreError, StoreResult};
 use crate::settings::closure_rules;
@@ -32,15 +33,15 @@ pub struct Facts {
 }
 
 /// The columns of a problem the state machine decides on (problems `p`, inspections
-/// `i`), in the order [`read_facts`] reads them.
+/// `i`), named as [`FactsRow`] reads them.
 pub(super) const FACT_COLUMNS: &str = "p.state, i.org_id, COALESCE(p.lead_unit_id, \
-      (SELECT m.lead_unit_id FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL ORDER BY m.ordinal LIMIT 1)), \
+      (SELECT m.lead_unit_id FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL ORDER BY m.ordinal LIMIT 1)) AS lead_unit_id, \
     p.leader_id, p.extensions, i.feedback_date, p.version, \
-    (SELECT COUNT(*) FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL), \
-    (SELECT COUNT(*) FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL AND m.state <> 'done'), \
-    (SELECT COUNT(*) FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL AND m.deadline_kind = 'long_term'), \
-    (SELECT COUNT(*) FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL AND m.deadline_kind = 'long_term' AND m.state <> 'done'), \
-    (SELECT COUNT(*) FROM extension_requests e WHERE e.problem_id = p.id AND e.decision IS NULL)";
+    (SELECT COUNT(*) FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL) AS measures, \
+    (SELECT COUNT(*) FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL AND m.state <> 'done') AS measures_open, \
+    (SELECT COUNT(*) FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL AND m.deadline_kind = 'long_term') AS long_term_measures, \
+    (SELECT COUNT(*) FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL AND m.deadline_kind = 'long_term' AND m.state <> 'done') AS long_term_open, \
+    (SELECT COUNT(*) FROM extension_requests e WHERE e.problem_id = p.id AND e.decision IS NULL) AS extensions_pending";
 
 /// The facts the state machine decides on, read in the transaction.
 pub async fn facts(
@@ -48,7 +49,7 @@ pub async fn facts(
     id: ProblemId,
     today: NaiveDate,
 ) -> StoreResult<Facts> {
-    let row = sqlx::query(&format!(
+    let row = sqlx::query_as::<_, FactsRow>(&format!(
         "SELECT {FACT_COLUMNS} FROM problems p JOIN inspections i ON i.id = p.inspection_id \
          WHERE p.id = $1 AND p.withdrawn_at IS NULL AND i.withdrawn_at IS NULL"
     ))
@@ -56,39 +57,53 @@ pub async fn facts(
     .fetch_optional(&mut *conn)
     .await?
     .ok_or(StoreError::NotFound)?;
-    let (problem, feedback, version) = read_facts(&row, 0)?;
+    let (problem, feedback, version) = row.read()?;
     let policy = closure_rules::get(&mut *conn, problem.org).await?.policy();
     complete_facts(conn, id, problem, policy, feedback, version, today).await
 }
 
-/// A problem as [`FACT_COLUMNS`] read it, from column `at` of the row, with its
-/// feedback date and version; what only some states need is read by [`complete_facts`].
-pub(super) fn read_facts(
-    row: &sqlx::any::AnyRow,
-    at: usize,
-) -> StoreResult<(lifecycle::Problem, NaiveDate, i64)> {
-    let count = |i: usize| -> Result<u32, sqlx::Error> {
-        Ok(u32::try_from(row.try_get::<i64, _>(at + i)?).unwrap_or(u32::MAX))
-    };
-    let problem = lifecycle::Problem {
-        state: crate::db::rows::code::<ProblemState, _>(row, "problems", at)?,
-        org: UnitId(row.try_get(at + 1)?),
-        lead_unit: UnitId(row.try_get::<Option<i64>, _>(at + 2)?.unwrap_or(0)),
-        leader: row.try_get::<Option<i64>, _>(at + 3)?.map(UserId),
-        extensions: count(4)?,
-        measures: count(7)?,
-        measures_open: count(8)?,
-        long_term_measures: count(9)?,
-        long_term_open: count(10)?,
-        extension_pending: count(11)? > 0,
-        lacking_milestones: 0,
-        checks: ClosureChecks::default(),
-    };
-    let feedback = parse_day(&row.try_get::<String, _>(at + 5)?).unwrap_or_default();
-    Ok((problem, feedback, row.try_get(at + 6)?))
+/// A problem's facts as [`FACT_COLUMNS`] selects them.
+#[derive(sqlx::FromRow)]
+pub(super) struct FactsRow {
+    state: String,
+    org_id: i64,
+    lead_unit_id: Option<i64>,
+    leader_id: Option<i64>,
+    extensions: i64,
+    feedback_date: String,
+    version: i64,
+    measures: i64,
+    measures_open: i64,
+    long_term_measures: i64,
+    long_term_open: i64,
+    extensions_pending: i64,
 }
 
-/// The facts of a problem read by [`read_facts`], with what its state needs besides.
+impl FactsRow {
+    /// The problem as the state machine sees it, with its feedback date and version;
+    /// what only some states need is read by [`complete_facts`].
+    pub(super) fn read(self) -> Result<(lifecycle::Problem, NaiveDate, i64), sqlx::Error> {
+        let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+        let problem = lifecycle::Problem {
+            state: code_of("problems", "state", &self.state)?,
+            org: UnitId(self.org_id),
+            lead_unit: UnitId(self.lead_unit_id.unwrap_or(0)),
+            leader: self.leader_id.map(UserId),
+            extensions: count(self.extensions),
+            measures: count(self.measures),
+            measures_open: count(self.measures_open),
+            long_term_measures: count(self.long_term_measures),
+            long_term_open: count(self.long_term_open),
+            extension_pending: count(self.extensions_pending) > 0,
+            lacking_milestones: 0,
+            checks: ClosureChecks::default(),
+        };
+        let feedback = parse_day(&self.feedback_date).unwrap_or_default();
+        Ok((problem, feedback, self.version))
+    }
+}
+
+/// The facts of a problem read by [`FactsRow`], with what its state needs besides.
 pub(super) async fn complete_facts(
     conn: &mut AnyConnection,
     id: ProblemId,
@@ -140,7 +155,7 @@ async fn closure_checks(
     id: ProblemId,
     today: NaiveDate,
 ) -> StoreResult<(ClosureChecks, Option<NaiveDate>)> {
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, CheckRow>(
         "SELECT kind, party, surveyed, satisfied, posted_until FROM closure_checks \
          WHERE problem_id = $1 AND event_id > COALESCE((SELECT MAX(id) FROM problem_events WHERE problem_id = $1 AND action = 'request_closure'), 0) \
          ORDER BY id",
@@ -150,31 +165,24 @@ async fn closure_checks(
     .await?;
     let mut checks = ClosureChecks::default();
     let mut until = None;
-    for r in &rows {
-        match r.try_get::<String, _>(0)?.as_str() {
+    for r in rows {
+        match r.kind.as_str() {
             "acceptance" => {
-                if let Some(p) = r
-                    .try_get::<Option<String>, _>(1)?
-                    .as_deref()
-                    .and_then(Party::from_code)
+                if let Some(p) =
+                    opt_code_of::<Party>("closure_checks", "party", r.party.as_deref())?
                 {
                     checks.accepted_by.push(p);
                 }
             }
             "survey" => {
-                let n = |i: usize| -> Result<u32, sqlx::Error> {
-                    Ok(u32::try_from(r.try_get::<Option<i64>, _>(i)?.unwrap_or(0)).unwrap_or(0))
-                };
+                let n = |v: Option<i64>| u32::try_from(v.unwrap_or(0)).unwrap_or(0);
                 checks.survey = Some(Survey {
-                    surveyed: n(2)?,
-                    satisfied: n(3)?,
+                    surveyed: n(r.surveyed),
+                    satisfied: n(r.satisfied),
                 });
             }
             "posting" => {
-                let end = r
-                    .try_get::<Option<String>, _>(4)?
-                    .as_deref()
-                    .and_then(parse_day);
+                let end = r.posted_until.as_deref().and_then(parse_day);
                 // The period's last day is still a posting day.
                 checks.posting = if end.is_some_and(|e| e < today) {
                     Posting::Over
@@ -187,6 +195,16 @@ async fn closure_checks(
         }
     }
     Ok((checks, until))
+}
+
+/// A closure check as [`closure_checks`] reads it.
+#[derive(sqlx::FromRow)]
+struct CheckRow {
+    kind: String,
+    party: Option<String>,
+    surveyed: Option<i64>,
+    satisfied: Option<i64>,
+    posted_until: Option<String>,
 }
 
 /// How many of a problem's measures run longer than the organisation's limit without
@@ -213,9 +231,9 @@ pub(super) async fn lacking_measures(
         .await?
         .rules
         .milestone_months;
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, LackingRow>(
         "SELECT m.deadline_text, m.deadline_date, \
-         (SELECT COUNT(*) FROM milestones s WHERE s.measure_id = m.id AND s.withdrawn_at IS NULL), \
+         (SELECT COUNT(*) FROM milestones s WHERE s.measure_id = m.id AND s.withdrawn_at IS NULL) AS milestones, \
          m.id, m.ordinal, m.content \
          FROM measures m WHERE m.problem_id = $1 AND m.withdrawn_at IS NULL AND m.deadline_kind = 'dated' \
          ORDER BY m.ordinal, m.id",
@@ -224,19 +242,27 @@ pub(super) async fn lacking_measures(
     .fetch_all(conn)
     .await?;
     let mut list = Vec::new();
-    for r in &rows {
+    for r in rows {
         let deadline = Deadline {
-            text: r.try_get(0)?,
+            text: r.deadline_text,
             kind: DeadlineKind::Dated,
-            date: r
-                .try_get::<Option<String>, _>(1)?
-                .as_deref()
-                .and_then(parse_day),
+            date: r.deadline_date.as_deref().and_then(parse_day),
             precision: None,
         };
-        if needs_milestones(feedback, &deadline, months) && r.try_get::<i64, _>(2)? == 0 {
-            list.push((r.try_get(3)?, r.try_get(4)?, r.try_get(5)?));
+        if needs_milestones(feedback, &deadline, months) && r.milestones == 0 {
+            list.push((r.id, r.ordinal, r.content));
         }
     }
     Ok(list)
+}
+
+/// A dated measure with how many milestones it has, as [`lacking_measures`] reads it.
+#[derive(sqlx::FromRow)]
+struct LackingRow {
+    deadline_text: String,
+    deadline_date: Option<String>,
+    milestones: i64,
+    id: i64,
+    ordinal: i64,
+    content: String,
 }

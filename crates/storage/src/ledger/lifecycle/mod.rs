@@ -54,10 +54,8 @@ pub async fn step(
     let checked = check_uploads(&mut c, sent.files, sent.limits);
     c.finish()?;
     let stored = store_uploads(store, &checked).await?;
-    let mut tx = db.begin().await?;
-    let state = step_in(&mut tx, actor, change, id, input, &stored).await?;
-    tx.commit().await?;
-    Ok(state)
+    db.write(async |tx| step_in(tx, actor, change, id, input, &stored).await)
+        .await
 }
 
 /// Takes a step inside a transaction the caller commits (also the demo loader). The

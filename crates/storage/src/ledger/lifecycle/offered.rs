@@ -3,12 +3,11 @@
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use sqlx::Row;
 use zhenggai_domain::ProblemId;
 use zhenggai_domain::access::Actor;
 use zhenggai_domain::lifecycle::{self, Action, Party, Policy, ProblemState, Survey};
 
-use super::facts::{FACT_COLUMNS, Facts, complete_facts, facts, read_facts};
+use super::facts::{FACT_COLUMNS, Facts, FactsRow, complete_facts, facts};
 use crate::db::Db;
 use crate::error::StoreResult;
 use crate::settings::closure_rules;
@@ -143,8 +142,8 @@ pub async fn waiting(db: &Db, actor: &Actor, today: NaiveDate) -> StoreResult<Ve
     // One query for the facts of them all, and the organisation's rules once: asked
     // problem by problem, a large organisation's home page waited over a second for
     // this list (docs/benchmarks.md).
-    let rows = sqlx::query(&format!(
-        "SELECT p.id, p.title, i.title, {FACT_COLUMNS} FROM problems p JOIN inspections i ON i.id = p.inspection_id \
+    let rows = sqlx::query_as::<_, WaitingRow>(&format!(
+        "SELECT p.id AS problem_id, p.title, i.title AS inspection_title, {FACT_COLUMNS} FROM problems p JOIN inspections i ON i.id = p.inspection_id \
          WHERE i.org_id = $1 AND p.withdrawn_at IS NULL AND i.withdrawn_at IS NULL \
            AND p.state IN ('registered', 'disputed', 'claimed', 'plan_submitted', 'plan_signed', 'plan_compiled', 'in_progress', 'long_term_review', 'closure_requested', 'closure_signed') \
          ORDER BY i.feedback_date, p.ordinal LIMIT 2000"
@@ -155,9 +154,9 @@ pub async fn waiting(db: &Db, actor: &Actor, today: NaiveDate) -> StoreResult<Ve
     let mut conn = db.pool().acquire().await?;
     let policy = closure_rules::get(&mut conn, actor.org).await?.policy();
     let mut out = Vec::new();
-    for r in &rows {
-        let id = ProblemId(r.try_get(0)?);
-        let (problem, feedback, version) = read_facts(r, 3)?;
+    for r in rows {
+        let id = ProblemId(r.problem_id);
+        let (problem, feedback, version) = r.facts.read()?;
         let Facts { problem, .. } =
             complete_facts(&mut conn, id, problem, policy, feedback, version, today).await?;
         let offered = available(actor, &problem, policy);
@@ -187,12 +186,22 @@ pub async fn waiting(db: &Db, actor: &Actor, today: NaiveDate) -> StoreResult<Ve
         if !actions.is_empty() {
             out.push(Waiting {
                 problem_id: id,
-                title: r.try_get(1)?,
-                inspection_title: r.try_get(2)?,
+                title: r.title,
+                inspection_title: r.inspection_title,
                 state: problem.state,
                 actions,
             });
         }
     }
     Ok(out)
+}
+
+/// A problem with its facts, as [`waiting`] reads them.
+#[derive(sqlx::FromRow)]
+struct WaitingRow {
+    problem_id: i64,
+    title: String,
+    inspection_title: String,
+    #[sqlx(flatten)]
+    facts: FactsRow,
 }

@@ -3,7 +3,7 @@
 //! who may.
 
 use chrono::NaiveDate;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 use zhenggai_domain::ProblemId;
 use zhenggai_domain::lifecycle::{self, Action, Refusal};
 use zhenggai_domain::reason::{Blocking, Refused, StepParty};
@@ -52,7 +52,7 @@ async fn blockers(
         Refusal::MeasuresOpen(n) => {
             // A phase closes with its long-term measures still going on.
             let dated_only = matches!(action, Action::ClosePhase { .. });
-            let rows = sqlx::query(
+            let rows = sqlx::query_as::<_, OpenMeasure>(
                 "SELECT id, ordinal, content FROM measures WHERE problem_id = $1 AND withdrawn_at IS NULL \
                  AND state <> 'done' AND (deadline_kind <> 'long_term' OR $2 = 0) ORDER BY ordinal, id",
             )
@@ -61,9 +61,9 @@ async fn blockers(
             .fetch_all(&mut *conn)
             .await?;
             let records = rows
-                .iter()
-                .map(|r| Ok(measure((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))))
-                .collect::<Result<Vec<_>, sqlx::Error>>()?;
+                .into_iter()
+                .map(|r| measure((r.id, r.ordinal, r.content)))
+                .collect();
             StoreError::blocked(Blocking::MeasuresOpen { n: *n, dated_only }, records)
         }
         Refusal::MilestonesMissing(n) => {
@@ -74,12 +74,10 @@ async fn blockers(
             )
         }
         Refusal::NotYours(_) => {
-            let lead: Option<String> = sqlx::query("SELECT name FROM units WHERE id = $1")
+            let lead: Option<String> = sqlx::query_scalar("SELECT name FROM units WHERE id = $1")
                 .bind(problem.lead_unit.0)
                 .fetch_optional(&mut *conn)
-                .await?
-                .map(|r| r.try_get(0))
-                .transpose()?;
+                .await?;
             StoreError::refused(Refused::StepBy {
                 party: party_of(action),
                 lead_unit: lead.unwrap_or_default(),
@@ -87,6 +85,14 @@ async fn blockers(
         }
         _ => return Ok(None),
     }))
+}
+
+/// A measure still open, named in the refusal.
+#[derive(sqlx::FromRow)]
+struct OpenMeasure {
+    id: i64,
+    ordinal: i64,
+    content: String,
 }
 
 /// Who takes a step, as the refusal names them.

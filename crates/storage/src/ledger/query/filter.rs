@@ -1,0 +1,281 @@
+//! The ledger's filters: as they arrive in a query string ([`FilterInput`]), checked
+//! ([`Filter`]), and as the SQL conditions on measures every list ANDs together.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use zhenggai_domain::access::Actor;
+use zhenggai_domain::inspection::ProblemSource;
+use zhenggai_domain::reason::Choose;
+use zhenggai_domain::status::StandingFilter;
+use zhenggai_domain::validate::Why;
+use zhenggai_domain::validate::{Checker, FieldError};
+use zhenggai_domain::{AspectId, UnitId, UserId};
+
+use super::ends::{OrgEnds, WarningEnds, review_due};
+use crate::db::Db;
+use crate::db::sql::{Sql, day};
+use crate::error::{StoreError, StoreResult};
+use crate::scope::{self, Through};
+
+/// Filters as they arrive in a query string; every field optional, empty means "any".
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct FilterInput {
+    /// An aspect id.
+    pub aspect: String,
+    /// A unit id: measures it leads or cooperates on.
+    pub unit: String,
+    /// A leader's user id.
+    pub leader: String,
+    /// open, done, overdue, due_soon, long_term, review_due.
+    pub status: String,
+    /// inspection or self_found.
+    pub source: String,
+    /// Deadlines on or after (YYYY-MM-DD).
+    pub due_from: String,
+    /// Deadlines on or before (YYYY-MM-DD).
+    pub due_to: String,
+    /// Words to find in problems and measures (two Chinese characters are enough).
+    pub q: String,
+    /// Page number, from 1.
+    pub page: String,
+    /// Rows per page (problems in a ledger, measures in a list), at most 200.
+    pub per_page: String,
+}
+
+/// Checked filters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Aspect.
+    pub aspect: Option<AspectId>,
+    /// Unit (lead or cooperating).
+    pub unit: Option<UnitId>,
+    /// Responsible leader.
+    pub leader: Option<UserId>,
+    /// Standing.
+    pub status: Option<StandingFilter>,
+    /// Source.
+    pub source: Option<ProblemSource>,
+    /// Deadline from.
+    pub due_from: Option<NaiveDate>,
+    /// Deadline to.
+    pub due_to: Option<NaiveDate>,
+    /// Search words.
+    pub q: Option<String>,
+    /// Page, from 1.
+    pub page: i64,
+    /// Rows per page.
+    pub per_page: i64,
+}
+
+fn id_field(c: &mut Checker, field: &str, v: &str) -> Option<i64> {
+    let v = v.trim();
+    if v.is_empty() {
+        return None;
+    }
+    match v.parse::<i64>() {
+        Ok(n) if n > 0 => Some(n),
+        _ => {
+            c.push(FieldError::because(field, Why::UnknownChoice));
+            None
+        }
+    }
+}
+
+impl FilterInput {
+    /// Whether any filter narrows the list (the page and its size do not): an empty
+    /// list then says the filters emptied it, not that there is nothing.
+    pub fn narrows(&self) -> bool {
+        [
+            &self.aspect,
+            &self.unit,
+            &self.leader,
+            &self.status,
+            &self.source,
+            &self.due_from,
+            &self.due_to,
+            &self.q,
+        ]
+        .iter()
+        .any(|v| !v.trim().is_empty())
+    }
+
+    /// Checks the filters; each bad one is named.
+    pub fn check(&self, default_per_page: i64) -> Result<Filter, StoreError> {
+        let mut c = Checker::default();
+        let aspect = id_field(&mut c, "aspect", &self.aspect).map(AspectId);
+        let unit = id_field(&mut c, "unit", &self.unit).map(UnitId);
+        let leader = id_field(&mut c, "leader", &self.leader).map(UserId);
+        let status = match self.status.trim() {
+            "" => None,
+            s => {
+                let f = StandingFilter::from_code(s);
+                if f.is_none() {
+                    c.push(FieldError::because(
+                        "status",
+                        Why::Choose(Choose::StatusFilter),
+                    ));
+                }
+                f
+            }
+        };
+        let source = match self.source.trim() {
+            "" => None,
+            s => {
+                let f = ProblemSource::from_code(s);
+                if f.is_none() {
+                    c.push(FieldError::because(
+                        "source",
+                        Why::Choose(Choose::SourceFilter),
+                    ));
+                }
+                f
+            }
+        };
+        let due_from = c.optional_date("due_from", &self.due_from);
+        let due_to = c.optional_date("due_to", &self.due_to);
+        let q = c.optional_text("q", &self.q, 100);
+        let page = id_field(&mut c, "page", &self.page).unwrap_or(1);
+        let per_page = id_field(&mut c, "per_page", &self.per_page)
+            .unwrap_or(default_per_page)
+            .min(200);
+        c.finish()?;
+        Ok(Filter {
+            aspect,
+            unit,
+            leader,
+            status,
+            source,
+            due_from,
+            due_to,
+            q,
+            page,
+            per_page,
+        })
+    }
+}
+
+impl Filter {
+    pub(super) fn offset(&self) -> i64 {
+        (self.page - 1).saturating_mul(self.per_page)
+    }
+
+    /// The days the status filter compares with, read only when it needs them: due
+    /// soon's ends, or the review cut-offs (no other filter uses either).
+    pub(super) async fn ends(&self, db: &Db, today: NaiveDate) -> StoreResult<OrgEnds> {
+        match self.status {
+            Some(StandingFilter::DueSoon) => Ok(WarningEnds::load(db, today).await?.green),
+            Some(StandingFilter::ReviewDue) => Ok(WarningEnds::load(db, today).await?.review),
+            _ => Ok(OrgEnds::everywhere(today)),
+        }
+    }
+
+    /// Whether any condition applies to measures (not only to problems).
+    pub(super) fn filters_measures(&self) -> bool {
+        self.unit.is_some()
+            || self.leader.is_some()
+            || self.status.is_some()
+            || self.due_from.is_some()
+            || self.due_to.is_some()
+    }
+
+    /// The conditions on measures alias `m`, the actor's scope included.
+    pub(super) fn measure_conditions(
+        &self,
+        actor: &Actor,
+        today: NaiveDate,
+        ends: &OrgEnds,
+        through: Through,
+    ) -> Sql {
+        let mut sql = Sql::new("m.withdrawn_at IS NULL AND ");
+        sql.append(&scope::measures(actor, through));
+        if let Some(unit) = self.unit {
+            sql.push(" AND m.id IN ")
+                .append(&scope::measures_of_units(&[unit.0]));
+        }
+        if let Some(leader) = self.leader {
+            sql.push(" AND m.leader_id = ").bind(leader.0);
+        }
+        if let Some(from) = self.due_from {
+            sql.push(" AND m.deadline_date >= ").bind(day(from));
+        }
+        if let Some(to) = self.due_to {
+            sql.push(" AND m.deadline_date <= ").bind(day(to));
+        }
+        // Each arm states `Standing::matches` in SQL; the tests compare the two.
+        match self.status {
+            None => {}
+            Some(StandingFilter::Open) => {
+                sql.push(" AND m.state <> 'done'");
+            }
+            Some(StandingFilter::Done) => {
+                sql.push(" AND m.state = 'done'");
+            }
+            Some(StandingFilter::Overdue) => {
+                sql.push(
+                    " AND m.state <> 'done' AND m.deadline_kind = 'dated' AND m.deadline_date < ",
+                )
+                .bind(day(today));
+            }
+            Some(StandingFilter::DueSoon) => {
+                sql.push(
+                    " AND m.state <> 'done' AND m.deadline_kind = 'dated' AND m.deadline_date >= ",
+                )
+                .bind(day(today))
+                .push(" AND m.deadline_date <= ")
+                .append(&ends.per_org(day));
+            }
+            Some(StandingFilter::LongTerm) => {
+                sql.push(" AND m.state <> 'done' AND m.deadline_kind = 'long_term'");
+            }
+            // Quiet since before the organisation's cut-off: the last progress, or,
+            // without any, the registration — an instant, compared with the cut-off's
+            // first instant in Beijing so that the registration's Beijing day counts.
+            Some(StandingFilter::ReviewDue) => {
+                sql.push(" AND ").append(&review_due(ends));
+            }
+        }
+        sql
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters_are_checked_and_named() {
+        let f = FilterInput {
+            aspect: "3".into(),
+            status: "overdue".into(),
+            q: " 公车 ".into(),
+            ..Default::default()
+        }
+        .check(50)
+        .unwrap();
+        assert_eq!(f.aspect, Some(AspectId(3)));
+        assert_eq!(f.status, Some(StandingFilter::Overdue));
+        assert_eq!(f.q.as_deref(), Some("公车"));
+        assert_eq!((f.page, f.per_page), (1, 50));
+        let Err(StoreError::Invalid(errors)) = FilterInput {
+            unit: "x".into(),
+            status: "late".into(),
+            due_to: "2024-13-01".into(),
+            per_page: "0".into(),
+            ..Default::default()
+        }
+        .check(50) else {
+            panic!("bad filters were accepted");
+        };
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["unit", "status", "due_to", "per_page"]);
+        let big = FilterInput {
+            per_page: "100000".into(),
+            ..Default::default()
+        }
+        .check(50)
+        .unwrap();
+        assert_eq!(big.per_page, 200);
+    }
+}

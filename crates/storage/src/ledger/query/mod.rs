@@ -1,0 +1,388 @@
+//! The ledger as pages and the API list it: one inspection's problems grouped by
+//! aspect with their measures, and measure lists across inspections; both filtered
+//! ([`filter`]), searched, paged, and limited to what the actor may see, with the
+//! warning windows' ends ([`ends`]) the status filter, the warning board and the
+//! reminders compare deadlines with.
+
+mod ends;
+mod filter;
+
+pub(crate) use self::ends::{WarningEnds, review_due, warned_today};
+pub use self::filter::{Filter, FilterInput};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use sqlx::{FromRow, Row};
+use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::inspection::ProblemSource;
+use zhenggai_domain::status::StandingFilter;
+use zhenggai_domain::warning::Colour;
+use zhenggai_domain::{AspectId, InspectionId, ItemId, ProblemId, UnitId};
+
+use self::ends::OrgEnds;
+use super::measures::{self, Measure};
+use crate::db::Db;
+use crate::db::rows::code_of;
+use crate::db::sql::{Sql, day, like_pattern};
+use crate::error::StoreResult;
+use crate::scope::Through;
+
+/// A problem of a ledger page with the measures the actor sees.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LedgerProblem {
+    /// Id.
+    pub id: ProblemId,
+    /// Number within the inspection.
+    pub ordinal: i64,
+    /// One line.
+    pub title: String,
+    /// As the feedback describes it.
+    pub description: Option<String>,
+    /// Where it came from.
+    pub source: ProblemSource,
+    /// Its item, if any.
+    pub item_id: Option<ItemId>,
+    /// Its measures (those the actor sees and the filters keep).
+    pub measures: Vec<Measure>,
+}
+
+/// An aspect of a ledger page with its problems on this page.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LedgerAspect {
+    /// Id.
+    pub id: AspectId,
+    /// Position.
+    pub ordinal: i64,
+    /// Title.
+    pub title: String,
+    /// The problems.
+    pub problems: Vec<LedgerProblem>,
+}
+
+/// One page of an inspection's ledger.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LedgerPage {
+    /// Aspects in order, each with its problems on this page.
+    pub aspects: Vec<LedgerAspect>,
+    /// Problems matching the filters, on all pages.
+    pub total_problems: i64,
+    /// This page.
+    pub page: i64,
+    /// Problems per page.
+    pub per_page: i64,
+}
+
+/// A page of an inspection's ledger. The caller has loaded the inspection for the
+/// actor (so the actor may read it).
+pub async fn ledger(
+    db: &Db,
+    actor: &Actor,
+    inspection: InspectionId,
+    org: UnitId,
+    filter: &Filter,
+    today: NaiveDate,
+) -> StoreResult<LedgerPage> {
+    let whole = actor.ledger_access(org) >= Access::Read;
+    let ends = filter.ends(db, today).await?;
+    let measure_cond = filter.measure_conditions(actor, today, &ends, Through::Narrower);
+    let mut cond = Sql::new("p.inspection_id = ");
+    cond.bind(inspection.0).push(" AND p.withdrawn_at IS NULL");
+    if let Some(aspect) = filter.aspect {
+        cond.push(" AND p.aspect_id = ").bind(aspect.0);
+    }
+    if let Some(source) = filter.source {
+        cond.push(" AND p.source = ").bind(source.code());
+    }
+    if let Some(q) = &filter.q {
+        let pattern = like_pattern(q);
+        cond.push(" AND (p.title LIKE ")
+            .bind(pattern.clone())
+            .push(" ESCAPE '\\' OR p.description LIKE ")
+            .bind(pattern.clone())
+            .push(" ESCAPE '\\' OR EXISTS (SELECT 1 FROM measures m WHERE m.problem_id = p.id AND m.content LIKE ")
+            .bind(pattern)
+            .push(" ESCAPE '\\' AND ")
+            .append(&measure_cond)
+            .push("))");
+    }
+    if !whole || filter.filters_measures() {
+        cond.push(" AND EXISTS (SELECT 1 FROM measures m WHERE m.problem_id = p.id AND ")
+            .append(&measure_cond)
+            .push(")");
+    }
+    let mut count = Sql::new("SELECT COUNT(*) FROM problems p WHERE ");
+    count.append(&cond);
+    // The query builder reads rows whole: the count, its one column, by position.
+    let total: i64 = count.query().fetch_one(db.pool()).await?.try_get(0)?;
+
+    let mut select = Sql::new(
+        "SELECT p.id, p.ordinal, p.title, p.description, p.source, p.item_id, \
+                a.id AS aspect_id, a.ordinal AS aspect_ordinal, a.title AS aspect_title \
+         FROM problems p JOIN aspects a ON a.id = p.aspect_id WHERE ",
+    );
+    select
+        .append(&cond)
+        .push(" ORDER BY a.ordinal, a.id, p.ordinal, p.id LIMIT ")
+        .bind(filter.per_page)
+        .push(" OFFSET ")
+        .bind(filter.offset());
+    let rows = select.query().fetch_all(db.pool()).await?;
+    let mut aspects: Vec<LedgerAspect> = Vec::new();
+    let mut ids = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let r = LedgerRow::from_row(r)?;
+        let problem = LedgerProblem {
+            id: ProblemId(r.id),
+            ordinal: r.ordinal,
+            title: r.title,
+            description: r.description,
+            source: code_of("problems", "source", &r.source)?,
+            item_id: r.item_id.map(ItemId),
+            measures: Vec::new(),
+        };
+        ids.push(problem.id.0);
+        let aspect_id = AspectId(r.aspect_id);
+        if aspects.last().is_none_or(|a| a.id != aspect_id) {
+            aspects.push(LedgerAspect {
+                id: aspect_id,
+                ordinal: r.aspect_ordinal,
+                title: r.aspect_title,
+                problems: Vec::new(),
+            });
+        }
+        if let Some(a) = aspects.last_mut() {
+            a.problems.push(problem);
+        }
+    }
+    if !ids.is_empty() {
+        let mut sql = Sql::new(&format!("{} WHERE m.problem_id IN ", measures::SELECT));
+        sql.id_list(ids)
+            .push(" AND ")
+            .append(&measure_cond)
+            .push(" ORDER BY m.problem_id, m.ordinal, m.id");
+        let rows = sql.query().fetch_all(db.pool()).await?;
+        let mut list = rows
+            .iter()
+            .map(|r| Measure::from_row(r, today))
+            .collect::<Result<Vec<_>, _>>()?;
+        measures::load_cooperating(db, &mut list).await?;
+        let mut place = std::collections::HashMap::new();
+        for (a, aspect) in aspects.iter().enumerate() {
+            for (p, problem) in aspect.problems.iter().enumerate() {
+                place.insert(problem.id, (a, p));
+            }
+        }
+        for m in list {
+            if let Some((a, p)) = place.get(&m.problem_id) {
+                aspects[*a].problems[*p].measures.push(m);
+            }
+        }
+    }
+    Ok(LedgerPage {
+        aspects,
+        total_problems: total,
+        page: filter.page,
+        per_page: filter.per_page,
+    })
+}
+
+/// A problem of a ledger page under its aspect, as [`ledger`] reads it.
+#[derive(sqlx::FromRow)]
+struct LedgerRow {
+    id: i64,
+    ordinal: i64,
+    title: String,
+    description: Option<String>,
+    source: String,
+    item_id: Option<i64>,
+    aspect_id: i64,
+    aspect_ordinal: i64,
+    aspect_title: String,
+}
+
+/// A page of measures across inspections, nearest deadline first.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MeasurePage {
+    /// The measures.
+    pub measures: Vec<Measure>,
+    /// Measures matching, on all pages.
+    pub total: i64,
+    /// This page.
+    pub page: i64,
+    /// Per page.
+    pub per_page: i64,
+}
+
+/// Where a measure list looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Within {
+    /// Every inspection the actor sees.
+    All,
+    /// One inspection.
+    Inspection(InspectionId),
+    /// One problem.
+    Problem(ProblemId),
+}
+
+/// The conditions of a measure list: the filters, the scope, where it looks, and only
+/// measures of inspections still on the books.
+fn list_conditions(
+    actor: &Actor,
+    within: Within,
+    filter: &Filter,
+    today: NaiveDate,
+    ends: &OrgEnds,
+) -> Sql {
+    // Over whole organisations, unless a unit or a leader narrows it further.
+    let through = match within {
+        Within::All if filter.unit.is_none() && filter.leader.is_none() => Through::Organisations,
+        _ => Through::Narrower,
+    };
+    let mut cond = filter.measure_conditions(actor, today, ends, through);
+    match within {
+        Within::All => {}
+        Within::Inspection(i) => {
+            cond.push(" AND m.inspection_id = ").bind(i.0);
+        }
+        Within::Problem(p) => {
+            cond.push(" AND m.problem_id = ").bind(p.0);
+        }
+    }
+    if let Some(aspect) = filter.aspect {
+        cond.push(" AND m.problem_id IN (SELECT id FROM problems WHERE aspect_id = ")
+            .bind(aspect.0)
+            .push(")");
+    }
+    if let Some(q) = &filter.q {
+        let pattern = like_pattern(q);
+        cond.push(" AND (m.content LIKE ")
+            .bind(pattern.clone())
+            .push(" ESCAPE '\\' OR m.problem_id IN (SELECT id FROM problems WHERE title LIKE ")
+            .bind(pattern)
+            .push(" ESCAPE '\\'))");
+    }
+    // Withdrawing a problem withdraws its measures too; an inspection is checked here.
+    cond.push(" AND m.inspection_id IN (SELECT id FROM inspections WHERE withdrawn_at IS NULL)");
+    cond
+}
+
+async fn count_where(db: &Db, cond: &Sql) -> StoreResult<i64> {
+    let mut count = Sql::new("SELECT COUNT(*) FROM measures m WHERE ");
+    count.append(cond);
+    // The query builder reads rows whole: the count, its one column, by position.
+    Ok(count.query().fetch_one(db.pool()).await?.try_get(0)?)
+}
+
+/// How many measures a list would hold, without reading them (the home page's tiles).
+pub async fn measure_count(
+    db: &Db,
+    actor: &Actor,
+    within: Within,
+    filter: &Filter,
+    today: NaiveDate,
+) -> StoreResult<i64> {
+    let ends = filter.ends(db, today).await?;
+    count_where(db, &list_conditions(actor, within, filter, today, &ends)).await
+}
+
+/// Measures the actor sees, filtered, within all inspections, one, or one problem.
+pub async fn measure_list(
+    db: &Db,
+    actor: &Actor,
+    within: Within,
+    filter: &Filter,
+    today: NaiveDate,
+) -> StoreResult<MeasurePage> {
+    let ends = filter.ends(db, today).await?;
+    let cond = list_conditions(actor, within, filter, today, &ends);
+    let total = count_where(db, &cond).await?;
+
+    let order = if matches!(within, Within::Problem(_)) {
+        " ORDER BY m.ordinal, m.id"
+    } else {
+        " ORDER BY CASE WHEN m.deadline_date IS NULL THEN 1 ELSE 0 END, m.deadline_date, m.id"
+    };
+    let list = fetch(db, &cond, order, (filter.per_page, filter.offset()), today).await?;
+    Ok(MeasurePage {
+        measures: list,
+        total,
+        page: filter.page,
+        per_page: filter.per_page,
+    })
+}
+
+/// The measures that meet `cond`, in `order`, a page (limit, offset) of them, with
+/// their cooperating units.
+async fn fetch(
+    db: &Db,
+    cond: &Sql,
+    order: &str,
+    (limit, offset): (i64, i64),
+    today: NaiveDate,
+) -> StoreResult<Vec<Measure>> {
+    let mut sql = Sql::new(&format!("{} WHERE ", measures::SELECT));
+    sql.append(cond)
+        .push(order)
+        .push(" LIMIT ")
+        .bind(limit)
+        .push(" OFFSET ")
+        .bind(offset);
+    let rows = sql.query().fetch_all(db.pool()).await?;
+    let mut list = rows
+        .iter()
+        .map(|r| Measure::from_row(r, today))
+        .collect::<Result<Vec<_>, _>>()?;
+    measures::load_cooperating(db, &mut list).await?;
+    Ok(list)
+}
+
+/// 三色预警 over what the actor sees: how many open measures each colour holds, and
+/// the `limit` most urgent of them (most overdue first, then nearest deadline); each
+/// measure by its own organisation's rules, as `WarningRules::colour` decides.
+pub async fn warned(
+    db: &Db,
+    actor: &Actor,
+    today: NaiveDate,
+    limit: i64,
+) -> StoreResult<(Vec<(Colour, i64)>, Vec<Measure>)> {
+    let WarningEnds { green, yellow, .. } = WarningEnds::load(db, today).await?;
+    let open = Filter {
+        status: Some(StandingFilter::Open),
+        ..Filter::default()
+    };
+    let mut dated = list_conditions(actor, Within::All, &open, today, &green);
+    dated.push(" AND m.deadline_kind = 'dated'");
+    let mut red = dated.clone();
+    red.push(" AND m.deadline_date < ").bind(day(today));
+    let mut in_yellow = dated.clone();
+    in_yellow
+        .push(" AND m.deadline_date >= ")
+        .bind(day(today))
+        .push(" AND m.deadline_date <= ")
+        .append(&yellow.per_org(day));
+    let mut in_green = dated.clone();
+    in_green
+        .push(" AND m.deadline_date > ")
+        .append(&yellow.per_org(day))
+        .push(" AND m.deadline_date <= ")
+        .append(&green.per_org(day));
+    let mut counts = Vec::with_capacity(3);
+    for (colour, cond) in [
+        (Colour::Red, &red),
+        (Colour::Yellow, &in_yellow),
+        (Colour::Green, &in_green),
+    ] {
+        counts.push((colour, count_where(db, cond).await?));
+    }
+    let mut any = dated;
+    any.push(" AND ").append(&warned_today(&green));
+    let list = fetch(
+        db,
+        &any,
+        " ORDER BY m.deadline_date, m.id",
+        (limit, 0),
+        today,
+    )
+    .await?;
+    Ok((counts, list))
+}
