@@ -147,6 +147,8 @@ pub async fn add(
     today: NaiveDate,
 ) -> StoreResult<i64> {
     let m = measure_for_change(db, actor, measure, today).await?;
+    zhenggai_domain::schedule::check_milestone_measure(m.standing)
+        .map_err(|rule| StoreError::because("content", Why::Rule(rule)))?;
     db.write(async |tx| {
         let (_, reference) = limit_and_feedback(tx.conn(), &m).await?;
         let mut c = Checker::default();

@@ -138,6 +138,7 @@ pub async fn issue(
     let content = c.text("content", &input.content, 2000);
     c.finish()?;
     let kind = kind.ok_or_else(|| anyhow::anyhow!("the kind was checked above"))?;
+    escalation::check_lagging(measure.standing).map_err(|e| StoreError::Invalid(vec![e]))?;
     db.write(async |tx| {
         let issued = sqlx::query_scalar::<_, String>(
             "SELECT kind FROM escalation_notices WHERE measure_id = $1",

@@ -12,12 +12,12 @@ use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::calendar::Calendar;
 use zhenggai_domain::clock::china_time;
 use zhenggai_domain::validate::Checker;
-use zhenggai_domain::weekly::{ReportStatus, excerpt, week_of};
+use zhenggai_domain::weekly::{ReportStatus, check_summary_week, excerpt, week_of};
 use zhenggai_domain::{Role, UnitId};
 
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
-use crate::db::sql::{Sql, day, parse_stamp, stamp};
+use crate::db::sql::{Sql, day, parse_day, parse_stamp, stamp};
 use crate::error::{StoreError, StoreResult};
 use crate::scope::require_ledger;
 use crate::settings::weekly_rule;
@@ -431,9 +431,18 @@ pub async fn save_summary(
         return Err(StoreError::refused(Refused::SummaryByOffice));
     }
     let monday = week_of(week);
-    if monday > week_of(china_time(change.at).date()) {
-        return Err(StoreError::because("week", Why::Rule(Rule::WeekAhead)));
-    }
+    let first: Option<String> = sqlx::query_scalar(
+        "SELECT MIN(feedback_date) FROM inspections WHERE org_id = $1 AND withdrawn_at IS NULL",
+    )
+    .bind(actor.org.0)
+    .fetch_one(db.pool())
+    .await?;
+    check_summary_week(
+        monday,
+        china_time(change.at).date(),
+        first.as_deref().and_then(parse_day),
+    )
+    .map_err(|e| StoreError::Invalid(vec![e]))?;
     let mut c = Checker::default();
     let content = c.text("content", content, 20000);
     c.finish()?;

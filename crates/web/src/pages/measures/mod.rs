@@ -18,7 +18,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use zhenggai_domain::access::Access;
 use zhenggai_domain::escalation::NoticeKind;
-use zhenggai_domain::status::MeasureState;
 use zhenggai_domain::{AttachmentId, MeasureId};
 use zhenggai_storage::accounts::units::{self, Unit};
 use zhenggai_storage::ledger::measures::{self, Measure};
@@ -100,6 +99,10 @@ struct MeasurePageView {
     notices: Vec<Notice>,
     /// The rung the office may issue next (the office only).
     next_notice: Option<NoticeKind>,
+    /// Whether the milestone form is offered: to whoever contributes, on an open measure.
+    can_add_milestone: bool,
+    /// The latest final deadline a 告诫书 may set today (the date field's `max`).
+    latest_final_deadline: String,
     notice_input: NoticeInput,
     notice_errors: Errors,
     /// 阶段目标 (S10).
@@ -125,7 +128,7 @@ async fn measure_page(
     let next_notice = can_withdraw
         .then(|| zhenggai_domain::escalation::next(&issued))
         .flatten()
-        .filter(|_| m.state != MeasureState::Done);
+        .filter(|_| zhenggai_domain::escalation::check_lagging(m.standing).is_ok());
     let notice_input = NoticeInput {
         kind: next_notice
             .map(|k| k.code().to_string())
@@ -143,6 +146,8 @@ async fn measure_page(
     };
     let can_mark_done = access >= Access::Contribute
         && progress::may_mark_done(&app.db, &v.actor, &m, today).await?;
+    let can_add_milestone = access >= Access::Contribute
+        && zhenggai_domain::schedule::check_milestone_measure(m.standing).is_ok();
     Ok(MeasurePageView {
         can_mark_done,
         t: tr(v),
@@ -152,6 +157,10 @@ async fn measure_page(
         can_edit: access >= Access::Edit,
         can_withdraw,
         can_contribute: access >= Access::Contribute,
+        can_add_milestone,
+        latest_final_deadline: (today
+            + chrono::Duration::days(zhenggai_domain::escalation::FINAL_DEADLINE_MAX_DAYS))
+        .to_string(),
         input,
         errors,
         today: today.to_string(),
