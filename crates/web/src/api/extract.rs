@@ -118,7 +118,8 @@ pub fn no_query(key: &str) -> ApiError {
     )
 }
 
-/// A JSON body whose errors are answered in the API's error format.
+/// A JSON body, an object of the route's fields, whose errors are answered in the API's
+/// error format.
 #[derive(Debug, Clone)]
 pub struct ApiJson<T>(pub T);
 
@@ -147,6 +148,18 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
         }
         // Read up to the route's limit (`DefaultBodyLimit`), and no further.
         let bytes = Bytes::from_request(req, state).await.map_err(body_error)?;
+        // Every route's body is an object of its fields. Anything else is refused as a
+        // whole, naming no field: serde would read an array into a struct's fields in
+        // order, and name the root "" for `null`.
+        let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+        if first != Some(&b'{') {
+            return Err(
+                match serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
+                    Ok(_) => ApiError::NotAnObject,
+                    Err(e) => ApiError::BadRequest(format!("the body is not valid JSON: {e}")),
+                },
+            );
+        }
         let mut de = serde_json::Deserializer::from_slice(&bytes);
         let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let inner = e.inner();

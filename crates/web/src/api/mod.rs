@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod calendar;
+pub mod conflict;
 pub mod extract;
 pub mod header_words;
 pub mod inspections;
@@ -202,6 +203,7 @@ pub fn routes(upload_limit: usize, import_limit: usize) -> OpenApiRouter<App> {
         .merge(calendar::routes())
         // An unknown address under the API answers as the API does (JSON), not with the
         // pages' fallback.
+        .route_layer(axum::middleware::from_fn(conflict::name_changes))
         .route_layer(axum::middleware::from_fn(query_only_where_taken))
         .route_layer(axum::middleware::from_fn(crate::request_log::note_route))
         .fallback(|| async { ApiError::from(zhenggai_storage::StoreError::NotFound) })
