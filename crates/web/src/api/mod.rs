@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod conflict;
 pub mod extract;
 pub mod header_words;
+pub mod home;
 pub mod inspections;
 pub mod ledger;
 pub mod login;
@@ -184,6 +185,7 @@ pub fn routes(upload_limit: usize, import_limit: usize) -> OpenApiRouter<App> {
     let api = OpenApiRouter::new()
         .route("/openapi.json", axum::routing::get(openapi_json))
         .merge(login::routes())
+        .merge(home::routes())
         .merge(notifications::routes())
         .merge(admin::routes())
         .merge(trail::routes())

@@ -19,6 +19,7 @@ mod drafting;
 mod edge;
 mod forms;
 mod latin;
+mod layers;
 mod ledger;
 mod lifecycle;
 mod milestones;
