@@ -1,7 +1,8 @@
 //! What the API reads from a request — the address's ids, the query string, a JSON
 //! body — with every refusal in the API's error format: a malformed id, query or body
 //! is 400 naming the field (the address's segment, the query's or the body's field) and
-//! what it should be, as is a body that is not JSON at all; a body over the route's
+//! what it should be, as is a body that is not JSON at all, and a JSON body that is not
+//! an object (naming no field, saying what the body must be); a body over the route's
 //! limit is 413, refused as soon as the limit is passed, before the rest is read. (422
 //! stays for values that read but are refused, such as a deadline before the start.)
 //!
