@@ -5,8 +5,11 @@
 //! file failure is logged here, once, with its cause, and answered with a plain 500.
 //! Records the person may not know of are 404, records they see but may not change
 //! are 403, bad input is 422 naming each field, a step waiting on other records is 422
-//! naming and linking them, a stale version is 409 with the changes. A page's error is
-//! shown in the reader's language only.
+//! naming and linking them, a stale version is 409 with the changes (through the API,
+//! only the fields its route takes, by their API names). A page's error is shown in the
+//! reader's language only. The words are the i18n layer's (`texts!`'s `error_…` and
+//! `api_…`, `i18n::edge` for those that take a value): here errors are only mapped to
+//! statuses and their texts picked.
 
 use askama::Template;
 use axum::Json;
@@ -18,7 +21,7 @@ use zhenggai_domain::validate::FieldError;
 use zhenggai_storage::StoreError;
 use zhenggai_storage::error::{Blocker, Conflict};
 
-use crate::i18n::{Lang, Tr, blocking, refused};
+use crate::i18n::{Lang, Tr, blocking, edge, refused};
 
 /// What a page handler can fail with.
 #[derive(Debug)]
@@ -47,6 +50,9 @@ pub enum PageError {
     /// An address that does not read (letters where a record's number goes, a query
     /// parameter of the wrong kind): edited by hand, or a broken link.
     BadAddress,
+    /// An address longer than the HTTP reader takes (hyper's 64 KB), answered by the
+    /// server before the router sees it.
+    UriTooLong,
 }
 
 impl From<StoreError> for PageError {
@@ -124,32 +130,43 @@ fn busy(mut resp: Response) -> Response {
     resp
 }
 
-/// The error page, in Chinese until the router renders it in the reader's language.
-fn error_page(status: StatusCode, zh: &str, en: &str, fields: &[FieldError]) -> Response {
-    error_page_with(status, zh, en, fields, Vec::new())
+/// A fixed text of the `texts!` table, named by its method (`Tr::error_busy`).
+type Text = fn(&Tr) -> &'static str;
+
+/// A fixed text in both languages.
+fn both(text: Text) -> (String, String) {
+    (
+        text(&Tr(Lang::Zh)).to_string(),
+        text(&Tr(Lang::En)).to_string(),
+    )
+}
+
+/// The error page with a fixed text, in Chinese until the router renders it in the
+/// reader's language.
+fn error_page(status: StatusCode, text: Text, fields: &[FieldError]) -> Response {
+    error_page_with(status, both(text), fields, Vec::new())
 }
 
 /// A refusal to the person's role or unit, in both languages.
 fn refused_page(why: &Refused) -> Response {
-    error_page(
+    error_page_with(
         StatusCode::FORBIDDEN,
-        &refused(Lang::Zh, why),
-        &refused(Lang::En, why),
+        (refused(Lang::Zh, why), refused(Lang::En, why)),
         &[],
+        Vec::new(),
     )
 }
 
 fn error_page_with(
     status: StatusCode,
-    zh: &str,
-    en: &str,
+    (zh, en): (String, String),
     fields: &[FieldError],
     records: Vec<Blocker>,
 ) -> Response {
     let text = ErrorText {
         status,
-        zh: zh.to_string(),
-        en: en.to_string(),
+        zh,
+        en,
         fields: fields.to_vec(),
         records,
     };
@@ -165,90 +182,56 @@ impl IntoResponse for PageError {
                 Redirect::to(&format!("/login?next={}", urlencoding::encode(&next))).into_response()
             }
             PageError::ChangePassword => Redirect::to("/password").into_response(),
-            PageError::Csrf => error_page(
-                StatusCode::FORBIDDEN,
-                "表单已过期或来源不明，请返回上一页刷新后重新提交。",
-                "The form has expired or did not come from this site: go back, reload and submit again.",
-                &[],
-            ),
-            PageError::FormOnly => error_page(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "这个地址只接收页面上提交的表单，不能直接打开。请返回上一页，用页面上的按钮提交。",
-                "This address takes a form sent from a page and cannot be opened directly: go back and use the page's button.",
-                &[],
-            ),
-            PageError::BadAddress => error_page(
-                StatusCode::BAD_REQUEST,
-                "这个网址的格式不对（例如记录编号处不是数字）：请从页面上的链接进入。",
-                "This address is malformed (a record's number that is not a number, say): open it from a link on a page.",
-                &[],
-            ),
-            PageError::TooLarge => error_page(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "提交的内容过大，请精简后重试。",
-                "What you sent is too large: shorten it and try again.",
-                &[],
-            ),
-            PageError::SlowBody => error_page(
-                StatusCode::REQUEST_TIMEOUT,
-                "提交的内容没有在规定时间内传完，连接已断开。请检查网络后重新提交。",
-                "What you sent did not arrive in time and the connection was closed: check the network and send it again.",
-                &[],
-            ),
+            PageError::Csrf => error_page(StatusCode::FORBIDDEN, Tr::error_form_expired, &[]),
+            PageError::FormOnly => {
+                error_page(StatusCode::METHOD_NOT_ALLOWED, Tr::error_form_only, &[])
+            }
+            PageError::BadAddress => {
+                error_page(StatusCode::BAD_REQUEST, Tr::error_bad_address, &[])
+            }
+            PageError::UriTooLong => {
+                error_page(StatusCode::URI_TOO_LONG, Tr::error_uri_too_long, &[])
+            }
+            PageError::TooLarge => {
+                error_page(StatusCode::PAYLOAD_TOO_LARGE, Tr::error_too_large, &[])
+            }
+            PageError::SlowBody => {
+                error_page(StatusCode::REQUEST_TIMEOUT, Tr::error_slow_body, &[])
+            }
             PageError::Busy => busy(error_page(
                 StatusCode::SERVICE_UNAVAILABLE,
-                "服务器正在接收其他人上传的文件，请稍等片刻（约半分钟）后重新提交。",
-                "The server is receiving other people's files: wait a moment (half a minute or so) and send again.",
+                Tr::error_busy,
                 &[],
             )),
             PageError::Store(e) => match e {
-                StoreError::NotFound => error_page(
-                    StatusCode::NOT_FOUND,
-                    "找不到该页面，或您无权查看。",
-                    "Not found, or not yours to see.",
-                    &[],
-                ),
+                StoreError::NotFound => error_page(StatusCode::NOT_FOUND, Tr::error_not_found, &[]),
                 StoreError::Forbidden => refused_page(&Refused::NotYours),
                 StoreError::Refused(why) => refused_page(&why),
                 StoreError::Blocked(b) => error_page_with(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    &blocking(Lang::Zh, &b.why),
-                    &blocking(Lang::En, &b.why),
+                    (blocking(Lang::Zh, &b.why), blocking(Lang::En, &b.why)),
                     &[],
                     b.records,
                 ),
-                StoreError::Invalid(fields) => error_page(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "提交的内容有误（见下列提示）：请返回上一页修改后重新提交（已填写的内容一般仍在）。",
-                    "Some of what you sent needs correcting (see below): go back, correct it and send it again (what you typed is usually still there).",
-                    &fields,
-                ),
-                StoreError::Conflict(c) => error_page(
-                    StatusCode::CONFLICT,
-                    &format!(
-                        "该记录已被{}修改，请刷新后在最新版本上修改。",
-                        c.changed_by.as_deref().unwrap_or("他人")
-                    ),
-                    "Someone else changed this record: reload it and make your change on the latest version.",
-                    &[],
-                ),
+                StoreError::Invalid(fields) => {
+                    error_page(StatusCode::UNPROCESSABLE_ENTITY, Tr::error_invalid, &fields)
+                }
+                StoreError::Conflict(c) => {
+                    let by = c.changed_by.as_deref();
+                    error_page_with(
+                        StatusCode::CONFLICT,
+                        (edge::conflict(Lang::Zh, by), edge::conflict(Lang::En, by)),
+                        &[],
+                        Vec::new(),
+                    )
+                }
                 StoreError::Db(e) => {
                     tracing::error!(error = %e, "database error");
-                    error_page(
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        "系统暂时无法完成操作，请稍后重试；如仍不行请联系系统管理员。",
-                        "The system could not do this now: try again later, or tell the system administrator.",
-                        &[],
-                    )
+                    error_page(StatusCode::INTERNAL_SERVER_ERROR, Tr::error_internal, &[])
                 }
                 StoreError::Other(e) => {
                     tracing::error!(error = format!("{e:#}"), "internal error");
-                    error_page(
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        "系统暂时无法完成操作，请稍后重试；如仍不行请联系系统管理员。",
-                        "The system could not do this now: try again later, or tell the system administrator.",
-                        &[],
-                    )
+                    error_page(StatusCode::INTERNAL_SERVER_ERROR, Tr::error_internal, &[])
                 }
             },
         }
@@ -274,6 +257,9 @@ pub enum ApiError {
     /// as its type (letters for an id, a missing field): the request is malformed (400),
     /// and the field is named.
     BadField(FieldError),
+    /// A JSON body that is not an object (an array, `null`, a string): every route's
+    /// body is an object of its fields, so no field is named.
+    NotAnObject,
     /// A body over the route's limit.
     TooLarge,
     /// A body that did not arrive in its time (`http_body_timeout_secs`).
@@ -283,6 +269,8 @@ pub enum ApiError {
     Busy,
     /// A method the address does not take (GET on a write, say).
     MethodNotAllowed,
+    /// An address longer than the HTTP reader takes, answered by the server.
+    UriTooLong,
 }
 
 /// A field of the body that does not read: 400 naming it, as a JSON field is.
@@ -301,8 +289,9 @@ impl From<StoreError> for ApiError {
 /// The body of every API error.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ApiErrorBody {
-    /// not_found, forbidden, invalid, blocked, conflict, unauthenticated, csrf, bad_request,
-    /// too_large, slow_body, busy, method_not_allowed, internal.
+    /// not_found, forbidden, invalid, blocked, conflict, unauthenticated, csrf,
+    /// must_change_password, bad_request, too_large, uri_too_long, slow_body, busy,
+    /// method_not_allowed, internal.
     pub error: &'static str,
     /// What happened and what to do, in Chinese.
     pub message: String,
@@ -338,134 +327,120 @@ impl From<&FieldError> for FieldMessage {
     }
 }
 
-fn body(error: &'static str, zh: &str, en: &str) -> ApiErrorBody {
+fn body_of(error: &'static str, (message, message_en): (String, String)) -> ApiErrorBody {
     ApiErrorBody {
         error,
-        message: zh.to_string(),
-        message_en: en.to_string(),
+        message,
+        message_en,
         fields: Vec::new(),
         conflict: None,
         blocking: Vec::new(),
     }
 }
 
+/// The body with a fixed text.
+fn body(error: &'static str, text: Text) -> ApiErrorBody {
+    body_of(error, both(text))
+}
+
 /// A refusal to the caller's role or unit, in both languages.
 fn forbidden(why: &Refused) -> ApiErrorBody {
-    body(
+    body_of(
         "forbidden",
-        &refused(Lang::Zh, why),
-        &refused(Lang::En, why),
+        (refused(Lang::Zh, why), refused(Lang::En, why)),
     )
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let (status, b) = match self {
+/// A stale version's answer (409), naming the changes given. The API answers a
+/// conflict through [`ApiError`] with no change named, and the conflict as storage gave
+/// it in the response's extensions: `api::conflict` names the changes the route's body
+/// takes, by the API's names, so that no stored column reaches a client.
+pub fn conflict_response(c: Conflict) -> Response {
+    let mut b = body("conflict", Tr::api_conflict);
+    b.conflict = Some(c);
+    (StatusCode::CONFLICT, Json(b)).into_response()
+}
+
+impl ApiError {
+    /// The status and the body.
+    pub fn parts(self) -> (StatusCode, ApiErrorBody) {
+        match self {
             ApiError::Unauthenticated => (
                 StatusCode::UNAUTHORIZED,
-                body(
-                    "unauthenticated",
-                    "请登录，或在 Authorization 头中提供 Bearer 令牌。",
-                    "Log in, or send a Bearer token in the Authorization header.",
-                ),
+                body("unauthenticated", Tr::api_unauthenticated),
             ),
-            ApiError::Csrf => (
-                StatusCode::FORBIDDEN,
-                body(
-                    "csrf",
-                    "使用会话调用写接口时须带 X-CSRF-Token 头。",
-                    "Writes with a session cookie need the X-CSRF-Token header.",
-                ),
-            ),
+            ApiError::Csrf => (StatusCode::FORBIDDEN, body("csrf", Tr::api_csrf)),
             ApiError::MustChangePassword => (
                 StatusCode::FORBIDDEN,
-                body(
-                    "must_change_password",
-                    "请先修改系统管理员设置的初始密码（POST /api/v1/password，或在页面上修改），之后才能进行其他操作。",
-                    "Change the password the system administrator set first (POST /api/v1/password, or on the page); nothing else is allowed until then.",
-                ),
+                body("must_change_password", Tr::api_must_change_password),
             ),
             ApiError::BadRequest(detail) => (
                 StatusCode::BAD_REQUEST,
-                body(
+                body_of(
                     "bad_request",
-                    "请求格式有误，无法读取：请对照 API 文档（/api/v1/openapi.json）检查请求的格式。",
-                    &format!("Malformed request: {detail}"),
+                    (
+                        edge::malformed(Lang::Zh, &detail),
+                        edge::malformed(Lang::En, &detail),
+                    ),
                 ),
+            ),
+            ApiError::NotAnObject => (
+                StatusCode::BAD_REQUEST,
+                body("bad_request", Tr::api_not_an_object),
             ),
             ApiError::BadField(field) => {
                 let field = FieldMessage::from(&field);
-                let mut b = body("bad_request", &field.message, &field.message_en);
+                let mut b = body_of(
+                    "bad_request",
+                    (field.message.clone(), field.message_en.clone()),
+                );
                 b.fields = vec![field];
                 (StatusCode::BAD_REQUEST, b)
             }
             ApiError::MethodNotAllowed => (
                 StatusCode::METHOD_NOT_ALLOWED,
-                body(
-                    "method_not_allowed",
-                    "这个地址不接受该请求方法：请对照 API 文档（/api/v1/openapi.json）使用正确的方法。",
-                    "This address does not take this method: see the API document (/api/v1/openapi.json).",
-                ),
+                body("method_not_allowed", Tr::api_method_not_allowed),
+            ),
+            ApiError::UriTooLong => (
+                StatusCode::URI_TOO_LONG,
+                body("uri_too_long", Tr::api_uri_too_long),
             ),
             ApiError::TooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,
-                body(
-                    "too_large",
-                    "请求内容超过了这个接口的大小上限：请精简内容，或把附件分开上传。",
-                    "The request is larger than this address accepts: send less, or the files separately.",
-                ),
+                body("too_large", Tr::api_too_large),
             ),
             ApiError::SlowBody => (
                 StatusCode::REQUEST_TIMEOUT,
-                body(
-                    "slow_body",
-                    "请求内容没有在规定时间内传完，连接已断开：请检查网络后重新发送。",
-                    "The request's body did not arrive in time and the connection was closed: check the network and send it again.",
-                ),
+                body("slow_body", Tr::api_slow_body),
             ),
-            ApiError::Busy => {
-                let b = body(
-                    "busy",
-                    "服务器正在接收其他上传或导入：请按 Retry-After 等待后重新发送。",
-                    "The server is receiving other uploads or imports: send again after Retry-After.",
-                );
-                return busy((StatusCode::SERVICE_UNAVAILABLE, Json(b)).into_response());
-            }
+            ApiError::Busy => (StatusCode::SERVICE_UNAVAILABLE, body("busy", Tr::api_busy)),
             ApiError::Store(e) => match e {
-                StoreError::NotFound => (
-                    StatusCode::NOT_FOUND,
-                    body(
-                        "not_found",
-                        "找不到该记录，或您无权查看。",
-                        "Not found, or not yours to see.",
-                    ),
-                ),
+                StoreError::NotFound => {
+                    (StatusCode::NOT_FOUND, body("not_found", Tr::api_not_found))
+                }
                 StoreError::Forbidden => (StatusCode::FORBIDDEN, forbidden(&Refused::NotYours)),
                 StoreError::Refused(why) => (StatusCode::FORBIDDEN, forbidden(&why)),
                 StoreError::Blocked(blocked) => {
-                    let mut b = body(
+                    let mut b = body_of(
                         "blocked",
-                        &blocking(Lang::Zh, &blocked.why),
-                        &blocking(Lang::En, &blocked.why),
+                        (
+                            blocking(Lang::Zh, &blocked.why),
+                            blocking(Lang::En, &blocked.why),
+                        ),
                     );
                     b.blocking = blocked.records;
                     (StatusCode::UNPROCESSABLE_ENTITY, b)
                 }
                 StoreError::Invalid(fields) => {
-                    let mut b = body(
-                        "invalid",
-                        "提交的内容有误，请按 fields 修改。",
-                        "Some fields need correcting: see fields.",
-                    );
+                    let mut b = body("invalid", Tr::api_invalid);
                     b.fields = fields.iter().map(FieldMessage::from).collect();
                     (StatusCode::UNPROCESSABLE_ENTITY, b)
                 }
-                StoreError::Conflict(c) => {
-                    let mut b = body(
-                        "conflict",
-                        "该记录已被他人修改：请重新读取，在最新版本上修改。",
-                        "Someone else changed this record: read it again and change the latest version.",
-                    );
+                StoreError::Conflict(mut c) => {
+                    // Named by `api::conflict`, which knows the route (see
+                    // [`conflict_response`]).
+                    c.changes.clear();
+                    let mut b = body("conflict", Tr::api_conflict);
                     b.conflict = Some(*c);
                     (StatusCode::CONFLICT, b)
                 }
@@ -473,26 +448,38 @@ impl IntoResponse for ApiError {
                     tracing::error!(error = %e, "database error");
                     (
                         StatusCode::INTERNAL_SERVER_ERROR,
-                        body(
-                            "internal",
-                            "系统暂时无法完成操作，请稍后重试。",
-                            "The system could not do this now: try again later.",
-                        ),
+                        body("internal", Tr::api_internal),
                     )
                 }
                 StoreError::Other(e) => {
                     tracing::error!(error = format!("{e:#}"), "internal error");
                     (
                         StatusCode::INTERNAL_SERVER_ERROR,
-                        body(
-                            "internal",
-                            "系统暂时无法完成操作，请稍后重试。",
-                            "The system could not do this now: try again later.",
-                        ),
+                        body("internal", Tr::api_internal),
                     )
                 }
             },
-        };
-        (status, Json(b)).into_response()
+        }
     }
 }
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let busy_now = matches!(self, ApiError::Busy);
+        let stale = match &self {
+            ApiError::Store(StoreError::Conflict(c)) => Some(StoredConflict((**c).clone())),
+            _ => None,
+        };
+        let (status, b) = self.parts();
+        let mut resp = (status, Json(b)).into_response();
+        if let Some(stale) = stale {
+            resp.extensions_mut().insert(stale);
+        }
+        if busy_now { busy(resp) } else { resp }
+    }
+}
+
+/// A conflict as storage gave it, changes named by their stored columns: kept in the
+/// response's extensions for `api::conflict`, never sent.
+#[derive(Debug, Clone)]
+pub struct StoredConflict(pub Conflict);

@@ -16,6 +16,7 @@ pub mod request_log;
 pub mod router;
 pub mod server;
 pub mod session;
+pub mod shared;
 pub mod state;
 pub mod throttle;
 

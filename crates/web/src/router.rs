@@ -51,6 +51,9 @@ async fn healthz(State(app): State<App>) -> impl IntoResponse {
     }
 }
 
+/// The pages' content security policy: the site's own script and style only.
+pub(crate) const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 /// Headers every response carries: no framing by other sites, no sniffing, no script
 /// but the site's own file (not even one written into a page), nothing loaded from
 /// outside; nothing kept in a cache (pages and downloads show a person's records, and
@@ -71,9 +74,7 @@ async fn security_headers(
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     h.insert(
         "content-security-policy",
-        HeaderValue::from_static(
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-        ),
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
     );
     if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

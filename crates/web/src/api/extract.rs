@@ -1,7 +1,8 @@
 //! What the API reads from a request — the address's ids, the query string, a JSON
 //! body — with every refusal in the API's error format: a malformed id, query or body
 //! is 400 naming the field (the address's segment, the query's or the body's field) and
-//! what it should be, as is a body that is not JSON at all; a body over the route's
+//! what it should be, as is a body that is not JSON at all, and a JSON body that is not
+//! an object (naming no field, saying what the body must be); a body over the route's
 //! limit is 413, refused as soon as the limit is passed, before the rest is read. (422
 //! stays for values that read but are refused, such as a deadline before the start.)
 //!
@@ -118,7 +119,8 @@ pub fn no_query(key: &str) -> ApiError {
     )
 }
 
-/// A JSON body whose errors are answered in the API's error format.
+/// A JSON body, an object of the route's fields, whose errors are answered in the API's
+/// error format.
 #[derive(Debug, Clone)]
 pub struct ApiJson<T>(pub T);
 
@@ -147,6 +149,18 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
         }
         // Read up to the route's limit (`DefaultBodyLimit`), and no further.
         let bytes = Bytes::from_request(req, state).await.map_err(body_error)?;
+        // Every route's body is an object of its fields. Anything else is refused as a
+        // whole, naming no field: serde would read an array into a struct's fields in
+        // order, and name the root "" for `null`.
+        let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+        if first != Some(&b'{') {
+            return Err(
+                match serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
+                    Ok(_) => ApiError::NotAnObject,
+                    Err(e) => ApiError::BadRequest(format!("the body is not valid JSON: {e}")),
+                },
+            );
+        }
         let mut de = serde_json::Deserializer::from_slice(&bytes);
         let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let inner = e.inner();

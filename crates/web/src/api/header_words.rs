@@ -91,9 +91,8 @@ pub async fn add_word(
     v: ApiViewer,
     ApiJson(input): ApiJson<WordInput>,
 ) -> Result<StatusCode, ApiError> {
-    let actor = &v.0.actor;
-    let words = [(input.word.trim().to_string(), meaning_of(&input.meaning)?)];
-    header_words::teach(&app.db, actor, v.0.change(&app), actor.org, &words).await?;
+    let meaning = meaning_of(&input.meaning)?;
+    crate::shared::header_words::teach_one(&app, &v.0, input.word.trim(), meaning).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

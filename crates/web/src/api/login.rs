@@ -49,7 +49,7 @@ pub async fn change_password(
     v: ApiViewer,
     ApiJson(input): ApiJson<PasswordInput>,
 ) -> Result<StatusCode, ApiError> {
-    crate::pages::login::change_own_password(
+    crate::shared::accounts::change_own_password(
         &app,
         &v.0,
         &address,

@@ -6,8 +6,10 @@
 
 pub mod admin;
 pub mod calendar;
+pub mod conflict;
 pub mod extract;
 pub mod header_words;
+pub mod home;
 pub mod inspections;
 pub mod ledger;
 pub mod login;
@@ -183,6 +185,7 @@ pub fn routes(upload_limit: usize, import_limit: usize) -> OpenApiRouter<App> {
     let api = OpenApiRouter::new()
         .route("/openapi.json", axum::routing::get(openapi_json))
         .merge(login::routes())
+        .merge(home::routes())
         .merge(notifications::routes())
         .merge(admin::routes())
         .merge(trail::routes())
@@ -202,6 +205,7 @@ pub fn routes(upload_limit: usize, import_limit: usize) -> OpenApiRouter<App> {
         .merge(calendar::routes())
         // An unknown address under the API answers as the API does (JSON), not with the
         // pages' fallback.
+        .route_layer(axum::middleware::from_fn(conflict::name_changes))
         .route_layer(axum::middleware::from_fn(query_only_where_taken))
         .route_layer(axum::middleware::from_fn(crate::request_log::note_route))
         .fallback(|| async { ApiError::from(zhenggai_storage::StoreError::NotFound) })

@@ -17,6 +17,8 @@ use super::extract::{Path, Query};
 use crate::download::download;
 use crate::error::{ApiError, ApiErrorBody};
 use crate::session::ApiViewer;
+use crate::shared::spreadsheets::export::{XLSX, ledger_download};
+use crate::shared::spreadsheets::{office_inspection, read_bytes};
 use crate::state::App;
 
 /// The routes of imports and exports; an import's file is read up to `import_limit`.
@@ -94,7 +96,7 @@ pub async fn import_ledger(
     request: axum::extract::Request,
 ) -> Result<Json<ImportResult>, ApiError> {
     use sha2::Digest;
-    let inspection = crate::pages::spreadsheets::office_inspection(&app, &v.0.actor, id).await?;
+    let inspection = office_inspection(&app, &v.0.actor, id).await?;
     let sent = crate::form::read_files(
         request,
         &app,
@@ -123,7 +125,7 @@ pub async fn import_ledger(
     };
     let sheet = Some(sent.form.get("sheet").trim().to_string()).filter(|s| !s.is_empty());
     let sha256 = hex::encode(sha2::Sha256::digest(&file.bytes));
-    let reading = crate::pages::spreadsheets::read_bytes(
+    let reading = read_bytes(
         std::sync::Arc::from(file.bytes.as_slice()),
         sheet,
         Vec::new(),
@@ -178,7 +180,7 @@ pub async fn import_ledger(
 /// The ledger as the `.xlsx` offices hand upward, with the ledger's filters as query
 /// parameters (aspect, unit, leader, status, source, due_from, due_to, q).
 #[utoipa::path(get, path = "/inspections/{id}/ledger.xlsx", tag = "ledger", params(("id" = i64, Path), FilterInput),
-    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 404, body = ApiErrorBody)))]
+    responses((status = 200, content_type = XLSX), (status = 404, body = ApiErrorBody)))]
 pub async fn export_ledger(
     State(app): State<App>,
     v: ApiViewer,
@@ -187,15 +189,5 @@ pub async fn export_ledger(
 ) -> Result<Response, ApiError> {
     let inspection = inspections::get(&app.db, &v.0.actor, InspectionId(id)).await?;
     let filter = input.check(app.config.page_size)?;
-    let bytes = crate::pages::spreadsheets::ledger_file(&app, &v.0.actor, &inspection, filter)
-        .await
-        .map_err(|e| match e {
-            crate::error::PageError::Store(s) => ApiError::from(s),
-            other => ApiError::BadRequest(format!("{other:?}")),
-        })?;
-    Ok(download(
-        &format!("{}整改台账.xlsx", inspection.title),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        bytes,
-    ))
+    Ok(ledger_download(&app, &v.0.actor, &inspection, filter).await?)
 }

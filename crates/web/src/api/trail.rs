@@ -14,6 +14,8 @@ use super::ApiJson;
 use super::extract::Path;
 use crate::error::{ApiError, ApiErrorBody};
 use crate::session::ApiViewer;
+use crate::shared::trail::check::{self, VerifyAnswer};
+use crate::shared::trail::{readable_trail, whole_trail};
 use crate::state::App;
 
 /// The routes of the audit trail.
@@ -30,9 +32,7 @@ pub async fn audit_trail(
     State(app): State<App>,
     v: ApiViewer,
 ) -> Result<Json<Vec<AuditEntry>>, ApiError> {
-    if !v.0.actor.role.reads_audit_trail() {
-        return Err(StoreError::Forbidden.into());
-    }
+    whole_trail(&v.0)?;
     Ok(Json(trail::recent(app.db.pool(), 200).await?))
 }
 
@@ -49,22 +49,22 @@ pub struct VerifyInput {
 /// latest entry, the stored files; the result in words (intact up to entry N, or broken
 /// at entry N, what it means and what to do) beside the figures.
 #[utoipa::path(get, path = "/audit/verify", tag = "accounts",
-    responses((status = 200, body = crate::pages::trail::check::VerifyAnswer), (status = 403, body = ApiErrorBody)))]
+    responses((status = 200, body = VerifyAnswer), (status = 403, body = ApiErrorBody)))]
 pub async fn verify_trail(
     State(app): State<App>,
     v: ApiViewer,
-) -> Result<Json<crate::pages::trail::check::VerifyAnswer>, ApiError> {
+) -> Result<Json<VerifyAnswer>, ApiError> {
     verify_reaching(&app, &v, VerifyInput::default()).await
 }
 
 /// `audit verify` that also proves the trail still reaches each 审计校验码 given.
 #[utoipa::path(post, path = "/audit/verify", tag = "accounts", request_body = VerifyInput,
-    responses((status = 200, body = crate::pages::trail::check::VerifyAnswer), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+    responses((status = 200, body = VerifyAnswer), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
 pub async fn verify_trail_reaching(
     State(app): State<App>,
     v: ApiViewer,
     ApiJson(input): ApiJson<VerifyInput>,
-) -> Result<Json<crate::pages::trail::check::VerifyAnswer>, ApiError> {
+) -> Result<Json<VerifyAnswer>, ApiError> {
     verify_reaching(&app, &v, input).await
 }
 
@@ -72,11 +72,8 @@ async fn verify_reaching(
     app: &App,
     v: &ApiViewer,
     input: VerifyInput,
-) -> Result<Json<crate::pages::trail::check::VerifyAnswer>, ApiError> {
-    use crate::pages::trail::check;
-    if !v.0.actor.role.reads_audit_trail() {
-        return Err(StoreError::Forbidden.into());
-    }
+) -> Result<Json<VerifyAnswer>, ApiError> {
+    whole_trail(&v.0)?;
     let (claims, bad) = check::claims(&input.checkpoints.join(" "));
     if let Some(code) = bad.first() {
         return Err(StoreError::because(
@@ -100,6 +97,6 @@ pub async fn record_trail(
     v: ApiViewer,
     Path((table, id)): Path<(String, i64)>,
 ) -> Result<Json<Vec<AuditEntry>>, ApiError> {
-    let (_, entries) = crate::pages::trail::readable_trail(&app, &v.0, &table, id).await?;
+    let (_, entries) = readable_trail(&app, &v.0, &table, id).await?;
     Ok(Json(entries))
 }

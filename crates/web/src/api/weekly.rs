@@ -5,14 +5,15 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use axum::response::Response;
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use zhenggai_domain::Role;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::clock::china_time;
-use zhenggai_domain::weekly::{ReportStatus, week_of};
+use zhenggai_domain::weekly::ReportStatus;
 use zhenggai_storage::StoreError;
 use zhenggai_storage::calendar;
 use zhenggai_storage::ledger::weekly::{self, Roster, SavedSummary};
@@ -22,6 +23,7 @@ use super::ApiJson;
 use super::extract::Query;
 use crate::error::{ApiError, ApiErrorBody};
 use crate::session::ApiViewer;
+use crate::shared::weekly::{DOCX, summary_download};
 use crate::state::App;
 
 /// The routes of weekly reports, the summary and the rule.
@@ -29,6 +31,7 @@ pub fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
         .routes(routes!(get_reports, submit_report))
         .routes(routes!(get_summary, save_summary))
+        .routes(routes!(summary_docx))
         .routes(routes!(get_rule, save_rule))
 }
 
@@ -44,9 +47,8 @@ pub struct WeekQuery {
 
 impl WeekQuery {
     /// The Monday of the week asked for, as the page reads it.
-    fn monday(&self, now: DateTime<Utc>) -> NaiveDate {
-        let this_week = weekly::this_week(now);
-        week_of(self.week.unwrap_or(this_week)).min(this_week)
+    fn monday(&self, app: &App) -> NaiveDate {
+        crate::shared::weekly::monday(app, self.week)
     }
 }
 
@@ -100,7 +102,7 @@ pub async fn get_reports(
     let actor = &v.0.actor;
     takes_part(actor)?;
     let now = app.clock.now();
-    let week = q.monday(now);
+    let week = q.monday(&app);
     let calendar = calendar::load(&app.db).await?;
     let (rule, _) = weekly_rule::get(&app.db, actor.org).await?;
     let due = rule.due(week, &calendar).value;
@@ -204,7 +206,7 @@ pub async fn get_summary(
 ) -> Result<Json<WeeklySummary>, ApiError> {
     let actor = &v.0.actor;
     let now = app.clock.now();
-    let week = q.monday(now);
+    let week = q.monday(&app);
     let calendar = calendar::load(&app.db).await?;
     let roster = weekly::roster(&app.db, actor, week, &calendar, now).await?;
     Ok(Json(WeeklySummary {
@@ -212,6 +214,19 @@ pub async fn get_summary(
         draft: weekly::summary(&app.db, actor, &roster, app.clock.today()).await?,
         saved: weekly::saved_summary(&app.db, actor, week).await?,
     }))
+}
+
+/// The weekly summary of a week as a Word document in official-document layout (周汇总,
+/// as the weekly page downloads it): the text as saved, or the draft while none is
+/// (whoever reads the organisation's ledger).
+#[utoipa::path(get, path = "/weekly/summary.docx", tag = "weekly", params(WeekQuery),
+    responses((status = 200, content_type = DOCX, description = "the .docx, named after the organisation and the week's Monday (Content-Disposition)"), (status = 403, body = ApiErrorBody)))]
+pub async fn summary_docx(
+    State(app): State<App>,
+    v: ApiViewer,
+    Query(q): Query<WeekQuery>,
+) -> Result<Response, ApiError> {
+    Ok(summary_download(&app, &v.0.actor, q.week).await?)
 }
 
 /// Saves the office's summary of a week as edited (一周一汇总; the office): version 0 the

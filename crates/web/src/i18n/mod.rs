@@ -30,6 +30,8 @@ macro_rules! texts {
     };
 }
 
+pub mod documents;
+pub mod edge;
 mod texts;
 mod trail;
 pub use texts::TEXTS;

@@ -819,4 +819,29 @@ texts! {
     calendar_assumed_mid: "年；", "; from ";
     calendar_assumed_b: "年起的尚未发布（或尚未录入），暂按常规周计算：周一至周五上班，周六、周日休息，不计节假日和调休。通知发布后，由系统管理员在本页录入。", " on they are not yet published (or not yet entered), and the ordinary week is assumed: Monday to Friday working, Saturday and Sunday off, no holidays. Once the notice is out, the system administrator enters it on this page.";
     calendar_no_notice_year: "年：尚无节假日安排，按常规周（周一至周五上班）推算；用到这一年的日期都会标注提醒。", ": no holiday arrangements yet; the ordinary week (Monday to Friday) is assumed, and dates counted in this year are marked.";
+    // The web edge's refusals (`error.rs` maps each error to its status and picks its
+    // text here): on a page, then through the API.
+    error_form_expired: "表单已过期或来源不明，请返回上一页刷新后重新提交。", "The form has expired or did not come from this site: go back, reload and submit again.";
+    error_form_only: "这个地址只接收页面上提交的表单，不能直接打开。请返回上一页，用页面上的按钮提交。", "This address takes a form sent from a page and cannot be opened directly: go back and use the page's button.";
+    error_bad_address: "这个网址的格式不对（例如记录编号处不是数字）：请从页面上的链接进入。", "This address is malformed (a record's number that is not a number, say): open it from a link on a page.";
+    error_uri_too_long: "网址过长，无法打开：请从页面上的链接进入，或缩短搜索的内容后重试。", "This address is too long to open: open it from a link on a page, or search for less.";
+    error_too_large: "提交的内容过大，请精简后重试。", "What you sent is too large: shorten it and try again.";
+    error_slow_body: "提交的内容没有在规定时间内传完，连接已断开。请检查网络后重新提交。", "What you sent did not arrive in time and the connection was closed: check the network and send it again.";
+    error_busy: "服务器正在接收其他人上传的文件，请稍等片刻（约半分钟）后重新提交。", "The server is receiving other people's files: wait a moment (half a minute or so) and send again.";
+    error_not_found: "找不到该页面，或您无权查看。", "Not found, or not yours to see.";
+    error_invalid: "提交的内容有误（见下列提示）：请返回上一页修改后重新提交（已填写的内容一般仍在）。", "Some of what you sent needs correcting (see below): go back, correct it and send it again (what you typed is usually still there).";
+    error_internal: "系统暂时无法完成操作，请稍后重试；如仍不行请联系系统管理员。", "The system could not do this now: try again later, or tell the system administrator.";
+    api_unauthenticated: "请登录，或在 Authorization 头中提供 Bearer 令牌。", "Log in, or send a Bearer token in the Authorization header.";
+    api_csrf: "使用会话调用写接口时须带 X-CSRF-Token 头。", "Writes with a session cookie need the X-CSRF-Token header.";
+    api_must_change_password: "请先修改系统管理员设置的初始密码（POST /api/v1/password，或在页面上修改），之后才能进行其他操作。", "Change the password the system administrator set first (POST /api/v1/password, or on the page); nothing else is allowed until then.";
+    api_not_an_object: "请求体应为 JSON 对象（{…}），其中是这个接口的字段：请对照 API 文档（/api/v1/openapi.json）。", "The body must be a JSON object ({…}) holding this route's fields: see the API document (/api/v1/openapi.json).";
+    api_method_not_allowed: "这个地址不接受该请求方法：请对照 API 文档（/api/v1/openapi.json）使用正确的方法。", "This address does not take this method: see the API document (/api/v1/openapi.json).";
+    api_uri_too_long: "请求的地址过长，无法读取：请缩短地址中的查询参数（例如搜索词）后重新发送。", "The address is too long to read: send shorter query parameters (a shorter search, say).";
+    api_too_large: "请求内容超过了这个接口的大小上限：请精简内容，或把附件分开上传。", "The request is larger than this address accepts: send less, or the files separately.";
+    api_slow_body: "请求内容没有在规定时间内传完，连接已断开：请检查网络后重新发送。", "The request's body did not arrive in time and the connection was closed: check the network and send it again.";
+    api_busy: "服务器正在接收其他上传或导入：请按 Retry-After 等待后重新发送。", "The server is receiving other uploads or imports: send again after Retry-After.";
+    api_not_found: "找不到该记录，或您无权查看。", "Not found, or not yours to see.";
+    api_invalid: "提交的内容有误，请按 fields 修改。", "Some fields need correcting: see fields.";
+    api_conflict: "该记录已被他人修改：请重新读取，在最新版本上修改。", "Someone else changed this record: read it again and change the latest version.";
+    api_internal: "系统暂时无法完成操作，请稍后重试。", "The system could not do this now: try again later.";
 }

@@ -111,29 +111,15 @@ pub async fn add(
     require_office(&v)?;
     let word = form.get("word").trim().to_string();
     let result = match meaning_of(&form) {
-        Ok(meaning) => {
-            let words = [(word.clone(), meaning)];
-            header_words::teach(&app.db, &v.actor, v.change(&app), v.actor.org, &words).await
-        }
+        Ok(meaning) => crate::shared::header_words::teach_one(&app, &v, &word, meaning).await,
         Err(e) => Err(StoreError::Invalid(vec![e])),
     };
     match result {
         Ok(()) => Ok(see_other(PATH)),
-        Err(e) => {
-            let errors = field_errors(e)?
-                .into_iter()
-                .map(|mut e| {
-                    if e.field == "columns" {
-                        e.field = "word".into();
-                    }
-                    e
-                })
-                .collect();
-            Ok(render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &page(&app, &v, errors, word).await?,
-            ))
-        }
+        Err(e) => Ok(render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &page(&app, &v, field_errors(e)?, word).await?,
+        )),
     }
 }
 

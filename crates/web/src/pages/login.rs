@@ -5,10 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use zhenggai_domain::reason::Account;
-use zhenggai_domain::validate::Why;
 use zhenggai_storage::accounts::auth::{self, LoginRefused};
-use zhenggai_storage::{StoreError, accounts::users};
 
 use super::{Errors, Nav, refused_form, render, render_status, tr};
 use crate::error::PageError;
@@ -303,7 +300,7 @@ pub async fn change_password(
     v: Viewer,
     PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    let result = change_own_password(
+    let result = crate::shared::accounts::change_own_password(
         &app,
         &v,
         &address,
@@ -325,35 +322,6 @@ pub async fn change_password(
             .await
         }
     }
-}
-
-/// Changes a person's own password after checking the current one; the page and the
-/// API share it.
-pub(crate) async fn change_own_password(
-    app: &App,
-    v: &Viewer,
-    address: &str,
-    current: &str,
-    new: &str,
-) -> Result<(), StoreError> {
-    let now = app.clock.now();
-    let ok = auth::login(
-        &app.db,
-        &v.user.username,
-        current,
-        address,
-        now,
-        app.config.auth,
-    )
-    .await?
-    .is_ok();
-    if !ok {
-        return Err(StoreError::because(
-            "old_password",
-            Why::Account(Account::WrongPassword),
-        ));
-    }
-    users::set_password(&app.db, v.change(app), v.user.id, new, false, v.session_id).await
 }
 
 #[cfg(test)]

@@ -349,13 +349,10 @@ pub fn refusal_of(
         ),
         StoreError::Conflict(c) => (
             StatusCode::CONFLICT,
-            one(match lang {
-                Lang::Zh => format!(
-                    "该记录刚被{}改动，页面已按最新状态刷新，请在此基础上重新办理。",
-                    c.changed_by.as_deref().unwrap_or("他人")
-                ),
-                Lang::En => "Someone else just changed this record: the page shows it as it now stands; do it again on that.".to_string(),
-            }),
+            one(crate::i18n::edge::changed_meanwhile(
+                lang,
+                c.changed_by.as_deref(),
+            )),
             Vec::new(),
         ),
         other => return Err(PageError::Store(other)),

@@ -279,30 +279,5 @@ pub async fn download_summary(
     v: Viewer,
     Query(q): Query<WeekQuery>,
 ) -> Result<Response, PageError> {
-    let this_week = weekly::this_week(app.clock.now());
-    let week = week_of(q.week.unwrap_or(this_week)).min(this_week);
-    let body = match weekly::saved_summary(&app.db, &v.actor, week).await? {
-        Some(saved) => saved.content,
-        None => {
-            let calendar = zhenggai_storage::calendar::load(&app.db).await?;
-            let roster =
-                weekly::roster(&app.db, &v.actor, week, &calendar, app.clock.now()).await?;
-            weekly::summary(&app.db, &v.actor, &roster, app.clock.today()).await?
-        }
-    };
-    let org = zhenggai_storage::accounts::units::get(&app.db, v.actor.org).await?;
-    let sunday = week + Duration::days(6);
-    let title = format!(
-        "{}整改工作周汇总（{}—{}）",
-        org.name,
-        crate::i18n::zh_day(week),
-        sunday.format("%-m月%-d日")
-    );
-    let bytes = zhenggai_spreadsheet::docx::document(&title, &body)
-        .map_err(|e| zhenggai_storage::StoreError::Other(anyhow::anyhow!(e)))?;
-    Ok(crate::download::download(
-        &format!("{}整改工作周汇总-{week}.docx", org.name),
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        bytes,
-    ))
+    Ok(crate::shared::weekly::summary_download(&app, &v.actor, q.week).await?)
 }

@@ -1,6 +1,7 @@
 //! The API does everything the pages do: every page route of the router that takes a
-//! form (a page's write) has its counterpart in the API's document, or is exempted here
-//! with its reason. A page write added without one fails this test.
+//! form (a page's write), and every one that answers a GET (a page's read), has its
+//! counterpart in the API's document, or is exempted here with its reason. A page
+//! added without one fails these tests.
 
 use std::collections::BTreeSet;
 
@@ -227,5 +228,233 @@ async fn every_page_write_has_an_api_counterpart_or_a_reason() {
         .chain(EXEMPT.iter().map(|(p, _)| p))
     {
         assert!(writes.contains(*page), "{page} is no longer a page write");
+    }
+}
+
+/// Each page that shows data and the API reads that give the same.
+const READ_COUNTERPARTS: &[(&str, &[&str])] = &[
+    // The home page: what waits for the person, and their open measures with counts
+    // (the list's `total` under each `status` filter).
+    ("/", &["GET /api/v1/todo", "GET /api/v1/measures"]),
+    ("/inspections", &["GET /api/v1/inspections"]),
+    (
+        "/inspections/{id}",
+        &[
+            "GET /api/v1/inspections/{id}",
+            "GET /api/v1/inspections/{id}/ledger",
+        ],
+    ),
+    // An edit form shows the record as stored.
+    ("/inspections/{id}/edit", &["GET /api/v1/inspections/{id}"]),
+    (
+        "/inspections/{id}/outcomes",
+        &["GET /api/v1/inspections/{id}/outcomes"],
+    ),
+    (
+        "/inspections/{id}/lookbacks",
+        &["GET /api/v1/inspections/{id}/lookbacks"],
+    ),
+    // The import's first page lists the files imported before.
+    (
+        "/inspections/{id}/import",
+        &["GET /api/v1/inspections/{id}/imports"],
+    ),
+    (
+        "/inspections/{id}/imports/{import}/file",
+        &["GET /api/v1/inspections/{id}/imports/{import}/file"],
+    ),
+    (
+        "/inspections/{id}/ledger.xlsx",
+        &["GET /api/v1/inspections/{id}/ledger.xlsx"],
+    ),
+    (
+        "/problems/{id}",
+        &[
+            "GET /api/v1/problems/{id}",
+            "GET /api/v1/problems/{id}/measures",
+            "GET /api/v1/problems/{id}/steps",
+        ],
+    ),
+    ("/problems/{id}/edit", &["GET /api/v1/problems/{id}"]),
+    ("/step-files/{id}", &["GET /api/v1/step-files/{id}"]),
+    ("/measures", &["GET /api/v1/measures"]),
+    (
+        "/measures/{id}",
+        &[
+            "GET /api/v1/measures/{id}",
+            "GET /api/v1/measures/{id}/progress",
+            "GET /api/v1/measures/{id}/milestones",
+            "GET /api/v1/measures/{id}/notices",
+        ],
+    ),
+    ("/measures/{id}/edit", &["GET /api/v1/measures/{id}"]),
+    ("/attachments/{id}", &["GET /api/v1/attachments/{id}"]),
+    ("/notices/{id}", &["GET /api/v1/notices/{id}"]),
+    ("/settings/closure", &["GET /api/v1/closure-rules"]),
+    ("/postings", &["GET /api/v1/postings"]),
+    ("/calendar", &["GET /api/v1/calendar"]),
+    ("/warnings", &["GET /api/v1/warnings"]),
+    (
+        "/settings/warnings",
+        &["GET /api/v1/warning-rules", "GET /api/v1/channels"],
+    ),
+    ("/settings/import-columns", &["GET /api/v1/header-words"]),
+    (
+        "/weekly",
+        &[
+            "GET /api/v1/weekly/reports",
+            "GET /api/v1/weekly/summary",
+            "GET /api/v1/weekly/rule",
+        ],
+    ),
+    ("/weekly/summary.docx", &["GET /api/v1/weekly/summary.docx"]),
+    (
+        "/supervision",
+        &[
+            "GET /api/v1/supervision/rounds",
+            "GET /api/v1/supervision/hearings",
+        ],
+    ),
+    // A circular prints one round and its findings.
+    (
+        "/supervision/rounds/{id}/circular",
+        &["GET /api/v1/supervision/rounds/{id}"],
+    ),
+    (
+        "/notifications",
+        &[
+            "GET /api/v1/notifications",
+            "GET /api/v1/notifications/email",
+        ],
+    ),
+    ("/tokens", &["GET /api/v1/tokens"]),
+    ("/admin/units", &["GET /api/v1/units"]),
+    ("/admin/users", &["GET /api/v1/users"]),
+    ("/admin/audit", &["GET /api/v1/audit"]),
+    // The CSV holds the entries the JSON holds, in words beside the raw columns.
+    ("/admin/audit.csv", &["GET /api/v1/audit"]),
+    (
+        "/records/{table}/{id}/trail",
+        &["GET /api/v1/audit/{table}/{id}"],
+    ),
+    (
+        "/records/{table}/{id}/trail.csv",
+        &["GET /api/v1/audit/{table}/{id}"],
+    ),
+];
+
+/// Page reads the API does not repeat, each with its reason: nothing of a record is
+/// shown there that a script could not read elsewhere.
+const READ_EXEMPT: &[(&str, &str)] = &[
+    (
+        "/healthz",
+        "the server's health for a monitor, not a record",
+    ),
+    ("/assets/app.css", "the pages' stylesheet"),
+    ("/assets/app.js", "the pages' script"),
+    ("/assets/favicon.svg", "the tab's icon"),
+    ("/favicon.ico", "the tab's icon"),
+    (
+        "/login",
+        "the login form; a script authenticates with a token made on /tokens",
+    ),
+    (
+        "/password",
+        "the password form; whether a change is required is GET /api/v1/me",
+    ),
+    (
+        "/lang/{code}",
+        "sets the pages' language; the API answers in both (message, message_en)",
+    ),
+    (
+        "/inspections/new",
+        "an empty form; the kinds and fields are in the API document",
+    ),
+    (
+        "/inspections/{id}/problems/new",
+        "an empty form; its choices are GET /api/v1/inspections/{id}/aspects and GET /api/v1/units",
+    ),
+    (
+        "/problems/{id}/measures/new",
+        "an empty form; its choices are GET /api/v1/units and GET /api/v1/users",
+    ),
+    (
+        "/problems/{id}/measures/batch",
+        "an empty grid of rows for POST /api/v1/problems/{id}/measures/batch",
+    ),
+    (
+        "/inspections/{id}/import/preview",
+        "a step of the page's import; through the API, POST /api/v1/inspections/{id}/import with dry_run answers the reading",
+    ),
+];
+
+/// The page routes that answer a GET: the router's own list, each address asked for
+/// by a signed-in person. A route that takes only a post answers 405.
+async fn page_reads(t: &TestApp) -> BTreeSet<String> {
+    let s = t.login("office").await;
+    let mut reads = BTreeSet::new();
+    for (pattern, _) in zhenggai_web::router::page_routes(&t.app) {
+        let path: String = pattern
+            .split('/')
+            .map(|segment| {
+                if segment.starts_with('{') {
+                    "1"
+                } else {
+                    segment
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("/");
+        if t.get(Some(&s), &path).await.status != StatusCode::METHOD_NOT_ALLOWED {
+            reads.insert(pattern.to_string());
+        }
+    }
+    reads
+}
+
+#[tokio::test]
+async fn every_page_read_has_an_api_counterpart_or_a_reason() {
+    let t = TestApp::new().await;
+    let reads = page_reads(&t).await;
+    assert!(reads.len() >= 40, "{reads:?}");
+    assert!(reads.iter().all(|p| !p.starts_with("/api/")), "{reads:?}");
+
+    let doc = t.get(None, "/api/v1/openapi.json").await.json();
+    let documented: BTreeSet<String> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, ops)| ops.get("get").is_some())
+        .map(|(path, _)| format!("GET {path}"))
+        .collect();
+
+    let mut missing = Vec::new();
+    for read in &reads {
+        let mapped = READ_COUNTERPARTS.iter().find(|(page, _)| page == read);
+        let exempt = READ_EXEMPT.iter().any(|(page, _)| page == read);
+        match (mapped, exempt) {
+            (Some(_), true) => panic!("{read} is both mapped and exempted"),
+            (None, false) => missing.push(read.clone()),
+            (Some((_, ops)), false) => {
+                for op in *ops {
+                    assert!(
+                        documented.contains(*op),
+                        "{read}: its counterpart {op} is not a GET in the API's document"
+                    );
+                }
+            }
+            (None, true) => {}
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "page reads without an API counterpart (add one, or exempt it with its reason): {missing:?}"
+    );
+    for page in READ_COUNTERPARTS
+        .iter()
+        .map(|(p, _)| p)
+        .chain(READ_EXEMPT.iter().map(|(p, _)| p))
+    {
+        assert!(reads.contains(*page), "{page} is no longer a page read");
     }
 }

@@ -679,3 +679,299 @@ async fn uploads_beyond_those_read_at_once_are_told_to_come_back() {
     }
     assert_eq!(t.app.upload_slots.available_permits(), slots);
 }
+
+/// The fields of a 400 or 422 body, by name.
+fn fields_named(r: &Resp) -> Vec<String> {
+    r.json()["fields"]
+        .as_array()
+        .map(|fs| {
+            fs.iter()
+                .map(|f| f["field"].as_str().unwrap_or("").to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Outside tester: a header word's body named `columns` (the import's own field) when
+/// `word` was wrong, and a body that is not an object named the field "".
+#[tokio::test]
+async fn a_refused_body_names_the_field_that_is_wrong_or_says_what_the_body_must_be() {
+    let t = TestApp::new().await;
+    let office = t.token("office").await;
+    let word = |body: serde_json::Value| {
+        let t = &t;
+        let office = office.clone();
+        async move {
+            t.api(&office, "POST", "/api/v1/header-words", Some(body))
+                .await
+        }
+    };
+    // The word of the wrong type, and a word that is blank: `word` both times.
+    let r = word(serde_json::json!({ "word": 5, "meaning": "ignore" })).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert_eq!(fields_named(&r), ["word"], "{}", r.body);
+    let r = word(serde_json::json!({ "word": "  ", "meaning": "ignore" })).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(fields_named(&r), ["word"], "{}", r.body);
+    let r = word(serde_json::json!({ "word": "x".repeat(500), "meaning": "ignore" })).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(fields_named(&r), ["word"], "{}", r.body);
+
+    // Bodies that are JSON but not an object: no field is named, and the message says
+    // the body must be an object of the route's fields.
+    for body in [
+        serde_json::json!([]),
+        serde_json::json!(null),
+        serde_json::json!(["收入", "ignore"]),
+        serde_json::json!("收入"),
+        serde_json::json!(3),
+    ] {
+        let r = word(body.clone()).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{body}: {}", r.body);
+        let j = r.json();
+        assert_eq!(j["error"], "bad_request", "{body}");
+        assert!(fields_named(&r).is_empty(), "{body}: {}", r.body);
+        assert!(
+            j["message"].as_str().unwrap().contains("JSON 对象"),
+            "{body}: {}",
+            r.body
+        );
+        assert!(
+            j["message_en"].as_str().unwrap().contains("JSON object"),
+            "{body}: {}",
+            r.body
+        );
+    }
+}
+
+/// Outside tester: a 409 listed the stored row's columns (id, org_id, created_at,
+/// secretary_id). A conflict names only what the route takes, by the API's names.
+#[tokio::test]
+async fn a_conflict_names_only_the_fields_the_route_takes_by_their_api_names() {
+    let t = TestApp::new().await;
+    let office = t.token("office").await;
+    let rules = |version: i64, green: &str| {
+        serde_json::json!({
+            "green_days": green,
+            "yellow_days": "10",
+            "green_to": ["handler"],
+            "yellow_to": ["handler", "leader"],
+            "red_to": ["handler", "leader", "secretary"],
+            "secretary": "",
+            "version": version,
+        })
+    };
+    let first = t
+        .api(&office, "GET", "/api/v1/warning-rules", None)
+        .await
+        .json()["version"]
+        .as_i64()
+        .unwrap();
+    let saved = t
+        .api(
+            &office,
+            "PUT",
+            "/api/v1/warning-rules",
+            Some(rules(first, "25")),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    // The version first read again: the other writer's changes, none internal.
+    let r = t
+        .api(
+            &office,
+            "PUT",
+            "/api/v1/warning-rules",
+            Some(rules(first, "20")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    let j = r.json();
+    assert_eq!(j["error"], "conflict");
+    let taken = [
+        "green_days",
+        "yellow_days",
+        "green_to",
+        "yellow_to",
+        "red_to",
+        "remind_days",
+        "repeat_days",
+        "milestone_months",
+        "long_term_days",
+        "secretary",
+    ];
+    let changes = j["conflict"]["changes"].as_array().unwrap();
+    assert!(!changes.is_empty(), "{}", r.body);
+    for c in changes {
+        let field = c["field"].as_str().unwrap();
+        assert!(taken.contains(&field), "{field} in {}", r.body);
+    }
+    assert!(
+        changes.iter().any(|c| c["field"] == "green_days"),
+        "{}",
+        r.body
+    );
+    assert!(
+        changes.iter().any(|c| c["field"] == "secretary"),
+        "{}",
+        r.body
+    );
+    // A version never stored (0: "none yet"): every column differs from nothing, and
+    // still only the route's fields are named.
+    let r = t
+        .api(
+            &office,
+            "PUT",
+            "/api/v1/warning-rules",
+            Some(rules(0, "20")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    let j = r.json();
+    for c in j["conflict"]["changes"].as_array().unwrap() {
+        let field = c["field"].as_str().unwrap();
+        assert!(taken.contains(&field), "{field} in {}", r.body);
+    }
+
+    // The robot's secret is sent by a script and never read back, not even in a 409.
+    let channels = |version: i64, secret: &str| {
+        serde_json::json!({
+            "email_on": false,
+            "robot_kind": "dingtalk",
+            "robot_url": "https://oapi.dingtalk.com/robot/send?access_token=abc",
+            "robot_secret": secret,
+            "version": version,
+        })
+    };
+    let version = t.api(&office, "GET", "/api/v1/channels", None).await.json()["version"]
+        .as_i64()
+        .unwrap();
+    let saved = t
+        .api(
+            &office,
+            "PUT",
+            "/api/v1/channels",
+            Some(channels(version, "SECabc123")),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let r = t
+        .api(
+            &office,
+            "PUT",
+            "/api/v1/channels",
+            Some(channels(version, "SECdef456")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(!r.body.contains("SECabc123"), "{}", r.body);
+    assert!(!r.body.contains("robot_secret"), "{}", r.body);
+    assert!(!r.body.contains("org_id"), "{}", r.body);
+    assert!(r.body.contains("robot_kind"), "{}", r.body);
+
+    // A measure's deadline is `deadline`, as sent, never the stored parts of it.
+    let m = t.measure(FINANCE_LEAD).await;
+    let measure = t
+        .api(&office, "GET", &format!("/api/v1/measures/{m}"), None)
+        .await
+        .json();
+    let body = |version: i64, content: &str| {
+        serde_json::json!({
+            "version": version,
+            "content": content,
+            "lead_unit_id": measure["lead_unit"]["id"],
+            "cooperating_unit_ids": measure["cooperating"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|u| u["id"].clone())
+                .collect::<Vec<_>>(),
+            "leader_id": measure["leader"]["id"],
+            "responsible_person": measure["responsible_person"],
+            "target": measure["target"],
+            "deadline": measure["deadline"]["text"],
+        })
+    };
+    let path = format!("/api/v1/measures/{m}");
+    let read = measure["version"].as_i64().unwrap();
+    let saved = t.api(&office, "PUT", &path, Some(body(read, "甲"))).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let r = t.api(&office, "PUT", &path, Some(body(read, "乙"))).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    let changes = r.json()["conflict"]["changes"].clone();
+    assert_eq!(changes[0]["field"], "content", "{changes}");
+    assert_eq!(changes[0]["now"], "甲", "{changes}");
+    // Against a version never stored every column differs: the deadline is named as
+    // sent, and nothing the body does not take is named.
+    let r = t.api(&office, "PUT", &path, Some(body(0, "乙"))).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    let changes = r.json()["conflict"]["changes"].clone();
+    let names: Vec<&str> = changes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["field"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"deadline"), "{changes}");
+    let measure_fields = [
+        "content",
+        "lead_unit_id",
+        "cooperating_unit_ids",
+        "leader_id",
+        "responsible_person",
+        "target",
+        "deadline",
+    ];
+    assert!(
+        names.iter().all(|n| measure_fields.contains(n)),
+        "{changes}"
+    );
+}
+
+/// Outside tester: a URI over the HTTP reader's limit (64 KB) was answered 414 with an
+/// empty body. The API answers in its error format, a page with the error page.
+#[tokio::test]
+async fn an_address_too_long_is_answered_as_its_side_answers() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let t = TestApp::new().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let router = zhenggai_web::router::router(t.app.clone());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(zhenggai_web::server::serve(
+        listener,
+        router,
+        zhenggai_web::server::ServeLimits::default(),
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    let long = "a".repeat(70_000);
+    for (path, api) in [
+        (format!("/api/v1/measures?q={long}"), true),
+        (format!("/measures?q={long}"), false),
+    ] {
+        let mut conn = tokio::net::TcpStream::connect(addr).await.unwrap();
+        conn.write_all(format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes())
+            .await
+            .unwrap();
+        let mut answer = Vec::new();
+        conn.read_to_end(&mut answer).await.unwrap();
+        let answer = String::from_utf8_lossy(&answer);
+        let (head, body) = answer.split_once("\r\n\r\n").unwrap();
+        assert!(head.starts_with("HTTP/1.1 414"), "{head}");
+        let head = head.to_ascii_lowercase();
+        if api {
+            assert!(head.contains("content-type: application/json"), "{head}");
+            let j: serde_json::Value = serde_json::from_str(body).unwrap();
+            assert_eq!(j["error"], "uri_too_long", "{body}");
+            assert!(!j["message"].as_str().unwrap().is_empty());
+            assert!(!j["message_en"].as_str().unwrap().is_empty());
+        } else {
+            assert!(head.contains("content-type: text/html"), "{head}");
+            assert!(body.contains("网址过长"), "{body}");
+        }
+    }
+    let _ = stop.send(());
+    server.await.unwrap().unwrap();
+}

@@ -20,6 +20,7 @@ mod drafting;
 mod edge;
 mod forms;
 mod latin;
+mod layers;
 mod ledger;
 mod lifecycle;
 mod milestones;

@@ -403,7 +403,7 @@ async fn import_bench(
     // Three times: the export only reads, so each run sees the same ledger.
     for run in 1..=3 {
         let started = Instant::now();
-        let file = zhenggai_web::pages::spreadsheets::ledger_file(
+        let file = zhenggai_web::shared::spreadsheets::export::ledger_file(
             &app,
             &actor,
             &inspection,

@@ -30,7 +30,7 @@ use crate::state::App;
 use std::sync::Arc;
 use zhenggai_storage::accounts::uploads::{self, Uploader};
 
-use super::{import_synonyms, office_inspection, read_bytes};
+use crate::shared::spreadsheets::{import_synonyms, office_inspection, read_bytes};
 
 #[derive(Template)]
 #[template(path = "import.html")]

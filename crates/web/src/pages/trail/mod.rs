@@ -5,86 +5,30 @@
 //! with `audit verify` a button away. Filtered by person, action, day and words, a page
 //! at a time, and downloadable as CSV with the readable columns beside the raw ones.
 //!
-//! Who reads what is decided by role (D22) here, in [`readable_trail`] and
-//! [`whole_trail`]; everyone else is refused.
+//! Who reads what is decided by role (D22) in `shared::trail`, for the pages and the
+//! API alike; everyone else is refused.
 
-pub mod check;
-pub mod words;
+// The trail's words are the API's too; `words` stays reachable here for the tests that
+// read an entry as the page does.
+pub use crate::shared::trail::words;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{NaiveDate, TimeZone};
-use zhenggai_domain::{InspectionId, MeasureId, ProblemId, Role};
 use zhenggai_storage::StoreError;
+use zhenggai_storage::audit::Entity;
 use zhenggai_storage::audit::trail::{self, TrailFilter};
-use zhenggai_storage::audit::{self, Entity, trail::AuditEntry};
-use zhenggai_storage::ledger::{inspections, measures, problems};
 
 use super::{Nav, Pager, render, tr};
 use crate::error::PageError;
 use crate::form::PageForm;
 use crate::i18n::Tr;
 use crate::session::Viewer;
+use crate::shared::trail::{check, may_read_record, whole_trail};
 use crate::state::App;
 use words::{Line, Reader};
-
-/// Loads the trail of a record if the viewer may read it.
-pub async fn readable_trail(
-    app: &App,
-    v: &Viewer,
-    table: &str,
-    id: i64,
-) -> Result<(Entity, Vec<AuditEntry>), StoreError> {
-    let entity = may_read_record(app, v, table, id).await?;
-    let mut tx = app.db.begin().await?;
-    let trail = audit::trail::of_record(tx.conn(), entity, id).await?;
-    drop(tx);
-    if trail.is_empty() {
-        return Err(StoreError::NotFound);
-    }
-    Ok((entity, trail))
-}
-
-/// The record's entity if the viewer may read its trail: the audit administrator any
-/// record's; whoever reads the ledger, the trail of an inspection, problem or measure
-/// they can read (D21: verifiable by anyone with read access to it).
-async fn may_read_record(
-    app: &App,
-    v: &Viewer,
-    table: &str,
-    id: i64,
-) -> Result<Entity, StoreError> {
-    let entity = Entity::from_table(table).ok_or(StoreError::NotFound)?;
-    match v.actor.role {
-        Role::AuditAdmin => {}
-        r if r.reads_business_data() => {
-            // The trail of what they can read: the record must load for them.
-            match entity {
-                Entity::Inspection => {
-                    drop(inspections::get(&app.db, &v.actor, InspectionId(id)).await?)
-                }
-                Entity::Problem => drop(problems::get(&app.db, &v.actor, ProblemId(id)).await?),
-                Entity::Measure => {
-                    drop(measures::get(&app.db, &v.actor, MeasureId(id), app.clock.today()).await?)
-                }
-                _ => return Err(StoreError::Forbidden),
-            }
-        }
-        _ => return Err(StoreError::Forbidden),
-    }
-    Ok(entity)
-}
-
-/// Only the audit administrator reads the whole trail (三员分立).
-fn whole_trail(v: &Viewer) -> Result<(), StoreError> {
-    if v.actor.role.reads_audit_trail() {
-        Ok(())
-    } else {
-        Err(StoreError::Forbidden)
-    }
-}
 
 /// The filter as typed, kept to fill the form again.
 #[derive(Debug, Clone, Default)]

@@ -10,7 +10,6 @@ use zhenggai_storage::audit::verify::{self, Finding};
 
 use super::words::{self, Reader, Shown};
 use crate::i18n::Tr;
-use crate::pages::tr;
 use crate::session::Viewer;
 use crate::state::App;
 use zhenggai_storage::StoreError;
@@ -83,7 +82,7 @@ pub fn claims(codes: &str) -> (Vec<Claim>, Vec<String>) {
 /// Verifies the trail, proving it still reaches each of `claims`, and says the result
 /// in the viewer's language.
 pub async fn run(app: &App, v: &Viewer, claims: &[Claim]) -> Result<Verified, StoreError> {
-    let t = tr(v);
+    let t = Tr(v.lang);
     let mut report = verify::verify_reaching(&app.db, claims).await?;
     report
         .problems

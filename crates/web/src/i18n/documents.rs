@@ -1,0 +1,68 @@
+//! The fixed lines of the files zhenggai writes for offices to hand on: the ledger's
+//! `.xlsx` (整改台账) and the weekly summary's `.docx` (周汇总). They are official
+//! documents in Chinese whatever the reader's language, so each line has its Chinese
+//! only; the spreadsheet crate lays them out and is handed the words.
+
+use chrono::NaiveDate;
+
+use super::zh_day;
+
+/// The ledger's title row: 某某巡察整改台账.
+pub fn ledger_title(inspection: &str) -> String {
+    format!("{inspection}整改台账")
+}
+
+/// The ledger's date line: as of the day, with the audit code that proves the trail
+/// reached this state (审计校验码).
+pub fn ledger_as_of(today: NaiveDate, audit_code: &str) -> String {
+    format!("截至{}　审计校验码：{audit_code}", zh_day(today))
+}
+
+/// The ledger's file name.
+pub fn ledger_file_name(inspection: &str) -> String {
+    format!("{}.xlsx", ledger_title(inspection))
+}
+
+/// The weekly summary's title: the organisation and the week, Monday to Sunday.
+pub fn weekly_summary_title(org: &str, monday: NaiveDate) -> String {
+    let sunday = monday + chrono::Duration::days(6);
+    format!(
+        "{org}整改工作周汇总（{}—{}）",
+        zh_day(monday),
+        sunday.format("%-m月%-d日")
+    )
+}
+
+/// The weekly summary's file name: the organisation and the week's Monday.
+pub fn weekly_summary_file_name(org: &str, monday: NaiveDate) -> String {
+    format!("{org}整改工作周汇总-{monday}.docx")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The lines as offices have been handed them (byte for byte: a changed title is a
+    /// changed document).
+    #[test]
+    fn the_lines_read_as_before() {
+        let day = NaiveDate::from_ymd_opt(2024, 4, 22).unwrap_or_default();
+        assert_eq!(ledger_title("市委第一巡察组"), "市委第一巡察组整改台账");
+        assert_eq!(
+            ledger_file_name("市委第一巡察组"),
+            "市委第一巡察组整改台账.xlsx"
+        );
+        assert_eq!(
+            ledger_as_of(day, "12-ab"),
+            "截至2024年4月22日　审计校验码：12-ab"
+        );
+        assert_eq!(
+            weekly_summary_title("某市", day),
+            "某市整改工作周汇总（2024年4月22日—4月28日）"
+        );
+        assert_eq!(
+            weekly_summary_file_name("某市", day),
+            "某市整改工作周汇总-2024-04-22.docx"
+        );
+    }
+}
