@@ -18,7 +18,6 @@ use chrono::{Duration, NaiveDate};
 use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
 use sha2::Sha256;
-use sqlx::Row;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use zhenggai_domain::calendar::Calendar;
 use zhenggai_domain::clock::{Clock, SystemClock};
@@ -318,17 +317,18 @@ fn signed_right(kind: RobotKind, p: &Posted) {
 }
 
 async fn job_states(t: &TestDb) -> BTreeMap<(String, String), i64> {
-    sqlx::query("SELECT kind, state, COUNT(*) FROM jobs GROUP BY kind, state")
+    #[derive(sqlx::FromRow)]
+    struct Jobs {
+        kind: String,
+        state: String,
+        jobs: i64,
+    }
+    sqlx::query_as::<_, Jobs>("SELECT kind, state, COUNT(*) AS jobs FROM jobs GROUP BY kind, state")
         .fetch_all(t.db.pool())
         .await
         .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                (r.try_get(0).unwrap(), r.try_get(1).unwrap()),
-                r.try_get(2).unwrap(),
-            )
-        })
+        .into_iter()
+        .map(|r| ((r.kind, r.state), r.jobs))
         .collect()
 }
 
@@ -405,13 +405,11 @@ async fn reminders_reach_mailboxes_and_robots_once_even_across_a_restart() {
             })
             .collect();
         assert_eq!(ids.len(), got.len(), "each mail its own message id");
-        let bell: i64 = sqlx::query(
+        let bell: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.username = 'leader_zhao'",
         )
         .fetch_one(t.db.pool())
         .await
-        .unwrap()
-        .try_get(0)
         .unwrap();
         let to_zhao = got
             .iter()
@@ -495,13 +493,11 @@ async fn a_robot_that_refuses_is_tried_again_later_and_a_removed_one_is_skipped(
     *hooks.refuse.lock().unwrap() = 1;
     tick_at(&t, &courier, now).await.unwrap();
     assert!(hooks.posted.lock().unwrap().is_empty());
-    let error: String = sqlx::query(
+    let error: String = sqlx::query_scalar(
         "SELECT last_error FROM jobs WHERE kind = 'robot' AND state = 'pending' LIMIT 1",
     )
     .fetch_one(t.db.pool())
     .await
-    .unwrap()
-    .try_get(0)
     .unwrap();
     assert!(error.contains("45009"), "{error}");
     // Ten minutes later it goes out, once.
@@ -629,11 +625,9 @@ async fn mail_and_robots_wait_for_the_working_day_while_the_bell_rings_at_once()
     let night = morning(day()) - Duration::minutes(8 * 60 + 30);
     let first = tick_at(&t, &courier, night).await.unwrap();
     assert!(first.planned > 0);
-    let bell: i64 = sqlx::query("SELECT COUNT(*) FROM notifications")
+    let bell: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notifications")
         .fetch_one(t.db.pool())
         .await
-        .unwrap()
-        .try_get(0)
         .unwrap();
     assert!(bell > 0, "the bell shows the day's reminders at once");
     // … but nothing leaves until 08:00.
@@ -710,13 +704,11 @@ async fn a_group_kept_for_red_gets_only_the_overdue_measures() {
     let bells = |colour: &'static str| {
         let db = t.db.clone();
         async move {
-            sqlx::query(&format!(
+            sqlx::query_scalar::<_, i64>(&format!(
                 "SELECT COUNT(*) FROM notifications WHERE subject LIKE '%{colour}%'"
             ))
             .fetch_one(db.pool())
             .await
-            .unwrap()
-            .try_get::<i64, _>(0)
             .unwrap()
         }
     };

@@ -6,7 +6,7 @@
 )]
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use sqlx::{Executor, Row};
+use sqlx::Executor;
 use zhenggai_demo as demo;
 use zhenggai_storage::audit::verify;
 use zhenggai_testkit::TestDb;
@@ -26,11 +26,9 @@ async fn demo_db() -> TestDb {
 }
 
 async fn id(t: &TestDb, sql: &str) -> i64 {
-    sqlx::query(sql)
+    sqlx::query_scalar(sql)
         .fetch_one(t.db.pool())
         .await
-        .unwrap()
-        .try_get(0)
         .unwrap()
 }
 
@@ -177,23 +175,24 @@ async fn the_chain_survives_later_writes_after_tampering_is_repaired() {
     // Writes after verification extend the same chain.
     let t = demo_db().await;
     let before = verify::verify(&t.db).await.unwrap();
-    let mut tx = t.db.begin().await.unwrap();
     let change = zhenggai_storage::audit::Change {
         actor: None,
         at: Utc.with_ymd_and_hms(2024, 4, 26, 1, 0, 0).unwrap(),
         reason: None,
     };
-    zhenggai_storage::accounts::units::insert(
-        &mut tx,
-        change,
-        None,
-        zhenggai_storage::accounts::units::UnitKind::Org,
-        "另一单位",
-        None,
-    )
+    t.db.write(async |tx| {
+        zhenggai_storage::accounts::units::insert(
+            tx,
+            change,
+            None,
+            zhenggai_storage::accounts::units::UnitKind::Org,
+            "另一单位",
+            None,
+        )
+        .await
+    })
     .await
     .unwrap();
-    tx.commit().await.unwrap();
     let after = verify::verify(&t.db).await.unwrap();
     assert!(after.intact(), "{:#?}", after.problems);
     assert_eq!(after.entries, before.entries + 1);
@@ -233,42 +232,37 @@ async fn an_upgrade_that_adds_columns_keeps_the_trail_verifiable() {
         at,
         reason: None,
     };
-    let mut tx = t.db.begin().await.unwrap();
-    tx.conn()
-        .execute(
-            "INSERT INTO units (id, kind, name, created_at) VALUES (1, 'org', '市日报社', '2024-04-25T01:00:00Z')",
-        )
-        .await
-        .unwrap();
-    tx.conn()
-        .execute(
-            "INSERT INTO warning_rules (id, org_id, green_days, yellow_days, green_to, yellow_to, red_to, created_at) \
-             VALUES (1, 1, 30, 10, 'handler', 'handler,leader', 'handler,leader', '2024-04-25T01:00:00Z')",
-        )
-        .await
-        .unwrap();
-    audit::write::created(&mut tx, change(), Entity::Unit, 1)
-        .await
-        .unwrap();
-    audit::write::created(&mut tx, change(), Entity::WarningRules, 1)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    t.db.write(async |tx| {
+        tx.conn()
+            .execute(
+                "INSERT INTO units (id, kind, name, created_at) VALUES (1, 'org', '市日报社', '2024-04-25T01:00:00Z')",
+            )
+            .await?;
+        tx.conn()
+            .execute(
+                "INSERT INTO warning_rules (id, org_id, green_days, yellow_days, green_to, yellow_to, red_to, created_at) \
+                 VALUES (1, 1, 30, 10, 'handler', 'handler,leader', 'handler,leader', '2024-04-25T01:00:00Z')",
+            )
+            .await?;
+        audit::write::created(tx, change(), Entity::Unit, 1).await?;
+        audit::write::created(tx, change(), Entity::WarningRules, 1).await
+    })
+    .await
+    .unwrap();
 
     // 0017 adds the channels; 0018 gives them the robot's colours.
     assert_eq!(t.db.migrate_until(17).await.unwrap(), 1);
-    let mut tx = t.db.begin().await.unwrap();
-    tx.conn()
-        .execute(
-            "INSERT INTO org_channels (id, org_id, email_on, robot_kind, robot_url, robot_secret, created_at) \
-             VALUES (1, 1, 0, 'wecom', 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k', '', '2024-04-25T01:00:00Z')",
-        )
-        .await
-        .unwrap();
-    audit::write::created(&mut tx, change(), Entity::OrgChannels, 1)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    t.db.write(async |tx| {
+        tx.conn()
+            .execute(
+                "INSERT INTO org_channels (id, org_id, email_on, robot_kind, robot_url, robot_secret, created_at) \
+                 VALUES (1, 1, 0, 'wecom', 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k', '', '2024-04-25T01:00:00Z')",
+            )
+            .await?;
+        audit::write::created(tx, change(), Entity::OrgChannels, 1).await
+    })
+    .await
+    .unwrap();
 
     assert!(
         t.db.migrate().await.unwrap() >= 1,
@@ -315,23 +309,25 @@ use zhenggai_storage::audit::key::AuditKey;
 
 /// A write after the demo: one new unit, and the chain its entry went into.
 async fn write_a_unit(t: &TestDb, name: &str) -> (i64, i64) {
-    let mut tx = t.db.begin().await.unwrap();
     let change = zhenggai_storage::audit::Change {
         actor: None,
         at: Utc.with_ymd_and_hms(2024, 4, 26, 1, 0, 0).unwrap(),
         reason: None,
     };
-    let unit = zhenggai_storage::accounts::units::insert(
-        &mut tx,
-        change,
-        None,
-        zhenggai_storage::accounts::units::UnitKind::Org,
-        name,
-        None,
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    let unit =
+        t.db.write(async |tx| {
+            zhenggai_storage::accounts::units::insert(
+                tx,
+                change,
+                None,
+                zhenggai_storage::accounts::units::UnitKind::Org,
+                name,
+                None,
+            )
+            .await
+        })
+        .await
+        .unwrap();
     let chain = id(
         t,
         &format!(

@@ -7,7 +7,6 @@
 )]
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use sqlx::Row;
 use zhenggai_demo as demo;
 use zhenggai_domain::reason::Import;
 use zhenggai_domain::validate::Why;
@@ -43,12 +42,11 @@ async fn setup() -> (TestDb, zhenggai_domain::access::Actor, InspectionId) {
     .unwrap();
     let office = users::find(&t.db, "office").await.unwrap().unwrap();
     let actor = users::actor(&t.db, office.id).await.unwrap();
-    let id: i64 = sqlx::query("SELECT id FROM inspections WHERE group_name = '市委第一巡察组'")
-        .fetch_one(t.db.pool())
-        .await
-        .unwrap()
-        .try_get(0)
-        .unwrap();
+    let id: i64 =
+        sqlx::query_scalar("SELECT id FROM inspections WHERE group_name = '市委第一巡察组'")
+            .fetch_one(t.db.pool())
+            .await
+            .unwrap();
     (t, actor, InspectionId(id))
 }
 
@@ -61,11 +59,9 @@ fn change(actor: &zhenggai_domain::access::Actor) -> Change<'static> {
 }
 
 async fn count(t: &TestDb, sql: &str) -> i64 {
-    sqlx::query(sql)
+    sqlx::query_scalar(sql)
         .fetch_one(t.db.pool())
         .await
-        .unwrap()
-        .try_get(0)
         .unwrap()
 }
 
@@ -323,12 +319,10 @@ async fn import_as(
 #[tokio::test]
 async fn a_new_inspection_is_made_with_its_import_or_not_at_all() {
     let (t, office, inspection) = setup().await;
-    let org: i64 = sqlx::query("SELECT org_id FROM inspections WHERE id = $1")
+    let org: i64 = sqlx::query_scalar("SELECT org_id FROM inspections WHERE id = $1")
         .bind(inspection.0)
         .fetch_one(t.db.pool())
         .await
-        .unwrap()
-        .try_get(0)
         .unwrap();
     let input = InspectionInput {
         kind: "xuncha".into(),
@@ -386,12 +380,10 @@ async fn a_new_inspection_is_made_with_its_import_or_not_at_all() {
         count(&t, "SELECT COUNT(*) FROM inspections").await,
         inspections + 1
     );
-    let title: String = sqlx::query("SELECT title FROM inspections WHERE id = $1")
+    let title: String = sqlx::query_scalar("SELECT title FROM inspections WHERE id = $1")
         .bind(done.inspection_id)
         .fetch_one(t.db.pool())
         .await
-        .unwrap()
-        .try_get(0)
         .unwrap();
     assert_eq!(title, "市委第二巡察组专项巡察");
     let measures = count(
@@ -642,25 +634,25 @@ async fn a_column_nobody_decided_stops_the_import_until_the_office_maps_it() {
     )
     .await
     .unwrap();
+    #[derive(sqlx::FromRow)]
+    struct Stated {
+        state: String,
+        deadline: Option<String>,
+    }
     let states = |sql: &'static str| {
         let db = t.db.clone();
         async move {
-            sqlx::query(sql)
+            sqlx::query_as::<_, Stated>(sql)
                 .fetch_all(db.pool())
                 .await
                 .unwrap()
-                .iter()
-                .map(|r| {
-                    (
-                        r.try_get::<String, _>(0).unwrap(),
-                        r.try_get::<Option<String>, _>(1).unwrap(),
-                    )
-                })
+                .into_iter()
+                .map(|r| (r.state, r.deadline))
                 .collect::<Vec<_>>()
         }
     };
     let measures = states(
-        "SELECT state, original_deadline_text FROM measures WHERE origin IS NOT NULL ORDER BY id",
+        "SELECT state, original_deadline_text AS deadline FROM measures WHERE origin IS NOT NULL ORDER BY id",
     )
     .await;
     assert_eq!(
@@ -672,7 +664,8 @@ async fn a_column_nobody_decided_stops_the_import_until_the_office_maps_it() {
         ]
     );
     let problems =
-        states("SELECT state, NULL FROM problems WHERE origin IS NOT NULL ORDER BY id").await;
+        states("SELECT state, NULL AS deadline FROM problems WHERE origin IS NOT NULL ORDER BY id")
+            .await;
     assert_eq!(
         problems.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>(),
         ["in_progress", "registered"]

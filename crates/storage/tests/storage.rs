@@ -147,8 +147,8 @@ async fn a_stale_version_is_refused_with_what_changed() {
     assert_eq!(fields, ["group_name"]);
     let now = inspections::get(&t.db, &actor, i.id).await.unwrap();
     assert_eq!(now.title, i.title, "nothing of the second write was stored");
-    let mut tx = t.db.begin().await.unwrap();
-    let trail = audit::trail::of_record(tx.conn(), Entity::Inspection, i.id.0)
+    let mut conn = t.db.pool().acquire().await.unwrap();
+    let trail = audit::trail::of_record(&mut conn, Entity::Inspection, i.id.0)
         .await
         .unwrap();
     assert_eq!(trail.len(), 2, "create and one update");
@@ -414,13 +414,10 @@ async fn the_review_filter_agrees_with_the_standing_from_progress_or_registratio
         .unit_id;
     // A long-term measure without progress, registered just after midnight in Beijing.
     let night = Utc.with_ymd_and_hms(2024, 4, 25, 17, 30, 0).unwrap();
-    let problems: Vec<i64> = sqlx::query("SELECT id FROM problems ORDER BY id")
-        .fetch_all(t.db.pool())
+    let problems: Vec<i64> = t
+        .column("SELECT id FROM problems ORDER BY id")
         .await
-        .unwrap()
-        .iter()
-        .map(|r| sqlx::Row::try_get(r, 0).unwrap())
-        .collect();
+        .unwrap();
     let mut quiet = None;
     for p in problems {
         let made = measures::create(
@@ -506,7 +503,6 @@ async fn the_review_filter_agrees_with_the_standing_from_progress_or_registratio
 /// account of the demo, with the demo's problems in every state it has.
 #[tokio::test]
 async fn the_waiting_list_is_what_each_problems_own_facts_give() {
-    use sqlx::Row;
     use zhenggai_domain::lifecycle::ProblemState;
     use zhenggai_domain::{ProblemId, UserId};
     use zhenggai_storage::ledger::lifecycle;
@@ -527,7 +523,7 @@ async fn the_waiting_list_is_what_each_problems_own_facts_give() {
             .into_iter()
             .map(|w| (w.problem_id.0, w.actions))
             .collect();
-        let open = sqlx::query(
+        let open: Vec<i64> = sqlx::query_scalar(
             "SELECT p.id FROM problems p JOIN inspections i ON i.id = p.inspection_id \
              WHERE i.org_id = $1 AND p.withdrawn_at IS NULL AND i.withdrawn_at IS NULL \
              AND p.state NOT IN ('closed', 'consolidated') ORDER BY i.feedback_date, p.ordinal",
@@ -537,8 +533,7 @@ async fn the_waiting_list_is_what_each_problems_own_facts_give() {
         .await
         .unwrap();
         let mut want = Vec::new();
-        for r in &open {
-            let id: i64 = r.try_get(0).unwrap();
+        for id in open {
             let f = lifecycle::facts::facts(&mut conn, ProblemId(id), today())
                 .await
                 .unwrap();
@@ -668,7 +663,7 @@ impl<F: std::future::Future> std::future::Future for CutAfter<F> {
 /// Takes every connection of the test pool (5) at once, so that each has been returned
 /// and made ready, and checks that none is inside a transaction.
 async fn no_pooled_connection_in_a_transaction(t: &TestDb, after: &str) {
-    use sqlx::{Executor, Row};
+    use sqlx::Executor;
     let mut conns = Vec::new();
     for _ in 0..5 {
         conns.push(t.db.pool().acquire().await.unwrap());
@@ -677,12 +672,11 @@ async fn no_pooled_connection_in_a_transaction(t: &TestDb, after: &str) {
         let clean = match t.db.backend() {
             // A transaction's start is the statement's own only outside a transaction.
             zhenggai_storage::db::dialect::Backend::Postgres => {
-                conn.fetch_one(
+                sqlx::query_scalar::<_, i32>(
                     "SELECT CAST(transaction_timestamp() = statement_timestamp() AS INTEGER)",
                 )
+                .fetch_one(&mut **conn)
                 .await
-                .unwrap()
-                .try_get::<i32, _>(0)
                 .unwrap()
                     == 1
             }

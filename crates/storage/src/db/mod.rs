@@ -142,7 +142,10 @@ impl Db {
     /// Runs `work` in one write transaction: committed when it returns `Ok`, rolled back
     /// when it returns an error (or is dropped). The one way a write is wrapped, so that
     /// no path forgets the commit or commits after a refusal.
-    pub async fn write<T>(&self, work: impl AsyncFnOnce(&mut Tx) -> StoreResult<T>) -> StoreResult<T> {
+    pub async fn write<T>(
+        &self,
+        work: impl AsyncFnOnce(&mut Tx) -> StoreResult<T>,
+    ) -> StoreResult<T> {
         let mut tx = self.begin().await?;
         let out = work(&mut tx).await?;
         tx.commit().await?;
