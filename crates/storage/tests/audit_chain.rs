@@ -343,7 +343,21 @@ async fn write_a_unit(t: &TestDb, name: &str) -> (i64, i64) {
 /// look consistent: recomputes, by the unkeyed rule, the hash of every entry of `chain`
 /// from position `from` on, each after the one before, and moves the chain's head.
 async fn rehash_unkeyed(t: &TestDb, chain: i64, from: i64) {
-    let rows = sqlx::query(
+    #[derive(sqlx::FromRow)]
+    struct Entry {
+        id: i64,
+        at: String,
+        actor_id: Option<i64>,
+        action: String,
+        entity: String,
+        entity_id: i64,
+        entity_version: Option<i64>,
+        reason: Option<String>,
+        before_json: Option<String>,
+        after_json: Option<String>,
+        seq: i64,
+    }
+    let rows = sqlx::query_as::<_, Entry>(
         "SELECT id, at, actor_id, action, entity, entity_id, entity_version, reason, before_json, after_json, seq \
          FROM audit_log WHERE chain = $1 ORDER BY seq",
     )
@@ -354,37 +368,32 @@ async fn rehash_unkeyed(t: &TestDb, chain: i64, from: i64) {
     let mut prev = zhenggai_storage::audit::hash::GENESIS.to_string();
     let mut last = (0, prev.clone());
     for r in &rows {
-        let id: i64 = r.get(0);
-        let seq: i64 = r.get(10);
-        if seq >= from {
-            let (at, action, entity): (String, String, String) = (r.get(1), r.get(3), r.get(4));
-            let (reason, before, after): (Option<String>, Option<String>, Option<String>) =
-                (r.get(7), r.get(8), r.get(9));
+        if r.seq >= from {
             let hash = entry_hash(&EntryFields {
-                id,
+                id: r.id,
                 chain,
-                seq,
+                seq: r.seq,
                 prev_hash: &prev,
-                at: &at,
-                actor: r.get(2),
-                action: &action,
-                entity: &entity,
-                entity_id: r.get(5),
-                version: r.get(6),
-                reason: reason.as_deref(),
-                before: before.as_deref(),
-                after: after.as_deref(),
+                at: &r.at,
+                actor: r.actor_id,
+                action: &r.action,
+                entity: &r.entity,
+                entity_id: r.entity_id,
+                version: r.entity_version,
+                reason: r.reason.as_deref(),
+                before: r.before_json.as_deref(),
+                after: r.after_json.as_deref(),
             });
             sqlx::query("UPDATE audit_log SET prev_hash = $1, hash = $2 WHERE id = $3")
                 .bind(&prev)
                 .bind(&hash)
-                .bind(id)
+                .bind(r.id)
                 .execute(t.db.pool())
                 .await
                 .unwrap();
         }
-        prev = id_hash(t, id).await;
-        last = (seq, prev.clone());
+        prev = id_hash(t, r.id).await;
+        last = (r.seq, prev.clone());
     }
     sqlx::query("UPDATE audit_heads SET seq = $1, hash = $2 WHERE chain = $3")
         .bind(last.0)
@@ -396,12 +405,11 @@ async fn rehash_unkeyed(t: &TestDb, chain: i64, from: i64) {
 }
 
 async fn id_hash(t: &TestDb, id: i64) -> String {
-    sqlx::query("SELECT hash FROM audit_log WHERE id = $1")
+    sqlx::query_scalar("SELECT hash FROM audit_log WHERE id = $1")
         .bind(id)
         .fetch_one(t.db.pool())
         .await
         .unwrap()
-        .get(0)
 }
 
 /// The attack of item 8: the last change (a new unit) is cut off the trail and replaced
