@@ -1,7 +1,7 @@
 //! The stored files against the records that name them: each file's SHA-256 is what its
 //! record (and the trail with it) holds.
 
-use super::Finding;
+use super::finding::Finding;
 use crate::db::Db;
 use crate::error::StoreResult;
 
