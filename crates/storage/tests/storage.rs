@@ -663,7 +663,7 @@ impl<F: std::future::Future> std::future::Future for CutAfter<F> {
 /// Takes every connection of the test pool (5) at once, so that each has been returned
 /// and made ready, and checks that none is inside a transaction.
 async fn no_pooled_connection_in_a_transaction(t: &TestDb, after: &str) {
-    use sqlx::Executor;
+    use sqlx::{Executor, Row};
     let mut conns = Vec::new();
     for _ in 0..5 {
         conns.push(t.db.pool().acquire().await.unwrap());
@@ -672,11 +672,14 @@ async fn no_pooled_connection_in_a_transaction(t: &TestDb, after: &str) {
         let clean = match t.db.backend() {
             // A transaction's start is the statement's own only outside a transaction.
             zhenggai_storage::db::dialect::Backend::Postgres => {
-                sqlx::query_scalar::<_, i32>(
-                    "SELECT CAST(transaction_timestamp() = statement_timestamp() AS INTEGER)",
+                // A plain query, not a prepared one: sent as Parse, Bind and Execute,
+                // its implicit transaction starts before the statement's own time.
+                conn.fetch_one(
+                    "SELECT CAST(transaction_timestamp() = statement_timestamp() AS INTEGER) AS clean",
                 )
-                .fetch_one(&mut **conn)
                 .await
+                .unwrap()
+                .try_get::<i32, _>("clean")
                 .unwrap()
                     == 1
             }
