@@ -158,18 +158,18 @@ pub async fn login(
     policy: AuthPolicy,
 ) -> StoreResult<Result<UserId, LoginRefused>> {
     #[derive(sqlx::FromRow)]
-    struct Account {
+    struct Credentials {
         id: i64,
         password_hash: String,
     }
-    let row = sqlx::query_as::<_, Account>(
+    let row = sqlx::query_as::<_, Credentials>(
         "SELECT id, password_hash FROM users \
          WHERE username = $1 AND withdrawn_at IS NULL AND disabled = 0",
     )
     .bind(username)
     .fetch_optional(db.pool())
     .await?;
-    let Some(Account {
+    let Some(Credentials {
         id,
         password_hash: hash,
     }) = row
@@ -214,25 +214,24 @@ async fn count_attempt(
     let lock = stamp(now + policy.lockout);
     let first_lock = (policy.max_failures <= 1).then(|| lock.clone());
     // A lock that has run out starts the count afresh.
-    let counted = db
-        .write(async |tx| {
-            Ok(sqlx::query_scalar::<_, Option<String>>(
-        "INSERT INTO login_failures (user_id, address, failures, locked_until) VALUES ($1, $2, 1, $3) \
+    const COUNT: &str = "INSERT INTO login_failures (user_id, address, failures, locked_until) VALUES ($1, $2, 1, $3) \
          ON CONFLICT (user_id, address) DO UPDATE SET \
            failures = CASE WHEN login_failures.locked_until IS NOT NULL THEN 1 ELSE login_failures.failures + 1 END, \
            locked_until = CASE WHEN (CASE WHEN login_failures.locked_until IS NOT NULL THEN 1 ELSE login_failures.failures + 1 END) >= $4 \
                                THEN $5 ELSE NULL END \
          WHERE login_failures.locked_until IS NULL OR login_failures.locked_until <= $6 \
-         RETURNING locked_until",
-    )
-    .bind(user.0)
-    .bind(address)
-    .bind(first_lock)
-    .bind(policy.max_failures)
-    .bind(&lock)
-    .bind(stamp(now))
-    .fetch_optional(tx.conn())
-    .await?)
+         RETURNING locked_until";
+    let counted: Option<Option<String>> = db
+        .write(async |tx| {
+            Ok(sqlx::query_scalar(COUNT)
+                .bind(user.0)
+                .bind(address)
+                .bind(first_lock)
+                .bind(policy.max_failures)
+                .bind(&lock)
+                .bind(stamp(now))
+                .fetch_optional(tx.conn())
+                .await?)
         })
         .await?;
     Ok(counted.map(|lock| lock.as_deref().and_then(parse_stamp)))

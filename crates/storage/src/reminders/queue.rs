@@ -82,7 +82,7 @@ async fn lease(db: &Db, now: DateTime<Utc>, limit: i64) -> StoreResult<Vec<Job>>
          ORDER BY id LIMIT $3{}) RETURNING id, kind, dedup_key, payload, attempts",
         dialect::skip_locked(db.backend())
     );
-    // Committed at once: the lease is what other workers see.
+    // Committed before the jobs are delivered: other workers see the lease.
     let mut jobs = db
         .write(async |tx| {
             Ok(sqlx::query_as::<_, Job>(&sql)

@@ -133,12 +133,11 @@ pub async fn save(
         ("posting_days", Param::from(posting_days)),
     ];
     db.write(async |tx| {
-        let key = ("org_id", org.0);
         audit::versions::upsert(
             tx,
             change,
             Entity::ClosureRules,
-            key,
+            ("org_id", org.0),
             Some(input.version),
             &fields,
         )

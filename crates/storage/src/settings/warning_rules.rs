@@ -255,12 +255,11 @@ pub async fn save(
         ),
     ];
     db.write(async |tx| {
-        let key = ("org_id", org.0);
         audit::versions::upsert(
             tx,
             change,
             Entity::WarningRules,
-            key,
+            ("org_id", org.0),
             Some(input.version),
             &fields,
         )
