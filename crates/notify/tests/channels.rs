@@ -11,17 +11,10 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-use axum::Json;
-use axum::extract::{Request, State};
-use base64::Engine;
 use chrono::{Duration, NaiveDate};
-use hmac::{Hmac, Mac};
-use serde_json::{Value, json};
-use sha2::Sha256;
-use sqlx::Row;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use serde_json::Value;
 use zhenggai_domain::calendar::Calendar;
-use zhenggai_domain::clock::{Clock, SystemClock};
+use zhenggai_domain::clock::SystemClock;
 use zhenggai_domain::reminder::RobotKind;
 use zhenggai_notify::{Outbound, Security, SmtpConfig};
 use zhenggai_storage::accounts::users;
@@ -31,146 +24,16 @@ use zhenggai_storage::reminders::channels::{self, OrgChannelsInput, Robot, Robot
 use zhenggai_storage::reminders::courier::Courier;
 use zhenggai_testkit::{TestDb, beijing_morning as morning};
 
+// In a folder without a `main.rs`: part of this test binary, not one of its own.
+#[path = "channels/receivers.rs"]
+mod receivers;
+use receivers::{
+    Hooks, Mail, Posted, http_receiver, readable, signed_right, smtp_receiver, steady,
+};
+
 /// The day of the walk: a Monday on which the demo ledger has red and yellow measures.
 fn day() -> NaiveDate {
     NaiveDate::from_ymd_opt(2024, 5, 20).unwrap()
-}
-
-/// A mail as the receiver got it: envelope and the whole message.
-#[derive(Debug, Clone)]
-struct Mail {
-    rcpt: Vec<String>,
-    data: Vec<u8>,
-}
-
-/// A minimal SMTP receiver: answers every command the way a server that takes all
-/// mail does, and keeps each message.
-async fn smtp_receiver() -> (u16, Arc<Mutex<Vec<Mail>>>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let mails: Arc<Mutex<Vec<Mail>>> = Arc::default();
-    let kept = mails.clone();
-    tokio::spawn(async move {
-        while let Ok((socket, _)) = listener.accept().await {
-            let kept = kept.clone();
-            tokio::spawn(async move {
-                let (read, mut write) = socket.into_split();
-                let mut lines = BufReader::new(read);
-                write.write_all(b"220 receiver ESMTP\r\n").await.unwrap();
-                let mut rcpt = Vec::new();
-                let mut line = String::new();
-                loop {
-                    line.clear();
-                    if lines.read_line(&mut line).await.unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let command = line.trim_end().to_ascii_uppercase();
-                    let reply: &[u8] = if command.starts_with("EHLO") {
-                        b"250-receiver\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n"
-                    } else if command.starts_with("RCPT TO:") {
-                        rcpt.push(line.trim_end()[8..].trim().to_string());
-                        b"250 ok\r\n"
-                    } else if command == "DATA" {
-                        write.write_all(b"354 go ahead\r\n").await.unwrap();
-                        let mut data = Vec::new();
-                        loop {
-                            let mut l = String::new();
-                            lines.read_line(&mut l).await.unwrap();
-                            if l == ".\r\n" {
-                                break;
-                            }
-                            // Dot-stuffing undone, as a receiver must.
-                            let l = l.strip_prefix('.').unwrap_or(&l);
-                            data.extend_from_slice(l.as_bytes());
-                        }
-                        kept.lock().unwrap().push(Mail {
-                            rcpt: std::mem::take(&mut rcpt),
-                            data,
-                        });
-                        b"250 queued\r\n"
-                    } else if command == "QUIT" {
-                        write.write_all(b"221 bye\r\n").await.unwrap();
-                        return;
-                    } else {
-                        b"250 ok\r\n"
-                    };
-                    write.write_all(reply).await.unwrap();
-                }
-            });
-        }
-    });
-    (port, mails)
-}
-
-/// A request a robot received.
-#[derive(Debug, Clone)]
-struct Posted {
-    path: String,
-    query: BTreeMap<String, String>,
-    body: Value,
-}
-
-#[derive(Clone, Default)]
-struct Hooks {
-    posted: Arc<Mutex<Vec<Posted>>>,
-    /// Requests to refuse before taking them (a robot that is down for a while).
-    refuse: Arc<Mutex<usize>>,
-    /// Requests to take before refusing (a robot that goes down between two posts).
-    let_through: Arc<Mutex<usize>>,
-}
-
-/// The robots' side: takes a post, answers as the robot of its path does.
-async fn hook(State(h): State<Hooks>, request: Request) -> (axum::http::StatusCode, Json<Value>) {
-    let path = request.uri().path().to_string();
-    let query: BTreeMap<String, String> = request
-        .uri()
-        .query()
-        .map(|q| {
-            q.split('&')
-                .filter_map(|kv| kv.split_once('='))
-                .map(|(k, v)| (k.to_string(), urlencoding::decode(v).unwrap().into_owned()))
-                .collect()
-        })
-        .unwrap_or_default();
-    let bytes = axum::body::to_bytes(request.into_body(), 1 << 20)
-        .await
-        .unwrap();
-    {
-        let mut refuse = h.refuse.lock().unwrap();
-        let mut let_through = h.let_through.lock().unwrap();
-        if *let_through > 0 {
-            *let_through -= 1;
-        } else if *refuse > 0 {
-            *refuse -= 1;
-            return (
-                axum::http::StatusCode::OK,
-                Json(json!({"errcode": 45009, "errmsg": "api freq out of limit"})),
-            );
-        }
-    }
-    let body: Value = serde_json::from_slice(&bytes).unwrap();
-    h.posted.lock().unwrap().push(Posted {
-        path: path.clone(),
-        query,
-        body,
-    });
-    let answer = if path.ends_with("feishu") {
-        json!({"code": 0, "msg": "success", "data": {}})
-    } else {
-        json!({"errcode": 0, "errmsg": "ok"})
-    };
-    (axum::http::StatusCode::OK, Json(answer))
-}
-
-async fn http_receiver() -> (u16, Hooks) {
-    let hooks = Hooks::default();
-    let app = axum::Router::new()
-        .route("/{*path}", axum::routing::post(hook))
-        .with_state(hooks.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (port, hooks)
 }
 
 /// The local HTTP receiver stands for an intranet relay: it is configured as one.
@@ -244,91 +107,19 @@ async fn prepared(robot: RobotKind, hook_port: u16) -> TestDb {
     t
 }
 
-/// A received mail as people read it: who, what, and both bodies.
-fn readable(mail: &Mail) -> Value {
-    let parsed = mail_parser::MessageParser::default()
-        .parse(&mail.data)
-        .unwrap();
-    let addr = |a: Option<&mail_parser::Address>| -> String {
-        a.and_then(|a| a.first())
-            .map(|a| format!("{} <{}>", a.name().unwrap_or(""), a.address().unwrap_or("")))
-            .unwrap_or_default()
-    };
-    json!({
-        "envelope_to": mail.rcpt,
-        "from": addr(parsed.from()),
-        "to": addr(parsed.to()),
-        "subject": parsed.subject(),
-        "message_id": parsed.message_id(),
-        "text": parsed.body_text(0),
-        "html": parsed.body_html(0),
-    })
-}
-
-/// A robot request without what changes each second (timestamps and signatures).
-fn steady(p: &Posted) -> Value {
-    let mut body = p.body.clone();
-    for volatile in ["timestamp", "sign"] {
-        if body.get(volatile).is_some() {
-            body[volatile] = Value::from(format!("[{volatile}]"));
-        }
-    }
-    let query: BTreeMap<&String, String> = p
-        .query
-        .iter()
-        .map(|(k, v)| {
-            let v = if k == "timestamp" || k == "sign" {
-                format!("[{k}]")
-            } else {
-                v.clone()
-            };
-            (k, v)
-        })
-        .collect();
-    json!({"path": p.path, "query": query, "body": body})
-}
-
-fn hmac_base64(key: &[u8], message: &[u8]) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).unwrap();
-    mac.update(message);
-    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
-}
-
-/// Checks a robot's signature as the robot's server does.
-fn signed_right(kind: RobotKind, p: &Posted) {
-    let secret = "SEC0123456789abcdef";
-    match kind {
-        RobotKind::Wecom => assert!(!p.query.contains_key("sign")),
-        RobotKind::Dingtalk => {
-            let ts = &p.query["timestamp"];
-            let age = SystemClock.now().timestamp_millis() - ts.parse::<i64>().unwrap();
-            assert!(
-                (0..3_600_000).contains(&age),
-                "DingTalk takes an hour at most"
-            );
-            let expected = hmac_base64(secret.as_bytes(), format!("{ts}\n{secret}").as_bytes());
-            assert_eq!(p.query["sign"], expected);
-        }
-        RobotKind::Feishu => {
-            let ts = p.body["timestamp"].as_str().unwrap();
-            let expected = hmac_base64(format!("{ts}\n{secret}").as_bytes(), b"");
-            assert_eq!(p.body["sign"], expected);
-        }
-    }
-}
-
 async fn job_states(t: &TestDb) -> BTreeMap<(String, String), i64> {
-    sqlx::query("SELECT kind, state, COUNT(*) FROM jobs GROUP BY kind, state")
+    #[derive(sqlx::FromRow)]
+    struct Jobs {
+        kind: String,
+        state: String,
+        jobs: i64,
+    }
+    sqlx::query_as::<_, Jobs>("SELECT kind, state, COUNT(*) AS jobs FROM jobs GROUP BY kind, state")
         .fetch_all(t.db.pool())
         .await
         .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                (r.try_get(0).unwrap(), r.try_get(1).unwrap()),
-                r.try_get(2).unwrap(),
-            )
-        })
+        .into_iter()
+        .map(|r| ((r.kind, r.state), r.jobs))
         .collect()
 }
 
@@ -405,13 +196,11 @@ async fn reminders_reach_mailboxes_and_robots_once_even_across_a_restart() {
             })
             .collect();
         assert_eq!(ids.len(), got.len(), "each mail its own message id");
-        let bell: i64 = sqlx::query(
+        let bell: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.username = 'leader_zhao'",
         )
         .fetch_one(t.db.pool())
         .await
-        .unwrap()
-        .try_get(0)
         .unwrap();
         let to_zhao = got
             .iter()
@@ -495,13 +284,11 @@ async fn a_robot_that_refuses_is_tried_again_later_and_a_removed_one_is_skipped(
     *hooks.refuse.lock().unwrap() = 1;
     tick_at(&t, &courier, now).await.unwrap();
     assert!(hooks.posted.lock().unwrap().is_empty());
-    let error: String = sqlx::query(
+    let error: String = sqlx::query_scalar(
         "SELECT last_error FROM jobs WHERE kind = 'robot' AND state = 'pending' LIMIT 1",
     )
     .fetch_one(t.db.pool())
     .await
-    .unwrap()
-    .try_get(0)
     .unwrap();
     assert!(error.contains("45009"), "{error}");
     // Ten minutes later it goes out, once.
@@ -629,11 +416,9 @@ async fn mail_and_robots_wait_for_the_working_day_while_the_bell_rings_at_once()
     let night = morning(day()) - Duration::minutes(8 * 60 + 30);
     let first = tick_at(&t, &courier, night).await.unwrap();
     assert!(first.planned > 0);
-    let bell: i64 = sqlx::query("SELECT COUNT(*) FROM notifications")
+    let bell: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notifications")
         .fetch_one(t.db.pool())
         .await
-        .unwrap()
-        .try_get(0)
         .unwrap();
     assert!(bell > 0, "the bell shows the day's reminders at once");
     // … but nothing leaves until 08:00.
@@ -710,13 +495,11 @@ async fn a_group_kept_for_red_gets_only_the_overdue_measures() {
     let bells = |colour: &'static str| {
         let db = t.db.clone();
         async move {
-            sqlx::query(&format!(
+            sqlx::query_scalar::<_, i64>(&format!(
                 "SELECT COUNT(*) FROM notifications WHERE subject LIKE '%{colour}%'"
             ))
             .fetch_one(db.pool())
             .await
-            .unwrap()
-            .try_get::<i64, _>(0)
             .unwrap()
         }
     };

@@ -2,7 +2,6 @@
 //! administrator added or corrected (each change recorded in the audit trail).
 
 use serde::Serialize;
-use sqlx::Row;
 use zhenggai_domain::access::Actor;
 use zhenggai_domain::calendar::{Calendar, notice_text};
 use zhenggai_domain::reason::Rule;
@@ -38,19 +37,26 @@ pub async fn load(db: &Db) -> StoreResult<Calendar> {
 async fn load_with_versions(db: &Db) -> StoreResult<(Calendar, Vec<(i32, i64)>)> {
     let mut calendar = Calendar::official();
     let mut versions = Vec::new();
-    for r in sqlx::query("SELECT year, notice, version FROM calendar_years ORDER BY year")
-        .fetch_all(db.pool())
-        .await?
+    #[derive(sqlx::FromRow)]
+    struct Entered {
+        year: i64,
+        notice: String,
+        version: i64,
+    }
+    for r in sqlx::query_as::<_, Entered>(
+        "SELECT year, notice, version FROM calendar_years ORDER BY year",
+    )
+    .fetch_all(db.pool())
+    .await?
     {
-        let year: i64 = r.try_get(0)?;
-        let text: String = r.try_get(1)?;
+        let year = r.year;
         // Stored text was checked when it was saved.
-        let stored = Calendar::parse(&text)
+        let stored = Calendar::parse(&r.notice)
             .map_err(|e| anyhow::anyhow!("calendar year {year} as stored: {e}"))?;
         for notice in stored.notices() {
             calendar.set_notice(notice.clone());
         }
-        versions.push((i32::try_from(year).unwrap_or_default(), r.try_get(2)?));
+        versions.push((i32::try_from(year).unwrap_or_default(), r.version));
     }
     Ok((calendar, versions))
 }
@@ -97,31 +103,32 @@ pub async fn save(
             Why::Rule(Rule::CalendarEmpty),
         ));
     }
-    let mut tx = db.begin().await?;
-    let mut saved = Vec::new();
-    for notice in &notices {
-        let body = notice_text(notice);
-        // The shell replaces what is stored; a page states the version it read.
-        let version = actor.map(|_| {
-            versions
-                .iter()
-                .find(|(y, _)| *y == notice.year)
-                .map_or(0, |(_, v)| *v)
-        });
-        audit::versions::upsert(
-            &mut tx,
-            change,
-            Entity::CalendarYear,
-            ("year", i64::from(notice.year)),
-            version,
-            &[
-                ("notice", Param::from(body)),
-                ("updated_at", Param::from(stamp(change.at))),
-            ],
-        )
-        .await?;
-        saved.push(notice.year);
-    }
-    tx.commit().await?;
-    Ok(saved)
+    db.write(async |tx| {
+        let mut saved = Vec::new();
+        for notice in &notices {
+            let body = notice_text(notice);
+            // The shell replaces what is stored; a page states the version it read.
+            let version = actor.map(|_| {
+                versions
+                    .iter()
+                    .find(|(y, _)| *y == notice.year)
+                    .map_or(0, |(_, v)| *v)
+            });
+            audit::versions::upsert(
+                tx,
+                change,
+                Entity::CalendarYear,
+                ("year", i64::from(notice.year)),
+                version,
+                &[
+                    ("notice", Param::from(body)),
+                    ("updated_at", Param::from(stamp(change.at))),
+                ],
+            )
+            .await?;
+            saved.push(notice.year);
+        }
+        Ok(saved)
+    })
+    .await
 }

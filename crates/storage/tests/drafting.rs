@@ -7,7 +7,6 @@
 )]
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use sqlx::Row;
 use zhenggai_demo as demo;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::{MeasureId, ProblemId};
@@ -46,12 +45,10 @@ fn change(a: &Actor) -> Change<'static> {
 }
 
 async fn id(t: &TestDb, sql: &str, bind: &str) -> i64 {
-    sqlx::query(sql)
+    sqlx::query_scalar(sql)
         .bind(bind)
         .fetch_one(t.db.pool())
         .await
-        .unwrap()
-        .try_get(0)
         .unwrap()
 }
 
@@ -64,12 +61,10 @@ async fn unit(t: &TestDb, short: &str) -> i64 {
 }
 
 async fn count(t: &TestDb, sql: &str, p: ProblemId) -> i64 {
-    sqlx::query(sql)
+    sqlx::query_scalar(sql)
         .bind(p.0)
         .fetch_one(t.db.pool())
         .await
-        .unwrap()
-        .try_get(0)
         .unwrap()
 }
 
@@ -99,10 +94,9 @@ fn fields(e: StoreError) -> Vec<(String, usize)> {
 }
 
 async fn step(t: &TestDb, a: &Actor, p: ProblemId, input: StepInput) -> Result<(), StoreError> {
-    let mut tx = t.db.begin().await.unwrap();
-    lifecycle::step_in(&mut tx, a, change(a), p, &input, &[]).await?;
-    tx.commit().await.unwrap();
-    Ok(())
+    t.db.write(async |tx| lifecycle::step_in(tx, a, change(a), p, &input, &[]).await)
+        .await
+        .map(drop)
 }
 
 fn act(action: &str) -> StepInput {
@@ -316,12 +310,10 @@ async fn id_of_leader(t: &TestDb) -> i64 {
 }
 
 async fn lead_of(t: &TestDb, m: MeasureId) -> i64 {
-    sqlx::query("SELECT lead_unit_id FROM measures WHERE id = $1")
+    sqlx::query_scalar("SELECT lead_unit_id FROM measures WHERE id = $1")
         .bind(m.0)
         .fetch_one(t.db.pool())
         .await
-        .unwrap()
-        .try_get(0)
         .unwrap()
 }
 
@@ -356,14 +348,12 @@ async fn a_decided_dispute_takes_the_measures_to_the_assigned_unit_named_in_the_
     let events = lifecycle::history::events(&t.db, p).await.unwrap();
     let note = events.last().unwrap().note.clone().unwrap();
     assert_eq!(note, "人力资源部 → 党群工作部: 编制问题由党群工作部牵头");
-    let reassigned = sqlx::query(
+    let reassigned: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_log WHERE entity = 'measures' AND entity_id = $1 AND action = 'reassign'",
     )
     .bind(m.0)
     .fetch_one(t.db.pool())
     .await
-    .unwrap()
-    .try_get::<i64, _>(0)
     .unwrap();
     assert_eq!(reassigned, 1, "the change is in the audit trail");
     let report = zhenggai_storage::audit::verify::verify(&t.db)

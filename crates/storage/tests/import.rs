@@ -1,13 +1,13 @@
 //! Importing a ledger spreadsheet into an inspection, on SQLite and PostgreSQL: names
 //! matched, unknown units refused until mapped or created, all or nothing, each file
-//! once, every row's origin kept, the audit trail intact.
+//! once, every row's origin kept, the audit trail intact. Columns the import does not
+//! know, and the header words an office teaches it, are in `import/columns.rs`.
 #![allow(
     clippy::unwrap_used,
     reason = "a test fails loudly on what it did not expect; helpers of an integration test crate are not #[test] functions"
 )]
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use sqlx::Row;
 use zhenggai_demo as demo;
 use zhenggai_domain::reason::Import;
 use zhenggai_domain::validate::Why;
@@ -20,6 +20,10 @@ use zhenggai_storage::ledger::inspections::InspectionInput;
 use zhenggai_storage::ledger::measures;
 use zhenggai_storage::{StoreError, accounts::users, audit::verify};
 use zhenggai_testkit::{TestDb, csv_reading};
+
+// In a folder without a `main.rs`: part of this test binary, not one of its own.
+#[path = "import/columns.rs"]
+mod columns;
 
 const LEDGER: &str = "序号,问题描述,整改措施,责任领导,牵头单位,配合单位,完成时限\n\
 一、新增巡察反馈问题（2个问题）,,,,,,\n\
@@ -43,12 +47,11 @@ async fn setup() -> (TestDb, zhenggai_domain::access::Actor, InspectionId) {
     .unwrap();
     let office = users::find(&t.db, "office").await.unwrap().unwrap();
     let actor = users::actor(&t.db, office.id).await.unwrap();
-    let id: i64 = sqlx::query("SELECT id FROM inspections WHERE group_name = '市委第一巡察组'")
-        .fetch_one(t.db.pool())
-        .await
-        .unwrap()
-        .try_get(0)
-        .unwrap();
+    let id: i64 =
+        sqlx::query_scalar("SELECT id FROM inspections WHERE group_name = '市委第一巡察组'")
+            .fetch_one(t.db.pool())
+            .await
+            .unwrap();
     (t, actor, InspectionId(id))
 }
 
@@ -61,11 +64,9 @@ fn change(actor: &zhenggai_domain::access::Actor) -> Change<'static> {
 }
 
 async fn count(t: &TestDb, sql: &str) -> i64 {
-    sqlx::query(sql)
+    sqlx::query_scalar(sql)
         .fetch_one(t.db.pool())
         .await
-        .unwrap()
-        .try_get(0)
         .unwrap()
 }
 
@@ -323,12 +324,10 @@ async fn import_as(
 #[tokio::test]
 async fn a_new_inspection_is_made_with_its_import_or_not_at_all() {
     let (t, office, inspection) = setup().await;
-    let org: i64 = sqlx::query("SELECT org_id FROM inspections WHERE id = $1")
+    let org: i64 = sqlx::query_scalar("SELECT org_id FROM inspections WHERE id = $1")
         .bind(inspection.0)
         .fetch_one(t.db.pool())
         .await
-        .unwrap()
-        .try_get(0)
         .unwrap();
     let input = InspectionInput {
         kind: "xuncha".into(),
@@ -386,12 +385,10 @@ async fn a_new_inspection_is_made_with_its_import_or_not_at_all() {
         count(&t, "SELECT COUNT(*) FROM inspections").await,
         inspections + 1
     );
-    let title: String = sqlx::query("SELECT title FROM inspections WHERE id = $1")
+    let title: String = sqlx::query_scalar("SELECT title FROM inspections WHERE id = $1")
         .bind(done.inspection_id)
         .fetch_one(t.db.pool())
         .await
-        .unwrap()
-        .try_get(0)
         .unwrap();
     assert_eq!(title, "市委第二巡察组专项巡察");
     let measures = count(
@@ -528,234 +525,4 @@ async fn the_office_sees_what_was_imported_and_gets_the_file_back() {
         import::file(&t.db, &t.files, &office, inspection, older.import_id).await,
         Err(StoreError::NotFound)
     ));
-}
-
-/// A ledger with a column zhenggai does not know (督办意见) and a status column.
-const WITH_ODD_COLUMN: &str = "序号,问题描述,整改措施,牵头单位,完成时限,督办意见,完成情况\n\
-1,印章管理不规范,建立用印登记制度,办公室,5月中旬,抓紧办理,已完成\n\
-,,开展印章清查,办公室,长期坚持,,长期坚持\n\
-2,网站信息发布审核不严,完善三审三校,新媒体中心,二季度末,,\n";
-
-fn reading_with(text: &str, synonyms: zhenggai_spreadsheet::layout::Synonyms) -> Reading {
-    let sheets =
-        zhenggai_spreadsheet::read::read(text.as_bytes(), &zhenggai_spreadsheet::Limits::default())
-            .unwrap();
-    zhenggai_spreadsheet::read_ledger(
-        &sheets,
-        &zhenggai_spreadsheet::ledger::Options {
-            sheet: None,
-            reference: NaiveDate::from_ymd_opt(2024, 3, 15).unwrap().into(),
-            synonyms,
-            ignore_columns: Vec::new(),
-        },
-    )
-}
-
-#[tokio::test]
-async fn a_column_nobody_decided_stops_the_import_until_the_office_maps_it() {
-    use zhenggai_spreadsheet::layout::{Field, Synonyms};
-    use zhenggai_storage::settings::header_words::{self, Meaning};
-    let (t, office, inspection) = setup().await;
-    let org = office.org;
-    let r = reading_with(WITH_ODD_COLUMN, Synonyms::default());
-    assert!(r.ok(), "{:#?}", r.errors);
-    assert_eq!(r.undecided().count(), 1);
-    let problems_before = count(&t, "SELECT COUNT(*) FROM problems").await;
-    match import::commit(
-        &t.db,
-        &office,
-        change(&office),
-        inspection,
-        &source(),
-        &r,
-        &Decisions::default(),
-    )
-    .await
-    {
-        Err(StoreError::Invalid(fields)) => {
-            let f = fields.iter().find(|f| f.field == "columns").unwrap();
-            assert!(
-                matches!(&f.why, Why::Import(i)
-                    if matches!(&**i, Import::Undecided { columns } if columns.iter().any(|(c, h)| c == "F" && h == "督办意见"))),
-                "{:?}",
-                f
-            );
-        }
-        other => panic!("{other:?}"),
-    }
-    assert_eq!(
-        count(&t, "SELECT COUNT(*) FROM problems").await,
-        problems_before
-    );
-
-    // A unit may not teach the organisation words; the office may, and it is recorded.
-    let finance = users::find(&t.db, "finance").await.unwrap().unwrap();
-    let finance = users::actor(&t.db, finance.id).await.unwrap();
-    let words = [("督办意见".to_string(), Meaning::Field(Field::Note))];
-    assert!(matches!(
-        header_words::teach(&t.db, &finance, change(&finance), org, &words).await,
-        Err(StoreError::NotFound | StoreError::Forbidden)
-    ));
-    header_words::teach(&t.db, &office, change(&office), org, &words)
-        .await
-        .unwrap();
-    // Taught twice: one word still.
-    header_words::teach(&t.db, &office, change(&office), org, &words)
-        .await
-        .unwrap();
-    let listed = header_words::list(&t.db, &office, org).await.unwrap();
-    assert_eq!(listed.len(), 1);
-    assert_eq!(listed[0].meaning, Meaning::Field(Field::Note));
-    assert_eq!(
-        count(
-            &t,
-            "SELECT COUNT(*) FROM audit_log WHERE entity = 'header_words' AND action = 'create'"
-        )
-        .await,
-        1
-    );
-    let empty = header_words::teach(
-        &t.db,
-        &office,
-        change(&office),
-        org,
-        &[(" ".to_string(), Meaning::Ignore)],
-    )
-    .await;
-    assert!(matches!(empty, Err(StoreError::Invalid(_))));
-
-    // Read with the organisation's words, the column is the note's: nothing undecided,
-    // and the status column sets the states.
-    let synonyms = header_words::synonyms(&t.db, org, &Synonyms::default())
-        .await
-        .unwrap();
-    let r = reading_with(WITH_ODD_COLUMN, synonyms);
-    assert_eq!(r.undecided().count(), 0, "{:?}", r.columns);
-    let done = import::commit(
-        &t.db,
-        &office,
-        change(&office),
-        inspection,
-        &source(),
-        &r,
-        &Decisions::default(),
-    )
-    .await
-    .unwrap();
-    let states = |sql: &'static str| {
-        let db = t.db.clone();
-        async move {
-            sqlx::query(sql)
-                .fetch_all(db.pool())
-                .await
-                .unwrap()
-                .iter()
-                .map(|r| {
-                    (
-                        r.try_get::<String, _>(0).unwrap(),
-                        r.try_get::<Option<String>, _>(1).unwrap(),
-                    )
-                })
-                .collect::<Vec<_>>()
-        }
-    };
-    let measures = states(
-        "SELECT state, original_deadline_text FROM measures WHERE origin IS NOT NULL ORDER BY id",
-    )
-    .await;
-    assert_eq!(
-        measures,
-        [
-            ("done".to_string(), Some("5月中旬".to_string())),
-            ("in_progress".to_string(), Some("长期坚持".to_string())),
-            ("registered".to_string(), None),
-        ]
-    );
-    let problems =
-        states("SELECT state, NULL FROM problems WHERE origin IS NOT NULL ORDER BY id").await;
-    assert_eq!(
-        problems.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>(),
-        ["in_progress", "registered"]
-    );
-    assert_eq!(done.measures, 3);
-
-    // Changed, then withdrawn (with why): the next reading lists the column again.
-    let word = &header_words::list(&t.db, &office, org).await.unwrap()[0];
-    header_words::change_meaning(
-        &t.db,
-        &office,
-        change(&office),
-        word.id,
-        word.version,
-        Meaning::Ignore,
-    )
-    .await
-    .unwrap();
-    let stale = header_words::change_meaning(
-        &t.db,
-        &office,
-        change(&office),
-        word.id,
-        word.version,
-        Meaning::Field(Field::Target),
-    )
-    .await;
-    assert!(matches!(stale, Err(StoreError::Conflict(_))), "{stale:?}");
-    let synonyms = header_words::synonyms(&t.db, org, &Synonyms::default())
-        .await
-        .unwrap();
-    let r = reading_with(WITH_ODD_COLUMN, synonyms);
-    assert_eq!(
-        r.columns.iter().map(|c| c.ignored).collect::<Vec<_>>(),
-        [true]
-    );
-    let word = &header_words::list(&t.db, &office, org).await.unwrap()[0];
-    let because = Change {
-        reason: Some("列名写错了"),
-        ..change(&office)
-    };
-    header_words::withdraw(&t.db, &office, because, word.id, word.version)
-        .await
-        .unwrap();
-    assert!(
-        header_words::list(&t.db, &office, org)
-            .await
-            .unwrap()
-            .is_empty()
-    );
-    assert_eq!(
-        count(&t, "SELECT COUNT(*) FROM header_words").await,
-        1,
-        "withdrawn, not deleted"
-    );
-    let synonyms = header_words::synonyms(&t.db, org, &Synonyms::default())
-        .await
-        .unwrap();
-    assert_eq!(
-        reading_with(WITH_ODD_COLUMN, synonyms).undecided().count(),
-        1
-    );
-    let report = verify::verify(&t.db).await.unwrap();
-    assert!(report.intact(), "{:#?}", report.problems);
-}
-
-#[tokio::test]
-async fn the_api_and_the_command_line_may_leave_unknown_columns_out_in_so_many_words() {
-    let (t, office, inspection) = setup().await;
-    let r = reading_with(WITH_ODD_COLUMN, Default::default());
-    let done = import::commit(
-        &t.db,
-        &office,
-        change(&office),
-        inspection,
-        &source(),
-        &r,
-        &Decisions {
-            ignore_unknown_columns: true,
-            ..Decisions::default()
-        },
-    )
-    .await
-    .unwrap();
-    assert_eq!(done.measures, 3);
 }

@@ -9,7 +9,6 @@
 use std::collections::BTreeSet;
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
-use sqlx::Row;
 use zhenggai_domain::calendar::Calendar;
 use zhenggai_storage::reminders::{self, courier::BellOnly};
 use zhenggai_storage::{Db, accounts::users};
@@ -32,28 +31,23 @@ async fn prepared() -> (TestDb, i64) {
 
 /// Every notification: (user, key, subject).
 async fn sent(db: &Db) -> BTreeSet<(i64, String, String)> {
-    sqlx::query("SELECT user_id, dedup_key, subject FROM notifications")
+    #[derive(sqlx::FromRow)]
+    struct Sent {
+        user_id: i64,
+        dedup_key: String,
+        subject: String,
+    }
+    sqlx::query_as::<_, Sent>("SELECT user_id, dedup_key, subject FROM notifications")
         .fetch_all(db.pool())
         .await
         .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r.try_get(0).unwrap(),
-                r.try_get(1).unwrap(),
-                r.try_get(2).unwrap(),
-            )
-        })
+        .into_iter()
+        .map(|r| (r.user_id, r.dedup_key, r.subject))
         .collect()
 }
 
 async fn count(db: &Db, sql: &str) -> i64 {
-    sqlx::query(sql)
-        .fetch_one(db.pool())
-        .await
-        .unwrap()
-        .try_get(0)
-        .unwrap()
+    sqlx::query_scalar(sql).fetch_one(db.pool()).await.unwrap()
 }
 
 #[tokio::test]
@@ -131,7 +125,13 @@ async fn a_month_of_reminders_reaches_the_right_people_once_even_across_a_restar
 
     // A measure due within the month: its colours reach the right people, on working
     // days only.
-    let row = sqlx::query(
+    #[derive(sqlx::FromRow)]
+    struct Due {
+        id: i64,
+        deadline_date: String,
+        leader_id: i64,
+    }
+    let row = sqlx::query_as::<_, Due>(
         "SELECT m.id, m.deadline_date, m.leader_id FROM measures m WHERE m.state <> 'done' AND m.deadline_kind = 'dated' \
          AND m.deadline_date >= '2024-05-06' AND m.deadline_date <= '2024-05-20' AND m.leader_id IS NOT NULL AND m.leader_id <> $1 \
          ORDER BY m.deadline_date DESC, m.id LIMIT 1",
@@ -140,9 +140,9 @@ async fn a_month_of_reminders_reaches_the_right_people_once_even_across_a_restar
     .fetch_one(steady.db.pool())
     .await
     .unwrap();
-    let measure: i64 = row.try_get(0).unwrap();
-    let due = NaiveDate::parse_from_str(&row.try_get::<String, _>(1).unwrap(), "%Y-%m-%d").unwrap();
-    let leader: i64 = row.try_get(2).unwrap();
+    let measure = row.id;
+    let due = NaiveDate::parse_from_str(&row.deadline_date, "%Y-%m-%d").unwrap();
+    let leader = row.leader_id;
     let of = |prefix: &str| -> BTreeSet<i64> {
         steady_sent
             .iter()
@@ -202,12 +202,10 @@ async fn a_month_of_reminders_reaches_the_right_people_once_even_across_a_restar
     assert!(reds.iter().any(|(_, _, s)| s.contains("已逾期1个工作日")));
     // When the green reminder went out: the first working day within 20 days.
     let first_green: String =
-        sqlx::query("SELECT MIN(created_at) FROM notifications WHERE dedup_key = $1")
+        sqlx::query_scalar("SELECT MIN(created_at) FROM notifications WHERE dedup_key = $1")
             .bind(format!("warning:{measure}:green:20"))
             .fetch_one(steady.db.pool())
             .await
-            .unwrap()
-            .try_get(0)
             .unwrap();
     let mut expected = due - Duration::days(20);
     while !calendar.is_workday(expected).value || expected < start() {
@@ -242,13 +240,11 @@ async fn a_month_of_reminders_reaches_the_right_people_once_even_across_a_restar
         weeks.contains("2024-04-29") && weeks.contains("2024-05-20"),
         "{weeks:?}"
     );
-    let first: String = sqlx::query(
+    let first: String = sqlx::query_scalar(
         "SELECT MIN(created_at) FROM notifications WHERE dedup_key LIKE 'weekly:%:2024-04-29:due'",
     )
     .fetch_one(steady.db.pool())
     .await
-    .unwrap()
-    .try_get(0)
     .unwrap();
     assert_eq!(
         &first[..10],
@@ -311,15 +307,22 @@ async fn long_term_measures_are_reminded_once_per_interval_without_progress() {
     let calendar = Calendar::official();
     let (t, _) = prepared().await;
     let day_of = |s: Option<String>| s.map(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").unwrap());
-    let long_term: Vec<(i64, i64, Option<NaiveDate>)> = sqlx::query(
-        "SELECT m.id, m.lead_unit_id, (SELECT MAX(happened_on) FROM progress p WHERE p.measure_id = m.id) \
+    #[derive(sqlx::FromRow)]
+    struct LongTerm {
+        id: i64,
+        lead_unit_id: i64,
+        last_progress: Option<String>,
+    }
+    let long_term: Vec<(i64, i64, Option<NaiveDate>)> = sqlx::query_as::<_, LongTerm>(
+        "SELECT m.id, m.lead_unit_id, \
+         (SELECT MAX(happened_on) FROM progress p WHERE p.measure_id = m.id) AS last_progress \
          FROM measures m WHERE m.deadline_kind = 'long_term' AND m.state <> 'done' ORDER BY m.id",
     )
     .fetch_all(t.db.pool())
     .await
     .unwrap()
-    .iter()
-    .map(|r| (r.try_get(0).unwrap(), r.try_get(1).unwrap(), day_of(r.try_get(2).unwrap())))
+    .into_iter()
+    .map(|r| (r.id, r.lead_unit_id, day_of(r.last_progress)))
     .collect();
     assert!(long_term.len() >= 2, "{long_term:?}");
     assert!(
@@ -332,14 +335,13 @@ async fn long_term_measures_are_reminded_once_per_interval_without_progress() {
     let progress_on = NaiveDate::from_ymd_opt(2024, 9, 2).unwrap();
     let db = &t.db;
     let handlers = |unit: i64| async move {
-        sqlx::query("SELECT id FROM users WHERE role = 'unit' AND unit_id = $1 ORDER BY id")
-            .bind(unit)
-            .fetch_all(db.pool())
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| r.try_get::<i64, _>(0).unwrap())
-            .collect::<Vec<i64>>()
+        sqlx::query_scalar::<_, i64>(
+            "SELECT id FROM users WHERE role = 'unit' AND unit_id = $1 ORDER BY id",
+        )
+        .bind(unit)
+        .fetch_all(db.pool())
+        .await
+        .unwrap()
     };
     let reporter = handlers(busy_unit).await[0];
     let walk = 240;
@@ -466,12 +468,10 @@ async fn warnings_follow_the_organisations_window_across_pages() {
             "{k},批量问题{k},批量措施{k},王建国,财务部,,2024年6月5日\n"
         ));
     }
-    let inspection: i64 = sqlx::query("SELECT MIN(id) FROM inspections WHERE org_id = $1")
+    let inspection: i64 = sqlx::query_scalar("SELECT MIN(id) FROM inspections WHERE org_id = $1")
         .bind(office.org.0)
         .fetch_one(t.db.pool())
         .await
-        .unwrap()
-        .try_get(0)
         .unwrap();
     import::commit(
         &t.db,
@@ -500,13 +500,12 @@ async fn warnings_follow_the_organisations_window_across_pages() {
     assert_eq!(imported.len(), 5_100);
     // The warnings planned for them: (measure, key of the warning) per job.
     let warned = || async {
-        sqlx::query("SELECT dedup_key FROM jobs WHERE kind = 'notify'")
+        sqlx::query_scalar::<_, String>("SELECT dedup_key FROM jobs WHERE kind = 'notify'")
             .fetch_all(t.db.pool())
             .await
             .unwrap()
             .iter()
-            .filter_map(|r| {
-                let key: String = r.try_get(0).unwrap();
+            .filter_map(|key| {
                 let parts: Vec<&str> = key.split(':').collect();
                 let measure: i64 = parts.get(3)?.parse().ok()?;
                 (parts.get(2) == Some(&"warning") && imported.contains(&measure))

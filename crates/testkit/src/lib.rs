@@ -169,14 +169,9 @@ impl TestDb {
     /// The first column of every row a query returns.
     pub async fn column<T>(&self, sql: &str) -> anyhow::Result<Vec<T>>
     where
-        T: for<'r> sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
+        T: for<'r> sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any> + Send + Unpin,
     {
-        use sqlx::Row;
-        let rows = sqlx::query(sql).fetch_all(self.db.pool()).await?;
-        Ok(rows
-            .iter()
-            .map(|r| r.try_get::<T, _>(0))
-            .collect::<Result<_, _>>()?)
+        Ok(sqlx::query_scalar(sql).fetch_all(self.db.pool()).await?)
     }
 
     /// The office saves its warning rules over the version in force: green and yellow

@@ -6,7 +6,6 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use chrono::{DateTime, Duration, Utc};
 use rand::Rng;
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 use zhenggai_domain::UserId;
 use zhenggai_domain::reason::Account;
 use zhenggai_domain::validate::Why;
@@ -158,35 +157,44 @@ pub async fn login(
     now: DateTime<Utc>,
     policy: AuthPolicy,
 ) -> StoreResult<Result<UserId, LoginRefused>> {
-    let row = sqlx::query(
+    #[derive(sqlx::FromRow)]
+    struct Credentials {
+        id: i64,
+        password_hash: String,
+    }
+    let row = sqlx::query_as::<_, Credentials>(
         "SELECT id, password_hash FROM users \
          WHERE username = $1 AND withdrawn_at IS NULL AND disabled = 0",
     )
     .bind(username)
     .fetch_optional(db.pool())
     .await?;
-    let Some(row) = row else {
+    let Some(Credentials {
+        id,
+        password_hash: hash,
+    }) = row
+    else {
         spend_a_check(password).await?;
         return Ok(Err(LoginRefused::BadCredentials));
     };
-    let id: i64 = row.try_get(0)?;
-    let hash: String = row.try_get(1)?;
     let Some(attempt) = count_attempt(db, UserId(id), address, now, policy).await? else {
         spend_a_check(password).await?;
         let until = locked_until(db, UserId(id), address).await?.unwrap_or(now);
         return Ok(Err(LoginRefused::Locked(until)));
     };
     if verify_password_async(password, &hash).await? {
-        let mut tx = db.begin().await?;
-        sqlx::query(
-            "UPDATE login_failures SET failures = 0, locked_until = NULL \
-             WHERE user_id = $1 AND address = $2",
-        )
-        .bind(id)
-        .bind(address)
-        .execute(tx.conn())
+        db.write(async |tx| {
+            sqlx::query(
+                "UPDATE login_failures SET failures = 0, locked_until = NULL \
+                 WHERE user_id = $1 AND address = $2",
+            )
+            .bind(id)
+            .bind(address)
+            .execute(tx.conn())
+            .await?;
+            Ok(())
+        })
         .await?;
-        tx.commit().await?;
         return Ok(Ok(UserId(id)));
     }
     Ok(Err(LoginRefused::WrongPassword(attempt)))
@@ -205,50 +213,39 @@ async fn count_attempt(
 ) -> StoreResult<Option<Option<DateTime<Utc>>>> {
     let lock = stamp(now + policy.lockout);
     let first_lock = (policy.max_failures <= 1).then(|| lock.clone());
-    let mut tx = db.begin().await?;
     // A lock that has run out starts the count afresh.
-    let row = sqlx::query(
-        "INSERT INTO login_failures (user_id, address, failures, locked_until) VALUES ($1, $2, 1, $3) \
+    const COUNT: &str = "INSERT INTO login_failures (user_id, address, failures, locked_until) VALUES ($1, $2, 1, $3) \
          ON CONFLICT (user_id, address) DO UPDATE SET \
            failures = CASE WHEN login_failures.locked_until IS NOT NULL THEN 1 ELSE login_failures.failures + 1 END, \
            locked_until = CASE WHEN (CASE WHEN login_failures.locked_until IS NOT NULL THEN 1 ELSE login_failures.failures + 1 END) >= $4 \
                                THEN $5 ELSE NULL END \
          WHERE login_failures.locked_until IS NULL OR login_failures.locked_until <= $6 \
-         RETURNING locked_until",
-    )
-    .bind(user.0)
-    .bind(address)
-    .bind(first_lock)
-    .bind(policy.max_failures)
-    .bind(&lock)
-    .bind(stamp(now))
-    .fetch_optional(tx.conn())
-    .await?;
-    tx.commit().await?;
-    Ok(match row {
-        None => None,
-        Some(r) => Some(
-            r.try_get::<Option<String>, _>(0)?
-                .as_deref()
-                .and_then(parse_stamp),
-        ),
-    })
+         RETURNING locked_until";
+    let counted: Option<Option<String>> = db
+        .write(async |tx| {
+            Ok(sqlx::query_scalar(COUNT)
+                .bind(user.0)
+                .bind(address)
+                .bind(first_lock)
+                .bind(policy.max_failures)
+                .bind(&lock)
+                .bind(stamp(now))
+                .fetch_optional(tx.conn())
+                .await?)
+        })
+        .await?;
+    Ok(counted.map(|lock| lock.as_deref().and_then(parse_stamp)))
 }
 
 async fn locked_until(db: &Db, user: UserId, address: &str) -> StoreResult<Option<DateTime<Utc>>> {
-    let row =
-        sqlx::query("SELECT locked_until FROM login_failures WHERE user_id = $1 AND address = $2")
-            .bind(user.0)
-            .bind(address)
-            .fetch_optional(db.pool())
-            .await?;
-    Ok(match row {
-        Some(r) => r
-            .try_get::<Option<String>, _>(0)?
-            .as_deref()
-            .and_then(parse_stamp),
-        None => None,
-    })
+    let lock: Option<Option<String>> = sqlx::query_scalar(
+        "SELECT locked_until FROM login_failures WHERE user_id = $1 AND address = $2",
+    )
+    .bind(user.0)
+    .bind(address)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(lock.flatten().as_deref().and_then(parse_stamp))
 }
 
 /// A session just begun: the cookie value and the CSRF token its forms carry.
@@ -275,17 +272,19 @@ pub struct Session {
 pub async fn start_session(db: &Db, user: UserId, now: DateTime<Utc>) -> StoreResult<NewSession> {
     let token = random_token("");
     let csrf = random_token("");
-    let mut tx = db.begin().await?;
-    sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)",
-    )
-    .bind(token_hash(&token))
-    .bind(user.0)
-    .bind(&csrf)
-    .bind(stamp(now))
-    .execute(tx.conn())
+    db.write(async |tx| {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)",
+        )
+        .bind(token_hash(&token))
+        .bind(user.0)
+        .bind(&csrf)
+        .bind(stamp(now))
+        .execute(tx.conn())
+        .await?;
+        Ok(())
+    })
     .await?;
-    tx.commit().await?;
     Ok(NewSession {
         token: Secret(token),
         csrf,
@@ -302,7 +301,14 @@ pub async fn find_session(
     now: DateTime<Utc>,
     policy: AuthPolicy,
 ) -> StoreResult<Option<Session>> {
-    let row = sqlx::query(
+    #[derive(sqlx::FromRow)]
+    struct Live {
+        id: i64,
+        user_id: i64,
+        csrf_token: String,
+        last_seen_at: String,
+    }
+    let row = sqlx::query_as::<_, Live>(
         "SELECT s.id, s.user_id, s.csrf_token, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.token_hash = $1 AND s.ended_at IS NULL AND u.withdrawn_at IS NULL AND u.disabled = 0",
     )
@@ -310,9 +316,8 @@ pub async fn find_session(
     .fetch_optional(db.pool())
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let id: i64 = row.try_get(0)?;
-    let last_seen = row.try_get::<String, _>(3)?;
-    let Some(last_seen) = parse_stamp(&last_seen) else {
+    let id = row.id;
+    let Some(last_seen) = parse_stamp(&row.last_seen_at) else {
         end_session(db, id, now).await?;
         return Ok(None);
     };
@@ -321,32 +326,36 @@ pub async fn find_session(
         return Ok(None);
     }
     if now - last_seen >= Duration::seconds(1) {
-        let mut tx = db.begin().await?;
-        sqlx::query(
-            "UPDATE sessions SET last_seen_at = $1 WHERE id = $2 AND last_seen_at < $1 AND ended_at IS NULL",
-        )
-        .bind(stamp(now))
-        .bind(id)
-        .execute(tx.conn())
+        db.write(async |tx| {
+            sqlx::query(
+                "UPDATE sessions SET last_seen_at = $1 WHERE id = $2 AND last_seen_at < $1 AND ended_at IS NULL",
+            )
+            .bind(stamp(now))
+            .bind(id)
+            .execute(tx.conn())
+            .await?;
+            Ok(())
+        })
         .await?;
-        tx.commit().await?;
     }
     Ok(Some(Session {
         id,
-        user: UserId(row.try_get(1)?),
-        csrf: row.try_get(2)?,
+        user: UserId(row.user_id),
+        csrf: row.csrf_token,
     }))
 }
 
 /// Ends a session (logout, idle expiry). The row stays, marked ended.
 pub async fn end_session(db: &Db, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
-    let mut tx = db.begin().await?;
-    sqlx::query("UPDATE sessions SET ended_at = $1 WHERE id = $2 AND ended_at IS NULL")
-        .bind(stamp(now))
-        .bind(id)
-        .execute(tx.conn())
-        .await?;
-    tx.commit().await
+    db.write(async |tx| {
+        sqlx::query("UPDATE sessions SET ended_at = $1 WHERE id = $2 AND ended_at IS NULL")
+            .bind(stamp(now))
+            .bind(id)
+            .execute(tx.conn())
+            .await?;
+        Ok(())
+    })
+    .await
 }
 
 /// Creates an API token for a user; the token is shown once and acts with exactly
@@ -374,24 +383,24 @@ pub async fn create_api_token(
         ));
     }
     let token = random_token("zg_");
-    let mut tx = db.begin().await?;
-    let id: i64 = sqlx::query(
-        "INSERT INTO api_tokens (token_hash, user_id, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-    )
-    .bind(token_hash(&token))
-    .bind(user.0)
-    .bind(name)
-    .bind(stamp(now))
-    .fetch_one(tx.conn())
-    .await?
-    .try_get(0)?;
-    let change = Change {
-        actor: Some(user),
-        at: now,
-        reason: None,
-    };
-    crate::audit::write::created(&mut tx, change, Entity::ApiToken, id).await?;
-    tx.commit().await?;
+    db.write(async |tx| {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO api_tokens (token_hash, user_id, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(token_hash(&token))
+        .bind(user.0)
+        .bind(name)
+        .bind(stamp(now))
+        .fetch_one(tx.conn())
+        .await?;
+        let change = Change {
+            actor: Some(user),
+            at: now,
+            reason: None,
+        };
+        crate::audit::write::created(tx, change, Entity::ApiToken, id).await
+    })
+    .await?;
     Ok(Secret(token))
 }
 
@@ -402,7 +411,13 @@ pub async fn find_api_token(
     token: &str,
     now: DateTime<Utc>,
 ) -> StoreResult<Option<UserId>> {
-    let row = sqlx::query(
+    #[derive(sqlx::FromRow)]
+    struct Live {
+        id: i64,
+        user_id: i64,
+        last_used_at: Option<String>,
+    }
+    let row = sqlx::query_as::<_, Live>(
         "SELECT t.id, t.user_id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id \
          WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.withdrawn_at IS NULL AND u.disabled = 0",
     )
@@ -410,25 +425,23 @@ pub async fn find_api_token(
     .fetch_optional(db.pool())
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let id: i64 = row.try_get(0)?;
-    let used = row
-        .try_get::<Option<String>, _>(2)?
-        .as_deref()
-        .and_then(parse_stamp);
+    let used = row.last_used_at.as_deref().and_then(parse_stamp);
     if used.is_none_or(|u| now - u > Duration::seconds(60)) {
-        let mut tx = db.begin().await?;
-        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-            .bind(stamp(now))
-            .bind(id)
-            .execute(tx.conn())
-            .await?;
-        tx.commit().await?;
+        db.write(async |tx| {
+            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+                .bind(stamp(now))
+                .bind(row.id)
+                .execute(tx.conn())
+                .await?;
+            Ok(())
+        })
+        .await?;
     }
-    Ok(Some(UserId(row.try_get(1)?)))
+    Ok(Some(UserId(row.user_id)))
 }
 
 /// An API token as its owner sees it (never the token itself).
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct ApiToken {
     /// Id.
     pub id: i64,
@@ -444,24 +457,13 @@ pub struct ApiToken {
 
 /// A person's own API tokens, newest first.
 pub async fn tokens(db: &Db, user: UserId) -> StoreResult<Vec<ApiToken>> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as::<_, ApiToken>(
         "SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens \
          WHERE user_id = $1 ORDER BY id DESC",
     )
     .bind(user.0)
     .fetch_all(db.pool())
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(ApiToken {
-                id: r.try_get("id")?,
-                name: r.try_get("name")?,
-                created_at: r.try_get("created_at")?,
-                last_used_at: r.try_get("last_used_at")?,
-                revoked_at: r.try_get("revoked_at")?,
-            })
-        })
-        .collect()
+    .await?)
 }
 
 /// Revokes one of a person's own tokens (recorded). Another person's token, or one
@@ -472,17 +474,20 @@ pub async fn revoke_api_token(
     owner: UserId,
     id: i64,
 ) -> StoreResult<()> {
-    let mut tx = db.begin().await?;
-    let row = sqlx::query("SELECT revoked_at FROM api_tokens WHERE id = $1 AND user_id = $2")
-        .bind(id)
-        .bind(owner.0)
-        .fetch_optional(tx.conn())
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    if row.try_get::<Option<String>, _>(0)?.is_none() {
-        revoke(&mut tx, change, id).await?;
-    }
-    tx.commit().await
+    db.write(async |tx| {
+        let revoked: Option<String> =
+            sqlx::query_scalar("SELECT revoked_at FROM api_tokens WHERE id = $1 AND user_id = $2")
+                .bind(id)
+                .bind(owner.0)
+                .fetch_optional(tx.conn())
+                .await?
+                .ok_or(StoreError::NotFound)?;
+        if revoked.is_none() {
+            revoke(tx, change, id).await?;
+        }
+        Ok(())
+    })
+    .await
 }
 
 async fn revoke(tx: &mut Tx, change: Change<'_>, id: i64) -> StoreResult<()> {
@@ -522,15 +527,12 @@ pub async fn end_access(
     .bind(keep.unwrap_or(0))
     .execute(tx.conn())
     .await?;
-    let live: Vec<i64> = sqlx::query(
+    let live: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM api_tokens WHERE user_id = $1 AND revoked_at IS NULL ORDER BY id",
     )
     .bind(user.0)
     .fetch_all(tx.conn())
-    .await?
-    .iter()
-    .map(|r| r.try_get(0))
-    .collect::<Result<_, _>>()?;
+    .await?;
     for id in live {
         revoke(tx, change, id).await?;
     }

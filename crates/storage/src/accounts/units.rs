@@ -3,8 +3,6 @@
 //! organisation may sit under another (a city committee over the bodies it inspects).
 
 use serde::Serialize;
-use sqlx::Row;
-use sqlx::any::AnyRow;
 use zhenggai_domain::UnitId;
 use zhenggai_domain::access::Actor;
 use zhenggai_domain::reason::{Account, Foreign};
@@ -12,6 +10,7 @@ use zhenggai_domain::validate::Why;
 
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
+use crate::db::rows::code_of;
 use crate::db::sql::stamp;
 use crate::db::tx::Tx;
 use crate::error::{StoreError, StoreResult};
@@ -52,23 +51,35 @@ pub struct Unit {
     pub version: i64,
 }
 
-impl Unit {
-    fn from_row(r: &AnyRow) -> Result<Unit, sqlx::Error> {
+/// A unit as [`COLUMNS`] reads it.
+#[derive(sqlx::FromRow)]
+struct UnitRow {
+    id: i64,
+    parent_id: Option<i64>,
+    org_id: i64,
+    kind: String,
+    name: String,
+    short_name: Option<String>,
+    version: i64,
+}
+
+impl TryFrom<UnitRow> for Unit {
+    type Error = sqlx::Error;
+
+    fn try_from(r: UnitRow) -> Result<Unit, sqlx::Error> {
         Ok(Unit {
-            id: UnitId(r.try_get("id")?),
-            parent_id: r.try_get::<Option<i64>, _>("parent_id")?.map(UnitId),
-            org_id: UnitId(r.try_get("org_id")?),
-            kind: if r.try_get::<String, _>("kind")? == "org" {
-                UnitKind::Org
-            } else {
-                UnitKind::Dept
-            },
-            name: r.try_get("name")?,
-            short_name: r.try_get("short_name")?,
-            version: r.try_get("version")?,
+            id: UnitId(r.id),
+            parent_id: r.parent_id.map(UnitId),
+            org_id: UnitId(r.org_id),
+            kind: code_of("units", "kind", &r.kind)?,
+            name: r.name,
+            short_name: r.short_name,
+            version: r.version,
         })
     }
+}
 
+impl Unit {
     /// The name a ledger shows: the short one when there is one.
     pub fn label(&self) -> &str {
         self.short_name.as_deref().unwrap_or(&self.name)
@@ -91,18 +102,16 @@ pub async fn insert(
     if name.is_empty() || name.chars().count() > 100 {
         return Err(StoreError::because("name", Why::Account(Account::UnitName)));
     }
-    let parent_org = match parent {
-        Some(p) => {
-            let row =
-                sqlx::query("SELECT org_id FROM units WHERE id = $1 AND withdrawn_at IS NULL")
-                    .bind(p.0)
-                    .fetch_optional(tx.conn())
-                    .await?
-                    .ok_or_else(|| {
-                        StoreError::because("parent_id", Why::Foreign(Foreign::ParentUnit))
-                    })?;
-            Some(row.try_get::<i64, _>(0)?)
-        }
+    let parent_org: Option<i64> = match parent {
+        Some(p) => Some(
+            sqlx::query_scalar("SELECT org_id FROM units WHERE id = $1 AND withdrawn_at IS NULL")
+                .bind(p.0)
+                .fetch_optional(tx.conn())
+                .await?
+                .ok_or_else(|| {
+                    StoreError::because("parent_id", Why::Foreign(Foreign::ParentUnit))
+                })?,
+        ),
         None => None,
     };
     let org = match (kind, parent_org) {
@@ -115,7 +124,7 @@ pub async fn insert(
         }
         (UnitKind::Org, _) => None,
     };
-    let id: i64 = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO units (parent_id, org_id, kind, name, short_name, sort_order, created_at) \
          VALUES ($1, $2, $3, $4, $5, 0, $6) RETURNING id",
     )
@@ -126,8 +135,7 @@ pub async fn insert(
     .bind(short_name.map(str::trim).filter(|s| !s.is_empty()))
     .bind(stamp(change.at))
     .fetch_one(tx.conn())
-    .await?
-    .try_get(0)?;
+    .await?;
     if kind == UnitKind::Org {
         sqlx::query("UPDATE units SET org_id = id WHERE id = $1")
             .bind(id)
@@ -151,17 +159,15 @@ pub async fn create(
     if !actor.role.manages_accounts() {
         return Err(StoreError::Forbidden);
     }
-    let mut tx = db.begin().await?;
-    let id = insert(&mut tx, change, parent, kind, name, short_name).await?;
-    tx.commit().await?;
-    Ok(id)
+    db.write(async |tx| insert(tx, change, parent, kind, name, short_name).await)
+        .await
 }
 
 /// Every unit in the tree (administrators), or those of one organisation.
 pub async fn list(db: &Db, org: Option<UnitId>) -> StoreResult<Vec<Unit>> {
-    let rows = match org {
+    let rows: Vec<UnitRow> = match org {
         Some(org) => {
-            sqlx::query(&format!(
+            sqlx::query_as(&format!(
                 "SELECT {COLUMNS} FROM units WHERE org_id = $1 AND withdrawn_at IS NULL ORDER BY kind DESC, sort_order, id"
             ))
             .bind(org.0)
@@ -169,39 +175,46 @@ pub async fn list(db: &Db, org: Option<UnitId>) -> StoreResult<Vec<Unit>> {
             .await?
         }
         None => {
-            sqlx::query(&format!("SELECT {COLUMNS} FROM units WHERE withdrawn_at IS NULL ORDER BY org_id, kind DESC, sort_order, id"))
+            sqlx::query_as(&format!("SELECT {COLUMNS} FROM units WHERE withdrawn_at IS NULL ORDER BY org_id, kind DESC, sort_order, id"))
                 .fetch_all(db.pool())
                 .await?
         }
     };
-    rows.iter()
-        .map(|r| Unit::from_row(r).map_err(StoreError::from))
+    rows.into_iter()
+        .map(|r| Unit::try_from(r).map_err(StoreError::from))
         .collect()
 }
 
 /// One unit.
 pub async fn get(db: &Db, id: UnitId) -> StoreResult<Unit> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM units WHERE id = $1"))
+    let row = sqlx::query_as::<_, UnitRow>(&format!("SELECT {COLUMNS} FROM units WHERE id = $1"))
         .bind(id.0)
         .fetch_optional(db.pool())
         .await?
         .ok_or(StoreError::NotFound)?;
-    Ok(Unit::from_row(&row)?)
+    Ok(Unit::try_from(row)?)
 }
 
 /// The organisations below one (children, grandchildren …), itself excluded.
 pub async fn orgs_below(db: &Db, org: UnitId) -> StoreResult<Vec<UnitId>> {
     // Departments may sit between organisations in some trees: walk the whole tree.
-    let rows = sqlx::query("SELECT id, parent_id, kind FROM units WHERE withdrawn_at IS NULL")
-        .fetch_all(db.pool())
-        .await?;
+    #[derive(sqlx::FromRow)]
+    struct Node {
+        id: i64,
+        parent_id: Option<i64>,
+        kind: String,
+    }
+    let rows = sqlx::query_as::<_, Node>(
+        "SELECT id, parent_id, kind FROM units WHERE withdrawn_at IS NULL",
+    )
+    .fetch_all(db.pool())
+    .await?;
     let mut parent_of = std::collections::HashMap::new();
     let mut orgs = Vec::new();
-    for r in &rows {
-        let id: i64 = r.try_get(0)?;
-        parent_of.insert(id, r.try_get::<Option<i64>, _>(1)?);
-        if r.try_get::<String, _>(2)? == "org" {
-            orgs.push(id);
+    for r in rows {
+        parent_of.insert(r.id, r.parent_id);
+        if code_of::<UnitKind>("units", "kind", &r.kind)? == UnitKind::Org {
+            orgs.push(r.id);
         }
     }
     let mut below = Vec::new();

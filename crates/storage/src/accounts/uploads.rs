@@ -25,18 +25,20 @@ pub struct Uploader {
 
 /// Records that `by` uploaded the file of `sha256`: its later steps may name it.
 pub async fn uploaded(db: &Db, by: Uploader, sha256: &str, now: DateTime<Utc>) -> StoreResult<()> {
-    let mut tx = db.begin().await?;
-    sqlx::query(
-        "INSERT INTO import_uploads (session_id, inspection_id, sha256, used_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (session_id, inspection_id, sha256) DO UPDATE SET used_at = $4",
-    )
-    .bind(by.session)
-    .bind(by.inspection)
-    .bind(sha256)
-    .bind(stamp(now))
-    .execute(tx.conn())
-    .await?;
-    tx.commit().await
+    db.write(async |tx| {
+        sqlx::query(
+            "INSERT INTO import_uploads (session_id, inspection_id, sha256, used_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (session_id, inspection_id, sha256) DO UPDATE SET used_at = $4",
+        )
+        .bind(by.session)
+        .bind(by.inspection)
+        .bind(sha256)
+        .bind(stamp(now))
+        .execute(tx.conn())
+        .await?;
+        Ok(())
+    })
+    .await
 }
 
 /// Whether `by` uploaded the file of `sha256` and named it within the hours; it then
@@ -47,18 +49,19 @@ pub async fn may_name(
     sha256: &str,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
-    let mut tx = db.begin().await?;
-    let done = sqlx::query(
-        "UPDATE import_uploads SET used_at = $1 \
-         WHERE session_id = $2 AND inspection_id = $3 AND sha256 = $4 AND used_at >= $5",
-    )
-    .bind(stamp(now))
-    .bind(by.session)
-    .bind(by.inspection)
-    .bind(sha256)
-    .bind(stamp(now - Duration::hours(UPLOAD_HOURS)))
-    .execute(tx.conn())
-    .await?;
-    tx.commit().await?;
-    Ok(done.rows_affected() > 0)
+    db.write(async |tx| {
+        let done = sqlx::query(
+            "UPDATE import_uploads SET used_at = $1 \
+             WHERE session_id = $2 AND inspection_id = $3 AND sha256 = $4 AND used_at >= $5",
+        )
+        .bind(stamp(now))
+        .bind(by.session)
+        .bind(by.inspection)
+        .bind(sha256)
+        .bind(stamp(now - Duration::hours(UPLOAD_HOURS)))
+        .execute(tx.conn())
+        .await?;
+        Ok(done.rows_affected() > 0)
+    })
+    .await
 }

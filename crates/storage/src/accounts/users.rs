@@ -3,8 +3,6 @@
 //! (三员分立, D22).
 
 use serde::Serialize;
-use sqlx::Row;
-use sqlx::any::AnyRow;
 use zhenggai_domain::access::Actor;
 use zhenggai_domain::reason::{Account, Foreign};
 use zhenggai_domain::validate::FieldError;
@@ -15,6 +13,7 @@ use crate::accounts::auth::{check_password_strength, hash_password};
 use crate::accounts::units;
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
+use crate::db::rows::code_of;
 use crate::db::sql::{Sql, stamp};
 use crate::db::tx::Tx;
 use crate::error::{StoreError, StoreResult};
@@ -51,27 +50,51 @@ const COLUMNS: &str = "u.id, u.username, u.display_name, u.unit_id, un.name AS u
                        (SELECT MAX(f.locked_until) FROM login_failures f WHERE f.user_id = u.id) AS locked_until, \
                        u.disabled, u.must_change_password, u.version";
 
-impl User {
-    fn from_row(r: &AnyRow) -> Result<User, sqlx::Error> {
-        let in_charge: String = r.try_get("units_in_charge")?;
+/// A user as [`COLUMNS`] reads it.
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    username: String,
+    display_name: String,
+    unit_id: i64,
+    unit_name: String,
+    role: String,
+    units_in_charge: String,
+    locked_until: Option<String>,
+    disabled: i64,
+    must_change_password: i64,
+    version: i64,
+}
+
+impl TryFrom<UserRow> for User {
+    type Error = sqlx::Error;
+
+    fn try_from(r: UserRow) -> Result<User, sqlx::Error> {
         Ok(User {
-            id: UserId(r.try_get("id")?),
-            username: r.try_get("username")?,
-            display_name: r.try_get("display_name")?,
-            unit_id: UnitId(r.try_get("unit_id")?),
-            unit_name: r.try_get("unit_name")?,
-            role: crate::db::rows::code::<Role, _>(r, "users", "role")?,
-            units_in_charge: serde_json::from_str::<Vec<i64>>(&in_charge)
+            id: UserId(r.id),
+            role: code_of("users", "role", &r.role)?,
+            units_in_charge: serde_json::from_str::<Vec<i64>>(&r.units_in_charge)
                 .unwrap_or_default()
                 .into_iter()
                 .map(UnitId)
                 .collect(),
-            locked_until: r.try_get("locked_until")?,
-            disabled: r.try_get::<i64, _>("disabled")? != 0,
-            must_change_password: r.try_get::<i64, _>("must_change_password")? != 0,
-            version: r.try_get("version")?,
+            username: r.username,
+            display_name: r.display_name,
+            unit_id: UnitId(r.unit_id),
+            unit_name: r.unit_name,
+            locked_until: r.locked_until,
+            disabled: r.disabled != 0,
+            must_change_password: r.must_change_password != 0,
+            version: r.version,
         })
     }
+}
+
+/// The users a query of [`COLUMNS`] finds.
+fn users(rows: Vec<UserRow>) -> StoreResult<Vec<User>> {
+    rows.into_iter()
+        .map(|r| User::try_from(r).map_err(StoreError::from))
+        .collect()
 }
 
 /// A new account.
@@ -154,7 +177,7 @@ pub async fn insert_hashed(
     let in_charge =
         serde_json::to_string(&new.units_in_charge.iter().map(|u| u.0).collect::<Vec<_>>())
             .map_err(anyhow::Error::from)?;
-    let id: i64 = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO users (username, display_name, unit_id, role, units_in_charge, password_hash, must_change_password, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
@@ -167,8 +190,7 @@ pub async fn insert_hashed(
     .bind(i64::from(new.must_change_password))
     .bind(stamp(change.at))
     .fetch_one(tx.conn())
-    .await?
-    .try_get(0)?;
+    .await?;
     audit::write::created(tx, change, Entity::User, id).await?;
     Ok(UserId(id))
 }
@@ -189,10 +211,7 @@ pub async fn create(
         units_in_charge: Vec::new(),
         ..new.clone()
     };
-    let mut tx = db.begin().await?;
-    let id = insert(&mut tx, change, &new).await?;
-    tx.commit().await?;
-    Ok(id)
+    db.write(async |tx| insert(tx, change, &new).await).await
 }
 
 /// Sets a password (the person's own, the shell, or the system administrator for
@@ -207,44 +226,53 @@ pub async fn set_password(
     must_change: bool,
     keep: Option<i64>,
 ) -> StoreResult<()> {
-    let row = sqlx::query("SELECT username, password_hash, version FROM users WHERE id = $1")
-        .bind(user.0)
-        .fetch_optional(db.pool())
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let username: String = row.try_get(0)?;
-    let current: String = row.try_get(1)?;
-    let version: i64 = row.try_get(2)?;
-    check_password_strength(password, &username)?;
-    if crate::accounts::auth::verify_password_async(password, &current).await? {
+    #[derive(sqlx::FromRow)]
+    struct Current {
+        username: String,
+        password_hash: String,
+        version: i64,
+    }
+    let current = sqlx::query_as::<_, Current>(
+        "SELECT username, password_hash, version FROM users WHERE id = $1",
+    )
+    .bind(user.0)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    check_password_strength(password, &current.username)?;
+    if crate::accounts::auth::verify_password_async(password, &current.password_hash).await? {
         return Err(StoreError::because(
             "password",
             Why::Account(Account::SamePassword),
         ));
     }
     let hash = hash_password(password)?;
-    let mut tx = db.begin().await?;
     let mut set = Sql::new("password_hash = ");
     set.bind(hash)
         .push(", must_change_password = ")
         .bind(i64::from(must_change));
-    // The version read with the old hash: a change in between is refused, not overwritten.
-    audit::versions::update(
-        &mut tx,
-        change,
-        "set_password",
-        Entity::User,
-        user.0,
-        version,
-        &set,
-    )
-    .await?;
-    sqlx::query("UPDATE login_failures SET failures = 0, locked_until = NULL WHERE user_id = $1")
+    db.write(async |tx| {
+        // The version read with the old hash: a change in between is refused, not
+        // overwritten.
+        audit::versions::update(
+            tx,
+            change,
+            "set_password",
+            Entity::User,
+            user.0,
+            current.version,
+            &set,
+        )
+        .await?;
+        sqlx::query(
+            "UPDATE login_failures SET failures = 0, locked_until = NULL WHERE user_id = $1",
+        )
         .bind(user.0)
         .execute(tx.conn())
         .await?;
-    crate::accounts::auth::end_access(&mut tx, change, user, keep).await?;
-    tx.commit().await
+        crate::accounts::auth::end_access(tx, change, user, keep).await
+    })
+    .await
 }
 
 /// A system administrator resets someone's password: every session and token of the
@@ -297,24 +325,26 @@ pub async fn set_disabled(
             Why::Account(Account::DisableReason),
         ));
     }
-    let mut tx = db.begin().await?;
     let mut set = Sql::new("disabled = ");
     set.bind(i64::from(disabled));
     let action = if disabled { "disable" } else { "enable" };
-    audit::versions::update(
-        &mut tx,
-        change,
-        action,
-        Entity::User,
-        user.0,
-        expected_version,
-        &set,
-    )
-    .await?;
-    if disabled {
-        crate::accounts::auth::end_access(&mut tx, change, user, None).await?;
-    }
-    tx.commit().await
+    db.write(async |tx| {
+        audit::versions::update(
+            tx,
+            change,
+            action,
+            Entity::User,
+            user.0,
+            expected_version,
+            &set,
+        )
+        .await?;
+        if disabled {
+            crate::accounts::auth::end_access(tx, change, user, None).await?;
+        }
+        Ok(())
+    })
+    .await
 }
 
 /// Assigns a role (the security administrator, or the shell with `actor = None`).
@@ -343,29 +373,30 @@ pub async fn set_role(
     }
     let in_charge = serde_json::to_string(&units_in_charge.iter().map(|u| u.0).collect::<Vec<_>>())
         .map_err(anyhow::Error::from)?;
-    let mut tx = db.begin().await?;
-    let unit: i64 = sqlx::query("SELECT unit_id FROM users WHERE id = $1")
-        .bind(user.0)
-        .fetch_optional(tx.conn())
-        .await?
-        .ok_or(StoreError::NotFound)?
-        .try_get(0)?;
-    check_units_in_charge(&mut tx, UnitId(unit), units_in_charge).await?;
     let mut set = Sql::new("role = ");
     set.bind(role.code())
         .push(", units_in_charge = ")
         .bind(in_charge);
-    audit::versions::update(
-        &mut tx,
-        change,
-        "set_role",
-        Entity::User,
-        user.0,
-        expected_version,
-        &set,
-    )
-    .await?;
-    tx.commit().await
+    db.write(async |tx| {
+        let unit: i64 = sqlx::query_scalar("SELECT unit_id FROM users WHERE id = $1")
+            .bind(user.0)
+            .fetch_optional(tx.conn())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        check_units_in_charge(tx, UnitId(unit), units_in_charge).await?;
+        audit::versions::update(
+            tx,
+            change,
+            "set_role",
+            Entity::User,
+            user.0,
+            expected_version,
+            &set,
+        )
+        .await?;
+        Ok(())
+    })
+    .await
 }
 
 /// 分管单位 are departments of the organisation of the person's unit: a leader is
@@ -375,12 +406,11 @@ async fn check_units_in_charge(tx: &mut Tx, unit: UnitId, units: &[UnitId]) -> S
     if units.is_empty() {
         return Ok(());
     }
-    let org: i64 = sqlx::query("SELECT org_id FROM units WHERE id = $1")
+    let org: i64 = sqlx::query_scalar("SELECT org_id FROM units WHERE id = $1")
         .bind(unit.0)
         .fetch_optional(tx.conn())
         .await?
-        .ok_or(StoreError::NotFound)?
-        .try_get(0)?;
+        .ok_or(StoreError::NotFound)?;
     // Its departments, or the organisation itself (its Party secretary leads it whole).
     let mut sql = Sql::new(
         "SELECT id FROM units WHERE kind IN ('dept', 'org') AND withdrawn_at IS NULL AND org_id = ",
@@ -388,13 +418,7 @@ async fn check_units_in_charge(tx: &mut Tx, unit: UnitId, units: &[UnitId]) -> S
     sql.bind(org)
         .push(" AND id IN ")
         .id_list(units.iter().map(|u| u.0));
-    let found: Vec<i64> = sql
-        .query()
-        .fetch_all(tx.conn())
-        .await?
-        .iter()
-        .map(|r| r.try_get(0))
-        .collect::<Result<_, _>>()?;
+    let found: Vec<i64> = sql.query_scalar().fetch_all(tx.conn()).await?;
     let stray: Vec<i64> = units
         .iter()
         .filter(|u| !found.contains(&u.0))
@@ -411,40 +435,36 @@ async fn check_units_in_charge(tx: &mut Tx, unit: UnitId, units: &[UnitId]) -> S
 
 /// One user.
 pub async fn get(db: &Db, id: UserId) -> StoreResult<User> {
-    let row = sqlx::query(&format!(
+    let row = sqlx::query_as::<_, UserRow>(&format!(
         "SELECT {COLUMNS} FROM users u JOIN units un ON un.id = u.unit_id WHERE u.id = $1"
     ))
     .bind(id.0)
     .fetch_optional(db.pool())
     .await?
     .ok_or(StoreError::NotFound)?;
-    Ok(User::from_row(&row)?)
+    Ok(User::try_from(row)?)
 }
 
 /// A user by login name.
 pub async fn find(db: &Db, username: &str) -> StoreResult<Option<User>> {
-    let row = sqlx::query(&format!(
+    let row = sqlx::query_as::<_, UserRow>(&format!(
         "SELECT {COLUMNS} FROM users u JOIN units un ON un.id = u.unit_id WHERE u.username = $1"
     ))
     .bind(username)
     .fetch_optional(db.pool())
     .await?;
-    Ok(match row {
-        Some(r) => Some(User::from_row(&r)?),
-        None => None,
-    })
+    Ok(row.map(User::try_from).transpose()?)
 }
 
 /// Every account.
 pub async fn list(db: &Db) -> StoreResult<Vec<User>> {
-    let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM users u JOIN units un ON un.id = u.unit_id WHERE u.withdrawn_at IS NULL ORDER BY u.id"
-    ))
-    .fetch_all(db.pool())
-    .await?;
-    rows.iter()
-        .map(|r| User::from_row(r).map_err(StoreError::from))
-        .collect()
+    users(
+        sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM users u JOIN units un ON un.id = u.unit_id WHERE u.withdrawn_at IS NULL ORDER BY u.id"
+        ))
+        .fetch_all(db.pool())
+        .await?,
+    )
 }
 
 /// The leaders of an organisation, for the responsible-leader choice of a measure.
@@ -458,16 +478,15 @@ pub async fn leaders(db: &Db, org: UnitId) -> StoreResult<Vec<User>> {
 
 /// The accounts of an organisation's units (those not withdrawn).
 pub async fn of_org(db: &Db, org: UnitId) -> StoreResult<Vec<User>> {
-    let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM users u JOIN units un ON un.id = u.unit_id \
-         WHERE un.org_id = $1 AND u.withdrawn_at IS NULL ORDER BY u.id"
-    ))
-    .bind(org.0)
-    .fetch_all(db.pool())
-    .await?;
-    rows.iter()
-        .map(|r| User::from_row(r).map_err(StoreError::from))
-        .collect()
+    users(
+        sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM users u JOIN units un ON un.id = u.unit_id \
+             WHERE un.org_id = $1 AND u.withdrawn_at IS NULL ORDER BY u.id"
+        ))
+        .bind(org.0)
+        .fetch_all(db.pool())
+        .await?,
+    )
 }
 
 /// The acting person with everything access decisions need.

@@ -3,7 +3,7 @@
 //! after the trail's keying marker (密钥启用标记).
 
 use serde::Serialize;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use super::hash::{ChainEnd, EntryFields, GENESIS, entry_hash};
 use super::key::{AuditKey, entry_mac};
@@ -48,10 +48,30 @@ pub struct KeyingMarker {
 /// The marker's table, record and action.
 pub const MARKER: (&str, i64, &str) = ("audit_log", 0, "key");
 
+/// A chain's end as its head row (`audit_heads`) holds it.
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct HeadRow {
+    chain: i64,
+    seq: i64,
+    hash: String,
+}
+
+impl HeadRow {
+    /// The end as the keying marker and checkpoints keep it.
+    pub(super) fn end(self) -> ChainEnd {
+        (self.chain, self.seq, self.hash)
+    }
+}
+
 /// The trail's keying marker, the first one written (a later one, written by a process
 /// that raced the first, changes nothing).
 pub async fn keying_marker(conn: &mut AnyConnection) -> StoreResult<Option<(i64, KeyingMarker)>> {
-    let row = sqlx::query(
+    #[derive(sqlx::FromRow)]
+    struct MarkerRow {
+        id: i64,
+        after_json: Option<String>,
+    }
+    let row = sqlx::query_as::<_, MarkerRow>(
         "SELECT id, after_json FROM audit_log WHERE entity = $1 AND entity_id = $2 AND action = $3 ORDER BY id LIMIT 1",
     )
     .bind(MARKER.0)
@@ -59,12 +79,10 @@ pub async fn keying_marker(conn: &mut AnyConnection) -> StoreResult<Option<(i64,
     .bind(MARKER.2)
     .fetch_optional(conn)
     .await?;
-    let Some(row) = row else {
+    let Some(MarkerRow { id, after_json }) = row else {
         return Ok(None);
     };
-    let id: i64 = row.try_get(0)?;
-    let after: Option<String> = row.try_get(1)?;
-    let marker = serde_json::from_str(after.as_deref().unwrap_or(""))
+    let marker = serde_json::from_str(after_json.as_deref().unwrap_or(""))
         .map_err(|e| anyhow::anyhow!("the audit trail's keying marker #{id} is unreadable: {e}"))?;
     Ok(Some((id, marker)))
 }
@@ -86,12 +104,9 @@ pub(super) async fn marker_to_write(
     key: &AuditKey,
     at: &str,
 ) -> StoreResult<Option<Pending>> {
-    let heads = sqlx::query(dialect::all_chain_heads(backend))
+    let heads = sqlx::query_as::<_, HeadRow>(dialect::all_chain_heads(backend))
         .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-        .collect::<Result<Vec<ChainEnd>, sqlx::Error>>()?;
+        .await?;
     if let Some((_, marker)) = keying_marker(&mut *conn).await? {
         return if marker.key_id == key.id() {
             Ok(None)
@@ -101,7 +116,11 @@ pub(super) async fn marker_to_write(
     }
     let marker = KeyingMarker {
         key_id: key.id().to_string(),
-        heads: heads.into_iter().filter(|(_, seq, _)| *seq > 0).collect(),
+        heads: heads
+            .into_iter()
+            .filter(|h| h.seq > 0)
+            .map(HeadRow::end)
+            .collect(),
     };
     Ok(Some(Pending {
         at: at.to_string(),
@@ -156,8 +175,15 @@ pub(super) async fn append_chained(
     let Some(first) = pending.first() else {
         return Ok(());
     };
+    /// A chain's end and the id its next entry gets ([`dialect::chain_head`]).
+    #[derive(sqlx::FromRow)]
+    struct ChainHead {
+        seq: i64,
+        hash: String,
+        next_id: i64,
+    }
     let chain_no = first.entity_id.rem_euclid(dialect::audit_chains(backend));
-    let head = match sqlx::query(dialect::chain_head(backend))
+    let head = match sqlx::query_as::<_, ChainHead>(dialect::chain_head(backend))
         .bind(chain_no)
         .fetch_optional(&mut *conn)
         .await?
@@ -170,15 +196,17 @@ pub(super) async fn append_chained(
                 .bind(GENESIS)
                 .execute(&mut *conn)
                 .await?;
-            sqlx::query(dialect::chain_head(backend))
+            sqlx::query_as::<_, ChainHead>(dialect::chain_head(backend))
                 .bind(chain_no)
                 .fetch_one(&mut *conn)
                 .await?
         }
     };
-    let mut seq: i64 = head.try_get(0)?;
-    let mut prev: String = head.try_get(1)?;
-    let first_id: i64 = head.try_get(2)?;
+    let ChainHead {
+        mut seq,
+        hash: mut prev,
+        next_id: first_id,
+    } = head;
     let count = pending.len();
     if count == 1 {
         // One entry (most transactions): one statement, which on PostgreSQL also moves
@@ -382,22 +410,18 @@ pub(super) async fn new_ids(
     let count = i64::try_from(count).map_err(anyhow::Error::from)?;
     match dialect::new_ids(backend) {
         dialect::NewIds::Following(sql) => {
-            let last: i64 = sqlx::query(sql)
+            let last: i64 = sqlx::query_scalar(sql)
                 .bind(table)
                 .fetch_one(&mut *conn)
-                .await?
-                .try_get(0)?;
+                .await?;
             Ok((1..=count).map(|k| last + k).collect())
         }
         dialect::NewIds::Drawn(sql) => {
-            let mut ids = sqlx::query(sql)
+            let mut ids: Vec<i64> = sqlx::query_scalar(sql)
                 .bind(table)
                 .bind(count)
                 .fetch_all(&mut *conn)
-                .await?
-                .iter()
-                .map(|r| r.try_get::<i64, _>(0))
-                .collect::<Result<Vec<i64>, _>>()?;
+                .await?;
             ids.sort_unstable();
             Ok(ids)
         }

@@ -15,8 +15,8 @@ use std::path::Path;
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use sqlx::Row;
 
+use super::chain::HeadRow;
 use super::hash::{ChainEnd, GENESIS, sm3_hex};
 use crate::db::Db;
 use crate::db::sql::stamp;
@@ -94,17 +94,19 @@ pub fn parse_ends(text: &str) -> Option<Vec<ChainEnd>> {
 pub async fn take(db: &Db, at: DateTime<Utc>) -> StoreResult<Checkpoint> {
     let (text, head, entries) = ends_now(db).await?;
     let at = stamp(at);
-    let mut tx = db.begin().await?;
-    sqlx::query(
-        "INSERT INTO audit_checkpoints (head, entries, at, ends) VALUES ($1, $2, $3, $4) ON CONFLICT (head) DO NOTHING",
-    )
-    .bind(&head)
-    .bind(entries)
-    .bind(&at)
-    .bind(&text)
-    .execute(tx.conn())
+    db.write(async |tx| {
+        sqlx::query(
+            "INSERT INTO audit_checkpoints (head, entries, at, ends) VALUES ($1, $2, $3, $4) ON CONFLICT (head) DO NOTHING",
+        )
+        .bind(&head)
+        .bind(entries)
+        .bind(&at)
+        .bind(&text)
+        .execute(tx.conn())
+        .await?;
+        Ok(())
+    })
     .await?;
-    tx.commit().await?;
     Ok(Checkpoint { at, entries, head })
 }
 
@@ -115,12 +117,14 @@ pub async fn head_now(db: &Db) -> StoreResult<String> {
 
 /// Every chain's end as [`head_of`] writes them, the head, and the entries.
 async fn ends_now(db: &Db) -> StoreResult<(String, String, i64)> {
-    let ends = sqlx::query("SELECT chain, seq, hash FROM audit_heads WHERE seq > 0 ORDER BY chain")
-        .fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-        .collect::<Result<Vec<ChainEnd>, sqlx::Error>>()?;
+    let ends: Vec<ChainEnd> = sqlx::query_as::<_, HeadRow>(
+        "SELECT chain, seq, hash FROM audit_heads WHERE seq > 0 ORDER BY chain",
+    )
+    .fetch_all(db.pool())
+    .await?
+    .into_iter()
+    .map(HeadRow::end)
+    .collect();
     let (text, head) = head_of(&ends);
     Ok((text, head, ends.iter().map(|(_, s, _)| s).sum()))
 }
@@ -209,16 +213,20 @@ impl Claim {
 /// the database holds no checkpoint with that head (its record was removed, or it was
 /// never taken on this database).
 pub async fn ends_of(db: &Db, claim: &Claim) -> StoreResult<Option<Vec<ChainEnd>>> {
-    let rows = sqlx::query("SELECT head, ends FROM audit_checkpoints WHERE entries = $1")
-        .bind(claim.entries)
-        .fetch_all(db.pool())
-        .await?;
-    for row in rows {
-        let head: String = row.try_get(0)?;
-        let text: String = row.try_get(1)?;
+    #[derive(sqlx::FromRow)]
+    struct Noted {
+        head: String,
+        ends: String,
+    }
+    let rows =
+        sqlx::query_as::<_, Noted>("SELECT head, ends FROM audit_checkpoints WHERE entries = $1")
+            .bind(claim.entries)
+            .fetch_all(db.pool())
+            .await?;
+    for Noted { head, ends } in rows {
         // The record must be the one the head outside was taken over: SM3 of the ends.
-        if head.starts_with(&claim.head) && head_of_text(&text) == head {
-            return Ok(parse_ends(&text));
+        if head.starts_with(&claim.head) && head_of_text(&ends) == head {
+            return Ok(parse_ends(&ends));
         }
     }
     if claim.entries == 0 && GENESIS.starts_with(&claim.head) {

@@ -10,8 +10,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, AnyPool, Row};
+use sqlx::{AnyConnection, AnyPool};
 
 use super::Entity;
 use super::versions::diff;
@@ -41,8 +40,44 @@ pub struct AuditEntry {
     pub changes: Vec<FieldChange>,
 }
 
-/// What [`entry`] reads, in its order: the trail `a` with its person `u`.
-pub(crate) const READ_COLUMNS: &str = "a.id, a.at, u.display_name, a.action, a.entity, a.entity_id, a.reason, a.before_json, a.after_json";
+/// An entry as [`EntryRow`] reads it: the trail `a` with its person `u`, from `audit_log a
+/// LEFT JOIN users u ON u.id = a.actor_id`.
+const READ: &str = "SELECT a.id, a.at, u.display_name AS actor, a.action, a.entity, a.entity_id, a.reason, \
+                    a.before_json, a.after_json FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id";
+
+/// An entry as stored, with its person's name.
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    id: i64,
+    at: String,
+    actor: Option<String>,
+    action: String,
+    entity: String,
+    entity_id: i64,
+    reason: Option<String>,
+    before_json: Option<String>,
+    after_json: Option<String>,
+}
+
+impl From<EntryRow> for AuditEntry {
+    fn from(r: EntryRow) -> AuditEntry {
+        let parse = |s: Option<String>| {
+            s.and_then(|s| serde_json::from_str::<Value>(&s).ok())
+                .unwrap_or(Value::Null)
+        };
+        let (before, after) = (parse(r.before_json), parse(r.after_json));
+        AuditEntry {
+            id: r.id,
+            at: r.at,
+            actor: r.actor,
+            action: r.action,
+            entity: r.entity,
+            entity_id: r.entity_id,
+            reason: r.reason,
+            changes: diff(&before, &after),
+        }
+    }
+}
 
 /// The trail of one record, oldest first.
 pub async fn of_record(
@@ -50,48 +85,23 @@ pub async fn of_record(
     entity: Entity,
     id: i64,
 ) -> StoreResult<Vec<AuditEntry>> {
-    let rows = sqlx::query(
-        "SELECT a.id, a.at, u.display_name, a.action, a.entity, a.entity_id, a.reason, a.before_json, a.after_json \
-         FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id \
-         WHERE a.entity = $1 AND a.entity_id = $2 ORDER BY a.id",
-    )
+    let rows = sqlx::query_as::<_, EntryRow>(&format!(
+        "{READ} WHERE a.entity = $1 AND a.entity_id = $2 ORDER BY a.id"
+    ))
     .bind(entity.table())
     .bind(id)
     .fetch_all(conn)
     .await?;
-    rows.iter().map(entry).collect()
+    Ok(rows.into_iter().map(AuditEntry::from).collect())
 }
 
 /// The latest entries of the whole trail, newest first (the audit administrator's view).
 pub async fn recent(pool: &AnyPool, limit: i64) -> StoreResult<Vec<AuditEntry>> {
-    let rows = sqlx::query(
-        "SELECT a.id, a.at, u.display_name, a.action, a.entity, a.entity_id, a.reason, a.before_json, a.after_json \
-         FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id ORDER BY a.id DESC LIMIT $1",
-    )
-    .bind(limit)
-    .fetch_all(pool)
-    .await?;
-    rows.iter().map(entry).collect()
-}
-
-/// An entry as read by [`READ_COLUMNS`].
-pub(crate) fn entry(r: &AnyRow) -> StoreResult<AuditEntry> {
-    let parse = |s: Option<String>| {
-        s.and_then(|s| serde_json::from_str::<Value>(&s).ok())
-            .unwrap_or(Value::Null)
-    };
-    let before = parse(r.try_get(7)?);
-    let after = parse(r.try_get(8)?);
-    Ok(AuditEntry {
-        id: r.try_get(0)?,
-        at: r.try_get(1)?,
-        actor: r.try_get(2)?,
-        action: r.try_get(3)?,
-        entity: r.try_get(4)?,
-        entity_id: r.try_get(5)?,
-        reason: r.try_get(6)?,
-        changes: diff(&before, &after),
-    })
+    let rows = sqlx::query_as::<_, EntryRow>(&format!("{READ} ORDER BY a.id DESC LIMIT $1"))
+        .bind(limit)
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.into_iter().map(AuditEntry::from).collect())
 }
 
 /// Which entries to read; every part left `None` reads them all.
@@ -171,10 +181,8 @@ pub async fn read(
     let mut count =
         Sql::new("SELECT COUNT(*) FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id WHERE ");
     count.append(&cond);
-    let total: i64 = count.query().fetch_one(db.pool()).await?.try_get(0)?;
-    let mut sql = Sql::new(&format!(
-        "SELECT {READ_COLUMNS} FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id WHERE "
-    ));
+    let total: i64 = count.query_scalar().fetch_one(db.pool()).await?;
+    let mut sql = Sql::new(&format!("{READ} WHERE "));
     sql.append(&cond)
         .push(if newest_first {
             " ORDER BY a.id DESC LIMIT "
@@ -185,21 +193,26 @@ pub async fn read(
         .push(" OFFSET ")
         .bind(offset);
     let entries = sql
-        .query()
+        .query_as::<EntryRow>()
         .fetch_all(db.pool())
         .await?
-        .iter()
-        .map(entry)
-        .collect::<StoreResult<_>>()?;
+        .into_iter()
+        .map(AuditEntry::from)
+        .collect();
     Ok(TrailPage { entries, total })
 }
 
 /// The people who appear in a record's trail, or everyone with an account for the
 /// whole trail, by name: the choices of the person filter.
 pub async fn people(db: &Db, record: Option<(Entity, i64)>) -> StoreResult<Vec<(i64, String)>> {
+    #[derive(sqlx::FromRow)]
+    struct Person {
+        id: i64,
+        display_name: String,
+    }
     let rows = match record {
         Some((entity, id)) => {
-            sqlx::query(
+            sqlx::query_as::<_, Person>(
                 "SELECT DISTINCT u.id, u.display_name FROM audit_log a JOIN users u ON u.id = a.actor_id \
                  WHERE a.entity = $1 AND a.entity_id = $2 ORDER BY u.display_name",
             )
@@ -209,87 +222,99 @@ pub async fn people(db: &Db, record: Option<(Entity, i64)>) -> StoreResult<Vec<(
             .await?
         }
         None => {
-            sqlx::query("SELECT id, display_name FROM users ORDER BY display_name, id")
+            sqlx::query_as::<_, Person>("SELECT id, display_name FROM users ORDER BY display_name, id")
                 .fetch_all(db.pool())
                 .await?
         }
     };
-    Ok(rows
-        .iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-        .collect::<Result<_, sqlx::Error>>()?)
+    Ok(rows.into_iter().map(|p| (p.id, p.display_name)).collect())
 }
 
 /// What a record is called, from its own row (and its parent's, for a measure's
-/// problem): one text column, `t` the record's table.
+/// problem): its `id` and one text column, `name`, `t` the record's table.
 fn name_sql(entity: Entity) -> &'static str {
     match entity {
-        Entity::Unit => "SELECT t.id, COALESCE(t.short_name, t.name) FROM units t",
-        Entity::User => "SELECT t.id, t.display_name FROM users t",
-        Entity::ApiToken => "SELECT t.id, t.name FROM api_tokens t",
-        Entity::Inspection => "SELECT t.id, t.title FROM inspections t",
-        Entity::Aspect => "SELECT t.id, CAST(t.ordinal AS TEXT) || '. ' || t.title FROM aspects t",
-        Entity::Item => "SELECT t.id, CAST(t.ordinal AS TEXT) || '. ' || t.title FROM items t",
+        Entity::Unit => "SELECT t.id, COALESCE(t.short_name, t.name) AS name FROM units t",
+        Entity::User => "SELECT t.id, t.display_name AS name FROM users t",
+        Entity::ApiToken => "SELECT t.id, t.name AS name FROM api_tokens t",
+        Entity::Inspection => "SELECT t.id, t.title AS name FROM inspections t",
+        Entity::Aspect => {
+            "SELECT t.id, CAST(t.ordinal AS TEXT) || '. ' || t.title AS name FROM aspects t"
+        }
+        Entity::Item => {
+            "SELECT t.id, CAST(t.ordinal AS TEXT) || '. ' || t.title AS name FROM items t"
+        }
         Entity::Problem => {
-            "SELECT t.id, CAST(t.ordinal AS TEXT) || '. ' || t.title FROM problems t"
+            "SELECT t.id, CAST(t.ordinal AS TEXT) || '. ' || t.title AS name FROM problems t"
         }
         Entity::Measure => {
             "SELECT t.id, CAST(p.ordinal AS TEXT) || '.' || CAST(t.ordinal AS TEXT) || ' ' || t.content \
-             FROM measures t JOIN problems p ON p.id = t.problem_id"
+             AS name FROM measures t JOIN problems p ON p.id = t.problem_id"
         }
         Entity::MeasureUnit => {
-            "SELECT t.id, COALESCE(u.short_name, u.name) FROM measure_units t JOIN units u ON u.id = t.unit_id"
+            "SELECT t.id, COALESCE(u.short_name, u.name) AS name FROM measure_units t JOIN units u ON u.id = t.unit_id"
         }
-        Entity::Progress => "SELECT t.id, t.happened_on || ' ' || t.content FROM progress t",
-        Entity::Attachment => "SELECT t.id, t.filename FROM attachments t",
+        Entity::Progress => {
+            "SELECT t.id, t.happened_on || ' ' || t.content AS name FROM progress t"
+        }
+        Entity::Attachment => "SELECT t.id, t.filename AS name FROM attachments t",
         Entity::ProblemEvent => {
-            "SELECT t.id, CAST(p.ordinal AS TEXT) || '. ' || p.title FROM problem_events t JOIN problems p ON p.id = t.problem_id"
+            "SELECT t.id, CAST(p.ordinal AS TEXT) || '. ' || p.title AS name FROM problem_events t JOIN problems p ON p.id = t.problem_id"
         }
-        Entity::Accountability => "SELECT t.id, t.subject FROM accountability t",
-        Entity::Institution => "SELECT t.id, t.title FROM institutions t",
-        Entity::Recovery => "SELECT t.id, t.what FROM recoveries t",
+        Entity::Accountability => "SELECT t.id, t.subject AS name FROM accountability t",
+        Entity::Institution => "SELECT t.id, t.title AS name FROM institutions t",
+        Entity::Recovery => "SELECT t.id, t.what AS name FROM recoveries t",
         Entity::OutcomeLink => {
-            "SELECT t.id, CAST(p.ordinal AS TEXT) || '. ' || p.title FROM outcome_links t JOIN problems p ON p.id = t.problem_id"
+            "SELECT t.id, CAST(p.ordinal AS TEXT) || '. ' || p.title AS name FROM outcome_links t JOIN problems p ON p.id = t.problem_id"
         }
-        Entity::LookbackRound => "SELECT t.id, t.title FROM lookback_rounds t",
+        Entity::LookbackRound => "SELECT t.id, t.title AS name FROM lookback_rounds t",
         Entity::LookbackItem => {
-            "SELECT t.id, CAST(p.ordinal AS TEXT) || '. ' || p.title FROM lookback_items t JOIN problems p ON p.id = t.problem_id"
+            "SELECT t.id, CAST(p.ordinal AS TEXT) || '. ' || p.title AS name FROM lookback_items t JOIN problems p ON p.id = t.problem_id"
         }
-        Entity::ExtensionRequest => "SELECT t.id, t.proposed_text FROM extension_requests t",
+        Entity::ExtensionRequest => {
+            "SELECT t.id, t.proposed_text AS name FROM extension_requests t"
+        }
         Entity::ClosureCheck => {
-            "SELECT t.id, CAST(p.ordinal AS TEXT) || '. ' || p.title FROM closure_checks t JOIN problems p ON p.id = t.problem_id"
+            "SELECT t.id, CAST(p.ordinal AS TEXT) || '. ' || p.title AS name FROM closure_checks t JOIN problems p ON p.id = t.problem_id"
         }
-        Entity::EventFile => "SELECT t.id, t.filename FROM event_files t",
-        Entity::Import => "SELECT t.id, t.filename FROM imports t",
-        Entity::CalendarYear => "SELECT t.id, CAST(t.year AS TEXT) FROM calendar_years t",
-        Entity::EscalationNotice => "SELECT t.id, t.number FROM escalation_notices t",
+        Entity::EventFile => "SELECT t.id, t.filename AS name FROM event_files t",
+        Entity::Import => "SELECT t.id, t.filename AS name FROM imports t",
+        Entity::CalendarYear => "SELECT t.id, CAST(t.year AS TEXT) AS name FROM calendar_years t",
+        Entity::EscalationNotice => "SELECT t.id, t.number AS name FROM escalation_notices t",
         Entity::WeeklyReport => {
-            "SELECT t.id, COALESCE(u.short_name, u.name) || ' ' || t.week FROM weekly_reports t JOIN units u ON u.id = t.unit_id"
+            "SELECT t.id, COALESCE(u.short_name, u.name) || ' ' || t.week AS name FROM weekly_reports t JOIN units u ON u.id = t.unit_id"
         }
-        Entity::SupervisionRound => "SELECT t.id, t.title FROM supervision_rounds t",
+        Entity::SupervisionRound => "SELECT t.id, t.title AS name FROM supervision_rounds t",
         Entity::RoundFinding => {
-            "SELECT t.id, COALESCE(u.short_name, u.name) FROM round_findings t JOIN units u ON u.id = t.unit_id"
+            "SELECT t.id, COALESCE(u.short_name, u.name) AS name FROM round_findings t JOIN units u ON u.id = t.unit_id"
         }
-        Entity::Hearing => "SELECT t.id, t.held_on FROM hearings t",
-        Entity::HeaderWord => "SELECT t.id, t.word FROM header_words t",
-        Entity::WeeklySummary => "SELECT t.id, t.week FROM weekly_summaries t",
+        Entity::Hearing => "SELECT t.id, t.held_on AS name FROM hearings t",
+        Entity::HeaderWord => "SELECT t.id, t.word AS name FROM header_words t",
+        Entity::WeeklySummary => "SELECT t.id, t.week AS name FROM weekly_summaries t",
         Entity::ClosureRules => {
-            "SELECT t.id, COALESCE(u.short_name, u.name) FROM closure_rules t JOIN units u ON u.id = t.org_id"
+            "SELECT t.id, COALESCE(u.short_name, u.name) AS name FROM closure_rules t JOIN units u ON u.id = t.org_id"
         }
         Entity::WarningRules => {
-            "SELECT t.id, COALESCE(u.short_name, u.name) FROM warning_rules t JOIN units u ON u.id = t.org_id"
+            "SELECT t.id, COALESCE(u.short_name, u.name) AS name FROM warning_rules t JOIN units u ON u.id = t.org_id"
         }
         Entity::WeeklyRule => {
-            "SELECT t.id, COALESCE(u.short_name, u.name) FROM weekly_rules t JOIN units u ON u.id = t.org_id"
+            "SELECT t.id, COALESCE(u.short_name, u.name) AS name FROM weekly_rules t JOIN units u ON u.id = t.org_id"
         }
         Entity::OrgChannels => {
-            "SELECT t.id, COALESCE(u.short_name, u.name) FROM org_channels t JOIN units u ON u.id = t.org_id"
+            "SELECT t.id, COALESCE(u.short_name, u.name) AS name FROM org_channels t JOIN units u ON u.id = t.org_id"
         }
         Entity::UserChannels => {
-            "SELECT t.id, u.display_name FROM user_channels t JOIN users u ON u.id = t.user_id"
+            "SELECT t.id, u.display_name AS name FROM user_channels t JOIN users u ON u.id = t.user_id"
         }
-        Entity::Milestone => "SELECT t.id, t.content FROM milestones t",
+        Entity::Milestone => "SELECT t.id, t.content AS name FROM milestones t",
     }
+}
+
+/// A record's name as [`name_sql`] reads it.
+#[derive(sqlx::FromRow)]
+struct NameRow {
+    id: i64,
+    name: Option<String>,
 }
 
 /// The names of the records `wanted` points to, by entity and id; a record that does
@@ -309,9 +334,8 @@ pub async fn names(
         };
         let mut sql = Sql::new(name_sql(entity));
         sql.push(" WHERE t.id IN ").id_list(ids.iter().copied());
-        for r in sql.query().fetch_all(db.pool()).await? {
-            let name: Option<String> = r.try_get(1)?;
-            names.insert((entity, r.try_get(0)?), name.unwrap_or_default());
+        for r in sql.query_as::<NameRow>().fetch_all(db.pool()).await? {
+            names.insert((entity, r.id), r.name.unwrap_or_default());
         }
     }
     Ok(names)

@@ -3,7 +3,7 @@
 //! withdrawn (撤回), never deleted.
 
 use serde_json::Value;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 use zhenggai_domain::reason::Rule;
 use zhenggai_domain::validate::Why;
 
@@ -26,8 +26,13 @@ pub async fn upsert(
     version: Option<i64>,
     fields: &[(&str, Param)],
 ) -> StoreResult<i64> {
+    #[derive(sqlx::FromRow)]
+    struct Existing {
+        id: i64,
+        version: i64,
+    }
     let table = entity.table();
-    let existing = sqlx::query(&format!(
+    let existing = sqlx::query_as::<_, Existing>(&format!(
         "SELECT id, version FROM {table} WHERE {} = $1",
         key.0
     ))
@@ -35,7 +40,7 @@ pub async fn upsert(
     .fetch_optional(tx.conn())
     .await?;
     if let Some(row) = existing {
-        let id: i64 = row.try_get(0)?;
+        let id = row.id;
         let mut set = Sql::default();
         for (i, (column, value)) in fields.iter().enumerate() {
             set.push(if i == 0 { "" } else { ", " })
@@ -43,10 +48,7 @@ pub async fn upsert(
                 .push(" = ")
                 .bind(value.clone());
         }
-        let version = match version {
-            Some(v) => v,
-            None => row.try_get(1)?,
-        };
+        let version = version.unwrap_or(row.version);
         update(tx, change, "update", entity, id, version, &set).await?;
         return Ok(id);
     }
@@ -66,7 +68,7 @@ pub async fn upsert(
         .push(", ")
         .bind(stamp(change.at))
         .push(") RETURNING id");
-    let id: i64 = insert.query().fetch_one(tx.conn()).await?.try_get(0)?;
+    let id: i64 = insert.query_scalar().fetch_one(tx.conn()).await?;
     created(tx, change, entity, id).await?;
     Ok(id)
 }
@@ -130,7 +132,7 @@ async fn conflict(
     current: &Value,
 ) -> StoreError {
     let current_version = current.get("version").and_then(Value::as_i64).unwrap_or(0);
-    let row = sqlx::query(
+    let after = sqlx::query_scalar::<_, Option<String>>(
         "SELECT after_json FROM audit_log WHERE entity = $1 AND entity_id = $2 AND entity_version = $3 \
          ORDER BY id DESC LIMIT 1",
     )
@@ -139,17 +141,20 @@ async fn conflict(
     .bind(seen)
     .fetch_optional(&mut *conn)
     .await;
-    let was: Value = match row {
-        Ok(Some(r)) => r
-            .try_get::<Option<String>, _>(0)
-            .ok()
+    let was: Value = match after {
+        Ok(after) => after
             .flatten()
             .and_then(|s| serde_json::from_str(&s).ok())
             .unwrap_or(Value::Null),
-        Ok(None) => Value::Null,
         Err(e) => return StoreError::Db(e),
     };
-    let last = sqlx::query(
+    /// Who changed the record last, and when.
+    #[derive(sqlx::FromRow)]
+    struct Last {
+        at: String,
+        display_name: Option<String>,
+    }
+    let last = sqlx::query_as::<_, Last>(
         "SELECT a.at, u.display_name FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id \
          WHERE a.entity = $1 AND a.entity_id = $2 ORDER BY a.id DESC LIMIT 1",
     )
@@ -160,13 +165,15 @@ async fn conflict(
     .ok()
     .flatten();
     let changes = diff(&was, current);
+    let (changed_at, changed_by) = match last {
+        Some(Last { at, display_name }) => (Some(at), display_name),
+        None => (None, None),
+    };
     StoreError::Conflict(Box::new(Conflict {
         your_version: seen,
         current_version,
-        changed_by: last
-            .as_ref()
-            .and_then(|r| r.try_get::<Option<String>, _>(1).ok().flatten()),
-        changed_at: last.as_ref().and_then(|r| r.try_get::<String, _>(0).ok()),
+        changed_by,
+        changed_at,
         changes,
     }))
 }

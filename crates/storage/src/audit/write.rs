@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
+use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
 
 use super::chain::{Pending, append_chained, marker_to_write, new_ids, statements_of};
 use super::hash::sm3_hex;
@@ -100,13 +100,19 @@ pub async fn insert_many(
 ) -> StoreResult<Vec<i64>> {
     let backend = tx.backend();
     let table = entity.table();
-    let described: Vec<(String, bool)> = sqlx::query(dialect::table_columns(backend))
-        .bind(table)
-        .fetch_all(tx.conn())
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get::<String, _>(0)?, r.try_get::<i64, _>(1)? != 0)))
-        .collect::<Result<_, sqlx::Error>>()?;
+    #[derive(sqlx::FromRow)]
+    struct Described {
+        name: String,
+        has_default: i64,
+    }
+    let described: Vec<(String, bool)> =
+        sqlx::query_as::<_, Described>(dialect::table_columns(backend))
+            .bind(table)
+            .fetch_all(tx.conn())
+            .await?
+            .into_iter()
+            .map(|c| (c.name, c.has_default != 0))
+            .collect();
     let trail = trail_columns(table, &described, columns)?;
     let ids = new_ids(tx.conn(), backend, table, rows.len()).await?;
     if let Some(sql) = dialect::bulk_writes(backend) {
@@ -272,12 +278,14 @@ pub async fn start_sealing(db: &Db, at: DateTime<Utc>) -> StoreResult<()> {
     let Some(key) = db.audit_key() else {
         return Ok(());
     };
-    let mut tx = db.begin().await?;
-    let backend = tx.backend();
-    if let Some(marker) = marker_to_write(tx.conn(), backend, key, &stamp(at)).await? {
-        append_chained(tx.conn(), backend, Some(key), vec![marker]).await?;
-    }
-    tx.commit().await
+    db.write(async |tx| {
+        let backend = tx.backend();
+        if let Some(marker) = marker_to_write(tx.conn(), backend, key, &stamp(at)).await? {
+            append_chained(tx.conn(), backend, Some(key), vec![marker]).await?;
+        }
+        Ok(())
+    })
+    .await
 }
 
 #[cfg(test)]

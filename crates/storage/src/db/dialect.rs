@@ -96,17 +96,17 @@ pub fn audit_chains(backend: Backend) -> i64 {
     }
 }
 
-/// Reads the end of audit chain `$1` (position and hash) and the id the next entry
-/// gets, locking the chain's head row until commit: transactions extend a chain one
-/// after the other, and one that waited reads the head as the other left it. SQLite's
-/// one writer needs no lock.
+/// Reads the end of audit chain `$1` (`seq` and `hash`) and the id the next entry gets
+/// (`next_id`), locking the chain's head row until commit: transactions extend a chain
+/// one after the other, and one that waited reads the head as the other left it.
+/// SQLite's one writer needs no lock.
 pub fn chain_head(backend: Backend) -> &'static str {
     match backend {
         Backend::Sqlite => {
-            "SELECT seq, hash, COALESCE((SELECT MAX(id) FROM audit_log), 0) + 1 FROM audit_heads WHERE chain = $1"
+            "SELECT seq, hash, COALESCE((SELECT MAX(id) FROM audit_log), 0) + 1 AS next_id FROM audit_heads WHERE chain = $1"
         }
         Backend::Postgres => {
-            "SELECT seq, hash, nextval(pg_get_serial_sequence('audit_log', 'id')) FROM audit_heads WHERE chain = $1 FOR UPDATE"
+            "SELECT seq, hash, nextval(pg_get_serial_sequence('audit_log', 'id')) AS next_id FROM audit_heads WHERE chain = $1 FOR UPDATE"
         }
     }
 }
@@ -161,14 +161,16 @@ pub fn bulk_placeholders(backend: Backend) -> Placeholders {
     }
 }
 
-/// The columns of table `$1`, in order, each with 1 when it has a default value.
+/// The columns of table `$1`, in order (`name`), each with `has_default` 1 when it has a
+/// default value.
 pub fn table_columns(backend: Backend) -> &'static str {
     match backend {
         Backend::Sqlite => {
-            "SELECT name, CASE WHEN dflt_value IS NULL THEN 0 ELSE 1 END FROM pragma_table_info($1) ORDER BY cid"
+            "SELECT name, CASE WHEN dflt_value IS NULL THEN 0 ELSE 1 END AS has_default FROM pragma_table_info($1) ORDER BY cid"
         }
         Backend::Postgres => {
-            "SELECT CAST(column_name AS TEXT), CAST(CASE WHEN column_default IS NULL THEN 0 ELSE 1 END AS BIGINT) \
+            "SELECT CAST(column_name AS TEXT) AS name, \
+             CAST(CASE WHEN column_default IS NULL THEN 0 ELSE 1 END AS BIGINT) AS has_default \
              FROM information_schema.columns \
              WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position"
         }

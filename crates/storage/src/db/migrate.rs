@@ -2,7 +2,7 @@
 //! add to existing tables (which `audit verify` needs to read older entries).
 
 use anyhow::Context;
-use sqlx::{Executor, Row};
+use sqlx::Executor;
 
 use super::Db;
 use super::dialect::{self, Backend};
@@ -198,45 +198,45 @@ impl Db {
     /// Applies the migrations up to and including version `last`: an older release's
     /// schema, for tests of upgrades.
     pub async fn migrate_until(&self, last: i64) -> anyhow::Result<usize> {
-        let mut tx = self.begin().await?;
-        if let Some(lock) = dialect::migration_lock(self.backend()) {
-            tx.conn().execute(lock).await?;
-        }
-        tx.conn()
-            .execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations \
-                 (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
-            )
+        let ran = self
+            .write(async |tx| {
+                if let Some(lock) = dialect::migration_lock(self.backend()) {
+                    tx.conn().execute(lock).await?;
+                }
+                tx.conn()
+                    .execute(
+                        "CREATE TABLE IF NOT EXISTS schema_migrations \
+                     (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+                    )
+                    .await?;
+                let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations")
+                    .fetch_all(tx.conn())
+                    .await?;
+                let mut ran = 0;
+                for (version, name, sql) in MIGRATIONS {
+                    if applied.contains(version) || *version > last {
+                        continue;
+                    }
+                    let sql = dialect::expand(sql, self.backend());
+                    tx.conn()
+                        .execute(sqlx::raw_sql(&sql))
+                        .await
+                        .with_context(|| format!("migration {version} {name}"))?;
+                    sqlx::query(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+                )
+                .bind(*version)
+                .bind(*name)
+                .bind(crate::db::sql::stamp(zhenggai_domain::clock::Clock::now(
+                    &zhenggai_domain::clock::SystemClock,
+                )))
+                .execute(tx.conn())
+                .await?;
+                    ran += 1;
+                }
+                Ok(ran)
+            })
             .await?;
-        let applied: Vec<i64> = sqlx::query("SELECT version FROM schema_migrations")
-            .fetch_all(tx.conn())
-            .await?
-            .iter()
-            .map(|r| r.try_get::<i64, _>(0))
-            .collect::<Result<_, _>>()?;
-        let mut ran = 0;
-        for (version, name, sql) in MIGRATIONS {
-            if applied.contains(version) || *version > last {
-                continue;
-            }
-            let sql = dialect::expand(sql, self.backend());
-            tx.conn()
-                .execute(sqlx::raw_sql(&sql))
-                .await
-                .with_context(|| format!("migration {version} {name}"))?;
-            sqlx::query(
-                "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-            )
-            .bind(*version)
-            .bind(*name)
-            .bind(crate::db::sql::stamp(zhenggai_domain::clock::Clock::now(
-                &zhenggai_domain::clock::SystemClock,
-            )))
-            .execute(tx.conn())
-            .await?;
-            ran += 1;
-        }
-        tx.commit().await?;
         if self.backend() == Backend::Sqlite {
             // Fresh planner statistics for tables that have grown since the last start.
             sqlx::query("PRAGMA optimize=0x10002")

@@ -6,11 +6,28 @@ use std::borrow::Cow;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::AnyConnection;
 use sqlx::any::{AnyArguments, AnyQueryResult, AnyRow, AnyTypeInfoKind};
-use sqlx::query::Query;
-use sqlx::{Any, Column, Row};
+use sqlx::query::{Query, QueryAs, QueryScalar};
+use sqlx::{Any, Column, FromRow, Row};
 use sqlx_core::any::{AnyArgumentBuffer, AnyValueKind};
 
 use crate::db::dialect::Placeholders;
+
+/// `query` with `params` bound in order (the three kinds of query sqlx has share no
+/// trait for `bind`).
+macro_rules! bound {
+    ($query:expr, $params:expr) => {{
+        let mut q = $query;
+        for p in $params {
+            q = match p {
+                Param::Int(v) => q.bind(*v),
+                Param::Text(v) => q.bind(v.as_str()),
+                Param::NullText => q.bind(None::<String>),
+                Param::NullInt => q.bind(None::<i64>),
+            };
+        }
+        q
+    }};
+}
 
 /// A bound value.
 #[derive(Debug, Clone)]
@@ -161,16 +178,23 @@ impl Sql {
 
     /// The query, ready to run.
     pub fn query(&self) -> Query<'_, Any, AnyArguments<'_>> {
-        let mut q = sqlx::query(&self.text);
-        for p in &self.params {
-            q = match p {
-                Param::Int(v) => q.bind(*v),
-                Param::Text(v) => q.bind(v.as_str()),
-                Param::NullText => q.bind(None::<String>),
-                Param::NullInt => q.bind(None::<i64>),
-            };
-        }
-        q
+        bound!(sqlx::query(&self.text), &self.params)
+    }
+
+    /// The query, its rows read by column name into `T` (a `#[derive(FromRow)]` struct).
+    pub fn query_as<T>(&self) -> QueryAs<'_, Any, T, AnyArguments<'_>>
+    where
+        T: for<'r> FromRow<'r, AnyRow>,
+    {
+        bound!(sqlx::query_as(&self.text), &self.params)
+    }
+
+    /// The query of one column (a count, an id), read as `T`.
+    pub fn query_scalar<T>(&self) -> QueryScalar<'_, Any, T, AnyArguments<'_>>
+    where
+        (T,): for<'r> FromRow<'r, AnyRow>,
+    {
+        bound!(sqlx::query_scalar(&self.text), &self.params)
     }
 
     /// The statement with its values moved into the driver's arguments, to be run later

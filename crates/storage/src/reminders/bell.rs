@@ -2,7 +2,6 @@
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::Row;
 use zhenggai_domain::UserId;
 
 use crate::db::Db;
@@ -28,37 +27,43 @@ pub struct Notification {
 
 /// Unread notifications of a person.
 pub async fn unread(db: &Db, user: UserId) -> StoreResult<i64> {
-    Ok(
-        sqlx::query("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL")
-            .bind(user.0)
-            .fetch_one(db.pool())
-            .await?
-            .try_get(0)?,
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL",
     )
+    .bind(user.0)
+    .fetch_one(db.pool())
+    .await?)
 }
 
 /// A person's notifications, newest first.
 pub async fn list(db: &Db, user: UserId, limit: i64) -> StoreResult<Vec<Notification>> {
-    let rows = sqlx::query(
+    #[derive(sqlx::FromRow)]
+    struct Stored {
+        id: i64,
+        subject: String,
+        body: String,
+        link: String,
+        created_at: String,
+        read_at: Option<String>,
+    }
+    let rows = sqlx::query_as::<_, Stored>(
         "SELECT id, subject, body, link, created_at, read_at FROM notifications WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
     )
     .bind(user.0)
     .bind(limit)
     .fetch_all(db.pool())
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Notification {
-                id: r.try_get(0)?,
-                subject: r.try_get(1)?,
-                body: r.try_get(2)?,
-                link: r.try_get(3)?,
-                created_at: crate::db::sql::beijing_minute(&r.try_get::<String, _>(4)?),
-                read: r.try_get::<Option<String>, _>(5)?.is_some(),
-            })
+    Ok(rows
+        .into_iter()
+        .map(|r| Notification {
+            id: r.id,
+            subject: r.subject,
+            body: r.body,
+            link: r.link,
+            created_at: crate::db::sql::beijing_minute(&r.created_at),
+            read: r.read_at.is_some(),
         })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(Into::into)
+        .collect())
 }
 
 /// Marks a person's notifications read (all of them, or one); others' are untouched.

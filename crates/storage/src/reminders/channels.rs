@@ -7,7 +7,7 @@ use zhenggai_domain::reason::{Channel, Choose};
 use zhenggai_domain::validate::Why;
 
 use serde::{Deserialize, Serialize};
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::reminder::RobotKind;
 use zhenggai_domain::warning::Colour;
@@ -15,7 +15,9 @@ use zhenggai_domain::{UnitId, UserId};
 
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
+use crate::db::rows::{code_list_of, opt_code_of};
 use crate::db::sql::Param;
+use crate::db::tx::Tx;
 use crate::error::{StoreError, StoreResult};
 use crate::settings::require_settings;
 
@@ -210,7 +212,16 @@ pub struct OrgChannelsInput {
 
 /// An organisation's channels.
 pub async fn of_org(conn: &mut AnyConnection, org: UnitId) -> StoreResult<OrgChannels> {
-    let row = sqlx::query(
+    #[derive(sqlx::FromRow)]
+    struct Stored {
+        email_on: i64,
+        robot_kind: String,
+        robot_url: String,
+        robot_secret: String,
+        version: i64,
+        robot_colours: String,
+    }
+    let row = sqlx::query_as::<_, Stored>(
         "SELECT email_on, robot_kind, robot_url, robot_secret, version, robot_colours FROM org_channels WHERE org_id = $1",
     )
     .bind(org.0)
@@ -220,20 +231,19 @@ pub async fn of_org(conn: &mut AnyConnection, org: UnitId) -> StoreResult<OrgCha
         return Ok(OrgChannels::default());
     };
     // No robot is stored as an empty code.
-    let robot = crate::db::rows::opt_code::<RobotKind, _>(&r, "org_channels", 1)?
-        .map(|kind| -> Result<Robot, sqlx::Error> {
-            Ok(Robot {
+    let robot =
+        opt_code_of::<RobotKind>("org_channels", "robot_kind", Some(&r.robot_kind))?.map(|kind| {
+            Robot {
                 kind,
-                url: r.try_get(2)?,
-                secret: r.try_get(3)?,
-            })
-        })
-        .transpose()?;
+                url: r.robot_url,
+                secret: r.robot_secret,
+            }
+        });
     Ok(OrgChannels {
-        email_on: r.try_get::<i64, _>(0)? != 0,
+        email_on: r.email_on != 0,
         robot,
-        robot_colours: crate::db::rows::code_list(&r, "org_channels", 5)?,
-        version: r.try_get(4)?,
+        robot_colours: code_list_of("org_channels", "robot_colours", &r.robot_colours)?,
+        version: r.version,
     })
 }
 
@@ -253,7 +263,18 @@ pub async fn save_org(
     hosts: &RobotHosts,
 ) -> StoreResult<OrgChannels> {
     require_settings(actor, org, Access::Edit)?;
-    let mut tx = db.begin().await?;
+    db.write(async |tx| save_org_in(tx, change, org, input, hosts).await)
+        .await
+}
+
+/// [`save_org`] in its transaction: the channels as stored, then as saved.
+async fn save_org_in(
+    tx: &mut Tx,
+    change: Change<'_>,
+    org: UnitId,
+    input: &OrgChannelsInput,
+    hosts: &RobotHosts,
+) -> StoreResult<OrgChannels> {
     let current = of_org(tx.conn(), org).await?;
     let kind = match input.robot_kind.trim() {
         "" => None,
@@ -304,7 +325,7 @@ pub async fn save_org(
         .collect::<Vec<_>>()
         .join(",");
     audit::versions::upsert(
-        &mut tx,
+        tx,
         change,
         Entity::OrgChannels,
         ("org_id", org.0),
@@ -321,9 +342,7 @@ pub async fn save_org(
         ],
     )
     .await?;
-    let saved = of_org(tx.conn(), org).await?;
-    tx.commit().await?;
-    Ok(saved)
+    of_org(tx.conn(), org).await
 }
 
 /// A person's e-mail setting.
@@ -337,40 +356,47 @@ pub struct UserChannel {
     pub version: i64,
 }
 
+/// A person's e-mail setting as stored.
+#[derive(sqlx::FromRow)]
+struct StoredChannel {
+    user_id: i64,
+    email: String,
+    email_on: i64,
+    version: i64,
+}
+
+impl From<StoredChannel> for UserChannel {
+    fn from(r: StoredChannel) -> UserChannel {
+        UserChannel {
+            email: r.email,
+            email_on: r.email_on != 0,
+            version: r.version,
+        }
+    }
+}
+
 /// Every person's e-mail setting, for planning a round of reminders.
 pub async fn all_users(db: &Db) -> StoreResult<HashMap<UserId, UserChannel>> {
-    let rows = sqlx::query("SELECT user_id, email, email_on, version FROM user_channels")
-        .fetch_all(db.pool())
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                UserId(r.try_get(0)?),
-                UserChannel {
-                    email: r.try_get(1)?,
-                    email_on: r.try_get::<i64, _>(2)? != 0,
-                    version: r.try_get(3)?,
-                },
-            ))
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(Into::into)
+    let rows = sqlx::query_as::<_, StoredChannel>(
+        "SELECT user_id, email, email_on, version FROM user_channels",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (UserId(r.user_id), UserChannel::from(r)))
+        .collect())
 }
 
 /// A person's e-mail setting.
 pub async fn of_user(db: &Db, user: UserId) -> StoreResult<UserChannel> {
-    let row = sqlx::query("SELECT email, email_on, version FROM user_channels WHERE user_id = $1")
-        .bind(user.0)
-        .fetch_optional(db.pool())
-        .await?;
-    Ok(match row {
-        Some(r) => UserChannel {
-            email: r.try_get(0)?,
-            email_on: r.try_get::<i64, _>(1)? != 0,
-            version: r.try_get(2)?,
-        },
-        None => UserChannel::default(),
-    })
+    let row = sqlx::query_as::<_, StoredChannel>(
+        "SELECT user_id, email, email_on, version FROM user_channels WHERE user_id = $1",
+    )
+    .bind(user.0)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.map(UserChannel::from).unwrap_or_default())
 }
 
 /// Whether an address can be mailed to: one `@`, something on each side, a dot in the
@@ -408,20 +434,21 @@ pub async fn save_user(
             Why::Channel(Channel::EmailNeeded),
         ));
     }
-    let mut tx = db.begin().await?;
-    audit::versions::upsert(
-        &mut tx,
-        change,
-        Entity::UserChannels,
-        ("user_id", actor.user.0),
-        Some(version),
-        &[
-            ("email", Param::from(email)),
-            ("email_on", Param::from(i64::from(email_on))),
-        ],
-    )
+    db.write(async |tx| {
+        audit::versions::upsert(
+            tx,
+            change,
+            Entity::UserChannels,
+            ("user_id", actor.user.0),
+            Some(version),
+            &[
+                ("email", Param::from(email)),
+                ("email_on", Param::from(i64::from(email_on))),
+            ],
+        )
+        .await
+    })
     .await?;
-    tx.commit().await?;
     of_user(db, actor.user).await
 }
 

@@ -5,7 +5,8 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use sqlx::Row;
+use sqlx::FromRow;
+use sqlx::any::AnyRow;
 use zhenggai_domain::calendar::Calendar;
 use zhenggai_domain::clock::china_time;
 use zhenggai_domain::deadline::{Deadline, DeadlineKind};
@@ -23,6 +24,7 @@ use super::courier::Courier;
 use super::queue::{RobotJob, enqueue};
 use crate::accounts::users;
 use crate::db::Db;
+use crate::db::rows::code_of;
 use crate::db::sql::{Sql, parse_day, stamp};
 use crate::error::StoreResult;
 use crate::ledger::query::{WarningEnds, review_due, warned_today};
@@ -48,11 +50,12 @@ struct Pages {
 
 impl Pages {
     /// The measures meeting `condition` (on alias `m`), with `more` columns after
-    /// [`Planned`]'s (from column 7, each preceded by a comma).
+    /// [`Planned`]'s (each preceded by a comma and named as the page's row reads it).
     fn new(more: &str, condition: &Sql) -> Pages {
         let mut select = Sql::new(&format!(
-            "SELECT m.id, m.org_id, m.lead_unit_id, m.leader_id, m.content, m.deadline_text, \
-             COALESCE(u.short_name, u.name){more} FROM measures m JOIN units u ON u.id = m.lead_unit_id \
+            "SELECT m.id AS measure, m.org_id AS org, m.lead_unit_id AS lead_unit, m.leader_id AS leader, \
+             m.content, m.deadline_text AS deadline, COALESCE(u.short_name, u.name) AS unit{more} \
+             FROM measures m JOIN units u ON u.id = m.lead_unit_id \
              WHERE m.withdrawn_at IS NULL AND m.inspection_id IN (SELECT id FROM inspections WHERE withdrawn_at IS NULL) AND "
         ));
         select.append(condition);
@@ -63,8 +66,12 @@ impl Pages {
         }
     }
 
-    /// The next page, if any is left.
-    async fn next(&mut self, db: &Db) -> StoreResult<Option<Vec<sqlx::any::AnyRow>>> {
+    /// The next page, if any is left, each row a [`Planned`] with the round's own
+    /// columns.
+    async fn next<T>(&mut self, db: &Db) -> StoreResult<Option<Vec<T>>>
+    where
+        T: for<'r> FromRow<'r, AnyRow> + AsRef<Planned> + Send + Unpin,
+    {
         if self.done {
             return Ok(None);
         }
@@ -73,38 +80,61 @@ impl Pages {
             .bind(self.after)
             .push(" ORDER BY m.id LIMIT ")
             .bind(PAGE);
-        let rows = sql.query().fetch_all(db.pool()).await?;
+        let rows = sql.query_as::<T>().fetch_all(db.pool()).await?;
         self.done = rows.len() < usize::try_from(PAGE).unwrap_or(usize::MAX);
         let Some(last) = rows.last() else {
             return Ok(None);
         };
-        self.after = last.try_get(0)?;
+        self.after = last.as_ref().measure;
         Ok(Some(rows))
     }
 }
 
 /// A measure as a round plans for it: the first columns of a [`Pages`] row.
+#[derive(FromRow)]
 struct Planned {
     measure: i64,
-    org: UnitId,
-    lead_unit: UnitId,
-    leader: Option<UserId>,
+    org: i64,
+    lead_unit: i64,
+    leader: Option<i64>,
     content: String,
     deadline: String,
     unit: String,
 }
 
+/// A measure the warnings round reads: its deadline's date and its state.
+#[derive(FromRow)]
+struct Warned {
+    #[sqlx(flatten)]
+    m: Planned,
+    deadline_date: Option<String>,
+    state: String,
+}
+
+impl AsRef<Planned> for Warned {
+    fn as_ref(&self) -> &Planned {
+        &self.m
+    }
+}
+
+/// A long-term measure the reviews read: when it was created and its last progress.
+#[derive(FromRow)]
+struct Quiet {
+    #[sqlx(flatten)]
+    m: Planned,
+    created_at: String,
+    last_progress: Option<String>,
+}
+
+impl AsRef<Planned> for Quiet {
+    fn as_ref(&self) -> &Planned {
+        &self.m
+    }
+}
+
 impl Planned {
-    fn read(r: &sqlx::any::AnyRow) -> StoreResult<Planned> {
-        Ok(Planned {
-            measure: r.try_get(0)?,
-            org: UnitId(r.try_get(1)?),
-            lead_unit: UnitId(r.try_get(2)?),
-            leader: r.try_get::<Option<i64>, _>(3)?.map(UserId),
-            content: r.try_get(4)?,
-            deadline: r.try_get(5)?,
-            unit: r.try_get(6)?,
-        })
+    fn org(&self) -> UnitId {
+        UnitId(self.org)
     }
 
     /// How a reminder names it.
@@ -129,7 +159,8 @@ impl Planned {
             .recipients(colour)
             .iter()
             .flat_map(|rc| {
-                resolve(*rc, self.lead_unit, self.leader, settings.secretary, people).users
+                let (unit, leader) = (UnitId(self.lead_unit), self.leader.map(UserId));
+                resolve(*rc, unit, leader, settings.secretary, people).users
             })
             .collect();
         to.sort();
@@ -230,21 +261,18 @@ pub async fn plan(
     let mut pages = Pages::new(", m.deadline_date, m.state", &warned_today(&ends.green));
     let mut orgs = OrgCache::new();
     let mut planned = 0;
-    while let Some(rows) = pages.next(db).await? {
-        for r in &rows {
-            let m = Planned::read(r)?;
-            let org = m.org;
+    while let Some(rows) = pages.next::<Warned>(db).await? {
+        for r in rows {
+            let m = &r.m;
+            let org = m.org();
             let (settings, people) = warnings::org_context(db, &mut orgs, org).await?;
             let deadline = Deadline {
                 text: m.deadline.clone(),
                 kind: DeadlineKind::Dated,
-                date: r
-                    .try_get::<Option<String>, _>(7)?
-                    .as_deref()
-                    .and_then(parse_day),
+                date: r.deadline_date.as_deref().and_then(parse_day),
                 precision: None,
             };
-            let state = crate::db::rows::code::<MeasureState, _>(r, "measures", 8)?;
+            let state: MeasureState = code_of("measures", "state", &r.state)?;
             let Some(warning) = settings.rules.assess(calendar, &deadline, state, today) else {
                 continue;
             };
@@ -294,19 +322,17 @@ async fn plan_reviews(
 ) -> StoreResult<usize> {
     // Only those quiet past their interval, by each organisation's rules.
     let mut pages = Pages::new(
-        concat!(", m.created_at, ", last_progress!()),
+        concat!(", m.created_at, ", last_progress!(), " AS last_progress"),
         &review_due(&ends.review),
     );
     let mut planned = 0;
-    while let Some(rows) = pages.next(db).await? {
-        for r in &rows {
-            let m = Planned::read(r)?;
-            let (settings, people) = warnings::org_context(db, orgs, m.org).await?;
+    while let Some(rows) = pages.next::<Quiet>(db).await? {
+        for r in rows {
+            let m = &r.m;
+            let (settings, people) = warnings::org_context(db, orgs, m.org()).await?;
             let activity = crate::ledger::measures::activity(
-                &r.try_get::<String, _>(7)?,
-                r.try_get::<Option<String>, _>(8)?
-                    .as_deref()
-                    .and_then(parse_day),
+                &r.created_at,
+                r.last_progress.as_deref().and_then(parse_day),
             );
             let interval_days = settings.rules.long_term_days;
             let Some(due) = activity.review_due(today, interval_days) else {
@@ -320,7 +346,7 @@ async fn plan_reviews(
             };
             for user in m.reached(settings, people, Colour::Green) {
                 planned += reach
-                    .person(db, m.org, &review_reminder(&facts, user.0), now)
+                    .person(db, m.org(), &review_reminder(&facts, user.0), now)
                     .await?;
             }
         }
@@ -341,8 +367,20 @@ async fn plan_returned(
     orgs: &mut OrgCache,
     now: DateTime<Utc>,
 ) -> StoreResult<usize> {
-    let rows = sqlx::query(
-        "SELECT e.id, e.action, e.note, p.id, p.title, p.lead_unit_id, p.leader_id, i.org_id \
+    /// A step that sent work back, or asked for more time, and its problem.
+    #[derive(FromRow)]
+    struct Step {
+        event: i64,
+        action: String,
+        note: Option<String>,
+        problem: i64,
+        title: String,
+        lead_unit_id: Option<i64>,
+        leader_id: Option<i64>,
+        org_id: i64,
+    }
+    let rows = sqlx::query_as::<_, Step>(
+        "SELECT e.id AS event, e.action, e.note, p.id AS problem, p.title, p.lead_unit_id, p.leader_id, i.org_id \
          FROM problem_events e JOIN problems p ON p.id = e.problem_id JOIN inspections i ON i.id = p.inspection_id \
          WHERE e.action IN ('return_plan', 'return_closure', 'reopen', 'request_extension') AND e.at >= $1 \
          AND p.withdrawn_at IS NULL AND i.withdrawn_at IS NULL ORDER BY e.id",
@@ -351,24 +389,18 @@ async fn plan_returned(
     .fetch_all(db.pool())
     .await?;
     let mut planned = 0;
-    for r in &rows {
-        let action: String = r.try_get(1)?;
-        let org = UnitId(r.try_get(7)?);
-        let lead_unit = r.try_get::<Option<i64>, _>(5)?.map(UnitId);
-        let leader = r.try_get::<Option<i64>, _>(6)?.map(UserId);
-        if action == "request_extension" {
+    for r in rows {
+        let org = UnitId(r.org_id);
+        let lead_unit = r.lead_unit_id.map(UnitId);
+        let leader = r.leader_id.map(UserId);
+        if r.action == "request_extension" {
             if let Some(leader) = leader {
-                let reminder = extension_asked_reminder(
-                    r.try_get(0)?,
-                    r.try_get(3)?,
-                    &r.try_get::<String, _>(4)?,
-                    leader.0,
-                );
+                let reminder = extension_asked_reminder(r.event, r.problem, &r.title, leader.0);
                 planned += reach.person(db, org, &reminder, now).await?;
             }
             continue;
         }
-        let Some(returned) = Returned::of_action(&action) else {
+        let Some(returned) = Returned::of_action(&r.action) else {
             continue;
         };
         let to: Vec<UserId> = warnings::org_context(db, orgs, org)
@@ -380,12 +412,9 @@ async fn plan_returned(
             })
             .map(|u| u.id)
             .collect();
-        let event: i64 = r.try_get(0)?;
-        let problem: i64 = r.try_get(3)?;
-        let title: String = r.try_get(4)?;
-        let note: String = r.try_get::<Option<String>, _>(2)?.unwrap_or_default();
+        let note = r.note.unwrap_or_default();
         for user in to {
-            let reminder = returned_reminder(returned, event, problem, &title, &note, user.0);
+            let reminder = returned_reminder(returned, r.event, r.problem, &r.title, &note, user.0);
             planned += reach.person(db, org, &reminder, now).await?;
         }
     }
@@ -402,13 +431,15 @@ async fn plan_weekly(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> StoreResult<usize> {
-    let open = sqlx::query("SELECT DISTINCT org_id FROM measures WHERE withdrawn_at IS NULL AND state <> 'done' ORDER BY org_id")
-        .fetch_all(db.pool())
-        .await?;
+    let open: Vec<i64> = sqlx::query_scalar(
+        "SELECT DISTINCT org_id FROM measures WHERE withdrawn_at IS NULL AND state <> 'done' ORDER BY org_id",
+    )
+    .fetch_all(db.pool())
+    .await?;
     let local = china_time(now);
     let mut planned = 0;
-    for r in &open {
-        let org = UnitId(r.try_get(0)?);
+    for org in open {
+        let org = UnitId(org);
         let Some(due) = weekly::due_of(db, org, today, calendar).await? else {
             continue;
         };

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 use zhenggai_domain::reminder::{Reminder, sends_from};
 use zhenggai_domain::{UnitId, UserId};
 
@@ -65,9 +64,11 @@ pub(super) async fn enqueue(
 }
 
 /// A leased job.
+#[derive(sqlx::FromRow)]
 struct Job {
     id: i64,
     kind: String,
+    #[sqlx(rename = "dedup_key")]
     key: String,
     payload: String,
     attempts: i64,
@@ -81,26 +82,17 @@ async fn lease(db: &Db, now: DateTime<Utc>, limit: i64) -> StoreResult<Vec<Job>>
          ORDER BY id LIMIT $3{}) RETURNING id, kind, dedup_key, payload, attempts",
         dialect::skip_locked(db.backend())
     );
-    let mut tx = db.begin().await?;
-    let rows = sqlx::query(&sql)
-        .bind(stamp(now + Duration::minutes(LEASE_MINUTES)))
-        .bind(stamp(now))
-        .bind(limit)
-        .fetch_all(tx.conn())
-        .await?;
-    tx.commit().await?;
-    let mut jobs = rows
-        .iter()
-        .map(|r| {
-            Ok(Job {
-                id: r.try_get(0)?,
-                kind: r.try_get(1)?,
-                key: r.try_get(2)?,
-                payload: r.try_get(3)?,
-                attempts: r.try_get(4)?,
-            })
+    // Committed before the jobs are delivered: other workers see the lease.
+    let mut jobs = db
+        .write(async |tx| {
+            Ok(sqlx::query_as::<_, Job>(&sql)
+                .bind(stamp(now + Duration::minutes(LEASE_MINUTES)))
+                .bind(stamp(now))
+                .bind(limit)
+                .fetch_all(tx.conn())
+                .await?)
         })
-        .collect::<Result<Vec<Job>, sqlx::Error>>()?;
+        .await?;
     jobs.sort_by_key(|j| j.id);
     Ok(jobs)
 }

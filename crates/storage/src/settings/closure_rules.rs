@@ -3,7 +3,7 @@
 //! affected ("群众不认可不罢休") and public posting of the result (整改结果公示).
 
 use serde::{Deserialize, Serialize};
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 use zhenggai_domain::UnitId;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::lifecycle::Policy;
@@ -73,7 +73,15 @@ pub struct RulesInput {
 
 /// An organisation's rules (the defaults until the office sets them).
 pub async fn get(conn: &mut AnyConnection, org: UnitId) -> StoreResult<ClosureRules> {
-    let row = sqlx::query(
+    #[derive(sqlx::FromRow)]
+    struct Stored {
+        max_extensions: i64,
+        three_party: i64,
+        min_satisfaction: Option<i64>,
+        posting_days: i64,
+        version: i64,
+    }
+    let row = sqlx::query_as::<_, Stored>(
         "SELECT max_extensions, three_party, min_satisfaction, posting_days, version FROM closure_rules WHERE org_id = $1",
     )
     .bind(org.0)
@@ -84,13 +92,11 @@ pub async fn get(conn: &mut AnyConnection, org: UnitId) -> StoreResult<ClosureRu
     };
     let small = |v: i64| u32::try_from(v).unwrap_or(0);
     Ok(ClosureRules {
-        max_extensions: small(r.try_get(0)?),
-        three_party: r.try_get::<i64, _>(1)? != 0,
-        min_satisfaction: r
-            .try_get::<Option<i64>, _>(2)?
-            .and_then(|v| u8::try_from(v).ok()),
-        posting_days: small(r.try_get(3)?),
-        version: r.try_get(4)?,
+        max_extensions: small(r.max_extensions),
+        three_party: r.three_party != 0,
+        min_satisfaction: r.min_satisfaction.and_then(|v| u8::try_from(v).ok()),
+        posting_days: small(r.posting_days),
+        version: r.version,
     })
 }
 
@@ -120,22 +126,23 @@ pub async fn save(
     let min_satisfaction = min_satisfaction.map(i64::from);
     let posting_days = i64::from(posting_days.unwrap_or_default());
     let three_party = i64::from(input.three_party);
-    let mut tx = db.begin().await?;
-    audit::versions::upsert(
-        &mut tx,
-        change,
-        Entity::ClosureRules,
-        ("org_id", org.0),
-        Some(input.version),
-        &[
-            ("max_extensions", Param::from(max_extensions)),
-            ("three_party", Param::from(three_party)),
-            ("min_satisfaction", Param::from(min_satisfaction)),
-            ("posting_days", Param::from(posting_days)),
-        ],
-    )
-    .await?;
-    let rules = get(tx.conn(), org).await?;
-    tx.commit().await?;
-    Ok(rules)
+    let fields = [
+        ("max_extensions", Param::from(max_extensions)),
+        ("three_party", Param::from(three_party)),
+        ("min_satisfaction", Param::from(min_satisfaction)),
+        ("posting_days", Param::from(posting_days)),
+    ];
+    db.write(async |tx| {
+        audit::versions::upsert(
+            tx,
+            change,
+            Entity::ClosureRules,
+            ("org_id", org.0),
+            Some(input.version),
+            &fields,
+        )
+        .await?;
+        get(tx.conn(), org).await
+    })
+    .await
 }

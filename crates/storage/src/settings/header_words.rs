@@ -5,7 +5,6 @@
 //! removed word is withdrawn, never deleted.
 
 use serde::Serialize;
-use sqlx::Row as _;
 use zhenggai_domain::UnitId;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::reason::Import;
@@ -74,24 +73,31 @@ pub async fn list(db: &Db, actor: &Actor, org: UnitId) -> StoreResult<Vec<Header
 }
 
 async fn of_org(db: &Db, org: UnitId) -> StoreResult<Vec<HeaderWord>> {
-    let rows = sqlx::query(
+    #[derive(sqlx::FromRow)]
+    struct Stored {
+        id: i64,
+        word: String,
+        field: String,
+        version: i64,
+        created_at: String,
+    }
+    let rows = sqlx::query_as::<_, Stored>(
         "SELECT id, word, field, version, created_at FROM header_words \
          WHERE org_id = $1 AND withdrawn_at IS NULL ORDER BY word, id",
     )
     .bind(org.0)
     .fetch_all(db.pool())
     .await?;
-    rows.iter()
+    rows.into_iter()
         .map(|r| {
-            let code: String = r.try_get(2)?;
             Ok(HeaderWord {
-                id: r.try_get(0)?,
-                word: r.try_get(1)?,
-                meaning: Meaning::from_code(&code).ok_or_else(|| {
-                    StoreError::Other(anyhow::anyhow!("header word of unknown field {code}"))
+                meaning: Meaning::from_code(&r.field).ok_or_else(|| {
+                    StoreError::Other(anyhow::anyhow!("header word of unknown field {}", r.field))
                 })?,
-                version: r.try_get(3)?,
-                created_at: r.try_get(4)?,
+                id: r.id,
+                word: r.word,
+                version: r.version,
+                created_at: r.created_at,
             })
         })
         .collect()
@@ -152,12 +158,13 @@ pub async fn teach(
     if !errors.is_empty() {
         return Err(StoreError::Invalid(errors));
     }
-    let mut tx = db.begin().await?;
-    for (word, meaning) in checked {
-        put(&mut tx, change, org, &word, meaning).await?;
-    }
-    tx.commit().await?;
-    Ok(())
+    db.write(async |tx| {
+        for (word, meaning) in checked {
+            put(tx, change, org, &word, meaning).await?;
+        }
+        Ok(())
+    })
+    .await
 }
 
 /// Adds a word, or changes the organisation's word of that spelling.
@@ -168,7 +175,13 @@ async fn put(
     word: &str,
     meaning: Meaning,
 ) -> StoreResult<()> {
-    let existing = sqlx::query(
+    #[derive(sqlx::FromRow)]
+    struct Known {
+        id: i64,
+        version: i64,
+        field: String,
+    }
+    let existing = sqlx::query_as::<_, Known>(
         "SELECT id, version, field FROM header_words WHERE org_id = $1 AND word = $2 AND withdrawn_at IS NULL",
     )
     .bind(org.0)
@@ -177,8 +190,7 @@ async fn put(
     .await?;
     match existing {
         Some(r) => {
-            let field: String = r.try_get(2)?;
-            if field != meaning.code() {
+            if r.field != meaning.code() {
                 let mut set = Sql::new("field = ");
                 set.bind(meaning.code());
                 audit::versions::update(
@@ -186,15 +198,15 @@ async fn put(
                     change,
                     "update",
                     Entity::HeaderWord,
-                    r.try_get(0)?,
-                    r.try_get(1)?,
+                    r.id,
+                    r.version,
                     &set,
                 )
                 .await?;
             }
         }
         None => {
-            let id: i64 = sqlx::query(
+            let id: i64 = sqlx::query_scalar(
                 "INSERT INTO header_words (org_id, word, field, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
             )
             .bind(org.0)
@@ -202,8 +214,7 @@ async fn put(
             .bind(meaning.code())
             .bind(stamp(change.at))
             .fetch_one(tx.conn())
-            .await?
-            .try_get(0)?;
+            .await?;
             audit::write::created(tx, change, Entity::HeaderWord, id).await?;
         }
     }
@@ -212,13 +223,12 @@ async fn put(
 
 /// The organisation of a word still in use.
 async fn org_of(tx: &mut Tx, id: i64) -> StoreResult<UnitId> {
-    let org: Option<i64> =
-        sqlx::query("SELECT org_id FROM header_words WHERE id = $1 AND withdrawn_at IS NULL")
-            .bind(id)
-            .fetch_optional(tx.conn())
-            .await?
-            .map(|r| r.try_get(0))
-            .transpose()?;
+    let org: Option<i64> = sqlx::query_scalar(
+        "SELECT org_id FROM header_words WHERE id = $1 AND withdrawn_at IS NULL",
+    )
+    .bind(id)
+    .fetch_optional(tx.conn())
+    .await?;
     org.map(UnitId).ok_or(StoreError::NotFound)
 }
 
@@ -231,22 +241,15 @@ pub async fn change_meaning(
     version: i64,
     meaning: Meaning,
 ) -> StoreResult<()> {
-    let mut tx = db.begin().await?;
-    require_ledger(actor, org_of(&mut tx, id).await?, Access::Edit)?;
     let mut set = Sql::new("field = ");
     set.bind(meaning.code());
-    audit::versions::update(
-        &mut tx,
-        change,
-        "update",
-        Entity::HeaderWord,
-        id,
-        version,
-        &set,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    db.write(async |tx| {
+        require_ledger(actor, org_of(tx, id).await?, Access::Edit)?;
+        audit::versions::update(tx, change, "update", Entity::HeaderWord, id, version, &set)
+            .await?;
+        Ok(())
+    })
+    .await
 }
 
 /// Stops reading a word (the settings page): withdrawn with the change's reason, so
@@ -258,9 +261,10 @@ pub async fn withdraw(
     id: i64,
     version: i64,
 ) -> StoreResult<()> {
-    let mut tx = db.begin().await?;
-    require_ledger(actor, org_of(&mut tx, id).await?, Access::Edit)?;
-    audit::versions::withdraw(&mut tx, change, Entity::HeaderWord, id, version).await?;
-    tx.commit().await?;
-    Ok(())
+    db.write(async |tx| {
+        require_ledger(actor, org_of(tx, id).await?, Access::Edit)?;
+        audit::versions::withdraw(tx, change, Entity::HeaderWord, id, version).await?;
+        Ok(())
+    })
+    .await
 }

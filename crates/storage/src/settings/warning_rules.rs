@@ -4,7 +4,7 @@
 //! go without progress, and the Party secretary red warnings reach.
 
 use serde::{Deserialize, Serialize};
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::reason::{Bounds, Choose, Foreign};
 use zhenggai_domain::validate::{Checker, FieldError, Why};
@@ -15,6 +15,7 @@ use super::require_settings;
 use crate::accounts::users;
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
+use crate::db::rows::code_list_of;
 use crate::db::sql::Param;
 use crate::error::{StoreError, StoreResult};
 
@@ -84,7 +85,21 @@ fn codes_of(list: &[Recipient]) -> String {
 
 /// An organisation's settings (the defaults until the office sets them).
 pub async fn get(conn: &mut AnyConnection, org: UnitId) -> StoreResult<Settings> {
-    let row = sqlx::query(
+    #[derive(sqlx::FromRow)]
+    struct Stored {
+        green_days: i64,
+        yellow_days: i64,
+        green_to: String,
+        yellow_to: String,
+        red_to: String,
+        secretary_id: Option<i64>,
+        version: i64,
+        remind_days: String,
+        repeat_days: i64,
+        milestone_months: i64,
+        long_term_days: i64,
+    }
+    let row = sqlx::query_as::<_, Stored>(
         "SELECT green_days, yellow_days, green_to, yellow_to, red_to, secretary_id, version, remind_days, repeat_days, milestone_months, long_term_days \
          FROM warning_rules WHERE org_id = $1",
     )
@@ -97,18 +112,18 @@ pub async fn get(conn: &mut AnyConnection, org: UnitId) -> StoreResult<Settings>
     let days = |v: i64| u32::try_from(v).unwrap_or(0);
     Ok(Settings {
         rules: WarningRules {
-            green_days: days(r.try_get(0)?),
-            yellow_days: days(r.try_get(1)?),
-            green: crate::db::rows::code_list(&r, "warning_rules", 2)?,
-            yellow: crate::db::rows::code_list(&r, "warning_rules", 3)?,
-            red: crate::db::rows::code_list(&r, "warning_rules", 4)?,
-            remind_days: days_of(&r.try_get::<String, _>(7)?).unwrap_or_default(),
-            repeat_days: days(r.try_get(8)?),
-            milestone_months: days(r.try_get(9)?),
-            long_term_days: days(r.try_get(10)?),
+            green_days: days(r.green_days),
+            yellow_days: days(r.yellow_days),
+            green: code_list_of("warning_rules", "green_to", &r.green_to)?,
+            yellow: code_list_of("warning_rules", "yellow_to", &r.yellow_to)?,
+            red: code_list_of("warning_rules", "red_to", &r.red_to)?,
+            remind_days: days_of(&r.remind_days).unwrap_or_default(),
+            repeat_days: days(r.repeat_days),
+            milestone_months: days(r.milestone_months),
+            long_term_days: days(r.long_term_days),
         },
-        secretary: r.try_get::<Option<i64>, _>(5)?.map(UserId),
-        version: r.try_get(6)?,
+        secretary: r.secretary_id.map(UserId),
+        version: r.version,
     })
 }
 
@@ -221,34 +236,35 @@ pub async fn save(
             ));
         }
     }
-    let mut tx = db.begin().await?;
-    audit::versions::upsert(
-        &mut tx,
-        change,
-        Entity::WarningRules,
-        ("org_id", org.0),
-        Some(input.version),
-        &[
-            ("green_days", Param::from(i64::from(rules.green_days))),
-            ("yellow_days", Param::from(i64::from(rules.yellow_days))),
-            ("green_to", Param::from(codes_of(&rules.green))),
-            ("yellow_to", Param::from(codes_of(&rules.yellow))),
-            ("red_to", Param::from(codes_of(&rules.red))),
-            ("secretary_id", Param::from(secretary.map(|s| s.0))),
-            ("remind_days", Param::from(days_text(&rules.remind_days))),
-            ("repeat_days", Param::from(i64::from(rules.repeat_days))),
-            (
-                "milestone_months",
-                Param::from(i64::from(rules.milestone_months)),
-            ),
-            (
-                "long_term_days",
-                Param::from(i64::from(rules.long_term_days)),
-            ),
-        ],
-    )
-    .await?;
-    let settings = get(tx.conn(), org).await?;
-    tx.commit().await?;
-    Ok(settings)
+    let fields = [
+        ("green_days", Param::from(i64::from(rules.green_days))),
+        ("yellow_days", Param::from(i64::from(rules.yellow_days))),
+        ("green_to", Param::from(codes_of(&rules.green))),
+        ("yellow_to", Param::from(codes_of(&rules.yellow))),
+        ("red_to", Param::from(codes_of(&rules.red))),
+        ("secretary_id", Param::from(secretary.map(|s| s.0))),
+        ("remind_days", Param::from(days_text(&rules.remind_days))),
+        ("repeat_days", Param::from(i64::from(rules.repeat_days))),
+        (
+            "milestone_months",
+            Param::from(i64::from(rules.milestone_months)),
+        ),
+        (
+            "long_term_days",
+            Param::from(i64::from(rules.long_term_days)),
+        ),
+    ];
+    db.write(async |tx| {
+        audit::versions::upsert(
+            tx,
+            change,
+            Entity::WarningRules,
+            ("org_id", org.0),
+            Some(input.version),
+            &fields,
+        )
+        .await?;
+        get(tx.conn(), org).await
+    })
+    .await
 }

@@ -2,7 +2,6 @@
 //! set by its office (recorded); Friday 10:00 until it does.
 
 use chrono::Weekday;
-use sqlx::Row;
 use zhenggai_domain::UnitId;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::validate::Checker;
@@ -15,17 +14,24 @@ use crate::error::{StoreError, StoreResult};
 
 /// An organisation's rule and its version (0 while the default applies).
 pub async fn get(db: &Db, org: UnitId) -> StoreResult<(WeeklyRule, i64)> {
-    let row = sqlx::query("SELECT weekday, hour, version FROM weekly_rules WHERE org_id = $1")
-        .bind(org.0)
-        .fetch_optional(db.pool())
-        .await?;
+    #[derive(sqlx::FromRow)]
+    struct Stored {
+        weekday: i64,
+        hour: i64,
+        version: i64,
+    }
+    let row = sqlx::query_as::<_, Stored>(
+        "SELECT weekday, hour, version FROM weekly_rules WHERE org_id = $1",
+    )
+    .bind(org.0)
+    .fetch_optional(db.pool())
+    .await?;
     let Some(r) = row else {
         return Ok((WeeklyRule::default(), 0));
     };
-    let weekday = Weekday::try_from(u8::try_from(r.try_get::<i64, _>(0)?).unwrap_or(4))
-        .unwrap_or(Weekday::Fri);
-    let hour = u32::try_from(r.try_get::<i64, _>(1)?).unwrap_or(10);
-    Ok((WeeklyRule { weekday, hour }, r.try_get(2)?))
+    let weekday = Weekday::try_from(u8::try_from(r.weekday).unwrap_or(4)).unwrap_or(Weekday::Fri);
+    let hour = u32::try_from(r.hour).unwrap_or(10);
+    Ok((WeeklyRule { weekday, hour }, r.version))
 }
 
 /// Sets when reports are due (the office); recorded.
@@ -48,18 +54,20 @@ pub async fn save(
         i64::from(weekday.unwrap_or(5)) - 1,
         i64::from(hour.unwrap_or(10)),
     );
-    let mut tx = db.begin().await?;
-    audit::versions::upsert(
-        &mut tx,
-        change,
-        Entity::WeeklyRule,
-        ("org_id", actor.org.0),
-        Some(version),
-        &[
-            ("weekday", Param::from(weekday)),
-            ("hour", Param::from(hour)),
-        ],
-    )
-    .await?;
-    tx.commit().await
+    db.write(async |tx| {
+        audit::versions::upsert(
+            tx,
+            change,
+            Entity::WeeklyRule,
+            ("org_id", actor.org.0),
+            Some(version),
+            &[
+                ("weekday", Param::from(weekday)),
+                ("hour", Param::from(hour)),
+            ],
+        )
+        .await?;
+        Ok(())
+    })
+    .await
 }

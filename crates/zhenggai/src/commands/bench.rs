@@ -10,7 +10,6 @@ use anyhow::Context;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
-use sqlx::Row;
 use tower::ServiceExt;
 use zhenggai_domain::clock::{Clock, SystemClock};
 use zhenggai_storage::accounts::{auth, users};
@@ -129,13 +128,10 @@ async fn writes_bench(
     writes: usize,
     writers: usize,
 ) -> anyhow::Result<ExitCode> {
-    let ids: Vec<i64> = sqlx::query("SELECT id FROM measures ORDER BY id LIMIT $1")
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM measures ORDER BY id LIMIT $1")
         .bind(i64::try_from(writes * 2).unwrap_or(i64::MAX))
         .fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(|r| r.try_get(0))
-        .collect::<Result<_, _>>()?;
+        .await?;
     anyhow::ensure!(
         ids.len() >= writes * 2,
         "fill the database with `zhenggai demo --scale` first"
@@ -183,12 +179,6 @@ async fn writes_bench(
 async fn write_some(db: &zhenggai_storage::Db, ids: &[i64]) -> anyhow::Result<()> {
     use zhenggai_storage::audit::{self, Change, Entity};
     for id in ids {
-        let mut tx = db.begin().await?;
-        let version: i64 = sqlx::query("SELECT version FROM measures WHERE id = $1")
-            .bind(*id)
-            .fetch_one(tx.conn())
-            .await?
-            .try_get(0)?;
         let mut set = zhenggai_storage::db::sql::Sql::new("target = ");
         set.bind(format!("基准写入 {id}"));
         let change = Change {
@@ -196,17 +186,14 @@ async fn write_some(db: &zhenggai_storage::Db, ids: &[i64]) -> anyhow::Result<()
             at: SystemClock.now(),
             reason: Some("benchmark"),
         };
-        audit::versions::update(
-            &mut tx,
-            change,
-            "update",
-            Entity::Measure,
-            *id,
-            version,
-            &set,
-        )
+        db.write(async |tx| {
+            let version: i64 = sqlx::query_scalar("SELECT version FROM measures WHERE id = $1")
+                .bind(*id)
+                .fetch_one(tx.conn())
+                .await?;
+            audit::versions::update(tx, change, "update", Entity::Measure, *id, version, &set).await
+        })
         .await?;
-        tx.commit().await?;
     }
     Ok(())
 }
@@ -310,10 +297,9 @@ async fn import_bench(
         .context("the demo's office")?;
     let actor = users::actor(db, office.id).await?;
     let inspection: i64 =
-        sqlx::query("SELECT id FROM inspections WHERE group_name = '市委第一巡察组'")
+        sqlx::query_scalar("SELECT id FROM inspections WHERE group_name = '市委第一巡察组'")
             .fetch_one(db.pool())
-            .await?
-            .try_get(0)?;
+            .await?;
     let inspection = zhenggai_domain::InspectionId(inspection);
     let bytes = zhenggai_spreadsheet::export::write(&generated_ledger(rows))?;
     println!(

@@ -223,12 +223,9 @@ async fn first_start(db: &Db, clock: &dyn Clock, listen: &str) -> anyhow::Result
         at: clock.now(),
         reason: Some("first start"),
     };
-    let mut tx = db.begin().await?;
-    let org = units::insert(&mut tx, change, None, UnitKind::Org, "本单位", None).await?;
-    users::insert(
-        &mut tx,
-        change,
-        &NewUser {
+    db.write(async |tx| {
+        let org = units::insert(tx, change, None, UnitKind::Org, "本单位", None).await?;
+        let admin = NewUser {
             username: "admin",
             display_name: "系统管理员",
             unit: org,
@@ -236,10 +233,10 @@ async fn first_start(db: &Db, clock: &dyn Clock, listen: &str) -> anyhow::Result
             units_in_charge: vec![],
             password: &password,
             must_change_password: true,
-        },
-    )
+        };
+        users::insert(tx, change, &admin).await
+    })
     .await?;
-    tx.commit().await?;
     crate::logs::say!("{}", first_start_steps(&password, listen));
     Ok(())
 }

@@ -74,7 +74,6 @@ pub async fn run(common: &Common, cmd: UserCommand) -> anyhow::Result<ExitCode> 
             }
             let generated = password.is_none();
             let password = password.unwrap_or_else(auth::generate_password);
-            let mut tx = db.begin().await?;
             let new = NewUser {
                 username: &username,
                 display_name: &name,
@@ -84,10 +83,9 @@ pub async fn run(common: &Common, cmd: UserCommand) -> anyhow::Result<ExitCode> 
                 password: &password,
                 must_change_password: generated,
             };
-            users::insert(&mut tx, change, &new)
+            db.write(async |tx| users::insert(tx, change, &new).await)
                 .await
                 .map_err(explain)?;
-            tx.commit().await?;
             println!("created {username} ({})", role.code());
             if generated {
                 println!("one-time password (to be changed at first login): {password}");
