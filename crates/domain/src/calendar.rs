@@ -420,6 +420,23 @@ pub fn notice_text(notice: &Notice) -> String {
     out
 }
 
+/// A year entered by hand may be this year or the next (or the one after the last year
+/// this build ships): the State Council publishes the next year's holidays late in the
+/// year, and nothing further ahead exists yet. A year beyond that is a slip (2062 for
+/// 2026) that would quietly rule working days.
+pub fn check_entered_year(year: i32, today: NaiveDate) -> Result<(), crate::reason::Rule> {
+    let shipped = Calendar::official()
+        .notices()
+        .map(|n| n.year)
+        .max()
+        .unwrap_or(0);
+    let latest = today.year().max(shipped) + 1;
+    if year > latest {
+        return Err(crate::reason::Rule::CalendarYearAhead { year, latest });
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -427,6 +444,23 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn a_year_entered_is_at_most_next_year() {
+        let today = d("2026-12-05");
+        assert_eq!(check_entered_year(2026, today), Ok(()));
+        // The year after the last one shipped, whatever the clock says.
+        assert_eq!(check_entered_year(2027, d("2024-04-25")), Ok(()));
+        assert_eq!(check_entered_year(2027, today), Ok(()));
+        assert_eq!(check_entered_year(2019, today), Ok(()));
+        assert_eq!(
+            check_entered_year(2062, today),
+            Err(crate::reason::Rule::CalendarYearAhead {
+                year: 2062,
+                latest: 2027
+            })
+        );
     }
 
     fn cal() -> Calendar {

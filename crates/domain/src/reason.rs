@@ -201,6 +201,13 @@ pub enum Rule {
     },
     /// Calendar data in which no year was read.
     CalendarEmpty,
+    /// A calendar year further ahead than the State Council has published.
+    CalendarYearAhead {
+        /// The year entered.
+        year: i32,
+        /// The latest year that may be entered now.
+        latest: i32,
+    },
 }
 
 /// The organisation's terms and warning rules, out of their bounds.

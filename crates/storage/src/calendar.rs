@@ -103,6 +103,13 @@ pub async fn save(
             Why::Rule(Rule::CalendarEmpty),
         ));
     }
+    let today = zhenggai_domain::clock::china_time(change.at).date();
+    if let Some(rule) = notices
+        .iter()
+        .find_map(|n| zhenggai_domain::calendar::check_entered_year(n.year, today).err())
+    {
+        return Err(StoreError::because("notice", Why::Rule(rule)));
+    }
     db.write(async |tx| {
         let mut saved = Vec::new();
         for notice in &notices {

@@ -931,6 +931,12 @@ fn rule(lang: Lang, r: &Rule) -> String {
             lang.pick("：", ": "),
             Tr(lang).verify_bad_code()
         ),
+        Rule::CalendarYearAhead { year, latest } if zh => {
+            format!("{year}年的放假安排还没有发布（最晚可录入{latest}年）：请核对年份。")
+        }
+        Rule::CalendarYearAhead { year, latest } => format!(
+            "The holidays of {year} are not published yet (at most {latest} may be entered): check the year."
+        ),
         Rule::CalendarEmpty => pick(
             "没有读到任何年份。请按“year 2027 通知网址”开头，逐行写“2027-01-01 休 元旦”。",
             "No year was read. Start with “year 2027 address-of-notice”, then one line per date: “2027-01-01 休 元旦”.",
@@ -1817,6 +1823,10 @@ mod every_reason {
                 code: "123-456".into(),
             }),
             Why::Rule(Rule::CalendarEmpty),
+            Why::Rule(Rule::CalendarYearAhead {
+                year: 2062,
+                latest: 2027,
+            }),
             Why::Bounds(Bounds::PlanWorkdays),
             Why::Bounds(Bounds::CompletionMonths),
             Why::Bounds(Bounds::ConcentratedMonths),
@@ -2170,6 +2180,7 @@ mod every_reason {
             Rule::CalendarEmpty => 27,
             Rule::WeekBeforeLedger { .. } => 28,
             Rule::MilestoneNotOpen => 29,
+            Rule::CalendarYearAhead { .. } => 30,
         }
     }
 
@@ -2296,7 +2307,7 @@ mod every_reason {
         ("password", 5),
         ("choose", 29),
         ("foreign", 13),
-        ("rule", 30),
+        ("rule", 31),
         ("bounds", 12),
         ("account", 13),
         ("channel", 6),

@@ -127,3 +127,28 @@ async fn bad_calendar_data_is_refused_at_its_line_and_nothing_is_saved() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(entered_years(&t).await, 0);
 }
+
+/// A year further ahead than anything published (2062 typed for 2026) is refused at
+/// the notice, saying which year may be entered at most; nothing is saved.
+#[tokio::test]
+async fn a_year_not_yet_published_is_refused() {
+    let t = TestApp::new().await;
+    let sys = t.login("sysadmin").await;
+    let r = t
+        .post(
+            Some(&sys),
+            "/calendar",
+            &[
+                (
+                    "notice",
+                    "year 2062 https://www.gov.cn/example\n2062-01-01 休 元旦\n",
+                ),
+                ("year", "2062"),
+                ("version", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("2062年的放假安排还没有发布"), "{}", r.body);
+    assert_eq!(entered_years(&t).await, 0);
+}

@@ -191,3 +191,33 @@ async fn a_long_measure_needs_milestones_before_its_plan_is_submitted() {
         "created, reached, withdrawn"
     );
 }
+
+/// A milestone splits the road ahead of an open measure: on one done the page offers
+/// no milestone form, and one sent anyway is refused saying why, nothing written.
+#[tokio::test]
+async fn a_done_measure_takes_no_milestones() {
+    let t = TestApp::new().await;
+    let done = t
+        .measures()
+        .await
+        .into_iter()
+        .find(|m| m.state == zhenggai_domain::status::MeasureState::Done)
+        .expect("the demo has a measure done");
+    let office = t.login("office").await;
+    let page = t
+        .get(Some(&office), &format!("/measures/{}", done.id.0))
+        .await;
+    assert!(!page.body.contains("milestone-form"), "{}", page.body);
+    let token = t.token("office").await;
+    let r = t
+        .api(
+            &token,
+            "POST",
+            &format!("/api/v1/measures/{}/milestones", done.id.0),
+            Some(json!({"content": "第一阶段", "due_text": "2099年1月底前"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("不再设阶段目标"), "{}", r.body);
+    assert!(t.milestones_of(done.id.0).await.is_empty());
+}

@@ -655,3 +655,77 @@ async fn long_term_measures_are_marked_by_the_organisations_own_interval() {
             .contains(r#"name="long_term_days" min="7" max="366" value="7""#)
     );
 }
+
+/// 督办 presses a measure that lags: on one done or on schedule the page offers no
+/// notice and a notice sent anyway is refused at its kind, saying why; an admonition's
+/// final deadline is a last chance, not a date years ahead (the outside tester's 2100).
+#[tokio::test]
+async fn notices_press_only_a_lagging_measure_and_a_final_deadline_is_near() {
+    use zhenggai_domain::status::Standing;
+    let t = TestApp::new().await;
+    let office = t.login("office").await;
+    let measures = t.measures().await;
+    let on_schedule = measures
+        .iter()
+        .find(|m| m.standing == Standing::NotDue)
+        .expect("the demo has a measure not yet due")
+        .id
+        .0;
+    let done = measures
+        .iter()
+        .find(|m| m.state == MeasureState::Done)
+        .expect("the demo has a measure done")
+        .id
+        .0;
+    for (id, words) in [(on_schedule, "不需要督办"), (done, "无需督办")] {
+        let page = t.get(Some(&office), &format!("/measures/{id}")).await;
+        assert!(!page.body.contains("notice-form"), "{}", page.body);
+        let r = t
+            .post(
+                Some(&office),
+                &format!("/measures/{id}/notices"),
+                &[("kind", "supervision"), ("content", "请加快推进")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains(r#"data-field="kind""#), "{}", r.body);
+        assert!(r.body.contains(words), "{}", r.body);
+    }
+    assert!(
+        t.audit_entries_of(Entity::EscalationNotice)
+            .await
+            .is_empty(),
+        "nothing was issued"
+    );
+
+    let lagging = t.overdue_measure_of("财务部").await;
+    let path = format!("/api/v1/measures/{lagging}/notices");
+    let token = t.token("office").await;
+    for kind in ["supervision", "reminder"] {
+        let r = t
+            .api(
+                &token,
+                "POST",
+                &path,
+                Some(serde_json::json!({"kind": kind, "content": "请加快"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{kind}: {}", r.body);
+    }
+    let r = t
+        .api(
+            &token,
+            "POST",
+            &path,
+            Some(serde_json::json!({"kind": "admonition", "final_deadline": "2100-01-01", "content": "限期整改"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(
+        r.json()["fields"][0]["field"],
+        "final_deadline",
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("核对年份"), "{}", r.body);
+}

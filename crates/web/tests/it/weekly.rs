@@ -217,6 +217,21 @@ async fn the_office_saves_its_weekly_summary_and_downloads_it_as_word() {
         .post(Some(&office), "/weekly/summary", &save("旧稿", "1"))
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    // A week before the organisation's first inspection (a slip of the year) is
+    // refused at the week, saying from when.
+    let r = t
+        .post(
+            Some(&office),
+            "/weekly/summary",
+            &[
+                ("week", "1990-01-01"),
+                ("content", "旧年"),
+                ("version", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("核对年份"), "{}", r.body);
     // Empty is refused at the field; a unit may not save the office's summary.
     let r = t
         .post(Some(&office), "/weekly/summary", &save("  ", "2"))
