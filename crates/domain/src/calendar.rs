@@ -7,6 +7,10 @@
 //! a caller either refuses ([`Answer::strict`]) or shows the warning — never a silent
 //! guess. The last days of December also need the next year's notice, which may move
 //! them (元旦 bridges: 2018-12-29 was a working Saturday by the 2019 notice).
+//!
+//! Why this file passes 600 lines: the calendar's rules are about 440 lines; the rest is
+//! their tests, kept beside them because each pins a State Council notice's particular (a
+//! bridge, a makeup Saturday).
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -1,5 +1,8 @@
 //! The state of a measure: what is stored (its progress state) and what is derived
 //! from it, its deadline and today (overdue is never stored, DOMAIN lifecycle).
+//!
+//! Why this file passes 600 lines: the standing rules are about 385 lines; the rest is
+//! their exhaustive tests, kept beside the rules they check.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
