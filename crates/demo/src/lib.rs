@@ -98,11 +98,9 @@ const DEMO_EVIDENCE: &str = "整改成果及佐证材料清单\n\n一、专项�
 
 /// Whether the database holds no organisation yet.
 pub async fn is_empty(db: &Db) -> StoreResult<bool> {
-    use sqlx::Row;
-    let n: i64 = sqlx::query("SELECT COUNT(*) FROM units")
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM units")
         .fetch_one(db.pool())
-        .await?
-        .try_get(0)?;
+        .await?;
     Ok(n == 0)
 }
 
@@ -242,17 +240,16 @@ pub async fn load_another(
     short: &str,
     prefix: &str,
 ) -> StoreResult<()> {
-    use sqlx::Row;
     let change = Change {
         actor: None,
         at,
         reason: Some("演示数据"),
     };
     let evidence = store_evidence(store).await?;
-    let city: i64 = sqlx::query("SELECT id FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1")
-        .fetch_one(db.pool())
-        .await?
-        .try_get(0)?;
+    let city: i64 =
+        sqlx::query_scalar("SELECT id FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1")
+            .fetch_one(db.pool())
+            .await?;
     let mut tx = db.begin().await?;
     let org = Org {
         parent: UnitId(city),

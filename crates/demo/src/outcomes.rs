@@ -17,7 +17,6 @@ pub(crate) async fn demo_outcomes(
     inspection: InspectionId,
     today: NaiveDate,
 ) -> StoreResult<()> {
-    use sqlx::Row;
     use zhenggai_storage::ledger::outcomes::{
         self, AccountabilityInput, InstitutionInput, RecoveryInput,
     };
@@ -29,16 +28,22 @@ pub(crate) async fn demo_outcomes(
             .ok_or_else(|| anyhow::anyhow!("no demo actor {who}"))
     };
     let (jijian, office) = (actor("jijian")?, actor("office")?);
-    let problem = |title: &str, rows: &[sqlx::any::AnyRow]| -> Vec<i64> {
+    #[derive(sqlx::FromRow)]
+    struct Titled {
+        id: i64,
+        title: String,
+    }
+    let problem = |title: &str, rows: &[Titled]| -> Vec<i64> {
         rows.iter()
-            .filter(|r| r.try_get::<String, _>(1).ok().as_deref() == Some(title))
-            .filter_map(|r| r.try_get(0).ok())
+            .filter(|r| r.title == title)
+            .map(|r| r.id)
             .collect()
     };
-    let rows = sqlx::query("SELECT id, title FROM problems WHERE inspection_id = $1")
-        .bind(inspection.0)
-        .fetch_all(tx.conn())
-        .await?;
+    let rows =
+        sqlx::query_as::<_, Titled>("SELECT id, title FROM problems WHERE inspection_id = $1")
+            .bind(inspection.0)
+            .fetch_all(tx.conn())
+            .await?;
     let at = |days: i64| day(today - Duration::days(days));
     let people = [
         (

@@ -2,7 +2,6 @@
 //! check it records, the files sent with it, and its side effects on the measures (handed
 //! over, frozen as approved, given new deadlines), on extension requests and look-backs.
 
-use sqlx::Row;
 use zhenggai_domain::ProblemId;
 use zhenggai_domain::UnitId;
 use zhenggai_domain::access::Actor;
@@ -289,9 +288,7 @@ pub(super) async fn record_checks(
         _ => return Ok(()),
     }
     row.push(") RETURNING id");
-    // The statement is assembled by the query builder, which reads rows whole: its one
-    // column is read by position.
-    let id: i64 = row.query().fetch_one(tx.conn()).await?.try_get(0)?;
+    let id: i64 = row.query_scalar().fetch_one(tx.conn()).await?;
     audit::write::created(tx, change, Entity::ClosureCheck, id).await
 }
 

@@ -12,7 +12,7 @@ pub use self::filter::{Filter, FilterInput};
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use sqlx::{FromRow, Row};
+use sqlx::FromRow;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::inspection::ProblemSource;
 use zhenggai_domain::status::StandingFilter;
@@ -112,8 +112,7 @@ pub async fn ledger(
     }
     let mut count = Sql::new("SELECT COUNT(*) FROM problems p WHERE ");
     count.append(&cond);
-    // The query builder reads rows whole: the count, its one column, by position.
-    let total: i64 = count.query().fetch_one(db.pool()).await?.try_get(0)?;
+    let total: i64 = count.query_scalar().fetch_one(db.pool()).await?;
 
     let mut select = Sql::new(
         "SELECT p.id, p.ordinal, p.title, p.description, p.source, p.item_id, \
@@ -269,8 +268,7 @@ fn list_conditions(
 async fn count_where(db: &Db, cond: &Sql) -> StoreResult<i64> {
     let mut count = Sql::new("SELECT COUNT(*) FROM measures m WHERE ");
     count.append(cond);
-    // The query builder reads rows whole: the count, its one column, by position.
-    Ok(count.query().fetch_one(db.pool()).await?.try_get(0)?)
+    Ok(count.query_scalar().fetch_one(db.pool()).await?)
 }
 
 /// How many measures a list would hold, without reading them (the home page's tiles).

@@ -21,9 +21,10 @@ pub async fn readable_trail(
     id: i64,
 ) -> Result<(Entity, Vec<AuditEntry>), StoreError> {
     let entity = may_read_record(app, v, table, id).await?;
-    let mut tx = app.db.begin().await?;
-    let trail = audit::trail::of_record(tx.conn(), entity, id).await?;
-    drop(tx);
+    // A read: a pooled connection, not a write transaction (which would wait for
+    // SQLite's writer turn).
+    let mut conn = app.db.pool().acquire().await.map_err(anyhow::Error::from)?;
+    let trail = audit::trail::of_record(&mut conn, entity, id).await?;
     if trail.is_empty() {
         return Err(StoreError::NotFound);
     }
