@@ -199,36 +199,7 @@ async fn every_page_write_has_an_api_counterpart_or_a_reason() {
         })
         .collect();
 
-    let mut missing = Vec::new();
-    for write in &writes {
-        let mapped = COUNTERPARTS.iter().find(|(page, _)| page == write);
-        let exempt = EXEMPT.iter().any(|(page, _)| page == write);
-        match (mapped, exempt) {
-            (Some(_), true) => panic!("{write} is both mapped and exempted"),
-            (None, false) => missing.push(write.clone()),
-            (Some((_, ops)), false) => {
-                for op in *ops {
-                    assert!(
-                        documented.contains(*op),
-                        "{write}: its counterpart {op} is not in the API's document"
-                    );
-                }
-            }
-            (None, true) => {}
-        }
-    }
-    assert!(
-        missing.is_empty(),
-        "page writes without an API counterpart (add one, or exempt it with its reason): {missing:?}"
-    );
-    // No entry outlives its page route.
-    for page in COUNTERPARTS
-        .iter()
-        .map(|(p, _)| p)
-        .chain(EXEMPT.iter().map(|(p, _)| p))
-    {
-        assert!(writes.contains(*page), "{page} is no longer a page write");
-    }
+    check_counterparts("write", &writes, COUNTERPARTS, EXEMPT, &documented);
 }
 
 /// Each page that shows data and the API reads that give the same.
@@ -428,18 +399,30 @@ async fn every_page_read_has_an_api_counterpart_or_a_reason() {
         .map(|(path, _)| format!("GET {path}"))
         .collect();
 
+    check_counterparts("read", &reads, READ_COUNTERPARTS, READ_EXEMPT, &documented);
+}
+
+/// Each page route (`routes`, writes or reads) maps to operations the API documents, or
+/// is exempted with its reason, never both; and no entry outlives its page route.
+fn check_counterparts(
+    kind: &str,
+    routes: &BTreeSet<String>,
+    counterparts: &[(&str, &[&str])],
+    exempt: &[(&str, &str)],
+    documented: &BTreeSet<String>,
+) {
     let mut missing = Vec::new();
-    for read in &reads {
-        let mapped = READ_COUNTERPARTS.iter().find(|(page, _)| page == read);
-        let exempt = READ_EXEMPT.iter().any(|(page, _)| page == read);
-        match (mapped, exempt) {
-            (Some(_), true) => panic!("{read} is both mapped and exempted"),
-            (None, false) => missing.push(read.clone()),
+    for route in routes {
+        let mapped = counterparts.iter().find(|(page, _)| page == route);
+        let exempted = exempt.iter().any(|(page, _)| page == route);
+        match (mapped, exempted) {
+            (Some(_), true) => panic!("{route} is both mapped and exempted"),
+            (None, false) => missing.push(route.clone()),
             (Some((_, ops)), false) => {
                 for op in *ops {
                     assert!(
                         documented.contains(*op),
-                        "{read}: its counterpart {op} is not a GET in the API's document"
+                        "{route}: its counterpart {op} is not in the API's document"
                     );
                 }
             }
@@ -448,13 +431,13 @@ async fn every_page_read_has_an_api_counterpart_or_a_reason() {
     }
     assert!(
         missing.is_empty(),
-        "page reads without an API counterpart (add one, or exempt it with its reason): {missing:?}"
+        "page {kind}s without an API counterpart (add one, or exempt it with its reason): {missing:?}"
     );
-    for page in READ_COUNTERPARTS
+    for page in counterparts
         .iter()
         .map(|(p, _)| p)
-        .chain(READ_EXEMPT.iter().map(|(p, _)| p))
+        .chain(exempt.iter().map(|(p, _)| p))
     {
-        assert!(reads.contains(*page), "{page} is no longer a page read");
+        assert!(routes.contains(*page), "{page} is no longer a page {kind}");
     }
 }
