@@ -256,6 +256,9 @@ pub enum Account {
     ThreeAdministrators,
     /// One's own account disabled.
     DisableSelf,
+    /// An administrator's account disabled or enabled on a page or the API: one of the
+    /// three could silence another (the auditor), so only the shell does it.
+    DisableAdministrator,
     /// An account disabled without a reason.
     DisableReason,
     /// A role assigned to oneself.

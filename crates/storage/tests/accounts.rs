@@ -8,6 +8,7 @@
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use zhenggai_demo as demo;
 use zhenggai_domain::UserId;
+use zhenggai_domain::validate::Why;
 use zhenggai_storage::accounts::auth::{self, AuthPolicy, LoginRefused};
 use zhenggai_storage::audit::Change;
 use zhenggai_storage::{StoreError, accounts::users};
@@ -307,17 +308,55 @@ async fn a_disabled_account_has_no_login_no_session_and_no_token_until_enabled()
     };
     // Only the security administrator, and not on their own account.
     assert!(matches!(
-        users::set_disabled(&t.db, &office, because, finance.id, finance.version, true).await,
+        users::set_disabled(
+            &t.db,
+            Some(&office),
+            because,
+            finance.id,
+            finance.version,
+            true
+        )
+        .await,
         Err(StoreError::Forbidden)
     ));
     assert!(matches!(
-        users::set_disabled(&t.db, &secadmin, because, secadmin.user, 1, true).await,
+        users::set_disabled(&t.db, Some(&secadmin), because, secadmin.user, 1, true).await,
         Err(StoreError::Invalid(_))
     ));
+    // No administrator's account from a page or the API: one of the three could
+    // silence another (the auditor). The shell may.
+    let auditadmin = users::find(&t.db, "auditadmin").await.unwrap().unwrap();
+    match users::set_disabled(
+        &t.db,
+        Some(&secadmin),
+        because,
+        auditadmin.id,
+        auditadmin.version,
+        true,
+    )
+    .await
+    {
+        Err(StoreError::Invalid(e)) => assert_eq!(
+            e[0].why,
+            Why::Account(zhenggai_domain::reason::Account::DisableAdministrator)
+        ),
+        other => panic!("{other:?}"),
+    }
+    users::set_disabled(
+        &t.db,
+        None,
+        because,
+        auditadmin.id,
+        auditadmin.version,
+        true,
+    )
+    .await
+    .unwrap();
+    assert!(users::get(&t.db, auditadmin.id).await.unwrap().disabled);
     // Disabling says why (recorded); without a reason it is refused at the field.
     match users::set_disabled(
         &t.db,
-        &secadmin,
+        Some(&secadmin),
         system(now()),
         finance.id,
         finance.version,
@@ -328,9 +367,16 @@ async fn a_disabled_account_has_no_login_no_session_and_no_token_until_enabled()
         Err(StoreError::Invalid(e)) => assert_eq!(e[0].field, "reason"),
         other => panic!("{other:?}"),
     }
-    users::set_disabled(&t.db, &secadmin, because, finance.id, finance.version, true)
-        .await
-        .unwrap();
+    users::set_disabled(
+        &t.db,
+        Some(&secadmin),
+        because,
+        finance.id,
+        finance.version,
+        true,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         auth::login(&t.db, "finance", PASSWORD, "10.1.1.20", now(), policy)
             .await
@@ -351,7 +397,7 @@ async fn a_disabled_account_has_no_login_no_session_and_no_token_until_enabled()
     assert!(disabled.disabled);
     users::set_disabled(
         &t.db,
-        &secadmin,
+        Some(&secadmin),
         system(now()),
         finance.id,
         disabled.version,

@@ -269,6 +269,20 @@ pub enum UserCommand {
         #[arg(long, env = "ZHENGGAI_NEW_PASSWORD")]
         password: Option<String>,
     },
+    /// Disables an account (its sessions end, its tokens are revoked): the only way for
+    /// the three administrators' accounts, which no page or API disables.
+    Disable {
+        /// Login name.
+        username: String,
+        /// Why (recorded in the audit trail).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Enables a disabled account again.
+    Enable {
+        /// Login name.
+        username: String,
+    },
     /// Lists accounts.
     List,
 }

@@ -198,6 +198,34 @@ fn users_are_managed_from_the_shell() {
         .unwrap();
     assert!(!weak.status.success());
     assert!(String::from_utf8_lossy(&weak.stderr).contains("password"));
+    // The three administrators' accounts are disabled and enabled from the shell only
+    // (no page or API does it); disabling says why.
+    let disabled = |args: &[&str]| {
+        let out = zhenggai(dir.path())
+            .args(["user"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let list = zhenggai(dir.path())
+            .args(["user", "list"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&list.stdout)
+            .lines()
+            .any(|l| l.contains("auditadmin") && l.contains("(disabled)"))
+    };
+    assert!(disabled(&["disable", "auditadmin", "--reason", "调离"]));
+    assert!(!disabled(&["enable", "auditadmin"]));
+    let no_reason = zhenggai(dir.path())
+        .args(["user", "disable", "auditadmin"])
+        .output()
+        .unwrap();
+    assert!(!no_reason.status.success());
 }
 
 #[test]

@@ -301,23 +301,33 @@ fn admins_only_from_the_shell(field: &str) -> StoreError {
 }
 
 /// 停用 / 启用 — the security administrator disables an account (its sessions end and
-/// its tokens are revoked; it cannot log in) or enables it again. Recorded.
+/// its tokens are revoked; it cannot log in) or enables it again; an administrator's
+/// account only the shell (`actor` `None`, `zhenggai user disable`), so that none of the
+/// three can silence another. Recorded.
 pub async fn set_disabled(
     db: &Db,
-    actor: &Actor,
+    actor: Option<&Actor>,
     change: Change<'_>,
     user: UserId,
     expected_version: i64,
     disabled: bool,
 ) -> StoreResult<()> {
-    if !actor.role.assigns_roles() {
-        return Err(StoreError::Forbidden);
-    }
-    if actor.user == user {
-        return Err(StoreError::because(
-            "disabled",
-            Why::Account(Account::DisableSelf),
-        ));
+    if let Some(actor) = actor {
+        if !actor.role.assigns_roles() {
+            return Err(StoreError::Forbidden);
+        }
+        if actor.user == user {
+            return Err(StoreError::because(
+                "disabled",
+                Why::Account(Account::DisableSelf),
+            ));
+        }
+        if get(db, user).await?.role.is_admin() {
+            return Err(StoreError::because(
+                "disabled",
+                Why::Account(Account::DisableAdministrator),
+            ));
+        }
     }
     if disabled && change.reason.is_none_or(|r| r.trim().is_empty()) {
         return Err(StoreError::because(

@@ -106,7 +106,7 @@ pub async fn set_disabled(
     let reason = input.reason.as_deref().unwrap_or("");
     users::set_disabled(
         &app.db,
-        &v.0.actor,
+        Some(&v.0.actor),
         v.0.change_because(&app, reason),
         UserId(id),
         input.version,

@@ -1029,6 +1029,10 @@ fn account(a: Account) -> (&'static str, &'static str) {
             "三员（系统管理员、安全管理员、审计管理员）的密码和角色不能在页面或接口上重置或分配，以免一员取得另一员的权限；请由服务器管理人员用命令行 zhenggai user passwd / zhenggai user add 办理。",
             "The three administrators' passwords and roles are not reset or assigned on pages or the API, so that no administrator takes over another's powers: the server's operator uses the command line (zhenggai user passwd / zhenggai user add).",
         ),
+        Account::DisableAdministrator => (
+            "三员（系统管理员、安全管理员、审计管理员）的账号不能在页面或接口上停用或启用，以免一员使另一员（如审计管理员）无法履职；请由服务器管理人员用命令行 zhenggai user disable / zhenggai user enable 办理。",
+            "The three administrators' accounts are not disabled or enabled on pages or the API, so that no administrator can silence another (the auditor): the server's operator uses the command line (zhenggai user disable / zhenggai user enable).",
+        ),
         Account::DisableSelf => (
             "不能停用自己的账户。",
             "You cannot disable your own account.",
@@ -1650,6 +1654,7 @@ mod every_reason {
                 | Why::Choose(Choose::UnitKind)
                 | Why::Channel(Channel::RobotHost { .. })
                 | Why::Account(Account::ThreeAdministrators)
+                | Why::Account(Account::DisableAdministrator)
                 | Why::Rule(Rule::Checkpoint { .. })
         )
     }
@@ -1846,6 +1851,7 @@ mod every_reason {
             Why::Account(Account::WrongPassword),
             Why::Account(Account::ThreeAdministrators),
             Why::Account(Account::DisableSelf),
+            Why::Account(Account::DisableAdministrator),
             Why::Account(Account::DisableReason),
             Why::Account(Account::AssignSelf),
             Why::Account(Account::TokenName),
@@ -2216,6 +2222,7 @@ mod every_reason {
             Account::TokenNameControl => 10,
             Account::UnitName => 11,
             Account::DepartmentParent => 12,
+            Account::DisableAdministrator => 13,
         }
     }
 
@@ -2309,7 +2316,7 @@ mod every_reason {
         ("foreign", 13),
         ("rule", 31),
         ("bounds", 12),
-        ("account", 13),
+        ("account", 14),
         ("channel", 6),
         ("files", 5),
         ("request", 4),

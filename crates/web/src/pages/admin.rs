@@ -289,7 +289,7 @@ pub async fn set_disabled(
     let disabled = form.get("disabled") == "1";
     let result = users::set_disabled(
         &app.db,
-        &v.actor,
+        Some(&v.actor),
         v.change_because(&app, form.get("reason")),
         UserId(id),
         form.id("version").unwrap_or(0),

@@ -749,6 +749,46 @@ async fn no_administrator_takes_over_another_or_makes_a_new_one() {
     }
     assert_eq!(t.get_user("sysadmin").await.role, sysadmin.role);
     assert_eq!(t.get_user("finance").await.role, finance.role);
+    // Nor silences another: the security administrator disables no administrator's
+    // account (the auditor's above all), on the page or through the API; the page does
+    // not offer it.
+    let sec_page = t.login("secadmin").await;
+    let auditadmin = t.get_user("auditadmin").await;
+    let page = t.get(Some(&sec_page), "/admin/users").await;
+    assert!(
+        !page
+            .body
+            .contains(&format!("/admin/users/{}/disabled", auditadmin.id.0)),
+        "{}",
+        page.body
+    );
+    let r = t
+        .post(
+            Some(&sec_page),
+            &format!("/admin/users/{}/disabled", auditadmin.id.0),
+            &[
+                ("disabled", "1"),
+                ("version", &auditadmin.version.to_string()),
+                ("reason", "审计太严"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("zhenggai user disable"), "{}", r.body);
+    let r = t
+        .api(
+            &sec,
+            "PUT",
+            &format!("/api/v1/users/{}/disabled", auditadmin.id.0),
+            Some(json!({"disabled": true, "version": auditadmin.version, "reason": "审计太严"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(!t.get_user("auditadmin").await.disabled);
+    assert_eq!(
+        t.submit_login("auditadmin", PASSWORD, "/").await.status,
+        StatusCode::SEE_OTHER
+    );
 }
 
 /// Evidence is stored by its SHA-256 beside the database; a file swapped in the data

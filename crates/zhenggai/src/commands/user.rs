@@ -105,19 +105,47 @@ pub async fn run(common: &Common, cmd: UserCommand) -> anyhow::Result<ExitCode> 
                 println!("one-time password (to be changed at first login): {password}");
             }
         }
+        UserCommand::Disable { username, reason } => {
+            set_disabled(&db, change, &username, Some(&reason)).await?;
+            println!("{username} disabled");
+        }
+        UserCommand::Enable { username } => {
+            set_disabled(&db, change, &username, None).await?;
+            println!("{username} enabled");
+        }
         UserCommand::List => {
             for u in users::list(&db).await? {
                 println!(
-                    "{:<6} {:<16} {:<12} {:<12} {}",
+                    "{:<6} {:<16} {:<12} {:<12} {}{}",
                     u.id,
                     u.username,
                     u.role.code(),
                     u.display_name,
-                    u.unit_name
+                    u.unit_name,
+                    if u.disabled { " (disabled)" } else { "" }
                 );
             }
         }
     }
     db.close().await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Disables (with its reason) or enables an account from the shell.
+async fn set_disabled(
+    db: &Db,
+    change: Change<'_>,
+    username: &str,
+    reason: Option<&str>,
+) -> anyhow::Result<()> {
+    let user = users::find(db, username)
+        .await?
+        .with_context(|| format!("no user “{username}”"))?;
+    let change = Change {
+        reason: reason.or(change.reason),
+        ..change
+    };
+    users::set_disabled(db, None, change, user.id, user.version, reason.is_some())
+        .await
+        .map_err(explain)
 }
