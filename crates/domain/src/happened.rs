@@ -23,17 +23,23 @@ pub enum Event {
     HearingHeld,
     /// 督查 — a supervision round held.
     RoundHeld,
+    /// 整改进展 — work done on a measure.
+    ProgressMade,
+    /// 阶段目标完成 — a milestone reached.
+    MilestoneReached,
 }
 
 impl Event {
     /// Every event.
-    pub const ALL: [Event; 6] = [
+    pub const ALL: [Event; 8] = [
         Event::PlanApproved,
         Event::AccountabilityDecided,
         Event::InstitutionIssued,
         Event::MoneyRecovered,
         Event::HearingHeld,
         Event::RoundHeld,
+        Event::ProgressMade,
+        Event::MilestoneReached,
     ];
 
     /// The form's and the API's field that carries the date.
@@ -44,6 +50,8 @@ impl Event {
             Event::InstitutionIssued => "issued_on",
             Event::MoneyRecovered => "recovered_on",
             Event::HearingHeld | Event::RoundHeld => "held_on",
+            Event::ProgressMade => "happened_on",
+            Event::MilestoneReached => "done_on",
         }
     }
 }
@@ -89,6 +97,38 @@ impl TooSoon {
     }
 }
 
+/// A date of what happened that lies before the inspection it belongs to began (1990
+/// typed for 2026): nothing of a rectification happens before its inspection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the date {date} is before {start}, when the inspection began: check the year")]
+pub struct BeforeInspection {
+    /// What the date records.
+    pub event: Event,
+    /// The date given.
+    pub date: NaiveDate,
+    /// The day the inspection began (its period's start, else its feedback).
+    pub start: NaiveDate,
+}
+
+impl BeforeInspection {
+    /// The refusal at the field that carried the date.
+    pub fn field_error(&self) -> FieldError {
+        FieldError::because(self.event.field(), Why::BeforeInspection(*self))
+    }
+}
+
+/// Checks the date of `event` against the day its inspection began, if known.
+pub fn check_since(
+    event: Event,
+    date: NaiveDate,
+    start: Option<NaiveDate>,
+) -> Result<(), BeforeInspection> {
+    match start {
+        Some(start) if date < start => Err(BeforeInspection { event, date, start }),
+        _ => Ok(()),
+    }
+}
+
 /// Checks the date of `event` against the day of the step it follows, if any.
 pub fn check_after(
     event: Event,
@@ -122,6 +162,17 @@ mod tests {
 
     fn day(n: i64) -> NaiveDate {
         NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + chrono::Duration::days(n)
+    }
+
+    #[test]
+    fn nothing_happens_before_its_inspection_began() {
+        for e in Event::ALL {
+            assert_eq!(check_since(e, day(10), Some(day(10))), Ok(()));
+            assert_eq!(check_since(e, day(0), None), Ok(()));
+            let err = check_since(e, day(9), Some(day(10))).unwrap_err();
+            assert_eq!(err.field_error().field, e.field());
+            assert_eq!(err.field_error().why, Why::BeforeInspection(err));
+        }
     }
 
     #[test]

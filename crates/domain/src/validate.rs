@@ -78,6 +78,8 @@ pub enum Why {
     NotYet(crate::happened::NotYet),
     /// A date of what happened before the step it follows.
     TooSoon(crate::happened::TooSoon),
+    /// A date of what happened before its inspection began.
+    BeforeInspection(crate::happened::BeforeInspection),
     /// Someone else saved the record while this form was open (a stale version).
     Stale {
         /// Who saved it, by name.

@@ -36,7 +36,8 @@ fn quiet_on_closed_stdout() {
 async fn main() -> std::process::ExitCode {
     quiet_on_closed_stdout();
     let cli = cli::Cli::parse();
-    logs::init(cli.common.log_format);
+    // Held to the end: dropping it flushes the log lines still queued.
+    let _log_writer = logs::init(cli.common.log_format);
     match commands::run(cli).await {
         Ok(code) => code,
         Err(e) => {

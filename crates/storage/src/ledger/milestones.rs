@@ -242,7 +242,7 @@ pub async fn mark_done(
     today: NaiveDate,
 ) -> StoreResult<()> {
     let (measure, done) = of_id(db, id).await?;
-    measure_for_change(db, actor, measure, today).await?;
+    let m = measure_for_change(db, actor, measure, today).await?;
     let mut c = Checker::default();
     let on = c.date("done_on", on);
     if on.is_some_and(|d| d > today) {
@@ -250,6 +250,17 @@ pub async fn mark_done(
             "done_on",
             Why::Rule(Rule::ReachedAhead),
         ));
+    }
+    if let Some(on) = on {
+        let mut conn = db.pool().acquire().await?;
+        let since = super::inspection_start(&mut conn, m.inspection_id).await?;
+        if let Err(e) = zhenggai_domain::happened::check_since(
+            zhenggai_domain::happened::Event::MilestoneReached,
+            on,
+            since,
+        ) {
+            c.push(e.field_error());
+        }
     }
     if done.is_some() {
         c.push(FieldError::because(

@@ -98,21 +98,58 @@ pub(crate) async fn require_inspection_edit(
     }
 }
 
-/// The date of what has happened, at its field: required, and not after the day it is
-/// recorded.
+/// The date of what has happened, at its field: required, not after the day it is
+/// recorded, and not before `since`, the day its inspection (or the organisation's
+/// first) began.
 pub(crate) fn happened_on(
     c: &mut zhenggai_domain::validate::Checker,
     event: zhenggai_domain::happened::Event,
     value: &str,
     change: crate::audit::Change<'_>,
+    since: Option<chrono::NaiveDate>,
 ) -> Option<chrono::NaiveDate> {
+    use zhenggai_domain::happened;
     let on = c.date(event.field(), value)?;
-    match zhenggai_domain::happened::check(event, on, zhenggai_domain::clock::china_date(change.at))
-    {
-        Ok(()) => Some(on),
-        Err(e) => {
-            c.push(e.field_error());
-            None
-        }
+    let today = zhenggai_domain::clock::china_date(change.at);
+    if let Err(e) = happened::check(event, on, today) {
+        c.push(e.field_error());
+        return None;
     }
+    if let Err(e) = happened::check_since(event, on, since) {
+        c.push(e.field_error());
+        return None;
+    }
+    Some(on)
+}
+
+/// The day an inspection began: its period's start, else its feedback (the lower bound
+/// of anything its rectification records as happened).
+pub(crate) async fn inspection_start(
+    conn: &mut sqlx::AnyConnection,
+    inspection: zhenggai_domain::InspectionId,
+) -> crate::error::StoreResult<Option<chrono::NaiveDate>> {
+    let start: Option<String> = sqlx::query_scalar(
+        "SELECT COALESCE(period_start, feedback_date) FROM inspections WHERE id = $1",
+    )
+    .bind(inspection.0)
+    .fetch_optional(&mut *conn)
+    .await?
+    .flatten();
+    Ok(start.as_deref().and_then(crate::db::sql::parse_day))
+}
+
+/// The day the organisation's first inspection began (the lower bound of what its
+/// office records as happened outside one inspection: hearings, supervision rounds).
+pub(crate) async fn first_inspection_start(
+    conn: &mut sqlx::AnyConnection,
+    org: zhenggai_domain::UnitId,
+) -> crate::error::StoreResult<Option<chrono::NaiveDate>> {
+    let start: Option<String> = sqlx::query_scalar(
+        "SELECT MIN(COALESCE(period_start, feedback_date)) FROM inspections \
+         WHERE org_id = $1 AND withdrawn_at IS NULL",
+    )
+    .bind(org.0)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(start.as_deref().and_then(crate::db::sql::parse_day))
 }

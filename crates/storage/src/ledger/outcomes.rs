@@ -10,7 +10,7 @@ use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::{InspectionId, Role};
 
-use super::{happened_on, inspection_org, require_inspection_edit};
+use super::{happened_on, inspection_org, inspection_start, require_inspection_edit};
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
 use crate::db::rows::code_of;
@@ -252,6 +252,7 @@ pub async fn record_accountability_in(
         happened::Event::AccountabilityDecided,
         &input.decided_on,
         change,
+        inspection_start(tx.conn(), inspection).await?,
     );
     check_links(
         tx,
@@ -319,6 +320,7 @@ pub async fn record_institution_in(
         happened::Event::InstitutionIssued,
         &input.issued_on,
         change,
+        inspection_start(tx.conn(), inspection).await?,
     );
     check_links(
         tx,
@@ -381,6 +383,7 @@ pub async fn record_recovery_in(
         happened::Event::MoneyRecovered,
         &input.recovered_on,
         change,
+        inspection_start(tx.conn(), inspection).await?,
     );
     check_links(
         tx,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::deadline::DeadlineKind;
+use zhenggai_domain::happened;
 use zhenggai_domain::lifecycle::{self, Action, Refusal};
 use zhenggai_domain::reason::{Refused, Rule};
 use zhenggai_domain::status::MeasureState;
@@ -104,6 +105,13 @@ pub async fn add(
             "happened_on",
             Why::Rule(Rule::WorkAhead),
         ));
+    }
+    if let Some(on) = happened_on {
+        let mut conn = db.pool().acquire().await?;
+        let since = super::inspection_start(&mut conn, m.inspection_id).await?;
+        if let Err(e) = happened::check_since(happened::Event::ProgressMade, on, since) {
+            c.push(e.field_error());
+        }
     }
     let content = c.text("content", &input.content, 5000);
     let checked = check_uploads(&mut c, uploads, limits);

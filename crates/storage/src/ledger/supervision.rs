@@ -74,7 +74,11 @@ pub async fn record_round(
     edit(actor)?;
     let mut c = Checker::default();
     let title = c.text("title", title, 200);
-    let held_on = super::happened_on(&mut c, Event::RoundHeld, held_on, change);
+    let since = {
+        let mut conn = db.pool().acquire().await?;
+        super::first_inspection_start(&mut conn, actor.org).await?
+    };
+    let held_on = super::happened_on(&mut c, Event::RoundHeld, held_on, change, since);
     let units: Vec<UnitId> = crate::accounts::units::list(db, Some(actor.org))
         .await?
         .into_iter()
@@ -200,7 +204,11 @@ pub async fn record_hearing(
 ) -> StoreResult<()> {
     edit(actor)?;
     let mut c = Checker::default();
-    let held_on = super::happened_on(&mut c, Event::HearingHeld, held_on, change);
+    let since = {
+        let mut conn = db.pool().acquire().await?;
+        super::first_inspection_start(&mut conn, actor.org).await?
+    };
+    let held_on = super::happened_on(&mut c, Event::HearingHeld, held_on, change, since);
     let attendees = c.text("attendees", attendees, 500);
     let notes = c.text("notes", notes, 2000);
     c.finish()?;

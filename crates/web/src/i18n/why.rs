@@ -64,6 +64,7 @@ pub fn why(lang: Lang, w: &Why) -> String {
         Why::Deadline(e) if zh => e.zh(),
         Why::Deadline(e) => e.to_string(),
         Why::NotYet(n) => not_yet(lang, n),
+        Why::BeforeInspection(b) => before_inspection(lang, b),
         Why::Stale {
             changed_by,
             changed_at,
@@ -440,6 +441,38 @@ pub fn hint_words(lang: Lang, h: Hint) -> &'static str {
     lang.pick(zh, en)
 }
 
+/// A date of what happened that lies before its inspection began.
+fn before_inspection(lang: Lang, b: &zhenggai_domain::happened::BeforeInspection) -> String {
+    use zhenggai_domain::happened::Event;
+    let what = match (lang, b.event) {
+        (Lang::Zh, Event::PlanApproved | Event::HearingHeld) => "会议日期",
+        (Lang::Zh, Event::AccountabilityDecided) => "决定日期",
+        (Lang::Zh, Event::InstitutionIssued) => "印发日期",
+        (Lang::Zh, Event::MoneyRecovered) => "清退（追缴）日期",
+        (Lang::Zh, Event::RoundHeld) => "督查日期",
+        (Lang::Zh, Event::ProgressMade) => "进展日期",
+        (Lang::Zh, Event::MilestoneReached) => "完成日期",
+        (Lang::En, Event::PlanApproved | Event::HearingHeld) => "The meeting date",
+        (Lang::En, Event::AccountabilityDecided) => "The decision date",
+        (Lang::En, Event::InstitutionIssued) => "The issue date",
+        (Lang::En, Event::MoneyRecovered) => "The date recovered",
+        (Lang::En, Event::RoundHeld) => "The round's date",
+        (Lang::En, Event::ProgressMade) => "The date of the work",
+        (Lang::En, Event::MilestoneReached) => "The day reached",
+    };
+    match lang {
+        Lang::Zh => format!(
+            "{what}（{}）早于巡视巡察开始的日期（{}）：整改的事不会发生在巡视巡察之前，请核对年份，填写实际的日期。",
+            zh_day(b.date),
+            zh_day(b.start)
+        ),
+        Lang::En => format!(
+            "{what} ({}) is before the inspection began ({}): check the year and give the actual date.",
+            b.date, b.start
+        ),
+    }
+}
+
 /// A date of what happened that lies ahead of the day it is recorded.
 fn not_yet(lang: Lang, n: &zhenggai_domain::happened::NotYet) -> String {
     use zhenggai_domain::happened::Event;
@@ -463,6 +496,20 @@ fn not_yet(lang: Lang, n: &zhenggai_domain::happened::NotYet) -> String {
         (Lang::Zh, Event::RoundHeld) => {
             format!("督查日期（{date}）晚于今天（{day}）：请在督查之后登记，填写督查的日期。")
         }
+        (Lang::Zh, Event::ProgressMade) => {
+            format!("进展日期（{date}）晚于今天（{day}）：请登记已经做了的工作，填写实际的日期。")
+        }
+        (Lang::Zh, Event::MilestoneReached) => {
+            format!("完成日期（{date}）晚于今天（{day}）：请在阶段目标完成后标记，填写完成的日期。")
+        }
+        (Lang::En, Event::ProgressMade) => format!(
+            "The date of the work ({}) is after today ({}): record work once it is done, with its day.",
+            n.date, n.day
+        ),
+        (Lang::En, Event::MilestoneReached) => format!(
+            "The day reached ({}) is after today ({}): mark the milestone once it is reached, with its day.",
+            n.date, n.day
+        ),
         (Lang::En, Event::InstitutionIssued) => format!(
             "The issue date ({}) is after today ({}): record the rule once it is issued, with the day of issue.",
             n.date, n.day
@@ -1482,7 +1529,7 @@ mod every_reason {
     use zhenggai_domain::calendar::ParseError;
     use zhenggai_domain::deadline::DeadlineError;
     use zhenggai_domain::escalation::{Misstep, NoticeKind};
-    use zhenggai_domain::happened::{Event, NotYet, TooSoon};
+    use zhenggai_domain::happened::{BeforeInspection, Event, NotYet, TooSoon};
     use zhenggai_domain::lifecycle::{Hint, ProblemState, Refusal};
     use zhenggai_domain::new_deadline::{Setting, TooEarly};
     use zhenggai_domain::password::Weak;
@@ -1680,6 +1727,11 @@ mod every_reason {
                 event: Event::PlanApproved,
                 date: day(2024, 5, 3),
                 earliest: day(2024, 6, 1),
+            }),
+            Why::BeforeInspection(BeforeInspection {
+                event: Event::ProgressMade,
+                date: day(1990, 5, 3),
+                start: day(2024, 6, 1),
             }),
             Why::Stale {
                 changed_by: Some("李明".into()),
@@ -2047,6 +2099,7 @@ mod every_reason {
             Why::NotYet(_) => ("why", 10),
             Why::Stale { .. } => ("why", 11),
             Why::TooSoon(_) => ("why", 15),
+            Why::BeforeInspection(_) => ("why", 16),
             Why::Refused(_) => ("why", 12),
             Why::InRow { .. } => ("why", 13),
             Why::Calendar(_) => ("why", 14),
@@ -2308,7 +2361,7 @@ mod every_reason {
 
     /// How many variants each group has.
     const SIZES: &[(&str, usize)] = &[
-        ("why", 16),
+        ("why", 17),
         ("too_early", 7),
         ("escalation", 8),
         ("password", 5),

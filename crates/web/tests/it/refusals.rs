@@ -378,3 +378,88 @@ async fn drafted_deadlines_lie_ahead_and_dates_of_what_happened_lie_behind() {
     assert!(message.contains("晚于今天"), "{message}");
     assert!(message.contains("2024年4月25日"), "{message}");
 }
+
+/// Nothing of a rectification happens before its inspection began: a progress entry, a
+/// milestone reached, a 问责 decision, a hearing dated 1990 (a slip of the year) are each
+/// refused at their date, saying from when, and nothing is written.
+#[tokio::test]
+async fn a_date_before_the_inspection_began_is_refused_at_its_field() {
+    let t = TestApp::new().await;
+    let (finance, office, jijian) = (
+        t.token("finance").await,
+        t.token("office").await,
+        t.token("jijian").await,
+    );
+    let finance_page = t.login("finance").await;
+    let m = t.measure(FINANCE_LEAD).await;
+    let before = t.progress_of(m).await.len();
+    let progress = t
+        .post_progress(
+            Auth::Session(&finance_page),
+            &format!("/measures/{m}/progress"),
+            &[
+                ("csrf", &finance_page.csrf),
+                ("happened_on", "1990-04-20"),
+                ("content", "清理账户"),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(progress.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        progress.body.contains("早于巡视巡察开始的日期"),
+        "{}",
+        progress.body
+    );
+    assert_eq!(t.progress_of(m).await.len(), before);
+
+    let added = t
+        .api(
+            &finance,
+            "POST",
+            &format!("/api/v1/measures/{m}/milestones"),
+            Some(json!({"content": "完成账户清理", "due_text": "2024-05-05"})),
+        )
+        .await;
+    let id = added.json()["id"].as_i64().unwrap();
+    let done = t
+        .api(
+            &finance,
+            "POST",
+            &format!("/api/v1/milestones/{id}/done"),
+            Some(json!({"version": 1, "done_on": "1990-01-01"})),
+        )
+        .await;
+    assert!(refused_field(&done, "done_on").contains("请核对年份"));
+
+    let i = t.inspection().await;
+    let decided = t
+        .api(
+            &jijian,
+            "POST",
+            &format!("/api/v1/inspections/{i}/accountability"),
+            Some(json!({"subject_kind": "person", "subject": "驾驶员 王某", "reason": "公车私用", "form": "first", "decided_on": "1990-04-20"})),
+        )
+        .await;
+    assert!(refused_field(&decided, "decided_on").contains("早于巡视巡察开始的日期"));
+
+    let hearing = t
+        .api(
+            &office,
+            "POST",
+            "/api/v1/supervision/hearings",
+            Some(json!({"held_on": "1990-04-22", "attendees": "党委委员", "notes": "听取汇报"})),
+        )
+        .await;
+    assert!(refused_field(&hearing, "held_on").contains("请核对年份"));
+    let hearings = t
+        .api(&office, "GET", "/api/v1/supervision/hearings", None)
+        .await
+        .json();
+    assert!(
+        hearings
+            .as_array()
+            .is_some_and(|h| !h.iter().any(|h| h["held_on"] == "1990-04-22")),
+        "{hearings}"
+    );
+}
