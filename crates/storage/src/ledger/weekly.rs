@@ -415,6 +415,26 @@ struct SummaryRow {
     saved_by: Option<String>,
 }
 
+/// Whether the organisation's office may summarise the week of `week` (from the week of
+/// its first inspection's feedback to this week), refused at the week if not: for a
+/// summary saved, and for one downloaded (whose draft would otherwise put today's
+/// figures under a title of 1990).
+pub async fn summary_week(
+    db: &Db,
+    org: UnitId,
+    week: NaiveDate,
+    today: NaiveDate,
+) -> StoreResult<()> {
+    let first: Option<String> = sqlx::query_scalar(
+        "SELECT MIN(feedback_date) FROM inspections WHERE org_id = $1 AND withdrawn_at IS NULL",
+    )
+    .bind(org.0)
+    .fetch_one(db.pool())
+    .await?;
+    check_summary_week(week, today, first.as_deref().and_then(parse_day))
+        .map_err(|e| StoreError::Invalid(vec![e]))
+}
+
 /// The office saves its weekly summary of a week (一周一汇总), as edited: the first
 /// save creates it (`version` 0), each later one needs the version the writer read, so
 /// that two people editing at once do not overwrite each other; every version is kept
@@ -431,18 +451,7 @@ pub async fn save_summary(
         return Err(StoreError::refused(Refused::SummaryByOffice));
     }
     let monday = week_of(week);
-    let first: Option<String> = sqlx::query_scalar(
-        "SELECT MIN(feedback_date) FROM inspections WHERE org_id = $1 AND withdrawn_at IS NULL",
-    )
-    .bind(actor.org.0)
-    .fetch_one(db.pool())
-    .await?;
-    check_summary_week(
-        monday,
-        china_time(change.at).date(),
-        first.as_deref().and_then(parse_day),
-    )
-    .map_err(|e| StoreError::Invalid(vec![e]))?;
+    summary_week(db, actor.org, monday, china_time(change.at).date()).await?;
     let mut c = Checker::default();
     let content = c.text("content", content, 20000);
     c.finish()?;

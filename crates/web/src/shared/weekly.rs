@@ -33,7 +33,11 @@ pub async fn summary_download(
     week: Option<NaiveDate>,
 ) -> Result<Response, StoreError> {
     let week = monday(app, week);
-    let body = match weekly::saved_summary(&app.db, actor, week).await? {
+    // Who may have it first (storage refuses whoever does not read the ledger), then
+    // whether the week is one the office may summarise.
+    let saved = weekly::saved_summary(&app.db, actor, week).await?;
+    weekly::summary_week(&app.db, actor.org, week, app.clock.today()).await?;
+    let body = match saved {
         Some(saved) => saved.content,
         None => {
             let calendar = calendar::load(&app.db).await?;

@@ -773,6 +773,20 @@ async fn the_weekly_summary_comes_as_a_word_document_as_the_page_gives_it() {
         .await;
     assert_eq!(api.status, page.status, "{}", api.body);
     not_found(&api, "a unit downloading the summary");
+    // A week before the first inspection has no summary: refused at the week, saying
+    // from when, not a document of today's figures titled 1990.
+    let office = t.token("office").await;
+    invalid(
+        &t.api(
+            &office,
+            "GET",
+            "/api/v1/weekly/summary.docx?week=1990-01-01",
+            None,
+        )
+        .await,
+        "week",
+        "a summary of 1990",
+    );
     // The document says what it answers.
     let openapi = t.get(None, "/api/v1/openapi.json").await.json();
     let op = &openapi["paths"]["/api/v1/weekly/summary.docx"]["get"];
