@@ -117,41 +117,43 @@ pub async fn load(
         reason: Some("演示数据"),
     };
     let evidence = store_evidence(store).await?;
-    let mut tx = db.begin().await?;
-    let city = units::insert(
-        &mut tx,
-        change,
-        None,
-        UnitKind::Org,
-        "中共某市委员会",
-        Some("市委"),
-    )
-    .await?;
-    let xunchaban = units::insert(
-        &mut tx,
-        change,
-        Some(city),
-        UnitKind::Dept,
-        "市委巡察工作领导小组办公室",
-        Some("市委巡察办"),
-    )
-    .await?;
-    let paper = Org {
-        parent: city,
-        name: "某市日报社（报业集团）",
-        short: "报社",
-        prefix: "",
-    };
-    load_org(
-        &mut tx,
-        change,
-        evidence,
-        paper,
-        vec![("市委巡察办", xunchaban)],
-        today,
-    )
-    .await?;
-    tx.commit().await
+    db.write(async |tx| {
+        let city = units::insert(
+            tx,
+            change,
+            None,
+            UnitKind::Org,
+            "中共某市委员会",
+            Some("市委"),
+        )
+        .await?;
+        let xunchaban = units::insert(
+            tx,
+            change,
+            Some(city),
+            UnitKind::Dept,
+            "市委巡察工作领导小组办公室",
+            Some("市委巡察办"),
+        )
+        .await?;
+        let paper = Org {
+            parent: city,
+            name: "某市日报社（报业集团）",
+            short: "报社",
+            prefix: "",
+        };
+        load_org(
+            tx,
+            change,
+            evidence,
+            paper,
+            vec![("市委巡察办", xunchaban)],
+            today,
+        )
+        .await?;
+        Ok(())
+    })
+    .await
 }
 
 /// The organisation keeps the default warning rules with its Party secretary named, so
@@ -250,15 +252,17 @@ pub async fn load_another(
         sqlx::query_scalar("SELECT id FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1")
             .fetch_one(db.pool())
             .await?;
-    let mut tx = db.begin().await?;
-    let org = Org {
-        parent: UnitId(city),
-        name,
-        short,
-        prefix,
-    };
-    load_org(&mut tx, change, evidence, org, Vec::new(), today).await?;
-    tx.commit().await
+    db.write(async |tx| {
+        let org = Org {
+            parent: UnitId(city),
+            name,
+            short,
+            prefix,
+        };
+        load_org(tx, change, evidence, org, Vec::new(), today).await?;
+        Ok(())
+    })
+    .await
 }
 
 /// The newspaper's departments, accounts and ledger, under `org.parent`.

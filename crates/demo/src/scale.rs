@@ -116,12 +116,14 @@ async fn flush(
         &columns,
         std::mem::take(rows),
     );
-    let mut tx = db.begin().await?;
-    if let Some(bulk) = dialect::bulk_writes(db.backend()) {
-        sqlx::query(bulk).execute(tx.conn()).await?;
-    }
-    sql.query().execute(tx.conn()).await?;
-    tx.commit().await?;
+    db.write(async |tx| {
+        if let Some(bulk) = dialect::bulk_writes(db.backend()) {
+            sqlx::query(bulk).execute(tx.conn()).await?;
+        }
+        sql.query().execute(tx.conn()).await?;
+        Ok(())
+    })
+    .await?;
     Ok(())
 }
 
@@ -212,36 +214,38 @@ pub async fn generate(
         at,
         reason: Some("benchmark data"),
     };
-    let mut tx = db.begin().await?;
-    users::insert(
-        &mut tx,
-        change,
-        &NewUser {
-            username: "bench_office",
-            display_name: "基准整改办",
-            unit: zhenggai_domain::UnitId(first_org),
-            role: Role::Office,
-            units_in_charge: vec![],
-            password: &password,
-            must_change_password: false,
-        },
-    )
+    db.write(async |tx| {
+        users::insert(
+            tx,
+            change,
+            &NewUser {
+                username: "bench_office",
+                display_name: "基准整改办",
+                unit: zhenggai_domain::UnitId(first_org),
+                role: Role::Office,
+                units_in_charge: vec![],
+                password: &password,
+                must_change_password: false,
+            },
+        )
+        .await?;
+        users::insert(
+            tx,
+            change,
+            &NewUser {
+                username: "bench_unit",
+                display_name: "基准部门",
+                unit: zhenggai_domain::UnitId(first_depts[0]),
+                role: Role::Unit,
+                units_in_charge: vec![],
+                password: &password,
+                must_change_password: false,
+            },
+        )
+        .await?;
+        Ok(())
+    })
     .await?;
-    users::insert(
-        &mut tx,
-        change,
-        &NewUser {
-            username: "bench_unit",
-            display_name: "基准部门",
-            unit: zhenggai_domain::UnitId(first_depts[0]),
-            role: Role::Unit,
-            units_in_charge: vec![],
-            password: &password,
-            must_change_password: false,
-        },
-    )
-    .await?;
-    tx.commit().await?;
 
     // Inspections, spread over the organisations; the first one has 2,000 problems.
     let insp_cols =
