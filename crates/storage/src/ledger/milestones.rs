@@ -251,17 +251,8 @@ pub async fn mark_done(
             Why::Rule(Rule::ReachedAhead),
         ));
     }
-    if let Some(on) = on {
-        let mut conn = db.pool().acquire().await?;
-        let since = super::inspection_start(&mut conn, m.inspection_id).await?;
-        if let Err(e) = zhenggai_domain::happened::check_since(
-            zhenggai_domain::happened::Event::MilestoneReached,
-            on,
-            since,
-        ) {
-            c.push(e.field_error());
-        }
-    }
+    let reached = zhenggai_domain::happened::Event::MilestoneReached;
+    super::check_since_inspection(db, &mut c, reached, on, m.inspection_id).await?;
     if done.is_some() {
         c.push(FieldError::because(
             "done_on",

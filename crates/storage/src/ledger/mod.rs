@@ -122,6 +122,24 @@ pub(crate) fn happened_on(
     Some(on)
 }
 
+/// Refuses, at its field, a date of `event` on a measure of `inspection` that lies before
+/// the inspection began (for dates checked for the future by rules of their own).
+pub(crate) async fn check_since_inspection(
+    db: &crate::db::Db,
+    c: &mut zhenggai_domain::validate::Checker,
+    event: zhenggai_domain::happened::Event,
+    on: Option<chrono::NaiveDate>,
+    inspection: zhenggai_domain::InspectionId,
+) -> crate::error::StoreResult<()> {
+    let Some(on) = on else { return Ok(()) };
+    let mut conn = db.pool().acquire().await?;
+    let since = inspection_start(&mut conn, inspection).await?;
+    if let Err(e) = zhenggai_domain::happened::check_since(event, on, since) {
+        c.push(e.field_error());
+    }
+    Ok(())
+}
+
 /// The day an inspection began: its period's start, else its feedback (the lower bound
 /// of anything its rectification records as happened).
 pub(crate) async fn inspection_start(

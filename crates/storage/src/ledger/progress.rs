@@ -106,13 +106,8 @@ pub async fn add(
             Why::Rule(Rule::WorkAhead),
         ));
     }
-    if let Some(on) = happened_on {
-        let mut conn = db.pool().acquire().await?;
-        let since = super::inspection_start(&mut conn, m.inspection_id).await?;
-        if let Err(e) = happened::check_since(happened::Event::ProgressMade, on, since) {
-            c.push(e.field_error());
-        }
-    }
+    let made = happened::Event::ProgressMade;
+    super::check_since_inspection(db, &mut c, made, happened_on, m.inspection_id).await?;
     let content = c.text("content", &input.content, 5000);
     let checked = check_uploads(&mut c, uploads, limits);
     if input.mark_done && checked.is_empty() && !has_evidence(db, measure).await? {
