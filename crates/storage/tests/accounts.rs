@@ -7,12 +7,11 @@
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use zhenggai_demo as demo;
-use zhenggai_domain::UserId;
 use zhenggai_domain::validate::Why;
 use zhenggai_storage::accounts::auth::{self, AuthPolicy, LoginRefused};
 use zhenggai_storage::audit::Change;
 use zhenggai_storage::{StoreError, accounts::users};
-use zhenggai_testkit::TestDb;
+use zhenggai_testkit::{Finders, TestDb};
 
 const PASSWORD: &str = demo::DEMO_PASSWORD;
 
@@ -48,10 +47,6 @@ async fn assert_intact(t: &TestDb) {
             .unwrap()
             .intact()
     );
-}
-
-async fn user(t: &TestDb, name: &str) -> UserId {
-    users::find(&t.db, name).await.unwrap().unwrap().id
 }
 
 #[tokio::test]
@@ -148,13 +143,13 @@ async fn a_success_clears_the_count_of_its_address_only() {
 async fn a_password_change_ends_every_other_session_and_token() {
     let t = demo_db().await;
     let policy = AuthPolicy::default();
-    let finance = user(&t, "finance").await;
+    let finance = t.user("finance").await;
     let kept = auth::start_session(&t.db, finance, now()).await.unwrap();
     let other = auth::start_session(&t.db, finance, now()).await.unwrap();
     let token = auth::create_api_token(&t.db, finance, "script", now())
         .await
         .unwrap();
-    let office = user(&t, "office").await;
+    let office = t.user("office").await;
     let bystander = auth::start_session(&t.db, office, now()).await.unwrap();
     let kept_id = auth::find_session(&t.db, &kept.token.0, now(), policy)
         .await
@@ -208,9 +203,7 @@ async fn a_password_change_ends_every_other_session_and_token() {
         "{actions:?}"
     );
     // A reset by the administrator ends every session, the one kept above too.
-    let sysadmin = users::actor(&t.db, user(&t, "sysadmin").await)
-        .await
-        .unwrap();
+    let sysadmin = users::actor(&t.db, t.user("sysadmin").await).await.unwrap();
     users::reset_password(&t.db, &sysadmin, system(now()), finance, "Reset-by-admin-9")
         .await
         .unwrap();
@@ -220,7 +213,7 @@ async fn a_password_change_ends_every_other_session_and_token() {
 #[tokio::test]
 async fn a_new_password_may_not_be_the_current_one_nor_contain_the_name() {
     let t = demo_db().await;
-    let finance = user(&t, "finance").await;
+    let finance = t.user("finance").await;
     use zhenggai_domain::password::Weak;
     use zhenggai_domain::reason::Account;
     use zhenggai_domain::validate::Why;
@@ -243,8 +236,8 @@ async fn a_new_password_may_not_be_the_current_one_nor_contain_the_name() {
 #[tokio::test]
 async fn tokens_are_listed_and_revoked_by_their_owner_only() {
     let t = demo_db().await;
-    let finance = user(&t, "finance").await;
-    let hr = user(&t, "hr").await;
+    let finance = t.user("finance").await;
+    let hr = t.user("hr").await;
     let token = auth::create_api_token(&t.db, finance, "周报脚本", now())
         .await
         .unwrap();
@@ -298,10 +291,8 @@ async fn a_disabled_account_has_no_login_no_session_and_no_token_until_enabled()
     let token = auth::create_api_token(&t.db, finance.id, "script", now())
         .await
         .unwrap();
-    let secadmin = users::actor(&t.db, user(&t, "secadmin").await)
-        .await
-        .unwrap();
-    let office = users::actor(&t.db, user(&t, "office").await).await.unwrap();
+    let secadmin = users::actor(&t.db, t.user("secadmin").await).await.unwrap();
+    let office = users::actor(&t.db, t.user("office").await).await.unwrap();
     let because = Change {
         reason: Some("调离"),
         ..system(now())
@@ -434,7 +425,7 @@ async fn a_disabled_account_has_no_login_no_session_and_no_token_until_enabled()
 async fn an_idle_session_ends_exactly_its_timeout_after_the_last_request() {
     let t = demo_db().await;
     let policy = AuthPolicy::default();
-    let office = user(&t, "office").await;
+    let office = t.user("office").await;
     let s = auth::start_session(&t.db, office, now()).await.unwrap();
     let seen = |at: DateTime<Utc>| {
         let db = t.db.clone();
@@ -459,7 +450,7 @@ async fn an_idle_session_ends_exactly_its_timeout_after_the_last_request() {
 async fn an_upload_is_named_only_by_the_session_that_made_it_into_its_inspection() {
     use zhenggai_storage::accounts::uploads::{self, UPLOAD_HOURS, Uploader};
     let t = demo_db().await;
-    let office = user(&t, "office").await;
+    let office = t.user("office").await;
     let mine = auth::start_session(&t.db, office, now()).await.unwrap();
     let other = auth::start_session(&t.db, office, now()).await.unwrap();
     let id = |s: &auth::NewSession| {
@@ -473,10 +464,7 @@ async fn an_upload_is_named_only_by_the_session_that_made_it_into_its_inspection
                 .id
         }
     };
-    let inspections = t
-        .column::<i64>("SELECT id FROM inspections ORDER BY id")
-        .await
-        .unwrap();
+    let inspections: Vec<i64> = t.inspections().await.iter().map(|i| i.id.0).collect();
     let by = Uploader {
         session: id(&mine).await,
         inspection: inspections[0],

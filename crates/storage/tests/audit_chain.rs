@@ -11,7 +11,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use sqlx::Executor;
 use zhenggai_demo as demo;
 use zhenggai_storage::audit::verify;
-use zhenggai_testkit::TestDb;
+use zhenggai_testkit::{Finders, TestDb};
 
 // In a folder without a `main.rs`: part of this test binary, not one of its own.
 #[path = "audit_chain/tampering.rs"]
@@ -31,6 +31,7 @@ async fn demo_db() -> TestDb {
     t
 }
 
+/// One value of the trail (or its heads) as stored: what the chain is checked on.
 async fn id(t: &TestDb, sql: &str) -> i64 {
     sqlx::query_scalar(sql)
         .fetch_one(t.db.pool())

@@ -10,12 +10,12 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use zhenggai_demo as demo;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::{MeasureId, ProblemId};
+use zhenggai_storage::StoreError;
 use zhenggai_storage::audit::Change;
 use zhenggai_storage::ledger::lifecycle::{self, input::StepInput};
 use zhenggai_storage::ledger::measures::{self, MeasureInput};
 use zhenggai_storage::ledger::problems;
-use zhenggai_storage::{StoreError, accounts::users};
-use zhenggai_testkit::TestDb;
+use zhenggai_testkit::{Finders, TestDb};
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2024, 4, 25).unwrap()
@@ -31,11 +31,6 @@ async fn demo() -> TestDb {
     t
 }
 
-async fn actor(t: &TestDb, username: &str) -> Actor {
-    let u = users::find(&t.db, username).await.unwrap().unwrap();
-    users::actor(&t.db, u.id).await.unwrap()
-}
-
 fn change(a: &Actor) -> Change<'static> {
     Change {
         actor: Some(a.user),
@@ -44,22 +39,7 @@ fn change(a: &Actor) -> Change<'static> {
     }
 }
 
-async fn id(t: &TestDb, sql: &str, bind: &str) -> i64 {
-    sqlx::query_scalar(sql)
-        .bind(bind)
-        .fetch_one(t.db.pool())
-        .await
-        .unwrap()
-}
-
-async fn problem(t: &TestDb, title: &str) -> ProblemId {
-    ProblemId(id(t, "SELECT id FROM problems WHERE title = $1", title).await)
-}
-
-async fn unit(t: &TestDb, short: &str) -> i64 {
-    id(t, "SELECT id FROM units WHERE short_name = $1", short).await
-}
-
+/// Rows of a problem in a table: what a refused save must leave as it was.
 async fn count(t: &TestDb, sql: &str, p: ProblemId) -> i64 {
     sqlx::query_scalar(sql)
         .bind(p.0)
@@ -109,8 +89,8 @@ fn act(action: &str) -> StepInput {
 #[tokio::test]
 async fn a_lead_unit_saves_several_measures_together_and_each_bad_row_is_named() {
     let t = demo().await;
-    let logistics = actor(&t, "logistics").await;
-    let p = problem(&t, "档案室消防设施老化").await; // registered, led by 行政后勤部
+    let logistics = t.actor("logistics").await;
+    let p = t.problem("档案室消防设施老化").await; // registered, led by 行政后勤部
     let measures_now = "SELECT COUNT(*) FROM measures WHERE problem_id = $1";
     let events_now = "SELECT COUNT(*) FROM problem_events WHERE problem_id = $1";
     let (m0, e0) = (
@@ -161,7 +141,7 @@ async fn a_lead_unit_saves_several_measures_together_and_each_bad_row_is_named()
     // Corrected, the rows are saved together, led by the unit that drafted them.
     let mut rows = rows;
     rows[2] = row("修订档案室消防安全管理制度", "2024年6月底前");
-    rows[3].cooperating_unit_ids = vec![unit(&t, "办公室").await];
+    rows[3].cooperating_unit_ids = vec![t.unit("办公室").await.0];
     let ids = measures::create_many(&t.db, &logistics, change(&logistics), p, &rows)
         .await
         .unwrap();
@@ -181,12 +161,12 @@ async fn a_lead_unit_saves_several_measures_together_and_each_bad_row_is_named()
 
     // A lead unit drafts only measures it leads itself; another unit does not see the problem.
     let mut for_finance = row("由财务部落实", "2024年6月底前");
-    for_finance.lead_unit_id = unit(&t, "财务部").await;
+    for_finance.lead_unit_id = t.unit("财务部").await.0;
     let refused = measures::create_many(&t.db, &logistics, change(&logistics), p, &[for_finance])
         .await
         .unwrap_err();
     assert_eq!(fields(refused)[0].0, "rows.0.lead_unit_id");
-    let finance = actor(&t, "finance").await;
+    let finance = t.actor("finance").await;
     assert!(matches!(
         measures::create_many(
             &t.db,
@@ -222,8 +202,8 @@ async fn a_lead_unit_saves_several_measures_together_and_each_bad_row_is_named()
 #[tokio::test]
 async fn the_lead_unit_changes_its_draft_until_it_submits_the_plan() {
     let t = demo().await;
-    let logistics = actor(&t, "logistics").await;
-    let p = problem(&t, "档案室消防设施老化").await;
+    let logistics = t.actor("logistics").await;
+    let p = t.problem("档案室消防设施老化").await;
     let id = measures::create(
         &t.db,
         &logistics,
@@ -246,7 +226,7 @@ async fn the_lead_unit_changes_its_draft_until_it_submits_the_plan() {
         id,
         m.version,
         &MeasureInput {
-            leader_id: Some(id_of_leader(&t).await),
+            leader_id: Some(t.user("leader_wang").await.0),
             ..edit("全面排查档案室消防设施", "2024年6月中旬", &m)
         },
         today(),
@@ -258,7 +238,7 @@ async fn the_lead_unit_changes_its_draft_until_it_submits_the_plan() {
     assert_eq!(m.deadline.text, "2024年6月中旬");
     // Who leads is not the unit's to change.
     let moved = MeasureInput {
-        lead_unit_id: unit(&t, "财务部").await,
+        lead_unit_id: t.unit("财务部").await.0,
         ..measures::input_of(&m)
     };
     let refused = measures::update(
@@ -305,25 +285,17 @@ async fn the_lead_unit_changes_its_draft_until_it_submits_the_plan() {
     .unwrap();
 }
 
-async fn id_of_leader(t: &TestDb) -> i64 {
-    id(t, "SELECT id FROM users WHERE username = $1", "leader_wang").await
-}
-
 async fn lead_of(t: &TestDb, m: MeasureId) -> i64 {
-    sqlx::query_scalar("SELECT lead_unit_id FROM measures WHERE id = $1")
-        .bind(m.0)
-        .fetch_one(t.db.pool())
-        .await
-        .unwrap()
+    t.measure(m).await.lead_unit.id.0
 }
 
 #[tokio::test]
 async fn a_decided_dispute_takes_the_measures_to_the_assigned_unit_named_in_the_record() {
     let t = demo().await;
-    let zhao = actor(&t, "leader_zhao").await;
-    let p = problem(&t, "违规将相关人员转为事业编制").await; // disputed by 人力资源部
-    let m = MeasureId(count(&t, "SELECT MIN(id) FROM measures WHERE problem_id = $1", p).await);
-    let party = unit(&t, "党群工作部").await;
+    let zhao = t.actor("leader_zhao").await;
+    let p = t.problem("违规将相关人员转为事业编制").await; // disputed by 人力资源部
+    let m = t.first_measure_of(p).await;
+    let party = t.unit("党群工作部").await.0;
     step(
         &t,
         &zhao,
@@ -337,10 +309,10 @@ async fn a_decided_dispute_takes_the_measures_to_the_assigned_unit_named_in_the_
     .await
     .unwrap();
     assert_eq!(lead_of(&t, m).await, party);
-    let party_user = actor(&t, "party").await;
+    let party_user = t.actor("party").await;
     let (_, access) = measures::get(&t.db, &party_user, m, today()).await.unwrap();
     assert_eq!(access, Access::Edit, "the assigned unit leads the measure");
-    let hr = actor(&t, "hr").await;
+    let hr = t.actor("hr").await;
     assert!(matches!(
         measures::get(&t.db, &hr, m, today()).await,
         Err(StoreError::NotFound)
@@ -348,6 +320,7 @@ async fn a_decided_dispute_takes_the_measures_to_the_assigned_unit_named_in_the_
     let events = lifecycle::history::events(&t.db, p).await.unwrap();
     let note = events.last().unwrap().note.clone().unwrap();
     assert_eq!(note, "人力资源部 → 党群工作部: 编制问题由党群工作部牵头");
+    // The trail itself is what is checked: its rows, as stored.
     let reassigned: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_log WHERE entity = 'measures' AND entity_id = $1 AND action = 'reassign'",
     )
@@ -365,12 +338,12 @@ async fn a_decided_dispute_takes_the_measures_to_the_assigned_unit_named_in_the_
 #[tokio::test]
 async fn the_assigned_unit_no_longer_cooperates_with_itself_and_a_measure_may_stay() {
     let t = demo().await;
-    let zhao = actor(&t, "leader_zhao").await;
-    let office = actor(&t, "office").await;
-    let p = problem(&t, "违规将相关人员转为事业编制").await;
-    let first = MeasureId(count(&t, "SELECT MIN(id) FROM measures WHERE problem_id = $1", p).await);
+    let zhao = t.actor("leader_zhao").await;
+    let office = t.actor("office").await;
+    let p = t.problem("违规将相关人员转为事业编制").await;
+    let first = t.first_measure_of(p).await;
     // The office adds a second measure to the draft, also led by 人力资源部.
-    let hr_unit = unit(&t, "人力资源部").await;
+    let hr_unit = t.unit("人力资源部").await.0;
     let second = measures::create(
         &t.db,
         &office,
@@ -384,7 +357,7 @@ async fn the_assigned_unit_no_longer_cooperates_with_itself_and_a_measure_may_st
     .await
     .unwrap();
     // 纪检监察室 cooperates on the first; it is assigned and takes the first only.
-    let discipline = unit(&t, "纪检监察室").await;
+    let discipline = t.unit("纪检监察室").await.0;
     step(
         &t,
         &zhao,
@@ -415,10 +388,10 @@ async fn the_assigned_unit_no_longer_cooperates_with_itself_and_a_measure_may_st
 #[tokio::test]
 async fn the_office_changing_a_problems_lead_unit_chooses_measure_by_measure() {
     let t = demo().await;
-    let office = actor(&t, "office").await;
-    let p = problem(&t, "违规将相关人员转为事业编制").await;
-    let hr_unit = unit(&t, "人力资源部").await;
-    let first = MeasureId(count(&t, "SELECT MIN(id) FROM measures WHERE problem_id = $1", p).await);
+    let office = t.actor("office").await;
+    let p = t.problem("违规将相关人员转为事业编制").await;
+    let hr_unit = t.unit("人力资源部").await.0;
+    let first = t.first_measure_of(p).await;
     let second = measures::create(
         &t.db,
         &office,
@@ -431,19 +404,12 @@ async fn the_office_changing_a_problems_lead_unit_chooses_measure_by_measure() {
     )
     .await
     .unwrap();
-    let party = unit(&t, "党群工作部").await;
+    let party = t.unit("党群工作部").await.0;
     let view = problems::get(&t.db, &office, p).await.unwrap();
     let mut input = problems::input_of(&view);
     input.lead_unit_id = Some(party);
     // A measure of another problem cannot be carried: nothing changes.
-    let other = MeasureId(
-        id(
-            &t,
-            "SELECT MIN(id) FROM measures WHERE content LIKE $1",
-            "制订人才发展规划%",
-        )
-        .await,
-    );
+    let other = t.measure_beginning("制订人才发展规划").await;
     input.carry_measure_ids = Some(vec![other.0]);
     let refused = problems::update(&t.db, &office, change(&office), p, view.version, &input)
         .await

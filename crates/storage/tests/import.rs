@@ -18,8 +18,8 @@ use zhenggai_storage::files::FileStore;
 use zhenggai_storage::ledger::import::{self, Decisions, Destination, Source};
 use zhenggai_storage::ledger::inspections::InspectionInput;
 use zhenggai_storage::ledger::measures;
-use zhenggai_storage::{StoreError, accounts::users, audit::verify};
-use zhenggai_testkit::{TestDb, csv_reading};
+use zhenggai_storage::{StoreError, audit::verify};
+use zhenggai_testkit::{Finders, TestDb, csv_reading};
 
 // In a folder without a `main.rs`: part of this test binary, not one of its own.
 #[path = "import/columns.rs"]
@@ -45,14 +45,9 @@ async fn setup() -> (TestDb, zhenggai_domain::access::Actor, InspectionId) {
     )
     .await
     .unwrap();
-    let office = users::find(&t.db, "office").await.unwrap().unwrap();
-    let actor = users::actor(&t.db, office.id).await.unwrap();
-    let id: i64 =
-        sqlx::query_scalar("SELECT id FROM inspections WHERE group_name = '市委第一巡察组'")
-            .fetch_one(t.db.pool())
-            .await
-            .unwrap();
-    (t, actor, InspectionId(id))
+    let actor = t.actor("office").await;
+    let id = t.inspection_by("市委第一巡察组").await;
+    (t, actor, id)
 }
 
 fn change(actor: &zhenggai_domain::access::Actor) -> Change<'static> {
@@ -63,6 +58,7 @@ fn change(actor: &zhenggai_domain::access::Actor) -> Change<'static> {
     }
 }
 
+/// One value as stored: rows of a table, to show a refused import wrote nothing.
 async fn count(t: &TestDb, sql: &str) -> i64 {
     sqlx::query_scalar(sql)
         .fetch_one(t.db.pool())
@@ -128,8 +124,7 @@ async fn a_ledger_is_imported_all_or_nothing_and_once() {
     );
 
     // A unit user may not import.
-    let finance = users::find(&t.db, "finance").await.unwrap().unwrap();
-    let finance = users::actor(&t.db, finance.id).await.unwrap();
+    let finance = t.actor("finance").await;
     let create = Decisions {
         create_units: true,
         ..Decisions::default()
@@ -207,6 +202,7 @@ async fn a_ledger_is_imported_all_or_nothing_and_once() {
     // Each measure is read with its cooperating units, in the ledger's order.
     let today = NaiveDate::from_ymd_opt(2024, 4, 25).unwrap();
     for (origin, expected) in [("CSV!5", vec!["总编室", "法务部"]), ("CSV!4", vec![])] {
+        // The ledger row a measure came from is kept only in its stored origin.
         let id = count(
             &t,
             &format!("SELECT id FROM measures WHERE origin = '{origin}'"),
@@ -324,11 +320,7 @@ async fn import_as(
 #[tokio::test]
 async fn a_new_inspection_is_made_with_its_import_or_not_at_all() {
     let (t, office, inspection) = setup().await;
-    let org: i64 = sqlx::query_scalar("SELECT org_id FROM inspections WHERE id = $1")
-        .bind(inspection.0)
-        .fetch_one(t.db.pool())
-        .await
-        .unwrap();
+    let org = t.inspection(inspection).await.org_id;
     let input = InspectionInput {
         kind: "xuncha".into(),
         title: "市委第二巡察组专项巡察".into(),
@@ -337,7 +329,7 @@ async fn a_new_inspection_is_made_with_its_import_or_not_at_all() {
         ..InspectionInput::default()
     };
     let into = Destination::New {
-        org: zhenggai_domain::UnitId(org),
+        org,
         inspection: &input,
     };
     let inspections = count(&t, "SELECT COUNT(*) FROM inspections").await;
@@ -360,8 +352,7 @@ async fn a_new_inspection_is_made_with_its_import_or_not_at_all() {
         "{refused:?}"
     );
     // A unit user may not make one either.
-    let finance = users::find(&t.db, "finance").await.unwrap().unwrap();
-    let finance = users::actor(&t.db, finance.id).await.unwrap();
+    let finance = t.actor("finance").await;
     let refused = import_as(&t, &finance, into, &reading(LEDGER), &create).await;
     assert!(
         matches!(refused, Err(StoreError::NotFound | StoreError::Forbidden)),
@@ -385,12 +376,10 @@ async fn a_new_inspection_is_made_with_its_import_or_not_at_all() {
         count(&t, "SELECT COUNT(*) FROM inspections").await,
         inspections + 1
     );
-    let title: String = sqlx::query_scalar("SELECT title FROM inspections WHERE id = $1")
-        .bind(done.inspection_id)
-        .fetch_one(t.db.pool())
-        .await
-        .unwrap();
-    assert_eq!(title, "市委第二巡察组专项巡察");
+    assert_eq!(
+        t.inspection(InspectionId(done.inspection_id)).await.title,
+        "市委第二巡察组专项巡察"
+    );
     let measures = count(
         &t,
         &format!(
@@ -460,8 +449,7 @@ async fn the_office_sees_what_was_imported_and_gets_the_file_back() {
     // Only the office of the organisation: a unit, the supervisor and the upper level
     // are refused, and the import is found only under its own inspection.
     for name in ["finance", "jijian", "xunchaban"] {
-        let user = users::find(&t.db, name).await.unwrap().unwrap();
-        let actor = users::actor(&t.db, user.id).await.unwrap();
+        let actor = t.actor(name).await;
         assert!(
             matches!(
                 import::list(&t.db, &t.files, &actor, inspection).await,
@@ -477,16 +465,15 @@ async fn the_office_sees_what_was_imported_and_gets_the_file_back() {
             "{name} downloads"
         );
     }
-    let other: i64 = count(
-        &t,
-        &format!(
-            "SELECT MIN(id) FROM inspections WHERE id <> {}",
-            inspection.0
-        ),
-    )
-    .await;
+    let other = t
+        .inspections()
+        .await
+        .into_iter()
+        .map(|i| i.id)
+        .find(|i| *i != inspection)
+        .unwrap();
     assert!(matches!(
-        import::file(&t.db, &t.files, &office, InspectionId(other), record.id).await,
+        import::file(&t.db, &t.files, &office, other, record.id).await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(

@@ -10,9 +10,11 @@ use std::collections::BTreeSet;
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use zhenggai_domain::calendar::Calendar;
+use zhenggai_domain::deadline::DeadlineKind;
+use zhenggai_domain::status::MeasureState;
 use zhenggai_storage::reminders::{self, courier::BellOnly};
 use zhenggai_storage::{Db, accounts::users};
-use zhenggai_testkit::{TestDb, beijing_morning as morning};
+use zhenggai_testkit::{Finders, TestDb, beijing_morning as morning};
 
 fn start() -> NaiveDate {
     NaiveDate::from_ymd_opt(2024, 4, 25).unwrap()
@@ -29,7 +31,8 @@ async fn prepared() -> (TestDb, i64) {
     (t, secretary.0)
 }
 
-/// Every notification: (user, key, subject).
+/// Every notification: (user, key, subject), as stored: what the reminders wrote is what
+/// is checked, withdrawn or read ones too.
 async fn sent(db: &Db) -> BTreeSet<(i64, String, String)> {
     #[derive(sqlx::FromRow)]
     struct Sent {
@@ -125,24 +128,26 @@ async fn a_month_of_reminders_reaches_the_right_people_once_even_across_a_restar
 
     // A measure due within the month: its colours reach the right people, on working
     // days only.
-    #[derive(sqlx::FromRow)]
-    struct Due {
-        id: i64,
-        deadline_date: String,
-        leader_id: i64,
-    }
-    let row = sqlx::query_as::<_, Due>(
-        "SELECT m.id, m.deadline_date, m.leader_id FROM measures m WHERE m.state <> 'done' AND m.deadline_kind = 'dated' \
-         AND m.deadline_date >= '2024-05-06' AND m.deadline_date <= '2024-05-20' AND m.leader_id IS NOT NULL AND m.leader_id <> $1 \
-         ORDER BY m.deadline_date DESC, m.id LIMIT 1",
-    )
-    .bind(secretary)
-    .fetch_one(steady.db.pool())
-    .await
-    .unwrap();
-    let measure = row.id;
-    let due = NaiveDate::parse_from_str(&row.deadline_date, "%Y-%m-%d").unwrap();
-    let leader = row.leader_id;
+    let due_within = |m: &&zhenggai_storage::ledger::measures::Measure| {
+        let (from, to) = (
+            NaiveDate::from_ymd_opt(2024, 5, 6).unwrap(),
+            NaiveDate::from_ymd_opt(2024, 5, 20).unwrap(),
+        );
+        m.state != MeasureState::Done
+            && m.deadline.kind == DeadlineKind::Dated
+            && m.deadline.date.is_some_and(|d| from <= d && d <= to)
+            && m.leader.as_ref().is_some_and(|l| l.id.0 != secretary)
+    };
+    let all = steady.measures().await;
+    // The latest due, the first entered among those due that day.
+    let row = all
+        .iter()
+        .filter(due_within)
+        .min_by_key(|m| (std::cmp::Reverse(m.deadline.date), m.id))
+        .unwrap();
+    let measure = row.id.0;
+    let due = row.deadline.date.unwrap();
+    let leader = row.leader.as_ref().unwrap().id.0;
     let of = |prefix: &str| -> BTreeSet<i64> {
         steady_sent
             .iter()
@@ -269,7 +274,7 @@ async fn notifications_are_read_and_marked_only_by_their_owner() {
         i64::try_from(mine.len()).unwrap()
     );
     // Someone else cannot mark the secretary's notification read.
-    let other = users::find(&t.db, "finance").await.unwrap().unwrap().id;
+    let other = t.user("finance").await;
     assert_eq!(
         reminders::bell::mark_read(&t.db, other, Some(mine[0].id), morning(day))
             .await
@@ -306,24 +311,18 @@ async fn long_term_measures_are_reminded_once_per_interval_without_progress() {
     use zhenggai_storage::ledger::progress::{self, ProgressInput};
     let calendar = Calendar::official();
     let (t, _) = prepared().await;
-    let day_of = |s: Option<String>| s.map(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").unwrap());
-    #[derive(sqlx::FromRow)]
-    struct LongTerm {
-        id: i64,
-        lead_unit_id: i64,
-        last_progress: Option<String>,
+    let mut long_term: Vec<(i64, i64, Option<NaiveDate>)> = Vec::new();
+    for m in t.measures().await {
+        if m.deadline.kind == DeadlineKind::LongTerm && m.state != MeasureState::Done {
+            let last = t
+                .progress_of(m.id)
+                .await
+                .iter()
+                .map(|p| p.happened_on)
+                .max();
+            long_term.push((m.id.0, m.lead_unit.id.0, last));
+        }
     }
-    let long_term: Vec<(i64, i64, Option<NaiveDate>)> = sqlx::query_as::<_, LongTerm>(
-        "SELECT m.id, m.lead_unit_id, \
-         (SELECT MAX(happened_on) FROM progress p WHERE p.measure_id = m.id) AS last_progress \
-         FROM measures m WHERE m.deadline_kind = 'long_term' AND m.state <> 'done' ORDER BY m.id",
-    )
-    .fetch_all(t.db.pool())
-    .await
-    .unwrap()
-    .into_iter()
-    .map(|r| (r.id, r.lead_unit_id, day_of(r.last_progress)))
-    .collect();
     assert!(long_term.len() >= 2, "{long_term:?}");
     assert!(
         long_term
@@ -333,15 +332,15 @@ async fn long_term_measures_are_reminded_once_per_interval_without_progress() {
     // The first measure's unit reports progress on 2 September.
     let (busy, busy_unit, _) = long_term[0];
     let progress_on = NaiveDate::from_ymd_opt(2024, 9, 2).unwrap();
-    let db = &t.db;
-    let handlers = |unit: i64| async move {
-        sqlx::query_scalar::<_, i64>(
-            "SELECT id FROM users WHERE role = 'unit' AND unit_id = $1 ORDER BY id",
-        )
-        .bind(unit)
-        .fetch_all(db.pool())
-        .await
-        .unwrap()
+    let handlers = |unit: i64| {
+        let t = &t;
+        async move {
+            t.handlers_of(zhenggai_domain::UnitId(unit))
+                .await
+                .into_iter()
+                .map(|u| u.0)
+                .collect::<Vec<i64>>()
+        }
     };
     let reporter = handlers(busy_unit).await[0];
     let walk = 240;
@@ -457,8 +456,7 @@ async fn warnings_follow_the_organisations_window_across_pages() {
     use zhenggai_testkit::csv_reading;
     let calendar = Calendar::official();
     let (t, _) = prepared().await;
-    let office = users::find(&t.db, "office").await.unwrap().unwrap();
-    let office = users::actor(&t.db, office.id).await.unwrap();
+    let office = t.actor("office").await;
     let day = start();
     let due = NaiveDate::from_ymd_opt(2024, 6, 5).unwrap();
     assert_eq!((due - day).num_days(), 41);
@@ -468,11 +466,7 @@ async fn warnings_follow_the_organisations_window_across_pages() {
             "{k},批量问题{k},批量措施{k},王建国,财务部,,2024年6月5日\n"
         ));
     }
-    let inspection: i64 = sqlx::query_scalar("SELECT MIN(id) FROM inspections WHERE org_id = $1")
-        .bind(office.org.0)
-        .fetch_one(t.db.pool())
-        .await
-        .unwrap();
+    let inspection = t.first_inspection().await;
     import::commit(
         &t.db,
         &office,
@@ -481,7 +475,7 @@ async fn warnings_follow_the_organisations_window_across_pages() {
             at: morning(day),
             reason: None,
         },
-        zhenggai_domain::InspectionId(inspection),
+        inspection,
         &Source {
             filename: "批量.csv".into(),
             sha256: "0".repeat(64),
@@ -492,10 +486,11 @@ async fn warnings_follow_the_organisations_window_across_pages() {
     .await
     .unwrap();
     let imported: BTreeSet<i64> = t
-        .column("SELECT id FROM measures WHERE content LIKE '批量措施%'")
+        .measures()
         .await
-        .unwrap()
-        .into_iter()
+        .iter()
+        .filter(|m| m.content.starts_with("批量措施"))
+        .map(|m| m.id.0)
         .collect();
     assert_eq!(imported.len(), 5_100);
     // The warnings planned for them: (measure, key of the warning) per job.
@@ -529,16 +524,9 @@ async fn warnings_follow_the_organisations_window_across_pages() {
     let measures: BTreeSet<i64> = got.iter().map(|(m, _)| *m).collect();
     assert_eq!(measures, imported, "every measure in the 60-day window");
     // To each of 财务部's handlers, once, at the window's mark.
-    let handlers = count(
-        &t.db,
-        "SELECT COUNT(*) FROM users u JOIN units n ON n.id = u.unit_id WHERE u.role = 'unit' AND n.name = '财务部'",
-    )
-    .await;
+    let handlers = t.handlers_of(t.unit("财务部").await).await.len();
     assert!(handlers >= 1);
-    assert_eq!(
-        got.len(),
-        imported.len() * usize::try_from(handlers).unwrap()
-    );
+    assert_eq!(got.len(), imported.len() * handlers);
     assert!(
         got.iter().all(|(_, key)| key == "green:60"),
         "{:?}",

@@ -33,6 +33,8 @@ async fn two_organisations() -> TestDb {
     t
 }
 
+/// Every row of a table, read as stored: the oracle the scoped reads are checked
+/// against, so it shares none of their queries.
 async fn every_id(t: &TestDb, table: &str) -> Vec<i64> {
     t.column(&format!(
         "SELECT id FROM {table} WHERE withdrawn_at IS NULL ORDER BY id"

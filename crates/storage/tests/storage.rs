@@ -12,10 +12,11 @@
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use zhenggai_demo as demo;
+use zhenggai_domain::status::MeasureState;
 use zhenggai_storage::audit::{self, Change, Entity};
 use zhenggai_storage::ledger::{inspections, query};
 use zhenggai_storage::{StoreError, accounts::users};
-use zhenggai_testkit::TestDb;
+use zhenggai_testkit::{Finders, TestDb};
 
 // In a folder without a `main.rs`: part of this test binary, not one of its own.
 #[path = "storage/codes.rs"]
@@ -47,8 +48,7 @@ async fn migrations_are_idempotent_and_the_demo_loads_once() {
     .await
     .unwrap();
     assert!(!demo::is_empty(&t.db).await.unwrap());
-    let office = users::find(&t.db, "office").await.unwrap().unwrap();
-    let actor = users::actor(&t.db, office.id).await.unwrap();
+    let actor = t.actor("office").await;
     let list = inspections::list(&t.db, &actor).await.unwrap();
     assert_eq!(list.len(), 2);
     let main = list
@@ -81,8 +81,7 @@ async fn search_finds_two_character_words() {
     )
     .await
     .unwrap();
-    let office = users::find(&t.db, "office").await.unwrap().unwrap();
-    let actor = users::actor(&t.db, office.id).await.unwrap();
+    let actor = t.actor("office").await;
     let main = inspections::list(&t.db, &actor)
         .await
         .unwrap()
@@ -133,8 +132,7 @@ async fn a_stale_version_is_refused_with_what_changed() {
     )
     .await
     .unwrap();
-    let office = users::find(&t.db, "office").await.unwrap().unwrap();
-    let actor = users::actor(&t.db, office.id).await.unwrap();
+    let actor = t.actor("office").await;
     let i = inspections::list(&t.db, &actor).await.unwrap().remove(0);
     let at = Utc.with_ymd_and_hms(2024, 4, 25, 2, 0, 0).unwrap();
     let change = Change {
@@ -189,6 +187,7 @@ async fn the_generator_fills_an_empty_database_through_bulk_statements() {
     )
     .await
     .unwrap();
+    // What the generator wrote is what is checked: its rows, as stored.
     let db = &t.db;
     let count = |sql: &'static str| async move {
         sqlx::query_scalar::<_, i64>(sql)
@@ -220,8 +219,7 @@ async fn demo_as_office() -> (
     let t = TestDb::new().await.unwrap();
     let at = Utc.with_ymd_and_hms(2024, 4, 25, 1, 0, 0).unwrap();
     demo::load(&t.db, &t.files, today(), at).await.unwrap();
-    let office = users::find(&t.db, "office").await.unwrap().unwrap();
-    let actor = users::actor(&t.db, office.id).await.unwrap();
+    let actor = t.actor("office").await;
     (t, actor, at)
 }
 
@@ -229,23 +227,13 @@ async fn demo_as_office() -> (
 async fn lead_measures(
     t: &TestDb,
     username: &str,
-    state: &str,
+    state: MeasureState,
 ) -> (
     zhenggai_domain::access::Actor,
     Vec<zhenggai_domain::MeasureId>,
 ) {
-    let user = users::find(&t.db, username).await.unwrap().unwrap();
-    let actor = users::actor(&t.db, user.id).await.unwrap();
-    let ids = t
-        .column::<i64>(&format!(
-            "SELECT id FROM measures WHERE lead_unit_id = {} AND state = '{state}' AND withdrawn_at IS NULL ORDER BY id",
-            actor.unit.0
-        ))
-        .await
-        .unwrap()
-        .into_iter()
-        .map(zhenggai_domain::MeasureId)
-        .collect();
+    let actor = t.actor(username).await;
+    let ids = t.measures_led_by(actor.unit, state).await;
     (actor, ids)
 }
 
@@ -264,7 +252,7 @@ fn entry(content: &str) -> zhenggai_storage::ledger::progress::ProgressInput {
 async fn simultaneous_first_progress_entries_all_succeed() {
     use zhenggai_storage::ledger::{measures, progress};
     let (t, _, at) = demo_as_office().await;
-    let (actor, registered) = lead_measures(&t, "logistics", "registered").await;
+    let (actor, registered) = lead_measures(&t, "logistics", MeasureState::Registered).await;
     let measure = *registered
         .first()
         .expect("a registered measure of 行政后勤部");
@@ -379,7 +367,7 @@ async fn writes_cut_off_anywhere_leave_no_half_write_and_no_open_transaction() {
     use rand::{Rng, SeedableRng};
     use zhenggai_storage::ledger::progress;
     let (t, _, at) = demo_as_office().await;
-    let (actor, measures) = lead_measures(&t, "finance", "in_progress").await;
+    let (actor, measures) = lead_measures(&t, "finance", MeasureState::InProgress).await;
     assert!(!measures.is_empty());
     let change = Change {
         actor: Some(actor.user),
@@ -459,6 +447,7 @@ async fn writes_cut_off_anywhere_leave_no_half_write_and_no_open_transaction() {
     assert!(cut > 0 && done > 0, "cut {cut}, done {done}");
     no_pooled_connection_in_a_transaction(&t, "cuts at random").await;
 
+    // Half-writes are rows without their audit entry or the reverse: read as stored.
     for id in &acknowledged {
         assert_eq!(
             t.column::<i64>(&format!(

@@ -8,6 +8,9 @@ use sqlx::Executor;
 use zhenggai_storage::db::Db;
 use zhenggai_storage::db::dialect::Backend;
 
+mod finders;
+pub use finders::Finders;
+
 /// The environment variable that turns the suite onto PostgreSQL.
 pub const POSTGRES_ENV: &str = "ZHENGGAI_TEST_DATABASE_URL";
 

@@ -7,7 +7,7 @@ use super::*;
 #[tokio::test]
 async fn a_business_row_changed_in_the_database_is_caught() {
     let t = demo_db().await;
-    let m = id(&t, "SELECT MIN(id) FROM measures").await;
+    let m = t.first_measure().await.0;
     tamper(
         &t,
         &format!("UPDATE measures SET deadline_text = '长期坚持' WHERE id = {m}"),
@@ -23,7 +23,7 @@ async fn a_business_row_changed_in_the_database_is_caught() {
 #[tokio::test]
 async fn a_business_row_deleted_is_caught() {
     let t = demo_db().await;
-    let p = id(&t, "SELECT MAX(id) FROM progress").await;
+    let p = t.last_progress().await.0;
     tamper(&t, &format!("DELETE FROM progress WHERE id = {p}")).await;
     let found = first_problem(&t).await;
     assert_eq!(
@@ -35,12 +35,9 @@ async fn a_business_row_deleted_is_caught() {
 #[tokio::test]
 async fn a_business_row_inserted_behind_the_systems_back_is_caught() {
     let t = demo_db().await;
-    let inspection = id(&t, "SELECT MIN(id) FROM inspections").await;
-    let aspect = id(
-        &t,
-        &format!("SELECT MIN(id) FROM aspects WHERE inspection_id = {inspection}"),
-    )
-    .await;
+    let inspection = t.first_inspection().await;
+    let aspect = t.first_aspect(inspection).await.0;
+    let inspection = inspection.0;
     tamper(&t, &format!(
         "INSERT INTO problems (inspection_id, aspect_id, ordinal, title, source, created_at) VALUES ({inspection}, {aspect}, 99, '伪造的问题', 'inspection', '2024-04-25T00:00:00.000000Z')"
     )).await;

@@ -63,8 +63,7 @@ async fn a_column_nobody_decided_stops_the_import_until_the_office_maps_it() {
     );
 
     // A unit may not teach the organisation words; the office may, and it is recorded.
-    let finance = users::find(&t.db, "finance").await.unwrap().unwrap();
-    let finance = users::actor(&t.db, finance.id).await.unwrap();
+    let finance = t.actor("finance").await;
     let words = [("督办意见".to_string(), Meaning::Field(Field::Note))];
     assert!(matches!(
         header_words::teach(&t.db, &finance, change(&finance), org, &words).await,

@@ -17,12 +17,8 @@ async fn an_unknown_stored_code_names_its_table_column_and_value() {
     )
     .await
     .unwrap();
-    let office = users::find(&t.db, "office").await.unwrap().unwrap();
-    let actor = users::actor(&t.db, office.id).await.unwrap();
-    let id: i64 = sqlx::query_scalar("SELECT MIN(id) FROM problems")
-        .fetch_one(t.db.pool())
-        .await
-        .unwrap();
+    let actor = t.actor("office").await;
+    let id = t.first_problem().await.0;
     sqlx::query("UPDATE problems SET state = 'signed_by_martians' WHERE id = $1")
         .bind(id)
         .execute(t.db.pool())
@@ -119,12 +115,8 @@ async fn an_unknown_code_in_a_ledger_row_names_its_table_column_and_value() {
     )
     .await
     .unwrap();
-    let office = users::find(&t.db, "office").await.unwrap().unwrap();
-    let actor = users::actor(&t.db, office.id).await.unwrap();
-    let measure: i64 = sqlx::query_scalar("SELECT MIN(id) FROM measures")
-        .fetch_one(t.db.pool())
-        .await
-        .unwrap();
+    let actor = t.actor("office").await;
+    let measure = t.first_measure().await.0;
     sqlx::query("UPDATE measures SET deadline_kind = 'when_pigs_fly' WHERE id = $1")
         .bind(measure)
         .execute(t.db.pool())
@@ -143,12 +135,11 @@ async fn an_unknown_code_in_a_ledger_row_names_its_table_column_and_value() {
         said.contains("measures.deadline_kind") && said.contains("when_pigs_fly"),
         "{said}"
     );
-    sqlx::query(
-        "UPDATE inspections SET kind = 'tea_party' WHERE id = (SELECT MIN(id) FROM inspections)",
-    )
-    .execute(t.db.pool())
-    .await
-    .unwrap();
+    sqlx::query("UPDATE inspections SET kind = 'tea_party' WHERE id = $1")
+        .bind(t.first_inspection().await.0)
+        .execute(t.db.pool())
+        .await
+        .unwrap();
     let said = inspections::list(&t.db, &actor)
         .await
         .unwrap_err()

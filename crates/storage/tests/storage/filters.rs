@@ -126,8 +126,7 @@ async fn the_warning_board_says_when_it_lists_only_the_most_urgent() {
 
     let t = TestDb::new().await.unwrap();
     demo::load(&t.db, &t.files, today(), at).await.unwrap();
-    let office = users::find(&t.db, "office").await.unwrap().unwrap();
-    let actor = users::actor(&t.db, office.id).await.unwrap();
+    let actor = t.actor("office").await;
     let board = warnings::board(&t.db, &actor, &Calendar::official(), today())
         .await
         .unwrap();
@@ -149,8 +148,7 @@ async fn the_warning_board_counts_each_measure_by_its_own_organisations_rules() 
     t.office_sets_rules(&office, at, ("40", "3"), "")
         .await
         .unwrap();
-    let upper = users::find(&t.db, "xunchaban").await.unwrap().unwrap();
-    let upper = users::actor(&t.db, upper.id).await.unwrap();
+    let upper = t.actor("xunchaban").await;
     assert_ne!(upper.org, office.org);
     let mut seen = Vec::new();
     for actor in [&office, &upper] {
@@ -206,10 +204,7 @@ async fn the_review_filter_agrees_with_the_standing_from_progress_or_registratio
         .unit_id;
     // A long-term measure without progress, registered just after midnight in Beijing.
     let night = Utc.with_ymd_and_hms(2024, 4, 25, 17, 30, 0).unwrap();
-    let problems: Vec<i64> = t
-        .column("SELECT id FROM problems ORDER BY id")
-        .await
-        .unwrap();
+    let problems: Vec<i64> = t.problems().await.iter().map(|p| p.id.0).collect();
     let mut quiet = None;
     for p in problems {
         let made = measures::create(
@@ -274,11 +269,12 @@ async fn the_review_filter_agrees_with_the_standing_from_progress_or_registratio
         }
     }
     // The demo's long-term measures and the new one were each due at some point.
-    let long_term = sqlx::query("SELECT id FROM measures WHERE deadline_kind = 'long_term'")
-        .fetch_all(t.db.pool())
+    let long_term = t
+        .measures()
         .await
-        .unwrap()
-        .len();
+        .iter()
+        .filter(|m| m.deadline.kind == zhenggai_domain::deadline::DeadlineKind::LongTerm)
+        .count();
     assert_eq!(flagged.len(), long_term);
     // Every 30 days (the rules in force now): registered on 26 April in Beijing, so due
     // from 27 May — not from 26 May, as the UTC day (25 April) would have it.
@@ -295,26 +291,26 @@ async fn the_review_filter_agrees_with_the_standing_from_progress_or_registratio
 /// account of the demo, with the demo's problems in every state it has.
 #[tokio::test]
 async fn the_waiting_list_is_what_each_problems_own_facts_give() {
+    use zhenggai_domain::ProblemId;
     use zhenggai_domain::lifecycle::ProblemState;
-    use zhenggai_domain::{ProblemId, UserId};
     use zhenggai_storage::ledger::lifecycle;
     let (t, _, _) = demo_as_office().await;
-    let accounts: Vec<i64> = t.column("SELECT id FROM users ORDER BY id").await.unwrap();
-    let states: Vec<String> = t
-        .column("SELECT DISTINCT state FROM problems")
-        .await
-        .unwrap();
+    let accounts = t.accounts().await;
+    let states: std::collections::BTreeSet<&str> =
+        t.problems().await.iter().map(|p| p.state.code()).collect();
     assert!(states.len() >= 5, "{states:?}");
     let mut conn = t.db.pool().acquire().await.unwrap();
     let mut listed = 0;
     for account in accounts {
-        let actor = users::actor(&t.db, UserId(account)).await.unwrap();
+        let actor = users::actor(&t.db, account).await.unwrap();
         let got: Vec<(i64, Vec<&str>)> = lifecycle::offered::waiting(&t.db, &actor, today())
             .await
             .unwrap()
             .into_iter()
             .map(|w| (w.problem_id.0, w.actions))
             .collect();
+        // What is open, read from the rows themselves: the oracle the list is checked
+        // against does not share its query.
         let open: Vec<i64> = sqlx::query_scalar(
             "SELECT p.id FROM problems p JOIN inspections i ON i.id = p.inspection_id \
              WHERE i.org_id = $1 AND p.withdrawn_at IS NULL AND i.withdrawn_at IS NULL \
@@ -340,7 +336,7 @@ async fn the_waiting_list_is_what_each_problems_own_facts_give() {
             }
         }
         listed += got.len();
-        assert_eq!(got, want, "account {account} ({:?})", actor.role);
+        assert_eq!(got, want, "account {} ({:?})", account.0, actor.role);
     }
     assert!(listed > 0);
 }

@@ -8,12 +8,6 @@ use super::*;
 async fn a_new_deadline_before_the_day_of_the_step_is_refused_and_nothing_written() {
     use zhenggai_storage::ledger::lifecycle::{self, input::StepInput};
     let (t, office, at) = demo_as_office().await;
-    let closed: i64 = sqlx::query_scalar::<_, i64>(
-        "SELECT id FROM problems WHERE title = '接待费用超标、接待列支烟酒'",
-    )
-    .fetch_one(t.db.pool())
-    .await
-    .unwrap();
     let change = Change {
         actor: Some(office.user),
         at,
@@ -25,7 +19,7 @@ async fn a_new_deadline_before_the_day_of_the_step_is_refused_and_nothing_writte
         deadline: deadline.into(),
         ..Default::default()
     };
-    let id = zhenggai_domain::ProblemId(closed);
+    let id = t.problem("接待费用超标、接待列支烟酒").await;
     let sent = || zhenggai_storage::files::Sent::none();
     let refused = lifecycle::step(
         &t.db,
@@ -47,6 +41,7 @@ async fn a_new_deadline_before_the_day_of_the_step_is_refused_and_nothing_writte
         "{:?}",
         fields[0]
     );
+    // Rows of every problem's events: a refused step writes none anywhere.
     let events = |db: zhenggai_storage::Db| async move {
         sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM problem_events")
             .fetch_one(db.pool())
