@@ -48,26 +48,6 @@ impl NoticeKind {
     /// (Its codes are declared in that order, so this is `ALL`.)
     pub const LADDER: [NoticeKind; 4] = NoticeKind::ALL;
 
-    /// Its title in Chinese.
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            NoticeKind::Supervision => "督办通知书",
-            NoticeKind::Reminder => "提醒书",
-            NoticeKind::Admonition => "告诫书",
-            NoticeKind::Accountability => "问责建议",
-        }
-    }
-
-    /// Its title in English.
-    pub fn label_en(self) -> &'static str {
-        match self {
-            NoticeKind::Supervision => "Supervision notice",
-            NoticeKind::Reminder => "Reminder",
-            NoticeKind::Admonition => "Admonition",
-            NoticeKind::Accountability => "Accountability proposal",
-        }
-    }
-
     /// The word of its document number (督办〔2024〕3号).
     pub fn number_word(self) -> &'static str {
         match self {

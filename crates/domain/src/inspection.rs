@@ -34,34 +34,6 @@ crate::codes! {
     }
 }
 
-impl InspectionKind {
-    /// The Chinese name offices use.
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Self::Xunshi => "巡视",
-            Self::Xuncha => "巡察",
-            Self::Audit => "审计",
-            Self::Supervision => "督查",
-            Self::SelfInspection => "自查",
-            Self::DemocraticMeeting => "民主生活会",
-            Self::Other => "其他",
-        }
-    }
-
-    /// The English name.
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Self::Xunshi => "Inspection (xunshi)",
-            Self::Xuncha => "Inspection (xuncha)",
-            Self::Audit => "Audit",
-            Self::Supervision => "Supervision",
-            Self::SelfInspection => "Self-inspection",
-            Self::DemocraticMeeting => "Democratic life meeting",
-            Self::Other => "Other",
-        }
-    }
-}
-
 /// Where a problem came from (D2): handed over by the inspection, or found by the
 /// organisation itself (自查自纠、举一反三).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

@@ -26,28 +26,6 @@ crate::codes! {
     }
 }
 
-impl AccountabilityForm {
-    /// The Chinese name.
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Self::First => "第一种形态（批评教育、谈话提醒）",
-            Self::Second => "第二种形态（轻处分、组织调整）",
-            Self::Third => "第三种形态（重处分、重大职务调整）",
-            Self::Fourth => "第四种形态（立案审查）",
-        }
-    }
-
-    /// The English name.
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Self::First => "First form (criticism, reminder talk)",
-            Self::Second => "Second form (light sanction, reassignment)",
-            Self::Third => "Third form (heavy sanction, major demotion)",
-            Self::Fourth => "Fourth form (case investigation)",
-        }
-    }
-}
-
 /// What happened to an institution (制度).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -65,17 +43,6 @@ crate::codes! {
         Made = "made",
         Revised = "revised",
         Abolished = "abolished",
-    }
-}
-
-impl InstitutionChange {
-    /// The Chinese name.
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Self::Made => "制定",
-            Self::Revised => "修订",
-            Self::Abolished => "废止",
-        }
     }
 }
 

@@ -554,7 +554,8 @@ pub enum ApiRequest {
         problem: FieldProblem,
         /// The field's path.
         field: String,
-        /// The decoder's words, for the English.
+        /// The decoder's words (naming the type expected), for the English of a value
+        /// not in its form.
         detail: String,
     },
 }

@@ -59,25 +59,9 @@ crate::codes! {
     }
 }
 
-impl RobotKind {
-    /// Its name in Chinese.
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            RobotKind::Wecom => "企业微信群机器人",
-            RobotKind::Dingtalk => "钉钉群机器人",
-            RobotKind::Feishu => "飞书群机器人",
-        }
-    }
-
-    /// Its name in English.
-    pub fn label_en(self) -> &'static str {
-        match self {
-            RobotKind::Wecom => "WeCom group robot",
-            RobotKind::Dingtalk => "DingTalk group robot",
-            RobotKind::Feishu => "Feishu group robot",
-        }
-    }
-}
+// What reminders say. Reminders are messages in Chinese that the domain composes for
+// the scheduler, which sends them (the bell, e-mail, group robots) without the web
+// layer: their words are their own, written here, and not the web's i18n tables.
 
 /// A measure as a reminder names it.
 #[derive(Debug, Clone, Copy)]
@@ -144,8 +128,12 @@ pub fn warning_key(f: &WarningFacts<'_>, rules: &WarningRules) -> String {
 /// The reminder a warning sends to one person.
 pub fn warning_reminder(f: &WarningFacts<'_>, user: i64, rules: &WarningRules) -> Reminder {
     let (subject, when) = match f.colour {
-        colour @ (Colour::Green | Colour::Yellow) if f.days_left == 0 => (
-            format!("【{}】整改措施今天到期", colour.label_zh()),
+        Colour::Green if f.days_left == 0 => (
+            "【绿色预警】整改措施今天到期".to_string(),
+            "今天到期".to_string(),
+        ),
+        Colour::Yellow if f.days_left == 0 => (
+            "【黄色预警】整改措施今天到期".to_string(),
             "今天到期".to_string(),
         ),
         Colour::Red => (

@@ -43,36 +43,6 @@ crate::codes! {
 }
 
 impl Role {
-    /// The Chinese name.
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Self::Office => "整改办",
-            Self::Leader => "责任领导",
-            Self::Unit => "责任单位",
-            Self::Supervisor => "纪检监督",
-            Self::Upper => "上级巡察办",
-            Self::SysAdmin => "系统管理员",
-            Self::SecAdmin => "安全管理员",
-            Self::AuditAdmin => "审计管理员",
-            Self::Unassigned => "未分配角色",
-        }
-    }
-
-    /// The English name.
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Self::Office => "Rectification office",
-            Self::Leader => "Responsible leader",
-            Self::Unit => "Responsible unit",
-            Self::Supervisor => "Discipline supervisor",
-            Self::Upper => "Upper-level office",
-            Self::SysAdmin => "System administrator",
-            Self::SecAdmin => "Security administrator",
-            Self::AuditAdmin => "Audit administrator",
-            Self::Unassigned => "No role yet",
-        }
-    }
-
     /// Whether the role sees any business data (inspections, problems, measures).
     pub fn reads_business_data(self) -> bool {
         matches!(

@@ -105,32 +105,6 @@ crate::codes! {
     }
 }
 
-impl NodeKind {
-    /// Its name in Chinese.
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            NodeKind::Feedback => "巡察反馈",
-            NodeKind::PlanDue => "报送整改方案",
-            NodeKind::ConcentratedEnd => "集中整改期结束",
-            NodeKind::UnitsSubmit => "各责任单位报送整改情况",
-            NodeKind::OfficeDraft => "整改办形成报告初稿、开始预审",
-            NodeKind::ReportDue => "完成整改、报送整改报告",
-        }
-    }
-
-    /// Its name in English.
-    pub fn label_en(self) -> &'static str {
-        match self {
-            NodeKind::Feedback => "Feedback",
-            NodeKind::PlanDue => "Plan due",
-            NodeKind::ConcentratedEnd => "Concentrated phase ends",
-            NodeKind::UnitsSubmit => "Units submit their results",
-            NodeKind::OfficeDraft => "Office drafts the report; pre-review opens",
-            NodeKind::ReportDue => "Rectification complete; report due",
-        }
-    }
-}
-
 /// A dated node.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Node {

@@ -363,26 +363,6 @@ impl ReportedStatus {
             Self::Done => MeasureState::Done,
         }
     }
-
-    /// Its name in Chinese.
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Self::NotStarted => "未启动",
-            Self::Ongoing => "正在推进",
-            Self::LongTerm => "长期坚持",
-            Self::Done => "已完成",
-        }
-    }
-
-    /// Its name in English.
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Self::NotStarted => "Not started",
-            Self::Ongoing => "Under way",
-            Self::LongTerm => "Kept up long-term",
-            Self::Done => "Done",
-        }
-    }
 }
 
 #[cfg(test)]

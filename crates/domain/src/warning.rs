@@ -34,26 +34,6 @@ crate::codes! {
     }
 }
 
-impl Colour {
-    /// Its name in Chinese.
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Colour::Green => "绿色预警",
-            Colour::Yellow => "黄色预警",
-            Colour::Red => "红色预警",
-        }
-    }
-
-    /// Its name in English.
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Colour::Green => "Green",
-            Colour::Yellow => "Yellow",
-            Colour::Red => "Red",
-        }
-    }
-}
-
 /// Who a warning reaches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -72,26 +52,6 @@ crate::codes! {
         Handler = "handler",
         LeaderInCharge = "leader",
         Secretary = "secretary",
-    }
-}
-
-impl Recipient {
-    /// Its name in Chinese.
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Recipient::Handler => "责任单位",
-            Recipient::LeaderInCharge => "分管领导",
-            Recipient::Secretary => "党委书记",
-        }
-    }
-
-    /// Its name in English.
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Recipient::Handler => "Lead unit",
-            Recipient::LeaderInCharge => "Leader in charge",
-            Recipient::Secretary => "Party secretary",
-        }
     }
 }
 

@@ -102,47 +102,19 @@ impl ReportStatus {
             None => ReportStatus::Pending,
         }
     }
-
-    /// Its name in Chinese.
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            ReportStatus::OnTime => "按时报送",
-            ReportStatus::Late => "逾时报送",
-            ReportStatus::Missing => "未报送",
-            ReportStatus::Pending => "待报送",
-        }
-    }
-
-    /// Its name in English.
-    pub fn label_en(self) -> &'static str {
-        match self {
-            ReportStatus::OnTime => "On time",
-            ReportStatus::Late => "Late",
-            ReportStatus::Missing => "Missing",
-            ReportStatus::Pending => "Not yet due",
-        }
-    }
 }
 
-/// The days of the week with their names (周一 … 周日), Monday first: the report day is
-/// chosen from these, never typed as a number.
-pub const WEEKDAYS: [(Weekday, &str, &str); 7] = [
-    (Weekday::Mon, "周一", "Monday"),
-    (Weekday::Tue, "周二", "Tuesday"),
-    (Weekday::Wed, "周三", "Wednesday"),
-    (Weekday::Thu, "周四", "Thursday"),
-    (Weekday::Fri, "周五", "Friday"),
-    (Weekday::Sat, "周六", "Saturday"),
-    (Weekday::Sun, "周日", "Sunday"),
+/// The days of the week, Monday first: the report day is chosen from these, never
+/// typed as a number.
+pub const WEEKDAYS: [Weekday; 7] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+    Weekday::Sat,
+    Weekday::Sun,
 ];
-
-/// A weekday's name: Chinese, English.
-pub fn weekday_names(day: Weekday) -> (&'static str, &'static str) {
-    WEEKDAYS
-        .iter()
-        .find(|(d, _, _)| *d == day)
-        .map_or(("", ""), |(_, zh, en)| (*zh, *en))
-}
 
 /// What ends a sentence in a report: Chinese and Western full stops, question and
 /// exclamation marks, the semicolon that closes a clause in a list, and a line break
@@ -363,10 +335,8 @@ mod tests {
     }
 
     #[test]
-    fn every_weekday_has_its_names() {
-        assert_eq!(weekday_names(Weekday::Fri), ("周五", "Friday"));
-        assert_eq!(WEEKDAYS.len(), 7);
-        for (k, (d, _, _)) in WEEKDAYS.iter().enumerate() {
+    fn the_weekdays_run_monday_first() {
+        for (k, d) in WEEKDAYS.iter().enumerate() {
             assert_eq!(d.num_days_from_monday() as usize, k);
         }
     }

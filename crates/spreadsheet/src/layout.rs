@@ -73,7 +73,11 @@ impl Field {
         Field::Status,
     ];
 
-    /// Its name in Chinese: the usual header word.
+    /// Its name in Chinese: the usual header word. Unlike the domain's values, whose
+    /// names are the web layer's, a column's names are the spreadsheet's own format: the
+    /// Chinese is the header the export writes and the first word an import matches
+    /// (`SYNONYMS`), so both names stay here beside that table, and the web reads them
+    /// through its `Labelled`.
     pub fn label_zh(self) -> &'static str {
         self.zh()
     }

@@ -248,8 +248,8 @@ pub enum ApiError {
     /// A cookie-authenticated write without the `X-CSRF-Token` header.
     Csrf,
     /// A request that cannot be read at all (a body that is not JSON, a broken
-    /// multipart body), with the reader's own words (in English) for what was wrong.
-    BadRequest(String),
+    /// multipart body), and why.
+    BadRequest(Malformed),
     /// The account's password was set by the system administrator and must be changed
     /// before anything else.
     MustChangePassword,
@@ -271,6 +271,24 @@ pub enum ApiError {
     MethodNotAllowed,
     /// An address longer than the HTTP reader takes, answered by the server.
     UriTooLong,
+}
+
+/// Why a request cannot be read at all (400 `bad_request`, naming no field); worded by
+/// `i18n::edge::malformed`. A decoder's own words (serde's, axum's: English) travel
+/// with it for the English message only.
+#[derive(Debug)]
+pub enum Malformed {
+    /// A JSON route's body sent without `Content-Type: application/json`.
+    NotJson,
+    /// A route that takes files sent something else than `multipart/form-data`.
+    NotMultipart,
+    /// A body that is not valid JSON: the decoder's words.
+    BadJson(String),
+    /// A JSON value followed by more: the decoder's words.
+    AfterJson(String),
+    /// Refused by the HTTP layer's own reader (a body cut off, a broken multipart
+    /// body, an address it could not read): its words.
+    Reader(String),
 }
 
 /// A field of the body that does not read: 400 naming it, as a JSON field is.
@@ -374,13 +392,13 @@ impl ApiError {
                 StatusCode::FORBIDDEN,
                 body("must_change_password", Tr::api_must_change_password),
             ),
-            ApiError::BadRequest(detail) => (
+            ApiError::BadRequest(why) => (
                 StatusCode::BAD_REQUEST,
                 body_of(
                     "bad_request",
                     (
-                        edge::malformed(Lang::Zh, &detail),
-                        edge::malformed(Lang::En, &detail),
+                        edge::malformed(Lang::Zh, &why),
+                        edge::malformed(Lang::En, &why),
                     ),
                 ),
             ),

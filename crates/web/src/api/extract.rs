@@ -20,7 +20,7 @@ use serde::de::DeserializeOwned;
 use zhenggai_domain::reason::{ApiRequest, FieldProblem, RequestPart};
 use zhenggai_domain::validate::{FieldError, Why};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Malformed};
 
 /// Ids and other values from the address (`/measures/{id}`).
 #[derive(Debug, Clone, Copy)]
@@ -65,11 +65,11 @@ where
                         *expected_type,
                     ),
                     ErrorKind::InvalidUtf8InPathParam { key } => (key.as_str(), "", "UTF-8"),
-                    _ => return Err(ApiError::BadRequest(e.body_text())),
+                    _ => return Err(ApiError::BadRequest(Malformed::Reader(e.body_text()))),
                 };
                 Err(path_segment(key, value, expected))
             }
-            Err(other) => Err(ApiError::BadRequest(other.body_text())),
+            Err(other) => Err(ApiError::BadRequest(Malformed::Reader(other.body_text()))),
         }
     }
 }
@@ -112,11 +112,17 @@ where
 
 /// A query parameter sent to a route that takes none.
 pub fn no_query(key: &str) -> ApiError {
-    field_error(
+    ApiError::BadField(FieldError::because(
         key,
-        &format!("unknown field `{key}`, this route takes no query parameters"),
-        RequestPart::Query,
-    )
+        Why::Request(ApiRequest::Field {
+            part: RequestPart::Query,
+            problem: FieldProblem::Unknown {
+                allowed: Vec::new(),
+            },
+            field: key.to_string(),
+            detail: String::new(),
+        }),
+    ))
 }
 
 /// A JSON body, an object of the route's fields, whose errors are answered in the API's
@@ -138,9 +144,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 v == "application/json" || (v.starts_with("application/") && v.ends_with("+json"))
             });
         if !is_json {
-            return Err(ApiError::BadRequest(
-                "send the body as JSON, with Content-Type: application/json".into(),
-            ));
+            return Err(ApiError::BadRequest(Malformed::NotJson));
         }
         // A declared length over any JSON body's limit is refused before a byte of
         // the body is waited for.
@@ -157,7 +161,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             return Err(
                 match serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
                     Ok(_) => ApiError::NotAnObject,
-                    Err(e) => ApiError::BadRequest(format!("the body is not valid JSON: {e}")),
+                    Err(e) => ApiError::BadRequest(Malformed::BadJson(e.to_string())),
                 },
             );
         }
@@ -167,12 +171,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             if inner.is_data() {
                 field_error(&e.path().to_string(), &inner.to_string(), RequestPart::Json)
             } else {
-                ApiError::BadRequest(format!("the body is not valid JSON: {inner}"))
+                ApiError::BadRequest(Malformed::BadJson(inner.to_string()))
             }
         })?;
-        de.end().map_err(|e| {
-            ApiError::BadRequest(format!("the body has more after its JSON value: {e}"))
-        })?;
+        de.end()
+            .map_err(|e| ApiError::BadRequest(Malformed::AfterJson(e.to_string())))?;
         Ok(ApiJson(value))
     }
 }
@@ -241,7 +244,7 @@ fn body_error(e: BytesRejection) -> ApiError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::TooLarge
     } else {
-        ApiError::BadRequest(e.body_text())
+        ApiError::BadRequest(Malformed::Reader(e.body_text()))
     }
 }
 
@@ -251,7 +254,7 @@ pub fn multipart_error(e: MultipartError) -> ApiError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::TooLarge
     } else {
-        ApiError::BadRequest(e.body_text())
+        ApiError::BadRequest(Malformed::Reader(e.body_text()))
     }
 }
 
@@ -280,7 +283,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Versioned<T> {
             type Value = Versioned<T>;
 
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("an object with `version` and the record's fields")
+                f.write_str(crate::i18n::edge::VERSIONED_EXPECTED)
             }
 
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {

@@ -21,7 +21,7 @@ use zhenggai_storage::ledger::query::{self, FilterInput, MeasurePage, Within};
 use super::extract::{Path, Query};
 use super::{ApiJson, Created, Versioned, WithdrawInput};
 use crate::download::download;
-use crate::error::{ApiError, ApiErrorBody};
+use crate::error::{ApiError, ApiErrorBody, Malformed};
 use crate::session::ApiViewer;
 use crate::state::App;
 
@@ -153,9 +153,7 @@ pub async fn add_progress(
     request: axum::extract::Request,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     if !crate::form::is_multipart(&request) {
-        return Err(ApiError::BadRequest(
-            "send the entry as multipart/form-data".into(),
-        ));
+        return Err(ApiError::BadRequest(Malformed::NotMultipart));
     }
     let sent = crate::form::read_files(
         request,

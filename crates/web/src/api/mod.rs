@@ -34,7 +34,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::error::{ApiError, ApiErrorBody};
+use crate::error::{ApiError, ApiErrorBody, Malformed};
 use crate::state::App;
 
 /// What axum answers by itself under the API (a method the address does not take, a
@@ -58,7 +58,7 @@ async fn errors_as_json(req: axum::extract::Request, next: axum::middleware::Nex
                 .await
                 .map(|b| String::from_utf8_lossy(&b).into_owned())
                 .unwrap_or_default();
-            ApiError::BadRequest(text).into_response()
+            ApiError::BadRequest(Malformed::Reader(text)).into_response()
         }
     }
 }

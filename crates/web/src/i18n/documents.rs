@@ -1,9 +1,11 @@
-//! The fixed lines of the files zhenggai writes for offices to hand on: the ledger's
-//! `.xlsx` (整改台账) and the weekly summary's `.docx` (周汇总). They are official
-//! documents in Chinese whatever the reader's language, so each line has its Chinese
-//! only; the spreadsheet crate lays them out and is handed the words.
+//! The fixed lines of the documents zhenggai writes for offices to hand on: the ledger's
+//! `.xlsx` (整改台账), the weekly summary's `.docx` (周汇总) and the draft of a 督办
+//! notice. They are official documents in Chinese whatever the reader's language, so
+//! each line has its Chinese only; the spreadsheet crate lays them out and is handed
+//! the words.
 
 use chrono::NaiveDate;
+use zhenggai_domain::status::Standing;
 
 use super::zh_day;
 
@@ -38,6 +40,24 @@ pub fn weekly_summary_file_name(org: &str, monday: NaiveDate) -> String {
     format!("{org}整改工作周汇总-{monday}.docx")
 }
 
+/// The name of the audit code on the last row of the audit trail's CSV, in both
+/// languages whatever the page's: the file is handed on, and whoever checks it finds
+/// the code by this name.
+pub const CSV_AUDIT_CODE: &str = "审计校验码 / audit code";
+
+/// The draft of a 督办 notice the office may issue on a lagging measure: the measure, its
+/// deadline as written, how late it is, and what the lead unit is to do. The office
+/// edits it before issuing.
+pub fn notice_draft(measure: &str, deadline: &str, standing: Standing) -> String {
+    let lag = match standing {
+        Standing::Overdue { days } => format!("已逾期{days}天"),
+        _ => "进度滞后".to_string(),
+    };
+    format!(
+        "你单位牵头的整改措施“{measure}”（整改时限：{deadline}）{lag}。请认真落实整改责任，加快推进，并于收到本通知后及时报告整改进展。"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -63,6 +83,10 @@ mod tests {
         assert_eq!(
             weekly_summary_file_name("某市", day),
             "某市整改工作周汇总-2024-04-22.docx"
+        );
+        assert_eq!(
+            notice_draft("公车管理", "2024年6月底前", Standing::Overdue { days: 3 }),
+            "你单位牵头的整改措施“公车管理”（整改时限：2024年6月底前）已逾期3天。请认真落实整改责任，加快推进，并于收到本通知后及时报告整改进展。"
         );
     }
 }

@@ -6,7 +6,7 @@ use std::borrow::Borrow;
 use axum::http::HeaderMap;
 use zhenggai_domain::Role;
 use zhenggai_domain::inspection::{InspectionKind, ProblemSource};
-use zhenggai_domain::lifecycle::ProblemState;
+use zhenggai_domain::lifecycle::{Party, ProblemState};
 use zhenggai_domain::outcomes::{AccountabilityForm, InstitutionChange};
 use zhenggai_domain::status::Standing;
 
@@ -32,8 +32,10 @@ macro_rules! texts {
 
 pub mod documents;
 pub mod edge;
+mod labels;
 mod texts;
 mod trail;
+pub use labels::Labelled;
 pub use texts::TEXTS;
 mod why;
 pub use why::{blocking, field_message, finding, refusal, refused, why};
@@ -42,49 +44,6 @@ pub use why::{blocking, field_message, finding, refusal, refused, why};
 pub fn zh_day(d: chrono::NaiveDate) -> String {
     d.format("%Y年%-m月%-d日").to_string()
 }
-
-/// A domain value with a name in each language (through any number of references,
-/// as templates hand them over).
-pub trait Labelled {
-    /// Its Chinese name.
-    fn zh(&self) -> &'static str;
-    /// Its English name.
-    fn en(&self) -> &'static str;
-}
-
-impl<T: Labelled + ?Sized> Labelled for &T {
-    fn zh(&self) -> &'static str {
-        (**self).zh()
-    }
-    fn en(&self) -> &'static str {
-        (**self).en()
-    }
-}
-
-/// Domain values that carry their own `label_zh` and `label_en`.
-macro_rules! labelled {
-    ($($t:ty),* $(,)?) => {$(
-        impl Labelled for $t {
-            fn zh(&self) -> &'static str {
-                self.label_zh()
-            }
-            fn en(&self) -> &'static str {
-                self.label_en()
-            }
-        }
-    )*};
-}
-
-labelled!(
-    zhenggai_domain::warning::Colour,
-    zhenggai_domain::schedule::NodeKind,
-    zhenggai_domain::escalation::NoticeKind,
-    zhenggai_domain::weekly::ReportStatus,
-    zhenggai_domain::warning::Recipient,
-    zhenggai_domain::reminder::RobotKind,
-    zhenggai_domain::status::ReportedStatus,
-    zhenggai_spreadsheet::layout::Field,
-);
 
 /// A page language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -196,6 +155,14 @@ impl Tr {
         }
     }
 
+    /// What precedes a reset account's new one-time password (shown once).
+    pub fn new_password_of(&self, name: &str) -> String {
+        match self.0 {
+            Lang::Zh => format!("{name}的新一次性密码："),
+            Lang::En => format!("{name}'s new one-time password: "),
+        }
+    }
+
     /// The name of a domain value that has one in each language.
     pub fn label(&self, x: impl Labelled) -> &'static str {
         self.0.pick(x.zh(), x.en())
@@ -242,44 +209,24 @@ impl Tr {
     /// One of the four forms (四种形态), by its code.
     pub fn form(&self, code: impl AsRef<str>) -> &'static str {
         match AccountabilityForm::from_code(code.as_ref()) {
-            Some(f) => self.0.pick(f.label_zh(), f.label_en()),
+            Some(f) => self.label(f),
             None => "—",
         }
     }
 
     /// Made, revised or abolished, by its code.
     pub fn change(&self, code: impl AsRef<str>) -> &'static str {
-        match InstitutionChange::from_code(code.as_ref()) {
-            Some(InstitutionChange::Made) => self.0.pick("制定", "Made"),
-            Some(InstitutionChange::Revised) => self.0.pick("修订", "Revised"),
-            Some(InstitutionChange::Abolished) => self.0.pick("废止", "Abolished"),
-            None => "—",
-        }
+        InstitutionChange::from_code(code.as_ref()).map_or("—", |c| self.label(c))
     }
 
     /// A lifecycle state.
     pub fn state(&self, s: impl Borrow<ProblemState>) -> &'static str {
-        self.state_code(s.borrow().code())
+        self.label(*s.borrow())
     }
 
     /// A lifecycle state by its code.
     pub fn state_code(&self, code: impl AsRef<str>) -> &'static str {
-        let (zh, en) = match code.as_ref() {
-            "registered" => ("已挂号", "Registered"),
-            "disputed" => ("有异议", "Disputed"),
-            "claimed" => ("已认领", "Claimed"),
-            "plan_submitted" => ("方案待审定", "Plan submitted"),
-            "plan_signed" => ("领导已审定", "Plan signed off"),
-            "plan_compiled" => ("整改办已汇总", "Plan compiled"),
-            "in_progress" => ("整改中", "In progress"),
-            "long_term_review" => ("阶段性销号·长期坚持", "Phase closed, long-term review"),
-            "closure_requested" => ("销号待领导签字", "Closure requested"),
-            "closure_signed" => ("销号待整改办审核", "Closure signed off"),
-            "closed" => ("已销号", "Closed"),
-            "consolidated" => ("已巩固", "Consolidated"),
-            _ => ("—", "—"),
-        };
-        self.0.pick(zh, en)
+        ProblemState::from_code(code.as_ref()).map_or("—", |s| self.label(s))
     }
 
     /// A lifecycle action by its code.
@@ -317,19 +264,12 @@ impl Tr {
 
     /// A party to three-party acceptance (三方验收) by its code.
     pub fn party(&self, code: impl AsRef<str>) -> &'static str {
-        let (zh, en) = match code.as_ref() {
-            "inspection_office" => ("巡察办", "Inspection office"),
-            "inspection_group" => ("巡察组", "Inspection group"),
-            "inspected_unit" => ("被巡察单位", "Inspected unit"),
-            _ => ("—", "—"),
-        };
-        self.0.pick(zh, en)
+        Party::from_code(code.as_ref()).map_or("—", |p| self.label(p))
     }
 
     /// An inspection kind.
     pub fn kind(&self, k: impl Borrow<InspectionKind>) -> &'static str {
-        let k = *k.borrow();
-        self.0.pick(k.label_zh(), k.label_en())
+        self.label(*k.borrow())
     }
 
     /// A problem source.
@@ -342,8 +282,7 @@ impl Tr {
 
     /// A role.
     pub fn role(&self, r: impl Borrow<Role>) -> &'static str {
-        let r = *r.borrow();
-        self.0.pick(r.label_zh(), r.label_en())
+        self.label(*r.borrow())
     }
 }
 

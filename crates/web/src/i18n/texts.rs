@@ -381,6 +381,7 @@ texts! {
     account_disabled: "已停用", "Disabled";
     locked: "已锁定", "Locked";
     locked_hint: "在某个地址连续登录失败，账户在该地址暂时锁定；到时自动解除，重置密码也可解除。", "Failed logins in a row from one address locked the account there for a while; it unlocks by itself, or when the password is reset.";
+    user_created_password: "用户已创建，一次性密码（首次登录须修改）：", "Account created. One-time password (to be changed at first login): ";
     confirm_reset_password: "重置后此人的所有会话和 API 令牌都将失效，须用新的一次性密码登录。确定重置吗？", "Resetting ends all of this person's sessions and API tokens; they log in with the new one-time password. Reset?";
     disable_account: "停用", "Disable";
     enable_account: "启用", "Enable";
@@ -447,9 +448,6 @@ texts! {
     problem_numbers: "问题编号（逗号分隔）", "Problem ids";
     measure_numbers: "措施编号（逗号分隔）", "Measure ids";
     institutions: "建章立制", "Institutions";
-    made: "制定", "Made";
-    revised: "修订", "Revised";
-    abolished: "废止", "Abolished";
     doc_number: "文号", "Document number";
     change_kind: "类别", "Change";
     issued_on: "印发日期", "Issued on";
@@ -841,7 +839,7 @@ texts! {
     api_slow_body: "请求内容没有在规定时间内传完，连接已断开：请检查网络后重新发送。", "The request's body did not arrive in time and the connection was closed: check the network and send it again.";
     api_busy: "服务器正在接收其他上传或导入：请按 Retry-After 等待后重新发送。", "The server is receiving other uploads or imports: send again after Retry-After.";
     api_not_found: "找不到该记录，或您无权查看。", "Not found, or not yours to see.";
-    api_invalid: "提交的内容有误，请按 fields 修改。", "Some fields need correcting: see fields.";
+    api_invalid: "提交的内容有误：请按各字段的提示逐项修改后重新提交。", "Some fields need correcting: see fields.";
     api_conflict: "该记录已被他人修改：请重新读取，在最新版本上修改。", "Someone else changed this record: read it again and change the latest version.";
     api_internal: "系统暂时无法完成操作，请稍后重试。", "The system could not do this now: try again later.";
 }

@@ -8,18 +8,9 @@ use super::{Lang, Tr};
 impl Tr {
     /// A weekday by its number, 1 for Monday.
     pub fn weekday(&self, day: i64) -> Option<&'static str> {
-        const ZH: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
-        const EN: [&str; 7] = [
-            "Monday",
-            "Tuesday",
-            "Wednesday",
-            "Thursday",
-            "Friday",
-            "Saturday",
-            "Sunday",
-        ];
-        let i = usize::try_from(day.checked_sub(1)?).ok()?;
-        Some(self.0.pick(ZH.get(i)?, EN.get(i)?))
+        let day =
+            zhenggai_domain::weekly::WEEKDAYS.get(usize::try_from(day.checked_sub(1)?).ok()?)?;
+        Some(self.label(day))
     }
 
     /// What an intact trail's verification proved.

@@ -20,7 +20,7 @@ use zhenggai_domain::reason::{
 };
 use zhenggai_domain::validate::{FieldError, Why, YEARS};
 
-use super::{Lang, Tr, zh_day};
+use super::{Labelled, Lang, Tr, zh_day};
 
 /// What is wrong with a field and what to do, in one language.
 pub fn field_message(lang: Lang, e: &FieldError) -> String {
@@ -639,14 +639,10 @@ fn misstep(lang: Lang, m: Misstep) -> String {
             "Every notice has been issued (accountability already proposed).",
         ),
         Misstep::OutOfOrder { next, kind } if lang == Lang::Zh => {
-            format!("应先发{}，再发{}。", next.label_zh(), kind.label_zh())
+            format!("应先发{}，再发{}。", next.zh(), kind.zh())
         }
         Misstep::OutOfOrder { next, kind } => {
-            format!(
-                "Issue the {} before the {}.",
-                next.label_en(),
-                kind.label_en()
-            )
+            format!("Issue the {} before the {}.", next.en(), kind.en())
         }
         Misstep::FinalDeadlineMissing => pick(
             "告诫书须写明最后期限。",
@@ -1016,15 +1012,15 @@ fn bounds(lang: Lang, b: Bounds) -> String {
             "黄色预警天数应至少为1，且少于绿色预警天数。",
             "Yellow days must be at least 1 and fewer than green days.",
         ),
-        Bounds::NoRecipient(c) if zh => format!("{}至少要通知一方。", c.label_zh()),
-        Bounds::NoRecipient(c) => format!("{} must reach someone.", c.label_en()),
+        Bounds::NoRecipient(c) if zh => format!("{}至少要通知一方。", c.zh()),
+        Bounds::NoRecipient(c) => format!("{} must reach someone.", c.en()),
         Bounds::NarrowerThanMilder(c) if zh => format!(
             "{}应至少通知上一级预警通知的各方（预警越重，范围越大）。",
-            c.label_zh()
+            c.zh()
         ),
         Bounds::NarrowerThanMilder(c) => format!(
             "{} must reach at least everyone the milder colour reaches.",
-            c.label_en()
+            c.en()
         ),
         Bounds::RemindDays => pick(
             "提前提醒天数应少于绿色预警天数，最多10个，以逗号分隔，如“3,1”。",
@@ -1486,7 +1482,33 @@ fn request(lang: Lang, r: &ApiRequest) -> String {
                 ),
             }
         }
-        ApiRequest::Field { field, detail, .. } if !zh => format!("`{field}`: {detail}"),
+        ApiRequest::Field {
+            part,
+            problem,
+            field,
+            detail,
+        } if !zh => {
+            let at = match part {
+                zhenggai_domain::reason::RequestPart::Query => "query parameter",
+                zhenggai_domain::reason::RequestPart::Json => "JSON field",
+                zhenggai_domain::reason::RequestPart::Form => "form field",
+            };
+            match problem {
+                FieldProblem::Missing => format!("The {at} `{field}` is required: send it."),
+                FieldProblem::Duplicate => {
+                    format!("The {at} `{field}` is sent more than once: send it once.")
+                }
+                FieldProblem::Unknown { allowed } if allowed.is_empty() => {
+                    format!("`{field}` is not a {at} of this route, which takes none.")
+                }
+                FieldProblem::Unknown { allowed } => format!(
+                    "`{field}` is not a {at} of this route; it takes {}.",
+                    join(lang, allowed)
+                ),
+                // The decoder's words name the type expected and the value sent.
+                FieldProblem::Value => format!("`{field}`: {detail}"),
+            }
+        }
         ApiRequest::Field {
             part,
             problem,

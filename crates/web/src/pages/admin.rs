@@ -197,14 +197,7 @@ pub async fn add_user(
     let change = v.change(&app);
     match users::create(&app.db, &v.actor, change, &new).await {
         Ok(_) => {
-            let notice = v
-                .lang
-                .pick(
-                    "用户已创建，一次性密码（首次登录须修改）：",
-                    "Account created. One-time password (to be changed at first login): ",
-                )
-                .to_string();
-            let notice = (notice, password);
+            let notice = (tr(&v).user_created_password().to_string(), password);
             Ok(render(
                 &users_page_with(&app, &v, Some(notice), Errors::none(v.lang)).await?,
             ))
@@ -233,13 +226,7 @@ pub async fn reset_password(
     let change = v.change_because(&app, "reset by the system administrator");
     users::reset_password(&app.db, &v.actor, change, UserId(id), &password).await?;
     let user = users::get(&app.db, UserId(id)).await?;
-    let notice = (
-        match v.lang {
-            crate::i18n::Lang::Zh => format!("{}的新一次性密码：", user.display_name),
-            crate::i18n::Lang::En => format!("{}'s new one-time password: ", user.display_name),
-        },
-        password,
-    );
+    let notice = (tr(&v).new_password_of(&user.display_name), password);
     Ok(render(
         &users_page_with(&app, &v, Some(notice), Errors::none(v.lang)).await?,
     ))

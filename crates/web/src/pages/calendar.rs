@@ -29,16 +29,6 @@ pub struct DayRow {
     pub name: String,
 }
 
-const WEEKDAYS: [(&str, &str); 7] = [
-    ("周一", "Mon"),
-    ("周二", "Tue"),
-    ("周三", "Wed"),
-    ("周四", "Thu"),
-    ("周五", "Fri"),
-    ("周六", "Sat"),
-    ("周日", "Sun"),
-];
-
 #[derive(Template)]
 #[template(path = "calendar.html")]
 struct CalendarPage {
@@ -94,9 +84,7 @@ async fn page(
                 .iter()
                 .map(|c| DayRow {
                     date: c.date.format("%Y-%m-%d").to_string(),
-                    weekday: WEEKDAYS
-                        .get(c.date.weekday().num_days_from_monday() as usize)
-                        .map_or("", |(zh, en)| v.lang.pick(zh, en)),
+                    weekday: tr(v).label(c.date.weekday()),
                     off: c.off,
                     name: c.name.clone(),
                 })

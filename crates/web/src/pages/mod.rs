@@ -80,7 +80,7 @@ impl Nav {
         Nav {
             user_name: v.user.display_name.clone(),
             unit_name: v.user.unit_name.clone(),
-            role_label: v.lang.pick(role.label_zh(), role.label_en()),
+            role_label: tr(v).role(role),
             csrf: v.csrf_token().to_string(),
             business: role.reads_business_data(),
             admin: role.is_admin(),

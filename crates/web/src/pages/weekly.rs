@@ -147,9 +147,9 @@ async fn page(
         can_edit_summary: v.actor.ledger_access(v.actor.org) >= Access::Edit,
         weekdays: WEEKDAYS
             .iter()
-            .map(|(d, zh, en)| WeekdayOption {
+            .map(|d| WeekdayOption {
                 number: d.number_from_monday(),
-                name: v.lang.pick(zh, en),
+                name: tr(v).label(d),
                 selected: *d == rule.weekday,
             })
             .collect(),

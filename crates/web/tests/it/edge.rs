@@ -975,3 +975,82 @@ async fn an_address_too_long_is_answered_as_its_side_answers() {
     let _ = stop.send(());
     server.await.unwrap().unwrap();
 }
+
+/// Issue 21, point 3: a request the API cannot read says in Chinese what to send (not
+/// only in the English, in the decoder's words), and a refusal's Chinese mixes in no
+/// English word of the body's (an outside tester read "请按 fields 修改").
+#[tokio::test]
+async fn an_unreadable_request_says_in_chinese_what_to_send() {
+    let t = TestApp::new().await;
+    let office = t.token("office").await;
+    let raw = |content_type: &'static str, body: &'static str| {
+        Request::post("/api/v1/header-words")
+            .header(header::AUTHORIZATION, format!("Bearer {office}"))
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let sent = [
+        (
+            "text/plain",
+            "{\"word\": \"收入\"}",
+            "Content-Type: application/json",
+            "Content-Type: application/json",
+        ),
+        (
+            "application/json",
+            "{\"word\": ",
+            "不是有效的 JSON",
+            "not valid JSON",
+        ),
+        (
+            "application/json",
+            "{\"word\": \"收入\", \"meaning\": \"ignore\"} 1",
+            "多余",
+            "more after its JSON value",
+        ),
+    ];
+    for (content_type, body, zh, en) in sent {
+        let r = t.send(raw(content_type, body)).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{body}: {}", r.body);
+        let j = r.json();
+        assert_eq!(j["error"], "bad_request", "{body}");
+        assert!(
+            j["message"].as_str().unwrap().contains(zh),
+            "{body}: {}",
+            r.body
+        );
+        assert!(
+            j["message_en"].as_str().unwrap().contains(en),
+            "{body}: {}",
+            r.body
+        );
+    }
+
+    // A query parameter on a route that takes none: the English in the API's words.
+    let r = t
+        .api(&office, "GET", "/api/v1/header-words?probe=1", None)
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    let en = r.json()["fields"][0]["message_en"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        en.contains("`probe`") && en.contains("which takes none"),
+        "{en}"
+    );
+
+    // A refused value: the Chinese has no Latin letter.
+    let r = t
+        .api(
+            &office,
+            "POST",
+            "/api/v1/header-words",
+            Some(serde_json::json!({ "word": "  ", "meaning": "ignore" })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let zh = r.json()["message"].as_str().unwrap().to_string();
+    assert!(!zh.chars().any(|c| c.is_ascii_alphabetic()), "{zh}");
+}

@@ -188,11 +188,12 @@ fn print_demo_accounts() {
         "演示账户 / demo accounts (password: {}):",
         demo::DEMO_PASSWORD
     );
+    let zh = zhenggai_web::i18n::Tr(zhenggai_web::i18n::Lang::Zh);
     for (username, name, unit, role, _) in demo::DEMO_USERS {
         let title = if *username == demo::DEMO_SECRETARY {
-            "党委书记"
+            zh.secretary()
         } else {
-            role.label_zh()
+            zh.role(role)
         };
         crate::logs::say!("  {username:<12} {name}（{unit}，{title}）");
     }

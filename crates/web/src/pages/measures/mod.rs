@@ -134,15 +134,7 @@ async fn measure_page(
             .map(|k| k.code().to_string())
             .unwrap_or_default(),
         final_deadline: String::new(),
-        content: format!(
-            "你单位牵头的整改措施“{}”（整改时限：{}）{}。请认真落实整改责任，加快推进，并于收到本通知后及时报告整改进展。",
-            m.content,
-            m.deadline.text,
-            match m.standing {
-                zhenggai_domain::status::Standing::Overdue { days } => format!("已逾期{days}天"),
-                _ => "进度滞后".to_string(),
-            }
-        ),
+        content: crate::i18n::documents::notice_draft(&m.content, &m.deadline.text, m.standing),
     };
     let can_mark_done = access >= Access::Contribute
         && progress::may_mark_done(&app.db, &v.actor, &m, today).await?;

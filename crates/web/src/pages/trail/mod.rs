@@ -391,8 +391,9 @@ async fn csv_download(
     let lines: Vec<Line> = read.entries.into_iter().map(|e| reader.line(e)).collect();
     let code = app.audit_code().await?;
     let mut resp = format!(
-        "{}\"审计校验码 / audit code\",\"{code}\"\r\n",
-        csv(&t, &lines)
+        "{}\"{}\",\"{code}\"\r\n",
+        csv(&t, &lines),
+        crate::i18n::documents::CSV_AUDIT_CODE
     )
     .into_response();
     let h = resp.headers_mut();
