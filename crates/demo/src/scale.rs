@@ -56,6 +56,8 @@ pub struct Generated {
     pub office_user: String,
     /// A unit user.
     pub unit_user: String,
+    /// The upper level (省委巡视办) over every generated organisation.
+    pub upper_user: String,
     /// Their password.
     pub password: String,
 }
@@ -243,6 +245,20 @@ pub async fn generate(
             },
         )
         .await?;
+        users::insert(
+            tx,
+            change,
+            &NewUser {
+                username: "bench_upper",
+                display_name: "基准巡视办",
+                unit: zhenggai_domain::UnitId(2),
+                role: Role::Upper,
+                units_in_charge: vec![],
+                password: &password,
+                must_change_password: false,
+            },
+        )
+        .await?;
         Ok(())
     })
     .await?;
@@ -408,6 +424,7 @@ pub async fn generate(
         unit: first_depts[0],
         office_user: "bench_office".into(),
         unit_user: "bench_unit".into(),
+        upper_user: "bench_upper".into(),
         password,
     })
 }

@@ -13,7 +13,7 @@ use crate::db::sql::Sql;
 use crate::error::{StoreError, StoreResult};
 
 /// The organisations whose whole ledger the actor reads (office, supervisor, upper).
-fn ledger_orgs(actor: &Actor) -> Option<Vec<i64>> {
+pub(crate) fn ledger_orgs(actor: &Actor) -> Option<Vec<i64>> {
     match actor.role {
         Role::Office | Role::Supervisor => Some(vec![actor.org.0]),
         Role::Leader if actor.leads_whole_organisation() => Some(vec![actor.org.0]),

@@ -139,6 +139,16 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "weekly_summaries",
         include_str!("../../migrations/0031_weekly_summaries.sql"),
     ),
+    (
+        33,
+        "measure_tallies",
+        include_str!("../../migrations/0033_measure_tallies.sql"),
+    ),
+    (
+        34,
+        "open_measures_by_deadline",
+        include_str!("../../migrations/0034_open_measures_by_deadline.sql"),
+    ),
 ];
 
 /// A column a migration added to an existing table, with the value it gave the rows

@@ -35,8 +35,8 @@ pub async fn run(common: &Common, args: DemoArgs) -> anyhow::Result<ExitCode> {
             started.elapsed().as_secs_f64()
         );
         println!(
-            "users {} and {} (unit {}), password: {}",
-            g.office_user, g.unit_user, g.unit, g.password
+            "users {}, {} (unit {}) and {} (upper level), password: {}",
+            g.office_user, g.unit_user, g.unit, g.upper_user, g.password
         );
     } else {
         anyhow::ensure!(

@@ -197,6 +197,14 @@ impl Filter {
         if let Some(leader) = self.leader {
             sql.push(" AND m.leader_id = ").bind(leader.0);
         }
+        self.standing_conditions(&mut sql, today, ends);
+        sql
+    }
+
+    /// The deadline and status conditions, each ANDed to `sql`: on columns (`state`,
+    /// `deadline_kind`, `deadline_date`, `org_id`) that both measures and their tallies
+    /// (`tally`) have, so one wording serves the lists and their counts.
+    pub(super) fn standing_conditions(&self, sql: &mut Sql, today: NaiveDate, ends: &OrgEnds) {
         if let Some(from) = self.due_from {
             sql.push(" AND m.deadline_date >= ").bind(day(from));
         }
@@ -236,7 +244,6 @@ impl Filter {
                 sql.push(" AND ").append(&review_due(ends));
             }
         }
-        sql
     }
 }
 

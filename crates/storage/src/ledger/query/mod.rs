@@ -6,6 +6,7 @@
 
 mod ends;
 mod filter;
+mod tally;
 
 pub(crate) use self::ends::{WarningEnds, review_due, warned_today};
 pub use self::filter::{Filter, FilterInput};
@@ -223,6 +224,26 @@ pub enum Within {
     Problem(ProblemId),
 }
 
+/// A measure list's conditions on the measures (alias `m`), and, when its count can be
+/// summed from the tallies ([`tally`]), the same conditions on them (also alias `m`).
+#[derive(Clone)]
+struct Conditions {
+    rows: Sql,
+    tally: Option<Sql>,
+}
+
+impl Conditions {
+    /// ANDs a condition on columns both have (state, deadline, organisation).
+    fn and(&mut self, add: impl Fn(&mut Sql)) {
+        self.rows.push(" AND ");
+        add(&mut self.rows);
+        if let Some(t) = &mut self.tally {
+            t.push(" AND ");
+            add(t);
+        }
+    }
+}
+
 /// The conditions of a measure list: the filters, the scope, where it looks, and only
 /// measures of inspections still on the books.
 fn list_conditions(
@@ -231,7 +252,7 @@ fn list_conditions(
     filter: &Filter,
     today: NaiveDate,
     ends: &OrgEnds,
-) -> Sql {
+) -> Conditions {
     // Over whole organisations, unless a unit or a leader narrows it further.
     let through = match within {
         Within::All if filter.unit.is_none() && filter.leader.is_none() => Through::Organisations,
@@ -262,12 +283,27 @@ fn list_conditions(
     }
     // Withdrawing a problem withdraws its measures too; an inspection is checked here.
     cond.push(" AND m.inspection_id IN (SELECT id FROM inspections WHERE withdrawn_at IS NULL)");
-    cond
+    Conditions {
+        rows: cond,
+        tally: tally::conditions(actor, within, filter, today, ends),
+    }
 }
 
-async fn count_where(db: &Db, cond: &Sql) -> StoreResult<i64> {
-    let mut count = Sql::new("SELECT COUNT(*) FROM measures m WHERE ");
-    count.append(cond);
+async fn count_where(db: &Db, cond: &Conditions) -> StoreResult<i64> {
+    let count = match &cond.tally {
+        Some(tally) => {
+            let mut sql = Sql::new(
+                "SELECT CAST(COALESCE(SUM(m.n), 0) AS BIGINT) FROM measure_tallies m WHERE ",
+            );
+            sql.append(tally);
+            sql
+        }
+        None => {
+            let mut sql = Sql::new("SELECT COUNT(*) FROM measures m WHERE ");
+            sql.append(&cond.rows);
+            sql
+        }
+    };
     Ok(count.query_scalar().fetch_one(db.pool()).await?)
 }
 
@@ -298,9 +334,16 @@ pub async fn measure_list(
     let order = if matches!(within, Within::Problem(_)) {
         " ORDER BY m.ordinal, m.id"
     } else {
-        " ORDER BY CASE WHEN m.deadline_date IS NULL THEN 1 ELSE 0 END, m.deadline_date, m.id"
+        crate::db::dialect::deadline_order(db.backend())
     };
-    let list = fetch(db, &cond, order, (filter.per_page, filter.offset()), today).await?;
+    let list = fetch(
+        db,
+        &cond.rows,
+        order,
+        (filter.per_page, filter.offset()),
+        today,
+    )
+    .await?;
     Ok(MeasurePage {
         measures: list,
         total,
@@ -349,21 +392,27 @@ pub async fn warned(
         ..Filter::default()
     };
     let mut dated = list_conditions(actor, Within::All, &open, today, &green);
-    dated.push(" AND m.deadline_kind = 'dated'");
+    dated.and(|s| {
+        s.push("m.deadline_kind = 'dated'");
+    });
     let mut red = dated.clone();
-    red.push(" AND m.deadline_date < ").bind(day(today));
+    red.and(|s| {
+        s.push("m.deadline_date < ").bind(day(today));
+    });
     let mut in_yellow = dated.clone();
-    in_yellow
-        .push(" AND m.deadline_date >= ")
-        .bind(day(today))
-        .push(" AND m.deadline_date <= ")
-        .append(&yellow.per_org(day));
+    in_yellow.and(|s| {
+        s.push("m.deadline_date >= ")
+            .bind(day(today))
+            .push(" AND m.deadline_date <= ")
+            .append(&yellow.per_org(day));
+    });
     let mut in_green = dated.clone();
-    in_green
-        .push(" AND m.deadline_date > ")
-        .append(&yellow.per_org(day))
-        .push(" AND m.deadline_date <= ")
-        .append(&green.per_org(day));
+    in_green.and(|s| {
+        s.push("m.deadline_date > ")
+            .append(&yellow.per_org(day))
+            .push(" AND m.deadline_date <= ")
+            .append(&green.per_org(day));
+    });
     let mut counts = Vec::with_capacity(3);
     for (colour, cond) in [
         (Colour::Red, &red),
@@ -372,7 +421,7 @@ pub async fn warned(
     ] {
         counts.push((colour, count_where(db, cond).await?));
     }
-    let mut any = dated;
+    let mut any = dated.rows;
     any.push(" AND ").append(&warned_today(&green));
     let list = fetch(
         db,

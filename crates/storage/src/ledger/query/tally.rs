@@ -1,0 +1,53 @@
+//! Counts read from `measure_tallies` (migration 0033) instead of from the measures:
+//! the same number, summed over a few hundred rows kept by triggers in the same
+//! transaction as each change, rather than counted over every measure in scope.
+//!
+//! A tally row knows a measure's organisation, one unit it counts for, its state and its
+//! deadline — not its inspection, aspect, leader or words. So a count comes from the
+//! tallies only when nothing else narrows it; any other filter counts the measures.
+
+use chrono::NaiveDate;
+use zhenggai_domain::Role;
+use zhenggai_domain::access::Actor;
+use zhenggai_domain::status::StandingFilter;
+
+use super::Within;
+use super::ends::OrgEnds;
+use super::filter::Filter;
+use crate::db::sql::Sql;
+use crate::scope;
+
+/// The conditions on `measure_tallies` alias `m` that sum to the count of the list,
+/// or `None` when the list narrows by something a tally does not know.
+pub(super) fn conditions(
+    actor: &Actor,
+    within: Within,
+    filter: &Filter,
+    today: NaiveDate,
+    ends: &OrgEnds,
+) -> Option<Sql> {
+    let tallied = within == Within::All
+        && filter.aspect.is_none()
+        && filter.leader.is_none()
+        && filter.q.is_none()
+        && filter.status != Some(StandingFilter::ReviewDue);
+    if !tallied {
+        return None;
+    }
+    let mut sql = Sql::new("m.unit_id = ");
+    if let Some(orgs) = scope::ledger_orgs(actor) {
+        sql.bind(filter.unit.map_or(0, |u| u.0))
+            .push(" AND m.org_id IN ")
+            .id_list(orgs);
+    } else if actor.role == Role::Unit && filter.unit.is_none_or(|u| u == actor.unit) {
+        sql.bind(actor.unit.0)
+            .push(" AND m.org_id = ")
+            .bind(actor.org.0);
+    } else {
+        // A leader sees the measures he is responsible for as well as his units': no
+        // tally row holds that union.
+        return None;
+    }
+    filter.standing_conditions(&mut sql, today, ends);
+    Some(sql)
+}

@@ -1,0 +1,272 @@
+//! The counts the lists head with ("共xx条", the tiles, the warning board's colours) come
+//! from `measure_tallies`, kept by triggers (migration 0033). Whatever happens to the
+//! measures — done, withdrawn, reassigned, moved in time, cooperating units joining and
+//! leaving, a whole inspection withdrawn and restored — every count must still be the
+//! number of measures the list holds, for every account and every filter, and the
+//! tallies must equal a count made afresh from the measures.
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on what it did not expect"
+)]
+
+use std::collections::BTreeMap;
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use zhenggai_demo as demo;
+use zhenggai_domain::UnitId;
+use zhenggai_domain::access::Actor;
+use zhenggai_domain::status::StandingFilter;
+use zhenggai_storage::accounts::users;
+use zhenggai_storage::ledger::query::{self, Filter, Within};
+use zhenggai_testkit::{Finders, TestDb};
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2024, 4, 25).unwrap()
+}
+
+async fn two_organisations() -> TestDb {
+    let t = TestDb::new().await.unwrap();
+    let at = Utc.with_ymd_and_hms(2024, 4, 25, 1, 0, 0).unwrap();
+    demo::load(&t.db, &t.files, today(), at).await.unwrap();
+    demo::load_another(&t.db, &t.files, today(), at, "某市晚报社", "晚报社", "wb_")
+        .await
+        .unwrap();
+    t
+}
+
+/// The tallies as stored, and as counted afresh from the measures (zero rows dropped).
+type Tally = BTreeMap<(i64, i64, String, String, String), i64>;
+
+async fn stored(t: &TestDb) -> Tally {
+    let rows: Vec<(i64, i64, String, String, String, i64)> = sqlx::query_as(
+        "SELECT unit_id, org_id, state, deadline_kind, day_key, n FROM measure_tallies WHERE n <> 0",
+    )
+    .fetch_all(t.db.pool())
+    .await
+    .unwrap();
+    rows.into_iter()
+        .map(|(u, o, s, k, d, n)| ((u, o, s, k, d), n))
+        .collect()
+}
+
+/// Counted from the measures themselves: each live measure once for its organisation
+/// (unit 0) and once for each unit leading or cooperating on it.
+async fn afresh(t: &TestDb) -> Tally {
+    let rows: Vec<(i64, i64, String, String, String, i64)> = sqlx::query_as(
+        "SELECT u, org_id, state, deadline_kind, COALESCE(deadline_date, ''), CAST(COUNT(*) AS BIGINT) FROM ( \
+           SELECT m.id, 0 AS u, m.org_id, CASE WHEN m.state = 'done' THEN 'done' ELSE 'open' END AS state, \
+                  m.deadline_kind, m.deadline_date \
+           FROM measures m JOIN inspections i ON i.id = m.inspection_id \
+           WHERE m.withdrawn_at IS NULL AND i.withdrawn_at IS NULL \
+           UNION SELECT m.id, m.lead_unit_id, m.org_id, CASE WHEN m.state = 'done' THEN 'done' ELSE 'open' END, \
+                  m.deadline_kind, m.deadline_date \
+           FROM measures m JOIN inspections i ON i.id = m.inspection_id \
+           WHERE m.withdrawn_at IS NULL AND i.withdrawn_at IS NULL \
+           UNION SELECT m.id, mu.unit_id, m.org_id, CASE WHEN m.state = 'done' THEN 'done' ELSE 'open' END, \
+                  m.deadline_kind, m.deadline_date \
+           FROM measures m JOIN inspections i ON i.id = m.inspection_id \
+           JOIN measure_units mu ON mu.measure_id = m.id AND mu.withdrawn_at IS NULL \
+           WHERE m.withdrawn_at IS NULL AND i.withdrawn_at IS NULL) c \
+         GROUP BY u, org_id, state, deadline_kind, deadline_date",
+    )
+    .fetch_all(t.db.pool())
+    .await
+    .unwrap();
+    rows.into_iter()
+        .map(|(u, o, s, k, d, n)| ((u, o, s, k, d), n))
+        .collect()
+}
+
+const FILTERS: [Option<StandingFilter>; 7] = [
+    None,
+    Some(StandingFilter::Open),
+    Some(StandingFilter::Done),
+    Some(StandingFilter::Overdue),
+    Some(StandingFilter::DueSoon),
+    Some(StandingFilter::LongTerm),
+    Some(StandingFilter::ReviewDue),
+];
+
+/// For every account, every status filter, with and without a unit and a deadline
+/// range: the count equals the measures listed.
+async fn counts_agree_with_lists(t: &TestDb, units: &[i64], step: &str) {
+    for user in users::list(&t.db).await.unwrap() {
+        let actor = users::actor(&t.db, user.id).await.unwrap();
+        for status in FILTERS {
+            for unit in std::iter::once(None).chain(units.iter().map(|u| Some(UnitId(*u)))) {
+                for due_to in [None, Some(today())] {
+                    let filter = Filter {
+                        status,
+                        unit,
+                        due_to,
+                        page: 1,
+                        per_page: 100_000,
+                        ..Filter::default()
+                    };
+                    check(
+                        t,
+                        &actor,
+                        &filter,
+                        &format!("{step}: {} {filter:?}", user.username),
+                    )
+                    .await;
+                }
+            }
+        }
+        let (colours, _) = query::warned(&t.db, &actor, today(), 5).await.unwrap();
+        let listed = query::warned(&t.db, &actor, today(), 100_000)
+            .await
+            .unwrap()
+            .1;
+        let total: i64 = colours.iter().map(|(_, n)| n).sum();
+        assert_eq!(
+            total,
+            listed.len() as i64,
+            "{step}: {} warnings",
+            user.username
+        );
+    }
+}
+
+async fn check(t: &TestDb, actor: &Actor, filter: &Filter, what: &str) {
+    let page = query::measure_list(&t.db, actor, Within::All, filter, today())
+        .await
+        .unwrap();
+    assert_eq!(page.total, page.measures.len() as i64, "{what}");
+    let count = query::measure_count(&t.db, actor, Within::All, filter, today())
+        .await
+        .unwrap();
+    assert_eq!(count, page.total, "{what}");
+}
+
+async fn exec(t: &TestDb, sql: &str) {
+    sqlx::query(sql).execute(t.db.pool()).await.unwrap();
+}
+
+/// The tallies equal a fresh count after each step; the counts read from them are
+/// checked against the lists as loaded and after the last step (the reading does not
+/// depend on what changed, and every account × filter is a few thousand queries).
+async fn agree(t: &TestDb, step: &str) {
+    assert_eq!(
+        stored(t).await,
+        afresh(t).await,
+        "{step}: tallies ≠ a fresh count"
+    );
+}
+
+#[tokio::test]
+async fn counts_follow_every_change_to_the_measures() {
+    let t = two_organisations().await;
+    let mut units = Vec::new();
+    for name in ["财务部", "党群工作部", "人力资源部"] {
+        units.push(t.unit(name).await.0);
+    }
+    let measures: Vec<i64> = t.measures().await.iter().map(|m| m.id.0).collect();
+    assert!(measures.len() > 20 && units.len() == 3);
+    agree(&t, "as loaded").await;
+    counts_agree_with_lists(&t, &units[..1], "as loaded").await;
+
+    // The triggers watch the tables, whichever code path writes them: each change below
+    // is written as the storage writes it, one column at a time.
+    let m = |i: usize| measures[i];
+    exec(
+        &t,
+        &format!(
+            "UPDATE measures SET state = 'done', done_on = '2024-04-20' WHERE id = {}",
+            m(0)
+        ),
+    )
+    .await;
+    exec(
+        &t,
+        &format!(
+            "UPDATE measures SET state = 'in_progress', done_on = NULL WHERE id = {}",
+            m(1)
+        ),
+    )
+    .await;
+    exec(&t, &format!("UPDATE measures SET deadline_kind = 'dated', deadline_date = '2024-01-31' WHERE id = {}", m(2))).await;
+    exec(
+        &t,
+        &format!(
+            "UPDATE measures SET deadline_kind = 'long_term', deadline_date = NULL WHERE id = {}",
+            m(3)
+        ),
+    )
+    .await;
+    exec(
+        &t,
+        &format!(
+            "UPDATE measures SET withdrawn_at = '2024-04-25T01:00:00Z' WHERE id = {}",
+            m(4)
+        ),
+    )
+    .await;
+    exec(
+        &t,
+        &format!(
+            "UPDATE measures SET lead_unit_id = {} WHERE id = {}",
+            units[0],
+            m(5)
+        ),
+    )
+    .await;
+    exec(
+        &t,
+        &format!(
+            "UPDATE measures SET content = content || '。' WHERE id = {}",
+            m(6)
+        ),
+    )
+    .await;
+    agree(&t, "after changes to measures").await;
+
+    // A cooperating unit joins, joins twice, leaves once, leaves again; a lead unit
+    // also listed as cooperating counts once, before and after it stops leading.
+    for unit in [units[1], units[1], units[0]] {
+        exec(&t, &format!(
+            "INSERT INTO measure_units (measure_id, unit_id, created_at) VALUES ({}, {unit}, '2024-04-25T01:00:00Z')",
+            m(5)
+        )).await;
+    }
+    agree(&t, "after links").await;
+    exec(&t, &format!(
+        "UPDATE measure_units SET withdrawn_at = '2024-04-25T02:00:00Z' WHERE id = (SELECT MIN(id) FROM measure_units WHERE measure_id = {} AND unit_id = {})",
+        m(5), units[1]
+    )).await;
+    agree(&t, "after one of two links left").await;
+    exec(
+        &t,
+        &format!(
+            "UPDATE measures SET lead_unit_id = {} WHERE id = {}",
+            units[2],
+            m(5)
+        ),
+    )
+    .await;
+    exec(
+        &t,
+        &format!("UPDATE measures SET state = 'done' WHERE id = {}", m(5)),
+    )
+    .await;
+    exec(&t, &format!(
+        "UPDATE measure_units SET withdrawn_at = '2024-04-25T03:00:00Z' WHERE measure_id = {} AND withdrawn_at IS NULL",
+        m(5)
+    )).await;
+    agree(&t, "after the lead moved and the links left").await;
+
+    // Many rows in one statement, as an import or a withdrawn problem writes them.
+    exec(&t, "UPDATE measures SET deadline_date = '2024-05-01' WHERE deadline_kind = 'dated' AND id % 3 = 0").await;
+    agree(&t, "after a statement over many rows").await;
+
+    // A whole inspection leaves the books and comes back.
+    exec(&t, "UPDATE inspections SET withdrawn_at = '2024-04-25T04:00:00Z' WHERE id = (SELECT MIN(id) FROM inspections)").await;
+    agree(&t, "with the first inspection withdrawn").await;
+    exec(
+        &t,
+        "UPDATE inspections SET withdrawn_at = NULL WHERE id = (SELECT MIN(id) FROM inspections)",
+    )
+    .await;
+    agree(&t, "with it restored").await;
+    counts_agree_with_lists(&t, &units[..1], "at the end").await;
+}
