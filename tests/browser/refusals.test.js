@@ -159,3 +159,56 @@ test('a form with fields named "method" and "action" keeps the double-submit gua
   assert.equal(disabled, true, 'the button is disabled after the first click');
   await s.context.close();
 });
+
+test('an administrator opening the ledger is told administrators read none and to sign in with a ledger account', async () => {
+  for (const lang of [undefined, 'en']) {
+    const s = await login(env, 'sysadmin', lang);
+    for (const path of ['/measures', '/inspections', '/inspections/1', '/warnings']) {
+      const resp = await s.page.goto(env.base + path);
+      assert.equal(resp.status(), 403, path);
+      const text = await s.page.locator('main').innerText();
+      if (lang === 'en') {
+        assert.match(text, /sign in with a ledger account/, path);
+        assert.doesNotMatch(text, /不查看整改台账/, 'one language');
+      } else {
+        assert.match(text, /不查看整改台账/, path);
+        assert.doesNotMatch(text, /无权进行此操作/, 'not the bare refusal');
+        assert.doesNotMatch(text, /[A-Za-z]{3,}/, 'no English on a Chinese page');
+      }
+    }
+    await shot(s.page, `refusals-admin-ledger-${lang || 'zh'}.png`);
+    await s.context.close();
+  }
+});
+
+test('a unit sending a 督办 notice is told the office issues them', async () => {
+  const s = await login(env, 'finance');
+  // The unit is offered no notice form; one sent anyway (a stale or copied form) is
+  // refused saying who issues notices.
+  await openProblem(s.page, '多头开设银行账户');
+  await Promise.all([s.page.waitForNavigation(), s.page.locator('a[href^="/measures/"]').first().click()]);
+  assert.equal(await s.page.locator('form.notice-form').count(), 0, 'no notice form for a unit');
+  const measure = s.page.url().match(/\/measures\/(\d+)/)[1];
+  const csrf = await s.page.locator('input[name=csrf]').first().inputValue();
+  const [resp] = await Promise.all([
+    s.page.waitForNavigation(),
+    s.page.evaluate(({ measure, csrf }) => {
+      const f = document.createElement('form');
+      f.method = 'post';
+      f.action = `/measures/${measure}/notices`;
+      for (const [k, v] of [['csrf', csrf], ['kind', 'supervision'], ['content', '请加快']]) {
+        const i = document.createElement('input');
+        i.type = 'hidden'; i.name = k; i.value = v;
+        f.appendChild(i);
+      }
+      document.body.appendChild(f);
+      f.submit();
+    }, { measure, csrf }),
+  ]);
+  assert.equal(resp.status(), 403);
+  const text = await s.page.locator('main').innerText();
+  assert.match(text, /督办文书.*由本单位整改办签发/);
+  assert.doesNotMatch(text, /无权进行此操作/);
+  await shot(s.page, 'refusals-unit-notice.png');
+  await s.context.close();
+});

@@ -11,6 +11,7 @@
 
 use chrono::NaiveDate;
 
+use crate::Role;
 use crate::deadline::DeadlineError;
 use crate::warning::Colour;
 
@@ -615,10 +616,52 @@ pub enum Refused {
         /// The problem's lead unit, by name (named when the party includes it).
         lead_unit: String,
     },
-    /// Not the role's or unit's to do, who may unsaid (无权进行此操作).
-    NotYours,
+    /// A measure's content is changed by its lead unit (牵头单位, while drafting) and the
+    /// office; those who cooperate on it (配合单位, 责任领导) report progress instead.
+    MeasureByLead {
+        /// The lead unit's name.
+        lead_unit: String,
+        /// Whether the person cooperates on the measure (may report progress), or only
+        /// reads it.
+        contributes: bool,
+    },
+    /// 督办 notices (督办文书) are issued by the organisation's office (整改办).
+    NoticesByOffice,
+    /// The organisation's settings (销号规则, 预警规则, 提醒渠道, 周报时间) are set by its
+    /// office.
+    SettingsByOffice,
+    /// 督查 rounds and hearings are recorded by the organisation's office.
+    SupervisionByOffice,
+    /// 阶段目标 are set and marked by the measure's owners (牵头单位、配合单位、责任领导).
+    MilestonesByOwners,
+    /// The administrators (三员: 系统管理员、安全管理员、审计管理员) manage accounts, roles
+    /// and the audit trail, and read no ledger: sign in with a ledger account.
+    AdministratorsReadNoLedger,
+    /// An account without a role yet (未分配角色): the security administrator assigns it.
+    NoRoleYet,
+    /// The work of one administrator (三员分立): accounts and units, the calendar (系统
+    /// 管理员), roles (安全管理员), the whole audit trail (审计管理员).
+    ByAdministrator {
+        /// The administrator who does it.
+        role: Role,
+    },
     /// Not the role's or unit's step, who may unsaid (不能办理这一步).
     NotYourStep,
+}
+
+impl Refused {
+    /// Why a role that reads no business data is refused the ledger: the administrators
+    /// and an account without a role are told whom to turn to; `None` for the roles that
+    /// read one.
+    pub fn without_ledger(role: Role) -> Option<Refused> {
+        if role.reads_business_data() {
+            None
+        } else if role.is_admin() {
+            Some(Refused::AdministratorsReadNoLedger)
+        } else {
+            Some(Refused::NoRoleYet)
+        }
+    }
 }
 
 /// Who takes a lifecycle step, as a refusal names them.

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use zhenggai_domain::access::Actor;
 use zhenggai_domain::calendar::{Calendar, notice_text};
-use zhenggai_domain::reason::Rule;
+use zhenggai_domain::reason::{Refused, Rule};
 use zhenggai_domain::validate::Why;
 
 use crate::audit::{self, Change, Entity};
@@ -92,7 +92,9 @@ pub async fn save(
     versions: &[(i32, i64)],
 ) -> StoreResult<Vec<i32>> {
     if actor.is_some_and(|a| !a.role.keeps_calendar()) {
-        return Err(StoreError::Forbidden);
+        return Err(StoreError::refused(Refused::ByAdministrator {
+            role: zhenggai_domain::Role::SysAdmin,
+        }));
     }
     let parsed =
         Calendar::parse(text).map_err(|e| StoreError::because("notice", Why::Calendar(e)))?;

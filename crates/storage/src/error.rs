@@ -11,10 +11,8 @@ pub enum StoreError {
     /// The record does not exist, or the actor may not know that it does.
     #[error("not found")]
     NotFound,
-    /// The actor sees the record but may not do this to it.
-    #[error("not allowed")]
-    Forbidden,
-    /// The actor sees the record but may not do this to it, and is told who may.
+    /// The actor sees the record (or the page) but may not do this to it, and is told
+    /// why and who may: there is no refusal without its reason.
     #[error("not allowed: {0:?}")]
     Refused(Refused),
     /// The step waits on other records: what blocks it and what to do, with each

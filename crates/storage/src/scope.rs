@@ -7,6 +7,7 @@
 //! against both.
 
 use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::reason::Refused;
 use zhenggai_domain::{Role, UnitId};
 
 use crate::db::sql::Sql;
@@ -111,15 +112,35 @@ pub fn inspections(actor: &Actor) -> Sql {
     sql
 }
 
-/// Refuses unless the actor may change the organisation's ledger; hides it entirely
-/// from those who may not read it.
+/// Refuses unless the actor may change the organisation's ledger (who may not is told
+/// the office does); hides it entirely from those who may not read it.
 pub(crate) fn require_ledger(actor: &Actor, org: UnitId, need: Access) -> StoreResult<()> {
+    office_does(actor, org, need, Refused::LedgerByOffice)
+}
+
+/// [`require_ledger`] for what the office alone does, refused with `why` (its settings,
+/// its imports, its header words) to those who read the ledger.
+pub(crate) fn office_does(
+    actor: &Actor,
+    org: UnitId,
+    need: Access,
+    why: Refused,
+) -> StoreResult<()> {
     let has = actor.ledger_access(org);
     if has >= need {
         Ok(())
     } else if has >= Access::Read {
-        Err(StoreError::Forbidden)
+        Err(StoreError::Refused(why))
     } else {
         Err(StoreError::NotFound)
+    }
+}
+
+/// Refuses a role that reads no business data (the administrators, an account without
+/// a role), saying whom to turn to.
+pub fn require_business(actor: &Actor) -> StoreResult<()> {
+    match Refused::without_ledger(actor.role) {
+        Some(why) => Err(StoreError::Refused(why)),
+        None => Ok(()),
     }
 }

@@ -7,7 +7,9 @@
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use zhenggai_demo as demo;
+use zhenggai_domain::reason::Refused;
 use zhenggai_domain::validate::Why;
+use zhenggai_domain::{Role, UserId};
 use zhenggai_storage::accounts::auth::{self, AuthPolicy, LoginRefused};
 use zhenggai_storage::audit::Change;
 use zhenggai_storage::{StoreError, accounts::users};
@@ -308,7 +310,9 @@ async fn a_disabled_account_has_no_login_no_session_and_no_token_until_enabled()
             true
         )
         .await,
-        Err(StoreError::Forbidden)
+        Err(StoreError::Refused(Refused::ByAdministrator {
+            role: Role::SecAdmin
+        }))
     ));
     assert!(matches!(
         users::set_disabled(&t.db, Some(&secadmin), because, secadmin.user, 1, true).await,

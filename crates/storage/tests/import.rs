@@ -140,7 +140,7 @@ async fn a_ledger_is_imported_all_or_nothing_and_once() {
             &create
         )
         .await,
-        Err(StoreError::NotFound | StoreError::Forbidden)
+        Err(StoreError::NotFound | StoreError::Refused(_))
     ));
 
     // Creating the unknown unit, as the office asked.
@@ -355,7 +355,7 @@ async fn a_new_inspection_is_made_with_its_import_or_not_at_all() {
     let finance = t.actor("finance").await;
     let refused = import_as(&t, &finance, into, &reading(LEDGER), &create).await;
     assert!(
-        matches!(refused, Err(StoreError::NotFound | StoreError::Forbidden)),
+        matches!(refused, Err(StoreError::NotFound | StoreError::Refused(_))),
         "{refused:?}"
     );
     assert_eq!(
@@ -453,14 +453,14 @@ async fn the_office_sees_what_was_imported_and_gets_the_file_back() {
         assert!(
             matches!(
                 import::list(&t.db, &t.files, &actor, inspection).await,
-                Err(StoreError::Forbidden | StoreError::NotFound)
+                Err(StoreError::Refused(_) | StoreError::NotFound)
             ),
             "{name} lists"
         );
         assert!(
             matches!(
                 import::file(&t.db, &t.files, &actor, inspection, record.id).await,
-                Err(StoreError::Forbidden | StoreError::NotFound)
+                Err(StoreError::Refused(_) | StoreError::NotFound)
             ),
             "{name} downloads"
         );

@@ -47,7 +47,7 @@ async fn every_id(t: &TestDb, table: &str) -> Vec<i64> {
 fn readable<T>(result: Result<T, StoreError>, what: &str) -> bool {
     match result {
         Ok(_) => true,
-        Err(StoreError::NotFound | StoreError::Forbidden) => false,
+        Err(StoreError::NotFound | StoreError::Refused(_)) => false,
         Err(e) => panic!("{what}: {e}"),
     }
 }

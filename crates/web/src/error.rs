@@ -205,7 +205,6 @@ impl IntoResponse for PageError {
             )),
             PageError::Store(e) => match e {
                 StoreError::NotFound => error_page(StatusCode::NOT_FOUND, Tr::error_not_found, &[]),
-                StoreError::Forbidden => refused_page(&Refused::NotYours),
                 StoreError::Refused(why) => refused_page(&why),
                 StoreError::Blocked(b) => error_page_with(
                     StatusCode::UNPROCESSABLE_ENTITY,
@@ -436,7 +435,6 @@ impl ApiError {
                 StoreError::NotFound => {
                     (StatusCode::NOT_FOUND, body("not_found", Tr::api_not_found))
                 }
-                StoreError::Forbidden => (StatusCode::FORBIDDEN, forbidden(&Refused::NotYours)),
                 StoreError::Refused(why) => (StatusCode::FORBIDDEN, forbidden(&why)),
                 StoreError::Blocked(blocked) => {
                     let mut b = body_of(

@@ -285,6 +285,33 @@ pub fn page_routes(app: &App) -> Vec<(&'static str, MethodRouter<App>)> {
     ]
 }
 
+/// Whether a page's address serves an organisation's ledger, refused to the roles that
+/// read none (`session::LedgerRoute`): every page but those each role has (the home
+/// page, the login and the password, the language, notifications, tokens), the
+/// administrators' own (accounts, the audit trail and the records' change records,
+/// which decide for themselves) and the calendar; a new page is the ledger's unless
+/// listed here.
+fn serves_the_ledger(path: &str) -> bool {
+    const EVERY_ROLE: &[&str] = &[
+        "/",
+        "/healthz",
+        "/favicon.ico",
+        "/login",
+        "/logout",
+        "/password",
+        "/lang/{code}",
+        "/calendar",
+    ];
+    const EVERY_ROLE_UNDER: &[&str] = &[
+        "/assets/",
+        "/notifications",
+        "/tokens",
+        "/admin/",
+        "/records/",
+    ];
+    !(EVERY_ROLE.contains(&path) || EVERY_ROLE_UNDER.iter().any(|p| path.starts_with(p)))
+}
+
 /// The application's router.
 pub fn router(app: App) -> Router {
     let upload_limit = app.config.upload_body_limit();
@@ -292,7 +319,14 @@ pub fn router(app: App) -> Router {
     page_routes(&app)
         .into_iter()
         .fold(Router::new(), |router, (path, route)| {
-            router.route(path, route)
+            if serves_the_ledger(path) {
+                router.route(
+                    path,
+                    route.route_layer(axum::middleware::from_fn(crate::session::ledger_route)),
+                )
+            } else {
+                router.route(path, route)
+            }
         })
         .route_layer(axum::middleware::from_fn(crate::request_log::note_route))
         // Pages answer an unknown address or a form's address opened directly with a

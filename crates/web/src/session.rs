@@ -145,9 +145,34 @@ impl FromRequestParts<App> for Viewer {
         {
             return Err(PageError::ChangePassword);
         }
+        refuse_outside_the_ledger(parts, &viewer)?;
         parts.extensions.insert(viewer.clone());
         Ok(viewer)
     }
+}
+
+/// Marks a route that serves an organisation's ledger (its pages, their forms and their
+/// API): [`Viewer`] and [`ApiViewer`] refuse it to the roles that read no ledger, saying
+/// why and whom to turn to, before the handler looks anything up (so the refusal says
+/// nothing of whether a record exists).
+#[derive(Debug, Clone, Copy)]
+pub struct LedgerRoute;
+
+/// The layer that marks a ledger route ([`LedgerRoute`]).
+pub async fn ledger_route(
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    req.extensions_mut().insert(LedgerRoute);
+    next.run(req).await
+}
+
+/// The administrators and an account without a role, on a ledger route: refused.
+fn refuse_outside_the_ledger(parts: &Parts, viewer: &Viewer) -> Result<(), StoreError> {
+    if parts.extensions.get::<LedgerRoute>().is_some() {
+        zhenggai_storage::scope::require_business(&viewer.actor)?;
+    }
+    Ok(())
 }
 
 /// The token of an `Authorization: Bearer …` header. The scheme's name is
@@ -187,6 +212,7 @@ impl FromRequestParts<App> for ApiViewer {
             };
             crate::request_log::note_user(&parts.extensions, viewer.user.id.0);
             must_have_changed_password(parts, &viewer)?;
+            refuse_outside_the_ledger(parts, &viewer)?;
             return Ok(ApiViewer(viewer));
         }
         let viewer = from_session(app, &parts.headers)
@@ -202,6 +228,7 @@ impl FromRequestParts<App> for ApiViewer {
             viewer.check_csrf(sent).map_err(|_| ApiError::Csrf)?;
         }
         must_have_changed_password(parts, &viewer)?;
+        refuse_outside_the_ledger(parts, &viewer)?;
         Ok(ApiViewer(viewer))
     }
 }

@@ -3,9 +3,10 @@
 //! organisation may sit under another (a city committee over the bodies it inspects).
 
 use serde::Serialize;
+use zhenggai_domain::Role;
 use zhenggai_domain::UnitId;
 use zhenggai_domain::access::Actor;
-use zhenggai_domain::reason::{Account, Foreign};
+use zhenggai_domain::reason::{Account, Foreign, Refused};
 use zhenggai_domain::validate::Why;
 
 use crate::audit::{self, Change, Entity};
@@ -157,7 +158,9 @@ pub async fn create(
     short_name: Option<&str>,
 ) -> StoreResult<UnitId> {
     if !actor.role.manages_accounts() {
-        return Err(StoreError::Forbidden);
+        return Err(StoreError::refused(Refused::ByAdministrator {
+            role: Role::SysAdmin,
+        }));
     }
     db.write(async |tx| insert(tx, change, parent, kind, name, short_name).await)
         .await

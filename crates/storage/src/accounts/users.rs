@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 use zhenggai_domain::access::Actor;
-use zhenggai_domain::reason::{Account, Foreign};
+use zhenggai_domain::reason::{Account, Foreign, Refused};
 use zhenggai_domain::validate::FieldError;
 use zhenggai_domain::validate::Why;
 use zhenggai_domain::{Role, UnitId, UserId};
@@ -204,7 +204,9 @@ pub async fn create(
     new: &NewUser<'_>,
 ) -> StoreResult<UserId> {
     if !actor.role.manages_accounts() {
-        return Err(StoreError::Forbidden);
+        return Err(StoreError::refused(Refused::ByAdministrator {
+            role: Role::SysAdmin,
+        }));
     }
     let new = NewUser {
         role: Role::Unassigned,
@@ -285,7 +287,9 @@ pub async fn reset_password(
     password: &str,
 ) -> StoreResult<()> {
     if !actor.role.manages_accounts() {
-        return Err(StoreError::Forbidden);
+        return Err(StoreError::refused(Refused::ByAdministrator {
+            role: Role::SysAdmin,
+        }));
     }
     if get(db, user).await?.role.is_admin() {
         return Err(admins_only_from_the_shell("password"));
@@ -314,7 +318,9 @@ pub async fn set_disabled(
 ) -> StoreResult<()> {
     if let Some(actor) = actor {
         if !actor.role.assigns_roles() {
-            return Err(StoreError::Forbidden);
+            return Err(StoreError::refused(Refused::ByAdministrator {
+                role: Role::SecAdmin,
+            }));
         }
         if actor.user == user {
             return Err(StoreError::because(
@@ -369,7 +375,9 @@ pub async fn set_role(
 ) -> StoreResult<()> {
     if let Some(actor) = actor {
         if !actor.role.assigns_roles() {
-            return Err(StoreError::Forbidden);
+            return Err(StoreError::refused(Refused::ByAdministrator {
+                role: Role::SecAdmin,
+            }));
         }
         if actor.user == user {
             return Err(StoreError::because(

@@ -11,7 +11,7 @@ use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::deadline::{Deadline, DeadlineKind};
 use zhenggai_domain::ids::MeasureId;
 use zhenggai_domain::new_deadline;
-use zhenggai_domain::reason::Rule;
+use zhenggai_domain::reason::{Refused, Rule};
 use zhenggai_domain::schedule::needs_milestones;
 use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
@@ -69,7 +69,7 @@ async fn measure_for_change(
 ) -> StoreResult<Measure> {
     let (m, access) = measures::get(db, actor, measure, today).await?;
     if access < Access::Contribute {
-        return Err(StoreError::Forbidden);
+        return Err(StoreError::refused(Refused::MilestonesByOwners));
     }
     Ok(m)
 }
@@ -110,6 +110,34 @@ pub async fn of_measure(
         required: needs_milestones(reference.feedback, &m.deadline, months),
         limit_months: months,
     })
+}
+
+/// One milestone (withdrawn ones too) with its measure, if the actor may read the
+/// measure: for its change record (修改记录).
+pub async fn get(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    today: NaiveDate,
+) -> StoreResult<(Milestone, Measure)> {
+    let (measure, row) = sqlx::query_as::<_, MilestoneOf>(
+        "SELECT measure_id, id, content, due_text, due_date, done_on, version FROM milestones WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?
+    .map(|r| (MeasureId(r.measure_id), r.milestone))
+    .ok_or(StoreError::NotFound)?;
+    let (m, _) = measures::get(db, actor, measure, today).await?;
+    Ok((Milestone::from(row), m))
+}
+
+/// A milestone with its measure's id.
+#[derive(sqlx::FromRow)]
+struct MilestoneOf {
+    measure_id: i64,
+    #[sqlx(flatten)]
+    milestone: MilestoneRow,
 }
 
 /// A milestone as stored.

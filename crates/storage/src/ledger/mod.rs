@@ -81,7 +81,6 @@ pub(crate) async fn require_inspection_edit(
     inspection: InspectionId,
 ) -> StoreResult<()> {
     match require_ledger(actor, org, Access::Edit) {
-        Err(StoreError::Forbidden) => Err(office_changes_the_ledger()),
         Err(StoreError::NotFound) => {
             let mut sql = crate::db::sql::Sql::new(
                 "SELECT 1 FROM inspections i WHERE i.withdrawn_at IS NULL AND i.id = ",

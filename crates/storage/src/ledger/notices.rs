@@ -6,7 +6,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::escalation::{self, NoticeKind};
-use zhenggai_domain::reason::Choose;
+use zhenggai_domain::reason::{Choose, Refused};
 use zhenggai_domain::validate::Checker;
 use zhenggai_domain::validate::{FieldError, Why};
 use zhenggai_domain::{MeasureId, UnitId};
@@ -127,7 +127,7 @@ pub async fn issue(
     // Whoever sees the measure is told they may not; only its office issues.
     let (measure, _) = measures::get(db, actor, id, today).await?;
     if actor.ledger_access(measure.org_id) < Access::Edit {
-        return Err(StoreError::Forbidden);
+        return Err(StoreError::refused(Refused::NoticesByOffice));
     }
     let mut c = Checker::default();
     let kind = NoticeKind::from_code(input.kind.trim());

@@ -10,7 +10,7 @@ use zhenggai_domain::{ProblemId, Role};
 
 use crate::db::Db;
 use crate::db::sql::{Sql, parse_day};
-use crate::error::{StoreError, StoreResult};
+use crate::error::StoreResult;
 
 /// One posted result.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -44,7 +44,8 @@ pub async fn list(db: &Db, actor: &Actor, today: NaiveDate) -> StoreResult<Vec<P
     let orgs = match actor.role {
         Role::Office | Role::Leader | Role::Unit | Role::Supervisor => vec![actor.org.0],
         Role::Upper => actor.orgs_below.iter().map(|o| o.0).collect(),
-        _ => return Err(StoreError::Forbidden),
+        // The administrators and an account without a role read no ledger.
+        _ => return crate::scope::require_business(actor).map(|()| Vec::new()),
     };
     if orgs.is_empty() {
         return Ok(Vec::new());

@@ -258,7 +258,6 @@ async fn require_problem_edit(
     id: ProblemId,
 ) -> StoreResult<()> {
     match require_ledger(actor, org, Access::Edit) {
-        Err(StoreError::Forbidden) => Err(super::office_changes_the_ledger()),
         Err(StoreError::NotFound) if get(db, actor, id).await.is_ok() => {
             Err(super::office_changes_the_ledger())
         }

@@ -7,7 +7,7 @@ use serde::Serialize;
 use zhenggai_domain::UnitId;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::happened::Event;
-use zhenggai_domain::reason::{Choose, Rule};
+use zhenggai_domain::reason::{Choose, Refused, Rule};
 use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
 
@@ -56,7 +56,7 @@ pub struct Hearing {
 
 fn edit(actor: &Actor) -> StoreResult<()> {
     if actor.ledger_access(actor.org) < Access::Edit {
-        return Err(StoreError::Forbidden);
+        return Err(StoreError::refused(Refused::SupervisionByOffice));
     }
     Ok(())
 }

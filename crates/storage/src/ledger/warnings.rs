@@ -15,7 +15,7 @@ use super::measures::Measure;
 use super::query;
 use crate::accounts::users::{self, User};
 use crate::db::Db;
-use crate::error::{StoreError, StoreResult};
+use crate::error::StoreResult;
 use crate::settings::warning_rules::{self, Settings};
 
 /// Who one recipient of a warning is, by name.
@@ -124,9 +124,7 @@ pub async fn board(
     calendar: &Calendar,
     today: NaiveDate,
 ) -> StoreResult<Board> {
-    if !actor.role.reads_business_data() {
-        return Err(StoreError::Forbidden);
-    }
+    crate::scope::require_business(actor)?;
     // Settings and accounts are read once per organisation, those read first.
     let mut people: HashMap<UnitId, (Settings, Vec<User>)> = HashMap::new();
     let mut rules = Vec::new();

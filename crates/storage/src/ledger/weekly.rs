@@ -151,7 +151,8 @@ pub async fn submit(
     calendar: &Calendar,
 ) -> StoreResult<()> {
     if actor.role != Role::Unit {
-        return Err(StoreError::Forbidden);
+        crate::scope::require_business(actor)?;
+        return Err(StoreError::refused(Refused::WeeklyNotYourRole));
     }
     let monday = week_of(week);
     let this_week = week_of(china_time(change.at).date());
@@ -381,13 +382,22 @@ pub struct SavedSummary {
     pub saved_by: Option<String>,
 }
 
+/// Who reads an organisation's weekly summaries: its own people who read its whole
+/// ledger (the office, the supervisor, the Party secretary).
+fn require_summary_reader(actor: &Actor, org: UnitId) -> StoreResult<()> {
+    if org != actor.org {
+        return Err(StoreError::NotFound);
+    }
+    require_ledger(actor, org, Access::Read)
+}
+
 /// The saved summary of an organisation's week, for those who read its ledger.
 pub async fn saved_summary(
     db: &Db,
     actor: &Actor,
     week: NaiveDate,
 ) -> StoreResult<Option<SavedSummary>> {
-    require_ledger(actor, actor.org, Access::Read)?;
+    require_summary_reader(actor, actor.org)?;
     let row = sqlx::query_as::<_, SummaryRow>(
         "SELECT s.content, s.version, s.saved_at, u.display_name AS saved_by FROM weekly_summaries s \
          LEFT JOIN users u ON u.id = s.saved_by WHERE s.org_id = $1 AND s.week = $2",
@@ -404,6 +414,26 @@ pub async fn saved_summary(
             .unwrap_or_default(),
         saved_by: r.saved_by,
     }))
+}
+
+/// The week of a saved summary, by its id, if the actor may read it (as
+/// [`saved_summary`]): for its change record (修改记录).
+pub async fn summary_week_of(db: &Db, actor: &Actor, id: i64) -> StoreResult<NaiveDate> {
+    let row =
+        sqlx::query_as::<_, SummaryOf>("SELECT org_id, week FROM weekly_summaries WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db.pool())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+    require_summary_reader(actor, UnitId(row.org_id))?;
+    parse_day(&row.week).ok_or(StoreError::NotFound)
+}
+
+/// A summary's organisation and week.
+#[derive(sqlx::FromRow)]
+struct SummaryOf {
+    org_id: i64,
+    week: String,
 }
 
 /// A saved summary as [`saved_summary`] reads it.

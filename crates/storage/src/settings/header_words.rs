@@ -7,7 +7,7 @@
 use serde::Serialize;
 use zhenggai_domain::UnitId;
 use zhenggai_domain::access::{Access, Actor};
-use zhenggai_domain::reason::Import;
+use zhenggai_domain::reason::{Import, Refused};
 use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{FieldError, is_forbidden_char};
 use zhenggai_spreadsheet::layout::{Field, Synonyms, normalise};
@@ -17,7 +17,7 @@ use crate::db::Db;
 use crate::db::sql::{Sql, stamp};
 use crate::db::tx::Tx;
 use crate::error::{StoreError, StoreResult};
-use crate::scope::require_ledger;
+use crate::scope::{office_does, require_ledger};
 
 /// What a header word means to an organisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -146,7 +146,7 @@ pub async fn teach(
     org: UnitId,
     words: &[(String, Meaning)],
 ) -> StoreResult<()> {
-    require_ledger(actor, org, Access::Edit)?;
+    office_does(actor, org, Access::Edit, Refused::HeaderWordsByOffice)?;
     let mut checked = Vec::new();
     let mut errors = Vec::new();
     for (word, meaning) in words {
@@ -244,7 +244,12 @@ pub async fn change_meaning(
     let mut set = Sql::new("field = ");
     set.bind(meaning.code());
     db.write(async |tx| {
-        require_ledger(actor, org_of(tx, id).await?, Access::Edit)?;
+        office_does(
+            actor,
+            org_of(tx, id).await?,
+            Access::Edit,
+            Refused::HeaderWordsByOffice,
+        )?;
         audit::versions::update(tx, change, "update", Entity::HeaderWord, id, version, &set)
             .await?;
         Ok(())
@@ -262,7 +267,12 @@ pub async fn withdraw(
     version: i64,
 ) -> StoreResult<()> {
     db.write(async |tx| {
-        require_ledger(actor, org_of(tx, id).await?, Access::Edit)?;
+        office_does(
+            actor,
+            org_of(tx, id).await?,
+            Access::Edit,
+            Refused::HeaderWordsByOffice,
+        )?;
         audit::versions::withdraw(tx, change, Entity::HeaderWord, id, version).await?;
         Ok(())
     })

@@ -10,10 +10,11 @@ pub mod warning_rules;
 pub mod weekly_rule;
 
 use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::reason::Refused;
 use zhenggai_domain::{Role, UnitId};
 
 use crate::error::{StoreError, StoreResult};
-use crate::scope::require_ledger;
+use crate::scope::office_does;
 
 /// Whether the person works in the organisation's business (its office, leaders,
 /// units and supervisors): they may know its rules, since closure depends on them.
@@ -31,8 +32,8 @@ pub(crate) fn require_settings(actor: &Actor, org: UnitId, need: Access) -> Stor
             return Ok(());
         }
         if actor.ledger_access(org) < need {
-            return Err(StoreError::Forbidden);
+            return Err(StoreError::refused(Refused::SettingsByOffice));
         }
     }
-    require_ledger(actor, org, need)
+    office_does(actor, org, need, Refused::SettingsByOffice)
 }

@@ -4,13 +4,14 @@
 use chrono::Weekday;
 use zhenggai_domain::UnitId;
 use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::reason::Refused;
 use zhenggai_domain::validate::Checker;
 use zhenggai_domain::weekly::WeeklyRule;
 
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
 use crate::db::sql::Param;
-use crate::error::{StoreError, StoreResult};
+use crate::error::StoreResult;
 
 /// An organisation's rule and its version (0 while the default applies).
 pub async fn get(db: &Db, org: UnitId) -> StoreResult<(WeeklyRule, i64)> {
@@ -43,8 +44,10 @@ pub async fn save(
     hour: &str,
     version: i64,
 ) -> StoreResult<()> {
+    // Every role of the organisation knows of its rule: refused with who sets it.
     if actor.ledger_access(actor.org) < Access::Edit {
-        return Err(StoreError::Forbidden);
+        crate::scope::require_business(actor)?;
+        return Err(crate::error::StoreError::refused(Refused::SettingsByOffice));
     }
     let mut c = Checker::default();
     let weekday = c.number("weekday", weekday, 1, 7);

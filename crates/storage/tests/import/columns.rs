@@ -67,7 +67,7 @@ async fn a_column_nobody_decided_stops_the_import_until_the_office_maps_it() {
     let words = [("督办意见".to_string(), Meaning::Field(Field::Note))];
     assert!(matches!(
         header_words::teach(&t.db, &finance, change(&finance), org, &words).await,
-        Err(StoreError::NotFound | StoreError::Forbidden)
+        Err(StoreError::NotFound | StoreError::Refused(_))
     ));
     header_words::teach(&t.db, &office, change(&office), org, &words)
         .await

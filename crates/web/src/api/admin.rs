@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use zhenggai_domain::reason::Choose;
+use zhenggai_domain::reason::{Choose, Refused};
 use zhenggai_domain::validate::Why;
 use zhenggai_domain::{Role, UnitId, UserId};
 use zhenggai_storage::accounts::auth::ApiToken;
@@ -126,7 +126,7 @@ pub async fn list_units(State(app): State<App>, v: ApiViewer) -> Result<Json<Vec
     } else if role.reads_business_data() {
         units::list(&app.db, Some(v.0.actor.org)).await?
     } else {
-        return Err(StoreError::Forbidden.into());
+        return Err(by_administrator(Role::SysAdmin));
     };
     Ok(Json(units))
 }
@@ -177,7 +177,7 @@ pub async fn create_unit(
 pub async fn list_users(State(app): State<App>, v: ApiViewer) -> Result<Json<Vec<User>>, ApiError> {
     let role = v.0.actor.role;
     if !(role.manages_accounts() || role.assigns_roles()) {
-        return Err(StoreError::Forbidden.into());
+        return Err(by_administrator(Role::SysAdmin));
     }
     Ok(Json(users::list(&app.db).await?))
 }
@@ -285,4 +285,9 @@ pub async fn reset_password(
         v.0.change_because(&app, "reset by the system administrator");
     users::reset_password(&app.db, &v.0.actor, change, UserId(id), &password).await?;
     Ok(Json(OneTimePassword { password }))
+}
+
+/// The refusal naming the administrator whose work it is (三员分立).
+fn by_administrator(role: Role) -> ApiError {
+    StoreError::refused(Refused::ByAdministrator { role }).into()
 }

@@ -176,6 +176,12 @@ async fn openapi_json() -> impl IntoResponse {
     Json(document())
 }
 
+/// A fragment of the ledger's routes: refused to the roles that read no ledger
+/// (`session::LedgerRoute`).
+fn ledger_only(routes: OpenApiRouter<App>) -> OpenApiRouter<App> {
+    routes.route_layer(axum::middleware::from_fn(crate::session::ledger_route))
+}
+
 /// The API routes under `/api/v1`, each declared once with its handler (`routes!` reads
 /// the path and method from the handler's `#[utoipa::path]`), the fragments laid out as
 /// `pages/` is. The routes that take files read bodies up to `upload_limit` (progress,
@@ -189,19 +195,19 @@ pub fn routes(upload_limit: usize, import_limit: usize) -> OpenApiRouter<App> {
         .merge(notifications::routes())
         .merge(admin::routes())
         .merge(trail::routes())
-        .merge(inspections::routes())
-        .merge(ledger::routes())
-        .merge(problems::routes(upload_limit))
-        .merge(measures::routes(upload_limit))
-        .merge(measure_grid::routes())
-        .merge(outcomes::routes())
-        .merge(lookbacks::routes())
-        .merge(rules::routes())
-        .merge(spreadsheets::routes(import_limit))
-        .merge(header_words::routes())
-        .merge(weekly::routes())
-        .merge(warnings::routes())
-        .merge(supervision::routes())
+        .merge(ledger_only(inspections::routes()))
+        .merge(ledger_only(ledger::routes()))
+        .merge(ledger_only(problems::routes(upload_limit)))
+        .merge(ledger_only(measures::routes(upload_limit)))
+        .merge(ledger_only(measure_grid::routes()))
+        .merge(ledger_only(outcomes::routes()))
+        .merge(ledger_only(lookbacks::routes()))
+        .merge(ledger_only(rules::routes()))
+        .merge(ledger_only(spreadsheets::routes(import_limit)))
+        .merge(ledger_only(header_words::routes()))
+        .merge(ledger_only(weekly::routes()))
+        .merge(ledger_only(warnings::routes()))
+        .merge(ledger_only(supervision::routes()))
         .merge(calendar::routes())
         // An unknown address under the API answers as the API does (JSON), not with the
         // pages' fallback.

@@ -9,6 +9,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::escalation::NoticeKind;
+use zhenggai_domain::reason::Refused;
 use zhenggai_domain::reminder::RobotKind;
 use zhenggai_domain::warning::Colour;
 use zhenggai_storage::StoreError;
@@ -76,7 +77,7 @@ pub async fn get_board(
 /// The settings are the office's: the page and the API show them to it alone.
 fn require_office(actor: &Actor) -> Result<(), ApiError> {
     if actor.ledger_access(actor.org) < Access::Edit {
-        return Err(StoreError::Forbidden.into());
+        return Err(StoreError::refused(Refused::SettingsByOffice).into());
     }
     Ok(())
 }

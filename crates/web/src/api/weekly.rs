@@ -13,6 +13,7 @@ use utoipa_axum::routes;
 use zhenggai_domain::Role;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::clock::china_time;
+use zhenggai_domain::reason::Refused;
 use zhenggai_domain::weekly::ReportStatus;
 use zhenggai_storage::StoreError;
 use zhenggai_storage::calendar;
@@ -58,7 +59,8 @@ fn takes_part(actor: &Actor) -> Result<(), ApiError> {
     if actor.role == Role::Unit || actor.ledger_access(actor.org) >= Access::Read {
         Ok(())
     } else {
-        Err(StoreError::Forbidden.into())
+        zhenggai_storage::scope::require_business(actor)?;
+        Err(StoreError::refused(Refused::WeeklyNotYourRole).into())
     }
 }
 

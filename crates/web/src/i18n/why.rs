@@ -198,9 +198,63 @@ pub fn refused(lang: Lang, r: &Refused) -> String {
                 format!("Only {who} takes this step, not your role or unit: ask them to.")
             }
         }
-        Refused::NotYours => pick(
-            "您的角色或单位无权进行此操作。",
-            "Your role or unit may not do this.",
+        Refused::MeasureByLead {
+            lead_unit,
+            contributes,
+        } if zh => {
+            let you = if *contributes {
+                "您参与该措施（配合单位或责任领导），请在措施页报送整改进展；如需修改措施内容，请联系牵头单位或整改办。"
+            } else {
+                "您可以查看；如需修改，请联系整改办。"
+            };
+            format!("整改措施由牵头单位（{lead_unit}）拟定、本单位整改办修改。{you}")
+        }
+        Refused::MeasureByLead {
+            lead_unit,
+            contributes,
+        } => {
+            let you = if *contributes {
+                "You cooperate on it (as a cooperating unit or responsible leader): report progress on the measure's page instead, and ask the lead unit or the office to change it."
+            } else {
+                "You may read it; ask the office for a change."
+            };
+            format!(
+                "Only the measure's lead unit ({lead_unit}) drafts it and the organisation's office changes it. {you}"
+            )
+        }
+        Refused::NoticesByOffice => pick(
+            "督办文书（督办通知、提醒函、告诫书、问责建议）由本单位整改办签发；您可以查看。如认为需要督办，请联系整改办。",
+            "Notices (supervision, reminder, admonition, accountability) are issued by the organisation's rectification office; you may read them. Ask the office if one is needed.",
+        ),
+        Refused::SettingsByOffice => pick(
+            "本单位的设置（销号规则、预警规则、提醒渠道、周报时间）由整改办设定；如需调整，请联系整改办。",
+            "The organisation's settings (closure rules, warning rules, reminder channels, weekly report times) are set by its rectification office: ask the office for a change.",
+        ),
+        Refused::SupervisionByOffice => pick(
+            "督查和听取汇报由本单位整改办记录；您可以查看。",
+            "Supervision rounds and hearings are recorded by the organisation's rectification office; you may read them.",
+        ),
+        Refused::MilestonesByOwners => pick(
+            "阶段目标由该措施的牵头单位、配合单位和责任领导设定和标记完成；您可以查看。",
+            "Milestones are set and marked reached by the measure's lead unit, cooperating units and responsible leader; you may read them.",
+        ),
+        Refused::AdministratorsReadNoLedger => pick(
+            "管理员账号负责账号、角色和审计日志，不查看整改台账（三员分立）。如需查看台账，请退出后用整改台账的账号登录。",
+            "Administrator accounts manage accounts, roles and the audit trail, and do not read the ledger. To read the ledger, sign out and sign in with a ledger account.",
+        ),
+        Refused::NoRoleYet => pick(
+            "您的账号尚未分配角色，还不能查看整改台账。请联系安全管理员分配角色。",
+            "Your account has no role yet, so it reads no ledger. Ask the security administrator to assign you one.",
+        ),
+        Refused::ByAdministrator { role } if zh => format!(
+            "这项工作由{}办理（三员分立），您的账号不能办理。如需办理，请联系{}。",
+            role.label_zh(),
+            role.label_zh()
+        ),
+        Refused::ByAdministrator { role } => format!(
+            "This is the {}'s work (the three administrators are kept apart); your account may not do it. Ask the {} to.",
+            role.label_en().to_lowercase(),
+            role.label_en().to_lowercase()
         ),
         Refused::NotYourStep => pick(
             "您的角色或单位不能办理这一步。",
@@ -1611,7 +1665,26 @@ mod every_reason {
                 Refused::HeaderWordsByOffice,
                 Refused::WeeklyNotYourRole,
                 Refused::ImportByOffice,
-                Refused::NotYours,
+                Refused::MeasureByLead {
+                    lead_unit: lead_unit.clone(),
+                    contributes: true,
+                },
+                Refused::MeasureByLead {
+                    lead_unit: lead_unit.clone(),
+                    contributes: false,
+                },
+                Refused::NoticesByOffice,
+                Refused::SettingsByOffice,
+                Refused::SupervisionByOffice,
+                Refused::MilestonesByOwners,
+                Refused::AdministratorsReadNoLedger,
+                Refused::NoRoleYet,
+                Refused::ByAdministrator {
+                    role: zhenggai_domain::Role::SysAdmin,
+                },
+                Refused::ByAdministrator {
+                    role: zhenggai_domain::Role::AuditAdmin,
+                },
                 Refused::NotYourStep,
             ]
             .into_iter()
@@ -1664,8 +1737,15 @@ mod every_reason {
             Refused::WeeklyNotYourRole => 5,
             Refused::ImportByOffice => 6,
             Refused::StepBy { .. } => 7,
-            Refused::NotYours => 8,
-            Refused::NotYourStep => 9,
+            Refused::NotYourStep => 8,
+            Refused::MeasureByLead { .. } => 9,
+            Refused::NoticesByOffice => 10,
+            Refused::SettingsByOffice => 11,
+            Refused::SupervisionByOffice => 12,
+            Refused::MilestonesByOwners => 13,
+            Refused::AdministratorsReadNoLedger => 14,
+            Refused::NoRoleYet => 15,
+            Refused::ByAdministrator { .. } => 16,
         }
     }
 
@@ -2398,7 +2478,7 @@ mod every_reason {
         ("import", 8),
         ("unreadable", 9),
         ("finding", 16),
-        ("refused", 10),
+        ("refused", 17),
         ("blocking", 4),
     ];
 

@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use zhenggai_domain::clock::china_time;
 use zhenggai_domain::reason::Choose;
+use zhenggai_domain::reason::Refused;
 use zhenggai_domain::validate::Why;
 use zhenggai_domain::{Role, UnitId, UserId};
 
@@ -22,11 +23,12 @@ use crate::i18n::Tr;
 use crate::session::Viewer;
 use crate::state::App;
 
-fn require(ok: bool) -> Result<(), PageError> {
+/// Refuses, naming the administrator who does it (`by`), unless `ok`.
+fn require(ok: bool, by: Role) -> Result<(), PageError> {
     if ok {
         Ok(())
     } else {
-        Err(StoreError::Forbidden.into())
+        Err(StoreError::refused(Refused::ByAdministrator { role: by }).into())
     }
 }
 
@@ -52,7 +54,7 @@ impl UnitsPage {
 
 /// GET /admin/units
 pub async fn units_page(State(app): State<App>, v: Viewer) -> Result<Response, PageError> {
-    require(v.actor.role.manages_accounts())?;
+    require(v.actor.role.manages_accounts(), Role::SysAdmin)?;
     let units = units::list(&app.db, None).await?;
     Ok(render(&UnitsPage {
         t: tr(&v),
@@ -171,7 +173,10 @@ async fn users_page_with(
 
 /// GET /admin/users
 pub async fn users_page(State(app): State<App>, v: Viewer) -> Result<Response, PageError> {
-    require(v.actor.role.manages_accounts() || v.actor.role.assigns_roles())?;
+    require(
+        v.actor.role.manages_accounts() || v.actor.role.assigns_roles(),
+        Role::SysAdmin,
+    )?;
     Ok(render(
         &users_page_with(&app, &v, None, Errors::none(v.lang)).await?,
     ))
@@ -183,7 +188,7 @@ pub async fn add_user(
     v: Viewer,
     PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    require(v.actor.role.manages_accounts())?;
+    require(v.actor.role.manages_accounts(), Role::SysAdmin)?;
     let password = auth::generate_password();
     let new = NewUser {
         username: form.get("username").trim(),
@@ -221,7 +226,7 @@ pub async fn reset_password(
     Path(id): Path<i64>,
     _: PageForm,
 ) -> Result<Response, PageError> {
-    require(v.actor.role.manages_accounts())?;
+    require(v.actor.role.manages_accounts(), Role::SysAdmin)?;
     let password = auth::generate_password();
     let change = v.change_because(&app, "reset by the system administrator");
     users::reset_password(&app.db, &v.actor, change, UserId(id), &password).await?;
@@ -239,7 +244,7 @@ pub async fn set_role(
     Path(id): Path<i64>,
     PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    require(v.actor.role.assigns_roles())?;
+    require(v.actor.role.assigns_roles(), Role::SecAdmin)?;
     let role = Role::from_code(form.get("role"))
         .ok_or_else(|| StoreError::because("role", Why::Choose(Choose::Role)))?;
     let in_charge = form
@@ -272,7 +277,7 @@ pub async fn set_disabled(
     Path(id): Path<i64>,
     PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    require(v.actor.role.assigns_roles())?;
+    require(v.actor.role.assigns_roles(), Role::SecAdmin)?;
     let disabled = form.get("disabled") == "1";
     let result = users::set_disabled(
         &app.db,

@@ -6,6 +6,7 @@ use axum::response::Response;
 use zhenggai_domain::access::Access;
 use zhenggai_domain::inspection::InspectionKind;
 use zhenggai_domain::reason::Choose;
+use zhenggai_domain::reason::Refused;
 use zhenggai_domain::validate::Why;
 use zhenggai_domain::{AspectId, InspectionId, Role};
 use zhenggai_storage::ledger::aspects::{self, TitleInput};
@@ -54,7 +55,7 @@ struct FormPage {
 /// GET /inspections/new
 pub async fn new(v: Viewer) -> Result<Response, PageError> {
     if v.actor.ledger_access(v.actor.org) < Access::Edit {
-        return Err(zhenggai_storage::StoreError::Forbidden.into());
+        return Err(zhenggai_storage::StoreError::refused(Refused::LedgerByOffice).into());
     }
     let input = InspectionInput {
         kind: "xuncha".into(),
@@ -105,7 +106,7 @@ pub async fn edit(
 ) -> Result<Response, PageError> {
     let i = inspections::get(&app.db, &v.actor, InspectionId(id)).await?;
     if v.actor.ledger_access(i.org_id) < Access::Edit {
-        return Err(zhenggai_storage::StoreError::Forbidden.into());
+        return Err(zhenggai_storage::StoreError::refused(Refused::LedgerByOffice).into());
     }
     let path = format!("/inspections/{id}/edit");
     Ok(render(&FormPage {

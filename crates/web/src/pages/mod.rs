@@ -26,7 +26,6 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use zhenggai_domain::Role;
-use zhenggai_domain::reason::Refused;
 use zhenggai_domain::validate::FieldError;
 use zhenggai_storage::StoreError;
 
@@ -340,11 +339,6 @@ pub fn refusal_of(
         StoreError::Refused(why) => (
             StatusCode::FORBIDDEN,
             one(crate::i18n::refused(lang, &why)),
-            Vec::new(),
-        ),
-        StoreError::Forbidden => (
-            StatusCode::FORBIDDEN,
-            one(crate::i18n::refused(lang, &Refused::NotYourStep)),
             Vec::new(),
         ),
         StoreError::Conflict(c) => (

@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use zhenggai_domain::access::Access;
+use zhenggai_domain::reason::Refused;
 use zhenggai_storage::error::StoreError;
 use zhenggai_storage::ledger::postings::{self, PostedResult};
 use zhenggai_storage::settings::closure_rules::{self as rules, ClosureRules, RulesInput};
@@ -41,7 +42,7 @@ fn input_of(r: &ClosureRules) -> RulesInput {
 
 async fn require_office(v: &Viewer) -> Result<(), PageError> {
     if v.actor.ledger_access(v.actor.org) < Access::Edit {
-        return Err(StoreError::Forbidden.into());
+        return Err(StoreError::refused(Refused::SettingsByOffice).into());
     }
     Ok(())
 }

@@ -6,6 +6,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use zhenggai_domain::access::Access;
+use zhenggai_domain::reason::Refused;
 use zhenggai_domain::reminder::RobotKind;
 use zhenggai_domain::warning::{Colour, Recipient};
 use zhenggai_storage::accounts::users::{self, User};
@@ -150,7 +151,7 @@ fn input_of(s: &Settings) -> SettingsInput {
 
 fn require_office(v: &Viewer) -> Result<(), PageError> {
     if v.actor.ledger_access(v.actor.org) < Access::Edit {
-        return Err(StoreError::Forbidden.into());
+        return Err(StoreError::refused(Refused::SettingsByOffice).into());
     }
     Ok(())
 }

@@ -290,6 +290,8 @@ async fn supervisors_and_the_upper_level_read_but_do_not_write() {
     }
 }
 
+/// The administrators read no business data: every ledger page and route refuses them
+/// (403, saying so, before anything is looked up), lists and records alike.
 #[tokio::test]
 async fn administrators_cannot_read_business_data() {
     let t = TestApp::new().await;
@@ -302,47 +304,23 @@ async fn administrators_cannot_read_business_data() {
             format!("/inspections/{inspection}"),
             format!("/measures/{measure}"),
             format!("/problems/{problem}"),
+            "/measures".to_string(),
         ] {
-            assert_eq!(
-                t.get(Some(&s), &path).await.status,
-                StatusCode::NOT_FOUND,
-                "{who} {path}"
-            );
+            let r = t.get(Some(&s), &path).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{who} {path}");
+            assert!(!r.body.contains(FINANCE_LEAD), "{who} sees measures");
         }
-        let list = t.get(Some(&s), "/measures").await;
-        assert!(!list.body.contains(FINANCE_LEAD), "{who} sees measures");
         let token = t.token(who).await;
-        assert_eq!(
-            t.api(&token, "GET", "/api/v1/inspections", None)
-                .await
-                .json(),
-            json!([]),
-            "{who}"
-        );
-        assert_eq!(
-            t.api(&token, "GET", "/api/v1/measures", None).await.json()["total"],
-            0,
-            "{who}"
-        );
-        assert_eq!(
-            t.api(&token, "GET", &format!("/api/v1/measures/{measure}"), None)
-                .await
-                .status,
-            StatusCode::NOT_FOUND,
-            "{who}"
-        );
-        assert_eq!(
-            t.api(
-                &token,
-                "GET",
-                &format!("/api/v1/inspections/{inspection}/ledger"),
-                None
-            )
-            .await
-            .status,
-            StatusCode::NOT_FOUND,
-            "{who}"
-        );
+        for path in [
+            "/api/v1/inspections".to_string(),
+            "/api/v1/measures".to_string(),
+            format!("/api/v1/measures/{measure}"),
+            format!("/api/v1/inspections/{inspection}/ledger"),
+        ] {
+            let r = t.api(&token, "GET", &path, None).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{who} {path}");
+            assert!(!r.body.contains(FINANCE_LEAD), "{who} {path}");
+        }
     }
 }
 
@@ -744,4 +722,282 @@ async fn the_party_secretary_reads_the_whole_ledger_and_changes_nothing() {
     let m = t.measure_of(p).await;
     let edit = t.get(Some(&s), &format!("/measures/{m}/edit")).await;
     assert_eq!(edit.status, StatusCode::FORBIDDEN);
+}
+
+/// The change record (修改记录) of a milestone, a 督办 notice and a weekly summary reads as
+/// the record itself does (D21: verifiable by anyone with read access to it): the office
+/// reads each, on the page and through the API; one who cannot read the record learns
+/// nothing of it, and the administrators who read no ledger are told so (outside
+/// tester's finding: the office was refused all three).
+#[tokio::test]
+async fn the_trails_of_milestones_notices_and_summaries_read_as_their_records() {
+    let t = TestApp::new().await;
+    let office = t.token("office").await;
+    let finance = t.token("finance").await;
+    let created = |r: Resp| {
+        assert!(r.status.is_success(), "{}", r.body);
+        r.json()["id"].as_i64().unwrap()
+    };
+    let lagging = t.overdue_measure_of("财务部").await;
+    let notice = created(
+        t.api(
+            &office,
+            "POST",
+            &format!("/api/v1/measures/{lagging}/notices"),
+            Some(json!({"kind": "supervision", "content": "请加快"})),
+        )
+        .await,
+    );
+    let open = t.measure_of(t.problem("多头开设银行账户").await).await;
+    let milestone = created(
+        t.api(
+            &finance,
+            "POST",
+            &format!("/api/v1/measures/{open}/milestones"),
+            Some(json!({"content": "完成账户清理", "due_text": "2024年4月底前"})),
+        )
+        .await,
+    );
+    let saved = t
+        .api(
+            &office,
+            "PUT",
+            "/api/v1/weekly/summary",
+            Some(json!({"week": "2024-04-22", "content": "本周汇总。", "version": 0})),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let summary = t.audit_entries_of(Entity::WeeklySummary).await[0].entity_id;
+
+    let office_page = t.login("office").await;
+    let admin_page = t.login("sysadmin").await;
+    let admin = t.token("sysadmin").await;
+    // (table, id, one who may not read the record)
+    for (table, id, stranger) in [
+        ("milestones", milestone, "newmedia"),
+        ("escalation_notices", notice, "newmedia"),
+        ("weekly_summaries", summary, "finance"),
+    ] {
+        let page = t
+            .get(Some(&office_page), &format!("/records/{table}/{id}/trail"))
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "office {table}: {}", page.body);
+        assert!(
+            page.body.contains("class=\"num\""),
+            "office {table}: an entry is shown"
+        );
+        let api = t
+            .api(&office, "GET", &format!("/api/v1/audit/{table}/{id}"), None)
+            .await;
+        assert_eq!(api.status, StatusCode::OK, "office {table}: {}", api.body);
+        assert!(!api.json().as_array().unwrap().is_empty(), "{table}");
+
+        let s = t.login(stranger).await;
+        let token = t.token(stranger).await;
+        for m in [lagging, open]
+            .into_iter()
+            .filter(|_| table != "weekly_summaries")
+        {
+            let measure = t
+                .api(&token, "GET", &format!("/api/v1/measures/{m}"), None)
+                .await;
+            assert_eq!(
+                measure.status,
+                StatusCode::NOT_FOUND,
+                "{stranger} reads {m}"
+            );
+        }
+        let page = t
+            .get(Some(&s), &format!("/records/{table}/{id}/trail"))
+            .await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{stranger} {table}");
+        let api = t
+            .api(&token, "GET", &format!("/api/v1/audit/{table}/{id}"), None)
+            .await;
+        assert_eq!(api.status, StatusCode::NOT_FOUND, "{stranger} {table}");
+
+        let page = t
+            .get(Some(&admin_page), &format!("/records/{table}/{id}/trail"))
+            .await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "sysadmin {table}");
+        assert!(page.body.contains("不查看整改台账"), "{}", page.body);
+        let api = t
+            .api(&admin, "GET", &format!("/api/v1/audit/{table}/{id}"), None)
+            .await;
+        assert_eq!(api.status, StatusCode::FORBIDDEN, "sysadmin {table}");
+        assert!(
+            api.json()["message_en"]
+                .as_str()
+                .unwrap()
+                .contains("sign in with a ledger account"),
+            "{}",
+            api.body
+        );
+    }
+}
+
+/// A session reading in English.
+fn in_english(s: &Session) -> Session {
+    Session {
+        cookie: format!("{}; zg_lang=en", s.cookie),
+        csrf: s.csrf.clone(),
+    }
+}
+
+/// A refusal on a page, in Chinese and in English (its status 403, and its words), and
+/// the same through the API.
+async fn refused_everywhere(
+    t: &TestApp,
+    who: &str,
+    page: (&str, &str, &[(&str, &str)]),
+    api: (&str, &str, Option<serde_json::Value>),
+    words: (&str, &str),
+) {
+    let s = t.login(who).await;
+    for (session, expected, other) in [
+        (s.clone(), words.0, words.1),
+        (in_english(&s), words.1, words.0),
+    ] {
+        let (method, path, fields) = page;
+        let r = if method == "GET" {
+            t.get(Some(&session), path).await
+        } else {
+            let mut with_token = vec![("csrf", session.csrf.as_str())];
+            with_token.extend_from_slice(fields);
+            t.post(Some(&session), path, &with_token).await
+        };
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{who} {path}: {}", r.body);
+        assert!(r.body.contains(expected), "{who} {path}: {}", r.body);
+        assert!(
+            !r.body.contains(other),
+            "{who} {path}: one language: {}",
+            r.body
+        );
+        assert!(
+            !r.body.contains("无权进行此操作") && !r.body.contains("may not do this"),
+            "{who} {path}: the generic refusal"
+        );
+    }
+    let token = t.token(who).await;
+    let (method, path, body) = api;
+    let r = t.api(&token, method, path, body).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{who} {path}: {}", r.body);
+    let j = r.json();
+    assert_eq!(j["error"], "forbidden");
+    assert!(
+        j["message"].as_str().unwrap().contains(words.0),
+        "{}",
+        r.body
+    );
+    assert!(
+        j["message_en"].as_str().unwrap().contains(words.1),
+        "{}",
+        r.body
+    );
+}
+
+/// Refusals an outside tester found bare ("无权进行此操作") say which rule blocks and what
+/// to do: a cooperating unit editing a measure another unit leads, a unit issuing a 督办
+/// notice, an administrator opening the ledger's pages.
+#[tokio::test]
+async fn refusals_say_which_rule_blocks_and_what_to_do() {
+    let t = TestApp::new().await;
+    // 财务部 cooperates on a measure 办公室 leads.
+    let coop = t.measure(FINANCE_COOP).await;
+    let finance = t.token("finance").await;
+    let m = t
+        .api(&finance, "GET", &format!("/api/v1/measures/{coop}"), None)
+        .await
+        .json();
+    refused_everywhere(
+        &t,
+        "finance",
+        ("GET", &format!("/measures/{coop}/edit"), &[]),
+        (
+            "PUT",
+            &format!("/api/v1/measures/{coop}"),
+            Some(json!({
+                "version": m["version"], "content": m["content"], "lead_unit_id": m["lead_unit"]["id"],
+                "cooperating_unit_ids": [], "leader_id": m["leader"]["id"], "responsible_person": "陈静",
+                "target": "越权修改", "deadline": m["deadline"]["text"],
+            })),
+        ),
+        ("请在措施页报送整改进展", "report progress on the measure"),
+    )
+    .await;
+    assert!(
+        t.get(
+            Some(&t.login("finance").await),
+            &format!("/measures/{coop}/edit")
+        )
+        .await
+        .body
+        .contains("牵头单位（办公室）"),
+        "the lead unit is named"
+    );
+
+    // A unit issuing a 督办 notice on its own measure.
+    let lagging = t.overdue_measure_of("财务部").await;
+    refused_everywhere(
+        &t,
+        "finance",
+        (
+            "POST",
+            &format!("/measures/{lagging}/notices"),
+            &[("kind", "supervision"), ("content", "请加快")],
+        ),
+        (
+            "POST",
+            &format!("/api/v1/measures/{lagging}/notices"),
+            Some(json!({"kind": "supervision", "content": "请加快"})),
+        ),
+        ("由本单位整改办签发", "Ask the office if one is needed"),
+    )
+    .await;
+
+    // The administrators on the ledger's pages, lists and records alike.
+    let inspection = t.inspection().await;
+    let measure = t.measure(FINANCE_LEAD).await;
+    let problem = t.problem("多头开设银行账户").await;
+    for who in ["sysadmin", "secadmin", "auditadmin"] {
+        for (page, api) in [
+            ("/measures".to_string(), "/api/v1/measures".to_string()),
+            (
+                "/inspections".to_string(),
+                "/api/v1/inspections".to_string(),
+            ),
+            (
+                format!("/problems/{problem}"),
+                format!("/api/v1/problems/{problem}"),
+            ),
+            (
+                format!("/inspections/{inspection}"),
+                format!("/api/v1/inspections/{inspection}/ledger"),
+            ),
+            (
+                format!("/measures/{measure}"),
+                format!("/api/v1/measures/{measure}"),
+            ),
+            ("/warnings".to_string(), "/api/v1/warnings".to_string()),
+            ("/postings".to_string(), "/api/v1/postings".to_string()),
+        ] {
+            refused_everywhere(
+                &t,
+                who,
+                ("GET", &page, &[]),
+                ("GET", &api, None),
+                ("不查看整改台账", "sign in with a ledger account"),
+            )
+            .await;
+        }
+        // A record that does not exist is refused the same: nothing is told of it.
+        refused_everywhere(
+            &t,
+            who,
+            ("GET", "/problems/999999", &[]),
+            ("GET", "/api/v1/problems/999999", None),
+            ("不查看整改台账", "sign in with a ledger account"),
+        )
+        .await;
+    }
 }

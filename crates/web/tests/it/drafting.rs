@@ -200,8 +200,11 @@ async fn the_grid_is_refused_to_whoever_may_not_draft_now() {
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     }
+    // Refused by the problem's state, which the refusal names (not a bare 无权).
     let s = t.login("logistics").await;
-    assert_eq!(t.get(Some(&s), &path).await.status, StatusCode::FORBIDDEN);
+    let refused = t.get(Some(&s), &path).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("问题当前"), "{}", refused.body);
 }
 
 #[tokio::test]

@@ -172,7 +172,9 @@ fn refuse_undecided<'m>(
         ));
     }
     if actor.role != Role::Office {
-        return Err(StoreError::Forbidden);
+        return Err(StoreError::refused(
+            zhenggai_domain::reason::Refused::ImportByOffice,
+        ));
     }
     if !errors.is_empty() {
         return Err(StoreError::Invalid(errors));

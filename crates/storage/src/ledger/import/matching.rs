@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::reason::Refused;
 use zhenggai_domain::{InspectionId, UnitId};
 use zhenggai_spreadsheet::Reading;
 
@@ -11,7 +12,7 @@ use crate::accounts::units;
 use crate::db::Db;
 use crate::error::StoreResult;
 use crate::ledger::inspection_org;
-use crate::scope::require_ledger;
+use crate::scope::office_does;
 
 /// How the names in a file match the organisation's units and leaders.
 #[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
@@ -87,7 +88,7 @@ pub(super) async fn matching_in(
     reading: &Reading,
     sha256: &str,
 ) -> StoreResult<Matching> {
-    require_ledger(actor, org, Access::Edit)?;
+    office_does(actor, org, Access::Edit, Refused::ImportByOffice)?;
     let depts: Vec<units::Unit> = units::list(db, Some(org))
         .await?
         .into_iter()

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::reason::Refused;
 use zhenggai_domain::{InspectionId, UnitId};
 use zhenggai_spreadsheet::Reading;
 
@@ -12,7 +13,7 @@ use crate::db::sql::stamp;
 use crate::db::tx::Tx;
 use crate::error::{StoreError, StoreResult};
 use crate::ledger::inspection_org;
-use crate::scope::require_ledger;
+use crate::scope::office_does;
 
 /// The file a reading came from.
 #[derive(Debug, Clone)]
@@ -64,10 +65,11 @@ async fn importer_conn(
     inspection: InspectionId,
 ) -> StoreResult<sqlx::pool::PoolConnection<sqlx::Any>> {
     let mut conn = db.pool().acquire().await?;
-    require_ledger(
+    office_does(
         actor,
         inspection_org(&mut conn, inspection).await?,
         Access::Edit,
+        Refused::ImportByOffice,
     )?;
     Ok(conn)
 }

@@ -28,7 +28,7 @@ use zhenggai_domain::{happened, new_deadline};
 use self::effects::Accepted;
 use self::facts::{Facts, facts};
 use self::input::{StepInput, action_of, opinion_of};
-use self::refusals::{refusal, refused_step};
+use self::refusals::refused_step;
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
 use crate::db::sql::{Sql, beijing_day};
@@ -230,7 +230,36 @@ pub(crate) async fn add_measure(
     } else {
         Action::AddMeasure
     };
-    let (_, record) = lifecycle::apply(&f.problem, actor, &action, f.policy).map_err(refusal)?;
+    let record = match lifecycle::apply(&f.problem, actor, &action, f.policy) {
+        Ok((_, record)) => record,
+        Err(r) => {
+            return Err(refused_step(tx.conn(), &f.problem, f.feedback, id, &action, r).await);
+        }
+    };
     effects::record_event(tx, actor, change, id, &record, None).await?;
     Ok(f.problem.state.baseline_frozen())
+}
+
+/// Why a new measure's form is refused on a problem (the state machine's refusal, who may
+/// add one named), or `Ok` when a measure may be added now.
+pub async fn may_add_measure(
+    db: &Db,
+    actor: &Actor,
+    id: ProblemId,
+    today: NaiveDate,
+) -> StoreResult<()> {
+    let mut conn = db.pool().acquire().await?;
+    let f = facts(&mut conn, id, today).await?;
+    match lifecycle::apply(&f.problem, actor, &Action::AddMeasure, f.policy) {
+        Ok(_) => Ok(()),
+        Err(r) => Err(refused_step(
+            &mut conn,
+            &f.problem,
+            f.feedback,
+            id,
+            &Action::AddMeasure,
+            r,
+        )
+        .await),
+    }
 }

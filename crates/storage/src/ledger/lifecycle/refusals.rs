@@ -118,9 +118,9 @@ fn party_of(action: &Action) -> StepParty {
 }
 
 /// A refusal as data, at the field it concerns; the web layer words it.
-pub(super) fn refusal(r: Refusal) -> StoreError {
+fn refusal(r: Refusal) -> StoreError {
     match r {
-        Refusal::NotYours(_) => StoreError::Forbidden,
+        Refusal::NotYours(_) => StoreError::refused(Refused::NotYourStep),
         Refusal::Missing(what) => {
             StoreError::Invalid(vec![FieldError::because(what.field(), Why::Refused(r))])
         }

@@ -15,7 +15,7 @@ use zhenggai_domain::access::{Access, Actor, MeasureEdit};
 use zhenggai_domain::deadline::{Precision, Reference};
 use zhenggai_domain::lifecycle::ProblemState;
 use zhenggai_domain::new_deadline;
-use zhenggai_domain::reason::Rule;
+use zhenggai_domain::reason::{Refused, Rule};
 use zhenggai_domain::status::MeasureState;
 use zhenggai_domain::validate::{FieldError, Why};
 use zhenggai_domain::{InspectionId, MeasureId, ProblemId, Role, UnitId};
@@ -257,6 +257,15 @@ async fn add_cooperating(
     audit::write::created(tx, change, Entity::MeasureUnit, id).await
 }
 
+/// Why one who reads a measure (`access` below `Edit`) may not change it: its lead unit
+/// drafts it and the office changes it; one who cooperates on it reports progress.
+pub fn edit_refused(m: &Measure, access: Access) -> StoreError {
+    StoreError::refused(Refused::MeasureByLead {
+        lead_unit: m.lead_unit.name.clone(),
+        contributes: access >= Access::Contribute,
+    })
+}
+
 /// Changes a measure read at `version`. The office changes everything; the lead unit
 /// changes its draft until it submits the plan (all but who leads it), then only its
 /// target and responsible person ([`Actor::measure_edit`]).
@@ -271,7 +280,7 @@ pub async fn update(
 ) -> StoreResult<()> {
     let (current, access) = get(db, actor, id, today).await?;
     if access < Access::Edit {
-        return Err(StoreError::Forbidden);
+        return Err(edit_refused(&current, access));
     }
     db.write(async |tx| {
         let facts = problem_facts(tx, current.problem_id).await?;
@@ -405,7 +414,7 @@ pub async fn withdraw(
     let (m, _) = get(db, actor, id, today).await?;
     // The actor sees the measure (or `get` said 404): refusing now is a 403.
     if actor.ledger_access(m.org_id) < Access::Edit {
-        return Err(StoreError::Forbidden);
+        return Err(super::office_changes_the_ledger());
     }
     db.write(async |tx| {
         audit::versions::withdraw(tx, change, Entity::Measure, id.0, version).await?;

@@ -207,7 +207,9 @@ pub(crate) async fn require_add_measure(
     if actions.contains(&"add_measure") {
         Ok(())
     } else {
-        Err(StoreError::Forbidden.into())
+        // Not offered: the state machine says why (who adds one, or what waits).
+        lifecycle::may_add_measure(&app.db, &v.actor, problem.id, app.clock.today()).await?;
+        Ok(())
     }
 }
 
@@ -265,7 +267,7 @@ pub async fn edit(
 ) -> Result<Response, PageError> {
     let (m, access) = measures::get(&app.db, &v.actor, MeasureId(id), app.clock.today()).await?;
     if access < Access::Edit {
-        return Err(StoreError::Forbidden.into());
+        return Err(measures::edit_refused(&m, access).into());
     }
     let problem = problems::get(&app.db, &v.actor, m.problem_id).await?;
     let level = v.actor.measure_edit(&m.owners(), problem.state.drafting());

@@ -4,6 +4,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use zhenggai_domain::access::Access;
+use zhenggai_domain::reason::Refused;
 use zhenggai_domain::{InspectionId, ProblemId};
 use zhenggai_storage::ledger::aspects::{self, Aspect};
 use zhenggai_storage::ledger::inspections::{self, Inspection};
@@ -59,7 +60,7 @@ async fn form_page(
 ) -> Result<FormPage, PageError> {
     let inspection = inspections::get(&app.db, &v.actor, inspection).await?;
     if v.actor.ledger_access(inspection.org_id) < Access::Edit {
-        return Err(zhenggai_storage::StoreError::Forbidden.into());
+        return Err(zhenggai_storage::StoreError::refused(Refused::LedgerByOffice).into());
     }
     let aspects = aspects::list(&app.db, inspection.id).await?;
     let path = match id {

@@ -5,10 +5,11 @@
 pub mod check;
 pub mod words;
 
+use zhenggai_domain::reason::Refused;
 use zhenggai_domain::{InspectionId, MeasureId, ProblemId, Role};
-use zhenggai_storage::StoreError;
 use zhenggai_storage::audit::{self, Entity, trail::AuditEntry};
-use zhenggai_storage::ledger::{inspections, measures, problems};
+use zhenggai_storage::ledger::{inspections, measures, milestones, notices, problems, weekly};
+use zhenggai_storage::{StoreError, scope};
 
 use crate::session::Viewer;
 use crate::state::App;
@@ -32,8 +33,10 @@ pub async fn readable_trail(
 }
 
 /// The record's entity if the viewer may read its trail: the audit administrator any
-/// record's; whoever reads the ledger, the trail of an inspection, problem or measure
-/// they can read (D21: verifiable by anyone with read access to it).
+/// record's; whoever reads the ledger, the trail of each record whose page links it
+/// (an inspection, a problem, a measure, a milestone, a 督办 notice, a weekly summary)
+/// when they can read the record itself (D21: verifiable by anyone with read access to
+/// it), by the record's own read rule in storage. The other administrators read none.
 pub async fn may_read_record(
     app: &App,
     v: &Viewer,
@@ -41,22 +44,26 @@ pub async fn may_read_record(
     id: i64,
 ) -> Result<Entity, StoreError> {
     let entity = Entity::from_table(table).ok_or(StoreError::NotFound)?;
-    match v.actor.role {
-        Role::AuditAdmin => {}
-        r if r.reads_business_data() => {
-            // The trail of what they can read: the record must load for them.
-            match entity {
-                Entity::Inspection => {
-                    drop(inspections::get(&app.db, &v.actor, InspectionId(id)).await?)
-                }
-                Entity::Problem => drop(problems::get(&app.db, &v.actor, ProblemId(id)).await?),
-                Entity::Measure => {
-                    drop(measures::get(&app.db, &v.actor, MeasureId(id), app.clock.today()).await?)
-                }
-                _ => return Err(StoreError::Forbidden),
-            }
+    if v.actor.role == Role::AuditAdmin {
+        return Ok(entity);
+    }
+    scope::require_business(&v.actor)?;
+    let (db, actor, today) = (&app.db, &v.actor, app.clock.today());
+    // The trail of what they can read: the record must load for them.
+    match entity {
+        Entity::Inspection => drop(inspections::get(db, actor, InspectionId(id)).await?),
+        Entity::Problem => drop(problems::get(db, actor, ProblemId(id)).await?),
+        Entity::Measure => drop(measures::get(db, actor, MeasureId(id), today).await?),
+        Entity::Milestone => drop(milestones::get(db, actor, id, today).await?),
+        Entity::EscalationNotice => drop(notices::get(db, actor, id, today).await?),
+        Entity::WeeklySummary => drop(weekly::summary_week_of(db, actor, id).await?),
+        // Records no page links a trail for (progress, files, settings …): their
+        // entries are the audit administrator's to read.
+        _ => {
+            return Err(StoreError::refused(Refused::ByAdministrator {
+                role: Role::AuditAdmin,
+            }));
         }
-        _ => return Err(StoreError::Forbidden),
     }
     Ok(entity)
 }
@@ -66,6 +73,8 @@ pub fn whole_trail(v: &Viewer) -> Result<(), StoreError> {
     if v.actor.role.reads_audit_trail() {
         Ok(())
     } else {
-        Err(StoreError::Forbidden)
+        Err(StoreError::refused(Refused::ByAdministrator {
+            role: Role::AuditAdmin,
+        }))
     }
 }
