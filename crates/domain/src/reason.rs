@@ -201,6 +201,9 @@ pub enum Rule {
     },
     /// Calendar data in which no year was read.
     CalendarEmpty,
+    /// A first save (nothing stored yet) sent with a version other than 0: the writer
+    /// read something else, or made the number up.
+    UnsavedVersion,
     /// A calendar year further ahead than the State Council has published.
     CalendarYearAhead {
         /// The year entered.

@@ -967,6 +967,10 @@ fn rule(lang: Lang, r: &Rule) -> String {
             "That week comes before the organisation's first inspection: choose a week from {first} on (check the year)."
         ),
         Rule::WithdrawReason => pick("撤回须说明原因。", "Say why it is withdrawn."),
+        Rule::UnsavedVersion => pick(
+            "这条记录还没有保存过，版本号应为 0：请重新打开后再保存。",
+            "This record has not been saved yet, so its version is 0: open it again and save.",
+        ),
         Rule::PlanDocument => pick(
             "请填写报备的整改方案文件名称或文号。",
             "Name the plan document (title or number).",
@@ -1880,6 +1884,7 @@ mod every_reason {
                 code: "123-456".into(),
             }),
             Why::Rule(Rule::CalendarEmpty),
+            Why::Rule(Rule::UnsavedVersion),
             Why::Rule(Rule::CalendarYearAhead {
                 year: 2062,
                 latest: 2027,
@@ -2240,6 +2245,7 @@ mod every_reason {
             Rule::WeekBeforeLedger { .. } => 28,
             Rule::MilestoneNotOpen => 29,
             Rule::CalendarYearAhead { .. } => 30,
+            Rule::UnsavedVersion => 31,
         }
     }
 
@@ -2367,7 +2373,7 @@ mod every_reason {
         ("password", 5),
         ("choose", 29),
         ("foreign", 13),
-        ("rule", 31),
+        ("rule", 32),
         ("bounds", 12),
         ("account", 14),
         ("channel", 6),
