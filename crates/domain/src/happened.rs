@@ -27,11 +27,13 @@ pub enum Event {
     ProgressMade,
     /// 阶段目标完成 — a milestone reached.
     MilestoneReached,
+    /// 巡视巡察反馈 — the inspection's findings handed over (its feedback date).
+    FeedbackGiven,
 }
 
 impl Event {
     /// Every event.
-    pub const ALL: [Event; 8] = [
+    pub const ALL: [Event; 9] = [
         Event::PlanApproved,
         Event::AccountabilityDecided,
         Event::InstitutionIssued,
@@ -40,6 +42,7 @@ impl Event {
         Event::RoundHeld,
         Event::ProgressMade,
         Event::MilestoneReached,
+        Event::FeedbackGiven,
     ];
 
     /// The form's and the API's field that carries the date.
@@ -52,6 +55,7 @@ impl Event {
             Event::HearingHeld | Event::RoundHeld => "held_on",
             Event::ProgressMade => "happened_on",
             Event::MilestoneReached => "done_on",
+            Event::FeedbackGiven => "feedback_date",
         }
     }
 }

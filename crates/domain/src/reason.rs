@@ -202,6 +202,15 @@ pub enum Rule {
     },
     /// Calendar data in which no year was read.
     CalendarEmpty,
+    /// An inspection's feedback dated before its stationed period ended: the findings
+    /// are handed over after the group has left.
+    FeedbackBeforeStationed {
+        /// The last day of the stationed period given (its end, or its start alone).
+        last: NaiveDate,
+    },
+    /// A first save (nothing stored yet) sent with a version other than 0: the writer
+    /// read something else, or made the number up.
+    UnsavedVersion,
     /// A calendar year further ahead than the State Council has published.
     CalendarYearAhead {
         /// The year entered.

@@ -53,6 +53,9 @@ pub enum PageError {
     /// An address longer than the HTTP reader takes (hyper's 64 KB), answered by the
     /// server before the router sees it.
     UriTooLong,
+    /// Headers larger than the HTTP reader takes (cookies grown too large, say),
+    /// answered by the server before the router sees them.
+    HeadersTooLarge,
 }
 
 impl From<StoreError> for PageError {
@@ -192,6 +195,11 @@ impl IntoResponse for PageError {
             PageError::UriTooLong => {
                 error_page(StatusCode::URI_TOO_LONG, Tr::error_uri_too_long, &[])
             }
+            PageError::HeadersTooLarge => error_page(
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                Tr::error_headers_too_large,
+                &[],
+            ),
             PageError::TooLarge => {
                 error_page(StatusCode::PAYLOAD_TOO_LARGE, Tr::error_too_large, &[])
             }
@@ -270,6 +278,8 @@ pub enum ApiError {
     MethodNotAllowed,
     /// An address longer than the HTTP reader takes, answered by the server.
     UriTooLong,
+    /// Headers larger than the HTTP reader takes, answered by the server.
+    HeadersTooLarge,
 }
 
 /// Why a request cannot be read at all (400 `bad_request`, naming no field); worded by
@@ -307,7 +317,8 @@ impl From<StoreError> for ApiError {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ApiErrorBody {
     /// not_found, forbidden, invalid, blocked, conflict, unauthenticated, csrf,
-    /// must_change_password, bad_request, too_large, uri_too_long, slow_body, busy,
+    /// must_change_password, bad_request, too_large, uri_too_long, headers_too_large,
+    /// slow_body, busy,
     /// method_not_allowed, internal.
     pub error: &'static str,
     /// What happened and what to do, in Chinese.
@@ -421,6 +432,10 @@ impl ApiError {
             ApiError::UriTooLong => (
                 StatusCode::URI_TOO_LONG,
                 body("uri_too_long", Tr::api_uri_too_long),
+            ),
+            ApiError::HeadersTooLarge => (
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                body("headers_too_large", Tr::api_headers_too_large),
             ),
             ApiError::TooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,

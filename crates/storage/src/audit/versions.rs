@@ -13,11 +13,24 @@ use crate::db::sql::{Param, Sql, stamp};
 use crate::db::tx::Tx;
 use crate::error::{Conflict, FieldChange, StoreError, StoreResult};
 
+/// A first save's version: 0 (or none, from the shell) means "nothing stored yet", as
+/// the reads answer before the first save. Any other number was read from nowhere, and
+/// writing over it would tell the writer a story: it is refused at `version`.
+pub fn first_save(version: Option<i64>) -> StoreResult<()> {
+    match version {
+        None | Some(0) => Ok(()),
+        Some(_) => Err(StoreError::because(
+            "version",
+            Why::Rule(Rule::UnsavedVersion),
+        )),
+    }
+}
+
 /// Creates the one record of `entity` whose `key` column holds the given value, or
 /// changes it when it exists, and records either. `version` is the version the writer
-/// read (a stale one is refused as in [`update`]); `None` replaces whatever is stored
-/// (the system itself, from the shell). Two first saves at once: the key's unique index
-/// refuses the second.
+/// read (a stale one is refused as in [`update`], a first save's must be 0, as in
+/// [`first_save`]); `None` replaces whatever is stored (the system itself, from the
+/// shell). Two first saves at once: the key's unique index refuses the second.
 pub async fn upsert(
     tx: &mut Tx,
     change: Change<'_>,
@@ -52,6 +65,7 @@ pub async fn upsert(
         update(tx, change, "update", entity, id, version, &set).await?;
         return Ok(id);
     }
+    first_save(version)?;
     let columns: Vec<&str> = std::iter::once(key.0)
         .chain(fields.iter().map(|(c, _)| *c))
         .chain(["created_at"])

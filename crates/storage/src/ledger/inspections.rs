@@ -4,9 +4,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
 use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::clock::china_time;
 use zhenggai_domain::counts::LedgerCounts;
 use zhenggai_domain::deadline::Reference;
-use zhenggai_domain::inspection::InspectionKind;
+use zhenggai_domain::inspection::{InspectionKind, check_dates};
 use zhenggai_domain::reason::{Blocking, Choose, Rule};
 use zhenggai_domain::schedule::Terms;
 use zhenggai_domain::validate::Why;
@@ -61,7 +62,8 @@ struct Checked {
 }
 
 impl InspectionInput {
-    fn check(&self) -> Result<Checked, Vec<FieldError>> {
+    /// Checks the input recorded on `today` (Beijing time).
+    fn check(&self, today: NaiveDate) -> Result<Checked, Vec<FieldError>> {
         let mut c = Checker::default();
         let kind = InspectionKind::from_code(self.kind.trim());
         if kind.is_none() {
@@ -74,15 +76,12 @@ impl InspectionInput {
         let group_name = c.text("group_name", &self.group_name, 100);
         let period_start = c.optional_date("period_start", &self.period_start);
         let period_end = c.optional_date("period_end", &self.period_end);
-        if let (Some(s), Some(e)) = (period_start, period_end)
-            && e < s
-        {
-            c.push(FieldError::because(
-                "period_end",
-                Why::Rule(Rule::PeriodReversed),
-            ));
-        }
         let feedback_date = c.date("feedback_date", &self.feedback_date);
+        if let Some(feedback) = feedback_date {
+            for e in check_dates(period_start, period_end, feedback, today) {
+                c.push(e);
+            }
+        }
         let notes = c.optional_text("notes", &self.notes, 2000);
         let defaults = Terms::default();
         let term = |c: &mut Checker, field: &str, v: &str, default: u32, max: u32| {
@@ -270,7 +269,7 @@ pub async fn insert(
     org: UnitId,
     input: &InspectionInput,
 ) -> StoreResult<InspectionId> {
-    let c = input.check()?;
+    let c = input.check(china_time(change.at).date())?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO inspections (org_id, kind, title, group_name, period_start, period_end, feedback_date, notes, created_at, created_by, \
          plan_workdays, completion_months, concentrated_months) \
@@ -307,7 +306,7 @@ pub async fn update(
     db.write(async |tx| {
         let org = inspection_org(tx.conn(), id).await?;
         require_inspection_edit(tx.conn(), actor, org, id).await?;
-        let c = input.check()?;
+        let c = input.check(china_time(change.at).date())?;
         update_set(tx, change, id, version, c).await
     })
     .await

@@ -190,6 +190,7 @@ pub async fn submit(
                 .await?;
             }
             None => {
+                audit::versions::first_save(Some(version))?;
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO weekly_reports (org_id, unit_id, week, content, submitted_by, submitted_at, created_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
@@ -512,6 +513,7 @@ pub async fn save_summary(
                 .await?;
             }
             None => {
+                audit::versions::first_save(Some(version))?;
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO weekly_summaries (org_id, week, content, saved_by, saved_at, created_at) \
                      VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",

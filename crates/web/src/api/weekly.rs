@@ -46,13 +46,6 @@ pub struct WeekQuery {
     pub week: Option<NaiveDate>,
 }
 
-impl WeekQuery {
-    /// The Monday of the week asked for, as the page reads it.
-    fn monday(&self, app: &App) -> NaiveDate {
-        crate::shared::weekly::monday(app, self.week)
-    }
-}
-
 /// Whoever has weekly reports: a reporting unit sends them, whoever reads the
 /// organisation's whole ledger reads them.
 fn takes_part(actor: &Actor) -> Result<(), ApiError> {
@@ -95,7 +88,7 @@ pub struct WeeklyReports {
 /// A week's reports (周报): a unit's own, pre-filled from the week's progress until sent;
 /// the roll call of every reporting unit for whoever reads the organisation's ledger.
 #[utoipa::path(get, path = "/weekly/reports", tag = "weekly", params(WeekQuery),
-    responses((status = 200, body = WeeklyReports), (status = 403, body = ApiErrorBody)))]
+    responses((status = 200, body = WeeklyReports), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
 pub async fn get_reports(
     State(app): State<App>,
     v: ApiViewer,
@@ -104,7 +97,7 @@ pub async fn get_reports(
     let actor = &v.0.actor;
     takes_part(actor)?;
     let now = app.clock.now();
-    let week = q.monday(&app);
+    let week = crate::shared::weekly::asked_week(&app, actor, q.week).await?;
     let calendar = calendar::load(&app.db).await?;
     let (rule, _) = weekly_rule::get(&app.db, actor.org).await?;
     let due = rule.due(week, &calendar).value;
@@ -200,7 +193,7 @@ pub struct WeeklySummary {
 /// The weekly summary of a week (一周一汇总): a draft made now, and the text as saved
 /// (whoever reads the organisation's ledger).
 #[utoipa::path(get, path = "/weekly/summary", tag = "weekly", params(WeekQuery),
-    responses((status = 200, body = WeeklySummary), (status = 403, body = ApiErrorBody)))]
+    responses((status = 200, body = WeeklySummary), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
 pub async fn get_summary(
     State(app): State<App>,
     v: ApiViewer,
@@ -208,7 +201,7 @@ pub async fn get_summary(
 ) -> Result<Json<WeeklySummary>, ApiError> {
     let actor = &v.0.actor;
     let now = app.clock.now();
-    let week = q.monday(&app);
+    let week = crate::shared::weekly::asked_week(&app, actor, q.week).await?;
     let calendar = calendar::load(&app.db).await?;
     let roster = weekly::roster(&app.db, actor, week, &calendar, now).await?;
     Ok(Json(WeeklySummary {

@@ -823,6 +823,7 @@ texts! {
     error_form_only: "这个地址只接收页面上提交的表单，不能直接打开。请返回上一页，用页面上的按钮提交。", "This address takes a form sent from a page and cannot be opened directly: go back and use the page's button.";
     error_bad_address: "这个网址的格式不对（例如记录编号处不是数字）：请从页面上的链接进入。", "This address is malformed (a record's number that is not a number, say): open it from a link on a page.";
     error_uri_too_long: "网址过长，无法打开：请从页面上的链接进入，或缩短搜索的内容后重试。", "This address is too long to open: open it from a link on a page, or search for less.";
+    error_headers_too_large: "请求头过大，无法读取：请清除浏览器为本网站保存的数据后重新登录再试。", "The request's headers are too large to read: clear this site's cookies in the browser, sign in again and retry.";
     error_too_large: "提交的内容过大，请精简后重试。", "What you sent is too large: shorten it and try again.";
     error_slow_body: "提交的内容没有在规定时间内传完，连接已断开。请检查网络后重新提交。", "What you sent did not arrive in time and the connection was closed: check the network and send it again.";
     error_busy: "服务器正在接收其他人上传的文件，请稍等片刻（约半分钟）后重新提交。", "The server is receiving other people's files: wait a moment (half a minute or so) and send again.";
@@ -835,6 +836,7 @@ texts! {
     api_not_an_object: "请求体应为 JSON 对象（{…}），其中是这个接口的字段：请对照 API 文档（/api/v1/openapi.json）。", "The body must be a JSON object ({…}) holding this route's fields: see the API document (/api/v1/openapi.json).";
     api_method_not_allowed: "这个地址不接受该请求方法：请对照 API 文档（/api/v1/openapi.json）使用正确的方法。", "This address does not take this method: see the API document (/api/v1/openapi.json).";
     api_uri_too_long: "请求的地址过长，无法读取：请缩短地址中的查询参数（例如搜索词）后重新发送。", "The address is too long to read: send shorter query parameters (a shorter search, say).";
+    api_headers_too_large: "请求头过大，无法读取：请减少或缩短请求头后重新发送。", "The request's headers are too large to read: send fewer or shorter headers (cookies, say).";
     api_too_large: "请求内容超过了这个接口的大小上限：请精简内容，或把附件分开上传。", "The request is larger than this address accepts: send less, or the files separately.";
     api_slow_body: "请求内容没有在规定时间内传完，连接已断开：请检查网络后重新发送。", "The request's body did not arrive in time and the connection was closed: check the network and send it again.";
     api_busy: "服务器正在接收其他上传或导入：请按 Retry-After 等待后重新发送。", "The server is receiving other uploads or imports: send again after Retry-After.";

@@ -506,6 +506,7 @@ fn before_inspection(lang: Lang, b: &zhenggai_domain::happened::BeforeInspection
         (Lang::Zh, Event::RoundHeld) => "督查日期",
         (Lang::Zh, Event::ProgressMade) => "进展日期",
         (Lang::Zh, Event::MilestoneReached) => "完成日期",
+        (Lang::Zh, Event::FeedbackGiven) => "反馈日期",
         (Lang::En, Event::PlanApproved | Event::HearingHeld) => "The meeting date",
         (Lang::En, Event::AccountabilityDecided) => "The decision date",
         (Lang::En, Event::InstitutionIssued) => "The issue date",
@@ -513,6 +514,7 @@ fn before_inspection(lang: Lang, b: &zhenggai_domain::happened::BeforeInspection
         (Lang::En, Event::RoundHeld) => "The round's date",
         (Lang::En, Event::ProgressMade) => "The date of the work",
         (Lang::En, Event::MilestoneReached) => "The day reached",
+        (Lang::En, Event::FeedbackGiven) => "The feedback date",
     };
     match lang {
         Lang::Zh => format!(
@@ -556,6 +558,15 @@ fn not_yet(lang: Lang, n: &zhenggai_domain::happened::NotYet) -> String {
         (Lang::Zh, Event::MilestoneReached) => {
             format!("完成日期（{date}）晚于今天（{day}）：请在阶段目标完成后标记，填写完成的日期。")
         }
+        (Lang::Zh, Event::FeedbackGiven) => {
+            format!(
+                "反馈日期（{date}）晚于今天（{day}）：请在巡视巡察组反馈后登记，填写实际反馈的日期，并核对年份。"
+            )
+        }
+        (Lang::En, Event::FeedbackGiven) => format!(
+            "The feedback date ({}) is after today ({}): register the inspection once its findings are handed over, with the actual day (check the year).",
+            n.date, n.day
+        ),
         (Lang::En, Event::ProgressMade) => format!(
             "The date of the work ({}) is after today ({}): record work once it is done, with its day.",
             n.date, n.day
@@ -1017,6 +1028,17 @@ fn rule(lang: Lang, r: &Rule) -> String {
             "That week comes before the organisation's first inspection: choose a week from {first} on (check the year)."
         ),
         Rule::WithdrawReason => pick("撤回须说明原因。", "Say why it is withdrawn."),
+        Rule::FeedbackBeforeStationed { last } if zh => format!(
+            "反馈日期早于巡视巡察组进驻的最后一天（{}）：反馈在进驻结束之后，请核对日期和年份。",
+            zh_day(*last)
+        ),
+        Rule::FeedbackBeforeStationed { last } => format!(
+            "The feedback date is before the last day the group was stationed ({last}): feedback comes after the stationed period; check the dates and the year."
+        ),
+        Rule::UnsavedVersion => pick(
+            "这条记录还没有保存过，版本号应为 0：请重新打开后再保存。",
+            "This record has not been saved yet, so its version is 0: open it again and save.",
+        ),
         Rule::PlanDocument => pick(
             "请填写报备的整改方案文件名称或文号。",
             "Name the plan document (title or number).",
@@ -1982,6 +2004,10 @@ mod every_reason {
                 code: "123-456".into(),
             }),
             Why::Rule(Rule::CalendarEmpty),
+            Why::Rule(Rule::UnsavedVersion),
+            Why::Rule(Rule::FeedbackBeforeStationed {
+                last: NaiveDate::from_ymd_opt(2024, 1, 12).unwrap_or_default(),
+            }),
             Why::Rule(Rule::CalendarYearAhead {
                 year: 2062,
                 latest: 2027,
@@ -2342,6 +2368,8 @@ mod every_reason {
             Rule::WeekBeforeLedger { .. } => 28,
             Rule::MilestoneNotOpen => 29,
             Rule::CalendarYearAhead { .. } => 30,
+            Rule::UnsavedVersion => 31,
+            Rule::FeedbackBeforeStationed { .. } => 32,
         }
     }
 
@@ -2469,7 +2497,7 @@ mod every_reason {
         ("password", 5),
         ("choose", 29),
         ("foreign", 13),
-        ("rule", 31),
+        ("rule", 33),
         ("bounds", 12),
         ("account", 14),
         ("channel", 6),

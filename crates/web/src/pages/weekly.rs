@@ -12,8 +12,9 @@ use zhenggai_domain::Role;
 use zhenggai_domain::access::Access;
 use zhenggai_domain::clock::china_time;
 use zhenggai_domain::reason::{Choose, Refused};
-use zhenggai_domain::validate::Why;
+use zhenggai_domain::validate::{Checker, Why};
 use zhenggai_domain::weekly::{ReportStatus, WEEKDAYS, WeeklyRule, week_of};
+use zhenggai_storage::StoreError;
 use zhenggai_storage::ledger::weekly::{self, Roster, SavedSummary};
 use zhenggai_storage::settings::weekly_rule;
 
@@ -70,6 +71,14 @@ struct UnitForm {
 #[derive(Debug, Deserialize)]
 pub struct WeekQuery {
     week: Option<NaiveDate>,
+}
+
+/// The week the page is asked for, as typed in the address: read here, so that a date
+/// that does not read is refused at the field rather than by the query's reader.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct AskedWeek {
+    week: String,
 }
 
 /// Whether a person has the weekly reports page: the unit form for a reporting unit,
@@ -160,15 +169,30 @@ async fn page(
     })
 }
 
-/// GET /weekly?week=YYYY-MM-DD
+/// GET /weekly?week=YYYY-MM-DD — a week that does not read, or out of range (ahead,
+/// before the first inspection), is refused at the week and this week shown.
 pub async fn show(
     State(app): State<App>,
     v: Viewer,
-    Query(q): Query<WeekQuery>,
+    Query(q): Query<AskedWeek>,
 ) -> Result<Response, PageError> {
-    Ok(render(
-        &page(&app, &v, q.week, None, None, Errors::none(v.lang)).await?,
-    ))
+    let mut c = Checker::default();
+    let day = c.optional_date("week", &q.week);
+    let asked = match c.finish() {
+        Ok(()) => crate::shared::weekly::asked_week(&app, &v.actor, day).await,
+        Err(list) => Err(StoreError::Invalid(list)),
+    };
+    match asked {
+        Ok(week) => Ok(render(
+            &page(&app, &v, Some(week), None, None, Errors::none(v.lang)).await?,
+        )),
+        Err(e) => {
+            refused_form(e, v.lang, async |errors| {
+                page(&app, &v, None, None, None, errors).await
+            })
+            .await
+        }
+    }
 }
 
 /// POST /weekly — a unit sends or corrects its report.

@@ -6,8 +6,8 @@
 //! that send nothing, or a byte a minute, are held for ever and use up the process's
 //! files, and every other request waits.
 //!
-//! An address too long for the HTTP reader is answered as the rest are, in the API's
-//! error format or with the error page ([`long_address`]).
+//! An address or headers too large for the HTTP reader are answered as the rest are,
+//! in the API's error format or with the error page ([`oversized`]).
 //!
 //! HTTP/1.1 only: browsers speak it to a plain-HTTP address and reverse proxies to
 //! their upstream; HTTP/2 over plain TCP would need its own guards against slow clients.
@@ -37,8 +37,8 @@ use zhenggai_storage::StoreError;
 
 use crate::error::{ApiError, PageError};
 
-mod long_address;
-use long_address::LongAddress;
+mod oversized;
+use oversized::Oversized;
 
 /// Limits on connections and requests (the README's `http_*` settings).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -239,7 +239,7 @@ pub async fn serve(
                 req
             },
         ));
-        let conn = http.serve_connection(TokioIo::new(LongAddress::new(stream)), service);
+        let conn = http.serve_connection(TokioIo::new(Oversized::new(stream)), service);
         let conn = graceful.watch(conn);
         tokio::spawn(async move {
             // A connection ends with an error when the client goes away or is too slow

@@ -25,6 +25,23 @@ pub fn monday(app: &App, week: Option<NaiveDate>) -> NaiveDate {
     week_of(week.unwrap_or(this_week)).min(this_week)
 }
 
+/// The Monday of the week asked for (any day of it), this week when none is. A week
+/// ahead, or before the organisation's first inspection (a year mistyped: 1900, 9999),
+/// is refused at `week` by the summary's own rule: there is nothing to report or sum up
+/// for it.
+pub async fn asked_week(
+    app: &App,
+    actor: &Actor,
+    week: Option<NaiveDate>,
+) -> Result<NaiveDate, StoreError> {
+    let Some(day) = week else {
+        return Ok(weekly::this_week(app.clock.now()));
+    };
+    let monday = week_of(day);
+    weekly::summary_week(&app.db, actor.org, monday, app.clock.today()).await?;
+    Ok(monday)
+}
+
 /// The summary of the week asked for as a `.docx` download, named after the
 /// organisation and the week.
 pub async fn summary_download(

@@ -929,9 +929,10 @@ async fn a_conflict_names_only_the_fields_the_route_takes_by_their_api_names() {
 }
 
 /// Outside tester: a URI over the HTTP reader's limit (64 KB) was answered 414 with an
-/// empty body. The API answers in its error format, a page with the error page.
+/// empty body, and headers over its buffer 431. The API answers in its error format, a
+/// page with the error page.
 #[tokio::test]
-async fn an_address_too_long_is_answered_as_its_side_answers() {
+async fn an_address_or_headers_too_large_are_answered_as_their_side_answers() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let t = TestApp::new().await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -970,6 +971,34 @@ async fn an_address_too_long_is_answered_as_its_side_answers() {
         } else {
             assert!(head.contains("content-type: text/html"), "{head}");
             assert!(body.contains("网址过长"), "{body}");
+        }
+    }
+    // Headers over hyper's buffer were answered 431 with an empty body: the same
+    // treatment, by the side the request line asks.
+    let cookie = "a".repeat(500_000);
+    for (path, api) in [("/api/v1/measures", true), ("/measures", false)] {
+        let mut conn = tokio::net::TcpStream::connect(addr).await.unwrap();
+        // Hyper may answer and close before it has read everything sent.
+        let _ = conn
+            .write_all(
+                format!("GET {path} HTTP/1.1\r\nHost: x\r\nCookie: {cookie}\r\n\r\n").as_bytes(),
+            )
+            .await;
+        let mut answer = Vec::new();
+        let _ = conn.read_to_end(&mut answer).await;
+        let answer = String::from_utf8_lossy(&answer);
+        let (head, body) = answer.split_once("\r\n\r\n").unwrap();
+        assert!(head.starts_with("HTTP/1.1 431"), "{head}");
+        let head = head.to_ascii_lowercase();
+        if api {
+            assert!(head.contains("content-type: application/json"), "{head}");
+            let j: serde_json::Value = serde_json::from_str(body).unwrap();
+            assert_eq!(j["error"], "headers_too_large", "{body}");
+            assert!(!j["message"].as_str().unwrap().is_empty());
+            assert!(!j["message_en"].as_str().unwrap().is_empty());
+        } else {
+            assert!(head.contains("content-type: text/html"), "{head}");
+            assert!(body.contains("请求头过大"), "{body}");
         }
     }
     let _ = stop.send(());

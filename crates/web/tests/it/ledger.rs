@@ -612,3 +612,88 @@ async fn a_refused_upload_page_says_what_to_do_without_field_codes() {
     assert!(!r.body.contains("<code>files</code>"), "{}", r.body);
     assert!(r.body.contains("请返回上一页修改后重新提交"), "{}", r.body);
 }
+
+/// Outside tester: an inspection's dates were not checked against each other or today
+/// (feedback in 2100, feedback before the group was stationed). Each is refused at its
+/// field, on the page's form and through the API alike.
+#[tokio::test]
+async fn an_inspections_dates_keep_their_order_and_feedback_is_not_ahead() {
+    let t = TestApp::new().await;
+    let office = t.login("office").await;
+    let cases = [
+        // (period_start, period_end, feedback_date, the field refused, words said)
+        ("", "", "2100-01-01", "feedback_date", "晚于今天"),
+        (
+            "2024-02-01",
+            "2024-03-20",
+            "2024-03-10",
+            "feedback_date",
+            "进驻",
+        ),
+        ("2024-03-20", "", "2024-03-10", "feedback_date", "进驻"),
+        (
+            "2024-03-20",
+            "2024-02-01",
+            "2024-04-01",
+            "period_end",
+            "结束日期早于开始日期",
+        ),
+    ];
+    for (start, end, feedback, field, says) in cases {
+        let fields = [
+            ("kind", "supervision"),
+            ("title", "2024年一季度督查"),
+            ("group_name", "市委督查室"),
+            ("period_start", start),
+            ("period_end", end),
+            ("feedback_date", feedback),
+        ];
+        let r = t.post(Some(&office), "/inspections", &fields).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{feedback}: {}",
+            r.body
+        );
+        assert!(
+            r.body.contains(&format!("data-field=\"{field}\"")) && r.body.contains(says),
+            "{field}: {}",
+            r.body
+        );
+    }
+    // In order, the day itself included: registered.
+    let ok = [
+        ("kind", "supervision"),
+        ("title", "2024年一季度督查"),
+        ("group_name", "市委督查室"),
+        ("period_start", "2024-02-01"),
+        ("period_end", "2024-03-20"),
+        ("feedback_date", "2024-03-20"),
+    ];
+    let r = t.post(Some(&office), "/inspections", &ok).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    // Through the API, a change of the S1 inspection is refused the same way.
+    let token = t.token("office").await;
+    let i = t.inspection().await;
+    let path = format!("/api/v1/inspections/{i}");
+    let cur = t.api(&token, "GET", &path, None).await.json();
+    for (feedback, field) in [
+        ("2100-01-01", "feedback_date"),
+        ("2023-12-01", "feedback_date"),
+    ] {
+        let body = serde_json::json!({
+            "version": cur["version"], "kind": cur["kind"], "title": cur["title"],
+            "group_name": cur["group_name"], "period_start": cur["period_start"],
+            "period_end": cur["period_end"], "feedback_date": feedback,
+        });
+        let r = t.api(&token, "PUT", &path, Some(body)).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{feedback}: {}",
+            r.body
+        );
+        assert_eq!(r.json()["fields"][0]["field"], field, "{}", r.body);
+    }
+}

@@ -282,3 +282,93 @@ async fn the_office_saves_its_weekly_summary_and_downloads_it_as_word() {
             .contains("<option value=\"4\" selected>周四</option>")
     );
 }
+
+/// Outside tester: `/weekly?week=` far out of range (1900, 9999) showed an empty week or
+/// quietly this one, and a date that does not read answered the query reader's error.
+/// Each is refused at the week, by the summary's range rule, with this week shown; the
+/// API's reads refuse the same weeks.
+#[tokio::test]
+async fn a_week_out_of_range_is_refused_at_the_week() {
+    let t = TestApp::new().await;
+    let office = t.login("office").await;
+    for (week, says) in [
+        ("1900-01-01", "年份"),
+        ("1990-01-01", "核对年份"),
+        ("9999-01-04", "年份"),
+        ("2030-01-07", "还没有到"),
+        ("2024-13-45", "年-月-日"),
+    ] {
+        let page = t.get(Some(&office), &format!("/weekly?week={week}")).await;
+        assert_eq!(
+            page.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{week}: {}",
+            page.body
+        );
+        assert!(
+            page.body.contains("data-field=\"week\""),
+            "{week}: {}",
+            page.body
+        );
+        assert!(page.body.contains(says), "{week}: {}", page.body);
+    }
+    // A week in range, and none, show as before.
+    assert_eq!(
+        t.get(Some(&office), "/weekly?week=2024-04-22").await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        t.get(Some(&office), "/weekly?week=").await.status,
+        StatusCode::OK
+    );
+    let token = t.token("office").await;
+    for path in ["/api/v1/weekly/reports", "/api/v1/weekly/summary"] {
+        let r = t
+            .api(&token, "GET", &format!("{path}?week=1900-01-01"), None)
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{path}: {}",
+            r.body
+        );
+        assert_eq!(r.json()["fields"][0]["field"], "week", "{}", r.body);
+        let r = t
+            .api(&token, "GET", &format!("{path}?week=2024-04-22"), None)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
+    }
+}
+
+/// Outside tester: the first save of a weekly summary took any version (7 for a record
+/// that does not exist). As every first save, version 0 means new; another number is
+/// refused at the version and nothing is written.
+#[tokio::test]
+async fn a_first_save_takes_version_zero_only() {
+    let t = TestApp::new().await;
+    let token = t.token("office").await;
+    let save = |version: i64| serde_json::json!({"week": "2024-04-22", "content": "本周汇总", "version": version});
+    let r = t
+        .api(&token, "PUT", "/api/v1/weekly/summary", Some(save(7)))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["fields"][0]["field"], "version", "{}", r.body);
+    let read = t
+        .api(
+            &token,
+            "GET",
+            "/api/v1/weekly/summary?week=2024-04-22",
+            None,
+        )
+        .await
+        .json();
+    assert!(read["saved"].is_null(), "{read}");
+    let r = t
+        .api(&token, "PUT", "/api/v1/weekly/summary", Some(save(0)))
+        .await;
+    assert!(r.status.is_success(), "{}", r.body);
+    let r = t
+        .api(&token, "PUT", "/api/v1/weekly/summary", Some(save(1)))
+        .await;
+    assert!(r.status.is_success(), "{}", r.body);
+}
