@@ -248,13 +248,13 @@ pub fn refused(lang: Lang, r: &Refused) -> String {
         ),
         Refused::ByAdministrator { role } if zh => format!(
             "这项工作由{}办理（三员分立），您的账号不能办理。如需办理，请联系{}。",
-            role.label_zh(),
-            role.label_zh()
+            role.zh(),
+            role.zh()
         ),
         Refused::ByAdministrator { role } => format!(
             "This is the {}'s work (the three administrators are kept apart); your account may not do it. Ask the {} to.",
-            role.label_en().to_lowercase(),
-            role.label_en().to_lowercase()
+            role.en().to_lowercase(),
+            role.en().to_lowercase()
         ),
         Refused::NotYourStep => pick(
             "您的角色或单位不能办理这一步。",
