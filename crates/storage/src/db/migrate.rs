@@ -146,8 +146,8 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (
         34,
-        "open_measures_by_deadline",
-        include_str!("../../migrations/0034_open_measures_by_deadline.sql"),
+        "measures_by_deadline",
+        include_str!("../../migrations/0034_measures_by_deadline.sql"),
     ),
 ];
 
