@@ -347,14 +347,25 @@ async fn read_multipart(
     if declares_more_than(&req, body_limit) {
         return Err(FilesError::TooLarge);
     }
-    let slot = app
-        .upload_slots
-        .clone()
-        .try_acquire_owned()
-        .map_err(|_| FilesError::Busy)?;
-    if let Some(deadline) = req.extensions().get::<BodyDeadline>() {
-        deadline.allow_upload();
-    }
+    // A body that declares no more than any form may send (a progress note, a few
+    // lines with a small file) costs what a form costs: the slots hold back what may
+    // be larger, and the Friday rush of progress notes from scripts does not queue
+    // behind them (docs/benchmarks.md, workload d).
+    let small = declared_length(&req)
+        .is_some_and(|n| n <= u64::try_from(crate::router::MAX_BODY_BYTES).unwrap_or(0));
+    let slot = if small {
+        None
+    } else {
+        let slot = app
+            .upload_slots
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| FilesError::Busy)?;
+        if let Some(deadline) = req.extensions().get::<BodyDeadline>() {
+            deadline.allow_upload();
+        }
+        Some(slot)
+    };
     // What the body declares, less what has been read: room to reserve for a file
     // once, rather than grow its buffer by doubling.
     let mut unread = declared_length(&req).map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX));
@@ -368,7 +379,7 @@ async fn read_multipart(
         .await
         .map_err(|_| FilesError::TooLarge)?;
     let mut out = WithFiles {
-        _slot: Some(slot),
+        _slot: slot,
         ..WithFiles::default()
     };
     let mut text_bytes = 0usize;

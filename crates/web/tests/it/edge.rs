@@ -680,6 +680,33 @@ async fn uploads_beyond_those_read_at_once_are_told_to_come_back() {
     assert_eq!(t.app.upload_slots.available_permits(), slots);
 }
 
+/// The slots hold back bodies that may be large; a progress note no larger than any
+/// form (its length declared) goes through while every slot is taken.
+#[tokio::test]
+async fn a_small_progress_note_does_not_wait_for_an_upload_slot() {
+    let t = TestApp::new().await;
+    let slots = t.app.config.concurrent_uploads;
+    let m = t.measure(FINANCE_LEAD).await;
+    let token = t.token("finance").await;
+    let _held = t
+        .app
+        .upload_slots
+        .clone()
+        .acquire_many_owned(u32::try_from(slots).unwrap())
+        .await
+        .unwrap();
+    let r = t
+        .post_progress(
+            Auth::Token(&token),
+            &format!("/api/v1/measures/{m}/progress"),
+            &[("happened_on", "2024-04-22"), ("content", "进展")],
+            &[("a.pdf", PDF)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(t.app.upload_slots.available_permits(), 0);
+}
+
 /// The fields of a 400 or 422 body, by name.
 fn fields_named(r: &Resp) -> Vec<String> {
     r.json()["fields"]
