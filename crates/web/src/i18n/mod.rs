@@ -115,6 +115,22 @@ impl Tr {
         }
     }
 
+    /// A ledger's size as offices write it ("8个方面23个问题，整改措施45条"), or in
+    /// English with each noun singular or plural by its number ("1 aspect, 3 problems").
+    pub fn ledger_counts(&self, c: &zhenggai_domain::counts::LedgerCounts) -> String {
+        if !self.en() {
+            return c.phrase_zh();
+        }
+        let n = |x: i64, word: &str| self.count(usize::try_from(x).unwrap_or(0), word);
+        let mut parts = vec![n(c.aspects, self.n_aspects())];
+        if c.items > 0 {
+            parts.push(n(c.items, self.n_items()));
+        }
+        parts.push(n(c.problems, self.n_problems()));
+        parts.push(n(c.measures, self.n_measures()));
+        parts.join(", ")
+    }
+
     /// The `lang` attribute.
     pub fn code(&self) -> &'static str {
         self.0.code()
@@ -300,6 +316,14 @@ mod tests {
         assert_eq!(en.count(1, en.n_problems()), "1 problem");
         assert_eq!(en.count(0, en.n_errors()), "0 errors");
         assert_eq!(en.count(1, en.n_aspects()), "1 aspect");
+        let one = zhenggai_domain::counts::LedgerCounts {
+            aspects: 1,
+            items: 0,
+            problems: 1,
+            measures: 1,
+            ..Default::default()
+        };
+        assert_eq!(en.ledger_counts(&one), "1 aspect, 1 problem, 1 measure");
     }
 
     /// Every step of the lifecycle has its name in both languages.
@@ -315,26 +339,7 @@ mod tests {
     /// Every code that reaches [`Tr::s`] has its text in both languages.
     #[test]
     fn every_code_shown_by_its_code_has_a_text() {
-        use zhenggai_domain::deadline::{DeadlineKind, Precision};
         let mut codes: Vec<&str> = crate::pages::STATUSES.iter().map(|(_, k)| *k).collect();
-        codes.extend(
-            [
-                DeadlineKind::Immediate,
-                DeadlineKind::Dated,
-                DeadlineKind::LongTerm,
-            ]
-            .map(DeadlineKind::code),
-        );
-        codes.extend(
-            [
-                Precision::Day,
-                Precision::Xun,
-                Precision::Month,
-                Precision::Quarter,
-                Precision::Year,
-            ]
-            .map(Precision::code),
-        );
         codes.extend(["not_posted", "running", "over"]);
         for code in codes {
             assert!(
