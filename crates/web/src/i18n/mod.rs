@@ -131,6 +131,62 @@ impl Tr {
         parts.join(", ")
     }
 
+    /// An amount of money from fen: "18,600.50元", in English "18,600.50 yuan".
+    pub fn yuan(&self, fen: impl Borrow<i64>) -> String {
+        let fen = *fen.borrow();
+        match self.0 {
+            Lang::Zh => zhenggai_domain::outcomes::format_yuan(fen),
+            Lang::En => format!("{} yuan", zhenggai_domain::outcomes::group_fen(fen)),
+        }
+    }
+
+    /// A holiday's name in the calendar shipped with zhenggai, in the page's language:
+    /// its names are fixed ("元旦", "中秋节、国庆节"), so an English page names them in
+    /// English. A name typed by an administrator, or one the table does not hold, stays as
+    /// it is.
+    pub fn shipped_holiday(&self, name: &str) -> String {
+        const HOLIDAYS: [(&str, fn(&Tr) -> &'static str); 8] = [
+            ("元旦", Tr::hol_new_year),
+            ("春节", Tr::hol_spring),
+            ("清明节", Tr::hol_qingming),
+            ("劳动节", Tr::hol_labour),
+            ("端午节", Tr::hol_dragon_boat),
+            ("中秋节", Tr::hol_mid_autumn),
+            ("国庆节", Tr::hol_national),
+            (
+                "抗日战争暨世界反法西斯战争胜利70周年纪念日",
+                Tr::hol_victory_70,
+            ),
+        ];
+        if !self.en() {
+            return name.to_string();
+        }
+        let words: Option<Vec<&str>> = name
+            .split('、')
+            .map(|part| {
+                HOLIDAYS
+                    .iter()
+                    .find(|(zh, _)| *zh == part)
+                    .map(|(_, en)| en(self))
+            })
+            .collect();
+        words.map_or_else(|| name.to_string(), |w| w.join(" and "))
+    }
+
+    /// A measure's deadline as written. The words are data, shown as written, but those
+    /// the system writes itself when a closure is returned or a problem reopened
+    /// ("2026年12月19日前", by the day) read in English on an English page.
+    pub fn deadline_words(&self, d: &zhenggai_domain::deadline::Deadline) -> String {
+        if self.en()
+            && let (Some(date), Some(zhenggai_domain::deadline::Precision::Day)) =
+                (d.date, d.precision)
+            && d.text == format!("{}前", zh_day(date))
+        {
+            return format!("by {date}");
+        }
+        d.text.clone()
+    }
+
     /// The `lang` attribute.
     pub fn code(&self) -> &'static str {
         self.0.code()
@@ -324,6 +380,44 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(en.ledger_counts(&one), "1 aspect, 1 problem, 1 measure");
+        assert_eq!(en.yuan(6_095_000), "60,950.00 yuan");
+        assert_eq!(zh.yuan(6_095_000), "60,950.00元");
+    }
+
+    /// The words the system writes for a renewed deadline read in English; a person's
+    /// words stay as written.
+    #[test]
+    fn system_written_deadlines_read_in_english() {
+        use zhenggai_domain::deadline::Deadline;
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 4).unwrap_or_default();
+        let en = Tr(Lang::En);
+        let system = Deadline::parse("2026年12月19日前", today).ok();
+        let system = system.as_ref().map(|d| en.deadline_words(d));
+        assert_eq!(system.as_deref(), Some("by 2026-12-19"));
+        let person = Deadline::parse("2026年12月底前", today).ok();
+        let person = person.as_ref().map(|d| en.deadline_words(d));
+        assert_eq!(person.as_deref(), Some("2026年12月底前"));
+        let zh = Deadline::parse("2026年12月19日前", today).ok();
+        let zh = zh.as_ref().map(|d| Tr(Lang::Zh).deadline_words(d));
+        assert_eq!(zh.as_deref(), Some("2026年12月19日前"));
+    }
+
+    /// Every name the shipped calendar gives a day has its English name.
+    #[test]
+    fn the_shipped_calendars_holidays_are_named_in_english() {
+        let en = Tr(Lang::En);
+        for notice in zhenggai_domain::calendar::Calendar::official().notices() {
+            for change in &notice.changes {
+                let named = en.shipped_holiday(&change.name);
+                assert!(named.is_ascii(), "{}: {named}", change.name);
+            }
+        }
+        assert_eq!(
+            en.shipped_holiday("中秋节、国庆节"),
+            "Mid-Autumn Festival and National Day"
+        );
+        assert_eq!(en.shipped_holiday("单位运动会"), "单位运动会");
+        assert_eq!(Tr(Lang::Zh).shipped_holiday("元旦"), "元旦");
     }
 
     /// Every step of the lifecycle has its name in both languages.

@@ -45,6 +45,7 @@ texts! {
     nav_calendar: "工作日历", "Calendar";
     nav_warnings: "三色预警", "Warnings";
     colon: "：", ": ";
+    list_sep: "；", "; ";
     long_term_days: "长期坚持措施每隔几天须报送进展", "Long-term measures report progress every … days";
     long_term_days_hint: "长期坚持的措施不会逾期，但超过这个天数没有新进展，台账上会标出“未报进展”。", "A long-term measure is never overdue, but the ledgers mark it once it has gone this long without progress.";
     import_not_kept: "未保存原文件", "file not kept";
@@ -180,6 +181,14 @@ texts! {
     calendar_working_weekends: "调休上班", "Working weekends";
     calendar_origin: "来源", "Origin";
     calendar_shipped: "随系统提供", "Built in";
+    hol_new_year: "元旦", "New Year's Day";
+    hol_spring: "春节", "Spring Festival";
+    hol_qingming: "清明节", "Qingming Festival";
+    hol_labour: "劳动节", "Labour Day";
+    hol_dragon_boat: "端午节", "Dragon Boat Festival";
+    hol_mid_autumn: "中秋节", "Mid-Autumn Festival";
+    hol_national: "国庆节", "National Day";
+    hol_victory_70: "抗日战争暨世界反法西斯战争胜利70周年纪念日", "70th anniversary of the victory in the War of Resistance and the World Anti-Fascist War";
     calendar_entered: "管理员录入", "Entered";
     calendar_notice: "通知", "Notice";
     calendar_date: "日期", "Date";

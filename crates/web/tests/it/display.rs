@@ -164,3 +164,30 @@ async fn the_menu_links_the_pages_a_role_opens() {
         assert!(page.body.contains("href=\"/calendar\""), "{admin}");
     }
 }
+
+/// English outcomes write amounts with "yuan" and ASCII punctuation; the shipped
+/// calendar's holidays are named in English.
+#[tokio::test]
+async fn english_amounts_and_holidays_read_in_english() {
+    let t = TestApp::new().await;
+    let office = in_english(&t.login("office").await);
+    let i = t.inspection().await;
+    let outcomes = t
+        .get(Some(&office), &format!("/inspections/{i}/outcomes"))
+        .await;
+    assert_eq!(outcomes.status, StatusCode::OK);
+    assert!(outcomes.body.contains(" yuan<"), "{}", outcomes.body);
+    for zh in ["元<", "：", "；"] {
+        assert!(!outcomes.body.contains(zh), "{zh}: {}", outcomes.body);
+    }
+    let calendar = t.get(Some(&office), "/calendar?year=2026").await;
+    assert!(
+        calendar.body.contains("Spring Festival"),
+        "{}",
+        calendar.body
+    );
+    assert!(calendar.body.contains("Built in"), "{}", calendar.body);
+    for zh in ["春节", "元旦", "国庆节"] {
+        assert!(!calendar.body.contains(zh), "{zh}");
+    }
+}

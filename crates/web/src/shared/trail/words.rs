@@ -352,7 +352,7 @@ impl Reader {
         match (column, v) {
             ("amount_fen", Value::Number(n)) => {
                 if let Some(fen) = n.as_i64() {
-                    return Shown::text(zhenggai_domain::outcomes::format_yuan(fen));
+                    return Shown::text(t.yuan(fen));
                 }
             }
             ("size", Value::Number(n)) => {
