@@ -145,7 +145,9 @@ impl Tr {
     /// English. A name typed by an administrator, or one the table does not hold, stays as
     /// it is.
     pub fn shipped_holiday(&self, name: &str) -> String {
-        const HOLIDAYS: [(&str, fn(&Tr) -> &'static str); 8] = [
+        /// A text of the table, by its method.
+        type Text = fn(&Tr) -> &'static str;
+        const HOLIDAYS: [(&str, Text); 8] = [
             ("元旦", Tr::hol_new_year),
             ("春节", Tr::hol_spring),
             ("清明节", Tr::hol_qingming),
