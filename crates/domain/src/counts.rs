@@ -33,19 +33,6 @@ impl LedgerCounts {
             )
         }
     }
-
-    /// The same in English.
-    pub fn phrase_en(&self) -> String {
-        let items = if self.items > 0 {
-            format!(", {} items", self.items)
-        } else {
-            String::new()
-        };
-        format!(
-            "{} aspects{items}, {} problems, {} measures",
-            self.aspects, self.problems, self.measures
-        )
-    }
 }
 
 #[cfg(test)]
@@ -64,9 +51,5 @@ mod tests {
         assert_eq!(c.phrase_zh(), "8个方面23个问题，整改措施45条");
         let c = LedgerCounts { items: 12, ..c };
         assert_eq!(c.phrase_zh(), "8个方面12项23个问题，整改措施45条");
-        assert_eq!(
-            c.phrase_en(),
-            "8 aspects, 12 items, 23 problems, 45 measures"
-        );
     }
 }

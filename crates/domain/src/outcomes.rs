@@ -94,6 +94,12 @@ pub fn parse_fen(text: &str) -> Option<i64> {
 
 /// Fen as yuan for people: 18600.50 → "18,600.50元".
 pub fn format_yuan(fen: i64) -> String {
+    format!("{}元", group_fen(fen))
+}
+
+/// Fen as a number of yuan with thousands grouped, without the unit: 18600.50 →
+/// "18,600.50" (an English page writes "yuan" after it).
+pub fn group_fen(fen: i64) -> String {
     let yuan = fen / 100;
     let cents = (fen % 100).abs();
     let digits = yuan.abs().to_string();
@@ -105,7 +111,7 @@ pub fn format_yuan(fen: i64) -> String {
         grouped.push(c);
     }
     let sign = if fen < 0 { "-" } else { "" };
-    format!("{sign}{grouped}.{cents:02}元")
+    format!("{sign}{grouped}.{cents:02}")
 }
 
 #[cfg(test)]

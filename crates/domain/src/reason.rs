@@ -641,6 +641,17 @@ pub enum Refused {
     SettingsByOffice,
     /// 督查 rounds and hearings are recorded by the organisation's office.
     SupervisionByOffice,
+    /// The 督查 page is kept by the organisation's office and read by it and the
+    /// discipline supervisor (纪检监督); a unit or the upper level (上级巡察办) is told
+    /// whom to ask.
+    SupervisionNotYourRole {
+        /// The reader is the upper level, for whom "the office" is the inspected
+        /// organisation's, not their own.
+        upper: bool,
+    },
+    /// A measure (整改措施) is withdrawn (撤回) by the office of the organisation whose
+    /// ledger holds it; its lead unit asks that office.
+    WithdrawByOffice,
     /// 阶段目标 are set and marked by the measure's owners (牵头单位、配合单位、责任领导).
     MilestonesByOwners,
     /// The administrators (三员: 系统管理员、安全管理员、审计管理员) manage accounts, roles

@@ -109,8 +109,8 @@ pub async fn recent(pool: &AnyPool, limit: i64) -> StoreResult<Vec<AuditEntry>> 
 pub struct TrailFilter {
     /// Only the entries of this record.
     pub record: Option<(Entity, i64)>,
-    /// Only what this person did.
-    pub actor: Option<i64>,
+    /// Only what this person, or the system, did.
+    pub actor: Option<Who>,
     /// Only entries with this action code.
     pub action: Option<String>,
     /// From this instant on.
@@ -119,6 +119,16 @@ pub struct TrailFilter {
     pub until: Option<DateTime<Utc>>,
     /// Only entries whose reason, values or person's name hold these words.
     pub words: Option<String>,
+}
+
+/// Who made an entry, as the filter chooses it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Who {
+    /// A person, by account id.
+    Person(i64),
+    /// The system itself (系统): entries without a person, such as those written by the
+    /// reminders and the warnings.
+    System,
 }
 
 impl TrailFilter {
@@ -130,8 +140,14 @@ impl TrailFilter {
                 .push(" AND a.entity_id = ")
                 .bind(id);
         }
-        if let Some(actor) = self.actor {
-            cond.push(" AND a.actor_id = ").bind(actor);
+        match self.actor {
+            Some(Who::Person(actor)) => {
+                cond.push(" AND a.actor_id = ").bind(actor);
+            }
+            Some(Who::System) => {
+                cond.push(" AND a.actor_id IS NULL");
+            }
+            None => {}
         }
         if let Some(action) = &self.action {
             cond.push(" AND a.action = ").bind(action.as_str());
@@ -228,6 +244,36 @@ pub async fn people(db: &Db, record: Option<(Entity, i64)>) -> StoreResult<Vec<(
         }
     };
     Ok(rows.into_iter().map(|p| (p.id, p.display_name)).collect())
+}
+
+/// Whether the system itself (no person) made any of a record's entries, or any entry
+/// of the whole trail: the person filter offers it then.
+pub async fn system_acted(db: &Db, record: Option<(Entity, i64)>) -> StoreResult<bool> {
+    // One such entry answers: the whole trail is not counted.
+    let mut sql =
+        Sql::new("SELECT COUNT(*) FROM (SELECT 1 FROM audit_log a WHERE a.actor_id IS NULL");
+    if let Some((entity, id)) = record {
+        sql.push(" AND a.entity = ")
+            .bind(entity.table())
+            .push(" AND a.entity_id = ")
+            .bind(id);
+    }
+    sql.push(" LIMIT 1) x");
+    let n: i64 = sql.query_scalar().fetch_one(db.pool()).await?;
+    Ok(n > 0)
+}
+
+/// The actions a record's entries hold, so that its trail's action filter offers only
+/// what happened to it.
+pub async fn record_actions(db: &Db, entity: Entity, id: i64) -> StoreResult<HashSet<String>> {
+    let rows: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT action FROM audit_log WHERE entity = $1 AND entity_id = $2",
+    )
+    .bind(entity.table())
+    .bind(id)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows.into_iter().collect())
 }
 
 /// What a record is called, from its own row (and its parent's, for a measure's

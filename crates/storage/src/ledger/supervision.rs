@@ -4,18 +4,18 @@
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use zhenggai_domain::UnitId;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::happened::Event;
 use zhenggai_domain::reason::{Choose, Refused, Rule};
 use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
+use zhenggai_domain::{Role, UnitId};
 
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
 use crate::db::sql::{day, parse_day, stamp};
 use crate::error::{StoreError, StoreResult};
-use crate::scope::require_ledger;
+use crate::scope::require_business;
 
 /// A finding of a round at a unit.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -52,6 +52,19 @@ pub struct Hearing {
     pub attendees: String,
     /// What was heard and decided.
     pub notes: String,
+}
+
+/// The office and the discipline supervisor read the organisation's 督查; a unit or the
+/// upper level, who reach the page by its address, are told who keeps it and whom to
+/// ask (403), not that it does not exist.
+fn read(actor: &Actor) -> StoreResult<()> {
+    require_business(actor)?;
+    if actor.ledger_access(actor.org) < Access::Read {
+        return Err(StoreError::refused(Refused::SupervisionNotYourRole {
+            upper: actor.role == Role::Upper,
+        }));
+    }
+    Ok(())
 }
 
 fn edit(actor: &Actor) -> StoreResult<()> {
@@ -146,7 +159,7 @@ pub async fn record_round(
 
 /// The organisation's rounds, newest first, with their findings.
 pub async fn rounds(db: &Db, actor: &Actor) -> StoreResult<Vec<Round>> {
-    require_ledger(actor, actor.org, Access::Read)?;
+    read(actor)?;
     let rows = sqlx::query_as::<_, RoundRow>("SELECT id, title, held_on FROM supervision_rounds WHERE org_id = $1 ORDER BY held_on DESC, id DESC")
         .bind(actor.org.0)
         .fetch_all(db.pool())
@@ -231,7 +244,7 @@ pub async fn record_hearing(
 
 /// The organisation's hearings, newest first.
 pub async fn hearings(db: &Db, actor: &Actor) -> StoreResult<Vec<Hearing>> {
-    require_ledger(actor, actor.org, Access::Read)?;
+    read(actor)?;
     let rows = sqlx::query_as::<_, HearingRow>("SELECT held_on, attendees, notes FROM hearings WHERE org_id = $1 ORDER BY held_on DESC, id DESC")
         .bind(actor.org.0)
         .fetch_all(db.pool())

@@ -4,6 +4,7 @@
 
 use chrono::Weekday;
 use zhenggai_domain::Role;
+use zhenggai_domain::deadline::{DeadlineKind, Precision};
 use zhenggai_domain::escalation::NoticeKind;
 use zhenggai_domain::inspection::InspectionKind;
 use zhenggai_domain::lifecycle::{Party, ProblemState};
@@ -53,13 +54,25 @@ macro_rules! labels {
 
 labels! {
     InspectionKind {
-        InspectionKind::Xunshi => "巡视", "Inspection (xunshi)";
-        InspectionKind::Xuncha => "巡察", "Inspection (xuncha)";
+        InspectionKind::Xunshi => "巡视", "Inspection tour";
+        InspectionKind::Xuncha => "巡察", "Circuit inspection";
         InspectionKind::Audit => "审计", "Audit";
         InspectionKind::Supervision => "督查", "Supervision";
         InspectionKind::SelfInspection => "自查", "Self-inspection";
         InspectionKind::DemocraticMeeting => "民主生活会", "Democratic life meeting";
         InspectionKind::Other => "其他", "Other";
+    }
+    DeadlineKind {
+        DeadlineKind::Immediate => "立行立改", "Immediate";
+        DeadlineKind::Dated => "限期", "By a date";
+        DeadlineKind::LongTerm => "长期坚持", "Long-term";
+    }
+    Precision {
+        Precision::Day => "精确到日", "to the day";
+        Precision::Xun => "精确到旬", "to the ten-day period";
+        Precision::Month => "精确到月", "to the month";
+        Precision::Quarter => "精确到季度", "to the quarter";
+        Precision::Year => "精确到年", "to the year";
     }
     Role {
         Role::Office => "整改办", "Rectification office";
@@ -190,6 +203,8 @@ mod tests {
             .collect();
         let enums = [
             all::<InspectionKind>(),
+            all::<DeadlineKind>(),
+            all::<Precision>(),
             all::<Role>(),
             all::<ProblemState>(),
             all::<Party>(),

@@ -115,6 +115,80 @@ impl Tr {
         }
     }
 
+    /// A ledger's size as offices write it ("8个方面23个问题，整改措施45条"), or in
+    /// English with each noun singular or plural by its number ("1 aspect, 3 problems").
+    pub fn ledger_counts(&self, c: &zhenggai_domain::counts::LedgerCounts) -> String {
+        if !self.en() {
+            return c.phrase_zh();
+        }
+        let n = |x: i64, word: &str| self.count(usize::try_from(x).unwrap_or(0), word);
+        let mut parts = vec![n(c.aspects, self.n_aspects())];
+        if c.items > 0 {
+            parts.push(n(c.items, self.n_items()));
+        }
+        parts.push(n(c.problems, self.n_problems()));
+        parts.push(n(c.measures, self.n_measures()));
+        parts.join(", ")
+    }
+
+    /// An amount of money from fen: "18,600.50元", in English "18,600.50 yuan".
+    pub fn yuan(&self, fen: impl Borrow<i64>) -> String {
+        let fen = *fen.borrow();
+        match self.0 {
+            Lang::Zh => zhenggai_domain::outcomes::format_yuan(fen),
+            Lang::En => format!("{} yuan", zhenggai_domain::outcomes::group_fen(fen)),
+        }
+    }
+
+    /// A holiday's name in the calendar shipped with zhenggai, in the page's language:
+    /// its names are fixed ("元旦", "中秋节、国庆节"), so an English page names them in
+    /// English. A name typed by an administrator, or one the table does not hold, stays as
+    /// it is.
+    pub fn shipped_holiday(&self, name: &str) -> String {
+        /// A text of the table, by its method.
+        type Text = fn(&Tr) -> &'static str;
+        const HOLIDAYS: [(&str, Text); 8] = [
+            ("元旦", Tr::hol_new_year),
+            ("春节", Tr::hol_spring),
+            ("清明节", Tr::hol_qingming),
+            ("劳动节", Tr::hol_labour),
+            ("端午节", Tr::hol_dragon_boat),
+            ("中秋节", Tr::hol_mid_autumn),
+            ("国庆节", Tr::hol_national),
+            (
+                "抗日战争暨世界反法西斯战争胜利70周年纪念日",
+                Tr::hol_victory_70,
+            ),
+        ];
+        if !self.en() {
+            return name.to_string();
+        }
+        let words: Option<Vec<&str>> = name
+            .split('、')
+            .map(|part| {
+                HOLIDAYS
+                    .iter()
+                    .find(|(zh, _)| *zh == part)
+                    .map(|(_, en)| en(self))
+            })
+            .collect();
+        words.map_or_else(|| name.to_string(), |w| w.join(" and "))
+    }
+
+    /// A measure's deadline as written. The words are data, shown as written, but those
+    /// the system writes itself when a closure is returned or a problem reopened
+    /// ("2026年12月19日前", by the day) read in English on an English page.
+    pub fn deadline_words(&self, d: &zhenggai_domain::deadline::Deadline) -> String {
+        if self.en()
+            && let (Some(date), Some(zhenggai_domain::deadline::Precision::Day)) =
+                (d.date, d.precision)
+            && d.text == format!("{}前", zh_day(date))
+        {
+            return format!("by {date}");
+        }
+        d.text.clone()
+    }
+
     /// The `lang` attribute.
     pub fn code(&self) -> &'static str {
         self.0.code()
@@ -300,6 +374,52 @@ mod tests {
         assert_eq!(en.count(1, en.n_problems()), "1 problem");
         assert_eq!(en.count(0, en.n_errors()), "0 errors");
         assert_eq!(en.count(1, en.n_aspects()), "1 aspect");
+        let one = zhenggai_domain::counts::LedgerCounts {
+            aspects: 1,
+            items: 0,
+            problems: 1,
+            measures: 1,
+            ..Default::default()
+        };
+        assert_eq!(en.ledger_counts(&one), "1 aspect, 1 problem, 1 measure");
+        assert_eq!(en.yuan(6_095_000), "60,950.00 yuan");
+        assert_eq!(zh.yuan(6_095_000), "60,950.00元");
+    }
+
+    /// The words the system writes for a renewed deadline read in English; a person's
+    /// words stay as written.
+    #[test]
+    fn system_written_deadlines_read_in_english() {
+        use zhenggai_domain::deadline::Deadline;
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 4).unwrap_or_default();
+        let en = Tr(Lang::En);
+        let system = Deadline::parse("2026年12月19日前", today).ok();
+        let system = system.as_ref().map(|d| en.deadline_words(d));
+        assert_eq!(system.as_deref(), Some("by 2026-12-19"));
+        let person = Deadline::parse("2026年12月底前", today).ok();
+        let person = person.as_ref().map(|d| en.deadline_words(d));
+        assert_eq!(person.as_deref(), Some("2026年12月底前"));
+        let zh = Deadline::parse("2026年12月19日前", today).ok();
+        let zh = zh.as_ref().map(|d| Tr(Lang::Zh).deadline_words(d));
+        assert_eq!(zh.as_deref(), Some("2026年12月19日前"));
+    }
+
+    /// Every name the shipped calendar gives a day has its English name.
+    #[test]
+    fn the_shipped_calendars_holidays_are_named_in_english() {
+        let en = Tr(Lang::En);
+        for notice in zhenggai_domain::calendar::Calendar::official().notices() {
+            for change in &notice.changes {
+                let named = en.shipped_holiday(&change.name);
+                assert!(named.is_ascii(), "{}: {named}", change.name);
+            }
+        }
+        assert_eq!(
+            en.shipped_holiday("中秋节、国庆节"),
+            "Mid-Autumn Festival and National Day"
+        );
+        assert_eq!(en.shipped_holiday("单位运动会"), "单位运动会");
+        assert_eq!(Tr(Lang::Zh).shipped_holiday("元旦"), "元旦");
     }
 
     /// Every step of the lifecycle has its name in both languages.
@@ -315,26 +435,7 @@ mod tests {
     /// Every code that reaches [`Tr::s`] has its text in both languages.
     #[test]
     fn every_code_shown_by_its_code_has_a_text() {
-        use zhenggai_domain::deadline::{DeadlineKind, Precision};
         let mut codes: Vec<&str> = crate::pages::STATUSES.iter().map(|(_, k)| *k).collect();
-        codes.extend(
-            [
-                DeadlineKind::Immediate,
-                DeadlineKind::Dated,
-                DeadlineKind::LongTerm,
-            ]
-            .map(DeadlineKind::code),
-        );
-        codes.extend(
-            [
-                Precision::Day,
-                Precision::Xun,
-                Precision::Month,
-                Precision::Quarter,
-                Precision::Year,
-            ]
-            .map(Precision::code),
-        );
         codes.extend(["not_posted", "running", "over"]);
         for code in codes {
             assert!(

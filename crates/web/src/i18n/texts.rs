@@ -39,20 +39,13 @@ texts! {
     imports_none: "这次巡察还没有导入过台账文件。", "No ledger file has been imported into this inspection yet.";
     import_sheet_read: "工作表", "Sheet";
     export_ledger: "导出台账（Excel）", "Export (Excel)";
-    day: "精确到日", "to the day";
-    xun: "精确到旬", "to the 旬";
-    month: "精确到月", "to the month";
-    quarter: "精确到季度", "to the quarter";
-    year: "精确到年", "to the year";
-    immediate: "立行立改", "immediate";
-    dated: "限期", "dated";
-    long_term: "长期坚持", "long-term";
     original_deadline: "原定时限", "Approved deadline";
     nav_postings: "结果公示", "Posted results";
     nav_rules: "销号规则", "Closure rules";
     nav_calendar: "工作日历", "Calendar";
     nav_warnings: "三色预警", "Warnings";
     colon: "：", ": ";
+    list_sep: "；", "; ";
     long_term_days: "长期坚持措施每隔几天须报送进展", "Long-term measures report progress every … days";
     long_term_days_hint: "长期坚持的措施不会逾期，但超过这个天数没有新进展，台账上会标出“未报进展”。", "A long-term measure is never overdue, but the ledgers mark it once it has gone this long without progress.";
     import_not_kept: "未保存原文件", "file not kept";
@@ -187,7 +180,15 @@ texts! {
     calendar_days_off: "放假天数", "Days off";
     calendar_working_weekends: "调休上班", "Working weekends";
     calendar_origin: "来源", "Origin";
-    calendar_shipped: "随系统提供", "Shipped";
+    calendar_shipped: "随系统提供", "Built in";
+    hol_new_year: "元旦", "New Year's Day";
+    hol_spring: "春节", "Spring Festival";
+    hol_qingming: "清明节", "Qingming Festival";
+    hol_labour: "劳动节", "Labour Day";
+    hol_dragon_boat: "端午节", "Dragon Boat Festival";
+    hol_mid_autumn: "中秋节", "Mid-Autumn Festival";
+    hol_national: "国庆节", "National Day";
+    hol_victory_70: "抗日战争暨世界反法西斯战争胜利70周年纪念日", "70th anniversary of the victory in the War of Resistance and the World Anti-Fascist War";
     calendar_entered: "管理员录入", "Entered";
     calendar_notice: "通知", "Notice";
     calendar_date: "日期", "Date";
@@ -710,7 +711,7 @@ texts! {
     fld_key_id: "密钥编号", "Key id";
     fld_heads: "封签起点", "Sealed from";
     // Refusals shown on the page the person was on (issue 20, points 2 and 3).
-    error_title: "未能办理", "Not done";
+    error_title: "未能办理", "Could not be done";
     step_refused: "这一步未能办理", "This step was not taken";
     blocking_records: "涉及的记录（点击前往处理）", "Records concerned (open each to deal with it)";
     stale_step: "页面已按该问题的最新状态刷新：请查看现在可以办理的步骤。", "The page now shows the problem as it stands: see the steps that can be taken now.";

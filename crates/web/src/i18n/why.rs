@@ -234,6 +234,18 @@ pub fn refused(lang: Lang, r: &Refused) -> String {
             "督查和听取汇报由本单位整改办记录；您可以查看。",
             "Supervision rounds and hearings are recorded by the organisation's rectification office; you may read them.",
         ),
+        Refused::SupervisionNotYourRole { upper: false } => pick(
+            "督查和听取汇报由本单位整改办组织和记录，只有整改办和纪检监督可以查看这一页。如需了解督查对本单位的意见，请向本单位整改办询问。",
+            "Supervision rounds and hearings are run and recorded by your organisation's rectification office; only the office and the discipline supervisor see this page. Ask the office for what a round found about your unit.",
+        ),
+        Refused::SupervisionNotYourRole { upper: true } => pick(
+            "督查和听取汇报由被巡察单位的整改办组织和记录，上级巡察办不查看这一页。如需了解督查情况，请向被巡察单位的整改办询问，或查看其周报汇总。",
+            "Supervision rounds and hearings are run and recorded by the inspected organisation's rectification office; the upper level does not see this page. Ask that office, or read its weekly summaries.",
+        ),
+        Refused::WithdrawByOffice => pick(
+            "只有台账所属单位的整改办可以撤回整改措施；您可以查看。如需撤回，请联系该单位整改办并说明原因。",
+            "Only the rectification office of the organisation whose ledger holds this measure can withdraw it; you may read it. Ask that office, saying why.",
+        ),
         Refused::MilestonesByOwners => pick(
             "阶段目标由该措施的牵头单位、配合单位和责任领导设定和标记完成；您可以查看。",
             "Milestones are set and marked reached by the measure's lead unit, cooperating units and responsible leader; you may read them.",
@@ -1698,6 +1710,9 @@ mod every_reason {
                 Refused::NoticesByOffice,
                 Refused::SettingsByOffice,
                 Refused::SupervisionByOffice,
+                Refused::SupervisionNotYourRole { upper: false },
+                Refused::SupervisionNotYourRole { upper: true },
+                Refused::WithdrawByOffice,
                 Refused::MilestonesByOwners,
                 Refused::AdministratorsReadNoLedger,
                 Refused::NoRoleYet,
@@ -1768,6 +1783,8 @@ mod every_reason {
             Refused::AdministratorsReadNoLedger => 14,
             Refused::NoRoleYet => 15,
             Refused::ByAdministrator { .. } => 16,
+            Refused::SupervisionNotYourRole { .. } => 17,
+            Refused::WithdrawByOffice => 18,
         }
     }
 
@@ -2506,7 +2523,7 @@ mod every_reason {
         ("import", 8),
         ("unreadable", 9),
         ("finding", 16),
-        ("refused", 17),
+        ("refused", 19),
         ("blocking", 4),
     ];
 

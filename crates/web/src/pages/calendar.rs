@@ -78,6 +78,9 @@ async fn page(
     let today = app.clock.today();
     let year = year.unwrap_or_else(|| today.year());
     let notice = calendar.notice(year);
+    // The shipped calendar's names are fixed words, named in the page's language; an
+    // entered year's are as the administrator typed them.
+    let shipped = !years.iter().any(|y| y.year == year && y.entered);
     let days = notice
         .map(|n| {
             n.changes
@@ -86,7 +89,11 @@ async fn page(
                     date: c.date.format("%Y-%m-%d").to_string(),
                     weekday: tr(v).label(c.date.weekday()),
                     off: c.off,
-                    name: c.name.clone(),
+                    name: if shipped {
+                        tr(v).shipped_holiday(&c.name)
+                    } else {
+                        c.name.clone()
+                    },
                 })
                 .collect()
         })

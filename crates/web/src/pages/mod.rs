@@ -59,7 +59,8 @@ pub struct Nav {
     /// 整改办 (sets the organisation's rules).
     pub office: bool,
     /// Connects other systems through the API, so keeps its tokens at hand: the office,
-    /// the upper level and the administrators (a unit or a leader works on the pages).
+    /// the upper level, the discipline supervisor (whose case systems read the ledger)
+    /// and the administrators (a unit or a leader works on the pages).
     pub tokens: bool,
     /// Has the weekly reports page: a unit reporting, or whoever reads its
     /// organisation's whole ledger (the roll call). The same rule as the page's.
@@ -88,7 +89,8 @@ impl Nav {
             auditadmin: role == Role::AuditAdmin,
             supervisor: role == Role::Supervisor,
             office: role == Role::Office,
-            tokens: role.is_admin() || matches!(role, Role::Office | Role::Upper),
+            tokens: role.is_admin()
+                || matches!(role, Role::Office | Role::Upper | Role::Supervisor),
             weekly: weekly::shows_page(&v.actor),
             section,
             path_encoded: urlencoding::encode(path).into_owned(),

@@ -389,7 +389,8 @@ async fn the_office_records_supervision_rounds_and_hearings() {
         .await
         .json();
     assert_eq!(hearings[0]["attendees"], "党委委员");
-    not_found(
+    // A unit is told who keeps them (403, as the page says), not that they are not there.
+    forbidden(
         &t.api(&finance, "GET", "/api/v1/supervision/hearings", None)
             .await,
         "a unit reading the hearings",

@@ -16,6 +16,7 @@ mod auth;
 mod builders;
 mod calendar;
 mod channels;
+mod display;
 mod drafting;
 mod edge;
 mod forms;

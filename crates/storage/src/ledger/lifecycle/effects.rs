@@ -157,6 +157,7 @@ async fn renew_deadlines(
     step: &Accepted<'_>,
     deadline: chrono::NaiveDate,
 ) -> StoreResult<()> {
+    // The web's English pages read these words back as "by <date>" (Tr::deadline_words).
     let words = format!("{}前", deadline.format("%Y年%-m月%-d日"));
     let new = Deadline::parse(&words, deadline).map_err(|e| anyhow::anyhow!("{e}"))?;
     let measures: Vec<i64> = sqlx::query_scalar(

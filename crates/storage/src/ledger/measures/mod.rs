@@ -414,7 +414,7 @@ pub async fn withdraw(
     let (m, _) = get(db, actor, id, today).await?;
     // The actor sees the measure (or `get` said 404): refusing now is a 403.
     if actor.ledger_access(m.org_id) < Access::Edit {
-        return Err(super::office_changes_the_ledger());
+        return Err(StoreError::refused(Refused::WithdrawByOffice));
     }
     db.write(async |tx| {
         audit::versions::withdraw(tx, change, Entity::Measure, id.0, version).await?;

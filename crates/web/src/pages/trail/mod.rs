@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{NaiveDate, TimeZone};
 use zhenggai_storage::StoreError;
 use zhenggai_storage::audit::Entity;
-use zhenggai_storage::audit::trail::{self, TrailFilter};
+use zhenggai_storage::audit::trail::{self, TrailFilter, Who};
 
 use super::{Nav, Pager, render, tr};
 use crate::error::PageError;
@@ -96,7 +96,10 @@ impl FilterInput {
         }
         let filter = TrailFilter {
             record,
-            actor: self.who.parse().ok(),
+            actor: match self.who.as_str() {
+                SYSTEM => Some(Who::System),
+                who => who.parse().ok().map(Who::Person),
+            },
             action: words::actions(record.is_none())
                 .find(|a| *a == self.action)
                 .map(str::to_string),
@@ -107,6 +110,9 @@ impl FilterInput {
         (filter, errors)
     }
 }
+
+/// The person filter's value for the entries the system made itself.
+const SYSTEM: &str = "system";
 
 /// The instant a Beijing day begins.
 fn beijing_midnight(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
@@ -219,7 +225,7 @@ async fn trail_page(
         }
         None => ("/admin/audit".to_string(), t.audit().to_string(), None),
     };
-    let people = trail::people(&app.db, record)
+    let mut people: Vec<Opt> = trail::people(&app.db, record)
         .await?
         .into_iter()
         .map(|(id, name)| Opt {
@@ -227,7 +233,24 @@ async fn trail_page(
             label: name,
         })
         .collect();
+    if trail::system_acted(&app.db, record).await? {
+        people.push(Opt {
+            value: SYSTEM.to_string(),
+            label: t.system().to_string(),
+        });
+    }
+    // A record's trail offers the actions its entries hold (and the one chosen, so that
+    // the filter still shows it); the whole trail offers every action.
+    let present = match record {
+        Some((entity, id)) => Some(trail::record_actions(&app.db, entity, id).await?),
+        None => None,
+    };
     let actions = words::actions(record.is_none())
+        .filter(|a| {
+            present
+                .as_ref()
+                .is_none_or(|p| p.contains(*a) || *a == input.action)
+        })
         .map(|a| Opt {
             value: a.to_string(),
             label: words::action(&t, a),

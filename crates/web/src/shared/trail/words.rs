@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 use zhenggai_domain::Role;
+use zhenggai_domain::deadline::{DeadlineKind, Precision};
 use zhenggai_domain::escalation::NoticeKind;
 use zhenggai_domain::inspection::{InspectionKind, ProblemSource};
 // The lifecycle's steps: their words are `Tr::act`.
@@ -351,7 +352,7 @@ impl Reader {
         match (column, v) {
             ("amount_fen", Value::Number(n)) => {
                 if let Some(fen) = n.as_i64() {
-                    return Shown::text(zhenggai_domain::outcomes::format_yuan(fen));
+                    return Shown::text(t.yuan(fen));
                 }
             }
             ("size", Value::Number(n)) => {
@@ -416,7 +417,8 @@ fn code_words(t: &Tr, table: &str, column: &str, s: &str) -> Option<String> {
             "refused" => t.act("refuse_extension").to_string(),
             _ => return None,
         },
-        (_, "deadline_kind" | "deadline_precision") => t.s(s).to_string(),
+        (_, "deadline_kind") => t.label(DeadlineKind::from_code(s)?).to_string(),
+        (_, "deadline_precision") => t.label(Precision::from_code(s)?).to_string(),
         (_, "role") => t.role(Role::from_code(s)?).to_string(),
         ("inspections", "kind") => t.kind(InspectionKind::from_code(s)?).to_string(),
         ("escalation_notices", "kind") => t.label(NoticeKind::from_code(s)?).to_string(),
