@@ -80,6 +80,8 @@ pub enum Why {
     TooSoon(crate::happened::TooSoon),
     /// A date of what happened before its inspection began.
     BeforeInspection(crate::happened::BeforeInspection),
+    /// An inspection's start moved past what its rectification recorded as happened.
+    StartAfterRecorded(Box<crate::happened::StartAfterRecorded>),
     /// Someone else saved the record while this form was open (a stale version).
     Stale {
         /// Who saved it, by name.

@@ -7,9 +7,9 @@
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use zhenggai_demo as demo;
+use zhenggai_domain::Role;
 use zhenggai_domain::reason::Refused;
 use zhenggai_domain::validate::Why;
-use zhenggai_domain::Role;
 use zhenggai_storage::accounts::auth::{self, AuthPolicy, LoginRefused};
 use zhenggai_storage::audit::Change;
 use zhenggai_storage::{StoreError, accounts::users};

@@ -65,6 +65,7 @@ pub fn why(lang: Lang, w: &Why) -> String {
         Why::Deadline(e) => e.to_string(),
         Why::NotYet(n) => not_yet(lang, n),
         Why::BeforeInspection(b) => before_inspection(lang, b),
+        Why::StartAfterRecorded(s) => start_after_recorded(lang, s),
         Why::Stale {
             changed_by,
             changed_at,
@@ -526,6 +527,43 @@ fn before_inspection(lang: Lang, b: &zhenggai_domain::happened::BeforeInspection
             "{what} ({}) is before the inspection began ({}): check the year and give the actual date.",
             b.date, b.start
         ),
+    }
+}
+
+/// An inspection's start moved past the earliest of what its rectification recorded as
+/// happened: names that record and its date, and the two ways out.
+fn start_after_recorded(lang: Lang, s: &zhenggai_domain::happened::StartAfterRecorded) -> String {
+    use zhenggai_domain::happened::Event;
+    let words = zhenggai_domain::text::clip(&s.record, 30);
+    let (date, start) = (s.first.date, s.first.start);
+    match lang {
+        Lang::Zh => {
+            let what = match s.first.event {
+                Event::ProgressMade => format!("措施“{words}”的整改进展"),
+                Event::MilestoneReached => format!("阶段目标“{words}”的完成"),
+                Event::AccountabilityDecided => format!("对“{words}”的问责决定"),
+                Event::InstitutionIssued => format!("制度“{words}”的印发"),
+                _ => format!("“{words}”的清退（追缴）"),
+            };
+            format!(
+                "已登记的{what}在{}，早于改后的开始日期（{}）：巡视巡察开始后才有整改的事。请把开始日期改为{}或更早；如那条记录的日期有误，请先更正那条记录。",
+                zh_day(date),
+                zh_day(start),
+                zh_day(date)
+            )
+        }
+        Lang::En => {
+            let what = match s.first.event {
+                Event::ProgressMade => format!("progress on the measure “{words}”"),
+                Event::MilestoneReached => format!("the milestone “{words}” reached"),
+                Event::AccountabilityDecided => format!("the accountability decision on “{words}”"),
+                Event::InstitutionIssued => format!("the rule “{words}” issued"),
+                _ => format!("the money recovered “{words}”"),
+            };
+            format!(
+                "Already recorded: {what} on {date}, before the new start ({start}); nothing of the rectification happens before the inspection. Give {date} or earlier, or first correct that record's date if it is wrong."
+            )
+        }
     }
 }
 
@@ -1627,7 +1665,7 @@ mod every_reason {
     use zhenggai_domain::calendar::ParseError;
     use zhenggai_domain::deadline::DeadlineError;
     use zhenggai_domain::escalation::{Misstep, NoticeKind};
-    use zhenggai_domain::happened::{BeforeInspection, Event, NotYet, TooSoon};
+    use zhenggai_domain::happened::{BeforeInspection, Event, NotYet, StartAfterRecorded, TooSoon};
     use zhenggai_domain::lifecycle::{Hint, ProblemState, Refusal};
     use zhenggai_domain::new_deadline::{Setting, TooEarly};
     use zhenggai_domain::password::Weak;
@@ -1857,6 +1895,15 @@ mod every_reason {
                 date: day(1990, 5, 3),
                 start: day(2024, 6, 1),
             }),
+            Why::StartAfterRecorded(Box::new(StartAfterRecorded {
+                first: BeforeInspection {
+                    event: Event::ProgressMade,
+                    date: day(2024, 5, 3),
+                    start: day(2024, 6, 1),
+                },
+                record: "规范各类金融账户管理".into(),
+                field: "period_start",
+            })),
             Why::Stale {
                 changed_by: Some("李明".into()),
                 changed_at: Some("2024-06-01 10:00".into()),
@@ -2228,6 +2275,7 @@ mod every_reason {
             Why::Stale { .. } => ("why", 11),
             Why::TooSoon(_) => ("why", 15),
             Why::BeforeInspection(_) => ("why", 16),
+            Why::StartAfterRecorded(_) => ("why", 17),
             Why::Refused(_) => ("why", 12),
             Why::InRow { .. } => ("why", 13),
             Why::Calendar(_) => ("why", 14),

@@ -379,6 +379,96 @@ async fn drafted_deadlines_lie_ahead_and_dates_of_what_happened_lie_behind() {
     assert!(message.contains("2024年4月25日"), "{message}");
 }
 
+/// Tester's finding 1: an inspection's start may not be moved past what its
+/// rectification already recorded as happened (the same rule that refuses such a record
+/// when entered): the edit is refused at the field that carries the start, naming the
+/// earliest record and its date and what to do; the inspection is left as it was.
+#[tokio::test]
+async fn an_inspection_start_moved_after_recorded_progress_is_refused() {
+    let t = TestApp::new().await;
+    let (office, finance) = (t.token("office").await, t.token("finance").await);
+    let i = t.inspection().await;
+    let m = t.measure(FINANCE_LEAD).await;
+    let current = t
+        .api(&office, "GET", &format!("/api/v1/inspections/{i}"), None)
+        .await
+        .json();
+    // Progress on the day of the feedback: the earliest record once the demo's are
+    // later, and what a start moved past the feedback must name.
+    let feedback = current["feedback_date"].as_str().unwrap().to_string();
+    let added = t
+        .post_progress(
+            Auth::Token(&finance),
+            &format!("/api/v1/measures/{m}/progress"),
+            &[("happened_on", &feedback), ("content", "清理账户")],
+            &[],
+        )
+        .await;
+    assert!(added.status.is_success(), "{}", added.body);
+    let body = |start: &str, feedback: &str| {
+        json!({"version": current["version"], "kind": "xuncha", "title": current["title"],
+               "group_name": current["group_name"], "period_start": start, "period_end": start,
+               "feedback_date": feedback})
+    };
+    let moved = t
+        .api(
+            &office,
+            "PUT",
+            &format!("/api/v1/inspections/{i}"),
+            Some(body("2024-04-24", "2024-04-25")),
+        )
+        .await;
+    let message = refused_field(&moved, "period_start");
+    assert!(message.contains("整改进展"), "{message}");
+    assert!(
+        message.contains("早于改后的开始日期（2024年4月24日）"),
+        "{message}"
+    );
+    assert!(message.contains("请把开始日期改为"), "{message}");
+    // Without a stationed period the feedback is the start, refused at its field.
+    let no_period = t
+        .api(
+            &office,
+            "PUT",
+            &format!("/api/v1/inspections/{i}"),
+            Some(
+                json!({"version": current["version"], "kind": "xuncha", "title": current["title"],
+                        "group_name": current["group_name"], "feedback_date": "2024-04-25"}),
+            ),
+        )
+        .await;
+    assert!(refused_field(&no_period, "feedback_date").contains("请先更正那条记录"));
+    assert_eq!(t.inspection_record(i).await.version, 1);
+    // The same on the page, in the form.
+    let s = t.login("office").await;
+    let page = t
+        .post(
+            Some(&s),
+            &format!("/inspections/{i}/edit"),
+            &[
+                ("version", "1"),
+                ("kind", "xuncha"),
+                ("title", "市委第一巡察组对市日报社党委的专项巡察"),
+                ("group_name", "市委第一巡察组"),
+                ("period_start", "2024-04-24"),
+                ("feedback_date", "2024-04-25"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("早于改后的开始日期"), "{}", page.body);
+    // A start kept before every record still saves.
+    let kept = t
+        .api(
+            &office,
+            "PUT",
+            &format!("/api/v1/inspections/{i}"),
+            Some(body(&feedback, &feedback)),
+        )
+        .await;
+    assert_eq!(kept.status, StatusCode::OK, "{}", kept.body);
+}
+
 /// Nothing of a rectification happens before its inspection began: a progress entry, a
 /// milestone reached, a 问责 decision, a hearing dated 1990 (a slip of the year) are each
 /// refused at their date, saying from when, and nothing is written.
