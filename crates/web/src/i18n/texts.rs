@@ -118,6 +118,7 @@ texts! {
     weekly_holiday: "本周放假，无需报送", "Holiday week: no report due";
     weekly_prev: "上一周", "Previous week";
     weekly_next: "下一周", "Next week";
+    weekly_open_this_week: "打开本周的周报", "Open this week's page";
     weekly_status: "报送情况", "Status";
     weekly_content: "周报内容", "Report";
     weekly_send: "报送周报", "Send the report";

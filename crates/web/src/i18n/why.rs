@@ -55,6 +55,12 @@ pub fn why(lang: Lang, w: &Why) -> String {
             "日期应写成“年-月-日”，例如 2024-03-15。",
             "Write the date as YYYY-MM-DD, e.g. 2024-03-15.",
         ),
+        Why::NoSuchDay { year, month, day } if zh => {
+            format!("{year}年{month}月没有{day}日：请检查日期，填写这个月里有的一天。")
+        }
+        Why::NoSuchDay { year, month, day } => format!(
+            "{year}-{month:02} has no day {day}: check the date and give a day the month has."
+        ),
         Why::OutOfRange { min, max } if zh => format!("请填写{min}到{max}之间的整数。"),
         Why::OutOfRange { min, max } => format!("Give a whole number from {min} to {max}."),
         Why::UnknownChoice => pick(
@@ -1877,6 +1883,11 @@ mod every_reason {
             Why::ControlCharacters,
             Why::YearOutOfRange,
             Why::NotADate,
+            Why::NoSuchDay {
+                year: 2026,
+                month: 2,
+                day: 30,
+            },
             Why::OutOfRange { min: 1, max: 10 },
             Why::UnknownChoice,
             Why::Deadline(DeadlineError::Empty),
@@ -2276,6 +2287,7 @@ mod every_reason {
             Why::TooSoon(_) => ("why", 15),
             Why::BeforeInspection(_) => ("why", 16),
             Why::StartAfterRecorded(_) => ("why", 17),
+            Why::NoSuchDay { .. } => ("why", 18),
             Why::Refused(_) => ("why", 12),
             Why::InRow { .. } => ("why", 13),
             Why::Calendar(_) => ("why", 14),
