@@ -971,8 +971,15 @@ fn rule(lang: Lang, r: &Rule) -> String {
     let pick = |z: &str, e: &str| lang.pick(z, e).to_string();
     match r {
         Rule::PeriodReversed => pick(
-            "结束日期早于开始日期，请检查。",
-            "The period ends before it starts: check the dates.",
+            "结束日期早于开始日期：请把结束日期改为开始日期当天或之后，或核对开始日期的年份。",
+            "The period ends before it starts: give an end on or after the start, or check the start's year.",
+        ),
+        Rule::StationedAhead { today } if zh => format!(
+            "进驻日期晚于今天（{}）：巡视巡察组进驻过后才登记，请核对年份，填写实际进驻的日期。",
+            zh_day(*today)
+        ),
+        Rule::StationedAhead { today } => format!(
+            "The stationed period is after today ({today}): it is recorded once the group has been stationed; check the year and give the actual days."
         ),
         Rule::WorkAhead => pick(
             "日期不能晚于今天，请填写工作实际发生的日期。",
@@ -1063,7 +1070,10 @@ fn rule(lang: Lang, r: &Rule) -> String {
             "这一周放假，无需报送周报。",
             "This week is a holiday week: no report is due.",
         ),
-        Rule::WeekAhead => pick("这一周还没有到，不能汇总。", "That week has not come yet."),
+        Rule::WeekAhead => pick(
+            "这一周还没有到，不能汇总：请选择本周或之前的一周。",
+            "That week has not come yet: choose this week or an earlier one.",
+        ),
         Rule::WeekBeforeLedger { first } if zh => format!(
             "这一周早于本单位第一次巡视巡察，没有整改情况可汇总：请从{}那一周起选择，并核对年份。",
             zh_day(*first)
@@ -2026,6 +2036,9 @@ mod every_reason {
                 name: "法务部".into(),
             }),
             Why::Rule(Rule::PeriodReversed),
+            Why::Rule(Rule::StationedAhead {
+                today: NaiveDate::from_ymd_opt(2026, 12, 4).unwrap_or_default(),
+            }),
             Why::Rule(Rule::WorkAhead),
             Why::Rule(Rule::EvidenceNeeded),
             Why::Rule(Rule::MeasureDone),
@@ -2430,6 +2443,7 @@ mod every_reason {
             Rule::CalendarYearAhead { .. } => 30,
             Rule::UnsavedVersion => 31,
             Rule::FeedbackBeforeStationed { .. } => 32,
+            Rule::StationedAhead { .. } => 33,
         }
     }
 

@@ -379,6 +379,50 @@ async fn drafted_deadlines_lie_ahead_and_dates_of_what_happened_lie_behind() {
     assert!(message.contains("2024年4月25日"), "{message}");
 }
 
+/// Tester's finding 8: dates out of order say what to do, and a stationed period after
+/// today is refused at its own fields (not only through the feedback that follows it);
+/// a summary of a week ahead says which weeks may be chosen.
+#[tokio::test]
+async fn dates_out_of_order_say_what_to_do() {
+    let t = TestApp::new().await;
+    let office = t.token("office").await;
+    let create = |start: &str, end: &str, feedback: &str| {
+        json!({"kind": "xuncha", "title": "市委第二巡察组对市日报社的常规巡察", "group_name": "市委第二巡察组",
+               "period_start": start, "period_end": end, "feedback_date": feedback})
+    };
+    let reversed = t
+        .api(
+            &office,
+            "POST",
+            "/api/v1/inspections",
+            Some(create("2024-03-10", "2024-03-01", "2024-04-01")),
+        )
+        .await;
+    assert!(refused_field(&reversed, "period_end").contains("请把结束日期改为开始日期当天或之后"));
+    let ahead = t
+        .api(
+            &office,
+            "POST",
+            "/api/v1/inspections",
+            Some(create("2027-01-04", "2027-01-20", "2027-02-01")),
+        )
+        .await;
+    for field in ["period_start", "period_end"] {
+        let message = refused_field(&ahead, field);
+        assert!(message.contains("晚于今天（2024年4月25日）"), "{message}");
+        assert!(message.contains("请核对年份"), "{message}");
+    }
+    let week = t
+        .api(
+            &office,
+            "PUT",
+            "/api/v1/weekly/summary",
+            Some(json!({"week": "2030-01-07", "content": "本周汇总", "version": 0})),
+        )
+        .await;
+    assert!(refused_field(&week, "week").contains("请选择本周或之前的一周"));
+}
+
 /// Tester's finding 1: an inspection's start may not be moved past what its
 /// rectification already recorded as happened (the same rule that refuses such a record
 /// when entered): the edit is refused at the field that carries the start, naming the
