@@ -65,6 +65,12 @@ pub enum PageError {
         /// What is wrong with it.
         why: FieldError,
     },
+    /// A year in the address (`/calendar?year=…`) that does not read or is outside the
+    /// years dates may have: answered with the year named and a link to this year.
+    AddressYear {
+        /// The year as written in the address.
+        asked: String,
+    },
 }
 
 impl From<StoreError> for PageError {
@@ -234,6 +240,14 @@ impl IntoResponse for PageError {
                 fields: Vec::new(),
                 records: Vec::new(),
                 link: Some(("/weekly", Tr::weekly_open_this_week)),
+            }),
+            PageError::AddressYear { asked } => text_page(ErrorText {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                zh: edge::address_year(Lang::Zh, &asked),
+                en: edge::address_year(Lang::En, &asked),
+                fields: Vec::new(),
+                records: Vec::new(),
+                link: Some(("/calendar", Tr::calendar_open_this_year)),
             }),
             PageError::Busy => busy(error_page(
                 StatusCode::SERVICE_UNAVAILABLE,

@@ -120,3 +120,17 @@ pub fn address_week(lang: Lang, asked: &str, e: &FieldError) -> String {
         )
     }
 }
+
+/// A year given in the calendar page's address that does not read or is outside the
+/// years dates may have: the address is named, and the way on is this year's page.
+pub fn address_year(lang: Lang, asked: &str) -> String {
+    let (from, to) = (YEARS.start(), YEARS.end());
+    match lang {
+        Lang::Zh => format!(
+            "网址中的年份“{asked}”不是{from}至{to}年之间的年份。请打开今年的工作日历，再从年份列表中选择要看的一年。"
+        ),
+        Lang::En => format!(
+            "The year in the address, “{asked}”, is not a year from {from} to {to}. Open this year's calendar and pick the year you want from the list."
+        ),
+    }
+}

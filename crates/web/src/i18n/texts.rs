@@ -119,6 +119,7 @@ texts! {
     weekly_prev: "上一周", "Previous week";
     weekly_next: "下一周", "Next week";
     weekly_open_this_week: "打开本周的周报", "Open this week's page";
+    calendar_open_this_year: "打开今年的工作日历", "Open this year's calendar";
     weekly_status: "报送情况", "Status";
     weekly_content: "周报内容", "Report";
     weekly_send: "报送周报", "Send the report";
