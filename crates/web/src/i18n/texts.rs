@@ -477,7 +477,6 @@ texts! {
     trail_export_hint: "导出的 CSV 含以上可读列和原始数据列，末行为审计校验码。", "The CSV holds the readable columns and the raw ones; its last row is the audit code.";
     trail_record_kind: "记录类别", "Record type";
     trail_entry_no: "序号", "No.";
-    trail_bad_date: "日期格式应为 2024-04-25。", "Write the date as 2024-04-25.";
     trail_dates_reversed: "结束日期早于开始日期，请对调。", "The end date is before the start date: swap them.";
     trail_empty_value: "（空）", "(empty)";
     trail_secret_changed: "（已更改，内容保密）", "(changed, kept secret)";
