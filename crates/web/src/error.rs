@@ -62,8 +62,8 @@ pub enum PageError {
     AddressWeek {
         /// The week as written in the address.
         asked: String,
-        /// What is wrong with it.
-        why: FieldError,
+        /// What is wrong with it (boxed: the error travels through every page handler).
+        why: Box<FieldError>,
     },
     /// A year in the address (`/calendar?year=…`) that does not read or is outside the
     /// years dates may have: answered with the year named and a link to this year.

@@ -2565,13 +2565,13 @@ mod every_reason {
 
     /// How many variants each group has.
     const SIZES: &[(&str, usize)] = &[
-        ("why", 17),
+        ("why", 19),
         ("too_early", 7),
         ("escalation", 8),
         ("password", 5),
         ("choose", 29),
         ("foreign", 13),
-        ("rule", 33),
+        ("rule", 34),
         ("bounds", 12),
         ("account", 14),
         ("channel", 6),

@@ -48,7 +48,7 @@ pub async fn address_week(app: &App, actor: &Actor, asked: &str) -> Result<Naive
     let refused = |mut list: Vec<FieldError>| match list.pop() {
         Some(why) => PageError::AddressWeek {
             asked: asked.trim().to_string(),
-            why,
+            why: Box::new(why),
         },
         None => PageError::BadAddress,
     };
