@@ -133,6 +133,46 @@ pub fn check_since(
     }
 }
 
+/// An inspection's start moved past something its rectification already recorded as
+/// happened (巡视巡察开始日期晚于已登记的进展、成效): the records would then lie
+/// before their inspection, which [`check_since`] refuses when they are entered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{} of {} ({}) lies before the new start {}: give {} or earlier, or correct that record first", .first.event.field(), .record, .first.date, .first.start, .first.date)]
+pub struct StartAfterRecorded {
+    /// The earliest record that would lie before the new start, with the new start.
+    pub first: BeforeInspection,
+    /// The record's own words (the measure's content, the decision's subject …).
+    pub record: String,
+    /// The inspection's field that carries the start: `period_start`, else
+    /// `feedback_date`.
+    pub field: &'static str,
+}
+
+impl StartAfterRecorded {
+    /// The refusal at the inspection's field that carried the start.
+    pub fn field_error(&self) -> FieldError {
+        FieldError::because(self.field, Why::StartAfterRecorded(Box::new(self.clone())))
+    }
+}
+
+/// Checks an inspection's new start against the earliest of what its rectification
+/// recorded as happened (`earliest`: the event, its date and the record's words): the
+/// same rule as [`check_since`], seen from the inspection's side.
+pub fn check_start(
+    field: &'static str,
+    start: NaiveDate,
+    earliest: Option<(Event, NaiveDate, String)>,
+) -> Result<(), StartAfterRecorded> {
+    let Some((event, date, record)) = earliest else {
+        return Ok(());
+    };
+    check_since(event, date, Some(start)).map_err(|first| StartAfterRecorded {
+        first,
+        record,
+        field,
+    })
+}
+
 /// Checks the date of `event` against the day of the step it follows, if any.
 pub fn check_after(
     event: Event,
@@ -190,6 +230,23 @@ mod tests {
             assert_eq!(fe.field, e.field());
             assert_eq!(fe.why, Why::NotYet(err));
         }
+    }
+
+    #[test]
+    fn an_inspection_may_not_start_after_what_it_recorded() {
+        let first = Some((Event::ProgressMade, day(10), "清理账户".to_string()));
+        assert_eq!(check_start("period_start", day(10), first.clone()), Ok(()));
+        assert_eq!(check_start("period_start", day(11), None), Ok(()));
+        let err = check_start("feedback_date", day(11), first).unwrap_err();
+        assert_eq!(
+            err.first,
+            BeforeInspection {
+                event: Event::ProgressMade,
+                date: day(10),
+                start: day(11)
+            }
+        );
+        assert_eq!(err.field_error().field, "feedback_date");
     }
 
     #[test]

@@ -70,6 +70,14 @@ pub fn check_dates(
     today: NaiveDate,
 ) -> Vec<FieldError> {
     let mut errors = Vec::new();
+    for (field, day) in [("period_start", period_start), ("period_end", period_end)] {
+        if day.is_some_and(|d| d > today) {
+            errors.push(FieldError::because(
+                field,
+                Why::Rule(Rule::StationedAhead { today }),
+            ));
+        }
+    }
     if let (Some(s), Some(e)) = (period_start, period_end)
         && e < s
     {
@@ -127,6 +135,15 @@ mod tests {
             fields(&check_dates(Some(day(5)), None, day(4), today)),
             ["feedback_date"]
         );
+        // Stationed ahead (2027 for 2026): each day refused at its field, with the
+        // feedback that must follow it.
+        let e = check_dates(Some(day(101)), Some(day(105)), day(106), today);
+        assert_eq!(fields(&e), ["period_start", "period_end", "feedback_date"]);
+        assert_eq!(e[0].why, Why::Rule(Rule::StationedAhead { today }));
+        assert_eq!(
+            fields(&check_dates(Some(day(90)), Some(day(101)), day(100), today)),
+            ["period_end", "feedback_date"]
+        );
         // Feedback ahead (2100 for 2025): not yet given.
         let ahead = NaiveDate::from_ymd_opt(2100, 1, 1).unwrap();
         let e = check_dates(None, None, ahead, today);
@@ -146,7 +163,11 @@ mod tests {
         ) {
             let errors = check_dates(s.map(day), e.map(day), day(f), day(t));
             let got = fields(&errors);
-            prop_assert_eq!(got.contains(&"period_end"), matches!((s, e), (Some(s), Some(e)) if e < s));
+            prop_assert_eq!(got.contains(&"period_start"), s.is_some_and(|s| s > t));
+            prop_assert_eq!(
+                got.contains(&"period_end"),
+                matches!((s, e), (Some(s), Some(e)) if e < s) || e.is_some_and(|e| e > t)
+            );
             prop_assert_eq!(got.contains(&"feedback_date"), e.or(s).is_some_and(|l| f < l) || f > t);
         }
     }

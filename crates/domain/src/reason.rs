@@ -127,6 +127,12 @@ pub enum Foreign {
 pub enum Rule {
     /// A period that ends before it starts.
     PeriodReversed,
+    /// An inspection group's stationed period (进驻) starting or ending after the day
+    /// the inspection is recorded: registered after the feedback, it has happened.
+    StationedAhead {
+        /// The day it is recorded: the latest date allowed.
+        today: NaiveDate,
+    },
     /// Work recorded on a day ahead.
     WorkAhead,
     /// Marked done without evidence.

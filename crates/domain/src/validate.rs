@@ -63,6 +63,15 @@ pub enum Why {
     YearOutOfRange,
     /// Not a date in the form 2024-03-15.
     NotADate,
+    /// Written as a date (2026-02-30) for a day the month does not have.
+    NoSuchDay {
+        /// The year written.
+        year: i32,
+        /// The month written (1–12).
+        month: u32,
+        /// The day written, past the month's last.
+        day: u32,
+    },
     /// Not a whole number in the range.
     OutOfRange {
         /// The least allowed.
@@ -80,6 +89,8 @@ pub enum Why {
     TooSoon(crate::happened::TooSoon),
     /// A date of what happened before its inspection began.
     BeforeInspection(crate::happened::BeforeInspection),
+    /// An inspection's start moved past what its rectification recorded as happened.
+    StartAfterRecorded(Box<crate::happened::StartAfterRecorded>),
     /// Someone else saved the record while this form was open (a stale version).
     Stale {
         /// Who saved it, by name.
@@ -138,6 +149,23 @@ impl FieldError {
     }
 }
 
+/// Why a text that `%Y-%m-%d` does not read is no date: written as one (2026-02-30)
+/// for a day its month does not have, the person is told that rather than the format,
+/// which they got right.
+fn not_a_day(v: &str) -> Why {
+    let parts: Vec<&str> = v.split('-').collect();
+    if let [y, m, d] = parts[..]
+        && y.len() == 4
+        && let (Ok(year), Ok(month), Ok(day)) =
+            (y.parse::<i32>(), m.parse::<u32>(), d.parse::<u32>())
+        && (1..=12).contains(&month)
+        && (1..=31).contains(&day)
+    {
+        return Why::NoSuchDay { year, month, day };
+    }
+    Why::NotADate
+}
+
 /// Collects field errors while a form is checked, so that all of them are shown at once.
 #[derive(Debug, Default)]
 pub struct Checker {
@@ -188,7 +216,7 @@ impl Checker {
                 None
             }
             Err(_) => {
-                self.errors.push(FieldError::because(field, Why::NotADate));
+                self.errors.push(FieldError::because(field, not_a_day(v)));
                 None
             }
         }
@@ -248,6 +276,34 @@ impl Checker {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_the_month_lacks_is_told_apart_from_a_wrong_format() {
+        let mut c = Checker::default();
+        assert_eq!(c.optional_date("a", "2026-02-30"), None);
+        assert_eq!(c.optional_date("b", "2026-2-29"), None);
+        assert_eq!(c.optional_date("c", "garbage"), None);
+        assert_eq!(c.optional_date("d", "2026-13-01"), None);
+        assert!(c.optional_date("e", "2024-02-29").is_some());
+        let why: Vec<Why> = c.finish().unwrap_err().into_iter().map(|e| e.why).collect();
+        assert_eq!(
+            why,
+            [
+                Why::NoSuchDay {
+                    year: 2026,
+                    month: 2,
+                    day: 30
+                },
+                Why::NoSuchDay {
+                    year: 2026,
+                    month: 2,
+                    day: 29
+                },
+                Why::NotADate,
+                Why::NotADate,
+            ]
+        );
+    }
 
     #[test]
     fn numbers_in_range_or_an_error_at_their_field() {

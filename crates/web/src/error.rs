@@ -56,6 +56,21 @@ pub enum PageError {
     /// Headers larger than the HTTP reader takes (cookies grown too large, say),
     /// answered by the server before the router sees them.
     HeadersTooLarge,
+    /// A week in the address (`/weekly?week=…`) that does not read or is out of range:
+    /// not a form submitted, so answered with the address's week named and a link to
+    /// this week, without the week's forms.
+    AddressWeek {
+        /// The week as written in the address.
+        asked: String,
+        /// What is wrong with it (boxed: the error travels through every page handler).
+        why: Box<FieldError>,
+    },
+    /// A year in the address (`/calendar?year=…`) that does not read or is outside the
+    /// years dates may have: answered with the year named and a link to this year.
+    AddressYear {
+        /// The year as written in the address.
+        asked: String,
+    },
 }
 
 impl From<StoreError> for PageError {
@@ -85,6 +100,7 @@ struct ErrorPage<'a> {
     message: &'a str,
     fields: Vec<String>,
     records: &'a [Blocker],
+    link: Option<(&'static str, &'static str)>,
 }
 
 /// What an error page says, in both languages: the page is rendered in Chinese here and
@@ -102,6 +118,9 @@ pub struct ErrorText {
     pub fields: Vec<FieldError>,
     /// The records that block the step, each linked.
     pub records: Vec<Blocker>,
+    /// Where to go on, and its words (a fixed text): this week's page for a week in the
+    /// address out of range.
+    pub link: Option<(&'static str, Text)>,
 }
 
 impl ErrorText {
@@ -116,6 +135,7 @@ impl ErrorText {
                 .map(|f| crate::i18n::field_message(lang, f))
                 .collect(),
             records: &self.records,
+            link: self.link.map(|(href, text)| (href, text(&Tr(lang)))),
         };
         page.render()
             .unwrap_or_else(|_| lang.pick(&self.zh, &self.en).to_string())
@@ -172,8 +192,15 @@ fn error_page_with(
         en,
         fields: fields.to_vec(),
         records,
+        link: None,
     };
-    let mut resp = (status, Html(text.render(Lang::Zh))).into_response();
+    text_page(text)
+}
+
+/// The error page of a text, in Chinese until the router renders it in the reader's
+/// language.
+fn text_page(text: ErrorText) -> Response {
+    let mut resp = (text.status, Html(text.render(Lang::Zh))).into_response();
     resp.extensions_mut().insert(text);
     resp
 }
@@ -206,6 +233,22 @@ impl IntoResponse for PageError {
             PageError::SlowBody => {
                 error_page(StatusCode::REQUEST_TIMEOUT, Tr::error_slow_body, &[])
             }
+            PageError::AddressWeek { asked, why } => text_page(ErrorText {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                zh: edge::address_week(Lang::Zh, &asked, &why),
+                en: edge::address_week(Lang::En, &asked, &why),
+                fields: Vec::new(),
+                records: Vec::new(),
+                link: Some(("/weekly", Tr::weekly_open_this_week)),
+            }),
+            PageError::AddressYear { asked } => text_page(ErrorText {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                zh: edge::address_year(Lang::Zh, &asked),
+                en: edge::address_year(Lang::En, &asked),
+                fields: Vec::new(),
+                records: Vec::new(),
+                link: Some(("/calendar", Tr::calendar_open_this_year)),
+            }),
             PageError::Busy => busy(error_page(
                 StatusCode::SERVICE_UNAVAILABLE,
                 Tr::error_busy,

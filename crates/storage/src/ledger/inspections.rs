@@ -307,9 +307,63 @@ pub async fn update(
         let org = inspection_org(tx.conn(), id).await?;
         require_inspection_edit(tx.conn(), actor, org, id).await?;
         let c = input.check(china_time(change.at).date())?;
+        check_start_moved(tx, id, &c).await?;
         update_set(tx, change, id, version, c).await
     })
     .await
+}
+
+/// Refuses, at the field carrying it, a start moved past the earliest of what the
+/// inspection's rectification recorded as happened (progress, milestones reached,
+/// outcomes): those records were checked against the start when entered
+/// (`happened::check_since`), and would otherwise lie before their inspection. A start
+/// kept or moved earlier is not checked, so that records older than this rule do not
+/// block an edit of the title.
+async fn check_start_moved(tx: &mut Tx, id: InspectionId, c: &Checked) -> StoreResult<()> {
+    use zhenggai_domain::happened::{self, Event};
+    let (field, start) = match c.period_start {
+        Some(s) => ("period_start", s),
+        None => ("feedback_date", c.feedback_date),
+    };
+    let was = super::inspection_start(tx.conn(), id).await?;
+    if was.is_some_and(|was| start <= was) {
+        return Ok(());
+    }
+    let first: Option<(String, String, String)> = sqlx::query_as(
+        "SELECT kind, happened, words FROM ( \
+           SELECT 'progress' AS kind, p.happened_on AS happened, m.content AS words \
+             FROM progress p JOIN measures m ON m.id = p.measure_id \
+            WHERE m.inspection_id = $1 AND p.withdrawn_at IS NULL AND m.withdrawn_at IS NULL \
+           UNION ALL \
+           SELECT 'milestone', ms.done_on, ms.content \
+             FROM milestones ms JOIN measures m ON m.id = ms.measure_id \
+            WHERE m.inspection_id = $1 AND ms.done_on IS NOT NULL \
+              AND ms.withdrawn_at IS NULL AND m.withdrawn_at IS NULL \
+           UNION ALL \
+           SELECT 'accountability', decided_on, subject FROM accountability \
+            WHERE inspection_id = $1 AND withdrawn_at IS NULL \
+           UNION ALL \
+           SELECT 'institution', issued_on, title FROM institutions \
+            WHERE inspection_id = $1 AND withdrawn_at IS NULL \
+           UNION ALL \
+           SELECT 'recovery', recovered_on, what FROM recoveries \
+            WHERE inspection_id = $1 AND withdrawn_at IS NULL \
+         ) recorded ORDER BY happened, kind LIMIT 1",
+    )
+    .bind(id.0)
+    .fetch_optional(tx.conn())
+    .await?;
+    let first = first.and_then(|(kind, on, words)| {
+        let event = match kind.as_str() {
+            "progress" => Event::ProgressMade,
+            "milestone" => Event::MilestoneReached,
+            "accountability" => Event::AccountabilityDecided,
+            "institution" => Event::InstitutionIssued,
+            _ => Event::MoneyRecovered,
+        };
+        Some((event, parse_day(&on)?, words))
+    });
+    happened::check_start(field, start, first).map_err(|e| StoreError::from(vec![e.field_error()]))
 }
 
 /// Writes an inspection's checked fields over the version read.

@@ -215,13 +215,15 @@ pub async fn get_summary(
 /// as the weekly page downloads it): the text as saved, or the draft while none is
 /// (whoever reads the organisation's ledger).
 #[utoipa::path(get, path = "/weekly/summary.docx", tag = "weekly", params(WeekQuery),
-    responses((status = 200, content_type = DOCX, description = "the .docx, named after the organisation and the week's Monday (Content-Disposition)"), (status = 403, body = ApiErrorBody)))]
+    responses((status = 200, content_type = DOCX, description = "the .docx, named after the organisation and the week's Monday (Content-Disposition)"), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
 pub async fn summary_docx(
     State(app): State<App>,
     v: ApiViewer,
     Query(q): Query<WeekQuery>,
 ) -> Result<Response, ApiError> {
-    Ok(summary_download(&app, &v.0.actor, q.week).await?)
+    let actor = &v.0.actor;
+    let week = crate::shared::weekly::asked_week(&app, actor, q.week).await?;
+    Ok(summary_download(&app, actor, week).await?)
 }
 
 /// Saves the office's summary of a week as edited (一周一汇总; the office): version 0 the

@@ -2,7 +2,10 @@
 //! first, and what the request's reader found wrong. The fixed ones are in the
 //! `texts!` table (`error_…`, `api_…`); `error.rs` only picks them.
 
-use super::Lang;
+use zhenggai_domain::reason::Rule;
+use zhenggai_domain::validate::{FieldError, Why, YEARS};
+
+use super::{Lang, zh_day};
 use crate::error::Malformed;
 
 /// A page's change refused because someone else saved the record first (409): who, and
@@ -70,3 +73,64 @@ pub fn malformed(lang: Lang, why: &Malformed) -> String {
 /// What a `Versioned` body was expected to be, in the decoder's words: serde asks each
 /// reader for them, and they reach only the English message's detail.
 pub const VERSIONED_EXPECTED: &str = "an object with `version` and the record's fields";
+
+/// A week given in a page's address (`/weekly?week=…`, the summary's `.docx`) that does
+/// not read or is out of range: nothing was submitted, so the address is named, not a
+/// form, and the way on is this week's page (linked under the message).
+pub fn address_week(lang: Lang, asked: &str, e: &FieldError) -> String {
+    let zh = lang == Lang::Zh;
+    let what = match &e.why {
+        Why::NoSuchDay { year, month, day } if zh => {
+            format!("网址中的日期“{asked}”不存在（{year}年{month}月没有{day}日）")
+        }
+        Why::NoSuchDay { .. } => format!("The date in the address, “{asked}”, does not exist"),
+        Why::YearOutOfRange if zh => format!(
+            "网址中的周“{asked}”超出范围（年份应在{}至{}年之间）",
+            YEARS.start(),
+            YEARS.end()
+        ),
+        Why::YearOutOfRange => format!(
+            "The week in the address, “{asked}”, is out of range (years {} to {})",
+            YEARS.start(),
+            YEARS.end()
+        ),
+        Why::Rule(Rule::WeekAhead) if zh => {
+            format!("网址中的周“{asked}”还没有到，没有可查看或汇总的内容")
+        }
+        Why::Rule(Rule::WeekAhead) => {
+            format!("The week in the address, “{asked}”, has not come yet: there is nothing to see")
+        }
+        Why::Rule(Rule::WeekBeforeLedger { first }) if zh => format!(
+            "网址中的周“{asked}”早于本单位第一次巡视巡察反馈的那一周（{}起），没有可查看或汇总的内容",
+            zh_day(*first)
+        ),
+        Why::Rule(Rule::WeekBeforeLedger { first }) => format!(
+            "The week in the address, “{asked}”, is before the week of the first inspection's feedback ({first}): there is nothing to see"
+        ),
+        _ if zh => format!("网址中的周“{asked}”不是日期（应为“年-月-日”，例如 2024-03-15）"),
+        _ => format!(
+            "The week in the address, “{asked}”, is not a date (YYYY-MM-DD, e.g. 2024-03-15)"
+        ),
+    };
+    if zh {
+        format!("{what}。请打开本周的周报，再用“上一周”翻到要看的周。")
+    } else {
+        format!(
+            "{what}. Open this week's page and go back with “Previous week” to the week you want."
+        )
+    }
+}
+
+/// A year given in the calendar page's address that does not read or is outside the
+/// years dates may have: the address is named, and the way on is this year's page.
+pub fn address_year(lang: Lang, asked: &str) -> String {
+    let (from, to) = (YEARS.start(), YEARS.end());
+    match lang {
+        Lang::Zh => format!(
+            "网址中的年份“{asked}”不是{from}至{to}年之间的年份。请打开今年的工作日历，再从年份列表中选择要看的一年。"
+        ),
+        Lang::En => format!(
+            "The year in the address, “{asked}”, is not a year from {from} to {to}. Open this year's calendar and pick the year you want from the list."
+        ),
+    }
+}

@@ -111,6 +111,8 @@ texts! {
     weekly_holiday: "本周放假，无需报送", "Holiday week: no report due";
     weekly_prev: "上一周", "Previous week";
     weekly_next: "下一周", "Next week";
+    weekly_open_this_week: "打开本周的周报", "Open this week's page";
+    calendar_open_this_year: "打开今年的工作日历", "Open this year's calendar";
     weekly_status: "报送情况", "Status";
     weekly_content: "周报内容", "Report";
     weekly_send: "报送周报", "Send the report";
@@ -476,7 +478,6 @@ texts! {
     trail_export_hint: "导出的 CSV 含以上可读列和原始数据列，末行为审计校验码。", "The CSV holds the readable columns and the raw ones; its last row is the audit code.";
     trail_record_kind: "记录类别", "Record type";
     trail_entry_no: "序号", "No.";
-    trail_bad_date: "日期格式应为 2024-04-25。", "Write the date as 2024-04-25.";
     trail_dates_reversed: "结束日期早于开始日期，请对调。", "The end date is before the start date: swap them.";
     trail_empty_value: "（空）", "(empty)";
     trail_secret_changed: "（已更改，内容保密）", "(changed, kept secret)";

@@ -55,6 +55,12 @@ pub fn why(lang: Lang, w: &Why) -> String {
             "日期应写成“年-月-日”，例如 2024-03-15。",
             "Write the date as YYYY-MM-DD, e.g. 2024-03-15.",
         ),
+        Why::NoSuchDay { year, month, day } if zh => {
+            format!("{year}年{month}月没有{day}日：请检查日期，填写这个月里有的一天。")
+        }
+        Why::NoSuchDay { year, month, day } => format!(
+            "{year}-{month:02} has no day {day}: check the date and give a day the month has."
+        ),
         Why::OutOfRange { min, max } if zh => format!("请填写{min}到{max}之间的整数。"),
         Why::OutOfRange { min, max } => format!("Give a whole number from {min} to {max}."),
         Why::UnknownChoice => pick(
@@ -65,6 +71,7 @@ pub fn why(lang: Lang, w: &Why) -> String {
         Why::Deadline(e) => e.to_string(),
         Why::NotYet(n) => not_yet(lang, n),
         Why::BeforeInspection(b) => before_inspection(lang, b),
+        Why::StartAfterRecorded(s) => start_after_recorded(lang, s),
         Why::Stale {
             changed_by,
             changed_at,
@@ -541,6 +548,43 @@ fn before_inspection(lang: Lang, b: &zhenggai_domain::happened::BeforeInspection
     }
 }
 
+/// An inspection's start moved past the earliest of what its rectification recorded as
+/// happened: names that record and its date, and the two ways out.
+fn start_after_recorded(lang: Lang, s: &zhenggai_domain::happened::StartAfterRecorded) -> String {
+    use zhenggai_domain::happened::Event;
+    let words = zhenggai_domain::text::clip(&s.record, 30);
+    let (date, start) = (s.first.date, s.first.start);
+    match lang {
+        Lang::Zh => {
+            let what = match s.first.event {
+                Event::ProgressMade => format!("措施“{words}”的整改进展"),
+                Event::MilestoneReached => format!("阶段目标“{words}”的完成"),
+                Event::AccountabilityDecided => format!("对“{words}”的问责决定"),
+                Event::InstitutionIssued => format!("制度“{words}”的印发"),
+                _ => format!("“{words}”的清退（追缴）"),
+            };
+            format!(
+                "已登记的{what}在{}，早于改后的开始日期（{}）：巡视巡察开始后才有整改的事。请把开始日期改为{}或更早；如那条记录的日期有误，请先更正那条记录。",
+                zh_day(date),
+                zh_day(start),
+                zh_day(date)
+            )
+        }
+        Lang::En => {
+            let what = match s.first.event {
+                Event::ProgressMade => format!("progress on the measure “{words}”"),
+                Event::MilestoneReached => format!("the milestone “{words}” reached"),
+                Event::AccountabilityDecided => format!("the accountability decision on “{words}”"),
+                Event::InstitutionIssued => format!("the rule “{words}” issued"),
+                _ => format!("the money recovered “{words}”"),
+            };
+            format!(
+                "Already recorded: {what} on {date}, before the new start ({start}); nothing of the rectification happens before the inspection. Give {date} or earlier, or first correct that record's date if it is wrong."
+            )
+        }
+    }
+}
+
 /// A date of what happened that lies ahead of the day it is recorded.
 fn not_yet(lang: Lang, n: &zhenggai_domain::happened::NotYet) -> String {
     use zhenggai_domain::happened::Event;
@@ -939,8 +983,15 @@ fn rule(lang: Lang, r: &Rule) -> String {
     let pick = |z: &str, e: &str| lang.pick(z, e).to_string();
     match r {
         Rule::PeriodReversed => pick(
-            "结束日期早于开始日期，请检查。",
-            "The period ends before it starts: check the dates.",
+            "结束日期早于开始日期：请把结束日期改为开始日期当天或之后，或核对开始日期的年份。",
+            "The period ends before it starts: give an end on or after the start, or check the start's year.",
+        ),
+        Rule::StationedAhead { today } if zh => format!(
+            "进驻日期晚于今天（{}）：巡视巡察组进驻过后才登记，请核对年份，填写实际进驻的日期。",
+            zh_day(*today)
+        ),
+        Rule::StationedAhead { today } => format!(
+            "The stationed period is after today ({today}): it is recorded once the group has been stationed; check the year and give the actual days."
         ),
         Rule::WorkAhead => pick(
             "日期不能晚于今天，请填写工作实际发生的日期。",
@@ -1031,7 +1082,10 @@ fn rule(lang: Lang, r: &Rule) -> String {
             "这一周放假，无需报送周报。",
             "This week is a holiday week: no report is due.",
         ),
-        Rule::WeekAhead => pick("这一周还没有到，不能汇总。", "That week has not come yet."),
+        Rule::WeekAhead => pick(
+            "这一周还没有到，不能汇总：请选择本周或之前的一周。",
+            "That week has not come yet: choose this week or an earlier one.",
+        ),
         Rule::WeekBeforeLedger { first } if zh => format!(
             "这一周早于本单位第一次巡视巡察，没有整改情况可汇总：请从{}那一周起选择，并核对年份。",
             zh_day(*first)
@@ -1639,7 +1693,7 @@ mod every_reason {
     use zhenggai_domain::calendar::ParseError;
     use zhenggai_domain::deadline::DeadlineError;
     use zhenggai_domain::escalation::{Misstep, NoticeKind};
-    use zhenggai_domain::happened::{BeforeInspection, Event, NotYet, TooSoon};
+    use zhenggai_domain::happened::{BeforeInspection, Event, NotYet, StartAfterRecorded, TooSoon};
     use zhenggai_domain::lifecycle::{Hint, ProblemState, Refusal};
     use zhenggai_domain::new_deadline::{Setting, TooEarly};
     use zhenggai_domain::password::Weak;
@@ -1856,6 +1910,11 @@ mod every_reason {
             Why::ControlCharacters,
             Why::YearOutOfRange,
             Why::NotADate,
+            Why::NoSuchDay {
+                year: 2026,
+                month: 2,
+                day: 30,
+            },
             Why::OutOfRange { min: 1, max: 10 },
             Why::UnknownChoice,
             Why::Deadline(DeadlineError::Empty),
@@ -1874,6 +1933,15 @@ mod every_reason {
                 date: day(1990, 5, 3),
                 start: day(2024, 6, 1),
             }),
+            Why::StartAfterRecorded(Box::new(StartAfterRecorded {
+                first: BeforeInspection {
+                    event: Event::ProgressMade,
+                    date: day(2024, 5, 3),
+                    start: day(2024, 6, 1),
+                },
+                record: "规范各类金融账户管理".into(),
+                field: "period_start",
+            })),
             Why::Stale {
                 changed_by: Some("李明".into()),
                 changed_at: Some("2024-06-01 10:00".into()),
@@ -1985,6 +2053,9 @@ mod every_reason {
                 name: "法务部".into(),
             }),
             Why::Rule(Rule::PeriodReversed),
+            Why::Rule(Rule::StationedAhead {
+                today: NaiveDate::from_ymd_opt(2026, 12, 4).unwrap_or_default(),
+            }),
             Why::Rule(Rule::WorkAhead),
             Why::Rule(Rule::EvidenceNeeded),
             Why::Rule(Rule::MeasureDone),
@@ -2245,6 +2316,8 @@ mod every_reason {
             Why::Stale { .. } => ("why", 11),
             Why::TooSoon(_) => ("why", 15),
             Why::BeforeInspection(_) => ("why", 16),
+            Why::StartAfterRecorded(_) => ("why", 17),
+            Why::NoSuchDay { .. } => ("why", 18),
             Why::Refused(_) => ("why", 12),
             Why::InRow { .. } => ("why", 13),
             Why::Calendar(_) => ("why", 14),
@@ -2387,6 +2460,7 @@ mod every_reason {
             Rule::CalendarYearAhead { .. } => 30,
             Rule::UnsavedVersion => 31,
             Rule::FeedbackBeforeStationed { .. } => 32,
+            Rule::StationedAhead { .. } => 33,
         }
     }
 
@@ -2508,13 +2582,13 @@ mod every_reason {
 
     /// How many variants each group has.
     const SIZES: &[(&str, usize)] = &[
-        ("why", 17),
+        ("why", 19),
         ("too_early", 7),
         ("escalation", 8),
         ("password", 5),
         ("choose", 29),
         ("foreign", 13),
-        ("rule", 33),
+        ("rule", 34),
         ("bounds", 12),
         ("account", 14),
         ("channel", 6),

@@ -50,9 +50,27 @@ struct CalendarPage {
     errors: Errors,
 }
 
-#[derive(Debug, Deserialize)]
+/// The year asked for, as written in the address: read here, so that one that does not
+/// read is answered as the address's rather than by the query's reader.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct YearQuery {
-    year: Option<i32>,
+    year: String,
+}
+
+/// The year written in the address, this year when none is: one that does not read or
+/// is outside the years dates may have (1800, 99999) is refused as the address's.
+fn address_year(asked: &str) -> Result<Option<i32>, PageError> {
+    let asked = asked.trim();
+    if asked.is_empty() {
+        return Ok(None);
+    }
+    match asked.parse::<i32>() {
+        Ok(y) if zhenggai_domain::validate::YEARS.contains(&y) => Ok(Some(y)),
+        _ => Err(PageError::AddressYear {
+            asked: asked.to_string(),
+        }),
+    }
 }
 
 /// The year the calendar is missing that people will soon need: the next one, from
@@ -129,8 +147,9 @@ pub async fn show(
     v: Viewer,
     Query(q): Query<YearQuery>,
 ) -> Result<Response, PageError> {
+    let year = address_year(&q.year)?;
     Ok(render(
-        &page(&app, &v, q.year, String::new(), Errors::none(v.lang)).await?,
+        &page(&app, &v, year, String::new(), Errors::none(v.lang)).await?,
     ))
 }
 

@@ -12,9 +12,8 @@ use zhenggai_domain::Role;
 use zhenggai_domain::access::Access;
 use zhenggai_domain::clock::china_time;
 use zhenggai_domain::reason::{Choose, Refused};
-use zhenggai_domain::validate::{Checker, Why};
+use zhenggai_domain::validate::Why;
 use zhenggai_domain::weekly::{ReportStatus, WEEKDAYS, WeeklyRule, week_of};
-use zhenggai_storage::StoreError;
 use zhenggai_storage::ledger::weekly::{self, Roster, SavedSummary};
 use zhenggai_storage::settings::weekly_rule;
 
@@ -66,11 +65,6 @@ struct UnitForm {
     version: i64,
     status: ReportStatus,
     sent_at: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct WeekQuery {
-    week: Option<NaiveDate>,
 }
 
 /// The week the page is asked for, as typed in the address: read here, so that a date
@@ -169,30 +163,18 @@ async fn page(
     })
 }
 
-/// GET /weekly?week=YYYY-MM-DD — a week that does not read, or out of range (ahead,
-/// before the first inspection), is refused at the week and this week shown.
+/// GET /weekly?week=YYYY-MM-DD — a week in the address that does not read, or out of
+/// range (ahead, before the first inspection), is answered as the address's: named,
+/// with a link to this week and without the week's forms (nothing was submitted).
 pub async fn show(
     State(app): State<App>,
     v: Viewer,
     Query(q): Query<AskedWeek>,
 ) -> Result<Response, PageError> {
-    let mut c = Checker::default();
-    let day = c.optional_date("week", &q.week);
-    let asked = match c.finish() {
-        Ok(()) => crate::shared::weekly::asked_week(&app, &v.actor, day).await,
-        Err(list) => Err(StoreError::Invalid(list)),
-    };
-    match asked {
-        Ok(week) => Ok(render(
-            &page(&app, &v, Some(week), None, None, Errors::none(v.lang)).await?,
-        )),
-        Err(e) => {
-            refused_form(e, v.lang, async |errors| {
-                page(&app, &v, None, None, None, errors).await
-            })
-            .await
-        }
-    }
+    let week = crate::shared::weekly::address_week(&app, &v.actor, &q.week).await?;
+    Ok(render(
+        &page(&app, &v, Some(week), None, None, Errors::none(v.lang)).await?,
+    ))
 }
 
 /// POST /weekly — a unit sends or corrects its report.
@@ -297,11 +279,13 @@ pub async fn save_summary(
 }
 
 /// GET /weekly/summary.docx?week=YYYY-MM-DD — the summary as saved (the draft while
-/// none is), as a Word document in official-document layout.
+/// none is), as a Word document in official-document layout; the week read and checked
+/// as the weekly page's.
 pub async fn download_summary(
     State(app): State<App>,
     v: Viewer,
-    Query(q): Query<WeekQuery>,
+    Query(q): Query<AskedWeek>,
 ) -> Result<Response, PageError> {
-    Ok(crate::shared::weekly::summary_download(&app, &v.actor, q.week).await?)
+    let week = crate::shared::weekly::address_week(&app, &v.actor, &q.week).await?;
+    Ok(crate::shared::weekly::summary_download(&app, &v.actor, week).await?)
 }

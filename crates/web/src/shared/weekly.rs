@@ -11,19 +11,15 @@ use zhenggai_storage::StoreError;
 use zhenggai_storage::calendar;
 use zhenggai_storage::ledger::weekly;
 
+use zhenggai_domain::validate::{Checker, FieldError};
+
 use crate::download::download;
+use crate::error::PageError;
 use crate::i18n::documents;
 use crate::state::App;
 
 /// The type of a `.docx` file.
 pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-
-/// The Monday of the week asked for (any day of it), this week when none is, and never
-/// a week ahead.
-pub fn monday(app: &App, week: Option<NaiveDate>) -> NaiveDate {
-    let this_week = weekly::this_week(app.clock.now());
-    week_of(week.unwrap_or(this_week)).min(this_week)
-}
 
 /// The Monday of the week asked for (any day of it), this week when none is. A week
 /// ahead, or before the organisation's first inspection (a year mistyped: 1900, 9999),
@@ -42,18 +38,37 @@ pub async fn asked_week(
     Ok(monday)
 }
 
-/// The summary of the week asked for as a `.docx` download, named after the
-/// organisation and the week.
+/// The week written in a page's address (`?week=`, empty for this week), read and
+/// checked by [`asked_week`]: one that does not read or is out of range is answered as
+/// the address's, not as a form's ([`PageError::AddressWeek`]), by the weekly page and
+/// its `.docx` alike.
+pub async fn address_week(app: &App, actor: &Actor, asked: &str) -> Result<NaiveDate, PageError> {
+    let mut c = Checker::default();
+    let day = c.optional_date("week", asked);
+    let refused = |mut list: Vec<FieldError>| match list.pop() {
+        Some(why) => PageError::AddressWeek {
+            asked: asked.trim().to_string(),
+            why: Box::new(why),
+        },
+        None => PageError::BadAddress,
+    };
+    c.finish().map_err(refused)?;
+    match asked_week(app, actor, day).await {
+        Ok(week) => Ok(week),
+        Err(StoreError::Invalid(list)) => Err(refused(list)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The summary of `week` (a Monday checked by [`asked_week`]) as a `.docx` download,
+/// named after the organisation and the week.
 pub async fn summary_download(
     app: &App,
     actor: &Actor,
-    week: Option<NaiveDate>,
+    week: NaiveDate,
 ) -> Result<Response, StoreError> {
-    let week = monday(app, week);
-    // Who may have it first (storage refuses whoever does not read the ledger), then
-    // whether the week is one the office may summarise.
+    // Storage refuses whoever does not read the ledger.
     let saved = weekly::saved_summary(&app.db, actor, week).await?;
-    weekly::summary_week(&app.db, actor.org, week, app.clock.today()).await?;
     let body = match saved {
         Some(saved) => saved.content,
         None => {

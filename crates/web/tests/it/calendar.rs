@@ -152,3 +152,28 @@ async fn a_year_not_yet_published_is_refused() {
     assert!(r.body.contains("2062年的放假安排还没有发布"), "{}", r.body);
     assert_eq!(entered_years(&t).await, 0);
 }
+
+/// Tester's finding 9: `/calendar?year=99999` and `=1800` showed an empty year, and
+/// `=garbage` the record-number hint. A year in the address outside 1949–2100 or not a
+/// number is named, with a link to this year's calendar and no form.
+#[tokio::test]
+async fn a_year_in_the_address_out_of_range_is_named_with_the_way_back() {
+    let t = TestApp::new().await;
+    let sys = t.login("sysadmin").await;
+    for year in ["99999", "1800", "garbage"] {
+        let page = t.get(Some(&sys), &format!("/calendar?year={year}")).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{year}");
+        assert!(
+            page.body
+                .contains(&format!("网址中的年份“{year}”不是1949至2100年之间的年份")),
+            "{year}: {}",
+            page.body
+        );
+        assert!(page.body.contains("href=\"/calendar\""), "{}", page.body);
+        assert!(!page.body.contains("<form"), "{year}: {}", page.body);
+    }
+    assert_eq!(
+        t.get(Some(&sys), "/calendar?year=").await.status,
+        StatusCode::OK
+    );
+}

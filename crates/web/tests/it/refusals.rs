@@ -379,6 +379,140 @@ async fn drafted_deadlines_lie_ahead_and_dates_of_what_happened_lie_behind() {
     assert!(message.contains("2024年4月25日"), "{message}");
 }
 
+/// Tester's finding 8: dates out of order say what to do, and a stationed period after
+/// today is refused at its own fields (not only through the feedback that follows it);
+/// a summary of a week ahead says which weeks may be chosen.
+#[tokio::test]
+async fn dates_out_of_order_say_what_to_do() {
+    let t = TestApp::new().await;
+    let office = t.token("office").await;
+    let create = |start: &str, end: &str, feedback: &str| {
+        json!({"kind": "xuncha", "title": "市委第二巡察组对市日报社的常规巡察", "group_name": "市委第二巡察组",
+               "period_start": start, "period_end": end, "feedback_date": feedback})
+    };
+    let reversed = t
+        .api(
+            &office,
+            "POST",
+            "/api/v1/inspections",
+            Some(create("2024-03-10", "2024-03-01", "2024-04-01")),
+        )
+        .await;
+    assert!(refused_field(&reversed, "period_end").contains("请把结束日期改为开始日期当天或之后"));
+    let ahead = t
+        .api(
+            &office,
+            "POST",
+            "/api/v1/inspections",
+            Some(create("2027-01-04", "2027-01-20", "2027-02-01")),
+        )
+        .await;
+    for field in ["period_start", "period_end"] {
+        let message = refused_field(&ahead, field);
+        assert!(message.contains("晚于今天（2024年4月25日）"), "{message}");
+        assert!(message.contains("请核对年份"), "{message}");
+    }
+    let week = t
+        .api(
+            &office,
+            "PUT",
+            "/api/v1/weekly/summary",
+            Some(json!({"week": "2030-01-07", "content": "本周汇总", "version": 0})),
+        )
+        .await;
+    assert!(refused_field(&week, "week").contains("请选择本周或之前的一周"));
+}
+
+/// Tester's finding 1: an inspection's start may not be moved past what its
+/// rectification already recorded as happened (the same rule that refuses such a record
+/// when entered): the edit is refused at the field that carries the start, naming the
+/// earliest record and its date and what to do; the inspection is left as it was.
+#[tokio::test]
+async fn an_inspection_start_moved_after_recorded_progress_is_refused() {
+    let t = TestApp::new().await;
+    let (office, finance) = (t.token("office").await, t.token("finance").await);
+    let i = t.inspection().await;
+    let m = t.measure(FINANCE_LEAD).await;
+    let current = t
+        .api(&office, "GET", &format!("/api/v1/inspections/{i}"), None)
+        .await
+        .json();
+    // Progress on the day of the feedback: the earliest record once the demo's are
+    // later, and what a start moved past the feedback must name.
+    let feedback = current["feedback_date"].as_str().unwrap().to_string();
+    let added = t
+        .post_progress(
+            Auth::Token(&finance),
+            &format!("/api/v1/measures/{m}/progress"),
+            &[("happened_on", &feedback), ("content", "清理账户")],
+            &[],
+        )
+        .await;
+    assert!(added.status.is_success(), "{}", added.body);
+    let body = |start: &str, feedback: &str| {
+        json!({"version": current["version"], "kind": "xuncha", "title": current["title"],
+               "group_name": current["group_name"], "period_start": start, "period_end": start,
+               "feedback_date": feedback})
+    };
+    let moved = t
+        .api(
+            &office,
+            "PUT",
+            &format!("/api/v1/inspections/{i}"),
+            Some(body("2024-04-24", "2024-04-25")),
+        )
+        .await;
+    let message = refused_field(&moved, "period_start");
+    assert!(message.contains("整改进展"), "{message}");
+    assert!(
+        message.contains("早于改后的开始日期（2024年4月24日）"),
+        "{message}"
+    );
+    assert!(message.contains("请把开始日期改为"), "{message}");
+    // Without a stationed period the feedback is the start, refused at its field.
+    let no_period = t
+        .api(
+            &office,
+            "PUT",
+            &format!("/api/v1/inspections/{i}"),
+            Some(
+                json!({"version": current["version"], "kind": "xuncha", "title": current["title"],
+                        "group_name": current["group_name"], "feedback_date": "2024-04-25"}),
+            ),
+        )
+        .await;
+    assert!(refused_field(&no_period, "feedback_date").contains("请先更正那条记录"));
+    assert_eq!(t.inspection_record(i).await.version, 1);
+    // The same on the page, in the form.
+    let s = t.login("office").await;
+    let page = t
+        .post(
+            Some(&s),
+            &format!("/inspections/{i}/edit"),
+            &[
+                ("version", "1"),
+                ("kind", "xuncha"),
+                ("title", "市委第一巡察组对市日报社党委的专项巡察"),
+                ("group_name", "市委第一巡察组"),
+                ("period_start", "2024-04-24"),
+                ("feedback_date", "2024-04-25"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("早于改后的开始日期"), "{}", page.body);
+    // A start kept before every record still saves.
+    let kept = t
+        .api(
+            &office,
+            "PUT",
+            &format!("/api/v1/inspections/{i}"),
+            Some(body(&feedback, &feedback)),
+        )
+        .await;
+    assert_eq!(kept.status, StatusCode::OK, "{}", kept.body);
+}
+
 /// Nothing of a rectification happens before its inspection began: a progress entry, a
 /// milestone reached, a 问责 decision, a hearing dated 1990 (a slip of the year) are each
 /// refused at their date, saying from when, and nothing is written.

@@ -123,10 +123,30 @@ async fn a_problems_trail_reads_as_a_record() {
         )
         .await;
     assert!(
-        bad.body.contains("开始日期：日期格式应为 2024-04-25。"),
+        bad.body.contains("开始日期：日期应写成“年-月-日”"),
         "{}",
         bad.body
     );
+    // Tester's finding 10: a filter's dates are read as every form's, and dates the
+    // wrong way round are said to be so, not answered with an empty list alone.
+    for (query, says) in [
+        ("from=garbage", "开始日期：日期应写成“年-月-日”"),
+        ("from=2024-02-30", "开始日期：2024年2月没有30日"),
+        ("until=9999-01-01", "结束日期：年份应在1949至2100年之间"),
+        (
+            "from=2024-12-10&until=2024-01-01",
+            "结束日期早于开始日期，请对调。",
+        ),
+    ] {
+        let r = t
+            .get(
+                Some(&jijian),
+                &format!("/records/problems/{p}/trail?{query}"),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{query}");
+        assert!(r.body.contains(says), "{query}: {}", r.body);
+    }
     // The CSV: readable columns, then the raw ones, filtered as the page.
     let csv = t
         .get(

@@ -74,17 +74,17 @@ impl FilterInput {
     /// what cannot be read does not narrow the list).
     fn checked(&self, t: &Tr, record: Option<(Entity, i64)>) -> (TrailFilter, Vec<String>) {
         let mut errors = Vec::new();
+        // Read as every form's date (the year's range, a day the month lacks), each
+        // refusal after the filter's label; what does not read does not narrow the list.
         let mut day = |s: &str, label: &str| {
-            if s.is_empty() {
-                return None;
-            }
-            match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-                Ok(d) => Some(d),
-                Err(_) => {
-                    errors.push(format!("{label}：{}", t.trail_bad_date()));
-                    None
+            let mut c = zhenggai_domain::validate::Checker::default();
+            let d = c.optional_date("day", s);
+            if let Err(list) = c.finish() {
+                for e in list {
+                    errors.push(format!("{label}：{}", crate::i18n::why(t.0, &e.why)));
                 }
             }
+            d
         };
         let from = day(&self.from, t.trail_from());
         let mut until = day(&self.until, t.trail_until());
