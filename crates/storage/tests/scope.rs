@@ -10,8 +10,7 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{NaiveDate, TimeZone, Utc};
-use zhenggai_demo as demo;
+use chrono::NaiveDate;
 use zhenggai_domain::access::Actor;
 use zhenggai_domain::{MeasureId, ProblemId};
 use zhenggai_storage::ledger::query::{self, Filter, Within};
@@ -24,13 +23,7 @@ fn today() -> NaiveDate {
 }
 
 async fn two_organisations() -> TestDb {
-    let t = TestDb::new().await.unwrap();
-    let at = Utc.with_ymd_and_hms(2024, 4, 25, 1, 0, 0).unwrap();
-    demo::load(&t.db, &t.files, today(), at).await.unwrap();
-    demo::load_another(&t.db, &t.files, today(), at, "某市晚报社", "晚报社", "wb_")
-        .await
-        .unwrap();
-    t
+    TestDb::two_organisations(today()).await.unwrap()
 }
 
 /// Every row of a table, read as stored: the oracle the scoped reads are checked

@@ -121,6 +121,18 @@ pub fn csv_reading(
 }
 
 impl TestDb {
+    /// The S1 demo and a second organisation beside it (某市晚报社, accounts prefixed
+    /// `wb_`), both as of `day` at 09:00 Beijing time: for rules that must hold across
+    /// organisations (the lists' scope, the counts of the upper level over both).
+    pub async fn two_organisations(day: chrono::NaiveDate) -> anyhow::Result<TestDb> {
+        let t = TestDb::new().await?;
+        let at = beijing_morning(day);
+        zhenggai_demo::load(&t.db, &t.files, day, at).await?;
+        zhenggai_demo::load_another(&t.db, &t.files, day, at, "某市晚报社", "晚报社", "wb_")
+            .await?;
+        Ok(t)
+    }
+
     /// Loads the S1 demo as of `start`, and has its office keep the default warning
     /// rules with leader_zhao named Party secretary (whom red warnings reach). The
     /// secretary.

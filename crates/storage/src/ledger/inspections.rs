@@ -1,4 +1,8 @@
 //! 巡视 / 巡察 轮次 — inspections and their counts (D1, D2).
+//!
+//! Why this file stays whole (just past 600 lines): the inspection as entered, the
+//! checks of its dates against what is already recorded under it, and its writes are
+//! read together; the plan's filing (`file_plan`) is the part to move out when it grows.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
