@@ -216,49 +216,30 @@ pub async fn generate(
         at,
         reason: Some("benchmark data"),
     };
+    // The office and a unit of the first organisation, and the upper level (省委巡视办)
+    // over every generated one.
+    let accounts = [
+        ("bench_office", "基准整改办", first_org, Role::Office),
+        ("bench_unit", "基准部门", first_depts[0], Role::Unit),
+        ("bench_upper", "基准巡视办", 2, Role::Upper),
+    ];
     db.write(async |tx| {
-        users::insert(
-            tx,
-            change,
-            &NewUser {
-                username: "bench_office",
-                display_name: "基准整改办",
-                unit: zhenggai_domain::UnitId(first_org),
-                role: Role::Office,
-                units_in_charge: vec![],
-                password: &password,
-                must_change_password: false,
-            },
-        )
-        .await?;
-        users::insert(
-            tx,
-            change,
-            &NewUser {
-                username: "bench_unit",
-                display_name: "基准部门",
-                unit: zhenggai_domain::UnitId(first_depts[0]),
-                role: Role::Unit,
-                units_in_charge: vec![],
-                password: &password,
-                must_change_password: false,
-            },
-        )
-        .await?;
-        users::insert(
-            tx,
-            change,
-            &NewUser {
-                username: "bench_upper",
-                display_name: "基准巡视办",
-                unit: zhenggai_domain::UnitId(2),
-                role: Role::Upper,
-                units_in_charge: vec![],
-                password: &password,
-                must_change_password: false,
-            },
-        )
-        .await?;
+        for (username, display_name, unit, role) in accounts {
+            users::insert(
+                tx,
+                change,
+                &NewUser {
+                    username,
+                    display_name,
+                    unit: zhenggai_domain::UnitId(unit),
+                    role,
+                    units_in_charge: vec![],
+                    password: &password,
+                    must_change_password: false,
+                },
+            )
+            .await?;
+        }
         Ok(())
     })
     .await?;

@@ -169,29 +169,25 @@ REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION tally_meas
 -- comes here, and only rows whose counted columns changed move a count.
 CREATE FUNCTION tally_measures_update() RETURNS trigger LANGUAGE plpgsql AS $f$
 BEGIN
+    WITH changed AS (
+        SELECT o.id FROM old_rows o JOIN new_rows n ON n.id = o.id
+        WHERE (o.state = 'done') <> (n.state = 'done')
+           OR o.deadline_kind IS DISTINCT FROM n.deadline_kind
+           OR o.deadline_date IS DISTINCT FROM n.deadline_date
+           OR o.lead_unit_id IS DISTINCT FROM n.lead_unit_id
+           OR o.withdrawn_at IS DISTINCT FROM n.withdrawn_at
+           OR o.org_id IS DISTINCT FROM n.org_id
+           OR o.inspection_id IS DISTINCT FROM n.inspection_id
+    )
     INSERT INTO measure_tallies AS t (unit_id, org_id, state, deadline_kind, deadline_date, day_key, n)
     SELECT unit, org_id, state, deadline_kind, deadline_date, COALESCE(deadline_date, ''), SUM(sign)
     FROM (
         SELECT u.unit, m.org_id, CASE WHEN m.state = 'done' THEN 'done' ELSE 'open' END AS state,
                m.deadline_kind, m.deadline_date, CASE WHEN m.side = 'old' THEN -1 ELSE 1 END AS sign
         FROM (
-            SELECT 'old' AS side, o.* FROM old_rows o JOIN new_rows n ON n.id = o.id
-            WHERE (o.state = 'done') <> (n.state = 'done')
-               OR o.deadline_kind IS DISTINCT FROM n.deadline_kind
-               OR o.deadline_date IS DISTINCT FROM n.deadline_date
-               OR o.lead_unit_id IS DISTINCT FROM n.lead_unit_id
-               OR o.withdrawn_at IS DISTINCT FROM n.withdrawn_at
-               OR o.org_id IS DISTINCT FROM n.org_id
-               OR o.inspection_id IS DISTINCT FROM n.inspection_id
+            SELECT 'old' AS side, o.* FROM old_rows o WHERE o.id IN (SELECT id FROM changed)
             UNION ALL
-            SELECT 'new' AS side, n.* FROM new_rows n JOIN old_rows o ON o.id = n.id
-            WHERE (o.state = 'done') <> (n.state = 'done')
-               OR o.deadline_kind IS DISTINCT FROM n.deadline_kind
-               OR o.deadline_date IS DISTINCT FROM n.deadline_date
-               OR o.lead_unit_id IS DISTINCT FROM n.lead_unit_id
-               OR o.withdrawn_at IS DISTINCT FROM n.withdrawn_at
-               OR o.org_id IS DISTINCT FROM n.org_id
-               OR o.inspection_id IS DISTINCT FROM n.inspection_id
+            SELECT 'new' AS side, n.* FROM new_rows n WHERE n.id IN (SELECT id FROM changed)
         ) m
         JOIN inspections i ON i.id = m.inspection_id AND i.withdrawn_at IS NULL
         CROSS JOIN LATERAL tally_units(m.id, m.lead_unit_id) AS u(unit)

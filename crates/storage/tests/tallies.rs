@@ -31,12 +31,16 @@ async fn two_organisations() -> TestDb {
 type Tally = BTreeMap<(i64, i64, String, String, String), i64>;
 
 async fn stored(t: &TestDb) -> Tally {
-    let rows: Vec<(i64, i64, String, String, String, i64)> = sqlx::query_as(
+    tally_of(
+        t,
         "SELECT unit_id, org_id, state, deadline_kind, day_key, n FROM measure_tallies WHERE n <> 0",
     )
-    .fetch_all(t.db.pool())
     .await
-    .unwrap();
+}
+
+async fn tally_of(t: &TestDb, sql: &str) -> Tally {
+    let rows: Vec<(i64, i64, String, String, String, i64)> =
+        sqlx::query_as(sql).fetch_all(t.db.pool()).await.unwrap();
     rows.into_iter()
         .map(|(u, o, s, k, d, n)| ((u, o, s, k, d), n))
         .collect()
@@ -45,7 +49,8 @@ async fn stored(t: &TestDb) -> Tally {
 /// Counted from the measures themselves: each live measure once for its organisation
 /// (unit 0) and once for each unit leading or cooperating on it.
 async fn afresh(t: &TestDb) -> Tally {
-    let rows: Vec<(i64, i64, String, String, String, i64)> = sqlx::query_as(
+    tally_of(
+        t,
         "SELECT u, org_id, state, deadline_kind, COALESCE(deadline_date, ''), CAST(COUNT(*) AS BIGINT) FROM ( \
            SELECT m.id, 0 AS u, m.org_id, CASE WHEN m.state = 'done' THEN 'done' ELSE 'open' END AS state, \
                   m.deadline_kind, m.deadline_date \
@@ -62,12 +67,7 @@ async fn afresh(t: &TestDb) -> Tally {
            WHERE m.withdrawn_at IS NULL AND i.withdrawn_at IS NULL) c \
          GROUP BY u, org_id, state, deadline_kind, deadline_date",
     )
-    .fetch_all(t.db.pool())
     .await
-    .unwrap();
-    rows.into_iter()
-        .map(|(u, o, s, k, d, n)| ((u, o, s, k, d), n))
-        .collect()
 }
 
 const FILTERS: [Option<StandingFilter>; 7] = [
