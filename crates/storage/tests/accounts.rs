@@ -501,3 +501,42 @@ async fn an_upload_is_named_only_by_the_session_that_made_it_into_its_inspection
     let too_late = later + Duration::hours(UPLOAD_HOURS) + Duration::minutes(1);
     assert!(!uploads::may_name(&t.db, by, "a", too_late).await.unwrap());
 }
+
+/// The upper level reads every organisation below its own, however deep and through
+/// departments between them, and none beside or above it.
+#[tokio::test]
+async fn the_organisations_below_are_found_through_departments_and_at_any_depth() {
+    use zhenggai_storage::accounts::units::{self, UnitKind};
+    let t = demo_db().await;
+    let admin = users::actor(&t.db, t.user("sysadmin").await).await.unwrap();
+    let add = |parent: Option<zhenggai_domain::UnitId>, kind: UnitKind, name: &'static str| {
+        let (db, admin) = (t.db.clone(), admin.clone());
+        async move {
+            units::create(&db, &admin, system(now()), parent, kind, name, None)
+                .await
+                .unwrap()
+        }
+    };
+    let province = add(None, UnitKind::Org, "某省").await;
+    let office = add(Some(province), UnitKind::Dept, "某省巡视办").await;
+    let city = add(Some(office), UnitKind::Org, "某市").await;
+    let county = add(Some(city), UnitKind::Org, "某县").await;
+    let county_dept = add(Some(county), UnitKind::Dept, "某县财政局").await;
+    let village = add(Some(county_dept), UnitKind::Org, "某乡").await;
+    let elsewhere = add(None, UnitKind::Org, "另一省").await;
+    let beside = add(Some(elsewhere), UnitKind::Org, "另一市").await;
+
+    let below = |org| {
+        let db = t.db.clone();
+        async move {
+            let mut ids = units::orgs_below(&db, org).await.unwrap();
+            ids.sort();
+            ids
+        }
+    };
+    assert_eq!(below(province).await, vec![city, county, village]);
+    assert_eq!(below(city).await, vec![county, village]);
+    assert_eq!(below(village).await, vec![]);
+    assert_eq!(below(elsewhere).await, vec![beside]);
+    assert!(!below(province).await.contains(&province));
+}

@@ -107,8 +107,7 @@ async fn from_session(app: &App, headers: &HeaderMap) -> Result<Option<Viewer>, 
     else {
         return Ok(None);
     };
-    let user = users::get(&app.db, session.user).await?;
-    let actor = users::actor_of(&app.db, &user).await?;
+    let (user, actor) = users::with_actor(&app.db, session.user).await?;
     Ok(Some(Viewer {
         actor,
         user,
@@ -200,8 +199,7 @@ impl FromRequestParts<App> for ApiViewer {
             let user = auth::find_api_token(&app.db, token.trim(), app.clock.now())
                 .await?
                 .ok_or(ApiError::Unauthenticated)?;
-            let user = users::get(&app.db, user).await?;
-            let actor = users::actor_of(&app.db, &user).await?;
+            let (user, actor) = users::with_actor(&app.db, user).await?;
             let viewer = Viewer {
                 actor,
                 user,

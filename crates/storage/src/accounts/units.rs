@@ -199,37 +199,23 @@ pub async fn get(db: &Db, id: UnitId) -> StoreResult<Unit> {
 }
 
 /// The organisations below one (children, grandchildren …), itself excluded.
+///
+/// Read on every request of the upper level: walked upward from each organisation to
+/// the one asked about, in the database, rather than reading every unit of the tree.
+/// Departments may sit between organisations in some trees, and a withdrawn unit breaks
+/// the walk. 64 levels bound it should the tree ever hold a cycle.
 pub async fn orgs_below(db: &Db, org: UnitId) -> StoreResult<Vec<UnitId>> {
-    // Departments may sit between organisations in some trees: walk the whole tree.
-    #[derive(sqlx::FromRow)]
-    struct Node {
-        id: i64,
-        parent_id: Option<i64>,
-        kind: String,
-    }
-    let rows = sqlx::query_as::<_, Node>(
-        "SELECT id, parent_id, kind FROM units WHERE withdrawn_at IS NULL",
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "WITH RECURSIVE up(org, at, depth) AS ( \
+             SELECT id, parent_id, 1 FROM units \
+             WHERE kind = 'org' AND withdrawn_at IS NULL AND parent_id IS NOT NULL AND id <> $1 \
+             UNION ALL \
+             SELECT up.org, u.parent_id, up.depth + 1 FROM up JOIN units u ON u.id = up.at \
+             WHERE up.at <> $1 AND u.withdrawn_at IS NULL AND u.parent_id IS NOT NULL AND up.depth < 64) \
+         SELECT org FROM up WHERE at = $1 ORDER BY org",
     )
+    .bind(org.0)
     .fetch_all(db.pool())
     .await?;
-    let mut parent_of = std::collections::HashMap::new();
-    let mut orgs = Vec::new();
-    for r in rows {
-        parent_of.insert(r.id, r.parent_id);
-        if code_of::<UnitKind>("units", "kind", &r.kind)? == UnitKind::Org {
-            orgs.push(r.id);
-        }
-    }
-    let mut below = Vec::new();
-    for id in orgs {
-        let mut cur = parent_of.get(&id).copied().flatten();
-        while let Some(p) = cur {
-            if p == org.0 {
-                below.push(UnitId(id));
-                break;
-            }
-            cur = parent_of.get(&p).copied().flatten();
-        }
-    }
-    Ok(below)
+    Ok(ids.into_iter().map(UnitId).collect())
 }

@@ -509,14 +509,39 @@ pub async fn of_org(db: &Db, org: UnitId) -> StoreResult<Vec<User>> {
 
 /// The acting person with everything access decisions need.
 pub async fn actor(db: &Db, id: UserId) -> StoreResult<Actor> {
-    actor_of(db, &get(db, id).await?).await
+    Ok(with_actor(db, id).await?.1)
+}
+
+/// A user and the person acting, read together: each request of a signed-in person
+/// starts here, so the user and their organisation come in one statement.
+pub async fn with_actor(db: &Db, id: UserId) -> StoreResult<(User, Actor)> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        user: UserRow,
+        org_id: i64,
+    }
+    let row = sqlx::query_as::<_, Row>(&format!(
+        "SELECT {COLUMNS}, un.org_id FROM users u JOIN units un ON un.id = u.unit_id WHERE u.id = $1"
+    ))
+    .bind(id.0)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let user = User::try_from(row.user)?;
+    let actor = acting(db, &user, UnitId(row.org_id)).await?;
+    Ok((user, actor))
 }
 
 /// The acting person of a user already loaded.
 pub async fn actor_of(db: &Db, user: &User) -> StoreResult<Actor> {
     let unit = units::get(db, user.unit_id).await?;
+    acting(db, user, unit.org_id).await
+}
+
+async fn acting(db: &Db, user: &User, org: UnitId) -> StoreResult<Actor> {
     let orgs_below = if user.role == Role::Upper {
-        units::orgs_below(db, unit.org_id).await?
+        units::orgs_below(db, org).await?
     } else {
         Vec::new()
     };
@@ -524,7 +549,7 @@ pub async fn actor_of(db: &Db, user: &User) -> StoreResult<Actor> {
         user: user.id,
         role: user.role,
         unit: user.unit_id,
-        org: unit.org_id,
+        org,
         units_in_charge: user.units_in_charge.clone(),
         orgs_below,
     })

@@ -72,26 +72,30 @@ pub fn on_connect(backend: Backend) -> &'static str {
              PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; \
              PRAGMA wal_autocheckpoint = 0;"
         }
-        // Ledger filters are parameter-sensitive (one unit's overdue measures versus a
-        // whole inspection): a plan made for the values at hand beats a generic one.
         // The database is read from memory, not from a spinning disk: at the default
         // random_page_cost of 4, one unit's overdue measures were found by scanning every
         // open measure of the organisation (31 ms at 100,000) rather than through the
         // unit's indexes (7 ms). Just-in-time compilation pays off for reports that run
         // for seconds, not for requests: misjudging a count with a subquery per row as
-        // costly, it spent 590 ms compiling a query that then ran in 60.
+        // costly, it spent 590 ms compiling a query that then ran in 60. Plans are
+        // cached as PostgreSQL decides (`plan_cache_mode = auto`, its default): forcing
+        // a fresh plan for every statement, as this once did for the parameter-sensitive
+        // ledger filters, spent more planning than running on most requests (2–10 ms of
+        // planning against under 1 ms of work at 100,000 measures, docs/benchmarks.md);
+        // the filters' lists of organisations and units are written into the statement,
+        // so each scope has plans of its own.
         Backend::Postgres => {
-            "SET TIME ZONE 'UTC'; SET plan_cache_mode = force_custom_plan; \
-             SET random_page_cost = 1.1; SET jit = off"
+            "SET TIME ZONE 'UTC'; SET random_page_cost = 1.1; SET jit = off"
         }
     }
 }
 
-/// Run before a bulk insert, for the rest of its transaction. The connections force
-/// custom plans (see [`on_connect`]), and that applies to the foreign-key checks too:
-/// PostgreSQL runs each check as a prepared query, so every inserted row re-planned
-/// its checks, half the server's time in a large import (`perf`, docs/benchmarks.md).
-/// The checks are lookups by primary key, whose generic plan is the right one.
+/// Run before a bulk insert, for the rest of its transaction: PostgreSQL runs each
+/// foreign-key check as a prepared query, and a check re-planned for every inserted row
+/// was half the server's time in a large import (`perf`, docs/benchmarks.md). The checks
+/// are lookups by primary key, whose generic plan is the right one; `auto` (the
+/// connections' own setting, see [`on_connect`]) is stated here so that a bulk insert
+/// does not depend on it.
 pub fn bulk_writes(backend: Backend) -> Option<&'static str> {
     match backend {
         Backend::Sqlite => None,

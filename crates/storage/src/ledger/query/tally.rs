@@ -13,7 +13,7 @@ use zhenggai_domain::status::StandingFilter;
 
 use super::Within;
 use super::ends::OrgEnds;
-use super::filter::Filter;
+use super::filter::{Counted, Filter};
 use crate::db::sql::Sql;
 use crate::scope;
 
@@ -48,6 +48,6 @@ pub(super) fn conditions(
         // tally row holds that union.
         return None;
     }
-    filter.standing_conditions(&mut sql, today, ends);
+    filter.standing_conditions(&mut sql, today, ends, Counted::Tallies);
     Some(sql)
 }
