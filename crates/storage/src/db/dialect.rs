@@ -84,9 +84,7 @@ pub fn on_connect(backend: Backend) -> &'static str {
         // planning against under 1 ms of work at 100,000 measures, docs/benchmarks.md);
         // the filters' lists of organisations and units are written into the statement,
         // so each scope has plans of its own.
-        Backend::Postgres => {
-            "SET TIME ZONE 'UTC'; SET random_page_cost = 1.1; SET jit = off"
-        }
+        Backend::Postgres => "SET TIME ZONE 'UTC'; SET random_page_cost = 1.1; SET jit = off",
     }
 }
 

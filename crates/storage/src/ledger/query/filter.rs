@@ -248,8 +248,8 @@ impl Filter {
                     .push(open)
                     .push(" AND m.deadline_kind = 'dated' AND m.deadline_date >= ")
                     .bind(day(today))
-                .push(" AND m.deadline_date <= ")
-                .append(&ends.per_org(day));
+                    .push(" AND m.deadline_date <= ")
+                    .append(&ends.per_org(day));
             }
             Some(StandingFilter::LongTerm) => {
                 sql.push(" AND ")
