@@ -159,6 +159,20 @@ pub fn chain_head(backend: Backend) -> &'static str {
     }
 }
 
+/// How a write transaction begins (`None`: the driver's `BEGIN`). On PostgreSQL the
+/// connection plans each statement for its values (`plan_cache_mode`, see [`on_connect`]),
+/// which the ledger's filters need; a write's statements find rows by id, where a plan
+/// made once serves every value, and planning them anew was a third of the server's
+/// time on a progress note (docs/benchmarks.md, "Writes over HTTP"). Inside a write the
+/// server's own choice applies again (`auto`: a generic plan once the first five
+/// custom ones show it costs no more), in the `BEGIN`'s round trip.
+pub fn begin_write(backend: Backend) -> Option<std::borrow::Cow<'static, str>> {
+    match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => Some("BEGIN; SET LOCAL plan_cache_mode = auto".into()),
+    }
+}
+
 /// Every chain's head (chain, position, hash), locked on PostgreSQL until commit: the
 /// keying marker pins them all, and no transaction extends a chain meanwhile.
 pub fn all_chain_heads(backend: Backend) -> &'static str {

@@ -14,7 +14,7 @@ use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, TransactionManager};
 use tokio::sync::{Notify, OwnedMutexGuard};
 
-use super::dialect::Backend;
+use super::dialect::{self, Backend};
 use crate::audit::key::AuditKey;
 use crate::error::StoreResult;
 
@@ -82,7 +82,7 @@ impl Tx {
             marked,
             pending: Vec::new(),
         };
-        AnyTransactionManager::begin(tx.pooled(), None).await?;
+        AnyTransactionManager::begin(tx.pooled(), dialect::begin_write(backend)).await?;
         tx.stage = Stage::Open;
         Ok(tx)
     }
