@@ -133,7 +133,8 @@ pub(crate) async fn insert_problem(
             let on = (feedback + Duration::days(*days)).min(today);
             let current = measures::load(tx, id, today).await?;
             if let Some(author) = author {
-                progress::insert_entry(tx, change, &current, on, text, author, *done).await?;
+                progress::insert_entry(tx, change, (&current).into(), on, text, author, *done)
+                    .await?;
             }
         }
     }

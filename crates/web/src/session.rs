@@ -196,10 +196,9 @@ impl FromRequestParts<App> for ApiViewer {
             .and_then(|v| v.to_str().ok())
             .and_then(bearer_token);
         if let Some(token) = bearer {
-            let user = auth::find_api_token(&app.db, token.trim(), app.clock.now())
+            let (user, actor) = users::by_api_token(&app.db, token.trim(), app.clock.now())
                 .await?
                 .ok_or(ApiError::Unauthenticated)?;
-            let (user, actor) = users::with_actor(&app.db, user).await?;
             let viewer = Viewer {
                 actor,
                 user,

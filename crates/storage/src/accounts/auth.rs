@@ -404,40 +404,29 @@ pub async fn create_api_token(
     Ok(Secret(token))
 }
 
-/// The owner of a live API token. Its last use is written at most once a minute (a
-/// volatile column, outside the trail), so that its owner sees which tokens are used.
-pub async fn find_api_token(
+/// Writes a token's last use, at most once a minute (a volatile column, outside the
+/// trail), so that its owner sees which tokens are used; `last_used_at` is what the
+/// request found stored. The token is found with its owner by
+/// [`crate::accounts::users::by_api_token`].
+pub(crate) async fn note_token_use(
     db: &Db,
-    token: &str,
+    id: i64,
+    last_used_at: Option<&str>,
     now: DateTime<Utc>,
-) -> StoreResult<Option<UserId>> {
-    #[derive(sqlx::FromRow)]
-    struct Live {
-        id: i64,
-        user_id: i64,
-        last_used_at: Option<String>,
-    }
-    let row = sqlx::query_as::<_, Live>(
-        "SELECT t.id, t.user_id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id \
-         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.withdrawn_at IS NULL AND u.disabled = 0",
-    )
-    .bind(token_hash(token))
-    .fetch_optional(db.pool())
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    let used = row.last_used_at.as_deref().and_then(parse_stamp);
+) -> StoreResult<()> {
+    let used = last_used_at.and_then(parse_stamp);
     if used.is_none_or(|u| now - u > Duration::seconds(60)) {
         db.write(async |tx| {
             sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
                 .bind(stamp(now))
-                .bind(row.id)
+                .bind(id)
                 .execute(tx.conn())
                 .await?;
             Ok(())
         })
         .await?;
     }
-    Ok(Some(UserId(row.user_id)))
+    Ok(())
 }
 
 /// An API token as its owner sees it (never the token itself).

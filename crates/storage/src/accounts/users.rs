@@ -9,7 +9,7 @@ use zhenggai_domain::validate::FieldError;
 use zhenggai_domain::validate::Why;
 use zhenggai_domain::{Role, UnitId, UserId};
 
-use crate::accounts::auth::{check_password_strength, hash_password};
+use crate::accounts::auth::{self, check_password_strength, hash_password};
 use crate::accounts::units;
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
@@ -529,17 +529,18 @@ pub async fn with_actor(db: &Db, id: UserId) -> StoreResult<(User, Actor)> {
     .await?
     .ok_or(StoreError::NotFound)?;
     let user = User::try_from(row.user)?;
-    let actor = acting(db, &user, UnitId(row.org_id)).await?;
+    let actor = actor_in(db, &user, UnitId(row.org_id)).await?;
     Ok((user, actor))
 }
 
 /// The acting person of a user already loaded.
 pub async fn actor_of(db: &Db, user: &User) -> StoreResult<Actor> {
     let unit = units::get(db, user.unit_id).await?;
-    acting(db, user, unit.org_id).await
+    actor_in(db, user, unit.org_id).await
 }
 
-async fn acting(db: &Db, user: &User, org: UnitId) -> StoreResult<Actor> {
+/// The acting person of a user whose unit belongs to `org`.
+async fn actor_in(db: &Db, user: &User, org: UnitId) -> StoreResult<Actor> {
     let orgs_below = if user.role == Role::Upper {
         units::orgs_below(db, org).await?
     } else {
@@ -553,4 +554,35 @@ async fn acting(db: &Db, user: &User, org: UnitId) -> StoreResult<Actor> {
         units_in_charge: user.units_in_charge.clone(),
         orgs_below,
     })
+}
+
+/// The owner of a live API token and the person they act as, found in one statement:
+/// every API request asks, so the token, its owner and the owner's organisation are read
+/// together (an upper level's organisations below are the only further statement).
+pub async fn by_api_token(
+    db: &Db,
+    token: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> StoreResult<Option<(User, Actor)>> {
+    #[derive(sqlx::FromRow)]
+    struct Live {
+        token_id: i64,
+        last_used_at: Option<String>,
+        org_id: i64,
+        #[sqlx(flatten)]
+        user: UserRow,
+    }
+    let row = sqlx::query_as::<_, Live>(&format!(
+        "SELECT t.id AS token_id, t.last_used_at, un.org_id, {COLUMNS} FROM api_tokens t \
+         JOIN users u ON u.id = t.user_id JOIN units un ON un.id = u.unit_id \
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.withdrawn_at IS NULL AND u.disabled = 0"
+    ))
+    .bind(auth::token_hash(token))
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    auth::note_token_use(db, row.token_id, row.last_used_at.as_deref(), now).await?;
+    let user = User::try_from(row.user)?;
+    let actor = actor_in(db, &user, UnitId(row.org_id)).await?;
+    Ok(Some((user, actor)))
 }

@@ -7,7 +7,7 @@ use sqlx::AnyConnection;
 use zhenggai_domain::reason::Rule;
 use zhenggai_domain::validate::Why;
 
-use super::write::{created, record, snapshot};
+use super::write::{created, normalise, record, snapshot};
 use super::{Change, Entity};
 use crate::db::sql::{Param, Sql, stamp};
 use crate::db::tx::Tx;
@@ -106,12 +106,13 @@ pub async fn update(
         .push(", version = version + 1 WHERE id = ")
         .bind(id)
         .push(" AND version = ")
-        .bind(expected_version);
-    let done = sql.query().execute(&mut *conn).await?;
-    if done.rows_affected() == 0 {
+        .bind(expected_version)
+        // The row as stored, without reading it again.
+        .push(" RETURNING *");
+    let Some(row) = sql.query().fetch_optional(&mut *conn).await? else {
         return Err(conflict(conn, entity, id, expected_version, &before).await);
-    }
-    let after = snapshot(conn, entity, id).await?;
+    };
+    let after = normalise(&row);
     record(tx, change, action, entity, id, Some(&before), Some(&after)).await?;
     Ok(after)
 }

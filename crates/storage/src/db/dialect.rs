@@ -254,12 +254,13 @@ pub fn new_ids(backend: Backend) -> NewIds {
     }
 }
 
-/// Holds a measure's row until the transaction ends, so that a second writer waits and
-/// then reads what the first wrote; SQLite's one writer is already alone.
-pub fn lock_measure(backend: Backend) -> Option<&'static str> {
+/// The end of a query that reads a measure (`m`) a writer is about to change: holds its
+/// row until the transaction ends, so that a second writer waits and then reads what the
+/// first wrote, in the statement that reads it; SQLite's one writer is already alone.
+pub fn lock_measure(backend: Backend) -> &'static str {
     match backend {
-        Backend::Sqlite => None,
-        Backend::Postgres => Some("SELECT id FROM measures WHERE id = $1 FOR UPDATE"),
+        Backend::Sqlite => "",
+        Backend::Postgres => " FOR UPDATE OF m",
     }
 }
 

@@ -62,6 +62,11 @@ impl Db {
         let own = options.clone();
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections)
+            // sqlx pings a connection when it is returned to the pool (which also reads
+            // any answer still owed, see `Tx`'s drop) and, by default, again when it is
+            // taken: a round trip more for every statement a request runs on the pool.
+            // A connection the server closed while idle fails its next statement once.
+            .test_before_acquire(false)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     conn.execute(sqlx::raw_sql(dialect::on_connect(backend)))

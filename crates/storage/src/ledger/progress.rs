@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
-use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::access::{Access, Actor, MeasureOwners};
 use zhenggai_domain::deadline::DeadlineKind;
 use zhenggai_domain::happened;
 use zhenggai_domain::lifecycle::{self, Action, Refusal};
@@ -12,13 +12,15 @@ use zhenggai_domain::reason::{Refused, Rule};
 use zhenggai_domain::status::MeasureState;
 use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
-use zhenggai_domain::{AttachmentId, MeasureId, ProgressId, UserId};
+use zhenggai_domain::{AttachmentId, MeasureId, ProblemId, ProgressId, UnitId, UserId};
 
-use super::UserRef;
 use super::lifecycle::facts::{Facts, facts};
 use super::measures;
+use super::{UnitRef, UserRef};
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
+use crate::db::dialect::{Backend, lock_measure};
+use crate::db::rows::code_of;
 use crate::db::sql::{Sql, day, parse_day, stamp};
 use crate::db::tx::Tx;
 use crate::error::{StoreError, StoreResult};
@@ -72,6 +74,14 @@ pub struct Attachment {
 
 /// Adds a progress entry with its files, and moves the measure on: registered becomes
 /// in progress; "done" marks it done on the entry's day.
+///
+/// The measure is read, and the entry checked, inside the entry's transaction, under the
+/// measure's lock: entries are appended and never conflict with each other, so what the
+/// entry decides (the state it moves, whether "done" is allowed) is decided on the state
+/// it will change, where two first entries both moved a registered measure "into
+/// progress" from the same version and the second was refused as stale. An entry with
+/// files is checked once more before its transaction, so that its files are written
+/// only for an entry that will be accepted and the measure is not held while they are.
 #[expect(
     clippy::too_many_arguments,
     reason = "the entry, its files and their limits"
@@ -87,68 +97,40 @@ pub async fn add(
     limits: UploadLimits,
     today: NaiveDate,
 ) -> StoreResult<ProgressId> {
-    let (m, access) = measures::get(db, actor, measure, today).await?;
-    if access < Access::Contribute {
-        return Err(StoreError::refused(Refused::ProgressByOwners));
-    }
-    // Whether this person may mark it done at all is said first: asking someone to
-    // attach evidence and then refusing them the step wastes their time. Decided again
-    // under the transaction's lock below.
-    if input.mark_done && m.state != MeasureState::Done {
+    let note = Note {
+        actor,
+        measure,
+        input,
+        uploads,
+        limits,
+        today,
+    };
+    let stored = if uploads.is_empty() {
+        Vec::new()
+    } else {
         let mut conn = db.pool().acquire().await?;
-        check_measure_done(&mut conn, actor, &m, today).await?;
-    }
-    let mut c = Checker::default();
-    let happened_on = c.date("happened_on", &input.happened_on);
-    if happened_on.is_some_and(|d| d > today) {
-        c.push(FieldError::because(
-            "happened_on",
-            Why::Rule(Rule::WorkAhead),
-        ));
-    }
-    let made = happened::Event::ProgressMade;
-    super::check_since_inspection(db, &mut c, made, happened_on, m.inspection_id).await?;
-    let content = c.text("content", &input.content, 5000);
-    let checked = check_uploads(&mut c, uploads, limits);
-    if input.mark_done && checked.is_empty() && !has_evidence(db, measure).await? {
-        c.push(FieldError::because(
-            "files",
-            Why::Rule(Rule::EvidenceNeeded),
-        ));
-    }
-    c.finish()?;
-    let happened_on =
-        happened_on.ok_or_else(|| StoreError::because("happened_on", Why::RequiredDate))?;
-    let stored = store_uploads(files, &checked).await?;
+        let target = Target::read(&mut conn, db.backend(), measure, false).await?;
+        let checked = note.check(&mut conn, &target).await?;
+        store_uploads(files, &checked.uploads).await?
+    };
     db.write(async |tx| {
-        // Entries are appended and never conflict with each other: the measure's state
-        // is read again under the transaction's lock, not taken from before it, where
-        // two first entries both moved a registered measure "into progress" from the
-        // same version and the second was refused as stale.
-        let m = measures::load_locked(tx, m.id, today).await?;
-        if input.mark_done {
-            if m.state == MeasureState::Done {
-                return Err(StoreError::because(
-                    "mark_done",
-                    Why::Rule(Rule::MeasureDone),
-                ));
-            }
-            check_measure_done(tx.conn(), actor, &m, today).await?;
-        }
+        let backend = tx.backend();
+        let target = Target::read(tx.conn(), backend, measure, true).await?;
+        let checked = note.check(tx.conn(), &target).await?;
         let id = insert_entry(
             tx,
             change,
-            &m,
-            happened_on,
-            &content,
+            target.at(measure),
+            checked.happened_on,
+            &checked.content,
             actor.user,
             input.mark_done,
         )
         .await?;
         for f in &stored {
-            let att: i64 = sqlx::query_scalar(
+            let row = sqlx::query(
                 "INSERT INTO attachments (progress_id, sha256, filename, content_type, size, uploaded_by, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *",
             )
             .bind(id.0)
             .bind(&f.sha256)
@@ -159,14 +141,175 @@ pub async fn add(
             .bind(stamp(change.at))
             .fetch_one(tx.conn())
             .await?;
-            audit::write::created(tx, change, Entity::Attachment, att).await?;
+            audit::write::inserted(tx, change, Entity::Attachment, &row).await?;
         }
         Ok(id)
     })
     .await
 }
 
-/// Whether the actor may mark this measure done now (the progress form offers it only
+/// A progress entry as sent, with what it is checked against.
+struct Note<'a> {
+    actor: &'a Actor,
+    measure: MeasureId,
+    input: &'a ProgressInput,
+    uploads: &'a [Upload],
+    limits: UploadLimits,
+    today: NaiveDate,
+}
+
+/// A progress entry as checked: its day, its words, its files with their checked types.
+struct Checked<'a> {
+    happened_on: NaiveDate,
+    content: String,
+    uploads: Vec<(&'a Upload, &'static str)>,
+}
+
+impl<'a> Note<'a> {
+    /// Refuses the entry, or gives it as it will be stored: the measure hidden from the
+    /// actor is not found; then who may add entries and, for "done", who may mark it
+    /// done, is said before the fields (asking someone to attach evidence and then
+    /// refusing them the step wastes their time); then the fields and files.
+    async fn check(&self, conn: &mut AnyConnection, target: &Target) -> StoreResult<Checked<'a>> {
+        let (input, today) = (self.input, self.today);
+        match self.actor.measure_access(&target.owners) {
+            Access::None => return Err(StoreError::NotFound),
+            access if access < Access::Contribute => {
+                return Err(StoreError::refused(Refused::ProgressByOwners));
+            }
+            _ => {}
+        }
+        if input.mark_done && target.state != MeasureState::Done {
+            check_measure_done(conn, self.actor, &target.done_by(), today).await?;
+        }
+        let mut c = Checker::default();
+        let happened_on = c.date("happened_on", &input.happened_on);
+        if happened_on.is_some_and(|d| d > today) {
+            c.push(FieldError::because(
+                "happened_on",
+                Why::Rule(Rule::WorkAhead),
+            ));
+        }
+        if let Some(on) = happened_on
+            && let Err(e) =
+                happened::check_since(happened::Event::ProgressMade, on, target.inspection_start)
+        {
+            c.push(e.field_error());
+        }
+        let content = c.text("content", &input.content, 5000);
+        let uploads = check_uploads(&mut c, self.uploads, self.limits);
+        if input.mark_done && uploads.is_empty() && !has_evidence(conn, self.measure).await? {
+            c.push(FieldError::because(
+                "files",
+                Why::Rule(Rule::EvidenceNeeded),
+            ));
+        }
+        c.finish()?;
+        let happened_on =
+            happened_on.ok_or_else(|| StoreError::because("happened_on", Why::RequiredDate))?;
+        if input.mark_done && target.state == MeasureState::Done {
+            return Err(StoreError::because(
+                "mark_done",
+                Why::Rule(Rule::MeasureDone),
+            ));
+        }
+        Ok(Checked {
+            happened_on,
+            content,
+            uploads,
+        })
+    }
+}
+
+/// The measure an entry is added to, as the entry needs it: its owners (for access), where
+/// it stands, what marking it done asks, and when its inspection began; read in one
+/// statement (a row a cooperating unit), under the transaction's lock when `locked`.
+struct Target {
+    owners: MeasureOwners,
+    problem: ProblemId,
+    lead_unit: UnitRef,
+    kind: DeadlineKind,
+    state: MeasureState,
+    version: i64,
+    inspection_start: Option<NaiveDate>,
+}
+
+/// A row of [`Target::read`].
+#[derive(sqlx::FromRow)]
+struct TargetRow {
+    org_id: i64,
+    problem_id: i64,
+    lead_unit_id: i64,
+    lead_unit_name: String,
+    leader_id: Option<i64>,
+    deadline_kind: String,
+    state: String,
+    version: i64,
+    inspection_start: Option<String>,
+    cooperating: Option<i64>,
+}
+
+impl Target {
+    async fn read(
+        conn: &mut AnyConnection,
+        backend: Backend,
+        measure: MeasureId,
+        locked: bool,
+    ) -> StoreResult<Target> {
+        let lock = if locked { lock_measure(backend) } else { "" };
+        let rows = sqlx::query_as::<_, TargetRow>(&format!(
+            "SELECT m.org_id, m.problem_id, m.lead_unit_id, COALESCE(lu.short_name, lu.name) AS lead_unit_name, \
+             m.leader_id, m.deadline_kind, m.state, m.version, \
+             COALESCE(i.period_start, i.feedback_date) AS inspection_start, mu.unit_id AS cooperating \
+             FROM measures m JOIN units lu ON lu.id = m.lead_unit_id JOIN inspections i ON i.id = m.inspection_id \
+             LEFT JOIN measure_units mu ON mu.measure_id = m.id AND mu.withdrawn_at IS NULL \
+             WHERE m.id = $1 AND m.withdrawn_at IS NULL{lock}"
+        ))
+        .bind(measure.0)
+        .fetch_all(conn)
+        .await?;
+        let cooperating = rows
+            .iter()
+            .filter_map(|r| r.cooperating.map(UnitId))
+            .collect();
+        let r = rows.into_iter().next().ok_or(StoreError::NotFound)?;
+        Ok(Target {
+            owners: MeasureOwners {
+                org: UnitId(r.org_id),
+                lead_unit: UnitId(r.lead_unit_id),
+                cooperating,
+                leader: r.leader_id.map(UserId),
+            },
+            problem: ProblemId(r.problem_id),
+            lead_unit: UnitRef {
+                id: UnitId(r.lead_unit_id),
+                name: r.lead_unit_name,
+            },
+            kind: code_of("measures", "deadline_kind", &r.deadline_kind)?,
+            state: code_of("measures", "state", &r.state)?,
+            version: r.version,
+            inspection_start: r.inspection_start.as_deref().and_then(parse_day),
+        })
+    }
+
+    fn at(&self, id: MeasureId) -> MeasureAt {
+        MeasureAt {
+            id,
+            state: self.state,
+            version: self.version,
+        }
+    }
+
+    fn done_by(&self) -> DoneBy<'_> {
+        DoneBy {
+            problem: self.problem,
+            lead_unit: &self.lead_unit,
+            kind: self.kind,
+        }
+    }
+}
+
+/// Whether the actor may mark the measure done now (the progress form offers it only
 /// then; [`add`] decides again when it is sent).
 pub async fn may_mark_done(
     db: &Db,
@@ -178,10 +321,36 @@ pub async fn may_mark_done(
         return Ok(false);
     }
     let mut conn = db.pool().acquire().await?;
-    match check_measure_done(&mut conn, actor, m, today).await {
+    let done_by = DoneBy {
+        problem: m.problem_id,
+        lead_unit: &m.lead_unit,
+        kind: m.deadline.kind,
+    };
+    match check_measure_done(&mut conn, actor, &done_by, today).await {
         Ok(()) => Ok(true),
         Err(StoreError::Refused(_) | StoreError::Invalid(_)) => Ok(false),
         Err(e) => Err(e),
+    }
+}
+
+/// Where a measure stands when an entry is added to it: what the entry moves on.
+#[derive(Debug, Clone, Copy)]
+pub struct MeasureAt {
+    /// The measure.
+    pub id: MeasureId,
+    /// Its stored state.
+    pub state: MeasureState,
+    /// Its version, which a state move is written over.
+    pub version: i64,
+}
+
+impl From<&measures::Measure> for MeasureAt {
+    fn from(m: &measures::Measure) -> MeasureAt {
+        MeasureAt {
+            id: m.id,
+            state: m.state,
+            version: m.version,
+        }
     }
 }
 
@@ -190,14 +359,14 @@ pub async fn may_mark_done(
 pub async fn insert_entry(
     tx: &mut Tx,
     change: Change<'_>,
-    m: &measures::Measure,
+    m: MeasureAt,
     happened_on: NaiveDate,
     content: &str,
     author: UserId,
     done: bool,
 ) -> StoreResult<ProgressId> {
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO progress (measure_id, happened_on, content, author_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    let row = sqlx::query(
+        "INSERT INTO progress (measure_id, happened_on, content, author_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING *",
     )
     .bind(m.id.0)
     .bind(day(happened_on))
@@ -206,7 +375,7 @@ pub async fn insert_entry(
     .bind(stamp(change.at))
     .fetch_one(tx.conn())
     .await?;
-    audit::write::created(tx, change, Entity::Progress, id).await?;
+    let id = audit::write::inserted(tx, change, Entity::Progress, &row).await?;
     let next = if done {
         Some(MeasureState::Done)
     } else if m.state == MeasureState::Registered {
@@ -234,13 +403,13 @@ pub async fn insert_entry(
     Ok(ProgressId(id))
 }
 
-async fn has_evidence(db: &Db, measure: MeasureId) -> StoreResult<bool> {
+async fn has_evidence(conn: &mut AnyConnection, measure: MeasureId) -> StoreResult<bool> {
     Ok(sqlx::query(
         "SELECT 1 FROM attachments a JOIN progress p ON p.id = a.progress_id \
          WHERE p.measure_id = $1 AND a.withdrawn_at IS NULL AND p.withdrawn_at IS NULL",
     )
     .bind(measure.0)
-    .fetch_optional(db.pool())
+    .fetch_optional(conn)
     .await?
     .is_some())
 }
@@ -390,6 +559,14 @@ struct LatestRow {
     content: String,
 }
 
+/// What marking a measure done is decided on: its problem, its own lead unit and
+/// whether it is long-term.
+struct DoneBy<'a> {
+    problem: ProblemId,
+    lead_unit: &'a UnitRef,
+    kind: DeadlineKind,
+}
+
 /// Whether the actor may mark a measure done now: the state machine's rule for a done
 /// measure (its lead unit, once the plan is approved), asked of the measure's problem
 /// with the measure's own lead unit, since a problem's measures may be led by different
@@ -397,17 +574,17 @@ struct LatestRow {
 async fn check_measure_done(
     conn: &mut AnyConnection,
     actor: &Actor,
-    m: &measures::Measure,
+    m: &DoneBy<'_>,
     today: NaiveDate,
 ) -> StoreResult<()> {
     let Facts {
         problem, policy, ..
-    } = facts(conn, m.problem_id, today).await?;
+    } = facts(conn, m.problem, today).await?;
     let problem = lifecycle::Problem {
         lead_unit: m.lead_unit.id,
         ..problem
     };
-    let action = if m.deadline.kind == DeadlineKind::LongTerm {
+    let action = if m.kind == DeadlineKind::LongTerm {
         Action::LongTermMeasureDone
     } else {
         Action::MeasureDone

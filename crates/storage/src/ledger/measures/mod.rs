@@ -7,7 +7,7 @@ mod input;
 mod read;
 
 pub use self::input::{MAX_ROWS, MeasureInput, NewMeasure, input_of};
-pub use self::read::{Measure, get, led_by, load, load_locked};
+pub use self::read::{Measure, get, led_by, load};
 pub(crate) use self::read::{SELECT, activity, load_cooperating};
 
 use chrono::NaiveDate;

@@ -286,19 +286,6 @@ pub async fn load(tx: &mut Tx, id: MeasureId, today: NaiveDate) -> StoreResult<M
     Ok(row.measure(today)?)
 }
 
-/// A measure read inside a write transaction and held until it ends (see
-/// [`crate::db::dialect::lock_measure`]): what the writer decides from its state is decided
-/// on the state it will change.
-pub async fn load_locked(tx: &mut Tx, id: MeasureId, today: NaiveDate) -> StoreResult<Measure> {
-    if let Some(lock) = crate::db::dialect::lock_measure(tx.backend()) {
-        sqlx::query(lock)
-            .bind(id.0)
-            .fetch_optional(tx.conn())
-            .await?;
-    }
-    load(tx, id, today).await
-}
-
 /// The measures of a problem that a change of its lead unit would hand over: those
 /// the lead unit leads now, by ordinal, with their content (for the form that asks
 /// measure by measure). The caller has checked that the actor may read the problem.
