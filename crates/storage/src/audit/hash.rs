@@ -8,6 +8,13 @@ pub fn sm3_hex(bytes: &[u8]) -> String {
     hex::encode(Sm3::digest(bytes))
 }
 
+/// The digest of a row as the trail keeps it (its JSON text): what an entry's hash
+/// covers of the row before and after, and what an import's one entry holds of each
+/// row it wrote (see [`super::batch`]).
+pub fn row_digest(text: &str) -> String {
+    sm3_hex(text.as_bytes())
+}
+
 /// The hash before the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -43,6 +50,8 @@ pub struct EntryFields<'a> {
     pub before: Option<&'a str>,
     /// The row after, as JSON.
     pub after: Option<&'a str>,
+    /// The digests of the rows an import wrote (an import's one entry, [`super::batch`]).
+    pub digests: Option<&'a str>,
 }
 
 /// The SM3 hash of an entry written without a key (before the trail was keyed): the
@@ -52,8 +61,8 @@ pub fn entry_hash(f: &EntryFields<'_>) -> String {
 }
 
 pub(crate) fn canonical(label: &str, f: &EntryFields<'_>) -> String {
-    let content = |c: Option<&str>| c.map(|c| sm3_hex(c.as_bytes()));
-    serde_json::json!([
+    let content = |c: Option<&str>| c.map(row_digest);
+    let mut fields = serde_json::json!([
         label,
         f.id,
         f.chain,
@@ -68,6 +77,11 @@ pub(crate) fn canonical(label: &str, f: &EntryFields<'_>) -> String {
         f.reason,
         content(f.before),
         content(f.after),
-    ])
-    .to_string()
+    ]);
+    // Only an import's entry has a fifteenth field: every other entry, and every entry
+    // written before imports were recorded this way, keeps the hash it has.
+    if let (Some(digests), Some(fields)) = (f.digests, fields.as_array_mut()) {
+        fields.push(serde_json::Value::from(sm3_hex(digests.as_bytes())));
+    }
+    fields.to_string()
 }

@@ -149,6 +149,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "measure_list_indexes",
         include_str!("../../migrations/0034_measure_list_indexes.sql"),
     ),
+    (
+        35,
+        "import_digests",
+        include_str!("../../migrations/0035_import_digests.sql"),
+    ),
 ];
 
 /// A column a migration added to an existing table, with the value it gave the rows
