@@ -45,8 +45,11 @@ pub(crate) struct Digested {
     pub digest: String,
 }
 
-/// Every row an entry's digests name: (table, id) and what is known of it.
-pub(crate) fn digested(text: &str) -> Result<Vec<((String, i64), Digested)>, serde_json::Error> {
+/// A row's table and id.
+pub(crate) type RowKey = (String, i64);
+
+/// Every row an entry's digests name, and what is known of it.
+pub(crate) fn digested(text: &str) -> Result<Vec<(RowKey, Digested)>, serde_json::Error> {
     let tables: Vec<TableRows> = serde_json::from_str(text)?;
     let mut out = Vec::with_capacity(tables.iter().map(|t| t.rows.len()).sum());
     for TableRows {
