@@ -15,9 +15,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::hash::row_digest;
-use super::write::{Cell, row_text};
-use crate::db::migrate::AddedColumn;
+use super::hash::{Cell, row_digest, row_text};
 
 /// The rows of one table written in one bulk insert: the trail's columns in the order
 /// each row's digested text names them, and each row's id and digest.
@@ -89,10 +87,10 @@ pub(crate) fn names(text: &str, table: &str, id: i64) -> bool {
 }
 
 /// Whether a stored row (as `normalise` makes it) is no longer the row whose digest its
-/// import recorded. A column a later migration added must hold what the migration gave
-/// the rows (as `verify` reads entries written before the migration); any other value
-/// was set behind the system's back.
-pub(crate) fn differs(recorded: &Digested, now: &Value, added: &[&AddedColumn]) -> bool {
+/// import recorded. A column a later migration added (`added`: each with the value the
+/// migration gave the rows) must hold that value, as `verify` reads entries written
+/// before the migration; any other value was set behind the system's back.
+pub(crate) fn differs(recorded: &Digested, now: &Value, added: &[(&str, &Value)]) -> bool {
     let Some(now) = now.as_object() else {
         return true;
     };
@@ -102,7 +100,7 @@ pub(crate) fn differs(recorded: &Digested, now: &Value, added: &[&AddedColumn]) 
         .any(|(column, value)| {
             !added
                 .iter()
-                .any(|a| a.column == *column && a.default == *value)
+                .any(|(added, default)| added == column && *default == value)
         });
     if unrecorded_changed {
         return true;
@@ -149,16 +147,13 @@ mod tests {
             &[]
         ));
         // A column added by a later migration: as the migration left it, or changed.
-        let added = AddedColumn {
-            table: "t".into(),
-            column: "kind".into(),
-            default: json!("plain"),
-        };
+        let plain = json!("plain");
+        let added = [("kind", &plain)];
         let with = json!({"id": 7, "title": "“引号”\n\\", "version": 1, "kind": "plain"});
-        assert!(!differs(&r, &with, &[&added]));
+        assert!(!differs(&r, &with, &added));
         assert!(differs(&r, &with, &[]));
         let set = json!({"id": 7, "title": "“引号”\n\\", "version": 1, "kind": "secret"});
-        assert!(differs(&r, &set, &[&added]));
+        assert!(differs(&r, &set, &added));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! What an entry's hash covers: its fields, hashed with SM3 (entries written before
 //! the trail was keyed) or sealed with the audit key (SM3-HMAC, see [`super::key`]).
 
+use serde_json::Value;
 use sm3::{Digest, Sm3};
 
 /// SM3 of bytes, in lower-case hex.
@@ -13,6 +14,47 @@ pub fn sm3_hex(bytes: &[u8]) -> String {
 /// row it wrote (see [`super::batch`]).
 pub fn row_digest(text: &str) -> String {
     sm3_hex(text.as_bytes())
+}
+
+/// One column's value in a row's text for the trail.
+#[derive(Debug, Clone, Copy)]
+pub enum Cell<'a> {
+    /// An integer.
+    Int(i64),
+    /// A text.
+    Text(&'a str),
+    /// NULL.
+    Null,
+    /// As the trail's JSON holds it (what `normalise` read).
+    Json(&'a Value),
+}
+
+/// A row's text for the trail: a JSON object of `cells` in their order. The one way
+/// the text an import's digest is taken of is written, when the row is inserted and
+/// when `verify` recomputes it from the stored row ([`super::batch`]); the same object
+/// as `write::normalise` gives, with the keys in the table's order.
+pub fn row_text<'a>(
+    cells: impl Iterator<Item = (&'a str, Cell<'a>)>,
+    capacity: usize,
+) -> Result<String, serde_json::Error> {
+    let mut out: Vec<u8> = Vec::with_capacity(capacity);
+    out.push(b'{');
+    for (k, (column, cell)) in cells.enumerate() {
+        if k > 0 {
+            out.push(b',');
+        }
+        serde_json::to_writer(&mut out, column)?;
+        out.push(b':');
+        match cell {
+            Cell::Int(v) => serde_json::to_writer(&mut out, &v)?,
+            Cell::Text(t) => serde_json::to_writer(&mut out, t)?,
+            Cell::Null => out.extend_from_slice(b"null"),
+            Cell::Json(v) => serde_json::to_writer(&mut out, v)?,
+        }
+    }
+    out.push(b'}');
+    String::from_utf8(out)
+        .map_err(|e| serde_json::Error::io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
 }
 
 /// The hash before the first entry.

@@ -8,7 +8,7 @@ use sqlx::any::AnyRow;
 
 use super::batch::{TableRows, digests_text};
 use super::chain::{Pending, append_chained, marker_to_write, new_ids, statements_of};
-use super::hash::{row_digest, sm3_hex};
+use super::hash::{Cell, row_digest, row_text, sm3_hex};
 use super::{Change, Entity};
 use crate::db::Db;
 use crate::db::dialect;
@@ -284,44 +284,6 @@ fn row_after(
         (column.as_str(), cell)
     });
     row_text(cells, texts + 24 * trail.len())
-}
-
-/// One column's value in a row's text for the trail.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Cell<'a> {
-    Int(i64),
-    Text(&'a str),
-    Null,
-    /// As the trail's JSON holds it (what `normalise` read).
-    Json(&'a Value),
-}
-
-/// A row's text for the trail: a JSON object of `cells` in their order. The one way
-/// the text an import's digest is taken of is written, when the row is inserted and
-/// when `verify` recomputes it from the stored row ([`super::batch`]); the same object
-/// as `normalise` gives, with the keys in the table's order.
-pub(crate) fn row_text<'a>(
-    cells: impl Iterator<Item = (&'a str, Cell<'a>)>,
-    capacity: usize,
-) -> Result<String, serde_json::Error> {
-    let mut out: Vec<u8> = Vec::with_capacity(capacity);
-    out.push(b'{');
-    for (k, (column, cell)) in cells.enumerate() {
-        if k > 0 {
-            out.push(b',');
-        }
-        serde_json::to_writer(&mut out, column)?;
-        out.push(b':');
-        match cell {
-            Cell::Int(v) => serde_json::to_writer(&mut out, &v)?,
-            Cell::Text(t) => serde_json::to_writer(&mut out, t)?,
-            Cell::Null => out.extend_from_slice(b"null"),
-            Cell::Json(v) => serde_json::to_writer(&mut out, v)?,
-        }
-    }
-    out.push(b'}');
-    String::from_utf8(out)
-        .map_err(|e| serde_json::Error::io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
 }
 
 /// Starts sealing, at start and after migrations: refuses a key other than the one the

@@ -254,7 +254,11 @@ async fn check_table(
                 problems.push(Finding::RowRemovedByTrail { table, id })
             }
             Some((entry, Recorded::Digest(recorded))) => {
-                if differs(recorded, &now, added) {
+                let defaults: Vec<(&str, &serde_json::Value)> = added
+                    .iter()
+                    .map(|a| (a.column.as_str(), &a.default))
+                    .collect();
+                if differs(recorded, &now, &defaults) {
                     problems.push(Finding::RowDiffersFromImport {
                         table,
                         id,
