@@ -154,6 +154,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "import_digests",
         include_str!("../../migrations/0035_import_digests.sql"),
     ),
+    (
+        36,
+        "tally_links_by_measure",
+        include_str!("../../migrations/0036_tally_links_by_measure.sql"),
+    ),
 ];
 
 /// A column a migration added to an existing table, with the value it gave the rows
