@@ -123,10 +123,11 @@ async fn rehash_unkeyed(t: &TestDb, chain: i64, from: i64) {
         reason: Option<String>,
         before_json: Option<String>,
         after_json: Option<String>,
+        digests: Option<String>,
         seq: i64,
     }
     let rows = sqlx::query_as::<_, Entry>(
-        "SELECT id, at, actor_id, action, entity, entity_id, entity_version, reason, before_json, after_json, seq \
+        "SELECT id, at, actor_id, action, entity, entity_id, entity_version, reason, before_json, after_json, digests, seq \
          FROM audit_log WHERE chain = $1 ORDER BY seq",
     )
     .bind(chain)
@@ -151,6 +152,7 @@ async fn rehash_unkeyed(t: &TestDb, chain: i64, from: i64) {
                 reason: r.reason.as_deref(),
                 before: r.before_json.as_deref(),
                 after: r.after_json.as_deref(),
+                digests: r.digests.as_deref(),
             });
             sqlx::query("UPDATE audit_log SET prev_hash = $1, hash = $2 WHERE id = $3")
                 .bind(&prev)

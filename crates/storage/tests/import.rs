@@ -24,6 +24,8 @@ use zhenggai_testkit::{Finders, TestDb, csv_reading};
 // In a folder without a `main.rs`: part of this test binary, not one of its own.
 #[path = "import/columns.rs"]
 mod columns;
+#[path = "import/trail.rs"]
+mod trail;
 
 const LEDGER: &str = "序号,问题描述,整改措施,责任领导,牵头单位,配合单位,完成时限\n\
 一、新增巡察反馈问题（2个问题）,,,,,,\n\

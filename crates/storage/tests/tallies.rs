@@ -263,3 +263,102 @@ async fn counts_follow_every_change_to_the_measures() {
     agree(&t, "with it restored").await;
     counts_agree_with_lists(&t, &units[..1], "at the end").await;
 }
+
+/// An import writes its measures and their cooperating units in bulk statements, each
+/// thousands of rows (on PostgreSQL the statement-level triggers then see them all at
+/// once, the cooperating units after their measures): the tallies must count them as a
+/// fresh count does, and a refused import must leave them as they were.
+#[tokio::test]
+async fn an_import_keeps_the_tallies() {
+    use chrono::{TimeZone, Utc};
+    use zhenggai_storage::audit::Change;
+    use zhenggai_storage::ledger::import::{self, Decisions, Source};
+    let t = TestDb::new().await.unwrap();
+    zhenggai_demo::load(
+        &t.db,
+        &t.files,
+        today(),
+        Utc.with_ymd_and_hms(2024, 4, 25, 1, 0, 0).unwrap(),
+    )
+    .await
+    .unwrap();
+    agree(&t, "as loaded").await;
+    let office = t.actor("office").await;
+    let inspection = t.inspection_by("市委第一巡察组").await;
+    // Every kind of deadline, leads cooperating on their own measures (not counted
+    // twice), several cooperating units, and measures reported done.
+    let mut ledger =
+        String::from("序号,问题描述,整改措施,责任领导,牵头单位,配合单位,完成时限,完成情况\n");
+    let units = ["办公室", "财务部", "总编室"];
+    let deadlines = [
+        "5月中旬",
+        "立行立改",
+        "长期坚持",
+        "二季度末",
+        "2024年3月1日",
+    ];
+    for p in 0..12 {
+        for k in 0..3 {
+            let n = p * 3 + k;
+            let lead = units[n % 3];
+            let coop = [units[(n + 1) % 3], lead, units[(n + 2) % 3]][..(n % 4).min(3)].join("、");
+            let state = if n % 5 == 0 { "已完成" } else { "" };
+            let number = if k == 0 {
+                (p + 1).to_string()
+            } else {
+                String::new()
+            };
+            let problem = if k == 0 {
+                format!("问题{p}")
+            } else {
+                String::new()
+            };
+            ledger.push_str(&format!(
+                "{number},{problem},措施{n},王建国,{lead},{coop},{},{state}\n",
+                deadlines[n % deadlines.len()]
+            ));
+        }
+    }
+    let reading =
+        zhenggai_testkit::csv_reading(&ledger, NaiveDate::from_ymd_opt(2024, 3, 15).unwrap())
+            .unwrap();
+    assert!(reading.ok(), "{:#?}", reading.errors);
+    let source = Source {
+        filename: "台账.csv".into(),
+        sha256: "cd".repeat(32),
+    };
+    let change = Change {
+        actor: Some(office.user),
+        at: Utc.with_ymd_and_hms(2024, 4, 25, 2, 0, 0).unwrap(),
+        reason: None,
+    };
+    let done = import::commit(
+        &t.db,
+        &office,
+        change,
+        inspection,
+        &source,
+        &reading,
+        &Decisions::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(done.measures, 36);
+    agree(&t, "after an import").await;
+    // The same file again, not asked for: refused, and nothing counted.
+    let before = stored(&t).await;
+    assert!(
+        import::commit(
+            &t.db,
+            &office,
+            change,
+            inspection,
+            &source,
+            &reading,
+            &Decisions::default()
+        )
+        .await
+        .is_err()
+    );
+    assert_eq!(stored(&t).await, before, "a refused import counts nothing");
+}

@@ -12,10 +12,12 @@
 //!
 //! Its parts: [`hash`] (what an entry's hash and seal cover), [`key`] (the audit key),
 //! [`chain`] (appending entries to the chains at commit, the keying marker),
-//! [`write`] (recording the changes of a transaction), [`versions`] (updates that
+//! [`write`] (recording the changes of a transaction), [`batch`] (an import's rows in
+//! its one entry, by their digests), [`versions`] (updates that
 //! carry the version the writer read, conflicts, withdrawal), [`trail`] (reading the
 //! trail), [`checkpoint`] (the trail's end, pinned outside) and [`verify`].
 
+pub mod batch;
 pub mod chain;
 pub mod checkpoint;
 pub mod hash;

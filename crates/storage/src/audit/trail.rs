@@ -79,20 +79,80 @@ impl From<EntryRow> for AuditEntry {
     }
 }
 
-/// The trail of one record, oldest first.
+/// The trail of one record, oldest first. A row an import wrote has no entry of its
+/// own for its creation: its trail starts with the import's entry (who, when, which
+/// file), which holds its digest ([`super::batch`]).
 pub async fn of_record(
     conn: &mut AnyConnection,
     entity: Entity,
     id: i64,
 ) -> StoreResult<Vec<AuditEntry>> {
-    let rows = sqlx::query_as::<_, EntryRow>(&format!(
+    let mut rows = sqlx::query_as::<_, EntryRow>(&format!(
         "{READ} WHERE a.entity = $1 AND a.entity_id = $2 ORDER BY a.id"
     ))
     .bind(entity.table())
     .bind(id)
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?;
+    if rows.first().is_none_or(|r| r.action != "create")
+        && let Some(import) = import_of(conn, entity, id).await?
+    {
+        rows.insert(0, import);
+    }
     Ok(rows.into_iter().map(AuditEntry::from).collect())
+}
+
+/// The entry of the import that wrote a record, if one did: the import into the
+/// record's inspection at the instant the record was made (an import stamps its rows
+/// with its own instant), whose digests name the record.
+async fn import_of(
+    conn: &mut AnyConnection,
+    entity: Entity,
+    id: i64,
+) -> StoreResult<Option<EntryRow>> {
+    let made = match entity {
+        Entity::Aspect | Entity::Problem | Entity::Measure => format!(
+            "SELECT inspection_id, created_at FROM {} WHERE id = $1",
+            entity.table()
+        ),
+        Entity::MeasureUnit => "SELECT m.inspection_id, mu.created_at FROM measure_units mu \
+             JOIN measures m ON m.id = mu.measure_id WHERE mu.id = $1"
+            .to_string(),
+        _ => return Ok(None),
+    };
+    let Some((inspection, at)) = sqlx::query_as::<_, (i64, String)>(&made)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    #[derive(sqlx::FromRow)]
+    struct Batch {
+        id: i64,
+        digests: Option<String>,
+    }
+    let batches = sqlx::query_as::<_, Batch>(
+        "SELECT a.id, a.digests FROM audit_log a JOIN imports i ON i.id = a.entity_id \
+         WHERE a.entity = 'imports' AND a.digests IS NOT NULL AND i.inspection_id = $1 AND i.created_at = $2",
+    )
+    .bind(inspection)
+    .bind(at)
+    .fetch_all(&mut *conn)
+    .await?;
+    let Some(batch) = batches.into_iter().find(|b| {
+        b.digests
+            .as_deref()
+            .is_some_and(|d| super::batch::names(d, entity.table(), id))
+    }) else {
+        return Ok(None);
+    };
+    Ok(
+        sqlx::query_as::<_, EntryRow>(&format!("{READ} WHERE a.id = $1"))
+            .bind(batch.id)
+            .fetch_optional(&mut *conn)
+            .await?,
+    )
 }
 
 /// The latest entries of the whole trail, newest first (the audit administrator's view).

@@ -147,9 +147,14 @@ async fn conflict(
     current: &Value,
 ) -> StoreError {
     let current_version = current.get("version").and_then(Value::as_i64).unwrap_or(0);
+    // A row an import wrote has no entry of its own at its first version (the import's
+    // entry holds its digest): then the entry that changed it next holds it as it was.
     let after = sqlx::query_scalar::<_, Option<String>>(
-        "SELECT after_json FROM audit_log WHERE entity = $1 AND entity_id = $2 AND entity_version = $3 \
-         ORDER BY id DESC LIMIT 1",
+        "SELECT COALESCE( \
+           (SELECT after_json FROM audit_log WHERE entity = $1 AND entity_id = $2 AND entity_version = $3 \
+            ORDER BY id DESC LIMIT 1), \
+           (SELECT before_json FROM audit_log WHERE entity = $1 AND entity_id = $2 AND entity_version > $3 \
+            ORDER BY id LIMIT 1))",
     )
     .bind(entity.table())
     .bind(id)

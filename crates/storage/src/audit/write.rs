@@ -6,8 +6,9 @@ use serde_json::Value;
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
+use super::batch::{TableRows, digests_text};
 use super::chain::{Pending, append_chained, marker_to_write, new_ids, statements_of};
-use super::hash::sm3_hex;
+use super::hash::{Cell, row_digest, row_text, sm3_hex};
 use super::{Change, Entity};
 use crate::db::Db;
 use crate::db::dialect;
@@ -73,6 +74,7 @@ pub async fn record(
         reason: change.reason.map(str::to_string),
         before: before.map(Value::to_string),
         after: after.map(Value::to_string),
+        digests: None,
     });
     Ok(())
 }
@@ -103,17 +105,51 @@ pub async fn inserted(
     Ok(id)
 }
 
-/// Inserts many new rows into an entity's table in a few bulk statements, each recorded
-/// as created, and returns their ids in the order of `rows`.
+/// Records an import's own row just inserted, its entry carrying the digests of every
+/// row the transaction wrote in bulk ([`insert_many`], [`super::batch`]): the one entry
+/// of the whole import.
+pub async fn imported(tx: &mut Tx, change: Change<'_>, entity: Entity, id: i64) -> StoreResult<()> {
+    let after = snapshot(tx.conn(), entity, id).await?;
+    let tables = std::mem::take(&mut tx.batch);
+    let digests = if tables.is_empty() {
+        None
+    } else {
+        // 20 MB of text for a 100,000-row ledger: not on the thread that waits for the
+        // database.
+        let text = tokio::task::spawn_blocking(move || digests_text(&tables))
+            .await
+            .map_err(anyhow::Error::from)?
+            .map_err(anyhow::Error::from)?;
+        Some(text)
+    };
+    tx.pending.push(Pending {
+        at: stamp(change.at),
+        actor: change.actor.map(|u| u.0),
+        action: "create".to_string(),
+        entity: entity.table(),
+        entity_id: id,
+        version: after.get("version").and_then(Value::as_i64),
+        reason: change.reason.map(str::to_string),
+        before: None,
+        after: Some(after.to_string()),
+        digests,
+    });
+    Ok(())
+}
+
+/// Inserts many new rows into an entity's table in a few bulk statements, and returns
+/// their ids in the order of `rows`. The rows get no entry each: their digests wait in
+/// the transaction for the entry of the import that wrote them ([`imported`], which
+/// must be recorded before the transaction commits; [`super::batch`]).
 ///
-/// The ids are taken before the insert ([`dialect::NewIds`]) and each row's JSON for the
+/// The ids are taken before the insert ([`dialect::NewIds`]) and each row's text for the
 /// trail is written from the values given, so nothing is read back: a thread writes the
-/// next statement while the database runs this one. The JSON is the object `normalise`
-/// makes of the stored row (which `audit verify` checks). For that, every column with a
-/// default value must be given; the others not given are NULL.
+/// next statement, and digests its rows, while the database runs this one. The text is
+/// the object `normalise` makes of the stored row (which `audit verify` checks against
+/// the digest). For that, every column with a default value must be given; the others
+/// not given are NULL.
 pub async fn insert_many(
     tx: &mut Tx,
-    change: Change<'_>,
     entity: Entity,
     columns: &[&str],
     rows: Vec<Vec<Param>>,
@@ -138,42 +174,30 @@ pub async fn insert_many(
     if let Some(sql) = dialect::bulk_writes(backend) {
         sqlx::query(sql).execute(tx.conn()).await?;
     }
-    let version = columns.iter().position(|c| *c == "version");
     let with_id: Vec<String> = std::iter::once("id")
         .chain(columns.iter().copied())
         .map(str::to_string)
         .collect();
     let placeholders = dialect::bulk_placeholders(backend);
-    let (at, actor) = (stamp(change.at), change.actor.map(|u| u.0));
-    let reason = change.reason.map(str::to_string);
+    let mut digested = TableRows {
+        table: table.to_string(),
+        columns: trail.iter().map(|(c, _)| c.clone()).collect(),
+        rows: Vec::with_capacity(rows.len()),
+    };
     let (send, mut statements) =
-        tokio::sync::mpsc::channel::<StoreResult<(Ready, Vec<Pending>)>>(2);
+        tokio::sync::mpsc::channel::<StoreResult<(Ready, Vec<(i64, String)>)>>(2);
     let given = ids.clone();
     let writer = tokio::task::spawn_blocking(move || {
         let with_id: Vec<&str> = with_id.iter().map(String::as_str).collect();
         let mut ids = given.into_iter();
         for chunk in statements_of(rows, with_id.len()) {
             let mut values = Vec::with_capacity(chunk.len());
-            let mut pending = Vec::with_capacity(chunk.len());
+            let mut digests = Vec::with_capacity(chunk.len());
             let written = chunk
                 .into_iter()
                 .zip(&mut ids)
                 .try_for_each(|(row, id)| {
-                    let after = row_after(&trail, id, &row)?;
-                    pending.push(Pending {
-                        at: at.clone(),
-                        actor,
-                        action: "create".to_string(),
-                        entity: table,
-                        entity_id: id,
-                        version: version.and_then(|i| match row.get(i) {
-                            Some(Param::Int(v)) => Some(*v),
-                            _ => None,
-                        }),
-                        reason: reason.clone(),
-                        before: None,
-                        after: Some(after),
-                    });
+                    digests.push((id, row_digest(&row_after(&trail, id, &row)?)));
                     let mut with = Vec::with_capacity(row.len() + 1);
                     with.push(Param::Int(id));
                     with.extend(row);
@@ -183,7 +207,7 @@ pub async fn insert_many(
                 .map(|()| {
                     (
                         Sql::insert_rows(placeholders, table, &with_id, values).ready(),
-                        pending,
+                        digests,
                     )
                 })
                 .map_err(|e| StoreError::from(anyhow::Error::from(e)));
@@ -193,11 +217,12 @@ pub async fn insert_many(
         }
     });
     while let Some(statement) = statements.recv().await {
-        let (ready, pending) = statement?;
+        let (ready, digests) = statement?;
         ready.execute(tx.conn()).await?;
-        tx.pending.extend(pending);
+        digested.rows.extend(digests);
     }
     writer.await.map_err(anyhow::Error::from)?;
+    tx.batch.push(digested);
     Ok(ids)
 }
 
@@ -252,14 +277,13 @@ fn trail_columns(
         .collect()
 }
 
-/// A new row's JSON for the trail, as `normalise` makes it of the stored row: written
+/// A new row's text for the trail, as `normalise` makes it of the stored row: written
 /// directly, since an import writes a few hundred thousand.
 fn row_after(
     trail: &[(String, TrailColumn)],
     id: i64,
     row: &[Param],
 ) -> Result<String, serde_json::Error> {
-    // Sized to the row: a few hundred thousand of these wait for the commit.
     let texts: usize = row
         .iter()
         .map(|p| match p {
@@ -267,27 +291,19 @@ fn row_after(
             _ => 0,
         })
         .sum();
-    let mut out: Vec<u8> = Vec::with_capacity(texts + 24 * trail.len());
-    out.push(b'{');
-    for (k, (column, source)) in trail.iter().enumerate() {
-        if k > 0 {
-            out.push(b',');
-        }
-        serde_json::to_writer(&mut out, column)?;
-        out.push(b':');
-        match source {
-            TrailColumn::Id => serde_json::to_writer(&mut out, &id)?,
+    let cells = trail.iter().map(|(column, source)| {
+        let cell = match source {
+            TrailColumn::Id => Cell::Int(id),
             TrailColumn::Given(i) => match row.get(*i) {
-                Some(Param::Int(v)) => serde_json::to_writer(&mut out, v)?,
-                Some(Param::Text(t)) => serde_json::to_writer(&mut out, t)?,
-                _ => out.extend_from_slice(b"null"),
+                Some(Param::Int(v)) => Cell::Int(*v),
+                Some(Param::Text(t)) => Cell::Text(t),
+                _ => Cell::Null,
             },
-            TrailColumn::Null => out.extend_from_slice(b"null"),
-        }
-    }
-    out.push(b'}');
-    String::from_utf8(out)
-        .map_err(|e| serde_json::Error::io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
+            TrailColumn::Null => Cell::Null,
+        };
+        (column.as_str(), cell)
+    });
+    row_text(cells, texts + 24 * trail.len())
 }
 
 /// Starts sealing, at start and after migrations: refuses a key other than the one the

@@ -151,8 +151,18 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (
         35,
+        "import_digests",
+        include_str!("../../migrations/0035_import_digests.sql"),
+    ),
+    (
+        36,
+        "tally_links_by_measure",
+        include_str!("../../migrations/0036_tally_links_by_measure.sql"),
+    ),
+    (
+        37,
         "tally_days",
-        include_str!("../../migrations/0035_tally_days.sql"),
+        include_str!("../../migrations/0037_tally_days.sql"),
     ),
 ];
 

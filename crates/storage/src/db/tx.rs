@@ -46,6 +46,9 @@ pub struct Tx {
     audit_key: Option<Arc<AuditKey>>,
     marked: Arc<AtomicBool>,
     pub(crate) pending: Vec<crate::audit::chain::Pending>,
+    /// Rows written in bulk, by their digests, waiting for the entry of the import that
+    /// wrote them (`audit::write::imported`).
+    pub(crate) batch: Vec<crate::audit::batch::TableRows>,
 }
 
 /// Where a [`Tx`]'s connection stands, for its `Drop`.
@@ -81,6 +84,7 @@ impl Tx {
             audit_key,
             marked,
             pending: Vec::new(),
+            batch: Vec::new(),
         };
         AnyTransactionManager::begin(tx.pooled(), None).await?;
         tx.stage = Stage::Open;
@@ -121,6 +125,14 @@ impl Tx {
     }
 
     async fn commit_now(mut self) -> StoreResult<()> {
+        // Rows no entry records would read as written behind the system's back.
+        if !self.batch.is_empty() {
+            return Err(anyhow::anyhow!(
+                "rows written in bulk into {} without the entry that records them (audit::write::imported)",
+                self.batch.iter().map(|t| t.table.as_str()).collect::<Vec<_>>().join(", ")
+            )
+            .into());
+        }
         let sealed = !self.pending.is_empty() && self.audit_key.is_some();
         if !self.pending.is_empty() {
             let pending = std::mem::take(&mut self.pending);

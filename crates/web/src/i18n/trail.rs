@@ -83,6 +83,8 @@ impl Tr {
             Finding::RowUnrecorded { .. } => "这条数据没有任何审计记录：它是绕过系统直接写入数据库的。".to_string(),
             Finding::RowRemovedByTrail { .. } => "这条数据仍在数据库中，但其最后一条审计记录是删除它。".to_string(),
             Finding::RowDiffers { .. } => format!("这条数据与其最后一条审计记录不一致，不同的字段：{}。说明有人绕过系统改动了它。", fields.join("、")),
+            Finding::RowDiffersFromImport { entry, .. } => format!("这条数据已不是导入时写入的样子（与第{entry}条审计记录即该次导入所记的校验值不符）：说明有人绕过系统改动了它。"),
+            Finding::DigestsUnreadable { entry } => format!("第{entry}条审计记录（一次导入）所记各行的校验值无法读取：该次导入写入的数据无法核验。"),
             Finding::RowDeleted { .. } => "这条数据已从数据库中删除，而审计记录显示它应当存在。".to_string(),
             Finding::MarkerUnreadable { entry } => format!("第{entry}条（封签标记）无法读取：写入后被改动过。"),
             Finding::WrongKey { sealed_with, given } => format!("审计密钥不对：日志以密钥 {sealed_with} 封签，服务器使用的是 {given}。"),

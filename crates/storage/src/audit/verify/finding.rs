@@ -86,6 +86,10 @@ pub enum Finding {
         id: i64,
         fields: Vec<String>,
     },
+    /// An imported row that is no longer the row whose digest its import's entry holds.
+    RowDiffersFromImport { table: String, id: i64, entry: i64 },
+    /// An import's digests that cannot be read.
+    DigestsUnreadable { entry: i64 },
     /// A row the trail says exists, gone.
     RowDeleted { table: String, id: i64 },
     /// The keying marker cannot be read.
@@ -123,7 +127,8 @@ impl Finding {
             | Finding::OutOfOrder { entry, .. }
             | Finding::NotFollowing { entry }
             | Finding::CheckpointRewritten { entry, .. }
-            | Finding::MarkerUnreadable { entry } => Some(*entry),
+            | Finding::MarkerUnreadable { entry }
+            | Finding::DigestsUnreadable { entry } => Some(*entry),
             Finding::Changed(p) | Finding::Unsealed(p) | Finding::ChangedOrUnsealed(p) => {
                 Some(p.entry)
             }
@@ -226,6 +231,14 @@ impl std::fmt::Display for Finding {
                 f,
                 "{table} #{id} differs from its latest audit entry in: {}",
                 fields.join(", ")
+            ),
+            Finding::RowDiffersFromImport { table, id, entry } => write!(
+                f,
+                "{table} #{id} is no longer the row its import wrote (the digest in audit entry #{entry} does not match): it was changed behind the system's back"
+            ),
+            Finding::DigestsUnreadable { entry } => write!(
+                f,
+                "the row digests of audit entry #{entry} (an import) are unreadable: the rows it wrote cannot be checked"
             ),
             Finding::RowDeleted { table, id } => write!(
                 f,

@@ -23,8 +23,9 @@ use sqlx::Row;
 
 pub use self::files::verify_files;
 pub use self::finding::{Finding, Place};
-use self::walk::{EntryRow, Sealing, Walk, Walked};
+use self::walk::{EntryRow, Recorded, Sealing, Walk, Walked};
 use super::Entity;
+use super::batch::differs;
 use super::chain::HeadRow;
 use super::checkpoint::{self, Claim};
 use super::hash::ChainEnd;
@@ -214,7 +215,7 @@ async fn check_claims(
 /// checked.
 async fn check_rows(
     db: &Db,
-    latest: &HashMap<(String, i64), (i64, Option<String>)>,
+    latest: &HashMap<(String, i64), (i64, Recorded)>,
     problems: &mut Vec<Finding>,
 ) -> StoreResult<i64> {
     let added = added_columns();
@@ -232,7 +233,7 @@ async fn check_rows(
 async fn check_table(
     db: &Db,
     table: &str,
-    latest: &HashMap<(String, i64), (i64, Option<String>)>,
+    latest: &HashMap<(String, i64), (i64, Recorded)>,
     added: &[&AddedColumn],
     problems: &mut Vec<Finding>,
 ) -> StoreResult<i64> {
@@ -247,10 +248,25 @@ async fn check_table(
         seen.insert(id);
         let now = normalise(row);
         let table = table.to_string();
-        match latest.get(&(table.clone(), id)).map(|(_, after)| after) {
+        match latest.get(&(table.clone(), id)) {
             None => problems.push(Finding::RowUnrecorded { table, id }),
-            Some(None) => problems.push(Finding::RowRemovedByTrail { table, id }),
-            Some(Some(recorded)) => {
+            Some((_, Recorded::Row(None))) => {
+                problems.push(Finding::RowRemovedByTrail { table, id })
+            }
+            Some((entry, Recorded::Digest(recorded))) => {
+                let defaults: Vec<(&str, &serde_json::Value)> = added
+                    .iter()
+                    .map(|a| (a.column.as_str(), &a.default))
+                    .collect();
+                if differs(recorded, &now, &defaults) {
+                    problems.push(Finding::RowDiffersFromImport {
+                        table,
+                        id,
+                        entry: *entry,
+                    });
+                }
+            }
+            Some((_, Recorded::Row(Some(recorded)))) => {
                 let mut recorded: serde_json::Value =
                     serde_json::from_str(recorded).unwrap_or(serde_json::Value::Null);
                 as_migrated(&mut recorded, &now, added);
@@ -266,7 +282,9 @@ async fn check_table(
     }
     let mut gone: Vec<i64> = latest
         .iter()
-        .filter(|((t, id), (_, after))| t == table && after.is_some() && !seen.contains(id))
+        .filter(|((t, id), (_, recorded))| {
+            t == table && !matches!(recorded, Recorded::Row(None)) && !seen.contains(id)
+        })
         .map(|((_, id), _)| *id)
         .collect();
     gone.sort();

@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 
 use super::finding::{Finding, Place};
+use crate::audit::batch::{Digested, digested};
 use crate::audit::chain::{KeyingMarker, MARKER};
 use crate::audit::hash::{ChainEnd, EntryFields, GENESIS, entry_hash};
 use crate::audit::key::{AuditKey, entry_mac};
@@ -26,6 +27,7 @@ pub(super) struct EntryRow {
     reason: Option<String>,
     before_json: Option<String>,
     after_json: Option<String>,
+    digests: Option<String>,
     chain: Option<i64>,
     seq: Option<i64>,
     prev_hash: Option<String>,
@@ -36,7 +38,7 @@ impl EntryRow {
     /// The whole trail, chain by chain, each in the order of its positions.
     pub(super) async fn all(db: &Db) -> StoreResult<Vec<EntryRow>> {
         Ok(sqlx::query_as::<_, EntryRow>(
-            "SELECT id, at, actor_id, action, entity, entity_id, entity_version, reason, before_json, after_json, chain, seq, prev_hash, hash \
+            "SELECT id, at, actor_id, action, entity, entity_id, entity_version, reason, before_json, after_json, digests, chain, seq, prev_hash, hash \
              FROM audit_log ORDER BY chain, seq, id",
         )
         .fetch_all(db.pool())
@@ -63,6 +65,7 @@ impl EntryRow {
             reason: self.reason.as_deref(),
             before: self.before_json.as_deref(),
             after: self.after_json.as_deref(),
+            digests: self.digests.as_deref(),
         }
     }
 }
@@ -74,12 +77,20 @@ pub(super) struct Walked {
     pub(super) found: HashMap<(i64, i64), (i64, String)>,
     /// Each chain's end as its entries reach it, in chain order.
     pub(super) ends: Vec<ChainEnd>,
-    /// Each record's latest entry: its id and the row it left (`None`: removed).
-    pub(super) latest: HashMap<(String, i64), (i64, Option<String>)>,
+    /// Each record's latest entry: its id and what it recorded of the row.
+    pub(super) latest: HashMap<(String, i64), (i64, Recorded)>,
     /// Entries checked by their seal.
     pub(super) sealed: i64,
     /// Sealed entries left unchecked for want of the key.
     pub(super) unchecked: i64,
+}
+
+/// What an entry recorded of a row.
+pub(super) enum Recorded {
+    /// The row it left (`None`: removed).
+    Row(Option<String>),
+    /// The digest an import's entry holds of a row it wrote.
+    Digest(Digested),
 }
 
 /// The pass: what it gathered so far, and where it stands in the chain it is in.
@@ -129,14 +140,28 @@ impl<'s, 'k> Walk<'s, 'k> {
         self.prev = hash;
         self.expected_seq = seq + 1;
         self.prev_id = e.id;
-        let key = (e.entity, e.entity_id);
+        if let Some(text) = &e.digests {
+            match digested(text) {
+                Ok(rows) => {
+                    for (key, d) in rows {
+                        self.note(key, e.id, Recorded::Digest(d));
+                    }
+                }
+                Err(_) => problems.push(Finding::DigestsUnreadable { entry: e.id }),
+            }
+        }
+        self.note((e.entity, e.entity_id), e.id, Recorded::Row(e.after_json));
+    }
+
+    /// What entry `id` recorded of a record, if no later entry seen so far did.
+    fn note(&mut self, key: (String, i64), id: i64, recorded: Recorded) {
         if self
             .walked
             .latest
             .get(&key)
-            .is_none_or(|(known, _)| *known < e.id)
+            .is_none_or(|(known, _)| *known < id)
         {
-            self.walked.latest.insert(key, (e.id, e.after_json));
+            self.walked.latest.insert(key, (id, recorded));
         }
     }
 

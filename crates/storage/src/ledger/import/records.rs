@@ -155,6 +155,7 @@ pub(super) async fn record(
     .bind(stamp(change.at))
     .fetch_one(tx.conn())
     .await?;
-    audit::write::created(tx, change, Entity::Import, import_id).await?;
+    // The import's one entry: the file, and the digest of every row written from it.
+    audit::write::imported(tx, change, Entity::Import, import_id).await?;
     Ok(import_id)
 }

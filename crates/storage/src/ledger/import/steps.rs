@@ -93,7 +93,7 @@ pub(super) async fn aspects_found_or_made(
         })
         .collect::<StoreResult<Vec<_>>>()?;
     let columns = ["inspection_id", "ordinal", "title", "created_at", "version"];
-    let ids = audit::write::insert_many(tx, change, Entity::Aspect, &columns, rows).await?;
+    let ids = audit::write::insert_many(tx, Entity::Aspect, &columns, rows).await?;
     for (title, id) in fresh.into_iter().zip(ids) {
         aspect_of.insert(title.clone(), AspectId(id));
     }
@@ -214,7 +214,7 @@ pub(super) async fn problems_inserted(
             problem_row(inspection, ordinal, group, *started, names, &at)
         })
         .collect();
-    audit::write::insert_many(tx, change, Entity::Problem, &PROBLEM_COLUMNS, rows).await
+    audit::write::insert_many(tx, Entity::Problem, &PROBLEM_COLUMNS, rows).await
 }
 
 /// A problem's values: its text split into a title and description, the lead unit and
@@ -313,8 +313,7 @@ pub(super) async fn measures_inserted(
         }
     }
     let made = rows.len();
-    let ids =
-        audit::write::insert_many(tx, change, Entity::Measure, &MEASURE_COLUMNS, rows).await?;
+    let ids = audit::write::insert_many(tx, Entity::Measure, &MEASURE_COLUMNS, rows).await?;
     cooperating_inserted(tx, change, &ids, &coop_of).await?;
     Ok(made)
 }
@@ -383,7 +382,7 @@ async fn cooperating_inserted(
         })
         .collect();
     let columns = ["measure_id", "unit_id", "created_at"];
-    audit::write::insert_many(tx, change, Entity::MeasureUnit, &columns, rows).await?;
+    audit::write::insert_many(tx, Entity::MeasureUnit, &columns, rows).await?;
     Ok(())
 }
 

@@ -55,6 +55,7 @@ fn record_of(f: &Finding) -> Option<(&str, i64)> {
         Finding::RowUnrecorded { table, id }
         | Finding::RowRemovedByTrail { table, id }
         | Finding::RowDiffers { table, id, .. }
+        | Finding::RowDiffersFromImport { table, id, .. }
         | Finding::RowDeleted { table, id }
         | Finding::FileChanged { table, id, .. }
         | Finding::FileUnreadable { table, id, .. } => Some((table.as_str(), *id)),
