@@ -32,16 +32,27 @@ pub struct Facts {
     pub posted_until: Option<NaiveDate>,
 }
 
+/// A problem's lead unit (problems `p`): its own, or its first measure's.
+macro_rules! lead_unit {
+    () => {
+        "COALESCE(p.lead_unit_id, (SELECT m.lead_unit_id FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL ORDER BY m.ordinal LIMIT 1))"
+    };
+}
+pub(super) use lead_unit;
+
 /// The columns of a problem the state machine decides on (problems `p`, inspections
 /// `i`), named as [`FactsRow`] reads them.
-pub(super) const FACT_COLUMNS: &str = "p.state, i.org_id, COALESCE(p.lead_unit_id, \
-      (SELECT m.lead_unit_id FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL ORDER BY m.ordinal LIMIT 1)) AS lead_unit_id, \
+pub(super) const FACT_COLUMNS: &str = concat!(
+    "p.state, i.org_id, ",
+    lead_unit!(),
+    " AS lead_unit_id, \
     p.leader_id, p.extensions, i.feedback_date, p.version, \
     (SELECT COUNT(*) FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL) AS measures, \
     (SELECT COUNT(*) FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL AND m.state <> 'done') AS measures_open, \
     (SELECT COUNT(*) FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL AND m.deadline_kind = 'long_term') AS long_term_measures, \
     (SELECT COUNT(*) FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL AND m.deadline_kind = 'long_term' AND m.state <> 'done') AS long_term_open, \
-    (SELECT COUNT(*) FROM extension_requests e WHERE e.problem_id = p.id AND e.decision IS NULL) AS extensions_pending";
+    (SELECT COUNT(*) FROM extension_requests e WHERE e.problem_id = p.id AND e.decision IS NULL) AS extensions_pending"
+);
 
 /// The facts the state machine decides on, read in the transaction.
 pub async fn facts(

@@ -150,7 +150,7 @@ pub async fn waiting(db: &Db, actor: &Actor, today: NaiveDate) -> StoreResult<Ve
     // - a registered problem waits only for its lead unit (to claim or dispute it);
     // - a unit takes steps only on the problems it leads, a leader only on those he is
     //   responsible for or whose lead unit he has in charge (`lifecycle::apply`).
-    let lead = "COALESCE(p.lead_unit_id, (SELECT m.lead_unit_id FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL ORDER BY m.ordinal LIMIT 1))";
+    let lead = super::facts::lead_unit!();
     let mut sql = Sql::new(&format!(
         "SELECT p.id AS problem_id, p.title, i.title AS inspection_title, {FACT_COLUMNS} FROM problems p JOIN inspections i ON i.id = p.inspection_id \
          WHERE i.org_id = "
