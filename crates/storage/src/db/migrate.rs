@@ -164,6 +164,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "tally_days",
         include_str!("../../migrations/0037_tally_days.sql"),
     ),
+    (
+        38,
+        "tally_quiet_days",
+        include_str!("../../migrations/0038_tally_quiet_days.sql"),
+    ),
 ];
 
 /// A column a migration added to an existing table, with the value it gave the rows

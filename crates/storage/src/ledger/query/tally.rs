@@ -3,13 +3,13 @@
 //! transaction as each change, rather than counted over every measure in scope.
 //!
 //! A tally row knows a measure's organisation, one unit it counts for, its state and its
-//! deadline — not its inspection, aspect, leader or words. So a count comes from the
+//! deadline (for a long-term measure, the day it has been quiet since, migration 0038)
+//! — not its inspection, aspect, leader or words. So a count comes from the
 //! tallies only when nothing else narrows it; any other filter counts the measures.
 
 use chrono::NaiveDate;
 use zhenggai_domain::Role;
 use zhenggai_domain::access::Actor;
-use zhenggai_domain::status::StandingFilter;
 
 use super::Within;
 use super::ends::OrgEnds;
@@ -29,8 +29,7 @@ pub(super) fn conditions(
     let tallied = within == Within::All
         && filter.aspect.is_none()
         && filter.leader.is_none()
-        && filter.q.is_none()
-        && filter.status != Some(StandingFilter::ReviewDue);
+        && filter.q.is_none();
     if !tallied {
         return None;
     }
