@@ -378,10 +378,10 @@ BEGIN
     RETURN NULL;
 END $f$;
 
--- A long-term measure whose progress changed moves from the day it was quiet since
--- (`last_before`: its last progress before the change, NULL for none) to the day it is
--- quiet since now, when the two differ.
-CREATE FUNCTION tally_quiet_move(measure BIGINT, last_before TEXT) RETURNS void
+-- A long-term measure whose progress changed moves from the day it was quiet since to
+-- the day it is quiet since now, when the two differ: `last_before` and `last_after` are
+-- its last progress before and after the change, NULL for none.
+CREATE FUNCTION tally_quiet_move(measure BIGINT, last_before TEXT, last_after TEXT) RETURNS void
 LANGUAGE plpgsql AS $f$
 DECLARE
     m measures%ROWTYPE;
@@ -394,7 +394,7 @@ BEGIN
         RETURN;
     END IF;
     was := COALESCE(last_before, beijing_day(m.created_at));
-    now_ := tally_day(m.deadline_kind, m.deadline_date, m.id, m.created_at);
+    now_ := COALESCE(last_after, beijing_day(m.created_at));
     IF was <> now_ THEN
         INSERT INTO measure_tallies AS t (unit_id, org_id, state, deadline_kind, deadline_date, day_key, n)
         SELECT u.unit, m.org_id, CASE WHEN m.state = 'done' THEN 'done' ELSE 'open' END,
@@ -406,35 +406,40 @@ BEGIN
     END IF;
 END $f$;
 
--- Progress entries added: each measure's last progress before the statement is the
--- last of its entries that the statement did not add. (Statement by statement, as
--- PostgreSQL runs a row trigger only once the whole statement is done, when the other
--- rows it changed already read as changed.)
+-- A progress entry added: before it is written, so that the table holds the measure's
+-- entries up to it — row by row, also when one statement adds several to one measure
+-- (an AFTER row trigger runs only once the statement is done, and would read them all).
+-- The Friday rush adds one entry a note, nearly all to measures with a deadline: those
+-- cost one lookup by key.
 CREATE FUNCTION tally_progress_insert() RETURNS trigger LANGUAGE plpgsql AS $f$
+DECLARE
+    last TEXT;
 BEGIN
-    PERFORM tally_quiet_move(x.measure_id, x.last_before)
-    FROM (SELECT DISTINCT n.measure_id,
-                 (SELECT MAX(p.happened_on) FROM progress p
-                  WHERE p.measure_id = n.measure_id AND p.withdrawn_at IS NULL
-                    AND p.id NOT IN (SELECT id FROM new_rows)) AS last_before
-          FROM new_rows n ORDER BY 1) x;
-    RETURN NULL;
+    IF NEW.withdrawn_at IS NULL
+       AND EXISTS (SELECT 1 FROM measures WHERE id = NEW.measure_id AND deadline_kind = 'long_term') THEN
+        SELECT MAX(happened_on) INTO last FROM progress
+        WHERE measure_id = NEW.measure_id AND withdrawn_at IS NULL;
+        PERFORM tally_quiet_move(NEW.measure_id, last, GREATEST(last, NEW.happened_on));
+    END IF;
+    RETURN NEW;
 END $f$;
 
-CREATE TRIGGER progress_tally_insert AFTER INSERT ON progress
-REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION tally_progress_insert();
+CREATE TRIGGER progress_tally_insert BEFORE INSERT ON progress
+FOR EACH ROW EXECUTE FUNCTION tally_progress_insert();
 
--- Entries changed (their day, their measure, withdrawn): before the statement, a
--- measure's entries were those the statement left alone and the old rows.
+-- Entries changed (their day, their measure, withdrawn), statement by statement: before
+-- it, a measure's entries were those the statement left alone and the old rows.
 CREATE FUNCTION tally_progress_update() RETURNS trigger LANGUAGE plpgsql AS $f$
 BEGIN
-    PERFORM tally_quiet_move(x.measure_id, x.last_before)
+    PERFORM tally_quiet_move(x.measure_id, x.last_before, x.last_after)
     FROM (SELECT c.measure_id,
                  GREATEST((SELECT MAX(p.happened_on) FROM progress p
                            WHERE p.measure_id = c.measure_id AND p.withdrawn_at IS NULL
                              AND p.id NOT IN (SELECT id FROM new_rows)),
                           (SELECT MAX(o.happened_on) FROM old_rows o
-                           WHERE o.measure_id = c.measure_id AND o.withdrawn_at IS NULL)) AS last_before
+                           WHERE o.measure_id = c.measure_id AND o.withdrawn_at IS NULL)) AS last_before,
+                 (SELECT MAX(p.happened_on) FROM progress p
+                  WHERE p.measure_id = c.measure_id AND p.withdrawn_at IS NULL) AS last_after
           FROM (SELECT measure_id FROM old_rows UNION SELECT measure_id FROM new_rows) c
           ORDER BY 1) x;
     RETURN NULL;

@@ -252,6 +252,18 @@ async fn counts_follow_every_change_to_the_measures() {
     exec(&t, &note(long_term[0], "2024-01-05")).await;
     exec(&t, &note(long_term[1], "2024-01-05")).await;
     agree(&t, "after older entries").await;
+    // Two entries to one measure in one statement, each later than the last.
+    exec(
+        &t,
+        &format!(
+            "INSERT INTO progress (measure_id, happened_on, content, author_id, created_at) VALUES \
+         ({m}, '2024-02-01', '进展', {author}, '2024-04-25T01:00:00Z'), \
+         ({m}, '2024-02-03', '进展', {author}, '2024-04-25T01:00:00Z')",
+            m = long_term[1]
+        ),
+    )
+    .await;
+    agree(&t, "after two entries in one statement").await;
     exec(
         &t,
         &format!(
