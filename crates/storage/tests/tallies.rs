@@ -46,12 +46,24 @@ async fn tally_of(t: &TestDb, sql: &str) -> Tally {
         .collect()
 }
 
+/// A measure once per unit it counts for: unit, organisation, state, deadline kind,
+/// deadline day, registration instant, last progress.
+type FreshRow = (
+    i64,
+    i64,
+    String,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+);
+
 /// Counted from the measures themselves: each live measure once for its organisation
 /// (unit 0) and once for each unit leading or cooperating on it, filed under its deadline
 /// day or, long-term, the day it has been quiet since — its last progress, or the Beijing
 /// day of its registration — worked out here in Rust rather than in SQL.
 async fn afresh(t: &TestDb) -> Tally {
-    let rows: Vec<(i64, i64, String, String, Option<String>, String, Option<String>)> =
+    let rows: Vec<FreshRow> =
         sqlx::query_as(
             "SELECT u, org_id, state, deadline_kind, deadline_date, created_at, last FROM ( \
                SELECT m.id, 0 AS u FROM measures m \
