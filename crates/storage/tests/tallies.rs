@@ -12,10 +12,13 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use zhenggai_domain::InspectionId;
 use zhenggai_domain::UnitId;
 use zhenggai_domain::access::Actor;
+use zhenggai_domain::counts::LedgerCounts;
 use zhenggai_domain::status::StandingFilter;
 use zhenggai_storage::accounts::users;
+use zhenggai_storage::ledger::inspections;
 use zhenggai_storage::ledger::query::{self, Filter, Within};
 use zhenggai_testkit::{Finders, TestDb};
 
@@ -169,6 +172,47 @@ async fn agree(t: &TestDb, step: &str) {
         afresh(t).await,
         "{step}: tallies ≠ a fresh count"
     );
+    inspections_agree(t, step).await;
+}
+
+/// Each inspection's counts as kept (`inspection_tallies`, what the inspection lists
+/// show) equal the same counted afresh from its ledger.
+async fn inspections_agree(t: &TestDb, step: &str) {
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM inspections ORDER BY id")
+        .fetch_all(t.db.pool())
+        .await
+        .unwrap();
+    let kept = inspections::counts_of(&t.db, ids.iter().map(|i| InspectionId(*i)))
+        .await
+        .unwrap();
+    for id in ids {
+        let (aspects, items, problems, measures, measures_done): (i64, i64, i64, i64, i64) =
+            sqlx::query_as(
+                "SELECT \
+                   (SELECT COUNT(*) FROM aspects WHERE inspection_id = $1 AND withdrawn_at IS NULL), \
+                   (SELECT COUNT(*) FROM items it JOIN aspects a ON a.id = it.aspect_id \
+                    WHERE a.inspection_id = $1 AND it.withdrawn_at IS NULL), \
+                   (SELECT COUNT(*) FROM problems WHERE inspection_id = $1 AND withdrawn_at IS NULL), \
+                   (SELECT COUNT(*) FROM measures WHERE inspection_id = $1 AND withdrawn_at IS NULL), \
+                   (SELECT COUNT(*) FROM measures WHERE inspection_id = $1 AND withdrawn_at IS NULL AND state = 'done')",
+            )
+            .bind(id)
+            .fetch_one(t.db.pool())
+            .await
+            .unwrap();
+        let fresh = LedgerCounts {
+            aspects,
+            items,
+            problems,
+            measures,
+            measures_done,
+        };
+        assert_eq!(
+            kept.get(&InspectionId(id)),
+            Some(&fresh),
+            "{step}: inspection {id}'s counts ≠ a fresh count"
+        );
+    }
 }
 
 #[tokio::test]
@@ -359,6 +403,36 @@ async fn counts_follow_every_change_to_the_measures() {
     // Many rows in one statement, as an import or a withdrawn problem writes them.
     exec(&t, "UPDATE measures SET deadline_date = '2024-05-01' WHERE deadline_kind = 'dated' AND id % 3 = 0").await;
     agree(&t, "after a statement over many rows").await;
+
+    // The rest of a ledger, as the inspection lists count it: an aspect and an item
+    // added, an item withdrawn, a problem withdrawn, an aspect withdrawn (its items
+    // still count until withdrawn themselves), a problem moved to another inspection.
+    exec(
+        &t,
+        "INSERT INTO aspects (inspection_id, ordinal, title, created_at) \
+              SELECT MIN(id), 99, '新方面', '2024-04-25T01:00:00Z' FROM inspections",
+    )
+    .await;
+    exec(
+        &t,
+        "INSERT INTO items (aspect_id, ordinal, title, created_at) \
+              SELECT MAX(id), 1, '新条目', '2024-04-25T01:00:00Z' FROM aspects",
+    )
+    .await;
+    exec(
+        &t,
+        "INSERT INTO items (aspect_id, ordinal, title, created_at) \
+              SELECT MAX(id), 2, '又一条目', '2024-04-25T01:00:00Z' FROM aspects",
+    )
+    .await;
+    agree(&t, "after an aspect and items added").await;
+    exec(&t, "UPDATE items SET withdrawn_at = '2024-04-25T02:00:00Z' WHERE id = (SELECT MAX(id) FROM items)").await;
+    exec(&t, "UPDATE problems SET withdrawn_at = '2024-04-25T02:00:00Z' WHERE id = (SELECT MIN(id) FROM problems)").await;
+    exec(&t, "UPDATE aspects SET withdrawn_at = '2024-04-25T02:00:00Z' WHERE id = (SELECT MAX(id) FROM aspects)").await;
+    agree(&t, "after an item, a problem and an aspect withdrawn").await;
+    exec(&t, "UPDATE problems SET inspection_id = (SELECT MAX(id) FROM inspections) WHERE id = (SELECT MAX(id) FROM problems)").await;
+    exec(&t, "UPDATE problems SET state = 'in_progress' WHERE inspection_id = (SELECT MIN(id) FROM inspections)").await;
+    agree(&t, "after a problem moved and problems stepped").await;
 
     // A whole inspection leaves the books and comes back.
     exec(&t, "UPDATE inspections SET withdrawn_at = '2024-04-25T04:00:00Z' WHERE id = (SELECT MIN(id) FROM inspections)").await;

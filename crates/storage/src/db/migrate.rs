@@ -169,6 +169,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "tally_quiet_days",
         include_str!("../../migrations/0038_tally_quiet_days.sql"),
     ),
+    (
+        39,
+        "inspection_tallies",
+        include_str!("../../migrations/0039_inspection_tallies.sql"),
+    ),
 ];
 
 /// A column a migration added to an existing table, with the value it gave the rows

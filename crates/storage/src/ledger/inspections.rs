@@ -456,53 +456,49 @@ pub async fn list(db: &Db, actor: &Actor) -> StoreResult<Vec<Inspection>> {
     Ok(out)
 }
 
-/// The counts of inspections' ledgers (D2), in one statement: the upper level's list of
-/// 200 inspections took 1,000 statements, one per count (docs/benchmarks.md).
+/// The counts of inspections' ledgers (D2), read from `inspection_tallies` (migration
+/// 0039), which triggers keep with every change: counted from the ledgers, the upper
+/// level's list of 200 inspections counted a million measures on each request
+/// (docs/benchmarks.md). An inspection without a row has nothing to count yet.
 pub async fn counts_of(
     db: &Db,
     ids: impl IntoIterator<Item = InspectionId>,
 ) -> StoreResult<HashMap<InspectionId, LedgerCounts>> {
     let ids: Vec<i64> = ids.into_iter().map(|i| i.0).collect();
+    let mut out: HashMap<InspectionId, LedgerCounts> = ids
+        .iter()
+        .map(|id| (InspectionId(*id), LedgerCounts::default()))
+        .collect();
     if ids.is_empty() {
-        return Ok(HashMap::new());
+        return Ok(out);
     }
-    let mut sql = Sql::new(
-        "SELECT i.id, \
-           (SELECT COUNT(*) FROM aspects WHERE inspection_id = i.id AND withdrawn_at IS NULL) AS aspects, \
-           (SELECT COUNT(*) FROM items it JOIN aspects a ON a.id = it.aspect_id WHERE a.inspection_id = i.id AND it.withdrawn_at IS NULL) AS items, \
-           (SELECT COUNT(*) FROM problems WHERE inspection_id = i.id AND withdrawn_at IS NULL) AS problems, \
-           (SELECT COUNT(*) FROM measures WHERE inspection_id = i.id AND withdrawn_at IS NULL) AS measures, \
-           (SELECT COUNT(*) FROM measures WHERE inspection_id = i.id AND withdrawn_at IS NULL AND state = 'done') AS measures_done \
-         FROM inspections i WHERE i.id IN ",
-    );
+    let mut sql =
+        Sql::new("SELECT inspection_id, what, n FROM inspection_tallies WHERE inspection_id IN ");
     sql.id_list(ids);
-    let rows = sql.query().fetch_all(db.pool()).await?;
-    rows.iter()
-        .map(|r| {
-            let row = CountsRow::from_row(r)?;
-            Ok((
-                InspectionId(row.id),
-                LedgerCounts {
-                    aspects: row.aspects,
-                    items: row.items,
-                    problems: row.problems,
-                    measures: row.measures,
-                    measures_done: row.measures_done,
-                },
-            ))
-        })
-        .collect()
+    for r in sql.query().fetch_all(db.pool()).await? {
+        let row = CountsRow::from_row(&r)?;
+        let Some(c) = out.get_mut(&InspectionId(row.inspection_id)) else {
+            continue;
+        };
+        let count = match row.what.as_str() {
+            "aspects" => &mut c.aspects,
+            "items" => &mut c.items,
+            "problems" => &mut c.problems,
+            "measures" => &mut c.measures,
+            "measures_done" => &mut c.measures_done,
+            _ => continue,
+        };
+        *count = row.n;
+    }
+    Ok(out)
 }
 
-/// [`counts_of`] as read.
+/// One count of [`counts_of`] as read.
 #[derive(sqlx::FromRow)]
 struct CountsRow {
-    id: i64,
-    aspects: i64,
-    items: i64,
-    problems: i64,
-    measures: i64,
-    measures_done: i64,
+    inspection_id: i64,
+    what: String,
+    n: i64,
 }
 
 /// The input that would recreate an inspection (to fill an edit form).
