@@ -104,7 +104,8 @@ pub fn bulk_writes(backend: Backend) -> Option<&'static str> {
 /// Measures nearest deadline first, those without a date last, then by id: how every
 /// list across inspections is ordered. PostgreSQL sorts NULL after every date by
 /// itself, so the plain order lets an index on (deadline_date, id) hand over the first
-/// page without sorting the rest; SQLite sorts NULL first and is told.
+/// page without sorting the rest; SQLite sorts NULL first and is told, in the words its
+/// indexes on this very expression (migration 0040) are written in.
 pub fn deadline_order(backend: Backend) -> &'static str {
     match backend {
         Backend::Sqlite => {

@@ -174,6 +174,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "inspection_tallies",
         include_str!("../../migrations/0039_inspection_tallies.sql"),
     ),
+    (
+        40,
+        "sqlite_deadline_order",
+        include_str!("../../migrations/0040_sqlite_deadline_order.sql"),
+    ),
 ];
 
 /// A column a migration added to an existing table, with the value it gave the rows
