@@ -179,6 +179,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "sqlite_deadline_order",
         include_str!("../../migrations/0040_sqlite_deadline_order.sql"),
     ),
+    (
+        41,
+        "long_term_by_deadline",
+        include_str!("../../migrations/0041_long_term_by_deadline.sql"),
+    ),
 ];
 
 /// A column a migration added to an existing table, with the value it gave the rows

@@ -71,21 +71,27 @@ struct RulesRow {
     long_term_days: i64,
 }
 
+/// Every state of a measure but done (`MeasureState`; a test in `filter` holds it to that).
+pub(super) const OPEN_MEASURES: &str = "m.state IN ('registered', 'in_progress')";
+
 /// Open long-term measures quiet since before their organisation's cut-off (`review`
 /// of [`WarningEnds`]): the last progress, or, without any, the registration — an
 /// instant, compared with the cut-off's first instant in Beijing so that the
 /// registration's Beijing day counts. `Activity::review_due` in SQL, for the ledgers'
 /// filter and the reminders alike; measures alias `m`.
 pub(crate) fn review_due(cutoffs: &OrgEnds) -> Sql {
-    let mut sql = Sql::new(concat!(
-        "m.state <> 'done' AND m.deadline_kind = 'long_term' AND COALESCE(",
+    // The open states named as the lists name them, so that the index on open long-term
+    // measures (migration 0041, whose condition is written the same way) serves both.
+    let mut sql = Sql::new(OPEN_MEASURES);
+    sql.push(concat!(
+        " AND m.deadline_kind = 'long_term' AND COALESCE(",
         last_progress!(),
         " < "
-    ));
-    sql.append(&cutoffs.per_org(day))
-        .push(", m.created_at < ")
-        .append(&cutoffs.per_org(|d| stamp(from_china_time(d.and_time(chrono::NaiveTime::MIN)))))
-        .push(")");
+    ))
+    .append(&cutoffs.per_org(day))
+    .push(", m.created_at < ")
+    .append(&cutoffs.per_org(|d| stamp(from_china_time(d.and_time(chrono::NaiveTime::MIN)))))
+    .push(")");
     sql
 }
 

@@ -11,7 +11,7 @@ use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::{AspectId, UnitId, UserId};
 
-use super::ends::{OrgEnds, WarningEnds, review_due};
+use super::ends::{OPEN_MEASURES, OrgEnds, WarningEnds, review_due};
 use crate::db::Db;
 use crate::db::sql::{Sql, day};
 use crate::error::{StoreError, StoreResult};
@@ -298,9 +298,6 @@ impl Counted {
         }
     }
 }
-
-/// Every state of a measure but done (`MeasureState`; the test below holds it to that).
-const OPEN_MEASURES: &str = "m.state IN ('registered', 'in_progress')";
 
 #[cfg(test)]
 mod tests {
