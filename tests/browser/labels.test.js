@@ -77,6 +77,24 @@ test('each role\'s home names what it lists: "my" measures only for those who ow
   const en = await login(env, 'jijian', 'en');
   assert.match(await en.page.locator('#open-measures').innerText(), /^Open measures/);
   await en.context.close();
+  // The office's list stops at the 15 nearest deadlines and says so, linking to all of
+  // them; a unit with few sees all and no link.
+  const office = await login(env, 'office');
+  const more = office.page.locator('p.more a');
+  const said = await more.innerText();
+  const total = Number((said.match(/查看全部（(\d+)条措施）/) || [])[1]);
+  assert.ok(total > 15, said);
+  await Promise.all([office.page.waitForNavigation(), more.click()]);
+  assert.match(office.page.url(), /\/measures\?status=open$/);
+  assert.match(await office.page.locator('main').innerText(), new RegExp(`${total}条措施`));
+  await office.context.close();
+  const unit = await login(env, 'finance');
+  assert.equal(await unit.page.locator('p.more').count(), 0);
+  // A unit reads no ledger's counts: the inspection list leaves them out rather than
+  // saying there are no measures.
+  await unit.page.goto(env.base + '/inspections');
+  assert.doesNotMatch(await unit.page.locator('main').innerText(), /暂无整改措施/);
+  await unit.context.close();
 });
 
 test('the warnings name the responsible unit, the inspection list a rate with its count', async () => {

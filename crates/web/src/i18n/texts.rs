@@ -752,6 +752,7 @@ texts! {
     awaits_plan_hint: "问题的整改方案尚未经党委批准，措施尚未进入实施。", "The problem's plan is not yet approved by the Party committee: the measure has not started.";
     home_title_all: "整改概况", "Overview";
     home_open_all: "未完成的整改措施（按时限排序）", "Open measures, nearest deadline first";
+    home_open_more: "以上为时限最近的部分，查看全部", "These are the nearest deadlines; see them all";
     home_nothing_all: "暂无未完成的整改措施。", "No open measures.";
     rate_count_hint: "已完成措施数/措施总数", "Measures done / all measures";
     no_measures_yet: "暂无整改措施。", "No measures yet.";

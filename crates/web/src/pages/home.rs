@@ -29,6 +29,9 @@ struct HomePage {
     /// Whether the measures listed are the person's own (a unit's, a leader's): the
     /// office, the supervisors and the upper level have none, they read everyone's.
     own_measures: bool,
+    /// How many open measures there are when the page shows only the nearest of them
+    /// (the list stops at 15 and says so, with a link to the rest); 0 when it shows all.
+    more: usize,
 }
 
 async fn count(app: &App, v: &Viewer, status: &str) -> Result<i64, PageError> {
@@ -57,6 +60,10 @@ pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
         count(&app, &v, "done").await?,
     );
     let open = page.total;
+    let more = usize::try_from(open)
+        .ok()
+        .filter(|n| *n > page.measures.len())
+        .unwrap_or(0);
     let waiting = lifecycle::offered::waiting(&app.db, &v.actor, app.clock.today()).await?;
     Ok(render(&HomePage {
         t: tr(&v),
@@ -69,5 +76,6 @@ pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
         open,
         done,
         own_measures: matches!(v.actor.role, Role::Unit | Role::Leader),
+        more,
     }))
 }
