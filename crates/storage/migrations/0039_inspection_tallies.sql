@@ -218,28 +218,20 @@ END $f$;
 -- Most updates of measures change no count (a progress note moves a measure from
 -- registered to in progress, or bumps its version): those leave at the first check.
 CREATE OR REPLACE FUNCTION tally_measures_update() RETURNS trigger LANGUAGE plpgsql AS $f$
+DECLARE
+    changed BIGINT[];
 BEGIN
-    IF NOT EXISTS (
-        SELECT 1 FROM old_rows o JOIN new_rows n ON n.id = o.id
-        WHERE (o.state = 'done') <> (n.state = 'done')
-           OR o.deadline_kind IS DISTINCT FROM n.deadline_kind
-           OR o.deadline_date IS DISTINCT FROM n.deadline_date
-           OR o.lead_unit_id IS DISTINCT FROM n.lead_unit_id
-           OR o.withdrawn_at IS DISTINCT FROM n.withdrawn_at
-           OR o.org_id IS DISTINCT FROM n.org_id
-           OR o.inspection_id IS DISTINCT FROM n.inspection_id) THEN
+    SELECT array_agg(o.id) INTO changed FROM old_rows o JOIN new_rows n ON n.id = o.id
+    WHERE (o.state = 'done') <> (n.state = 'done')
+       OR o.deadline_kind IS DISTINCT FROM n.deadline_kind
+       OR o.deadline_date IS DISTINCT FROM n.deadline_date
+       OR o.lead_unit_id IS DISTINCT FROM n.lead_unit_id
+       OR o.withdrawn_at IS DISTINCT FROM n.withdrawn_at
+       OR o.org_id IS DISTINCT FROM n.org_id
+       OR o.inspection_id IS DISTINCT FROM n.inspection_id;
+    IF changed IS NULL THEN
         RETURN NULL;
     END IF;
-    WITH changed AS (
-        SELECT o.id FROM old_rows o JOIN new_rows n ON n.id = o.id
-        WHERE (o.state = 'done') <> (n.state = 'done')
-           OR o.deadline_kind IS DISTINCT FROM n.deadline_kind
-           OR o.deadline_date IS DISTINCT FROM n.deadline_date
-           OR o.lead_unit_id IS DISTINCT FROM n.lead_unit_id
-           OR o.withdrawn_at IS DISTINCT FROM n.withdrawn_at
-           OR o.org_id IS DISTINCT FROM n.org_id
-           OR o.inspection_id IS DISTINCT FROM n.inspection_id
-    )
     INSERT INTO measure_tallies AS t (unit_id, org_id, state, deadline_kind, deadline_date, day_key, n)
     SELECT unit, org_id, state, deadline_kind, deadline_date, day, SUM(sign)
     FROM (
@@ -248,9 +240,9 @@ BEGIN
                tally_day(m.deadline_kind, m.deadline_date, m.id, m.created_at) AS day,
                CASE WHEN m.side = 'old' THEN -1 ELSE 1 END AS sign
         FROM (
-            SELECT 'old' AS side, o.* FROM old_rows o WHERE o.id IN (SELECT id FROM changed)
+            SELECT 'old' AS side, o.* FROM old_rows o WHERE o.id IN (SELECT unnest(changed))
             UNION ALL
-            SELECT 'new' AS side, n.* FROM new_rows n WHERE n.id IN (SELECT id FROM changed)
+            SELECT 'new' AS side, n.* FROM new_rows n WHERE n.id IN (SELECT unnest(changed))
         ) m
         JOIN inspections i ON i.id = m.inspection_id AND i.withdrawn_at IS NULL
         CROSS JOIN LATERAL tally_units(m.id, m.lead_unit_id) AS u(unit)

@@ -261,17 +261,17 @@ impl Filter {
             // first instant in Beijing so that the registration's Beijing day counts.
             // On the tallies, a long-term measure's day is the day it has been quiet since
             // (migration 0038), the same comparison made once when it moved.
-            Some(StandingFilter::ReviewDue) => {
-                match counted {
-                    Counted::Measures => {
-                        sql.push(" AND ").append(&review_due(ends));
-                    }
-                    Counted::Tallies => {
-                        sql.push(" AND m.state = 'open' AND m.deadline_kind = 'long_term' AND m.day_key < ")
-                        .append(&ends.per_org(day));
-                    }
+            Some(StandingFilter::ReviewDue) => match counted {
+                Counted::Measures => {
+                    sql.push(" AND ").append(&review_due(ends));
                 }
-            }
+                Counted::Tallies => {
+                    sql.push(" AND ")
+                        .push(open)
+                        .push(" AND m.deadline_kind = 'long_term' AND m.day_key < ")
+                        .append(&ends.per_org(day));
+                }
+            },
         }
     }
 }
