@@ -495,3 +495,33 @@ async fn writes_cut_off_anywhere_leave_no_half_write_and_no_open_transaction() {
     .await
     .unwrap();
 }
+
+/// A set of ids bound as one value (`Sql::id_set`) selects exactly those ids on either
+/// database — none, one, many — and the statement's text does not depend on the set.
+#[tokio::test]
+async fn an_id_set_is_one_value_and_selects_exactly_its_ids() {
+    use zhenggai_storage::db::sql::Sql;
+    let t = TestDb::two_organisations(today()).await.unwrap();
+    let all: Vec<i64> = sqlx::query_scalar("SELECT id FROM units ORDER BY id")
+        .fetch_all(t.db.pool())
+        .await
+        .unwrap();
+    assert!(all.len() > 3, "two organisations have units");
+    let mut texts = std::collections::BTreeSet::new();
+    for set in [
+        vec![],
+        vec![all[1]],
+        all.clone(),
+        vec![all[0], all[2], 999_999],
+    ] {
+        let mut sql = Sql::new("SELECT id FROM units WHERE id");
+        sql.id_set(t.db.backend(), set.iter().copied())
+            .push(" ORDER BY id");
+        texts.insert(sql.text().to_string());
+        let got: Vec<i64> = sql.query_scalar().fetch_all(t.db.pool()).await.unwrap();
+        let mut want: Vec<i64> = set.into_iter().filter(|id| all.contains(id)).collect();
+        want.sort();
+        assert_eq!(got, want);
+    }
+    assert_eq!(texts.len(), 1, "one statement for every set: {texts:?}");
+}

@@ -49,9 +49,10 @@ async fn tally_of(t: &TestDb, sql: &str) -> Tally {
         .collect()
 }
 
-/// A measure once per unit it counts for: unit, organisation, state, deadline kind,
-/// deadline day, registration instant, last progress.
+/// A measure once per unit it counts for: unit, measure, organisation, state, deadline
+/// kind, deadline day, registration instant, last progress.
 type FreshRow = (
+    i64,
     i64,
     i64,
     String,
@@ -61,14 +62,30 @@ type FreshRow = (
     Option<String>,
 );
 
+/// Each unit's list (`unit_lists`): unit, measure → organisation, state, deadline kind,
+/// deadline day, the day it is filed under.
+type Lists = BTreeMap<(i64, i64), (i64, String, String, Option<String>, String)>;
+
+async fn stored_lists(t: &TestDb) -> Lists {
+    let rows: Vec<(i64, i64, i64, String, String, Option<String>, String)> = sqlx::query_as(
+        "SELECT unit_id, id, org_id, state, deadline_kind, deadline_date, day_key FROM unit_lists",
+    )
+    .fetch_all(t.db.pool())
+    .await
+    .unwrap();
+    rows.into_iter()
+        .map(|(u, id, o, s, k, d, day)| ((u, id), (o, s, k, d, day)))
+        .collect()
+}
+
 /// Counted from the measures themselves: each live measure once for its organisation
 /// (unit 0) and once for each unit leading or cooperating on it, filed under its deadline
 /// day or, long-term, the day it has been quiet since — its last progress, or the Beijing
 /// day of its registration — worked out here in Rust rather than in SQL.
-async fn afresh(t: &TestDb) -> Tally {
+async fn afresh(t: &TestDb) -> (Tally, Lists) {
     let rows: Vec<FreshRow> =
         sqlx::query_as(
-            "SELECT u, org_id, state, deadline_kind, deadline_date, created_at, last FROM ( \
+            "SELECT u, c.id, org_id, state, deadline_kind, deadline_date, created_at, last FROM ( \
                SELECT m.id, 0 AS u FROM measures m \
                UNION SELECT m.id, m.lead_unit_id FROM measures m \
                UNION SELECT mu.measure_id, mu.unit_id FROM measure_units mu WHERE mu.withdrawn_at IS NULL) c \
@@ -83,18 +100,25 @@ async fn afresh(t: &TestDb) -> Tally {
         .await
         .unwrap();
     let mut tally = Tally::new();
-    for (u, org, state, kind, deadline, created, last) in rows {
+    let mut lists = Lists::new();
+    for (u, id, org, state, kind, deadline, created, last) in rows {
         let day = if kind == "long_term" {
             last.unwrap_or_else(|| {
                 let at = chrono::DateTime::parse_from_rfc3339(&created).unwrap();
                 zhenggai_domain::clock::china_date(at.with_timezone(&chrono::Utc)).to_string()
             })
         } else {
-            deadline.unwrap_or_default()
+            deadline.clone().unwrap_or_default()
         };
+        if u != 0 {
+            lists.insert(
+                (u, id),
+                (org, state.clone(), kind.clone(), deadline, day.clone()),
+            );
+        }
         *tally.entry((u, org, state, kind, day)).or_default() += 1;
     }
-    tally
+    (tally, lists)
 }
 
 const FILTERS: [Option<StandingFilter>; 7] = [
@@ -157,6 +181,30 @@ async fn check(t: &TestDb, actor: &Actor, filter: &Filter, what: &str) {
         .await
         .unwrap();
     assert_eq!(count, page.total, "{what}");
+    let listed: Vec<i64> = page.measures.iter().map(|m| m.id.0).collect();
+    // The lists' order: nearest deadline first, those without a date last, then by id.
+    let mut ordered = page.measures.clone();
+    ordered.sort_by_key(|m| (m.deadline.date.is_none(), m.deadline.date, m.id.0));
+    let in_order: Vec<i64> = ordered.iter().map(|m| m.id.0).collect();
+    assert_eq!(listed, in_order, "{what}: out of order");
+    // One unit's list (read from `unit_lists`) is the list without the unit, narrowed to
+    // the measures the unit leads or cooperates on.
+    if let Some(unit) = filter.unit {
+        let whole = Filter {
+            unit: None,
+            ..filter.clone()
+        };
+        let all = query::measure_list(&t.db, actor, Within::All, &whole, today())
+            .await
+            .unwrap();
+        let expected: Vec<i64> = all
+            .measures
+            .iter()
+            .filter(|m| m.lead_unit.id == unit || m.cooperating.iter().any(|c| c.id == unit))
+            .map(|m| m.id.0)
+            .collect();
+        assert_eq!(listed, expected, "{what}: the unit's list");
+    }
 }
 
 async fn exec(t: &TestDb, sql: &str) {
@@ -167,10 +215,12 @@ async fn exec(t: &TestDb, sql: &str) {
 /// checked against the lists as loaded and after the last step (the reading does not
 /// depend on what changed, and every account × filter is a few thousand queries).
 async fn agree(t: &TestDb, step: &str) {
+    let (tally, lists) = afresh(t).await;
+    assert_eq!(stored(t).await, tally, "{step}: tallies ≠ a fresh count");
     assert_eq!(
-        stored(t).await,
-        afresh(t).await,
-        "{step}: tallies ≠ a fresh count"
+        stored_lists(t).await,
+        lists,
+        "{step}: the units' lists ≠ the measures afresh"
     );
     inspections_agree(t, step).await;
 }

@@ -230,6 +230,21 @@ impl Settings {
     }
 }
 
+/// Database connections when none are configured: 10 for PostgreSQL; for SQLite twice
+/// the processor's cores, at most 10. SQLite runs in the process, each connection on a
+/// thread of its own with its own page cache and prepared statements (about 8 MB each
+/// under load at 100,000 measures, docs/benchmarks.md): connections beyond what the
+/// cores can run at once add memory, not speed.
+fn default_connections(database_url: &str) -> u32 {
+    match zhenggai_storage::db::dialect::Backend::from_url(database_url) {
+        Ok(zhenggai_storage::db::dialect::Backend::Sqlite) => {
+            let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+            u32::try_from(cores * 2).unwrap_or(10).clamp(2, 10)
+        }
+        _ => 10,
+    }
+}
+
 fn env<T: std::str::FromStr>(name: &str) -> anyhow::Result<Option<T>> {
     match std::env::var(name) {
         Ok(v) if !v.is_empty() => v
@@ -328,7 +343,7 @@ impl Settings {
             .unwrap_or_else(|| data.join("audit-checkpoints.log"));
         let max_connections = env("ZHENGGAI_MAX_CONNECTIONS")?
             .or(file.max_connections)
-            .unwrap_or(10);
+            .unwrap_or_else(|| default_connections(&database_url));
         Ok(Settings {
             data,
             database_url,
@@ -358,6 +373,14 @@ fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sqlite_gets_connections_by_cores_and_postgresql_ten() {
+        assert_eq!(default_connections("postgres://u@h:5432/db"), 10);
+        let sqlite = default_connections("sqlite:///tmp/x.db");
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        assert_eq!(sqlite as usize, (cores * 2).clamp(2, 10));
+    }
 
     #[test]
     fn the_file_is_read_and_unknown_keys_are_refused() {

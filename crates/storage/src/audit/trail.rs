@@ -439,7 +439,8 @@ pub async fn names(
             continue;
         };
         let mut sql = Sql::new(name_sql(entity));
-        sql.push(" WHERE t.id IN ").id_list(ids.iter().copied());
+        sql.push(" WHERE t.id")
+            .id_set(db.backend(), ids.iter().copied());
         for r in sql.query_as::<NameRow>().fetch_all(db.pool()).await? {
             names.insert((entity, r.id), r.name.unwrap_or_default());
         }

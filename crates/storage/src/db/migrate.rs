@@ -184,6 +184,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "long_term_by_deadline",
         include_str!("../../migrations/0041_long_term_by_deadline.sql"),
     ),
+    (
+        42,
+        "unit_lists",
+        include_str!("../../migrations/0042_unit_lists.sql"),
+    ),
 ];
 
 /// A column a migration added to an existing table, with the value it gave the rows

@@ -10,7 +10,7 @@ use sqlx::query::{Query, QueryAs, QueryScalar};
 use sqlx::{Any, Column, FromRow, Row};
 use sqlx_core::any::{AnyArgumentBuffer, AnyValueKind};
 
-use crate::db::dialect::Placeholders;
+use crate::db::dialect::{Backend, Placeholders};
 
 /// `query` with `params` bound in order (the three kinds of query sqlx has share no
 /// trait for `bind`).
@@ -98,11 +98,37 @@ impl Sql {
         self
     }
 
+    /// Appends ` IN ` and a set of ids bound as one value: on PostgreSQL an array
+    /// (`= ANY`), on SQLite a JSON array read by `json_each`. For the ids a request has
+    /// just found (a page's measures, their problems): written into the text, each set
+    /// made a statement of its own that the database parsed and planned again, and that
+    /// filled each connection's cache of prepared statements with statements used once
+    /// (on SQLite, memory). Bound, the statement is the same for every set.
+    pub fn id_set(&mut self, backend: Backend, ids: impl IntoIterator<Item = i64>) -> &mut Sql {
+        let list = ids
+            .into_iter()
+            .map(|id| id.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        match backend {
+            Backend::Postgres => self
+                .push(" = ANY(CAST(")
+                .bind(format!("{{{list}}}"))
+                .push(" AS BIGINT[]))"),
+            Backend::Sqlite => self
+                .push(" IN (SELECT value FROM json_each(")
+                .bind(format!("[{list}]"))
+                .push("))"),
+        }
+    }
+
     /// Appends `(v1, v2, …)`; `(NULL)` for none, which matches nothing. The ids are
     /// written into the text (they cannot carry anything but digits): a list of
     /// thousands then costs neither a parameter each (sqlx's SQLite driver finds each
     /// by name, a cost that grows with the square of their number) nor a database's
-    /// parameter limit.
+    /// parameter limit. For lists that stay the same from one request to the next (an
+    /// actor's organisations and units), whose values help the planner; a request's own
+    /// findings go through [`Sql::id_set`].
     pub fn id_list(&mut self, values: impl IntoIterator<Item = i64>) -> &mut Sql {
         self.push("(");
         let mut any = false;

@@ -473,8 +473,8 @@ pub async fn counts_of(
         return Ok(out);
     }
     let mut sql =
-        Sql::new("SELECT inspection_id, what, n FROM inspection_tallies WHERE inspection_id IN ");
-    sql.id_list(ids);
+        Sql::new("SELECT inspection_id, what, n FROM inspection_tallies WHERE inspection_id");
+    sql.id_set(db.backend(), ids);
     for r in sql.query().fetch_all(db.pool()).await? {
         let row = CountsRow::from_row(&r)?;
         let Some(c) = out.get_mut(&InspectionId(row.inspection_id)) else {

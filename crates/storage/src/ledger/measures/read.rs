@@ -222,9 +222,9 @@ pub(crate) async fn load_cooperating(db: &Db, measures: &mut [Measure]) -> Store
     }
     let mut sql = Sql::new(
         "SELECT mu.measure_id, mu.unit_id, COALESCE(u.short_name, u.name) AS name FROM measure_units mu JOIN units u ON u.id = mu.unit_id \
-         WHERE mu.withdrawn_at IS NULL AND mu.measure_id IN ",
+         WHERE mu.withdrawn_at IS NULL AND mu.measure_id",
     );
-    sql.id_list(measures.iter().map(|m| m.id.0))
+    sql.id_set(db.backend(), measures.iter().map(|m| m.id.0))
         .push(" ORDER BY mu.id");
     let place: std::collections::HashMap<MeasureId, usize> = measures
         .iter()

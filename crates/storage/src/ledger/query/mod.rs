@@ -155,8 +155,8 @@ pub async fn ledger(
         }
     }
     if !ids.is_empty() {
-        let mut sql = Sql::new(&format!("{} WHERE m.problem_id IN ", measures::SELECT));
-        sql.id_list(ids)
+        let mut sql = Sql::new(&format!("{} WHERE m.problem_id", measures::SELECT));
+        sql.id_set(db.backend(), ids)
             .push(" AND ")
             .append(&measure_cond)
             .push(" ORDER BY m.problem_id, m.ordinal, m.id");
@@ -229,7 +229,7 @@ pub enum Within {
 #[derive(Clone)]
 struct Conditions {
     rows: Sql,
-    tally: Option<Sql>,
+    tally: Option<tally::Tallied>,
 }
 
 impl Conditions {
@@ -238,8 +238,8 @@ impl Conditions {
         self.rows.push(" AND ");
         add(&mut self.rows);
         if let Some(t) = &mut self.tally {
-            t.push(" AND ");
-            add(t);
+            t.cond.push(" AND ");
+            add(&mut t.cond);
         }
     }
 }
@@ -295,7 +295,7 @@ async fn count_where(db: &Db, cond: &Conditions) -> StoreResult<i64> {
             let mut sql = Sql::new(
                 "SELECT CAST(COALESCE(SUM(m.n), 0) AS BIGINT) FROM measure_tallies m WHERE ",
             );
-            sql.append(tally);
+            sql.append(&tally.cond);
             sql
         }
         None => {
@@ -336,14 +336,13 @@ pub async fn measure_list(
     } else {
         crate::db::dialect::deadline_order(db.backend())
     };
-    let list = fetch(
-        db,
-        &cond.rows,
-        order,
-        (filter.per_page, filter.offset()),
-        today,
-    )
-    .await?;
+    // One unit's list is read from its rows in `unit_lists`, in order, rather than
+    // gathered from the measures it leads and those it cooperates on.
+    let found = match &cond.tally {
+        Some(tally) if tally.one_unit => Found::UnitList(&tally.cond),
+        _ => Found::Measures(&cond.rows),
+    };
+    let list = fetch(db, found, order, (filter.per_page, filter.offset()), today).await?;
     Ok(MeasurePage {
         measures: list,
         total,
@@ -352,8 +351,16 @@ pub async fn measure_list(
     })
 }
 
-/// The measures that meet `cond`, in `order`, a page (limit, offset) of them, with
-/// their cooperating units.
+/// Where a page of measures is found: conditions on the measures, or on one unit's
+/// list (`unit_lists`, whose `id` is the measure's), both alias `m`.
+#[derive(Clone, Copy)]
+enum Found<'a> {
+    Measures(&'a Sql),
+    UnitList(&'a Sql),
+}
+
+/// The measures found, in `order`, a page (limit, offset) of them, with their
+/// cooperating units.
 ///
 /// The page's ids are found first, on measures alone, and then read with their
 /// problem, inspection, units and leader by id: PostgreSQL plans each statement anew
@@ -362,12 +369,16 @@ pub async fn measure_list(
 /// first overdue measure at 100,000, docs/benchmarks.md).
 async fn fetch(
     db: &Db,
-    cond: &Sql,
+    found: Found<'_>,
     order: &str,
     (limit, offset): (i64, i64),
     today: NaiveDate,
 ) -> StoreResult<Vec<Measure>> {
-    let mut page = Sql::new("SELECT m.id FROM measures m WHERE ");
+    let (from, cond) = match found {
+        Found::Measures(cond) => ("SELECT m.id FROM measures m WHERE ", cond),
+        Found::UnitList(cond) => ("SELECT m.id FROM unit_lists m WHERE ", cond),
+    };
+    let mut page = Sql::new(from);
     page.append(cond)
         .push(order)
         .push(" LIMIT ")
@@ -378,8 +389,8 @@ async fn fetch(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut sql = Sql::new(&format!("{} WHERE m.id IN ", measures::SELECT));
-    sql.id_list(ids.iter().copied());
+    let mut sql = Sql::new(&format!("{} WHERE m.id", measures::SELECT));
+    sql.id_set(db.backend(), ids.iter().copied());
     let rows = sql.query().fetch_all(db.pool()).await?;
     let mut list = rows
         .iter()
@@ -440,7 +451,7 @@ pub async fn warned(
     any.push(" AND ").append(&warned_today(&green));
     let list = fetch(
         db,
-        &any,
+        Found::Measures(&any),
         " ORDER BY m.deadline_date, m.id",
         (limit, 0),
         today,

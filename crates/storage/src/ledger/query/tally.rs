@@ -6,6 +6,10 @@
 //! deadline (for a long-term measure, the day it has been quiet since, migration 0038)
 //! — not its inspection, aspect, leader or words. So a count comes from the
 //! tallies only when nothing else narrows it; any other filter counts the measures.
+//!
+//! When the conditions name one unit, the same conditions also find the list's page in
+//! `unit_lists` (migration 0042), which holds each unit's measures with the tallies'
+//! columns, in the lists' order.
 
 use chrono::NaiveDate;
 use zhenggai_domain::Role;
@@ -17,6 +21,16 @@ use super::filter::{Counted, Filter};
 use crate::db::sql::Sql;
 use crate::scope;
 
+/// A list's conditions on its tallies.
+#[derive(Clone)]
+pub(super) struct Tallied {
+    /// On `measure_tallies` alias `m`: they sum to the count of the list.
+    pub(super) cond: Sql,
+    /// Whether they name one unit (not the organisation's row, unit 0): then they hold
+    /// on `unit_lists` alias `m` too, and select the list's measures there.
+    pub(super) one_unit: bool,
+}
+
 /// The conditions on `measure_tallies` alias `m` that sum to the count of the list,
 /// or `None` when the list narrows by something a tally does not know.
 pub(super) fn conditions(
@@ -25,7 +39,7 @@ pub(super) fn conditions(
     filter: &Filter,
     today: NaiveDate,
     ends: &OrgEnds,
-) -> Option<Sql> {
+) -> Option<Tallied> {
     let tallied = within == Within::All
         && filter.aspect.is_none()
         && filter.leader.is_none()
@@ -34,11 +48,14 @@ pub(super) fn conditions(
         return None;
     }
     let mut sql = Sql::new("m.unit_id = ");
+    let one_unit;
     if let Some(orgs) = scope::ledger_orgs(actor) {
+        one_unit = filter.unit.is_some();
         sql.bind(filter.unit.map_or(0, |u| u.0))
             .push(" AND m.org_id IN ")
             .id_list(orgs);
     } else if actor.role == Role::Unit && filter.unit.is_none_or(|u| u == actor.unit) {
+        one_unit = true;
         sql.bind(actor.unit.0)
             .push(" AND m.org_id = ")
             .bind(actor.org.0);
@@ -48,5 +65,8 @@ pub(super) fn conditions(
         return None;
     }
     filter.standing_conditions(&mut sql, today, ends, Counted::Tallies);
-    Some(sql)
+    Some(Tallied {
+        cond: sql,
+        one_unit,
+    })
 }
