@@ -46,17 +46,19 @@ BEGIN
     ORDER BY 2, 1;
 END $f$;
 
--- New measures, statement by statement (an import adds 100,000 in a few statements).
+-- New measures, statement by statement (an import adds 100,000 in a few statements): a
+-- new measure has no cooperating units and no progress yet, so its one row is its lead
+-- unit's, filed, long-term, under the day it was registered.
 CREATE FUNCTION unit_lists_measures_insert() RETURNS trigger LANGUAGE plpgsql AS $f$
 BEGIN
     INSERT INTO unit_lists (unit_id, id, org_id, state, deadline_kind, deadline_date, day_key)
-    SELECT u.unit, m.id, m.org_id, CASE WHEN m.state = 'done' THEN 'done' ELSE 'open' END,
-           m.deadline_kind, m.deadline_date, tally_day(m.deadline_kind, m.deadline_date, m.id, m.created_at)
+    SELECT m.lead_unit_id, m.id, m.org_id, CASE WHEN m.state = 'done' THEN 'done' ELSE 'open' END,
+           m.deadline_kind, m.deadline_date,
+           CASE WHEN m.deadline_kind = 'long_term' THEN beijing_day(m.created_at)
+                ELSE COALESCE(m.deadline_date, '') END
     FROM new_rows m JOIN inspections i ON i.id = m.inspection_id AND i.withdrawn_at IS NULL
-    CROSS JOIN LATERAL tally_units(m.id, m.lead_unit_id) AS u(unit)
-    WHERE m.withdrawn_at IS NULL AND u.unit <> 0
-    ORDER BY 2, 1
-    ON CONFLICT (id, unit_id) DO NOTHING;
+    WHERE m.withdrawn_at IS NULL
+    ORDER BY 2, 1;
     RETURN NULL;
 END $f$;
 CREATE TRIGGER measures_unit_lists_insert AFTER INSERT ON measures
@@ -82,17 +84,14 @@ FOR EACH ROW WHEN ((OLD.state = 'done') <> (NEW.state = 'done')
 EXECUTE FUNCTION unit_lists_measure_changed();
 
 -- New links: the unit gains the measure unless it already had it (it leads it, or
--- another link).
+-- another link), with the columns of the measure's row its lead unit already has (none
+-- when the measure, or its inspection, is withdrawn): one lookup by key for each link.
 CREATE FUNCTION unit_lists_links_insert() RETURNS trigger LANGUAGE plpgsql AS $f$
 BEGIN
     INSERT INTO unit_lists (unit_id, id, org_id, state, deadline_kind, deadline_date, day_key)
-    SELECT l.unit_id, m.id, m.org_id, CASE WHEN m.state = 'done' THEN 'done' ELSE 'open' END,
-           m.deadline_kind, m.deadline_date, tally_day(m.deadline_kind, m.deadline_date, m.id, m.created_at)
+    SELECT l.unit_id, r.id, r.org_id, r.state, r.deadline_kind, r.deadline_date, r.day_key
     FROM (SELECT DISTINCT measure_id, unit_id FROM new_rows WHERE withdrawn_at IS NULL) l
-    -- Each link's measure by its id alone (OFFSET 0), as in migration 0036.
-    CROSS JOIN LATERAL (SELECT * FROM measures m WHERE m.id = l.measure_id OFFSET 0) m
-    JOIN inspections i ON i.id = m.inspection_id AND i.withdrawn_at IS NULL
-    WHERE m.withdrawn_at IS NULL
+    CROSS JOIN LATERAL (SELECT * FROM unit_lists u WHERE u.id = l.measure_id LIMIT 1) r
     ORDER BY 2, 1
     ON CONFLICT (id, unit_id) DO NOTHING;
     RETURN NULL;
@@ -172,9 +171,11 @@ CREATE TABLE unit_lists (
 CREATE INDEX unit_lists_in_order ON unit_lists (unit_id, state,
     CASE WHEN deadline_date IS NULL THEN 1 ELSE 0 END, deadline_date, id, org_id, deadline_kind, day_key);
 
--- A new measure has no cooperating units yet; a new link adds its unit unless the unit
--- already has the measure. The day is written out as the tallies' triggers write it
--- (0038): SQLite has no functions of its own.
+-- A new measure has no cooperating units and no progress yet: its one row is its lead
+-- unit's, filed, long-term, under the Beijing day it was registered (as the tallies'
+-- triggers write it, 0038: SQLite has no functions of its own). A new link adds its
+-- unit unless the unit already has the measure, with the columns of the row the
+-- measure's lead unit has (none when the measure, or its inspection, is withdrawn).
 CREATE TRIGGER measures_unit_lists_insert AFTER INSERT ON measures
 WHEN NEW.withdrawn_at IS NULL
  AND EXISTS (SELECT 1 FROM inspections WHERE id = NEW.inspection_id AND withdrawn_at IS NULL)
@@ -182,9 +183,7 @@ BEGIN
     INSERT OR IGNORE INTO unit_lists (unit_id, id, org_id, state, deadline_kind, deadline_date, day_key)
     VALUES (NEW.lead_unit_id, NEW.id, NEW.org_id, CASE WHEN NEW.state = 'done' THEN 'done' ELSE 'open' END,
             NEW.deadline_kind, NEW.deadline_date,
-            CASE WHEN NEW.deadline_kind = 'long_term'
-                 THEN COALESCE((SELECT MAX(happened_on) FROM progress WHERE measure_id = NEW.id AND withdrawn_at IS NULL),
-                               date(substr(NEW.created_at, 1, 19), '+8 hours'))
+            CASE WHEN NEW.deadline_kind = 'long_term' THEN date(substr(NEW.created_at, 1, 19), '+8 hours')
                  ELSE COALESCE(NEW.deadline_date, '') END);
 END;
 
@@ -192,14 +191,8 @@ CREATE TRIGGER measure_units_unit_lists_insert AFTER INSERT ON measure_units
 WHEN NEW.withdrawn_at IS NULL
 BEGIN
     INSERT OR IGNORE INTO unit_lists (unit_id, id, org_id, state, deadline_kind, deadline_date, day_key)
-    SELECT NEW.unit_id, m.id, m.org_id, CASE WHEN m.state = 'done' THEN 'done' ELSE 'open' END,
-           m.deadline_kind, m.deadline_date,
-           CASE WHEN m.deadline_kind = 'long_term'
-                THEN COALESCE((SELECT MAX(happened_on) FROM progress WHERE measure_id = m.id AND withdrawn_at IS NULL),
-                              date(substr(m.created_at, 1, 19), '+8 hours'))
-                ELSE COALESCE(m.deadline_date, '') END
-    FROM measures m JOIN inspections i ON i.id = m.inspection_id
-    WHERE m.id = NEW.measure_id AND m.withdrawn_at IS NULL AND i.withdrawn_at IS NULL;
+    SELECT NEW.unit_id, id, org_id, state, deadline_kind, deadline_date, day_key
+    FROM unit_lists WHERE id = NEW.measure_id LIMIT 1;
 END;
 
 -- Every other change names the measures to file afresh here, and the one trigger below

@@ -62,12 +62,18 @@ type FreshRow = (
     Option<String>,
 );
 
-/// Each unit's list (`unit_lists`): unit, measure → organisation, state, deadline kind,
-/// deadline day, the day it is filed under.
-type Lists = BTreeMap<(i64, i64), (i64, String, String, Option<String>, String)>;
+/// A measure in a unit's list: organisation, state, deadline kind, deadline day, the day
+/// it is filed under.
+type Entry = (i64, String, String, Option<String>, String);
+
+/// Each unit's list (`unit_lists`) by unit and measure.
+type Lists = BTreeMap<(i64, i64), Entry>;
+
+/// A row of `unit_lists`: unit, measure, then the entry's columns.
+type ListRow = (i64, i64, i64, String, String, Option<String>, String);
 
 async fn stored_lists(t: &TestDb) -> Lists {
-    let rows: Vec<(i64, i64, i64, String, String, Option<String>, String)> = sqlx::query_as(
+    let rows: Vec<ListRow> = sqlx::query_as(
         "SELECT unit_id, id, org_id, state, deadline_kind, deadline_date, day_key FROM unit_lists",
     )
     .fetch_all(t.db.pool())
