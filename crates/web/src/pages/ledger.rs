@@ -24,25 +24,16 @@ use crate::state::App;
 pub fn filter_input(pairs: &[(String, String)]) -> FilterInput {
     let mut f = FilterInput::default();
     for (k, v) in pairs {
-        let slot = match k.as_str() {
-            "aspect" => &mut f.aspect,
-            "unit" => &mut f.unit,
-            "leader" => &mut f.leader,
-            "status" => &mut f.status,
-            "source" => &mut f.source,
-            "due_from" => &mut f.due_from,
-            "due_to" => &mut f.due_to,
-            "q" => &mut f.q,
-            "page" => &mut f.page,
-            "per_page" => &mut f.per_page,
-            _ => continue,
-        };
-        *slot = v.clone();
+        if let Some(slot) = filter_slot(&mut f, k) {
+            *slot = v.clone();
+        }
     }
     f
 }
 
-/// Checks filters; bad ones are reported and the rest of the page still shows.
+/// Checks filters; bad ones are reported and left out, and the rest still apply: a list
+/// that dropped every filter for one bad value showed, under the filters the form
+/// still held, every measure of every unit.
 pub fn checked_filter(
     input: &FilterInput,
     per_page: i64,
@@ -52,16 +43,39 @@ pub fn checked_filter(
         Ok(f) => Ok((f, Errors::none(v.lang))),
         Err(e) => {
             let errors = Errors::refused(e, v.lang)?;
-            Ok((
+            let mut kept = input.clone();
+            for e in &errors.list {
+                if let Some(slot) = filter_slot(&mut kept, &e.field) {
+                    slot.clear();
+                }
+            }
+            let filter = kept.check(per_page).or_else(|_| {
                 FilterInput {
                     per_page: per_page.to_string(),
                     ..Default::default()
                 }
-                .check(per_page)?,
-                errors,
-            ))
+                .check(per_page)
+            })?;
+            Ok((filter, errors))
         }
     }
+}
+
+/// The value of a filter field by its name.
+fn filter_slot<'a>(f: &'a mut FilterInput, field: &str) -> Option<&'a mut String> {
+    Some(match field {
+        "aspect" => &mut f.aspect,
+        "unit" => &mut f.unit,
+        "leader" => &mut f.leader,
+        "status" => &mut f.status,
+        "source" => &mut f.source,
+        "due_from" => &mut f.due_from,
+        "due_to" => &mut f.due_to,
+        "q" => &mut f.q,
+        "page" => &mut f.page,
+        "per_page" => &mut f.per_page,
+        _ => return None,
+    })
 }
 
 #[derive(Template)]

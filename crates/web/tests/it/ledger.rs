@@ -87,6 +87,27 @@ async fn filters_and_two_character_search_narrow_the_ledger() {
         .await;
     assert_eq!(bad.status, StatusCode::OK);
     assert!(bad.body.contains("状态筛选无法识别") && bad.body.contains("年-月-日"));
+    // A bad value is left out and said; the filters beside it still apply (the list
+    // used to drop them all while the form still showed them).
+    for bad in ["page=0", "status=late", "due_from=abc", "per_page=abc"] {
+        for path in [
+            format!("/inspections/{i}?unit={finance}&{bad}"),
+            format!("/measures?unit={finance}&{bad}"),
+        ] {
+            let page = t.get(Some(&s), &path).await;
+            assert_eq!(page.status, StatusCode::OK, "{path}");
+            assert!(
+                page.body.contains("class=\"alert\""),
+                "{path}: the error is said"
+            );
+            assert!(
+                page.body.contains(FINANCE_LEAD)
+                    && page.body.contains(FINANCE_COOP)
+                    && !page.body.contains(HR_ONLY),
+                "{path}: still the unit's measures"
+            );
+        }
+    }
 }
 
 #[tokio::test]
