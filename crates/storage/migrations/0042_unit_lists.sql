@@ -147,13 +147,8 @@ BEGIN
     END IF;
 END $f$;
 
--- What is already there.
-INSERT INTO unit_lists (unit_id, id, org_id, state, deadline_kind, deadline_date, day_key)
-SELECT u.unit, m.id, m.org_id, CASE WHEN m.state = 'done' THEN 'done' ELSE 'open' END,
-       m.deadline_kind, m.deadline_date, tally_day(m.deadline_kind, m.deadline_date, m.id, m.created_at)
-FROM measures m JOIN inspections i ON i.id = m.inspection_id AND i.withdrawn_at IS NULL
-CROSS JOIN LATERAL tally_units(m.id, m.lead_unit_id) AS u(unit)
-WHERE m.withdrawn_at IS NULL AND u.unit <> 0;
+-- What is already there, filed as every change files a measure.
+SELECT unit_lists_refresh(ARRAY(SELECT id FROM measures));
 {{/postgres}}
 {{sqlite}}
 CREATE TABLE unit_lists (
@@ -255,18 +250,7 @@ BEGIN
     INSERT INTO unit_lists_stale (id) SELECT OLD.measure_id UNION SELECT NEW.measure_id;
 END;
 
--- What is already there.
-INSERT INTO unit_lists (unit_id, id, org_id, state, deadline_kind, deadline_date, day_key)
-SELECT u.unit_id, m.id, m.org_id, CASE WHEN m.state = 'done' THEN 'done' ELSE 'open' END,
-       m.deadline_kind, m.deadline_date,
-       CASE WHEN m.deadline_kind = 'long_term'
-            THEN COALESCE((SELECT MAX(happened_on) FROM progress WHERE measure_id = m.id AND withdrawn_at IS NULL),
-                          date(substr(m.created_at, 1, 19), '+8 hours'))
-            ELSE COALESCE(m.deadline_date, '') END
-FROM (SELECT id, lead_unit_id AS unit_id FROM measures
-      UNION SELECT measure_id, unit_id FROM measure_units WHERE withdrawn_at IS NULL) u
-JOIN measures m ON m.id = u.id
-JOIN inspections i ON i.id = m.inspection_id
-WHERE m.withdrawn_at IS NULL AND i.withdrawn_at IS NULL;
+-- What is already there, filed as every change files a measure.
+INSERT INTO unit_lists_stale (id) SELECT id FROM measures;
 {{/sqlite}}
 
