@@ -12,7 +12,7 @@ use zhenggai_domain::validate::Why;
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
 use crate::db::rows::code_of;
-use crate::db::sql::stamp;
+use crate::db::sql::{Sql, stamp};
 use crate::db::tx::Tx;
 use crate::error::{StoreError, StoreResult};
 
@@ -183,6 +183,19 @@ pub async fn list(db: &Db, org: Option<UnitId>) -> StoreResult<Vec<Unit>> {
                 .await?
         }
     };
+    rows.into_iter()
+        .map(|r| Unit::try_from(r).map_err(StoreError::from))
+        .collect()
+}
+
+/// The units of some organisations, each organisation before its departments: the
+/// choices of a unit filter for whoever reads those organisations' ledgers (the upper
+/// level reads every organisation below it).
+pub async fn of_orgs(db: &Db, orgs: &[UnitId]) -> StoreResult<Vec<Unit>> {
+    let mut sql = Sql::new(&format!("SELECT {COLUMNS} FROM units WHERE org_id"));
+    sql.id_set(db.backend(), orgs.iter().map(|o| o.0))
+        .push(" AND withdrawn_at IS NULL ORDER BY org_id, kind DESC, sort_order, id");
+    let rows: Vec<UnitRow> = sql.query_as().fetch_all(db.pool()).await?;
     rows.into_iter()
         .map(|r| Unit::try_from(r).map_err(StoreError::from))
         .collect()

@@ -101,6 +101,40 @@ impl Tr {
         self.0 == Lang::En
     }
 
+    /// The name a list's filter field goes by on its form, for a refusal listed above
+    /// the list rather than beside the field.
+    pub fn filter_field(&self, field: &str) -> &'static str {
+        match field {
+            "aspect" => self.aspect(),
+            "unit" => self.unit(),
+            "leader" => self.leader(),
+            "status" => self.status(),
+            "source" => self.source_label(),
+            "due_from" => self.due_from(),
+            "due_to" => self.due_to(),
+            "q" => self.keywords(),
+            "page" => self.page_number(),
+            "per_page" => self.per_page(),
+            _ => self.filter(),
+        }
+    }
+
+    /// A page asked for past a list's last (an old link, a hand-typed number).
+    pub fn page_beyond(
+        &self,
+        page: impl std::borrow::Borrow<i64>,
+        pages: impl std::borrow::Borrow<i64>,
+    ) -> String {
+        let (page, pages) = (*page.borrow(), *pages.borrow());
+        match self.0 {
+            Lang::Zh => format!("没有第{page}页：按当前筛选条件，列表共{pages}页。"),
+            Lang::En => format!(
+                "There is no page {page}: with these filters the list has {pages} page{}.",
+                if pages == 1 { "" } else { "s" }
+            ),
+        }
+    }
+
     /// A number with what it counts: "3个问题", "3 problems", "1 problem". The English
     /// nouns counted (`n_…` keys) are regular plurals, so one drops the final "s".
     pub fn count(&self, n: impl std::borrow::Borrow<usize>, word: &str) -> String {

@@ -776,6 +776,10 @@ texts! {
     filtered_empty_problems: "没有符合筛选条件的问题。", "No problem matches the filters.";
     filtered_empty_measures: "没有符合筛选条件的整改措施。", "No measure matches the filters.";
     clear_filter: "清除筛选", "Clear the filters";
+    filter: "筛选条件", "Filter";
+    per_page: "每页条数", "Rows per page";
+    filter_left_out: "此项筛选未生效，其余筛选仍然有效。", " This filter was left out; the others still apply.";
+    to_last_page: "转到最后一页", "Go to the last page";
     no_problems_yet: "暂无问题：可新增问题或导入台账。", "No problems yet: add one or import a ledger.";
     linked_problems: "关联问题（从列表中勾选）", "Problems concerned (tick them)";
     linked_measures: "关联措施（从列表中勾选）", "Measures concerned (tick them)";

@@ -181,6 +181,8 @@ pub struct Pager {
     pub path: String,
     /// The filters kept, as the page form's hidden fields.
     pub kept: Vec<(String, String)>,
+    /// Rows in all.
+    pub total: i64,
 }
 
 impl Pager {
@@ -196,12 +198,24 @@ impl Pager {
             page,
             pages: ((total + per_page - 1) / per_page.max(1)).max(1),
             path: base_path.to_string(),
+            total,
             kept: query
                 .iter()
                 .filter(|(k, v)| k != "page" && !v.is_empty())
                 .cloned()
                 .collect(),
         }
+    }
+
+    /// Whether the page asked for lies past the last, while the list has rows: the
+    /// empty table then says so and links back, rather than reading as "nothing found".
+    pub fn beyond(&self) -> bool {
+        self.total > 0 && self.page > self.pages
+    }
+
+    /// The address of the last page.
+    pub fn last(&self) -> String {
+        self.link(self.pages)
     }
 
     /// The address of a page.

@@ -1001,3 +1001,92 @@ async fn refusals_say_which_rule_blocks_and_what_to_do() {
         .await;
     }
 }
+
+/// Outside tester's finding: the upper level's unit filter on `/measures` listed only the
+/// departments of its own office, so it could not narrow the list to a unit of an
+/// organisation below it. It lists every organisation's departments, grouped under the
+/// organisation's name, and the filter narrows to the chosen one.
+#[tokio::test]
+async fn the_upper_level_filters_measures_by_a_unit_of_any_organisation_below() {
+    let t = TestApp::new().await;
+    zhenggai_demo::load_another(
+        &t.app.db,
+        t.app.files.as_ref(),
+        today(),
+        start(),
+        "某市晚报社",
+        "晚报社",
+        "wb_",
+    )
+    .await
+    .unwrap();
+    let all = zhenggai_storage::accounts::units::list(&t.app.db, None)
+        .await
+        .unwrap();
+    let finance_of = |org_name: &str| {
+        let org = all.iter().find(|u| u.name == org_name).unwrap().id;
+        all.iter()
+            .find(|u| u.org_id == org && u.id != org && u.label() == "财务部")
+            .unwrap()
+            .id
+            .0
+    };
+    let evening = finance_of("某市晚报社");
+    let office_org = t.actor("office").await.org;
+    let own_office = all.iter().find(|u| u.id == office_org).unwrap();
+    let daily = finance_of(&own_office.name);
+
+    let upper = t.login("xunchaban").await;
+    let page = t.get(Some(&upper), "/measures").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let select = page
+        .body
+        .split("<select name=\"unit\">")
+        .nth(1)
+        .and_then(|s| s.split("</select>").next())
+        .unwrap_or_default()
+        .to_string();
+    for (org, unit) in [("某市晚报社", evening), (own_office.name.as_str(), daily)] {
+        assert!(
+            select.contains(&format!("<optgroup label=\"{org}\">")),
+            "{org} is a group: {select}"
+        );
+        assert!(
+            select.contains(&format!("<option value=\"{unit}\"")),
+            "{org}'s finance department is offered: {select}"
+        );
+    }
+
+    let lead_by = |username: &'static str, unit: i64| {
+        let t = &t;
+        async move {
+            t.measures_as(username, Within::All)
+                .await
+                .into_iter()
+                .filter(move |m| m.lead_unit.id.0 == unit)
+                .map(|m| m.id.0)
+                .collect::<Vec<_>>()
+        }
+    };
+    let evening_measures = lead_by("wb_office", evening).await;
+    let daily_measures = lead_by("office", daily).await;
+    assert!(!evening_measures.is_empty() && !daily_measures.is_empty());
+    let narrowed = t
+        .get(
+            Some(&upper),
+            &format!("/measures?unit={evening}&per_page=200"),
+        )
+        .await;
+    assert_eq!(narrowed.status, StatusCode::OK);
+    assert!(
+        !narrowed.body.contains("id=\"filter-errors\""),
+        "{}",
+        narrowed.body
+    );
+    for m in &evening_measures {
+        assert!(narrowed.body.contains(&format!("href=\"/measures/{m}\"")));
+    }
+    for m in &daily_measures {
+        assert!(!narrowed.body.contains(&format!("href=\"/measures/{m}\"")));
+    }
+}

@@ -89,16 +89,27 @@ async fn filters_and_two_character_search_narrow_the_ledger() {
     assert!(bad.body.contains("状态筛选无法识别") && bad.body.contains("年-月-日"));
     // A bad value is left out and said; the filters beside it still apply (the list
     // used to drop them all while the form still showed them).
-    for bad in ["page=0", "status=late", "due_from=abc", "per_page=abc"] {
+    for (bad, field) in [
+        ("page=0", "第几页"),
+        ("status=late", "状态"),
+        ("due_from=abc", "时限自"),
+        ("per_page=abc", "每页条数"),
+    ] {
         for path in [
             format!("/inspections/{i}?unit={finance}&{bad}"),
             format!("/measures?unit={finance}&{bad}"),
         ] {
             let page = t.get(Some(&s), &path).await;
             assert_eq!(page.status, StatusCode::OK, "{path}");
+            let alert = page
+                .body
+                .split("id=\"filter-errors\">")
+                .nth(1)
+                .and_then(|a| a.split("</ul>").next())
+                .unwrap_or_default();
             assert!(
-                page.body.contains("class=\"alert\""),
-                "{path}: the error is said"
+                alert.contains(&format!("<li>{field}：")) && alert.contains("此项筛选未生效"),
+                "{path}: the error names its filter and says it was left out: {alert}"
             );
             assert!(
                 page.body.contains(FINANCE_LEAD)
@@ -141,6 +152,35 @@ async fn paging_keeps_the_filters() {
         )
         .await;
     assert!(third.body.contains("3 / 3") && third.body.contains("公车私用"));
+    // A page past the last (an old link, a typed number) says so and links to the last
+    // page, on the ledger and on the measure list, instead of an empty table.
+    for (path, last) in [
+        (
+            format!("/inspections/{i}?per_page=10&source=inspection&page=99"),
+            format!("/inspections/{i}?per_page=10&#38;source=inspection&#38;page=3"),
+        ),
+        (
+            "/measures?per_page=10&page=999".to_string(),
+            "/measures?per_page=10&#38;page=".to_string(),
+        ),
+    ] {
+        let beyond = t.get(Some(&s), &path).await;
+        assert_eq!(beyond.status, StatusCode::OK, "{path}");
+        let said = beyond
+            .body
+            .split("id=\"page-beyond\">")
+            .nth(1)
+            .unwrap_or_default();
+        assert!(
+            said.starts_with("没有第99") || said.starts_with("没有第999"),
+            "{path}: {said}"
+        );
+        assert!(
+            said.contains(&last),
+            "{path}: links to the last page: {said}"
+        );
+        assert!(!beyond.body.contains("id=\"empty-list\""), "{path}");
+    }
 }
 
 #[tokio::test]

@@ -40,12 +40,41 @@ use crate::state::App;
 struct ListPage {
     t: Tr,
     nav: Nav,
-    units: Vec<Unit>,
+    units: Vec<UnitGroup>,
     statuses: [(&'static str, &'static str); STATUSES.len()],
     filter: FilterInput,
     page: MeasurePage,
     pager: Pager,
     errors: Errors,
+}
+
+/// The departments of one organisation, as the unit filter groups them.
+struct UnitGroup {
+    /// The organisation's name; shown as a group only when the list spans several.
+    org: String,
+    units: Vec<Unit>,
+}
+
+/// The unit filter's choices: the departments of every organisation whose measures the
+/// person reads (the upper level's are those of the organisations below it, grouped by
+/// organisation); none for a unit, which sees its own.
+async fn unit_groups(app: &App, v: &Viewer) -> Result<Vec<UnitGroup>, PageError> {
+    if !v.actor.role.reads_business_data() {
+        return Ok(Vec::new());
+    }
+    let mut groups: Vec<UnitGroup> = Vec::new();
+    for u in units::of_orgs(&app.db, &zhenggai_storage::scope::orgs(&v.actor)).await? {
+        if u.id == u.org_id {
+            groups.push(UnitGroup {
+                org: u.name.clone(),
+                units: Vec::new(),
+            });
+        } else if let Some(group) = groups.last_mut() {
+            group.units.push(u);
+        }
+    }
+    groups.retain(|g| !g.units.is_empty());
+    Ok(groups)
 }
 
 /// GET /measures — every measure the person sees, nearest deadline first.
@@ -59,15 +88,7 @@ pub async fn list(
     let page =
         query::measure_list(&app.db, &v.actor, Within::All, &filter, app.clock.today()).await?;
     let pager = Pager::new("/measures", &pairs, page.page, page.per_page, page.total);
-    let units = if v.actor.role.reads_business_data() {
-        units::list(&app.db, Some(v.actor.org))
-            .await?
-            .into_iter()
-            .filter(|u| u.id != v.actor.org)
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let units = unit_groups(&app, &v).await?;
     Ok(render(&ListPage {
         t: tr(&v),
         nav: Nav::new(&v, "measures", "/measures"),
