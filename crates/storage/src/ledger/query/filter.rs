@@ -83,6 +83,29 @@ fn id_field(c: &mut Checker, field: &str, v: &str) -> Option<i64> {
     }
 }
 
+/// The largest page number a list takes: past any list's last page, while its offset
+/// stays far from overflowing.
+const MAX_PAGE: u32 = 1_000_000;
+
+/// The most rows a page shows.
+const MAX_PER_PAGE: u32 = 200;
+
+/// A page number or size: a whole number from 1 (an error that says so, rather than
+/// one about choices, as a person may type it in the pager's form).
+fn count_field(c: &mut Checker, field: &str, v: &str, max: u32) -> Option<i64> {
+    let v = v.trim();
+    if v.is_empty() {
+        return None;
+    }
+    match v.parse::<i64>() {
+        Ok(n) if n > 0 && (field == "per_page" || n <= i64::from(max)) => Some(n),
+        _ => {
+            c.push(FieldError::because(field, Why::OutOfRange { min: 1, max }));
+            None
+        }
+    }
+}
+
 impl FilterInput {
     /// Whether any filter narrows the list (the page and its size do not): an empty
     /// list then says the filters emptied it, not that there is nothing.
@@ -136,10 +159,12 @@ impl FilterInput {
         let due_from = c.optional_date("due_from", &self.due_from);
         let due_to = c.optional_date("due_to", &self.due_to);
         let q = c.optional_text("q", &self.q, 100);
-        let page = id_field(&mut c, "page", &self.page).unwrap_or(1);
-        let per_page = id_field(&mut c, "per_page", &self.per_page)
+        let page = count_field(&mut c, "page", &self.page, MAX_PAGE).unwrap_or(1);
+        // A larger page size is taken as the largest rather than refused: API clients
+        // ask for "everything" with any big number.
+        let per_page = count_field(&mut c, "per_page", &self.per_page, MAX_PER_PAGE)
             .unwrap_or(default_per_page)
-            .min(200);
+            .min(i64::from(MAX_PER_PAGE));
         c.finish()?;
         Ok(Filter {
             aspect,
@@ -347,5 +372,23 @@ mod tests {
         .check(50)
         .unwrap();
         assert_eq!(big.per_page, 200);
+        // A page number is a count, said as one (it may be typed in the pager's form).
+        for page in ["0", "-1", "x", "1000001"] {
+            let Err(StoreError::Invalid(errors)) = FilterInput {
+                page: page.into(),
+                ..Default::default()
+            }
+            .check(50) else {
+                panic!("page {page} was accepted");
+            };
+            assert_eq!(errors[0].field, "page");
+            assert_eq!(
+                errors[0].why,
+                Why::OutOfRange {
+                    min: 1,
+                    max: 1_000_000
+                }
+            );
+        }
     }
 }
