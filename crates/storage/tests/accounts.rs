@@ -141,6 +141,40 @@ async fn a_success_clears_the_count_of_its_address_only() {
     );
 }
 
+/// A page request reads the session, its person and their bell in one statement: the
+/// person acting is the one `users::actor` builds, for every role (the upper level's
+/// organisations below included), and a session of a disabled person finds no one.
+#[tokio::test]
+async fn a_session_finds_its_person_as_they_act() {
+    let t = demo_db().await;
+    let policy = AuthPolicy::default();
+    for name in ["office", "finance", "leader_wang", "jijian", "xunchaban"] {
+        let id = t.user(name).await;
+        let s = auth::start_session(&t.db, id, now()).await.unwrap();
+        let found = users::signed_in(&t.db, &s.token.0, now(), policy)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(found.user.id, id, "{name}");
+        assert_eq!(found.session.user, id, "{name}");
+        assert_eq!(found.session.csrf, s.csrf, "{name}");
+        assert_eq!(
+            found.actor,
+            users::actor(&t.db, id).await.unwrap(),
+            "{name}"
+        );
+        if name == "xunchaban" {
+            assert!(!found.actor.orgs_below.is_empty());
+        }
+    }
+    assert!(
+        users::signed_in(&t.db, "no-such-token", now(), policy)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
 #[tokio::test]
 async fn a_password_change_ends_every_other_session_and_token() {
     let t = demo_db().await;
@@ -153,10 +187,11 @@ async fn a_password_change_ends_every_other_session_and_token() {
         .unwrap();
     let office = t.user("office").await;
     let bystander = auth::start_session(&t.db, office, now()).await.unwrap();
-    let kept_id = auth::find_session(&t.db, &kept.token.0, now(), policy)
+    let kept_id = users::signed_in(&t.db, &kept.token.0, now(), policy)
         .await
         .unwrap()
         .unwrap()
+        .session
         .id;
     users::set_password(
         &t.db,
@@ -174,7 +209,7 @@ async fn a_password_change_ends_every_other_session_and_token() {
     let alive = |token: String| {
         let db = t.db.clone();
         async move {
-            auth::find_session(&db, &token, now(), policy)
+            users::signed_in(&db, &token, now(), policy)
                 .await
                 .unwrap()
                 .is_some()
@@ -383,7 +418,7 @@ async fn a_disabled_account_has_no_login_no_session_and_no_token_until_enabled()
         Err(LoginRefused::BadCredentials)
     );
     assert!(
-        auth::find_session(&t.db, &session.token.0, now(), policy)
+        users::signed_in(&t.db, &session.token.0, now(), policy)
             .await
             .unwrap()
             .is_none()
@@ -443,7 +478,7 @@ async fn an_idle_session_ends_exactly_its_timeout_after_the_last_request() {
         let db = t.db.clone();
         let token = s.token.0.clone();
         async move {
-            auth::find_session(&db, &token, at, policy)
+            users::signed_in(&db, &token, at, policy)
                 .await
                 .unwrap()
                 .is_some()
@@ -469,10 +504,11 @@ async fn an_upload_is_named_only_by_the_session_that_made_it_into_its_inspection
         let db = t.db.clone();
         let token = s.token.0.clone();
         async move {
-            auth::find_session(&db, &token, now(), AuthPolicy::default())
+            users::signed_in(&db, &token, now(), AuthPolicy::default())
                 .await
                 .unwrap()
                 .unwrap()
+                .session
                 .id
         }
     };

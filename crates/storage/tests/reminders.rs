@@ -291,6 +291,20 @@ async fn notifications_are_read_and_marked_only_by_their_owner() {
         reminders::bell::unread(&t.db, me).await.unwrap(),
         i64::try_from(mine.len()).unwrap() - 1
     );
+    // The bell a page shows is counted with the session it finds, the same count.
+    let session = zhenggai_storage::accounts::auth::start_session(&t.db, me, morning(day))
+        .await
+        .unwrap();
+    let signed_in = zhenggai_storage::accounts::users::signed_in(
+        &t.db,
+        &session.token.0,
+        morning(day),
+        zhenggai_storage::accounts::auth::AuthPolicy::default(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(signed_in.unread, i64::try_from(mine.len()).unwrap() - 1);
     // A holiday plans nothing: 1 October 2024.
     let holiday = NaiveDate::from_ymd_opt(2024, 10, 1).unwrap();
     assert_eq!(

@@ -7,9 +7,9 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 use zhenggai_domain::access::Actor;
+use zhenggai_storage::StoreError;
 use zhenggai_storage::accounts::users::{self, User};
 use zhenggai_storage::audit::Change;
-use zhenggai_storage::{StoreError, accounts::auth};
 
 use crate::error::{ApiError, PageError};
 use crate::i18n::Lang;
@@ -102,19 +102,24 @@ async fn from_session(app: &App, headers: &HeaderMap) -> Result<Option<Viewer>, 
     let Some(token) = cookie(headers, SESSION_COOKIE) else {
         return Ok(None);
     };
-    let Some(session) =
-        auth::find_session(&app.db, token, app.clock.now(), app.config.auth).await?
+    let Some(signed_in) =
+        users::signed_in(&app.db, token, app.clock.now(), app.config.auth).await?
     else {
         return Ok(None);
     };
-    let (user, actor) = users::with_actor(&app.db, session.user).await?;
+    let users::SignedIn {
+        session,
+        user,
+        actor,
+        unread,
+    } = signed_in;
     Ok(Some(Viewer {
         actor,
         user,
         csrf: Some(session.csrf),
         session_id: Some(session.id),
         lang: Lang::from_headers(headers),
-        unread: 0,
+        unread,
     }))
 }
 
@@ -132,12 +137,10 @@ impl FromRequestParts<App> for Viewer {
             .path_and_query()
             .map(|p| p.as_str().to_string())
             .unwrap_or_else(|| "/".into());
-        let mut viewer = from_session(app, &parts.headers)
+        let viewer = from_session(app, &parts.headers)
             .await?
             .ok_or(PageError::Login { next })?;
         crate::request_log::note_user(&parts.extensions, viewer.user.id.0);
-        // The bell is on pages only; API requests do not count notifications.
-        viewer.unread = zhenggai_storage::reminders::bell::unread(&app.db, viewer.user.id).await?;
         if parts.uri.path() != "/password"
             && parts.uri.path() != "/logout"
             && viewer.user.must_change_password

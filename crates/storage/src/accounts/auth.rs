@@ -291,39 +291,25 @@ pub async fn start_session(db: &Db, user: UserId, now: DateTime<Utc>) -> StoreRe
     })
 }
 
-/// The live session of a cookie, if any. A session idle past the policy has ended,
-/// counted from the last request as stored: every request that finds it records its
-/// time (unless another did so within the same second), so that what is checked is
-/// what happened.
-pub async fn find_session(
+/// Whether a session found by its cookie is still live. A session idle past the policy
+/// has ended (and is marked so), counted from the last request as stored: every request
+/// that finds it records its time (unless another did so within the same second), so
+/// that what is checked is what happened. The session is read with its person
+/// (`users::signed_in`); this is the rule applied to what was read.
+pub(crate) async fn keep_alive(
     db: &Db,
-    token: &str,
+    id: i64,
+    last_seen_at: &str,
     now: DateTime<Utc>,
     policy: AuthPolicy,
-) -> StoreResult<Option<Session>> {
-    #[derive(sqlx::FromRow)]
-    struct Live {
-        id: i64,
-        user_id: i64,
-        csrf_token: String,
-        last_seen_at: String,
-    }
-    let row = sqlx::query_as::<_, Live>(
-        "SELECT s.id, s.user_id, s.csrf_token, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
-         WHERE s.token_hash = $1 AND s.ended_at IS NULL AND u.withdrawn_at IS NULL AND u.disabled = 0",
-    )
-    .bind(token_hash(token))
-    .fetch_optional(db.pool())
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    let id = row.id;
-    let Some(last_seen) = parse_stamp(&row.last_seen_at) else {
+) -> StoreResult<bool> {
+    let Some(last_seen) = parse_stamp(last_seen_at) else {
         end_session(db, id, now).await?;
-        return Ok(None);
+        return Ok(false);
     };
     if now - last_seen > policy.idle_timeout {
         end_session(db, id, now).await?;
-        return Ok(None);
+        return Ok(false);
     }
     if now - last_seen >= Duration::seconds(1) {
         db.write(async |tx| {
@@ -338,11 +324,7 @@ pub async fn find_session(
         })
         .await?;
     }
-    Ok(Some(Session {
-        id,
-        user: UserId(row.user_id),
-        csrf: row.csrf_token,
-    }))
+    Ok(true)
 }
 
 /// Ends a session (logout, idle expiry). The row stays, marked ended.

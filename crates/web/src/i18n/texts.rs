@@ -335,7 +335,7 @@ texts! {
     status: "状态", "Status";
     due_from: "时限自", "Due from";
     due_to: "时限至", "Due until";
-    keywords: "关键词", "Words";
+    keywords: "关键词", "Keywords";
     keywords_hint: "如：公车、档案", "e.g. 公车, 档案";
     st_open: "未完成", "Open";
     st_done: "已完成", "Done";
@@ -778,7 +778,7 @@ texts! {
     clear_filter: "清除筛选", "Clear the filters";
     filter: "筛选条件", "Filter";
     per_page: "每页条数", "Rows per page";
-    filter_left_out: "此项筛选未生效，其余筛选仍然有效。", " This filter was left out; the others still apply.";
+    filter_left_out: "此项未生效，其余条件仍然有效。", " It was left out; the rest still apply.";
     to_last_page: "转到最后一页", "Go to the last page";
     no_problems_yet: "暂无问题：可新增问题或导入台账。", "No problems yet: add one or import a ledger.";
     linked_problems: "关联问题（从列表中勾选）", "Problems concerned (tick them)";

@@ -901,12 +901,12 @@ fn choose(c: Choose) -> (&'static str, &'static str) {
             "Choose a field for each column, or “ignore this column”.",
         ),
         Choose::StatusFilter => (
-            "状态筛选无法识别：请从页面上的“状态”下拉框中选择。",
-            "Status is one of open, done, overdue, due_soon, long_term, review_due.",
+            "无法识别：请从页面上的“状态”下拉框中选择。",
+            "Not a status the list knows: pick one from the Status list.",
         ),
         Choose::SourceFilter => (
-            "来源筛选无法识别：请从页面上的“来源”下拉框中选择。",
-            "Source is inspection or self_found.",
+            "无法识别：请从页面上的“来源”下拉框中选择。",
+            "Not a source the list knows: pick one from the Source list.",
         ),
         Choose::ClosedProblem => (
             "请至少选择一个已销号的问题。",

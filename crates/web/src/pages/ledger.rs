@@ -8,6 +8,7 @@ use zhenggai_domain::InspectionId;
 use zhenggai_domain::access::Access;
 use zhenggai_domain::inspection::ProblemSource;
 use zhenggai_domain::schedule::{NodeKind, Timeline};
+use zhenggai_domain::validate::{FieldError, Why};
 use zhenggai_storage::accounts::units::{self, Unit};
 use zhenggai_storage::accounts::users::{self, User};
 use zhenggai_storage::ledger::aspects::{self, Aspect};
@@ -31,35 +32,109 @@ pub fn filter_input(pairs: &[(String, String)]) -> FilterInput {
     f
 }
 
+/// The values a list's form offers for its id filters. A value not among them (a unit
+/// of another organisation, an aspect of another inspection, a number typed into the
+/// address) is refused like any other bad value: it used to empty the list in silence
+/// while the form showed "all".
+#[derive(Debug, Default)]
+pub struct Offered {
+    /// Units.
+    pub units: Vec<i64>,
+    /// Aspects.
+    pub aspects: Vec<i64>,
+    /// Responsible leaders.
+    pub leaders: Vec<i64>,
+}
+
+/// A list's filters once checked.
+pub struct Checked {
+    /// What the list applies.
+    pub filter: Filter,
+    /// The same as the form shows it and its links keep: refused values left out, ids
+    /// as the choices write them (`unit=012` is unit 12).
+    pub shown: FilterInput,
+    /// What was refused.
+    pub errors: Errors,
+}
+
 /// Checks filters; bad ones are reported and left out, and the rest still apply: a list
 /// that dropped every filter for one bad value showed, under the filters the form
-/// still held, every measure of every unit.
+/// still held, every measure of every unit. With `offered`, an id filter must be one of
+/// the form's choices.
 pub fn checked_filter(
     input: &FilterInput,
     per_page: i64,
     v: &Viewer,
-) -> Result<(Filter, Errors), PageError> {
-    match input.check(per_page) {
-        Ok(f) => Ok((f, Errors::none(v.lang))),
-        Err(e) => {
-            let errors = Errors::refused(e, v.lang)?;
-            let mut kept = input.clone();
-            for e in &errors.list {
-                if let Some(slot) = filter_slot(&mut kept, &e.field) {
-                    slot.clear();
-                }
-            }
-            let filter = kept.check(per_page).or_else(|_| {
-                FilterInput {
-                    per_page: per_page.to_string(),
-                    ..Default::default()
-                }
-                .check(per_page)
-            })?;
-            Ok((filter, errors))
+    offered: Option<&Offered>,
+) -> Result<Checked, PageError> {
+    let mut errors = match input.check(per_page) {
+        Ok(_) => Vec::new(),
+        Err(e) => Errors::refused(e, v.lang)?.list,
+    };
+    let mut shown = input.clone();
+    for e in &errors {
+        if let Some(slot) = filter_slot(&mut shown, &e.field) {
+            slot.clear();
         }
     }
+    let mut filter = shown.check(per_page).or_else(|_| {
+        FilterInput {
+            per_page: per_page.to_string(),
+            ..Default::default()
+        }
+        .check(per_page)
+    })?;
+    if let Some(offered) = offered {
+        let mut refuse = |field: &str| errors.push(FieldError::because(field, Why::UnknownChoice));
+        if filter.unit.is_some_and(|u| !offered.units.contains(&u.0)) {
+            filter.unit = None;
+            refuse("unit");
+        }
+        if filter
+            .aspect
+            .is_some_and(|a| !offered.aspects.contains(&a.0))
+        {
+            filter.aspect = None;
+            refuse("aspect");
+        }
+        if filter
+            .leader
+            .is_some_and(|l| !offered.leaders.contains(&l.0))
+        {
+            filter.leader = None;
+            refuse("leader");
+        }
+    }
+    let written = |id: Option<i64>| id.map(|id| id.to_string()).unwrap_or_default();
+    shown.unit = written(filter.unit.map(|u| u.0));
+    shown.aspect = written(filter.aspect.map(|a| a.0));
+    shown.leader = written(filter.leader.map(|l| l.0));
+    Ok(Checked {
+        filter,
+        shown,
+        errors: Errors {
+            list: errors,
+            lang: v.lang,
+        },
+    })
 }
+
+/// The filters as query pairs, for the links that keep them (pager, export).
+pub fn filter_pairs(f: &FilterInput) -> Vec<(String, String)> {
+    let mut f = f.clone();
+    FILTER_FIELDS
+        .iter()
+        .filter_map(|name| {
+            let value = filter_slot(&mut f, name)?;
+            (!value.is_empty()).then(|| (name.to_string(), value.clone()))
+        })
+        .collect()
+}
+
+/// The filter fields a list's address may carry.
+const FILTER_FIELDS: [&str; 10] = [
+    "aspect", "unit", "leader", "status", "source", "due_from", "due_to", "q", "page", "per_page",
+];
 
 /// The value of a filter field by its name.
 fn filter_slot<'a>(f: &'a mut FilterInput, field: &str) -> Option<&'a mut String> {
@@ -108,23 +183,10 @@ struct LedgerView {
 }
 
 /// The filters of the page as the export link's query (every row, not one page).
-fn export_query(pairs: &[(String, String)]) -> String {
-    let kept: Vec<String> = pairs
+fn export_query(shown: &FilterInput) -> String {
+    let kept: Vec<String> = filter_pairs(shown)
         .iter()
-        .filter(|(k, v)| {
-            !v.is_empty()
-                && matches!(
-                    k.as_str(),
-                    "aspect"
-                        | "unit"
-                        | "leader"
-                        | "status"
-                        | "source"
-                        | "due_from"
-                        | "due_to"
-                        | "q"
-                )
-        })
+        .filter(|(k, _)| k != "page" && k != "per_page")
         .map(|(k, v)| format!("{}={}", urlencoding::encode(k), urlencoding::encode(v)))
         .collect();
     if kept.is_empty() {
@@ -182,8 +244,28 @@ async fn ledger_page(
     plan_refused: Option<super::Refusal>,
 ) -> Result<LedgerView, PageError> {
     let inspection = inspections::get(&app.db, &v.actor, InspectionId(id)).await?;
-    let input = filter_input(pairs);
-    let (filter, errors) = checked_filter(&input, app.config.page_size, v)?;
+    let units: Vec<Unit> = units::list(&app.db, Some(inspection.org_id))
+        .await?
+        .into_iter()
+        .filter(|u| u.id != inspection.org_id)
+        .collect();
+    let leaders = users::leaders(&app.db, inspection.org_id).await?;
+    let aspects = aspects::list(&app.db, inspection.id).await?;
+    let offered = Offered {
+        units: units.iter().map(|u| u.id.0).collect(),
+        aspects: aspects.iter().map(|a| a.id.0).collect(),
+        leaders: leaders.iter().map(|l| l.id.0).collect(),
+    };
+    let Checked {
+        filter,
+        shown,
+        errors,
+    } = checked_filter(
+        &filter_input(pairs),
+        app.config.page_size,
+        v,
+        Some(&offered),
+    )?;
     let page = query::ledger(
         &app.db,
         &v.actor,
@@ -194,14 +276,13 @@ async fn ledger_page(
     )
     .await?;
     let path = format!("/inspections/{id}");
-    let pager = Pager::new(&path, pairs, page.page, page.per_page, page.total_problems);
-    let units = units::list(&app.db, Some(inspection.org_id))
-        .await?
-        .into_iter()
-        .filter(|u| u.id != inspection.org_id)
-        .collect();
-    let leaders = users::leaders(&app.db, inspection.org_id).await?;
-    let aspects = aspects::list(&app.db, inspection.id).await?;
+    let pager = Pager::new(
+        &path,
+        &filter_pairs(&shown),
+        page.page,
+        page.per_page,
+        page.total_problems,
+    );
     let can_edit = v.actor.ledger_access(inspection.org_id) >= Access::Edit;
     let nav = Nav::new(v, "inspections", &path);
     let calendar = zhenggai_storage::calendar::load(&app.db).await?;
@@ -227,13 +308,13 @@ async fn ledger_page(
         units,
         leaders,
         statuses: STATUSES,
-        filter: input,
+        export_query: export_query(&shown),
+        filter: shown,
         page,
         pager,
         errors,
         can_edit,
         self_found: ProblemSource::SelfFound,
-        export_query: export_query(pairs),
         node_states: node_states(&timeline, app.clock.today()),
         pace,
         timeline,

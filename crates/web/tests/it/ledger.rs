@@ -86,7 +86,66 @@ async fn filters_and_two_character_search_narrow_the_ledger() {
         )
         .await;
     assert_eq!(bad.status, StatusCode::OK);
-    assert!(bad.body.contains("状态筛选无法识别") && bad.body.contains("年-月-日"));
+    assert!(bad.body.contains("状态：无法识别") && bad.body.contains("年-月-日"));
+    // What was refused is left out of the form and of every link that keeps the
+    // filters (the export, the pager), so it does not come back on the next click.
+    assert!(
+        !bad.body.contains("status=late") && !bad.body.contains("value=\"late\""),
+        "the refused status is not kept"
+    );
+    assert!(
+        bad.body
+            .contains(&format!("href=\"/inspections/{i}/ledger.xlsx\""))
+    );
+    // An id the form does not offer (the organisation itself, an aspect of another
+    // inspection, a leader who is no one) is refused by name instead of emptying the
+    // list; a reversed range says it is reversed; `012` is unit 12 as the choices write it.
+    let other_inspection = t
+        .inspections()
+        .await
+        .into_iter()
+        .find(|x| x.id.0 != i)
+        .unwrap()
+        .id
+        .0;
+    let foreign_aspect = zhenggai_storage::ledger::aspects::list(
+        &t.app.db,
+        zhenggai_domain::InspectionId(other_inspection),
+    )
+    .await
+    .unwrap()[0]
+        .id
+        .0;
+    let org = t.actor("office").await.org.0;
+    for (query, field) in [
+        (format!("unit={org}"), "所在单位"),
+        (format!("aspect={foreign_aspect}"), "方面"),
+        ("leader=999999".to_string(), "责任领导"),
+        (
+            "due_from=2024-01-01&due_to=2023-12-31".to_string(),
+            "时限至",
+        ),
+    ] {
+        let page = t.get(Some(&s), &format!("/inspections/{i}?{query}")).await;
+        assert_eq!(page.status, StatusCode::OK, "{query}");
+        assert!(
+            page.body.contains(&format!("<li>{field}：")),
+            "{query}: refused by name"
+        );
+        assert!(
+            page.body.contains("公车私用"),
+            "{query}: the ledger is still listed"
+        );
+    }
+    let measures = t.get(Some(&s), &format!("/measures?unit={org}")).await;
+    assert!(measures.body.contains("<li>所在单位："));
+    let padded = t.get(Some(&s), &format!("/measures?unit=0{finance}")).await;
+    assert!(
+        padded
+            .body
+            .contains(&format!("<option value=\"{finance}\" selected")),
+        "the unit filtered on is the one the form shows"
+    );
     // A bad value is left out and said; the filters beside it still apply (the list
     // used to drop them all while the form still showed them).
     for (bad, field) in [
@@ -108,7 +167,7 @@ async fn filters_and_two_character_search_narrow_the_ledger() {
                 .and_then(|a| a.split("</ul>").next())
                 .unwrap_or_default();
             assert!(
-                alert.contains(&format!("<li>{field}：")) && alert.contains("此项筛选未生效"),
+                alert.contains(&format!("<li>{field}：")) && alert.contains("此项未生效"),
                 "{path}: the error names its filter and says it was left out: {alert}"
             );
             assert!(
@@ -142,7 +201,7 @@ async fn paging_keeps_the_filters() {
         .nth(1)
         .unwrap_or_default();
     assert!(
-        pager.contains("per_page=10&#38;source=inspection&#38;page=2"),
+        pager.contains("source=inspection&#38;per_page=10&#38;page=2"),
         "{pager}"
     );
     let third = t
@@ -157,7 +216,7 @@ async fn paging_keeps_the_filters() {
     for (path, last) in [
         (
             format!("/inspections/{i}?per_page=10&source=inspection&page=99"),
-            format!("/inspections/{i}?per_page=10&#38;source=inspection&#38;page=3"),
+            format!("/inspections/{i}?source=inspection&#38;per_page=10&#38;page=3"),
         ),
         (
             "/measures?per_page=10&page=999".to_string(),

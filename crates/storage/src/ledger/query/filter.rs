@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use zhenggai_domain::access::Actor;
 use zhenggai_domain::inspection::ProblemSource;
-use zhenggai_domain::reason::Choose;
+use zhenggai_domain::reason::{Choose, Rule};
 use zhenggai_domain::status::StandingFilter;
 use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
@@ -158,6 +158,15 @@ impl FilterInput {
         };
         let due_from = c.optional_date("due_from", &self.due_from);
         let due_to = c.optional_date("due_to", &self.due_to);
+        // A reversed range would select nothing, and say nothing about why.
+        if let (Some(from), Some(to)) = (due_from, due_to)
+            && to < from
+        {
+            c.push(FieldError::because(
+                "due_to",
+                Why::Rule(Rule::PeriodReversed),
+            ));
+        }
         let q = c.optional_text("q", &self.q, 100);
         let page = count_field(&mut c, "page", &self.page, MAX_PAGE).unwrap_or(1);
         // A larger page size is taken as the largest rather than refused: API clients
@@ -365,6 +374,16 @@ mod tests {
         };
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["unit", "status", "due_to", "per_page"]);
+        let Err(StoreError::Invalid(errors)) = FilterInput {
+            due_from: "2026-12-31".into(),
+            due_to: "2026-11-01".into(),
+            ..Default::default()
+        }
+        .check(50) else {
+            panic!("a reversed range was accepted");
+        };
+        assert_eq!(errors[0].field, "due_to");
+        assert_eq!(errors[0].why, Why::Rule(Rule::PeriodReversed));
         let big = FilterInput {
             per_page: "100000".into(),
             ..Default::default()

@@ -26,7 +26,7 @@ use zhenggai_storage::ledger::notices::{self, Notice, NoticeInput};
 use zhenggai_storage::ledger::progress::{self, Progress, ProgressInput};
 use zhenggai_storage::ledger::query::{self, FilterInput, MeasurePage, Within};
 
-use super::ledger::{checked_filter, filter_input};
+use super::ledger::{Checked, Offered, checked_filter, filter_input, filter_pairs};
 use super::{Errors, Nav, Pager, STATUSES, refused_form, render, render_status, see_other, tr};
 use crate::download::download;
 use crate::error::PageError;
@@ -83,18 +83,39 @@ pub async fn list(
     v: Viewer,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let input = filter_input(&pairs);
-    let (filter, errors) = checked_filter(&input, app.config.page_size, &v)?;
+    let units = unit_groups(&app, &v).await?;
+    let offered = Offered {
+        units: units
+            .iter()
+            .flat_map(|g| g.units.iter().map(|u| u.id.0))
+            .collect(),
+        ..Offered::default()
+    };
+    let Checked {
+        filter,
+        shown,
+        errors,
+    } = checked_filter(
+        &filter_input(&pairs),
+        app.config.page_size,
+        &v,
+        Some(&offered),
+    )?;
     let page =
         query::measure_list(&app.db, &v.actor, Within::All, &filter, app.clock.today()).await?;
-    let pager = Pager::new("/measures", &pairs, page.page, page.per_page, page.total);
-    let units = unit_groups(&app, &v).await?;
+    let pager = Pager::new(
+        "/measures",
+        &filter_pairs(&shown),
+        page.page,
+        page.per_page,
+        page.total,
+    );
     Ok(render(&ListPage {
         t: tr(&v),
         nav: Nav::new(&v, "measures", "/measures"),
         units,
         statuses: STATUSES,
-        filter: input,
+        filter: shown,
         page,
         pager,
         errors,

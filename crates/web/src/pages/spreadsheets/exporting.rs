@@ -21,9 +21,9 @@ pub async fn download(
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let inspection = inspections::get(&app.db, &v.actor, InspectionId(id)).await?;
-    let (filter, errors) = checked_filter(&filter_input(&pairs), app.config.page_size, &v)?;
-    if errors.any() {
-        return Err(StoreError::Invalid(errors.list).into());
+    let checked = checked_filter(&filter_input(&pairs), app.config.page_size, &v, None)?;
+    if checked.errors.any() {
+        return Err(StoreError::Invalid(checked.errors.list).into());
     }
-    Ok(ledger_download(&app, &v.actor, &inspection, filter).await?)
+    Ok(ledger_download(&app, &v.actor, &inspection, checked.filter).await?)
 }
