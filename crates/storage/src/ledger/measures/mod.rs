@@ -8,7 +8,7 @@ mod read;
 
 pub use self::input::{MAX_ROWS, MeasureInput, NewMeasure, input_of};
 pub use self::read::{Measure, get, led_by, load};
-pub(crate) use self::read::{activity, select};
+pub(crate) use self::read::{SELECT, activity, load_cooperating};
 
 use chrono::NaiveDate;
 use zhenggai_domain::access::{Access, Actor, MeasureEdit};

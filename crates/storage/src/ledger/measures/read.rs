@@ -14,9 +14,8 @@ use zhenggai_domain::warning::WarningRules;
 use zhenggai_domain::{InspectionId, MeasureId, ProblemId, UnitId, UserId};
 
 use crate::db::Db;
-use crate::db::dialect::Backend;
 use crate::db::rows::{code_of, opt_code_of};
-use crate::db::sql::{beijing_day, parse_day};
+use crate::db::sql::{Sql, beijing_day, parse_day};
 use crate::db::tx::Tx;
 use crate::error::{StoreError, StoreResult};
 use crate::ledger::{UnitRef, UserRef};
@@ -99,43 +98,20 @@ impl Measure {
     }
 }
 
-/// The columns and joins every measure query selects, the cooperating units given as
-/// `$coop` (a JSON array of `[id, name]` in the order they were added).
-macro_rules! measure_select {
-    ($coop:expr) => {
-        concat!(
-            "SELECT m.id, m.problem_id, p.title AS problem_title, p.state AS problem_state, m.inspection_id, i.title AS inspection_title, \
-            m.org_id, m.ordinal, m.content, m.lead_unit_id, COALESCE(lu.short_name, lu.name) AS lead_unit_name, m.leader_id, \
-            ld.display_name AS leader_name, m.responsible_person, m.target, m.deadline_text, m.deadline_kind, m.deadline_date, \
-            m.deadline_precision, m.original_deadline_text, m.state, m.done_on, m.version, m.created_at, ",
-            last_progress!(),
-            " AS last_progress, wr.green_days, wr.long_term_days, ",
-            $coop,
-            " AS cooperating \
-            FROM measures m JOIN problems p ON p.id = m.problem_id JOIN inspections i ON i.id = m.inspection_id \
-            JOIN units lu ON lu.id = m.lead_unit_id LEFT JOIN users ld ON ld.id = m.leader_id \
-            LEFT JOIN warning_rules wr ON wr.org_id = m.org_id"
-        )
-    };
-}
+/// The columns and joins every measure query selects.
+pub(crate) const SELECT: &str = concat!(
+    "SELECT m.id, m.problem_id, p.title AS problem_title, p.state AS problem_state, m.inspection_id, i.title AS inspection_title, \
+    m.org_id, m.ordinal, m.content, m.lead_unit_id, COALESCE(lu.short_name, lu.name) AS lead_unit_name, m.leader_id, \
+    ld.display_name AS leader_name, m.responsible_person, m.target, m.deadline_text, m.deadline_kind, m.deadline_date, \
+    m.deadline_precision, m.original_deadline_text, m.state, m.done_on, m.version, m.created_at, ",
+    last_progress!(),
+    " AS last_progress, wr.green_days, wr.long_term_days \
+    FROM measures m JOIN problems p ON p.id = m.problem_id JOIN inspections i ON i.id = m.inspection_id \
+    JOIN units lu ON lu.id = m.lead_unit_id LEFT JOIN users ld ON ld.id = m.leader_id \
+    LEFT JOIN warning_rules wr ON wr.org_id = m.org_id"
+);
 
-/// The columns and joins every measure query selects, cooperating units included: read
-/// with the measure instead of by a statement of their own, which on every list page
-/// was one round trip more (and on SQLite a row handed across threads for each unit).
-pub(crate) fn select(backend: Backend) -> &'static str {
-    match backend {
-        Backend::Postgres => measure_select!(
-            "(SELECT CAST(json_agg(json_build_array(mu.unit_id, COALESCE(u.short_name, u.name)) ORDER BY mu.id) AS TEXT) \
-             FROM measure_units mu JOIN units u ON u.id = mu.unit_id WHERE mu.measure_id = m.id AND mu.withdrawn_at IS NULL)"
-        ),
-        Backend::Sqlite => measure_select!(
-            "(SELECT json_group_array(json_array(mu.unit_id, COALESCE(u.short_name, u.name)) ORDER BY mu.id) \
-             FROM measure_units mu JOIN units u ON u.id = mu.unit_id WHERE mu.measure_id = m.id AND mu.withdrawn_at IS NULL)"
-        ),
-    }
-}
-
-/// A measure as [`select`] names its columns.
+/// A measure as [`SELECT`] names its columns.
 #[derive(sqlx::FromRow)]
 struct MeasureRow {
     id: i64,
@@ -165,7 +141,6 @@ struct MeasureRow {
     last_progress: Option<String>,
     green_days: Option<i64>,
     long_term_days: Option<i64>,
-    cooperating: Option<String>,
 }
 
 impl MeasureRow {
@@ -209,7 +184,7 @@ impl MeasureRow {
                 id: UnitId(self.lead_unit_id),
                 name: self.lead_unit_name,
             },
-            cooperating: cooperating(self.cooperating.as_deref())?,
+            cooperating: Vec::new(),
             leader: self.leader_id.map(|id| UserRef {
                 id: UserId(id),
                 name: self.leader_name.unwrap_or_default(),
@@ -240,20 +215,42 @@ pub(crate) fn activity(created_at: &str, last_progress: Option<NaiveDate>) -> Ac
     }
 }
 
-/// The cooperating units [`select`] gives as JSON (`NULL` or `[]` for none).
-fn cooperating(json: Option<&str>) -> Result<Vec<UnitRef>, sqlx::Error> {
-    let Some(json) = json else {
-        return Ok(Vec::new());
-    };
-    let units: Vec<(i64, String)> =
-        serde_json::from_str(json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-    Ok(units
-        .into_iter()
-        .map(|(id, name)| UnitRef {
-            id: UnitId(id),
-            name,
-        })
-        .collect())
+/// Fills in the cooperating units of measures, in one query.
+pub(crate) async fn load_cooperating(db: &Db, measures: &mut [Measure]) -> StoreResult<()> {
+    if measures.is_empty() {
+        return Ok(());
+    }
+    let mut sql = Sql::new(
+        "SELECT mu.measure_id, mu.unit_id, COALESCE(u.short_name, u.name) AS name FROM measure_units mu JOIN units u ON u.id = mu.unit_id \
+         WHERE mu.withdrawn_at IS NULL AND mu.measure_id",
+    );
+    sql.id_set(db.backend(), measures.iter().map(|m| m.id.0))
+        .push(" ORDER BY mu.id");
+    let place: std::collections::HashMap<MeasureId, usize> = measures
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.id, i))
+        .collect();
+    for r in sql.query().fetch_all(db.pool()).await? {
+        let r = Cooperating::from_row(&r)?;
+        let measure = MeasureId(r.measure_id);
+        let unit = UnitRef {
+            id: UnitId(r.unit_id),
+            name: r.name,
+        };
+        if let Some(m) = place.get(&measure).and_then(|i| measures.get_mut(*i)) {
+            m.cooperating.push(unit);
+        }
+    }
+    Ok(())
+}
+
+/// A cooperating unit of a measure, as [`load_cooperating`] reads it.
+#[derive(sqlx::FromRow)]
+struct Cooperating {
+    measure_id: i64,
+    unit_id: i64,
+    name: String,
 }
 
 /// One measure, if the actor may read it, with the actor's access to it.
@@ -264,23 +261,24 @@ pub async fn get(
     today: NaiveDate,
 ) -> StoreResult<(Measure, Access)> {
     let row = sqlx::query_as::<_, MeasureRow>(&format!(
-        "{} WHERE m.id = $1 AND m.withdrawn_at IS NULL",
-        select(db.backend())
+        "{SELECT} WHERE m.id = $1 AND m.withdrawn_at IS NULL"
     ))
     .bind(id.0)
     .fetch_optional(db.pool())
     .await?
     .ok_or(StoreError::NotFound)?;
-    let measure = row.measure(today)?;
+    let mut measures = vec![row.measure(today)?];
+    load_cooperating(db, &mut measures).await?;
+    let measure = measures.pop().ok_or(StoreError::NotFound)?;
     match actor.measure_access(&measure.owners()) {
         Access::None => Err(StoreError::NotFound),
         access => Ok((measure, access)),
     }
 }
 
-/// A measure read inside a write transaction.
+/// A measure read inside a write transaction (without its cooperating units).
 pub async fn load(tx: &mut Tx, id: MeasureId, today: NaiveDate) -> StoreResult<Measure> {
-    let row = sqlx::query_as::<_, MeasureRow>(&format!("{} WHERE m.id = $1", select(tx.backend())))
+    let row = sqlx::query_as::<_, MeasureRow>(&format!("{SELECT} WHERE m.id = $1"))
         .bind(id.0)
         .fetch_optional(tx.conn())
         .await?

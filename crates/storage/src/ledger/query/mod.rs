@@ -155,19 +155,17 @@ pub async fn ledger(
         }
     }
     if !ids.is_empty() {
-        let mut sql = Sql::new(&format!(
-            "{} WHERE m.problem_id",
-            measures::select(db.backend())
-        ));
+        let mut sql = Sql::new(&format!("{} WHERE m.problem_id", measures::SELECT));
         sql.id_set(db.backend(), ids)
             .push(" AND ")
             .append(&measure_cond)
             .push(" ORDER BY m.problem_id, m.ordinal, m.id");
         let rows = sql.query().fetch_all(db.pool()).await?;
-        let list = rows
+        let mut list = rows
             .iter()
             .map(|r| Measure::from_row(r, today))
             .collect::<Result<Vec<_>, _>>()?;
+        measures::load_cooperating(db, &mut list).await?;
         let mut place = std::collections::HashMap::new();
         for (a, aspect) in aspects.iter().enumerate() {
             for (p, problem) in aspect.problems.iter().enumerate() {
@@ -361,7 +359,8 @@ enum Found<'a> {
     UnitList(&'a Sql),
 }
 
-/// The measures found, in `order`, a page (limit, offset) of them.
+/// The measures found, in `order`, a page (limit, offset) of them, with their
+/// cooperating units.
 ///
 /// The page's ids are found first, on measures alone, and then read with their
 /// problem, inspection, units and leader by id: PostgreSQL plans each statement anew
@@ -390,7 +389,7 @@ async fn fetch(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut sql = Sql::new(&format!("{} WHERE m.id", measures::select(db.backend())));
+    let mut sql = Sql::new(&format!("{} WHERE m.id", measures::SELECT));
     sql.id_set(db.backend(), ids.iter().copied());
     let rows = sql.query().fetch_all(db.pool()).await?;
     let mut list = rows
@@ -400,6 +399,7 @@ async fn fetch(
     let place: std::collections::HashMap<i64, usize> =
         ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
     list.sort_by_key(|m| place.get(&m.id.0).copied().unwrap_or(usize::MAX));
+    measures::load_cooperating(db, &mut list).await?;
     Ok(list)
 }
 
