@@ -163,6 +163,30 @@ async fn counts_agree_with_lists(t: &TestDb, units: &[i64], step: &str) {
                 }
             }
         }
+        // One organisation of those the account reads (the upper level reads both).
+        for org in zhenggai_storage::accounts::units::list(&t.db, None)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|u| u.id == u.org_id)
+        {
+            for status in FILTERS {
+                let filter = Filter {
+                    status,
+                    org: Some(org.id),
+                    page: 1,
+                    per_page: 100_000,
+                    ..Filter::default()
+                };
+                check(
+                    t,
+                    &actor,
+                    &filter,
+                    &format!("{step}: {} {filter:?}", user.username),
+                )
+                .await;
+            }
+        }
         let (colours, _) = query::warned(&t.db, &actor, today(), 5).await.unwrap();
         let listed = query::warned(&t.db, &actor, today(), 100_000)
             .await
@@ -195,6 +219,23 @@ async fn check(t: &TestDb, actor: &Actor, filter: &Filter, what: &str) {
     assert_eq!(listed, in_order, "{what}: out of order");
     // One unit's list (read from `unit_lists`) is the list without the unit, narrowed to
     // the measures the unit leads or cooperates on.
+    // One organisation's list is the list without it, narrowed to its measures.
+    if let Some(org) = filter.org {
+        let whole = Filter {
+            org: None,
+            ..filter.clone()
+        };
+        let all = query::measure_list(&t.db, actor, Within::All, &whole, today())
+            .await
+            .unwrap();
+        let expected: Vec<i64> = all
+            .measures
+            .iter()
+            .filter(|m| m.org_id == org)
+            .map(|m| m.id.0)
+            .collect();
+        assert_eq!(listed, expected, "{what}: the organisation's list");
+    }
     if let Some(unit) = filter.unit {
         let whole = Filter {
             unit: None,

@@ -188,13 +188,12 @@ pub async fn list(db: &Db, org: Option<UnitId>) -> StoreResult<Vec<Unit>> {
         .collect()
 }
 
-/// The units of some organisations, each organisation before its departments: the
-/// choices of a unit filter for whoever reads those organisations' ledgers (the upper
-/// level reads every organisation below it).
-pub async fn of_orgs(db: &Db, orgs: &[UnitId]) -> StoreResult<Vec<Unit>> {
-    let mut sql = Sql::new(&format!("SELECT {COLUMNS} FROM units WHERE org_id"));
-    sql.id_set(db.backend(), orgs.iter().map(|o| o.0))
-        .push(" AND withdrawn_at IS NULL ORDER BY org_id, kind DESC, sort_order, id");
+/// Some organisations by their ids, in id order: the choices of an organisation filter
+/// for whoever reads several (the upper level).
+pub async fn orgs(db: &Db, ids: &[UnitId]) -> StoreResult<Vec<Unit>> {
+    let mut sql = Sql::new(&format!("SELECT {COLUMNS} FROM units WHERE id"));
+    sql.id_set(db.backend(), ids.iter().map(|o| o.0))
+        .push(" AND kind = 'org' AND withdrawn_at IS NULL ORDER BY id");
     let rows: Vec<UnitRow> = sql.query_as().fetch_all(db.pool()).await?;
     rows.into_iter()
         .map(|r| Unit::try_from(r).map_err(StoreError::from))

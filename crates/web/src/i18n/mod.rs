@@ -106,6 +106,7 @@ impl Tr {
     pub fn filter_field(&self, field: &str) -> &'static str {
         match field {
             "aspect" => self.aspect(),
+            "org" => self.org_below(),
             "unit" => self.unit(),
             "leader" => self.leader(),
             "status" => self.status(),

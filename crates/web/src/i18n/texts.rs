@@ -778,6 +778,8 @@ texts! {
     clear_filter: "清除筛选", "Clear the filters";
     filter: "筛选条件", "Filter";
     per_page: "每页条数", "Rows per page";
+    org_below: "下级单位", "Organisation below";
+    choose_org_first: "请先选下级单位", "Choose the organisation first";
     filter_left_out: "此项未生效，其余条件仍然有效。", " It was left out; the rest still apply.";
     to_last_page: "转到最后一页", "Go to the last page";
     no_problems_yet: "暂无问题：可新增问题或导入台账。", "No problems yet: add one or import a ledger.";

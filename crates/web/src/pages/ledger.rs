@@ -38,6 +38,8 @@ pub fn filter_input(pairs: &[(String, String)]) -> FilterInput {
 /// while the form showed "all".
 #[derive(Debug, Default)]
 pub struct Offered {
+    /// Organisations.
+    pub orgs: Vec<i64>,
     /// Units.
     pub units: Vec<i64>,
     /// Aspects.
@@ -86,6 +88,10 @@ pub fn checked_filter(
     })?;
     if let Some(offered) = offered {
         let mut refuse = |field: &str| errors.push(FieldError::because(field, Why::UnknownChoice));
+        if filter.org.is_some_and(|o| !offered.orgs.contains(&o.0)) {
+            filter.org = None;
+            refuse("org");
+        }
         if filter.unit.is_some_and(|u| !offered.units.contains(&u.0)) {
             filter.unit = None;
             refuse("unit");
@@ -106,6 +112,7 @@ pub fn checked_filter(
         }
     }
     let written = |id: Option<i64>| id.map(|id| id.to_string()).unwrap_or_default();
+    shown.org = written(filter.org.map(|o| o.0));
     shown.unit = written(filter.unit.map(|u| u.0));
     shown.aspect = written(filter.aspect.map(|a| a.0));
     shown.leader = written(filter.leader.map(|l| l.0));
@@ -132,14 +139,16 @@ pub fn filter_pairs(f: &FilterInput) -> Vec<(String, String)> {
 }
 
 /// The filter fields a list's address may carry.
-const FILTER_FIELDS: [&str; 10] = [
-    "aspect", "unit", "leader", "status", "source", "due_from", "due_to", "q", "page", "per_page",
+const FILTER_FIELDS: [&str; 11] = [
+    "aspect", "org", "unit", "leader", "status", "source", "due_from", "due_to", "q", "page",
+    "per_page",
 ];
 
 /// The value of a filter field by its name.
 fn filter_slot<'a>(f: &'a mut FilterInput, field: &str) -> Option<&'a mut String> {
     Some(match field {
         "aspect" => &mut f.aspect,
+        "org" => &mut f.org,
         "unit" => &mut f.unit,
         "leader" => &mut f.leader,
         "status" => &mut f.status,
@@ -252,6 +261,7 @@ async fn ledger_page(
     let leaders = users::leaders(&app.db, inspection.org_id).await?;
     let aspects = aspects::list(&app.db, inspection.id).await?;
     let offered = Offered {
+        orgs: Vec::new(),
         units: units.iter().map(|u| u.id.0).collect(),
         aspects: aspects.iter().map(|a| a.id.0).collect(),
         leaders: leaders.iter().map(|l| l.id.0).collect(),

@@ -1004,8 +1004,9 @@ async fn refusals_say_which_rule_blocks_and_what_to_do() {
 
 /// Outside tester's finding: the upper level's unit filter on `/measures` listed only the
 /// departments of its own office, so it could not narrow the list to a unit of an
-/// organisation below it. It lists every organisation's departments, grouped under the
-/// organisation's name, and the filter narrows to the chosen one.
+/// organisation below it, nor to a whole organisation. It chooses an organisation below
+/// first (every one is offered), then that organisation's departments are offered, and
+/// each filter narrows the list.
 #[tokio::test]
 async fn the_upper_level_filters_measures_by_a_unit_of_any_organisation_below() {
     let t = TestApp::new().await;
@@ -1023,39 +1024,55 @@ async fn the_upper_level_filters_measures_by_a_unit_of_any_organisation_below() 
     let all = zhenggai_storage::accounts::units::list(&t.app.db, None)
         .await
         .unwrap();
-    let finance_of = |org_name: &str| {
-        let org = all.iter().find(|u| u.name == org_name).unwrap().id;
+    let evening_org = all.iter().find(|u| u.name == "某市晚报社").unwrap().id.0;
+    let daily_org = t.actor("office").await.org.0;
+    let finance_of = |org: i64| {
         all.iter()
-            .find(|u| u.org_id == org && u.id != org && u.label() == "财务部")
+            .find(|u| u.org_id.0 == org && u.id.0 != org && u.label() == "财务部")
             .unwrap()
             .id
             .0
     };
-    let evening = finance_of("某市晚报社");
-    let office_org = t.actor("office").await.org;
-    let own_office = all.iter().find(|u| u.id == office_org).unwrap();
-    let daily = finance_of(&own_office.name);
+    let (evening, daily) = (finance_of(evening_org), finance_of(daily_org));
+    let select = |body: &str, name: &str| {
+        body.split(&format!("<select name=\"{name}\""))
+            .nth(1)
+            .and_then(|s| s.split("</select>").next())
+            .unwrap_or_default()
+            .to_string()
+    };
 
     let upper = t.login("xunchaban").await;
     let page = t.get(Some(&upper), "/measures").await;
     assert_eq!(page.status, StatusCode::OK);
-    let select = page
-        .body
-        .split("<select name=\"unit\">")
-        .nth(1)
-        .and_then(|s| s.split("</select>").next())
-        .unwrap_or_default()
-        .to_string();
-    for (org, unit) in [("某市晚报社", evening), (own_office.name.as_str(), daily)] {
-        assert!(
-            select.contains(&format!("<optgroup label=\"{org}\">")),
-            "{org} is a group: {select}"
-        );
-        assert!(
-            select.contains(&format!("<option value=\"{unit}\"")),
-            "{org}'s finance department is offered: {select}"
-        );
+    let orgs = select(&page.body, "org");
+    for org in [evening_org, daily_org] {
+        assert!(orgs.contains(&format!("<option value=\"{org}\"")), "{orgs}");
     }
+    assert!(
+        select(&page.body, "unit").contains("请先选下级单位"),
+        "no department before an organisation is chosen"
+    );
+    let chosen = t
+        .get(Some(&upper), &format!("/measures?org={evening_org}"))
+        .await;
+    let units = select(&chosen.body, "unit");
+    assert!(
+        units.contains(&format!("<option value=\"{evening}\"")),
+        "{units}"
+    );
+    assert!(
+        !units.contains(&format!("<option value=\"{daily}\"")),
+        "{units}"
+    );
+    // The office reads one organisation: no organisation filter, and one sent is refused.
+    let office = t.login("office").await;
+    let own = t.get(Some(&office), "/measures").await;
+    assert!(!own.body.contains("<select name=\"org\""));
+    let sent = t
+        .get(Some(&office), &format!("/measures?org={evening_org}"))
+        .await;
+    assert!(sent.body.contains("<li>下级单位："), "refused by name");
 
     let lead_by = |username: &'static str, unit: i64| {
         let t = &t;
@@ -1074,7 +1091,7 @@ async fn the_upper_level_filters_measures_by_a_unit_of_any_organisation_below() 
     let narrowed = t
         .get(
             Some(&upper),
-            &format!("/measures?unit={evening}&per_page=200"),
+            &format!("/measures?org={evening_org}&unit={evening}&per_page=200"),
         )
         .await;
     assert_eq!(narrowed.status, StatusCode::OK);
@@ -1088,5 +1105,24 @@ async fn the_upper_level_filters_measures_by_a_unit_of_any_organisation_below() 
     }
     for m in &daily_measures {
         assert!(!narrowed.body.contains(&format!("href=\"/measures/{m}\"")));
+    }
+    // A whole organisation: all of its measures, none of the other's.
+    let whole = t
+        .get(
+            Some(&upper),
+            &format!("/measures?org={evening_org}&per_page=200"),
+        )
+        .await;
+    let evening_all: Vec<i64> = t
+        .measures_as("wb_office", Within::All)
+        .await
+        .iter()
+        .map(|m| m.id.0)
+        .collect();
+    for m in &evening_all {
+        assert!(whole.body.contains(&format!("href=\"/measures/{m}\"")));
+    }
+    for m in &daily_measures {
+        assert!(!whole.body.contains(&format!("href=\"/measures/{m}\"")));
     }
 }

@@ -24,6 +24,8 @@ use crate::scope::{self, Through};
 pub struct FilterInput {
     /// An aspect id.
     pub aspect: String,
+    /// An organisation's id: its measures (for the upper level, which reads several).
+    pub org: String,
     /// A unit id: measures it leads or cooperates on.
     pub unit: String,
     /// A leader's user id.
@@ -49,6 +51,8 @@ pub struct FilterInput {
 pub struct Filter {
     /// Aspect.
     pub aspect: Option<AspectId>,
+    /// Organisation.
+    pub org: Option<UnitId>,
     /// Unit (lead or cooperating).
     pub unit: Option<UnitId>,
     /// Responsible leader.
@@ -112,6 +116,7 @@ impl FilterInput {
     pub fn narrows(&self) -> bool {
         [
             &self.aspect,
+            &self.org,
             &self.unit,
             &self.leader,
             &self.status,
@@ -128,6 +133,7 @@ impl FilterInput {
     pub fn check(&self, default_per_page: i64) -> Result<Filter, StoreError> {
         let mut c = Checker::default();
         let aspect = id_field(&mut c, "aspect", &self.aspect).map(AspectId);
+        let org = id_field(&mut c, "org", &self.org).map(UnitId);
         let unit = id_field(&mut c, "unit", &self.unit).map(UnitId);
         let leader = id_field(&mut c, "leader", &self.leader).map(UserId);
         let status = match self.status.trim() {
@@ -177,6 +183,7 @@ impl FilterInput {
         c.finish()?;
         Ok(Filter {
             aspect,
+            org,
             unit,
             leader,
             status,
@@ -207,7 +214,8 @@ impl Filter {
 
     /// Whether any condition applies to measures (not only to problems).
     pub(super) fn filters_measures(&self) -> bool {
-        self.unit.is_some()
+        self.org.is_some()
+            || self.unit.is_some()
             || self.leader.is_some()
             || self.status.is_some()
             || self.due_from.is_some()
@@ -224,6 +232,9 @@ impl Filter {
     ) -> Sql {
         let mut sql = Sql::new("m.withdrawn_at IS NULL AND ");
         sql.append(&scope::measures(actor, through));
+        if let Some(org) = self.org {
+            sql.push(" AND m.org_id = ").bind(org.0);
+        }
         if let Some(unit) = self.unit {
             // The measures the unit leads are narrowed inside, where the index on (lead
             // unit, state, deadline) reads only those in the status and range asked for:

@@ -64,6 +64,9 @@ pub(super) fn conditions(
         // tally row holds that union.
         return None;
     }
+    if let Some(org) = filter.org {
+        sql.push(" AND m.org_id = ").bind(org.0);
+    }
     filter.standing_conditions(&mut sql, today, ends, Counted::Tallies);
     Some(Tallied {
         cond: sql,

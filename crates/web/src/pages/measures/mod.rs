@@ -40,7 +40,8 @@ use crate::state::App;
 struct ListPage {
     t: Tr,
     nav: Nav,
-    units: Vec<UnitGroup>,
+    orgs: Vec<Unit>,
+    units: Vec<Unit>,
     statuses: [(&'static str, &'static str); STATUSES.len()],
     filter: FilterInput,
     page: MeasurePage,
@@ -48,33 +49,43 @@ struct ListPage {
     errors: Errors,
 }
 
-/// The departments of one organisation, as the unit filter groups them.
-struct UnitGroup {
-    /// The organisation's name; shown as a group only when the list spans several.
-    org: String,
+/// The organisation and unit filters' choices.
+struct UnitChoices {
+    /// The organisations the person reads, when they read several (the upper level):
+    /// the departments of one are listed once it is chosen, rather than the thousands
+    /// of every organisation below at once.
+    orgs: Vec<Unit>,
+    /// The departments of the organisation chosen, or of the person's own.
     units: Vec<Unit>,
 }
 
-/// The unit filter's choices: the departments of every organisation whose measures the
-/// person reads (the upper level's are those of the organisations below it, grouped by
-/// organisation); none for a unit, which sees its own.
-async fn unit_groups(app: &App, v: &Viewer) -> Result<Vec<UnitGroup>, PageError> {
+/// The choices of the organisation and unit filters; none for a unit, which sees its
+/// own measures.
+async fn unit_choices(app: &App, v: &Viewer, org: &str) -> Result<UnitChoices, PageError> {
     if !v.actor.role.reads_business_data() {
-        return Ok(Vec::new());
+        return Ok(UnitChoices {
+            orgs: Vec::new(),
+            units: Vec::new(),
+        });
     }
-    let mut groups: Vec<UnitGroup> = Vec::new();
-    for u in units::of_orgs(&app.db, &zhenggai_storage::scope::orgs(&v.actor)).await? {
-        if u.id == u.org_id {
-            groups.push(UnitGroup {
-                org: u.name.clone(),
-                units: Vec::new(),
-            });
-        } else if let Some(group) = groups.last_mut() {
-            group.units.push(u);
+    let readable = zhenggai_storage::scope::orgs(&v.actor);
+    let (orgs, departments_of) = match readable.as_slice() {
+        [one] => (Vec::new(), Some(*one)),
+        several => {
+            let orgs = units::orgs(&app.db, several).await?;
+            let chosen = orgs.iter().map(|o| o.id).find(|id| id.to_string() == org);
+            (orgs, chosen)
         }
-    }
-    groups.retain(|g| !g.units.is_empty());
-    Ok(groups)
+    };
+    let units = match departments_of {
+        Some(org) => units::list(&app.db, Some(org))
+            .await?
+            .into_iter()
+            .filter(|u| u.id != org)
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok(UnitChoices { orgs, units })
 }
 
 /// GET /measures — every measure the person sees, nearest deadline first.
@@ -83,24 +94,18 @@ pub async fn list(
     v: Viewer,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let units = unit_groups(&app, &v).await?;
+    let input = filter_input(&pairs);
+    let choices = unit_choices(&app, &v, input.org.trim()).await?;
     let offered = Offered {
-        units: units
-            .iter()
-            .flat_map(|g| g.units.iter().map(|u| u.id.0))
-            .collect(),
+        orgs: choices.orgs.iter().map(|o| o.id.0).collect(),
+        units: choices.units.iter().map(|u| u.id.0).collect(),
         ..Offered::default()
     };
     let Checked {
         filter,
         shown,
         errors,
-    } = checked_filter(
-        &filter_input(&pairs),
-        app.config.page_size,
-        &v,
-        Some(&offered),
-    )?;
+    } = checked_filter(&input, app.config.page_size, &v, Some(&offered))?;
     let page =
         query::measure_list(&app.db, &v.actor, Within::All, &filter, app.clock.today()).await?;
     let pager = Pager::new(
@@ -113,7 +118,8 @@ pub async fn list(
     Ok(render(&ListPage {
         t: tr(&v),
         nav: Nav::new(&v, "measures", "/measures"),
-        units,
+        orgs: choices.orgs,
+        units: choices.units,
         statuses: STATUSES,
         filter: shown,
         page,
