@@ -384,18 +384,7 @@ async fn nobody_acts_as_someone_else() {
 /// shows rows of both organisations. `/postings` answered 500 (`IN ((3, 14))`).
 #[tokio::test]
 async fn the_upper_level_over_several_organisations_reads_every_list() {
-    let t = TestApp::new().await;
-    zhenggai_demo::load_another(
-        &t.app.db,
-        t.app.files.as_ref(),
-        today(),
-        start(),
-        "某市晚报社",
-        "晚报社",
-        "wb_",
-    )
-    .await
-    .unwrap();
+    let t = TestApp::two_organisations().await;
     let orgs = [("", "报社"), ("wb_", "晚报社")];
     // In each organisation, a problem's result is posted (公示) before closure.
     for (prefix, short) in orgs {
@@ -1009,18 +998,7 @@ async fn refusals_say_which_rule_blocks_and_what_to_do() {
 /// each filter narrows the list.
 #[tokio::test]
 async fn the_upper_level_filters_measures_by_a_unit_of_any_organisation_below() {
-    let t = TestApp::new().await;
-    zhenggai_demo::load_another(
-        &t.app.db,
-        t.app.files.as_ref(),
-        today(),
-        start(),
-        "某市晚报社",
-        "晚报社",
-        "wb_",
-    )
-    .await
-    .unwrap();
+    let t = TestApp::two_organisations().await;
     let all = zhenggai_storage::accounts::units::list(&t.app.db, None)
         .await
         .unwrap();

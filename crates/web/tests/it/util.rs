@@ -92,6 +92,24 @@ impl TestApp {
         app
     }
 
+    /// The demo organisation and a second one under the same upper level (某市晚报社,
+    /// its accounts prefixed `wb_`), as `TestDb::two_organisations` loads them.
+    pub async fn two_organisations() -> TestApp {
+        let app = Self::new().await;
+        demo::load_another(
+            &app.app.db,
+            app.app.files.as_ref(),
+            today(),
+            start(),
+            "某市晚报社",
+            "晚报社",
+            "wb_",
+        )
+        .await
+        .unwrap();
+        app
+    }
+
     /// A fresh, empty, migrated database.
     pub async fn empty() -> TestApp {
         let db = TestDb::new().await.unwrap();
