@@ -294,7 +294,37 @@ async fn the_waiting_list_is_what_each_problems_own_facts_give() {
     use zhenggai_domain::ProblemId;
     use zhenggai_domain::lifecycle::ProblemState;
     use zhenggai_storage::ledger::lifecycle;
-    let (t, _, _) = demo_as_office().await;
+    let (t, office, at) = demo_as_office().await;
+    // A problem whose lead unit is set and leads none of its measures (it has none yet):
+    // it waits for that unit to claim it all the same.
+    let finance = t.actor("finance").await.unit;
+    let (aspect, inspection): (i64, i64) =
+        sqlx::query_as("SELECT id, inspection_id FROM aspects ORDER BY id LIMIT 1")
+            .fetch_one(t.db.pool())
+            .await
+            .unwrap();
+    let own_lead = zhenggai_storage::ledger::problems::create(
+        &t.db,
+        &office,
+        zhenggai_storage::audit::Change {
+            actor: Some(office.user),
+            at,
+            reason: None,
+        },
+        zhenggai_domain::InspectionId(inspection),
+        &zhenggai_storage::ledger::problems::ProblemInput {
+            aspect_id: aspect,
+            item_id: None,
+            title: "财务档案管理不规范".into(),
+            description: String::new(),
+            source: "inspection".into(),
+            lead_unit_id: Some(finance.0),
+            leader_id: None,
+            carry_measure_ids: None,
+        },
+    )
+    .await
+    .unwrap();
     let accounts = t.accounts().await;
     let states: std::collections::BTreeSet<&str> =
         t.problems().await.iter().map(|p| p.state.code()).collect();
@@ -337,6 +367,12 @@ async fn the_waiting_list_is_what_each_problems_own_facts_give() {
         }
         listed += got.len();
         assert_eq!(got, want, "account {} ({:?})", account.0, actor.role);
+        if actor.unit == finance && actor.role == zhenggai_domain::Role::Unit {
+            assert!(
+                got.iter().any(|(id, _)| *id == own_lead.0),
+                "the unit's own problem without measures waits for it"
+            );
+        }
     }
     assert!(listed > 0);
 }
