@@ -507,6 +507,30 @@ pub async fn of_org(db: &Db, org: UnitId) -> StoreResult<Vec<User>> {
     )
 }
 
+/// The accounts of several organisations in one statement, each with its
+/// organisation (the upper level's board resolves the warnings of every organisation
+/// below it).
+pub async fn of_orgs(db: &Db, orgs: &[UnitId]) -> StoreResult<Vec<(UnitId, User)>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        org_id: i64,
+        #[sqlx(flatten)]
+        user: UserRow,
+    }
+    let mut sql = Sql::new(&format!(
+        "SELECT un.org_id, {COLUMNS} FROM users u JOIN units un ON un.id = u.unit_id \
+         WHERE u.withdrawn_at IS NULL AND un.org_id"
+    ));
+    sql.id_set(db.backend(), orgs.iter().map(|o| o.0))
+        .push(" ORDER BY u.id");
+    sql.query_as::<Row>()
+        .fetch_all(db.pool())
+        .await?
+        .into_iter()
+        .map(|r| Ok((UnitId(r.org_id), User::try_from(r.user)?)))
+        .collect()
+}
+
 /// The acting person with everything access decisions need.
 pub async fn actor(db: &Db, id: UserId) -> StoreResult<Actor> {
     Ok(with_actor(db, id).await?.1)

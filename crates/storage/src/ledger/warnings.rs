@@ -125,17 +125,27 @@ pub async fn board(
     today: NaiveDate,
 ) -> StoreResult<Board> {
     crate::scope::require_business(actor)?;
-    // Settings and accounts are read once per organisation, those read first.
-    let mut people: HashMap<UnitId, (Settings, Vec<User>)> = HashMap::new();
+    // Settings and accounts of every organisation in scope, read at once: one by one
+    // they were three statements for each of an upper level's forty organisations.
+    let orgs = crate::scope::orgs(actor);
+    let mut people: HashMap<UnitId, (Settings, Vec<User>)> = warning_rules::of_orgs(db, &orgs)
+        .await?
+        .into_iter()
+        .map(|(org, settings)| (org, (settings, Vec::new())))
+        .collect();
+    for (org, user) in users::of_orgs(db, &orgs).await? {
+        if let Some((_, list)) = people.get_mut(&org) {
+            list.push(user);
+        }
+    }
     let mut rules = Vec::new();
-    for org in crate::scope::orgs(actor) {
-        let unit = crate::accounts::units::get(db, org).await?;
+    for unit in crate::accounts::units::orgs(db, &orgs).await? {
         rules.push(OrgRules {
             org: super::UnitRef {
-                id: org,
+                id: unit.id,
                 name: unit.label().to_string(),
             },
-            rules: org_context(db, &mut people, org).await?.0.rules.clone(),
+            rules: org_context(db, &mut people, unit.id).await?.0.rules.clone(),
         });
     }
     let (counts, listed) = query::warned(db, actor, today, 200).await?;

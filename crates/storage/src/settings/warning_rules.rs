@@ -3,6 +3,8 @@
 //! the months above which a measure needs milestones, how long a long-term measure may
 //! go without progress, and the Party secretary red warnings reach.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 use zhenggai_domain::access::{Access, Actor};
@@ -16,7 +18,7 @@ use crate::accounts::users;
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
 use crate::db::rows::code_list_of;
-use crate::db::sql::Param;
+use crate::db::sql::{Param, Sql};
 use crate::error::{StoreError, StoreResult};
 
 /// An organisation's rules as shown and edited (the defaults until the office sets
@@ -85,46 +87,73 @@ fn codes_of(list: &[Recipient]) -> String {
 
 /// An organisation's settings (the defaults until the office sets them).
 pub async fn get(conn: &mut AnyConnection, org: UnitId) -> StoreResult<Settings> {
-    #[derive(sqlx::FromRow)]
-    struct Stored {
-        green_days: i64,
-        yellow_days: i64,
-        green_to: String,
-        yellow_to: String,
-        red_to: String,
-        secretary_id: Option<i64>,
-        version: i64,
-        remind_days: String,
-        repeat_days: i64,
-        milestone_months: i64,
-        long_term_days: i64,
-    }
-    let row = sqlx::query_as::<_, Stored>(
-        "SELECT green_days, yellow_days, green_to, yellow_to, red_to, secretary_id, version, remind_days, repeat_days, milestone_months, long_term_days \
-         FROM warning_rules WHERE org_id = $1",
-    )
+    let row = sqlx::query_as::<_, Stored>(&format!(
+        "SELECT {STORED} FROM warning_rules WHERE org_id = $1"
+    ))
     .bind(org.0)
     .fetch_optional(conn)
     .await?;
-    let Some(r) = row else {
-        return Ok(Settings::default());
-    };
-    let days = |v: i64| u32::try_from(v).unwrap_or(0);
-    Ok(Settings {
-        rules: WarningRules {
-            green_days: days(r.green_days),
-            yellow_days: days(r.yellow_days),
-            green: code_list_of("warning_rules", "green_to", &r.green_to)?,
-            yellow: code_list_of("warning_rules", "yellow_to", &r.yellow_to)?,
-            red: code_list_of("warning_rules", "red_to", &r.red_to)?,
-            remind_days: days_of(&r.remind_days).unwrap_or_default(),
-            repeat_days: days(r.repeat_days),
-            milestone_months: days(r.milestone_months),
-            long_term_days: days(r.long_term_days),
-        },
-        secretary: r.secretary_id.map(UserId),
-        version: r.version,
-    })
+    match row {
+        Some(r) => r.settings(),
+        None => Ok(Settings::default()),
+    }
+}
+
+/// The settings of several organisations in one statement (the upper level's board
+/// reads those of every organisation below it): each one's, or the defaults.
+pub async fn of_orgs(db: &Db, orgs: &[UnitId]) -> StoreResult<HashMap<UnitId, Settings>> {
+    let mut sql = Sql::new(&format!("SELECT {STORED} FROM warning_rules WHERE org_id"));
+    sql.id_set(db.backend(), orgs.iter().map(|o| o.0));
+    let mut out: HashMap<UnitId, Settings> = HashMap::new();
+    for r in sql.query_as::<Stored>().fetch_all(db.pool()).await? {
+        out.insert(UnitId(r.org_id), r.settings()?);
+    }
+    for org in orgs {
+        out.entry(*org).or_default();
+    }
+    Ok(out)
+}
+
+/// The columns [`Stored`] reads.
+const STORED: &str = "org_id, green_days, yellow_days, green_to, yellow_to, red_to, secretary_id, version, \
+                      remind_days, repeat_days, milestone_months, long_term_days";
+
+/// An organisation's settings as stored.
+#[derive(sqlx::FromRow)]
+struct Stored {
+    org_id: i64,
+    green_days: i64,
+    yellow_days: i64,
+    green_to: String,
+    yellow_to: String,
+    red_to: String,
+    secretary_id: Option<i64>,
+    version: i64,
+    remind_days: String,
+    repeat_days: i64,
+    milestone_months: i64,
+    long_term_days: i64,
+}
+
+impl Stored {
+    fn settings(self) -> StoreResult<Settings> {
+        let days = |v: i64| u32::try_from(v).unwrap_or(0);
+        Ok(Settings {
+            rules: WarningRules {
+                green_days: days(self.green_days),
+                yellow_days: days(self.yellow_days),
+                green: code_list_of("warning_rules", "green_to", &self.green_to)?,
+                yellow: code_list_of("warning_rules", "yellow_to", &self.yellow_to)?,
+                red: code_list_of("warning_rules", "red_to", &self.red_to)?,
+                remind_days: days_of(&self.remind_days).unwrap_or_default(),
+                repeat_days: days(self.repeat_days),
+                milestone_months: days(self.milestone_months),
+                long_term_days: days(self.long_term_days),
+            },
+            secretary: self.secretary_id.map(UserId),
+            version: self.version,
+        })
+    }
 }
 
 /// An organisation's settings, for reading: everyone in its business and those who
