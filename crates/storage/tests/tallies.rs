@@ -209,41 +209,45 @@ async fn check(t: &TestDb, actor: &Actor, filter: &Filter, what: &str) {
     ordered.sort_by_key(|m| (m.deadline.date.is_none(), m.deadline.date, m.id.0));
     let in_order: Vec<i64> = ordered.iter().map(|m| m.id.0).collect();
     assert_eq!(listed, in_order, "{what}: out of order");
-    // One unit's list (read from `unit_lists`) is the list without the unit, narrowed to
-    // the measures the unit leads or cooperates on.
     // One organisation's list is the list without it, narrowed to its measures.
     if let Some(org) = filter.org {
         let whole = Filter {
             org: None,
             ..filter.clone()
         };
-        let all = query::measure_list(&t.db, actor, Within::All, &whole, today())
-            .await
-            .unwrap();
-        let expected: Vec<i64> = all
-            .measures
-            .iter()
-            .filter(|m| m.org_id == org)
-            .map(|m| m.id.0)
-            .collect();
+        let expected = narrowed(t, actor, &whole, |m| m.org_id == org).await;
         assert_eq!(listed, expected, "{what}: the organisation's list");
     }
+    // One unit's list (read from `unit_lists`) is the list without the unit, narrowed to
+    // the measures the unit leads or cooperates on.
     if let Some(unit) = filter.unit {
         let whole = Filter {
             unit: None,
             ..filter.clone()
         };
-        let all = query::measure_list(&t.db, actor, Within::All, &whole, today())
-            .await
-            .unwrap();
-        let expected: Vec<i64> = all
-            .measures
-            .iter()
-            .filter(|m| m.lead_unit.id == unit || m.cooperating.iter().any(|c| c.id == unit))
-            .map(|m| m.id.0)
-            .collect();
+        let expected = narrowed(t, actor, &whole, |m| {
+            m.lead_unit.id == unit || m.cooperating.iter().any(|c| c.id == unit)
+        })
+        .await;
         assert_eq!(listed, expected, "{what}: the unit's list");
     }
+}
+
+/// The ids of the list `whole` gives, narrowed in Rust to the measures `keep` takes.
+async fn narrowed(
+    t: &TestDb,
+    actor: &Actor,
+    whole: &Filter,
+    keep: impl Fn(&zhenggai_storage::ledger::measures::Measure) -> bool,
+) -> Vec<i64> {
+    query::measure_list(&t.db, actor, Within::All, whole, today())
+        .await
+        .unwrap()
+        .measures
+        .iter()
+        .filter(|m| keep(m))
+        .map(|m| m.id.0)
+        .collect()
 }
 
 async fn exec(t: &TestDb, sql: &str) {

@@ -87,28 +87,25 @@ pub fn checked_filter(
         .check(per_page)
     })?;
     if let Some(offered) = offered {
-        let mut refuse = |field: &str| errors.push(FieldError::because(field, Why::UnknownChoice));
-        if filter.org.is_some_and(|o| !offered.orgs.contains(&o.0)) {
+        // Whether an id is given that is not among the choices (then refused).
+        let mut not_offered = |field: &str, id: Option<i64>, choices: &[i64]| {
+            let refused = id.is_some_and(|id| !choices.contains(&id));
+            if refused {
+                errors.push(FieldError::because(field, Why::UnknownChoice));
+            }
+            refused
+        };
+        if not_offered("org", filter.org.map(|o| o.0), &offered.orgs) {
             filter.org = None;
-            refuse("org");
         }
-        if filter.unit.is_some_and(|u| !offered.units.contains(&u.0)) {
+        if not_offered("unit", filter.unit.map(|u| u.0), &offered.units) {
             filter.unit = None;
-            refuse("unit");
         }
-        if filter
-            .aspect
-            .is_some_and(|a| !offered.aspects.contains(&a.0))
-        {
+        if not_offered("aspect", filter.aspect.map(|a| a.0), &offered.aspects) {
             filter.aspect = None;
-            refuse("aspect");
         }
-        if filter
-            .leader
-            .is_some_and(|l| !offered.leaders.contains(&l.0))
-        {
+        if not_offered("leader", filter.leader.map(|l| l.0), &offered.leaders) {
             filter.leader = None;
-            refuse("leader");
         }
     }
     let written = |id: Option<i64>| id.map(|id| id.to_string()).unwrap_or_default();

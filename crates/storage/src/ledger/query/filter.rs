@@ -94,22 +94,6 @@ const MAX_PAGE: u32 = 1_000_000;
 /// The most rows a page shows.
 const MAX_PER_PAGE: u32 = 200;
 
-/// A page number or size: a whole number from 1 (an error that says so, rather than
-/// one about choices, as a person may type it in the pager's form).
-fn count_field(c: &mut Checker, field: &str, v: &str, max: u32) -> Option<i64> {
-    let v = v.trim();
-    if v.is_empty() {
-        return None;
-    }
-    match v.parse::<i64>() {
-        Ok(n) if n > 0 && (field == "per_page" || n <= i64::from(max)) => Some(n),
-        _ => {
-            c.push(FieldError::because(field, Why::OutOfRange { min: 1, max }));
-            None
-        }
-    }
-}
-
 impl FilterInput {
     /// Whether any filter narrows the list (the page and its size do not): an empty
     /// list then says the filters emptied it, not that there is nothing.
@@ -174,12 +158,19 @@ impl FilterInput {
             ));
         }
         let q = c.optional_text("q", &self.q, 100);
-        let page = count_field(&mut c, "page", &self.page, MAX_PAGE).unwrap_or(1);
+        // Page number and size are counts, refused as such (they may be typed into the
+        // pager's form), not as choices.
+        let page = c
+            .optional_number("page", &self.page, 1, MAX_PAGE)
+            .map_or(1, i64::from);
         // A larger page size is taken as the largest rather than refused: API clients
         // ask for "everything" with any big number.
-        let per_page = count_field(&mut c, "per_page", &self.per_page, MAX_PER_PAGE)
-            .unwrap_or(default_per_page)
-            .min(i64::from(MAX_PER_PAGE));
+        let per_page = match self.per_page.trim().parse::<u64>() {
+            Ok(n) if n > u64::from(MAX_PER_PAGE) => i64::from(MAX_PER_PAGE),
+            _ => c
+                .optional_number("per_page", &self.per_page, 1, MAX_PER_PAGE)
+                .map_or(default_per_page.min(i64::from(MAX_PER_PAGE)), i64::from),
+        };
         c.finish()?;
         Ok(Filter {
             aspect,
