@@ -23,7 +23,11 @@ use zhenggai_storage::ledger::query::{self, Filter, Within};
 use zhenggai_testkit::{Finders, TestDb};
 
 fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2024, 4, 25).unwrap()
+    day(2024, 4, 25)
+}
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
 async fn two_organisations() -> TestDb {
@@ -88,7 +92,7 @@ async fn stored_lists(t: &TestDb) -> Lists {
 /// (unit 0) and once for each unit leading or cooperating on it, filed under its deadline
 /// day or, long-term, the day it has been quiet since — its last progress, or the Beijing
 /// day of its registration — worked out here in Rust rather than in SQL.
-async fn afresh(t: &TestDb) -> (Tally, Lists) {
+async fn afresh(t: &TestDb) -> (Tally, Lists, Tally) {
     let rows: Vec<FreshRow> =
         sqlx::query_as(
             "SELECT u, c.id, org_id, state, deadline_kind, deadline_date, created_at, last FROM ( \
@@ -107,7 +111,12 @@ async fn afresh(t: &TestDb) -> (Tally, Lists) {
         .unwrap();
     let mut tally = Tally::new();
     let mut lists = Lists::new();
+    let mut months = Tally::new();
     for (u, id, org, state, kind, deadline, created, last) in rows {
+        let month = deadline.as_deref().map_or("", |d| &d[..7]).to_owned();
+        *months
+            .entry((u, org, state.clone(), kind.clone(), month))
+            .or_default() += 1;
         let day = if kind == "long_term" {
             last.unwrap_or_else(|| {
                 let at = chrono::DateTime::parse_from_rfc3339(&created).unwrap();
@@ -124,7 +133,7 @@ async fn afresh(t: &TestDb) -> (Tally, Lists) {
         }
         *tally.entry((u, org, state, kind, day)).or_default() += 1;
     }
-    (tally, lists)
+    (tally, lists, months)
 }
 
 const FILTERS: [Option<StandingFilter>; 7] = [
@@ -159,8 +168,18 @@ async fn counts_agree_with_lists(t: &TestDb, units: &[i64], step: &str) {
     let mut filters = Vec::new();
     for status in FILTERS {
         for unit in std::iter::once(None).chain(units.iter().map(|u| Some(UnitId(*u)))) {
-            for due_to in [None, Some(today())] {
-                filters.push(all(status, None, unit, due_to));
+            // Ranges that end and start inside a month, and one of whole months.
+            for (due_from, due_to) in [
+                (None, None),
+                (None, Some(today())),
+                (Some(day(2024, 3, 10)), None),
+                (Some(day(2024, 3, 10)), Some(day(2024, 6, 15))),
+                (Some(day(2024, 2, 1)), Some(day(2024, 5, 31))),
+            ] {
+                filters.push(Filter {
+                    due_from,
+                    ..all(status, None, unit, due_to)
+                });
             }
         }
         // One organisation of those the account reads (the upper level reads both).
@@ -258,8 +277,14 @@ async fn exec(t: &TestDb, sql: &str) {
 /// checked against the lists as loaded and after the last step (the reading does not
 /// depend on what changed, and every account × filter is a few thousand queries).
 async fn agree(t: &TestDb, step: &str) {
-    let (tally, lists) = afresh(t).await;
+    let (tally, lists, months) = afresh(t).await;
     assert_eq!(stored(t).await, tally, "{step}: tallies ≠ a fresh count");
+    let stored_months = tally_of(
+        t,
+        "SELECT unit_id, org_id, state, deadline_kind, month, n FROM measure_tally_months WHERE n <> 0",
+    )
+    .await;
+    assert_eq!(stored_months, months, "{step}: months ≠ a fresh count");
     assert_eq!(
         stored_lists(t).await,
         lists,

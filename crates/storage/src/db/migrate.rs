@@ -189,6 +189,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "unit_lists",
         include_str!("../../migrations/0042_unit_lists.sql"),
     ),
+    (
+        43,
+        "tally_months",
+        include_str!("../../migrations/0043_tally_months.sql"),
+    ),
 ];
 
 /// A column a migration added to an existing table, with the value it gave the rows

@@ -257,14 +257,44 @@ impl Filter {
         ends: &OrgEnds,
         counted: Counted,
     ) {
+        self.due_range(today).conditions(sql);
+        self.status_conditions(sql, today, ends, counted);
+    }
+
+    /// The deadlines the filters keep that are the same days for every organisation
+    /// (the range asked for; overdue ends before today). Due soon's and review due's
+    /// ends differ by organisation and stay in [`Filter::status_conditions`].
+    pub(super) fn due_range(&self, today: NaiveDate) -> DueRange {
+        let before = self.due_to.and_then(|d| d.succ_opt());
+        let before = match self.status {
+            Some(StandingFilter::Overdue) => Some(before.map_or(today, |b| b.min(today))),
+            _ => before,
+        };
+        DueRange {
+            from: self.due_from,
+            before,
+        }
+    }
+
+    /// Whether the status compares deadlines with days of each organisation's own.
+    pub(super) fn ends_by_org(&self) -> bool {
+        matches!(
+            self.status,
+            Some(StandingFilter::DueSoon | StandingFilter::ReviewDue)
+        )
+    }
+
+    /// The status filter's conditions but for [`Filter::due_range`].
+    pub(super) fn status_conditions(
+        &self,
+        sql: &mut Sql,
+        today: NaiveDate,
+        ends: &OrgEnds,
+        counted: Counted,
+    ) {
         let open = counted.open();
-        if let Some(from) = self.due_from {
-            sql.push(" AND m.deadline_date >= ").bind(day(from));
-        }
-        if let Some(to) = self.due_to {
-            sql.push(" AND m.deadline_date <= ").bind(day(to));
-        }
-        // Each arm states `Standing::matches` in SQL; the tests compare the two.
+        // Each arm states `Standing::matches` in SQL (with the due range); the tests
+        // compare the two.
         match self.status {
             None => {}
             Some(StandingFilter::Open) => {
@@ -276,8 +306,7 @@ impl Filter {
             Some(StandingFilter::Overdue) => {
                 sql.push(" AND ")
                     .push(open)
-                    .push(" AND m.deadline_kind = 'dated' AND m.deadline_date < ")
-                    .bind(day(today));
+                    .push(" AND m.deadline_kind = 'dated'");
             }
             Some(StandingFilter::DueSoon) => {
                 sql.push(" AND ")
@@ -308,6 +337,26 @@ impl Filter {
                         .append(&ends.per_org(day));
                 }
             },
+        }
+    }
+}
+
+/// Deadlines from a day (included) to a day (not included); either end may be open. A
+/// measure without a deadline day is in it only when both are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(super) struct DueRange {
+    pub(super) from: Option<NaiveDate>,
+    pub(super) before: Option<NaiveDate>,
+}
+
+impl DueRange {
+    /// ANDs the range on `m.deadline_date`.
+    pub(super) fn conditions(&self, sql: &mut Sql) {
+        if let Some(from) = self.from {
+            sql.push(" AND m.deadline_date >= ").bind(day(from));
+        }
+        if let Some(before) = self.before {
+            sql.push(" AND m.deadline_date < ").bind(day(before));
         }
     }
 }

@@ -238,8 +238,7 @@ impl Conditions {
         self.rows.push(" AND ");
         add(&mut self.rows);
         if let Some(t) = &mut self.tally {
-            t.cond.push(" AND ");
-            add(&mut t.cond);
+            t.and(&add);
         }
     }
 }
@@ -291,13 +290,7 @@ fn list_conditions(
 
 async fn count_where(db: &Db, cond: &Conditions) -> StoreResult<i64> {
     let count = match &cond.tally {
-        Some(tally) => {
-            let mut sql = Sql::new(
-                "SELECT CAST(COALESCE(SUM(m.n), 0) AS BIGINT) FROM measure_tallies m WHERE ",
-            );
-            sql.append(&tally.cond);
-            sql
-        }
+        Some(tally) => tally.count(),
         None => {
             let mut sql = Sql::new("SELECT COUNT(*) FROM measures m WHERE ");
             sql.append(&cond.rows);
@@ -421,10 +414,13 @@ pub async fn warned(
     dated.and(|s| {
         s.push("m.deadline_kind = 'dated'");
     });
-    let mut red = dated.clone();
-    red.and(|s| {
-        s.push("m.deadline_date < ").bind(day(today));
-    });
+    // Red is what the overdue filter keeps (open, dated, before today): as a filter, its
+    // count reads the tallies' months.
+    let overdue = Filter {
+        status: Some(StandingFilter::Overdue),
+        ..Filter::default()
+    };
+    let red = list_conditions(actor, Within::All, &overdue, today, &green);
     let mut in_yellow = dated.clone();
     in_yellow.and(|s| {
         s.push("m.deadline_date >= ")
