@@ -104,6 +104,13 @@ impl Sql {
     /// made a statement of its own that the database parsed and planned again, and that
     /// filled each connection's cache of prepared statements with statements used once
     /// (on SQLite, memory). Bound, the statement is the same for every set.
+    ///
+    /// On PostgreSQL the array is read through a sub-select, which the planner does not
+    /// look into: every plan estimates the set at ten ids, whatever its size. With the
+    /// array's value in sight, the plan for a page of one or a few ids always looked
+    /// cheaper than the generic plan, so the plan cache (`plan_cache_mode = auto`) made
+    /// a new plan at each execution — 0.9 ms of planning for the 0.04 ms reading of the
+    /// upper level's one-row page with its joins. A lookup by ids has one right plan.
     pub fn id_set(&mut self, backend: Backend, ids: impl IntoIterator<Item = i64>) -> &mut Sql {
         let list = ids
             .into_iter()
@@ -112,9 +119,9 @@ impl Sql {
             .join(",");
         match backend {
             Backend::Postgres => self
-                .push(" = ANY(CAST(")
+                .push(" = ANY((SELECT CAST(")
                 .bind(format!("{{{list}}}"))
-                .push(" AS BIGINT[]))"),
+                .push(" AS BIGINT[]))::BIGINT[])"),
             Backend::Sqlite => self
                 .push(" IN (SELECT value FROM json_each(")
                 .bind(format!("[{list}]"))
