@@ -18,6 +18,7 @@ use zhenggai_domain::access::Actor;
 use zhenggai_domain::counts::LedgerCounts;
 use zhenggai_domain::status::StandingFilter;
 use zhenggai_storage::accounts::users;
+use zhenggai_storage::db::dialect;
 use zhenggai_storage::ledger::inspections;
 use zhenggai_storage::ledger::query::{self, Filter, Within};
 use zhenggai_testkit::{Finders, TestDb};
@@ -279,12 +280,14 @@ async fn exec(t: &TestDb, sql: &str) {
 async fn agree(t: &TestDb, step: &str) {
     let (tally, lists, months) = afresh(t).await;
     assert_eq!(stored(t).await, tally, "{step}: tallies ≠ a fresh count");
-    let stored_months = tally_of(
-        t,
-        "SELECT unit_id, org_id, state, deadline_kind, month, n FROM measure_tally_months WHERE n <> 0",
-    )
-    .await;
-    assert_eq!(stored_months, months, "{step}: months ≠ a fresh count");
+    if dialect::tally_months(t.db.backend()) {
+        let stored_months = tally_of(
+            t,
+            "SELECT unit_id, org_id, state, deadline_kind, month, n FROM measure_tally_months WHERE n <> 0",
+        )
+        .await;
+        assert_eq!(stored_months, months, "{step}: months ≠ a fresh count");
+    }
     assert_eq!(
         stored_lists(t).await,
         lists,

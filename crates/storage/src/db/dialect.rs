@@ -124,6 +124,16 @@ pub fn migration_lock(backend: Backend) -> Option<&'static str> {
     }
 }
 
+/// Whether the tallies are also kept by month (`measure_tally_months`, migration 0043).
+/// SQLite's triggers run row by row, and a month row for each tally row written cost
+/// its import of 100,000 rows about a second; its counts sum the days.
+pub fn tally_months(backend: Backend) -> bool {
+    match backend {
+        Backend::Sqlite => false,
+        Backend::Postgres => true,
+    }
+}
+
 /// After rows were inserted with explicit ids (the bulk generator), the next generated
 /// id must follow them. SQLite's AUTOINCREMENT does this itself.
 pub fn after_explicit_ids(backend: Backend, table: &str) -> Option<String> {

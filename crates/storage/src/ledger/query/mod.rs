@@ -290,7 +290,7 @@ fn list_conditions(
 
 async fn count_where(db: &Db, cond: &Conditions) -> StoreResult<i64> {
     let count = match &cond.tally {
-        Some(tally) => tally.count(),
+        Some(tally) => tally.count(db.backend()),
         None => {
             let mut sql = Sql::new("SELECT COUNT(*) FROM measures m WHERE ");
             sql.append(&cond.rows);

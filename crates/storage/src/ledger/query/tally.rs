@@ -11,9 +11,10 @@
 //! `unit_lists` (migration 0042), which holds each unit's measures with the tallies'
 //! columns, in the lists' order.
 //!
-//! The tallies are also summed by the deadline's month (`measure_tally_months`,
-//! migration 0043): a count over a range of deadlines the same for every organisation
-//! reads the whole months inside it there, and only the days at its ends here.
+//! On PostgreSQL the tallies are also summed by the deadline's month
+//! (`measure_tally_months`, migration 0043): a count over a range of deadlines the same
+//! for every organisation reads the whole months inside it there, and only the days at
+//! its ends here.
 
 use chrono::{Datelike, Months, NaiveDate};
 use zhenggai_domain::Role;
@@ -22,6 +23,7 @@ use zhenggai_domain::access::Actor;
 use super::Within;
 use super::ends::OrgEnds;
 use super::filter::{Counted, DueRange, Filter};
+use crate::db::dialect::{self, Backend};
 use crate::db::sql::Sql;
 use crate::scope;
 
@@ -54,9 +56,13 @@ impl Tallied {
     }
 
     /// The statement that sums the count.
-    pub(super) fn count(&self) -> Sql {
+    pub(super) fn count(&self, backend: Backend) -> Sql {
         let mut sql = Sql::new("SELECT CAST(COALESCE(SUM(t.n), 0) AS BIGINT) FROM (");
-        let Some(ByMonth { rest, range }) = &self.by_month else {
+        let by_month = self
+            .by_month
+            .as_ref()
+            .filter(|_| dialect::tally_months(backend));
+        let Some(ByMonth { rest, range }) = by_month else {
             sql.push("SELECT m.n FROM measure_tallies m WHERE ")
                 .append(&self.cond)
                 .push(") t");
