@@ -154,6 +154,11 @@ pub enum Rule {
     MilestoneReached,
     /// An extension to a deadline that is not dated.
     ExtensionUndated,
+    /// An extension (延期) to a day not after the measure's present deadline.
+    ExtensionNotLater {
+        /// The measure's deadline now.
+        current: NaiveDate,
+    },
     /// An opinion on a step that takes none.
     NoOpinion,
     /// The lead unit, which the office sets.

@@ -1030,6 +1030,13 @@ fn rule(lang: Lang, r: &Rule) -> String {
             "延期后的时限须是具体日期或期间，如2024年7月底前。",
             "An extension needs a dated deadline, e.g. 2024年7月底前.",
         ),
+        Rule::ExtensionNotLater { current } if zh => format!(
+            "延期后的时限须晚于现在的整改时限（{}）。如需提前完成，不必申请延期。",
+            zh_day(*current)
+        ),
+        Rule::ExtensionNotLater { current } => format!(
+            "An extension must end after the measure's present deadline ({current}). To finish earlier, no extension is needed."
+        ),
         Rule::NoOpinion => pick(
             "这一步不填写意见，请把说明写在原因或备注里。",
             "This step takes no opinion: put it in the reason or the note.",
@@ -2067,6 +2074,9 @@ mod every_reason {
             Why::Rule(Rule::ReachedAhead),
             Why::Rule(Rule::MilestoneReached),
             Why::Rule(Rule::ExtensionUndated),
+            Why::Rule(Rule::ExtensionNotLater {
+                current: NaiveDate::from_ymd_opt(2024, 6, 30).unwrap_or_default(),
+            }),
             Why::Rule(Rule::NoOpinion),
             Why::Rule(Rule::LeadSetByOffice),
             Why::Rule(Rule::SetByOffice),
@@ -2461,6 +2471,7 @@ mod every_reason {
             Rule::UnsavedVersion => 31,
             Rule::FeedbackBeforeStationed { .. } => 32,
             Rule::StationedAhead { .. } => 33,
+            Rule::ExtensionNotLater { .. } => 34,
         }
     }
 
@@ -2588,7 +2599,7 @@ mod every_reason {
         ("password", 5),
         ("choose", 29),
         ("foreign", 13),
-        ("rule", 34),
+        ("rule", 35),
         ("bounds", 12),
         ("account", 14),
         ("channel", 6),

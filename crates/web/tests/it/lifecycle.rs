@@ -180,6 +180,22 @@ async fn one_problem_travels_the_whole_road_and_wrong_roles_are_refused() {
         StatusCode::FORBIDDEN,
         "the lead unit asks, the leader decides"
     );
+    // An extension ends after the present deadline (5月底前): not on it, not before.
+    for earlier in ["5月底前", "5月20日前"] {
+        let refused = step(&t, &finance, p, json!({"action": "request_extension", "measure_id": m, "deadline": earlier, "reason": "x"})).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{earlier}: {}",
+            refused.body
+        );
+        let field = &refused.json()["fields"][0];
+        assert_eq!(field["field"], "deadline");
+        assert_eq!(
+            field["message"],
+            "延期后的时限须晚于现在的整改时限（2024年5月31日）。如需提前完成，不必申请延期。"
+        );
+    }
     let asked = step(&t, &finance, p, json!({"action": "request_extension", "measure_id": m, "deadline": "6月底前", "reason": "需等待年度审计结论"})).await;
     assert_eq!(asked.status, StatusCode::OK, "{}", asked.body);
     let extended = step(

@@ -20,7 +20,7 @@ use zhenggai_domain::access::Actor;
 use zhenggai_domain::clock::china_date;
 use zhenggai_domain::deadline::Deadline;
 use zhenggai_domain::lifecycle::{self, Action, ProblemState};
-use zhenggai_domain::reason::{Choose, Foreign};
+use zhenggai_domain::reason::{Choose, Foreign, Rule};
 use zhenggai_domain::validate::{Checker, Why};
 use zhenggai_domain::{ProblemId, UnitId};
 use zhenggai_domain::{happened, new_deadline};
@@ -31,7 +31,7 @@ use self::input::{StepInput, action_of, opinion_of};
 use self::refusals::refused_step;
 use crate::audit::{self, Change, Entity};
 use crate::db::Db;
-use crate::db::sql::{Sql, beijing_day};
+use crate::db::sql::{Sql, beijing_day, parse_day};
 use crate::db::tx::Tx;
 use crate::error::{StoreError, StoreResult};
 use crate::files::{FileStore, Sent, Stored, check_uploads, store_uploads};
@@ -166,30 +166,36 @@ async fn check_dates(
     Ok(())
 }
 
-/// The measure an extension is asked for belongs to the problem.
+/// The measure an extension is asked for belongs to the problem, and the deadline asked
+/// for is later than the measure's: an earlier day is no extension (延期), and would move
+/// an overdue measure out of the red by a leader's approval.
 async fn check_extended_measure(
     tx: &mut Tx,
     id: ProblemId,
     extension: Option<&(i64, Deadline)>,
 ) -> StoreResult<()> {
-    let Some((measure, _)) = extension else {
+    let Some((measure, asked)) = extension else {
         return Ok(());
     };
-    let belongs = sqlx::query(
-        "SELECT 1 FROM measures WHERE id = $1 AND problem_id = $2 AND withdrawn_at IS NULL",
+    let current: Option<Option<String>> = sqlx::query_scalar(
+        "SELECT deadline_date FROM measures WHERE id = $1 AND problem_id = $2 AND withdrawn_at IS NULL",
     )
     .bind(*measure)
     .bind(id.0)
     .fetch_optional(tx.conn())
-    .await?
-    .is_some();
-    if belongs {
-        Ok(())
-    } else {
-        Err(StoreError::because(
+    .await?;
+    let Some(current) = current else {
+        return Err(StoreError::because(
             "measure_id",
             Why::Foreign(Foreign::MeasureOfProblem),
-        ))
+        ));
+    };
+    match (current.as_deref().and_then(parse_day), asked.date) {
+        (Some(current), Some(asked)) if asked <= current => Err(StoreError::because(
+            "deadline",
+            Why::Rule(Rule::ExtensionNotLater { current }),
+        )),
+        _ => Ok(()),
     }
 }
 
