@@ -30,7 +30,8 @@ struct WeeklyPage {
     t: Tr,
     nav: Nav,
     week: NaiveDate,
-    prev: NaiveDate,
+    /// The week before, when there is one to show (not before the first feedback).
+    prev: Option<NaiveDate>,
     next: Option<NaiveDate>,
     due: Option<String>,
     /// The unit's own report form.
@@ -135,11 +136,17 @@ async fn page(
         (None, Some(s)) => s.content.clone(),
         (None, None) => draft_summary.clone(),
     };
+    let before = week - Duration::days(7);
+    let prev = match weekly::summary_week(&app.db, v.actor.org, before, app.clock.today()).await {
+        Ok(()) => Some(before),
+        Err(zhenggai_storage::StoreError::Invalid(_)) => None,
+        Err(e) => return Err(e.into()),
+    };
     Ok(WeeklyPage {
         t: tr(v),
         nav: Nav::new(v, "weekly", "/weekly"),
         week,
-        prev: week - Duration::days(7),
+        prev,
         next: (week < this_week).then(|| week + Duration::days(7)),
         due: due.map(|d| d.format("%Y-%m-%d %H:%M").to_string()),
         unit_form,

@@ -381,3 +381,28 @@ async fn a_first_save_takes_version_zero_only() {
         .await;
     assert!(r.status.is_success(), "{}", r.body);
 }
+
+/// "上一周" leads back week by week to the week of the first feedback, and there stops:
+/// every link it offers opens, and the first week offers none (an outside tester found
+/// it leading to a refusal).
+#[tokio::test]
+async fn the_previous_week_link_stops_at_the_first_week() {
+    let t = TestApp::new().await;
+    for who in ["office", "finance"] {
+        let s = t.login(who).await;
+        let mut path = "/weekly".to_string();
+        let mut weeks = 0;
+        loop {
+            let r = t.get(Some(&s), &path).await;
+            assert_eq!(r.status, StatusCode::OK, "{who} {path}: {}", r.body);
+            let Some(at) = r.body.find("\">上一周</a>") else {
+                break;
+            };
+            let href = r.body[..at].rsplit("href=\"").next().unwrap();
+            path = href.replace("&amp;", "&");
+            weeks += 1;
+            assert!(weeks < 200, "{who}: no first week");
+        }
+        assert!(weeks > 0, "{who}: this week links to the one before");
+    }
+}
