@@ -991,6 +991,32 @@ async fn refusals_say_which_rule_blocks_and_what_to_do() {
     }
 }
 
+/// Outside tester's finding: an upper level over one organisation has no organisation
+/// filter on the page (there is nothing to choose), but a link naming that organisation
+/// was refused as "not one of the choices" while the API took it. Both take it now, and
+/// it narrows nothing away.
+#[tokio::test]
+async fn an_upper_level_over_one_organisation_may_name_it() {
+    let t = TestApp::new().await;
+    let upper = t.login("xunchaban").await;
+    let org = t.actor("office").await.org.0;
+    let whole = t.get(Some(&upper), "/measures?per_page=200").await;
+    assert!(!whole.body.contains("<select name=\"org\""));
+    let named = t
+        .get(Some(&upper), &format!("/measures?org={org}&per_page=200"))
+        .await;
+    assert_eq!(named.status, StatusCode::OK);
+    assert!(!named.body.contains("此项未生效"), "{}", named.body);
+    let total = |body: &str| {
+        body.split("条措施")
+            .next()
+            .and_then(|s| s.rsplit('>').next())
+            .map(str::to_owned)
+    };
+    assert!(total(&whole.body).is_some());
+    assert_eq!(total(&named.body), total(&whole.body));
+}
+
 /// Outside tester's finding: the upper level's unit filter on `/measures` listed only the
 /// departments of its own office, so it could not narrow the list to a unit of an
 /// organisation below it, nor to a whole organisation. It chooses an organisation below

@@ -57,6 +57,9 @@ struct UnitChoices {
     orgs: Vec<Unit>,
     /// The departments of the organisation chosen, or of the person's own.
     units: Vec<Unit>,
+    /// The organisations an `org` filter may name: those listed, or the one the person
+    /// reads (not listed, but named by a link or through the API all the same).
+    accepted_orgs: Vec<i64>,
 }
 
 /// The choices of the organisation and unit filters; none for a unit, which sees its
@@ -66,6 +69,7 @@ async fn unit_choices(app: &App, v: &Viewer, org: &str) -> Result<UnitChoices, P
         return Ok(UnitChoices {
             orgs: Vec::new(),
             units: Vec::new(),
+            accepted_orgs: Vec::new(),
         });
     }
     let readable = zhenggai_storage::scope::orgs(&v.actor);
@@ -85,7 +89,15 @@ async fn unit_choices(app: &App, v: &Viewer, org: &str) -> Result<UnitChoices, P
             .collect(),
         None => Vec::new(),
     };
-    Ok(UnitChoices { orgs, units })
+    let accepted_orgs = match readable.as_slice() {
+        [one] => vec![one.0],
+        _ => orgs.iter().map(|o| o.id.0).collect(),
+    };
+    Ok(UnitChoices {
+        orgs,
+        units,
+        accepted_orgs,
+    })
 }
 
 /// GET /measures — every measure the person sees, nearest deadline first.
@@ -97,7 +109,7 @@ pub async fn list(
     let input = filter_input(&pairs);
     let choices = unit_choices(&app, &v, input.org.trim()).await?;
     let offered = Offered {
-        orgs: choices.orgs.iter().map(|o| o.id.0).collect(),
+        orgs: choices.accepted_orgs.clone(),
         units: choices.units.iter().map(|u| u.id.0).collect(),
         ..Offered::default()
     };
