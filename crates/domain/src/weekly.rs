@@ -40,7 +40,7 @@ pub fn check_summary_week(
     if monday > week_of(today) {
         return Err(FieldError::because("week", Why::Rule(Rule::WeekAhead)));
     }
-    let first = week_of(first_inspection.unwrap_or(today));
+    let first = first_summary_week(first_inspection, today);
     if monday < first {
         return Err(FieldError::because(
             "week",
@@ -48,6 +48,12 @@ pub fn check_summary_week(
         ));
     }
     Ok(())
+}
+
+/// The first week an office may summarise: that of its first inspection's feedback
+/// (this week before it has any).
+pub fn first_summary_week(first_inspection: Option<NaiveDate>, today: NaiveDate) -> NaiveDate {
+    week_of(first_inspection.unwrap_or(today))
 }
 
 /// The Monday of a date's week (a week runs Monday to Sunday).

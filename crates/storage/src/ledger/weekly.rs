@@ -456,14 +456,20 @@ pub async fn summary_week(
     week: NaiveDate,
     today: NaiveDate,
 ) -> StoreResult<()> {
+    check_summary_week(week, today, first_feedback(db, org).await?)
+        .map_err(|e| StoreError::Invalid(vec![e]))
+}
+
+/// The day of the organisation's first inspection feedback still on the books: its
+/// weekly summaries start that week.
+pub async fn first_feedback(db: &Db, org: UnitId) -> StoreResult<Option<NaiveDate>> {
     let first: Option<String> = sqlx::query_scalar(
         "SELECT MIN(feedback_date) FROM inspections WHERE org_id = $1 AND withdrawn_at IS NULL",
     )
     .bind(org.0)
     .fetch_one(db.pool())
     .await?;
-    check_summary_week(week, today, first.as_deref().and_then(parse_day))
-        .map_err(|e| StoreError::Invalid(vec![e]))
+    Ok(first.as_deref().and_then(parse_day))
 }
 
 /// The office saves its weekly summary of a week (一周一汇总), as edited: the first

@@ -13,7 +13,7 @@ use zhenggai_domain::access::Access;
 use zhenggai_domain::clock::china_time;
 use zhenggai_domain::reason::{Choose, Refused};
 use zhenggai_domain::validate::Why;
-use zhenggai_domain::weekly::{ReportStatus, WEEKDAYS, WeeklyRule, week_of};
+use zhenggai_domain::weekly::{ReportStatus, WEEKDAYS, WeeklyRule, first_summary_week, week_of};
 use zhenggai_storage::ledger::weekly::{self, Roster, SavedSummary};
 use zhenggai_storage::settings::weekly_rule;
 
@@ -137,11 +137,8 @@ async fn page(
         (None, None) => draft_summary.clone(),
     };
     let before = week - Duration::days(7);
-    let prev = match weekly::summary_week(&app.db, v.actor.org, before, app.clock.today()).await {
-        Ok(()) => Some(before),
-        Err(zhenggai_storage::StoreError::Invalid(_)) => None,
-        Err(e) => return Err(e.into()),
-    };
+    let first = weekly::first_feedback(&app.db, v.actor.org).await?;
+    let prev = (before >= first_summary_week(first, app.clock.today())).then_some(before);
     Ok(WeeklyPage {
         t: tr(v),
         nav: Nav::new(v, "weekly", "/weekly"),

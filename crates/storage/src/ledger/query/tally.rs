@@ -55,44 +55,50 @@ impl Tallied {
         self.by_month = None;
     }
 
-    /// The statement that sums the count.
+    /// The statement that sums the count: the day rows its conditions select, or, by
+    /// month, whole months from the month rows and the days at the range's ends.
     pub(super) fn count(&self, backend: Backend) -> Sql {
-        let mut sql = Sql::new("SELECT CAST(COALESCE(SUM(t.n), 0) AS BIGINT) FROM (");
         let by_month = self
             .by_month
             .as_ref()
             .filter(|_| dialect::tally_months(backend));
-        let Some(ByMonth { rest, range }) = by_month else {
-            sql.push("SELECT m.n FROM measure_tallies m WHERE ")
-                .append(&self.cond)
-                .push(") t");
-            return sql;
-        };
-        let split = Split::of(*range);
-        let mut first = true;
-        let mut union = |sql: &mut Sql| {
-            if !std::mem::take(&mut first) {
-                sql.push(" UNION ALL ");
+        let mut parts = Vec::new();
+        match by_month {
+            None => {
+                let mut days = Sql::new("SELECT m.n FROM measure_tallies m WHERE ");
+                days.append(&self.cond);
+                parts.push(days);
             }
-        };
-        if let Some((from, before)) = split.months {
-            union(&mut sql);
-            sql.push("SELECT m.n FROM measure_tally_months m WHERE ")
-                .append(rest);
-            if let Some(from) = from {
-                sql.push(" AND m.month >= ").bind(month(from));
-            }
-            if let Some(before) = before {
-                // '' (no deadline day) sorts first: out of any range.
-                sql.push(" AND m.month > '' AND m.month < ")
-                    .bind(month(before));
+            Some(ByMonth { rest, range }) => {
+                let split = Split::of(*range);
+                if let Some((from, before)) = split.months {
+                    let mut months = Sql::new("SELECT m.n FROM measure_tally_months m WHERE ");
+                    months.append(rest);
+                    if let Some(from) = from {
+                        months.push(" AND m.month >= ").bind(month(from));
+                    }
+                    if let Some(before) = before {
+                        // '' (no deadline day) sorts first: out of any range.
+                        months
+                            .push(" AND m.month > '' AND m.month < ")
+                            .bind(month(before));
+                    }
+                    parts.push(months);
+                }
+                for range in split.days.into_iter().flatten() {
+                    let mut days = Sql::new("SELECT m.n FROM measure_tallies m WHERE ");
+                    days.append(rest);
+                    range.conditions(&mut days);
+                    parts.push(days);
+                }
             }
         }
-        for days in split.days.into_iter().flatten() {
-            union(&mut sql);
-            sql.push("SELECT m.n FROM measure_tallies m WHERE ")
-                .append(rest);
-            days.conditions(&mut sql);
+        let mut sql = Sql::new("SELECT CAST(COALESCE(SUM(t.n), 0) AS BIGINT) FROM (");
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                sql.push(" UNION ALL ");
+            }
+            sql.append(part);
         }
         sql.push(") t");
         sql
@@ -114,35 +120,30 @@ struct Split {
 
 impl Split {
     fn of(range: DueRange) -> Split {
-        // Near the calendar's ends there is no next month: by days.
-        let by_days = Split {
+        Split::by_months(range).unwrap_or(Split {
             months: None,
             days: [Some(range), None],
-        };
-        // Whole months start on `from` when it is a first day, else at the next month.
+        })
+    }
+
+    /// `None` when no whole month lies inside, or near the calendar's ends where there
+    /// is no next month: then by days.
+    fn by_months(range: DueRange) -> Option<Split> {
+        // Whole months start on `from` when it is a first day, else at the next month,
         let months_from = match range.from {
             None => None,
             Some(f) if f.day() == 1 => Some(f),
-            Some(f) => match f
-                .with_day(1)
-                .and_then(|m| m.checked_add_months(Months::new(1)))
-            {
-                Some(m) => Some(m),
-                None => return by_days,
-            },
+            Some(f) => Some(f.with_day(1)?.checked_add_months(Months::new(1))?),
         };
-        // And end at the start of `before`'s month.
+        // and end at the start of `before`'s month.
         let months_before = match range.before {
             None => None,
-            Some(b) => match b.with_day(1) {
-                Some(m) => Some(m),
-                None => return by_days,
-            },
+            Some(b) => Some(b.with_day(1)?),
         };
         if let (Some(from), Some(before)) = (months_from, months_before)
             && from >= before
         {
-            return by_days;
+            return None;
         }
         let head = range
             .from
@@ -160,10 +161,10 @@ impl Split {
                 from: Some(m),
                 before: Some(b),
             });
-        Split {
+        Some(Split {
             months: Some((months_from, months_before)),
             days: [head, tail],
-        }
+        })
     }
 }
 

@@ -73,12 +73,13 @@ async fn unit_choices(app: &App, v: &Viewer, org: &str) -> Result<UnitChoices, P
         });
     }
     let readable = zhenggai_storage::scope::orgs(&v.actor);
-    let (orgs, departments_of) = match readable.as_slice() {
-        [one] => (Vec::new(), Some(*one)),
+    let (orgs, departments_of, accepted_orgs) = match readable.as_slice() {
+        [one] => (Vec::new(), Some(*one), vec![one.0]),
         several => {
             let orgs = units::orgs(&app.db, several).await?;
             let chosen = orgs.iter().map(|o| o.id).find(|id| id.to_string() == org);
-            (orgs, chosen)
+            let accepted = orgs.iter().map(|o| o.id.0).collect();
+            (orgs, chosen, accepted)
         }
     };
     let units = match departments_of {
@@ -88,10 +89,6 @@ async fn unit_choices(app: &App, v: &Viewer, org: &str) -> Result<UnitChoices, P
             .filter(|u| u.id != org)
             .collect(),
         None => Vec::new(),
-    };
-    let accepted_orgs = match readable.as_slice() {
-        [one] => vec![one.0],
-        _ => orgs.iter().map(|o| o.id.0).collect(),
     };
     Ok(UnitChoices {
         orgs,
