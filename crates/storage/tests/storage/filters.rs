@@ -376,3 +376,115 @@ async fn the_waiting_list_is_what_each_problems_own_facts_give() {
     }
     assert!(listed > 0);
 }
+
+/// A keyword search finds a measure by its own text or its problem's title, and counts
+/// its matches only ten pages past the one shown (at least 500), saying when there are
+/// more; counted in full, the count equals the measures found page by page.
+#[tokio::test]
+async fn a_keyword_search_finds_problem_titles_and_counts_up_to_a_cap() {
+    use zhenggai_demo::scale::{self, Scale};
+
+    let search = |q: &str, page: usize, per_page: usize| {
+        query::FilterInput {
+            q: q.into(),
+            page: page.to_string(),
+            per_page: per_page.to_string(),
+            ..Default::default()
+        }
+        .check(200)
+        .unwrap()
+    };
+    // By the problem's title: the measure's own text does not hold the word.
+    let (t, office, _) = demo_as_office().await;
+    let page = query::measure_list(
+        &t.db,
+        &office,
+        query::Within::All,
+        &search("第二职业", 1, 50),
+        today(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(page.measures.len(), 1);
+    assert_eq!(page.measures[0].problem_title, "利用报社影响力从事第二职业");
+    assert!(!page.measures[0].content.contains("第二职业"));
+    assert_eq!((page.total, page.more), (1, false));
+
+    let t = TestDb::new().await.unwrap();
+    let at = Utc.with_ymd_and_hms(2024, 4, 25, 1, 0, 0).unwrap();
+    let made = scale::generate(
+        &t.db,
+        Scale {
+            orgs: 1,
+            depts_per_org: 3,
+            inspections: 1,
+            problems: 600,
+            first_inspection_problems: 600,
+            measures_per_problem: 2,
+        },
+        today(),
+        at,
+    )
+    .await
+    .unwrap();
+    let office = users::find(&t.db, &made.office_user)
+        .await
+        .unwrap()
+        .unwrap();
+    let office = users::actor(&t.db, office.id).await.unwrap();
+    let list = |q: &str, page: usize, per_page: usize| {
+        let (db, office, filter) = (&t.db, &office, search(q, page, per_page));
+        async move {
+            query::measure_list(db, office, query::Within::All, &filter, today())
+                .await
+                .unwrap()
+        }
+    };
+    // Every generated measure's text starts "针对": 1,200 match.
+    let first = list("针对", 1, 50).await;
+    assert_eq!(
+        (first.total, first.more, first.measures.len()),
+        (500, true, 50)
+    );
+    let second = list("针对", 2, 100).await;
+    assert_eq!(
+        (second.total, second.more),
+        (1100, true),
+        "ten pages past the second"
+    );
+    let last = list("针对", 12, 100).await;
+    assert_eq!(
+        (last.total, last.more, last.measures.len()),
+        (1200, false, 100)
+    );
+    let beyond = list("针对", 13, 100).await;
+    assert_eq!((beyond.total, beyond.more), (1200, false));
+    assert!(beyond.measures.is_empty());
+
+    // A word in part of them, counted in full: the count is what the pages hold.
+    let word = "公车";
+    let mut found = Vec::new();
+    for n in 1.. {
+        let page = list(word, n, 200).await;
+        if page.measures.is_empty() {
+            break;
+        }
+        assert!(!page.more, "{} on page {n}", page.total);
+        found.extend(page.measures.iter().map(|m| m.id));
+        assert!(
+            page.measures
+                .iter()
+                .all(|m| m.content.contains(word) || m.problem_title.contains(word))
+        );
+    }
+    let counted = list(word, 1, 200).await.total;
+    assert!(found.len() > 50 && found.len() < 500, "{}", found.len());
+    assert_eq!(counted, i64::try_from(found.len()).unwrap());
+    found.sort();
+    found.dedup();
+    assert_eq!(
+        i64::try_from(found.len()).unwrap(),
+        counted,
+        "no measure on two pages"
+    );
+}

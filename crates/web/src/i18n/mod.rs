@@ -150,6 +150,17 @@ impl Tr {
         }
     }
 
+    /// More than a number of what it counts, where a list counted only so far:
+    /// "超过500条措施", "more than 500 measures".
+    pub fn count_more(&self, n: impl std::borrow::Borrow<usize>, word: &str) -> String {
+        let n = *n.borrow();
+        if self.en() {
+            format!("more than {n} {}", word.trim_start())
+        } else {
+            format!("超过{n}{word}")
+        }
+    }
+
     /// A ledger's size as offices write it ("8个方面23个问题，整改措施45条"), or in
     /// English with each noun singular or plural by its number ("1 aspect, 3 problems").
     pub fn ledger_counts(&self, c: &zhenggai_domain::counts::LedgerCounts) -> String {
@@ -409,6 +420,11 @@ mod tests {
         assert_eq!(en.count(1, en.n_problems()), "1 problem");
         assert_eq!(en.count(0, en.n_errors()), "0 errors");
         assert_eq!(en.count(1, en.n_aspects()), "1 aspect");
+        assert_eq!(zh.count_more(500, zh.n_measures()), "超过500条措施");
+        assert_eq!(
+            en.count_more(500, en.n_measures()),
+            "more than 500 measures"
+        );
         let one = zhenggai_domain::counts::LedgerCounts {
             aspects: 1,
             items: 0,

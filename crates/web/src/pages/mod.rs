@@ -183,6 +183,9 @@ pub struct Pager {
     pub kept: Vec<(String, String)>,
     /// Rows in all.
     pub total: i64,
+    /// Whether the list holds more rows than `total` (a keyword search counts only so
+    /// far): the page number may go past the pages counted.
+    pub more: bool,
 }
 
 impl Pager {
@@ -199,12 +202,18 @@ impl Pager {
             pages: ((total + per_page - 1) / per_page.max(1)).max(1),
             path: base_path.to_string(),
             total,
+            more: false,
             kept: query
                 .iter()
                 .filter(|(k, v)| k != "page" && !v.is_empty())
                 .cloned()
                 .collect(),
         }
+    }
+
+    /// The same pager over a list that holds more rows than it counted.
+    pub fn counted_to(self, more: bool) -> Pager {
+        Pager { more, ..self }
     }
 
     /// Whether the page asked for lies past the last, while the list has rows: the

@@ -817,3 +817,61 @@ async fn an_inspections_dates_keep_their_order_and_feedback_is_not_ahead() {
         assert_eq!(r.json()["fields"][0]["field"], field, "{}", r.body);
     }
 }
+
+/// A keyword search over many measures says "more than" what it counted, counting ten
+/// pages past the one shown; the API says the same with `more`.
+#[tokio::test]
+async fn a_search_with_many_matches_says_more_than_it_counted_and_pages_on() {
+    use zhenggai_demo::scale::{self, Scale};
+    let t = TestApp::empty().await;
+    let made = scale::generate(
+        &t.app.db,
+        Scale {
+            orgs: 1,
+            depts_per_org: 3,
+            inspections: 1,
+            problems: 300,
+            first_inspection_problems: 300,
+            measures_per_problem: 2,
+        },
+        today(),
+        start(),
+    )
+    .await
+    .unwrap();
+    let s = t.login(&made.office_user).await;
+    // Every generated measure's text starts "针对": 600 match.
+    let q = "%E9%92%88%E5%AF%B9";
+    let first = t.get(Some(&s), &format!("/measures?q={q}")).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert!(first.body.contains("超过500条措施"), "{}", first.body);
+    assert!(first.body.contains("1 / 10+"));
+    // Ten pages on, the count reaches them all.
+    let tenth = t.get(Some(&s), &format!("/measures?q={q}&page=10")).await;
+    assert!(tenth.body.contains("600条措施") && tenth.body.contains("10 / 12"));
+    let twelfth = t.get(Some(&s), &format!("/measures?q={q}&page=12")).await;
+    assert!(twelfth.body.contains("600条措施") && !twelfth.body.contains("超过"));
+    assert!(twelfth.body.contains("12 / 12") && !twelfth.body.contains("page=13"));
+    let english = Session {
+        cookie: format!("{}; zg_lang=en", s.cookie),
+        csrf: s.csrf.clone(),
+    };
+    let en = t.get(Some(&english), &format!("/measures?q={q}")).await;
+    assert!(en.body.contains("more than 500 measures"));
+
+    let token = t.token(&made.office_user).await;
+    let api = t
+        .api(
+            &token,
+            "GET",
+            &format!("/api/v1/measures?q={q}&per_page=1"),
+            None,
+        )
+        .await;
+    assert_eq!(api.status, StatusCode::OK);
+    let body = api.json();
+    assert_eq!(
+        (body["total"].as_i64(), body["more"].as_bool()),
+        (Some(500), Some(true))
+    );
+}

@@ -123,7 +123,8 @@ pub async fn list(
         page.page,
         page.per_page,
         page.total,
-    );
+    )
+    .counted_to(page.more);
     Ok(render(&ListPage {
         t: tr(&v),
         nav: Nav::new(&v, "measures", "/measures"),
