@@ -199,8 +199,8 @@ async fn counts_agree_with_lists(t: &TestDb, units: &[i64], step: &str) {
             )
             .await;
         }
-        let (colours, _) = query::warned(&t.db, &actor, today(), 5).await.unwrap();
-        let listed = query::warned(&t.db, &actor, today(), 100_000)
+        let (colours, _) = query::warned(&t.db, &actor, today(), (5, 0)).await.unwrap();
+        let listed = query::warned(&t.db, &actor, today(), (100_000, 0))
             .await
             .unwrap()
             .1;

@@ -86,10 +86,11 @@ async fn status_filters_agree_with_the_standing_and_due_soon_with_the_warning_ru
     );
 }
 
-/// The warning board lists the 200 most urgent measures and says so only when more are
-/// warned than listed.
+/// The warning board lists its measures a page at a time, the most urgent first: every
+/// page together holds each warned measure once, in the order of urgency, as many as
+/// it counts.
 #[tokio::test]
-async fn the_warning_board_says_when_it_lists_only_the_most_urgent() {
+async fn the_warning_board_pages_through_every_warned_measure_most_urgent_first() {
     use zhenggai_demo::scale::{self, Scale};
     use zhenggai_domain::calendar::Calendar;
     use zhenggai_storage::ledger::warnings;
@@ -116,22 +117,36 @@ async fn the_warning_board_says_when_it_lists_only_the_most_urgent() {
         .unwrap()
         .unwrap();
     let actor = users::actor(&t.db, office.id).await.unwrap();
-    let board = warnings::board(&t.db, &actor, &Calendar::official(), today())
+    let calendar = Calendar::official();
+    let first = warnings::board(&t.db, &actor, &calendar, today(), (1, 50))
         .await
         .unwrap();
-    let warned: i64 = board.counts.iter().map(|(_, n)| n).sum();
-    assert!(warned > 200, "{:?}", board.counts);
-    assert_eq!(board.warned.len(), 200);
-    assert!(board.more_than_listed());
-
-    let t = TestDb::new().await.unwrap();
-    demo::load(&t.db, &t.files, today(), at).await.unwrap();
-    let actor = t.actor("office").await;
-    let board = warnings::board(&t.db, &actor, &Calendar::official(), today())
-        .await
-        .unwrap();
-    assert!(!board.warned.is_empty() && board.warned.len() < 200);
-    assert!(!board.more_than_listed());
+    assert!(first.total() > 200, "{:?}", first.counts);
+    assert_eq!(
+        (first.warned.len(), first.page, first.per_page),
+        (50, 1, 50)
+    );
+    let mut listed = Vec::new();
+    for page in 1.. {
+        let board = warnings::board(&t.db, &actor, &calendar, today(), (page, 50))
+            .await
+            .unwrap();
+        assert_eq!(board.counts, first.counts, "page {page}");
+        if board.warned.is_empty() {
+            break;
+        }
+        listed.extend(
+            board
+                .warned
+                .iter()
+                .map(|w| (w.measure.deadline.date, w.measure.id)),
+        );
+    }
+    assert_eq!(i64::try_from(listed.len()).unwrap(), first.total());
+    assert!(
+        listed.windows(2).all(|w| w[0] < w[1]),
+        "most urgent first, each once"
+    );
 }
 
 /// The warning board counts each measure by its own organisation's rules, as its list
@@ -152,7 +167,7 @@ async fn the_warning_board_counts_each_measure_by_its_own_organisations_rules() 
     assert_ne!(upper.org, office.org);
     let mut seen = Vec::new();
     for actor in [&office, &upper] {
-        let board = warnings::board(&t.db, actor, &Calendar::official(), today())
+        let board = warnings::board(&t.db, actor, &Calendar::official(), today(), (1, 200))
             .await
             .unwrap();
         let mut listed: BTreeMap<&str, i64> = BTreeMap::new();

@@ -4,7 +4,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use zhenggai_domain::access::{Access, Actor};
@@ -14,11 +14,13 @@ use zhenggai_domain::reminder::RobotKind;
 use zhenggai_domain::warning::Colour;
 use zhenggai_storage::StoreError;
 use zhenggai_storage::ledger::notices;
+use zhenggai_storage::ledger::query::FilterInput;
 use zhenggai_storage::ledger::warnings::{self, Board};
 use zhenggai_storage::reminders::channels::{self, OrgChannels, OrgChannelsInput};
 use zhenggai_storage::settings::warning_rules::{self, Settings, SettingsInput};
 
 use super::ApiJson;
+use super::extract::Query;
 use crate::error::{ApiError, ApiErrorBody};
 use crate::session::ApiViewer;
 use crate::state::App;
@@ -49,17 +51,42 @@ pub struct WarningBoard {
     pub notices: Vec<NoticeCount>,
 }
 
-/// The warning board (三色预警): the measures the caller sees, by colour, the most
-/// urgent first.
-#[utoipa::path(get, path = "/warnings", tag = "warnings",
-    responses((status = 200, body = WarningBoard), (status = 403, body = ApiErrorBody)))]
+/// A page of the board, as the lists take it.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default, deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct BoardPage {
+    /// Page number, from 1.
+    pub page: String,
+    /// Measures per page, at most 200.
+    pub per_page: String,
+}
+
+/// The warning board (三色预警): the measures the caller sees, by colour, a page of
+/// them, the most urgent first.
+#[utoipa::path(get, path = "/warnings", tag = "warnings", params(BoardPage),
+    responses((status = 200, body = WarningBoard), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
 pub async fn get_board(
     State(app): State<App>,
     v: ApiViewer,
+    Query(paging): Query<BoardPage>,
 ) -> Result<Json<WarningBoard>, ApiError> {
     let actor = &v.0.actor;
+    let paging = FilterInput {
+        page: paging.page,
+        per_page: paging.per_page,
+        ..FilterInput::default()
+    }
+    .check(app.config.page_size)?;
     let calendar = zhenggai_storage::calendar::load(&app.db).await?;
-    let board = warnings::board(&app.db, actor, &calendar, app.clock.today()).await?;
+    let board = warnings::board(
+        &app.db,
+        actor,
+        &calendar,
+        app.clock.today(),
+        (paging.page, paging.per_page),
+    )
+    .await?;
     let notices = if actor.ledger_access(actor.org) >= Access::Read {
         notices::counts(&app.db, actor, actor.org).await?
     } else {

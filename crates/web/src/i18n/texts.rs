@@ -157,7 +157,6 @@ texts! {
     warnings_yellow_from: "黄色：截止前", "Yellow from";
     warnings_red: "红色：已逾期", "Red: overdue";
     warnings_none: "目前没有需要预警的整改措施。", "No measure needs a warning now.";
-    warnings_shown: "按紧急程度列出前200条；更多请用整改措施列表筛选。", "The 200 most urgent are listed; filter the measure list for the rest.";
     warning_colour: "预警", "Warning";
     robot_colours: "群内推送的预警", "Warnings posted to the group";
     robot_colours_hint: "例如只选红色，群里只通报已逾期的措施；各色预警仍按预警规则提醒到人。每周报送叫号总会推送到群里。", "E.g. red only, to name only overdue measures in the group; every colour still reaches its people as the warning rules say. The weekly roll call always goes to the group.";

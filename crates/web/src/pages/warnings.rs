@@ -3,7 +3,7 @@
 //! when reminders go out, and the channels besides the bell (e-mail, a group robot).
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Response;
 use zhenggai_domain::access::Access;
 use zhenggai_domain::reason::Refused;
@@ -11,11 +11,13 @@ use zhenggai_domain::reminder::RobotKind;
 use zhenggai_domain::warning::{Colour, Recipient};
 use zhenggai_storage::accounts::users::{self, User};
 use zhenggai_storage::error::StoreError;
+use zhenggai_storage::ledger::query::FilterInput;
 use zhenggai_storage::ledger::warnings::{self, Board};
 use zhenggai_storage::reminders::channels::{self, OrgChannels, OrgChannelsInput};
 use zhenggai_storage::settings::warning_rules::{self, Settings, SettingsInput};
 
-use super::{Errors, Nav, refused_form, render, render_status, see_other, tr};
+use super::ledger::{Checked, checked_filter};
+use super::{Errors, Nav, Pager, refused_form, render, render_status, see_other, tr};
 use crate::error::PageError;
 use crate::form::PageForm;
 use crate::i18n::Tr;
@@ -32,6 +34,9 @@ struct BoardPage {
     notices: Vec<(zhenggai_domain::escalation::NoticeKind, i64)>,
     /// The viewer's organisation.
     org: zhenggai_domain::UnitId,
+    pager: Pager,
+    /// A page number or size refused (and left out).
+    errors: Errors,
 }
 
 impl BoardPage {
@@ -42,10 +47,34 @@ impl BoardPage {
     }
 }
 
-/// GET /warnings
-pub async fn board(State(app): State<App>, v: Viewer) -> Result<Response, PageError> {
+/// GET /warnings — `page` and `per_page` as the lists take them.
+pub async fn board(
+    State(app): State<App>,
+    v: Viewer,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let Checked { filter, errors, .. } =
+        checked_filter(&paging_input(&pairs), app.config.page_size, &v, None)?;
     let calendar = zhenggai_storage::calendar::load(&app.db).await?;
-    let board = warnings::board(&app.db, &v.actor, &calendar, app.clock.today()).await?;
+    let board = warnings::board(
+        &app.db,
+        &v.actor,
+        &calendar,
+        app.clock.today(),
+        (filter.page, filter.per_page),
+    )
+    .await?;
+    let kept: Vec<(String, String)> = pairs
+        .into_iter()
+        .filter(|(k, _)| k == "per_page" && errors.list.iter().all(|e| e.field != *k))
+        .collect();
+    let pager = Pager::new(
+        "/warnings",
+        &kept,
+        board.page,
+        board.per_page,
+        board.total(),
+    );
     let notices = if v.actor.ledger_access(v.actor.org) >= Access::Read {
         zhenggai_storage::ledger::notices::counts(&app.db, &v.actor, v.actor.org).await?
     } else {
@@ -57,7 +86,22 @@ pub async fn board(State(app): State<App>, v: Viewer) -> Result<Response, PageEr
         board,
         notices,
         org: v.actor.org,
+        pager,
+        errors,
     }))
+}
+
+/// A list's page and size from a query, and nothing else of it.
+pub(crate) fn paging_input(pairs: &[(String, String)]) -> FilterInput {
+    let mut input = FilterInput::default();
+    for (k, v) in pairs {
+        match k.as_str() {
+            "page" => input.page = v.clone(),
+            "per_page" => input.per_page = v.clone(),
+            _ => {}
+        }
+    }
+    input
 }
 
 #[derive(Template)]

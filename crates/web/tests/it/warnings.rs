@@ -92,7 +92,7 @@ async fn a_month_of_days_turns_a_measure_green_yellow_and_red_for_the_right_peop
         let unit = t.login(&unit_user).await;
         let page = t.get(Some(&office), "/warnings").await;
         assert_eq!(page.status, StatusCode::OK);
-        assert!(!page.body.contains("warnings-more"), "all are listed");
+        assert!(!page.body.contains("class=\"pager\""), "all on one page");
         assert_eq!(
             colour_of(&page.body, measure).as_deref(),
             expected,
@@ -728,4 +728,61 @@ async fn notices_press_only_a_lagging_measure_and_a_final_deadline_is_near() {
         r.body
     );
     assert!(r.body.contains("核对年份"), "{}", r.body);
+}
+
+/// The board lists a page at a time with the lists' pager; a bad page number is said
+/// above the board and left out; the API pages the same way and refuses what the
+/// board does not take.
+#[tokio::test]
+async fn the_board_pages_like_the_lists_on_the_page_and_in_the_api() {
+    let t = TestApp::new().await;
+    let s = t.login("office").await;
+    let whole = t.get(Some(&s), "/warnings?per_page=200").await;
+    let all = whole.body.matches("<tr data-measure=").count();
+    assert!(all > 4, "the demo has {all} warned measures");
+    let first = t.get(Some(&s), "/warnings?per_page=2").await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(first.body.matches("<tr data-measure=").count(), 2);
+    let pages = all.div_ceil(2);
+    assert!(
+        first.body.contains(&format!("1 / {pages}")),
+        "{}",
+        first.body
+    );
+    assert!(first.body.contains("/warnings?per_page=2&#38;page=2"));
+    let last = t
+        .get(Some(&s), &format!("/warnings?per_page=2&page={pages}"))
+        .await;
+    assert_eq!(last.body.matches("<tr data-measure=").count(), 2 - all % 2);
+    let beyond = t
+        .get(
+            Some(&s),
+            &format!("/warnings?per_page=2&page={}", pages + 1),
+        )
+        .await;
+    assert!(beyond.body.contains("id=\"page-beyond\""));
+
+    let bad = t.get(Some(&s), "/warnings?page=abc").await;
+    assert_eq!(bad.status, StatusCode::OK);
+    assert!(bad.body.contains("id=\"filter-errors\"") && bad.body.contains("第几页"));
+    assert_eq!(bad.body.matches("<tr data-measure=").count(), all.min(50));
+
+    let token = t.token("office").await;
+    let api = t
+        .api(&token, "GET", "/api/v1/warnings?per_page=2&page=2", None)
+        .await;
+    assert_eq!(api.status, StatusCode::OK);
+    let board = &api.json()["board"];
+    assert_eq!(
+        (board["page"].as_i64(), board["per_page"].as_i64()),
+        (Some(2), Some(2))
+    );
+    assert_eq!(board["warned"].as_array().map(Vec::len), Some(2));
+    for refused in [
+        "/api/v1/warnings?page=abc",
+        "/api/v1/warnings?status=overdue",
+    ] {
+        let r = t.api(&token, "GET", refused, None).await;
+        assert!(r.status.is_client_error(), "{refused}: {}", r.status);
+    }
 }

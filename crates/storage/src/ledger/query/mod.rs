@@ -441,7 +441,7 @@ pub async fn warned(
     db: &Db,
     actor: &Actor,
     today: NaiveDate,
-    limit: i64,
+    (limit, offset): (i64, i64),
 ) -> StoreResult<(Vec<(Colour, i64)>, Vec<Measure>)> {
     let WarningEnds { green, yellow, .. } = WarningEnds::load(db, today).await?;
     let open = Filter {
@@ -487,7 +487,7 @@ pub async fn warned(
         db,
         Found::Measures(&any),
         " ORDER BY m.deadline_date, m.id",
-        (limit, 0),
+        (limit, offset),
         today,
     )
     .await?;
