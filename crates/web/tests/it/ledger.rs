@@ -875,3 +875,60 @@ async fn a_search_with_many_matches_says_more_than_it_counted_and_pages_on() {
         (Some(200), Some(true))
     );
 }
+
+/// The ledger's count of problems, read from the inspection's tallies when nothing
+/// narrows it, is what its pages hold, before and after a problem is withdrawn, and
+/// agrees with a filter's count.
+#[tokio::test]
+async fn the_whole_ledgers_count_is_what_its_pages_hold_after_a_withdrawal() {
+    let t = TestApp::new().await;
+    let token = t.token("office").await;
+    let i = t.inspection().await;
+    let ledger = async |query: &str| {
+        let r = t
+            .api(
+                &token,
+                "GET",
+                &format!("/api/v1/inspections/{i}/ledger?per_page=200{query}"),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let j = r.json();
+        let listed: Vec<i64> = j["aspects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|a| a["problems"].as_array().unwrap().iter())
+            .map(|p| p["id"].as_i64().unwrap())
+            .collect();
+        (j["total_problems"].as_i64().unwrap(), listed)
+    };
+    let (total, listed) = ledger("").await;
+    assert_eq!(total, i64::try_from(listed.len()).unwrap());
+    let (inspection_only, _) = ledger("&source=inspection").await;
+    let (self_found, _) = ledger("&source=self_found").await;
+    assert_eq!(inspection_only + self_found, total);
+
+    let p = t.problem("公车私用、车辆维修把关不严").await;
+    let problem = t
+        .api(&token, "GET", &format!("/api/v1/problems/{p}"), None)
+        .await
+        .json();
+    let version = problem["version"]
+        .as_i64()
+        .or(problem["problem"]["version"].as_i64());
+    let r = t
+        .api(
+            &token,
+            "POST",
+            &format!("/api/v1/problems/{p}/withdraw"),
+            Some(serde_json::json!({ "version": version, "reason": "重复登记" })),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.body);
+    let (after, listed) = ledger("").await;
+    assert_eq!(after, total - 1);
+    assert_eq!(after, i64::try_from(listed.len()).unwrap());
+    assert!(!listed.contains(&p));
+}

@@ -111,16 +111,35 @@ pub async fn ledger(
             .append(&measure_cond)
             .push(")");
     }
-    let mut count = Sql::new("SELECT COUNT(*) FROM problems p WHERE ");
-    count.append(&cond);
-    let total: i64 = count.query_scalar().fetch_one(db.pool()).await?;
+    let unfiltered = whole
+        && !filter.filters_measures()
+        && filter.aspect.is_none()
+        && filter.source.is_none()
+        && filter.q.is_none();
+    let total = if unfiltered {
+        // The whole ledger's problems, as the inspection's tallies keep them.
+        super::inspections::counts_of(db, [inspection])
+            .await?
+            .get(&inspection)
+            .map_or(0, |c| c.problems)
+    } else {
+        let mut count = Sql::new("SELECT COUNT(*) FROM problems p WHERE ");
+        count.append(&cond);
+        count.query_scalar().fetch_one(db.pool()).await?
+    };
 
+    // The aspects named by the inspection as well as by each problem: then they are
+    // read in order from their index and each one's problems from theirs, and the page
+    // stops after its rows, instead of sorting all of the inspection's problems (2,000
+    // at a million measures: 3.8 ms against 0.5).
     let mut select = Sql::new(
         "SELECT p.id, p.ordinal, p.title, p.description, p.source, p.item_id, \
                 a.id AS aspect_id, a.ordinal AS aspect_ordinal, a.title AS aspect_title \
-         FROM problems p JOIN aspects a ON a.id = p.aspect_id WHERE ",
+         FROM problems p JOIN aspects a ON a.id = p.aspect_id WHERE a.inspection_id = ",
     );
     select
+        .bind(inspection.0)
+        .push(" AND ")
         .append(&cond)
         .push(" ORDER BY a.ordinal, a.id, p.ordinal, p.id LIMIT ")
         .bind(filter.per_page)
