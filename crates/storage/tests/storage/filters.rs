@@ -86,15 +86,10 @@ async fn status_filters_agree_with_the_standing_and_due_soon_with_the_warning_ru
     );
 }
 
-/// The warning board lists its measures a page at a time, the most urgent first: every
-/// page together holds each warned measure once, in the order of urgency, as many as
-/// it counts.
-#[tokio::test]
-async fn the_warning_board_pages_through_every_warned_measure_most_urgent_first() {
+/// One generated organisation of `problems` problems with two measures each (one
+/// inspection), and its office.
+async fn one_organisation_generated(problems: i64) -> (TestDb, zhenggai_domain::access::Actor) {
     use zhenggai_demo::scale::{self, Scale};
-    use zhenggai_domain::calendar::Calendar;
-    use zhenggai_storage::ledger::warnings;
-
     let t = TestDb::new().await.unwrap();
     let at = Utc.with_ymd_and_hms(2024, 4, 25, 1, 0, 0).unwrap();
     let made = scale::generate(
@@ -103,8 +98,8 @@ async fn the_warning_board_pages_through_every_warned_measure_most_urgent_first(
             orgs: 1,
             depts_per_org: 3,
             inspections: 1,
-            problems: 900,
-            first_inspection_problems: 900,
+            problems,
+            first_inspection_problems: problems,
             measures_per_problem: 2,
         },
         today(),
@@ -117,6 +112,18 @@ async fn the_warning_board_pages_through_every_warned_measure_most_urgent_first(
         .unwrap()
         .unwrap();
     let actor = users::actor(&t.db, office.id).await.unwrap();
+    (t, actor)
+}
+
+/// The warning board lists its measures a page at a time, the most urgent first: every
+/// page together holds each warned measure once, in the order of urgency, as many as
+/// it counts.
+#[tokio::test]
+async fn the_warning_board_pages_through_every_warned_measure_most_urgent_first() {
+    use zhenggai_domain::calendar::Calendar;
+    use zhenggai_storage::ledger::warnings;
+
+    let (t, actor) = one_organisation_generated(900).await;
     let calendar = Calendar::official();
     let first = warnings::board(&t.db, &actor, &calendar, today(), (1, 50))
         .await
@@ -397,8 +404,6 @@ async fn the_waiting_list_is_what_each_problems_own_facts_give() {
 /// more; counted in full, the count equals the measures found page by page.
 #[tokio::test]
 async fn a_keyword_search_finds_problem_titles_and_counts_up_to_a_cap() {
-    use zhenggai_demo::scale::{self, Scale};
-
     let search = |q: &str, page: usize, per_page: usize| {
         query::FilterInput {
             q: q.into(),
@@ -425,28 +430,7 @@ async fn a_keyword_search_finds_problem_titles_and_counts_up_to_a_cap() {
     assert!(!page.measures[0].content.contains("第二职业"));
     assert_eq!((page.total, page.more), (1, false));
 
-    let t = TestDb::new().await.unwrap();
-    let at = Utc.with_ymd_and_hms(2024, 4, 25, 1, 0, 0).unwrap();
-    let made = scale::generate(
-        &t.db,
-        Scale {
-            orgs: 1,
-            depts_per_org: 3,
-            inspections: 1,
-            problems: 600,
-            first_inspection_problems: 600,
-            measures_per_problem: 2,
-        },
-        today(),
-        at,
-    )
-    .await
-    .unwrap();
-    let office = users::find(&t.db, &made.office_user)
-        .await
-        .unwrap()
-        .unwrap();
-    let office = users::actor(&t.db, office.id).await.unwrap();
+    let (t, office) = one_organisation_generated(600).await;
     let list = |q: &str, page: usize, per_page: usize| {
         let (db, office, filter) = (&t.db, &office, search(q, page, per_page));
         async move {
