@@ -90,6 +90,9 @@ test('the ledger and the lists are cards on a phone, tables on a desktop', async
     const card = await first.boundingBox();
     assert.ok(card.x >= 0 && card.x + card.width <= PHONE.width, 'a card fits the screen');
     assert.ok(await first.locator('td.problem').isVisible(), 'the card is headed by its problem');
+    // The number column is hidden on a card; the number leads the title instead.
+    const number = await first.locator('td.problem').evaluate((td) => getComputedStyle(td, '::before').content);
+    assert.equal(number, JSON.stringify(await first.locator('td.num').textContent() + '.'), 'the problem keeps its number');
     const lead = first.locator('td:not(.num):not(.problem)').nth(1);
     assert.equal(await lead.getAttribute('data-label'), lang === 'zh' ? '牵头单位' : 'Lead unit');
     const label = await lead.evaluate((td) => getComputedStyle(td, '::before').content);

@@ -120,19 +120,25 @@ impl Tr {
         }
     }
 
-    /// A page asked for past a list's last (an old link, a hand-typed number).
+    /// A page asked for past a list's last (an old link, a hand-typed number); the
+    /// filters are named only when some apply.
     pub fn page_beyond(
         &self,
         page: impl std::borrow::Borrow<i64>,
         pages: impl std::borrow::Borrow<i64>,
+        filtered: impl std::borrow::Borrow<bool>,
     ) -> String {
-        let (page, pages) = (*page.borrow(), *pages.borrow());
-        match self.0 {
-            Lang::Zh => format!("没有第{page}页：按当前筛选条件，列表共{pages}页。"),
-            Lang::En => format!(
-                "There is no page {page}: with these filters the list has {pages} page{}.",
-                if pages == 1 { "" } else { "s" }
+        let (page, pages, filtered) = (*page.borrow(), *pages.borrow(), *filtered.borrow());
+        let plural = if pages == 1 { "" } else { "s" };
+        match (self.0, filtered) {
+            (Lang::Zh, true) => format!("没有第{page}页：按当前筛选条件，列表共{pages}页。"),
+            (Lang::Zh, false) => format!("没有第{page}页：列表共{pages}页。"),
+            (Lang::En, true) => format!(
+                "There is no page {page}: with these filters the list has {pages} page{plural}."
             ),
+            (Lang::En, false) => {
+                format!("There is no page {page}: the list has {pages} page{plural}.")
+            }
         }
     }
 

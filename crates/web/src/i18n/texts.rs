@@ -39,7 +39,7 @@ texts! {
     imports_none: "这次巡察还没有导入过台账文件。", "No ledger file has been imported into this inspection yet.";
     import_sheet_read: "工作表", "Sheet";
     export_ledger: "导出台账（Excel）", "Export (Excel)";
-    original_deadline: "原定时限", "Approved deadline";
+    original_deadline: "原定时限", "Original deadline";
     nav_postings: "结果公示", "Posted results";
     nav_rules: "销号规则", "Closure rules";
     nav_calendar: "工作日历", "Calendar";

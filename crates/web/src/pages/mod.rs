@@ -222,6 +222,11 @@ impl Pager {
         self.total > 0 && self.page > self.pages
     }
 
+    /// Whether filters narrow the list (anything kept but the page size).
+    pub fn filtered(&self) -> bool {
+        self.kept.iter().any(|(k, _)| k != "per_page")
+    }
+
     /// The address of the last page.
     pub fn last(&self) -> String {
         self.link(self.pages)

@@ -852,6 +852,12 @@ async fn a_search_with_many_matches_says_more_than_it_counted_and_pages_on() {
     let twelfth = t.get(Some(&s), &format!("/measures?q={q}&page=12")).await;
     assert!(twelfth.body.contains("600条措施") && !twelfth.body.contains("超过"));
     assert!(twelfth.body.contains("12 / 12") && !twelfth.body.contains("page=13"));
+    let beyond = t.get(Some(&s), &format!("/measures?q={q}&page=99")).await;
+    assert!(
+        beyond
+            .body
+            .contains("没有第99页：按当前筛选条件，列表共12页。")
+    );
     let english = Session {
         cookie: format!("{}; zg_lang=en", s.cookie),
         csrf: s.csrf.clone(),
