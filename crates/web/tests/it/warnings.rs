@@ -789,4 +789,14 @@ async fn the_board_pages_like_the_lists_on_the_page_and_in_the_api() {
         let r = t.api(&token, "GET", refused, None).await;
         assert!(r.status.is_client_error(), "{refused}: {}", r.status);
     }
+    // Someone who may not read a board is told so, whatever page they ask for.
+    let sysadmin = t.token("sysadmin").await;
+    let r = t
+        .api(&sysadmin, "GET", "/api/v1/warnings?page=abc", None)
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let admin = t.login("sysadmin").await;
+    let page = t.get(Some(&admin), "/warnings?page=abc").await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert!(!page.body.contains("filter-errors"));
 }
