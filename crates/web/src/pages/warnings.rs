@@ -16,7 +16,7 @@ use zhenggai_storage::ledger::warnings::{self, Board};
 use zhenggai_storage::reminders::channels::{self, OrgChannels, OrgChannelsInput};
 use zhenggai_storage::settings::warning_rules::{self, Settings, SettingsInput};
 
-use super::ledger::{Checked, checked_filter};
+use super::ledger::{Checked, checked_filter, filter_input, filter_pairs};
 use super::{Errors, Nav, Pager, refused_form, render, render_status, see_other, tr};
 use crate::error::PageError;
 use crate::form::PageForm;
@@ -53,8 +53,18 @@ pub async fn board(
     v: Viewer,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let Checked { filter, errors, .. } =
-        checked_filter(&paging_input(&pairs), app.config.page_size, &v, None)?;
+    // The page and its size, as the lists read them; the board has no other filter.
+    let asked = filter_input(&pairs);
+    let paging = FilterInput {
+        page: asked.page,
+        per_page: asked.per_page,
+        ..FilterInput::default()
+    };
+    let Checked {
+        filter,
+        shown,
+        errors,
+    } = checked_filter(&paging, app.config.page_size, &v, None)?;
     let calendar = zhenggai_storage::calendar::load(&app.db).await?;
     let board = warnings::board(
         &app.db,
@@ -64,13 +74,9 @@ pub async fn board(
         (filter.page, filter.per_page),
     )
     .await?;
-    let kept: Vec<(String, String)> = pairs
-        .into_iter()
-        .filter(|(k, _)| k == "per_page" && errors.list.iter().all(|e| e.field != *k))
-        .collect();
     let pager = Pager::new(
         "/warnings",
-        &kept,
+        &filter_pairs(&shown),
         board.page,
         board.per_page,
         board.total(),
@@ -89,19 +95,6 @@ pub async fn board(
         pager,
         errors,
     }))
-}
-
-/// A list's page and size from a query, and nothing else of it.
-pub(crate) fn paging_input(pairs: &[(String, String)]) -> FilterInput {
-    let mut input = FilterInput::default();
-    for (k, v) in pairs {
-        match k.as_str() {
-            "page" => input.page = v.clone(),
-            "per_page" => input.per_page = v.clone(),
-            _ => {}
-        }
-    }
-    input
 }
 
 #[derive(Template)]

@@ -825,14 +825,6 @@ async fn the_trails_of_milestones_notices_and_summaries_read_as_their_records() 
     }
 }
 
-/// A session reading in English.
-fn in_english(s: &Session) -> Session {
-    Session {
-        cookie: format!("{}; zg_lang=en", s.cookie),
-        csrf: s.csrf.clone(),
-    }
-}
-
 /// A refusal on a page, in Chinese and in English (its status 403, and its words), and
 /// the same through the API.
 async fn refused_everywhere(

@@ -858,10 +858,7 @@ async fn a_search_with_many_matches_says_more_than_it_counted_and_pages_on() {
             .body
             .contains("没有第99页：按当前筛选条件，列表共12页。")
     );
-    let english = Session {
-        cookie: format!("{}; zg_lang=en", s.cookie),
-        csrf: s.csrf.clone(),
-    };
+    let english = in_english(&s);
     let en = t.get(Some(&english), &format!("/measures?q={q}")).await;
     assert!(en.body.contains("more than 200 measures"));
 
@@ -917,13 +914,7 @@ async fn the_whole_ledgers_count_is_what_its_pages_hold_after_a_withdrawal() {
     assert_eq!(inspection_only + self_found, total);
 
     let p = t.problem("公车私用、车辆维修把关不严").await;
-    let problem = t
-        .api(&token, "GET", &format!("/api/v1/problems/{p}"), None)
-        .await
-        .json();
-    let version = problem["version"]
-        .as_i64()
-        .or(problem["problem"]["version"].as_i64());
+    let version = t.problem_record(p).await.version;
     let r = t
         .api(
             &token,

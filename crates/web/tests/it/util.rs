@@ -393,3 +393,11 @@ pub const HR_ONLY: &str = "制订人才发展规划"; // lead 人力资源部, n
 pub const FINANCE_LEAD: &str = "规范各类金融账户管理"; // lead 财务部
 pub const FINANCE_COOP: &str = "制订报社（集团）公务接待管理规定"; // lead 办公室, 财务部 cooperates
 pub const PDF: &[u8] = b"%PDF-1.4\n% evidence\n";
+
+/// A session reading in English.
+pub fn in_english(s: &Session) -> Session {
+    Session {
+        cookie: format!("{}; zg_lang=en", s.cookie),
+        csrf: s.csrf.clone(),
+    }
+}

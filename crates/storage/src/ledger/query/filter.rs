@@ -203,6 +203,14 @@ impl Filter {
         }
     }
 
+    /// Whether any filter narrows the list (the page and its size do not).
+    pub(super) fn narrows(&self) -> bool {
+        self.filters_measures()
+            || self.aspect.is_some()
+            || self.source.is_some()
+            || self.q.is_some()
+    }
+
     /// Whether any condition applies to measures (not only to problems).
     pub(super) fn filters_measures(&self) -> bool {
         self.org.is_some()

@@ -111,12 +111,7 @@ pub async fn ledger(
             .append(&measure_cond)
             .push(")");
     }
-    let unfiltered = whole
-        && !filter.filters_measures()
-        && filter.aspect.is_none()
-        && filter.source.is_none()
-        && filter.q.is_none();
-    let total = if unfiltered {
+    let total = if whole && !filter.narrows() {
         // The whole ledger's problems, as the inspection's tallies keep them.
         super::inspections::counts_of(db, [inspection])
             .await?
