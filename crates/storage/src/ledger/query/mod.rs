@@ -305,7 +305,13 @@ fn list_conditions(
             .push(" ESCAPE '\\')");
     }
     // Withdrawing a problem withdraws its measures too; an inspection is checked here.
-    cond.push(" AND m.inspection_id IN (SELECT id FROM inspections WHERE withdrawn_at IS NULL)");
+    // Written `+m.inspection_id`, which no index answers: offered the index on
+    // (inspection, state), SQLite read the measures of every inspection on the books
+    // through it and sorted them all for the upper level's page of the organisations
+    // below it (0.55–0.73 s at a million measures), instead of reading the deadline
+    // index in order and stopping after the page (1 ms). An inspection's own list says
+    // `m.inspection_id = …` as well, which its index still answers.
+    cond.push(" AND +m.inspection_id IN (SELECT id FROM inspections WHERE withdrawn_at IS NULL)");
     Conditions {
         rows: cond,
         tally: tally::conditions(actor, within, filter, today, ends),
