@@ -194,6 +194,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "tally_months",
         include_str!("../../migrations/0043_tally_months.sql"),
     ),
+    (
+        44,
+        "sqlite_tallies_by_organisation",
+        include_str!("../../migrations/0044_sqlite_tallies_by_organisation.sql"),
+    ),
 ];
 
 /// A column a migration added to an existing table, with the value it gave the rows
