@@ -106,12 +106,19 @@ pub fn bulk_writes(backend: Backend) -> Option<&'static str> {
 /// itself, so the plain order lets an index on (deadline_date, id) hand over the first
 /// page without sorting the rest; SQLite sorts NULL first and is told, in the words its
 /// indexes on this very expression (migration 0040) are written in.
-pub fn deadline_order(backend: Backend) -> &'static str {
+///
+/// A list whose measures all have a deadline day (`dated`: a range of deadlines,
+/// overdue, due soon) is in the plain order on SQLite too. Its range is then read in
+/// order from the indexes on (organisation, deadline, id) and (deadline, id); in the
+/// words of 0040, SQLite read every measure of the range and sorted them for one page:
+/// the office's next 38 days at a million measures 6 ms, the upper level's over forty
+/// organisations 174 ms to 2.8 s, against 0.3 and 0.5 ms.
+pub fn deadline_order(backend: Backend, dated: bool) -> &'static str {
     match backend {
-        Backend::Sqlite => {
+        Backend::Sqlite if !dated => {
             " ORDER BY CASE WHEN m.deadline_date IS NULL THEN 1 ELSE 0 END, m.deadline_date, m.id"
         }
-        Backend::Postgres => " ORDER BY m.deadline_date, m.id",
+        Backend::Sqlite | Backend::Postgres => " ORDER BY m.deadline_date, m.id",
     }
 }
 

@@ -284,6 +284,15 @@ impl Filter {
         }
     }
 
+    /// Whether every measure the filters keep has a deadline day: a range of deadlines
+    /// (overdue's included) or due soon, which compare it with days.
+    pub(super) fn dated_only(&self, today: NaiveDate) -> bool {
+        let range = self.due_range(today);
+        range.from.is_some()
+            || range.before.is_some()
+            || matches!(self.status, Some(StandingFilter::DueSoon))
+    }
+
     /// Whether the status compares deadlines with days of each organisation's own.
     pub(super) fn ends_by_org(&self) -> bool {
         matches!(

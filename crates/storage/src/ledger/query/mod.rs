@@ -382,16 +382,20 @@ pub async fn measure_list(
         (count_where(db, &cond).await?, false)
     };
 
-    let order = if matches!(within, Within::Problem(_)) {
-        " ORDER BY m.ordinal, m.id"
-    } else {
-        crate::db::dialect::deadline_order(db.backend())
-    };
     // One unit's list is read from its rows in `unit_lists`, in order, rather than
     // gathered from the measures it leads and those it cooperates on.
     let found = match &cond.tally {
         Some(tally) if tally.one_unit => Found::UnitList(&tally.cond),
         _ => Found::Measures(&cond.rows),
+    };
+    let order = match (within, found) {
+        (Within::Problem(_), _) => " ORDER BY m.ordinal, m.id",
+        (_, Found::Measures(_)) => {
+            crate::db::dialect::deadline_order(db.backend(), filter.dated_only(today))
+        }
+        // SQLite's index of the units' lists is written in the order with undated
+        // measures last (migration 0042), which a unit's range is read in.
+        (_, Found::UnitList(_)) => crate::db::dialect::deadline_order(db.backend(), false),
     };
     let list = fetch(db, found, order, (filter.per_page, filter.offset()), today).await?;
     Ok(MeasurePage {
