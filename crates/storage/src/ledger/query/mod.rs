@@ -388,14 +388,14 @@ pub async fn measure_list(
         Some(tally) if tally.one_unit => Found::UnitList(&tally.cond),
         _ => Found::Measures(&cond.rows),
     };
-    let order = match (within, found) {
-        (Within::Problem(_), _) => " ORDER BY m.ordinal, m.id",
-        (_, Found::Measures(_)) => {
-            crate::db::dialect::deadline_order(db.backend(), filter.dated_only(today))
-        }
-        // SQLite's index of the units' lists is written in the order with undated
-        // measures last (migration 0042), which a unit's range is read in.
-        (_, Found::UnitList(_)) => crate::db::dialect::deadline_order(db.backend(), false),
+    // SQLite's index of the units' lists is written in the order with undated measures
+    // last (migration 0042), which a unit's range is read in whatever it holds.
+    let order = match within {
+        Within::Problem(_) => " ORDER BY m.ordinal, m.id",
+        _ => crate::db::dialect::deadline_order(
+            db.backend(),
+            matches!(found, Found::Measures(_)) && filter.dated_only(today),
+        ),
     };
     let list = fetch(db, found, order, (filter.per_page, filter.offset()), today).await?;
     Ok(MeasurePage {
@@ -511,7 +511,7 @@ pub async fn warned(
     let list = fetch(
         db,
         Found::Measures(&any),
-        " ORDER BY m.deadline_date, m.id",
+        crate::db::dialect::deadline_order(db.backend(), true),
         (limit, offset),
         today,
     )
