@@ -199,6 +199,16 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "sqlite_tallies_by_organisation",
         include_str!("../../migrations/0044_sqlite_tallies_by_organisation.sql"),
     ),
+    (
+        45,
+        "problems_by_lead",
+        include_str!("../../migrations/0045_problems_by_lead.sql"),
+    ),
+    (
+        46,
+        "tally_new_measures",
+        include_str!("../../migrations/0046_tally_new_measures.sql"),
+    ),
 ];
 
 /// A column a migration added to an existing table, with the value it gave the rows
