@@ -71,8 +71,9 @@ pub fn on_connect(backend: Backend) -> &'static str {
         // search read more pages than that, and fetched them from the operating system
         // again on every request (a third of the server's time in `pread`); with the
         // larger cache, search 195–208 → 314 req/s and the unit's home 201–212 → 259–267
-        // (docs/benchmarks.md). The pool holds at most 10 connections, so at most
-        // 120 MiB, and only what the pages read.
+        // (docs/benchmarks.md). SQLite's pool holds 2–10 connections unless the settings
+        // say otherwise (`max_connections`), so at most 120 MiB, filled only as far as
+        // the pages read.
         Backend::Sqlite => {
             "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; \
              PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; \
