@@ -270,10 +270,6 @@ async fn narrowed(
         .collect()
 }
 
-async fn exec(t: &TestDb, sql: &str) {
-    sqlx::query(sql).execute(t.db.pool()).await.unwrap();
-}
-
 /// The tallies equal a fresh count after each step; the counts read from them are
 /// checked against the lists as loaded and after the last step (the reading does not
 /// depend on what changed, and every account × filter is a few thousand queries).
@@ -351,56 +347,49 @@ async fn counts_follow_every_change_to_the_measures() {
     // The triggers watch the tables, whichever code path writes them: each change below
     // is written as the storage writes it, one column at a time.
     let m = |i: usize| measures[i];
-    exec(
-        &t,
-        &format!(
-            "UPDATE measures SET state = 'done', done_on = '2024-04-20' WHERE id = {}",
-            m(0)
-        ),
-    )
-    .await;
-    exec(
-        &t,
-        &format!(
-            "UPDATE measures SET state = 'in_progress', done_on = NULL WHERE id = {}",
-            m(1)
-        ),
-    )
-    .await;
-    exec(&t, &format!("UPDATE measures SET deadline_kind = 'dated', deadline_date = '2024-01-31' WHERE id = {}", m(2))).await;
-    exec(
-        &t,
-        &format!(
-            "UPDATE measures SET deadline_kind = 'long_term', deadline_date = NULL WHERE id = {}",
-            m(3)
-        ),
-    )
-    .await;
-    exec(
-        &t,
-        &format!(
-            "UPDATE measures SET withdrawn_at = '2024-04-25T01:00:00Z' WHERE id = {}",
-            m(4)
-        ),
-    )
-    .await;
-    exec(
-        &t,
-        &format!(
-            "UPDATE measures SET lead_unit_id = {} WHERE id = {}",
-            units[0],
-            m(5)
-        ),
-    )
-    .await;
-    exec(
-        &t,
-        &format!(
-            "UPDATE measures SET content = content || '。' WHERE id = {}",
-            m(6)
-        ),
-    )
-    .await;
+    t.execute(&format!(
+        "UPDATE measures SET state = 'done', done_on = '2024-04-20' WHERE id = {}",
+        m(0)
+    ))
+    .await
+    .unwrap();
+    t.execute(&format!(
+        "UPDATE measures SET state = 'in_progress', done_on = NULL WHERE id = {}",
+        m(1)
+    ))
+    .await
+    .unwrap();
+    t.execute(&format!(
+        "UPDATE measures SET deadline_kind = 'dated', deadline_date = '2024-01-31' WHERE id = {}",
+        m(2)
+    ))
+    .await
+    .unwrap();
+    t.execute(&format!(
+        "UPDATE measures SET deadline_kind = 'long_term', deadline_date = NULL WHERE id = {}",
+        m(3)
+    ))
+    .await
+    .unwrap();
+    t.execute(&format!(
+        "UPDATE measures SET withdrawn_at = '2024-04-25T01:00:00Z' WHERE id = {}",
+        m(4)
+    ))
+    .await
+    .unwrap();
+    t.execute(&format!(
+        "UPDATE measures SET lead_unit_id = {} WHERE id = {}",
+        units[0],
+        m(5)
+    ))
+    .await
+    .unwrap();
+    t.execute(&format!(
+        "UPDATE measures SET content = content || '。' WHERE id = {}",
+        m(6)
+    ))
+    .await
+    .unwrap();
     agree(&t, "after changes to measures").await;
 
     // Long-term measures move with their progress (the day they are quiet since, which
@@ -424,145 +413,132 @@ async fn counts_follow_every_change_to_the_measures() {
              VALUES ({measure}, '{day}', '进展', {author}, '2024-04-25T01:00:00Z')"
         )
     };
-    exec(&t, &note(long_term[0], "2024-04-20")).await;
+    t.execute(&note(long_term[0], "2024-04-20")).await.unwrap();
     agree(&t, "after a recent entry").await;
-    exec(&t, &note(long_term[0], "2024-01-05")).await;
-    exec(&t, &note(long_term[1], "2024-01-05")).await;
+    t.execute(&note(long_term[0], "2024-01-05")).await.unwrap();
+    t.execute(&note(long_term[1], "2024-01-05")).await.unwrap();
     agree(&t, "after older entries").await;
     // Two entries to one measure in one statement, each later than the last.
-    exec(
-        &t,
-        &format!(
-            "INSERT INTO progress (measure_id, happened_on, content, author_id, created_at) VALUES \
+    t.execute(&format!(
+        "INSERT INTO progress (measure_id, happened_on, content, author_id, created_at) VALUES \
          ({m}, '2024-02-01', '进展', {author}, '2024-04-25T01:00:00Z'), \
          ({m}, '2024-02-03', '进展', {author}, '2024-04-25T01:00:00Z')",
-            m = long_term[1]
-        ),
-    )
-    .await;
+        m = long_term[1]
+    ))
+    .await
+    .unwrap();
     agree(&t, "after two entries in one statement").await;
-    exec(
-        &t,
-        &format!(
-            "UPDATE measures SET state = 'done' WHERE id = {}",
-            long_term[2]
-        ),
-    )
-    .await;
-    exec(&t, &note(long_term[2], "2024-04-24")).await;
+    t.execute(&format!(
+        "UPDATE measures SET state = 'done' WHERE id = {}",
+        long_term[2]
+    ))
+    .await
+    .unwrap();
+    t.execute(&note(long_term[2], "2024-04-24")).await.unwrap();
     agree(&t, "after an entry on a measure done").await;
-    exec(&t, &format!(
+    t.execute(&format!(
         "UPDATE progress SET withdrawn_at = '2024-04-25T02:00:00Z' WHERE measure_id = {} AND happened_on = '2024-04-20'",
         long_term[0]
-    )).await;
+    )).await.unwrap();
     agree(&t, "after the latest entry withdrawn").await;
-    exec(
-        &t,
-        &format!(
-            "UPDATE progress SET happened_on = '2024-04-22' WHERE measure_id = {}",
-            long_term[1]
-        ),
-    )
-    .await;
+    t.execute(&format!(
+        "UPDATE progress SET happened_on = '2024-04-22' WHERE measure_id = {}",
+        long_term[1]
+    ))
+    .await
+    .unwrap();
     agree(&t, "after an entry redated").await;
-    exec(
-        &t,
-        &format!(
-            "UPDATE progress SET measure_id = {} WHERE measure_id = {}",
-            long_term[0], long_term[1]
-        ),
-    )
-    .await;
+    t.execute(&format!(
+        "UPDATE progress SET measure_id = {} WHERE measure_id = {}",
+        long_term[0], long_term[1]
+    ))
+    .await
+    .unwrap();
     agree(&t, "after an entry moved to another measure").await;
     // Several entries of one measure in one statement: PostgreSQL runs row triggers only
     // once the statement is done, so each must not read the others as already changed.
-    exec(
-        &t,
-        &format!(
+    t.execute(&format!(
             "UPDATE progress SET happened_on = '2024-04-23' WHERE measure_id = {} AND withdrawn_at IS NULL",
             long_term[0]
-        ),
-    )
-    .await;
+        )).await.unwrap();
     agree(&t, "after entries redated together").await;
     counts_agree_with_lists(&t, &units[..1], "after progress").await;
 
     // A cooperating unit joins, joins twice, leaves once, leaves again; a lead unit
     // also listed as cooperating counts once, before and after it stops leading.
     for unit in [units[1], units[1], units[0]] {
-        exec(&t, &format!(
+        t.execute(&format!(
             "INSERT INTO measure_units (measure_id, unit_id, created_at) VALUES ({}, {unit}, '2024-04-25T01:00:00Z')",
             m(5)
-        )).await;
+        )).await.unwrap();
     }
     agree(&t, "after links").await;
-    exec(&t, &format!(
+    t.execute(&format!(
         "UPDATE measure_units SET withdrawn_at = '2024-04-25T02:00:00Z' WHERE id = (SELECT MIN(id) FROM measure_units WHERE measure_id = {} AND unit_id = {})",
         m(5), units[1]
-    )).await;
+    )).await.unwrap();
     agree(&t, "after one of two links left").await;
-    exec(
-        &t,
-        &format!(
-            "UPDATE measures SET lead_unit_id = {} WHERE id = {}",
-            units[2],
-            m(5)
-        ),
-    )
-    .await;
-    exec(
-        &t,
-        &format!("UPDATE measures SET state = 'done' WHERE id = {}", m(5)),
-    )
-    .await;
-    exec(&t, &format!(
+    t.execute(&format!(
+        "UPDATE measures SET lead_unit_id = {} WHERE id = {}",
+        units[2],
+        m(5)
+    ))
+    .await
+    .unwrap();
+    t.execute(&format!(
+        "UPDATE measures SET state = 'done' WHERE id = {}",
+        m(5)
+    ))
+    .await
+    .unwrap();
+    t.execute(&format!(
         "UPDATE measure_units SET withdrawn_at = '2024-04-25T03:00:00Z' WHERE measure_id = {} AND withdrawn_at IS NULL",
         m(5)
-    )).await;
+    )).await.unwrap();
     agree(&t, "after the lead moved and the links left").await;
 
     // Many rows in one statement, as an import or a withdrawn problem writes them.
-    exec(&t, "UPDATE measures SET deadline_date = '2024-05-01' WHERE deadline_kind = 'dated' AND id % 3 = 0").await;
+    t.execute("UPDATE measures SET deadline_date = '2024-05-01' WHERE deadline_kind = 'dated' AND id % 3 = 0").await.unwrap();
     agree(&t, "after a statement over many rows").await;
 
     // The rest of a ledger, as the inspection lists count it: an aspect and an item
     // added, an item withdrawn, a problem withdrawn, an aspect withdrawn (its items
     // still count until withdrawn themselves), a problem moved to another inspection.
-    exec(
-        &t,
+    t.execute(
         "INSERT INTO aspects (inspection_id, ordinal, title, created_at) \
               SELECT MIN(id), 99, '新方面', '2024-04-25T01:00:00Z' FROM inspections",
     )
-    .await;
-    exec(
-        &t,
+    .await
+    .unwrap();
+    t.execute(
         "INSERT INTO items (aspect_id, ordinal, title, created_at) \
               SELECT MAX(id), 1, '新条目', '2024-04-25T01:00:00Z' FROM aspects",
     )
-    .await;
-    exec(
-        &t,
+    .await
+    .unwrap();
+    t.execute(
         "INSERT INTO items (aspect_id, ordinal, title, created_at) \
               SELECT MAX(id), 2, '又一条目', '2024-04-25T01:00:00Z' FROM aspects",
     )
-    .await;
+    .await
+    .unwrap();
     agree(&t, "after an aspect and items added").await;
-    exec(&t, "UPDATE items SET withdrawn_at = '2024-04-25T02:00:00Z' WHERE id = (SELECT MAX(id) FROM items)").await;
-    exec(&t, "UPDATE problems SET withdrawn_at = '2024-04-25T02:00:00Z' WHERE id = (SELECT MIN(id) FROM problems)").await;
-    exec(&t, "UPDATE aspects SET withdrawn_at = '2024-04-25T02:00:00Z' WHERE id = (SELECT MAX(id) FROM aspects)").await;
+    t.execute("UPDATE items SET withdrawn_at = '2024-04-25T02:00:00Z' WHERE id = (SELECT MAX(id) FROM items)").await.unwrap();
+    t.execute("UPDATE problems SET withdrawn_at = '2024-04-25T02:00:00Z' WHERE id = (SELECT MIN(id) FROM problems)").await.unwrap();
+    t.execute("UPDATE aspects SET withdrawn_at = '2024-04-25T02:00:00Z' WHERE id = (SELECT MAX(id) FROM aspects)").await.unwrap();
     agree(&t, "after an item, a problem and an aspect withdrawn").await;
-    exec(&t, "UPDATE problems SET inspection_id = (SELECT MAX(id) FROM inspections) WHERE id = (SELECT MAX(id) FROM problems)").await;
-    exec(&t, "UPDATE problems SET state = 'in_progress' WHERE inspection_id = (SELECT MIN(id) FROM inspections)").await;
+    t.execute("UPDATE problems SET inspection_id = (SELECT MAX(id) FROM inspections) WHERE id = (SELECT MAX(id) FROM problems)").await.unwrap();
+    t.execute("UPDATE problems SET state = 'in_progress' WHERE inspection_id = (SELECT MIN(id) FROM inspections)").await.unwrap();
     agree(&t, "after a problem moved and problems stepped").await;
 
     // A whole inspection leaves the books and comes back.
-    exec(&t, "UPDATE inspections SET withdrawn_at = '2024-04-25T04:00:00Z' WHERE id = (SELECT MIN(id) FROM inspections)").await;
+    t.execute("UPDATE inspections SET withdrawn_at = '2024-04-25T04:00:00Z' WHERE id = (SELECT MIN(id) FROM inspections)").await.unwrap();
     agree(&t, "with the first inspection withdrawn").await;
-    exec(
-        &t,
+    t.execute(
         "UPDATE inspections SET withdrawn_at = NULL WHERE id = (SELECT MIN(id) FROM inspections)",
     )
-    .await;
+    .await
+    .unwrap();
     agree(&t, "with it restored").await;
     counts_agree_with_lists(&t, &units[..1], "at the end").await;
 }

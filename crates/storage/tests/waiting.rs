@@ -30,29 +30,17 @@ async fn each_persons_waiting_list_is_what_the_lifecycle_offers_them() {
     // problem itself, where the list also looks. Every third problem gets a lead unit
     // that leads none of its first measure, every other one a leader of its
     // organisation (set behind the system's back: this is the data, not the workflow).
-    exec(
-        &t,
-        "UPDATE problems SET lead_unit_id = (SELECT MAX(u.id) FROM units u \
+    t.execute("UPDATE problems SET lead_unit_id = (SELECT MAX(u.id) FROM units u \
            JOIN inspections i ON i.id = problems.inspection_id \
            WHERE u.org_id = i.org_id AND u.id <> i.org_id AND u.id <> COALESCE((SELECT m.lead_unit_id \
              FROM measures m WHERE m.problem_id = problems.id ORDER BY m.ordinal LIMIT 1), 0)) \
-         WHERE id % 3 = 0",
-    )
-    .await;
-    exec(
-        &t,
-        "UPDATE problems SET leader_id = (SELECT MAX(s.id) FROM users s JOIN units u ON u.id = s.unit_id \
+         WHERE id % 3 = 0").await.unwrap();
+    t.execute("UPDATE problems SET leader_id = (SELECT MAX(s.id) FROM users s JOIN units u ON u.id = s.unit_id \
            JOIN inspections i ON i.id = problems.inspection_id \
            WHERE s.role = 'leader' AND COALESCE(u.org_id, u.id) = i.org_id \
              AND s.id <> COALESCE(problems.leader_id, 0)) \
-         WHERE id % 2 = 1",
-    )
-    .await;
+         WHERE id % 2 = 1").await.unwrap();
     agree(&t, "problems naming their own lead unit and leader").await;
-}
-
-async fn exec(t: &TestDb, sql: &str) {
-    sqlx::query(sql).execute(t.db.pool()).await.unwrap();
 }
 
 /// Every account's waiting list against the lifecycle, problem by problem.

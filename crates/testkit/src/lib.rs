@@ -181,6 +181,13 @@ impl TestDb {
         Ok(secretary.id)
     }
 
+    /// Runs a statement straight on the database, behind the system's back: tests that
+    /// shape data no workflow makes, or tamper with what is stored.
+    pub async fn execute(&self, sql: &str) -> anyhow::Result<()> {
+        sqlx::query(sql).execute(self.db.pool()).await?;
+        Ok(())
+    }
+
     /// The first column of every row a query returns.
     pub async fn column<T>(&self, sql: &str) -> anyhow::Result<Vec<T>>
     where

@@ -10,11 +10,6 @@ use zhenggai_storage::db::sql::{Param, Sql};
 
 use super::*;
 
-/// Runs SQL behind the system's back.
-async fn tamper(t: &TestDb, sql: &str) {
-    sqlx::query(sql).execute(t.db.pool()).await.unwrap();
-}
-
 /// The rows an entry's digests name, by table.
 fn digested(text: &str) -> Vec<(String, usize)> {
     let tables: Vec<Value> = serde_json::from_str(text).unwrap();
@@ -138,22 +133,24 @@ async fn an_import_is_one_entry_and_verify_still_checks_each_row() {
     drop(conn);
 
     // Behind the system's back: an imported row changed, and the row the person changed.
-    tamper(
-        &t,
-        &format!("UPDATE measures SET state = 'done' WHERE id = {untouched}"),
-    )
-    .await;
-    tamper(
-        &t,
-        &format!("UPDATE measures SET target = '改过' WHERE id = {edited}"),
-    )
-    .await;
+    t.execute(&format!(
+        "UPDATE measures SET state = 'done' WHERE id = {untouched}"
+    ))
+    .await
+    .unwrap();
+    t.execute(&format!(
+        "UPDATE measures SET target = '改过' WHERE id = {edited}"
+    ))
+    .await
+    .unwrap();
     let link = count(
         &t,
         &format!("SELECT MIN(id) FROM measure_units WHERE measure_id = {untouched}"),
     )
     .await;
-    tamper(&t, &format!("DELETE FROM measure_units WHERE id = {link}")).await;
+    t.execute(&format!("DELETE FROM measure_units WHERE id = {link}"))
+        .await
+        .unwrap();
     let report = verify::verify(&t.db).await.unwrap();
     assert!(
         report.problems.contains(&Finding::RowDiffersFromImport {
@@ -185,11 +182,7 @@ async fn an_import_is_one_entry_and_verify_still_checks_each_row() {
 
     // The digests themselves are covered by the entry's hash (or seal: the test
     // databases are sealed).
-    tamper(
-        &t,
-        &format!("UPDATE audit_log SET digests = REPLACE(digests, '\"measures\"', '\"aspects\"') WHERE id = {entry}"),
-    )
-    .await;
+    t.execute(&format!("UPDATE audit_log SET digests = REPLACE(digests, '\"measures\"', '\"aspects\"') WHERE id = {entry}")).await.unwrap();
     let report = verify::verify(&t.db).await.unwrap();
     assert!(
         report.problems.iter().any(
