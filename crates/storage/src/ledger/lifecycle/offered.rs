@@ -187,17 +187,15 @@ pub async fn waiting(db: &Db, actor: &Actor, today: NaiveDate) -> StoreResult<Ve
         }
         zhenggai_domain::Role::Leader => {
             let units: Vec<i64> = actor.units_in_charge.iter().map(|u| u.0).collect();
+            // No units in charge: `id_list` writes `(NULL)`, which matches nothing.
             sql.push(" AND p.state <> 'registered' AND p.id IN (SELECT q.id FROM problems q WHERE q.leader_id = ")
-                .bind(actor.user.0);
-            if !units.is_empty() {
-                sql.push(" UNION ALL ");
-                candidates(&mut sql, &units);
-            }
-            sql.push(") AND (p.leader_id = ").bind(actor.user.0);
-            if !units.is_empty() {
-                sql.push(" OR ");
-                led_by(&mut sql, &units);
-            }
+                .bind(actor.user.0)
+                .push(" UNION ALL ");
+            candidates(&mut sql, &units);
+            sql.push(") AND (p.leader_id = ")
+                .bind(actor.user.0)
+                .push(" OR ");
+            led_by(&mut sql, &units);
             sql.push(")");
         }
         _ => {
