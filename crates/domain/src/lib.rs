@@ -22,6 +22,7 @@ pub mod reason;
 pub mod reminder;
 pub mod role;
 pub mod schedule;
+pub mod statistics;
 pub mod status;
 pub mod supervision;
 pub mod text;

@@ -97,6 +97,20 @@ pub fn format_yuan(fen: i64) -> String {
     format!("{}元", group_fen(fen))
 }
 
+/// Fen as 万元, as offices write money recovered in reports ("清退资金1.86万元"): rounded
+/// half up to two decimals, without trailing zeros.
+pub fn format_wan(fen: i64) -> String {
+    // Hundredths of 万元: 10,000 fen each.
+    let hundredths = (fen.unsigned_abs() + 5_000) / 10_000;
+    let sign = if fen < 0 && hundredths > 0 { "-" } else { "" };
+    let (whole, frac) = (hundredths / 100, hundredths % 100);
+    match frac {
+        0 => format!("{sign}{whole}"),
+        f if f % 10 == 0 => format!("{sign}{whole}.{}", f / 10),
+        f => format!("{sign}{whole}.{f:02}"),
+    }
+}
+
 /// Fen as a number of yuan with thousands grouped, without the unit: 18600.50 →
 /// "18,600.50" (an English page writes "yuan" after it).
 pub fn group_fen(fen: i64) -> String {
@@ -117,6 +131,18 @@ pub fn group_fen(fen: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn money_is_written_in_wan_as_reports_write_it() {
+        assert_eq!(format_wan(0), "0");
+        assert_eq!(format_wan(1_860_050), "1.86");
+        assert_eq!(format_wan(1_000_000), "1");
+        assert_eq!(format_wan(1_500_000), "1.5");
+        assert_eq!(format_wan(123_456_789), "123.46");
+        assert_eq!(format_wan(4_999), "0");
+        assert_eq!(format_wan(5_000), "0.01");
+        assert_eq!(format_wan(-1_860_050), "-1.86");
+    }
 
     #[test]
     fn amounts_as_offices_write_them() {

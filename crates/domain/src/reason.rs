@@ -623,6 +623,10 @@ pub enum Refused {
     SummaryByOffice,
     /// The ledger (台账) is changed by the organisation's office only.
     LedgerByOffice,
+    /// The whole ledger's figures (整改统计) are read by those who read the whole
+    /// ledger: the office, 纪检, the Party secretary and the upper level. A unit or a
+    /// leader finds its own on its home page and measure list.
+    FiguresByLedgerReaders,
     /// The import's header words (导入列名) are set by the office only.
     HeaderWordsByOffice,
     /// Weekly reports (整改周报) are neither sent nor gathered by this role.

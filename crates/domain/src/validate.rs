@@ -85,6 +85,12 @@ pub enum Why {
     Deadline(crate::deadline::DeadlineError),
     /// A date of what happened (a meeting, a decision) after the day it is recorded.
     NotYet(crate::happened::NotYet),
+    /// Figures asked for as of a day after today (统计截止日期): the record holds only
+    /// what has happened.
+    AsOfAhead {
+        /// Today: the latest day allowed.
+        today: chrono::NaiveDate,
+    },
     /// A date of what happened before the step it follows.
     TooSoon(crate::happened::TooSoon),
     /// A date of what happened before its inspection began.

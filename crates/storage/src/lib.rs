@@ -25,6 +25,7 @@ pub mod ledger;
 pub mod reminders;
 pub mod scope;
 pub mod settings;
+pub mod statistics;
 
 pub use db::Db;
 pub use db::dialect::Backend;

@@ -71,6 +71,9 @@ pub enum Command {
     /// Checks the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Prints the figures (整改统计, D15) of an inspection or an organisation, today or
+    /// as of a past day.
+    Stats(StatsArgs),
     /// Reads a ledger spreadsheet (.xlsx, .xls, .csv) and imports it into an inspection;
     /// with --dry-run, only reads it (no database needed).
     Import(ImportArgs),
@@ -127,6 +130,26 @@ pub enum CalendarCommand {
         /// The file (`year 2027 address`, then `2027-01-01 休 元旦` lines).
         file: PathBuf,
     },
+}
+
+/// `stats`.
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// The inspection.
+    #[arg(long, conflicts_with = "org", required_unless_present = "org")]
+    pub inspection: Option<i64>,
+    /// An organisation (unit id): all its inspections.
+    #[arg(long)]
+    pub org: Option<i64>,
+    /// The day (YYYY-MM-DD): what the ledger held at its end, read from the audit
+    /// trail. Default: today.
+    #[arg(long)]
+    pub as_of: Option<chrono::NaiveDate>,
+    /// Print one JSON object (aspects, items, problems, measures, problems_done,
+    /// problems_on_schedule, problems_long_term, problems_overdue, institutions,
+    /// people_held_accountable, money_recovered_yuan … and the breakdowns).
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `deadline`.

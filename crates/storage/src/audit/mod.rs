@@ -15,13 +15,15 @@
 //! [`write`] (recording the changes of a transaction), [`batch`] (an import's rows in
 //! its one entry, by their digests), [`versions`] (updates that
 //! carry the version the writer read, conflicts, withdrawal), [`trail`] (reading the
-//! trail), [`checkpoint`] (the trail's end, pinned outside) and [`verify`].
+//! trail), [`rewind`] (rows as they stood at a past instant), [`checkpoint`] (the
+//! trail's end, pinned outside) and [`verify`].
 
 pub mod batch;
 pub mod chain;
 pub mod checkpoint;
 pub mod hash;
 pub mod key;
+pub mod rewind;
 pub mod trail;
 pub mod verify;
 pub mod versions;

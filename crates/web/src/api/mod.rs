@@ -21,6 +21,7 @@ pub mod outcomes;
 pub mod problems;
 pub mod rules;
 pub mod spreadsheets;
+pub mod statistics;
 pub mod supervision;
 pub mod trail;
 pub mod warnings;
@@ -201,6 +202,7 @@ pub fn routes(upload_limit: usize, import_limit: usize) -> OpenApiRouter<App> {
         .merge(ledger_only(measures::routes(upload_limit)))
         .merge(ledger_only(measure_grid::routes()))
         .merge(ledger_only(outcomes::routes()))
+        .merge(ledger_only(statistics::routes()))
         .merge(ledger_only(lookbacks::routes()))
         .merge(ledger_only(rules::routes()))
         .merge(ledger_only(spreadsheets::routes(import_limit)))

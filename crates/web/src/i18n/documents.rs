@@ -90,3 +90,46 @@ mod tests {
         );
     }
 }
+
+/// The overall figures as offices write them in reports (整改落实情况报告): "截至…，共反馈
+/// xx个方面xx项xx个问题，制定整改措施xx条；已完成整改xx个，正在按序时进度推进xx个，需长期
+/// 坚持xx个；制定完善制度xx项；问责xx人；清退资金xx万元。" The 项 level only where the
+/// ledger uses it; overdue problems, units held accountable and money only where there
+/// are any.
+pub fn overall_figures(f: &zhenggai_storage::statistics::Figures) -> String {
+    let r = &f.rectification;
+    let items = if f.items > 0 {
+        format!("{}项", f.items)
+    } else {
+        String::new()
+    };
+    let mut text = format!(
+        "截至{}，共反馈{}个方面{items}{}个问题，制定整改措施{}条；已完成整改{}个，正在按序时进度推进{}个，需长期坚持{}个",
+        zh_day(f.as_of),
+        f.aspects,
+        r.problems,
+        r.measures,
+        r.problems_done,
+        r.problems_on_schedule,
+        r.problems_long_term,
+    );
+    if r.problems_overdue > 0 {
+        text.push_str(&format!("，逾期未完成{}个", r.problems_overdue));
+    }
+    let x = &f.results;
+    text.push_str(&format!(
+        "；制定完善制度{}项；问责{}人",
+        x.institutions, x.people_held_accountable
+    ));
+    if x.units_held_accountable > 0 {
+        text.push_str(&format!("、单位{}个", x.units_held_accountable));
+    }
+    if x.money_recovered_fen != 0 {
+        text.push_str(&format!(
+            "；清退资金{}万元",
+            zhenggai_domain::outcomes::format_wan(x.money_recovered_fen)
+        ));
+    }
+    text.push('。');
+    text
+}

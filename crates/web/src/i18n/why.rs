@@ -70,6 +70,13 @@ pub fn why(lang: Lang, w: &Why) -> String {
         Why::Deadline(e) if zh => e.zh(),
         Why::Deadline(e) => e.to_string(),
         Why::NotYet(n) => not_yet(lang, n),
+        Why::AsOfAhead { today } if zh => format!(
+            "统计截止日期不能晚于今天（{}）：台账只记录已经发生的事，请选择今天或以前的日期。",
+            zh_day(*today)
+        ),
+        Why::AsOfAhead { today } => format!(
+            "Figures are given as of today ({today}) or an earlier day: the ledger records only what has happened."
+        ),
         Why::BeforeInspection(b) => before_inspection(lang, b),
         Why::StartAfterRecorded(s) => start_after_recorded(lang, s),
         Why::Stale {
@@ -184,6 +191,10 @@ pub fn refused(lang: Lang, r: &Refused) -> String {
         Refused::LedgerByOffice => pick(
             "只有本单位整改办可以修改台账（巡察、方面、问题、整改成效和回头看）；您可以查看。如需修改，请联系整改办。",
             "Only the organisation's office changes its ledger (inspections, aspects, problems, outcomes, look-backs); you may read it. Ask the office for a change.",
+        ),
+        Refused::FiguresByLedgerReaders => pick(
+            "整改统计（全部台账的数字）由整改办、纪检监督、党委书记和上级巡察办查看；本单位或分管单位的整改情况请看首页和措施列表。",
+            "The whole ledger's figures are read by the office, the discipline supervisors, the Party secretary and the upper level; your own unit's figures are on your home page and measure list.",
         ),
         Refused::HeaderWordsByOffice => pick(
             "只有本单位整改办可以设置导入列名。",
@@ -1757,6 +1768,7 @@ mod every_reason {
                 },
                 Refused::SummaryByOffice,
                 Refused::LedgerByOffice,
+                Refused::FiguresByLedgerReaders,
                 Refused::HeaderWordsByOffice,
                 Refused::WeeklyNotYourRole,
                 Refused::ImportByOffice,
@@ -1846,6 +1858,7 @@ mod every_reason {
             Refused::ByAdministrator { .. } => 16,
             Refused::SupervisionNotYourRole { .. } => 17,
             Refused::WithdrawByOffice => 18,
+            Refused::FiguresByLedgerReaders => 19,
         }
     }
 
@@ -1930,6 +1943,9 @@ mod every_reason {
                 date: day(2024, 6, 3),
                 day: day(2024, 6, 1),
             }),
+            Why::AsOfAhead {
+                today: day(2024, 6, 1),
+            },
             Why::TooSoon(TooSoon {
                 event: Event::PlanApproved,
                 date: day(2024, 5, 3),
@@ -2328,6 +2344,7 @@ mod every_reason {
             Why::BeforeInspection(_) => ("why", 16),
             Why::StartAfterRecorded(_) => ("why", 17),
             Why::NoSuchDay { .. } => ("why", 18),
+            Why::AsOfAhead { .. } => ("why", 19),
             Why::Refused(_) => ("why", 12),
             Why::InRow { .. } => ("why", 13),
             Why::Calendar(_) => ("why", 14),
@@ -2593,7 +2610,7 @@ mod every_reason {
 
     /// How many variants each group has.
     const SIZES: &[(&str, usize)] = &[
-        ("why", 19),
+        ("why", 20),
         ("too_early", 7),
         ("escalation", 8),
         ("password", 5),
@@ -2608,7 +2625,7 @@ mod every_reason {
         ("import", 8),
         ("unreadable", 9),
         ("finding", 16),
-        ("refused", 19),
+        ("refused", 20),
         ("blocking", 4),
     ];
 

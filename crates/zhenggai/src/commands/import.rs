@@ -4,10 +4,9 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
-use zhenggai_domain::access::Actor;
 use zhenggai_domain::clock::{Clock, SystemClock};
 use zhenggai_domain::deadline::Reference;
-use zhenggai_domain::{InspectionId, Role, UnitId, UserId};
+use zhenggai_domain::{InspectionId, UnitId};
 use zhenggai_spreadsheet::ledger::Options;
 use zhenggai_spreadsheet::{Reading, read_ledger};
 use zhenggai_storage::audit::Change;
@@ -64,7 +63,7 @@ pub async fn run(common: &Common, args: ImportArgs) -> anyhow::Result<ExitCode> 
         unit_map: Vec::new(),
         ignore_unknown_columns: args.ignore_unknown_columns,
     };
-    let actor = office_of(org);
+    let actor = super::office_of(org);
     let done = import::commit(&db, &actor, change, into, &source, &reading, &decisions)
         .await
         .map_err(explain)?;
@@ -147,17 +146,6 @@ async fn destination<'a>(
 }
 
 /// The command line acts as the organisation's office, recorded as the system.
-fn office_of(org: UnitId) -> Actor {
-    Actor {
-        user: UserId(0),
-        role: Role::Office,
-        unit: org,
-        org,
-        units_in_charge: Vec::new(),
-        orgs_below: Vec::new(),
-    }
-}
-
 /// What was imported, as JSON or as a line.
 fn print_done(done: &import::Imported, json: bool) -> anyhow::Result<()> {
     if json {
@@ -255,19 +243,5 @@ fn report(reading: &Reading, json: bool) -> anyhow::Result<()> {
 
 /// A storage refusal as a message naming its fields.
 fn explain(e: StoreError) -> anyhow::Error {
-    match e {
-        StoreError::Invalid(fields) => anyhow::anyhow!(
-            "{}",
-            fields
-                .iter()
-                .map(|f| format!(
-                    "{}: {}",
-                    f.field,
-                    zhenggai_web::i18n::field_message(zhenggai_web::i18n::Lang::Zh, f)
-                ))
-                .collect::<Vec<_>>()
-                .join("\n")
-        ),
-        other => anyhow::anyhow!("{other}"),
-    }
+    super::explain_in(zhenggai_web::i18n::Lang::Zh, e)
 }

@@ -6,6 +6,7 @@ mod calendar;
 mod demo;
 mod import;
 mod serve;
+mod stats;
 mod user;
 pub mod worker;
 
@@ -35,9 +36,45 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bench(args) => bench::run(&cli.common, args).await,
         Command::Audit(cmd) => audit::run(&cli.common, cmd).await,
         Command::Import(args) => import::run(&cli.common, args).await,
+        Command::Stats(args) => stats::run(&cli.common, args).await,
         Command::Calendar(cmd) => calendar::run(&cli.common, cmd).await,
         Command::Deadline(args) => calendar::deadline(args),
         Command::Worker(args) => worker::run(&cli.common, args).await,
+    }
+}
+
+/// A refusal from storage as the shell prints it: each field's reason in `lang`.
+pub fn explain_in(
+    lang: zhenggai_web::i18n::Lang,
+    e: zhenggai_storage::StoreError,
+) -> anyhow::Error {
+    match e {
+        zhenggai_storage::StoreError::Invalid(fields) => anyhow::anyhow!(
+            "{}",
+            fields
+                .iter()
+                .map(|f| format!(
+                    "{}: {}",
+                    f.field,
+                    zhenggai_web::i18n::field_message(lang, f)
+                ))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        other => anyhow::anyhow!("{other}"),
+    }
+}
+
+/// The organisation's office, as the commands act for it: the shell's operator runs
+/// the server and may do what its office does.
+pub fn office_of(org: zhenggai_domain::UnitId) -> zhenggai_domain::access::Actor {
+    zhenggai_domain::access::Actor {
+        user: zhenggai_domain::UserId(0),
+        role: zhenggai_domain::Role::Office,
+        unit: org,
+        org,
+        units_in_charge: Vec::new(),
+        orgs_below: Vec::new(),
     }
 }
 

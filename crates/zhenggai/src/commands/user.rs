@@ -30,22 +30,7 @@ async fn find_unit(db: &Db, key: &str) -> anyhow::Result<UnitId> {
 }
 
 fn explain(e: StoreError) -> anyhow::Error {
-    match e {
-        StoreError::Invalid(fields) => {
-            anyhow::anyhow!(
-                fields
-                    .iter()
-                    .map(|f| format!(
-                        "{}: {}",
-                        f.field,
-                        zhenggai_web::i18n::field_message(zhenggai_web::i18n::Lang::En, f)
-                    ))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            )
-        }
-        other => other.into(),
-    }
+    super::explain_in(zhenggai_web::i18n::Lang::En, e)
 }
 
 pub async fn run(common: &Common, cmd: UserCommand) -> anyhow::Result<ExitCode> {

@@ -1,0 +1,431 @@
+//! 统计 (D15): every figure of an inspection, an organisation or the organisations an
+//! upper level oversees, today or as of a past day. The facts are read here (`facts`,
+//! a past day rewound from the trail by `audit::rewind`); `domain::statistics` alone
+//! decides what each figure counts; [`Figures`] is what the API, the command line and
+//! the documents quote.
+
+mod facts;
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::Serialize;
+use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::clock::from_china_time;
+use zhenggai_domain::inspection::InspectionKind;
+use zhenggai_domain::reason::Refused;
+use zhenggai_domain::statistics::{self, Rectification, Reviews, Source};
+use zhenggai_domain::validate::{FieldError, Why};
+use zhenggai_domain::{InspectionId, UnitId};
+
+use crate::db::Db;
+use crate::db::sql::Sql;
+use crate::error::{StoreError, StoreResult};
+use crate::ledger::inspection_org;
+use crate::scope::ledger_orgs;
+
+/// What the figures cover.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// One inspection (or other source).
+    Inspection(InspectionId),
+    /// All the inspections of one organisation.
+    Organisation(UnitId),
+    /// All the inspections of every organisation whose whole ledger the person reads:
+    /// their own (the office, 纪检, the Party secretary), or those the upper level
+    /// oversees.
+    Everything,
+}
+
+/// Problems and measures done in percent, one decimal; absent when there are none.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Rates {
+    /// 问题整改完成率.
+    pub problems_done_percent: Option<f64>,
+    /// 措施完成率.
+    pub measures_done_percent: Option<f64>,
+}
+
+impl Rates {
+    fn of(r: &Rectification) -> Rates {
+        Rates {
+            problems_done_percent: r.problems_done_percent(),
+            measures_done_percent: r.measures_done_percent(),
+        }
+    }
+}
+
+/// Records by the four forms (四种形态).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ByForm {
+    /// 第一种形态.
+    pub first: u64,
+    /// 第二种形态.
+    pub second: u64,
+    /// 第三种形态.
+    pub third: u64,
+    /// 第四种形态.
+    pub fourth: u64,
+}
+
+/// What rectification produced: institutions, accountability, money.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Results {
+    /// 制定完善制度xx项: institutions made and revised.
+    pub institutions: u64,
+    /// Institutions made (制定).
+    pub institutions_made: u64,
+    /// Institutions revised (修订).
+    pub institutions_revised: u64,
+    /// Institutions abolished (废止).
+    pub institutions_abolished: u64,
+    /// 问责xx人.
+    pub people_held_accountable: u64,
+    /// Units held accountable.
+    pub units_held_accountable: u64,
+    /// Accountability records by the four forms.
+    pub accountability_by_form: ByForm,
+    /// 清退 / 追缴, in fen (分).
+    pub money_recovered_fen: i64,
+    /// The same in yuan (元), two decimals.
+    pub money_recovered_yuan: f64,
+}
+
+impl Results {
+    fn of(s: &Source) -> Results {
+        let f = s.accountability.by_form;
+        Results {
+            institutions: s.institutions.made_or_revised(),
+            institutions_made: s.institutions.made,
+            institutions_revised: s.institutions.revised,
+            institutions_abolished: s.institutions.abolished,
+            people_held_accountable: s.accountability.people,
+            units_held_accountable: s.accountability.units,
+            accountability_by_form: ByForm {
+                first: f[0],
+                second: f[1],
+                third: f[2],
+                fourth: f[3],
+            },
+            money_recovered_fen: s.money_recovered_fen,
+            money_recovered_yuan: s.money_recovered_fen as f64 / 100.0,
+        }
+    }
+}
+
+/// The figures of one source (inspection kind) or organisation.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct SourceFigures {
+    /// Inspections.
+    pub inspections: u64,
+    /// Problems and measures.
+    #[serde(flatten)]
+    pub rectification: Rectification,
+    /// Completion rates.
+    #[serde(flatten)]
+    pub rates: Rates,
+    /// Closure reviews and look-backs.
+    #[serde(flatten)]
+    pub reviews: Reviews,
+    /// Institutions, accountability, money.
+    #[serde(flatten)]
+    pub results: Results,
+}
+
+impl SourceFigures {
+    fn of(s: &Source) -> SourceFigures {
+        SourceFigures {
+            inspections: s.inspections,
+            rectification: s.rectification,
+            rates: Rates::of(&s.rectification),
+            reviews: s.reviews,
+            results: Results::of(s),
+        }
+    }
+}
+
+/// One source's figures.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct SourceRow {
+    /// 巡视、巡察、审计 …
+    pub kind: InspectionKind,
+    /// Its figures.
+    #[serde(flatten)]
+    pub figures: SourceFigures,
+}
+
+/// One organisation's figures.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct OrganisationRow {
+    /// The organisation.
+    pub org_id: i64,
+    /// Its name.
+    pub name: String,
+    /// Its figures.
+    #[serde(flatten)]
+    pub figures: SourceFigures,
+}
+
+/// One aspect's problems and measures.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct AspectRow {
+    /// The aspect.
+    pub aspect_id: i64,
+    /// Its inspection.
+    pub inspection_id: i64,
+    /// Its title as it stood.
+    pub title: String,
+    /// Problems and measures.
+    #[serde(flatten)]
+    pub rectification: Rectification,
+    /// Completion rates.
+    #[serde(flatten)]
+    pub rates: Rates,
+}
+
+/// One lead unit's or leader's problems and measures.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct PartRow {
+    /// The unit or the leader (a person).
+    pub id: i64,
+    /// The unit's or person's name.
+    pub name: String,
+    /// The organisation's short name (the upper level's figures hold several).
+    pub organisation: String,
+    /// Problems and measures: a unit's problems are those it leads (牵头), its measures
+    /// those it leads; a leader's, those naming them as 责任领导.
+    #[serde(flatten)]
+    pub rectification: Rectification,
+    /// Completion rates.
+    #[serde(flatten)]
+    pub rates: Rates,
+}
+
+/// Every figure of a scope on one day (D15).
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Figures {
+    /// The day the figures are of (截至).
+    #[schema(value_type = String, format = Date)]
+    pub as_of: NaiveDate,
+    /// Inspections (and other sources).
+    pub inspections: u64,
+    /// 方面.
+    pub aspects: u64,
+    /// 项.
+    pub items: u64,
+    /// Problems and measures: done, on schedule, long-term, overdue.
+    #[serde(flatten)]
+    pub rectification: Rectification,
+    /// Completion rates.
+    #[serde(flatten)]
+    pub rates: Rates,
+    /// Closure reviews and look-backs.
+    #[serde(flatten)]
+    pub reviews: Reviews,
+    /// Institutions, accountability, money.
+    #[serde(flatten)]
+    pub results: Results,
+    /// By source (inspection kind).
+    pub by_source: Vec<SourceRow>,
+    /// By inspected organisation.
+    pub by_organisation: Vec<OrganisationRow>,
+    /// By aspect, in the ledger's order.
+    pub by_aspect: Vec<AspectRow>,
+    /// By lead unit.
+    pub by_unit: Vec<PartRow>,
+    /// By responsible leader.
+    pub by_leader: Vec<PartRow>,
+}
+
+/// The end of a day in China: what the ledger held when the day was over.
+fn end_of(day: NaiveDate) -> DateTime<Utc> {
+    from_china_time((day + Duration::days(1)).and_time(chrono::NaiveTime::MIN))
+        - Duration::microseconds(1)
+}
+
+/// Every figure of `scope` as of the end of `as_of` (today when `None`), for a person
+/// who reads the whole ledger of each organisation in it. A day after `today` is
+/// refused at the field `as_of`.
+pub async fn figures(
+    db: &Db,
+    actor: &Actor,
+    scope: Scope,
+    as_of: Option<NaiveDate>,
+    today: NaiveDate,
+) -> StoreResult<Figures> {
+    let day = as_of.unwrap_or(today);
+    if day > today {
+        return Err(StoreError::Invalid(vec![FieldError::because(
+            "as_of",
+            Why::AsOfAhead { today },
+        )]));
+    }
+    // Today's figures read the rows as they are; an earlier day's rewinds them.
+    let at = (day < today).then(|| end_of(day));
+    let mut conn = db.pool().acquire().await?;
+    let (orgs, only) = match scope {
+        Scope::Inspection(id) => {
+            let org = inspection_org(&mut conn, id).await?;
+            require_figures(actor, org)?;
+            (vec![org], Some(id))
+        }
+        Scope::Organisation(org) => {
+            require_figures(actor, org)?;
+            (vec![org], None)
+        }
+        Scope::Everything => match ledger_orgs(actor) {
+            Some(orgs) => (orgs.into_iter().map(UnitId).collect(), None),
+            None => return Err(refusal(actor)),
+        },
+    };
+    let inspections = facts::inspections(&mut conn, &orgs, only, at).await?;
+    let read = facts::read(&mut conn, &inspections, at, day).await?;
+    let s = statistics::compute(&read.facts, day);
+
+    let mut ids: Vec<i64> = s.by_unit.iter().map(|(u, _)| u.0).collect();
+    ids.extend(s.by_organisation.iter().map(|(o, _)| o.0));
+    let units = unit_names(&mut conn, &ids).await?;
+    let leaders = leader_names(
+        &mut conn,
+        &s.by_leader.iter().map(|(u, _)| u.0).collect::<Vec<_>>(),
+    )
+    .await?;
+    let aspects: HashMap<i64, &facts::AspectRow> = read.aspects.iter().map(|a| (a.id, a)).collect();
+    let name = |id: i64| units.get(&id).cloned().unwrap_or_default();
+
+    let total = Source {
+        inspections: s.inspections,
+        rectification: s.rectification,
+        reviews: s.reviews,
+        institutions: s.institutions,
+        accountability: s.accountability,
+        money_recovered_fen: s.money_recovered_fen,
+    };
+    Ok(Figures {
+        as_of: day,
+        inspections: s.inspections,
+        aspects: s.aspects,
+        items: s.items,
+        rectification: s.rectification,
+        rates: Rates::of(&s.rectification),
+        reviews: s.reviews,
+        results: Results::of(&total),
+        by_source: s
+            .by_source
+            .iter()
+            .map(|(kind, src)| SourceRow {
+                kind: *kind,
+                figures: SourceFigures::of(src),
+            })
+            .collect(),
+        by_organisation: s
+            .by_organisation
+            .iter()
+            .map(|(org, src)| OrganisationRow {
+                org_id: org.0,
+                name: name(org.0).1,
+                figures: SourceFigures::of(src),
+            })
+            .collect(),
+        by_aspect: s
+            .by_aspect
+            .iter()
+            .filter_map(|(id, r)| {
+                let a = aspects.get(&id.0)?;
+                Some(AspectRow {
+                    aspect_id: id.0,
+                    inspection_id: a.inspection_id,
+                    title: a.title.clone(),
+                    rectification: *r,
+                    rates: Rates::of(r),
+                })
+            })
+            .collect(),
+        by_unit: s
+            .by_unit
+            .iter()
+            .map(|(unit, r)| {
+                let (organisation, unit_name) = name(unit.0);
+                PartRow {
+                    id: unit.0,
+                    name: unit_name,
+                    organisation,
+                    rectification: *r,
+                    rates: Rates::of(r),
+                }
+            })
+            .collect(),
+        by_leader: s
+            .by_leader
+            .iter()
+            .map(|(user, r)| {
+                let (organisation, person) = leaders.get(&user.0).cloned().unwrap_or_default();
+                PartRow {
+                    id: user.0,
+                    name: person,
+                    organisation,
+                    rectification: *r,
+                    rates: Rates::of(r),
+                }
+            })
+            .collect(),
+    })
+}
+
+/// The whole ledger's figures are for those who read the whole ledger; a unit or a
+/// leader of the organisation is told who reads them, anyone else learns nothing.
+fn require_figures(actor: &Actor, org: UnitId) -> StoreResult<()> {
+    if actor.ledger_access(org) >= Access::Read {
+        Ok(())
+    } else if actor.org == org {
+        Err(refusal(actor))
+    } else {
+        Err(StoreError::NotFound)
+    }
+}
+
+fn refusal(actor: &Actor) -> StoreError {
+    match Refused::without_ledger(actor.role) {
+        Some(why) => StoreError::Refused(why),
+        None => StoreError::Refused(Refused::FiguresByLedgerReaders),
+    }
+}
+
+/// Units by id: the short name of their organisation, and their own name.
+async fn unit_names(
+    conn: &mut sqlx::AnyConnection,
+    ids: &[i64],
+) -> StoreResult<HashMap<i64, (String, String)>> {
+    let mut sql = Sql::new(
+        "SELECT u.id, COALESCE(o.short_name, o.name, u.short_name, u.name), u.name \
+         FROM units u LEFT JOIN units o ON o.id = u.org_id WHERE u.id IN ",
+    );
+    sql.id_list(ids.iter().copied());
+    Ok(sql
+        .query_as::<(i64, String, String)>()
+        .fetch_all(conn)
+        .await?
+        .into_iter()
+        .map(|(id, org, name)| (id, (org, name)))
+        .collect())
+}
+
+/// Leaders by id: the short name of their organisation, and their name.
+async fn leader_names(
+    conn: &mut sqlx::AnyConnection,
+    ids: &[i64],
+) -> StoreResult<HashMap<i64, (String, String)>> {
+    let mut sql = Sql::new(
+        "SELECT s.id, COALESCE(o.short_name, o.name, u.short_name, u.name), s.display_name \
+         FROM users s JOIN units u ON u.id = s.unit_id LEFT JOIN units o ON o.id = u.org_id \
+         WHERE s.id IN ",
+    );
+    sql.id_list(ids.iter().copied());
+    Ok(sql
+        .query_as::<(i64, String, String)>()
+        .fetch_all(conn)
+        .await?
+        .into_iter()
+        .map(|(id, org, name)| (id, (org, name)))
+        .collect())
+}

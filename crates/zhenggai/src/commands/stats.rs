@@ -1,0 +1,50 @@
+//! `zhenggai stats`: the figures of an inspection or an organisation (D15), today or as
+//! of a past day, as the office's sentence or as one JSON object.
+
+use std::process::ExitCode;
+
+use zhenggai_domain::clock::{Clock, SystemClock};
+use zhenggai_domain::{InspectionId, UnitId};
+use zhenggai_storage::ledger::inspections;
+use zhenggai_storage::statistics::{self, Scope};
+use zhenggai_web::i18n::{Lang, documents};
+
+use crate::cli::{Common, StatsArgs};
+use crate::config::Settings;
+
+pub async fn run(common: &Common, args: StatsArgs) -> anyhow::Result<ExitCode> {
+    let settings = Settings::resolve(common, None)?;
+    let db = super::open_to_read(&settings).await?;
+    let (scope, org) = match (args.inspection, args.org) {
+        (Some(id), _) => {
+            let mut conn = db.pool().acquire().await?;
+            let (org, _) = inspections::org_and_reference(&mut conn, InspectionId(id))
+                .await
+                .map_err(|e| match e {
+                    zhenggai_storage::StoreError::NotFound => {
+                        anyhow::anyhow!("no inspection {id}: see the inspections page for ids")
+                    }
+                    other => other.into(),
+                })?;
+            (Scope::Inspection(InspectionId(id)), org)
+        }
+        (None, Some(org)) => (Scope::Organisation(UnitId(org)), UnitId(org)),
+        (None, None) => anyhow::bail!("give --inspection ID or --org ID"),
+    };
+    let actor = super::office_of(org);
+    let figures = statistics::figures(&db, &actor, scope, args.as_of, SystemClock.today())
+        .await
+        .map_err(|e| match e {
+            zhenggai_storage::StoreError::NotFound => {
+                anyhow::anyhow!("no organisation {}: give the id of an organisation", org.0)
+            }
+            other => super::explain_in(Lang::En, other),
+        })?;
+    db.close().await;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&figures)?);
+    } else {
+        println!("{}", documents::overall_figures(&figures));
+    }
+    Ok(ExitCode::SUCCESS)
+}
