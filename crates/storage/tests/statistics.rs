@@ -1,0 +1,601 @@
+//! 整改统计 (D15) against the ledger: the demo's figures counted by hand, the same
+//! figures as the lists count them, who may read them, and the figures of a past day
+//! equal to those of the ledger replayed up to that day.
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on what it did not expect"
+)]
+
+use std::collections::BTreeMap;
+
+use chrono::{Duration, NaiveDate};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+use zhenggai_domain::access::Actor;
+use zhenggai_domain::status::StandingFilter;
+use zhenggai_domain::validate::Why;
+use zhenggai_domain::{MeasureId, ProblemId, Role, UnitId};
+use zhenggai_storage::StoreError;
+use zhenggai_storage::accounts::users;
+use zhenggai_storage::audit::Change;
+use zhenggai_storage::files::{Sent, Upload, UploadLimits};
+use zhenggai_storage::ledger::lifecycle::{self, input::StepInput, offered};
+use zhenggai_storage::ledger::outcomes::{
+    self, AccountabilityInput, InstitutionInput, RecoveryInput,
+};
+use zhenggai_storage::ledger::progress::{self, ProgressInput};
+use zhenggai_storage::ledger::query::{self, Filter, Within};
+use zhenggai_storage::ledger::{inspections, measures};
+use zhenggai_storage::statistics::{self, Figures, Scope};
+use zhenggai_testkit::{Finders, TestDb, beijing_morning};
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2024, 4, 25).unwrap()
+}
+
+async fn figures(t: &TestDb, who: &str, scope: Scope) -> Figures {
+    let actor = t.actor(who).await;
+    statistics::figures(&t.db, &actor, scope, None, today())
+        .await
+        .unwrap()
+}
+
+/// The demo as its script makes it (crates/demo: `s1`, `problem`, `outcomes`).
+#[tokio::test]
+async fn the_demo_counts_as_its_script_says() {
+    let t = TestDb::two_organisations(today()).await.unwrap();
+    let f = figures(&t, "office", Scope::Everything).await;
+    // The inspection of S1: eight aspects, 23 problems; the self-inspection beside it:
+    // one problem (档案室消防设施老化) under its own aspects.
+    let xuncha = &f.by_source[0];
+    assert_eq!(xuncha.figures.rectification.problems, 23);
+    assert_eq!(f.inspections, 2);
+    assert_eq!(f.rectification.problems, 24);
+    // 接待费用超标 closed and confirmed by a look-back: the one problem done.
+    assert_eq!(f.rectification.problems_done, 1);
+    // “三会一课” closed its phase: its long-term measure goes on.
+    assert_eq!(f.rectification.problems_long_term, 1);
+    // Closures accepted: the consolidated problem and the reopened one (回炉 after
+    // 销号); returned: 多头开设银行账户. One look-back confirmed, one reopened.
+    assert_eq!(f.reviews.closures_accepted, 2);
+    assert_eq!(f.reviews.closures_returned, 1);
+    assert_eq!(f.reviews.lookbacks_confirmed, 1);
+    assert_eq!(f.reviews.problems_reopened, 1);
+    // 纪检 held two people (a second and a first form) and one unit (first form)
+    // accountable; the office made two rules, revised one, abolished one, and
+    // recovered 1.86万元 and 42,350元.
+    let r = &f.results;
+    assert_eq!(
+        (r.people_held_accountable, r.units_held_accountable),
+        (2, 1)
+    );
+    assert_eq!(
+        (
+            r.accountability_by_form.first,
+            r.accountability_by_form.second
+        ),
+        (2, 1)
+    );
+    assert_eq!(r.institutions, 3, "made and revised");
+    assert_eq!(r.institutions_abolished, 1);
+    assert_eq!(r.money_recovered_fen, 6_095_000);
+    assert_eq!(r.money_recovered_yuan, 60_950.0);
+    // The four figures add up, for problems and for measures.
+    let x = &f.rectification;
+    assert_eq!(
+        x.problems_done + x.problems_on_schedule + x.problems_long_term + x.problems_overdue,
+        x.problems
+    );
+    assert_eq!(
+        x.measures_done + x.measures_on_schedule + x.measures_long_term + x.measures_overdue,
+        x.measures
+    );
+    // The other organisation's ledger is the same script: the upper level over both
+    // counts twice as much, by organisation.
+    let upper = figures(&t, "xunchaban", Scope::Everything).await;
+    assert_eq!(upper.by_organisation.len(), 2);
+    assert_eq!(upper.rectification.problems, 48);
+    assert_eq!(upper.results.money_recovered_fen, 2 * 6_095_000);
+    for org in &upper.by_organisation {
+        assert_eq!(org.figures.rectification, f.rectification, "{}", org.name);
+    }
+}
+
+/// The figures and the lists never disagree: the measures the office's list counts for
+/// each standing, and the counts the inspection list shows.
+#[tokio::test]
+async fn the_figures_are_what_the_lists_count() {
+    let t = TestDb::two_organisations(today()).await.unwrap();
+    for who in ["office", "jijian", "xunchaban"] {
+        let actor = t.actor(who).await;
+        let f = figures(&t, who, Scope::Everything).await;
+        let count = |status: Option<StandingFilter>| {
+            let actor = actor.clone();
+            let db = t.db.clone();
+            async move {
+                let filter = Filter {
+                    status,
+                    page: 1,
+                    per_page: 1,
+                    ..Filter::default()
+                };
+                query::measure_list(&db, &actor, Within::All, &filter, today())
+                    .await
+                    .unwrap()
+                    .total as u64
+            }
+        };
+        let r = &f.rectification;
+        assert_eq!(count(None).await, r.measures, "{who}: measures");
+        assert_eq!(
+            count(Some(StandingFilter::Done)).await,
+            r.measures_done,
+            "{who}: done"
+        );
+        assert_eq!(
+            count(Some(StandingFilter::Overdue)).await,
+            r.measures_overdue,
+            "{who}: overdue"
+        );
+        assert_eq!(
+            count(Some(StandingFilter::DueSoon)).await,
+            r.measures_due_soon,
+            "{who}: due soon"
+        );
+        assert_eq!(
+            count(Some(StandingFilter::LongTerm)).await,
+            r.measures_long_term,
+            "{who}: long-term"
+        );
+        assert_eq!(
+            count(Some(StandingFilter::Open)).await,
+            r.measures_on_schedule + r.measures_long_term + r.measures_overdue,
+            "{who}: open"
+        );
+    }
+    let office = t.actor("office").await;
+    for i in inspections::list(&t.db, &office).await.unwrap() {
+        let f = figures(&t, "office", Scope::Inspection(i.id)).await;
+        let c = inspections::counts_of(&t.db, [i.id]).await.unwrap()[&i.id];
+        assert_eq!(
+            (
+                f.aspects as i64,
+                f.items as i64,
+                f.rectification.problems as i64,
+                f.rectification.measures as i64,
+                f.rectification.measures_done as i64
+            ),
+            (c.aspects, c.items, c.problems, c.measures, c.measures_done),
+            "{}",
+            i.title
+        );
+        let outcomes = outcomes::list(&t.db, &office, i.id).await.unwrap().counts;
+        assert_eq!(f.results.people_held_accountable as i64, outcomes.people);
+        assert_eq!(f.results.money_recovered_fen, outcomes.recovered_fen);
+    }
+}
+
+/// The whole ledger's figures are for those who read the whole ledger; a unit or a
+/// leader in charge of departments is told who reads them, another organisation's
+/// office learns nothing, and a day ahead is refused at its field.
+#[tokio::test]
+async fn only_whole_ledger_readers_get_the_figures() {
+    let t = TestDb::two_organisations(today()).await.unwrap();
+    let inspection = inspections::list(&t.db, &t.actor("office").await)
+        .await
+        .unwrap()[0]
+        .id;
+    let org = t.actor("office").await.org;
+    for who in ["finance", "leader_wang"] {
+        let actor = t.actor(who).await;
+        for scope in [
+            Scope::Inspection(inspection),
+            Scope::Organisation(org),
+            Scope::Everything,
+        ] {
+            let refused = statistics::figures(&t.db, &actor, scope, None, today()).await;
+            assert!(
+                matches!(
+                    refused,
+                    Err(StoreError::Refused(
+                        zhenggai_domain::reason::Refused::FiguresByLedgerReaders
+                    ))
+                ),
+                "{who} {scope:?}: {refused:?}"
+            );
+        }
+    }
+    let other = t.actor("wb_office").await;
+    for scope in [Scope::Inspection(inspection), Scope::Organisation(org)] {
+        let refused = statistics::figures(&t.db, &other, scope, None, today()).await;
+        assert!(
+            matches!(refused, Err(StoreError::NotFound)),
+            "{scope:?}: {refused:?}"
+        );
+    }
+    let ahead = statistics::figures(
+        &t.db,
+        &t.actor("office").await,
+        Scope::Everything,
+        Some(today() + Duration::days(1)),
+        today(),
+    )
+    .await;
+    match ahead {
+        Err(StoreError::Invalid(fields)) => {
+            assert_eq!(fields[0].field, "as_of");
+            assert!(matches!(fields[0].why, Why::AsOfAhead { .. }));
+        }
+        other => panic!("a day ahead: {other:?}"),
+    }
+}
+
+/// What happens in the replayed ledger, after the demo's day.
+#[derive(Debug, Clone)]
+enum Op {
+    /// A lifecycle step on the k-th problem: the first person of the office, 纪检, the
+    /// leaders and the units with a step offered takes the (n-th) one offered.
+    Step(usize, usize),
+    /// The k-th open measure marked done by its lead unit, with evidence.
+    Done(usize),
+    /// The office withdraws the k-th measure.
+    Withdraw(usize),
+    /// 纪检 holds a person (or a unit) accountable, by form.
+    Accountability(bool, usize),
+    /// The office records a rule made, revised or abolished.
+    Institution(usize),
+    /// The office records money recovered, in yuan.
+    Recovery(u32),
+    /// The office sets its warning rules' green window (days).
+    Rules(u32),
+}
+
+fn arb_op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        3 => (0usize..40, 0usize..4).prop_map(|(k, n)| Op::Step(k, n)),
+        3 => (0usize..60).prop_map(Op::Done),
+        1 => (0usize..60).prop_map(Op::Withdraw),
+        1 => (any::<bool>(), 0usize..4).prop_map(|(p, f)| Op::Accountability(p, f)),
+        1 => (0usize..3).prop_map(Op::Institution),
+        1 => (1u32..100_000).prop_map(Op::Recovery),
+        1 => (4u32..60).prop_map(Op::Rules),
+    ]
+}
+
+/// Ops on days after the demo's (1 to 40), in order.
+fn arb_history() -> impl Strategy<Value = Vec<(i64, Op)>> {
+    proptest::collection::vec((1i64..40, arb_op()), 5..30).prop_map(|mut ops| {
+        ops.sort_by_key(|(day, _)| *day);
+        ops
+    })
+}
+
+/// The demo, then `history` up to and including day `until` after it. Returns the ops
+/// that took effect.
+async fn replay(t: &TestDb, history: &[(i64, Op)], until: i64) -> Vec<Op> {
+    zhenggai_demo::load(&t.db, &t.files, today(), beijing_morning(today()))
+        .await
+        .unwrap();
+    let people: Vec<Actor> = {
+        let mut v = Vec::new();
+        for u in users::list(&t.db).await.unwrap() {
+            if matches!(
+                u.role,
+                Role::Office | Role::Supervisor | Role::Leader | Role::Unit
+            ) {
+                v.push(users::actor(&t.db, u.id).await.unwrap());
+            }
+        }
+        // The office and 纪检 first, then leaders, then units: the step is taken by the
+        // first who is offered one.
+        v.sort_by_key(|a| {
+            (
+                a.role != Role::Office,
+                a.role != Role::Supervisor,
+                a.role != Role::Leader,
+                a.user,
+            )
+        });
+        v
+    };
+    let office = people[0].clone();
+    let jijian = people
+        .iter()
+        .find(|a| a.role == Role::Supervisor)
+        .unwrap()
+        .clone();
+    let handler_of: BTreeMap<UnitId, Actor> = people
+        .iter()
+        .filter(|a| a.role == Role::Unit)
+        .map(|a| (a.unit, a.clone()))
+        .collect();
+    let inspection = inspections::list(&t.db, &office).await.unwrap()[0].id;
+    let evidence = [Upload {
+        filename: "佐证材料.txt".into(),
+        bytes: "整改佐证材料".as_bytes().to_vec(),
+    }];
+    let mut applied = Vec::new();
+    for (seq, (offset, op)) in history.iter().enumerate() {
+        if *offset > until {
+            break;
+        }
+        let day = today() + Duration::days(*offset);
+        let at = beijing_morning(day) + Duration::minutes(seq as i64);
+        let change = |actor: &Actor| Change {
+            actor: Some(actor.user),
+            at,
+            reason: None,
+        };
+        let ok = match op {
+            Op::Step(k, n) => {
+                let problems: Vec<i64> = t
+                    .column("SELECT id FROM problems WHERE withdrawn_at IS NULL ORDER BY id")
+                    .await
+                    .unwrap();
+                let id = ProblemId(problems[k % problems.len()]);
+                let mut taken = false;
+                for actor in &people {
+                    let Ok((_, mut actions)) = offered::actions_for(&t.db, actor, id, day).await
+                    else {
+                        continue;
+                    };
+                    // Adding a measure is the measure form's, not a step's.
+                    actions.retain(|a| !a.starts_with("add_"));
+                    let Some(action) = actions.get(n % actions.len().max(1)) else {
+                        continue;
+                    };
+                    let measure: Option<i64> = t
+                        .column(&format!(
+                            "SELECT id FROM measures WHERE problem_id = {} AND withdrawn_at IS NULL ORDER BY id",
+                            id.0
+                        ))
+                        .await
+                        .unwrap()
+                        .first()
+                        .copied();
+                    let input = StepInput {
+                        action: (*action).to_string(),
+                        reason: "回放测试".into(),
+                        unit_id: Some(handler_of.keys().next().unwrap().0),
+                        meeting: "党委会".into(),
+                        meeting_date: day.to_string(),
+                        report: "专项报告".into(),
+                        measure_id: measure,
+                        deadline: (day + Duration::days(30)).to_string(),
+                        party: "inspection_office".into(),
+                        signer: "张三".into(),
+                        surveyed: Some(10),
+                        satisfied: Some(9),
+                        ..StepInput::default()
+                    };
+                    let with_files = matches!(*action, "request_closure" | "close_phase");
+                    let sent = Sent {
+                        files: if with_files { &evidence } else { &[] },
+                        limits: UploadLimits::default(),
+                    };
+                    taken =
+                        lifecycle::step(&t.db, &t.files, actor, change(actor), id, &input, sent)
+                            .await
+                            .is_ok();
+                    break;
+                }
+                taken
+            }
+            Op::Done(k) => {
+                let open: Vec<i64> = t
+                    .column("SELECT id FROM measures WHERE withdrawn_at IS NULL AND state <> 'done' ORDER BY id")
+                    .await
+                    .unwrap();
+                if open.is_empty() {
+                    false
+                } else {
+                    let id = MeasureId(open[k % open.len()]);
+                    let lead: Vec<i64> = t
+                        .column(&format!(
+                            "SELECT lead_unit_id FROM measures WHERE id = {}",
+                            id.0
+                        ))
+                        .await
+                        .unwrap();
+                    match handler_of.get(&UnitId(lead[0])) {
+                        Some(actor) => progress::add(
+                            &t.db,
+                            &t.files,
+                            actor,
+                            change(actor),
+                            id,
+                            &ProgressInput {
+                                happened_on: day.to_string(),
+                                content: "完成整改".into(),
+                                mark_done: true,
+                            },
+                            &evidence,
+                            UploadLimits::default(),
+                            day,
+                        )
+                        .await
+                        .is_ok(),
+                        None => false,
+                    }
+                }
+            }
+            Op::Withdraw(k) => {
+                let all: Vec<i64> = t
+                    .column("SELECT id FROM measures WHERE withdrawn_at IS NULL ORDER BY id")
+                    .await
+                    .unwrap();
+                let id = all[k % all.len()];
+                let version: Vec<i64> = t
+                    .column(&format!("SELECT version FROM measures WHERE id = {id}"))
+                    .await
+                    .unwrap();
+                let change = Change {
+                    reason: Some("回放测试：撤回措施"),
+                    ..change(&office)
+                };
+                measures::withdraw(&t.db, &office, change, MeasureId(id), version[0], day)
+                    .await
+                    .is_ok()
+            }
+            Op::Accountability(person, form) => outcomes::record_accountability(
+                &t.db,
+                &jijian,
+                change(&jijian),
+                inspection,
+                &AccountabilityInput {
+                    subject_kind: if *person { "person" } else { "unit" }.into(),
+                    subject: "某某".into(),
+                    reason: "整改不力".into(),
+                    form: ["first", "second", "third", "fourth"][*form].into(),
+                    decided_on: day.to_string(),
+                    problem_ids: Vec::new(),
+                },
+            )
+            .await
+            .is_ok(),
+            Op::Institution(kind) => outcomes::record_institution(
+                &t.db,
+                &office,
+                change(&office),
+                inspection,
+                &InstitutionInput {
+                    title: "《某某管理办法》".into(),
+                    doc_number: String::new(),
+                    change_kind: ["made", "revised", "abolished"][*kind].into(),
+                    issued_on: day.to_string(),
+                    problem_ids: Vec::new(),
+                },
+            )
+            .await
+            .is_ok(),
+            Op::Recovery(yuan) => outcomes::record_recovery(
+                &t.db,
+                &office,
+                change(&office),
+                inspection,
+                &RecoveryInput {
+                    amount: yuan.to_string(),
+                    what: "违规发放的津补贴".into(),
+                    recovered_on: day.to_string(),
+                    measure_ids: Vec::new(),
+                },
+            )
+            .await
+            .is_ok(),
+            Op::Rules(green) => {
+                let yellow = (green / 2).max(1).to_string();
+                t.office_sets_rules(&office, at, (&green.to_string(), &yellow), "")
+                    .await
+                    .is_ok()
+            }
+        };
+        if ok {
+            applied.push(op.clone());
+        }
+    }
+    applied
+}
+
+/// The figures as of a day equal the figures, that day, of the ledger replayed up to it.
+async fn as_of_equals_replayed(history: Vec<(i64, Op)>) -> Result<(), TestCaseError> {
+    let last = history.last().map_or(1, |(d, _)| *d);
+    let whole = TestDb::new().await.unwrap();
+    replay(&whole, &history, last).await;
+    let office = whole.actor("office").await;
+    let final_day = today() + Duration::days(last);
+    // Before any op (the demo's own day), in the middle, and the day before the last.
+    let mut cuts = vec![0, last / 2, last - 1];
+    cuts.dedup();
+    for cut in cuts {
+        let day = today() + Duration::days(cut);
+        let part = TestDb::new().await.unwrap();
+        replay(&part, &history, cut).await;
+        let inspections_then = inspections::list(&part.db, &part.actor("office").await)
+            .await
+            .unwrap();
+        let mut scopes = vec![Scope::Everything];
+        scopes.extend(inspections_then.iter().map(|i| Scope::Inspection(i.id)));
+        for scope in scopes {
+            let rewound = statistics::figures(&whole.db, &office, scope, Some(day), final_day)
+                .await
+                .unwrap();
+            let live = statistics::figures(&part.db, &part.actor("office").await, scope, None, day)
+                .await
+                .unwrap();
+            prop_assert_eq!(rewound, live, "as of {} ({:?})", day, scope);
+        }
+    }
+    Ok(())
+}
+
+/// A history that takes every kind of op, checked first.
+fn every_kind() -> Vec<(i64, Op)> {
+    vec![
+        (1, Op::Step(0, 0)),
+        (2, Op::Done(3)),
+        (3, Op::Rules(40)),
+        (4, Op::Accountability(true, 1)),
+        (5, Op::Withdraw(2)),
+        (6, Op::Institution(0)),
+        (7, Op::Recovery(1200)),
+        (8, Op::Step(5, 1)),
+        (9, Op::Done(0)),
+        (10, Op::Step(12, 0)),
+        (20, Op::Done(7)),
+        (25, Op::Step(3, 2)),
+        (31, Op::Rules(10)),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_kind_of_change_takes_effect_in_the_replay() {
+    let t = TestDb::new().await.unwrap();
+    let history = every_kind();
+    let applied = replay(&t, &history, 40).await;
+    assert!(
+        applied.len() >= history.len() - 2,
+        "only {applied:?} of {history:?} took effect: the replay would prove little"
+    );
+}
+
+#[test]
+fn figures_as_of_a_day_are_the_ledger_replayed_up_to_it() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(as_of_equals_replayed(every_kind())).unwrap();
+    let mut runner = TestRunner::new(Config {
+        cases: 4,
+        max_shrink_iters: 16,
+        ..Config::default()
+    });
+    runner
+        .run(&arb_history(), |history| {
+            rt.block_on(as_of_equals_replayed(history))
+        })
+        .unwrap();
+}
+
+/// An inspection that did not exist yet has nothing to count; the figures of its
+/// organisation as of that day leave it out.
+#[tokio::test]
+async fn before_the_ledger_there_is_nothing_to_count() {
+    let t = TestDb::new().await.unwrap();
+    zhenggai_demo::load(&t.db, &t.files, today(), beijing_morning(today()))
+        .await
+        .unwrap();
+    let office = t.actor("office").await;
+    let before = statistics::figures(
+        &t.db,
+        &office,
+        Scope::Everything,
+        Some(today() - Duration::days(1)),
+        today(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(before.inspections, 0);
+    assert_eq!(before.rectification.problems, 0);
+    assert_eq!(before.results.money_recovered_fen, 0);
+}
