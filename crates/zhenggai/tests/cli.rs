@@ -716,3 +716,70 @@ fn audit_verify_proves_checkpoints_and_fails_loudly_when_the_trail_was_cut_back(
     assert_eq!(code, 1);
     assert!(out.contains("were not checked: give the key file"), "{out}");
 }
+
+#[test]
+fn the_figures_are_printed_as_offices_write_them_and_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(
+        zhenggai(dir.path())
+            .arg("demo")
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    let (code, out, err) = run(dir.path(), &["stats", "--inspection", "1"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("截至"), "{out}");
+    assert!(
+        out.contains("共反馈9个方面23个问题，制定整改措施27条；已完成整改1个，正在按序时进度推进"),
+        "{out}"
+    );
+    assert!(
+        out.contains("；制定完善制度3项；问责2人、单位1个；清退资金6.1万元。"),
+        "{out}"
+    );
+    let (code, out, err) = run(dir.path(), &["stats", "--inspection", "1", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    for key in [
+        "aspects",
+        "items",
+        "problems",
+        "measures",
+        "problems_done",
+        "problems_on_schedule",
+        "problems_long_term",
+        "problems_overdue",
+        "institutions",
+        "people_held_accountable",
+        "money_recovered_yuan",
+    ] {
+        assert!(v[key].is_number(), "{key}: {out}");
+    }
+    assert_eq!(v["money_recovered_yuan"], 60_950.0);
+    // Before the ledger was entered there was nothing; a day ahead is refused.
+    let (code, out, _) = run(
+        dir.path(),
+        &[
+            "stats",
+            "--inspection",
+            "1",
+            "--as-of",
+            "2000-01-01",
+            "--json",
+        ],
+    );
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["problems"], 0);
+    let (code, _, err) = run(
+        dir.path(),
+        &["stats", "--inspection", "1", "--as-of", "2999-01-01"],
+    );
+    assert_ne!(code, 0);
+    assert!(err.contains("as_of"), "{err}");
+    let (code, _, err) = run(dir.path(), &["stats", "--inspection", "999"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("no inspection 999"), "{err}");
+}

@@ -58,39 +58,6 @@ pub fn notice_draft(measure: &str, deadline: &str, standing: Standing) -> String
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The lines as offices have been handed them (byte for byte: a changed title is a
-    /// changed document).
-    #[test]
-    fn the_lines_read_as_before() {
-        let day = NaiveDate::from_ymd_opt(2024, 4, 22).unwrap_or_default();
-        assert_eq!(ledger_title("市委第一巡察组"), "市委第一巡察组整改台账");
-        assert_eq!(
-            ledger_file_name("市委第一巡察组"),
-            "市委第一巡察组整改台账.xlsx"
-        );
-        assert_eq!(
-            ledger_as_of(day, "12-ab"),
-            "截至2024年4月22日　审计校验码：12-ab"
-        );
-        assert_eq!(
-            weekly_summary_title("某市", day),
-            "某市整改工作周汇总（2024年4月22日—4月28日）"
-        );
-        assert_eq!(
-            weekly_summary_file_name("某市", day),
-            "某市整改工作周汇总-2024-04-22.docx"
-        );
-        assert_eq!(
-            notice_draft("公车管理", "2024年6月底前", Standing::Overdue { days: 3 }),
-            "你单位牵头的整改措施“公车管理”（整改时限：2024年6月底前）已逾期3天。请认真落实整改责任，加快推进，并于收到本通知后及时报告整改进展。"
-        );
-    }
-}
-
 /// The overall figures as offices write them in reports (整改落实情况报告): "截至…，共反馈
 /// xx个方面xx项xx个问题，制定整改措施xx条；已完成整改xx个，正在按序时进度推进xx个，需长期
 /// 坚持xx个；制定完善制度xx项；问责xx人；清退资金xx万元。" The 项 level only where the
@@ -132,4 +99,37 @@ pub fn overall_figures(f: &zhenggai_storage::statistics::Figures) -> String {
     }
     text.push('。');
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The lines as offices have been handed them (byte for byte: a changed title is a
+    /// changed document).
+    #[test]
+    fn the_lines_read_as_before() {
+        let day = NaiveDate::from_ymd_opt(2024, 4, 22).unwrap_or_default();
+        assert_eq!(ledger_title("市委第一巡察组"), "市委第一巡察组整改台账");
+        assert_eq!(
+            ledger_file_name("市委第一巡察组"),
+            "市委第一巡察组整改台账.xlsx"
+        );
+        assert_eq!(
+            ledger_as_of(day, "12-ab"),
+            "截至2024年4月22日　审计校验码：12-ab"
+        );
+        assert_eq!(
+            weekly_summary_title("某市", day),
+            "某市整改工作周汇总（2024年4月22日—4月28日）"
+        );
+        assert_eq!(
+            weekly_summary_file_name("某市", day),
+            "某市整改工作周汇总-2024-04-22.docx"
+        );
+        assert_eq!(
+            notice_draft("公车管理", "2024年6月底前", Standing::Overdue { days: 3 }),
+            "你单位牵头的整改措施“公车管理”（整改时限：2024年6月底前）已逾期3天。请认真落实整改责任，加快推进，并于收到本通知后及时报告整改进展。"
+        );
+    }
 }

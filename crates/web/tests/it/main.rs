@@ -32,6 +32,7 @@ mod request_log;
 mod schedule;
 mod snapshots;
 mod spreadsheets;
+mod statistics;
 mod strict;
 mod supervision;
 mod trail;
