@@ -371,6 +371,15 @@ pub struct Institutions {
 }
 
 impl Institutions {
+    /// Counts one institution (the outcome page's counts too).
+    pub fn add(&mut self, change: InstitutionChange) {
+        match change {
+            InstitutionChange::Made => self.made += 1,
+            InstitutionChange::Revised => self.revised += 1,
+            InstitutionChange::Abolished => self.abolished += 1,
+        }
+    }
+
     /// 制定完善制度xx项: made and revised.
     pub fn made_or_revised(&self) -> u64 {
         self.made + self.revised
@@ -386,6 +395,23 @@ pub struct Accountability {
     pub units: u64,
     /// Records by form: the first, second, third and fourth.
     pub by_form: [u64; 4],
+}
+
+impl Accountability {
+    /// Counts one record: a person's or a unit's, by its form (the outcome page's
+    /// counts too).
+    pub fn add(&mut self, person: bool, form: AccountabilityForm) {
+        if person {
+            self.people += 1;
+        } else {
+            self.units += 1;
+        }
+        let i = AccountabilityForm::ALL
+            .iter()
+            .position(|f| *f == form)
+            .unwrap_or_default();
+        self.by_form[i] += 1;
+    }
 }
 
 /// What the closure reviews and look-backs decided (挂号/销号/留号, 回头看).
@@ -459,29 +485,6 @@ impl Source {
             Step::ClosureReturned => r.closures_returned += 1,
             Step::Confirmed => r.lookbacks_confirmed += 1,
             Step::Reopened => r.problems_reopened += 1,
-        }
-    }
-
-    fn add_accountability(&mut self, a: &AccountabilityFact) {
-        let acc = &mut self.accountability;
-        if a.person {
-            acc.people += 1;
-        } else {
-            acc.units += 1;
-        }
-        let form = AccountabilityForm::ALL
-            .iter()
-            .position(|f| *f == a.form)
-            .unwrap_or_default();
-        acc.by_form[form] += 1;
-    }
-
-    fn add_institution(&mut self, change: InstitutionChange) {
-        let i = &mut self.institutions;
-        match change {
-            InstitutionChange::Made => i.made += 1,
-            InstitutionChange::Revised => i.revised += 1,
-            InstitutionChange::Abolished => i.abolished += 1,
         }
     }
 }
@@ -566,12 +569,12 @@ pub fn compute(facts: &Facts, day: NaiveDate) -> Statistics {
     }
     for a in &facts.accountability {
         if let Some(source) = sources.get_mut(&a.inspection) {
-            source.add_accountability(a);
+            source.accountability.add(a.person, a.form);
         }
     }
     for i in &facts.institutions {
         if let Some(source) = sources.get_mut(&i.inspection) {
-            source.add_institution(i.change);
+            source.institutions.add(i.change);
         }
     }
     for r in &facts.recoveries {

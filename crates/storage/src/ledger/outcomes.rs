@@ -6,6 +6,7 @@ use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::happened;
 use zhenggai_domain::outcomes::{AccountabilityForm, InstitutionChange, format_yuan, parse_fen};
 use zhenggai_domain::reason::{Choose, Foreign, Rule};
+use zhenggai_domain::statistics;
 use zhenggai_domain::validate::Why;
 use zhenggai_domain::validate::{Checker, FieldError};
 use zhenggai_domain::{InspectionId, Role};
@@ -443,28 +444,27 @@ pub async fn list(db: &Db, actor: &Actor, inspection: InspectionId) -> StoreResu
     .into_iter()
     .map(Recovery::from)
     .collect();
-    let mut counts = OutcomeCounts::default();
+    // Counted as the statistics count them (D15), so that the two never disagree.
+    let mut people = statistics::Accountability::default();
     for a in &accountability {
-        if a.subject_kind == "unit" {
-            counts.units += 1;
-        } else {
-            counts.people += 1;
-        }
-        let i = AccountabilityForm::ALL
-            .iter()
-            .position(|f| *f == a.form)
-            .unwrap_or(0);
-        counts.by_form[i] += 1;
+        people.add(a.subject_kind != "unit", a.form);
     }
+    let mut rules = statistics::Institutions::default();
     for i in &institutions {
-        match i.change_kind {
-            InstitutionChange::Made => counts.made += 1,
-            InstitutionChange::Revised => counts.revised += 1,
-            InstitutionChange::Abolished => counts.abolished += 1,
-        }
+        rules.add(i.change_kind);
     }
-    counts.recovered_fen = recoveries.iter().map(|r| r.amount_fen).sum();
-    counts.recovered = format_yuan(counts.recovered_fen);
+    let recovered_fen = recoveries.iter().map(|r| r.amount_fen).sum();
+    let as_i64 = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+    let counts = OutcomeCounts {
+        people: as_i64(people.people),
+        units: as_i64(people.units),
+        by_form: people.by_form.map(as_i64),
+        made: as_i64(rules.made),
+        revised: as_i64(rules.revised),
+        abolished: as_i64(rules.abolished),
+        recovered_fen,
+        recovered: format_yuan(recovered_fen),
+    };
     Ok(Outcomes {
         accountability,
         institutions,
