@@ -8,8 +8,9 @@ use axum::routing::{MethodRouter, get, post};
 
 use crate::error::PageError;
 use crate::pages::{
-    admin, calendar, header_words, home, inspections, ledger, login, lookbacks, measures,
-    notifications, outcomes, problems, rules, spreadsheets, supervision, trail, warnings, weekly,
+    admin, battle_map, calendar, header_words, home, inspections, ledger, login, lookbacks,
+    measures, notifications, outcomes, problems, rules, spreadsheets, supervision, trail, warnings,
+    weekly,
 };
 use crate::state::App;
 use zhenggai_storage::StoreError;
@@ -165,6 +166,7 @@ pub fn page_routes(app: &App) -> Vec<(&'static str, MethodRouter<App>)> {
         ),
         ("/inspections/new", get(inspections::new)),
         ("/inspections/{id}", get(ledger::show)),
+        ("/inspections/{id}/map", get(battle_map::show)),
         (
             "/inspections/{id}/edit",
             get(inspections::edit).post(inspections::update),

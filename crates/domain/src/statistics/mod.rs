@@ -458,6 +458,20 @@ pub struct Statistics {
     pub by_unit: Vec<(UnitId, Rectification)>,
     /// By responsible leader, by id.
     pub by_leader: Vec<(UserId, Rectification)>,
+    /// Each problem's standing, in the facts' order (the battle map's cells).
+    pub problems: Vec<ProblemCell>,
+}
+
+/// One problem on the day: its standing, and whether a measure of it is due soon (the
+/// three-colour warning short of red).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProblemCell {
+    /// The problem.
+    pub id: ProblemId,
+    /// Where it stands.
+    pub standing: ProblemStanding,
+    /// Whether one of its open measures is due within the warning window.
+    pub due_soon: bool,
 }
 
 /// The figures of one source (inspection kind).
@@ -532,12 +546,21 @@ pub fn compute(facts: &Facts, day: NaiveDate) -> Statistics {
     }
 
     let mut by_aspect: BTreeMap<AspectId, Rectification> = BTreeMap::new();
+    let mut cells = Vec::with_capacity(facts.problems.len());
     for p in &facts.problems {
         let Some(source) = sources.get_mut(&p.inspection) else {
             continue;
         };
         let measures = of_problem.get(&p.id).map(Vec::as_slice).unwrap_or_default();
         let standing = ProblemStanding::of(p.state, measures.iter().copied());
+        cells.push(ProblemCell {
+            id: p.id,
+            standing,
+            due_soon: standing != ProblemStanding::Done
+                && measures
+                    .iter()
+                    .any(|s| matches!(s, Standing::DueSoon { .. })),
+        });
         source.rectification.add_problem(standing);
         by_aspect.entry(p.aspect).or_default().add_problem(standing);
         if let Some(unit) = p.lead_unit {
@@ -638,6 +661,7 @@ pub fn compute(facts: &Facts, day: NaiveDate) -> Statistics {
         by_aspect,
         by_unit: by_unit.into_iter().collect(),
         by_leader: by_leader.into_iter().collect(),
+        problems: cells,
     }
 }
 

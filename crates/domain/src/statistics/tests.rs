@@ -337,6 +337,22 @@ fn a_small_ledger_counts_as_by_hand() {
     let zhao = s.by_leader.iter().find(|(l, _)| *l == ZHAO).unwrap().1;
     assert_eq!((zhao.problems, zhao.problems_long_term), (1, 1));
     assert_eq!((zhao.measures, zhao.measures_due_soon), (2, 1));
+    let cells: Vec<(i64, ProblemStanding, bool)> = s
+        .problems
+        .iter()
+        .map(|c| (c.id.0, c.standing, c.due_soon))
+        .collect();
+    assert_eq!(
+        cells,
+        [
+            (1, ProblemStanding::Done, false),
+            (2, ProblemStanding::LongTerm, false),
+            (3, ProblemStanding::Overdue, true),
+            (4, ProblemStanding::OnSchedule, false),
+            (5, ProblemStanding::OnSchedule, false),
+            (6, ProblemStanding::OnSchedule, false),
+        ]
+    );
 }
 
 #[test]

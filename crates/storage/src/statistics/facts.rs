@@ -64,10 +64,12 @@ struct ItemRow {
 }
 
 #[derive(sqlx::FromRow, Deserialize)]
-struct ProblemRow {
-    id: i64,
+pub(super) struct ProblemRow {
+    pub(super) id: i64,
     inspection_id: i64,
-    aspect_id: i64,
+    pub(super) aspect_id: i64,
+    pub(super) ordinal: i64,
+    pub(super) title: String,
     #[serde(default)]
     lead_unit_id: Option<i64>,
     #[serde(default)]
@@ -190,6 +192,8 @@ pub(super) struct Read {
     pub(super) facts: Facts,
     /// The aspects as they stood, in the ledger's order.
     pub(super) aspects: Vec<AspectRow>,
+    /// The problems as they stood, in the ledger's order.
+    pub(super) problems: Vec<ProblemRow>,
 }
 
 /// Every fact of `inspections` as they stood at `at` (now when `None`); `day` is the
@@ -253,14 +257,16 @@ pub(super) async fn read(
         .into_iter()
         .collect();
 
-    let problems: Vec<ProblemRow> = rows_at(
+    let mut problems: Vec<ProblemRow> = rows_at(
         conn,
         Entity::Problem,
-        "id, inspection_id, aspect_id, lead_unit_id, leader_id, state, created_at, withdrawn_at",
+        "id, inspection_id, aspect_id, ordinal, title, lead_unit_id, leader_id, state, created_at, \
+         withdrawn_at",
         &by_inspection,
         at,
     )
     .await?;
+    problems.sort_by_key(|p| (p.inspection_id, p.aspect_id, p.ordinal, p.id));
     let mut measures: Vec<MeasureRow> = rows_at(
         conn,
         Entity::Measure,
@@ -399,7 +405,11 @@ pub(super) async fn read(
             })
             .collect(),
     };
-    Ok(Read { facts, aspects })
+    Ok(Read {
+        facts,
+        aspects,
+        problems,
+    })
 }
 
 /// The closure and look-back steps taken on the problems of the scope by `at`: steps

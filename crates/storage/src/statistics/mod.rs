@@ -253,6 +253,92 @@ pub async fn figures(
     as_of: Option<NaiveDate>,
     today: NaiveDate,
 ) -> StoreResult<Figures> {
+    Ok(gather(db, actor, scope, as_of, today).await?.0)
+}
+
+/// One problem on the battle map (挂图作战): where it stood on the day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Cell {
+    /// The problem.
+    pub problem_id: i64,
+    /// Its number in its inspection's ledger.
+    pub ordinal: i64,
+    /// Its title as it stood.
+    pub title: String,
+    /// done, on_schedule, long_term or overdue.
+    pub standing: statistics::ProblemStanding,
+    /// Whether one of its open measures was due within the warning window.
+    pub due_soon: bool,
+}
+
+/// One aspect's row of the battle map.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct MapRow {
+    /// The aspect.
+    pub aspect_id: i64,
+    /// Its title as it stood.
+    pub title: String,
+    /// Its problems and measures.
+    #[serde(flatten)]
+    pub rectification: Rectification,
+    /// Its problems, in the ledger's order.
+    pub cells: Vec<Cell>,
+}
+
+/// The battle map of a scope on a day: its figures, and every problem as a cell under
+/// its aspect.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct BattleMap {
+    /// The figures.
+    pub figures: Figures,
+    /// The aspects with their problems.
+    pub rows: Vec<MapRow>,
+}
+
+/// The battle map (挂图作战, D14) of `scope` as of `as_of`: the figures of [`figures`]
+/// and each problem's standing under its aspect.
+pub async fn battle_map(
+    db: &Db,
+    actor: &Actor,
+    scope: Scope,
+    as_of: Option<NaiveDate>,
+    today: NaiveDate,
+) -> StoreResult<BattleMap> {
+    let (figures, read, s) = gather(db, actor, scope, as_of, today).await?;
+    let cells: HashMap<i64, &statistics::ProblemCell> =
+        s.problems.iter().map(|c| (c.id.0, c)).collect();
+    let mut by_aspect: HashMap<i64, Vec<Cell>> = HashMap::new();
+    for p in &read.problems {
+        if let Some(c) = cells.get(&p.id) {
+            by_aspect.entry(p.aspect_id).or_default().push(Cell {
+                problem_id: p.id,
+                ordinal: p.ordinal,
+                title: p.title.clone(),
+                standing: c.standing,
+                due_soon: c.due_soon,
+            });
+        }
+    }
+    let rows = figures
+        .by_aspect
+        .iter()
+        .map(|a| MapRow {
+            aspect_id: a.aspect_id,
+            title: a.title.clone(),
+            rectification: a.rectification,
+            cells: by_aspect.remove(&a.aspect_id).unwrap_or_default(),
+        })
+        .collect();
+    Ok(BattleMap { figures, rows })
+}
+
+async fn gather(
+    db: &Db,
+    actor: &Actor,
+    scope: Scope,
+    as_of: Option<NaiveDate>,
+    today: NaiveDate,
+) -> StoreResult<(Figures, facts::Read, statistics::Statistics)> {
     let day = as_of.unwrap_or(today);
     if day > today {
         return Err(StoreError::Invalid(vec![FieldError::because(
@@ -281,12 +367,22 @@ pub async fn figures(
     let inspections = facts::inspections(&mut conn, &orgs, only, at).await?;
     let read = facts::read(&mut conn, &inspections, at, day).await?;
     let s = statistics::compute(&read.facts, day);
+    let figures = describe(&mut conn, &read, &s, day).await?;
+    Ok((figures, read, s))
+}
 
+/// The figures with the names of what they break down by.
+async fn describe(
+    conn: &mut sqlx::AnyConnection,
+    read: &facts::Read,
+    s: &statistics::Statistics,
+    day: NaiveDate,
+) -> StoreResult<Figures> {
     let mut ids: Vec<i64> = s.by_unit.iter().map(|(u, _)| u.0).collect();
     ids.extend(s.by_organisation.iter().map(|(o, _)| o.0));
-    let units = unit_names(&mut conn, &ids).await?;
+    let units = unit_names(&mut *conn, &ids).await?;
     let leaders = leader_names(
-        &mut conn,
+        &mut *conn,
         &s.by_leader.iter().map(|(u, _)| u.0).collect::<Vec<_>>(),
     )
     .await?;

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use zhenggai_domain::{InspectionId, UnitId};
-use zhenggai_storage::statistics::{self, Figures, Scope};
+use zhenggai_storage::statistics::{self, BattleMap, Figures, Scope};
 
 use super::extract::{Path, Query};
 use crate::error::{ApiError, ApiErrorBody};
@@ -19,6 +19,7 @@ use crate::state::App;
 pub fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
         .routes(routes!(get_inspection_statistics))
+        .routes(routes!(get_inspection_map))
         .routes(routes!(get_statistics))
 }
 
@@ -60,6 +61,23 @@ pub async fn get_inspection_statistics(
     let scope = Scope::Inspection(InspectionId(id));
     Ok(Json(
         statistics::figures(&app.db, &v.0.actor, scope, q.as_of, app.clock.today()).await?,
+    ))
+}
+
+/// One inspection's battle map (挂图作战, D14): its figures, and every problem as a cell
+/// under its aspect with where it stood on the day (done, on schedule, long-term,
+/// overdue; due soon).
+#[utoipa::path(get, path = "/inspections/{id}/map", tag = "statistics", params(("id" = i64, Path), AsOf),
+    responses((status = 200, body = BattleMap), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn get_inspection_map(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+    Query(q): Query<AsOf>,
+) -> Result<Json<BattleMap>, ApiError> {
+    let scope = Scope::Inspection(InspectionId(id));
+    Ok(Json(
+        statistics::battle_map(&app.db, &v.0.actor, scope, q.as_of, app.clock.today()).await?,
     ))
 }
 

@@ -174,6 +174,8 @@ struct LedgerView {
     pager: Pager,
     errors: Errors,
     can_edit: bool,
+    /// Reads the whole ledger, so its figures and battle map (D14, D15).
+    can_read_figures: bool,
     self_found: ProblemSource,
     export_query: String,
     timeline: Timeline,
@@ -291,6 +293,7 @@ async fn ledger_page(
         page.total_problems,
     );
     let can_edit = v.actor.ledger_access(inspection.org_id) >= Access::Edit;
+    let can_read_figures = v.actor.ledger_access(inspection.org_id) >= Access::Read;
     let nav = Nav::new(v, "inspections", &path);
     let calendar = zhenggai_storage::calendar::load(&app.db).await?;
     let timeline = Timeline::of(inspection.feedback_date, &inspection.terms, &calendar);
@@ -321,6 +324,7 @@ async fn ledger_page(
         pager,
         errors,
         can_edit,
+        can_read_figures,
         self_found: ProblemSource::SelfFound,
         node_states: node_states(&timeline, app.clock.today()),
         pace,

@@ -3,6 +3,7 @@
 //! askama template (auto-escaped; no HTML is built by hand).
 
 pub mod admin;
+pub mod battle_map;
 pub mod calendar;
 pub mod header_words;
 pub mod home;

@@ -222,6 +222,10 @@ const READ_COUNTERPARTS: &[(&str, &[&str])] = &[
         &["GET /api/v1/inspections/{id}/outcomes"],
     ),
     (
+        "/inspections/{id}/map",
+        &["GET /api/v1/inspections/{id}/map"],
+    ),
+    (
         "/inspections/{id}/lookbacks",
         &["GET /api/v1/inspections/{id}/lookbacks"],
     ),

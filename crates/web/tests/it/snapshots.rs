@@ -103,6 +103,7 @@ async fn the_office_reads_its_main_pages() {
         ("home", "/".to_string()),
         ("inspections", "/inspections".to_string()),
         ("ledger", format!("/inspections/{inspection}")),
+        ("battle_map", format!("/inspections/{inspection}/map")),
         ("problem", format!("/problems/{problem}")),
         ("measure", format!("/measures/{measure}")),
         ("overdue", "/measures?status=overdue".to_string()),

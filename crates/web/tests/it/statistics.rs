@@ -164,3 +164,154 @@ async fn the_upper_level_reads_every_organisation_it_oversees_and_each_one() {
         .json();
     assert_eq!(own["problems"], 24);
 }
+
+/// The number a battle map shows for a figure (`data-figure="…"><b>N</b>`).
+fn shown(body: &str, figure: &str) -> String {
+    let at = body
+        .find(&format!("data-figure=\"{figure}\""))
+        .unwrap_or_else(|| panic!("no figure {figure}"));
+    let rest = &body[at..];
+    let start = rest.find("<b").unwrap();
+    let start = start + rest[start..].find('>').unwrap() + 1;
+    let end = start + rest[start..].find("</b>").unwrap();
+    rest[start..end].to_string()
+}
+
+#[tokio::test]
+async fn the_battle_map_shows_the_statistics_figures_and_every_problem() {
+    let t = TestApp::new().await;
+    let i = t.inspection().await;
+    let office = t.token("office").await;
+    let f = t
+        .api(
+            &office,
+            "GET",
+            &format!("/api/v1/inspections/{i}/statistics"),
+            None,
+        )
+        .await
+        .json();
+    let s = t.login("office").await;
+    let ledger = t.get(Some(&s), &format!("/inspections/{i}")).await;
+    assert!(
+        ledger
+            .body
+            .contains(&format!("href=\"/inspections/{i}/map\""))
+    );
+    let page = t.get(Some(&s), &format!("/inspections/{i}/map")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    for figure in [
+        "problems",
+        "problems_done",
+        "problems_on_schedule",
+        "problems_long_term",
+        "problems_overdue",
+        "measures",
+        "measures_done",
+        "measures_overdue",
+        "measures_due_soon",
+        "institutions",
+        "people_held_accountable",
+    ] {
+        assert_eq!(shown(&page.body, figure), f[figure].to_string(), "{figure}");
+    }
+    assert_eq!(shown(&page.body, "problems_done_percent"), "4.3%");
+    // Every problem is a cell, linked to it, coloured by where it stands.
+    let map = t
+        .api(
+            &office,
+            "GET",
+            &format!("/api/v1/inspections/{i}/map"),
+            None,
+        )
+        .await
+        .json();
+    let cells: Vec<&serde_json::Value> = map["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["cells"].as_array().unwrap())
+        .collect();
+    assert_eq!(cells.len() as u64, f["problems"].as_u64().unwrap());
+    for standing in ["done", "on_schedule", "long_term", "overdue"] {
+        let n = cells.iter().filter(|c| c["standing"] == standing).count();
+        assert_eq!(
+            n as u64,
+            f[format!("problems_{standing}")].as_u64().unwrap(),
+            "{standing}"
+        );
+        assert_eq!(
+            page.body
+                .matches(&format!("data-standing=\"{}\"", standing.replace('_', "-")))
+                .count(),
+            n,
+            "{standing}"
+        );
+    }
+    for c in &cells {
+        assert!(
+            page.body
+                .contains(&format!("href=\"/problems/{}\"", c["problem_id"]))
+        );
+    }
+    // Each lead unit's bar links to its part of the ledger.
+    assert!(
+        page.body
+            .contains(&format!("href=\"/inspections/{i}?unit="))
+    );
+    // The big screen: no menus, refreshing itself.
+    let screen = t
+        .get(Some(&s), &format!("/inspections/{i}/map?screen=1"))
+        .await;
+    assert!(screen.body.contains("class=\"big-screen\""));
+    assert!(screen.body.contains("http-equiv=\"refresh\""));
+}
+
+#[tokio::test]
+async fn the_battle_map_of_a_past_day_and_a_day_refused() {
+    let t = TestApp::new().await;
+    let i = t.inspection().await;
+    let s = t.login("office").await;
+    let before = t
+        .get(Some(&s), &format!("/inspections/{i}/map?as_of=2024-04-24"))
+        .await;
+    assert_eq!(before.status, StatusCode::OK, "{}", before.body);
+    assert_eq!(shown(&before.body, "problems"), "0");
+    assert!(before.body.contains("value=\"2024-04-24\""));
+    for (asked, words) in [
+        ("2099-01-01", "不能晚于今天"),
+        ("2024-02-30", "2024年2月没有30日"),
+        ("yesterday", "日期"),
+    ] {
+        let r = t
+            .get(Some(&s), &format!("/inspections/{i}/map?as_of={asked}"))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{asked}");
+        assert!(r.body.contains(words), "{asked}: {}", r.body);
+        // Today's map meanwhile.
+        assert_eq!(shown(&r.body, "problems"), "23");
+    }
+}
+
+#[tokio::test]
+async fn a_unit_is_told_who_reads_the_battle_map() {
+    let t = TestApp::new().await;
+    let i = t.inspection().await;
+    for who in ["finance", "leader_wang"] {
+        let s = t.login(who).await;
+        let r = t.get(Some(&s), &format!("/inspections/{i}/map")).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{who}");
+        assert!(
+            r.body.contains("整改办、纪检监督、党委书记和上级巡察办"),
+            "{who}: {}",
+            r.body
+        );
+        let ledger = t.get(Some(&s), &format!("/inspections/{i}")).await;
+        assert!(!ledger.body.contains("id=\"battle-map\""), "{who}");
+    }
+    for who in ["jijian", "secretary", "xunchaban"] {
+        let s = t.login(who).await;
+        let r = t.get(Some(&s), &format!("/inspections/{i}/map")).await;
+        assert_eq!(r.status, StatusCode::OK, "{who}");
+    }
+}
