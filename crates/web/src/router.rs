@@ -167,6 +167,7 @@ pub fn page_routes(app: &App) -> Vec<(&'static str, MethodRouter<App>)> {
         ("/inspections/new", get(inspections::new)),
         ("/inspections/{id}", get(ledger::show)),
         ("/inspections/{id}/map", get(battle_map::show)),
+        ("/map", get(battle_map::overview)),
         (
             "/inspections/{id}/edit",
             get(inspections::edit).post(inspections::update),

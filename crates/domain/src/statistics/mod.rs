@@ -452,6 +452,8 @@ pub struct Statistics {
     pub by_source: Vec<(InspectionKind, Source)>,
     /// By inspected organisation, by id (the upper level's scope holds several).
     pub by_organisation: Vec<(UnitId, Source)>,
+    /// By inspection, in the facts' order.
+    pub by_inspection: Vec<(InspectionId, Source)>,
     /// By aspect, in the order of the facts' aspects.
     pub by_aspect: Vec<(AspectId, Rectification)>,
     /// By lead unit, by id.
@@ -658,6 +660,11 @@ pub fn compute(facts: &Facts, day: NaiveDate) -> Statistics {
         money_recovered_fen: total.money_recovered_fen,
         by_source,
         by_organisation: by_organisation.into_iter().collect(),
+        by_inspection: facts
+            .inspections
+            .iter()
+            .filter_map(|i| Some((i.id, *sources.get(&i.id)?)))
+            .collect(),
         by_aspect,
         by_unit: by_unit.into_iter().collect(),
         by_leader: by_leader.into_iter().collect(),

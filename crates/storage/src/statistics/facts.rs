@@ -44,6 +44,7 @@ struct InspectionRow {
     id: i64,
     org_id: i64,
     kind: String,
+    title: String,
     withdrawn_at: Option<String>,
 }
 
@@ -155,13 +156,21 @@ impl Rewound for RulesRow {
     const WITHDRAWS: bool = false;
 }
 
-/// The inspections of `orgs` (or the one `only`) as they stood at `at`: id and org.
+/// An inspection in scope.
+pub(super) struct InScope {
+    pub(super) id: InspectionId,
+    pub(super) org: UnitId,
+    pub(super) kind: InspectionKind,
+    pub(super) title: String,
+}
+
+/// The inspections of `orgs` (or the one `only`) as they stood at `at`, by id.
 pub(super) async fn inspections(
     conn: &mut AnyConnection,
     orgs: &[UnitId],
     only: Option<InspectionId>,
     at: Option<DateTime<Utc>>,
-) -> StoreResult<Vec<(InspectionId, UnitId, InspectionKind)>> {
+) -> StoreResult<Vec<InScope>> {
     let mut scope = Sql::new("org_id IN ");
     scope.id_list(orgs.iter().map(|o| o.0));
     if let Some(id) = only {
@@ -170,20 +179,24 @@ pub(super) async fn inspections(
     let rows: Vec<InspectionRow> = rows_at(
         conn,
         Entity::Inspection,
-        "id, org_id, kind, created_at, withdrawn_at",
+        "id, org_id, kind, title, created_at, withdrawn_at",
         &scope,
         at,
     )
     .await?;
-    rows.into_iter()
+    let mut out = rows
+        .into_iter()
         .map(|r| {
-            Ok((
-                InspectionId(r.id),
-                UnitId(r.org_id),
-                code_of("inspections", "kind", &r.kind)?,
-            ))
+            Ok(InScope {
+                id: InspectionId(r.id),
+                org: UnitId(r.org_id),
+                kind: code_of("inspections", "kind", &r.kind)?,
+                title: r.title,
+            })
         })
-        .collect()
+        .collect::<StoreResult<Vec<_>>>()?;
+    out.sort_by_key(|i| i.id);
+    Ok(out)
 }
 
 /// What was read besides the facts: the aspects' titles and order, for their rows.
@@ -200,11 +213,11 @@ pub(super) struct Read {
 /// day the figures are of.
 pub(super) async fn read(
     conn: &mut AnyConnection,
-    inspections: &[(InspectionId, UnitId, InspectionKind)],
+    inspections: &[InScope],
     at: Option<DateTime<Utc>>,
     day: NaiveDate,
 ) -> StoreResult<Read> {
-    let ids: Vec<i64> = inspections.iter().map(|(i, _, _)| i.0).collect();
+    let ids: Vec<i64> = inspections.iter().map(|i| i.id.0).collect();
     let in_scope = |column: &str| {
         let mut sql = Sql::new(column);
         sql.push(" IN ").id_list(ids.iter().copied());
@@ -212,16 +225,16 @@ pub(super) async fn read(
     };
     let by_inspection = in_scope("inspection_id");
 
-    let orgs: Vec<UnitId> = inspections.iter().map(|(_, o, _)| *o).collect();
+    let orgs: Vec<UnitId> = inspections.iter().map(|i| i.org).collect();
     let windows = windows_of(conn, &orgs, at).await?;
     let inspection_facts = inspections
         .iter()
-        .map(|(id, org, kind)| InspectionFact {
-            id: *id,
-            kind: *kind,
-            org: *org,
+        .map(|i| InspectionFact {
+            id: i.id,
+            kind: i.kind,
+            org: i.org,
             windows: windows
-                .get(org)
+                .get(&i.org)
                 .copied()
                 .unwrap_or_else(|| WarningRules::default().windows()),
         })

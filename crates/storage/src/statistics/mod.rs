@@ -166,6 +166,22 @@ pub struct OrganisationRow {
     pub figures: SourceFigures,
 }
 
+/// One inspection's figures.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct InspectionRow {
+    /// The inspection.
+    pub inspection_id: i64,
+    /// Its title as it stood.
+    pub title: String,
+    /// Its kind.
+    pub kind: InspectionKind,
+    /// The inspected organisation.
+    pub org_id: i64,
+    /// Its figures.
+    #[serde(flatten)]
+    pub figures: SourceFigures,
+}
+
 /// One aspect's problems and measures.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct AspectRow {
@@ -229,6 +245,8 @@ pub struct Figures {
     pub by_source: Vec<SourceRow>,
     /// By inspected organisation.
     pub by_organisation: Vec<OrganisationRow>,
+    /// By inspection.
+    pub by_inspection: Vec<InspectionRow>,
     /// By aspect, in the ledger's order.
     pub by_aspect: Vec<AspectRow>,
     /// By lead unit.
@@ -367,13 +385,14 @@ async fn gather(
     let inspections = facts::inspections(&mut conn, &orgs, only, at).await?;
     let read = facts::read(&mut conn, &inspections, at, day).await?;
     let s = statistics::compute(&read.facts, day);
-    let figures = describe(&mut conn, &read, &s, day).await?;
+    let figures = describe(&mut conn, &inspections, &read, &s, day).await?;
     Ok((figures, read, s))
 }
 
 /// The figures with the names of what they break down by.
 async fn describe(
     conn: &mut sqlx::AnyConnection,
+    inspections: &[facts::InScope],
     read: &facts::Read,
     s: &statistics::Statistics,
     day: NaiveDate,
@@ -421,6 +440,20 @@ async fn describe(
                 org_id: org.0,
                 name: name(org.0).1,
                 figures: SourceFigures::of(src),
+            })
+            .collect(),
+        by_inspection: s
+            .by_inspection
+            .iter()
+            .filter_map(|(id, src)| {
+                let i = inspections.iter().find(|i| i.id == *id)?;
+                Some(InspectionRow {
+                    inspection_id: id.0,
+                    title: i.title.clone(),
+                    kind: i.kind,
+                    org_id: i.org.0,
+                    figures: SourceFigures::of(src),
+                })
             })
             .collect(),
         by_aspect: s

@@ -38,6 +38,11 @@ texts! {
     map_lists_today: "逾期和即将到期的措施清单按今天列出，请回到今天查看。", "The lists of overdue and due-soon measures are today's: go back to today to see them.";
     legend_due_soon: "有措施即将到期", "A measure due soon";
     big_screen: "大屏模式", "Big screen";
+    map_inspections: "各轮巡察（审计、督查）问题整改进度", "Each inspection's problems";
+    map_inspections_hint: "每条横条是一轮巡察（或审计、督查等）的全部问题，按已完成、正在推进、长期坚持、逾期分段；点击查看该轮的挂图。", "Each bar is an inspection's (or audit's) problems: done, on schedule, long-term, overdue. Click one to open its battle map.";
+    map_organisations: "各单位问题整改进度", "Each organisation's problems";
+    map_organisations_hint: "每条横条是一个被巡察单位的全部问题；点击查看该单位的挂图。", "Each bar is an inspected organisation's problems. Click one to open its battle map.";
+    map_sources: "按问题来源统计", "By source";
     big_screen_note: "大屏模式：每5分钟自动刷新。", "Big screen: refreshes every 5 minutes.";
     big_screen_leave: "退出大屏", "Leave the big screen";
     import_hint: "选择本单位现有的台账文件（Excel .xlsx/.xls、WPS 或 CSV）。先预览每一行的识别结果，确认无误后再导入；有错误时不会写入任何内容。", "Choose the ledger file you keep (Excel .xlsx/.xls, WPS or CSV). Every row's reading is shown first; nothing is written while there are errors.";

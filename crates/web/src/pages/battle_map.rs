@@ -8,14 +8,15 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use chrono::NaiveDate;
 use serde::Deserialize;
-use zhenggai_domain::InspectionId;
 use zhenggai_domain::statistics::{ProblemStanding, Rectification};
 use zhenggai_domain::status::StandingFilter;
 use zhenggai_domain::validate::{Checker, FieldError, Why};
+use zhenggai_domain::{InspectionId, UnitId};
 use zhenggai_storage::ledger::inspections::{self, Inspection};
 use zhenggai_storage::ledger::query::{self, Filter, MeasurePage, Within};
-use zhenggai_storage::statistics::{self, BattleMap, Scope};
+use zhenggai_storage::statistics::{self, BattleMap, Figures as BattleMapFigures, Scope};
 
 use super::{Nav, render_status, tr};
 use crate::error::PageError;
@@ -40,26 +41,49 @@ const BAR_WIDTH: u64 = 560;
 /// The height of a bar's row in the drawing.
 const ROW_HEIGHT: usize = 34;
 
-/// One part of a bar: a standing's share of the unit's measures.
+/// One part of a bar: a standing's share of what the bar counts.
 pub struct Segment {
     /// done, on-schedule, long-term or overdue (colour and print pattern).
     pub class: &'static str,
-    /// Where it starts and how wide it is, in drawing units.
+    /// Where it starts, in drawing units.
     pub x: u64,
     /// Its width.
     pub width: u64,
-    /// The measures it stands for.
+    /// How many it stands for.
     pub count: u64,
 }
 
-/// One lead unit's measures as a bar.
+impl Segment {
+    /// Whether it is drawn with a pattern (long-term dots, overdue hatching), so that
+    /// it reads on paper in black and white.
+    pub fn patterned(&self) -> bool {
+        matches!(self.class, "long-term" | "overdue")
+    }
+}
+
+/// What a bar counts.
+#[derive(Clone, Copy)]
+enum Counting {
+    Problems,
+    Measures,
+}
+
+/// One bar: a lead unit's measures, or an inspection's or organisation's problems.
 pub struct Bar {
-    /// The unit.
+    /// What it stands for (a unit, inspection or organisation id).
     pub id: i64,
-    /// Its name.
+    /// Its name, whole (the label's tooltip).
     pub name: String,
-    /// Its measures, by standing.
-    pub r: Rectification,
+    /// Its name as the chart's label: cut to what the label's room holds.
+    pub label: String,
+    /// The list behind it.
+    pub href: String,
+    /// Done, and in all.
+    pub done: u64,
+    /// In all.
+    pub total: u64,
+    /// Overdue.
+    pub overdue: u64,
     /// Its parts, done first.
     pub segments: Vec<Segment>,
     /// Where its row starts in the drawing.
@@ -67,17 +91,41 @@ pub struct Bar {
 }
 
 impl Bar {
-    fn of(row: usize, id: i64, name: String, r: Rectification) -> Bar {
-        let total = r.measures.max(1);
+    fn of(
+        row: usize,
+        id: i64,
+        name: String,
+        href: String,
+        r: &Rectification,
+        what: Counting,
+    ) -> Bar {
+        let (total, parts) = match what {
+            Counting::Problems => (
+                r.problems,
+                [
+                    r.problems_done,
+                    r.problems_on_schedule,
+                    r.problems_long_term,
+                    r.problems_overdue,
+                ],
+            ),
+            Counting::Measures => (
+                r.measures,
+                [
+                    r.measures_done,
+                    r.measures_on_schedule,
+                    r.measures_long_term,
+                    r.measures_overdue,
+                ],
+            ),
+        };
         let mut segments = Vec::with_capacity(4);
         let mut x = 0;
-        for (class, count) in [
-            ("done", r.measures_done),
-            ("on-schedule", r.measures_on_schedule),
-            ("long-term", r.measures_long_term),
-            ("overdue", r.measures_overdue),
-        ] {
-            let width = count * BAR_WIDTH / total;
+        for (class, count) in ["done", "on-schedule", "long-term", "overdue"]
+            .into_iter()
+            .zip(parts)
+        {
+            let width = count * BAR_WIDTH / total.max(1);
             if count > 0 {
                 segments.push(Segment {
                     class,
@@ -90,12 +138,81 @@ impl Bar {
         }
         Bar {
             id,
+            label: label_of(&name),
             name,
-            r,
+            href,
+            done: parts[0],
+            total,
+            overdue: parts[3],
             segments,
             top: row * ROW_HEIGHT,
         }
     }
+}
+
+/// The characters of CJK text a bar's label holds (its room is 300 drawing units of
+/// 15-unit type).
+const LABEL_CHARS: usize = 18;
+
+/// A name cut to [`LABEL_CHARS`], with an ellipsis when cut.
+fn label_of(name: &str) -> String {
+    if name.chars().count() <= LABEL_CHARS {
+        name.to_string()
+    } else {
+        let mut cut: String = name.chars().take(LABEL_CHARS - 1).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+/// Where a map's figures lead.
+pub struct Links {
+    /// The problems behind the problem figures.
+    pub problems: String,
+    /// The measure list, ready for `status=…` (ends in `?` or `&`).
+    pub list: String,
+    /// The outcomes behind their figures.
+    pub outcomes: String,
+}
+
+/// Reads the day asked for in the address: a day that does not read, or is ahead, is
+/// refused at its field and today's map shown meanwhile. The big screen shows today.
+fn asked_day(q: &AsOfQuery, today: NaiveDate) -> (NaiveDate, Option<FieldError>) {
+    if q.screen == "1" {
+        return (today, None);
+    }
+    let mut c = Checker::default();
+    let asked = c.optional_date("as_of", &q.as_of);
+    if let Err(list) = c.finish() {
+        return (today, list.into_iter().next());
+    }
+    match asked {
+        Some(day) if day > today => (
+            today,
+            Some(FieldError::because("as_of", Why::AsOfAhead { today })),
+        ),
+        Some(day) => (day, None),
+        None => (today, None),
+    }
+}
+
+/// Each lead unit's measures as bars, linking to `list` narrowed to the unit.
+fn unit_bars(map: &BattleMapFigures, list: &str) -> Vec<Bar> {
+    map.by_unit
+        .iter()
+        .filter(|u| u.rectification.measures > 0)
+        .enumerate()
+        .map(|(row, u)| {
+            Bar::of(
+                row,
+                u.id,
+                u.name.clone(),
+                format!("{list}unit={}", u.id),
+                &u.rectification,
+                Counting::Measures,
+            )
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -105,7 +222,8 @@ struct MapPage {
     nav: Nav,
     inspection: Inspection,
     map: BattleMap,
-    bars: Vec<Bar>,
+    unit_bars: Vec<Bar>,
+    links: Links,
     /// Today's overdue measures and those due soon, the most urgent first (only on
     /// today's map: the lists are today's).
     overdue: Option<MeasurePage>,
@@ -145,11 +263,6 @@ impl MapPage {
     fn percent(&self, p: &Option<f64>) -> String {
         p.map_or_else(|| "—".to_string(), |p| format!("{p:.1}%"))
     }
-
-    /// The height of the bar chart's drawing.
-    fn chart_height(&self) -> usize {
-        self.bars.len() * ROW_HEIGHT + 8
-    }
 }
 
 /// GET /inspections/{id}/map — the battle map, today or as of `?as_of=`.
@@ -162,32 +275,17 @@ pub async fn show(
     let id = InspectionId(id);
     let today = app.clock.today();
     let inspection = inspections::get(&app.db, &v.actor, id).await?;
-    // A day that does not read, or is ahead, is said at the date field; the map shows
-    // today's meanwhile.
-    let mut c = Checker::default();
-    let asked = c.optional_date("as_of", &q.as_of);
-    let mut refused = c.finish().err().and_then(|list| list.into_iter().next());
+    let (day, refused) = asked_day(&q, today);
     let screen = q.screen == "1";
-    // The big screen shows today, always: it refreshes itself.
-    let mut day = if screen {
-        today
-    } else {
-        asked.unwrap_or(today)
-    };
-    if day > today {
-        refused = Some(FieldError::because("as_of", Why::AsOfAhead { today }));
-        day = today;
-    }
     let map =
         statistics::battle_map(&app.db, &v.actor, Scope::Inspection(id), Some(day), today).await?;
-    let bars = map
-        .figures
-        .by_unit
-        .iter()
-        .filter(|u| u.rectification.measures > 0)
-        .enumerate()
-        .map(|(row, u)| Bar::of(row, u.id, u.name.clone(), u.rectification))
-        .collect();
+    let list = format!("/inspections/{}?", id.0);
+    let unit_bars = unit_bars(&map.figures, &list);
+    let links = Links {
+        problems: "#grid".into(),
+        list,
+        outcomes: format!("/inspections/{}/outcomes", id.0),
+    };
     let mut lists = [None, None];
     if day == today {
         for (list, status) in lists
@@ -221,7 +319,8 @@ pub async fn show(
             nav: Nav::new(&v, "inspections", &path),
             inspection,
             map,
-            bars,
+            unit_bars,
+            links,
             overdue,
             due_soon,
             day: day.to_string(),
@@ -229,6 +328,155 @@ pub async fn show(
             is_today: day == today,
             refused,
             screen,
+        },
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "overview_map.html")]
+struct OverviewPage {
+    t: Tr,
+    nav: Nav,
+    /// What the map covers: the organisation's name, or the upper level's.
+    scope_name: String,
+    /// The one organisation narrowed to (the upper level's `?org=`).
+    org: Option<i64>,
+    f: BattleMapFigures,
+    inspection_bars: Vec<Bar>,
+    org_bars: Vec<Bar>,
+    unit_bars: Vec<Bar>,
+    links: Links,
+    day: String,
+    today: String,
+    is_today: bool,
+    refused: Option<String>,
+    screen: bool,
+}
+
+impl OverviewPage {
+    /// A percentage as shown, or a dash when there is nothing to count.
+    fn percent(&self, p: &Option<f64>) -> String {
+        p.map_or_else(|| "—".to_string(), |p| format!("{p:.1}%"))
+    }
+
+    /// The address of this map with `key=value` added (keeping the organisation).
+    fn with(&self, key: &str, value: &str) -> String {
+        match self.org {
+            Some(o) => format!("/map?org={o}&{key}={value}"),
+            None => format!("/map?{key}={value}"),
+        }
+    }
+}
+
+/// The upper level's choice of one organisation.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct OverviewQuery {
+    /// The day.
+    pub as_of: String,
+    /// `1`: the big screen.
+    pub screen: String,
+    /// One organisation's id (the upper level); empty for all it reads.
+    pub org: String,
+}
+
+/// GET /map — the battle map of the organisation (the office, 纪检, the Party
+/// secretary) or of every organisation the upper level oversees, or one of them
+/// (`?org=`): its figures, each inspection's and organisation's problems as bars (each
+/// leading to its own map), each lead unit's measures, and the figures by source.
+pub async fn overview(
+    State(app): State<App>,
+    v: Viewer,
+    Query(q): Query<OverviewQuery>,
+) -> Result<Response, PageError> {
+    let today = app.clock.today();
+    let asked = AsOfQuery {
+        as_of: q.as_of.clone(),
+        screen: q.screen.clone(),
+    };
+    let (day, refused) = asked_day(&asked, today);
+    let org = match q.org.trim() {
+        "" => None,
+        o => Some(o.parse::<i64>().map_err(|_| PageError::BadAddress)?),
+    };
+    let scope = org.map_or(Scope::Everything, |o| Scope::Organisation(UnitId(o)));
+    let f = statistics::figures(&app.db, &v.actor, scope, Some(day), today).await?;
+    let list = match org {
+        Some(o) => format!("/measures?org={o}&"),
+        None => "/measures?".to_string(),
+    };
+    let inspection_bars = f
+        .by_inspection
+        .iter()
+        .enumerate()
+        .map(|(row, i)| {
+            Bar::of(
+                row,
+                i.inspection_id,
+                i.title.clone(),
+                format!("/inspections/{}/map", i.inspection_id),
+                &i.figures.rectification,
+                Counting::Problems,
+            )
+        })
+        .collect();
+    let several = f.by_organisation.len() > 1;
+    let org_bars = if several {
+        f.by_organisation
+            .iter()
+            .enumerate()
+            .map(|(row, o)| {
+                Bar::of(
+                    row,
+                    o.org_id,
+                    o.name.clone(),
+                    format!("/map?org={}", o.org_id),
+                    &o.figures.rectification,
+                    Counting::Problems,
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    // A lead unit's measures only where the map is of one organisation: over many,
+    // the units are the organisations' own business.
+    let unit_bars = if several {
+        Vec::new()
+    } else {
+        unit_bars(&f, &list)
+    };
+    let scope_name = match (f.by_organisation.as_slice(), several) {
+        ([one], false) => one.name.clone(),
+        _ => v.user.unit_name.clone(),
+    };
+    let links = Links {
+        problems: "#inspections".into(),
+        list,
+        outcomes: "#sources".into(),
+    };
+    let status = if refused.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok(render_status(
+        status,
+        &OverviewPage {
+            t: tr(&v),
+            nav: Nav::new(&v, "inspections", "/map"),
+            scope_name,
+            org,
+            f,
+            inspection_bars,
+            org_bars,
+            unit_bars,
+            links,
+            day: day.to_string(),
+            today: today.to_string(),
+            is_today: day == today,
+            refused: refused.map(|e| crate::i18n::field_message(v.lang, &e)),
+            screen: q.screen == "1",
         },
     ))
 }

@@ -26,17 +26,23 @@ struct ListPage {
     nav: Nav,
     list: Vec<Inspection>,
     can_create: bool,
+    /// Reads whole ledgers, so the battle map of them (D14).
+    can_read_figures: bool,
 }
 
 /// GET /inspections
 pub async fn list(State(app): State<App>, v: Viewer) -> Result<Response, PageError> {
     let list = inspections::list(&app.db, &v.actor).await?;
     let can_create = v.actor.role == Role::Office;
+    let can_read_figures = zhenggai_storage::scope::orgs(&v.actor)
+        .iter()
+        .any(|o| v.actor.ledger_access(*o) >= zhenggai_domain::access::Access::Read);
     Ok(render(&ListPage {
         t: tr(&v),
         nav: Nav::new(&v, "inspections", "/inspections"),
         list,
         can_create,
+        can_read_figures,
     }))
 }
 

@@ -225,6 +225,7 @@ const READ_COUNTERPARTS: &[(&str, &[&str])] = &[
         "/inspections/{id}/map",
         &["GET /api/v1/inspections/{id}/map"],
     ),
+    ("/map", &["GET /api/v1/statistics"]),
     (
         "/inspections/{id}/lookbacks",
         &["GET /api/v1/inspections/{id}/lookbacks"],

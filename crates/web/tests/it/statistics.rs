@@ -315,3 +315,69 @@ async fn a_unit_is_told_who_reads_the_battle_map() {
         assert_eq!(r.status, StatusCode::OK, "{who}");
     }
 }
+
+#[tokio::test]
+async fn the_overview_map_of_an_organisation_and_of_the_upper_level() {
+    let t = TestApp::two_organisations().await;
+    let s = t.login("office").await;
+    let list = t.get(Some(&s), "/inspections").await;
+    assert!(list.body.contains("href=\"/map\""));
+    let page = t.get(Some(&s), "/map").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(shown(&page.body, "problems"), "24");
+    // Each inspection's bar leads to its own map; one organisation: no organisations'
+    // bars, but the lead units'.
+    let i = t.inspection().await;
+    assert!(
+        page.body
+            .contains(&format!("href=\"/inspections/{i}/map\""))
+    );
+    assert!(!page.body.contains("id=\"organisations\""));
+    assert!(page.body.contains("id=\"units\""));
+    assert!(page.body.contains("href=\"/measures?unit="));
+    // The upper level: both organisations, each leading to its own map.
+    let upper = t.login("xunchaban").await;
+    let all = t.get(Some(&upper), "/map").await;
+    assert_eq!(all.status, StatusCode::OK, "{}", all.body);
+    assert_eq!(shown(&all.body, "problems"), "48");
+    assert!(all.body.contains("id=\"organisations\""));
+    assert!(!all.body.contains("id=\"units\""));
+    let token = t.token("xunchaban").await;
+    let figures = t
+        .api(&token, "GET", "/api/v1/statistics", None)
+        .await
+        .json();
+    let org = figures["by_organisation"][1]["org_id"].as_i64().unwrap();
+    assert!(all.body.contains(&format!("href=\"/map?org={org}\"")));
+    let one = t.get(Some(&upper), &format!("/map?org={org}")).await;
+    assert_eq!(shown(&one.body, "problems"), "24");
+    assert!(
+        one.body
+            .contains(&format!("href=\"/measures?org={org}&#38;status=overdue\""))
+    );
+    // As of the day before the ledgers: nothing; a day ahead: refused, today's shown.
+    let before = t.get(Some(&upper), "/map?as_of=2024-04-24").await;
+    assert_eq!(shown(&before.body, "problems"), "0");
+    let ahead = t.get(Some(&upper), "/map?as_of=2099-01-01").await;
+    assert_eq!(ahead.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(shown(&ahead.body, "problems"), "48");
+    // A unit is told who reads it; another organisation's office learns nothing of it.
+    let finance = t.login("finance").await;
+    let r = t.get(Some(&finance), "/map").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(
+        !t.get(Some(&finance), "/inspections")
+            .await
+            .body
+            .contains("href=\"/map\"")
+    );
+    let other = t.login("wb_office").await;
+    let own_org = t
+        .api(&t.token("office").await, "GET", "/api/v1/statistics", None)
+        .await
+        .json()["by_organisation"][0]["org_id"]
+        .as_i64()
+        .unwrap();
+    let r = t.get(Some(&other), &format!("/map?org={own_org}")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
