@@ -34,6 +34,7 @@ use crate::outcomes::{AccountabilityForm, InstitutionChange};
 use crate::status::{Activity, MeasureState, Standing, Windows};
 use crate::{AspectId, InspectionId, ProblemId, UnitId, UserId};
 
+pub mod burn_down;
 #[cfg(test)]
 mod tests;
 

@@ -313,6 +313,18 @@ fn a_small_ledger_counts_as_by_hand() {
     );
     assert_eq!(s.money_recovered_fen, 1_860_050);
 
+    let inspections: Vec<(InspectionId, u64, u64)> = s
+        .by_inspection
+        .iter()
+        .map(|(i, src)| {
+            (
+                *i,
+                src.rectification.problems,
+                src.money_recovered_fen as u64,
+            )
+        })
+        .collect();
+    assert_eq!(inspections, [(XUNCHA, 4, 1_860_000), (AUDIT, 2, 50)]);
     let kinds: Vec<InspectionKind> = s.by_source.iter().map(|(k, _)| *k).collect();
     assert_eq!(kinds, [InspectionKind::Xuncha, InspectionKind::Audit]);
     let audit = s.by_source[1].1;

@@ -558,3 +558,50 @@ async fn leader_names(
         .map(|(id, org, name)| (id, (org, name)))
         .collect())
 }
+
+/// Each problem of an inspection with the days of its steps (the battle map's
+/// burn-down), for those who read its whole ledger.
+pub async fn histories(
+    db: &Db,
+    actor: &Actor,
+    inspection: InspectionId,
+) -> StoreResult<Vec<statistics::burn_down::ProblemHistory>> {
+    use statistics::burn_down::ProblemHistory;
+    use zhenggai_domain::clock::china_date;
+    use zhenggai_domain::lifecycle::ProblemState;
+
+    let mut conn = db.pool().acquire().await?;
+    let org = inspection_org(&mut conn, inspection).await?;
+    require_figures(actor, org)?;
+    let day_of = |stamp: &str| crate::db::sql::parse_stamp(stamp).map(china_date);
+    let problems = sqlx::query_as::<_, (i64, String, Option<String>)>(
+        "SELECT id, created_at, withdrawn_at FROM problems WHERE inspection_id = $1",
+    )
+    .bind(inspection.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    let events = sqlx::query_as::<_, (i64, String, String)>(
+        "SELECT e.problem_id, e.at, e.to_state FROM problem_events e \
+         JOIN problems p ON p.id = e.problem_id WHERE p.inspection_id = $1 ORDER BY e.id",
+    )
+    .bind(inspection.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut steps: HashMap<i64, Vec<(NaiveDate, ProblemState)>> = HashMap::new();
+    for (problem, at, state) in events {
+        let state = crate::db::rows::code_of::<ProblemState>("problem_events", "to_state", &state)?;
+        if let Some(day) = day_of(&at) {
+            steps.entry(problem).or_default().push((day, state));
+        }
+    }
+    Ok(problems
+        .into_iter()
+        .filter_map(|(id, created, withdrawn)| {
+            Some(ProblemHistory {
+                created: day_of(&created)?,
+                withdrawn: withdrawn.as_deref().and_then(day_of),
+                steps: steps.remove(&id).unwrap_or_default(),
+            })
+        })
+        .collect())
+}

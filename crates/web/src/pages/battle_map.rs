@@ -10,6 +10,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Deserialize;
+use zhenggai_domain::schedule::{NodeKind, Timeline};
+use zhenggai_domain::statistics::burn_down::{self, ProblemHistory};
 use zhenggai_domain::statistics::{ProblemStanding, Rectification};
 use zhenggai_domain::status::StandingFilter;
 use zhenggai_domain::validate::{Checker, FieldError, Why};
@@ -165,6 +167,116 @@ fn label_of(name: &str) -> String {
     }
 }
 
+/// A marker on the burn-down: nodes of the inspection's timeline falling on one day,
+/// or (with none) the day shown.
+pub struct Marker {
+    /// Where it stands across the drawing.
+    pub x: i64,
+    /// What it marks.
+    pub kinds: Vec<NodeKind>,
+    /// Its day.
+    pub date: NaiveDate,
+    /// How its label hangs from it: `start`, `middle` or `end`, so that it stays in
+    /// the drawing.
+    pub anchor: &'static str,
+}
+
+/// 燃尽图: the open problems day by day from the feedback to the day shown, against the
+/// straight line to none open by the report's due day; the end of the concentrated
+/// phase and the report's due day marked.
+pub struct BurnDownChart {
+    /// The line's points (`x,y x,y …`), in drawing units.
+    pub line: String,
+    /// The straight line from the most open to none at the report's due day.
+    pub ideal: (i64, i64, i64, i64),
+    /// The marked days.
+    pub markers: Vec<Marker>,
+    /// The top of the scale: the most problems open.
+    pub top: u64,
+    /// Open at the end of the day shown.
+    pub open_now: u64,
+    /// The first and last day of the axis.
+    pub from: NaiveDate,
+    /// The last day of the axis.
+    pub to: NaiveDate,
+}
+
+/// The drawing's plot area: left, right, top and bottom, in drawing units.
+const PLOT: (i64, i64, i64, i64) = (56, 980, 16, 196);
+
+impl BurnDownChart {
+    fn of(
+        histories: &[ProblemHistory],
+        timeline: &Timeline,
+        day: NaiveDate,
+    ) -> Option<BurnDownChart> {
+        let from = timeline.date(NodeKind::Feedback)?;
+        // A problem was there from the feedback that handed it over, whenever it was
+        // entered: a ledger imported a fortnight later still starts full.
+        let histories: Vec<ProblemHistory> = histories
+            .iter()
+            .map(|h| ProblemHistory {
+                created: h.created.min(from),
+                ..h.clone()
+            })
+            .collect();
+        let due = timeline.date(NodeKind::ReportDue)?;
+        if day < from {
+            return None;
+        }
+        let to = due.max(day);
+        let points = burn_down::burn_down(&histories, from, day);
+        let top = points.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
+        let span = (to - from).num_days().max(1);
+        let (left, right, up, down) = PLOT;
+        let x = |d: NaiveDate| left + (d - from).num_days() * (right - left) / span;
+        let y = |n: u64| {
+            down - i64::try_from(n).unwrap_or(0) * (down - up) / i64::try_from(top).unwrap_or(1)
+        };
+        let line = points
+            .iter()
+            .map(|(d, n)| format!("{},{}", x(*d), y(*n)))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let anchor = |x: i64| match x {
+            x if x > right - 160 => "end",
+            x if x < left + 160 => "start",
+            _ => "middle",
+        };
+        let mut markers: Vec<Marker> = Vec::new();
+        for kind in [NodeKind::ConcentratedEnd, NodeKind::ReportDue] {
+            let Some(date) = timeline.date(kind) else {
+                continue;
+            };
+            // Nodes on the same day share one line and one label.
+            match markers.iter_mut().find(|m| m.date == date) {
+                Some(m) => m.kinds.push(kind),
+                None => markers.push(Marker {
+                    x: x(date),
+                    kinds: vec![kind],
+                    date,
+                    anchor: anchor(x(date)),
+                }),
+            }
+        }
+        markers.push(Marker {
+            x: x(day),
+            kinds: Vec::new(),
+            date: day,
+            anchor: anchor(x(day)),
+        });
+        Some(BurnDownChart {
+            line,
+            ideal: (x(from), y(top), x(due), y(0)),
+            markers,
+            top,
+            open_now: points.last().map_or(0, |(_, n)| *n),
+            from,
+            to,
+        })
+    }
+}
+
 /// Where a map's figures lead.
 pub struct Links {
     /// The problems behind the problem figures.
@@ -224,6 +336,8 @@ struct MapPage {
     map: BattleMap,
     unit_bars: Vec<Bar>,
     links: Links,
+    /// The burn-down, once the inspection has been fed back.
+    burn: Option<BurnDownChart>,
     /// Today's overdue measures and those due soon, the most urgent first (only on
     /// today's map: the lists are today's).
     overdue: Option<MeasurePage>,
@@ -281,6 +395,10 @@ pub async fn show(
         statistics::battle_map(&app.db, &v.actor, Scope::Inspection(id), Some(day), today).await?;
     let list = format!("/inspections/{}?", id.0);
     let unit_bars = unit_bars(&map.figures, &list);
+    let calendar = zhenggai_storage::calendar::load(&app.db).await?;
+    let timeline = Timeline::of(inspection.feedback_date, &inspection.terms, &calendar);
+    let histories = statistics::histories(&app.db, &v.actor, id).await?;
+    let burn = BurnDownChart::of(&histories, &timeline, day);
     let links = Links {
         problems: "#grid".into(),
         list,
@@ -321,6 +439,7 @@ pub async fn show(
             map,
             unit_bars,
             links,
+            burn,
             overdue,
             due_soon,
             day: day.to_string(),

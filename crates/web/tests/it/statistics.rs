@@ -254,6 +254,14 @@ async fn the_battle_map_shows_the_statistics_figures_and_every_problem() {
                 .contains(&format!("href=\"/problems/{}\"", c["problem_id"]))
         );
     }
+    // The burn-down ends at the problems not closed today, each counted from the
+    // feedback: the line starts with every problem.
+    let open = f["problems"].as_u64().unwrap() - f["problems_done"].as_u64().unwrap();
+    assert!(page.body.contains("<polyline points=\""), "no burn-down");
+    assert!(
+        page.body.contains(&format!("未完成问题：{open}")),
+        "open {open}"
+    );
     // Each lead unit's bar links to its part of the ledger.
     assert!(
         page.body
