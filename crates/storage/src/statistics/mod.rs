@@ -166,6 +166,15 @@ pub struct OrganisationRow {
     pub figures: SourceFigures,
 }
 
+/// An organisation the figures cover.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Named {
+    /// Its id.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+}
+
 /// One inspection's figures.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct InspectionRow {
@@ -243,6 +252,8 @@ pub struct Figures {
     pub results: Results,
     /// By source (inspection kind).
     pub by_source: Vec<SourceRow>,
+    /// The organisations the figures cover, with or without inspections on the day.
+    pub organisations: Vec<Named>,
     /// By inspected organisation.
     pub by_organisation: Vec<OrganisationRow>,
     /// By inspection.
@@ -358,6 +369,12 @@ async fn gather(
     today: NaiveDate,
 ) -> StoreResult<(Figures, facts::Read, statistics::Statistics)> {
     let day = as_of.unwrap_or(today);
+    if !zhenggai_domain::validate::YEARS.contains(&chrono::Datelike::year(&day)) {
+        return Err(StoreError::Invalid(vec![FieldError::because(
+            "as_of",
+            Why::YearOutOfRange,
+        )]));
+    }
     if day > today {
         return Err(StoreError::Invalid(vec![FieldError::because(
             "as_of",
@@ -385,20 +402,21 @@ async fn gather(
     let inspections = facts::inspections(&mut conn, &orgs, only, at).await?;
     let read = facts::read(&mut conn, &inspections, at, day).await?;
     let s = statistics::compute(&read.facts, day);
-    let figures = describe(&mut conn, &inspections, &read, &s, day).await?;
+    let figures = describe(&mut conn, &orgs, &inspections, &read, &s, day).await?;
     Ok((figures, read, s))
 }
 
 /// The figures with the names of what they break down by.
 async fn describe(
     conn: &mut sqlx::AnyConnection,
+    orgs: &[UnitId],
     inspections: &[facts::InScope],
     read: &facts::Read,
     s: &statistics::Statistics,
     day: NaiveDate,
 ) -> StoreResult<Figures> {
     let mut ids: Vec<i64> = s.by_unit.iter().map(|(u, _)| u.0).collect();
-    ids.extend(s.by_organisation.iter().map(|(o, _)| o.0));
+    ids.extend(orgs.iter().map(|o| o.0));
     let units = unit_names(&mut *conn, &ids).await?;
     let leaders = leader_names(
         &mut *conn,
@@ -407,6 +425,14 @@ async fn describe(
     .await?;
     let aspects: HashMap<i64, &facts::AspectRow> = read.aspects.iter().map(|a| (a.id, a)).collect();
     let name = |id: i64| units.get(&id).cloned().unwrap_or_default();
+    let mut organisations: Vec<Named> = orgs
+        .iter()
+        .map(|o| Named {
+            id: o.0,
+            name: name(o.0).2,
+        })
+        .collect();
+    organisations.sort_by_key(|o| o.id);
 
     let total = Source {
         inspections: s.inspections,
@@ -425,6 +451,7 @@ async fn describe(
         rates: Rates::of(&s.rectification),
         reviews: s.reviews,
         results: Results::of(&total),
+        organisations,
         by_source: s
             .by_source
             .iter()
@@ -438,7 +465,7 @@ async fn describe(
             .iter()
             .map(|(org, src)| OrganisationRow {
                 org_id: org.0,
-                name: name(org.0).1,
+                name: name(org.0).2,
                 figures: SourceFigures::of(src),
             })
             .collect(),
@@ -474,7 +501,7 @@ async fn describe(
             .by_unit
             .iter()
             .map(|(unit, r)| {
-                let (organisation, unit_name) = name(unit.0);
+                let (organisation, unit_name, _) = name(unit.0);
                 PartRow {
                     id: unit.0,
                     name: unit_name,
@@ -506,7 +533,8 @@ async fn describe(
 fn require_figures(actor: &Actor, org: UnitId) -> StoreResult<()> {
     if actor.ledger_access(org) >= Access::Read {
         Ok(())
-    } else if actor.org == org {
+    } else if actor.org == org && actor.role != zhenggai_domain::Role::Upper {
+        // The upper level reads the organisations below it; its own is none of them.
         Err(refusal(actor))
     } else {
         Err(StoreError::NotFound)
@@ -520,22 +548,24 @@ fn refusal(actor: &Actor) -> StoreError {
     }
 }
 
-/// Units by id: the short name of their organisation, and their own name.
+/// Units by id: the short name of their organisation, their name as the lists show
+/// it (short), and their full name.
 async fn unit_names(
     conn: &mut sqlx::AnyConnection,
     ids: &[i64],
-) -> StoreResult<HashMap<i64, (String, String)>> {
+) -> StoreResult<HashMap<i64, (String, String, String)>> {
     let mut sql = Sql::new(
-        "SELECT u.id, COALESCE(o.short_name, o.name, u.short_name, u.name), u.name \
+        "SELECT u.id, COALESCE(o.short_name, o.name, u.short_name, u.name), \
+         COALESCE(u.short_name, u.name), u.name \
          FROM units u LEFT JOIN units o ON o.id = u.org_id WHERE u.id IN ",
     );
     sql.id_list(ids.iter().copied());
     Ok(sql
-        .query_as::<(i64, String, String)>()
+        .query_as::<(i64, String, String, String)>()
         .fetch_all(conn)
         .await?
         .into_iter()
-        .map(|(id, org, name)| (id, (org, name)))
+        .map(|(id, org, short, name)| (id, (org, short, name)))
         .collect())
 }
 

@@ -38,8 +38,10 @@ texts! {
     map_lists_today: "逾期和即将到期的措施清单按今天列出，请回到今天查看。", "The lists of overdue and due-soon measures are today's: go back to today to see them.";
     legend_due_soon: "有措施即将到期", "A measure due soon";
     big_screen: "大屏模式", "Big screen";
+    chart_scrolls: "图较宽，可在图内左右滑动查看。", "This chart is wide: swipe sideways inside it to see all of it.";
+    map_nothing_then: "截至该日，台账中还没有这里的记录：问题和措施录入系统以后才计入统计。", "On that day the ledger held nothing here yet: problems and measures count from the day they were entered.";
     map_burn_down: "未完成问题走势（燃尽图）", "Open problems over time (burn-down)";
-    map_burn_down_hint: "实线为每天结束时尚未销号的问题数（按流程记录还原，问题自反馈之日起计），虚线为到整改报告报送日全部完成的参照线；竖线标出集中整改期结束和报告报送日。", "The solid line is the problems not yet closed at the end of each day (from the record of their steps, each counted from the feedback); the dashed line runs to none open by the report's due day; the vertical lines mark the end of the concentrated phase and the report's due day.";
+    map_burn_down_hint: "实线为每天结束时尚未销号的问题数（按流程记录还原，问题自录入系统之日起计），虚线为到整改报告报送日全部完成的参照线；竖线标出集中整改期结束和报告报送日。", "The solid line is the problems not yet closed at the end of each day (from the record of their steps, each counted from the day it was entered); the dashed line runs to none open by the report's due day; the vertical lines mark the end of the concentrated phase and the report's due day.";
     map_burn_open: "未完成问题", "Open problems";
     map_burn_ideal: "参照线（按期全部完成）", "On course to none open by the due day";
     map_inspections: "各轮巡察（审计、督查）问题整改进度", "Each inspection's problems";

@@ -53,6 +53,8 @@ pub struct Segment {
     pub width: u64,
     /// How many it stands for.
     pub count: u64,
+    /// What they are, in the page's language (the part's tooltip).
+    pub words: &'static str,
 }
 
 impl Segment {
@@ -76,8 +78,9 @@ pub struct Bar {
     pub id: i64,
     /// Its name, whole (the label's tooltip).
     pub name: String,
-    /// Its name as the chart's label: cut to what the label's room holds.
-    pub label: String,
+    /// Its name as the chart's label: one or two lines, cut to what the label's room
+    /// holds.
+    pub lines: Vec<String>,
     /// The list behind it.
     pub href: String,
     /// Done, and in all.
@@ -100,6 +103,7 @@ impl Bar {
         href: String,
         r: &Rectification,
         what: Counting,
+        t: Tr,
     ) -> Bar {
         let (total, parts) = match what {
             Counting::Problems => (
@@ -123,9 +127,16 @@ impl Bar {
         };
         let mut segments = Vec::with_capacity(4);
         let mut x = 0;
-        for (class, count) in ["done", "on-schedule", "long-term", "overdue"]
+        let words = [
+            t.fig_problems_done(),
+            t.fig_on_schedule(),
+            t.fig_long_term(),
+            t.fig_overdue(),
+        ];
+        for ((class, count), words) in ["done", "on-schedule", "long-term", "overdue"]
             .into_iter()
             .zip(parts)
+            .zip(words)
         {
             let width = count * BAR_WIDTH / total.max(1);
             if count > 0 {
@@ -134,13 +145,14 @@ impl Bar {
                     x,
                     width,
                     count,
+                    words,
                 });
             }
             x += width;
         }
         Bar {
             id,
-            label: label_of(&name),
+            lines: label_lines(&name),
             name,
             href,
             done: parts[0],
@@ -156,15 +168,24 @@ impl Bar {
 /// 15-unit type).
 const LABEL_CHARS: usize = 18;
 
-/// A name cut to [`LABEL_CHARS`], with an ellipsis when cut.
-fn label_of(name: &str) -> String {
-    if name.chars().count() <= LABEL_CHARS {
-        name.to_string()
+/// A name as a label of one line of [`LABEL_CHARS`], or two, the second cut with an
+/// ellipsis when even two do not hold it (the tooltip and the list behind it have it
+/// whole; on paper two lines are enough to tell one inspection from another).
+fn label_lines(name: &str) -> Vec<String> {
+    let chars: Vec<char> = name.chars().collect();
+    if chars.len() <= LABEL_CHARS {
+        return vec![name.to_string()];
+    }
+    let first: String = chars[..LABEL_CHARS].iter().collect();
+    let rest = &chars[LABEL_CHARS..];
+    let second: String = if rest.len() <= LABEL_CHARS {
+        rest.iter().collect()
     } else {
-        let mut cut: String = name.chars().take(LABEL_CHARS - 1).collect();
+        let mut cut: String = rest[..LABEL_CHARS - 1].iter().collect();
         cut.push('…');
         cut
-    }
+    };
+    vec![first, second]
 }
 
 /// A marker on the burn-down: nodes of the inspection's timeline falling on one day,
@@ -211,21 +232,14 @@ impl BurnDownChart {
         day: NaiveDate,
     ) -> Option<BurnDownChart> {
         let from = timeline.date(NodeKind::Feedback)?;
-        // A problem was there from the feedback that handed it over, whenever it was
-        // entered: a ledger imported a fortnight later still starts full.
-        let histories: Vec<ProblemHistory> = histories
-            .iter()
-            .map(|h| ProblemHistory {
-                created: h.created.min(from),
-                ..h.clone()
-            })
-            .collect();
+        // Problems count from the day they were entered, as every figure of the map
+        // does for a past day, so that the line and the figures above it agree.
         let due = timeline.date(NodeKind::ReportDue)?;
         if day < from {
             return None;
         }
         let to = due.max(day);
-        let points = burn_down::burn_down(&histories, from, day);
+        let points = burn_down::burn_down(histories, from, day);
         let top = points.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
         let span = (to - from).num_days().max(1);
         let (left, right, up, down) = PLOT;
@@ -277,14 +291,38 @@ impl BurnDownChart {
     }
 }
 
-/// Where a map's figures lead.
+/// Where a map's figures lead: the lists behind them, which are today's, so a past
+/// day's figures lead nowhere.
 pub struct Links {
     /// The problems behind the problem figures.
-    pub problems: String,
-    /// The measure list, ready for `status=…` (ends in `?` or `&`).
-    pub list: String,
-    /// The outcomes behind their figures.
-    pub outcomes: String,
+    pub problems: Option<String>,
+    /// The overdue measures (and their problems).
+    pub overdue: Option<String>,
+    /// Every measure.
+    pub measures: Option<String>,
+    /// The measures done.
+    pub done: Option<String>,
+    /// The measures due soon.
+    pub due_soon: Option<String>,
+    /// The outcomes.
+    pub outcomes: Option<String>,
+}
+
+impl Links {
+    /// The links of a map whose measure list is `list` (its address, without a query
+    /// or with one), problems at `problems`, outcomes at `outcomes`; none on a past day.
+    fn new(today: bool, problems: &str, list: &str, outcomes: &str) -> Links {
+        let sep = if list.contains('?') { '&' } else { '?' };
+        let status = |s: &str| today.then(|| format!("{list}{sep}status={s}"));
+        Links {
+            problems: today.then(|| problems.to_string()),
+            overdue: status("overdue"),
+            measures: today.then(|| list.to_string()),
+            done: status("done"),
+            due_soon: status("due_soon"),
+            outcomes: today.then(|| outcomes.to_string()),
+        }
+    }
 }
 
 /// Reads the day asked for in the address: a day that does not read, or is ahead, is
@@ -309,7 +347,8 @@ fn asked_day(q: &AsOfQuery, today: NaiveDate) -> (NaiveDate, Option<FieldError>)
 }
 
 /// Each lead unit's measures as bars, linking to `list` narrowed to the unit.
-fn unit_bars(map: &BattleMapFigures, list: &str) -> Vec<Bar> {
+fn unit_bars(map: &BattleMapFigures, list: &str, t: &Tr) -> Vec<Bar> {
+    let sep = if list.contains('?') { '&' } else { '?' };
     map.by_unit
         .iter()
         .filter(|u| u.rectification.measures > 0)
@@ -319,9 +358,10 @@ fn unit_bars(map: &BattleMapFigures, list: &str) -> Vec<Bar> {
                 row,
                 u.id,
                 u.name.clone(),
-                format!("{list}unit={}", u.id),
+                format!("{list}{sep}unit={}", u.id),
                 &u.rectification,
                 Counting::Measures,
+                *t,
             )
         })
         .collect()
@@ -387,23 +427,25 @@ pub async fn show(
     Query(q): Query<AsOfQuery>,
 ) -> Result<Response, PageError> {
     let id = InspectionId(id);
+    let t = tr(&v);
     let today = app.clock.today();
     let inspection = inspections::get(&app.db, &v.actor, id).await?;
     let (day, refused) = asked_day(&q, today);
     let screen = q.screen == "1";
     let map =
         statistics::battle_map(&app.db, &v.actor, Scope::Inspection(id), Some(day), today).await?;
-    let list = format!("/inspections/{}?", id.0);
-    let unit_bars = unit_bars(&map.figures, &list);
+    let list = format!("/inspections/{}", id.0);
+    let unit_bars = unit_bars(&map.figures, &list, &t);
     let calendar = zhenggai_storage::calendar::load(&app.db).await?;
     let timeline = Timeline::of(inspection.feedback_date, &inspection.terms, &calendar);
     let histories = statistics::histories(&app.db, &v.actor, id).await?;
     let burn = BurnDownChart::of(&histories, &timeline, day);
-    let links = Links {
-        problems: "#grid".into(),
-        list,
-        outcomes: format!("/inspections/{}/outcomes", id.0),
-    };
+    let links = Links::new(
+        day == today,
+        "#grid",
+        &list,
+        &format!("/inspections/{}/outcomes", id.0),
+    );
     let mut lists = [None, None];
     if day == today {
         for (list, status) in lists
@@ -433,7 +475,7 @@ pub async fn show(
     Ok(render_status(
         status,
         &MapPage {
-            t: tr(&v),
+            t,
             nav: Nav::new(&v, "inspections", &path),
             inspection,
             map,
@@ -508,6 +550,7 @@ pub async fn overview(
     v: Viewer,
     Query(q): Query<OverviewQuery>,
 ) -> Result<Response, PageError> {
+    let t = tr(&v);
     let today = app.clock.today();
     let asked = AsOfQuery {
         as_of: q.as_of.clone(),
@@ -521,8 +564,8 @@ pub async fn overview(
     let scope = org.map_or(Scope::Everything, |o| Scope::Organisation(UnitId(o)));
     let f = statistics::figures(&app.db, &v.actor, scope, Some(day), today).await?;
     let list = match org {
-        Some(o) => format!("/measures?org={o}&"),
-        None => "/measures?".to_string(),
+        Some(o) => format!("/measures?org={o}"),
+        None => "/measures".to_string(),
     };
     let inspection_bars = f
         .by_inspection
@@ -536,6 +579,7 @@ pub async fn overview(
                 format!("/inspections/{}/map", i.inspection_id),
                 &i.figures.rectification,
                 Counting::Problems,
+                t,
             )
         })
         .collect();
@@ -552,6 +596,7 @@ pub async fn overview(
                     format!("/map?org={}", o.org_id),
                     &o.figures.rectification,
                     Counting::Problems,
+                    t,
                 )
             })
             .collect()
@@ -563,17 +608,15 @@ pub async fn overview(
     let unit_bars = if several {
         Vec::new()
     } else {
-        unit_bars(&f, &list)
+        unit_bars(&f, &list, &t)
     };
-    let scope_name = match (f.by_organisation.as_slice(), several) {
-        ([one], false) => one.name.clone(),
+    // One organisation's map is named after it; the upper level's over several after
+    // the upper level's office.
+    let scope_name = match f.organisations.as_slice() {
+        [one] => one.name.clone(),
         _ => v.user.unit_name.clone(),
     };
-    let links = Links {
-        problems: "#inspections".into(),
-        list,
-        outcomes: "#sources".into(),
-    };
+    let links = Links::new(day == today, "#inspections", &list, "#sources");
     let status = if refused.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -582,7 +625,7 @@ pub async fn overview(
     Ok(render_status(
         status,
         &OverviewPage {
-            t: tr(&v),
+            t,
             nav: Nav::new(&v, "inspections", "/map"),
             scope_name,
             org,

@@ -254,8 +254,7 @@ async fn the_battle_map_shows_the_statistics_figures_and_every_problem() {
                 .contains(&format!("href=\"/problems/{}\"", c["problem_id"]))
         );
     }
-    // The burn-down ends at the problems not closed today, each counted from the
-    // feedback: the line starts with every problem.
+    // The burn-down ends at the problems not closed today.
     let open = f["problems"].as_u64().unwrap() - f["problems_done"].as_u64().unwrap();
     assert!(page.body.contains("<polyline points=\""), "no burn-down");
     assert!(
@@ -286,6 +285,9 @@ async fn the_battle_map_of_a_past_day_and_a_day_refused() {
     assert_eq!(before.status, StatusCode::OK, "{}", before.body);
     assert_eq!(shown(&before.body, "problems"), "0");
     assert!(before.body.contains("value=\"2024-04-24\""));
+    // It says why it is empty, and its figures lead to no list: the lists are today's.
+    assert!(before.body.contains("id=\"nothing-then\""));
+    assert!(!before.body.contains("status=overdue"));
     for (asked, words) in [
         ("2099-01-01", "不能晚于今天"),
         ("2024-02-30", "2024年2月没有30日"),
@@ -366,6 +368,38 @@ async fn the_overview_map_of_an_organisation_and_of_the_upper_level() {
     // As of the day before the ledgers: nothing; a day ahead: refused, today's shown.
     let before = t.get(Some(&upper), "/map?as_of=2024-04-24").await;
     assert_eq!(shown(&before.body, "problems"), "0");
+    // One organisation's map is named after it, even on a day it had no inspection.
+    let then = t
+        .get(Some(&upper), &format!("/map?org={org}&as_of=2024-04-24"))
+        .await;
+    let name = figures["by_organisation"][1]["name"].as_str().unwrap();
+    assert!(
+        then.body.contains(&format!("<p class=\"meta\">{name} ·")),
+        "{name}"
+    );
+    // The upper level's own organisation is not one it oversees.
+    let city = t.unit("中共某市委员会").await;
+    let own = t.get(Some(&upper), &format!("/map?org={city}")).await;
+    assert_eq!(own.status, StatusCode::NOT_FOUND);
+    let api = t
+        .api(
+            &token,
+            "GET",
+            &format!("/api/v1/statistics?org={city}"),
+            None,
+        )
+        .await;
+    assert_eq!(api.status, StatusCode::NOT_FOUND);
+    // The API refuses the years the pages refuse.
+    let long_ago = t
+        .api(&token, "GET", "/api/v1/statistics?as_of=1900-01-01", None)
+        .await;
+    assert_eq!(
+        long_ago.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        long_ago.body
+    );
     let ahead = t.get(Some(&upper), "/map?as_of=2099-01-01").await;
     assert_eq!(ahead.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(shown(&ahead.body, "problems"), "48");
