@@ -54,6 +54,11 @@ test('the office opens the battle map from the ledger and every figure is the st
   // Each unit's bar leads to its part of the ledger; a cell to its problem.
   const bars = await page.$$('svg.bars a');
   assert.ok(bars.length >= 5, `${bars.length} bars`);
+  // A bar leads to the measures its unit leads, in the ledger, with that filter ticked.
+  await Promise.all([page.waitForNavigation(), page.click('svg.bars a >> nth=1')]);
+  assert.match(page.url(), /\/inspections\/1\?unit=\d+&lead_only=1$/);
+  assert.equal(await page.isChecked('input[name=lead_only]'), true);
+  await page.goBack();
   await Promise.all([page.waitForNavigation(), page.click('a.cell.overdue >> nth=0')]);
   assert.match(page.url(), /\/problems\/\d+$/);
   await page.goBack();

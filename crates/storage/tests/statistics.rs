@@ -152,6 +152,36 @@ async fn the_figures_are_what_the_lists_count() {
             r.measures_on_schedule + r.measures_long_term + r.measures_overdue,
             "{who}: open"
         );
+        // Each lead unit's figures are its list of the measures it leads (the battle
+        // map's bars link there).
+        for u in &f.by_unit {
+            for (status, expected) in [
+                (None, u.rectification.measures),
+                (Some(StandingFilter::Done), u.rectification.measures_done),
+                (
+                    Some(StandingFilter::Overdue),
+                    u.rectification.measures_overdue,
+                ),
+                (
+                    Some(StandingFilter::LongTerm),
+                    u.rectification.measures_long_term,
+                ),
+            ] {
+                let filter = Filter {
+                    unit: Some(zhenggai_domain::UnitId(u.id)),
+                    lead_only: true,
+                    status,
+                    page: 1,
+                    per_page: 1,
+                    ..Filter::default()
+                };
+                let listed = query::measure_list(&t.db, &actor, Within::All, &filter, today())
+                    .await
+                    .unwrap()
+                    .total as u64;
+                assert_eq!(listed, expected, "{who}: {} {status:?}", u.name);
+            }
+        }
     }
     let office = t.actor("office").await;
     for i in inspections::list(&t.db, &office).await.unwrap() {

@@ -38,6 +38,7 @@ texts! {
     map_lists_today: "逾期和即将到期的措施清单按今天列出，请回到今天查看。", "The lists of overdue and due-soon measures are today's: go back to today to see them.";
     legend_due_soon: "有措施即将到期", "A measure due soon";
     big_screen: "大屏模式", "Big screen";
+    lead_only: "仅牵头的措施", "Only those it leads";
     chart_scrolls: "图较宽，可在图内左右滑动查看。", "This chart is wide: swipe sideways inside it to see all of it.";
     map_nothing_then: "截至该日，台账中还没有这里的记录：问题和措施录入系统以后才计入统计。", "On that day the ledger held nothing here yet: problems and measures count from the day they were entered.";
     map_burn_down: "未完成问题走势（燃尽图）", "Open problems over time (burn-down)";

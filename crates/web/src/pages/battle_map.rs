@@ -358,7 +358,7 @@ fn unit_bars(map: &BattleMapFigures, list: &str, t: &Tr) -> Vec<Bar> {
                 row,
                 u.id,
                 u.name.clone(),
-                format!("{list}{sep}unit={}", u.id),
+                format!("{list}{sep}unit={}&lead_only=1", u.id),
                 &u.rectification,
                 Counting::Measures,
                 *t,

@@ -136,8 +136,18 @@ pub fn filter_pairs(f: &FilterInput) -> Vec<(String, String)> {
 }
 
 /// The filter fields a list's address may carry.
-const FILTER_FIELDS: [&str; 11] = [
-    "aspect", "org", "unit", "leader", "status", "source", "due_from", "due_to", "q", "page",
+const FILTER_FIELDS: [&str; 12] = [
+    "aspect",
+    "org",
+    "unit",
+    "lead_only",
+    "leader",
+    "status",
+    "source",
+    "due_from",
+    "due_to",
+    "q",
+    "page",
     "per_page",
 ];
 
@@ -147,6 +157,7 @@ fn filter_slot<'a>(f: &'a mut FilterInput, field: &str) -> Option<&'a mut String
         "aspect" => &mut f.aspect,
         "org" => &mut f.org,
         "unit" => &mut f.unit,
+        "lead_only" => &mut f.lead_only,
         "leader" => &mut f.leader,
         "status" => &mut f.status,
         "source" => &mut f.source,

@@ -28,6 +28,9 @@ pub struct FilterInput {
     pub org: String,
     /// A unit id: measures it leads or cooperates on.
     pub unit: String,
+    /// `1` (or true, on): of the unit's measures, only those it leads (牵头), as the
+    /// battle map's bars count them.
+    pub lead_only: String,
     /// A leader's user id.
     pub leader: String,
     /// open, done, overdue, due_soon, long_term, review_due.
@@ -55,6 +58,8 @@ pub struct Filter {
     pub org: Option<UnitId>,
     /// Unit (lead or cooperating).
     pub unit: Option<UnitId>,
+    /// Of the unit's measures, only those it leads.
+    pub lead_only: bool,
     /// Responsible leader.
     pub leader: Option<UserId>,
     /// Standing.
@@ -119,6 +124,14 @@ impl FilterInput {
         let aspect = id_field(&mut c, "aspect", &self.aspect).map(AspectId);
         let org = id_field(&mut c, "org", &self.org).map(UnitId);
         let unit = id_field(&mut c, "unit", &self.unit).map(UnitId);
+        let lead_only = match self.lead_only.trim() {
+            "" | "0" | "false" => false,
+            "1" | "true" | "on" => true,
+            _ => {
+                c.push(FieldError::because("lead_only", Why::UnknownChoice));
+                false
+            }
+        };
         let leader = id_field(&mut c, "leader", &self.leader).map(UserId);
         let status = match self.status.trim() {
             "" => None,
@@ -176,6 +189,7 @@ impl FilterInput {
             aspect,
             org,
             unit,
+            lead_only,
             leader,
             status,
             source,
@@ -234,7 +248,9 @@ impl Filter {
         if let Some(org) = self.org {
             sql.push(" AND m.org_id = ").bind(org.0);
         }
-        if let Some(unit) = self.unit {
+        if let (Some(unit), true) = (self.unit, self.lead_only) {
+            sql.push(" AND m.lead_unit_id = ").bind(unit.0);
+        } else if let Some(unit) = self.unit {
             // The measures the unit leads are narrowed inside, where the index on (lead
             // unit, state, deadline) reads only those in the status and range asked for:
             // one unit's overdue page read every measure the unit leads to keep one in

@@ -177,7 +177,9 @@ pub(super) fn conditions(
     today: NaiveDate,
     ends: &OrgEnds,
 ) -> Option<Tallied> {
+    // A unit's tally counts the measures it leads and those it cooperates on together.
     let tallied = within == Within::All
+        && !(filter.unit.is_some() && filter.lead_only)
         && filter.aspect.is_none()
         && filter.leader.is_none()
         && filter.q.is_none();
