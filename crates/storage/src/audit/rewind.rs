@@ -34,8 +34,8 @@ pub trait Rewound: for<'r> FromRow<'r, AnyRow> + DeserializeOwned + Send + Unpin
 
 /// The rows of `entity`'s table that `scope` selects (a condition on its columns, as
 /// SQL after `WHERE`), not withdrawn, as they stood at `at`, or now when `at` is
-/// `None`. `columns` names what the row type reads, `id`, `created_at` and
-/// `withdrawn_at` (where the table has it) among them.
+/// `None`. `columns` names what the row type reads, `id` and `withdrawn_at` (where the
+/// table has it) among them; only those: every column is converted for every row.
 pub async fn rows_at<R: Rewound>(
     conn: &mut AnyConnection,
     entity: Entity,

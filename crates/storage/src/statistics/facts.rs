@@ -97,7 +97,6 @@ struct MeasureRow {
     deadline_date: Option<String>,
     state: String,
     done_on: Option<String>,
-    created_at: String,
     withdrawn_at: Option<String>,
 }
 
@@ -179,7 +178,7 @@ pub(super) async fn inspections(
     let rows: Vec<InspectionRow> = rows_at(
         conn,
         Entity::Inspection,
-        "id, org_id, kind, title, created_at, withdrawn_at",
+        "id, org_id, kind, title, withdrawn_at",
         &scope,
         at,
     )
@@ -243,7 +242,7 @@ pub(super) async fn read(
     let mut aspects: Vec<AspectRow> = rows_at(
         conn,
         Entity::Aspect,
-        "id, inspection_id, ordinal, title, created_at, withdrawn_at",
+        "id, inspection_id, ordinal, title, withdrawn_at",
         &by_inspection,
         at,
     )
@@ -256,7 +255,7 @@ pub(super) async fn read(
     let items: Vec<ItemRow> = rows_at(
         conn,
         Entity::Item,
-        "id, aspect_id, created_at, withdrawn_at",
+        "id, aspect_id, withdrawn_at",
         &item_scope,
         at,
     )
@@ -273,7 +272,7 @@ pub(super) async fn read(
     let mut problems: Vec<ProblemRow> = rows_at(
         conn,
         Entity::Problem,
-        "id, inspection_id, aspect_id, ordinal, title, lead_unit_id, leader_id, state, created_at, \
+        "id, inspection_id, aspect_id, ordinal, title, lead_unit_id, leader_id, state, \
          withdrawn_at",
         &by_inspection,
         at,
@@ -284,7 +283,7 @@ pub(super) async fn read(
         conn,
         Entity::Measure,
         "id, problem_id, inspection_id, ordinal, lead_unit_id, leader_id, deadline_kind, \
-         deadline_date, state, done_on, created_at, withdrawn_at",
+         deadline_date, state, done_on, withdrawn_at",
         &by_inspection,
         at,
     )
@@ -302,7 +301,7 @@ pub(super) async fn read(
     let accountability: Vec<AccountabilityRow> = rows_at(
         conn,
         Entity::Accountability,
-        "id, inspection_id, subject_kind, form, created_at, withdrawn_at",
+        "id, inspection_id, subject_kind, form, withdrawn_at",
         &by_inspection,
         at,
     )
@@ -310,7 +309,7 @@ pub(super) async fn read(
     let institutions: Vec<InstitutionRow> = rows_at(
         conn,
         Entity::Institution,
-        "id, inspection_id, change_kind, created_at, withdrawn_at",
+        "id, inspection_id, change_kind, withdrawn_at",
         &by_inspection,
         at,
     )
@@ -318,7 +317,7 @@ pub(super) async fn read(
     let recoveries: Vec<RecoveryRow> = rows_at(
         conn,
         Entity::Recovery,
-        "id, inspection_id, amount_fen, created_at, withdrawn_at",
+        "id, inspection_id, amount_fen, withdrawn_at",
         &by_inspection,
         at,
     )
@@ -369,10 +368,12 @@ pub(super) async fn read(
                     deadline: m.deadline_date.as_deref().and_then(parse_day),
                     state: code_of::<MeasureState>("measures", "state", &m.state)?,
                     done_on: m.done_on.as_deref().and_then(parse_day),
-                    // Which long-term measure is due for review changes no figure:
-                    // 长期坚持 counts as long-term either way.
+                    // Which long-term measure is due for review changes no figure
+                    // (长期坚持 counts as long-term either way), so neither its
+                    // registration nor its progress is read: every column read is a
+                    // string made for each of a scope's measures.
                     activity: Activity {
-                        registered_on: m.created_at.get(..10).and_then(parse_day).unwrap_or(day),
+                        registered_on: day,
                         last_progress: None,
                     },
                 })
@@ -463,7 +464,7 @@ async fn windows_of(
     let rows: Vec<RulesRow> = rows_at(
         conn,
         Entity::WarningRules,
-        "id, org_id, green_days, created_at",
+        "id, org_id, green_days",
         &scope,
         at,
     )

@@ -266,6 +266,9 @@ pub struct Figures {
     pub by_leader: Vec<PartRow>,
 }
 
+/// How many figure computations run at once (see [`gather`]).
+static TURNS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
 /// The end of a day in China: what the ledger held when the day was over.
 fn end_of(day: NaiveDate) -> DateTime<Utc> {
     from_china_time((day + Duration::days(1)).and_time(chrono::NaiveTime::MIN))
@@ -383,6 +386,13 @@ async fn gather(
     }
     // Today's figures read the rows as they are; an earlier day's rewinds them.
     let at = (day < today).then(|| end_of(day));
+    // Each computation holds its scope's facts in memory (about 100 bytes a measure):
+    // two at a time keep a burst of upper-level maps over a million measures from
+    // holding gigabytes; the others wait their turn.
+    let _turn = TURNS
+        .acquire()
+        .await
+        .map_err(|e| StoreError::Other(e.into()))?;
     let mut conn = db.pool().acquire().await?;
     let (orgs, only) = match scope {
         Scope::Inspection(id) => {
