@@ -183,6 +183,12 @@ impl Tr {
         parts.join(", ")
     }
 
+    /// A rate in percent with one decimal ("4.3%"), or a dash when there was nothing to
+    /// count (the statistics' completion rates).
+    pub fn percent(&self, p: &Option<f64>) -> String {
+        p.map_or_else(|| "—".to_string(), |p| format!("{p:.1}%"))
+    }
+
     /// An amount of money from fen: "18,600.50元", in English "18,600.50 yuan".
     pub fn yuan(&self, fen: impl Borrow<i64>) -> String {
         let fen = *fen.borrow();

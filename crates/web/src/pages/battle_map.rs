@@ -412,11 +412,6 @@ impl MapPage {
             ProblemStanding::Overdue => self.t.fig_overdue(),
         }
     }
-
-    /// A percentage as shown, or a dash when there is nothing to count.
-    fn percent(&self, p: &Option<f64>) -> String {
-        p.map_or_else(|| "—".to_string(), |p| format!("{p:.1}%"))
-    }
 }
 
 /// GET /inspections/{id}/map — the battle map, today or as of `?as_of=`.
@@ -515,11 +510,6 @@ struct OverviewPage {
 }
 
 impl OverviewPage {
-    /// A percentage as shown, or a dash when there is nothing to count.
-    fn percent(&self, p: &Option<f64>) -> String {
-        p.map_or_else(|| "—".to_string(), |p| format!("{p:.1}%"))
-    }
-
     /// The address of this map with `key=value` added (keeping the organisation).
     fn with(&self, key: &str, value: &str) -> String {
         match self.org {
