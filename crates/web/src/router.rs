@@ -89,6 +89,38 @@ async fn security_headers(
     resp
 }
 
+/// The most bytes of a request's head hyper keeps while it reads one (its
+/// `DEFAULT_MAX_BUFFER_SIZE`: 8 KB and 100 pages of 4 KB).
+const HYPER_MAX_HEAD: usize = 8192 + 4096 * 100;
+
+/// Headers larger than hyper's buffer are refused with 431, whatever their arrival:
+/// hyper checks its buffer only while a head is incomplete, so a head that arrived in
+/// one large read was parsed whole, and the same request was refused or served by how
+/// the network cut it (`server::oversized` answers hyper's own refusals).
+async fn headers_within_reach(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let head: usize = req.uri().to_string().len()
+        + req
+            .headers()
+            .iter()
+            .map(|(k, v)| k.as_str().len() + v.len() + 4)
+            .sum::<usize>();
+    if head > HYPER_MAX_HEAD {
+        let mut resp = if req.uri().path().starts_with("/api/") {
+            crate::error::ApiError::HeadersTooLarge.into_response()
+        } else {
+            PageError::HeadersTooLarge.into_response()
+        };
+        // As hyper's own refusal does: the rest of what was sent is not read.
+        resp.headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        return resp;
+    }
+    next.run(req).await
+}
+
 /// What axum answers by itself in plain text on a page (letters where a record's number
 /// goes, a query that does not read, a body over the limit) is answered with the pages'
 /// error page; an error page is shown in the reader's language only (the page error
@@ -338,6 +370,7 @@ pub fn router(app: App) -> Router {
         .fallback(|| async { PageError::Store(StoreError::NotFound) })
         .merge(Router::from(crate::api::routes(upload_limit, import_limit)))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(headers_within_reach))
         .layer(axum::middleware::from_fn(page_errors))
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),

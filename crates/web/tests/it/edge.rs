@@ -1110,3 +1110,31 @@ async fn an_unreadable_request_says_in_chinese_what_to_send() {
     let zh = r.json()["message"].as_str().unwrap().to_string();
     assert!(!zh.chars().any(|c| c.is_ascii_alphabetic()), "{zh}");
 }
+
+/// Headers over hyper's buffer are refused the same way when they arrive in one read,
+/// which hyper parses whole without looking at its buffer's size: the router refuses
+/// them itself, in the API's format or with the error page, and closes.
+#[tokio::test]
+async fn headers_over_hypers_buffer_are_refused_however_they_arrive() {
+    let t = TestApp::new().await;
+    let cookie = "a".repeat(500_000);
+    for (path, api) in [("/api/v1/measures", true), ("/measures", false)] {
+        let req = axum::http::Request::builder()
+            .uri(path)
+            .header("cookie", cookie.as_str())
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let r = t.send(req).await;
+        assert_eq!(
+            r.status,
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "{path}"
+        );
+        if api {
+            let j = r.json();
+            assert_eq!(j["error"], "headers_too_large", "{}", r.body);
+        } else {
+            assert!(r.body.contains("<html"), "{}", r.body);
+        }
+    }
+}
