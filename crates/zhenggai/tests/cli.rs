@@ -782,4 +782,17 @@ fn the_figures_are_printed_as_offices_write_them_and_as_json() {
     let (code, _, err) = run(dir.path(), &["stats", "--inspection", "999"]);
     assert_ne!(code, 0);
     assert!(err.contains("no inspection 999"), "{err}");
+    // An organisation's figures, by its id; a department is refused, naming its
+    // organisation.
+    let org = demo_org(dir.path());
+    let (code, out, err) = run(dir.path(), &["stats", "--org", &org.to_string(), "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["problems"], 24);
+    let (code, _, err) = run(dir.path(), &["stats", "--org", &(org + 1).to_string()]);
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("is a department") && err.contains(&org.to_string()),
+        "{err}"
+    );
 }

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use zhenggai_domain::clock::{Clock, SystemClock};
 use zhenggai_domain::{InspectionId, UnitId};
+use zhenggai_storage::accounts::units::{self, UnitKind};
 use zhenggai_storage::ledger::inspections;
 use zhenggai_storage::statistics::{self, Scope};
 use zhenggai_web::i18n::{Lang, documents};
@@ -28,7 +29,20 @@ pub async fn run(common: &Common, args: StatsArgs) -> anyhow::Result<ExitCode> {
                 })?;
             (Scope::Inspection(InspectionId(id)), org)
         }
-        (None, Some(org)) => (Scope::Organisation(UnitId(org)), UnitId(org)),
+        (None, Some(org)) => {
+            // A department's figures would be zeros: its measures are its organisation's.
+            let unit = units::get(&db, UnitId(org)).await.ok();
+            match unit {
+                Some(u) if u.kind == UnitKind::Org => {}
+                Some(u) => anyhow::bail!(
+                    "unit {org} ({}) is a department, not an organisation: give its organisation's id, {}",
+                    u.name,
+                    u.org_id
+                ),
+                None => anyhow::bail!("no unit {org}: give the id of an organisation"),
+            }
+            (Scope::Organisation(UnitId(org)), UnitId(org))
+        }
         (None, None) => anyhow::bail!("give --inspection ID or --org ID"),
     };
     let actor = super::office_of(org);
