@@ -435,6 +435,8 @@ async fn describe(
     .await?;
     let aspects: HashMap<i64, &facts::AspectRow> = read.aspects.iter().map(|a| (a.id, a)).collect();
     let name = |id: i64| units.get(&id).cloned().unwrap_or_default();
+    let by_id: HashMap<InspectionId, &facts::InScope> =
+        inspections.iter().map(|i| (i.id, i)).collect();
     let mut organisations: Vec<Named> = orgs
         .iter()
         .map(|o| Named {
@@ -483,7 +485,7 @@ async fn describe(
             .by_inspection
             .iter()
             .filter_map(|(id, src)| {
-                let i = inspections.iter().find(|i| i.id == *id)?;
+                let i = by_id.get(id)?;
                 Some(InspectionRow {
                     inspection_id: id.0,
                     title: i.title.clone(),
