@@ -627,6 +627,10 @@ pub enum Refused {
     /// ledger: the office, 纪检, the Party secretary and the upper level. A unit or a
     /// leader finds its own on its home page and measure list.
     FiguresByLedgerReaders,
+    /// The weekly summary and the monthly circular are the inspected organisation's own
+    /// documents, made by its office from its weekly reports and supervision rounds; the
+    /// upper level reads that organisation's final report and figures instead.
+    OrganisationDocumentsByItsOffice,
     /// The import's header words (导入列名) are set by the office only.
     HeaderWordsByOffice,
     /// Weekly reports (整改周报) are neither sent nor gathered by this role.

@@ -1,10 +1,8 @@
 //! 整改台账 in and out of spreadsheets, without a database: reading the Excel, WPS and
 //! CSV ledgers offices already keep ([`read`] → [`layout`] → [`ledger`]), and writing
-//! the ledger they hand upward ([`export`]), and the Word documents beside it
-//! ([`docx`]: the weekly summary). Storage commits a reading; the CLI prints it; the
-//! web shows it as a preview.
+//! the ledger they hand upward ([`export`]). Storage commits a reading; the CLI prints
+//! it; the web shows it as a preview. (The Word documents are the documents crate's.)
 
-pub mod docx;
 pub mod export;
 pub mod layout;
 pub mod ledger;

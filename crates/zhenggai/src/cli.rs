@@ -74,6 +74,10 @@ pub enum Command {
     /// Prints the figures (整改统计, D15) of an inspection or an organisation, today or
     /// as of a past day.
     Stats(StatsArgs),
+    /// Writes a document upward (D16) as .docx in official layout (GB/T 9704): the final
+    /// report (整改落实情况报告), the public notice (整改情况公开), the weekly summary
+    /// (一周一汇总) or the monthly circular (督查通报) of an inspection, as of a day.
+    Report(ReportArgs),
     /// Reads a ledger spreadsheet (.xlsx, .xls, .csv) and imports it into an inspection;
     /// with --dry-run, only reads it (no database needed).
     Import(ImportArgs),
@@ -150,6 +154,46 @@ pub struct StatsArgs {
     /// people_held_accountable, money_recovered_yuan … and the breakdowns).
     #[arg(long)]
     pub json: bool,
+}
+
+/// `report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// final, public, weekly or monthly.
+    #[arg(value_parser = ["final", "public", "weekly", "monthly"])]
+    pub kind: String,
+    /// The inspection.
+    #[arg(long)]
+    pub inspection: i64,
+    /// The day (YYYY-MM-DD) the figures are of, read from the audit trail; for weekly
+    /// and monthly, the week and month that hold it. Default: today.
+    #[arg(long)]
+    pub as_of: Option<chrono::NaiveDate>,
+    /// Where to write the .docx.
+    #[arg(short = 'o', long = "output")]
+    pub output: std::path::PathBuf,
+    /// 发文机关: the issuer (the red mark at the top and the signature). Default: the
+    /// inspected organisation's name.
+    #[arg(long)]
+    pub issuer: Option<String>,
+    /// 发文字号, e.g. 某巡改〔2026〕3号.
+    #[arg(long, default_value = "")]
+    pub number: String,
+    /// 签发人 (named on documents sent upward).
+    #[arg(long, default_value = "")]
+    pub signer: String,
+    /// 主送机关.
+    #[arg(long, default_value = "")]
+    pub to: String,
+    /// 抄送机关.
+    #[arg(long, default_value = "")]
+    pub cc: String,
+    /// 密级和保密期限, e.g. 秘密★1年.
+    #[arg(long, default_value = "")]
+    pub classification: String,
+    /// 成文日期 (YYYY-MM-DD). Default: the day the figures are of.
+    #[arg(long)]
+    pub date: Option<chrono::NaiveDate>,
 }
 
 /// `deadline`.

@@ -77,6 +77,8 @@ pub struct ProblemFact {
     pub leader: Option<UserId>,
     /// Where it stood.
     pub state: ProblemState,
+    /// Whether the public notice may name it (false when the office marked it 不予公开).
+    pub public: bool,
 }
 
 /// One measure.
@@ -179,6 +181,8 @@ pub struct AccountabilityFact {
     pub person: bool,
     /// Which of the four forms (四种形态).
     pub form: AccountabilityForm,
+    /// Whether the public notice may count it (false when marked 不予公开).
+    pub public: bool,
 }
 
 /// One institution made, revised or abolished (建章立制).
@@ -188,6 +192,8 @@ pub struct InstitutionFact {
     pub inspection: InspectionId,
     /// What happened to it.
     pub change: InstitutionChange,
+    /// Whether the public notice may count it (false when marked 不予公开).
+    pub public: bool,
 }
 
 /// Money recovered (清退 / 追缴).
@@ -197,6 +203,8 @@ pub struct RecoveryFact {
     pub inspection: InspectionId,
     /// The amount in fen.
     pub fen: i64,
+    /// Whether the public notice may count it (false when marked 不予公开).
+    pub public: bool,
 }
 
 /// Everything the figures are computed from, as it stood on `day`.
@@ -463,6 +471,22 @@ pub struct Statistics {
     pub by_leader: Vec<(UserId, Rectification)>,
     /// Each problem's standing, in the facts' order (the battle map's cells).
     pub problems: Vec<ProblemCell>,
+    /// What the public notice may say.
+    pub published: Published,
+}
+
+/// What the public notice (整改情况公开) may say: the results the office did not mark
+/// 不予公开, and how many problems it withholds. The marks change no other figure.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Published {
+    /// 建章立制 that may be published.
+    pub institutions: Institutions,
+    /// 问责 that may be published.
+    pub accountability: Accountability,
+    /// 清退 / 追缴 that may be published, in fen.
+    pub money_recovered_fen: i64,
+    /// Problems marked 不予公开.
+    pub problems_withheld: u64,
 }
 
 /// One problem on the day: its standing, and whether a measure of it is due soon (the
@@ -549,6 +573,7 @@ pub fn compute(facts: &Facts, day: NaiveDate) -> Statistics {
     }
 
     let mut by_aspect: BTreeMap<AspectId, Rectification> = BTreeMap::new();
+    let mut published = Published::default();
     let mut cells = Vec::with_capacity(facts.problems.len());
     for p in &facts.problems {
         let Some(source) = sources.get_mut(&p.inspection) else {
@@ -565,6 +590,9 @@ pub fn compute(facts: &Facts, day: NaiveDate) -> Statistics {
                     .any(|s| matches!(s, Standing::DueSoon { .. })),
         });
         source.rectification.add_problem(standing);
+        if !p.public {
+            published.problems_withheld += 1;
+        }
         by_aspect.entry(p.aspect).or_default().add_problem(standing);
         if let Some(unit) = p.lead_unit {
             by_unit.entry(unit).or_default().add_problem(standing);
@@ -596,16 +624,25 @@ pub fn compute(facts: &Facts, day: NaiveDate) -> Statistics {
     for a in &facts.accountability {
         if let Some(source) = sources.get_mut(&a.inspection) {
             source.accountability.add(a.person, a.form);
+            if a.public {
+                published.accountability.add(a.person, a.form);
+            }
         }
     }
     for i in &facts.institutions {
         if let Some(source) = sources.get_mut(&i.inspection) {
             source.institutions.add(i.change);
+            if i.public {
+                published.institutions.add(i.change);
+            }
         }
     }
     for r in &facts.recoveries {
         if let Some(source) = sources.get_mut(&r.inspection) {
             source.money_recovered_fen += r.fen;
+            if r.public {
+                published.money_recovered_fen += r.fen;
+            }
         }
     }
 
@@ -670,6 +707,7 @@ pub fn compute(facts: &Facts, day: NaiveDate) -> Statistics {
         by_unit: by_unit.into_iter().collect(),
         by_leader: by_leader.into_iter().collect(),
         problems: cells,
+        published,
     }
 }
 

@@ -52,6 +52,7 @@ fn problem(id: i64, inspection: InspectionId, aspect: i64, state: ProblemState) 
         lead_unit: Some(FINANCE),
         leader: None,
         state,
+        public: true,
     }
 }
 
@@ -194,7 +195,10 @@ fn ledger() -> Facts {
                 ..problem(2, XUNCHA, 1, ProblemState::LongTermReview)
             },
             problem(3, XUNCHA, 2, ProblemState::InProgress),
-            problem(4, XUNCHA, 2, ProblemState::InProgress),
+            ProblemFact {
+                public: false,
+                ..problem(4, XUNCHA, 2, ProblemState::InProgress)
+            },
             problem(5, AUDIT, 3, ProblemState::Claimed),
             // A problem without measures yet, and without a lead unit.
             ProblemFact {
@@ -225,44 +229,53 @@ fn ledger() -> Facts {
                 inspection: XUNCHA,
                 person: true,
                 form: AccountabilityForm::First,
+                public: true,
             },
             AccountabilityFact {
                 inspection: XUNCHA,
                 person: true,
                 form: AccountabilityForm::Second,
+                public: false,
             },
             AccountabilityFact {
                 inspection: AUDIT,
                 person: false,
                 form: AccountabilityForm::First,
+                public: true,
             },
         ],
         institutions: vec![
             InstitutionFact {
                 inspection: XUNCHA,
                 change: InstitutionChange::Made,
+                public: true,
             },
             InstitutionFact {
                 inspection: XUNCHA,
                 change: InstitutionChange::Revised,
+                public: false,
             },
             InstitutionFact {
                 inspection: AUDIT,
                 change: InstitutionChange::Abolished,
+                public: true,
             },
         ],
         recoveries: vec![
             RecoveryFact {
                 inspection: XUNCHA,
                 fen: 1_860_000,
+                public: true,
             },
             RecoveryFact {
                 inspection: AUDIT,
                 fen: 50,
+                public: false,
             },
             RecoveryFact {
                 inspection: InspectionId(9),
                 fen: 1,
+                public: true,
             },
         ],
     }
@@ -424,6 +437,7 @@ fn arb_facts() -> impl Strategy<Value = Facts> {
                 lead_unit: (unit > 0).then_some(UnitId(unit)),
                 leader: (unit > 1).then_some(UserId(unit)),
                 state,
+                public: unit != 2,
             })
             .collect();
         let measures = measures
@@ -511,4 +525,35 @@ proptest! {
         let unit_measures: u64 = s.by_unit.iter().map(|(_, r)| r.measures).sum();
         prop_assert_eq!(unit_measures, s.rectification.measures);
     }
+}
+
+/// 不予公开 takes a record out of what the public notice may say and out of nothing
+/// else; an out-of-scope record counts in neither.
+#[test]
+fn what_is_marked_not_public_leaves_only_the_public_figures() {
+    let s = compute(&ledger(), d(2024, 6, 10));
+    assert_eq!(s.rectification.problems, 6, "problem 4 still counts");
+    assert_eq!(s.accountability.people, 2);
+    let p = s.published;
+    assert_eq!(p.problems_withheld, 1, "problem 4");
+    assert_eq!(
+        p.accountability,
+        Accountability {
+            people: 1,
+            units: 1,
+            by_form: [2, 0, 0, 0],
+        }
+    );
+    assert_eq!(
+        p.institutions,
+        Institutions {
+            made: 1,
+            revised: 0,
+            abolished: 1,
+        }
+    );
+    assert_eq!(
+        p.money_recovered_fen, 1_860_000,
+        "AUDIT's 50 fen marked; 9 out of scope"
+    );
 }

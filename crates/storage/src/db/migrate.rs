@@ -209,6 +209,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "tally_new_measures",
         include_str!("../../migrations/0046_tally_new_measures.sql"),
     ),
+    (
+        47,
+        "publication",
+        include_str!("../../migrations/0047_publication.sql"),
+    ),
 ];
 
 /// A column a migration added to an existing table, with the value it gave the rows

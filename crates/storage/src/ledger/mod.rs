@@ -19,6 +19,7 @@ pub mod outcomes;
 pub mod postings;
 pub mod problems;
 pub mod progress;
+pub mod publication;
 pub mod query;
 pub mod supervision;
 pub mod warnings;

@@ -83,6 +83,10 @@ pub struct Accountability {
     pub form: AccountabilityForm,
     /// When decided.
     pub decided_on: String,
+    /// Whether the public notice may count it (the office marks it 不予公开 otherwise).
+    pub public: bool,
+    /// Version, for the mark.
+    pub version: i64,
 }
 
 /// One institution.
@@ -98,6 +102,10 @@ pub struct Institution {
     pub change_kind: InstitutionChange,
     /// Issued on.
     pub issued_on: String,
+    /// Whether the public notice may count it (the office marks it 不予公开 otherwise).
+    pub public: bool,
+    /// Version, for the mark.
+    pub version: i64,
 }
 
 /// One recovery.
@@ -113,6 +121,10 @@ pub struct Recovery {
     pub what: String,
     /// When recovered.
     pub recovered_on: String,
+    /// Whether the public notice may count it (the office marks it 不予公开 otherwise).
+    pub public: bool,
+    /// Version, for the mark.
+    pub version: i64,
 }
 
 /// The counts the speeches quote (S7, S8).
@@ -418,7 +430,7 @@ pub async fn list(db: &Db, actor: &Actor, inspection: InspectionId) -> StoreResu
     let org = inspection_org(&mut conn, inspection).await?;
     require_ledger(actor, org, Access::Read)?;
     let accountability = sqlx::query_as::<_, AccountabilityRow>(
-        "SELECT id, subject_kind, subject, reason, form, decided_on FROM accountability WHERE inspection_id = $1 AND withdrawn_at IS NULL ORDER BY decided_on, id",
+        "SELECT id, subject_kind, subject, reason, form, decided_on, not_public, version FROM accountability WHERE inspection_id = $1 AND withdrawn_at IS NULL ORDER BY decided_on, id",
     )
     .bind(inspection.0)
     .fetch_all(&mut *conn)
@@ -427,7 +439,7 @@ pub async fn list(db: &Db, actor: &Actor, inspection: InspectionId) -> StoreResu
     .map(Accountability::try_from)
     .collect::<Result<Vec<_>, _>>()?;
     let institutions = sqlx::query_as::<_, InstitutionRow>(
-        "SELECT id, title, doc_number, change_kind, issued_on FROM institutions WHERE inspection_id = $1 AND withdrawn_at IS NULL ORDER BY issued_on, id",
+        "SELECT id, title, doc_number, change_kind, issued_on, not_public, version FROM institutions WHERE inspection_id = $1 AND withdrawn_at IS NULL ORDER BY issued_on, id",
     )
     .bind(inspection.0)
     .fetch_all(&mut *conn)
@@ -436,7 +448,7 @@ pub async fn list(db: &Db, actor: &Actor, inspection: InspectionId) -> StoreResu
     .map(Institution::try_from)
     .collect::<Result<Vec<_>, _>>()?;
     let recoveries: Vec<Recovery> = sqlx::query_as::<_, RecoveryRow>(
-        "SELECT id, amount_fen, what, recovered_on FROM recoveries WHERE inspection_id = $1 AND withdrawn_at IS NULL ORDER BY recovered_on, id",
+        "SELECT id, amount_fen, what, recovered_on, not_public, version FROM recoveries WHERE inspection_id = $1 AND withdrawn_at IS NULL ORDER BY recovered_on, id",
     )
     .bind(inspection.0)
     .fetch_all(&mut *conn)
@@ -482,6 +494,8 @@ struct AccountabilityRow {
     reason: String,
     form: String,
     decided_on: String,
+    not_public: i64,
+    version: i64,
 }
 
 impl TryFrom<AccountabilityRow> for Accountability {
@@ -495,6 +509,8 @@ impl TryFrom<AccountabilityRow> for Accountability {
             reason: r.reason,
             form: code_of("accountability", "form", &r.form)?,
             decided_on: r.decided_on,
+            public: r.not_public == 0,
+            version: r.version,
         })
     }
 }
@@ -507,6 +523,8 @@ struct InstitutionRow {
     doc_number: Option<String>,
     change_kind: String,
     issued_on: String,
+    not_public: i64,
+    version: i64,
 }
 
 impl TryFrom<InstitutionRow> for Institution {
@@ -519,6 +537,8 @@ impl TryFrom<InstitutionRow> for Institution {
             doc_number: r.doc_number,
             change_kind: code_of("institutions", "change_kind", &r.change_kind)?,
             issued_on: r.issued_on,
+            public: r.not_public == 0,
+            version: r.version,
         })
     }
 }
@@ -530,6 +550,8 @@ struct RecoveryRow {
     amount_fen: i64,
     what: String,
     recovered_on: String,
+    not_public: i64,
+    version: i64,
 }
 
 impl From<RecoveryRow> for Recovery {
@@ -540,6 +562,8 @@ impl From<RecoveryRow> for Recovery {
             amount: format_yuan(r.amount_fen),
             what: r.what,
             recovered_on: r.recovered_on,
+            public: r.not_public == 0,
+            version: r.version,
         }
     }
 }

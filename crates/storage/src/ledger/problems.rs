@@ -170,6 +170,8 @@ pub struct Problem {
     pub leader: Option<super::UserRef>,
     /// Approved deadline extensions.
     pub extensions: i64,
+    /// Whether the public notice may name it (the office marks it 不予公开 otherwise).
+    pub public: bool,
     /// Version, for concurrent edits.
     pub version: i64,
 }
@@ -330,7 +332,7 @@ pub async fn get(db: &Db, actor: &Actor, id: ProblemId) -> StoreResult<Problem> 
         "SELECT p.id, p.inspection_id, i.title AS inspection_title, i.org_id, p.aspect_id, a.title AS aspect_title, \
                 p.item_id, p.ordinal, p.title, p.description, p.source, p.version, p.state, \
                 lu.id AS lead_unit_id, COALESCE(lu.short_name, lu.name) AS lead_unit_name, \
-                ld.id AS leader_id, ld.display_name AS leader_name, p.extensions \
+                ld.id AS leader_id, ld.display_name AS leader_name, p.extensions, p.not_public \
          FROM problems p JOIN inspections i ON i.id = p.inspection_id JOIN aspects a ON a.id = p.aspect_id \
          LEFT JOIN units lu ON lu.id = COALESCE(p.lead_unit_id, \
              (SELECT m.lead_unit_id FROM measures m WHERE m.problem_id = p.id AND m.withdrawn_at IS NULL ORDER BY m.ordinal LIMIT 1)) \
@@ -379,6 +381,7 @@ struct ProblemRow {
     leader_id: Option<i64>,
     leader_name: Option<String>,
     extensions: i64,
+    not_public: i64,
 }
 
 impl TryFrom<ProblemRow> for Problem {
@@ -407,6 +410,7 @@ impl TryFrom<ProblemRow> for Problem {
                 name: r.leader_name.unwrap_or_default(),
             }),
             extensions: r.extensions,
+            public: r.not_public == 0,
             version: r.version,
         })
     }

@@ -78,6 +78,9 @@ pub(super) struct ProblemRow {
     /// Added by migration 0003 with this default; older images lack it.
     #[serde(default = "registered")]
     state: String,
+    /// Added by migration 0047 (不予公开); older images lack it.
+    #[serde(default)]
+    pub(super) not_public: i64,
     withdrawn_at: Option<String>,
 }
 
@@ -106,6 +109,9 @@ struct AccountabilityRow {
     inspection_id: i64,
     subject_kind: String,
     form: String,
+    /// Added by migration 0047 (不予公开); older images lack it.
+    #[serde(default)]
+    not_public: i64,
     withdrawn_at: Option<String>,
 }
 
@@ -114,6 +120,9 @@ struct InstitutionRow {
     id: i64,
     inspection_id: i64,
     change_kind: String,
+    /// Added by migration 0047 (不予公开); older images lack it.
+    #[serde(default)]
+    not_public: i64,
     withdrawn_at: Option<String>,
 }
 
@@ -122,6 +131,9 @@ struct RecoveryRow {
     id: i64,
     inspection_id: i64,
     amount_fen: i64,
+    /// Added by migration 0047 (不予公开); older images lack it.
+    #[serde(default)]
+    not_public: i64,
     withdrawn_at: Option<String>,
 }
 
@@ -273,7 +285,7 @@ pub(super) async fn read(
         conn,
         Entity::Problem,
         "id, inspection_id, aspect_id, ordinal, title, lead_unit_id, leader_id, state, \
-         withdrawn_at",
+         not_public, withdrawn_at",
         &by_inspection,
         at,
     )
@@ -301,7 +313,7 @@ pub(super) async fn read(
     let accountability: Vec<AccountabilityRow> = rows_at(
         conn,
         Entity::Accountability,
-        "id, inspection_id, subject_kind, form, withdrawn_at",
+        "id, inspection_id, subject_kind, form, not_public, withdrawn_at",
         &by_inspection,
         at,
     )
@@ -309,7 +321,7 @@ pub(super) async fn read(
     let institutions: Vec<InstitutionRow> = rows_at(
         conn,
         Entity::Institution,
-        "id, inspection_id, change_kind, withdrawn_at",
+        "id, inspection_id, change_kind, not_public, withdrawn_at",
         &by_inspection,
         at,
     )
@@ -317,7 +329,7 @@ pub(super) async fn read(
     let recoveries: Vec<RecoveryRow> = rows_at(
         conn,
         Entity::Recovery,
-        "id, inspection_id, amount_fen, withdrawn_at",
+        "id, inspection_id, amount_fen, not_public, withdrawn_at",
         &by_inspection,
         at,
     )
@@ -349,6 +361,7 @@ pub(super) async fn read(
                     lead_unit: p.lead_unit_id.or(first.map(|f| f.0)).map(UnitId),
                     leader: p.leader_id.or(first.and_then(|f| f.1)).map(UserId),
                     state: code_of::<ProblemState>("problems", "state", &p.state)?,
+                    public: p.not_public == 0,
                 })
             })
             .collect::<Result<_, sqlx::Error>>()?,
@@ -395,6 +408,7 @@ pub(super) async fn read(
                     inspection: InspectionId(a.inspection_id),
                     person: a.subject_kind != "unit",
                     form: code_of::<AccountabilityForm>("accountability", "form", &a.form)?,
+                    public: a.not_public == 0,
                 })
             })
             .collect::<Result<_, sqlx::Error>>()?,
@@ -408,6 +422,7 @@ pub(super) async fn read(
                         "change_kind",
                         &i.change_kind,
                     )?,
+                    public: i.not_public == 0,
                 })
             })
             .collect::<Result<_, sqlx::Error>>()?,
@@ -416,6 +431,7 @@ pub(super) async fn read(
             .map(|r| RecoveryFact {
                 inspection: InspectionId(r.inspection_id),
                 fen: r.amount_fen,
+                public: r.not_public == 0,
             })
             .collect(),
     };

@@ -5,6 +5,9 @@
 //! the documents quote.
 
 mod facts;
+mod report;
+
+pub use report::{AspectText, MeasureText, ProblemText, ReportLedger, report_ledger};
 
 use std::collections::HashMap;
 
@@ -264,6 +267,19 @@ pub struct Figures {
     pub by_unit: Vec<PartRow>,
     /// By responsible leader.
     pub by_leader: Vec<PartRow>,
+    /// What the public notice may say.
+    pub published: Published,
+}
+
+/// What the public notice (整改情况公开) may say: the results the office did not mark
+/// 不予公开, and how many problems it withholds. Every other figure counts them all.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Published {
+    /// Institutions, accountability and money that may be published.
+    #[serde(flatten)]
+    pub results: Results,
+    /// Problems marked 不予公开: counted in the totals, not named.
+    pub problems_withheld: u64,
 }
 
 /// How many figure computations run at once (see [`gather`]).
@@ -463,6 +479,15 @@ async fn describe(
         rates: Rates::of(&s.rectification),
         reviews: s.reviews,
         results: Results::of(&total),
+        published: Published {
+            results: Results::of(&Source {
+                institutions: s.published.institutions,
+                accountability: s.published.accountability,
+                money_recovered_fen: s.published.money_recovered_fen,
+                ..Source::default()
+            }),
+            problems_withheld: s.published.problems_withheld,
+        },
         organisations,
         by_source: s
             .by_source

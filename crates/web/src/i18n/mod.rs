@@ -30,7 +30,6 @@ macro_rules! texts {
     };
 }
 
-pub mod documents;
 pub mod edge;
 mod labels;
 mod texts;

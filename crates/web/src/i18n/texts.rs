@@ -741,6 +741,7 @@ texts! {
     fld_held_on: "日期", "Held on";
     fld_finding: "发现的问题", "Finding";
     fld_slow: "进度滞后", "Slow";
+    fld_not_public: "不予公开", "Not for publication";
     fld_attendees: "参会人员", "Attendees";
     fld_email_on: "邮件提醒", "E-mail reminders";
     fld_robot_kind: "群机器人", "Group robot";

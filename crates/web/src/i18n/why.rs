@@ -192,6 +192,10 @@ pub fn refused(lang: Lang, r: &Refused) -> String {
             "只有本单位整改办可以修改台账（巡察、方面、问题、整改成效和回头看）；您可以查看。如需修改，请联系整改办。",
             "Only the organisation's office changes its ledger (inspections, aspects, problems, outcomes, look-backs); you may read it. Ask the office for a change.",
         ),
+        Refused::OrganisationDocumentsByItsOffice => pick(
+            "周汇总和督查通报是被巡察单位自己的文件，由该单位整改办根据本单位的周报和督查生成；请选择整改落实情况报告或整改情况公开，或查看该单位的挂图作战。",
+            "The weekly summary and the monthly circular are the inspected organisation's own documents, made by its office from its weekly reports and supervision rounds; choose the final report or the public notice, or see its battle map.",
+        ),
         Refused::FiguresByLedgerReaders => pick(
             "整改统计（全部台账的数字）由整改办、纪检监督、党委书记和上级巡察办查看；本单位或分管单位的整改情况请看首页和措施列表。",
             "The whole ledger's figures are read by the office, the discipline supervisors, the Party secretary and the upper level; your own unit's figures are on your home page and measure list.",
@@ -1769,6 +1773,7 @@ mod every_reason {
                 Refused::SummaryByOffice,
                 Refused::LedgerByOffice,
                 Refused::FiguresByLedgerReaders,
+                Refused::OrganisationDocumentsByItsOffice,
                 Refused::HeaderWordsByOffice,
                 Refused::WeeklyNotYourRole,
                 Refused::ImportByOffice,
@@ -1859,6 +1864,7 @@ mod every_reason {
             Refused::SupervisionNotYourRole { .. } => 17,
             Refused::WithdrawByOffice => 18,
             Refused::FiguresByLedgerReaders => 19,
+            Refused::OrganisationDocumentsByItsOffice => 20,
         }
     }
 
@@ -2625,7 +2631,7 @@ mod every_reason {
         ("import", 8),
         ("unreadable", 9),
         ("finding", 16),
-        ("refused", 20),
+        ("refused", 21),
         ("blocking", 4),
     ];
 

@@ -4,6 +4,7 @@
 //! names `api::`.
 
 pub mod accounts;
+pub mod documents;
 pub mod header_words;
 pub mod spreadsheets;
 pub mod trail;

@@ -4,19 +4,20 @@
 //! reads the organisation's ledger).
 
 use axum::response::Response;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use zhenggai_domain::access::Actor;
 use zhenggai_domain::weekly::week_of;
 use zhenggai_storage::StoreError;
 use zhenggai_storage::calendar;
+use zhenggai_storage::db::Db;
 use zhenggai_storage::ledger::weekly;
 
 use zhenggai_domain::validate::{Checker, FieldError};
 
 use crate::download::download;
 use crate::error::PageError;
-use crate::i18n::documents;
 use crate::state::App;
+use zhenggai_documents::wording as documents;
 
 /// The type of a `.docx` file.
 pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
@@ -60,6 +61,23 @@ pub async fn address_week(app: &App, actor: &Actor, asked: &str) -> Result<Naive
     }
 }
 
+/// The text of `week`'s summary: as saved, or the draft from the week's reports while
+/// none is. Storage refuses whoever does not read the organisation's ledger.
+pub async fn summary_text(
+    db: &Db,
+    actor: &Actor,
+    week: NaiveDate,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> Result<String, StoreError> {
+    if let Some(saved) = weekly::saved_summary(db, actor, week).await? {
+        return Ok(saved.content);
+    }
+    let calendar = calendar::load(db).await?;
+    let roster = weekly::roster(db, actor, week, &calendar, now).await?;
+    weekly::summary(db, actor, &roster, today).await
+}
+
 /// The summary of `week` (a Monday checked by [`asked_week`]) as a `.docx` download,
 /// named after the organisation and the week.
 pub async fn summary_download(
@@ -67,19 +85,16 @@ pub async fn summary_download(
     actor: &Actor,
     week: NaiveDate,
 ) -> Result<Response, StoreError> {
-    // Storage refuses whoever does not read the ledger.
-    let saved = weekly::saved_summary(&app.db, actor, week).await?;
-    let body = match saved {
-        Some(saved) => saved.content,
-        None => {
-            let calendar = calendar::load(&app.db).await?;
-            let roster = weekly::roster(&app.db, actor, week, &calendar, app.clock.now()).await?;
-            weekly::summary(&app.db, actor, &roster, app.clock.today()).await?
-        }
-    };
+    let body = summary_text(&app.db, actor, week, app.clock.now(), app.clock.today()).await?;
     let org = zhenggai_storage::accounts::units::get(&app.db, actor.org).await?;
     let title = documents::weekly_summary_title(&org.name, week);
-    let bytes = zhenggai_spreadsheet::docx::document(&title, &body)
+    // The weekly page's download has no 版头: the documents page sets one.
+    let header = zhenggai_documents::Header {
+        date: Some(app.clock.today()),
+        ..Default::default()
+    };
+    let bytes = zhenggai_documents::reports::weekly_summary(&title, &body, &header)
+        .to_docx()
         .map_err(|e| StoreError::Other(anyhow::anyhow!(e)))?;
     Ok(download(
         &documents::weekly_summary_file_name(&org.name, week),

@@ -5,6 +5,7 @@ mod bench;
 mod calendar;
 mod demo;
 mod import;
+mod report;
 mod serve;
 mod stats;
 mod user;
@@ -37,6 +38,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Audit(cmd) => audit::run(&cli.common, cmd).await,
         Command::Import(args) => import::run(&cli.common, args).await,
         Command::Stats(args) => stats::run(&cli.common, args).await,
+        Command::Report(args) => report::run(&cli.common, args).await,
         Command::Calendar(cmd) => calendar::run(&cli.common, cmd).await,
         Command::Deadline(args) => calendar::deadline(args),
         Command::Worker(args) => worker::run(&cli.common, args).await,

@@ -3,12 +3,13 @@
 
 use std::process::ExitCode;
 
+use zhenggai_documents::wording as documents;
 use zhenggai_domain::clock::{Clock, SystemClock};
 use zhenggai_domain::{InspectionId, UnitId};
 use zhenggai_storage::accounts::units::{self, UnitKind};
 use zhenggai_storage::ledger::inspections;
 use zhenggai_storage::statistics::{self, Scope};
-use zhenggai_web::i18n::{Lang, documents};
+use zhenggai_web::i18n::Lang;
 
 use crate::cli::{Common, StatsArgs};
 use crate::config::Settings;

@@ -192,7 +192,11 @@ async fn measure_page(
             .map(|k| k.code().to_string())
             .unwrap_or_default(),
         final_deadline: String::new(),
-        content: crate::i18n::documents::notice_draft(&m.content, &m.deadline.text, m.standing),
+        content: zhenggai_documents::wording::notice_draft(
+            &m.content,
+            &m.deadline.text,
+            m.standing,
+        ),
     };
     let can_mark_done = access >= Access::Contribute
         && progress::may_mark_done(&app.db, &v.actor, &m, today).await?;

@@ -416,7 +416,7 @@ async fn csv_download(
     let mut resp = format!(
         "{}\"{}\",\"{code}\"\r\n",
         csv(&t, &lines),
-        crate::i18n::documents::CSV_AUDIT_CODE
+        zhenggai_documents::wording::CSV_AUDIT_CODE
     )
     .into_response();
     let h = resp.headers_mut();

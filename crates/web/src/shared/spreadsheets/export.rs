@@ -13,8 +13,9 @@ use zhenggai_storage::ledger::progress;
 use zhenggai_storage::ledger::query::{self, Filter, LedgerAspect, LedgerPage};
 
 use crate::download::download;
-use crate::i18n::{Lang, Tr, documents};
+use crate::i18n::{Lang, Tr};
 use crate::state::App;
+use zhenggai_documents::wording as documents;
 
 /// The type of an `.xlsx` file.
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

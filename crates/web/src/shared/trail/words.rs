@@ -144,8 +144,9 @@ const UNSHOWN: [&str; 2] = ["id", "created_at"];
 const SECRET: [&str; 4] = ["password_hash", "token_hash", "robot_url", "robot_secret"];
 
 /// Yes/no columns.
-const FLAGS: [&str; 5] = [
+const FLAGS: [&str; 6] = [
     "disabled",
+    "not_public",
     "must_change_password",
     "three_party",
     "email_on",
