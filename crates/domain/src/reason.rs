@@ -76,6 +76,8 @@ pub enum Choose {
     SourceFilter,
     /// At least one closed problem.
     ClosedProblem,
+    /// A document upward (final report, public notice, weekly summary, circular).
+    DocumentKind,
 }
 
 /// A record named that is not one the form may name: another organisation's, another

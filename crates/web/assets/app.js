@@ -13,7 +13,13 @@
     // Attributes are read with getAttribute: a field named "method" or "action" (the
     // survey's 测评方式, every step's action) hides the form's own properties.
     if ((form.getAttribute('method') || '').toLowerCase() === 'post') {
-      form.querySelectorAll('button').forEach(function (b) { b.disabled = true; });
+      var buttons = form.querySelectorAll('button');
+      buttons.forEach(function (b) { b.disabled = true; });
+      // A form answered with a file (a document to download) leaves the page where it
+      // is: its button comes back for the next document.
+      if (form.hasAttribute('data-download')) {
+        setTimeout(function () { buttons.forEach(function (b) { b.disabled = false; }); }, 3000);
+      }
     }
   });
   // Buttons that print the page, links that go back: handled here because the

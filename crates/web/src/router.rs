@@ -8,7 +8,7 @@ use axum::routing::{MethodRouter, get, post};
 
 use crate::error::PageError;
 use crate::pages::{
-    admin, battle_map, calendar, header_words, home, inspections, ledger, login, lookbacks,
+    admin, battle_map, calendar, documents, header_words, home, inspections, ledger, login, lookbacks,
     measures, notifications, outcomes, problems, rules, spreadsheets, supervision, trail, warnings,
     weekly,
 };
@@ -199,6 +199,11 @@ pub fn page_routes(app: &App) -> Vec<(&'static str, MethodRouter<App>)> {
         ("/inspections/new", get(inspections::new)),
         ("/inspections/{id}", get(ledger::show)),
         ("/inspections/{id}/map", get(battle_map::show)),
+        (
+            "/inspections/{id}/documents",
+            get(documents::show).post(documents::generate_document),
+        ),
+        ("/publication/{kind}/{id}", post(documents::set_publication)),
         ("/map", get(battle_map::overview)),
         (
             "/inspections/{id}/edit",
@@ -281,6 +286,7 @@ pub fn page_routes(app: &App) -> Vec<(&'static str, MethodRouter<App>)> {
         ("/measures/{id}/withdraw", post(measures::withdraw)),
         ("/measures/{id}/notices", post(measures::issue_notice)),
         ("/notices/{id}", get(measures::notice)),
+        ("/notices/{id}/notice.docx", get(documents::notice)),
         ("/inspections/{id}/problems/new", get(problems::new)),
         ("/inspections/{id}/problems", post(problems::create)),
         ("/problems/{id}", get(problems::show)),

@@ -55,9 +55,9 @@ impl Publishable {
     }
 }
 
-/// Marks a record read at `version` as for the public notice (`public`) or not. The
-/// office of its organisation only: who reads the ledger is told the office does
-/// (403); who does not learns nothing of the record (404).
+/// Marks a record read at `version` as for the public notice (`public`) or not, and
+/// answers its inspection. The office of its organisation only: who reads the ledger
+/// is told the office does (403); who does not learns nothing of the record (404).
 pub async fn set(
     db: &Db,
     actor: &Actor,
@@ -66,7 +66,7 @@ pub async fn set(
     id: i64,
     version: i64,
     public: bool,
-) -> StoreResult<()> {
+) -> StoreResult<InspectionId> {
     db.write(async |tx| {
         let entity = what.entity();
         let inspection: i64 = sqlx::query_scalar(&format!(
@@ -83,7 +83,7 @@ pub async fn set(
         let mut set = Sql::new("not_public = ");
         set.bind(i64::from(!public));
         audit::versions::update(tx, change, "update", entity, id, version, &set).await?;
-        Ok(())
+        Ok(inspection)
     })
     .await
 }

@@ -22,6 +22,7 @@ pub mod problems;
 pub mod rules;
 pub mod spreadsheets;
 pub mod statistics;
+pub mod documents;
 pub mod supervision;
 pub mod trail;
 pub mod warnings;
@@ -203,6 +204,7 @@ pub fn routes(upload_limit: usize, import_limit: usize) -> OpenApiRouter<App> {
         .merge(ledger_only(measure_grid::routes()))
         .merge(ledger_only(outcomes::routes()))
         .merge(ledger_only(statistics::routes()))
+        .merge(ledger_only(documents::routes()))
         .merge(ledger_only(lookbacks::routes()))
         .merge(ledger_only(rules::routes()))
         .merge(ledger_only(spreadsheets::routes(import_limit)))

@@ -927,6 +927,10 @@ fn choose(c: Choose) -> (&'static str, &'static str) {
             "请至少选择一个已销号的问题。",
             "Choose at least one closed problem.",
         ),
+        Choose::DocumentKind => (
+            "请选择要生成的文件：整改落实情况报告、整改情况公开、周汇总或督查通报。",
+            "Choose the document: the final report, the public notice, the weekly summary or the circular.",
+        ),
     }
 }
 
@@ -2066,6 +2070,7 @@ mod every_reason {
             Why::Choose(Choose::StatusFilter),
             Why::Choose(Choose::SourceFilter),
             Why::Choose(Choose::ClosedProblem),
+            Why::Choose(Choose::DocumentKind),
             Why::Foreign(Foreign::ItemOfAspect),
             Why::Foreign(Foreign::Leader),
             Why::Foreign(Foreign::CooperatingUnits),
@@ -2437,6 +2442,7 @@ mod every_reason {
             Choose::StatusFilter => 26,
             Choose::SourceFilter => 27,
             Choose::ClosedProblem => 28,
+            Choose::DocumentKind => 29,
         }
     }
 
@@ -2620,7 +2626,7 @@ mod every_reason {
         ("too_early", 7),
         ("escalation", 8),
         ("password", 5),
-        ("choose", 29),
+        ("choose", 30),
         ("foreign", 13),
         ("rule", 35),
         ("bounds", 12),

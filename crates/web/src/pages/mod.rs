@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod battle_map;
 pub mod calendar;
+pub mod documents;
 pub mod header_words;
 pub mod home;
 pub mod inspections;

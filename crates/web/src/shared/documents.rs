@@ -12,7 +12,7 @@ use zhenggai_domain::weekly::week_of;
 use zhenggai_storage::StoreError;
 use zhenggai_storage::accounts::units;
 use zhenggai_storage::db::Db;
-use zhenggai_storage::ledger::{inspections, supervision};
+use zhenggai_storage::ledger::{inspections, notices, supervision};
 use zhenggai_storage::statistics::{self, Scope};
 
 use super::weekly::summary_text;
@@ -101,4 +101,28 @@ pub async fn generate(
         .to_docx()
         .map_err(|e| StoreError::Other(anyhow::anyhow!(e)))?;
     Ok(Generated { file_name, bytes })
+}
+
+/// A 督办 notice as issued (督办通知书, 提醒书, 告诫书, 问责建议书), as a `.docx` in
+/// official layout: for whoever may read the notice (storage decides).
+pub async fn notice_docx(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    today: NaiveDate,
+) -> Result<Generated, StoreError> {
+    let (notice, m) = notices::get(db, actor, id, today).await?;
+    let org = units::get(db, m.org_id).await?.name;
+    let document =
+        reports::escalation_notice(&notice, &m.content, &m.deadline.text, &m.lead_unit.name, &org);
+    let bytes = document
+        .to_docx()
+        .map_err(|e| StoreError::Other(anyhow::anyhow!(e)))?;
+    Ok(Generated {
+        file_name: reports::file_name(
+            &format!("{}（{}）", document.title, notice.number),
+            notice.issued_on,
+        ),
+        bytes,
+    })
 }
