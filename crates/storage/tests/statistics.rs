@@ -24,6 +24,7 @@ use zhenggai_storage::ledger::outcomes::{
     self, AccountabilityInput, InstitutionInput, RecoveryInput,
 };
 use zhenggai_storage::ledger::progress::{self, ProgressInput};
+use zhenggai_storage::ledger::publication::{self, Publishable};
 use zhenggai_storage::ledger::query::{self, Filter, Within};
 use zhenggai_storage::ledger::{inspections, measures};
 use zhenggai_storage::statistics::{self, Figures, Scope};
@@ -278,6 +279,9 @@ enum Op {
     Recovery(u32),
     /// The office sets its warning rules' green window (days).
     Rules(u32),
+    /// The office marks the k-th problem, or the k-th accountability record, 不予公开
+    /// (or clears the mark).
+    Publication(bool, usize),
 }
 
 fn arb_op() -> impl Strategy<Value = Op> {
@@ -289,6 +293,7 @@ fn arb_op() -> impl Strategy<Value = Op> {
         1 => (0usize..3).prop_map(Op::Institution),
         1 => (1u32..100_000).prop_map(Op::Recovery),
         1 => (4u32..60).prop_map(Op::Rules),
+        1 => (any::<bool>(), 0usize..30).prop_map(|(p, k)| Op::Publication(p, k)),
     ]
 }
 
@@ -467,6 +472,39 @@ async fn replay(t: &TestDb, history: &[(i64, Op)], until: i64) -> Vec<Op> {
                     .await
                     .is_ok()
             }
+            Op::Publication(problem, k) => {
+                let (what, table) = if *problem {
+                    (Publishable::Problem, "problems")
+                } else {
+                    (Publishable::Accountability, "accountability")
+                };
+                let rows: Vec<i64> = t
+                    .column(&format!(
+                        "SELECT id FROM {table} WHERE withdrawn_at IS NULL ORDER BY id"
+                    ))
+                    .await
+                    .unwrap();
+                let id = rows[k % rows.len()];
+                let state: Vec<i64> = t
+                    .column(&format!("SELECT not_public FROM {table} WHERE id = {id}"))
+                    .await
+                    .unwrap();
+                let version: Vec<i64> = t
+                    .column(&format!("SELECT version FROM {table} WHERE id = {id}"))
+                    .await
+                    .unwrap();
+                publication::set(
+                    &t.db,
+                    &office,
+                    change(&office),
+                    what,
+                    id,
+                    version[0],
+                    state[0] == 1,
+                )
+                .await
+                .is_ok()
+            }
             Op::Accountability(person, form) => outcomes::record_accountability(
                 &t.db,
                 &jijian,
@@ -554,6 +592,18 @@ async fn as_of_equals_replayed(history: Vec<(i64, Op)>) -> Result<(), TestCaseEr
                 .unwrap();
             prop_assert_eq!(rewound, live, "as of {} ({:?})", day, scope);
         }
+        // The words the documents read, too: each problem, its measures, progress,
+        // closure report, evidence and mark as they stood.
+        for i in &inspections_then {
+            let rewound = statistics::report_ledger(&whole.db, &office, i.id, Some(day), final_day)
+                .await
+                .unwrap();
+            let live =
+                statistics::report_ledger(&part.db, &part.actor("office").await, i.id, None, day)
+                    .await
+                    .unwrap();
+            prop_assert_eq!(rewound.aspects, live.aspects, "as of {}", day);
+        }
     }
     Ok(())
 }
@@ -574,6 +624,10 @@ fn every_kind() -> Vec<(i64, Op)> {
         (20, Op::Done(7)),
         (25, Op::Step(3, 2)),
         (31, Op::Rules(10)),
+        (32, Op::Publication(true, 3)),
+        (33, Op::Publication(false, 0)),
+        (34, Op::Step(3, 0)),
+        (35, Op::Publication(true, 3)),
     ]
 }
 

@@ -8,9 +8,9 @@ use axum::routing::{MethodRouter, get, post};
 
 use crate::error::PageError;
 use crate::pages::{
-    admin, battle_map, calendar, documents, header_words, home, inspections, ledger, login, lookbacks,
-    measures, notifications, outcomes, problems, rules, spreadsheets, supervision, trail, warnings,
-    weekly,
+    admin, battle_map, calendar, documents, header_words, home, inspections, ledger, login,
+    lookbacks, measures, notifications, outcomes, problems, rules, spreadsheets, supervision,
+    trail, warnings, weekly,
 };
 use crate::state::App;
 use zhenggai_storage::StoreError;

@@ -33,7 +33,7 @@ pub struct ReportLedger {
 }
 
 /// An aspect (方面) and its problems.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AspectText {
     /// Its title.
     pub title: String,
@@ -42,7 +42,7 @@ pub struct AspectText {
 }
 
 /// A problem as the report tells it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProblemText {
     /// Its id.
     pub id: i64,
@@ -66,7 +66,7 @@ pub struct ProblemText {
 }
 
 /// A measure as the report tells it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MeasureText {
     /// Its number under its problem.
     pub ordinal: i64,

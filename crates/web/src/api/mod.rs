@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod calendar;
 pub mod conflict;
+pub mod documents;
 pub mod extract;
 pub mod header_words;
 pub mod home;
@@ -22,7 +23,6 @@ pub mod problems;
 pub mod rules;
 pub mod spreadsheets;
 pub mod statistics;
-pub mod documents;
 pub mod supervision;
 pub mod trail;
 pub mod warnings;

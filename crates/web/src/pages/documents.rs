@@ -7,10 +7,10 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use zhenggai_documents::Header;
 use zhenggai_documents::reports::Kind;
+use zhenggai_domain::InspectionId;
 use zhenggai_domain::access::Access;
 use zhenggai_domain::reason::{Choose, Refused};
 use zhenggai_domain::validate::{Checker, FieldError, Why};
-use zhenggai_domain::InspectionId;
 use zhenggai_storage::StoreError;
 use zhenggai_storage::ledger::inspections::{self, Inspection};
 use zhenggai_storage::ledger::publication::{self, Publishable};
@@ -150,7 +150,10 @@ pub async fn generate_document(
     let mut c = Checker::default();
     let kind = Kind::from_code(&form.kind);
     if kind.is_none() {
-        c.push(FieldError::because("kind", Why::Choose(Choose::DocumentKind)));
+        c.push(FieldError::because(
+            "kind",
+            Why::Choose(Choose::DocumentKind),
+        ));
     }
     let as_of = c.optional_date("as_of", &form.as_of);
     let date = c.optional_date("date", &form.date);
@@ -221,6 +224,10 @@ pub async fn set_publication(
         publication::set(&app.db, &v.actor, v.change(&app), what, id, version, public).await?;
     Ok(see_other(&match what {
         Publishable::Problem => format!("/problems/{id}#publication"),
-        _ => format!("/inspections/{}/outcomes#{}-{id}", inspection.0, what.code()),
+        _ => format!(
+            "/inspections/{}/outcomes#{}-{id}",
+            inspection.0,
+            what.code()
+        ),
     }))
 }

@@ -113,8 +113,13 @@ pub async fn notice_docx(
 ) -> Result<Generated, StoreError> {
     let (notice, m) = notices::get(db, actor, id, today).await?;
     let org = units::get(db, m.org_id).await?.name;
-    let document =
-        reports::escalation_notice(&notice, &m.content, &m.deadline.text, &m.lead_unit.name, &org);
+    let document = reports::escalation_notice(
+        &notice,
+        &m.content,
+        &m.deadline.text,
+        &m.lead_unit.name,
+        &org,
+    );
     let bytes = document
         .to_docx()
         .map_err(|e| StoreError::Other(anyhow::anyhow!(e)))?;

@@ -17,6 +17,7 @@ mod builders;
 mod calendar;
 mod channels;
 mod display;
+mod documents;
 mod drafting;
 mod edge;
 mod forms;
