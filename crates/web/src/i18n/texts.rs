@@ -892,7 +892,7 @@ texts! {
     api_slow_body: "请求内容没有在规定时间内传完，连接已断开：请检查网络后重新发送。", "The request's body did not arrive in time and the connection was closed: check the network and send it again.";
     api_busy: "服务器正在接收其他上传或导入：请按 Retry-After 等待后重新发送。", "The server is receiving other uploads or imports: send again after Retry-After.";
     documents: "上报文件", "Documents upward";
-    docs_intro: "生成上报的 Word 文件，版式为党政机关公文格式（GB/T 9704）。文中数字取自所选日期的整改统计，与挂图作战一致；生成后可在 Word 或 WPS 中修改、盖章。", "Generates the Word documents sent upward, in the official-document layout (GB/T 9704). Their figures are the statistics of the chosen day, as on the battle map; edit and seal them in Word or WPS.";
+    docs_intro: "生成上报的 Word 文件，版式为党政机关公文格式。文中数字取自所选日期的整改统计，与挂图作战一致；生成后可在 Word 或 WPS 中修改、盖章。", "Generates the Word documents sent upward, in the official-document layout (GB/T 9704). Their figures are the statistics of the chosen day, as on the battle map; edit and seal them in Word or WPS.";
     docs_kind: "文件", "Document";
     docs_final: "整改落实情况报告", "Final report on rectification";
     docs_final_note: "总体情况，逐个问题的整改措施、进展、成效和佐证材料，下一步工作。", "The overall figures; each problem's measures, progress, outcome and evidence; what is left.";

@@ -47,6 +47,15 @@ const COUNTERPARTS: &[(&str, &[&str])] = &[
         &["POST /api/v1/inspections/{id}/problems"],
     ),
     ("/problems/{id}/edit", &["PUT /api/v1/problems/{id}"]),
+    // The form answers with the document itself.
+    (
+        "/inspections/{id}/documents",
+        &["POST /api/v1/inspections/{id}/documents/{kind}"],
+    ),
+    (
+        "/publication/{kind}/{id}",
+        &["PUT /api/v1/publication/{kind}/{id}"],
+    ),
     (
         "/problems/{id}/withdraw",
         &["POST /api/v1/problems/{id}/withdraw"],
@@ -224,6 +233,15 @@ const READ_COUNTERPARTS: &[(&str, &[&str])] = &[
     (
         "/inspections/{id}/map",
         &["GET /api/v1/inspections/{id}/map"],
+    ),
+    // The form's choices and what the document will quote.
+    (
+        "/inspections/{id}/documents",
+        &["GET /api/v1/inspections/{id}/statistics"],
+    ),
+    (
+        "/notices/{id}/notice.docx",
+        &["GET /api/v1/notices/{id}/notice.docx"],
     ),
     ("/map", &["GET /api/v1/statistics"]),
     (

@@ -176,7 +176,7 @@ pub(super) fn started(groups: &[Group<'_>]) -> Vec<bool> {
 }
 
 /// The columns of a problem's row, in the order [`problem_row`] gives its values.
-const PROBLEM_COLUMNS: [&str; 14] = [
+const PROBLEM_COLUMNS: [&str; 15] = [
     "inspection_id",
     "aspect_id",
     "item_id",
@@ -191,6 +191,7 @@ const PROBLEM_COLUMNS: [&str; 14] = [
     "state",
     "version",
     "extensions",
+    "not_public",
 ];
 
 /// The problems, numbered after the inspection's last; those [`started`] come in
@@ -248,6 +249,8 @@ fn problem_row(
         Param::from(format!("{}!{}", first.sheet, first.row)),
         Param::from(state.code()),
         Param::from(1),
+        Param::from(0),
+        // An imported problem may be published until the office marks it.
         Param::from(0),
     ]
 }
