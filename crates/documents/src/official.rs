@@ -110,6 +110,11 @@ impl Header {
     pub fn check(&self) -> Result<(), Vec<zhenggai_domain::validate::FieldError>> {
         use zhenggai_domain::validate::{Checker, FieldError, Why};
         let mut c = Checker::default();
+        if let Some(date) = self.date
+            && !zhenggai_domain::validate::YEARS.contains(&chrono::Datelike::year(&date))
+        {
+            c.push(FieldError::because("date", Why::YearOutOfRange));
+        }
         for (field, value) in [
             ("issuer", &self.issuer),
             ("number", &self.number),
@@ -372,14 +377,16 @@ fn signature(h: &Header) -> Vec<Paragraph> {
     let Some(date) = h.date else {
         return Vec::new();
     };
+    // The signature and the date stay on one page with the lines before them.
     let right = |text: &str| {
         Paragraph::new()
             .align(AlignmentType::Right)
             .line_spacing(exact_line())
             .indent(None, None, Some(4 * CHAR), None)
+            .keep_next(true)
             .add_run(run(text, BODY_FONT, SIZE_3))
     };
-    let mut out = vec![blank_line(), blank_line()];
+    let mut out = vec![blank_line().keep_next(true), blank_line().keep_next(true)];
     if !h.issuer.trim().is_empty() {
         out.push(right(h.issuer.trim()));
     }
@@ -387,24 +394,51 @@ fn signature(h: &Header) -> Vec<Paragraph> {
     out
 }
 
-/// 版记: 抄送 between two lines, in 仿宋 四号.
+/// 版记: 抄送, then 印发机关和印发日期, between lines, in 仿宋 四号; only where a copy
+/// list is given (a document sent to no one else has none).
 fn record(h: &Header) -> Vec<Paragraph> {
     let cc = h.cc.trim();
     if cc.is_empty() {
         return Vec::new();
     }
     let cc = cc.trim_end_matches(['。', '.']);
-    vec![
-        blank_line(),
-        Paragraph::new()
-            .indent(Some(280), None, Some(280), None)
-            .set_borders(
-                ParagraphBorders::with_empty()
-                    .set(border(ParagraphBorderPosition::Top, 8, "000000"))
-                    .set(border(ParagraphBorderPosition::Bottom, 8, "000000")),
+    let line = |p: Paragraph, top: bool| {
+        let mut borders = ParagraphBorders::with_empty().set(border(
+            ParagraphBorderPosition::Bottom,
+            8,
+            "000000",
+        ));
+        if top {
+            borders = borders.set(border(ParagraphBorderPosition::Top, 8, "000000"));
+        }
+        p.indent(Some(280), None, Some(280), None)
+            .keep_next(top)
+            .set_borders(borders)
+    };
+    let mut out = vec![
+        blank_line().keep_next(true),
+        line(
+            Paragraph::new().add_run(run(&format!("抄送：{cc}。"), BODY_FONT, SIZE_4)),
+            true,
+        ),
+    ];
+    if let (false, Some(date)) = (h.issuer.trim().is_empty(), h.date) {
+        let printed = Paragraph::new()
+            .add_tab(
+                Tab::new()
+                    .val(TabValueType::Right)
+                    .pos((A4.0 as i32 - MARGINS.left - MARGINS.right - 2 * 280) as usize),
             )
-            .add_run(run(&format!("抄送：{cc}。"), BODY_FONT, SIZE_4)),
-    ]
+            .add_run(run(h.issuer.trim(), BODY_FONT, SIZE_4))
+            .add_run(Run::new().add_tab())
+            .add_run(run(
+                &format!("{}印发", crate::wording::day(date)),
+                BODY_FONT,
+                SIZE_4,
+            ));
+        out.push(line(printed, false));
+    }
+    out
 }
 
 impl Document {

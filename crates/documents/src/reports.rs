@@ -243,7 +243,7 @@ pub fn public_notice(ledger: &ReportLedger, header: &Header) -> Document {
     let x = &published.results;
     let mut body = vec![
         Block::Paragraph(format!(
-            "按照巡视巡察整改工作要求，现将{}{}整改进展情况予以公开，接受干部群众监督。",
+            "按照巡视巡察整改工作要求，现将{}关于{}反馈问题的整改进展情况予以公开，接受干部群众监督。",
             ledger.org_name, ledger.inspection
         )),
         Block::Heading("一、整改总体情况".to_string()),
@@ -275,6 +275,8 @@ pub fn public_notice(ledger: &ReportLedger, header: &Header) -> Document {
         body.push(Block::Paragraph("本次整改未涉及清退资金。".to_string()));
     }
     body.push(Block::Heading("二、具体问题整改情况".to_string()));
+    // Numbered anew: a withheld problem leaves no gap that points at it.
+    let mut number = 0;
     for (i, aspect) in ledger
         .aspects
         .iter()
@@ -295,9 +297,9 @@ pub fn public_notice(ledger: &ReportLedger, header: &Header) -> Document {
                 }
                 _ => format!("{}。", standing(p.standing)),
             };
+            number += 1;
             body.push(Block::Paragraph(format!(
-                "{}.{}。整改情况：{}",
-                p.ordinal,
+                "{number}.{}。整改情况：{}",
                 p.title.trim().trim_end_matches('。'),
                 outcome
             )));
@@ -451,13 +453,14 @@ pub fn notice_title(kind: NoticeKind) -> &'static str {
     }
 }
 
-/// A 督办 notice as issued: its number, the lead unit it goes to, what it says, the
-/// measure and its deadline, and a 告诫书's final deadline.
+/// A 督办 notice as issued: its number, the lead unit it goes to (and its leader in
+/// charge), what it says, the measure and its deadline, and a 告诫书's final deadline.
 pub fn escalation_notice(
     notice: &Notice,
     measure: &str,
     deadline: &str,
     lead_unit: &str,
+    leader: Option<&str>,
     org: &str,
 ) -> Document {
     let mut body = vec![Block::Paragraph(notice.content.trim().to_string())];
@@ -470,7 +473,10 @@ pub fn escalation_notice(
         header: Header {
             issuer: format!("{org}巡察整改办公室"),
             number: notice.number.clone(),
-            to: lead_unit.to_string(),
+            to: match leader {
+                Some(leader) => format!("{lead_unit}（责任领导：{leader}）"),
+                None => lead_unit.to_string(),
+            },
             date: Some(notice.issued_on),
             ..Header::default()
         },

@@ -148,7 +148,14 @@ fn each_part_is_in_its_official_font_and_size() {
     let date = texts.iter().position(|t| *t == "2026年12月7日").unwrap();
     assert_eq!(texts[date - 1], "中共某市委巡察工作领导小组办公室");
     assert_eq!(l.paragraphs[date].align.as_deref(), Some("right"));
-    assert_eq!(texts.last(), Some(&"抄送：市纪委监委，市委组织部。"));
+    // 版记: 抄送, then who printed it and when.
+    assert_eq!(
+        &texts[texts.len() - 2..],
+        [
+            "抄送：市纪委监委，市委组织部。",
+            "中共某市委巡察工作领导小组办公室\t2026年12月7日印发"
+        ]
+    );
 }
 
 #[test]

@@ -91,6 +91,12 @@ pub enum Why {
         /// Today: the latest day allowed.
         today: chrono::NaiveDate,
     },
+    /// A document asked for as of a day when the ledger held no problem of its
+    /// inspection yet: there is nothing to report.
+    NothingAsOf {
+        /// The day asked for.
+        day: chrono::NaiveDate,
+    },
     /// A date of what happened before the step it follows.
     TooSoon(crate::happened::TooSoon),
     /// A date of what happened before its inspection began.

@@ -3,6 +3,7 @@
 //! the ledger they hand upward ([`export`]). Storage commits a reading; the CLI prints
 //! it; the web shows it as a preview. (The Word documents are the documents crate's.)
 
+pub mod catalogue;
 pub mod export;
 pub mod layout;
 pub mod ledger;

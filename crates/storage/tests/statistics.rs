@@ -75,7 +75,8 @@ async fn the_demo_counts_as_its_script_says() {
             r.accountability_by_form.first,
             r.accountability_by_form.second
         ),
-        (2, 1)
+        (1, 1),
+        "the four forms count people: the unit held accountable is not among them"
     );
     assert_eq!(r.institutions, 3, "made and revised");
     assert_eq!(r.institutions_abolished, 1);

@@ -78,6 +78,10 @@ pub enum Command {
     /// report (整改落实情况报告), the public notice (整改情况公开), the weekly summary
     /// (一周一汇总) or the monthly circular (督查通报) of an inspection, as of a day.
     Report(ReportArgs),
+    /// Writes an inspection's archive package (归档材料包, D17): the evidence filed by
+    /// source, unit and order into volumes, the catalogue (.xlsx, .docx), the final
+    /// report and a manifest of SM3 digests; `archive verify FILE.zip` checks one.
+    Archive(ArchiveArgs),
     /// Reads a ledger spreadsheet (.xlsx, .xls, .csv) and imports it into an inspection;
     /// with --dry-run, only reads it (no database needed).
     Import(ImportArgs),
@@ -194,6 +198,33 @@ pub struct ReportArgs {
     /// 成文日期 (YYYY-MM-DD). Default: the day the figures are of.
     #[arg(long)]
     pub date: Option<chrono::NaiveDate>,
+}
+
+/// `archive`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ArchiveArgs {
+    /// verify: check a package.
+    #[command(subcommand)]
+    pub command: Option<ArchiveCommand>,
+    /// The inspection.
+    #[arg(long, required = true)]
+    pub inspection: Option<i64>,
+    /// Where to write the .zip.
+    #[arg(short = 'o', long = "output", required = true)]
+    pub output: Option<std::path::PathBuf>,
+}
+
+/// `archive verify`.
+#[derive(Debug, Subcommand)]
+pub enum ArchiveCommand {
+    /// Checks every file of a package against its manifest (SM3) and the manifest
+    /// against its digest: exits 0 only when all match, and otherwise names each file
+    /// that does not. Needs no database.
+    Verify {
+        /// The package (.zip).
+        package: std::path::PathBuf,
+    },
 }
 
 /// `deadline`.

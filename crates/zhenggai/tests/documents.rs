@@ -118,23 +118,36 @@ fn the_four_documents_carry_the_figures_in_official_layout_and_libreoffice_opens
             }
             "weekly" => assert!(l.text().contains("整改工作周汇总（")),
             _ => {
+                // The circular is the organisation's: its figures are the organisation's.
                 assert!(l.text().contains("整改工作督查通报（"));
-                assert_eq!(l.starting("截至").unwrap().text, sentence);
+                let (_, json, _) = run(data, &["stats", "--inspection", "1", "--json"]);
+                let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+                let org = v["organisations"][0]["id"].to_string();
+                let (_, whole, _) = run(data, &["stats", "--org", &org]);
+                assert_eq!(l.starting("截至").unwrap().text, whole.trim());
+                assert_ne!(whole.trim(), sentence, "the self-inspection counts too");
             }
         }
     }
 
-    // As of a past day: the report's sentence is that day's figures.
-    use zhenggai_domain::clock::Clock;
-    let day =
-        (zhenggai_domain::clock::SystemClock.today() - chrono::Duration::days(12)).to_string();
-    let (_, then, _) = run(data, &["stats", "--inspection", "1", "--as-of", &day]);
-    let (_, l) = report(data, "final", &["--as-of", &day]);
-    assert_eq!(l.starting("截至").unwrap().text, then.trim());
-    assert_ne!(
-        then.trim(),
-        sentence,
-        "twelve days earlier the ledger differed"
+    // Before the ledger was entered there is nothing to report: refused at the day.
+    let (code, _, err) = run(
+        data,
+        &[
+            "report",
+            "final",
+            "--inspection",
+            "1",
+            "-o",
+            "x.docx",
+            "--as-of",
+            "2026-01-05",
+        ],
+    );
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("as_of") && err.contains("nothing to report"),
+        "{err}"
     );
 
     // A header field too long is refused at its field; a day ahead at as_of.

@@ -402,19 +402,20 @@ pub struct Accountability {
     pub people: u64,
     /// Units held accountable.
     pub units: u64,
-    /// Records by form: the first, second, third and fourth.
+    /// People by form: the first, second, third and fourth.
     pub by_form: [u64; 4],
 }
 
 impl Accountability {
-    /// Counts one record: a person's or a unit's, by its form (the outcome page's
-    /// counts too).
+    /// Counts one record: a person's or a unit's. The four forms (四种形态) are how
+    /// Party members are dealt with, so only a person's record counts by its form; a
+    /// unit held accountable counts as a unit (the outcome page's counts too).
     pub fn add(&mut self, person: bool, form: AccountabilityForm) {
-        if person {
-            self.people += 1;
-        } else {
+        if !person {
             self.units += 1;
+            return;
         }
+        self.people += 1;
         let i = AccountabilityForm::ALL
             .iter()
             .position(|f| *f == form)

@@ -321,7 +321,8 @@ fn a_small_ledger_counts_as_by_hand() {
         Accountability {
             people: 2,
             units: 1,
-            by_form: [2, 1, 0, 0],
+            // The unit's record counts as a unit, not by its form.
+            by_form: [1, 1, 0, 0],
         }
     );
     assert_eq!(s.money_recovered_fen, 1_860_050);
@@ -541,7 +542,7 @@ fn what_is_marked_not_public_leaves_only_the_public_figures() {
         Accountability {
             people: 1,
             units: 1,
-            by_form: [2, 0, 0, 0],
+            by_form: [1, 0, 0, 0],
         }
     );
     assert_eq!(

@@ -6,6 +6,7 @@
 //! are [`StoreError::NotFound`], records they see but may not change are
 //! [`StoreError::Forbidden`].
 
+pub mod archive;
 pub mod aspects;
 pub mod import;
 pub mod inspections;

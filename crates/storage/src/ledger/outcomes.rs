@@ -134,7 +134,7 @@ pub struct OutcomeCounts {
     pub people: i64,
     /// Units held accountable.
     pub units: i64,
-    /// Records by form: first, second, third, fourth.
+    /// People by form (四种形态 are for people): first, second, third, fourth.
     pub by_form: [i64; 4],
     /// Institutions made.
     pub made: i64,
@@ -566,4 +566,22 @@ impl From<RecoveryRow> for Recovery {
             version: r.version,
         }
     }
+}
+
+/// Whether the actor reads the outcome record `id` of `table` (accountability,
+/// institutions, recoveries): whoever reads its inspection's outcomes (its trail is
+/// theirs to verify, D21).
+pub async fn record_readable(db: &Db, actor: &Actor, table: &str, id: i64) -> StoreResult<()> {
+    if !matches!(table, "accountability" | "institutions" | "recoveries") {
+        return Err(crate::StoreError::NotFound);
+    }
+    let mut conn = db.pool().acquire().await?;
+    let inspection: i64 =
+        sqlx::query_scalar(&format!("SELECT inspection_id FROM {table} WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(crate::StoreError::NotFound)?;
+    let org = inspection_org(&mut conn, InspectionId(inspection)).await?;
+    require_ledger(actor, org, Access::Read)
 }

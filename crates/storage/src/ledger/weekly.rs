@@ -313,7 +313,7 @@ pub async fn summary(
     };
     let mut out = format!(
         "本周（{}起）整改工作汇总\n一、总体进展：整改措施已完成{done}条，未完成{open}条，其中逾期{overdue}条。\n",
-        roster.week
+        roster.week.format("%Y年%-m月%-d日")
     );
     let named = |list: Vec<&str>| {
         if list.is_empty() {
@@ -322,8 +322,15 @@ pub async fn summary(
             format!("{}个单位（{}）", list.len(), list.join("、"))
         }
     };
+    // Units whose report is not yet due are said as such, not left out of the count.
+    let pending = of(ReportStatus::Pending).len();
+    let pending = if pending > 0 {
+        format!("，尚未到报送时间{pending}个单位")
+    } else {
+        String::new()
+    };
     out.push_str(&format!(
-        "二、周报报送：按时报送{}个单位，逾时报送{}，未报送{}。\n",
+        "二、周报报送：按时报送{}个单位，逾时报送{}，未报送{}{pending}。\n",
         of(ReportStatus::OnTime).len(),
         named(of(ReportStatus::Late)),
         named(of(ReportStatus::Missing)),

@@ -899,9 +899,9 @@ texts! {
     docs_public: "整改情况公开", "Public notice";
     docs_public_note: "对外公开的总数、完成率、问责、建章立制、清退资金和各问题整改情况；不含标记为“不予公开”的问题和成果。", "Totals, completion rate, accountability, rules and money, and each problem's outcome for the public; without what is marked not for publication.";
     docs_weekly: "周汇总", "Weekly summary";
-    docs_weekly_note: "所选日期所在周的汇总：已保存的汇总，未保存时为由各单位周报生成的草稿。", "The summary of the chosen day's week: as saved, or the draft from the units' weekly reports.";
+    docs_weekly_note: "本单位（全部巡察）所选日期所在周的汇总：已保存的汇总，未保存时为由各单位周报生成的草稿。", "The organisation's summary (all its inspections) of the chosen day's week: as saved, or the draft from the units' weekly reports.";
     docs_monthly: "督查通报", "Supervision circular";
-    docs_monthly_note: "所选日期所在月的督查情况和进度滞后单位。", "The month's supervision rounds and the slow units they named.";
+    docs_monthly_note: "本单位（全部巡察）所选日期所在月的整改进展、督查情况和进度滞后单位。", "The organisation's progress (all its inspections), the month's supervision rounds and the slow units they named.";
     docs_own_only: "周汇总和督查通报由被巡察单位整改办生成。", "The weekly summary and the circular are made by the inspected organisation's office.";
     docs_as_of: "截至日期", "As of";
     docs_as_of_note: "留空为今天；过去的日期按当天结束时台账的状况统计。", "Empty for today; a past day counts the ledger as it stood at that day's end.";

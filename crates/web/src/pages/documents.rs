@@ -86,7 +86,7 @@ impl DocumentsPage {
 async fn inspection(app: &App, v: &Viewer, id: i64) -> Result<Inspection, PageError> {
     let inspection = inspections::get(&app.db, &v.actor, InspectionId(id)).await?;
     if v.actor.ledger_access(inspection.org_id) < Access::Read {
-        return Err(StoreError::Refused(Refused::FiguresByLedgerReaders).into());
+        return Err(StoreError::Refused(Refused::DocumentsByLedgerReaders).into());
     }
     Ok(inspection)
 }

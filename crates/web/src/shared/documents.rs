@@ -56,8 +56,10 @@ pub async fn generate(
     header.date.get_or_insert(as_of);
     let (document, file_name) = match asked.kind {
         Kind::Final | Kind::Public => {
-            let ledger =
-                statistics::report_ledger(db, actor, inspection, asked.as_of, today).await?;
+            let ledger = statistics::report_ledger(db, actor, inspection, asked.as_of, today)
+                .await
+                .map_err(documents_refusal)?;
+            nothing_as_of(&ledger.map.figures)?;
             let document = if asked.kind == Kind::Final {
                 reports::final_report(&ledger, &header)
             } else {
@@ -67,13 +69,16 @@ pub async fn generate(
             (document, name)
         }
         Kind::Weekly | Kind::Monthly => {
-            // The figures first: they refuse who may not read them and a day ahead.
-            let figures =
-                statistics::figures(db, actor, Scope::Inspection(inspection), asked.as_of, today)
-                    .await?;
+            // Both are the organisation's, over all its inspections: the figures of the
+            // organisation first, which refuse who may not read them and a day ahead.
             let mut conn = db.pool().acquire().await?;
             let (org, _) = inspections::org_and_reference(&mut conn, inspection).await?;
             drop(conn);
+            let figures =
+                statistics::figures(db, actor, Scope::Organisation(org), asked.as_of, today)
+                    .await
+                    .map_err(documents_refusal)?;
+            nothing_as_of(&figures)?;
             if org != actor.org {
                 return Err(StoreError::Refused(
                     Refused::OrganisationDocumentsByItsOffice,
@@ -103,6 +108,28 @@ pub async fn generate(
     Ok(Generated { file_name, bytes })
 }
 
+/// Who may not read the figures is told who generates the documents.
+fn documents_refusal(e: StoreError) -> StoreError {
+    match e {
+        StoreError::Refused(Refused::FiguresByLedgerReaders) => {
+            StoreError::Refused(Refused::DocumentsByLedgerReaders)
+        }
+        other => other,
+    }
+}
+
+/// A document of a day when the ledger held no problem yet is refused at the day: it
+/// would report nothing.
+fn nothing_as_of(figures: &statistics::Figures) -> Result<(), StoreError> {
+    if figures.rectification.problems == 0 {
+        return Err(StoreError::because(
+            "as_of",
+            zhenggai_domain::validate::Why::NothingAsOf { day: figures.as_of },
+        ));
+    }
+    Ok(())
+}
+
 /// A 督办 notice as issued (督办通知书, 提醒书, 告诫书, 问责建议书), as a `.docx` in
 /// official layout: for whoever may read the notice (storage decides).
 pub async fn notice_docx(
@@ -118,6 +145,7 @@ pub async fn notice_docx(
         &m.content,
         &m.deadline.text,
         &m.lead_unit.name,
+        m.leader.as_ref().map(|l| l.name.as_str()),
         &org,
     );
     let bytes = document

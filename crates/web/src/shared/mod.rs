@@ -4,6 +4,7 @@
 //! names `api::`.
 
 pub mod accounts;
+pub mod archive;
 pub mod documents;
 pub mod header_words;
 pub mod spreadsheets;

@@ -88,18 +88,47 @@ async fn the_final_report_quotes_the_figures_of_its_day_with_the_header_the_offi
     assert!(l.text().contains("2024年4月25日"));
     assert!(l.text().contains("抄送：市纪委监委。"));
 
-    // The day before the ledger was entered: nothing yet, and said so.
+    // The day before the ledger was entered there is nothing to report: refused at the
+    // day, saying why, rather than a document of zeros.
     let mut before = header;
     before["as_of"] = json!("2024-04-24");
-    let l = layout(&document(&t, &office, "final", before).await);
-    assert!(
-        l.starting("截至")
-            .unwrap()
-            .text
-            .starts_with("截至2024年4月24日，共反馈0个方面0个问题"),
-        "{}",
-        l.text()
-    );
+    let r = document(&t, &office, "final", before).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["fields"][0]["field"], "as_of");
+    assert!(r.body.contains("还没有这一轮巡察的问题"), "{}", r.body);
+
+    // Three days on, a third person is held accountable; the report as of the first day
+    // still says two, as that day's statistics do, and today's says three.
+    t.advance(chrono::Duration::days(3));
+    let person = json!({"subject_kind": "person", "subject": "驾驶员 王某", "reason": "公车私用",
+        "form": "first", "decided_on": "2024-04-28"});
+    let recorded = t
+        .api(
+            &office,
+            "POST",
+            &format!("/api/v1/inspections/{i}/accountability"),
+            Some(person),
+        )
+        .await;
+    assert!(recorded.status.is_success(), "{}", recorded.body);
+    let then = t
+        .api(
+            &office,
+            "GET",
+            &format!("/api/v1/inspections/{i}/statistics?as_of=2024-04-25"),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(then["people_held_accountable"], 2);
+    let l = layout(&document(&t, &office, "final", json!({"as_of": "2024-04-25"})).await);
+    let overall = l.starting("截至").unwrap().text.clone();
+    assert!(overall.starts_with("截至2024年4月25日"), "{overall}");
+    assert!(overall.contains("问责2人"), "{overall}");
+    let l = layout(&document(&t, &office, "final", json!({})).await);
+    let overall = l.starting("截至").unwrap().text.clone();
+    assert!(overall.starts_with("截至2024年4月28日"), "{overall}");
+    assert!(overall.contains("问责3人"), "{overall}");
 }
 
 #[tokio::test]
@@ -229,7 +258,11 @@ async fn who_generates_and_who_marks_and_what_the_others_are_told() {
     // A unit is told who reads the whole ledger's figures.
     let refused = document(&t, &finance, "final", json!({})).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
-    assert!(refused.body.contains("整改办"), "{}", refused.body);
+    assert!(
+        refused.body.contains("上报文件由整改办"),
+        "{}",
+        refused.body
+    );
     // The weekly summary and the circular are the organisation's own; the upper level
     // is told so, and what it may have instead.
     for kind in ["weekly", "monthly"] {

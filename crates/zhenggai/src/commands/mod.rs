@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+mod archive;
 mod audit;
 mod bench;
 mod calendar;
@@ -39,6 +40,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import(args) => import::run(&cli.common, args).await,
         Command::Stats(args) => stats::run(&cli.common, args).await,
         Command::Report(args) => report::run(&cli.common, args).await,
+        Command::Archive(args) => archive::run(&cli.common, args).await,
         Command::Calendar(cmd) => calendar::run(&cli.common, cmd).await,
         Command::Deadline(args) => calendar::deadline(args),
         Command::Worker(args) => worker::run(&cli.common, args).await,

@@ -8,7 +8,9 @@ pub mod words;
 use zhenggai_domain::reason::Refused;
 use zhenggai_domain::{InspectionId, MeasureId, ProblemId, Role};
 use zhenggai_storage::audit::{self, Entity, trail::AuditEntry};
-use zhenggai_storage::ledger::{inspections, measures, milestones, notices, problems, weekly};
+use zhenggai_storage::ledger::{
+    inspections, measures, milestones, notices, outcomes, problems, weekly,
+};
 use zhenggai_storage::{StoreError, scope};
 
 use crate::session::Viewer;
@@ -34,7 +36,8 @@ pub async fn readable_trail(
 
 /// The record's entity if the viewer may read its trail: the audit administrator any
 /// record's; whoever reads the ledger, the trail of each record whose page links it
-/// (an inspection, a problem, a measure, a milestone, a 督办 notice, a weekly summary)
+/// (an inspection, a problem, a measure, a milestone, a 督办 notice, a weekly summary, an
+/// outcome record)
 /// when they can read the record itself (D21: verifiable by anyone with read access to
 /// it), by the record's own read rule in storage. The other administrators read none.
 pub async fn may_read_record(
@@ -57,6 +60,9 @@ pub async fn may_read_record(
         Entity::Milestone => drop(milestones::get(db, actor, id, today).await?),
         Entity::EscalationNotice => drop(notices::get(db, actor, id, today).await?),
         Entity::WeeklySummary => drop(weekly::summary_week_of(db, actor, id).await?),
+        Entity::Accountability | Entity::Institution | Entity::Recovery => {
+            outcomes::record_readable(db, actor, entity.table(), id).await?
+        }
         // Records no page links a trail for (progress, files, settings …): their
         // entries are the audit administrator's to read.
         _ => {

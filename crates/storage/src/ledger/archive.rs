@@ -1,0 +1,167 @@
+//! 归档 (D17): the evidence of an inspection as an archive files it — every file filed
+//! with a measure's progress or a problem's closure, with the unit that leads it, the
+//! problem and measure it belongs to and its date, in the ledger's order. The office of
+//! the organisation makes the package; others are told so.
+
+use chrono::NaiveDate;
+use zhenggai_domain::InspectionId;
+use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::reason::Refused;
+
+use super::inspection_org;
+use crate::db::Db;
+use crate::db::sql::{parse_day, parse_stamp};
+use crate::error::StoreResult;
+use crate::scope::office_does;
+
+/// What was filed, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Filed {
+    /// With a progress note of a measure (整改进展).
+    Progress,
+    /// With a lifecycle step of the problem (专项报告, 销号材料).
+    Closure,
+}
+
+/// One file of the evidence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvidenceFile {
+    /// The lead unit's id (the volume).
+    pub unit_id: i64,
+    /// Its full name.
+    pub unit: String,
+    /// The problem's number in the ledger.
+    pub problem_ordinal: i64,
+    /// The problem in one line.
+    pub problem_title: String,
+    /// The measure's number under its problem, for progress files.
+    pub measure_ordinal: Option<i64>,
+    /// What it was filed with.
+    pub filed: Filed,
+    /// The file's name as uploaded.
+    pub filename: String,
+    /// Its SHA-256, by which the store keeps it.
+    pub sha256: String,
+    /// Its size in bytes.
+    pub size: i64,
+    /// The day of the progress it came with, or of the step.
+    pub date: Option<NaiveDate>,
+    /// Its id among the files of its kind (an order for files of one day).
+    pub id: i64,
+}
+
+/// An inspection's evidence, in the ledger's order: by lead unit (as the units first
+/// appear in the ledger), then problem, measure, date and upload.
+#[derive(Debug, Clone)]
+pub struct Evidence {
+    /// The inspected organisation's full name.
+    pub org_name: String,
+    /// The inspection's title.
+    pub inspection: String,
+    /// 巡察组: the source the archive files it under.
+    pub group: String,
+    /// The files.
+    pub files: Vec<EvidenceFile>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    unit_id: i64,
+    unit: String,
+    problem_ordinal: i64,
+    problem_title: String,
+    measure_ordinal: Option<i64>,
+    filename: String,
+    sha256: String,
+    size: i64,
+    day: Option<String>,
+}
+
+/// The evidence of `inspection`, for its organisation's office.
+pub async fn evidence(db: &Db, actor: &Actor, inspection: InspectionId) -> StoreResult<Evidence> {
+    let mut conn = db.pool().acquire().await?;
+    let org = inspection_org(&mut conn, inspection).await?;
+    office_does(actor, org, Access::Edit, Refused::ArchiveByOffice)?;
+    let (org_name, title, group): (String, String, String) = sqlx::query_as(
+        "SELECT u.name, i.title, i.group_name FROM inspections i JOIN units u ON u.id = i.org_id \
+         WHERE i.id = $1",
+    )
+    .bind(inspection.0)
+    .fetch_one(&mut *conn)
+    .await?;
+    let progress = sqlx::query_as::<_, Row>(
+        "SELECT a.id, m.lead_unit_id AS unit_id, u.name AS unit, pr.ordinal AS problem_ordinal, \
+                pr.title AS problem_title, m.ordinal AS measure_ordinal, a.filename, a.sha256, a.size, \
+                p.happened_on AS day \
+         FROM attachments a JOIN progress p ON p.id = a.progress_id \
+         JOIN measures m ON m.id = p.measure_id JOIN problems pr ON pr.id = m.problem_id \
+         JOIN units u ON u.id = m.lead_unit_id \
+         WHERE m.inspection_id = $1 AND a.withdrawn_at IS NULL AND p.withdrawn_at IS NULL \
+           AND m.withdrawn_at IS NULL AND pr.withdrawn_at IS NULL",
+    )
+    .bind(inspection.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    let closure = sqlx::query_as::<_, Row>(
+        "SELECT f.id, u.id AS unit_id, u.name AS unit, pr.ordinal AS problem_ordinal, \
+                pr.title AS problem_title, NULL AS measure_ordinal, f.filename, f.sha256, f.size, \
+                e.at AS day \
+         FROM event_files f JOIN problem_events e ON e.id = f.event_id \
+         JOIN problems pr ON pr.id = f.problem_id JOIN inspections i ON i.id = pr.inspection_id \
+         JOIN units u ON u.id = COALESCE(pr.lead_unit_id, (SELECT m.lead_unit_id FROM measures m \
+             WHERE m.problem_id = pr.id AND m.withdrawn_at IS NULL ORDER BY m.ordinal LIMIT 1), i.org_id) \
+         WHERE pr.inspection_id = $1 AND f.withdrawn_at IS NULL AND pr.withdrawn_at IS NULL",
+    )
+    .bind(inspection.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    // A progress note's day as written; a step's instant as its day in China.
+    let day = |text: Option<&str>| {
+        text.and_then(|t| {
+            parse_day(t)
+                .or_else(|| parse_stamp(t).map(|s| zhenggai_domain::clock::china_time(s).date()))
+        })
+    };
+    let mut files: Vec<EvidenceFile> = progress
+        .into_iter()
+        .map(|r| (r, Filed::Progress))
+        .chain(closure.into_iter().map(|r| (r, Filed::Closure)))
+        .map(|(r, filed)| EvidenceFile {
+            date: day(r.day.as_deref()),
+            unit_id: r.unit_id,
+            unit: r.unit,
+            problem_ordinal: r.problem_ordinal,
+            problem_title: r.problem_title,
+            measure_ordinal: r.measure_ordinal,
+            filed,
+            filename: r.filename,
+            sha256: r.sha256,
+            size: r.size,
+            id: r.id,
+        })
+        .collect();
+    // Volumes in the order their units first lead in the ledger.
+    let mut first: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
+    for f in &files {
+        let e = first.entry(f.unit_id).or_insert(f.problem_ordinal);
+        *e = (*e).min(f.problem_ordinal);
+    }
+    files.sort_by_key(|f| {
+        (
+            first.get(&f.unit_id).copied().unwrap_or_default(),
+            f.unit_id,
+            f.problem_ordinal,
+            f.filed == Filed::Closure,
+            f.measure_ordinal,
+            f.date,
+            f.id,
+        )
+    });
+    Ok(Evidence {
+        org_name,
+        inspection: title,
+        group,
+        files,
+    })
+}
