@@ -49,7 +49,7 @@ pub struct Plan {
 }
 
 /// A name as one path component: no separators, no characters a file system refuses,
-/// no leading dots, at most 80 characters (the extension kept).
+/// no "..", no leading dots, at most 80 characters (the extension kept).
 fn component(name: &str) -> String {
     let cleaned: String = name
         .trim()
@@ -62,7 +62,11 @@ fn component(name: &str) -> String {
             }
         })
         .collect();
-    let cleaned = cleaned.trim_start_matches(['.', ' ']).to_string();
+    // No "..": an extracting tool that splits on other separators finds no way up.
+    let cleaned = cleaned
+        .replace("..", "_")
+        .trim_start_matches(['.', ' '])
+        .to_string();
     let cleaned = if cleaned.is_empty() {
         "_".to_string()
     } else {

@@ -204,6 +204,7 @@ pub fn page_routes(app: &App) -> Vec<(&'static str, MethodRouter<App>)> {
             get(documents::show).post(documents::generate_document),
         ),
         ("/publication/{kind}/{id}", post(documents::set_publication)),
+        ("/inspections/{id}/archive.zip", get(documents::archive)),
         ("/map", get(battle_map::overview)),
         (
             "/inspections/{id}/edit",

@@ -205,3 +205,73 @@ fn the_four_documents_carry_the_figures_in_official_layout_and_libreoffice_opens
         assert!(pdf.len() > 10_000, "{kind}: {} bytes", pdf.len());
     }
 }
+
+#[test]
+fn the_archive_package_verifies_and_names_a_file_changed_inside_it() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    assert_eq!(run(data, &["demo"]).0, 0);
+    let package = data.join("归档.zip");
+    let (code, out, err) = run(
+        data,
+        &[
+            "archive",
+            "--inspection",
+            "1",
+            "-o",
+            package.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("volumes") && out.contains("manifest SM3"),
+        "{out}"
+    );
+    let (code, out, _) = run(data, &["archive", "verify", package.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("files match the manifest"), "{out}");
+
+    // One evidence file changed inside the package, the zip rewritten around it as a
+    // tool would: verify fails and names that file, and only it.
+    let bytes = std::fs::read(&package).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out_zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut changed = None;
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut content = Vec::new();
+        entry.read_to_end(&mut content).unwrap();
+        if changed.is_none() && name.contains("卷 ") {
+            content.extend_from_slice("（后补）".as_bytes());
+            changed = Some(name.clone());
+        }
+        out_zip
+            .start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out_zip.write_all(&content).unwrap();
+    }
+    let tampered = data.join("改过的.zip");
+    std::fs::write(&tampered, out_zip.finish().unwrap().into_inner()).unwrap();
+    let changed = changed.expect("the demo's package holds evidence");
+    let (code, out, _) = run(data, &["archive", "verify", tampered.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains(&format!("changed: {changed}")), "{out}");
+    assert!(out.contains("1 of"), "only the one file: {out}");
+
+    // Not a package at all; no inspection of that id.
+    let (code, _, err) = run(
+        data,
+        &[
+            "archive",
+            "verify",
+            data.join("zhenggai.db").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("not a zip package"), "{err}");
+    let (code, _, err) = run(data, &["archive", "--inspection", "999", "-o", "x.zip"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("no inspection 999"), "{err}");
+}

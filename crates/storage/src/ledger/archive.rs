@@ -5,14 +5,13 @@
 
 use chrono::NaiveDate;
 use zhenggai_domain::InspectionId;
-use zhenggai_domain::access::{Access, Actor};
+use zhenggai_domain::access::Actor;
 use zhenggai_domain::reason::Refused;
 
-use super::inspection_org;
+use super::{inspection_org, office_does_for_inspection};
 use crate::db::Db;
 use crate::db::sql::{parse_day, parse_stamp};
 use crate::error::StoreResult;
-use crate::scope::office_does;
 
 /// What was filed, and why.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,7 +81,7 @@ struct Row {
 pub async fn evidence(db: &Db, actor: &Actor, inspection: InspectionId) -> StoreResult<Evidence> {
     let mut conn = db.pool().acquire().await?;
     let org = inspection_org(&mut conn, inspection).await?;
-    office_does(actor, org, Access::Edit, Refused::ArchiveByOffice)?;
+    office_does_for_inspection(&mut conn, actor, org, inspection, Refused::ArchiveByOffice).await?;
     let (org_name, title, group): (String, String, String) = sqlx::query_as(
         "SELECT u.name, i.title, i.group_name FROM inspections i JOIN units u ON u.id = i.org_id \
          WHERE i.id = $1",

@@ -33,7 +33,6 @@ use zhenggai_domain::reason::Refused;
 use zhenggai_domain::{InspectionId, UnitId, UserId};
 
 use crate::error::{StoreError, StoreResult};
-use crate::scope::require_ledger;
 
 /// A unit named in a ledger row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -82,7 +81,19 @@ pub(crate) async fn require_inspection_edit(
     org: UnitId,
     inspection: InspectionId,
 ) -> StoreResult<()> {
-    match require_ledger(actor, org, Access::Edit) {
+    office_does_for_inspection(conn, actor, org, inspection, Refused::LedgerByOffice).await
+}
+
+/// [`require_inspection_edit`] for what else the office alone does with an inspection
+/// (its archive package), refused with `why` to whoever reads the inspection.
+pub(crate) async fn office_does_for_inspection(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    org: UnitId,
+    inspection: InspectionId,
+    why: Refused,
+) -> StoreResult<()> {
+    match crate::scope::office_does(actor, org, Access::Edit, why.clone()) {
         Err(StoreError::NotFound) => {
             let mut sql = crate::db::sql::Sql::new(
                 "SELECT 1 FROM inspections i WHERE i.withdrawn_at IS NULL AND i.id = ",
@@ -91,7 +102,7 @@ pub(crate) async fn require_inspection_edit(
                 .push(" AND ")
                 .append(&crate::scope::inspections(actor));
             match sql.query().fetch_optional(conn).await? {
-                Some(_) => Err(office_changes_the_ledger()),
+                Some(_) => Err(StoreError::Refused(why)),
                 None => Err(StoreError::NotFound),
             }
         }

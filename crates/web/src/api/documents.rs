@@ -29,6 +29,22 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(generate_document))
         .routes(routes!(get_notice_docx))
         .routes(routes!(set_publication))
+        .routes(routes!(get_archive))
+}
+
+/// An inspection's archive package (归档材料包, D17) as `.zip`: the evidence filed by
+/// source, unit and order into volumes, the catalogue (卷内目录) as `.xlsx` and `.docx`,
+/// the final report, and `文件清单（SM3）.txt` with the SM3 of every file and
+/// `文件清单校验值（SM3）.txt` with the manifest's own (`zhenggai archive verify` checks
+/// them). For the organisation's office.
+#[utoipa::path(get, path = "/inspections/{id}/archive.zip", tag = "documents", params(("id" = i64, Path)),
+    responses((status = 200, content_type = "application/zip", description = "the package (Content-Disposition names it)"), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub async fn get_archive(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    Ok(crate::shared::archive::download(&app, &v.0.actor, InspectionId(id)).await?)
 }
 
 /// What the office sets before a document is generated: the day its figures are of,

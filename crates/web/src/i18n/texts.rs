@@ -923,6 +923,8 @@ texts! {
     pub_withhold: "标记为不予公开", "Mark not for publication";
     pub_publish: "取消不予公开", "Allow publication";
     pub_note: "标记为不予公开的问题和成果不出现在整改情况公开中，其他统计和文件照常计入。", "What is marked not for publication is left out of the public notice; every other figure and document still counts it.";
+    archive: "归档材料包", "Archive package";
+    archive_note: "下载本轮巡察的归档材料包（压缩文件）：佐证材料按巡察组、牵头单位和顺序分卷，附卷内目录（Excel、Word）、整改落实情况报告，以及每个文件的 SM3 校验清单，可用命令行核验包内文件是否被改动。", "Downloads this inspection's archive package (.zip): the evidence filed into volumes by inspection group, lead unit and order, with the catalogue (Excel, Word), the final report and the SM3 digest of every file, which the command line checks.";
     api_not_found: "找不到该记录，或您无权查看。", "Not found, or not yours to see.";
     api_invalid: "提交的内容有误：请按各字段的提示逐项修改后重新提交。", "Some fields need correcting: see fields.";
     api_conflict: "该记录已被他人修改：请重新读取，在最新版本上修改。", "Someone else changed this record: read it again and change the latest version.";

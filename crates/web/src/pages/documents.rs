@@ -66,6 +66,8 @@ struct DocumentsPage {
     choices: Vec<Choice>,
     form: DocumentForm,
     errors: Errors,
+    /// Whether the reader makes the archive package (the office).
+    can_archive: bool,
 }
 
 impl DocumentsPage {
@@ -104,6 +106,7 @@ fn page(v: &Viewer, inspection: Inspection, form: DocumentForm, errors: Errors) 
                 allowed: own || matches!(k, Kind::Final | Kind::Public),
             })
             .collect(),
+        can_archive: v.actor.ledger_access(inspection.org_id) >= Access::Edit,
         inspection,
         form,
         errors,
@@ -197,6 +200,16 @@ pub async fn generate_document(
             .await
         }
     }
+}
+
+/// GET /inspections/{id}/archive.zip — the archive package (归档材料包), written to an
+/// unnamed temporary file and streamed from it (the office's).
+pub async fn archive(
+    State(app): State<App>,
+    v: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    Ok(crate::shared::archive::download(&app, &v.actor, InspectionId(id)).await?)
 }
 
 /// GET /notices/{id}/notice.docx — a 督办 notice as issued, as `.docx`.

@@ -103,3 +103,30 @@ pub async fn write<W: Write + Seek>(
         },
     ))
 }
+
+/// The package of `inspection` as a download: written to an unnamed temporary file
+/// (gone once sent), then streamed from it, so that its size costs no memory.
+pub async fn download(
+    app: &crate::state::App,
+    actor: &Actor,
+    inspection: InspectionId,
+) -> Result<axum::response::Response, StoreError> {
+    let file = tempfile::tempfile().map_err(failed)?;
+    let (file, written) = write(
+        &app.db,
+        app.files.as_ref(),
+        actor,
+        inspection,
+        std::io::BufWriter::new(file),
+        app.clock.now(),
+        app.clock.today(),
+    )
+    .await?;
+    let mut file = file.into_inner().map_err(failed)?;
+    file.seek(std::io::SeekFrom::Start(0)).map_err(failed)?;
+    Ok(crate::download::download_file(
+        &written.file_name,
+        "application/zip",
+        file,
+    ))
+}

@@ -421,3 +421,106 @@ async fn a_notice_as_issued_downloads_as_a_word_document() {
         .await;
     assert!(page.body.contains(&format!("/notices/{id}/notice.docx")));
 }
+
+#[tokio::test]
+async fn the_office_downloads_the_archive_package_and_it_verifies() {
+    use std::io::{Cursor, Read};
+    let t = TestApp::two_organisations().await;
+    let (office, finance) = (t.token("office").await, t.token("finance").await);
+    let i = t.inspection().await;
+    // Finance files a progress note with evidence: it goes into finance's volume.
+    let open = t.measure_of(t.problem("多头开设银行账户").await).await;
+    let sent = t
+        .post_progress(
+            Auth::Token(&finance),
+            &format!("/api/v1/measures/{open}/progress"),
+            &[("happened_on", "2024-04-24"), ("content", "已清理两个账户")],
+            &[("账户清理报告.pdf", b"%PDF-1.4 evidence".as_slice())],
+        )
+        .await;
+    assert!(sent.status.is_success(), "{}", sent.body);
+
+    let r = t
+        .api(
+            &office,
+            "GET",
+            &format!("/api/v1/inspections/{i}/archive.zip"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.headers["content-type"], "application/zip");
+    let disposition = r.headers["content-disposition"].to_str().unwrap();
+    assert!(
+        disposition.contains(&*urlencoding::encode("归档材料-2024-04-25.zip")),
+        "{disposition}"
+    );
+    let verified = zhenggai_documents::archive::verify(Cursor::new(r.bytes.clone())).unwrap();
+    assert!(verified.mismatches.is_empty(), "{:?}", verified.mismatches);
+    let mut zip = zip::ZipArchive::new(Cursor::new(r.bytes.clone())).unwrap();
+    let names: Vec<String> = zip.file_names().map(|n| n.unwrap().to_string()).collect();
+    for part in ["卷内目录.xlsx", "卷内目录.docx", "整改落实情况报告.docx"] {
+        assert!(names.iter().any(|n| n == part), "{part}: {names:?}");
+    }
+    let evidence: Vec<&String> = names.iter().filter(|n| n.contains("卷 ")).collect();
+    assert!(evidence.len() >= 4, "{names:?}");
+    let pdf = names
+        .iter()
+        .find(|n| n.ends_with("账户清理报告.pdf"))
+        .unwrap_or_else(|| panic!("{names:?}"));
+    assert!(pdf.starts_with("市委第一巡察组/第"), "{pdf}");
+    assert!(pdf.contains("财务部/") && pdf.contains("整改进展"), "{pdf}");
+    let mut content = Vec::new();
+    zip.by_name(pdf).unwrap().read_to_end(&mut content).unwrap();
+    assert_eq!(content, b"%PDF-1.4 evidence");
+    // The report inside is the final report.
+    let mut report = Vec::new();
+    zip.by_name("整改落实情况报告.docx")
+        .unwrap()
+        .read_to_end(&mut report)
+        .unwrap();
+    assert!(
+        Layout::of(&report)
+            .unwrap()
+            .text()
+            .contains("一、整改工作总体情况")
+    );
+
+    // Only the office makes it: 纪检 and the upper level are told so; a unit too;
+    // another organisation learns nothing.
+    for who in ["jijian", "xunchaban", "finance"] {
+        let r = t
+            .api(
+                &t.token(who).await,
+                "GET",
+                &format!("/api/v1/inspections/{i}/archive.zip"),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{who}: {}", r.body);
+        assert!(
+            r.body.contains("归档材料包由本单位整改办导出"),
+            "{}",
+            r.body
+        );
+    }
+    let other = t.token("wb_office").await;
+    let r = t
+        .api(
+            &other,
+            "GET",
+            &format!("/api/v1/inspections/{i}/archive.zip"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // The ledger page offers it to the office only.
+    let page = t
+        .get(Some(&t.login("office").await), &format!("/inspections/{i}"))
+        .await;
+    assert!(page.body.contains(&format!("/inspections/{i}/archive.zip")));
+    let page = t
+        .get(Some(&t.login("jijian").await), &format!("/inspections/{i}"))
+        .await;
+    assert!(!page.body.contains("archive.zip"));
+}
