@@ -53,8 +53,15 @@ test('the office downloads the documents from the ledger, one after another', as
   assert.match(await page.textContent('[data-field=signer]'), /100/);
   assert.equal(await page.inputValue('input[name=number]'), '日报社党委〔2024〕12号');
   assert.equal(await page.isChecked('input[name=kind][value=public]'), true);
+  // The archive package, from the ledger page.
+  await page.goto(env.base + '/inspections/1');
+  const [archive] = await Promise.all([page.waitForEvent('download'), page.click('#archive')]);
+  assert.match(archive.suggestedFilename(), /归档材料-\d{4}-\d{2}-\d{2}\.zip$/);
+  const zip = path.join(env.dataDir, 'archive.zip');
+  await archive.saveAs(zip);
+  assert.equal(fs.readFileSync(zip).subarray(0, 2).toString(), 'PK');
   // A download ends its request as the browser's own abort: only those are allowed.
-  assert.deepEqual(failed.filter((u) => !u.endsWith('/inspections/1/documents')), []);
+  assert.deepEqual(failed.filter((u) => !u.endsWith('/inspections/1/documents') && !u.endsWith('/archive.zip')), []);
   await context.close();
 });
 

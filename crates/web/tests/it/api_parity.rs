@@ -243,6 +243,10 @@ const READ_COUNTERPARTS: &[(&str, &[&str])] = &[
         "/notices/{id}/notice.docx",
         &["GET /api/v1/notices/{id}/notice.docx"],
     ),
+    (
+        "/inspections/{id}/archive.zip",
+        &["GET /api/v1/inspections/{id}/archive.zip"],
+    ),
     ("/map", &["GET /api/v1/statistics"]),
     (
         "/inspections/{id}/lookbacks",
