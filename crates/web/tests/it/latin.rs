@@ -51,6 +51,10 @@ const ALLOWED: &[(&str, &str)] = &[
     ),
     ("zhenggai", "the product's name"),
     (
+        "SM",
+        "the national cryptographic hash an archive's manifest lists (SM3), as offices name it",
+    ),
+    (
         "year",
         "the first word of a year's calendar data, typed as it is",
     ),
