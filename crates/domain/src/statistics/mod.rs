@@ -79,6 +79,8 @@ pub struct ProblemFact {
     pub state: ProblemState,
     /// Whether the public notice may name it (false when the office marked it 不予公开).
     pub public: bool,
+    /// The day it entered the ledger (its age counts from it).
+    pub registered_on: NaiveDate,
 }
 
 /// One measure.
@@ -256,6 +258,28 @@ pub struct Rectification {
     pub measures_overdue: u64,
     /// Of those on schedule, the ones due within the warning window (临期).
     pub measures_due_soon: u64,
+    /// 账龄: problems not done by how long they have been in the ledger — up to 30
+    /// days, 31 to 90, over 90 (calendar days since registration).
+    pub problems_open_by_age: [u64; 3],
+    /// Overdue measures by how long past their deadline — up to 7 days, 8 to 30, over
+    /// 30 (calendar days, as the warning board counts them).
+    pub measures_overdue_by_age: [u64; 3],
+}
+
+/// The upper ends of the first two buckets of [`Rectification::problems_open_by_age`].
+pub const OPEN_AGES: [i64; 2] = [30, 90];
+/// The upper ends of the first two buckets of [`Rectification::measures_overdue_by_age`].
+pub const OVERDUE_AGES: [i64; 2] = [7, 30];
+
+/// The bucket of `days` by the upper ends of the first two.
+pub fn age_bucket(days: i64, ends: [i64; 2]) -> usize {
+    if days <= ends[0] {
+        0
+    } else if days <= ends[1] {
+        1
+    } else {
+        2
+    }
 }
 
 impl Rectification {
@@ -269,8 +293,11 @@ impl Rectification {
         percent(self.measures_done, self.measures)
     }
 
-    fn add_problem(&mut self, standing: ProblemStanding) {
+    fn add_problem(&mut self, standing: ProblemStanding, days_open: i64) {
         self.problems += 1;
+        if standing != ProblemStanding::Done {
+            self.problems_open_by_age[age_bucket(days_open, OPEN_AGES)] += 1;
+        }
         match standing {
             ProblemStanding::Done => self.problems_done += 1,
             ProblemStanding::LongTerm => self.problems_long_term += 1,
@@ -281,6 +308,9 @@ impl Rectification {
 
     fn add_measure(&mut self, standing: Standing) {
         self.measures += 1;
+        if let Standing::Overdue { days } = standing {
+            self.measures_overdue_by_age[age_bucket(days, OVERDUE_AGES)] += 1;
+        }
         match MeasureStanding::of(standing) {
             MeasureStanding::Done => self.measures_done += 1,
             MeasureStanding::LongTerm => self.measures_long_term += 1,
@@ -590,16 +620,26 @@ pub fn compute(facts: &Facts, day: NaiveDate) -> Statistics {
                     .iter()
                     .any(|s| matches!(s, Standing::DueSoon { .. })),
         });
-        source.rectification.add_problem(standing);
+        let days_open = (day - p.registered_on).num_days().max(0);
+        source.rectification.add_problem(standing, days_open);
         if !p.public {
             published.problems_withheld += 1;
         }
-        by_aspect.entry(p.aspect).or_default().add_problem(standing);
+        by_aspect
+            .entry(p.aspect)
+            .or_default()
+            .add_problem(standing, days_open);
         if let Some(unit) = p.lead_unit {
-            by_unit.entry(unit).or_default().add_problem(standing);
+            by_unit
+                .entry(unit)
+                .or_default()
+                .add_problem(standing, days_open);
         }
         if let Some(leader) = p.leader {
-            by_leader.entry(leader).or_default().add_problem(standing);
+            by_leader
+                .entry(leader)
+                .or_default()
+                .add_problem(standing, days_open);
         }
     }
     // Measures by the aspect of their problem.
@@ -725,6 +765,10 @@ impl AddAssign<&Rectification> for Rectification {
         self.measures_long_term += x.measures_long_term;
         self.measures_overdue += x.measures_overdue;
         self.measures_due_soon += x.measures_due_soon;
+        for i in 0..3 {
+            self.problems_open_by_age[i] += x.problems_open_by_age[i];
+            self.measures_overdue_by_age[i] += x.measures_overdue_by_age[i];
+        }
     }
 }
 

@@ -53,6 +53,7 @@ fn problem(id: i64, inspection: InspectionId, aspect: i64, state: ProblemState) 
         leader: None,
         state,
         public: true,
+        registered_on: d(2024, 3, 1),
     }
 }
 
@@ -439,6 +440,7 @@ fn arb_facts() -> impl Strategy<Value = Facts> {
                 leader: (unit > 1).then_some(UserId(unit)),
                 state,
                 public: unit != 2,
+                registered_on: d(2024, 3, 1) + chrono::Duration::days(unit * 20),
             })
             .collect();
         let measures = measures
@@ -491,6 +493,8 @@ proptest! {
                 && r.measures_done + r.measures_on_schedule + r.measures_long_term
                     + r.measures_overdue == r.measures
                 && r.measures_due_soon <= r.measures_on_schedule
+                && r.problems_open_by_age.iter().sum::<u64>() == r.problems - r.problems_done
+                && r.measures_overdue_by_age.iter().sum::<u64>() == r.measures_overdue
         };
         prop_assert!(adds_up(&s.rectification));
         let in_scope = |i: InspectionId| i.0 != 9;
@@ -557,4 +561,39 @@ fn what_is_marked_not_public_leaves_only_the_public_figures() {
         p.money_recovered_fen, 1_860_000,
         "AUDIT's 50 fen marked; 9 out of scope"
     );
+}
+
+/// 账龄: open problems by days in the ledger, overdue measures by days past their
+/// deadline; the buckets add up to the open and the overdue.
+#[test]
+fn ageing_buckets_open_problems_and_overdue_measures() {
+    assert_eq!(
+        [0, 30, 31, 90, 91].map(|d| age_bucket(d, OPEN_AGES)),
+        [0, 0, 1, 1, 2]
+    );
+    assert_eq!(
+        [1, 7, 8, 30, 31].map(|d| age_bucket(d, OVERDUE_AGES)),
+        [0, 0, 1, 1, 2]
+    );
+    let mut facts = ledger();
+    // Problem 5 entered nine days before the day; the others on 1 March (101 days).
+    facts.problems[4].registered_on = d(2024, 6, 1);
+    let s = compute(&facts, d(2024, 6, 10));
+    let r = s.rectification;
+    assert_eq!(r.problems_open_by_age, [1, 0, 4], "problem 1 is done");
+    assert_eq!(
+        r.problems_open_by_age.iter().sum::<u64>(),
+        r.problems - r.problems_done
+    );
+    assert_eq!(
+        r.measures_overdue_by_age.iter().sum::<u64>(),
+        r.measures_overdue
+    );
+    // By unit and aspect as well: the breakdowns carry the same buckets.
+    let by_aspect: u64 = s
+        .by_aspect
+        .iter()
+        .map(|(_, a)| a.problems_open_by_age.iter().sum::<u64>())
+        .sum();
+    assert_eq!(by_aspect, r.problems - r.problems_done);
 }

@@ -22,7 +22,7 @@ use zhenggai_domain::{AspectId, InspectionId, ProblemId, UnitId, UserId};
 use crate::audit::Entity;
 use crate::audit::rewind::{Rewound, rows_at};
 use crate::db::rows::code_of;
-use crate::db::sql::{Sql, parse_day, stamp};
+use crate::db::sql::{Sql, parse_day, parse_stamp, stamp};
 use crate::error::StoreResult;
 
 /// Implements [`Rewound`] for a row type with `id` and `withdrawn_at`.
@@ -81,6 +81,8 @@ pub(super) struct ProblemRow {
     /// Added by migration 0047 (不予公开); older images lack it.
     #[serde(default)]
     pub(super) not_public: i64,
+    /// When it entered the ledger (its age counts from it).
+    created_at: String,
     withdrawn_at: Option<String>,
 }
 
@@ -285,7 +287,7 @@ pub(super) async fn read(
         conn,
         Entity::Problem,
         "id, inspection_id, aspect_id, ordinal, title, lead_unit_id, leader_id, state, \
-         not_public, withdrawn_at",
+         not_public, created_at, withdrawn_at",
         &by_inspection,
         at,
     )
@@ -362,6 +364,8 @@ pub(super) async fn read(
                     leader: p.leader_id.or(first.and_then(|f| f.1)).map(UserId),
                     state: code_of::<ProblemState>("problems", "state", &p.state)?,
                     public: p.not_public == 0,
+                    registered_on: parse_stamp(&p.created_at)
+                        .map_or(day, |at| zhenggai_domain::clock::china_time(at).date()),
                 })
             })
             .collect::<Result<_, sqlx::Error>>()?,

@@ -925,6 +925,16 @@ texts! {
     pub_note: "标记为不予公开的问题和成果不出现在整改情况公开中，其他统计和文件照常计入。", "What is marked not for publication is left out of the public notice; every other figure and document still counts it.";
     archive: "归档材料包", "Archive package";
     archive_note: "下载本轮巡察的归档材料包（压缩文件）：佐证材料按巡察组、牵头单位和顺序分卷，附卷内目录（Excel、Word）、整改落实情况报告，以及每个文件的 SM3 校验清单，可用命令行核验包内文件是否被改动。", "Downloads this inspection's archive package (.zip): the evidence filed into volumes by inspection group, lead unit and order, with the catalogue (Excel, Word), the final report and the SM3 digest of every file, which the command line checks.";
+    map_ageing: "账龄", "Ageing";
+    map_ageing_hint: "各牵头单位和各方面：未完成的问题按挂号以来的天数、逾期措施按超过时限的天数分档。", "By lead unit and by aspect: open problems by days since registration, overdue measures by days past their deadline.";
+    map_ageing_open: "未完成问题（挂号天数）", "Open problems (days registered)";
+    map_ageing_overdue: "逾期措施（逾期天数）", "Overdue measures (days late)";
+    age_open_1: "30天内", "up to 30";
+    age_open_2: "31–90天", "31–90";
+    age_open_3: "90天以上", "over 90";
+    age_overdue_1: "7天内", "up to 7";
+    age_overdue_2: "8–30天", "8–30";
+    age_overdue_3: "30天以上", "over 30";
     api_not_found: "找不到该记录，或您无权查看。", "Not found, or not yours to see.";
     api_invalid: "提交的内容有误：请按各字段的提示逐项修改后重新提交。", "Some fields need correcting: see fields.";
     api_conflict: "该记录已被他人修改：请重新读取，在最新版本上修改。", "Someone else changed this record: read it again and change the latest version.";

@@ -423,3 +423,58 @@ async fn the_overview_map_of_an_organisation_and_of_the_upper_level() {
     let r = t.get(Some(&other), &format!("/map?org={own_org}")).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
+
+/// 账龄: the figures carry open problems by days registered and overdue measures by
+/// days late, in every breakdown; the battle map shows them by unit and aspect.
+#[tokio::test]
+async fn the_figures_and_the_map_age_what_is_open_and_overdue() {
+    let t = TestApp::new().await;
+    let office = t.token("office").await;
+    let i = t.inspection().await;
+    let f = t
+        .api(
+            &office,
+            "GET",
+            &format!("/api/v1/inspections/{i}/statistics"),
+            None,
+        )
+        .await
+        .json();
+    let sum = |v: &serde_json::Value| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n.as_u64().unwrap())
+            .sum::<u64>()
+    };
+    let open = f["problems"].as_u64().unwrap() - f["problems_done"].as_u64().unwrap();
+    assert_eq!(sum(&f["problems_open_by_age"]), open);
+    assert_eq!(
+        sum(&f["measures_overdue_by_age"]),
+        f["measures_overdue"].as_u64().unwrap()
+    );
+    for unit in f["by_unit"].as_array().unwrap() {
+        assert_eq!(
+            sum(&unit["measures_overdue_by_age"]),
+            unit["measures_overdue"].as_u64().unwrap()
+        );
+    }
+    let page = t
+        .get(
+            Some(&t.login("office").await),
+            &format!("/inspections/{i}/map"),
+        )
+        .await;
+    assert!(page.body.contains(r#"id="ageing""#));
+    let lagging = f["by_unit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["measures_overdue"].as_u64().unwrap() > 0)
+        .unwrap();
+    assert!(
+        page.body
+            .contains(&format!(r#"data-ageing-unit="{}""#, lagging["id"])),
+        "a unit with overdue measures has its row"
+    );
+}
