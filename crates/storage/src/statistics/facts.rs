@@ -25,20 +25,6 @@ use crate::db::rows::code_of;
 use crate::db::sql::{Sql, parse_day, parse_stamp, stamp};
 use crate::error::StoreResult;
 
-/// Implements [`Rewound`] for a row type with `id` and `withdrawn_at`.
-macro_rules! rewound {
-    ($($row:ty),*) => {$(
-        impl Rewound for $row {
-            fn id(&self) -> i64 {
-                self.id
-            }
-            fn withdrawn(&self) -> bool {
-                self.withdrawn_at.is_some()
-            }
-        }
-    )*};
-}
-
 #[derive(sqlx::FromRow, Deserialize)]
 struct InspectionRow {
     id: i64,

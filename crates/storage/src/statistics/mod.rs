@@ -4,6 +4,22 @@
 //! decides what each figure counts; [`Figures`] is what the API, the command line and
 //! the documents quote.
 
+// Before the modules that use it: a macro is seen by what follows it.
+/// Implements [`crate::audit::rewind::Rewound`] for a row type with `id` and
+/// `withdrawn_at` (the `Rewound` in scope where it is used).
+macro_rules! rewound {
+    ($($row:ty),*) => {$(
+        impl Rewound for $row {
+            fn id(&self) -> i64 {
+                self.id
+            }
+            fn withdrawn(&self) -> bool {
+                self.withdrawn_at.is_some()
+            }
+        }
+    )*};
+}
+
 mod facts;
 mod report;
 

@@ -80,20 +80,6 @@ pub struct MeasureText {
     pub progress: Vec<(NaiveDate, String)>,
 }
 
-/// Implements [`Rewound`] for a row type with `id` and `withdrawn_at`.
-macro_rules! rewound {
-    ($($row:ty),*) => {$(
-        impl Rewound for $row {
-            fn id(&self) -> i64 {
-                self.id
-            }
-            fn withdrawn(&self) -> bool {
-                self.withdrawn_at.is_some()
-            }
-        }
-    )*};
-}
-
 #[derive(sqlx::FromRow, Deserialize)]
 struct ProblemRow {
     id: i64,

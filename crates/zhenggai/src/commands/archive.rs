@@ -7,7 +7,6 @@ use std::process::ExitCode;
 use zhenggai_documents::archive::verify;
 use zhenggai_domain::InspectionId;
 use zhenggai_domain::clock::{Clock, SystemClock};
-use zhenggai_storage::ledger::inspections;
 use zhenggai_web::i18n::Lang;
 
 use crate::cli::{ArchiveArgs, ArchiveCommand, Common};
@@ -23,16 +22,7 @@ pub async fn run(common: &Common, args: ArchiveArgs) -> anyhow::Result<ExitCode>
     let settings = Settings::resolve(common, None)?;
     let db = super::open_to_read(&settings).await?;
     let files = settings.files();
-    let mut conn = db.pool().acquire().await?;
-    let (org, _) = inspections::org_and_reference(&mut conn, InspectionId(id))
-        .await
-        .map_err(|e| match e {
-            zhenggai_storage::StoreError::NotFound => {
-                anyhow::anyhow!("no inspection {id}: see the inspections page for ids")
-            }
-            other => other.into(),
-        })?;
-    drop(conn);
+    let org = super::org_of_inspection(&db, InspectionId(id)).await?;
     let out = std::fs::File::create(&output)
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", output.display()))?;
     let actor = super::office_of(org);

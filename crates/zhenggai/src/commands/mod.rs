@@ -82,6 +82,23 @@ pub fn office_of(org: zhenggai_domain::UnitId) -> zhenggai_domain::access::Actor
     }
 }
 
+/// The organisation an inspection belongs to, or an error naming the id that is none.
+pub async fn org_of_inspection(
+    db: &zhenggai_storage::Db,
+    id: zhenggai_domain::InspectionId,
+) -> anyhow::Result<zhenggai_domain::UnitId> {
+    let mut conn = db.pool().acquire().await?;
+    let (org, _) = zhenggai_storage::ledger::inspections::org_and_reference(&mut conn, id)
+        .await
+        .map_err(|e| match e {
+            zhenggai_storage::StoreError::NotFound => {
+                anyhow::anyhow!("no inspection {}: see the inspections page for ids", id.0)
+            }
+            other => other.into(),
+        })?;
+    Ok(org)
+}
+
 /// Opens the configured database, creating the data directory for SQLite, its audit
 /// entries sealed with the audit key (created at first start when missing).
 pub async fn open(settings: &Settings) -> anyhow::Result<Db> {

@@ -9,7 +9,6 @@ use zhenggai_documents::reports::Kind;
 use zhenggai_domain::InspectionId;
 use zhenggai_domain::clock::{Clock, SystemClock};
 use zhenggai_storage::accounts::units;
-use zhenggai_storage::ledger::inspections;
 use zhenggai_web::i18n::Lang;
 use zhenggai_web::shared::documents::{Asked, generate};
 
@@ -22,17 +21,7 @@ pub async fn run(common: &Common, args: ReportArgs) -> anyhow::Result<ExitCode> 
     let settings = Settings::resolve(common, None)?;
     let db = super::open_to_read(&settings).await?;
     let id = InspectionId(args.inspection);
-    let mut conn = db.pool().acquire().await?;
-    let (org, _) = inspections::org_and_reference(&mut conn, id)
-        .await
-        .map_err(|e| match e {
-            zhenggai_storage::StoreError::NotFound => anyhow::anyhow!(
-                "no inspection {}: see the inspections page for ids",
-                args.inspection
-            ),
-            other => other.into(),
-        })?;
-    drop(conn);
+    let org = super::org_of_inspection(&db, id).await?;
     let issuer = match args.issuer {
         Some(issuer) => issuer,
         None => units::get(&db, org).await?.name,

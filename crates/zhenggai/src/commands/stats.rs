@@ -7,7 +7,6 @@ use zhenggai_documents::wording as documents;
 use zhenggai_domain::clock::{Clock, SystemClock};
 use zhenggai_domain::{InspectionId, UnitId};
 use zhenggai_storage::accounts::units::{self, UnitKind};
-use zhenggai_storage::ledger::inspections;
 use zhenggai_storage::statistics::{self, Scope};
 use zhenggai_web::i18n::Lang;
 
@@ -19,15 +18,7 @@ pub async fn run(common: &Common, args: StatsArgs) -> anyhow::Result<ExitCode> {
     let db = super::open_to_read(&settings).await?;
     let (scope, org) = match (args.inspection, args.org) {
         (Some(id), _) => {
-            let mut conn = db.pool().acquire().await?;
-            let (org, _) = inspections::org_and_reference(&mut conn, InspectionId(id))
-                .await
-                .map_err(|e| match e {
-                    zhenggai_storage::StoreError::NotFound => {
-                        anyhow::anyhow!("no inspection {id}: see the inspections page for ids")
-                    }
-                    other => other.into(),
-                })?;
+            let org = super::org_of_inspection(&db, InspectionId(id)).await?;
             (Scope::Inspection(InspectionId(id)), org)
         }
         (None, Some(org)) => {
