@@ -15,7 +15,7 @@ async function hrefs(page, selector) {
 // The same-site pages a header's buttons open (not downloads, which are no pages).
 async function buttonPages(page, base, url) {
   await page.goto(base + url);
-  return (await hrefs(page, '.head-row .buttons a.button')).filter((h) => h && h.startsWith('/') && !/\.(xlsx|csv)(\?|$)/.test(h));
+  return (await hrefs(page, '.head-row .buttons a.button')).filter((h) => h && h.startsWith('/') && !/\.(xlsx|csv|zip|docx)(\?|$)/.test(h));
 }
 
 async function mainPages(page, base) {

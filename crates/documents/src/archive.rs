@@ -55,7 +55,10 @@ fn component(name: &str) -> String {
         .trim()
         .chars()
         .map(|c| {
-            if c.is_control() || "/\\:*?\"<>|".contains(c) {
+            if c.is_control()
+                || zhenggai_domain::validate::is_forbidden_char(c)
+                || "/\\:*?\"<>|".contains(c)
+            {
                 '_'
             } else {
                 c
@@ -151,12 +154,14 @@ pub fn catalogue_document(title: &str, volumes: &[Volume], header: &Header) -> D
             v.items.len()
         )));
         body.push(Block::Table {
+            // 31 characters of 小四 and the cells' padding: the 156 mm type area.
             columns: vec![
-                ("件号".into(), 3),
-                ("责任者".into(), 6),
-                ("题名".into(), 14),
-                ("日期".into(), 6),
-                ("件数".into(), 3),
+                ("件号".into(), 2),
+                ("责任者".into(), 4),
+                ("题名".into(), 11),
+                ("日期".into(), 5),
+                ("件数".into(), 2),
+                ("备注".into(), 7),
             ],
             rows: v
                 .items
@@ -168,6 +173,7 @@ pub fn catalogue_document(title: &str, volumes: &[Volume], header: &Header) -> D
                         i.title.clone(),
                         i.date.clone(),
                         i.files.to_string(),
+                        i.remarks.clone(),
                     ]
                 })
                 .collect(),
@@ -260,6 +266,9 @@ pub enum Mismatch {
     Unlisted(String),
     /// It cannot be read (an unsupported compression, a damaged entry).
     Unreadable(String, String),
+    /// Its name could land outside the folder it is extracted to (absolute, `..`, a
+    /// drive, a backslash): zhenggai writes no such name.
+    UnsafeName(String),
     /// The manifest itself is not what its digest says.
     Manifest,
 }
@@ -274,6 +283,10 @@ impl std::fmt::Display for Mismatch {
             ),
             Mismatch::Unlisted(p) => write!(f, "added: {p} (in the package, not in the manifest)"),
             Mismatch::Unreadable(p, why) => write!(f, "unreadable: {p} ({why})"),
+            Mismatch::UnsafeName(p) => write!(
+                f,
+                "unsafe name: {p} (it would extract outside its folder; zhenggai writes no such name)"
+            ),
             Mismatch::Manifest => write!(
                 f,
                 "changed: {MANIFEST} (its SM3 differs from {MANIFEST_DIGEST})"
@@ -304,11 +317,35 @@ pub enum VerifyError {
     NoManifest(&'static str),
 }
 
+/// The most a manifest may hold: a line of about 200 bytes a file, for a few hundred
+/// thousand files.
+pub const MANIFEST_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// An entry as zhenggai writes it is stored, not compressed: one that is compressed
+/// was made or remade by another tool, and is not read (a few kilobytes can inflate to
+/// gigabytes).
 fn read_entry<R: Read + Seek>(zip: &mut ZipArchive<R>, name: &str) -> Result<Vec<u8>, String> {
-    let mut entry = zip.by_name(name).map_err(|e| e.to_string())?;
+    let entry = zip.by_name(name).map_err(|e| e.to_string())?;
+    if entry.compression() != CompressionMethod::Stored {
+        return Err("compressed by another tool".into());
+    }
     let mut out = Vec::new();
-    entry.read_to_end(&mut out).map_err(|e| e.to_string())?;
+    entry
+        .take(MANIFEST_LIMIT + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| e.to_string())?;
+    if out.len() as u64 > MANIFEST_LIMIT {
+        return Err(format!("larger than {MANIFEST_LIMIT} bytes"));
+    }
     Ok(out)
+}
+
+/// Whether an entry's name could land outside the folder it is extracted to.
+fn unsafe_name(name: &str) -> bool {
+    name.starts_with('/')
+        || name.contains('\\')
+        || name.split('/').any(|part| part == ".." || part == ".")
+        || name.chars().nth(1) == Some(':')
 }
 
 /// Checks every file of a package against its manifest, and the manifest against its
@@ -340,8 +377,16 @@ pub fn verify<R: Read + Seek>(package: R) -> Result<Verified, VerifyError> {
             Err(e) => mismatches.push(Mismatch::Unreadable("?".into(), e.to_string())),
         }
     }
+    // Entries that share their bytes (a zip's central directory may point several
+    // names at one span: a few megabytes read as hundreds of gigabytes) are named, not
+    // read twice.
+    let mut starts = std::collections::HashSet::new();
     for name in &names {
         if name == MANIFEST || name == MANIFEST_DIGEST || name.ends_with('/') {
+            continue;
+        }
+        if unsafe_name(name) {
+            mismatches.push(Mismatch::UnsafeName(name.clone()));
             continue;
         }
         let Some(expected) = listed.get(name) else {
@@ -351,6 +396,17 @@ pub fn verify<R: Read + Seek>(package: R) -> Result<Verified, VerifyError> {
         let digest = zip
             .by_name(name)
             .map_err(|e| e.to_string())
+            .and_then(|entry| {
+                if entry.compression() != CompressionMethod::Stored {
+                    return Err(
+                        "compressed by another tool: zhenggai stores every file as it is".into(),
+                    );
+                }
+                if !entry.data_start().is_none_or(|start| starts.insert(start)) {
+                    return Err("shares its bytes with another entry".into());
+                }
+                Ok(entry)
+            })
             .and_then(|mut entry| {
                 let mut hasher = Sm3::new();
                 let mut buffer = [0u8; 64 * 1024];

@@ -34,6 +34,11 @@ fn file(unit: (i64, &str), problem: i64, measure: Option<i64>, name: &str) -> Ev
     }
 }
 
+/// As zhenggai writes entries: stored, not compressed.
+fn stored() -> SimpleFileOptions {
+    SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored)
+}
+
 fn evidence() -> Evidence {
     Evidence {
         org_name: "某市日报社".into(),
@@ -81,6 +86,10 @@ fn each_unit_is_a_volume_and_every_name_is_a_safe_path() {
         assert!(name.chars().count() <= 86, "{name}");
     }
     assert!(p.files[3].path.ends_with(".jpg"), "the extension is kept");
+    // A name that reads backwards (U+202E) is written as it is stored, without the mark.
+    let mut e = evidence();
+    e.files[0].filename = "a\u{202E}gpj.exe.txt".into();
+    assert!(plan(&e).files[0].path.ends_with("a_gpj.exe.txt"));
     assert_eq!(p.volumes[0].items[0].remarks, p.files[0].path);
 }
 
@@ -122,12 +131,12 @@ fn rewritten(
         let mut content = Vec::new();
         entry.read_to_end(&mut content).unwrap();
         if let Some(content) = change(&name, content) {
-            out.start_file(name, SimpleFileOptions::default()).unwrap();
+            out.start_file(name, stored()).unwrap();
             out.write_all(&content).unwrap();
         }
     }
     for (name, content) in add {
-        out.start_file(*name, SimpleFileOptions::default()).unwrap();
+        out.start_file(*name, stored()).unwrap();
         out.write_all(content).unwrap();
     }
     out.finish().unwrap().into_inner()
@@ -214,6 +223,40 @@ fn a_changed_file_is_named_and_so_are_missing_added_and_damaged_ones() {
 }
 
 #[test]
+fn a_package_made_by_another_tool_is_not_read_into_memory() {
+    // Compressed entries, names that climb out of their folder, and two names for one
+    // span of bytes are named without being read.
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let manifest = format!(
+        "{}  ../../evil.txt\n{}  a.txt\n{}  b.txt\n",
+        zhenggai_documents::archive::sm3_hex(b"x"),
+        zhenggai_documents::archive::sm3_hex(b"y"),
+        zhenggai_documents::archive::sm3_hex(b"y"),
+    );
+    for (name, content) in [
+        ("../../evil.txt", b"x".as_slice()),
+        ("a.txt", b"y"),
+        ("b.txt", b"y"),
+        (MANIFEST, manifest.as_bytes()),
+    ] {
+        out.start_file(name, stored()).unwrap();
+        out.write_all(content).unwrap();
+    }
+    let digest = format!(
+        "{}  {MANIFEST}\n",
+        zhenggai_documents::archive::sm3_hex(manifest.as_bytes())
+    );
+    out.start_file(MANIFEST_DIGEST, stored()).unwrap();
+    out.write_all(digest.as_bytes()).unwrap();
+    let bytes = out.finish().unwrap().into_inner();
+    let v = verify(Cursor::new(bytes)).unwrap();
+    assert_eq!(
+        v.mismatches,
+        [Mismatch::UnsafeName("../../evil.txt".into())]
+    );
+}
+
+#[test]
 fn what_is_not_a_package_is_said_to_be_so() {
     assert!(verify(Cursor::new(b"not a zip".to_vec())).is_err());
     let no_manifest = rewritten(
@@ -223,4 +266,30 @@ fn what_is_not_a_package_is_said_to_be_so() {
     );
     let e = verify(Cursor::new(no_manifest)).unwrap_err();
     assert!(e.to_string().contains(MANIFEST), "{e}");
+}
+
+#[test]
+fn a_compressed_manifest_or_file_is_not_inflated() {
+    let bytes = rewritten_compressed(&package());
+    // The manifest itself compressed: the package is not one zhenggai made.
+    assert!(verify(Cursor::new(bytes)).is_err());
+}
+
+/// The package re-zipped by a tool that compresses.
+fn rewritten_compressed(bytes: &[u8]) -> Vec<u8> {
+    let mut zip = ZipArchive::new(Cursor::new(bytes.to_vec())).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut content = Vec::new();
+        entry.read_to_end(&mut content).unwrap();
+        out.start_file(
+            name,
+            SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated),
+        )
+        .unwrap();
+        out.write_all(&content).unwrap();
+    }
+    out.finish().unwrap().into_inner()
 }

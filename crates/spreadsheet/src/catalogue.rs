@@ -88,6 +88,21 @@ pub fn write(title: &str, volumes: &[Volume]) -> Result<Vec<u8>, XlsxError> {
         }
         for (i, item) in volume.items.iter().enumerate() {
             let r = 2 + i as u32;
+            // A row as high as its most wrapped cell (LibreOffice draws a row one line
+            // high otherwise, the text running over the rows below).
+            let lines = [
+                (item.unit.as_str(), COLUMNS[1].1),
+                (item.title.as_str(), COLUMNS[2].1),
+                (item.remarks.as_str(), COLUMNS[5].1),
+            ]
+            .iter()
+            .map(|(text, width)| crate::export::lines(text, *width))
+            .max()
+            .unwrap_or(1);
+            sheet.set_row_height(
+                r,
+                f64::from(lines) * crate::export::LINE_POINTS + crate::export::MARGIN_POINTS,
+            )?;
             sheet.write_with_format(r, 0, item.number as u32, &centre)?;
             sheet.write_with_format(r, 1, item.unit.as_str(), &cell)?;
             sheet.write_with_format(r, 2, item.title.as_str(), &cell)?;

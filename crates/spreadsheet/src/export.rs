@@ -253,14 +253,14 @@ fn measure_cells(m: &Measure) -> [Cow<'_, str>; 8] {
 
 /// The height of a wrapped line of the sheet's 11-point text, in points, and the
 /// margin a cell keeps: Chinese fonts set lines taller than the 15 points of a row.
-const LINE_POINTS: f64 = 16.0;
-const MARGIN_POINTS: f64 = 3.0;
+pub(crate) const LINE_POINTS: f64 = 16.0;
+pub(crate) const MARGIN_POINTS: f64 = 3.0;
 
 /// The lines a text wraps to in a column `width` characters wide, a Chinese character
 /// counting two. Rows are given their height: Excel and WPS fit a row without one when
 /// they draw it, but LibreOffice leaves it one line high, and prints it so, with the
 /// wrapped text running over the rows below.
-fn lines(text: &str, width: f64) -> u32 {
+pub(crate) fn lines(text: &str, width: f64) -> u32 {
     let usable = (width - 1.0).max(1.0);
     text.split('\n')
         .map(|paragraph| {

@@ -248,7 +248,11 @@ fn the_archive_package_verifies_and_names_a_file_changed_inside_it() {
             changed = Some(name.clone());
         }
         out_zip
-            .start_file(name, zip::write::SimpleFileOptions::default())
+            .start_file(
+                name,
+                zip::write::SimpleFileOptions::default()
+                    .compression_method(zip::CompressionMethod::Stored),
+            )
             .unwrap();
         out_zip.write_all(&content).unwrap();
     }
@@ -258,7 +262,7 @@ fn the_archive_package_verifies_and_names_a_file_changed_inside_it() {
     let (code, out, _) = run(data, &["archive", "verify", tampered.to_str().unwrap()]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains(&format!("changed: {changed}")), "{out}");
-    assert!(out.contains("1 of"), "only the one file: {out}");
+    assert!(out.contains("(1 found above"), "only the one file: {out}");
 
     // Not a package at all; no inspection of that id.
     let (code, _, err) = run(
@@ -274,4 +278,10 @@ fn the_archive_package_verifies_and_names_a_file_changed_inside_it() {
     let (code, _, err) = run(data, &["archive", "--inspection", "999", "-o", "x.zip"]);
     assert_ne!(code, 0);
     assert!(err.contains("no inspection 999"), "{err}");
+    // A data directory mistyped is said, not created empty.
+    let wrong = data.join("mistyped");
+    let (code, _, err) = run(&wrong, &["archive", "--inspection", "1", "-o", "x.zip"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("no database at"), "{err}");
+    assert!(!wrong.exists(), "nothing made where nothing was");
 }

@@ -60,7 +60,12 @@ pub async fn write<W: Write + Seek>(
     let catalogue = zhenggai_spreadsheet::catalogue::write(&evidence.inspection, &plan.volumes)
         .map_err(failed)?;
     packer.add(CATALOGUE_XLSX, &catalogue).map_err(failed)?;
-    let catalogue = catalogue_document(&evidence.inspection, &plan.volumes, &header)
+    // The catalogue is the archive's own list, not a document issued: no 版头.
+    let catalogue_header = Header {
+        date: Some(today),
+        ..Header::default()
+    };
+    let catalogue = catalogue_document(&evidence.inspection, &plan.volumes, &catalogue_header)
         .to_docx()
         .map_err(failed)?;
     packer.add(CATALOGUE_DOCX, &catalogue).map_err(failed)?;

@@ -82,7 +82,7 @@ fn check(package: &std::path::Path) -> anyhow::Result<ExitCode> {
                 println!("{m}");
             }
             println!(
-                "{}: {} of {} listed files do not match",
+                "{}: does not match its manifest ({} found above; the manifest lists {} files)",
                 package.display(),
                 v.mismatches.len(),
                 v.listed

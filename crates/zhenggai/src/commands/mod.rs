@@ -109,6 +109,15 @@ pub async fn open(settings: &Settings) -> anyhow::Result<Db> {
 /// Opens the configured database to read it, with the audit key if its file exists
 /// (never creating one).
 pub async fn open_to_read(settings: &Settings) -> anyhow::Result<Db> {
+    // Reading makes nothing: a data directory mistyped is said, not created empty.
+    if let Some(path) = settings.database_url.strip_prefix("sqlite://") {
+        let file = std::path::Path::new(path.split('?').next().unwrap_or(path));
+        anyhow::ensure!(
+            file.exists(),
+            "no database at {}: give --data the data directory of a zhenggai installation",
+            file.display()
+        );
+    }
     let db = connect(settings).await?;
     Ok(if settings.audit_key_file.exists() {
         db.with_audit_key(AuditKey::load(&settings.audit_key_file)?)
