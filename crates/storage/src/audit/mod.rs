@@ -107,11 +107,13 @@ pub enum Entity {
     HeaderWord,
     /// The office's weekly summary (一周一汇总).
     WeeklySummary,
+    /// 归档材料包: a package made, with its manifest's SM3.
+    Archive,
 }
 
 impl Entity {
     /// Every recorded table, in the order `verify` checks them.
-    pub const ALL: [Entity; 36] = [
+    pub const ALL: [Entity; 37] = [
         Entity::Unit,
         Entity::User,
         Entity::ApiToken,
@@ -148,6 +150,7 @@ impl Entity {
         Entity::Milestone,
         Entity::HeaderWord,
         Entity::WeeklySummary,
+        Entity::Archive,
     ];
 
     /// The entity of a table name.
@@ -194,6 +197,7 @@ impl Entity {
             Entity::Milestone => "milestones",
             Entity::HeaderWord => "header_words",
             Entity::WeeklySummary => "weekly_summaries",
+            Entity::Archive => "archives",
         }
     }
 }

@@ -397,6 +397,7 @@ fn name_sql(entity: Entity) -> &'static str {
         Entity::Hearing => "SELECT t.id, t.held_on AS name FROM hearings t",
         Entity::HeaderWord => "SELECT t.id, t.word AS name FROM header_words t",
         Entity::WeeklySummary => "SELECT t.id, t.week AS name FROM weekly_summaries t",
+        Entity::Archive => "SELECT t.id, t.manifest_sm3 AS name FROM archives t",
         Entity::ClosureRules => {
             "SELECT t.id, COALESCE(u.short_name, u.name) AS name FROM closure_rules t JOIN units u ON u.id = t.org_id"
         }

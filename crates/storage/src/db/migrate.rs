@@ -214,6 +214,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "publication",
         include_str!("../../migrations/0047_publication.sql"),
     ),
+    (
+        48,
+        "archives",
+        include_str!("../../migrations/0048_archives.sql"),
+    ),
 ];
 
 /// A column a migration added to an existing table, with the value it gave the rows

@@ -164,3 +164,71 @@ pub async fn evidence(db: &Db, actor: &Actor, inspection: InspectionId) -> Store
         files,
     })
 }
+
+/// A package made: when, by whom, and its manifest's SM3.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Made {
+    /// When it was made (UTC, as stored).
+    pub at: String,
+    /// Who made it (none from the command line).
+    pub by: Option<String>,
+    /// The SM3 of its manifest (文件清单校验值).
+    pub manifest_sm3: String,
+    /// Its volumes.
+    pub volumes: i64,
+    /// Its evidence files.
+    pub files: i64,
+}
+
+/// Records a package made of `inspection`, in the trail like any record: the digest a
+/// forger would have to match is then known from outside the package.
+pub async fn record_made(
+    db: &Db,
+    change: crate::audit::Change<'_>,
+    inspection: InspectionId,
+    manifest_sm3: &str,
+    volumes: usize,
+    files: usize,
+) -> StoreResult<()> {
+    db.write(async |tx| {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO archives (inspection_id, manifest_sm3, volumes, files, created_at, created_by) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(inspection.0)
+        .bind(manifest_sm3)
+        .bind(volumes as i64)
+        .bind(files as i64)
+        .bind(crate::db::sql::stamp(change.at))
+        .bind(change.actor.map(|a| a.0))
+        .fetch_one(tx.conn())
+        .await?;
+        crate::audit::write::created(tx, change, crate::audit::Entity::Archive, id).await?;
+        Ok(())
+    })
+    .await
+}
+
+/// The packages made of `inspection`, the latest first, for its office.
+pub async fn made(db: &Db, actor: &Actor, inspection: InspectionId) -> StoreResult<Vec<Made>> {
+    let mut conn = db.pool().acquire().await?;
+    let org = inspection_org(&mut conn, inspection).await?;
+    office_does_for_inspection(&mut conn, actor, org, inspection, Refused::ArchiveByOffice).await?;
+    let rows: Vec<(String, Option<String>, String, i64, i64)> = sqlx::query_as(
+        "SELECT a.created_at, u.display_name, a.manifest_sm3, a.volumes, a.files FROM archives a \
+         LEFT JOIN users u ON u.id = a.created_by WHERE a.inspection_id = $1 ORDER BY a.id DESC",
+    )
+    .bind(inspection.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(at, by, manifest_sm3, volumes, files)| Made {
+            at,
+            by,
+            manifest_sm3,
+            volumes,
+            files,
+        })
+        .collect())
+}

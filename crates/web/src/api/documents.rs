@@ -44,7 +44,10 @@ pub async fn get_archive(
     v: ApiViewer,
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
-    Ok(crate::shared::archive::download(&app, &v.0.actor, InspectionId(id)).await?)
+    Ok(
+        crate::shared::archive::download(&app, &v.0.actor, v.0.change(&app), InspectionId(id))
+            .await?,
+    )
 }
 
 /// What the office sets before a document is generated: the day its figures are of,

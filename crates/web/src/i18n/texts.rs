@@ -597,6 +597,10 @@ texts! {
     ent_milestones: "阶段目标", "Milestone";
     ent_header_words: "导入列名", "Import column word";
     ent_weekly_summaries: "一周一汇总", "Weekly summary";
+    ent_archives: "归档材料包", "Archive package";
+    fld_manifest_sm3: "文件清单校验值（SM3）", "Manifest digest (SM3)";
+    fld_volumes: "卷数", "Volumes";
+    fld_files: "文件数", "Files";
     fld_saved_by: "保存人", "Saved by";
     fld_saved_at: "保存时间", "Saved at";
     fld_word: "列名", "Column header";
@@ -935,6 +939,11 @@ texts! {
     age_overdue_1: "7天内", "up to 7";
     age_overdue_2: "8–30天", "8–30";
     age_overdue_3: "30天以上", "over 30";
+    archive_made: "已生成的归档材料包", "Packages made";
+    archive_made_hint: "每次生成都记入修改记录。核验时，包内“文件清单校验值（SM3）.txt”的值应与此处相同：不同即说明包被改过。", "Each package made is recorded in the trail. When checking one, the value in its “文件清单校验值（SM3）.txt” must be the one here: a different value means the package was changed.";
+    archive_made_at: "生成时间", "Made";
+    archive_made_by: "生成人", "By";
+    archive_by_shell: "命令行", "Command line";
     api_not_found: "找不到该记录，或您无权查看。", "Not found, or not yours to see.";
     api_invalid: "提交的内容有误：请按各字段的提示逐项修改后重新提交。", "Some fields need correcting: see fields.";
     api_conflict: "该记录已被他人修改：请重新读取，在最新版本上修改。", "Someone else changed this record: read it again and change the latest version.";

@@ -12,6 +12,7 @@ use zhenggai_domain::access::Access;
 use zhenggai_domain::reason::{Choose, Refused};
 use zhenggai_domain::validate::{Checker, FieldError, Why};
 use zhenggai_storage::StoreError;
+use zhenggai_storage::ledger::archive::{self, Made};
 use zhenggai_storage::ledger::inspections::{self, Inspection};
 use zhenggai_storage::ledger::publication::{self, Publishable};
 
@@ -68,6 +69,8 @@ struct DocumentsPage {
     errors: Errors,
     /// Whether the reader makes the archive package (the office).
     can_archive: bool,
+    /// The packages made so far, the latest first (the office's).
+    made: Vec<Made>,
 }
 
 impl DocumentsPage {
@@ -93,10 +96,22 @@ async fn inspection(app: &App, v: &Viewer, id: i64) -> Result<Inspection, PageEr
     Ok(inspection)
 }
 
-fn page(v: &Viewer, inspection: Inspection, form: DocumentForm, errors: Errors) -> DocumentsPage {
+async fn page(
+    app: &App,
+    v: &Viewer,
+    inspection: Inspection,
+    form: DocumentForm,
+    errors: Errors,
+) -> Result<DocumentsPage, PageError> {
+    let can_archive = v.actor.ledger_access(inspection.org_id) >= Access::Edit;
+    let made = if can_archive {
+        archive::made(&app.db, &v.actor, inspection.id).await?
+    } else {
+        Vec::new()
+    };
     let own = inspection.org_id == v.actor.org;
     let path = format!("/inspections/{}/documents", inspection.id.0);
-    DocumentsPage {
+    Ok(DocumentsPage {
         t: tr(v),
         nav: Nav::new(v, "inspections", &path),
         choices: Kind::ALL
@@ -106,11 +121,12 @@ fn page(v: &Viewer, inspection: Inspection, form: DocumentForm, errors: Errors) 
                 allowed: own || matches!(k, Kind::Final | Kind::Public),
             })
             .collect(),
-        can_archive: v.actor.ledger_access(inspection.org_id) >= Access::Edit,
+        can_archive,
+        made,
         inspection,
         form,
         errors,
-    }
+    })
 }
 
 /// GET /inspections/{id}/documents — the form, the issuer set to the inspected
@@ -127,7 +143,7 @@ pub async fn show(
         ..DocumentForm::default()
     };
     let errors = Errors::none(v.lang);
-    Ok(render(&page(&v, inspection, form, errors)))
+    Ok(render(&page(&app, &v, inspection, form, errors).await?))
 }
 
 /// POST /inspections/{id}/documents — the `.docx`, or the form again with what is wrong
@@ -195,7 +211,7 @@ pub async fn generate_document(
         Ok(generated) => Ok(download(&generated.file_name, DOCX, generated.bytes)),
         Err(e) => {
             refused_form(e, v.lang, async |errors| {
-                Ok(page(&v, inspection, form, errors))
+                page(&app, &v, inspection, form, errors).await
             })
             .await
         }
@@ -209,7 +225,7 @@ pub async fn archive(
     v: Viewer,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    Ok(crate::shared::archive::download(&app, &v.actor, InspectionId(id)).await?)
+    Ok(crate::shared::archive::download(&app, &v.actor, v.change(&app), InspectionId(id)).await?)
 }
 
 /// GET /notices/{id}/notice.docx — a 督办 notice as issued, as `.docx`.

@@ -5,7 +5,7 @@
 
 use std::io::{Seek, Write};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use zhenggai_documents::Header;
 use zhenggai_documents::archive::{
     CATALOGUE_DOCX, CATALOGUE_XLSX, Packer, REPORT, catalogue_document, plan,
@@ -44,11 +44,12 @@ pub async fn write<W: Write + Seek>(
     db: &Db,
     files: &dyn FileStore,
     actor: &Actor,
+    change: zhenggai_storage::audit::Change<'_>,
     inspection: InspectionId,
     out: W,
-    now: DateTime<Utc>,
     today: NaiveDate,
 ) -> Result<(W, Written), StoreError> {
+    let now = change.at;
     let evidence = archive::evidence(db, actor, inspection).await?;
     let plan = plan(&evidence);
     let header = Header {
@@ -93,6 +94,16 @@ pub async fn write<W: Write + Seek>(
         packer.add(&placed.path, &bytes).map_err(failed)?;
     }
     let (out, manifest_digest) = packer.finish().map_err(failed)?;
+    // Recorded once the package is whole: its digest is in the trail from now on.
+    archive::record_made(
+        db,
+        change,
+        inspection,
+        &manifest_digest,
+        plan.volumes.len(),
+        plan.files.len(),
+    )
+    .await?;
     let safe: String = evidence
         .inspection
         .chars()
@@ -114,6 +125,7 @@ pub async fn write<W: Write + Seek>(
 pub async fn download(
     app: &crate::state::App,
     actor: &Actor,
+    change: zhenggai_storage::audit::Change<'_>,
     inspection: InspectionId,
 ) -> Result<axum::response::Response, StoreError> {
     let file = tempfile::tempfile().map_err(failed)?;
@@ -121,9 +133,9 @@ pub async fn download(
         &app.db,
         app.files.as_ref(),
         actor,
+        change,
         inspection,
         std::io::BufWriter::new(file),
-        app.clock.now(),
         app.clock.today(),
     )
     .await?;

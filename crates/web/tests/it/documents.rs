@@ -457,6 +457,20 @@ async fn the_office_downloads_the_archive_package_and_it_verifies() {
     );
     let verified = zhenggai_documents::archive::verify(Cursor::new(r.bytes.clone())).unwrap();
     assert!(verified.mismatches.is_empty(), "{:?}", verified.mismatches);
+    // The package is recorded in the trail with its manifest's digest, and the
+    // documents page lists it: the anchor a forger cannot rewrite with the package.
+    let made = t.audit_entries_of(Entity::Archive).await;
+    assert_eq!(made.len(), 1);
+    let documents = t
+        .get(
+            Some(&t.login("office").await),
+            &format!("/inspections/{i}/documents"),
+        )
+        .await;
+    assert!(
+        documents.body.contains(&verified.manifest_digest),
+        "the page shows the digest"
+    );
     let mut zip = zip::ZipArchive::new(Cursor::new(r.bytes.clone())).unwrap();
     let names: Vec<String> = zip.file_names().map(|n| n.unwrap().to_string()).collect();
     for part in ["卷内目录.xlsx", "卷内目录.docx", "整改落实情况报告.docx"] {

@@ -21,18 +21,25 @@ pub async fn run(common: &Common, args: ArchiveArgs) -> anyhow::Result<ExitCode>
     };
     let settings = Settings::resolve(common, None)?;
     let db = super::open_to_read(&settings).await?;
+    // The package is recorded in the trail: the schema must hold its table.
+    db.migrate().await?;
     let files = settings.files();
     let org = super::org_of_inspection(&db, InspectionId(id)).await?;
     let out = std::fs::File::create(&output)
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", output.display()))?;
     let actor = super::office_of(org);
+    let change = zhenggai_storage::audit::Change {
+        actor: None,
+        at: SystemClock.now(),
+        reason: Some("命令行生成归档材料包 made from the command line"),
+    };
     let written = zhenggai_web::shared::archive::write(
         &db,
         &files,
         &actor,
+        change,
         InspectionId(id),
         std::io::BufWriter::new(out),
-        SystemClock.now(),
         SystemClock.today(),
     )
     .await;
