@@ -940,7 +940,7 @@ texts! {
     age_overdue_2: "8–30天", "8–30";
     age_overdue_3: "30天以上", "over 30";
     archive_made: "已生成的归档材料包", "Packages made";
-    archive_made_hint: "每次生成都记入修改记录。核验时，包内“文件清单校验值（SM3）.txt”的值应与此处相同：不同即说明包被改过。", "Each package made is recorded in the trail. When checking one, the value in its “文件清单校验值（SM3）.txt” must be the one here: a different value means the package was changed.";
+    archive_made_hint: "每次生成都记入修改记录。核验时，包内“文件清单校验值（SM3）”文件中的值应与此处相同：不同即说明包被改过。", "Each package made is recorded in the trail. When checking one, the value in its “文件清单校验值（SM3）.txt” must be the one here: a different value means the package was changed.";
     archive_made_at: "生成时间", "Made";
     archive_made_by: "生成人", "By";
     archive_by_shell: "命令行", "Command line";
