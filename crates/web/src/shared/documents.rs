@@ -78,12 +78,12 @@ pub async fn generate(
                 statistics::figures(db, actor, Scope::Organisation(org), asked.as_of, today)
                     .await
                     .map_err(documents_refusal)?;
-            nothing_as_of(&figures)?;
             if org != actor.org {
                 return Err(StoreError::Refused(
                     Refused::OrganisationDocumentsByItsOffice,
                 ));
             }
+            nothing_as_of(&figures)?;
             let org_name = units::get(db, org).await?.name;
             if asked.kind == Kind::Weekly {
                 let monday = week_of(as_of);
