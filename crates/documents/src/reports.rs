@@ -67,11 +67,15 @@ pub fn monthly_title(org: &str, month: NaiveDate) -> String {
 /// A document's file name: its title and the day, as `.docx`. Characters a file system
 /// refuses are replaced.
 pub fn file_name(title: &str, as_of: NaiveDate) -> String {
-    let safe: String = title
+    format!("{}-{as_of}.docx", file_stem(title))
+}
+
+/// A title as a file name's stem: the characters a file system refuses replaced.
+pub fn file_stem(title: &str) -> String {
+    title
         .chars()
         .map(|c| if "/\\:*?\"<>|".contains(c) { '_' } else { c })
-        .collect();
-    format!("{safe}-{as_of}.docx")
+        .collect()
 }
 
 /// Text as a sentence: ending in a full stop unless it ends in punctuation already.

@@ -2,7 +2,7 @@
 //! volume — number, responsible unit, title, date, files, remarks — as archives keep
 //! it, with borders, the header repeated on every printed page, A4 portrait.
 
-use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, XlsxError};
+use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
 
 /// One volume (卷): what it holds, in order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -53,17 +53,7 @@ pub fn write(title: &str, volumes: &[Volume]) -> Result<Vec<u8>, XlsxError> {
         .set_font_size(14)
         .set_align(FormatAlign::Center)
         .set_align(FormatAlign::VerticalCenter);
-    let head = Format::new()
-        .set_bold()
-        .set_border(FormatBorder::Thin)
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter)
-        .set_background_color("#F2F2F2");
-    let cell = Format::new()
-        .set_border(FormatBorder::Thin)
-        .set_text_wrap()
-        .set_align(FormatAlign::VerticalCenter);
-    let centre = cell.clone().set_align(FormatAlign::Center);
+    let crate::export::TableFormats { head, cell, centre } = crate::export::TableFormats::new();
     if volumes.is_empty() {
         let sheet = book.add_worksheet();
         sheet.set_name("卷内目录")?;

@@ -88,6 +88,32 @@ pub fn write(ledger: &Ledger) -> Result<Vec<u8>, XlsxError> {
     writer.finish()
 }
 
+/// The formats of a bordered table offices print: a shaded bold header, wrapped cells,
+/// and cells centred (numbers, dates). The ledger and the archive's catalogue share them.
+pub(crate) struct TableFormats {
+    pub(crate) head: Format,
+    pub(crate) cell: Format,
+    pub(crate) centre: Format,
+}
+
+impl TableFormats {
+    pub(crate) fn new() -> TableFormats {
+        let head = Format::new()
+            .set_bold()
+            .set_border(FormatBorder::Thin)
+            .set_text_wrap()
+            .set_align(FormatAlign::Center)
+            .set_align(FormatAlign::VerticalCenter)
+            .set_background_color("#F2F2F2");
+        let cell = Format::new()
+            .set_border(FormatBorder::Thin)
+            .set_text_wrap()
+            .set_align(FormatAlign::VerticalCenter);
+        let centre = cell.clone().set_align(FormatAlign::Center);
+        TableFormats { head, cell, centre }
+    }
+}
+
 /// Writes a ledger aspect by aspect, so that a large one is written while the next of
 /// its aspects is still being read. Rows go to a temporary file as they are written
 /// ("low memory" mode of rust_xlsxwriter: each row's XML is made at once, and the
@@ -112,18 +138,7 @@ impl LedgerWriter {
             .set_align(FormatAlign::Center)
             .set_align(FormatAlign::VerticalCenter);
         let date = Format::new().set_align(FormatAlign::Right);
-        let head = Format::new()
-            .set_bold()
-            .set_border(FormatBorder::Thin)
-            .set_text_wrap()
-            .set_align(FormatAlign::Center)
-            .set_align(FormatAlign::VerticalCenter)
-            .set_background_color("#F2F2F2");
-        let cell = Format::new()
-            .set_border(FormatBorder::Thin)
-            .set_text_wrap()
-            .set_align(FormatAlign::VerticalCenter);
-        let centre = cell.clone().set_align(FormatAlign::Center);
+        let TableFormats { head, cell, centre } = TableFormats::new();
 
         for (c, (_, width)) in COLUMNS.iter().enumerate() {
             sheet.set_column_width(c as u16, *width)?;

@@ -104,11 +104,7 @@ pub async fn write<W: Write + Seek>(
         plan.files.len(),
     )
     .await?;
-    let safe: String = evidence
-        .inspection
-        .chars()
-        .map(|c| if "/\\:*?\"<>|".contains(c) { '_' } else { c })
-        .collect();
+    let safe = zhenggai_documents::reports::file_stem(&evidence.inspection);
     Ok((
         out,
         Written {
