@@ -11,6 +11,7 @@
 //! by the tests; not part of the production library (`zhenggai-storage`).
 
 mod outcomes;
+mod petitions;
 mod problem;
 mod s1;
 pub mod scale;
@@ -35,6 +36,7 @@ use zhenggai_storage::ledger::aspects::{self, TitleInput};
 use zhenggai_storage::ledger::inspections::{self, InspectionInput};
 
 use self::outcomes::demo_outcomes;
+use self::petitions::demo_petitions;
 use self::problem::insert_problem;
 use self::s1::{ASPECTS, DEPARTMENTS, M, P, SELF_FOUND, When};
 
@@ -416,6 +418,7 @@ async fn load_org(
     .await?;
 
     demo_outcomes(tx, change, &cast, inspection, today).await?;
+    demo_petitions(tx, change, &cast, inspection, feedback, today).await?;
 
     // A second source beside the inspection (D2: several live side by side).
     let audit_feedback = today - Duration::days(75);

@@ -45,6 +45,16 @@ pub fn overall_figures(f: &Figures) -> String {
         text.push_str(&format!("，逾期未完成{}个", r.problems_overdue));
     }
     text.push_str(&results(&f.results));
+    let p = &f.petitions;
+    if p.petitions > 0 {
+        text.push_str(&format!(
+            "；办理移交信访件{}件，已办结{}件",
+            p.petitions, p.petitions_concluded
+        ));
+        if p.petitions_handling > 0 {
+            text.push_str(&format!("，正在办理{}件", p.petitions_handling));
+        }
+    }
     text.push('。');
     text
 }

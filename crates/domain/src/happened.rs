@@ -29,11 +29,15 @@ pub enum Event {
     MilestoneReached,
     /// 巡视巡察反馈 — the inspection's findings handed over (its feedback date).
     FeedbackGiven,
+    /// 信访件接收 — a petition received with the feedback.
+    PetitionReceived,
+    /// 信访件办结 — a petition concluded.
+    PetitionConcluded,
 }
 
 impl Event {
     /// Every event.
-    pub const ALL: [Event; 9] = [
+    pub const ALL: [Event; 11] = [
         Event::PlanApproved,
         Event::AccountabilityDecided,
         Event::InstitutionIssued,
@@ -43,6 +47,8 @@ impl Event {
         Event::ProgressMade,
         Event::MilestoneReached,
         Event::FeedbackGiven,
+        Event::PetitionReceived,
+        Event::PetitionConcluded,
     ];
 
     /// The form's and the API's field that carries the date.
@@ -56,6 +62,8 @@ impl Event {
             Event::ProgressMade => "happened_on",
             Event::MilestoneReached => "done_on",
             Event::FeedbackGiven => "feedback_date",
+            Event::PetitionReceived => "received_on",
+            Event::PetitionConcluded => "concluded_on",
         }
     }
 }

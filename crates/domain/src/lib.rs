@@ -18,6 +18,7 @@ pub mod lifecycle;
 pub mod new_deadline;
 pub mod outcomes;
 pub mod password;
+pub mod petition;
 pub mod reason;
 pub mod reminder;
 pub mod role;

@@ -9,8 +9,8 @@ use axum::routing::{MethodRouter, get, post};
 use crate::error::PageError;
 use crate::pages::{
     admin, battle_map, calendar, documents, header_words, home, inspections, ledger, login,
-    lookbacks, measures, notifications, outcomes, problems, rules, spreadsheets, supervision,
-    trail, warnings, weekly,
+    lookbacks, measures, notifications, outcomes, petitions, problems, rules, spreadsheets,
+    supervision, trail, warnings, weekly,
 };
 use crate::state::App;
 use zhenggai_storage::StoreError;
@@ -216,6 +216,12 @@ pub fn page_routes(app: &App) -> Vec<(&'static str, MethodRouter<App>)> {
             "/inspections/{id}/outcomes",
             get(outcomes::show).post(outcomes::record),
         ),
+        (
+            "/inspections/{id}/petitions",
+            get(petitions::of_inspection).post(petitions::register),
+        ),
+        ("/petitions", get(petitions::all)),
+        ("/petitions/{id}", post(petitions::act)),
         (
             "/inspections/{id}/lookbacks",
             get(lookbacks::show).post(lookbacks::open),

@@ -736,7 +736,9 @@ fn the_figures_are_printed_as_offices_write_them_and_as_json() {
         "{out}"
     );
     assert!(
-        out.contains("；制定完善制度3项；问责2人、单位1个；清退资金6.1万元。"),
+        out.contains(
+            "；制定完善制度3项；问责2人、单位1个；清退资金6.1万元；办理移交信访件4件，已办结1件，正在办理3件。"
+        ),
         "{out}"
     );
     let (code, out, err) = run(dir.path(), &["stats", "--inspection", "1", "--json"]);
@@ -754,6 +756,8 @@ fn the_figures_are_printed_as_offices_write_them_and_as_json() {
         "institutions",
         "people_held_accountable",
         "money_recovered_yuan",
+        "petitions",
+        "petitions_concluded",
     ] {
         assert!(v[key].is_number(), "{key}: {out}");
     }

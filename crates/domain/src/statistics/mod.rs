@@ -31,6 +31,7 @@ use crate::deadline::{Deadline, DeadlineKind};
 use crate::inspection::InspectionKind;
 use crate::lifecycle::ProblemState;
 use crate::outcomes::{AccountabilityForm, InstitutionChange};
+use crate::petition::{PetitionFact, PetitionStanding, Petitions};
 use crate::status::{Activity, MeasureState, Standing, Windows};
 use crate::{AspectId, InspectionId, ProblemId, UnitId, UserId};
 
@@ -230,6 +231,8 @@ pub struct Facts {
     pub institutions: Vec<InstitutionFact>,
     /// Money recovered.
     pub recoveries: Vec<RecoveryFact>,
+    /// 信访件 handed over with the feedback.
+    pub petitions: Vec<PetitionFact>,
 }
 
 /// How far rectification has come, for problems and measures: the four figures the
@@ -488,6 +491,8 @@ pub struct Statistics {
     pub accountability: Accountability,
     /// 清退 / 追缴, in fen.
     pub money_recovered_fen: i64,
+    /// 信访件.
+    pub petitions: Petitions,
     /// By source (inspection kind), in the kinds' order.
     pub by_source: Vec<(InspectionKind, Source)>,
     /// By inspected organisation, by id (the upper level's scope holds several).
@@ -547,6 +552,8 @@ pub struct Source {
     pub accountability: Accountability,
     /// 清退 / 追缴, in fen.
     pub money_recovered_fen: i64,
+    /// 信访件.
+    pub petitions: Petitions,
 }
 
 impl Source {
@@ -678,6 +685,13 @@ pub fn compute(facts: &Facts, day: NaiveDate) -> Statistics {
             }
         }
     }
+    for p in &facts.petitions {
+        if let Some(source) = sources.get_mut(&p.inspection) {
+            source
+                .petitions
+                .add(PetitionStanding::of(p.state, p.deadline, day));
+        }
+    }
     for r in &facts.recoveries {
         if let Some(source) = sources.get_mut(&r.inspection) {
             source.money_recovered_fen += r.fen;
@@ -737,6 +751,7 @@ pub fn compute(facts: &Facts, day: NaiveDate) -> Statistics {
         institutions: total.institutions,
         accountability: total.accountability,
         money_recovered_fen: total.money_recovered_fen,
+        petitions: total.petitions,
         by_source,
         by_organisation: by_organisation.into_iter().collect(),
         by_inspection: facts
@@ -792,5 +807,6 @@ impl AddAssign<&Source> for Source {
             *f += g;
         }
         self.money_recovered_fen += o.money_recovered_fen;
+        self.petitions += &o.petitions;
     }
 }

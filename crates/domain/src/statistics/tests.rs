@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use proptest::prelude::*;
 
 use super::*;
+use crate::petition::PetitionState;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -279,6 +280,30 @@ fn ledger() -> Facts {
                 public: true,
             },
         ],
+        petitions: vec![
+            // Concluded after its deadline: concluded all the same.
+            PetitionFact {
+                inspection: XUNCHA,
+                state: PetitionState::Concluded,
+                deadline: d(2024, 5, 1),
+            },
+            // Its last day is the day of the figures: in handling, not overdue.
+            PetitionFact {
+                inspection: XUNCHA,
+                state: PetitionState::Handling,
+                deadline: day,
+            },
+            PetitionFact {
+                inspection: AUDIT,
+                state: PetitionState::Handling,
+                deadline: d(2024, 6, 9),
+            },
+            PetitionFact {
+                inspection: InspectionId(9),
+                state: PetitionState::Handling,
+                deadline: d(2024, 1, 1),
+            },
+        ],
     }
 }
 
@@ -327,6 +352,16 @@ fn a_small_ledger_counts_as_by_hand() {
         }
     );
     assert_eq!(s.money_recovered_fen, 1_860_050);
+    assert_eq!(
+        s.petitions,
+        Petitions {
+            petitions: 3,
+            petitions_concluded: 1,
+            petitions_handling: 2,
+            petitions_overdue: 1,
+        },
+        "the petition of inspection 9 is outside the scope"
+    );
 
     let inspections: Vec<(InspectionId, u64, u64)> = s
         .by_inspection

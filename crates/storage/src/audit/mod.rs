@@ -109,11 +109,15 @@ pub enum Entity {
     WeeklySummary,
     /// 归档材料包: a package made, with its manifest's SM3.
     Archive,
+    /// 信访件 handed over with the feedback.
+    Petition,
+    /// A problem a petition bears on.
+    PetitionLink,
 }
 
 impl Entity {
     /// Every recorded table, in the order `verify` checks them.
-    pub const ALL: [Entity; 37] = [
+    pub const ALL: [Entity; 39] = [
         Entity::Unit,
         Entity::User,
         Entity::ApiToken,
@@ -151,6 +155,8 @@ impl Entity {
         Entity::HeaderWord,
         Entity::WeeklySummary,
         Entity::Archive,
+        Entity::Petition,
+        Entity::PetitionLink,
     ];
 
     /// The entity of a table name.
@@ -198,6 +204,8 @@ impl Entity {
             Entity::HeaderWord => "header_words",
             Entity::WeeklySummary => "weekly_summaries",
             Entity::Archive => "archives",
+            Entity::Petition => "petitions",
+            Entity::PetitionLink => "petition_links",
         }
     }
 }

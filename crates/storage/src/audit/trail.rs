@@ -398,6 +398,12 @@ fn name_sql(entity: Entity) -> &'static str {
         Entity::HeaderWord => "SELECT t.id, t.word AS name FROM header_words t",
         Entity::WeeklySummary => "SELECT t.id, t.week AS name FROM weekly_summaries t",
         Entity::Archive => "SELECT t.id, t.manifest_sm3 AS name FROM archives t",
+        Entity::Petition => {
+            "SELECT t.id, COALESCE(t.number, t.received_on) AS name FROM petitions t"
+        }
+        Entity::PetitionLink => {
+            "SELECT t.id, CAST(p.ordinal AS TEXT) || '. ' || p.title AS name FROM petition_links t JOIN problems p ON p.id = t.problem_id"
+        }
         Entity::ClosureRules => {
             "SELECT t.id, COALESCE(u.short_name, u.name) AS name FROM closure_rules t JOIN units u ON u.id = t.org_id"
         }

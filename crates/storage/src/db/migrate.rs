@@ -219,6 +219,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "archives",
         include_str!("../../migrations/0048_archives.sql"),
     ),
+    (
+        49,
+        "petitions",
+        include_str!("../../migrations/0049_petitions.sql"),
+    ),
 ];
 
 /// A column a migration added to an existing table, with the value it gave the rows

@@ -17,6 +17,7 @@ pub mod measures;
 pub mod milestones;
 pub mod notices;
 pub mod outcomes;
+pub mod petitions;
 pub mod postings;
 pub mod problems;
 pub mod progress;

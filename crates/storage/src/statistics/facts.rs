@@ -11,6 +11,7 @@ use zhenggai_domain::deadline::DeadlineKind;
 use zhenggai_domain::inspection::InspectionKind;
 use zhenggai_domain::lifecycle::ProblemState;
 use zhenggai_domain::outcomes::{AccountabilityForm, InstitutionChange};
+use zhenggai_domain::petition::{PetitionFact, PetitionState};
 use zhenggai_domain::statistics::{
     AccountabilityFact, AspectFact, Facts, InspectionFact, InstitutionFact, MeasureFact,
     ProblemFact, RecoveryFact, Step, StepFact,
@@ -123,6 +124,25 @@ struct RecoveryRow {
     #[serde(default)]
     not_public: i64,
     withdrawn_at: Option<String>,
+}
+
+/// A petition (信访件). The table withdraws nothing: a petition is concluded or returned.
+#[derive(sqlx::FromRow, Deserialize)]
+struct PetitionRow {
+    id: i64,
+    inspection_id: i64,
+    state: String,
+    deadline: String,
+}
+
+impl Rewound for PetitionRow {
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn withdrawn(&self) -> bool {
+        false
+    }
+    const WITHDRAWS: bool = false;
 }
 
 /// An organisation's warning rules: the green window is when a measure is due soon.
@@ -323,6 +343,15 @@ pub(super) async fn read(
     )
     .await?;
 
+    let petitions: Vec<PetitionRow> = rows_at(
+        conn,
+        Entity::Petition,
+        "id, inspection_id, state, deadline",
+        &by_inspection,
+        at,
+    )
+    .await?;
+
     let problem_ids: HashMap<i64, i64> = problems.iter().map(|p| (p.id, p.inspection_id)).collect();
     let facts = Facts {
         inspections: inspection_facts,
@@ -424,6 +453,20 @@ pub(super) async fn read(
                 public: r.not_public == 0,
             })
             .collect(),
+        petitions: petitions
+            .iter()
+            .map(|p| {
+                Ok(PetitionFact {
+                    inspection: InspectionId(p.inspection_id),
+                    state: code_of::<PetitionState>("petitions", "state", &p.state)?,
+                    deadline: parse_day(&p.deadline).ok_or_else(|| {
+                        sqlx::Error::Decode(
+                            format!("petitions {} has deadline {:?}", p.id, p.deadline).into(),
+                        )
+                    })?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()?,
     };
     Ok(Read {
         facts,

@@ -32,6 +32,7 @@ use serde::Serialize;
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::clock::from_china_time;
 use zhenggai_domain::inspection::InspectionKind;
+use zhenggai_domain::petition::Petitions;
 use zhenggai_domain::reason::Refused;
 use zhenggai_domain::statistics::{self, Rectification, Reviews, Source};
 use zhenggai_domain::validate::{FieldError, Why};
@@ -149,6 +150,9 @@ pub struct SourceFigures {
     /// Institutions, accountability, money.
     #[serde(flatten)]
     pub results: Results,
+    /// 信访件: received, concluded, in handling, overdue.
+    #[serde(flatten)]
+    pub petitions: Petitions,
 }
 
 impl SourceFigures {
@@ -159,6 +163,7 @@ impl SourceFigures {
             rates: Rates::of(&s.rectification),
             reviews: s.reviews,
             results: Results::of(s),
+            petitions: s.petitions,
         }
     }
 }
@@ -269,6 +274,9 @@ pub struct Figures {
     /// Institutions, accountability, money.
     #[serde(flatten)]
     pub results: Results,
+    /// 信访件: received, concluded, in handling, overdue.
+    #[serde(flatten)]
+    pub petitions: Petitions,
     /// By source (inspection kind).
     pub by_source: Vec<SourceRow>,
     /// The organisations the figures cover, with or without inspections on the day.
@@ -485,6 +493,7 @@ async fn describe(
         institutions: s.institutions,
         accountability: s.accountability,
         money_recovered_fen: s.money_recovered_fen,
+        petitions: s.petitions,
     };
     Ok(Figures {
         as_of: day,
@@ -495,6 +504,7 @@ async fn describe(
         rates: Rates::of(&s.rectification),
         reviews: s.reviews,
         results: Results::of(&total),
+        petitions: s.petitions,
         published: Published {
             results: Results::of(&Source {
                 institutions: s.published.institutions,

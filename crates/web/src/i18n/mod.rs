@@ -8,6 +8,7 @@ use zhenggai_domain::Role;
 use zhenggai_domain::inspection::{InspectionKind, ProblemSource};
 use zhenggai_domain::lifecycle::{Party, ProblemState};
 use zhenggai_domain::outcomes::{AccountabilityForm, InstitutionChange};
+use zhenggai_domain::petition::PetitionStanding;
 use zhenggai_domain::status::Standing;
 
 use crate::session::{LANG_COOKIE, cookie};
@@ -342,6 +343,34 @@ impl Tr {
         match AccountabilityForm::from_code(code.as_ref()) {
             Some(f) => self.label(f),
             None => "—",
+        }
+    }
+
+    /// Where a petition stands: 已办结, 办理中（剩N天）, 逾期N天.
+    pub fn petition_standing(&self, s: impl Borrow<PetitionStanding>) -> String {
+        match (self.0, *s.borrow()) {
+            (Lang::Zh, PetitionStanding::Concluded) => "已办结".into(),
+            (Lang::Zh, PetitionStanding::Handling { days_left: 0 }) => "办理中，今天到期".into(),
+            (Lang::Zh, PetitionStanding::Handling { days_left }) => {
+                format!("办理中，剩{days_left}天")
+            }
+            (Lang::Zh, PetitionStanding::Overdue { days }) => format!("逾期{days}天"),
+            (Lang::En, PetitionStanding::Concluded) => "Concluded".into(),
+            (Lang::En, PetitionStanding::Handling { days_left: 0 }) => {
+                "In handling, due today".into()
+            }
+            (Lang::En, PetitionStanding::Handling { days_left }) => {
+                format!("In handling, {days_left} days left")
+            }
+            (Lang::En, PetitionStanding::Overdue { days }) => format!("{days} days overdue"),
+        }
+    }
+
+    /// How often a petition's result was returned (退回重办N次).
+    pub fn petition_returned(&self, n: impl Borrow<i64>) -> String {
+        match self.0 {
+            Lang::Zh => format!("退回重办{}次", n.borrow()),
+            Lang::En => format!("Returned {} times", n.borrow()),
         }
     }
 

@@ -16,6 +16,7 @@ pub mod measure_grid;
 pub mod measures;
 pub mod notifications;
 pub mod outcomes;
+pub mod petitions;
 pub mod problems;
 pub mod rules;
 pub mod spreadsheets;

@@ -105,7 +105,7 @@ impl OutcomesPage {
 
 /// The problems and measures of an inspection as choices ("3. 公车私用…", "3.1 …"), so
 /// that an outcome is linked by picking them, never by typing internal numbers.
-async fn choices(
+pub(super) async fn choices(
     app: &App,
     v: &Viewer,
     inspection: &Inspection,

@@ -39,6 +39,19 @@ const COUNTERPARTS: &[(&str, &[&str])] = &[
         &["POST /api/v1/inspections/{id}/lookbacks"],
     ),
     (
+        "/inspections/{id}/petitions",
+        &["POST /api/v1/inspections/{id}/petitions"],
+    ),
+    // One form address for a petition's result, its return and its change.
+    (
+        "/petitions/{id}",
+        &[
+            "POST /api/v1/petitions/{id}/conclusion",
+            "POST /api/v1/petitions/{id}/return",
+            "PUT /api/v1/petitions/{id}",
+        ],
+    ),
+    (
         "/inspections/{id}/file-plan",
         &["POST /api/v1/inspections/{id}/file-plan"],
     ),
@@ -230,6 +243,11 @@ const READ_COUNTERPARTS: &[(&str, &[&str])] = &[
         "/inspections/{id}/outcomes",
         &["GET /api/v1/inspections/{id}/outcomes"],
     ),
+    (
+        "/inspections/{id}/petitions",
+        &["GET /api/v1/inspections/{id}/petitions"],
+    ),
+    ("/petitions", &["GET /api/v1/petitions"]),
     (
         "/inspections/{id}/map",
         &["GET /api/v1/inspections/{id}/map"],

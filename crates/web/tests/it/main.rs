@@ -27,6 +27,7 @@ mod ledger;
 mod lifecycle;
 mod milestones;
 mod outcomes;
+mod petitions;
 mod readers;
 mod refusals;
 mod request_log;

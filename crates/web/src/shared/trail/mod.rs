@@ -9,7 +9,7 @@ use zhenggai_domain::reason::Refused;
 use zhenggai_domain::{InspectionId, MeasureId, ProblemId, Role};
 use zhenggai_storage::audit::{self, Entity, trail::AuditEntry};
 use zhenggai_storage::ledger::{
-    inspections, measures, milestones, notices, outcomes, problems, weekly,
+    inspections, measures, milestones, notices, outcomes, petitions, problems, weekly,
 };
 use zhenggai_storage::{StoreError, scope};
 
@@ -63,6 +63,7 @@ pub async fn may_read_record(
         Entity::Accountability | Entity::Institution | Entity::Recovery => {
             outcomes::record_readable(db, actor, entity.table(), id).await?
         }
+        Entity::Petition => drop(petitions::get(db, actor, id, today).await?),
         // Records no page links a trail for (progress, files, settings …): their
         // entries are the audit administrator's to read.
         _ => {

@@ -22,7 +22,7 @@ use crate::state::App;
 
 /// The other changes to the ledger's records the trail holds (their words are the
 /// `aud_…` texts).
-const CHANGES: [&str; 7] = [
+const CHANGES: [&str; 9] = [
     "create",
     "update",
     "withdraw",
@@ -30,6 +30,8 @@ const CHANGES: [&str; 7] = [
     "done",
     "freeze_baseline",
     "file_plan",
+    "conclude",
+    "send_back",
 ];
 
 /// The changes to accounts and the trail's own key: only the whole trail holds them.
@@ -157,7 +159,8 @@ const FLAGS: [&str; 6] = [
 /// outcome kind (an outcome link's `outcome_id` points by it).
 fn points_to(table: &str, column: &str, outcome: Option<&str>) -> Option<Entity> {
     Some(match column {
-        "parent_id" | "org_id" | "unit_id" | "lead_unit_id" => Entity::Unit,
+        "parent_id" | "org_id" | "unit_id" | "lead_unit_id" | "handling_unit_id" => Entity::Unit,
+        "petition_id" => Entity::Petition,
         "withdrawn_by" | "created_by" | "author_id" | "uploaded_by" | "actor_id"
         | "requested_by" | "decided_by" | "issued_by" | "submitted_by" | "leader_id"
         | "secretary_id" | "user_id" => Entity::User,
@@ -400,6 +403,13 @@ fn entity_label(t: &Tr, e: Entity) -> String {
 fn state(t: &Tr, table: &str, code: &str) -> String {
     if table == "measures" && code == "done" {
         return t.st_done().to_string();
+    }
+    if table == "petitions" {
+        return match code {
+            "concluded" => t.petitions_concluded().to_string(),
+            "handling" => t.petitions_handling().to_string(),
+            _ => code.to_string(),
+        };
     }
     match t.state_code(code) {
         "—" => code.to_string(),
