@@ -23,6 +23,7 @@ use zhenggai_storage::ledger::lifecycle::{self, input::StepInput, offered};
 use zhenggai_storage::ledger::outcomes::{
     self, AccountabilityInput, InstitutionInput, RecoveryInput,
 };
+use zhenggai_storage::ledger::petitions::{self, Conclusion, PetitionInput, SendBack};
 use zhenggai_storage::ledger::progress::{self, ProgressInput};
 use zhenggai_storage::ledger::publication::{self, Publishable};
 use zhenggai_storage::ledger::query::{self, Filter, Within};
@@ -207,6 +208,84 @@ async fn the_figures_are_what_the_lists_count() {
     }
 }
 
+/// The figures are computed once for each state of the ledger: asked again unchanged,
+/// they come from the cache; after any change they are computed anew and equal what a
+/// database without the cache computes; a refusal is never answered from it.
+#[tokio::test]
+async fn the_figures_are_computed_once_for_each_state_of_the_ledger() {
+    let t = TestDb::two_organisations(today()).await.unwrap();
+    let office = t.actor("office").await;
+    let inspection = inspections::list(&t.db, &office).await.unwrap()[0].id;
+    let uncached = t.db.without_chain();
+    let first = figures(&t, "office", Scope::Everything).await;
+    assert_eq!(t.db.figure_cache().len(), 1);
+    assert_eq!(figures(&t, "office", Scope::Everything).await, first);
+    assert_eq!(t.db.figure_cache().len(), 1, "asked again, computed again");
+    let map = statistics::battle_map(&t.db, &office, Scope::Inspection(inspection), None, today())
+        .await
+        .unwrap();
+    assert_eq!(t.db.figure_cache().len(), 2);
+    // A change: the figures and the map are computed anew, equal to uncached ones.
+    let at = beijing_morning(today());
+    outcomes::record_recovery(
+        &t.db,
+        &office,
+        Change {
+            actor: Some(office.user),
+            at,
+            reason: None,
+        },
+        inspection,
+        &RecoveryInput {
+            amount: "100".into(),
+            what: "违规发放的津补贴".into(),
+            recovered_on: today().to_string(),
+            measure_ids: Vec::new(),
+        },
+    )
+    .await
+    .unwrap();
+    let after = figures(&t, "office", Scope::Everything).await;
+    assert_eq!(
+        after.results.money_recovered_fen,
+        first.results.money_recovered_fen + 10_000
+    );
+    let fresh = statistics::figures(&uncached, &office, Scope::Everything, None, today())
+        .await
+        .unwrap();
+    assert_eq!(after, fresh);
+    let map_after =
+        statistics::battle_map(&t.db, &office, Scope::Inspection(inspection), None, today())
+            .await
+            .unwrap();
+    assert_ne!(map_after, map);
+    assert_eq!(
+        map_after,
+        statistics::battle_map(
+            &uncached,
+            &office,
+            Scope::Inspection(inspection),
+            None,
+            today()
+        )
+        .await
+        .unwrap()
+    );
+    // The older states' results are dropped, not kept beside the new.
+    assert_eq!(t.db.figure_cache().len(), 2);
+    // Whoever may not read the figures is refused, cached or not.
+    let finance = t.actor("finance").await;
+    assert!(matches!(
+        statistics::figures(&t.db, &finance, Scope::Everything, None, today()).await,
+        Err(StoreError::Refused(_))
+    ));
+    let other = t.actor("wb_office").await;
+    assert!(matches!(
+        statistics::figures(&t.db, &other, Scope::Inspection(inspection), None, today()).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
 /// The whole ledger's figures are for those who read the whole ledger; a unit or a
 /// leader in charge of departments is told who reads them, another organisation's
 /// office learns nothing, and a day ahead is refused at its field.
@@ -283,6 +362,12 @@ enum Op {
     /// The office marks the k-th problem, or the k-th accountability record, 不予公开
     /// (or clears the mark).
     Publication(bool, usize),
+    /// The office registers a petition (信访件) due the given days after it arrives.
+    Petition(i64),
+    /// The k-th petition in handling is concluded (办结) by the office.
+    Conclude(usize),
+    /// The k-th concluded petition is returned to be handled again (退回重办).
+    SendBack(usize),
 }
 
 fn arb_op() -> impl Strategy<Value = Op> {
@@ -295,6 +380,9 @@ fn arb_op() -> impl Strategy<Value = Op> {
         1 => (1u32..100_000).prop_map(Op::Recovery),
         1 => (4u32..60).prop_map(Op::Rules),
         1 => (any::<bool>(), 0usize..30).prop_map(|(p, k)| Op::Publication(p, k)),
+        1 => (0i64..20).prop_map(Op::Petition),
+        1 => (0usize..6).prop_map(Op::Conclude),
+        1 => (0usize..6).prop_map(Op::SendBack),
     ]
 }
 
@@ -551,6 +639,59 @@ async fn replay(t: &TestDb, history: &[(i64, Op)], until: i64) -> Vec<Op> {
             )
             .await
             .is_ok(),
+            Op::Petition(days) => petitions::register(
+                &t.db,
+                &office,
+                change(&office),
+                inspection,
+                &PetitionInput {
+                    number: String::new(),
+                    received_on: day.to_string(),
+                    summary: "反映某某问题".into(),
+                    handling_unit_id: Some(handler_of.keys().next().unwrap().0),
+                    deadline: (day + Duration::days(*days)).to_string(),
+                    problem_ids: Vec::new(),
+                },
+            )
+            .await
+            .is_ok(),
+            Op::Conclude(k) | Op::SendBack(k) => {
+                let concluding = matches!(op, Op::Conclude(_));
+                let rows: Vec<i64> = t
+                    .column(&format!(
+                        "SELECT id FROM petitions WHERE state = '{}' ORDER BY id",
+                        if concluding { "handling" } else { "concluded" }
+                    ))
+                    .await
+                    .unwrap();
+                if rows.is_empty() {
+                    false
+                } else {
+                    let id = rows[k % rows.len()];
+                    let version: Vec<i64> = t
+                        .column(&format!("SELECT version FROM petitions WHERE id = {id}"))
+                        .await
+                        .unwrap();
+                    if concluding {
+                        let input = Conclusion {
+                            version: version[0],
+                            result: "经核查，已处理".into(),
+                            concluded_on: day.to_string(),
+                        };
+                        petitions::conclude(&t.db, &office, change(&office), id, &input)
+                            .await
+                            .is_ok()
+                    } else {
+                        let input = SendBack {
+                            version: version[0],
+                            reason: "请补充核查情况".into(),
+                        };
+                        petitions::send_back(&t.db, &office, change(&office), id, &input)
+                            .await
+                            .is_ok()
+                    }
+                }
+            }
             Op::Rules(green) => {
                 let yellow = (green / 2).max(1).to_string();
                 t.office_sets_rules(&office, at, (&green.to_string(), &yellow), "")
@@ -629,6 +770,10 @@ fn every_kind() -> Vec<(i64, Op)> {
         (33, Op::Publication(false, 0)),
         (34, Op::Step(3, 0)),
         (35, Op::Publication(true, 3)),
+        (36, Op::Petition(2)),
+        (37, Op::Conclude(0)),
+        (38, Op::SendBack(0)),
+        (39, Op::Conclude(1)),
     ]
 }
 

@@ -42,6 +42,8 @@ pub struct Db {
     /// Whether this process has seen the trail's keying marker (with the key's id): the
     /// first keyed append looks for it, or writes it.
     marked: Arc<std::sync::atomic::AtomicBool>,
+    /// The figures computed for each state of the ledger (`statistics::cache`).
+    figures: Arc<crate::statistics::cache::Cache>,
 }
 
 impl Db {
@@ -97,6 +99,7 @@ impl Db {
             checkpoint,
             audit_key: None,
             marked: Arc::default(),
+            figures: Arc::default(),
         })
     }
 
@@ -137,6 +140,16 @@ impl Db {
     /// The backend in use.
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// Whether audit entries are chained (all but the chain's own benchmark).
+    pub fn chained(&self) -> bool {
+        self.chain
+    }
+
+    /// The figures computed for each state of this database's ledger.
+    pub fn figure_cache(&self) -> &crate::statistics::cache::Cache {
+        &self.figures
     }
 
     /// The pool, for reads.

@@ -20,12 +20,14 @@ macro_rules! rewound {
     )*};
 }
 
+pub mod cache;
 mod facts;
 mod report;
 
 pub use report::{AspectText, MeasureText, ProblemText, ReportLedger, report_ledger};
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Serialize;
@@ -317,7 +319,8 @@ fn end_of(day: NaiveDate) -> DateTime<Utc> {
 
 /// Every figure of `scope` as of the end of `as_of` (today when `None`), for a person
 /// who reads the whole ledger of each organisation in it. A day after `today` is
-/// refused at the field `as_of`.
+/// refused at the field `as_of`. Computed once for each state of the ledger
+/// ([`cache`]).
 pub async fn figures(
     db: &Db,
     actor: &Actor,
@@ -325,7 +328,20 @@ pub async fn figures(
     as_of: Option<NaiveDate>,
     today: NaiveDate,
 ) -> StoreResult<Figures> {
-    Ok(gather(db, actor, scope, as_of, today).await?.0)
+    let made = cached(
+        db,
+        actor,
+        scope,
+        as_of,
+        today,
+        cache::What::Figures,
+        async |plan| Ok(cache::Made::Figures(Arc::new(gather(db, plan).await?.0))),
+    )
+    .await?;
+    match made {
+        cache::Made::Figures(f) => Ok((*f).clone()),
+        cache::Made::Map(m) => Ok(m.figures.clone()),
+    }
 }
 
 /// One problem on the battle map (挂图作战): where it stood on the day.
@@ -368,7 +384,8 @@ pub struct BattleMap {
 }
 
 /// The battle map (挂图作战, D14) of `scope` as of `as_of`: the figures of [`figures`]
-/// and each problem's standing under its aspect.
+/// and each problem's standing under its aspect; computed once for each state of the
+/// ledger ([`cache`]).
 pub async fn battle_map(
     db: &Db,
     actor: &Actor,
@@ -376,7 +393,26 @@ pub async fn battle_map(
     as_of: Option<NaiveDate>,
     today: NaiveDate,
 ) -> StoreResult<BattleMap> {
-    let (figures, read, s) = gather(db, actor, scope, as_of, today).await?;
+    let made = cached(
+        db,
+        actor,
+        scope,
+        as_of,
+        today,
+        cache::What::Map,
+        async |plan| Ok(cache::Made::Map(Arc::new(map_of(gather(db, plan).await?)))),
+    )
+    .await?;
+    match made {
+        cache::Made::Map(m) => Ok((*m).clone()),
+        cache::Made::Figures(_) => Err(StoreError::Other(anyhow::anyhow!(
+            "the figures' cache held figures under a map's key"
+        ))),
+    }
+}
+
+/// The map of what [`gather`] computed.
+fn map_of((figures, read, s): (Figures, facts::Read, statistics::Statistics)) -> BattleMap {
     let cells: HashMap<i64, &statistics::ProblemCell> =
         s.problems.iter().map(|c| (c.id.0, c)).collect();
     let mut by_aspect: HashMap<i64, Vec<Cell>> = HashMap::new();
@@ -401,16 +437,57 @@ pub async fn battle_map(
             cells: by_aspect.remove(&a.aspect_id).unwrap_or_default(),
         })
         .collect();
-    Ok(BattleMap { figures, rows })
+    BattleMap { figures, rows }
 }
 
-async fn gather(
+/// What a computation covers, once the day and the permission are checked.
+pub(crate) struct Plan {
+    orgs: Vec<UnitId>,
+    only: Option<InspectionId>,
+    day: NaiveDate,
+    /// The instant the rows are rewound to; `None` for today's rows as they are.
+    at: Option<DateTime<Utc>>,
+}
+
+/// Checks the day and the permission, then answers from the cache or computes with
+/// `make`.
+async fn cached(
     db: &Db,
     actor: &Actor,
     scope: Scope,
     as_of: Option<NaiveDate>,
     today: NaiveDate,
-) -> StoreResult<(Figures, facts::Read, statistics::Statistics)> {
+    what: cache::What,
+    make: impl AsyncFnOnce(&Plan) -> StoreResult<cache::Made>,
+) -> StoreResult<cache::Made> {
+    let mut conn = db.pool().acquire().await?;
+    let plan = plan(&mut conn, actor, scope, as_of, today).await?;
+    // Read before the facts: what is computed is at least as new as this.
+    let state = cache::state(db, &mut conn).await?;
+    drop(conn);
+    let Some(state) = state else {
+        return make(&plan).await;
+    };
+    let key = cache::Key {
+        what,
+        orgs: plan.orgs.iter().map(|o| o.0).collect(),
+        only: plan.only.map(|i| i.0),
+        day: plan.day,
+        today,
+        state,
+    };
+    cache::get_or_make(db, &key, async || make(&plan).await).await
+}
+
+/// The day checked (not ahead, a year in range) and the scope's organisations, for a
+/// person who reads their whole ledgers.
+async fn plan(
+    conn: &mut sqlx::AnyConnection,
+    actor: &Actor,
+    scope: Scope,
+    as_of: Option<NaiveDate>,
+    today: NaiveDate,
+) -> StoreResult<Plan> {
     let day = as_of.unwrap_or(today);
     if !zhenggai_domain::validate::YEARS.contains(&chrono::Datelike::year(&day)) {
         return Err(StoreError::Invalid(vec![FieldError::because(
@@ -426,17 +503,9 @@ async fn gather(
     }
     // Today's figures read the rows as they are; an earlier day's rewinds them.
     let at = (day < today).then(|| end_of(day));
-    // Each computation holds its scope's facts in memory (about 100 bytes a measure):
-    // two at a time keep a burst of upper-level maps over a million measures from
-    // holding gigabytes; the others wait their turn.
-    let _turn = TURNS
-        .acquire()
-        .await
-        .map_err(|e| StoreError::Other(e.into()))?;
-    let mut conn = db.pool().acquire().await?;
     let (orgs, only) = match scope {
         Scope::Inspection(id) => {
-            let org = inspection_org(&mut conn, id).await?;
+            let org = inspection_org(conn, id).await?;
             require_figures(actor, org)?;
             (vec![org], Some(id))
         }
@@ -449,10 +518,30 @@ async fn gather(
             None => return Err(refusal(actor)),
         },
     };
-    let inspections = facts::inspections(&mut conn, &orgs, only, at).await?;
-    let read = facts::read(&mut conn, &inspections, at, day).await?;
-    let s = statistics::compute(&read.facts, day);
-    let figures = describe(&mut conn, &orgs, &inspections, &read, &s, day).await?;
+    Ok(Plan {
+        orgs,
+        only,
+        day,
+        at,
+    })
+}
+
+async fn gather(
+    db: &Db,
+    plan: &Plan,
+) -> StoreResult<(Figures, facts::Read, statistics::Statistics)> {
+    // Each computation holds its scope's facts in memory (about 100 bytes a measure):
+    // two at a time keep a burst of upper-level maps over a million measures from
+    // holding gigabytes; the others wait their turn.
+    let _turn = TURNS
+        .acquire()
+        .await
+        .map_err(|e| StoreError::Other(e.into()))?;
+    let mut conn = db.pool().acquire().await?;
+    let inspections = facts::inspections(&mut conn, &plan.orgs, plan.only, plan.at).await?;
+    let read = facts::read(&mut conn, &inspections, plan.at, plan.day).await?;
+    let s = statistics::compute(&read.facts, plan.day);
+    let figures = describe(&mut conn, &plan.orgs, &inspections, &read, &s, plan.day).await?;
     Ok((figures, read, s))
 }
 
