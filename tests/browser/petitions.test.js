@@ -47,6 +47,9 @@ test('the office registers a petition from the ledger and hands it to a unit', a
   await page.fill('#petition-register input[name=deadline]', await day(-1));
   await Promise.all([page.waitForNavigation(), page.click('#petition-register button')]);
   assert.match(await page.textContent('#petition-register [data-field=deadline]'), /不能早于接收日期/);
+  // Said above the list too: the form may sit far down the page.
+  assert.match(await page.textContent('#refused'), /不能早于接收日期/);
+  await shot(page, 'petitions-register-refused-zh.png');
   assert.equal(await page.inputValue('#petition-register input[name=number]'), `巡信〔${Y}〕5号`);
   // Empty: sixty days after it was received.
   await page.fill('#petition-register input[name=deadline]', '');
@@ -80,6 +83,7 @@ test('the handling unit sees its own petitions, concludes one, and cannot regist
 
   const row = page.locator('tr', { hasText: `巡信〔${Y}〕3号` });
   await row.locator('summary', { hasText: '登记办理结果' }).click();
+  await shot(page, 'petitions-conclude-open-zh.png');
   await row.locator('textarea[name=result]').fill('经核查，2024年以虚构会议名义报销3笔共1.2万元，已全部追回，对经办人批评教育。');
   await Promise.all([page.waitForNavigation(), row.locator('.petition-conclude button').click()]);
   const done = page.locator('tr', { hasText: `巡信〔${Y}〕3号` });

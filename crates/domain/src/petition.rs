@@ -34,8 +34,11 @@ crate::codes! {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case", tag = "standing")]
 pub enum PetitionStanding {
-    /// 已办结.
-    Concluded,
+    /// 已办结; `late` when concluded after its deadline (逾期办结).
+    Concluded {
+        /// Concluded after its deadline.
+        late: bool,
+    },
     /// 办理中, within its deadline.
     Handling {
         /// Days left until the deadline (0 on its last day).
@@ -49,10 +52,18 @@ pub enum PetitionStanding {
 }
 
 impl PetitionStanding {
-    /// The standing of a petition in `state` with `deadline` (its last day) on `day`.
-    pub fn of(state: PetitionState, deadline: NaiveDate, day: NaiveDate) -> Self {
+    /// The standing of a petition in `state` with `deadline` (its last day), concluded on
+    /// `concluded_on` if it is, on `day`.
+    pub fn of(
+        state: PetitionState,
+        deadline: NaiveDate,
+        concluded_on: Option<NaiveDate>,
+        day: NaiveDate,
+    ) -> Self {
         if state == PetitionState::Concluded {
-            return Self::Concluded;
+            return Self::Concluded {
+                late: concluded_on.is_some_and(|d| d > deadline),
+            };
         }
         let left = (deadline - day).num_days();
         if left < 0 {
@@ -65,7 +76,8 @@ impl PetitionStanding {
     /// A short code for styling and the API.
     pub fn code(self) -> &'static str {
         match self {
-            Self::Concluded => "concluded",
+            Self::Concluded { late: false } => "concluded",
+            Self::Concluded { late: true } => "concluded_late",
             Self::Handling { .. } => "handling",
             Self::Overdue { .. } => "overdue",
         }
@@ -79,6 +91,13 @@ pub const DEFAULT_DAYS: i64 = 60;
 /// The deadline of a petition received on `received_on` when none is given.
 pub fn default_deadline(received_on: NaiveDate) -> NaiveDate {
     received_on + chrono::Duration::days(DEFAULT_DAYS)
+}
+
+/// The latest deadline a petition may be given: a year after it was received. Sixty
+/// days, extended by thirty where the case is complex, is the rule; a deadline years
+/// away would keep a petition out of the overdue count for good.
+pub fn latest_deadline(received_on: NaiveDate) -> NaiveDate {
+    received_on + chrono::Duration::days(365)
 }
 
 /// What a person may do with one petition.
@@ -124,6 +143,8 @@ pub struct PetitionFact {
     pub state: PetitionState,
     /// Its deadline.
     pub deadline: NaiveDate,
+    /// The day it was concluded, if it was.
+    pub concluded_on: Option<NaiveDate>,
 }
 
 /// 信访件 in the figures: received, concluded, in handling, and of those in handling
@@ -132,8 +153,10 @@ pub struct PetitionFact {
 pub struct Petitions {
     /// 移交信访件 — petitions received.
     pub petitions: u64,
-    /// 已办结.
+    /// 已办结 (the late ones included).
     pub petitions_concluded: u64,
+    /// 逾期办结 — concluded after the deadline.
+    pub petitions_concluded_late: u64,
     /// 办理中 (the overdue ones included).
     pub petitions_handling: u64,
     /// 逾期未办结.
@@ -145,7 +168,12 @@ impl Petitions {
     pub fn add(&mut self, standing: PetitionStanding) {
         self.petitions += 1;
         match standing {
-            PetitionStanding::Concluded => self.petitions_concluded += 1,
+            PetitionStanding::Concluded { late } => {
+                self.petitions_concluded += 1;
+                if late {
+                    self.petitions_concluded_late += 1;
+                }
+            }
             PetitionStanding::Handling { .. } => self.petitions_handling += 1,
             PetitionStanding::Overdue { .. } => {
                 self.petitions_handling += 1;
@@ -159,6 +187,7 @@ impl std::ops::AddAssign<&Petitions> for Petitions {
     fn add_assign(&mut self, o: &Petitions) {
         self.petitions += o.petitions;
         self.petitions_concluded += o.petitions_concluded;
+        self.petitions_concluded_late += o.petitions_concluded_late;
         self.petitions_handling += o.petitions_handling;
         self.petitions_overdue += o.petitions_overdue;
     }
@@ -178,21 +207,27 @@ mod tests {
         let deadline = d(2026, 3, 31);
         let h = PetitionState::Handling;
         assert_eq!(
-            PetitionStanding::of(h, deadline, d(2026, 3, 1)),
+            PetitionStanding::of(h, deadline, None, d(2026, 3, 1)),
             PetitionStanding::Handling { days_left: 30 }
         );
         assert_eq!(
-            PetitionStanding::of(h, deadline, deadline),
+            PetitionStanding::of(h, deadline, None, deadline),
             PetitionStanding::Handling { days_left: 0 }
         );
         assert_eq!(
-            PetitionStanding::of(h, deadline, d(2026, 4, 1)),
+            PetitionStanding::of(h, deadline, None, d(2026, 4, 1)),
             PetitionStanding::Overdue { days: 1 }
         );
+        let c = PetitionState::Concluded;
         for day in [d(2026, 1, 1), deadline, d(2027, 1, 1)] {
             assert_eq!(
-                PetitionStanding::of(PetitionState::Concluded, deadline, day),
-                PetitionStanding::Concluded
+                PetitionStanding::of(c, deadline, Some(deadline), day),
+                PetitionStanding::Concluded { late: false }
+            );
+            // Concluded the day after its deadline: late, whatever the day of the figures.
+            assert_eq!(
+                PetitionStanding::of(c, deadline, Some(d(2026, 4, 1)), day),
+                PetitionStanding::Concluded { late: true }
             );
         }
     }
@@ -201,7 +236,8 @@ mod tests {
     fn counts_add_up_to_the_total() {
         let mut p = Petitions::default();
         for s in [
-            PetitionStanding::Concluded,
+            PetitionStanding::Concluded { late: false },
+            PetitionStanding::Concluded { late: true },
             PetitionStanding::Handling { days_left: 3 },
             PetitionStanding::Overdue { days: 2 },
             PetitionStanding::Overdue { days: 9 },
@@ -211,8 +247,9 @@ mod tests {
         assert_eq!(
             p,
             Petitions {
-                petitions: 4,
-                petitions_concluded: 1,
+                petitions: 5,
+                petitions_concluded: 2,
+                petitions_concluded_late: 1,
                 petitions_handling: 3,
                 petitions_overdue: 2,
             }
@@ -220,13 +257,15 @@ mod tests {
         assert_eq!(p.petitions, p.petitions_concluded + p.petitions_handling);
         let mut twice = p;
         twice += &p;
-        assert_eq!(twice.petitions, 8);
+        assert_eq!(twice.petitions, 10);
+        assert_eq!(twice.petitions_concluded_late, 2);
         assert_eq!(twice.petitions_overdue, 4);
     }
 
     #[test]
-    fn the_default_deadline_is_sixty_days() {
+    fn the_default_deadline_is_sixty_days_and_the_latest_a_year() {
         assert_eq!(default_deadline(d(2026, 1, 1)), d(2026, 3, 2));
+        assert_eq!(latest_deadline(d(2026, 1, 1)), d(2027, 1, 1));
     }
 
     fn actor(role: Role, unit: i64, in_charge: &[i64], below: &[i64]) -> Actor {

@@ -193,6 +193,13 @@ pub enum Rule {
         /// The day received: the earliest deadline.
         received_on: NaiveDate,
     },
+    /// A petition's deadline more than a year after it was received.
+    PetitionDeadlineTooLate {
+        /// The latest deadline allowed.
+        latest: NaiveDate,
+    },
+    /// A petition's number already given to another petition of the inspection.
+    PetitionNumberTaken,
     /// A supervision round without findings.
     NoFindings,
     /// A look-back round that has decided on the problem already.

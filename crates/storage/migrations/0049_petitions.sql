@@ -1,8 +1,10 @@
 -- 信访件 (D20): petitions handed over with an inspection's feedback, each handled by a
 -- unit of the inspected organisation by a deadline and concluded (办结) with its result;
 -- the office may return a result to be handled again (退回重办). Each change is a new
--- version in the audit trail, as for every record; `returns` counts the returns and
--- `returned_reason` keeps the latest one's words for the page.
+-- version in the audit trail, as for every record; `returns` counts the returns,
+-- `returned_reason` and `returned_on` keep the latest one's words and day for the page
+-- (a result concluded again cannot be dated before it), and a returned petition keeps
+-- its previous `result` for the unit to correct rather than retype.
 CREATE TABLE petitions (
     id {{ID}},
     inspection_id BIGINT NOT NULL REFERENCES inspections(id),
@@ -16,6 +18,7 @@ CREATE TABLE petitions (
     concluded_on TEXT,
     returns BIGINT NOT NULL DEFAULT 0,
     returned_reason TEXT,
+    returned_on TEXT,
     version BIGINT NOT NULL DEFAULT 1,
     created_at TEXT NOT NULL,
     created_by BIGINT REFERENCES users(id)

@@ -218,13 +218,13 @@ async fn the_figures_are_computed_once_for_each_state_of_the_ledger() {
     let inspection = inspections::list(&t.db, &office).await.unwrap()[0].id;
     let uncached = t.db.without_chain();
     let first = figures(&t, "office", Scope::Everything).await;
-    assert_eq!(t.db.figure_cache().len(), 1);
+    assert_eq!(t.db.memo().len(), 1);
     assert_eq!(figures(&t, "office", Scope::Everything).await, first);
-    assert_eq!(t.db.figure_cache().len(), 1, "asked again, computed again");
+    assert_eq!(t.db.memo().len(), 1, "asked again, computed again");
     let map = statistics::battle_map(&t.db, &office, Scope::Inspection(inspection), None, today())
         .await
         .unwrap();
-    assert_eq!(t.db.figure_cache().len(), 2);
+    assert_eq!(t.db.memo().len(), 2);
     // A change: the figures and the map are computed anew, equal to uncached ones.
     let at = beijing_morning(today());
     outcomes::record_recovery(
@@ -272,7 +272,7 @@ async fn the_figures_are_computed_once_for_each_state_of_the_ledger() {
         .unwrap()
     );
     // The older states' results are dropped, not kept beside the new.
-    assert_eq!(t.db.figure_cache().len(), 2);
+    assert_eq!(t.db.memo().len(), 2);
     // Whoever may not read the figures is refused, cached or not.
     let finance = t.actor("finance").await;
     assert!(matches!(

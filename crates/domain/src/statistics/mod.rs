@@ -687,9 +687,12 @@ pub fn compute(facts: &Facts, day: NaiveDate) -> Statistics {
     }
     for p in &facts.petitions {
         if let Some(source) = sources.get_mut(&p.inspection) {
-            source
-                .petitions
-                .add(PetitionStanding::of(p.state, p.deadline, day));
+            source.petitions.add(PetitionStanding::of(
+                p.state,
+                p.deadline,
+                p.concluded_on,
+                day,
+            ));
         }
     }
     for r in &facts.recoveries {

@@ -286,22 +286,26 @@ fn ledger() -> Facts {
                 inspection: XUNCHA,
                 state: PetitionState::Concluded,
                 deadline: d(2024, 5, 1),
+                concluded_on: Some(d(2024, 5, 9)),
             },
             // Its last day is the day of the figures: in handling, not overdue.
             PetitionFact {
                 inspection: XUNCHA,
                 state: PetitionState::Handling,
                 deadline: day,
+                concluded_on: None,
             },
             PetitionFact {
                 inspection: AUDIT,
                 state: PetitionState::Handling,
                 deadline: d(2024, 6, 9),
+                concluded_on: None,
             },
             PetitionFact {
                 inspection: InspectionId(9),
                 state: PetitionState::Handling,
                 deadline: d(2024, 1, 1),
+                concluded_on: None,
             },
         ],
     }
@@ -357,6 +361,7 @@ fn a_small_ledger_counts_as_by_hand() {
         Petitions {
             petitions: 3,
             petitions_concluded: 1,
+            petitions_concluded_late: 1,
             petitions_handling: 2,
             petitions_overdue: 1,
         },

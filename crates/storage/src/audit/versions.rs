@@ -117,6 +117,21 @@ pub async fn update(
     Ok(after)
 }
 
+/// Refuses a change to a record read at `seen` once someone else has changed it, with
+/// the conflict [`update`] answers (who changed what): for a change whose own checks read
+/// the record as it is now (a petition already concluded by the other), so that the one
+/// who came second is told of the other's change and keeps what they typed, instead of
+/// a refusal that only fits the record as it has become.
+pub async fn require_current(tx: &mut Tx, entity: Entity, id: i64, seen: i64) -> StoreResult<()> {
+    let conn = tx.conn();
+    let current = snapshot(conn, entity, id).await?;
+    if current.get("version").and_then(Value::as_i64) == Some(seen) {
+        Ok(())
+    } else {
+        Err(conflict(conn, entity, id, seen, &current).await)
+    }
+}
+
 /// Withdraws a record (撤回): it stays, marked with who, when and why (D21).
 pub async fn withdraw(
     tx: &mut Tx,

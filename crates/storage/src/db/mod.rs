@@ -3,6 +3,7 @@
 //! query builder with the stored forms of dates and instants ([`sql`]).
 
 pub mod dialect;
+pub mod memo;
 pub mod migrate;
 pub mod rows;
 pub mod sql;
@@ -42,8 +43,8 @@ pub struct Db {
     /// Whether this process has seen the trail's keying marker (with the key's id): the
     /// first keyed append looks for it, or writes it.
     marked: Arc<std::sync::atomic::AtomicBool>,
-    /// The figures computed for each state of the ledger (`statistics::cache`).
-    figures: Arc<crate::statistics::cache::Cache>,
+    /// Results computed for each state of the ledger (`statistics::cache`).
+    memo: Arc<memo::Memo>,
 }
 
 impl Db {
@@ -99,7 +100,7 @@ impl Db {
             checkpoint,
             audit_key: None,
             marked: Arc::default(),
-            figures: Arc::default(),
+            memo: Arc::default(),
         })
     }
 
@@ -147,9 +148,9 @@ impl Db {
         self.chain
     }
 
-    /// The figures computed for each state of this database's ledger.
-    pub fn figure_cache(&self) -> &crate::statistics::cache::Cache {
-        &self.figures
+    /// The results computed for each state of this database's ledger.
+    pub fn memo(&self) -> &memo::Memo {
+        &self.memo
     }
 
     /// The pool, for reads.

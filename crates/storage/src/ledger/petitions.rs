@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use zhenggai_domain::access::{Access, Actor};
 use zhenggai_domain::happened::{self, Event};
 use zhenggai_domain::petition::{
-    PetitionRights, PetitionStanding, PetitionState, Petitions, default_deadline,
+    PetitionRights, PetitionStanding, PetitionState, Petitions, default_deadline, latest_deadline,
 };
 use zhenggai_domain::reason::{Choose, Foreign, Refused, Rule};
 use zhenggai_domain::validate::{Checker, FieldError, Why};
@@ -119,7 +119,8 @@ pub struct Petition {
     pub state: PetitionState,
     /// Where it stands today.
     pub standing: PetitionStanding,
-    /// Its result, once concluded.
+    /// Its result once concluded; while a returned petition is handled again, the result
+    /// that was returned (for the unit to correct).
     pub result: Option<String>,
     /// The day concluded.
     #[schema(value_type = Option<String>, format = Date)]
@@ -128,6 +129,9 @@ pub struct Petition {
     pub returns: i64,
     /// The latest return's reason.
     pub returned_reason: Option<String>,
+    /// The latest return's day.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub returned_on: Option<NaiveDate>,
     /// The problems it bears on.
     pub problems: Vec<LinkedProblem>,
     /// Version, for a change.
@@ -164,12 +168,14 @@ struct Row {
     concluded_on: Option<String>,
     returns: i64,
     returned_reason: Option<String>,
+    returned_on: Option<String>,
     version: i64,
 }
 
 const SELECT: &str = "SELECT p.id, p.inspection_id, i.title AS inspection, i.org_id, p.number, \
      p.received_on, p.summary, p.handling_unit_id, COALESCE(u.short_name, u.name) AS handling_unit, \
-     p.deadline, p.state, p.result, p.concluded_on, p.returns, p.returned_reason, p.version \
+     p.deadline, p.state, p.result, p.concluded_on, p.returns, p.returned_reason, p.returned_on, \
+     p.version \
      FROM petitions p JOIN inspections i ON i.id = p.inspection_id \
      JOIN units u ON u.id = p.handling_unit_id WHERE i.withdrawn_at IS NULL AND ";
 
@@ -191,6 +197,7 @@ impl Row {
             parse_day(&self.deadline).ok_or_else(|| bad_day("deadline", &self.deadline))?;
         let received_on = parse_day(&self.received_on)
             .ok_or_else(|| bad_day("received_on", &self.received_on))?;
+        let concluded_on = self.concluded_on.as_deref().and_then(parse_day);
         Ok(Petition {
             id: self.id,
             inspection_id: self.inspection_id,
@@ -202,11 +209,12 @@ impl Row {
             handling_unit: self.handling_unit,
             deadline,
             state,
-            standing: PetitionStanding::of(state, deadline, today),
+            standing: PetitionStanding::of(state, deadline, concluded_on, today),
             result: self.result,
-            concluded_on: self.concluded_on.as_deref().and_then(parse_day),
+            concluded_on,
             returns: self.returns,
             returned_reason: self.returned_reason,
+            returned_on: self.returned_on.as_deref().and_then(parse_day),
             problems: Vec::new(),
             version: self.version,
             may_conclude: rights.conclude && state == PetitionState::Handling,
@@ -262,8 +270,46 @@ fn check_deadline(
             ));
             None
         }
+        (Some(deadline), Some(received_on)) if deadline > latest_deadline(received_on) => {
+            c.push(FieldError::because(
+                "deadline",
+                Why::Rule(Rule::PetitionDeadlineTooLate {
+                    latest: latest_deadline(received_on),
+                }),
+            ));
+            None
+        }
         _ => deadline,
     }
+}
+
+/// Refuses a number another petition of the inspection has (`except`: the one changed).
+async fn check_number(
+    tx: &mut Tx,
+    c: &mut Checker,
+    inspection: InspectionId,
+    number: Option<&str>,
+    except: i64,
+) -> StoreResult<()> {
+    let Some(number) = number else {
+        return Ok(());
+    };
+    let taken = sqlx::query(
+        "SELECT 1 FROM petitions WHERE inspection_id = $1 AND number = $2 AND id <> $3",
+    )
+    .bind(inspection.0)
+    .bind(number)
+    .bind(except)
+    .fetch_optional(tx.conn())
+    .await?
+    .is_some();
+    if taken {
+        c.push(FieldError::because(
+            "number",
+            Why::Rule(Rule::PetitionNumberTaken),
+        ));
+    }
+    Ok(())
 }
 
 /// Registers a petition of `inspection`: its organisation's office.
@@ -298,13 +344,30 @@ pub async fn register_in(
     let mut c = Checker::default();
     let number = c.optional_text("number", &input.number, 50);
     let summary = c.text("summary", &input.summary, 2000);
-    let received_on = happened_on(
+    let mut received_on = happened_on(
         &mut c,
         Event::PetitionReceived,
         &input.received_on,
         change,
         inspection_start(tx.conn(), inspection).await?,
     );
+    // Handed over with the feedback: not before it.
+    let feedback: Option<String> =
+        sqlx::query_scalar("SELECT feedback_date FROM inspections WHERE id = $1")
+            .bind(inspection.0)
+            .fetch_one(tx.conn())
+            .await?;
+    if let Some(on) = received_on
+        && let Err(e) = happened::check_after(
+            Event::PetitionReceived,
+            on,
+            feedback.as_deref().and_then(parse_day),
+        )
+    {
+        c.push(e.field_error());
+        received_on = None;
+    }
+    check_number(tx, &mut c, inspection, number.as_deref(), 0).await?;
     let deadline = check_deadline(&mut c, &input.deadline, received_on);
     let unit = check_unit(tx, &mut c, inspection, input.handling_unit_id).await?;
     for id in &input.problem_ids {
@@ -390,6 +453,7 @@ pub async fn edit(
         if !row.rights(actor).manage {
             return Err(StoreError::refused(Refused::PetitionsByOffice));
         }
+        audit::versions::require_current(tx, Entity::Petition, id, input.version).await?;
         if row.state == PetitionState::Concluded.code() {
             return Err(StoreError::because(
                 "state",
@@ -400,6 +464,7 @@ pub async fn edit(
         let mut c = Checker::default();
         let number = c.optional_text("number", &input.number, 50);
         let summary = c.text("summary", &input.summary, 2000);
+        check_number(tx, &mut c, inspection, number.as_deref(), id).await?;
         let deadline = check_deadline(&mut c, &input.deadline, parse_day(&row.received_on));
         let unit = check_unit(tx, &mut c, inspection, input.handling_unit_id).await?;
         c.finish()?;
@@ -452,6 +517,7 @@ pub async fn conclude_in(
             unit: row.handling_unit.clone(),
         }));
     }
+    audit::versions::require_current(tx, Entity::Petition, id, input.version).await?;
     if row.state == PetitionState::Concluded.code() {
         return Err(StoreError::because(
             "state",
@@ -467,8 +533,16 @@ pub async fn conclude_in(
         change,
         None,
     );
-    if let (Some(on), Some(received)) = (concluded_on, parse_day(&row.received_on))
-        && let Err(e) = happened::check_after(Event::PetitionConcluded, on, Some(received))
+    // Not before it was received, nor before the result was last returned.
+    let earliest = [
+        parse_day(&row.received_on),
+        row.returned_on.as_deref().and_then(parse_day),
+    ]
+    .into_iter()
+    .flatten()
+    .max();
+    if let Some(on) = concluded_on
+        && let Err(e) = happened::check_after(Event::PetitionConcluded, on, earliest)
     {
         c.push(e.field_error());
     }
@@ -515,6 +589,7 @@ pub async fn send_back_in(
     if !row.rights(actor).manage {
         return Err(StoreError::refused(Refused::PetitionsByOffice));
     }
+    audit::versions::require_current(tx, Entity::Petition, id, input.version).await?;
     if row.state != PetitionState::Concluded.code() {
         return Err(StoreError::because(
             "state",
@@ -524,10 +599,13 @@ pub async fn send_back_in(
     let mut c = Checker::default();
     let reason = c.text("reason", &input.reason, 1000);
     c.finish()?;
+    // The result stays, for the unit to correct; the day it was returned bounds the next.
     let mut set = Sql::new(
-        "state = 'handling', result = NULL, concluded_on = NULL, returns = returns + 1, returned_reason = ",
+        "state = 'handling', concluded_on = NULL, returns = returns + 1, returned_reason = ",
     );
-    set.bind(reason);
+    set.bind(reason)
+        .push(", returned_on = ")
+        .bind(day(zhenggai_domain::clock::china_date(change.at)));
     audit::versions::update(
         tx,
         change,

@@ -133,6 +133,7 @@ struct PetitionRow {
     inspection_id: i64,
     state: String,
     deadline: String,
+    concluded_on: Option<String>,
 }
 
 impl Rewound for PetitionRow {
@@ -346,7 +347,7 @@ pub(super) async fn read(
     let petitions: Vec<PetitionRow> = rows_at(
         conn,
         Entity::Petition,
-        "id, inspection_id, state, deadline",
+        "id, inspection_id, state, deadline, concluded_on",
         &by_inspection,
         at,
     )
@@ -464,6 +465,7 @@ pub(super) async fn read(
                             format!("petitions {} has deadline {:?}", p.id, p.deadline).into(),
                         )
                     })?,
+                    concluded_on: p.concluded_on.as_deref().and_then(parse_day),
                 })
             })
             .collect::<Result<_, sqlx::Error>>()?,

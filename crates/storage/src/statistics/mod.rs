@@ -29,6 +29,8 @@ pub use report::{AspectText, MeasureText, ProblemText, ReportLedger, report_ledg
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::db::memo::Value;
+
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Serialize;
 use zhenggai_domain::access::{Access, Actor};
@@ -335,13 +337,12 @@ pub async fn figures(
         as_of,
         today,
         cache::What::Figures,
-        async |plan| Ok(cache::Made::Figures(Arc::new(gather(db, plan).await?.0))),
+        async |plan| Ok(Arc::new(gather(db, plan).await?.0) as Value),
     )
     .await?;
-    match made {
-        cache::Made::Figures(f) => Ok((*f).clone()),
-        cache::Made::Map(m) => Ok(m.figures.clone()),
-    }
+    made.downcast_ref::<Figures>().cloned().ok_or_else(|| {
+        StoreError::Other(anyhow::anyhow!("the memo held no figures under their key"))
+    })
 }
 
 /// One problem on the battle map (挂图作战): where it stood on the day.
@@ -400,15 +401,12 @@ pub async fn battle_map(
         as_of,
         today,
         cache::What::Map,
-        async |plan| Ok(cache::Made::Map(Arc::new(map_of(gather(db, plan).await?)))),
+        async |plan| Ok(Arc::new(map_of(gather(db, plan).await?)) as Value),
     )
     .await?;
-    match made {
-        cache::Made::Map(m) => Ok((*m).clone()),
-        cache::Made::Figures(_) => Err(StoreError::Other(anyhow::anyhow!(
-            "the figures' cache held figures under a map's key"
-        ))),
-    }
+    made.downcast_ref::<BattleMap>()
+        .cloned()
+        .ok_or_else(|| StoreError::Other(anyhow::anyhow!("the memo held no map under its key")))
 }
 
 /// The map of what [`gather`] computed.
@@ -458,8 +456,8 @@ async fn cached(
     as_of: Option<NaiveDate>,
     today: NaiveDate,
     what: cache::What,
-    make: impl AsyncFnOnce(&Plan) -> StoreResult<cache::Made>,
-) -> StoreResult<cache::Made> {
+    make: impl AsyncFnOnce(&Plan) -> StoreResult<Value>,
+) -> StoreResult<Value> {
     let mut conn = db.pool().acquire().await?;
     let plan = plan(&mut conn, actor, scope, as_of, today).await?;
     // Read before the facts: what is computed is at least as new as this.
@@ -468,14 +466,8 @@ async fn cached(
     let Some(state) = state else {
         return make(&plan).await;
     };
-    let key = cache::Key {
-        what,
-        orgs: plan.orgs.iter().map(|o| o.0).collect(),
-        only: plan.only.map(|i| i.0),
-        day: plan.day,
-        today,
-        state,
-    };
+    let orgs: Vec<i64> = plan.orgs.iter().map(|o| o.0).collect();
+    let key = cache::key(what, &orgs, plan.only.map(|i| i.0), plan.day, today, state);
     cache::get_or_make(db, &key, async || make(&plan).await).await
 }
 

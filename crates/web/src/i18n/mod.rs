@@ -349,13 +349,15 @@ impl Tr {
     /// Where a petition stands: 已办结, 办理中（剩N天）, 逾期N天.
     pub fn petition_standing(&self, s: impl Borrow<PetitionStanding>) -> String {
         match (self.0, *s.borrow()) {
-            (Lang::Zh, PetitionStanding::Concluded) => "已办结".into(),
+            (Lang::Zh, PetitionStanding::Concluded { late: false }) => "已办结".into(),
+            (Lang::Zh, PetitionStanding::Concluded { late: true }) => "逾期办结".into(),
             (Lang::Zh, PetitionStanding::Handling { days_left: 0 }) => "办理中，今天到期".into(),
             (Lang::Zh, PetitionStanding::Handling { days_left }) => {
                 format!("办理中，剩{days_left}天")
             }
             (Lang::Zh, PetitionStanding::Overdue { days }) => format!("逾期{days}天"),
-            (Lang::En, PetitionStanding::Concluded) => "Concluded".into(),
+            (Lang::En, PetitionStanding::Concluded { late: false }) => "Concluded".into(),
+            (Lang::En, PetitionStanding::Concluded { late: true }) => "Concluded late".into(),
             (Lang::En, PetitionStanding::Handling { days_left: 0 }) => {
                 "In handling, due today".into()
             }

@@ -657,6 +657,7 @@ texts! {
     fld_concluded_on: "办结日期", "Concluded on";
     fld_returns: "退回重办次数", "Times returned";
     fld_returned_reason: "退回理由", "Why returned";
+    fld_returned_on: "退回日期", "Returned on";
     fld_petition_id: "信访件", "Petition";
     fld_leader_id: "责任领导", "Responsible leader";
     fld_extensions: "已延期次数", "Extensions";
@@ -871,6 +872,8 @@ texts! {
     petition_return_reason: "退回理由", "Why it is returned";
     petition_edit: "改派或修改", "Reassign or change";
     petition_problems: "关联问题", "Problems concerned";
+    petition_returned_result: "被退回的办理结果（修改后重新登记）：", "The result returned (correct it and record it again):";
+    petition_go_to_row: "转到该信访件", "Go to the petition";
     no_petitions_yet: "暂无信访件。", "No petitions yet.";
     ent_petitions: "信访件", "Petition";
     ent_petition_links: "信访件关联", "Petition link";

@@ -102,9 +102,22 @@ impl PetitionsPage {
         self.is_sent("register", &self.new_petition) && ids(&self.sent, "problem_ids").contains(p)
     }
 
-    /// The errors that no field shows.
-    fn general(&self) -> Vec<String> {
-        super::measures::general_errors(&self.errors, &FIELDS)
+    /// Every error of the form sent back, said above the list too: the form may sit far
+    /// down a long page.
+    fn all_errors(&self) -> Vec<String> {
+        let mut all: Vec<String> = FIELDS.iter().filter_map(|f| self.errors.of(f)).collect();
+        all.extend(super::measures::general_errors(&self.errors, &FIELDS));
+        all
+    }
+
+    /// The petition whose form came back refused, to go to it.
+    fn sent_row(&self) -> Option<i64> {
+        self.sent
+            .get("petition")
+            .trim()
+            .parse()
+            .ok()
+            .filter(|id| *id > 0)
     }
 }
 

@@ -53,7 +53,7 @@ async fn the_demo_counts_its_petitions_as_the_figures_do() {
     // handling.
     assert_eq!(
         list["counts"],
-        json!({"petitions": 4, "petitions_concluded": 1, "petitions_handling": 3, "petitions_overdue": 1})
+        json!({"petitions": 4, "petitions_concluded": 1, "petitions_concluded_late": 0, "petitions_handling": 3, "petitions_overdue": 1})
     );
     let s = t
         .api(
@@ -430,4 +430,119 @@ async fn the_pages_register_conclude_and_say_what_blocks() {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(r.body.contains("整改办"));
+}
+
+#[tokio::test]
+async fn dates_numbers_and_a_second_tab_are_held_to_the_record() {
+    let t = TestApp::new().await;
+    let office = t.token("office").await;
+    let finance = t.token("finance").await;
+    let i = t.inspection().await;
+    let unit = t.get_user("finance").await.unit_id.0;
+    let register = |body: Value| {
+        let (t, office) = (&t, &office);
+        async move {
+            t.api(
+                office,
+                "POST",
+                &format!("/api/v1/inspections/{i}/petitions"),
+                Some(body),
+            )
+            .await
+        }
+    };
+    let day = |d: i64| (today() + chrono::Duration::days(d)).to_string();
+    // A number the transfer list gave another petition; a deadline years away; a day
+    // before the feedback it was handed over with.
+    let r = register(json!({"number": petition(&t, &office, '1').await["number"], "received_on": day(0), "summary": "反映", "handling_unit_id": unit})).await;
+    assert_eq!(r.json()["fields"][0]["field"], "number", "{}", r.json());
+    let r = register(json!({"received_on": day(0), "summary": "反映", "handling_unit_id": unit, "deadline": day(400)})).await;
+    assert_eq!(r.json()["fields"][0]["field"], "deadline");
+    assert!(
+        r.json()["fields"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("一年")
+    );
+    let r = register(json!({"received_on": day(-41), "summary": "反映", "handling_unit_id": unit}))
+        .await;
+    assert_eq!(
+        r.json()["fields"][0]["field"],
+        "received_on",
+        "{}",
+        r.json()
+    );
+
+    // Two tabs: the second result is refused as a conflict, not as a field error.
+    let own = petition(&t, &office, '3').await;
+    let id = own["id"].as_i64().unwrap();
+    let v = own["version"].as_i64().unwrap();
+    let conclude = |version: i64, on: String| json!({"version": version, "result": "已核查处理", "concluded_on": on});
+    let path = format!("/api/v1/petitions/{id}/conclusion");
+    assert_eq!(
+        t.api(&finance, "POST", &path, Some(conclude(v, day(0))))
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    let second = t
+        .api(&finance, "POST", &path, Some(conclude(v, day(0))))
+        .await;
+    assert_eq!(second.status, StatusCode::CONFLICT);
+    // Returned today: concluded again, it cannot be dated before the return.
+    let back = format!("/api/v1/petitions/{id}/return");
+    let r = t
+        .api(
+            &office,
+            "POST",
+            &back,
+            Some(json!({"version": v + 1, "reason": "请附凭证"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    let returned = t
+        .api(&finance, "GET", &format!("/api/v1/petitions/{id}"), None)
+        .await
+        .json();
+    // The result returned stays, for the unit to correct.
+    assert_eq!(returned["result"], "已核查处理");
+    assert_eq!(returned["returned_on"], day(0));
+    let r = t
+        .api(&finance, "POST", &path, Some(conclude(v + 2, day(-1))))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["fields"][0]["field"], "concluded_on");
+
+    // 2号 is past its deadline: concluded today, it counts as concluded late.
+    let late = petition(&t, &office, '2').await;
+    let r = t
+        .api(
+            &office,
+            "POST",
+            &format!("/api/v1/petitions/{}/conclusion", late["id"]),
+            Some(conclude(late["version"].as_i64().unwrap(), day(0))),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    let after = petition(&t, &office, '2').await;
+    assert_eq!(
+        after["standing"],
+        json!({"standing": "concluded", "late": true})
+    );
+    let s = t
+        .api(
+            &office,
+            "GET",
+            &format!("/api/v1/inspections/{i}/statistics"),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(
+        (
+            s["petitions_concluded_late"].as_i64(),
+            s["petitions_overdue"].as_i64()
+        ),
+        (Some(1), Some(0))
+    );
 }
