@@ -741,12 +741,47 @@ pub async fn histories(
     inspection: InspectionId,
 ) -> StoreResult<Vec<statistics::burn_down::ProblemHistory>> {
     use statistics::burn_down::ProblemHistory;
-    use zhenggai_domain::clock::china_date;
-    use zhenggai_domain::lifecycle::ProblemState;
 
     let mut conn = db.pool().acquire().await?;
     let org = inspection_org(&mut conn, inspection).await?;
     require_figures(actor, org)?;
+    // Read before the rows, as the figures' state is (`cache`).
+    let state = cache::state(db, &mut conn).await?;
+    let key = state.map(|state| {
+        cache::key(
+            cache::What::Histories,
+            &[org.0],
+            Some(inspection.0),
+            NaiveDate::MIN,
+            NaiveDate::MIN,
+            state,
+        )
+    });
+    let mut read = async || -> StoreResult<Value> {
+        Ok(Arc::new(read_histories(&mut conn, inspection).await?) as Value)
+    };
+    let made = match key {
+        Some(key) => cache::get_or_make(db, &key, read).await?,
+        None => read().await?,
+    };
+    made.downcast_ref::<Vec<ProblemHistory>>()
+        .cloned()
+        .ok_or_else(|| {
+            StoreError::Other(anyhow::anyhow!(
+                "the memo held no histories under their key"
+            ))
+        })
+}
+
+/// [`histories`] as read from the rows.
+async fn read_histories(
+    conn: &mut sqlx::AnyConnection,
+    inspection: InspectionId,
+) -> StoreResult<Vec<statistics::burn_down::ProblemHistory>> {
+    use statistics::burn_down::ProblemHistory;
+    use zhenggai_domain::clock::china_date;
+    use zhenggai_domain::lifecycle::ProblemState;
+
     let day_of = |stamp: &str| crate::db::sql::parse_stamp(stamp).map(china_date);
     let problems = sqlx::query_as::<_, (i64, String, Option<String>)>(
         "SELECT id, created_at, withdrawn_at FROM problems WHERE inspection_id = $1",
