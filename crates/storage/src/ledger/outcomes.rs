@@ -161,7 +161,8 @@ pub struct Outcomes {
     pub counts: OutcomeCounts,
 }
 
-async fn check_links(
+/// Refuses, at `field`, any of `ids` that is not a record of `table` in the inspection.
+pub(super) async fn check_links(
     tx: &mut Tx,
     c: &mut Checker,
     inspection: InspectionId,

@@ -11,7 +11,7 @@ use zhenggai_domain::happened::{self, Event};
 use zhenggai_domain::petition::{
     PetitionRights, PetitionStanding, PetitionState, Petitions, default_deadline, latest_deadline,
 };
-use zhenggai_domain::reason::{Choose, Foreign, Refused, Rule};
+use zhenggai_domain::reason::{Choose, Refused, Rule};
 use zhenggai_domain::validate::{Checker, FieldError, Why};
 use zhenggai_domain::{InspectionId, Role, UnitId};
 
@@ -370,22 +370,15 @@ pub async fn register_in(
     check_number(tx, &mut c, inspection, number.as_deref(), 0).await?;
     let deadline = check_deadline(&mut c, &input.deadline, received_on);
     let unit = check_unit(tx, &mut c, inspection, input.handling_unit_id).await?;
-    for id in &input.problem_ids {
-        let ok = sqlx::query(
-            "SELECT 1 FROM problems WHERE id = $1 AND inspection_id = $2 AND withdrawn_at IS NULL",
-        )
-        .bind(*id)
-        .bind(inspection.0)
-        .fetch_optional(tx.conn())
-        .await?
-        .is_some();
-        if !ok {
-            c.push(FieldError::because(
-                "problem_ids",
-                Why::Foreign(Foreign::NotInInspection { id: *id }),
-            ));
-        }
-    }
+    super::outcomes::check_links(
+        tx,
+        &mut c,
+        inspection,
+        "problems",
+        &input.problem_ids,
+        "problem_ids",
+    )
+    .await?;
     c.finish()?;
     let (Some(received_on), Some(deadline), Some(unit)) = (received_on, deadline, unit) else {
         return Err(StoreError::Other(anyhow::anyhow!(
