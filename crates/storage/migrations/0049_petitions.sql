@@ -21,7 +21,11 @@ CREATE TABLE petitions (
     returned_on TEXT,
     version BIGINT NOT NULL DEFAULT 1,
     created_at TEXT NOT NULL,
-    created_by BIGINT REFERENCES users(id)
+    created_by BIGINT REFERENCES users(id),
+    -- 撤回: one registered twice or by mistake stays, marked with who, when and why.
+    withdrawn_at TEXT,
+    withdrawn_by BIGINT,
+    withdrawn_reason TEXT
 );
 CREATE INDEX petitions_inspection ON petitions(inspection_id, id);
 CREATE INDEX petitions_unit ON petitions(handling_unit_id, id);

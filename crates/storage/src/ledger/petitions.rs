@@ -177,7 +177,8 @@ const SELECT: &str = "SELECT p.id, p.inspection_id, i.title AS inspection, i.org
      p.deadline, p.state, p.result, p.concluded_on, p.returns, p.returned_reason, p.returned_on, \
      p.version \
      FROM petitions p JOIN inspections i ON i.id = p.inspection_id \
-     JOIN units u ON u.id = p.handling_unit_id WHERE i.withdrawn_at IS NULL AND ";
+     JOIN units u ON u.id = p.handling_unit_id \
+     WHERE i.withdrawn_at IS NULL AND p.withdrawn_at IS NULL AND ";
 
 impl Row {
     fn rights(&self, actor: &Actor) -> PetitionRights {
@@ -295,7 +296,8 @@ async fn check_number(
         return Ok(());
     };
     let taken = sqlx::query(
-        "SELECT 1 FROM petitions WHERE inspection_id = $1 AND number = $2 AND id <> $3",
+        "SELECT 1 FROM petitions WHERE inspection_id = $1 AND number = $2 AND id <> $3 \
+         AND withdrawn_at IS NULL",
     )
     .bind(inspection.0)
     .bind(number)
@@ -610,6 +612,43 @@ pub async fn send_back_in(
     )
     .await?;
     Ok(())
+}
+
+/// A petition's withdrawal (撤回): one registered twice or by mistake, at the version read.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Withdrawal {
+    /// The version read.
+    pub version: i64,
+    /// Why: registered twice, not a petition of this inspection …
+    pub reason: String,
+}
+
+/// Withdraws a petition registered twice or by mistake (撤回): the office, with the
+/// reason. It stays in the trail; it leaves the lists and the figures.
+pub async fn withdraw(
+    db: &Db,
+    actor: &Actor,
+    change: Change<'_>,
+    id: i64,
+    input: &Withdrawal,
+) -> StoreResult<()> {
+    db.write(async |tx| {
+        let row = load(tx.conn(), actor, id).await?;
+        if !row.rights(actor).manage {
+            return Err(StoreError::refused(Refused::PetitionsByOffice));
+        }
+        let mut c = Checker::default();
+        let reason = c.text("reason", &input.reason, 1000);
+        c.finish()?;
+        let change = Change {
+            reason: Some(&reason),
+            ..change
+        };
+        audit::versions::withdraw(tx, change, Entity::Petition, id, input.version).await?;
+        Ok(())
+    })
+    .await
 }
 
 /// One petition, for whoever may read it.

@@ -126,7 +126,7 @@ struct RecoveryRow {
     withdrawn_at: Option<String>,
 }
 
-/// A petition (信访件). The table withdraws nothing: a petition is concluded or returned.
+/// A petition (信访件).
 #[derive(sqlx::FromRow, Deserialize)]
 struct PetitionRow {
     id: i64,
@@ -134,16 +134,7 @@ struct PetitionRow {
     state: String,
     deadline: String,
     concluded_on: Option<String>,
-}
-
-impl Rewound for PetitionRow {
-    fn id(&self) -> i64 {
-        self.id
-    }
-    fn withdrawn(&self) -> bool {
-        false
-    }
-    const WITHDRAWS: bool = false;
+    withdrawn_at: Option<String>,
 }
 
 /// An organisation's warning rules: the green window is when a measure is due soon.
@@ -163,7 +154,8 @@ rewound!(
     MeasureRow,
     AccountabilityRow,
     InstitutionRow,
-    RecoveryRow
+    RecoveryRow,
+    PetitionRow
 );
 
 impl Rewound for RulesRow {
@@ -347,7 +339,7 @@ pub(super) async fn read(
     let petitions: Vec<PetitionRow> = rows_at(
         conn,
         Entity::Petition,
-        "id, inspection_id, state, deadline, concluded_on",
+        "id, inspection_id, state, deadline, concluded_on, withdrawn_at",
         &by_inspection,
         at,
     )

@@ -7,7 +7,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use zhenggai_domain::InspectionId;
 use zhenggai_storage::ledger::petitions::{
-    self, Conclusion, Petition, PetitionEdit, PetitionInput, PetitionList, SendBack,
+    self, Conclusion, Petition, PetitionEdit, PetitionInput, PetitionList, SendBack, Withdrawal,
 };
 
 use super::extract::Path;
@@ -24,6 +24,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(get_one, edit))
         .routes(routes!(conclude))
         .routes(routes!(send_back))
+        .routes(routes!(withdraw))
 }
 
 /// Every petition the caller may read, with their counts: the whole organisation's for
@@ -128,5 +129,19 @@ pub async fn send_back(
     ApiJson(input): ApiJson<SendBack>,
 ) -> Result<StatusCode, ApiError> {
     petitions::send_back(&app.db, &v.0.actor, v.0.change(&app), id, &input).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Withdraws a petition registered twice or by mistake (撤回), with the reason: the
+/// office. It stays in the trail and leaves the lists and the figures.
+#[utoipa::path(post, path = "/petitions/{id}/withdraw", tag = "petitions", params(("id" = i64, Path)), request_body = Withdrawal,
+    responses((status = 204), (status = 403, body = ApiErrorBody), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn withdraw(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<Withdrawal>,
+) -> Result<StatusCode, ApiError> {
+    petitions::withdraw(&app.db, &v.0.actor, v.0.change(&app), id, &input).await?;
     Ok(StatusCode::NO_CONTENT)
 }

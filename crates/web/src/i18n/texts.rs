@@ -874,6 +874,9 @@ texts! {
     petition_problems: "关联问题", "Problems concerned";
     petition_returned_result: "被退回的办理结果（修改后重新登记）：", "The result returned (correct it and record it again):";
     petition_go_to_row: "转到该信访件", "Go to the petition";
+    petition_withdraw: "撤回（重复登记或登记有误）", "Withdraw (registered twice or by mistake)";
+    petition_withdraw_reason: "撤回理由", "Why it is withdrawn";
+    petition_withdraw_button: "撤回", "Withdraw";
     no_petitions_yet: "暂无信访件。", "No petitions yet.";
     ent_petitions: "信访件", "Petition";
     ent_petition_links: "信访件关联", "Petition link";

@@ -9,7 +9,7 @@ use zhenggai_domain::InspectionId;
 use zhenggai_domain::access::Access;
 use zhenggai_storage::ledger::inspections::{self, Inspection};
 use zhenggai_storage::ledger::petitions::{
-    self, Conclusion, PetitionEdit, PetitionInput, PetitionList, SendBack,
+    self, Conclusion, PetitionEdit, PetitionInput, PetitionList, SendBack, Withdrawal,
 };
 
 use super::{Choice, Errors, Nav, refused_form, render, see_other, tr};
@@ -241,7 +241,8 @@ pub async fn register(
     }
 }
 
-/// POST /petitions/{id} — the result (办结), a return (退回重办) or a change, by `form`;
+/// POST /petitions/{id} — the result (办结), a return (退回重办), a withdrawal (撤回) or
+/// a change, by `form`;
 /// back to the list it was sent from (`back`: the inspection's, or all).
 pub async fn act(
     State(app): State<App>,
@@ -266,6 +267,13 @@ pub async fn act(
                 reason: form.get("reason").into(),
             };
             petitions::send_back(&app.db, &v.actor, change, id, &input).await
+        }
+        "withdraw" => {
+            let input = Withdrawal {
+                version,
+                reason: form.get("reason").into(),
+            };
+            petitions::withdraw(&app.db, &v.actor, change, id, &input).await
         }
         _ => {
             let input = PetitionEdit {

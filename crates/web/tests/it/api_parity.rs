@@ -48,6 +48,7 @@ const COUNTERPARTS: &[(&str, &[&str])] = &[
         &[
             "POST /api/v1/petitions/{id}/conclusion",
             "POST /api/v1/petitions/{id}/return",
+            "POST /api/v1/petitions/{id}/withdraw",
             "PUT /api/v1/petitions/{id}",
         ],
     ),

@@ -546,3 +546,78 @@ async fn dates_numbers_and_a_second_tab_are_held_to_the_record() {
         (Some(1), Some(0))
     );
 }
+
+#[tokio::test]
+async fn a_petition_registered_twice_is_withdrawn_with_its_reason_and_leaves_the_figures() {
+    let t = TestApp::new().await;
+    let office = t.token("office").await;
+    let finance = t.token("finance").await;
+    let i = t.inspection().await;
+    let unit = t.get_user("finance").await.unit_id.0;
+    let body = json!({"number": "巡信9号", "received_on": today().to_string(), "summary": "反映", "handling_unit_id": unit});
+    let path = format!("/api/v1/inspections/{i}/petitions");
+    let id = t
+        .api(&office, "POST", &path, Some(body.clone()))
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    // Registered again from the same transfer list: refused at its number.
+    assert_eq!(
+        t.api(&office, "POST", &path, Some(body.clone()))
+            .await
+            .json()["fields"][0]["field"],
+        "number"
+    );
+    let withdraw = format!("/api/v1/petitions/{id}/withdraw");
+    // Only the office, and only with a reason.
+    let r = t
+        .api(
+            &finance,
+            "POST",
+            &withdraw,
+            Some(json!({"version": 1, "reason": "重复"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = t
+        .api(
+            &office,
+            "POST",
+            &withdraw,
+            Some(json!({"version": 1, "reason": " "})),
+        )
+        .await;
+    assert_eq!(r.json()["fields"][0]["field"], "reason");
+    let r = t
+        .api(
+            &office,
+            "POST",
+            &withdraw,
+            Some(json!({"version": 1, "reason": "登记有误"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    let list = t.api(&office, "GET", &path, None).await.json();
+    assert_eq!(list["counts"]["petitions"], 4);
+    let s = t
+        .api(
+            &office,
+            "GET",
+            &format!("/api/v1/inspections/{i}/statistics"),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(s["petitions"], 4);
+    // Its number is free again; its record stays in the trail.
+    assert_eq!(
+        t.api(&office, "POST", &path, Some(body)).await.status,
+        StatusCode::CREATED
+    );
+    let auditor = t.login("auditadmin").await;
+    let trail = t
+        .get(Some(&auditor), &format!("/records/petitions/{id}/trail"))
+        .await;
+    assert!(trail.body.contains("登记有误"));
+}
