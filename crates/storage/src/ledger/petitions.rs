@@ -680,21 +680,7 @@ pub async fn list(
         }
         sql.push("p.inspection_id = ").bind(id.0).push(" AND ");
     }
-    match ledger_orgs(actor) {
-        Some(orgs) => {
-            sql.push("i.org_id IN ").id_list(orgs);
-        }
-        None => {
-            let units: Vec<i64> = match actor.role {
-                Role::Unit => vec![actor.unit.0],
-                _ => actor.units_in_charge.iter().map(|u| u.0).collect(),
-            };
-            sql.push("i.org_id = ")
-                .bind(actor.org.0)
-                .push(" AND p.handling_unit_id IN ")
-                .id_list(units);
-        }
-    }
+    sql.append(&readable(actor));
     sql.push(" ORDER BY p.received_on DESC, p.id DESC");
     let rows = sql.query_as::<Row>().fetch_all(&mut *conn).await?;
     let mut petitions = Vec::with_capacity(rows.len());
@@ -710,6 +696,54 @@ pub async fn list(
     }
     link_problems(&mut conn, &mut petitions).await?;
     Ok(PetitionList { petitions, counts })
+}
+
+/// The petitions the reader may read, as a condition on `petitions p` joined to
+/// `inspections i`: the rule of `Actor::petition_rights`, in SQL.
+fn readable(actor: &Actor) -> Sql {
+    match ledger_orgs(actor) {
+        Some(orgs) => {
+            let mut sql = Sql::new("i.org_id IN ");
+            sql.id_list(orgs);
+            sql
+        }
+        None => {
+            // A unit its own; a leader the units in charge.
+            let units: Vec<i64> = match actor.role {
+                Role::Unit => vec![actor.unit.0],
+                _ => actor.units_in_charge.iter().map(|u| u.0).collect(),
+            };
+            let mut sql = Sql::new("i.org_id = ");
+            sql.bind(actor.org.0)
+                .push(" AND p.handling_unit_id IN ")
+                .id_list(units);
+            sql
+        }
+    }
+}
+
+/// How many of the petitions the reader may read are in handling, and how many of
+/// those are past their deadline (the home page's tile).
+pub async fn in_handling(db: &Db, actor: &Actor, today: NaiveDate) -> StoreResult<Petitions> {
+    require_business(actor)?;
+    let mut sql = Sql::new(
+        "SELECT p.deadline FROM petitions p JOIN inspections i ON i.id = p.inspection_id \
+         WHERE i.withdrawn_at IS NULL AND p.withdrawn_at IS NULL AND p.state = 'handling' AND ",
+    );
+    sql.append(&readable(actor));
+    let mut counts = Petitions::default();
+    for text in sql.query_scalar::<String>().fetch_all(db.pool()).await? {
+        let deadline = parse_day(&text).ok_or_else(|| {
+            StoreError::Other(anyhow::anyhow!("a petition's deadline {text:?} is no date"))
+        })?;
+        counts.add(PetitionStanding::of(
+            PetitionState::Handling,
+            deadline,
+            None,
+            today,
+        ));
+    }
+    Ok(counts)
 }
 
 /// Fills each petition's linked problems.

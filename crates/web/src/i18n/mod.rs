@@ -368,6 +368,14 @@ impl Tr {
         }
     }
 
+    /// Of the petitions in handling, how many are overdue: "（逾期3件）".
+    pub fn home_petitions_overdue(&self, n: impl Borrow<u64>) -> String {
+        match self.0 {
+            Lang::Zh => format!("（逾期{}件）", n.borrow()),
+            Lang::En => format!(" ({} overdue)", n.borrow()),
+        }
+    }
+
     /// How often a petition's result was returned (退回重办N次).
     pub fn petition_returned(&self, n: impl Borrow<i64>) -> String {
         match self.0 {

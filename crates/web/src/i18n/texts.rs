@@ -877,6 +877,7 @@ texts! {
     petition_withdraw: "撤回（重复登记或登记有误）", "Withdraw (registered twice or by mistake)";
     petition_withdraw_reason: "撤回理由", "Why it is withdrawn";
     petition_withdraw_button: "撤回", "Withdraw";
+    home_petitions: "信访件办理中", "Petitions in handling";
     no_petitions_yet: "暂无信访件。", "No petitions yet.";
     ent_petitions: "信访件", "Petition";
     ent_petition_links: "信访件关联", "Petition link";

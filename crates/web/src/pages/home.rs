@@ -32,6 +32,9 @@ struct HomePage {
     /// How many open measures there are when the page shows only the nearest of them
     /// (the list stops at 15 and says so, with a link to the rest); 0 when it shows all.
     more: usize,
+    /// 信访件 in handling that the person reads (a unit: those it handles), and how many
+    /// are overdue: a tile only when there are some.
+    petitions: zhenggai_domain::petition::Petitions,
 }
 
 async fn count(app: &App, v: &Viewer, status: &str) -> Result<i64, PageError> {
@@ -65,6 +68,9 @@ pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
         .filter(|n| *n > page.measures.len())
         .unwrap_or(0);
     let waiting = lifecycle::offered::waiting(&app.db, &v.actor, app.clock.today()).await?;
+    let petitions =
+        zhenggai_storage::ledger::petitions::in_handling(&app.db, &v.actor, app.clock.today())
+            .await?;
     Ok(render(&HomePage {
         t: tr(&v),
         nav: Nav::new(&v, "home", "/"),
@@ -77,5 +83,6 @@ pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
         done,
         own_measures: matches!(v.actor.role, Role::Unit | Role::Leader),
         more,
+        petitions,
     }))
 }

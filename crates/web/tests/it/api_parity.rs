@@ -229,7 +229,14 @@ async fn every_page_write_has_an_api_counterpart_or_a_reason() {
 const READ_COUNTERPARTS: &[(&str, &[&str])] = &[
     // The home page: what waits for the person, and their open measures with counts
     // (the list's `total` under each `status` filter).
-    ("/", &["GET /api/v1/todo", "GET /api/v1/measures"]),
+    (
+        "/",
+        &[
+            "GET /api/v1/todo",
+            "GET /api/v1/measures",
+            "GET /api/v1/petitions",
+        ],
+    ),
     ("/inspections", &["GET /api/v1/inspections"]),
     (
         "/inspections/{id}",

@@ -621,3 +621,19 @@ async fn a_petition_registered_twice_is_withdrawn_with_its_reason_and_leaves_the
         .await;
     assert!(trail.body.contains("登记有误"));
 }
+
+#[tokio::test]
+async fn the_home_page_counts_the_petitions_in_handling_of_whoever_reads_it() {
+    let t = TestApp::new().await;
+    // 财务部 handles 3号 and 4号, both within their deadline; 行政后勤部 2号, overdue;
+    // 人力资源部 none.
+    let home = t.get(Some(&t.login("finance").await), "/").await;
+    assert!(home.body.contains("id=\"petitions-tile\""), "{}", home.body);
+    assert!(home.body.contains("<b>2</b>信访件办理中</a>"), "{}", home.body);
+    let home = t.get(Some(&t.login("logistics").await), "/").await;
+    assert!(home.body.contains("<b>1</b>信访件办理中（逾期1件）"));
+    let home = t.get(Some(&t.login("hr").await), "/").await;
+    assert!(!home.body.contains("petitions-tile"));
+    let home = t.get(Some(&t.login("office").await), "/").await;
+    assert!(home.body.contains("<b>3</b>信访件办理中（逾期1件）"));
+}
