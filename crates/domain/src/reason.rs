@@ -200,6 +200,9 @@ pub enum Rule {
     },
     /// A petition's number already given to another petition of the inspection.
     PetitionNumberTaken,
+    /// A petition no longer among those the person may act on (reassigned to another
+    /// unit, or withdrawn) — or one that never was.
+    PetitionGone,
     /// A supervision round without findings.
     NoFindings,
     /// A look-back round that has decided on the problem already.

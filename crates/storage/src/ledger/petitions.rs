@@ -177,8 +177,7 @@ const SELECT: &str = "SELECT p.id, p.inspection_id, i.title AS inspection, i.org
      p.deadline, p.state, p.result, p.concluded_on, p.returns, p.returned_reason, p.returned_on, \
      p.version \
      FROM petitions p JOIN inspections i ON i.id = p.inspection_id \
-     JOIN units u ON u.id = p.handling_unit_id \
-     WHERE i.withdrawn_at IS NULL AND p.withdrawn_at IS NULL AND ";
+     JOIN units u ON u.id = p.handling_unit_id WHERE i.withdrawn_at IS NULL AND ";
 
 impl Row {
     fn rights(&self, actor: &Actor) -> PetitionRights {
@@ -419,8 +418,21 @@ pub async fn register_in(
 
 /// One petition's row and the reader's rights, or `NotFound` when they may not read it.
 async fn load(tx_conn: &mut sqlx::AnyConnection, actor: &Actor, id: i64) -> StoreResult<Row> {
+    load_any(tx_conn, actor, id, false).await
+}
+
+/// [`load`], or with `withdrawn` a petition withdrawn too (its trail stays readable).
+async fn load_any(
+    tx_conn: &mut sqlx::AnyConnection,
+    actor: &Actor,
+    id: i64,
+    withdrawn: bool,
+) -> StoreResult<Row> {
     require_business(actor)?;
     let mut sql = Sql::new(SELECT);
+    if !withdrawn {
+        sql.push("p.withdrawn_at IS NULL AND ");
+    }
     sql.push("p.id = ").bind(id);
     let row: Row = sql
         .query_as::<Row>()
@@ -651,6 +663,77 @@ pub async fn withdraw(
     .await
 }
 
+/// Whether the reader may read the trail of petition `id`, withdrawn or not: whoever
+/// may read the petition (D21: a withdrawal stays verifiable, with who, when and why).
+pub async fn record_readable(db: &Db, actor: &Actor, id: i64) -> StoreResult<()> {
+    let mut conn = db.pool().acquire().await?;
+    load_any(&mut conn, actor, id, true).await.map(drop)
+}
+
+/// A petition withdrawn (撤回), as the list shows it below the others.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct WithdrawnPetition {
+    /// Id (its trail).
+    pub id: i64,
+    /// Its number on the transfer list.
+    pub number: Option<String>,
+    /// What it reported.
+    pub summary: String,
+    /// Who withdrew it.
+    pub withdrawn_by: String,
+    /// When, Beijing time to the minute.
+    pub withdrawn_at: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// The petitions withdrawn of an inspection (or of every inspection the reader reaches),
+/// for those who read the whole ledger: a withdrawal is seen by 纪检 and the upper level,
+/// not only by the office that made it.
+pub async fn withdrawn(
+    db: &Db,
+    actor: &Actor,
+    inspection: Option<InspectionId>,
+) -> StoreResult<Vec<WithdrawnPetition>> {
+    let Some(orgs) = ledger_orgs(actor) else {
+        return Ok(Vec::new());
+    };
+    #[derive(sqlx::FromRow)]
+    struct Gone {
+        id: i64,
+        number: Option<String>,
+        summary: String,
+        withdrawn_by: Option<String>,
+        withdrawn_at: String,
+        withdrawn_reason: Option<String>,
+    }
+    let mut sql = Sql::new(
+        "SELECT p.id, p.number, p.summary, w.display_name AS withdrawn_by, p.withdrawn_at, \
+         p.withdrawn_reason FROM petitions p JOIN inspections i ON i.id = p.inspection_id \
+         LEFT JOIN users w ON w.id = p.withdrawn_by \
+         WHERE i.withdrawn_at IS NULL AND p.withdrawn_at IS NOT NULL AND i.org_id IN ",
+    );
+    sql.id_list(orgs);
+    if let Some(id) = inspection {
+        sql.push(" AND p.inspection_id = ").bind(id.0);
+    }
+    sql.push(" ORDER BY p.withdrawn_at DESC, p.id DESC");
+    Ok(sql
+        .query_as::<Gone>()
+        .fetch_all(db.pool())
+        .await?
+        .into_iter()
+        .map(|g| WithdrawnPetition {
+            id: g.id,
+            number: g.number,
+            summary: g.summary,
+            withdrawn_by: g.withdrawn_by.unwrap_or_default(),
+            withdrawn_at: crate::db::sql::beijing_minute(&g.withdrawn_at),
+            reason: g.withdrawn_reason.unwrap_or_default(),
+        })
+        .collect())
+}
+
 /// One petition, for whoever may read it.
 pub async fn get(db: &Db, actor: &Actor, id: i64, today: NaiveDate) -> StoreResult<Petition> {
     let mut conn = db.pool().acquire().await?;
@@ -672,6 +755,7 @@ pub async fn list(
     require_business(actor)?;
     let mut conn = db.pool().acquire().await?;
     let mut sql = Sql::new(SELECT);
+    sql.push("p.withdrawn_at IS NULL AND ");
     if let Some(id) = inspection {
         let org = inspection_org(&mut conn, id).await?;
         // An organisation the reader neither belongs to nor oversees: nothing of it.

@@ -376,10 +376,19 @@ impl Tr {
         }
     }
 
+    /// The heading of the petitions withdrawn: "已撤回的信访件（2件）".
+    pub fn petitions_withdrawn(&self, n: impl Borrow<usize>) -> String {
+        match self.0 {
+            Lang::Zh => format!("已撤回的信访件（{}件）", n.borrow()),
+            Lang::En => format!("Petitions withdrawn ({})", n.borrow()),
+        }
+    }
+
     /// How often a petition's result was returned (退回重办N次).
     pub fn petition_returned(&self, n: impl Borrow<i64>) -> String {
         match self.0 {
             Lang::Zh => format!("退回重办{}次", n.borrow()),
+            Lang::En if *n.borrow() == 1 => "Returned once".to_string(),
             Lang::En => format!("Returned {} times", n.borrow()),
         }
     }

@@ -878,6 +878,8 @@ texts! {
     petition_withdraw_reason: "撤回理由", "Why it is withdrawn";
     petition_withdraw_button: "撤回", "Withdraw";
     home_petitions: "信访件办理中", "Petitions in handling";
+    fig_petitions: "信访件已办结/移交", "Petitions concluded / received";
+    petition_withdrawn_by: "撤回人", "Withdrawn by";
     no_petitions_yet: "暂无信访件。", "No petitions yet.";
     ent_petitions: "信访件", "Petition";
     ent_petition_links: "信访件关联", "Petition link";

@@ -1186,6 +1186,10 @@ fn rule(lang: Lang, r: &Rule) -> String {
                 "The deadline cannot be more than a year after the day received ({latest}): petitions are concluded within sixty days, a little longer when complex."
             ),
         },
+        Rule::PetitionGone => pick(
+            "这件信访件已不在您可以办理的列表中：整改办可能已将它改派给其他单位或撤回。您填写的内容没有保存，已列在下面，请复制后联系整改办。",
+            "This petition is no longer among those you may act on: the office may have reassigned it to another unit or withdrawn it. What you typed was not saved; it is below: copy it and ask the office.",
+        ),
         Rule::PetitionNumberTaken => pick(
             "本轮已有信访件使用这个编号：请核对移交清单上的编号，或留空。",
             "Another petition of this inspection has this number: check the transfer list, or leave it empty.",
@@ -2256,6 +2260,7 @@ mod every_reason {
                 latest: NaiveDate::from_ymd_opt(2025, 3, 11).unwrap_or_default(),
             }),
             Why::Rule(Rule::PetitionNumberTaken),
+            Why::Rule(Rule::PetitionGone),
             Why::Rule(Rule::PetitionDeadlineBeforeReceived {
                 received_on: NaiveDate::from_ymd_opt(2024, 3, 11).unwrap_or_default(),
             }),
@@ -2653,6 +2658,7 @@ mod every_reason {
             Rule::PetitionDeadlineBeforeReceived { .. } => 37,
             Rule::PetitionDeadlineTooLate { .. } => 38,
             Rule::PetitionNumberTaken => 39,
+            Rule::PetitionGone => 40,
         }
     }
 
@@ -2780,7 +2786,7 @@ mod every_reason {
         ("password", 5),
         ("choose", 31),
         ("foreign", 13),
-        ("rule", 40),
+        ("rule", 41),
         ("bounds", 12),
         ("account", 14),
         ("channel", 6),

@@ -306,12 +306,15 @@ pub struct Links {
     pub due_soon: Option<String>,
     /// The outcomes.
     pub outcomes: Option<String>,
+    /// The petitions (信访件).
+    pub petitions: Option<String>,
 }
 
 impl Links {
     /// The links of a map whose measure list is `list` (its address, without a query
-    /// or with one), problems at `problems`, outcomes at `outcomes`; none on a past day.
-    fn new(today: bool, problems: &str, list: &str, outcomes: &str) -> Links {
+    /// or with one), problems at `problems`, outcomes at `outcomes`, petitions at
+    /// `petitions`; none on a past day.
+    fn new(today: bool, problems: &str, list: &str, outcomes: &str, petitions: &str) -> Links {
         let sep = if list.contains('?') { '&' } else { '?' };
         let status = |s: &str| today.then(|| format!("{list}{sep}status={s}"));
         Links {
@@ -321,6 +324,7 @@ impl Links {
             done: status("done"),
             due_soon: status("due_soon"),
             outcomes: today.then(|| outcomes.to_string()),
+            petitions: today.then(|| petitions.to_string()),
         }
     }
 }
@@ -440,6 +444,7 @@ pub async fn show(
         "#grid",
         &list,
         &format!("/inspections/{}/outcomes", id.0),
+        &format!("/inspections/{}/petitions", id.0),
     );
     let mut lists = [None, None];
     if day == today {
@@ -606,7 +611,13 @@ pub async fn overview(
         [one] => one.name.clone(),
         _ => v.user.unit_name.clone(),
     };
-    let links = Links::new(day == today, "#inspections", &list, "#sources");
+    let links = Links::new(
+        day == today,
+        "#inspections",
+        &list,
+        "#sources",
+        "/petitions",
+    );
     let status = if refused.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {

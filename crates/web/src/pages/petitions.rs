@@ -7,6 +7,9 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use zhenggai_domain::InspectionId;
 use zhenggai_domain::access::Access;
+use zhenggai_domain::reason::Rule;
+use zhenggai_domain::validate::Why;
+use zhenggai_storage::StoreError;
 use zhenggai_storage::ledger::inspections::{self, Inspection};
 use zhenggai_storage::ledger::petitions::{
     self, Conclusion, PetitionEdit, PetitionInput, PetitionList, SendBack, Withdrawal,
@@ -27,6 +30,8 @@ struct PetitionsPage {
     /// The inspection whose petitions these are; `None` on the list of all.
     inspection: Option<Inspection>,
     list: PetitionList,
+    /// The petitions withdrawn, for those who read the whole ledger.
+    withdrawn: Vec<petitions::WithdrawnPetition>,
     /// The office may register a petition of this inspection.
     can_register: bool,
     /// The organisation's departments, to hand a petition to (the office's forms).
@@ -110,6 +115,16 @@ impl PetitionsPage {
         all
     }
 
+    /// What was typed into a form whose petition is gone (reassigned, withdrawn), to copy.
+    fn typed_for_gone(&self) -> Option<String> {
+        self.errors.of("petition")?;
+        ["result", "reason", "summary"]
+            .iter()
+            .map(|f| self.sent.get(f).trim())
+            .find(|t| !t.is_empty())
+            .map(str::to_string)
+    }
+
     /// The petition whose form came back refused, to go to it.
     fn sent_row(&self) -> Option<i64> {
         self.sent
@@ -137,6 +152,7 @@ async fn page(
 ) -> Result<PetitionsPage, PageError> {
     let today = app.clock.today();
     let list = petitions::list(&app.db, &v.actor, inspection, today).await?;
+    let withdrawn = petitions::withdrawn(&app.db, &v.actor, inspection).await?;
     let inspection = match inspection {
         Some(id) => Some(inspections::get(&app.db, &v.actor, id).await?),
         None => None,
@@ -177,6 +193,7 @@ async fn page(
         nav: Nav::new(v, section, &path),
         inspection,
         list,
+        withdrawn,
         can_register,
         units,
         problems,
@@ -285,6 +302,15 @@ pub async fn act(
             };
             petitions::edit(&app.db, &v.actor, change, id, &input).await
         }
+    };
+    // Reassigned or withdrawn meanwhile (or never the reader's): said in words, with what
+    // was typed, rather than a page that is not there.
+    let result = match result {
+        Err(StoreError::NotFound) => Err(StoreError::because(
+            "petition",
+            Why::Rule(Rule::PetitionGone),
+        )),
+        other => other,
     };
     // Back to the inspection's list only when it was sent from there.
     let inspection = form.get("inspection").trim().parse().ok().map(InspectionId);

@@ -629,11 +629,70 @@ async fn the_home_page_counts_the_petitions_in_handling_of_whoever_reads_it() {
     // 人力资源部 none.
     let home = t.get(Some(&t.login("finance").await), "/").await;
     assert!(home.body.contains("id=\"petitions-tile\""), "{}", home.body);
-    assert!(home.body.contains("<b>2</b>信访件办理中</a>"), "{}", home.body);
+    assert!(
+        home.body.contains("<b>2</b>信访件办理中</a>"),
+        "{}",
+        home.body
+    );
     let home = t.get(Some(&t.login("logistics").await), "/").await;
     assert!(home.body.contains("<b>1</b>信访件办理中（逾期1件）"));
     let home = t.get(Some(&t.login("hr").await), "/").await;
     assert!(!home.body.contains("petitions-tile"));
     let home = t.get(Some(&t.login("office").await), "/").await;
     assert!(home.body.contains("<b>3</b>信访件办理中（逾期1件）"));
+}
+
+#[tokio::test]
+async fn the_battle_maps_show_the_petitions_the_figures_count() {
+    let t = TestApp::new().await;
+    let i = t.inspection().await;
+    let office = t.login("office").await;
+    let map = t.get(Some(&office), &format!("/inspections/{i}/map")).await;
+    assert!(
+        map.body.contains(&format!("href=\"/inspections/{i}/petitions\" data-figure=\"petitions_concluded\"><b>1/4</b>信访件已办结/移交（逾期1件）")),
+        "{}",
+        map.body
+    );
+    let upper = t.login("xunchaban").await;
+    let map = t.get(Some(&upper), "/map").await;
+    assert!(
+        map.body
+            .contains("data-figure=\"petitions_concluded\"><b>1/4</b>")
+    );
+}
+
+#[tokio::test]
+async fn a_result_sent_after_the_petition_was_reassigned_is_said_and_kept() {
+    let t = TestApp::new().await;
+    let office = t.token("office").await;
+    let two = petition(&t, &office, '2').await;
+    let id = two["id"].as_i64().unwrap();
+    let logistics = t.login("logistics").await;
+    // The office hands it to 财务部 while 行政后勤部 is typing its result.
+    let finance_unit = t.get_user("finance").await.unit_id.0;
+    let r = t
+        .api(
+            &office,
+            "PUT",
+            &format!("/api/v1/petitions/{id}"),
+            Some(json!({"version": two["version"], "number": two["number"], "summary": two["summary"], "handling_unit_id": finance_unit, "deadline": two["deadline"]})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    let r = t
+        .post(
+            Some(&logistics),
+            &format!("/petitions/{id}"),
+            &[
+                ("form", "conclude"),
+                ("petition", &id.to_string()),
+                ("version", &two["version"].to_string()),
+                ("result", "已收回车辆，建立公车使用登记制度。"),
+                ("concluded_on", &today().to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("改派给其他单位或撤回"));
+    assert!(r.body.contains("已收回车辆，建立公车使用登记制度。"));
 }

@@ -63,7 +63,7 @@ pub async fn may_read_record(
         Entity::Accountability | Entity::Institution | Entity::Recovery => {
             outcomes::record_readable(db, actor, entity.table(), id).await?
         }
-        Entity::Petition => drop(petitions::get(db, actor, id, today).await?),
+        Entity::Petition => petitions::record_readable(db, actor, id).await?,
         // Records no page links a trail for (progress, files, settings …): their
         // entries are the audit administrator's to read.
         _ => {
