@@ -115,7 +115,7 @@ test('the office returns a result; the upper level reads in English and changes 
   await office.page.goto(env.base + '/petitions');
   const row = office.page.locator('tr', { hasText: `巡信〔${Y}〕3号` });
   await row.locator('summary', { hasText: '退回重办' }).click();
-  await row.locator('textarea[name=reason]').fill('请附追回款项的凭证。');
+  await row.locator('.petition-return textarea[name=reason]').fill('请附追回款项的凭证。');
   await Promise.all([office.page.waitForNavigation(), row.locator('.petition-return button').click()]);
   const back = office.page.locator('tr', { hasText: `巡信〔${Y}〕3号` });
   assert.notEqual(await back.getAttribute('data-standing'), 'concluded');
