@@ -446,6 +446,44 @@ async fn load_any(
     }
 }
 
+/// Who may make a change to a petition.
+#[derive(Clone, Copy)]
+enum Need {
+    /// Its result (办结): its handling unit or the office.
+    Conclude,
+    /// Anything else: the office.
+    Manage,
+}
+
+/// A petition about to be changed, read at `version`: loaded (`NotFound` for who may
+/// not read it), refused with who does it to who may read but not change it, and, when
+/// someone else changed it since, answered with their change (409) before any rule of
+/// the state it has come to.
+async fn to_change(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: i64,
+    version: i64,
+    need: Need,
+) -> StoreResult<(Row, PetitionState)> {
+    let row = load(tx.conn(), actor, id).await?;
+    let rights = row.rights(actor);
+    match need {
+        Need::Conclude if !rights.conclude => {
+            return Err(StoreError::refused(Refused::PetitionByHandlingUnit {
+                unit: row.handling_unit.clone(),
+            }));
+        }
+        Need::Manage if !rights.manage => {
+            return Err(StoreError::refused(Refused::PetitionsByOffice));
+        }
+        _ => {}
+    }
+    audit::versions::require_current(tx, Entity::Petition, id, version).await?;
+    let state = code_of("petitions", "state", &row.state)?;
+    Ok((row, state))
+}
+
 /// Changes a petition's words, handling unit or deadline: the office, while it is in
 /// handling.
 pub async fn edit(
@@ -456,12 +494,8 @@ pub async fn edit(
     input: &PetitionEdit,
 ) -> StoreResult<()> {
     db.write(async |tx| {
-        let row = load(tx.conn(), actor, id).await?;
-        if !row.rights(actor).manage {
-            return Err(StoreError::refused(Refused::PetitionsByOffice));
-        }
-        audit::versions::require_current(tx, Entity::Petition, id, input.version).await?;
-        if row.state == PetitionState::Concluded.code() {
+        let (row, state) = to_change(tx, actor, id, input.version, Need::Manage).await?;
+        if state == PetitionState::Concluded {
             return Err(StoreError::because(
                 "state",
                 Why::Rule(Rule::PetitionConcluded),
@@ -518,14 +552,8 @@ pub async fn conclude_in(
     id: i64,
     input: &Conclusion,
 ) -> StoreResult<()> {
-    let row = load(tx.conn(), actor, id).await?;
-    if !row.rights(actor).conclude {
-        return Err(StoreError::refused(Refused::PetitionByHandlingUnit {
-            unit: row.handling_unit.clone(),
-        }));
-    }
-    audit::versions::require_current(tx, Entity::Petition, id, input.version).await?;
-    if row.state == PetitionState::Concluded.code() {
+    let (row, state) = to_change(tx, actor, id, input.version, Need::Conclude).await?;
+    if state == PetitionState::Concluded {
         return Err(StoreError::because(
             "state",
             Why::Rule(Rule::PetitionConcluded),
@@ -592,12 +620,8 @@ pub async fn send_back_in(
     id: i64,
     input: &SendBack,
 ) -> StoreResult<()> {
-    let row = load(tx.conn(), actor, id).await?;
-    if !row.rights(actor).manage {
-        return Err(StoreError::refused(Refused::PetitionsByOffice));
-    }
-    audit::versions::require_current(tx, Entity::Petition, id, input.version).await?;
-    if row.state != PetitionState::Concluded.code() {
+    let (_, state) = to_change(tx, actor, id, input.version, Need::Manage).await?;
+    if state != PetitionState::Concluded {
         return Err(StoreError::because(
             "state",
             Why::Rule(Rule::PetitionNotConcluded),
@@ -646,10 +670,7 @@ pub async fn withdraw(
     input: &Withdrawal,
 ) -> StoreResult<()> {
     db.write(async |tx| {
-        let row = load(tx.conn(), actor, id).await?;
-        if !row.rights(actor).manage {
-            return Err(StoreError::refused(Refused::PetitionsByOffice));
-        }
+        to_change(tx, actor, id, input.version, Need::Manage).await?;
         let mut c = Checker::default();
         let reason = c.text("reason", &input.reason, 1000);
         c.finish()?;

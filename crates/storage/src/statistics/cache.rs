@@ -20,9 +20,11 @@
 
 use chrono::{Datelike, NaiveDate};
 
+use std::sync::Arc;
+
 use crate::db::Db;
 use crate::db::memo::{self, Value};
-use crate::error::StoreResult;
+use crate::error::{StoreError, StoreResult};
 
 /// What was computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,12 +71,23 @@ pub(crate) async fn state(db: &Db, conn: &mut sqlx::AnyConnection) -> StoreResul
     Ok(Some(sum))
 }
 
-/// The result of `key`, computed by `make` if no one has yet.
-pub(crate) async fn get_or_make(
+/// The result of `key`, computed by `make` if no one has yet; computed each time where
+/// there is no key (entries not chained).
+pub(crate) async fn get_or_make<T: Clone + Send + Sync + 'static>(
     db: &Db,
-    key: &memo::Key,
-    make: impl AsyncFnOnce() -> StoreResult<Value>,
-) -> StoreResult<Value> {
-    let cell = db.memo().cell(key);
-    Ok(cell.get_or_try_init(|| make()).await?.clone())
+    key: Option<memo::Key>,
+    make: impl AsyncFnOnce() -> StoreResult<T>,
+) -> StoreResult<T> {
+    let Some(key) = key else {
+        return make().await;
+    };
+    let cell = db.memo().cell(&key);
+    let made = cell
+        .get_or_try_init(|| async { Ok::<Value, StoreError>(Arc::new(make().await?) as Value) })
+        .await?;
+    made.downcast_ref::<T>().cloned().ok_or_else(|| {
+        StoreError::Other(anyhow::anyhow!(
+            "the memo held another kind of result under this key"
+        ))
+    })
 }

@@ -27,9 +27,6 @@ mod report;
 pub use report::{AspectText, MeasureText, ProblemText, ReportLedger, report_ledger};
 
 use std::collections::HashMap;
-use std::sync::Arc;
-
-use crate::db::memo::Value;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Serialize;
@@ -330,19 +327,16 @@ pub async fn figures(
     as_of: Option<NaiveDate>,
     today: NaiveDate,
 ) -> StoreResult<Figures> {
-    let made = cached(
+    cached(
         db,
         actor,
         scope,
         as_of,
         today,
         cache::What::Figures,
-        async |plan| Ok(Arc::new(gather(db, plan).await?.0) as Value),
+        async |plan| Ok(gather(db, plan).await?.0),
     )
-    .await?;
-    made.downcast_ref::<Figures>().cloned().ok_or_else(|| {
-        StoreError::Other(anyhow::anyhow!("the memo held no figures under their key"))
-    })
+    .await
 }
 
 /// One problem on the battle map (挂图作战): where it stood on the day.
@@ -394,19 +388,16 @@ pub async fn battle_map(
     as_of: Option<NaiveDate>,
     today: NaiveDate,
 ) -> StoreResult<BattleMap> {
-    let made = cached(
+    cached(
         db,
         actor,
         scope,
         as_of,
         today,
         cache::What::Map,
-        async |plan| Ok(Arc::new(map_of(gather(db, plan).await?)) as Value),
+        async |plan| Ok(map_of(gather(db, plan).await?)),
     )
-    .await?;
-    made.downcast_ref::<BattleMap>()
-        .cloned()
-        .ok_or_else(|| StoreError::Other(anyhow::anyhow!("the memo held no map under its key")))
+    .await
 }
 
 /// The map of what [`gather`] computed.
@@ -449,26 +440,24 @@ pub(crate) struct Plan {
 
 /// Checks the day and the permission, then answers from the cache or computes with
 /// `make`.
-async fn cached(
+async fn cached<T: Clone + Send + Sync + 'static>(
     db: &Db,
     actor: &Actor,
     scope: Scope,
     as_of: Option<NaiveDate>,
     today: NaiveDate,
     what: cache::What,
-    make: impl AsyncFnOnce(&Plan) -> StoreResult<Value>,
-) -> StoreResult<Value> {
+    make: impl AsyncFnOnce(&Plan) -> StoreResult<T>,
+) -> StoreResult<T> {
     let mut conn = db.pool().acquire().await?;
     let plan = plan(&mut conn, actor, scope, as_of, today).await?;
     // Read before the facts: what is computed is at least as new as this.
     let state = cache::state(db, &mut conn).await?;
     drop(conn);
-    let Some(state) = state else {
-        return make(&plan).await;
-    };
     let orgs: Vec<i64> = plan.orgs.iter().map(|o| o.0).collect();
-    let key = cache::key(what, &orgs, plan.only.map(|i| i.0), plan.day, today, state);
-    cache::get_or_make(db, &key, async || make(&plan).await).await
+    let key =
+        state.map(|state| cache::key(what, &orgs, plan.only.map(|i| i.0), plan.day, today, state));
+    cache::get_or_make(db, key, async || make(&plan).await).await
 }
 
 /// The day checked (not ahead, a year in range) and the scope's organisations, for a
@@ -740,8 +729,6 @@ pub async fn histories(
     actor: &Actor,
     inspection: InspectionId,
 ) -> StoreResult<Vec<statistics::burn_down::ProblemHistory>> {
-    use statistics::burn_down::ProblemHistory;
-
     let mut conn = db.pool().acquire().await?;
     let org = inspection_org(&mut conn, inspection).await?;
     require_figures(actor, org)?;
@@ -757,20 +744,10 @@ pub async fn histories(
             state,
         )
     });
-    let mut read = async || -> StoreResult<Value> {
-        Ok(Arc::new(read_histories(&mut conn, inspection).await?) as Value)
-    };
-    let made = match key {
-        Some(key) => cache::get_or_make(db, &key, read).await?,
-        None => read().await?,
-    };
-    made.downcast_ref::<Vec<ProblemHistory>>()
-        .cloned()
-        .ok_or_else(|| {
-            StoreError::Other(anyhow::anyhow!(
-                "the memo held no histories under their key"
-            ))
-        })
+    cache::get_or_make(db, key, async || {
+        read_histories(&mut conn, inspection).await
+    })
+    .await
 }
 
 /// [`histories`] as read from the rows.

@@ -91,43 +91,7 @@ pub fn why(lang: Lang, w: &Why) -> String {
             changed_at,
             columns,
         } => stale(lang, changed_by.as_deref(), changed_at.as_deref(), columns),
-        Why::TooSoon(n) if n.event == zhenggai_domain::happened::Event::PetitionConcluded => {
-            if zh {
-                format!(
-                    "办结日期（{}）早于该信访件接收或最近一次退回重办的日期（{}）：请填写实际办结的日期。",
-                    zh_day(n.date),
-                    zh_day(n.earliest)
-                )
-            } else {
-                format!(
-                    "The day concluded ({}) is before the petition was received or last returned ({}): give the day it was actually concluded.",
-                    n.date, n.earliest
-                )
-            }
-        }
-        Why::TooSoon(n) if n.event == zhenggai_domain::happened::Event::PetitionReceived => {
-            if zh {
-                format!(
-                    "接收日期（{}）早于巡视巡察反馈的日期（{}）：信访件随反馈意见移交，请填写实际接收的日期。",
-                    zh_day(n.date),
-                    zh_day(n.earliest)
-                )
-            } else {
-                format!(
-                    "The day received ({}) is before the inspection's feedback ({}): petitions are handed over with it; give the day it was received.",
-                    n.date, n.earliest
-                )
-            }
-        }
-        Why::TooSoon(n) if zh => format!(
-            "会议日期（{}）早于整改措施汇总入方案的日期（{}）：党委（党组）会议审批须在汇总之后，请填写实际开会的日期。",
-            zh_day(n.date),
-            zh_day(n.earliest)
-        ),
-        Why::TooSoon(n) => format!(
-            "The meeting date ({}) is before the plan was compiled ({}): the Party committee approves it afterwards; give the day it met.",
-            n.date, n.earliest
-        ),
+        Why::TooSoon(n) => too_soon(lang, n),
         Why::Refused(r) => refusal(lang, r),
         Why::TooEarly(e) => too_early(lang, e),
         Why::Escalation(m) => misstep(lang, *m),
@@ -656,6 +620,36 @@ fn start_after_recorded(lang: Lang, s: &zhenggai_domain::happened::StartAfterRec
                 "Already recorded: {what} on {date}, before the new start ({start}); nothing of the rectification happens before the inspection. Give {date} or earlier, or first correct that record's date if it is wrong."
             )
         }
+    }
+}
+
+/// A date of what happened that lies before the step it follows, by what the date records.
+fn too_soon(lang: Lang, n: &zhenggai_domain::happened::TooSoon) -> String {
+    use zhenggai_domain::happened::Event;
+    let (date, earliest) = (zh_day(n.date), zh_day(n.earliest));
+    match (lang, n.event) {
+        (Lang::Zh, Event::PetitionConcluded) => format!(
+            "办结日期（{date}）早于该信访件接收或最近一次退回重办的日期（{earliest}）：请填写实际办结的日期。"
+        ),
+        (Lang::En, Event::PetitionConcluded) => format!(
+            "The day concluded ({}) is before the petition was received or last returned ({}): give the day it was actually concluded.",
+            n.date, n.earliest
+        ),
+        (Lang::Zh, Event::PetitionReceived) => format!(
+            "接收日期（{date}）早于巡视巡察反馈的日期（{earliest}）：信访件随反馈意见移交，请填写实际接收的日期。"
+        ),
+        (Lang::En, Event::PetitionReceived) => format!(
+            "The day received ({}) is before the inspection's feedback ({}): petitions are handed over with it; give the day it was received.",
+            n.date, n.earliest
+        ),
+        // The one other step with an earliest day: a plan approved after it was compiled.
+        (Lang::Zh, _) => format!(
+            "会议日期（{date}）早于整改措施汇总入方案的日期（{earliest}）：党委（党组）会议审批须在汇总之后，请填写实际开会的日期。"
+        ),
+        (Lang::En, _) => format!(
+            "The meeting date ({}) is before the plan was compiled ({}): the Party committee approves it afterwards; give the day it met.",
+            n.date, n.earliest
+        ),
     }
 }
 

@@ -200,7 +200,7 @@ pub async fn show(
 }
 
 /// The ids ticked in a list (one value each), or typed with commas by an older form.
-fn ids(form: &FormData, name: &str) -> Vec<i64> {
+pub(super) fn ids(form: &FormData, name: &str) -> Vec<i64> {
     form.all(name)
         .into_iter()
         .flat_map(|v| v.split([',', '，', ' ']))

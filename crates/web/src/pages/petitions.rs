@@ -15,6 +15,7 @@ use zhenggai_storage::ledger::petitions::{
     self, Conclusion, PetitionEdit, PetitionInput, PetitionList, SendBack, Withdrawal,
 };
 
+use super::outcomes::ids;
 use super::{Choice, Errors, Nav, refused_form, render, see_other, tr};
 use crate::error::PageError;
 use crate::form::{FormData, PageForm};
@@ -134,13 +135,6 @@ impl PetitionsPage {
             .ok()
             .filter(|id| *id > 0)
     }
-}
-
-fn ids(form: &FormData, name: &str) -> Vec<i64> {
-    form.all(name)
-        .into_iter()
-        .filter_map(|s| s.trim().parse().ok())
-        .collect()
 }
 
 async fn page(
