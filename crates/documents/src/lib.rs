@@ -7,6 +7,7 @@
 //! volumes with their catalogue and writes and verifies the archive package.
 
 pub mod archive;
+pub mod meeting;
 pub mod official;
 pub mod read;
 pub mod reports;

@@ -15,6 +15,7 @@ pub mod happened;
 pub mod ids;
 pub mod inspection;
 pub mod lifecycle;
+pub mod meeting;
 pub mod new_deadline;
 pub mod outcomes;
 pub mod password;

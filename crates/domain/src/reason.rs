@@ -38,6 +38,14 @@ pub enum Choose {
     ChangeKind,
     /// A department of the organisation to handle a petition (承办单位).
     HandlingUnit,
+    /// A member of the meeting's leadership (班子成员).
+    Member,
+    /// What an opinion is about (政治建设、担当作为 …).
+    OpinionCategory,
+    /// How an opinion reached the office (来信、座谈会 …).
+    OpinionChannel,
+    /// Self-criticism, criticism or the upper level's remarks.
+    RemarkKind,
     /// The unit that will lead.
     LeadingUnit,
     /// The measure to extend.
@@ -86,6 +94,8 @@ pub enum Choose {
 /// problem's, or none.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Foreign {
+    /// An opinion or remark that is not one of this meeting's.
+    NotOfMeeting,
     /// An item not under the aspect chosen.
     ItemOfAspect,
     /// A responsible leader who is not a leader of the organisation.
@@ -203,6 +213,38 @@ pub enum Rule {
     /// A petition no longer among those the person may act on (reassigned to another
     /// unit, or withdrawn) — or one that never was.
     PetitionGone,
+    /// The public opinion box (意见箱) opens on a later day.
+    BoxNotYetOpen {
+        /// Its first day.
+        opens: NaiveDate,
+    },
+    /// The public opinion box has closed (its last day passed, or the meeting was held).
+    BoxClosed {
+        /// Its last day.
+        closed: NaiveDate,
+    },
+    /// The box's days: the last before the first, or open longer than allowed.
+    BoxDays {
+        /// The most days it may stay open.
+        max_days: i64,
+    },
+    /// The same opinion has already reached the box.
+    SameOpinion,
+    /// A change to what the meeting prepares (opinions, talks, materials) after it was
+    /// held, or to what was said at it after its problems joined the ledger.
+    MeetingPast,
+    /// The problems join the ledger after the meeting is held, once.
+    MeetingNotHeld,
+    /// No problem named for the ledger.
+    NothingToCarry,
+    /// A finalised self-examination (已定稿) is not revised.
+    MaterialFinal,
+    /// An opinion not sorted to the reader, or already acknowledged.
+    NotToAcknowledge,
+    /// An opinion merged into itself or into one already merged.
+    MergeTarget,
+    /// Criticism names two different members; self-criticism one.
+    RemarkMembers,
     /// A supervision round without findings.
     NoFindings,
     /// A look-back round that has decided on the problem already.
@@ -659,6 +701,12 @@ pub enum Refused {
     ArchiveByOffice,
     /// 信访件 are registered, reassigned and returned by the organisation's office.
     PetitionsByOffice,
+    /// A democratic life meeting (民主生活会) is run by its organisation's office: the
+    /// opinions sorted, the talks and what was said recorded, its problems carried.
+    MeetingByOffice,
+    /// A member's self-examination (对照检查材料) is written by the member, or by the
+    /// office for the leadership's.
+    MaterialByItsMember,
     /// A petition's result (办结) is recorded by its handling unit (承办单位) or the office.
     PetitionByHandlingUnit {
         /// The handling unit's name.

@@ -22,6 +22,7 @@ pub mod db;
 pub mod error;
 pub mod files;
 pub mod ledger;
+pub mod meetings;
 pub mod reminders;
 pub mod scope;
 pub mod settings;

@@ -47,6 +47,9 @@ pub enum PageError {
     /// An address that takes a form's submission, opened by other means (typed in, or
     /// reloaded after a refused form).
     FormOnly,
+    /// A public form (the opinion box) sent from one address more often than it takes:
+    /// 429 with `Retry-After`.
+    TooFrequent,
     /// An address that does not read (letters where a record's number goes, a query
     /// parameter of the wrong kind): edited by hand, or a broken link.
     BadAddress,
@@ -249,6 +252,11 @@ impl IntoResponse for PageError {
                 records: Vec::new(),
                 link: Some(("/calendar", Tr::calendar_open_this_year)),
             }),
+            PageError::TooFrequent => busy(error_page(
+                StatusCode::TOO_MANY_REQUESTS,
+                Tr::error_too_frequent,
+                &[],
+            )),
             PageError::Busy => busy(error_page(
                 StatusCode::SERVICE_UNAVAILABLE,
                 Tr::error_busy,
@@ -319,6 +327,9 @@ pub enum ApiError {
     Busy,
     /// A method the address does not take (GET on a write, say).
     MethodNotAllowed,
+    /// A public route (the opinion box) called from one address more often than it
+    /// takes: 429 with `Retry-After`.
+    TooFrequent,
     /// An address longer than the HTTP reader takes, answered by the server.
     UriTooLong,
     /// Headers larger than the HTTP reader takes, answered by the server.
@@ -489,6 +500,10 @@ impl ApiError {
                 body("slow_body", Tr::api_slow_body),
             ),
             ApiError::Busy => (StatusCode::SERVICE_UNAVAILABLE, body("busy", Tr::api_busy)),
+            ApiError::TooFrequent => (
+                StatusCode::TOO_MANY_REQUESTS,
+                body("too_frequent", Tr::error_too_frequent),
+            ),
             ApiError::Store(e) => match e {
                 StoreError::NotFound => {
                     (StatusCode::NOT_FOUND, body("not_found", Tr::api_not_found))
@@ -539,7 +554,7 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let busy_now = matches!(self, ApiError::Busy);
+        let busy_now = matches!(self, ApiError::Busy | ApiError::TooFrequent);
         let stale = match &self {
             ApiError::Store(StoreError::Conflict(c)) => Some(StoredConflict((**c).clone())),
             _ => None,

@@ -8,7 +8,9 @@
 //!
 //! Nothing else about the person goes into it: no cookie, no token, no query, no
 //! address. The client's address is logged only where security needs it, on a refused
-//! login (`pages::login`); no route of zhenggai promises its sender anonymity.
+//! login (`pages::login`). The public opinion box promises its senders anonymity, so
+//! its routes (`/box/…`, and the API's `/api/v1/box/…`) write no line at all: not even
+//! the time of a request is kept (D18).
 
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -81,8 +83,16 @@ fn new_id() -> String {
     format!("{:016x}", rand::random::<u64>())
 }
 
+/// Whether a path is the public opinion box's, whose requests are not logged.
+pub fn is_anonymous_route(path: &str) -> bool {
+    path.starts_with("/box/") || path.starts_with("/api/v1/box/")
+}
+
 /// The outermost layer: the request's id, its span, and its line once answered.
 pub async fn log_requests(mut req: Request, next: Next) -> Response {
+    if is_anonymous_route(req.uri().path()) {
+        return next.run(req).await;
+    }
     let started = Instant::now();
     let id = req
         .headers()

@@ -9,7 +9,7 @@ use axum::routing::{MethodRouter, get, post};
 use crate::error::PageError;
 use crate::pages::{
     admin, battle_map, calendar, documents, header_words, home, inspections, ledger, login,
-    lookbacks, measures, notifications, outcomes, petitions, problems, rules, spreadsheets,
+    lookbacks, measures, meetings, notifications, opinion_box, outcomes, petitions, problems, rules, spreadsheets,
     supervision, trail, warnings, weekly,
 };
 use crate::state::App;
@@ -221,6 +221,21 @@ pub fn page_routes(app: &App) -> Vec<(&'static str, MethodRouter<App>)> {
             get(petitions::of_inspection).post(petitions::register),
         ),
         ("/petitions", get(petitions::all)),
+        ("/meetings", get(meetings::list).post(meetings::create)),
+        ("/meetings/{id}", get(meetings::show).post(meetings::act)),
+        ("/meetings/{id}/report.docx", get(meetings::report)),
+        // The public opinion box: no session, no CSRF token (there is no ambient
+        // authority to abuse), the sender counted before the body is read.
+        (
+            "/box/{key}",
+            get(opinion_box::show)
+                .post(opinion_box::submit)
+                .layer(DefaultBodyLimit::max(opinion_box::BOX_BODY_BYTES)),
+        ),
+        (
+            "/box/{key}/receipt",
+            post(opinion_box::receipt).layer(DefaultBodyLimit::max(opinion_box::BOX_BODY_BYTES)),
+        ),
         ("/petitions/{id}", post(petitions::act)),
         (
             "/inspections/{id}/lookbacks",
@@ -352,6 +367,8 @@ fn serves_the_ledger(path: &str) -> bool {
     ];
     const EVERY_ROLE_UNDER: &[&str] = &[
         "/assets/",
+        // The public opinion box: no one logs in to it.
+        "/box/",
         "/notifications",
         "/tokens",
         "/admin/",

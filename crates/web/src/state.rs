@@ -91,6 +91,8 @@ pub struct App {
     pub login_throttle: Arc<crate::throttle::LoginThrottle>,
     /// The login form's tokens.
     pub login_tokens: crate::login_guard::LoginTokens,
+    /// The public opinion box's flood guard, in memory.
+    pub box_guard: Arc<crate::throttle::BoxGuard>,
     /// A permit for each upload or import whose body may be read at once.
     pub upload_slots: Arc<tokio::sync::Semaphore>,
 }
@@ -118,6 +120,7 @@ impl App {
                 per_address.max(1),
                 config.auth.lockout,
             )),
+            box_guard: Arc::default(),
             upload_slots: Arc::new(tokio::sync::Semaphore::new(
                 config.concurrent_uploads.max(1),
             )),

@@ -79,6 +79,58 @@ impl LoginThrottle {
     }
 }
 
+/// The public opinion box's guard against floods and scripted spam (D18): opinions
+/// left and receipts looked up, counted per address in a window, in memory only. An
+/// address is held as a keyed hash whose key is drawn when the process starts and never
+/// leaves it, so not even this memory holds an address, and nothing ties a count to an
+/// opinion: the box stores none. One address's flood uses up its own window only, and
+/// an honest submitter elsewhere is not blocked by it.
+#[derive(Debug)]
+pub struct BoxGuard {
+    submissions: LoginThrottle,
+    lookups: LoginThrottle,
+    key: std::collections::hash_map::RandomState,
+}
+
+/// Opinions one address may leave per window: a person writes a few; a script, many.
+pub const BOX_SUBMISSIONS: u32 = 5;
+
+/// Receipts one address may look up per window: enough to check several, too few to
+/// guess one (80 random bits).
+pub const BOX_LOOKUPS: u32 = 30;
+
+impl Default for BoxGuard {
+    fn default() -> Self {
+        Self::new(BOX_SUBMISSIONS, BOX_LOOKUPS, Duration::minutes(10))
+    }
+}
+
+impl BoxGuard {
+    /// A guard allowing `submissions` and `lookups` per address in each `window`.
+    pub fn new(submissions: u32, lookups: u32, window: Duration) -> Self {
+        Self {
+            submissions: LoginThrottle::new(submissions, window),
+            lookups: LoginThrottle::new(lookups, window),
+            key: std::collections::hash_map::RandomState::new(),
+        }
+    }
+
+    fn tag(&self, address: &str) -> String {
+        use std::hash::BuildHasher;
+        format!("{:016x}", self.key.hash_one(address))
+    }
+
+    /// Counts an opinion left from `address`; `false` when its window is used up.
+    pub fn submit(&self, address: &str, now: DateTime<Utc>) -> bool {
+        self.submissions.reserve(&self.tag(address), now)
+    }
+
+    /// Counts a receipt looked up from `address`; `false` when its window is used up.
+    pub fn look_up(&self, address: &str, now: DateTime<Utc>) -> bool {
+        self.lookups.reserve(&self.tag(address), now)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,6 +159,19 @@ mod tests {
             t.refund("a");
         }
         assert!(t.reserve("a", at(0)) && t.reserve("a", at(0)) && !t.reserve("a", at(0)));
+    }
+
+    #[test]
+    fn the_box_counts_each_address_apart_and_holds_no_address() {
+        let g = BoxGuard::new(2, 3, Duration::minutes(10));
+        assert!(g.submit("10.0.0.1", at(0)) && g.submit("10.0.0.1", at(0)));
+        assert!(!g.submit("10.0.0.1", at(1)), "the flood stops");
+        assert!(g.submit("10.0.0.2", at(1)), "an honest submitter elsewhere goes on");
+        assert!(g.submit("10.0.0.1", at(10)), "a new window");
+        assert!((0..3).all(|_| g.look_up("10.0.0.1", at(0))));
+        assert!(!g.look_up("10.0.0.1", at(0)));
+        let held = g.submissions.windows.lock().unwrap();
+        assert!(held.keys().all(|k| !k.contains("10.0.0")), "{held:?}");
     }
 
     #[test]

@@ -113,11 +113,25 @@ pub enum Entity {
     Petition,
     /// A problem a petition bears on.
     PetitionLink,
+    /// 民主生活会.
+    Meeting,
+    /// A member of a meeting's leadership (班子成员).
+    MeetingMember,
+    /// An opinion solicited for a meeting (征求意见).
+    Opinion,
+    /// 谈心谈话.
+    Talk,
+    /// 对照检查材料.
+    Material,
+    /// A problem a meeting named, and the measure committed to (查摆问题).
+    MeetingFinding,
+    /// What was said at a meeting (批评与自我批评、上级点评).
+    MeetingRemark,
 }
 
 impl Entity {
     /// Every recorded table, in the order `verify` checks them.
-    pub const ALL: [Entity; 39] = [
+    pub const ALL: [Entity; 46] = [
         Entity::Unit,
         Entity::User,
         Entity::ApiToken,
@@ -157,6 +171,13 @@ impl Entity {
         Entity::Archive,
         Entity::Petition,
         Entity::PetitionLink,
+        Entity::Meeting,
+        Entity::MeetingMember,
+        Entity::Opinion,
+        Entity::Talk,
+        Entity::Material,
+        Entity::MeetingFinding,
+        Entity::MeetingRemark,
     ];
 
     /// The entity of a table name.
@@ -206,6 +227,13 @@ impl Entity {
             Entity::Archive => "archives",
             Entity::Petition => "petitions",
             Entity::PetitionLink => "petition_links",
+            Entity::Meeting => "meetings",
+            Entity::MeetingMember => "meeting_members",
+            Entity::Opinion => "opinions",
+            Entity::Talk => "talks",
+            Entity::Material => "materials",
+            Entity::MeetingFinding => "meeting_findings",
+            Entity::MeetingRemark => "meeting_remarks",
         }
     }
 }

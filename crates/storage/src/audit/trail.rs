@@ -401,6 +401,17 @@ fn name_sql(entity: Entity) -> &'static str {
         Entity::Petition => {
             "SELECT t.id, COALESCE(t.number, t.received_on) AS name FROM petitions t"
         }
+        Entity::Meeting => "SELECT t.id, t.topic AS name FROM meetings t",
+        Entity::MeetingMember => {
+            "SELECT t.id, u.display_name AS name FROM meeting_members t JOIN users u ON u.id = t.user_id"
+        }
+        Entity::Opinion => "SELECT t.id, t.received_on AS name FROM opinions t",
+        Entity::Talk => "SELECT t.id, t.held_on AS name FROM talks t",
+        Entity::Material => {
+            "SELECT t.id, COALESCE(u.display_name, '') AS name FROM materials t LEFT JOIN users u ON u.id = t.member_id"
+        }
+        Entity::MeetingFinding => "SELECT t.id, t.problem AS name FROM meeting_findings t",
+        Entity::MeetingRemark => "SELECT t.id, t.points AS name FROM meeting_remarks t",
         Entity::PetitionLink => {
             "SELECT t.id, CAST(p.ordinal AS TEXT) || '. ' || p.title AS name FROM petition_links t JOIN problems p ON p.id = t.problem_id"
         }

@@ -224,6 +224,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "petitions",
         include_str!("../../migrations/0049_petitions.sql"),
     ),
+    (
+        50,
+        "meetings",
+        include_str!("../../migrations/0050_meetings.sql"),
+    ),
 ];
 
 /// A column a migration added to an existing table, with the value it gave the rows

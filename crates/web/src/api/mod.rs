@@ -19,6 +19,7 @@ pub mod measure_grid;
 pub mod measures;
 pub mod notifications;
 pub mod outcomes;
+pub mod meetings;
 pub mod petitions;
 pub mod problems;
 pub mod rules;
@@ -205,6 +206,8 @@ pub fn routes(upload_limit: usize, import_limit: usize) -> OpenApiRouter<App> {
         .merge(ledger_only(measure_grid::routes()))
         .merge(ledger_only(outcomes::routes()))
         .merge(ledger_only(petitions::routes()))
+        .merge(ledger_only(meetings::routes()))
+        .merge(meetings::public_routes())
         .merge(ledger_only(statistics::routes()))
         .merge(ledger_only(documents::routes()))
         .merge(ledger_only(lookbacks::routes()))

@@ -8,6 +8,9 @@ use zhenggai_domain::deadline::{DeadlineKind, Precision};
 use zhenggai_domain::escalation::NoticeKind;
 use zhenggai_domain::inspection::InspectionKind;
 use zhenggai_domain::lifecycle::{Party, ProblemState};
+use zhenggai_domain::meeting::{
+    MaterialState, MeetingState, OpinionCategory, OpinionChannel, OpinionState, RemarkKind,
+};
 use zhenggai_domain::outcomes::{AccountabilityForm, InstitutionChange};
 use zhenggai_domain::reminder::RobotKind;
 use zhenggai_domain::schedule::NodeKind;
@@ -15,6 +18,7 @@ use zhenggai_domain::status::ReportedStatus;
 use zhenggai_domain::warning::{Colour, Recipient};
 use zhenggai_domain::weekly::ReportStatus;
 use zhenggai_spreadsheet::layout::Field;
+use zhenggai_storage::meetings::public_box::ReceiptStanding;
 
 /// A domain value with a name in each language (through any number of references,
 /// as templates hand them over).
@@ -114,6 +118,47 @@ labels! {
         InstitutionChange::Made => "制定", "Made";
         InstitutionChange::Revised => "修订", "Revised";
         InstitutionChange::Abolished => "废止", "Abolished";
+    }
+    MeetingState {
+        MeetingState::Preparing => "会前准备", "Preparing";
+        MeetingState::Held => "已召开", "Held";
+        MeetingState::Closed => "问题已纳入整改", "Problems in the ledger";
+    }
+    OpinionChannel {
+        OpinionChannel::Box => "意见箱", "Opinion box";
+        OpinionChannel::Letter => "来信", "Letter";
+        OpinionChannel::Forum => "座谈会", "Forum";
+        OpinionChannel::Mailbox => "意见邮箱", "Mailbox";
+    }
+    OpinionCategory {
+        OpinionCategory::Political => "政治建设", "Political";
+        OpinionCategory::Ideological => "思想理论", "Ideological";
+        OpinionCategory::Work => "担当作为", "Taking responsibility";
+        OpinionCategory::Style => "工作作风", "Style of work";
+        OpinionCategory::Integrity => "廉洁自律", "Integrity";
+        OpinionCategory::Other => "其他", "Other";
+    }
+    OpinionState {
+        OpinionState::New => "待梳理", "To sort";
+        OpinionState::Sorted => "已反馈", "Fed back";
+        OpinionState::Acknowledged => "已阅知", "Acknowledged";
+        OpinionState::Merged => "已合并", "Merged";
+    }
+    MaterialState {
+        MaterialState::Draft => "起草中", "Draft";
+        MaterialState::Final => "已定稿", "Final";
+    }
+    RemarkKind {
+        RemarkKind::SelfCriticism => "自我批评", "Self-criticism";
+        RemarkKind::Criticism => "相互批评", "Criticism";
+        RemarkKind::UpperRemarks => "上级点评", "Upper level's remarks";
+    }
+    ReceiptStanding {
+        ReceiptStanding::InBox => "已收到，在意见箱中等待开箱", "Received; in the box, waiting to be opened";
+        ReceiptStanding::Opened => "已开箱，正在梳理", "Opened; being sorted";
+        ReceiptStanding::FedBack => "已梳理并反馈", "Sorted and fed back";
+        ReceiptStanding::Acknowledged => "已反馈，本人已阅知", "Fed back and acknowledged";
+        ReceiptStanding::Merged => "与内容相同的意见合并处理", "Handled with an opinion saying the same";
     }
     ReportStatus {
         ReportStatus::OnTime => "按时报送", "On time";

@@ -368,6 +368,64 @@ impl Tr {
         }
     }
 
+    /// Opinions waiting in the box: "意见箱中有3条意见待开箱".
+    pub fn meeting_unopened(&self, n: impl Borrow<i64>) -> String {
+        match self.0 {
+            Lang::Zh => format!("意见箱中有{}条意见待开箱", n.borrow()),
+            Lang::En => format!("{} opinions wait in the box", n.borrow()),
+        }
+    }
+
+    /// No talk the reader may read, of `n` held.
+    pub fn meeting_no_talks(&self, n: impl Borrow<i64>) -> String {
+        match (self.0, *n.borrow()) {
+            (Lang::Zh, 0) => "还没有登记谈心谈话。".into(),
+            (Lang::Zh, n) => format!("已登记谈心谈话{n}次，仅谈话双方和整改办可见。"),
+            (Lang::En, 0) => "No talk recorded yet.".into(),
+            (Lang::En, n) => format!("{n} talks recorded, read only by their two parties and the office."),
+        }
+    }
+
+    /// No self-examination the reader may read, of `n` written.
+    pub fn meeting_no_materials(&self, n: impl Borrow<i64>) -> String {
+        match (self.0, *n.borrow()) {
+            (Lang::Zh, 0) => "还没有对照检查材料。".into(),
+            (Lang::Zh, n) => format!("已有对照检查材料{n}份，仅本人和整改办可见。"),
+            (Lang::En, 0) => "No self-examination yet.".into(),
+            (Lang::En, n) => format!("{n} self-examinations written, read only by their authors and the office."),
+        }
+    }
+
+    /// A material's versions, linking its trail: "第3稿 · 修改记录".
+    pub fn meeting_versions(&self, v: impl Borrow<i64>) -> String {
+        match self.0 {
+            Lang::Zh => format!("第{}稿 · 修改记录", v.borrow()),
+            Lang::En => format!("version {} · change record", v.borrow()),
+        }
+    }
+
+    /// The carry's hint, with how many problems join the ledger.
+    pub fn meeting_carry_hint(&self, n: impl Borrow<usize>) -> String {
+        match self.0 {
+            Lang::Zh => format!(
+                "将{}个查摆的问题一次纳入整改台账（巡察类别：民主生活会）：领导班子一个方面，每位班子成员一个方面，每个问题带其整改措施，责任领导为本人（班子问题为主持人）。",
+                n.borrow()
+            ),
+            Lang::En => format!(
+                "Carries the {} problems named into a ledger of kind democratic life meeting at once: one aspect for the leadership and one per member, each problem with its measure, its leader the member (the chair for the leadership's).",
+                n.borrow()
+            ),
+        }
+    }
+
+    /// ", acknowledged on 2026-12-05".
+    pub fn box_acknowledged_on(&self, d: impl Borrow<chrono::NaiveDate>) -> String {
+        match self.0 {
+            Lang::Zh => format!("，本人已于{}阅知", zh_day(*d.borrow())),
+            Lang::En => format!(", acknowledged on {}", d.borrow()),
+        }
+    }
+
     /// Of the petitions in handling, how many are overdue: "（逾期3件）".
     pub fn home_petitions_overdue(&self, n: impl Borrow<u64>) -> String {
         match self.0 {

@@ -199,6 +199,14 @@ pub fn refused(lang: Lang, r: &Refused) -> String {
             "信访件由被巡察单位的整改办登记、改派和退回重办；承办单位在“信访件”页面登记办理结果。",
             "Petitions are registered, reassigned and returned by the inspected organisation's office; the handling unit records the result on the Petitions page.",
         ),
+        Refused::MeetingByOffice => pick(
+            "民主生活会由本单位整改办组织：意见的梳理反馈、谈心谈话、会议记录和问题纳入台账都由整改办办理；班子成员在本页阅知意见、撰写对照检查材料。",
+            "The democratic life meeting is run by the organisation's office: it sorts and feeds back the opinions, records the talks and what was said, and carries the problems into the ledger; members acknowledge their opinions and write their self-examination on this page.",
+        ),
+        Refused::MaterialByItsMember => pick(
+            "对照检查材料由班子成员本人撰写，班子的对照检查材料由整改办起草；如需修改他人的材料，请联系本人。",
+            "A member writes their own self-examination, and the office drafts the leadership's; ask the member to change theirs.",
+        ),
         Refused::PetitionByHandlingUnit { unit } => match lang {
             Lang::Zh => format!(
                 "该信访件由{unit}承办，办理结果由{unit}或整改办登记；如需改派，请联系整改办。"
@@ -933,6 +941,22 @@ fn choose(c: Choose) -> (&'static str, &'static str) {
             "请选择制定、修订或废止。",
             "Choose made, revised or abolished.",
         ),
+        Choose::Member => (
+            "请从本次民主生活会的班子成员中选择。",
+            "Choose one of the meeting's members.",
+        ),
+        Choose::OpinionCategory => (
+            "请选择意见的类别（政治建设、思想理论、担当作为、工作作风、廉洁自律或其他）。",
+            "Choose what the opinion is about (political, ideological, work, style, integrity or other).",
+        ),
+        Choose::OpinionChannel => (
+            "请选择意见的来源渠道（来信、座谈会或意见邮箱）。",
+            "Choose how the opinion came (letter, forum or mailbox).",
+        ),
+        Choose::RemarkKind => (
+            "请选择自我批评、相互批评或上级点评。",
+            "Choose self-criticism, criticism or the upper level's remarks.",
+        ),
         Choose::HandlingUnit => (
             "请从本单位的部门中选择承办单位。",
             "Choose the handling unit from the organisation's departments.",
@@ -1014,6 +1038,10 @@ fn foreign(lang: Lang, f: &Foreign) -> String {
     let zh = lang == Lang::Zh;
     let pick = |z: &str, e: &str| lang.pick(z, e).to_string();
     match f {
+        Foreign::NotOfMeeting => pick(
+            "所选的意见或发言不属于本次民主生活会，请从本页列出的内容中选择。",
+            "That opinion or remark is not one of this meeting's: choose one listed on this page.",
+        ),
         Foreign::ItemOfAspect => pick(
             "所选的项不属于该方面，请重新选择。",
             "That item is not under the chosen aspect.",
@@ -1183,6 +1211,59 @@ fn rule(lang: Lang, r: &Rule) -> String {
         Rule::PetitionGone => pick(
             "这件信访件已不在您可以办理的列表中：整改办可能已将它改派给其他单位或撤回。您填写的内容没有保存，已列在下面，请复制后联系整改办。",
             "This petition is no longer among those you may act on: the office may have reassigned it to another unit or withdrawn it. What you typed was not saved; it is below: copy it and ask the office.",
+        ),
+        Rule::BoxNotYetOpen { opens } => match lang {
+            Lang::Zh => format!("意见箱{}开放，请届时再提交。", zh_day(*opens)),
+            Lang::En => format!("The opinion box opens on {opens}; please submit then."),
+        },
+        Rule::BoxClosed { closed } => match lang {
+            Lang::Zh => format!(
+                "意见征求已于{}结束，意见箱不再接收意见。如仍有意见，请通过来信或意见邮箱反映。",
+                zh_day(*closed)
+            ),
+            Lang::En => format!(
+                "The solicitation ended on {closed}: the box takes no more opinions. Send a letter or write to the mailbox instead."
+            ),
+        },
+        Rule::BoxDays { max_days } => match lang {
+            Lang::Zh => format!(
+                "意见箱的截止日期不能早于开放日期，开放时间不超过{max_days}天。"
+            ),
+            Lang::En => format!(
+                "The box's last day cannot come before its first, and it stays open at most {max_days} days."
+            ),
+        },
+        Rule::SameOpinion => pick(
+            "意见箱已收到内容相同的意见，无需重复提交。",
+            "The box already holds an opinion with the same words: there is no need to send it again.",
+        ),
+        Rule::MeetingPast => pick(
+            "会议已召开（或问题已纳入整改台账），会前的意见、谈话和材料不再修改；会议记录在纳入台账前可以补充。",
+            "The meeting has been held (or its problems have joined the ledger): what was prepared before it no longer changes; what was said may be added until the problems join the ledger.",
+        ),
+        Rule::MeetingNotHeld => pick(
+            "会议召开后才能将查摆的问题纳入整改台账，且只纳入一次：请先登记会议已召开。",
+            "The problems join the ledger after the meeting is held, and once: record that the meeting was held first.",
+        ),
+        Rule::NothingToCarry => pick(
+            "还没有查摆的问题可以纳入整改台账：请先在对照检查材料中列出问题和整改措施。",
+            "No problem is named yet for the ledger: list the problems and measures in the self-examinations first.",
+        ),
+        Rule::MaterialFinal => pick(
+            "对照检查材料已定稿，不再修改；如需修改，请联系整改办退回起草。",
+            "The self-examination is final and no longer changes; ask the office to reopen it.",
+        ),
+        Rule::NotToAcknowledge => pick(
+            "这条意见没有反馈给您，或您已阅知。",
+            "This opinion was not fed back to you, or you have acknowledged it.",
+        ),
+        Rule::MergeTarget => pick(
+            "请选择另一条未被合并的意见作为合并对象。",
+            "Choose another opinion, not itself merged, to merge into.",
+        ),
+        Rule::RemarkMembers => pick(
+            "自我批评只涉及本人；相互批评请选择提出批评和被批评的两位不同成员。",
+            "Self-criticism concerns one member; for criticism choose two different members, who criticises and who is criticised.",
         ),
         Rule::PetitionNumberTaken => pick(
             "本轮已有信访件使用这个编号：请核对移交清单上的编号，或留空。",
@@ -1891,6 +1972,8 @@ mod every_reason {
                 Refused::ArchiveByOffice,
                 Refused::DocumentsByLedgerReaders,
                 Refused::PetitionsByOffice,
+                Refused::MeetingByOffice,
+                Refused::MaterialByItsMember,
                 Refused::PetitionByHandlingUnit {
                     unit: lead_unit.clone(),
                 },
@@ -1989,6 +2072,8 @@ mod every_reason {
             Refused::DocumentsByLedgerReaders => 22,
             Refused::PetitionsByOffice => 23,
             Refused::PetitionByHandlingUnit { .. } => 24,
+            Refused::MeetingByOffice => 25,
+            Refused::MaterialByItsMember => 26,
         }
     }
 
@@ -2205,7 +2290,12 @@ mod every_reason {
             Why::Choose(Choose::ClosedProblem),
             Why::Choose(Choose::DocumentKind),
             Why::Choose(Choose::HandlingUnit),
+            Why::Choose(Choose::Member),
+            Why::Choose(Choose::OpinionCategory),
+            Why::Choose(Choose::OpinionChannel),
+            Why::Choose(Choose::RemarkKind),
             Why::Foreign(Foreign::ItemOfAspect),
+            Why::Foreign(Foreign::NotOfMeeting),
             Why::Foreign(Foreign::Leader),
             Why::Foreign(Foreign::CooperatingUnits),
             Why::Foreign(Foreign::NotInInspection { id: 12 }),
@@ -2255,6 +2345,21 @@ mod every_reason {
             }),
             Why::Rule(Rule::PetitionNumberTaken),
             Why::Rule(Rule::PetitionGone),
+            Why::Rule(Rule::BoxNotYetOpen {
+                opens: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default(),
+            }),
+            Why::Rule(Rule::BoxClosed {
+                closed: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default(),
+            }),
+            Why::Rule(Rule::BoxDays { max_days: 90 }),
+            Why::Rule(Rule::SameOpinion),
+            Why::Rule(Rule::MeetingPast),
+            Why::Rule(Rule::MeetingNotHeld),
+            Why::Rule(Rule::NothingToCarry),
+            Why::Rule(Rule::MaterialFinal),
+            Why::Rule(Rule::NotToAcknowledge),
+            Why::Rule(Rule::MergeTarget),
+            Why::Rule(Rule::RemarkMembers),
             Why::Rule(Rule::PetitionDeadlineBeforeReceived {
                 received_on: NaiveDate::from_ymd_opt(2024, 3, 11).unwrap_or_default(),
             }),
@@ -2589,6 +2694,10 @@ mod every_reason {
             Choose::ClosedProblem => 28,
             Choose::DocumentKind => 29,
             Choose::HandlingUnit => 30,
+            Choose::Member => 31,
+            Choose::OpinionCategory => 32,
+            Choose::OpinionChannel => 33,
+            Choose::RemarkKind => 34,
         }
     }
 
@@ -2607,6 +2716,7 @@ mod every_reason {
             Foreign::NotInRound => 10,
             Foreign::CarryMeasures => 11,
             Foreign::MappedUnit { .. } => 12,
+            Foreign::NotOfMeeting => 13,
         }
     }
 
@@ -2653,6 +2763,17 @@ mod every_reason {
             Rule::PetitionDeadlineTooLate { .. } => 38,
             Rule::PetitionNumberTaken => 39,
             Rule::PetitionGone => 40,
+            Rule::BoxNotYetOpen { .. } => 41,
+            Rule::BoxClosed { .. } => 42,
+            Rule::BoxDays { .. } => 43,
+            Rule::SameOpinion => 44,
+            Rule::MeetingPast => 45,
+            Rule::MeetingNotHeld => 46,
+            Rule::NothingToCarry => 47,
+            Rule::MaterialFinal => 48,
+            Rule::NotToAcknowledge => 49,
+            Rule::MergeTarget => 50,
+            Rule::RemarkMembers => 51,
         }
     }
 
@@ -2778,9 +2899,9 @@ mod every_reason {
         ("too_early", 7),
         ("escalation", 8),
         ("password", 5),
-        ("choose", 31),
-        ("foreign", 13),
-        ("rule", 41),
+        ("choose", 35),
+        ("foreign", 14),
+        ("rule", 52),
         ("bounds", 12),
         ("account", 14),
         ("channel", 6),
@@ -2789,7 +2910,7 @@ mod every_reason {
         ("import", 8),
         ("unreadable", 9),
         ("finding", 16),
-        ("refused", 25),
+        ("refused", 27),
         ("blocking", 4),
     ];
 

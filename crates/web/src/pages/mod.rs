@@ -16,6 +16,8 @@ pub mod measure_grid;
 pub mod measures;
 pub mod notifications;
 pub mod outcomes;
+pub mod meetings;
+pub mod opinion_box;
 pub mod petitions;
 pub mod problems;
 pub mod rules;
@@ -65,6 +67,9 @@ pub struct Nav {
     /// the upper level, the discipline supervisor (whose case systems read the ledger)
     /// and the administrators (a unit or a leader works on the pages).
     pub tokens: bool,
+    /// Has the democratic life meetings: those who run or sit on them and those who read
+    /// the organisation's whole ledger.
+    pub meetings: bool,
     /// Has the weekly reports page: a unit reporting, or whoever reads its
     /// organisation's whole ledger (the roll call). The same rule as the page's.
     pub weekly: bool,
@@ -95,6 +100,10 @@ impl Nav {
             tokens: role.is_admin()
                 || matches!(role, Role::Office | Role::Upper | Role::Supervisor),
             weekly: weekly::shows_page(&v.actor),
+            meetings: matches!(
+                role,
+                Role::Office | Role::Leader | Role::Supervisor | Role::Upper
+            ),
             section,
             path_encoded: urlencoding::encode(path).into_owned(),
             unread: v.unread,

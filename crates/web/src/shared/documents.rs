@@ -159,3 +159,27 @@ pub async fn notice_docx(
         bytes,
     })
 }
+
+/// 会议情况报告 of a meeting, for whoever reads it (the upper level among them), dated
+/// `today`.
+pub async fn meeting_docx(
+    db: &Db,
+    actor: &Actor,
+    meeting: i64,
+    today: NaiveDate,
+) -> Result<Generated, StoreError> {
+    let m = zhenggai_storage::meetings::view::get(db, actor, meeting, today).await?;
+    let header = Header {
+        issuer: format!("{}党委", m.org),
+        date: Some(today),
+        ..Header::default()
+    };
+    let document = zhenggai_documents::meeting::meeting_report(&m, &header);
+    let bytes = document
+        .to_docx()
+        .map_err(|e| StoreError::Other(anyhow::anyhow!(e)))?;
+    Ok(Generated {
+        file_name: reports::file_name(&document.title, today),
+        bytes,
+    })
+}

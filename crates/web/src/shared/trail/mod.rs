@@ -64,6 +64,14 @@ pub async fn may_read_record(
             outcomes::record_readable(db, actor, entity.table(), id).await?
         }
         Entity::Petition => petitions::record_readable(db, actor, id).await?,
+        Entity::Meeting
+        | Entity::Opinion
+        | Entity::Talk
+        | Entity::Material
+        | Entity::MeetingFinding
+        | Entity::MeetingRemark => {
+            zhenggai_storage::meetings::record_readable(db, actor, entity, id).await?
+        }
         // Records no page links a trail for (progress, files, settings …): their
         // entries are the audit administrator's to read.
         _ => {

@@ -22,7 +22,7 @@ use crate::state::App;
 
 /// The other changes to the ledger's records the trail holds (their words are the
 /// `aud_…` texts).
-const CHANGES: [&str; 9] = [
+const CHANGES: [&str; 15] = [
     "create",
     "update",
     "withdraw",
@@ -32,6 +32,12 @@ const CHANGES: [&str; 9] = [
     "file_plan",
     "conclude",
     "send_back",
+    "hold",
+    "sort",
+    "merge",
+    "acknowledge",
+    "finalise",
+    "carry",
 ];
 
 /// The changes to accounts and the trail's own key: only the whole trail holds them.
@@ -69,6 +75,15 @@ pub fn action(t: &Tr, code: &str) -> String {
 pub fn entity(t: &Tr, table: &str) -> String {
     match t.s(&format!("ent_{table}")) {
         "—" => table.to_string(),
+        words => words.to_string(),
+    }
+}
+
+/// A field's label in `table`: its own where the same column means another thing
+/// there (a petition's number, a meeting's state), else [`field`].
+pub fn field_in(t: &Tr, table: &str, column: &str) -> String {
+    match t.s(&format!("fld_{table}_{column}")) {
+        "—" => field(t, column),
         words => words.to_string(),
     }
 }
@@ -140,13 +155,15 @@ pub struct Line {
 
 /// Columns not worth a line: the record's own number, and its creation time, which is
 /// the entry's own time.
-const UNSHOWN: [&str; 2] = ["id", "created_at"];
+const UNSHOWN: [&str; 4] = ["id", "created_at", "receipt_digest", "box_key"];
 
 /// Columns holding a secret's digest only (`audit::SECRETS`).
 const SECRET: [&str; 4] = ["password_hash", "token_hash", "robot_url", "robot_secret"];
 
 /// Yes/no columns.
-const FLAGS: [&str; 6] = [
+const FLAGS: [&str; 8] = [
+    "confidential",
+    "anonymous",
     "disabled",
     "not_public",
     "must_change_password",
@@ -163,7 +180,11 @@ fn points_to(table: &str, column: &str, outcome: Option<&str>) -> Option<Entity>
         "petition_id" => Entity::Petition,
         "withdrawn_by" | "created_by" | "author_id" | "uploaded_by" | "actor_id"
         | "requested_by" | "decided_by" | "issued_by" | "submitted_by" | "leader_id"
-        | "secretary_id" | "user_id" => Entity::User,
+        | "secretary_id" | "user_id" | "chair_id" | "member_id" | "talker_id" | "listener_id"
+        | "from_member_id" | "to_member_id" => Entity::User,
+        "meeting_id" => Entity::Meeting,
+        "opinion_id" | "merged_into" => Entity::Opinion,
+        "remark_id" => Entity::MeetingRemark,
         "inspection_id" => Entity::Inspection,
         "aspect_id" => Entity::Aspect,
         "item_id" => Entity::Item,
@@ -302,7 +323,7 @@ impl Reader {
             .map(|c| FieldLine {
                 shown: !(UNSHOWN.contains(&c.field.as_str())
                     || (transition.is_some() && c.field == "state")),
-                label: field(t, &c.field),
+                label: field_in(t, &e.entity, &c.field),
                 was: (!e.action.eq("create") || !c.was.is_null())
                     .then(|| self.value(&e.entity, &c.field, &c.was, outcome.as_deref())),
                 now: self.value(&e.entity, &c.field, &c.now, outcome.as_deref()),
@@ -404,6 +425,9 @@ fn state(t: &Tr, table: &str, code: &str) -> String {
     if table == "measures" && code == "done" {
         return t.st_done().to_string();
     }
+    if let Some(words) = meeting_state(t, table, code) {
+        return words;
+    }
     if table == "petitions" {
         return match code {
             "concluded" => t.petitions_concluded().to_string(),
@@ -415,6 +439,20 @@ fn state(t: &Tr, table: &str, code: &str) -> String {
         "—" => code.to_string(),
         words => words.to_string(),
     }
+}
+
+/// The state of a meeting's record in words.
+fn meeting_state(t: &Tr, table: &str, code: &str) -> Option<String> {
+    use zhenggai_domain::meeting::{MaterialState, MeetingState, OpinionState};
+    Some(
+        match table {
+            "meetings" => t.label(MeetingState::from_code(code)?),
+            "opinions" => t.label(OpinionState::from_code(code)?),
+            "materials" => t.label(MaterialState::from_code(code)?),
+            _ => return None,
+        }
+        .to_string(),
+    )
 }
 
 /// A stored code in words, for the columns that hold one.
@@ -433,6 +471,15 @@ fn code_words(t: &Tr, table: &str, column: &str, s: &str) -> Option<String> {
         (_, "role") => t.role(Role::from_code(s)?).to_string(),
         ("inspections", "kind") => t.kind(InspectionKind::from_code(s)?).to_string(),
         ("escalation_notices", "kind") => t.label(NoticeKind::from_code(s)?).to_string(),
+        ("meeting_remarks", "kind") => {
+            t.label(zhenggai_domain::meeting::RemarkKind::from_code(s)?).to_string()
+        }
+        ("opinions" | "box_slips", "channel") => {
+            t.label(zhenggai_domain::meeting::OpinionChannel::from_code(s)?).to_string()
+        }
+        ("opinions" | "box_slips", "category") => {
+            t.label(zhenggai_domain::meeting::OpinionCategory::from_code(s)?).to_string()
+        }
         ("units", "kind") => match s {
             "org" => t.trail_org().to_string(),
             "dept" => t.trail_dept().to_string(),
