@@ -11,6 +11,7 @@
 //! by the tests; not part of the production library (`zhenggai-storage`).
 
 mod outcomes;
+pub mod meetings;
 mod petitions;
 mod problem;
 mod s1;
@@ -419,6 +420,7 @@ async fn load_org(
 
     demo_outcomes(tx, change, &cast, inspection, today).await?;
     demo_petitions(tx, change, &cast, inspection, feedback, today).await?;
+    meetings::demo_meetings(tx, change, &cast, paper, today).await?;
 
     // A second source beside the inspection (D2: several live side by side).
     let audit_feedback = today - Duration::days(75);

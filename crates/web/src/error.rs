@@ -372,7 +372,7 @@ impl From<StoreError> for ApiError {
 pub struct ApiErrorBody {
     /// not_found, forbidden, invalid, blocked, conflict, unauthenticated, csrf,
     /// must_change_password, bad_request, too_large, uri_too_long, headers_too_large,
-    /// slow_body, busy,
+    /// slow_body, busy, too_frequent,
     /// method_not_allowed, internal.
     pub error: &'static str,
     /// What happened and what to do, in Chinese.

@@ -176,7 +176,9 @@ pub async fn carry_in(
                 source: ProblemSource::Inspection,
                 lead_unit: Some(lead),
                 leader: Some(UserId(leader)),
-                origin: Some(format!("meeting_findings:{}", f.id)),
+                // Its origin is the finding that names it (`meeting_findings.problem_id`)
+                // and its description; `origin` is an import's row.
+                origin: None,
             },
         )
         .await?;
@@ -195,7 +197,7 @@ pub async fn carry_in(
                 responsible_person: f.member.clone(),
                 target: None,
                 deadline,
-                origin: Some(format!("meeting_findings:{}", f.id)),
+                origin: None,
             },
         )
         .await?;

@@ -362,7 +362,19 @@ pub async fn record_minutes(
     id: i64,
     input: &Minutes,
 ) -> StoreResult<()> {
-    db.write(async |tx| {
+    db.write(async |tx| record_minutes_in(tx, actor, change, id, input).await)
+        .await
+}
+
+/// The same inside a transaction the caller commits (also the demo loader).
+pub async fn record_minutes_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    change: Change<'_>,
+    id: i64,
+    input: &Minutes,
+) -> StoreResult<()> {
+    {
         let m = load(tx.conn(), actor, id).await?;
         m.require_manage()?;
         audit::versions::require_current(tx, Entity::Meeting, id, input.version).await?;
@@ -377,7 +389,7 @@ pub async fn record_minutes(
         let action = if m.state == MeetingState::Preparing {
             // The box closes with the meeting: what it still holds is opened now, so
             // that nothing left in it goes unread.
-            public_box::open_in(tx, change, id).await?;
+            public_box::open_slips(tx, change, id).await?;
             "hold"
         } else {
             "update"
@@ -385,8 +397,7 @@ pub async fn record_minutes(
         audit::versions::update(tx, change, action, Entity::Meeting, id, input.version, &set)
             .await?;
         Ok(())
-    })
-    .await
+    }
 }
 
 /// Records a talk: the office, or the member who held it, before the meeting.
@@ -397,7 +408,19 @@ pub async fn record_talk(
     meeting: i64,
     input: &TalkInput,
 ) -> StoreResult<i64> {
-    db.write(async |tx| {
+    db.write(async |tx| record_talk_in(tx, actor, change, meeting, input).await)
+        .await
+}
+
+/// The same inside a transaction the caller commits (also the demo loader).
+pub async fn record_talk_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    change: Change<'_>,
+    meeting: i64,
+    input: &TalkInput,
+) -> StoreResult<i64> {
+    {
         let m = load(tx.conn(), actor, meeting).await?;
         let own = m.rights.member && input.talker_id == Some(actor.user.0);
         if !m.rights.manage && !own {
@@ -433,8 +456,7 @@ pub async fn record_talk(
         .await?;
         audit::write::created(tx, change, Entity::Talk, id).await?;
         Ok(id)
-    })
-    .await
+    }
 }
 
 /// Records what was said at the meeting: the office, once it is held and until its

@@ -234,9 +234,19 @@ pub async fn submit(db: &Db, key: &str, today: NaiveDate, input: &Submission) ->
             return Err(StoreError::because("box", Why::Rule(Rule::BoxClosed { closed })));
         }
     }
-    let mut conn = db.pool().acquire().await.map_err(anyhow::Error::from)?;
-    let members = members_of(&mut conn, row.id).await?;
-    drop(conn);
+    db.write(async |tx| leave_in(tx, row.id, today, input).await)
+        .await
+}
+
+/// Leaves an opinion in the box of meeting `meeting` on `today`, inside a transaction the
+/// caller commits (also the demo loader); the box's days are the caller's to check.
+pub async fn leave_in(
+    tx: &mut Tx,
+    meeting: i64,
+    today: NaiveDate,
+    input: &Submission,
+) -> StoreResult<String> {
+    let members = members_of(tx.conn(), meeting).await?;
     let mut c = Checker::default();
     let text = c.text("text", &input.text, MAX_OPINION_CHARS);
     let category = OpinionCategory::from_code(input.category.trim());
@@ -259,33 +269,28 @@ pub async fn submit(db: &Db, key: &str, today: NaiveDate, input: &Submission) ->
     let category = category.unwrap_or(OpinionCategory::Other);
     let receipt = new_receipt();
     let digest = receipt_digest(&receipt.replace('-', ""));
-    db.write(async |tx| {
-        let same: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM box_slips WHERE meeting_id = $1 AND text = $2",
-        )
-        .bind(row.id)
-        .bind(&text)
-        .fetch_optional(tx.conn())
-        .await?;
-        if same.is_some() {
-            return Err(StoreError::because("text", Why::Rule(Rule::SameOpinion)));
-        }
-        sqlx::query(
-            "INSERT INTO box_slips (meeting_id, receipt_digest, received_on, category, about_member_id, \
-             text, anonymous, signed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(row.id)
-        .bind(&digest)
-        .bind(day(today))
-        .bind(category.code())
-        .bind(about)
-        .bind(&text)
-        .bind(i64::from(input.anonymous))
-        .bind(signed.as_deref())
-        .execute(tx.conn())
-        .await?;
-        Ok(())
-    })
+    let same: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM box_slips WHERE meeting_id = $1 AND text = $2")
+            .bind(meeting)
+            .bind(&text)
+            .fetch_optional(tx.conn())
+            .await?;
+    if same.is_some() {
+        return Err(StoreError::because("text", Why::Rule(Rule::SameOpinion)));
+    }
+    sqlx::query(
+        "INSERT INTO box_slips (meeting_id, receipt_digest, received_on, category, about_member_id, \
+         text, anonymous, signed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(meeting)
+    .bind(&digest)
+    .bind(day(today))
+    .bind(category.code())
+    .bind(about)
+    .bind(&text)
+    .bind(i64::from(input.anonymous))
+    .bind(signed.as_deref())
+    .execute(tx.conn())
     .await?;
     Ok(receipt)
 }
@@ -307,17 +312,25 @@ struct SlipRow {
 /// drawn at random, recorded as the office's opening. The office, before the meeting.
 /// Answers how many were opened.
 pub async fn open(db: &Db, actor: &Actor, change: Change<'_>, meeting: i64) -> StoreResult<usize> {
-    db.write(async |tx| {
-        let m = load(tx.conn(), actor, meeting).await?;
-        m.require_manage()?;
-        m.require_preparing()?;
-        open_in(tx, change, meeting).await
-    })
-    .await
+    db.write(async |tx| open_in(tx, actor, change, meeting).await)
+        .await
 }
 
-/// The same inside a transaction whose caller checked the office and the meeting.
-pub(crate) async fn open_in(tx: &mut Tx, change: Change<'_>, meeting: i64) -> StoreResult<usize> {
+/// The same inside a transaction the caller commits (also the demo loader).
+pub async fn open_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    change: Change<'_>,
+    meeting: i64,
+) -> StoreResult<usize> {
+    let m = load(tx.conn(), actor, meeting).await?;
+    m.require_manage()?;
+    m.require_preparing()?;
+    open_slips(tx, change, meeting).await
+}
+
+/// Opens what the box holds, for a caller that checked the office and the meeting.
+pub(crate) async fn open_slips(tx: &mut Tx, change: Change<'_>, meeting: i64) -> StoreResult<usize> {
     let mut slips: Vec<SlipRow> = sqlx::query_as(
         "SELECT id, meeting_id, receipt_digest, received_on, category, about_member_id, text, \
          anonymous, signed FROM box_slips WHERE meeting_id = $1 AND opinion_id IS NULL",

@@ -5,7 +5,7 @@
 use axum::Json;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -22,8 +22,8 @@ use super::extract::Path;
 use super::{ApiJson, Created};
 use crate::download::download;
 use crate::error::{ApiError, ApiErrorBody};
-use crate::pages::opinion_box::{ReceiptQuery, Receipt};
-use crate::session::{ApiViewer, ClientAddr, RequestLang};
+use crate::shared::opinion_box::{self, Receipt, ReceiptQuery};
+use crate::session::{ApiViewer, ClientAddr};
 use crate::shared::weekly::DOCX;
 use crate::state::App;
 
@@ -47,11 +47,14 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(carry_into_ledger))
 }
 
-/// The public box's routes: no token, no session.
+/// The public box's routes: no token, no session; a body read up to the box's limit.
 pub fn public_routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
         .routes(routes!(box_info, box_submit))
         .routes(routes!(box_receipt))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            opinion_box::BOX_BODY_BYTES,
+        ))
 }
 
 /// The meetings the caller may read: their organisation's (those below, for the upper
@@ -268,12 +271,14 @@ pub async fn box_info(State(app): State<App>, Path(key): Path<String>) -> Result
     responses((status = 201, body = Receipt), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody), (status = 429, body = ApiErrorBody)))]
 pub async fn box_submit(
     State(app): State<App>,
-    lang: RequestLang,
-    addr: ClientAddr,
+    ClientAddr(address): ClientAddr,
     Path(key): Path<String>,
     req: Request,
 ) -> Response {
-    crate::pages::opinion_box::submit(State(app), lang, addr, axum::extract::Path(key), req).await
+    if !app.box_guard.submit(&address, app.clock.now()) {
+        return ApiError::TooFrequent.into_response();
+    }
+    opinion_box::submit_json(&app, &key, req).await
 }
 
 /// How the opinion of a receipt was handled: to whom it was fed back, their
@@ -283,10 +288,12 @@ pub async fn box_submit(
     responses((status = 200, body = ReceiptStatus), (status = 404, body = ApiErrorBody), (status = 429, body = ApiErrorBody)))]
 pub async fn box_receipt(
     State(app): State<App>,
-    lang: RequestLang,
-    addr: ClientAddr,
+    ClientAddr(address): ClientAddr,
     Path(key): Path<String>,
     req: Request,
 ) -> Response {
-    crate::pages::opinion_box::receipt(State(app), lang, addr, axum::extract::Path(key), req).await
+    if !app.box_guard.look_up(&address, app.clock.now()) {
+        return ApiError::TooFrequent.into_response();
+    }
+    opinion_box::receipt_json(&app, &key, req).await
 }

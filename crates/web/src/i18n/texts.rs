@@ -856,6 +856,9 @@ texts! {
     no_meetings_yet: "还没有民主生活会。", "No meetings yet.";
     meeting_new: "筹备一次民主生活会", "Prepare a meeting";
     meeting_topic: "会议主题", "Topic";
+    meeting_stage: "会议进度", "Stage";
+    meeting_handling: "办理情况", "Handling";
+    meeting_oneself: "本人", "Oneself";
     meeting_topic_example: "例如：2026年度巡察整改专题民主生活会", "e.g. the 2026 meeting on the inspection's rectification";
     meeting_org: "单位", "Organisation";
     meeting_held_on: "召开日期", "Held on";
@@ -975,6 +978,7 @@ texts! {
     box_look_up: "凭回执号查看办理情况", "See how an opinion was handled";
     box_receipt_label: "回执号", "Receipt number";
     box_look_up_button: "查看", "Look up";
+    box_receipt_placeholder: "提交时得到的16位回执号", "The 16-character receipt you were given";
     box_status_title: "意见办理情况", "How it was handled";
     box_left_on: "提交日期", "Left on";
     box_became: "纳入整改的问题", "Problems it led to";

@@ -9,26 +9,22 @@
 //! read, and the body is read up to [`BOX_BODY_BYTES`].
 
 use askama::Template;
-use axum::Json;
-use axum::extract::{FromRequest, Path, Request, State};
-use axum::http::{StatusCode, header};
+use axum::extract::{Path, Request, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
 use zhenggai_domain::meeting::OpinionCategory;
 use zhenggai_storage::StoreError;
 use zhenggai_storage::meetings::public_box::{self, BoxInfo, ReceiptStatus, Submission};
 
 use super::{Errors, field_errors, render, render_status};
-use crate::api::extract::ApiJson;
 use crate::error::{ApiError, PageError};
+use crate::shared::opinion_box;
 use crate::form::FormData;
 use crate::i18n::{Lang, Tr};
 use crate::session::{ClientAddr, RequestLang};
 use crate::state::App;
 
-/// The largest body the box reads: an opinion of 2,000 characters with its fields, in
-/// any encoding a form uses, fits several times over.
-pub const BOX_BODY_BYTES: usize = 32 * 1024;
+pub use crate::shared::opinion_box::BOX_BODY_BYTES;
 
 #[derive(Template)]
 #[template(path = "opinion_box.html")]
@@ -88,27 +84,12 @@ pub async fn show(
     ))
 }
 
-/// Whether a request's body is JSON.
-fn is_json(req: &Request) -> bool {
-    req.headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("application/json"))
-}
-
 /// A form's body, read up to the box's limit.
 async fn form_of(req: Request) -> Result<FormData, PageError> {
     let bytes = axum::body::to_bytes(req.into_body(), BOX_BODY_BYTES)
         .await
         .map_err(|_| PageError::TooLarge)?;
     Ok(FormData::parse(&bytes))
-}
-
-/// The receipt answered to a JSON submission.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Receipt {
-    /// 回执号: keep it to see later how the opinion was handled.
-    pub receipt: String,
 }
 
 /// POST /box/{key} — an opinion left, from the form or as JSON.
@@ -119,7 +100,7 @@ pub async fn submit(
     Path(key): Path<String>,
     req: Request,
 ) -> Response {
-    let json = is_json(&req);
+    let json = opinion_box::is_json(&req);
     if !app.box_guard.submit(&address, app.clock.now()) {
         return if json {
             ApiError::TooFrequent.into_response()
@@ -128,22 +109,11 @@ pub async fn submit(
         };
     }
     if json {
-        return submit_json(&app, &key, req).await;
+        return opinion_box::submit_json(&app, &key, req).await;
     }
     match submit_form(&app, lang, &key, req).await {
         Ok(resp) => resp,
         Err(e) => e.into_response(),
-    }
-}
-
-async fn submit_json(app: &App, key: &str, req: Request) -> Response {
-    let input = match ApiJson::<Submission>::from_request(req, app).await {
-        Ok(ApiJson(input)) => input,
-        Err(e) => return e.into_response(),
-    };
-    match public_box::submit(&app.db, key, app.clock.today(), &input).await {
-        Ok(receipt) => (StatusCode::CREATED, Json(Receipt { receipt })).into_response(),
-        Err(e) => ApiError::from(e).into_response(),
     }
 }
 
@@ -173,14 +143,6 @@ async fn submit_form(app: &App, lang: Lang, key: &str, req: Request) -> Result<R
     }
 }
 
-/// A receipt to look up, as JSON.
-#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
-#[serde(default, deny_unknown_fields)]
-pub struct ReceiptQuery {
-    /// 回执号, as given (case, spaces and dashes do not matter).
-    pub receipt: String,
-}
-
 /// POST /box/{key}/receipt — how the opinion of a receipt was handled.
 pub async fn receipt(
     State(app): State<App>,
@@ -189,7 +151,7 @@ pub async fn receipt(
     Path(key): Path<String>,
     req: Request,
 ) -> Response {
-    let json = is_json(&req);
+    let json = opinion_box::is_json(&req);
     if !app.box_guard.look_up(&address, app.clock.now()) {
         return if json {
             ApiError::TooFrequent.into_response()
@@ -198,14 +160,7 @@ pub async fn receipt(
         };
     }
     if json {
-        let q = match ApiJson::<ReceiptQuery>::from_request(req, &app).await {
-            Ok(ApiJson(q)) => q,
-            Err(e) => return e.into_response(),
-        };
-        return match public_box::status(&app.db, &key, &q.receipt).await {
-            Ok(status) => Json(status).into_response(),
-            Err(e) => ApiError::from(e).into_response(),
-        };
+        return opinion_box::receipt_json(&app, &key, req).await;
     }
     let result = async {
         let form = form_of(req).await?;

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod archive;
 pub mod documents;
 pub mod header_words;
+pub mod opinion_box;
 pub mod spreadsheets;
 pub mod trail;
 pub mod weekly;

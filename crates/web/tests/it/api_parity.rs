@@ -52,6 +52,28 @@ const COUNTERPARTS: &[(&str, &[&str])] = &[
             "PUT /api/v1/petitions/{id}",
         ],
     ),
+    ("/meetings", &["POST /api/v1/meetings"]),
+    // One form address for every change to a meeting; a route for each in the API.
+    (
+        "/meetings/{id}",
+        &[
+            "POST /api/v1/meetings/{id}/box/open",
+            "POST /api/v1/meetings/{id}/opinions",
+            "POST /api/v1/opinions/{id}/sorting",
+            "POST /api/v1/opinions/{id}/merge",
+            "POST /api/v1/opinions/{id}/acknowledgement",
+            "POST /api/v1/meetings/{id}/talks",
+            "PUT /api/v1/meetings/{id}/material",
+            "POST /api/v1/meetings/{id}/findings",
+            "POST /api/v1/findings/{id}/withdraw",
+            "PUT /api/v1/meetings/{id}/minutes",
+            "POST /api/v1/meetings/{id}/remarks",
+            "POST /api/v1/meetings/{id}/carry",
+        ],
+    ),
+    // The public box takes the same body at its own link and under the API.
+    ("/box/{key}", &["POST /api/v1/box/{key}"]),
+    ("/box/{key}/receipt", &["POST /api/v1/box/{key}/receipt"]),
     (
         "/inspections/{id}/file-plan",
         &["POST /api/v1/inspections/{id}/file-plan"],
@@ -256,6 +278,13 @@ const READ_COUNTERPARTS: &[(&str, &[&str])] = &[
         &["GET /api/v1/inspections/{id}/petitions"],
     ),
     ("/petitions", &["GET /api/v1/petitions"]),
+    ("/meetings", &["GET /api/v1/meetings"]),
+    ("/meetings/{id}", &["GET /api/v1/meetings/{id}"]),
+    (
+        "/meetings/{id}/report.docx",
+        &["GET /api/v1/meetings/{id}/report.docx"],
+    ),
+    ("/box/{key}", &["GET /api/v1/box/{key}"]),
     (
         "/inspections/{id}/map",
         &["GET /api/v1/inspections/{id}/map"],

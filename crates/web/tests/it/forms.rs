@@ -15,6 +15,11 @@ const EXEMPT: &[&str] = &[
     // Sent before there is a session: it carries the login page's own signed token and
     // is checked against where it comes from (`login_guard`; tests in `auth.rs`).
     "/login",
+    // The public opinion box: no session, so no ambient authority a forged form could
+    // use; its sender is counted per address before the body is read
+    // (`throttle::BoxGuard`; tests in `meetings.rs`).
+    "/box/{key}",
+    "/box/{key}/receipt",
 ];
 
 /// A route pattern with its placeholders filled: a table's name, the demo's inspection

@@ -24,6 +24,7 @@ mod forms;
 mod latin;
 mod layers;
 mod ledger;
+mod meetings;
 mod lifecycle;
 mod milestones;
 mod outcomes;

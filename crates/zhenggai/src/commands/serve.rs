@@ -92,6 +92,13 @@ pub async fn run(common: &Common, args: ServeArgs) -> anyhow::Result<ExitCode> {
         "zhenggai 整改台账 listening on http://{addr}/  (database: {})",
         zhenggai_storage::db::redact(&settings.database_url)
     );
+    if args.demo
+        && let Some(key) = demo::meetings::open_box_key(&db).await?
+    {
+        crate::logs::say!(
+            "演示民主生活会的意见箱（无需登录）/ the demo meeting's public opinion box (no login): http://{addr}/box/{key}"
+        );
+    }
     let mut limits = settings.http;
     if let Some(files) = raise_file_limit() {
         // Room for the database, the log and the files being read and written.
