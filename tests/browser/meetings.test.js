@@ -93,6 +93,8 @@ test('an anonymous opinion goes from the public box to the ledger, and its recei
   // The office records the meeting held, then carries its problems into the ledger.
   await office.page.goto(env.base + meeting);
   await office.page.click('#held details > summary');
+  const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+  await office.page.fill('#minutes-form input[name=held_on]', today);
   await office.page.fill('#minutes-form textarea[name=minutes]', '会议由张卫东同志主持，班子成员逐一对照检查，开展批评和自我批评。');
   await Promise.all([office.page.waitForNavigation(), office.page.click('#minutes-form button')]);
   assert.equal(await office.page.textContent('#meeting-state'), '已召开');

@@ -10,8 +10,8 @@
 //! benchmarks ([`scale`]). Used by the binary's `demo`, `serve --demo` and `bench`, and
 //! by the tests; not part of the production library (`zhenggai-storage`).
 
-mod outcomes;
 pub mod meetings;
+mod outcomes;
 mod petitions;
 mod problem;
 mod s1;
@@ -420,7 +420,6 @@ async fn load_org(
 
     demo_outcomes(tx, change, &cast, inspection, today).await?;
     demo_petitions(tx, change, &cast, inspection, feedback, today).await?;
-    meetings::demo_meetings(tx, change, &cast, paper, today).await?;
 
     // A second source beside the inspection (D2: several live side by side).
     let audit_feedback = today - Duration::days(75);
@@ -478,5 +477,7 @@ async fn load_org(
         &cast,
     )
     .await?;
+    // Last, so that the records above keep their ids from demo to demo.
+    meetings::demo_meetings(tx, change, &cast, paper, today).await?;
     Ok(())
 }

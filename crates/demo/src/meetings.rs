@@ -49,10 +49,12 @@ async fn opinion(tx: &mut Tx, meeting: i64, start: &str) -> StoreResult<(i64, i6
 
 /// A meeting's version now.
 async fn version(tx: &mut Tx, meeting: i64) -> StoreResult<i64> {
-    Ok(sqlx::query_scalar("SELECT version FROM meetings WHERE id = $1")
-        .bind(meeting)
-        .fetch_one(tx.conn())
-        .await?)
+    Ok(
+        sqlx::query_scalar("SELECT version FROM meetings WHERE id = $1")
+            .bind(meeting)
+            .fetch_one(tx.conn())
+            .await?,
+    )
 }
 
 /// Both meetings of the newspaper (`paper`).
@@ -96,7 +98,10 @@ pub(crate) async fn demo_meetings(
         paper,
         &leaders,
         &MeetingInput {
-            topic: format!("{}年度巡察整改专题民主生活会", held.year() - i32::from(held.month() > 3)),
+            topic: format!(
+                "{}年度巡察整改专题民主生活会",
+                held.year() - i32::from(held.month() > 3)
+            ),
             held_on: on(held),
             place: "报社三楼会议室".into(),
             chair_id: Some(secretary.user.0),
@@ -109,9 +114,21 @@ pub(crate) async fn demo_meetings(
     )
     .await?;
     for (text, about, category) in [
-        ("报社领导班子深入一线调研不够，对采编一线的困难了解不深。", None, "style"),
-        ("分管经营的领导对广告提成发放把关不严，建议从制度上堵住漏洞。", Some(wang.user.0), "integrity"),
-        ("公车管理长期松散，节假日车辆去向无人过问。", Some(wang.user.0), "style"),
+        (
+            "报社领导班子深入一线调研不够，对采编一线的困难了解不深。",
+            None,
+            "style",
+        ),
+        (
+            "分管经营的领导对广告提成发放把关不严，建议从制度上堵住漏洞。",
+            Some(wang.user.0),
+            "integrity",
+        ),
+        (
+            "公车管理长期松散，节假日车辆去向无人过问。",
+            Some(wang.user.0),
+            "style",
+        ),
     ] {
         public_box::leave_in(
             tx,
@@ -163,7 +180,11 @@ pub(crate) async fn demo_meetings(
         )
         .await?;
     }
-    for (start, who) in [("分管经营", &wang), ("公车管理", &wang), ("新闻采访中心", &zhao)] {
+    for (start, who) in [
+        ("分管经营", &wang),
+        ("公车管理", &wang),
+        ("新闻采访中心", &zhao),
+    ] {
         let (id, v) = opinion(tx, last, start).await?;
         // Read before the meeting: the day of the acknowledgement is the change's.
         let before = Change {
@@ -173,9 +194,27 @@ pub(crate) async fn demo_meetings(
         opinions::acknowledge_in(tx, who, before, id, &Acknowledgement { version: v }).await?;
     }
     for (talker, listener, days, topics, outcome) in [
-        (&secretary, &wang, 35, "经营收入分配和广告提成管理", "王建国同志表示牵头修订经营收入分配办法"),
-        (&secretary, &zhao, 34, "新媒体转型进度和班子分工", "明确新媒体中心由赵志红同志牵头推进"),
-        (&wang, &zhao, 33, "相互提醒：落实一岗双责", "约定每季度交流一次分管领域风险"),
+        (
+            &secretary,
+            &wang,
+            35,
+            "经营收入分配和广告提成管理",
+            "王建国同志表示牵头修订经营收入分配办法",
+        ),
+        (
+            &secretary,
+            &zhao,
+            34,
+            "新媒体转型进度和班子分工",
+            "明确新媒体中心由赵志红同志牵头推进",
+        ),
+        (
+            &wang,
+            &zhao,
+            33,
+            "相互提醒：落实一岗双责",
+            "约定每季度交流一次分管领域风险",
+        ),
     ] {
         meetings::record_talk_in(
             tx,
@@ -230,10 +269,34 @@ pub(crate) async fn demo_meetings(
     let (commission_opinion, _) = opinion(tx, last, "分管经营").await?;
     let (car_opinion, _) = opinion(tx, last, "公车管理").await?;
     for (who, problem, measure, deadline, from) in [
-        (None, "深入基层调研不够，联系服务职工不紧", "班子成员每季度到采编一线调研不少于一次，建立联系点制度", by.clone(), Some(leadership_opinion)),
-        (Some(&wang), "对广告提成发放把关不严", "修订经营收入分配办法，清理违规发放的提成", by.clone(), Some(commission_opinion)),
-        (Some(&wang), "公车管理制度执行不严", "落实公车集中停放和使用登记制度", by.clone(), Some(car_opinion)),
-        (Some(&zhao), "推进新媒体转型紧迫感不强", "制定新媒体转型三年计划并按季度督办", by.clone(), None),
+        (
+            None,
+            "深入基层调研不够，联系服务职工不紧",
+            "班子成员每季度到采编一线调研不少于一次，建立联系点制度",
+            by.clone(),
+            Some(leadership_opinion),
+        ),
+        (
+            Some(&wang),
+            "对广告提成发放把关不严",
+            "修订经营收入分配办法，清理违规发放的提成",
+            by.clone(),
+            Some(commission_opinion),
+        ),
+        (
+            Some(&wang),
+            "公车管理制度执行不严",
+            "落实公车集中停放和使用登记制度",
+            by.clone(),
+            Some(car_opinion),
+        ),
+        (
+            Some(&zhao),
+            "推进新媒体转型紧迫感不强",
+            "制定新媒体转型三年计划并按季度督办",
+            by.clone(),
+            None,
+        ),
     ] {
         let (actor, person) = match who {
             Some(a) => (a, as_person(change, a)),
@@ -264,15 +327,46 @@ pub(crate) async fn demo_meetings(
         &Minutes {
             version: v,
             minutes: "会议由党委书记张卫东同志主持。张卫东同志代表班子作对照检查，班子成员逐一作个人对照检查，开展批评和自我批评。市委第二督导组李某某同志到会指导并点评。".into(),
+            held_on: String::new(),
         },
     )
     .await?;
     for (kind, from, to, speaker, points) in [
-        ("self_criticism", Some(&secretary), None, "", "履行第一责任人职责不够到位，对班子成员分管领域的监督不够"),
-        ("self_criticism", Some(&wang), None, "", "对分管部门的经营收入分配把关不严"),
-        ("criticism", Some(&secretary), Some(&wang), "", "对广告提成问题发现晚、整改慢，要从制度上堵漏洞"),
-        ("criticism", Some(&zhao), Some(&secretary), "", "听取一线意见的渠道还不够多"),
-        ("upper_remarks", None, None, "市委第二督导组 李某某", "会前准备充分，查摆问题具体，批评有辣味；要抓好整改落实"),
+        (
+            "self_criticism",
+            Some(&secretary),
+            None,
+            "",
+            "履行第一责任人职责不够到位，对班子成员分管领域的监督不够",
+        ),
+        (
+            "self_criticism",
+            Some(&wang),
+            None,
+            "",
+            "对分管部门的经营收入分配把关不严",
+        ),
+        (
+            "criticism",
+            Some(&secretary),
+            Some(&wang),
+            "",
+            "对广告提成问题发现晚、整改慢，要从制度上堵漏洞",
+        ),
+        (
+            "criticism",
+            Some(&zhao),
+            Some(&secretary),
+            "",
+            "听取一线意见的渠道还不够多",
+        ),
+        (
+            "upper_remarks",
+            None,
+            None,
+            "市委第二督导组 李某某",
+            "会前准备充分，查摆问题具体，批评有辣味；要抓好整改落实",
+        ),
     ] {
         meetings::record_remark_in(
             tx,
@@ -289,11 +383,12 @@ pub(crate) async fn demo_meetings(
         )
         .await?;
     }
-    let lead: i64 = sqlx::query_scalar("SELECT id FROM units WHERE org_id = $1 AND short_name = $2")
-        .bind(paper.0)
-        .bind("党群工作部")
-        .fetch_one(tx.conn())
-        .await?;
+    let lead: i64 =
+        sqlx::query_scalar("SELECT id FROM units WHERE org_id = $1 AND short_name = $2")
+            .bind(paper.0)
+            .bind("党群工作部")
+            .fetch_one(tx.conn())
+            .await?;
     let v = version(tx, last).await?;
     carry::carry_in(
         tx,
@@ -327,8 +422,18 @@ pub(crate) async fn demo_meetings(
     )
     .await?;
     for (text, about, category, days_ago) in [
-        ("希望班子对去年民主生活会查摆问题的整改情况向职工通报。", None, "work", 3),
-        ("分管领导对行政后勤部的整改督促不够，车辆问题仍有反复。", Some(wang.user.0), "style", 2),
+        (
+            "希望班子对去年民主生活会查摆问题的整改情况向职工通报。",
+            None,
+            "work",
+            3,
+        ),
+        (
+            "分管领导对行政后勤部的整改督促不够，车辆问题仍有反复。",
+            Some(wang.user.0),
+            "style",
+            2,
+        ),
     ] {
         public_box::leave_in(
             tx,

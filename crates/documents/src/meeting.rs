@@ -67,7 +67,10 @@ pub fn meeting_report(m: &MeetingView, header: &Header) -> Document {
         .filter(|r| r.kind == zhenggai_domain::meeting::RemarkKind::UpperRemarks)
     {
         let who = r.speaker.as_deref().unwrap_or("上级党组织");
-        body.push(Block::Paragraph(format!("{who}点评指出：{}", r.points.trim())));
+        body.push(Block::Paragraph(format!(
+            "{who}点评指出：{}",
+            r.points.trim()
+        )));
     }
     body.push(Block::Heading("三、查摆的问题和整改措施".into()));
     if m.findings.is_empty() {

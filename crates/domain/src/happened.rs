@@ -33,11 +33,13 @@ pub enum Event {
     PetitionReceived,
     /// 信访件办结 — a petition concluded.
     PetitionConcluded,
+    /// 民主生活会召开 — a democratic life meeting held.
+    MeetingHeld,
 }
 
 impl Event {
     /// Every event.
-    pub const ALL: [Event; 11] = [
+    pub const ALL: [Event; 12] = [
         Event::PlanApproved,
         Event::AccountabilityDecided,
         Event::InstitutionIssued,
@@ -49,6 +51,7 @@ impl Event {
         Event::FeedbackGiven,
         Event::PetitionReceived,
         Event::PetitionConcluded,
+        Event::MeetingHeld,
     ];
 
     /// The form's and the API's field that carries the date.
@@ -58,7 +61,7 @@ impl Event {
             Event::AccountabilityDecided => "decided_on",
             Event::InstitutionIssued => "issued_on",
             Event::MoneyRecovered => "recovered_on",
-            Event::HearingHeld | Event::RoundHeld => "held_on",
+            Event::HearingHeld | Event::RoundHeld | Event::MeetingHeld => "held_on",
             Event::ProgressMade => "happened_on",
             Event::MilestoneReached => "done_on",
             Event::FeedbackGiven => "feedback_date",

@@ -163,7 +163,12 @@ pub enum BoxOpen {
 
 /// Whether a meeting in `state` with its box open from `opens` to `closes` (both
 /// included) takes opinions on `today`: only before the meeting is held.
-pub fn box_open(state: MeetingState, opens: NaiveDate, closes: NaiveDate, today: NaiveDate) -> BoxOpen {
+pub fn box_open(
+    state: MeetingState,
+    opens: NaiveDate,
+    closes: NaiveDate,
+    today: NaiveDate,
+) -> BoxOpen {
     if state != MeetingState::Preparing || today > closes {
         BoxOpen::Closed(closes)
     } else if today < opens {
@@ -195,7 +200,13 @@ impl MeetingRights {
     /// Whether the reader sees an opinion fed back to `member` (None: the leadership);
     /// `fed_back`: sorted, so that a member sees what the office gave them, not what it
     /// is still sorting.
-    pub fn sees_opinion(&self, me: UserId, member: Option<UserId>, fed_back: bool, confidential: bool) -> bool {
+    pub fn sees_opinion(
+        &self,
+        me: UserId,
+        member: Option<UserId>,
+        fed_back: bool,
+        confidential: bool,
+    ) -> bool {
         self.read_all
             || (self.member
                 && fed_back
@@ -209,10 +220,7 @@ impl MeetingRights {
     /// material's author, a criticism's two members; None for the leadership's).
     pub fn sees_about(&self, me: UserId, members: &[Option<UserId>], confidential: bool) -> bool {
         self.read_all
-            || (self.member
-                && members
-                    .iter()
-                    .any(|m| m.map_or(!confidential, |m| m == me)))
+            || (self.member && members.iter().any(|m| m.map_or(!confidential, |m| m == me)))
     }
 }
 
@@ -249,7 +257,11 @@ mod tests {
             unit: UnitId(org),
             org: UnitId(org),
             units_in_charge: Vec::new(),
-            orgs_below: if role == Role::Upper { vec![UnitId(3)] } else { Vec::new() },
+            orgs_below: if role == Role::Upper {
+                vec![UnitId(3)]
+            } else {
+                Vec::new()
+            },
         }
     }
 
@@ -267,13 +279,25 @@ mod tests {
     fn the_box_is_open_from_its_first_to_its_last_day_and_only_before_the_meeting() {
         let d = |day| NaiveDate::from_ymd_opt(2026, 12, day).unwrap();
         let (opens, closes) = (d(5), d(10));
-        assert_eq!(box_open(MeetingState::Preparing, opens, closes, d(4)), BoxOpen::NotYet(opens));
+        assert_eq!(
+            box_open(MeetingState::Preparing, opens, closes, d(4)),
+            BoxOpen::NotYet(opens)
+        );
         for day in 5..=10 {
-            assert_eq!(box_open(MeetingState::Preparing, opens, closes, d(day)), BoxOpen::Open);
+            assert_eq!(
+                box_open(MeetingState::Preparing, opens, closes, d(day)),
+                BoxOpen::Open
+            );
         }
-        assert_eq!(box_open(MeetingState::Preparing, opens, closes, d(11)), BoxOpen::Closed(closes));
+        assert_eq!(
+            box_open(MeetingState::Preparing, opens, closes, d(11)),
+            BoxOpen::Closed(closes)
+        );
         for state in [MeetingState::Held, MeetingState::Closed] {
-            assert_eq!(box_open(state, opens, closes, d(7)), BoxOpen::Closed(closes));
+            assert_eq!(
+                box_open(state, opens, closes, d(7)),
+                BoxOpen::Closed(closes)
+            );
         }
     }
 
@@ -286,14 +310,22 @@ mod tests {
             let other_office = actor(Role::Office, 4).meeting_rights(org, false, confidential);
             assert!(!other_office.read && !other_office.manage);
             for role in [Role::Supervisor, Role::Upper] {
-                let r = actor(role, if role == Role::Upper { 1 } else { 3 })
-                    .meeting_rights(org, false, confidential);
+                let r = actor(role, if role == Role::Upper { 1 } else { 3 }).meeting_rights(
+                    org,
+                    false,
+                    confidential,
+                );
                 assert!(r.read && !r.manage);
                 assert_eq!(r.read_all, !confidential, "{role:?}");
             }
             let unit = actor(Role::Unit, 3).meeting_rights(org, false, confidential);
             assert!(!unit.read && !unit.manage && !unit.read_all);
-            for role in [Role::SysAdmin, Role::SecAdmin, Role::AuditAdmin, Role::Unassigned] {
+            for role in [
+                Role::SysAdmin,
+                Role::SecAdmin,
+                Role::AuditAdmin,
+                Role::Unassigned,
+            ] {
                 let r = actor(role, 3).meeting_rights(org, true, confidential);
                 assert!(!r.manage && !r.read_all, "{role:?}");
             }
@@ -308,7 +340,10 @@ mod tests {
             let r = actor(Role::Leader, 3).meeting_rights(UnitId(3), true, confidential);
             assert!(r.read && r.member && !r.manage && !r.read_all);
             assert!(r.sees_opinion(me, Some(me), true, confidential));
-            assert!(!r.sees_opinion(me, Some(me), false, confidential), "not while sorted");
+            assert!(
+                !r.sees_opinion(me, Some(me), false, confidential),
+                "not while sorted"
+            );
             assert!(!r.sees_opinion(me, colleague, true, confidential));
             assert_eq!(r.sees_opinion(me, None, true, confidential), !confidential);
             assert!(r.sees_about(me, &[colleague, Some(me)], confidential));

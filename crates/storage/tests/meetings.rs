@@ -107,17 +107,33 @@ async fn an_anonymous_opinion_goes_from_the_box_to_the_ledger_and_its_receipt_fo
     )
     .await
     .unwrap();
-    let status = public_box::status(&t.db, &key, &receipt.to_lowercase()).await.unwrap();
+    let status = public_box::status(&t.db, &key, &receipt.to_lowercase())
+        .await
+        .unwrap();
     assert_eq!(status.standing, ReceiptStanding::InBox);
 
     // In the box, the office sees how many wait, not what they say.
     let m = view::get(&t.db, &office, id, today()).await.unwrap();
     assert_eq!((m.counts.unopened, m.opinions.len()), (1, 0));
-    assert_eq!(public_box::open(&t.db, &office, change(&office), id).await.unwrap(), 1);
+    assert_eq!(
+        public_box::open(&t.db, &office, change(&office), id)
+            .await
+            .unwrap(),
+        1
+    );
     let m = view::get(&t.db, &office, id, today()).await.unwrap();
     let o = &m.opinions[0];
-    assert_eq!((o.state, o.anonymous, o.signed.as_deref()), (OpinionState::New, true, None));
-    assert_eq!(public_box::status(&t.db, &key, &receipt).await.unwrap().standing, ReceiptStanding::Opened);
+    assert_eq!(
+        (o.state, o.anonymous, o.signed.as_deref()),
+        (OpinionState::New, true, None)
+    );
+    assert_eq!(
+        public_box::status(&t.db, &key, &receipt)
+            .await
+            .unwrap()
+            .standing,
+        ReceiptStanding::Opened
+    );
 
     // Fed back to the member, who alone acknowledges it.
     opinions::sort(
@@ -125,23 +141,43 @@ async fn an_anonymous_opinion_goes_from_the_box_to_the_ledger_and_its_receipt_fo
         &office,
         change(&office),
         o.id,
-        &Sorting { version: o.version, member_id: Some(wang.user.0), summary: "车辆管理".into() },
+        &Sorting {
+            version: o.version,
+            member_id: Some(wang.user.0),
+            summary: "车辆管理".into(),
+        },
     )
     .await
     .unwrap();
     let zhao = t.actor("leader_zhao").await;
     let seen_by_zhao = view::get(&t.db, &zhao, id, today()).await.unwrap();
-    assert!(seen_by_zhao.opinions.is_empty(), "a colleague's opinion is not another member's");
+    assert!(
+        seen_by_zhao.opinions.is_empty(),
+        "a colleague's opinion is not another member's"
+    );
     assert!(matches!(
-        opinions::acknowledge(&t.db, &zhao, change(&zhao), o.id, &Acknowledgement { version: 2 }).await,
+        opinions::acknowledge(
+            &t.db,
+            &zhao,
+            change(&zhao),
+            o.id,
+            &Acknowledgement { version: 2 }
+        )
+        .await,
         Err(StoreError::NotFound)
     ));
     let mine = view::get(&t.db, &wang, id, today()).await.unwrap();
     assert_eq!(mine.opinions.len(), 1);
     assert!(mine.opinions[0].may_acknowledge);
-    opinions::acknowledge(&t.db, &wang, change(&wang), o.id, &Acknowledgement { version: 2 })
-        .await
-        .unwrap();
+    opinions::acknowledge(
+        &t.db,
+        &wang,
+        change(&wang),
+        o.id,
+        &Acknowledgement { version: 2 },
+    )
+    .await
+    .unwrap();
     let status = public_box::status(&t.db, &key, &receipt).await.unwrap();
     assert_eq!(status.standing, ReceiptStanding::Acknowledged);
     assert_eq!(status.member.as_deref(), Some("王建国"));
@@ -152,7 +188,12 @@ async fn an_anonymous_opinion_goes_from_the_box_to_the_ledger_and_its_receipt_fo
         &wang,
         change(&wang),
         id,
-        &MaterialInput { member_id: Some(wang.user.0), version: 0, text: "草稿".into(), finalise: false },
+        &MaterialInput {
+            member_id: Some(wang.user.0),
+            version: 0,
+            text: "草稿".into(),
+            finalise: false,
+        },
     )
     .await
     .unwrap();
@@ -161,7 +202,12 @@ async fn an_anonymous_opinion_goes_from_the_box_to_the_ledger_and_its_receipt_fo
         &wang,
         change(&wang),
         id,
-        &MaterialInput { member_id: Some(wang.user.0), version: 1, text: "定稿".into(), finalise: true },
+        &MaterialInput {
+            member_id: Some(wang.user.0),
+            version: 1,
+            text: "定稿".into(),
+            finalise: true,
+        },
     )
     .await
     .unwrap();
@@ -183,12 +229,35 @@ async fn an_anonymous_opinion_goes_from_the_box_to_the_ledger_and_its_receipt_fo
     .unwrap();
 
     // Held, criticism heard, then carried.
-    let v = view::get(&t.db, &office, id, today()).await.unwrap().version;
-    let not_yet = carry::carry(&t.db, &office, change(&office), id, &Carry { version: v, lead_unit_id: None }).await;
-    assert_eq!(rule(not_yet.unwrap_err()), Rule::MeetingNotHeld);
-    meetings::record_minutes(&t.db, &office, change(&office), id, &Minutes { version: v, minutes: "会议记录".into() })
+    let v = view::get(&t.db, &office, id, today())
         .await
-        .unwrap();
+        .unwrap()
+        .version;
+    let not_yet = carry::carry(
+        &t.db,
+        &office,
+        change(&office),
+        id,
+        &Carry {
+            version: v,
+            lead_unit_id: None,
+        },
+    )
+    .await;
+    assert_eq!(rule(not_yet.unwrap_err()), Rule::MeetingNotHeld);
+    meetings::record_minutes(
+        &t.db,
+        &office,
+        change(&office),
+        id,
+        &Minutes {
+            version: v,
+            minutes: "会议记录".into(),
+            held_on: today().to_string(),
+        },
+    )
+    .await
+    .unwrap();
     meetings::record_remark(
         &t.db,
         &office,
@@ -208,10 +277,22 @@ async fn an_anonymous_opinion_goes_from_the_box_to_the_ledger_and_its_receipt_fo
         .column::<i64>("SELECT id FROM units WHERE short_name = '党群工作部' AND org_id = (SELECT org_id FROM units WHERE short_name = '财务部' LIMIT 1)")
         .await
         .unwrap()[0];
-    let v = view::get(&t.db, &office, id, today()).await.unwrap().version;
-    let inspection = carry::carry(&t.db, &office, change(&office), id, &Carry { version: v, lead_unit_id: Some(lead) })
+    let v = view::get(&t.db, &office, id, today())
         .await
-        .unwrap();
+        .unwrap()
+        .version;
+    let inspection = carry::carry(
+        &t.db,
+        &office,
+        change(&office),
+        id,
+        &Carry {
+            version: v,
+            lead_unit_id: Some(lead),
+        },
+    )
+    .await
+    .unwrap();
     let m = view::get(&t.db, &office, id, today()).await.unwrap();
     assert_eq!(m.inspection_id, Some(inspection.0));
     let problem = m.findings[0].problem_id.unwrap();
@@ -225,37 +306,68 @@ async fn an_anonymous_opinion_goes_from_the_box_to_the_ledger_and_its_receipt_fo
     assert_eq!((kind.as_str(), leader), ("democratic_meeting", wang.user.0));
     let status = public_box::status(&t.db, &key, &receipt).await.unwrap();
     assert_eq!(status.problems.len(), 1);
-    assert!(status.problems[0].state.is_some(), "what it became in the ledger");
+    assert!(
+        status.problems[0].state.is_some(),
+        "what it became in the ledger"
+    );
     // Once carried, nothing more is carried or said.
-    let again = carry::carry(&t.db, &office, change(&office), id, &Carry { version: m.version, lead_unit_id: Some(lead) }).await;
+    let again = carry::carry(
+        &t.db,
+        &office,
+        change(&office),
+        id,
+        &Carry {
+            version: m.version,
+            lead_unit_id: Some(lead),
+        },
+    )
+    .await;
     assert_eq!(rule(again.unwrap_err()), Rule::MeetingNotHeld);
 
-    let report = zhenggai_storage::audit::verify::verify(&t.db).await.unwrap();
+    let report = zhenggai_storage::audit::verify::verify(&t.db)
+        .await
+        .unwrap();
     assert!(report.intact(), "{:#?}", report.problems);
 }
 
 #[tokio::test]
-async fn an_anonymous_opinion_keeps_its_day_and_nothing_of_its_sender_not_even_its_place_in_the_trail() {
+async fn an_anonymous_opinion_keeps_its_day_and_nothing_of_its_sender_not_even_its_place_in_the_trail()
+ {
     let t = demo().await;
     let (id, key) = new_meeting(&t, false).await;
-    let entries = async || t.column::<i64>("SELECT COUNT(*) FROM audit_log").await.unwrap()[0];
-    let before = entries().await;
-    public_box::submit(&t.db, &key, today(), &anonymous("第一条匿名意见", None)).await.unwrap();
-    public_box::submit(&t.db, &key, today(), &anonymous("第二条匿名意见", None)).await.unwrap();
-    assert_eq!(entries().await, before, "the box writes nothing to the trail: no place among the day's work");
-    let slips: Vec<(String, Option<String>, String)> =
-        sqlx::query_as("SELECT received_on, signed, receipt_digest FROM box_slips WHERE meeting_id = $1")
-            .bind(id)
-            .fetch_all(t.db.pool())
+    let entries = async || {
+        t.column::<i64>("SELECT COUNT(*) FROM audit_log")
             .await
-            .unwrap();
+            .unwrap()[0]
+    };
+    let before = entries().await;
+    public_box::submit(&t.db, &key, today(), &anonymous("第一条匿名意见", None))
+        .await
+        .unwrap();
+    public_box::submit(&t.db, &key, today(), &anonymous("第二条匿名意见", None))
+        .await
+        .unwrap();
+    assert_eq!(
+        entries().await,
+        before,
+        "the box writes nothing to the trail: no place among the day's work"
+    );
+    let slips: Vec<(String, Option<String>, String)> = sqlx::query_as(
+        "SELECT received_on, signed, receipt_digest FROM box_slips WHERE meeting_id = $1",
+    )
+    .bind(id)
+    .fetch_all(t.db.pool())
+    .await
+    .unwrap();
     for (day, signed, digest) in &slips {
         assert_eq!(day, "2026-12-07", "a day, not a time");
         assert!(signed.is_none());
         assert_eq!(digest.len(), 64, "the receipt kept only as its digest");
     }
     let office = t.actor("office").await;
-    public_box::open(&t.db, &office, change(&office), id).await.unwrap();
+    public_box::open(&t.db, &office, change(&office), id)
+        .await
+        .unwrap();
     let rows: Vec<(Option<String>, Option<i64>, String, i64)> = sqlx::query_as(
         "SELECT created_at, created_by, received_on, anonymous FROM opinions WHERE meeting_id = $1",
     )
@@ -265,37 +377,66 @@ async fn an_anonymous_opinion_keeps_its_day_and_nothing_of_its_sender_not_even_i
     .unwrap();
     assert_eq!(rows.len(), 2);
     for (created_at, created_by, received_on, anon) in rows {
-        assert_eq!((created_at, created_by, received_on.as_str(), anon), (None, None, "2026-12-07", 1));
+        assert_eq!(
+            (created_at, created_by, received_on.as_str(), anon),
+            (None, None, "2026-12-07", 1)
+        );
     }
     // The trail records the office's opening, by the office, at its time.
     let actors: Vec<Option<i64>> = sqlx::query_scalar(
-        "SELECT actor_id FROM audit_log WHERE entity = 'opinions' ORDER BY id",
+        "SELECT a.actor_id FROM audit_log a JOIN opinions o ON o.id = a.entity_id \
+         WHERE a.entity = 'opinions' AND a.action = 'create' AND o.meeting_id = $1 ORDER BY a.id",
     )
+    .bind(id)
     .fetch_all(t.db.pool())
     .await
     .unwrap_or_default();
-    assert!(actors.iter().all(|a| *a == Some(office.user.0)), "{actors:?}");
+    assert!(
+        actors.iter().all(|a| *a == Some(office.user.0)),
+        "{actors:?}"
+    );
 }
 
 #[tokio::test]
 async fn the_box_takes_opinions_only_in_its_days_once_each_and_about_its_members() {
     let t = demo().await;
     let (_, key) = new_meeting(&t, false).await;
-    let early = public_box::submit(&t.db, &key, today() - Duration::days(1), &anonymous("早", None)).await;
-    assert!(matches!(rule(early.unwrap_err()), Rule::BoxNotYetOpen { .. }));
-    let late = public_box::submit(&t.db, &key, today() + Duration::days(6), &anonymous("晚", None)).await;
+    let early = public_box::submit(
+        &t.db,
+        &key,
+        today() - Duration::days(1),
+        &anonymous("早", None),
+    )
+    .await;
+    assert!(matches!(
+        rule(early.unwrap_err()),
+        Rule::BoxNotYetOpen { .. }
+    ));
+    let late = public_box::submit(
+        &t.db,
+        &key,
+        today() + Duration::days(6),
+        &anonymous("晚", None),
+    )
+    .await;
     assert!(matches!(rule(late.unwrap_err()), Rule::BoxClosed { .. }));
-    public_box::submit(&t.db, &key, today(), &anonymous("同一条", None)).await.unwrap();
+    public_box::submit(&t.db, &key, today(), &anonymous("同一条", None))
+        .await
+        .unwrap();
     let again = public_box::submit(&t.db, &key, today(), &anonymous("同一条", None)).await;
     assert_eq!(rule(again.unwrap_err()), Rule::SameOpinion);
     let stranger = t.account("finance").await.id.0;
-    let wrong = public_box::submit(&t.db, &key, today(), &anonymous("不是成员", Some(stranger))).await;
+    let wrong =
+        public_box::submit(&t.db, &key, today(), &anonymous("不是成员", Some(stranger))).await;
     assert!(matches!(wrong, Err(StoreError::Invalid(e)) if e[0].field == "about"));
     let unsigned = public_box::submit(
         &t.db,
         &key,
         today(),
-        &Submission { anonymous: false, ..anonymous("要署名", None) },
+        &Submission {
+            anonymous: false,
+            ..anonymous("要署名", None)
+        },
     )
     .await;
     assert!(matches!(unsigned, Err(StoreError::Invalid(e)) if e[0].field == "signed"));
@@ -305,7 +446,10 @@ async fn the_box_takes_opinions_only_in_its_days_once_each_and_about_its_members
             Err(StoreError::NotFound)
         ));
     }
-    assert!(matches!(public_box::status(&t.db, &key, "0000-0000-0000-0000").await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        public_box::status(&t.db, &key, "0000-0000-0000-0000").await,
+        Err(StoreError::NotFound)
+    ));
 }
 
 #[tokio::test]
@@ -315,60 +459,145 @@ async fn each_role_sees_its_part_and_is_refused_the_rest() {
     let office = t.actor("office").await;
     let wang = t.actor("leader_wang").await;
     let zhao = t.actor("leader_zhao").await;
-    public_box::submit(&t.db, &key, today(), &anonymous("对王的意见", Some(wang.user.0))).await.unwrap();
-    public_box::open(&t.db, &office, change(&office), id).await.unwrap();
-    let o = view::get(&t.db, &office, id, today()).await.unwrap().opinions.remove(0);
+    public_box::submit(
+        &t.db,
+        &key,
+        today(),
+        &anonymous("对王的意见", Some(wang.user.0)),
+    )
+    .await
+    .unwrap();
+    public_box::open(&t.db, &office, change(&office), id)
+        .await
+        .unwrap();
+    let o = view::get(&t.db, &office, id, today())
+        .await
+        .unwrap()
+        .opinions
+        .remove(0);
 
     // Who reads nothing of it.
     for who in ["finance", "wb_office", "wb_leader_wang"] {
         let a = t.actor(who).await;
-        assert!(matches!(view::get(&t.db, &a, id, today()).await, Err(StoreError::NotFound)), "{who}");
+        assert!(
+            matches!(
+                view::get(&t.db, &a, id, today()).await,
+                Err(StoreError::NotFound)
+            ),
+            "{who}"
+        );
     }
     for who in ["sysadmin", "auditadmin"] {
         let a = t.actor(who).await;
-        assert!(matches!(view::get(&t.db, &a, id, today()).await, Err(StoreError::Refused(_))), "{who}");
+        assert!(
+            matches!(
+                view::get(&t.db, &a, id, today()).await,
+                Err(StoreError::Refused(_))
+            ),
+            "{who}"
+        );
     }
     // Confidential: 纪检 and the upper level read the meeting and its counts, not the words.
     for who in ["jijian", "xunchaban"] {
         let a = t.actor(who).await;
         let m = view::get(&t.db, &a, id, today()).await.unwrap();
-        assert_eq!((m.counts.total, m.opinions.len(), m.may_manage), (1, 0, false), "{who}");
+        assert_eq!(
+            (m.counts.total, m.opinions.len(), m.may_manage),
+            (1, 0, false),
+            "{who}"
+        );
         assert!(m.box_key.is_none(), "{who}");
-        let refused = opinions::sort(&t.db, &a, change(&a), o.id, &Sorting { version: o.version, ..Sorting::default() }).await;
-        assert!(matches!(refused, Err(StoreError::Refused(Refused::MeetingByOffice))), "{who}");
+        let refused = opinions::sort(
+            &t.db,
+            &a,
+            change(&a),
+            o.id,
+            &Sorting {
+                version: o.version,
+                ..Sorting::default()
+            },
+        )
+        .await;
+        assert!(
+            matches!(refused, Err(StoreError::Refused(Refused::MeetingByOffice))),
+            "{who}"
+        );
     }
     // A member: not the office's work, and not a colleague's material.
-    let refused = opinions::sort(&t.db, &wang, change(&wang), o.id, &Sorting { version: o.version, ..Sorting::default() }).await;
-    assert!(matches!(refused, Err(StoreError::Refused(Refused::MeetingByOffice))));
+    let refused = opinions::sort(
+        &t.db,
+        &wang,
+        change(&wang),
+        o.id,
+        &Sorting {
+            version: o.version,
+            ..Sorting::default()
+        },
+    )
+    .await;
+    assert!(matches!(
+        refused,
+        Err(StoreError::Refused(Refused::MeetingByOffice))
+    ));
     let refused = public_box::open(&t.db, &wang, change(&wang), id).await;
-    assert!(matches!(refused, Err(StoreError::Refused(Refused::MeetingByOffice))));
+    assert!(matches!(
+        refused,
+        Err(StoreError::Refused(Refused::MeetingByOffice))
+    ));
     let refused = materials::save(
         &t.db,
         &wang,
         change(&wang),
         id,
-        &MaterialInput { member_id: Some(zhao.user.0), version: 0, text: "代写".into(), finalise: false },
+        &MaterialInput {
+            member_id: Some(zhao.user.0),
+            version: 0,
+            text: "代写".into(),
+            finalise: false,
+        },
     )
     .await;
-    assert!(matches!(refused, Err(StoreError::Refused(Refused::MaterialByItsMember))));
+    assert!(matches!(
+        refused,
+        Err(StoreError::Refused(Refused::MaterialByItsMember))
+    ));
     let refused = materials::save(
         &t.db,
         &wang,
         change(&wang),
         id,
-        &MaterialInput { member_id: None, version: 0, text: "班子".into(), finalise: false },
+        &MaterialInput {
+            member_id: None,
+            version: 0,
+            text: "班子".into(),
+            finalise: false,
+        },
     )
     .await;
-    assert!(matches!(refused, Err(StoreError::Refused(Refused::MaterialByItsMember))));
+    assert!(matches!(
+        refused,
+        Err(StoreError::Refused(Refused::MaterialByItsMember))
+    ));
     // Not yet fed back: the member does not see it.
-    assert!(view::get(&t.db, &wang, id, today()).await.unwrap().opinions.is_empty());
+    assert!(
+        view::get(&t.db, &wang, id, today())
+            .await
+            .unwrap()
+            .opinions
+            .is_empty()
+    );
     // A final material is not revised; a stale version is told who changed it.
     materials::save(
         &t.db,
         &wang,
         change(&wang),
         id,
-        &MaterialInput { member_id: Some(wang.user.0), version: 0, text: "定稿".into(), finalise: true },
+        &MaterialInput {
+            member_id: Some(wang.user.0),
+            version: 0,
+            text: "定稿".into(),
+            finalise: true,
+        },
     )
     .await
     .unwrap();
@@ -377,22 +606,75 @@ async fn each_role_sees_its_part_and_is_refused_the_rest() {
         &wang,
         change(&wang),
         id,
-        &MaterialInput { member_id: Some(wang.user.0), version: 1, text: "再改".into(), finalise: false },
+        &MaterialInput {
+            member_id: Some(wang.user.0),
+            version: 1,
+            text: "再改".into(),
+            finalise: false,
+        },
     )
     .await;
     assert_eq!(rule(revised.unwrap_err()), Rule::MaterialFinal);
-    let stale = opinions::sort(&t.db, &office, change(&office), o.id, &Sorting { version: o.version + 5, ..Sorting::default() }).await;
+    let stale = opinions::sort(
+        &t.db,
+        &office,
+        change(&office),
+        o.id,
+        &Sorting {
+            version: o.version + 5,
+            ..Sorting::default()
+        },
+    )
+    .await;
     assert!(matches!(stale, Err(StoreError::Conflict(_))), "{stale:?}");
     // Nothing to carry until a problem is named.
-    let v = view::get(&t.db, &office, id, today()).await.unwrap().version;
-    meetings::record_minutes(&t.db, &office, change(&office), id, &Minutes { version: v, minutes: "记录".into() })
+    let v = view::get(&t.db, &office, id, today())
         .await
-        .unwrap();
-    let lead = t.column::<i64>("SELECT id FROM units WHERE short_name = '财务部' ORDER BY id LIMIT 1").await.unwrap()[0];
-    let nothing = carry::carry(&t.db, &office, change(&office), id, &Carry { version: v + 1, lead_unit_id: Some(lead) }).await;
-    assert!(matches!(nothing, Err(StoreError::Invalid(e)) if e.iter().any(|e| e.field == "findings")));
+        .unwrap()
+        .version;
+    meetings::record_minutes(
+        &t.db,
+        &office,
+        change(&office),
+        id,
+        &Minutes {
+            version: v,
+            minutes: "记录".into(),
+            held_on: today().to_string(),
+        },
+    )
+    .await
+    .unwrap();
+    let lead = t
+        .column::<i64>("SELECT id FROM units WHERE short_name = '财务部' ORDER BY id LIMIT 1")
+        .await
+        .unwrap()[0];
+    let nothing = carry::carry(
+        &t.db,
+        &office,
+        change(&office),
+        id,
+        &Carry {
+            version: v + 1,
+            lead_unit_id: Some(lead),
+        },
+    )
+    .await;
+    assert!(
+        matches!(nothing, Err(StoreError::Invalid(e)) if e.iter().any(|e| e.field == "findings"))
+    );
     // Once held, what was prepared no longer changes.
-    let late = opinions::sort(&t.db, &office, change(&office), o.id, &Sorting { version: o.version, ..Sorting::default() }).await;
+    let late = opinions::sort(
+        &t.db,
+        &office,
+        change(&office),
+        o.id,
+        &Sorting {
+            version: o.version,
+            ..Sorting::default()
+        },
+    )
+    .await;
     assert_eq!(rule(late.unwrap_err()), Rule::MeetingPast);
 }
 
@@ -404,10 +686,23 @@ async fn the_demo_holds_a_meeting_carried_into_the_ledger_and_one_with_its_box_o
     assert_eq!(list.len(), 2, "{list:?}");
     let held = list.iter().find(|m| m.inspection_id.is_some()).unwrap();
     let m = view::get(&t.db, &office, held.id, today()).await.unwrap();
-    assert!(m.counts.total >= 4 && m.counts.acknowledged >= 3, "{:?}", m.counts);
-    assert!(m.talks.len() >= 3 && m.materials.len() == 4, "talks and materials");
+    assert!(
+        m.counts.total >= 4 && m.counts.acknowledged >= 3,
+        "{:?}",
+        m.counts
+    );
+    assert!(
+        m.talks.len() >= 3 && m.materials.len() == 4,
+        "talks and materials"
+    );
     assert!(m.counts.criticisms >= 2 && m.counts.self_criticisms >= 2);
-    assert!(m.findings.iter().all(|f| f.problem_id.is_some()), "every problem in the ledger");
-    let key = zhenggai_demo::meetings::open_box_key(&t.db).await.unwrap().unwrap();
+    assert!(
+        m.findings.iter().all(|f| f.problem_id.is_some()),
+        "every problem in the ledger"
+    );
+    let key = zhenggai_demo::meetings::open_box_key(&t.db)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(public_box::info(&t.db, &key, today()).await.unwrap().open);
 }

@@ -9,8 +9,8 @@ use axum::routing::{MethodRouter, get, post};
 use crate::error::PageError;
 use crate::pages::{
     admin, battle_map, calendar, documents, header_words, home, inspections, ledger, login,
-    lookbacks, measures, meetings, notifications, opinion_box, outcomes, petitions, problems, rules, spreadsheets,
-    supervision, trail, warnings, weekly,
+    lookbacks, measures, meetings, notifications, opinion_box, outcomes, petitions, problems,
+    rules, spreadsheets, supervision, trail, warnings, weekly,
 };
 use crate::state::App;
 use zhenggai_storage::StoreError;

@@ -166,7 +166,10 @@ mod tests {
         let g = BoxGuard::new(2, 3, Duration::minutes(10));
         assert!(g.submit("10.0.0.1", at(0)) && g.submit("10.0.0.1", at(0)));
         assert!(!g.submit("10.0.0.1", at(1)), "the flood stops");
-        assert!(g.submit("10.0.0.2", at(1)), "an honest submitter elsewhere goes on");
+        assert!(
+            g.submit("10.0.0.2", at(1)),
+            "an honest submitter elsewhere goes on"
+        );
         assert!(g.submit("10.0.0.1", at(10)), "a new window");
         assert!((0..3).all(|_| g.look_up("10.0.0.1", at(0))));
         assert!(!g.look_up("10.0.0.1", at(0)));

@@ -182,9 +182,8 @@ pub async fn carry_in(
             },
         )
         .await?;
-        let deadline = Deadline::parse(&f.deadline_text, held_on).map_err(|e| {
-            StoreError::Invalid(vec![e.at(&format!("findings.{}.deadline", f.id))])
-        })?;
+        let deadline = Deadline::parse(&f.deadline_text, held_on)
+            .map_err(|e| StoreError::Invalid(vec![e.at(&format!("findings.{}.deadline", f.id))]))?;
         measures::insert(
             tx,
             change,

@@ -146,8 +146,16 @@ pub async fn save_in(
             let mut set = Sql::new("text = ");
             set.bind(text).push(", state = ").bind(state.code());
             let action = if input.finalise { "finalise" } else { "update" };
-            audit::versions::update(tx, change, action, Entity::Material, id, input.version, &set)
-                .await?;
+            audit::versions::update(
+                tx,
+                change,
+                action,
+                Entity::Material,
+                id,
+                input.version,
+                &set,
+            )
+            .await?;
             Ok(id)
         }
     }
@@ -196,7 +204,15 @@ pub async fn add_finding_in(
     {
         c.push(e.at("deadline"));
     }
-    let opinion = linked(tx, &mut c, meeting, "opinions", "opinion_id", input.opinion_id).await?;
+    let opinion = linked(
+        tx,
+        &mut c,
+        meeting,
+        "opinions",
+        "opinion_id",
+        input.opinion_id,
+    )
+    .await?;
     let remark = linked(
         tx,
         &mut c,

@@ -65,6 +65,8 @@ pub struct Minutes {
     pub version: i64,
     /// 会议记录: how it went, as the office writes it.
     pub minutes: String,
+    /// The day it was held (YYYY-MM-DD), when not the day planned.
+    pub held_on: String,
 }
 
 /// A talk (谈心谈话).
@@ -194,9 +196,8 @@ impl Loaded {
 
 /// A day as stored, or an error naming the column.
 pub(crate) fn stored_day(column: &str, value: &str) -> StoreResult<NaiveDate> {
-    parse_day(value).ok_or_else(|| {
-        StoreError::Other(anyhow::anyhow!("meetings {column} {value:?} is no date"))
-    })
+    parse_day(value)
+        .ok_or_else(|| StoreError::Other(anyhow::anyhow!("meetings {column} {value:?} is no date")))
 }
 
 /// The meeting `id` with the reader's rights, or `NotFound` for who may not read it.
@@ -302,8 +303,15 @@ pub async fn create_in(
             members.push(*id);
         }
     }
-    if members.is_empty() || members.iter().any(|m| !leaders.iter().any(|l| l.user_id == *m)) {
-        c.push(FieldError::because("member_ids", Why::Choose(Choose::Member)));
+    if members.is_empty()
+        || members
+            .iter()
+            .any(|m| !leaders.iter().any(|l| l.user_id == *m))
+    {
+        c.push(FieldError::because(
+            "member_ids",
+            Why::Choose(Choose::Member),
+        ));
     }
     let chair = input.chair_id.filter(|id| members.contains(id));
     if chair.is_none() {
@@ -381,11 +389,28 @@ pub async fn record_minutes_in(
         m.require_open()?;
         let mut c = Checker::default();
         let minutes = c.text("minutes", &input.minutes, 20_000);
+        let held_on = if input.held_on.trim().is_empty() {
+            Some(m.held_on()?)
+        } else {
+            c.date("held_on", &input.held_on)
+        };
+        // Recorded once it has happened: its day is the ledger's feedback date.
+        if let Some(day) = held_on
+            && let Err(e) = zhenggai_domain::happened::check(
+                zhenggai_domain::happened::Event::MeetingHeld,
+                day,
+                zhenggai_domain::clock::china_date(change.at),
+            )
+        {
+            c.push(e.field_error());
+        }
         c.finish()?;
         let mut set = Sql::new("state = ");
         set.bind(MeetingState::Held.code())
             .push(", minutes = ")
-            .bind(minutes);
+            .bind(minutes)
+            .push(", held_on = ")
+            .bind(held_on.map_or(m.row.held_on.clone(), day));
         let action = if m.state == MeetingState::Preparing {
             // The box closes with the meeting: what it still holds is opened now, so
             // that nothing left in it goes unread.
@@ -559,7 +584,11 @@ pub async fn record_readable(db: &Db, actor: &Actor, entity: Entity, id: i64) ->
         Entity::MeetingRemark => view.remarks.iter().any(|t| t.id == id),
         _ => false,
     };
-    if seen { Ok(()) } else { Err(StoreError::NotFound) }
+    if seen {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound)
+    }
 }
 
 /// The user id of a member as stored.

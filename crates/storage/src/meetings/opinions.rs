@@ -5,9 +5,7 @@
 
 use serde::Deserialize;
 use zhenggai_domain::access::Actor;
-use zhenggai_domain::meeting::{
-    MAX_OPINION_CHARS, OpinionCategory, OpinionChannel, OpinionState,
-};
+use zhenggai_domain::meeting::{MAX_OPINION_CHARS, OpinionCategory, OpinionChannel, OpinionState};
 use zhenggai_domain::reason::{Choose, Rule};
 use zhenggai_domain::validate::{Checker, FieldError, Why};
 
@@ -92,8 +90,8 @@ pub async fn record_in(
     m.require_manage()?;
     m.require_preparing()?;
     let mut c = Checker::default();
-    let channel = OpinionChannel::from_code(input.channel.trim())
-        .filter(|ch| *ch != OpinionChannel::Box);
+    let channel =
+        OpinionChannel::from_code(input.channel.trim()).filter(|ch| *ch != OpinionChannel::Box);
     if channel.is_none() {
         c.push(FieldError::because(
             "channel",
@@ -239,8 +237,16 @@ pub async fn merge(
         set.bind(OpinionState::Merged.code())
             .push(", merged_into = ")
             .bind(input.into);
-        audit::versions::update(tx, change, "merge", Entity::Opinion, id, input.version, &set)
-            .await?;
+        audit::versions::update(
+            tx,
+            change,
+            "merge",
+            Entity::Opinion,
+            id,
+            input.version,
+            &set,
+        )
+        .await?;
         Ok(())
     })
     .await
@@ -269,10 +275,12 @@ pub async fn acknowledge_in(
     let t = target(tx, id).await?;
     let m = load(tx.conn(), actor, t.meeting).await?;
     let fed_back = matches!(t.state, OpinionState::Sorted | OpinionState::Acknowledged);
-    if !m
-        .rights
-        .sees_opinion(actor.user, super::user(t.member), fed_back, m.row.confidential != 0)
-    {
+    if !m.rights.sees_opinion(
+        actor.user,
+        super::user(t.member),
+        fed_back,
+        m.row.confidential != 0,
+    ) {
         return Err(StoreError::NotFound);
     }
     if !(m.rights.member && t.member == Some(actor.user.0)) {

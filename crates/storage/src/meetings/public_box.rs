@@ -223,15 +223,26 @@ fn receipt_digest(normalised: &str) -> String {
 /// Leaves an opinion in the box of link `key` on `today`; answers its receipt number.
 /// Nothing but the opinion, its category and member, its day and — when signed — the
 /// name given is kept.
-pub async fn submit(db: &Db, key: &str, today: NaiveDate, input: &Submission) -> StoreResult<String> {
+pub async fn submit(
+    db: &Db,
+    key: &str,
+    today: NaiveDate,
+    input: &Submission,
+) -> StoreResult<String> {
     let row = box_row(db, key).await?;
     match row.open(today)? {
         BoxOpen::Open => {}
         BoxOpen::NotYet(opens) => {
-            return Err(StoreError::because("box", Why::Rule(Rule::BoxNotYetOpen { opens })));
+            return Err(StoreError::because(
+                "box",
+                Why::Rule(Rule::BoxNotYetOpen { opens }),
+            ));
         }
         BoxOpen::Closed(closed) => {
-            return Err(StoreError::because("box", Why::Rule(Rule::BoxClosed { closed })));
+            return Err(StoreError::because(
+                "box",
+                Why::Rule(Rule::BoxClosed { closed }),
+            ));
         }
     }
     db.write(async |tx| leave_in(tx, row.id, today, input).await)
@@ -330,7 +341,11 @@ pub async fn open_in(
 }
 
 /// Opens what the box holds, for a caller that checked the office and the meeting.
-pub(crate) async fn open_slips(tx: &mut Tx, change: Change<'_>, meeting: i64) -> StoreResult<usize> {
+pub(crate) async fn open_slips(
+    tx: &mut Tx,
+    change: Change<'_>,
+    meeting: i64,
+) -> StoreResult<usize> {
     let mut slips: Vec<SlipRow> = sqlx::query_as(
         "SELECT id, meeting_id, receipt_digest, received_on, category, about_member_id, text, \
          anonymous, signed FROM box_slips WHERE meeting_id = $1 AND opinion_id IS NULL",
@@ -394,14 +409,18 @@ pub async fn status(db: &Db, key: &str, receipt: &str) -> StoreResult<ReceiptSta
     // A merged opinion is handled as the one it was merged into.
     let mut merged = false;
     let (state, member, acknowledged_on) = loop {
-        let (state, member, acknowledged_on, into): (String, Option<String>, Option<String>, Option<i64>) =
-            sqlx::query_as(
-                "SELECT o.state, u.display_name, o.acknowledged_on, o.merged_into FROM opinions o \
+        let (state, member, acknowledged_on, into): (
+            String,
+            Option<String>,
+            Option<String>,
+            Option<i64>,
+        ) = sqlx::query_as(
+            "SELECT o.state, u.display_name, o.acknowledged_on, o.merged_into FROM opinions o \
                  LEFT JOIN users u ON u.id = o.member_id WHERE o.id = $1",
-            )
-            .bind(opinion)
-            .fetch_one(db.pool())
-            .await?;
+        )
+        .bind(opinion)
+        .fetch_one(db.pool())
+        .await?;
         match into {
             Some(into) if !merged => {
                 merged = true;
@@ -419,7 +438,9 @@ pub async fn status(db: &Db, key: &str, receipt: &str) -> StoreResult<ReceiptSta
     };
     if matches!(state, OpinionState::Sorted | OpinionState::Acknowledged) {
         status.member = member;
-        status.acknowledged_on = acknowledged_on.as_deref().and_then(crate::db::sql::parse_day);
+        status.acknowledged_on = acknowledged_on
+            .as_deref()
+            .and_then(crate::db::sql::parse_day);
     }
     let problems: Vec<(String, String, Option<String>)> = sqlx::query_as(
         "SELECT f.problem, f.measure, p.state FROM meeting_findings f LEFT JOIN problems p ON p.id = f.problem_id \
@@ -452,10 +473,19 @@ mod tests {
             assert_eq!(r.len(), 19, "{r}");
             let plain = r.replace('-', "");
             assert_eq!(normalise_receipt(&r).as_deref(), Some(plain.as_str()));
-            assert_eq!(normalise_receipt(&r.to_lowercase()).as_deref(), Some(plain.as_str()));
-            assert_eq!(normalise_receipt(&format!(" {plain} ")).as_deref(), Some(plain.as_str()));
+            assert_eq!(
+                normalise_receipt(&r.to_lowercase()).as_deref(),
+                Some(plain.as_str())
+            );
+            assert_eq!(
+                normalise_receipt(&format!(" {plain} ")).as_deref(),
+                Some(plain.as_str())
+            );
         }
-        assert_eq!(normalise_receipt("oooo-iiii-llll-0000").as_deref(), Some("0000111111110000"));
+        assert_eq!(
+            normalise_receipt("oooo-iiii-llll-0000").as_deref(),
+            Some("0000111111110000")
+        );
         assert_eq!(normalise_receipt("UUUU-0000-0000-0000"), None);
         assert_eq!(normalise_receipt("0000-0000-0000"), None);
         assert_eq!(normalise_receipt("0000-0000-0000-00000"), None);

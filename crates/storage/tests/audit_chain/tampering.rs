@@ -72,7 +72,7 @@ async fn an_audit_entry_changed_is_caught() {
     // Rewriting the content and recomputing nothing: the entry's hash no longer fits.
     let last = id(
         &t,
-        "SELECT MAX(id) FROM audit_log WHERE entity = 'measures'",
+        "SELECT MAX(id) FROM audit_log WHERE entity = 'measures' AND after_json LIKE '%in_progress%'",
     )
     .await;
     tamper(&t, &format!("UPDATE audit_log SET after_json = REPLACE(after_json, 'in_progress', 'done') WHERE id = {last}")).await;

@@ -10,9 +10,7 @@ use serde::Serialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use zhenggai_storage::meetings::carry::{self, Carry};
-use zhenggai_storage::meetings::materials::{
-    self, FindingInput, FindingWithdrawal, MaterialInput,
-};
+use zhenggai_storage::meetings::materials::{self, FindingInput, FindingWithdrawal, MaterialInput};
 use zhenggai_storage::meetings::opinions::{self, Acknowledgement, Merge, OpinionInput, Sorting};
 use zhenggai_storage::meetings::public_box::{self, BoxInfo, ReceiptStatus, Submission};
 use zhenggai_storage::meetings::view::{self, MeetingSummary, MeetingView};
@@ -22,8 +20,8 @@ use super::extract::Path;
 use super::{ApiJson, Created};
 use crate::download::download;
 use crate::error::{ApiError, ApiErrorBody};
-use crate::shared::opinion_box::{self, Receipt, ReceiptQuery};
 use crate::session::{ApiViewer, ClientAddr};
+use crate::shared::opinion_box::{self, Receipt, ReceiptQuery};
 use crate::shared::weekly::DOCX;
 use crate::state::App;
 
@@ -60,7 +58,10 @@ pub fn public_routes() -> OpenApiRouter<App> {
 /// The meetings the caller may read: their organisation's (those below, for the upper
 /// level) and those they sit on.
 #[utoipa::path(get, path = "/meetings", tag = "meetings", responses((status = 200, body = Vec<MeetingSummary>), (status = 403, body = ApiErrorBody)))]
-pub async fn list(State(app): State<App>, v: ApiViewer) -> Result<Json<Vec<MeetingSummary>>, ApiError> {
+pub async fn list(
+    State(app): State<App>,
+    v: ApiViewer,
+) -> Result<Json<Vec<MeetingSummary>>, ApiError> {
     Ok(Json(view::list(&app.db, &v.0.actor).await?))
 }
 
@@ -84,14 +85,21 @@ pub async fn get_one(
     v: ApiViewer,
     Path(id): Path<i64>,
 ) -> Result<Json<MeetingView>, ApiError> {
-    Ok(Json(view::get(&app.db, &v.0.actor, id, app.clock.today()).await?))
+    Ok(Json(
+        view::get(&app.db, &v.0.actor, id, app.clock.today()).await?,
+    ))
 }
 
 /// 会议情况报告 as `.docx`, for whoever reads the meeting.
 #[utoipa::path(get, path = "/meetings/{id}/report.docx", tag = "meetings", params(("id" = i64, Path)),
     responses((status = 200, content_type = DOCX, description = "the .docx (Content-Disposition names it)"), (status = 404, body = ApiErrorBody)))]
-pub async fn report(State(app): State<App>, v: ApiViewer, Path(id): Path<i64>) -> Result<Response, ApiError> {
-    let g = crate::shared::documents::meeting_docx(&app.db, &v.0.actor, id, app.clock.today()).await?;
+pub async fn report(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let g =
+        crate::shared::documents::meeting_docx(&app.db, &v.0.actor, id, app.clock.today()).await?;
     Ok(download(&g.file_name, DOCX, g.bytes))
 }
 
@@ -106,7 +114,11 @@ pub struct Opened {
 /// drawn at random.
 #[utoipa::path(post, path = "/meetings/{id}/box/open", tag = "meetings", params(("id" = i64, Path)),
     responses((status = 200, body = Opened), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
-pub async fn open_box(State(app): State<App>, v: ApiViewer, Path(id): Path<i64>) -> Result<Json<Opened>, ApiError> {
+pub async fn open_box(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+) -> Result<Json<Opened>, ApiError> {
     let opened = public_box::open(&app.db, &v.0.actor, v.0.change(&app), id).await?;
     Ok(Json(Opened { opened }))
 }
@@ -259,8 +271,13 @@ pub async fn carry_into_ledger(
 /// public while open.
 #[utoipa::path(get, path = "/box/{key}", tag = "opinion box", params(("key" = String, Path)), security(()),
     responses((status = 200, body = BoxInfo), (status = 404, body = ApiErrorBody)))]
-pub async fn box_info(State(app): State<App>, Path(key): Path<String>) -> Result<Json<BoxInfo>, ApiError> {
-    Ok(Json(public_box::info(&app.db, &key, app.clock.today()).await?))
+pub async fn box_info(
+    State(app): State<App>,
+    Path(key): Path<String>,
+) -> Result<Json<BoxInfo>, ApiError> {
+    Ok(Json(
+        public_box::info(&app.db, &key, app.clock.today()).await?,
+    ))
 }
 
 /// Leaves an opinion in the public box, answering only its receipt number (201). The

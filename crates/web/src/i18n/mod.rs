@@ -382,7 +382,9 @@ impl Tr {
             (Lang::Zh, 0) => "还没有登记谈心谈话。".into(),
             (Lang::Zh, n) => format!("已登记谈心谈话{n}次，仅谈话双方和整改办可见。"),
             (Lang::En, 0) => "No talk recorded yet.".into(),
-            (Lang::En, n) => format!("{n} talks recorded, read only by their two parties and the office."),
+            (Lang::En, n) => {
+                format!("{n} talks recorded, read only by their two parties and the office.")
+            }
         }
     }
 
@@ -392,7 +394,9 @@ impl Tr {
             (Lang::Zh, 0) => "还没有对照检查材料。".into(),
             (Lang::Zh, n) => format!("已有对照检查材料{n}份，仅本人和整改办可见。"),
             (Lang::En, 0) => "No self-examination yet.".into(),
-            (Lang::En, n) => format!("{n} self-examinations written, read only by their authors and the office."),
+            (Lang::En, n) => {
+                format!("{n} self-examinations written, read only by their authors and the office.")
+            }
         }
     }
 

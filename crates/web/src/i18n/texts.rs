@@ -1030,6 +1030,8 @@ texts! {
     ent_meeting_findings: "查摆问题", "Problem named";
     ent_meeting_remarks: "会上发言", "Remark at the meeting";
     fld_topic: "会议主题", "Topic";
+    fld_box_key: "意见箱链接码", "Opinion box's link key";
+    fld_receipt_digest: "回执号摘要", "Receipt's digest";
     fld_chair_id: "主持人", "Chair";
     fld_confidential: "意见和批评仅整改办和本人可见", "Opinions seen only by the office and the member";
     fld_box_opens_on: "意见箱开放日期", "Box opens on";

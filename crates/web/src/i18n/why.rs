@@ -570,6 +570,7 @@ fn before_inspection(lang: Lang, b: &zhenggai_domain::happened::BeforeInspection
         (Lang::Zh, Event::FeedbackGiven) => "反馈日期",
         (Lang::Zh, Event::PetitionReceived) => "接收日期",
         (Lang::Zh, Event::PetitionConcluded) => "办结日期",
+        (Lang::Zh, Event::MeetingHeld) => "召开日期",
         (Lang::En, Event::PlanApproved | Event::HearingHeld) => "The meeting date",
         (Lang::En, Event::AccountabilityDecided) => "The decision date",
         (Lang::En, Event::InstitutionIssued) => "The issue date",
@@ -580,6 +581,7 @@ fn before_inspection(lang: Lang, b: &zhenggai_domain::happened::BeforeInspection
         (Lang::En, Event::FeedbackGiven) => "The feedback date",
         (Lang::En, Event::PetitionReceived) => "The day received",
         (Lang::En, Event::PetitionConcluded) => "The day concluded",
+        (Lang::En, Event::MeetingHeld) => "The day the meeting was held",
     };
     match lang {
         Lang::Zh => format!(
@@ -707,6 +709,13 @@ fn not_yet(lang: Lang, n: &zhenggai_domain::happened::NotYet) -> String {
         }
         (Lang::En, Event::PetitionReceived) => format!(
             "The day received ({}) is after today ({}): register the petition once it is handed over, with the day it was received.",
+            n.date, n.day
+        ),
+        (Lang::Zh, Event::MeetingHeld) => {
+            format!("召开日期（{date}）晚于今天（{day}）：请在会议召开后登记，填写实际召开的日期。")
+        }
+        (Lang::En, Event::MeetingHeld) => format!(
+            "The day held ({}) is after today ({}): record the meeting once it is held, with the day it was held.",
             n.date, n.day
         ),
         (Lang::En, Event::PetitionConcluded) => format!(
@@ -1226,9 +1235,7 @@ fn rule(lang: Lang, r: &Rule) -> String {
             ),
         },
         Rule::BoxDays { max_days } => match lang {
-            Lang::Zh => format!(
-                "意见箱的截止日期不能早于开放日期，开放时间不超过{max_days}天。"
-            ),
+            Lang::Zh => format!("意见箱的截止日期不能早于开放日期，开放时间不超过{max_days}天。"),
             Lang::En => format!(
                 "The box's last day cannot come before its first, and it stays open at most {max_days} days."
             ),

@@ -11,17 +11,15 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
+use zhenggai_domain::meeting::{OpinionCategory, OpinionChannel, RemarkKind};
 use zhenggai_storage::StoreError;
 use zhenggai_storage::meetings::carry::{self, Carry};
-use zhenggai_storage::meetings::materials::{
-    self, FindingInput, FindingWithdrawal, MaterialInput,
-};
+use zhenggai_storage::meetings::materials::{self, FindingInput, FindingWithdrawal, MaterialInput};
 use zhenggai_storage::meetings::opinions::{self, Acknowledgement, Merge, OpinionInput, Sorting};
 use zhenggai_storage::meetings::view::{self, MaterialView, MeetingSummary, MeetingView};
 use zhenggai_storage::meetings::{
-    self, Member, MeetingInput, Minutes, RemarkInput, TalkInput, public_box,
+    self, MeetingInput, Member, Minutes, RemarkInput, TalkInput, public_box,
 };
-use zhenggai_domain::meeting::{OpinionCategory, OpinionChannel, RemarkKind};
 
 use super::{Choice, Errors, Nav, refused_form, render, see_other, tr};
 use crate::error::PageError;
@@ -49,7 +47,10 @@ impl ListPage {
     }
 
     fn member_ticked(&self, id: &i64) -> bool {
-        self.sent.all("member_ids").iter().any(|v| *v == id.to_string())
+        self.sent
+            .all("member_ids")
+            .iter()
+            .any(|v| *v == id.to_string())
     }
 
     fn chair_chosen(&self, id: &i64) -> bool {
@@ -57,7 +58,12 @@ impl ListPage {
     }
 }
 
-async fn list_page(app: &App, v: &Viewer, errors: Errors, sent: FormData) -> Result<ListPage, PageError> {
+async fn list_page(
+    app: &App,
+    v: &Viewer,
+    errors: Errors,
+    sent: FormData,
+) -> Result<ListPage, PageError> {
     let meetings = view::list(&app.db, &v.actor).await?;
     let leaders = if v.actor.ledger_access(v.actor.org) >= zhenggai_domain::access::Access::Edit {
         Some(meetings::leaders(&app.db, v.actor.org).await?)
@@ -102,7 +108,10 @@ pub async fn create(
     match meetings::create(&app.db, &v.actor, v.change(&app), &input).await {
         Ok(id) => Ok(see_other(&format!("/meetings/{id}"))),
         Err(e) => {
-            refused_form(e, v.lang, async |errors| list_page(&app, &v, errors, form).await).await
+            refused_form(e, v.lang, async |errors| {
+                list_page(&app, &v, errors, form).await
+            })
+            .await
         }
     }
 }
@@ -130,7 +139,11 @@ struct MeetingPage {
 impl MeetingPage {
     /// Whether the form sent back is `form` (for record `id`, 0 for none).
     fn is_sent(&self, form: &str, id: impl Borrow<i64>) -> bool {
-        self.sent.get("form") == form && self.sent.get("record").trim() == id.borrow().to_string()
+        let record = match self.sent.get("record").trim() {
+            "" => "0",
+            r => r,
+        };
+        self.sent.get("form") == form && record == id.borrow().to_string()
     }
 
     /// Whether `a` is `b`.
@@ -158,7 +171,13 @@ impl MeetingPage {
     }
 
     /// The same, or `default` on a fresh form.
-    fn kept_or<'a>(&'a self, form: &str, id: impl Borrow<i64>, field: &str, default: &'a str) -> &'a str {
+    fn kept_or<'a>(
+        &'a self,
+        form: &str,
+        id: impl Borrow<i64>,
+        field: &str,
+        default: &'a str,
+    ) -> &'a str {
         if self.is_sent(form, id) {
             self.sent.get(field)
         } else {
@@ -194,14 +213,30 @@ impl MeetingPage {
         if !self.m.may_manage && !self.m.is_member {
             return None;
         }
-        let done = self.m.materials.iter().any(|x| x.member_id.unwrap_or(0) == who && !x.may_edit);
+        let done = self
+            .m
+            .materials
+            .iter()
+            .any(|x| x.member_id.unwrap_or(0) == who && !x.may_edit);
         (!done).then_some(who)
     }
 
     /// The reader's draft, if they have one.
     fn own_draft(&self) -> Option<&MaterialView> {
         let who = self.writes_for()?;
-        self.m.materials.iter().find(|x| x.member_id.unwrap_or(0) == who)
+        self.m
+            .materials
+            .iter()
+            .find(|x| x.member_id.unwrap_or(0) == who)
+    }
+
+    /// The day held on the minutes' form: as sent back, else the day planned.
+    fn held_on_value(&self) -> String {
+        if self.is_sent("minutes", 0) {
+            self.sent.get("held_on").to_string()
+        } else {
+            self.m.held_on.to_string()
+        }
     }
 
     /// Whether the reader names problems here: the office any member's or the
@@ -267,9 +302,15 @@ fn public_link(headers: &HeaderMap, key: &str) -> String {
         .get("x-forwarded-host")
         .or_else(|| headers.get(axum::http::header::HOST))
         .and_then(|h| h.to_str().ok())
-        .filter(|h| h.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b)))
+        .filter(|h| {
+            h.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+        })
         .unwrap_or("");
-    let scheme = match headers.get("x-forwarded-proto").and_then(|h| h.to_str().ok()) {
+    let scheme = match headers
+        .get("x-forwarded-proto")
+        .and_then(|h| h.to_str().ok())
+    {
         Some("https") => "https",
         _ => "http",
     };
@@ -288,7 +329,15 @@ pub async fn show(
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     Ok(render(
-        &meeting_page(&app, &v, &headers, id, Errors::none(v.lang), FormData::default()).await?,
+        &meeting_page(
+            &app,
+            &v,
+            &headers,
+            id,
+            Errors::none(v.lang),
+            FormData::default(),
+        )
+        .await?,
     ))
 }
 
@@ -415,17 +464,19 @@ pub async fn act(
         )
         .await
         .map(drop),
-        "withdraw_finding" => materials::withdraw_finding(
-            db,
-            actor,
-            change,
-            record,
-            &FindingWithdrawal {
-                version,
-                reason: form.get("reason").into(),
-            },
-        )
-        .await,
+        "withdraw_finding" => {
+            materials::withdraw_finding(
+                db,
+                actor,
+                change,
+                record,
+                &FindingWithdrawal {
+                    version,
+                    reason: form.get("reason").into(),
+                },
+            )
+            .await
+        }
         "minutes" => {
             meetings::record_minutes(
                 db,
@@ -435,6 +486,7 @@ pub async fn act(
                 &Minutes {
                     version,
                     minutes: form.get("minutes").into(),
+                    held_on: form.get("held_on").into(),
                 },
             )
             .await

@@ -18,10 +18,10 @@ use zhenggai_storage::meetings::public_box::{self, BoxInfo, ReceiptStatus, Submi
 
 use super::{Errors, field_errors, render, render_status};
 use crate::error::{ApiError, PageError};
-use crate::shared::opinion_box;
 use crate::form::FormData;
 use crate::i18n::{Lang, Tr};
 use crate::session::{ClientAddr, RequestLang};
+use crate::shared::opinion_box;
 use crate::state::App;
 
 pub use crate::shared::opinion_box::BOX_BODY_BYTES;
@@ -58,7 +58,13 @@ impl BoxPage {
     }
 }
 
-async fn page(app: &App, lang: Lang, key: &str, errors: Errors, sent: FormData) -> Result<BoxPage, PageError> {
+async fn page(
+    app: &App,
+    lang: Lang,
+    key: &str,
+    errors: Errors,
+    sent: FormData,
+) -> Result<BoxPage, PageError> {
     let info = public_box::info(&app.db, key, app.clock.today()).await?;
     Ok(BoxPage {
         t: Tr(lang),
@@ -117,7 +123,12 @@ pub async fn submit(
     }
 }
 
-async fn submit_form(app: &App, lang: Lang, key: &str, req: Request) -> Result<Response, PageError> {
+async fn submit_form(
+    app: &App,
+    lang: Lang,
+    key: &str,
+    req: Request,
+) -> Result<Response, PageError> {
     let form = form_of(req).await?;
     let input = Submission {
         text: form.get("text").into(),
@@ -138,7 +149,10 @@ async fn submit_form(app: &App, lang: Lang, key: &str, req: Request) -> Result<R
                 lang,
             };
             let status = errors.status();
-            Ok(render_status(status, &page(app, lang, key, errors, form).await?))
+            Ok(render_status(
+                status,
+                &page(app, lang, key, errors, form).await?,
+            ))
         }
     }
 }

@@ -54,8 +54,14 @@ const ALLOWED: &[(&str, &str)] = &[
         "box",
         "the public opinion box's address (/box/…), shown for the office to post or print",
     ),
-    ("http", "the public opinion box's address as the office copies it"),
-    ("https", "the public opinion box's address as the office copies it"),
+    (
+        "http",
+        "the public opinion box's address as the office copies it",
+    ),
+    (
+        "https",
+        "the public opinion box's address as the office copies it",
+    ),
     (
         "SM",
         "the national cryptographic hash an archive's manifest lists (SM3), as offices name it",

@@ -98,11 +98,21 @@ async fn an_anonymous_opinion_leaves_nothing_that_names_its_sender_in_the_databa
     let guard = tracing::subscriber::set_default(subscriber);
 
     let page = t
-        .send(from("203.0.113.77", Request::get(format!("/box/{key}")), Body::empty()))
+        .send(from(
+            "203.0.113.77",
+            Request::get(format!("/box/{key}")),
+            Body::empty(),
+        ))
         .await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(!page.headers.contains_key(header::SET_COOKIE), "no session, no cookie");
-    assert!(!page.headers.contains_key("x-request-id"), "no request id to match a log with");
+    assert!(
+        !page.headers.contains_key(header::SET_COOKIE),
+        "no session, no cookie"
+    );
+    assert!(
+        !page.headers.contains_key("x-request-id"),
+        "no request id to match a log with"
+    );
     let sent = t
         .send(from(
             "203.0.113.77",
@@ -129,7 +139,11 @@ async fn an_anonymous_opinion_leaves_nothing_that_names_its_sender_in_the_databa
         .await;
     assert_eq!(json.status, StatusCode::CREATED, "{}", json.body);
     let answer = json.json();
-    assert_eq!(answer.as_object().unwrap().len(), 1, "the receipt and nothing else: {answer}");
+    assert_eq!(
+        answer.as_object().unwrap().len(),
+        1,
+        "the receipt and nothing else: {answer}"
+    );
     let json_receipt = answer["receipt"].as_str().unwrap().to_string();
     let looked = t
         .send(from(
@@ -142,20 +156,33 @@ async fn an_anonymous_opinion_leaves_nothing_that_names_its_sender_in_the_databa
     assert_eq!(looked.status, StatusCode::OK, "{}", looked.body);
     assert_eq!(looked.json()["standing"], "in_box");
     drop(guard);
+    let sent_at = t.app.clock.now();
 
-    // The office opens the box: the opinions join the trail now, as its doing.
+    // The office opens the box, hours later: the opinions join the trail now, as its doing.
+    t.advance(chrono::Duration::hours(3));
     let office = t.login("office").await;
     let (meeting, _) = preparing(&t).await;
     let opened = t
-        .post(Some(&office), &format!("/meetings/{meeting}"), &[("form", "open_box")])
+        .post(
+            Some(&office),
+            &format!("/meetings/{meeting}"),
+            &[("form", "open_box")],
+        )
         .await;
     assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
 
     let log = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
-    for telltale in ["203.0.113", "ZgTelltaleAgent", "/box/", &key, &receipt, &json_receipt] {
+    for telltale in [
+        "203.0.113",
+        "ZgTelltaleAgent",
+        "/box/",
+        &key,
+        &receipt,
+        &json_receipt,
+    ] {
         assert!(!log.contains(telltale), "the log holds {telltale}:\n{log}");
     }
-    let now = t.app.clock.now();
+    let now = sent_at;
     let stored = every_text(&t).await.join("\n");
     for telltale in [
         "203.0.113".to_string(),
@@ -169,7 +196,10 @@ async fn an_anonymous_opinion_leaves_nothing_that_names_its_sender_in_the_databa
             .lines()
             .filter(|l| l.contains(&telltale) && l.contains("匿名意见"))
             .collect();
-        assert!(hits.is_empty(), "an opinion's row holds {telltale}: {hits:?}");
+        assert!(
+            hits.is_empty(),
+            "an opinion's row holds {telltale}: {hits:?}"
+        );
     }
     let rows: Vec<(Option<String>, Option<i64>, String)> = sqlx::query_as(
         "SELECT created_at, created_by, received_on FROM opinions WHERE text LIKE '%匿名意见%'",
@@ -206,7 +236,11 @@ async fn a_flood_from_one_address_is_held_back_and_others_still_reach_the_box() 
     assert_eq!(held.status, StatusCode::TOO_MANY_REQUESTS, "{}", held.body);
     assert!(held.headers.contains_key(header::RETRY_AFTER));
     assert_eq!(held.json()["error"], "too_frequent");
-    assert_eq!(send("198.51.100.2", 0).await.status, StatusCode::CREATED, "another sender is not blocked");
+    assert_eq!(
+        send("198.51.100.2", 0).await.status,
+        StatusCode::CREATED,
+        "another sender is not blocked"
+    );
     // The form says so in words, in the reader's language.
     let page = t
         .send(from(
@@ -214,18 +248,29 @@ async fn a_flood_from_one_address_is_held_back_and_others_still_reach_the_box() 
             Request::post(format!("/box/{key}"))
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .header(header::COOKIE, "zg_lang=en"),
-            form_body(&[("text", "again"), ("category", "other"), ("anonymous", "on")]),
+            form_body(&[
+                ("text", "again"),
+                ("category", "other"),
+                ("anonymous", "on"),
+            ]),
         ))
         .await;
     assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(page.body.contains("try again in a few minutes"), "{}", page.body);
+    assert!(
+        page.body.contains("try again in a few minutes"),
+        "{}",
+        page.body
+    );
     // A body over the box's limit is refused unread.
     let big = "意".repeat(20_000);
     let too_big = t
         .send(from(
             "198.51.100.3",
             Request::post(format!("/box/{key}")).header(header::CONTENT_TYPE, "application/json"),
-            Body::from(serde_json::json!({"text": big, "category": "other", "anonymous": true}).to_string()),
+            Body::from(
+                serde_json::json!({"text": big, "category": "other", "anonymous": true})
+                    .to_string(),
+            ),
         ))
         .await;
     assert_eq!(too_big.status, StatusCode::PAYLOAD_TOO_LARGE);
@@ -255,7 +300,12 @@ async fn the_box_refuses_in_words_and_a_closed_or_unknown_box_says_so() {
             Body::from(r#"{"text": "x", "category": "other", "anonymous": true, "ip": "1.2.3.4"}"#),
         ))
         .await;
-    assert_eq!(json.status, StatusCode::BAD_REQUEST, "an unknown field is refused: {}", json.body);
+    assert_eq!(
+        json.status,
+        StatusCode::BAD_REQUEST,
+        "an unknown field is refused: {}",
+        json.body
+    );
     // The held meeting's box is closed.
     let closed: String = sqlx::query_scalar("SELECT box_key FROM meetings WHERE state = 'closed'")
         .fetch_one(t.app.db.pool())
@@ -273,48 +323,90 @@ async fn each_role_sees_its_part_of_a_meeting_and_is_told_what_it_may_not_do() {
     let office = t.login("office").await;
     let page = t.get(Some(&office), &format!("/meetings/{meeting}")).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains(&format!("/box/{key}")), "the office has the box's link");
+    assert!(
+        page.body.contains(&format!("/box/{key}")),
+        "the office has the box's link"
+    );
     assert!(page.body.contains("id=\"open-box\""));
 
     // The member fed an opinion acknowledges it; the box's link is not theirs to see.
     let wang = t.login("leader_wang").await;
     let page = t.get(Some(&wang), &format!("/meetings/{meeting}")).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("class=\"inline-form acknowledge\""), "{}", page.body);
+    assert!(
+        page.body.contains("class=\"inline-form acknowledge\""),
+        "{}",
+        page.body
+    );
     assert!(!page.body.contains(&key));
     assert!(!page.body.contains("id=\"open-box\""));
     // A member opening the box is told who does.
     let refused = t
-        .post(Some(&wang), &format!("/meetings/{meeting}"), &[("form", "open_box")])
+        .post(
+            Some(&wang),
+            &format!("/meetings/{meeting}"),
+            &[("form", "open_box")],
+        )
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
-    assert!(refused.body.contains("由本单位整改办组织"), "{}", refused.body);
+    assert!(
+        refused.body.contains("由本单位整改办组织"),
+        "{}",
+        refused.body
+    );
     let english = t
-        .post(Some(&in_english(&wang)), &format!("/meetings/{meeting}"), &[("form", "open_box")])
+        .post(
+            Some(&in_english(&wang)),
+            &format!("/meetings/{meeting}"),
+            &[("form", "open_box")],
+        )
         .await;
-    assert!(english.body.contains("run by the organisation's office"), "{}", english.body);
+    assert!(
+        english.body.contains("is run by the organisation"),
+        "{}",
+        english.body
+    );
 
     // A unit reads no meeting, and learns nothing of one.
     let finance = t.login("finance").await;
-    assert_eq!(t.get(Some(&finance), &format!("/meetings/{meeting}")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        t.get(Some(&finance), &format!("/meetings/{meeting}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
     let list = t.get(Some(&finance), "/meetings").await;
-    assert!(!list.body.contains("民主生活会</a>"), "no meeting listed to a unit");
+    assert!(
+        !list.body.contains("民主生活会</a>"),
+        "no meeting listed to a unit"
+    );
     // The upper level reads the held meeting and its report; the confidential one's
     // opinions are counted, not shown.
     let upper = t.login("xunchaban").await;
     let page = t.get(Some(&upper), &format!("/meetings/{meeting}")).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(!page.body.contains("id=\"opinion-list\""), "confidential: {}", page.body);
+    assert!(
+        !page.body.contains("id=\"opinion-list\""),
+        "confidential: {}",
+        page.body
+    );
     let held: i64 = sqlx::query_scalar("SELECT id FROM meetings WHERE state = 'closed'")
         .fetch_one(t.app.db.pool())
         .await
         .unwrap();
-    let report = t.get(Some(&upper), &format!("/meetings/{held}/report.docx")).await;
+    let report = t
+        .get(Some(&upper), &format!("/meetings/{held}/report.docx"))
+        .await;
     assert_eq!(report.status, StatusCode::OK);
     assert!(report.bytes.starts_with(b"PK"), "a .docx");
     // The administrators read no meeting.
     let sysadmin = t.login("sysadmin").await;
-    assert_eq!(t.get(Some(&sysadmin), &format!("/meetings/{meeting}")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        t.get(Some(&sysadmin), &format!("/meetings/{meeting}"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
 }
 
 #[tokio::test]
@@ -331,7 +423,12 @@ async fn an_opinion_goes_from_the_box_through_the_pages_into_the_ledger() {
     let receipt = sent.json()["receipt"].as_str().unwrap().to_string();
     let office = t.login("office").await;
     let path = format!("/meetings/{meeting}");
-    assert_eq!(t.post(Some(&office), &path, &[("form", "open_box")]).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        t.post(Some(&office), &path, &[("form", "open_box")])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
     let zhao = t.get_user("leader_zhao").await.id.0;
     let (opinion, version): (i64, i64) =
         sqlx::query_as("SELECT id, version FROM opinions WHERE text LIKE '赵志红同志对新媒体%'")
@@ -342,7 +439,12 @@ async fn an_opinion_goes_from_the_box_through_the_pages_into_the_ledger() {
         .post(
             Some(&office),
             &path,
-            &[("form", "sort"), ("record", &opinion.to_string()), ("version", &version.to_string()), ("member_id", &zhao.to_string())],
+            &[
+                ("form", "sort"),
+                ("record", &opinion.to_string()),
+                ("version", &version.to_string()),
+                ("member_id", &zhao.to_string()),
+            ],
         )
         .await;
     assert_eq!(sorted.status, StatusCode::SEE_OTHER, "{}", sorted.body);
@@ -351,7 +453,11 @@ async fn an_opinion_goes_from_the_box_through_the_pages_into_the_ledger() {
         .post(
             Some(&zhao_s),
             &path,
-            &[("form", "acknowledge"), ("record", &opinion.to_string()), ("version", &(version + 1).to_string())],
+            &[
+                ("form", "acknowledge"),
+                ("record", &opinion.to_string()),
+                ("version", &(version + 1).to_string()),
+            ],
         )
         .await;
     assert_eq!(ack.status, StatusCode::SEE_OTHER, "{}", ack.body);
@@ -375,7 +481,13 @@ async fn an_opinion_goes_from_the_box_through_the_pages_into_the_ledger() {
         .post(
             Some(&zhao_s),
             &path,
-            &[("form", "finding"), ("member_id", &zhao.to_string()), ("problem", "x"), ("measure", "y"), ("deadline", "尽快")],
+            &[
+                ("form", "finding"),
+                ("member_id", &zhao.to_string()),
+                ("problem", "x"),
+                ("measure", "y"),
+                ("deadline", "尽快"),
+            ],
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -386,7 +498,16 @@ async fn an_opinion_goes_from_the_box_through_the_pages_into_the_ledger() {
         .await
         .unwrap();
     let held = t
-        .post(Some(&office), &path, &[("form", "minutes"), ("version", &v.to_string()), ("minutes", "会议按程序召开。")])
+        .post(
+            Some(&office),
+            &path,
+            &[
+                ("form", "minutes"),
+                ("version", &v.to_string()),
+                ("minutes", "会议按程序召开。"),
+                ("held_on", &crate::util::today().to_string()),
+            ],
+        )
         .await;
     assert_eq!(held.status, StatusCode::SEE_OTHER, "{}", held.body);
     let lead: i64 = sqlx::query_scalar("SELECT id FROM units WHERE short_name = '党群工作部'")
@@ -397,12 +518,20 @@ async fn an_opinion_goes_from_the_box_through_the_pages_into_the_ledger() {
         .post(
             Some(&office),
             &path,
-            &[("form", "carry"), ("version", &(v + 1).to_string()), ("lead_unit_id", &lead.to_string())],
+            &[
+                ("form", "carry"),
+                ("version", &(v + 1).to_string()),
+                ("lead_unit_id", &lead.to_string()),
+            ],
         )
         .await;
     assert_eq!(carried.status, StatusCode::SEE_OTHER, "{}", carried.body);
     let page = t.get(Some(&office), &path).await;
-    assert!(page.body.contains("class=\"ledger-problem\""), "{}", page.body);
+    assert!(
+        page.body.contains("class=\"ledger-problem\""),
+        "{}",
+        page.body
+    );
     let status = t
         .send(from(
             "192.0.2.9",
@@ -412,12 +541,22 @@ async fn an_opinion_goes_from_the_box_through_the_pages_into_the_ledger() {
         ))
         .await;
     assert_eq!(status.status, StatusCode::OK);
-    assert!(status.body.contains("到新媒体中心调研不够"), "{}", status.body);
+    assert!(
+        status.body.contains("到新媒体中心调研不够"),
+        "{}",
+        status.body
+    );
     assert!(status.body.contains("本人已于"), "{}", status.body);
     // The problem's trail and the meeting's read in words: no codes on a Chinese page.
-    let trail = t.get(Some(&office), &format!("/records/meetings/{meeting}/trail")).await;
+    let trail = t
+        .get(Some(&office), &format!("/records/meetings/{meeting}/trail"))
+        .await;
     assert_eq!(trail.status, StatusCode::OK);
     for code in ["preparing", "closed", "carry", "box_key"] {
-        assert!(!trail.body.contains(&format!(">{code}<")), "{code} shown: {}", trail.body);
+        assert!(
+            !trail.body.contains(&format!(">{code}<")),
+            "{code} shown: {}",
+            trail.body
+        );
     }
 }

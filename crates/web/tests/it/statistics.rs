@@ -143,7 +143,7 @@ async fn the_upper_level_reads_every_organisation_it_oversees_and_each_one() {
     let all = all.json();
     let orgs = all["by_organisation"].as_array().unwrap();
     assert_eq!(orgs.len(), 2);
-    assert_eq!(all["problems"], 48);
+    assert_eq!(all["problems"], 56);
     let org = orgs[0]["org_id"].as_i64().unwrap();
     let one = t
         .api(
@@ -162,7 +162,7 @@ async fn the_upper_level_reads_every_organisation_it_oversees_and_each_one() {
         .api(&office, "GET", "/api/v1/statistics", None)
         .await
         .json();
-    assert_eq!(own["problems"], 24);
+    assert_eq!(own["problems"], 28);
 }
 
 /// The number a battle map shows for a figure (`data-figure="…"><b>N</b>`).
@@ -334,7 +334,7 @@ async fn the_overview_map_of_an_organisation_and_of_the_upper_level() {
     assert!(list.body.contains("href=\"/map\""));
     let page = t.get(Some(&s), "/map").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    assert_eq!(shown(&page.body, "problems"), "24");
+    assert_eq!(shown(&page.body, "problems"), "28");
     // Each inspection's bar leads to its own map; one organisation: no organisations'
     // bars, but the lead units'.
     let i = t.inspection().await;
@@ -349,7 +349,7 @@ async fn the_overview_map_of_an_organisation_and_of_the_upper_level() {
     let upper = t.login("xunchaban").await;
     let all = t.get(Some(&upper), "/map").await;
     assert_eq!(all.status, StatusCode::OK, "{}", all.body);
-    assert_eq!(shown(&all.body, "problems"), "48");
+    assert_eq!(shown(&all.body, "problems"), "56");
     assert!(all.body.contains("id=\"organisations\""));
     assert!(!all.body.contains("id=\"units\""));
     let token = t.token("xunchaban").await;
@@ -360,7 +360,7 @@ async fn the_overview_map_of_an_organisation_and_of_the_upper_level() {
     let org = figures["by_organisation"][1]["org_id"].as_i64().unwrap();
     assert!(all.body.contains(&format!("href=\"/map?org={org}\"")));
     let one = t.get(Some(&upper), &format!("/map?org={org}")).await;
-    assert_eq!(shown(&one.body, "problems"), "24");
+    assert_eq!(shown(&one.body, "problems"), "28");
     assert!(
         one.body
             .contains(&format!("href=\"/measures?org={org}&#38;status=overdue\""))
@@ -402,7 +402,7 @@ async fn the_overview_map_of_an_organisation_and_of_the_upper_level() {
     );
     let ahead = t.get(Some(&upper), "/map?as_of=2099-01-01").await;
     assert_eq!(ahead.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(shown(&ahead.body, "problems"), "48");
+    assert_eq!(shown(&ahead.body, "problems"), "56");
     // A unit is told who reads it; another organisation's office learns nothing of it.
     let finance = t.login("finance").await;
     let r = t.get(Some(&finance), "/map").await;

@@ -471,15 +471,15 @@ fn code_words(t: &Tr, table: &str, column: &str, s: &str) -> Option<String> {
         (_, "role") => t.role(Role::from_code(s)?).to_string(),
         ("inspections", "kind") => t.kind(InspectionKind::from_code(s)?).to_string(),
         ("escalation_notices", "kind") => t.label(NoticeKind::from_code(s)?).to_string(),
-        ("meeting_remarks", "kind") => {
-            t.label(zhenggai_domain::meeting::RemarkKind::from_code(s)?).to_string()
-        }
-        ("opinions" | "box_slips", "channel") => {
-            t.label(zhenggai_domain::meeting::OpinionChannel::from_code(s)?).to_string()
-        }
-        ("opinions" | "box_slips", "category") => {
-            t.label(zhenggai_domain::meeting::OpinionCategory::from_code(s)?).to_string()
-        }
+        ("meeting_remarks", "kind") => t
+            .label(zhenggai_domain::meeting::RemarkKind::from_code(s)?)
+            .to_string(),
+        ("opinions" | "box_slips", "channel") => t
+            .label(zhenggai_domain::meeting::OpinionChannel::from_code(s)?)
+            .to_string(),
+        ("opinions" | "box_slips", "category") => t
+            .label(zhenggai_domain::meeting::OpinionCategory::from_code(s)?)
+            .to_string(),
         ("units", "kind") => match s {
             "org" => t.trail_org().to_string(),
             "dept" => t.trail_dept().to_string(),
