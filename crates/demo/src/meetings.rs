@@ -449,8 +449,23 @@ pub(crate) async fn demo_meetings(
         )
         .await?;
     }
-    public_box::open_in(tx, &office, by_office, this).await?;
-    let (id, v) = opinion(tx, this, "分管领导对行政后勤部").await?;
+    // The box is opened once it closes; meanwhile a letter has come and been fed back.
+    opinions::record_in(
+        tx,
+        &office,
+        by_office,
+        this,
+        &OpinionInput {
+            channel: "letter".into(),
+            category: "style".into(),
+            text: "来信反映：分管领导对行政后勤部的整改督促不够，车辆问题仍有反复。".into(),
+            about_member_id: Some(wang.user.0),
+            received_on: on(today - Duration::days(2)),
+            signed: String::new(),
+        },
+    )
+    .await?;
+    let (id, v) = opinion(tx, this, "来信反映").await?;
     opinions::sort_in(
         tx,
         &office,

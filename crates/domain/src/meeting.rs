@@ -178,6 +178,14 @@ pub fn box_open(
     }
 }
 
+/// Whether what the box holds may be counted and opened (开箱) on `today`: once it has
+/// closed (its last day passed, the office closed it early, or the meeting was held). A
+/// box opened, or only counted, while it still takes opinions would date each one to the
+/// moment it arrived — the time anonymity keeps back.
+pub fn box_may_be_opened(state: MeetingState, closes: NaiveDate, today: NaiveDate) -> bool {
+    state != MeetingState::Preparing || today > closes
+}
+
 /// What a person may do with one meeting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MeetingRights {
@@ -299,6 +307,17 @@ mod tests {
                 BoxOpen::Closed(closes)
             );
         }
+    }
+
+    #[test]
+    fn the_box_is_opened_and_counted_only_once_it_has_closed() {
+        let d = |day| NaiveDate::from_ymd_opt(2026, 12, day).unwrap();
+        assert!(!box_may_be_opened(MeetingState::Preparing, d(10), d(10)));
+        assert!(!box_may_be_opened(MeetingState::Preparing, d(10), d(3)));
+        assert!(box_may_be_opened(MeetingState::Preparing, d(10), d(11)));
+        assert!(box_may_be_opened(MeetingState::Held, d(10), d(5)));
+        // Closed early: its last day set to the day before.
+        assert!(box_may_be_opened(MeetingState::Preparing, d(4), d(5)));
     }
 
     #[test]

@@ -228,8 +228,11 @@ pub enum Rule {
         /// The most days it may stay open.
         max_days: i64,
     },
-    /// The same opinion has already reached the box.
-    SameOpinion,
+    /// The box is opened (开箱) only once it has closed.
+    BoxStillOpen {
+        /// Its last day.
+        closes: NaiveDate,
+    },
     /// A change to what the meeting prepares (opinions, talks, materials) after it was
     /// held, or to what was said at it after its problems joined the ledger.
     MeetingPast,

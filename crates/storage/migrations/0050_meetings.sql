@@ -41,12 +41,12 @@ CREATE TABLE meeting_members (
 );
 CREATE UNIQUE INDEX meeting_members_user ON meeting_members(meeting_id, user_id);
 
--- What the public box received, before the office opens it (开箱). A slip holds no
--- account, no address and no time: only the day. It is recorded in the trail when the
--- office opens the box and it becomes an opinion (`opinion_id`): entered then, in an
--- order of its own, nothing in the trail dates it closer than the day or places it
--- among what people did that day. The receipt given to the submitter is kept only as
--- its SM3 digest, so no reader of the database can look an opinion up by it.
+-- What the public box received, until the office opens it (开箱) once it has closed. A
+-- slip holds no account, no address and no time: only the day. At the opening every
+-- slip becomes an opinion, in an order drawn at random, recorded in the trail as the
+-- office's act, and the slips go (their rows keep the order they arrived in). The
+-- receipt given to the submitter is kept only as its SM3 digest, so no reader of the
+-- database can look an opinion up by it.
 CREATE TABLE box_slips (
     id {{ID}},
     meeting_id BIGINT NOT NULL REFERENCES meetings(id),
@@ -57,11 +57,10 @@ CREATE TABLE box_slips (
     text TEXT NOT NULL,
     anonymous BIGINT NOT NULL,
     -- Who the submitter said they are, when they chose to sign.
-    signed TEXT,
-    opinion_id BIGINT
+    signed TEXT
 );
 CREATE UNIQUE INDEX box_slips_receipt ON box_slips(receipt_digest);
-CREATE INDEX box_slips_meeting ON box_slips(meeting_id, opinion_id);
+CREATE INDEX box_slips_meeting ON box_slips(meeting_id);
 
 -- 征求到的意见: from the box once opened, or recorded by the office from a letter, a
 -- forum (座谈会) or the mailbox. The office sorts each to the leadership as a whole
@@ -88,6 +87,7 @@ CREATE TABLE opinions (
     created_by BIGINT REFERENCES users(id)
 );
 CREATE INDEX opinions_meeting ON opinions(meeting_id, id);
+CREATE INDEX opinions_receipt ON opinions(receipt_digest);
 
 -- 谈心谈话: who talked with whom, when, about what, what came of it.
 CREATE TABLE talks (

@@ -17,7 +17,7 @@ use zhenggai_storage::audit::Change;
 use zhenggai_storage::meetings::carry::{self, Carry};
 use zhenggai_storage::meetings::materials::{self, FindingInput, MaterialInput};
 use zhenggai_storage::meetings::opinions::{self, Acknowledgement, Sorting};
-use zhenggai_storage::meetings::public_box::{self, ReceiptStanding, Submission};
+use zhenggai_storage::meetings::public_box::{self, BoxClosing, ReceiptStanding, Submission};
 use zhenggai_storage::meetings::view;
 use zhenggai_storage::meetings::{self, MeetingInput, Minutes, RemarkInput};
 use zhenggai_testkit::{Finders, TestDb, beijing_morning};
@@ -82,6 +82,17 @@ fn anonymous(text: &str, about: Option<i64>) -> Submission {
     }
 }
 
+/// The office ends the solicitation and opens the box.
+async fn close_and_open(t: &TestDb, office: &Actor, id: i64) {
+    let version = view::get(&t.db, office, id, today()).await.unwrap().version;
+    public_box::close(&t.db, office, change(office), id, &BoxClosing { version })
+        .await
+        .unwrap();
+    public_box::open(&t.db, office, change(office), id)
+        .await
+        .unwrap();
+}
+
 fn rule(e: StoreError) -> Rule {
     match e {
         StoreError::Invalid(list) => match &list[0].why {
@@ -112,9 +123,23 @@ async fn an_anonymous_opinion_goes_from_the_box_to_the_ledger_and_its_receipt_fo
         .unwrap();
     assert_eq!(status.standing, ReceiptStanding::InBox);
 
-    // In the box, the office sees how many wait, not what they say.
+    // While the box takes opinions, no one learns how many it holds, nor opens it.
     let m = view::get(&t.db, &office, id, today()).await.unwrap();
-    assert_eq!((m.counts.unopened, m.opinions.len()), (1, 0));
+    assert_eq!((m.counts.unopened, m.opinions.len()), (None, 0));
+    let early = public_box::open(&t.db, &office, change(&office), id).await;
+    assert!(matches!(
+        rule(early.unwrap_err()),
+        Rule::BoxStillOpen { .. }
+    ));
+    // Closed early: then counted, then opened; nothing more goes in.
+    let version = m.version;
+    public_box::close(&t.db, &office, change(&office), id, &BoxClosing { version })
+        .await
+        .unwrap();
+    let m = view::get(&t.db, &office, id, today()).await.unwrap();
+    assert_eq!(m.counts.unopened, Some(1));
+    let late = public_box::submit(&t.db, &key, today(), &anonymous("截止后", None)).await;
+    assert!(matches!(rule(late.unwrap_err()), Rule::BoxClosed { .. }));
     assert_eq!(
         public_box::open(&t.db, &office, change(&office), id)
             .await
@@ -365,9 +390,17 @@ async fn an_anonymous_opinion_keeps_its_day_and_nothing_of_its_sender_not_even_i
         assert_eq!(digest.len(), 64, "the receipt kept only as its digest");
     }
     let office = t.actor("office").await;
-    public_box::open(&t.db, &office, change(&office), id)
+    close_and_open(&t, &office, id).await;
+    let left = t
+        .column::<i64>(&format!(
+            "SELECT COUNT(*) FROM box_slips WHERE meeting_id = {id}"
+        ))
         .await
-        .unwrap();
+        .unwrap()[0];
+    assert_eq!(
+        left, 0,
+        "the envelopes, which kept the order of arrival, are gone"
+    );
     let rows: Vec<(Option<String>, Option<i64>, String, i64)> = sqlx::query_as(
         "SELECT created_at, created_by, received_on, anonymous FROM opinions WHERE meeting_id = $1",
     )
@@ -420,11 +453,18 @@ async fn the_box_takes_opinions_only_in_its_days_once_each_and_about_its_members
     )
     .await;
     assert!(matches!(rule(late.unwrap_err()), Rule::BoxClosed { .. }));
-    public_box::submit(&t.db, &key, today(), &anonymous("同一条", None))
-        .await
-        .unwrap();
-    let again = public_box::submit(&t.db, &key, today(), &anonymous("同一条", None)).await;
-    assert_eq!(rule(again.unwrap_err()), Rule::SameOpinion);
+    // The same words twice are taken twice (the office merges them): refused, they
+    // would tell anyone what the box already holds.
+    for _ in 0..2 {
+        public_box::submit(&t.db, &key, today(), &anonymous("同一条", None))
+            .await
+            .unwrap();
+    }
+    for about in [-1, 0] {
+        let wrong =
+            public_box::submit(&t.db, &key, today(), &anonymous("无此人", Some(about))).await;
+        assert!(matches!(wrong, Err(StoreError::Invalid(e)) if e[0].field == "about"));
+    }
     let stranger = t.account("finance").await.id.0;
     let wrong =
         public_box::submit(&t.db, &key, today(), &anonymous("不是成员", Some(stranger))).await;
@@ -467,9 +507,12 @@ async fn each_role_sees_its_part_and_is_refused_the_rest() {
     )
     .await
     .unwrap();
-    public_box::open(&t.db, &office, change(&office), id)
-        .await
-        .unwrap();
+    let refused = public_box::open(&t.db, &wang, change(&wang), id).await;
+    assert!(matches!(
+        refused,
+        Err(StoreError::Refused(Refused::MeetingByOffice))
+    ));
+    close_and_open(&t, &office, id).await;
     let o = view::get(&t.db, &office, id, today())
         .await
         .unwrap()
@@ -586,6 +629,23 @@ async fn each_role_sees_its_part_and_is_refused_the_rest() {
             .opinions
             .is_empty()
     );
+    // Nor names a problem answering it: an opinion they do not read is none of theirs.
+    let answering = materials::add_finding(
+        &t.db,
+        &wang,
+        change(&wang),
+        id,
+        &FindingInput {
+            member_id: Some(wang.user.0),
+            problem: "问题".into(),
+            measure: "措施".into(),
+            deadline: "长期坚持".into(),
+            opinion_id: Some(o.id),
+            remark_id: None,
+        },
+    )
+    .await;
+    assert!(matches!(answering, Err(StoreError::Invalid(e)) if e[0].field == "opinion_id"));
     // A final material is not revised; a stale version is told who changed it.
     materials::save(
         &t.db,

@@ -13,6 +13,16 @@
     // Attributes are read with getAttribute: a field named "method" or "action" (the
     // survey's 测评方式, every step's action) hides the form's own properties.
     if ((form.getAttribute('method') || '').toLowerCase() === 'post') {
+      // A disabled button sends no value: the one clicked keeps it in a hidden field
+      // (保存草稿 or 定稿 on one form).
+      var by = e.submitter;
+      if (by && by.name) {
+        var kept = document.createElement('input');
+        kept.type = 'hidden';
+        kept.name = by.name;
+        kept.value = by.value;
+        form.appendChild(kept);
+      }
       var buttons = form.querySelectorAll('button');
       buttons.forEach(function (b) { b.disabled = true; });
       // A form answered with a file (a document to download) leaves the page where it

@@ -83,9 +83,14 @@ fn new_id() -> String {
     format!("{:016x}", rand::random::<u64>())
 }
 
-/// Whether a path is the public opinion box's, whose requests are not logged.
+/// Whether a path's requests are not logged: the public opinion box's, and the
+/// built-in assets (a fresh browser's first fetch of the stylesheet would otherwise date
+/// its visit to the box, which logs nothing).
 pub fn is_anonymous_route(path: &str) -> bool {
-    path.starts_with("/box/") || path.starts_with("/api/v1/box/")
+    path.starts_with("/box/")
+        || path.starts_with("/api/v1/box/")
+        || path.starts_with("/assets/")
+        || path == "/favicon.ico"
 }
 
 /// The outermost layer: the request's id, its span, and its line once answered.

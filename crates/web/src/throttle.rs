@@ -125,6 +125,13 @@ impl BoxGuard {
         self.submissions.reserve(&self.tag(address), now)
     }
 
+    /// Gives back the count of a submission the box refused (a field missing, the box
+    /// closed): only opinions left use up a window, so that one sharing the address
+    /// cannot count others' refusals, and a mistake corrected costs nothing.
+    pub fn refund_submission(&self, address: &str) {
+        self.submissions.refund(&self.tag(address));
+    }
+
     /// Counts a receipt looked up from `address`; `false` when its window is used up.
     pub fn look_up(&self, address: &str, now: DateTime<Utc>) -> bool {
         self.lookups.reserve(&self.tag(address), now)

@@ -173,7 +173,7 @@ pub async fn carry_in(
                 description: Some(description),
                 aspect: *aspect,
                 item: None,
-                source: ProblemSource::Inspection,
+                source: ProblemSource::SelfFound,
                 lead_unit: Some(lead),
                 leader: Some(UserId(leader)),
                 // Its origin is the finding that names it (`meeting_findings.problem_id`)

@@ -6,7 +6,7 @@
 use serde::Deserialize;
 use zhenggai_domain::access::Actor;
 use zhenggai_domain::deadline::Deadline;
-use zhenggai_domain::meeting::{MaterialState, MeetingState};
+use zhenggai_domain::meeting::{MaterialState, MeetingState, OpinionState};
 use zhenggai_domain::reason::{Refused, Rule};
 use zhenggai_domain::validate::{Checker, FieldError, Why};
 
@@ -204,24 +204,8 @@ pub async fn add_finding_in(
     {
         c.push(e.at("deadline"));
     }
-    let opinion = linked(
-        tx,
-        &mut c,
-        meeting,
-        "opinions",
-        "opinion_id",
-        input.opinion_id,
-    )
-    .await?;
-    let remark = linked(
-        tx,
-        &mut c,
-        meeting,
-        "meeting_remarks",
-        "remark_id",
-        input.remark_id,
-    )
-    .await?;
+    let opinion = answered_opinion(tx, &mut c, &m, actor, input.opinion_id).await?;
+    let remark = answered_remark(tx, &mut c, &m, actor, input.remark_id).await?;
     c.finish()?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO meeting_findings (meeting_id, member_id, problem, measure, deadline_text, opinion_id, \
@@ -242,26 +226,68 @@ pub async fn add_finding_in(
     Ok(id)
 }
 
-/// The opinion or remark a finding answers, when it is one of the meeting's.
-async fn linked(
+/// The opinion a finding answers: one of the meeting's that the actor reads.
+async fn answered_opinion(
     tx: &mut Tx,
     c: &mut Checker,
-    meeting: i64,
-    table: &str,
-    field: &str,
+    m: &Loaded,
+    actor: &Actor,
     id: Option<i64>,
 ) -> StoreResult<Option<i64>> {
     let Some(id) = id.filter(|id| *id > 0) else {
         return Ok(None);
     };
-    let sql = format!("SELECT 1 FROM {table} WHERE id = $1 AND meeting_id = $2");
-    let found = sqlx::query(&sql)
-        .bind(id)
-        .bind(meeting)
-        .fetch_optional(tx.conn())
-        .await?
-        .is_some();
-    if found {
+    let found: Option<(Option<i64>, String)> =
+        sqlx::query_as("SELECT member_id, state FROM opinions WHERE id = $1 AND meeting_id = $2")
+            .bind(id)
+            .bind(m.row.id)
+            .fetch_optional(tx.conn())
+            .await?;
+    let seen = found.is_some_and(|(member, state)| {
+        let fed_back =
+            state == OpinionState::Sorted.code() || state == OpinionState::Acknowledged.code();
+        m.rights.sees_opinion(
+            actor.user,
+            super::user(member),
+            fed_back,
+            m.row.confidential != 0,
+        )
+    });
+    answered(c, "opinion_id", id, seen)
+}
+
+/// The criticism a finding answers: one of the meeting's that the actor reads.
+async fn answered_remark(
+    tx: &mut Tx,
+    c: &mut Checker,
+    m: &Loaded,
+    actor: &Actor,
+    id: Option<i64>,
+) -> StoreResult<Option<i64>> {
+    let Some(id) = id.filter(|id| *id > 0) else {
+        return Ok(None);
+    };
+    let found: Option<(Option<i64>, Option<i64>)> = sqlx::query_as(
+        "SELECT from_member_id, to_member_id FROM meeting_remarks WHERE id = $1 AND meeting_id = $2",
+    )
+    .bind(id)
+    .bind(m.row.id)
+    .fetch_optional(tx.conn())
+    .await?;
+    let seen = found.is_some_and(|(from, to)| {
+        m.rights.sees_about(
+            actor.user,
+            &[super::user(from), super::user(to)],
+            m.row.confidential != 0,
+        )
+    });
+    answered(c, "remark_id", id, seen)
+}
+
+/// The record answered, or an error at `field` that names nothing of one the actor
+/// may not read.
+fn answered(c: &mut Checker, field: &str, id: i64, seen: bool) -> StoreResult<Option<i64>> {
+    if seen {
         Ok(Some(id))
     } else {
         c.push(FieldError::because(

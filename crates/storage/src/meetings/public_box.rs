@@ -4,21 +4,25 @@
 //! to see later how it was handled.
 //!
 //! Anonymity is kept by what is not stored: a slip holds no account, no address and no
-//! time, only its day. The slip waits in the box, outside the trail, until the office
-//! opens the box (开箱); then every slip waiting becomes an opinion in one transaction,
-//! in an order drawn at random, and its entry in the trail is the office's opening. So
-//! nothing in the database or the trail places an anonymous opinion closer than its day,
-//! or among what the people of the organisation did that day. The receipt is kept only
-//! as its SM3 digest: the database cannot be searched by it, and it names no one.
+//! time, only its day. The slip waits in the box, outside the trail, until the box has
+//! closed and the office opens it (开箱); then every slip becomes an opinion in one
+//! transaction, in an order drawn at random, its entry in the trail the office's
+//! opening, and the slips (whose table keeps their arrival order) are gone. Until the
+//! box closes no one — the office included — learns even how many it holds: a count
+//! watched, or a box opened, while it takes opinions would date each one. So nothing
+//! in the database or the trail places an anonymous opinion closer than its day, or
+//! among what the people of the organisation did that day. The receipt is kept only as
+//! its SM3 digest: the database cannot be searched by it, and it names no one.
 
 use chrono::NaiveDate;
 use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
 use zhenggai_domain::access::Actor;
+use zhenggai_domain::clock::china_date;
 use zhenggai_domain::lifecycle::ProblemState;
 use zhenggai_domain::meeting::{
     BoxOpen, MAX_OPINION_CHARS, MeetingState, OpinionCategory, OpinionChannel, OpinionState,
-    box_open,
+    box_may_be_opened, box_open,
 };
 use zhenggai_domain::reason::{Choose, Rule};
 use zhenggai_domain::validate::{Checker, FieldError, Why};
@@ -267,7 +271,8 @@ pub async fn leave_in(
             Why::Choose(Choose::OpinionCategory),
         ));
     }
-    let about = input.about.filter(|id| *id > 0);
+    // None is the leadership; any other value must be one of its members.
+    let about = input.about;
     if about.is_some_and(|id| !members.iter().any(|m| m.user_id == id)) {
         c.push(FieldError::because("about", Why::Choose(Choose::Member)));
     }
@@ -280,15 +285,6 @@ pub async fn leave_in(
     let category = category.unwrap_or(OpinionCategory::Other);
     let receipt = new_receipt();
     let digest = receipt_digest(&receipt.replace('-', ""));
-    let same: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM box_slips WHERE meeting_id = $1 AND text = $2")
-            .bind(meeting)
-            .bind(&text)
-            .fetch_optional(tx.conn())
-            .await?;
-    if same.is_some() {
-        return Err(StoreError::because("text", Why::Rule(Rule::SameOpinion)));
-    }
     sqlx::query(
         "INSERT INTO box_slips (meeting_id, receipt_digest, received_on, category, about_member_id, \
          text, anonymous, signed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -308,7 +304,6 @@ pub async fn leave_in(
 
 #[derive(sqlx::FromRow)]
 struct SlipRow {
-    id: i64,
     meeting_id: i64,
     receipt_digest: String,
     received_on: String,
@@ -337,7 +332,61 @@ pub async fn open_in(
     let m = load(tx.conn(), actor, meeting).await?;
     m.require_manage()?;
     m.require_preparing()?;
+    let closes = stored_day("box_closes_on", &m.row.box_closes_on)?;
+    if !box_may_be_opened(m.state, closes, china_date(change.at)) {
+        return Err(StoreError::because(
+            "box",
+            Why::Rule(Rule::BoxStillOpen { closes }),
+        ));
+    }
     open_slips(tx, change, meeting).await
+}
+
+/// The box closed early, at the meeting's version read.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct BoxClosing {
+    /// The meeting's version read.
+    pub version: i64,
+}
+
+/// Ends the solicitation early (截止征求意见): the box's last day becomes yesterday, so
+/// that it takes no more and may be opened. The office, before the meeting; a box
+/// already closed stays as it is.
+pub async fn close(
+    db: &Db,
+    actor: &Actor,
+    change: Change<'_>,
+    meeting: i64,
+    input: &BoxClosing,
+) -> StoreResult<()> {
+    let version = input.version;
+    db.write(async |tx| {
+        let m = load(tx.conn(), actor, meeting).await?;
+        m.require_manage()?;
+        audit::versions::require_current(tx, Entity::Meeting, meeting, version).await?;
+        m.require_preparing()?;
+        let today = china_date(change.at);
+        let closes = stored_day("box_closes_on", &m.row.box_closes_on)?;
+        let yesterday = today - chrono::Duration::days(1);
+        if closes <= yesterday {
+            return Ok(());
+        }
+        let mut set = crate::db::sql::Sql::new("box_closes_on = ");
+        set.bind(day(yesterday));
+        audit::versions::update(
+            tx,
+            change,
+            "close_box",
+            Entity::Meeting,
+            meeting,
+            version,
+            &set,
+        )
+        .await?;
+        Ok(())
+    })
+    .await
 }
 
 /// Opens what the box holds, for a caller that checked the office and the meeting.
@@ -347,8 +396,8 @@ pub(crate) async fn open_slips(
     meeting: i64,
 ) -> StoreResult<usize> {
     let mut slips: Vec<SlipRow> = sqlx::query_as(
-        "SELECT id, meeting_id, receipt_digest, received_on, category, about_member_id, text, \
-         anonymous, signed FROM box_slips WHERE meeting_id = $1 AND opinion_id IS NULL",
+        "SELECT meeting_id, receipt_digest, received_on, category, about_member_id, text, \
+         anonymous, signed FROM box_slips WHERE meeting_id = $1",
     )
     .bind(meeting)
     .fetch_all(tx.conn())
@@ -372,12 +421,13 @@ pub(crate) async fn open_slips(
         .fetch_one(tx.conn())
         .await?;
         audit::write::created(tx, change, Entity::Opinion, id).await?;
-        sqlx::query("UPDATE box_slips SET opinion_id = $1 WHERE id = $2")
-            .bind(id)
-            .bind(slip.id)
-            .execute(tx.conn())
-            .await?;
     }
+    // The slips were the envelopes: what they held is now the opinions, in the trail.
+    // Kept, their order (the table's own, by arrival) would undo the shuffle.
+    sqlx::query("DELETE FROM box_slips WHERE meeting_id = $1")
+        .bind(meeting)
+        .execute(tx.conn())
+        .await?;
     Ok(slips.len())
 }
 
@@ -387,14 +437,25 @@ pub async fn status(db: &Db, key: &str, receipt: &str) -> StoreResult<ReceiptSta
     let row = box_row(db, key).await?;
     let normalised = normalise_receipt(receipt).ok_or(StoreError::NotFound)?;
     let digest = receipt_digest(&normalised);
-    let slip: Option<(String, Option<i64>)> = sqlx::query_as(
-        "SELECT received_on, opinion_id FROM box_slips WHERE meeting_id = $1 AND receipt_digest = $2",
+    let in_box: Option<String> = sqlx::query_scalar(
+        "SELECT received_on FROM box_slips WHERE meeting_id = $1 AND receipt_digest = $2",
     )
     .bind(row.id)
     .bind(&digest)
     .fetch_optional(db.pool())
     .await?;
-    let (received_on, opinion) = slip.ok_or(StoreError::NotFound)?;
+    let opened: Option<(i64, String)> = sqlx::query_as(
+        "SELECT id, received_on FROM opinions WHERE meeting_id = $1 AND receipt_digest = $2",
+    )
+    .bind(row.id)
+    .bind(&digest)
+    .fetch_optional(db.pool())
+    .await?;
+    let (received_on, opinion) = match (in_box, opened) {
+        (_, Some((id, on))) => (on, Some(id)),
+        (Some(on), None) => (on, None),
+        (None, None) => return Err(StoreError::NotFound),
+    };
     let mut status = ReceiptStatus {
         topic: row.topic,
         received_on: stored_day("received_on", &received_on)?,

@@ -7,7 +7,7 @@ use zhenggai_domain::access::Actor;
 use zhenggai_domain::lifecycle::ProblemState;
 use zhenggai_domain::meeting::{
     BoxOpen, MaterialState, MeetingState, OpinionCategory, OpinionChannel, OpinionState,
-    RemarkKind, box_open,
+    RemarkKind, box_may_be_opened, box_open,
 };
 
 use super::{Member, Row, SELECT, load, stored_day, user};
@@ -204,8 +204,9 @@ pub struct MeetingCounts {
     pub fed_back: i64,
     /// Acknowledged by their member.
     pub acknowledged: i64,
-    /// Waiting in the box for the office to open it.
-    pub unopened: i64,
+    /// Waiting in the box for the office to open it; none while the box takes opinions
+    /// (a count watched then would date each arrival).
+    pub unopened: Option<i64>,
     /// Talks held.
     pub talks: i64,
     /// Self-examinations written (the leadership's and the members').
@@ -403,12 +404,16 @@ pub async fn get(db: &Db, actor: &Actor, id: i64, today: NaiveDate) -> StoreResu
     .bind(id)
     .fetch_all(&mut *conn)
     .await?;
-    let unopened: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM box_slips WHERE meeting_id = $1 AND opinion_id IS NULL",
-    )
-    .bind(id)
-    .fetch_one(&mut *conn)
-    .await?;
+    let unopened: Option<i64> = if box_may_be_opened(m.state, closes, today) {
+        Some(
+            sqlx::query_scalar("SELECT COUNT(*) FROM box_slips WHERE meeting_id = $1")
+                .bind(id)
+                .fetch_one(&mut *conn)
+                .await?,
+        )
+    } else {
+        None
+    };
     let mut counts = MeetingCounts {
         unopened,
         ..MeetingCounts::default()

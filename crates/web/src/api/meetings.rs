@@ -5,14 +5,16 @@
 use axum::Json;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Serialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use zhenggai_storage::meetings::carry::{self, Carry};
 use zhenggai_storage::meetings::materials::{self, FindingInput, FindingWithdrawal, MaterialInput};
 use zhenggai_storage::meetings::opinions::{self, Acknowledgement, Merge, OpinionInput, Sorting};
-use zhenggai_storage::meetings::public_box::{self, BoxInfo, ReceiptStatus, Submission};
+use zhenggai_storage::meetings::public_box::{
+    self, BoxClosing, BoxInfo, ReceiptStatus, Submission,
+};
 use zhenggai_storage::meetings::view::{self, MeetingSummary, MeetingView};
 use zhenggai_storage::meetings::{self, MeetingInput, Minutes, RemarkInput, TalkInput};
 
@@ -32,6 +34,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(get_one))
         .routes(routes!(report))
         .routes(routes!(open_box))
+        .routes(routes!(close_box))
         .routes(routes!(record_opinion))
         .routes(routes!(sort))
         .routes(routes!(merge))
@@ -121,6 +124,20 @@ pub async fn open_box(
 ) -> Result<Json<Opened>, ApiError> {
     let opened = public_box::open(&app.db, &v.0.actor, v.0.change(&app), id).await?;
     Ok(Json(Opened { opened }))
+}
+
+/// Ends the solicitation early (截止征求意见, the office): the box takes no more and may
+/// be opened.
+#[utoipa::path(post, path = "/meetings/{id}/box/close", tag = "meetings", params(("id" = i64, Path)), request_body = BoxClosing,
+    responses((status = 204), (status = 403, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
+pub async fn close_box(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<BoxClosing>,
+) -> Result<StatusCode, ApiError> {
+    public_box::close(&app.db, &v.0.actor, v.0.change(&app), id, &input).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Records an opinion from a letter, a forum or the mailbox (the office).
@@ -292,10 +309,11 @@ pub async fn box_submit(
     Path(key): Path<String>,
     req: Request,
 ) -> Response {
-    if !app.box_guard.submit(&address, app.clock.now()) {
-        return ApiError::TooFrequent.into_response();
+    if let Some(refused) = opinion_box::refuse_sender(&app, &address, &req, true) {
+        return refused;
     }
-    opinion_box::submit_json(&app, &key, req).await
+    let resp = opinion_box::submit_json(&app, &key, req).await;
+    opinion_box::count_only_accepted(&app, &address, resp)
 }
 
 /// How the opinion of a receipt was handled: to whom it was fed back, their
@@ -309,8 +327,11 @@ pub async fn box_receipt(
     Path(key): Path<String>,
     req: Request,
 ) -> Response {
+    if !crate::login_guard::from_this_site(req.headers()) {
+        return opinion_box::cross_site(true);
+    }
     if !app.box_guard.look_up(&address, app.clock.now()) {
-        return ApiError::TooFrequent.into_response();
+        return opinion_box::too_frequent(true);
     }
     opinion_box::receipt_json(&app, &key, req).await
 }

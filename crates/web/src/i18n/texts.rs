@@ -886,6 +886,8 @@ texts! {
     meeting_box_closed: "已关闭", "closed";
     meeting_box_promise: "可将链接发布在内网或打印张贴。提交人无需登录；选择匿名时，系统不保存任何能识别提交人的信息（不记录账号、地址和具体时间，只记日期）。意见在整改办开箱后才进入台账，开箱时顺序随机。", "Post the link on the intranet or print it. Submitters need no login; an anonymous one leaves nothing that identifies them (no account, no address, no time: only the day). Opinions join the record when the office opens the box, in a random order.";
     meeting_open_box: "开箱", "Open the box";
+    meeting_close_box: "截止征求意见", "End the solicitation now";
+    meeting_box_counted_after: "意见箱截止后才能开箱，开箱前不显示收到的条数，以免推断出提交时间。", "The box is opened, and what it holds counted, once it has closed: watched before, it would tell when each opinion came.";
     meeting_record_opinion: "登记来信、座谈会或意见邮箱收到的意见", "Record an opinion from a letter, a forum or the mailbox";
     meeting_channel: "来源渠道", "Channel";
     meeting_category: "意见类别", "Category";
@@ -1022,6 +1024,7 @@ texts! {
     aud_acknowledge: "阅知", "Acknowledged";
     aud_finalise: "定稿", "Finalised";
     aud_carry: "纳入整改台账", "Carried into the ledger";
+    aud_close_box: "截止征求意见", "Ended the solicitation";
     ent_meetings: "民主生活会", "Democratic life meeting";
     ent_meeting_members: "班子成员", "Member";
     ent_opinions: "征求意见", "Opinion";
@@ -1033,7 +1036,7 @@ texts! {
     fld_box_key: "意见箱链接码", "Opinion box's link key";
     fld_receipt_digest: "回执号摘要", "Receipt's digest";
     fld_chair_id: "主持人", "Chair";
-    fld_confidential: "意见和批评仅整改办和本人可见", "Opinions seen only by the office and the member";
+    fld_confidential: "仅本人可见", "Confidential";
     fld_box_opens_on: "意见箱开放日期", "Box opens on";
     fld_box_closes_on: "意见箱截止日期", "Box closes on";
     fld_minutes: "会议记录", "Minutes";

@@ -1240,10 +1240,15 @@ fn rule(lang: Lang, r: &Rule) -> String {
                 "The box's last day cannot come before its first, and it stays open at most {max_days} days."
             ),
         },
-        Rule::SameOpinion => pick(
-            "意见箱已收到内容相同的意见，无需重复提交。",
-            "The box already holds an opinion with the same words: there is no need to send it again.",
-        ),
+        Rule::BoxStillOpen { closes } => match lang {
+            Lang::Zh => format!(
+                "意见箱还在接收意见（截止{}）：截止后才能开箱，以免从开箱时间推断出提交时间。需要提前结束征求意见的，请先点“截止征求意见”。",
+                zh_day(*closes)
+            ),
+            Lang::En => format!(
+                "The box still takes opinions (until {closes}): it is opened once closed, so that no one can tell from an opening when an opinion arrived. To end the solicitation early, close the box first."
+            ),
+        },
         Rule::MeetingPast => pick(
             "会议已召开（或问题已纳入整改台账），会前的意见、谈话和材料不再修改；会议记录在纳入台账前可以补充。",
             "The meeting has been held (or its problems have joined the ledger): what was prepared before it no longer changes; what was said may be added until the problems join the ledger.",
@@ -2359,7 +2364,9 @@ mod every_reason {
                 closed: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default(),
             }),
             Why::Rule(Rule::BoxDays { max_days: 90 }),
-            Why::Rule(Rule::SameOpinion),
+            Why::Rule(Rule::BoxStillOpen {
+                closes: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default(),
+            }),
             Why::Rule(Rule::MeetingPast),
             Why::Rule(Rule::MeetingNotHeld),
             Why::Rule(Rule::NothingToCarry),
@@ -2773,7 +2780,7 @@ mod every_reason {
             Rule::BoxNotYetOpen { .. } => 41,
             Rule::BoxClosed { .. } => 42,
             Rule::BoxDays { .. } => 43,
-            Rule::SameOpinion => 44,
+            Rule::BoxStillOpen { .. } => 44,
             Rule::MeetingPast => 45,
             Rule::MeetingNotHeld => 46,
             Rule::NothingToCarry => 47,

@@ -370,6 +370,9 @@ pub async fn act(
     .to_string();
     let result: Result<(), StoreError> = match form.get("form") {
         "open_box" => public_box::open(db, actor, change, id).await.map(drop),
+        "close_box" => {
+            public_box::close(db, actor, change, id, &public_box::BoxClosing { version }).await
+        }
         "opinion" => opinions::record(
             db,
             actor,

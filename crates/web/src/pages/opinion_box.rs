@@ -17,7 +17,7 @@ use zhenggai_storage::StoreError;
 use zhenggai_storage::meetings::public_box::{self, BoxInfo, ReceiptStatus, Submission};
 
 use super::{Errors, field_errors, render, render_status};
-use crate::error::{ApiError, PageError};
+use crate::error::PageError;
 use crate::form::FormData;
 use crate::i18n::{Lang, Tr};
 use crate::session::{ClientAddr, RequestLang};
@@ -107,20 +107,18 @@ pub async fn submit(
     req: Request,
 ) -> Response {
     let json = opinion_box::is_json(&req);
-    if !app.box_guard.submit(&address, app.clock.now()) {
-        return if json {
-            ApiError::TooFrequent.into_response()
-        } else {
-            PageError::TooFrequent.into_response()
-        };
+    if let Some(refused) = opinion_box::refuse_sender(&app, &address, &req, json) {
+        return refused;
     }
-    if json {
-        return opinion_box::submit_json(&app, &key, req).await;
-    }
-    match submit_form(&app, lang, &key, req).await {
-        Ok(resp) => resp,
-        Err(e) => e.into_response(),
-    }
+    let resp = if json {
+        opinion_box::submit_json(&app, &key, req).await
+    } else {
+        match submit_form(&app, lang, &key, req).await {
+            Ok(resp) => resp,
+            Err(e) => e.into_response(),
+        }
+    };
+    opinion_box::count_only_accepted(&app, &address, resp)
 }
 
 async fn submit_form(
@@ -130,11 +128,16 @@ async fn submit_form(
     req: Request,
 ) -> Result<Response, PageError> {
     let form = form_of(req).await?;
+    // Empty: the leadership; anything else must read as one of its members.
+    let about = match form.get("about").trim() {
+        "" => None,
+        s => Some(s.parse().unwrap_or(-1)),
+    };
     let input = Submission {
         text: form.get("text").into(),
-        about: form.get("about").trim().parse().ok(),
+        about,
         category: form.get("category").into(),
-        anonymous: form.get("anonymous") == "on",
+        anonymous: form.flag("anonymous")?,
         signed: form.get("signed").into(),
     };
     match public_box::submit(&app.db, key, app.clock.today(), &input).await {
@@ -166,12 +169,11 @@ pub async fn receipt(
     req: Request,
 ) -> Response {
     let json = opinion_box::is_json(&req);
+    if !crate::login_guard::from_this_site(req.headers()) {
+        return opinion_box::cross_site(json);
+    }
     if !app.box_guard.look_up(&address, app.clock.now()) {
-        return if json {
-            ApiError::TooFrequent.into_response()
-        } else {
-            PageError::TooFrequent.into_response()
-        };
+        return opinion_box::too_frequent(json);
     }
     if json {
         return opinion_box::receipt_json(&app, &key, req).await;

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use zhenggai_storage::meetings::public_box::{self, Submission};
 
 use crate::api::extract::ApiJson;
-use crate::error::ApiError;
+use crate::error::{ApiError, PageError};
 use crate::state::App;
 
 /// The largest body the box reads: an opinion of 2,000 characters with its fields, in
@@ -42,6 +42,45 @@ pub fn is_json(req: &Request) -> bool {
                 .to_ascii_lowercase()
                 .starts_with("application/json")
         })
+}
+
+/// The refusal of a sender before the body is read: a post from another site's page
+/// (which would spread a flood over its visitors' addresses), or one address sending
+/// more than the box takes (`throttle::BoxGuard`); `None` to go on.
+pub fn refuse_sender(app: &App, address: &str, req: &Request, json: bool) -> Option<Response> {
+    if !crate::login_guard::from_this_site(req.headers()) {
+        return Some(cross_site(json));
+    }
+    if !app.box_guard.submit(address, app.clock.now()) {
+        return Some(too_frequent(json));
+    }
+    None
+}
+
+/// A post from another site's page, refused.
+pub fn cross_site(json: bool) -> Response {
+    if json {
+        ApiError::Csrf.into_response()
+    } else {
+        PageError::Csrf.into_response()
+    }
+}
+
+/// One address sending more than the box takes, refused for a while.
+pub fn too_frequent(json: bool) -> Response {
+    if json {
+        ApiError::TooFrequent.into_response()
+    } else {
+        PageError::TooFrequent.into_response()
+    }
+}
+
+/// Gives the count back when the box refused what was sent: only opinions left count.
+pub fn count_only_accepted(app: &App, address: &str, resp: Response) -> Response {
+    if resp.status() != StatusCode::CREATED {
+        app.box_guard.refund_submission(address);
+    }
+    resp
 }
 
 /// Leaves the JSON body's opinion in the box of `key`: 201 with its receipt.

@@ -58,6 +58,7 @@ const COUNTERPARTS: &[(&str, &[&str])] = &[
         "/meetings/{id}",
         &[
             "POST /api/v1/meetings/{id}/box/open",
+            "POST /api/v1/meetings/{id}/box/close",
             "POST /api/v1/meetings/{id}/opinions",
             "POST /api/v1/opinions/{id}/sorting",
             "POST /api/v1/opinions/{id}/merge",

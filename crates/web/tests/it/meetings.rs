@@ -41,6 +41,33 @@ fn form_body(fields: &[(&str, &str)]) -> Body {
     )
 }
 
+/// The office ends the solicitation through the page and opens the box.
+async fn close_and_open(t: &TestApp, office: &crate::util::Session, meeting: i64) {
+    let version: i64 = sqlx::query_scalar("SELECT version FROM meetings WHERE id = $1")
+        .bind(meeting)
+        .fetch_one(t.app.db.pool())
+        .await
+        .unwrap();
+    let path = format!("/meetings/{meeting}");
+    let early = t.post(Some(office), &path, &[("form", "open_box")]).await;
+    assert_eq!(
+        early.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not while it takes opinions"
+    );
+    assert!(early.body.contains("截止后才能开箱"), "{}", early.body);
+    let closed = t
+        .post(
+            Some(office),
+            &path,
+            &[("form", "close_box"), ("version", &version.to_string())],
+        )
+        .await;
+    assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
+    let opened = t.post(Some(office), &path, &[("form", "open_box")]).await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
+}
+
 /// Log output kept for the test to read.
 #[derive(Clone, Default)]
 struct Sink(Arc<Mutex<Vec<u8>>>);
@@ -158,18 +185,12 @@ async fn an_anonymous_opinion_leaves_nothing_that_names_its_sender_in_the_databa
     drop(guard);
     let sent_at = t.app.clock.now();
 
-    // The office opens the box, hours later: the opinions join the trail now, as its doing.
+    // The office ends the solicitation and opens the box, hours later: the opinions join
+    // the trail now, as its doing.
     t.advance(chrono::Duration::hours(3));
     let office = t.login("office").await;
     let (meeting, _) = preparing(&t).await;
-    let opened = t
-        .post(
-            Some(&office),
-            &format!("/meetings/{meeting}"),
-            &[("form", "open_box")],
-        )
-        .await;
-    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
+    close_and_open(&t, &office, meeting).await;
 
     let log = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
     for telltale in [
@@ -241,6 +262,31 @@ async fn a_flood_from_one_address_is_held_back_and_others_still_reach_the_box() 
         StatusCode::CREATED,
         "another sender is not blocked"
     );
+    // Refused sends use up nothing: a sharer of the address cannot count by them.
+    for _ in 0..8 {
+        let refused = t
+            .send(from(
+                "198.51.100.4",
+                Request::post(format!("/box/{key}"))
+                    .header(header::CONTENT_TYPE, "application/json"),
+                Body::from(r#"{"text": "", "category": "other", "anonymous": true}"#),
+            ))
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    assert_eq!(send("198.51.100.4", 0).await.status, StatusCode::CREATED);
+    // Another site's page cannot make its visitors' browsers post to the box.
+    let forged = t
+        .send(from(
+            "198.51.100.5",
+            Request::post(format!("/box/{key}"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header("sec-fetch-site", "cross-site")
+                .header(header::ORIGIN, "http://evil.example"),
+            form_body(&[("text", "伪造"), ("category", "other"), ("anonymous", "on")]),
+        ))
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
     // The form says so in words, in the reader's language.
     let page = t
         .send(from(
@@ -327,7 +373,9 @@ async fn each_role_sees_its_part_of_a_meeting_and_is_told_what_it_may_not_do() {
         page.body.contains(&format!("/box/{key}")),
         "the office has the box's link"
     );
-    assert!(page.body.contains("id=\"open-box\""));
+    // While the box takes opinions the office may end it early, and sees no count.
+    assert!(page.body.contains("id=\"close-box\""));
+    assert!(!page.body.contains("id=\"open-box\""));
 
     // The member fed an opinion acknowledges it; the box's link is not theirs to see.
     let wang = t.login("leader_wang").await;
@@ -339,7 +387,7 @@ async fn each_role_sees_its_part_of_a_meeting_and_is_told_what_it_may_not_do() {
         page.body
     );
     assert!(!page.body.contains(&key));
-    assert!(!page.body.contains("id=\"open-box\""));
+    assert!(!page.body.contains("id=\"close-box\""));
     // A member opening the box is told who does.
     let refused = t
         .post(
@@ -423,12 +471,7 @@ async fn an_opinion_goes_from_the_box_through_the_pages_into_the_ledger() {
     let receipt = sent.json()["receipt"].as_str().unwrap().to_string();
     let office = t.login("office").await;
     let path = format!("/meetings/{meeting}");
-    assert_eq!(
-        t.post(Some(&office), &path, &[("form", "open_box")])
-            .await
-            .status,
-        StatusCode::SEE_OTHER
-    );
+    close_and_open(&t, &office, meeting).await;
     let zhao = t.get_user("leader_zhao").await.id.0;
     let (opinion, version): (i64, i64) =
         sqlx::query_as("SELECT id, version FROM opinions WHERE text LIKE '赵志红同志对新媒体%'")

@@ -22,7 +22,7 @@ use crate::state::App;
 
 /// The other changes to the ledger's records the trail holds (their words are the
 /// `aud_…` texts).
-const CHANGES: [&str; 15] = [
+const CHANGES: [&str; 16] = [
     "create",
     "update",
     "withdraw",
@@ -38,6 +38,7 @@ const CHANGES: [&str; 15] = [
     "acknowledge",
     "finalise",
     "carry",
+    "close_box",
 ];
 
 /// The changes to accounts and the trail's own key: only the whole trail holds them.
