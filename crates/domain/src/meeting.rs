@@ -197,7 +197,8 @@ pub struct MeetingRights {
     pub manage: bool,
     /// A member of the leadership the meeting hears (班子成员).
     pub member: bool,
-    /// Read every opinion, talk, material and criticism, not only those about oneself:
+    /// Read every opinion, material and criticism, not only those about oneself (a talk
+    /// stays its two parties' and the office's):
     /// the office always; 纪检, the Party secretary and the upper level unless the
     /// meeting is confidential; members only their own (and the leadership's, unless
     /// confidential).

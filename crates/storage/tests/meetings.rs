@@ -760,6 +760,29 @@ async fn the_demo_holds_a_meeting_carried_into_the_ledger_and_one_with_its_box_o
         m.findings.iter().all(|f| f.problem_id.is_some()),
         "every problem in the ledger"
     );
+    // Talks are their two parties' and the office's: 纪检 reads the rest, not them.
+    let jijian = t.actor("jijian").await;
+    let read = view::get(&t.db, &jijian, held.id, today()).await.unwrap();
+    assert!(read.talks.is_empty() && read.counts.talks >= 3);
+    assert_eq!(
+        read.opinions.len(),
+        m.opinions.len(),
+        "not confidential: every opinion"
+    );
+    let zhao = t.actor("leader_zhao").await;
+    let own = view::get(&t.db, &zhao, held.id, today()).await.unwrap();
+    assert!(own.talks.len() == 2, "the two zhao took part in");
+    let talk = m.talks[0].id;
+    assert!(matches!(
+        zhenggai_storage::meetings::record_readable(
+            &t.db,
+            &jijian,
+            zhenggai_storage::audit::Entity::Talk,
+            talk
+        )
+        .await,
+        Err(StoreError::NotFound)
+    ));
     let key = zhenggai_demo::meetings::open_box_key(&t.db)
         .await
         .unwrap()

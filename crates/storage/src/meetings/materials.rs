@@ -60,6 +60,18 @@ pub struct FindingWithdrawal {
     pub reason: String,
 }
 
+/// The member a material or finding is of, as chosen (none or 0: the leadership's).
+fn whose(m: &Loaded, member: Option<i64>) -> StoreResult<Option<i64>> {
+    let member = member.filter(|id| *id > 0);
+    if member.is_some_and(|id| !m.is_member(id)) {
+        return Err(StoreError::because(
+            "member_id",
+            Why::Choose(zhenggai_domain::reason::Choose::Member),
+        ));
+    }
+    Ok(member)
+}
+
 /// Whether the actor writes what belongs to `member` (None: the leadership's): the
 /// member themself, or the office for the leadership's.
 fn writes_for(m: &Loaded, actor: &Actor, member: Option<i64>) -> StoreResult<()> {
@@ -96,13 +108,7 @@ pub async fn save_in(
     input: &MaterialInput,
 ) -> StoreResult<i64> {
     let m = load(tx.conn(), actor, meeting).await?;
-    let member = input.member_id.filter(|id| *id > 0);
-    if member.is_some_and(|id| !m.is_member(id)) {
-        return Err(StoreError::because(
-            "member_id",
-            Why::Choose(zhenggai_domain::reason::Choose::Member),
-        ));
-    }
+    let member = whose(&m, input.member_id)?;
     writes_for(&m, actor, member)?;
     m.require_preparing()?;
     let mut c = Checker::default();
@@ -184,13 +190,7 @@ pub async fn add_finding_in(
     input: &FindingInput,
 ) -> StoreResult<i64> {
     let m = load(tx.conn(), actor, meeting).await?;
-    let member = input.member_id.filter(|id| *id > 0);
-    if member.is_some_and(|id| !m.is_member(id)) {
-        return Err(StoreError::because(
-            "member_id",
-            Why::Choose(zhenggai_domain::reason::Choose::Member),
-        ));
-    }
+    let member = whose(&m, input.member_id)?;
     if !m.rights.manage {
         writes_for(&m, actor, member)?;
     }

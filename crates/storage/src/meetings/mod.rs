@@ -572,7 +572,9 @@ pub async fn record_readable(db: &Db, actor: &Actor, entity: Entity, id: i64) ->
         }
     };
     let m = load(&mut conn, actor, meeting.ok_or(StoreError::NotFound)?).await?;
-    if m.rights.read_all || entity == Entity::Meeting {
+    // A talk is its two parties' and the office's only, whoever else reads the rest.
+    if m.rights.manage || entity == Entity::Meeting || (m.rights.read_all && entity != Entity::Talk)
+    {
         return Ok(());
     }
     let view = view::get(db, actor, m.row.id, NaiveDate::MIN).await?;

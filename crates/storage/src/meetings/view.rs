@@ -472,8 +472,9 @@ pub async fn get(db: &Db, actor: &Actor, id: i64, today: NaiveDate) -> StoreResu
     counts.talks = i64::try_from(talk_rows.len()).unwrap_or(i64::MAX);
     let mut talks = Vec::new();
     for r in talk_rows {
-        // A talk is between its two parties: the leadership's being none of it.
-        if !(rights.read_all || r.talker_id == me.0 || r.listener_id == me.0) {
+        // A talk is between its two parties and the office that records it (D18): no
+        // one else reads it, however much of the meeting they read.
+        if !(rights.manage || r.talker_id == me.0 || r.listener_id == me.0) {
             continue;
         }
         talks.push(TalkView {

@@ -263,16 +263,7 @@ async fn meeting_page(
     let m = view::get(&app.db, &v.actor, id, today).await?;
     let box_link = m.box_key.as_ref().map(|key| public_link(headers, key));
     let units = if m.may_manage && m.state.code() == "held" {
-        zhenggai_storage::accounts::units::list(&app.db, Some(v.actor.org))
-            .await?
-            .into_iter()
-            .filter(|u| u.id != v.actor.org)
-            .map(|u| Choice {
-                id: u.id.0,
-                label: u.label().to_string(),
-                selected: false,
-            })
-            .collect()
+        super::department_choices(app, v).await?
     } else {
         Vec::new()
     };

@@ -182,6 +182,27 @@ pub struct Choice {
     pub selected: bool,
 }
 
+/// The departments of the reader's organisation (the organisation itself left out), to
+/// hand something to: a petition's handling unit, the unit that follows up a meeting's
+/// problems.
+pub async fn department_choices(
+    app: &crate::state::App,
+    v: &Viewer,
+) -> Result<Vec<Choice>, PageError> {
+    Ok(
+        zhenggai_storage::accounts::units::list(&app.db, Some(v.actor.org))
+            .await?
+            .into_iter()
+            .filter(|u| u.id != v.actor.org)
+            .map(|u| Choice {
+                id: u.id.0,
+                label: u.label().to_string(),
+                selected: false,
+            })
+            .collect(),
+    )
+}
+
 /// Page links that keep the filters, and a form to go to a page by its number.
 #[derive(Debug, Clone)]
 pub struct Pager {

@@ -156,16 +156,7 @@ async fn page(
         .is_some_and(|i| v.actor.ledger_access(i.org_id) >= Access::Edit);
     let manages = can_register || list.petitions.iter().any(|p| p.may_manage);
     let units = if manages {
-        zhenggai_storage::accounts::units::list(&app.db, Some(v.actor.org))
-            .await?
-            .into_iter()
-            .filter(|u| u.id != v.actor.org)
-            .map(|u| Choice {
-                id: u.id.0,
-                label: u.label().to_string(),
-                selected: false,
-            })
-            .collect()
+        super::department_choices(app, v).await?
     } else {
         Vec::new()
     };
