@@ -118,7 +118,8 @@ test('an anonymous opinion goes from the public box to the ledger, and its recei
   await Promise.all([office.page.waitForNavigation(), problemLink.click()]);
   const problem = await office.page.innerText('main');
   assert.match(problem, /来源：.*民主生活会，王建国同志对照检查材料/);
-  assert.match(problem, /所回应的意见/);
+  assert.match(problem, /回应征求到的意见/);
+  assert.doesNotMatch(problem, /车辆管理的反复问题/, 'the opinion\'s own words stay in the meeting');
   assert.match(problem, /王建国/);
   await shot(office.page, 'meeting-problem-in-ledger-zh.png');
 

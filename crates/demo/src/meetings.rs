@@ -188,7 +188,7 @@ pub(crate) async fn demo_meetings(
         let (id, v) = opinion(tx, last, start).await?;
         // Read before the meeting: the day of the acknowledgement is the change's.
         let before = Change {
-            at: change.at - Duration::days(60),
+            at: change.at - Duration::days(45),
             ..as_person(change, who)
         };
         opinions::acknowledge_in(tx, who, before, id, &Acknowledgement { version: v }).await?;

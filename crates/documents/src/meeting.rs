@@ -4,6 +4,7 @@
 //! remarks), the problems it named with their measures, and that they have joined the
 //! rectification ledger. Counts, not the opinions' words: those were given in trust.
 
+use zhenggai_domain::meeting::MeetingState;
 use zhenggai_storage::meetings::view::MeetingView;
 
 use crate::official::{Block, Document, Header};
@@ -19,12 +20,22 @@ pub fn meeting_report(m: &MeetingView, header: &Header) -> Document {
     let mut body = Vec::new();
     let c = &m.counts;
     let names: Vec<&str> = m.members.iter().map(|x| x.name.as_str()).collect();
-    body.push(Block::Paragraph(format!(
-        "按照上级党组织的部署，{}领导班子于{}召开{}。现将有关情况报告如下。",
-        m.org,
-        zh_date(m.held_on),
-        m.topic
-    )));
+    let held = m.state != MeetingState::Preparing;
+    body.push(Block::Paragraph(if held {
+        format!(
+            "按照上级党组织的部署，{}领导班子于{}召开{}。现将有关情况报告如下。",
+            m.org,
+            zh_date(m.held_on),
+            m.topic
+        )
+    } else {
+        format!(
+            "按照上级党组织的部署，{}领导班子拟于{}召开{}。现将会前准备情况报告如下。",
+            m.org,
+            zh_date(m.held_on),
+            m.topic
+        )
+    }));
     body.push(Block::Heading("一、会前准备情况".into()));
     body.push(Block::Paragraph(format!(
         "广泛征求意见。{}至{}通过意见箱、来信、座谈会和意见邮箱征求意见建议，共收到意见{}条（意见箱{}条，其他渠道{}条，重复意见已合并）。经梳理归纳，向班子和班子成员反馈{}条，班子成员已逐条阅知{}条。",
@@ -45,6 +56,13 @@ pub fn meeting_report(m: &MeetingView, header: &Header) -> Document {
         c.materials, c.materials_final
     )));
     body.push(Block::Heading("二、会议召开情况".into()));
+    if !held {
+        body.push(Block::Paragraph(format!(
+            "会议定于{}召开，由{}同志主持。",
+            zh_date(m.held_on),
+            m.chair
+        )));
+    }
     let mut went = format!(
         "会议由{}同志主持，班子成员{}同志参加",
         m.chair,
@@ -60,7 +78,9 @@ pub fn meeting_report(m: &MeetingView, header: &Header) -> Document {
         "。班子成员逐一作对照检查，开展自我批评{}人次、相互批评{}条。",
         c.self_criticisms, c.criticisms
     ));
-    body.push(Block::Paragraph(went));
+    if held {
+        body.push(Block::Paragraph(went));
+    }
     for r in m
         .remarks
         .iter()

@@ -209,27 +209,21 @@ impl MeetingRights {
     /// Whether the reader sees an opinion fed back to `member` (None: the leadership);
     /// `fed_back`: sorted, so that a member sees what the office gave them, not what it
     /// is still sorting.
-    pub fn sees_opinion(
-        &self,
-        me: UserId,
-        member: Option<UserId>,
-        fed_back: bool,
-        confidential: bool,
-    ) -> bool {
+    pub fn sees_opinion(&self, me: UserId, member: Option<UserId>, fed_back: bool) -> bool {
         self.read_all
             || (self.member
                 && fed_back
                 && match member {
                     Some(m) => m == me,
-                    None => !confidential,
+                    // The leadership's concern every member, even when confidential.
+                    None => true,
                 })
     }
 
-    /// Whether the reader sees what concerns `members` (a talk's two parties, a
-    /// material's author, a criticism's two members; None for the leadership's).
-    pub fn sees_about(&self, me: UserId, members: &[Option<UserId>], confidential: bool) -> bool {
-        self.read_all
-            || (self.member && members.iter().any(|m| m.map_or(!confidential, |m| m == me)))
+    /// Whether the reader sees what concerns `members` (a material's author, a
+    /// criticism's two members; None for the leadership's, which concerns every member).
+    pub fn sees_about(&self, me: UserId, members: &[Option<UserId>]) -> bool {
+        self.read_all || (self.member && members.iter().any(|m| m.is_none_or(|m| m == me)))
     }
 }
 
@@ -359,16 +353,13 @@ mod tests {
         for confidential in [false, true] {
             let r = actor(Role::Leader, 3).meeting_rights(UnitId(3), true, confidential);
             assert!(r.read && r.member && !r.manage && !r.read_all);
-            assert!(r.sees_opinion(me, Some(me), true, confidential));
-            assert!(
-                !r.sees_opinion(me, Some(me), false, confidential),
-                "not while sorted"
-            );
-            assert!(!r.sees_opinion(me, colleague, true, confidential));
-            assert_eq!(r.sees_opinion(me, None, true, confidential), !confidential);
-            assert!(r.sees_about(me, &[colleague, Some(me)], confidential));
-            assert!(!r.sees_about(me, &[colleague], confidential));
-            assert_eq!(r.sees_about(me, &[None], confidential), !confidential);
+            assert!(r.sees_opinion(me, Some(me), true));
+            assert!(!r.sees_opinion(me, Some(me), false), "not while sorted");
+            assert!(!r.sees_opinion(me, colleague, true));
+            assert!(r.sees_opinion(me, None, true), "the leadership's");
+            assert!(r.sees_about(me, &[colleague, Some(me)]));
+            assert!(!r.sees_about(me, &[colleague]));
+            assert!(r.sees_about(me, &[None]), "the leadership's");
         }
         // A member of another organisation's meeting is no member here.
         let r = actor(Role::Leader, 4).meeting_rights(UnitId(3), true, false);

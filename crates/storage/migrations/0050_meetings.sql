@@ -134,7 +134,8 @@ CREATE TABLE meeting_findings (
     created_at TEXT NOT NULL,
     created_by BIGINT REFERENCES users(id),
     withdrawn_at TEXT,
-    withdrawn_by BIGINT
+    withdrawn_by BIGINT,
+    withdrawn_reason TEXT
 );
 CREATE INDEX meeting_findings_meeting ON meeting_findings(meeting_id, id);
 

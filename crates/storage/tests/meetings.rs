@@ -723,8 +723,9 @@ async fn each_role_sees_its_part_and_is_refused_the_rest() {
     assert!(
         matches!(nothing, Err(StoreError::Invalid(e)) if e.iter().any(|e| e.field == "findings"))
     );
-    // Once held, what was prepared no longer changes.
-    let late = opinions::sort(
+    // Once held, the opinions the box still held are fed back all the same; what was
+    // prepared for the meeting (a letter recorded, a material) no longer changes.
+    opinions::sort(
         &t.db,
         &office,
         change(&office),
@@ -732,6 +733,21 @@ async fn each_role_sees_its_part_and_is_refused_the_rest() {
         &Sorting {
             version: o.version,
             ..Sorting::default()
+        },
+    )
+    .await
+    .unwrap();
+    let late = opinions::record(
+        &t.db,
+        &office,
+        change(&office),
+        id,
+        &opinions::OpinionInput {
+            channel: "letter".into(),
+            category: "work".into(),
+            text: "会后来信".into(),
+            received_on: today().to_string(),
+            ..opinions::OpinionInput::default()
         },
     )
     .await;

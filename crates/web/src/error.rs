@@ -148,6 +148,18 @@ impl ErrorText {
 /// Seconds a client is told to wait when the server reads as many uploads as it will.
 const RETRY_AFTER_SECS: &str = "30";
 
+/// Seconds a sender is told to wait when one address has sent the box what it takes in
+/// a window (`throttle::BoxGuard`'s ten minutes).
+const WINDOW_SECS: &str = "600";
+
+fn wait_window(mut resp: Response) -> Response {
+    resp.headers_mut().insert(
+        axum::http::header::RETRY_AFTER,
+        axum::http::HeaderValue::from_static(WINDOW_SECS),
+    );
+    resp
+}
+
 fn busy(mut resp: Response) -> Response {
     resp.headers_mut().insert(
         axum::http::header::RETRY_AFTER,
@@ -252,7 +264,7 @@ impl IntoResponse for PageError {
                 records: Vec::new(),
                 link: Some(("/calendar", Tr::calendar_open_this_year)),
             }),
-            PageError::TooFrequent => busy(error_page(
+            PageError::TooFrequent => wait_window(error_page(
                 StatusCode::TOO_MANY_REQUESTS,
                 Tr::error_too_frequent,
                 &[],
@@ -554,7 +566,8 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let busy_now = matches!(self, ApiError::Busy | ApiError::TooFrequent);
+        let busy_now = matches!(self, ApiError::Busy);
+        let frequent = matches!(self, ApiError::TooFrequent);
         let stale = match &self {
             ApiError::Store(StoreError::Conflict(c)) => Some(StoredConflict((**c).clone())),
             _ => None,
@@ -564,7 +577,13 @@ impl IntoResponse for ApiError {
         if let Some(stale) = stale {
             resp.extensions_mut().insert(stale);
         }
-        if busy_now { busy(resp) } else { resp }
+        if busy_now {
+            busy(resp)
+        } else if frequent {
+            wait_window(resp)
+        } else {
+            resp
+        }
     }
 }
 

@@ -161,8 +161,10 @@ pub async fn carry_in(
             Some(name) => format!("来源：{}，{}同志对照检查材料。", m.row.topic, name),
             None => format!("来源：{}，领导班子对照检查材料。", m.row.topic),
         };
-        if let Some(opinion) = &f.opinion {
-            description.push_str(&format!("所回应的意见：{opinion}"));
+        // Which opinion, not its words: those were given in trust, and the ledger is
+        // read more widely than the meeting.
+        if f.opinion.is_some() {
+            description.push_str("回应征求到的意见。");
         }
         let problem = problems::insert(
             tx,

@@ -246,12 +246,8 @@ async fn answered_opinion(
     let seen = found.is_some_and(|(member, state)| {
         let fed_back =
             state == OpinionState::Sorted.code() || state == OpinionState::Acknowledged.code();
-        m.rights.sees_opinion(
-            actor.user,
-            super::user(member),
-            fed_back,
-            m.row.confidential != 0,
-        )
+        m.rights
+            .sees_opinion(actor.user, super::user(member), fed_back)
     });
     answered(c, "opinion_id", id, seen)
 }
@@ -275,11 +271,8 @@ async fn answered_remark(
     .fetch_optional(tx.conn())
     .await?;
     let seen = found.is_some_and(|(from, to)| {
-        m.rights.sees_about(
-            actor.user,
-            &[super::user(from), super::user(to)],
-            m.row.confidential != 0,
-        )
+        m.rights
+            .sees_about(actor.user, &[super::user(from), super::user(to)])
     });
     answered(c, "remark_id", id, seen)
 }

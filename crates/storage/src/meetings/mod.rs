@@ -287,8 +287,11 @@ pub async fn create_in(
     let attendees = c.optional_text("attendees", &input.attendees, 500);
     let opens = c.date("box_opens_on", &input.box_opens_on);
     let closes = c.date("box_closes_on", &input.box_closes_on);
+    // Opinions are solicited before the meeting, for the members to answer at it.
     if let (Some(opens), Some(closes)) = (opens, closes)
-        && (closes < opens || (closes - opens).num_days() >= MAX_BOX_DAYS)
+        && (closes < opens
+            || (closes - opens).num_days() >= MAX_BOX_DAYS
+            || held_on.is_some_and(|held| closes > held))
     {
         c.push(FieldError::because(
             "box_closes_on",

@@ -111,6 +111,14 @@ pub async fn record_in(
         None => None,
     };
     let received_on = c.date("received_on", &input.received_on);
+    if let Some(on) = received_on
+        && on > zhenggai_domain::clock::china_date(change.at)
+    {
+        c.push(FieldError::because(
+            "received_on",
+            Why::Rule(Rule::WorkAhead),
+        ));
+    }
     let signed = c.optional_text("signed", &input.signed, 100);
     c.finish()?;
     let (Some(channel), Some(category)) = (channel, category) else {
@@ -185,7 +193,7 @@ pub async fn sort_in(
     let m = load(tx.conn(), actor, t.meeting).await?;
     m.require_manage()?;
     audit::versions::require_current(tx, Entity::Opinion, id, input.version).await?;
-    m.require_preparing()?;
+    m.require_open()?;
     let mut c = Checker::default();
     let member = match input.member_id.filter(|id| *id > 0) {
         Some(id) => m.member(&mut c, "member_id", Some(id)),
@@ -223,7 +231,7 @@ pub async fn merge(
         let m = load(tx.conn(), actor, t.meeting).await?;
         m.require_manage()?;
         audit::versions::require_current(tx, Entity::Opinion, id, input.version).await?;
-        m.require_preparing()?;
+        m.require_open()?;
         let into = target(tx, input.into).await.ok();
         let fits = input.into != id
             && into
@@ -275,12 +283,10 @@ pub async fn acknowledge_in(
     let t = target(tx, id).await?;
     let m = load(tx.conn(), actor, t.meeting).await?;
     let fed_back = matches!(t.state, OpinionState::Sorted | OpinionState::Acknowledged);
-    if !m.rights.sees_opinion(
-        actor.user,
-        super::user(t.member),
-        fed_back,
-        m.row.confidential != 0,
-    ) {
+    if !m
+        .rights
+        .sees_opinion(actor.user, super::user(t.member), fed_back)
+    {
         return Err(StoreError::NotFound);
     }
     if !(m.rights.member && t.member == Some(actor.user.0)) {

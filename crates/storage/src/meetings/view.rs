@@ -437,7 +437,7 @@ pub async fn get(db: &Db, actor: &Actor, id: i64, today: NaiveDate) -> StoreResu
             }
         }
         let fed_back = matches!(state, OpinionState::Sorted | OpinionState::Acknowledged);
-        if !rights.sees_opinion(me, user(r.member_id), fed_back, confidential) {
+        if !rights.sees_opinion(me, user(r.member_id), fed_back) {
             continue;
         }
         opinions.push(OpinionView {
@@ -501,7 +501,7 @@ pub async fn get(db: &Db, actor: &Actor, id: i64, today: NaiveDate) -> StoreResu
         if r.state == MaterialState::Final.code() {
             counts.materials_final += 1;
         }
-        if !rights.sees_about(me, &[user(r.member_id)], confidential) {
+        if !rights.sees_about(me, &[user(r.member_id)]) {
             continue;
         }
         let state: MaterialState = code_of("materials", "state", &r.state)?;
@@ -578,10 +578,12 @@ pub async fn get(db: &Db, actor: &Actor, id: i64, today: NaiveDate) -> StoreResu
             RemarkKind::UpperRemarks => {}
         }
         let about = [user(r.from_member_id), user(r.to_member_id)];
-        // The upper level's remarks on the whole leadership are every member's to read.
+        // Said before every member: each reads it unless the meeting is confidential,
+        // then their own. The upper level's remarks on the whole leadership are read by
+        // whoever reads the meeting.
         let visible = rights.read_all
-            || (kind == RemarkKind::UpperRemarks && r.to_member_id.is_none() && rights.member)
-            || rights.sees_about(me, &about, confidential);
+            || (kind == RemarkKind::UpperRemarks && r.to_member_id.is_none())
+            || (rights.member && (!confidential || about.contains(&Some(me))));
         if !visible {
             continue;
         }

@@ -382,6 +382,9 @@ impl Tr {
             (Lang::Zh, 0) => "还没有登记谈心谈话。".into(),
             (Lang::Zh, n) => format!("已登记谈心谈话{n}次，仅谈话双方和整改办可见。"),
             (Lang::En, 0) => "No talk recorded yet.".into(),
+            (Lang::En, 1) => {
+                "One talk recorded, read only by its two parties and the office.".into()
+            }
             (Lang::En, n) => {
                 format!("{n} talks recorded, read only by their two parties and the office.")
             }
@@ -394,9 +397,23 @@ impl Tr {
             (Lang::Zh, 0) => "还没有对照检查材料。".into(),
             (Lang::Zh, n) => format!("已有对照检查材料{n}份，仅本人和整改办可见。"),
             (Lang::En, 0) => "No self-examination yet.".into(),
+            (Lang::En, 1) => {
+                "One self-examination written, read only by its author and the office.".into()
+            }
             (Lang::En, n) => {
                 format!("{n} self-examinations written, read only by their authors and the office.")
             }
+        }
+    }
+
+    /// What was said, counted for one who may not read it.
+    pub fn meeting_remarks_counted(&self, n: impl Borrow<i64>) -> String {
+        match self.0 {
+            Lang::Zh => format!("会上批评和自我批评{}条，仅整改办和本人可见。", n.borrow()),
+            Lang::En => format!(
+                "{} remarks of criticism and self-criticism, read only by the office and the member concerned.",
+                n.borrow()
+            ),
         }
     }
 

@@ -878,7 +878,7 @@ texts! {
     meeting_opinions_total: "收到意见（条）", "Opinions received";
     meeting_opinions_by_box: "其中意见箱（条）", "Of them, through the box";
     meeting_opinions_fed_back: "已反馈（条）", "Fed back";
-    meeting_opinions_acknowledged: "本人已阅知（条）", "Acknowledged";
+    meeting_opinions_acknowledged: "成员已阅知（条）", "Acknowledged by members";
     meeting_box_link: "意见箱公开链接", "The opinion box's public link";
     meeting_box_days: "开放时间", "Open";
     meeting_box_open: "正在开放", "open now";
@@ -974,7 +974,7 @@ texts! {
     box_submit: "提交", "Send";
     box_thanks: "意见已收到，谢谢！", "Received, thank you!";
     box_receipt_is: "您的回执号：", "Your receipt number:";
-    box_receipt_keep: "请抄下或截图保存回执号。它不与您的身份关联，丢失后无法找回。", "Write it down or keep a screenshot: it is tied to no one and cannot be recovered.";
+    box_receipt_keep: "请抄下或截图保存回执号，丢失后无法找回。匿名提交的，回执号不与您的身份关联。", "Write it down or keep a screenshot: it cannot be recovered. For an anonymous opinion it is tied to no one.";
     box_another: "再提一条意见", "Send another opinion";
     box_closed: "意见箱目前不接收意见。", "The box takes no opinions now.";
     box_look_up: "凭回执号查看办理情况", "See how an opinion was handled";
@@ -1113,7 +1113,7 @@ texts! {
     error_headers_too_large: "请求头过大，无法读取：请清除浏览器为本网站保存的数据后重新登录再试。", "The request's headers are too large to read: clear this site's cookies in the browser, sign in again and retry.";
     error_too_large: "提交的内容过大，请精简后重试。", "What you sent is too large: shorten it and try again.";
     error_slow_body: "提交的内容没有在规定时间内传完，连接已断开。请检查网络后重新提交。", "What you sent did not arrive in time and the connection was closed: check the network and send it again.";
-    error_too_frequent: "提交过于频繁，请过几分钟再试。", "Sent too often from here: try again in a few minutes.";
+    error_too_frequent: "从这里提交过于频繁，请10分钟后再试。", "Sent too often from here: try again in ten minutes.";
     error_busy: "服务器正在接收其他人上传的文件，请稍等片刻（约半分钟）后重新提交。", "The server is receiving other people's files: wait a moment (half a minute or so) and send again.";
     error_not_found: "找不到该页面，或您无权查看。", "Not found, or not yours to see.";
     error_invalid: "提交的内容有误（见下列提示）：请返回上一页修改后重新提交（已填写的内容一般仍在）。", "Some of what you sent needs correcting (see below): go back, correct it and send it again (what you typed is usually still there).";

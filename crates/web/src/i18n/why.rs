@@ -1235,9 +1235,11 @@ fn rule(lang: Lang, r: &Rule) -> String {
             ),
         },
         Rule::BoxDays { max_days } => match lang {
-            Lang::Zh => format!("意见箱的截止日期不能早于开放日期，开放时间不超过{max_days}天。"),
+            Lang::Zh => format!(
+                "意见箱的截止日期不能早于开放日期、不能晚于会议召开日期，开放时间不超过{max_days}天。"
+            ),
             Lang::En => format!(
-                "The box's last day cannot come before its first, and it stays open at most {max_days} days."
+                "The box's last day cannot come before its first or after the meeting, and it stays open at most {max_days} days."
             ),
         },
         Rule::BoxStillOpen { closes } => match lang {

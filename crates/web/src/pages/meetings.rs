@@ -235,7 +235,13 @@ impl MeetingPage {
         if self.is_sent("minutes", 0) {
             self.sent.get("held_on").to_string()
         } else {
-            self.m.held_on.to_string()
+            // The day planned, unless it is still ahead: recorded once held.
+            let planned = self.m.held_on.to_string();
+            if planned > self.today {
+                self.today.clone()
+            } else {
+                planned
+            }
         }
     }
 
