@@ -687,6 +687,33 @@ async fn each_role_sees_its_part_and_is_refused_the_rest() {
     )
     .await;
     assert!(matches!(stale, Err(StoreError::Conflict(_))), "{stale:?}");
+    // The office corrects the details while preparing; a member may not, and the day
+    // is not set before the box closes.
+    let v = view::get(&t.db, &office, id, today())
+        .await
+        .unwrap()
+        .version;
+    let edit = |held_on: &str| meetings::MeetingEdit {
+        version: v,
+        topic: "更正后的主题".into(),
+        held_on: held_on.into(),
+        confidential: true,
+        ..meetings::MeetingEdit::default()
+    };
+    let refused = meetings::edit(&t.db, &wang, change(&wang), id, &edit("2026-12-20")).await;
+    assert!(matches!(
+        refused,
+        Err(StoreError::Refused(Refused::MeetingByOffice))
+    ));
+    let early = meetings::edit(&t.db, &office, change(&office), id, &edit("2026-12-01")).await;
+    assert!(matches!(early, Err(StoreError::Invalid(e)) if e[0].field == "held_on"));
+    meetings::edit(&t.db, &office, change(&office), id, &edit("2026-12-20"))
+        .await
+        .unwrap();
+    assert_eq!(
+        view::get(&t.db, &office, id, today()).await.unwrap().topic,
+        "更正后的主题"
+    );
     // Nothing to carry until a problem is named.
     let v = view::get(&t.db, &office, id, today())
         .await

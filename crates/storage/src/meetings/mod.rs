@@ -57,6 +57,26 @@ pub struct MeetingInput {
     pub box_closes_on: String,
 }
 
+/// A meeting's details corrected by the office before it is held, at the version read.
+/// Its members and chair stay (what was fed back to whom rests on them), and so do the
+/// box's days: a box reopened after it closed would let its openings date what came.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct MeetingEdit {
+    /// The version read.
+    pub version: i64,
+    /// 会议主题.
+    pub topic: String,
+    /// The day it is held (YYYY-MM-DD): not before the box closes.
+    pub held_on: String,
+    /// Where.
+    pub place: String,
+    /// Who attends from above.
+    pub attendees: String,
+    /// Opinions and criticism read only by the office and the member concerned.
+    pub confidential: bool,
+}
+
 /// The meeting held (已召开), with its minutes, at the version read.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
@@ -362,6 +382,59 @@ pub async fn create_in(
         audit::write::created(tx, change, Entity::MeetingMember, row).await?;
     }
     Ok(id)
+}
+
+/// Corrects a meeting's details: the office, before it is held.
+pub async fn edit(
+    db: &Db,
+    actor: &Actor,
+    change: Change<'_>,
+    id: i64,
+    input: &MeetingEdit,
+) -> StoreResult<()> {
+    db.write(async |tx| {
+        let m = load(tx.conn(), actor, id).await?;
+        m.require_manage()?;
+        audit::versions::require_current(tx, Entity::Meeting, id, input.version).await?;
+        m.require_preparing()?;
+        let mut c = Checker::default();
+        let topic = c.text("topic", &input.topic, 200);
+        let held_on = c.date("held_on", &input.held_on);
+        let place = c.optional_text("place", &input.place, 200);
+        let attendees = c.optional_text("attendees", &input.attendees, 500);
+        let closes = stored_day("box_closes_on", &m.row.box_closes_on)?;
+        if held_on.is_some_and(|held| held < closes) {
+            c.push(FieldError::because(
+                "held_on",
+                Why::Rule(Rule::BoxDays {
+                    max_days: MAX_BOX_DAYS,
+                }),
+            ));
+        }
+        c.finish()?;
+        let mut set = Sql::new("topic = ");
+        set.bind(topic)
+            .push(", held_on = ")
+            .bind(held_on.map_or(m.row.held_on.clone(), day))
+            .push(", place = ")
+            .bind(place)
+            .push(", attendees = ")
+            .bind(attendees)
+            .push(", confidential = ")
+            .bind(i64::from(input.confidential));
+        audit::versions::update(
+            tx,
+            change,
+            "update",
+            Entity::Meeting,
+            id,
+            input.version,
+            &set,
+        )
+        .await?;
+        Ok(())
+    })
+    .await
 }
 
 /// Records the meeting held (已召开) with its minutes, or corrects the minutes of one

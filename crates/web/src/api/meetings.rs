@@ -16,7 +16,9 @@ use zhenggai_storage::meetings::public_box::{
     self, BoxClosing, BoxInfo, ReceiptStatus, Submission,
 };
 use zhenggai_storage::meetings::view::{self, MeetingSummary, MeetingView};
-use zhenggai_storage::meetings::{self, MeetingInput, Minutes, RemarkInput, TalkInput};
+use zhenggai_storage::meetings::{
+    self, MeetingEdit, MeetingInput, Minutes, RemarkInput, TalkInput,
+};
 
 use super::extract::Path;
 use super::{ApiJson, Created};
@@ -31,7 +33,7 @@ use crate::state::App;
 pub fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
         .routes(routes!(list, create))
-        .routes(routes!(get_one))
+        .routes(routes!(get_one, edit))
         .routes(routes!(report))
         .routes(routes!(open_box))
         .routes(routes!(close_box))
@@ -91,6 +93,20 @@ pub async fn get_one(
     Ok(Json(
         view::get(&app.db, &v.0.actor, id, app.clock.today()).await?,
     ))
+}
+
+/// Corrects a meeting's topic, day, place, attendees or confidentiality (the office,
+/// before it is held), at the version read.
+#[utoipa::path(put, path = "/meetings/{id}", tag = "meetings", params(("id" = i64, Path)), request_body = MeetingEdit,
+    responses((status = 204), (status = 403, body = ApiErrorBody), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn edit(
+    State(app): State<App>,
+    v: ApiViewer,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<MeetingEdit>,
+) -> Result<StatusCode, ApiError> {
+    meetings::edit(&app.db, &v.0.actor, v.0.change(&app), id, &input).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// 会议情况报告 as `.docx`, for whoever reads the meeting.

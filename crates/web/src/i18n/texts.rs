@@ -857,6 +857,8 @@ texts! {
     meeting_new: "筹备一次民主生活会", "Prepare a meeting";
     meeting_topic: "会议主题", "Topic";
     meeting_stage: "会议进度", "Stage";
+    meeting_edit: "修改会议信息", "Correct the meeting's details";
+    meeting_edit_hint: "班子成员、主持人和意见箱开放时间不能修改：意见的反馈对象依据班子成员，意见箱截止后重新开放会暴露提交时间。", "Members, chair and the box's days stay: feedback rests on the members, and a box reopened after closing would date what came.";
     meeting_handling: "办理情况", "Handling";
     meeting_oneself: "本人", "Oneself";
     meeting_topic_example: "例如：2026年度巡察整改专题民主生活会", "e.g. the 2026 meeting on the inspection's rectification";

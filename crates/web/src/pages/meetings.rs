@@ -362,11 +362,29 @@ pub async fn act(
         "finding" | "withdraw_finding" => "findings",
         "minutes" | "remark" => "held",
         "carry" => "ledger",
+        "edit" => "meeting-facts",
         _ => "opinions",
     }
     .to_string();
     let result: Result<(), StoreError> = match form.get("form") {
         "open_box" => public_box::open(db, actor, change, id).await.map(drop),
+        "edit" => {
+            meetings::edit(
+                db,
+                actor,
+                change,
+                id,
+                &meetings::MeetingEdit {
+                    version,
+                    topic: form.get("topic").into(),
+                    held_on: form.get("held_on").into(),
+                    place: form.get("place").into(),
+                    attendees: form.get("attendees").into(),
+                    confidential: form.flag("confidential")?,
+                },
+            )
+            .await
+        }
         "close_box" => {
             public_box::close(db, actor, change, id, &public_box::BoxClosing { version }).await
         }

@@ -59,6 +59,7 @@ const COUNTERPARTS: &[(&str, &[&str])] = &[
         &[
             "POST /api/v1/meetings/{id}/box/open",
             "POST /api/v1/meetings/{id}/box/close",
+            "PUT /api/v1/meetings/{id}",
             "POST /api/v1/meetings/{id}/opinions",
             "POST /api/v1/opinions/{id}/sorting",
             "POST /api/v1/opinions/{id}/merge",
