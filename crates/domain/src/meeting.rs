@@ -107,6 +107,14 @@ crate::codes! {
     }
 }
 
+impl OpinionState {
+    /// Whether the opinion has reached its member or the leadership (fed back, perhaps
+    /// acknowledged): a member reads only those.
+    pub fn fed_back(self) -> bool {
+        matches!(self, Self::Sorted | Self::Acknowledged)
+    }
+}
+
 /// A self-examination's state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]

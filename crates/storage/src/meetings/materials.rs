@@ -244,8 +244,7 @@ async fn answered_opinion(
             .fetch_optional(tx.conn())
             .await?;
     let seen = found.is_some_and(|(member, state)| {
-        let fed_back =
-            state == OpinionState::Sorted.code() || state == OpinionState::Acknowledged.code();
+        let fed_back = OpinionState::from_code(&state).is_some_and(OpinionState::fed_back);
         m.rights
             .sees_opinion(actor.user, super::user(member), fed_back)
     });

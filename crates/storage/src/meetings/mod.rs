@@ -458,47 +458,44 @@ pub async fn record_minutes_in(
     id: i64,
     input: &Minutes,
 ) -> StoreResult<()> {
+    let m = load(tx.conn(), actor, id).await?;
+    m.require_manage()?;
+    audit::versions::require_current(tx, Entity::Meeting, id, input.version).await?;
+    m.require_open()?;
+    let mut c = Checker::default();
+    let minutes = c.text("minutes", &input.minutes, 20_000);
+    let held_on = if input.held_on.trim().is_empty() {
+        Some(m.held_on()?)
+    } else {
+        c.date("held_on", &input.held_on)
+    };
+    // Recorded once it has happened: its day is the ledger's feedback date.
+    if let Some(day) = held_on
+        && let Err(e) = zhenggai_domain::happened::check(
+            zhenggai_domain::happened::Event::MeetingHeld,
+            day,
+            zhenggai_domain::clock::china_date(change.at),
+        )
     {
-        let m = load(tx.conn(), actor, id).await?;
-        m.require_manage()?;
-        audit::versions::require_current(tx, Entity::Meeting, id, input.version).await?;
-        m.require_open()?;
-        let mut c = Checker::default();
-        let minutes = c.text("minutes", &input.minutes, 20_000);
-        let held_on = if input.held_on.trim().is_empty() {
-            Some(m.held_on()?)
-        } else {
-            c.date("held_on", &input.held_on)
-        };
-        // Recorded once it has happened: its day is the ledger's feedback date.
-        if let Some(day) = held_on
-            && let Err(e) = zhenggai_domain::happened::check(
-                zhenggai_domain::happened::Event::MeetingHeld,
-                day,
-                zhenggai_domain::clock::china_date(change.at),
-            )
-        {
-            c.push(e.field_error());
-        }
-        c.finish()?;
-        let mut set = Sql::new("state = ");
-        set.bind(MeetingState::Held.code())
-            .push(", minutes = ")
-            .bind(minutes)
-            .push(", held_on = ")
-            .bind(held_on.map_or(m.row.held_on.clone(), day));
-        let action = if m.state == MeetingState::Preparing {
-            // The box closes with the meeting: what it still holds is opened now, so
-            // that nothing left in it goes unread.
-            public_box::open_slips(tx, change, id).await?;
-            "hold"
-        } else {
-            "update"
-        };
-        audit::versions::update(tx, change, action, Entity::Meeting, id, input.version, &set)
-            .await?;
-        Ok(())
+        c.push(e.field_error());
     }
+    c.finish()?;
+    let mut set = Sql::new("state = ");
+    set.bind(MeetingState::Held.code())
+        .push(", minutes = ")
+        .bind(minutes)
+        .push(", held_on = ")
+        .bind(held_on.map_or(m.row.held_on.clone(), day));
+    let action = if m.state == MeetingState::Preparing {
+        // The box closes with the meeting: what it still holds is opened now, so
+        // that nothing left in it goes unread.
+        public_box::open_slips(tx, change, id).await?;
+        "hold"
+    } else {
+        "update"
+    };
+    audit::versions::update(tx, change, action, Entity::Meeting, id, input.version, &set).await?;
+    Ok(())
 }
 
 /// Records a talk: the office, or the member who held it, before the meeting.
@@ -521,43 +518,41 @@ pub async fn record_talk_in(
     meeting: i64,
     input: &TalkInput,
 ) -> StoreResult<i64> {
-    {
-        let m = load(tx.conn(), actor, meeting).await?;
-        let own = m.rights.member && input.talker_id == Some(actor.user.0);
-        if !m.rights.manage && !own {
-            return Err(StoreError::refused(Refused::MeetingByOffice));
-        }
-        m.require_preparing()?;
-        let mut c = Checker::default();
-        let talker = m.member(&mut c, "talker_id", input.talker_id);
-        let listener = m.member(&mut c, "listener_id", input.listener_id);
-        if talker.is_some() && talker == listener {
-            c.push(FieldError::because(
-                "listener_id",
-                Why::Rule(Rule::RemarkMembers),
-            ));
-        }
-        let held_on = c.date("held_on", &input.held_on);
-        let topics = c.text("topics", &input.topics, 2000);
-        let outcome = c.optional_text("outcome", &input.outcome, 2000);
-        c.finish()?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO talks (meeting_id, talker_id, listener_id, held_on, topics, outcome, created_at, created_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-        )
-        .bind(meeting)
-        .bind(talker)
-        .bind(listener)
-        .bind(held_on.map(day))
-        .bind(topics)
-        .bind(outcome)
-        .bind(stamp(change.at))
-        .bind(actor.user.0)
-        .fetch_one(tx.conn())
-        .await?;
-        audit::write::created(tx, change, Entity::Talk, id).await?;
-        Ok(id)
+    let m = load(tx.conn(), actor, meeting).await?;
+    let own = m.rights.member && input.talker_id == Some(actor.user.0);
+    if !m.rights.manage && !own {
+        return Err(StoreError::refused(Refused::MeetingByOffice));
     }
+    m.require_preparing()?;
+    let mut c = Checker::default();
+    let talker = m.member(&mut c, "talker_id", input.talker_id);
+    let listener = m.member(&mut c, "listener_id", input.listener_id);
+    if talker.is_some() && talker == listener {
+        c.push(FieldError::because(
+            "listener_id",
+            Why::Rule(Rule::RemarkMembers),
+        ));
+    }
+    let held_on = c.date("held_on", &input.held_on);
+    let topics = c.text("topics", &input.topics, 2000);
+    let outcome = c.optional_text("outcome", &input.outcome, 2000);
+    c.finish()?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO talks (meeting_id, talker_id, listener_id, held_on, topics, outcome, created_at, created_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(meeting)
+    .bind(talker)
+    .bind(listener)
+    .bind(held_on.map(day))
+    .bind(topics)
+    .bind(outcome)
+    .bind(stamp(change.at))
+    .bind(actor.user.0)
+    .fetch_one(tx.conn())
+    .await?;
+    audit::write::created(tx, change, Entity::Talk, id).await?;
+    Ok(id)
 }
 
 /// Records what was said at the meeting: the office, once it is held and until its
@@ -648,9 +643,9 @@ pub async fn record_readable(db: &Db, actor: &Actor, entity: Entity, id: i64) ->
         }
     };
     let m = load(&mut conn, actor, meeting.ok_or(StoreError::NotFound)?).await?;
-    // A talk is its two parties' and the office's only, whoever else reads the rest.
-    if m.rights.manage || entity == Entity::Meeting || (m.rights.read_all && entity != Entity::Talk)
-    {
+    // Any other record is readable as the meeting's page shows it to the reader: the
+    // page's rules, in `view`, decide.
+    if m.rights.manage || entity == Entity::Meeting {
         return Ok(());
     }
     let view = view::get(db, actor, m.row.id, NaiveDate::MIN).await?;

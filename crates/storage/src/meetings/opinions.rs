@@ -168,6 +168,23 @@ async fn target(tx: &mut Tx, id: i64) -> StoreResult<Target> {
     })
 }
 
+/// An opinion the office is about to change at `version`, with its meeting: refused to
+/// anyone else who reads the meeting, answered with the other change when stale, and
+/// refused once the meeting's problems joined the ledger.
+async fn office_changes(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: i64,
+    version: i64,
+) -> StoreResult<(Target, super::Loaded)> {
+    let t = target(tx, id).await?;
+    let m = load(tx.conn(), actor, t.meeting).await?;
+    m.require_manage()?;
+    audit::versions::require_current(tx, Entity::Opinion, id, version).await?;
+    m.require_open()?;
+    Ok((t, m))
+}
+
 /// Sorts an opinion to a member or the leadership, with the office's summary, feeding it
 /// back: the office, before the meeting. Sorting again moves it, until acknowledged.
 pub async fn sort(
@@ -189,11 +206,7 @@ pub async fn sort_in(
     id: i64,
     input: &Sorting,
 ) -> StoreResult<()> {
-    let t = target(tx, id).await?;
-    let m = load(tx.conn(), actor, t.meeting).await?;
-    m.require_manage()?;
-    audit::versions::require_current(tx, Entity::Opinion, id, input.version).await?;
-    m.require_open()?;
+    let (t, m) = office_changes(tx, actor, id, input.version).await?;
     let mut c = Checker::default();
     let member = match input.member_id.filter(|id| *id > 0) {
         Some(id) => m.member(&mut c, "member_id", Some(id)),
@@ -227,11 +240,7 @@ pub async fn merge(
     input: &Merge,
 ) -> StoreResult<()> {
     db.write(async |tx| {
-        let t = target(tx, id).await?;
-        let m = load(tx.conn(), actor, t.meeting).await?;
-        m.require_manage()?;
-        audit::versions::require_current(tx, Entity::Opinion, id, input.version).await?;
-        m.require_open()?;
+        let (t, _) = office_changes(tx, actor, id, input.version).await?;
         let into = target(tx, input.into).await.ok();
         let fits = input.into != id
             && into
@@ -282,7 +291,7 @@ pub async fn acknowledge_in(
 ) -> StoreResult<()> {
     let t = target(tx, id).await?;
     let m = load(tx.conn(), actor, t.meeting).await?;
-    let fed_back = matches!(t.state, OpinionState::Sorted | OpinionState::Acknowledged);
+    let fed_back = t.state.fed_back();
     if !m
         .rights
         .sees_opinion(actor.user, super::user(t.member), fed_back)

@@ -497,7 +497,7 @@ pub async fn status(db: &Db, key: &str, receipt: &str) -> StoreResult<ReceiptSta
         OpinionState::Sorted => ReceiptStanding::FedBack,
         OpinionState::Acknowledged => ReceiptStanding::Acknowledged,
     };
-    if matches!(state, OpinionState::Sorted | OpinionState::Acknowledged) {
+    if state.fed_back() {
         status.member = member;
         status.acknowledged_on = acknowledged_on
             .as_deref()

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use serde::Serialize;
+use zhenggai_domain::UnitId;
 use zhenggai_domain::access::Actor;
 use zhenggai_domain::lifecycle::ProblemState;
 use zhenggai_domain::meeting::{
@@ -287,10 +288,13 @@ pub struct MeetingView {
 /// upper level) and those they sit on; the latest first.
 pub async fn list(db: &Db, actor: &Actor) -> StoreResult<Vec<MeetingSummary>> {
     require_business(actor)?;
+    let sits_on: Vec<i64> =
+        sqlx::query_scalar("SELECT meeting_id FROM meeting_members WHERE user_id = $1")
+            .bind(actor.user.0)
+            .fetch_all(db.pool())
+            .await?;
     let mut sql = Sql::new(SELECT);
-    sql.push("(m.id IN (SELECT meeting_id FROM meeting_members WHERE user_id = ")
-        .bind(actor.user.0)
-        .push(")");
+    sql.push("(m.id IN ").id_list(sits_on.iter().copied());
     if let Some(orgs) = ledger_orgs(actor) {
         sql.push(" OR m.org_id IN ").id_list(orgs);
     }
@@ -300,8 +304,14 @@ pub async fn list(db: &Db, actor: &Actor) -> StoreResult<Vec<MeetingSummary>> {
     for r in rows {
         // The rule decides, not the query: a member of another organisation's meeting
         // (moved since) reads it no more.
-        let mut conn = db.pool().acquire().await.map_err(anyhow::Error::from)?;
-        if load(&mut conn, actor, r.id).await.is_err() {
+        let read = actor
+            .meeting_rights(
+                UnitId(r.org_id),
+                sits_on.contains(&r.id),
+                r.confidential != 0,
+            )
+            .read;
+        if !read {
             continue;
         }
         out.push(MeetingSummary {
@@ -429,14 +439,14 @@ pub async fn get(db: &Db, actor: &Actor, id: i64, today: NaiveDate) -> StoreResu
             } else {
                 counts.by_other += 1;
             }
-            if matches!(state, OpinionState::Sorted | OpinionState::Acknowledged) {
+            if state.fed_back() {
                 counts.fed_back += 1;
             }
             if state == OpinionState::Acknowledged {
                 counts.acknowledged += 1;
             }
         }
-        let fed_back = matches!(state, OpinionState::Sorted | OpinionState::Acknowledged);
+        let fed_back = state.fed_back();
         if !rights.sees_opinion(me, user(r.member_id), fed_back) {
             continue;
         }

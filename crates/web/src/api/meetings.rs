@@ -343,11 +343,8 @@ pub async fn box_receipt(
     Path(key): Path<String>,
     req: Request,
 ) -> Response {
-    if !crate::login_guard::from_this_site(req.headers()) {
-        return opinion_box::cross_site(true);
-    }
-    if !app.box_guard.look_up(&address, app.clock.now()) {
-        return opinion_box::too_frequent(true);
+    if let Some(refused) = opinion_box::refuse_looker(&app, &address, &req, true) {
+        return refused;
     }
     opinion_box::receipt_json(&app, &key, req).await
 }

@@ -169,11 +169,8 @@ pub async fn receipt(
     req: Request,
 ) -> Response {
     let json = opinion_box::is_json(&req);
-    if !crate::login_guard::from_this_site(req.headers()) {
-        return opinion_box::cross_site(json);
-    }
-    if !app.box_guard.look_up(&address, app.clock.now()) {
-        return opinion_box::too_frequent(json);
+    if let Some(refused) = opinion_box::refuse_looker(&app, &address, &req, json) {
+        return refused;
     }
     if json {
         return opinion_box::receipt_json(&app, &key, req).await;

@@ -57,6 +57,17 @@ pub fn refuse_sender(app: &App, address: &str, req: &Request, json: bool) -> Opt
     None
 }
 
+/// The same for a receipt looked up: another site's page, or too many look-ups.
+pub fn refuse_looker(app: &App, address: &str, req: &Request, json: bool) -> Option<Response> {
+    if !crate::login_guard::from_this_site(req.headers()) {
+        return Some(cross_site(json));
+    }
+    if !app.box_guard.look_up(address, app.clock.now()) {
+        return Some(too_frequent(json));
+    }
+    None
+}
+
 /// A post from another site's page, refused.
 pub fn cross_site(json: bool) -> Response {
     if json {

@@ -475,10 +475,10 @@ fn code_words(t: &Tr, table: &str, column: &str, s: &str) -> Option<String> {
         ("meeting_remarks", "kind") => t
             .label(zhenggai_domain::meeting::RemarkKind::from_code(s)?)
             .to_string(),
-        ("opinions" | "box_slips", "channel") => t
+        ("opinions", "channel") => t
             .label(zhenggai_domain::meeting::OpinionChannel::from_code(s)?)
             .to_string(),
-        ("opinions" | "box_slips", "category") => t
+        ("opinions", "category") => t
             .label(zhenggai_domain::meeting::OpinionCategory::from_code(s)?)
             .to_string(),
         ("units", "kind") => match s {
