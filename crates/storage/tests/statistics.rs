@@ -396,8 +396,10 @@ fn arb_history() -> impl Strategy<Value = Vec<(i64, Op)>> {
 }
 
 /// The demo, then `history` up to and including day `until` after it. Returns the ops
-/// that took effect.
-async fn replay(t: &TestDb, history: &[(i64, Op)], until: i64) -> Vec<Op> {
+/// that took effect. With `check`, every figure is read before and after each op, and
+/// after it must equal the figures computed afresh (`statistics::parts` keeps each
+/// inspection's until a change reaches it).
+async fn replay(t: &TestDb, history: &[(i64, Op)], until: i64, check: bool) -> Vec<Op> {
     zhenggai_demo::load(&t.db, &t.files, today(), beijing_morning(today()))
         .await
         .unwrap();
@@ -451,6 +453,9 @@ async fn replay(t: &TestDb, history: &[(i64, Op)], until: i64) -> Vec<Op> {
             at,
             reason: None,
         };
+        if check {
+            kept_equals_afresh(t, &office, day, op, false).await;
+        }
         let ok = match op {
             Op::Step(k, n) => {
                 let problems: Vec<i64> = t
@@ -703,15 +708,39 @@ async fn replay(t: &TestDb, history: &[(i64, Op)], until: i64) -> Vec<Op> {
         if ok {
             applied.push(op.clone());
         }
+        if check {
+            kept_equals_afresh(t, &office, day, op, true).await;
+        }
     }
     applied
+}
+
+/// Every scope's figures and the maps on `day`, as kept, and (`compare`) equal to
+/// those computed afresh.
+async fn kept_equals_afresh(t: &TestDb, office: &Actor, day: NaiveDate, op: &Op, compare: bool) {
+    let mut scopes = vec![Scope::Everything, Scope::Organisation(office.org)];
+    for i in inspections::list(&t.db, office).await.unwrap() {
+        scopes.push(Scope::Inspection(i.id));
+    }
+    let afresh = t.db.without_chain();
+    for scope in scopes {
+        let kept = statistics::battle_map(&t.db, office, scope, None, day)
+            .await
+            .unwrap();
+        if compare {
+            let fresh = statistics::battle_map(&afresh, office, scope, None, day)
+                .await
+                .unwrap();
+            assert_eq!(kept, fresh, "after {op:?}, {scope:?}");
+        }
+    }
 }
 
 /// The figures as of a day equal the figures, that day, of the ledger replayed up to it.
 async fn as_of_equals_replayed(history: Vec<(i64, Op)>) -> Result<(), TestCaseError> {
     let last = history.last().map_or(1, |(d, _)| *d);
     let whole = TestDb::new().await.unwrap();
-    replay(&whole, &history, last).await;
+    replay(&whole, &history, last, false).await;
     let office = whole.actor("office").await;
     let final_day = today() + Duration::days(last);
     // Before any op (the demo's own day), in the middle, and the day before the last.
@@ -720,7 +749,7 @@ async fn as_of_equals_replayed(history: Vec<(i64, Op)>) -> Result<(), TestCaseEr
     for cut in cuts {
         let day = today() + Duration::days(cut);
         let part = TestDb::new().await.unwrap();
-        replay(&part, &history, cut).await;
+        replay(&part, &history, cut, false).await;
         let inspections_then = inspections::list(&part.db, &part.actor("office").await)
             .await
             .unwrap();
@@ -778,11 +807,13 @@ fn every_kind() -> Vec<(i64, Op)> {
     ]
 }
 
+/// Every kind of op takes effect, and after each the figures and maps kept for each
+/// inspection are those of the ledger.
 #[tokio::test(flavor = "multi_thread")]
 async fn every_kind_of_change_takes_effect_in_the_replay() {
     let t = TestDb::new().await.unwrap();
     let history = every_kind();
-    let applied = replay(&t, &history, 40).await;
+    let applied = replay(&t, &history, 40, true).await;
     assert!(
         applied.len() >= history.len() - 2,
         "only {applied:?} of {history:?} took effect: the replay would prove little"

@@ -637,3 +637,79 @@ fn ageing_buckets_open_problems_and_overdue_measures() {
         .sum();
     assert_eq!(by_aspect, r.problems - r.problems_done);
 }
+
+/// The ledger of [`arb_facts`] with outcomes, steps and petitions, in inspection order
+/// (as storage reads it).
+fn arb_whole_facts() -> impl Strategy<Value = Facts> {
+    let outcomes = proptest::collection::vec((1i64..5, 0usize..4, any::<bool>(), -30i64..30), 0..12);
+    (arb_facts(), outcomes).prop_map(|(mut facts, outcomes)| {
+        let forms = AccountabilityForm::ALL;
+        let changes = [
+            InstitutionChange::Made,
+            InstitutionChange::Revised,
+            InstitutionChange::Abolished,
+        ];
+        for (n, (inspection, k, flag, days)) in outcomes.into_iter().enumerate() {
+            // Inspection 4 is out of scope: its records count nowhere.
+            let inspection = InspectionId(inspection);
+            facts.steps.push(StepFact {
+                inspection,
+                step: Step::ALL[k],
+            });
+            facts.accountability.push(AccountabilityFact {
+                inspection,
+                person: flag,
+                form: forms[k],
+                public: n % 3 != 0,
+            });
+            facts.institutions.push(InstitutionFact {
+                inspection,
+                change: changes[k % 3],
+                public: !flag,
+            });
+            facts.recoveries.push(RecoveryFact {
+                inspection,
+                fen: days.abs() * 1_000 + 7,
+                public: flag,
+            });
+            facts.petitions.push(PetitionFact {
+                inspection,
+                state: if flag {
+                    PetitionState::Concluded
+                } else {
+                    PetitionState::Handling
+                },
+                deadline: d(2024, 6, 1) + chrono::Duration::days(days),
+                concluded_on: flag.then(|| d(2024, 5, 20)),
+            });
+            facts.items.push(inspection);
+        }
+        facts.aspects.sort_by_key(|a| a.inspection);
+        facts.problems.sort_by_key(|p| p.inspection);
+        facts
+    })
+}
+
+proptest! {
+    /// A scope's figures are the sum of its inspections' (storage computes each
+    /// inspection once and adds them up): every figure, breakdown and cell, on days
+    /// before, at and after the deadlines.
+    #[test]
+    fn the_figures_of_a_scope_are_its_inspections_added_up(
+        facts in arb_whole_facts(),
+        day in 0i64..60,
+    ) {
+        let day = d(2024, 5, 10) + chrono::Duration::days(day);
+        let whole = compute(&facts, day);
+        let parts: Vec<Statistics> = facts
+            .clone()
+            .by_inspection()
+            .iter()
+            .map(|part| compute(part, day))
+            .collect();
+        prop_assert_eq!(parts.len(), facts.inspections.len());
+        prop_assert_eq!(merge(day, &parts), whole);
+        // Nothing at all is nothing.
+        prop_assert_eq!(merge(day, &[]), compute(&Facts::default(), day));
+    }
+}

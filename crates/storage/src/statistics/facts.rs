@@ -35,7 +35,7 @@ struct InspectionRow {
     withdrawn_at: Option<String>,
 }
 
-#[derive(sqlx::FromRow, Deserialize)]
+#[derive(Debug, sqlx::FromRow, Deserialize)]
 pub(super) struct AspectRow {
     pub(super) id: i64,
     pub(super) inspection_id: i64,
@@ -52,12 +52,12 @@ struct ItemRow {
 }
 
 #[derive(sqlx::FromRow, Deserialize)]
-pub(super) struct ProblemRow {
-    pub(super) id: i64,
+struct ProblemRow {
+    id: i64,
     inspection_id: i64,
-    pub(super) aspect_id: i64,
-    pub(super) ordinal: i64,
-    pub(super) title: String,
+    aspect_id: i64,
+    ordinal: i64,
+    title: String,
     #[serde(default)]
     lead_unit_id: Option<i64>,
     #[serde(default)]
@@ -67,7 +67,7 @@ pub(super) struct ProblemRow {
     state: String,
     /// Added by migration 0047 (不予公开); older images lack it.
     #[serde(default)]
-    pub(super) not_public: i64,
+    not_public: i64,
     /// When it entered the ledger (its age counts from it).
     created_at: String,
     withdrawn_at: Option<String>,
@@ -211,21 +211,32 @@ pub(super) async fn inspections(
     Ok(out)
 }
 
-/// What was read besides the facts: the aspects' titles and order, for their rows.
+/// What the battle map names a problem's cell by.
+#[derive(Debug, Clone)]
+pub(super) struct ProblemTitle {
+    pub(super) id: i64,
+    pub(super) inspection_id: i64,
+    pub(super) aspect_id: i64,
+    pub(super) ordinal: i64,
+    pub(super) title: String,
+}
+
+/// What was read besides the facts: the aspects' and problems' titles and order, for
+/// their rows and cells.
 pub(super) struct Read {
     /// The facts.
     pub(super) facts: Facts,
     /// The aspects as they stood, in the ledger's order.
     pub(super) aspects: Vec<AspectRow>,
     /// The problems as they stood, in the ledger's order.
-    pub(super) problems: Vec<ProblemRow>,
+    pub(super) problems: Vec<ProblemTitle>,
 }
 
 /// Every fact of `inspections` as they stood at `at` (now when `None`); `day` is the
 /// day the figures are of.
 pub(super) async fn read(
     conn: &mut AnyConnection,
-    inspections: &[InScope],
+    inspections: &[&InScope],
     at: Option<DateTime<Utc>>,
     day: NaiveDate,
 ) -> StoreResult<Read> {
@@ -465,7 +476,16 @@ pub(super) async fn read(
     Ok(Read {
         facts,
         aspects,
-        problems,
+        problems: problems
+            .into_iter()
+            .map(|p| ProblemTitle {
+                id: p.id,
+                inspection_id: p.inspection_id,
+                aspect_id: p.aspect_id,
+                ordinal: p.ordinal,
+                title: p.title,
+            })
+            .collect(),
     })
 }
 

@@ -22,11 +22,13 @@ macro_rules! rewound {
 
 pub mod cache;
 mod facts;
+pub(crate) mod parts;
 mod report;
 
 pub use report::{AspectText, MeasureText, ProblemText, ReportLedger, report_ledger};
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Serialize;
@@ -334,7 +336,7 @@ pub async fn figures(
         as_of,
         today,
         cache::What::Figures,
-        async |plan| Ok(gather(db, plan).await?.0),
+        async |plan| Ok(gather(db, plan).await?.figures),
     )
     .await
 }
@@ -401,11 +403,11 @@ pub async fn battle_map(
 }
 
 /// The map of what [`gather`] computed.
-fn map_of((figures, read, s): (Figures, facts::Read, statistics::Statistics)) -> BattleMap {
+fn map_of(g: Gathered) -> BattleMap {
     let cells: HashMap<i64, &statistics::ProblemCell> =
-        s.problems.iter().map(|c| (c.id.0, c)).collect();
+        g.stats.problems.iter().map(|c| (c.id.0, c)).collect();
     let mut by_aspect: HashMap<i64, Vec<Cell>> = HashMap::new();
-    for p in &read.problems {
+    for p in g.parts.iter().flat_map(|part| &part.problems) {
         if let Some(c) = cells.get(&p.id) {
             by_aspect.entry(p.aspect_id).or_default().push(Cell {
                 problem_id: p.id,
@@ -416,6 +418,7 @@ fn map_of((figures, read, s): (Figures, facts::Read, statistics::Statistics)) ->
             });
         }
     }
+    let figures = g.figures;
     let rows = figures
         .by_aspect
         .iter()
@@ -434,6 +437,7 @@ pub(crate) struct Plan {
     orgs: Vec<UnitId>,
     only: Option<InspectionId>,
     day: NaiveDate,
+    today: NaiveDate,
     /// The instant the rows are rewound to; `None` for today's rows as they are.
     at: Option<DateTime<Utc>>,
 }
@@ -503,14 +507,21 @@ async fn plan(
         orgs,
         only,
         day,
+        today,
         at,
     })
 }
 
-async fn gather(
-    db: &Db,
-    plan: &Plan,
-) -> StoreResult<(Figures, facts::Read, statistics::Statistics)> {
+/// What [`gather`] computed: the figures, the inspections' parts they sum, the sum.
+struct Gathered {
+    figures: Figures,
+    parts: Vec<Arc<parts::Part>>,
+    stats: statistics::Statistics,
+}
+
+/// The figures of the plan's scope: the sum of its inspections' ([`parts`]), each
+/// computed once until the ledger changes it.
+async fn gather(db: &Db, plan: &Plan) -> StoreResult<Gathered> {
     // Each computation holds its scope's facts in memory (about 100 bytes a measure):
     // two at a time keep a burst of upper-level maps over a million measures from
     // holding gigabytes; the others wait their turn.
@@ -519,11 +530,121 @@ async fn gather(
         .await
         .map_err(|e| StoreError::Other(e.into()))?;
     let mut conn = db.pool().acquire().await?;
+    #[cfg(debug_assertions)]
+    let state = cache::state(db, &mut conn).await?;
+    // Before the facts: a part computed now is at least as new as this.
+    let generation = db.parts().catch_up(db, &mut conn).await?;
     let inspections = facts::inspections(&mut conn, &plan.orgs, plan.only, plan.at).await?;
-    let read = facts::read(&mut conn, &inspections, plan.at, plan.day).await?;
-    let s = statistics::compute(&read.facts, plan.day);
-    let figures = describe(&mut conn, &plan.orgs, &inspections, &read, &s, plan.day).await?;
-    Ok((figures, read, s))
+    let key = |i: &facts::InScope| parts::PartKey {
+        inspection: i.id.0,
+        day: plan.day,
+        today: plan.today,
+    };
+    let mut held: HashMap<InspectionId, Arc<parts::Part>> = inspections
+        .iter()
+        .filter(|_| generation.is_some())
+        .filter_map(|i| Some((i.id, db.parts().get(&key(i))?)))
+        .collect();
+    let reused = !held.is_empty();
+    // What is not held is read in one go and computed inspection by inspection.
+    let missing: Vec<&facts::InScope> = inspections
+        .iter()
+        .filter(|i| !held.contains_key(&i.id))
+        .collect();
+    if !missing.is_empty() {
+        for (i, part) in missing
+            .iter()
+            .zip(compute_parts(&mut conn, &missing, plan).await?)
+        {
+            let part = Arc::new(part);
+            if let Some(generation) = generation {
+                db.parts().put(key(i), part.clone(), generation);
+            }
+            held.insert(i.id, part);
+        }
+    }
+    let parts: Vec<Arc<parts::Part>> = inspections
+        .iter()
+        .filter_map(|i| held.remove(&i.id))
+        .collect();
+    let stats = statistics::merge(plan.day, parts.iter().map(|p| &p.stats));
+    #[cfg(debug_assertions)]
+    if reused {
+        check_sum(db, &mut conn, &inspections, plan, &stats, state).await?;
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = reused;
+    let aspects: HashMap<i64, &facts::AspectRow> = parts
+        .iter()
+        .flat_map(|p| &p.aspects)
+        .map(|a| (a.id, a))
+        .collect();
+    let figures = describe(&mut conn, &plan.orgs, &inspections, &aspects, &stats, plan.day).await?;
+    Ok(Gathered {
+        figures,
+        parts,
+        stats,
+    })
+}
+
+/// The parts of `inspections`, read together and computed apart.
+async fn compute_parts(
+    conn: &mut sqlx::AnyConnection,
+    inspections: &[&facts::InScope],
+    plan: &Plan,
+) -> StoreResult<Vec<parts::Part>> {
+    let read = facts::read(conn, inspections, plan.at, plan.day).await?;
+    let mut aspects: HashMap<i64, Vec<facts::AspectRow>> = HashMap::new();
+    for a in read.aspects {
+        aspects.entry(a.inspection_id).or_default().push(a);
+    }
+    let mut problems: HashMap<i64, Vec<facts::ProblemTitle>> = HashMap::new();
+    for p in read.problems {
+        problems.entry(p.inspection_id).or_default().push(p);
+    }
+    Ok(read
+        .facts
+        .by_inspection()
+        .into_iter()
+        .map(|f| {
+            let id = f.inspections.first().map_or(0, |i| i.id.0);
+            parts::Part {
+                stats: statistics::compute(&f, plan.day),
+                aspects: aspects.remove(&id).unwrap_or_default(),
+                problems: problems.remove(&id).unwrap_or_default(),
+            }
+        })
+        .collect())
+}
+
+/// Debug builds: the sum of the parts held must equal the figures computed whole,
+/// whenever nothing was committed meanwhile — so every test that reads figures after
+/// a change also tests what [`parts`] drops.
+#[cfg(debug_assertions)]
+async fn check_sum(
+    db: &Db,
+    conn: &mut sqlx::AnyConnection,
+    inspections: &[facts::InScope],
+    plan: &Plan,
+    sum: &statistics::Statistics,
+    state: Option<i64>,
+) -> StoreResult<()> {
+    let all: Vec<&facts::InScope> = inspections.iter().collect();
+    let read = facts::read(conn, &all, plan.at, plan.day).await?;
+    let whole = statistics::compute(&read.facts, plan.day);
+    if cache::state(db, conn).await? != state || whole == *sum {
+        return Ok(());
+    }
+    let differs = whole
+        .by_inspection
+        .iter()
+        .zip(&sum.by_inspection)
+        .find(|(a, b)| a != b)
+        .map(|(a, _)| a.0.0);
+    Err(StoreError::Other(anyhow::anyhow!(
+        "the figures kept for each inspection differ from the ledger (inspection {differs:?}): \
+         a change reached no inspection in statistics::parts"
+    )))
 }
 
 /// The figures with the names of what they break down by.
@@ -531,7 +652,7 @@ async fn describe(
     conn: &mut sqlx::AnyConnection,
     orgs: &[UnitId],
     inspections: &[facts::InScope],
-    read: &facts::Read,
+    aspects: &HashMap<i64, &facts::AspectRow>,
     s: &statistics::Statistics,
     day: NaiveDate,
 ) -> StoreResult<Figures> {
@@ -543,7 +664,6 @@ async fn describe(
         &s.by_leader.iter().map(|(u, _)| u.0).collect::<Vec<_>>(),
     )
     .await?;
-    let aspects: HashMap<i64, &facts::AspectRow> = read.aspects.iter().map(|a| (a.id, a)).collect();
     let name = |id: i64| units.get(&id).cloned().unwrap_or_default();
     let by_id: HashMap<InspectionId, &facts::InScope> =
         inspections.iter().map(|i| (i.id, i)).collect();
