@@ -287,6 +287,55 @@ async fn the_figures_are_computed_once_for_each_state_of_the_ledger() {
     ));
 }
 
+/// An import writes its rows in bulk with one entry for the whole file: the figures
+/// kept for its inspection are dropped by that entry, the other inspections' kept.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_import_reaches_the_figures_kept_for_its_inspection() {
+    use zhenggai_storage::ledger::import::{self, Decisions, Source};
+    let t = TestDb::new().await.unwrap();
+    zhenggai_demo::load(&t.db, &t.files, today(), beijing_morning(today()))
+        .await
+        .unwrap();
+    let office = t.actor("office").await;
+    kept_equals_afresh(&t, &office, today(), &Op::Recovery(0), false).await;
+    let inspection = t.inspection_by("市委第一巡察组").await;
+    let ledger = "序号,问题描述,整改措施,责任领导,牵头单位,完成时限,完成情况\n\
+                  1,新发现的问题一,措施一,王建国,财务部,2024年3月1日,\n\
+                  ,,措施二,王建国,办公室,长期坚持,\n\
+                  2,新发现的问题二,措施三,王建国,财务部,立行立改,已完成\n";
+    let reading =
+        zhenggai_testkit::csv_reading(ledger, NaiveDate::from_ymd_opt(2024, 3, 15).unwrap())
+            .unwrap();
+    assert!(reading.ok(), "{:#?}", reading.errors);
+    let before = figures(&t, "office", Scope::Inspection(inspection)).await;
+    import::commit(
+        &t.db,
+        &office,
+        Change {
+            actor: Some(office.user),
+            at: beijing_morning(today()),
+            reason: None,
+        },
+        inspection,
+        &Source {
+            filename: "台账.csv".into(),
+            sha256: "ab".repeat(32),
+        },
+        &reading,
+        &Decisions::default(),
+    )
+    .await
+    .unwrap();
+    kept_equals_afresh(&t, &office, today(), &Op::Recovery(0), true).await;
+    let after = figures(&t, "office", Scope::Inspection(inspection)).await;
+    assert_eq!(after.rectification.problems, before.rectification.problems + 2);
+    assert_eq!(after.rectification.measures, before.rectification.measures + 3);
+    assert_eq!(
+        after.rectification.measures_overdue,
+        before.rectification.measures_overdue + 1
+    );
+}
+
 /// The whole ledger's figures are for those who read the whole ledger; a unit or a
 /// leader in charge of departments is told who reads them, another organisation's
 /// office learns nothing, and a day ahead is refused at its field.
@@ -719,10 +768,16 @@ async fn replay(t: &TestDb, history: &[(i64, Op)], until: i64, check: bool) -> V
 /// those computed afresh.
 async fn kept_equals_afresh(t: &TestDb, office: &Actor, day: NaiveDate, op: &Op, compare: bool) {
     let mut scopes = vec![Scope::Everything, Scope::Organisation(office.org)];
+    let afresh = t.db.without_chain();
     for i in inspections::list(&t.db, office).await.unwrap() {
         scopes.push(Scope::Inspection(i.id));
+        // The burn-down's histories are kept the same way.
+        let kept = statistics::histories(&t.db, office, i.id).await.unwrap();
+        if compare {
+            let fresh = statistics::histories(&afresh, office, i.id).await.unwrap();
+            assert_eq!(kept, fresh, "after {op:?}, the histories of {:?}", i.id);
+        }
     }
-    let afresh = t.db.without_chain();
     for scope in scopes {
         let kept = statistics::battle_map(&t.db, office, scope, None, day)
             .await

@@ -33,8 +33,6 @@ pub(crate) enum What {
     Figures = 1,
     /// [`super::battle_map`].
     Map = 2,
-    /// [`super::histories`].
-    Histories = 3,
 }
 
 /// The memo's key of `what` for `orgs` (or the one inspection `only`) on `day`, asked

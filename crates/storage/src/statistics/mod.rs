@@ -852,22 +852,17 @@ pub async fn histories(
     let mut conn = db.pool().acquire().await?;
     let org = inspection_org(&mut conn, inspection).await?;
     require_figures(actor, org)?;
-    // Read before the rows, as the figures' state is (`cache`).
-    let state = cache::state(db, &mut conn).await?;
-    let key = state.map(|state| {
-        cache::key(
-            cache::What::Histories,
-            &[org.0],
-            Some(inspection.0),
-            NaiveDate::MIN,
-            NaiveDate::MIN,
-            state,
-        )
-    });
-    cache::get_or_make(db, key, async || {
-        read_histories(&mut conn, inspection).await
-    })
-    .await
+    // Before the rows: what is filed is at least as new as this (`parts`).
+    let generation = db.parts().catch_up(db, &mut conn).await?;
+    if let Some(held) = generation.and_then(|_| db.parts().histories(inspection.0)) {
+        return Ok(held.as_ref().clone());
+    }
+    let read = Arc::new(read_histories(&mut conn, inspection).await?);
+    if let Some(generation) = generation {
+        db.parts()
+            .put_histories(inspection.0, read.clone(), generation);
+    }
+    Ok(Arc::unwrap_or_clone(read))
 }
 
 /// [`histories`] as read from the rows.

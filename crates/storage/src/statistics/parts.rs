@@ -27,6 +27,7 @@ use chrono::NaiveDate;
 use serde_json::Value as Json;
 use sqlx::AnyConnection;
 use zhenggai_domain::statistics::Statistics;
+use zhenggai_domain::statistics::burn_down::ProblemHistory;
 
 use super::facts::{AspectRow, ProblemTitle};
 use crate::audit::Entity;
@@ -82,6 +83,21 @@ struct Inner {
     /// The generation at which every inspection was last taken as changed.
     all_changed: u64,
     parts: HashMap<PartKey, Arc<Part>>,
+    /// Each inspection's problems with the days of their steps (the burn-down).
+    histories: HashMap<i64, Arc<Vec<ProblemHistory>>>,
+}
+
+impl Inner {
+    /// Whether what was read in `generation` about `inspection` is still current.
+    fn current(&self, inspection: i64, generation: Generation) -> bool {
+        let changed = self
+            .changed
+            .get(&inspection)
+            .copied()
+            .unwrap_or(0)
+            .max(self.all_changed);
+        changed <= generation.0
+    }
 }
 
 /// A generation: parts computed from facts read after it began are current in it.
@@ -121,12 +137,14 @@ impl Parts {
                 inner.all_changed = generation;
                 inner.changed.clear();
                 inner.parts.clear();
+                inner.histories.clear();
             }
             Touched::These(ids) => {
                 for id in &ids {
                     inner.changed.insert(*id, generation);
                 }
                 inner.parts.retain(|k, _| !ids.contains(&k.inspection));
+                inner.histories.retain(|k, _| !ids.contains(k));
             }
         }
         inner.heads = Some(now);
@@ -142,13 +160,7 @@ impl Parts {
     /// was found changed since.
     pub(crate) fn put(&self, key: PartKey, part: Arc<Part>, generation: Generation) {
         let mut inner = self.inner();
-        let changed = inner
-            .changed
-            .get(&key.inspection)
-            .copied()
-            .unwrap_or(0)
-            .max(inner.all_changed);
-        if changed > generation.0 {
+        if !inner.current(key.inspection, generation) {
             return;
         }
         if inner.parts.len() >= MOST_PARTS {
@@ -159,6 +171,29 @@ impl Parts {
             }
         }
         inner.parts.insert(key, part);
+    }
+
+    /// The histories of an inspection's problems, if held.
+    pub(crate) fn histories(&self, inspection: i64) -> Option<Arc<Vec<ProblemHistory>>> {
+        self.inner().histories.get(&inspection).cloned()
+    }
+
+    /// Files an inspection's histories read in `generation`, unless it was found
+    /// changed since.
+    pub(crate) fn put_histories(
+        &self,
+        inspection: i64,
+        histories: Arc<Vec<ProblemHistory>>,
+        generation: Generation,
+    ) {
+        let mut inner = self.inner();
+        if !inner.current(inspection, generation) {
+            return;
+        }
+        if inner.histories.len() >= MOST_PARTS {
+            inner.histories.clear();
+        }
+        inner.histories.insert(inspection, histories);
     }
 }
 
