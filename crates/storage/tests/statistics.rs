@@ -203,6 +203,25 @@ async fn the_figures_are_what_the_lists_count() {
             "{}",
             i.title
         );
+        // The battle map's lists of overdue and due-soon measures are counted by its
+        // figures: the lists of the inspection hold exactly as many.
+        for (status, expected) in [
+            (StandingFilter::Overdue, f.rectification.measures_overdue),
+            (StandingFilter::DueSoon, f.rectification.measures_due_soon),
+        ] {
+            let filter = Filter {
+                status: Some(status),
+                page: 1,
+                per_page: 1,
+                ..Filter::default()
+            };
+            let listed =
+                query::measure_list(&t.db, &office, Within::Inspection(i.id), &filter, today())
+                    .await
+                    .unwrap()
+                    .total as u64;
+            assert_eq!(listed, expected, "{} {status:?}", i.title);
+        }
         let outcomes = outcomes::list(&t.db, &office, i.id).await.unwrap().counts;
         assert_eq!(f.results.people_held_accountable as i64, outcomes.people);
         assert_eq!(f.results.money_recovered_fen, outcomes.recovered_fen);
@@ -328,8 +347,14 @@ async fn an_import_reaches_the_figures_kept_for_its_inspection() {
     .unwrap();
     kept_equals_afresh(&t, &office, today(), &Op::Recovery(0), true).await;
     let after = figures(&t, "office", Scope::Inspection(inspection)).await;
-    assert_eq!(after.rectification.problems, before.rectification.problems + 2);
-    assert_eq!(after.rectification.measures, before.rectification.measures + 3);
+    assert_eq!(
+        after.rectification.problems,
+        before.rectification.problems + 2
+    );
+    assert_eq!(
+        after.rectification.measures,
+        before.rectification.measures + 3
+    );
     assert_eq!(
         after.rectification.measures_overdue,
         before.rectification.measures_overdue + 1

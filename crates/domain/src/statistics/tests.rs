@@ -641,7 +641,8 @@ fn ageing_buckets_open_problems_and_overdue_measures() {
 /// The ledger of [`arb_facts`] with outcomes, steps and petitions, in inspection order
 /// (as storage reads it).
 fn arb_whole_facts() -> impl Strategy<Value = Facts> {
-    let outcomes = proptest::collection::vec((1i64..5, 0usize..4, any::<bool>(), -30i64..30), 0..12);
+    let outcomes =
+        proptest::collection::vec((1i64..5, 0usize..4, any::<bool>(), -30i64..30), 0..12);
     (arb_facts(), outcomes).prop_map(|(mut facts, outcomes)| {
         let forms = AccountabilityForm::ALL;
         let changes = [

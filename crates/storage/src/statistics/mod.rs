@@ -579,7 +579,15 @@ async fn gather(db: &Db, plan: &Plan) -> StoreResult<Gathered> {
         .flat_map(|p| &p.aspects)
         .map(|a| (a.id, a))
         .collect();
-    let figures = describe(&mut conn, &plan.orgs, &inspections, &aspects, &stats, plan.day).await?;
+    let figures = describe(
+        &mut conn,
+        &plan.orgs,
+        &inspections,
+        &aspects,
+        &stats,
+        plan.day,
+    )
+    .await?;
     Ok(Gathered {
         figures,
         parts,

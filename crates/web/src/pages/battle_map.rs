@@ -448,19 +448,29 @@ pub async fn show(
     );
     let mut lists = [None, None];
     if day == today {
-        for (list, status) in lists
-            .iter_mut()
-            .zip([StandingFilter::Overdue, StandingFilter::DueSoon])
-        {
+        let r = &map.figures.rectification;
+        for (list, (status, total)) in lists.iter_mut().zip([
+            (StandingFilter::Overdue, r.measures_overdue),
+            (StandingFilter::DueSoon, r.measures_due_soon),
+        ]) {
             let filter = Filter {
                 status: Some(status),
                 page: 1,
                 per_page: 10,
                 ..Filter::default()
             };
+            // Counted by the figures above: whoever reads the map reads the whole
+            // ledger, whose list holds exactly the measures the figures count.
             *list = Some(
-                query::measure_list(&app.db, &v.actor, Within::Inspection(id), &filter, today)
-                    .await?,
+                query::measure_page_counted(
+                    &app.db,
+                    &v.actor,
+                    Within::Inspection(id),
+                    &filter,
+                    today,
+                    i64::try_from(total).unwrap_or(i64::MAX),
+                )
+                .await?,
             );
         }
     }

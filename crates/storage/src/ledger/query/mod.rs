@@ -381,7 +381,46 @@ pub async fn measure_list(
     } else {
         (count_where(db, &cond).await?, false)
     };
+    Ok(MeasurePage {
+        measures: rows(db, &cond, within, filter, today).await?,
+        total,
+        more,
+        page: filter.page,
+        per_page: filter.per_page,
+    })
+}
 
+/// A page of a list whose count the caller already has: the battle map's lists of
+/// overdue and due-soon measures, counted by the map's figures (`statistics`, the same
+/// for everyone who reads the map), so that the page counts nothing twice and its list
+/// cannot say another number than its figures.
+pub async fn measure_page_counted(
+    db: &Db,
+    actor: &Actor,
+    within: Within,
+    filter: &Filter,
+    today: NaiveDate,
+    total: i64,
+) -> StoreResult<MeasurePage> {
+    let ends = filter.ends(db, today).await?;
+    let cond = list_conditions(actor, within, filter, today, &ends);
+    Ok(MeasurePage {
+        measures: rows(db, &cond, within, filter, today).await?,
+        total,
+        more: false,
+        page: filter.page,
+        per_page: filter.per_page,
+    })
+}
+
+/// The page of `filter` of the measures `cond` selects, in the lists' order.
+async fn rows(
+    db: &Db,
+    cond: &Conditions,
+    within: Within,
+    filter: &Filter,
+    today: NaiveDate,
+) -> StoreResult<Vec<Measure>> {
     // One unit's list is read from its rows in `unit_lists`, in order, rather than
     // gathered from the measures it leads and those it cooperates on.
     let found = match &cond.tally {
@@ -397,14 +436,7 @@ pub async fn measure_list(
             matches!(found, Found::Measures(_)) && filter.dated_only(today),
         ),
     };
-    let list = fetch(db, found, order, (filter.per_page, filter.offset()), today).await?;
-    Ok(MeasurePage {
-        measures: list,
-        total,
-        more,
-        page: filter.page,
-        per_page: filter.per_page,
-    })
+    fetch(db, found, order, (filter.per_page, filter.offset()), today).await
 }
 
 /// Where a page of measures is found: conditions on the measures, or on one unit's
