@@ -309,6 +309,9 @@ pub struct Published {
     pub problems_withheld: u64,
 }
 
+/// How many inspections' facts are read in one go (see [`gather`]).
+const READ_TOGETHER: usize = 8;
+
 /// How many figure computations run at once (see [`gather`]).
 static TURNS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
@@ -551,10 +554,13 @@ async fn gather(db: &Db, plan: &Plan) -> StoreResult<Gathered> {
         .iter()
         .filter(|i| !held.contains_key(&i.id))
         .collect();
-    if !missing.is_empty() {
-        for (i, part) in missing
+    // A few inspections at a time: the first computation of an upper level's scope
+    // would otherwise hold every measure it oversees as a row at once (500 MB at a
+    // million measures), where only each inspection's figures are kept.
+    for batch in missing.chunks(READ_TOGETHER) {
+        for (i, part) in batch
             .iter()
-            .zip(compute_parts(&mut conn, &missing, plan).await?)
+            .zip(compute_parts(&mut conn, batch, plan).await?)
         {
             let part = Arc::new(part);
             if let Some(generation) = generation {
