@@ -4,8 +4,9 @@
 //! At most [`ENTRIES`] are kept, the least recently used dropped first; concurrent
 //! askers of one not yet computed wait for one computation (`OnceCell`).
 
-use std::any::Any;
-use std::sync::{Arc, Mutex};
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::OnceCell;
 
@@ -37,9 +38,23 @@ struct Entry {
 #[derive(Debug, Default)]
 pub struct Memo {
     entries: Mutex<(u64, Vec<Entry>)>,
+    /// One value of each type its users keep beside the database ([`Memo::kept`]).
+    kept: Mutex<HashMap<TypeId, Value>>,
 }
 
 impl Memo {
+    /// The one `T` kept beside this database, made on first use: a store its user
+    /// invalidates by rules of its own (each inspection's figures, `statistics::parts`).
+    pub fn kept<T: Default + Send + Sync + 'static>(&self) -> Arc<T> {
+        let mut kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);
+        let value = kept
+            .entry(TypeId::of::<T>())
+            .or_insert_with(|| Arc::new(T::default()) as Value)
+            .clone();
+        // Filed under its own type, so always a `T`; another answer is never kept.
+        value.downcast::<T>().unwrap_or_default()
+    }
+
     /// The cell of `key`: its result when computed, or the one to compute it in.
     pub fn cell(&self, key: &Key) -> Arc<OnceCell<Value>> {
         // A poisoned lock only means a holder panicked between two plain assignments.

@@ -45,8 +45,6 @@ pub struct Db {
     marked: Arc<std::sync::atomic::AtomicBool>,
     /// Results computed for each state of the ledger (`statistics::cache`).
     memo: Arc<memo::Memo>,
-    /// Each inspection's figures until the ledger changes it (`statistics::parts`).
-    parts: Arc<crate::statistics::parts::Parts>,
 }
 
 impl Db {
@@ -103,7 +101,6 @@ impl Db {
             audit_key: None,
             marked: Arc::default(),
             memo: Arc::default(),
-            parts: Arc::default(),
         })
     }
 
@@ -154,11 +151,6 @@ impl Db {
     /// The results computed for each state of this database's ledger.
     pub fn memo(&self) -> &memo::Memo {
         &self.memo
-    }
-
-    /// Each inspection's figures kept until the ledger changes it.
-    pub(crate) fn parts(&self) -> &crate::statistics::parts::Parts {
-        &self.parts
     }
 
     /// The pool, for reads.

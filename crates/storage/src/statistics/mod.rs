@@ -536,7 +536,8 @@ async fn gather(db: &Db, plan: &Plan) -> StoreResult<Gathered> {
     #[cfg(debug_assertions)]
     let state = cache::state(db, &mut conn).await?;
     // Before the facts: a part computed now is at least as new as this.
-    let generation = db.parts().catch_up(db, &mut conn).await?;
+    let kept = parts::of(db);
+    let generation = kept.catch_up(db, &mut conn).await?;
     let inspections = facts::inspections(&mut conn, &plan.orgs, plan.only, plan.at).await?;
     let key = |i: &facts::InScope| parts::PartKey {
         inspection: i.id.0,
@@ -546,7 +547,7 @@ async fn gather(db: &Db, plan: &Plan) -> StoreResult<Gathered> {
     let mut held: HashMap<InspectionId, Arc<parts::Part>> = inspections
         .iter()
         .filter(|_| generation.is_some())
-        .filter_map(|i| Some((i.id, db.parts().get(&key(i))?)))
+        .filter_map(|i| Some((i.id, kept.get(&key(i))?)))
         .collect();
     let reused = !held.is_empty();
     // What is not held is read in one go and computed inspection by inspection.
@@ -564,7 +565,7 @@ async fn gather(db: &Db, plan: &Plan) -> StoreResult<Gathered> {
         {
             let part = Arc::new(part);
             if let Some(generation) = generation {
-                db.parts().put(key(i), part.clone(), generation);
+                kept.put(key(i), part.clone(), generation);
             }
             held.insert(i.id, part);
         }
@@ -867,14 +868,14 @@ pub async fn histories(
     let org = inspection_org(&mut conn, inspection).await?;
     require_figures(actor, org)?;
     // Before the rows: what is filed is at least as new as this (`parts`).
-    let generation = db.parts().catch_up(db, &mut conn).await?;
-    if let Some(held) = generation.and_then(|_| db.parts().histories(inspection.0)) {
+    let kept = parts::of(db);
+    let generation = kept.catch_up(db, &mut conn).await?;
+    if let Some(held) = generation.and_then(|_| kept.histories(inspection.0)) {
         return Ok(held.as_ref().clone());
     }
     let read = Arc::new(read_histories(&mut conn, inspection).await?);
     if let Some(generation) = generation {
-        db.parts()
-            .put_histories(inspection.0, read.clone(), generation);
+        kept.put_histories(inspection.0, read.clone(), generation);
     }
     Ok(Arc::unwrap_or_clone(read))
 }

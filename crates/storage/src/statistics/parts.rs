@@ -63,7 +63,7 @@ pub(crate) struct PartKey {
     pub(super) today: NaiveDate,
 }
 
-/// The parts of one database (`Db` holds one, shared by its clones).
+/// The parts of one database, kept in its memo ([`of`]).
 #[derive(Debug, Default)]
 pub(crate) struct Parts {
     /// One catch-up with the trail at a time: each reads the entries since the last.
@@ -105,6 +105,11 @@ impl Inner {
 /// A generation: parts computed from facts read after it began are current in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Generation(u64);
+
+/// The parts kept beside `db` (shared by its clones).
+pub(crate) fn of(db: &Db) -> Arc<Parts> {
+    db.memo().kept::<Parts>()
+}
 
 impl Parts {
     fn inner(&self) -> MutexGuard<'_, Inner> {
