@@ -443,6 +443,8 @@ pub(crate) struct Plan {
     today: NaiveDate,
     /// The instant the rows are rewound to; `None` for today's rows as they are.
     at: Option<DateTime<Utc>>,
+    /// The ledger's state read before anything is computed (`cache::state`).
+    state: Option<i64>,
 }
 
 /// Checks the day and the permission, then answers from the cache or computes with
@@ -457,13 +459,14 @@ async fn cached<T: Clone + Send + Sync + 'static>(
     make: impl AsyncFnOnce(&Plan) -> StoreResult<T>,
 ) -> StoreResult<T> {
     let mut conn = db.pool().acquire().await?;
-    let plan = plan(&mut conn, actor, scope, as_of, today).await?;
+    let mut plan = plan(&mut conn, actor, scope, as_of, today).await?;
     // Read before the facts: what is computed is at least as new as this.
-    let state = cache::state(db, &mut conn).await?;
+    plan.state = cache::state(db, &mut conn).await?;
     drop(conn);
     let orgs: Vec<i64> = plan.orgs.iter().map(|o| o.0).collect();
-    let key =
-        state.map(|state| cache::key(what, &orgs, plan.only.map(|i| i.0), plan.day, today, state));
+    let key = plan
+        .state
+        .map(|state| cache::key(what, &orgs, plan.only.map(|i| i.0), plan.day, today, state));
     cache::get_or_make(db, key, async || make(&plan).await).await
 }
 
@@ -512,6 +515,7 @@ async fn plan(
         day,
         today,
         at,
+        state: None,
     })
 }
 
@@ -533,11 +537,9 @@ async fn gather(db: &Db, plan: &Plan) -> StoreResult<Gathered> {
         .await
         .map_err(|e| StoreError::Other(e.into()))?;
     let mut conn = db.pool().acquire().await?;
-    #[cfg(debug_assertions)]
-    let state = cache::state(db, &mut conn).await?;
     // Before the facts: a part computed now is at least as new as this.
     let kept = parts::of(db);
-    let generation = kept.catch_up(db, &mut conn).await?;
+    let generation = kept.catch_up(&mut conn, plan.state).await?;
     let inspections = facts::inspections(&mut conn, &plan.orgs, plan.only, plan.at).await?;
     let key = |i: &facts::InScope| parts::PartKey {
         inspection: i.id.0,
@@ -549,8 +551,8 @@ async fn gather(db: &Db, plan: &Plan) -> StoreResult<Gathered> {
         .filter(|_| generation.is_some())
         .filter_map(|i| Some((i.id, kept.get(&key(i))?)))
         .collect();
+    #[cfg(debug_assertions)]
     let reused = !held.is_empty();
-    // What is not held is read in one go and computed inspection by inspection.
     let missing: Vec<&facts::InScope> = inspections
         .iter()
         .filter(|i| !held.contains_key(&i.id))
@@ -577,10 +579,8 @@ async fn gather(db: &Db, plan: &Plan) -> StoreResult<Gathered> {
     let stats = statistics::merge(plan.day, parts.iter().map(|p| &p.stats));
     #[cfg(debug_assertions)]
     if reused {
-        check_sum(db, &mut conn, &inspections, plan, &stats, state).await?;
+        check_sum(db, &mut conn, &inspections, plan, &stats).await?;
     }
-    #[cfg(not(debug_assertions))]
-    let _ = reused;
     let aspects: HashMap<i64, &facts::AspectRow> = parts
         .iter()
         .flat_map(|p| &p.aspects)
@@ -642,12 +642,11 @@ async fn check_sum(
     inspections: &[facts::InScope],
     plan: &Plan,
     sum: &statistics::Statistics,
-    state: Option<i64>,
 ) -> StoreResult<()> {
     let all: Vec<&facts::InScope> = inspections.iter().collect();
     let read = facts::read(conn, &all, plan.at, plan.day).await?;
     let whole = statistics::compute(&read.facts, plan.day);
-    if cache::state(db, conn).await? != state || whole == *sum {
+    if cache::state(db, conn).await? != plan.state || whole == *sum {
         return Ok(());
     }
     let differs = whole
@@ -869,7 +868,8 @@ pub async fn histories(
     require_figures(actor, org)?;
     // Before the rows: what is filed is at least as new as this (`parts`).
     let kept = parts::of(db);
-    let generation = kept.catch_up(db, &mut conn).await?;
+    let state = cache::state(db, &mut conn).await?;
+    let generation = kept.catch_up(&mut conn, state).await?;
     if let Some(held) = generation.and_then(|_| kept.histories(inspection.0)) {
         return Ok(held.as_ref().clone());
     }

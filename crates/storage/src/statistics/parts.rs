@@ -119,21 +119,22 @@ impl Parts {
 
     /// Catches up with the trail and answers the generation in which the parts now
     /// held are current; `None` where entries are not chained (nothing is kept then).
-    /// Read it before the facts of anything computed to be filed.
+    /// `state` is the ledger's state (`cache::state`) read before the facts of anything
+    /// computed to be filed, and before this.
     pub(crate) async fn catch_up(
         &self,
-        db: &Db,
         conn: &mut AnyConnection,
+        state: Option<i64>,
     ) -> StoreResult<Option<Generation>> {
-        if !db.chained() {
+        // Not chained: nothing is kept.
+        let Some(sum) = state else {
             return Ok(None);
-        }
-        // Positions only rise, so an unchanged sum is an unchanged trail: one row to
-        // read, and no waiting for another reader's catch-up, while nothing is written.
-        let sum = super::cache::state(db, conn).await?;
+        };
+        // Positions only rise, so an unchanged sum is an unchanged trail: no waiting for
+        // another reader's catch-up while nothing is written.
         {
             let inner = self.inner();
-            if inner.heads.is_some() && sum == Some(inner.sum) {
+            if inner.heads.is_some() && sum == inner.sum {
                 return Ok(Some(Generation(inner.generation)));
             }
         }
