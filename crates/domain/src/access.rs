@@ -90,6 +90,13 @@ impl Actor {
         }
     }
 
+    /// Whether the actor reads whole ledgers — their own organisation's (the office,
+    /// 纪检, the Party secretary) or those of the organisations below (the upper level)
+    /// — and so the statistics module's figures of them.
+    pub fn reads_whole_ledgers(&self) -> bool {
+        self.role == Role::Upper || self.ledger_access(self.org) >= Access::Read
+    }
+
     /// A leader in charge of the organisation itself (its Party secretary, 党委书记: the
     /// first responsible person) reads its whole ledger; they take the steps of the
     /// problems they lead themselves, as any leader does.

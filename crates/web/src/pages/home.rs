@@ -6,6 +6,7 @@ use axum::response::Response;
 use zhenggai_domain::Role;
 use zhenggai_storage::ledger::lifecycle::{self, offered::Waiting};
 use zhenggai_storage::ledger::query::{self, FilterInput, MeasurePage, Within};
+use zhenggai_storage::statistics::{self, Scope};
 
 use super::{Nav, render, tr};
 use crate::error::PageError;
@@ -37,6 +38,40 @@ struct HomePage {
     petitions: zhenggai_domain::petition::Petitions,
 }
 
+/// The tiles' figures: overdue, due soon, done and open measures.
+struct Tiles {
+    overdue: i64,
+    due_soon: i64,
+    done: i64,
+    open: i64,
+}
+
+/// Whoever reads whole ledgers sees the statistics module's figures, the battle map's
+/// and the reports' (the upper level's over every organisation it oversees); a unit or a
+/// leader their own measures, led or cooperated on, as their lists count them (`open`:
+/// the list of open measures the page shows).
+async fn tiles(app: &App, v: &Viewer, open: i64) -> Result<Tiles, PageError> {
+    if v.actor.reads_whole_ledgers() {
+        let today = app.clock.today();
+        let r = statistics::figures(&app.db, &v.actor, Scope::Everything, None, today)
+            .await?
+            .rectification;
+        let n = |x: u64| i64::try_from(x).unwrap_or(i64::MAX);
+        return Ok(Tiles {
+            overdue: n(r.measures_overdue),
+            due_soon: n(r.measures_due_soon),
+            done: n(r.measures_done),
+            open: n(r.measures - r.measures_done),
+        });
+    }
+    Ok(Tiles {
+        overdue: count(app, v, "overdue").await?,
+        due_soon: count(app, v, "due_soon").await?,
+        done: count(app, v, "done").await?,
+        open,
+    })
+}
+
 async fn count(app: &App, v: &Viewer, status: &str) -> Result<i64, PageError> {
     let filter = FilterInput {
         status: status.into(),
@@ -56,14 +91,15 @@ pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
     .check(15)?;
     let page =
         query::measure_list(&app.db, &v.actor, Within::All, &filter, app.clock.today()).await?;
-    let (overdue, due_soon, review_due, done) = (
-        count(&app, &v, "overdue").await?,
-        count(&app, &v, "due_soon").await?,
-        count(&app, &v, "review_due").await?,
-        count(&app, &v, "done").await?,
-    );
-    let open = page.total;
-    let more = usize::try_from(open)
+    let Tiles {
+        overdue,
+        due_soon,
+        done,
+        open,
+    } = tiles(&app, &v, page.total).await?;
+    // 长期坚持 measures due a progress report: the lists' own filter, not a figure.
+    let review_due = count(&app, &v, "review_due").await?;
+    let more = usize::try_from(page.total)
         .ok()
         .filter(|n| *n > page.measures.len())
         .unwrap_or(0);

@@ -478,3 +478,85 @@ async fn the_figures_and_the_map_age_what_is_open_and_overdue() {
         "a unit with overdue measures has its row"
     );
 }
+
+/// The number on the home tile leading to the measures of `status`.
+fn tile(body: &str, status: &str) -> i64 {
+    let link = format!("href=\"/measures?status={status}\"");
+    let at = body
+        .find(&link)
+        .unwrap_or_else(|| panic!("no tile {status}"));
+    let rest = &body[at + link.len()..];
+    let start = rest.find("<b>").unwrap() + 3;
+    let end = rest.find("</b>").unwrap();
+    rest[start..end].parse().unwrap()
+}
+
+/// What the home tiles, the measure lists behind them and the warning board count, set
+/// against the statistics module's figures for the same reader; the figures overdue and
+/// due soon.
+async fn agree(t: &TestApp, who: &str) -> (i64, i64) {
+    let token = &t.token(who).await;
+    let f = t.api(token, "GET", "/api/v1/statistics", None).await;
+    assert_eq!(f.status, StatusCode::OK, "{who}: {}", f.body);
+    let f = f.json();
+    let listed = async |status: &str| {
+        let r = t
+            .api(
+                token,
+                "GET",
+                &format!("/api/v1/measures?status={status}&per_page=1"),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{who} {status}: {}", r.body);
+        r.json()["total"].as_i64().unwrap()
+    };
+    let day = f["as_of"].clone();
+    let figure = |key: &str| f[key].as_i64().unwrap();
+    for (status, figure) in [
+        ("overdue", figure("measures_overdue")),
+        ("due_soon", figure("measures_due_soon")),
+        ("done", figure("measures_done")),
+        ("open", figure("measures") - figure("measures_done")),
+    ] {
+        assert_eq!(listed(status).await, figure, "{who} on {day}: {status}");
+    }
+    let board = t.api(token, "GET", "/api/v1/warnings", None).await.json();
+    let red = board["board"]["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c[0] == "red")
+        .map_or(0, |c| c[1].as_i64().unwrap());
+    assert_eq!(red, figure("measures_overdue"), "{who} on {day}: red");
+    let home = t.get(Some(&t.login(who).await), "/").await;
+    for (status, figure) in [
+        ("overdue", figure("measures_overdue")),
+        ("due_soon", figure("measures_due_soon")),
+        ("done", figure("measures_done")),
+        ("open", figure("measures") - figure("measures_done")),
+    ] {
+        assert_eq!(
+            tile(&home.body, status),
+            figure,
+            "{who} on {day}: tile {status}"
+        );
+    }
+    (figure("measures_overdue"), figure("measures_due_soon"))
+}
+
+#[tokio::test]
+async fn the_home_tiles_the_lists_and_the_warning_board_count_as_the_figures_do() {
+    let t = TestApp::two_organisations().await;
+    // Day by day across the demo's deadlines: measures turn due soon, then overdue.
+    let mut seen = (0, 0);
+    for _ in 0..8 {
+        let (overdue, due_soon) = agree(&t, "office").await;
+        agree(&t, "xunchaban").await;
+        agree(&t, "secretary").await;
+        agree(&t, "jijian").await;
+        seen = (seen.0.max(overdue), seen.1.max(due_soon));
+        t.advance(chrono::Duration::days(23));
+    }
+    assert!(seen.0 > 0 && seen.1 > 0, "{seen:?}");
+}
