@@ -709,7 +709,10 @@ proptest! {
             .map(|part| compute(part, day))
             .collect();
         prop_assert_eq!(parts.len(), facts.inspections.len());
-        prop_assert_eq!(merge(day, &parts), whole);
+        // The cells stay with their parts, in the parts' order.
+        let cells: Vec<ProblemCell> = parts.iter().flat_map(|p| p.problems.clone()).collect();
+        prop_assert_eq!(&cells, &whole.problems);
+        prop_assert_eq!(merge(day, &parts), Statistics { problems: Vec::new(), ..whole });
         // Nothing at all is nothing.
         prop_assert_eq!(merge(day, &[]), compute(&Facts::default(), day));
     }

@@ -33,6 +33,8 @@ pub(crate) enum What {
     Figures = 1,
     /// [`super::battle_map`].
     Map = 2,
+    /// [`super::totals`].
+    Totals = 3,
 }
 
 /// The memo's key of `what` for `orgs` (or the one inspection `only`) on `day`, asked

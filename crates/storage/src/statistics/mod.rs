@@ -339,7 +339,29 @@ pub async fn figures(
         as_of,
         today,
         cache::What::Figures,
-        async |plan| Ok(gather(db, plan).await?.figures),
+        async |plan| named(db, plan, &gather(db, plan).await?).await,
+    )
+    .await
+}
+
+/// How far rectification has come in `scope` as of the end of `as_of` (today when
+/// `None`): the figures of [`figures`] for problems and measures, without the
+/// breakdowns and the names they are given by (the home page's tiles).
+pub async fn totals(
+    db: &Db,
+    actor: &Actor,
+    scope: Scope,
+    as_of: Option<NaiveDate>,
+    today: NaiveDate,
+) -> StoreResult<Rectification> {
+    cached(
+        db,
+        actor,
+        scope,
+        as_of,
+        today,
+        cache::What::Totals,
+        async |plan| Ok(gather(db, plan).await?.stats.rectification),
     )
     .await
 }
@@ -400,15 +422,24 @@ pub async fn battle_map(
         as_of,
         today,
         cache::What::Map,
-        async |plan| Ok(map_of(gather(db, plan).await?)),
+        async |plan| {
+            let g = gather(db, plan).await?;
+            let figures = named(db, plan, &g).await?;
+            Ok(map_of(g, figures))
+        },
     )
     .await
 }
 
 /// The map of what [`gather`] computed.
-fn map_of(g: Gathered) -> BattleMap {
-    let cells: HashMap<i64, &statistics::ProblemCell> =
-        g.stats.problems.iter().map(|c| (c.id.0, c)).collect();
+fn map_of(g: Gathered, figures: Figures) -> BattleMap {
+    // The cells stay with their parts (`statistics::merge`).
+    let cells: HashMap<i64, &statistics::ProblemCell> = g
+        .parts
+        .iter()
+        .flat_map(|p| &p.stats.problems)
+        .map(|c| (c.id.0, c))
+        .collect();
     let mut by_aspect: HashMap<i64, Vec<Cell>> = HashMap::new();
     for p in g.parts.iter().flat_map(|part| &part.problems) {
         if let Some(c) = cells.get(&p.id) {
@@ -421,7 +452,6 @@ fn map_of(g: Gathered) -> BattleMap {
             });
         }
     }
-    let figures = g.figures;
     let rows = figures
         .by_aspect
         .iter()
@@ -521,8 +551,11 @@ async fn plan(
 
 /// What [`gather`] computed: the figures, the inspections' parts they sum, the sum.
 struct Gathered {
-    figures: Figures,
+    /// The inspections in scope.
+    inspections: Vec<facts::InScope>,
+    /// Their parts, in the same order.
     parts: Vec<Arc<parts::Part>>,
+    /// Their sum.
     stats: statistics::Statistics,
 }
 
@@ -581,25 +614,32 @@ async fn gather(db: &Db, plan: &Plan) -> StoreResult<Gathered> {
     if reused {
         check_sum(db, &mut conn, &inspections, plan, &stats).await?;
     }
-    let aspects: HashMap<i64, &facts::AspectRow> = parts
+    Ok(Gathered {
+        inspections,
+        parts,
+        stats,
+    })
+}
+
+/// The figures of what [`gather`] summed, with the names of its organisations,
+/// inspections, aspects, units and leaders.
+async fn named(db: &Db, plan: &Plan, g: &Gathered) -> StoreResult<Figures> {
+    let mut conn = db.pool().acquire().await?;
+    let aspects: HashMap<i64, &facts::AspectRow> = g
+        .parts
         .iter()
         .flat_map(|p| &p.aspects)
         .map(|a| (a.id, a))
         .collect();
-    let figures = describe(
+    describe(
         &mut conn,
         &plan.orgs,
-        &inspections,
+        &g.inspections,
         &aspects,
-        &stats,
+        &g.stats,
         plan.day,
     )
-    .await?;
-    Ok(Gathered {
-        figures,
-        parts,
-        stats,
-    })
+    .await
 }
 
 /// The parts of `inspections`, read together and computed apart.
@@ -645,7 +685,9 @@ async fn check_sum(
 ) -> StoreResult<()> {
     let all: Vec<&facts::InScope> = inspections.iter().collect();
     let read = facts::read(conn, &all, plan.at, plan.day).await?;
-    let whole = statistics::compute(&read.facts, plan.day);
+    let mut whole = statistics::compute(&read.facts, plan.day);
+    // The cells stay with their parts (`statistics::merge`); the map's test reads them.
+    whole.problems.clear();
     if cache::state(db, conn).await? != plan.state || whole == *sum {
         return Ok(());
     }

@@ -88,6 +88,7 @@ texts! {
     nav_warnings: "三色预警", "Warnings";
     colon: "：", ": ";
     list_sep: "；", "; ";
+    enum_sep: "、", ", ";
     long_term_days: "长期坚持措施每隔几天须报送进展", "Long-term measures report progress every … days";
     long_term_days_hint: "长期坚持的措施不会逾期，但超过这个天数没有新进展，台账上会标出“未报进展”。", "A long-term measure is never overdue, but the ledgers mark it once it has gone this long without progress.";
     import_not_kept: "未保存原文件", "file not kept";

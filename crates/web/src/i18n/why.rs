@@ -1878,6 +1878,10 @@ fn request(lang: Lang, r: &ApiRequest) -> String {
                     "`{field}` is not a {at} of this route; it takes {}.",
                     join(lang, allowed)
                 ),
+                // A date's decoder says only what it tripped on: say what it takes.
+                FieldProblem::Value if CHRONO_WORDS.contains(&detail.as_str()) => {
+                    format!("`{field}` is not a date ({detail}): write it as YYYY-MM-DD.")
+                }
                 // The decoder's words name the type expected and the value sent.
                 FieldProblem::Value => format!("`{field}`: {detail}"),
             }
@@ -1913,6 +1917,17 @@ fn request(lang: Lang, r: &ApiRequest) -> String {
         }
     }
 }
+
+/// What chrono's parser says of a date that does not read (`chrono::format::ParseError`).
+const CHRONO_WORDS: [&str; 7] = [
+    "input is out of range",
+    "no possible date and time matching input",
+    "input is not enough for unique date and time",
+    "input contains invalid characters",
+    "premature end of input",
+    "trailing input",
+    "bad or unsupported format string",
+];
 
 /// Issue 20, point 7: every reason has its words in both languages, and the Chinese
 /// shows no English.

@@ -296,6 +296,10 @@ impl BurnDownChart {
 pub struct Links {
     /// The problems behind the problem figures.
     pub problems: Option<String>,
+    /// The problems behind the overdue problems' figure: the ledger narrowed to them on
+    /// an inspection's map; on a map over many, where no list names problems, the
+    /// problems' own place on the page.
+    pub problems_overdue: Option<String>,
     /// The overdue measures (and their problems).
     pub overdue: Option<String>,
     /// Every measure.
@@ -312,13 +316,24 @@ pub struct Links {
 
 impl Links {
     /// The links of a map whose measure list is `list` (its address, without a query
-    /// or with one), problems at `problems`, outcomes at `outcomes`, petitions at
-    /// `petitions`; none on a past day.
-    fn new(today: bool, problems: &str, list: &str, outcomes: &str, petitions: &str) -> Links {
+    /// or with one; `Listed::WithProblems` when it lists them under their problems),
+    /// problems at `problems`, outcomes at `outcomes`, petitions at `petitions`; none on
+    /// a past day.
+    fn new(
+        today: bool,
+        problems: &str,
+        (list, listed): (&str, Listed),
+        outcomes: &str,
+        petitions: &str,
+    ) -> Links {
         let sep = if list.contains('?') { '&' } else { '?' };
         let status = |s: &str| today.then(|| format!("{list}{sep}status={s}"));
         Links {
             problems: today.then(|| problems.to_string()),
+            problems_overdue: match listed {
+                Listed::WithProblems => status("overdue"),
+                Listed::MeasuresOnly => today.then(|| problems.to_string()),
+            },
             overdue: status("overdue"),
             measures: today.then(|| list.to_string()),
             done: status("done"),
@@ -327,6 +342,15 @@ impl Links {
             petitions: today.then(|| petitions.to_string()),
         }
     }
+}
+
+/// What a map's measure list shows.
+#[derive(Debug, Clone, Copy)]
+enum Listed {
+    /// The ledger: measures under their problems.
+    WithProblems,
+    /// Measures alone.
+    MeasuresOnly,
 }
 
 /// Reads the day asked for in the address: a day that does not read, or is ahead, is
@@ -442,7 +466,7 @@ pub async fn show(
     let links = Links::new(
         day == today,
         "#grid",
-        &list,
+        (&list, Listed::WithProblems),
         &format!("/inspections/{}/outcomes", id.0),
         &format!("/inspections/{}/petitions", id.0),
     );
@@ -624,7 +648,7 @@ pub async fn overview(
     let links = Links::new(
         day == today,
         "#inspections",
-        &list,
+        (&list, Listed::MeasuresOnly),
         "#sources",
         "/petitions",
     );

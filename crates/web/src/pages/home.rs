@@ -53,9 +53,7 @@ struct Tiles {
 async fn tiles(app: &App, v: &Viewer, open: i64) -> Result<Tiles, PageError> {
     if v.actor.reads_whole_ledgers() {
         let today = app.clock.today();
-        let r = statistics::figures(&app.db, &v.actor, Scope::Everything, None, today)
-            .await?
-            .rectification;
+        let r = statistics::totals(&app.db, &v.actor, Scope::Everything, None, today).await?;
         let n = |x: u64| i64::try_from(x).unwrap_or(i64::MAX);
         return Ok(Tiles {
             overdue: n(r.measures_overdue),
@@ -99,7 +97,9 @@ pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
     } = tiles(&app, &v, page.total).await?;
     // 长期坚持 measures due a progress report: the lists' own filter, not a figure.
     let review_due = count(&app, &v, "review_due").await?;
-    let more = usize::try_from(page.total)
+    // Counted as the tile counts, so that the page never gives two numbers for one thing
+    // while the ledger is written between its reads.
+    let more = usize::try_from(open)
         .ok()
         .filter(|n| *n > page.measures.len())
         .unwrap_or(0);
@@ -117,7 +117,9 @@ pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
         review_due,
         open,
         done,
-        own_measures: matches!(v.actor.role, Role::Unit | Role::Leader),
+        // The Party secretary is a leader who reads the whole ledger: not "mine".
+        own_measures: matches!(v.actor.role, Role::Unit | Role::Leader)
+            && !v.actor.reads_whole_ledgers(),
         more,
         petitions,
     }))

@@ -93,6 +93,23 @@ async fn a_day_ahead_or_a_date_that_does_not_read_is_refused_at_its_field() {
         .await;
     assert!(unreadable.status.is_client_error(), "{}", unreadable.body);
     assert!(unreadable.body.contains("as_of"), "{}", unreadable.body);
+    // Each language says what a date is written as.
+    for day in ["2024-13-01", "xx"] {
+        let r = t
+            .api(
+                &office,
+                "GET",
+                &format!("/api/v1/statistics?as_of={day}"),
+                None,
+            )
+            .await
+            .json();
+        let en = r["message_en"].as_str().unwrap_or_default();
+        assert!(
+            en.contains("is not a date") && en.contains("YYYY-MM-DD"),
+            "{r}"
+        );
+    }
     let unknown = t
         .api(&office, "GET", "/api/v1/statistics?asof=2024-04-01", None)
         .await;
@@ -345,6 +362,18 @@ async fn the_overview_map_of_an_organisation_and_of_the_upper_level() {
     assert!(!page.body.contains("id=\"organisations\""));
     assert!(page.body.contains("id=\"units\""));
     assert!(page.body.contains("href=\"/measures?unit="));
+    // Problems link to problems: the overdue problems to the inspections' bars (no list
+    // over every inspection names problems), the overdue measures to their list.
+    assert!(
+        page.body
+            .contains("href=\"#inspections\" data-figure=\"problems_overdue\""),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("href=\"/measures?status=overdue\" data-figure=\"measures_overdue\"")
+    );
     // The upper level: both organisations, each leading to its own map.
     let upper = t.login("xunchaban").await;
     let all = t.get(Some(&upper), "/map").await;
