@@ -1882,6 +1882,10 @@ fn request(lang: Lang, r: &ApiRequest) -> String {
                 FieldProblem::Value if CHRONO_WORDS.contains(&detail.as_str()) => {
                     format!("`{field}` is not a date ({detail}): write it as YYYY-MM-DD.")
                 }
+                // So does a whole number's.
+                FieldProblem::Value if INTEGER_WORDS.contains(&detail.as_str()) => {
+                    format!("`{field}` is not a whole number ({detail}): write it in digits.")
+                }
                 // The decoder's words name the type expected and the value sent.
                 FieldProblem::Value => format!("`{field}`: {detail}"),
             }
@@ -1927,6 +1931,15 @@ const CHRONO_WORDS: [&str; 7] = [
     "premature end of input",
     "trailing input",
     "bad or unsupported format string",
+];
+
+/// What Rust's integer parser says of a number that does not read
+/// (`std::num::ParseIntError`).
+const INTEGER_WORDS: [&str; 4] = [
+    "invalid digit found in string",
+    "cannot parse integer from empty string",
+    "number too large to fit in target type",
+    "number too small to fit in target type",
 ];
 
 /// Issue 20, point 7: every reason has its words in both languages, and the Chinese

@@ -110,6 +110,12 @@ async fn a_day_ahead_or_a_date_that_does_not_read_is_refused_at_its_field() {
             "{r}"
         );
     }
+    let r = t
+        .api(&office, "GET", "/api/v1/statistics?org=abc", None)
+        .await
+        .json();
+    let en = r["message_en"].as_str().unwrap_or_default();
+    assert!(en.contains("`org` is not a whole number"), "{r}");
     let unknown = t
         .api(&office, "GET", "/api/v1/statistics?asof=2024-04-01", None)
         .await;
