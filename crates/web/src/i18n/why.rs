@@ -800,7 +800,7 @@ fn stale(lang: Lang, by: Option<&str>, at: Option<&str>, columns: &[String]) -> 
 
 /// Joins names in one language: 、 between Chinese ones, commas between English ones.
 fn join<T: std::fmt::Display>(lang: Lang, items: &[T]) -> String {
-    let sep = lang.pick("、", ", ");
+    let sep = Tr(lang).enum_sep();
     items
         .iter()
         .map(ToString::to_string)

@@ -38,36 +38,35 @@ struct HomePage {
     petitions: zhenggai_domain::petition::Petitions,
 }
 
-/// The tiles' figures: overdue, due soon, done and open measures.
+/// The tiles' figures: overdue, due soon and done measures.
 struct Tiles {
     overdue: i64,
     due_soon: i64,
     done: i64,
-    open: i64,
 }
 
 /// Whoever reads whole ledgers sees the statistics module's figures, the battle map's
 /// and the reports' (the upper level's over every organisation it oversees); a unit or a
-/// leader their own measures, led or cooperated on, as their lists count them (`open`:
-/// the list of open measures the page shows).
-async fn tiles(app: &App, v: &Viewer, open: i64) -> Result<Tiles, PageError> {
+/// leader their own measures, led or cooperated on, as their lists count them. `None`
+/// for the open measures: the list of them the page shows counts them.
+async fn tiles(app: &App, v: &Viewer) -> Result<(Tiles, Option<i64>), PageError> {
     if v.actor.reads_whole_ledgers() {
         let today = app.clock.today();
         let r = statistics::totals(&app.db, &v.actor, Scope::Everything, None, today).await?;
         let n = |x: u64| i64::try_from(x).unwrap_or(i64::MAX);
-        return Ok(Tiles {
+        let tiles = Tiles {
             overdue: n(r.measures_overdue),
             due_soon: n(r.measures_due_soon),
             done: n(r.measures_done),
-            open: n(r.measures - r.measures_done),
-        });
+        };
+        return Ok((tiles, Some(n(r.measures - r.measures_done))));
     }
-    Ok(Tiles {
+    let tiles = Tiles {
         overdue: count(app, v, "overdue").await?,
         due_soon: count(app, v, "due_soon").await?,
         done: count(app, v, "done").await?,
-        open,
-    })
+    };
+    Ok((tiles, None))
 }
 
 async fn count(app: &App, v: &Viewer, status: &str) -> Result<i64, PageError> {
@@ -87,26 +86,34 @@ pub async fn home(State(app): State<App>, v: Viewer) -> Result<Response, PageErr
         ..Default::default()
     }
     .check(15)?;
-    let page =
-        query::measure_list(&app.db, &v.actor, Within::All, &filter, app.clock.today()).await?;
-    let Tiles {
-        overdue,
-        due_soon,
-        done,
-        open,
-    } = tiles(&app, &v, page.total).await?;
+    let today = app.clock.today();
+    let (
+        Tiles {
+            overdue,
+            due_soon,
+            done,
+        },
+        counted,
+    ) = tiles(&app, &v).await?;
+    // The open measures' figure, where there is one, counts the list too: the page never
+    // gives two numbers for one thing while the ledger is written between its reads.
+    let page = match counted {
+        Some(open) => {
+            query::measure_page_counted(&app.db, &v.actor, Within::All, &filter, today, open)
+                .await?
+        }
+        None => query::measure_list(&app.db, &v.actor, Within::All, &filter, today).await?,
+    };
+    let open = page.total;
     // 长期坚持 measures due a progress report: the lists' own filter, not a figure.
     let review_due = count(&app, &v, "review_due").await?;
-    // Counted as the tile counts, so that the page never gives two numbers for one thing
-    // while the ledger is written between its reads.
     let more = usize::try_from(open)
         .ok()
         .filter(|n| *n > page.measures.len())
         .unwrap_or(0);
-    let waiting = lifecycle::offered::waiting(&app.db, &v.actor, app.clock.today()).await?;
+    let waiting = lifecycle::offered::waiting(&app.db, &v.actor, today).await?;
     let petitions =
-        zhenggai_storage::ledger::petitions::in_handling(&app.db, &v.actor, app.clock.today())
-            .await?;
+        zhenggai_storage::ledger::petitions::in_handling(&app.db, &v.actor, today).await?;
     Ok(render(&HomePage {
         t: tr(&v),
         nav: Nav::new(&v, "home", "/"),
