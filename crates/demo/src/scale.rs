@@ -2,16 +2,20 @@
 //! thousands of units and a million measures, fast, with multi-row inserts.
 //!
 //! These rows are test data: they are written without audit records, which is why the
-//! generator refuses a database that already holds anything.
+//! generator refuses a database that already holds anything. They have a past, so that
+//! the figures as of a past day (D15) rewind something: each inspection's rows are dated
+//! on its feedback day, and one done measure in ten was finished in the last 29 days
+//! through a recorded change ([`finish_recent`]), as progress is reported.
 
 use chrono::{Duration, NaiveDate};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sqlx::Executor;
 use zhenggai_domain::Role;
+use zhenggai_domain::clock::from_china_time;
 
 use zhenggai_storage::accounts::users::{self, NewUser};
-use zhenggai_storage::audit::Change;
+use zhenggai_storage::audit::{Change, Entity, versions};
 use zhenggai_storage::db::Db;
 use zhenggai_storage::db::dialect;
 use zhenggai_storage::db::sql::{Param, Sql, day, stamp};
@@ -126,6 +130,56 @@ async fn flush(
         Ok(())
     })
     .await?;
+    Ok(())
+}
+
+/// When an inspection's rows entered the ledger: 09:00 in China on its feedback day.
+fn entered_on(feedback: NaiveDate) -> anyhow::Result<String> {
+    let nine = feedback
+        .and_hms_opt(9, 0, 0)
+        .ok_or_else(|| anyhow::anyhow!("09:00 is a time of day"))?;
+    Ok(stamp(from_china_time(nine)))
+}
+
+/// Marks `measures` done, one change each with its entry in the trail, spread evenly
+/// over the 29 days before `at` in the order given (so the trail's instants rise): the
+/// progress of the last month, which the figures as of a month ago rewind.
+async fn finish_recent(
+    db: &Db,
+    measures: &[i64],
+    at: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    let span = Duration::days(29);
+    let start = at - span;
+    let step = span.num_milliseconds() / (measures.len().max(1) as i64);
+    for (chunk_index, chunk) in measures.chunks(500).enumerate() {
+        db.write(async |tx| {
+            for (k, id) in chunk.iter().enumerate() {
+                let n = (chunk_index * 500 + k) as i64;
+                let when = start + Duration::milliseconds(step * n);
+                let mut set = Sql::new("state = ");
+                set.bind("done")
+                    .push(", done_on = ")
+                    .bind(day(zhenggai_domain::clock::china_date(when)));
+                versions::update(
+                    tx,
+                    Change {
+                        actor: None,
+                        at: when,
+                        reason: Some("benchmark data"),
+                    },
+                    "progress",
+                    Entity::Measure,
+                    *id,
+                    1,
+                    &set,
+                )
+                .await?;
+            }
+            Ok(())
+        })
+        .await?;
+    }
     Ok(())
 }
 
@@ -251,6 +305,7 @@ pub async fn generate(
     for i in 0..scale.inspections {
         let (org, _) = &orgs[(i as usize) % orgs.len()];
         let feedback = today - Duration::days(rng.gen_range(30..400));
+        let entered = entered_on(feedback)?;
         rows.push(vec![
             Param::Int(i + 1),
             Param::Int(*org),
@@ -265,9 +320,9 @@ pub async fn generate(
             day(feedback - Duration::days(90)).into(),
             day(feedback - Duration::days(30)).into(),
             day(feedback).into(),
-            now.clone().into(),
+            entered.clone().into(),
         ]);
-        inspections.push((i + 1, (i as usize) % orgs.len()));
+        inspections.push((i + 1, (i as usize) % orgs.len(), entered));
     }
     flush(db, "inspections", insp_cols, &mut rows).await?;
 
@@ -282,14 +337,14 @@ pub async fn generate(
         "财务管理方面",
         "资产管理方面",
     ];
-    for (insp, _) in &inspections {
+    for (insp, _, entered) in &inspections {
         for (k, title) in ASPECTS.iter().enumerate() {
             rows.push(vec![
                 Param::Int((insp - 1) * 8 + k as i64 + 1),
                 Param::Int(*insp),
                 Param::Int(k as i64 + 1),
                 (*title).into(),
-                now.clone().into(),
+                entered.clone().into(),
             ]);
         }
     }
@@ -306,7 +361,9 @@ pub async fn generate(
     let others = (scale.inspections - 1).max(1);
     let mut problem_id = 0;
     let mut measure_id = 0;
-    for (insp, org_index) in &inspections {
+    // Done measures finished lately, written open here and finished by a change.
+    let mut recent = Vec::new();
+    for (insp, org_index, entered) in &inspections {
         let count = if *insp == 1 {
             scale.first_inspection_problems
         } else {
@@ -329,7 +386,7 @@ pub async fn generate(
                 } else {
                     "inspection".into()
                 },
-                now.clone().into(),
+                entered.clone().into(),
             ]);
             for k in 0..scale.measures_per_problem {
                 measure_id += 1;
@@ -347,7 +404,11 @@ pub async fn generate(
                         )
                     }
                 };
-                let done = rng.gen_bool(0.4);
+                let mut done = rng.gen_bool(0.4);
+                if done && measure_id % 10 == 0 {
+                    recent.push(measure_id);
+                    done = false;
+                }
                 let done_on = date.clone().filter(|_| done);
                 mrows.push(vec![
                     Param::Int(measure_id),
@@ -369,7 +430,7 @@ pub async fn generate(
                         "in_progress".into()
                     },
                     done_on.into(),
-                    now.clone().into(),
+                    entered.clone().into(),
                 ]);
                 for _ in 0..rng.gen_range(0..3) {
                     let coop = depts[rng.gen_range(0..depts.len())];
@@ -377,7 +438,7 @@ pub async fn generate(
                         crows.push(vec![
                             Param::Int(measure_id),
                             Param::Int(coop),
-                            now.clone().into(),
+                            entered.clone().into(),
                         ]);
                     }
                 }
@@ -398,6 +459,7 @@ pub async fn generate(
             db.pool().execute(sql.as_str()).await?;
         }
     }
+    finish_recent(db, &recent, at).await?;
     // Fresh statistics, so that both planners pick the indexes.
     db.pool().execute("ANALYZE").await?;
     Ok(Generated {

@@ -306,6 +306,29 @@ async fn the_figures_are_computed_once_for_each_state_of_the_ledger() {
     ));
 }
 
+/// The server computes today's figures of every inspection before anyone asks
+/// (`statistics::warm`): every inspection of every organisation, and what is read
+/// after is the ledger's; where nothing is kept, nothing is computed.
+#[tokio::test]
+async fn warming_computes_every_inspection_ahead_of_its_readers() {
+    let t = TestDb::two_organisations(today()).await.unwrap();
+    let all: Vec<i64> = t.column("SELECT id FROM inspections").await.unwrap();
+    assert!(all.len() >= 2);
+    let uncached = t.db.without_chain();
+    assert_eq!(statistics::warm(&uncached, today()).await.unwrap(), 0);
+    assert_eq!(statistics::warm(&t.db, today()).await.unwrap(), all.len());
+    for who in ["office", "wb_office"] {
+        let actor = t.actor(who).await;
+        let kept = statistics::figures(&t.db, &actor, Scope::Everything, None, today())
+            .await
+            .unwrap();
+        let fresh = statistics::figures(&uncached, &actor, Scope::Everything, None, today())
+            .await
+            .unwrap();
+        assert_eq!(kept, fresh, "{who}");
+    }
+}
+
 /// An import writes its rows in bulk with one entry for the whole file: the figures
 /// kept for its inspection are dropped by that entry, the other inspections' kept.
 #[tokio::test(flavor = "multi_thread")]
@@ -789,8 +812,9 @@ async fn replay(t: &TestDb, history: &[(i64, Op)], until: i64, check: bool) -> V
     applied
 }
 
-/// Every scope's figures and the maps on `day`, as kept, and (`compare`) equal to
-/// those computed afresh.
+/// Every scope's figures and the maps on `day` and as of the day before, as kept, and
+/// (`compare`) equal to those computed afresh. Called before and after each op, so a
+/// past day's maps kept through a change (`statistics::parts`) are checked too.
 async fn kept_equals_afresh(t: &TestDb, office: &Actor, day: NaiveDate, op: &Op, compare: bool) {
     let mut scopes = vec![Scope::Everything, Scope::Organisation(office.org)];
     let afresh = t.db.without_chain();
@@ -804,14 +828,16 @@ async fn kept_equals_afresh(t: &TestDb, office: &Actor, day: NaiveDate, op: &Op,
         }
     }
     for scope in scopes {
-        let kept = statistics::battle_map(&t.db, office, scope, None, day)
-            .await
-            .unwrap();
-        if compare {
-            let fresh = statistics::battle_map(&afresh, office, scope, None, day)
+        for as_of in [None, Some(day - Duration::days(1))] {
+            let kept = statistics::battle_map(&t.db, office, scope, as_of, day)
                 .await
                 .unwrap();
-            assert_eq!(kept, fresh, "after {op:?}, {scope:?}");
+            if compare {
+                let fresh = statistics::battle_map(&afresh, office, scope, as_of, day)
+                    .await
+                    .unwrap();
+                assert_eq!(kept, fresh, "after {op:?}, {scope:?} as of {as_of:?}");
+            }
         }
     }
 }

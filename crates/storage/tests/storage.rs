@@ -209,6 +209,41 @@ async fn the_generator_fills_an_empty_database_through_bulk_statements() {
         count("SELECT COUNT(*) FROM measures WHERE content IS NULL OR content = ''").await,
         0
     );
+    // A past for the figures as of a day to rewind: the measures finished in the last
+    // month were finished through the trail, one entry each, and a month ago they were
+    // open; before the inspections' feedback there was nothing.
+    let finished = count("SELECT COUNT(*) FROM audit_log WHERE entity = 'measures'").await;
+    assert!(finished > 0, "no measure finished lately");
+    assert_eq!(
+        count("SELECT COUNT(*) FROM measures WHERE version = 2 AND state = 'done'").await,
+        finished
+    );
+    let upper = users::find(db, "bench_upper").await.unwrap().unwrap();
+    let upper = users::actor(db, upper.id).await.unwrap();
+    let as_of = |day: Option<NaiveDate>| {
+        let upper = upper.clone();
+        async move {
+            zhenggai_storage::statistics::figures(
+                db,
+                &upper,
+                zhenggai_storage::statistics::Scope::Everything,
+                day,
+                today(),
+            )
+            .await
+            .unwrap()
+        }
+    };
+    let now = as_of(None).await;
+    let month_ago = as_of(Some(today() - chrono::Duration::days(30))).await;
+    assert_eq!(now.rectification.measures, 90);
+    assert_eq!(month_ago.rectification.measures, 90);
+    assert_eq!(
+        now.rectification.measures_done - month_ago.rectification.measures_done,
+        u64::try_from(finished).unwrap()
+    );
+    let before = as_of(Some(today() - chrono::Duration::days(401))).await;
+    assert_eq!(before.rectification.measures, 0);
 }
 
 /// The demo as of `today()`, loaded at 09:00 Beijing time, and its office.

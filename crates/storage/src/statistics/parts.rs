@@ -63,6 +63,19 @@ pub(crate) struct PartKey {
     pub(super) today: NaiveDate,
 }
 
+impl PartKey {
+    /// Whether the part is a past day's, which no change made since can alter: every
+    /// entry written now is after the day's end, and a row's first entry after the day
+    /// holds it as it stood then (`audit::rewind`), whether that entry was written
+    /// before the part was computed or after. So a past day's parts outlive the
+    /// changes that drop today's, and the upper level's report of 31 March is computed
+    /// once, not again after every progress note. Only what is taken as a change to
+    /// everything — the calendar, a trail not placed — drops them too.
+    fn stands(&self) -> bool {
+        self.day < self.today
+    }
+}
+
 /// The parts of one database, kept in its memo ([`of`]).
 #[derive(Debug, Default)]
 pub(crate) struct Parts {
@@ -90,6 +103,17 @@ struct Inner {
 }
 
 impl Inner {
+    /// Whether a part read in `generation` may be filed: a past day's stands unless
+    /// everything was taken as changed ([`PartKey::stands`]), today's unless its
+    /// inspection changed since.
+    fn fileable(&self, key: &PartKey, generation: Generation) -> bool {
+        if key.stands() {
+            self.all_changed <= generation.0
+        } else {
+            self.current(key.inspection, generation)
+        }
+    }
+
     /// Whether what was read in `generation` about `inspection` is still current.
     fn current(&self, inspection: i64, generation: Generation) -> bool {
         let changed = self
@@ -164,7 +188,9 @@ impl Parts {
                 for id in &ids {
                     inner.changed.insert(*id, generation);
                 }
-                inner.parts.retain(|k, _| !ids.contains(&k.inspection));
+                inner
+                    .parts
+                    .retain(|k, _| k.stands() || !ids.contains(&k.inspection));
                 inner.histories.retain(|k, _| !ids.contains(k));
             }
         }
@@ -182,7 +208,7 @@ impl Parts {
     /// was found changed since.
     pub(crate) fn put(&self, key: PartKey, part: Arc<Part>, generation: Generation) {
         let mut inner = self.inner();
-        if !inner.current(key.inspection, generation) {
+        if !inner.fileable(&key, generation) {
             return;
         }
         if inner.parts.len() >= MOST_PARTS {

@@ -82,6 +82,7 @@ pub async fn run(common: &Common, args: ServeArgs) -> anyhow::Result<ExitCode> {
         checkpoint_file.clone(),
         head,
     ));
+    let warming = tokio::spawn(warm_figures(db.clone(), clock.clone()));
     let app = App::new(db.clone(), files, clock.clone(), settings.web.clone());
     let listener = tokio::net::TcpListener::bind(&settings.listen)
         .await
@@ -116,6 +117,7 @@ pub async fn run(common: &Common, args: ServeArgs) -> anyhow::Result<ExitCode> {
         s.abort();
     }
     checkpoints.abort();
+    warming.abort();
     note_checkpoint(&db, clock.as_ref(), &checkpoint_file).await?;
     // In-flight requests have finished; their transactions are committed. Close cleanly.
     db.close().await;
@@ -149,6 +151,37 @@ fn raise_file_limit() -> Option<u64> {
 
 /// How often the checkpoint file gets a line while the trail's end moves.
 const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// Today's figures of every inspection (`statistics::warm`), at start and again as each
+/// day begins in China, so that the first map or home page of the day is not the one
+/// that waits for them.
+async fn warm_figures(db: Db, clock: Arc<dyn Clock>) {
+    loop {
+        let today = clock.today();
+        let started = std::time::Instant::now();
+        let span = tracing::info_span!("warm_figures");
+        match tracing::Instrument::instrument(
+            zhenggai_storage::statistics::warm(&db, today),
+            span.clone(),
+        )
+        .await
+        {
+            Ok(inspections) => {
+                let ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+                span.in_scope(|| tracing::info!(inspections, ms, "figures warmed"));
+            }
+            Err(e) => span.in_scope(|| tracing::warn!("warming the figures: {e:#}")),
+        }
+        // A few seconds into the next day, when today's figures are asked anew.
+        let next =
+            from_china_time((today + chrono::Duration::days(1)).and_time(chrono::NaiveTime::MIN))
+                + chrono::Duration::seconds(5);
+        let wait = (next - clock.now())
+            .to_std()
+            .unwrap_or(std::time::Duration::from_secs(60));
+        tokio::time::sleep(wait).await;
+    }
+}
 
 /// Notes the audit trail's end in the checkpoint file (outside the database), and
 /// returns its head.
