@@ -7,6 +7,7 @@
 )]
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate};
 use proptest::prelude::*;
@@ -35,7 +36,7 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2024, 4, 25).unwrap()
 }
 
-async fn figures(t: &TestDb, who: &str, scope: Scope) -> Figures {
+async fn figures(t: &TestDb, who: &str, scope: Scope) -> Arc<Figures> {
     let actor = t.actor(who).await;
     statistics::figures(&t.db, &actor, scope, None, today())
         .await

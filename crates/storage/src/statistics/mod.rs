@@ -324,14 +324,15 @@ fn end_of(day: NaiveDate) -> DateTime<Utc> {
 /// Every figure of `scope` as of the end of `as_of` (today when `None`), for a person
 /// who reads the whole ledger of each organisation in it. A day after `today` is
 /// refused at the field `as_of`. Computed once for each state of the ledger
-/// ([`cache`]).
+/// ([`cache`]), and shared by every reader of that state rather than copied (the upper
+/// level's figures break down by two thousand units).
 pub async fn figures(
     db: &Db,
     actor: &Actor,
     scope: Scope,
     as_of: Option<NaiveDate>,
     today: NaiveDate,
-) -> StoreResult<Figures> {
+) -> StoreResult<Arc<Figures>> {
     cached(
         db,
         actor,
@@ -339,7 +340,7 @@ pub async fn figures(
         as_of,
         today,
         cache::What::Figures,
-        async |plan| named(db, plan, &gather(db, plan).await?).await,
+        async |plan| Ok(Arc::new(named(db, plan, &gather(db, plan).await?).await?)),
     )
     .await
 }
@@ -407,14 +408,14 @@ pub struct BattleMap {
 
 /// The battle map (挂图作战, D14) of `scope` as of `as_of`: the figures of [`figures`]
 /// and each problem's standing under its aspect; computed once for each state of the
-/// ledger ([`cache`]).
+/// ledger ([`cache`]) and shared, not copied, with every reader of it.
 pub async fn battle_map(
     db: &Db,
     actor: &Actor,
     scope: Scope,
     as_of: Option<NaiveDate>,
     today: NaiveDate,
-) -> StoreResult<BattleMap> {
+) -> StoreResult<Arc<BattleMap>> {
     cached(
         db,
         actor,
@@ -425,7 +426,7 @@ pub async fn battle_map(
         async |plan| {
             let g = gather(db, plan).await?;
             let figures = named(db, plan, &g).await?;
-            Ok(map_of(g, figures))
+            Ok(Arc::new(map_of(g, figures)))
         },
     )
     .await

@@ -5,6 +5,7 @@
 //! a report for 31 March made in May says what the ledger said on 31 March.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -23,7 +24,7 @@ use crate::error::{StoreError, StoreResult};
 #[derive(Debug, Clone)]
 pub struct ReportLedger {
     /// The figures and each problem's standing.
-    pub map: BattleMap,
+    pub map: Arc<BattleMap>,
     /// The inspected organisation's full name.
     pub org_name: String,
     /// The inspection's title, e.g. 市委第一巡察组巡察反馈.

@@ -1,6 +1,8 @@
 //! 整改统计 through the API (D15): every figure of an inspection, of an organisation, or
 //! of the organisations an upper level oversees, today or as of a past day.
 
+use std::sync::Arc;
+
 use axum::Json;
 use axum::extract::State;
 use chrono::NaiveDate;
@@ -57,7 +59,7 @@ pub async fn get_inspection_statistics(
     v: ApiViewer,
     Path(id): Path<i64>,
     Query(q): Query<AsOf>,
-) -> Result<Json<Figures>, ApiError> {
+) -> Result<Json<Arc<Figures>>, ApiError> {
     let scope = Scope::Inspection(InspectionId(id));
     Ok(Json(
         statistics::figures(&app.db, &v.0.actor, scope, q.as_of, app.clock.today()).await?,
@@ -74,7 +76,7 @@ pub async fn get_inspection_map(
     v: ApiViewer,
     Path(id): Path<i64>,
     Query(q): Query<AsOf>,
-) -> Result<Json<BattleMap>, ApiError> {
+) -> Result<Json<Arc<BattleMap>>, ApiError> {
     let scope = Scope::Inspection(InspectionId(id));
     Ok(Json(
         statistics::battle_map(&app.db, &v.0.actor, scope, q.as_of, app.clock.today()).await?,
@@ -90,7 +92,7 @@ pub async fn get_statistics(
     State(app): State<App>,
     v: ApiViewer,
     Query(q): Query<Overall>,
-) -> Result<Json<Figures>, ApiError> {
+) -> Result<Json<Arc<Figures>>, ApiError> {
     let scope = match q.org {
         Some(org) => Scope::Organisation(UnitId(org)),
         None => Scope::Everything,

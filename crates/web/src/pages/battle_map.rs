@@ -4,6 +4,8 @@
 //! links to the list behind it. The figures are the statistics module's (D15), so the
 //! map and the reports never disagree.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -401,7 +403,7 @@ struct MapPage {
     t: Tr,
     nav: Nav,
     inspection: Inspection,
-    map: BattleMap,
+    map: Arc<BattleMap>,
     unit_bars: Vec<Bar>,
     links: Links,
     /// The burn-down, once the inspection has been fed back.
@@ -536,7 +538,7 @@ struct OverviewPage {
     scope_name: String,
     /// The one organisation narrowed to (the upper level's `?org=`).
     org: Option<i64>,
-    f: BattleMapFigures,
+    f: Arc<BattleMapFigures>,
     inspection_bars: Vec<Bar>,
     org_bars: Vec<Bar>,
     unit_bars: Vec<Bar>,
