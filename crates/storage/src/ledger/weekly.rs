@@ -282,27 +282,22 @@ pub async fn roster(
 /// About how much of each unit's report the summary draft quotes, in characters.
 const EXCERPT_CHARS: usize = 200;
 
-/// 一周一汇总: a draft of the office's weekly summary from the roster and the ledger.
-pub async fn summary(
-    db: &Db,
+/// 一周一汇总: a draft of the office's weekly summary from the roster and `figures`,
+/// the statistics module's as of the week's last day (today for the week in progress;
+/// read by the caller, as this module sits below `statistics`), so that a past week's
+/// summary says what the ledger held that week, as every other document upward does,
+/// and does not move with today's changes.
+pub fn summary(
     actor: &Actor,
     roster: &Roster,
-    today: NaiveDate,
+    figures: &zhenggai_domain::statistics::Rectification,
 ) -> StoreResult<String> {
     require_ledger(actor, actor.org, Access::Read)?;
-    let MeasureCounts {
-        done,
-        open,
-        overdue,
-    } = sqlx::query_as(
-        "SELECT COUNT(*) FILTER (WHERE state = 'done') AS done, COUNT(*) FILTER (WHERE state <> 'done') AS open, \
-         COUNT(*) FILTER (WHERE state <> 'done' AND deadline_kind = 'dated' AND deadline_date < $2) AS overdue \
-         FROM measures WHERE org_id = $1 AND withdrawn_at IS NULL",
-    )
-    .bind(actor.org.0)
-    .bind(day(today))
-    .fetch_one(db.pool())
-    .await?;
+    let (done, open, overdue) = (
+        figures.measures_done,
+        figures.measures - figures.measures_done,
+        figures.measures_overdue,
+    );
     let of = |s: ReportStatus| {
         roster
             .lines
@@ -350,14 +345,6 @@ pub async fn summary(
     }
     out.push_str("四、下一步工作：\n");
     Ok(out)
-}
-
-/// The organisation's measures as the summary counts them.
-#[derive(sqlx::FromRow)]
-struct MeasureCounts {
-    done: i64,
-    open: i64,
-    overdue: i64,
 }
 
 /// Whether a week's report is due: its time, by the organisation's rule.

@@ -206,7 +206,8 @@ pub async fn get_summary(
     let roster = weekly::roster(&app.db, actor, week, &calendar, now).await?;
     Ok(Json(WeeklySummary {
         week,
-        draft: weekly::summary(&app.db, actor, &roster, app.clock.today()).await?,
+        draft: crate::shared::weekly::summary_draft(&app.db, actor, &roster, app.clock.today())
+            .await?,
         saved: weekly::saved_summary(&app.db, actor, week).await?,
     }))
 }

@@ -35,12 +35,12 @@ pub struct AsOfQuery {
     /// The day.
     pub as_of: String,
     /// `1`: the big screen of the leading group's meeting room (large type, no menus,
-    /// today's map refreshed every five minutes without a click).
+    /// the day's map refreshed every five minutes without a click).
     pub screen: String,
 }
 
 /// The width of a bar in the chart's drawing units (its labels take the rest).
-const BAR_WIDTH: u64 = 560;
+const BAR_WIDTH: u64 = 480;
 
 /// The height of a bar's row in the drawing.
 const ROW_HEIGHT: usize = 34;
@@ -83,8 +83,9 @@ pub struct Bar {
     /// Its name as the chart's label: one or two lines, cut to what the label's room
     /// holds.
     pub lines: Vec<String>,
-    /// The list behind it.
-    pub href: String,
+    /// The list or map behind it: none for a list on a past day's map, since the lists
+    /// show today.
+    pub href: Option<String>,
     /// Done, and in all.
     pub done: u64,
     /// In all.
@@ -102,7 +103,7 @@ impl Bar {
         row: usize,
         id: i64,
         name: String,
-        href: String,
+        href: Option<String>,
         r: &Rectification,
         what: Counting,
         t: Tr,
@@ -358,9 +359,6 @@ enum Listed {
 /// Reads the day asked for in the address: a day that does not read, or is ahead, is
 /// refused at its field and today's map shown meanwhile. The big screen shows today.
 fn asked_day(q: &AsOfQuery, today: NaiveDate) -> (NaiveDate, Option<FieldError>) {
-    if q.screen == "1" {
-        return (today, None);
-    }
     let mut c = Checker::default();
     let asked = c.optional_date("as_of", &q.as_of);
     if let Err(list) = c.finish() {
@@ -376,8 +374,9 @@ fn asked_day(q: &AsOfQuery, today: NaiveDate) -> (NaiveDate, Option<FieldError>)
     }
 }
 
-/// Each lead unit's measures as bars, linking to `list` narrowed to the unit.
-fn unit_bars(map: &BattleMapFigures, list: &str, t: &Tr) -> Vec<Bar> {
+/// Each lead unit's measures as bars, linking to `list` narrowed to the unit when the
+/// map is of today (the lists show today only).
+fn unit_bars(map: &BattleMapFigures, list: &str, is_today: bool, t: &Tr) -> Vec<Bar> {
     let sep = if list.contains('?') { '&' } else { '?' };
     map.by_unit
         .iter()
@@ -388,7 +387,7 @@ fn unit_bars(map: &BattleMapFigures, list: &str, t: &Tr) -> Vec<Bar> {
                 row,
                 u.id,
                 u.name.clone(),
-                format!("{list}{sep}unit={}&lead_only=1", u.id),
+                is_today.then(|| format!("{list}{sep}unit={}&lead_only=1", u.id)),
                 &u.rectification,
                 Counting::Measures,
                 *t,
@@ -460,7 +459,7 @@ pub async fn show(
     let map =
         statistics::battle_map(&app.db, &v.actor, Scope::Inspection(id), Some(day), today).await?;
     let list = format!("/inspections/{}", id.0);
-    let unit_bars = unit_bars(&map.figures, &list, &t);
+    let unit_bars = unit_bars(&map.figures, &list, day == today, &t);
     let calendar = zhenggai_storage::calendar::load(&app.db).await?;
     let timeline = Timeline::of(inspection.feedback_date, &inspection.terms, &calendar);
     let histories = statistics::histories(&app.db, &v.actor, id).await?;
@@ -507,7 +506,18 @@ pub async fn show(
         StatusCode::OK
     };
     let refused = refused.map(|f| crate::i18n::field_message(v.lang, &f));
-    let path = format!("/inspections/{}/map", id.0);
+    // The language switch comes back to the same day and screen.
+    let mut query = Vec::new();
+    if day != today {
+        query.push(format!("as_of={day}"));
+    }
+    if screen {
+        query.push("screen=1".to_string());
+    }
+    let path = match query.is_empty() {
+        true => format!("/inspections/{}/map", id.0),
+        false => format!("/inspections/{}/map?{}", id.0, query.join("&")),
+    };
     Ok(render_status(
         status,
         &MapPage {
@@ -551,12 +561,30 @@ struct OverviewPage {
 }
 
 impl OverviewPage {
-    /// The address of this map with `key=value` added (keeping the organisation).
-    fn with(&self, key: &str, value: &str) -> String {
-        match self.org {
-            Some(o) => format!("/map?org={o}&{key}={value}"),
-            None => format!("/map?{key}={value}"),
-        }
+    /// The address of this map, of its organisation and day, on the big screen or not.
+    fn address(&self, screen: bool) -> String {
+        overview_address(self.org, (!self.is_today).then_some(&self.day), screen)
+    }
+}
+
+/// The address of the map of one organisation (`None`: all the reader's), of a past
+/// day (`None`: today), on the big screen or not: what its links and language switch
+/// keep.
+fn overview_address(org: Option<i64>, past: Option<&String>, screen: bool) -> String {
+    let mut query = Vec::new();
+    if let Some(o) = org {
+        query.push(format!("org={o}"));
+    }
+    if let Some(day) = past {
+        query.push(format!("as_of={day}"));
+    }
+    if screen {
+        query.push("screen=1".to_string());
+    }
+    if query.is_empty() {
+        "/map".to_string()
+    } else {
+        format!("/map?{}", query.join("&"))
     }
 }
 
@@ -598,6 +626,14 @@ pub async fn overview(
         Some(o) => format!("/measures?org={o}"),
         None => "/measures".to_string(),
     };
+    // A past day's bars lead to the maps of the same day.
+    let past = |sep: char| {
+        if day == today {
+            String::new()
+        } else {
+            format!("{sep}as_of={day}")
+        }
+    };
     let inspection_bars = f
         .by_inspection
         .iter()
@@ -607,7 +643,7 @@ pub async fn overview(
                 row,
                 i.inspection_id,
                 i.title.clone(),
-                format!("/inspections/{}/map", i.inspection_id),
+                Some(format!("/inspections/{}/map{}", i.inspection_id, past('?'))),
                 &i.figures.rectification,
                 Counting::Problems,
                 t,
@@ -624,7 +660,7 @@ pub async fn overview(
                     row,
                     o.org_id,
                     o.name.clone(),
-                    format!("/map?org={}", o.org_id),
+                    Some(format!("/map?org={}{}", o.org_id, past('&'))),
                     &o.figures.rectification,
                     Counting::Problems,
                     t,
@@ -639,7 +675,7 @@ pub async fn overview(
     let unit_bars = if several {
         Vec::new()
     } else {
-        unit_bars(&f, &list, &t)
+        unit_bars(&f, &list, day == today, &t)
     };
     // One organisation's map is named after it; the upper level's over several after
     // the upper level's office.
@@ -663,7 +699,15 @@ pub async fn overview(
         status,
         &OverviewPage {
             t,
-            nav: Nav::new(&v, "inspections", "/map"),
+            nav: Nav::new(
+                &v,
+                "inspections",
+                &overview_address(
+                    org,
+                    (day != today).then_some(&day.to_string()),
+                    q.screen == "1",
+                ),
+            ),
             scope_name,
             org,
             f,

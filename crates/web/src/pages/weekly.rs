@@ -125,7 +125,9 @@ async fn page(
     };
     let (roster, draft_summary, saved) = if v.actor.ledger_access(v.actor.org) >= Access::Read {
         let roster = weekly::roster(&app.db, &v.actor, week, &calendar, now).await?;
-        let draft = weekly::summary(&app.db, &v.actor, &roster, app.clock.today()).await?;
+        let draft =
+            crate::shared::weekly::summary_draft(&app.db, &v.actor, &roster, app.clock.today())
+                .await?;
         let saved = weekly::saved_summary(&app.db, &v.actor, week).await?;
         (Some(roster), draft, saved)
     } else {

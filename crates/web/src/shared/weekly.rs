@@ -75,7 +75,27 @@ pub async fn summary_text(
     }
     let calendar = calendar::load(db).await?;
     let roster = weekly::roster(db, actor, week, &calendar, now).await?;
-    weekly::summary(db, actor, &roster, today).await
+    summary_draft(db, actor, &roster, today).await
+}
+
+/// The draft of a week's summary (`weekly::summary`) with the statistics module's
+/// figures as of the week's last day, or today for the week in progress.
+pub async fn summary_draft(
+    db: &Db,
+    actor: &Actor,
+    roster: &weekly::Roster,
+    today: NaiveDate,
+) -> Result<String, StoreError> {
+    let as_of = (roster.week + chrono::Duration::days(6)).min(today);
+    let figures = zhenggai_storage::statistics::totals(
+        db,
+        actor,
+        zhenggai_storage::statistics::Scope::Organisation(actor.org),
+        Some(as_of),
+        today,
+    )
+    .await?;
+    weekly::summary(actor, roster, &figures)
 }
 
 /// The summary of `week` (a Monday checked by [`asked_week`]) as a `.docx` download,

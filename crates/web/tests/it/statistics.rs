@@ -595,3 +595,72 @@ async fn the_home_tiles_the_lists_and_the_warning_board_count_as_the_figures_do(
     }
     assert!(seen.0 > 0 && seen.1 > 0, "{seen:?}");
 }
+
+/// Outside tester: a past day's map led to today's maps and lists (its bars, its big
+/// screen button, its language switch), and the big screen of a past day showed today.
+/// They keep the day now, and the lists, which show today only, are not linked.
+#[tokio::test]
+async fn a_past_days_map_leads_to_the_same_day_and_its_big_screen_shows_it() {
+    let t = TestApp::two_organisations().await;
+    t.advance(chrono::Duration::days(2));
+    let day = "2024-04-25";
+    let upper = t.login("xunchaban").await;
+    let page = t.get(Some(&upper), &format!("/map?as_of={day}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains(&format!("<b id=\"day\">{day}</b>")));
+    assert!(
+        page.body.contains(&format!("/map?as_of={day}\"")),
+        "the inspections' bars lead to their maps of the day"
+    );
+    assert!(page.body.contains(&format!("&#38;as_of={day}\"")));
+    assert!(
+        page.body
+            .contains(&format!("href=\"/map?as_of={day}&#38;screen=1\"")),
+        "the big screen of the same day"
+    );
+    assert!(
+        page.body
+            .contains(&format!("/lang/en?back=%2Fmap%3Fas_of%3D{day}")),
+        "the language switch comes back to the day"
+    );
+    let screen = t
+        .get(Some(&upper), &format!("/map?as_of={day}&screen=1"))
+        .await;
+    assert!(screen.body.contains("class=\"big-screen\""));
+    assert!(screen.body.contains(&format!("<b id=\"day\">{day}</b>")));
+    assert!(screen.body.contains(&format!("href=\"/map?as_of={day}\"")));
+    // The office's map of the day: the units' bars link to no list, today's do.
+    let office = t.login("office").await;
+    let then = t.get(Some(&office), &format!("/map?as_of={day}")).await;
+    assert!(then.body.contains("data-bar="), "{}", then.body);
+    assert!(!then.body.contains("lead_only=1"));
+    assert!(
+        t.get(Some(&office), "/map")
+            .await
+            .body
+            .contains("lead_only=1")
+    );
+    // An inspection's map of the day and its big screen.
+    let i = t.inspection().await;
+    let map = t
+        .get(Some(&office), &format!("/inspections/{i}/map?as_of={day}"))
+        .await;
+    assert!(
+        map.body
+            .contains(&format!("/inspections/{i}/map?screen=1&amp;as_of={day}"))
+    );
+    assert!(!map.body.contains("lead_only=1"));
+    let screen = t
+        .get(
+            Some(&office),
+            &format!("/inspections/{i}/map?as_of={day}&screen=1"),
+        )
+        .await;
+    assert!(screen.body.contains("class=\"big-screen\""));
+    assert!(screen.body.contains(&format!("value=\"{day}\"")));
+    assert!(
+        screen
+            .body
+            .contains(&format!("href=\"/inspections/{i}/map?as_of={day}\""))
+    );
+}

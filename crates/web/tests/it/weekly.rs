@@ -406,3 +406,56 @@ async fn the_previous_week_link_stops_at_the_first_week() {
         assert!(weeks > 0, "{who}: this week links to the one before");
     }
 }
+
+/// Outside tester: a past week's summary quoted today's figures, and moved when a unit
+/// finished a measure today. Its figures are the statistics module's as of the week's
+/// last day: a week before the ledger was entered counts nothing, and stays so; the
+/// week in progress counts what was done today.
+#[tokio::test]
+async fn a_past_weeks_summary_says_what_the_ledger_held_that_week() {
+    let t = TestApp::new().await;
+    let token = t.token("office").await;
+    let draft = |week: &'static str| {
+        let (t, token) = (&t, token.clone());
+        async move {
+            let r = t
+                .api(
+                    &token,
+                    "GET",
+                    &format!("/api/v1/weekly/summary?week={week}"),
+                    None,
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            r.json()["draft"].as_str().unwrap().to_string()
+        }
+    };
+    let past = draft("2024-04-15").await;
+    assert!(
+        past.contains("整改措施已完成0条，未完成0条，其中逾期0条"),
+        "{past}"
+    );
+    assert!(
+        draft("2024-04-22")
+            .await
+            .contains("整改措施已完成4条，未完成28条，其中逾期3条")
+    );
+    let p = t.problem("报销审批把关不严、虚构内容报销").await;
+    t.finish_measures_of(p, "finance").await;
+    assert_eq!(draft("2024-04-15").await, past, "the past week stands");
+    let now = draft("2024-04-22").await;
+    assert!(!now.contains("整改措施已完成4条"), "{now}");
+    // The Word download of the past week says the same.
+    let office = t.login("office").await;
+    let docx = t
+        .get(Some(&office), "/weekly/summary.docx?week=2024-04-15")
+        .await;
+    assert_eq!(docx.status, StatusCode::OK);
+    let text = zhenggai_documents::read::Layout::of(&docx.bytes)
+        .unwrap()
+        .text();
+    assert!(
+        text.contains("整改措施已完成0条，未完成0条，其中逾期0条"),
+        "{text}"
+    );
+}
